@@ -1,0 +1,72 @@
+package meshchat.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.List;
+
+/**
+ * Splits a stream into frames of the form {@code varint32 length ‖ payload}.
+ *
+ * <p>Netty's {@code ProtobufVarint32FrameDecoder} has no size limit: a peer that announces a
+ * 2 GiB frame makes the receiver buffer until it arrives. This decoder rejects a length above
+ * {@code maxFrameBytes} as soon as the prefix is read, before any payload is buffered, and
+ * rejects a prefix longer than 5 bytes or a negative length as corrupt.
+ */
+public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
+  private final int maxFrameBytes;
+
+  public BoundedVarint32FrameDecoder(int maxFrameBytes) {
+    if (maxFrameBytes < 1) {
+      throw new IllegalArgumentException("maxFrameBytes must be positive: " + maxFrameBytes);
+    }
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (in.isReadable()) {
+      int start = in.readerIndex();
+      int length = readVarint32(in);
+      if (length == INCOMPLETE) {
+        in.readerIndex(start);
+        return;
+      }
+      if (length > maxFrameBytes) {
+        // Skip what is here so the decoder does not report the same frame twice.
+        in.skipBytes(in.readableBytes());
+        throw new TooLongFrameException(
+            "frame of " + length + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
+      }
+      if (in.readableBytes() < length) {
+        in.readerIndex(start);
+        return;
+      }
+      out.add(in.readRetainedSlice(length));
+    }
+  }
+
+  private static final int INCOMPLETE = -1;
+
+  /** Returns the length, or {@link #INCOMPLETE} if more bytes are needed. */
+  private static int readVarint32(ByteBuf in) {
+    int result = 0;
+    for (int i = 0; i < 5; i++) {
+      if (!in.isReadable()) {
+        return INCOMPLETE;
+      }
+      byte b = in.readByte();
+      result |= (b & 0x7f) << (7 * i);
+      if (b >= 0) {
+        if (result < 0) {
+          throw new CorruptedFrameException("negative frame length: " + result);
+        }
+        return result;
+      }
+    }
+    in.skipBytes(in.readableBytes());
+    throw new CorruptedFrameException("frame length prefix longer than 5 bytes");
+  }
+}

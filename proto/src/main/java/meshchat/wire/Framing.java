@@ -1,0 +1,34 @@
+package meshchat.wire;
+
+import com.google.protobuf.MessageLite;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
+
+/**
+ * The framing every meshchat connection uses, tracker sessions and peer links alike: a varint32
+ * length prefix followed by one Protobuf message (docs/protocol.md, "Framing").
+ */
+public final class Framing {
+  /** The default maximum frame payload: 1 MiB. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+
+  /** The protocol version carried by Hello and by a tracker session's first frame. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  private Framing() {}
+
+  /**
+   * Adds the four framing handlers, in wire order, named {@code frame-decoder}, {@code
+   * proto-decoder}, {@code frame-encoder} and {@code proto-encoder}.
+   */
+  public static void addTo(ChannelPipeline pipeline, MessageLite prototype, int maxFrameBytes) {
+    // inbound: bytes -> one frame's bytes (bounded before buffering) -> the envelope
+    pipeline.addLast("frame-decoder", new BoundedVarint32FrameDecoder(maxFrameBytes));
+    pipeline.addLast("proto-decoder", new ProtobufDecoder(prototype));
+    // outbound: the envelope -> bytes -> length-prefixed bytes
+    pipeline.addLast("frame-encoder", new ProtobufVarint32LengthFieldPrepender());
+    pipeline.addLast("proto-encoder", new ProtobufEncoder());
+  }
+}
