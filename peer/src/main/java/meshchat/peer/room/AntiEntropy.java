@@ -1,0 +1,242 @@
+package meshchat.peer.room;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage.Digest;
+import meshchat.peer.message.LinkMessage.DigestEntry;
+import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.LinkMessage.SyncRequest;
+import meshchat.peer.message.LinkMessage.Want;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * Anti-entropy (Demers et al. 1987, "Epidemic algorithms for replicated database maintenance"),
+ * pull style: peers swap digests (per origin, the contiguous high-water mark plus gaps); each side
+ * asks the other for exactly what it lacks, one bounded request at a time per link.
+ *
+ * <ul>
+ *   <li>An up-to-date pair settles in one round trip: two digests cross, nobody asks.
+ *   <li>A range asked of one link is not asked of another while in flight, so a peer missing K
+ *       messages usually receives each once.
+ *   <li>The requester asks for the next chunk only after the last batch of the previous one
+ *       arrives: receiver-driven back-pressure; a slow link is never flooded.
+ *   <li>Periodic digests on a link carry only entries that changed since the previous one.
+ * </ul>
+ */
+final class AntiEntropy {
+  /** How a batch's messages enter the room: the same path as live messages. */
+  interface Acceptor {
+    boolean accept(ChatMessage m, LinkState from, boolean catchUp);
+  }
+
+  /** Show sync progress for catch-ups bigger than this. */
+  static final long PROGRESS_THRESHOLD = 300;
+
+  private final RoomConfig config;
+  private final MessageStore store;
+  private final RoomEffects effects;
+  private final Map<PeerId, SeqSet> holdings;
+  private final Acceptor acceptor;
+  private final Collection<LinkState> links; // a live view of the room's up links
+  private long nextRequestId = 1;
+  private long caughtUp;
+
+  AntiEntropy(
+      RoomConfig config,
+      MessageStore store,
+      RoomEffects effects,
+      Map<PeerId, SeqSet> holdings,
+      Collection<LinkState> links,
+      Acceptor acceptor) {
+    this.links = links;
+    this.config = config;
+    this.store = store;
+    this.effects = effects;
+    this.holdings = holdings;
+    this.acceptor = acceptor;
+  }
+
+  /** Sends our digest: everything if {@code complete}, else only what changed since last time. */
+  void sendDigest(LinkState l, boolean complete) {
+    List<DigestEntry> entries = new ArrayList<>();
+    for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
+      SeqSet told = l.told.get(e.getKey());
+      if (complete || !e.getValue().equals(told)) {
+        SeqSet snapshot = e.getValue().copy();
+        entries.add(new DigestEntry(e.getKey(), snapshot));
+        l.told.put(e.getKey(), snapshot);
+      }
+    }
+    if (complete || !entries.isEmpty()) {
+      effects.send(l.id(), new Digest(entries, complete));
+    }
+  }
+
+  void onDigest(LinkState l, Digest d) {
+    if (d.complete()) {
+      l.theirs.clear();
+    }
+    for (DigestEntry e : d.entries()) {
+      l.theirs.put(e.origin(), e.held().copy());
+    }
+    requestMissing(l);
+  }
+
+  /** Asks {@code l} for the next chunk of what it holds and we lack, if nothing is in flight. */
+  private void requestMissing(LinkState l) {
+    if (l.inflightId != 0) {
+      return;
+    }
+    List<Want> wants = new ArrayList<>();
+    long budget = config.syncMaxMessages();
+    for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
+      if (budget == 0) {
+        break;
+      }
+      SeqSet mine = known(e.getKey());
+      for (SeqRange r : mine.missingFrom(e.getValue())) {
+        long take = Math.min(budget, r.size());
+        wants.add(new Want(e.getKey(), new SeqRange(r.first(), r.first() + take - 1)));
+        budget -= take;
+        if (budget == 0) {
+          break;
+        }
+      }
+    }
+    if (!wants.isEmpty()) {
+      l.inflightId = nextRequestId++;
+      l.inflightWants = wants;
+      effects.send(l.id(), new SyncRequest(l.inflightId, wants, config.syncMaxMessages()));
+    }
+  }
+
+  /** What we hold of {@code origin} plus what is already asked of some link. */
+  private SeqSet known(PeerId origin) {
+    SeqSet held = holdings.get(origin);
+    SeqSet known = held == null ? new SeqSet() : held.copy();
+    for (LinkState other : links) {
+      for (Want w : other.inflightWants) {
+        if (w.origin().equals(origin)) {
+          known.addRange(w.range().first(), w.range().last());
+        }
+      }
+    }
+    return known;
+  }
+
+  void requestMissingFromAll() {
+    for (LinkState l : links) {
+      requestMissing(l);
+    }
+  }
+
+  /**
+   * Asks {@code from} for the dependencies a held message waits on (the link that delivered it has
+   * delivered them). A gap in one origin's sequence is asked for as one range.
+   */
+  void requestIds(LinkState from, Set<MessageId> missing, Predicate<MessageId> isHeld) {
+    Map<PeerId, SeqSet> ask = new HashMap<>();
+    for (MessageId id : missing) {
+      SeqSet held = holdings.get(id.origin());
+      if (isHeld.test(id) || (held != null && held.contains(id.seq()))) {
+        continue;
+      }
+      long from1 = held == null ? 1 : held.contiguous() + 1;
+      ask.computeIfAbsent(id.origin(), o -> new SeqSet())
+          .addRange(Math.min(from1, id.seq()), id.seq());
+    }
+    List<Want> wants = new ArrayList<>();
+    ask.forEach((o, s) -> s.ranges().forEach(r -> wants.add(new Want(o, r))));
+    if (!wants.isEmpty()) {
+      // not tracked as in flight: a dependency fetch is small and must not wait for a big sync
+      effects.send(from.id(), new SyncRequest(nextRequestId++, wants, config.syncMaxMessages()));
+    }
+  }
+
+  /** Answers with at most the asked number of messages, in frames of bounded size. */
+  void onRequest(LinkState l, SyncRequest r) {
+    int limit =
+        r.maxMessages() == 0
+            ? config.syncMaxMessages()
+            : Math.min(r.maxMessages(), config.syncMaxMessages());
+    List<ChatMessage> chunk = new ArrayList<>();
+    long chunkBytes = 0;
+    for (Want w : r.wants()) {
+      if (limit == 0) {
+        break;
+      }
+      for (ChatMessage m : store.range(w.origin(), w.range(), limit)) {
+        long size = approxBytes(m);
+        if (!chunk.isEmpty() && chunkBytes + size > config.batchMaxBytes()) {
+          effects.send(l.id(), new SyncBatch(r.requestId(), chunk, false));
+          chunk = new ArrayList<>();
+          chunkBytes = 0;
+        }
+        chunk.add(m);
+        chunkBytes += size;
+        limit--;
+      }
+    }
+    effects.send(l.id(), new SyncBatch(r.requestId(), chunk, true));
+  }
+
+  void onBatch(LinkState l, SyncBatch b) {
+    for (ChatMessage m : b.messages()) {
+      if (acceptor.accept(m, l, true)) {
+        l.received++;
+      }
+    }
+    if (!b.done() || b.requestId() != l.inflightId) {
+      return;
+    }
+    l.inflightId = 0;
+    l.inflightWants = List.of();
+    long lag = lag(l);
+    if (l.received + lag > PROGRESS_THRESHOLD && lag > 0) {
+      effects.notice(new RoomNotice.SyncProgress(l.id(), l.received, l.received + lag));
+    }
+    requestMissing(l);
+    boolean anyInflight = links.stream().anyMatch(x -> x.inflightId != 0);
+    if (!anyInflight && caughtUp > 0) {
+      effects.notice(new RoomNotice.CaughtUp(caughtUp));
+      caughtUp = 0;
+    }
+  }
+
+  void countDelivered(boolean catchUp) {
+    if (catchUp) {
+      caughtUp++;
+    }
+  }
+
+  void forget(LinkState l) {
+    l.inflightId = 0;
+    l.inflightWants = List.of();
+  }
+
+  /** How many messages {@code l} holds that we lack. */
+  long lag(LinkState l) {
+    long n = 0;
+    for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
+      SeqSet mine = holdings.getOrDefault(e.getKey(), new SeqSet());
+      for (SeqRange r : mine.missingFrom(e.getValue())) {
+        n += r.size();
+      }
+    }
+    return n;
+  }
+
+  private static long approxBytes(ChatMessage m) {
+    return 64L + 3L * (m.text().length() + m.nick().length()) + 40L * m.deps().size();
+  }
+}

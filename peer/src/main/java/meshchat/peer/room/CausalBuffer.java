@@ -1,0 +1,179 @@
+package meshchat.peer.room;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * Causal delivery (Birman, Schiper and Stephenson 1991, here with explicit dependencies): a message
+ * is delivered only after everything it depends on: its {@code deps} and its author's previous
+ * message. Messages that arrive early wait here.
+ *
+ * <p>Also keeps the delivered set and the frontier: the delivered messages that no other delivered
+ * message depends on. The frontier becomes the deps of the next local message, so a message usually
+ * names one to three others, not the whole history.
+ */
+final class CausalBuffer {
+  private final Map<PeerId, SeqSet> delivered = new HashMap<>();
+  // insertion order = arrival order, so the oldest held message is first
+  private final LinkedHashMap<MessageId, Held> held = new LinkedHashMap<>();
+  private final Map<MessageId, List<MessageId>> waiters = new HashMap<>();
+  private final Set<MessageId> frontier = new LinkedHashSet<>();
+
+  /** A message waiting for {@code missing}. */
+  static final class Held {
+    final ChatMessage message;
+    final boolean catchUp;
+    final Set<MessageId> missing;
+    Scheduler.Cancellable timer;
+    boolean shownIncomplete;
+
+    Held(ChatMessage message, boolean catchUp, Set<MessageId> missing) {
+      this.message = message;
+      this.catchUp = catchUp;
+      this.missing = missing;
+    }
+  }
+
+  /** The outcome of offering a message: what can be delivered now, in causal order. */
+  record Ready(ChatMessage message, boolean catchUp) {}
+
+  boolean isDelivered(MessageId id) {
+    SeqSet s = delivered.get(id.origin());
+    return s != null && s.contains(id.seq());
+  }
+
+  boolean isHeld(MessageId id) {
+    return held.containsKey(id);
+  }
+
+  int heldCount() {
+    return held.size();
+  }
+
+  Held held(MessageId id) {
+    return held.get(id);
+  }
+
+  /** What {@code m} waits for: deps and the author's previous message, not yet delivered. */
+  Set<MessageId> missingFor(ChatMessage m) {
+    Set<MessageId> missing = new HashSet<>();
+    MessageId prev = m.id().previous();
+    if (prev != null && !isDelivered(prev)) {
+      missing.add(prev);
+    }
+    for (MessageId d : m.deps()) {
+      if (!isDelivered(d)) {
+        missing.add(d);
+      }
+    }
+    return missing;
+  }
+
+  /** Holds {@code m} until {@code missing} (non-empty) is delivered. */
+  Held hold(ChatMessage m, boolean catchUp, Set<MessageId> missing) {
+    Held h = new Held(m, catchUp, missing);
+    held.put(m.id(), h);
+    for (MessageId d : missing) {
+      waiters.computeIfAbsent(d, k -> new ArrayList<>()).add(m.id());
+    }
+    return h;
+  }
+
+  /** The oldest held message, or null. */
+  Held oldest() {
+    for (Held h : held.values()) {
+      if (!h.shownIncomplete) {
+        return h;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Records {@code m} as delivered and returns, in a causal order, every held message this
+   * releases; each returned message is then marked delivered too. Messages already shown incomplete
+   * are released silently and reported through {@code completed}.
+   */
+  List<Ready> markDelivered(ChatMessage m, List<MessageId> completed) {
+    List<Ready> ready = new ArrayList<>();
+    ArrayDeque<ChatMessage> work = new ArrayDeque<>();
+    work.add(m);
+    while (!work.isEmpty()) {
+      ChatMessage next = work.poll();
+      record(next);
+      List<MessageId> ws = waiters.remove(next.id());
+      if (ws == null) {
+        continue;
+      }
+      for (MessageId w : ws) {
+        Held h = held.get(w);
+        if (h == null) {
+          continue;
+        }
+        h.missing.remove(next.id());
+        if (h.missing.isEmpty()) {
+          held.remove(w);
+          if (h.timer != null) {
+            h.timer.cancel();
+          }
+          if (h.shownIncomplete) {
+            completed.add(w);
+          } else {
+            ready.add(new Ready(h.message, h.catchUp));
+            work.add(h.message);
+          }
+        }
+      }
+    }
+    return ready;
+  }
+
+  /**
+   * Shows a held message before its dependencies arrived. It counts as delivered from now on, so
+   * messages waiting for it move on; it stays registered as a waiter so that {@link #markDelivered}
+   * reports it complete once the last dependency arrives.
+   */
+  void markShownIncomplete(Held h) {
+    h.shownIncomplete = true;
+    record(h.message);
+  }
+
+  private void record(ChatMessage m) {
+    delivered.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+    for (MessageId d : m.deps()) {
+      frontier.remove(d);
+    }
+    MessageId prev = m.id().previous();
+    if (prev != null) {
+      frontier.remove(prev);
+    }
+    frontier.add(m.id());
+  }
+
+  /** Restores state after a restart: everything stored counts as delivered. */
+  void restore(Map<PeerId, SeqSet> holdings, List<MessageId> latest) {
+    holdings.forEach((origin, set) -> delivered.put(origin, set.copy()));
+    frontier.addAll(latest);
+  }
+
+  /** The deps of the next local message: at most {@code max}, newest first kept. */
+  List<MessageId> frontier(int max) {
+    List<MessageId> all = new ArrayList<>(frontier);
+    return all.size() <= max ? all : all.subList(all.size() - max, all.size());
+  }
+
+  Map<PeerId, SeqSet> delivered() {
+    return delivered;
+  }
+}

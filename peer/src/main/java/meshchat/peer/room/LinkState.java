@@ -1,0 +1,43 @@
+package meshchat.peer.room;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.LinkMessage.Want;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqSet;
+
+/** What the core knows about one up link: the peer, its neighbors and the sync in flight. */
+final class LinkState {
+  final PeerAddress address;
+
+  /** The peer's own links, from its latest PeerList; null until one arrives. */
+  Set<PeerId> neighbors;
+
+  /** What the peer holds, per its digests on this link. */
+  final Map<PeerId, SeqSet> theirs = new HashMap<>();
+
+  /** What we last told the peer we hold, so periodic digests carry only changes. */
+  final Map<PeerId, SeqSet> told = new HashMap<>();
+
+  /** The SyncRequest in flight on this link (0: none) and what it asked for. */
+  long inflightId;
+
+  List<Want> inflightWants = List.of();
+  long received;
+
+  LinkState(PeerAddress address) {
+    this.address = address;
+  }
+
+  PeerId id() {
+    return address.peerId();
+  }
+
+  /** Whether the forwarding rule must send {@code origin}'s messages to this peer. */
+  boolean mayLack(PeerId origin) {
+    return neighbors == null || !neighbors.contains(origin);
+  }
+}

@@ -1,0 +1,357 @@
+package meshchat.peer.room;
+
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import meshchat.peer.clock.LamportClock;
+import meshchat.peer.clock.LamportTimestamp;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * One room as one peer sees it: the network-free state machine at the heart of meshchat.
+ *
+ * <p>Events come in as method calls (a local send, a link up or down, a message from a link, a
+ * timer); effects go out through {@link RoomEffects}. It owns the Lamport clock, dedupe, causal
+ * hold-back, forwarding and anti-entropy. No Netty, no threads, no wall clock: the one thread that
+ * calls it owns all of its state, and time comes from the injected {@link Scheduler}.
+ */
+public final class Room {
+  private final RoomConfig config;
+  private final PeerId self;
+  private final MessageStore store;
+  private final RoomEffects effects;
+  private final Scheduler scheduler;
+  private final InstantSource wallClock;
+  private final RandomGenerator random;
+  private final LamportClock clock = new LamportClock(0);
+  private final CausalBuffer causal = new CausalBuffer();
+  private final Map<PeerId, SeqSet> holdings = new HashMap<>();
+  private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
+  private final AntiEntropy sync;
+  private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
+  private String nick;
+  private long ownSeq;
+  private LamportTimestamp maxShown;
+  private Scheduler.Cancellable syncTimer;
+  private boolean stopped;
+
+  public Room(
+      RoomConfig config,
+      PeerId self,
+      String nick,
+      MessageStore store,
+      RoomEffects effects,
+      Scheduler scheduler,
+      InstantSource wallClock,
+      RandomGenerator random) {
+    this.config = config;
+    this.self = self;
+    this.nick = nick;
+    this.store = store;
+    this.effects = effects;
+    this.scheduler = scheduler;
+    this.wallClock = wallClock;
+    this.random = random;
+    this.sync = new AntiEntropy(config, store, effects, holdings, links.values(), this::accept);
+  }
+
+  /** Resumes the clock, sequence and holdings from the store and starts periodic sync. */
+  public void start() {
+    MessageStore.Snapshot snap = store.load(self);
+    clock.witness(snap.lamport());
+    ownSeq = snap.ownSeq();
+    snap.holdings().forEach((o, s) -> holdings.put(o, s.copy()));
+    causal.restore(snap.holdings(), store.latest(config.maxDeps()));
+    scheduleSync();
+  }
+
+  public void stop() {
+    stopped = true;
+    if (syncTimer != null) {
+      syncTimer.cancel();
+    }
+    for (PeerId peer : List.copyOf(links.keySet())) {
+      effects.closeLink(peer, new Close(CloseReason.LEAVING, "leaving"));
+    }
+  }
+
+  // ---- local events ----
+
+  /**
+   * Sends {@code text} as this peer: stamps it, persists it (with the clock and seq, before it goes
+   * on the wire), shows it, and sends it to every link. With no links it waits in the store and
+   * spreads by anti-entropy when a peer appears.
+   *
+   * @throws IllegalArgumentException if the text is longer than {@link RoomConfig#maxTextBytes}
+   */
+  public ChatMessage send(String text) {
+    int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > config.maxTextBytes()) {
+      throw new IllegalArgumentException(
+          "message of " + bytes + " bytes is over the limit of " + config.maxTextBytes());
+    }
+    long lamport = clock.tick();
+    MessageId id = new MessageId(self, ownSeq + 1);
+    ChatMessage m =
+        new ChatMessage(
+            id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps()));
+    store.appendOwn(m, lamport);
+    ownSeq = id.seq();
+    holdings.computeIfAbsent(self, o -> new SeqSet()).add(id.seq());
+    deliver(m, false, false);
+    for (LinkState l : links.values()) {
+      effects.send(l.id(), new Chat(m));
+    }
+    return m;
+  }
+
+  public void setNick(String nick) {
+    this.nick = nick;
+  }
+
+  // ---- link events ----
+
+  /** A link finished its handshake. {@code lamport} is the peer's clock from its Hello. */
+  public void linkUp(PeerAddress peer, long lamport) {
+    clock.witness(lamport);
+    LinkState l = new LinkState(peer);
+    links.put(peer.peerId(), l);
+    sync.sendDigest(l, true);
+    announceLinks();
+  }
+
+  public void linkDown(PeerId peer) {
+    LinkState l = links.remove(peer);
+    if (l != null) {
+      sync.forget(l);
+      announceLinks();
+      sync.requestMissingFromAll();
+    }
+  }
+
+  /** A message arrived on the link to {@code from}. */
+  public void receive(PeerId from, LinkMessage message) {
+    LinkState l = links.get(from);
+    if (l == null || stopped) {
+      return; // the link went down while this was queued
+    }
+    // Java 17 has no pattern switch; one branch per message type, each one call.
+    if (message instanceof Chat c) {
+      accept(c.message(), l, false);
+    } else if (message instanceof LinkMessage.Digest d) {
+      sync.onDigest(l, d);
+    } else if (message instanceof LinkMessage.SyncRequest r) {
+      sync.onRequest(l, r);
+    } else if (message instanceof LinkMessage.SyncBatch b) {
+      sync.onBatch(l, b);
+    } else if (message instanceof LinkMessage.PeerList p) {
+      onPeerList(l, p);
+    } else if (message instanceof LinkMessage.Ping p) {
+      effects.send(from, new LinkMessage.Pong(p.nonce()));
+    } else if (message instanceof LinkMessage.Hello) {
+      refuse(l, "a second Hello on an open link");
+    }
+    // Pong: liveness belongs to the link layer. Close: the link layer closes; linkDown follows.
+  }
+
+  private void onPeerList(LinkState from, LinkMessage.PeerList list) {
+    Set<PeerId> ids = new java.util.HashSet<>();
+    for (PeerAddress a : list.peers()) {
+      ids.add(a.peerId());
+      if (!a.peerId().equals(self) && !links.containsKey(a.peerId()) && a.port() > 0) {
+        effects.dial(a);
+      }
+    }
+    from.neighbors = ids;
+  }
+
+  private void refuse(LinkState l, String why) {
+    effects.notice(new RoomNotice.BadInput(l.id(), why));
+    effects.closeLink(l.id(), new Close(CloseReason.PROTOCOL_ERROR, why));
+  }
+
+  // ---- receiving a message, live or by sync ----
+
+  /** Stores, forwards (live only) and delivers a message from {@code from}; false if not new. */
+  boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
+    clock.receive(m.lamport());
+    switch (store.append(m)) {
+      case DUPLICATE -> {
+        return false;
+      }
+      case CONFLICT -> {
+        if (forkedOrigins.add(m.origin())) {
+          effects.notice(
+              new RoomNotice.Fork(store.get(m.id()).orElseThrow(), m)); // told once per origin
+        }
+        return false;
+      }
+      case NEW -> holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+    }
+    if (!catchUp) {
+      forward(m, from);
+    }
+    Set<MessageId> missing = causal.missingFor(m);
+    if (missing.isEmpty()) {
+      deliver(m, catchUp, false);
+    } else {
+      hold(m, catchUp, missing, from);
+    }
+    return true;
+  }
+
+  /**
+   * The forwarding rule: pass a message on, the first time we see it, to every linked peer that may
+   * lack it: not its author, not the link it came from, and not a peer whose latest PeerList shows
+   * a link to its author. In a full mesh every peer is linked to every author, so nothing is
+   * forwarded; with links missing, the message crosses the gap. Anti-entropy repairs the rest.
+   */
+  private void forward(ChatMessage m, LinkState from) {
+    for (LinkState l : links.values()) {
+      if (l != from && !l.id().equals(m.origin()) && l.mayLack(m.origin())) {
+        effects.send(l.id(), new Chat(m));
+      }
+    }
+  }
+
+  private void hold(ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
+    CausalBuffer.Held h = causal.hold(m, catchUp, missing);
+    h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
+    sync.requestIds(from, missing, causal::isHeld);
+    while (causal.heldCount() > config.maxHoldBack()) {
+      CausalBuffer.Held oldest = causal.oldest();
+      if (oldest == null) {
+        break;
+      }
+      showIncomplete(oldest.message.id());
+    }
+  }
+
+  private void showIncomplete(MessageId id) {
+    CausalBuffer.Held h = causal.held(id);
+    if (h == null || h.shownIncomplete) {
+      return;
+    }
+    causal.markShownIncomplete(h);
+    emit(h.message, h.catchUp, true);
+    releaseAfter(h.message);
+  }
+
+  private void deliver(ChatMessage m, boolean catchUp, boolean incomplete) {
+    emit(m, catchUp, incomplete);
+    releaseAfter(m);
+  }
+
+  /** Marks {@code m} delivered and delivers every held message it releases. */
+  private void releaseAfter(ChatMessage m) {
+    List<MessageId> completed = new ArrayList<>();
+    for (CausalBuffer.Ready r : causal.markDelivered(m, completed)) {
+      emit(r.message(), r.catchUp(), false);
+    }
+    for (MessageId id : completed) {
+      effects.notice(new RoomNotice.Completed(id));
+    }
+  }
+
+  private void emit(ChatMessage m, boolean catchUp, boolean incomplete) {
+    LamportTimestamp ts = m.timestamp();
+    boolean late = maxShown != null && ts.compareTo(maxShown) < 0;
+    MessageId after = late ? store.predecessor(ts).orElse(null) : null;
+    if (!late) {
+      maxShown = ts;
+    }
+    sync.countDelivered(catchUp);
+    effects.deliver(new Delivery(m, late, after, catchUp, incomplete));
+  }
+
+  // ---- timers ----
+
+  private void scheduleSync() {
+    if (stopped) {
+      return;
+    }
+    double spread = 1 + config.syncJitter() * (2 * random.nextDouble() - 1);
+    long delay = Math.max(1, Math.round(config.syncIntervalMs() * spread));
+    syncTimer =
+        scheduler.schedule(
+            delay,
+            () -> {
+              for (LinkState l : links.values()) {
+                sync.sendDigest(l, false);
+              }
+              scheduleSync();
+            });
+  }
+
+  private void announceLinks() {
+    List<PeerAddress> mine = new ArrayList<>();
+    for (LinkState l : links.values()) {
+      mine.add(l.address);
+    }
+    LinkMessage.PeerList list = new LinkMessage.PeerList(mine);
+    for (LinkState l : links.values()) {
+      effects.send(l.id(), list);
+    }
+  }
+
+  // ---- queries, for the display and the tests ----
+
+  public PeerId self() {
+    return self;
+  }
+
+  public String nick() {
+    return nick;
+  }
+
+  public long lamport() {
+    return clock.time();
+  }
+
+  public long ownSeq() {
+    return ownSeq;
+  }
+
+  public Set<PeerId> linkedPeers() {
+    return Set.copyOf(links.keySet());
+  }
+
+  /** What this peer holds, per origin (a copy). */
+  public Map<PeerId, SeqSet> holdings() {
+    Map<PeerId, SeqSet> out = new HashMap<>();
+    holdings.forEach((o, s) -> out.put(o, s.copy()));
+    return out;
+  }
+
+  public int heldBackCount() {
+    return causal.heldCount();
+  }
+
+  public List<ChatMessage> history(int limit) {
+    return store.history(limit);
+  }
+
+  /** Sync status for {@code /status}: per link, messages it has that we lack. */
+  public Map<PeerId, Long> lagByPeer() {
+    Map<PeerId, Long> out = new LinkedHashMap<>();
+    for (LinkState l : links.values()) {
+      out.put(l.id(), sync.lag(l));
+    }
+    return out;
+  }
+}

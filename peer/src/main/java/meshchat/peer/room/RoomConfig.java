@@ -1,0 +1,77 @@
+package meshchat.peer.room;
+
+/**
+ * The room core's tunables, as an immutable record with {@code withX} copies.
+ *
+ * @param syncIntervalMs mean period of anti-entropy digests on each link
+ * @param syncJitter the period varies uniformly by ± this fraction, so peers do not beat in step
+ * @param syncMaxMessages most messages asked for in one SyncRequest (back-pressure)
+ * @param batchMaxBytes rough byte budget of one SyncBatch frame
+ * @param holdBackTimeoutMs how long a message waits for missing dependencies before it is shown
+ *     marked incomplete
+ * @param maxHoldBack most messages held back at once; beyond it the oldest is shown incomplete
+ * @param maxTextBytes longest message text in UTF-8 bytes; longer input is refused, never cut
+ * @param maxDeps most causal dependencies a message carries
+ */
+public record RoomConfig(
+    long syncIntervalMs,
+    double syncJitter,
+    int syncMaxMessages,
+    int batchMaxBytes,
+    long holdBackTimeoutMs,
+    int maxHoldBack,
+    int maxTextBytes,
+    int maxDeps) {
+
+  public static RoomConfig defaults() {
+    return new RoomConfig(5_000, 0.25, 512, 256 * 1024, 5_000, 10_000, 64 * 1024, 8);
+  }
+
+  public RoomConfig withSyncIntervalMs(long v) {
+    return new RoomConfig(
+        v,
+        syncJitter,
+        syncMaxMessages,
+        batchMaxBytes,
+        holdBackTimeoutMs,
+        maxHoldBack,
+        maxTextBytes,
+        maxDeps);
+  }
+
+  public RoomConfig withHoldBackTimeoutMs(long v) {
+    return new RoomConfig(
+        syncIntervalMs,
+        syncJitter,
+        syncMaxMessages,
+        batchMaxBytes,
+        v,
+        maxHoldBack,
+        maxTextBytes,
+        maxDeps);
+  }
+
+  public RoomConfig withSyncMaxMessages(int v) {
+    return new RoomConfig(
+        syncIntervalMs,
+        syncJitter,
+        v,
+        batchMaxBytes,
+        holdBackTimeoutMs,
+        maxHoldBack,
+        maxTextBytes,
+        maxDeps);
+  }
+
+  public RoomConfig withMaxTextBytes(int v) {
+    return new RoomConfig(
+        syncIntervalMs,
+        syncJitter,
+        syncMaxMessages,
+        batchMaxBytes,
+        holdBackTimeoutMs,
+        maxHoldBack,
+        v,
+        maxDeps);
+  }
+}

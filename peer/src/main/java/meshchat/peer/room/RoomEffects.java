@@ -1,0 +1,24 @@
+package meshchat.peer.room;
+
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.PeerId;
+
+/**
+ * What the core asks of the world. The Netty runtime writes frames and prints; the simulation
+ * records and routes. Called on the room's thread; implementations must not block.
+ */
+public interface RoomEffects {
+  /** Send a message on the link to {@code to}, if it is still up. */
+  void send(PeerId to, LinkMessage message);
+
+  /** Show a message. */
+  void deliver(Delivery delivery);
+
+  void notice(RoomNotice notice);
+
+  /** A room member learned by peer exchange that is not linked: try to link to it. */
+  void dial(LinkMessage.PeerAddress address);
+
+  /** Close the link to {@code peer}, telling it why. */
+  void closeLink(PeerId peer, LinkMessage.Close reason);
+}

@@ -1,0 +1,23 @@
+package meshchat.peer.room;
+
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+
+/** Things the user should hear about that are not messages. */
+public sealed interface RoomNotice {
+  /** An anti-entropy round delivered {@code count} messages. */
+  record CaughtUp(long count) implements RoomNotice {}
+
+  /** Catch-up in progress from {@code peer}: {@code received} so far, {@code wanted} known. */
+  record SyncProgress(PeerId peer, long received, long wanted) implements RoomNotice {}
+
+  /** Two different messages claim the same id; the first is kept. Told once per origin. */
+  record Fork(ChatMessage kept, ChatMessage rejected) implements RoomNotice {}
+
+  /** A message shown incomplete now has all its dependencies. */
+  record Completed(MessageId id) implements RoomNotice {}
+
+  /** A peer sent something invalid; the link layer closes it. */
+  record BadInput(PeerId peer, String reason) implements RoomNotice {}
+}

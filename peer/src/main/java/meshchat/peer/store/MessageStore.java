@@ -1,0 +1,65 @@
+package meshchat.peer.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import meshchat.peer.clock.LamportTimestamp;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * One room's durable history, as seen by one peer. Implementations: {@code SqliteMessageStore} (the
+ * product) and {@code InMemoryMessageStore} (the simulation and tests). Called only from the room's
+ * thread.
+ */
+public interface MessageStore extends AutoCloseable {
+
+  /** What a restarting peer resumes from. */
+  record Snapshot(long lamport, long ownSeq, Map<PeerId, SeqSet> holdings) {}
+
+  enum AppendResult {
+    /** Stored now. */
+    NEW,
+    /** The same message was already stored. */
+    DUPLICATE,
+    /** A different message with the same (origin, seq) is stored: an equivocation (a fork). */
+    CONFLICT
+  }
+
+  /** Reads the clock, this peer's sequence high-water mark and what is held. */
+  Snapshot load(PeerId self);
+
+  /**
+   * Persists this peer's own message together with its clock and sequence number, durably, before
+   * the message goes on the wire. A crash afterwards loses nothing and reuses no seq.
+   */
+  void appendOwn(ChatMessage message, long lamport);
+
+  /** Stores a message from someone else; a conflict keeps the first and records the second. */
+  AppendResult append(ChatMessage message);
+
+  Optional<ChatMessage> get(MessageId id);
+
+  /** One origin's messages within {@code range}, ascending by seq, at most {@code limit}. */
+  List<ChatMessage> range(PeerId origin, SeqRange range, int limit);
+
+  /** The last {@code limit} messages in canonical order (lamport, origin), oldest first. */
+  List<ChatMessage> history(int limit);
+
+  /** The stored message that immediately precedes {@code key} in canonical order, if any. */
+  Optional<MessageId> predecessor(LamportTimestamp key);
+
+  /** The most recent messages by Lamport time, newest first: the seed of a restart's deps. */
+  List<MessageId> latest(int limit);
+
+  long count();
+
+  /** Number of (origin, seq) conflicts recorded. */
+  long conflictCount();
+
+  @Override
+  void close();
+}
