@@ -48,6 +48,21 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
     }
   }
 
+  /**
+   * At end of stream, bytes left over are the start of a frame that never finished: report it
+   * instead of dropping it silently, so the receiver can tell a truncated frame from a clean close.
+   */
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    decode(ctx, in, out);
+    if (in.isReadable()) {
+      int left = in.readableBytes();
+      in.skipBytes(left);
+      throw new CorruptedFrameException(
+          "connection closed inside a frame (" + left + " bytes of an unfinished frame)");
+    }
+  }
+
   private static final int INCOMPLETE = -1;
 
   /** Returns the length, or {@link #INCOMPLETE} if more bytes are needed. */
