@@ -21,6 +21,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Run the meshchat rendezvous tracker (discovery only; it never carries chat).")
 public final class TrackerMain implements Callable<Integer> {
+  static {
+    // The tracker's log config has its own name so that it never shadows the peer's logback.xml
+    // when both jars share a classpath (a peer hosts a tracker in-process). Set before any logger.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "meshchat-tracker-logback.xml");
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(TrackerMain.class);
   static final int USAGE = 2;
 
