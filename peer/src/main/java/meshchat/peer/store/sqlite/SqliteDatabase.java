@@ -3,7 +3,6 @@ package meshchat.peer.store.sqlite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * One peer's history file ({@code <data>/history.db}): one SQLite connection shared by every room
@@ -64,7 +64,11 @@ public final class SqliteDatabase implements AutoCloseable {
     }
     Connection conn = null;
     try {
-      conn = DriverManager.getConnection("jdbc:sqlite:" + abs);
+      // the driver class directly, not DriverManager: no dependence on service loading, which a
+      // shaded jar or an unusual class loader can break
+      SQLiteDataSource source = new SQLiteDataSource();
+      source.setUrl("jdbc:sqlite:" + abs);
+      conn = source.getConnection();
       configure(conn);
       Schema.checkAndMigrate(abs, conn);
       return new SqliteDatabase(abs, conn);
