@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -124,23 +123,6 @@ public final class SqliteDatabase implements AutoCloseable {
   /** The store of one room, created on first use. Closing it leaves this database open. */
   public SqliteMessageStore room(String roomName) {
     return call(() -> new SqliteMessageStore(this, roomName, Schema.roomId(conn, roomName), false));
-  }
-
-  /** The room's id if this file holds a room of that name; never creates one. */
-  Optional<SqliteMessageStore> existingRoom(String roomName) {
-    return call(
-        () -> {
-          Optional<Long> id = Schema.findRoomId(conn, roomName);
-          return id.map(i -> newStore(roomName, i));
-        });
-  }
-
-  private SqliteMessageStore newStore(String roomName, long id) {
-    try {
-      return new SqliteMessageStore(this, roomName, id, false);
-    } catch (SQLException e) {
-      throw HistoryDatabaseException.from(file, e);
-    }
   }
 
   /** The names of the rooms stored here, sorted. */
