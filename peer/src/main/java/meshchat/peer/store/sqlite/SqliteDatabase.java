@@ -33,6 +33,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private final PreparedStatement rollback;
   private final PreparedStatement syncFull;
   private final PreparedStatement syncNormal;
+  private volatile boolean fsyncOwn = true;
 
   private SqliteDatabase(Path file, Connection conn) throws SQLException {
     this.file = file;
@@ -167,7 +168,8 @@ public final class SqliteDatabase implements AutoCloseable {
    * {@link #configureOurs}); the setting is restored afterwards, outside the transaction, because
    * SQLite applies it per connection.
    */
-  <T> T transaction(boolean durable, Sql<T> body) {
+  <T> T transaction(boolean durableRequested, Sql<T> body) {
+    boolean durable = durableRequested && fsyncOwn;
     return call(
         () -> {
           if (durable) {
@@ -190,6 +192,12 @@ public final class SqliteDatabase implements AutoCloseable {
             }
           }
         });
+  }
+
+  /** Whether durable transactions (own messages) fsync at commit; true unless a bench says no. */
+  public SqliteDatabase fsyncOwnMessages(boolean on) {
+    this.fsyncOwn = on;
+    return this;
   }
 
   @Override

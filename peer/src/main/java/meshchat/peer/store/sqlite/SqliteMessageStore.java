@@ -105,7 +105,16 @@ public final class SqliteMessageStore implements MessageStore {
    * dataDir}, owning its database (closing the store closes the file).
    */
   public static SqliteMessageStore open(Path dataDir, String room) {
-    SqliteDatabase db = SqliteDatabase.openDataDir(dataDir);
+    return open(dataDir, room, true);
+  }
+
+  /**
+   * As {@link #open(Path, String)}; {@code fsyncOwn = false} commits own messages like any other
+   * (they survive the process being killed, not a power cut). For benchmarks that compare against
+   * in-memory systems; the product always fsyncs.
+   */
+  public static SqliteMessageStore open(Path dataDir, String room, boolean fsyncOwn) {
+    SqliteDatabase db = SqliteDatabase.openDataDir(dataDir).fsyncOwnMessages(fsyncOwn);
     try {
       return db.call(
           () -> new SqliteMessageStore(db, room, Schema.roomId(db.connection(), room), true));
