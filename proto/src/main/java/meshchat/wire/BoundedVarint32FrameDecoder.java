@@ -10,10 +10,10 @@ import java.util.List;
 /**
  * Splits a stream into frames of the form {@code varint32 length ‖ payload}.
  *
- * <p>Netty's {@code ProtobufVarint32FrameDecoder} has no size limit: a peer that announces a
- * 2 GiB frame makes the receiver buffer until it arrives. This decoder rejects a length above
- * {@code maxFrameBytes} as soon as the prefix is read, before any payload is buffered, and
- * rejects a prefix longer than 5 bytes or a negative length as corrupt.
+ * <p>Netty's {@code ProtobufVarint32FrameDecoder} has no size limit: a peer that announces a 2 GiB
+ * frame makes the receiver buffer until it arrives. This decoder rejects a length above {@code
+ * maxFrameBytes} as soon as the prefix is read, before any payload is buffered, and rejects a
+ * prefix longer than 5 bytes or a negative length as corrupt.
  */
 public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
   private final int maxFrameBytes;
@@ -45,6 +45,21 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
         return;
       }
       out.add(in.readRetainedSlice(length));
+    }
+  }
+
+  /**
+   * At end of stream, bytes left over are the start of a frame that never finished: report it
+   * instead of dropping it silently, so the receiver can tell a truncated frame from a clean close.
+   */
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    decode(ctx, in, out);
+    if (in.isReadable()) {
+      int left = in.readableBytes();
+      in.skipBytes(left);
+      throw new CorruptedFrameException(
+          "connection closed inside a frame (" + left + " bytes of an unfinished frame)");
     }
   }
 

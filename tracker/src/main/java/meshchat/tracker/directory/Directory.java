@@ -1,0 +1,231 @@
+package meshchat.tracker.directory;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import meshchat.tracker.directory.RegisterOutcome.Accepted;
+import meshchat.tracker.directory.RegisterOutcome.Refusal;
+import meshchat.tracker.directory.RegisterOutcome.Refused;
+import meshchat.tracker.directory.RoomEvent.LeaveReason;
+
+/**
+ * Rooms and their members, each registration owned by a session and alive until its session
+ * unregisters it, closes, or stops heartbeating for longer than the TTL.
+ *
+ * <p>Not thread-safe by design: one thread owns it (the tracker's directory thread), so it needs no
+ * locks. Time comes only from the injected clock, so tests never sleep. Every mutating call returns
+ * the {@link Change}s to push; the caller only routes them.
+ */
+public final class Directory {
+  private final InstantSource clock;
+  private final Limits limits;
+  private final long ttlMillis;
+  // room -> peer -> entry; insertion order keeps member lists stable for readers
+  private final Map<String, Map<PeerId, Entry>> rooms = new HashMap<>();
+  // session -> room -> entry: what a heartbeat refreshes and a close removes
+  private final Map<SessionId, Map<String, Entry>> sessions = new HashMap<>();
+  private int registrations;
+
+  private static final class Entry {
+    final SessionId session;
+    final String room;
+    Member member;
+    long expiresAtMillis;
+
+    Entry(SessionId session, String room, Member member, long expiresAtMillis) {
+      this.session = session;
+      this.room = room;
+      this.member = member;
+      this.expiresAtMillis = expiresAtMillis;
+    }
+  }
+
+  public Directory(InstantSource clock, Limits limits) {
+    this.clock = clock;
+    this.limits = limits;
+    this.ttlMillis = limits.ttl().toMillis();
+  }
+
+  /**
+   * Registers {@code member} in {@code room} for {@code session}. Re-registering the same peer id
+   * from the same session is an idempotent refresh (and an update, if nick or address changed).
+   */
+  public RegisterOutcome register(SessionId session, String room, Member member) {
+    long expiresAt = clock.millis() + ttlMillis;
+    Map<PeerId, Entry> members = rooms.get(room);
+    Entry existing = members == null ? null : members.get(member.peerId());
+    if (existing != null && !existing.session.equals(session)) {
+      return new Refused(
+          Refusal.PEER_ID_IN_USE,
+          "peer id " + member.peerId().shortHex() + " is held by another session in " + room);
+    }
+    Map<String, Entry> own = sessions.get(session);
+    Entry mine = own == null ? null : own.get(room);
+    if (existing != null) {
+      existing.expiresAtMillis = expiresAt;
+      if (existing.member.equals(member)) {
+        return new Accepted(member, othersIn(members, member.peerId()), Optional.empty());
+      }
+      existing.member = member;
+      return new Accepted(
+          member,
+          othersIn(members, member.peerId()),
+          Optional.of(change(new RoomEvent.Joined(room, member, session), members, session)));
+    }
+    if (mine != null) {
+      return new Refused(
+          Refusal.ALREADY_REGISTERED,
+          "this session is in " + room + " as " + mine.member.peerId().shortHex() + " already");
+    }
+    if (own != null && own.size() >= limits.maxRegistrationsPerSession()) {
+      return new Refused(
+          Refusal.SESSION_LIMIT,
+          "a session may hold at most " + limits.maxRegistrationsPerSession() + " registrations");
+    }
+    if (members == null && rooms.size() >= limits.maxRooms()) {
+      return new Refused(
+          Refusal.ROOM_LIMIT, "the tracker holds its maximum of " + limits.maxRooms() + " rooms");
+    }
+    if (members != null && members.size() >= limits.maxPeersPerRoom()) {
+      return new Refused(
+          Refusal.ROOM_FULL, room + " holds its maximum of " + limits.maxPeersPerRoom() + " peers");
+    }
+    if (members == null) {
+      members = new LinkedHashMap<>();
+      rooms.put(room, members);
+    }
+    List<Member> others = othersIn(members, member.peerId());
+    Entry entry = new Entry(session, room, member, expiresAt);
+    members.put(member.peerId(), entry);
+    sessions.computeIfAbsent(session, s -> new HashMap<>()).put(room, entry);
+    registrations++;
+    return new Accepted(
+        member,
+        others,
+        Optional.of(change(new RoomEvent.Joined(room, member, session), members, session)));
+  }
+
+  /** Removes this session's registration in {@code room}; empty if it had none. */
+  public Optional<Change> unregister(SessionId session, String room) {
+    Map<String, Entry> own = sessions.get(session);
+    Entry entry = own == null ? null : own.get(room);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    return Optional.of(remove(entry, LeaveReason.LEFT, false));
+  }
+
+  /** The members of {@code room}, in join order; empty for an unknown room. */
+  public List<Member> lookup(String room) {
+    Map<PeerId, Entry> members = rooms.get(room);
+    return members == null ? List.of() : othersIn(members, null);
+  }
+
+  /** Keeps every registration of {@code session} alive for another TTL. */
+  public void heartbeat(SessionId session) {
+    Map<String, Entry> own = sessions.get(session);
+    if (own != null) {
+      long expiresAt = clock.millis() + ttlMillis;
+      for (Entry e : own.values()) {
+        e.expiresAtMillis = expiresAt;
+      }
+    }
+  }
+
+  /**
+   * Removes every registration whose TTL has run out at the clock's now. Its own session is told
+   * too, so a live session that missed heartbeats learns it must register again.
+   */
+  public List<Change> expire() {
+    long now = clock.millis();
+    List<Entry> due = new ArrayList<>();
+    for (Map<String, Entry> own : sessions.values()) {
+      for (Entry e : own.values()) {
+        if (e.expiresAtMillis <= now) {
+          due.add(e);
+        }
+      }
+    }
+    List<Change> changes = new ArrayList<>(due.size());
+    for (Entry e : due) {
+      changes.add(remove(e, LeaveReason.EXPIRED, true));
+    }
+    return changes;
+  }
+
+  /** Removes every registration of a closed session at once. */
+  public List<Change> removeSession(SessionId session) {
+    Map<String, Entry> own = sessions.get(session);
+    if (own == null) {
+      return List.of();
+    }
+    List<Change> changes = new ArrayList<>(own.size());
+    for (Entry e : List.copyOf(own.values())) {
+      changes.add(remove(e, LeaveReason.CLOSED, false));
+    }
+    return changes;
+  }
+
+  /** The rooms this session is registered in. */
+  public List<String> roomsOf(SessionId session) {
+    Map<String, Entry> own = sessions.get(session);
+    return own == null ? List.of() : List.copyOf(own.keySet());
+  }
+
+  public int roomCount() {
+    return rooms.size();
+  }
+
+  public int registrationCount() {
+    return registrations;
+  }
+
+  private Change remove(Entry entry, LeaveReason reason, boolean tellOwner) {
+    Map<PeerId, Entry> members = rooms.get(entry.room);
+    members.remove(entry.member.peerId());
+    if (members.isEmpty()) {
+      rooms.remove(entry.room);
+    }
+    Map<String, Entry> own = sessions.get(entry.session);
+    own.remove(entry.room);
+    if (own.isEmpty()) {
+      sessions.remove(entry.session);
+    }
+    registrations--;
+    List<SessionId> recipients = new ArrayList<>(members.size() + 1);
+    for (Entry e : members.values()) {
+      recipients.add(e.session);
+    }
+    if (tellOwner) {
+      recipients.add(entry.session);
+    }
+    return new Change(
+        new RoomEvent.Left(entry.room, entry.member, entry.session, reason), recipients);
+  }
+
+  private static Change change(RoomEvent event, Map<PeerId, Entry> members, SessionId except) {
+    List<SessionId> recipients = new ArrayList<>(members.size());
+    for (Entry e : members.values()) {
+      if (!e.session.equals(except)) {
+        recipients.add(e.session);
+      }
+    }
+    return new Change(event, recipients);
+  }
+
+  private static List<Member> othersIn(Map<PeerId, Entry> members, PeerId except) {
+    List<Member> out = new ArrayList<>(members.size());
+    for (Iterator<Entry> it = members.values().iterator(); it.hasNext(); ) {
+      Member m = it.next().member;
+      if (!m.peerId().equals(except)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,27 @@
+package meshchat.tracker.directory;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What {@link Directory#register} decided. */
+public sealed interface RegisterOutcome {
+
+  /**
+   * The registration holds. {@code others} is the room without the registrant; {@code change} is
+   * empty for an unchanged refresh.
+   */
+  record Accepted(Member you, List<Member> others, Optional<Change> change)
+      implements RegisterOutcome {}
+
+  record Refused(Refusal reason, String message) implements RegisterOutcome {}
+
+  enum Refusal {
+    /** Another live session holds this peer id in this room. */
+    PEER_ID_IN_USE,
+    /** This session is already in the room under another peer id. */
+    ALREADY_REGISTERED,
+    ROOM_LIMIT,
+    ROOM_FULL,
+    SESSION_LIMIT
+  }
+}

@@ -1,0 +1,116 @@
+package meshchat.tracker.pipeline;
+
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import meshchat.proto.v1.Error;
+import meshchat.proto.v1.LookupResult;
+import meshchat.proto.v1.MemberJoined;
+import meshchat.proto.v1.MemberLeft;
+import meshchat.proto.v1.Registered;
+import meshchat.proto.v1.TrackerFrame;
+import meshchat.tracker.directory.Member;
+import meshchat.tracker.directory.PeerId;
+import meshchat.tracker.directory.RoomEvent;
+
+/** The one boundary between generated Protobuf classes and the directory's records. */
+public final class Frames {
+  private Frames() {}
+
+  public static meshchat.proto.v1.Member toProto(Member m) {
+    return meshchat.proto.v1.Member.newBuilder()
+        .setPeerId(ByteString.copyFrom(m.peerId().toByteArray()))
+        .setNick(m.nick())
+        .setHost(m.host())
+        .setPort(m.port())
+        .build();
+  }
+
+  public static Member fromProto(meshchat.proto.v1.Member m) {
+    return new Member(
+        PeerId.of(m.getPeerId().toByteArray()), m.getNick(), m.getHost(), m.getPort());
+  }
+
+  public static TrackerFrame registered(
+      long requestId, String room, Member you, List<Member> others, long heartbeatMs, long ttlMs) {
+    Registered.Builder b =
+        Registered.newBuilder()
+            .setRequestId(requestId)
+            .setRoom(room)
+            .setYou(toProto(you))
+            .setHeartbeatIntervalMs((int) heartbeatMs)
+            .setTtlMs((int) ttlMs);
+    for (Member m : others) {
+      b.addMembers(toProto(m));
+    }
+    return TrackerFrame.newBuilder().setRegistered(b).build();
+  }
+
+  public static TrackerFrame lookupResult(long requestId, String room, List<Member> members) {
+    LookupResult.Builder b = LookupResult.newBuilder().setRequestId(requestId).setRoom(room);
+    for (Member m : members) {
+      b.addMembers(toProto(m));
+    }
+    return TrackerFrame.newBuilder().setLookupResult(b).build();
+  }
+
+  public static TrackerFrame push(RoomEvent event) {
+    // Java 17 has no pattern switch; RoomEvent is sealed to these two
+    if (event instanceof RoomEvent.Joined j) {
+      return TrackerFrame.newBuilder()
+          .setMemberJoined(
+              MemberJoined.newBuilder().setRoom(j.room()).setMember(toProto(j.member())))
+          .build();
+    }
+    RoomEvent.Left l = (RoomEvent.Left) event;
+    return TrackerFrame.newBuilder()
+        .setMemberLeft(
+            MemberLeft.newBuilder()
+                .setRoom(l.room())
+                .setPeerId(ByteString.copyFrom(l.member().peerId().toByteArray()))
+                .setReason(reason(l.reason())))
+        .build();
+  }
+
+  private static MemberLeft.Reason reason(RoomEvent.LeaveReason r) {
+    return switch (r) {
+      case LEFT -> MemberLeft.Reason.LEFT;
+      case CLOSED -> MemberLeft.Reason.CLOSED;
+      case EXPIRED -> MemberLeft.Reason.EXPIRED;
+    };
+  }
+
+  public static TrackerFrame error(long requestId, Error.Code code, String message, boolean fatal) {
+    return TrackerFrame.newBuilder()
+        .setError(
+            Error.newBuilder()
+                .setRequestId(requestId)
+                .setCode(code)
+                .setMessage(message)
+                .setFatal(fatal))
+        .build();
+  }
+
+  /** Field checks shared by every request; returns a reason, or null when the value is valid. */
+  public static String checkRoom(String room) {
+    int bytes = room.getBytes(StandardCharsets.UTF_8).length;
+    return bytes < 1 || bytes > 64 ? "room must be 1..64 bytes of UTF-8, got " + bytes : null;
+  }
+
+  public static String checkRegistration(String nick, ByteString peerId, String host, int port) {
+    int nickChars = nick.codePointCount(0, nick.length());
+    if (nickChars < 1 || nickChars > 32) {
+      return "nick must be 1..32 characters, got " + nickChars;
+    }
+    if (peerId.size() < 1 || peerId.size() > 64) {
+      return "peer id must be 1..64 bytes, got " + peerId.size();
+    }
+    if (port < 1 || port > 65535) {
+      return "port must be 1..65535, got " + Integer.toUnsignedString(port);
+    }
+    if (host.length() > 255) {
+      return "host must be at most 255 characters";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,189 @@
+package meshchat.tracker.pipeline;
+
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import meshchat.proto.v1.Error.Code;
+import meshchat.proto.v1.Lookup;
+import meshchat.proto.v1.Register;
+import meshchat.proto.v1.TrackerFrame;
+import meshchat.proto.v1.Unregister;
+import meshchat.proto.v1.Unregistered;
+import meshchat.tracker.directory.Change;
+import meshchat.tracker.directory.Directory;
+import meshchat.tracker.directory.Member;
+import meshchat.tracker.directory.PeerId;
+import meshchat.tracker.directory.RegisterOutcome;
+import meshchat.tracker.directory.RoomEvent;
+import meshchat.tracker.directory.SessionId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The directory plus the table of live sessions, owned by the tracker's one directory thread: every
+ * method runs there, so neither needs a lock. Requests come in as frames and answers go out as
+ * frames; pushes are routed to the sessions the directory names.
+ */
+public final class TrackerHub {
+  /** Joins, leaves and expiries; a benchmark may raise this logger's level to silence them. */
+  public static final String MEMBERSHIP_LOGGER = "meshchat.tracker.membership";
+
+  private static final Logger membership = LoggerFactory.getLogger(MEMBERSHIP_LOGGER);
+
+  private final Directory directory;
+  private final long heartbeatMs;
+  private final long ttlMs;
+  private final Map<SessionId, Channel> channels = new HashMap<>();
+  private long nextSession = 1;
+
+  public TrackerHub(Directory directory, long heartbeatMs, long ttlMs) {
+    this.directory = directory;
+    this.heartbeatMs = heartbeatMs;
+    this.ttlMs = ttlMs;
+  }
+
+  public Directory directory() {
+    return directory;
+  }
+
+  SessionId open(Channel channel) {
+    SessionId id = new SessionId(nextSession++);
+    channels.put(id, channel);
+    return id;
+  }
+
+  void close(SessionId session) {
+    channels.remove(session);
+    for (Change c : directory.removeSession(session)) {
+      route(c);
+    }
+  }
+
+  /** Every open session's channel, for shutdown. */
+  public List<Channel> channels() {
+    return List.copyOf(channels.values());
+  }
+
+  /** Answers a Register: Registered, or a (possibly fatal) Error. */
+  TrackerFrame register(SessionId session, Register r, InetSocketAddress source) {
+    String bad = Frames.checkRoom(r.getRoom());
+    if (bad == null) {
+      bad = Frames.checkRegistration(r.getNick(), r.getPeerId(), r.getHost(), r.getPort());
+    }
+    if (bad != null) {
+      return Frames.error(r.getRequestId(), Code.INVALID_ARGUMENT, bad, false);
+    }
+    Member member =
+        new Member(
+            PeerId.of(r.getPeerId().toByteArray()),
+            r.getNick(),
+            resolveHost(r.getHost(), source),
+            r.getPort());
+    RegisterOutcome outcome = directory.register(session, r.getRoom(), member);
+    if (outcome instanceof RegisterOutcome.Refused refused) {
+      return refusal(r.getRequestId(), refused);
+    }
+    RegisterOutcome.Accepted ok = (RegisterOutcome.Accepted) outcome;
+    ok.change().ifPresent(this::route);
+    return Frames.registered(
+        r.getRequestId(), r.getRoom(), ok.you(), ok.others(), heartbeatMs, ttlMs);
+  }
+
+  TrackerFrame unregister(SessionId session, Unregister u) {
+    Optional<Change> left = directory.unregister(session, u.getRoom());
+    if (left.isEmpty()) {
+      return Frames.error(
+          u.getRequestId(), Code.NOT_REGISTERED, "not registered in " + u.getRoom(), false);
+    }
+    route(left.get());
+    return TrackerFrame.newBuilder()
+        .setUnregistered(
+            Unregistered.newBuilder().setRequestId(u.getRequestId()).setRoom(u.getRoom()))
+        .build();
+  }
+
+  TrackerFrame lookup(Lookup l) {
+    String bad = Frames.checkRoom(l.getRoom());
+    if (bad != null) {
+      return Frames.error(l.getRequestId(), Code.INVALID_ARGUMENT, bad, false);
+    }
+    return Frames.lookupResult(l.getRequestId(), l.getRoom(), directory.lookup(l.getRoom()));
+  }
+
+  void heartbeat(SessionId session) {
+    directory.heartbeat(session);
+  }
+
+  /** Runs on the expiry schedule. */
+  public void expire() {
+    for (Change c : directory.expire()) {
+      route(c);
+    }
+  }
+
+  private static TrackerFrame refusal(long requestId, RegisterOutcome.Refused refused) {
+    return switch (refused.reason()) {
+      // another live session holds the id: treated as bad input, so the session is closed
+      case PEER_ID_IN_USE -> Frames.error(requestId, Code.PEER_ID_IN_USE, refused.message(), true);
+      case ALREADY_REGISTERED ->
+          Frames.error(requestId, Code.INVALID_ARGUMENT, refused.message(), false);
+      case ROOM_LIMIT -> Frames.error(requestId, Code.ROOM_LIMIT, refused.message(), false);
+      case ROOM_FULL -> Frames.error(requestId, Code.ROOM_FULL, refused.message(), false);
+      case SESSION_LIMIT -> Frames.error(requestId, Code.SESSION_LIMIT, refused.message(), false);
+    };
+  }
+
+  private void route(Change change) {
+    logChange(change.event());
+    if (change.recipients().isEmpty()) {
+      return;
+    }
+    TrackerFrame push = Frames.push(change.event());
+    for (SessionId s : change.recipients()) {
+      Channel ch = channels.get(s);
+      if (ch != null) {
+        ch.writeAndFlush(push, ch.voidPromise());
+      }
+    }
+  }
+
+  private static void logChange(RoomEvent event) {
+    if (!membership.isInfoEnabled()) {
+      return;
+    }
+    Member m = event.member();
+    if (event instanceof RoomEvent.Joined) {
+      membership.info(
+          "room={} peer={} joined as {} at {}:{}",
+          event.room(),
+          m.peerId().shortHex(),
+          m.nick(),
+          m.host(),
+          m.port());
+    } else if (((RoomEvent.Left) event).reason() == RoomEvent.LeaveReason.EXPIRED) {
+      membership.info("room={} peer={} expired: no heartbeat", event.room(), m.peerId().shortHex());
+    } else {
+      membership.info(
+          "room={} peer={} left ({})",
+          event.room(),
+          m.peerId().shortHex(),
+          ((RoomEvent.Left) event).reason().name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  /** A peer that advertises no host, 0.0.0.0 or :: is recorded at the address we see it from. */
+  static String resolveHost(String advertised, InetSocketAddress source) {
+    boolean wildcard =
+        advertised.isEmpty()
+            || advertised.equals("0.0.0.0")
+            || advertised.equals("::")
+            || advertised.equals("[::]");
+    if (!wildcard || source == null) {
+      return advertised;
+    }
+    return source.getAddress().getHostAddress();
+  }
+}

@@ -1,0 +1,42 @@
+package meshchat.tracker.pipeline;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.concurrent.TimeUnit;
+import meshchat.proto.v1.TrackerFrame;
+import meshchat.tracker.TrackerConfig;
+import meshchat.wire.Framing;
+
+/** The pipeline of one tracker session, in wire order. */
+public final class TrackerServerInitializer extends ChannelInitializer<SocketChannel> {
+  private final TrackerConfig config;
+  private final TrackerHub hub;
+  private final EventExecutorGroup directoryThread;
+
+  public TrackerServerInitializer(
+      TrackerConfig config, TrackerHub hub, EventExecutorGroup directoryThread) {
+    this.config = config;
+    this.hub = hub;
+    this.directoryThread = directoryThread;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    // outbound: many small answers to one socket write while a read batch is in progress
+    p.addLast("flush-consolidation", new FlushConsolidationHandler(256, true));
+    // inbound: close sessions that send nothing (not even heartbeats) for idleTimeout
+    p.addLast(
+        "idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    // both ways: varint32-length-prefixed TrackerFrames, bounded by maxFrameBytes
+    Framing.addTo(p, TrackerFrame.getDefaultInstance(), config.maxFrameBytes());
+    // inbound: the first frame must be Register or Lookup with our protocol version
+    p.addLast("handshake", new HandshakeHandler());
+    // inbound: every request, on the one directory thread that owns all tracker state
+    p.addLast(directoryThread, "session", new SessionHandler(hub, config.slowClientTimeout()));
+  }
+}
