@@ -26,7 +26,15 @@ public final class TrackerServerInitializer extends ChannelInitializer<SocketCha
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    ChannelPipeline p = ch.pipeline();
+    addHandlers(ch.pipeline(), config, hub, directoryThread);
+  }
+
+  /**
+   * The session handlers; with a null {@code directoryThread} the session handler runs on the
+   * channel's own loop (EmbeddedChannel tests).
+   */
+  public static void addHandlers(
+      ChannelPipeline p, TrackerConfig config, TrackerHub hub, EventExecutorGroup directoryThread) {
     // outbound: many small answers to one socket write while a read batch is in progress
     p.addLast("flush-consolidation", new FlushConsolidationHandler(256, true));
     // inbound: close sessions that send nothing (not even heartbeats) for idleTimeout

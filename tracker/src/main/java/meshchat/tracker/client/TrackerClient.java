@@ -1,0 +1,231 @@
+package meshchat.tracker.client;
+
+import com.google.protobuf.ByteString;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import meshchat.proto.v1.Error;
+import meshchat.proto.v1.Heartbeat;
+import meshchat.proto.v1.Lookup;
+import meshchat.proto.v1.LookupResult;
+import meshchat.proto.v1.Register;
+import meshchat.proto.v1.Registered;
+import meshchat.proto.v1.TrackerFrame;
+import meshchat.proto.v1.Unregister;
+import meshchat.proto.v1.Unregistered;
+import meshchat.wire.Framing;
+
+/**
+ * An asynchronous client of the tracker protocol over one session. Requests may be sent from any
+ * thread and pipelined; each answer completes its future on the event loop thread. After the first
+ * Registered it heartbeats at the interval the tracker announced. No retries: the caller (the
+ * peer's discovery layer) decides when to reconnect.
+ */
+public final class TrackerClient implements AutoCloseable {
+  private final Channel channel;
+  private final Map<Long, CompletableFuture<TrackerFrame>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong nextRequest = new AtomicLong(1);
+  private final TrackerListener listener;
+  private ScheduledFuture<?> heartbeats; // event loop only
+
+  private TrackerClient(Channel channel, TrackerListener listener) {
+    this.channel = channel;
+    this.listener = listener;
+  }
+
+  public static CompletableFuture<TrackerClient> connect(
+      InetSocketAddress tracker, EventLoopGroup group, TrackerListener listener) {
+    return connect(tracker, group, listener, Framing.DEFAULT_MAX_FRAME_BYTES);
+  }
+
+  public static CompletableFuture<TrackerClient> connect(
+      InetSocketAddress tracker, EventLoopGroup group, TrackerListener listener, int maxFrame) {
+    CompletableFuture<TrackerClient> result = new CompletableFuture<>();
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    // outbound: requests sent while reading answers leave in one write
+                    ch.pipeline().addLast("flush-consolidation", new FlushConsolidationHandler());
+                    // both ways: varint32-length-prefixed TrackerFrames
+                    Framing.addTo(ch.pipeline(), TrackerFrame.getDefaultInstance(), maxFrame);
+                  }
+                });
+    b.connect(tracker)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                result.completeExceptionally(f.cause());
+                return;
+              }
+              Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
+              TrackerClient client = new TrackerClient(ch, listener);
+              // "dispatch": answers to their futures, pushes to the listener
+              ch.pipeline().addLast("dispatch", client.new Dispatch());
+              result.complete(client);
+            });
+    return result;
+  }
+
+  public CompletableFuture<Registered> register(
+      String room, byte[] peerId, String nick, String host, int port) {
+    long id = nextRequest.getAndIncrement();
+    TrackerFrame frame =
+        TrackerFrame.newBuilder()
+            .setRegister(
+                Register.newBuilder()
+                    .setRequestId(id)
+                    .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                    .setRoom(room)
+                    .setPeerId(ByteString.copyFrom(peerId))
+                    .setNick(nick)
+                    .setHost(host)
+                    .setPort(port))
+            .build();
+    return send(id, frame).thenApply(TrackerFrame::getRegistered);
+  }
+
+  public CompletableFuture<LookupResult> lookup(String room) {
+    long id = nextRequest.getAndIncrement();
+    TrackerFrame frame =
+        TrackerFrame.newBuilder()
+            .setLookup(
+                Lookup.newBuilder()
+                    .setRequestId(id)
+                    .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                    .setRoom(room))
+            .build();
+    return send(id, frame).thenApply(TrackerFrame::getLookupResult);
+  }
+
+  public CompletableFuture<Unregistered> unregister(String room) {
+    long id = nextRequest.getAndIncrement();
+    TrackerFrame frame =
+        TrackerFrame.newBuilder()
+            .setUnregister(Unregister.newBuilder().setRequestId(id).setRoom(room))
+            .build();
+    return send(id, frame).thenApply(TrackerFrame::getUnregistered);
+  }
+
+  public boolean isOpen() {
+    return channel.isActive();
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Closes the session; the tracker then drops every registration of it at once. */
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  private CompletableFuture<TrackerFrame> send(long id, TrackerFrame frame) {
+    CompletableFuture<TrackerFrame> answer = new CompletableFuture<>();
+    pending.put(id, answer);
+    channel
+        .writeAndFlush(frame)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                pending.remove(id);
+                answer.completeExceptionally(f.cause());
+              }
+            });
+    return answer;
+  }
+
+  private void startHeartbeats(long intervalMs) {
+    if (heartbeats == null && intervalMs > 0) {
+      AtomicLong nonce = new AtomicLong();
+      heartbeats =
+          channel
+              .eventLoop()
+              .scheduleAtFixedRate(
+                  () ->
+                      channel.writeAndFlush(
+                          TrackerFrame.newBuilder()
+                              .setHeartbeat(
+                                  Heartbeat.newBuilder().setNonce(nonce.incrementAndGet()))
+                              .build(),
+                          channel.voidPromise()),
+                  intervalMs,
+                  intervalMs,
+                  TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private final class Dispatch extends SimpleChannelInboundHandler<TrackerFrame> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TrackerFrame frame) {
+      switch (frame.getBodyCase()) {
+        case REGISTERED -> {
+          startHeartbeats(frame.getRegistered().getHeartbeatIntervalMs());
+          answer(frame.getRegistered().getRequestId(), frame);
+        }
+        case UNREGISTERED -> answer(frame.getUnregistered().getRequestId(), frame);
+        case LOOKUP_RESULT -> answer(frame.getLookupResult().getRequestId(), frame);
+        case MEMBER_JOINED -> listener.memberJoined(frame.getMemberJoined());
+        case MEMBER_LEFT -> listener.memberLeft(frame.getMemberLeft());
+        case ERROR -> error(frame.getError());
+        case HEARTBEAT_ACK -> {}
+        case REGISTER, UNREGISTER, LOOKUP, HEARTBEAT, BODY_NOT_SET -> ctx.close();
+      }
+    }
+
+    private void answer(long requestId, TrackerFrame frame) {
+      CompletableFuture<TrackerFrame> f = pending.remove(requestId);
+      if (f != null) {
+        f.complete(frame);
+      }
+    }
+
+    private void error(Error e) {
+      CompletableFuture<TrackerFrame> f =
+          e.getRequestId() == 0 ? null : pending.remove(e.getRequestId());
+      if (f != null) {
+        f.completeExceptionally(new TrackerException(e.getCode(), e.getMessage()));
+      } else {
+        listener.error(e);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (heartbeats != null) {
+        heartbeats.cancel(false);
+      }
+      TrackerException gone =
+          new TrackerException(Error.Code.CODE_UNSPECIFIED, "tracker session closed");
+      pending.values().forEach(f -> f.completeExceptionally(gone));
+      pending.clear();
+      listener.closed();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}
