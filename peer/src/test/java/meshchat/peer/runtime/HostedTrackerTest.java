@@ -16,7 +16,9 @@ class HostedTrackerTest {
       for (int i = 0; i < 3; i++) {
         mesh.start(mesh.config(i).withTracker(t, true));
         if (i == 0) {
-          assertThat(mesh.seen(0).infos).anyMatch(l -> l.contains("hosting one in this peer"));
+          await()
+              .atMost(Duration.ofSeconds(5))
+              .until(() -> mesh.seen(0).infos.stream().anyMatch(l -> l.contains("hosting one")));
         }
       }
       await()
