@@ -1,18 +1,22 @@
 package meshchat.peer.app;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code java -jar peer.jar history [flags]}. A minimal entry point from the store branch: the full
- * one (chat as the default command) lives on the link branch and supersedes this file.
+ * {@code java -jar peer.jar [chat|history] [flags]}; no command means chat. Bad input (an unknown
+ * flag, a bad port, a malformed tracker address, an unwritable data dir) is one line on stderr and
+ * exit code 2 (picocli's usage code), never a stack trace.
  */
 @Command(
     name = "meshchat",
     mixinStandardHelpOptions = true,
     version = "meshchat 0.1.0",
     description = "Peer-to-peer group chat.",
-    subcommands = {HistoryCommand.class})
+    subcommands = {ChatCommand.class, HistoryCommand.class})
 public final class PeerMain {
   public static void main(String[] args) {
     System.exit(run(args));
@@ -30,7 +34,20 @@ public final class PeerMain {
           c.getErr().println("meshchat: " + oneLine(String.valueOf(e.getMessage())));
           return CommandLine.ExitCode.SOFTWARE;
         });
-    return cli.execute(args);
+    return cli.execute(withDefaultCommand(args));
+  }
+
+  /** No command, or flags first: the chat command. */
+  static String[] withDefaultCommand(String[] args) {
+    boolean topLevelFlag =
+        args.length > 0 && List.of("-h", "--help", "-V", "--version").contains(args[0]);
+    if (args.length == 0 || (args[0].startsWith("-") && !topLevelFlag)) {
+      List<String> out = new ArrayList<>();
+      out.add("chat");
+      out.addAll(Arrays.asList(args));
+      return out.toArray(String[]::new);
+    }
+    return args;
   }
 
   private static String oneLine(String s) {

@@ -1,0 +1,146 @@
+package meshchat.peer.app;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import meshchat.peer.display.ChatView;
+import meshchat.peer.display.Commands;
+import meshchat.peer.display.LineConsole;
+import meshchat.peer.display.Screen;
+import meshchat.peer.display.TerminalConsole;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.runtime.PeerConfig;
+import meshchat.peer.runtime.PeerGroups;
+import meshchat.peer.runtime.PeerNode;
+import meshchat.peer.store.MessageStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code chat}: join a room and chat, on a terminal or through a pipe (--json for programs). */
+@Command(
+    name = "chat",
+    description = "join a room and chat (the default)",
+    mixinStandardHelpOptions = true)
+public final class ChatCommand implements Callable<Integer> {
+  static final InetSocketAddress DEFAULT_TRACKER =
+      InetSocketAddress.createUnresolved("127.0.0.1", 7070);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--nick", paramLabel = "NAME", description = "your name (default: $USER)")
+  String nick;
+
+  @Option(
+      names = "--room",
+      defaultValue = "lobby",
+      paramLabel = "ROOM",
+      description = "room (default: ${DEFAULT-VALUE})")
+  String room;
+
+  @Option(
+      names = "--tracker",
+      paramLabel = "HOST:PORT",
+      converter = TrackerAddress.class,
+      description = "tracker address (default: 127.0.0.1:7070, hosted here if none answers)")
+  InetSocketAddress tracker;
+
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "link port (default: any)")
+  int port;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "data dir (default: ~/.meshchat/NICK)")
+  Path data;
+
+  @Option(names = "--json", description = "one JSON event per line (for programs)")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "port " + port + " is not 0..65535");
+    }
+    String name = nick != null ? nick : System.getenv().getOrDefault("USER", "anon");
+    if (name.isBlank() || name.length() > 32 || name.chars().anyMatch(Character::isISOControl)) {
+      throw new ParameterException(spec.commandLine(), "nick must be 1..32 printable characters");
+    }
+    if (room.isBlank() || room.length() > 64) {
+      throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
+    }
+    Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".meshchat", name);
+    PeerId self;
+    try {
+      Files.createDirectories(dir);
+      if (!Files.isWritable(dir)) {
+        throw new IOException("not writable");
+      }
+      self = PeerIdentity.loadOrCreate(dir);
+    } catch (IOException | IllegalArgumentException e) {
+      spec.commandLine()
+          .getErr()
+          .println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
+      return 2;
+    }
+    // before the first logger exists: log to <data>/peer.log, never to the terminal
+    System.setProperty("meshchat.log.file", dir.resolve("peer.log").toString());
+    System.setProperty("logback.configurationFile", "meshchat-peer-logback.xml");
+    return chat(dir, name, self);
+  }
+
+  private int chat(Path dir, String name, PeerId self) throws Exception {
+    boolean terminal = System.console() != null && !json;
+    TerminalConsole term = terminal ? new TerminalConsole() : null;
+    LineConsole lines = terminal ? null : new LineConsole(System.out);
+    Screen screen = terminal ? term : lines;
+    ChatView view = new ChatView(screen, json, room);
+    if (term != null) {
+      term.prompt(view::prompt);
+    }
+    PeerConfig config =
+        PeerConfig.of(room, name, self)
+            .withListen("0.0.0.0", port)
+            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null);
+    MessageStore store = Stores.open(dir, room);
+    PeerGroups groups = PeerGroups.single();
+    PeerNode node;
+    try {
+      node = PeerNode.start(config, store, groups, view);
+    } catch (IOException e) {
+      view.error(e.getMessage());
+      groups.close();
+      return 1;
+    }
+    Thread hook = new Thread(node::close, "leave");
+    Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
+    Commands commands = new Commands(node, view, screen, json);
+    try {
+      if (term != null) {
+        term.run(commands);
+      } else {
+        lines.run(System.in, commands);
+      }
+    } finally {
+      node.close(); // sends everything queued, then Close LEAVING; unregisters
+      groups.close();
+      if (term != null) {
+        term.close();
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,314 @@
+package meshchat.peer.discovery;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.proto.v1.Member;
+import meshchat.proto.v1.MemberJoined;
+import meshchat.proto.v1.MemberLeft;
+import meshchat.proto.v1.Registered;
+import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.TrackerServer;
+import meshchat.tracker.client.TrackerClient;
+import meshchat.tracker.client.TrackerException;
+import meshchat.tracker.client.TrackerListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This peer's standing with the tracker: connect, register, follow joins and leaves, and when the
+ * session is lost for any reason, retry with exponential backoff and register again, forever. Links
+ * are not touched meanwhile: the mesh lives without its tracker.
+ *
+ * <p>In default mode ({@code mayHost}) a failed connect makes this peer try to bind the tracker
+ * address itself and host a {@link TrackerServer} in-process; whoever binds first hosts, the others
+ * connect to it. After losing a session a default-mode peer waits a short random time first, so
+ * that when the host quits one survivor takes over and the rest find it.
+ *
+ * <p>All state is touched only on the room's event loop ({@code loop}); the tracker client's
+ * callbacks hop there.
+ */
+public final class TrackerSession {
+  /** What the session reports to the peer, on the room loop. */
+  public interface Members {
+    void joined(PeerAddress member);
+
+    void left(PeerId member);
+  }
+
+  /** What this peer registers as. {@code port} is the link listening port. */
+  public record Registration(String room, PeerId self, String nick, int port) {}
+
+  private static final Logger log = LoggerFactory.getLogger(TrackerSession.class);
+
+  private final InetSocketAddress address;
+  private final boolean mayHost;
+  private final long retryMinMs;
+  private final long retryMaxMs;
+  private final EventLoopGroup io;
+  private final EventExecutor loop;
+  private final Registration registration;
+  private final Members members;
+  private final java.util.function.Consumer<String> say;
+  private final RandomGenerator random;
+  private final String tag;
+  private final Map<PeerId, PeerAddress> known = new LinkedHashMap<>();
+  private TrackerClient client;
+  private TrackerServer hosted;
+  private ScheduledFuture<?> timer;
+  private int failures;
+  private boolean warned;
+  private boolean stopped;
+
+  public TrackerSession(
+      InetSocketAddress address,
+      boolean mayHost,
+      long retryMinMs,
+      long retryMaxMs,
+      EventLoopGroup io,
+      EventExecutor loop,
+      Registration registration,
+      Members members,
+      java.util.function.Consumer<String> say,
+      RandomGenerator random,
+      String tag) {
+    this.address = address;
+    this.mayHost = mayHost;
+    this.retryMinMs = retryMinMs;
+    this.retryMaxMs = retryMaxMs;
+    this.io = io;
+    this.loop = loop;
+    this.registration = registration;
+    this.members = members;
+    this.say = say;
+    this.random = random;
+    this.tag = tag;
+  }
+
+  /** Starts connecting. Call on the loop. */
+  public void start() {
+    attempt();
+  }
+
+  /** Room members the tracker reported (a copy), for /who. Call on the loop. */
+  public List<PeerAddress> members() {
+    return new ArrayList<>(known.values());
+  }
+
+  public boolean registered() {
+    return client != null;
+  }
+
+  public boolean hosting() {
+    return hosted != null;
+  }
+
+  private String where() {
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  private void attempt() {
+    timer = null;
+    if (stopped) {
+      return;
+    }
+    Listener listener = new Listener();
+    TrackerClient.connect(address, io, listener)
+        .whenComplete(
+            (c, e) ->
+                loop.execute(
+                    () -> {
+                      if (e != null) {
+                        connectFailed(e);
+                      } else if (stopped) {
+                        c.close();
+                      } else {
+                        register(c, listener);
+                      }
+                    }));
+  }
+
+  private void register(TrackerClient c, Listener listener) {
+    Registration r = registration;
+    c.register(r.room(), r.self().toBytes(), r.nick(), "", r.port())
+        .whenComplete(
+            (reg, e) ->
+                loop.execute(
+                    () -> {
+                      if (e != null) {
+                        refused(c, e);
+                      } else if (stopped) {
+                        c.close();
+                      } else {
+                        registered(c, listener, reg);
+                      }
+                    }));
+  }
+
+  private void registered(TrackerClient c, Listener listener, Registered reg) {
+    client = c;
+    listener.current = true;
+    failures = 0;
+    if (warned) {
+      say.accept("tracker " + where() + " is back: registered");
+      warned = false;
+    }
+    log.info(
+        "{} registered in '{}' at {} with {} others",
+        tag,
+        reg.getRoom(),
+        where(),
+        reg.getMembersCount());
+    for (Member m : reg.getMembersList()) {
+      joined(m);
+    }
+  }
+
+  private void connectFailed(Throwable e) {
+    if (mayHost && hosted == null && tryHost()) {
+      attempt();
+      return;
+    }
+    if (!warned) {
+      say.accept("tracker " + where() + " unreachable, retrying");
+      warned = true;
+    }
+    log.debug("{} tracker connect failed: {}", tag, cause(e));
+    retryLater(backoff());
+  }
+
+  private void refused(TrackerClient c, Throwable e) {
+    c.close();
+    Throwable cause = cause(e);
+    log.info("{} tracker refused registration: {}", tag, cause.getMessage());
+    if (cause instanceof TrackerException t && !warned) {
+      say.accept("tracker " + where() + " refused us: " + t.getMessage() + "; retrying");
+      warned = true;
+    }
+    retryLater(backoff());
+  }
+
+  private boolean tryHost() {
+    try {
+      hosted =
+          TrackerServer.start(
+              TrackerConfig.defaults()
+                  .withBindHost(address.getHostString())
+                  .withPort(address.getPort()));
+      say.accept("no tracker answered on " + where() + ": hosting one in this peer");
+      return true;
+    } catch (java.io.IOException | RuntimeException e) {
+      log.debug("{} cannot host a tracker: {}", tag, e.toString());
+      return false;
+    }
+  }
+
+  private void lost() {
+    client = null;
+    if (stopped) {
+      return;
+    }
+    log.info("{} lost the tracker session", tag);
+    // default mode: a short random pause, so one survivor binds the address and the rest find it
+    retryLater(mayHost ? 100 + random.nextInt(500) : backoff());
+  }
+
+  private void retryLater(long ms) {
+    if (!stopped && timer == null) {
+      timer = loop.schedule(this::attempt, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private long backoff() {
+    long d = Math.min(retryMaxMs, retryMinMs << Math.min(failures++, 20));
+    return d / 2 + (long) (random.nextDouble() * (d - d / 2));
+  }
+
+  private void joined(Member m) {
+    PeerAddress a =
+        new PeerAddress(
+            PeerId.of(m.getPeerId().toByteArray()), m.getNick(), m.getHost(), m.getPort());
+    if (a.peerId().equals(registration.self())) {
+      return;
+    }
+    known.put(a.peerId(), a);
+    members.joined(a);
+  }
+
+  /**
+   * Leaves: unregisters (waiting at most {@code waitMs}), closes the session, and stops a hosted
+   * tracker so that another peer takes over. Call off the I/O threads.
+   */
+  public void stop(long waitMs) {
+    stopped = true;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    TrackerClient c = client;
+    client = null;
+    if (c != null) {
+      try {
+        c.unregister(registration.room()).get(waitMs, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log.debug("{} unregister: {}", tag, e.toString());
+      }
+      c.close();
+    }
+    if (hosted != null) {
+      hosted.close();
+      hosted = null;
+    }
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  /** Tracker pushes for one session; ignored unless that session is the current one. */
+  private final class Listener implements TrackerListener {
+    volatile boolean current;
+
+    @Override
+    public void memberJoined(MemberJoined j) {
+      loop.execute(
+          () -> {
+            if (current && !stopped) {
+              joined(j.getMember());
+            }
+          });
+    }
+
+    @Override
+    public void memberLeft(MemberLeft l) {
+      loop.execute(
+          () -> {
+            if (current && !stopped) {
+              PeerId p = PeerId.of(l.getPeerId().toByteArray());
+              known.remove(p);
+              members.left(p);
+            }
+          });
+    }
+
+    @Override
+    public void closed() {
+      loop.execute(
+          () -> {
+            if (current) {
+              current = false;
+              lost();
+            }
+          });
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * ① Discovery: where peers are found. {@link meshchat.peer.discovery.TrackerSession} keeps this
+ * peer registered with the tracker through restarts and outages and reports room members as they
+ * join and leave; in default mode it hosts a tracker in-process when none answers. Peer exchange
+ * (PeerList on links) is the room's part of discovery.
+ */
+package meshchat.peer.discovery;

@@ -1,0 +1,148 @@
+package meshchat.peer.display;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.runtime.LinkInfo;
+import meshchat.peer.runtime.PeerNode;
+
+/**
+ * What one typed line does: a /command, or a message to the room. Sending hands the text to the
+ * room thread and returns at once; queries wait briefly for the room thread's answer.
+ */
+public final class Commands {
+  static final String HELP =
+      String.join(
+          "\n",
+          "/help          this list",
+          "/peers         links: nick, id, address, state, round trip",
+          "/who           room members known from the tracker",
+          "/nick NAME     change your nick for new messages",
+          "/history [N]   the last N messages (default 20) in canonical order",
+          "/status        per-peer sync lag and held-back messages",
+          "/quit          leave (also Ctrl-D)");
+
+  private final PeerNode node;
+  private final ChatView view;
+  private final Screen screen;
+  private final boolean json;
+
+  public Commands(PeerNode node, ChatView view, Screen screen, boolean json) {
+    this.node = node;
+    this.view = view;
+    this.screen = screen;
+    this.json = json;
+  }
+
+  /** Runs one line; false means quit. */
+  public boolean run(String line) {
+    String s = line.strip();
+    if (s.isEmpty()) {
+      return true;
+    }
+    if (!s.startsWith("/")) {
+      send(line);
+      return true;
+    }
+    String[] parts = s.split("\\s+", 2);
+    String arg = parts.length > 1 ? parts[1].strip() : "";
+    try {
+      switch (parts[0]) {
+        case "/quit", "/exit" -> {
+          return false;
+        }
+        case "/help" -> say(HELP);
+        case "/peers" -> peers();
+        case "/who" -> who();
+        case "/nick" -> nick(arg);
+        case "/history" -> history(arg);
+        case "/status" -> status();
+        default -> view.error("unknown command " + parts[0] + "; /help lists them");
+      }
+    } catch (Exception e) {
+      view.error(parts[0] + " failed: " + e.getMessage());
+    }
+    return true;
+  }
+
+  private void send(String text) {
+    try {
+      node.send(text);
+    } catch (IllegalArgumentException e) {
+      view.error(e.getMessage()); // refused whole, never cut
+    }
+  }
+
+  private void peers() throws Exception {
+    List<LinkInfo> links = node.links().get(2, TimeUnit.SECONDS);
+    if (links.isEmpty()) {
+      say("no links yet");
+    }
+    for (LinkInfo l : links) {
+      say(
+          String.format(
+              "%-12s %s  %s  %s%s  rtt %s  lag %d",
+              l.nick(),
+              l.peer().shortHex(),
+              l.address(),
+              l.open() ? "up" : "closing",
+              l.dialedByUs() ? " (dialed)" : " (accepted)",
+              l.rttMillis() < 0 ? "?" : l.rttMillis() + " ms",
+              l.lag()));
+    }
+  }
+
+  private void who() throws Exception {
+    List<PeerAddress> members = node.members().get(2, TimeUnit.SECONDS);
+    if (members.isEmpty()) {
+      say("no members known from the tracker");
+    }
+    for (PeerAddress m : members) {
+      say(String.format("%-12s %s  %s:%d", m.nick(), m.peerId().shortHex(), m.host(), m.port()));
+    }
+  }
+
+  private void nick(String name) {
+    if (name.isEmpty() || name.length() > 32 || name.chars().anyMatch(Character::isISOControl)) {
+      view.error("a nick is 1..32 printable characters");
+      return;
+    }
+    node.setNick(name);
+    say("you are now " + name);
+  }
+
+  private void history(String arg) throws Exception {
+    int n = 20;
+    if (!arg.isEmpty()) {
+      try {
+        n = Integer.parseInt(arg);
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 1) {
+        view.error("/history takes a positive number");
+        return;
+      }
+    }
+    for (ChatMessage m : node.history(n).get(2, TimeUnit.SECONDS)) {
+      say(ChatView.line(m, false, null, false));
+    }
+  }
+
+  private void status() throws Exception {
+    Map<PeerId, Long> lag = node.lagByPeer().get(2, TimeUnit.SECONDS);
+    int held = node.inspect(r -> r.heldBackCount()).get(2, TimeUnit.SECONDS);
+    say(node.linkCount() + " links, " + held + " messages waiting for earlier ones");
+    lag.forEach(
+        (p, n) -> say("  " + p.shortHex() + ": " + (n == 0 ? "in sync" : n + " messages behind")));
+  }
+
+  private void say(String text) {
+    for (String l : text.split("\n")) {
+      screen.println(json ? Json.event("info").put("message", l).toString() : l);
+    }
+  }
+}

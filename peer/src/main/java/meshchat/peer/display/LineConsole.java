@@ -1,0 +1,39 @@
+package meshchat.peer.display;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The console when stdin is not a terminal: each input line is a message or a /command, each event
+ * one output line. Built without JLine, so no terminal is probed. End of input is /quit.
+ */
+public final class LineConsole implements Screen {
+  private final PrintStream out;
+
+  public LineConsole(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void println(String line) {
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  /** Reads {@code in} until EOF or /quit. */
+  public void run(InputStream in, Commands commands) throws IOException {
+    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = r.readLine()) != null) {
+      if (!commands.run(line)) {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package meshchat.peer.frame;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageCodec;
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+import meshchat.proto.v1.Close;
+import meshchat.proto.v1.Digest;
+import meshchat.proto.v1.DigestEntry;
+import meshchat.proto.v1.Hello;
+import meshchat.proto.v1.LinkFrame;
+import meshchat.proto.v1.PeerList;
+import meshchat.proto.v1.Ping;
+import meshchat.proto.v1.Pong;
+import meshchat.proto.v1.SyncBatch;
+import meshchat.proto.v1.SyncRequest;
+
+/**
+ * The boundary between the wire's {@code LinkFrame} and the domain's {@link LinkMessage}, in both
+ * directions, as a pipeline handler (like Ratis's LogProtoUtils, but the only importer of generated
+ * link classes). Decoding validates content: ids of 1..64 bytes, seq ≥ 1, lamport ≥ 1, ranges with
+ * 1 ≤ first ≤ last, ports ≤ 65535. A bad field raises {@link LinkFrameException} with
+ * INVALID_MESSAGE; an unset or unknown envelope raises it with PROTOCOL_ERROR.
+ */
+public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessage> {
+
+  /** The envelope prototype the Protobuf decoder needs. */
+  public static MessageLite prototype() {
+    return LinkFrame.getDefaultInstance();
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, LinkMessage msg, List<Object> out) {
+    out.add(toFrame(msg));
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, LinkFrame frame, List<Object> out) {
+    out.add(fromFrame(frame));
+  }
+
+  // ---- wire -> domain ----
+
+  public static LinkMessage fromFrame(LinkFrame f) {
+    try {
+      // Java 17: no pattern switch; the envelope's case enum is exhaustive here.
+      switch (f.getBodyCase()) {
+        case HELLO:
+          return hello(f.getHello());
+        case CHAT:
+          return new LinkMessage.Chat(chat(f.getChat()));
+        case DIGEST:
+          return digest(f.getDigest());
+        case SYNC_REQUEST:
+          return syncRequest(f.getSyncRequest());
+        case SYNC_BATCH:
+          return syncBatch(f.getSyncBatch());
+        case PING:
+          return new LinkMessage.Ping(f.getPing().getNonce());
+        case PONG:
+          return new LinkMessage.Pong(f.getPong().getNonce());
+        case PEER_LIST:
+          return peerList(f.getPeerList());
+        case CLOSE:
+          return close(f.getClose());
+        case BODY_NOT_SET:
+        default:
+          // An unknown field number also lands here: protobuf keeps it as an unknown field.
+          throw new LinkFrameException(CloseReason.PROTOCOL_ERROR, "frame with no known body");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new LinkFrameException(
+          CloseReason.INVALID_MESSAGE,
+          f.getBodyCase().name().toLowerCase() + ": " + e.getMessage());
+    }
+  }
+
+  private static LinkMessage.Hello hello(Hello h) {
+    return new LinkMessage.Hello(
+        h.getProtocolVersion(),
+        peerId(h.getPeerId()),
+        h.getNick(),
+        h.getRoom(),
+        port(h.getListenPort()),
+        nonNegative("lamport", h.getLamport()));
+  }
+
+  private static ChatMessage chat(meshchat.proto.v1.ChatMessage c) {
+    List<MessageId> deps = new ArrayList<>(c.getDepsCount());
+    for (meshchat.proto.v1.MessageId d : c.getDepsList()) {
+      deps.add(new MessageId(peerId(d.getOrigin()), d.getSeq()));
+    }
+    return new ChatMessage(
+        new MessageId(peerId(c.getOrigin()), c.getSeq()),
+        c.getLamport(),
+        c.getWallTimeMs(),
+        c.getNick(),
+        c.getText(),
+        deps);
+  }
+
+  private static LinkMessage.Digest digest(Digest d) {
+    List<LinkMessage.DigestEntry> entries = new ArrayList<>(d.getEntriesCount());
+    for (DigestEntry e : d.getEntriesList()) {
+      long contiguous = nonNegative("contiguous", e.getContiguous());
+      List<SeqRange> beyond = new ArrayList<>(e.getBeyondCount());
+      for (meshchat.proto.v1.SeqRange r : e.getBeyondList()) {
+        beyond.add(new SeqRange(r.getFirst(), r.getLast()));
+      }
+      entries.add(
+          new LinkMessage.DigestEntry(peerId(e.getOrigin()), SeqSet.of(contiguous, beyond)));
+    }
+    return new LinkMessage.Digest(entries, d.getComplete());
+  }
+
+  private static LinkMessage.SyncRequest syncRequest(SyncRequest r) {
+    List<LinkMessage.Want> wants = new ArrayList<>(r.getWantsCount());
+    for (SyncRequest.Want w : r.getWantsList()) {
+      if (!w.hasRange()) {
+        throw new IllegalArgumentException("want without a range");
+      }
+      wants.add(
+          new LinkMessage.Want(
+              peerId(w.getOrigin()),
+              new SeqRange(w.getRange().getFirst(), w.getRange().getLast())));
+    }
+    // uint32 above 2^31 arrives negative: treat as "as many as you allow"
+    int max = r.getMaxMessages() < 0 ? Integer.MAX_VALUE : r.getMaxMessages();
+    return new LinkMessage.SyncRequest(r.getRequestId(), wants, max);
+  }
+
+  private static LinkMessage.SyncBatch syncBatch(SyncBatch b) {
+    List<ChatMessage> messages = new ArrayList<>(b.getMessagesCount());
+    for (meshchat.proto.v1.ChatMessage m : b.getMessagesList()) {
+      messages.add(chat(m));
+    }
+    return new LinkMessage.SyncBatch(b.getRequestId(), messages, b.getDone());
+  }
+
+  private static LinkMessage.PeerList peerList(PeerList p) {
+    List<PeerAddress> peers = new ArrayList<>(p.getPeersCount());
+    for (PeerList.Entry e : p.getPeersList()) {
+      peers.add(
+          new PeerAddress(peerId(e.getPeerId()), e.getNick(), e.getHost(), port(e.getPort())));
+    }
+    return new LinkMessage.PeerList(peers);
+  }
+
+  private static LinkMessage.Close close(Close c) {
+    CloseReason reason =
+        switch (c.getReason()) {
+          case PROTOCOL_ERROR -> CloseReason.PROTOCOL_ERROR;
+          case VERSION_MISMATCH -> CloseReason.VERSION_MISMATCH;
+          case WRONG_ROOM -> CloseReason.WRONG_ROOM;
+          case DUPLICATE_LINK -> CloseReason.DUPLICATE_LINK;
+          case SELF_LINK -> CloseReason.SELF_LINK;
+          case FRAME_TOO_LARGE -> CloseReason.FRAME_TOO_LARGE;
+          case INVALID_MESSAGE -> CloseReason.INVALID_MESSAGE;
+          case LEAVING -> CloseReason.LEAVING;
+          case IDLE -> CloseReason.IDLE;
+          default -> CloseReason.UNSPECIFIED; // a newer peer's reason we do not know
+        };
+    return new LinkMessage.Close(reason, c.getMessage());
+  }
+
+  private static PeerId peerId(ByteString b) {
+    return PeerId.of(b.toByteArray()); // throws IllegalArgumentException unless 1..64 bytes
+  }
+
+  private static int port(int p) {
+    if (p < 0 || p > 65535) {
+      throw new IllegalArgumentException("port out of range: " + Integer.toUnsignedString(p));
+    }
+    return p;
+  }
+
+  private static long nonNegative(String what, long v) {
+    if (v < 0) {
+      throw new IllegalArgumentException(what + " out of range: " + Long.toUnsignedString(v));
+    }
+    return v;
+  }
+
+  // ---- domain -> wire ----
+
+  public static LinkFrame toFrame(LinkMessage m) {
+    LinkFrame.Builder f = LinkFrame.newBuilder();
+    if (m instanceof LinkMessage.Hello h) {
+      f.setHello(
+          Hello.newBuilder()
+              .setProtocolVersion(h.protocolVersion())
+              .setPeerId(bytes(h.peerId()))
+              .setNick(h.nick())
+              .setRoom(h.room())
+              .setListenPort(h.listenPort())
+              .setLamport(h.lamport()));
+    } else if (m instanceof LinkMessage.Chat c) {
+      f.setChat(chat(c.message()));
+    } else if (m instanceof LinkMessage.Digest d) {
+      Digest.Builder b = Digest.newBuilder().setComplete(d.complete());
+      for (LinkMessage.DigestEntry e : d.entries()) {
+        DigestEntry.Builder eb =
+            DigestEntry.newBuilder()
+                .setOrigin(bytes(e.origin()))
+                .setContiguous(e.held().contiguous());
+        for (SeqRange r : e.held().beyond()) {
+          eb.addBeyond(range(r));
+        }
+        b.addEntries(eb);
+      }
+      f.setDigest(b);
+    } else if (m instanceof LinkMessage.SyncRequest r) {
+      SyncRequest.Builder b =
+          SyncRequest.newBuilder().setRequestId(r.requestId()).setMaxMessages(r.maxMessages());
+      for (LinkMessage.Want w : r.wants()) {
+        b.addWants(
+            SyncRequest.Want.newBuilder().setOrigin(bytes(w.origin())).setRange(range(w.range())));
+      }
+      f.setSyncRequest(b);
+    } else if (m instanceof LinkMessage.SyncBatch s) {
+      SyncBatch.Builder b = SyncBatch.newBuilder().setRequestId(s.requestId()).setDone(s.done());
+      s.messages().forEach(c -> b.addMessages(chat(c)));
+      f.setSyncBatch(b);
+    } else if (m instanceof LinkMessage.Ping p) {
+      f.setPing(Ping.newBuilder().setNonce(p.nonce()));
+    } else if (m instanceof LinkMessage.Pong p) {
+      f.setPong(Pong.newBuilder().setNonce(p.nonce()));
+    } else if (m instanceof LinkMessage.PeerList p) {
+      PeerList.Builder b = PeerList.newBuilder();
+      for (PeerAddress a : p.peers()) {
+        b.addPeers(
+            PeerList.Entry.newBuilder()
+                .setPeerId(bytes(a.peerId()))
+                .setNick(a.nick())
+                .setHost(a.host())
+                .setPort(a.port()));
+      }
+      f.setPeerList(b);
+    } else if (m instanceof LinkMessage.Close c) {
+      f.setClose(
+          Close.newBuilder()
+              .setReason(Close.Reason.forNumber(c.reason().ordinal()))
+              .setMessage(c.message()));
+    }
+    return f.build();
+  }
+
+  private static meshchat.proto.v1.ChatMessage chat(ChatMessage m) {
+    meshchat.proto.v1.ChatMessage.Builder b =
+        meshchat.proto.v1.ChatMessage.newBuilder()
+            .setOrigin(bytes(m.origin()))
+            .setSeq(m.seq())
+            .setLamport(m.lamport())
+            .setWallTimeMs(m.wallTimeMs())
+            .setNick(m.nick())
+            .setText(m.text());
+    for (MessageId d : m.deps()) {
+      b.addDeps(
+          meshchat.proto.v1.MessageId.newBuilder().setOrigin(bytes(d.origin())).setSeq(d.seq()));
+    }
+    return b.build();
+  }
+
+  private static meshchat.proto.v1.SeqRange range(SeqRange r) {
+    return meshchat.proto.v1.SeqRange.newBuilder().setFirst(r.first()).setLast(r.last()).build();
+  }
+
+  private static ByteString bytes(PeerId id) {
+    return ByteString.copyFrom(id.toBytes());
+  }
+}

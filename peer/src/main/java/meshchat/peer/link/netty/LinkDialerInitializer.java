@@ -1,0 +1,18 @@
+package meshchat.peer.link.netty;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+
+/** The pipeline of a link a peer dialed: marked so, for the one-link-per-pair tie-break. */
+final class LinkDialerInitializer extends ChannelInitializer<SocketChannel> {
+  private final LinkSetup setup;
+
+  LinkDialerInitializer(LinkSetup setup) {
+    this.setup = setup;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    LinkPipeline.build(ch.pipeline(), setup, true);
+  }
+}

@@ -1,0 +1,50 @@
+package meshchat.peer.link.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import meshchat.peer.message.LinkMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an established link: hands each message to the owner ({@link
+ * meshchat.peer.link.LinkEvents}), records the peer's Close, and reports the link down once.
+ */
+final class LinkDispatcher extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(LinkDispatcher.class);
+  private final NettyLink link;
+  private final LinkSetup setup;
+
+  LinkDispatcher(NettyLink link, LinkSetup setup) {
+    this.link = link;
+    this.setup = setup;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof LinkMessage.Close c) {
+      link.closeReceived(c);
+      log.info(
+          "{} link to {} closed by peer: {} {}",
+          setup.tag(),
+          link.peer().shortHex(),
+          c.reason(),
+          c.message());
+      LinkErrors.markClosing(ctx.channel());
+      ctx.close();
+    } else if (msg instanceof LinkMessage m) {
+      setup.events().received(link, m);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    setup.events().down(link);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LinkErrors.closeFor(ctx, cause, setup.tag());
+  }
+}

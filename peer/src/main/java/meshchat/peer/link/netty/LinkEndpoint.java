@@ -1,0 +1,89 @@
+package meshchat.peer.link.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One peer's sockets: a listening socket for links others dial, and outgoing dials. Every channel
+ * runs on the shared I/O event loop group; the pipelines report to {@link LinkSetup#events()}.
+ */
+public final class LinkEndpoint implements AutoCloseable {
+  private final EventLoopGroup io;
+  private final LinkSetup setup;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final WriteBufferWaterMark waterMark;
+  private Channel server;
+
+  public LinkEndpoint(EventLoopGroup io, LinkSetup setup) {
+    this.io = io;
+    this.setup = setup;
+    this.waterMark =
+        new WriteBufferWaterMark(setup.config().writeLowWater(), setup.config().writeHighWater());
+  }
+
+  /** Binds and returns the port listened on ({@code port} 0: any free port). */
+  public int listen(String host, int port) throws IOException {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(io)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+            .childHandler(new LinkServerInitializer(setup, channels));
+    ChannelFuture f = b.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      throw new IOException(
+          "cannot listen on " + host + ":" + port + ": " + f.cause().getMessage(), f.cause());
+    }
+    server = f.channel();
+    channels.add(server);
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /**
+   * Dials {@code address}. The returned future completes when this attempt is over: the connect
+   * failed, or the connection (handshaken or not) has closed. The caller redials from there.
+   */
+  public CompletableFuture<Void> dial(InetSocketAddress address) {
+    CompletableFuture<Void> over = new CompletableFuture<>();
+    Bootstrap b =
+        new Bootstrap()
+            .group(io)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, setup.config().connectTimeoutMs())
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+            .handler(new LinkDialerInitializer(setup));
+    b.connect(address)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                over.complete(null);
+                return;
+              }
+              channels.add(f.channel());
+              f.channel().closeFuture().addListener(c -> over.complete(null));
+            });
+    return over;
+  }
+
+  @Override
+  public void close() {
+    channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+  }
+}

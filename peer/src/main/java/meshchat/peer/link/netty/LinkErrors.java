@@ -1,0 +1,68 @@
+package meshchat.peer.link.netty;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import meshchat.peer.frame.LinkFrameException;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer's garbage never crashes another: every failure on a link becomes one log line and a
+ * Close with a reason, then the connection closes. Later errors on the same link are ignored.
+ */
+final class LinkErrors {
+  private static final Logger log = LoggerFactory.getLogger(LinkErrors.class);
+  private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("meshchat.closing");
+
+  private LinkErrors() {}
+
+  static void closeFor(ChannelHandlerContext ctx, Throwable cause, String tag) {
+    if (!markClosing(ctx.channel())) {
+      return;
+    }
+    ctx.channel().config().setAutoRead(false);
+    Throwable root =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    CloseReason reason;
+    if (cause instanceof LinkFrameException e) {
+      reason = e.reason();
+    } else if (root instanceof TooLongFrameException) {
+      reason = CloseReason.FRAME_TOO_LARGE;
+    } else if (root instanceof CorruptedFrameException
+        || root instanceof InvalidProtocolBufferException
+        || cause instanceof DecoderException) {
+      reason = CloseReason.PROTOCOL_ERROR;
+    } else if (cause instanceof IOException) {
+      log.debug("{} link {}: {}", tag, ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+      return;
+    } else {
+      reason = CloseReason.PROTOCOL_ERROR;
+    }
+    String why = String.valueOf(root.getMessage());
+    log.info("{} closing link {}: {} ({})", tag, ctx.channel().remoteAddress(), why, reason);
+    sendCloseAndClose(ctx, new Close(reason, why));
+  }
+
+  /** True the first time only: the caller is the one that closes this channel. */
+  static boolean markClosing(Channel ch) {
+    return ch.attr(CLOSING).setIfAbsent(Boolean.TRUE) == null;
+  }
+
+  static void sendCloseAndClose(ChannelHandlerContext ctx, Close close) {
+    if (ctx.channel().isActive()) {
+      ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+}

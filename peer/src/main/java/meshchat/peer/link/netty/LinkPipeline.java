@@ -1,0 +1,29 @@
+package meshchat.peer.link.netty;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import meshchat.peer.frame.LinkCodec;
+import meshchat.wire.Framing;
+
+/** The handlers of a link, in wire order; the same for both roles but for who dialed. */
+final class LinkPipeline {
+  private LinkPipeline() {}
+
+  static void build(ChannelPipeline p, LinkSetup setup, boolean dialedByUs) {
+    // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
+    Framing.addTo(p, LinkCodec.prototype(), setup.config().maxFrameBytes());
+    // LinkFrame <-> validated LinkMessage records: the only place generated classes are seen
+    p.addLast("link-codec", new LinkCodec());
+    // nothing read for idleTimeout -> reader idle (dead peer); nothing written for ping -> Ping
+    p.addLast(
+        "idle",
+        new IdleStateHandler(
+            setup.config().idleTimeoutMs(),
+            setup.config().pingIntervalMs(),
+            0,
+            TimeUnit.MILLISECONDS));
+    // both sides send Hello first; on success this becomes "liveness" + "dispatch"
+    p.addLast("hello", new HelloHandler(setup, dialedByUs));
+  }
+}

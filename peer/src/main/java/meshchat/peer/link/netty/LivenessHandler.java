@@ -1,0 +1,55 @@
+package meshchat.peer.link.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dead-link detection (netty's uptime example): the "idle" handler reports write silence, and we
+ * send a Ping so the other side always hears something; it reports read silence, and we close with
+ * IDLE. Answers Pings and measures the round trip from Pongs; neither reaches the room.
+ */
+final class LivenessHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(LivenessHandler.class);
+  private final NettyLink link;
+  private final LinkSetup setup;
+
+  LivenessHandler(NettyLink link, LinkSetup setup) {
+    this.link = link;
+    this.setup = setup;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof IdleStateEvent e)) {
+      ctx.fireUserEventTriggered(evt);
+    } else if (e.state() == IdleState.WRITER_IDLE) {
+      // the nonce is our send time: the Pong echoes it, so no table of pings is kept
+      ctx.writeAndFlush(new LinkMessage.Ping(System.nanoTime()));
+    } else if (e.state() == IdleState.READER_IDLE && LinkErrors.markClosing(ctx.channel())) {
+      long ms = setup.config().idleTimeoutMs();
+      log.info("{} link to {} silent for {} ms: closing", setup.tag(), link.peer().shortHex(), ms);
+      LinkErrors.sendCloseAndClose(
+          ctx, new LinkMessage.Close(CloseReason.IDLE, "nothing heard for " + ms + " ms"));
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof LinkMessage.Ping p) {
+      ctx.writeAndFlush(new LinkMessage.Pong(p.nonce()));
+    } else if (msg instanceof LinkMessage.Pong p) {
+      long rttNanos = System.nanoTime() - p.nonce();
+      if (rttNanos >= 0 && rttNanos < 60_000_000_000L) {
+        link.rttMillis(rttNanos / 1_000_000);
+      }
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package meshchat.peer.link.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import meshchat.peer.link.Link;
+import meshchat.peer.link.LinkConfig;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Hello;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A {@link Link} over one Netty channel. */
+final class NettyLink implements Link {
+  private static final Logger log = LoggerFactory.getLogger(NettyLink.class);
+  private final Channel channel;
+  private final Hello hello;
+  private final boolean dialedByUs;
+  private final LinkConfig config;
+  private volatile long rttMillis = -1;
+  private volatile LinkMessage.Close closeReceived;
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+  NettyLink(Channel channel, Hello hello, boolean dialedByUs, LinkConfig config) {
+    this.channel = channel;
+    this.hello = hello;
+    this.dialedByUs = dialedByUs;
+    this.config = config;
+    channel.closeFuture().addListener(f -> closed.complete(null));
+  }
+
+  @Override
+  public Hello hello() {
+    return hello;
+  }
+
+  @Override
+  public boolean dialedByUs() {
+    return dialedByUs;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) channel.remoteAddress();
+  }
+
+  @Override
+  public void send(LinkMessage message) {
+    if (!channel.isActive()) {
+      return;
+    }
+    // Above the high water mark the channel is unwritable; queued = bytesBeforeWritable + low.
+    // A reader this far behind is cut off rather than buffered without bound: on reconnect,
+    // anti-entropy resends what it lacks at its own pace (receiver-driven SyncRequests).
+    if (!channel.isWritable()
+        && channel.bytesBeforeWritable() + config.writeLowWater() > config.maxQueuedBytes()) {
+      if (LinkErrors.markClosing(channel)) {
+        log.warn(
+            "link to {} is {} bytes behind: closing it",
+            peer().shortHex(),
+            config.maxQueuedBytes());
+        channel.close();
+      }
+      return;
+    }
+    channel.writeAndFlush(message, channel.voidPromise());
+  }
+
+  @Override
+  public void close(LinkMessage.Close reason) {
+    LinkErrors.markClosing(channel);
+    if (channel.isActive()) {
+      channel.writeAndFlush(reason).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      channel.close();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> closed() {
+    return closed;
+  }
+
+  @Override
+  public long rttMillis() {
+    return rttMillis;
+  }
+
+  void rttMillis(long ms) {
+    rttMillis = ms;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return channel.isActive();
+  }
+
+  @Override
+  public LinkMessage.Close closeReceived() {
+    return closeReceived;
+  }
+
+  void closeReceived(LinkMessage.Close c) {
+    closeReceived = c;
+  }
+
+  @Override
+  public String toString() {
+    return peer().shortHex() + (dialedByUs ? "->" : "<-") + channel.remoteAddress();
+  }
+}

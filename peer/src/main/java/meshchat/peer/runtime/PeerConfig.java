@@ -1,0 +1,121 @@
+package meshchat.peer.runtime;
+
+import java.net.InetSocketAddress;
+import meshchat.peer.link.LinkConfig;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.RoomConfig;
+
+/**
+ * Everything one peer is told at start, as an immutable record with {@code withX} copies.
+ *
+ * @param listenHost address to accept links on (0.0.0.0: every interface)
+ * @param port listening port; 0 picks a free one
+ * @param tracker where the tracker is; null: no tracker (peers are given by {@link PeerNode#dial})
+ * @param hostTracker if no tracker answers at {@code tracker}, bind one there in-process (default
+ *     mode only; an explicit --tracker never hosts)
+ * @param trackerRetryMinMs first delay before retrying the tracker; doubles up to the max
+ */
+public record PeerConfig(
+    String room,
+    String nick,
+    PeerId self,
+    String listenHost,
+    int port,
+    InetSocketAddress tracker,
+    boolean hostTracker,
+    long trackerRetryMinMs,
+    long trackerRetryMaxMs,
+    RoomConfig roomConfig,
+    LinkConfig linkConfig) {
+
+  /** A peer on loopback, any port, no tracker, production timings. */
+  public static PeerConfig of(String room, String nick, PeerId self) {
+    return new PeerConfig(
+        room,
+        nick,
+        self,
+        "127.0.0.1",
+        0,
+        null,
+        false,
+        200,
+        5_000,
+        RoomConfig.defaults(),
+        LinkConfig.defaults());
+  }
+
+  public PeerConfig withListen(String host, int port) {
+    return new PeerConfig(
+        room,
+        nick,
+        self,
+        host,
+        port,
+        tracker,
+        hostTracker,
+        trackerRetryMinMs,
+        trackerRetryMaxMs,
+        roomConfig,
+        linkConfig);
+  }
+
+  public PeerConfig withTracker(InetSocketAddress address, boolean mayHost) {
+    return new PeerConfig(
+        room,
+        nick,
+        self,
+        listenHost,
+        port,
+        address,
+        mayHost,
+        trackerRetryMinMs,
+        trackerRetryMaxMs,
+        roomConfig,
+        linkConfig);
+  }
+
+  public PeerConfig withTrackerRetry(long minMs, long maxMs) {
+    return new PeerConfig(
+        room,
+        nick,
+        self,
+        listenHost,
+        port,
+        tracker,
+        hostTracker,
+        minMs,
+        maxMs,
+        roomConfig,
+        linkConfig);
+  }
+
+  public PeerConfig withRoomConfig(RoomConfig v) {
+    return new PeerConfig(
+        room,
+        nick,
+        self,
+        listenHost,
+        port,
+        tracker,
+        hostTracker,
+        trackerRetryMinMs,
+        trackerRetryMaxMs,
+        v,
+        linkConfig);
+  }
+
+  public PeerConfig withLinkConfig(LinkConfig v) {
+    return new PeerConfig(
+        room,
+        nick,
+        self,
+        listenHost,
+        port,
+        tracker,
+        hostTracker,
+        trackerRetryMinMs,
+        trackerRetryMaxMs,
+        roomConfig,
+        v);
+  }
+}

@@ -1,0 +1,478 @@
+package meshchat.peer.runtime;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import meshchat.peer.discovery.TrackerSession;
+import meshchat.peer.link.Link;
+import meshchat.peer.link.LinkEvents;
+import meshchat.peer.link.netty.LinkEndpoint;
+import meshchat.peer.link.netty.LinkSetup;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.Room;
+import meshchat.peer.store.MessageStore;
+import meshchat.wire.Framing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running peer: a {@link Room} on one room thread, its links on the shared I/O threads, and its
+ * tracker session. Public API for the CLI, the testkit's real-socket cluster and benchmarks:
+ *
+ * <pre>{@code
+ * try (PeerGroups groups = PeerGroups.create(2, 2)) {            // shared by all nodes
+ *   PeerNode a = PeerNode.start(PeerConfig.of("lobby", "ann", idA).withTracker(t, false),
+ *       new InMemoryMessageStore(), groups, listenerA);           // listener sees deliveries
+ *   a.send("hello");                                              // never blocks
+ *   a.close();                                                    // Close LEAVING, unregister
+ * }
+ * }</pre>
+ *
+ * All room calls run on the room thread; link events are handed over with {@code execute()}, so the
+ * room needs no locks (MicroRaft's RaftNodeExecutor model). The node owns the store.
+ */
+public final class PeerNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
+
+  /** How long a link that lost the tie-break may stay away before its peer is reported down. */
+  private static final long SWAP_GRACE_MS = 2_000;
+
+  private final PeerConfig config;
+  private final PeerGroups groups;
+  private final EventLoop loop;
+  private final MessageStore store;
+  private final PeerListener listener;
+  private final String tag;
+  private final Room room;
+  private final LinkEndpoint endpoint;
+  private final Redialer redialer;
+  private final Map<PeerId, Link> active = new HashMap<>(); // room thread only
+  private final Map<PeerId, ScheduledFuture<?>> pendingDown = new HashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private TrackerSession tracker;
+  private boolean stopped;
+  private volatile int port;
+  private volatile int linkCount;
+  private volatile long lamportHint;
+  private volatile String nick;
+
+  private PeerNode(
+      PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener) {
+    this.config = config;
+    this.groups = groups;
+    this.loop = groups.rooms().next();
+    this.store = store;
+    this.listener = listener;
+    this.nick = config.nick();
+    this.tag = "[" + config.self().shortHex() + "]";
+    RandomGenerator random =
+        new java.util.SplittableRandom(config.self().hashCode() ^ System.nanoTime());
+    this.room =
+        new Room(
+            config.roomConfig(),
+            config.self(),
+            config.nick(),
+            store,
+            new NodeEffects(this),
+            new LoopScheduler(loop),
+            InstantSource.system(),
+            random);
+    this.endpoint =
+        new LinkEndpoint(
+            groups.io(),
+            new LinkSetup(
+                config.linkConfig(), config.self(), config.room(), this::hello, new Events(), tag));
+    this.redialer =
+        new Redialer(loop, config.linkConfig(), random, active::containsKey, endpoint::dial);
+  }
+
+  /**
+   * Listens, loads the room from {@code store}, reports {@link PeerListener#ready} and starts the
+   * tracker session (if {@link PeerConfig#tracker()} is set). Returns once listening.
+   */
+  public static PeerNode start(
+      PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener)
+      throws IOException {
+    PeerNode node = new PeerNode(config, store, groups, listener);
+    node.port = node.endpoint.listen(config.listenHost(), config.port());
+    node.onLoop(
+            () -> {
+              node.room.start();
+              node.lamportHint = node.room.lamport();
+              listener.ready(node, node.port);
+              if (config.tracker() != null) {
+                node.tracker =
+                    new TrackerSession(
+                        config.tracker(),
+                        config.hostTracker(),
+                        config.trackerRetryMinMs(),
+                        config.trackerRetryMaxMs(),
+                        groups.io(),
+                        node.loop,
+                        new TrackerSession.Registration(
+                            config.room(), config.self(), config.nick(), node.port),
+                        node.new Discovered(),
+                        listener::info,
+                        random(config),
+                        node.tag);
+                node.tracker.start();
+              }
+              return null;
+            })
+        .join();
+    log.info(
+        "{} listening on {}:{} in room '{}'",
+        node.tag,
+        config.listenHost(),
+        node.port,
+        config.room());
+    return node;
+  }
+
+  private static RandomGenerator random(PeerConfig c) {
+    return new java.util.SplittableRandom(c.self().hashCode() * 31L + System.nanoTime());
+  }
+
+  // ---- the API ----
+
+  public PeerId self() {
+    return config.self();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public PeerConfig config() {
+    return config;
+  }
+
+  /** Peers linked now (updated on the room thread; safe to read anywhere). */
+  public int linkCount() {
+    return linkCount;
+  }
+
+  /**
+   * Sends {@code text} to the room without blocking: it is stamped, stored, delivered locally and
+   * written to every link on the room thread. The future completes with the message.
+   *
+   * @throws IllegalArgumentException at once if the text is over {@code maxTextBytes}
+   */
+  public CompletableFuture<ChatMessage> send(String text) {
+    int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > config.roomConfig().maxTextBytes()) {
+      throw new IllegalArgumentException(
+          "message of "
+              + bytes
+              + " bytes is over the limit of "
+              + config.roomConfig().maxTextBytes()
+              + "; not sent");
+    }
+    return onLoop(
+        () -> {
+          ChatMessage m = room.send(text);
+          lamportHint = room.lamport();
+          return m;
+        });
+  }
+
+  /** Dials a peer directly (no tracker needed) and keeps redialing it until it is linked. */
+  public void dial(PeerAddress address) {
+    loop.execute(() -> redialer.want(address));
+  }
+
+  public CompletableFuture<Void> setNick(String newNick) {
+    nick = newNick;
+    return onLoop(
+        () -> {
+          room.setNick(newNick);
+          return null;
+        });
+  }
+
+  public String nick() {
+    return nick;
+  }
+
+  public CompletableFuture<List<LinkInfo>> links() {
+    return onLoop(
+        () -> {
+          Map<PeerId, Long> lag = room.lagByPeer();
+          List<LinkInfo> out = new ArrayList<>();
+          for (Link l : active.values()) {
+            out.add(
+                new LinkInfo(
+                    l.peer(),
+                    l.hello().nick(),
+                    l.remoteAddress(),
+                    l.dialedByUs(),
+                    l.isOpen(),
+                    l.rttMillis(),
+                    lag.getOrDefault(l.peer(), 0L)));
+          }
+          return out;
+        });
+  }
+
+  /** Room members known from the tracker (empty without one). */
+  public CompletableFuture<List<PeerAddress>> members() {
+    return onLoop(() -> tracker == null ? List.<PeerAddress>of() : tracker.members());
+  }
+
+  /** The last {@code limit} messages in canonical (Lamport, origin) order. */
+  public CompletableFuture<List<ChatMessage>> history(int limit) {
+    return onLoop(() -> room.history(limit));
+  }
+
+  /** Per linked peer: messages it holds that we lack (sync progress for /status). */
+  public CompletableFuture<Map<PeerId, Long>> lagByPeer() {
+    return onLoop(room::lagByPeer);
+  }
+
+  /** Runs {@code query} on the room thread with the room: for tests and diagnostics. */
+  public <T> CompletableFuture<T> inspect(java.util.function.Function<Room, T> query) {
+    return onLoop(() -> query.apply(room));
+  }
+
+  /**
+   * Leaves: Close(LEAVING) on every link after what is already queued (so everything sent so far
+   * reaches the peers linked now), unregisters from the tracker, closes sockets and the store.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    List<CompletableFuture<Void>> closing =
+        onLoop(
+                () -> {
+                  stopped = true;
+                  List<CompletableFuture<Void>> fs = new ArrayList<>();
+                  active.values().forEach(l -> fs.add(l.closed()));
+                  room.stop(); // Close LEAVING on every link, queued after pending writes
+                  redialer.stop();
+                  return fs;
+                })
+            .join();
+    try {
+      CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.info("{} some links did not close in time", tag);
+    }
+    shutdown(true);
+  }
+
+  /**
+   * Stops abruptly, as a crash would: no Close, no unregister; sockets just close. For tests and
+   * the testkit's {@code crash(i)}.
+   */
+  public void crash() {
+    if (closed.compareAndSet(false, true)) {
+      onLoop(
+              () -> {
+                stopped = true;
+                redialer.stop();
+                return null;
+              })
+          .join();
+      shutdown(false);
+    }
+  }
+
+  private void shutdown(boolean unregister) {
+    onLoop(
+            () -> {
+              if (tracker != null) {
+                tracker.stop(unregister ? 1_000 : 0);
+              }
+              return null;
+            })
+        .join();
+    endpoint.close();
+    onLoop(
+            () -> {
+              store.close();
+              return null;
+            })
+        .join();
+    log.info("{} stopped", tag);
+  }
+
+  // ---- link events, on the room thread ----
+
+  private void linkUp(Link link) {
+    if (stopped) {
+      link.close(new Close(CloseReason.LEAVING, "leaving"));
+      return;
+    }
+    PeerId p = link.peer();
+    PeerAddress address = addressOf(link);
+    redialer.remember(address);
+    Link current = active.get(p);
+    if (current == null) {
+      active.put(p, link);
+      linkCount = active.size();
+      room.linkUp(address, link.hello().lamport());
+      redialer.linked(p);
+      ScheduledFuture<?> grace = pendingDown.remove(p);
+      if (grace != null) {
+        grace.cancel(false);
+      } else {
+        listener.peerUp(p, link.hello().nick());
+      }
+      log.info("{} link up: {} ({})", tag, link, link.hello().nick());
+    } else if (TieBreak.keepNew(config.self(), current, link)) {
+      active.put(p, link);
+      current.close(TieBreak.loser());
+      // a fresh link state: the digest exchange on linkUp repairs anything in flight on the old one
+      room.linkDown(p);
+      room.linkUp(address, link.hello().lamport());
+      log.info("{} link to {} replaced by {}", tag, current, link);
+    } else {
+      link.close(TieBreak.loser());
+    }
+  }
+
+  private void linkDown(Link link) {
+    PeerId p = link.peer();
+    if (active.get(p) != link) {
+      return; // the loser of a tie-break
+    }
+    active.remove(p);
+    linkCount = active.size();
+    room.linkDown(p);
+    Close why = link.closeReceived();
+    String nick = link.hello().nick();
+    log.info("{} link down: {} ({})", tag, link, why == null ? "no Close" : why.reason());
+    if (stopped) {
+      return;
+    }
+    if (why != null && why.reason() == CloseReason.LEAVING) {
+      redialer.forget(p);
+      listener.peerDown(p, nick);
+      return;
+    }
+    redialer.lost(p);
+    if (why != null && why.reason() == CloseReason.DUPLICATE_LINK) {
+      // the other side kept the other connection, which is about to come up here
+      pendingDown.put(
+          p,
+          loop.schedule(
+              () -> {
+                pendingDown.remove(p);
+                listener.peerDown(p, nick);
+              },
+              SWAP_GRACE_MS,
+              TimeUnit.MILLISECONDS));
+    } else {
+      listener.peerDown(p, nick);
+    }
+  }
+
+  private static PeerAddress addressOf(Link link) {
+    String host =
+        link.remoteAddress() == null ? "" : link.remoteAddress().getAddress().getHostAddress();
+    return new PeerAddress(link.peer(), link.hello().nick(), host, link.hello().listenPort());
+  }
+
+  private LinkMessage.Hello hello() {
+    return new LinkMessage.Hello(
+        Framing.PROTOCOL_VERSION, config.self(), nick, config.room(), port, lamportHint);
+  }
+
+  // package-private hooks for NodeEffects, on the room thread
+  Link linkTo(PeerId peer) {
+    return active.get(peer);
+  }
+
+  void dialFromRoom(PeerAddress address) {
+    if (!stopped) {
+      redialer.want(address);
+    }
+  }
+
+  void noteLamport() {
+    lamportHint = room.lamport();
+  }
+
+  PeerListener listener() {
+    return listener;
+  }
+
+  String tag() {
+    return tag;
+  }
+
+  private <T> CompletableFuture<T> onLoop(Callable<T> task) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    Runnable r =
+        () -> {
+          try {
+            f.complete(task.call());
+          } catch (Throwable e) {
+            log.warn("{} room task failed", tag, e);
+            f.completeExceptionally(e);
+          }
+        };
+    if (loop.inEventLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
+    return f;
+  }
+
+  /** Link events from the I/O threads, handed to the room thread in order. */
+  private final class Events implements LinkEvents {
+    @Override
+    public void up(Link link) {
+      loop.execute(() -> linkUp(link));
+    }
+
+    @Override
+    public void received(Link link, LinkMessage message) {
+      loop.execute(
+          () -> {
+            if (!stopped && active.containsKey(link.peer())) {
+              room.receive(link.peer(), message);
+            }
+          });
+    }
+
+    @Override
+    public void down(Link link) {
+      loop.execute(() -> linkDown(link));
+    }
+  }
+
+  /** Members reported by the tracker: dial joiners, stop dialing leavers. */
+  private final class Discovered implements TrackerSession.Members {
+    @Override
+    public void joined(PeerAddress member) {
+      if (!stopped) {
+        redialer.want(member);
+      }
+    }
+
+    @Override
+    public void left(PeerId member) {
+      redialer.forget(member);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package meshchat.peer.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import meshchat.peer.link.LinkConfig;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.RoomConfig;
+import meshchat.peer.store.memory.InMemoryMessageStore;
+import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.TrackerServer;
+
+/**
+ * A fixture of real PeerNodes on loopback sharing one pair of event loop groups, with an in-process
+ * tracker on a fixed free port; verbs tell the story (start, crash, restart, stopTracker).
+ */
+final class LocalMesh implements AutoCloseable {
+  final PeerGroups groups = PeerGroups.create(2, 2);
+  final List<PeerNode> nodes = new ArrayList<>();
+  final List<Recorder> recorders = new ArrayList<>();
+  final List<PeerId> ids = new ArrayList<>();
+  private final java.util.Map<PeerId, InMemoryMessageStore> stores = new java.util.HashMap<>();
+  final int trackerPort;
+  private final SplittableRandom random = new SplittableRandom(42);
+  TrackerServer tracker;
+
+  LocalMesh() {
+    trackerPort = freePort();
+  }
+
+  static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  LocalMesh startTracker() {
+    try {
+      tracker =
+          TrackerServer.start(
+              TrackerConfig.localTest()
+                  .withPort(trackerPort)
+                  .withHeartbeatInterval(java.time.Duration.ofMillis(500)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  void stopTracker() {
+    tracker.close();
+    tracker = null;
+  }
+
+  PeerConfig config(int i) {
+    while (ids.size() <= i) {
+      ids.add(PeerId.random(random));
+    }
+    return PeerConfig.of("lobby", "p" + i, ids.get(i))
+        .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
+        .withTrackerRetry(50, 500)
+        .withLinkConfig(LinkConfig.fastTest())
+        .withRoomConfig(RoomConfig.defaults().withSyncIntervalMs(500));
+  }
+
+  PeerNode start(int i) {
+    return start(config(i));
+  }
+
+  PeerNode start(PeerConfig c) {
+    int i = ids.indexOf(c.self());
+    Recorder r = new Recorder();
+    try {
+      PeerNode n =
+          PeerNode.start(
+              c, stores.computeIfAbsent(c.self(), x -> new InMemoryMessageStore()), groups, r);
+      while (nodes.size() <= i) {
+        nodes.add(null);
+        recorders.add(null);
+      }
+      nodes.set(i, n);
+      recorders.set(i, r);
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void startAll(int n) {
+    for (int i = 0; i < n; i++) {
+      start(i);
+    }
+  }
+
+  PeerNode node(int i) {
+    return nodes.get(i);
+  }
+
+  Recorder seen(int i) {
+    return recorders.get(i);
+  }
+
+  @Override
+  public void close() {
+    for (PeerNode n : nodes) {
+      if (n != null) {
+        n.close();
+      }
+    }
+    if (tracker != null) {
+      tracker.close();
+    }
+    groups.close();
+  }
+}
