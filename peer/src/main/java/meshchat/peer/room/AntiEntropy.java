@@ -151,9 +151,12 @@ final class AntiEntropy {
       if (isHeld.test(id) || (held != null && held.contains(id.seq()))) {
         continue;
       }
-      long from1 = held == null ? 1 : held.contiguous() + 1;
-      ask.computeIfAbsent(id.origin(), o -> new SeqSet())
-          .addRange(Math.min(from1, id.seq()), id.seq());
+      // the dep and its author's earlier messages (it waits for those too), minus what we hold
+      SeqSet upTo = new SeqSet();
+      upTo.addRange(1, id.seq());
+      List<SeqRange> lack = held == null ? upTo.ranges() : held.missingFrom(upTo);
+      SeqSet want = ask.computeIfAbsent(id.origin(), o -> new SeqSet());
+      lack.forEach(r -> want.addRange(r.first(), r.last()));
     }
     List<Want> wants = new ArrayList<>();
     ask.forEach((o, s) -> s.ranges().forEach(r -> wants.add(new Want(o, r))));

@@ -117,4 +117,27 @@ class RoomCausalTest {
     assertThat(d.lamport()).isGreaterThan(c.lamport());
     assertThat(new MessageId(mesh.peer("alice").id, 2)).isEqualTo(d.id());
   }
+
+  @Test
+  void askingForADependencySkipsWhatIsAlreadyHeld() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
+    List<ChatMessage> a = new java.util.ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      a.add(mesh.peer("alice").send("a" + i));
+    }
+    Peer bob = mesh.peer("bob");
+    meshchat.peer.message.PeerId alice = mesh.peer("alice").id;
+    bob.room.receive(alice, new Chat(a.get(0))); // a1: shown
+    bob.room.receive(alice, new Chat(a.get(3))); // a4: held, asks for 2..3
+    bob.room.receive(alice, new Chat(a.get(5))); // a6: held, must not ask for a4 again
+
+    List<SyncRequest> asks = mesh.sentOf(SyncRequest.class, mesh.from("bob"));
+    assertThat(asks).hasSize(2);
+    assertThat(asks.get(0).wants()).containsExactly(new Want(alice, new SeqRange(2, 3)));
+    assertThat(asks.get(1).wants()).noneMatch(w -> w.range().first() <= 4 && w.range().last() >= 4);
+    assertThat(asks.get(1).wants()).contains(new Want(alice, new SeqRange(5, 5)));
+
+    mesh.pump();
+    assertThat(bob.shown()).containsExactly("a1", "a2", "a3", "a4", "a5", "a6");
+  }
 }
