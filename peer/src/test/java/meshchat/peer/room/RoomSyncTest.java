@@ -195,4 +195,20 @@ class RoomSyncTest {
     assertThat(d.late()).isTrue();
     assertThat(d.after()).isEqualTo(new MessageId(alice.id, 1));
   }
+
+  @Test
+  void aBatchForSomeOtherRequestNeitherEndsNorRepeatsTheOneInFlight() {
+    Mesh mesh = new Mesh(CONFIG.withSyncMaxMessages(7), "alice", "bob");
+    for (int i = 0; i < 30; i++) {
+      mesh.peer("alice").send("m" + i);
+    }
+    mesh.link("alice", "bob");
+    // a stale "done" batch (an old request, or a dependency fetch) lands before the real answers
+    mesh.inject("alice", "bob", new SyncBatch(999_999, List.of(), true));
+    mesh.pump();
+
+    assertThat(mesh.peer("bob").shownIds()).hasSize(30).doesNotHaveDuplicates();
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("bob"))).hasSize(5);
+    assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
+  }
 }
