@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,7 +195,11 @@ final class AntiEntropy {
   }
 
   void onBatch(LinkState l, SyncBatch b) {
-    for (ChatMessage m : b.messages()) {
+    // A batch comes grouped by origin. Taking it in canonical order, which respects causality,
+    // avoids needless hold-backs and keeps a fresh joiner from seeing its catch-up as "late".
+    List<ChatMessage> ordered = new ArrayList<>(b.messages());
+    ordered.sort(Comparator.comparing(ChatMessage::timestamp));
+    for (ChatMessage m : ordered) {
       if (acceptor.accept(m, l, true)) {
         l.received++;
       }

@@ -46,6 +46,9 @@ class RoomSyncTest {
     assertThat(carol.notices(RoomNotice.CaughtUp.class))
         .containsExactly(new RoomNotice.CaughtUp(20));
     assertThat(mesh.sentOf(Chat.class, mesh.to("carol"))).isEmpty(); // history is not forwarded
+    // one batch holds it all; it is shown in canonical order, so nothing in it is late
+    assertThat(carol.shownIds()).isEqualTo(carol.history());
+    assertThat(carol.deliveries).noneMatch(Delivery::late);
   }
 
   @Test
