@@ -40,9 +40,13 @@ class OrderingExampleTest {
     assertThat(carol.shown()).containsExactly("who's in?");
     assertThat(carol.room.heldBackCount()).isEqualTo(1);
 
-    mesh.unblock("carol", "bob").unblock("alice", "carol").pump(); // the slow messages land
-    assertThat(carol.room.lamport()).isEqualTo(5); // a1: max(4, 1) + 1, and b1 is released
-    assertThat(bob.room.lamport()).isEqualTo(4); // c1: max(3, 1) + 1
+    mesh.unblock("alice", "carol").deliverOn(List.of(alice.id, carol.id)); // a1 lands at last
+    assertThat(carol.room.lamport()).isEqualTo(5); // max(4, 1) + 1
+    assertThat(carol.shown()).containsExactly("who's in?", "lunch?", "yes"); // b1 released
+
+    mesh.unblock("carol", "bob").deliverOn(List.of(carol.id, bob.id)); // c1 lands at bob
+    assertThat(bob.room.lamport()).isEqualTo(4); // max(3, 1) + 1
+    mesh.pump(); // carol's request for a1 is answered; a duplicate, dropped
 
     // one canonical order everywhere: (1, alice) < (1, carol) < (3, bob)
     for (Peer p : List.of(alice, bob, carol)) {
