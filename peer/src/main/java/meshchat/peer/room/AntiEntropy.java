@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,9 +153,12 @@ final class AntiEntropy {
       if (isHeld.test(id) || (held != null && held.contains(id.seq()))) {
         continue;
       }
-      long from1 = held == null ? 1 : held.contiguous() + 1;
-      ask.computeIfAbsent(id.origin(), o -> new SeqSet())
-          .addRange(Math.min(from1, id.seq()), id.seq());
+      // the dep and its author's earlier messages (it waits for those too), minus what we hold
+      SeqSet upTo = new SeqSet();
+      upTo.addRange(1, id.seq());
+      List<SeqRange> lack = held == null ? upTo.ranges() : held.missingFrom(upTo);
+      SeqSet want = ask.computeIfAbsent(id.origin(), o -> new SeqSet());
+      lack.forEach(r -> want.addRange(r.first(), r.last()));
     }
     List<Want> wants = new ArrayList<>();
     ask.forEach((o, s) -> s.ranges().forEach(r -> wants.add(new Want(o, r))));
@@ -192,7 +196,11 @@ final class AntiEntropy {
   }
 
   void onBatch(LinkState l, SyncBatch b) {
-    l.received += acceptor.acceptBatch(b.messages(), l);
+    // A batch comes grouped by origin. Taking it in canonical order, which respects causality,
+    // avoids needless hold-backs and keeps a fresh joiner from seeing its catch-up as "late".
+    List<ChatMessage> ordered = new ArrayList<>(b.messages());
+    ordered.sort(Comparator.comparing(ChatMessage::timestamp));
+    l.received += acceptor.acceptBatch(ordered, l);
     if (!b.done() || b.requestId() != l.inflightId) {
       return;
     }

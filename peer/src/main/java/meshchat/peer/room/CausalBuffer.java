@@ -29,6 +29,8 @@ final class CausalBuffer {
   private final LinkedHashMap<MessageId, Held> held = new LinkedHashMap<>();
   private final Map<MessageId, List<MessageId>> waiters = new HashMap<>();
   private final Set<MessageId> frontier = new LinkedHashSet<>();
+  // deps of messages shown incomplete: when they arrive they are already implied, not new tips
+  private final Set<MessageId> implied = new HashSet<>();
 
   /** A message waiting for {@code missing}. */
   static final class Held {
@@ -146,6 +148,7 @@ final class CausalBuffer {
    */
   void markShownIncomplete(Held h) {
     h.shownIncomplete = true;
+    implied.addAll(h.missing);
     record(h.message);
   }
 
@@ -158,7 +161,9 @@ final class CausalBuffer {
     if (prev != null) {
       frontier.remove(prev);
     }
-    frontier.add(m.id());
+    if (!implied.remove(m.id())) {
+      frontier.add(m.id());
+    }
   }
 
   /** Restores state after a restart: everything stored counts as delivered. */

@@ -78,6 +78,8 @@ public final class Room {
     ownSeq = snap.ownSeq();
     snap.holdings().forEach((o, s) -> holdings.put(o, s.copy()));
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
+    // What was on screen before the restart still counts: an old message arriving now is late.
+    store.history(1).forEach(m -> maxShown = m.timestamp());
     scheduleSync();
   }
 

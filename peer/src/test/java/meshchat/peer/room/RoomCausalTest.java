@@ -1,0 +1,143 @@
+package meshchat.peer.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.SyncRequest;
+import meshchat.peer.message.LinkMessage.Want;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.room.Mesh.Peer;
+import meshchat.peer.sync.SeqRange;
+import org.junit.jupiter.api.Test;
+
+/** Causal hold-back: nobody sees a reply before what it answers. */
+class RoomCausalTest {
+  static final RoomConfig CONFIG =
+      RoomConfig.defaults().withSyncIntervalMs(60_000).withHoldBackTimeoutMs(5_000);
+
+  @Test
+  void aReplyThatOvertakesItsQuestionIsHeldAskedForAndShownAfter() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob", "carol").fullMesh().pump();
+    mesh.block("alice", "carol"); // alice's message to carol is slow
+
+    ChatMessage question = mesh.peer("alice").send("lunch?");
+    mesh.pump();
+    ChatMessage reply = mesh.peer("bob").send("yes");
+    assertThat(reply.deps()).contains(question.id());
+
+    // carol gets only the reply: she holds it and asks bob, who delivered the question
+    mesh.deliverOn(List.of(mesh.peer("bob").id, mesh.peer("carol").id));
+    Peer carol = mesh.peer("carol");
+    assertThat(carol.deliveries).isEmpty();
+    assertThat(carol.room.heldBackCount()).isEqualTo(1);
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("carol").and(mesh.to("bob"))))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.wants())
+                    .containsExactly(new Want(question.origin(), new SeqRange(1, 1))));
+
+    mesh.pump();
+    assertThat(carol.shown()).containsExactly("lunch?", "yes");
+    assertThat(carol.room.heldBackCount()).isZero();
+
+    mesh.unblock("alice", "carol").pump(); // the slow original finally lands: a duplicate
+    assertThat(carol.shown()).containsExactly("lunch?", "yes");
+    assertThat(carol.deliveries).noneMatch(Delivery::incomplete);
+  }
+
+  @Test
+  void aDependencyThatNeverComesIsShownIncompleteAfterTheTimeoutThenCompleted() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob", "carol").fullMesh().pump();
+    mesh.block("alice", "carol").block("bob", "carol");
+
+    ChatMessage question = mesh.peer("alice").send("lunch?");
+    mesh.pump();
+    ChatMessage reply = mesh.peer("bob").send("yes");
+    mesh.deliverOn(List.of(mesh.peer("bob").id, mesh.peer("carol").id));
+    mesh.pump(); // carol's request reaches bob; bob's answer waits on the blocked link
+
+    Peer carol = mesh.peer("carol");
+    mesh.run(CONFIG.holdBackTimeoutMs() - 1);
+    assertThat(carol.deliveries).isEmpty();
+    mesh.run(1);
+    assertThat(carol.deliveries)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.message()).isEqualTo(reply);
+              assertThat(d.incomplete()).isTrue();
+            });
+    assertThat(carol.notices(RoomNotice.Completed.class)).isEmpty();
+
+    mesh.unblock("alice", "carol").unblock("bob", "carol").pump();
+    // the question lands after its reply was shown: it is late, placed first, and the reply is
+    // now complete
+    assertThat(carol.shown()).containsExactly("yes", "lunch?");
+    Delivery q = carol.deliveryOf(question.id());
+    assertThat(q.late()).isTrue();
+    assertThat(q.after()).isNull();
+    assertThat(q.incomplete()).isFalse();
+    assertThat(carol.notices(RoomNotice.Completed.class))
+        .containsExactly(new RoomNotice.Completed(reply.id()));
+    assertThat(carol.history()).containsExactly(question.id(), reply.id());
+    assertThat(carol.room.heldBackCount()).isZero();
+  }
+
+  @Test
+  void messagesFromOneAuthorAreShownInTheirOrder() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
+    ChatMessage one = mesh.peer("alice").send("one");
+    ChatMessage two = mesh.peer("alice").send("two");
+    ChatMessage three = mesh.peer("alice").send("three");
+    assertThat(two.deps()).containsExactly(one.id()); // the previous message is the frontier
+
+    // deliver out of order by hand: three, one, two
+    Peer bob = mesh.peer("bob");
+    bob.room.receive(mesh.peer("alice").id, new Chat(three));
+    bob.room.receive(mesh.peer("alice").id, new Chat(one));
+    assertThat(bob.shown()).containsExactly("one");
+    bob.room.receive(mesh.peer("alice").id, new Chat(two));
+    assertThat(bob.shown()).containsExactly("one", "two", "three");
+  }
+
+  @Test
+  void theNextMessageNamesWhatItsAuthorHadSeenAndNothingOlder() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob", "carol").fullMesh().pump();
+    ChatMessage a = mesh.peer("alice").send("a");
+    ChatMessage b = mesh.peer("bob").send("b"); // concurrent with a
+    mesh.pump();
+    ChatMessage c = mesh.peer("carol").send("c");
+    assertThat(c.deps()).containsExactlyInAnyOrder(a.id(), b.id());
+    mesh.pump();
+    ChatMessage d = mesh.peer("alice").send("d");
+    assertThat(d.deps()).containsExactly(c.id()); // c implies a and b
+    assertThat(d.lamport()).isGreaterThan(c.lamport());
+    assertThat(new MessageId(mesh.peer("alice").id, 2)).isEqualTo(d.id());
+  }
+
+  @Test
+  void askingForADependencySkipsWhatIsAlreadyHeld() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
+    List<ChatMessage> a = new java.util.ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      a.add(mesh.peer("alice").send("a" + i));
+    }
+    Peer bob = mesh.peer("bob");
+    meshchat.peer.message.PeerId alice = mesh.peer("alice").id;
+    bob.room.receive(alice, new Chat(a.get(0))); // a1: shown
+    bob.room.receive(alice, new Chat(a.get(3))); // a4: held, asks for 2..3
+    bob.room.receive(alice, new Chat(a.get(5))); // a6: held, must not ask for a4 again
+
+    List<SyncRequest> asks = mesh.sentOf(SyncRequest.class, mesh.from("bob"));
+    assertThat(asks).hasSize(2);
+    assertThat(asks.get(0).wants()).containsExactly(new Want(alice, new SeqRange(2, 3)));
+    assertThat(asks.get(1).wants()).noneMatch(w -> w.range().first() <= 4 && w.range().last() >= 4);
+    assertThat(asks.get(1).wants()).contains(new Want(alice, new SeqRange(5, 5)));
+
+    mesh.pump();
+    assertThat(bob.shown()).containsExactly("a1", "a2", "a3", "a4", "a5", "a6");
+  }
+}

@@ -1,0 +1,217 @@
+package meshchat.peer.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.Digest;
+import meshchat.peer.message.LinkMessage.DigestEntry;
+import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.LinkMessage.SyncRequest;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.room.Mesh.Peer;
+import org.junit.jupiter.api.Test;
+
+/** Anti-entropy: catch-up, offline authoring, cheap digests, restarts. */
+class RoomSyncTest {
+  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(1_000);
+
+  private static List<MessageId> batchedTo(Mesh mesh, String name) {
+    List<MessageId> ids = new ArrayList<>();
+    for (SyncBatch b : mesh.sentOf(SyncBatch.class, mesh.to(name))) {
+      b.messages().forEach(m -> ids.add(m.id()));
+    }
+    return ids;
+  }
+
+  @Test
+  void aPeerThatWasAwayCatchesUpReceivingEachMissingMessageOnce() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob", "carol").link("alice", "bob").pump();
+    for (int i = 0; i < 10; i++) {
+      mesh.peer("alice").send("a" + i);
+      mesh.peer("bob").send("b" + i);
+    }
+    mesh.pump();
+
+    mesh.link("carol", "alice").link("carol", "bob").pump();
+
+    Peer carol = mesh.peer("carol");
+    assertThat(carol.shownIds()).hasSize(20).doesNotHaveDuplicates();
+    assertThat(carol.history()).isEqualTo(mesh.peer("alice").history());
+    assertThat(batchedTo(mesh, "carol")).hasSize(20).doesNotHaveDuplicates();
+    assertThat(carol.deliveries).allMatch(Delivery::catchUp).noneMatch(Delivery::incomplete);
+    assertThat(carol.notices(RoomNotice.CaughtUp.class))
+        .containsExactly(new RoomNotice.CaughtUp(20));
+    assertThat(mesh.sentOf(Chat.class, mesh.to("carol"))).isEmpty(); // history is not forwarded
+    // one batch holds it all; it is shown in canonical order, so nothing in it is late
+    assertThat(carol.shownIds()).isEqualTo(carol.history());
+    assertThat(carol.deliveries).noneMatch(Delivery::late);
+  }
+
+  @Test
+  void aBigCatchUpComesInBoundedRequestsOneAtATime() {
+    RoomConfig small = CONFIG.withSyncMaxMessages(7);
+    Mesh mesh = new Mesh(small, "alice", "bob");
+    for (int i = 0; i < 30; i++) {
+      mesh.peer("alice").send("m" + i);
+    }
+    mesh.link("alice", "bob").pump();
+
+    assertThat(mesh.peer("bob").shownIds()).hasSize(30);
+    List<SyncRequest> asked = mesh.sentOf(SyncRequest.class, mesh.from("bob"));
+    assertThat(asked).hasSize(5); // 7 + 7 + 7 + 7 + 2
+    for (SyncRequest r : asked) {
+      assertThat(r.maxMessages()).isEqualTo(7);
+      assertThat(r.wants().stream().mapToLong(w -> w.range().size()).sum()).isLessThanOrEqualTo(7);
+    }
+    assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void anUpToDatePairSettlesWithTwoDigestsAndNothingElse() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").link("alice", "bob").pump();
+    mesh.peer("alice").send("hi");
+    mesh.peer("bob").send("hello");
+    mesh.pump();
+    mesh.unlink("alice", "bob");
+    int before = mesh.sent.size();
+
+    mesh.link("alice", "bob").pump();
+
+    List<Class<?>> traffic =
+        mesh.sent.subList(before, mesh.sent.size()).stream()
+            .<Class<?>>map(e -> e.message().getClass())
+            .filter(c -> c != LinkMessage.PeerList.class) // peer exchange, not sync
+            .toList();
+    assertThat(traffic).containsExactly(Digest.class, Digest.class);
+  }
+
+  @Test
+  void messagesWrittenAloneReachTheFirstPeerThatAppears() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob");
+    ChatMessage m1 = mesh.peer("alice").send("anyone?");
+    ChatMessage m2 = mesh.peer("alice").send("hello?");
+    assertThat(mesh.sent).isEmpty();
+
+    mesh.link("alice", "bob").pump();
+
+    assertThat(mesh.peer("bob").shownIds()).containsExactly(m1.id(), m2.id());
+  }
+
+  @Test
+  void periodicDigestsCarryOnlyWhatChangedAndNothingWhenIdle() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").link("alice", "bob").pump();
+    mesh.peer("alice").send("one");
+    mesh.pump();
+    int before = mesh.sentOf(Digest.class).size();
+
+    // one period (interval ± 25% jitter): each side tells only the origin that changed
+    mesh.run(1_300);
+    List<Digest> delta =
+        mesh.sentOf(Digest.class).subList(before, mesh.sentOf(Digest.class).size());
+    assertThat(delta).hasSize(2);
+    for (Digest d : delta) {
+      assertThat(d.complete()).isFalse();
+      assertThat(d.entries())
+          .extracting(DigestEntry::origin)
+          .containsExactly(mesh.peer("alice").id);
+    }
+
+    // nothing changed since: several idle periods send no digest at all
+    int afterDelta = mesh.sentOf(Digest.class).size();
+    mesh.run(10_000);
+    assertThat(mesh.sentOf(Digest.class)).hasSize(afterDelta);
+    assertThat(mesh.sentOf(SyncRequest.class)).isEmpty();
+  }
+
+  @Test
+  void aMessageThatSortsBeforeOneAlreadyShownIsLateAndSaysWhereItBelongs() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob");
+    ChatMessage a1 = mesh.peer("alice").send("a1"); // (1, alice)
+    ChatMessage a2 = mesh.peer("alice").send("a2"); // (2, alice)
+    ChatMessage b1 = mesh.peer("bob").send("b1"); // (1, bob)
+    ChatMessage b2 = mesh.peer("bob").send("b2"); // (2, bob)
+    ChatMessage b3 = mesh.peer("bob").send("b3"); // (3, bob)
+
+    mesh.link("alice", "bob").pump();
+
+    // canonical: a1 b1 a2 b2 b3 ("alice" < "bob" breaks the ties)
+    List<MessageId> canonical = List.of(a1.id(), b1.id(), a2.id(), b2.id(), b3.id());
+    Peer alice = mesh.peer("alice");
+    Peer bob = mesh.peer("bob");
+    assertThat(alice.history()).isEqualTo(canonical);
+    assertThat(bob.history()).isEqualTo(canonical);
+
+    // alice had shown a2 (2, alice): b1 sorts before it, b2 and b3 after
+    assertThat(alice.deliveryOf(b1.id()).late()).isTrue();
+    assertThat(alice.deliveryOf(b1.id()).after()).isEqualTo(a1.id());
+    assertThat(alice.deliveryOf(b2.id()).late()).isFalse();
+    assertThat(alice.deliveryOf(b2.id()).after()).isNull();
+    assertThat(alice.deliveryOf(b3.id()).late()).isFalse();
+    // bob had shown b3 (3, bob): both of alice's are late
+    assertThat(bob.deliveryOf(a1.id()).late()).isTrue();
+    assertThat(bob.deliveryOf(a1.id()).after()).isNull(); // it belongs first
+    assertThat(bob.deliveryOf(a2.id()).late()).isTrue();
+    assertThat(bob.deliveryOf(a2.id()).after()).isEqualTo(b1.id());
+  }
+
+  @Test
+  void aRestartResumesClockAndSequenceFromTheStore() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").link("alice", "bob").pump();
+    mesh.peer("bob").send("b1");
+    mesh.pump();
+    mesh.peer("alice").send("a1");
+    ChatMessage a2 = mesh.peer("alice").send("a2");
+    mesh.pump();
+
+    Peer alice = mesh.peer("alice");
+    alice.restart();
+    assertThat(alice.room.ownSeq()).isEqualTo(2);
+    assertThat(alice.room.lamport()).isGreaterThanOrEqualTo(a2.lamport());
+
+    ChatMessage a3 = alice.send("a3");
+    assertThat(a3.seq()).isEqualTo(3);
+    assertThat(a3.lamport()).isGreaterThan(a2.lamport());
+    assertThat(a3.deps()).contains(a2.id());
+
+    mesh.link("alice", "bob").pump();
+    assertThat(mesh.peer("bob").shown()).containsExactly("b1", "a1", "a2", "a3");
+    assertThat(mesh.peer("bob").notices(RoomNotice.Fork.class)).isEmpty();
+  }
+
+  @Test
+  void afterARestartAnOldMessageArrivingIsStillLate() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob");
+    ChatMessage b1 = mesh.peer("bob").send("b1"); // (1, bob), written while apart
+    mesh.peer("alice").send("a1");
+    mesh.peer("alice").send("a2"); // (2, alice) was on alice's screen before the restart
+
+    Peer alice = mesh.peer("alice");
+    alice.restart();
+    mesh.link("alice", "bob").pump();
+
+    Delivery d = alice.deliveries.get(alice.deliveries.size() - 1);
+    assertThat(d.message()).isEqualTo(b1);
+    assertThat(d.late()).isTrue();
+    assertThat(d.after()).isEqualTo(new MessageId(alice.id, 1));
+  }
+
+  @Test
+  void aBatchForSomeOtherRequestNeitherEndsNorRepeatsTheOneInFlight() {
+    Mesh mesh = new Mesh(CONFIG.withSyncMaxMessages(7), "alice", "bob");
+    for (int i = 0; i < 30; i++) {
+      mesh.peer("alice").send("m" + i);
+    }
+    mesh.link("alice", "bob");
+    // a stale "done" batch (an old request, or a dependency fetch) lands before the real answers
+    mesh.inject("alice", "bob", new SyncBatch(999_999, List.of(), true));
+    mesh.pump();
+
+    assertThat(mesh.peer("bob").shownIds()).hasSize(30).doesNotHaveDuplicates();
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("bob"))).hasSize(5);
+    assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
+  }
+}

@@ -1,0 +1,202 @@
+package meshchat.peer.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/** SeqSet against a naive model: a TreeSet holding every number. */
+class SeqSetTest {
+
+  @Test
+  void addReportsWhetherTheNumberWasNew() {
+    SeqSet s = new SeqSet();
+    assertThat(s.add(3)).isTrue();
+    assertThat(s.add(3)).isFalse();
+    assertThat(s.count()).isEqualTo(1);
+    assertThat(s.contains(3)).isTrue();
+    assertThat(s.contains(2)).isFalse();
+  }
+
+  @Test
+  void adjacentRangesMergeIntoOne() {
+    SeqSet s = new SeqSet();
+    s.addRange(1, 3);
+    s.addRange(7, 9);
+    s.addRange(4, 6); // touches both neighbours
+    assertThat(s.ranges()).containsExactly(new SeqRange(1, 9));
+    assertThat(s.count()).isEqualTo(9);
+  }
+
+  @Test
+  void overlappingRangesMergeAndCountOnce() {
+    SeqSet s = new SeqSet();
+    s.addRange(5, 10);
+    s.addRange(8, 12);
+    s.addRange(2, 6);
+    s.addRange(20, 25);
+    s.addRange(1, 30); // swallows everything
+    assertThat(s.ranges()).containsExactly(new SeqRange(1, 30));
+    assertThat(s.count()).isEqualTo(30);
+    s.addRange(3, 4); // already inside
+    assertThat(s.count()).isEqualTo(30);
+  }
+
+  @Test
+  void contiguousIsTheHighWaterMarkFromOne() {
+    SeqSet s = new SeqSet();
+    assertThat(s.contiguous()).isZero();
+    s.add(2);
+    assertThat(s.contiguous()).isZero();
+    s.add(1);
+    assertThat(s.contiguous()).isEqualTo(2);
+    s.addRange(5, 6);
+    assertThat(s.contiguous()).isEqualTo(2);
+    assertThat(s.beyond()).containsExactly(new SeqRange(5, 6));
+    assertThat(s.max()).isEqualTo(6);
+  }
+
+  @Test
+  void ofRebuildsADigestEntry() {
+    SeqSet s = SeqSet.of(4, List.of(new SeqRange(7, 8), new SeqRange(10, 10)));
+    assertThat(s.contiguous()).isEqualTo(4);
+    assertThat(s.beyond()).containsExactly(new SeqRange(7, 8), new SeqRange(10, 10));
+    assertThat(s.count()).isEqualTo(7);
+    assertThat(SeqSet.of(0, List.of()).isEmpty()).isTrue();
+  }
+
+  @Test
+  void missingFromListsTheOtherSidesRangesWeLack() {
+    SeqSet mine = SeqSet.of(3, List.of(new SeqRange(6, 7), new SeqRange(12, 20)));
+    SeqSet theirs = SeqSet.of(15, List.of(new SeqRange(18, 25)));
+    assertThat(mine.missingFrom(theirs))
+        .containsExactly(new SeqRange(4, 5), new SeqRange(8, 11), new SeqRange(21, 25));
+    assertThat(theirs.missingFrom(mine)).containsExactly(new SeqRange(16, 17));
+    assertThat(mine.missingFrom(mine)).isEmpty();
+  }
+
+  @Test
+  void copiesAreIndependent() {
+    SeqSet s = SeqSet.of(3, List.of());
+    SeqSet c = s.copy();
+    c.add(4);
+    assertThat(s.count()).isEqualTo(3);
+    assertThat(c).isNotEqualTo(s);
+    s.add(4);
+    assertThat(c).isEqualTo(s).hasSameHashCodeAs(s);
+  }
+
+  @Test
+  void badRangesAreRefused() {
+    assertThatThrownBy(() -> new SeqSet().addRange(0, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SeqSet().addRange(5, 4))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SeqRange(0, 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // ---- properties against the model ----
+
+  record Op(long first, long last) {}
+
+  @Provide
+  Arbitrary<List<Op>> ops() {
+    // small numbers so that ranges touch, overlap and nest often
+    Arbitrary<Long> first = Arbitraries.longs().between(1, 60);
+    Arbitrary<Long> len = Arbitraries.longs().between(0, 8);
+    return Combinators.combine(first, len).as((f, l) -> new Op(f, f + l)).list().ofMaxSize(40);
+  }
+
+  private static SeqSet build(List<Op> ops, TreeSet<Long> model) {
+    SeqSet s = new SeqSet();
+    for (Op op : ops) {
+      if (op.first() == op.last() && op.first() % 2 == 0) {
+        assertThat(s.add(op.first())).isEqualTo(model.add(op.first()));
+      } else {
+        s.addRange(op.first(), op.last());
+        for (long i = op.first(); i <= op.last(); i++) {
+          model.add(i);
+        }
+      }
+    }
+    return s;
+  }
+
+  @Property
+  void behavesLikeASetOfNumbers(@ForAll("ops") List<Op> ops) {
+    TreeSet<Long> model = new TreeSet<>();
+    SeqSet s = build(ops, model);
+    assertThat(s.count()).isEqualTo(model.size());
+    assertThat(s.isEmpty()).isEqualTo(model.isEmpty());
+    assertThat(s.max()).isEqualTo(model.isEmpty() ? 0 : model.last());
+    for (long i = 0; i <= 70; i++) {
+      assertThat(s.contains(i)).as("contains %d", i).isEqualTo(model.contains(i));
+    }
+    long contiguous = 0;
+    while (model.contains(contiguous + 1)) {
+      contiguous++;
+    }
+    assertThat(s.contiguous()).isEqualTo(contiguous);
+  }
+
+  @Property
+  void rangesAreDisjointSortedAndNeverAdjacent(@ForAll("ops") List<Op> ops) {
+    TreeSet<Long> model = new TreeSet<>();
+    SeqSet s = build(ops, model);
+    List<SeqRange> rs = s.ranges();
+    List<Long> expanded = new ArrayList<>();
+    for (int i = 0; i < rs.size(); i++) {
+      if (i > 0) {
+        assertThat(rs.get(i).first()).isGreaterThan(rs.get(i - 1).last() + 1);
+      }
+      for (long n = rs.get(i).first(); n <= rs.get(i).last(); n++) {
+        expanded.add(n);
+      }
+    }
+    assertThat(expanded).containsExactlyElementsOf(model);
+    // contiguous + beyond is a lossless digest entry
+    assertThat(SeqSet.of(s.contiguous(), s.beyond())).isEqualTo(s);
+  }
+
+  @Property
+  void missingFromIsSetDifference(@ForAll("ops") List<Op> a, @ForAll("ops") List<Op> b) {
+    TreeSet<Long> ma = new TreeSet<>();
+    TreeSet<Long> mb = new TreeSet<>();
+    SeqSet sa = build(a, ma);
+    SeqSet sb = build(b, mb);
+    TreeSet<Long> expected = new TreeSet<>(mb);
+    expected.removeAll(ma);
+    List<Long> got = new ArrayList<>();
+    List<SeqRange> gaps = sa.missingFrom(sb);
+    for (int i = 0; i < gaps.size(); i++) {
+      if (i > 0) {
+        assertThat(gaps.get(i).first()).isGreaterThan(gaps.get(i - 1).last());
+      }
+      for (long n = gaps.get(i).first(); n <= gaps.get(i).last(); n++) {
+        got.add(n);
+      }
+    }
+    assertThat(got).containsExactlyElementsOf(expected);
+  }
+
+  @Property
+  void equalContentMeansEqualSets(@ForAll("ops") List<Op> ops, @ForAll long seed) {
+    TreeSet<Long> model = new TreeSet<>();
+    SeqSet s = build(ops, model);
+    List<Long> shuffled = new ArrayList<>(model);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+    SeqSet one = new SeqSet();
+    shuffled.forEach(one::add);
+    assertThat(one).isEqualTo(s).hasSameHashCodeAs(s);
+    assertThat(one.count()).isEqualTo(s.count());
+  }
+}
