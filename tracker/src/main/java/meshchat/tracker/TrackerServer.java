@@ -16,6 +16,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,20 +127,25 @@ public final class TrackerServer implements AutoCloseable {
       return;
     }
     serverChannel.close().awaitUninterruptibly();
-    CompletableFuture<Void> told = new CompletableFuture<>();
+    CompletableFuture<List<Channel>> told = new CompletableFuture<>();
     directoryThread
         .next()
         .execute(
             () -> {
-              for (Channel ch : hub.channels()) {
+              List<Channel> open = hub.channels();
+              for (Channel ch : open) {
                 ch.writeAndFlush(
                         Frames.error(0, Code.SHUTTING_DOWN, "the tracker is shutting down", true))
                     .addListener(ChannelFutureListener.CLOSE);
               }
-              told.complete(null);
+              told.complete(open);
             });
     try {
-      told.get(2, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      for (Channel ch : told.get(2, TimeUnit.SECONDS)) {
+        ch.closeFuture()
+            .awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
     } catch (Exception e) {
       log.warn("shutdown: could not tell every session: {}", e.toString());
     }

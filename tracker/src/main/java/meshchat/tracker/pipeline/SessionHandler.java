@@ -38,8 +38,18 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // an EmbeddedChannel is active before its handlers are added
+    if (ctx.channel().isActive() && id == null) {
+      id = hub.open(ctx.channel());
+    }
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    id = hub.open(ctx.channel());
+    if (id == null) {
+      id = hub.open(ctx.channel());
+    }
     ctx.fireChannelActive();
   }
 
