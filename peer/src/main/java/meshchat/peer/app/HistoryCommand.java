@@ -1,16 +1,39 @@
 package meshchat.peer.app;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.store.sqlite.HistoryDatabaseException;
+import meshchat.peer.store.sqlite.SqliteDatabase;
+import meshchat.peer.store.sqlite.SqliteMessageStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code history}: prints a data dir's history offline. A stub until the SQLite store lands. */
+/**
+ * {@code history}: prints a data dir's history in canonical (Lamport) order, offline: it reads the
+ * SQLite file (safe while the peer runs, thanks to WAL) and never touches the network. Reads a page
+ * at a time, so a history of any size prints in constant memory. Bad input is one line on stderr
+ * and exit code 2.
+ */
 @Command(
     name = "history",
     description = "print a data dir's history, offline",
     mixinStandardHelpOptions = true)
 public final class HistoryCommand implements Callable<Integer> {
+  static final int USAGE = 2;
+  private static final int PAGE = 500;
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
   @Option(
       names = "--data",
       required = true,
@@ -20,24 +43,135 @@ public final class HistoryCommand implements Callable<Integer> {
 
   @Option(
       names = "--room",
-      defaultValue = "lobby",
       paramLabel = "ROOM",
-      description = "room (default: ${DEFAULT-VALUE})")
+      description = "room (default: the only room in the file, else lobby)")
   String room;
 
-  @Option(names = "--json", description = "one JSON object per message")
+  @Option(names = "--json", description = "one JSON object per message, as chat --json prints")
   boolean json;
 
   @Option(
       names = "--limit",
-      defaultValue = "100",
       paramLabel = "N",
-      description = "last N messages (default: ${DEFAULT-VALUE})")
-  int limit;
+      description = "only the last N messages (default: all)")
+  Long limit;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    System.err.println("history is not available yet");
-    return 1;
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (limit != null && limit < 1) {
+      return fail(err, "--limit must be at least 1, not " + limit);
+    }
+    if (!Files.isDirectory(data)) {
+      return fail(err, "data dir " + data + " does not exist");
+    }
+    Path file = data.resolve(SqliteDatabase.FILE_NAME);
+    if (!Files.exists(file)) {
+      return fail(err, "no history in " + data + ": " + SqliteDatabase.FILE_NAME + " not found");
+    }
+    try (SqliteDatabase db = SqliteDatabase.open(file)) {
+      List<String> rooms = db.rooms();
+      String name = room != null ? room : rooms.size() == 1 ? rooms.get(0) : "lobby";
+      if (!rooms.contains(name)) {
+        return fail(
+            err,
+            "no room '" + name + "' in " + file + " (rooms: " + String.join(", ", rooms) + ")");
+      }
+      try (SqliteMessageStore store = db.room(name)) {
+        print(store, out);
+      }
+      out.flush();
+      return 0;
+    } catch (HistoryDatabaseException e) {
+      return fail(err, e.getMessage());
+    }
+  }
+
+  /** Pages forward from just before the first message wanted. */
+  private void print(SqliteMessageStore store, PrintWriter out) {
+    ChatMessage cursor = null;
+    long left = Long.MAX_VALUE;
+    if (limit != null) {
+      Optional<ChatMessage> before = store.nthNewest(limit);
+      cursor = before.orElse(null);
+      left = limit;
+    }
+    while (left > 0) {
+      List<ChatMessage> page = store.page(cursor, (int) Math.min(PAGE, left));
+      for (ChatMessage m : page) {
+        out.println(json ? jsonLine(m) : textLine(m));
+      }
+      if (page.size() < Math.min(PAGE, left)) {
+        return;
+      }
+      left -= page.size();
+      cursor = page.get(page.size() - 1);
+    }
+  }
+
+  /** The chat's message event (ChatView with --json), for a message shown in its place. */
+  static String jsonLine(ChatMessage m) {
+    StringBuilder sb = new StringBuilder("{\"event\":\"message\",\"id\":");
+    quote(sb, m.id().toString(), true);
+    sb.append(",\"origin\":");
+    quote(sb, m.origin().hex(), true);
+    sb.append(",\"seq\":").append(m.seq());
+    sb.append(",\"lamport\":").append(m.lamport());
+    sb.append(",\"nick\":");
+    quote(sb, m.nick(), true);
+    sb.append(",\"text\":");
+    quote(sb, m.text(), true);
+    sb.append(",\"late\":false,\"wall_time_ms\":").append(m.wallTimeMs()).append('}');
+    return sb.toString();
+  }
+
+  /**
+   * {@code [lamport] HH:mm nick: text}; control characters are escaped so that another peer's text
+   * cannot move the cursor or recolour the terminal.
+   */
+  static String textLine(ChatMessage m) {
+    StringBuilder sb = new StringBuilder();
+    sb.append('[').append(m.lamport()).append("] ");
+    sb.append(TIME.format(Instant.ofEpochMilli(m.wallTimeMs()))).append(' ');
+    quote(sb, m.nick(), false);
+    sb.append(": ");
+    quote(sb, m.text(), false);
+    return sb.toString();
+  }
+
+  /**
+   * RFC 8259 §7 string escaping: quotes, backslashes and control characters; U+2028/2029 too, as
+   * they break JavaScript line readers. Without {@code quoted}, only control characters.
+   */
+  private static void quote(StringBuilder out, String s, boolean quoted) {
+    if (quoted) {
+      out.append('"');
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (quoted && (c == '"' || c == '\\')) {
+        out.append('\\').append(c);
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    if (quoted) {
+      out.append('"');
+    }
+  }
+
+  private static int fail(PrintWriter err, String line) {
+    err.println("meshchat: " + line.replace('\n', ' '));
+    err.flush();
+    return USAGE;
   }
 }

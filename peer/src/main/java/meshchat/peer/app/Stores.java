@@ -2,16 +2,13 @@ package meshchat.peer.app;
 
 import java.nio.file.Path;
 import meshchat.peer.store.MessageStore;
-import meshchat.peer.store.memory.InMemoryMessageStore;
+import meshchat.peer.store.sqlite.SqliteMessageStore;
 
-/**
- * The single wiring point for the message store. Until the SQLite store lands (branch {@code
- * store}: {@code SqliteMessageStore}), history lives in memory and is lost on exit.
- */
+/** The single wiring point for the message store: one SQLite file per peer data directory. */
 final class Stores {
   private Stores() {}
 
   static MessageStore open(Path dataDir, String room) {
-    return new InMemoryMessageStore();
+    return SqliteMessageStore.open(dataDir, room);
   }
 }

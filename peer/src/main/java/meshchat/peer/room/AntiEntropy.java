@@ -36,7 +36,8 @@ import meshchat.peer.sync.SeqSet;
 final class AntiEntropy {
   /** How a batch's messages enter the room: the same path as live messages. */
   interface Acceptor {
-    boolean accept(ChatMessage m, LinkState from, boolean catchUp);
+    /** Stores and admits a batch as one unit of work; returns how many messages were new. */
+    int acceptBatch(List<ChatMessage> batch, LinkState from);
   }
 
   /** Show sync progress for catch-ups bigger than this. */
@@ -191,11 +192,7 @@ final class AntiEntropy {
   }
 
   void onBatch(LinkState l, SyncBatch b) {
-    for (ChatMessage m : b.messages()) {
-      if (acceptor.accept(m, l, true)) {
-        l.received++;
-      }
-    }
+    l.received += acceptor.acceptBatch(b.messages(), l);
     if (!b.done() || b.requestId() != l.inflightId) {
       return;
     }

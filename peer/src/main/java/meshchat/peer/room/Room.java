@@ -67,7 +67,8 @@ public final class Room {
     this.scheduler = scheduler;
     this.wallClock = wallClock;
     this.random = random;
-    this.sync = new AntiEntropy(config, store, effects, holdings, links.values(), this::accept);
+    this.sync =
+        new AntiEntropy(config, store, effects, holdings, links.values(), this::acceptBatch);
   }
 
   /** Resumes the clock, sequence and holdings from the store and starts periodic sync. */
@@ -187,10 +188,34 @@ public final class Room {
 
   // ---- receiving a message, live or by sync ----
 
-  /** Stores, forwards (live only) and delivers a message from {@code from}; false if not new. */
+  /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
   boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
     clock.receive(m.lamport());
-    switch (store.append(m)) {
+    return admit(m, store.append(m), from, catchUp);
+  }
+
+  /**
+   * Stores a sync batch in one unit of work (one SQLite transaction, not one per message), then
+   * admits each message as {@link #accept} would. Returns how many were new.
+   */
+  int acceptBatch(List<ChatMessage> batch, LinkState from) {
+    for (ChatMessage m : batch) {
+      clock.receive(m.lamport());
+    }
+    List<MessageStore.AppendResult> results = store.appendAll(batch);
+    int fresh = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      if (admit(batch.get(i), results.get(i), from, true)) {
+        fresh++;
+      }
+    }
+    return fresh;
+  }
+
+  /** What follows storing: fork notice, holdings, forwarding (live only), causal delivery. */
+  private boolean admit(
+      ChatMessage m, MessageStore.AppendResult stored, LinkState from, boolean catchUp) {
+    switch (stored) {
       case DUPLICATE -> {
         return false;
       }
@@ -202,6 +227,11 @@ public final class Room {
         return false;
       }
       case NEW -> holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+    }
+    if (m.origin().equals(self) && m.seq() > ownSeq) {
+      // Our own message we no longer had (the store lost its tail in a power cut, or the data
+      // dir was wiped): a peer gave it back. Never reuse its seq.
+      ownSeq = m.seq();
     }
     if (!catchUp) {
       forward(m, from);

@@ -41,6 +41,18 @@ public interface MessageStore extends AutoCloseable {
   /** Stores a message from someone else; a conflict keeps the first and records the second. */
   AppendResult append(ChatMessage message);
 
+  /**
+   * {@link #append} for each message in order, as one unit of work: a sync batch costs the SQLite
+   * store one transaction instead of one per message. Results are in the same order.
+   */
+  default List<AppendResult> appendAll(List<ChatMessage> messages) {
+    List<AppendResult> out = new java.util.ArrayList<>(messages.size());
+    for (ChatMessage m : messages) {
+      out.add(append(m));
+    }
+    return out;
+  }
+
   Optional<ChatMessage> get(MessageId id);
 
   /** One origin's messages within {@code range}, ascending by seq, at most {@code limit}. */
@@ -57,7 +69,10 @@ public interface MessageStore extends AutoCloseable {
 
   long count();
 
-  /** Number of (origin, seq) conflicts recorded. */
+  /**
+   * Number of distinct conflicting versions recorded: the same second version arriving again (from
+   * another relay) is still a CONFLICT but is recorded once.
+   */
   long conflictCount();
 
   @Override

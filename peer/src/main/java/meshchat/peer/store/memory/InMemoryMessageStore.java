@@ -2,10 +2,12 @@ package meshchat.peer.store.memory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import meshchat.peer.clock.LamportTimestamp;
 import meshchat.peer.message.ChatMessage;
@@ -23,7 +25,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Map<MessageId, ChatMessage> byId = new HashMap<>();
   private final TreeMap<LamportTimestamp, ChatMessage> byOrder = new TreeMap<>();
   private final Map<PeerId, TreeMap<Long, ChatMessage>> byOrigin = new HashMap<>();
-  private final List<ChatMessage> conflicts = new ArrayList<>();
+  private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
   private long savedLamport;
   private long savedOwnSeq;
 

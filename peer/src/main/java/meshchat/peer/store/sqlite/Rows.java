@@ -1,0 +1,52 @@
+package meshchat.peer.store.sqlite;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+
+/** ChatMessage ⇄ row: the one place that knows the column order of messages and conflicts. */
+final class Rows {
+  static final String COLS = "origin, seq, lamport, wall_time_ms, nick, text, deps";
+
+  private Rows() {}
+
+  /** Binds {@code m} to parameters 2..8; parameter 1 is the room id. */
+  static void bind(PreparedStatement ps, long roomId, ChatMessage m) throws SQLException {
+    ps.setLong(1, roomId);
+    ps.setBytes(2, m.origin().toBytes());
+    ps.setLong(3, m.seq());
+    ps.setLong(4, m.lamport());
+    ps.setLong(5, m.wallTimeMs());
+    ps.setString(6, m.nick());
+    ps.setString(7, m.text());
+    ps.setBytes(8, DepsCodec.encode(m.deps()));
+  }
+
+  /**
+   * Reads every row of a query selecting {@link #COLS}.
+   *
+   * @throws IllegalArgumentException if a row does not decode (a damaged file)
+   */
+  static List<ChatMessage> read(PreparedStatement ps, int expected) throws SQLException {
+    List<ChatMessage> out = new ArrayList<>(Math.min(Math.max(expected, 0), 1024));
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        MessageId id = new MessageId(PeerId.of(rs.getBytes(1)), rs.getLong(2));
+        out.add(
+            new ChatMessage(
+                id,
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getString(5),
+                rs.getString(6),
+                DepsCodec.decode(rs.getBytes(7))));
+      }
+    }
+    return out;
+  }
+}

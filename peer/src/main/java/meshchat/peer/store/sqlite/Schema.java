@@ -1,0 +1,138 @@
+package meshchat.peer.store.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The history file's schema and its migrations. {@code PRAGMA user_version} holds the schema
+ * version (0 = empty file); each migration moves it up by one inside a transaction, so a crash
+ * mid-migration leaves the previous version intact. {@code PRAGMA application_id} marks the file as
+ * meshchat's, which tells a foreign SQLite database apart from a new one.
+ */
+final class Schema {
+  static final int CURRENT_VERSION = 1;
+
+  /** Migration i takes the schema from version i to i + 1. */
+  private static final List<List<String>> MIGRATIONS =
+      List.of(
+          List.of(
+              // One row per room: the clock and own-seq high-water mark that appendOwn writes in
+              // the same transaction as the message (write before send).
+              """
+              CREATE TABLE meta (
+                room_id INTEGER PRIMARY KEY,
+                room    TEXT    NOT NULL UNIQUE,
+                lamport INTEGER NOT NULL DEFAULT 0,
+                own_seq INTEGER NOT NULL DEFAULT 0
+              ) STRICT""",
+              // A message's identity is (room, origin, seq); origin is the peer id's bytes.
+              // deps is DepsCodec's encoding. STRICT makes SQLite refuse a value of the wrong type.
+              """
+              CREATE TABLE messages (
+                room_id      INTEGER NOT NULL REFERENCES meta(room_id),
+                origin       BLOB    NOT NULL,
+                seq          INTEGER NOT NULL,
+                lamport      INTEGER NOT NULL,
+                wall_time_ms INTEGER NOT NULL,
+                nick         TEXT    NOT NULL,
+                text         TEXT    NOT NULL,
+                deps         BLOB    NOT NULL,
+                PRIMARY KEY (room_id, origin, seq)
+              ) STRICT""",
+              // The canonical order (lamport, origin) of docs/ordering.md; seq only breaks the tie
+              // a forking origin could create. Serves history, latest, predecessor and paging.
+              "CREATE INDEX messages_order ON messages(room_id, lamport, origin, seq)",
+              // The second of two different messages with one (origin, seq): an equivocation.
+              // The first stays in messages; each distinct second version is kept once.
+              """
+              CREATE TABLE conflicts (
+                room_id      INTEGER NOT NULL REFERENCES meta(room_id),
+                origin       BLOB    NOT NULL,
+                seq          INTEGER NOT NULL,
+                lamport      INTEGER NOT NULL,
+                wall_time_ms INTEGER NOT NULL,
+                nick         TEXT    NOT NULL,
+                text         TEXT    NOT NULL,
+                deps         BLOB    NOT NULL,
+                UNIQUE (room_id, origin, seq, lamport, wall_time_ms, nick, text, deps)
+              ) STRICT"""));
+
+  private Schema() {}
+
+  static void checkAndMigrate(Path file, Connection conn) throws SQLException {
+    int appId = intPragma(conn, "application_id");
+    int version = intPragma(conn, "user_version");
+    if (appId == 0 && version == 0) {
+      if (tableCount(conn) > 0) {
+        throw HistoryDatabaseException.corrupt(file, "an SQLite file without meshchat's marker");
+      }
+    } else if (appId != SqliteDatabase.APPLICATION_ID) {
+      throw HistoryDatabaseException.corrupt(
+          file, "an SQLite file of another application (id " + Integer.toHexString(appId) + ")");
+    }
+    if (version > CURRENT_VERSION) {
+      throw new HistoryDatabaseException(
+          file,
+          "was written by a newer meshchat (schema "
+              + version
+              + "; this one reads up to "
+              + CURRENT_VERSION
+              + ")");
+    }
+    SqliteDatabase.configureOurs(conn);
+    try (Statement s = conn.createStatement()) {
+      for (int v = version; v < CURRENT_VERSION; v++) {
+        s.execute("BEGIN IMMEDIATE");
+        try {
+          for (String ddl : MIGRATIONS.get(v)) {
+            s.execute(ddl);
+          }
+          s.execute("PRAGMA application_id = " + SqliteDatabase.APPLICATION_ID);
+          s.execute("PRAGMA user_version = " + (v + 1));
+          s.execute("COMMIT");
+        } catch (SQLException e) {
+          s.execute("ROLLBACK");
+          throw e;
+        }
+      }
+    }
+  }
+
+  static Optional<Long> findRoomId(Connection conn, String room) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT room_id FROM meta WHERE room = ?")) {
+      ps.setString(1, room);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+      }
+    }
+  }
+
+  static long roomId(Connection conn, String room) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement("INSERT OR IGNORE INTO meta(room) VALUES (?)")) {
+      ps.setString(1, room);
+      ps.executeUpdate();
+    }
+    return findRoomId(conn, room).orElseThrow();
+  }
+
+  private static int intPragma(Connection conn, String name) throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  private static int tableCount(Connection conn) throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package meshchat.peer.store.sqlite;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * One peer's history file ({@code <data>/history.db}): one SQLite connection shared by every room
+ * stored in it. Opening checks that the file is a meshchat database and migrates its schema; a file
+ * that is not fails with {@link HistoryDatabaseException} and is left exactly as it was.
+ *
+ * <p>All access goes through {@link #call} and {@link #transaction}, which serialize on this object
+ * (two rooms on two threads share the connection) and translate driver errors.
+ */
+public final class SqliteDatabase implements AutoCloseable {
+  /** The history file's name inside a peer's data directory. */
+  public static final String FILE_NAME = "history.db";
+
+  /** "MshC" in the header's application_id: marks the file as ours for us and for file(1). */
+  static final int APPLICATION_ID = 0x4d736843;
+
+  private final Path file;
+  private final Connection conn;
+  private final PreparedStatement begin;
+  private final PreparedStatement commit;
+  private final PreparedStatement rollback;
+  private final PreparedStatement syncFull;
+  private final PreparedStatement syncNormal;
+  private volatile boolean fsyncOwn = true;
+
+  private SqliteDatabase(Path file, Connection conn) throws SQLException {
+    this.file = file;
+    this.conn = conn;
+    // IMMEDIATE takes the write lock at BEGIN, so a busy file waits (busy_timeout) up front
+    // instead of failing half-way through a transaction.
+    this.begin = conn.prepareStatement("BEGIN IMMEDIATE");
+    this.commit = conn.prepareStatement("COMMIT");
+    this.rollback = conn.prepareStatement("ROLLBACK");
+    this.syncFull = conn.prepareStatement("PRAGMA synchronous = FULL");
+    this.syncNormal = conn.prepareStatement("PRAGMA synchronous = NORMAL");
+  }
+
+  /** The history of the peer whose data directory is {@code dataDir}. */
+  public static SqliteDatabase openDataDir(Path dataDir) {
+    return open(dataDir.resolve(FILE_NAME));
+  }
+
+  /**
+   * Opens {@code file}, creating it if absent (its directory must exist).
+   *
+   * @throws HistoryDatabaseException if it cannot be opened or is not a meshchat database
+   */
+  public static SqliteDatabase open(Path file) {
+    Path abs = file.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      throw new HistoryDatabaseException(abs, "cannot be opened: it is a directory");
+    }
+    Connection conn = null;
+    try {
+      // the driver class directly, not DriverManager: no dependence on service loading, which a
+      // shaded jar or an unusual class loader can break
+      SQLiteDataSource source = new SQLiteDataSource();
+      source.setUrl("jdbc:sqlite:" + abs);
+      conn = source.getConnection();
+      configure(conn);
+      Schema.checkAndMigrate(abs, conn);
+      return new SqliteDatabase(abs, conn);
+    } catch (SQLException e) {
+      closeQuietly(conn);
+      throw HistoryDatabaseException.from(abs, e);
+    } catch (RuntimeException e) {
+      closeQuietly(conn);
+      throw e;
+    }
+  }
+
+  private static void configure(Connection conn) throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      // Another process may hold the file briefly: `meshchat history` reading while the peer
+      // writes, or a checkpoint. Wait up to 5 s for the lock instead of failing with SQLITE_BUSY.
+      s.execute("PRAGMA busy_timeout = 5000");
+      // SQLite leaves foreign keys off for backward compatibility; we want a message or conflict
+      // row never to name a room that does not exist. The cost is one primary-key probe per insert.
+      s.execute("PRAGMA foreign_keys = ON");
+      // Reading the header here (not in the pragmas above) is what makes a garbage or truncated
+      // file fail now, at open, with SQLITE_NOTADB, before anything could be written to it.
+      s.executeQuery("PRAGMA schema_version").close();
+    }
+  }
+
+  /**
+   * Pragmas that write to the file; run only once the file is known to be ours, so a foreign
+   * database is never converted to WAL behind its owner's back.
+   */
+  static void configureOurs(Connection conn) throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      // WAL (https://www.sqlite.org/wal.html): a commit appends to the log instead of rewriting
+      // pages through a rollback journal, so it costs one sequential write; and readers (the
+      // `history` command in another process) never block the peer's writes, nor the reverse.
+      // The mode is stored in the file and persists.
+      s.execute("PRAGMA journal_mode = WAL");
+      // NORMAL in WAL mode: a commit is written to the log (so it survives the process being
+      // killed: the OS has the bytes) but not fsync'ed; only a power loss or OS crash can roll back
+      // the last commits, and the file stays consistent. That is right for messages from others:
+      // anti-entropy fetches them again. A peer's OWN message is different: once sent, a rolled-
+      // back seq would be reused for a different message, a fork. So appendOwn commits with
+      // synchronous = FULL (fsync of the log at commit): see SqliteMessageStore.appendOwn.
+      // FULL everywhere would cost an fsync per received message, ruinous for a 100k catch-up.
+      s.execute("PRAGMA synchronous = NORMAL");
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The store of one room, created on first use. Closing it leaves this database open. */
+  public SqliteMessageStore room(String roomName) {
+    return call(() -> new SqliteMessageStore(this, roomName, Schema.roomId(conn, roomName), false));
+  }
+
+  /** The names of the rooms stored here, sorted. */
+  public List<String> rooms() {
+    return call(
+        () -> {
+          List<String> out = new ArrayList<>();
+          try (Statement s = conn.createStatement();
+              ResultSet rs = s.executeQuery("SELECT room FROM meta ORDER BY room")) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
+  }
+
+  Connection connection() {
+    return conn;
+  }
+
+  interface Sql<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code body} alone on the connection; driver errors become a one-line exception. */
+  <T> T call(Sql<T> body) {
+    synchronized (this) {
+      try {
+        return body.run();
+      } catch (SQLException e) {
+        throw HistoryDatabaseException.from(file, e);
+      } catch (IllegalArgumentException e) {
+        // a row that does not decode into a message (bad deps, bad id): the file is damaged
+        throw HistoryDatabaseException.corrupt(file, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Runs {@code body} in one transaction. {@code durable} makes the commit fsync the log (see
+   * {@link #configureOurs}); the setting is restored afterwards, outside the transaction, because
+   * SQLite applies it per connection.
+   */
+  <T> T transaction(boolean durableRequested, Sql<T> body) {
+    boolean durable = durableRequested && fsyncOwn;
+    return call(
+        () -> {
+          if (durable) {
+            syncFull.execute();
+          }
+          try {
+            begin.execute();
+            T result;
+            try {
+              result = body.run();
+            } catch (SQLException | RuntimeException e) {
+              rollback.execute();
+              throw e;
+            }
+            commit.execute();
+            return result;
+          } finally {
+            if (durable) {
+              syncNormal.execute();
+            }
+          }
+        });
+  }
+
+  /** Whether durable transactions (own messages) fsync at commit; true unless a bench says no. */
+  public SqliteDatabase fsyncOwnMessages(boolean on) {
+    this.fsyncOwn = on;
+    return this;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      try {
+        conn.close();
+      } catch (SQLException e) {
+        throw HistoryDatabaseException.from(file, e);
+      }
+    }
+  }
+
+  private static void closeQuietly(Connection conn) {
+    if (conn != null) {
+      try {
+        conn.close();
+      } catch (SQLException ignored) {
+        // already failing with a better message
+      }
+    }
+  }
+}

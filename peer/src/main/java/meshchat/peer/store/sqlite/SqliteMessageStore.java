@@ -1,0 +1,365 @@
+package meshchat.peer.store.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import meshchat.peer.clock.LamportTimestamp;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * One room's history in the peer's SQLite file: the product's {@link MessageStore}, with the same
+ * contract as {@code InMemoryMessageStore} (one test suite runs over both). Statements are prepared
+ * once; every read is bounded by LIMIT or streamed, so no call loads a whole history.
+ */
+public final class SqliteMessageStore implements MessageStore {
+  private static final String COLS = Rows.COLS;
+  private static final String ORDER_DESC = " ORDER BY lamport DESC, origin DESC, seq DESC";
+  private static final String ORDER_ASC = " ORDER BY lamport, origin, seq";
+
+  private final SqliteDatabase db;
+  private final String room;
+  private final long roomId;
+  private final boolean ownsDatabase;
+  private final List<PreparedStatement> statements = new ArrayList<>();
+  private final PreparedStatement insert;
+  private final PreparedStatement selectOne;
+  private final PreparedStatement insertConflict;
+  private final PreparedStatement bumpMeta;
+  private final PreparedStatement selectMeta;
+  private final PreparedStatement maxLamport;
+  private final PreparedStatement maxSeqOf;
+  private final PreparedStatement allSeqs;
+  private final PreparedStatement range;
+  private final PreparedStatement tail;
+  private final PreparedStatement after;
+  private final PreparedStatement predecessor;
+  private final PreparedStatement nth;
+  private final PreparedStatement count;
+  private final PreparedStatement conflictCount;
+
+  SqliteMessageStore(SqliteDatabase db, String room, long roomId, boolean ownsDatabase)
+      throws SQLException {
+    this.db = db;
+    this.room = room;
+    this.roomId = roomId;
+    this.ownsDatabase = ownsDatabase;
+    String values = " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    String cols = "(room_id, " + COLS + ")";
+    // OR IGNORE: a second copy of an (origin, seq) is not an error; changes() tells NEW from not.
+    insert = prepare("INSERT OR IGNORE INTO messages" + cols + values);
+    selectOne = prepare("SELECT " + COLS + " FROM messages WHERE room_id=? AND origin=? AND seq=?");
+    insertConflict = prepare("INSERT OR IGNORE INTO conflicts" + cols + values);
+    bumpMeta =
+        prepare("UPDATE meta SET lamport=MAX(lamport, ?), own_seq=MAX(own_seq, ?) WHERE room_id=?");
+    selectMeta = prepare("SELECT lamport, own_seq FROM meta WHERE room_id=?");
+    maxLamport = prepare("SELECT MAX(lamport) FROM messages WHERE room_id=?");
+    maxSeqOf = prepare("SELECT MAX(seq) FROM messages WHERE room_id=? AND origin=?");
+    // walks the primary-key index in order: holdings are built as ranges while streaming
+    allSeqs = prepare("SELECT origin, seq FROM messages WHERE room_id=? ORDER BY origin, seq");
+    range =
+        prepare(
+            "SELECT "
+                + COLS
+                + " FROM messages WHERE room_id=? AND origin=? AND seq BETWEEN ? AND ?"
+                + " ORDER BY seq LIMIT ?");
+    tail = prepare("SELECT " + COLS + " FROM messages WHERE room_id=?" + ORDER_DESC + " LIMIT ?");
+    // row values compare like the canonical order; BLOBs compare by memcmp, i.e. unsigned bytes,
+    // shorter first on a common prefix: exactly PeerId.compareTo
+    after =
+        prepare(
+            "SELECT "
+                + COLS
+                + " FROM messages WHERE room_id=? AND (lamport, origin, seq) > (?, ?, ?)"
+                + ORDER_ASC
+                + " LIMIT ?");
+    predecessor =
+        prepare(
+            "SELECT "
+                + COLS
+                + " FROM messages WHERE room_id=? AND (lamport, origin) < (?, ?)"
+                + ORDER_DESC
+                + " LIMIT 1");
+    nth =
+        prepare(
+            "SELECT " + COLS + " FROM messages WHERE room_id=?" + ORDER_DESC + " LIMIT 1 OFFSET ?");
+    count = prepare("SELECT COUNT(*) FROM messages WHERE room_id=?");
+    conflictCount = prepare("SELECT COUNT(*) FROM conflicts WHERE room_id=?");
+  }
+
+  /**
+   * The one line the app needs: the store of {@code room} in the peer data directory {@code
+   * dataDir}, owning its database (closing the store closes the file).
+   */
+  public static SqliteMessageStore open(Path dataDir, String room) {
+    return open(dataDir, room, true);
+  }
+
+  /**
+   * As {@link #open(Path, String)}; {@code fsyncOwn = false} commits own messages like any other
+   * (they survive the process being killed, not a power cut). For benchmarks that compare against
+   * in-memory systems; the product always fsyncs.
+   */
+  public static SqliteMessageStore open(Path dataDir, String room, boolean fsyncOwn) {
+    SqliteDatabase db = SqliteDatabase.openDataDir(dataDir).fsyncOwnMessages(fsyncOwn);
+    try {
+      return db.call(
+          () -> new SqliteMessageStore(db, room, Schema.roomId(db.connection(), room), true));
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  public String roomName() {
+    return room;
+  }
+
+  @Override
+  public Snapshot load(PeerId self) {
+    return db.call(
+        () -> {
+          long lamport;
+          long ownSeq;
+          setRoom(selectMeta);
+          try (ResultSet rs = selectMeta.executeQuery()) {
+            rs.next();
+            lamport = rs.getLong(1);
+            ownSeq = rs.getLong(2);
+          }
+          lamport = Math.max(lamport, scalar(maxLamport));
+          maxSeqOf.setBytes(2, self.toBytes());
+          ownSeq = Math.max(ownSeq, scalar(maxSeqOf));
+          return new Snapshot(lamport, ownSeq, holdings());
+        });
+  }
+
+  /** Streams (origin, seq) in index order, folding runs of consecutive seqs into one range. */
+  private Map<PeerId, SeqSet> holdings() throws SQLException {
+    Map<PeerId, SeqSet> out = new HashMap<>();
+    setRoom(allSeqs);
+    try (ResultSet rs = allSeqs.executeQuery()) {
+      byte[] origin = null;
+      SeqSet set = null;
+      long first = 0;
+      long last = 0;
+      while (rs.next()) {
+        byte[] o = rs.getBytes(1);
+        long seq = rs.getLong(2);
+        if (set != null && Arrays.equals(o, origin) && seq == last + 1) {
+          last = seq;
+          continue;
+        }
+        if (set != null) {
+          set.addRange(first, last);
+        }
+        if (!Arrays.equals(o, origin)) {
+          origin = o;
+          set = out.computeIfAbsent(PeerId.of(o), p -> new SeqSet());
+        }
+        first = seq;
+        last = seq;
+      }
+      if (set != null) {
+        set.addRange(first, last);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void appendOwn(ChatMessage message, long lamport) {
+    // message, clock and seq in ONE transaction, fsync'ed at commit: write before send
+    db.transaction(
+        true,
+        () -> {
+          appendRow(message);
+          bumpMeta.setLong(1, lamport);
+          bumpMeta.setLong(2, message.seq());
+          bumpMeta.setLong(3, roomId);
+          bumpMeta.executeUpdate();
+          return null;
+        });
+  }
+
+  @Override
+  public AppendResult append(ChatMessage message) {
+    return db.call(() -> appendRow(message));
+  }
+
+  /** A sync batch in one transaction: one log write instead of one per message. */
+  @Override
+  public List<AppendResult> appendAll(List<ChatMessage> messages) {
+    if (messages.isEmpty()) {
+      return List.of();
+    }
+    return db.transaction(
+        false,
+        () -> {
+          List<AppendResult> out = new ArrayList<>(messages.size());
+          for (ChatMessage m : messages) {
+            out.add(appendRow(m));
+          }
+          return out;
+        });
+  }
+
+  private AppendResult appendRow(ChatMessage m) throws SQLException {
+    Rows.bind(insert, roomId, m);
+    if (insert.executeUpdate() == 1) {
+      return AppendResult.NEW;
+    }
+    ChatMessage existing = get(m.id()).orElseThrow();
+    if (existing.equals(m)) {
+      return AppendResult.DUPLICATE;
+    }
+    Rows.bind(insertConflict, roomId, m);
+    insertConflict.executeUpdate();
+    return AppendResult.CONFLICT;
+  }
+
+  @Override
+  public Optional<ChatMessage> get(MessageId id) {
+    return db.call(
+        () -> {
+          setRoom(selectOne);
+          selectOne.setBytes(2, id.origin().toBytes());
+          selectOne.setLong(3, id.seq());
+          List<ChatMessage> found = Rows.read(selectOne, 1);
+          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+  }
+
+  @Override
+  public List<ChatMessage> range(PeerId origin, SeqRange r, int limit) {
+    return db.call(
+        () -> {
+          setRoom(range);
+          range.setBytes(2, origin.toBytes());
+          range.setLong(3, r.first());
+          range.setLong(4, r.last());
+          range.setInt(5, limit);
+          return Rows.read(range, limit);
+        });
+  }
+
+  @Override
+  public List<ChatMessage> history(int limit) {
+    return db.call(
+        () -> {
+          setRoom(tail);
+          tail.setInt(2, limit);
+          List<ChatMessage> out = Rows.read(tail, limit);
+          Collections.reverse(out);
+          return out;
+        });
+  }
+
+  /**
+   * The messages after {@code from} (exclusive; null = from the start) in canonical order, at most
+   * {@code limit}: a cursor for reading a whole history one page at a time.
+   */
+  public List<ChatMessage> page(ChatMessage from, int limit) {
+    return db.call(
+        () -> {
+          setRoom(after);
+          after.setLong(2, from == null ? 0 : from.lamport());
+          after.setBytes(3, from == null ? new byte[0] : from.origin().toBytes());
+          after.setLong(4, from == null ? 0 : from.seq());
+          after.setInt(5, limit);
+          return Rows.read(after, limit);
+        });
+  }
+
+  /** The message with {@code n} newer ones after it (0 = the newest); OFFSET walks the index. */
+  public Optional<ChatMessage> nthNewest(long n) {
+    return db.call(
+        () -> {
+          setRoom(nth);
+          nth.setLong(2, n);
+          List<ChatMessage> found = Rows.read(nth, 1);
+          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+  }
+
+  @Override
+  public Optional<MessageId> predecessor(LamportTimestamp key) {
+    return db.call(
+        () -> {
+          setRoom(predecessor);
+          predecessor.setLong(2, key.time());
+          predecessor.setBytes(3, key.origin().toBytes());
+          List<ChatMessage> found = Rows.read(predecessor, 1);
+          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).id());
+        });
+  }
+
+  @Override
+  public List<MessageId> latest(int limit) {
+    List<ChatMessage> newest =
+        db.call(
+            () -> {
+              setRoom(tail);
+              tail.setInt(2, limit);
+              return Rows.read(tail, limit);
+            });
+    List<MessageId> out = new ArrayList<>(newest.size());
+    newest.forEach(m -> out.add(m.id()));
+    return out;
+  }
+
+  @Override
+  public long count() {
+    return db.call(() -> scalar(count));
+  }
+
+  @Override
+  public long conflictCount() {
+    return db.call(() -> scalar(conflictCount));
+  }
+
+  @Override
+  public void close() {
+    db.call(
+        () -> {
+          for (PreparedStatement ps : statements) {
+            ps.close();
+          }
+          return null;
+        });
+    if (ownsDatabase) {
+      db.close();
+    }
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
+    Connection c = db.connection();
+    PreparedStatement ps = c.prepareStatement(sql);
+    statements.add(ps);
+    return ps;
+  }
+
+  private void setRoom(PreparedStatement ps) throws SQLException {
+    ps.setLong(1, roomId);
+  }
+
+  private long scalar(PreparedStatement ps) throws SQLException {
+    setRoom(ps);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package meshchat.peer.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.TrackerServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chat CLI as separate processes speaking JSON lines over pipes, as a program would use it. */
+class CliProcessTest {
+  @TempDir Path tmp;
+  private final List<Chat> chats = new ArrayList<>();
+  private TrackerServer tracker;
+
+  /** One {@code chat --json} process: stdin for lines, stdout collected as events. */
+  static final class Chat {
+    final Process process;
+    final PrintStream in;
+    final List<String> out = new CopyOnWriteArrayList<>();
+
+    Chat(Process p) {
+      process = p;
+      in = new PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8);
+      Thread t =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String l; (l = r.readLine()) != null; ) {
+                    out.add(l);
+                  }
+                } catch (IOException e) {
+                  // the process died
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+    }
+
+    long count(String fragment) {
+      return out.stream().filter(l -> l.contains(fragment)).count();
+    }
+
+    String peerId() {
+      String ready =
+          out.stream().filter(l -> l.contains("\"event\":\"ready\"")).findFirst().orElseThrow();
+      return ready.replaceAll(".*\"peer\":\"([0-9a-f]+)\".*", "$1");
+    }
+  }
+
+  private static ProcessBuilder java(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx96m");
+    cmd.add("-XX:TieredStopAtLevel=1"); // start fast; these processes run seconds
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(PeerMain.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd);
+  }
+
+  private Chat chat(String nick, int trackerPort) throws IOException {
+    Chat c =
+        new Chat(
+            java(
+                    "chat",
+                    "--json",
+                    "--nick",
+                    nick,
+                    "--tracker",
+                    "127.0.0.1:" + trackerPort,
+                    "--data",
+                    tmp.resolve(nick).toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start());
+    chats.add(c);
+    return c;
+  }
+
+  @AfterEach
+  void tearDown() {
+    chats.forEach(c -> c.process.destroyForcibly());
+    if (tracker != null) {
+      tracker.close();
+    }
+  }
+
+  @Test
+  void peersStartedBeforeTheTrackerChatThenSurviveAKill() throws Exception {
+    int port = meshchat.peer.runtime.LocalMeshPorts.free();
+    Chat a = chat("ann", port);
+    Chat b = chat("bob", port);
+    Chat c = chat("cat", port);
+    Duration wait = Duration.ofSeconds(20);
+    for (Chat x : List.of(a, b, c)) {
+      await().atMost(wait).until(() -> x.count("unreachable, retrying") == 1);
+    }
+    tracker = TrackerServer.start(TrackerConfig.localTest().withPort(port));
+    for (Chat x : List.of(a, b, c)) {
+      await().atMost(wait).until(() -> x.count("\"event\":\"peer-up\"") == 2);
+    }
+    a.in.println("hi from \"ann\"");
+    b.in.println("hi from bob");
+    c.in.println("hi from cat");
+    for (Chat x : List.of(a, b, c)) {
+      await().atMost(wait).until(() -> x.count("\"event\":\"message\"") == 3);
+    }
+    assertThat(b.out).anyMatch(l -> l.contains("\"text\":\"hi from \\\"ann\\\"\""));
+
+    String cId = c.peerId();
+    c.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9
+    for (Chat x : List.of(a, b)) {
+      await()
+          .atMost(Duration.ofSeconds(8))
+          .until(() -> x.count("\"event\":\"peer-down\",\"peer\":\"" + cId) == 1);
+    }
+    Chat c2 = chat("cat", port); // same data dir: same peer id
+    await().atMost(wait).until(() -> c2.count("\"event\":\"ready\"") == 1);
+    assertThat(c2.peerId()).isEqualTo(cId);
+    for (Chat x : List.of(a, b)) {
+      await().atMost(wait).until(() -> x.count("\"event\":\"peer-up\",\"peer\":\"" + cId) == 2);
+    }
+
+    // EOF right after a line: the line still reaches everyone linked, then the process exits 0
+    a.in.println("last words");
+    a.in.close();
+    assertThat(a.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(a.process.exitValue()).isZero();
+    await().atMost(wait).until(() -> b.count("last words") == 1 && c2.count("last words") == 1);
+    await().atMost(wait).until(() -> b.count("\"event\":\"peer-down\"") == 2);
+  }
+
+  @Test
+  void badInputIsOneLineAndExitCodeTwo() throws Exception {
+    Path file = tmp.resolve("a-file");
+    java.nio.file.Files.writeString(file, "x");
+    List<List<String>> cases =
+        List.of(
+            List.of("chat", "--bogus"),
+            List.of("chat", "--port", "70000"),
+            List.of("chat", "--port", "many"),
+            List.of("chat", "--tracker", "nocolon"),
+            List.of("chat", "--tracker", "host:0"),
+            List.of("--nick", "x", "--data", file.resolve("sub").toString()));
+    for (List<String> args : cases) {
+      Process p =
+          java(args.toArray(String[]::new)).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+      p.getOutputStream().close();
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(args.toString()).isEqualTo(2);
+      assertThat(err.strip().lines().count()).as(args + ": " + err).isEqualTo(1);
+      assertThat(err).startsWith("meshchat: ").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package meshchat.peer.frame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import java.util.SplittableRandom;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+import meshchat.proto.v1.Hello;
+import meshchat.proto.v1.LinkFrame;
+import meshchat.proto.v1.PeerList;
+import meshchat.proto.v1.SeqRange.Builder;
+import meshchat.proto.v1.SyncRequest;
+import org.junit.jupiter.api.Test;
+
+class LinkCodecTest {
+  private final SplittableRandom random = new SplittableRandom(3);
+  private final PeerId a = PeerId.random(random);
+  private final PeerId b = PeerId.random(random);
+
+  private List<LinkMessage> everyKind() {
+    ChatMessage m =
+        new ChatMessage(
+            new MessageId(a, 3),
+            7,
+            1_700_000_000_000L,
+            "ann",
+            "héllo \"x\"",
+            List.of(new MessageId(b, 2)));
+    return List.of(
+        new LinkMessage.Hello(1, a, "ann", "lobby", 7000, 5),
+        new LinkMessage.Chat(m),
+        new LinkMessage.Digest(
+            List.of(new LinkMessage.DigestEntry(a, SeqSet.of(4, List.of(new SeqRange(7, 9))))),
+            true),
+        new LinkMessage.SyncRequest(9, List.of(new LinkMessage.Want(b, new SeqRange(1, 5))), 100),
+        new LinkMessage.SyncBatch(9, List.of(m), true),
+        new LinkMessage.Ping(11),
+        new LinkMessage.Pong(11),
+        new LinkMessage.PeerList(List.of(new LinkMessage.PeerAddress(b, "bob", "10.0.0.2", 7001))),
+        new LinkMessage.Close(CloseReason.DUPLICATE_LINK, "why"));
+  }
+
+  @Test
+  void everyMessageKindSurvivesARoundTripThroughAChannel() {
+    EmbeddedChannel out = new EmbeddedChannel(new LinkCodec());
+    EmbeddedChannel in = new EmbeddedChannel(new LinkCodec());
+    for (LinkMessage m : everyKind()) {
+      out.writeOutbound(m);
+      LinkFrame f = out.readOutbound();
+      in.writeInbound(f);
+      LinkMessage back = in.readInbound();
+      if (m instanceof LinkMessage.Digest d) {
+        // SeqSet has value equality; records compare field by field
+        assertThat(((LinkMessage.Digest) back).entries().get(0).held())
+            .isEqualTo(d.entries().get(0).held());
+      } else {
+        assertThat(back).isEqualTo(m);
+      }
+    }
+  }
+
+  private static void rejects(LinkFrame f, CloseReason reason) {
+    assertThatThrownBy(() -> LinkCodec.fromFrame(f))
+        .isInstanceOfSatisfying(
+            LinkFrameException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+
+  @Test
+  void anUnsetEnvelopeIsAProtocolError() {
+    rejects(LinkFrame.getDefaultInstance(), CloseReason.PROTOCOL_ERROR);
+  }
+
+  @Test
+  void anEmptyOrLongPeerIdIsInvalid() {
+    rejects(
+        LinkFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)).build(),
+        CloseReason.INVALID_MESSAGE);
+    rejects(
+        LinkFrame.newBuilder()
+            .setHello(Hello.newBuilder().setPeerId(ByteString.copyFrom(new byte[65])))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+  }
+
+  private meshchat.proto.v1.ChatMessage.Builder chat() {
+    return meshchat.proto.v1.ChatMessage.newBuilder()
+        .setOrigin(ByteString.copyFrom(a.toBytes()))
+        .setSeq(1)
+        .setLamport(1);
+  }
+
+  @Test
+  void seqAndLamportMustBePositive() {
+    assertThat(LinkCodec.fromFrame(LinkFrame.newBuilder().setChat(chat()).build()))
+        .isInstanceOf(LinkMessage.Chat.class);
+    rejects(LinkFrame.newBuilder().setChat(chat().setSeq(0)).build(), CloseReason.INVALID_MESSAGE);
+    rejects(
+        LinkFrame.newBuilder().setChat(chat().setLamport(0)).build(), CloseReason.INVALID_MESSAGE);
+    rejects(LinkFrame.newBuilder().setChat(chat().setSeq(-1)).build(), CloseReason.INVALID_MESSAGE);
+  }
+
+  @Test
+  void rangesMustBeOrderedAndStartAtOne() {
+    Builder bad = meshchat.proto.v1.SeqRange.newBuilder().setFirst(5).setLast(2);
+    rejects(
+        LinkFrame.newBuilder()
+            .setSyncRequest(
+                SyncRequest.newBuilder()
+                    .addWants(
+                        SyncRequest.Want.newBuilder()
+                            .setOrigin(ByteString.copyFrom(a.toBytes()))
+                            .setRange(bad)))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+    rejects(
+        LinkFrame.newBuilder()
+            .setSyncRequest(
+                SyncRequest.newBuilder()
+                    .addWants(
+                        SyncRequest.Want.newBuilder().setOrigin(ByteString.copyFrom(a.toBytes()))))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+  }
+
+  @Test
+  void aPortAbove65535IsInvalid() {
+    rejects(
+        LinkFrame.newBuilder()
+            .setPeerList(
+                PeerList.newBuilder()
+                    .addPeers(
+                        PeerList.Entry.newBuilder()
+                            .setPeerId(ByteString.copyFrom(a.toBytes()))
+                            .setPort(70000)))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+  }
+}

@@ -1,0 +1,241 @@
+package meshchat.peer.link.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.link.Link;
+import meshchat.peer.link.LinkConfig;
+import meshchat.peer.link.LinkEvents;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.Hello;
+import meshchat.peer.message.PeerId;
+import meshchat.proto.v1.LinkFrame;
+import meshchat.wire.Framing;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole link pipeline on an EmbeddedChannel, bytes in and bytes out: the handshake's outcomes,
+ * the swap to the dispatcher, liveness, and garbage.
+ */
+class HelloHandlerTest {
+  private final SplittableRandom random = new SplittableRandom(7);
+  private final PeerId self = PeerId.random(random);
+  private final PeerId other = PeerId.random(random);
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final LinkConfig config = LinkConfig.defaults().withMaxFrameBytes(1024);
+
+  private EmbeddedChannel channel() {
+    LinkEvents ev =
+        new LinkEvents() {
+          @Override
+          public void up(Link link) {
+            events.add("up " + link.peer().shortHex());
+          }
+
+          @Override
+          public void received(Link link, LinkMessage m) {
+            events.add("got " + m);
+          }
+
+          @Override
+          public void down(Link link) {
+            events.add("down");
+          }
+        };
+    LinkSetup setup =
+        new LinkSetup(
+            config,
+            self,
+            "lobby",
+            () -> new Hello(Framing.PROTOCOL_VERSION, self, "me", "lobby", 4000, 9),
+            ev,
+            "[test]");
+    EmbeddedChannel ch = new EmbeddedChannel();
+    LinkPipeline.build(ch.pipeline(), setup, true);
+    ch.pipeline().fireChannelActive();
+    return ch;
+  }
+
+  private static ByteBuf bytes(LinkMessage m) {
+    byte[] body = LinkCodec.toFrame(m).toByteArray();
+    ByteBuf b = Unpooled.buffer();
+    writeVarint(b, body.length);
+    return b.writeBytes(body);
+  }
+
+  private static void writeVarint(ByteBuf b, int v) {
+    while ((v & ~0x7F) != 0) {
+      b.writeByte((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b.writeByte(v);
+  }
+
+  /** Every frame the channel wrote, decoded. */
+  private static List<LinkMessage> written(EmbeddedChannel ch) throws Exception {
+    List<LinkMessage> out = new java.util.ArrayList<>();
+    ByteBuf all = Unpooled.buffer();
+    for (Object o; (o = ch.readOutbound()) != null; ) {
+      all.writeBytes((ByteBuf) o);
+      ((ByteBuf) o).release();
+    }
+    while (all.isReadable()) {
+      int len = readVarint(all);
+      byte[] body = new byte[len];
+      all.readBytes(body);
+      out.add(LinkCodec.fromFrame(LinkFrame.parseFrom(body)));
+    }
+    return out;
+  }
+
+  private static int readVarint(ByteBuf b) {
+    int shift = 0;
+    int result = 0;
+    while (true) {
+      byte x = b.readByte();
+      result |= (x & 0x7F) << shift;
+      if ((x & 0x80) == 0) {
+        return result;
+      }
+      shift += 7;
+    }
+  }
+
+  private Hello theirs(int version, String room, PeerId id) {
+    return new Hello(version, id, "them", room, 5000, 3);
+  }
+
+  private Close refusalOf(Hello h) throws Exception {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(bytes(h));
+    List<LinkMessage> out = written(ch);
+    assertThat(out.get(0)).isInstanceOf(Hello.class); // ours goes first, unconditionally
+    assertThat(ch.isActive()).isFalse();
+    assertThat(events).isEmpty();
+    return (Close) out.get(out.size() - 1);
+  }
+
+  @Test
+  void aGoodHelloSwapsInTheDispatcher() throws Exception {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    assertThat(events).containsExactly("up " + other.shortHex());
+    assertThat(ch.pipeline().names()).contains("liveness", "dispatch").doesNotContain("hello");
+    ch.writeInbound(bytes(new LinkMessage.Ping(77)));
+    ch.writeInbound(bytes(new LinkMessage.Close(CloseReason.LEAVING, "bye")));
+    List<LinkMessage> out = written(ch);
+    assertThat(out).contains(new LinkMessage.Pong(77));
+    assertThat(ch.isActive()).isFalse();
+    assertThat(events).last().isEqualTo("down");
+  }
+
+  @Test
+  void theDispatcherHandsOnChatAndDigests() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    ch.writeInbound(bytes(new LinkMessage.Digest(List.of(), true)));
+    assertThat(events).hasSize(2);
+    assertThat(events.get(1)).startsWith("got Digest");
+  }
+
+  @Test
+  void wrongRoomIsRefused() throws Exception {
+    assertThat(refusalOf(theirs(Framing.PROTOCOL_VERSION, "kitchen", other)).reason())
+        .isEqualTo(CloseReason.WRONG_ROOM);
+  }
+
+  @Test
+  void wrongVersionIsRefused() throws Exception {
+    assertThat(refusalOf(theirs(99, "lobby", other)).reason())
+        .isEqualTo(CloseReason.VERSION_MISMATCH);
+  }
+
+  @Test
+  void aLinkToSelfIsRefused() throws Exception {
+    assertThat(refusalOf(theirs(Framing.PROTOCOL_VERSION, "lobby", self)).reason())
+        .isEqualTo(CloseReason.SELF_LINK);
+  }
+
+  @Test
+  void aFirstFrameOtherThanHelloIsAProtocolError() throws Exception {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(bytes(new LinkMessage.Ping(1)));
+    List<LinkMessage> out = written(ch);
+    assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  @Test
+  void garbageBytesCloseWithProtocolErrorOnce() throws Exception {
+    EmbeddedChannel ch = channel();
+    // length 5, then bytes that are not a LinkFrame (field 15, wire type 7 is invalid)
+    byte[] junk = {5, (byte) 0x7F, (byte) 0xFF, 1, 2, 3};
+    ch.writeInbound(Unpooled.wrappedBuffer(junk, junk)); // two bad frames, one Close
+    List<LinkMessage> out = written(ch);
+    assertThat(out.stream().filter(m -> m instanceof Close).count()).isEqualTo(1);
+    assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  @Test
+  void anOversizeFrameClosesWithFrameTooLarge() throws Exception {
+    EmbeddedChannel ch = channel();
+    ByteBuf b = Unpooled.buffer();
+    writeVarint(b, 4096); // over the 1024-byte limit: refused before buffering the body
+    b.writeBytes(new byte[16]);
+    ch.writeInbound(b);
+    List<LinkMessage> out = written(ch);
+    assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.FRAME_TOO_LARGE);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  @Test
+  void anEmptyEnvelopeIsAProtocolErrorAndBadContentIsInvalid() throws Exception {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0})); // a zero-length LinkFrame
+    List<LinkMessage> out = written(ch);
+    assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
+
+    EmbeddedChannel ch2 = channel();
+    ch2.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    byte[] seqZero =
+        LinkFrame.newBuilder()
+            .setChat(
+                meshchat.proto.v1.ChatMessage.newBuilder()
+                    .setOrigin(com.google.protobuf.ByteString.copyFrom(other.toBytes()))
+                    .setSeq(0)
+                    .setLamport(1))
+            .build()
+            .toByteArray();
+    ByteBuf b = Unpooled.buffer();
+    writeVarint(b, seqZero.length);
+    ch2.writeInbound(b.writeBytes(seqZero));
+    List<LinkMessage> out2 = written(ch2);
+    assertThat(((Close) out2.get(out2.size() - 1)).reason()).isEqualTo(CloseReason.INVALID_MESSAGE);
+  }
+
+  @Test
+  void aSilentPeerIsPingedThenClosedAsIdle() throws Exception {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    written(ch);
+    ch.advanceTimeBy(config.pingIntervalMs() + 1, TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
+    assertThat(written(ch)).anyMatch(m -> m instanceof LinkMessage.Ping);
+    ch.advanceTimeBy(config.idleTimeoutMs(), TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
+    List<LinkMessage> out = written(ch);
+    assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
+    assertThat(ch.isActive()).isFalse();
+  }
+}

@@ -1,0 +1,33 @@
+package meshchat.peer.store.sqlite;
+
+import java.nio.file.Path;
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+
+/**
+ * The child process of {@link CrashSafetyTest}: resumes from the store like a restarting peer, then
+ * appends its own messages forever, printing each seq only after appendOwn returned (the moment a
+ * real peer would put it on the wire). Args: data dir, peer id hex.
+ */
+public final class CrashWriter {
+  private CrashWriter() {}
+
+  public static void main(String[] args) {
+    PeerId self = PeerId.fromHex(args[1]);
+    try (SqliteMessageStore store = SqliteMessageStore.open(Path.of(args[0]), "lobby")) {
+      MessageStore.Snapshot snap = store.load(self);
+      long lamport = snap.lamport();
+      for (long seq = snap.ownSeq() + 1; ; seq++) {
+        lamport++;
+        store.appendOwn(
+            new ChatMessage(new MessageId(self, seq), lamport, seq, "crash", "m" + seq, List.of()),
+            lamport);
+        System.out.println(seq);
+        System.out.flush();
+      }
+    }
+  }
+}

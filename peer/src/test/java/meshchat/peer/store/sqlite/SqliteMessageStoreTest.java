@@ -1,0 +1,100 @@
+package meshchat.peer.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.store.MessageStoreContract;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteMessageStoreTest extends MessageStoreContract {
+  @TempDir Path dataDir;
+
+  @Override
+  protected MessageStore create() {
+    return SqliteMessageStore.open(dataDir, "lobby");
+  }
+
+  @Override
+  protected MessageStore restart(MessageStore old) {
+    old.close();
+    return SqliteMessageStore.open(dataDir, "lobby");
+  }
+
+  @Test
+  void twoRoomsInOneFileAreSeparate() {
+    try (SqliteDatabase db = SqliteDatabase.openDataDir(dataDir);
+        SqliteMessageStore dev = db.room("dev");
+        SqliteMessageStore ops = db.room("ops")) {
+      dev.appendOwn(msg(SELF, 1, 5), 5);
+      ops.append(msg(SELF, 1, 2)); // same id, other room: not a conflict
+      ops.append(msg(LOW, 1, 1));
+      assertThat(dev.count()).isEqualTo(1);
+      assertThat(ops.count()).isEqualTo(2);
+      assertThat(dev.conflictCount()).isZero();
+      assertThat(ops.conflictCount()).isZero();
+      assertThat(dev.load(SELF).lamport()).isEqualTo(5);
+      assertThat(ops.load(SELF).lamport()).isEqualTo(2);
+      assertThat(dev.load(SELF).holdings()).containsOnlyKeys(SELF);
+      assertThat(ops.get(new MessageId(SELF, 1)).orElseThrow().lamport()).isEqualTo(2);
+      assertThat(db.rooms()).containsExactly("dev", "lobby", "ops");
+    }
+    assertThat(dataDir.resolve(SqliteDatabase.FILE_NAME)).exists();
+  }
+
+  @Test
+  void theFileIsInWalModeAndMarkedAsOurs() throws Exception {
+    store.append(msg(LOW, 1, 1));
+    try (SqliteDatabase db = SqliteDatabase.openDataDir(dataDir);
+        Statement s = db.connection().createStatement()) {
+      assertThat(string(s, "PRAGMA journal_mode")).isEqualTo("wal");
+      assertThat(string(s, "PRAGMA synchronous")).isEqualTo("1"); // NORMAL between own appends
+      assertThat(string(s, "PRAGMA foreign_keys")).isEqualTo("1");
+      assertThat(string(s, "PRAGMA user_version"))
+          .isEqualTo(String.valueOf(Schema.CURRENT_VERSION));
+      assertThat(Integer.parseInt(string(s, "PRAGMA application_id")))
+          .isEqualTo(SqliteDatabase.APPLICATION_ID);
+    }
+  }
+
+  @Test
+  void pagesWalkTheWholeHistoryInCanonicalOrder() {
+    for (long seq = 1; seq <= 25; seq++) {
+      store.append(msg(seq % 2 == 0 ? LOW : HIGH, seq, (seq + 1) / 2));
+    }
+    SqliteMessageStore s = (SqliteMessageStore) store;
+    List<ChatMessage> all = new java.util.ArrayList<>();
+    ChatMessage cursor = null;
+    for (List<ChatMessage> page = s.page(null, 7); !page.isEmpty(); page = s.page(cursor, 7)) {
+      all.addAll(page);
+      cursor = page.get(page.size() - 1);
+    }
+    assertThat(all).isEqualTo(store.history(100)).hasSize(25);
+    assertThat(s.nthNewest(0)).contains(all.get(24));
+    assertThat(s.nthNewest(24)).contains(all.get(0));
+    assertThat(s.nthNewest(25)).isEmpty();
+  }
+
+  @Test
+  void depsSurviveTheRoundTrip() {
+    PeerId longId = PeerId.of(new byte[PeerId.MAX_BYTES]);
+    ChatMessage m = msg(LOW, 1, 4, new MessageId(longId, 300), new MessageId(HIGH, Long.MAX_VALUE));
+    store.append(m);
+    assertThat(store.get(m.id())).contains(m);
+    assertThat(DepsCodec.decode(DepsCodec.encode(m.deps()))).isEqualTo(m.deps());
+  }
+
+  private static String string(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
