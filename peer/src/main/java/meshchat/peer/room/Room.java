@@ -117,8 +117,9 @@ public final class Room {
     ownSeq = id.seq();
     holdings.computeIfAbsent(self, o -> new SeqSet()).add(id.seq());
     deliver(m, false, false);
+    Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
     for (LinkState l : links.values()) {
-      effects.send(l.id(), new Chat(m));
+      effects.send(l.id(), chat);
     }
     return m;
   }
@@ -254,9 +255,13 @@ public final class Room {
    * forwarded; with links missing, the message crosses the gap. Anti-entropy repairs the rest.
    */
   private void forward(ChatMessage m, LinkState from) {
+    Chat chat = null;
     for (LinkState l : links.values()) {
       if (l != from && !l.id().equals(m.origin()) && l.mayLack(m.origin())) {
-        effects.send(l.id(), new Chat(m));
+        if (chat == null) {
+          chat = new Chat(m);
+        }
+        effects.send(l.id(), chat);
       }
     }
   }

@@ -82,8 +82,8 @@ public final class ChatBench {
     if (!o.workload.equals("throughput") && !o.workload.equals("latency")) {
       throw new IllegalArgumentException("--workload must be throughput or latency");
     }
-    if (!o.store.equals("sqlite") && !o.store.equals("memory")) {
-      throw new IllegalArgumentException("--store must be sqlite or memory");
+    if (!List.of("sqlite", "sqlite-nofsync", "memory").contains(o.store)) {
+      throw new IllegalArgumentException("--store must be sqlite, sqlite-nofsync or memory");
     }
     return o;
   }
@@ -260,7 +260,7 @@ public final class ChatBench {
       if (o.store.equals("memory")) {
         return new InMemoryMessageStore();
       }
-      return BenchStores.sqlite(dir.resolve("peer" + i), "bench");
+      return BenchStores.sqlite(dir.resolve("peer" + i), "bench", o.store.equals("sqlite"));
     }
 
     void expect(long perPeer) {
