@@ -10,10 +10,10 @@ import java.util.List;
 /**
  * Splits a stream into frames of the form {@code varint32 length ‖ payload}.
  *
- * <p>Netty's {@code ProtobufVarint32FrameDecoder} has no size limit: a peer that announces a
- * 2 GiB frame makes the receiver buffer until it arrives. This decoder rejects a length above
- * {@code maxFrameBytes} as soon as the prefix is read, before any payload is buffered, and
- * rejects a prefix longer than 5 bytes or a negative length as corrupt.
+ * <p>Netty's {@code ProtobufVarint32FrameDecoder} has no size limit: a peer that announces a 2 GiB
+ * frame makes the receiver buffer until it arrives. This decoder rejects a length above {@code
+ * maxFrameBytes} as soon as the prefix is read, before any payload is buffered, and rejects a
+ * prefix longer than 5 bytes or a negative length as corrupt.
  */
 public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
   private final int maxFrameBytes;
