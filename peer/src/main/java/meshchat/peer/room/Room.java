@@ -203,6 +203,11 @@ public final class Room {
       }
       case NEW -> holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
     }
+    if (m.origin().equals(self) && m.seq() > ownSeq) {
+      // Our own message came back from a peer: we lost our store (a wiped data directory).
+      // Never reuse its seq, or our next message forks the history at every other peer.
+      ownSeq = m.seq();
+    }
     if (!catchUp) {
       forward(m, from);
     }

@@ -116,15 +116,14 @@ public final class InvariantChecker {
     ChatMessage maxShown = null;
     for (Delivered d : s.deliveries()) {
       ChatMessage m = d.message();
-      if (!shown.add(m.id())) {
+      boolean duplicate = !shown.add(m.id());
+      if (duplicate) {
         add(
             Invariant.NO_DUPLICATE,
             List.of(p.name()),
             List.of(m.id()),
             p.name() + " showed " + labels.of(m.id()) + " twice");
-        continue;
-      }
-      if (d.incomplete()) {
+      } else if (d.incomplete()) {
         incomplete++;
         incompleteUpTo.merge(m.origin(), m.seq(), Math::max);
       } else {
@@ -143,7 +142,7 @@ public final class InvariantChecker {
         }
       }
       long last = lastSeq.getOrDefault(m.origin(), 0L);
-      if (m.seq() < last && m.seq() >= incompleteUpTo.getOrDefault(m.origin(), 0L)) {
+      if (!duplicate && m.seq() < last && m.seq() >= incompleteUpTo.getOrDefault(m.origin(), 0L)) {
         add(
             Invariant.FIFO,
             List.of(p.name()),
