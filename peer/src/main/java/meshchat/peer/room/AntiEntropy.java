@@ -105,6 +105,10 @@ final class AntiEntropy {
       if (budget == 0) {
         break;
       }
+      SeqSet held = holdings.get(e.getKey());
+      if (held != null && held.missingFrom(e.getValue()).isEmpty()) {
+        continue; // nothing lacking: skip known(), which scans every link (O(links) per origin)
+      }
       SeqSet mine = known(e.getKey());
       for (SeqRange r : mine.missingFrom(e.getValue())) {
         long take = Math.min(budget, r.size());

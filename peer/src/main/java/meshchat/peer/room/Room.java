@@ -232,8 +232,8 @@ public final class Room {
       case NEW -> holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
     }
     if (m.origin().equals(self) && m.seq() > ownSeq) {
-      // Our own message we no longer had (the store lost its tail in a power cut, or the data
-      // dir was wiped): a peer gave it back. Never reuse its seq.
+      // Our own message came back from a peer: we lost our store's tail (a power cut) or the
+      // whole data dir. Never reuse its seq, or our next message forks every other peer.
       ownSeq = m.seq();
     }
     if (!catchUp) {
