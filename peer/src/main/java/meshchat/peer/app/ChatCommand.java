@@ -10,7 +10,8 @@ import meshchat.peer.display.Commands;
 import meshchat.peer.display.LineConsole;
 import meshchat.peer.display.Screen;
 import meshchat.peer.display.TerminalConsole;
-import meshchat.peer.message.PeerId;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.KeyFiles;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
@@ -78,13 +79,15 @@ public final class ChatCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
     }
     Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".meshchat", name);
-    PeerId self;
+    Identity self;
     try {
       Files.createDirectories(dir);
       if (!Files.isWritable(dir)) {
         throw new IOException("not writable");
       }
-      self = PeerIdentity.loadOrCreate(dir);
+      self =
+          KeyFiles.loadOrCreate(
+              dir, line -> spec.commandLine().getErr().println("meshchat: " + line));
     } catch (IOException | IllegalArgumentException e) {
       spec.commandLine()
           .getErr()
@@ -97,7 +100,7 @@ public final class ChatCommand implements Callable<Integer> {
     return chat(dir, name, self);
   }
 
-  private int chat(Path dir, String name, PeerId self) throws Exception {
+  private int chat(Path dir, String name, Identity self) throws Exception {
     boolean terminal = System.console() != null && !json;
     TerminalConsole term = terminal ? new TerminalConsole() : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out);

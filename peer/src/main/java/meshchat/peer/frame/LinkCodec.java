@@ -121,7 +121,9 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         c.getWallTimeMs(),
         c.getNick(),
         c.getText(),
-        deps);
+        deps,
+        c.getPublicKey().toByteArray(),
+        c.getSignature().toByteArray());
   }
 
   private static LinkMessage.Digest digest(Digest d) {
@@ -279,6 +281,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
             .setWallTimeMs(m.wallTimeMs())
             .setNick(m.nick())
             .setText(m.text());
+    if (m.isSigned()) {
+      b.setPublicKey(ByteString.copyFrom(m.publicKey()))
+          .setSignature(ByteString.copyFrom(m.signature()));
+    }
     for (MessageId d : m.deps()) {
       b.addDeps(
           meshchat.proto.v1.MessageId.newBuilder().setOrigin(bytes(d.origin())).setSeq(d.seq()));

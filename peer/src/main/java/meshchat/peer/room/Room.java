@@ -18,6 +18,7 @@ import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.sync.SeqSet;
@@ -38,6 +39,7 @@ public final class Room {
   private final Scheduler scheduler;
   private final InstantSource wallClock;
   private final RandomGenerator random;
+  private final MessageSigner signer;
   private final LamportClock clock = new LamportClock(0);
   private final CausalBuffer causal = new CausalBuffer();
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
@@ -59,6 +61,21 @@ public final class Room {
       Scheduler scheduler,
       InstantSource wallClock,
       RandomGenerator random) {
+    this(config, self, nick, store, effects, scheduler, wallClock, random, MessageSigner.NONE);
+  }
+
+  /** As above; {@code signer} signs every message this peer authors before it is stored. */
+  public Room(
+      RoomConfig config,
+      PeerId self,
+      String nick,
+      MessageStore store,
+      RoomEffects effects,
+      Scheduler scheduler,
+      InstantSource wallClock,
+      RandomGenerator random,
+      MessageSigner signer) {
+    this.signer = signer;
     this.config = config;
     this.self = self;
     this.nick = nick;
@@ -111,8 +128,9 @@ public final class Room {
     long lamport = clock.tick();
     MessageId id = new MessageId(self, ownSeq + 1);
     ChatMessage m =
-        new ChatMessage(
-            id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps()));
+        signer.sign(
+            new ChatMessage(
+                id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps())));
     store.appendOwn(m, lamport);
     ownSeq = id.seq();
     holdings.computeIfAbsent(self, o -> new SeqSet()).add(id.seq());

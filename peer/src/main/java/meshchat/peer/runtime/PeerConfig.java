@@ -1,6 +1,7 @@
 package meshchat.peer.runtime;
 
 import java.net.InetSocketAddress;
+import meshchat.peer.identity.Identity;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.RoomConfig;
@@ -8,6 +9,7 @@ import meshchat.peer.room.RoomConfig;
 /**
  * Everything one peer is told at start, as an immutable record with {@code withX} copies.
  *
+ * @param identity the peer's key pair; its fingerprint is the peer id
  * @param listenHost address to accept links on (0.0.0.0: every interface)
  * @param port listening port; 0 picks a free one
  * @param tracker where the tracker is; null: no tracker (peers are given by {@link PeerNode#dial})
@@ -18,7 +20,7 @@ import meshchat.peer.room.RoomConfig;
 public record PeerConfig(
     String room,
     String nick,
-    PeerId self,
+    Identity identity,
     String listenHost,
     int port,
     InetSocketAddress tracker,
@@ -28,12 +30,17 @@ public record PeerConfig(
     RoomConfig roomConfig,
     LinkConfig linkConfig) {
 
+  /** The peer id: the fingerprint of {@link #identity}'s public key. */
+  public PeerId self() {
+    return identity.peerId();
+  }
+
   /** A peer on loopback, any port, no tracker, production timings. */
-  public static PeerConfig of(String room, String nick, PeerId self) {
+  public static PeerConfig of(String room, String nick, Identity identity) {
     return new PeerConfig(
         room,
         nick,
-        self,
+        identity,
         "127.0.0.1",
         0,
         null,
@@ -48,7 +55,7 @@ public record PeerConfig(
     return new PeerConfig(
         room,
         nick,
-        self,
+        identity,
         host,
         port,
         tracker,
@@ -63,7 +70,7 @@ public record PeerConfig(
     return new PeerConfig(
         room,
         nick,
-        self,
+        identity,
         listenHost,
         port,
         address,
@@ -78,7 +85,7 @@ public record PeerConfig(
     return new PeerConfig(
         room,
         nick,
-        self,
+        identity,
         listenHost,
         port,
         tracker,
@@ -93,7 +100,7 @@ public record PeerConfig(
     return new PeerConfig(
         room,
         nick,
-        self,
+        identity,
         listenHost,
         port,
         tracker,
@@ -108,7 +115,7 @@ public record PeerConfig(
     return new PeerConfig(
         room,
         nick,
-        self,
+        identity,
         listenHost,
         port,
         tracker,

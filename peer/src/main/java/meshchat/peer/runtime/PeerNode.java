@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 import meshchat.peer.discovery.TrackerSession;
+import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.link.netty.LinkEndpoint;
@@ -65,6 +67,7 @@ public final class PeerNode implements AutoCloseable {
   private final Map<PeerId, Link> active = new HashMap<>(); // room thread only
   private final Map<PeerId, ScheduledFuture<?>> pendingDown = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final LongAdder rejected = new LongAdder();
   private TrackerSession tracker;
   private boolean stopped;
   private volatile int port;
@@ -92,12 +95,19 @@ public final class PeerNode implements AutoCloseable {
             new NodeEffects(this),
             new LoopScheduler(loop),
             InstantSource.system(),
-            random);
+            random,
+            MessageSigning.signer(config.identity(), config.room()));
     this.endpoint =
         new LinkEndpoint(
             groups.io(),
             new LinkSetup(
-                config.linkConfig(), config.self(), config.room(), this::hello, new Events(), tag));
+                config.linkConfig(),
+                config.identity(),
+                config.room(),
+                this::hello,
+                new Events(),
+                tag,
+                rejected));
     this.redialer =
         new Redialer(loop, config.linkConfig(), random, active::containsKey, endpoint::dial);
   }
@@ -153,6 +163,11 @@ public final class PeerNode implements AutoCloseable {
 
   public PeerId self() {
     return config.self();
+  }
+
+  /** Chat messages refused so far for a bad key or signature (issue 6), on all links. */
+  public long rejectedMessages() {
+    return rejected.sum();
   }
 
   public int port() {

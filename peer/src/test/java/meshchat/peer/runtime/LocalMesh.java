@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import meshchat.peer.identity.Identity;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.RoomConfig;
@@ -22,6 +23,7 @@ final class LocalMesh implements AutoCloseable {
   final List<PeerNode> nodes = new ArrayList<>();
   final List<Recorder> recorders = new ArrayList<>();
   final List<PeerId> ids = new ArrayList<>();
+  private final List<Identity> identities = new ArrayList<>();
   private final java.util.Map<PeerId, InMemoryMessageStore> stores = new java.util.HashMap<>();
   final int trackerPort;
   private final SplittableRandom random = new SplittableRandom(42);
@@ -59,9 +61,11 @@ final class LocalMesh implements AutoCloseable {
 
   PeerConfig config(int i) {
     while (ids.size() <= i) {
-      ids.add(PeerId.random(random));
+      Identity id = Identity.generate();
+      identities.add(id);
+      ids.add(id.peerId());
     }
-    return PeerConfig.of("lobby", "p" + i, ids.get(i))
+    return PeerConfig.of("lobby", "p" + i, identities.get(i))
         .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
         .withTrackerRetry(50, 500)
         .withLinkConfig(LinkConfig.fastTest())

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import meshchat.peer.clock.LamportTimestamp;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -52,6 +54,22 @@ public abstract class MessageStoreContract {
         "nick-" + origin.shortHex(),
         "text " + seq + " ✓ \"q\"\n",
         List.of(deps));
+  }
+
+  @Test
+  void aSignedMessageComesBackWithItsKeyAndSignatureAndCopiesAreDuplicates() {
+    Identity author = Identity.generate();
+    ChatMessage m =
+        MessageSigning.signer(author, "lobby")
+            .sign(new ChatMessage(new MessageId(author.peerId(), 1), 2, 3, "ann", "hi", List.of()));
+    assertThat(store.append(m)).isEqualTo(AppendResult.NEW);
+    ChatMessage back = store.get(m.id()).orElseThrow();
+    assertThat(back).isEqualTo(m);
+    assertThat(back.signature()).isEqualTo(m.signature()).hasSize(64);
+    assertThat(back.publicKey()).isEqualTo(author.publicKey());
+    assertThat(MessageSigning.problem(back, "lobby")).isNull();
+    ChatMessage copy = m.signed(m.publicKey(), m.signature());
+    assertThat(store.append(copy)).isEqualTo(AppendResult.DUPLICATE);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import meshchat.peer.identity.Identity;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
@@ -231,10 +232,10 @@ public final class ChatBench {
     static Mesh start(Options o, Path dir) throws IOException, InterruptedException {
       // two I/O threads and one room thread per core: this machine has 2 cores
       Mesh mesh = new Mesh(PeerGroups.create(2, 2));
-      java.util.SplittableRandom ids = new java.util.SplittableRandom(42);
       for (int i = 0; i < o.n; i++) {
-        PeerId id = PeerId.random(ids);
-        PeerConfig config = PeerConfig.of("bench", "p" + i, id);
+        Identity identity = Identity.generate();
+        PeerId id = identity.peerId();
+        PeerConfig config = PeerConfig.of("bench", "p" + i, identity);
         Counter counter = new Counter(mesh, id);
         mesh.counters.add(counter);
         mesh.nodes.add(PeerNode.start(config, store(o, dir, i), mesh.groups, counter));

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.frame.MessageVerifier;
 import meshchat.wire.Framing;
 
 /** The handlers of a link, in wire order; the same for both roles but for who dialed. */
@@ -15,6 +16,8 @@ final class LinkPipeline {
     Framing.addTo(p, LinkCodec.prototype(), setup.config().maxFrameBytes());
     // LinkFrame <-> validated LinkMessage records: the only place generated classes are seen
     p.addLast("link-codec", new LinkCodec());
+    // every chat message, live or history, must carry its origin's key and a valid signature
+    p.addLast("verify", new MessageVerifier(setup.room(), setup.rejected()));
     // nothing read for idleTimeout -> reader idle (dead peer); nothing written for ping -> Ping
     p.addLast(
         "idle",

@@ -1,6 +1,8 @@
 package meshchat.peer.link.netty;
 
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import meshchat.peer.identity.Identity;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.message.LinkMessage.Hello;
@@ -9,13 +11,22 @@ import meshchat.peer.message.PeerId;
 /**
  * What every link pipeline of one peer shares.
  *
+ * @param identity our key pair: proves our id in the Hello
+ * @param room the room as on the wire (the name, or a private room's id)
  * @param localHello our Hello, read at connect time (the clock and nick change)
  * @param tag prefix of every log line, to tell peers apart when many share a JVM
+ * @param rejected counts chat messages refused for a bad key or signature
  */
 public record LinkSetup(
     LinkConfig config,
-    PeerId self,
+    Identity identity,
     String room,
     Supplier<Hello> localHello,
     LinkEvents events,
-    String tag) {}
+    String tag,
+    LongAdder rejected) {
+
+  public PeerId self() {
+    return identity.peerId();
+  }
+}

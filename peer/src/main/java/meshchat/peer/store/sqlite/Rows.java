@@ -11,11 +11,12 @@ import meshchat.peer.message.PeerId;
 
 /** ChatMessage ⇄ row: the one place that knows the column order of messages and conflicts. */
 final class Rows {
-  static final String COLS = "origin, seq, lamport, wall_time_ms, nick, text, deps";
+  static final String COLS =
+      "origin, seq, lamport, wall_time_ms, nick, text, deps, public_key, signature";
 
   private Rows() {}
 
-  /** Binds {@code m} to parameters 2..8; parameter 1 is the room id. */
+  /** Binds {@code m} to parameters 2..10; parameter 1 is the room id. */
   static void bind(PreparedStatement ps, long roomId, ChatMessage m) throws SQLException {
     ps.setLong(1, roomId);
     ps.setBytes(2, m.origin().toBytes());
@@ -25,6 +26,8 @@ final class Rows {
     ps.setString(6, m.nick());
     ps.setString(7, m.text());
     ps.setBytes(8, DepsCodec.encode(m.deps()));
+    ps.setBytes(9, m.publicKey());
+    ps.setBytes(10, m.signature());
   }
 
   /**
@@ -44,7 +47,9 @@ final class Rows {
                 rs.getLong(4),
                 rs.getString(5),
                 rs.getString(6),
-                DepsCodec.decode(rs.getBytes(7))));
+                DepsCodec.decode(rs.getBytes(7)),
+                rs.getBytes(8),
+                rs.getBytes(9)));
       }
     }
     return out;

@@ -16,7 +16,7 @@ import java.util.Optional;
  * meshchat's, which tells a foreign SQLite database apart from a new one.
  */
 final class Schema {
-  static final int CURRENT_VERSION = 1;
+  static final int CURRENT_VERSION = 2;
 
   /** Migration i takes the schema from version i to i + 1. */
   private static final List<List<String>> MIGRATIONS =
@@ -61,7 +61,18 @@ final class Schema {
                 text         TEXT    NOT NULL,
                 deps         BLOB    NOT NULL,
                 UNIQUE (room_id, origin, seq, lamport, wall_time_ms, nick, text, deps)
-              ) STRICT"""));
+              ) STRICT"""),
+          List.of(
+              // Signed messages (docs/security.md): the author's raw Ed25519 key and signature,
+              // kept so that history can be relayed unchanged and checked by every receiver. Rows
+              // from before keys stay, unsigned (empty blobs): shown here, never served.
+              "ALTER TABLE messages ADD COLUMN public_key BLOB NOT NULL DEFAULT x''",
+              "ALTER TABLE messages ADD COLUMN signature BLOB NOT NULL DEFAULT x''",
+              "ALTER TABLE conflicts ADD COLUMN public_key BLOB NOT NULL DEFAULT x''",
+              "ALTER TABLE conflicts ADD COLUMN signature BLOB NOT NULL DEFAULT x''",
+              // A version-1 file belongs to a data dir from before keys, whose peer gets a new
+              // id (a key fingerprint) on this start: its sequence starts again at 1.
+              "UPDATE meta SET own_seq = 0"));
 
   private Schema() {}
 

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.Identity;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.link.LinkEvents;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class HelloHandlerTest {
   private final SplittableRandom random = new SplittableRandom(7);
-  private final PeerId self = PeerId.random(random);
+  private final Identity me = Identity.generate();
+  private final PeerId self = me.peerId();
   private final PeerId other = PeerId.random(random);
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final LinkConfig config = LinkConfig.defaults().withMaxFrameBytes(1024);
@@ -54,11 +56,12 @@ class HelloHandlerTest {
     LinkSetup setup =
         new LinkSetup(
             config,
-            self,
+            me,
             "lobby",
             () -> new Hello(Framing.PROTOCOL_VERSION, self, "me", "lobby", 4000, 9),
             ev,
-            "[test]");
+            "[test]",
+            new java.util.concurrent.atomic.LongAdder());
     EmbeddedChannel ch = new EmbeddedChannel();
     LinkPipeline.build(ch.pipeline(), setup, true);
     ch.pipeline().fireChannelActive();

@@ -1,0 +1,67 @@
+package meshchat.peer.frame;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.CloseReason;
+
+/**
+ * Checks every chat message that enters from a link, live or in a history batch, before the room
+ * can store or forward it: its key must be its origin's and its signature must verify (issue 6). An
+ * honest peer verifies before it relays, so a bad message can only come from a faulty or hostile
+ * sender: it is dropped, counted, and the link is closed with {@code Close(INVALID_MESSAGE, why)}.
+ *
+ * <p>Outbound, unsigned messages (history written before keys existed) are left out of batches:
+ * every peer would refuse them, so they stay local.
+ */
+public final class MessageVerifier extends ChannelDuplexHandler {
+  private final String room;
+  private final LongAdder rejected;
+
+  /**
+   * @param room the room as on the wire (its name, or a private room's id), which signatures cover
+   * @param rejected counts refused messages, for the peer's statistics
+   */
+  public MessageVerifier(String room, LongAdder rejected) {
+    this.room = room;
+    this.rejected = rejected;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof LinkMessage.Chat c) {
+      check(c.message());
+    } else if (msg instanceof LinkMessage.SyncBatch b) {
+      for (ChatMessage m : b.messages()) {
+        check(m);
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof LinkMessage.SyncBatch b
+        && !b.messages().stream().allMatch(ChatMessage::isSigned)) {
+      List<ChatMessage> signed = b.messages().stream().filter(ChatMessage::isSigned).toList();
+      msg = new LinkMessage.SyncBatch(b.requestId(), signed, b.done());
+    } else if (msg instanceof LinkMessage.Chat c && !c.message().isSigned()) {
+      promise.setSuccess();
+      return;
+    }
+    ctx.write(msg, promise);
+  }
+
+  private void check(ChatMessage m) {
+    String problem = MessageSigning.problem(m, room);
+    if (problem != null) {
+      rejected.increment();
+      throw new LinkFrameException(CloseReason.INVALID_MESSAGE, problem);
+    }
+  }
+}

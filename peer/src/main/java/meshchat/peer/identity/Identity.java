@@ -1,0 +1,64 @@
+package meshchat.peer.identity;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import meshchat.peer.message.PeerId;
+import meshchat.wire.Ed25519;
+
+/**
+ * A peer's key pair and the id it implies: the peer id is the fingerprint of the public key ({@link
+ * Ed25519#fingerprint}), so whoever proves the key owns the id and nobody else can claim it.
+ */
+public final class Identity {
+  private final PrivateKey privateKey;
+  private final byte[] publicKey;
+  private final PeerId peerId;
+
+  Identity(KeyPair pair) {
+    this.privateKey = pair.getPrivate();
+    this.publicKey = Ed25519.raw(pair.getPublic());
+    this.peerId = PeerId.of(Ed25519.fingerprint(publicKey));
+  }
+
+  /** A fresh key pair (for tests, benchmarks and first start). */
+  public static Identity generate() {
+    try {
+      return new Identity(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks Ed25519", e);
+    }
+  }
+
+  public PeerId peerId() {
+    return peerId;
+  }
+
+  /** The raw 32-byte public key, as it travels in Hello, Register and every message. */
+  public byte[] publicKey() {
+    return publicKey.clone();
+  }
+
+  /** An Ed25519 signature (64 bytes) of {@code data}. */
+  public byte[] sign(byte[] data) {
+    try {
+      Signature s = Signature.getInstance("Ed25519");
+      s.initSign(privateKey);
+      s.update(data);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing failed", e);
+    }
+  }
+
+  PrivateKey privateKey() {
+    return privateKey;
+  }
+
+  @Override
+  public String toString() {
+    return "Identity[" + peerId.shortHex() + "]"; // never the key
+  }
+}

@@ -1,0 +1,137 @@
+package meshchat.peer.identity;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import meshchat.peer.message.PeerId;
+
+/**
+ * The key pair in the data directory: {@code identity.key} (the private key, PKCS#8 DER, mode 0600)
+ * and {@code identity.pub} (the public key, X.509 DER). Created on first start; like ssh, a private
+ * key that others may read is refused rather than used. {@code peer-id} keeps the id's hex for
+ * people and tools; the key is the truth.
+ *
+ * <p>Migration: a data directory from before keys has a random {@code peer-id} and no key. It gets
+ * a key and therefore a new id (the old one cannot be proven); the old file is kept as {@code
+ * peer-id.pre-key} and the caller is told once.
+ */
+public final class KeyFiles {
+  public static final String PRIVATE = "identity.key";
+  public static final String PUBLIC = "identity.pub";
+  public static final String PEER_ID = "peer-id";
+  static final String OLD_PEER_ID = "peer-id.pre-key";
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+
+  private KeyFiles() {}
+
+  /**
+   * Loads the identity of {@code dataDir}, creating it on first start. {@code notice} hears one
+   * line when a pre-key id is replaced.
+   *
+   * @throws IOException if the files cannot be read or written
+   * @throws IllegalArgumentException if a key file is damaged or readable by others
+   */
+  public static Identity loadOrCreate(Path dataDir, Consumer<String> notice) throws IOException {
+    Path priv = dataDir.resolve(PRIVATE);
+    if (Files.exists(priv)) {
+      return load(dataDir, priv);
+    }
+    Optional<String> oldId = readOldId(dataDir.resolve(PEER_ID));
+    Identity id = Identity.generate();
+    write(dataDir, id);
+    oldId.ifPresent(
+        old ->
+            notice.accept(
+                "this peer's id changed from "
+                    + old
+                    + " to "
+                    + id.peerId().hex()
+                    + ": ids are now key fingerprints (docs/security.md)"));
+    return id;
+  }
+
+  private static Identity load(Path dataDir, Path priv) throws IOException {
+    PosixFileAttributeView view = Files.getFileAttributeView(priv, PosixFileAttributeView.class);
+    if (view != null) {
+      Set<PosixFilePermission> perms = view.readAttributes().permissions();
+      if (!EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
+          .containsAll(perms)) {
+        throw new IllegalArgumentException(
+            priv
+                + " is accessible by others ("
+                + PosixFilePermissions.toString(perms)
+                + "); run chmod 600 on it");
+      }
+    }
+    try {
+      KeyFactory kf = KeyFactory.getInstance("Ed25519");
+      PrivateKey privateKey = kf.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(priv)));
+      PublicKey publicKey =
+          kf.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(dataDir.resolve(PUBLIC))));
+      Identity id = new Identity(new KeyPair(publicKey, privateKey));
+      if (!MessageSigning.keyPairMatches(id)) {
+        throw new IllegalArgumentException(PUBLIC + " does not belong to " + PRIVATE);
+      }
+      return id;
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("damaged key files in " + dataDir + ": " + e.getMessage());
+    }
+  }
+
+  private static void write(Path dataDir, Identity id) throws IOException {
+    Path tmp = dataDir.resolve(PRIVATE + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, ownerOnly(dataDir));
+    } catch (FileAlreadyExistsException e) {
+      throw new IOException("another process is creating " + tmp, e);
+    }
+    Files.write(tmp, id.privateKey().getEncoded());
+    Files.write(
+        dataDir.resolve(PUBLIC), meshchat.wire.Ed25519.publicKey(id.publicKey()).getEncoded());
+    Path peerId = dataDir.resolve(PEER_ID);
+    if (Files.exists(peerId)) {
+      Files.move(peerId, dataDir.resolve(OLD_PEER_ID), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.writeString(peerId, id.peerId().hex() + "\n", StandardCharsets.US_ASCII);
+    // the private key appears last and atomically: a crash before this leaves no half identity
+    Files.move(tmp, dataDir.resolve(PRIVATE), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static FileAttribute<?>[] ownerOnly(Path dir) {
+    return Files.getFileAttributeView(dir, PosixFileAttributeView.class) == null
+        ? new FileAttribute<?>[0]
+        : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)};
+  }
+
+  private static Optional<String> readOldId(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    String hex = Files.readString(file, StandardCharsets.US_ASCII).strip();
+    try {
+      return Optional.of(PeerId.fromHex(hex).hex());
+    } catch (IllegalArgumentException e) {
+      return Optional.of(hex.length() > 64 ? hex.substring(0, 64) : hex);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package meshchat.wire;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+
+/**
+ * Ed25519 (RFC 8032) public keys as they travel: the raw 32-byte key, its fingerprint (the peer
+ * id), and signature checks. Shared by peers and the tracker, so both derive ids the same way; JDK
+ * only (the SunEC provider has Ed25519 since Java 15).
+ */
+public final class Ed25519 {
+  public static final int PUBLIC_KEY_BYTES = 32;
+  public static final int SIGNATURE_BYTES = 64;
+
+  /** A peer id is the first 16 bytes of SHA-256 of the raw public key (docs/security.md). */
+  public static final int FINGERPRINT_BYTES = 16;
+
+  /**
+   * The X.509 SubjectPublicKeyInfo prefix of every Ed25519 key (RFC 8410 §4): SEQUENCE, the
+   * algorithm id 1.3.101.112, and a BIT STRING of 33 bytes (0 unused bits, then the raw key).
+   */
+  private static final byte[] X509_PREFIX = {
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+  };
+
+  private Ed25519() {}
+
+  /** The 16-byte fingerprint of a raw public key. */
+  public static byte[] fingerprint(byte[] rawPublicKey) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(rawPublicKey);
+      return Arrays.copyOf(h, FINGERPRINT_BYTES);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+
+  /** True if {@code peerId} is the fingerprint of {@code rawPublicKey}. */
+  public static boolean owns(byte[] rawPublicKey, byte[] peerId) {
+    return rawPublicKey.length == PUBLIC_KEY_BYTES
+        && MessageDigest.isEqual(fingerprint(rawPublicKey), peerId);
+  }
+
+  /** The raw 32 bytes of a JDK Ed25519 public key. */
+  public static byte[] raw(PublicKey key) {
+    byte[] enc = key.getEncoded();
+    if (enc.length != X509_PREFIX.length + PUBLIC_KEY_BYTES
+        || !Arrays.equals(enc, 0, X509_PREFIX.length, X509_PREFIX, 0, X509_PREFIX.length)) {
+      throw new IllegalArgumentException("not an Ed25519 public key");
+    }
+    return Arrays.copyOfRange(enc, X509_PREFIX.length, enc.length);
+  }
+
+  /** A JDK public key from its raw 32 bytes; IllegalArgumentException if it is not one. */
+  public static PublicKey publicKey(byte[] raw) {
+    if (raw.length != PUBLIC_KEY_BYTES) {
+      throw new IllegalArgumentException("an Ed25519 public key has 32 bytes, not " + raw.length);
+    }
+    byte[] enc = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + PUBLIC_KEY_BYTES);
+    System.arraycopy(raw, 0, enc, X509_PREFIX.length, PUBLIC_KEY_BYTES);
+    try {
+      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(enc));
+    } catch (InvalidKeySpecException e) {
+      throw new IllegalArgumentException("not an Ed25519 public key: " + e.getMessage());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks Ed25519", e);
+    }
+  }
+
+  /**
+   * True if {@code signature} is a valid Ed25519 signature of {@code data} by the raw key. Never
+   * throws on hostile input: a malformed key or signature is simply not valid.
+   */
+  public static boolean verify(byte[] rawPublicKey, byte[] data, byte[] signature) {
+    if (rawPublicKey.length != PUBLIC_KEY_BYTES || signature.length != SIGNATURE_BYTES) {
+      return false;
+    }
+    try {
+      Signature s = Signature.getInstance("Ed25519");
+      s.initVerify(publicKey(rawPublicKey));
+      s.update(data);
+      return s.verify(signature);
+    } catch (IllegalArgumentException | InvalidKeyException | SignatureException e) {
+      return false;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks Ed25519", e);
+    }
+  }
+}
