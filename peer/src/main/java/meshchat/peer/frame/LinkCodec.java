@@ -18,6 +18,7 @@ import meshchat.proto.v1.Close;
 import meshchat.proto.v1.Digest;
 import meshchat.proto.v1.DigestEntry;
 import meshchat.proto.v1.Hello;
+import meshchat.proto.v1.HelloProof;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.proto.v1.PeerList;
 import meshchat.proto.v1.Ping;
@@ -88,6 +89,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           return peerList(f.getPeerList());
         case CLOSE:
           return close(f.getClose());
+        case HELLO_PROOF:
+          return new LinkMessage.HelloProof(
+              f.getHelloProof().getSignature().toByteArray(),
+              f.getHelloProof().getRoomMac().toByteArray());
         case BODY_NOT_SET:
         default:
           // An unknown field number also lands here: protobuf keeps it as an unknown field.
@@ -107,7 +112,9 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         h.getNick(),
         h.getRoom(),
         port(h.getListenPort()),
-        nonNegative("lamport", h.getLamport()));
+        nonNegative("lamport", h.getLamport()),
+        h.getPublicKey().toByteArray(),
+        h.getChallenge().toByteArray());
   }
 
   private static ChatMessage chat(meshchat.proto.v1.ChatMessage c) {
@@ -185,6 +192,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           case INVALID_MESSAGE -> CloseReason.INVALID_MESSAGE;
           case LEAVING -> CloseReason.LEAVING;
           case IDLE -> CloseReason.IDLE;
+          case UNAUTHENTICATED -> CloseReason.UNAUTHENTICATED;
           default -> CloseReason.UNSPECIFIED; // a newer peer's reason we do not know
         };
     return new LinkMessage.Close(reason, c.getMessage());
@@ -220,7 +228,14 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
               .setNick(h.nick())
               .setRoom(h.room())
               .setListenPort(h.listenPort())
-              .setLamport(h.lamport()));
+              .setLamport(h.lamport())
+              .setPublicKey(ByteString.copyFrom(h.publicKey()))
+              .setChallenge(ByteString.copyFrom(h.challenge())));
+    } else if (m instanceof LinkMessage.HelloProof p) {
+      f.setHelloProof(
+          HelloProof.newBuilder()
+              .setSignature(ByteString.copyFrom(p.signature()))
+              .setRoomMac(ByteString.copyFrom(p.roomMac())));
     } else if (m instanceof LinkMessage.Chat c) {
       f.setChat(chat(c.message()));
     } else if (m instanceof LinkMessage.Digest d) {

@@ -1,6 +1,8 @@
 package meshchat.peer.message;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 
@@ -10,10 +12,116 @@ import meshchat.peer.sync.SeqSet;
  */
 public sealed interface LinkMessage {
 
-  /** The first message on a link, sent by both sides. */
+  /**
+   * The first message on a link, sent by both sides. {@code publicKey} is the sender's raw Ed25519
+   * key (its fingerprint must be {@code peerId}); {@code challenge} is 32 fresh random bytes the
+   * other side must sign in its {@link HelloProof}. Both are empty until the link layer fills them.
+   */
   record Hello(
-      int protocolVersion, PeerId peerId, String nick, String room, int listenPort, long lamport)
-      implements LinkMessage {}
+      int protocolVersion,
+      PeerId peerId,
+      String nick,
+      String room,
+      int listenPort,
+      long lamport,
+      byte[] publicKey,
+      byte[] challenge)
+      implements LinkMessage {
+    public Hello {
+      publicKey = publicKey == null ? new byte[0] : publicKey.clone();
+      challenge = challenge == null ? new byte[0] : challenge.clone();
+    }
+
+    public Hello(
+        int protocolVersion,
+        PeerId peerId,
+        String nick,
+        String room,
+        int listenPort,
+        long lamport) {
+      this(protocolVersion, peerId, nick, room, listenPort, lamport, null, null);
+    }
+
+    /** This Hello with the key and challenge the link layer adds. */
+    public Hello withIdentity(byte[] key, byte[] newChallenge) {
+      return new Hello(protocolVersion, peerId, nick, room, listenPort, lamport, key, newChallenge);
+    }
+
+    @Override
+    public byte[] publicKey() {
+      return publicKey.clone();
+    }
+
+    @Override
+    public byte[] challenge() {
+      return challenge.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Hello h
+          && protocolVersion == h.protocolVersion
+          && listenPort == h.listenPort
+          && lamport == h.lamport
+          && peerId.equals(h.peerId)
+          && nick.equals(h.nick)
+          && room.equals(h.room)
+          && Arrays.equals(publicKey, h.publicKey)
+          && Arrays.equals(challenge, h.challenge);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(protocolVersion, peerId, nick, room, listenPort, lamport);
+    }
+
+    @Override
+    public String toString() {
+      return "Hello[v%d, %s, %s, room=%s, port=%d, lamport=%d]"
+          .formatted(protocolVersion, peerId.shortHex(), nick, room, listenPort, lamport);
+    }
+  }
+
+  /**
+   * The second handshake frame, sent by each side once it has the other's Hello: proof that the
+   * sender holds the key of its Hello (docs/protocol.md, "Handshake").
+   *
+   * @param signature Ed25519 over the handshake transcript, which includes the receiver's challenge
+   * @param roomMac HMAC-SHA256 of the transcript with a private room's key; empty in an open room
+   */
+  record HelloProof(byte[] signature, byte[] roomMac) implements LinkMessage {
+    public HelloProof {
+      signature = signature.clone();
+      roomMac = roomMac.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+      return signature.clone();
+    }
+
+    @Override
+    public byte[] roomMac() {
+      return roomMac.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HelloProof p
+          && Arrays.equals(signature, p.signature)
+          && Arrays.equals(roomMac, p.roomMac);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(signature);
+    }
+
+    @Override
+    public String toString() {
+      return "HelloProof[" + signature.length + " + " + roomMac.length + " bytes]";
+    }
+  }
 
   /** A chat message, sent by its author or forwarded. */
   record Chat(ChatMessage message) implements LinkMessage {}
@@ -73,7 +181,8 @@ public sealed interface LinkMessage {
     FRAME_TOO_LARGE,
     INVALID_MESSAGE,
     LEAVING,
-    IDLE
+    IDLE,
+    UNAUTHENTICATED
   }
 
   /** The sender is closing the link, and why. */

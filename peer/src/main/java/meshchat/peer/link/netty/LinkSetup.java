@@ -3,6 +3,7 @@ package meshchat.peer.link.netty;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.message.LinkMessage.Hello;
@@ -16,6 +17,7 @@ import meshchat.peer.message.PeerId;
  * @param localHello our Hello, read at connect time (the clock and nick change)
  * @param tag prefix of every log line, to tell peers apart when many share a JVM
  * @param rejected counts chat messages refused for a bad key or signature
+ * @param roomKey a private room's key (its id is {@code room}); null in an open room
  */
 public record LinkSetup(
     LinkConfig config,
@@ -24,7 +26,20 @@ public record LinkSetup(
     Supplier<Hello> localHello,
     LinkEvents events,
     String tag,
-    LongAdder rejected) {
+    LongAdder rejected,
+    RoomKey roomKey) {
+
+  /** An open room (no secret). */
+  public LinkSetup(
+      LinkConfig config,
+      Identity identity,
+      String room,
+      Supplier<Hello> localHello,
+      LinkEvents events,
+      String tag,
+      LongAdder rejected) {
+    this(config, identity, room, localHello, events, tag, rejected, null);
+  }
 
   public PeerId self() {
     return identity.peerId();

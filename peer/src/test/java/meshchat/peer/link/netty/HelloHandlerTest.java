@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.link.LinkEvents;
@@ -18,6 +20,7 @@ import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.Hello;
+import meshchat.peer.message.LinkMessage.HelloProof;
 import meshchat.peer.message.PeerId;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.wire.Framing;
@@ -31,7 +34,11 @@ class HelloHandlerTest {
   private final SplittableRandom random = new SplittableRandom(7);
   private final Identity me = Identity.generate();
   private final PeerId self = me.peerId();
-  private final PeerId other = PeerId.random(random);
+  private final Identity them = Identity.generate();
+  private final Identity mallory = Identity.generate();
+  private final PeerId other = them.peerId();
+  private final byte[] theirChallenge = HelloProofs.newChallenge();
+  private RoomKey roomKey; // null: an open room
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final LinkConfig config = LinkConfig.defaults().withMaxFrameBytes(1024);
 
@@ -57,11 +64,19 @@ class HelloHandlerTest {
         new LinkSetup(
             config,
             me,
-            "lobby",
-            () -> new Hello(Framing.PROTOCOL_VERSION, self, "me", "lobby", 4000, 9),
+            roomKey == null ? "lobby" : room(),
+            () ->
+                new Hello(
+                    Framing.PROTOCOL_VERSION,
+                    self,
+                    "me",
+                    roomKey == null ? "lobby" : room(),
+                    4000,
+                    9),
             ev,
             "[test]",
-            new java.util.concurrent.atomic.LongAdder());
+            new java.util.concurrent.atomic.LongAdder(),
+            roomKey);
     EmbeddedChannel ch = new EmbeddedChannel();
     LinkPipeline.build(ch.pipeline(), setup, true);
     ch.pipeline().fireChannelActive();
@@ -113,8 +128,28 @@ class HelloHandlerTest {
     }
   }
 
+  private String room() {
+    return roomKey.roomId();
+  }
+
   private Hello theirs(int version, String room, PeerId id) {
-    return new Hello(version, id, "them", room, 5000, 3);
+    return new Hello(version, id, "them", room, 5000, 3)
+        .withIdentity(them.publicKey(), theirChallenge);
+  }
+
+  /** Their half of a good handshake: Hello, then the proof over our challenge. */
+  private Hello open(EmbeddedChannel ch) throws Exception {
+    return open(ch, them, roomKey);
+  }
+
+  private Hello open(EmbeddedChannel ch, Identity signer, RoomKey macKey) throws Exception {
+    String room = roomKey == null ? "lobby" : room();
+    Hello ours = (Hello) written(ch).get(0);
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, room, other)));
+    byte[] t = HelloProofs.transcript(room, other, self, ours.challenge(), theirChallenge);
+    byte[] mac = macKey == null ? new byte[0] : macKey.mac(t);
+    ch.writeInbound(bytes(new HelloProof(signer.sign(t), mac)));
+    return ours;
   }
 
   private Close refusalOf(Hello h) throws Exception {
@@ -130,7 +165,7 @@ class HelloHandlerTest {
   @Test
   void aGoodHelloSwapsInTheDispatcher() throws Exception {
     EmbeddedChannel ch = channel();
-    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    open(ch);
     assertThat(events).containsExactly("up " + other.shortHex());
     assertThat(ch.pipeline().names()).contains("liveness", "dispatch").doesNotContain("hello");
     ch.writeInbound(bytes(new LinkMessage.Ping(77)));
@@ -142,9 +177,9 @@ class HelloHandlerTest {
   }
 
   @Test
-  void theDispatcherHandsOnChatAndDigests() {
+  void theDispatcherHandsOnChatAndDigests() throws Exception {
     EmbeddedChannel ch = channel();
-    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    open(ch);
     ch.writeInbound(bytes(new LinkMessage.Digest(List.of(), true)));
     assertThat(events).hasSize(2);
     assertThat(events.get(1)).startsWith("got Digest");
@@ -210,7 +245,7 @@ class HelloHandlerTest {
     assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
 
     EmbeddedChannel ch2 = channel();
-    ch2.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    open(ch2);
     byte[] seqZero =
         LinkFrame.newBuilder()
             .setChat(
@@ -230,7 +265,7 @@ class HelloHandlerTest {
   @Test
   void aSilentPeerIsPingedThenClosedAsIdle() throws Exception {
     EmbeddedChannel ch = channel();
-    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    open(ch);
     written(ch);
     ch.advanceTimeBy(config.pingIntervalMs() + 1, TimeUnit.MILLISECONDS);
     ch.runPendingTasks();
@@ -240,5 +275,78 @@ class HelloHandlerTest {
     List<LinkMessage> out = written(ch);
     assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
     assertThat(ch.isActive()).isFalse();
+  }
+
+  // ---- identity (issue 6) ----
+
+  private Close lastClose(EmbeddedChannel ch) throws Exception {
+    List<LinkMessage> out = written(ch);
+    assertThat(ch.isActive()).isFalse();
+    assertThat(events).isEmpty();
+    return (Close) out.get(out.size() - 1);
+  }
+
+  @Test
+  void ourHelloCarriesOurKeyAndOurProofSignsTheirChallenge() throws Exception {
+    EmbeddedChannel ch = channel();
+    Hello ours = (Hello) written(ch).get(0);
+    assertThat(ours.publicKey()).isEqualTo(me.publicKey());
+    assertThat(ours.challenge()).hasSize(32);
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    HelloProof proof = (HelloProof) written(ch).get(0);
+    byte[] t = HelloProofs.transcript("lobby", self, other, theirChallenge, ours.challenge());
+    assertThat(HelloProofs.verify(me.publicKey(), self, t, proof.signature())).isTrue();
+    assertThat(events).isEmpty(); // not up before their proof
+  }
+
+  @Test
+  void aHelloClaimingAnIdThatIsNotItsKeysIsRefused() throws Exception {
+    EmbeddedChannel ch = channel();
+    // mallory's key, bob's id
+    ch.writeInbound(
+        bytes(
+            new Hello(Framing.PROTOCOL_VERSION, other, "them", "lobby", 5000, 3)
+                .withIdentity(mallory.publicKey(), theirChallenge)));
+    Close c = lastClose(ch);
+    assertThat(c.reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
+    assertThat(c.message()).contains("is not its key's");
+  }
+
+  @Test
+  void anImpersonatorWithTheVictimsPublicKeyButNotItsPrivateKeyIsRefused() throws Exception {
+    EmbeddedChannel ch = channel();
+    open(ch, mallory, null); // the Hello is bob's (public) key and id; the proof is mallory's
+    Close c = lastClose(ch);
+    assertThat(c.reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
+    assertThat(c.message()).contains("bad Hello proof");
+  }
+
+  @Test
+  void aReplayedProofForAnotherChallengeIsRefused() throws Exception {
+    EmbeddedChannel ch = channel();
+    written(ch);
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
+    // a proof bob once made for some other link's challenge
+    byte[] old =
+        HelloProofs.transcript("lobby", other, self, HelloProofs.newChallenge(), theirChallenge);
+    ch.writeInbound(bytes(new HelloProof(them.sign(old), new byte[0])));
+    assertThat(lastClose(ch).reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
+  }
+
+  @Test
+  void aPrivateRoomLinksWithTheSecretAndRefusesAWrongOne() throws Exception {
+    roomKey = RoomKey.derive("lobby", "open sesame".toCharArray());
+    EmbeddedChannel good = channel();
+    open(good);
+    assertThat(events).containsExactly("up " + other.shortHex());
+
+    events.clear();
+    RoomKey guess = RoomKey.derive("lobby", "open says me".toCharArray());
+    assertThat(guess.roomId()).isNotEqualTo(roomKey.roomId()); // the tracker keeps them apart
+    EmbeddedChannel bad = channel();
+    open(bad, them, guess); // knows the room id (say, from the tracker), not the secret
+    Close c = lastClose(bad);
+    assertThat(c.reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
+    assertThat(c.message()).isEqualTo("wrong room secret");
   }
 }
