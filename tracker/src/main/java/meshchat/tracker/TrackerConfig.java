@@ -15,6 +15,8 @@ import meshchat.wire.Framing;
  * @param idleTimeout a session that sends nothing for this long is closed (IDLE_TIMEOUT)
  * @param slowClientTimeout a session whose socket stays unwritable this long is closed
  * @param ioThreads event loop threads for socket I/O; the directory has its own single thread
+ * @param requireKeyProof refuse a Register that does not prove its peer id's key (the default; off
+ *     only for tests of other behaviour that use readable ids)
  */
 public record TrackerConfig(
     String bindHost,
@@ -27,7 +29,8 @@ public record TrackerConfig(
     int maxRegistrationsPerSession,
     Duration idleTimeout,
     Duration slowClientTimeout,
-    int ioThreads) {
+    int ioThreads,
+    boolean requireKeyProof) {
 
   public static final int DEFAULT_PORT = 7070;
 
@@ -72,7 +75,8 @@ public record TrackerConfig(
         64,
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
-        1);
+        1,
+        true);
   }
 
   /** Loopback on a free port: for tests and in-process trackers. */
@@ -101,7 +105,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withPort(int v) {
@@ -116,7 +121,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withHeartbeatInterval(Duration v) {
@@ -131,7 +137,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withTtl(Duration v) {
@@ -146,7 +153,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withMaxFrameBytes(int v) {
@@ -161,7 +169,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withMaxRooms(int v) {
@@ -176,7 +185,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withMaxPeersPerRoom(int v) {
@@ -191,7 +201,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withMaxRegistrationsPerSession(int v) {
@@ -206,7 +217,8 @@ public record TrackerConfig(
         v,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withIdleTimeout(Duration v) {
@@ -221,7 +233,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         v,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withSlowClientTimeout(Duration v) {
@@ -236,7 +249,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         v,
-        ioThreads);
+        ioThreads,
+        requireKeyProof);
   }
 
   public TrackerConfig withIoThreads(int v) {
@@ -251,6 +265,23 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
+        v,
+        requireKeyProof);
+  }
+
+  public TrackerConfig withRequireKeyProof(boolean v) {
+    return new TrackerConfig(
+        bindHost,
+        port,
+        heartbeatInterval,
+        ttl,
+        maxFrameBytes,
+        maxRooms,
+        maxPeersPerRoom,
+        maxRegistrationsPerSession,
+        idleTimeout,
+        slowClientTimeout,
+        ioThreads,
         v);
   }
 }

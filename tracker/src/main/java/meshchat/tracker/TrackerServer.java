@@ -67,7 +67,9 @@ public final class TrackerServer implements AutoCloseable {
         new TrackerHub(
             new Directory(Clock.systemUTC(), config.limits()),
             config.heartbeatInterval().toMillis(),
-            config.ttl().toMillis());
+            config.ttl().toMillis(),
+            config.requireKeyProof(),
+            Clock.systemUTC());
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)

@@ -12,6 +12,7 @@ import meshchat.peer.display.Screen;
 import meshchat.peer.display.TerminalConsole;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
+import meshchat.peer.identity.RoomKey;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
@@ -63,6 +64,16 @@ public final class ChatCommand implements Callable<Integer> {
       description = "data dir (default: ~/.meshchat/NICK)")
   Path data;
 
+  @Option(
+      names = "--secret",
+      arity = "0..1",
+      interactive = true,
+      paramLabel = "SECRET",
+      description =
+          "make the room private: only peers with the same room and secret can join or read it;"
+              + " without a value, asks for it (docs/security.md)")
+  char[] secret;
+
   @Option(names = "--json", description = "one JSON event per line (for programs)")
   boolean json;
 
@@ -77,6 +88,9 @@ public final class ChatCommand implements Callable<Integer> {
     }
     if (room.isBlank() || room.length() > 64) {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
+    }
+    if (secret != null && secret.length == 0) {
+      throw new ParameterException(spec.commandLine(), "the room secret is empty");
     }
     Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".meshchat", name);
     Identity self;
@@ -113,7 +127,12 @@ public final class ChatCommand implements Callable<Integer> {
         PeerConfig.of(room, name, self)
             .withListen("0.0.0.0", port)
             .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null);
-    MessageStore store = Stores.open(dir, room);
+    if (secret != null) {
+      config = config.withRoomKey(RoomKey.derive(room, secret));
+      java.util.Arrays.fill(secret, '\0');
+    }
+    // a private room's history is kept under its room id: another secret is another room
+    MessageStore store = Stores.open(dir, config.room());
     PeerGroups groups = PeerGroups.single();
     PeerNode node;
     try {

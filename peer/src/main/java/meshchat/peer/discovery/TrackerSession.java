@@ -19,6 +19,7 @@ import meshchat.proto.v1.MemberLeft;
 import meshchat.proto.v1.Registered;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
+import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.client.TrackerClient;
 import meshchat.tracker.client.TrackerException;
 import meshchat.tracker.client.TrackerListener;
@@ -47,7 +48,9 @@ public final class TrackerSession {
   }
 
   /** What this peer registers as. {@code port} is the link listening port. */
-  public record Registration(String room, PeerId self, String nick, int port) {}
+  /** What to register; {@code key} proves that {@code self} is ours (the tracker requires it). */
+  public record Registration(
+      String room, PeerId self, String nick, int port, RegistrationKey key) {}
 
   private static final Logger log = LoggerFactory.getLogger(TrackerSession.class);
 
@@ -140,7 +143,7 @@ public final class TrackerSession {
 
   private void register(TrackerClient c, Listener listener) {
     Registration r = registration;
-    c.register(r.room(), r.self().toBytes(), r.nick(), "", r.port())
+    c.register(r.room(), r.self().toBytes(), r.nick(), "", r.port(), r.key())
         .whenComplete(
             (reg, e) ->
                 loop.execute(

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import java.util.ArrayList;
 import java.util.List;
+import meshchat.peer.identity.RoomKey;
+import meshchat.peer.identity.SealedBody;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -42,6 +44,18 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         }
       };
 
+  private final RoomKey roomKey;
+
+  /** A codec for an open room. */
+  public LinkCodec() {
+    this(null);
+  }
+
+  /** A codec that seals and opens message bodies with a private room's key (null: open room). */
+  public LinkCodec(RoomKey roomKey) {
+    this.roomKey = roomKey;
+  }
+
   /** The envelope prototype the Protobuf decoder needs. */
   public static MessageLite prototype() {
     return LinkFrame.getDefaultInstance();
@@ -55,32 +69,37 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     Object[] last = LAST_ENCODED.get();
     if (last[0] != msg) {
       last[0] = msg;
-      last[1] = toFrame(msg);
+      last[1] = toFrame(msg, roomKey);
     }
     out.add(last[1]);
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, LinkFrame frame, List<Object> out) {
-    out.add(fromFrame(frame));
+    out.add(fromFrame(frame, roomKey));
   }
 
   // ---- wire -> domain ----
 
   public static LinkMessage fromFrame(LinkFrame f) {
+    return fromFrame(f, null);
+  }
+
+  /** As {@link #fromFrame(LinkFrame)}, opening sealed bodies with {@code key} (null: open room). */
+  public static LinkMessage fromFrame(LinkFrame f, RoomKey key) {
     try {
       // Java 17: no pattern switch; the envelope's case enum is exhaustive here.
       switch (f.getBodyCase()) {
         case HELLO:
           return hello(f.getHello());
         case CHAT:
-          return new LinkMessage.Chat(chat(f.getChat()));
+          return new LinkMessage.Chat(chat(f.getChat(), key));
         case DIGEST:
           return digest(f.getDigest());
         case SYNC_REQUEST:
           return syncRequest(f.getSyncRequest());
         case SYNC_BATCH:
-          return syncBatch(f.getSyncBatch());
+          return syncBatch(f.getSyncBatch(), key);
         case PING:
           return new LinkMessage.Ping(f.getPing().getNonce());
         case PONG:
@@ -117,17 +136,32 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         h.getChallenge().toByteArray());
   }
 
-  private static ChatMessage chat(meshchat.proto.v1.ChatMessage c) {
+  private static ChatMessage chat(meshchat.proto.v1.ChatMessage c, RoomKey key) {
     List<MessageId> deps = new ArrayList<>(c.getDepsCount());
     for (meshchat.proto.v1.MessageId d : c.getDepsList()) {
       deps.add(new MessageId(peerId(d.getOrigin()), d.getSeq()));
     }
+    MessageId id = new MessageId(peerId(c.getOrigin()), c.getSeq());
+    String nick = c.getNick();
+    String text = c.getText();
+    if (key != null) {
+      // a private room: the body travels only sealed (docs/security.md)
+      if (c.getSealed().isEmpty() || !nick.isEmpty() || !text.isEmpty()) {
+        throw new IllegalArgumentException("message " + id + " is not sealed");
+      }
+      SealedBody.Body body =
+          SealedBody.open(key, id.origin(), id.seq(), c.getSealed().toByteArray());
+      nick = body.nick();
+      text = body.text();
+    } else if (!c.getSealed().isEmpty()) {
+      throw new IllegalArgumentException("a sealed message in an open room");
+    }
     return new ChatMessage(
-        new MessageId(peerId(c.getOrigin()), c.getSeq()),
+        id,
         c.getLamport(),
         c.getWallTimeMs(),
-        c.getNick(),
-        c.getText(),
+        nick,
+        text,
         deps,
         c.getPublicKey().toByteArray(),
         c.getSignature().toByteArray());
@@ -163,10 +197,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     return new LinkMessage.SyncRequest(r.getRequestId(), wants, max);
   }
 
-  private static LinkMessage.SyncBatch syncBatch(SyncBatch b) {
+  private static LinkMessage.SyncBatch syncBatch(SyncBatch b, RoomKey key) {
     List<ChatMessage> messages = new ArrayList<>(b.getMessagesCount());
     for (meshchat.proto.v1.ChatMessage m : b.getMessagesList()) {
-      messages.add(chat(m));
+      messages.add(chat(m, key));
     }
     return new LinkMessage.SyncBatch(b.getRequestId(), messages, b.getDone());
   }
@@ -219,6 +253,11 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   // ---- domain -> wire ----
 
   public static LinkFrame toFrame(LinkMessage m) {
+    return toFrame(m, null);
+  }
+
+  /** As {@link #toFrame(LinkMessage)}, sealing message bodies with {@code key} (null: open). */
+  public static LinkFrame toFrame(LinkMessage m, RoomKey key) {
     LinkFrame.Builder f = LinkFrame.newBuilder();
     if (m instanceof LinkMessage.Hello h) {
       f.setHello(
@@ -237,7 +276,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
               .setSignature(ByteString.copyFrom(p.signature()))
               .setRoomMac(ByteString.copyFrom(p.roomMac())));
     } else if (m instanceof LinkMessage.Chat c) {
-      f.setChat(chat(c.message()));
+      f.setChat(chat(c.message(), key));
     } else if (m instanceof LinkMessage.Digest d) {
       Digest.Builder b = Digest.newBuilder().setComplete(d.complete());
       for (LinkMessage.DigestEntry e : d.entries()) {
@@ -261,7 +300,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       f.setSyncRequest(b);
     } else if (m instanceof LinkMessage.SyncBatch s) {
       SyncBatch.Builder b = SyncBatch.newBuilder().setRequestId(s.requestId()).setDone(s.done());
-      s.messages().forEach(c -> b.addMessages(chat(c)));
+      s.messages().forEach(c -> b.addMessages(chat(c, key)));
       f.setSyncBatch(b);
     } else if (m instanceof LinkMessage.Ping p) {
       f.setPing(Ping.newBuilder().setNonce(p.nonce()));
@@ -287,15 +326,19 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     return f.build();
   }
 
-  private static meshchat.proto.v1.ChatMessage chat(ChatMessage m) {
+  private static meshchat.proto.v1.ChatMessage chat(ChatMessage m, RoomKey key) {
     meshchat.proto.v1.ChatMessage.Builder b =
         meshchat.proto.v1.ChatMessage.newBuilder()
             .setOrigin(bytes(m.origin()))
             .setSeq(m.seq())
             .setLamport(m.lamport())
-            .setWallTimeMs(m.wallTimeMs())
-            .setNick(m.nick())
-            .setText(m.text());
+            .setWallTimeMs(m.wallTimeMs());
+    if (key == null) {
+      b.setNick(m.nick()).setText(m.text());
+    } else {
+      b.setSealed(
+          ByteString.copyFrom(SealedBody.seal(key, m.origin(), m.seq(), m.nick(), m.text())));
+    }
     if (m.isSigned()) {
       b.setPublicKey(ByteString.copyFrom(m.publicKey()))
           .setSignature(ByteString.copyFrom(m.signature()));

@@ -2,6 +2,7 @@ package meshchat.peer.runtime;
 
 import java.net.InetSocketAddress;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.RoomConfig;
@@ -15,6 +16,8 @@ import meshchat.peer.room.RoomConfig;
  * @param tracker where the tracker is; null: no tracker (peers are given by {@link PeerNode#dial})
  * @param hostTracker if no tracker answers at {@code tracker}, bind one there in-process (default
  *     mode only; an explicit --tracker never hosts)
+ * @param roomKey a private room's key: then {@code room} is the key's room id, which is all the
+ *     tracker and the wire ever see; null in an open room
  * @param trackerRetryMinMs first delay before retrying the tracker; doubles up to the max
  */
 public record PeerConfig(
@@ -28,7 +31,8 @@ public record PeerConfig(
     long trackerRetryMinMs,
     long trackerRetryMaxMs,
     RoomConfig roomConfig,
-    LinkConfig linkConfig) {
+    LinkConfig linkConfig,
+    RoomKey roomKey) {
 
   /** The peer id: the fingerprint of {@link #identity}'s public key. */
   public PeerId self() {
@@ -48,7 +52,8 @@ public record PeerConfig(
         200,
         5_000,
         RoomConfig.defaults(),
-        LinkConfig.defaults());
+        LinkConfig.defaults(),
+        null);
   }
 
   public PeerConfig withListen(String host, int port) {
@@ -63,7 +68,8 @@ public record PeerConfig(
         trackerRetryMinMs,
         trackerRetryMaxMs,
         roomConfig,
-        linkConfig);
+        linkConfig,
+        roomKey);
   }
 
   public PeerConfig withTracker(InetSocketAddress address, boolean mayHost) {
@@ -78,7 +84,8 @@ public record PeerConfig(
         trackerRetryMinMs,
         trackerRetryMaxMs,
         roomConfig,
-        linkConfig);
+        linkConfig,
+        roomKey);
   }
 
   public PeerConfig withTrackerRetry(long minMs, long maxMs) {
@@ -93,7 +100,8 @@ public record PeerConfig(
         minMs,
         maxMs,
         roomConfig,
-        linkConfig);
+        linkConfig,
+        roomKey);
   }
 
   public PeerConfig withRoomConfig(RoomConfig v) {
@@ -108,7 +116,8 @@ public record PeerConfig(
         trackerRetryMinMs,
         trackerRetryMaxMs,
         v,
-        linkConfig);
+        linkConfig,
+        roomKey);
   }
 
   public PeerConfig withLinkConfig(LinkConfig v) {
@@ -123,6 +132,24 @@ public record PeerConfig(
         trackerRetryMinMs,
         trackerRetryMaxMs,
         roomConfig,
-        v);
+        v,
+        roomKey);
+  }
+
+  /** A private room: {@code room} becomes the key's room id (the name never leaves this peer). */
+  public PeerConfig withRoomKey(RoomKey k) {
+    return new PeerConfig(
+        k.roomId(),
+        nick,
+        identity,
+        listenHost,
+        port,
+        tracker,
+        hostTracker,
+        trackerRetryMinMs,
+        trackerRetryMaxMs,
+        roomConfig,
+        linkConfig,
+        k);
   }
 }

@@ -29,6 +29,7 @@ import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
 import meshchat.peer.store.MessageStore;
+import meshchat.tracker.client.RegistrationKey;
 import meshchat.wire.Framing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +108,8 @@ public final class PeerNode implements AutoCloseable {
                 this::hello,
                 new Events(),
                 tag,
-                rejected));
+                rejected,
+                config.roomKey()));
     this.redialer =
         new Redialer(loop, config.linkConfig(), random, active::containsKey, endpoint::dial);
   }
@@ -136,7 +138,12 @@ public final class PeerNode implements AutoCloseable {
                         groups.io(),
                         node.loop,
                         new TrackerSession.Registration(
-                            config.room(), config.self(), config.nick(), node.port),
+                            config.room(),
+                            config.self(),
+                            config.nick(),
+                            node.port,
+                            new RegistrationKey(
+                                config.identity().publicKey(), config.identity()::sign)),
                         node.new Discovered(),
                         listener::info,
                         random(config),

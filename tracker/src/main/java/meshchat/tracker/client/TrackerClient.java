@@ -87,21 +87,36 @@ public final class TrackerClient implements AutoCloseable {
     return result;
   }
 
+  /** Registers without a key proof: only a tracker started without requireKeyProof accepts it. */
   public CompletableFuture<Registered> register(
       String room, byte[] peerId, String nick, String host, int port) {
+    return register(room, peerId, nick, host, port, null);
+  }
+
+  /**
+   * Registers {@code peerId}, proving with {@code key} (whose fingerprint it must be) that this
+   * session owns it; null sends no proof.
+   */
+  public CompletableFuture<Registered> register(
+      String room, byte[] peerId, String nick, String host, int port, RegistrationKey key) {
     long id = nextRequest.getAndIncrement();
-    TrackerFrame frame =
-        TrackerFrame.newBuilder()
-            .setRegister(
-                Register.newBuilder()
-                    .setRequestId(id)
-                    .setProtocolVersion(Framing.PROTOCOL_VERSION)
-                    .setRoom(room)
-                    .setPeerId(ByteString.copyFrom(peerId))
-                    .setNick(nick)
-                    .setHost(host)
-                    .setPort(port))
-            .build();
+    Register.Builder r =
+        Register.newBuilder()
+            .setRequestId(id)
+            .setProtocolVersion(Framing.PROTOCOL_VERSION)
+            .setRoom(room)
+            .setPeerId(ByteString.copyFrom(peerId))
+            .setNick(nick)
+            .setHost(host)
+            .setPort(port);
+    if (key != null) {
+      long now = System.currentTimeMillis();
+      byte[] signed = RegistrationKey.transcript(room, peerId, nick, host, port, now);
+      r.setPublicKey(ByteString.copyFrom(key.publicKey()))
+          .setTimestampMs(now)
+          .setSignature(ByteString.copyFrom(key.sign().apply(signed)));
+    }
+    TrackerFrame frame = TrackerFrame.newBuilder().setRegister(r).build();
     return send(id, frame).thenApply(TrackerFrame::getRegistered);
   }
 

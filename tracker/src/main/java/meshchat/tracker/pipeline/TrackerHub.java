@@ -2,6 +2,7 @@ package meshchat.tracker.pipeline;
 
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +37,22 @@ public final class TrackerHub {
   private final Directory directory;
   private final long heartbeatMs;
   private final long ttlMs;
+  private final KeyProof keyProof;
   private final Map<SessionId, Channel> channels = new HashMap<>();
   private long nextSession = 1;
 
-  public TrackerHub(Directory directory, long heartbeatMs, long ttlMs) {
+  /** A hub that accepts registrations without a key proof: for tests of other behaviour. */
+  TrackerHub(Directory directory, long heartbeatMs, long ttlMs) {
+    this(directory, heartbeatMs, ttlMs, false, Clock.systemUTC());
+  }
+
+  /**
+   * @param requireKeyProof refuse a Register that does not prove its peer id's key
+   * @param clock judges a Register's timestamp
+   */
+  public TrackerHub(
+      Directory directory, long heartbeatMs, long ttlMs, boolean requireKeyProof, Clock clock) {
+    this.keyProof = new KeyProof(requireKeyProof, clock);
     this.directory = directory;
     this.heartbeatMs = heartbeatMs;
     this.ttlMs = ttlMs;
@@ -75,6 +88,11 @@ public final class TrackerHub {
     }
     if (bad != null) {
       return Frames.error(r.getRequestId(), Code.INVALID_ARGUMENT, bad, false);
+    }
+    String unproven = keyProof.problem(r);
+    if (unproven != null) {
+      membership.info("refused a registration in {}: {}", r.getRoom(), unproven);
+      return Frames.error(r.getRequestId(), Code.UNAUTHENTICATED, unproven, false);
     }
     Member member =
         new Member(

@@ -15,7 +15,8 @@ final class LinkPipeline {
     // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
     Framing.addTo(p, LinkCodec.prototype(), setup.config().maxFrameBytes());
     // LinkFrame <-> validated LinkMessage records: the only place generated classes are seen
-    p.addLast("link-codec", new LinkCodec());
+    // (private rooms: message bodies are sealed and opened here)
+    p.addLast("link-codec", new LinkCodec(setup.roomKey()));
     // every chat message, live or history, must carry its origin's key and a valid signature
     p.addLast("verify", new MessageVerifier(setup.room(), setup.rejected()));
     // nothing read for idleTimeout -> reader idle (dead peer); nothing written for ping -> Ping

@@ -1,0 +1,55 @@
+package meshchat.tracker.pipeline;
+
+import java.time.Clock;
+import java.time.Duration;
+import meshchat.proto.v1.Register;
+import meshchat.tracker.client.RegistrationKey;
+import meshchat.wire.Ed25519;
+
+/**
+ * A session may register only the peer id whose key it proves (issue 6): the id must be the key's
+ * fingerprint, and the signature must cover this very registration, stamped within {@link #WINDOW}
+ * of the tracker's clock (so an old Register seen on the wire cannot be replayed later).
+ */
+final class KeyProof {
+  static final Duration WINDOW = Duration.ofMinutes(5);
+
+  private final boolean required;
+  private final Clock clock;
+
+  KeyProof(boolean required, Clock clock) {
+    this.required = required;
+    this.clock = clock;
+  }
+
+  /** Why {@code r} must be refused (UNAUTHENTICATED), or null. */
+  String problem(Register r) {
+    if (r.getPublicKey().isEmpty() && r.getSignature().isEmpty()) {
+      return required ? "a registration must prove its key (public_key, signature)" : null;
+    }
+    byte[] key = r.getPublicKey().toByteArray();
+    if (!Ed25519.owns(key, r.getPeerId().toByteArray())) {
+      return "the peer id is not the fingerprint of the registration's key";
+    }
+    long skew = Math.abs(clock.millis() - r.getTimestampMs());
+    if (skew > WINDOW.toMillis()) {
+      return "the registration's timestamp is "
+          + skew / 1000
+          + " s from the tracker's clock (at most "
+          + WINDOW.toSeconds()
+          + " s)";
+    }
+    byte[] signed =
+        RegistrationKey.transcript(
+            r.getRoom(),
+            r.getPeerId().toByteArray(),
+            r.getNick(),
+            r.getHost(),
+            r.getPort(),
+            r.getTimestampMs());
+    if (!Ed25519.verify(key, signed, r.getSignature().toByteArray())) {
+      return "bad registration signature";
+    }
+    return null;
+  }
+}
