@@ -67,12 +67,15 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(
       names = "--secret",
       arity = "0..1",
-      interactive = true,
+      fallbackValue = ASK,
       paramLabel = "SECRET",
       description =
           "make the room private: only peers with the same room and secret can join or read it;"
               + " without a value, asks for it (docs/security.md)")
-  char[] secret;
+  String secretOption;
+
+  private static final String ASK = "\0ask";
+  private char[] secret;
 
   @Option(names = "--json", description = "one JSON event per line (for programs)")
   boolean json;
@@ -89,13 +92,17 @@ public final class ChatCommand implements Callable<Integer> {
     if (room.isBlank() || room.length() > 64) {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
     }
+    if (secretOption != null) {
+      secret = ASK.equals(secretOption) ? RoomSecret.ask() : secretOption.toCharArray();
+    }
     if (secret != null && secret.length == 0) {
       throw new ParameterException(spec.commandLine(), "the room secret is empty");
     }
     Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".meshchat", name);
     Identity self;
     try {
-      Files.createDirectories(dir);
+      // owner-only: the key, and the history (a private room's in plaintext), live here
+      RoomSecret.createPrivateDirectories(dir);
       if (!Files.isWritable(dir)) {
         throw new IOException("not writable");
       }

@@ -5,9 +5,9 @@ import java.util.HexFormat;
 import java.util.random.RandomGenerator;
 
 /**
- * A peer's identity: an opaque byte string of 1..64 bytes. Today it is 16 random bytes chosen on
- * first start and kept in the data directory; the security issue turns it into a public-key
- * fingerprint. Nothing outside this class may depend on its length or content.
+ * A peer's identity: an opaque byte string of 1..64 bytes. meshchat peers use the 16-byte
+ * fingerprint of their Ed25519 public key ({@code meshchat.peer.identity}, docs/security.md).
+ * Nothing outside the identity package may depend on its length or content.
  *
  * <p>Peer ids order by unsigned lexicographic comparison of their bytes; the Lamport total order
  * uses that order to break ties (docs/ordering.md).

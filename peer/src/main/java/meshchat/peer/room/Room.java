@@ -185,8 +185,8 @@ public final class Room {
       onPeerList(l, p);
     } else if (message instanceof LinkMessage.Ping p) {
       effects.send(from, new LinkMessage.Pong(p.nonce()));
-    } else if (message instanceof LinkMessage.Hello) {
-      refuse(l, "a second Hello on an open link");
+    } else if (message instanceof LinkMessage.Hello || message instanceof LinkMessage.HelloProof) {
+      refuse(l, "a handshake frame on an open link");
     }
     // Pong: liveness belongs to the link layer. Close: the link layer closes; linkDown follows.
   }

@@ -75,18 +75,22 @@ class CliProcessTest {
     return new ProcessBuilder(cmd);
   }
 
-  private Chat chat(String nick, int trackerPort) throws IOException {
+  private Chat chat(String nick, int trackerPort, String... more) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "chat",
+                "--json",
+                "--nick",
+                nick,
+                "--tracker",
+                "127.0.0.1:" + trackerPort,
+                "--data",
+                tmp.resolve(nick).toString()));
+    args.addAll(List.of(more));
     Chat c =
         new Chat(
-            java(
-                    "chat",
-                    "--json",
-                    "--nick",
-                    nick,
-                    "--tracker",
-                    "127.0.0.1:" + trackerPort,
-                    "--data",
-                    tmp.resolve(nick).toString())
+            java(args.toArray(String[]::new))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start());
     chats.add(c);
@@ -147,9 +151,35 @@ class CliProcessTest {
   }
 
   @Test
+  void aPrivateRoomIsJoinedWithTheSecretOnStdinAndAWrongSecretSeesNothing() throws Exception {
+    tracker = TrackerServer.start(TrackerConfig.localTest());
+    int port = tracker.localAddress().getPort();
+    Chat a = chat("ann", port, "--secret"); // asks: the first line of stdin is the secret
+    Chat b = chat("bob", port, "--secret");
+    Chat eve = chat("eve", port, "--secret");
+    a.in.println("tr0ub4dor");
+    b.in.println("tr0ub4dor");
+    eve.in.println("password1");
+    Duration wait = Duration.ofSeconds(20);
+    for (Chat x : List.of(a, b)) {
+      await().atMost(wait).until(() -> x.count("\"event\":\"peer-up\"") == 1);
+    }
+    a.in.println("for members only");
+    await().atMost(wait).until(() -> b.count("for members only") == 1);
+    assertThat(eve.count("\"event\":\"ready\"")).isEqualTo(1);
+    assertThat(eve.out).noneMatch(l -> l.contains("peer-up") || l.contains("members only"));
+  }
+
+  @Test
   void badInputIsOneLineAndExitCodeTwo() throws Exception {
     Path file = tmp.resolve("a-file");
     java.nio.file.Files.writeString(file, "x");
+    Path leaky = tmp.resolve("leaky"); // a key others may read: refused, like ssh
+    java.nio.file.Files.createDirectories(leaky);
+    meshchat.peer.identity.KeyFiles.loadOrCreate(leaky, line -> {});
+    java.nio.file.Files.setPosixFilePermissions(
+        leaky.resolve("identity.key"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     List<List<String>> cases =
         List.of(
             List.of("chat", "--bogus"),
@@ -157,7 +187,9 @@ class CliProcessTest {
             List.of("chat", "--port", "many"),
             List.of("chat", "--tracker", "nocolon"),
             List.of("chat", "--tracker", "host:0"),
-            List.of("--nick", "x", "--data", file.resolve("sub").toString()));
+            List.of("--nick", "x", "--data", file.resolve("sub").toString()),
+            List.of("chat", "--secret", ""),
+            List.of("chat", "--nick", "x", "--data", leaky.toString()));
     for (List<String> args : cases) {
       Process p =
           java(args.toArray(String[]::new)).redirectInput(ProcessBuilder.Redirect.PIPE).start();

@@ -1,0 +1,154 @@
+package meshchat.peer.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.List;
+import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.HelloProofs;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.proto.v1.Close;
+import meshchat.proto.v1.LinkFrame;
+import meshchat.wire.Framing;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hand-written hostile peer on a raw socket against a real PeerNode: it completes an honest
+ * handshake with its own key, then sends a message in someone else's name, or a genuine message it
+ * altered. The node must refuse it, count it, tell the link why, and deliver nothing.
+ */
+class HostilePeerTest {
+  private final Identity alice = Identity.generate();
+  private final Identity mallory = Identity.generate();
+
+  /** Mallory's side of one link: frames are varint32-delimited LinkFrames, as on the wire. */
+  private final class Raw implements AutoCloseable {
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+
+    Raw(int port) throws Exception {
+      socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(10_000); // a read that hangs fails the test instead
+      in = socket.getInputStream();
+      out = socket.getOutputStream();
+      byte[] challenge = HelloProofs.newChallenge();
+      LinkMessage.Hello hello =
+          new LinkMessage.Hello(Framing.PROTOCOL_VERSION, mallory.peerId(), "mal", "lobby", 0, 1)
+              .withIdentity(mallory.publicKey(), challenge);
+      send(hello);
+      LinkMessage.Hello theirs = (LinkMessage.Hello) read();
+      byte[] t =
+          HelloProofs.transcript(
+              "lobby", mallory.peerId(), theirs.peerId(), theirs.challenge(), challenge);
+      send(new LinkMessage.HelloProof(mallory.sign(t), new byte[0]));
+      assertThat(read()).isInstanceOf(LinkMessage.HelloProof.class); // the link is open
+    }
+
+    void send(LinkMessage m) throws Exception {
+      LinkCodec.toFrame(m).writeDelimitedTo(out);
+      out.flush();
+    }
+
+    void sendRaw(LinkFrame f) throws Exception {
+      f.writeDelimitedTo(out);
+      out.flush();
+    }
+
+    LinkMessage read() throws Exception {
+      return LinkCodec.fromFrame(LinkFrame.parseDelimitedFrom(in));
+    }
+
+    /** Reads until the node's Close; returns it. */
+    Close awaitClose() throws Exception {
+      for (LinkFrame f; (f = LinkFrame.parseDelimitedFrom(in)) != null; ) {
+        if (f.hasClose()) {
+          return f.getClose();
+        }
+      }
+      throw new AssertionError("the connection ended without a Close");
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+
+  private ChatMessage byAlice(String text) {
+    return MessageSigning.signer(alice, "lobby")
+        .sign(
+            new ChatMessage(new MessageId(alice.peerId(), 1), 5, 1_000, "alice", text, List.of()));
+  }
+
+  private void refusedWith(LinkFrame attack, String why) throws Exception {
+    try (LocalMesh mesh = new LocalMesh()) {
+      PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
+      try (Raw raw = new Raw(node.port())) {
+        raw.sendRaw(attack);
+        Close close = raw.awaitClose();
+        assertThat(close.getReason()).isEqualTo(Close.Reason.INVALID_MESSAGE);
+        assertThat(close.getMessage()).contains(why);
+      }
+      assertThat(node.rejectedMessages()).isEqualTo(1);
+      assertThat(node.history(10).join()).isEmpty();
+      assertThat(mesh.seen(0).deliveries).isEmpty();
+    }
+  }
+
+  @Test
+  void aMessageForgedInAlicesNameIsRefusedCountedAndNotStored() throws Exception {
+    ChatMessage forged =
+        MessageSigning.signer(mallory, "lobby")
+            .sign(
+                new ChatMessage(
+                    new MessageId(alice.peerId(), 1), 5, 1_000, "alice", "pay mallory", List.of()));
+    refusedWith(
+        LinkCodec.toFrame(new LinkMessage.Chat(forged)), "carries a key that is not its origin's");
+  }
+
+  @Test
+  void aRelayedMessageWhoseTextMalloryChangedIsRefused() throws Exception {
+    LinkFrame genuine = LinkCodec.toFrame(new LinkMessage.Chat(byAlice("meet at 5")));
+    LinkFrame altered =
+        genuine.toBuilder().setChat(genuine.getChat().toBuilder().setText("meet at 6")).build();
+    refusedWith(altered, "bad signature");
+  }
+
+  @Test
+  void aTamperedMessageInAHistoryBatchIsRefused() throws Exception {
+    LinkFrame genuine =
+        LinkCodec.toFrame(new LinkMessage.SyncBatch(1, List.of(byAlice("history")), true));
+    LinkFrame altered =
+        genuine.toBuilder()
+            .setSyncBatch(
+                genuine.getSyncBatch().toBuilder()
+                    .setMessages(
+                        0,
+                        genuine.getSyncBatch().getMessages(0).toBuilder()
+                            .setSignature(ByteString.copyFrom(new byte[64]))))
+            .build();
+    refusedWith(altered, "bad signature");
+  }
+
+  @Test
+  void theSameMessageUntamperedIsDelivered() throws Exception {
+    try (LocalMesh mesh = new LocalMesh()) {
+      PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
+      try (Raw raw = new Raw(node.port())) {
+        raw.send(new LinkMessage.Chat(byAlice("meet at 5")));
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> node.history(10).join().size() == 1);
+      }
+      assertThat(node.rejectedMessages()).isZero();
+    }
+  }
+}
