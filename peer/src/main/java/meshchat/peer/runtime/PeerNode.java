@@ -59,6 +59,7 @@ public final class PeerNode implements AutoCloseable {
   private final MessageStore store;
   private final PeerListener listener;
   private final String tag;
+  private final NodeEffects effects;
   private final Room room;
   private final LinkEndpoint endpoint;
   private final Redialer redialer;
@@ -83,13 +84,14 @@ public final class PeerNode implements AutoCloseable {
     this.tag = "[" + config.self().shortHex() + "]";
     RandomGenerator random =
         new java.util.SplittableRandom(config.self().hashCode() ^ System.nanoTime());
+    this.effects = new NodeEffects(this, store);
     this.room =
         new Room(
             config.roomConfig(),
             config.self(),
             config.nick(),
             store,
-            new NodeEffects(this),
+            effects,
             new LoopScheduler(loop),
             InstantSource.system(),
             random);
@@ -266,6 +268,7 @@ public final class PeerNode implements AutoCloseable {
                   List<CompletableFuture<Void>> fs = new ArrayList<>();
                   active.values().forEach(l -> fs.add(l.closed()));
                   room.stop(); // Close LEAVING on every link, queued after pending writes
+                  effects.endBurst();
                   redialer.stop();
                   return fs;
                 })
@@ -456,6 +459,7 @@ public final class PeerNode implements AutoCloseable {
           () -> {
             if (!stopped && active.containsKey(link.peer())) {
               room.receive(link.peer(), message);
+              effects.endOfBurstSoon(); // group commit, then the replies go out
             }
           });
     }
