@@ -237,7 +237,7 @@ public final class PeerNode implements AutoCloseable {
   public CompletableFuture<List<LinkInfo>> links() {
     return onLoop(
         () -> {
-          Map<PeerId, Long> lag = room.lagByPeer();
+          Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
           List<LinkInfo> out = new ArrayList<>();
           for (Link l : active.values()) {
             out.add(
@@ -248,7 +248,8 @@ public final class PeerNode implements AutoCloseable {
                     l.dialedByUs(),
                     l.isOpen(),
                     l.rttMillis(),
-                    lag.getOrDefault(l.peer(), 0L)));
+                    sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
+                    sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
           }
           return out;
         });
