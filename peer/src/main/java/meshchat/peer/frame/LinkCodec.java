@@ -33,6 +33,13 @@ import meshchat.proto.v1.SyncRequest;
  * INVALID_MESSAGE; an unset or unknown envelope raises it with PROTOCOL_ERROR.
  */
 public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessage> {
+  private static final io.netty.util.concurrent.FastThreadLocal<Object[]> LAST_ENCODED =
+      new io.netty.util.concurrent.FastThreadLocal<>() {
+        @Override
+        protected Object[] initialValue() {
+          return new Object[2];
+        }
+      };
 
   /** The envelope prototype the Protobuf decoder needs. */
   public static MessageLite prototype() {
@@ -41,7 +48,15 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
 
   @Override
   protected void encode(ChannelHandlerContext ctx, LinkMessage msg, List<Object> out) {
-    out.add(toFrame(msg));
+    // The room hands the same message object to every link it goes to. Links of one peer
+    // usually share an I/O thread, so remembering the last frame built on this thread turns
+    // N-1 Protobuf builds of one chat message into one (the frame is immutable).
+    Object[] last = LAST_ENCODED.get();
+    if (last[0] != msg) {
+      last[0] = msg;
+      last[1] = toFrame(msg);
+    }
+    out.add(last[1]);
   }
 
   @Override

@@ -21,8 +21,21 @@ public interface Link {
 
   InetSocketAddress remoteAddress();
 
-  /** Queues a message; dropped if the link is closed. A link too far behind is closed instead. */
-  void send(LinkMessage message);
+  /** Queues and flushes a message; dropped if the link is closed. */
+  default void send(LinkMessage message) {
+    write(message);
+    flush();
+  }
+
+  /**
+   * Queues a message without flushing it to the socket; dropped if the link is closed. A link too
+   * far behind is closed instead. Call {@link #flush} after a burst: one flush (one syscall) per
+   * burst rather than per message.
+   */
+  void write(LinkMessage message);
+
+  /** Hands everything written so far to the socket. */
+  void flush();
 
   /** Sends Close after everything queued, then closes. */
   void close(LinkMessage.Close reason);

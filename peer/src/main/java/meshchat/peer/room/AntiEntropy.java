@@ -105,6 +105,10 @@ final class AntiEntropy {
     Map<PeerId, List<SeqRange>> lacking = new HashMap<>();
     long totalLack = 0;
     for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
+      SeqSet held = holdings.get(e.getKey());
+      if (held != null && held.missingFrom(e.getValue()).isEmpty()) {
+        continue; // nothing lacking: skip known(), which scans every link (O(links) per origin)
+      }
       List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
       if (!missing.isEmpty()) {
         lacking.put(e.getKey(), missing);
@@ -173,8 +177,12 @@ final class AntiEntropy {
   void requestIds(LinkState from, Set<MessageId> missing, Predicate<MessageId> isHeld) {
     Map<PeerId, SeqSet> ask = new HashMap<>();
     for (MessageId id : missing) {
+      SeqSet held = holdings.get(id.origin());
+      if (isHeld.test(id) || (held != null && held.contains(id.seq()))) {
+        continue; // cheap checks first: known() scans every link
+      }
       SeqSet known = known(id.origin());
-      if (isHeld.test(id) || known.contains(id.seq())) {
+      if (known.contains(id.seq())) {
         continue;
       }
       // the dep and its author's earlier messages (it waits for those too), minus what we hold

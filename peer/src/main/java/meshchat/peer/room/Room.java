@@ -117,8 +117,9 @@ public final class Room {
     ownSeq = id.seq();
     holdings.computeIfAbsent(self, o -> new SeqSet()).add(id.seq());
     deliver(m, false, false);
+    Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
     for (LinkState l : links.values()) {
-      effects.send(l.id(), new Chat(m));
+      effects.send(l.id(), chat);
     }
     return m;
   }
@@ -231,8 +232,8 @@ public final class Room {
       case NEW -> holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
     }
     if (m.origin().equals(self) && m.seq() > ownSeq) {
-      // Our own message we no longer had (the store lost its tail in a power cut, or the data
-      // dir was wiped): a peer gave it back. Never reuse its seq.
+      // Our own message came back from a peer: we lost our store's tail (a power cut) or the
+      // whole data dir. Never reuse its seq, or our next message forks every other peer.
       ownSeq = m.seq();
     }
     if (!catchUp) {
@@ -254,9 +255,13 @@ public final class Room {
    * forwarded; with links missing, the message crosses the gap. Anti-entropy repairs the rest.
    */
   private void forward(ChatMessage m, LinkState from) {
+    Chat chat = null;
     for (LinkState l : links.values()) {
       if (l != from && !l.id().equals(m.origin()) && l.mayLack(m.origin())) {
-        effects.send(l.id(), new Chat(m));
+        if (chat == null) {
+          chat = new Chat(m);
+        }
+        effects.send(l.id(), chat);
       }
     }
   }

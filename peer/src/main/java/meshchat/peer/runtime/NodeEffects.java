@@ -10,6 +10,8 @@ import meshchat.peer.room.RoomNotice;
 /** The room's effects on real sockets: frames to links, deliveries to the listener. */
 final class NodeEffects implements RoomEffects {
   private final PeerNode node;
+  // Links written to since the last flush. Room thread only, like everything here.
+  private final java.util.Set<Link> unflushed = new java.util.LinkedHashSet<>();
 
   NodeEffects(PeerNode node) {
     this.node = node;
@@ -19,8 +21,21 @@ final class NodeEffects implements RoomEffects {
   public void send(PeerId to, LinkMessage message) {
     Link l = node.linkTo(to);
     if (l != null) {
-      l.send(message);
+      l.write(message);
+      if (unflushed.isEmpty()) {
+        // runs after the tasks already queued on the room thread: a burst of sends (a fast
+        // typist, a sync batch, a forward to many links) costs one flush per link, not one each
+        node.execute(this::flushAll);
+      }
+      unflushed.add(l);
     }
+  }
+
+  private void flushAll() {
+    for (Link l : unflushed) {
+      l.flush();
+    }
+    unflushed.clear();
   }
 
   @Override

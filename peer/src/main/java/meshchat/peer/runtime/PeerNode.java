@@ -443,6 +443,11 @@ public final class PeerNode implements AutoCloseable {
     return listener;
   }
 
+  /** Queues {@code task} on the room thread, after what is already queued. */
+  void execute(Runnable task) {
+    loop.execute(task);
+  }
+
   String tag() {
     return tag;
   }

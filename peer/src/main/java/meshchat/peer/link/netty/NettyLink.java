@@ -46,7 +46,7 @@ final class NettyLink implements Link {
   }
 
   @Override
-  public void send(LinkMessage message) {
+  public void write(LinkMessage message) {
     if (!channel.isActive()) {
       return;
     }
@@ -64,7 +64,12 @@ final class NettyLink implements Link {
       }
       return;
     }
-    channel.writeAndFlush(message, channel.voidPromise());
+    channel.write(message, channel.voidPromise());
+  }
+
+  @Override
+  public void flush() {
+    channel.flush();
   }
 
   @Override

@@ -1,0 +1,82 @@
+package meshchat.peer.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.memory.InMemoryMessageStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Regression, found by the testkit simulation (crash with a wiped store, then restart): the peer
+ * caught up its own old messages from others but kept counting its seq from 0, so its next message
+ * reused seq 1 and every other peer reported a fork.
+ */
+class RoomWipedStoreTest {
+  private static final PeerId ME = PeerId.fromHex("0a0a0a0a");
+  private static final PeerId OTHER = PeerId.fromHex("0b0b0b0b");
+
+  private static Room room(InMemoryMessageStore store, List<LinkMessage> sent) {
+    RoomEffects effects =
+        new RoomEffects() {
+          @Override
+          public void send(PeerId to, LinkMessage message) {
+            sent.add(message);
+          }
+
+          @Override
+          public void deliver(Delivery delivery) {}
+
+          @Override
+          public void notice(RoomNotice notice) {}
+
+          @Override
+          public void dial(PeerAddress address) {}
+
+          @Override
+          public void closeLink(PeerId peer, LinkMessage.Close reason) {}
+        };
+    Scheduler noTimers =
+        new Scheduler() {
+          @Override
+          public long nowMillis() {
+            return 0;
+          }
+
+          @Override
+          public Cancellable schedule(long delayMillis, Runnable task) {
+            return () -> {};
+          }
+        };
+    return new Room(
+        RoomConfig.defaults(),
+        ME,
+        "me",
+        store,
+        effects,
+        noTimers,
+        InstantSource.fixed(java.time.Instant.EPOCH),
+        new SplittableRandom(1));
+  }
+
+  @Test
+  void aPeerThatLostItsStoreNeverReusesASeqItLearnsFromOthers() {
+    Room before = room(new InMemoryMessageStore(), new ArrayList<>());
+    before.start();
+    ChatMessage first = before.send("before the crash");
+
+    Room after = room(new InMemoryMessageStore(), new ArrayList<>()); // data directory wiped
+    after.start();
+    after.linkUp(new PeerAddress(OTHER, "other", "h", 1), 5);
+    after.receive(OTHER, new LinkMessage.Chat(first)); // a peer hands our old message back
+
+    ChatMessage next = after.send("after the restart");
+    assertThat(next.id().seq()).isEqualTo(first.id().seq() + 1);
+  }
+}

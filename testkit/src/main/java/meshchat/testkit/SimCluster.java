@@ -1,0 +1,227 @@
+package meshchat.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqSet;
+import meshchat.testkit.check.History;
+import meshchat.testkit.check.PeerHistory;
+import meshchat.testkit.metrics.RunMetrics;
+import meshchat.testkit.net.PeerDirectory;
+import meshchat.testkit.net.SimNetwork;
+import meshchat.testkit.net.SimPeer;
+import meshchat.testkit.net.SimTracker;
+import meshchat.testkit.scenario.Cluster;
+import meshchat.testkit.time.EventQueue;
+
+/**
+ * Many real rooms in one thread, over a simulated network in virtual time. Every random source is
+ * split from one {@link SplittableRandom} seeded with {@link SimConfig#seed}, in a fixed order, so
+ * the same seed replays the same run event for event.
+ */
+public final class SimCluster implements Cluster {
+  /** A fault the run went through, for the report and for "time to converge after the last". */
+  public record FaultMark(long timeMs, String what) {}
+
+  private static final long QUIET_STEP_MS = 100;
+
+  private final SimConfig config;
+  private final EventQueue queue = new EventQueue();
+  private final SplittableRandom seeds;
+  private final PeerDirectory directory = new PeerDirectory();
+  private final SimNetwork network;
+  private final SimTracker tracker;
+  private final RunMetrics metrics = new RunMetrics(queue::now);
+  private final SimPeer.World world;
+  private final List<FaultMark> faults = new ArrayList<>();
+
+  public SimCluster(SimConfig config) {
+    this.config = config;
+    this.seeds = new SplittableRandom(config.seed());
+    this.network = new SimNetwork(queue, seeds.split(), config.faults(), directory::get);
+    this.tracker = new SimTracker(config.trackerFanout(), seeds.split());
+    this.world =
+        new SimPeer.World(
+            queue,
+            network,
+            tracker,
+            config.room(),
+            config.discoveryIntervalMs(),
+            metrics,
+            directory);
+    queue.after(config.sampleIntervalMs(), this::sample);
+  }
+
+  @Override
+  public void start(int n) {
+    for (int k = 0; k < n; k++) {
+      int i = directory.size();
+      long skew =
+          config.maxSkewMs() == 0 ? 0 : seeds.nextLong(-config.maxSkewMs(), config.maxSkewMs() + 1);
+      SimPeer p = new SimPeer(i, world, skew, seeds.split());
+      directory.add(p);
+      network.addPeer();
+      p.start();
+    }
+  }
+
+  @Override
+  public int size() {
+    return directory.size();
+  }
+
+  @Override
+  public void send(int peer, String text) {
+    directory.get(peer).send(text);
+  }
+
+  @Override
+  public void partition(List<Set<Integer>> groups) {
+    network.partition(groups);
+    mark("partition " + groups);
+  }
+
+  @Override
+  public void heal() {
+    network.heal();
+    mark("heal");
+  }
+
+  @Override
+  public void crash(int peer, boolean keepStore) {
+    directory.get(peer).crash(keepStore);
+    mark("crash p" + peer + (keepStore ? "" : " (wipe)"));
+  }
+
+  @Override
+  public void restart(int peer) {
+    directory.get(peer).start();
+    mark("restart p" + peer);
+  }
+
+  @Override
+  public void trackerDown() {
+    tracker.setUp(false);
+    mark("tracker down");
+  }
+
+  @Override
+  public void trackerUp() {
+    tracker.setUp(true);
+    mark("tracker up");
+  }
+
+  @Override
+  public void runFor(long ms) {
+    queue.runUntil(queue.now() + ms);
+  }
+
+  @Override
+  public boolean runUntilQuiet(long maxMs) {
+    long deadline = queue.now() + maxMs;
+    while (queue.now() < deadline) {
+      queue.runUntil(Math.min(queue.now() + QUIET_STEP_MS, deadline));
+      if (quiet()) {
+        return true;
+      }
+    }
+    return quiet();
+  }
+
+  /**
+   * Runs {@code task} at virtual time {@code timeMs}: how workloads and fault plans are laid out.
+   */
+  public void at(long timeMs, Runnable task) {
+    queue.at(timeMs, task);
+  }
+
+  /**
+   * Quiet: no history in flight, nothing held back, and every live peer holds the same messages.
+   * Counts are compared first because comparing holdings copies them.
+   */
+  public boolean quiet() {
+    if (network.stats().payloadInFlight() > 0) {
+      return false;
+    }
+    long count = -1;
+    for (SimPeer p : directory.all()) {
+      if (p.alive()) {
+        if (p.room().heldBackCount() > 0 || (count >= 0 && p.storedCount() != count)) {
+          return false;
+        }
+        count = p.storedCount();
+      }
+    }
+    Map<PeerId, SeqSet> first = null;
+    for (SimPeer p : directory.all()) {
+      if (p.alive()) {
+        Map<PeerId, SeqSet> h = p.room().holdings();
+        if (first != null && !Objects.equals(first, h)) {
+          return false;
+        }
+        first = h;
+      }
+    }
+    return true;
+  }
+
+  private void sample() {
+    int live = 0;
+    int inSync = 0;
+    long max = 0;
+    for (SimPeer p : directory.all()) {
+      if (p.alive()) {
+        max = Math.max(max, p.storedCount());
+      }
+    }
+    for (SimPeer p : directory.all()) {
+      if (p.alive()) {
+        live++;
+        if (p.storedCount() == max) {
+          inSync++;
+        }
+      }
+    }
+    metrics.sample(new RunMetrics.Sample(queue.now(), live, inSync, max));
+    queue.after(config.sampleIntervalMs(), this::sample);
+  }
+
+  private void mark(String what) {
+    faults.add(new FaultMark(queue.now(), what));
+  }
+
+  @Override
+  public History history() {
+    List<PeerHistory> peers = new ArrayList<>();
+    directory.all().forEach(p -> peers.add(p.history()));
+    return new History(peers, metrics.sentFor(i -> directory.get(i).storeGeneration()));
+  }
+
+  public RunMetrics metrics() {
+    return metrics;
+  }
+
+  public SimNetwork network() {
+    return network;
+  }
+
+  public EventQueue queue() {
+    return queue;
+  }
+
+  public List<FaultMark> faults() {
+    return List.copyOf(faults);
+  }
+
+  public SimPeer peer(int i) {
+    return directory.get(i);
+  }
+
+  public SimConfig config() {
+    return config;
+  }
+}

@@ -1,0 +1,52 @@
+package meshchat.testkit;
+
+import meshchat.peer.room.RoomConfig;
+import meshchat.testkit.net.LinkFaults;
+
+/**
+ * How a simulated cluster behaves, as an immutable record with {@code withX} copies.
+ *
+ * @param seed the one seed every random source in the run is derived from
+ * @param faults link faults applied to every link unless a link has its own
+ * @param room the core's config: the product defaults unless a test says otherwise
+ * @param maxSkewMs each peer's wall clock is off by a uniform amount in {@code [-max, max]}
+ * @param discoveryIntervalMs mean period of tracker announces and redials of cached peers
+ * @param trackerFanout most members the tracker names in one answer (0: all of them)
+ * @param sampleIntervalMs period of the convergence timeline samples
+ */
+public record SimConfig(
+    long seed,
+    LinkFaults faults,
+    RoomConfig room,
+    long maxSkewMs,
+    long discoveryIntervalMs,
+    int trackerFanout,
+    long sampleIntervalMs) {
+
+  public static SimConfig defaults(long seed) {
+    return new SimConfig(seed, LinkFaults.calm(), RoomConfig.defaults(), 0, 1_000, 0, 50);
+  }
+
+  public SimConfig withFaults(LinkFaults f) {
+    return new SimConfig(
+        seed, f, room, maxSkewMs, discoveryIntervalMs, trackerFanout, sampleIntervalMs);
+  }
+
+  public SimConfig withRoom(RoomConfig r) {
+    return new SimConfig(
+        seed, faults, r, maxSkewMs, discoveryIntervalMs, trackerFanout, sampleIntervalMs);
+  }
+
+  public SimConfig withMaxSkewMs(long ms) {
+    return new SimConfig(
+        seed, faults, room, ms, discoveryIntervalMs, trackerFanout, sampleIntervalMs);
+  }
+
+  public SimConfig withTrackerFanout(int n) {
+    return new SimConfig(seed, faults, room, maxSkewMs, discoveryIntervalMs, n, sampleIntervalMs);
+  }
+
+  public SimConfig withSampleIntervalMs(long ms) {
+    return new SimConfig(seed, faults, room, maxSkewMs, discoveryIntervalMs, trackerFanout, ms);
+  }
+}

@@ -1,0 +1,316 @@
+package meshchat.testkit.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.Delivery;
+import meshchat.peer.runtime.PeerConfig;
+import meshchat.peer.runtime.PeerGroups;
+import meshchat.peer.runtime.PeerListener;
+import meshchat.peer.runtime.PeerNode;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.store.memory.InMemoryMessageStore;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The chat workload of {@code shared/anchors/jgroups-bench}, on meshchat: N real peers in one JVM
+ * over loopback TCP, full mesh, S-byte messages. Prints one JSON line with the same field names as
+ * the JGroups bench where they mean the same thing.
+ *
+ * <ul>
+ *   <li>{@code --workload throughput}: every peer sends M messages as fast as flow control allows;
+ *       the figure is N·M deliveries per peer divided by the time from the first send until the
+ *       last peer has delivered all N·M (own messages included).
+ *   <li>{@code --workload latency}: all peers together send R msgs/s, spread evenly over time and
+ *       peers, for D seconds after a 2 s unrecorded warm-up. Each message carries its send time
+ *       ({@code System.nanoTime}); every delivery at every peer records now − stamp.
+ * </ul>
+ *
+ * <p>{@code --store memory|sqlite}: sqlite (the product's store, one file per peer in a temp dir)
+ * is the default.
+ */
+public final class ChatBench {
+  private ChatBench() {}
+
+  public static void main(String[] args) throws Exception {
+    System.out.println(run(args));
+  }
+
+  static final class Options {
+    String workload = "throughput";
+    int n = 5;
+    int msgs = 20_000;
+    int size = 100;
+    int rate = 1000;
+    double duration = 10;
+    double warmup = 2;
+    int window = 2_000;
+    String store = "sqlite";
+  }
+
+  static Options parse(String[] args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("missing value for " + args[i]);
+      }
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--workload" -> o.workload = v;
+        case "--n" -> o.n = Integer.parseInt(v);
+        case "--msgs" -> o.msgs = Integer.parseInt(v);
+        case "--size" -> o.size = Integer.parseInt(v);
+        case "--rate" -> o.rate = Integer.parseInt(v);
+        case "--duration" -> o.duration = Double.parseDouble(v);
+        case "--warmup" -> o.warmup = Double.parseDouble(v);
+        case "--window" -> o.window = Integer.parseInt(v);
+        case "--store" -> o.store = v;
+        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+      }
+    }
+    if (!o.workload.equals("throughput") && !o.workload.equals("latency")) {
+      throw new IllegalArgumentException("--workload must be throughput or latency");
+    }
+    if (!List.of("sqlite", "sqlite-nofsync", "memory").contains(o.store)) {
+      throw new IllegalArgumentException("--store must be sqlite, sqlite-nofsync or memory");
+    }
+    return o;
+  }
+
+  public static String run(String[] args) throws Exception {
+    Options o = parse(args);
+    Path dir = Files.createTempDirectory("meshchat-bench");
+    try (Mesh mesh = Mesh.start(o, dir)) {
+      return o.workload.equals("throughput") ? throughput(o, mesh) : latency(o, mesh);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  // ---- workload A ----
+
+  private static String throughput(Options o, Mesh mesh) throws Exception {
+    long perPeer = (long) o.n * o.msgs;
+    mesh.expect(perPeer);
+    String body = pad("x", o.size);
+    long start = System.nanoTime();
+    List<Thread> senders = new ArrayList<>();
+    for (PeerNode node : mesh.nodes) {
+      Thread t =
+          new Thread(
+              () -> {
+                // a window of unacknowledged sends, so the sender cannot outrun the room thread
+                Semaphore window = new Semaphore(o.window);
+                for (int i = 0; i < o.msgs; i++) {
+                  window.acquireUninterruptibly();
+                  node.send(body).whenComplete((m, e) -> window.release());
+                }
+              },
+              "sender-" + node.self().shortHex());
+      senders.add(t);
+      t.start();
+    }
+    boolean done = mesh.allDelivered.await(10, TimeUnit.MINUTES);
+    long elapsed = System.nanoTime() - start;
+    for (Thread t : senders) {
+      t.join();
+    }
+    double secs = elapsed / 1e9;
+    double perMember = perPeer / secs;
+    return String.format(
+        Locale.ROOT,
+        "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,\"size\":%d,"
+            + "\"store\":\"%s\",\"complete\":%b,\"wall_s\":%.3f,\"msgs_per_s_per_member\":%.0f,"
+            + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d}",
+        o.n,
+        o.msgs,
+        o.size,
+        o.store,
+        done,
+        secs,
+        perMember,
+        perMember * o.n,
+        mesh.duplicates.get());
+  }
+
+  // ---- workload B ----
+
+  private static String latency(Options o, Mesh mesh) throws Exception {
+    long total = Math.round((o.warmup + o.duration) * o.rate);
+    mesh.expect(total);
+    long intervalNanos = 1_000_000_000L / o.rate;
+    long warmupSends = Math.round(o.warmup * o.rate);
+    long start = System.nanoTime();
+    long maxLag = 0;
+    for (long i = 0; i < total; i++) {
+      long due = start + i * intervalNanos;
+      long now;
+      while ((now = System.nanoTime()) < due) {
+        LockSupport.parkNanos(due - now);
+      }
+      maxLag = Math.max(maxLag, now - due);
+      if (i == warmupSends) {
+        mesh.recording = true;
+      }
+      PeerNode sender = mesh.nodes.get((int) (i % o.n));
+      sender.send(stamp(System.nanoTime(), o.size));
+    }
+    boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
+    Histogram all = mesh.all;
+    Histogram remote = mesh.remote;
+    return String.format(
+        Locale.ROOT,
+        "{\"bench\":\"chat\",\"workload\":\"latency\",\"n\":%d,\"rate\":%d,\"duration_s\":%.1f,"
+            + "\"size\":%d,\"store\":\"%s\",\"complete\":%b,\"samples\":%d,"
+            + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
+            + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
+            + "\"max_send_lag_us\":%d,\"duplicates\":%d}",
+        o.n,
+        o.rate,
+        o.duration,
+        o.size,
+        o.store,
+        done,
+        all.getTotalCount(),
+        all.getValueAtPercentile(50) / 1000,
+        all.getValueAtPercentile(90) / 1000,
+        all.getValueAtPercentile(99) / 1000,
+        all.getMaxValue() / 1000,
+        remote.getValueAtPercentile(50) / 1000,
+        remote.getValueAtPercentile(99) / 1000,
+        remote.getMaxValue() / 1000,
+        maxLag / 1000,
+        mesh.duplicates.get());
+  }
+
+  private static String stamp(long nanos, int size) {
+    return pad(Long.toString(nanos) + ":", size);
+  }
+
+  private static String pad(String head, int size) {
+    StringBuilder b = new StringBuilder(size).append(head);
+    while (b.length() < size) {
+      b.append('.');
+    }
+    return b.toString();
+  }
+
+  private static long parseStamp(String text) {
+    int colon = text.indexOf(':');
+    return colon < 0 ? -1 : Long.parseLong(text, 0, colon, 10);
+  }
+
+  // ---- the mesh ----
+
+  /** N peers linked in a full mesh by direct dials (no tracker in the measured path). */
+  private static final class Mesh implements AutoCloseable {
+    final List<PeerNode> nodes = new ArrayList<>();
+    final PeerGroups groups;
+    final Histogram all = new ConcurrentHistogram(3_600_000_000L, 3);
+    final Histogram remote = new ConcurrentHistogram(3_600_000_000L, 3);
+    final AtomicLong duplicates = new AtomicLong();
+    volatile boolean recording;
+    volatile CountDownLatch allDelivered = new CountDownLatch(1);
+    private final List<Counter> counters = new ArrayList<>();
+
+    private Mesh(PeerGroups groups) {
+      this.groups = groups;
+    }
+
+    static Mesh start(Options o, Path dir) throws IOException, InterruptedException {
+      // two I/O threads and one room thread per core: this machine has 2 cores
+      Mesh mesh = new Mesh(PeerGroups.create(2, 2));
+      java.util.SplittableRandom ids = new java.util.SplittableRandom(42);
+      for (int i = 0; i < o.n; i++) {
+        PeerId id = PeerId.random(ids);
+        PeerConfig config = PeerConfig.of("bench", "p" + i, id);
+        Counter counter = new Counter(mesh, id);
+        mesh.counters.add(counter);
+        mesh.nodes.add(PeerNode.start(config, store(o, dir, i), mesh.groups, counter));
+      }
+      for (PeerNode a : mesh.nodes) {
+        for (PeerNode b : mesh.nodes) {
+          if (a.self().compareTo(b.self()) < 0) {
+            a.dial(new PeerAddress(b.self(), b.nick(), "127.0.0.1", b.port()));
+          }
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (mesh.nodes.stream().anyMatch(x -> x.linkCount() < o.n - 1)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the mesh did not form within 30 s");
+        }
+        Thread.sleep(10);
+      }
+      return mesh;
+    }
+
+    private static MessageStore store(Options o, Path dir, int i) throws IOException {
+      if (o.store.equals("memory")) {
+        return new InMemoryMessageStore();
+      }
+      Path data = Files.createDirectories(dir.resolve("peer" + i));
+      return BenchStores.sqlite(data, "bench", o.store.equals("sqlite"));
+    }
+
+    void expect(long perPeer) {
+      allDelivered = new CountDownLatch(nodes.size());
+      for (Counter c : counters) {
+        c.target = perPeer;
+      }
+    }
+
+    @Override
+    public void close() {
+      for (PeerNode n : nodes) {
+        n.close();
+      }
+      groups.close();
+    }
+  }
+
+  /** Counts one peer's deliveries and records latency; runs on that peer's room thread. */
+  private static final class Counter implements PeerListener {
+    private final Mesh mesh;
+    private final PeerId self;
+    long target = Long.MAX_VALUE;
+    private long delivered;
+
+    Counter(Mesh mesh, PeerId self) {
+      this.mesh = mesh;
+      this.self = self;
+    }
+
+    @Override
+    public void delivered(Delivery d) {
+      long stamp = parseStamp(d.message().text());
+      if (stamp > 0 && mesh.recording) {
+        long latency = Math.max(0, System.nanoTime() - stamp);
+        mesh.all.recordValue(latency);
+        if (!d.message().origin().equals(self)) {
+          mesh.remote.recordValue(latency);
+        }
+      }
+      if (++delivered == target) {
+        mesh.allDelivered.countDown();
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

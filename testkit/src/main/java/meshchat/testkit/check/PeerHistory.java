@@ -1,0 +1,22 @@
+package meshchat.testkit.check;
+
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.PeerId;
+
+/**
+ * Everything one peer did that the invariants talk about.
+ *
+ * @param alive running at the end of the run (only live peers must converge)
+ * @param segments one per store lifetime, oldest first
+ * @param finalStore the store's contents at the end, in the store's canonical order; empty for a
+ *     peer whose store was wiped and not restarted
+ * @param forkNotices how many times the core reported two messages with one id
+ */
+public record PeerHistory(
+    String name,
+    PeerId id,
+    boolean alive,
+    List<Segment> segments,
+    List<ChatMessage> finalStore,
+    long forkNotices) {}

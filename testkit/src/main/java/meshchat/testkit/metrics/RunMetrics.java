@@ -1,0 +1,96 @@
+package meshchat.testkit.metrics;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.testkit.check.Delivered;
+import meshchat.testkit.check.History;
+import meshchat.testkit.net.SimPeer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Counts what a run did. Latency is measured from the author's send to each other peer's delivery,
+ * in virtual milliseconds; a catch-up after a partition counts too, so p99 and max show fault
+ * recovery, not only link delay.
+ */
+public final class RunMetrics implements SimPeer.Listener {
+  /** One sample of the convergence timeline. */
+  public record Sample(long timeMs, int live, int inSync, long maxHeld) {}
+
+  private record SentAt(MessageId id, int author, long timeMs, int storeGeneration) {}
+
+  private final Histogram latency = new Histogram(3);
+  private final Map<MessageId, Long> sendTime = new HashMap<>();
+  private final List<SentAt> sent = new ArrayList<>();
+  private final List<Sample> timeline = new ArrayList<>();
+  private final java.util.function.LongSupplier now;
+  private long deliveries;
+
+  public RunMetrics(java.util.function.LongSupplier now) {
+    this.now = now;
+  }
+
+  @Override
+  public void sent(SimPeer peer, ChatMessage m) {
+    long t = now.getAsLong();
+    sendTime.put(m.id(), t);
+    sent.add(new SentAt(m.id(), peer.index(), t, peer.storeGeneration()));
+  }
+
+  @Override
+  public void delivered(SimPeer peer, Delivered d) {
+    deliveries++;
+    if (!d.message().origin().equals(peer.id())) {
+      Long t = sendTime.get(d.id());
+      if (t != null) {
+        latency.recordValue(d.timeMs() - t);
+      }
+    }
+  }
+
+  public void sample(Sample s) {
+    timeline.add(s);
+  }
+
+  /** The sent list for the checker, given each author's store generation at the end. */
+  public List<History.Sent> sentFor(java.util.function.IntUnaryOperator storeGenerationOf) {
+    List<History.Sent> out = new ArrayList<>(sent.size());
+    for (SentAt s : sent) {
+      boolean kept = storeGenerationOf.applyAsInt(s.author) == s.storeGeneration;
+      out.add(new History.Sent(s.id, s.author, s.timeMs, kept));
+    }
+    return out;
+  }
+
+  public long chatMessages() {
+    return sent.size();
+  }
+
+  public long deliveries() {
+    return deliveries;
+  }
+
+  public Histogram latency() {
+    return latency;
+  }
+
+  public List<Sample> timeline() {
+    return timeline;
+  }
+
+  /**
+   * The first sample at or after {@code fromMs} at which every live peer held the same number of
+   * messages as the best-informed one, or -1 if none did.
+   */
+  public long firstInSyncAtOrAfter(long fromMs) {
+    for (Sample s : timeline) {
+      if (s.timeMs() >= fromMs && s.inSync() == s.live()) {
+        return s.timeMs();
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,205 @@
+package meshchat.testkit.sim;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import meshchat.testkit.SimConfig;
+import meshchat.testkit.net.Delay;
+import meshchat.testkit.net.LinkFaults;
+import meshchat.testkit.report.HtmlReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code meshchat sim}: a seeded run of many real rooms over a simulated, faulty network. */
+@Command(
+    name = "sim",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs N real rooms in virtual time over a simulated network with faults, checks every"
+          + " invariant and prints a summary. The same seed gives the same output, byte for byte.",
+      "Exit status: 0 all invariants held, 1 an invariant failed, 2 bad flags."
+    })
+public final class SimCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--peers", description = "number of peers (default ${DEFAULT-VALUE})")
+  int peers = 10;
+
+  @Option(names = "--messages", description = "messages each peer sends (default ${DEFAULT-VALUE})")
+  int messages = 10;
+
+  @Option(names = "--seed", description = "the run's seed (default ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  @Option(names = "--loss", description = "probability a link message is lost (default 0)")
+  double loss;
+
+  @Option(names = "--dup", description = "probability a link message arrives twice (default 0)")
+  double dup;
+
+  @Option(names = "--reorder", description = "probability a message overtakes FIFO (default 0)")
+  double reorder;
+
+  @Option(names = "--delay", description = "base one-way link delay, ms (default ${DEFAULT-VALUE})")
+  long delay = 10;
+
+  @Option(
+      names = "--jitter",
+      description = "extra uniform delay 0..J ms (default ${DEFAULT-VALUE})")
+  long jitter = 20;
+
+  @Option(names = "--skew", description = "max wall-clock skew per peer, ms (default 0)")
+  long skew;
+
+  @Option(
+      names = "--window",
+      description = "sends are spread over this many virtual ms (default ${DEFAULT-VALUE})")
+  long window = 10_000;
+
+  @Option(
+      names = "--partition",
+      paramLabel = "SPEC",
+      description = "GROUP|GROUP@FROM..TO, e.g. 0-9|10-19@5000..15000 (repeatable)")
+  List<String> partitions = new ArrayList<>();
+
+  @Option(
+      names = "--crash",
+      paramLabel = "SPEC",
+      description = "PEER@FROM..TO[:wipe], e.g. 3@2000..8000:wipe (repeatable)")
+  List<String> crashes = new ArrayList<>();
+
+  @Option(
+      names = "--tracker-down",
+      paramLabel = "FROM..TO",
+      description = "the tracker is down in this window (repeatable)")
+  List<String> trackerDown = new ArrayList<>();
+
+  @Option(names = "--fanout", description = "tracker names at most this many members (0: all)")
+  int fanout;
+
+  @Option(
+      names = "--glomers",
+      description = "Maelstrom broadcast preset: 25 peers, 100 ms links, 100 msg/s for 20 s")
+  boolean glomers;
+
+  @Option(names = "--report", paramLabel = "FILE.html", description = "write an HTML report")
+  Path report;
+
+  @Option(names = "--json", description = "print the summary as one JSON object")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    SimPlan plan;
+    try {
+      plan = plan();
+    } catch (IllegalArgumentException e) {
+      err.println("meshchat sim: " + e.getMessage());
+      return 2;
+    }
+    long t0 = System.nanoTime();
+    SimRun.Result r = SimRun.run(plan);
+    long wallMs = (System.nanoTime() - t0) / 1_000_000;
+    Map<String, Object> model = Summary.model(r, replay());
+    out.print(json ? Json.write(model) + "\n" : Summary.text(model));
+    out.flush();
+    if (report != null) {
+      HtmlReport.write(report, r, model);
+      err.println("report written to " + report);
+    }
+    // Wall time is the one thing that differs between identical runs: it stays off stdout.
+    err.println("wall time " + wallMs + " ms");
+    err.flush();
+    return Boolean.TRUE.equals(model.get("ok")) ? 0 : 1;
+  }
+
+  SimPlan plan() {
+    if (peers < 1 || peers > 100_000) {
+      throw new IllegalArgumentException("--peers must be 1..100000: " + peers);
+    }
+    if (messages < 0 || delay < 0 || jitter < 0 || skew < 0 || window < 1 || fanout < 0) {
+      throw new IllegalArgumentException(
+          "--messages, --delay, --jitter, --skew and --fanout must be >= 0, --window >= 1");
+    }
+    LinkFaults faults =
+        LinkFaults.calm()
+            .withDelay(new Delay(delay, jitter))
+            .withLoss(loss)
+            .withDuplicate(dup)
+            .withReorder(reorder);
+    SimConfig config =
+        SimConfig.defaults(seed).withFaults(faults).withMaxSkewMs(skew).withTrackerFanout(fanout);
+    int n = glomers ? 25 : peers;
+    List<Specs.PartitionSpec> ps = new ArrayList<>();
+    partitions.forEach(s -> ps.add(Specs.partition(s, n)));
+    List<Specs.CrashSpec> cs = new ArrayList<>();
+    crashes.forEach(s -> cs.add(Specs.crash(s, n)));
+    List<Specs.Window> td = new ArrayList<>();
+    trackerDown.forEach(s -> td.add(Specs.window(s, "tracker-down", s)));
+    SimPlan plan = new SimPlan(config, n, messages, 0, 2_000, window, ps, cs, td, 300_000);
+    if (glomers) {
+      SimPlan g = SimRun.glomers(plan);
+      plan =
+          new SimPlan(
+              g.config(),
+              25,
+              0,
+              g.ratePerSecond(),
+              g.startMs(),
+              g.windowMs(),
+              ps,
+              cs,
+              td,
+              g.quietLimitMs());
+    }
+    return plan;
+  }
+
+  /** The command that replays this run exactly: every flag that differs from its default. */
+  String replay() {
+    List<String> a = new ArrayList<>(List.of("./meshchat", "sim"));
+    if (glomers) {
+      a.add("--glomers");
+    } else {
+      a.addAll(List.of("--peers", "" + peers, "--messages", "" + messages));
+    }
+    a.addAll(List.of("--seed", "" + seed));
+    if (loss > 0) {
+      a.addAll(List.of("--loss", fmt(loss)));
+    }
+    if (dup > 0) {
+      a.addAll(List.of("--dup", fmt(dup)));
+    }
+    if (reorder > 0) {
+      a.addAll(List.of("--reorder", fmt(reorder)));
+    }
+    if (!glomers && (delay != 10 || jitter != 20)) {
+      a.addAll(List.of("--delay", "" + delay, "--jitter", "" + jitter));
+    }
+    if (skew > 0) {
+      a.addAll(List.of("--skew", "" + skew));
+    }
+    if (window != 10_000) {
+      a.addAll(List.of("--window", "" + window));
+    }
+    if (fanout > 0) {
+      a.addAll(List.of("--fanout", "" + fanout));
+    }
+    partitions.forEach(p -> a.addAll(List.of("--partition", "'" + p + "'")));
+    crashes.forEach(c -> a.addAll(List.of("--crash", c)));
+    trackerDown.forEach(t -> a.addAll(List.of("--tracker-down", t)));
+    return String.join(" ", a);
+  }
+
+  private static String fmt(double d) {
+    return String.format(Locale.ROOT, "%s", d);
+  }
+}

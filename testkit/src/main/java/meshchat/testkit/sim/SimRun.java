@@ -1,0 +1,90 @@
+package meshchat.testkit.sim;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import meshchat.testkit.SimCluster;
+import meshchat.testkit.check.CheckReport;
+import meshchat.testkit.check.History;
+import meshchat.testkit.check.InvariantChecker;
+import meshchat.testkit.metrics.Convergence;
+
+/** Lays a {@link SimPlan} out in virtual time, runs it, and checks the result. */
+public final class SimRun {
+  /** What a run produced. {@code convergeMs} is -1 when there was no fault or no convergence. */
+  public record Result(
+      SimPlan plan,
+      SimCluster cluster,
+      History history,
+      CheckReport check,
+      boolean quiet,
+      long lastFaultMs,
+      long convergeMs) {}
+
+  private SimRun() {}
+
+  public static Result run(SimPlan plan) {
+    SimCluster c = new SimCluster(plan.config());
+    c.start(plan.peers());
+    // The workload has its own random stream, so adding a fault never moves a send.
+    SplittableRandom workload = new SplittableRandom(plan.config().seed() ^ 0x5DEECE66DL);
+    long sendEnd = plan.startMs() + plan.windowMs();
+    if (plan.ratePerSecond() > 0) {
+      long total = Math.round(plan.ratePerSecond() * plan.windowMs() / 1000.0);
+      for (long k = 0; k < total; k++) {
+        long t = plan.startMs() + Math.round(k * 1000.0 / plan.ratePerSecond());
+        int author = workload.nextInt(plan.peers());
+        String text = "m" + k;
+        c.at(t, () -> c.send(author, text));
+      }
+    } else {
+      for (int i = 0; i < plan.peers(); i++) {
+        for (int k = 0; k < plan.messagesPerPeer(); k++) {
+          long t = plan.startMs() + workload.nextLong(plan.windowMs());
+          int author = i;
+          String text = "p" + i + " #" + k;
+          c.at(t, () -> c.send(author, text));
+        }
+      }
+    }
+    long end = sendEnd;
+    for (Specs.PartitionSpec p : plan.partitions()) {
+      c.at(p.window().fromMs(), () -> c.partition(p.groups()));
+      c.at(p.window().toMs(), c::heal);
+      end = Math.max(end, p.window().toMs());
+    }
+    for (Specs.CrashSpec cr : plan.crashes()) {
+      c.at(cr.window().fromMs(), () -> c.crash(cr.peer(), !cr.wipe()));
+      c.at(cr.window().toMs(), () -> c.restart(cr.peer()));
+      end = Math.max(end, cr.window().toMs());
+    }
+    for (Specs.Window w : plan.trackerOutages()) {
+      c.at(w.fromMs(), c::trackerDown);
+      c.at(w.toMs(), c::trackerUp);
+      end = Math.max(end, w.toMs());
+    }
+    c.runFor(end);
+    boolean quiet = c.runUntilQuiet(plan.quietLimitMs());
+    History h = c.history();
+    CheckReport check = InvariantChecker.check(h);
+    long lastFault =
+        Convergence.lastFault(c.faults().stream().map(SimCluster.FaultMark::timeMs).toList());
+    long converge = lastFault < 0 ? -1 : Convergence.after(h, lastFault);
+    return new Result(plan, c, h, check, quiet, lastFault, converge);
+  }
+
+  /** The Maelstrom broadcast workload: 25 peers, 100 ms links, 100 messages/s for 20 s. */
+  public static SimPlan glomers(SimPlan base) {
+    return new SimPlan(
+        base.config()
+            .withFaults(base.config().faults().withDelay(meshchat.testkit.net.Delay.fixed(100))),
+        25,
+        0,
+        100,
+        base.startMs(),
+        20_000,
+        List.of(),
+        List.of(),
+        List.of(),
+        base.quietLimitMs());
+  }
+}

@@ -1,0 +1,166 @@
+package meshchat.testkit.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import meshchat.testkit.check.CheckReport;
+import meshchat.testkit.check.Invariant;
+import meshchat.testkit.check.Violation;
+import meshchat.testkit.metrics.RunMetrics;
+import meshchat.testkit.net.NetworkStats;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The one-screen summary of a run, as an ordered model printed either as text or as one JSON
+ * object. Deterministic: it holds nothing that depends on the machine (wall time goes to stderr).
+ */
+public final class Summary {
+  private static final int MAX_VIOLATIONS = 12;
+
+  private Summary() {}
+
+  public static Map<String, Object> model(SimRun.Result r, String replay) {
+    RunMetrics m = r.cluster().metrics();
+    NetworkStats net = r.cluster().network().stats();
+    CheckReport check = r.check();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("ok", check.ok() && r.quiet());
+    out.put("seed", r.plan().config().seed());
+    out.put("peers", r.plan().peers());
+    Map<String, Object> inv = new LinkedHashMap<>();
+    check.countByInvariant().forEach((i, n) -> inv.put(i.key(), n == 0 ? "held" : "violated"));
+    out.put("invariants", inv);
+    List<String> vs = new ArrayList<>();
+    for (Violation v :
+        check.violations().subList(0, Math.min(MAX_VIOLATIONS, check.violations().size()))) {
+      vs.add(v.toString());
+    }
+    out.put("violations", check.violations().size());
+    out.put("firstViolations", vs);
+    out.put("quiet", r.quiet());
+    out.put("messages", m.chatMessages());
+    out.put("deliveries", m.deliveries());
+    out.put("incompleteDeliveries", check.incomplete());
+    out.put("lostWithWipedStore", check.lostWithWipedStore());
+    Map<String, Object> n = new LinkedHashMap<>();
+    n.put("linkMessages", net.sent);
+    n.put("perChatMessage", m.chatMessages() == 0 ? 0.0 : (double) net.sent / m.chatMessages());
+    n.put("byType", new LinkedHashMap<>(net.sentByType));
+    n.put("lost", net.lost);
+    n.put("duplicated", net.duplicated);
+    n.put("reordered", net.reordered);
+    n.put("linkResets", net.resets);
+    out.put("network", n);
+    Histogram h = m.latency();
+    Map<String, Object> lat = new LinkedHashMap<>();
+    lat.put("p50", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50));
+    lat.put("p99", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99));
+    lat.put("max", h.getMaxValue());
+    out.put("latencyMs", lat);
+    out.put("virtualMs", r.cluster().queue().now());
+    out.put("lastFaultMs", r.lastFaultMs() < 0 ? null : r.lastFaultMs());
+    out.put("convergeAfterLastFaultMs", r.convergeMs() < 0 ? null : r.convergeMs());
+    out.put("events", r.cluster().queue().executed());
+    out.put("replay", replay);
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  public static String text(Map<String, Object> s) {
+    StringBuilder b = new StringBuilder();
+    boolean ok = (Boolean) s.get("ok");
+    line(
+        b,
+        "meshchat sim",
+        "seed "
+            + s.get("seed")
+            + ", "
+            + s.get("peers")
+            + " peers, "
+            + ms(s.get("virtualMs"))
+            + " of virtual time, "
+            + s.get("events")
+            + " events");
+    Map<String, Object> inv = (Map<String, Object>) s.get("invariants");
+    for (Invariant i : Invariant.values()) {
+      String state = (String) inv.get(i.key());
+      line(b, "  " + i.key(), (state.equals("held") ? "held      " : "VIOLATED  ") + i.meaning());
+    }
+    for (String v : (List<String>) s.get("firstViolations")) {
+      b.append("    ! ").append(v).append('\n');
+    }
+    int total = (Integer) s.get("violations");
+    if (total > MAX_VIOLATIONS) {
+      b.append("    ... and ").append(total - MAX_VIOLATIONS).append(" more\n");
+    }
+    if (!(Boolean) s.get("quiet")) {
+      b.append("    ! the run did not get quiet before its time limit\n");
+    }
+    line(
+        b,
+        "messages",
+        s.get("messages")
+            + " sent, "
+            + s.get("deliveries")
+            + " deliveries ("
+            + s.get("incompleteDeliveries")
+            + " shown incomplete, "
+            + s.get("lostWithWipedStore")
+            + " lost with a wiped store)");
+    Map<String, Object> n = (Map<String, Object>) s.get("network");
+    line(
+        b,
+        "network",
+        n.get("linkMessages")
+            + " link messages, "
+            + String.format(Locale.ROOT, "%.2f", (Double) n.get("perChatMessage"))
+            + " per chat message");
+    line(b, "", "by type " + n.get("byType"));
+    line(
+        b,
+        "",
+        "lost "
+            + n.get("lost")
+            + ", duplicated "
+            + n.get("duplicated")
+            + ", reordered "
+            + n.get("reordered")
+            + ", link resets "
+            + n.get("linkResets"));
+    Map<String, Object> lat = (Map<String, Object>) s.get("latencyMs");
+    line(
+        b,
+        "latency",
+        "p50 "
+            + lat.get("p50")
+            + " ms, p99 "
+            + lat.get("p99")
+            + " ms, max "
+            + lat.get("max")
+            + " ms (virtual, send to each other peer's delivery)");
+    Object fault = s.get("lastFaultMs");
+    Object conv = s.get("convergeAfterLastFaultMs");
+    line(
+        b,
+        "converged",
+        fault == null
+            ? "no faults scheduled"
+            : conv == null
+                ? "NOT converged after the last fault at " + ms(fault)
+                : conv + " ms after the last fault (at " + ms(fault) + ")");
+    if (!ok) {
+      b.append("FAILED. Replay with: ").append(s.get("replay")).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static void line(StringBuilder b, String key, String value) {
+    b.append(String.format(Locale.ROOT, "%-14s %s%n", key, value).stripTrailing()).append('\n');
+  }
+
+  private static String ms(Object v) {
+    return String.format(Locale.ROOT, "%.1f s", ((Number) v).longValue() / 1000.0);
+  }
+}

@@ -1,0 +1,108 @@
+package meshchat.testkit.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import meshchat.testkit.TestkitMain;
+import org.junit.jupiter.api.Test;
+
+/** The {@code sim} command line: determinism, exit codes, one-line errors. */
+class SimCommandTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = TestkitMain.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void theSameSeedGivesByteIdenticalOutputAndAnotherSeedDoesNot() {
+    String[] args = {
+      "sim", "--peers", "8", "--messages", "5", "--seed", "7", "--loss", "0.05", "--json"
+    };
+    Run a = run(args);
+    Run b = run(args);
+    assertThat(a.code()).as(a.out() + a.err()).isZero();
+    assertThat(a.out()).isEqualTo(b.out());
+    assertThat(a.out()).startsWith("{\"ok\":true").contains("\"no-fork\":\"held\"");
+    args[6] = "8";
+    assertThat(run(args).out()).isNotEqualTo(a.out());
+  }
+
+  @Test
+  void theTextSummaryNamesEveryInvariantAndTheFigures() {
+    Run r =
+        run(
+            "sim",
+            "--peers",
+            "6",
+            "--messages",
+            "4",
+            "--partition",
+            "0-2|3-5@3000..6000",
+            "--crash",
+            "1@2500..5000:wipe",
+            "--tracker-down",
+            "2000..4000",
+            "--skew",
+            "60000");
+    assertThat(r.code()).as(r.out()).isZero();
+    assertThat(r.out())
+        .contains("convergence  held", "causality    held", "no-fork      held")
+        .contains("per chat message", "p50", "p99", "ms after the last fault");
+    assertThat(r.err()).contains("wall time");
+  }
+
+  @Test
+  void badFlagsGiveOneLineAndExitTwo() {
+    for (String[] args :
+        new String[][] {
+          {"sim", "--peers", "lots"},
+          {"sim", "--bogus"},
+          {"sim", "--partition", "0-3|2-5@1..9"},
+          {"sim", "--crash", "99@1..2"},
+          {"sim", "--crash", "1@5..2"},
+          {"sim", "--loss", "1.5"}
+        }) {
+      Run r = run(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err().strip())
+          .as(String.join(" ", args))
+          .doesNotContain("\n")
+          .startsWith("meshchat sim: ");
+      assertThat(r.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void benchIsAPlaceholderForNow() {
+    Run r = run("bench");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("no benchmarks selected; see --help");
+  }
+
+  @Test
+  void aFailingRunPrintsItsSeedAndTheCommandToReplayIt() {
+    // a time limit far too short to converge: the run is not quiet, so it fails
+    SimPlan plan =
+        new SimPlan(
+            meshchat.testkit.SimConfig.defaults(42),
+            4,
+            3,
+            0,
+            2_000,
+            1_000,
+            java.util.List.of(Specs.partition("0-1|2-3@2000..2900", 4)),
+            java.util.List.of(),
+            java.util.List.of(),
+            1);
+    SimRun.Result r = SimRun.run(plan);
+    String text = Summary.text(Summary.model(r, "./meshchat sim --peers 4 --seed 42"));
+    assertThat(text)
+        .contains("seed 42")
+        .contains("FAILED. Replay with: ./meshchat sim --peers 4 --seed 42");
+  }
+}
