@@ -482,13 +482,16 @@ public final class PeerNode implements AutoCloseable {
     }
 
     @Override
-    public void received(Link link, LinkMessage message) {
+    public void received(Link link, List<LinkMessage> messages) {
       loop.execute(
           () -> {
-            if (!stopped && active.containsKey(link.peer())) {
+            for (LinkMessage message : messages) {
+              if (stopped || !active.containsKey(link.peer())) {
+                return;
+              }
               room.receive(link.peer(), message);
-              effects.endOfBurstSoon(); // group commit, then the replies go out
             }
+            effects.endOfBurstSoon(); // group commit, then the replies go out
           });
     }
 
