@@ -256,11 +256,12 @@ public final class ChatBench {
       return mesh;
     }
 
-    private static MessageStore store(Options o, Path dir, int i) {
+    private static MessageStore store(Options o, Path dir, int i) throws IOException {
       if (o.store.equals("memory")) {
         return new InMemoryMessageStore();
       }
-      return BenchStores.sqlite(dir.resolve("peer" + i), "bench", o.store.equals("sqlite"));
+      Path data = Files.createDirectories(dir.resolve("peer" + i));
+      return BenchStores.sqlite(data, "bench", o.store.equals("sqlite"));
     }
 
     void expect(long perPeer) {
