@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Benchmarks (meshchat bench WHICH --help for each one's flags):",
-      "  chat      throughput or latency of N real peers over loopback (the jgroups-bench",
-      "            chat workload)",
+      "  chat      throughput or latency of N real peers over loopback",
+      "            (the chat workload of jgroups-bench)",
       "  tracker   tracker requests/s from many concurrent clients",
       "  catchup   a peer joining late catches up on the room's history",
       "  idle      CPU and network of an idle mesh",
