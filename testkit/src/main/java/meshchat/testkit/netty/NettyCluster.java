@@ -256,7 +256,17 @@ public final class NettyCluster implements Cluster {
 
   @Override
   public void close() {
-    peers.forEach(NetPeer::closeNode);
+    // in parallel (own threads: the common pool has one on 2 cores): each close waits up to 2 s
+    // for its links' Close to go out
+    java.util.concurrent.ExecutorService closer =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, peers.size()));
+    peers.forEach(p -> closer.execute(p::closeNode));
+    closer.shutdown();
+    try {
+      closer.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     peers.forEach(p -> p.proxy().close());
     trackerDown();
     groups.close();
