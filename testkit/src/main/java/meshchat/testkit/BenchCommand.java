@@ -1,13 +1,14 @@
 package meshchat.testkit;
 
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import meshchat.testkit.bench.CatchUpBench;
 import meshchat.testkit.bench.ChatBench;
+import meshchat.testkit.bench.IdleOverheadBench;
+import meshchat.testkit.bench.SqliteInsertBench;
 import meshchat.testkit.bench.TrackerBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -28,9 +29,9 @@ import picocli.CommandLine.Spec;
       "  chat      throughput or latency of N real peers over loopback",
       "            (the chat workload of jgroups-bench)",
       "  tracker   tracker requests/s from many concurrent clients",
-      "  catchup   a peer joining late catches up on the room's history",
-      "  idle      CPU and network of an idle mesh",
-      "  sqlite    SQLite insert rate of the history store",
+      "  catchup   a new peer catches up N messages from one neighbor",
+      "  idle      bytes per second per link of an idle full mesh",
+      "  sqlite    SQLite insert rate of the history store, three ways",
       "",
       "Exit status: 0 ran, 1 the benchmark failed, 2 bad flags."
     })
@@ -57,11 +58,16 @@ public final class BenchCommand implements Callable<Integer> {
               "tracker",
               "--clients N (100)  --seconds S (10)  --warmup-seconds S (3)  --depth IN_FLIGHT (16)",
               TrackerBench::run),
-          // The history benches are written on another branch; they are found by name so this
-          // command runs them as soon as they are in the build, and says so when they are not.
-          reflective("catchup", "meshchat.testkit.bench.CatchUpBench"),
-          reflective("idle", "meshchat.testkit.bench.IdleOverheadBench"),
-          reflective("sqlite", "meshchat.testkit.bench.SqliteInsertBench"));
+          new Bench(
+              "catchup", "--messages N (100000)  --text-bytes BYTES (100)", CatchUpBench::run),
+          new Bench(
+              "idle",
+              "--peers N (10)  --seconds S (30)  --settle-seconds S (8)",
+              IdleOverheadBench::run),
+          new Bench(
+              "sqlite",
+              "--append N (20000)  --batched N (200000)  --batch SIZE (512)  --own N (2000)",
+              SqliteInsertBench::run));
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -92,6 +98,11 @@ public final class BenchCommand implements Callable<Integer> {
       bench.get().flags().lines().forEach(l -> out.println("  " + l));
       return 0;
     }
+    if (args.length % 2 != 0) {
+      // every benchmark takes --flag value pairs; a dangling flag would otherwise be ignored
+      err.println(who + ": missing value for " + args[args.length - 1]);
+      return 2;
+    }
     try {
       out.println(bench.get().runner().run(args));
       out.flush();
@@ -102,9 +113,6 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       err.println(who + ": " + e.getMessage());
       return 2;
-    } catch (UnsupportedOperationException e) {
-      err.println(who + ": " + e.getMessage());
-      return 1;
     } catch (Exception e) {
       err.println(who + ": failed: " + (e.getMessage() == null ? e : e.getMessage()));
       return 1;
@@ -113,27 +121,5 @@ public final class BenchCommand implements Callable<Integer> {
 
   private static String names() {
     return String.join(", ", BENCHES.stream().map(Bench::name).toList());
-  }
-
-  private static Bench reflective(String name, String className) {
-    Runner runner =
-        args -> {
-          Method run;
-          try {
-            run = Class.forName(className).getMethod("run", String[].class);
-          } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw new UnsupportedOperationException(
-                name + " is not in this build (" + className + " missing)");
-          }
-          try {
-            return (String) run.invoke(null, (Object) args);
-          } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception cause) {
-              throw cause;
-            }
-            throw e;
-          }
-        };
-    return new Bench(name, "see " + className, runner);
   }
 }

@@ -46,6 +46,9 @@ class BenchCommandTest {
           {"bench", "chat", "--frobnicate", "1"},
           {"bench", "tracker", "--clients"},
           {"bench", "tracker", "--clients", "-3"},
+          {"bench", "catchup", "--messages"},
+          {"bench", "idle", "--peers", "ten"},
+          {"bench", "sqlite", "--nosuch", "1"},
         }) {
       Run r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
@@ -78,5 +81,24 @@ class BenchCommandTest {
     assertThat(r.out())
         .startsWith("{\"bench\":\"chat\"")
         .contains("\"workload\":\"latency\"", "\"n\":3");
+  }
+
+  @Test
+  void aSmallSqliteRunPrintsOneJsonLine() {
+    Run r =
+        run(
+            "bench",
+            "sqlite",
+            "--append",
+            "50",
+            "--batched",
+            "500",
+            "--batch",
+            "100",
+            "--own",
+            "3");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().strip().lines()).hasSize(1);
+    assertThat(r.out()).startsWith("{").endsWith("}\n");
   }
 }
