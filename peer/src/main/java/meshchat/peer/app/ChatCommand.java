@@ -133,7 +133,8 @@ public final class ChatCommand implements Callable<Integer> {
     PeerConfig config =
         PeerConfig.of(room, name, self)
             .withListen("0.0.0.0", port)
-            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null);
+            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null)
+            .withPeerCache(dir.resolve("peers"));
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));
       java.util.Arrays.fill(secret, '\0');

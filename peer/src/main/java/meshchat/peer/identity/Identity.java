@@ -4,7 +4,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.spec.NamedParameterSpec;
+import java.util.random.RandomGenerator;
 import meshchat.peer.message.PeerId;
 import meshchat.wire.Ed25519;
 
@@ -27,6 +30,24 @@ public final class Identity {
   public static Identity generate() {
     try {
       return new Identity(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks Ed25519", e);
+    }
+  }
+
+  /**
+   * A key pair drawn from {@code random}: the same seed gives the same identity. For seeded
+   * simulations and tests only; a real peer's key comes from {@link #generate()}.
+   */
+  public static Identity seeded(RandomGenerator random) {
+    try {
+      byte[] seed = new byte[32];
+      random.nextBytes(seed);
+      SecureRandom deterministic = SecureRandom.getInstance("SHA1PRNG");
+      deterministic.setSeed(seed); // before any output: the stream then depends on the seed only
+      KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+      g.initialize(NamedParameterSpec.ED25519, deterministic);
+      return new Identity(g.generateKeyPair());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK lacks Ed25519", e);
     }

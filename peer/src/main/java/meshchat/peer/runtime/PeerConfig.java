@@ -1,6 +1,7 @@
 package meshchat.peer.runtime;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.LinkConfig;
@@ -16,9 +17,11 @@ import meshchat.peer.room.RoomConfig;
  * @param tracker where the tracker is; null: no tracker (peers are given by {@link PeerNode#dial})
  * @param hostTracker if no tracker answers at {@code tracker}, bind one there in-process (default
  *     mode only; an explicit --tracker never hosts)
+ * @param trackerRetryMinMs first delay before retrying the tracker; doubles up to the max
+ * @param peerCache file of the peers met before (see {@code PeerCache}), dialed at start so the
+ *     room is found without a tracker; null: no cache
  * @param roomKey a private room's key: then {@code room} is the key's room id, which is all the
  *     tracker and the wire ever see; null in an open room
- * @param trackerRetryMinMs first delay before retrying the tracker; doubles up to the max
  */
 public record PeerConfig(
     String room,
@@ -32,6 +35,7 @@ public record PeerConfig(
     long trackerRetryMaxMs,
     RoomConfig roomConfig,
     LinkConfig linkConfig,
+    Path peerCache,
     RoomKey roomKey) {
 
   /** The peer id: the fingerprint of {@link #identity}'s public key. */
@@ -53,6 +57,7 @@ public record PeerConfig(
         5_000,
         RoomConfig.defaults(),
         LinkConfig.defaults(),
+        null,
         null);
   }
 
@@ -69,6 +74,7 @@ public record PeerConfig(
         trackerRetryMaxMs,
         roomConfig,
         linkConfig,
+        peerCache,
         roomKey);
   }
 
@@ -85,6 +91,7 @@ public record PeerConfig(
         trackerRetryMaxMs,
         roomConfig,
         linkConfig,
+        peerCache,
         roomKey);
   }
 
@@ -101,6 +108,7 @@ public record PeerConfig(
         maxMs,
         roomConfig,
         linkConfig,
+        peerCache,
         roomKey);
   }
 
@@ -117,6 +125,7 @@ public record PeerConfig(
         trackerRetryMaxMs,
         v,
         linkConfig,
+        peerCache,
         roomKey);
   }
 
@@ -133,6 +142,24 @@ public record PeerConfig(
         trackerRetryMaxMs,
         roomConfig,
         v,
+        peerCache,
+        roomKey);
+  }
+
+  public PeerConfig withPeerCache(Path file) {
+    return new PeerConfig(
+        room,
+        nick,
+        identity,
+        listenHost,
+        port,
+        tracker,
+        hostTracker,
+        trackerRetryMinMs,
+        trackerRetryMaxMs,
+        roomConfig,
+        linkConfig,
+        file,
         roomKey);
   }
 
@@ -150,6 +177,7 @@ public record PeerConfig(
         trackerRetryMaxMs,
         roomConfig,
         linkConfig,
+        peerCache,
         k);
   }
 }

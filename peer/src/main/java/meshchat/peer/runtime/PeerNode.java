@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
+import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.link.Link;
@@ -62,9 +63,12 @@ public final class PeerNode implements AutoCloseable {
   private final MessageStore store;
   private final PeerListener listener;
   private final String tag;
+  private final NodeEffects effects;
   private final Room room;
   private final LinkEndpoint endpoint;
   private final Redialer redialer;
+  private final PeerCache cache; // room thread only
+  private String cacheProblem;
   private final Map<PeerId, Link> active = new HashMap<>(); // room thread only
   private final Map<PeerId, ScheduledFuture<?>> pendingDown = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,13 +91,14 @@ public final class PeerNode implements AutoCloseable {
     this.tag = "[" + config.self().shortHex() + "]";
     RandomGenerator random =
         new java.util.SplittableRandom(config.self().hashCode() ^ System.nanoTime());
+    this.effects = new NodeEffects(this, store);
     this.room =
         new Room(
             config.roomConfig(),
             config.self(),
             config.nick(),
             store,
-            new NodeEffects(this),
+            effects,
             new LoopScheduler(loop),
             InstantSource.system(),
             random,
@@ -112,6 +117,10 @@ public final class PeerNode implements AutoCloseable {
                 config.roomKey()));
     this.redialer =
         new Redialer(loop, config.linkConfig(), random, active::containsKey, endpoint::dial);
+    this.cache =
+        config.peerCache() == null
+            ? PeerCache.none()
+            : PeerCache.load(config.peerCache(), p -> cacheProblem = p);
   }
 
   /**
@@ -128,6 +137,7 @@ public final class PeerNode implements AutoCloseable {
               node.room.start();
               node.lamportHint = node.room.lamport();
               listener.ready(node, node.port);
+              node.dialCachedPeers();
               if (config.tracker() != null) {
                 node.tracker =
                     new TrackerSession(
@@ -160,6 +170,22 @@ public final class PeerNode implements AutoCloseable {
         node.port,
         config.room());
     return node;
+  }
+
+  /** Dials the peers met before: the room is found again without a tracker. */
+  private void dialCachedPeers() {
+    if (cacheProblem != null) {
+      listener.error(cacheProblem);
+    }
+    for (PeerAddress a : cache.peers(config.room())) {
+      if (!a.peerId().equals(config.self())) {
+        redialer.want(a);
+      }
+    }
+  }
+
+  private void met(PeerAddress address) {
+    cache.seen(config.room(), address, System.currentTimeMillis());
   }
 
   private static RandomGenerator random(PeerConfig c) {
@@ -235,7 +261,7 @@ public final class PeerNode implements AutoCloseable {
   public CompletableFuture<List<LinkInfo>> links() {
     return onLoop(
         () -> {
-          Map<PeerId, Long> lag = room.lagByPeer();
+          Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
           List<LinkInfo> out = new ArrayList<>();
           for (Link l : active.values()) {
             out.add(
@@ -246,7 +272,8 @@ public final class PeerNode implements AutoCloseable {
                     l.dialedByUs(),
                     l.isOpen(),
                     l.rttMillis(),
-                    lag.getOrDefault(l.peer(), 0L)));
+                    sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
+                    sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
           }
           return out;
         });
@@ -288,6 +315,7 @@ public final class PeerNode implements AutoCloseable {
                   List<CompletableFuture<Void>> fs = new ArrayList<>();
                   active.values().forEach(l -> fs.add(l.closed()));
                   room.stop(); // Close LEAVING on every link, queued after pending writes
+                  effects.endBurst();
                   redialer.stop();
                   return fs;
                 })
@@ -323,6 +351,7 @@ public final class PeerNode implements AutoCloseable {
               if (tracker != null) {
                 tracker.stop(unregister ? 1_000 : 0);
               }
+              cache.flush(); // fresher last-seen times
               return null;
             })
         .join();
@@ -352,6 +381,7 @@ public final class PeerNode implements AutoCloseable {
       linkCount = active.size();
       room.linkUp(address, link.hello().lamport());
       redialer.linked(p);
+      met(address);
       ScheduledFuture<?> grace = pendingDown.remove(p);
       if (grace != null) {
         grace.cancel(false);
@@ -425,6 +455,7 @@ public final class PeerNode implements AutoCloseable {
 
   void dialFromRoom(PeerAddress address) {
     if (!stopped) {
+      met(address);
       redialer.want(address);
     }
   }
@@ -473,12 +504,16 @@ public final class PeerNode implements AutoCloseable {
     }
 
     @Override
-    public void received(Link link, LinkMessage message) {
+    public void received(Link link, List<LinkMessage> messages) {
       loop.execute(
           () -> {
-            if (!stopped && active.containsKey(link.peer())) {
+            for (LinkMessage message : messages) {
+              if (stopped || !active.containsKey(link.peer())) {
+                return;
+              }
               room.receive(link.peer(), message);
             }
+            effects.endOfBurstSoon(); // group commit, then the replies go out
           });
     }
 
@@ -493,6 +528,7 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void joined(PeerAddress member) {
       if (!stopped) {
+        met(member);
         redialer.want(member);
       }
     }

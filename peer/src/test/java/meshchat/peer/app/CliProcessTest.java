@@ -63,7 +63,7 @@ class CliProcessTest {
     }
   }
 
-  private static ProcessBuilder java(String... args) {
+  static ProcessBuilder java(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx96m");

@@ -76,4 +76,11 @@ class KeyFilesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("damaged key files");
   }
+
+  @Test
+  void aSeededIdentityIsReproducible() {
+    assertThat(Identity.seeded(new java.util.SplittableRandom(5)).peerId())
+        .isEqualTo(Identity.seeded(new java.util.SplittableRandom(5)).peerId())
+        .isNotEqualTo(Identity.seeded(new java.util.SplittableRandom(6)).peerId());
+  }
 }

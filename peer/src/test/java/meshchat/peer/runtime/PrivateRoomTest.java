@@ -62,6 +62,7 @@ class PrivateRoomTest {
                   c.trackerRetryMaxMs(),
                   c.roomConfig(),
                   c.linkConfig(),
+                  c.peerCache(),
                   null));
       PeerAddress aAddress = new PeerAddress(a.self(), "p0", "127.0.0.1", a.port());
       guesser.dial(aAddress);

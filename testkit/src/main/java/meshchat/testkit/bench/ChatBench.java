@@ -86,6 +86,12 @@ public final class ChatBench {
     if (!List.of("sqlite", "sqlite-nofsync", "memory").contains(o.store)) {
       throw new IllegalArgumentException("--store must be sqlite, sqlite-nofsync or memory");
     }
+    if (o.n < 1 || o.msgs < 1 || o.size < 1 || o.rate < 1 || o.window < 1) {
+      throw new IllegalArgumentException("--n, --msgs, --size, --rate and --window must be >= 1");
+    }
+    if (!(o.duration > 0) || !(o.warmup >= 0)) {
+      throw new IllegalArgumentException("--duration must be > 0 and --warmup >= 0");
+    }
     return o;
   }
 
@@ -257,11 +263,12 @@ public final class ChatBench {
       return mesh;
     }
 
-    private static MessageStore store(Options o, Path dir, int i) {
+    private static MessageStore store(Options o, Path dir, int i) throws IOException {
       if (o.store.equals("memory")) {
         return new InMemoryMessageStore();
       }
-      return BenchStores.sqlite(dir.resolve("peer" + i), "bench", o.store.equals("sqlite"));
+      Path data = Files.createDirectories(dir.resolve("peer" + i));
+      return BenchStores.sqlite(data, "bench", o.store.equals("sqlite"));
     }
 
     void expect(long perPeer) {

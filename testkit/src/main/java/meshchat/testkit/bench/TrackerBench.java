@@ -38,7 +38,10 @@ public final class TrackerBench {
     int seconds = 10;
     int warmup = 3;
     int depth = 16;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("missing value for " + args[i]);
+      }
       int v = Integer.parseInt(args[i + 1]);
       switch (args[i]) {
         case "--clients" -> clients = v;
@@ -46,6 +49,9 @@ public final class TrackerBench {
         case "--warmup-seconds" -> warmup = v;
         case "--depth" -> depth = v;
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+      }
+      if (v < 0 || (v == 0 && !args[i].equals("--warmup-seconds"))) {
+        throw new IllegalArgumentException(args[i] + " must be positive");
       }
     }
     // one INFO line per join would dominate the measurement
