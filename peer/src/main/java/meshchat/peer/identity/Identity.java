@@ -5,7 +5,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.NamedParameterSpec;
 import java.util.random.RandomGenerator;
 import meshchat.peer.message.PeerId;
@@ -17,11 +17,16 @@ import meshchat.wire.Ed25519;
  */
 public final class Identity {
   private final PrivateKey privateKey;
+  private final byte[] seed; // the raw 32-byte private key (RFC 8032 §5.1.5), for fast signing
   private final byte[] publicKey;
   private final PeerId peerId;
 
   Identity(KeyPair pair) {
     this.privateKey = pair.getPrivate();
+    this.seed =
+        ((EdECPrivateKey) pair.getPrivate())
+            .getBytes()
+            .orElseThrow(() -> new IllegalArgumentException("an Ed25519 key without its bytes"));
     this.publicKey = Ed25519.raw(pair.getPublic());
     this.peerId = PeerId.of(Ed25519.fingerprint(publicKey));
   }
@@ -64,14 +69,7 @@ public final class Identity {
 
   /** An Ed25519 signature (64 bytes) of {@code data}. */
   public byte[] sign(byte[] data) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(privateKey);
-      s.update(data);
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed", e);
-    }
+    return Ed25519.sign(seed, data);
   }
 
   PrivateKey privateKey() {
