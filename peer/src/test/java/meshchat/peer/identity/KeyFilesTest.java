@@ -83,4 +83,16 @@ class KeyFilesTest {
         .isEqualTo(Identity.seeded(new java.util.SplittableRandom(5)).peerId())
         .isNotEqualTo(Identity.seeded(new java.util.SplittableRandom(6)).peerId());
   }
+
+  @Test
+  void ourSignaturesVerifyWithTheJdksEd25519() throws Exception {
+    Identity id = KeyFiles.loadOrCreate(dir, notices::add);
+    byte[] data = "interop".getBytes(StandardCharsets.US_ASCII);
+    java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+    jdk.initVerify(Ed25519.publicKey(id.publicKey()));
+    jdk.update(data);
+    assertThat(jdk.verify(id.sign(data))).isTrue();
+    data[0] ^= 1;
+    assertThat(Ed25519.verify(id.publicKey(), data, id.sign("interop".getBytes()))).isFalse();
+  }
 }
