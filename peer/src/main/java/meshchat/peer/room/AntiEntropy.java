@@ -32,6 +32,8 @@ import meshchat.peer.sync.SeqSet;
  *   <li>The requester asks for the next chunk only after the last batch of the previous one
  *       arrives: receiver-driven back-pressure; a slow link is never flooded.
  *   <li>Periodic digests on a link carry only entries that changed since the previous one.
+ *   <li>A request unanswered for {@link RoomConfig#syncRequestTimeoutMs} is given up: a silent or
+ *       hostile peer cannot hold a range hostage; the other links are asked at once.
  * </ul>
  */
 final class AntiEntropy {
@@ -47,6 +49,7 @@ final class AntiEntropy {
   private final RoomConfig config;
   private final MessageStore store;
   private final RoomEffects effects;
+  private final Scheduler scheduler;
   private final Map<PeerId, SeqSet> holdings;
   private final Acceptor acceptor;
   private final Collection<LinkState> links; // a live view of the room's up links
@@ -57,6 +60,7 @@ final class AntiEntropy {
       RoomConfig config,
       MessageStore store,
       RoomEffects effects,
+      Scheduler scheduler,
       Map<PeerId, SeqSet> holdings,
       Collection<LinkState> links,
       Acceptor acceptor) {
@@ -64,6 +68,7 @@ final class AntiEntropy {
     this.config = config;
     this.store = store;
     this.effects = effects;
+    this.scheduler = scheduler;
     this.holdings = holdings;
     this.acceptor = acceptor;
   }
@@ -120,9 +125,28 @@ final class AntiEntropy {
       }
     }
     if (!wants.isEmpty()) {
-      l.inflightId = nextRequestId++;
+      long id = nextRequestId++;
+      l.inflightId = id;
       l.inflightWants = wants;
-      effects.send(l.id(), new SyncRequest(l.inflightId, wants, config.syncMaxMessages()));
+      l.inflightTimer = scheduler.schedule(config.syncRequestTimeoutMs(), () -> timedOut(l, id));
+      effects.send(l.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
+    }
+  }
+
+  /**
+   * The request {@code id} on {@code l} got no final batch in time: forget it and ask the other
+   * links. {@code l} itself is asked again only after its next digest, so a peer that went silent
+   * is not asked again and again. A batch that still arrives later is accepted as usual.
+   */
+  private void timedOut(LinkState l, long id) {
+    if (l.inflightId != id) {
+      return;
+    }
+    forget(l);
+    for (LinkState other : links) {
+      if (other != l) {
+        requestMissing(other);
+      }
     }
   }
 
@@ -208,8 +232,7 @@ final class AntiEntropy {
     if (!b.done() || b.requestId() != l.inflightId) {
       return;
     }
-    l.inflightId = 0;
-    l.inflightWants = List.of();
+    forget(l);
     long lag = lag(l);
     if (l.received + lag > PROGRESS_THRESHOLD && lag > 0) {
       effects.notice(new RoomNotice.SyncProgress(l.id(), l.received, l.received + lag));
@@ -228,9 +251,14 @@ final class AntiEntropy {
     }
   }
 
+  /** Drops what is in flight on {@code l} (answered, timed out, or the link went down). */
   void forget(LinkState l) {
     l.inflightId = 0;
     l.inflightWants = List.of();
+    if (l.inflightTimer != null) {
+      l.inflightTimer.cancel();
+      l.inflightTimer = null;
+    }
   }
 
   /** How many messages {@code l} holds that we lack. */
