@@ -147,7 +147,7 @@ public final class Room {
     LinkState l = links.remove(peer);
     if (l != null) {
       sync.forget(l);
-      exchange.linkDown();
+      exchange.linkDown(l);
       sync.requestMissingFromAll();
     }
   }
@@ -251,8 +251,8 @@ public final class Room {
    * that are stale while links change can make a peer miss a copy: anti-entropy repairs it.
    */
   private void forward(ChatMessage m, LinkState from) {
-    if (links.size() <= 1) {
-      return; // the one link is the one it came from
+    if (links.size() <= 1 || exchange.everyLinkNames(m.origin(), from)) {
+      return; // nobody may lack it
     }
     Chat chat = null;
     PeerId origin = m.origin();
