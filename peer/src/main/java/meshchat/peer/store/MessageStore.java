@@ -33,8 +33,10 @@ public interface MessageStore extends AutoCloseable {
   Snapshot load(PeerId self);
 
   /**
-   * Persists this peer's own message together with its clock and sequence number, durably, before
-   * the message goes on the wire. A crash afterwards loses nothing and reuses no seq.
+   * Stages this peer's own message together with its clock and sequence number; the next {@link
+   * #commit} makes them durable (with an fsync). Write before send: the caller commits before the
+   * message goes on the wire, so a crash at any point neither loses a sent message nor reuses a
+   * seq.
    */
   void appendOwn(ChatMessage message, long lamport);
 
@@ -74,6 +76,15 @@ public interface MessageStore extends AutoCloseable {
    * another relay) is still a CONFLICT but is recorded once.
    */
   long conflictCount();
+
+  /**
+   * Ends the current unit of work: everything appended since the last commit becomes durable
+   * together (group commit). The runtime calls it once the room's queued events have run and before
+   * any frame they produced is written, so a burst of messages costs one SQLite commit rather than
+   * one each. A crash before it loses only what no one else has seen yet from us (nothing was sent)
+   * and messages from others, which anti-entropy fetches again.
+   */
+  default void commit() {}
 
   @Override
   void close();

@@ -34,6 +34,8 @@ public final class SqliteDatabase implements AutoCloseable {
   private final PreparedStatement syncFull;
   private final PreparedStatement syncNormal;
   private volatile boolean fsyncOwn = true;
+  private boolean groupOpen; // guarded by this
+  private boolean groupDurable; // the open group fsyncs at commit; guarded by this
 
   private SqliteDatabase(Path file, Connection conn) throws SQLException {
     this.file = file;
@@ -172,6 +174,7 @@ public final class SqliteDatabase implements AutoCloseable {
     boolean durable = durableRequested && fsyncOwn;
     return call(
         () -> {
+          commitOpenGroup(); // what was received before this commits first, in order
           if (durable) {
             syncFull.execute();
           }
@@ -194,6 +197,64 @@ public final class SqliteDatabase implements AutoCloseable {
         });
   }
 
+  /**
+   * Runs {@code body} inside the open group transaction, opening one if needed. Group commit: the
+   * appends of one burst share one transaction, committed by {@link #commitGroup} (or by the next
+   * {@link #transaction}, or {@link #close}). A {@code durable} body (own messages) needs a group
+   * that fsyncs at commit; SQLite fixes the safety level when a transaction begins, so a plain
+   * group open at that point is committed first. On an error the group is rolled back: messages
+   * from others are fetched again by anti-entropy; own messages were never sent.
+   */
+  <T> T grouped(boolean durableRequested, Sql<T> body) {
+    boolean durable = durableRequested && fsyncOwn;
+    return call(
+        () -> {
+          if (groupOpen && durable && !groupDurable) {
+            commitOpenGroup();
+          }
+          if (!groupOpen) {
+            if (durable) {
+              syncFull.execute();
+            }
+            begin.execute();
+            groupOpen = true;
+            groupDurable = durable;
+          }
+          try {
+            return body.run();
+          } catch (SQLException | RuntimeException e) {
+            groupOpen = false;
+            rollback.execute();
+            restoreSafety();
+            throw e;
+          }
+        });
+  }
+
+  /** Commits the open group transaction, if any. */
+  public void commitGroup() {
+    call(
+        () -> {
+          commitOpenGroup();
+          return null;
+        });
+  }
+
+  private void commitOpenGroup() throws SQLException {
+    if (groupOpen) {
+      groupOpen = false;
+      commit.execute();
+      restoreSafety();
+    }
+  }
+
+  private void restoreSafety() throws SQLException {
+    if (groupDurable) {
+      groupDurable = false;
+      syncNormal.execute();
+    }
+  }
+
   /** Whether durable transactions (own messages) fsync at commit; true unless a bench says no. */
   public SqliteDatabase fsyncOwnMessages(boolean on) {
     this.fsyncOwn = on;
@@ -204,6 +265,7 @@ public final class SqliteDatabase implements AutoCloseable {
   public void close() {
     synchronized (this) {
       try {
+        commitOpenGroup();
         conn.close();
       } catch (SQLException e) {
         throw HistoryDatabaseException.from(file, e);

@@ -182,8 +182,9 @@ public final class SqliteMessageStore implements MessageStore {
 
   @Override
   public void appendOwn(ChatMessage message, long lamport) {
-    // message, clock and seq in ONE transaction, fsync'ed at commit: write before send
-    db.transaction(
+    // message, clock and seq in one transaction that fsyncs at commit (write before send: the
+    // runtime commits before the message leaves); a burst of own messages shares one fsync
+    db.grouped(
         true,
         () -> {
           appendRow(message);
@@ -197,7 +198,7 @@ public final class SqliteMessageStore implements MessageStore {
 
   @Override
   public AppendResult append(ChatMessage message) {
-    return db.call(() -> appendRow(message));
+    return db.grouped(false, () -> appendRow(message));
   }
 
   /** A sync batch in one transaction: one log write instead of one per message. */
@@ -206,7 +207,7 @@ public final class SqliteMessageStore implements MessageStore {
     if (messages.isEmpty()) {
       return List.of();
     }
-    return db.transaction(
+    return db.grouped(
         false,
         () -> {
           List<AppendResult> out = new ArrayList<>(messages.size());
@@ -329,6 +330,11 @@ public final class SqliteMessageStore implements MessageStore {
   @Override
   public long conflictCount() {
     return db.call(() -> scalar(conflictCount));
+  }
+
+  @Override
+  public void commit() {
+    db.commitGroup();
   }
 
   @Override
