@@ -63,7 +63,8 @@ public final class PeerId implements Comparable<PeerId> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PeerId p && hash == p.hash && Arrays.equals(bytes, p.bytes);
+    // the same instance is the common case (ids are shared by the maps that hold them)
+    return o == this || (o instanceof PeerId p && hash == p.hash && Arrays.equals(bytes, p.bytes));
   }
 
   @Override

@@ -32,6 +32,8 @@ import meshchat.peer.sync.SeqSet;
  *   <li>The requester asks for the next chunk only after the last batch of the previous one
  *       arrives: receiver-driven back-pressure; a slow link is never flooded.
  *   <li>Periodic digests on a link carry only entries that changed since the previous one.
+ *   <li>A request unanswered for {@link RoomConfig#syncRequestTimeoutMs} is given up: a silent or
+ *       hostile peer cannot hold a range hostage; the other links are asked at once.
  * </ul>
  */
 final class AntiEntropy {
@@ -47,6 +49,7 @@ final class AntiEntropy {
   private final RoomConfig config;
   private final MessageStore store;
   private final RoomEffects effects;
+  private final Scheduler scheduler;
   private final Map<PeerId, SeqSet> holdings;
   private final Acceptor acceptor;
   private final Collection<LinkState> links; // a live view of the room's up links
@@ -57,6 +60,7 @@ final class AntiEntropy {
       RoomConfig config,
       MessageStore store,
       RoomEffects effects,
+      Scheduler scheduler,
       Map<PeerId, SeqSet> holdings,
       Collection<LinkState> links,
       Acceptor acceptor) {
@@ -64,6 +68,7 @@ final class AntiEntropy {
     this.config = config;
     this.store = store;
     this.effects = effects;
+    this.scheduler = scheduler;
     this.holdings = holdings;
     this.acceptor = acceptor;
   }
@@ -129,9 +134,28 @@ final class AntiEntropy {
       }
     }
     if (!wants.isEmpty()) {
-      l.inflightId = nextRequestId++;
+      long id = nextRequestId++;
+      l.inflightId = id;
       l.inflightWants = wants;
-      effects.send(l.id(), new SyncRequest(l.inflightId, wants, config.syncMaxMessages()));
+      l.inflightTimer = scheduler.schedule(config.syncRequestTimeoutMs(), () -> timedOut(l, id));
+      effects.send(l.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
+    }
+  }
+
+  /**
+   * The request {@code id} on {@code l} got no final batch in time: forget it and ask the other
+   * links. {@code l} itself is asked again only after its next digest, so a peer that went silent
+   * is not asked again and again. A batch that still arrives later is accepted as usual.
+   */
+  private void timedOut(LinkState l, long id) {
+    if (l.inflightId != id) {
+      return;
+    }
+    endRequest(l);
+    for (LinkState other : links) {
+      if (other != l) {
+        requestMissing(other);
+      }
     }
   }
 
@@ -242,8 +266,7 @@ final class AntiEntropy {
     if (!b.done() || b.requestId() != l.inflightId) {
       return;
     }
-    l.inflightId = 0;
-    l.inflightWants = List.of();
+    endRequest(l);
     long lag = lag(l);
     if (l.received + lag > PROGRESS_THRESHOLD && lag > 0) {
       effects.notice(new RoomNotice.SyncProgress(l.id(), l.received, l.received + lag));
@@ -262,10 +285,20 @@ final class AntiEntropy {
     }
   }
 
+  /** The link went down: drop everything in flight on it. */
   void forget(LinkState l) {
+    endRequest(l);
+    l.depFetches.clear();
+  }
+
+  /** The main request on {@code l} is over (answered or timed out). */
+  private void endRequest(LinkState l) {
     l.inflightId = 0;
     l.inflightWants = List.of();
-    l.depFetches.clear();
+    if (l.inflightTimer != null) {
+      l.inflightTimer.cancel();
+      l.inflightTimer = null;
+    }
   }
 
   /** How many messages {@code l} holds that we lack. */

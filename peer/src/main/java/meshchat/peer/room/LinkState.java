@@ -40,8 +40,21 @@ final class LinkState {
     return address.peerId();
   }
 
-  /** Whether the forwarding rule must send {@code origin}'s messages to this peer. */
-  boolean mayLack(PeerId origin) {
-    return neighbors == null || !neighbors.contains(origin);
+  /** The version of our links last told to this peer (see {@link PeerExchange}). */
+  long toldVersion;
+
+  /** The SyncRequest timeout's timer, while one is in flight. */
+  Scheduler.Cancellable inflightTimer;
+
+  /**
+   * Whether the forwarding rule must send this peer a message by {@code origin} that came from
+   * {@code via}: not if it is either of them, or its PeerList names either (it got it from them).
+   */
+  boolean mayLack(PeerId origin, PeerId via) {
+    PeerId me = id();
+    if (me.equals(origin)) {
+      return false;
+    }
+    return neighbors == null || !(neighbors.contains(origin) || neighbors.contains(via));
   }
 }

@@ -45,6 +45,7 @@ public final class Room {
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
   private final AntiEntropy sync;
+  private final PeerExchange exchange;
   private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
   private String nick;
   private long ownSeq;
@@ -85,7 +86,9 @@ public final class Room {
     this.wallClock = wallClock;
     this.random = random;
     this.sync =
-        new AntiEntropy(config, store, effects, holdings, links.values(), this::acceptBatch);
+        new AntiEntropy(
+            config, store, effects, scheduler, holdings, links.values(), this::acceptBatch);
+    this.exchange = new PeerExchange(config, self, effects, scheduler, random, links);
   }
 
   /** Resumes the clock, sequence and holdings from the store and starts periodic sync. */
@@ -105,6 +108,7 @@ public final class Room {
     if (syncTimer != null) {
       syncTimer.cancel();
     }
+    exchange.stop();
     for (PeerId peer : List.copyOf(links.keySet())) {
       effects.closeLink(peer, new Close(CloseReason.LEAVING, "leaving"));
     }
@@ -154,14 +158,14 @@ public final class Room {
     LinkState l = new LinkState(peer);
     links.put(peer.peerId(), l);
     sync.sendDigest(l, true);
-    announceLinks();
+    exchange.linkUp(l);
   }
 
   public void linkDown(PeerId peer) {
     LinkState l = links.remove(peer);
     if (l != null) {
       sync.forget(l);
-      announceLinks();
+      exchange.linkDown(l);
       sync.requestMissingFromAll();
     }
   }
@@ -182,24 +186,13 @@ public final class Room {
     } else if (message instanceof LinkMessage.SyncBatch b) {
       sync.onBatch(l, b);
     } else if (message instanceof LinkMessage.PeerList p) {
-      onPeerList(l, p);
+      exchange.onPeerList(l, p);
     } else if (message instanceof LinkMessage.Ping p) {
       effects.send(from, new LinkMessage.Pong(p.nonce()));
     } else if (message instanceof LinkMessage.Hello || message instanceof LinkMessage.HelloProof) {
       refuse(l, "a handshake frame on an open link");
     }
     // Pong: liveness belongs to the link layer. Close: the link layer closes; linkDown follows.
-  }
-
-  private void onPeerList(LinkState from, LinkMessage.PeerList list) {
-    Set<PeerId> ids = new java.util.HashSet<>();
-    for (PeerAddress a : list.peers()) {
-      ids.add(a.peerId());
-      if (!a.peerId().equals(self) && !links.containsKey(a.peerId()) && a.port() > 0) {
-        effects.dial(a);
-      }
-    }
-    from.neighbors = ids;
   }
 
   private void refuse(LinkState l, String why) {
@@ -267,15 +260,23 @@ public final class Room {
   }
 
   /**
-   * The forwarding rule: pass a message on, the first time we see it, to every linked peer that may
-   * lack it: not its author, not the link it came from, and not a peer whose latest PeerList shows
-   * a link to its author. In a full mesh every peer is linked to every author, so nothing is
-   * forwarded; with links missing, the message crosses the gap. Anti-entropy repairs the rest.
+   * The forwarding rule: pass a message on, the first time we see it live, to every linked peer
+   * that may lack it: not its author, not the link it came from, not a peer whose latest PeerList
+   * shows a link to its author (the author sent it there), and not a peer whose latest PeerList
+   * shows a link to the peer we got it from (that peer, author or first-time forwarder, sent it to
+   * each of its links by this same rule). In a full mesh every peer is linked to every author, so
+   * nothing is forwarded; in a partial mesh this is flooding pruned by two-hop knowledge. Lists
+   * that are stale while links change can make a peer miss a copy: anti-entropy repairs it.
    */
   private void forward(ChatMessage m, LinkState from) {
+    if (links.size() <= 1 || exchange.everyLinkNames(m.origin(), from)) {
+      return; // nobody may lack it
+    }
     Chat chat = null;
+    PeerId origin = m.origin();
+    PeerId via = from.id();
     for (LinkState l : links.values()) {
-      if (l != from && !l.id().equals(m.origin()) && l.mayLack(m.origin())) {
+      if (l != from && l.mayLack(origin, via)) {
         if (chat == null) {
           chat = new Chat(m);
         }
@@ -349,19 +350,9 @@ public final class Room {
               for (LinkState l : links.values()) {
                 sync.sendDigest(l, false);
               }
+              exchange.forgetDials();
               scheduleSync();
             });
-  }
-
-  private void announceLinks() {
-    List<PeerAddress> mine = new ArrayList<>();
-    for (LinkState l : links.values()) {
-      mine.add(l.address);
-    }
-    LinkMessage.PeerList list = new LinkMessage.PeerList(mine);
-    for (LinkState l : links.values()) {
-      effects.send(l.id(), list);
-    }
   }
 
   // ---- queries, for the display and the tests ----
@@ -380,6 +371,15 @@ public final class Room {
 
   public long ownSeq() {
     return ownSeq;
+  }
+
+  /**
+   * How many more links this peer wants (the link-count policy, {@link RoomConfig#maxLinks}): the
+   * runtime and the simulation dial at most this many new members per discovery round, chosen at
+   * random, and never count redials of lost links against it.
+   */
+  public int linksWanted() {
+    return exchange.linksWanted();
   }
 
   public Set<PeerId> linkedPeers() {

@@ -12,6 +12,14 @@ package meshchat.peer.room;
  * @param maxHoldBack most messages held back at once; beyond it the oldest is shown incomplete
  * @param maxTextBytes longest message text in UTF-8 bytes; longer input is refused, never cut
  * @param maxDeps most causal dependencies a message carries
+ * @param maxLinks how many links this peer dials up to: a room of at most {@code maxLinks + 1}
+ *     peers is a full mesh; a bigger one is a random graph of about this degree (see {@link
+ *     LinkPolicy}). Links the other side dialed are always accepted.
+ * @param peerListDelayMs a change of our links is announced to all links at most once per this
+ *     period (a burst of link changes costs one PeerList per link, not one per change)
+ * @param peerListMaxEntries most entries in one PeerList; beyond it, a random sample
+ * @param syncRequestTimeoutMs a SyncRequest unanswered for this long is given up, so the ranges it
+ *     asked for can be asked of another link
  */
 public record RoomConfig(
     long syncIntervalMs,
@@ -21,10 +29,15 @@ public record RoomConfig(
     long holdBackTimeoutMs,
     int maxHoldBack,
     int maxTextBytes,
-    int maxDeps) {
+    int maxDeps,
+    int maxLinks,
+    long peerListDelayMs,
+    int peerListMaxEntries,
+    long syncRequestTimeoutMs) {
 
   public static RoomConfig defaults() {
-    return new RoomConfig(5_000, 0.25, 512, 256 * 1024, 5_000, 10_000, 64 * 1024, 8);
+    return new RoomConfig(
+        5_000, 0.25, 512, 256 * 1024, 5_000, 10_000, 64 * 1024, 8, 32, 500, 1_000, 10_000);
   }
 
   public RoomConfig withSyncIntervalMs(long v) {
@@ -36,7 +49,11 @@ public record RoomConfig(
         holdBackTimeoutMs,
         maxHoldBack,
         maxTextBytes,
-        maxDeps);
+        maxDeps,
+        maxLinks,
+        peerListDelayMs,
+        peerListMaxEntries,
+        syncRequestTimeoutMs);
   }
 
   public RoomConfig withHoldBackTimeoutMs(long v) {
@@ -48,7 +65,11 @@ public record RoomConfig(
         v,
         maxHoldBack,
         maxTextBytes,
-        maxDeps);
+        maxDeps,
+        maxLinks,
+        peerListDelayMs,
+        peerListMaxEntries,
+        syncRequestTimeoutMs);
   }
 
   public RoomConfig withSyncMaxMessages(int v) {
@@ -60,7 +81,11 @@ public record RoomConfig(
         holdBackTimeoutMs,
         maxHoldBack,
         maxTextBytes,
-        maxDeps);
+        maxDeps,
+        maxLinks,
+        peerListDelayMs,
+        peerListMaxEntries,
+        syncRequestTimeoutMs);
   }
 
   public RoomConfig withMaxTextBytes(int v) {
@@ -72,6 +97,42 @@ public record RoomConfig(
         holdBackTimeoutMs,
         maxHoldBack,
         v,
-        maxDeps);
+        maxDeps,
+        maxLinks,
+        peerListDelayMs,
+        peerListMaxEntries,
+        syncRequestTimeoutMs);
+  }
+
+  public RoomConfig withMaxLinks(int v) {
+    return new RoomConfig(
+        syncIntervalMs,
+        syncJitter,
+        syncMaxMessages,
+        batchMaxBytes,
+        holdBackTimeoutMs,
+        maxHoldBack,
+        maxTextBytes,
+        maxDeps,
+        v,
+        peerListDelayMs,
+        peerListMaxEntries,
+        syncRequestTimeoutMs);
+  }
+
+  public RoomConfig withSyncRequestTimeoutMs(long v) {
+    return new RoomConfig(
+        syncIntervalMs,
+        syncJitter,
+        syncMaxMessages,
+        batchMaxBytes,
+        holdBackTimeoutMs,
+        maxHoldBack,
+        maxTextBytes,
+        maxDeps,
+        maxLinks,
+        peerListDelayMs,
+        peerListMaxEntries,
+        v);
   }
 }

@@ -529,7 +529,13 @@ public final class PeerNode implements AutoCloseable {
     public void joined(PeerAddress member) {
       if (!stopped) {
         met(member);
-        redialer.want(member);
+        // the same cap as peer exchange (RoomConfig.maxLinks): a full mesh for rooms up to
+        // maxLinks + 1 peers, a random graph of bounded degree beyond (docs/protocol.md)
+        if (room.linksWanted() > redialer.pending()) {
+          redialer.want(member);
+        } else {
+          redialer.remember(member);
+        }
       }
     }
 

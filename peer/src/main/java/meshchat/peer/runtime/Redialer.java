@@ -67,6 +67,18 @@ final class Redialer {
     return t;
   }
 
+  /** Members being dialed or waiting for a redial, not linked yet. */
+  int pending() {
+    int n = 0;
+    for (Map.Entry<PeerId, Target> e : targets.entrySet()) {
+      Target t = e.getValue();
+      if ((t.dialing || t.timer != null) && !linked.test(e.getKey())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Linked: the next loss starts the backoff over. */
   void linked(PeerId peer) {
     Target t = targets.get(peer);

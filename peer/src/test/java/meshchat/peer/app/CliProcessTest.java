@@ -52,6 +52,26 @@ class CliProcessTest {
       t.start();
     }
 
+    /**
+     * {@code chat --json --nick NICK --tracker 127.0.0.1:PORT --data DATA/NICK}, stderr dropped.
+     */
+    static Chat start(Path data, String nick, int trackerPort, String... more) throws IOException {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "chat",
+                  "--json",
+                  "--nick",
+                  nick,
+                  "--tracker",
+                  "127.0.0.1:" + trackerPort,
+                  "--data",
+                  data.resolve(nick).toString()));
+      args.addAll(List.of(more));
+      return new Chat(
+          java(args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    }
+
     long count(String fragment) {
       return out.stream().filter(l -> l.contains(fragment)).count();
     }
@@ -76,23 +96,7 @@ class CliProcessTest {
   }
 
   private Chat chat(String nick, int trackerPort, String... more) throws IOException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "chat",
-                "--json",
-                "--nick",
-                nick,
-                "--tracker",
-                "127.0.0.1:" + trackerPort,
-                "--data",
-                tmp.resolve(nick).toString()));
-    args.addAll(List.of(more));
-    Chat c =
-        new Chat(
-            java(args.toArray(String[]::new))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start());
+    Chat c = Chat.start(tmp, nick, trackerPort, more);
     chats.add(c);
     return c;
   }

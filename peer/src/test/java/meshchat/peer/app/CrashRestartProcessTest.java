@@ -33,19 +33,7 @@ class CrashRestartProcessTest {
   private TrackerServer tracker;
 
   private Chat chat(String nick) throws IOException {
-    Chat c =
-        new Chat(
-            CliProcessTest.java(
-                    "chat",
-                    "--json",
-                    "--nick",
-                    nick,
-                    "--tracker",
-                    "127.0.0.1:" + tracker.localAddress().getPort(),
-                    "--data",
-                    tmp.resolve(nick).toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start());
+    Chat c = Chat.start(tmp, nick, tracker.localAddress().getPort());
     chats.add(c);
     return c;
   }

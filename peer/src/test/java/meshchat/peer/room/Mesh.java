@@ -176,6 +176,10 @@ final class Mesh {
     return this;
   }
 
+  /**
+   * Links every pair, then lets the debounced PeerLists go out (one delay of virtual time, shorter
+   * than a sync period), so that every room knows every other room's links, as in a settled mesh.
+   */
   Mesh fullMesh() {
     List<String> ns = names();
     for (int i = 0; i < ns.size(); i++) {
@@ -183,7 +187,7 @@ final class Mesh {
         link(ns.get(i), ns.get(j));
       }
     }
-    return this;
+    return run(config.peerListDelayMs());
   }
 
   /** The link breaks: whatever was in flight on it is lost, and both sides hear linkDown. */

@@ -234,4 +234,38 @@ class RoomSyncTest {
     assertThat(mesh.sentOf(SyncRequest.class, mesh.from("bob"))).hasSize(5);
     assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
   }
+
+  @Test
+  void aSyncRequestNobodyAnswersIsGivenUpAndAskedOfAnotherLink() {
+    RoomConfig config = CONFIG.withSyncRequestTimeoutMs(10_000);
+    Mesh mesh = new Mesh(config, "alice", "bob", "carol", "mallory").link("alice", "bob").pump();
+    for (int i = 0; i < 5; i++) {
+      mesh.peer("alice").send("a" + i);
+    }
+    mesh.pump();
+    Peer carol = mesh.peer("carol");
+    Peer mallory = mesh.peer("mallory");
+
+    // mallory claims alice's messages and then never answers: the mesh carries nothing to her
+    carol.room.linkUp(mallory.address(), 0);
+    carol.room.receive(
+        mallory.id,
+        new Digest(
+            List.of(
+                new DigestEntry(
+                    mesh.peer("alice").id,
+                    mesh.peer("bob").room.holdings().get(mesh.peer("alice").id))),
+            true));
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.to("mallory"))).hasSize(1);
+
+    mesh.link("carol", "bob").pump();
+    mesh.run(9_000);
+    assertThat(carol.shownIds()).as("the range is in flight at mallory").isEmpty();
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.to("bob").and(mesh.from("carol")))).isEmpty();
+
+    mesh.run(1_000);
+    assertThat(carol.shownIds()).hasSize(5);
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.to("bob").and(mesh.from("carol")))).hasSize(1);
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.to("mallory"))).as("not asked again").hasSize(1);
+  }
 }

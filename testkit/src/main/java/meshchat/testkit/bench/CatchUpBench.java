@@ -44,16 +44,9 @@ public final class CatchUpBench {
   }
 
   public static String run(String[] args) throws Exception {
-    int messages = 100_000;
-    int textBytes = 100;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      int v = Integer.parseInt(args[i + 1]);
-      switch (args[i]) {
-        case "--messages" -> messages = v;
-        case "--text-bytes" -> textBytes = v;
-        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-      }
-    }
+    BenchFlags flags = BenchFlags.parse(args, "--messages", "--text-bytes");
+    int messages = flags.positive("--messages", 100_000);
+    int textBytes = flags.positive("--text-bytes", 100);
     Bench.quietLogs();
     Path dir = Files.createTempDirectory("meshchat-catchup");
     SplittableRandom random = new SplittableRandom(1);

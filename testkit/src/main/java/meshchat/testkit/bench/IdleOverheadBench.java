@@ -32,18 +32,10 @@ public final class IdleOverheadBench {
   }
 
   public static String run(String[] args) throws Exception {
-    int n = 10;
-    int seconds = 30;
-    int settle = 8;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      int v = Integer.parseInt(args[i + 1]);
-      switch (args[i]) {
-        case "--peers" -> n = v;
-        case "--seconds" -> seconds = v;
-        case "--settle-seconds" -> settle = v;
-        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-      }
-    }
+    BenchFlags flags = BenchFlags.parse(args, "--peers", "--seconds", "--settle-seconds");
+    int n = flags.integer("--peers", 10, 2);
+    int seconds = flags.positive("--seconds", 30);
+    int settle = flags.integer("--settle-seconds", 8, 0);
     Bench.quietLogs();
     Path dir = Files.createTempDirectory("meshchat-idle");
     SplittableRandom random = new SplittableRandom(2);

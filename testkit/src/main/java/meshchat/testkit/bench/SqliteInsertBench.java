@@ -27,20 +27,11 @@ public final class SqliteInsertBench {
   }
 
   public static String run(String[] args) throws Exception {
-    int append = 20_000;
-    int batched = 200_000;
-    int batch = 512;
-    int own = 2_000;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      int v = Integer.parseInt(args[i + 1]);
-      switch (args[i]) {
-        case "--append" -> append = v;
-        case "--batched" -> batched = v;
-        case "--batch" -> batch = v;
-        case "--own" -> own = v;
-        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-      }
-    }
+    BenchFlags flags = BenchFlags.parse(args, "--append", "--batched", "--batch", "--own");
+    int append = flags.positive("--append", 20_000);
+    int batched = flags.positive("--batched", 200_000);
+    int batch = flags.positive("--batch", 512);
+    int own = flags.positive("--own", 2_000);
     Bench.quietLogs();
     Path dir = Files.createTempDirectory("meshchat-insert");
     SplittableRandom random = new SplittableRandom(3);

@@ -113,7 +113,15 @@ public final class InvariantChecker {
     Set<MessageId> shown = new HashSet<>(s.restored());
     Map<PeerId, Long> lastSeq = new HashMap<>();
     Map<PeerId, Long> incompleteUpTo = new HashMap<>();
+    // What the store held at a restart counts as shown, as the core counts it (Room.start): a
+    // message arriving later that sorts before the newest of them is late.
     ChatMessage maxShown = null;
+    for (MessageId id : s.restored()) {
+      ChatMessage m = contents.get(id);
+      if (m != null && (maxShown == null || m.timestamp().compareTo(maxShown.timestamp()) > 0)) {
+        maxShown = m;
+      }
+    }
     for (Delivered d : s.deliveries()) {
       ChatMessage m = d.message();
       boolean duplicate = !shown.add(m.id());

@@ -57,6 +57,8 @@ public final class SimPeer implements SimNetwork.Endpoint {
   private final SkewedClock wallClock;
   private final SplittableRandom random;
   private final TreeSet<Integer> peerCache = new TreeSet<>();
+  private final TreeSet<Integer> linked = new TreeSet<>();
+  private final TreeSet<Integer> lost = new TreeSet<>(); // links that went down: redialed
   private final List<Segment> segments = new ArrayList<>();
   private MessageStore store;
   private Room room;
@@ -93,6 +95,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     store.history(Integer.MAX_VALUE).forEach(m -> restored.add(m.id()));
     segments.add(new Segment(world.queue().now(), restored, new ArrayList<>()));
     alive = true;
+    linked.clear();
     incarnation++;
     int inc = incarnation;
     room =
@@ -120,6 +123,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     if (!keepStore) {
       store = null;
       peerCache.clear(); // the peer cache lives in the data directory
+      lost.clear();
     }
   }
 
@@ -133,14 +137,36 @@ public final class SimPeer implements SimNetwork.Endpoint {
     return m;
   }
 
-  /** Announce to the tracker, then dial every known member not linked; again after a while. */
+  /**
+   * Announce to the tracker, redial every lost link, then dial as many new members as the room
+   * wants ({@link Room#linksWanted}) less the lost links being redialed, chosen uniformly from the
+   * peer cache; again after a while. This is what the runtime does: its redialer keeps redialing
+   * lost links whatever the count, and a fresh member is dialed only while the room wants links.
+   */
   private void discover(int inc) {
     if (!alive || incarnation != inc) {
       return;
     }
     peerCache.addAll(world.tracker().announce(index));
-    for (int other : peerCache) {
+    for (int other : lost) {
       world.network().dial(index, other);
+    }
+    // A lost link being redialed takes a slot, or every link reset would add a fresh link for
+    // good; but at most half of them, so that dead neighbors cannot starve a peer of links.
+    int want = room.linksWanted() - Math.min(lost.size(), world.roomConfig().maxLinks() / 2);
+    if (want > 0) {
+      List<Integer> fresh = new ArrayList<>();
+      for (int other : peerCache) {
+        if (other != index && !linked.contains(other) && !lost.contains(other)) {
+          fresh.add(other);
+        }
+      }
+      for (int i = 0; i < Math.min(want, fresh.size()); i++) {
+        int j = i + random.nextInt(fresh.size() - i);
+        int other = fresh.set(j, fresh.get(i));
+        fresh.set(i, other);
+        world.network().dial(index, other);
+      }
     }
     long base = world.discoveryIntervalMs();
     world.queue().after(base * 3 / 4 + random.nextLong(base / 2 + 1), () -> discover(inc));
@@ -155,11 +181,15 @@ public final class SimPeer implements SimNetwork.Endpoint {
   public void linkUp(int other) {
     SimPeer p = peerAt(other);
     peerCache.add(other);
+    linked.add(other);
+    lost.remove(other);
     room.linkUp(p.address(), p.lamport());
   }
 
   @Override
   public void linkDown(int other) {
+    linked.remove(other);
+    lost.add(other);
     room.linkDown(peerAt(other).id);
   }
 

@@ -84,6 +84,11 @@ public final class SimCommand implements Callable<Integer> {
   int fanout;
 
   @Option(
+      names = "--max-links",
+      description = "each peer dials up to this many links (default: the core's, 32)")
+  int maxLinks;
+
+  @Option(
       names = "--glomers",
       description = "Maelstrom broadcast preset: 25 peers, 100 ms links, 100 msg/s for 20 s")
   boolean glomers;
@@ -125,9 +130,16 @@ public final class SimCommand implements Callable<Integer> {
     if (peers < 1 || peers > 100_000) {
       throw new IllegalArgumentException("--peers must be 1..100000: " + peers);
     }
-    if (messages < 0 || delay < 0 || jitter < 0 || skew < 0 || window < 1 || fanout < 0) {
+    if (messages < 0
+        || delay < 0
+        || jitter < 0
+        || skew < 0
+        || window < 1
+        || fanout < 0
+        || maxLinks < 0) {
       throw new IllegalArgumentException(
-          "--messages, --delay, --jitter, --skew and --fanout must be >= 0, --window >= 1");
+          "--messages, --delay, --jitter, --skew, --fanout and --max-links must be >= 0,"
+              + " --window >= 1");
     }
     LinkFaults faults =
         LinkFaults.calm()
@@ -137,6 +149,9 @@ public final class SimCommand implements Callable<Integer> {
             .withReorder(reorder);
     SimConfig config =
         SimConfig.defaults(seed).withFaults(faults).withMaxSkewMs(skew).withTrackerFanout(fanout);
+    if (maxLinks > 0) {
+      config = config.withRoom(config.room().withMaxLinks(maxLinks));
+    }
     int n = glomers ? 25 : peers;
     List<Specs.PartitionSpec> ps = new ArrayList<>();
     partitions.forEach(s -> ps.add(Specs.partition(s, n)));
@@ -189,6 +204,9 @@ public final class SimCommand implements Callable<Integer> {
     }
     if (window != 10_000) {
       a.addAll(List.of("--window", "" + window));
+    }
+    if (maxLinks > 0) {
+      a.addAll(List.of("--max-links", "" + maxLinks));
     }
     if (fanout > 0) {
       a.addAll(List.of("--fanout", "" + fanout));
