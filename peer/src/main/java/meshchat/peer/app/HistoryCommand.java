@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.store.sqlite.HistoryDatabaseException;
 import meshchat.peer.store.sqlite.SqliteDatabase;
@@ -47,6 +48,16 @@ public final class HistoryCommand implements Callable<Integer> {
       description = "room (default: the only room in the file, else lobby)")
   String room;
 
+  @Option(
+      names = "--secret",
+      arity = "0..1",
+      fallbackValue = ASK,
+      paramLabel = "SECRET",
+      description = "the private room's secret (with --room): its history is kept under its id")
+  String secret;
+
+  private static final String ASK = "\0ask";
+
   @Option(names = "--json", description = "one JSON object per message, as chat --json prints")
   boolean json;
 
@@ -75,6 +86,13 @@ public final class HistoryCommand implements Callable<Integer> {
     try (SqliteDatabase db = SqliteDatabase.open(file)) {
       List<String> rooms = db.rooms();
       String name = room != null ? room : rooms.size() == 1 ? rooms.get(0) : "lobby";
+      if (secret != null) {
+        char[] s = ASK.equals(secret) ? RoomSecret.ask() : secret.toCharArray();
+        if (s.length == 0) {
+          return fail(err, "the room secret is empty");
+        }
+        name = RoomKey.derive(room != null ? room : "lobby", s).roomId();
+      }
       if (!rooms.contains(name)) {
         return fail(
             err,

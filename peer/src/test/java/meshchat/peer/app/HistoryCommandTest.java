@@ -135,6 +135,24 @@ class HistoryCommandTest {
   }
 
   @Test
+  void aPrivateRoomIsFoundWithItsSecretOnly() {
+    String id = meshchat.peer.identity.RoomKey.derive("plans", "s3cret".toCharArray()).roomId();
+    try (SqliteMessageStore s = SqliteMessageStore.open(data, id)) {
+      s.append(msg(BOB, 1, 1, "private"));
+    }
+    try (SqliteMessageStore s = SqliteMessageStore.open(data, "lobby")) {
+      s.append(msg(ALICE, 1, 1, "open"));
+    }
+    assertThat(run("--data", data.toString(), "--room", "plans", "--secret=s3cret")).isZero();
+    assertThat(outLines()).singleElement().asString().endsWith("bob: private");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("--data", data.toString(), "--room", "plans", "--secret=guess")).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).startsWith("meshchat: no room 'p-");
+  }
+
+  @Test
   void aMissingDataDirIsOneLineAndExitTwo() {
     Path missing = data.resolve("nope");
     assertThat(run("--data", missing.toString())).isEqualTo(2);
