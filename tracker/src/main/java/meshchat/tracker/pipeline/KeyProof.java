@@ -31,13 +31,13 @@ final class KeyProof {
     if (!Ed25519.owns(key, r.getPeerId().toByteArray())) {
       return "the peer id is not the fingerprint of the registration's key";
     }
-    long skew = Math.abs(clock.millis() - r.getTimestampMs());
-    if (skew > WINDOW.toMillis()) {
-      return "the registration's timestamp is "
-          + skew / 1000
-          + " s from the tracker's clock (at most "
+    long now = clock.millis();
+    long ts = r.getTimestampMs();
+    // compared without subtracting ts: a hostile timestamp near Long.MIN_VALUE must not overflow
+    if (ts < now - WINDOW.toMillis() || ts > now + WINDOW.toMillis()) {
+      return "the registration's timestamp is more than "
           + WINDOW.toSeconds()
-          + " s)";
+          + " s from the tracker's clock";
     }
     byte[] signed =
         RegistrationKey.transcript(

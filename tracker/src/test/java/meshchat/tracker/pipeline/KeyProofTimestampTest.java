@@ -45,5 +45,8 @@ class KeyProofTimestampTest {
         .contains("from the tracker's clock");
     assertThat(proof.problem(signedAt(NOW + KeyProof.WINDOW.toMillis() + 1)))
         .contains("from the tracker's clock");
+    // a stamp whose distance from now overflows a long is still far away
+    assertThat(proof.problem(signedAt(NOW + Long.MIN_VALUE))).contains("from the tracker's clock");
+    assertThat(proof.problem(signedAt(Long.MAX_VALUE))).contains("from the tracker's clock");
   }
 }
