@@ -22,7 +22,7 @@ public final class Commands {
           "/who           room members known from the tracker",
           "/nick NAME     change your nick for new messages",
           "/history [N]   the last N messages (default 20) in canonical order",
-          "/status        per-peer sync lag and held-back messages",
+          "/status        per-peer sync lag, held-back messages, limits hit",
           "/quit          leave (also Ctrl-D)");
 
   private final PeerNode node;
@@ -136,6 +136,7 @@ public final class Commands {
     Map<PeerId, Long> lag = node.lagByPeer().get(2, TimeUnit.SECONDS);
     int held = node.inspect(r -> r.heldBackCount()).get(2, TimeUnit.SECONDS);
     say(node.linkCount() + " links, " + held + " messages waiting for earlier ones");
+    say("limits hit: " + node.counters());
     lag.forEach(
         (p, n) -> say("  " + p.shortHex() + ": " + (n == 0 ? "in sync" : n + " messages behind")));
   }
