@@ -55,17 +55,28 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
   private void pause(ChannelHandlerContext ctx) {
     paused = true;
     setup.counters().increment(Counter.RATE_THROTTLED);
-    long waitNanos = (long) Math.ceil(-tokens / tokensPerNano) + 1;
     log.debug(
-        "{} link {} over {} frames/s: pausing reads for {} ms",
+        "{} link {} over {} frames/s: pausing reads",
         setup.tag(),
         ctx.channel().remoteAddress(),
-        setup.config().maxFramesPerSecond(),
-        waitNanos / 1_000_000);
+        setup.config().maxFramesPerSecond());
     ctx.channel().config().setAutoRead(false);
+    resumeLater(ctx);
+  }
+
+  /** Resumes once the bucket is out of debt; frames read after the pause deepen the debt. */
+  private void resumeLater(ChannelHandlerContext ctx) {
+    long waitNanos = (long) Math.ceil(-tokens / tokensPerNano) + 1;
     ctx.executor()
         .schedule(
             () -> {
+              long now = now(ctx);
+              tokens = Math.min(burst, tokens + (now - last) * tokensPerNano);
+              last = now;
+              if (tokens < 0) {
+                resumeLater(ctx);
+                return;
+              }
               paused = false;
               if (!LinkErrors.isClosing(ctx.channel())) {
                 ctx.channel().config().setAutoRead(true);
