@@ -22,6 +22,8 @@ public final class TestkitMain implements Runnable {
     CommandLine cl = new CommandLine(new TestkitMain());
     cl.setOut(out);
     cl.setErr(err);
+    // after the benchmark's name, every word is its own flag: the benchmark parses them
+    cl.getSubcommands().get("bench").setStopAtPositional(true);
     // Bad flags: one line naming the problem, never a stack trace.
     cl.setParameterExceptionHandler(
         (ex, a) -> {

@@ -109,7 +109,8 @@ public final class ChatCommand implements Callable<Integer> {
     PeerConfig config =
         PeerConfig.of(room, name, self)
             .withListen("0.0.0.0", port)
-            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null);
+            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null)
+            .withPeerCache(dir.resolve("peers"));
     MessageStore store = Stores.open(dir, room);
     PeerGroups groups = PeerGroups.single();
     PeerNode node;

@@ -1,11 +1,9 @@
 package meshchat.peer.display;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
-import meshchat.peer.message.PeerId;
 import meshchat.peer.runtime.LinkInfo;
 import meshchat.peer.runtime.PeerNode;
 
@@ -133,12 +131,30 @@ public final class Commands {
   }
 
   private void status() throws Exception {
-    Map<PeerId, Long> lag = node.lagByPeer().get(2, TimeUnit.SECONDS);
+    List<LinkInfo> links = node.links().get(2, TimeUnit.SECONDS);
     int held = node.inspect(r -> r.heldBackCount()).get(2, TimeUnit.SECONDS);
-    say(node.linkCount() + " links, " + held + " messages waiting for earlier ones");
+    say(links.size() + " links, " + held + " messages waiting for earlier ones");
     say("limits hit: " + node.counters());
-    lag.forEach(
-        (p, n) -> say("  " + p.shortHex() + ": " + (n == 0 ? "in sync" : n + " messages behind")));
+    for (LinkInfo l : links) {
+      say("  " + statusLine(l));
+    }
+  }
+
+  /** One peer's lag and sync progress: "bob 1a2b3c4d: 700 behind, synced 300/1000 (30%)". */
+  static String statusLine(LinkInfo l) {
+    String who = l.nick() + " " + l.peer().shortHex() + ": ";
+    if (l.lag() == 0) {
+      return who + "in sync" + (l.synced() > 0 ? " (" + l.synced() + " messages synced)" : "");
+    }
+    return who
+        + l.lag()
+        + " messages behind, synced "
+        + l.synced()
+        + "/"
+        + (l.synced() + l.lag())
+        + " ("
+        + l.syncPercent()
+        + "%)";
   }
 
   private void say(String text) {

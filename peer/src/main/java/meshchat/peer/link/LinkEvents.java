@@ -1,5 +1,6 @@
 package meshchat.peer.link;
 
+import java.util.List;
 import meshchat.peer.message.LinkMessage;
 
 /**
@@ -11,8 +12,12 @@ public interface LinkEvents {
   /** The Hello exchange succeeded (version, room and self checks passed). */
   void up(Link link);
 
-  /** A message after the Hello; Ping, Pong and Close are handled by the link layer. */
-  void received(Link link, LinkMessage message);
+  /**
+   * Messages after the Hello, in order: everything one socket read decoded, handed over at once
+   * (one hop to the room's thread per read, not per message). Ping, Pong and Close are handled by
+   * the link layer.
+   */
+  void received(Link link, List<LinkMessage> messages);
 
   /**
    * The connection closed, whatever the cause; {@link Link#closeReceived()} says if they said why.

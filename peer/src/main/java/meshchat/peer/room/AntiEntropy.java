@@ -106,24 +106,33 @@ final class AntiEntropy {
     if (l.inflightId != 0) {
       return;
     }
-    List<Want> wants = new ArrayList<>();
-    long budget = config.syncMaxMessages();
+    // The budget is shared among origins in proportion to what each lacks: authors who talked
+    // at similar rates then arrive as one slice of time, so a batch's messages mostly find their
+    // dependencies in the same batch instead of being held back (and fetched again) one by one.
+    Map<PeerId, List<SeqRange>> lacking = new HashMap<>();
+    long totalLack = 0;
     for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
-      if (budget == 0) {
-        break;
-      }
       SeqSet held = holdings.get(e.getKey());
       if (held != null && held.missingFrom(e.getValue()).isEmpty()) {
         continue; // nothing lacking: skip known(), which scans every link (O(links) per origin)
       }
-      SeqSet mine = known(e.getKey());
-      for (SeqRange r : mine.missingFrom(e.getValue())) {
-        long take = Math.min(budget, r.size());
-        wants.add(new Want(e.getKey(), new SeqRange(r.first(), r.first() + take - 1)));
-        budget -= take;
-        if (budget == 0) {
+      List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
+      if (!missing.isEmpty()) {
+        lacking.put(e.getKey(), missing);
+        totalLack += size(missing);
+      }
+    }
+    List<Want> wants = new ArrayList<>();
+    long budget = Math.min(config.syncMaxMessages(), totalLack);
+    for (Map.Entry<PeerId, List<SeqRange>> e : lacking.entrySet()) {
+      long share = Math.max(1, budget * size(e.getValue()) / totalLack);
+      for (SeqRange r : e.getValue()) {
+        if (share == 0) {
           break;
         }
+        long take = Math.min(share, r.size());
+        wants.add(new Want(e.getKey(), new SeqRange(r.first(), r.first() + take - 1)));
+        share -= take;
       }
     }
     if (!wants.isEmpty()) {
@@ -133,18 +142,33 @@ final class AntiEntropy {
     }
   }
 
+  private static long size(List<SeqRange> ranges) {
+    long n = 0;
+    for (SeqRange r : ranges) {
+      n += r.size();
+    }
+    return n;
+  }
+
   /** What we hold of {@code origin} plus what is already asked of some link. */
   private SeqSet known(PeerId origin) {
     SeqSet held = holdings.get(origin);
     SeqSet known = held == null ? new SeqSet() : held.copy();
     for (LinkState other : links) {
-      for (Want w : other.inflightWants) {
-        if (w.origin().equals(origin)) {
-          known.addRange(w.range().first(), w.range().last());
-        }
+      addAsked(known, origin, other.inflightWants);
+      for (List<Want> fetch : other.depFetches.values()) {
+        addAsked(known, origin, fetch);
       }
     }
     return known;
+  }
+
+  private static void addAsked(SeqSet known, PeerId origin, List<Want> wants) {
+    for (Want w : wants) {
+      if (w.origin().equals(origin)) {
+        known.addRange(w.range().first(), w.range().last());
+      }
+    }
   }
 
   void requestMissingFromAll() {
@@ -162,20 +186,27 @@ final class AntiEntropy {
     for (MessageId id : missing) {
       SeqSet held = holdings.get(id.origin());
       if (isHeld.test(id) || (held != null && held.contains(id.seq()))) {
+        continue; // cheap checks first: known() scans every link
+      }
+      SeqSet known = known(id.origin());
+      if (known.contains(id.seq())) {
         continue;
       }
       // the dep and its author's earlier messages (it waits for those too), minus what we hold
+      // or have asked already: a catch-up holding back many messages asks each range once
       SeqSet upTo = new SeqSet();
       upTo.addRange(1, id.seq());
-      List<SeqRange> lack = held == null ? upTo.ranges() : held.missingFrom(upTo);
+      List<SeqRange> lack = known.missingFrom(upTo);
       SeqSet want = ask.computeIfAbsent(id.origin(), o -> new SeqSet());
       lack.forEach(r -> want.addRange(r.first(), r.last()));
     }
     List<Want> wants = new ArrayList<>();
     ask.forEach((o, s) -> s.ranges().forEach(r -> wants.add(new Want(o, r))));
     if (!wants.isEmpty()) {
-      // not tracked as in flight: a dependency fetch is small and must not wait for a big sync
-      effects.send(from.id(), new SyncRequest(nextRequestId++, wants, config.syncMaxMessages()));
+      // apart from the link's one big sync request: a dependency fetch must not wait for it
+      long id = nextRequestId++;
+      from.depFetches.put(id, wants);
+      effects.send(from.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
     }
   }
 
@@ -212,6 +243,9 @@ final class AntiEntropy {
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
     ordered.sort(Comparator.comparing(ChatMessage::timestamp));
     l.received += acceptor.acceptBatch(ordered, l);
+    if (b.done()) {
+      l.depFetches.remove(b.requestId());
+    }
     if (!b.done() || b.requestId() != l.inflightId) {
       return;
     }
@@ -238,6 +272,7 @@ final class AntiEntropy {
   void forget(LinkState l) {
     l.inflightId = 0;
     l.inflightWants = List.of();
+    l.depFetches.clear();
   }
 
   /** How many messages {@code l} holds that we lack. */

@@ -36,6 +36,10 @@ final class LinkState {
   long inflightId;
 
   List<Want> inflightWants = List.of();
+
+  /** Dependency fetches in flight on this link, by request id, so that none is asked twice. */
+  final Map<Long, List<Want>> depFetches = new HashMap<>();
+
   long received;
 
   LinkState(PeerAddress address) {

@@ -419,4 +419,13 @@ public final class Room {
     }
     return out;
   }
+
+  /** Sync progress for {@code /status}: per link, received by sync so far and still lacking. */
+  public Map<PeerId, SyncStatus> syncByPeer() {
+    Map<PeerId, SyncStatus> out = new LinkedHashMap<>();
+    for (LinkState l : links.values()) {
+      out.put(l.id(), new SyncStatus(l.received, sync.lag(l)));
+    }
+    return out;
+  }
 }

@@ -8,6 +8,7 @@ import meshchat.peer.message.PeerId;
  *
  * @param rttMillis the latest Ping→Pong round trip, or -1 before the first
  * @param lag messages the peer holds that we lack (from its digests)
+ * @param synced messages taken from this link by anti-entropy since it came up
  */
 public record LinkInfo(
     PeerId peer,
@@ -16,4 +17,11 @@ public record LinkInfo(
     boolean dialedByUs,
     boolean open,
     long rttMillis,
-    long lag) {}
+    long lag,
+    long synced) {
+  /** Percent of this link's catch-up done: 100 when nothing is lacking. */
+  public int syncPercent() {
+    long total = synced + lag;
+    return total == 0 ? 100 : (int) (100 * synced / total);
+  }
+}

@@ -1,6 +1,7 @@
 package meshchat.peer.runtime;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.RoomConfig;
@@ -14,6 +15,8 @@ import meshchat.peer.room.RoomConfig;
  * @param hostTracker if no tracker answers at {@code tracker}, bind one there in-process (default
  *     mode only; an explicit --tracker never hosts)
  * @param trackerRetryMinMs first delay before retrying the tracker; doubles up to the max
+ * @param peerCache file of the peers met before (see {@code PeerCache}), dialed at start so the
+ *     room is found without a tracker; null: no cache
  */
 public record PeerConfig(
     String room,
@@ -26,7 +29,8 @@ public record PeerConfig(
     long trackerRetryMinMs,
     long trackerRetryMaxMs,
     RoomConfig roomConfig,
-    LinkConfig linkConfig) {
+    LinkConfig linkConfig,
+    Path peerCache) {
 
   /** A peer on loopback, any port, no tracker, production timings. */
   public static PeerConfig of(String room, String nick, PeerId self) {
@@ -41,7 +45,8 @@ public record PeerConfig(
         200,
         5_000,
         RoomConfig.defaults(),
-        LinkConfig.defaults());
+        LinkConfig.defaults(),
+        null);
   }
 
   public PeerConfig withListen(String host, int port) {
@@ -56,7 +61,8 @@ public record PeerConfig(
         trackerRetryMinMs,
         trackerRetryMaxMs,
         roomConfig,
-        linkConfig);
+        linkConfig,
+        peerCache);
   }
 
   public PeerConfig withTracker(InetSocketAddress address, boolean mayHost) {
@@ -71,7 +77,8 @@ public record PeerConfig(
         trackerRetryMinMs,
         trackerRetryMaxMs,
         roomConfig,
-        linkConfig);
+        linkConfig,
+        peerCache);
   }
 
   public PeerConfig withTrackerRetry(long minMs, long maxMs) {
@@ -86,7 +93,8 @@ public record PeerConfig(
         minMs,
         maxMs,
         roomConfig,
-        linkConfig);
+        linkConfig,
+        peerCache);
   }
 
   public PeerConfig withRoomConfig(RoomConfig v) {
@@ -101,7 +109,8 @@ public record PeerConfig(
         trackerRetryMinMs,
         trackerRetryMaxMs,
         v,
-        linkConfig);
+        linkConfig,
+        peerCache);
   }
 
   public PeerConfig withLinkConfig(LinkConfig v) {
@@ -116,6 +125,23 @@ public record PeerConfig(
         trackerRetryMinMs,
         trackerRetryMaxMs,
         roomConfig,
-        v);
+        v,
+        peerCache);
+  }
+
+  public PeerConfig withPeerCache(Path file) {
+    return new PeerConfig(
+        room,
+        nick,
+        self,
+        listenHost,
+        port,
+        tracker,
+        hostTracker,
+        trackerRetryMinMs,
+        trackerRetryMaxMs,
+        roomConfig,
+        linkConfig,
+        file);
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
+import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.link.Link;
@@ -65,6 +66,8 @@ public final class PeerNode implements AutoCloseable {
   private final Counters counters = new Counters();
   private final LinkEndpoint endpoint;
   private final Redialer redialer;
+  private final PeerCache cache; // room thread only
+  private String cacheProblem;
   private final Map<PeerId, Link> active = new HashMap<>(); // room thread only
   private final Map<PeerId, ScheduledFuture<?>> pendingDown = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -111,6 +114,10 @@ public final class PeerNode implements AutoCloseable {
                 counters));
     this.redialer =
         new Redialer(loop, config.linkConfig(), random, active::containsKey, endpoint::dial);
+    this.cache =
+        config.peerCache() == null
+            ? PeerCache.none()
+            : PeerCache.load(config.peerCache(), p -> cacheProblem = p);
   }
 
   /**
@@ -127,6 +134,7 @@ public final class PeerNode implements AutoCloseable {
               node.room.start();
               node.lamportHint = node.room.lamport();
               listener.ready(node, node.port);
+              node.dialCachedPeers();
               if (config.tracker() != null) {
                 node.tracker =
                     new TrackerSession(
@@ -154,6 +162,22 @@ public final class PeerNode implements AutoCloseable {
         node.port,
         config.room());
     return node;
+  }
+
+  /** Dials the peers met before: the room is found again without a tracker. */
+  private void dialCachedPeers() {
+    if (cacheProblem != null) {
+      listener.error(cacheProblem);
+    }
+    for (PeerAddress a : cache.peers(config.room())) {
+      if (!a.peerId().equals(config.self())) {
+        redialer.want(a);
+      }
+    }
+  }
+
+  private void met(PeerAddress address) {
+    cache.seen(config.room(), address, System.currentTimeMillis());
   }
 
   private static RandomGenerator random(PeerConfig c) {
@@ -224,7 +248,7 @@ public final class PeerNode implements AutoCloseable {
   public CompletableFuture<List<LinkInfo>> links() {
     return onLoop(
         () -> {
-          Map<PeerId, Long> lag = room.lagByPeer();
+          Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
           List<LinkInfo> out = new ArrayList<>();
           for (Link l : active.values()) {
             out.add(
@@ -235,7 +259,8 @@ public final class PeerNode implements AutoCloseable {
                     l.dialedByUs(),
                     l.isOpen(),
                     l.rttMillis(),
-                    lag.getOrDefault(l.peer(), 0L)));
+                    sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
+                    sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
           }
           return out;
         });
@@ -318,6 +343,7 @@ public final class PeerNode implements AutoCloseable {
               if (tracker != null) {
                 tracker.stop(unregister ? 1_000 : 0);
               }
+              cache.flush(); // fresher last-seen times
               return null;
             })
         .join();
@@ -347,6 +373,7 @@ public final class PeerNode implements AutoCloseable {
       linkCount = active.size();
       room.linkUp(address, link.hello().lamport());
       redialer.linked(p);
+      met(address);
       ScheduledFuture<?> grace = pendingDown.remove(p);
       if (grace != null) {
         grace.cancel(false);
@@ -420,6 +447,7 @@ public final class PeerNode implements AutoCloseable {
 
   void dialFromRoom(PeerAddress address) {
     if (!stopped) {
+      met(address);
       redialer.want(address);
     }
   }
@@ -468,13 +496,16 @@ public final class PeerNode implements AutoCloseable {
     }
 
     @Override
-    public void received(Link link, LinkMessage message) {
+    public void received(Link link, List<LinkMessage> messages) {
       loop.execute(
           () -> {
-            if (!stopped && active.containsKey(link.peer())) {
+            for (LinkMessage message : messages) {
+              if (stopped || !active.containsKey(link.peer())) {
+                return;
+              }
               room.receive(link.peer(), message);
-              effects.endOfBurstSoon(); // group commit, then the replies go out
             }
+            effects.endOfBurstSoon(); // group commit, then the replies go out
           });
     }
 
@@ -489,6 +520,7 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void joined(PeerAddress member) {
       if (!stopped) {
+        met(member);
         redialer.want(member);
       }
     }

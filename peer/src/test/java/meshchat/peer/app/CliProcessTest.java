@@ -52,6 +52,24 @@ class CliProcessTest {
       t.start();
     }
 
+    /**
+     * {@code chat --json --nick NICK --tracker 127.0.0.1:PORT --data DATA/NICK}, stderr dropped.
+     */
+    static Chat start(Path data, String nick, int trackerPort) throws IOException {
+      return new Chat(
+          java(
+                  "chat",
+                  "--json",
+                  "--nick",
+                  nick,
+                  "--tracker",
+                  "127.0.0.1:" + trackerPort,
+                  "--data",
+                  data.resolve(nick).toString())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start());
+    }
+
     long count(String fragment) {
       return out.stream().filter(l -> l.contains(fragment)).count();
     }
@@ -63,7 +81,7 @@ class CliProcessTest {
     }
   }
 
-  private static ProcessBuilder java(String... args) {
+  static ProcessBuilder java(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx96m");
@@ -76,19 +94,7 @@ class CliProcessTest {
   }
 
   private Chat chat(String nick, int trackerPort) throws IOException {
-    Chat c =
-        new Chat(
-            java(
-                    "chat",
-                    "--json",
-                    "--nick",
-                    nick,
-                    "--tracker",
-                    "127.0.0.1:" + trackerPort,
-                    "--data",
-                    tmp.resolve(nick).toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start());
+    Chat c = Chat.start(tmp, nick, trackerPort);
     chats.add(c);
     return c;
   }

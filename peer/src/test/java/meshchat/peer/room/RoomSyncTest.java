@@ -71,6 +71,26 @@ class RoomSyncTest {
   }
 
   @Test
+  void aCatchUpOfAManyAuthorConversationAsksForEachMessageOnce() {
+    // each message answers the one before, by another author: a request for one author's run
+    // alone would hold all of it back waiting on the others
+    Mesh mesh = new Mesh(CONFIG.withSyncMaxMessages(8), "a", "b", "c", "d", "joiner");
+    mesh.link("a", "b").link("a", "c").link("a", "d").link("b", "c").link("b", "d");
+    mesh.link("c", "d").pump();
+    String[] authors = {"a", "b", "c", "d"};
+    for (int i = 0; i < 60; i++) {
+      mesh.peer(authors[i % 4]).send("m" + i);
+      mesh.pump();
+    }
+    mesh.link("joiner", "a").pump();
+
+    Peer joiner = mesh.peer("joiner");
+    assertThat(joiner.history()).isEqualTo(mesh.peer("a").history());
+    assertThat(batchedTo(mesh, "joiner")).hasSize(60).doesNotHaveDuplicates();
+    assertThat(joiner.deliveries).noneMatch(Delivery::incomplete).noneMatch(Delivery::late);
+  }
+
+  @Test
   void anUpToDatePairSettlesWithTwoDigestsAndNothingElse() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob").link("alice", "bob").pump();
     mesh.peer("alice").send("hi");

@@ -3,19 +3,24 @@ package meshchat.peer.runtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.RoomConfig;
+import meshchat.peer.store.MessageStore;
 import meshchat.peer.store.memory.InMemoryMessageStore;
+import meshchat.peer.store.sqlite.SqliteMessageStore;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
 
 /**
  * A fixture of real PeerNodes on loopback sharing one pair of event loop groups, with an in-process
- * tracker on a fixed free port; verbs tell the story (start, crash, restart, stopTracker).
+ * tracker on a fixed free port; verbs tell the story (start, crash, restart, stopTracker). Built
+ * with a directory, every peer keeps a real SQLite store and peer cache in its own data dir there,
+ * so a restart resumes from disk as the product does.
  */
 final class LocalMesh implements AutoCloseable {
   final PeerGroups groups = PeerGroups.create(2, 2);
@@ -25,10 +30,20 @@ final class LocalMesh implements AutoCloseable {
   private final java.util.Map<PeerId, InMemoryMessageStore> stores = new java.util.HashMap<>();
   final int trackerPort;
   private final SplittableRandom random = new SplittableRandom(42);
+  private final Path dataRoot; // null: in-memory stores, no peer cache
   TrackerServer tracker;
 
   LocalMesh() {
+    this(null);
+  }
+
+  LocalMesh(Path dataRoot) {
+    this.dataRoot = dataRoot;
     trackerPort = freePort();
+  }
+
+  Path dataDir(int i) {
+    return dataRoot.resolve("p" + i);
   }
 
   static int freePort() {
@@ -61,11 +76,13 @@ final class LocalMesh implements AutoCloseable {
     while (ids.size() <= i) {
       ids.add(PeerId.random(random));
     }
-    return PeerConfig.of("lobby", "p" + i, ids.get(i))
-        .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
-        .withTrackerRetry(50, 500)
-        .withLinkConfig(LinkConfig.fastTest())
-        .withRoomConfig(RoomConfig.defaults().withSyncIntervalMs(500));
+    PeerConfig c =
+        PeerConfig.of("lobby", "p" + i, ids.get(i))
+            .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
+            .withTrackerRetry(50, 500)
+            .withLinkConfig(LinkConfig.fastTest())
+            .withRoomConfig(RoomConfig.defaults().withSyncIntervalMs(500));
+    return dataRoot == null ? c : c.withPeerCache(dataDir(i).resolve("peers"));
   }
 
   PeerNode start(int i) {
@@ -76,9 +93,7 @@ final class LocalMesh implements AutoCloseable {
     int i = ids.indexOf(c.self());
     Recorder r = new Recorder();
     try {
-      PeerNode n =
-          PeerNode.start(
-              c, stores.computeIfAbsent(c.self(), x -> new InMemoryMessageStore()), groups, r);
+      PeerNode n = PeerNode.start(c, store(i, c.self()), groups, r);
       while (nodes.size() <= i) {
         nodes.add(null);
         recorders.add(null);
@@ -89,6 +104,19 @@ final class LocalMesh implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The store peer {@code i} starts with: its SQLite file, reopened on every restart. */
+  MessageStore store(int i, PeerId self) {
+    if (dataRoot == null) {
+      return stores.computeIfAbsent(self, x -> new InMemoryMessageStore());
+    }
+    try {
+      java.nio.file.Files.createDirectories(dataDir(i));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return SqliteMessageStore.open(dataDir(i), "lobby");
   }
 
   void startAll(int n) {

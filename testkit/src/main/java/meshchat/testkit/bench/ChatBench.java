@@ -60,31 +60,28 @@ public final class ChatBench {
   }
 
   static Options parse(String[] args) {
+    BenchFlags flags =
+        BenchFlags.parse(
+            args,
+            "--workload",
+            "--n",
+            "--msgs",
+            "--size",
+            "--rate",
+            "--duration",
+            "--warmup",
+            "--window",
+            "--store");
     Options o = new Options();
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("missing value for " + args[i]);
-      }
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--workload" -> o.workload = v;
-        case "--n" -> o.n = Integer.parseInt(v);
-        case "--msgs" -> o.msgs = Integer.parseInt(v);
-        case "--size" -> o.size = Integer.parseInt(v);
-        case "--rate" -> o.rate = Integer.parseInt(v);
-        case "--duration" -> o.duration = Double.parseDouble(v);
-        case "--warmup" -> o.warmup = Double.parseDouble(v);
-        case "--window" -> o.window = Integer.parseInt(v);
-        case "--store" -> o.store = v;
-        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-      }
-    }
-    if (!o.workload.equals("throughput") && !o.workload.equals("latency")) {
-      throw new IllegalArgumentException("--workload must be throughput or latency");
-    }
-    if (!List.of("sqlite", "sqlite-nofsync", "memory").contains(o.store)) {
-      throw new IllegalArgumentException("--store must be sqlite, sqlite-nofsync or memory");
-    }
+    o.workload = flags.oneOf("--workload", o.workload, "throughput", "latency");
+    o.n = flags.positive("--n", o.n);
+    o.msgs = flags.positive("--msgs", o.msgs);
+    o.size = flags.positive("--size", o.size);
+    o.rate = flags.positive("--rate", o.rate);
+    o.duration = flags.number("--duration", o.duration, 0.001);
+    o.warmup = flags.number("--warmup", o.warmup, 0);
+    o.window = flags.positive("--window", o.window);
+    o.store = flags.oneOf("--store", o.store, "sqlite", "sqlite-nofsync", "memory");
     return o;
   }
 

@@ -34,20 +34,12 @@ public final class TrackerBench {
   }
 
   public static String run(String[] args) throws Exception {
-    int clients = 100;
-    int seconds = 10;
-    int warmup = 3;
-    int depth = 16;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      int v = Integer.parseInt(args[i + 1]);
-      switch (args[i]) {
-        case "--clients" -> clients = v;
-        case "--seconds" -> seconds = v;
-        case "--warmup-seconds" -> warmup = v;
-        case "--depth" -> depth = v;
-        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-      }
-    }
+    BenchFlags flags =
+        BenchFlags.parse(args, "--clients", "--seconds", "--warmup-seconds", "--depth");
+    int clients = flags.positive("--clients", 100);
+    int seconds = flags.positive("--seconds", 10);
+    int warmup = flags.integer("--warmup-seconds", 3, 0);
+    int depth = flags.positive("--depth", 16);
     // one INFO line per join would dominate the measurement
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(TrackerHub.MEMBERSHIP_LOGGER))
         .setLevel(Level.WARN);

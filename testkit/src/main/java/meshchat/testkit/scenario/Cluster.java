@@ -7,7 +7,7 @@ import meshchat.testkit.check.History;
 /**
  * A group of peers in one room, driven by verbs that tell the story of a test (after MicroRaft's
  * LocalRaftGroup). Peers are numbered from 0 in start order. Implementations: the simulation
- * ({@code SimCluster}, virtual time) and real sockets (to come; real time).
+ * ({@code SimCluster}, virtual time) and real sockets ({@code NettyCluster}, real time).
  */
 public interface Cluster extends AutoCloseable {
   /** Starts {@code n} more peers; they find each other through the tracker. */

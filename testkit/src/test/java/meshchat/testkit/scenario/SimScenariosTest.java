@@ -6,57 +6,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import meshchat.testkit.SimCluster;
 import meshchat.testkit.SimConfig;
 import meshchat.testkit.check.CheckReport;
-import meshchat.testkit.check.History;
 import meshchat.testkit.check.InvariantChecker;
 import meshchat.testkit.net.Delay;
 import meshchat.testkit.net.LinkFaults;
 import org.junit.jupiter.api.Test;
 
-/** One test per fault type: each story ends quiet, and every invariant holds. */
-class SimScenariosTest {
+/**
+ * The shared suite over the simulation, plus the faults only the simulated network models (loss,
+ * duplication, reordering, clock skew) and a scale the real sockets are not asked to carry.
+ */
+class SimScenariosTest extends SharedScenariosTest {
+
+  @Override
+  protected Cluster newCluster(long seed) {
+    return new SimCluster(SimConfig.defaults(seed));
+  }
 
   private static CheckReport play(Scenario s, SimConfig config) {
     SimCluster cluster = new SimCluster(config);
     s.run(cluster);
-    History h = cluster.history();
-    CheckReport r = InvariantChecker.check(h);
+    CheckReport r = InvariantChecker.check(cluster.history());
     assertThat(r.violations()).as(s.name()).isEmpty();
     return r;
-  }
-
-  @Test
-  void partitionThenHealConverges() {
-    Scenario s = Scenarios.partitionHeals();
-    CheckReport r = play(s, SimConfig.defaults(1));
-    assertThat(r.incomplete()).isZero();
-  }
-
-  @Test
-  void crashAndRestartKeepingTheStoreConverges() {
-    play(Scenarios.crashRestart(true), SimConfig.defaults(2));
-  }
-
-  @Test
-  void crashAndRestartWipingTheStoreConverges() {
-    play(Scenarios.crashRestart(false), SimConfig.defaults(3));
-  }
-
-  @Test
-  void peersThatStartWhileTheTrackerIsDownMeetWhenItComesBack() {
-    SimCluster cluster = new SimCluster(SimConfig.defaults(4));
-    Scenario.named("tracker down")
-        .trackerDown()
-        .start(4)
-        .sendFromEach("alone")
-        .runFor(3_000)
-        .run(cluster);
-    // nobody can find anybody: each holds only its own message
-    for (int i = 0; i < 4; i++) {
-      assertThat(cluster.peer(i).storedCount()).isEqualTo(1);
-    }
-    Scenario.named("tracker up").trackerUp().runUntilQuiet(30_000).run(cluster);
-    assertThat(cluster.peer(0).storedCount()).isEqualTo(4);
-    assertThat(InvariantChecker.check(cluster.history()).violations()).isEmpty();
   }
 
   @Test

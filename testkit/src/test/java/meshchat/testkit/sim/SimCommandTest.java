@@ -78,10 +78,10 @@ class SimCommandTest {
   }
 
   @Test
-  void benchIsAPlaceholderForNow() {
+  void benchWithoutABenchmarkNamesThemAndExitsTwo() {
     Run r = run("bench");
-    assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("no benchmarks selected; see --help");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("say which benchmark: chat, tracker");
   }
 
   @Test

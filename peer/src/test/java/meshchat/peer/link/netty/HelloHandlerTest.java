@@ -42,8 +42,8 @@ class HelloHandlerTest {
           }
 
           @Override
-          public void received(Link link, LinkMessage m) {
-            events.add("got " + m);
+          public void received(Link link, List<LinkMessage> ms) {
+            ms.forEach(m -> events.add("got " + m));
           }
 
           @Override

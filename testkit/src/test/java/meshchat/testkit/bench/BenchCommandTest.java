@@ -1,0 +1,104 @@
+package meshchat.testkit.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import meshchat.testkit.TestkitMain;
+import org.junit.jupiter.api.Test;
+
+/** {@code meshchat bench}: lists the benchmarks, one-line errors with exit 2, a tiny real run. */
+class BenchCommandTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = TestkitMain.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEveryBenchmark() {
+    Run r = run("bench", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("chat", "tracker", "catchup", "idle", "sqlite");
+  }
+
+  @Test
+  void eachBenchmarkHasItsOwnHelp() {
+    Run r = run("bench", "chat", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("--workload throughput|latency", "--store");
+  }
+
+  @Test
+  void badInputIsOneLineAndExitTwo() {
+    for (String[] args :
+        new String[][] {
+          {"bench"},
+          {"bench", "nosuch"},
+          {"bench", "--bogus"},
+          {"bench", "chat", "--workload", "sideways"},
+          {"bench", "chat", "--n"},
+          {"bench", "chat", "--n", "many"},
+          {"bench", "chat", "--n", "0"},
+          {"bench", "chat", "--frobnicate", "1"},
+          {"bench", "tracker", "--clients"},
+          {"bench", "tracker", "--clients", "-3"},
+          {"bench", "catchup", "--messages"},
+          {"bench", "idle", "--peers", "ten"},
+          {"bench", "sqlite", "--nosuch", "1"},
+        }) {
+      Run r = run(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err().strip().lines()).as(String.join(" ", args)).hasSize(1);
+      assertThat(r.err()).startsWith("meshchat").doesNotContain("Exception", "\tat ");
+      assertThat(r.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void aSmallLatencyRunPrintsOneJsonLine() {
+    Run r =
+        run(
+            "bench",
+            "chat",
+            "--workload",
+            "latency",
+            "--n",
+            "3",
+            "--rate",
+            "100",
+            "--duration",
+            "1",
+            "--warmup",
+            "0.5",
+            "--store",
+            "memory");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().strip().lines()).hasSize(1);
+    assertThat(r.out())
+        .startsWith("{\"bench\":\"chat\"")
+        .contains("\"workload\":\"latency\"", "\"n\":3");
+  }
+
+  @Test
+  void aSmallSqliteRunPrintsOneJsonLine() {
+    Run r =
+        run(
+            "bench",
+            "sqlite",
+            "--append",
+            "50",
+            "--batched",
+            "500",
+            "--batch",
+            "100",
+            "--own",
+            "3");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().strip().lines()).hasSize(1);
+    assertThat(r.out()).startsWith("{").endsWith("}\n");
+  }
+}

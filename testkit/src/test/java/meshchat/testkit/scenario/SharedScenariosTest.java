@@ -1,0 +1,70 @@
+package meshchat.testkit.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import meshchat.testkit.check.CheckReport;
+import meshchat.testkit.check.History;
+import meshchat.testkit.check.InvariantChecker;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared scenario suite, once per transport (after Ratis's LeaderElectionTests): a subclass
+ * says how to build a {@link Cluster}; every story here must end quiet with every invariant held.
+ */
+abstract class SharedScenariosTest {
+
+  /** A fresh cluster for one test; closed by the test. */
+  protected abstract Cluster newCluster(long seed);
+
+  protected CheckReport play(Scenario s, long seed) {
+    try (Cluster cluster = newCluster(seed)) {
+      s.run(cluster);
+      CheckReport r = InvariantChecker.check(cluster.history());
+      assertThat(r.violations()).as(s.name()).isEmpty();
+      return r;
+    }
+  }
+
+  @Test
+  void partitionThenHealConverges() {
+    CheckReport r = play(Scenarios.partitionHeals(), 1);
+    assertThat(r.incomplete()).isZero();
+  }
+
+  @Test
+  void crashAndRestartKeepingTheStoreConverges() {
+    play(Scenarios.crashRestart(true), 2);
+  }
+
+  @Test
+  void crashAndRestartWipingTheStoreConverges() {
+    play(Scenarios.crashRestart(false), 3);
+  }
+
+  @Test
+  void peersThatStartWhileTheTrackerIsDownMeetWhenItComesBack() {
+    try (Cluster cluster = newCluster(4)) {
+      Scenario.named("tracker down")
+          .trackerDown()
+          .start(4)
+          .sendFromEach("alone")
+          .runFor(3_000)
+          .run(cluster);
+      // nobody can find anybody: each holds only its own message
+      History alone = cluster.history();
+      for (int i = 0; i < 4; i++) {
+        assertThat(alone.peers().get(i).finalStore()).as("p" + i).hasSize(1);
+      }
+      Scenario.named("tracker up").trackerUp().runUntilQuiet(30_000).run(cluster);
+      History after = cluster.history();
+      assertThat(after.peers().get(0).finalStore()).hasSize(4);
+      assertThat(InvariantChecker.check(after).violations()).isEmpty();
+    }
+  }
+
+  @Test
+  void peersChattingTogetherAgree() {
+    CheckReport r = play(Scenarios.chatter(5, 5), 5);
+    assertThat(r.incomplete()).isZero();
+  }
+}
