@@ -81,8 +81,8 @@ public final class FuzzTargets {
               public void up(Link link) {}
 
               @Override
-              public void received(Link link, LinkMessage message) {
-                delivered++;
+              public void received(Link link, List<LinkMessage> messages) {
+                delivered += messages.size();
               }
 
               @Override

@@ -51,8 +51,8 @@ class LinkLimitsTest {
           public void up(Link link) {}
 
           @Override
-          public void received(Link link, LinkMessage message) {
-            received.incrementAndGet();
+          public void received(Link link, List<LinkMessage> messages) {
+            received.addAndGet(messages.size());
           }
 
           @Override
