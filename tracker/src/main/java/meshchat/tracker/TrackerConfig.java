@@ -15,6 +15,9 @@ import meshchat.wire.Framing;
  * @param idleTimeout a session that sends nothing for this long is closed (IDLE_TIMEOUT)
  * @param slowClientTimeout a session whose socket stays unwritable this long is closed
  * @param ioThreads event loop threads for socket I/O; the directory has its own single thread
+ * @param maxSessionsPerAddress most open sessions from one source IP address; more are refused with
+ *     a fatal ADDRESS_LIMIT error, so one host holds at most this many times {@code
+ *     maxRegistrationsPerSession} registrations
  */
 public record TrackerConfig(
     String bindHost,
@@ -27,7 +30,8 @@ public record TrackerConfig(
     int maxRegistrationsPerSession,
     Duration idleTimeout,
     Duration slowClientTimeout,
-    int ioThreads) {
+    int ioThreads,
+    int maxSessionsPerAddress) {
 
   public static final int DEFAULT_PORT = 7070;
 
@@ -48,7 +52,11 @@ public record TrackerConfig(
     if (maxFrameBytes < 64) {
       throw new IllegalArgumentException("max frame bytes must be at least 64");
     }
-    if (maxRooms < 1 || maxPeersPerRoom < 1 || maxRegistrationsPerSession < 1 || ioThreads < 1) {
+    if (maxRooms < 1
+        || maxPeersPerRoom < 1
+        || maxRegistrationsPerSession < 1
+        || ioThreads < 1
+        || maxSessionsPerAddress < 1) {
       throw new IllegalArgumentException("limits and thread counts must be positive");
     }
   }
@@ -72,7 +80,8 @@ public record TrackerConfig(
         64,
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
-        1);
+        1,
+        256);
   }
 
   /** Loopback on a free port: for tests and in-process trackers. */
@@ -101,7 +110,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withPort(int v) {
@@ -116,7 +126,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withHeartbeatInterval(Duration v) {
@@ -131,7 +142,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withTtl(Duration v) {
@@ -146,7 +158,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withMaxFrameBytes(int v) {
@@ -161,7 +174,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withMaxRooms(int v) {
@@ -176,7 +190,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withMaxPeersPerRoom(int v) {
@@ -191,7 +206,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withMaxRegistrationsPerSession(int v) {
@@ -206,7 +222,8 @@ public record TrackerConfig(
         v,
         idleTimeout,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withIdleTimeout(Duration v) {
@@ -221,7 +238,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         v,
         slowClientTimeout,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withSlowClientTimeout(Duration v) {
@@ -236,7 +254,8 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         v,
-        ioThreads);
+        ioThreads,
+        maxSessionsPerAddress);
   }
 
   public TrackerConfig withIoThreads(int v) {
@@ -251,6 +270,23 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
+        v,
+        maxSessionsPerAddress);
+  }
+
+  public TrackerConfig withMaxSessionsPerAddress(int v) {
+    return new TrackerConfig(
+        bindHost,
+        port,
+        heartbeatInterval,
+        ttl,
+        maxFrameBytes,
+        maxRooms,
+        maxPeersPerRoom,
+        maxRegistrationsPerSession,
+        idleTimeout,
+        slowClientTimeout,
+        ioThreads,
         v);
   }
 }

@@ -73,7 +73,8 @@ public sealed interface LinkMessage {
     FRAME_TOO_LARGE,
     INVALID_MESSAGE,
     LEAVING,
-    IDLE
+    IDLE,
+    LIMIT_EXCEEDED
   }
 
   /** The sender is closing the link, and why. */

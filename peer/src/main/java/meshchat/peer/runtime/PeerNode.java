@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.link.netty.LinkEndpoint;
@@ -62,6 +63,7 @@ public final class PeerNode implements AutoCloseable {
   private final String tag;
   private final NodeEffects effects;
   private final Room room;
+  private final Counters counters = new Counters();
   private final LinkEndpoint endpoint;
   private final Redialer redialer;
   private final PeerCache cache; // room thread only
@@ -97,12 +99,19 @@ public final class PeerNode implements AutoCloseable {
             effects,
             new LoopScheduler(loop),
             InstantSource.system(),
-            random);
+            random,
+            counters);
     this.endpoint =
         new LinkEndpoint(
             groups.io(),
             new LinkSetup(
-                config.linkConfig(), config.self(), config.room(), this::hello, new Events(), tag));
+                config.linkConfig(),
+                config.self(),
+                config.room(),
+                this::hello,
+                new Events(),
+                tag,
+                counters));
     this.redialer =
         new Redialer(loop, config.linkConfig(), random, active::containsKey, endpoint::dial);
     this.cache =
@@ -265,6 +274,11 @@ public final class PeerNode implements AutoCloseable {
   /** The last {@code limit} messages in canonical (Lamport, origin) order. */
   public CompletableFuture<List<ChatMessage>> history(int limit) {
     return onLoop(() -> room.history(limit));
+  }
+
+  /** How often each limit was hit, by the links and the room (for /status). */
+  public Counters counters() {
+    return counters;
   }
 
   /** Per linked peer: messages it holds that we lack (sync progress for /status). */

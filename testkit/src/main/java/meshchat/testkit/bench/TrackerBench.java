@@ -48,7 +48,10 @@ public final class TrackerBench {
 
     TrackerServer server =
         TrackerServer.start(
-            TrackerConfig.localTest().withMaxPeersPerRoom(clients).withIoThreads(1));
+            TrackerConfig.localTest()
+                .withMaxPeersPerRoom(clients)
+                .withMaxSessionsPerAddress(Math.max(clients, 1)) // all from loopback
+                .withIoThreads(1));
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     LongAdder ops = new LongAdder();
     Loop[] loops = new Loop[clients];

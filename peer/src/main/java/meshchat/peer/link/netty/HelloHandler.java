@@ -75,7 +75,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     cancelTimeout();
-    LinkErrors.closeFor(ctx, cause, setup.tag());
+    LinkErrors.closeFor(ctx, cause, setup);
   }
 
   private void refuse(ChannelHandlerContext ctx, CloseReason reason, String why) {
