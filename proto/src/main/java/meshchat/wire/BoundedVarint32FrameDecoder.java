@@ -25,9 +25,19 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
     this.maxFrameBytes = maxFrameBytes;
   }
 
+  /**
+   * One frame per call: ByteToMessageDecoder hands it on before asking for the next, and stops if a
+   * handler closed the channel meanwhile. Decoding every frame of a read first would throw an error
+   * about a later frame after the pipeline was torn down by an earlier one (found by fuzzing: the
+   * exception reached the pipeline's tail, a stack trace in the log).
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    while (in.isReadable()) {
+    frames(in, out, 1);
+  }
+
+  private void frames(ByteBuf in, List<Object> out, int max) {
+    for (int n = 0; n < max && in.isReadable(); n++) {
       int start = in.readerIndex();
       int length = readVarint32(in);
       if (length == INCOMPLETE) {
@@ -54,7 +64,7 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
    */
   @Override
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    decode(ctx, in, out);
+    frames(in, out, Integer.MAX_VALUE);
     if (in.isReadable()) {
       int left = in.readableBytes();
       in.skipBytes(left);

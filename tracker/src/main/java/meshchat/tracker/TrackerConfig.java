@@ -15,6 +15,9 @@ import meshchat.wire.Framing;
  * @param idleTimeout a session that sends nothing for this long is closed (IDLE_TIMEOUT)
  * @param slowClientTimeout a session whose socket stays unwritable this long is closed
  * @param ioThreads event loop threads for socket I/O; the directory has its own single thread
+ * @param maxSessionsPerAddress most open sessions from one source IP address; more are refused with
+ *     a fatal ADDRESS_LIMIT error, so one host holds at most this many times {@code
+ *     maxRegistrationsPerSession} registrations
  * @param requireKeyProof refuse a Register that does not prove its peer id's key (the default; off
  *     only for tests of other behaviour that use readable ids)
  */
@@ -30,6 +33,7 @@ public record TrackerConfig(
     Duration idleTimeout,
     Duration slowClientTimeout,
     int ioThreads,
+    int maxSessionsPerAddress,
     boolean requireKeyProof) {
 
   public static final int DEFAULT_PORT = 7070;
@@ -51,7 +55,11 @@ public record TrackerConfig(
     if (maxFrameBytes < 64) {
       throw new IllegalArgumentException("max frame bytes must be at least 64");
     }
-    if (maxRooms < 1 || maxPeersPerRoom < 1 || maxRegistrationsPerSession < 1 || ioThreads < 1) {
+    if (maxRooms < 1
+        || maxPeersPerRoom < 1
+        || maxRegistrationsPerSession < 1
+        || ioThreads < 1
+        || maxSessionsPerAddress < 1) {
       throw new IllegalArgumentException("limits and thread counts must be positive");
     }
   }
@@ -76,6 +84,7 @@ public record TrackerConfig(
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
         1,
+        256,
         true);
   }
 
@@ -106,6 +115,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -122,6 +132,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -138,6 +149,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -154,6 +166,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -170,6 +183,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -186,6 +200,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -202,6 +217,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -218,6 +234,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -234,6 +251,7 @@ public record TrackerConfig(
         v,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -250,6 +268,7 @@ public record TrackerConfig(
         idleTimeout,
         v,
         ioThreads,
+        maxSessionsPerAddress,
         requireKeyProof);
   }
 
@@ -265,6 +284,24 @@ public record TrackerConfig(
         maxRegistrationsPerSession,
         idleTimeout,
         slowClientTimeout,
+        v,
+        maxSessionsPerAddress,
+        requireKeyProof);
+  }
+
+  public TrackerConfig withMaxSessionsPerAddress(int v) {
+    return new TrackerConfig(
+        bindHost,
+        port,
+        heartbeatInterval,
+        ttl,
+        maxFrameBytes,
+        maxRooms,
+        maxPeersPerRoom,
+        maxRegistrationsPerSession,
+        idleTimeout,
+        slowClientTimeout,
+        ioThreads,
         v,
         requireKeyProof);
   }
@@ -282,6 +319,7 @@ public record TrackerConfig(
         idleTimeout,
         slowClientTimeout,
         ioThreads,
+        maxSessionsPerAddress,
         v);
   }
 }

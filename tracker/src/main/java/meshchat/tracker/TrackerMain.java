@@ -78,6 +78,11 @@ public final class TrackerMain implements Callable<Integer> {
       description = "rooms per session (default: ${DEFAULT-VALUE})")
   int maxRegistrationsPerSession = TrackerConfig.defaults().maxRegistrationsPerSession();
 
+  @Option(
+      names = "--max-sessions-per-address",
+      description = "open sessions from one IP address (default: ${DEFAULT-VALUE})")
+  int maxSessionsPerAddress = TrackerConfig.defaults().maxSessionsPerAddress();
+
   @Option(names = "--io-threads", description = "socket I/O threads (default: ${DEFAULT-VALUE})")
   int ioThreads = TrackerConfig.defaults().ioThreads();
 
@@ -97,6 +102,7 @@ public final class TrackerMain implements Callable<Integer> {
           .withMaxRooms(maxRooms)
           .withMaxPeersPerRoom(maxPeersPerRoom)
           .withMaxRegistrationsPerSession(maxRegistrationsPerSession)
+          .withMaxSessionsPerAddress(maxSessionsPerAddress)
           .withIoThreads(ioThreads);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -24,6 +24,7 @@ import java.util.function.Function;
 import meshchat.proto.v1.Error.Code;
 import meshchat.tracker.directory.Directory;
 import meshchat.tracker.pipeline.Frames;
+import meshchat.tracker.pipeline.TrackerCounters;
 import meshchat.tracker.pipeline.TrackerHub;
 import meshchat.tracker.pipeline.TrackerServerInitializer;
 import org.slf4j.Logger;
@@ -68,6 +69,7 @@ public final class TrackerServer implements AutoCloseable {
             new Directory(Clock.systemUTC(), config.limits()),
             config.heartbeatInterval().toMillis(),
             config.ttl().toMillis(),
+            config.maxSessionsPerAddress(),
             config.requireKeyProof(),
             Clock.systemUTC());
     ServerBootstrap b =
@@ -152,6 +154,12 @@ public final class TrackerServer implements AutoCloseable {
       log.warn("shutdown: could not tell every session: {}", e.toString());
     }
     shutdown(boss, workers, directoryThread);
+    log.info("tracker stopped; errors answered: {}", hub.counters());
+  }
+
+  /** Errors answered so far, limits refused included. */
+  public TrackerCounters counters() {
+    return hub.counters();
   }
 
   private static void shutdown(EventExecutorGroup... groups) {

@@ -91,8 +91,9 @@ class KeyProofTest {
   }
 
   @Test
-  void anUnsignedRegistrationIsRefused() {
+  void anUnsignedRegistrationIsRefusedAndCounted() {
     refused(client.register("lobby", alice.id, "alice", "10.0.0.1", 7000), "must prove its key");
+    assertThat(server.counters().errors(meshchat.proto.v1.Error.Code.UNAUTHENTICATED)).isEqualTo(1);
   }
 
   @Test

@@ -20,7 +20,7 @@ public final class Commands {
           "/who           room members known from the tracker",
           "/nick NAME     change your nick for new messages",
           "/history [N]   the last N messages (default 20) in canonical order",
-          "/status        per-peer sync lag and held-back messages",
+          "/status        per-peer sync lag, held-back messages, limits hit",
           "/quit          leave (also Ctrl-D)");
 
   private final PeerNode node;
@@ -134,6 +134,7 @@ public final class Commands {
     List<LinkInfo> links = node.links().get(2, TimeUnit.SECONDS);
     int held = node.inspect(r -> r.heldBackCount()).get(2, TimeUnit.SECONDS);
     say(links.size() + " links, " + held + " messages waiting for earlier ones");
+    say("limits hit: " + node.counters());
     for (LinkInfo l : links) {
       say("  " + statusLine(l));
     }

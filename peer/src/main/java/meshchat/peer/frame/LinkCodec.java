@@ -34,6 +34,11 @@ import meshchat.proto.v1.SyncRequest;
  * link classes). Decoding validates content: ids of 1..64 bytes, seq ≥ 1, lamport ≥ 1, ranges with
  * 1 ≤ first ≤ last, ports ≤ 65535. A bad field raises {@link LinkFrameException} with
  * INVALID_MESSAGE; an unset or unknown envelope raises it with PROTOCOL_ERROR.
+ *
+ * <p>It also bounds what one frame may carry beyond its byte size (docs/operations.md, "Limits"): a
+ * frame of 1 MiB could otherwise hold 200,000 digest ranges, wants or peer addresses, each a Java
+ * object and some of them a unit of work for the room. Over a bound is INVALID_MESSAGE; the bounds
+ * are far above what an honest peer sends.
  */
 public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessage> {
   private static final io.netty.util.concurrent.FastThreadLocal<Object[]> LAST_ENCODED =
@@ -43,6 +48,37 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           return new Object[2];
         }
       };
+
+  /** Longest nick (Hello, chat) and longest room name, in UTF-8 bytes. */
+  public static final int MAX_NICK_BYTES = 128;
+
+  public static final int MAX_ROOM_BYTES = 256;
+
+  /** Longest host name in a PeerList entry (DNS names are at most 253 characters). */
+  public static final int MAX_HOST_BYTES = 255;
+
+  /** Longest chat text in UTF-8 bytes: {@code RoomConfig.defaults().maxTextBytes()}. */
+  public static final int MAX_TEXT_BYTES = 64 * 1024;
+
+  /** Most causal dependencies of one chat message (authors send at most {@code maxDeps}, 8). */
+  public static final int MAX_DEPS = 64;
+
+  /** Most origins in one Digest, and most seq ranges (contiguous or beyond) in all its entries. */
+  public static final int MAX_DIGEST_ENTRIES = 10_000;
+
+  public static final int MAX_DIGEST_RANGES = 65_536;
+
+  /** Most wants in one SyncRequest: each costs the answerer a store query. */
+  public static final int MAX_WANTS = 1_024;
+
+  /** Most messages in one SyncBatch frame (an honest answer holds at most the 512 asked). */
+  public static final int MAX_BATCH_MESSAGES = 4_096;
+
+  /** Most addresses in one PeerList: each may become a dial. */
+  public static final int MAX_PEER_LIST = 1_024;
+
+  /** A Close's text is for a log line: longer is cut, not refused. */
+  public static final int MAX_CLOSE_TEXT = 256;
 
   private final RoomKey roomKey;
 
@@ -125,6 +161,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   private static LinkMessage.Hello hello(Hello h) {
+    atMost("nick bytes", h.getNickBytes().size(), MAX_NICK_BYTES);
+    atMost("room bytes", h.getRoomBytes().size(), MAX_ROOM_BYTES);
     return new LinkMessage.Hello(
         h.getProtocolVersion(),
         peerId(h.getPeerId()),
@@ -137,6 +175,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   private static ChatMessage chat(meshchat.proto.v1.ChatMessage c, RoomKey key) {
+    atMost("nick bytes", c.getNickBytes().size(), MAX_NICK_BYTES);
+    atMost("text bytes", c.getTextBytes().size(), MAX_TEXT_BYTES);
+    atMost("sealed bytes", c.getSealed().size(), MAX_NICK_BYTES + MAX_TEXT_BYTES + 32);
+    atMost("deps", c.getDepsCount(), MAX_DEPS);
     List<MessageId> deps = new ArrayList<>(c.getDepsCount());
     for (meshchat.proto.v1.MessageId d : c.getDepsList()) {
       deps.add(new MessageId(peerId(d.getOrigin()), d.getSeq()));
@@ -168,6 +210,12 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   private static LinkMessage.Digest digest(Digest d) {
+    atMost("digest entries", d.getEntriesCount(), MAX_DIGEST_ENTRIES);
+    long ranges = 0;
+    for (DigestEntry e : d.getEntriesList()) {
+      ranges += 1 + e.getBeyondCount();
+    }
+    atMost("digest ranges", ranges, MAX_DIGEST_RANGES);
     List<LinkMessage.DigestEntry> entries = new ArrayList<>(d.getEntriesCount());
     for (DigestEntry e : d.getEntriesList()) {
       long contiguous = nonNegative("contiguous", e.getContiguous());
@@ -182,6 +230,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   private static LinkMessage.SyncRequest syncRequest(SyncRequest r) {
+    atMost("wants", r.getWantsCount(), MAX_WANTS);
     List<LinkMessage.Want> wants = new ArrayList<>(r.getWantsCount());
     for (SyncRequest.Want w : r.getWantsList()) {
       if (!w.hasRange()) {
@@ -198,6 +247,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   private static LinkMessage.SyncBatch syncBatch(SyncBatch b, RoomKey key) {
+    atMost("batch messages", b.getMessagesCount(), MAX_BATCH_MESSAGES);
     List<ChatMessage> messages = new ArrayList<>(b.getMessagesCount());
     for (meshchat.proto.v1.ChatMessage m : b.getMessagesList()) {
       messages.add(chat(m, key));
@@ -206,8 +256,11 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   private static LinkMessage.PeerList peerList(PeerList p) {
+    atMost("peer list entries", p.getPeersCount(), MAX_PEER_LIST);
     List<PeerAddress> peers = new ArrayList<>(p.getPeersCount());
     for (PeerList.Entry e : p.getPeersList()) {
+      atMost("nick bytes", e.getNickBytes().size(), MAX_NICK_BYTES);
+      atMost("host bytes", e.getHostBytes().size(), MAX_HOST_BYTES);
       peers.add(
           new PeerAddress(peerId(e.getPeerId()), e.getNick(), e.getHost(), port(e.getPort())));
     }
@@ -226,10 +279,15 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           case INVALID_MESSAGE -> CloseReason.INVALID_MESSAGE;
           case LEAVING -> CloseReason.LEAVING;
           case IDLE -> CloseReason.IDLE;
+          case LIMIT_EXCEEDED -> CloseReason.LIMIT_EXCEEDED;
           case UNAUTHENTICATED -> CloseReason.UNAUTHENTICATED;
           default -> CloseReason.UNSPECIFIED; // a newer peer's reason we do not know
         };
-    return new LinkMessage.Close(reason, c.getMessage());
+    String text = c.getMessage();
+    if (text.length() > MAX_CLOSE_TEXT) {
+      text = text.substring(0, MAX_CLOSE_TEXT) + "...";
+    }
+    return new LinkMessage.Close(reason, text);
   }
 
   private static PeerId peerId(ByteString b) {
@@ -241,6 +299,12 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       throw new IllegalArgumentException("port out of range: " + Integer.toUnsignedString(p));
     }
     return p;
+  }
+
+  private static void atMost(String what, long n, long max) {
+    if (n > max) {
+      throw new IllegalArgumentException(what + ": " + n + " is over the limit of " + max);
+    }
   }
 
   private static long nonNegative(String what, long v) {

@@ -4,8 +4,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -21,15 +21,15 @@ import meshchat.peer.message.LinkMessage.CloseReason;
  */
 public final class MessageVerifier extends ChannelDuplexHandler {
   private final String room;
-  private final LongAdder rejected;
+  private final Counters counters;
 
   /**
    * @param room the room as on the wire (its name, or a private room's id), which signatures cover
-   * @param rejected counts refused messages, for the peer's statistics
+   * @param counters counts refused messages ({@link Counters.Counter#BAD_SIGNATURE})
    */
-  public MessageVerifier(String room, LongAdder rejected) {
+  public MessageVerifier(String room, Counters counters) {
     this.room = room;
-    this.rejected = rejected;
+    this.counters = counters;
   }
 
   @Override
@@ -60,7 +60,7 @@ public final class MessageVerifier extends ChannelDuplexHandler {
   private void check(ChatMessage m) {
     String problem = MessageSigning.problem(m, room);
     if (problem != null) {
-      rejected.increment();
+      counters.increment(Counters.Counter.BAD_SIGNATURE);
       throw new LinkFrameException(CloseReason.INVALID_MESSAGE, problem);
     }
   }

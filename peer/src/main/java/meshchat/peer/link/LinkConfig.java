@@ -17,6 +17,11 @@ import meshchat.wire.Framing;
  * @param writeHighWater a link becomes unwritable above this many queued bytes
  * @param maxQueuedBytes a link with more queued than this is closed: memory stays bounded, and the
  *     reconnect's anti-entropy resends what was lost at the reader's pace
+ * @param maxFramesPerSecond sustained frames per second read from one link (a token bucket); beyond
+ *     it the link stops reading until tokens refill, so TCP pushes back on the sender
+ * @param frameBurst the bucket's size: frames a link may send at once above the sustained rate
+ * @param maxLinksPerAddress most concurrent incoming connections from one IP address; more are
+ *     refused with Close(LIMIT_EXCEEDED)
  */
 public record LinkConfig(
     long pingIntervalMs,
@@ -28,7 +33,16 @@ public record LinkConfig(
     int maxFrameBytes,
     int writeLowWater,
     int writeHighWater,
-    long maxQueuedBytes) {
+    long maxQueuedBytes,
+    int maxFramesPerSecond,
+    int frameBurst,
+    int maxLinksPerAddress) {
+
+  public LinkConfig {
+    if (maxFramesPerSecond < 1 || frameBurst < 1 || maxLinksPerAddress < 1) {
+      throw new IllegalArgumentException("link rate, burst and links per address must be >= 1");
+    }
+  }
 
   public static LinkConfig defaults() {
     return new LinkConfig(
@@ -41,7 +55,10 @@ public record LinkConfig(
         Framing.DEFAULT_MAX_FRAME_BYTES,
         256 * 1024,
         1024 * 1024,
-        16L * 1024 * 1024);
+        16L * 1024 * 1024,
+        20_000,
+        40_000,
+        64);
   }
 
   /** Faster liveness and redial for in-process tests. */
@@ -60,7 +77,10 @@ public record LinkConfig(
         maxFrameBytes,
         writeLowWater,
         writeHighWater,
-        maxQueuedBytes);
+        maxQueuedBytes,
+        maxFramesPerSecond,
+        frameBurst,
+        maxLinksPerAddress);
   }
 
   public LinkConfig withRedial(long minMs, long maxMs) {
@@ -74,7 +94,10 @@ public record LinkConfig(
         maxFrameBytes,
         writeLowWater,
         writeHighWater,
-        maxQueuedBytes);
+        maxQueuedBytes,
+        maxFramesPerSecond,
+        frameBurst,
+        maxLinksPerAddress);
   }
 
   public LinkConfig withMaxFrameBytes(int v) {
@@ -88,6 +111,43 @@ public record LinkConfig(
         v,
         writeLowWater,
         writeHighWater,
-        maxQueuedBytes);
+        maxQueuedBytes,
+        maxFramesPerSecond,
+        frameBurst,
+        maxLinksPerAddress);
+  }
+
+  public LinkConfig withRateLimit(int framesPerSecond, int burst) {
+    return new LinkConfig(
+        pingIntervalMs,
+        idleTimeoutMs,
+        handshakeTimeoutMs,
+        connectTimeoutMs,
+        redialMinMs,
+        redialMaxMs,
+        maxFrameBytes,
+        writeLowWater,
+        writeHighWater,
+        maxQueuedBytes,
+        framesPerSecond,
+        burst,
+        maxLinksPerAddress);
+  }
+
+  public LinkConfig withMaxLinksPerAddress(int v) {
+    return new LinkConfig(
+        pingIntervalMs,
+        idleTimeoutMs,
+        handshakeTimeoutMs,
+        connectTimeoutMs,
+        redialMinMs,
+        redialMaxMs,
+        maxFrameBytes,
+        writeLowWater,
+        writeHighWater,
+        maxQueuedBytes,
+        maxFramesPerSecond,
+        frameBurst,
+        v);
   }
 }

@@ -182,6 +182,7 @@ public sealed interface LinkMessage {
     INVALID_MESSAGE,
     LEAVING,
     IDLE,
+    LIMIT_EXCEEDED,
     UNAUTHENTICATED
   }
 

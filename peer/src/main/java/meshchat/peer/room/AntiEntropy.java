@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Digest;
 import meshchat.peer.message.LinkMessage.DigestEntry;
@@ -52,6 +54,7 @@ final class AntiEntropy {
   private final Scheduler scheduler;
   private final Map<PeerId, SeqSet> holdings;
   private final Acceptor acceptor;
+  private final Counters counters;
   private final Collection<LinkState> links; // a live view of the room's up links
   private long nextRequestId = 1;
   private long caughtUp;
@@ -63,7 +66,9 @@ final class AntiEntropy {
       Scheduler scheduler,
       Map<PeerId, SeqSet> holdings,
       Collection<LinkState> links,
-      Acceptor acceptor) {
+      Acceptor acceptor,
+      Counters counters) {
+    this.counters = counters;
     this.links = links;
     this.config = config;
     this.store = store;
@@ -91,10 +96,12 @@ final class AntiEntropy {
 
   void onDigest(LinkState l, Digest d) {
     if (d.complete()) {
-      l.theirs.clear();
+      l.clearTheirs();
     }
     for (DigestEntry e : d.entries()) {
-      l.theirs.put(e.origin(), e.held().copy());
+      if (!l.putTheirs(e.origin(), e.held().copy())) {
+        counters.increment(Counter.DIGEST_ENTRIES_IGNORED);
+      }
     }
     requestMissing(l);
   }

@@ -22,6 +22,10 @@ import meshchat.peer.sync.SeqSet;
  * <p>Also keeps the delivered set and the frontier: the delivered messages that no other delivered
  * message depends on. The frontier becomes the deps of the next local message, so a message usually
  * names one to three others, not the whole history.
+ *
+ * <p>Bounded against a hostile author whose deps never arrive: messages shown incomplete stay
+ * tracked (so their completion can be reported) only up to {@code maxIncomplete}; beyond it the
+ * oldest is forgotten, with its waiter entries, and the implied set is trimmed the same way.
  */
 final class CausalBuffer {
   private final Map<PeerId, SeqSet> delivered = new HashMap<>();
@@ -30,7 +34,18 @@ final class CausalBuffer {
   private final Map<MessageId, List<MessageId>> waiters = new HashMap<>();
   private final Set<MessageId> frontier = new LinkedHashSet<>();
   // deps of messages shown incomplete: when they arrive they are already implied, not new tips
-  private final Set<MessageId> implied = new HashSet<>();
+  private final LinkedHashSet<MessageId> implied = new LinkedHashSet<>();
+  // messages shown incomplete and still tracked, oldest first
+  private final LinkedHashSet<MessageId> incomplete = new LinkedHashSet<>();
+  private final int maxIncomplete;
+
+  CausalBuffer() {
+    this(10_000);
+  }
+
+  CausalBuffer(int maxIncomplete) {
+    this.maxIncomplete = maxIncomplete;
+  }
 
   /** A message waiting for {@code missing}. */
   static final class Held {
@@ -61,6 +76,16 @@ final class CausalBuffer {
 
   int heldCount() {
     return held.size();
+  }
+
+  /** Held messages not yet shown: the ones the hold-back limit applies to. */
+  int pendingCount() {
+    return held.size() - incomplete.size();
+  }
+
+  /** Messages shown incomplete that are still tracked (at most {@code maxIncomplete}). */
+  int incompleteCount() {
+    return incomplete.size();
   }
 
   Held held(MessageId id) {
@@ -126,6 +151,7 @@ final class CausalBuffer {
         h.missing.remove(next.id());
         if (h.missing.isEmpty()) {
           held.remove(w);
+          incomplete.remove(w);
           if (h.timer != null) {
             h.timer.cancel();
           }
@@ -149,7 +175,38 @@ final class CausalBuffer {
   void markShownIncomplete(Held h) {
     h.shownIncomplete = true;
     implied.addAll(h.missing);
+    incomplete.add(h.message.id());
     record(h.message);
+    while (incomplete.size() > maxIncomplete) {
+      forget(incomplete.iterator().next());
+    }
+    // each tracked message implies at most its deps and its author's previous message
+    while (implied.size() > 8L * maxIncomplete) {
+      implied.remove(implied.iterator().next());
+    }
+  }
+
+  /** Stops tracking a message shown incomplete: it will not be reported complete. */
+  private void forget(MessageId id) {
+    incomplete.remove(id);
+    Held h = held.remove(id);
+    if (h == null) {
+      return;
+    }
+    for (MessageId d : h.missing) {
+      List<MessageId> ws = waiters.get(d);
+      if (ws != null) {
+        ws.remove(id);
+        if (ws.isEmpty()) {
+          waiters.remove(d);
+        }
+      }
+    }
+  }
+
+  /** How many dependency ids are waited on: bounded by held messages times their deps. */
+  int waitedOnCount() {
+    return waiters.size();
   }
 
   private void record(ChatMessage m) {

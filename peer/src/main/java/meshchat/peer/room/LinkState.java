@@ -16,8 +16,18 @@ final class LinkState {
   /** The peer's own links, from its latest PeerList; null until one arrives. */
   Set<PeerId> neighbors;
 
-  /** What the peer holds, per its digests on this link. */
+  /**
+   * Most seq ranges kept of one link's digests, over all origins. Incremental digests add origins
+   * without ever removing any, so without a bound a peer could grow this map without end, one new
+   * origin per digest. 65,536 ranges are a few MB; an honest room needs one range per origin plus
+   * its gaps.
+   */
+  static final int MAX_THEIRS_RANGES = 65_536;
+
+  /** What the peer holds, per its digests on this link. Change it through putTheirs only. */
   final Map<PeerId, SeqSet> theirs = new HashMap<>();
+
+  private long theirsRanges;
 
   /** What we last told the peer we hold, so periodic digests carry only changes. */
   final Map<PeerId, SeqSet> told = new HashMap<>();
@@ -34,6 +44,23 @@ final class LinkState {
 
   LinkState(PeerAddress address) {
     this.address = address;
+  }
+
+  /** Records what the peer holds of {@code origin}; false (and ignored) if over the bound. */
+  boolean putTheirs(PeerId origin, SeqSet held) {
+    SeqSet before = theirs.get(origin);
+    long after = theirsRanges - (before == null ? 0 : before.rangeCount()) + held.rangeCount();
+    if (after > MAX_THEIRS_RANGES) {
+      return false;
+    }
+    theirs.put(origin, held);
+    theirsRanges = after;
+    return true;
+  }
+
+  void clearTheirs() {
+    theirs.clear();
+    theirsRanges = 0;
   }
 
   PeerId id() {

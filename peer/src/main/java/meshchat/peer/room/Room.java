@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import meshchat.peer.clock.LamportClock;
 import meshchat.peer.clock.LamportTimestamp;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Chat;
@@ -41,7 +43,8 @@ public final class Room {
   private final RandomGenerator random;
   private final MessageSigner signer;
   private final LamportClock clock = new LamportClock(0);
-  private final CausalBuffer causal = new CausalBuffer();
+  private final CausalBuffer causal;
+  private final Counters counters;
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
   private final AntiEntropy sync;
@@ -62,7 +65,33 @@ public final class Room {
       Scheduler scheduler,
       InstantSource wallClock,
       RandomGenerator random) {
-    this(config, self, nick, store, effects, scheduler, wallClock, random, MessageSigner.NONE);
+    this(config, self, nick, store, effects, scheduler, wallClock, random, new Counters());
+  }
+
+  /**
+   * As above, counting limits hit (hold-back overflow, ignored digest entries) in {@code counters}.
+   */
+  public Room(
+      RoomConfig config,
+      PeerId self,
+      String nick,
+      MessageStore store,
+      RoomEffects effects,
+      Scheduler scheduler,
+      InstantSource wallClock,
+      RandomGenerator random,
+      Counters counters) {
+    this(
+        config,
+        self,
+        nick,
+        store,
+        effects,
+        scheduler,
+        wallClock,
+        random,
+        counters,
+        MessageSigner.NONE);
   }
 
   /** As above; {@code signer} signs every message this peer authors before it is stored. */
@@ -75,9 +104,12 @@ public final class Room {
       Scheduler scheduler,
       InstantSource wallClock,
       RandomGenerator random,
+      Counters counters,
       MessageSigner signer) {
     this.signer = signer;
     this.config = config;
+    this.counters = counters;
+    this.causal = new CausalBuffer(config.maxHoldBack());
     this.self = self;
     this.nick = nick;
     this.store = store;
@@ -87,7 +119,14 @@ public final class Room {
     this.random = random;
     this.sync =
         new AntiEntropy(
-            config, store, effects, scheduler, holdings, links.values(), this::acceptBatch);
+            config,
+            store,
+            effects,
+            scheduler,
+            holdings,
+            links.values(),
+            this::acceptBatch,
+            counters);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random, links);
   }
 
@@ -289,11 +328,12 @@ public final class Room {
     CausalBuffer.Held h = causal.hold(m, catchUp, missing);
     h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
     sync.requestIds(from, missing, causal::isHeld);
-    while (causal.heldCount() > config.maxHoldBack()) {
+    while (causal.pendingCount() > config.maxHoldBack()) {
       CausalBuffer.Held oldest = causal.oldest();
       if (oldest == null) {
         break;
       }
+      counters.increment(Counter.HOLD_BACK_OVERFLOW);
       showIncomplete(oldest.message.id());
     }
   }
@@ -395,6 +435,11 @@ public final class Room {
 
   public int heldBackCount() {
     return causal.heldCount();
+  }
+
+  /** The limit counters this room bumps (shared with the link layer in a running peer). */
+  public Counters counters() {
+    return counters;
   }
 
   public List<ChatMessage> history(int limit) {

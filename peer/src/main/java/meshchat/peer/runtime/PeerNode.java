@@ -13,11 +13,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
 import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.link.netty.LinkEndpoint;
@@ -65,6 +65,7 @@ public final class PeerNode implements AutoCloseable {
   private final String tag;
   private final NodeEffects effects;
   private final Room room;
+  private final Counters counters = new Counters();
   private final LinkEndpoint endpoint;
   private final Redialer redialer;
   private final PeerCache cache; // room thread only
@@ -72,7 +73,6 @@ public final class PeerNode implements AutoCloseable {
   private final Map<PeerId, Link> active = new HashMap<>(); // room thread only
   private final Map<PeerId, ScheduledFuture<?>> pendingDown = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final LongAdder rejected = new LongAdder();
   private TrackerSession tracker;
   private boolean stopped;
   private volatile int port;
@@ -102,6 +102,7 @@ public final class PeerNode implements AutoCloseable {
             new LoopScheduler(loop),
             InstantSource.system(),
             random,
+            counters,
             MessageSigning.signer(config.identity(), config.room()));
     this.endpoint =
         new LinkEndpoint(
@@ -113,7 +114,7 @@ public final class PeerNode implements AutoCloseable {
                 this::hello,
                 new Events(),
                 tag,
-                rejected,
+                counters,
                 config.roomKey()));
     this.redialer =
         new Redialer(loop, config.linkConfig(), random, active::containsKey, endpoint::dial);
@@ -200,7 +201,7 @@ public final class PeerNode implements AutoCloseable {
 
   /** Chat messages refused so far for a bad key or signature (issue 6), on all links. */
   public long rejectedMessages() {
-    return rejected.sum();
+    return counters.get(Counters.Counter.BAD_SIGNATURE);
   }
 
   public int port() {
@@ -287,6 +288,11 @@ public final class PeerNode implements AutoCloseable {
   /** The last {@code limit} messages in canonical (Lamport, origin) order. */
   public CompletableFuture<List<ChatMessage>> history(int limit) {
     return onLoop(() -> room.history(limit));
+  }
+
+  /** How often each limit was hit, by the links and the room (for /status). */
+  public Counters counters() {
+    return counters;
   }
 
   /** Per linked peer: messages it holds that we lack (sync progress for /status). */

@@ -101,6 +101,11 @@ public final class SeqSet {
     return ranges.isEmpty() ? 0 : ranges.lastEntry().getValue();
   }
 
+  /** How many disjoint ranges: the memory this set takes. */
+  public int rangeCount() {
+    return ranges.size();
+  }
+
   public long count() {
     return count;
   }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class MessageVerifierTest {
   private final Identity alice = Identity.generate();
   private final Identity mallory = Identity.generate();
-  private final LongAdder rejected = new LongAdder();
-  private final EmbeddedChannel ch = new EmbeddedChannel(new MessageVerifier("lobby", rejected));
+  private final Counters counters = new Counters();
+  private final EmbeddedChannel ch = new EmbeddedChannel(new MessageVerifier("lobby", counters));
 
   private static ChatMessage unsigned(Identity author, long seq, String text) {
     return new ChatMessage(new MessageId(author.peerId(), seq), seq, 1_000L, "n", text, List.of());
@@ -55,7 +55,7 @@ class MessageVerifierTest {
     ChatMessage m = signed(alice, 1, "hi");
     ch.writeInbound(new LinkMessage.Chat(m));
     assertThat((Object) ch.readInbound()).isEqualTo(new LinkMessage.Chat(m));
-    assertThat(rejected.sum()).isZero();
+    assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isZero();
   }
 
   @Test
@@ -64,7 +64,7 @@ class MessageVerifierTest {
         MessageSigning.signer(mallory, "lobby")
             .sign(unsigned(alice, 1, "send mallory money")); // origin alice, mallory's key
     refused(new LinkMessage.Chat(forged), "not its origin's");
-    assertThat(rejected.sum()).isEqualTo(1);
+    assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isEqualTo(1);
   }
 
   @Test
@@ -85,7 +85,7 @@ class MessageVerifierTest {
     ChatMessage good = signed(alice, 1, "one");
     ChatMessage bad = withText(signed(alice, 2, "two"), "TWO");
     refused(new LinkMessage.SyncBatch(4, List.of(good, bad), true), "bad signature");
-    assertThat(rejected.sum()).isEqualTo(1);
+    assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isEqualTo(1);
   }
 
   @Test

@@ -50,6 +50,7 @@ public final class TrackerBench {
         TrackerServer.start(
             TrackerConfig.localTest()
                 .withMaxPeersPerRoom(clients)
+                .withMaxSessionsPerAddress(Math.max(clients, 1)) // all from loopback
                 .withIoThreads(1)
                 // measures the directory and fan-out; clients register with synthetic ids
                 .withRequireKeyProof(false));

@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  */
 final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerFrame> {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.SESSION_LOGGER);
+  private final TrackerCounters counters;
+
+  HandshakeHandler(TrackerCounters counters) {
+    this.counters = counters;
+  }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, TrackerFrame frame) {
@@ -54,7 +59,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerFrame> {
     ctx.fireChannelRead(frame);
   }
 
-  private static void refuse(ChannelHandlerContext ctx, long requestId, Code code, String why) {
+  private void refuse(ChannelHandlerContext ctx, long requestId, Code code, String why) {
+    counters.error(code);
     log.warn("session from {} refused: {} {}", ctx.channel().remoteAddress(), code, why);
     ctx.writeAndFlush(Frames.error(requestId, code, why, true))
         .addListener(ChannelFutureListener.CLOSE);

@@ -41,16 +41,29 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
   public void handlerAdded(ChannelHandlerContext ctx) {
     // an EmbeddedChannel is active before its handlers are added
     if (ctx.channel().isActive() && id == null) {
-      id = hub.open(ctx.channel());
+      open(ctx);
     }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    if (id == null) {
-      id = hub.open(ctx.channel());
+    if (id == null && !closing) {
+      open(ctx);
     }
     ctx.fireChannelActive();
+  }
+
+  private void open(ChannelHandlerContext ctx) {
+    id = hub.open(ctx.channel());
+    if (id == null) {
+      fail(
+          ctx,
+          Frames.error(
+              0,
+              Code.ADDRESS_LIMIT,
+              "too many sessions from this address (limit " + hub.maxSessionsPerAddress() + ")",
+              true));
+    }
   }
 
   @Override
@@ -94,6 +107,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
     if (answer.hasError() && answer.getError().getFatal()) {
       fail(ctx, answer);
     } else {
+      if (answer.hasError()) {
+        hub.counters().error(answer.getError().getCode());
+      }
       ctx.write(answer, ctx.voidPromise());
     }
   }
@@ -173,6 +189,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
   /** Sends a fatal error (if the socket is still open), logs one line and closes. */
   private void fail(ChannelHandlerContext ctx, TrackerFrame error) {
     closing = true;
+    hub.counters().error(error.getError().getCode());
     log.warn(
         "session {} {} closed: {} {}",
         id,

@@ -1,6 +1,7 @@
 package meshchat.tracker.pipeline;
 
 import io.netty.channel.Channel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.HashMap;
@@ -39,11 +40,19 @@ public final class TrackerHub {
   private final long ttlMs;
   private final KeyProof keyProof;
   private final Map<SessionId, Channel> channels = new HashMap<>();
+  private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+  private final int maxSessionsPerAddress;
+  private final TrackerCounters counters = new TrackerCounters();
   private long nextSession = 1;
 
-  /** A hub that accepts registrations without a key proof: for tests of other behaviour. */
-  TrackerHub(Directory directory, long heartbeatMs, long ttlMs) {
-    this(directory, heartbeatMs, ttlMs, false, Clock.systemUTC());
+  /** A hub that accepts registrations without a key proof: for tests and fuzzing. */
+  public TrackerHub(Directory directory, long heartbeatMs, long ttlMs) {
+    this(directory, heartbeatMs, ttlMs, Integer.MAX_VALUE);
+  }
+
+  /** As above, with a bound on sessions per source address; no key proof required. */
+  public TrackerHub(Directory directory, long heartbeatMs, long ttlMs, int maxSessionsPerAddress) {
+    this(directory, heartbeatMs, ttlMs, maxSessionsPerAddress, false, Clock.systemUTC());
   }
 
   /**
@@ -51,25 +60,55 @@ public final class TrackerHub {
    * @param clock judges a Register's timestamp
    */
   public TrackerHub(
-      Directory directory, long heartbeatMs, long ttlMs, boolean requireKeyProof, Clock clock) {
+      Directory directory,
+      long heartbeatMs,
+      long ttlMs,
+      int maxSessionsPerAddress,
+      boolean requireKeyProof,
+      Clock clock) {
     this.keyProof = new KeyProof(requireKeyProof, clock);
     this.directory = directory;
     this.heartbeatMs = heartbeatMs;
     this.ttlMs = ttlMs;
+    this.maxSessionsPerAddress = maxSessionsPerAddress;
+  }
+
+  public TrackerCounters counters() {
+    return counters;
   }
 
   public Directory directory() {
     return directory;
   }
 
+  /** Opens a session, or returns null if its source address holds too many already. */
   SessionId open(Channel channel) {
+    InetAddress from = address(channel);
+    if (from != null) {
+      if (perAddress.getOrDefault(from, 0) >= maxSessionsPerAddress) {
+        return null;
+      }
+      perAddress.merge(from, 1, Integer::sum);
+    }
     SessionId id = new SessionId(nextSession++);
     channels.put(id, channel);
     return id;
   }
 
+  int maxSessionsPerAddress() {
+    return maxSessionsPerAddress;
+  }
+
+  private static InetAddress address(Channel channel) {
+    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+  }
+
   void close(SessionId session) {
-    channels.remove(session);
+    Channel ch = channels.remove(session);
+    InetAddress from = ch == null ? null : address(ch);
+    if (from != null) {
+      perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1);
+    }
     for (Change c : directory.removeSession(session)) {
       route(c);
     }

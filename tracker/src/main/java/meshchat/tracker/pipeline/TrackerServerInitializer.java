@@ -43,7 +43,7 @@ public final class TrackerServerInitializer extends ChannelInitializer<SocketCha
     // both ways: varint32-length-prefixed TrackerFrames, bounded by maxFrameBytes
     Framing.addTo(p, TrackerFrame.getDefaultInstance(), config.maxFrameBytes());
     // inbound: the first frame must be Register or Lookup with our protocol version
-    p.addLast("handshake", new HandshakeHandler());
+    p.addLast("handshake", new HandshakeHandler(hub.counters()));
     // inbound: every request, on the one directory thread that owns all tracker state
     p.addLast(directoryThread, "session", new SessionHandler(hub, config.slowClientTimeout()));
   }

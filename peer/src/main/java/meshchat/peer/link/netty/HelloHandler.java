@@ -29,13 +29,14 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 
   private final LinkSetup setup;
   private final boolean dialedByUs;
-  private final byte[] challenge = HelloProofs.newChallenge();
+  private final byte[] challenge;
   private ScheduledFuture<?> timeout;
   private Hello theirs; // their Hello, checked; null until it arrives
 
   HelloHandler(LinkSetup setup, boolean dialedByUs) {
     this.setup = setup;
     this.dialedByUs = dialedByUs;
+    this.challenge = setup.challenges().get().clone();
   }
 
   @Override
@@ -115,7 +116,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     cancelTimeout();
-    LinkErrors.closeFor(ctx, cause, setup.tag());
+    LinkErrors.closeFor(ctx, cause, setup);
   }
 
   private void refuse(ChannelHandlerContext ctx, CloseReason reason, String why) {

@@ -65,6 +65,6 @@ final class LinkDispatcher extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LinkErrors.closeFor(ctx, cause, setup.tag());
+    LinkErrors.closeFor(ctx, cause, setup);
   }
 }

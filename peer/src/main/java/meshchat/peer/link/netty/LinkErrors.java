@@ -10,6 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import meshchat.peer.frame.LinkFrameException;
+import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import org.slf4j.Logger;
@@ -25,7 +26,8 @@ final class LinkErrors {
 
   private LinkErrors() {}
 
-  static void closeFor(ChannelHandlerContext ctx, Throwable cause, String tag) {
+  static void closeFor(ChannelHandlerContext ctx, Throwable cause, LinkSetup setup) {
+    String tag = setup.tag();
     if (!markClosing(ctx.channel())) {
       return;
     }
@@ -48,6 +50,10 @@ final class LinkErrors {
     } else {
       reason = CloseReason.PROTOCOL_ERROR;
     }
+    setup
+        .counters()
+        .increment(
+            reason == CloseReason.FRAME_TOO_LARGE ? Counter.FRAME_TOO_LARGE : Counter.BAD_FRAME);
     String why = String.valueOf(root.getMessage());
     log.info("{} closing link {}: {} ({})", tag, ctx.channel().remoteAddress(), why, reason);
     sendCloseAndClose(ctx, new Close(reason, why));
@@ -56,6 +62,10 @@ final class LinkErrors {
   /** True the first time only: the caller is the one that closes this channel. */
   static boolean markClosing(Channel ch) {
     return ch.attr(CLOSING).setIfAbsent(Boolean.TRUE) == null;
+  }
+
+  static boolean isClosing(Channel ch) {
+    return ch.attr(CLOSING).get() != null;
   }
 
   static void sendCloseAndClose(ChannelHandlerContext ctx, Close close) {

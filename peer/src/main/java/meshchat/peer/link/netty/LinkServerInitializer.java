@@ -1,13 +1,30 @@
 package meshchat.peer.link.netty;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.wire.Framing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The pipeline of a link a peer accepted. */
+/**
+ * The pipeline of a link a peer accepted. One IP address may hold at most {@code
+ * maxLinksPerAddress} connections at once, handshaken or not: a host that opens thousands cannot
+ * exhaust our memory and file descriptors. The one over the limit gets Close(LIMIT_EXCEEDED).
+ */
 final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
+  private static final Logger log = LoggerFactory.getLogger(LinkServerInitializer.class);
   private final LinkSetup setup;
   private final ChannelGroup channels;
+  private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
   LinkServerInitializer(LinkSetup setup, ChannelGroup channels) {
     this.setup = setup;
@@ -17,6 +34,42 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel ch) {
     channels.add(ch); // closed together when the peer leaves
-    LinkPipeline.build(ch.pipeline(), setup, false);
+    InetAddress from = ch.remoteAddress().getAddress();
+    int n = perAddress.merge(from, 1, Integer::sum);
+    ch.closeFuture()
+        .addListener(f -> perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1));
+    int max = setup.config().maxLinksPerAddress();
+    if (n <= max) {
+      LinkPipeline.build(ch.pipeline(), setup, false);
+      return;
+    }
+    setup.counters().increment(Counter.LINKS_PER_ADDRESS_REFUSED);
+    log.debug("{} refused a link from {}: {} open already", setup.tag(), from, max);
+    Framing.addTo(ch.pipeline(), LinkCodec.prototype(), setup.config().maxFrameBytes());
+    ch.pipeline().addLast("link-codec", new LinkCodec());
+    ch.pipeline()
+        .addLast(
+            "refuse",
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelActive(ChannelHandlerContext ctx) {
+                LinkErrors.markClosing(ctx.channel());
+                LinkErrors.sendCloseAndClose(
+                    ctx,
+                    new Close(
+                        CloseReason.LIMIT_EXCEEDED,
+                        "too many links from " + from.getHostAddress() + " (limit " + max + ")"));
+              }
+
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+              }
+
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+              }
+            });
   }
 }

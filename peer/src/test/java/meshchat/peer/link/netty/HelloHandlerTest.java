@@ -75,7 +75,7 @@ class HelloHandlerTest {
                     9),
             ev,
             "[test]",
-            new java.util.concurrent.atomic.LongAdder(),
+            new meshchat.peer.limit.Counters(),
             roomKey);
     EmbeddedChannel ch = new EmbeddedChannel();
     LinkPipeline.build(ch.pipeline(), setup, true);

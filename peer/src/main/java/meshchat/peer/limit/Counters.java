@@ -1,0 +1,65 @@
+package meshchat.peer.limit;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * One peer's limit counters: how often each bound was hit. Bumped from I/O threads and the room
+ * thread alike, hence atomic; read for {@code /status}.
+ */
+public final class Counters {
+  /** What was refused, throttled or forgotten. */
+  public enum Counter {
+    /** A frame's length prefix exceeded the frame limit; the link was closed. */
+    FRAME_TOO_LARGE,
+    /** An undecodable frame or one with bad content; the link was closed. */
+    BAD_FRAME,
+    /** Reading a link paused because it sent more frames per second than allowed. */
+    RATE_THROTTLED,
+    /** An incoming connection refused: its address already holds the maximum of links. */
+    LINKS_PER_ADDRESS_REFUSED,
+    /** A held-back message shown incomplete early because too many were held back. */
+    HOLD_BACK_OVERFLOW,
+    /** A digest entry ignored because the link's digest state was at its bound. */
+    DIGEST_ENTRIES_IGNORED,
+    /** A chat message whose key is not its origin's or whose signature is bad; link closed. */
+    BAD_SIGNATURE
+  }
+
+  private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);
+
+  public void increment(Counter c) {
+    values.incrementAndGet(c.ordinal());
+  }
+
+  public long get(Counter c) {
+    return values.get(c.ordinal());
+  }
+
+  /** Every counter, in declaration order. */
+  public Map<Counter, Long> snapshot() {
+    Map<Counter, Long> out = new EnumMap<>(Counter.class);
+    for (Counter c : Counter.values()) {
+      out.put(c, get(c));
+    }
+    return out;
+  }
+
+  /** One line, only the counters that are not zero; "none" if all are. */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder();
+    snapshot()
+        .forEach(
+            (c, v) -> {
+              if (v != 0) {
+                b.append(b.length() == 0 ? "" : " ")
+                    .append(c.name().toLowerCase(java.util.Locale.ROOT))
+                    .append('=')
+                    .append(v);
+              }
+            });
+    return b.length() == 0 ? "none" : b.toString();
+  }
+}

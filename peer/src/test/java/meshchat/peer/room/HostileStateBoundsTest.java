@@ -1,0 +1,76 @@
+package meshchat.peer.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hostile peer must never grow our memory without bound through the receive paths that keep
+ * state: the causal buffer (messages whose deps never come) and a link's digest state (incremental
+ * digests that keep naming new origins).
+ */
+class HostileStateBoundsTest {
+  @Test
+  void messagesWhoseDepsNeverArriveAreForgottenBeyondTheBound() {
+    CausalBuffer buffer = new CausalBuffer(100);
+    for (int i = 1; i <= 10_000; i++) {
+      PeerId author = PeerId.of(new byte[] {1, (byte) (i >> 8), (byte) i});
+      ChatMessage m =
+          new ChatMessage(
+              new MessageId(author, 1),
+              i,
+              0,
+              "x",
+              "t",
+              List.of(new MessageId(PeerId.of(new byte[] {2, (byte) (i >> 8), (byte) i}), 1)));
+      CausalBuffer.Held h = buffer.hold(m, false, buffer.missingFor(m));
+      buffer.markShownIncomplete(h);
+    }
+    assertThat(buffer.incompleteCount()).isEqualTo(100);
+    assertThat(buffer.heldCount()).isEqualTo(100);
+    assertThat(buffer.pendingCount()).isZero();
+    assertThat(buffer.waitedOnCount()).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void aForgottenMessageNoLongerWaitsButTrackedOnesStillComplete() {
+    CausalBuffer buffer = new CausalBuffer(1);
+    PeerId a = PeerId.fromHex("aa");
+    PeerId b = PeerId.fromHex("bb");
+    ChatMessage dep1 = CausalBufferTest.msg(a, 1, 1);
+    ChatMessage dep2 = CausalBufferTest.msg(b, 1, 2);
+    ChatMessage first = CausalBufferTest.msg(PeerId.fromHex("cc"), 1, 3, dep1.id());
+    ChatMessage second = CausalBufferTest.msg(PeerId.fromHex("dd"), 1, 4, dep2.id());
+    buffer.markShownIncomplete(buffer.hold(first, false, buffer.missingFor(first)));
+    buffer.markShownIncomplete(buffer.hold(second, false, buffer.missingFor(second)));
+    assertThat(buffer.isHeld(first.id())).isFalse(); // forgotten: over the bound of 1
+    List<MessageId> completed = new java.util.ArrayList<>();
+    buffer.markDelivered(dep1, completed);
+    buffer.markDelivered(dep2, completed);
+    assertThat(completed).containsExactly(second.id());
+  }
+
+  @Test
+  void incrementalDigestsCannotGrowALinksDigestStateWithoutBound() {
+    LinkState l = new LinkState(new PeerAddress(PeerId.fromHex("ee"), "e", "h", 1));
+    int accepted = 0;
+    for (int i = 0; i < 2 * LinkState.MAX_THEIRS_RANGES; i++) {
+      PeerId origin = PeerId.of(new byte[] {3, (byte) (i >> 16), (byte) (i >> 8), (byte) i});
+      if (l.putTheirs(origin, SeqSet.of(0, List.of(new SeqRange(5, 6), new SeqRange(9, 9))))) {
+        accepted++;
+      }
+    }
+    assertThat(accepted).isEqualTo(LinkState.MAX_THEIRS_RANGES / 2);
+    assertThat(l.theirs).hasSize(LinkState.MAX_THEIRS_RANGES / 2);
+    // replacing an origin's entry frees its old ranges; a complete digest starts over
+    l.clearTheirs();
+    assertThat(l.putTheirs(PeerId.fromHex("01"), SeqSet.of(10, List.of()))).isTrue();
+  }
+}

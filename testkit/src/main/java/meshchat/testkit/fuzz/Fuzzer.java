@@ -1,0 +1,85 @@
+package meshchat.testkit.fuzz;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Runs {@code inputs} generated inputs through every target in turn: link before and after the
+ * handshake, tracker before and after Register, and the codec alone. Records the slowest input (a
+ * hang shows as a huge maximum) and the first findings, each with the seed and index that reproduce
+ * it.
+ */
+public final class Fuzzer {
+  /** The outcome of one run. */
+  public record Report(
+      long seed,
+      long inputs,
+      long elapsedMs,
+      long slowestMicros,
+      long delivered,
+      List<String> findings) {
+    public String toJson() {
+      return String.format(
+          "{\"fuzz\":\"frames\",\"seed\":%d,\"inputs\":%d,\"elapsed_ms\":%d,"
+              + "\"slowest_input_us\":%d,\"link_messages_delivered\":%d,\"findings\":%d}",
+          seed, inputs, elapsedMs, slowestMicros, delivered, findings.size());
+    }
+  }
+
+  private Fuzzer() {}
+
+  public static Report run(long seed, long inputs) {
+    FuzzTargets targets = new FuzzTargets();
+    FrameMutator link = new FrameMutator(seed, Seeds.link(), FuzzTargets.MAX_FRAME_BYTES);
+    FrameMutator tracker = new FrameMutator(seed + 1, Seeds.tracker(), FuzzTargets.MAX_FRAME_BYTES);
+    List<String> findings = new ArrayList<>();
+    long slowest = 0;
+    long start = System.nanoTime();
+    for (long i = 0; i < inputs; i++) {
+      int which = (int) (i % 5);
+      List<byte[]> input = which < 2 || which == 4 ? link.next() : tracker.next();
+      long t0 = System.nanoTime();
+      try {
+        switch (which) {
+          case 0 -> targets.link(input, false);
+          case 1 -> targets.link(input, true);
+          case 2 -> targets.tracker(input, false);
+          case 3 -> targets.tracker(input, true);
+          default -> input.forEach(FuzzTargets::codec);
+        }
+      } catch (FuzzTargets.Finding f) {
+        if (findings.size() < 20) {
+          findings.add(
+              "seed "
+                  + seed
+                  + " input "
+                  + i
+                  + " target "
+                  + which
+                  + ": "
+                  + f.getMessage()
+                  + " input="
+                  + hex(input));
+        }
+      }
+      slowest = Math.max(slowest, System.nanoTime() - t0);
+    }
+    long elapsed = (System.nanoTime() - start) / 1_000_000;
+    if (!targets.hub().channels().isEmpty()) {
+      findings.add("tracker hub still holds " + targets.hub().channels().size() + " sessions");
+    }
+    return new Report(seed, inputs, elapsed, slowest / 1_000, targets.delivered(), findings);
+  }
+
+  private static String hex(List<byte[]> input) {
+    StringBuilder b = new StringBuilder();
+    for (byte[] chunk : input) {
+      if (b.length() > 400) {
+        return b.append("...").toString();
+      }
+      b.append(HexFormat.of().formatHex(chunk, 0, Math.min(chunk.length, 200))).append('|');
+    }
+    return b.toString();
+  }
+}

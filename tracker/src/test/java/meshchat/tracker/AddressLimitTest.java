@@ -1,0 +1,44 @@
+package meshchat.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import meshchat.proto.v1.Error.Code;
+import meshchat.proto.v1.TrackerFrame;
+import org.junit.jupiter.api.Test;
+
+/** One source address holds at most maxSessionsPerAddress sessions; the next is refused. */
+class AddressLimitTest {
+  @Test
+  void aSessionOverTheAddressLimitGetsAFatalErrorAndIsCounted() throws Exception {
+    try (TrackerServer server =
+            // readable ids, no key proofs: KeyProofTest covers those
+            TrackerServer.start(
+                TrackerConfig.localTest().withMaxSessionsPerAddress(2).withRequireKeyProof(false));
+        RawClient a = new RawClient(server.localAddress());
+        RawClient b = new RawClient(server.localAddress());
+        RawClient c = new RawClient(server.localAddress())) {
+      a.send(RawClient.register(1, "lobby", "0a", 4001));
+      assertThat(a.read().hasRegistered()).isTrue();
+      b.send(RawClient.register(1, "lobby", "0b", 4002));
+      assertThat(b.read().hasRegistered()).isTrue();
+
+      TrackerFrame refused = c.read();
+      assertThat(refused.getError().getCode()).isEqualTo(Code.ADDRESS_LIMIT);
+      assertThat(refused.getError().getFatal()).isTrue();
+      assertThat(refused.getError().getMessage()).contains("too many sessions");
+      assertThat(server.counters().errors(Code.ADDRESS_LIMIT)).isEqualTo(1);
+
+      // a closed session frees its slot
+      a.close();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                try (RawClient d = new RawClient(server.localAddress())) {
+                  d.send(RawClient.register(1, "lobby", "0d", 4004));
+                  assertThat(d.read().hasRegistered()).isTrue();
+                }
+              });
+    }
+  }
+}
