@@ -29,8 +29,8 @@ final class LinkState {
 
   private long theirsRanges;
 
-  /** What we last told the peer we hold, so periodic digests carry only changes. */
-  final Map<PeerId, SeqSet> told = new HashMap<>();
+  /** The digest version last sent on this link, so periodic digests carry only changes. */
+  long toldDigest;
 
   /** The SyncRequest in flight on this link (0: none) and what it asked for. */
   long inflightId;

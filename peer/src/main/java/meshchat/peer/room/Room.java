@@ -203,9 +203,11 @@ public final class Room {
   public void linkDown(PeerId peer) {
     LinkState l = links.remove(peer);
     if (l != null) {
-      sync.forget(l);
+      boolean asked = sync.forget(l);
       exchange.linkDown(l);
-      sync.requestMissingFromAll();
+      if (asked) {
+        sync.requestMissingFromAll();
+      }
     }
   }
 

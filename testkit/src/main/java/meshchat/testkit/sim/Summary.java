@@ -47,7 +47,7 @@ public final class Summary {
     Map<String, Object> n = new LinkedHashMap<>();
     n.put("linkMessages", net.sent);
     n.put("perChatMessage", m.chatMessages() == 0 ? 0.0 : (double) net.sent / m.chatMessages());
-    n.put("byType", new LinkedHashMap<>(net.sentByType));
+    n.put("byType", new LinkedHashMap<>(net.sentByType()));
     n.put("lost", net.lost);
     n.put("duplicated", net.duplicated);
     n.put("reordered", net.reordered);
