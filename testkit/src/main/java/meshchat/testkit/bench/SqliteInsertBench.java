@@ -12,9 +12,10 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
 
 /**
- * The SQLite insert rate, three ways the room writes (issue 4): {@code append} (a live message from
- * another peer: one transaction each), {@code appendAll} (a sync batch: one transaction per batch)
- * and {@code appendOwn} (our own message: clock and seq with it, fsynced before it is sent).
+ * The SQLite insert rate, the ways the room writes (issue 4), each followed by the commit the
+ * runtime does at the end of a burst: {@code append} + commit (a lone live message from another
+ * peer), {@code appendAll} + commit (a sync batch), {@code appendOwn} + commit (our own message,
+ * fsynced before it is sent), and 64 {@code appendOwn}s per commit (group commit of a burst).
  * Messages of 100 bytes with one dependency, in a real file in a temp dir. Prints one JSON line.
  *
  * <p>{@code SqliteInsertBench [--append 20000] [--batched 200000] [--batch 512] [--own 2000]}
@@ -46,6 +47,7 @@ public final class SqliteInsertBench {
               () -> {
                 for (int k = 0; k < many.size(); k += size) {
                   store.appendAll(many.subList(k, Math.min(many.size(), k + size)));
+                  store.commit();
                 }
               });
       List<ChatMessage> mine = messages(PeerId.random(random), own);
@@ -55,16 +57,32 @@ public final class SqliteInsertBench {
               () -> {
                 for (ChatMessage m : mine) {
                   store.appendOwn(m, m.lamport());
+                  store.commit(); // one own message per burst: an fsync each (a person typing)
                 }
+              });
+      List<ChatMessage> burst = messages(PeerId.random(random), own);
+      double ownBurstRate =
+          rate(
+              own,
+              () -> {
+                for (int k = 0; k < burst.size(); k++) {
+                  store.appendOwn(burst.get(k), burst.get(k).lamport());
+                  if (k % 64 == 63) {
+                    store.commit(); // group commit: 64 own messages share one fsync
+                  }
+                }
+                store.commit();
               });
       return String.format(
           Locale.ROOT,
           "{\"bench\":\"sqlite-insert\",\"append_per_s\":%.0f,\"append_all_per_s\":%.0f,"
-              + "\"batch\":%d,\"append_own_fsync_per_s\":%.0f}",
+              + "\"batch\":%d,\"append_own_fsync_per_s\":%.0f,"
+              + "\"append_own_group64_fsync_per_s\":%.0f}",
           appendRate,
           batchRate,
           batch,
-          ownRate);
+          ownRate,
+          ownBurstRate);
     } finally {
       Bench.deleteTree(dir);
     }
@@ -73,6 +91,7 @@ public final class SqliteInsertBench {
   private static void each(SqliteMessageStore store, List<ChatMessage> ms) {
     for (ChatMessage m : ms) {
       store.append(m);
+      store.commit(); // one received message per burst: the worst case of group commit
     }
   }
 
