@@ -267,6 +267,13 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     return new LinkMessage.PeerList(peers);
   }
 
+  /** By name, not by ordinal, so reordering the Java enum can never change the wire. */
+  private static Close.Reason wireReason(CloseReason r) {
+    return r == CloseReason.UNSPECIFIED
+        ? Close.Reason.REASON_UNSPECIFIED
+        : Close.Reason.valueOf(r.name());
+  }
+
   private static LinkMessage.Close close(Close c) {
     CloseReason reason =
         switch (c.getReason()) {
@@ -382,10 +389,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       }
       f.setPeerList(b);
     } else if (m instanceof LinkMessage.Close c) {
-      f.setClose(
-          Close.newBuilder()
-              .setReason(Close.Reason.forNumber(c.reason().ordinal()))
-              .setMessage(c.message()));
+      f.setClose(Close.newBuilder().setReason(wireReason(c.reason())).setMessage(c.message()));
     }
     return f.build();
   }

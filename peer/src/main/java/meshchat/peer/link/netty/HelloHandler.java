@@ -47,7 +47,11 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     timeout =
         ctx.executor()
             .schedule(
-                () -> refuse(ctx, CloseReason.PROTOCOL_ERROR, "no Hello within " + ms + " ms"),
+                () ->
+                    refuse(
+                        ctx,
+                        CloseReason.PROTOCOL_ERROR,
+                        "no Hello and HelloProof within " + ms + " ms"),
                 ms,
                 TimeUnit.MILLISECONDS);
     ctx.fireChannelActive();
