@@ -65,22 +65,6 @@ public final class Room {
       Scheduler scheduler,
       InstantSource wallClock,
       RandomGenerator random) {
-    this(config, self, nick, store, effects, scheduler, wallClock, random, new Counters());
-  }
-
-  /**
-   * As above, counting limits hit (hold-back overflow, ignored digest entries) in {@code counters}.
-   */
-  public Room(
-      RoomConfig config,
-      PeerId self,
-      String nick,
-      MessageStore store,
-      RoomEffects effects,
-      Scheduler scheduler,
-      InstantSource wallClock,
-      RandomGenerator random,
-      Counters counters) {
     this(
         config,
         self,
@@ -90,11 +74,14 @@ public final class Room {
         scheduler,
         wallClock,
         random,
-        counters,
+        new Counters(),
         MessageSigner.NONE);
   }
 
-  /** As above; {@code signer} signs every message this peer authors before it is stored. */
+  /**
+   * As above, counting limits hit (hold-back overflow, ignored digest entries) in {@code counters};
+   * {@code signer} signs every message this peer authors before it is stored.
+   */
   public Room(
       RoomConfig config,
       PeerId self,
