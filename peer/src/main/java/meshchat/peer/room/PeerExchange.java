@@ -114,10 +114,12 @@ final class PeerExchange {
       }
     }
     ids.remove(from.id()); // a peer is not its own neighbor, whatever its list says
-    unname(from);
-    from.neighbors = ids;
-    for (PeerId p : ids) {
-      namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
+    if (!ids.equals(from.neighbors)) { // most lists repeat the last one: nothing to re-index
+      unname(from);
+      from.neighbors = ids;
+      for (PeerId p : ids) {
+        namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
+      }
     }
     // uniform choice among what we were told: a partial Fisher-Yates shuffle
     int want = Math.min(linksWanted(), candidates.size());
