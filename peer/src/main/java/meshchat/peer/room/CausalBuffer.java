@@ -94,6 +94,9 @@ final class CausalBuffer {
 
   /** What {@code m} waits for: deps and the author's previous message, not yet delivered. */
   Set<MessageId> missingFor(ChatMessage m) {
+    if (allDelivered(m)) {
+      return Set.of(); // the common case: no set to build (one per delivery, millions in a sim)
+    }
     Set<MessageId> missing = new HashSet<>();
     MessageId prev = m.id().previous();
     if (prev != null && !isDelivered(prev)) {
@@ -105,6 +108,19 @@ final class CausalBuffer {
       }
     }
     return missing;
+  }
+
+  private boolean allDelivered(ChatMessage m) {
+    MessageId prev = m.id().previous();
+    if (prev != null && !isDelivered(prev)) {
+      return false;
+    }
+    for (MessageId d : m.deps()) {
+      if (!isDelivered(d)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Holds {@code m} until {@code missing} (non-empty) is delivered. */

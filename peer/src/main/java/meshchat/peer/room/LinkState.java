@@ -16,6 +16,9 @@ final class LinkState {
   /** The peer's own links, from its latest PeerList; null until one arrives. */
   Set<PeerId> neighbors;
 
+  /** Equal to Room's current forwarding mark while this link names the author or the sender. */
+  long forwardMark;
+
   /**
    * Most seq ranges kept of one link's digests, over all origins. Incremental digests add origins
    * without ever removing any, so without a bound a peer could grow this map without end, one new
@@ -72,16 +75,4 @@ final class LinkState {
 
   /** The SyncRequest timeout's timer, while one is in flight. */
   Scheduler.Cancellable inflightTimer;
-
-  /**
-   * Whether the forwarding rule must send this peer a message by {@code origin} that came from
-   * {@code via}: not if it is either of them, or its PeerList names either (it got it from them).
-   */
-  boolean mayLack(PeerId origin, PeerId via) {
-    PeerId me = id();
-    if (me.equals(origin)) {
-      return false;
-    }
-    return neighbors == null || !(neighbors.contains(origin) || neighbors.contains(via));
-  }
 }

@@ -44,8 +44,12 @@ final class PeerExchange {
   /** Peers dialed because a PeerList named them, not linked yet; forgotten each sync period. */
   private final Set<PeerId> dialing = new HashSet<>();
 
-  /** For each peer, how many of our links name it in their latest PeerList. */
-  private final Map<PeerId, Integer> namedBy = new HashMap<>();
+  /**
+   * For each peer, our links that name it in their latest PeerList. The forwarding rule reads it to
+   * mark the links to skip, rather than ask every link's set about the author and the sender (two
+   * hash lookups per link per message: a fifth of a 100-peer simulation).
+   */
+  private final Map<PeerId, List<LinkState>> namedBy = new HashMap<>();
 
   private Scheduler.Cancellable timer;
   private long version; // bumped on each change of our links
@@ -76,7 +80,7 @@ final class PeerExchange {
   }
 
   void linkDown(LinkState l) {
-    count(l.neighbors, -1);
+    unname(l);
     version++;
     announceSoon();
   }
@@ -110,9 +114,13 @@ final class PeerExchange {
       }
     }
     ids.remove(from.id()); // a peer is not its own neighbor, whatever its list says
-    count(from.neighbors, -1);
-    from.neighbors = ids;
-    count(ids, 1);
+    if (!ids.equals(from.neighbors)) { // most lists repeat the last one: nothing to re-index
+      unname(from);
+      from.neighbors = ids;
+      for (PeerId p : ids) {
+        namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
+      }
+    }
     // uniform choice among what we were told: a partial Fisher-Yates shuffle
     int want = Math.min(linksWanted(), candidates.size());
     for (int i = 0; i < want; i++) {
@@ -124,10 +132,26 @@ final class PeerExchange {
     }
   }
 
-  private void count(Set<PeerId> ids, int delta) {
-    if (ids != null) {
-      for (PeerId p : ids) {
-        namedBy.merge(p, delta, (a, b) -> a + b == 0 ? null : a + b);
+  private void unname(LinkState l) {
+    if (l.neighbors == null) {
+      return;
+    }
+    for (PeerId p : l.neighbors) {
+      List<LinkState> naming = namedBy.get(p);
+      if (naming != null && naming.remove(l) && naming.isEmpty()) {
+        namedBy.remove(p);
+      }
+    }
+  }
+
+  /**
+   * Sets {@link LinkState#forwardMark} to {@code mark} on every link whose list names {@code p}.
+   */
+  void markNaming(PeerId p, long mark) {
+    List<LinkState> naming = namedBy.get(p);
+    if (naming != null) {
+      for (int i = 0; i < naming.size(); i++) {
+        naming.get(i).forwardMark = mark;
       }
     }
   }
@@ -142,7 +166,8 @@ final class PeerExchange {
     if (!from.id().equals(origin) && links.containsKey(origin)) {
       others--;
     }
-    int naming = namedBy.getOrDefault(origin, 0);
+    List<LinkState> namers = namedBy.get(origin);
+    int naming = namers == null ? 0 : namers.size();
     if (from.neighbors != null && from.neighbors.contains(origin)) {
       naming--;
     }

@@ -52,6 +52,7 @@ public final class Room {
   private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
   private String nick;
   private long ownSeq;
+  private long forwardMarks; // one per forwarded message: see LinkState.forwardMark
   private LamportTimestamp maxShown;
   private Scheduler.Cancellable syncTimer;
   private boolean stopped;
@@ -303,8 +304,12 @@ public final class Room {
     Chat chat = null;
     PeerId origin = m.origin();
     PeerId via = from.id();
+    // skip a link whose PeerList names the author or the sender: they sent it there
+    long mark = ++forwardMarks;
+    exchange.markNaming(origin, mark);
+    exchange.markNaming(via, mark);
     for (LinkState l : links.values()) {
-      if (l != from && l.mayLack(origin, via)) {
+      if (l != from && l.forwardMark != mark && !l.id().equals(origin)) {
         if (chat == null) {
           chat = new Chat(m);
         }

@@ -9,10 +9,18 @@ import java.util.TreeMap;
  * A set of one origin's sequence numbers, kept as disjoint ranges. Its size in memory follows the
  * number of gaps, not the number of messages, so a whole history's holdings fit in a few bytes per
  * origin. Not thread-safe.
+ *
+ * <p>Almost every set is one range {@code 1..n} (an origin's history without gaps), and a peer
+ * keeps several such sets per origin, so a run of 1 000 peers holds millions of them. The one-range
+ * case is therefore two longs; the {@code TreeMap} exists only while there is a gap, and is dropped
+ * again once the gaps fill.
  */
 public final class SeqSet {
-  // first -> last, inclusive, disjoint and not adjacent
-  private final TreeMap<Long, Long> ranges = new TreeMap<>();
+  // Compact form (ranges == null): empty if first == 0, else exactly first..last.
+  private long first;
+  private long last;
+  // Tree form: first -> last, inclusive, disjoint and not adjacent; always 2 or more entries.
+  private TreeMap<Long, Long> ranges;
   private long count;
 
   public SeqSet() {}
@@ -30,12 +38,17 @@ public final class SeqSet {
 
   public SeqSet copy() {
     SeqSet s = new SeqSet();
-    s.ranges.putAll(ranges);
+    s.first = first;
+    s.last = last;
+    s.ranges = ranges == null ? null : new TreeMap<>(ranges);
     s.count = count;
     return s;
   }
 
   public boolean contains(long seq) {
+    if (ranges == null) {
+      return first != 0 && seq >= first && seq <= last;
+    }
     Map.Entry<Long, Long> e = ranges.floorEntry(seq);
     return e != null && e.getValue() >= seq;
   }
@@ -50,12 +63,36 @@ public final class SeqSet {
   }
 
   /** Adds every number in {@code first..last}. */
-  public void addRange(long first, long last) {
-    if (first < 1 || last < first) {
-      throw new IllegalArgumentException("bad range " + first + ".." + last);
+  public void addRange(long lo, long hi) {
+    if (lo < 1 || hi < lo) {
+      throw new IllegalArgumentException("bad range " + lo + ".." + hi);
     }
-    long lo = first;
-    long hi = last;
+    if (ranges == null) {
+      if (first == 0) {
+        first = lo;
+        last = hi;
+        count = hi - lo + 1;
+        return;
+      }
+      if (lo <= last + 1 && hi >= first - 1) { // overlaps or touches: still one range
+        first = Math.min(first, lo);
+        last = Math.max(last, hi);
+        count = last - first + 1;
+        return;
+      }
+      ranges = new TreeMap<>();
+      ranges.put(first, last);
+    }
+    addToTree(lo, hi);
+    if (ranges.size() == 1) { // the gaps filled: back to two longs
+      Map.Entry<Long, Long> only = ranges.firstEntry();
+      first = only.getKey();
+      last = only.getValue();
+      ranges = null;
+    }
+  }
+
+  private void addToTree(long lo, long hi) {
     Map.Entry<Long, Long> below = ranges.floorEntry(lo);
     if (below != null && below.getValue() >= lo - 1) {
       lo = below.getKey();
@@ -75,12 +112,18 @@ public final class SeqSet {
 
   /** The highest n such that 1..n are all present (0 if 1 is missing). */
   public long contiguous() {
-    Map.Entry<Long, Long> first = ranges.firstEntry();
-    return first != null && first.getKey() == 1 ? first.getValue() : 0;
+    if (ranges == null) {
+      return first == 1 ? last : 0;
+    }
+    Map.Entry<Long, Long> lowest = ranges.firstEntry();
+    return lowest.getKey() == 1 ? lowest.getValue() : 0;
   }
 
   /** The ranges above {@link #contiguous()}, ascending. */
   public List<SeqRange> beyond() {
+    if (ranges == null) {
+      return first > 1 ? new ArrayList<>(List.of(new SeqRange(first, last))) : new ArrayList<>();
+    }
     List<SeqRange> out = new ArrayList<>();
     for (Map.Entry<Long, Long> e : ranges.entrySet()) {
       if (e.getKey() != 1) {
@@ -91,6 +134,9 @@ public final class SeqSet {
   }
 
   public List<SeqRange> ranges() {
+    if (ranges == null) {
+      return first == 0 ? new ArrayList<>() : new ArrayList<>(List.of(new SeqRange(first, last)));
+    }
     List<SeqRange> out = new ArrayList<>(ranges.size());
     ranges.forEach((f, l) -> out.add(new SeqRange(f, l)));
     return out;
@@ -98,12 +144,12 @@ public final class SeqSet {
 
   /** The highest number present, or 0 if empty. */
   public long max() {
-    return ranges.isEmpty() ? 0 : ranges.lastEntry().getValue();
+    return ranges == null ? last : ranges.lastEntry().getValue();
   }
 
   /** How many disjoint ranges: the memory this set takes. */
   public int rangeCount() {
-    return ranges.size();
+    return ranges == null ? (first == 0 ? 0 : 1) : ranges.size();
   }
 
   public long count() {
@@ -111,37 +157,71 @@ public final class SeqSet {
   }
 
   public boolean isEmpty() {
-    return ranges.isEmpty();
+    return count == 0;
   }
 
   /** The ranges of {@code other} that this set lacks, ascending. */
   public List<SeqRange> missingFrom(SeqSet other) {
     List<SeqRange> out = new ArrayList<>();
-    for (Map.Entry<Long, Long> e : other.ranges.entrySet()) {
-      long cursor = e.getKey();
-      long end = e.getValue();
-      while (cursor <= end) {
-        Map.Entry<Long, Long> mine = ranges.floorEntry(cursor);
-        if (mine != null && mine.getValue() >= cursor) {
-          cursor = mine.getValue() + 1;
-          continue;
-        }
-        Long nextMine = ranges.higherKey(cursor);
-        long gapEnd = nextMine == null ? end : Math.min(end, nextMine - 1);
-        out.add(new SeqRange(cursor, gapEnd));
-        cursor = gapEnd + 1;
+    if (other.ranges == null) {
+      if (other.first != 0) {
+        gapsIn(other.first, other.last, out);
       }
+      return out;
+    }
+    for (Map.Entry<Long, Long> e : other.ranges.entrySet()) {
+      gapsIn(e.getKey(), e.getValue(), out);
     }
     return out;
   }
 
+  /** Appends the parts of {@code from..end} that this set lacks. */
+  private void gapsIn(long from, long end, List<SeqRange> out) {
+    if (ranges == null) {
+      if (first == 0 || end < first || from > last) {
+        out.add(new SeqRange(from, end));
+        return;
+      }
+      if (from < first) {
+        out.add(new SeqRange(from, first - 1));
+      }
+      if (end > last) {
+        out.add(new SeqRange(last + 1, end));
+      }
+      return;
+    }
+    long cursor = from;
+    while (cursor <= end) {
+      Map.Entry<Long, Long> mine = ranges.floorEntry(cursor);
+      if (mine != null && mine.getValue() >= cursor) {
+        cursor = mine.getValue() + 1;
+        continue;
+      }
+      Long nextMine = ranges.higherKey(cursor);
+      long gapEnd = nextMine == null ? end : Math.min(end, nextMine - 1);
+      out.add(new SeqRange(cursor, gapEnd));
+      cursor = gapEnd + 1;
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof SeqSet s && ranges.equals(s.ranges);
+    if (!(o instanceof SeqSet s) || count != s.count) {
+      return false;
+    }
+    if (ranges == null || s.ranges == null) {
+      // the forms are canonical: one range is always compact, two or more always a tree
+      return ranges == null && s.ranges == null && first == s.first && last == s.last;
+    }
+    return ranges.equals(s.ranges);
   }
 
   @Override
   public int hashCode() {
+    // same value a TreeMap of the ranges would give, whichever the form
+    if (ranges == null) {
+      return first == 0 ? 0 : Long.hashCode(first) ^ Long.hashCode(last);
+    }
     return ranges.hashCode();
   }
 

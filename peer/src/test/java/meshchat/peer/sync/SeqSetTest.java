@@ -199,4 +199,69 @@ class SeqSetTest {
     assertThat(one).isEqualTo(s).hasSameHashCodeAs(s);
     assertThat(one.count()).isEqualTo(s.count());
   }
+
+  @Provide
+  Arbitrary<List<Op>> denseOps() {
+    // a narrow window, so that a set often goes from one range to several and back to one
+    Arbitrary<Long> first = Arbitraries.longs().between(1, 16);
+    Arbitrary<Long> len = Arbitraries.longs().between(0, 3);
+    return Combinators.combine(first, len).as((f, l) -> new Op(f, f + l)).list().ofMaxSize(30);
+  }
+
+  private static List<SeqRange> modelRanges(TreeSet<Long> model) {
+    List<SeqRange> out = new ArrayList<>();
+    long lo = 0;
+    long hi = 0;
+    for (long n : model) {
+      if (lo != 0 && n == hi + 1) {
+        hi = n;
+        continue;
+      }
+      if (lo != 0) {
+        out.add(new SeqRange(lo, hi));
+      }
+      lo = n;
+      hi = n;
+    }
+    if (lo != 0) {
+      out.add(new SeqRange(lo, hi));
+    }
+    return out;
+  }
+
+  @Property
+  void agreesWithTheModelAfterEveryStepAsGapsOpenAndClose(@ForAll("denseOps") List<Op> ops) {
+    // one range is kept as two longs, several in a tree: check each step across those changes
+    TreeSet<Long> model = new TreeSet<>();
+    SeqSet s = new SeqSet();
+    List<SeqSet> copies = new ArrayList<>();
+    List<List<SeqRange>> copiedAs = new ArrayList<>();
+    for (Op op : ops) {
+      s.addRange(op.first(), op.last());
+      for (long i = op.first(); i <= op.last(); i++) {
+        model.add(i);
+      }
+      List<SeqRange> expected = modelRanges(model);
+      assertThat(s.ranges()).containsExactlyElementsOf(expected);
+      assertThat(s.rangeCount()).isEqualTo(expected.size());
+      assertThat(s.count()).isEqualTo(model.size());
+      assertThat(s.max()).isEqualTo(model.last());
+      for (long i = 0; i <= 22; i++) {
+        assertThat(s.contains(i)).as("contains %d", i).isEqualTo(model.contains(i));
+      }
+      SeqSet rebuilt = new SeqSet();
+      for (SeqRange r : expected) {
+        rebuilt.addRange(r.first(), r.last());
+      }
+      assertThat(rebuilt).isEqualTo(s).hasSameHashCodeAs(s);
+      assertThat(s.missingFrom(rebuilt)).isEmpty();
+      assertThat(new SeqSet().missingFrom(s)).containsExactlyElementsOf(expected);
+      copies.add(s.copy());
+      copiedAs.add(expected);
+    }
+    // a copy taken in either form never sees later additions
+    for (int i = 0; i < copies.size(); i++) {
+      assertThat(copies.get(i).ranges()).containsExactlyElementsOf(copiedAs.get(i));
+    }
+  }
 }

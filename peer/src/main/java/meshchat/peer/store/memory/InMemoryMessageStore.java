@@ -22,9 +22,9 @@ import meshchat.peer.sync.SeqSet;
  * "crash that keeps the store" hands the same instance to the restarted peer.
  */
 public final class InMemoryMessageStore implements MessageStore {
-  private final Map<MessageId, ChatMessage> byId = new HashMap<>();
   private final TreeMap<LamportTimestamp, ChatMessage> byOrder = new TreeMap<>();
-  private final Map<PeerId, TreeMap<Long, ChatMessage>> byOrigin = new HashMap<>();
+  private final Map<PeerId, OriginLog> byOrigin = new HashMap<>();
+  private long count;
   private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
   private long savedLamport;
   private long savedOwnSeq;
@@ -34,11 +34,15 @@ public final class InMemoryMessageStore implements MessageStore {
     Map<PeerId, SeqSet> holdings = new HashMap<>();
     long maxLamport = savedLamport;
     long ownSeq = savedOwnSeq;
-    for (ChatMessage m : byId.values()) {
-      holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
-      maxLamport = Math.max(maxLamport, m.lamport());
-      if (m.origin().equals(self)) {
-        ownSeq = Math.max(ownSeq, m.seq());
+    for (OriginLog log : byOrigin.values()) {
+      List<ChatMessage> all = new ArrayList<>(log.count());
+      log.forEach(all::add);
+      for (ChatMessage m : all) {
+        holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+        maxLamport = Math.max(maxLamport, m.lamport());
+        if (m.origin().equals(self)) {
+          ownSeq = Math.max(ownSeq, m.seq());
+        }
       }
     }
     return new Snapshot(maxLamport, ownSeq, holdings);
@@ -53,7 +57,8 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public AppendResult append(ChatMessage message) {
-    ChatMessage existing = byId.get(message.id());
+    OriginLog log = byOrigin.computeIfAbsent(message.origin(), o -> new OriginLog());
+    ChatMessage existing = log.get(message.seq());
     if (existing != null) {
       if (existing.equals(message)) {
         return AppendResult.DUPLICATE;
@@ -61,31 +66,22 @@ public final class InMemoryMessageStore implements MessageStore {
       conflicts.add(message);
       return AppendResult.CONFLICT;
     }
-    byId.put(message.id(), message);
+    log.put(message.seq(), message);
     byOrder.put(message.timestamp(), message);
-    byOrigin.computeIfAbsent(message.origin(), o -> new TreeMap<>()).put(message.seq(), message);
+    count++;
     return AppendResult.NEW;
   }
 
   @Override
   public Optional<ChatMessage> get(MessageId id) {
-    return Optional.ofNullable(byId.get(id));
+    OriginLog log = byOrigin.get(id.origin());
+    return Optional.ofNullable(log == null ? null : log.get(id.seq()));
   }
 
   @Override
   public List<ChatMessage> range(PeerId origin, SeqRange range, int limit) {
-    TreeMap<Long, ChatMessage> all = byOrigin.get(origin);
-    if (all == null) {
-      return List.of();
-    }
-    List<ChatMessage> out = new ArrayList<>();
-    for (ChatMessage m : all.subMap(range.first(), true, range.last(), true).values()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.add(m);
-    }
-    return out;
+    OriginLog log = byOrigin.get(origin);
+    return log == null ? List.of() : log.range(range.first(), range.last(), limit);
   }
 
   @Override
@@ -122,7 +118,7 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public long count() {
-    return byId.size();
+    return count;
   }
 
   @Override
