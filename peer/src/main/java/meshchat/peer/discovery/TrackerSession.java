@@ -131,10 +131,12 @@ public final class TrackerSession {
             (c, e) ->
                 loop.execute(
                     () -> {
-                      if (e != null) {
+                      if (stopped) { // leaving: whatever happened is no news to the user
+                        if (c != null) {
+                          c.close();
+                        }
+                      } else if (e != null) {
                         connectFailed(e);
-                      } else if (stopped) {
-                        c.close();
                       } else {
                         register(c, listener);
                       }
@@ -148,10 +150,10 @@ public final class TrackerSession {
             (reg, e) ->
                 loop.execute(
                     () -> {
-                      if (e != null) {
-                        refused(c, e);
-                      } else if (stopped) {
+                      if (stopped) { // leaving: a registration cut short is not a refusal
                         c.close();
+                      } else if (e != null) {
+                        refused(c, e);
                       } else {
                         registered(c, listener, reg);
                       }
