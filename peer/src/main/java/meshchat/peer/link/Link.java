@@ -21,12 +21,6 @@ public interface Link {
 
   InetSocketAddress remoteAddress();
 
-  /** Queues and flushes a message; dropped if the link is closed. */
-  default void send(LinkMessage message) {
-    write(message);
-    flush();
-  }
-
   /**
    * Queues a message without flushing it to the socket; dropped if the link is closed. A link too
    * far behind is closed instead. Call {@link #flush} after a burst: one flush (one syscall) per
