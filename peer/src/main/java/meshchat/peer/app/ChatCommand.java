@@ -13,10 +13,13 @@ import meshchat.peer.display.TerminalConsole;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
 import meshchat.peer.identity.RoomKey;
+import meshchat.peer.metrics.PeerMetrics;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
+import meshchat.tracker.metrics.MetricsAddress;
+import meshchat.tracker.metrics.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,6 +83,16 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON event per line (for programs)")
   boolean json;
 
+  @Option(
+      names = "--metrics",
+      paramLabel = "[HOST:]PORT",
+      description =
+          "serve Prometheus metrics on http://HOST:PORT/metrics (default host 127.0.0.1; off"
+              + " unless given)")
+  String metrics;
+
+  private InetSocketAddress metricsAt;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
@@ -91,6 +104,13 @@ public final class ChatCommand implements Callable<Integer> {
     }
     if (room.isBlank() || room.length() > 64) {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
+    }
+    if (metrics != null) {
+      try {
+        metricsAt = MetricsAddress.parse(metrics);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
+      }
     }
     if (secretOption != null) {
       secret = ASK.equals(secretOption) ? RoomSecret.ask() : secretOption.toCharArray();
@@ -150,6 +170,19 @@ public final class ChatCommand implements Callable<Integer> {
       groups.close();
       return 1;
     }
+    MetricsServer served = null;
+    if (metricsAt != null) {
+      try {
+        served = MetricsServer.start(metricsAt, new PeerMetrics(node));
+        view.info(
+            "metrics on http://" + metricsAt.getHostString() + ":" + served.port() + "/metrics");
+      } catch (IOException e) {
+        view.error(e.getMessage());
+        node.close();
+        groups.close();
+        return 1;
+      }
+    }
     Thread hook = new Thread(node::close, "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
     Commands commands = new Commands(node, view, screen, json);
@@ -160,6 +193,9 @@ public final class ChatCommand implements Callable<Integer> {
         lines.run(System.in, commands);
       }
     } finally {
+      if (served != null) {
+        served.close();
+      }
       node.close(); // sends everything queued, then Close LEAVING; unregisters
       groups.close();
       if (term != null) {

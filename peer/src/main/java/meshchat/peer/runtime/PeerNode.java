@@ -18,6 +18,7 @@ import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.link.netty.LinkEndpoint;
@@ -31,6 +32,7 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
 import meshchat.peer.store.MessageStore;
 import meshchat.tracker.client.RegistrationKey;
+import meshchat.tracker.metrics.LatencyHistogram;
 import meshchat.wire.Framing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,7 @@ public final class PeerNode implements AutoCloseable {
   private final NodeEffects effects;
   private final Room room;
   private final Counters counters = new Counters();
+  private final LatencyHistogram commitLatency = new LatencyHistogram();
   private final LinkEndpoint endpoint;
   private final Redialer redialer;
   private final PeerCache cache; // room thread only
@@ -236,6 +239,7 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(
         () -> {
           ChatMessage m = room.send(text);
+          counters.add(Traffic.MESSAGES_AUTHORED, 1);
           lamportHint = room.lamport();
           return m;
         });
@@ -260,24 +264,30 @@ public final class PeerNode implements AutoCloseable {
   }
 
   public CompletableFuture<List<LinkInfo>> links() {
-    return onLoop(
-        () -> {
-          Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
-          List<LinkInfo> out = new ArrayList<>();
-          for (Link l : active.values()) {
-            out.add(
-                new LinkInfo(
-                    l.peer(),
-                    l.hello().nick(),
-                    l.remoteAddress(),
-                    l.dialedByUs(),
-                    l.isOpen(),
-                    l.rttMillis(),
-                    sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
-                    sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
-          }
-          return out;
-        });
+    return onLoop(this::linkInfos);
+  }
+
+  /** The links, messages held back and messages stored, read together on the room thread. */
+  public CompletableFuture<NodeGauges> gauges() {
+    return onLoop(() -> new NodeGauges(linkInfos(), room.heldBackCount(), store.count()));
+  }
+
+  private List<LinkInfo> linkInfos() {
+    Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
+    List<LinkInfo> out = new ArrayList<>();
+    for (Link l : active.values()) {
+      out.add(
+          new LinkInfo(
+              l.peer(),
+              l.hello().nick(),
+              l.remoteAddress(),
+              l.dialedByUs(),
+              l.isOpen(),
+              l.rttMillis(),
+              sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
+              sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
+    }
+    return out;
   }
 
   /** Room members known from the tracker (empty without one). */
@@ -293,6 +303,11 @@ public final class PeerNode implements AutoCloseable {
   /** How often each limit was hit, by the links and the room (for /status). */
   public Counters counters() {
     return counters;
+  }
+
+  /** How long each group commit that stored messages took (for /metrics). */
+  public LatencyHistogram commitLatency() {
+    return commitLatency;
   }
 
   /** Per linked peer: messages it holds that we lack (sync progress for /status). */
@@ -502,6 +517,14 @@ public final class PeerNode implements AutoCloseable {
     return f;
   }
 
+  private void countReceived(LinkMessage message) {
+    if (message instanceof LinkMessage.Chat) {
+      counters.add(Traffic.MESSAGES_RECEIVED, 1);
+    } else if (message instanceof LinkMessage.SyncBatch b) {
+      counters.add(Traffic.MESSAGES_RECEIVED, b.messages().size());
+    }
+  }
+
   /** Link events from the I/O threads, handed to the room thread in order. */
   private final class Events implements LinkEvents {
     @Override
@@ -517,6 +540,7 @@ public final class PeerNode implements AutoCloseable {
               if (stopped || !active.containsKey(link.peer())) {
                 return;
               }
+              countReceived(message);
               room.receive(link.peer(), message);
             }
             effects.endOfBurstSoon(); // group commit, then the replies go out

@@ -79,6 +79,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
     if (closing) {
       return;
     }
+    long start = System.nanoTime();
     TrackerFrame answer =
         switch (frame.getBodyCase()) {
           case REGISTER -> hub.register(id, frame.getRegister(), source(ctx));
@@ -104,6 +105,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
                   "frame with no known message (unset or unknown body)",
                   true);
         };
+    hub.counters().request(frame.getBodyCase(), System.nanoTime() - start);
     if (answer.hasError() && answer.getError().getFatal()) {
       fail(ctx, answer);
     } else {

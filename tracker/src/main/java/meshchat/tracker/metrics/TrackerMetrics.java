@@ -1,0 +1,67 @@
+package meshchat.tracker.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import meshchat.tracker.TrackerServer;
+import meshchat.tracker.pipeline.TrackerCounters;
+
+/**
+ * A tracker's metrics, read at scrape time: the counters the tracker keeps anyway (nothing is
+ * counted twice) and its load, read on the directory thread that owns it.
+ */
+public final class TrackerMetrics implements MultiCollector {
+  /** How long a scrape waits for the directory thread before leaving the load out. */
+  private static final long LOAD_WAIT_MS = 2_000;
+
+  private final TrackerServer server;
+
+  public TrackerMetrics(TrackerServer server) {
+    this.server = server;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    TrackerCounters c = server.counters();
+    Families f = new Families();
+    TrackerServer.Load load = load();
+    if (load != null) {
+      f.gauge("meshchat_tracker_rooms", "Rooms with at least one member.", load.rooms())
+          .gauge("meshchat_tracker_members", "Registrations held, over all rooms.", load.members())
+          .gauge("meshchat_tracker_sessions", "Open peer sessions.", load.sessions());
+    }
+    Map<String, Long> requests = new LinkedHashMap<>();
+    c.requests().forEach((type, n) -> requests.put(lower(type.name()), n));
+    Map<String, Long> refusals = new LinkedHashMap<>();
+    c.errors().forEach((code, n) -> refusals.put(lower(code.name()), n));
+    f.counter("meshchat_tracker_requests", "Requests answered, by frame type.", "type", requests)
+        .counter(
+            "meshchat_tracker_refusals",
+            "Errors answered, by code (limits refused, bad frames, idle sessions).",
+            "reason",
+            refusals)
+        .histogram(
+            "meshchat_tracker_request_duration_seconds",
+            "Time from a request read to its answer queued.",
+            c.latency().snapshot());
+    return new MetricSnapshots(f.list());
+  }
+
+  private TrackerServer.Load load() {
+    try {
+      return server.load().get(LOAD_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (Exception e) {
+      return null; // a stopped or stuck tracker: serve what is known without blocking forever
+    }
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}
