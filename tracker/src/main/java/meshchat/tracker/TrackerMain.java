@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import meshchat.tracker.metrics.MetricsAddress;
 import meshchat.tracker.metrics.MetricsServer;
-import meshchat.tracker.metrics.TrackerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

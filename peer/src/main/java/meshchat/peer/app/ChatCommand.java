@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 import meshchat.peer.display.ChatView;
 import meshchat.peer.display.Commands;
@@ -35,6 +37,9 @@ public final class ChatCommand implements Callable<Integer> {
   static final InetSocketAddress DEFAULT_TRACKER =
       InetSocketAddress.createUnresolved("127.0.0.1", 7070);
 
+  /** Each tracker is a session, a retry timer and a heartbeat: a handful is plenty. */
+  static final int MAX_TRACKERS = 16;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--nick", paramLabel = "NAME", description = "your name (default: $USER)")
@@ -49,10 +54,13 @@ public final class ChatCommand implements Callable<Integer> {
 
   @Option(
       names = "--tracker",
-      paramLabel = "HOST:PORT",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      split = ",",
       converter = TrackerAddress.class,
-      description = "tracker address (default: 127.0.0.1:7070, hosted here if none answers)")
-  InetSocketAddress tracker;
+      description =
+          "trackers to register with, every one (comma-separated or repeated; default:"
+              + " 127.0.0.1:7070, hosted here if none answers)")
+  List<InetSocketAddress> trackers;
 
   @Option(
       names = "--port",
@@ -105,6 +113,10 @@ public final class ChatCommand implements Callable<Integer> {
     if (room.isBlank() || room.length() > 64) {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
     }
+    if (trackers != null && new LinkedHashSet<>(trackers).size() > MAX_TRACKERS) {
+      throw new ParameterException(
+          spec.commandLine(), "at most " + MAX_TRACKERS + " trackers, got " + trackers.size());
+    }
     if (metrics != null) {
       try {
         metricsAt = MetricsAddress.parse(metrics);
@@ -153,7 +165,11 @@ public final class ChatCommand implements Callable<Integer> {
     PeerConfig config =
         PeerConfig.of(room, name, self)
             .withListen("0.0.0.0", port)
-            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null)
+            .withTrackers(
+                trackers != null
+                    ? List.copyOf(new LinkedHashSet<>(trackers))
+                    : List.of(DEFAULT_TRACKER),
+                trackers == null)
             .withPeerCache(dir.resolve("peers"));
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));

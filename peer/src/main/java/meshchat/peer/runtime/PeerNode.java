@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
+import meshchat.peer.discovery.TrackerSessions;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
@@ -76,7 +77,7 @@ public final class PeerNode implements AutoCloseable {
   private final Map<PeerId, Link> active = new HashMap<>(); // room thread only
   private final Map<PeerId, ScheduledFuture<?>> pendingDown = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private TrackerSession tracker;
+  private TrackerSessions trackers;
   private boolean stopped;
   private volatile int port;
   private volatile int linkCount;
@@ -128,8 +129,8 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /**
-   * Listens, loads the room from {@code store}, reports {@link PeerListener#ready} and starts the
-   * tracker session (if {@link PeerConfig#tracker()} is set). Returns once listening.
+   * Listens, loads the room from {@code store}, reports {@link PeerListener#ready} and starts a
+   * session with each of {@link PeerConfig#trackers()}. Returns once listening.
    */
   public static PeerNode start(
       PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener)
@@ -142,10 +143,10 @@ public final class PeerNode implements AutoCloseable {
               node.lamportHint = node.room.lamport();
               listener.ready(node, node.port);
               node.dialCachedPeers();
-              if (config.tracker() != null) {
-                node.tracker =
-                    new TrackerSession(
-                        config.tracker(),
+              if (!config.trackers().isEmpty()) {
+                node.trackers =
+                    new TrackerSessions(
+                        config.trackers(),
                         config.hostTracker(),
                         config.trackerRetryMinMs(),
                         config.trackerRetryMaxMs(),
@@ -162,7 +163,7 @@ public final class PeerNode implements AutoCloseable {
                         listener::info,
                         random(config),
                         node.tag);
-                node.tracker.start();
+                node.trackers.start();
               }
               return null;
             })
@@ -290,9 +291,14 @@ public final class PeerNode implements AutoCloseable {
     return out;
   }
 
-  /** Room members known from the tracker (empty without one). */
+  /** Room members known from the trackers, each once (empty without one). */
   public CompletableFuture<List<PeerAddress>> members() {
-    return onLoop(() -> tracker == null ? List.<PeerAddress>of() : tracker.members());
+    return onLoop(() -> trackers == null ? List.<PeerAddress>of() : trackers.members());
+  }
+
+  /** How many of its trackers this peer is registered with now. */
+  public CompletableFuture<Integer> trackersRegistered() {
+    return onLoop(() -> trackers == null ? 0 : trackers.registered());
   }
 
   /** The last {@code limit} messages in canonical (Lamport, origin) order. */
@@ -369,8 +375,8 @@ public final class PeerNode implements AutoCloseable {
   private void shutdown(boolean unregister) {
     onLoop(
             () -> {
-              if (tracker != null) {
-                tracker.stop(unregister ? 1_000 : 0);
+              if (trackers != null) {
+                trackers.stop(unregister ? 1_000 : 0);
               }
               cache.flush(); // fresher last-seen times
               return null;

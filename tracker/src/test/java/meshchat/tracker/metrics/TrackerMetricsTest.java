@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerMain;
+import meshchat.tracker.TrackerMetrics;
 import meshchat.tracker.TrackerServer;
 import meshchat.tracker.client.TrackerClient;
 import meshchat.tracker.client.TrackerListener;

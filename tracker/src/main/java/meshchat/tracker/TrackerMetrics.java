@@ -1,4 +1,4 @@
-package meshchat.tracker.metrics;
+package meshchat.tracker;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import meshchat.tracker.TrackerServer;
+import meshchat.tracker.metrics.Families;
 import meshchat.tracker.pipeline.TrackerCounters;
 
 /**
