@@ -164,7 +164,8 @@ class CliProcessTest {
     a.in.println("tr0ub4dor");
     b.in.println("tr0ub4dor");
     eve.in.println("password1");
-    Duration wait = Duration.ofSeconds(20);
+    // three JVMs starting and deriving a key each: on a loaded box that alone can take 20 s
+    Duration wait = Duration.ofSeconds(60);
     for (Chat x : List.of(a, b)) {
       await().atMost(wait).until(() -> x.count("\"event\":\"peer-up\"") == 1);
     }
