@@ -506,7 +506,7 @@ public final class PeerNode implements AutoCloseable {
   private final class Events implements LinkEvents {
     @Override
     public void up(Link link) {
-      loop.execute(() -> linkUp(link));
+      loop.execute(() -> contained(link, "link up", () -> linkUp(link)));
     }
 
     @Override
@@ -517,7 +517,7 @@ public final class PeerNode implements AutoCloseable {
               if (stopped || !active.containsKey(link.peer())) {
                 return;
               }
-              room.receive(link.peer(), message);
+              contained(link, "a frame", () -> room.receive(link.peer(), message));
             }
             effects.endOfBurstSoon(); // group commit, then the replies go out
           });
@@ -525,7 +525,25 @@ public final class PeerNode implements AutoCloseable {
 
     @Override
     public void down(Link link) {
-      loop.execute(() -> linkDown(link));
+      loop.execute(() -> contained(link, "link down", () -> linkDown(link)));
+    }
+  }
+
+  /**
+   * Runs one link event on the room thread so that nothing it throws escapes: an exception there is
+   * a bug, but it must cost only the link that caused it (closed, with the reason), never the room
+   * thread and every other link with it.
+   */
+  private void contained(Link link, String what, Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      counters.increment(Counters.Counter.INTERNAL_ERROR);
+      log.warn("{} handling {} from {} failed; closing that link", tag, what, link, e);
+      link.close(
+          new Close(
+              CloseReason.PROTOCOL_ERROR,
+              "could not handle " + what + " (" + e.getClass().getSimpleName() + ")"));
     }
   }
 
