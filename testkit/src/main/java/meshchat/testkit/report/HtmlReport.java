@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import meshchat.peer.display.Json;
 import meshchat.peer.message.MessageId;
 import meshchat.testkit.SimCluster;
 import meshchat.testkit.check.Delivered;
@@ -18,7 +19,6 @@ import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.check.Segment;
 import meshchat.testkit.metrics.RunMetrics;
-import meshchat.testkit.sim.Json;
 import meshchat.testkit.sim.SimRun;
 import meshchat.testkit.sim.Specs;
 import org.HdrHistogram.Histogram;
@@ -57,7 +57,9 @@ public final class HtmlReport {
     r.cluster().faults().forEach(f -> faults.add(List.of(f.timeMs(), f.what())));
     data.put("faults", faults);
     data.put("faultSpans", spans(r));
-    return template().replace("/*__DATA__*/null", Json.write(data));
+    // '<' only occurs inside JSON strings: escaped, no "</script>" in a text can end the script
+    String json = Json.write(data).replace("<", "\\u003c");
+    return template().replace("/*__DATA__*/null", json);
   }
 
   private static Object diagram(SimRun.Result r) {

@@ -1,4 +1,4 @@
-package meshchat.testkit.sim;
+package meshchat.testkit.app;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,11 +7,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import meshchat.peer.display.Json;
 import meshchat.testkit.SimConfig;
 import meshchat.testkit.net.Delay;
 import meshchat.testkit.net.LinkFaults;
 import meshchat.testkit.report.HtmlReport;
+import meshchat.testkit.sim.SimPlan;
+import meshchat.testkit.sim.SimRun;
+import meshchat.testkit.sim.Specs;
+import meshchat.testkit.sim.Summary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +32,7 @@ import picocli.CommandLine.Spec;
       "Exit status: 0 all invariants held, 1 an invariant failed, 2 bad flags."
     })
 public final class SimCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(names = "--peers", description = "number of peers (default ${DEFAULT-VALUE})")
   int peers = 10;
