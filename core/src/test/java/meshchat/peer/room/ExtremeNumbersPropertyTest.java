@@ -23,9 +23,9 @@ import net.jqwik.api.Provide;
 /**
  * Every number a peer sends, at the values that break arithmetic (0, ±1, 2^62 ± 1, 2^63 − 1, −2^63
  * and random), in every message type. A value the domain refuses is what the codec refuses on the
- * wire (INVALID_MESSAGE); every value it accepts must go through the room without an exception
- * (not even one the room would contain), leave the clock within what the clock bound allows, and
- * leave the room able to send and to deliver an honest peer's message.
+ * wire (INVALID_MESSAGE); every value it accepts must go through the room without an exception (not
+ * even one the room would contain), leave the clock within what the clock bound allows, and leave
+ * the room able to send and to deliver an honest peer's message.
  */
 class ExtremeNumbersPropertyTest {
   @Provide
