@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import meshchat.tracker.directory.RegisterOutcome.Refusal;
 import meshchat.tracker.metrics.Families;
 import meshchat.tracker.pipeline.TrackerCounters;
+import meshchat.tracker.pipeline.TrackerCounters.Throttle;
 
 /**
  * A tracker's metrics, read at scrape time: the counters the tracker keeps anyway (nothing is
@@ -43,6 +45,16 @@ public final class TrackerMetrics implements MultiCollector {
             "Errors answered, by code (limits refused, bad frames, idle sessions).",
             "reason",
             refusals)
+        .counter(
+            "meshchat_tracker_registrations_refused",
+            "Registrations the directory refused, by its reason (finer than the wire code).",
+            "reason",
+            byName(Refusal.values(), c::refusals))
+        .counter(
+            "meshchat_tracker_sessions_closed",
+            "Sessions closed for what they made the tracker hold or do.",
+            "reason",
+            byName(Throttle.values(), c::throttles))
         .histogram(
             "meshchat_tracker_request_duration_seconds",
             "Time from a request read to its answer queued.",
@@ -59,6 +71,15 @@ public final class TrackerMetrics implements MultiCollector {
     } catch (Exception e) {
       return null; // a stopped or stuck tracker: serve what is known without blocking forever
     }
+  }
+
+  private static <E extends Enum<E>> Map<String, Long> byName(
+      E[] values, java.util.function.ToLongFunction<E> count) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (E e : values) {
+      out.put(lower(e.name()), count.applyAsLong(e));
+    }
+    return out;
   }
 
   private static String lower(String s) {

@@ -59,7 +59,8 @@ class TrackerMetricsTest {
                     .containsEntry("meshchat_tracker_request_duration_seconds_count", 4.0)
                     .containsEntry(
                         "meshchat_tracker_request_duration_seconds_bucket{le=\"+Inf\"}", 4.0)
-                    .containsKey("meshchat_tracker_request_duration_seconds_sum");
+                    .containsKey("meshchat_tracker_request_duration_seconds_sum")
+                    .containsKey("meshchat_tracker_sessions_closed_total{reason=\"lookup_rate\"}");
                 assertThat(m.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
               });
     } finally {
