@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import meshchat.peer.discovery.LanDiscovery;
+import meshchat.peer.discovery.LanTag;
 import meshchat.peer.display.ChatView;
 import meshchat.peer.display.Commands;
 import meshchat.peer.display.LineConsole;
@@ -63,6 +65,17 @@ public final class ChatCommand implements Callable<Integer> {
   List<InetSocketAddress> trackers;
 
   @Option(
+      names = "--no-tracker",
+      description = "use no tracker: find peers on the LAN, in the peer cache and by exchange")
+  boolean noTracker;
+
+  @Option(
+      names = "--no-lan",
+      description =
+          "do not announce or look for the room on the local network (mDNS; on by default)")
+  boolean noLan;
+
+  @Option(
       names = "--port",
       defaultValue = "0",
       paramLabel = "N",
@@ -112,6 +125,9 @@ public final class ChatCommand implements Callable<Integer> {
     }
     if (room.isBlank() || room.length() > 64) {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
+    }
+    if (noTracker && trackers != null) {
+      throw new ParameterException(spec.commandLine(), "--no-tracker and --tracker conflict");
     }
     if (trackers != null && new LinkedHashSet<>(trackers).size() > MAX_TRACKERS) {
       throw new ParameterException(
@@ -166,10 +182,12 @@ public final class ChatCommand implements Callable<Integer> {
         PeerConfig.of(room, name, self)
             .withListen("0.0.0.0", port)
             .withTrackers(
-                trackers != null
-                    ? List.copyOf(new LinkedHashSet<>(trackers))
-                    : List.of(DEFAULT_TRACKER),
-                trackers == null)
+                noTracker
+                    ? List.of()
+                    : trackers != null
+                        ? List.copyOf(new LinkedHashSet<>(trackers))
+                        : List.of(DEFAULT_TRACKER),
+                trackers == null && !noTracker)
             .withPeerCache(dir.resolve("peers"));
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));
@@ -199,7 +217,18 @@ public final class ChatCommand implements Callable<Integer> {
         return 1;
       }
     }
-    Thread hook = new Thread(node::close, "leave");
+    LanDiscovery lan =
+        noLan
+            ? null
+            : LanDiscovery.start(
+                List.of(),
+                config.roomKey() != null ? LanTag.of(config.roomKey()) : LanTag.open(room),
+                node.self(),
+                node.port(),
+                node::hint,
+                view::info,
+                "[" + node.self().shortHex() + "]");
+    Thread hook = new Thread(() -> leave(lan, node), "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
     Commands commands = new Commands(node, view, screen, json);
     try {
@@ -212,7 +241,7 @@ public final class ChatCommand implements Callable<Integer> {
       if (served != null) {
         served.close();
       }
-      node.close(); // sends everything queued, then Close LEAVING; unregisters
+      leave(lan, node); // sends everything queued, then Close LEAVING; unregisters
       groups.close();
       if (term != null) {
         term.close();
@@ -224,5 +253,24 @@ public final class ChatCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Leaves the room and says goodbye on the LAN side by side: JmDNS's goodbye takes about 2 s,
+   * which need not add to the peer's own leaving.
+   */
+  private static void leave(LanDiscovery lan, PeerNode node) {
+    Thread goodbye = lan == null ? null : new Thread(lan::close, "lan-goodbye");
+    if (goodbye != null) {
+      goodbye.start();
+    }
+    node.close();
+    if (goodbye != null) {
+      try {
+        goodbye.join(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

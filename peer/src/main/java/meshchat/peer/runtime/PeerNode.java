@@ -238,6 +238,19 @@ public final class PeerNode implements AutoCloseable {
         });
   }
 
+  /**
+   * A peer heard of on the local network: dialed if links are wanted, cached only once its Hello
+   * proves it. Never blocks.
+   */
+  public void hint(PeerAddress address) {
+    loop.execute(
+        () -> {
+          if (!stopped) {
+            membership.hinted(address);
+          }
+        });
+  }
+
   /** Dials a peer directly (no tracker needed) and keeps redialing it until it is linked. */
   public void dial(PeerAddress address) {
     loop.execute(() -> membership.pin(address));
