@@ -98,10 +98,13 @@ public final class Membership {
     fillSoon();
   }
 
-  /** A peer named by a neighbour's PeerList. */
+  /**
+   * A peer named by a neighbour's PeerList: a hint, dialed like any candidate but kept in the peer
+   * cache only once a link to it has proved its key ({@link #connected}). A stranger's list must
+   * not fill the cache with addresses that will be dialed again after every restart.
+   */
   public void learned(PeerAddress address) {
     if (learn(address)) {
-      effects.remember(address);
       fillSoon();
     }
   }
