@@ -92,7 +92,11 @@ class RoomBroadcastTest {
     Mesh mesh = new Mesh(CONFIG, "a", "b").link("a", "b").pump();
     int chats = mesh.sentOf(Chat.class).size();
     mesh.inject(
-        "b", "a", new Graft(List.of(new MessageId(PeerId.of(new byte[] {9}), Long.MAX_VALUE))));
+        "b",
+        "a",
+        new Graft(
+            List.of(
+                new MessageId(PeerId.of(new byte[] {9}), meshchat.peer.limit.WireBounds.MAX_SEQ))));
     mesh.pump();
     assertThat(mesh.sentOf(Chat.class)).hasSize(chats);
   }
