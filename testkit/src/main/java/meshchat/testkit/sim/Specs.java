@@ -67,6 +67,34 @@ public final class Specs {
     return new CrashSpec(peer(at[0], spec, peers), window(rest, "crash", spec), wipe);
   }
 
+  /**
+   * {@code F@AT}: a seeded random {@code F} of the peers (0 < F < 1) crash at {@code AT} ms and
+   * never restart (their window ends at {@link Long#MAX_VALUE}).
+   */
+  public static List<CrashSpec> crashFraction(String spec, int peers, long seed) {
+    String[] at = split(spec, "crash-fraction", "@");
+    double f;
+    try {
+      f = Double.parseDouble(at[0]);
+    } catch (NumberFormatException e) {
+      throw bad("crash-fraction", spec, "expected a fraction like 0.3");
+    }
+    if (!(f > 0 && f < 1)) {
+      throw bad("crash-fraction", spec, "the fraction must be above 0 and below 1");
+    }
+    long from = number(at[1], "crash-fraction", spec);
+    List<Integer> all = new ArrayList<>();
+    for (int i = 0; i < peers; i++) {
+      all.add(i);
+    }
+    java.util.Collections.shuffle(all, new java.util.Random(seed * 31 + 7));
+    List<CrashSpec> out = new ArrayList<>();
+    for (int i = 0; i < (int) Math.round(f * peers); i++) {
+      out.add(new CrashSpec(all.get(i), new Window(from, Long.MAX_VALUE), false));
+    }
+    return out;
+  }
+
   public static Window window(String text, String what, String spec) {
     String[] ft = text.split("\\.\\.", -1);
     if (ft.length != 2) {

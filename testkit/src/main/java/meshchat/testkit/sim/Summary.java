@@ -56,6 +56,10 @@ public final class Summary {
     n.put("linkResets", net.resets);
     out.put("network", n);
     out.put("links", links(r));
+    double tree = m.treeShare(i -> r.cluster().peer(i).alive(), r.cluster().size());
+    if (tree >= 0) {
+      out.put("treeShareAfterCrash", tree);
+    }
     Histogram h = m.latency();
     Map<String, Object> lat = new LinkedHashMap<>();
     lat.put("p50", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50));
