@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
 import meshchat.peer.message.ChatMessage;
@@ -70,7 +71,7 @@ public final class RunMetrics implements SimPeer.Listener {
    * alive at the end other than its author) pairs delivered live, through the tree, not by
    * anti-entropy; -1 if nothing was watched or sent. {@code alive} tells a peer's state by index.
    */
-  public double treeShare(java.util.function.IntPredicate alive, int peers) {
+  public double treeShare(IntPredicate alive, int peers) {
     if (treeFromMs < 0) {
       return -1;
     }

@@ -1,7 +1,9 @@
 package meshchat.testkit.sim;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -89,7 +91,7 @@ public final class Specs {
     for (int i = 0; i < peers; i++) {
       all.add(i);
     }
-    java.util.Collections.shuffle(all, new java.util.Random(seed * 31 + 7));
+    Collections.shuffle(all, new Random(seed * 31 + 7));
     List<CrashSpec> out = new ArrayList<>();
     for (int i = 0; i < (int) Math.round(f * peers); i++) {
       out.add(new CrashSpec(all.get(i), new Window(from, Long.MAX_VALUE), true));
