@@ -24,7 +24,9 @@ public final class Counters {
     /** A digest entry ignored because the link's digest state was at its bound. */
     DIGEST_ENTRIES_IGNORED,
     /** A chat message whose key is not its origin's or whose signature is bad; link closed. */
-    BAD_SIGNATURE
+    BAD_SIGNATURE,
+    /** A connection closed because TLS failed: not TLS, no identity certificate, bad binding. */
+    TLS_FAILED
   }
 
   private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);

@@ -2,6 +2,7 @@ package meshchat.peer.link.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.identity.HelloProofs;
@@ -16,26 +17,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The handshake (docs/protocol.md, "Handshake"): both sides send Hello (with their key and a fresh
- * challenge) as their first frame without waiting, then, on the other's Hello, a {@link HelloProof}
- * signing a transcript that holds the other's challenge; each checks the proof it receives. One
- * round trip in all. A wrong version, room or a link to ourselves is refused with Close(reason,
- * message); a key that is not the id's, or a bad proof (or a wrong private room MAC), with
- * Close(UNAUTHENTICATED). On success this handler replaces itself with the liveness handler and the
- * dispatcher (the atomix handshake-then-swap pattern).
+ * The handshake (docs/protocol.md, "Handshake"), inside TLS: both sides send Hello (with their key
+ * and a fresh challenge) as their first frame without waiting, then, on the other's Hello, a {@link
+ * HelloProof} signing a transcript that holds the other's challenge and both TLS certificates; each
+ * checks the proof it receives. One round trip in all after TLS. A wrong version, room or a link to
+ * ourselves is refused with Close(reason, message); a Hello whose key is not the one the TLS
+ * certificate proved, a key that is not the id's, or a bad proof (or a wrong private room MAC),
+ * with Close(UNAUTHENTICATED). On success this handler replaces itself with the liveness handler
+ * and the dispatcher (the atomix handshake-then-swap pattern).
  */
 final class HelloHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HelloHandler.class);
 
   private final LinkSetup setup;
   private final boolean dialedByUs;
+  private final boolean tls; // false only in harnesses that run the pipeline without TLS
   private final byte[] challenge;
+  private TlsBinding binding = TlsBinding.NONE;
   private ScheduledFuture<?> timeout;
   private Hello theirs; // their Hello, checked; null until it arrives
 
-  HelloHandler(LinkSetup setup, boolean dialedByUs) {
+  HelloHandler(LinkSetup setup, boolean dialedByUs, boolean tls) {
     this.setup = setup;
     this.dialedByUs = dialedByUs;
+    this.tls = tls;
     this.challenge = setup.challenges().get().clone();
   }
 
@@ -83,10 +88,22 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, CloseReason.UNAUTHENTICATED, "peer id " + h.peerId() + " is not its key's");
     } else if (h.challenge().length != HelloProofs.CHALLENGE_BYTES) {
       refuse(ctx, CloseReason.UNAUTHENTICATED, "the Hello's challenge is not 32 bytes");
+    } else if (!bind(ctx, h)) {
+      refuse(
+          ctx,
+          CloseReason.UNAUTHENTICATED,
+          "the Hello's key is not the one its TLS certificate proves");
     } else {
       theirs = h;
       byte[] t =
-          HelloProofs.transcript(setup.room(), setup.self(), h.peerId(), h.challenge(), challenge);
+          HelloProofs.transcript(
+              setup.room(),
+              setup.self(),
+              h.peerId(),
+              h.challenge(),
+              challenge,
+              binding.localCertHash(),
+              binding.peerCertHash());
       RoomKey key = setup.roomKey();
       ctx.writeAndFlush(
           new HelloProof(setup.identity().sign(t), key == null ? new byte[0] : key.mac(t)));
@@ -96,7 +113,13 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   private void onProof(ChannelHandlerContext ctx, HelloProof p) {
     byte[] t =
         HelloProofs.transcript(
-            setup.room(), theirs.peerId(), setup.self(), challenge, theirs.challenge());
+            setup.room(),
+            theirs.peerId(),
+            setup.self(),
+            challenge,
+            theirs.challenge(),
+            binding.peerCertHash(),
+            binding.localCertHash());
     RoomKey key = setup.roomKey();
     if (!HelloProofs.verify(theirs.publicKey(), theirs.peerId(), t, p.signature())) {
       refuse(ctx, CloseReason.UNAUTHENTICATED, "bad Hello proof for " + theirs.peerId());
@@ -109,6 +132,15 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       ctx.pipeline().replace(this, "dispatch", new LinkDispatcher(link, setup));
       setup.events().up(link);
     }
+  }
+
+  /** Reads what TLS proved about the other end; false if it is not the Hello's key. */
+  private boolean bind(ChannelHandlerContext ctx, Hello h) {
+    if (!tls) {
+      return true;
+    }
+    binding = TlsBinding.of(ctx.pipeline().get(SslHandler.class));
+    return binding != null && java.util.Arrays.equals(binding.peerIdentityKey(), h.publicKey());
   }
 
   @Override
