@@ -84,6 +84,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
           case REGISTER -> hub.register(id, frame.getRegister(), source(ctx));
           case UNREGISTER -> hub.unregister(id, frame.getUnregister());
           case LOOKUP -> hub.lookup(frame.getLookup());
+          case GET_NONCE -> hub.nonce(id, frame.getGetNonce());
           case HEARTBEAT -> heartbeat(frame.getHeartbeat().getNonce());
           case REGISTERED,
               UNREGISTERED,
@@ -91,7 +92,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
               HEARTBEAT_ACK,
               MEMBER_JOINED,
               MEMBER_LEFT,
-              ERROR ->
+              ERROR,
+              NONCE ->
               Frames.error(
                   0,
                   Code.PROTOCOL_ERROR,

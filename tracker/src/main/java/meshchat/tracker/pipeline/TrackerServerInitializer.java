@@ -42,7 +42,7 @@ public final class TrackerServerInitializer extends ChannelInitializer<SocketCha
         "idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // both ways: varint32-length-prefixed TrackerFrames, bounded by maxFrameBytes
     Framing.addTo(p, TrackerFrame.getDefaultInstance(), config.maxFrameBytes());
-    // inbound: the first frame must be Register or Lookup with our protocol version
+    // inbound: the first frame must be Register, Lookup or GetNonce with our protocol version
     p.addLast("handshake", new HandshakeHandler(hub.counters()));
     // inbound: every request, on the one directory thread that owns all tracker state
     p.addLast(directoryThread, "session", new SessionHandler(hub, config.slowClientTimeout()));

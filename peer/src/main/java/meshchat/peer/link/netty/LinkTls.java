@@ -10,13 +10,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -47,17 +45,10 @@ public final class LinkTls {
   private LinkTls(Identity identity) {
     this.certificate = IdentityCertificate.create(identity);
     try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      char[] pw = new char[0];
-      ks.setKeyEntry(
-          "identity", certificate.privateKey(), pw, new Certificate[] {certificate.certificate()});
-      KeyManagerFactory kmf =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, pw);
+      IdentityKeyManager keys = new IdentityKeyManager(certificate);
       IdentityTrustManager trust = new IdentityTrustManager();
       this.server =
-          SslContextBuilder.forServer(kmf)
+          SslContextBuilder.forServer(keys)
               .sslProvider(SslProvider.JDK)
               .protocols(PROTOCOL)
               .ciphers(CIPHERS)
@@ -69,13 +60,14 @@ public final class LinkTls {
               .sslProvider(SslProvider.JDK)
               .protocols(PROTOCOL)
               .ciphers(CIPHERS)
-              .keyManager(kmf)
+              .keyManager(keys)
               .trustManager(trust)
               // a peer has no host name; who it is comes from the certificate's identity key
               .endpointIdentificationAlgorithm(null)
               .build();
       this.sockets = SSLContext.getInstance(PROTOCOL);
-      sockets.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {trust}, null);
+      sockets.init(
+          new javax.net.ssl.KeyManager[] {keys}, new javax.net.ssl.TrustManager[] {trust}, null);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }
