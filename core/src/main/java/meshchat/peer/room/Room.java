@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import meshchat.peer.clock.LamportClock;
-import meshchat.peer.clock.LamportTimestamp;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Close;
@@ -384,7 +384,6 @@ public final class Room {
               for (LinkState l : links.values()) {
                 sync.sendDigest(l, false);
               }
-              exchange.forgetDials();
               scheduleSync();
             });
   }
@@ -405,15 +404,6 @@ public final class Room {
 
   public long ownSeq() {
     return ownSeq;
-  }
-
-  /**
-   * How many more links this peer wants (the link-count policy, {@link RoomConfig#maxLinks}): the
-   * runtime and the simulation dial at most this many new members per discovery round, chosen at
-   * random, and never count redials of lost links against it.
-   */
-  public int linksWanted() {
-    return exchange.linksWanted();
   }
 
   public Set<PeerId> linkedPeers() {

@@ -7,10 +7,11 @@ import meshchat.tracker.client.RegistrationKey;
 import meshchat.wire.Ed25519;
 
 /**
- * A session may register only the peer id whose key it proves: the id must be the key's
- * fingerprint, and the signature must cover this very registration, this session's nonce and the
- * address the tracker sees the session from (so a Register captured on the wire is worthless on any
- * other session, from any other address), stamped within {@link #WINDOW} of the tracker's clock.
+ * A session may register only the peer id whose key it proves (docs/security.md): the id must be
+ * the key's fingerprint, and the signature must cover this very registration, this session's nonce
+ * and the address the tracker sees the session from (so a Register captured on the wire is
+ * worthless on any other session, from any other address), stamped within {@link #WINDOW} of the
+ * tracker's clock.
  */
 final class KeyProof {
   static final Duration WINDOW = Duration.ofMinutes(5);
