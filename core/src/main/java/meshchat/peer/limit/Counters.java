@@ -26,7 +26,11 @@ public final class Counters {
     /** A chat message whose key is not its origin's or whose signature is bad; link closed. */
     BAD_SIGNATURE,
     /** A connection closed because TLS failed: not TLS, no identity certificate, bad binding. */
-    TLS_FAILED
+    TLS_FAILED,
+    /** A private room handshake whose J-PAKE key confirmation failed: a wrong secret. */
+    WRONG_ROOM_SECRET,
+    /** An incoming private room connection refused: its address made too many wrong guesses. */
+    SECRET_GUESSES_THROTTLED
   }
 
   private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);

@@ -15,6 +15,6 @@ final class LinkDialerInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    LinkPipeline.build(ch.pipeline(), setup, true, tls);
+    LinkPipeline.build(ch.pipeline(), setup, true, tls, null);
   }
 }

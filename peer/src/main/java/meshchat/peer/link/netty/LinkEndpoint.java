@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ public final class LinkEndpoint implements AutoCloseable {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final WriteBufferWaterMark waterMark;
   private Channel server;
+  private volatile InetAddress listenAddress; // a specific address we listen on, or null
 
   public LinkEndpoint(EventLoopGroup io, LinkSetup setup) {
     this(io, setup, LinkTls.forIdentity(setup.identity()));
@@ -59,6 +61,8 @@ public final class LinkEndpoint implements AutoCloseable {
     }
     server = f.channel();
     channels.add(server);
+    InetAddress bound = ((InetSocketAddress) server.localAddress()).getAddress();
+    listenAddress = bound.isAnyLocalAddress() ? null : bound;
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
@@ -76,6 +80,15 @@ public final class LinkEndpoint implements AutoCloseable {
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, setup.config().connectTimeoutMs())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
             .handler(new LinkDialerInitializer(setup, tls));
+    // a peer that listens on one address dials from it too (where it can reach the target), so
+    // others see a link come from the address the peer is known by
+    InetAddress from = listenAddress;
+    if (from != null
+        && address.getAddress() != null
+        && from.isLoopbackAddress() == address.getAddress().isLoopbackAddress()
+        && from.getClass() == address.getAddress().getClass()) {
+      b.localAddress(new InetSocketAddress(from, 0));
+    }
     b.connect(address)
         .addListener(
             (ChannelFuture f) -> {

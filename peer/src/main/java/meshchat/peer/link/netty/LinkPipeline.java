@@ -17,11 +17,12 @@ public final class LinkPipeline {
 
   /** Without TLS: for harnesses that feed frames by hand (the fuzzer, EmbeddedChannel tests). */
   public static void build(ChannelPipeline p, LinkSetup setup, boolean dialedByUs) {
-    build(p, setup, dialedByUs, null);
+    build(p, setup, dialedByUs, null, new SecretGuesses(System::nanoTime));
   }
 
   /** {@code tls} null: no TLS (harnesses only); every real link has it. */
-  static void build(ChannelPipeline p, LinkSetup setup, boolean dialedByUs, LinkTls tls) {
+  static void build(
+      ChannelPipeline p, LinkSetup setup, boolean dialedByUs, LinkTls tls, SecretGuesses guesses) {
     if (tls != null) {
       // TLS 1.3, both ends authenticated by identity-bound certificates (LinkTls)
       p.addLast(
@@ -45,7 +46,7 @@ public final class LinkPipeline {
             setup.config().pingIntervalMs(),
             0,
             TimeUnit.MILLISECONDS));
-    // both sides send Hello first; on success this becomes "liveness" + "dispatch"
-    p.addLast("hello", new HelloHandler(setup, dialedByUs, tls != null));
+    // both send Hello first (private rooms: then a J-PAKE); on success: "liveness" + "dispatch"
+    p.addLast("hello", new HelloHandler(setup, dialedByUs, tls != null, guesses));
   }
 }

@@ -25,6 +25,8 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
   private final LinkSetup setup;
   private final ChannelGroup channels;
   private final LinkTls tls;
+  // wrong private room secrets per address, across every connection this peer accepts
+  private final SecretGuesses guesses = new SecretGuesses(System::nanoTime);
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
   LinkServerInitializer(LinkSetup setup, ChannelGroup channels, LinkTls tls) {
@@ -42,7 +44,7 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
         .addListener(f -> perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1));
     int max = setup.config().maxLinksPerAddress();
     if (n <= max) {
-      LinkPipeline.build(ch.pipeline(), setup, false, tls);
+      LinkPipeline.build(ch.pipeline(), setup, false, tls, guesses);
       return;
     }
     setup.counters().increment(Counter.LINKS_PER_ADDRESS_REFUSED);
