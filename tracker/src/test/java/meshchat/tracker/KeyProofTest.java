@@ -245,7 +245,7 @@ class KeyProofTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
       socket.close();
     }
   }
