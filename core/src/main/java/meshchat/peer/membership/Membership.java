@@ -113,6 +113,16 @@ public final class Membership {
     }
   }
 
+  /**
+   * A peer heard of on the local network: a candidate like a PeerList entry, but remembered (in the
+   * peer cache) only once a Hello has proven it, by {@link #connected}.
+   */
+  public void hinted(PeerAddress address) {
+    if (learn(address)) {
+      fillSoon();
+    }
+  }
+
   /** The member left the room (the tracker says so): stop dialing it. */
   public void memberLeft(PeerId peer) {
     known.remove(peer);
