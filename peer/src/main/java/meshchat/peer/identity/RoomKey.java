@@ -45,12 +45,14 @@ public final class RoomKey {
   private final String roomId;
   private final byte[] encKey;
   private final byte[] pakeKey;
+  private final byte[] macKey;
 
   private RoomKey(String name, byte[] k) {
     this.name = name;
     this.roomId = "p-" + HEX.formatHex(hmac(k, "room-id"), 0, 16);
     this.encKey = hmac(k, "body-enc");
     this.pakeKey = hmac(k, "pake");
+    this.macKey = hmac(k, "hello-mac");
     Arrays.fill(k, (byte) 0);
   }
 
@@ -91,6 +93,14 @@ public final class RoomKey {
   /** The room as the tracker and the link protocol see it: {@code p-} and 32 hex digits. */
   public String roomId() {
     return roomId;
+  }
+
+  /**
+   * HMAC-SHA256 of {@code data} under K_mac = HMAC-SHA256(K, "hello-mac"): tags only members can
+   * make (LAN announcements). Never sent where a non-member could test guesses against it.
+   */
+  public byte[] mac(byte[] data) {
+    return hmac(macKey, data);
   }
 
   /** The J-PAKE password: K_pake = HMAC-SHA256(K, "pake") as 64 lowercase hex digits. */
