@@ -131,11 +131,25 @@ public final class PeerNode implements AutoCloseable {
   public static PeerNode start(
       PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener)
       throws IOException {
+    return start(config, store, groups, listener, false);
+  }
+
+  /**
+   * As above; {@code newIdentity} says the identity was created for this start, so the first
+   * message need not wait for the self-fork check (nothing of this origin can exist yet).
+   */
+  public static PeerNode start(
+      PeerConfig config,
+      MessageStore store,
+      PeerGroups groups,
+      PeerListener listener,
+      boolean newIdentity)
+      throws IOException {
     PeerNode node = new PeerNode(config, store, groups, listener);
     node.port = node.endpoint.listen(config.listenHost(), config.port());
     node.onLoop(
             () -> {
-              node.room.start();
+              node.room.start(newIdentity);
               node.lamportHint = node.room.lamport();
               listener.ready(node, node.port);
               node.dialCachedPeers();
@@ -218,8 +232,11 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /**
-   * Sends {@code text} to the room without blocking: it is stamped, stored, delivered locally and
-   * written to every link on the room thread. The future completes with the message.
+   * Sends {@code text} to the room without blocking: on the room thread it is stamped and staged in
+   * the store; at the end of the burst the store commits, then the message is shown (the listener's
+   * {@link PeerListener#delivered}) and written to every link. The future completes with the
+   * message when it is stamped, which right after a start may wait for the self-fork check ({@link
+   * Room#send}).
    *
    * @throws IllegalArgumentException at once if the text is over {@code maxTextBytes}
    */
@@ -233,12 +250,18 @@ public final class PeerNode implements AutoCloseable {
               + config.roomConfig().maxTextBytes()
               + "; not sent");
     }
-    return onLoop(
+    CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
+    execute(
         () -> {
-          ChatMessage m = room.send(text);
-          lamportHint = room.lamport();
-          return m;
+          try {
+            room.send(text, authored::complete);
+            lamportHint = room.lamport();
+          } catch (RuntimeException e) {
+            log.warn("{} send failed", tag, e);
+            authored.completeExceptionally(e);
+          }
         });
+    return authored;
   }
 
   /** Dials a peer directly (no tracker needed) and keeps redialing it until it is linked. */
@@ -320,6 +343,7 @@ public final class PeerNode implements AutoCloseable {
                   stopped = true;
                   List<CompletableFuture<Void>> fs = new ArrayList<>();
                   active.values().forEach(l -> fs.add(l.closed()));
+                  effects.endBurst(); // own messages staged so far: durable, shown, sent
                   room.stop(); // Close LEAVING on every link, queued after pending writes
                   effects.endBurst();
                   redialer.stop();
@@ -464,6 +488,10 @@ public final class PeerNode implements AutoCloseable {
       met(address);
       redialer.want(address);
     }
+  }
+
+  void durable() {
+    room.durable();
   }
 
   void noteLamport() {

@@ -236,7 +236,7 @@ public final class ChatBench {
         PeerConfig config = PeerConfig.of("bench", "p" + i, identity);
         Counter counter = new Counter(mesh, id);
         mesh.counters.add(counter);
-        mesh.nodes.add(PeerNode.start(config, store(o, dir, i), mesh.groups, counter));
+        mesh.nodes.add(PeerNode.start(config, store(o, dir, i), mesh.groups, counter, true));
       }
       for (PeerNode a : mesh.nodes) {
         for (PeerNode b : mesh.nodes) {

@@ -108,7 +108,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
             new PeerScheduler(world.queue(), () -> alive && incarnation == inc),
             wallClock,
             random.split());
-    room.start();
+    room.start(storeGeneration == 1 && incarnation == 1); // the first start made the identity
     world.queue().after(random.nextLong(world.discoveryIntervalMs() / 10 + 1), () -> discover(inc));
   }
 
@@ -127,14 +127,16 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
   }
 
-  /** Sends {@code text} as this peer; null if it is down. */
+  /**
+   * Sends {@code text} as this peer; null if it is down or the message waits for the room's
+   * self-fork check after a restart. The metrics hear of it when it is shown (durable), as a user
+   * would see it.
+   */
   public ChatMessage send(String text) {
     if (!alive) {
       return null;
     }
-    ChatMessage m = room.send(text);
-    world.listener().sent(this, m);
-    return m;
+    return room.send(text);
   }
 
   /**
@@ -221,9 +223,26 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
 
     @Override
+    public void commit() {
+      // the in-memory store is durable at once; the report still comes as a later event
+      world
+          .queue()
+          .after(
+              0,
+              () -> {
+                if (current()) {
+                  room.durable();
+                }
+              });
+    }
+
+    @Override
     public void deliver(Delivery d) {
       if (!current()) {
         return;
+      }
+      if (d.message().origin().equals(id) && !d.catchUp()) {
+        world.listener().sent(SimPeer.this, d.message()); // own, shown now: durable
       }
       Delivered rec =
           new Delivered(world.queue().now(), d.message(), d.late(), d.catchUp(), d.incomplete());
