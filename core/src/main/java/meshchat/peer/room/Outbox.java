@@ -21,8 +21,9 @@ import meshchat.peer.sync.SeqSet;
  * a seq the room has, a fork. So the first message after a start waits until the first complete
  * digest of a neighbour says what the room holds of our origin. If it holds more, those messages
  * are pulled back by anti-entropy (the room's usual path, which also moves our seq past them) and
- * authoring continues after them. With no neighbour linked within {@link #OFFLINE_GRACE_MS} the
- * peer is offline and authors at once; whatever happens, it waits at most {@link #MAX_WAIT_MS}.
+ * authoring continues after them. With no neighbour linked within {@link #OFFLINE_GRACE_MS}, or as
+ * soon as discovery finds nobody to ask ({@link Room#nobodyToAsk}), the peer is offline and authors
+ * at once; whatever happens, it waits at most {@link #MAX_WAIT_MS}.
  */
 final class Outbox {
   /** With no link up this long after start, the peer counts as offline and authors at once. */
@@ -147,6 +148,13 @@ final class Outbox {
     }
     recovered++;
     if (claimed != null && hooks.ownHeld().missingFrom(claimed).isEmpty()) {
+      finish();
+    }
+  }
+
+  /** Discovery says nobody can be reached: offline, so no need to wait out the grace. */
+  void nobodyToAsk() {
+    if (!checked && claimed == null && !hooks.linked()) {
       finish();
     }
   }

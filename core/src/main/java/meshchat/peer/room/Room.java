@@ -191,6 +191,15 @@ public final class Room {
     outbox.durable();
   }
 
+  /**
+   * Discovery found nobody to link to (no cached peer, and the tracker named no other member or
+   * could not be reached): the peer is offline, so its first message need not wait for the offline
+   * grace of the self-fork check.
+   */
+  public void nobodyToAsk() {
+    outbox.nobodyToAsk();
+  }
+
   private final class OutboxHooks implements Outbox.Hooks {
     @Override
     public ChatMessage author(String text) {

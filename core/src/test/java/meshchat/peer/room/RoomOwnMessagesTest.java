@@ -115,6 +115,29 @@ class RoomOwnMessagesTest {
   }
 
   @Test
+  void whenDiscoveryFindsNobodyToAskTheFirstMessageGoesAtOnce() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob");
+    Peer alice = mesh.peer("alice");
+    alice.send("a1");
+    alice.restart();
+    assertThat(alice.send("a2")).isNull();
+    alice.room.nobodyToAsk(); // no cached peer, and the tracker knows nobody else
+    alice.commitNow();
+    assertThat(alice.shown()).containsExactly("a1", "a2");
+
+    Peer bob = mesh.peer("bob"); // linked, a claim from the tracker's side changes nothing
+    bob.send("b1");
+    bob.restart();
+    mesh.link("alice", "bob");
+    assertThat(bob.send("b2")).isNull();
+    bob.room.nobodyToAsk();
+    bob.commitNow();
+    assertThat(bob.shown()).containsExactly("b1"); // waits for alice's digest instead
+    mesh.pump();
+    assertThat(bob.shown()).containsExactlyInAnyOrder("b1", "b2", "a1", "a2");
+  }
+
+  @Test
   void aNeighbourClaimingOwnSeqsItNeverDeliversHoldsTheFirstMessageAtMostTheMaximumWait() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob");
     Peer alice = mesh.peer("alice");

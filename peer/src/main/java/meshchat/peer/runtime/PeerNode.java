@@ -68,6 +68,7 @@ public final class PeerNode implements AutoCloseable {
   private final Membership membership;
   private final AtomicBoolean closed = new AtomicBoolean();
   private TrackerSession tracker;
+  private boolean hadCachedPeers; // room thread only
   private boolean stopped;
   private volatile int port;
   private volatile long lamportHint;
@@ -158,7 +159,9 @@ public final class PeerNode implements AutoCloseable {
               if (node.cacheProblem != null) {
                 listener.error(node.cacheProblem);
               }
-              node.membership.start(node.cache.peers(config.room()));
+              List<PeerAddress> cached = node.cache.peers(config.room());
+              node.hadCachedPeers = cached.stream().anyMatch(a -> !a.peerId().equals(node.self()));
+              node.membership.start(cached);
               if (config.tracker() != null) {
                 node.tracker =
                     new TrackerSession(
@@ -476,6 +479,13 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void left(PeerId member) {
       membership.memberLeft(member);
+    }
+
+    @Override
+    public void noneFound() {
+      if (!hadCachedPeers) {
+        room.nobodyToAsk(); // no peer to link to: the first message need not wait for one
+      }
     }
   }
 }

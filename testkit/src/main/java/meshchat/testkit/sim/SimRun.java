@@ -23,6 +23,11 @@ public final class SimRun {
   private SimRun() {}
 
   public static Result run(SimPlan plan) {
+    return run(plan, c -> {});
+  }
+
+  /** As {@link #run(SimPlan)}, with {@code extra} events laid out too (before the run starts). */
+  public static Result run(SimPlan plan, java.util.function.Consumer<SimCluster> extra) {
     SimCluster c = new SimCluster(plan.config());
     c.start(plan.peers());
     // The workload has its own random stream, so adding a fault never moves a send.
@@ -62,6 +67,7 @@ public final class SimRun {
       c.at(w.toMs(), c::trackerUp);
       end = Math.max(end, w.toMs());
     }
+    extra.accept(c);
     c.runFor(end);
     boolean quiet = c.runUntilQuiet(plan.quietLimitMs());
     History h = c.history();
