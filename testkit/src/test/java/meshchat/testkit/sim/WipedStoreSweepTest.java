@@ -55,6 +55,7 @@ class WipedStoreSweepTest {
       SimRun.Result r =
           SimRun.run(
               plan,
+              Progress.NONE,
               c -> {
                 for (int k = 0; k < 3; k++) {
                   String text = "right after the restart " + k;
