@@ -168,12 +168,14 @@ public final class ChatBench {
     boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
     Histogram all = mesh.all;
     Histogram remote = mesh.remote;
+    Histogram local = mesh.local;
     return String.format(
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"latency\",\"n\":%d,\"rate\":%d,\"duration_s\":%.1f,"
             + "\"size\":%d,\"store\":\"%s\",\"complete\":%b,\"samples\":%d,"
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
+            + "\"local_p50_us\":%d,\"local_p99_us\":%d,\"local_max_us\":%d,"
             + "\"max_send_lag_us\":%d,\"duplicates\":%d}",
         o.n,
         o.rate,
@@ -189,6 +191,9 @@ public final class ChatBench {
         remote.getValueAtPercentile(50) / 1000,
         remote.getValueAtPercentile(99) / 1000,
         remote.getMaxValue() / 1000,
+        local.getValueAtPercentile(50) / 1000,
+        local.getValueAtPercentile(99) / 1000,
+        local.getMaxValue() / 1000,
         maxLag / 1000,
         mesh.duplicates.get());
   }
@@ -218,6 +223,8 @@ public final class ChatBench {
     final PeerGroups groups;
     final Histogram all = new ConcurrentHistogram(3_600_000_000L, 3);
     final Histogram remote = new ConcurrentHistogram(3_600_000_000L, 3);
+    // the local echo: typed (send called) to shown by the author, its store commit included
+    final Histogram local = new ConcurrentHistogram(3_600_000_000L, 3);
     final AtomicLong duplicates = new AtomicLong();
     volatile boolean recording;
     volatile CountDownLatch allDelivered = new CountDownLatch(1);
@@ -301,6 +308,8 @@ public final class ChatBench {
         mesh.all.recordValue(latency);
         if (!d.message().origin().equals(self)) {
           mesh.remote.recordValue(latency);
+        } else {
+          mesh.local.recordValue(latency);
         }
       }
       if (++delivered == target) {

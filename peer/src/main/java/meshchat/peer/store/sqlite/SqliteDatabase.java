@@ -231,6 +231,11 @@ public final class SqliteDatabase implements AutoCloseable {
         });
   }
 
+  /** Whether a group is open and began under {@code synchronous = FULL}: its commit fsyncs. */
+  synchronized boolean openGroupFsyncs() {
+    return groupOpen && groupDurable;
+  }
+
   /** Commits the open group transaction, if any. */
   public void commitGroup() {
     call(
