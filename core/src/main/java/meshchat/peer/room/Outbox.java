@@ -112,6 +112,14 @@ final class Outbox {
     ready.forEach(hooks::publish);
   }
 
+  /** The commit failed and rolled back: what was staged is dropped, never shown or sent. */
+  List<ChatMessage> commitFailed() {
+    commitAsked = false;
+    List<ChatMessage> dropped = List.copyOf(staged);
+    staged.clear();
+    return dropped;
+  }
+
   /** Own messages staged and not yet reported durable (for status and tests). */
   int stagedCount() {
     return staged.size();

@@ -192,6 +192,19 @@ public final class Room {
   }
 
   /**
+   * The runtime's report that the commit asked for failed and its unit of work was rolled back (a
+   * full disk, an I/O error): the own messages staged since the last commit were neither shown nor
+   * sent, so they are dropped and their seqs are free again. Returns how many.
+   */
+  public int commitFailed() {
+    List<ChatMessage> dropped = outbox.commitFailed();
+    if (!dropped.isEmpty() && ownSeq == dropped.get(dropped.size() - 1).seq()) {
+      ownSeq = dropped.get(0).seq() - 1; // nothing moved it since: nobody saw those seqs
+    }
+    return dropped.size();
+  }
+
+  /**
    * Discovery found nobody to link to (no cached peer, and the tracker named no other member or
    * could not be reached): the peer is offline, so its first message need not wait for the offline
    * grace of the self-fork check.

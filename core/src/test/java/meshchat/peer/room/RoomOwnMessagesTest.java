@@ -46,6 +46,22 @@ class RoomOwnMessagesTest {
   }
 
   @Test
+  void aFailedCommitDropsTheBurstUnshownUnsentAndFreesItsSeqs() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
+    Peer alice = mesh.peer("alice");
+    alice.trace.clear();
+    alice.room.send("lost 1");
+    alice.room.send("lost 2");
+    // the runtime's report that the commit rolled back (the in-memory store cannot roll back: the
+    // room's part is what this checks)
+    assertThat(alice.room.commitFailed()).isEqualTo(2);
+    assertThat(alice.trace).isEmpty();
+    assertThat(alice.send("kept").seq()).isEqualTo(1); // nobody saw seq 1 or 2
+    mesh.pump();
+    assertThat(mesh.peer("bob").shown()).containsExactly("kept");
+  }
+
+  @Test
   void withNoLinkTypingStillEndsABurstThatCommits() {
     Mesh mesh = new Mesh(CONFIG, "alice");
     Peer alice = mesh.peer("alice");

@@ -82,8 +82,16 @@ final class NodeEffects implements RoomEffects {
   void endBurst() {
     endQueued = true; // what the room sends while told it is durable belongs to this burst
     try {
-      store.commit();
-      node.durable();
+      boolean stored = false;
+      try {
+        store.commit();
+        stored = true;
+      } catch (RuntimeException e) {
+        node.commitFailed(e); // the burst's own messages are dropped: never shown, never sent
+      }
+      if (stored) {
+        node.durable();
+      }
     } finally {
       endQueued = false;
     }

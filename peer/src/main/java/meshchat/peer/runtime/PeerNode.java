@@ -406,6 +406,19 @@ public final class PeerNode implements AutoCloseable {
     room.durable();
   }
 
+  void commitFailed(RuntimeException e) {
+    int dropped = room.commitFailed();
+    log.warn("{} commit failed; {} own messages dropped", tag, dropped, e);
+    if (dropped > 0) {
+      listener.error(
+          "could not store "
+              + dropped
+              + " of your messages ("
+              + e.getMessage()
+              + "); they were not shown or sent");
+    }
+  }
+
   void noteLamport() {
     lamportHint = room.lamport();
   }

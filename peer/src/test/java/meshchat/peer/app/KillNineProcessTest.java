@@ -48,7 +48,7 @@ import picocli.CommandLine;
 class KillNineProcessTest {
   private static final int KILL_POINTS = Integer.getInteger("meshchat.crash.killPoints", 50);
   private static final long SEED = Long.getLong("meshchat.crash.seed", 20261202L);
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration WAIT = Duration.ofSeconds(120); // a loaded box starts JVMs slowly
   private static final Pattern OWN =
       Pattern.compile(
           "\"event\":\"message\".*\"origin\":\"([0-9a-f]+)\",\"seq\":(\\d+),.*\"text\":\"([^\"]*)\"");
@@ -83,7 +83,7 @@ class KillNineProcessTest {
                   "127.0.0.1:" + trackerPort,
                   "--data",
                   tmp.resolve(nick).toString())
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve(nick + ".err").toFile()))
               .start();
       procs.add(this);
       in = new PrintStream(process.getOutputStream(), false, StandardCharsets.UTF_8);
@@ -157,6 +157,12 @@ class KillNineProcessTest {
     void run(int killPoints) throws Exception {
       for (int k = 0; k < killPoints; k++) {
         killPoint(k);
+        if (k % 50 == 49) {
+          check(); // a long run fails early, and says how far it got
+          System.out.printf(
+              "%s: %d kill points, %d own lines shown, all in the file%n",
+              nick, kills, shown.size());
+        }
       }
     }
 
@@ -174,7 +180,14 @@ class KillNineProcessTest {
         record(p);
         return;
       }
-      await().atMost(WAIT).until(() -> p.count("\"event\":\"ready\"") == 1);
+      if (awaitOrDeath(p, () -> p.count("\"event\":\"ready\"") == 1)) {
+        throw new AssertionError(
+            nick
+                + " exited "
+                + p.process.exitValue()
+                + " before it was ready: "
+                + java.nio.file.Files.readString(tmp.resolve(nick + ".err")));
+      }
       id = p.peerId();
       long typing = System.nanoTime();
       // 1-4: right when the chosen line is shown (between a display and the next commit);

@@ -248,8 +248,19 @@ public final class SqliteDatabase implements AutoCloseable {
   private void commitOpenGroup() throws SQLException {
     if (groupOpen) {
       groupOpen = false;
-      commit.execute();
-      restoreSafety();
+      try {
+        commit.execute();
+      } catch (SQLException e) {
+        // leave no half state: the caller drops the group's own messages, none shown or sent
+        try {
+          rollback.execute();
+        } catch (SQLException alreadyRolledBack) {
+          // SQLite rolls back by itself on some errors (a full disk, an I/O error)
+        }
+        throw e;
+      } finally {
+        restoreSafety();
+      }
     }
   }
 
