@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.Callable;
+import meshchat.peer.discovery.LanDiscovery;
+import meshchat.peer.discovery.LanTag;
 import meshchat.peer.display.ChatView;
 import meshchat.peer.display.Commands;
 import meshchat.peer.display.LineConsole;
@@ -13,10 +17,13 @@ import meshchat.peer.display.TerminalConsole;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
 import meshchat.peer.identity.RoomKey;
+import meshchat.peer.metrics.PeerMetrics;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
+import meshchat.tracker.metrics.MetricsAddress;
+import meshchat.tracker.metrics.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,6 +39,9 @@ public final class ChatCommand implements Callable<Integer> {
   static final InetSocketAddress DEFAULT_TRACKER =
       InetSocketAddress.createUnresolved("127.0.0.1", 7070);
 
+  /** Each tracker is a session, a retry timer and a heartbeat: a handful is plenty. */
+  static final int MAX_TRACKERS = 16;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--nick", paramLabel = "NAME", description = "your name (default: $USER)")
@@ -46,10 +56,24 @@ public final class ChatCommand implements Callable<Integer> {
 
   @Option(
       names = "--tracker",
-      paramLabel = "HOST:PORT",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      split = ",",
       converter = TrackerAddress.class,
-      description = "tracker address (default: 127.0.0.1:7070, hosted here if none answers)")
-  InetSocketAddress tracker;
+      description =
+          "trackers to register with, every one (comma-separated or repeated; default:"
+              + " 127.0.0.1:7070, hosted here if none answers)")
+  List<InetSocketAddress> trackers;
+
+  @Option(
+      names = "--no-tracker",
+      description = "use no tracker: find peers on the LAN, in the peer cache and by exchange")
+  boolean noTracker;
+
+  @Option(
+      names = "--no-lan",
+      description =
+          "do not announce or look for the room on the local network (mDNS; on by default)")
+  boolean noLan;
 
   @Option(
       names = "--port",
@@ -80,6 +104,16 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON event per line (for programs)")
   boolean json;
 
+  @Option(
+      names = "--metrics",
+      paramLabel = "[HOST:]PORT",
+      description =
+          "serve Prometheus metrics on http://HOST:PORT/metrics (default host 127.0.0.1; off"
+              + " unless given)")
+  String metrics;
+
+  private InetSocketAddress metricsAt;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
@@ -91,6 +125,20 @@ public final class ChatCommand implements Callable<Integer> {
     }
     if (room.isBlank() || room.length() > 64) {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
+    }
+    if (noTracker && trackers != null) {
+      throw new ParameterException(spec.commandLine(), "--no-tracker and --tracker conflict");
+    }
+    if (trackers != null && new LinkedHashSet<>(trackers).size() > MAX_TRACKERS) {
+      throw new ParameterException(
+          spec.commandLine(), "at most " + MAX_TRACKERS + " trackers, got " + trackers.size());
+    }
+    if (metrics != null) {
+      try {
+        metricsAt = MetricsAddress.parse(metrics);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
+      }
     }
     if (secretOption != null) {
       secret = ASK.equals(secretOption) ? RoomSecret.ask() : secretOption.toCharArray();
@@ -150,7 +198,13 @@ public final class ChatCommand implements Callable<Integer> {
     PeerConfig config =
         PeerConfig.of(room, name, self)
             .withListen("0.0.0.0", port)
-            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null)
+            .withTrackers(
+                noTracker
+                    ? List.of()
+                    : trackers != null
+                        ? List.copyOf(new LinkedHashSet<>(trackers))
+                        : List.of(DEFAULT_TRACKER),
+                trackers == null && !noTracker)
             .withPeerCache(dir.resolve("peers"));
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));
@@ -167,7 +221,31 @@ public final class ChatCommand implements Callable<Integer> {
       groups.close();
       return 1;
     }
-    Thread hook = new Thread(node::close, "leave");
+    MetricsServer served = null;
+    if (metricsAt != null) {
+      try {
+        served = MetricsServer.start(metricsAt, new PeerMetrics(node));
+        view.info(
+            "metrics on http://" + metricsAt.getHostString() + ":" + served.port() + "/metrics");
+      } catch (IOException e) {
+        view.error(e.getMessage());
+        node.close();
+        groups.close();
+        return 1;
+      }
+    }
+    LanDiscovery lan =
+        noLan
+            ? null
+            : LanDiscovery.start(
+                List.of(),
+                config.roomKey() != null ? LanTag.of(config.roomKey()) : LanTag.open(room),
+                node.self(),
+                node.port(),
+                node::hint,
+                view::info,
+                "[" + node.self().shortHex() + "]");
+    Thread hook = new Thread(() -> leave(lan, node), "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
     Commands commands = new Commands(node, view, screen, json);
     try {
@@ -177,7 +255,10 @@ public final class ChatCommand implements Callable<Integer> {
         lines.run(System.in, commands);
       }
     } finally {
-      node.close(); // sends everything queued, then Close LEAVING; unregisters
+      if (served != null) {
+        served.close();
+      }
+      leave(lan, node); // sends everything queued, then Close LEAVING; unregisters
       groups.close();
       if (term != null) {
         term.close();
@@ -189,5 +270,24 @@ public final class ChatCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Leaves the room and says goodbye on the LAN side by side: JmDNS's goodbye takes about 2 s,
+   * which need not add to the peer's own leaving.
+   */
+  private static void leave(LanDiscovery lan, PeerNode node) {
+    Thread goodbye = lan == null ? null : new Thread(lan::close, "lan-goodbye");
+    if (goodbye != null) {
+      goodbye.start();
+    }
+    node.close();
+    if (goodbye != null) {
+      try {
+        goodbye.join(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
@@ -33,6 +34,7 @@ final class NodeEffects implements RoomEffects {
   private final List<LinkMessage.Close> pendingCloses = new ArrayList<>();
   private final Set<Link> toFlush = new LinkedHashSet<>();
   private boolean endQueued;
+  private boolean stored; // this burst delivered or wrote a message: its commit is timed
 
   NodeEffects(PeerNode node, MessageStore store) {
     this.node = node;
@@ -43,6 +45,9 @@ final class NodeEffects implements RoomEffects {
   public void send(PeerId to, LinkMessage message) {
     Link l = node.linkTo(to);
     if (l != null) {
+      if (message instanceof LinkMessage.Chat c && !c.message().origin().equals(node.self())) {
+        node.counters().add(Traffic.MESSAGES_FORWARDED, 1);
+      }
       queue(l, message, null);
     }
   }
@@ -82,14 +87,19 @@ final class NodeEffects implements RoomEffects {
   void endBurst() {
     endQueued = true; // what the room sends while told it is durable belongs to this burst
     try {
-      boolean stored = false;
+      boolean committed = false;
+      long start = System.nanoTime();
       try {
         store.commit();
-        stored = true;
+        committed = true;
       } catch (RuntimeException e) {
         node.commitFailed(e); // the burst's own messages are dropped: never shown, never sent
       }
       if (stored) {
+        stored = false;
+        node.commitLatency().record(System.nanoTime() - start);
+      }
+      if (committed) {
         node.durable();
       }
     } finally {
@@ -117,6 +127,8 @@ final class NodeEffects implements RoomEffects {
 
   @Override
   public void deliver(Delivery delivery) {
+    stored = true;
+    node.counters().add(Traffic.MESSAGES_DELIVERED, 1);
     node.noteLamport();
     node.listener().delivered(delivery);
   }
