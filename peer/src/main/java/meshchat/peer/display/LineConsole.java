@@ -21,7 +21,7 @@ public final class LineConsole implements Screen {
   @Override
   public void println(String line) {
     synchronized (out) {
-      out.println(line);
+      out.println(Visible.of(line));
       out.flush();
     }
   }

@@ -1,6 +1,7 @@
 package meshchat.peer.display;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -20,7 +21,8 @@ public final class TerminalConsole implements Screen, AutoCloseable {
   private Supplier<String> prompt = () -> "> ";
 
   public TerminalConsole() throws IOException {
-    terminal = TerminalBuilder.builder().system(true).build();
+    // UTF-8 whatever the locale says: a C or POSIX locale would turn every é and emoji into '?'
+    terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8).build();
     reader = LineReaderBuilder.builder().terminal(terminal).appName("meshchat").build();
   }
 
@@ -30,13 +32,13 @@ public final class TerminalConsole implements Screen, AutoCloseable {
 
   @Override
   public void println(String line) {
-    reader.printAbove(line);
+    reader.printAbove(Visible.of(line));
   }
 
   @Override
   public void promptChanged() {
     if (reader instanceof org.jline.reader.impl.LineReaderImpl impl) {
-      impl.setPrompt(prompt.get()); // not on the LineReader interface in JLine 4
+      impl.setPrompt(Visible.of(prompt.get())); // not on the LineReader interface in JLine 4
     }
     if (reader.isReading()) {
       reader.callWidget(LineReader.REDRAW_LINE);
@@ -49,7 +51,7 @@ public final class TerminalConsole implements Screen, AutoCloseable {
     while (true) {
       String line;
       try {
-        line = reader.readLine(prompt.get());
+        line = reader.readLine(Visible.of(prompt.get()));
       } catch (EndOfFileException | UserInterruptException e) {
         return;
       }
