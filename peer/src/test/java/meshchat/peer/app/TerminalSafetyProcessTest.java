@@ -130,9 +130,7 @@ class TerminalSafetyProcessTest {
   /** Neither the peer's OSC, nor its CR, nor its bidi override reached the output raw. */
   private static void assertNoControlFromThePeer(byte[] bytes, boolean terminal) throws Exception {
     String s = new String(bytes, StandardCharsets.UTF_8);
-    assertThat(s)
-        .doesNotContain("\u001b]0;")
-        .doesNotContain("\u202E");
+    assertThat(s).doesNotContain("\u001b]0;").doesNotContain("\u202E");
     assertThat(s).doesNotContain("\rbob: forged").doesNotContain("\u0007");
     if (!terminal) { // JLine draws its own prompt with escapes; a pipe carries none at all
       assertThat(s.chars()).noneMatch(c -> c == 0x1b || c == '\r');
