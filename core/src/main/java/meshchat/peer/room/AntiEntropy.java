@@ -295,6 +295,10 @@ final class AntiEntropy {
       return;
     }
     endRequest(l);
+    // a receipt at no extra round trip (sent only if something changed): the sender learns now,
+    // not a period later, that its messages arrived, so a script lingering at the end of its input
+    // leaves seconds sooner
+    sendDigest(l, false);
     long lag = lag(l);
     if (l.received + lag > PROGRESS_THRESHOLD && lag > 0) {
       effects.notice(new RoomNotice.SyncProgress(l.id(), l.received, l.received + lag));

@@ -47,6 +47,7 @@ public final class Room {
   private final Counters counters;
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
+  private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
   private final AntiEntropy sync;
   private final PeerExchange exchange;
   private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
@@ -165,6 +166,7 @@ public final class Room {
     store.appendOwn(m, lamport);
     ownSeq = id.seq();
     holdings.computeIfAbsent(self, o -> new SeqSet()).add(id.seq());
+    own.sent(id.seq());
     deliver(m, false, false);
     Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
     for (LinkState l : links.values()) {
@@ -210,6 +212,7 @@ public final class Room {
       accept(c.message(), l, false);
     } else if (message instanceof LinkMessage.Digest d) {
       sync.onDigest(l, d);
+      noteHeld(l);
     } else if (message instanceof LinkMessage.SyncRequest r) {
       sync.onRequest(l, r);
     } else if (message instanceof LinkMessage.SyncBatch b) {
@@ -222,6 +225,16 @@ public final class Room {
       refuse(l, "a handshake frame on an open link");
     }
     // Pong: liveness belongs to the link layer. Close: the link layer closes; linkDown follows.
+  }
+
+  /** Own messages that {@code l}'s digests now list are delivered: told once, naming {@code l}. */
+  private void noteHeld(LinkState l) {
+    SeqSet theirs = l.theirs.get(self);
+    if (theirs != null && own.pendingCount() > 0) {
+      for (long seq : own.heldIn(theirs)) {
+        effects.notice(new RoomNotice.Held(new MessageId(self, seq), l.id()));
+      }
+    }
   }
 
   private void refuse(LinkState l, String why) {
@@ -438,6 +451,18 @@ public final class Room {
 
   public List<ChatMessage> history(int limit) {
     return store.history(limit);
+  }
+
+  /** How many linked peers hold {@code id}, per their digests ("seen by k of n"). */
+  public int holders(MessageId id) {
+    int k = 0;
+    for (LinkState l : links.values()) {
+      SeqSet theirs = l.theirs.get(id.origin());
+      if (theirs != null && theirs.contains(id.seq())) {
+        k++;
+      }
+    }
+    return k;
   }
 
   /** Sync status for {@code /status}: per link, messages it has that we lack. */

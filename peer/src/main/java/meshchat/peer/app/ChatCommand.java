@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import meshchat.peer.display.ChatView;
 import meshchat.peer.display.Commands;
+import meshchat.peer.display.DeliveryWatch;
 import meshchat.peer.display.LineConsole;
 import meshchat.peer.display.Screen;
 import meshchat.peer.display.TerminalConsole;
@@ -17,6 +18,7 @@ import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
+import meshchat.tracker.ErrorText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,12 +82,27 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON event per line (for programs)")
   boolean json;
 
+  @Option(
+      names = "--linger",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description =
+          "at the end of piped input, wait up to this long until another peer holds every message"
+              + " typed (default: ${DEFAULT-VALUE}; 0: leave at once)")
+  int linger;
+
+  /** Exit code when the input ended and some typed message reached no other peer in time. */
+  static final int UNDELIVERED = 3;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "port " + port + " is not 0..65535");
     }
-    String name = nick != null ? nick : System.getenv().getOrDefault("USER", "anon");
+    if (linger < 0) {
+      throw new ParameterException(spec.commandLine(), "--linger must be 0 or more seconds");
+    }
+    String name = nick != null ? nick : defaultNick();
     if (name.isBlank() || name.length() > 32 || name.chars().anyMatch(Character::isISOControl)) {
       throw new ParameterException(spec.commandLine(), "nick must be 1..32 printable characters");
     }
@@ -98,7 +115,7 @@ public final class ChatCommand implements Callable<Integer> {
     if (secret != null && secret.length == 0) {
       throw new ParameterException(spec.commandLine(), "the room secret is empty");
     }
-    Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".meshchat", name);
+    Path dir = data != null ? data : home().resolve(".meshchat").resolve(name);
     Identity self;
     try {
       // owner-only: the key, and the history (a private room's in plaintext), live here
@@ -112,7 +129,7 @@ public final class ChatCommand implements Callable<Integer> {
     } catch (IOException | IllegalArgumentException e) {
       spec.commandLine()
           .getErr()
-          .println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
+          .println("meshchat: cannot use data dir " + dir + ": " + ErrorText.reason(e));
       return 2;
     }
     // before the first logger exists: log to <data>/peer.log, never to the terminal
@@ -146,18 +163,20 @@ public final class ChatCommand implements Callable<Integer> {
     try {
       node = PeerNode.start(config, store, groups, view);
     } catch (IOException e) {
-      view.error(e.getMessage());
+      spec.commandLine().getErr().println("meshchat: " + e.getMessage());
       groups.close();
-      return 1;
+      store.close();
+      return 2;
     }
-    Thread hook = new Thread(node::close, "leave");
+    Thread hook = new Thread(() -> leave(node), "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
     Commands commands = new Commands(node, view, screen, json);
+    int code = 0;
     try {
       if (term != null) {
         term.run(commands);
-      } else {
-        lines.run(System.in, commands);
+      } else if (lines.run(System.in, commands)) {
+        code = lingered(view);
       }
     } finally {
       node.close(); // sends everything queued, then Close LEAVING; unregisters
@@ -171,6 +190,60 @@ public final class ChatCommand implements Callable<Integer> {
         // already shutting down
       }
     }
-    return 0;
+    return code;
+  }
+
+  /**
+   * The input ended: waits until another peer holds every message typed, as its digests show, or
+   * until {@code --linger} runs out. A script that ends right after its last line still delivers.
+   */
+  private int lingered(ChatView view) throws InterruptedException {
+    DeliveryWatch watch = view.watch();
+    int typed = watch.sentCount();
+    if (typed == 0 || linger == 0 || watch.undelivered() == 0) {
+      return 0;
+    }
+    view.info(
+        "waiting up to " + linger + " s until another peer holds " + plural(typed, "message"));
+    if (watch.awaitDelivered(linger * 1000L)) {
+      return 0;
+    }
+    spec.commandLine()
+        .getErr()
+        .println(
+            "meshchat: "
+                + watch.undelivered()
+                + " of "
+                + plural(typed, "message")
+                + " reached no other peer within "
+                + linger
+                + " s; they stay stored and go out the next time this peer meets the room");
+    spec.commandLine().getErr().flush();
+    return UNDELIVERED;
+  }
+
+  /** On SIGTERM or SIGINT: Close to every link, unregister; a failure is a line, not a trace. */
+  private static void leave(PeerNode node) {
+    try {
+      node.close();
+    } catch (RuntimeException e) {
+      System.err.println("meshchat: leaving: " + ErrorText.reason(e));
+    }
+  }
+
+  private static String plural(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+
+  /** {@code $USER}, else {@code anon} (cron and some containers set no USER). */
+  static String defaultNick() {
+    String user = System.getenv("USER");
+    return user == null || user.isBlank() ? "anon" : user;
+  }
+
+  /** {@code $HOME} decides where data lives, as for every Unix tool; Java's user.home if unset. */
+  static Path home() {
+    String home = System.getenv("HOME");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
   }
 }

@@ -3,6 +3,8 @@ package meshchat.peer.display;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -25,11 +27,23 @@ public final class ChatView implements PeerListener {
   private final boolean json;
   private final String room;
   private volatile int peers;
+  private final Map<PeerId, String> nicks = new ConcurrentHashMap<>();
+  private final DeliveryWatch watch = new DeliveryWatch();
 
   public ChatView(Screen screen, boolean json, String room) {
     this.screen = screen;
     this.json = json;
     this.room = room;
+  }
+
+  /** The messages typed here and which of them another peer holds. */
+  public DeliveryWatch watch() {
+    return watch;
+  }
+
+  /** The nicks of the linked peers, for completion and for naming who holds a message. */
+  public Map<PeerId, String> nicks() {
+    return Map.copyOf(nicks);
   }
 
   /** The prompt: room and peer count, e.g. {@code [lobby · 3 peers] > }. */
@@ -132,6 +146,16 @@ public final class ChatView implements PeerListener {
       out(
           Json.event("completed").put("id", c.id().toString()),
           "* message " + c.id().origin().shortHex() + ":" + c.id().seq() + " is now complete");
+    } else if (n instanceof RoomNotice.Held h) {
+      watch.held(h.id());
+      if (json) {
+        screen.println(
+            Json.event("delivered")
+                .put("id", h.id().toString())
+                .put("holder", h.holder().hex())
+                .put("holder_nick", nicks.get(h.holder()))
+                .toString());
+      }
     } else if (n instanceof RoomNotice.BadInput b) {
       out(
           Json.event("bad-input").put("peer", b.peer().hex()).put("reason", b.reason()),
@@ -142,6 +166,7 @@ public final class ChatView implements PeerListener {
   @Override
   public void peerUp(PeerId peer, String nick) {
     peers++;
+    nicks.put(peer, nick);
     out(
         Json.event("peer-up").put("peer", peer.hex()).put("nick", nick),
         "* " + nick + " (" + peer.shortHex() + ") is here");
@@ -151,6 +176,7 @@ public final class ChatView implements PeerListener {
   @Override
   public void peerDown(PeerId peer, String nick) {
     peers = Math.max(0, peers - 1);
+    nicks.remove(peer);
     out(
         Json.event("peer-down").put("peer", peer.hex()).put("nick", nick),
         "* " + nick + " (" + peer.shortHex() + ") is gone");

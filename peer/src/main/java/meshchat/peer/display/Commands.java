@@ -68,7 +68,7 @@ public final class Commands {
 
   private void send(String text) {
     try {
-      node.send(text);
+      view.watch().sending(node.send(text));
     } catch (IllegalArgumentException e) {
       view.error(e.getMessage()); // refused whole, never cut
     }

@@ -73,6 +73,7 @@ public final class PeerNode implements AutoCloseable {
   private final Map<PeerId, Link> active = new HashMap<>(); // room thread only
   private final Map<PeerId, ScheduledFuture<?>> pendingDown = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> stoppedFully = new CompletableFuture<>();
   private TrackerSession tracker;
   private boolean stopped;
   private volatile int port;
@@ -312,6 +313,9 @@ public final class PeerNode implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      // a signal's shutdown hook and the main thread may both leave: the second waits for the
+      // first, so that nothing (the event loops, the store) is torn down under a close in progress
+      stoppedFully.join();
       return;
     }
     List<CompletableFuture<Void>> closing =
@@ -331,7 +335,11 @@ public final class PeerNode implements AutoCloseable {
     } catch (Exception e) {
       log.info("{} some links did not close in time", tag);
     }
-    shutdown(true);
+    try {
+      shutdown(true);
+    } finally {
+      stoppedFully.complete(null);
+    }
   }
 
   /**
@@ -347,7 +355,11 @@ public final class PeerNode implements AutoCloseable {
                 return null;
               })
           .join();
-      shutdown(false);
+      try {
+        shutdown(false);
+      } finally {
+        stoppedFully.complete(null);
+      }
     }
   }
 

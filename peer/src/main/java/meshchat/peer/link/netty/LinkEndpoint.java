@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import meshchat.tracker.ErrorText;
 
 /**
  * One peer's sockets: a listening socket for links others dial, and outgoing dials. Every channel
@@ -48,7 +49,7 @@ public final class LinkEndpoint implements AutoCloseable {
     ChannelFuture f = b.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
     if (!f.isSuccess()) {
       throw new IOException(
-          "cannot listen on " + host + ":" + port + ": " + f.cause().getMessage(), f.cause());
+          "cannot listen on " + host + ":" + port + ": " + ErrorText.reason(f.cause()), f.cause());
     }
     server = f.channel();
     channels.add(server);
