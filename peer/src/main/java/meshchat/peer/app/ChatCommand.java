@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "chat",
     description = "join a room and chat (the default)",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class)
 public final class ChatCommand implements Callable<Integer> {
   static final InetSocketAddress DEFAULT_TRACKER =
       InetSocketAddress.createUnresolved("127.0.0.1", 7070);

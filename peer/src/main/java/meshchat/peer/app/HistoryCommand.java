@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "history",
     description = "print a data dir's history, offline",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class)
 public final class HistoryCommand implements Callable<Integer> {
   static final int USAGE = 2;
   private static final int PAGE = 500;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "meshchat",
     mixinStandardHelpOptions = true,
-    version = "meshchat 0.1.0",
+    versionProvider = meshchat.tracker.Version.class,
     description = "Peer-to-peer group chat.",
     subcommands = {ChatCommand.class, HistoryCommand.class})
 public final class PeerMain {

@@ -26,7 +26,7 @@ import picocli.CommandLine;
  * peer's own sequence numbers continue without reuse.
  */
 class CrashRestartProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60); // a loaded box starts JVMs slowly
 
   @TempDir Path tmp;
   private final List<Chat> chats = new ArrayList<>();
