@@ -137,8 +137,11 @@ public final class Room {
       syncTimer.cancel();
     }
     exchange.stop();
-    for (PeerId peer : List.copyOf(links.keySet())) {
-      effects.closeLink(peer, new Close(CloseReason.LEAVING, "leaving"));
+    for (LinkState l : List.copyOf(links.values())) {
+      // what changed since the last digest, as a parting receipt: a peer still waiting to know
+      // that its latest messages arrived (a script lingering at EOF) learns it from us now
+      sync.sendDigest(l, false);
+      effects.closeLink(l.id(), new Close(CloseReason.LEAVING, "leaving"));
     }
   }
 

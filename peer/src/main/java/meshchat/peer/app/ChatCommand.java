@@ -141,12 +141,13 @@ public final class ChatCommand implements Callable<Integer> {
 
   private int chat(Path dir, String name, Identity self) throws Exception {
     boolean terminal = System.console() != null && !json;
-    TerminalConsole term = terminal ? new TerminalConsole() : null;
+    TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out);
     Screen screen = terminal ? term : lines;
     ChatView view = new ChatView(screen, json, room);
     if (term != null) {
       term.prompt(view::prompt);
+      term.nicks(() -> view.nicks().values());
     }
     PeerConfig config =
         PeerConfig.of(room, name, self)

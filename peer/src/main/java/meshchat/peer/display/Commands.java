@@ -23,6 +23,11 @@ public final class Commands {
           "/status        per-peer sync lag, held-back messages, limits hit",
           "/quit          leave (also Ctrl-D)");
 
+  /** Every command, for Tab. */
+  static final java.util.List<String> NAMES =
+      java.util.List.of(
+          "/help", "/peers", "/who", "/nick", "/history", "/status", "/quit", "/exit");
+
   private final PeerNode node;
   private final ChatView view;
   private final Screen screen;
@@ -45,10 +50,14 @@ public final class Commands {
       send(line);
       return true;
     }
+    if (s.startsWith("//")) {
+      send(s.substring(1)); // "//etc/hosts is wrong" sends "/etc/hosts is wrong", as in irssi
+      return true;
+    }
     String[] parts = s.split("\\s+", 2);
     String arg = parts.length > 1 ? parts[1].strip() : "";
     try {
-      switch (parts[0]) {
+      switch (parts[0].toLowerCase(java.util.Locale.ROOT)) {
         case "/quit", "/exit" -> {
           return false;
         }
@@ -85,12 +94,21 @@ public final class Commands {
               "%-12s %s  %s  %s%s  rtt %s  lag %d",
               l.nick(),
               l.peer().shortHex(),
-              l.address(),
+              address(l.address()),
               l.open() ? "up" : "closing",
               l.dialedByUs() ? " (dialed)" : " (accepted)",
               l.rttMillis() < 0 ? "?" : l.rttMillis() + " ms",
               l.lag()));
     }
+  }
+
+  /** {@code 10.0.0.7:7001}: an InetSocketAddress prints a stray "/" (or "host/") before it. */
+  static String address(java.net.InetSocketAddress a) {
+    if (a == null) {
+      return "?";
+    }
+    String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   private void who() throws Exception {
