@@ -24,7 +24,23 @@ public final class Counters {
     /** A digest entry ignored because the link's digest state was at its bound. */
     DIGEST_ENTRIES_IGNORED,
     /** A chat message whose key is not its origin's or whose signature is bad; link closed. */
-    BAD_SIGNATURE
+    BAD_SIGNATURE,
+    /** A message refused because its Lamport time jumped our clock further than allowed. */
+    CLOCK_JUMP_REFUSED,
+    /** A Hello's Lamport time taken only in part, as far as the clock bound allowed. */
+    HELLO_CLOCK_CLAMPED,
+    /** A message refused or not shown: its Lamport time is not above a dependency's. */
+    BACKDATED,
+    /** A message refused: its link or its author already has the most messages held back. */
+    HOLD_BACK_BUDGET,
+    /** A dependency fetch not sent: the link already has the most fetches in flight. */
+    DEP_FETCH_BUDGET,
+    /** A dependency fetch given up unanswered. */
+    DEP_FETCH_EXPIRED,
+    /** Wants left out of a request so it stays within the protocol's limits. */
+    WANTS_CAPPED,
+    /** A peer's input made the room throw; contained, and that link closed. */
+    INTERNAL_ERROR
   }
 
   private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);

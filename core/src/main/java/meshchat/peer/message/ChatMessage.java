@@ -3,7 +3,7 @@ package meshchat.peer.message;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import meshchat.peer.clock.LamportTimestamp;
+import meshchat.peer.limit.WireBounds;
 
 /**
  * One chat message as authored: immutable, relayed unchanged.
@@ -31,9 +31,8 @@ public record ChatMessage(
     if (id == null || nick == null || text == null) {
       throw new IllegalArgumentException("id, nick and text are required");
     }
-    if (lamport < 1) {
-      throw new IllegalArgumentException("lamport must be >= 1: " + lamport);
-    }
+    WireBounds.within("lamport", lamport, 1, WireBounds.MAX_LAMPORT);
+    WireBounds.within("wall time", wallTimeMs, 0, WireBounds.MAX_WALL_TIME_MS);
     deps = List.copyOf(deps);
     publicKey = publicKey == null || publicKey.length == 0 ? NONE : publicKey.clone();
     signature = signature == null || signature.length == 0 ? NONE : signature.clone();

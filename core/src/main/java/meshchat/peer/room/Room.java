@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import meshchat.peer.clock.LamportClock;
-import meshchat.peer.clock.LamportTimestamp;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Close;
@@ -44,6 +44,7 @@ public final class Room {
   private final MessageSigner signer;
   private final LamportClock clock = new LamportClock(0);
   private final CausalBuffer causal;
+  private final Admission admission;
   private final Counters counters;
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
@@ -99,6 +100,7 @@ public final class Room {
     this.config = config;
     this.counters = counters;
     this.causal = new CausalBuffer(config.maxHoldBack());
+    this.admission = new Admission(scheduler, store, causal);
     this.self = self;
     this.nick = nick;
     this.store = store;
@@ -186,7 +188,11 @@ public final class Room {
 
   /** A link finished its handshake. {@code lamport} is the peer's clock from its Hello. */
   public void linkUp(PeerAddress peer, long lamport) {
-    clock.witness(lamport);
+    long taken = admission.helloClock(clock.time(), lamport);
+    if (taken < lamport) {
+      counters.increment(Counter.HELLO_CLOCK_CLAMPED);
+    }
+    clock.witness(taken);
     LinkState l = new LinkState(peer);
     links.put(peer.peerId(), l);
     sync.sendDigest(l, true);
@@ -210,6 +216,24 @@ public final class Room {
     if (l == null || stopped) {
       return; // the link went down while this was queued
     }
+    try {
+      dispatch(l, message);
+    } catch (RuntimeException e) {
+      // A bug, but one peer's frame must never stop the room: drop that link, keep the rest.
+      counters.increment(Counter.INTERNAL_ERROR);
+      refuse(
+          l,
+          "could not handle "
+              + message.getClass().getSimpleName()
+              + " ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + ")");
+    }
+  }
+
+  private void dispatch(LinkState l, LinkMessage message) {
+    PeerId from = l.id();
     // Java 17 has no pattern switch; one branch per message type, each one call.
     if (message instanceof Chat c) {
       accept(c.message(), l, false);
@@ -249,17 +273,57 @@ public final class Room {
 
   /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
   boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
+    if (!admissible(m, from)) {
+      return false;
+    }
     clock.receive(m.lamport());
     return admit(m, store.append(m), from, catchUp);
+  }
+
+  /**
+   * Most messages held back at once that came by one link, and that one author wrote: a hostile
+   * link or author gets this share of the hold-back (and the fetches it causes), never all of it.
+   * An honest catch-up asks at most {@code syncMaxMessages} (512) at a time, in causal order.
+   */
+  static final int MAX_HELD_PER_LINK = 1_024;
+
+  static final int MAX_HELD_PER_ORIGIN = 1_024;
+
+  /** Counts and drops {@code m} if a bound refuses it; true to go on and store it. */
+  private boolean admissible(ChatMessage m, LinkState from) {
+    Counter refused = overBudget(m, from) ? Counter.HOLD_BACK_BUDGET : null;
+    if (refused == null) {
+      refused = admission.refusal(m, clock.time());
+    }
+    if (refused != null) {
+      counters.increment(refused);
+      return false;
+    }
+    return true;
+  }
+
+  private boolean overBudget(ChatMessage m, LinkState from) {
+    if (causal.pendingVia(from.id()) < MAX_HELD_PER_LINK
+        && causal.pendingBy(m.origin()) < MAX_HELD_PER_ORIGIN) {
+      return false;
+    }
+    if (causal.isDelivered(m.id()) || causal.isHeld(m.id())) {
+      return false; // a copy of what we have: costs nothing to take
+    }
+    return !causal.missingFor(m).isEmpty(); // only a message that would wait is refused
   }
 
   /**
    * Stores a sync batch in one unit of work (one SQLite transaction, not one per message), then
    * admits each message as {@link #accept} would. Returns how many were new.
    */
-  int acceptBatch(List<ChatMessage> batch, LinkState from) {
-    for (ChatMessage m : batch) {
-      clock.receive(m.lamport());
+  int acceptBatch(List<ChatMessage> offered, LinkState from) {
+    List<ChatMessage> batch = new ArrayList<>(offered.size());
+    for (ChatMessage m : offered) {
+      if (admissible(m, from)) {
+        clock.receive(m.lamport());
+        batch.add(m);
+      }
     }
     List<MessageStore.AppendResult> results = store.appendAll(batch);
     int fresh = 0;
@@ -335,7 +399,7 @@ public final class Room {
   }
 
   private void hold(ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
-    CausalBuffer.Held h = causal.hold(m, catchUp, missing);
+    CausalBuffer.Held h = causal.hold(m, catchUp, missing, from.id());
     h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
     sync.requestIds(from, missing, causal::isHeld);
     while (causal.pendingCount() > config.maxHoldBack()) {
@@ -367,6 +431,11 @@ public final class Room {
   private void releaseAfter(ChatMessage m) {
     List<MessageId> completed = new ArrayList<>();
     for (CausalBuffer.Ready r : causal.markDelivered(m, completed)) {
+      if (admission.backdated(r.message())) {
+        // its dependency came after it and is newer: stored, but never shown as if it answered
+        counters.increment(Counter.BACKDATED);
+        continue;
+      }
       emit(r.message(), r.catchUp(), false);
     }
     for (MessageId id : completed) {
@@ -375,6 +444,7 @@ public final class Room {
   }
 
   private void emit(ChatMessage m, boolean catchUp, boolean incomplete) {
+    admission.delivered(m);
     LamportTimestamp ts = m.timestamp();
     boolean late = maxShown != null && ts.compareTo(maxShown) < 0;
     MessageId after = late ? store.predecessor(ts).orElse(null) : null;

@@ -12,9 +12,10 @@ import meshchat.peer.message.LinkMessage.CloseReason;
 
 /**
  * Checks every chat message that enters from a link, live or in a history batch, before the room
- * can store or forward it: its key must be its origin's and its signature must verify (issue 6). An
- * honest peer verifies before it relays, so a bad message can only come from a faulty or hostile
- * sender: it is dropped, counted, and the link is closed with {@code Close(INVALID_MESSAGE, why)}.
+ * can store or forward it: its key must be its origin's and its signature must verify
+ * (docs/security.md). An honest peer verifies before it relays, so a bad message can only come from
+ * a faulty or hostile sender: it is dropped, counted, and the link is closed with {@code
+ * Close(INVALID_MESSAGE, why)}.
  *
  * <p>Outbound, unsigned messages (history written before keys existed) are left out of batches:
  * every peer would refuse them, so they stay local.

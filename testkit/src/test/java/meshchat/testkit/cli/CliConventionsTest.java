@@ -16,7 +16,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import meshchat.peer.app.PeerMain;
-import meshchat.testkit.TestkitMain;
+import meshchat.testkit.app.TestkitMain;
 import meshchat.tracker.TrackerMain;
 import meshchat.tracker.Version;
 import org.junit.jupiter.api.Test;

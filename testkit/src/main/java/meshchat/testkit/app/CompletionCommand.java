@@ -1,9 +1,8 @@
-package meshchat.testkit;
+package meshchat.testkit.app;
 
 import java.util.concurrent.Callable;
 import meshchat.peer.app.ChatCommand;
 import meshchat.peer.app.HistoryCommand;
-import meshchat.testkit.sim.SimCommand;
 import meshchat.tracker.TrackerMain;
 import meshchat.tracker.Version;
 import picocli.AutoComplete;
