@@ -92,6 +92,17 @@ public final class ChatCommand implements Callable<Integer> {
               + " typed (default: ${DEFAULT-VALUE}; 0: leave at once)")
   int linger;
 
+  @Option(
+      names = "--scrollback",
+      defaultValue = "20",
+      paramLabel = "N",
+      description =
+          "messages of history shown at start and after a catch-up (default: ${DEFAULT-VALUE})")
+  int scrollback;
+
+  /** How long alone in a private room before saying that nobody with this secret is here. */
+  static final long ALONE_MS = 10_000;
+
   /** Exit code when the input ended and some typed message reached no other peer in time. */
   static final int UNDELIVERED = 3;
 
@@ -99,6 +110,9 @@ public final class ChatCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "port " + port + " is not 0..65535");
+    }
+    if (scrollback < 0 || scrollback > 10_000) {
+      throw new ParameterException(spec.commandLine(), "--scrollback must be 0..10000");
     }
     if (linger < 0) {
       throw new ParameterException(spec.commandLine(), "--linger must be 0 or more seconds");
@@ -144,7 +158,7 @@ public final class ChatCommand implements Callable<Integer> {
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out);
     Screen screen = terminal ? term : lines;
-    ChatView view = new ChatView(screen, json, room);
+    ChatView view = new ChatView(screen, json, room, scrollback);
     if (term != null) {
       term.prompt(view::prompt);
       term.nicks(() -> view.nicks().values());
@@ -156,6 +170,7 @@ public final class ChatCommand implements Callable<Integer> {
             .withPeerCache(dir.resolve("peers"));
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));
+      view.privateRoom(fingerprint(config.room()));
       java.util.Arrays.fill(secret, '\0');
     }
     // a private room's history is kept under its room id: another secret is another room
@@ -169,6 +184,9 @@ public final class ChatCommand implements Callable<Integer> {
       groups.close();
       store.close();
       return 2;
+    }
+    if (config.roomKey() != null) {
+      aloneNotice(node, view);
     }
     Thread hook = new Thread(() -> leave(node), "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
@@ -222,6 +240,37 @@ public final class ChatCommand implements Callable<Integer> {
                 + " s; they stay stored and go out the next time this peer meets the room");
     spec.commandLine().getErr().flush();
     return UNDELIVERED;
+  }
+
+  /** {@code c429·31a5}: the first 8 hex digits of a private room's id, easy to read out. */
+  static String fingerprint(String roomId) {
+    String hex = roomId.startsWith("p-") ? roomId.substring(2) : roomId;
+    return hex.substring(0, 4) + "·" + hex.substring(4, 8);
+  }
+
+  /**
+   * A wrong secret lands in a room of its own, silently, like any other secret: after a while
+   * alone, say so once, so that a typo is not mistaken for an empty room.
+   */
+  private static void aloneNotice(PeerNode node, ChatView view) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(ALONE_MS);
+              } catch (InterruptedException e) {
+                return;
+              }
+              if (view.peerCount() == 0 && !node.isClosed()) {
+                view.info(
+                    "nobody with this secret is here yet: the others see key "
+                        + fingerprint(node.config().room())
+                        + " in their prompt if they use the same room and secret");
+              }
+            },
+            "alone-notice");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** On SIGTERM or SIGINT: Close to every link, unregister; a failure is a line, not a trace. */

@@ -197,6 +197,11 @@ public final class PeerNode implements AutoCloseable {
     return counters.get(Counters.Counter.BAD_SIGNATURE);
   }
 
+  /** Whether {@link #close} or {@link #crash} has begun. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
   public int port() {
     return port;
   }
