@@ -135,7 +135,7 @@ class CliProcessTest {
     c.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9
     for (Chat x : List.of(a, b)) {
       await()
-          .atMost(Duration.ofSeconds(8))
+          .atMost(Duration.ofSeconds(30))
           .until(() -> x.count("\"event\":\"peer-down\",\"peer\":\"" + cId) == 1);
     }
     Chat c2 = chat("cat", port); // same data dir: same peer id

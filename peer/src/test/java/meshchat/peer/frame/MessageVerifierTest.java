@@ -47,14 +47,14 @@ class MessageVerifierTest {
             LinkFrameException.class,
             e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
         .hasMessageContaining(why);
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
   }
 
   @Test
   void aSignedMessagePasses() {
     ChatMessage m = signed(alice, 1, "hi");
     ch.writeInbound(new LinkMessage.Chat(m));
-    assertThat((Object) ch.readInbound()).isEqualTo(new LinkMessage.Chat(m));
+    assertThat(ch.<Object>readInbound()).isEqualTo(new LinkMessage.Chat(m));
     assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isZero();
   }
 
@@ -101,7 +101,7 @@ class MessageVerifierTest {
     ChatMessage legacy = unsigned(alice, 1, "from before keys");
     ChatMessage good = signed(alice, 2, "new");
     ch.writeOutbound(new LinkMessage.SyncBatch(1, List.of(legacy, good), true));
-    assertThat((Object) ch.readOutbound())
+    assertThat(ch.<Object>readOutbound())
         .isEqualTo(new LinkMessage.SyncBatch(1, List.of(good), true));
   }
 }
