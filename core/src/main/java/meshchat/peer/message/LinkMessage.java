@@ -190,4 +190,21 @@ public sealed interface LinkMessage {
 
   /** The sender is closing the link, and why. */
   record Close(CloseReason reason, String message) implements LinkMessage {}
+
+  /** Lazy push: the sender holds these messages and did not push them on this link. */
+  record IHave(List<MessageId> ids) implements LinkMessage {
+    public IHave {
+      ids = List.copyOf(ids);
+    }
+  }
+
+  /** Push to me on this link again, starting with these ids (sent back as Chat if held). */
+  record Graft(List<MessageId> ids) implements LinkMessage {
+    public Graft {
+      ids = List.copyOf(ids);
+    }
+  }
+
+  /** A duplicate arrived on this link: push only ids to me on it from now on. */
+  record Prune() implements LinkMessage {}
 }

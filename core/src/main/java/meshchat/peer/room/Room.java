@@ -51,6 +51,7 @@ public final class Room {
   private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
   private final AntiEntropy sync;
   private final PeerExchange exchange;
+  private final Broadcast broadcast;
   private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
   private String nick;
   private long ownSeq;
@@ -119,6 +120,12 @@ public final class Room {
             this::acceptBatch,
             counters);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random, links);
+    this.broadcast = new Broadcast(effects, scheduler, this::holds, store::get);
+  }
+
+  private boolean holds(MessageId id) {
+    SeqSet s = holdings.get(id.origin());
+    return s != null && s.contains(id.seq());
   }
 
   /** Resumes the clock, sequence and holdings from the store and starts periodic sync. */
@@ -175,7 +182,7 @@ public final class Room {
     deliver(m, false, false);
     Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
     for (LinkState l : links.values()) {
-      effects.send(l.id(), chat);
+      broadcast.push(l.id(), chat);
     }
     return m;
   }
@@ -195,6 +202,7 @@ public final class Room {
     clock.witness(taken);
     LinkState l = new LinkState(peer);
     links.put(peer.peerId(), l);
+    broadcast.linkUp(peer.peerId());
     sync.sendDigest(l, true);
     exchange.linkUp(l);
   }
@@ -202,6 +210,7 @@ public final class Room {
   public void linkDown(PeerId peer) {
     LinkState l = links.remove(peer);
     if (l != null) {
+      broadcast.linkDown(peer);
       boolean asked = sync.forget(l);
       exchange.linkDown(l);
       if (asked) {
@@ -246,6 +255,12 @@ public final class Room {
       sync.onBatch(l, b);
     } else if (message instanceof LinkMessage.PeerList p) {
       exchange.onPeerList(l, p);
+    } else if (message instanceof LinkMessage.IHave h) {
+      broadcast.onIHave(from, h);
+    } else if (message instanceof LinkMessage.Graft g) {
+      broadcast.onGraft(from, g);
+    } else if (message instanceof LinkMessage.Prune) {
+      broadcast.onPrune(from);
     } else if (message instanceof LinkMessage.Ping p) {
       effects.send(from, new LinkMessage.Pong(p.nonce()));
     } else if (message instanceof LinkMessage.Hello || message instanceof LinkMessage.HelloProof) {
@@ -340,6 +355,9 @@ public final class Room {
       ChatMessage m, MessageStore.AppendResult stored, LinkState from, boolean catchUp) {
     switch (stored) {
       case DUPLICATE -> {
+        if (!catchUp) {
+          broadcast.received(from.id(), m.id(), false);
+        }
         return false;
       }
       case CONFLICT -> {
@@ -349,7 +367,10 @@ public final class Room {
         }
         return false;
       }
-      case NEW -> holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+      case NEW -> {
+        holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+        broadcast.received(from.id(), m.id(), true);
+      }
     }
     if (m.origin().equals(self) && m.seq() > ownSeq) {
       // Our own message came back from a peer: we lost our store's tail (a power cut) or the
@@ -369,13 +390,14 @@ public final class Room {
   }
 
   /**
-   * The forwarding rule: pass a message on, the first time we see it live, to every linked peer
-   * that may lack it: not its author, not the link it came from, not a peer whose latest PeerList
-   * shows a link to its author (the author sent it there), and not a peer whose latest PeerList
-   * shows a link to the peer we got it from (that peer, author or first-time forwarder, sent it to
-   * each of its links by this same rule). In a full mesh every peer is linked to every author, so
-   * nothing is forwarded; in a partial mesh this is flooding pruned by two-hop knowledge. Lists
-   * that are stale while links change can make a peer miss a copy: anti-entropy repairs it.
+   * The forwarding rule: pass a message on, the first time we see it live, through {@link
+   * Broadcast} (the whole message on eager links, its id on lazy ones) to every linked peer that
+   * may lack it: not its author, not the link it came from, not a peer whose latest PeerList shows
+   * a link to its author (the author sent it there), and not a peer whose latest PeerList shows a
+   * link to the peer we got it from (that peer, author or first-time forwarder, sent it to each of
+   * its links by this same rule). In a full mesh every peer is linked to every author, so nothing
+   * is forwarded; in a partial mesh this is flooding pruned by two-hop knowledge. Lists that are
+   * stale while links change can make a peer miss a copy: anti-entropy repairs it.
    */
   private void forward(ChatMessage m, LinkState from) {
     if (links.size() <= 1 || exchange.everyLinkNames(m.origin(), from)) {
@@ -393,7 +415,7 @@ public final class Room {
         if (chat == null) {
           chat = new Chat(m);
         }
-        effects.send(l.id(), chat);
+        broadcast.push(l.id(), chat);
       }
     }
   }
@@ -501,6 +523,11 @@ public final class Room {
     Map<PeerId, SeqSet> out = new HashMap<>();
     holdings.forEach((o, s) -> out.put(o, s.copy()));
     return out;
+  }
+
+  /** Ids announced by IHave and still missing (bounded; for tests). */
+  int announcedMissing() {
+    return broadcast.missingCount();
   }
 
   public int heldBackCount() {

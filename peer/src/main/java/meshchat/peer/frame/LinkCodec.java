@@ -77,6 +77,9 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   /** Most addresses in one PeerList: each may become a dial. */
   public static final int MAX_PEER_LIST = 1_024;
 
+  /** Most ids in one IHave or Graft: each may cost the receiver a timer or a store read. */
+  public static final int MAX_IDS = 256;
+
   /** A Close's text is for a log line: longer is cut, not refused. */
   public static final int MAX_CLOSE_TEXT = 256;
 
@@ -148,6 +151,12 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           return new LinkMessage.HelloProof(
               f.getHelloProof().getSignature().toByteArray(),
               f.getHelloProof().getRoomMac().toByteArray());
+        case IHAVE:
+          return new LinkMessage.IHave(ids(f.getIhave().getIdsList(), 1));
+        case GRAFT:
+          return new LinkMessage.Graft(ids(f.getGraft().getIdsList(), 0));
+        case PRUNE:
+          return new LinkMessage.Prune();
         case BODY_NOT_SET:
         default:
           // An unknown field number also lands here: protobuf keeps it as an unknown field.
@@ -253,6 +262,18 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       messages.add(chat(m, key));
     }
     return new LinkMessage.SyncBatch(b.getRequestId(), messages, b.getDone());
+  }
+
+  private static List<MessageId> ids(List<meshchat.proto.v1.MessageId> wire, int min) {
+    atMost("ids", wire.size(), MAX_IDS);
+    if (wire.size() < min) {
+      throw new IllegalArgumentException("no ids");
+    }
+    List<MessageId> out = new ArrayList<>(wire.size());
+    for (meshchat.proto.v1.MessageId d : wire) {
+      out.add(new MessageId(peerId(d.getOrigin()), d.getSeq()));
+    }
+    return out;
   }
 
   private static LinkMessage.PeerList peerList(PeerList p) {
@@ -390,6 +411,12 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       f.setPeerList(b);
     } else if (m instanceof LinkMessage.Close c) {
       f.setClose(Close.newBuilder().setReason(wireReason(c.reason())).setMessage(c.message()));
+    } else if (m instanceof LinkMessage.IHave h) {
+      f.setIhave(meshchat.proto.v1.IHave.newBuilder().addAllIds(wireIds(h.ids())));
+    } else if (m instanceof LinkMessage.Graft g) {
+      f.setGraft(meshchat.proto.v1.Graft.newBuilder().addAllIds(wireIds(g.ids())));
+    } else if (m instanceof LinkMessage.Prune) {
+      f.setPrune(meshchat.proto.v1.Prune.getDefaultInstance());
     }
     return f.build();
   }
@@ -416,6 +443,18 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           meshchat.proto.v1.MessageId.newBuilder().setOrigin(bytes(d.origin())).setSeq(d.seq()));
     }
     return b.build();
+  }
+
+  private static List<meshchat.proto.v1.MessageId> wireIds(List<MessageId> ids) {
+    List<meshchat.proto.v1.MessageId> out = new ArrayList<>(ids.size());
+    for (MessageId d : ids) {
+      out.add(
+          meshchat.proto.v1.MessageId.newBuilder()
+              .setOrigin(bytes(d.origin()))
+              .setSeq(d.seq())
+              .build());
+    }
+    return out;
   }
 
   private static meshchat.proto.v1.SeqRange range(SeqRange r) {

@@ -85,6 +85,14 @@ public final class SimCommand implements Callable<Integer> {
   List<String> crashes = new ArrayList<>();
 
   @Option(
+      names = "--crash-fraction",
+      paramLabel = "F@AT",
+      description =
+          "crash this fraction of the peers at once at AT ms, never to restart, e.g. 0.3@8000"
+              + " (HyParView's resilience experiment); reports what the tree delivered alone")
+  String crashFraction;
+
+  @Option(
       names = "--tracker-down",
       paramLabel = "FROM..TO",
       description = "the tracker is down in this window (repeatable)")
@@ -95,7 +103,7 @@ public final class SimCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-links",
-      description = "each peer dials up to this many links (default: the core's, 32)")
+      description = "the link cap: no peer holds more links (default: the core's, 32)")
   int maxLinks;
 
   @Option(
@@ -184,6 +192,9 @@ public final class SimCommand implements Callable<Integer> {
     partitions.forEach(s -> ps.add(Specs.partition(s, n)));
     List<Specs.CrashSpec> cs = new ArrayList<>();
     crashes.forEach(s -> cs.add(Specs.crash(s, n)));
+    if (crashFraction != null) {
+      cs.addAll(Specs.crashFraction(crashFraction, n, seed));
+    }
     List<Specs.Window> td = new ArrayList<>();
     trackerDown.forEach(s -> td.add(Specs.window(s, "tracker-down", s)));
     SimPlan plan = new SimPlan(config, n, messages, 0, 2_000, window, ps, cs, td, 300_000);
@@ -240,6 +251,9 @@ public final class SimCommand implements Callable<Integer> {
     }
     partitions.forEach(p -> a.addAll(List.of("--partition", "'" + p + "'")));
     crashes.forEach(c -> a.addAll(List.of("--crash", c)));
+    if (crashFraction != null) {
+      a.addAll(List.of("--crash-fraction", crashFraction));
+    }
     trackerDown.forEach(t -> a.addAll(List.of("--tracker-down", t)));
     return String.join(" ", a);
   }

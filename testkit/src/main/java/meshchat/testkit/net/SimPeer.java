@@ -75,6 +75,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
   private int incarnation;
   private int storeGeneration;
   private long forkNotices;
+  private int maxLinksHeld;
 
   public SimPeer(int index, World world, long skewMs, SplittableRandom random) {
     this.index = index;
@@ -159,8 +160,8 @@ public final class SimPeer implements SimNetwork.Endpoint {
   }
 
   @Override
-  public void linkDown(int other, long connection) {
-    membership.disconnected(connection, peerAt(other).id, null);
+  public void linkDown(int other, long connection, LinkMessage.Close received) {
+    membership.disconnected(connection, peerAt(other).id, received);
   }
 
   @Override
@@ -223,7 +224,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     @Override
     public void closeLink(PeerId peer, LinkMessage.Close reason) {
       if (current()) {
-        world.network().reset(index, indexOf(peer));
+        world.network().close(index, indexOf(peer), reason);
       }
     }
   }
@@ -250,7 +251,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     @Override
     public void close(long connection, LinkMessage.Close reason) {
       if (current()) {
-        world.network().close(index, connection);
+        world.network().close(index, connection, reason);
       }
     }
 
@@ -258,6 +259,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     public void linkUp(long connection, PeerAddress address) {
       if (current()) {
         room.linkUp(address, peerAt(address.port() - 1).lamport());
+        maxLinksHeld = Math.max(maxLinksHeld, membership.linkCount());
       }
     }
 
@@ -347,5 +349,10 @@ public final class SimPeer implements SimNetwork.Endpoint {
 
   public Membership membership() {
     return membership;
+  }
+
+  /** The most links this peer held at once, over all its incarnations. */
+  public int maxLinksHeld() {
+    return maxLinksHeld;
   }
 }

@@ -62,8 +62,13 @@ public final class SimRun {
     }
     for (Specs.CrashSpec cr : plan.crashes()) {
       c.at(cr.window().fromMs(), () -> c.crash(cr.peer(), !cr.wipe()));
-      c.at(cr.window().toMs(), () -> c.restart(cr.peer()));
-      end = Math.max(end, cr.window().toMs());
+      if (cr.window().toMs() == Long.MAX_VALUE) { // for good: watch what the tree does next
+        c.metrics().watchTree(cr.window().fromMs(), cr.window().fromMs() + 1_000);
+        end = Math.max(end, cr.window().fromMs());
+      } else {
+        c.at(cr.window().toMs(), () -> c.restart(cr.peer()));
+        end = Math.max(end, cr.window().toMs());
+      }
     }
     for (Specs.Window w : plan.trackerOutages()) {
       c.at(w.fromMs(), c::trackerDown);

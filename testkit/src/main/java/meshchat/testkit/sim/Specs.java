@@ -1,9 +1,12 @@
 package meshchat.testkit.sim;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The fault spec formats of the command line, parsed into records. Each parse error is one line
@@ -67,6 +70,35 @@ public final class Specs {
     return new CrashSpec(peer(at[0], spec, peers), window(rest, "crash", spec), wipe);
   }
 
+  /**
+   * {@code F@AT}: a seeded random {@code F} of the peers (0 < F < 1) crash at {@code AT} ms and
+   * never restart (their window ends at {@link Long#MAX_VALUE}); their data dies with them, so a
+   * message only they held counts as lost with a wiped store, not as a violation.
+   */
+  public static List<CrashSpec> crashFraction(String spec, int peers, long seed) {
+    String[] at = split(spec, "crash-fraction", "@");
+    double f;
+    try {
+      f = Double.parseDouble(at[0]);
+    } catch (NumberFormatException e) {
+      throw bad("crash-fraction", spec, "expected a fraction like 0.3");
+    }
+    if (!(f > 0 && f < 1)) {
+      throw bad("crash-fraction", spec, "the fraction must be above 0 and below 1");
+    }
+    long from = number(at[1], "crash-fraction", spec);
+    List<Integer> all = new ArrayList<>();
+    for (int i = 0; i < peers; i++) {
+      all.add(i);
+    }
+    Collections.shuffle(all, new Random(seed * 31 + 7));
+    List<CrashSpec> out = new ArrayList<>();
+    for (int i = 0; i < (int) Math.round(f * peers); i++) {
+      out.add(new CrashSpec(all.get(i), new Window(from, Long.MAX_VALUE), true));
+    }
+    return out;
+  }
+
   public static Window window(String text, String what, String spec) {
     String[] ft = text.split("\\.\\.", -1);
     if (ft.length != 2) {
@@ -81,7 +113,7 @@ public final class Specs {
   }
 
   private static String[] split(String spec, String what, String sep) {
-    String[] parts = spec.split(java.util.regex.Pattern.quote(sep), -1);
+    String[] parts = spec.split(Pattern.quote(sep), -1);
     if (parts.length != 2) {
       throw bad(what, spec, "expected exactly one '" + sep + "'");
     }
