@@ -164,6 +164,24 @@ public final class TrackerServer implements AutoCloseable {
     log.info("tracker stopped; errors answered: {}", hub.counters());
   }
 
+  /** Rooms, registrations and open sessions now, read on the directory thread. */
+  public CompletableFuture<Load> load() {
+    CompletableFuture<Load> result = new CompletableFuture<>();
+    directoryThread
+        .next()
+        .execute(
+            () ->
+                result.complete(
+                    new Load(
+                        hub.directory().roomCount(),
+                        hub.directory().registrationCount(),
+                        hub.channels().size())));
+    return result;
+  }
+
+  /** What the tracker holds at one moment (for /metrics). */
+  public record Load(int rooms, int members, int sessions) {}
+
   /** Errors answered so far, limits refused included. */
   public TrackerCounters counters() {
     return hub.counters();

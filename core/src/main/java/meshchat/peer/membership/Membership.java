@@ -102,10 +102,23 @@ public final class Membership {
     fillSoon();
   }
 
-  /** A peer named by a neighbour's PeerList. */
+  /**
+   * A peer named by a neighbour's PeerList: a hint, dialed like any candidate but kept in the peer
+   * cache only once a link to it has proved its key ({@link #connected}). A stranger's list must
+   * not fill the cache with addresses that will be dialed again after every restart.
+   */
   public void learned(PeerAddress address) {
     if (learn(address)) {
-      effects.remember(address);
+      fillSoon();
+    }
+  }
+
+  /**
+   * A peer heard of on the local network: a candidate like a PeerList entry, but remembered (in the
+   * peer cache) only once a Hello has proven it, by {@link #connected}.
+   */
+  public void hinted(PeerAddress address) {
+    if (learn(address)) {
       fillSoon();
     }
   }

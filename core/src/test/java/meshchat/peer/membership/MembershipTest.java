@@ -66,7 +66,10 @@ class MembershipTest {
     m.learned(addr(10));
     clock.advance(0);
     assertThat(fx.dials).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
-    assertThat(fx.remembered).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
+    // the PeerList's entry is a hint: dialed, but cached only once its Hello is verified
+    assertThat(fx.remembered).containsExactlyInAnyOrderElementsOf(addrs(2, 9));
+    m.connected(1, addr(10), true);
+    assertThat(fx.remembered).contains(addr(10));
   }
 
   @Test

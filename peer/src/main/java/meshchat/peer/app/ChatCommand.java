@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.Callable;
+import meshchat.peer.discovery.LanDiscovery;
+import meshchat.peer.discovery.LanTag;
 import meshchat.peer.display.ChatView;
 import meshchat.peer.display.Commands;
 import meshchat.peer.display.DeliveryWatch;
@@ -14,11 +18,14 @@ import meshchat.peer.display.TerminalConsole;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
 import meshchat.peer.identity.RoomKey;
+import meshchat.peer.metrics.PeerMetrics;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
 import meshchat.tracker.ErrorText;
+import meshchat.tracker.metrics.MetricsAddress;
+import meshchat.tracker.metrics.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,6 +42,9 @@ public final class ChatCommand implements Callable<Integer> {
   static final InetSocketAddress DEFAULT_TRACKER =
       InetSocketAddress.createUnresolved("127.0.0.1", 7070);
 
+  /** Each tracker is a session, a retry timer and a heartbeat: a handful is plenty. */
+  static final int MAX_TRACKERS = 16;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--nick", paramLabel = "NAME", description = "your name (default: $USER)")
@@ -49,10 +59,24 @@ public final class ChatCommand implements Callable<Integer> {
 
   @Option(
       names = "--tracker",
-      paramLabel = "HOST:PORT",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      split = ",",
       converter = TrackerAddress.class,
-      description = "tracker address (default: 127.0.0.1:7070, hosted here if none answers)")
-  InetSocketAddress tracker;
+      description =
+          "trackers to register with, every one (comma-separated or repeated; default:"
+              + " 127.0.0.1:7070, hosted here if none answers)")
+  List<InetSocketAddress> trackers;
+
+  @Option(
+      names = "--no-tracker",
+      description = "use no tracker: find peers on the LAN, in the peer cache and by exchange")
+  boolean noTracker;
+
+  @Option(
+      names = "--no-lan",
+      description =
+          "do not announce or look for the room on the local network (mDNS; on by default)")
+  boolean noLan;
 
   @Option(
       names = "--port",
@@ -106,6 +130,16 @@ public final class ChatCommand implements Callable<Integer> {
   /** Exit code when the input ended and some typed message reached no other peer in time. */
   static final int UNDELIVERED = 3;
 
+  @Option(
+      names = "--metrics",
+      paramLabel = "[HOST:]PORT",
+      description =
+          "serve Prometheus metrics on http://HOST:PORT/metrics (default host 127.0.0.1; off"
+              + " unless given)")
+  String metrics;
+
+  private InetSocketAddress metricsAt;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
@@ -123,6 +157,20 @@ public final class ChatCommand implements Callable<Integer> {
     }
     if (room.isBlank() || room.length() > 64) {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
+    }
+    if (noTracker && trackers != null) {
+      throw new ParameterException(spec.commandLine(), "--no-tracker and --tracker conflict");
+    }
+    if (trackers != null && new LinkedHashSet<>(trackers).size() > MAX_TRACKERS) {
+      throw new ParameterException(
+          spec.commandLine(), "at most " + MAX_TRACKERS + " trackers, got " + trackers.size());
+    }
+    if (metrics != null) {
+      try {
+        metricsAt = MetricsAddress.parse(metrics);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
+      }
     }
     if (secretOption != null) {
       secret = ASK.equals(secretOption) ? RoomSecret.ask() : secretOption.toCharArray();
@@ -166,7 +214,13 @@ public final class ChatCommand implements Callable<Integer> {
     PeerConfig config =
         PeerConfig.of(room, name, self)
             .withListen("0.0.0.0", port)
-            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null)
+            .withTrackers(
+                noTracker
+                    ? List.of()
+                    : trackers != null
+                        ? List.copyOf(new LinkedHashSet<>(trackers))
+                        : List.of(DEFAULT_TRACKER),
+                trackers == null && !noTracker)
             .withPeerCache(dir.resolve("peers"));
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));
@@ -188,7 +242,31 @@ public final class ChatCommand implements Callable<Integer> {
     if (config.roomKey() != null) {
       aloneNotice(node, view);
     }
-    Thread hook = new Thread(() -> leave(node), "leave");
+    MetricsServer served = null;
+    if (metricsAt != null) {
+      try {
+        served = MetricsServer.start(metricsAt, new PeerMetrics(node));
+        view.info(
+            "metrics on http://" + metricsAt.getHostString() + ":" + served.port() + "/metrics");
+      } catch (IOException e) {
+        view.error(e.getMessage());
+        node.close();
+        groups.close();
+        return 1;
+      }
+    }
+    LanDiscovery lan =
+        noLan
+            ? null
+            : LanDiscovery.start(
+                List.of(),
+                config.roomKey() != null ? LanTag.of(config.roomKey()) : LanTag.open(room),
+                node.self(),
+                node.port(),
+                node::hint,
+                view::info,
+                "[" + node.self().shortHex() + "]");
+    Thread hook = new Thread(() -> leave(lan, node), "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
     Commands commands = new Commands(node, view, screen, json);
     int code = 0;
@@ -199,7 +277,10 @@ public final class ChatCommand implements Callable<Integer> {
         code = lingered(view);
       }
     } finally {
-      node.close(); // sends everything queued, then Close LEAVING; unregisters
+      if (served != null) {
+        served.close();
+      }
+      leave(lan, node); // sends everything queued, then Close LEAVING; unregisters
       groups.close();
       if (term != null) {
         term.close();
@@ -274,14 +355,6 @@ public final class ChatCommand implements Callable<Integer> {
   }
 
   /** On SIGTERM or SIGINT: Close to every link, unregister; a failure is a line, not a trace. */
-  private static void leave(PeerNode node) {
-    try {
-      node.close();
-    } catch (RuntimeException e) {
-      System.err.println("meshchat: leaving: " + ErrorText.reason(e));
-    }
-  }
-
   private static String plural(int n, String what) {
     return n + " " + what + (n == 1 ? "" : "s");
   }
@@ -296,5 +369,29 @@ public final class ChatCommand implements Callable<Integer> {
   static Path home() {
     String home = System.getenv("HOME");
     return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
+  }
+
+  /**
+   * Leaves the room and says goodbye on the LAN side by side: JmDNS's goodbye takes about 2 s,
+   * which need not add to the peer's own leaving.
+   */
+  private static void leave(LanDiscovery lan, PeerNode node) {
+    Thread goodbye = lan == null ? null : new Thread(lan::close, "lan-goodbye");
+    if (goodbye != null) {
+      goodbye.start();
+    }
+    try {
+      node.close();
+    } catch (RuntimeException e) {
+      // on SIGTERM too: a line, not a trace
+      System.err.println("meshchat: leaving: " + ErrorText.reason(e));
+    }
+    if (goodbye != null) {
+      try {
+        goodbye.join(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
@@ -30,6 +31,7 @@ final class NodeEffects implements RoomEffects {
   private final List<LinkMessage.Close> pendingCloses = new ArrayList<>();
   private final Set<Link> toFlush = new LinkedHashSet<>();
   private boolean endQueued;
+  private boolean stored; // this burst delivered or wrote a message: its commit is timed
 
   NodeEffects(PeerNode node, MessageStore store) {
     this.node = node;
@@ -40,6 +42,9 @@ final class NodeEffects implements RoomEffects {
   public void send(PeerId to, LinkMessage message) {
     Link l = node.linkTo(to);
     if (l != null) {
+      if (message instanceof LinkMessage.Chat c && !c.message().origin().equals(node.self())) {
+        node.counters().add(Traffic.MESSAGES_FORWARDED, 1);
+      }
       queue(l, message, null);
     }
   }
@@ -70,7 +75,12 @@ final class NodeEffects implements RoomEffects {
   /** Commit, then write and flush in order. Also run directly before the node closes. */
   void endBurst() {
     endQueued = false;
+    long start = System.nanoTime();
     store.commit();
+    if (stored) {
+      stored = false;
+      node.commitLatency().record(System.nanoTime() - start);
+    }
     for (int i = 0; i < pendingLinks.size(); i++) {
       Link l = pendingLinks.get(i);
       LinkMessage m = pendingMessages.get(i);
@@ -93,6 +103,8 @@ final class NodeEffects implements RoomEffects {
 
   @Override
   public void deliver(Delivery delivery) {
+    stored = true;
+    node.counters().add(Traffic.MESSAGES_DELIVERED, 1);
     node.noteLamport();
     node.listener().delivered(delivery);
   }

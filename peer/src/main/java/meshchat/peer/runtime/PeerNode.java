@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
+import meshchat.peer.discovery.TrackerSessions;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.link.netty.LinkEndpoint;
@@ -31,6 +33,7 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
 import meshchat.peer.store.MessageStore;
 import meshchat.tracker.client.RegistrationKey;
+import meshchat.tracker.metrics.LatencyHistogram;
 import meshchat.wire.Framing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,7 @@ public final class PeerNode implements AutoCloseable {
   private final NodeEffects effects;
   private final Room room;
   private final Counters counters = new Counters();
+  private final LatencyHistogram commitLatency = new LatencyHistogram();
   private final LinkEndpoint endpoint;
   private final PeerCache cache; // room thread only
   private String cacheProblem;
@@ -70,7 +74,7 @@ public final class PeerNode implements AutoCloseable {
   private final Membership membership;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> stoppedFully = new CompletableFuture<>();
-  private TrackerSession tracker;
+  private TrackerSessions trackers;
   private boolean stopped;
   private volatile int port;
   private volatile long lamportHint;
@@ -131,8 +135,8 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /**
-   * Listens, loads the room from {@code store}, reports {@link PeerListener#ready} and starts the
-   * tracker session (if {@link PeerConfig#tracker()} is set). Returns once listening.
+   * Listens, loads the room from {@code store}, reports {@link PeerListener#ready} and starts a
+   * session with each of {@link PeerConfig#trackers()}. Returns once listening.
    */
   public static PeerNode start(
       PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener)
@@ -148,10 +152,10 @@ public final class PeerNode implements AutoCloseable {
                 listener.error(node.cacheProblem);
               }
               node.membership.start(node.cache.peers(config.room()));
-              if (config.tracker() != null) {
-                node.tracker =
-                    new TrackerSession(
-                        config.tracker(),
+              if (!config.trackers().isEmpty()) {
+                node.trackers =
+                    new TrackerSessions(
+                        config.trackers(),
                         config.hostTracker(),
                         config.trackerRetryMinMs(),
                         config.trackerRetryMaxMs(),
@@ -168,7 +172,7 @@ public final class PeerNode implements AutoCloseable {
                         listener::info,
                         random(config),
                         node.tag);
-                node.tracker.start();
+                node.trackers.start();
               }
               return null;
             })
@@ -234,8 +238,22 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(
         () -> {
           ChatMessage m = room.send(text);
+          counters.add(Traffic.MESSAGES_AUTHORED, 1);
           lamportHint = room.lamport();
           return m;
+        });
+  }
+
+  /**
+   * A peer heard of on the local network: dialed if links are wanted, cached only once its Hello
+   * proves it. Never blocks.
+   */
+  public void hint(PeerAddress address) {
+    loop.execute(
+        () -> {
+          if (!stopped) {
+            membership.hinted(address);
+          }
         });
   }
 
@@ -258,29 +276,40 @@ public final class PeerNode implements AutoCloseable {
   }
 
   public CompletableFuture<List<LinkInfo>> links() {
-    return onLoop(
-        () -> {
-          Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
-          List<LinkInfo> out = new ArrayList<>();
-          for (Link l : links.links()) {
-            out.add(
-                new LinkInfo(
-                    l.peer(),
-                    l.hello().nick(),
-                    l.remoteAddress(),
-                    l.dialedByUs(),
-                    l.isOpen(),
-                    l.rttMillis(),
-                    sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
-                    sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
-          }
-          return out;
-        });
+    return onLoop(this::linkInfos);
   }
 
-  /** Room members known from the tracker (empty without one). */
+  /** The links, messages held back and messages stored, read together on the room thread. */
+  public CompletableFuture<NodeGauges> gauges() {
+    return onLoop(() -> new NodeGauges(linkInfos(), room.heldBackCount(), store.count()));
+  }
+
+  private List<LinkInfo> linkInfos() {
+    Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
+    List<LinkInfo> out = new ArrayList<>();
+    for (Link l : links.links()) {
+      out.add(
+          new LinkInfo(
+              l.peer(),
+              l.hello().nick(),
+              l.remoteAddress(),
+              l.dialedByUs(),
+              l.isOpen(),
+              l.rttMillis(),
+              sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
+              sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
+    }
+    return out;
+  }
+
+  /** Room members known from the trackers, each once (empty without one). */
   public CompletableFuture<List<PeerAddress>> members() {
-    return onLoop(() -> tracker == null ? List.<PeerAddress>of() : tracker.members());
+    return onLoop(() -> trackers == null ? List.<PeerAddress>of() : trackers.members());
+  }
+
+  /** How many of its trackers this peer is registered with now. */
+  public CompletableFuture<Integer> trackersRegistered() {
+    return onLoop(() -> trackers == null ? 0 : trackers.registered());
   }
 
   /** The last {@code limit} messages in canonical (Lamport, origin) order. */
@@ -291,6 +320,11 @@ public final class PeerNode implements AutoCloseable {
   /** How often each limit was hit, by the links and the room (for /status). */
   public Counters counters() {
     return counters;
+  }
+
+  /** How long each group commit that stored messages took (for /metrics). */
+  public LatencyHistogram commitLatency() {
+    return commitLatency;
   }
 
   /** Per linked peer: messages it holds that we lack (sync progress for /status). */
@@ -363,8 +397,8 @@ public final class PeerNode implements AutoCloseable {
   private void shutdown(boolean unregister) {
     onLoop(
             () -> {
-              if (tracker != null) {
-                tracker.stop(unregister ? 1_000 : 0);
+              if (trackers != null) {
+                trackers.stop(unregister ? 1_000 : 0);
               }
               cache.flush(); // fresher last-seen times
               return null;
@@ -430,6 +464,14 @@ public final class PeerNode implements AutoCloseable {
     return f;
   }
 
+  private void countReceived(LinkMessage message) {
+    if (message instanceof LinkMessage.Chat) {
+      counters.add(Traffic.MESSAGES_RECEIVED, 1);
+    } else if (message instanceof LinkMessage.SyncBatch b) {
+      counters.add(Traffic.MESSAGES_RECEIVED, b.messages().size());
+    }
+  }
+
   /** Link events from the I/O threads, handed to the room thread in order. */
   private final class Events implements LinkEvents {
     @Override
@@ -445,6 +487,7 @@ public final class PeerNode implements AutoCloseable {
               if (stopped || links.linkTo(link.peer()) != link) {
                 return;
               }
+              countReceived(message);
               contained(link, "a frame", () -> room.receive(link.peer(), message));
             }
             effects.endOfBurstSoon(); // group commit, then the replies go out

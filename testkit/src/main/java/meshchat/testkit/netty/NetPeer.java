@@ -87,7 +87,7 @@ final class NetPeer {
     PeerConfig c =
         PeerConfig.of(base.room(), name, identity)
             .withListen(listen.getHostString(), listen.getPort())
-            .withTracker(base.tracker(), false)
+            .withTrackers(base.trackers(), false)
             .withTrackerRetry(base.trackerRetryMinMs(), base.trackerRetryMaxMs())
             .withRoomConfig(base.roomConfig())
             .withLinkConfig(base.linkConfig());

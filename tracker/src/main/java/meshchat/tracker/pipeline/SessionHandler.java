@@ -107,6 +107,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
     if (closing) {
       return;
     }
+    long start = System.nanoTime();
     TrackerFrame answer =
         switch (frame.getBodyCase()) {
           case REGISTER -> hub.register(id, frame.getRegister(), source(ctx));
@@ -132,6 +133,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
                   "frame with no known message (unset or unknown body)",
                   true);
         };
+    hub.counters().request(frame.getBodyCase(), System.nanoTime() - start);
     if (answer.hasError() && answer.getError().getFatal()) {
       fail(ctx, answer);
       return;

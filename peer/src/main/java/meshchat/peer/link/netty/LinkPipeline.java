@@ -17,6 +17,8 @@ public final class LinkPipeline {
   public static void build(ChannelPipeline p, LinkSetup setup, boolean dialedByUs) {
     // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
     Framing.addTo(p, LinkCodec.prototype(), setup.config().maxFrameBytes());
+    // bytes in and out as the socket sees them, for /metrics
+    p.addFirst("bytes", new ByteCounter(setup.counters()));
     // frames per second per link, before any parsing: over the rate, reading pauses
     p.addAfter("frame-decoder", "rate-limit", new RateLimitHandler(setup));
     // LinkFrame <-> validated LinkMessage records: the only place generated classes are seen
