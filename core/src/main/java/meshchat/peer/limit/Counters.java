@@ -40,7 +40,13 @@ public final class Counters {
     /** Wants left out of a request so it stays within the protocol's limits. */
     WANTS_CAPPED,
     /** A peer's input made the room throw; contained, and that link closed. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /** A connection closed because TLS failed: not TLS, no identity certificate, bad binding. */
+    TLS_FAILED,
+    /** A private room handshake whose J-PAKE key confirmation failed: a wrong secret. */
+    WRONG_ROOM_SECRET,
+    /** An incoming private room connection refused: its address made too many wrong guesses. */
+    SECRET_GUESSES_THROTTLED
   }
 
   /** What went by: read by {@code /metrics}, not shown in the limits line. */

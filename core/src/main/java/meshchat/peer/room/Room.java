@@ -263,7 +263,9 @@ public final class Room {
       broadcast.onPrune(from);
     } else if (message instanceof LinkMessage.Ping p) {
       effects.send(from, new LinkMessage.Pong(p.nonce()));
-    } else if (message instanceof LinkMessage.Hello || message instanceof LinkMessage.HelloProof) {
+    } else if (message instanceof LinkMessage.Hello
+        || message instanceof LinkMessage.HelloProof
+        || message instanceof LinkMessage.RoomPake) {
       refuse(l, "a handshake frame on an open link");
     }
     // Pong: liveness belongs to the link layer. Close: the link layer closes; linkDown follows.

@@ -157,6 +157,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           return new LinkMessage.Graft(ids(f.getGraft().getIdsList(), 0));
         case PRUNE:
           return new LinkMessage.Prune();
+        case ROOM_PAKE:
+          return roomPake(f.getRoomPake());
         case BODY_NOT_SET:
         default:
           // An unknown field number also lands here: protobuf keeps it as an unknown field.
@@ -167,6 +169,17 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           CloseReason.INVALID_MESSAGE,
           f.getBodyCase().name().toLowerCase() + ": " + e.getMessage());
     }
+  }
+
+  /** The largest J-PAKE round payload: round 1 carries six 2048-bit values, length-prefixed. */
+  static final int MAX_PAKE_BYTES = 2_048;
+
+  private static LinkMessage.RoomPake roomPake(meshchat.proto.v1.RoomPake p) {
+    if (p.getRound() < 1 || p.getRound() > 3) {
+      throw new IllegalArgumentException("round " + p.getRound() + " is not 1, 2 or 3");
+    }
+    atMost("payload bytes", p.getPayload().size(), MAX_PAKE_BYTES);
+    return new LinkMessage.RoomPake(p.getRound(), p.getPayload().toByteArray());
   }
 
   private static LinkMessage.Hello hello(Hello h) {
@@ -367,6 +380,11 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           HelloProof.newBuilder()
               .setSignature(ByteString.copyFrom(p.signature()))
               .setRoomMac(ByteString.copyFrom(p.roomMac())));
+    } else if (m instanceof LinkMessage.RoomPake p) {
+      f.setRoomPake(
+          meshchat.proto.v1.RoomPake.newBuilder()
+              .setRound(p.round())
+              .setPayload(ByteString.copyFrom(p.payload())));
     } else if (m instanceof LinkMessage.Chat c) {
       f.setChat(chat(c.message(), key));
     } else if (m instanceof LinkMessage.Digest d) {

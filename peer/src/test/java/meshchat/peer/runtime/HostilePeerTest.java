@@ -12,6 +12,7 @@ import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.link.netty.LinkTls;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.MessageId;
@@ -41,7 +42,8 @@ class HostilePeerTest {
 
     /** Connects; with {@code badHello} sends that instead of a Hello and does not handshake. */
     Raw(int port, LinkFrame badHello) throws Exception {
-      socket = new Socket("127.0.0.1", port);
+      socket =
+          LinkTls.forIdentity(mallory).connect(new java.net.InetSocketAddress("127.0.0.1", port));
       socket.setSoTimeout(10_000); // a read that hangs fails the test instead
       in = socket.getInputStream();
       out = socket.getOutputStream();
@@ -57,7 +59,13 @@ class HostilePeerTest {
       LinkMessage.Hello theirs = (LinkMessage.Hello) read();
       byte[] t =
           HelloProofs.transcript(
-              "lobby", mallory.peerId(), theirs.peerId(), theirs.challenge(), challenge);
+              "lobby",
+              mallory.peerId(),
+              theirs.peerId(),
+              theirs.challenge(),
+              challenge,
+              LinkTls.localCertificateHash(socket),
+              LinkTls.peerCertificateHash(socket));
       send(new LinkMessage.HelloProof(mallory.sign(t), new byte[0]));
       assertThat(read()).isInstanceOf(LinkMessage.HelloProof.class); // the link is open
     }

@@ -132,7 +132,7 @@ public final class ChatBench {
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,\"size\":%d,"
             + "\"store\":\"%s\",\"complete\":%b,\"wall_s\":%.3f,\"msgs_per_s_per_member\":%.0f,"
-            + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d}",
+            + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d,\"join_ms\":%.1f}",
         o.n,
         o.msgs,
         o.size,
@@ -141,7 +141,8 @@ public final class ChatBench {
         secs,
         perMember,
         perMember * o.n,
-        mesh.duplicates.get());
+        mesh.duplicates.get(),
+        mesh.joinNanos / 1e6);
   }
 
   // ---- workload B ----
@@ -175,7 +176,7 @@ public final class ChatBench {
             + "\"size\":%d,\"store\":\"%s\",\"complete\":%b,\"samples\":%d,"
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
-            + "\"max_send_lag_us\":%d,\"duplicates\":%d}",
+            + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f}",
         o.n,
         o.rate,
         o.duration,
@@ -191,7 +192,8 @@ public final class ChatBench {
         remote.getValueAtPercentile(99) / 1000,
         remote.getMaxValue() / 1000,
         maxLag / 1000,
-        mesh.duplicates.get());
+        mesh.duplicates.get(),
+        mesh.joinNanos / 1e6);
   }
 
   private static String stamp(long nanos, int size) {
@@ -221,6 +223,8 @@ public final class ChatBench {
     final Histogram remote = new ConcurrentHistogram(3_600_000_000L, 3);
     final AtomicLong duplicates = new AtomicLong();
     volatile boolean recording;
+    // from the first dial until every peer holds n-1 open links: TCP, TLS and Hello included
+    long joinNanos;
     volatile CountDownLatch allDelivered = new CountDownLatch(1);
     private final List<Counter> counters = new ArrayList<>();
 
@@ -239,6 +243,7 @@ public final class ChatBench {
         mesh.counters.add(counter);
         mesh.nodes.add(PeerNode.start(config, store(o, dir, i), mesh.groups, counter));
       }
+      long dialed = System.nanoTime();
       for (PeerNode a : mesh.nodes) {
         for (PeerNode b : mesh.nodes) {
           if (a.self().compareTo(b.self()) < 0) {
@@ -251,8 +256,9 @@ public final class ChatBench {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the mesh did not form within 30 s");
         }
-        Thread.sleep(10);
+        Thread.sleep(1);
       }
+      mesh.joinNanos = System.nanoTime() - dialed;
       return mesh;
     }
 

@@ -150,6 +150,20 @@ final class NetPeer {
     return storeGeneration;
   }
 
+  /**
+   * The index of the peer whose own loopback address (127.0.1.(index + 1)) {@code address} is, or
+   * -1: a peer dials from the address it listens on, so a proxy knows who dials.
+   */
+  static int indexOf(java.net.SocketAddress address) {
+    if (address instanceof InetSocketAddress a && a.getAddress() != null) {
+      byte[] ip = a.getAddress().getAddress();
+      if (ip.length == 4 && ip[0] == 127 && ip[1] == 0 && ip[2] == 1 && ip[3] != 0) {
+        return (ip[3] & 0xff) - 1;
+      }
+    }
+    return -1;
+  }
+
   FaultProxy proxy() {
     return proxy;
   }

@@ -113,6 +113,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
           case REGISTER -> hub.register(id, frame.getRegister(), source(ctx));
           case UNREGISTER -> hub.unregister(id, frame.getUnregister());
           case LOOKUP -> lookup(frame);
+          case GET_NONCE -> hub.nonce(id, frame.getGetNonce());
           case HEARTBEAT -> heartbeat(frame.getHeartbeat().getNonce());
           case REGISTERED,
               UNREGISTERED,
@@ -120,7 +121,8 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
               HEARTBEAT_ACK,
               MEMBER_JOINED,
               MEMBER_LEFT,
-              ERROR ->
+              ERROR,
+              NONCE ->
               Frames.error(
                   0,
                   Code.PROTOCOL_ERROR,
