@@ -53,6 +53,7 @@ public final class Room {
   private final PeerExchange exchange;
   private final Broadcast broadcast;
   private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
+  private final Outbox outbox;
   private String nick;
   private long ownSeq;
   private long forwardMarks; // one per forwarded message: see LinkState.forwardMark
@@ -120,6 +121,7 @@ public final class Room {
             this::acceptBatch,
             counters);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random, links);
+    this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.broadcast = new Broadcast(effects, scheduler, this::holds, store::get);
   }
 
@@ -128,8 +130,20 @@ public final class Room {
     return s != null && s.contains(id.seq());
   }
 
-  /** Resumes the clock, sequence and holdings from the store and starts periodic sync. */
+  /**
+   * Resumes the clock, sequence and holdings from the store and starts periodic sync. The first own
+   * message then waits for the self-fork check ({@link Outbox}).
+   */
   public void start() {
+    start(false);
+  }
+
+  /**
+   * As {@link #start()}; {@code newIdentity} says the peer's key was created just now, so no
+   * message of its origin can exist anywhere and its first message need not wait for the self-fork
+   * check.
+   */
+  public void start(boolean newIdentity) {
     MessageStore.Snapshot snap = store.load(self);
     clock.witness(snap.lamport());
     ownSeq = snap.ownSeq();
@@ -138,6 +152,7 @@ public final class Room {
     // What was on screen before the restart still counts: an old message arriving now is late.
     store.history(1).forEach(m -> maxShown = m.timestamp());
     scheduleSync();
+    outbox.start(newIdentity);
   }
 
   public void stop() {
@@ -146,6 +161,7 @@ public final class Room {
       syncTimer.cancel();
     }
     exchange.stop();
+    outbox.stop();
     for (LinkState l : List.copyOf(links.values())) {
       // what changed since the last digest, as a parting receipt: a peer still waiting to know
       // that its latest messages arrived (a script lingering at EOF) learns it from us now
@@ -157,34 +173,95 @@ public final class Room {
   // ---- local events ----
 
   /**
-   * Sends {@code text} as this peer: stamps it, persists it (with the clock and seq, before it goes
-   * on the wire), shows it, and sends it to every link. With no links it waits in the store and
-   * spreads by anti-entropy when a peer appears.
+   * Sends {@code text} as this peer. The message is stamped and staged in the store (with the clock
+   * and seq) and the runtime is asked to commit ({@link RoomEffects#commit}); once it reports the
+   * commit done ({@link #durable}) the message is shown, then sent to every link. With no links it
+   * waits in the store and spreads by anti-entropy when a peer appears. Right after a start the
+   * message may first wait for the self-fork check ({@link Outbox}): then this returns null and the
+   * message is authored, in typing order, when the check ends.
    *
    * @throws IllegalArgumentException if the text is longer than {@link RoomConfig#maxTextBytes}
    */
   public ChatMessage send(String text) {
+    return send(text, m -> {});
+  }
+
+  /** As {@link #send(String)}; {@code authored} hears the message when it is authored. */
+  public ChatMessage send(String text, java.util.function.Consumer<ChatMessage> authored) {
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > config.maxTextBytes()) {
       throw new IllegalArgumentException(
           "message of " + bytes + " bytes is over the limit of " + config.maxTextBytes());
     }
-    long lamport = clock.tick();
-    MessageId id = new MessageId(self, ownSeq + 1);
-    ChatMessage m =
-        signer.sign(
-            new ChatMessage(
-                id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps())));
-    store.appendOwn(m, lamport);
-    ownSeq = id.seq();
-    holdings.computeIfAbsent(self, o -> new SeqSet()).add(id.seq());
-    own.sent(id.seq());
-    deliver(m, false, false);
-    Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
-    for (LinkState l : links.values()) {
-      broadcast.push(l.id(), chat);
-    }
+    ChatMessage m = outbox.submit(text, authored);
+    own.sent(m.seq());
     return m;
+  }
+
+  /**
+   * The runtime's report that the commit asked for by {@link RoomEffects#commit} is done: every own
+   * message staged before it is durable, so now it is shown and sent.
+   */
+  public void durable() {
+    outbox.durable();
+  }
+
+  /**
+   * The runtime's report that the commit asked for failed and its unit of work was rolled back (a
+   * full disk, an I/O error): the own messages staged since the last commit were neither shown nor
+   * sent, so they are dropped and their seqs are free again. Returns how many.
+   */
+  public int commitFailed() {
+    List<ChatMessage> dropped = outbox.commitFailed();
+    if (!dropped.isEmpty() && ownSeq == dropped.get(dropped.size() - 1).seq()) {
+      ownSeq = dropped.get(0).seq() - 1; // nothing moved it since: nobody saw those seqs
+    }
+    return dropped.size();
+  }
+
+  /**
+   * Discovery found nobody to link to (no cached peer, and the tracker named no other member or
+   * could not be reached): the peer is offline, so its first message need not wait for the offline
+   * grace of the self-fork check.
+   */
+  public void nobodyToAsk() {
+    outbox.nobodyToAsk();
+  }
+
+  private final class OutboxHooks implements Outbox.Hooks {
+    @Override
+    public ChatMessage author(String text) {
+      long lamport = clock.tick();
+      MessageId id = new MessageId(self, ownSeq + 1);
+      ChatMessage m =
+          signer.sign(
+              new ChatMessage(
+                  id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps())));
+      store.appendOwn(m, lamport);
+      ownSeq = id.seq();
+      return m;
+    }
+
+    @Override
+    public void publish(ChatMessage m) {
+      holdings.computeIfAbsent(self, o -> new SeqSet()).add(m.seq());
+      deliver(m, false, false);
+      Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
+      for (LinkState l : links.values()) {
+        broadcast.push(l.id(), chat);
+      }
+    }
+
+    @Override
+    public boolean linked() {
+      return !links.isEmpty();
+    }
+
+    @Override
+    public SeqSet ownHeld() {
+      SeqSet s = holdings.get(self);
+      return s == null ? new SeqSet() : s;
+    }
   }
 
   public void setNick(String nick) {
@@ -248,6 +325,9 @@ public final class Room {
       accept(c.message(), l, false);
     } else if (message instanceof LinkMessage.Digest d) {
       sync.onDigest(l, d);
+      if (d.complete()) {
+        outbox.onCompleteDigest(l.theirs.get(self));
+      }
       noteHeld(l);
     } else if (message instanceof LinkMessage.SyncRequest r) {
       sync.onRequest(l, r);
@@ -378,6 +458,9 @@ public final class Room {
       // Our own message came back from a peer: we lost our store's tail (a power cut) or the
       // whole data dir. Never reuse its seq, or our next message forks every other peer.
       ownSeq = m.seq();
+    }
+    if (m.origin().equals(self)) {
+      outbox.onOwnRecovered();
     }
     if (!catchUp) {
       forward(m, from);

@@ -15,6 +15,13 @@ public sealed interface RoomNotice {
   /** Two different messages claim the same id; the first is kept. Told once per origin. */
   record Fork(ChatMessage kept, ChatMessage rejected) implements RoomNotice {}
 
+  /**
+   * After a start, the room held {@code count} of our own messages that our store lacked (a data
+   * dir restored from an old copy, or wiped with the identity kept): they were taken back, and our
+   * next message continues after seq {@code lastSeq}. Told once per start.
+   */
+  record OwnRecovered(long count, long lastSeq) implements RoomNotice {}
+
   /** A message shown incomplete now has all its dependencies. */
   record Completed(MessageId id) implements RoomNotice {}
 

@@ -180,28 +180,45 @@ public final class ChatCommand implements Callable<Integer> {
     }
     Path dir = data != null ? data : home().resolve(".meshchat").resolve(name);
     Identity self;
+    boolean newIdentity;
+    DataDirLock lock;
     try {
       // owner-only: the key, and the history (a private room's in plaintext), live here
       RoomSecret.createPrivateDirectories(dir);
       if (!Files.isWritable(dir)) {
         throw new IOException("not writable");
       }
-      self =
-          KeyFiles.loadOrCreate(
-              dir, line -> spec.commandLine().getErr().println("meshchat: " + line));
+      // before anything in the dir is read or written: a second process would fork our seqs
+      lock = DataDirLock.acquire(dir);
+    } catch (DataDirLock.InUseException e) {
+      spec.commandLine().getErr().println("meshchat: " + e.getMessage());
+      return 2;
     } catch (IOException | IllegalArgumentException e) {
       spec.commandLine()
           .getErr()
           .println("meshchat: cannot use data dir " + dir + ": " + ErrorText.reason(e));
       return 2;
     }
-    // before the first logger exists: log to <data>/peer.log, never to the terminal
-    System.setProperty("meshchat.log.file", dir.resolve("peer.log").toString());
-    System.setProperty("logback.configurationFile", "meshchat-peer-logback.xml");
-    return chat(dir, name, self);
+    try (lock) {
+      try {
+        newIdentity = !Files.exists(dir.resolve(KeyFiles.PRIVATE));
+        self =
+            KeyFiles.loadOrCreate(
+                dir, line -> spec.commandLine().getErr().println("meshchat: " + line));
+      } catch (IOException | IllegalArgumentException e) {
+        spec.commandLine()
+            .getErr()
+            .println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
+        return 2;
+      }
+      // before the first logger exists: log to <data>/peer.log, never to the terminal
+      System.setProperty("meshchat.log.file", dir.resolve("peer.log").toString());
+      System.setProperty("logback.configurationFile", "meshchat-peer-logback.xml");
+      return chat(dir, name, self, newIdentity);
+    }
   }
 
-  private int chat(Path dir, String name, Identity self) throws Exception {
+  private int chat(Path dir, String name, Identity self, boolean newIdentity) throws Exception {
     boolean terminal = System.console() != null && !json;
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out);
@@ -232,7 +249,7 @@ public final class ChatCommand implements Callable<Integer> {
     PeerGroups groups = PeerGroups.single();
     PeerNode node;
     try {
-      node = PeerNode.start(config, store, groups, view);
+      node = PeerNode.start(config, store, groups, view, newIdentity);
     } catch (IOException e) {
       spec.commandLine().getErr().println("meshchat: " + e.getMessage());
       groups.close();

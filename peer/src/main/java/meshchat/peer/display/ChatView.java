@@ -204,6 +204,14 @@ public final class ChatView implements PeerListener {
                 .put("holder_nick", nicks.get(h.holder()))
                 .toString());
       }
+    } else if (n instanceof RoomNotice.OwnRecovered r) {
+      out(
+          Json.event("own-recovered").put("count", r.count()).put("last_seq", r.lastSeq()),
+          "* the room had "
+              + r.count()
+              + " of your messages this data dir lacked (restored from an old copy?);"
+              + " took them back, continuing after #"
+              + r.lastSeq());
     } else if (n instanceof RoomNotice.BadInput b) {
       out(
           Json.event("bad-input").put("peer", b.peer().hex()).put("reason", b.reason()),

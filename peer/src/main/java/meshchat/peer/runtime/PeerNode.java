@@ -75,6 +75,7 @@ public final class PeerNode implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> stoppedFully = new CompletableFuture<>();
   private TrackerSessions trackers;
+  private boolean hadCachedPeers; // room thread only
   private boolean stopped;
   private volatile int port;
   private volatile long lamportHint;
@@ -141,17 +142,33 @@ public final class PeerNode implements AutoCloseable {
   public static PeerNode start(
       PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener)
       throws IOException {
+    return start(config, store, groups, listener, false);
+  }
+
+  /**
+   * As above; {@code newIdentity} says the identity was created for this start, so the first
+   * message need not wait for the self-fork check (nothing of this origin can exist yet).
+   */
+  public static PeerNode start(
+      PeerConfig config,
+      MessageStore store,
+      PeerGroups groups,
+      PeerListener listener,
+      boolean newIdentity)
+      throws IOException {
     PeerNode node = new PeerNode(config, store, groups, listener);
     node.port = node.endpoint.listen(config.listenHost(), config.port());
     node.onLoop(
             () -> {
-              node.room.start();
+              node.room.start(newIdentity);
               node.lamportHint = node.room.lamport();
               listener.ready(node, node.port);
               if (node.cacheProblem != null) {
                 listener.error(node.cacheProblem);
               }
-              node.membership.start(node.cache.peers(config.room()));
+              List<PeerAddress> cached = node.cache.peers(config.room());
+              node.hadCachedPeers = cached.stream().anyMatch(a -> !a.peerId().equals(node.self()));
+              node.membership.start(cached);
               if (!config.trackers().isEmpty()) {
                 node.trackers =
                     new TrackerSessions(
@@ -220,8 +237,11 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /**
-   * Sends {@code text} to the room without blocking: it is stamped, stored, delivered locally and
-   * written to every link on the room thread. The future completes with the message.
+   * Sends {@code text} to the room without blocking: on the room thread it is stamped and staged in
+   * the store; at the end of the burst the store commits, then the message is shown (the listener's
+   * {@link PeerListener#delivered}) and written to every link. The future completes with the
+   * message when it is stamped, which right after a start may wait for the self-fork check ({@link
+   * Room#send}).
    *
    * @throws IllegalArgumentException at once if the text is over {@code maxTextBytes}
    */
@@ -235,13 +255,19 @@ public final class PeerNode implements AutoCloseable {
               + config.roomConfig().maxTextBytes()
               + "; not sent");
     }
-    return onLoop(
+    CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
+    execute(
         () -> {
-          ChatMessage m = room.send(text);
-          counters.add(Traffic.MESSAGES_AUTHORED, 1);
-          lamportHint = room.lamport();
-          return m;
+          try {
+            room.send(text, authored::complete);
+            counters.add(Traffic.MESSAGES_AUTHORED, 1);
+            lamportHint = room.lamport();
+          } catch (RuntimeException e) {
+            log.warn("{} send failed", tag, e);
+            authored.completeExceptionally(e);
+          }
         });
+    return authored;
   }
 
   /**
@@ -356,6 +382,7 @@ public final class PeerNode implements AutoCloseable {
                   List<CompletableFuture<Void>> fs = new ArrayList<>();
                   links.links().forEach(l -> fs.add(l.closed()));
                   membership.stop();
+                  effects.endBurst(); // own messages staged so far: durable, shown, sent
                   room.stop(); // Close LEAVING on every link, queued after pending writes
                   effects.endBurst();
                   return fs;
@@ -426,6 +453,23 @@ public final class PeerNode implements AutoCloseable {
 
   void dialFromRoom(PeerAddress address) {
     membership.learned(address);
+  }
+
+  void durable() {
+    room.durable();
+  }
+
+  void commitFailed(RuntimeException e) {
+    int dropped = room.commitFailed();
+    log.warn("{} commit failed; {} own messages dropped", tag, dropped, e);
+    if (dropped > 0) {
+      listener.error(
+          "could not store "
+              + dropped
+              + " of your messages ("
+              + e.getMessage()
+              + "); they were not shown or sent");
+    }
   }
 
   void noteLamport() {
@@ -528,6 +572,13 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void left(PeerId member) {
       membership.memberLeft(member);
+    }
+
+    @Override
+    public void noneFound() {
+      if (!hadCachedPeers) {
+        room.nobodyToAsk(); // no peer to link to: the first message need not wait for one
+      }
     }
   }
 }

@@ -84,6 +84,10 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
     }
     try {
       room.send("still here");
+      if (commitAsked) {
+        commitAsked = false;
+        room.durable();
+      }
     } catch (RuntimeException e) {
       throw new FuzzTargets.Finding("the room cannot send after " + m + ": " + e, e);
     }
@@ -139,6 +143,13 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
 
   @Override
   public void send(meshchat.peer.message.PeerId to, LinkMessage message) {}
+
+  @Override
+  public void commit() {
+    commitAsked = true; // the store is in memory: durable once the current call returns
+  }
+
+  private boolean commitAsked;
 
   @Override
   public void deliver(Delivery delivery) {}

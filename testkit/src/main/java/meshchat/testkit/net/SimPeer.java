@@ -120,7 +120,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
             random.split());
     membership =
         new Membership(world.membershipConfig(), id, new Links(inc), scheduler, random.split());
-    room.start();
+    room.start(storeGeneration == 1 && incarnation == 1); // the first start made the identity
     membership.start(new ArrayList<>(peerCache.values()));
   }
 
@@ -139,14 +139,16 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
   }
 
-  /** Sends {@code text} as this peer; null if it is down. */
+  /**
+   * Sends {@code text} as this peer; null if it is down or the message waits for the room's
+   * self-fork check after a restart. The metrics hear of it when it is shown (durable), as a user
+   * would see it.
+   */
   public ChatMessage send(String text) {
     if (!alive) {
       return null;
     }
-    ChatMessage m = room.send(text);
-    world.listener().sent(this, m);
-    return m;
+    return room.send(text);
   }
 
   @Override
@@ -197,9 +199,26 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
 
     @Override
+    public void commit() {
+      // the in-memory store is durable at once; the report still comes as a later event
+      world
+          .queue()
+          .after(
+              0,
+              () -> {
+                if (current()) {
+                  room.durable();
+                }
+              });
+    }
+
+    @Override
     public void deliver(Delivery d) {
       if (!current()) {
         return;
+      }
+      if (d.message().origin().equals(id) && !d.catchUp()) {
+        world.listener().sent(SimPeer.this, d.message()); // own, shown now: durable
       }
       Delivered rec =
           new Delivered(world.queue().now(), d.message(), d.late(), d.catchUp(), d.incomplete());

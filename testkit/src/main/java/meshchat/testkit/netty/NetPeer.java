@@ -49,6 +49,7 @@ final class NetPeer {
   private int storeGeneration;
   private volatile PeerNode node;
   private Recorder recorder;
+  private boolean started; // once: later starts reuse the identity, so they check their own seqs
 
   NetPeer(int index, Identity identity, FaultProxy proxy, Path root, LongSupplier clock) {
     this.index = index;
@@ -92,7 +93,8 @@ final class NetPeer {
             .withRoomConfig(base.roomConfig())
             .withLinkConfig(base.linkConfig());
     try {
-      node = PeerNode.start(c, store, groups, recorder);
+      node = PeerNode.start(c, store, groups, recorder, !started);
+      started = true;
     } catch (IOException e) {
       store.close();
       throw new UncheckedIOException("p" + index + " could not listen on " + listen, e);

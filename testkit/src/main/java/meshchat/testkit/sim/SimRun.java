@@ -27,10 +27,16 @@ public final class SimRun {
   private static final long STEP_MS = 100;
 
   public static Result run(SimPlan plan) {
-    return run(plan, Progress.NONE);
+    return run(plan, Progress.NONE, c -> {});
   }
 
   public static Result run(SimPlan plan, Progress progress) {
+    return run(plan, progress, c -> {});
+  }
+
+  /** As {@link #run(SimPlan)}, with {@code extra} events laid out too (before the run starts). */
+  public static Result run(
+      SimPlan plan, Progress progress, java.util.function.Consumer<SimCluster> extra) {
     SimCluster c = new SimCluster(plan.config());
     c.start(plan.peers());
     // The workload has its own random stream, so adding a fault never moves a send.
@@ -75,6 +81,7 @@ public final class SimRun {
       c.at(w.toMs(), c::trackerUp);
       end = Math.max(end, w.toMs());
     }
+    extra.accept(c);
     // in steps, so that progress can look in between; runUntil(a) then runUntil(b) is runUntil(b)
     while (c.queue().now() < end) {
       c.runFor(Math.min(STEP_MS, end - c.queue().now()));
