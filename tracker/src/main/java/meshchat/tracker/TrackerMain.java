@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "tracker",
     mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class,
     description = "Run the meshchat rendezvous tracker (discovery only; it never carries chat).")
 public final class TrackerMain implements Callable<Integer> {
   static {

@@ -48,6 +48,7 @@ public final class Room {
   private final Counters counters;
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
+  private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
   private final AntiEntropy sync;
   private final PeerExchange exchange;
   private final Broadcast broadcast;
@@ -161,8 +162,11 @@ public final class Room {
     }
     exchange.stop();
     outbox.stop();
-    for (PeerId peer : List.copyOf(links.keySet())) {
-      effects.closeLink(peer, new Close(CloseReason.LEAVING, "leaving"));
+    for (LinkState l : List.copyOf(links.values())) {
+      // what changed since the last digest, as a parting receipt: a peer still waiting to know
+      // that its latest messages arrived (a script lingering at EOF) learns it from us now
+      sync.sendDigest(l, false);
+      effects.closeLink(l.id(), new Close(CloseReason.LEAVING, "leaving"));
     }
   }
 
@@ -189,7 +193,9 @@ public final class Room {
       throw new IllegalArgumentException(
           "message of " + bytes + " bytes is over the limit of " + config.maxTextBytes());
     }
-    return outbox.submit(text, authored);
+    ChatMessage m = outbox.submit(text, authored);
+    own.sent(m.seq());
+    return m;
   }
 
   /**
@@ -322,6 +328,7 @@ public final class Room {
       if (d.complete()) {
         outbox.onCompleteDigest(l.theirs.get(self));
       }
+      noteHeld(l);
     } else if (message instanceof LinkMessage.SyncRequest r) {
       sync.onRequest(l, r);
     } else if (message instanceof LinkMessage.SyncBatch b) {
@@ -342,6 +349,16 @@ public final class Room {
       refuse(l, "a handshake frame on an open link");
     }
     // Pong: liveness belongs to the link layer. Close: the link layer closes; linkDown follows.
+  }
+
+  /** Own messages that {@code l}'s digests now list are delivered: told once, naming {@code l}. */
+  private void noteHeld(LinkState l) {
+    SeqSet theirs = l.theirs.get(self);
+    if (theirs != null && own.pendingCount() > 0) {
+      for (long seq : own.heldIn(theirs)) {
+        effects.notice(new RoomNotice.Held(new MessageId(self, seq), l.id()));
+      }
+    }
   }
 
   private void refuse(LinkState l, String why) {
@@ -609,6 +626,18 @@ public final class Room {
 
   public List<ChatMessage> history(int limit) {
     return store.history(limit);
+  }
+
+  /** How many linked peers hold {@code id}, per their digests ("seen by k of n"). */
+  public int holders(MessageId id) {
+    int k = 0;
+    for (LinkState l : links.values()) {
+      SeqSet theirs = l.theirs.get(id.origin());
+      if (theirs != null && theirs.contains(id.seq())) {
+        k++;
+      }
+    }
+    return k;
   }
 
   /** Sync status for {@code /status}: per link, messages it has that we lack. */

@@ -25,6 +25,9 @@ public sealed interface RoomNotice {
   /** A message shown incomplete now has all its dependencies. */
   record Completed(MessageId id) implements RoomNotice {}
 
+  /** Our own message {@code id} is held by another peer for the first time: {@code holder}. */
+  record Held(MessageId id, PeerId holder) implements RoomNotice {}
+
   /** A peer sent something invalid; the link layer closes it. */
   record BadInput(PeerId peer, String reason) implements RoomNotice {}
 }

@@ -73,6 +73,7 @@ public final class PeerNode implements AutoCloseable {
   private final NodeLinks links; // room thread only
   private final Membership membership;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> stoppedFully = new CompletableFuture<>();
   private TrackerSessions trackers;
   private boolean hadCachedPeers; // room thread only
   private boolean stopped;
@@ -215,6 +216,11 @@ public final class PeerNode implements AutoCloseable {
   /** Chat messages refused so far for a bad key or signature (issue 6), on all links. */
   public long rejectedMessages() {
     return counters.get(Counters.Counter.BAD_SIGNATURE);
+  }
+
+  /** Whether {@link #close} or {@link #crash} has begun. */
+  public boolean isClosed() {
+    return closed.get();
   }
 
   public int port() {
@@ -364,6 +370,9 @@ public final class PeerNode implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      // a signal's shutdown hook and the main thread may both leave: the second waits for the
+      // first, so that nothing (the event loops, the store) is torn down under a close in progress
+      stoppedFully.join();
       return;
     }
     List<CompletableFuture<Void>> closing =
@@ -384,7 +393,11 @@ public final class PeerNode implements AutoCloseable {
     } catch (Exception e) {
       log.info("{} some links did not close in time", tag);
     }
-    shutdown(true);
+    try {
+      shutdown(true);
+    } finally {
+      stoppedFully.complete(null);
+    }
   }
 
   /**
@@ -400,7 +413,11 @@ public final class PeerNode implements AutoCloseable {
                 return null;
               })
           .join();
-      shutdown(false);
+      try {
+        shutdown(false);
+      } finally {
+        stoppedFully.complete(null);
+      }
     }
   }
 

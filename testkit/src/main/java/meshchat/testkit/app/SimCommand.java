@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sim",
     mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class,
     sortOptions = false,
     description = {
       "Runs N real rooms in virtual time over a simulated network with faults, checks every"

@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import meshchat.tracker.ErrorText;
 
 /**
  * One peer's sockets: a listening socket for links others dial, and outgoing dials, all inside TLS
@@ -57,7 +58,7 @@ public final class LinkEndpoint implements AutoCloseable {
     ChannelFuture f = b.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
     if (!f.isSuccess()) {
       throw new IOException(
-          "cannot listen on " + host + ":" + port + ": " + f.cause().getMessage(), f.cause());
+          "cannot listen on " + host + ":" + port + ": " + ErrorText.reason(f.cause()), f.cause());
     }
     server = f.channel();
     channels.add(server);
