@@ -193,9 +193,13 @@ public final class Room {
       throw new IllegalArgumentException(
           "message of " + bytes + " bytes is over the limit of " + config.maxTextBytes());
     }
-    ChatMessage m = outbox.submit(text, authored);
-    own.sent(m.seq());
-    return m;
+    // A message held by the self-fork guard is authored later: receipts start when it is.
+    return outbox.submit(
+        text,
+        m -> {
+          own.sent(m.seq());
+          authored.accept(m);
+        });
   }
 
   /**
