@@ -1,7 +1,15 @@
 package meshchat.testkit.app;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,6 +145,11 @@ public final class SimCommand implements Callable<Integer> {
       err.println("meshchat sim: " + e.getMessage());
       return 2;
     }
+    String unwritable = report == null ? null : cannotWrite(report);
+    if (unwritable != null) { // checked before a run that may take minutes, not after it
+      err.println("meshchat sim: cannot write the report to " + report + ": " + unwritable);
+      return 2;
+    }
     long t0 = System.nanoTime();
     SimRun.Result r = SimRun.run(plan, progress(plan, err));
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
@@ -144,13 +157,45 @@ public final class SimCommand implements Callable<Integer> {
     out.print(json ? Json.write(model) + "\n" : Summary.text(model));
     out.flush();
     if (report != null) {
-      HtmlReport.write(report, r, model);
-      err.println("report written to " + report);
+      try {
+        HtmlReport.write(report, r, model);
+        err.println("report written to " + report);
+      } catch (UncheckedIOException e) {
+        err.println("meshchat sim: " + e.getMessage() + ": " + why(e.getCause()));
+        err.flush();
+        return 1;
+      }
     }
     // Wall time is the one thing that differs between identical runs: it stays off stdout.
     err.println("wall time " + wallMs + " ms");
     err.flush();
     return Boolean.TRUE.equals(model.get("ok")) ? 0 : 1;
+  }
+
+  /** Why {@code file} cannot be written, or null if it can (it is created empty if missing). */
+  static String cannotWrite(Path file) {
+    if (Files.isDirectory(file)) {
+      return "it is a directory";
+    }
+    try {
+      FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+      return null;
+    } catch (IOException e) {
+      return why(e);
+    }
+  }
+
+  private static String why(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such directory";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private Progress progress(SimPlan plan, PrintWriter err) {
