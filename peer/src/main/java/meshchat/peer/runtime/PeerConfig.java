@@ -2,6 +2,7 @@ package meshchat.peer.runtime;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.RoomKey;
@@ -25,6 +26,9 @@ import meshchat.peer.room.RoomConfig;
  *     room is found without a tracker; null: no cache
  * @param roomKey a private room's key: then {@code room} is the key's room id, which is all the
  *     tracker and the wire ever see; null in an open room
+ * @param seed every random choice the peer makes (sync jitter, membership, tracker retry jitter)
+ *     comes from generators seeded with this, so a run with a given seed is replayable as far as
+ *     the network allows; {@link #of} draws a fresh one
  */
 public record PeerConfig(
     String room,
@@ -39,7 +43,8 @@ public record PeerConfig(
     RoomConfig roomConfig,
     LinkConfig linkConfig,
     Path peerCache,
-    RoomKey roomKey) {
+    RoomKey roomKey,
+    long seed) {
 
   public PeerConfig {
     trackers = List.copyOf(trackers);
@@ -79,6 +84,7 @@ public record PeerConfig(
     b.linkConfig = linkConfig;
     b.peerCache = peerCache;
     b.roomKey = roomKey;
+    b.seed = seed;
     return b;
   }
 
@@ -107,6 +113,10 @@ public record PeerConfig(
     return toBuilder().peerCache(file).build();
   }
 
+  public PeerConfig withSeed(long v) {
+    return toBuilder().seed(v).build();
+  }
+
   /** A private room: {@code room} becomes the key's room id (the name never leaves this peer). */
   public PeerConfig withRoomKey(RoomKey k) {
     return toBuilder().room(k.roomId()).roomKey(k).build();
@@ -127,6 +137,7 @@ public record PeerConfig(
     private LinkConfig linkConfig = LinkConfig.defaults();
     private Path peerCache = null;
     private RoomKey roomKey = null;
+    private long seed = new SecureRandom().nextLong();
 
     public Builder room(String v) {
       room = v;
@@ -193,6 +204,11 @@ public record PeerConfig(
       return this;
     }
 
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
     public PeerConfig build() {
       return new PeerConfig(
           room,
@@ -207,7 +223,8 @@ public record PeerConfig(
           roomConfig,
           linkConfig,
           peerCache,
-          roomKey);
+          roomKey,
+          seed);
     }
   }
 }
