@@ -1,5 +1,7 @@
 package meshchat.peer.room;
 
+import meshchat.peer.limit.WireBounds;
+
 /**
  * The room core's tunables, as an immutable record: {@link #defaults()}, then {@code withX} for one
  * change or {@link #toBuilder()} for several.
@@ -91,7 +93,7 @@ public record RoomConfig(
     private int batchMaxBytes = 256 * 1024;
     private long holdBackTimeoutMs = 5_000;
     private int maxHoldBack = 10_000;
-    private int maxTextBytes = 64 * 1024;
+    private int maxTextBytes = WireBounds.MAX_TEXT_BYTES;
     private int maxDeps = 8;
     private int maxLinks = 32;
     private long peerListDelayMs = 500;
