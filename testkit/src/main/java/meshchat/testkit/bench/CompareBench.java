@@ -74,7 +74,7 @@ public final class CompareBench {
               p[0],
               p[1],
               p[0].equals("latency")
-                  ? List.of("p50_us", "p99_us", "max_us")
+                  ? List.of("p50_us", "p99_us", "max_us", "remote_p50_us", "local_p50_us")
                   : List.of("msgs_per_s_per_member", "join_ms")));
     }
     List<String> jvm = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
@@ -107,13 +107,18 @@ public final class CompareBench {
       for (String field : cell.fields()) {
         double a = median(mine.get(field));
         double b = median(jg.get(field));
-        out.append(String.format(Locale.ROOT, ",\"%s\":{\"meshchat\":%.1f,", field, a))
-            .append(String.format(Locale.ROOT, "\"jgroups\":%.1f,", b))
-            .append(String.format(Locale.ROOT, "\"ratio\":%.3f,", b == 0 ? 0 : a / b))
-            .append("\"meshchat_runs\":")
-            .append(mine.get(field))
+        out.append(",\"")
+            .append(field)
+            .append("\":{\"meshchat\":")
+            .append(number(a, 1))
+            .append(",\"jgroups\":")
+            .append(number(b, 1))
+            .append(",\"ratio\":")
+            .append(number(a / b, 3))
+            .append(",\"meshchat_runs\":")
+            .append(mine.get(field).toString().replace("NaN", "null"))
             .append(",\"jgroups_runs\":")
-            .append(jg.get(field))
+            .append(jg.get(field).toString().replace("NaN", "null"))
             .append('}');
       }
       out.append('}');
@@ -158,6 +163,11 @@ public final class CompareBench {
       into.computeIfAbsent(field, k -> new ArrayList<>())
           .add(m.find() ? Double.parseDouble(m.group(1)) : Double.NaN);
     }
+  }
+
+  /** A JSON number, or null where a side does not report the field (JSON has no NaN). */
+  private static String number(double v, int decimals) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "null";
   }
 
   static double median(List<Double> values) {
