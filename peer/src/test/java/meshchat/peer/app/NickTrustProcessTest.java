@@ -110,7 +110,7 @@ class NickTrustProcessTest {
   }
 
   private CliProcessTest.Chat json(Path data, String nick, int port) throws Exception {
-    CliProcessTest.Chat c = CliProcessTest.Chat.start(data, nick, port, "--no-lan");
+    CliProcessTest.Chat c = CliProcessTest.Chat.start(data, nick, port);
     chats.add(c);
     return c;
   }

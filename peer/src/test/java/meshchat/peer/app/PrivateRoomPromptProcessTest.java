@@ -57,6 +57,7 @@ class PrivateRoomPromptProcessTest {
         new CliProcessTest.Chat(
             CliProcessTest.java(
                     "chat",
+                    "--no-lan",
                     "--nick",
                     nick,
                     "--room",

@@ -80,6 +80,7 @@ class ScriptDeliveryProcessTest {
         new java.util.ArrayList<>(
             java.util.List.of(
                 "chat",
+                "--no-lan",
                 "--nick",
                 "bot",
                 "--json",

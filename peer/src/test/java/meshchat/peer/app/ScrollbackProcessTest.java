@@ -127,6 +127,7 @@ class ScrollbackProcessTest {
         new java.util.ArrayList<>(
             List.of(
                 "chat",
+                "--no-lan",
                 "--nick",
                 nick,
                 "--tracker",
