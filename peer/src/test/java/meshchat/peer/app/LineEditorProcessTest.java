@@ -137,6 +137,7 @@ class LineEditorProcessTest {
     cmd.addAll(
         List.of(
             "chat",
+            "--no-lan",
             "--nick",
             nick,
             "--tracker",
