@@ -38,15 +38,13 @@ class CliProcessTest {
     }
 
     /**
-     * {@code chat --no-lan --json --nick NICK --tracker 127.0.0.1:PORT --data DATA/NICK}, stderr
-     * dropped.
+     * {@code chat --json --nick NICK --tracker 127.0.0.1:PORT --data DATA/NICK}, stderr dropped.
      */
     static Chat start(Path data, String nick, int trackerPort, String... more) throws IOException {
       List<String> args =
           new ArrayList<>(
               List.of(
                   "chat",
-                  "--no-lan", // found by the tracker only, never by a test running beside it
                   "--json",
                   "--nick",
                   nick,

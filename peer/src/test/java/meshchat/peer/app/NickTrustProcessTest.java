@@ -122,7 +122,6 @@ class NickTrustProcessTest {
                     "chat",
                     "--nick",
                     nick,
-                    "--no-lan",
                     "--tracker",
                     "127.0.0.1:" + port,
                     "--data",

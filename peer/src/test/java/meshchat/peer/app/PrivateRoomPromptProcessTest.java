@@ -57,7 +57,6 @@ class PrivateRoomPromptProcessTest {
         new CliProcessTest.Chat(
             CliProcessTest.java(
                     "chat",
-                    "--no-lan",
                     "--nick",
                     nick,
                     "--room",

@@ -80,7 +80,6 @@ class ScriptDeliveryProcessTest {
         new java.util.ArrayList<>(
             java.util.List.of(
                 "chat",
-                "--no-lan",
                 "--nick",
                 "bot",
                 "--json",

@@ -127,7 +127,6 @@ class ScrollbackProcessTest {
         new java.util.ArrayList<>(
             List.of(
                 "chat",
-                "--no-lan",
                 "--nick",
                 nick,
                 "--tracker",
