@@ -121,20 +121,23 @@ public final class ChatView implements PeerListener {
 
   /**
    * JSON's {@code ready}: listening, history loaded, and findable: registered with a tracker, or
-   * known that no tracker answers for now ({@code "tracker"} says which), so a script that waits
-   * for it can tell others to come.
+   * known that no tracker answers for now ({@code "tracker"} says which; absent with no tracker
+   * configured, where nothing mentions trackers), so a script that waits for it can tell others to
+   * come.
    */
   @Override
   public void findable(PeerNode node, Findable how) {
     if (json) {
-      screen.println(
+      Json ready =
           Json.event("ready")
               .put("peer", node.self().hex())
               .put("nick", node.nick())
               .put("room", node.config().room())
-              .put("port", node.port())
-              .put("tracker", how.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-              .toString());
+              .put("port", node.port());
+      if (how != Findable.NO_TRACKER) {
+        ready.put("tracker", how.name().toLowerCase(java.util.Locale.ROOT));
+      }
+      screen.println(ready.toString());
     }
   }
 
