@@ -25,6 +25,7 @@ import meshchat.testkit.sim.SimPlan;
 import meshchat.testkit.sim.SimRun;
 import meshchat.testkit.sim.Specs;
 import meshchat.testkit.sim.Summary;
+import meshchat.tracker.directory.Directory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -106,8 +107,11 @@ public final class SimCommand implements Callable<Integer> {
       description = "the tracker is down in this window (repeatable)")
   List<String> trackerDown = new ArrayList<>();
 
-  @Option(names = "--fanout", description = "tracker names at most this many members (0: all)")
-  int fanout;
+  @Option(
+      names = "--fanout",
+      description =
+          "tracker names at most this many members (default 32, as the real tracker; 0: all)")
+  int fanout = Directory.MAX_NAMED;
 
   @Option(
       names = "--max-links",
@@ -291,7 +295,7 @@ public final class SimCommand implements Callable<Integer> {
     if (maxLinks > 0) {
       a.addAll(List.of("--max-links", "" + maxLinks));
     }
-    if (fanout > 0) {
+    if (fanout != Directory.MAX_NAMED) {
       a.addAll(List.of("--fanout", "" + fanout));
     }
     partitions.forEach(p -> a.addAll(List.of("--partition", "'" + p + "'")));
