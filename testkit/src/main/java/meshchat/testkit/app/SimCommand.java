@@ -130,6 +130,13 @@ public final class SimCommand implements Callable<Integer> {
   boolean json;
 
   @Option(
+      names = "--memory",
+      description =
+          "also report the heap the run holds (after a GC), per peer and per link end, in the"
+              + " summary; it varies between runs, so it is off by default")
+  boolean memory;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "no progress line on stderr (shown only when stderr is a terminal)")
   boolean quiet;
@@ -154,10 +161,14 @@ public final class SimCommand implements Callable<Integer> {
       err.println("meshchat sim: cannot write the report to " + report + ": " + unwritable);
       return 2;
     }
+    long baseline = memory ? HeapUse.liveBytes() : 0;
     long t0 = System.nanoTime();
     SimRun.Result r = SimRun.run(plan, progress(plan, err));
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     Map<String, Object> model = Summary.model(r, replay());
+    if (memory) {
+      model.put("memory", HeapUse.of(r, HeapUse.liveBytes() - baseline));
+    }
     out.print(json ? Json.write(model) + "\n" : Summary.text(model));
     out.flush();
     if (report != null) {
