@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import meshchat.peer.message.PeerId;
 import meshchat.tracker.directory.RegisterOutcome.Accepted;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
 import meshchat.tracker.directory.RegisterOutcome.Refused;
@@ -25,10 +26,10 @@ import meshchat.tracker.directory.RoomEvent.LeaveReason;
  *
  * <p>Whom it names is bounded: an answer (to a registration or a lookup) names at most {@link
  * #MAX_NAMED} members, drawn uniformly at random, and a join is pushed to at most that many
- * members, also drawn at random. A room that fits in one answer (a full mesh of up to 33 peers) is
- * named whole; a bigger one is found through a sample, and the peers' membership (forward-joins,
- * shuffles) spreads the rest. So an answer is bounded in bytes whatever the room's size, and a
- * storm of N joins costs O(N) pushes, not O(N^2).
+ * members, also drawn at random. A room that fits in one answer (up to 33 peers) is named whole; a
+ * bigger one is found through a sample, and the peers' membership (forward-joins, shuffles) spreads
+ * the rest. So an answer is bounded in bytes whatever the room's size, and a storm of N joins costs
+ * O(N) pushes, not O(N^2).
  */
 public final class Directory {
   /** Most members named in one answer, and most members a join is pushed to. */
