@@ -527,6 +527,15 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
+  /** Membership's messages to membership, everything else to the room. */
+  private void route(PeerId from, LinkMessage message) {
+    if (message instanceof LinkMessage.ViewMessage v) {
+      membership.receive(from, v);
+    } else {
+      room.receive(from, message);
+    }
+  }
+
   /** Link events from the I/O threads, handed to the room thread in order. */
   private final class Events implements LinkEvents {
     @Override
@@ -543,7 +552,7 @@ public final class PeerNode implements AutoCloseable {
                 return;
               }
               countReceived(message);
-              contained(link, "a frame", () -> room.receive(link.peer(), message));
+              contained(link, "a frame", () -> route(link.peer(), message));
             }
             effects.endOfBurstSoon(); // group commit, then the replies go out
           });
