@@ -131,7 +131,7 @@ public final class ChatBench {
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,\"size\":%d,"
             + "\"store\":\"%s\",\"complete\":%b,\"wall_s\":%.3f,\"msgs_per_s_per_member\":%.0f,"
-            + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d}",
+            + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d,\"join_ms\":%.1f}",
         o.n,
         o.msgs,
         o.size,
@@ -140,7 +140,8 @@ public final class ChatBench {
         secs,
         perMember,
         perMember * o.n,
-        mesh.duplicates.get());
+        mesh.duplicates.get(),
+        mesh.joinNanos / 1e6);
   }
 
   // ---- workload B ----
@@ -174,7 +175,7 @@ public final class ChatBench {
             + "\"size\":%d,\"store\":\"%s\",\"complete\":%b,\"samples\":%d,"
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
-            + "\"max_send_lag_us\":%d,\"duplicates\":%d}",
+            + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f}",
         o.n,
         o.rate,
         o.duration,
@@ -190,7 +191,8 @@ public final class ChatBench {
         remote.getValueAtPercentile(99) / 1000,
         remote.getMaxValue() / 1000,
         maxLag / 1000,
-        mesh.duplicates.get());
+        mesh.duplicates.get(),
+        mesh.joinNanos / 1e6);
   }
 
   private static String stamp(long nanos, int size) {
@@ -210,14 +212,23 @@ public final class ChatBench {
     return colon < 0 ? -1 : Long.parseLong(text, 0, colon, 10);
   }
 
+  /**
+   * Auto-resizing, 3 significant digits, no highest value: a latency of minutes on an overloaded
+   * box is a result to report, never an ArrayIndexOutOfBounds that ends the run.
+   */
+  static Histogram latencyHistogram() {
+    return new ConcurrentHistogram(3);
+  }
+
   // ---- the mesh ----
 
   /** N peers linked in a full mesh by direct dials (no tracker in the measured path). */
   private static final class Mesh implements AutoCloseable {
     final List<PeerNode> nodes = new ArrayList<>();
     final PeerGroups groups;
-    final Histogram all = new ConcurrentHistogram(3_600_000_000L, 3);
-    final Histogram remote = new ConcurrentHistogram(3_600_000_000L, 3);
+    final Histogram all = latencyHistogram();
+    final Histogram remote = latencyHistogram();
+    long joinNanos;
     final AtomicLong duplicates = new AtomicLong();
     volatile boolean recording;
     volatile CountDownLatch allDelivered = new CountDownLatch(1);
@@ -230,6 +241,7 @@ public final class ChatBench {
     static Mesh start(Options o, Path dir) throws IOException, InterruptedException {
       // two I/O threads and one room thread per core: this machine has 2 cores
       Mesh mesh = new Mesh(PeerGroups.create(2, 2));
+      long start = System.nanoTime();
       for (int i = 0; i < o.n; i++) {
         Identity identity = Identity.generate();
         PeerId id = identity.peerId();
@@ -250,8 +262,9 @@ public final class ChatBench {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the mesh did not form within 30 s");
         }
-        Thread.sleep(10);
+        Thread.sleep(1);
       }
+      mesh.joinNanos = System.nanoTime() - start;
       return mesh;
     }
 
