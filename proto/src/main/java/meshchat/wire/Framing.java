@@ -15,7 +15,7 @@ public final class Framing {
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
 
   /** The protocol version carried by Hello and by a tracker session's first frame. */
-  public static final int PROTOCOL_VERSION = 1;
+  public static final int PROTOCOL_VERSION = 2;
 
   private Framing() {}
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Digest;
 import meshchat.peer.message.LinkMessage.DigestEntry;
@@ -42,7 +43,7 @@ final class AntiEntropy {
   /** How a batch's messages enter the room: the same path as live messages. */
   interface Acceptor {
     /** Stores and admits a batch as one unit of work; returns how many messages were new. */
-    int acceptBatch(List<ChatMessage> batch, LinkState from);
+    int acceptBatch(List<ChatMessage> batch, List<ChainHead> heads, LinkState from);
   }
 
   /** Show sync progress for catch-ups bigger than this. */
@@ -270,7 +271,7 @@ final class AntiEntropy {
       for (ChatMessage m : store.range(w.origin(), w.range(), limit)) {
         long size = approxBytes(m);
         if (!chunk.isEmpty() && chunkBytes + size > config.batchMaxBytes()) {
-          effects.send(l.id(), new SyncBatch(r.requestId(), chunk, false));
+          effects.send(l.id(), ChainedChunk.batch(store, r.requestId(), chunk, false));
           chunk = new ArrayList<>();
           chunkBytes = 0;
         }
@@ -279,7 +280,7 @@ final class AntiEntropy {
         limit--;
       }
     }
-    effects.send(l.id(), new SyncBatch(r.requestId(), chunk, true));
+    effects.send(l.id(), ChainedChunk.batch(store, r.requestId(), chunk, true));
   }
 
   void onBatch(LinkState l, SyncBatch b) {
@@ -287,7 +288,7 @@ final class AntiEntropy {
     // avoids needless hold-backs and keeps a fresh joiner from seeing its catch-up as "late".
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
     ordered.sort(Comparator.comparing(ChatMessage::timestamp));
-    l.received += acceptor.acceptBatch(ordered, l);
+    l.received += acceptor.acceptBatch(ordered, b.heads(), l);
     if (b.done()) {
       l.depFetches.remove(b.requestId());
     }

@@ -13,6 +13,7 @@ import meshchat.peer.clock.LamportClock;
 import meshchat.peer.clock.LamportTimestamp;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Chat;
@@ -34,6 +35,17 @@ import meshchat.peer.sync.SeqSet;
  * calls it owns all of its state, and time comes from the injected {@link Scheduler}.
  */
 public final class Room {
+  /**
+   * An author signs its chain head after every burst and, within a long burst, at least this often
+   * (in messages or text bytes): this bounds how many messages a receiver holds before their head
+   * arrives and how far a history batch extends a run to reach a head.
+   */
+  public static final int HEAD_EVERY_MESSAGES = 256;
+
+  public static final int HEAD_EVERY_BYTES = 64 * 1024;
+
+  private static final byte[] CHAIN_START = new byte[ChatMessage.HASH_BYTES];
+
   private final RoomConfig config;
   private final PeerId self;
   private final MessageStore store;
@@ -52,6 +64,9 @@ public final class Room {
   private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
   private String nick;
   private long ownSeq;
+  private byte[] ownTip = CHAIN_START; // chain hash of our message ownSeq
+  private long headSeq; // our last signed head
+  private long unsignedBytes; // text of own messages since that head
   private long forwardMarks; // one per forwarded message: see LinkState.forwardMark
   private LamportTimestamp maxShown;
   private Scheduler.Cancellable syncTimer;
@@ -123,6 +138,10 @@ public final class Room {
     MessageStore.Snapshot snap = store.load(self);
     clock.witness(snap.lamport());
     ownSeq = snap.ownSeq();
+    headSeq = ownSeq; // what we sent before the restart went out with its heads
+    if (ownSeq > 0) {
+      ownTip = store.get(new MessageId(self, ownSeq)).map(signer::hash).orElse(CHAIN_START);
+    }
     snap.holdings().forEach((o, s) -> holdings.put(o, s.copy()));
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
     // What was on screen before the restart still counts: an old message arriving now is late.
@@ -131,6 +150,7 @@ public final class Room {
   }
 
   public void stop() {
+    flushHead(); // the last burst's messages are authenticated before Close
     stopped = true;
     if (syncTimer != null) {
       syncTimer.cancel();
@@ -159,18 +179,48 @@ public final class Room {
     long lamport = clock.tick();
     MessageId id = new MessageId(self, ownSeq + 1);
     ChatMessage m =
-        signer.sign(
-            new ChatMessage(
-                id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps())));
+        new ChatMessage(
+            id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps()));
+    if (signer != MessageSigner.NONE) {
+      m = m.chained(ownTip);
+      ownTip = signer.hash(m);
+    }
     store.appendOwn(m, lamport);
     ownSeq = id.seq();
+    unsignedBytes += bytes;
     holdings.computeIfAbsent(self, o -> new SeqSet()).add(id.seq());
     deliver(m, false, false);
     Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
     for (LinkState l : links.values()) {
       effects.send(l.id(), chat);
     }
+    if (ownSeq - headSeq >= HEAD_EVERY_MESSAGES || unsignedBytes >= HEAD_EVERY_BYTES) {
+      flushHead();
+    }
     return m;
+  }
+
+  /**
+   * Ends a burst of own messages: signs the chain head of the last one and sends it to every link,
+   * after the messages. The runtime calls it once per burst (before its group commit), so a burst
+   * costs one signature however many messages it holds; receivers accept the messages once the head
+   * arrives.
+   */
+  public void flushHead() {
+    if (ownSeq == headSeq) {
+      return;
+    }
+    headSeq = ownSeq;
+    unsignedBytes = 0;
+    ChainHead head = signer.signHead(self, ownSeq, ownTip);
+    if (head == null) {
+      return;
+    }
+    store.putHead(head);
+    LinkMessage.Head frame = new LinkMessage.Head(head);
+    for (LinkState l : links.values()) {
+      effects.send(l.id(), frame);
+    }
   }
 
   public void setNick(String nick) {
@@ -208,9 +258,12 @@ public final class Room {
     // Java 17 has no pattern switch; one branch per message type, each one call.
     if (message instanceof Chat c) {
       accept(c.message(), l, false);
+    } else if (message instanceof LinkMessage.Head h) {
+      onHead(h);
     } else if (message instanceof LinkMessage.Digest d) {
       sync.onDigest(l, d);
     } else if (message instanceof LinkMessage.SyncRequest r) {
+      flushHead(); // our newest messages go out with a head to prove them
       sync.onRequest(l, r);
     } else if (message instanceof LinkMessage.SyncBatch b) {
       sync.onBatch(l, b);
@@ -231,6 +284,21 @@ public final class Room {
 
   // ---- receiving a message, live or by sync ----
 
+  /**
+   * A head that authenticated messages just received (the frame layer passes it after them): kept
+   * for history we serve, and forwarded after the messages we forwarded, so the next hop can
+   * authenticate them too.
+   */
+  private void onHead(LinkMessage.Head h) {
+    store.putHead(h.head());
+    PeerId origin = h.head().origin();
+    for (LinkState l : links.values()) {
+      if (l.headOwed.remove(origin)) {
+        effects.send(l.id(), h);
+      }
+    }
+  }
+
   /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
   boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
     clock.receive(m.lamport());
@@ -241,7 +309,10 @@ public final class Room {
    * Stores a sync batch in one unit of work (one SQLite transaction, not one per message), then
    * admits each message as {@link #accept} would. Returns how many were new.
    */
-  int acceptBatch(List<ChatMessage> batch, LinkState from) {
+  int acceptBatch(List<ChatMessage> batch, List<ChainHead> heads, LinkState from) {
+    for (ChainHead h : heads) {
+      store.putHead(h);
+    }
     for (ChatMessage m : batch) {
       clock.receive(m.lamport());
     }
@@ -314,6 +385,7 @@ public final class Room {
           chat = new Chat(m);
         }
         effects.send(l.id(), chat);
+        l.headOwed.add(origin);
       }
     }
   }

@@ -69,6 +69,7 @@ final class NodeEffects implements RoomEffects {
 
   /** Commit, then write and flush in order. Also run directly before the node closes. */
   void endBurst() {
+    node.flushHead(); // one signature for the burst's own messages, sent after them
     endQueued = false;
     store.commit();
     for (int i = 0; i < pendingLinks.size(); i++) {

@@ -466,6 +466,10 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
+  void flushHead() {
+    room.flushHead();
+  }
+
   void noteLamport() {
     lamportHint = room.lamport();
   }

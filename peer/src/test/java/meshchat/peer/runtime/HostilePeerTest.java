@@ -8,12 +8,12 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.util.List;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
-import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
-import meshchat.peer.message.MessageId;
 import meshchat.proto.v1.Close;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.wire.Framing;
@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A hand-written hostile peer on a raw socket against a real PeerNode: it completes an honest
- * handshake with its own key, then sends a message in someone else's name, or a genuine message it
- * altered. The node must refuse it, count it, tell the link why, and deliver nothing.
+ * handshake with its own key, then sends a message under a head in someone else's name, or a
+ * genuine message it altered. The node must refuse it, count it, tell the link why, and deliver
+ * nothing.
  */
 class HostilePeerTest {
   private final Identity alice = Identity.generate();
@@ -82,17 +83,15 @@ class HostilePeerTest {
     }
   }
 
-  private ChatMessage byAlice(String text) {
-    return MessageSigning.signer(alice, "lobby")
-        .sign(
-            new ChatMessage(new MessageId(alice.peerId(), 1), 5, 1_000, "alice", text, List.of()));
-  }
+  private final ChainAuthor aliceWrites = new ChainAuthor(alice, "lobby");
 
-  private void refusedWith(LinkFrame attack, String why) throws Exception {
+  private void refusedWith(String why, LinkFrame... attack) throws Exception {
     try (LocalMesh mesh = new LocalMesh()) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
       try (Raw raw = new Raw(node.port())) {
-        raw.sendRaw(attack);
+        for (LinkFrame f : attack) {
+          raw.sendRaw(f);
+        }
         Close close = raw.awaitClose();
         assertThat(close.getReason()).isEqualTo(Close.Reason.INVALID_MESSAGE);
         assertThat(close.getMessage()).contains(why);
@@ -105,27 +104,36 @@ class HostilePeerTest {
 
   @Test
   void aMessageForgedInAlicesNameIsRefusedCountedAndNotStored() throws Exception {
-    ChatMessage forged =
-        MessageSigning.signer(mallory, "lobby")
-            .sign(
-                new ChatMessage(
-                    new MessageId(alice.peerId(), 1), 5, 1_000, "alice", "pay mallory", List.of()));
+    ChatMessage forged = aliceWrites.next("pay mallory");
+    ChainHead real = aliceWrites.head();
+    ChainAuthor malloryWrites = new ChainAuthor(mallory, "lobby");
+    malloryWrites.next("x");
+    ChainHead hers = malloryWrites.head();
+    ChainHead claim =
+        new ChainHead(real.origin(), real.seq(), real.hash(), hers.signature(), hers.publicKey());
     refusedWith(
-        LinkCodec.toFrame(new LinkMessage.Chat(forged)), "carries a key that is not its origin's");
+        "carries a key that is not its origin's",
+        LinkCodec.toFrame(new LinkMessage.Chat(forged)),
+        LinkCodec.toFrame(new LinkMessage.Head(claim)));
   }
 
   @Test
   void aRelayedMessageWhoseTextMalloryChangedIsRefused() throws Exception {
-    LinkFrame genuine = LinkCodec.toFrame(new LinkMessage.Chat(byAlice("meet at 5")));
+    LinkFrame genuine = LinkCodec.toFrame(new LinkMessage.Chat(aliceWrites.next("meet at 5")));
     LinkFrame altered =
         genuine.toBuilder().setChat(genuine.getChat().toBuilder().setText("meet at 6")).build();
-    refusedWith(altered, "bad signature");
+    refusedWith(
+        "does not match its author's chain",
+        altered,
+        LinkCodec.toFrame(new LinkMessage.Head(aliceWrites.head())));
   }
 
   @Test
   void aTamperedMessageInAHistoryBatchIsRefused() throws Exception {
+    ChatMessage m = aliceWrites.next("history");
     LinkFrame genuine =
-        LinkCodec.toFrame(new LinkMessage.SyncBatch(1, List.of(byAlice("history")), true));
+        LinkCodec.toFrame(
+            new LinkMessage.SyncBatch(1, List.of(m), true, List.of(aliceWrites.head())));
     LinkFrame altered =
         genuine.toBuilder()
             .setSyncBatch(
@@ -133,9 +141,10 @@ class HostilePeerTest {
                     .setMessages(
                         0,
                         genuine.getSyncBatch().getMessages(0).toBuilder()
-                            .setSignature(ByteString.copyFrom(new byte[64]))))
+                            .setPrev(ByteString.copyFrom(new byte[32]).concat(ByteString.EMPTY))
+                            .setWallTimeMs(7)))
             .build();
-    refusedWith(altered, "bad signature");
+    refusedWith("does not match its author's chain", altered);
   }
 
   @Test
@@ -143,7 +152,8 @@ class HostilePeerTest {
     try (LocalMesh mesh = new LocalMesh()) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
       try (Raw raw = new Raw(node.port())) {
-        raw.send(new LinkMessage.Chat(byAlice("meet at 5")));
+        raw.send(new LinkMessage.Chat(aliceWrites.next("meet at 5")));
+        raw.send(new LinkMessage.Head(aliceWrites.head()));
         org.awaitility.Awaitility.await()
             .atMost(java.time.Duration.ofSeconds(10))
             .until(() -> node.history(10).join().size() == 1);

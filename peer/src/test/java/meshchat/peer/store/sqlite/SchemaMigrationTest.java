@@ -48,7 +48,7 @@ class SchemaMigrationTest {
     try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
       ChatMessage old = store.get(new MessageId(oldSelf, 5)).orElseThrow();
       assertThat(old.text()).isEqualTo("old times");
-      assertThat(old.isSigned()).isFalse();
+      assertThat(old.isChained()).isFalse();
       // the peer's new, key-derived id starts its sequence at 1; the clock is kept
       PeerId newSelf = PeerId.fromHex("aabbccdd");
       assertThat(store.load(newSelf).ownSeq()).isZero();
