@@ -103,7 +103,7 @@ public final class Seeds {
         .setRegister(
             Register.newBuilder()
                 .setRequestId(requestId)
-                .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                 .setRoom(ROOM)
                 .setPeerId(com.google.protobuf.ByteString.copyFrom(OTHER.toBytes()))
                 .setNick("bob")
@@ -121,7 +121,7 @@ public final class Seeds {
                 .setLookup(
                     Lookup.newBuilder()
                         .setRequestId(2)
-                        .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                        .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                         .setRoom(ROOM))
                 .build(),
             TrackerFrame.newBuilder()

@@ -103,7 +103,7 @@ public final class TrackerClient implements AutoCloseable {
     Register.Builder r =
         Register.newBuilder()
             .setRequestId(id)
-            .setProtocolVersion(Framing.PROTOCOL_VERSION)
+            .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
             .setRoom(room)
             .setPeerId(ByteString.copyFrom(peerId))
             .setNick(nick)
@@ -127,7 +127,7 @@ public final class TrackerClient implements AutoCloseable {
             .setLookup(
                 Lookup.newBuilder()
                     .setRequestId(id)
-                    .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                    .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                     .setRoom(room))
             .build();
     return send(id, frame).thenApply(TrackerFrame::getLookupResult);

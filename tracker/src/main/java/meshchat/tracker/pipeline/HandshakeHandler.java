@@ -44,7 +44,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerFrame> {
         return;
       }
     }
-    if (version != Framing.PROTOCOL_VERSION) {
+    if (version != Framing.TRACKER_PROTOCOL_VERSION) {
       refuse(
           ctx,
           requestId,
@@ -52,7 +52,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerFrame> {
           "protocol version "
               + version
               + " is not supported; this tracker speaks "
-              + Framing.PROTOCOL_VERSION);
+              + Framing.TRACKER_PROTOCOL_VERSION);
       return;
     }
     ctx.pipeline().remove(this);
