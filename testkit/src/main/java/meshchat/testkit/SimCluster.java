@@ -50,7 +50,7 @@ public final class SimCluster implements Cluster {
             network,
             tracker,
             config.room(),
-            config.discoveryIntervalMs(),
+            config.membership().withMaxLinks(config.room().maxLinks()),
             metrics,
             directory);
     queue.after(config.sampleIntervalMs(), this::sample);

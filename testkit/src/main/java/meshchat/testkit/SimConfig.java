@@ -1,5 +1,6 @@
 package meshchat.testkit;
 
+import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.room.RoomConfig;
 import meshchat.testkit.net.LinkFaults;
 
@@ -10,7 +11,8 @@ import meshchat.testkit.net.LinkFaults;
  * @param faults link faults applied to every link unless a link has its own
  * @param room the core's config: the product defaults unless a test says otherwise
  * @param maxSkewMs each peer's wall clock is off by a uniform amount in {@code [-max, max]}
- * @param discoveryIntervalMs mean period of tracker announces and redials of cached peers
+ * @param membership the membership core's config (its {@code maxLinks} is taken from {@code
+ *     room.maxLinks()}, as the runtime does)
  * @param trackerFanout most members the tracker names in one answer (0: all of them)
  * @param sampleIntervalMs period of the convergence timeline samples
  */
@@ -19,34 +21,36 @@ public record SimConfig(
     LinkFaults faults,
     RoomConfig room,
     long maxSkewMs,
-    long discoveryIntervalMs,
+    MembershipConfig membership,
     int trackerFanout,
     long sampleIntervalMs) {
 
   public static SimConfig defaults(long seed) {
-    return new SimConfig(seed, LinkFaults.calm(), RoomConfig.defaults(), 0, 1_000, 0, 50);
+    return new SimConfig(
+        seed, LinkFaults.calm(), RoomConfig.defaults(), 0, MembershipConfig.defaults(), 0, 50);
   }
 
   public SimConfig withFaults(LinkFaults f) {
-    return new SimConfig(
-        seed, f, room, maxSkewMs, discoveryIntervalMs, trackerFanout, sampleIntervalMs);
+    return new SimConfig(seed, f, room, maxSkewMs, membership, trackerFanout, sampleIntervalMs);
   }
 
   public SimConfig withRoom(RoomConfig r) {
-    return new SimConfig(
-        seed, faults, r, maxSkewMs, discoveryIntervalMs, trackerFanout, sampleIntervalMs);
+    return new SimConfig(seed, faults, r, maxSkewMs, membership, trackerFanout, sampleIntervalMs);
   }
 
   public SimConfig withMaxSkewMs(long ms) {
-    return new SimConfig(
-        seed, faults, room, ms, discoveryIntervalMs, trackerFanout, sampleIntervalMs);
+    return new SimConfig(seed, faults, room, ms, membership, trackerFanout, sampleIntervalMs);
   }
 
   public SimConfig withTrackerFanout(int n) {
-    return new SimConfig(seed, faults, room, maxSkewMs, discoveryIntervalMs, n, sampleIntervalMs);
+    return new SimConfig(seed, faults, room, maxSkewMs, membership, n, sampleIntervalMs);
+  }
+
+  public SimConfig withMembership(MembershipConfig m) {
+    return new SimConfig(seed, faults, room, maxSkewMs, m, trackerFanout, sampleIntervalMs);
   }
 
   public SimConfig withSampleIntervalMs(long ms) {
-    return new SimConfig(seed, faults, room, maxSkewMs, discoveryIntervalMs, trackerFanout, ms);
+    return new SimConfig(seed, faults, room, maxSkewMs, membership, trackerFanout, ms);
   }
 }

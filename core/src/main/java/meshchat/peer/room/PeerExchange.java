@@ -13,18 +13,10 @@ import meshchat.peer.message.LinkMessage.PeerList;
 import meshchat.peer.message.PeerId;
 
 /**
- * Peer exchange and the link-count policy (docs/protocol.md, "Peer exchange").
- *
- * <p><b>How many links.</b> A peer dials until it has {@link RoomConfig#maxLinks} links, and
- * accepts every link dialed to it. A room of at most {@code maxLinks + 1} peers is therefore a full
- * mesh (nothing is ever forwarded); in a bigger room every peer dials {@code maxLinks} members
- * chosen uniformly at random from those it knows, which is a random {@code k}-out graph: connected
- * with high probability already for {@code k ≥ 2}, and of diameter about {@code log n / log k}
- * (Fenner and Frieze 1982, "On the connectivity of random m-orientable graphs and digraphs"). The
- * default 32 is far above {@code log2(n)} for any room the tracker allows (1 000 peers), so the
- * graph stays connected even when some of the chosen peers are down. Links that go down are
- * redialed by the runtime (and the simulation) whatever the count, so a partition that heals gets
- * its old cross links back and the two sides are joined again.
+ * Peer exchange (docs/protocol.md, "Peer exchange"): tells each link which peers this one is linked
+ * to, records what each link tells (its neighbours, for the forwarding rule), and hands the peers
+ * named that are not linked to {@link RoomEffects#dial}, where membership decides whether and whom
+ * to dial.
  *
  * <p><b>What to tell.</b> A new link gets our PeerList at once; a change of links is told to the
  * other links at most once per {@link RoomConfig#peerListDelayMs}, so a burst of link changes costs
@@ -40,9 +32,6 @@ final class PeerExchange {
   private final RandomGenerator random;
   private final Map<PeerId, LinkState> links; // the room's up links, a live view
   private final PeerId self;
-
-  /** Peers dialed because a PeerList named them, not linked yet; forgotten each sync period. */
-  private final Set<PeerId> dialing = new HashSet<>();
 
   /**
    * For each peer, our links that name it in their latest PeerList. The forwarding rule reads it to
@@ -72,7 +61,6 @@ final class PeerExchange {
 
   /** A link came up: tell it our links now, and the others soon. */
   void linkUp(LinkState l) {
-    dialing.remove(l.id());
     version++;
     l.toldVersion = version;
     effects.send(l.id(), list());
@@ -92,24 +80,17 @@ final class PeerExchange {
     }
   }
 
-  /** Links this peer still wants to dial: {@code maxLinks} minus links up or being dialed. */
-  int linksWanted() {
-    return Math.max(0, config.maxLinks() - links.size() - dialing.size());
-  }
-
-  /** Dials still in progress are given up on once per sync period: a dial may silently fail. */
-  void forgetDials() {
-    dialing.clear();
-  }
-
-  /** Records the sender's neighbors (for forwarding) and dials some of the peers it names. */
+  /**
+   * Records the sender's neighbors (for forwarding) and, when they changed, offers the ones not
+   * linked to membership.
+   */
   void onPeerList(LinkState from, PeerList list) {
     Set<PeerId> ids = new HashSet<>(list.peers().size() * 2);
     List<PeerAddress> candidates = new ArrayList<>();
     for (PeerAddress a : list.peers()) {
       PeerId p = a.peerId();
       ids.add(p);
-      if (a.port() > 0 && !p.equals(self) && !links.containsKey(p) && !dialing.contains(p)) {
+      if (a.port() > 0 && !p.equals(self) && !links.containsKey(p)) {
         candidates.add(a);
       }
     }
@@ -120,15 +101,7 @@ final class PeerExchange {
       for (PeerId p : ids) {
         namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
       }
-    }
-    // uniform choice among what we were told: a partial Fisher-Yates shuffle
-    int want = Math.min(linksWanted(), candidates.size());
-    for (int i = 0; i < want; i++) {
-      int j = i + random.nextInt(candidates.size() - i);
-      PeerAddress a = candidates.set(j, candidates.get(i));
-      candidates.set(i, a);
-      dialing.add(a.peerId());
-      effects.dial(a);
+      candidates.forEach(effects::dial);
     }
   }
 

@@ -456,7 +456,6 @@ public final class Room {
               for (LinkState l : links.values()) {
                 sync.sendDigest(l, false);
               }
-              exchange.forgetDials();
               scheduleSync();
             });
   }
@@ -477,15 +476,6 @@ public final class Room {
 
   public long ownSeq() {
     return ownSeq;
-  }
-
-  /**
-   * How many more links this peer wants (the link-count policy, {@link RoomConfig#maxLinks}): the
-   * runtime and the simulation dial at most this many new members per discovery round, chosen at
-   * random, and never count redials of lost links against it.
-   */
-  public int linksWanted() {
-    return exchange.linksWanted();
   }
 
   public Set<PeerId> linkedPeers() {

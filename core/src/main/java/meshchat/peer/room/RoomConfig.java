@@ -14,7 +14,7 @@ package meshchat.peer.room;
  * @param maxDeps most causal dependencies a message carries
  * @param maxLinks how many links this peer dials up to: a room of at most {@code maxLinks + 1}
  *     peers is a full mesh; a bigger one is a random graph of about this degree (see {@link
- *     LinkPolicy}). Links the other side dialed are always accepted.
+ *     meshchat.peer.membership.Membership}, which takes it as {@code MembershipConfig.maxLinks}).
  * @param peerListDelayMs a change of our links is announced to all links at most once per this
  *     period (a burst of link changes costs one PeerList per link, not one per change)
  * @param peerListMaxEntries most entries in one PeerList; beyond it, a random sample

@@ -16,7 +16,10 @@ public interface RoomEffects {
 
   void notice(RoomNotice notice);
 
-  /** A room member learned by peer exchange that is not linked: try to link to it. */
+  /**
+   * A room member named by a neighbour's PeerList that is not linked: a candidate for membership,
+   * which decides whether to dial it.
+   */
   void dial(LinkMessage.PeerAddress address);
 
   /** Close the link to {@code peer}, telling it why. */

@@ -1,12 +1,10 @@
 package meshchat.peer.runtime;
 
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,10 +20,10 @@ import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.link.netty.LinkEndpoint;
 import meshchat.peer.link.netty.LinkSetup;
+import meshchat.peer.membership.Membership;
+import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
-import meshchat.peer.message.LinkMessage.Close;
-import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
@@ -54,9 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class PeerNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
 
-  /** How long a link that lost the tie-break may stay away before its peer is reported down. */
-  private static final long SWAP_GRACE_MS = 2_000;
-
   private final PeerConfig config;
   private final PeerGroups groups;
   private final EventLoop loop;
@@ -67,16 +62,14 @@ public final class PeerNode implements AutoCloseable {
   private final Room room;
   private final Counters counters = new Counters();
   private final LinkEndpoint endpoint;
-  private final Redialer redialer;
   private final PeerCache cache; // room thread only
   private String cacheProblem;
-  private final Map<PeerId, Link> active = new HashMap<>(); // room thread only
-  private final Map<PeerId, ScheduledFuture<?>> pendingDown = new HashMap<>();
+  private final NodeLinks links; // room thread only
+  private final Membership membership;
   private final AtomicBoolean closed = new AtomicBoolean();
   private TrackerSession tracker;
   private boolean stopped;
   private volatile int port;
-  private volatile int linkCount;
   private volatile long lamportHint;
   private volatile String nick;
 
@@ -116,12 +109,22 @@ public final class PeerNode implements AutoCloseable {
                 tag,
                 counters,
                 config.roomKey()));
-    this.redialer =
-        new Redialer(loop, config.linkConfig(), random, active::containsKey, endpoint::dial);
     this.cache =
         config.peerCache() == null
             ? PeerCache.none()
             : PeerCache.load(config.peerCache(), p -> cacheProblem = p);
+    InstantSource wall = InstantSource.system();
+    this.links = new NodeLinks(loop, endpoint, listener, cache, config.room(), wall::millis, tag);
+    this.membership =
+        new Membership(
+            MembershipConfig.defaults()
+                .withMaxLinks(config.roomConfig().maxLinks())
+                .withRedial(config.linkConfig().redialMinMs(), config.linkConfig().redialMaxMs()),
+            config.self(),
+            links,
+            new LoopScheduler(loop),
+            random);
+    links.bind(membership, room);
   }
 
   /**
@@ -138,7 +141,10 @@ public final class PeerNode implements AutoCloseable {
               node.room.start();
               node.lamportHint = node.room.lamport();
               listener.ready(node, node.port);
-              node.dialCachedPeers();
+              if (node.cacheProblem != null) {
+                listener.error(node.cacheProblem);
+              }
+              node.membership.start(node.cache.peers(config.room()));
               if (config.tracker() != null) {
                 node.tracker =
                     new TrackerSession(
@@ -173,22 +179,6 @@ public final class PeerNode implements AutoCloseable {
     return node;
   }
 
-  /** Dials the peers met before: the room is found again without a tracker. */
-  private void dialCachedPeers() {
-    if (cacheProblem != null) {
-      listener.error(cacheProblem);
-    }
-    for (PeerAddress a : cache.peers(config.room())) {
-      if (!a.peerId().equals(config.self())) {
-        redialer.want(a);
-      }
-    }
-  }
-
-  private void met(PeerAddress address) {
-    cache.seen(config.room(), address, System.currentTimeMillis());
-  }
-
   private static RandomGenerator random(PeerConfig c) {
     return new java.util.SplittableRandom(c.self().hashCode() * 31L + System.nanoTime());
   }
@@ -214,7 +204,7 @@ public final class PeerNode implements AutoCloseable {
 
   /** Peers linked now (updated on the room thread; safe to read anywhere). */
   public int linkCount() {
-    return linkCount;
+    return links.linkCount();
   }
 
   /**
@@ -243,7 +233,7 @@ public final class PeerNode implements AutoCloseable {
 
   /** Dials a peer directly (no tracker needed) and keeps redialing it until it is linked. */
   public void dial(PeerAddress address) {
-    loop.execute(() -> redialer.want(address));
+    loop.execute(() -> membership.pin(address));
   }
 
   public CompletableFuture<Void> setNick(String newNick) {
@@ -264,7 +254,7 @@ public final class PeerNode implements AutoCloseable {
         () -> {
           Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
           List<LinkInfo> out = new ArrayList<>();
-          for (Link l : active.values()) {
+          for (Link l : links.links()) {
             out.add(
                 new LinkInfo(
                     l.peer(),
@@ -319,10 +309,10 @@ public final class PeerNode implements AutoCloseable {
                 () -> {
                   stopped = true;
                   List<CompletableFuture<Void>> fs = new ArrayList<>();
-                  active.values().forEach(l -> fs.add(l.closed()));
+                  links.links().forEach(l -> fs.add(l.closed()));
+                  membership.stop();
                   room.stop(); // Close LEAVING on every link, queued after pending writes
                   effects.endBurst();
-                  redialer.stop();
                   return fs;
                 })
             .join();
@@ -343,7 +333,7 @@ public final class PeerNode implements AutoCloseable {
       onLoop(
               () -> {
                 stopped = true;
-                redialer.stop();
+                membership.stop();
                 return null;
               })
           .join();
@@ -371,84 +361,6 @@ public final class PeerNode implements AutoCloseable {
     log.info("{} stopped", tag);
   }
 
-  // ---- link events, on the room thread ----
-
-  private void linkUp(Link link) {
-    if (stopped) {
-      link.close(new Close(CloseReason.LEAVING, "leaving"));
-      return;
-    }
-    PeerId p = link.peer();
-    PeerAddress address = addressOf(link);
-    redialer.remember(address);
-    Link current = active.get(p);
-    if (current == null) {
-      active.put(p, link);
-      linkCount = active.size();
-      room.linkUp(address, link.hello().lamport());
-      redialer.linked(p);
-      met(address);
-      ScheduledFuture<?> grace = pendingDown.remove(p);
-      if (grace != null) {
-        grace.cancel(false);
-      } else {
-        listener.peerUp(p, link.hello().nick());
-      }
-      log.info("{} link up: {} ({})", tag, link, link.hello().nick());
-    } else if (TieBreak.keepNew(config.self(), current, link)) {
-      active.put(p, link);
-      current.close(TieBreak.loser());
-      // a fresh link state: the digest exchange on linkUp repairs anything in flight on the old one
-      room.linkDown(p);
-      room.linkUp(address, link.hello().lamport());
-      log.info("{} link to {} replaced by {}", tag, current, link);
-    } else {
-      link.close(TieBreak.loser());
-    }
-  }
-
-  private void linkDown(Link link) {
-    PeerId p = link.peer();
-    if (active.get(p) != link) {
-      return; // the loser of a tie-break
-    }
-    active.remove(p);
-    linkCount = active.size();
-    room.linkDown(p);
-    Close why = link.closeReceived();
-    String nick = link.hello().nick();
-    log.info("{} link down: {} ({})", tag, link, why == null ? "no Close" : why.reason());
-    if (stopped) {
-      return;
-    }
-    if (why != null && why.reason() == CloseReason.LEAVING) {
-      redialer.forget(p);
-      listener.peerDown(p, nick);
-      return;
-    }
-    redialer.lost(p);
-    if (why != null && why.reason() == CloseReason.DUPLICATE_LINK) {
-      // the other side kept the other connection, which is about to come up here
-      pendingDown.put(
-          p,
-          loop.schedule(
-              () -> {
-                pendingDown.remove(p);
-                listener.peerDown(p, nick);
-              },
-              SWAP_GRACE_MS,
-              TimeUnit.MILLISECONDS));
-    } else {
-      listener.peerDown(p, nick);
-    }
-  }
-
-  private static PeerAddress addressOf(Link link) {
-    String host =
-        link.remoteAddress() == null ? "" : link.remoteAddress().getAddress().getHostAddress();
-    return new PeerAddress(link.peer(), link.hello().nick(), host, link.hello().listenPort());
-  }
-
   private LinkMessage.Hello hello() {
     return new LinkMessage.Hello(
         Framing.PROTOCOL_VERSION, config.self(), nick, config.room(), port, lamportHint);
@@ -456,14 +368,11 @@ public final class PeerNode implements AutoCloseable {
 
   // package-private hooks for NodeEffects, on the room thread
   Link linkTo(PeerId peer) {
-    return active.get(peer);
+    return links.linkTo(peer);
   }
 
   void dialFromRoom(PeerAddress address) {
-    if (!stopped) {
-      met(address);
-      redialer.want(address);
-    }
+    membership.learned(address);
   }
 
   void flushHead() {
@@ -510,7 +419,7 @@ public final class PeerNode implements AutoCloseable {
   private final class Events implements LinkEvents {
     @Override
     public void up(Link link) {
-      loop.execute(() -> linkUp(link));
+      loop.execute(() -> links.handshaken(link));
     }
 
     @Override
@@ -518,7 +427,7 @@ public final class PeerNode implements AutoCloseable {
       loop.execute(
           () -> {
             for (LinkMessage message : messages) {
-              if (stopped || !active.containsKey(link.peer())) {
+              if (stopped || links.linkTo(link.peer()) != link) {
                 return;
               }
               room.receive(link.peer(), message);
@@ -529,29 +438,20 @@ public final class PeerNode implements AutoCloseable {
 
     @Override
     public void down(Link link) {
-      loop.execute(() -> linkDown(link));
+      loop.execute(() -> links.closed(link));
     }
   }
 
-  /** Members reported by the tracker: dial joiners, stop dialing leavers. */
+  /** Members reported by the tracker: candidates for membership, or gone. */
   private final class Discovered implements TrackerSession.Members {
     @Override
     public void joined(PeerAddress member) {
-      if (!stopped) {
-        met(member);
-        // the same cap as peer exchange (RoomConfig.maxLinks): a full mesh for rooms up to
-        // maxLinks + 1 peers, a random graph of bounded degree beyond (docs/protocol.md)
-        if (room.linksWanted() > redialer.pending()) {
-          redialer.want(member);
-        } else {
-          redialer.remember(member);
-        }
-      }
+      membership.membersFound(List.of(member));
     }
 
     @Override
     public void left(PeerId member) {
-      redialer.forget(member);
+      membership.memberLeft(member);
     }
   }
 }

@@ -23,23 +23,31 @@ public final class SimNetwork {
   public interface Endpoint {
     boolean alive();
 
-    void linkUp(int other);
+    /** Connection {@code connection} to {@code other} finished its handshake. */
+    void linkUp(int other, long connection, boolean dialedByUs);
 
-    void linkDown(int other);
+    void linkDown(int other, long connection);
 
     void receive(int from, LinkMessage message);
+
+    /** A dial this peer made to {@code other} settled: linked, refused or unreachable. */
+    void dialEnded(int other);
   }
 
   private static final class Link {
+    final long id;
+    final int dialer;
     final int a;
     final int b;
     boolean up;
     boolean broken; // a loss happened; the reset that notices it is scheduled
     final long[] lastArrival = new long[2]; // per direction: a->b, b->a
 
-    Link(int a, int b) {
-      this.a = a;
-      this.b = b;
+    Link(long id, int dialer, int other) {
+      this.id = id;
+      this.dialer = dialer;
+      this.a = Math.min(dialer, other);
+      this.b = Math.max(dialer, other);
     }
   }
 
@@ -51,6 +59,7 @@ public final class SimNetwork {
   private LinkFaults faults;
   private int[] group = new int[0]; // partition group per peer; all equal when healed
   private final NetworkStats stats = new NetworkStats();
+  private long connections;
 
   public SimNetwork(
       EventQueue queue, RandomGenerator random, LinkFaults faults, IntFunction<Endpoint> peers) {
@@ -83,12 +92,17 @@ public final class SimNetwork {
     return l != null && l.up;
   }
 
-  /** Starts a link unless one exists or is being set up; it comes up one delay later. */
+  /**
+   * Starts a link unless one exists or is being set up; it comes up one delay later. Either way
+   * {@code a} hears {@link Endpoint#dialEnded} once it is settled (a refused or unreachable dial
+   * takes a link delay to fail, as a connect would).
+   */
   public void dial(int a, int b) {
     if (a == b || adjacency.get(a).containsKey(b) || !reachable(a, b)) {
+      queue.after(faultsFor(a, b).delay().sample(random), () -> dialEnded(a, b));
       return;
     }
-    Link l = new Link(Math.min(a, b), Math.max(a, b));
+    Link l = new Link(++connections, a, b);
     adjacency.get(a).put(b, l);
     adjacency.get(b).put(a, l);
     stats.dials++;
@@ -96,19 +110,39 @@ public final class SimNetwork {
         faultsFor(a, b).delay().sample(random),
         () -> {
           if (adjacency.get(a).get(b) != l) {
-            return; // reset while the handshake was in flight
+            dialEnded(a, b); // reset while the handshake was in flight
+            return;
           }
           if (!reachable(a, b)) {
             remove(l);
+            dialEnded(a, b);
             return;
           }
           l.up = true;
           stats.countHellos();
-          peers.apply(l.a).linkUp(l.b);
+          peers.apply(l.a).linkUp(l.b, l.id, l.dialer == l.a);
           if (l.up) {
-            peers.apply(l.b).linkUp(l.a);
+            peers.apply(l.b).linkUp(l.a, l.id, l.dialer == l.b);
           }
+          dialEnded(a, b);
         });
+  }
+
+  private void dialEnded(int a, int b) {
+    Endpoint e = peers.apply(a);
+    if (e.alive()) {
+      e.dialEnded(b);
+    }
+  }
+
+  /** Closes connection {@code connection} of {@code peer}, if it is still there. */
+  public void close(int peer, long connection) {
+    for (Link l : adjacency.get(peer).values()) {
+      if (l.id == connection) {
+        remove(l);
+        return;
+      }
+    }
   }
 
   /** Puts {@code message} on the link from {@code from} to {@code to}, with this link's faults. */
@@ -228,7 +262,7 @@ public final class SimNetwork {
       for (int[] end : new int[][] {{l.a, l.b}, {l.b, l.a}}) {
         Endpoint e = peers.apply(end[0]);
         if (e.alive()) {
-          e.linkDown(end[1]);
+          e.linkDown(end[1], l.id);
         }
       }
     }

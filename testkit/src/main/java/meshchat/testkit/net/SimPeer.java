@@ -1,10 +1,14 @@
 package meshchat.testkit.net;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
+import meshchat.peer.membership.Membership;
+import meshchat.peer.membership.MembershipConfig;
+import meshchat.peer.membership.MembershipEffects;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -25,14 +29,20 @@ import meshchat.testkit.time.PeerScheduler;
 import meshchat.testkit.time.SkewedClock;
 
 /**
- * One simulated peer: the real {@link Room} over an {@link InMemoryMessageStore}, plus the parts of
- * the product that sit around the room and are simulated here: discovery (tracker announce, a peer
- * cache, periodic redial) and the record of everything the room showed.
+ * One simulated peer: the real {@link Room} over an {@link InMemoryMessageStore} and the real
+ * {@link Membership} beside it, wired to the simulated network and tracker as the runtime wires
+ * them to Netty and the tracker client. Every decision about links (whom to dial, redial, keep or
+ * close) is the shipped {@code Membership}'s; this class only translates indexes to addresses,
+ * keeps the peer cache (a file in a real data dir, here a bounded map that a wipe clears) and
+ * records everything the room showed.
  *
  * <p>A crash drops the room without {@code stop()}; every timer and effect of that incarnation is
  * silenced. A restart builds a new room on the kept store (same instance) or on a fresh one.
  */
 public final class SimPeer implements SimNetwork.Endpoint {
+  /** As the runtime's peer cache file: enough for any room, and the least recently met go. */
+  private static final int PEER_CACHE_ENTRIES = 128;
+
   /** Hears what peers do, for metrics. */
   public interface Listener {
     void sent(SimPeer peer, ChatMessage message);
@@ -46,7 +56,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
       SimNetwork network,
       SimTracker tracker,
       RoomConfig roomConfig,
-      long discoveryIntervalMs,
+      MembershipConfig membershipConfig,
       Listener listener,
       PeerDirectory directory) {}
 
@@ -56,12 +66,11 @@ public final class SimPeer implements SimNetwork.Endpoint {
   private final World world;
   private final SkewedClock wallClock;
   private final SplittableRandom random;
-  private final TreeSet<Integer> peerCache = new TreeSet<>();
-  private final TreeSet<Integer> linked = new TreeSet<>();
-  private final TreeSet<Integer> lost = new TreeSet<>(); // links that went down: redialed
+  private final Map<PeerId, PeerAddress> peerCache = new LinkedHashMap<>();
   private final List<Segment> segments = new ArrayList<>();
   private MessageStore store;
   private Room room;
+  private Membership membership;
   private boolean alive;
   private int incarnation;
   private int storeGeneration;
@@ -95,9 +104,9 @@ public final class SimPeer implements SimNetwork.Endpoint {
     store.history(Integer.MAX_VALUE).forEach(m -> restored.add(m.id()));
     segments.add(new Segment(world.queue().now(), restored, new ArrayList<>()));
     alive = true;
-    linked.clear();
     incarnation++;
     int inc = incarnation;
+    PeerScheduler scheduler = new PeerScheduler(world.queue(), () -> alive && incarnation == inc);
     room =
         new Room(
             world.roomConfig(),
@@ -105,11 +114,13 @@ public final class SimPeer implements SimNetwork.Endpoint {
             name,
             store,
             new Effects(inc),
-            new PeerScheduler(world.queue(), () -> alive && incarnation == inc),
+            scheduler,
             wallClock,
             random.split());
+    membership =
+        new Membership(world.membershipConfig(), id, new Links(inc), scheduler, random.split());
     room.start();
-    world.queue().after(random.nextLong(world.discoveryIntervalMs() / 10 + 1), () -> discover(inc));
+    membership.start(new ArrayList<>(peerCache.values()));
   }
 
   /** Stops dead: no Close, no flush. {@code keepStore=false} wipes the data directory too. */
@@ -119,11 +130,11 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
     alive = false;
     room = null;
+    membership = null;
     world.network().dropAll(index);
     if (!keepStore) {
       store = null;
       peerCache.clear(); // the peer cache lives in the data directory
-      lost.clear();
     }
   }
 
@@ -137,60 +148,24 @@ public final class SimPeer implements SimNetwork.Endpoint {
     return m;
   }
 
-  /**
-   * Announce to the tracker, redial every lost link, then dial as many new members as the room
-   * wants ({@link Room#linksWanted}) less the lost links being redialed, chosen uniformly from the
-   * peer cache; again after a while. This is what the runtime does: its redialer keeps redialing
-   * lost links whatever the count, and a fresh member is dialed only while the room wants links.
-   */
-  private void discover(int inc) {
-    if (!alive || incarnation != inc) {
-      return;
-    }
-    peerCache.addAll(world.tracker().announce(index));
-    for (int other : lost) {
-      world.network().dial(index, other);
-    }
-    // A lost link being redialed takes a slot, or every link reset would add a fresh link for
-    // good; but at most half of them, so that dead neighbors cannot starve a peer of links.
-    int want = room.linksWanted() - Math.min(lost.size(), world.roomConfig().maxLinks() / 2);
-    if (want > 0) {
-      List<Integer> fresh = new ArrayList<>();
-      for (int other : peerCache) {
-        if (other != index && !linked.contains(other) && !lost.contains(other)) {
-          fresh.add(other);
-        }
-      }
-      for (int i = 0; i < Math.min(want, fresh.size()); i++) {
-        int j = i + random.nextInt(fresh.size() - i);
-        int other = fresh.set(j, fresh.get(i));
-        fresh.set(i, other);
-        world.network().dial(index, other);
-      }
-    }
-    long base = world.discoveryIntervalMs();
-    world.queue().after(base * 3 / 4 + random.nextLong(base / 2 + 1), () -> discover(inc));
-  }
-
   @Override
   public boolean alive() {
     return alive;
   }
 
   @Override
-  public void linkUp(int other) {
-    SimPeer p = peerAt(other);
-    peerCache.add(other);
-    linked.add(other);
-    lost.remove(other);
-    room.linkUp(p.address(), p.lamport());
+  public void linkUp(int other, long connection, boolean dialedByUs) {
+    membership.connected(connection, peerAt(other).address(), dialedByUs);
   }
 
   @Override
-  public void linkDown(int other) {
-    linked.remove(other);
-    lost.add(other);
-    room.linkDown(peerAt(other).id);
+  public void linkDown(int other, long connection) {
+    membership.disconnected(connection, peerAt(other).id, null);
+  }
+
+  @Override
+  public void dialEnded(int other) {
+    membership.dialEnded(peerAt(other).id);
   }
 
   @Override
@@ -241,8 +216,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     @Override
     public void dial(PeerAddress address) {
       if (current()) {
-        peerCache.add(address.port() - 1);
-        world.network().dial(index, address.port() - 1);
+        membership.learned(address);
       }
     }
 
@@ -251,6 +225,85 @@ public final class SimPeer implements SimNetwork.Endpoint {
       if (current()) {
         world.network().reset(index, indexOf(peer));
       }
+    }
+  }
+
+  /** Membership's effects on the simulated network and tracker. */
+  private final class Links implements MembershipEffects {
+    private final int inc;
+
+    Links(int inc) {
+      this.inc = inc;
+    }
+
+    private boolean current() {
+      return alive && incarnation == inc;
+    }
+
+    @Override
+    public void dial(PeerAddress address) {
+      if (current()) {
+        world.network().dial(index, address.port() - 1);
+      }
+    }
+
+    @Override
+    public void close(long connection, LinkMessage.Close reason) {
+      if (current()) {
+        world.network().close(index, connection);
+      }
+    }
+
+    @Override
+    public void linkUp(long connection, PeerAddress address) {
+      if (current()) {
+        room.linkUp(address, peerAt(address.port() - 1).lamport());
+      }
+    }
+
+    @Override
+    public void linkDown(PeerId peer) {
+      if (current()) {
+        room.linkDown(peer);
+      }
+    }
+
+    @Override
+    public void peerUp(PeerId peer, String nick) {}
+
+    @Override
+    public void peerDown(PeerId peer, String nick) {}
+
+    @Override
+    public void remember(PeerAddress address) {
+      if (current()) {
+        peerCache.remove(address.peerId()); // re-insert: the least recently met goes first
+        peerCache.put(address.peerId(), address);
+        if (peerCache.size() > PEER_CACHE_ENTRIES) {
+          peerCache.remove(peerCache.keySet().iterator().next());
+        }
+      }
+    }
+
+    @Override
+    public void askForMembers() {
+      if (!current()) {
+        return;
+      }
+      List<PeerAddress> members = new ArrayList<>();
+      for (int other : world.tracker().announce(index)) {
+        members.add(peerAt(other).address());
+      }
+      // the answer arrives later, as a tracker's would; never back into membership at once
+      world
+          .queue()
+          .after(
+              0,
+              () -> {
+                if (current()) {
+                  membership.membersFound(members);
+                }
+              });
     }
   }
 
@@ -290,5 +343,9 @@ public final class SimPeer implements SimNetwork.Endpoint {
 
   public Room room() {
     return room;
+  }
+
+  public Membership membership() {
+    return membership;
   }
 }

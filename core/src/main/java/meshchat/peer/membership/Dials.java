@@ -1,0 +1,162 @@
+package meshchat.peer.membership;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.Scheduler;
+
+/**
+ * Dials in progress and redials waiting: exponential backoff from {@code redialMinMs} to {@code
+ * redialMaxMs}, each delay drawn uniformly from [d/2, d] ("equal jitter"), so that peers that lost
+ * each other together do not redial in step.
+ */
+final class Dials {
+  /** Why a peer is dialed, which says how hard to try. */
+  enum Kind {
+    /** A candidate picked to fill a slot: one attempt; a later round may pick it again. */
+    FRESH,
+    /** A link that went down: redialed up to {@code maxRedials} times. */
+    LOST,
+    /** Asked for by hand: redialed until linked, however long. */
+    PINNED
+  }
+
+  static final class Target {
+    PeerAddress address;
+    Kind kind;
+    int failures;
+    boolean dialing;
+    Scheduler.Cancellable timer;
+  }
+
+  private final Map<PeerId, Target> targets = new HashMap<>();
+  private final MembershipConfig config;
+  private final Scheduler scheduler;
+  private final RandomGenerator random;
+  private final Consumer<PeerAddress> dialer;
+  private int fresh;
+
+  Dials(
+      MembershipConfig config,
+      Scheduler scheduler,
+      RandomGenerator random,
+      Consumer<PeerAddress> dialer) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.random = random;
+    this.dialer = dialer;
+  }
+
+  boolean has(PeerId p) {
+    return targets.containsKey(p);
+  }
+
+  /** Dials of fresh candidates not settled yet: they hold a link slot. */
+  int freshPending() {
+    return fresh;
+  }
+
+  /** Lost or pinned peers being redialed. */
+  int redialsPending() {
+    return targets.size() - fresh;
+  }
+
+  /** Starts dialing {@code a} now, unless it is already dialed or waiting for a redial. */
+  void start(PeerAddress a, Kind kind) {
+    Target t = targets.get(a.peerId());
+    if (t == null) {
+      t = new Target();
+      targets.put(a.peerId(), t);
+      if (kind == Kind.FRESH) {
+        fresh++;
+      }
+    } else if (kind.compareTo(t.kind) <= 0) {
+      t.address = a;
+      return;
+    } else if (t.kind == Kind.FRESH) {
+      fresh--;
+    }
+    t.address = a;
+    t.kind = kind;
+    if (!t.dialing && t.timer == null) {
+      dial(t);
+    }
+  }
+
+  /** A link to {@code p} went down: redial it after a backoff (a pinned peer stays pinned). */
+  void lost(PeerAddress a, boolean pinned) {
+    Target t = new Target();
+    t.address = a;
+    t.kind = pinned ? Kind.PINNED : Kind.LOST;
+    remove(a.peerId());
+    targets.put(a.peerId(), t);
+    retryLater(t);
+  }
+
+  /**
+   * A dial to {@code p} settled (failed, or its connection closed). {@code linked}: a link to it is
+   * up. Returns true if it was a fresh candidate that failed.
+   */
+  boolean ended(PeerId p, boolean linked) {
+    Target t = targets.get(p);
+    if (t == null || !t.dialing) {
+      return false;
+    }
+    t.dialing = false;
+    if (linked) {
+      remove(p);
+      return false;
+    }
+    if (t.kind == Kind.FRESH) {
+      remove(p);
+      return true;
+    }
+    if (t.kind == Kind.LOST && t.failures >= config.maxRedials()) {
+      remove(p); // given up; it stays known, so a round may pick it again
+      return false;
+    }
+    retryLater(t);
+    return false;
+  }
+
+  void remove(PeerId p) {
+    Target t = targets.remove(p);
+    if (t != null) {
+      if (t.kind == Kind.FRESH) {
+        fresh--;
+      }
+      if (t.timer != null) {
+        t.timer.cancel();
+      }
+    }
+  }
+
+  void clear() {
+    for (PeerId p : java.util.List.copyOf(targets.keySet())) {
+      remove(p);
+    }
+  }
+
+  private void dial(Target t) {
+    t.dialing = true;
+    dialer.accept(t.address);
+  }
+
+  private void retryLater(Target t) {
+    long d = Math.min(config.redialMaxMs(), config.redialMinMs() << Math.min(t.failures, 20));
+    long delay = d / 2 + (long) (random.nextDouble() * (d - d / 2));
+    t.failures++;
+    t.timer =
+        scheduler.schedule(
+            delay,
+            () -> {
+              t.timer = null;
+              if (targets.get(t.address.peerId()) == t && !t.dialing) {
+                dial(t);
+              }
+            });
+  }
+}

@@ -1,0 +1,294 @@
+package meshchat.peer.membership;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.Scheduler;
+
+/**
+ * Which peers this one is linked to, and every decision about links: a network-free state machine
+ * beside the room, driven alike by the Netty runtime and the simulation.
+ *
+ * <p><b>Link table and tie-break.</b> One link per peer. When a second connection to a linked peer
+ * completes its handshake (both dialed at once, or a redial after a silent failure), both sides
+ * keep the one dialed by the smaller peer id, or the newer if one side dialed both, and close the
+ * other with DUPLICATE_LINK (docs/protocol.md, "One link per pair").
+ *
+ * <p><b>How many links.</b> A round every {@link MembershipConfig#roundMs} (±25%) dials fresh
+ * candidates, chosen uniformly from the address book, while fewer than {@code maxLinks} links are
+ * up or being dialed. Lost links being redialed hold a slot too, but at most half of them, so that
+ * dead neighbours cannot starve a peer of links. A room of at most {@code maxLinks + 1} peers is a
+ * full mesh; a bigger one a random k-out graph (Fenner and Frieze 1982). New candidates (tracker
+ * members, peer exchange, the peer cache) also start a fill at once, after the current event, so
+ * that a burst of them is sampled as one.
+ *
+ * <p>All calls come on the room's one thread; effects must not call back synchronously.
+ */
+public final class Membership {
+  private record Conn(long id, PeerAddress address, boolean dialedByUs) {}
+
+  private final MembershipConfig config;
+  private final PeerId self;
+  private final MembershipEffects effects;
+  private final Scheduler scheduler;
+  private final RandomGenerator random;
+  private final KnownPeers known;
+  private final Dials dials;
+  private final Map<PeerId, Conn> links = new LinkedHashMap<>();
+  private final Set<PeerId> pinned = new HashSet<>();
+  private final Map<PeerId, Scheduler.Cancellable> pendingDown = new HashMap<>();
+  private Scheduler.Cancellable roundTimer;
+  private boolean fillQueued;
+  private boolean stopped;
+
+  public Membership(
+      MembershipConfig config,
+      PeerId self,
+      MembershipEffects effects,
+      Scheduler scheduler,
+      RandomGenerator random) {
+    this.config = config;
+    this.self = self;
+    this.effects = effects;
+    this.scheduler = scheduler;
+    this.random = random;
+    this.known = new KnownPeers(config.maxKnown(), random);
+    this.dials = new Dials(config, scheduler, random, effects::dial);
+  }
+
+  /** Starts from the peers met before (the peer cache): they are candidates like any other. */
+  public void start(List<PeerAddress> cached) {
+    for (PeerAddress a : cached) {
+      learn(a);
+    }
+    effects.askForMembers();
+    fill();
+    scheduleRound();
+  }
+
+  /** Leaves: no more dials or redials. The room closes the links itself, with LEAVING. */
+  public void stop() {
+    stopped = true;
+    dials.clear();
+    pendingDown.values().forEach(Scheduler.Cancellable::cancel);
+    pendingDown.clear();
+    if (roundTimer != null) {
+      roundTimer.cancel();
+    }
+  }
+
+  // ---- candidates ----
+
+  /** Members the tracker named (its answer to a registration, or a join it pushed). */
+  public void membersFound(List<PeerAddress> members) {
+    for (PeerAddress a : members) {
+      if (learn(a)) {
+        effects.remember(a);
+      }
+    }
+    fillSoon();
+  }
+
+  /** A peer named by a neighbour's PeerList. */
+  public void learned(PeerAddress address) {
+    if (learn(address)) {
+      effects.remember(address);
+      fillSoon();
+    }
+  }
+
+  /** The member left the room (the tracker says so): stop dialing it. */
+  public void memberLeft(PeerId peer) {
+    known.remove(peer);
+    pinned.remove(peer);
+    dials.remove(peer);
+  }
+
+  /** Dial {@code address} by hand and keep redialing it until linked, whatever the link count. */
+  public void pin(PeerAddress address) {
+    if (stopped || address.peerId().equals(self) || !known.add(address)) {
+      return;
+    }
+    pinned.add(address.peerId());
+    if (!links.containsKey(address.peerId())) {
+      dials.start(address, Dials.Kind.PINNED);
+    }
+  }
+
+  private boolean learn(PeerAddress a) {
+    return !stopped && !a.peerId().equals(self) && known.add(a);
+  }
+
+  // ---- connections ----
+
+  /**
+   * A connection to {@code address.peerId()} finished its handshake. It becomes the link to that
+   * peer, replaces the current one, or is closed, by the tie-break.
+   */
+  public void connected(long connection, PeerAddress address, boolean dialedByUs) {
+    PeerId p = address.peerId();
+    if (stopped || p.equals(self)) {
+      effects.close(connection, new Close(CloseReason.LEAVING, "leaving"));
+      return;
+    }
+    Conn next = new Conn(connection, address, dialedByUs);
+    learn(address);
+    effects.remember(address);
+    Conn current = links.get(p);
+    if (current == null) {
+      links.put(p, next);
+      dials.remove(p);
+      effects.linkUp(connection, address);
+      Scheduler.Cancellable grace = pendingDown.remove(p);
+      if (grace != null) {
+        grace.cancel();
+      } else {
+        effects.peerUp(p, address.nick());
+      }
+    } else if (keepNew(current, next)) {
+      links.put(p, next);
+      effects.close(current.id(), loser());
+      // a fresh link state: the digest exchange on linkUp repairs anything in flight on the old one
+      effects.linkDown(p);
+      effects.linkUp(connection, address);
+    } else {
+      effects.close(connection, loser());
+    }
+  }
+
+  /**
+   * Connection {@code connection} to {@code peer} closed; {@code received} is its Close, if any.
+   */
+  public void disconnected(long connection, PeerId peer, Close received) {
+    Conn c = links.get(peer);
+    if (c == null || c.id() != connection) {
+      return; // the loser of a tie-break, or refused
+    }
+    links.remove(peer);
+    effects.linkDown(peer);
+    if (stopped) {
+      return;
+    }
+    String nick = c.address().nick();
+    if (received != null && received.reason() == CloseReason.LEAVING) {
+      memberLeft(peer);
+      effects.peerDown(peer, nick);
+      return;
+    }
+    if (c.address().port() > 0) { // a peer that does not listen is not redialed: it dials us
+      dials.lost(c.address(), pinned.contains(peer));
+    }
+    if (received != null && received.reason() == CloseReason.DUPLICATE_LINK) {
+      // the other side kept the other connection, which is about to come up here
+      pendingDown.put(
+          peer,
+          scheduler.schedule(
+              config.swapGraceMs(),
+              () -> {
+                pendingDown.remove(peer);
+                effects.peerDown(peer, nick);
+              }));
+    } else {
+      effects.peerDown(peer, nick);
+    }
+  }
+
+  /** A dial to {@code peer} settled: it failed, or its connection closed. */
+  public void dialEnded(PeerId peer) {
+    dials.ended(peer, links.containsKey(peer));
+  }
+
+  // ---- the link-count policy ----
+
+  /** Fresh candidates this peer would dial now. */
+  public int linksWanted() {
+    int max = config.maxLinks();
+    int held = links.size() + dials.freshPending() + Math.min(dials.redialsPending(), max / 2);
+    return Math.max(0, max - held);
+  }
+
+  private void fillSoon() {
+    if (!fillQueued && !stopped) {
+      fillQueued = true;
+      scheduler.schedule(
+          0,
+          () -> {
+            fillQueued = false;
+            fill();
+          });
+    }
+  }
+
+  private void fill() {
+    if (stopped) {
+      return;
+    }
+    List<PeerAddress> picks =
+        known.sample(linksWanted(), a -> !links.containsKey(a.peerId()) && !dials.has(a.peerId()));
+    for (PeerAddress a : picks) {
+      dials.start(a, Dials.Kind.FRESH);
+    }
+  }
+
+  private void scheduleRound() {
+    if (stopped) {
+      return;
+    }
+    long base = config.roundMs();
+    long delay = Math.max(1, base * 3 / 4 + random.nextLong(base / 2 + 1));
+    roundTimer =
+        scheduler.schedule(
+            delay,
+            () -> {
+              if (linksWanted() > 0) {
+                effects.askForMembers();
+              }
+              fill();
+              scheduleRound();
+            });
+  }
+
+  private boolean keepNew(Conn current, Conn candidate) {
+    PeerId peer = candidate.address().peerId();
+    PeerId winner = self.compareTo(peer) < 0 ? self : peer;
+    boolean candidateWins = dialer(candidate).equals(winner);
+    boolean currentWins = dialer(current).equals(winner);
+    return candidateWins == currentWins || candidateWins;
+  }
+
+  private PeerId dialer(Conn c) {
+    return c.dialedByUs() ? self : c.address().peerId();
+  }
+
+  private static Close loser() {
+    return new Close(CloseReason.DUPLICATE_LINK, "a link dialed by the smaller peer id is kept");
+  }
+
+  // ---- queries ----
+
+  public int linkCount() {
+    return links.size();
+  }
+
+  public boolean linked(PeerId peer) {
+    return links.containsKey(peer);
+  }
+
+  public List<PeerId> linkedPeers() {
+    return new ArrayList<>(links.keySet());
+  }
+
+  /** Peers in the address book, linked or not. */
+  public int knownCount() {
+    return known.size();
+  }
+}

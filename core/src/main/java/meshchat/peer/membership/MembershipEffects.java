@@ -1,0 +1,40 @@
+package meshchat.peer.membership;
+
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+
+/**
+ * What membership asks of the world. The runtime maps connections to Netty links and the tracker
+ * session; the simulation to its network and tracker model. Called on the room's thread;
+ * implementations must not block and must not call back into {@link Membership} synchronously.
+ */
+public interface MembershipEffects {
+  /** Open a connection to {@code address}; report {@link Membership#dialEnded} when it settles. */
+  void dial(PeerAddress address);
+
+  /** Close connection {@code connection}, telling the peer why. */
+  void close(long connection, Close reason);
+
+  /** {@code connection} is now the one link to its peer: hand it to the room. */
+  void linkUp(long connection, PeerAddress address);
+
+  /** The link to {@code peer} is gone: take it from the room. */
+  void linkDown(PeerId peer);
+
+  /** Tell the user: {@code peer} joined (a first link, not a swap of connections). */
+  void peerUp(PeerId peer, String nick);
+
+  /** Tell the user: {@code peer} is gone. */
+  void peerDown(PeerId peer, String nick);
+
+  /** A verified or advertised address worth keeping across restarts (the peer cache). */
+  void remember(PeerAddress address);
+
+  /**
+   * Links are wanted and no candidate is left: ask the tracker for (more) members, which come back
+   * through {@link Membership#membersFound}. The runtime's tracker pushes joins on its own and may
+   * ignore this; the simulated tracker answers only when asked.
+   */
+  void askForMembers();
+}

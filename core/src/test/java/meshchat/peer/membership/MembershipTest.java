@@ -1,0 +1,220 @@
+package meshchat.peer.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import org.junit.jupiter.api.Test;
+
+/** The link table, the tie-break, redial and the link-count policy, in virtual time. */
+class MembershipTest {
+  static final MembershipConfig CONFIG = MembershipConfig.defaults();
+
+  final Clock clock = new Clock();
+  final Recorder fx = new Recorder();
+
+  /** Peer ids 0x10, 0x20, ...: {@code id(1)} sorts before {@code id(2)}. */
+  static PeerId id(int i) {
+    return PeerId.of(new byte[] {(byte) (i * 16)});
+  }
+
+  static PeerAddress addr(int i) {
+    return new PeerAddress(id(i), "p" + i, "10.0.0." + i, 7000 + i);
+  }
+
+  static List<PeerAddress> addrs(int from, int to) {
+    List<PeerAddress> out = new ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      out.add(addr(i));
+    }
+    return out;
+  }
+
+  Membership member(int self, MembershipConfig config) {
+    Membership m = new Membership(config, id(self), fx, clock, new SplittableRandom(7));
+    m.start(List.of());
+    return m;
+  }
+
+  @Test
+  void freshMembersAreDialedOnlyUpToTheLinkCapChosenAtRandom() {
+    Membership m = member(1, CONFIG.withMaxLinks(3));
+    m.membersFound(addrs(2, 9));
+    clock.advance(0);
+    assertThat(fx.dials).hasSize(3).doesNotHaveDuplicates();
+    assertThat(addrs(2, 9)).containsAll(fx.dials);
+    assertThat(m.linksWanted()).as("dials in progress hold their slots").isZero();
+
+    clock.advance(5_000);
+    assertThat(fx.dials).as("nothing settled: no new dials").hasSize(3);
+
+    m.dialEnded(fx.dials.get(0).peerId()); // failed
+    assertThat(m.linksWanted()).isEqualTo(1);
+    clock.advance(CONFIG.roundMs() * 2);
+    assertThat(fx.dials).as("the next round fills the slot").hasSize(4);
+  }
+
+  @Test
+  void aRoomBelowTheCapIsAFullMesh() {
+    Membership m = member(1, CONFIG);
+    m.membersFound(addrs(2, 9));
+    m.learned(addr(10));
+    clock.advance(0);
+    assertThat(fx.dials).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
+    assertThat(fx.remembered).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
+  }
+
+  @Test
+  void thisPeerAndUndialableAddressesAreNeverCandidates() {
+    Membership m = member(1, CONFIG);
+    m.membersFound(List.of(addr(1), new PeerAddress(id(3), "x", "", 0)));
+    clock.advance(5_000);
+    assertThat(fx.dials).isEmpty();
+    assertThat(m.knownCount()).isZero();
+  }
+
+  @Test
+  void theTieBreakKeepsTheConnectionTheSmallerIdDialed() {
+    Membership small = member(1, CONFIG);
+    small.connected(10, addr(2), false); // 2 dialed us
+    small.connected(11, addr(2), true); // we (the smaller) dialed 2
+    assertThat(fx.log)
+        .containsExactly(
+            "up 10 p2",
+            "joined p2",
+            "close 10 DUPLICATE_LINK",
+            "down " + id(2).shortHex(),
+            "up 11 p2");
+
+    fx.log.clear();
+    Membership big = member(3, CONFIG);
+    big.connected(20, addr(2), false); // the smaller (2) dialed us: it wins
+    big.connected(21, addr(2), true);
+    assertThat(fx.log).containsExactly("up 20 p2", "joined p2", "close 21 DUPLICATE_LINK");
+    big.disconnected(21, id(2), null);
+    assertThat(big.linked(id(2))).as("the loser's close is no link down").isTrue();
+  }
+
+  @Test
+  void twoConnectionsDialedByOneSideKeepTheNewer() {
+    Membership m = member(1, CONFIG);
+    m.connected(10, addr(2), true);
+    m.connected(11, addr(2), true); // a redial after a silent failure
+    assertThat(fx.log).contains("close 10 DUPLICATE_LINK", "up 11 p2");
+  }
+
+  @Test
+  void aLostLinkIsRedialedWithJitteredBackoffThenGivenUp() {
+    Membership m = member(1, CONFIG.withMaxLinks(1));
+    m.connected(10, addr(2), true);
+    m.disconnected(10, id(2), null);
+    assertThat(fx.log).contains("left p2");
+    List<Long> at = new ArrayList<>();
+    long last = 0;
+    for (int i = 0; i < 12; i++) {
+      int before = fx.dials.size();
+      while (fx.dials.size() == before && clock.nowMillis() < 200_000) {
+        clock.advance(1);
+      }
+      if (fx.dials.size() == before) {
+        break;
+      }
+      at.add(clock.nowMillis() - last);
+      last = clock.nowMillis();
+      m.dialEnded(id(2));
+    }
+    // attempt n waits uniformly in [d/2, d], d = min(10 s, 200 ms * 2^n); the rounds that refill
+    // the one slot may dial p2 too once its redials are given up, so look at the redials only
+    for (int n = 0; n < CONFIG.maxRedials(); n++) {
+      long d = Math.min(CONFIG.redialMaxMs(), CONFIG.redialMinMs() << n);
+      assertThat(at.get(n)).as("redial " + n).isBetween(d / 2, d);
+    }
+  }
+
+  @Test
+  void aPeerThatLeftIsNotRedialedAndIsReportedAtOnce() {
+    Membership m = member(1, CONFIG);
+    m.connected(10, addr(2), true);
+    m.disconnected(10, id(2), new Close(CloseReason.LEAVING, "bye"));
+    clock.advance(60_000);
+    assertThat(fx.dials).isEmpty();
+    assertThat(fx.log).endsWith("left p2");
+  }
+
+  @Test
+  void aSwapOfConnectionsIsNoLeaveAndNoJoin() {
+    Membership m = member(3, CONFIG);
+    m.connected(10, addr(2), true);
+    m.disconnected(10, id(2), new Close(CloseReason.DUPLICATE_LINK, "dup"));
+    m.connected(11, addr(2), false);
+    clock.advance(CONFIG.swapGraceMs() * 2);
+    assertThat(fx.log)
+        .filteredOn(s -> s.startsWith("joined") || s.startsWith("left"))
+        .containsExactly("joined p2");
+
+    m.disconnected(11, id(2), new Close(CloseReason.DUPLICATE_LINK, "dup"));
+    clock.advance(CONFIG.swapGraceMs() + 1);
+    assertThat(fx.log).as("no new link within the grace: gone").endsWith("left p2");
+  }
+
+  @Test
+  void aPinnedPeerIsRedialedForeverAndTheTrackerCanStopIt() {
+    Membership m = member(1, CONFIG);
+    m.pin(addr(2));
+    for (int i = 0; i < 20; i++) {
+      m.dialEnded(id(2));
+      clock.advance(CONFIG.redialMaxMs());
+    }
+    assertThat(fx.dials).hasSizeGreaterThan(CONFIG.maxRedials() + 5);
+    m.memberLeft(id(2));
+    int n = fx.dials.size();
+    clock.advance(60_000);
+    assertThat(fx.dials).hasSize(n);
+  }
+
+  @Test
+  void nothingIsDialedAfterStop() {
+    Membership m = member(1, CONFIG);
+    m.connected(10, addr(2), true);
+    m.stop();
+    m.disconnected(10, id(2), null);
+    m.membersFound(addrs(3, 9));
+    m.connected(11, addr(3), false);
+    clock.advance(60_000);
+    assertThat(fx.dials).isEmpty();
+    assertThat(fx.log).contains("close 11 LEAVING");
+  }
+
+  @Test
+  void aFloodOfNamesCannotGrowTheAddressBookPastItsBound() {
+    Membership m = member(1, CONFIG.withMaxLinks(4));
+    for (int i = 0; i < 5_000; i++) {
+      byte[] b = {1, (byte) (i >> 8), (byte) i};
+      m.learned(new PeerAddress(PeerId.of(b), "x", "h", 9));
+    }
+    assertThat(m.knownCount()).isEqualTo(CONFIG.maxKnown());
+    clock.advance(0);
+    assertThat(fx.dials).hasSize(4);
+  }
+
+  @Test
+  void theSameSeedDialsTheSamePeers() {
+    List<PeerAddress> first = run();
+    fx.dials.clear();
+    assertThat(run()).isEqualTo(first);
+  }
+
+  private List<PeerAddress> run() {
+    Clock c = new Clock();
+    Membership m = new Membership(CONFIG.withMaxLinks(5), id(1), fx, c, new SplittableRandom(42));
+    m.start(addrs(2, 15));
+    m.membersFound(addrs(2, 15));
+    c.advance(10_000);
+    return new ArrayList<>(fx.dials);
+  }
+}

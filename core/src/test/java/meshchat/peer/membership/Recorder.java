@@ -1,0 +1,55 @@
+package meshchat.peer.membership;
+
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+
+/** Effects as a log the tests read. */
+final class Recorder implements MembershipEffects {
+  final List<PeerAddress> dials = new ArrayList<>();
+  final List<String> log = new ArrayList<>();
+  final List<PeerAddress> remembered = new ArrayList<>();
+  int asks;
+
+  @Override
+  public void dial(PeerAddress address) {
+    dials.add(address);
+  }
+
+  @Override
+  public void close(long connection, Close reason) {
+    log.add("close " + connection + " " + reason.reason());
+  }
+
+  @Override
+  public void linkUp(long connection, PeerAddress address) {
+    log.add("up " + connection + " " + address.nick());
+  }
+
+  @Override
+  public void linkDown(PeerId peer) {
+    log.add("down " + peer.shortHex());
+  }
+
+  @Override
+  public void peerUp(PeerId peer, String nick) {
+    log.add("joined " + nick);
+  }
+
+  @Override
+  public void peerDown(PeerId peer, String nick) {
+    log.add("left " + nick);
+  }
+
+  @Override
+  public void remember(PeerAddress address) {
+    remembered.add(address);
+  }
+
+  @Override
+  public void askForMembers() {
+    asks++;
+  }
+}

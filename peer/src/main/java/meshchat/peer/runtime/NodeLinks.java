@@ -1,0 +1,157 @@
+package meshchat.peer.runtime;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import meshchat.peer.discovery.PeerCache;
+import meshchat.peer.link.Link;
+import meshchat.peer.link.netty.LinkEndpoint;
+import meshchat.peer.membership.Membership;
+import meshchat.peer.membership.MembershipEffects;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.Room;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Membership's effects on real sockets: connection numbers to Netty links, dials to the endpoint,
+ * links to the room, joins and leaves to the listener, addresses to the peer cache. It decides
+ * nothing: {@link Membership} does. Room thread only.
+ */
+final class NodeLinks implements MembershipEffects {
+  private static final Logger log = LoggerFactory.getLogger(NodeLinks.class);
+
+  private final EventExecutor loop;
+  private final LinkEndpoint endpoint;
+  private final PeerListener listener;
+  private final PeerCache cache;
+  private final String roomName;
+  private final Supplier<Long> wallMillis;
+  private final String tag;
+  private final Map<Long, Link> byConnection = new HashMap<>();
+  private final Map<Link, Long> connections = new IdentityHashMap<>();
+  private final Map<PeerId, Link> active = new HashMap<>();
+  private Membership membership;
+  private Room room;
+  private long nextConnection;
+  private volatile int linkCount;
+
+  NodeLinks(
+      EventExecutor loop,
+      LinkEndpoint endpoint,
+      PeerListener listener,
+      PeerCache cache,
+      String roomName,
+      Supplier<Long> wallMillis,
+      String tag) {
+    this.tag = tag;
+    this.loop = loop;
+    this.endpoint = endpoint;
+    this.listener = listener;
+    this.cache = cache;
+    this.roomName = roomName;
+    this.wallMillis = wallMillis;
+  }
+
+  void bind(Membership membership, Room room) {
+    this.membership = membership;
+    this.room = room;
+  }
+
+  /** A handshaken connection: number it and let membership decide what becomes of it. */
+  void handshaken(Link link) {
+    long id = ++nextConnection;
+    byConnection.put(id, link);
+    connections.put(link, id);
+    membership.connected(id, addressOf(link), link.dialedByUs());
+  }
+
+  void closed(Link link) {
+    Long id = connections.remove(link);
+    if (id != null) {
+      byConnection.remove(id);
+      membership.disconnected(id, link.peer(), link.closeReceived());
+    }
+  }
+
+  /** The link the room talks to {@code peer} over, or null. */
+  Link linkTo(PeerId peer) {
+    return active.get(peer);
+  }
+
+  Iterable<Link> links() {
+    return active.values();
+  }
+
+  /** Safe to read on any thread. */
+  int linkCount() {
+    return linkCount;
+  }
+
+  @Override
+  public void dial(PeerAddress a) {
+    endpoint
+        .dial(new InetSocketAddress(a.host(), a.port()))
+        .whenComplete((v, e) -> loop.execute(() -> membership.dialEnded(a.peerId())));
+  }
+
+  @Override
+  public void close(long connection, Close reason) {
+    Link l = byConnection.get(connection);
+    if (l != null) {
+      l.close(reason);
+    }
+  }
+
+  @Override
+  public void linkUp(long connection, PeerAddress address) {
+    Link l = byConnection.get(connection);
+    active.put(address.peerId(), l);
+    linkCount = active.size();
+    room.linkUp(address, l.hello().lamport());
+    log.info("{} link up: {} ({})", tag, l, address.nick());
+  }
+
+  @Override
+  public void linkDown(PeerId peer) {
+    Link l = active.remove(peer);
+    if (l != null) {
+      Close why = l.closeReceived();
+      log.info("{} link down: {} ({})", tag, l, why == null ? "no Close" : why.reason());
+    }
+    linkCount = active.size();
+    room.linkDown(peer);
+  }
+
+  @Override
+  public void peerUp(PeerId peer, String nick) {
+    listener.peerUp(peer, nick);
+  }
+
+  @Override
+  public void peerDown(PeerId peer, String nick) {
+    listener.peerDown(peer, nick);
+  }
+
+  @Override
+  public void remember(PeerAddress address) {
+    cache.seen(roomName, address, wallMillis.get());
+  }
+
+  @Override
+  public void askForMembers() {
+    // the tracker session pushes every join as it happens: nothing to ask
+  }
+
+  /** Where the peer listens: the address the link came from, with the Hello's port. */
+  static PeerAddress addressOf(Link link) {
+    String host =
+        link.remoteAddress() == null ? "" : link.remoteAddress().getAddress().getHostAddress();
+    return new PeerAddress(link.peer(), link.hello().nick(), host, link.hello().listenPort());
+  }
+}
