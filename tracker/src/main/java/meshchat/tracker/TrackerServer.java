@@ -26,7 +26,6 @@ import meshchat.tracker.directory.Directory;
 import meshchat.tracker.pipeline.Frames;
 import meshchat.tracker.pipeline.TrackerCounters;
 import meshchat.tracker.pipeline.TrackerHub;
-import meshchat.tracker.pipeline.TrackerServerInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,6 @@ package meshchat.peer.message;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import meshchat.peer.clock.LamportTimestamp;
 
 /**
  * One chat message as authored: immutable, relayed unchanged.

@@ -314,12 +314,11 @@ final class AntiEntropy {
     }
   }
 
-  /** The link went down: drop everything in flight on it. */
   /**
    * The link went down: drop everything in flight on it. Returns whether anything was: only then
    * may another link now be asked for something it was not asked before (what another link lacks
-   * and nobody is asking is asked on that link's digest or when its own request ends). Asking every
-   * link after every link reset was a fifth of a 100-peer run with loss.
+   * and nobody is asking is asked on that link's digest or when its own request ends; see
+   * docs/decisions/0003-ask-after-reset-only-when-needed.md).
    */
   boolean forget(LinkState l) {
     boolean asked = l.inflightId != 0 || !l.depFetches.isEmpty();

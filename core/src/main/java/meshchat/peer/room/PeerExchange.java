@@ -35,8 +35,8 @@ final class PeerExchange {
 
   /**
    * For each peer, our links that name it in their latest PeerList. The forwarding rule reads it to
-   * mark the links to skip, rather than ask every link's set about the author and the sender (two
-   * hash lookups per link per message: a fifth of a 100-peer simulation).
+   * mark the links to skip, rather than ask every link's set about the author and the sender for
+   * every message (docs/decisions/0002-forwarding-marks.md).
    */
   private final Map<PeerId, List<LinkState>> namedBy = new HashMap<>();
 

@@ -47,8 +47,10 @@ public final class TrackerSession {
     void left(PeerId member);
   }
 
-  /** What this peer registers as. {@code port} is the link listening port. */
-  /** What to register; {@code key} proves that {@code self} is ours (the tracker requires it). */
+  /**
+   * What to register ({@code port} is the link listening port); {@code key} proves that {@code
+   * self} is ours (the tracker requires it).
+   */
   public record Registration(
       String room, PeerId self, String nick, int port, RegistrationKey key) {}
 

@@ -13,10 +13,10 @@ import meshchat.peer.runtime.PeerNode;
 
 /**
  * The runtime's events as lines: plain text for people, or with {@code json} one JSON object per
- * line for programs (the event names and fields of issue 3). Messages print as they arrive; one
- * that sorts before something already shown is marked late with the message it belongs after
- * (docs/ordering.md). Catch-up messages are summarized by one "caught up N messages" line in plain
- * mode, and each is an event with {@code "catchup":true} in JSON mode.
+ * line for programs (the event names and fields of docs/operations.md). Messages print as they
+ * arrive; one that sorts before something already shown is marked late with the message it belongs
+ * after (docs/ordering.md). Catch-up messages are summarized by one "caught up N messages" line in
+ * plain mode, and each is an event with {@code "catchup":true} in JSON mode.
  */
 public final class ChatView implements PeerListener {
   private static final DateTimeFormatter TIME =

@@ -1,8 +1,14 @@
 package meshchat.peer.display;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 /**
- * A tiny JSON object writer for the event lines (RFC 8259 §7 string escaping), so the peer needs no
- * JSON library. Fields keep insertion order.
+ * The one JSON writer (RFC 8259 §7 string escaping), so neither the peer nor the testkit needs a
+ * JSON library: {@link #event} builds the peer's event lines field by field, {@link #write} turns a
+ * tree of maps, lists, strings, numbers and booleans into text (the simulation summary and report).
+ * Fields and map entries keep insertion order.
  */
 public final class Json {
   private final StringBuilder sb = new StringBuilder("{");
@@ -35,6 +41,49 @@ public final class Json {
     return this;
   }
 
+  /**
+   * Writes a tree: {@code Map} (keys by {@code String.valueOf}), {@code List}, {@code String},
+   * {@code Double} (two decimals, so output is stable across platforms), other numbers, booleans
+   * and {@code null}; anything else as its {@code toString()}.
+   */
+  public static String write(Object tree) {
+    StringBuilder out = new StringBuilder();
+    write(tree, out);
+    return out.toString();
+  }
+
+  private static void write(Object o, StringBuilder out) {
+    if (o == null) {
+      out.append("null");
+    } else if (o instanceof String s) {
+      quote(out, s);
+    } else if (o instanceof Double d) {
+      out.append(String.format(Locale.ROOT, "%.2f", d));
+    } else if (o instanceof Number || o instanceof Boolean) {
+      out.append(o);
+    } else if (o instanceof Map<?, ?> m) {
+      out.append('{');
+      String sep = "";
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        out.append(sep);
+        sep = ",";
+        quote(out, String.valueOf(e.getKey()));
+        out.append(':');
+        write(e.getValue(), out);
+      }
+      out.append('}');
+    } else if (o instanceof List<?> l) {
+      out.append('[');
+      for (int i = 0; i < l.size(); i++) {
+        out.append(i > 0 ? "," : "");
+        write(l.get(i), out);
+      }
+      out.append(']');
+    } else {
+      quote(out, o.toString());
+    }
+  }
+
   private void key(String key) {
     if (sb.length() > 1) {
       sb.append(',');
@@ -64,7 +113,7 @@ public final class Json {
         default -> {
           // U+2028/2029 are legal JSON but break JavaScript line readers: escape them too
           if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            out.append(String.format("\\u%04x", (int) c));
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);
           }

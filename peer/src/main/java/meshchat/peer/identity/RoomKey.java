@@ -21,9 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
  *   K_enc   = HMAC-SHA256(K, "body-enc")              AES-256-GCM key of message bodies
  * </pre>
  *
- * Each subkey is HMAC(K, label), HKDF-Expand's first block with a distinct info (RFC 5869 §2.3), so
- * the tracker's room id reveals nothing about the keys. 210,000 iterations is OWASP's 2023 figure
- * for PBKDF2-HMAC-SHA256: a guess of the secret costs an attacker as much as a start.
+ * Each subkey is plain HMAC-SHA256(K, label), with no counter byte (so not HKDF-Expand, RFC 5869
+ * §2.3, whose first block appends 0x01); distinct labels make the tracker's room id reveal nothing
+ * about the keys. 210,000 iterations is OWASP's 2023 figure for PBKDF2-HMAC-SHA256: a guess of the
+ * secret costs an attacker as much as a start.
  */
 public final class RoomKey {
   public static final int ITERATIONS = 210_000;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import meshchat.peer.clock.LamportTimestamp;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore.AppendResult;

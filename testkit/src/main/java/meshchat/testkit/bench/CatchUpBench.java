@@ -26,13 +26,13 @@ import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
 
 /**
- * Catch-up of a brand-new peer from one neighbor that holds N messages of B bytes (issue 4: 100,000
- * of 100 bytes, aim under 3 s and at most 1.1x the encoded size on the wire). The neighbor's SQLite
- * file is filled directly (4 authors, each message depending on the previous one, as a conversation
- * does); the new peer dials it through a {@link CountingProxy}. Time runs from the dial to the last
- * delivery; the wire bytes are everything the proxy carried both ways, compared with the sum of the
- * missing messages' sizes as live Chat frames (varint length prefix included). Both peers use real
- * SQLite files in a temp dir. Prints one JSON line.
+ * Catch-up of a brand-new peer from one neighbor that holds N messages of B bytes (the target,
+ * docs/benchmarks.md: 100,000 of 100 bytes, aim under 3 s and at most 1.1x the encoded size on the
+ * wire). The neighbor's SQLite file is filled directly (4 authors, each message depending on the
+ * previous one, as a conversation does); the new peer dials it through a {@link CountingProxy}.
+ * Time runs from the dial to the last delivery; the wire bytes are everything the proxy carried
+ * both ways, compared with the sum of the missing messages' sizes as live Chat frames (varint
+ * length prefix included). Both peers use real SQLite files in a temp dir. Prints one JSON line.
  *
  * <p>{@code CatchUpBench [--messages 100000] [--text-bytes 100]}
  */

@@ -16,11 +16,11 @@ import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
 
 /**
- * Steady-state cost of an idle room (issue 4: 10 peers, aim at most 100 B/s per link): N peers with
- * production timings (ping after 1 s without writes, digests every 5 s ± 25%) in a full mesh where
- * every link runs through its own {@link CountingProxy}. After some chat and a settling time, the
- * bytes all proxies carry (both directions) over the measured window are divided by links and
- * seconds. Prints one JSON line.
+ * Steady-state cost of an idle room (docs/benchmarks.md: 10 peers, aim at most 100 B/s per link): N
+ * peers with production timings (ping after 1 s without writes, digests every 5 s ± 25%) in a full
+ * mesh where every link runs through its own {@link CountingProxy}. After some chat and a settling
+ * time, the bytes all proxies carry (both directions) over the measured window are divided by links
+ * and seconds. Prints one JSON line.
  *
  * <p>{@code IdleOverheadBench [--peers 10] [--seconds 30] [--settle-seconds 8]}
  */

@@ -12,11 +12,12 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
 
 /**
- * The SQLite insert rate, the ways the room writes (issue 4), each followed by the commit the
- * runtime does at the end of a burst: {@code append} + commit (a lone live message from another
- * peer), {@code appendAll} + commit (a sync batch), {@code appendOwn} + commit (our own message,
- * fsynced before it is sent), and 64 {@code appendOwn}s per commit (group commit of a burst).
- * Messages of 100 bytes with one dependency, in a real file in a temp dir. Prints one JSON line.
+ * The SQLite insert rate, the ways the room writes (docs/benchmarks.md), each followed by the
+ * commit the runtime does at the end of a burst: {@code append} + commit (a lone live message from
+ * another peer), {@code appendAll} + commit (a sync batch), {@code appendOwn} + commit (our own
+ * message, fsynced before it is sent), and 64 {@code appendOwn}s per commit (group commit of a
+ * burst). Messages of 100 bytes with one dependency, in a real file in a temp dir. Prints one JSON
+ * line.
  *
  * <p>{@code SqliteInsertBench [--append 20000] [--batched 200000] [--batch 512] [--own 2000]}
  */

@@ -21,9 +21,9 @@ import meshchat.peer.message.LinkMessage;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.TrackerServerInitializer;
 import meshchat.tracker.directory.Directory;
 import meshchat.tracker.pipeline.TrackerHub;
-import meshchat.tracker.pipeline.TrackerServerInitializer;
 
 /**
  * The three things fuzzed, each fed one input (a list of chunks) at a time: the peer link pipeline

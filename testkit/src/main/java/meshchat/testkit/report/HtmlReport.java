@@ -7,22 +7,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import meshchat.peer.display.Json;
+import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.testkit.SimCluster;
 import meshchat.testkit.check.Delivered;
 import meshchat.testkit.check.History;
-import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.check.Segment;
-import meshchat.testkit.metrics.RunMetrics;
-import meshchat.testkit.sim.Json;
 import meshchat.testkit.sim.SimRun;
 import meshchat.testkit.sim.Specs;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * Writes the report: the template from the classpath with the run's data inlined as JSON. Every
@@ -30,12 +28,10 @@ import org.HdrHistogram.HistogramIterationValue;
  * so a headless browser can tell that it ran without error.
  */
 public final class HtmlReport {
-  /** The space-time diagram is drawn only for runs this small; beyond it nobody can read it. */
+  /** The space-time diagram draws this many peer lines at most; a larger run is sampled. */
   public static final int DIAGRAM_MAX_PEERS = 10;
 
   public static final int DIAGRAM_MAX_MESSAGES = 200;
-  private static final int MAX_TIMELINE_POINTS = 1_500;
-  private static final int LATENCY_BUCKETS = 50;
 
   private HtmlReport() {}
 
@@ -51,46 +47,62 @@ public final class HtmlReport {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("summary", summary);
     data.put("diagram", diagram(r));
-    data.put("latency", latency(r.cluster().metrics().latency()));
-    data.put("timeline", timeline(r.cluster().metrics().timeline()));
+    Aggregates agg = new Aggregates(r.history());
+    data.put("latency", agg.latencyHistogram());
+    data.put("heatmap", agg.heatmap());
+    data.put("spread", agg.spread());
     List<Object> faults = new ArrayList<>();
     r.cluster().faults().forEach(f -> faults.add(List.of(f.timeMs(), f.what())));
     data.put("faults", faults);
     data.put("faultSpans", spans(r));
-    return template().replace("/*__DATA__*/null", Json.write(data));
+    // '<' only occurs inside JSON strings: escaped, no "</script>" in a text can end the script
+    String json = Json.write(data).replace("<", "\\u003c");
+    return template().replace("/*__DATA__*/null", json);
   }
 
+  /**
+   * The space-time diagram: every peer and message of a small run; of a larger one, a sample of
+   * {@link #DIAGRAM_MAX_PEERS} evenly spaced peers and at most {@link #DIAGRAM_MAX_MESSAGES} of the
+   * messages they sent, with the deliveries among them. Nobody can read 25 lines of 500 messages.
+   */
   private static Object diagram(SimRun.Result r) {
     History h = r.history();
-    if (h.peers().size() > DIAGRAM_MAX_PEERS || h.sent().size() > DIAGRAM_MAX_MESSAGES) {
-      return null;
+    int n = h.peers().size();
+    boolean full = n <= DIAGRAM_MAX_PEERS && h.sent().size() <= DIAGRAM_MAX_MESSAGES;
+    int[] rowOf = new int[n];
+    Arrays.fill(rowOf, -1);
+    List<String> names = new ArrayList<>();
+    int rows = Math.min(n, DIAGRAM_MAX_PEERS);
+    for (int k = 0; k < rows; k++) {
+      int p = rows == 1 ? 0 : (int) Math.round(k * (n - 1) / (double) (rows - 1));
+      rowOf[p] = k;
+      names.add(h.peers().get(p).name());
     }
-    History.Labels labels = h.labels();
     Map<MessageId, List<Object>> shown = new HashMap<>();
-    for (int p = 0; p < h.peers().size(); p++) {
-      PeerHistory ph = h.peers().get(p);
-      for (Segment s : ph.segments()) {
+    Map<MessageId, ChatMessage> contents = new HashMap<>();
+    for (int p = 0; p < n; p++) {
+      for (Segment s : h.peers().get(p).segments()) {
         for (Delivered d : s.deliveries()) {
-          int flags = (d.late() ? 1 : 0) | (d.catchUp() ? 2 : 0) | (d.incomplete() ? 4 : 0);
-          shown.computeIfAbsent(d.id(), k -> new ArrayList<>()).add(List.of(p, d.timeMs(), flags));
+          contents.putIfAbsent(d.id(), d.message());
+          if (rowOf[p] >= 0) {
+            int flags = (d.late() ? 1 : 0) | (d.catchUp() ? 2 : 0) | (d.incomplete() ? 4 : 0);
+            shown
+                .computeIfAbsent(d.id(), k -> new ArrayList<>())
+                .add(List.of(rowOf[p], d.timeMs(), flags));
+          }
         }
       }
     }
-    Map<MessageId, meshchat.peer.message.ChatMessage> contents = new HashMap<>();
-    h.peers()
-        .forEach(
-            p ->
-                p.segments()
-                    .forEach(
-                        s ->
-                            s.deliveries()
-                                .forEach(d -> contents.putIfAbsent(d.id(), d.message()))));
+    List<History.Sent> bySampled = h.sent().stream().filter(s -> rowOf[s.author()] >= 0).toList();
+    int every = Math.max(1, (bySampled.size() + DIAGRAM_MAX_MESSAGES - 1) / DIAGRAM_MAX_MESSAGES);
+    History.Labels labels = h.labels();
     List<Object> messages = new ArrayList<>();
-    for (History.Sent s : h.sent()) {
+    for (int i = 0; i < bySampled.size(); i += every) {
+      History.Sent s = bySampled.get(i);
+      ChatMessage c = contents.get(s.id());
       Map<String, Object> m = new LinkedHashMap<>();
-      var c = contents.get(s.id());
       m.put("id", labels.of(s.id()));
-      m.put("a", s.author());
+      m.put("a", rowOf[s.author()]);
       m.put("t", s.timeMs());
       m.put("l", c == null ? 0 : c.lamport());
       m.put("text", c == null ? "" : c.text());
@@ -98,38 +110,16 @@ public final class HtmlReport {
       messages.add(m);
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("peers", h.peers().stream().map(PeerHistory::name).toList());
+    out.put("mode", full ? "full" : "sampled");
+    out.put("totalPeers", n);
+    out.put("totalMessages", h.sent().size());
+    out.put("peers", names);
     out.put("messages", messages);
     List<Object> faults = new ArrayList<>();
     for (SimCluster.FaultMark f : r.cluster().faults()) {
       faults.add(List.of(f.timeMs(), f.what()));
     }
     out.put("faults", faults);
-    return out;
-  }
-
-  private static List<Object> latency(Histogram h) {
-    List<Object> out = new ArrayList<>();
-    if (h.getTotalCount() == 0) {
-      return out;
-    }
-    long width = Math.max(1, (h.getMaxValue() + LATENCY_BUCKETS) / LATENCY_BUCKETS);
-    long from = 0;
-    for (HistogramIterationValue v : h.linearBucketValues(width)) {
-      long to = v.getValueIteratedTo();
-      out.add(List.of(from, to, v.getCountAddedInThisIterationStep()));
-      from = to + 1;
-    }
-    return out;
-  }
-
-  private static List<Object> timeline(List<RunMetrics.Sample> samples) {
-    List<Object> out = new ArrayList<>();
-    int step = Math.max(1, (samples.size() + MAX_TIMELINE_POINTS - 1) / MAX_TIMELINE_POINTS);
-    for (int i = 0; i < samples.size(); i += step) {
-      RunMetrics.Sample s = samples.get(i);
-      out.add(List.of(s.timeMs(), s.live(), s.inSync(), s.maxHeld()));
-    }
     return out;
   }
 

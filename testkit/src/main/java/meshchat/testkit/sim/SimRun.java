@@ -7,6 +7,7 @@ import meshchat.testkit.check.CheckReport;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.InvariantChecker;
 import meshchat.testkit.metrics.Convergence;
+import meshchat.testkit.net.Delay;
 
 /** Lays a {@link SimPlan} out in virtual time, runs it, and checks the result. */
 public final class SimRun {
@@ -22,7 +23,14 @@ public final class SimRun {
 
   private SimRun() {}
 
+  /** Virtual time between two progress looks: cheap, and the run is the same with or without. */
+  private static final long STEP_MS = 100;
+
   public static Result run(SimPlan plan) {
+    return run(plan, Progress.NONE);
+  }
+
+  public static Result run(SimPlan plan, Progress progress) {
     SimCluster c = new SimCluster(plan.config());
     c.start(plan.peers());
     // The workload has its own random stream, so adding a fault never moves a send.
@@ -62,8 +70,18 @@ public final class SimRun {
       c.at(w.toMs(), c::trackerUp);
       end = Math.max(end, w.toMs());
     }
-    c.runFor(end);
-    boolean quiet = c.runUntilQuiet(plan.quietLimitMs());
+    // in steps, so that progress can look in between; runUntil(a) then runUntil(b) is runUntil(b)
+    while (c.queue().now() < end) {
+      c.runFor(Math.min(STEP_MS, end - c.queue().now()));
+      progress.tick(c.queue().now(), c.queue().executed(), c.metrics().deliveries());
+    }
+    long deadline = c.queue().now() + plan.quietLimitMs();
+    boolean quiet;
+    do {
+      quiet = c.runUntilQuiet(Math.min(STEP_MS, deadline - c.queue().now()));
+      progress.tick(c.queue().now(), c.queue().executed(), c.metrics().deliveries());
+    } while (!quiet && c.queue().now() < deadline);
+    progress.done();
     History h = c.history();
     CheckReport check = InvariantChecker.check(h);
     long lastFault =
@@ -72,11 +90,19 @@ public final class SimRun {
     return new Result(plan, c, h, check, quiet, lastFault, converge);
   }
 
+  /** Every peer showing every planned message: the 100% of a progress estimate. */
+  public static long expectedDeliveries(SimPlan plan) {
+    long messages =
+        plan.ratePerSecond() > 0
+            ? Math.round(plan.ratePerSecond() * plan.windowMs() / 1000.0)
+            : (long) plan.peers() * plan.messagesPerPeer();
+    return messages * plan.peers();
+  }
+
   /** The Maelstrom broadcast workload: 25 peers, 100 ms links, 100 messages/s for 20 s. */
   public static SimPlan glomers(SimPlan base) {
     return new SimPlan(
-        base.config()
-            .withFaults(base.config().faults().withDelay(meshchat.testkit.net.Delay.fixed(100))),
+        base.config().withFaults(base.config().faults().withDelay(Delay.fixed(100))),
         25,
         0,
         100,

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import meshchat.testkit.check.CheckReport;
+import meshchat.testkit.check.History;
 import meshchat.testkit.check.Invariant;
 import meshchat.testkit.check.Violation;
+import meshchat.testkit.metrics.Convergence;
 import meshchat.testkit.metrics.RunMetrics;
 import meshchat.testkit.net.NetworkStats;
 import org.HdrHistogram.Histogram;
@@ -62,6 +64,15 @@ public final class Summary {
     out.put("virtualMs", r.cluster().queue().now());
     out.put("lastFaultMs", r.lastFaultMs() < 0 ? null : r.lastFaultMs());
     out.put("convergeAfterLastFaultMs", r.convergeMs() < 0 ? null : r.convergeMs());
+    long lastSend = r.history().sent().stream().mapToLong(History.Sent::timeMs).max().orElse(-1);
+    long afterSend = lastSend < 0 ? -1 : Convergence.after(r.history(), lastSend);
+    out.put("lastSendMs", lastSend < 0 ? null : lastSend);
+    out.put("convergeAfterLastSendMs", afterSend < 0 ? null : afterSend);
+    out.put(
+        "scheduledFaults",
+        r.plan().partitions().size()
+            + r.plan().crashes().size()
+            + r.plan().trackerOutages().size());
     out.put("events", r.cluster().queue().executed());
     out.put("replay", replay);
     return out;
@@ -140,20 +151,39 @@ public final class Summary {
             + " ms, max "
             + lat.get("max")
             + " ms (virtual, send to each other peer's delivery)");
-    Object fault = s.get("lastFaultMs");
-    Object conv = s.get("convergeAfterLastFaultMs");
-    line(
-        b,
-        "converged",
-        fault == null
-            ? "no faults scheduled"
-            : conv == null
-                ? "NOT converged after the last fault at " + ms(fault)
-                : conv + " ms after the last fault (at " + ms(fault) + ")");
+    line(b, "converged", converged(s, n));
     if (!ok) {
       b.append("FAILED. Replay with: ").append(s.get("replay")).append('\n');
     }
     return b.toString();
+  }
+
+  /**
+   * When every live peer had shown every message: after the last scheduled fault if there was one,
+   * else after the last send. Lost, duplicated or reordered link messages are faults too, so a
+   * lossy run never reads "no faults".
+   */
+  private static String converged(Map<String, Object> s, Map<String, Object> n) {
+    Object fault = s.get("lastFaultMs");
+    Object conv = s.get("convergeAfterLastFaultMs");
+    if (fault != null) {
+      return conv == null
+          ? "NOT converged after the last fault at " + ms(fault)
+          : conv + " ms after the last fault (at " + ms(fault) + ")";
+    }
+    long linkFaults =
+        ((Number) n.get("lost")).longValue()
+            + ((Number) n.get("duplicated")).longValue()
+            + ((Number) n.get("reordered")).longValue();
+    Object send = s.get("lastSendMs");
+    Object afterSend = s.get("convergeAfterLastSendMs");
+    String when =
+        send == null
+            ? "nothing was sent"
+            : afterSend == null
+                ? "NOT converged after the last send at " + ms(send)
+                : afterSend + " ms after the last send (at " + ms(send) + ")";
+    return when + (linkFaults == 0 ? ", no faults" : ", through " + linkFaults + " link faults");
   }
 
   private static void line(StringBuilder b, String key, String value) {

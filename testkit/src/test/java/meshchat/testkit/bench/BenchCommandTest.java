@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import meshchat.testkit.TestkitMain;
+import meshchat.testkit.app.TestkitMain;
 import org.junit.jupiter.api.Test;
 
 /** {@code meshchat bench}: lists the benchmarks, one-line errors with exit 2, a tiny real run. */

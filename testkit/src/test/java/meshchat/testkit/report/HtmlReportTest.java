@@ -1,6 +1,7 @@
 package meshchat.testkit.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -9,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import meshchat.testkit.SimConfig;
+import meshchat.testkit.net.LinkFaults;
 import meshchat.testkit.sim.SimPlan;
 import meshchat.testkit.sim.SimRun;
 import meshchat.testkit.sim.Specs;
@@ -18,11 +22,13 @@ import meshchat.testkit.sim.Summary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report is self-contained, and its script really runs in a real browser. */
+/**
+ * The report is self-contained, and its script really runs in a real browser. CI sets {@code
+ * MESHCHAT_REQUIRE_CHROMIUM=1} (after installing Debian's chromium), so there a missing browser
+ * fails the test instead of skipping it.
+ */
 class HtmlReportTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-  private static String render() {
+  private static String smallRun() {
     SimPlan plan =
         new SimPlan(
             SimConfig.defaults(3),
@@ -35,28 +41,64 @@ class HtmlReportTest {
             List.of(Specs.crash("3@2500..4000", 5)),
             List.of(),
             60_000);
+    return render(plan, "./meshchat sim --seed 3");
+  }
+
+  /** The README's run: {@code ./meshchat sim --peers 25 --messages 20 --seed 7 --loss 0.05}. */
+  private static String readmeRun() {
+    SimConfig config = SimConfig.defaults(7).withFaults(LinkFaults.calm().withLoss(0.05));
+    SimPlan plan =
+        new SimPlan(config, 25, 20, 0, 2_000, 10_000, List.of(), List.of(), List.of(), 300_000);
+    return render(plan, "./meshchat sim --peers 25 --messages 20 --seed 7 --loss 0.05");
+  }
+
+  private static String render(SimPlan plan, String replay) {
     SimRun.Result r = SimRun.run(plan);
-    Map<String, Object> model = Summary.model(r, "./meshchat sim --seed 3");
+    Map<String, Object> model = Summary.model(r, replay);
     return HtmlReport.render(r, model);
   }
 
   @Test
   void theReportNeedsNoNetwork() {
-    String html = render();
+    String html = smallRun();
     assertThat(html).contains("createElementNS", "const DATA = {");
     // the one URL allowed is the SVG namespace, a name rather than a fetch
     assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http");
   }
 
   @Test
-  void headlessChromiumRunsTheScriptWithoutError(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "Chromium not installed at " + CHROMIUM + "; skipped");
+  void headlessChromiumDrawsTheFullDiagramOfASmallRun(@TempDir Path dir) throws Exception {
+    String dom = renderInChromium(smallRun(), dir);
+    assertThat(dom).contains("<circle", "<polyline"); // the diagram and the timeline were drawn
+    assertThat(dom).contains("id=\"st-full\"").doesNotContain("id=\"st-sampled\"");
+  }
+
+  @Test
+  void headlessChromiumDrawsAnAggregateOfTheReadmeRun(@TempDir Path dir) throws Exception {
+    String dom = renderInChromium(readmeRun(), dir);
+    // too big for every line: a sampled diagram plus a latency-over-time heatmap, no empty legend
+    assertThat(dom).contains("id=\"st-sampled\"", "id=\"heatmap\"", "class=\"cell\"");
+    assertThat(dom).contains("10 of 25 peers");
+    // 5% loss is a fault: the summary must not say "no faults"
+    assertThat(dom).doesNotContain("no faults").contains("lost link messages");
+    // log-scale latency axis with decade labels
+    assertThat(dom).contains("id=\"lat-axis\"", ">10 ms<", ">100 ms<");
+  }
+
+  private static String renderInChromium(String html, Path dir) throws Exception {
+    Optional<Path> chromium = chromium();
+    if (chromium.isEmpty()) {
+      if ("1".equals(System.getenv("MESHCHAT_REQUIRE_CHROMIUM"))) {
+        fail("MESHCHAT_REQUIRE_CHROMIUM=1 but no chromium on PATH (.ci/run installs it)");
+      }
+      assumeTrue(false, "chromium not installed; skipped (CI installs it and never skips)");
+    }
     Path file = dir.resolve("report.html");
-    Files.writeString(file, render(), StandardCharsets.UTF_8);
+    Files.writeString(file, html, StandardCharsets.UTF_8);
     Path profile = Files.createDirectory(dir.resolve("profile"));
     Process p =
         new ProcessBuilder(
-                CHROMIUM.toString(),
+                chromium.get().toString(),
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
@@ -75,8 +117,22 @@ class HtmlReportTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String log = readQuietly(dir.resolve("chromium.log"));
     assertThat(dom).as(log).contains("data-ok=\"1\"").contains("id=\"report-rendered\"");
-    assertThat(dom).contains("<circle", "<polyline"); // the diagram and the timeline were drawn
     assertThat(log).doesNotContain("Uncaught");
+    return dom;
+  }
+
+  /** {@code $MESHCHAT_CHROMIUM}, else the first chromium or chromium-browser on the PATH. */
+  private static Optional<Path> chromium() {
+    String explicit = System.getenv("MESHCHAT_CHROMIUM");
+    if (explicit != null && !explicit.isBlank()) {
+      return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
+    }
+    String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin");
+    return Stream.of(path.split(":"))
+        .filter(d -> !d.isEmpty())
+        .flatMap(d -> Stream.of(Path.of(d, "chromium"), Path.of(d, "chromium-browser")))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   private static String readQuietly(Path p) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import meshchat.testkit.TestkitMain;
+import meshchat.testkit.app.TestkitMain;
 import org.junit.jupiter.api.Test;
 
 /** The {@code sim} command line: determinism, exit codes, one-line errors. */

@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  * speaks. On success it removes itself and passes the frame on; otherwise it answers a fatal Error
  * and closes. Runs on the I/O thread, so a refused session never reaches the directory.
  */
-final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerFrame> {
+public final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerFrame> {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.SESSION_LOGGER);
   private final TrackerCounters counters;
 
-  HandshakeHandler(TrackerCounters counters) {
+  public HandshakeHandler(TrackerCounters counters) {
     this.counters = counters;
   }
 

@@ -7,9 +7,9 @@ import meshchat.tracker.client.RegistrationKey;
 import meshchat.wire.Ed25519;
 
 /**
- * A session may register only the peer id whose key it proves (issue 6): the id must be the key's
- * fingerprint, and the signature must cover this very registration, stamped within {@link #WINDOW}
- * of the tracker's clock (so an old Register seen on the wire cannot be replayed later).
+ * A session may register only the peer id whose key it proves (docs/security.md): the id must be
+ * the key's fingerprint, and the signature must cover this very registration, stamped within {@link
+ * #WINDOW} of the tracker's clock (so an old Register seen on the wire cannot be replayed later).
  */
 final class KeyProof {
   static final Duration WINDOW = Duration.ofMinutes(5);

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the pipeline with that executor), so it may call the hub directly. Answers are written as they
  * are made and flushed once per read batch.
  */
-final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
+public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
   static final String SESSION_LOGGER = "meshchat.tracker.session";
   private static final Logger log = LoggerFactory.getLogger(SESSION_LOGGER);
 
@@ -32,7 +32,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
   private SessionId id;
   private boolean closing;
 
-  SessionHandler(TrackerHub hub, Duration slowClientTimeout) {
+  public SessionHandler(TrackerHub hub, Duration slowClientTimeout) {
     this.hub = hub;
     this.slowClientTimeout = slowClientTimeout;
   }

@@ -10,6 +10,7 @@ import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.TrackerServerInitializer;
 import meshchat.tracker.directory.Directory;
 import meshchat.wire.Framing;
 import org.junit.jupiter.api.Test;

@@ -16,13 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The handshake (docs/protocol.md, "Handshake"): both sides send Hello (with their key and a fresh
- * challenge) as their first frame without waiting, then, on the other's Hello, a {@link HelloProof}
- * signing a transcript that holds the other's challenge; each checks the proof it receives. One
- * round trip in all. A wrong version, room or a link to ourselves is refused with Close(reason,
- * message); a key that is not the id's, or a bad proof (or a wrong private room MAC), with
- * Close(UNAUTHENTICATED). On success this handler replaces itself with the liveness handler and the
- * dispatcher (the atomix handshake-then-swap pattern).
+ * The handshake (docs/protocol.md, "Connection state machine"): both sides send Hello (with their
+ * key and a fresh challenge) as their first frame without waiting, then, on the other's Hello, a
+ * {@link HelloProof} signing a transcript that holds the other's challenge; each checks the proof
+ * it receives. One round trip in all. A wrong version, room or a link to ourselves is refused with
+ * Close(reason, message); a key that is not the id's, or a bad proof (or a wrong private room MAC),
+ * with Close(UNAUTHENTICATED). On success this handler replaces itself with the liveness handler
+ * and the dispatcher (the atomix handshake-then-swap pattern).
  */
 final class HelloHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HelloHandler.class);

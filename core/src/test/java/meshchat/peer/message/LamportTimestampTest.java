@@ -1,11 +1,10 @@
-package meshchat.peer.clock;
+package meshchat.peer.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import meshchat.peer.message.PeerId;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;

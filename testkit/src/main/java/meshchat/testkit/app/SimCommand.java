@@ -1,4 +1,4 @@
-package meshchat.testkit.sim;
+package meshchat.testkit.app;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,11 +7,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import meshchat.peer.display.Json;
 import meshchat.testkit.SimConfig;
 import meshchat.testkit.net.Delay;
 import meshchat.testkit.net.LinkFaults;
 import meshchat.testkit.report.HtmlReport;
+import meshchat.testkit.sim.Progress;
+import meshchat.testkit.sim.SimPlan;
+import meshchat.testkit.sim.SimRun;
+import meshchat.testkit.sim.Specs;
+import meshchat.testkit.sim.Summary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +33,9 @@ import picocli.CommandLine.Spec;
       "Exit status: 0 all invariants held, 1 an invariant failed, 2 bad flags."
     })
 public final class SimCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  private static final long PROGRESS_EVERY_MS = 2_000;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--peers", description = "number of peers (default ${DEFAULT-VALUE})")
   int peers = 10;
@@ -99,6 +108,15 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the summary as one JSON object")
   boolean json;
 
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "no progress line on stderr (shown only when stderr is a terminal)")
+  boolean quiet;
+
+  /** The progress line's period in ms of wall time: the pty test cannot wait seconds. */
+  @Option(names = "--progress-every", hidden = true)
+  long progressEveryMs;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -111,7 +129,7 @@ public final class SimCommand implements Callable<Integer> {
       return 2;
     }
     long t0 = System.nanoTime();
-    SimRun.Result r = SimRun.run(plan);
+    SimRun.Result r = SimRun.run(plan, progress(plan, err));
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     Map<String, Object> model = Summary.model(r, replay());
     out.print(json ? Json.write(model) + "\n" : Summary.text(model));
@@ -124,6 +142,14 @@ public final class SimCommand implements Callable<Integer> {
     err.println("wall time " + wallMs + " ms");
     err.flush();
     return Boolean.TRUE.equals(model.get("ok")) ? 0 : 1;
+  }
+
+  private Progress progress(SimPlan plan, PrintWriter err) {
+    if (quiet || !Progress.stderrIsTerminal()) {
+      return Progress.NONE;
+    }
+    long every = progressEveryMs > 0 ? progressEveryMs : PROGRESS_EVERY_MS;
+    return new Progress(err, System::nanoTime, every, SimRun.expectedDeliveries(plan));
   }
 
   SimPlan plan() {

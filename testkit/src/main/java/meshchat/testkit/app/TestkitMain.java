@@ -1,7 +1,6 @@
-package meshchat.testkit;
+package meshchat.testkit.app;
 
 import java.io.PrintWriter;
-import meshchat.testkit.sim.SimCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,7 +1,6 @@
-package meshchat.peer.clock;
+package meshchat.peer.message;
 
 import java.util.Comparator;
-import meshchat.peer.message.PeerId;
 
 /**
  * A point in the canonical total order: Lamport time, ties broken by origin peer id (Lamport 1978,

@@ -1,4 +1,4 @@
-package meshchat.tracker.pipeline;
+package meshchat.tracker;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -8,10 +8,15 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.concurrent.TimeUnit;
 import meshchat.proto.v1.TrackerFrame;
-import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.pipeline.HandshakeHandler;
+import meshchat.tracker.pipeline.SessionHandler;
+import meshchat.tracker.pipeline.TrackerHub;
 import meshchat.wire.Framing;
 
-/** The pipeline of one tracker session, in wire order. */
+/**
+ * The pipeline of one tracker session, in wire order. It sits beside {@link TrackerConfig}, which
+ * it reads, so that the pipeline's stages depend on their arguments and not on the server's config.
+ */
 public final class TrackerServerInitializer extends ChannelInitializer<SocketChannel> {
   private final TrackerConfig config;
   private final TrackerHub hub;

@@ -1,4 +1,4 @@
-package meshchat.testkit;
+package meshchat.testkit.app;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
