@@ -1,5 +1,7 @@
 package meshchat.peer.clock;
 
+import meshchat.peer.limit.WireBounds;
+
 /**
  * A Lamport logical clock (Lamport 1978, IR1 and IR2). Not thread-safe: one room thread owns it.
  *
@@ -10,6 +12,11 @@ package meshchat.peer.clock;
  *       unchanged when it is ahead (as atomix's LogicalClock does) would stamp the receive at the
  *       same time as the send.
  * </ul>
+ *
+ * <p>Remote times are at most {@link WireBounds#MAX_LAMPORT} (2^62), and how far one may move the
+ * clock is bounded before it gets here ({@link ClockBound}), so {@code + 1} cannot overflow in the
+ * life of a room; an out-of-range remote time is a caller's bug and fails with
+ * IllegalArgumentException, never with a wrapped clock.
  */
 public final class LamportClock {
   private long time;
@@ -33,6 +40,7 @@ public final class LamportClock {
 
   /** Stamps the receipt of an event stamped {@code remote}; the result exceeds both. */
   public long receive(long remote) {
+    WireBounds.within("remote lamport", remote, 0, WireBounds.MAX_LAMPORT);
     time = Math.addExact(Math.max(time, remote), 1);
     return time;
   }

@@ -32,7 +32,23 @@ public final class Counters {
      * A live message dropped unauthenticated: a head arrived above it but the chain to it was
      * broken by a message the link did not send (anti-entropy fetches it again with its head).
      */
-    CHAIN_GAP_DROPPED
+    CHAIN_GAP_DROPPED,
+    /** A message refused because its Lamport time jumped our clock further than allowed. */
+    CLOCK_JUMP_REFUSED,
+    /** A Hello's Lamport time taken only in part, as far as the clock bound allowed. */
+    HELLO_CLOCK_CLAMPED,
+    /** A message refused or not shown: its Lamport time is not above a dependency's. */
+    BACKDATED,
+    /** A message refused: its link or its author already has the most messages held back. */
+    HOLD_BACK_BUDGET,
+    /** A dependency fetch not sent: the link already has the most fetches in flight. */
+    DEP_FETCH_BUDGET,
+    /** A dependency fetch given up unanswered. */
+    DEP_FETCH_EXPIRED,
+    /** Wants left out of a request so it stays within the protocol's limits. */
+    WANTS_CAPPED,
+    /** A peer's input made the room throw; contained, and that link closed. */
+    INTERNAL_ERROR
   }
 
   private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);

@@ -3,6 +3,7 @@ package meshchat.peer.message;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import meshchat.peer.limit.WireBounds;
 
 /**
  * One chat message as authored: immutable, relayed unchanged.
@@ -32,9 +33,8 @@ public record ChatMessage(
     if (id == null || nick == null || text == null) {
       throw new IllegalArgumentException("id, nick and text are required");
     }
-    if (lamport < 1) {
-      throw new IllegalArgumentException("lamport must be >= 1: " + lamport);
-    }
+    WireBounds.within("lamport", lamport, 1, WireBounds.MAX_LAMPORT);
+    WireBounds.within("wall time", wallTimeMs, 0, WireBounds.MAX_WALL_TIME_MS);
     if (prev != null && prev.length != 0 && prev.length != HASH_BYTES) {
       throw new IllegalArgumentException("prev must be " + HASH_BYTES + " bytes: " + prev.length);
     }

@@ -3,6 +3,7 @@ package meshchat.peer.message;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 
@@ -28,6 +29,7 @@ public sealed interface LinkMessage {
       byte[] challenge)
       implements LinkMessage {
     public Hello {
+      WireBounds.within("lamport", lamport, 0, WireBounds.MAX_LAMPORT);
       publicKey = publicKey == null ? new byte[0] : publicKey.clone();
       challenge = challenge == null ? new byte[0] : challenge.clone();
     }

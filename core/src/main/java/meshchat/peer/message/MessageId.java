@@ -1,14 +1,14 @@
 package meshchat.peer.message;
 
+import meshchat.peer.limit.WireBounds;
+
 /** A message's identity: its author and the author's sequence number, counted from 1. */
 public record MessageId(PeerId origin, long seq) {
   public MessageId {
     if (origin == null) {
       throw new IllegalArgumentException("origin is required");
     }
-    if (seq < 1) {
-      throw new IllegalArgumentException("seq must be >= 1: " + seq);
-    }
+    WireBounds.within("seq", seq, 1, WireBounds.MAX_SEQ);
   }
 
   /** The author's previous message, or null for the first. */

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Digest;
@@ -46,6 +47,12 @@ final class AntiEntropy {
     int acceptBatch(List<ChatMessage> batch, List<ChainHead> heads, LinkState from);
   }
 
+  /** Most dependency fetches in flight on one link; each also expires after the sync timeout. */
+  static final int MAX_DEP_FETCHES = 16;
+
+  /** Most wants in one SyncRequest: the protocol's limit, which the answerer enforces. */
+  static final int MAX_WANTS = 1_024;
+
   /** Show sync progress for catch-ups bigger than this. */
   static final long PROGRESS_THRESHOLD = 300;
 
@@ -57,6 +64,7 @@ final class AntiEntropy {
   private final Acceptor acceptor;
   private final Counters counters;
   private final Collection<LinkState> links; // a live view of the room's up links
+  private final AskedIndex asked = new AskedIndex();
   private long nextRequestId = 1;
   private long caughtUp;
 
@@ -137,7 +145,8 @@ final class AntiEntropy {
     // at similar rates then arrive as one slice of time, so a batch's messages mostly find their
     // dependencies in the same batch instead of being held back (and fetched again) one by one.
     Map<PeerId, List<SeqRange>> lacking = new HashMap<>();
-    long totalLack = 0;
+    long budget = config.syncMaxMessages();
+    long totalLack = 0; // each origin's lack counted up to the budget: the sum cannot overflow
     for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
       SeqSet held = holdings.get(e.getKey());
       if (held != null && held.missingFrom(e.getValue()).isEmpty()) {
@@ -146,26 +155,38 @@ final class AntiEntropy {
       List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
       if (!missing.isEmpty()) {
         lacking.put(e.getKey(), missing);
-        totalLack += size(missing);
+        totalLack += Math.min(budget, size(missing));
       }
     }
     List<Want> wants = new ArrayList<>();
-    long budget = Math.min(config.syncMaxMessages(), totalLack);
+    budget = Math.min(budget, totalLack);
+    long left = budget;
+    // Whatever a digest claims (10,000 origins, 2^62 messages each), one request stays within
+    // the protocol's limits: at most MAX_WANTS wants and syncMaxMessages messages.
     for (Map.Entry<PeerId, List<SeqRange>> e : lacking.entrySet()) {
-      long share = Math.max(1, budget * size(e.getValue()) / totalLack);
+      long lack = Math.min(budget, size(e.getValue()));
+      long share = Math.min(left, Math.max(1, budget * lack / totalLack));
       for (SeqRange r : e.getValue()) {
-        if (share == 0) {
+        if (share == 0 || wants.size() == MAX_WANTS) {
           break;
         }
         long take = Math.min(share, r.size());
         wants.add(new Want(e.getKey(), new SeqRange(r.first(), r.first() + take - 1)));
         share -= take;
+        left -= take;
+      }
+      if (left == 0 || wants.size() == MAX_WANTS) {
+        if (lacking.size() > wants.size()) {
+          counters.increment(Counter.WANTS_CAPPED);
+        }
+        break;
       }
     }
     if (!wants.isEmpty()) {
       long id = nextRequestId++;
       l.inflightId = id;
       l.inflightWants = wants;
+      asked.add(id, wants);
       l.inflightTimer = scheduler.schedule(config.syncRequestTimeoutMs(), () -> timedOut(l, id));
       effects.send(l.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
     }
@@ -188,33 +209,26 @@ final class AntiEntropy {
     }
   }
 
+  /** How many seqs {@code ranges} hold; saturates rather than wraps (a digest may claim 2^62). */
   private static long size(List<SeqRange> ranges) {
     long n = 0;
     for (SeqRange r : ranges) {
-      n += r.size();
+      n = saturatingAdd(n, r.size());
     }
     return n;
+  }
+
+  /** {@code a + b} for counts of at most 2^62 each, stopping at 2^62 instead of wrapping. */
+  private static long saturatingAdd(long a, long b) {
+    return a >= WireBounds.MAX_SEQ - b ? WireBounds.MAX_SEQ : a + b;
   }
 
   /** What we hold of {@code origin} plus what is already asked of some link. */
   private SeqSet known(PeerId origin) {
     SeqSet held = holdings.get(origin);
     SeqSet known = held == null ? new SeqSet() : held.copy();
-    for (LinkState other : links) {
-      addAsked(known, origin, other.inflightWants);
-      for (List<Want> fetch : other.depFetches.values()) {
-        addAsked(known, origin, fetch);
-      }
-    }
+    asked.addTo(known, origin);
     return known;
-  }
-
-  private static void addAsked(SeqSet known, PeerId origin, List<Want> wants) {
-    for (Want w : wants) {
-      if (w.origin().equals(origin)) {
-        known.addRange(w.range().first(), w.range().last());
-      }
-    }
   }
 
   void requestMissingFromAll() {
@@ -246,14 +260,36 @@ final class AntiEntropy {
       SeqSet want = ask.computeIfAbsent(id.origin(), o -> new SeqSet());
       lack.forEach(r -> want.addRange(r.first(), r.last()));
     }
-    List<Want> wants = new ArrayList<>();
-    ask.forEach((o, s) -> s.ranges().forEach(r -> wants.add(new Want(o, r))));
-    if (!wants.isEmpty()) {
-      // apart from the link's one big sync request: a dependency fetch must not wait for it
-      long id = nextRequestId++;
-      from.depFetches.put(id, wants);
-      effects.send(from.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
+    List<Want> all = new ArrayList<>();
+    ask.forEach((o, s) -> s.ranges().forEach(r -> all.add(new Want(o, r))));
+    if (all.isEmpty()) {
+      return;
     }
+    if (from.depFetches.size() >= MAX_DEP_FETCHES) {
+      // the held message waits for its timeout, or for anti-entropy to bring its deps
+      counters.increment(Counter.DEP_FETCH_BUDGET);
+      return;
+    }
+    List<Want> wants = all;
+    if (wants.size() > MAX_WANTS) {
+      counters.increment(Counter.WANTS_CAPPED);
+      wants = List.copyOf(all.subList(0, MAX_WANTS));
+    }
+    // apart from the link's one big sync request: a dependency fetch must not wait for it
+    long id = nextRequestId++;
+    from.depFetches.put(id, wants);
+    asked.add(id, wants);
+    List<Want> fetched = wants;
+    scheduler.schedule(
+        config.syncRequestTimeoutMs(),
+        () -> {
+          // unanswered: free its budget and its ranges, so another link may be asked
+          if (from.depFetches.remove(id) != null) {
+            asked.remove(id, fetched);
+            counters.increment(Counter.DEP_FETCH_EXPIRED);
+          }
+        });
+    effects.send(from.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
   }
 
   /** Answers with at most the asked number of messages, in frames of bounded size. */
@@ -288,19 +324,31 @@ final class AntiEntropy {
     // avoids needless hold-backs and keeps a fresh joiner from seeing its catch-up as "late".
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
     ordered.sort(Comparator.comparing(ChatMessage::timestamp));
-    l.received += acceptor.acceptBatch(ordered, b.heads(), l);
+    int fresh = acceptor.acceptBatch(ordered, b.heads(), l);
+    l.received += fresh;
+    if (b.requestId() == l.inflightId) {
+      l.inflightFresh += fresh;
+    }
     if (b.done()) {
-      l.depFetches.remove(b.requestId());
+      List<Want> fetch = l.depFetches.remove(b.requestId());
+      if (fetch != null) {
+        asked.remove(b.requestId(), fetch);
+      }
     }
     if (!b.done() || b.requestId() != l.inflightId) {
       return;
     }
+    boolean useful = l.inflightFresh > 0;
     endRequest(l);
     long lag = lag(l);
-    if (l.received + lag > PROGRESS_THRESHOLD && lag > 0) {
+    if (useful && l.received + lag > PROGRESS_THRESHOLD && lag > 0) {
       effects.notice(new RoomNotice.SyncProgress(l.id(), l.received, l.received + lag));
     }
-    requestMissing(l);
+    if (useful) {
+      // a request that brought nothing new is not asked again until the peer's next digest: a
+      // peer that claims what it never sends must not keep us asking at round-trip speed
+      requestMissing(l);
+    }
     boolean anyInflight = links.stream().anyMatch(x -> x.inflightId != 0);
     if (!anyInflight && caughtUp > 0) {
       effects.notice(new RoomNotice.CaughtUp(caughtUp));
@@ -321,15 +369,18 @@ final class AntiEntropy {
    * docs/decisions/0003-ask-after-reset-only-when-needed.md).
    */
   boolean forget(LinkState l) {
-    boolean asked = l.inflightId != 0 || !l.depFetches.isEmpty();
+    boolean hadAny = l.inflightId != 0 || !l.depFetches.isEmpty();
     endRequest(l);
+    l.depFetches.forEach(asked::remove);
     l.depFetches.clear();
-    return asked;
+    return hadAny;
   }
 
   /** The main request on {@code l} is over (answered or timed out). */
   private void endRequest(LinkState l) {
+    asked.remove(l.inflightId, l.inflightWants);
     l.inflightId = 0;
+    l.inflightFresh = 0;
     l.inflightWants = List.of();
     if (l.inflightTimer != null) {
       l.inflightTimer.cancel();
@@ -342,9 +393,7 @@ final class AntiEntropy {
     long n = 0;
     for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
       SeqSet mine = holdings.getOrDefault(e.getKey(), new SeqSet());
-      for (SeqRange r : mine.missingFrom(e.getValue())) {
-        n += r.size();
-      }
+      n = saturatingAdd(n, size(mine.missingFrom(e.getValue())));
     }
     return n;
   }

@@ -37,6 +37,11 @@ final class CausalBuffer {
   private final LinkedHashSet<MessageId> implied = new LinkedHashSet<>();
   // messages shown incomplete and still tracked, oldest first
   private final LinkedHashSet<MessageId> incomplete = new LinkedHashSet<>();
+  // held and not shown yet, oldest first, and how many of them came by each link and each author:
+  // the budgets that keep one hostile link or author from taking the whole hold-back
+  private final LinkedHashSet<MessageId> pending = new LinkedHashSet<>();
+  private final Map<PeerId, Integer> pendingByLink = new HashMap<>();
+  private final Map<PeerId, Integer> pendingByOrigin = new HashMap<>();
   private final int maxIncomplete;
 
   CausalBuffer() {
@@ -52,13 +57,15 @@ final class CausalBuffer {
     final ChatMessage message;
     final boolean catchUp;
     final Set<MessageId> missing;
+    final PeerId via; // the link it came by; null for none
     Scheduler.Cancellable timer;
     boolean shownIncomplete;
 
-    Held(ChatMessage message, boolean catchUp, Set<MessageId> missing) {
+    Held(ChatMessage message, boolean catchUp, Set<MessageId> missing, PeerId via) {
       this.message = message;
       this.catchUp = catchUp;
       this.missing = missing;
+      this.via = via;
     }
   }
 
@@ -80,7 +87,17 @@ final class CausalBuffer {
 
   /** Held messages not yet shown: the ones the hold-back limit applies to. */
   int pendingCount() {
-    return held.size() - incomplete.size();
+    return pending.size();
+  }
+
+  /** Held messages not yet shown that came by the link to {@code peer}. */
+  int pendingVia(PeerId peer) {
+    return pendingByLink.getOrDefault(peer, 0);
+  }
+
+  /** Held messages not yet shown by {@code origin}. */
+  int pendingBy(PeerId origin) {
+    return pendingByOrigin.getOrDefault(origin, 0);
   }
 
   /** Messages shown incomplete that are still tracked (at most {@code maxIncomplete}). */
@@ -125,22 +142,38 @@ final class CausalBuffer {
 
   /** Holds {@code m} until {@code missing} (non-empty) is delivered. */
   Held hold(ChatMessage m, boolean catchUp, Set<MessageId> missing) {
-    Held h = new Held(m, catchUp, missing);
+    return hold(m, catchUp, missing, null);
+  }
+
+  /** As above, counting it against the budget of the link to {@code via}. */
+  Held hold(ChatMessage m, boolean catchUp, Set<MessageId> missing, PeerId via) {
+    Held h = new Held(m, catchUp, missing, via);
     held.put(m.id(), h);
+    pending.add(m.id());
+    if (via != null) {
+      pendingByLink.merge(via, 1, Integer::sum);
+    }
+    pendingByOrigin.merge(m.origin(), 1, Integer::sum);
     for (MessageId d : missing) {
       waiters.computeIfAbsent(d, k -> new ArrayList<>()).add(m.id());
     }
     return h;
   }
 
-  /** The oldest held message, or null. */
+  /** The oldest held message not yet shown, or null. */
   Held oldest() {
-    for (Held h : held.values()) {
-      if (!h.shownIncomplete) {
-        return h;
-      }
+    return pending.isEmpty() ? null : held.get(pending.iterator().next());
+  }
+
+  /** {@code h} is no longer pending: released, or shown incomplete. */
+  private void unpend(Held h) {
+    if (!pending.remove(h.message.id())) {
+      return;
     }
-    return null;
+    if (h.via != null) {
+      pendingByLink.computeIfPresent(h.via, (k, n) -> n == 1 ? null : n - 1);
+    }
+    pendingByOrigin.computeIfPresent(h.message.origin(), (k, n) -> n == 1 ? null : n - 1);
   }
 
   /**
@@ -168,6 +201,7 @@ final class CausalBuffer {
         if (h.missing.isEmpty()) {
           held.remove(w);
           incomplete.remove(w);
+          unpend(h);
           if (h.timer != null) {
             h.timer.cancel();
           }
@@ -190,6 +224,7 @@ final class CausalBuffer {
    */
   void markShownIncomplete(Held h) {
     h.shownIncomplete = true;
+    unpend(h);
     implied.addAll(h.missing);
     incomplete.add(h.message.id());
     record(h.message);

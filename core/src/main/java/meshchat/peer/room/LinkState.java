@@ -43,6 +43,9 @@ final class LinkState {
 
   List<Want> inflightWants = List.of();
 
+  /** New messages the SyncRequest in flight has brought so far. */
+  long inflightFresh;
+
   /** Dependency fetches in flight on this link, by request id, so that none is asked twice. */
   final Map<Long, List<Want>> depFetches = new HashMap<>();
 

@@ -56,6 +56,7 @@ public final class Room {
   private final MessageSigner signer;
   private final LamportClock clock = new LamportClock(0);
   private final CausalBuffer causal;
+  private final Admission admission;
   private final Counters counters;
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
@@ -113,6 +114,7 @@ public final class Room {
     this.config = config;
     this.counters = counters;
     this.causal = new CausalBuffer(config.maxHoldBack());
+    this.admission = new Admission(scheduler, store, causal);
     this.self = self;
     this.nick = nick;
     this.store = store;
@@ -231,7 +233,11 @@ public final class Room {
 
   /** A link finished its handshake. {@code lamport} is the peer's clock from its Hello. */
   public void linkUp(PeerAddress peer, long lamport) {
-    clock.witness(lamport);
+    long taken = admission.helloClock(clock.time(), lamport);
+    if (taken < lamport) {
+      counters.increment(Counter.HELLO_CLOCK_CLAMPED);
+    }
+    clock.witness(taken);
     LinkState l = new LinkState(peer);
     links.put(peer.peerId(), l);
     sync.sendDigest(l, true);
@@ -255,6 +261,24 @@ public final class Room {
     if (l == null || stopped) {
       return; // the link went down while this was queued
     }
+    try {
+      dispatch(l, message);
+    } catch (RuntimeException e) {
+      // A bug, but one peer's frame must never stop the room: drop that link, keep the rest.
+      counters.increment(Counter.INTERNAL_ERROR);
+      refuse(
+          l,
+          "could not handle "
+              + message.getClass().getSimpleName()
+              + " ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + ")");
+    }
+  }
+
+  private void dispatch(LinkState l, LinkMessage message) {
+    PeerId from = l.id();
     // Java 17 has no pattern switch; one branch per message type, each one call.
     if (message instanceof Chat c) {
       accept(c.message(), l, false);
@@ -301,20 +325,60 @@ public final class Room {
 
   /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
   boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
+    if (!admissible(m, from)) {
+      return false;
+    }
     clock.receive(m.lamport());
     return admit(m, store.append(m), from, catchUp);
+  }
+
+  /**
+   * Most messages held back at once that came by one link, and that one author wrote: a hostile
+   * link or author gets this share of the hold-back (and the fetches it causes), never all of it.
+   * An honest catch-up asks at most {@code syncMaxMessages} (512) at a time, in causal order.
+   */
+  static final int MAX_HELD_PER_LINK = 1_024;
+
+  static final int MAX_HELD_PER_ORIGIN = 1_024;
+
+  /** Counts and drops {@code m} if a bound refuses it; true to go on and store it. */
+  private boolean admissible(ChatMessage m, LinkState from) {
+    Counter refused = overBudget(m, from) ? Counter.HOLD_BACK_BUDGET : null;
+    if (refused == null) {
+      refused = admission.refusal(m, clock.time());
+    }
+    if (refused != null) {
+      counters.increment(refused);
+      return false;
+    }
+    return true;
+  }
+
+  private boolean overBudget(ChatMessage m, LinkState from) {
+    if (causal.pendingVia(from.id()) < MAX_HELD_PER_LINK
+        && causal.pendingBy(m.origin()) < MAX_HELD_PER_ORIGIN) {
+      return false;
+    }
+    if (causal.isDelivered(m.id()) || causal.isHeld(m.id())) {
+      return false; // a copy of what we have: costs nothing to take
+    }
+    return !causal.missingFor(m).isEmpty(); // only a message that would wait is refused
   }
 
   /**
    * Stores a sync batch in one unit of work (one SQLite transaction, not one per message), then
    * admits each message as {@link #accept} would. Returns how many were new.
    */
-  int acceptBatch(List<ChatMessage> batch, List<ChainHead> heads, LinkState from) {
+  int acceptBatch(List<ChatMessage> offered, List<ChainHead> heads, LinkState from) {
     for (ChainHead h : heads) {
       store.putHead(h);
     }
-    for (ChatMessage m : batch) {
-      clock.receive(m.lamport());
+    List<ChatMessage> batch = new ArrayList<>(offered.size());
+    for (ChatMessage m : offered) {
+      if (admissible(m, from)) {
+        clock.receive(m.lamport());
+        batch.add(m);
+      }
     }
     List<MessageStore.AppendResult> results = store.appendAll(batch);
     int fresh = 0;
@@ -391,7 +455,7 @@ public final class Room {
   }
 
   private void hold(ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
-    CausalBuffer.Held h = causal.hold(m, catchUp, missing);
+    CausalBuffer.Held h = causal.hold(m, catchUp, missing, from.id());
     h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
     sync.requestIds(from, missing, causal::isHeld);
     while (causal.pendingCount() > config.maxHoldBack()) {
@@ -423,6 +487,11 @@ public final class Room {
   private void releaseAfter(ChatMessage m) {
     List<MessageId> completed = new ArrayList<>();
     for (CausalBuffer.Ready r : causal.markDelivered(m, completed)) {
+      if (admission.backdated(r.message())) {
+        // its dependency came after it and is newer: stored, but never shown as if it answered
+        counters.increment(Counter.BACKDATED);
+        continue;
+      }
       emit(r.message(), r.catchUp(), false);
     }
     for (MessageId id : completed) {
@@ -431,6 +500,7 @@ public final class Room {
   }
 
   private void emit(ChatMessage m, boolean catchUp, boolean incomplete) {
+    admission.delivered(m);
     LamportTimestamp ts = m.timestamp();
     boolean late = maxShown != null && ts.compareTo(maxShown) < 0;
     MessageId after = late ? store.predecessor(ts).orElse(null) : null;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import meshchat.peer.limit.WireBounds;
 
 /**
  * A set of one origin's sequence numbers, kept as disjoint ranges. Its size in memory follows the
@@ -64,7 +65,8 @@ public final class SeqSet {
 
   /** Adds every number in {@code first..last}. */
   public void addRange(long lo, long hi) {
-    if (lo < 1 || hi < lo) {
+    if (lo < 1 || hi < lo || hi > WireBounds.MAX_SEQ) {
+      // the bound keeps every last + 1 and count below 2^63
       throw new IllegalArgumentException("bad range " + lo + ".." + hi);
     }
     if (ranges == null) {

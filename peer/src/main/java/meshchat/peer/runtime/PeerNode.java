@@ -24,6 +24,8 @@ import meshchat.peer.membership.Membership;
 import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
@@ -419,7 +421,7 @@ public final class PeerNode implements AutoCloseable {
   private final class Events implements LinkEvents {
     @Override
     public void up(Link link) {
-      loop.execute(() -> links.handshaken(link));
+      loop.execute(() -> contained(link, "link up", () -> links.handshaken(link)));
     }
 
     @Override
@@ -430,7 +432,7 @@ public final class PeerNode implements AutoCloseable {
               if (stopped || links.linkTo(link.peer()) != link) {
                 return;
               }
-              room.receive(link.peer(), message);
+              contained(link, "a frame", () -> room.receive(link.peer(), message));
             }
             effects.endOfBurstSoon(); // group commit, then the replies go out
           });
@@ -438,7 +440,25 @@ public final class PeerNode implements AutoCloseable {
 
     @Override
     public void down(Link link) {
-      loop.execute(() -> links.closed(link));
+      loop.execute(() -> contained(link, "link down", () -> links.closed(link)));
+    }
+  }
+
+  /**
+   * Runs one link event on the room thread so that nothing it throws escapes: an exception there is
+   * a bug, but it must cost only the link that caused it (closed, with the reason), never the room
+   * thread and every other link with it.
+   */
+  private void contained(Link link, String what, Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      counters.increment(Counters.Counter.INTERNAL_ERROR);
+      log.warn("{} handling {} from {} failed; closing that link", tag, what, link, e);
+      link.close(
+          new Close(
+              CloseReason.PROTOCOL_ERROR,
+              "could not handle " + what + " (" + e.getClass().getSimpleName() + ")"));
     }
   }
 

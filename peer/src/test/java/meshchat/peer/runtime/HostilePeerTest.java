@@ -36,10 +36,19 @@ class HostilePeerTest {
     final OutputStream out;
 
     Raw(int port) throws Exception {
+      this(port, null);
+    }
+
+    /** Connects; with {@code badHello} sends that instead of a Hello and does not handshake. */
+    Raw(int port, LinkFrame badHello) throws Exception {
       socket = new Socket("127.0.0.1", port);
       socket.setSoTimeout(10_000); // a read that hangs fails the test instead
       in = socket.getInputStream();
       out = socket.getOutputStream();
+      if (badHello != null) {
+        sendRaw(badHello);
+        return;
+      }
       byte[] challenge = HelloProofs.newChallenge();
       LinkMessage.Hello hello =
           new LinkMessage.Hello(Framing.PROTOCOL_VERSION, mallory.peerId(), "mal", "lobby", 0, 1)
@@ -145,6 +154,114 @@ class HostilePeerTest {
                             .setWallTimeMs(7)))
             .build();
     refusedWith("does not match its author's chain", altered);
+  }
+
+  /** Alice's message signed as is, whatever its numbers: the signature is valid. */
+  private LinkFrame signedByAlice(long seq, long lamport) {
+    // MessageSigning.canonical's layout, written out: no ChatMessage can hold these numbers
+    byte[] canonical =
+        meshchat.wire.CanonicalBytes.of("meshchat/chat/v1")
+            .string("lobby")
+            .bytes(alice.peerId().toBytes())
+            .u64(seq)
+            .u64(lamport)
+            .u64(1_000)
+            .string("alice")
+            .string("hi")
+            .u64(0)
+            .toByteArray();
+    LinkFrame f = LinkCodec.toFrame(new LinkMessage.Chat(byAlice("hi")));
+    return f.toBuilder()
+        .setChat(
+            f.getChat().toBuilder()
+                .setSeq(seq)
+                .setLamport(lamport)
+                .setSignature(ByteString.copyFrom(alice.sign(canonical))))
+        .build();
+  }
+
+  /** After an attack: the node still takes an honest link and message, and still sends. */
+  private void stillServes(LocalMesh mesh, PeerNode node) throws Exception {
+    try (Raw raw = new Raw(node.port())) {
+      raw.send(new LinkMessage.Chat(byAlice("still there?")));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(
+              () ->
+                  node.history(10).join().stream().anyMatch(m -> m.text().equals("still there?")));
+    }
+    assertThat(node.send("yes").get(10, java.util.concurrent.TimeUnit.SECONDS).text())
+        .isEqualTo("yes");
+  }
+
+  private void oneFrameDoesNotKill(LinkFrame attack, boolean asHello, String why) throws Exception {
+    try (LocalMesh mesh = new LocalMesh()) {
+      PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
+      try (Raw raw = asHello ? new Raw(node.port(), attack) : new Raw(node.port())) {
+        if (!asHello) {
+          raw.sendRaw(attack);
+        }
+        Close close = raw.awaitClose();
+        assertThat(close.getReason()).isEqualTo(Close.Reason.INVALID_MESSAGE);
+        assertThat(close.getMessage()).contains(why);
+      }
+      stillServes(mesh, node);
+    }
+  }
+
+  @Test
+  void aChatStampedTwoToTheSixtyThreeMinusOneIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(signedByAlice(1, Long.MAX_VALUE), false, "lamport out of range");
+  }
+
+  @Test
+  void aValidlySignedChatJustBelowOverflowIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(signedByAlice(1, Long.MAX_VALUE - 1), false, "lamport out of range");
+  }
+
+  @Test
+  void aValidlySignedChatWithTheLargestSeqIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(signedByAlice(Long.MAX_VALUE, 5), false, "seq out of range");
+  }
+
+  @Test
+  void aHelloStampedTwoToTheSixtyThreeMinusOneIsRefusedAndThePeerLives() throws Exception {
+    LinkFrame hello =
+        LinkCodec.toFrame(
+            new LinkMessage.Hello(Framing.PROTOCOL_VERSION, mallory.peerId(), "mal", "lobby", 0, 1)
+                .withIdentity(mallory.publicKey(), HelloProofs.newChallenge()));
+    hello =
+        hello.toBuilder().setHello(hello.getHello().toBuilder().setLamport(Long.MAX_VALUE)).build();
+    oneFrameDoesNotKill(hello, true, "lamport out of range");
+  }
+
+  @Test
+  void aDigestWhoseCountsOverflowIsAnsweredWithinTheRequestLimits() throws Exception {
+    meshchat.proto.v1.Digest.Builder d = meshchat.proto.v1.Digest.newBuilder().setComplete(true);
+    for (int i = 0; i < 4; i++) {
+      d.addEntries(
+          meshchat.proto.v1.DigestEntry.newBuilder()
+              .setOrigin(ByteString.copyFrom(new byte[] {7, (byte) i}))
+              .setContiguous(meshchat.peer.limit.WireBounds.MAX_SEQ));
+    }
+    try (LocalMesh mesh = new LocalMesh()) {
+      PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
+      try (Raw raw = new Raw(node.port())) {
+        raw.sendRaw(LinkFrame.newBuilder().setDigest(d).build());
+        for (LinkFrame f; (f = LinkFrame.parseDelimitedFrom(raw.in)) != null; ) {
+          if (f.hasSyncRequest()) {
+            assertThat(f.getSyncRequest().getWantsCount()).isBetween(1, 1_024);
+            long asked =
+                f.getSyncRequest().getWantsList().stream()
+                    .mapToLong(w -> w.getRange().getLast() - w.getRange().getFirst() + 1)
+                    .sum();
+            assertThat(asked).isLessThanOrEqualTo(node.config().roomConfig().syncMaxMessages());
+            break;
+          }
+        }
+      }
+      stillServes(mesh, node);
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -85,7 +86,8 @@ class SqliteMessageStoreTest extends MessageStoreContract {
   @Test
   void depsSurviveTheRoundTrip() {
     PeerId longId = PeerId.of(new byte[PeerId.MAX_BYTES]);
-    ChatMessage m = msg(LOW, 1, 4, new MessageId(longId, 300), new MessageId(HIGH, Long.MAX_VALUE));
+    ChatMessage m =
+        msg(LOW, 1, 4, new MessageId(longId, 300), new MessageId(HIGH, WireBounds.MAX_SEQ));
     store.append(m);
     assertThat(store.get(m.id())).contains(m);
     assertThat(DepsCodec.decode(DepsCodec.encode(m.deps()))).isEqualTo(m.deps());

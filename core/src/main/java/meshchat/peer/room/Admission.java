@@ -1,0 +1,83 @@
+package meshchat.peer.room;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import meshchat.peer.clock.ClockBound;
+import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.store.MessageStore;
+
+/**
+ * The checks a validly signed message still has to pass before it is stored (docs/ordering.md,
+ * "Bounded clocks"): its Lamport time is above every dependency's we know (no backdating: a reply
+ * can never sort before what it answers), and it does not push our clock further than {@link
+ * ClockBound} allows. Both refusals drop the message and keep the link: the first is the author's
+ * lie, not the relay's, and the second may be honest and is taken later.
+ */
+final class Admission {
+  /** Lamport times of the most recently delivered messages: where a new message's deps are. */
+  private static final int RECENT = 8_192;
+
+  private final ClockBound bound;
+  private final Scheduler scheduler;
+  private final MessageStore store;
+  private final CausalBuffer causal;
+  private final Map<MessageId, Long> recent =
+      new LinkedHashMap<>(RECENT * 2, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<MessageId, Long> eldest) {
+          return size() > RECENT;
+        }
+      };
+
+  Admission(Scheduler scheduler, MessageStore store, CausalBuffer causal) {
+    this.scheduler = scheduler;
+    this.store = store;
+    this.causal = causal;
+    this.bound = new ClockBound(scheduler.nowMillis());
+  }
+
+  /** Why {@code m} is refused with our clock at {@code clock}, or null to take it. */
+  Counter refusal(ChatMessage m, long clock) {
+    if (backdated(m)) {
+      return Counter.BACKDATED;
+    }
+    if (!bound.admit(clock, m.lamport(), scheduler.nowMillis())) {
+      return Counter.CLOCK_JUMP_REFUSED;
+    }
+    return null;
+  }
+
+  /** How far a Hello's clock may move ours: all of it, unless that is more than the bound. */
+  long helloClock(long clock, long hello) {
+    return bound.clamp(clock, hello, scheduler.nowMillis());
+  }
+
+  /** Whether {@code m}'s time is at or below a dependency's (or its author's previous one's). */
+  boolean backdated(ChatMessage m) {
+    MessageId prev = m.id().previous();
+    if (prev != null && !above(m, prev)) {
+      return true;
+    }
+    for (MessageId d : m.deps()) {
+      if (!above(m, d)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean above(ChatMessage m, MessageId dep) {
+    Long t = recent.get(dep);
+    if (t == null && causal.isDelivered(dep)) {
+      t = store.get(dep).map(ChatMessage::lamport).orElse(null);
+    }
+    return t == null || m.lamport() > t; // a dep we lack is checked when it arrives
+  }
+
+  /** {@code m} was delivered: its deps-to-be are looked up here first. */
+  void delivered(ChatMessage m) {
+    recent.put(m.id(), m.lamport());
+  }
+}
