@@ -157,33 +157,21 @@ class HostilePeerTest {
   }
 
   /** Alice's message signed as is, whatever its numbers: the signature is valid. */
+  /**
+   * One of alice's chained messages with seq and lamport set to values no ChatMessage can hold; the
+   * head that would authenticate it never gets a chance: the frame is refused as it decodes.
+   */
   private LinkFrame signedByAlice(long seq, long lamport) {
-    // MessageSigning.canonical's layout, written out: no ChatMessage can hold these numbers
-    byte[] canonical =
-        meshchat.wire.CanonicalBytes.of("meshchat/chat/v1")
-            .string("lobby")
-            .bytes(alice.peerId().toBytes())
-            .u64(seq)
-            .u64(lamport)
-            .u64(1_000)
-            .string("alice")
-            .string("hi")
-            .u64(0)
-            .toByteArray();
-    LinkFrame f = LinkCodec.toFrame(new LinkMessage.Chat(byAlice("hi")));
-    return f.toBuilder()
-        .setChat(
-            f.getChat().toBuilder()
-                .setSeq(seq)
-                .setLamport(lamport)
-                .setSignature(ByteString.copyFrom(alice.sign(canonical))))
-        .build();
+    LinkFrame f =
+        LinkCodec.toFrame(new LinkMessage.Chat(new ChainAuthor(alice, "lobby").next("hi")));
+    return f.toBuilder().setChat(f.getChat().toBuilder().setSeq(seq).setLamport(lamport)).build();
   }
 
   /** After an attack: the node still takes an honest link and message, and still sends. */
   private void stillServes(LocalMesh mesh, PeerNode node) throws Exception {
     try (Raw raw = new Raw(node.port())) {
-      raw.send(new LinkMessage.Chat(byAlice("still there?")));
+      raw.send(new LinkMessage.Chat(aliceWrites.next("still there?")));
+      raw.send(new LinkMessage.Head(aliceWrites.head()));
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(20))
           .until(
