@@ -37,7 +37,7 @@ class BoundedVarint32FrameDecoderTest {
 
     for (int i = 0; i < 3; i++) {
       ch.writeInbound(bytes(wire[i]));
-      assertThat((Object) ch.readInbound()).isNull();
+      assertThat(ch.<Object>readInbound()).isNull();
     }
     ch.writeInbound(bytes(wire[3], wire[4], wire[5]));
 
@@ -54,7 +54,7 @@ class BoundedVarint32FrameDecoderTest {
     ch.writeInbound(bytes(0xAC));
     ch.writeInbound(bytes(0x02));
     ch.writeInbound(Unpooled.wrappedBuffer(payload, 0, 299));
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
     ch.writeInbound(Unpooled.wrappedBuffer(payload, 299, 1));
 
     ByteBuf frame = ch.readInbound();

@@ -38,18 +38,22 @@ public final class TrackerServerInitializer extends ChannelInitializer<SocketCha
    * The session handlers; with a null {@code directoryThread} the session handler runs on the
    * channel's own loop (EmbeddedChannel tests).
    */
+  @SuppressWarnings("deprecation") // addLast(group, ...): see the session line below
   public static void addHandlers(
       ChannelPipeline p, TrackerConfig config, TrackerHub hub, EventExecutorGroup directoryThread) {
     // outbound: many small answers to one socket write while a read batch is in progress
     p.addLast("flush-consolidation", new FlushConsolidationHandler(256, true));
-    // inbound: close sessions that send nothing (not even heartbeats) for idleTimeout
-    p.addLast(
-        "idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // both ways: varint32-length-prefixed TrackerFrames, bounded by maxFrameBytes
     Framing.addTo(p, TrackerFrame.getDefaultInstance(), config.maxFrameBytes());
+    // inbound: close sessions that send no complete frame (not even a heartbeat) for idleTimeout;
+    // after the decoder, so bytes trickled inside one frame do not count as activity
+    p.addLast(
+        "idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // inbound: the first frame must be Register or Lookup with our protocol version
     p.addLast("handshake", new HandshakeHandler(hub.counters()));
-    // inbound: every request, on the one directory thread that owns all tracker state
+    // inbound: every request, on the one directory thread that owns all tracker state. Netty 4.2
+    // deprecates a handler on its own executor; it still works, and is what makes the directory
+    // single-threaded without a lock, so it stays until the session hops threads itself.
     p.addLast(directoryThread, "session", new SessionHandler(hub, config.slowClientTimeout()));
   }
 }

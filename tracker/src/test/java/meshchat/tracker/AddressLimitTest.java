@@ -1,7 +1,9 @@
 package meshchat.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.TrackerFrame;
 import org.junit.jupiter.api.Test;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 /** One source address holds at most maxSessionsPerAddress sessions; the next is refused. */
 class AddressLimitTest {
   @Test
+  @SuppressWarnings("try") // closing one session early, inside its try, is what frees the slot
   void aSessionOverTheAddressLimitGetsAFatalErrorAndIsCounted() throws Exception {
     try (TrackerServer server =
             // readable ids, no key proofs: KeyProofTest covers those
@@ -30,8 +33,8 @@ class AddressLimitTest {
 
       // a closed session frees its slot
       a.close();
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(5))
+      await()
+          .atMost(Duration.ofSeconds(5))
           .untilAsserted(
               () -> {
                 try (RawClient d = new RawClient(server.localAddress())) {

@@ -22,7 +22,16 @@ final class RawClient implements AutoCloseable {
   private final OutputStream out;
 
   RawClient(InetSocketAddress tracker) throws IOException {
-    socket = new Socket(tracker.getAddress(), tracker.getPort());
+    this(tracker, null);
+  }
+
+  /** Connects from the loopback address {@code from} (e.g. 127.0.0.2): another source address. */
+  RawClient(InetSocketAddress tracker, String from) throws IOException {
+    socket =
+        from == null
+            ? new Socket(tracker.getAddress(), tracker.getPort())
+            : new Socket(
+                tracker.getAddress(), tracker.getPort(), java.net.InetAddress.getByName(from), 0);
     socket.setSoTimeout(5_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
@@ -84,6 +93,11 @@ final class RawClient implements AutoCloseable {
     } catch (IOException e) {
       return true; // reset
     }
+  }
+
+  /** Whether the tracker has sent something not yet read (never blocks). */
+  boolean hasInput() throws IOException {
+    return in.available() > 0;
   }
 
   void shutdownOutput() throws IOException {

@@ -1,8 +1,8 @@
 package meshchat.peer.runtime;
 
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +25,10 @@ public final class PeerGroups implements AutoCloseable {
     return new PeerGroups(
         new MultiThreadIoEventLoopGroup(
             ioThreads, new DefaultThreadFactory("peer-io", true), NioIoHandler.newFactory()),
-        new DefaultEventLoopGroup(roomThreads, new DefaultThreadFactory("peer-room", true)));
+        // room threads run tasks only; Netty 4.2's task-only loop is an IoEventLoop with the
+        // local (in-VM) handler, which parks while idle
+        new MultiThreadIoEventLoopGroup(
+            roomThreads, new DefaultThreadFactory("peer-room", true), LocalIoHandler.newFactory()));
   }
 
   /** One I/O thread and one room thread: what a single chat process needs. */

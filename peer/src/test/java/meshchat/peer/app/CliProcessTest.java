@@ -115,7 +115,7 @@ class CliProcessTest {
     Chat a = chat("ann", port);
     Chat b = chat("bob", port);
     Chat c = chat("cat", port);
-    Duration wait = Duration.ofSeconds(20);
+    Duration wait = Duration.ofSeconds(60); // a JVM start takes 20 s on a loaded box
     for (Chat x : List.of(a, b, c)) {
       await().atMost(wait).until(() -> x.count("unreachable, retrying") == 1);
     }
@@ -135,7 +135,7 @@ class CliProcessTest {
     c.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9
     for (Chat x : List.of(a, b)) {
       await()
-          .atMost(Duration.ofSeconds(8))
+          .atMost(Duration.ofSeconds(30))
           .until(() -> x.count("\"event\":\"peer-down\",\"peer\":\"" + cId) == 1);
     }
     Chat c2 = chat("cat", port); // same data dir: same peer id
@@ -164,7 +164,7 @@ class CliProcessTest {
     a.in.println("tr0ub4dor");
     b.in.println("tr0ub4dor");
     eve.in.println("password1");
-    Duration wait = Duration.ofSeconds(20);
+    Duration wait = Duration.ofSeconds(60); // a JVM start takes 20 s on a loaded box
     for (Chat x : List.of(a, b)) {
       await().atMost(wait).until(() -> x.count("\"event\":\"peer-up\"") == 1);
     }

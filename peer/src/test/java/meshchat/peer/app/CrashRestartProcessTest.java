@@ -26,7 +26,8 @@ import picocli.CommandLine;
  * peer's own sequence numbers continue without reuse.
  */
 class CrashRestartProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT =
+      Duration.ofSeconds(90); // JVM starts take tens of seconds on a loaded box
 
   @TempDir Path tmp;
   private final List<Chat> chats = new ArrayList<>();

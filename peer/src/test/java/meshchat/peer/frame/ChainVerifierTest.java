@@ -192,8 +192,8 @@ class ChainVerifierTest {
     ChatMessage good = alice.next("new");
     ChainHead head = alice.head();
     ch.writeOutbound(new LinkMessage.SyncBatch(1, List.of(legacy, good), true, List.of(head)));
-    assertThat((Object) ch.readOutbound())
-        .isEqualTo(new LinkMessage.SyncBatch(1, List.of(good), true, List.of(head)));
+    LinkMessage.SyncBatch out = ch.readOutbound();
+    assertThat(out).isEqualTo(new LinkMessage.SyncBatch(1, List.of(good), true, List.of(head)));
   }
 
   @Test

@@ -76,7 +76,12 @@ public final class Scenario {
 
   @SafeVarargs
   public final Scenario partition(Set<Integer>... groups) {
-    List<Set<Integer>> g = List.of(groups);
+    // copied element by element: handing the varargs array on is what -Xlint:varargs flags
+    List<Set<Integer>> parts = new ArrayList<>();
+    for (Set<Integer> group : groups) {
+      parts.add(group);
+    }
+    List<Set<Integer>> g = List.copyOf(parts);
     return step("partition " + g, c -> c.partition(g));
   }
 

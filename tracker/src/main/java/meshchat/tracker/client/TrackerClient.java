@@ -3,6 +3,7 @@ package meshchat.tracker.client;
 import com.google.protobuf.ByteString;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -13,6 +14,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,11 +42,13 @@ public final class TrackerClient implements AutoCloseable {
   private final Map<Long, CompletableFuture<TrackerFrame>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextRequest = new AtomicLong(1);
   private final TrackerListener listener;
+  private final InstantSource clock; // stamps key-proven registrations
   private ScheduledFuture<?> heartbeats; // event loop only
 
-  private TrackerClient(Channel channel, TrackerListener listener) {
+  private TrackerClient(Channel channel, TrackerListener listener, InstantSource clock) {
     this.channel = channel;
     this.listener = listener;
+    this.clock = clock;
   }
 
   public static CompletableFuture<TrackerClient> connect(
@@ -54,6 +58,16 @@ public final class TrackerClient implements AutoCloseable {
 
   public static CompletableFuture<TrackerClient> connect(
       InetSocketAddress tracker, EventLoopGroup group, TrackerListener listener, int maxFrame) {
+    return connect(tracker, group, listener, maxFrame, InstantSource.system());
+  }
+
+  /** As above, stamping registrations with {@code clock} (the caller's injected wall clock). */
+  public static CompletableFuture<TrackerClient> connect(
+      InetSocketAddress tracker,
+      EventLoopGroup group,
+      TrackerListener listener,
+      int maxFrame,
+      InstantSource clock) {
     CompletableFuture<TrackerClient> result = new CompletableFuture<>();
     Bootstrap b =
         new Bootstrap()
@@ -78,8 +92,8 @@ public final class TrackerClient implements AutoCloseable {
                 result.completeExceptionally(f.cause());
                 return;
               }
-              Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
-              TrackerClient client = new TrackerClient(ch, listener);
+              Channel ch = ((ChannelFuture) f).channel();
+              TrackerClient client = new TrackerClient(ch, listener, clock);
               // "dispatch": answers to their futures, pushes to the listener
               ch.pipeline().addLast("dispatch", client.new Dispatch());
               result.complete(client);
@@ -110,7 +124,7 @@ public final class TrackerClient implements AutoCloseable {
             .setHost(host)
             .setPort(port);
     if (key != null) {
-      long now = System.currentTimeMillis();
+      long now = clock.millis();
       byte[] signed = RegistrationKey.transcript(room, peerId, nick, host, port, now);
       r.setPublicKey(ByteString.copyFrom(key.publicKey()))
           .setTimestampMs(now)

@@ -30,16 +30,22 @@ public final class Directory {
   // session -> room -> entry: what a heartbeat refreshes and a close removes
   private final Map<SessionId, Map<String, Entry>> sessions = new HashMap<>();
   private int registrations;
+  // what each source address and each key holds: the bounds that keep one outsider from filling
+  // a room, or every room, with keys it made up
+  private final Map<String, Map<String, Integer>> byAddress = new HashMap<>(); // address -> room
+  private final Map<PeerId, Integer> roomsByKey = new HashMap<>();
 
   private static final class Entry {
     final SessionId session;
     final String room;
+    final String address; // the source address it registered from; null if unknown
     Member member;
     long expiresAtMillis;
 
-    Entry(SessionId session, String room, Member member, long expiresAtMillis) {
+    Entry(SessionId session, String room, String address, Member member, long expiresAtMillis) {
       this.session = session;
       this.room = room;
+      this.address = address;
       this.member = member;
       this.expiresAtMillis = expiresAtMillis;
     }
@@ -56,6 +62,14 @@ public final class Directory {
    * from the same session is an idempotent refresh (and an update, if nick or address changed).
    */
   public RegisterOutcome register(SessionId session, String room, Member member) {
+    return register(session, room, member, null);
+  }
+
+  /**
+   * As above, from source address {@code address} (null: unknown, no per-address bound), which the
+   * per-address bounds count against.
+   */
+  public RegisterOutcome register(SessionId session, String room, Member member, String address) {
     long expiresAt = clock.millis() + ttlMillis;
     Map<PeerId, Entry> members = rooms.get(room);
     Entry existing = members == null ? null : members.get(member.peerId());
@@ -95,15 +109,23 @@ public final class Directory {
       return new Refused(
           Refusal.ROOM_FULL, room + " holds its maximum of " + limits.maxPeersPerRoom() + " peers");
     }
+    Refused bound = perAddressOrKey(room, member.peerId(), address);
+    if (bound != null) {
+      return bound;
+    }
     if (members == null) {
       members = new LinkedHashMap<>();
       rooms.put(room, members);
     }
     List<Member> others = othersIn(members, member.peerId());
-    Entry entry = new Entry(session, room, member, expiresAt);
+    Entry entry = new Entry(session, room, address, member, expiresAt);
     members.put(member.peerId(), entry);
     sessions.computeIfAbsent(session, s -> new HashMap<>()).put(room, entry);
     registrations++;
+    roomsByKey.merge(member.peerId(), 1, Integer::sum);
+    if (address != null) {
+      byAddress.computeIfAbsent(address, a -> new HashMap<>()).merge(room, 1, Integer::sum);
+    }
     return new Accepted(
         member,
         others,
@@ -197,6 +219,14 @@ public final class Directory {
       sessions.remove(entry.session);
     }
     registrations--;
+    roomsByKey.computeIfPresent(entry.member.peerId(), (k, n) -> n == 1 ? null : n - 1);
+    if (entry.address != null) {
+      Map<String, Integer> held = byAddress.get(entry.address);
+      held.computeIfPresent(entry.room, (k, n) -> n == 1 ? null : n - 1);
+      if (held.isEmpty()) {
+        byAddress.remove(entry.address);
+      }
+    }
     List<SessionId> recipients = new ArrayList<>(members.size() + 1);
     for (Entry e : members.values()) {
       recipients.add(e.session);
@@ -206,6 +236,37 @@ public final class Directory {
     }
     return new Change(
         new RoomEvent.Left(entry.room, entry.member, entry.session, reason), recipients);
+  }
+
+  private Refused perAddressOrKey(String room, PeerId key, String address) {
+    if (roomsByKey.getOrDefault(key, 0) >= limits.maxRoomsPerKey()) {
+      return new Refused(
+          Refusal.KEY_LIMIT,
+          "peer id "
+              + key.shortHex()
+              + " is in its maximum of "
+              + limits.maxRoomsPerKey()
+              + " rooms");
+    }
+    Map<String, Integer> held = address == null ? null : byAddress.get(address);
+    if (held == null) {
+      return null;
+    }
+    int inRoom = held.getOrDefault(room, 0);
+    if (inRoom >= limits.maxRegistrationsPerAddressPerRoom()) {
+      return new Refused(
+          Refusal.ADDRESS_LIMIT,
+          "this address holds its maximum of "
+              + limits.maxRegistrationsPerAddressPerRoom()
+              + " members of "
+              + room);
+    }
+    if (inRoom == 0 && held.size() >= limits.maxRoomsPerAddress()) {
+      return new Refused(
+          Refusal.ADDRESS_LIMIT,
+          "this address is in its maximum of " + limits.maxRoomsPerAddress() + " rooms");
+    }
+    return null;
   }
 
   private static Change change(RoomEvent event, Map<PeerId, Entry> members, SessionId except) {

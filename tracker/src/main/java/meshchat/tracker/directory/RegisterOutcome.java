@@ -22,6 +22,10 @@ public sealed interface RegisterOutcome {
     ALREADY_REGISTERED,
     ROOM_LIMIT,
     ROOM_FULL,
-    SESSION_LIMIT
+    SESSION_LIMIT,
+    /** The source address holds its maximum of members in this room, or of rooms. */
+    ADDRESS_LIMIT,
+    /** This peer id is registered in its maximum of rooms. */
+    KEY_LIMIT
   }
 }

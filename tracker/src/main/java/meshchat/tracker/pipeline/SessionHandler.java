@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.HeartbeatAck;
 import meshchat.proto.v1.TrackerFrame;
@@ -27,14 +28,41 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
   static final String SESSION_LOGGER = "meshchat.tracker.session";
   private static final Logger log = LoggerFactory.getLogger(SESSION_LOGGER);
 
+  /**
+   * Lookups one session may make per second, with bursts of twice that: a peer looks a room up when
+   * it joins and when its registration is refused, not in a loop. Each answer can be a thousand
+   * members long, so unbounded lookups were an amplifier into the tracker's own heap.
+   */
+  public static final int LOOKUPS_PER_SECOND = 20;
+
+  /**
+   * Most answer bytes queued to one connection and not yet written to its socket. Answers are
+   * queued on the directory thread faster than a socket drains; a client that pipelines requests
+   * and never reads would otherwise grow the heap by every answer.
+   */
+  public static final long MAX_BUFFERED_BYTES = 4L << 20;
+
   private final TrackerHub hub;
   private final Duration slowClientTimeout;
+  private final int lookupsPerSecond;
+  private final long maxBufferedBytes;
+  private final AtomicLong buffered = new AtomicLong();
+  private double lookupTokens;
+  private long lookupRefilledNanos = System.nanoTime();
   private SessionId id;
   private boolean closing;
 
   public SessionHandler(TrackerHub hub, Duration slowClientTimeout) {
+    this(hub, slowClientTimeout, LOOKUPS_PER_SECOND, MAX_BUFFERED_BYTES);
+  }
+
+  public SessionHandler(
+      TrackerHub hub, Duration slowClientTimeout, int lookupsPerSecond, long maxBufferedBytes) {
     this.hub = hub;
     this.slowClientTimeout = slowClientTimeout;
+    this.lookupsPerSecond = lookupsPerSecond;
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.lookupTokens = 2.0 * lookupsPerSecond;
   }
 
   @Override
@@ -83,7 +111,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
         switch (frame.getBodyCase()) {
           case REGISTER -> hub.register(id, frame.getRegister(), source(ctx));
           case UNREGISTER -> hub.unregister(id, frame.getUnregister());
-          case LOOKUP -> hub.lookup(frame.getLookup());
+          case LOOKUP -> lookup(frame);
           case HEARTBEAT -> heartbeat(frame.getHeartbeat().getNonce());
           case REGISTERED,
               UNREGISTERED,
@@ -106,12 +134,45 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
         };
     if (answer.hasError() && answer.getError().getFatal()) {
       fail(ctx, answer);
-    } else {
-      if (answer.hasError()) {
-        hub.counters().error(answer.getError().getCode());
-      }
-      ctx.write(answer, ctx.voidPromise());
+      return;
     }
+    if (answer.hasError()) {
+      hub.counters().error(answer.getError().getCode());
+    }
+    int size = answer.getSerializedSize();
+    if (buffered.get() + size > maxBufferedBytes) {
+      hub.counters().throttled(TrackerCounters.Throttle.BUFFERED_BYTES);
+      // the error itself is small; the answers it replaces are dropped
+      fail(
+          ctx,
+          Frames.error(
+              0,
+              Code.RATE_LIMITED,
+              "over " + maxBufferedBytes + " bytes of answers not yet read",
+              true));
+      return;
+    }
+    buffered.addAndGet(size);
+    ctx.write(answer).addListener(f -> buffered.addAndGet(-size));
+  }
+
+  private TrackerFrame lookup(TrackerFrame frame) {
+    long now = System.nanoTime();
+    lookupTokens =
+        Math.min(
+            2.0 * lookupsPerSecond,
+            lookupTokens + (now - lookupRefilledNanos) / 1e9 * lookupsPerSecond);
+    lookupRefilledNanos = now;
+    if (lookupTokens < 1) {
+      hub.counters().throttled(TrackerCounters.Throttle.LOOKUP_RATE);
+      return Frames.error(
+          frame.getLookup().getRequestId(),
+          Code.RATE_LIMITED,
+          "more than " + lookupsPerSecond + " lookups per second",
+          true);
+    }
+    lookupTokens--;
+    return hub.lookup(frame.getLookup());
   }
 
   private TrackerFrame heartbeat(long nonce) {

@@ -2,6 +2,7 @@ package meshchat.tracker.pipeline;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 import meshchat.proto.v1.Error.Code;
+import meshchat.tracker.directory.RegisterOutcome.Refusal;
 
 /**
  * How often the tracker answered each error, refusals by limit included (ROOM_FULL, SESSION_LIMIT,
@@ -10,6 +11,33 @@ import meshchat.proto.v1.Error.Code;
  */
 public final class TrackerCounters {
   private final AtomicLongArray errors = new AtomicLongArray(Code.values().length);
+  private final AtomicLongArray refusals = new AtomicLongArray(Refusal.values().length);
+  private final AtomicLongArray throttles = new AtomicLongArray(Throttle.values().length);
+
+  /** Sessions the tracker closed for what they made it hold or do, not for a bad frame. */
+  public enum Throttle {
+    /** More lookups per second than allowed. */
+    LOOKUP_RATE,
+    /** More answer bytes queued to one connection than allowed (a slow or non-reading client). */
+    BUFFERED_BYTES
+  }
+
+  void refused(Refusal r) {
+    refusals.incrementAndGet(r.ordinal());
+  }
+
+  void throttled(Throttle t) {
+    throttles.incrementAndGet(t.ordinal());
+  }
+
+  /** Registrations refused for {@code r}, by the directory's reason (finer than the wire code). */
+  public long refusals(Refusal r) {
+    return refusals.get(r.ordinal());
+  }
+
+  public long throttles(Throttle t) {
+    return throttles.get(t.ordinal());
+  }
 
   void error(Code code) {
     if (code != Code.UNRECOGNIZED) {
@@ -34,6 +62,21 @@ public final class TrackerCounters {
             .append(n);
       }
     }
+    for (Refusal r : Refusal.values()) {
+      append(b, "refused_" + r.name(), refusals(r));
+    }
+    for (Throttle t : Throttle.values()) {
+      append(b, "closed_" + t.name(), throttles(t));
+    }
     return b.length() == 0 ? "none" : b.toString();
+  }
+
+  private static void append(StringBuilder b, String name, long n) {
+    if (n != 0) {
+      b.append(b.length() == 0 ? "" : " ")
+          .append(name.toLowerCase(java.util.Locale.ROOT))
+          .append('=')
+          .append(n);
+    }
   }
 }

@@ -139,8 +139,14 @@ public final class TrackerHub {
             r.getNick(),
             resolveHost(r.getHost(), source),
             r.getPort());
-    RegisterOutcome outcome = directory.register(session, r.getRoom(), member);
+    RegisterOutcome outcome =
+        directory.register(
+            session,
+            r.getRoom(),
+            member,
+            source == null ? null : source.getAddress().getHostAddress());
     if (outcome instanceof RegisterOutcome.Refused refused) {
+      counters.refused(refused.reason());
       return refusal(r.getRequestId(), refused);
     }
     RegisterOutcome.Accepted ok = (RegisterOutcome.Accepted) outcome;
@@ -189,7 +195,9 @@ public final class TrackerHub {
           Frames.error(requestId, Code.INVALID_ARGUMENT, refused.message(), false);
       case ROOM_LIMIT -> Frames.error(requestId, Code.ROOM_LIMIT, refused.message(), false);
       case ROOM_FULL -> Frames.error(requestId, Code.ROOM_FULL, refused.message(), false);
-      case SESSION_LIMIT -> Frames.error(requestId, Code.SESSION_LIMIT, refused.message(), false);
+      case SESSION_LIMIT, KEY_LIMIT ->
+          Frames.error(requestId, Code.SESSION_LIMIT, refused.message(), false);
+      case ADDRESS_LIMIT -> Frames.error(requestId, Code.ADDRESS_LIMIT, refused.message(), false);
     };
   }
 

@@ -67,7 +67,7 @@ class SessionPipelineTest {
     byte[] bytes = wire(register);
     for (int i = 0; i < bytes.length - 1; i++) {
       ch.writeInbound(Unpooled.wrappedBuffer(bytes, i, 1));
-      assertThat((Object) ch.readOutbound()).isNull();
+      assertThat(ch.<Object>readOutbound()).isNull();
     }
     ch.writeInbound(Unpooled.wrappedBuffer(bytes, bytes.length - 1, 1));
 

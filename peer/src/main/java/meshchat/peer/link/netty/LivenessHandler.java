@@ -30,7 +30,7 @@ final class LivenessHandler extends ChannelInboundHandlerAdapter {
       ctx.fireUserEventTriggered(evt);
     } else if (e.state() == IdleState.WRITER_IDLE) {
       // the nonce is our send time: the Pong echoes it, so no table of pings is kept
-      ctx.writeAndFlush(new LinkMessage.Ping(System.nanoTime()));
+      ctx.writeAndFlush(new LinkMessage.Ping(LinkTicker.nanoTime(ctx)));
     } else if (e.state() == IdleState.READER_IDLE && LinkErrors.markClosing(ctx.channel())) {
       long ms = setup.config().idleTimeoutMs();
       log.info("{} link to {} silent for {} ms: closing", setup.tag(), link.peer().shortHex(), ms);
@@ -44,7 +44,7 @@ final class LivenessHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof LinkMessage.Ping p) {
       ctx.writeAndFlush(new LinkMessage.Pong(p.nonce()));
     } else if (msg instanceof LinkMessage.Pong p) {
-      long rttNanos = System.nanoTime() - p.nonce();
+      long rttNanos = LinkTicker.nanoTime(ctx) - p.nonce();
       if (rttNanos >= 0 && rttNanos < 60_000_000_000L) {
         link.rttMillis(rttNanos / 1_000_000);
       }

@@ -2,7 +2,6 @@ package meshchat.peer.link.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.limit.Counters.Counter;
 import org.slf4j.Logger;
@@ -91,8 +90,6 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static long now(ChannelHandlerContext ctx) {
-    return ctx.executor() instanceof AbstractScheduledEventExecutor e
-        ? e.ticker().nanoTime()
-        : System.nanoTime();
+    return LinkTicker.nanoTime(ctx);
   }
 }
