@@ -1,5 +1,6 @@
 package meshchat.testkit.bench;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,7 +86,7 @@ final class CountingProxy implements AutoCloseable {
     t.start();
   }
 
-  private static void close(java.io.Closeable c) {
+  private static void close(Closeable c) {
     try {
       c.close();
     } catch (IOException e) {

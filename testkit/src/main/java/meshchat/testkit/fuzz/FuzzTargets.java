@@ -6,12 +6,16 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.frame.LinkFrameException;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.link.LinkEvents;
@@ -94,7 +98,7 @@ public final class FuzzTargets {
               }
             },
             "[fuzz]",
-            new meshchat.peer.limit.Counters(),
+            new Counters(),
             null,
             () -> Seeds.SELF_CHALLENGE);
     EmbeddedChannel ch = new EmbeddedChannel();
@@ -169,7 +173,7 @@ public final class FuzzTargets {
       out.add((ByteBuf) o);
     }
     for (Object o; (o = ch.readInbound()) != null; ) {
-      io.netty.util.ReferenceCountUtil.release(o);
+      ReferenceCountUtil.release(o);
     }
   }
 
@@ -218,7 +222,7 @@ public final class FuzzTargets {
   }
 
   static byte[] framed(byte[] body) {
-    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
     FrameMutator.writeVarint(o, body.length);
     o.writeBytes(body);
     return o.toByteArray();
@@ -242,7 +246,7 @@ public final class FuzzTargets {
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }

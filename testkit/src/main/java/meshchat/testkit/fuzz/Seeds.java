@@ -1,5 +1,6 @@
 package meshchat.testkit.fuzz;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,6 +21,7 @@ import meshchat.proto.v1.Lookup;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.proto.v1.Unregister;
+import meshchat.tracker.pipeline.Frames;
 import meshchat.wire.Framing;
 
 /** Valid encoded frames of every message type: the fuzzer's starting points. */
@@ -105,7 +107,7 @@ public final class Seeds {
                 .setRequestId(requestId)
                 .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                 .setRoom(ROOM)
-                .setPeerId(com.google.protobuf.ByteString.copyFrom(OTHER.toBytes()))
+                .setPeerId(ByteString.copyFrom(OTHER.toBytes()))
                 .setNick("bob")
                 .setHost("")
                 .setPort(5000))
@@ -128,15 +130,14 @@ public final class Seeds {
                 .setUnregister(Unregister.newBuilder().setRequestId(3).setRoom(ROOM))
                 .build(),
             TrackerFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder().setNonce(9)).build(),
-            meshchat.tracker.pipeline.Frames.error(
-                5, meshchat.proto.v1.Error.Code.PROTOCOL_ERROR, "x", true),
+            Frames.error(5, meshchat.proto.v1.Error.Code.PROTOCOL_ERROR, "x", true),
             TrackerFrame.newBuilder()
                 .setMemberJoined(
                     meshchat.proto.v1.MemberJoined.newBuilder()
                         .setRoom(ROOM)
                         .setMember(
                             meshchat.proto.v1.Member.newBuilder()
-                                .setPeerId(com.google.protobuf.ByteString.copyFrom(SELF.toBytes()))
+                                .setPeerId(ByteString.copyFrom(SELF.toBytes()))
                                 .setNick("me")
                                 .setHost("10.0.0.1")
                                 .setPort(4000)))

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
+import java.util.function.LongSupplier;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.testkit.check.Delivered;
@@ -26,10 +28,10 @@ public final class RunMetrics implements SimPeer.Listener {
   private final Map<MessageId, Long> sendTime = new HashMap<>();
   private final List<SentAt> sent = new ArrayList<>();
   private final List<Sample> timeline = new ArrayList<>();
-  private final java.util.function.LongSupplier now;
+  private final LongSupplier now;
   private long deliveries;
 
-  public RunMetrics(java.util.function.LongSupplier now) {
+  public RunMetrics(LongSupplier now) {
     this.now = now;
   }
 
@@ -56,7 +58,7 @@ public final class RunMetrics implements SimPeer.Listener {
   }
 
   /** The sent list for the checker, given each author's store generation at the end. */
-  public List<History.Sent> sentFor(java.util.function.IntUnaryOperator storeGenerationOf) {
+  public List<History.Sent> sentFor(IntUnaryOperator storeGenerationOf) {
     List<History.Sent> out = new ArrayList<>(sent.size());
     for (SentAt s : sent) {
       boolean kept = storeGenerationOf.applyAsInt(s.author) == s.storeGeneration;

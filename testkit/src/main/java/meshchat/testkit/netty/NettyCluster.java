@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import meshchat.peer.identity.Identity;
@@ -84,9 +88,7 @@ public final class NettyCluster implements Cluster {
   private static TrackerServer startTracker(int port) {
     try {
       return TrackerServer.start(
-          TrackerConfig.localTest()
-              .withPort(port)
-              .withHeartbeatInterval(java.time.Duration.ofMillis(500)));
+          TrackerConfig.localTest().withPort(port).withHeartbeatInterval(Duration.ofMillis(500)));
     } catch (IOException e) {
       throw new UncheckedIOException("tracker could not bind port " + port, e);
     }
@@ -130,7 +132,7 @@ public final class NettyCluster implements Cluster {
   @Override
   public void partition(List<Set<Integer>> groupsOfPeers) {
     int[] groupOf = new int[peers.size()];
-    java.util.Arrays.fill(groupOf, groupsOfPeers.size()); // unlisted: one more group
+    Arrays.fill(groupOf, groupsOfPeers.size()); // unlisted: one more group
     for (int g = 0; g < groupsOfPeers.size(); g++) {
       for (int i : groupsOfPeers.get(g)) {
         groupOf[i] = g;
@@ -260,8 +262,7 @@ public final class NettyCluster implements Cluster {
   public void close() {
     // in parallel (own threads: the common pool has one on 2 cores): each close waits up to 2 s
     // for its links' Close to go out
-    java.util.concurrent.ExecutorService closer =
-        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, peers.size()));
+    ExecutorService closer = Executors.newFixedThreadPool(Math.max(1, peers.size()));
     peers.forEach(p -> closer.execute(p::closeNode));
     closer.shutdown();
     try {

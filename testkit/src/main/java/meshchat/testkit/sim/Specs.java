@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The fault spec formats of the command line, parsed into records. Each parse error is one line
@@ -81,7 +82,7 @@ public final class Specs {
   }
 
   private static String[] split(String spec, String what, String sep) {
-    String[] parts = spec.split(java.util.regex.Pattern.quote(sep), -1);
+    String[] parts = spec.split(Pattern.quote(sep), -1);
     if (parts.length != 2) {
       throw bad(what, spec, "expected exactly one '" + sep + "'");
     }
