@@ -1,10 +1,13 @@
 package meshchat.tracker;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import meshchat.tracker.metrics.MetricsAddress;
+import meshchat.tracker.metrics.MetricsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -19,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "tracker",
     mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class,
     description = "Run the meshchat rendezvous tracker (discovery only; it never carries chat).")
 public final class TrackerMain implements Callable<Integer> {
   static {
@@ -83,6 +87,14 @@ public final class TrackerMain implements Callable<Integer> {
       description = "open sessions from one IP address (default: ${DEFAULT-VALUE})")
   int maxSessionsPerAddress = TrackerConfig.defaults().maxSessionsPerAddress();
 
+  @Option(
+      names = "--metrics",
+      paramLabel = "[HOST:]PORT",
+      description =
+          "serve Prometheus metrics on http://HOST:PORT/metrics (default host 127.0.0.1; off"
+              + " unless given)")
+  String metrics;
+
   @Option(names = "--io-threads", description = "socket I/O threads (default: ${DEFAULT-VALUE})")
   int ioThreads = TrackerConfig.defaults().ioThreads();
 
@@ -111,7 +123,26 @@ public final class TrackerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    InetSocketAddress metricsAt = null;
+    if (metrics != null) {
+      try {
+        metricsAt = MetricsAddress.parse(metrics);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--metrics: " + e.getMessage());
+      }
+    }
     TrackerServer server = TrackerServer.start(config());
+    MetricsServer metricsServer = null;
+    if (metricsAt != null) {
+      try {
+        metricsServer = MetricsServer.start(metricsAt, new TrackerMetrics(server));
+      } catch (java.io.IOException e) {
+        server.close();
+        throw e;
+      }
+    }
+    MetricsServer served = metricsServer;
     CountDownLatch stopped = new CountDownLatch(1);
     // SIGINT and SIGTERM both run shutdown hooks
     Runtime.getRuntime()
@@ -119,6 +150,9 @@ public final class TrackerMain implements Callable<Integer> {
             new Thread(
                 () -> {
                   log.info("signal received: tracker shutting down");
+                  if (served != null) {
+                    served.close();
+                  }
                   server.close();
                   stopped.countDown();
                 },
@@ -127,6 +161,12 @@ public final class TrackerMain implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .println("tracker listening on " + a.getAddress().getHostAddress() + ":" + a.getPort());
+    if (served != null) {
+      spec.commandLine()
+          .getOut()
+          .println(
+              "metrics on http://" + metricsAt.getHostString() + ":" + served.port() + "/metrics");
+    }
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;

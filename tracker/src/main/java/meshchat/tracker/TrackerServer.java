@@ -43,6 +43,9 @@ public final class TrackerServer implements AutoCloseable {
   private final Channel serverChannel;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** How long the threads stay up with nothing to do before they stop. */
+  private static final long QUIET_MS = 200;
+
   private TrackerServer(
       EventLoopGroup boss,
       EventLoopGroup workers,
@@ -88,7 +91,12 @@ public final class TrackerServer implements AutoCloseable {
       shutdown(boss, workers, directoryThread);
       Throwable cause = bind.cause();
       throw new IOException(
-          "cannot listen on " + config.bindHost() + ":" + config.port() + ": " + cause.getMessage(),
+          "cannot listen on "
+              + config.bindHost()
+              + ":"
+              + config.port()
+              + ": "
+              + ErrorText.reason(cause),
           cause);
     }
     // Expire a little more often than the TTL so a registration outlives it by at most ~1/10.
@@ -156,6 +164,24 @@ public final class TrackerServer implements AutoCloseable {
     log.info("tracker stopped; errors answered: {}", hub.counters());
   }
 
+  /** Rooms, registrations and open sessions now, read on the directory thread. */
+  public CompletableFuture<Load> load() {
+    CompletableFuture<Load> result = new CompletableFuture<>();
+    directoryThread
+        .next()
+        .execute(
+            () ->
+                result.complete(
+                    new Load(
+                        hub.directory().roomCount(),
+                        hub.directory().registrationCount(),
+                        hub.channels().size())));
+    return result;
+  }
+
+  /** What the tracker holds at one moment (for /metrics). */
+  public record Load(int rooms, int members, int sessions) {}
+
   /** Errors answered so far, limits refused included. */
   public TrackerCounters counters() {
     return hub.counters();
@@ -163,7 +189,10 @@ public final class TrackerServer implements AutoCloseable {
 
   private static void shutdown(EventExecutorGroup... groups) {
     for (EventExecutorGroup g : groups) {
-      g.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      // A closing channel's pipeline is torn down in hops between its I/O thread and the
+      // directory thread, which runs the session handlers: with no quiet period the first group
+      // to stop rejects the next hop, and every open session ended in a RejectedExecutionException
+      g.shutdownGracefully(QUIET_MS, 2_000, TimeUnit.MILLISECONDS);
     }
     for (EventExecutorGroup g : groups) {
       g.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);

@@ -49,7 +49,7 @@ public final class TrackerServerInitializer extends ChannelInitializer<SocketCha
     // after the decoder, so bytes trickled inside one frame do not count as activity
     p.addLast(
         "idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-    // inbound: the first frame must be Register or Lookup with our protocol version
+    // inbound: the first frame must be Register, Lookup or GetNonce with our protocol version
     p.addLast("handshake", new HandshakeHandler(hub.counters()));
     // inbound: every request, on the one directory thread that owns all tracker state. Netty 4.2
     // deprecates a handler on its own executor; it still works, and is what makes the directory

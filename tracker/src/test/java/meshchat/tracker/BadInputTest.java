@@ -123,7 +123,7 @@ class BadInputTest {
       bad.sendBytes(new byte[] {2, 15 << 3, 1});
       assertThat(errorThenClose(bad).getCode()).isEqualTo(Code.PROTOCOL_ERROR);
     }
-    assertOneLogLineAndStillServing("first frame must be Register or Lookup");
+    assertOneLogLineAndStillServing("first frame must be Register, Lookup or GetNonce");
   }
 
   @Test

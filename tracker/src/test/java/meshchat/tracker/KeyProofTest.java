@@ -3,15 +3,24 @@ package meshchat.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import meshchat.proto.v1.Error;
+import meshchat.proto.v1.GetNonce;
+import meshchat.proto.v1.Nonce;
+import meshchat.proto.v1.Register;
 import meshchat.proto.v1.Registered;
+import meshchat.proto.v1.TrackerFrame;
 import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.client.TrackerClient;
 import meshchat.tracker.client.TrackerListener;
@@ -20,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A tracker session can register only the peer id whose key it proves (issue 6). */
+/** A tracker session can register only the peer id whose key it proves, on that session only. */
 class KeyProofTest {
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -122,10 +131,123 @@ class KeyProofTest {
             data ->
                 alice.sign(
                     RegistrationKey.transcript(
-                        "lobby", alice.id, "alice", "10.0.0.1", 7000, readTimestamp(data))));
+                        nonceOf(client),
+                        "127.0.0.1",
+                        "lobby",
+                        alice.id,
+                        "alice",
+                        "10.0.0.1",
+                        7000,
+                        readTimestamp(data))));
     refused(
         client.register("lobby", alice.id, "alice", "10.6.6.6", 7000, replay),
         "bad registration signature");
+  }
+
+  private static byte[] nonceOf(TrackerClient c) {
+    return c.nonce().join().getNonce().toByteArray();
+  }
+
+  @Test
+  void aRegisterWithoutTheSessionNonceIsRefused() throws Exception {
+    try (RawSession raw = new RawSession(server.localAddress(), "127.0.0.1")) {
+      long ts = System.currentTimeMillis();
+      byte[] t =
+          RegistrationKey.transcript(
+              new byte[32], "127.0.0.1", "lobby", alice.id, "alice", "", 7000, ts);
+      TrackerFrame answer = raw.ask(register(alice, t, ts));
+      assertThat(answer.getError().getCode()).isEqualTo(Error.Code.UNAUTHENTICATED);
+      assertThat(answer.getError().getMessage()).contains("send GetNonce first");
+    }
+  }
+
+  /**
+   * The replay attack: mallory captures alice's Register (here: alice's raw session builds it,
+   * signing her session's nonce) and sends it from another address, before and after alice does.
+   * Both replays are refused, and alice registers all the same: nobody but alice can hold her id.
+   */
+  @Test
+  void aCapturedRegisterReplayedFromAnotherAddressFailsAndNeverLocksOutTheOwner() throws Exception {
+    try (RawSession genuine = new RawSession(server.localAddress(), "127.0.0.1");
+        RawSession thief = new RawSession(server.localAddress(), "127.0.0.2")) {
+      Nonce n = genuine.ask(getNonce()).getNonce();
+      assertThat(n.getObservedHost()).isEqualTo("127.0.0.1");
+      assertThat(n.getNonce().size()).isEqualTo(32);
+      long ts = System.currentTimeMillis();
+      byte[] t =
+          RegistrationKey.transcript(
+              n.getNonce().toByteArray(), "127.0.0.1", "lobby", alice.id, "alice", "", 7000, ts);
+      TrackerFrame captured = register(alice, t, ts);
+
+      Nonce thiefs = thief.ask(getNonce()).getNonce();
+      assertThat(thiefs.getObservedHost()).isEqualTo("127.0.0.2");
+      assertThat(thiefs.getNonce()).isNotEqualTo(n.getNonce());
+      TrackerFrame early = thief.ask(captured);
+      assertThat(early.getError().getCode()).isEqualTo(Error.Code.UNAUTHENTICATED);
+
+      TrackerFrame ok = genuine.ask(captured);
+      assertThat(ok.hasRegistered()).isTrue();
+      assertThat(ok.getRegistered().getYou().getHost()).isEqualTo("127.0.0.1");
+
+      TrackerFrame late = thief.ask(captured);
+      assertThat(late.getError().getCode()).isEqualTo(Error.Code.UNAUTHENTICATED);
+      // the same frame on a new session from alice's own address is worthless too
+      try (RawSession again = new RawSession(server.localAddress(), "127.0.0.1")) {
+        again.ask(getNonce());
+        assertThat(again.ask(captured).getError().getCode()).isEqualTo(Error.Code.UNAUTHENTICATED);
+      }
+      assertThat(
+              done(client.lookup("lobby")).getMembersList().stream().map(m -> m.getHost()).toList())
+          .containsExactly("127.0.0.1");
+    }
+  }
+
+  private static TrackerFrame getNonce() {
+    return TrackerFrame.newBuilder()
+        .setGetNonce(GetNonce.newBuilder().setRequestId(1).setProtocolVersion(1))
+        .build();
+  }
+
+  private static TrackerFrame register(Keys who, byte[] transcript, long ts) {
+    return TrackerFrame.newBuilder()
+        .setRegister(
+            Register.newBuilder()
+                .setRequestId(2)
+                .setProtocolVersion(1)
+                .setRoom("lobby")
+                .setPeerId(ByteString.copyFrom(who.id))
+                .setNick("alice")
+                .setPort(7000)
+                .setPublicKey(ByteString.copyFrom(who.raw))
+                .setTimestampMs(ts)
+                .setSignature(ByteString.copyFrom(who.sign(transcript))))
+        .build();
+  }
+
+  /** A tracker session on a plain socket from a chosen loopback address. */
+  private static final class RawSession implements AutoCloseable {
+    private final Socket socket;
+
+    RawSession(InetSocketAddress tracker, String from) throws Exception {
+      socket = new Socket(tracker.getAddress(), tracker.getPort(), InetAddress.getByName(from), 0);
+      socket.setSoTimeout(10_000);
+    }
+
+    /** Sends a frame and returns the next answer that is not a push. */
+    TrackerFrame ask(TrackerFrame f) throws Exception {
+      f.writeDelimitedTo(socket.getOutputStream());
+      while (true) {
+        TrackerFrame answer = TrackerFrame.parseDelimitedFrom(socket.getInputStream());
+        if (!answer.hasMemberJoined() && !answer.hasMemberLeft()) {
+          return answer;
+        }
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
   }
 
   /** The timestamp is the transcript's last 8 bytes (big-endian). */

@@ -1,6 +1,7 @@
 package meshchat.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import meshchat.tracker.directory.Limits;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
 import meshchat.tracker.pipeline.TrackerCounters.Throttle;
 import meshchat.wire.Framing;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -150,12 +152,22 @@ class TrackerHostileTest {
         closed = true;
         break;
       }
-      Thread.sleep(150); // the attacker's pace: one byte well inside every idle period
-      closed = slow.hasInput();
+      // the attacker's pace: the next byte goes 150 ms later (well inside every idle period)
+      // unless the tracker has closed the session by then
+      closed = closedWithin(slow, Duration.ofMillis(150));
     }
     assertThat(closed).as("closed before the frame was complete").isTrue();
     assertThat(slowClosed(slow)).isTrue();
     assertThat(server.counters().errors(Code.IDLE_TIMEOUT)).isEqualTo(1);
+  }
+
+  private static boolean closedWithin(RawClient c, Duration pace) {
+    try {
+      await().pollDelay(Duration.ZERO).atMost(pace).until(c::hasInput);
+      return true;
+    } catch (ConditionTimeoutException stillOpen) {
+      return false;
+    }
   }
 
   private static boolean slowClosed(RawClient c) throws IOException {

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * One peer's limit counters: how often each bound was hit. Bumped from I/O threads and the room
- * thread alike, hence atomic; read for {@code /status}.
+ * One peer's counters: how often each bound was hit, and how much traffic went by. Bumped from I/O
+ * threads and the room thread alike, hence atomic; read for {@code /status} and {@code /metrics}.
  */
 public final class Counters {
   /** What was refused, throttled or forgotten. */
@@ -48,10 +48,41 @@ public final class Counters {
     /** Wants left out of a request so it stays within the protocol's limits. */
     WANTS_CAPPED,
     /** A peer's input made the room throw; contained, and that link closed. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /** A connection closed because TLS failed: not TLS, no identity certificate, bad binding. */
+    TLS_FAILED,
+    /** A private room handshake whose J-PAKE key confirmation failed: a wrong secret. */
+    WRONG_ROOM_SECRET,
+    /** An incoming private room connection refused: its address made too many wrong guesses. */
+    SECRET_GUESSES_THROTTLED
+  }
+
+  /** What went by: read by {@code /metrics}, not shown in the limits line. */
+  public enum Traffic {
+    /** Chat messages this peer wrote. */
+    MESSAGES_AUTHORED,
+    /** Chat messages read from links, live or in history batches, duplicates included. */
+    MESSAGES_RECEIVED,
+    /** Other peers' chat messages relayed live to a link. */
+    MESSAGES_FORWARDED,
+    /** Messages shown in the timeline, own ones included (each once). */
+    MESSAGES_DELIVERED,
+    /** Bytes read from links, framing included. */
+    BYTES_IN,
+    /** Bytes written to links, framing included. */
+    BYTES_OUT
   }
 
   private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);
+  private final AtomicLongArray traffic = new AtomicLongArray(Traffic.values().length);
+
+  public void add(Traffic t, long n) {
+    traffic.addAndGet(t.ordinal(), n);
+  }
+
+  public long get(Traffic t) {
+    return traffic.get(t.ordinal());
+  }
 
   public void increment(Counter c) {
     values.incrementAndGet(c.ordinal());

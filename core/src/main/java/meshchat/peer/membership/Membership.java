@@ -23,13 +23,17 @@ import meshchat.peer.room.Scheduler;
  * keep the one dialed by the smaller peer id, or the newer if one side dialed both, and close the
  * other with DUPLICATE_LINK (docs/protocol.md, "One link per pair").
  *
- * <p><b>How many links.</b> A round every {@link MembershipConfig#roundMs} (±25%) dials fresh
- * candidates, chosen uniformly from the address book, while fewer than {@code maxLinks} links are
- * up or being dialed. Lost links being redialed hold a slot too, but at most half of them, so that
- * dead neighbours cannot starve a peer of links. A room of at most {@code maxLinks + 1} peers is a
- * full mesh; a bigger one a random k-out graph (Fenner and Frieze 1982). New candidates (tracker
- * members, peer exchange, the peer cache) also start a fill at once, after the current event, so
- * that a burst of them is sampled as one.
+ * <p><b>How many links.</b> Never more than {@code maxLinks}: a connection that would be one too
+ * many is closed with LIMIT_EXCEEDED whichever side dialed it, and the dialer does not redial it. A
+ * round every {@link MembershipConfig#roundMs} (±25%) dials fresh candidates, chosen uniformly from
+ * the address book, while fewer than the active-view target are up or being dialed: every peer
+ * while the room is small (a full mesh up to {@code maxLinks + 1} peers), {@code ceil(log2 N) +
+ * viewSlack} beyond, N being the peers known (HyParView's active view, Leitão et al. 2007). The gap
+ * between that target and the cap is the room newcomers link into, so a join storm finds peers with
+ * free slots. Lost links being redialed hold a slot too, but at most half of them, so that dead
+ * neighbours cannot starve a peer of links. New candidates (tracker members, peer exchange, the
+ * peer cache) also start a fill at once, after the current event, so that a burst of them is
+ * sampled as one.
  *
  * <p>All calls come on the room's one thread; effects must not call back synchronously.
  */
@@ -98,10 +102,23 @@ public final class Membership {
     fillSoon();
   }
 
-  /** A peer named by a neighbour's PeerList. */
+  /**
+   * A peer named by a neighbour's PeerList: a hint, dialed like any candidate but kept in the peer
+   * cache only once a link to it has proved its key ({@link #connected}). A stranger's list must
+   * not fill the cache with addresses that will be dialed again after every restart.
+   */
   public void learned(PeerAddress address) {
     if (learn(address)) {
-      effects.remember(address);
+      fillSoon();
+    }
+  }
+
+  /**
+   * A peer heard of on the local network: a candidate like a PeerList entry, but remembered (in the
+   * peer cache) only once a Hello has proven it, by {@link #connected}.
+   */
+  public void hinted(PeerAddress address) {
+    if (learn(address)) {
       fillSoon();
     }
   }
@@ -144,7 +161,10 @@ public final class Membership {
     learn(address);
     effects.remember(address);
     Conn current = links.get(p);
-    if (current == null) {
+    if (current == null && links.size() >= config.maxLinks()) {
+      dials.remove(p);
+      effects.close(connection, full());
+    } else if (current == null) {
       links.put(p, next);
       dials.remove(p);
       effects.linkUp(connection, address);
@@ -184,7 +204,8 @@ public final class Membership {
       effects.peerDown(peer, nick);
       return;
     }
-    if (c.address().port() > 0) { // a peer that does not listen is not redialed: it dials us
+    boolean refused = received != null && received.reason() == CloseReason.LIMIT_EXCEEDED;
+    if (c.address().port() > 0 && !refused) { // one that does not listen dials us
       dials.lost(c.address(), pinned.contains(peer));
     }
     if (received != null && received.reason() == CloseReason.DUPLICATE_LINK) {
@@ -211,9 +232,24 @@ public final class Membership {
 
   /** Fresh candidates this peer would dial now. */
   public int linksWanted() {
-    int max = config.maxLinks();
-    int held = links.size() + dials.freshPending() + Math.min(dials.redialsPending(), max / 2);
-    return Math.max(0, max - held);
+    int held =
+        links.size()
+            + dials.freshPending()
+            + Math.min(dials.redialsPending(), config.maxLinks() / 2);
+    return Math.max(0, activeTarget() - held);
+  }
+
+  /**
+   * How many links to dial up to: everyone in a room that fits under the cap, else {@code ceil(log2
+   * N) + viewSlack}, N counting this peer, its links and the peers it knows.
+   */
+  public int activeTarget() {
+    int n = Math.max(known.size(), links.size()) + 1;
+    if (n <= config.maxLinks() + 1) {
+      return config.maxLinks();
+    }
+    int log2 = 32 - Integer.numberOfLeadingZeros(n - 1); // ceil(log2 n) for n >= 2
+    return Math.min(config.maxLinks(), log2 + config.viewSlack());
   }
 
   private void fillSoon() {
@@ -267,6 +303,10 @@ public final class Membership {
 
   private PeerId dialer(Conn c) {
     return c.dialedByUs() ? self : c.address().peerId();
+  }
+
+  private static Close full() {
+    return new Close(CloseReason.LIMIT_EXCEEDED, "link cap reached");
   }
 
   private static Close loser() {

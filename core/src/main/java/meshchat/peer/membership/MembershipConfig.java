@@ -3,8 +3,11 @@ package meshchat.peer.membership;
 /**
  * Membership tunables, an immutable record with a preset and {@code withX} copies.
  *
- * @param maxLinks how many links this peer dials up to: a room of at most {@code maxLinks + 1}
- *     peers is a full mesh, a bigger one a random graph of about this degree
+ * @param maxLinks the link cap: this peer never holds more links, dialed or accepted; a room of at
+ *     most {@code maxLinks + 1} peers is a full mesh
+ * @param viewSlack in a bigger room a peer dials up to {@code ceil(log2 N) + viewSlack} links (the
+ *     active view of HyParView, Leitão et al. 2007), N estimated from the peers it knows, and the
+ *     room between that and the cap is what lets newcomers link to it
  * @param redialMinMs first redial delay of a lost link; doubles per failure
  * @param redialMaxMs cap of the redial delay
  * @param maxRedials failed redials of a lost link before it is given up (it stays known, so a later
@@ -18,6 +21,7 @@ package meshchat.peer.membership;
  */
 public record MembershipConfig(
     int maxLinks,
+    int viewSlack,
     long redialMinMs,
     long redialMaxMs,
     int maxRedials,
@@ -26,6 +30,9 @@ public record MembershipConfig(
     int maxKnown) {
 
   public MembershipConfig {
+    if (viewSlack < 0) {
+      throw new IllegalArgumentException("viewSlack must be >= 0");
+    }
     if (maxLinks < 1 || redialMinMs < 1 || redialMaxMs < redialMinMs || maxRedials < 0) {
       throw new IllegalArgumentException(
           "maxLinks and redialMinMs must be >= 1, redialMaxMs >= redialMinMs, maxRedials >= 0");
@@ -36,20 +43,21 @@ public record MembershipConfig(
   }
 
   public static MembershipConfig defaults() {
-    return new MembershipConfig(32, 200, 10_000, 6, 1_000, 2_000, 1_024);
+    return new MembershipConfig(32, 2, 200, 10_000, 6, 1_000, 2_000, 1_024);
   }
 
   public MembershipConfig withMaxLinks(int v) {
     return new MembershipConfig(
-        v, redialMinMs, redialMaxMs, maxRedials, roundMs, swapGraceMs, maxKnown);
+        v, viewSlack, redialMinMs, redialMaxMs, maxRedials, roundMs, swapGraceMs, maxKnown);
   }
 
   public MembershipConfig withRedial(long minMs, long maxMs) {
-    return new MembershipConfig(maxLinks, minMs, maxMs, maxRedials, roundMs, swapGraceMs, maxKnown);
+    return new MembershipConfig(
+        maxLinks, viewSlack, minMs, maxMs, maxRedials, roundMs, swapGraceMs, maxKnown);
   }
 
   public MembershipConfig withRoundMs(long v) {
     return new MembershipConfig(
-        maxLinks, redialMinMs, redialMaxMs, maxRedials, v, swapGraceMs, maxKnown);
+        maxLinks, viewSlack, redialMinMs, redialMaxMs, maxRedials, v, swapGraceMs, maxKnown);
   }
 }

@@ -1,6 +1,7 @@
 package meshchat.peer.message;
 
 import java.util.Arrays;
+import meshchat.peer.limit.WireBounds;
 
 /**
  * An author's signed statement "my message {@code seq} has chain hash {@code hash}". Each message's
@@ -17,9 +18,7 @@ public record ChainHead(PeerId origin, long seq, byte[] hash, byte[] signature, 
     if (origin == null || hash == null || signature == null || publicKey == null) {
       throw new IllegalArgumentException("origin, hash, signature and key are required");
     }
-    if (seq < 1) {
-      throw new IllegalArgumentException("seq must be >= 1: " + seq);
-    }
+    WireBounds.within("head seq", seq, 1, WireBounds.MAX_SEQ);
     if (hash.length != ChatMessage.HASH_BYTES) {
       throw new IllegalArgumentException("a chain hash is 32 bytes: " + hash.length);
     }

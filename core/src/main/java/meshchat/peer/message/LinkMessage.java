@@ -205,4 +205,51 @@ public sealed interface LinkMessage {
 
   /** The sender is closing the link, and why. */
   record Close(CloseReason reason, String message) implements LinkMessage {}
+
+  /** Lazy push: the sender holds these messages and did not push them on this link. */
+  record IHave(List<MessageId> ids) implements LinkMessage {
+    public IHave {
+      ids = List.copyOf(ids);
+    }
+  }
+
+  /** Push to me on this link again, starting with these ids (sent back as Chat if held). */
+  record Graft(List<MessageId> ids) implements LinkMessage {
+    public Graft {
+      ids = List.copyOf(ids);
+    }
+  }
+
+  /** A duplicate arrived on this link: push only ids to me on it from now on. */
+  record Prune() implements LinkMessage {}
+
+  /**
+   * One round (1, 2 or 3) of a private room's password-authenticated key exchange, during the
+   * handshake only (docs/protocol.md, "Private room handshake").
+   */
+  record RoomPake(int round, byte[] payload) implements LinkMessage {
+    public RoomPake {
+      payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+      return payload.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RoomPake r && round == r.round && Arrays.equals(payload, r.payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * round + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "RoomPake[round " + round + ", " + payload.length + " bytes]";
+    }
+  }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.sync.SeqRange;
 
@@ -21,12 +22,46 @@ import meshchat.peer.sync.SeqRange;
 final class ChainedChunk {
   private ChainedChunk() {}
 
+  /**
+   * Sends {@code messages} (sorted by origin, then seq) to {@code to} as batches of about {@code
+   * maxBytes} each, the last one marked done.
+   */
+  static void send(
+      MessageStore store,
+      RoomEffects effects,
+      PeerId to,
+      long requestId,
+      List<ChatMessage> messages,
+      int maxBytes) {
+    List<ChatMessage> chunk = new ArrayList<>();
+    long bytes = 0;
+    for (ChatMessage m : messages) {
+      long size = AntiEntropy.approxBytes(m);
+      if (!chunk.isEmpty() && bytes + size > maxBytes) {
+        effects.send(to, batch(store, requestId, chunk, false));
+        chunk = new ArrayList<>();
+        bytes = 0;
+      }
+      chunk.add(m);
+      bytes += size;
+    }
+    if (!chunk.isEmpty()) {
+      effects.send(to, batch(store, requestId, chunk, true));
+    }
+  }
+
   static SyncBatch batch(
       MessageStore store, long requestId, List<ChatMessage> chunk, boolean done) {
     List<ChatMessage> out = new ArrayList<>(chunk.size());
     List<ChainHead> heads = new ArrayList<>();
+    PeerId coveredOrigin = null;
+    long coveredTo = 0; // a run's extension up to its head may already hold what follows it
     int i = 0;
     while (i < chunk.size()) {
+      if (chunk.get(i).origin().equals(coveredOrigin) && chunk.get(i).seq() <= coveredTo) {
+        i++;
+        continue;
+      }
       int j = i;
       while (j + 1 < chunk.size()
           && chunk.get(j + 1).origin().equals(chunk.get(i).origin())
@@ -38,6 +73,8 @@ final class ChainedChunk {
       Optional<ChainHead> head = store.headAtOrAfter(last.origin(), last.seq());
       if (head.isPresent() && extend(store, last, head.get(), out)) {
         heads.add(head.get());
+        coveredOrigin = last.origin();
+        coveredTo = head.get().seq();
       }
       i = j + 1;
     }

@@ -44,7 +44,11 @@ public final class Room {
 
   public static final int HEAD_EVERY_BYTES = 64 * 1024;
 
-  private static final byte[] CHAIN_START = new byte[ChatMessage.HASH_BYTES];
+  /**
+   * The request id of a SyncBatch that answers a Graft rather than a SyncRequest (whose ids start
+   * at 1): its messages are live ones, late, and are taken and forwarded as such.
+   */
+  public static final long GRAFT_REPLY = 0;
 
   private final RoomConfig config;
   private final PeerId self;
@@ -60,14 +64,15 @@ public final class Room {
   private final Counters counters;
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
+  private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
   private final AntiEntropy sync;
   private final PeerExchange exchange;
+  private final Broadcast broadcast;
   private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
+  private final Outbox outbox;
+  private final OwnChain chain;
   private String nick;
   private long ownSeq;
-  private byte[] ownTip = CHAIN_START; // chain hash of our message ownSeq
-  private long headSeq; // our last signed head
-  private long unsignedBytes; // text of own messages since that head
   private long forwardMarks; // one per forwarded message: see LinkState.forwardMark
   private LamportTimestamp maxShown;
   private Scheduler.Cancellable syncTimer;
@@ -133,95 +138,186 @@ public final class Room {
             this::acceptBatch,
             counters);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random, links);
+    this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
+    this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft);
+    this.chain = new OwnChain(self, signer, store);
   }
 
-  /** Resumes the clock, sequence and holdings from the store and starts periodic sync. */
+  private boolean holds(MessageId id) {
+    SeqSet s = holdings.get(id.origin());
+    return s != null && s.contains(id.seq());
+  }
+
+  /**
+   * Resumes the clock, sequence and holdings from the store and starts periodic sync. The first own
+   * message then waits for the self-fork check ({@link Outbox}).
+   */
   public void start() {
+    start(false);
+  }
+
+  /**
+   * As {@link #start()}; {@code newIdentity} says the peer's key was created just now, so no
+   * message of its origin can exist anywhere and its first message need not wait for the self-fork
+   * check.
+   */
+  public void start(boolean newIdentity) {
     MessageStore.Snapshot snap = store.load(self);
     clock.witness(snap.lamport());
     ownSeq = snap.ownSeq();
-    headSeq = ownSeq; // what we sent before the restart went out with its heads
-    if (ownSeq > 0) {
-      ownTip = store.get(new MessageId(self, ownSeq)).map(signer::hash).orElse(CHAIN_START);
-    }
+    chain.resume(ownSeq);
     snap.holdings().forEach((o, s) -> holdings.put(o, s.copy()));
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
     // What was on screen before the restart still counts: an old message arriving now is late.
     store.history(1).forEach(m -> maxShown = m.timestamp());
     scheduleSync();
+    outbox.start(newIdentity);
   }
 
   public void stop() {
-    flushHead(); // the last burst's messages are authenticated before Close
     stopped = true;
     if (syncTimer != null) {
       syncTimer.cancel();
     }
     exchange.stop();
-    for (PeerId peer : List.copyOf(links.keySet())) {
-      effects.closeLink(peer, new Close(CloseReason.LEAVING, "leaving"));
+    outbox.stop();
+    for (LinkState l : List.copyOf(links.values())) {
+      // what changed since the last digest, as a parting receipt: a peer still waiting to know
+      // that its latest messages arrived (a script lingering at EOF) learns it from us now
+      sync.sendDigest(l, false);
+      effects.closeLink(l.id(), new Close(CloseReason.LEAVING, "leaving"));
     }
   }
 
   // ---- local events ----
 
   /**
-   * Sends {@code text} as this peer: stamps it, persists it (with the clock and seq, before it goes
-   * on the wire), shows it, and sends it to every link. With no links it waits in the store and
-   * spreads by anti-entropy when a peer appears.
+   * Sends {@code text} as this peer. The message is stamped and staged in the store (with the clock
+   * and seq) and the runtime is asked to commit ({@link RoomEffects#commit}); once it reports the
+   * commit done ({@link #durable}) the message is shown, then sent to every link. With no links it
+   * waits in the store and spreads by anti-entropy when a peer appears. Right after a start the
+   * message may first wait for the self-fork check ({@link Outbox}): then this returns null and the
+   * message is authored, in typing order, when the check ends.
    *
    * @throws IllegalArgumentException if the text is longer than {@link RoomConfig#maxTextBytes}
    */
   public ChatMessage send(String text) {
+    return send(text, m -> {});
+  }
+
+  /** As {@link #send(String)}; {@code authored} hears the message when it is authored. */
+  public ChatMessage send(String text, java.util.function.Consumer<ChatMessage> authored) {
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > config.maxTextBytes()) {
       throw new IllegalArgumentException(
           "message of " + bytes + " bytes is over the limit of " + config.maxTextBytes());
     }
-    long lamport = clock.tick();
-    MessageId id = new MessageId(self, ownSeq + 1);
-    ChatMessage m =
-        new ChatMessage(
-            id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps()));
-    if (signer != MessageSigner.NONE) {
-      m = m.chained(ownTip);
-      ownTip = signer.hash(m);
-    }
-    store.appendOwn(m, lamport);
-    ownSeq = id.seq();
-    unsignedBytes += bytes;
-    holdings.computeIfAbsent(self, o -> new SeqSet()).add(id.seq());
-    deliver(m, false, false);
-    Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
-    for (LinkState l : links.values()) {
-      effects.send(l.id(), chat);
-    }
-    if (ownSeq - headSeq >= HEAD_EVERY_MESSAGES || unsignedBytes >= HEAD_EVERY_BYTES) {
-      flushHead();
-    }
-    return m;
+    // A message held by the self-fork guard is authored later: receipts start when it is.
+    return outbox.submit(
+        text,
+        m -> {
+          own.sent(m.seq());
+          authored.accept(m);
+        });
   }
 
   /**
-   * Ends a burst of own messages: signs the chain head of the last one and sends it to every link,
-   * after the messages. The runtime calls it once per burst (before its group commit), so a burst
-   * costs one signature however many messages it holds; receivers accept the messages once the head
-   * arrives.
+   * The runtime's report that the commit asked for by {@link RoomEffects#commit} is done: every own
+   * message staged before it is durable, so now it is shown and sent.
    */
-  public void flushHead() {
-    if (ownSeq == headSeq) {
-      return;
+  public void durable() {
+    outbox.durable();
+    flushHead(); // one signature for the burst, sent after its messages
+  }
+
+  /**
+   * The runtime's report that the commit asked for failed and its unit of work was rolled back (a
+   * full disk, an I/O error): the own messages staged since the last commit were neither shown nor
+   * sent, so they are dropped and their seqs are free again. Returns how many.
+   */
+  public int commitFailed() {
+    List<ChatMessage> dropped = outbox.commitFailed();
+    if (!dropped.isEmpty() && ownSeq == dropped.get(dropped.size() - 1).seq()) {
+      ownSeq = dropped.get(0).seq() - 1; // nothing moved it since: nobody saw those seqs
+      chain.dropped(dropped.get(0));
     }
-    headSeq = ownSeq;
-    unsignedBytes = 0;
-    ChainHead head = signer.signHead(self, ownSeq, ownTip);
-    if (head == null) {
-      return;
+    return dropped.size();
+  }
+
+  /**
+   * Discovery found nobody to link to (no cached peer, and the tracker named no other member or
+   * could not be reached): the peer is offline, so its first message need not wait for the offline
+   * grace of the self-fork check.
+   */
+  public void nobodyToAsk() {
+    outbox.nobodyToAsk();
+  }
+
+  private final class OutboxHooks implements Outbox.Hooks {
+    @Override
+    public ChatMessage author(String text) {
+      long lamport = clock.tick();
+      MessageId id = new MessageId(self, ownSeq + 1);
+      ChatMessage m =
+          chain.link(
+              new ChatMessage(
+                  id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps())));
+      store.appendOwn(m, lamport);
+      ownSeq = id.seq();
+      return m;
     }
-    store.putHead(head);
-    LinkMessage.Head frame = new LinkMessage.Head(head);
+
+    @Override
+    public void publish(ChatMessage m) {
+      holdings.computeIfAbsent(self, o -> new SeqSet()).add(m.seq());
+      deliver(m, false, false);
+      Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
+      for (LinkState l : links.values()) {
+        if (broadcast.push(l.id(), chat)) {
+          l.headOwed.add(self);
+        }
+      }
+      if (chain.published(m, m.text().getBytes(StandardCharsets.UTF_8).length)) {
+        flushHead(); // a long burst: receivers need not hold all of it unauthenticated
+      }
+    }
+
+    @Override
+    public boolean linked() {
+      return !links.isEmpty();
+    }
+
+    @Override
+    public SeqSet ownHeld() {
+      SeqSet s = holdings.get(self);
+      return s == null ? new SeqSet() : s;
+    }
+  }
+
+  /**
+   * Ends a burst of own messages: signs the chain head over the newest published one and sends it
+   * after them, on every link that got them in full. A burst costs one signature however many
+   * messages it holds; receivers accept the messages once the head arrives.
+   */
+  private void flushHead() {
+    ChainHead head = chain.sign();
+    if (head != null) {
+      relayHead(head, self);
+    }
+  }
+
+  /**
+   * Sends {@code head} on every link owed one of {@code origin} (see {@link LinkState#headOwed}).
+   */
+  private void relayHead(ChainHead head, PeerId origin) {
+    LinkMessage.Head frame = null;
     for (LinkState l : links.values()) {
-      effects.send(l.id(), frame);
+      if (l.headOwed.remove(origin)) {
+        if (frame == null) {
+          frame = new LinkMessage.Head(head);
+        }
+        effects.send(l.id(), frame);
+      }
     }
   }
 
@@ -240,6 +336,7 @@ public final class Room {
     clock.witness(taken);
     LinkState l = new LinkState(peer);
     links.put(peer.peerId(), l);
+    broadcast.linkUp(peer.peerId());
     sync.sendDigest(l, true);
     exchange.linkUp(l);
   }
@@ -247,6 +344,7 @@ public final class Room {
   public void linkDown(PeerId peer) {
     LinkState l = links.remove(peer);
     if (l != null) {
+      broadcast.linkDown(peer);
       boolean asked = sync.forget(l);
       exchange.linkDown(l);
       if (asked) {
@@ -286,19 +384,42 @@ public final class Room {
       onHead(h);
     } else if (message instanceof LinkMessage.Digest d) {
       sync.onDigest(l, d);
+      if (d.complete()) {
+        outbox.onCompleteDigest(l.theirs.get(self));
+      }
+      noteHeld(l);
     } else if (message instanceof LinkMessage.SyncRequest r) {
-      flushHead(); // our newest messages go out with a head to prove them
       sync.onRequest(l, r);
+    } else if (message instanceof LinkMessage.SyncBatch b && b.requestId() == GRAFT_REPLY) {
+      onGraftReply(l, b);
     } else if (message instanceof LinkMessage.SyncBatch b) {
       sync.onBatch(l, b);
     } else if (message instanceof LinkMessage.PeerList p) {
       exchange.onPeerList(l, p);
+    } else if (message instanceof LinkMessage.IHave h) {
+      broadcast.onIHave(from, h);
+    } else if (message instanceof LinkMessage.Graft g) {
+      broadcast.onGraft(from, g);
+    } else if (message instanceof LinkMessage.Prune) {
+      broadcast.onPrune(from);
     } else if (message instanceof LinkMessage.Ping p) {
       effects.send(from, new LinkMessage.Pong(p.nonce()));
-    } else if (message instanceof LinkMessage.Hello || message instanceof LinkMessage.HelloProof) {
+    } else if (message instanceof LinkMessage.Hello
+        || message instanceof LinkMessage.HelloProof
+        || message instanceof LinkMessage.RoomPake) {
       refuse(l, "a handshake frame on an open link");
     }
     // Pong: liveness belongs to the link layer. Close: the link layer closes; linkDown follows.
+  }
+
+  /** Own messages that {@code l}'s digests now list are delivered: told once, naming {@code l}. */
+  private void noteHeld(LinkState l) {
+    SeqSet theirs = l.theirs.get(self);
+    if (theirs != null && own.pendingCount() > 0) {
+      for (long seq : own.heldIn(theirs)) {
+        effects.notice(new RoomNotice.Held(new MessageId(self, seq), l.id()));
+      }
+    }
   }
 
   private void refuse(LinkState l, String why) {
@@ -315,12 +436,44 @@ public final class Room {
    */
   private void onHead(LinkMessage.Head h) {
     store.putHead(h.head());
-    PeerId origin = h.head().origin();
-    for (LinkState l : links.values()) {
-      if (l.headOwed.remove(origin)) {
-        effects.send(l.id(), h);
+    relayHead(h.head(), h.head().origin());
+  }
+
+  /**
+   * The answer to our Graft: live messages that reached us late, taken as if pushed (stored,
+   * forwarded on the tree, shown live), then the heads that prove them, relayed after what we
+   * forwarded. A copy we already hold is no reason to prune the link: we asked for it.
+   */
+  private void onGraftReply(LinkState l, LinkMessage.SyncBatch b) {
+    List<ChatMessage> ordered = new ArrayList<>(b.messages());
+    ordered.sort(java.util.Comparator.comparing(ChatMessage::timestamp));
+    for (ChatMessage m : ordered) {
+      if (admissible(m, l)) {
+        MessageStore.AppendResult stored = store.append(m);
+        if (stored != MessageStore.AppendResult.DUPLICATE) {
+          clock.receive(m.lamport());
+          admit(m, stored, l, false);
+        }
       }
     }
+    for (ChainHead h : b.heads()) {
+      onHead(new LinkMessage.Head(h));
+    }
+  }
+
+  /**
+   * Answers a Graft with the asked messages we hold, in batches of request id {@link #GRAFT_REPLY}
+   * that carry the heads proving them ({@link ChainedChunk}), so the asker can authenticate them.
+   */
+  private void answerGraft(PeerId to, List<MessageId> ids) {
+    List<ChatMessage> found = new ArrayList<>(ids.size());
+    for (MessageId id : ids) {
+      store.get(id).ifPresent(found::add);
+    }
+    found.sort(
+        java.util.Comparator.comparing((ChatMessage m) -> m.origin())
+            .thenComparingLong(m -> m.seq()));
+    ChainedChunk.send(store, effects, to, GRAFT_REPLY, found, config.batchMaxBytes());
   }
 
   /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
@@ -371,7 +524,7 @@ public final class Room {
    */
   int acceptBatch(List<ChatMessage> offered, List<ChainHead> heads, LinkState from) {
     for (ChainHead h : heads) {
-      store.putHead(h);
+      store.putHead(h); // kept to prove this history to the next peer that asks us
     }
     List<ChatMessage> batch = new ArrayList<>(offered.size());
     for (ChatMessage m : offered) {
@@ -395,6 +548,9 @@ public final class Room {
       ChatMessage m, MessageStore.AppendResult stored, LinkState from, boolean catchUp) {
     switch (stored) {
       case DUPLICATE -> {
+        if (!catchUp) {
+          broadcast.received(from.id(), m.id(), false);
+        }
         return false;
       }
       case CONFLICT -> {
@@ -404,12 +560,18 @@ public final class Room {
         }
         return false;
       }
-      case NEW -> holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+      case NEW -> {
+        holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+        broadcast.received(from.id(), m.id(), true);
+      }
     }
     if (m.origin().equals(self) && m.seq() > ownSeq) {
       // Our own message came back from a peer: we lost our store's tail (a power cut) or the
       // whole data dir. Never reuse its seq, or our next message forks every other peer.
       ownSeq = m.seq();
+    }
+    if (m.origin().equals(self)) {
+      outbox.onOwnRecovered();
     }
     if (!catchUp) {
       forward(m, from);
@@ -424,13 +586,14 @@ public final class Room {
   }
 
   /**
-   * The forwarding rule: pass a message on, the first time we see it live, to every linked peer
-   * that may lack it: not its author, not the link it came from, not a peer whose latest PeerList
-   * shows a link to its author (the author sent it there), and not a peer whose latest PeerList
-   * shows a link to the peer we got it from (that peer, author or first-time forwarder, sent it to
-   * each of its links by this same rule). In a full mesh every peer is linked to every author, so
-   * nothing is forwarded; in a partial mesh this is flooding pruned by two-hop knowledge. Lists
-   * that are stale while links change can make a peer miss a copy: anti-entropy repairs it.
+   * The forwarding rule: pass a message on, the first time we see it live, through {@link
+   * Broadcast} (the whole message on eager links, its id on lazy ones) to every linked peer that
+   * may lack it: not its author, not the link it came from, not a peer whose latest PeerList shows
+   * a link to its author (the author sent it there), and not a peer whose latest PeerList shows a
+   * link to the peer we got it from (that peer, author or first-time forwarder, sent it to each of
+   * its links by this same rule). In a full mesh every peer is linked to every author, so nothing
+   * is forwarded; in a partial mesh this is flooding pruned by two-hop knowledge. Lists that are
+   * stale while links change can make a peer miss a copy: anti-entropy repairs it.
    */
   private void forward(ChatMessage m, LinkState from) {
     if (links.size() <= 1 || exchange.everyLinkNames(m.origin(), from)) {
@@ -448,8 +611,9 @@ public final class Room {
         if (chat == null) {
           chat = new Chat(m);
         }
-        effects.send(l.id(), chat);
-        l.headOwed.add(origin);
+        if (broadcast.push(l.id(), chat)) {
+          l.headOwed.add(origin);
+        }
       }
     }
   }
@@ -559,6 +723,11 @@ public final class Room {
     return out;
   }
 
+  /** Ids announced by IHave and still missing (bounded; for tests). */
+  int announcedMissing() {
+    return broadcast.missingCount();
+  }
+
   public int heldBackCount() {
     return causal.heldCount();
   }
@@ -570,6 +739,18 @@ public final class Room {
 
   public List<ChatMessage> history(int limit) {
     return store.history(limit);
+  }
+
+  /** How many linked peers hold {@code id}, per their digests ("seen by k of n"). */
+  public int holders(MessageId id) {
+    int k = 0;
+    for (LinkState l : links.values()) {
+      SeqSet theirs = l.theirs.get(id.origin());
+      if (theirs != null && theirs.contains(id.seq())) {
+        k++;
+      }
+    }
+    return k;
   }
 
   /** Sync status for {@code /status}: per link, messages it has that we lack. */

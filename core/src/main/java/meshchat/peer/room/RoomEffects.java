@@ -11,6 +11,14 @@ public interface RoomEffects {
   /** Send a message on the link to {@code to}, if it is still up. */
   void send(PeerId to, LinkMessage message);
 
+  /**
+   * Make everything the room staged in its store durable (one commit covers every request made
+   * before it), then report it with {@link Room#durable} on the room's thread, after this call has
+   * returned, never from inside it. The room's own messages wait for that report before they are
+   * shown or sent.
+   */
+  void commit();
+
   /** Show a message. */
   void deliver(Delivery delivery);
 

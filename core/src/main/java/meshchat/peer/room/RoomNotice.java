@@ -15,8 +15,18 @@ public sealed interface RoomNotice {
   /** Two different messages claim the same id; the first is kept. Told once per origin. */
   record Fork(ChatMessage kept, ChatMessage rejected) implements RoomNotice {}
 
+  /**
+   * After a start, the room held {@code count} of our own messages that our store lacked (a data
+   * dir restored from an old copy, or wiped with the identity kept): they were taken back, and our
+   * next message continues after seq {@code lastSeq}. Told once per start.
+   */
+  record OwnRecovered(long count, long lastSeq) implements RoomNotice {}
+
   /** A message shown incomplete now has all its dependencies. */
   record Completed(MessageId id) implements RoomNotice {}
+
+  /** Our own message {@code id} is held by another peer for the first time: {@code holder}. */
+  record Held(MessageId id, PeerId holder) implements RoomNotice {}
 
   /** A peer sent something invalid; the link layer closes it. */
   record BadInput(PeerId peer, String reason) implements RoomNotice {}

@@ -18,7 +18,7 @@ class MembershipTest {
   final Clock clock = new Clock();
   final Recorder fx = new Recorder();
 
-  /** Peer ids 0x10, 0x20, ...: {@code id(1)} sorts before {@code id(2)}. */
+  /** Peer ids 0x10, 0x20, ... (i below 16): {@code id(1)} sorts before {@code id(2)}. */
   static PeerId id(int i) {
     return PeerId.of(new byte[] {(byte) (i * 16)});
   }
@@ -66,7 +66,10 @@ class MembershipTest {
     m.learned(addr(10));
     clock.advance(0);
     assertThat(fx.dials).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
-    assertThat(fx.remembered).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
+    // the PeerList's entry is a hint: dialed, but cached only once its Hello is verified
+    assertThat(fx.remembered).containsExactlyInAnyOrderElementsOf(addrs(2, 9));
+    m.connected(1, addr(10), true);
+    assertThat(fx.remembered).contains(addr(10));
   }
 
   @Test
@@ -200,6 +203,42 @@ class MembershipTest {
     assertThat(m.knownCount()).isEqualTo(CONFIG.maxKnown());
     clock.advance(0);
     assertThat(fx.dials).hasSize(4);
+  }
+
+  @Test
+  void noPeerEverHoldsMoreLinksThanTheCapWhoeverDialed() {
+    Membership m = member(1, CONFIG.withMaxLinks(3));
+    for (int i = 2; i <= 6; i++) {
+      m.connected(i, addr(i), i % 2 == 0);
+    }
+    assertThat(m.linkCount()).isEqualTo(3);
+    assertThat(fx.log)
+        .contains("close 5 LIMIT_EXCEEDED", "close 6 LIMIT_EXCEEDED")
+        .doesNotContain("up 5 p5", "up 6 p6");
+  }
+
+  @Test
+  void aPeerThatRefusedForItsCapIsNotRedialed() {
+    Membership m = member(1, CONFIG.withMaxLinks(4));
+    m.connected(10, addr(2), true);
+    m.disconnected(10, id(2), new Close(CloseReason.LIMIT_EXCEEDED, "link cap reached"));
+    clock.advance(CONFIG.roundMs() / 2); // before any round: only a redial could dial now
+    assertThat(fx.dials).isEmpty();
+  }
+
+  @Test
+  void theActiveViewIsEveryoneInASmallRoomAndLogarithmicInABigOne() {
+    Membership m = member(1, CONFIG);
+    m.membersFound(addrs(2, 15));
+    assertThat(m.activeTarget()).isEqualTo(32);
+    for (int i = 0; i < 1_100; i++) {
+      byte[] b = {2, (byte) (i >> 8), (byte) i};
+      m.learned(new PeerAddress(PeerId.of(b), "x", "h", 9));
+    }
+    // N = 1 025 (the address book's bound, plus this peer): ceil(log2 N) + 2 = 11 + 2
+    assertThat(m.activeTarget()).isEqualTo(13);
+    clock.advance(0);
+    assertThat(fx.dials).hasSize(13);
   }
 
   @Test

@@ -3,7 +3,9 @@ package meshchat.peer.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -13,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A hostile peer must never grow our memory without bound through the receive paths that keep
- * state: the causal buffer (messages whose deps never come) and a link's digest state (incremental
- * digests that keep naming new origins).
+ * state: the causal buffer (messages whose deps never come), the fetches they cause, and a link's
+ * digest state (incremental digests that keep naming new origins).
  */
 class HostileStateBoundsTest {
   @Test
@@ -72,5 +74,36 @@ class HostileStateBoundsTest {
     // replacing an origin's entry frees its old ranges; a complete digest starts over
     l.clearTheirs();
     assertThat(l.putTheirs(PeerId.fromHex("01"), SeqSet.of(10, List.of()))).isTrue();
+  }
+
+  @Test
+  void aFloodOfMessagesOnMissingDepsFromOneLinkTakesOnlyItsBudgetAndHonestDeliveryGoesOn() {
+    Mesh mesh = new Mesh(RoomConfig.defaults(), "a", "b", "m").fullMesh();
+    Mesh.Peer a = mesh.peer("a");
+    for (int i = 1; i <= 2_500; i++) {
+      PeerId fake = PeerId.of(new byte[] {5, (byte) (i >> 8), (byte) i});
+      PeerId nowhere = PeerId.of(new byte[] {6, (byte) (i >> 8), (byte) i});
+      mesh.inject(
+          "m",
+          "a",
+          new LinkMessage.Chat(
+              new ChatMessage(
+                  new MessageId(fake, 1), 10, 0, "m", "x", List.of(new MessageId(nowhere, 1)))));
+    }
+    mesh.block("a", "m"); // mallory never answers a fetch
+    mesh.pump();
+    assertThat(a.room.heldBackCount()).isLessThanOrEqualTo(Room.MAX_HELD_PER_LINK);
+    assertThat(a.room.counters().get(Counter.HOLD_BACK_BUDGET))
+        .isEqualTo(2_500 - Room.MAX_HELD_PER_LINK);
+    long fetches =
+        mesh.sentOf(LinkMessage.SyncRequest.class, mesh.from("a").and(mesh.to("m"))).size();
+    assertThat(fetches).isLessThanOrEqualTo(AntiEntropy.MAX_DEP_FETCHES);
+    ChatMessage honest = mesh.peer("b").send("still heard");
+    mesh.pump();
+    assertThat(a.shownIds()).contains(honest.id());
+    // unanswered fetches expire, so their budget comes back
+    mesh.run(RoomConfig.defaults().syncRequestTimeoutMs() + 1);
+    assertThat(a.room.counters().get(Counter.DEP_FETCH_EXPIRED))
+        .isEqualTo(AntiEntropy.MAX_DEP_FETCHES);
   }
 }

@@ -31,26 +31,43 @@ final class Mesh {
   final class Peer implements RoomEffects {
     final String name;
     final PeerId id;
-    final InMemoryMessageStore store;
+    InMemoryMessageStore store;
     Room room;
     final List<Delivery> deliveries = new ArrayList<>();
     final List<RoomNotice> notices = new ArrayList<>();
     final List<PeerAddress> dials = new ArrayList<>();
     final List<LinkMessage.Close> closes = new ArrayList<>();
+    private boolean commitAsked;
+    int commitsAsked;
+
+    /** What this room showed and sent, in order: "shown TEXT", "sent TEXT to NAME". */
+    final List<String> trace = new ArrayList<>();
 
     Peer(String name, InMemoryMessageStore store) {
       this.name = name;
       // ids sort like the names, which keeps tie-breaks readable in tests
       this.id = PeerId.of(name.getBytes(StandardCharsets.UTF_8));
       this.store = store;
-      this.room = newRoom();
+      this.room = newRoom(true);
     }
 
-    private Room newRoom() {
+    private Room newRoom(boolean newIdentity) {
       Room r =
-          new Room(
-              config, id, name, store, this, time, time, new SplittableRandom(name.hashCode()));
-      r.start();
+          chained
+              ? new Room(
+                  config,
+                  id,
+                  name,
+                  store,
+                  this,
+                  time,
+                  time,
+                  new SplittableRandom(name.hashCode()),
+                  new meshchat.peer.limit.Counters(),
+                  new TestChainSigner())
+              : new Room(
+                  config, id, name, store, this, time, time, new SplittableRandom(name.hashCode()));
+      r.start(newIdentity);
       return r;
     }
 
@@ -58,8 +75,35 @@ final class Mesh {
       return new PeerAddress(id, name, "127.0.0.1", 7000 + names().indexOf(name));
     }
 
+    /**
+     * Sends as the runtime would, with the commit done at once: the message is shown and on the
+     * wire when this returns (unless the room is still checking its own seqs after a restart:
+     * null).
+     */
     ChatMessage send(String text) {
-      return room.send(text);
+      ChatMessage m = room.send(text);
+      commitNow();
+      return m;
+    }
+
+    /** Performs a commit the room asked for, as the runtime does at the end of a burst. */
+    void commitNow() {
+      if (commitAsked) {
+        commitAsked = false;
+        room.durable();
+      }
+    }
+
+    @Override
+    public void commit() {
+      commitAsked = true;
+      commitsAsked++;
+    }
+
+    /** A crash, then a start on {@code older}: a data dir restored from an old copy. */
+    void restartOn(InMemoryMessageStore older) {
+      store = older;
+      restart();
     }
 
     /** Delivered texts, in the order this peer showed them. */
@@ -95,13 +139,16 @@ final class Mesh {
         }
       }
       room.stop(); // only so that the dead room's timers stop firing; it has no links left
-      room = newRoom();
+      room = newRoom(false);
     }
 
     @Override
     public void send(PeerId to, LinkMessage message) {
       Envelope e = new Envelope(id, to, message);
       sent.add(e);
+      if (message instanceof LinkMessage.Chat c) {
+        trace.add("sent " + c.message().text() + " to " + byId(to).name);
+      }
       if (links.contains(Set.of(id, to))) {
         wire.add(e);
       }
@@ -110,6 +157,7 @@ final class Mesh {
     @Override
     public void deliver(Delivery delivery) {
       deliveries.add(delivery);
+      trace.add("shown " + delivery.message().text());
     }
 
     @Override
@@ -130,6 +178,7 @@ final class Mesh {
 
   final ManualScheduler time = new ManualScheduler();
   final RoomConfig config;
+  private final boolean chained;
   private final Map<String, Peer> peers = new LinkedHashMap<>();
   private final Set<Set<PeerId>> links = new java.util.HashSet<>();
   private final Set<List<PeerId>> blocked = new java.util.HashSet<>();
@@ -139,7 +188,15 @@ final class Mesh {
   final List<Envelope> sent = new ArrayList<>();
 
   Mesh(RoomConfig config, String... names) {
+    this(config, false, names);
+  }
+
+  /**
+   * With {@code chained}, every room chains its messages and signs heads ({@link TestChainSigner}).
+   */
+  Mesh(RoomConfig config, boolean chained, String... names) {
     this.config = config;
+    this.chained = chained;
     for (String n : names) {
       peers.put(n, null);
     }
@@ -234,7 +291,9 @@ final class Mesh {
 
   private void hand(Envelope e) {
     if (links.contains(Set.of(e.from(), e.to()))) {
-      byId(e.to()).room.receive(e.from(), e.message());
+      Peer to = byId(e.to());
+      to.room.receive(e.from(), e.message());
+      to.commitNow(); // the end of the burst
     }
   }
 
@@ -267,6 +326,7 @@ final class Mesh {
     long until = time.nowMillis() + millis;
     pump();
     while (time.runNext(until)) {
+      peers.values().forEach(Peer::commitNow);
       pump();
     }
     time.advance(until - time.nowMillis());

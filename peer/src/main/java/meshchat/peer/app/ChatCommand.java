@@ -4,19 +4,28 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.Callable;
+import meshchat.peer.discovery.LanDiscovery;
+import meshchat.peer.discovery.LanTag;
 import meshchat.peer.display.ChatView;
 import meshchat.peer.display.Commands;
+import meshchat.peer.display.DeliveryWatch;
 import meshchat.peer.display.LineConsole;
 import meshchat.peer.display.Screen;
 import meshchat.peer.display.TerminalConsole;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
 import meshchat.peer.identity.RoomKey;
+import meshchat.peer.metrics.PeerMetrics;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
+import meshchat.tracker.ErrorText;
+import meshchat.tracker.metrics.MetricsAddress;
+import meshchat.tracker.metrics.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,10 +36,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "chat",
     description = "join a room and chat (the default)",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class)
 public final class ChatCommand implements Callable<Integer> {
   static final InetSocketAddress DEFAULT_TRACKER =
       InetSocketAddress.createUnresolved("127.0.0.1", 7070);
+
+  /** Each tracker is a session, a retry timer and a heartbeat: a handful is plenty. */
+  static final int MAX_TRACKERS = 16;
 
   @Spec CommandSpec spec;
 
@@ -46,10 +59,24 @@ public final class ChatCommand implements Callable<Integer> {
 
   @Option(
       names = "--tracker",
-      paramLabel = "HOST:PORT",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      split = ",",
       converter = TrackerAddress.class,
-      description = "tracker address (default: 127.0.0.1:7070, hosted here if none answers)")
-  InetSocketAddress tracker;
+      description =
+          "trackers to register with, every one (comma-separated or repeated; default:"
+              + " 127.0.0.1:7070, hosted here if none answers)")
+  List<InetSocketAddress> trackers;
+
+  @Option(
+      names = "--no-tracker",
+      description = "use no tracker: find peers on the LAN, in the peer cache and by exchange")
+  boolean noTracker;
+
+  @Option(
+      names = "--no-lan",
+      description =
+          "do not announce or look for the room on the local network (mDNS; on by default)")
+  boolean noLan;
 
   @Option(
       names = "--port",
@@ -80,17 +107,70 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON event per line (for programs)")
   boolean json;
 
+  @Option(
+      names = "--linger",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description =
+          "at the end of piped input, wait up to this long until another peer holds every message"
+              + " typed (default: ${DEFAULT-VALUE}; 0: leave at once)")
+  int linger;
+
+  @Option(
+      names = "--scrollback",
+      defaultValue = "20",
+      paramLabel = "N",
+      description =
+          "messages of history shown at start and after a catch-up (default: ${DEFAULT-VALUE})")
+  int scrollback;
+
+  /** How long alone in a private room before saying that nobody with this secret is here. */
+  static final long ALONE_MS = 10_000;
+
+  /** Exit code when the input ended and some typed message reached no other peer in time. */
+  static final int UNDELIVERED = 3;
+
+  @Option(
+      names = "--metrics",
+      paramLabel = "[HOST:]PORT",
+      description =
+          "serve Prometheus metrics on http://HOST:PORT/metrics (default host 127.0.0.1; off"
+              + " unless given)")
+  String metrics;
+
+  private InetSocketAddress metricsAt;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "port " + port + " is not 0..65535");
     }
-    String name = nick != null ? nick : System.getenv().getOrDefault("USER", "anon");
+    if (scrollback < 0 || scrollback > 10_000) {
+      throw new ParameterException(spec.commandLine(), "--scrollback must be 0..10000");
+    }
+    if (linger < 0) {
+      throw new ParameterException(spec.commandLine(), "--linger must be 0 or more seconds");
+    }
+    String name = nick != null ? nick : defaultNick();
     if (name.isBlank() || name.length() > 32 || name.chars().anyMatch(Character::isISOControl)) {
       throw new ParameterException(spec.commandLine(), "nick must be 1..32 printable characters");
     }
     if (room.isBlank() || room.length() > 64) {
       throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
+    }
+    if (noTracker && trackers != null) {
+      throw new ParameterException(spec.commandLine(), "--no-tracker and --tracker conflict");
+    }
+    if (trackers != null && new LinkedHashSet<>(trackers).size() > MAX_TRACKERS) {
+      throw new ParameterException(
+          spec.commandLine(), "at most " + MAX_TRACKERS + " trackers, got " + trackers.size());
+    }
+    if (metrics != null) {
+      try {
+        metricsAt = MetricsAddress.parse(metrics);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
+      }
     }
     if (secretOption != null) {
       secret = ASK.equals(secretOption) ? RoomSecret.ask() : secretOption.toCharArray();
@@ -98,45 +178,70 @@ public final class ChatCommand implements Callable<Integer> {
     if (secret != null && secret.length == 0) {
       throw new ParameterException(spec.commandLine(), "the room secret is empty");
     }
-    Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".meshchat", name);
+    Path dir = data != null ? data : home().resolve(".meshchat").resolve(name);
     Identity self;
+    boolean newIdentity;
+    DataDirLock lock;
     try {
       // owner-only: the key, and the history (a private room's in plaintext), live here
       RoomSecret.createPrivateDirectories(dir);
       if (!Files.isWritable(dir)) {
         throw new IOException("not writable");
       }
-      self =
-          KeyFiles.loadOrCreate(
-              dir, line -> spec.commandLine().getErr().println("meshchat: " + line));
+      // before anything in the dir is read or written: a second process would fork our seqs
+      lock = DataDirLock.acquire(dir);
+    } catch (DataDirLock.InUseException e) {
+      spec.commandLine().getErr().println("meshchat: " + e.getMessage());
+      return 2;
     } catch (IOException | IllegalArgumentException e) {
       spec.commandLine()
           .getErr()
-          .println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
+          .println("meshchat: cannot use data dir " + dir + ": " + ErrorText.reason(e));
       return 2;
     }
-    // before the first logger exists: log to <data>/peer.log, never to the terminal
-    System.setProperty("meshchat.log.file", dir.resolve("peer.log").toString());
-    System.setProperty("logback.configurationFile", "meshchat-peer-logback.xml");
-    return chat(dir, name, self);
+    try (lock) {
+      try {
+        newIdentity = !Files.exists(dir.resolve(KeyFiles.PRIVATE));
+        self =
+            KeyFiles.loadOrCreate(
+                dir, line -> spec.commandLine().getErr().println("meshchat: " + line));
+      } catch (IOException | IllegalArgumentException e) {
+        spec.commandLine()
+            .getErr()
+            .println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
+        return 2;
+      }
+      // before the first logger exists: log to <data>/peer.log, never to the terminal
+      System.setProperty("meshchat.log.file", dir.resolve("peer.log").toString());
+      System.setProperty("logback.configurationFile", "meshchat-peer-logback.xml");
+      return chat(dir, name, self, newIdentity);
+    }
   }
 
-  private int chat(Path dir, String name, Identity self) throws Exception {
+  private int chat(Path dir, String name, Identity self, boolean newIdentity) throws Exception {
     boolean terminal = System.console() != null && !json;
-    TerminalConsole term = terminal ? new TerminalConsole() : null;
+    TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out);
     Screen screen = terminal ? term : lines;
-    ChatView view = new ChatView(screen, json, room);
+    ChatView view = new ChatView(screen, json, room, scrollback);
     if (term != null) {
       term.prompt(view::prompt);
+      term.nicks(() -> view.nicks().values());
     }
     PeerConfig config =
         PeerConfig.of(room, name, self)
             .withListen("0.0.0.0", port)
-            .withTracker(tracker != null ? tracker : DEFAULT_TRACKER, tracker == null)
+            .withTrackers(
+                noTracker
+                    ? List.of()
+                    : trackers != null
+                        ? List.copyOf(new LinkedHashSet<>(trackers))
+                        : List.of(DEFAULT_TRACKER),
+                trackers == null && !noTracker)
             .withPeerCache(dir.resolve("peers"));
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));
+      view.privateRoom(fingerprint(config.room()));
       java.util.Arrays.fill(secret, '\0');
     }
     // a private room's history is kept under its room id: another secret is another room
@@ -144,23 +249,55 @@ public final class ChatCommand implements Callable<Integer> {
     PeerGroups groups = PeerGroups.single();
     PeerNode node;
     try {
-      node = PeerNode.start(config, store, groups, view);
+      node = PeerNode.start(config, store, groups, view, newIdentity);
     } catch (IOException e) {
-      view.error(e.getMessage());
+      spec.commandLine().getErr().println("meshchat: " + e.getMessage());
       groups.close();
-      return 1;
+      store.close();
+      return 2;
     }
-    Thread hook = new Thread(node::close, "leave");
+    if (config.roomKey() != null) {
+      aloneNotice(node, view);
+    }
+    MetricsServer served = null;
+    if (metricsAt != null) {
+      try {
+        served = MetricsServer.start(metricsAt, new PeerMetrics(node));
+        view.info(
+            "metrics on http://" + metricsAt.getHostString() + ":" + served.port() + "/metrics");
+      } catch (IOException e) {
+        view.error(e.getMessage());
+        node.close();
+        groups.close();
+        return 1;
+      }
+    }
+    LanDiscovery lan =
+        noLan
+            ? null
+            : LanDiscovery.start(
+                List.of(),
+                config.roomKey() != null ? LanTag.of(config.roomKey()) : LanTag.open(room),
+                node.self(),
+                node.port(),
+                node::hint,
+                view::info,
+                "[" + node.self().shortHex() + "]");
+    Thread hook = new Thread(() -> leave(lan, node), "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
     Commands commands = new Commands(node, view, screen, json);
+    int code = 0;
     try {
       if (term != null) {
         term.run(commands);
-      } else {
-        lines.run(System.in, commands);
+      } else if (lines.run(System.in, commands)) {
+        code = lingered(view);
       }
     } finally {
-      node.close(); // sends everything queued, then Close LEAVING; unregisters
+      if (served != null) {
+        served.close();
+      }
+      leave(lan, node); // sends everything queued, then Close LEAVING; unregisters
       groups.close();
       if (term != null) {
         term.close();
@@ -171,6 +308,107 @@ public final class ChatCommand implements Callable<Integer> {
         // already shutting down
       }
     }
-    return 0;
+    return code;
+  }
+
+  /**
+   * The input ended: waits until another peer holds every message typed, as its digests show, or
+   * until {@code --linger} runs out. A script that ends right after its last line still delivers.
+   */
+  private int lingered(ChatView view) throws InterruptedException {
+    DeliveryWatch watch = view.watch();
+    int typed = watch.sentCount();
+    if (typed == 0 || linger == 0 || watch.undelivered() == 0) {
+      return 0;
+    }
+    view.info(
+        "waiting up to " + linger + " s until another peer holds " + plural(typed, "message"));
+    if (watch.awaitDelivered(linger * 1000L)) {
+      return 0;
+    }
+    spec.commandLine()
+        .getErr()
+        .println(
+            "meshchat: "
+                + watch.undelivered()
+                + " of "
+                + plural(typed, "message")
+                + " reached no other peer within "
+                + linger
+                + " s; they stay stored and go out the next time this peer meets the room");
+    spec.commandLine().getErr().flush();
+    return UNDELIVERED;
+  }
+
+  /** {@code c429·31a5}: the first 8 hex digits of a private room's id, easy to read out. */
+  static String fingerprint(String roomId) {
+    String hex = roomId.startsWith("p-") ? roomId.substring(2) : roomId;
+    return hex.substring(0, 4) + "·" + hex.substring(4, 8);
+  }
+
+  /**
+   * A wrong secret lands in a room of its own, silently, like any other secret: after a while
+   * alone, say so once, so that a typo is not mistaken for an empty room.
+   */
+  private static void aloneNotice(PeerNode node, ChatView view) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(ALONE_MS);
+              } catch (InterruptedException e) {
+                return;
+              }
+              if (view.peerCount() == 0 && !node.isClosed()) {
+                view.info(
+                    "nobody with this secret is here yet: the others see key "
+                        + fingerprint(node.config().room())
+                        + " in their prompt if they use the same room and secret");
+              }
+            },
+            "alone-notice");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** On SIGTERM or SIGINT: Close to every link, unregister; a failure is a line, not a trace. */
+  private static String plural(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+
+  /** {@code $USER}, else {@code anon} (cron and some containers set no USER). */
+  static String defaultNick() {
+    String user = System.getenv("USER");
+    return user == null || user.isBlank() ? "anon" : user;
+  }
+
+  /** {@code $HOME} decides where data lives, as for every Unix tool; Java's user.home if unset. */
+  static Path home() {
+    String home = System.getenv("HOME");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
+  }
+
+  /**
+   * Leaves the room and says goodbye on the LAN side by side: JmDNS's goodbye takes about 2 s,
+   * which need not add to the peer's own leaving.
+   */
+  private static void leave(LanDiscovery lan, PeerNode node) {
+    Thread goodbye = lan == null ? null : new Thread(lan::close, "lan-goodbye");
+    if (goodbye != null) {
+      goodbye.start();
+    }
+    try {
+      node.close();
+    } catch (RuntimeException e) {
+      // on SIGTERM too: a line, not a trace
+      System.err.println("meshchat: leaving: " + ErrorText.reason(e));
+    }
+    if (goodbye != null) {
+      try {
+        goodbye.join(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

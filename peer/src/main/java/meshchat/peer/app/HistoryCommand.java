@@ -9,6 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import meshchat.peer.display.Json;
+import meshchat.peer.display.Visible;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.store.sqlite.HistoryDatabaseException;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "history",
     description = "print a data dir's history, offline",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class)
 public final class HistoryCommand implements Callable<Integer> {
   static final int USAGE = 2;
   private static final int PAGE = 500;
@@ -147,8 +150,8 @@ public final class HistoryCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code [lamport] HH:mm nick: text}; control characters are escaped so that another peer's text
-   * cannot move the cursor or recolour the terminal.
+   * {@code [lamport] HH:mm nick: text}; controls and invisible characters are shown visibly, so
+   * that another peer's text cannot move the cursor, recolour the terminal or reorder the line.
    */
   static String textLine(ChatMessage m) {
     StringBuilder sb = new StringBuilder();
@@ -160,30 +163,12 @@ public final class HistoryCommand implements Callable<Integer> {
     return sb.toString();
   }
 
-  /**
-   * RFC 8259 §7 string escaping: quotes, backslashes and control characters; U+2028/2029 too, as
-   * they break JavaScript line readers. Without {@code quoted}, only control characters.
-   */
+  /** Quoted: a JSON string as chat --json writes it. Bare: terminal-safe text ({@link Visible}). */
   private static void quote(StringBuilder out, String s, boolean quoted) {
     if (quoted) {
-      out.append('"');
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (quoted && (c == '"' || c == '\\')) {
-        out.append('\\').append(c);
-      } else if (c == '\n') {
-        out.append("\\n");
-      } else if (c == '\t') {
-        out.append("\\t");
-      } else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    if (quoted) {
-      out.append('"');
+      Json.quote(out, s);
+    } else {
+      out.append(Visible.of(s));
     }
   }
 

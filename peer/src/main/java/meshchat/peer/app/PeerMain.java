@@ -1,5 +1,12 @@
 package meshchat.peer.app;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,16 +21,27 @@ import picocli.CommandLine.Command;
 @Command(
     name = "meshchat",
     mixinStandardHelpOptions = true,
-    version = "meshchat 0.1.0",
+    versionProvider = meshchat.tracker.Version.class,
     description = "Peer-to-peer group chat.",
     subcommands = {ChatCommand.class, HistoryCommand.class})
 public final class PeerMain {
   public static void main(String[] args) {
+    // UTF-8 whatever the locale: under LC_ALL=C (cron, Docker, systemd) Java would print '?' for
+    // every character outside ASCII, in chat lines and in JSON alike
+    System.setOut(utf8(FileDescriptor.out));
+    System.setErr(utf8(FileDescriptor.err));
     System.exit(run(args));
+  }
+
+  private static PrintStream utf8(FileDescriptor fd) {
+    return new PrintStream(
+        new BufferedOutputStream(new FileOutputStream(fd)), true, StandardCharsets.UTF_8);
   }
 
   static int run(String[] args) {
     CommandLine cli = new CommandLine(new PeerMain());
+    cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler(
         (e, a) -> {
           e.getCommandLine().getErr().println("meshchat: " + oneLine(e.getMessage()));

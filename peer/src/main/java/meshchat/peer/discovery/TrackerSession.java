@@ -45,6 +45,12 @@ public final class TrackerSession {
     void joined(PeerAddress member);
 
     void left(PeerId member);
+
+    /**
+     * The tracker named no other member of the room, or could not be reached: discovery through it
+     * found nobody for now (members that join later still arrive through {@link #joined}).
+     */
+    default void noneFound() {}
   }
 
   /**
@@ -176,8 +182,12 @@ public final class TrackerSession {
         reg.getRoom(),
         where(),
         reg.getMembersCount());
+    boolean anyone = false;
     for (Member m : reg.getMembersList()) {
-      joined(m);
+      anyone |= joined(m);
+    }
+    if (!anyone) {
+      members.noneFound();
     }
   }
 
@@ -189,6 +199,7 @@ public final class TrackerSession {
     if (!warned) {
       say.accept("tracker " + where() + " unreachable, retrying");
       warned = true;
+      members.noneFound();
     }
     log.debug("{} tracker connect failed: {}", tag, cause(e));
     retryLater(backoff());
@@ -241,15 +252,17 @@ public final class TrackerSession {
     return d / 2 + (long) (random.nextDouble() * (d - d / 2));
   }
 
-  private void joined(Member m) {
+  /** False for our own entry. */
+  private boolean joined(Member m) {
     PeerAddress a =
         new PeerAddress(
             PeerId.of(m.getPeerId().toByteArray()), m.getNick(), m.getHost(), m.getPort());
     if (a.peerId().equals(registration.self())) {
-      return;
+      return false;
     }
     known.put(a.peerId(), a);
     members.joined(a);
+    return true;
   }
 
   /**

@@ -3,6 +3,8 @@ package meshchat.peer.display;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -15,8 +17,9 @@ import meshchat.peer.runtime.PeerNode;
  * The runtime's events as lines: plain text for people, or with {@code json} one JSON object per
  * line for programs (the event names and fields of docs/operations.md). Messages print as they
  * arrive; one that sorts before something already shown is marked late with the message it belongs
- * after (docs/ordering.md). Catch-up messages are summarized by one "caught up N messages" line in
- * plain mode, and each is an event with {@code "catchup":true} in JSON mode.
+ * after (docs/ordering.md). On screen, the stored history and each catch-up show their last N
+ * messages under a divider ({@link Scrollback}); in JSON mode every caught-up message is a {@code
+ * message} event with {@code "catch_up":true}.
  */
 public final class ChatView implements PeerListener {
   private static final DateTimeFormatter TIME =
@@ -25,16 +28,61 @@ public final class ChatView implements PeerListener {
   private final boolean json;
   private final String room;
   private volatile int peers;
+  private final Map<PeerId, String> nicks = new ConcurrentHashMap<>();
+  private final DeliveryWatch watch = new DeliveryWatch();
+  private final int scrollback;
+  private final Scrollback history;
+  private volatile long shown;
+  private volatile String keyPrint;
 
-  public ChatView(Screen screen, boolean json, String room) {
+  /**
+   * @param scrollback messages of history shown at start and after a catch-up
+   */
+  public ChatView(Screen screen, boolean json, String room, int scrollback) {
     this.screen = screen;
     this.json = json;
     this.room = room;
+    this.scrollback = scrollback;
+    this.history = new Scrollback(scrollback, screen::println);
+  }
+
+  /** The messages typed here and which of them another peer holds. */
+  public DeliveryWatch watch() {
+    return watch;
+  }
+
+  /**
+   * A private room: its short fingerprint (from the room id the secret derives), shown in the
+   * prompt so that two people can compare it out of band. Different secrets, different prints.
+   */
+  public void privateRoom(String fingerprint) {
+    keyPrint = fingerprint;
+  }
+
+  /** Peers linked now. */
+  public int peerCount() {
+    return peers;
+  }
+
+  /** Messages delivered so far: /history restarts its paging when this moves. */
+  public long shownCount() {
+    return shown;
+  }
+
+  /** The nicks of the linked peers, for completion and for naming who holds a message. */
+  public Map<PeerId, String> nicks() {
+    return Map.copyOf(nicks);
   }
 
   /** The prompt: room and peer count, e.g. {@code [lobby · 3 peers] > }. */
   public String prompt() {
-    return "[" + room + " · " + peers + (peers == 1 ? " peer" : " peers") + "] > ";
+    return "["
+        + room
+        + (keyPrint == null ? "" : " key " + keyPrint)
+        + " · "
+        + peers
+        + (peers == 1 ? " peer" : " peers")
+        + "] > ";
   }
 
   @Override
@@ -50,19 +98,28 @@ public final class ChatView implements PeerListener {
     } else {
       screen.println(
           "* joined room '"
-              + node.config().room()
-              + "' as "
+              + (keyPrint == null
+                  ? node.config().room()
+                  : room + "' (private, key " + keyPrint + ")")
+              + (keyPrint == null ? "' as " : " as ")
               + node.nick()
               + " ("
               + node.self().shortHex()
               + "), listening on port "
               + port
               + "; /help for commands");
+      if (scrollback > 0) {
+        // on the room thread, where the history is read at once
+        java.util.List<ChatMessage> last = node.history(scrollback + 1).join();
+        boolean more = last.size() > scrollback;
+        history.start(more ? last.subList(1, last.size()) : last, more);
+      }
     }
   }
 
   @Override
   public void delivered(Delivery d) {
+    shown++; // one writer: the room thread
     ChatMessage m = d.message();
     if (json) {
       Json j =
@@ -78,11 +135,14 @@ public final class ChatView implements PeerListener {
         j.put("after", d.after() == null ? null : d.after().toString());
       }
       screen.println(
-          j.put("catchup", d.catchUp())
+          j.put("catch_up", d.catchUp())
               .put("incomplete", d.incomplete())
               .put("wall_time_ms", m.wallTimeMs())
               .toString());
-    } else if (!d.catchUp()) {
+    } else if (d.catchUp()) {
+      history.caughtUp(d);
+    } else {
+      history.flush(); // what a catch-up brought goes above what is live
       screen.println(line(m, d.late(), d.after(), d.incomplete()));
     }
   }
@@ -110,9 +170,11 @@ public final class ChatView implements PeerListener {
   @Override
   public void notice(RoomNotice n) {
     if (n instanceof RoomNotice.CaughtUp c) {
-      out(
-          Json.event("caught-up").put("count", c.count()),
-          "* caught up " + c.count() + " messages");
+      if (json) {
+        screen.println(Json.event("caught-up").put("count", c.count()).toString());
+      } else {
+        history.flush();
+      }
     } else if (n instanceof RoomNotice.SyncProgress p) {
       out(
           Json.event("sync")
@@ -132,6 +194,24 @@ public final class ChatView implements PeerListener {
       out(
           Json.event("completed").put("id", c.id().toString()),
           "* message " + c.id().origin().shortHex() + ":" + c.id().seq() + " is now complete");
+    } else if (n instanceof RoomNotice.Held h) {
+      watch.held(h.id());
+      if (json) {
+        screen.println(
+            Json.event("delivered")
+                .put("id", h.id().toString())
+                .put("holder", h.holder().hex())
+                .put("holder_nick", nicks.get(h.holder()))
+                .toString());
+      }
+    } else if (n instanceof RoomNotice.OwnRecovered r) {
+      out(
+          Json.event("own-recovered").put("count", r.count()).put("last_seq", r.lastSeq()),
+          "* the room had "
+              + r.count()
+              + " of your messages this data dir lacked (restored from an old copy?);"
+              + " took them back, continuing after #"
+              + r.lastSeq());
     } else if (n instanceof RoomNotice.BadInput b) {
       out(
           Json.event("bad-input").put("peer", b.peer().hex()).put("reason", b.reason()),
@@ -142,6 +222,7 @@ public final class ChatView implements PeerListener {
   @Override
   public void peerUp(PeerId peer, String nick) {
     peers++;
+    nicks.put(peer, nick);
     out(
         Json.event("peer-up").put("peer", peer.hex()).put("nick", nick),
         "* " + nick + " (" + peer.shortHex() + ") is here");
@@ -151,6 +232,7 @@ public final class ChatView implements PeerListener {
   @Override
   public void peerDown(PeerId peer, String nick) {
     peers = Math.max(0, peers - 1);
+    nicks.remove(peer);
     out(
         Json.event("peer-down").put("peer", peer.hex()).put("nick", nick),
         "* " + nick + " (" + peer.shortHex() + ") is gone");

@@ -19,11 +19,19 @@ public final class Commands {
           "/peers         links: nick, id, address, state, round trip",
           "/who           room members known from the tracker",
           "/nick NAME     change your nick for new messages",
-          "/history [N]   the last N messages (default 20) in canonical order",
+          "/history [N]   the last N messages (default 20) in canonical order; again: earlier",
           "/status        per-peer sync lag, held-back messages, limits hit",
           "/quit          leave (also Ctrl-D)");
 
+  /** Every command, for Tab. */
+  static final java.util.List<String> NAMES =
+      java.util.List.of(
+          "/help", "/peers", "/who", "/nick", "/history", "/status", "/quit", "/exit");
+
   private final PeerNode node;
+  private int pageSize = 20;
+  private int pageOffset;
+  private long pagedAt = -1;
   private final ChatView view;
   private final Screen screen;
   private final boolean json;
@@ -45,10 +53,14 @@ public final class Commands {
       send(line);
       return true;
     }
+    if (s.startsWith("//")) {
+      send(s.substring(1)); // "//etc/hosts is wrong" sends "/etc/hosts is wrong", as in irssi
+      return true;
+    }
     String[] parts = s.split("\\s+", 2);
     String arg = parts.length > 1 ? parts[1].strip() : "";
     try {
-      switch (parts[0]) {
+      switch (parts[0].toLowerCase(java.util.Locale.ROOT)) {
         case "/quit", "/exit" -> {
           return false;
         }
@@ -68,7 +80,7 @@ public final class Commands {
 
   private void send(String text) {
     try {
-      node.send(text);
+      view.watch().sending(node.send(text));
     } catch (IllegalArgumentException e) {
       view.error(e.getMessage()); // refused whole, never cut
     }
@@ -85,12 +97,21 @@ public final class Commands {
               "%-12s %s  %s  %s%s  rtt %s  lag %d",
               l.nick(),
               l.peer().shortHex(),
-              l.address(),
+              address(l.address()),
               l.open() ? "up" : "closing",
               l.dialedByUs() ? " (dialed)" : " (accepted)",
               l.rttMillis() < 0 ? "?" : l.rttMillis() + " ms",
               l.lag()));
     }
+  }
+
+  /** {@code 10.0.0.7:7001}: an InetSocketAddress prints a stray "/" (or "host/") before it. */
+  static String address(java.net.InetSocketAddress a) {
+    if (a == null) {
+      return "?";
+    }
+    String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   private void who() throws Exception {
@@ -112,21 +133,41 @@ public final class Commands {
     say("you are now " + name);
   }
 
+  /**
+   * {@code /history N}: the last N messages; {@code /history} again pages further back, N at a
+   * time, until something new arrives.
+   */
   private void history(String arg) throws Exception {
-    int n = 20;
     if (!arg.isEmpty()) {
+      int n;
       try {
         n = Integer.parseInt(arg);
       } catch (NumberFormatException e) {
         n = -1;
       }
-      if (n < 1) {
-        view.error("/history takes a positive number");
+      if (n < 1 || n > 100_000) {
+        view.error("/history takes a number of messages, 1..100000");
         return;
       }
+      pageSize = n;
+      pageOffset = 0;
+    } else if (pagedAt == view.shownCount()) {
+      pageOffset += pageSize;
+    } else {
+      pageOffset = 0;
     }
-    for (ChatMessage m : node.history(n).get(2, TimeUnit.SECONDS)) {
+    pagedAt = view.shownCount();
+    List<ChatMessage> upTo = node.history(pageOffset + pageSize).get(5, TimeUnit.SECONDS);
+    int end = Math.max(0, upTo.size() - pageOffset);
+    if (end == 0) {
+      say("no earlier messages");
+      return;
+    }
+    for (ChatMessage m : upTo.subList(0, end)) {
       say(ChatView.line(m, false, null, false));
+    }
+    if (upTo.size() == pageOffset + pageSize) {
+      say(Scrollback.divider("/history again for earlier"));
     }
   }
 

@@ -97,28 +97,36 @@ public final class Json {
     return sb + "}";
   }
 
-  /** Appends {@code s} as a JSON string: quotes, backslashes and control characters escaped. */
-  static void quote(StringBuilder out, String s) {
+  /**
+   * Appends {@code s} as a JSON string: quotes, backslashes and control characters escaped, and so
+   * is every character a terminal would act on or hide ({@link Visible}), so a JSON line printed on
+   * a terminal cannot control it either. The escapes are lossless for any JSON reader.
+   */
+  public static void quote(StringBuilder out, String s) {
     out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
+    int prev = -1;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      int n = Character.charCount(cp);
+      int next = i + n < s.length() ? s.codePointAt(i + n) : -1;
+      switch (cp) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
         case '\n' -> out.append("\\n");
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
         default -> {
-          // U+2028/2029 are legal JSON but break JavaScript line readers: escape them too
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          if (Visible.safe(cp, prev, next)) {
+            out.appendCodePoint(cp);
           } else {
-            out.append(c);
+            for (int k = i; k < i + n; k++) {
+              out.append(String.format(Locale.ROOT, "\\u%04x", (int) s.charAt(k)));
+            }
           }
         }
       }
+      prev = cp;
+      i += n;
     }
     out.append('"');
   }

@@ -21,19 +21,20 @@ public final class LineConsole implements Screen {
   @Override
   public void println(String line) {
     synchronized (out) {
-      out.println(line);
+      out.println(Visible.of(line));
       out.flush();
     }
   }
 
-  /** Reads {@code in} until EOF or /quit. */
-  public void run(InputStream in, Commands commands) throws IOException {
+  /** Reads {@code in} until EOF (true) or /quit (false). */
+  public boolean run(InputStream in, Commands commands) throws IOException {
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String line;
     while ((line = r.readLine()) != null) {
       if (!commands.run(line)) {
-        return;
+        return false;
       }
     }
+    return true;
   }
 }

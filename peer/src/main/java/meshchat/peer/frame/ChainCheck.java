@@ -25,7 +25,7 @@ import meshchat.peer.message.PeerId;
  * covers), and at most {@link #MAX_KEYS} keys, one per origin the link has named. Not thread-safe:
  * one link, one thread.
  */
-final class ChainCheck {
+public final class ChainCheck {
   /** Most live messages a link may send before the head that covers them. */
   static final int MAX_PENDING = 4_096;
 
@@ -33,7 +33,7 @@ final class ChainCheck {
   static final int MAX_KEYS = 65_536;
 
   /** Why a link is closed: it sent something no honest peer sends. */
-  static final class Refused extends Exception {
+  public static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;
 
     Refused(String why) {
@@ -49,12 +49,12 @@ final class ChainCheck {
   private int pendingCount;
   private long gapDropped;
 
-  ChainCheck(String room) {
+  public ChainCheck(String room) {
     this.room = room;
   }
 
   /** A live message: held until its head arrives; nothing to pass on yet. */
-  void onChat(ChatMessage m) throws Refused {
+  public void onChat(ChatMessage m) throws Refused {
     if (!m.isChained()) {
       throw new Refused("message " + m.id() + " is not chained");
     }
@@ -75,7 +75,7 @@ final class ChainCheck {
    * (with its key), or nothing if no message waits for it. Held messages of the origin at or below
    * the head that its chain does not reach are dropped: a relay forwarded a run with a gap.
    */
-  List<LinkMessage> onHead(ChainHead head) throws Refused {
+  public List<LinkMessage> onHead(ChainHead head) throws Refused {
     learnKey(head);
     TreeMap<Long, Pending> waiting = pending.get(head.origin());
     if (waiting == null || !waiting.containsKey(head.seq())) {
@@ -111,7 +111,7 @@ final class ChainCheck {
    * A history batch: every message must be chained down from one of the batch's heads. Returns the
    * batch with each head's key filled in.
    */
-  LinkMessage.SyncBatch onBatch(LinkMessage.SyncBatch b) throws Refused {
+  public LinkMessage.SyncBatch onBatch(LinkMessage.SyncBatch b) throws Refused {
     Map<PeerId, Map<Long, ChatMessage>> byOrigin = new HashMap<>();
     for (ChatMessage m : b.messages()) {
       if (!m.isChained()) {

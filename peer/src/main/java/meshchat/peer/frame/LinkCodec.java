@@ -78,6 +78,9 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   /** Most addresses in one PeerList: each may become a dial. */
   public static final int MAX_PEER_LIST = 1_024;
 
+  /** Most ids in one IHave or Graft: each may cost the receiver a timer or a store read. */
+  public static final int MAX_IDS = 256;
+
   /** A Close's text is for a log line: longer is cut, not refused. */
   public static final int MAX_CLOSE_TEXT = 256;
 
@@ -151,6 +154,14 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           return new LinkMessage.HelloProof(
               f.getHelloProof().getSignature().toByteArray(),
               f.getHelloProof().getRoomMac().toByteArray());
+        case IHAVE:
+          return new LinkMessage.IHave(ids(f.getIhave().getIdsList(), 1));
+        case GRAFT:
+          return new LinkMessage.Graft(ids(f.getGraft().getIdsList(), 0));
+        case PRUNE:
+          return new LinkMessage.Prune();
+        case ROOM_PAKE:
+          return roomPake(f.getRoomPake());
         case BODY_NOT_SET:
         default:
           // An unknown field number also lands here: protobuf keeps it as an unknown field.
@@ -161,6 +172,17 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           CloseReason.INVALID_MESSAGE,
           f.getBodyCase().name().toLowerCase() + ": " + e.getMessage());
     }
+  }
+
+  /** The largest J-PAKE round payload: round 1 carries six 2048-bit values, length-prefixed. */
+  static final int MAX_PAKE_BYTES = 2_048;
+
+  private static LinkMessage.RoomPake roomPake(meshchat.proto.v1.RoomPake p) {
+    if (p.getRound() < 1 || p.getRound() > 3) {
+      throw new IllegalArgumentException("round " + p.getRound() + " is not 1, 2 or 3");
+    }
+    atMost("payload bytes", p.getPayload().size(), MAX_PAKE_BYTES);
+    return new LinkMessage.RoomPake(p.getRound(), p.getPayload().toByteArray());
   }
 
   private static LinkMessage.Hello hello(Hello h) {
@@ -273,6 +295,18 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     return new LinkMessage.SyncBatch(b.getRequestId(), messages, b.getDone(), heads);
   }
 
+  private static List<MessageId> ids(List<meshchat.proto.v1.MessageId> wire, int min) {
+    atMost("ids", wire.size(), MAX_IDS);
+    if (wire.size() < min) {
+      throw new IllegalArgumentException("no ids");
+    }
+    List<MessageId> out = new ArrayList<>(wire.size());
+    for (meshchat.proto.v1.MessageId d : wire) {
+      out.add(new MessageId(peerId(d.getOrigin()), d.getSeq()));
+    }
+    return out;
+  }
+
   private static LinkMessage.PeerList peerList(PeerList p) {
     atMost("peer list entries", p.getPeersCount(), MAX_PEER_LIST);
     List<PeerAddress> peers = new ArrayList<>(p.getPeersCount());
@@ -364,6 +398,11 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           HelloProof.newBuilder()
               .setSignature(ByteString.copyFrom(p.signature()))
               .setRoomMac(ByteString.copyFrom(p.roomMac())));
+    } else if (m instanceof LinkMessage.RoomPake p) {
+      f.setRoomPake(
+          meshchat.proto.v1.RoomPake.newBuilder()
+              .setRound(p.round())
+              .setPayload(ByteString.copyFrom(p.payload())));
     } else if (m instanceof LinkMessage.Chat c) {
       f.setChat(chat(c.message(), key));
     } else if (m instanceof LinkMessage.Digest d) {
@@ -411,6 +450,12 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       f.setPeerList(b);
     } else if (m instanceof LinkMessage.Close c) {
       f.setClose(Close.newBuilder().setReason(wireReason(c.reason())).setMessage(c.message()));
+    } else if (m instanceof LinkMessage.IHave h) {
+      f.setIhave(meshchat.proto.v1.IHave.newBuilder().addAllIds(wireIds(h.ids())));
+    } else if (m instanceof LinkMessage.Graft g) {
+      f.setGraft(meshchat.proto.v1.Graft.newBuilder().addAllIds(wireIds(g.ids())));
+    } else if (m instanceof LinkMessage.Prune) {
+      f.setPrune(meshchat.proto.v1.Prune.getDefaultInstance());
     }
     return f.build();
   }
@@ -446,6 +491,18 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         .setSignature(ByteString.copyFrom(h.signature()))
         .setPublicKey(ByteString.copyFrom(h.publicKey()))
         .build();
+  }
+
+  private static List<meshchat.proto.v1.MessageId> wireIds(List<MessageId> ids) {
+    List<meshchat.proto.v1.MessageId> out = new ArrayList<>(ids.size());
+    for (MessageId d : ids) {
+      out.add(
+          meshchat.proto.v1.MessageId.newBuilder()
+              .setOrigin(bytes(d.origin()))
+              .setSeq(d.seq())
+              .build());
+    }
+    return out;
   }
 
   private static meshchat.proto.v1.SeqRange range(SeqRange r) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
@@ -13,14 +14,17 @@ import meshchat.peer.room.RoomNotice;
 import meshchat.peer.store.MessageStore;
 
 /**
- * The room's effects on real sockets: frames to links, deliveries to the listener.
+ * The room's effects on real sockets: commits, frames to links, deliveries to the listener.
  *
- * <p>Frames are not written at once: they wait until the room thread has run the events already
- * queued (a burst), then the store commits once and only then do the frames reach the links, in the
- * order the room sent them, with one flush per link. That is group commit: a burst of messages
- * costs one SQLite commit and one syscall per link instead of one of each per message, and
- * write-before-send still holds, because nothing leaves before the commit that made it durable.
- * Room thread only, like everything here.
+ * <p>Nothing happens at once: the room thread first runs the events already queued (a burst), then
+ * the store commits once, then the room is told its own messages staged in the burst are durable
+ * ({@link meshchat.peer.room.Room#durable}: it shows them and sends them), and only then do the
+ * burst's frames reach the links, in the order the room sent them, with one flush per link. That is
+ * group commit: a burst of messages costs one SQLite commit (one fsync) and one syscall per link
+ * instead of one of each per message, and durable-before-shown-before-sent holds, because nothing
+ * is shown or leaves before the commit that made it durable. A burst ends when the room asked for a
+ * commit or queued a frame, whichever comes first; typing alone, with no link, is a burst too. Room
+ * thread only, like everything here.
  */
 final class NodeEffects implements RoomEffects {
   private final PeerNode node;
@@ -30,6 +34,7 @@ final class NodeEffects implements RoomEffects {
   private final List<LinkMessage.Close> pendingCloses = new ArrayList<>();
   private final Set<Link> toFlush = new LinkedHashSet<>();
   private boolean endQueued;
+  private boolean stored; // this burst delivered or wrote a message: its commit is timed
 
   NodeEffects(PeerNode node, MessageStore store) {
     this.node = node;
@@ -40,6 +45,9 @@ final class NodeEffects implements RoomEffects {
   public void send(PeerId to, LinkMessage message) {
     Link l = node.linkTo(to);
     if (l != null) {
+      if (message instanceof LinkMessage.Chat c && !c.message().origin().equals(node.self())) {
+        node.counters().add(Traffic.MESSAGES_FORWARDED, 1);
+      }
       queue(l, message, null);
     }
   }
@@ -50,6 +58,11 @@ final class NodeEffects implements RoomEffects {
     if (l != null) {
       queue(l, null, reason); // after what was sent to it before, never ahead of it
     }
+  }
+
+  @Override
+  public void commit() {
+    endOfBurstSoon();
   }
 
   private void queue(Link l, LinkMessage message, LinkMessage.Close close) {
@@ -67,11 +80,31 @@ final class NodeEffects implements RoomEffects {
     }
   }
 
-  /** Commit, then write and flush in order. Also run directly before the node closes. */
+  /**
+   * Commit, tell the room (which shows its own messages and sends them: their frames join this
+   * burst's), then write and flush in order. Also run directly before the node closes.
+   */
   void endBurst() {
-    node.flushHead(); // one signature for the burst's own messages, sent after them
-    endQueued = false;
-    store.commit();
+    endQueued = true; // what the room sends while told it is durable belongs to this burst
+    try {
+      boolean committed = false;
+      long start = System.nanoTime();
+      try {
+        store.commit();
+        committed = true;
+      } catch (RuntimeException e) {
+        node.commitFailed(e); // the burst's own messages are dropped: never shown, never sent
+      }
+      if (stored) {
+        stored = false;
+        node.commitLatency().record(System.nanoTime() - start);
+      }
+      if (committed) {
+        node.durable();
+      }
+    } finally {
+      endQueued = false;
+    }
     for (int i = 0; i < pendingLinks.size(); i++) {
       Link l = pendingLinks.get(i);
       LinkMessage m = pendingMessages.get(i);
@@ -94,6 +127,8 @@ final class NodeEffects implements RoomEffects {
 
   @Override
   public void deliver(Delivery delivery) {
+    stored = true;
+    node.counters().add(Traffic.MESSAGES_DELIVERED, 1);
     node.noteLamport();
     node.listener().delivered(delivery);
   }

@@ -2,6 +2,7 @@ package meshchat.peer.runtime;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.LinkConfig;
@@ -14,9 +15,10 @@ import meshchat.peer.room.RoomConfig;
  * @param identity the peer's key pair; its fingerprint is the peer id
  * @param listenHost address to accept links on (0.0.0.0: every interface)
  * @param port listening port; 0 picks a free one
- * @param tracker where the tracker is; null: no tracker (peers are given by {@link PeerNode#dial})
- * @param hostTracker if no tracker answers at {@code tracker}, bind one there in-process (default
- *     mode only; an explicit --tracker never hosts)
+ * @param trackers the trackers to register with, every one of them; empty: no tracker (peers are
+ *     given by {@link PeerNode#dial}, the cache and LAN discovery)
+ * @param hostTracker if no tracker answers at the one tracker address, bind one there in-process
+ *     (default mode only; an explicit --tracker never hosts)
  * @param trackerRetryMinMs first delay before retrying the tracker; doubles up to the max
  * @param peerCache file of the peers met before (see {@code PeerCache}), dialed at start so the
  *     room is found without a tracker; null: no cache
@@ -29,7 +31,7 @@ public record PeerConfig(
     Identity identity,
     String listenHost,
     int port,
-    InetSocketAddress tracker,
+    List<InetSocketAddress> trackers,
     boolean hostTracker,
     long trackerRetryMinMs,
     long trackerRetryMaxMs,
@@ -37,6 +39,13 @@ public record PeerConfig(
     LinkConfig linkConfig,
     Path peerCache,
     RoomKey roomKey) {
+
+  public PeerConfig {
+    trackers = List.copyOf(trackers);
+    if (hostTracker && trackers.size() != 1) {
+      throw new IllegalArgumentException("only a peer with one tracker address may host it");
+    }
+  }
 
   /** The peer id: the fingerprint of {@link #identity}'s public key. */
   public PeerId self() {
@@ -51,7 +60,7 @@ public record PeerConfig(
         identity,
         "127.0.0.1",
         0,
-        null,
+        List.of(),
         false,
         200,
         5_000,
@@ -68,7 +77,7 @@ public record PeerConfig(
         identity,
         host,
         port,
-        tracker,
+        trackers,
         hostTracker,
         trackerRetryMinMs,
         trackerRetryMaxMs,
@@ -78,14 +87,20 @@ public record PeerConfig(
         roomKey);
   }
 
+  /** One tracker ({@code null}: none); {@code mayHost}: host it here if none answers. */
   public PeerConfig withTracker(InetSocketAddress address, boolean mayHost) {
+    return withTrackers(address == null ? List.of() : List.of(address), mayHost);
+  }
+
+  /** Several trackers: this peer registers with each and merges what they say. */
+  public PeerConfig withTrackers(List<InetSocketAddress> addresses, boolean mayHost) {
     return new PeerConfig(
         room,
         nick,
         identity,
         listenHost,
         port,
-        address,
+        addresses,
         mayHost,
         trackerRetryMinMs,
         trackerRetryMaxMs,
@@ -102,7 +117,7 @@ public record PeerConfig(
         identity,
         listenHost,
         port,
-        tracker,
+        trackers,
         hostTracker,
         minMs,
         maxMs,
@@ -119,7 +134,7 @@ public record PeerConfig(
         identity,
         listenHost,
         port,
-        tracker,
+        trackers,
         hostTracker,
         trackerRetryMinMs,
         trackerRetryMaxMs,
@@ -136,7 +151,7 @@ public record PeerConfig(
         identity,
         listenHost,
         port,
-        tracker,
+        trackers,
         hostTracker,
         trackerRetryMinMs,
         trackerRetryMaxMs,
@@ -153,7 +168,7 @@ public record PeerConfig(
         identity,
         listenHost,
         port,
-        tracker,
+        trackers,
         hostTracker,
         trackerRetryMinMs,
         trackerRetryMaxMs,
@@ -171,7 +186,7 @@ public record PeerConfig(
         identity,
         listenHost,
         port,
-        tracker,
+        trackers,
         hostTracker,
         trackerRetryMinMs,
         trackerRetryMaxMs,

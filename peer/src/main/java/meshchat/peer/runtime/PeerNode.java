@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
+import meshchat.peer.discovery.TrackerSessions;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.link.netty.LinkEndpoint;
@@ -31,6 +33,7 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
 import meshchat.peer.store.MessageStore;
 import meshchat.tracker.client.RegistrationKey;
+import meshchat.tracker.metrics.LatencyHistogram;
 import meshchat.wire.Framing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,13 +66,16 @@ public final class PeerNode implements AutoCloseable {
   private final NodeEffects effects;
   private final Room room;
   private final Counters counters = new Counters();
+  private final LatencyHistogram commitLatency = new LatencyHistogram();
   private final LinkEndpoint endpoint;
   private final PeerCache cache; // room thread only
   private String cacheProblem;
   private final NodeLinks links; // room thread only
   private final Membership membership;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private TrackerSession tracker;
+  private final CompletableFuture<Void> stoppedFully = new CompletableFuture<>();
+  private TrackerSessions trackers;
+  private boolean hadCachedPeers; // room thread only
   private boolean stopped;
   private volatile int port;
   private volatile long lamportHint;
@@ -130,27 +136,43 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /**
-   * Listens, loads the room from {@code store}, reports {@link PeerListener#ready} and starts the
-   * tracker session (if {@link PeerConfig#tracker()} is set). Returns once listening.
+   * Listens, loads the room from {@code store}, reports {@link PeerListener#ready} and starts a
+   * session with each of {@link PeerConfig#trackers()}. Returns once listening.
    */
   public static PeerNode start(
       PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener)
+      throws IOException {
+    return start(config, store, groups, listener, false);
+  }
+
+  /**
+   * As above; {@code newIdentity} says the identity was created for this start, so the first
+   * message need not wait for the self-fork check (nothing of this origin can exist yet).
+   */
+  public static PeerNode start(
+      PeerConfig config,
+      MessageStore store,
+      PeerGroups groups,
+      PeerListener listener,
+      boolean newIdentity)
       throws IOException {
     PeerNode node = new PeerNode(config, store, groups, listener);
     node.port = node.endpoint.listen(config.listenHost(), config.port());
     node.onLoop(
             () -> {
-              node.room.start();
+              node.room.start(newIdentity);
               node.lamportHint = node.room.lamport();
               listener.ready(node, node.port);
               if (node.cacheProblem != null) {
                 listener.error(node.cacheProblem);
               }
-              node.membership.start(node.cache.peers(config.room()));
-              if (config.tracker() != null) {
-                node.tracker =
-                    new TrackerSession(
-                        config.tracker(),
+              List<PeerAddress> cached = node.cache.peers(config.room());
+              node.hadCachedPeers = cached.stream().anyMatch(a -> !a.peerId().equals(node.self()));
+              node.membership.start(cached);
+              if (!config.trackers().isEmpty()) {
+                node.trackers =
+                    new TrackerSessions(
+                        config.trackers(),
                         config.hostTracker(),
                         config.trackerRetryMinMs(),
                         config.trackerRetryMaxMs(),
@@ -167,7 +189,7 @@ public final class PeerNode implements AutoCloseable {
                         listener::info,
                         random(config),
                         node.tag);
-                node.tracker.start();
+                node.trackers.start();
               }
               return null;
             })
@@ -196,6 +218,11 @@ public final class PeerNode implements AutoCloseable {
     return counters.get(Counters.Counter.BAD_SIGNATURE);
   }
 
+  /** Whether {@link #close} or {@link #crash} has begun. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
   public int port() {
     return port;
   }
@@ -210,8 +237,11 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /**
-   * Sends {@code text} to the room without blocking: it is stamped, stored, delivered locally and
-   * written to every link on the room thread. The future completes with the message.
+   * Sends {@code text} to the room without blocking: on the room thread it is stamped and staged in
+   * the store; at the end of the burst the store commits, then the message is shown (the listener's
+   * {@link PeerListener#delivered}) and written to every link. The future completes with the
+   * message when it is stamped, which right after a start may wait for the self-fork check ({@link
+   * Room#send}).
    *
    * @throws IllegalArgumentException at once if the text is over {@code maxTextBytes}
    */
@@ -225,11 +255,31 @@ public final class PeerNode implements AutoCloseable {
               + config.roomConfig().maxTextBytes()
               + "; not sent");
     }
-    return onLoop(
+    CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
+    execute(
         () -> {
-          ChatMessage m = room.send(text);
-          lamportHint = room.lamport();
-          return m;
+          try {
+            room.send(text, authored::complete);
+            counters.add(Traffic.MESSAGES_AUTHORED, 1);
+            lamportHint = room.lamport();
+          } catch (RuntimeException e) {
+            log.warn("{} send failed", tag, e);
+            authored.completeExceptionally(e);
+          }
+        });
+    return authored;
+  }
+
+  /**
+   * A peer heard of on the local network: dialed if links are wanted, cached only once its Hello
+   * proves it. Never blocks.
+   */
+  public void hint(PeerAddress address) {
+    loop.execute(
+        () -> {
+          if (!stopped) {
+            membership.hinted(address);
+          }
         });
   }
 
@@ -252,29 +302,40 @@ public final class PeerNode implements AutoCloseable {
   }
 
   public CompletableFuture<List<LinkInfo>> links() {
-    return onLoop(
-        () -> {
-          Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
-          List<LinkInfo> out = new ArrayList<>();
-          for (Link l : links.links()) {
-            out.add(
-                new LinkInfo(
-                    l.peer(),
-                    l.hello().nick(),
-                    l.remoteAddress(),
-                    l.dialedByUs(),
-                    l.isOpen(),
-                    l.rttMillis(),
-                    sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
-                    sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
-          }
-          return out;
-        });
+    return onLoop(this::linkInfos);
   }
 
-  /** Room members known from the tracker (empty without one). */
+  /** The links, messages held back and messages stored, read together on the room thread. */
+  public CompletableFuture<NodeGauges> gauges() {
+    return onLoop(() -> new NodeGauges(linkInfos(), room.heldBackCount(), store.count()));
+  }
+
+  private List<LinkInfo> linkInfos() {
+    Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
+    List<LinkInfo> out = new ArrayList<>();
+    for (Link l : links.links()) {
+      out.add(
+          new LinkInfo(
+              l.peer(),
+              l.hello().nick(),
+              l.remoteAddress(),
+              l.dialedByUs(),
+              l.isOpen(),
+              l.rttMillis(),
+              sync.containsKey(l.peer()) ? sync.get(l.peer()).lag() : 0,
+              sync.containsKey(l.peer()) ? sync.get(l.peer()).received() : 0));
+    }
+    return out;
+  }
+
+  /** Room members known from the trackers, each once (empty without one). */
   public CompletableFuture<List<PeerAddress>> members() {
-    return onLoop(() -> tracker == null ? List.<PeerAddress>of() : tracker.members());
+    return onLoop(() -> trackers == null ? List.<PeerAddress>of() : trackers.members());
+  }
+
+  /** How many of its trackers this peer is registered with now. */
+  public CompletableFuture<Integer> trackersRegistered() {
+    return onLoop(() -> trackers == null ? 0 : trackers.registered());
   }
 
   /** The last {@code limit} messages in canonical (Lamport, origin) order. */
@@ -285,6 +346,11 @@ public final class PeerNode implements AutoCloseable {
   /** How often each limit was hit, by the links and the room (for /status). */
   public Counters counters() {
     return counters;
+  }
+
+  /** How long each group commit that stored messages took (for /metrics). */
+  public LatencyHistogram commitLatency() {
+    return commitLatency;
   }
 
   /** Per linked peer: messages it holds that we lack (sync progress for /status). */
@@ -304,6 +370,9 @@ public final class PeerNode implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      // a signal's shutdown hook and the main thread may both leave: the second waits for the
+      // first, so that nothing (the event loops, the store) is torn down under a close in progress
+      stoppedFully.join();
       return;
     }
     List<CompletableFuture<Void>> closing =
@@ -313,6 +382,7 @@ public final class PeerNode implements AutoCloseable {
                   List<CompletableFuture<Void>> fs = new ArrayList<>();
                   links.links().forEach(l -> fs.add(l.closed()));
                   membership.stop();
+                  effects.endBurst(); // own messages staged so far: durable, shown, sent
                   room.stop(); // Close LEAVING on every link, queued after pending writes
                   effects.endBurst();
                   return fs;
@@ -323,7 +393,11 @@ public final class PeerNode implements AutoCloseable {
     } catch (Exception e) {
       log.info("{} some links did not close in time", tag);
     }
-    shutdown(true);
+    try {
+      shutdown(true);
+    } finally {
+      stoppedFully.complete(null);
+    }
   }
 
   /**
@@ -339,15 +413,19 @@ public final class PeerNode implements AutoCloseable {
                 return null;
               })
           .join();
-      shutdown(false);
+      try {
+        shutdown(false);
+      } finally {
+        stoppedFully.complete(null);
+      }
     }
   }
 
   private void shutdown(boolean unregister) {
     onLoop(
             () -> {
-              if (tracker != null) {
-                tracker.stop(unregister ? 1_000 : 0);
+              if (trackers != null) {
+                trackers.stop(unregister ? 1_000 : 0);
               }
               cache.flush(); // fresher last-seen times
               return null;
@@ -377,8 +455,21 @@ public final class PeerNode implements AutoCloseable {
     membership.learned(address);
   }
 
-  void flushHead() {
-    room.flushHead();
+  void durable() {
+    room.durable();
+  }
+
+  void commitFailed(RuntimeException e) {
+    int dropped = room.commitFailed();
+    log.warn("{} commit failed; {} own messages dropped", tag, dropped, e);
+    if (dropped > 0) {
+      listener.error(
+          "could not store "
+              + dropped
+              + " of your messages ("
+              + e.getMessage()
+              + "); they were not shown or sent");
+    }
   }
 
   void noteLamport() {
@@ -417,6 +508,14 @@ public final class PeerNode implements AutoCloseable {
     return f;
   }
 
+  private void countReceived(LinkMessage message) {
+    if (message instanceof LinkMessage.Chat) {
+      counters.add(Traffic.MESSAGES_RECEIVED, 1);
+    } else if (message instanceof LinkMessage.SyncBatch b) {
+      counters.add(Traffic.MESSAGES_RECEIVED, b.messages().size());
+    }
+  }
+
   /** Link events from the I/O threads, handed to the room thread in order. */
   private final class Events implements LinkEvents {
     @Override
@@ -432,6 +531,7 @@ public final class PeerNode implements AutoCloseable {
               if (stopped || links.linkTo(link.peer()) != link) {
                 return;
               }
+              countReceived(message);
               contained(link, "a frame", () -> room.receive(link.peer(), message));
             }
             effects.endOfBurstSoon(); // group commit, then the replies go out
@@ -472,6 +572,13 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void left(PeerId member) {
       membership.memberLeft(member);
+    }
+
+    @Override
+    public void noneFound() {
+      if (!hadCachedPeers) {
+        room.nobodyToAsk(); // no peer to link to: the first message need not wait for one
+      }
     }
   }
 }

@@ -67,8 +67,7 @@ class HistoryCommandTest {
         .satisfies(
             l ->
                 assertThat(l.get(1))
-                    .matches(
-                        "\\[2\\] \\d\\d:\\d\\d alice: second \"quoted\"\\\\n\\\\ \\\\u001b\\[31m"))
+                    .matches("\\[2\\] \\d\\d:\\d\\d alice: second \"quoted\"\\\\n\\\\ \\\\e\\[31m"))
         .satisfies(l -> assertThat(l.get(2)).endsWith(" bob: third").startsWith("[2] "))
         .satisfies(l -> assertThat(l.get(3)).endsWith(" bob: fourth").startsWith("[4] "));
   }

@@ -50,6 +50,9 @@ class LinkCodecTest {
         new LinkMessage.SyncBatch(9, List.of(m), true),
         new LinkMessage.Ping(11),
         new LinkMessage.Pong(11),
+        new LinkMessage.IHave(List.of(new MessageId(b, 3), new MessageId(b, 4))),
+        new LinkMessage.Graft(List.of(new MessageId(b, 3))),
+        new LinkMessage.Prune(),
         new LinkMessage.PeerList(List.of(new LinkMessage.PeerAddress(b, "bob", "10.0.0.2", 7001))),
         new LinkMessage.Close(CloseReason.DUPLICATE_LINK, "why"));
   }

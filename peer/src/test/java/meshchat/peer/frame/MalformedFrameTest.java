@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.proto.v1.ChatMessage;
 import meshchat.proto.v1.Close;
@@ -107,6 +108,15 @@ class MalformedFrameTest {
             "prev"),
         bad("chat.prev missing", f(b -> b.setChat(chat().clearPrev())), "prev"),
         bad("head.seq 0", f(b -> b.setHead(head().setSeq(0))), "seq"),
+        bad("head.seq -1", f(b -> b.setHead(head().setSeq(-1))), "head seq out of range"),
+        bad(
+            "head.seq 2^63-1",
+            f(b -> b.setHead(head().setSeq(Long.MAX_VALUE))),
+            "head seq out of range"),
+        bad(
+            "head.seq 2^62+1",
+            f(b -> b.setHead(head().setSeq(WireBounds.MAX_SEQ + 1))),
+            "head seq out of range"),
         bad(
             "head.hash 31 bytes",
             f(

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +20,8 @@ class RoomKeyTest {
   private static final RoomKey KEY = RoomKey.derive(NAME, SECRET);
 
   @Test
-  void theRoomIdIsPlainHmacOfTheLabelUnderThePbkdf2Key() throws Exception {
-    byte[] k = pbkdf2();
+  void theRoomIdIsPlainHmacOfTheLabelUnderTheArgon2idKey() throws Exception {
+    byte[] k = argon2id();
     String expected = "p-" + HexFormat.of().formatHex(hmac(k, label("room-id")), 0, 16);
     assertThat(KEY.roomId()).isEqualTo(expected);
     byte[] hkdfFirstBlock = hmac(k, concat(label("room-id"), new byte[] {1}));
@@ -30,21 +29,34 @@ class RoomKeyTest {
   }
 
   @Test
-  void theHelloMacIsHmacUnderHmacOfHelloMac() throws Exception {
-    byte[] transcript = "any transcript".getBytes(StandardCharsets.UTF_8);
-    byte[] kMac = hmac(pbkdf2(), label("hello-mac"));
-    assertThat(KEY.mac(transcript)).isEqualTo(hmac(kMac, transcript));
-    assertThat(KEY.macMatches(transcript, hmac(kMac, transcript))).isTrue();
+  void thePakePasswordIsTheHexOfHmacOfPake() throws Exception {
+    byte[] kPake = hmac(argon2id(), label("pake"));
+    assertThat(new String(KEY.pakePassword())).isEqualTo(HexFormat.of().formatHex(kPake));
   }
 
-  private static byte[] pbkdf2() throws Exception {
-    PBEKeySpec spec =
-        new PBEKeySpec(
-            SECRET,
-            ("meshchat/room/v1:" + NAME).getBytes(StandardCharsets.UTF_8),
-            RoomKey.ITERATIONS,
-            256);
-    return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+  @Test
+  void theKeyIsArgon2idWithTheDocumentedParameters() {
+    assertThat(RoomKey.argon2id(NAME, SECRET)).isEqualTo(argon2id());
+    assertThat(List.of(RoomKey.ITERATIONS, RoomKey.MEMORY_KIB, RoomKey.PARALLELISM))
+        .containsExactly(2, 19_456, 1);
+  }
+
+  /** K as docs/security.md gives it: Argon2id v1.3, t = 2, m = 19,456 KiB, p = 1, 32 bytes. */
+  private static byte[] argon2id() {
+    org.bouncycastle.crypto.generators.Argon2BytesGenerator g =
+        new org.bouncycastle.crypto.generators.Argon2BytesGenerator();
+    g.init(
+        new org.bouncycastle.crypto.params.Argon2Parameters.Builder(
+                org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id)
+            .withVersion(0x13)
+            .withIterations(2)
+            .withMemoryAsKB(19_456)
+            .withParallelism(1)
+            .withSalt(("meshchat/room/v2:" + NAME).getBytes(StandardCharsets.UTF_8))
+            .build());
+    byte[] k = new byte[32];
+    g.generateBytes(new String(SECRET).getBytes(StandardCharsets.UTF_8), k);
+    return k;
   }
 
   private static byte[] hmac(byte[] key, byte[] data) throws Exception {

@@ -3,10 +3,6 @@ package meshchat.peer.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.util.List;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.ChainAuthor;
@@ -30,66 +26,15 @@ class HostilePeerTest {
   private final Identity alice = Identity.generate();
   private final Identity mallory = Identity.generate();
 
-  /** Mallory's side of one link: frames are varint32-delimited LinkFrames, as on the wire. */
-  private final class Raw implements AutoCloseable {
-    final Socket socket;
-    final InputStream in;
-    final OutputStream out;
-
+  /** Mallory's side of one link. */
+  private final class Raw extends RawPeer {
     Raw(int port) throws Exception {
-      this(port, null);
+      super(mallory, port, null);
     }
 
     /** Connects; with {@code badHello} sends that instead of a Hello and does not handshake. */
     Raw(int port, LinkFrame badHello) throws Exception {
-      socket = new Socket("127.0.0.1", port);
-      socket.setSoTimeout(10_000); // a read that hangs fails the test instead
-      in = socket.getInputStream();
-      out = socket.getOutputStream();
-      if (badHello != null) {
-        sendRaw(badHello);
-        return;
-      }
-      byte[] challenge = HelloProofs.newChallenge();
-      LinkMessage.Hello hello =
-          new LinkMessage.Hello(Framing.PROTOCOL_VERSION, mallory.peerId(), "mal", "lobby", 0, 1)
-              .withIdentity(mallory.publicKey(), challenge);
-      send(hello);
-      LinkMessage.Hello theirs = (LinkMessage.Hello) read();
-      byte[] t =
-          HelloProofs.transcript(
-              "lobby", mallory.peerId(), theirs.peerId(), theirs.challenge(), challenge);
-      send(new LinkMessage.HelloProof(mallory.sign(t), new byte[0]));
-      assertThat(read()).isInstanceOf(LinkMessage.HelloProof.class); // the link is open
-    }
-
-    void send(LinkMessage m) throws Exception {
-      LinkCodec.toFrame(m).writeDelimitedTo(out);
-      out.flush();
-    }
-
-    void sendRaw(LinkFrame f) throws Exception {
-      f.writeDelimitedTo(out);
-      out.flush();
-    }
-
-    LinkMessage read() throws Exception {
-      return LinkCodec.fromFrame(LinkFrame.parseDelimitedFrom(in));
-    }
-
-    /** Reads until the node's Close; returns it. */
-    Close awaitClose() throws Exception {
-      for (LinkFrame f; (f = LinkFrame.parseDelimitedFrom(in)) != null; ) {
-        if (f.hasClose()) {
-          return f.getClose();
-        }
-      }
-      throw new AssertionError("the connection ended without a Close");
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
+      super(mallory, port, badHello);
     }
   }
 
@@ -211,6 +156,29 @@ class HostilePeerTest {
   @Test
   void aValidlySignedChatWithTheLargestSeqIsRefusedAndThePeerLives() throws Exception {
     oneFrameDoesNotKill(signedByAlice(Long.MAX_VALUE, 5), false, "seq out of range");
+  }
+
+  /** A validly signed head of alice whose seq is then set to {@code seq} on the wire. */
+  private LinkFrame headWithSeq(long seq) {
+    ChainAuthor writes = new ChainAuthor(alice, "lobby");
+    writes.next("hi");
+    LinkFrame f = LinkCodec.toFrame(new LinkMessage.Head(writes.head()));
+    return f.toBuilder().setHead(f.getHead().toBuilder().setSeq(seq)).build();
+  }
+
+  @Test
+  void aHeadWithSeqZeroIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(headWithSeq(0), false, "head seq out of range");
+  }
+
+  @Test
+  void aHeadWithSeqMinusOneIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(headWithSeq(-1), false, "head seq out of range");
+  }
+
+  @Test
+  void aHeadWithTheLargestSeqIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(headWithSeq(Long.MAX_VALUE), false, "head seq out of range");
   }
 
   @Test

@@ -97,7 +97,8 @@ final class LocalMesh implements AutoCloseable {
     int i = ids.indexOf(c.self());
     Recorder r = new Recorder();
     try {
-      PeerNode n = PeerNode.start(c, store(i, c.self()), groups, r);
+      boolean first = i >= nodes.size() || nodes.get(i) == null; // a restart reuses the identity
+      PeerNode n = PeerNode.start(c, store(i, c.self()), groups, r, first);
       while (nodes.size() <= i) {
         nodes.add(null);
         recorders.add(null);

@@ -56,7 +56,7 @@ class PrivateRoomTest {
                   c.identity(),
                   c.listenHost(),
                   c.port(),
-                  c.tracker(),
+                  c.trackers(),
                   c.hostTracker(),
                   c.trackerRetryMinMs(),
                   c.trackerRetryMaxMs(),

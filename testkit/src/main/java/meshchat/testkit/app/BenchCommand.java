@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class,
     description = "Runs a real-socket benchmark and prints one JSON line.",
     footer = {
       "",

@@ -1,7 +1,15 @@
 package meshchat.testkit.app;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sim",
     mixinStandardHelpOptions = true,
+    versionProvider = meshchat.tracker.Version.class,
     sortOptions = false,
     description = {
       "Runs N real rooms in virtual time over a simulated network with faults, checks every"
@@ -84,6 +93,14 @@ public final class SimCommand implements Callable<Integer> {
   List<String> crashes = new ArrayList<>();
 
   @Option(
+      names = "--crash-fraction",
+      paramLabel = "F@AT",
+      description =
+          "crash this fraction of the peers at once at AT ms, never to restart, e.g. 0.3@8000"
+              + " (HyParView's resilience experiment); reports what the tree delivered alone")
+  String crashFraction;
+
+  @Option(
       names = "--tracker-down",
       paramLabel = "FROM..TO",
       description = "the tracker is down in this window (repeatable)")
@@ -94,7 +111,7 @@ public final class SimCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-links",
-      description = "each peer dials up to this many links (default: the core's, 32)")
+      description = "the link cap: no peer holds more links (default: the core's, 32)")
   int maxLinks;
 
   @Option(
@@ -128,6 +145,11 @@ public final class SimCommand implements Callable<Integer> {
       err.println("meshchat sim: " + e.getMessage());
       return 2;
     }
+    String unwritable = report == null ? null : cannotWrite(report);
+    if (unwritable != null) { // checked before a run that may take minutes, not after it
+      err.println("meshchat sim: cannot write the report to " + report + ": " + unwritable);
+      return 2;
+    }
     long t0 = System.nanoTime();
     SimRun.Result r = SimRun.run(plan, progress(plan, err));
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
@@ -135,13 +157,45 @@ public final class SimCommand implements Callable<Integer> {
     out.print(json ? Json.write(model) + "\n" : Summary.text(model));
     out.flush();
     if (report != null) {
-      HtmlReport.write(report, r, model);
-      err.println("report written to " + report);
+      try {
+        HtmlReport.write(report, r, model);
+        err.println("report written to " + report);
+      } catch (UncheckedIOException e) {
+        err.println("meshchat sim: " + e.getMessage() + ": " + why(e.getCause()));
+        err.flush();
+        return 1;
+      }
     }
     // Wall time is the one thing that differs between identical runs: it stays off stdout.
     err.println("wall time " + wallMs + " ms");
     err.flush();
     return Boolean.TRUE.equals(model.get("ok")) ? 0 : 1;
+  }
+
+  /** Why {@code file} cannot be written, or null if it can (it is created empty if missing). */
+  static String cannotWrite(Path file) {
+    if (Files.isDirectory(file)) {
+      return "it is a directory";
+    }
+    try {
+      FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+      return null;
+    } catch (IOException e) {
+      return why(e);
+    }
+  }
+
+  private static String why(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such directory";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private Progress progress(SimPlan plan, PrintWriter err) {
@@ -183,6 +237,9 @@ public final class SimCommand implements Callable<Integer> {
     partitions.forEach(s -> ps.add(Specs.partition(s, n)));
     List<Specs.CrashSpec> cs = new ArrayList<>();
     crashes.forEach(s -> cs.add(Specs.crash(s, n)));
+    if (crashFraction != null) {
+      cs.addAll(Specs.crashFraction(crashFraction, n, seed));
+    }
     List<Specs.Window> td = new ArrayList<>();
     trackerDown.forEach(s -> td.add(Specs.window(s, "tracker-down", s)));
     SimPlan plan = new SimPlan(config, n, messages, 0, 2_000, window, ps, cs, td, 300_000);
@@ -239,6 +296,9 @@ public final class SimCommand implements Callable<Integer> {
     }
     partitions.forEach(p -> a.addAll(List.of("--partition", "'" + p + "'")));
     crashes.forEach(c -> a.addAll(List.of("--crash", c)));
+    if (crashFraction != null) {
+      a.addAll(List.of("--crash-fraction", crashFraction));
+    }
     trackerDown.forEach(t -> a.addAll(List.of("--tracker-down", t)));
     return String.join(" ", a);
   }

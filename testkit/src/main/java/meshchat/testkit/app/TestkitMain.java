@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "meshchat",
     mixinStandardHelpOptions = true,
-    subcommands = {SimCommand.class, BenchCommand.class},
+    versionProvider = meshchat.tracker.Version.class,
+    subcommands = {SimCommand.class, BenchCommand.class, CompletionCommand.class},
     description = "meshchat testkit: seeded simulation and benchmarks.")
 public final class TestkitMain implements Runnable {
   @Override

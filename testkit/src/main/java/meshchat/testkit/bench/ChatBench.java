@@ -170,12 +170,14 @@ public final class ChatBench {
     boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
     Histogram all = mesh.all;
     Histogram remote = mesh.remote;
+    Histogram local = mesh.local;
     return String.format(
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"latency\",\"n\":%d,\"rate\":%d,\"duration_s\":%.1f,"
             + "\"size\":%d,\"store\":\"%s\",\"complete\":%b,\"samples\":%d,"
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
+            + "\"local_p50_us\":%d,\"local_p99_us\":%d,\"local_max_us\":%d,"
             + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f}",
         o.n,
         o.rate,
@@ -191,6 +193,9 @@ public final class ChatBench {
         remote.getValueAtPercentile(50) / 1000,
         remote.getValueAtPercentile(99) / 1000,
         remote.getMaxValue() / 1000,
+        local.getValueAtPercentile(50) / 1000,
+        local.getValueAtPercentile(99) / 1000,
+        local.getMaxValue() / 1000,
         maxLag / 1000,
         mesh.duplicates.get(),
         mesh.joinNanos / 1e6);
@@ -229,9 +234,12 @@ public final class ChatBench {
     final PeerGroups groups;
     final Histogram all = latencyHistogram();
     final Histogram remote = latencyHistogram();
-    long joinNanos;
+    // the local echo: typed (send called) to shown by the author, its store commit included
+    final Histogram local = latencyHistogram();
     final AtomicLong duplicates = new AtomicLong();
     volatile boolean recording;
+    // from the first dial until every peer holds n-1 open links: TCP, TLS and Hello included
+    long joinNanos;
     volatile CountDownLatch allDelivered = new CountDownLatch(1);
     private final List<Counter> counters = new ArrayList<>();
 
@@ -242,15 +250,15 @@ public final class ChatBench {
     static Mesh start(Options o, Path dir) throws IOException, InterruptedException {
       // two I/O threads and one room thread per core: this machine has 2 cores
       Mesh mesh = new Mesh(PeerGroups.create(2, 2));
-      long start = System.nanoTime();
       for (int i = 0; i < o.n; i++) {
         Identity identity = Identity.generate();
         PeerId id = identity.peerId();
         PeerConfig config = PeerConfig.of("bench", "p" + i, identity);
         Counter counter = new Counter(mesh, id);
         mesh.counters.add(counter);
-        mesh.nodes.add(PeerNode.start(config, store(o, dir, i), mesh.groups, counter));
+        mesh.nodes.add(PeerNode.start(config, store(o, dir, i), mesh.groups, counter, true));
       }
+      long dialed = System.nanoTime();
       for (PeerNode a : mesh.nodes) {
         for (PeerNode b : mesh.nodes) {
           if (a.self().compareTo(b.self()) < 0) {
@@ -265,7 +273,7 @@ public final class ChatBench {
         }
         Thread.sleep(1);
       }
-      mesh.joinNanos = System.nanoTime() - start;
+      mesh.joinNanos = System.nanoTime() - dialed;
       return mesh;
     }
 
@@ -315,6 +323,8 @@ public final class ChatBench {
         mesh.all.recordValue(latency);
         if (!d.message().origin().equals(self)) {
           mesh.remote.recordValue(latency);
+        } else {
+          mesh.local.recordValue(latency);
         }
       }
       if (++delivered == target) {

@@ -21,12 +21,14 @@ public final class Fuzzer {
       long elapsedMs,
       long slowestMicros,
       long delivered,
+      long roomFed,
       List<String> findings) {
     public String toJson() {
       return String.format(
           "{\"fuzz\":\"frames\",\"seed\":%d,\"inputs\":%d,\"elapsed_ms\":%d,"
-              + "\"slowest_input_us\":%d,\"link_messages_delivered\":%d,\"findings\":%d}",
-          seed, inputs, elapsedMs, slowestMicros, delivered, findings.size());
+              + "\"slowest_input_us\":%d,\"link_messages_delivered\":%d,"
+              + "\"signed_messages_into_room\":%d,\"findings\":%d}",
+          seed, inputs, elapsedMs, slowestMicros, delivered, roomFed, findings.size());
     }
   }
 
@@ -36,13 +38,19 @@ public final class Fuzzer {
     FuzzTargets targets = new FuzzTargets();
     FrameMutator link = new FrameMutator(seed, Seeds.link(), FuzzTargets.MAX_FRAME_BYTES);
     FrameMutator tracker = new FrameMutator(seed + 1, Seeds.tracker(), FuzzTargets.MAX_FRAME_BYTES);
+    SignedMutator signed = new SignedMutator(seed + 2);
+    RoomTarget room = new RoomTarget();
     List<String> findings = new ArrayList<>();
     long slowest = 0;
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long start = System.nanoTime();
     for (long i = 0; i < inputs; i++) {
-      int which = (int) (i % 5);
-      List<byte[]> input = which < 2 || which == 4 ? link.next() : tracker.next();
+      int which = (int) (i % 6);
+      List<byte[]> signedBodies = which == 5 ? signed.next() : null;
+      List<byte[]> input =
+          which == 5
+              ? signedBodies.stream().map(FuzzTargets::framed).toList()
+              : which < 2 || which == 4 ? link.next() : tracker.next();
       long t0 = cpu.getCurrentThreadCpuTime();
       try {
         switch (which) {
@@ -50,7 +58,11 @@ public final class Fuzzer {
           case 1 -> targets.link(input, true);
           case 2 -> targets.tracker(input, false);
           case 3 -> targets.tracker(input, true);
-          default -> input.forEach(FuzzTargets::codec);
+          case 4 -> input.forEach(FuzzTargets::codec);
+          default -> {
+            targets.link(input, true);
+            room.feed(signedBodies);
+          }
         }
       } catch (FuzzTargets.Finding f) {
         if (findings.size() < 20) {
@@ -73,7 +85,8 @@ public final class Fuzzer {
     if (!targets.hub().channels().isEmpty()) {
       findings.add("tracker hub still holds " + targets.hub().channels().size() + " sessions");
     }
-    return new Report(seed, inputs, elapsed, slowest / 1_000, targets.delivered(), findings);
+    return new Report(
+        seed, inputs, elapsed, slowest / 1_000, targets.delivered(), room.fed(), findings);
   }
 
   private static String hex(List<byte[]> input) {

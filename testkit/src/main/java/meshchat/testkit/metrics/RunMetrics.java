@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
 import meshchat.peer.message.ChatMessage;
@@ -30,6 +31,9 @@ public final class RunMetrics implements SimPeer.Listener {
   private final List<Sample> timeline = new ArrayList<>();
   private final LongSupplier now;
   private long deliveries;
+  private long treeFromMs = -1;
+  private long treeToMs = -1;
+  private long treeDeliveries;
 
   public RunMetrics(LongSupplier now) {
     this.now = now;
@@ -49,8 +53,39 @@ public final class RunMetrics implements SimPeer.Listener {
       Long t = sendTime.get(d.id());
       if (t != null) {
         latency.recordValue(d.timeMs() - t);
+        if (t >= treeFromMs && t < treeToMs && !d.catchUp()) {
+          treeDeliveries++;
+        }
       }
     }
+  }
+
+  /** Counts live (not anti-entropy) deliveries of the messages sent in [fromMs, toMs). */
+  public void watchTree(long fromMs, long toMs) {
+    treeFromMs = fromMs;
+    treeToMs = toMs;
+  }
+
+  /**
+   * After a crash for good: of the messages sent in the watched second, the share of (message, peer
+   * alive at the end other than its author) pairs delivered live, through the tree, not by
+   * anti-entropy; -1 if nothing was watched or sent. {@code alive} tells a peer's state by index.
+   */
+  public double treeShare(IntPredicate alive, int peers) {
+    if (treeFromMs < 0) {
+      return -1;
+    }
+    int live = 0;
+    for (int i = 0; i < peers; i++) {
+      live += alive.test(i) ? 1 : 0;
+    }
+    long pairs = 0;
+    for (SentAt s : sent) {
+      if (s.timeMs >= treeFromMs && s.timeMs < treeToMs) {
+        pairs += alive.test(s.author) ? live - 1 : live;
+      }
+    }
+    return pairs == 0 ? -1 : (double) treeDeliveries / pairs;
   }
 
   public void sample(Sample s) {

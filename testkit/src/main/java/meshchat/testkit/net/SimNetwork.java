@@ -26,7 +26,8 @@ public final class SimNetwork {
     /** Connection {@code connection} to {@code other} finished its handshake. */
     void linkUp(int other, long connection, boolean dialedByUs);
 
-    void linkDown(int other, long connection);
+    /** The link went down; {@code received} is the Close the other end sent, if it sent one. */
+    void linkDown(int other, long connection, LinkMessage.Close received);
 
     void receive(int from, LinkMessage message);
 
@@ -135,13 +136,24 @@ public final class SimNetwork {
     }
   }
 
-  /** Closes connection {@code connection} of {@code peer}, if it is still there. */
-  public void close(int peer, long connection) {
+  /**
+   * {@code peer} closes its connection {@code connection} with {@code reason}: the other end hears
+   * the reason (its Close frame), and anything in flight is lost.
+   */
+  public void close(int peer, long connection, LinkMessage.Close reason) {
     for (Link l : adjacency.get(peer).values()) {
       if (l.id == connection) {
-        remove(l);
+        remove(l, peer, reason);
         return;
       }
+    }
+  }
+
+  /** {@code a} closes its link to {@code b} with {@code reason}. */
+  public void close(int a, int b, LinkMessage.Close reason) {
+    Link l = adjacency.get(a).get(b);
+    if (l != null) {
+      remove(l, a, reason);
     }
   }
 
@@ -251,6 +263,10 @@ public final class SimNetwork {
   }
 
   private void remove(Link l) {
+    remove(l, -1, null);
+  }
+
+  private void remove(Link l, int closer, LinkMessage.Close reason) {
     if (adjacency.get(l.a).get(l.b) != l) {
       return;
     }
@@ -262,7 +278,7 @@ public final class SimNetwork {
       for (int[] end : new int[][] {{l.a, l.b}, {l.b, l.a}}) {
         Endpoint e = peers.apply(end[0]);
         if (e.alive()) {
-          e.linkDown(end[1], l.id);
+          e.linkDown(end[1], l.id, end[1] == closer ? reason : null);
         }
       }
     }

@@ -75,6 +75,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
   private int incarnation;
   private int storeGeneration;
   private long forkNotices;
+  private int maxLinksHeld;
 
   public SimPeer(int index, World world, long skewMs, SplittableRandom random) {
     this.index = index;
@@ -119,7 +120,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
             random.split());
     membership =
         new Membership(world.membershipConfig(), id, new Links(inc), scheduler, random.split());
-    room.start();
+    room.start(storeGeneration == 1 && incarnation == 1); // the first start made the identity
     membership.start(new ArrayList<>(peerCache.values()));
   }
 
@@ -138,14 +139,16 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
   }
 
-  /** Sends {@code text} as this peer; null if it is down. */
+  /**
+   * Sends {@code text} as this peer; null if it is down or the message waits for the room's
+   * self-fork check after a restart. The metrics hear of it when it is shown (durable), as a user
+   * would see it.
+   */
   public ChatMessage send(String text) {
     if (!alive) {
       return null;
     }
-    ChatMessage m = room.send(text);
-    world.listener().sent(this, m);
-    return m;
+    return room.send(text);
   }
 
   @Override
@@ -159,8 +162,8 @@ public final class SimPeer implements SimNetwork.Endpoint {
   }
 
   @Override
-  public void linkDown(int other, long connection) {
-    membership.disconnected(connection, peerAt(other).id, null);
+  public void linkDown(int other, long connection, LinkMessage.Close received) {
+    membership.disconnected(connection, peerAt(other).id, received);
   }
 
   @Override
@@ -196,9 +199,26 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
 
     @Override
+    public void commit() {
+      // the in-memory store is durable at once; the report still comes as a later event
+      world
+          .queue()
+          .after(
+              0,
+              () -> {
+                if (current()) {
+                  room.durable();
+                }
+              });
+    }
+
+    @Override
     public void deliver(Delivery d) {
       if (!current()) {
         return;
+      }
+      if (d.message().origin().equals(id) && !d.catchUp()) {
+        world.listener().sent(SimPeer.this, d.message()); // own, shown now: durable
       }
       Delivered rec =
           new Delivered(world.queue().now(), d.message(), d.late(), d.catchUp(), d.incomplete());
@@ -223,7 +243,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     @Override
     public void closeLink(PeerId peer, LinkMessage.Close reason) {
       if (current()) {
-        world.network().reset(index, indexOf(peer));
+        world.network().close(index, indexOf(peer), reason);
       }
     }
   }
@@ -250,7 +270,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     @Override
     public void close(long connection, LinkMessage.Close reason) {
       if (current()) {
-        world.network().close(index, connection);
+        world.network().close(index, connection, reason);
       }
     }
 
@@ -258,6 +278,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     public void linkUp(long connection, PeerAddress address) {
       if (current()) {
         room.linkUp(address, peerAt(address.port() - 1).lamport());
+        maxLinksHeld = Math.max(maxLinksHeld, membership.linkCount());
       }
     }
 
@@ -347,5 +368,10 @@ public final class SimPeer implements SimNetwork.Endpoint {
 
   public Membership membership() {
     return membership;
+  }
+
+  /** The most links this peer held at once, over all its incarnations. */
+  public int maxLinksHeld() {
+    return maxLinksHeld;
   }
 }

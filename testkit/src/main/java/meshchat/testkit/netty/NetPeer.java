@@ -49,6 +49,7 @@ final class NetPeer {
   private int storeGeneration;
   private volatile PeerNode node;
   private Recorder recorder;
+  private boolean started; // once: later starts reuse the identity, so they check their own seqs
 
   NetPeer(int index, Identity identity, FaultProxy proxy, Path root, LongSupplier clock) {
     this.index = index;
@@ -87,12 +88,13 @@ final class NetPeer {
     PeerConfig c =
         PeerConfig.of(base.room(), name, identity)
             .withListen(listen.getHostString(), listen.getPort())
-            .withTracker(base.tracker(), false)
+            .withTrackers(base.trackers(), false)
             .withTrackerRetry(base.trackerRetryMinMs(), base.trackerRetryMaxMs())
             .withRoomConfig(base.roomConfig())
             .withLinkConfig(base.linkConfig());
     try {
-      node = PeerNode.start(c, store, groups, recorder);
+      node = PeerNode.start(c, store, groups, recorder, !started);
+      started = true;
     } catch (IOException e) {
       store.close();
       throw new UncheckedIOException("p" + index + " could not listen on " + listen, e);
@@ -148,6 +150,20 @@ final class NetPeer {
 
   int storeGeneration() {
     return storeGeneration;
+  }
+
+  /**
+   * The index of the peer whose own loopback address (127.0.1.(index + 1)) {@code address} is, or
+   * -1: a peer dials from the address it listens on, so a proxy knows who dials.
+   */
+  static int indexOf(java.net.SocketAddress address) {
+    if (address instanceof InetSocketAddress a && a.getAddress() != null) {
+      byte[] ip = a.getAddress().getAddress();
+      if (ip.length == 4 && ip[0] == 127 && ip[1] == 0 && ip[2] == 1 && ip[3] != 0) {
+        return (ip[3] & 0xff) - 1;
+      }
+    }
+    return -1;
   }
 
   FaultProxy proxy() {

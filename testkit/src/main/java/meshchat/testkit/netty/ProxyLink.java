@@ -19,10 +19,11 @@ import meshchat.proto.v1.LinkFrame;
  * One proxied connection: the dialer's socket (front) and ours to the owner's real listener (back).
  * All on the front channel's event loop, so no locks.
  *
- * <p>The dialer is identified by reading, not changing, its first frame: the link protocol's Hello
- * (a varint32 length, then a LinkFrame with the sender's peer id; docs/protocol.md). Nothing is
- * connected or forwarded before that, so a blocked pair never sees a Hello from the other side and
- * never reports a link up. Bytes are then forwarded whole, each direction in order, after the
+ * <p>The dialer is identified by its source address: each peer listens on, and so dials from, a
+ * loopback address of its own ({@link NetPeer#indexOf}); links are TLS, so nothing inside them can
+ * be read. (A plaintext dialer from elsewhere is identified by its first frame, a Hello.) Nothing
+ * is connected or forwarded before that, so a blocked pair never sees a Hello from the other side
+ * and never reports a link up. Bytes are then forwarded whole, each direction in order, after the
  * pair's delay; a cut closes both sockets at once, as a network failure a peer notices by EOF.
  */
 final class ProxyLink {
@@ -91,7 +92,11 @@ final class ProxyLink {
   }
 
   private void identify() {
-    int who = helloSender(pending);
+    // links are TLS, so the Hello is not readable: a peer dials from its own loopback address
+    int who = NetPeer.indexOf(front.remoteAddress());
+    if (who < 0) {
+      who = helloSender(pending); // a plaintext harness: its Hello names it
+    }
     if (who == -2 && pending.readableBytes() < MAX_HELLO_BYTES) {
       return; // wait for more bytes
     }

@@ -27,10 +27,16 @@ public final class SimRun {
   private static final long STEP_MS = 100;
 
   public static Result run(SimPlan plan) {
-    return run(plan, Progress.NONE);
+    return run(plan, Progress.NONE, c -> {});
   }
 
   public static Result run(SimPlan plan, Progress progress) {
+    return run(plan, progress, c -> {});
+  }
+
+  /** As {@link #run(SimPlan)}, with {@code extra} events laid out too (before the run starts). */
+  public static Result run(
+      SimPlan plan, Progress progress, java.util.function.Consumer<SimCluster> extra) {
     SimCluster c = new SimCluster(plan.config());
     c.start(plan.peers());
     // The workload has its own random stream, so adding a fault never moves a send.
@@ -62,14 +68,20 @@ public final class SimRun {
     }
     for (Specs.CrashSpec cr : plan.crashes()) {
       c.at(cr.window().fromMs(), () -> c.crash(cr.peer(), !cr.wipe()));
-      c.at(cr.window().toMs(), () -> c.restart(cr.peer()));
-      end = Math.max(end, cr.window().toMs());
+      if (cr.window().toMs() == Long.MAX_VALUE) { // for good: watch what the tree does next
+        c.metrics().watchTree(cr.window().fromMs(), cr.window().fromMs() + 1_000);
+        end = Math.max(end, cr.window().fromMs());
+      } else {
+        c.at(cr.window().toMs(), () -> c.restart(cr.peer()));
+        end = Math.max(end, cr.window().toMs());
+      }
     }
     for (Specs.Window w : plan.trackerOutages()) {
       c.at(w.fromMs(), c::trackerDown);
       c.at(w.toMs(), c::trackerUp);
       end = Math.max(end, w.toMs());
     }
+    extra.accept(c);
     // in steps, so that progress can look in between; runUntil(a) then runUntil(b) is runUntil(b)
     while (c.queue().now() < end) {
       c.runFor(Math.min(STEP_MS, end - c.queue().now()));

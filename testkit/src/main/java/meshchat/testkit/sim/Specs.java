@@ -1,7 +1,9 @@
 package meshchat.testkit.sim;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -66,6 +68,35 @@ public final class Specs {
       rest = rest.substring(0, colon);
     }
     return new CrashSpec(peer(at[0], spec, peers), window(rest, "crash", spec), wipe);
+  }
+
+  /**
+   * {@code F@AT}: a seeded random {@code F} of the peers (0 < F < 1) crash at {@code AT} ms and
+   * never restart (their window ends at {@link Long#MAX_VALUE}); their data dies with them, so a
+   * message only they held counts as lost with a wiped store, not as a violation.
+   */
+  public static List<CrashSpec> crashFraction(String spec, int peers, long seed) {
+    String[] at = split(spec, "crash-fraction", "@");
+    double f;
+    try {
+      f = Double.parseDouble(at[0]);
+    } catch (NumberFormatException e) {
+      throw bad("crash-fraction", spec, "expected a fraction like 0.3");
+    }
+    if (!(f > 0 && f < 1)) {
+      throw bad("crash-fraction", spec, "the fraction must be above 0 and below 1");
+    }
+    long from = number(at[1], "crash-fraction", spec);
+    List<Integer> all = new ArrayList<>();
+    for (int i = 0; i < peers; i++) {
+      all.add(i);
+    }
+    Collections.shuffle(all, new Random(seed * 31 + 7));
+    List<CrashSpec> out = new ArrayList<>();
+    for (int i = 0; i < (int) Math.round(f * peers); i++) {
+      out.add(new CrashSpec(all.get(i), new Window(from, Long.MAX_VALUE), true));
+    }
+    return out;
   }
 
   public static Window window(String text, String what, String spec) {

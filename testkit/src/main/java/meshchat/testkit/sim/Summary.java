@@ -55,6 +55,11 @@ public final class Summary {
     n.put("reordered", net.reordered);
     n.put("linkResets", net.resets);
     out.put("network", n);
+    out.put("links", links(r));
+    double tree = m.treeShare(i -> r.cluster().peer(i).alive(), r.cluster().size());
+    if (tree >= 0) {
+      out.put("treeShareAfterCrash", tree);
+    }
     Histogram h = m.latency();
     Map<String, Object> lat = new LinkedHashMap<>();
     lat.put("p50", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50));
@@ -75,6 +80,27 @@ public final class Summary {
             + r.plan().trackerOutages().size());
     out.put("events", r.cluster().queue().executed());
     out.put("replay", replay);
+    return out;
+  }
+
+  /** The link cap and what peers held: at most the cap at any moment, and now. */
+  private static Map<String, Object> links(SimRun.Result r) {
+    int cap = r.plan().config().room().maxLinks();
+    int maxHeld = 0;
+    long now = 0;
+    int live = 0;
+    for (int i = 0; i < r.cluster().size(); i++) {
+      var p = r.cluster().peer(i);
+      maxHeld = Math.max(maxHeld, p.maxLinksHeld());
+      if (p.alive()) {
+        live++;
+        now += p.membership().linkCount();
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("cap", cap);
+    out.put("maxHeld", maxHeld);
+    out.put("meanNow", live == 0 ? 0.0 : (double) now / live);
     return out;
   }
 
@@ -140,6 +166,16 @@ public final class Summary {
             + n.get("reordered")
             + ", link resets "
             + n.get("linkResets"));
+    Map<String, Object> links = (Map<String, Object>) s.get("links");
+    line(
+        b,
+        "links",
+        "cap "
+            + links.get("cap")
+            + ", most held at once "
+            + links.get("maxHeld")
+            + ", mean at the end "
+            + String.format(Locale.ROOT, "%.1f", (Double) links.get("meanNow")));
     Map<String, Object> lat = (Map<String, Object>) s.get("latencyMs");
     line(
         b,

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import meshchat.testkit.app.TestkitMain;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code sim} command line: determinism, exit codes, one-line errors. */
 class SimCommandTest {
@@ -54,6 +56,25 @@ class SimCommandTest {
         .contains("convergence  held", "causality    held", "no-fork      held")
         .contains("per chat message", "p50", "p99", "ms after the last fault");
     assertThat(r.err()).contains("wall time");
+  }
+
+  @Test
+  void anUnwritableReportPathIsRefusedBeforeTheRun(@TempDir Path dir) {
+    for (String[] c :
+        new String[][] {
+          {dir.toString(), "it is a directory"},
+          {dir.resolve("missing/run.html").toString(), "no such directory"}
+        }) {
+      Run r = run("sim", "--peers", "4", "--messages", "2", "--report", c[0]);
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(r.err().strip())
+          .isEqualTo("meshchat sim: cannot write the report to " + c[0] + ": " + c[1]);
+      assertThat(r.out()).as("no simulation ran").isEmpty();
+    }
+    Path ok = dir.resolve("run.html");
+    Run r = run("sim", "--peers", "4", "--messages", "2", "--report", ok.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(ok).content().contains("<html");
   }
 
   @Test

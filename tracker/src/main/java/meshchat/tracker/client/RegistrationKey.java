@@ -22,11 +22,22 @@ public record RegistrationKey(byte[] publicKey, UnaryOperator<byte[]> sign) {
 
   /**
    * The bytes a Register's signature covers (docs/protocol.md, "Register"): the context {@code
-   * meshchat/register/v1}, room, peer id, nick, host, port and timestamp, in the canonical layout.
+   * meshchat/register/v2}, the session's nonce and the host the tracker sees it from (both from the
+   * tracker's Nonce answer: they bind the registration to this session and its address), room, peer
+   * id, nick, host, port and timestamp, in the canonical layout.
    */
   public static byte[] transcript(
-      String room, byte[] peerId, String nick, String host, int port, long timestampMs) {
-    return CanonicalBytes.of("meshchat/register/v1")
+      byte[] nonce,
+      String observedHost,
+      String room,
+      byte[] peerId,
+      String nick,
+      String host,
+      int port,
+      long timestampMs) {
+    return CanonicalBytes.of("meshchat/register/v2")
+        .bytes(nonce)
+        .string(observedHost)
         .string(room)
         .bytes(peerId)
         .string(nick)

@@ -21,9 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import meshchat.proto.v1.Error;
+import meshchat.proto.v1.GetNonce;
 import meshchat.proto.v1.Heartbeat;
 import meshchat.proto.v1.Lookup;
 import meshchat.proto.v1.LookupResult;
+import meshchat.proto.v1.Nonce;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.Registered;
 import meshchat.proto.v1.TrackerFrame;
@@ -44,6 +46,7 @@ public final class TrackerClient implements AutoCloseable {
   private final TrackerListener listener;
   private final InstantSource clock; // stamps key-proven registrations
   private ScheduledFuture<?> heartbeats; // event loop only
+  private CompletableFuture<Nonce> nonce; // guarded by this
 
   private TrackerClient(Channel channel, TrackerListener listener, InstantSource clock) {
     this.channel = channel;
@@ -113,25 +116,63 @@ public final class TrackerClient implements AutoCloseable {
    */
   public CompletableFuture<Registered> register(
       String room, byte[] peerId, String nick, String host, int port, RegistrationKey key) {
-    long id = nextRequest.getAndIncrement();
-    Register.Builder r =
-        Register.newBuilder()
-            .setRequestId(id)
-            .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
-            .setRoom(room)
-            .setPeerId(ByteString.copyFrom(peerId))
-            .setNick(nick)
-            .setHost(host)
-            .setPort(port);
-    if (key != null) {
-      long now = clock.millis();
-      byte[] signed = RegistrationKey.transcript(room, peerId, nick, host, port, now);
-      r.setPublicKey(ByteString.copyFrom(key.publicKey()))
-          .setTimestampMs(now)
-          .setSignature(ByteString.copyFrom(key.sign().apply(signed)));
+    if (key == null) {
+      return sendRegister(Register.newBuilder(), room, peerId, nick, host, port);
     }
+    return nonce()
+        .thenCompose(
+            n -> {
+              long now = clock.millis();
+              byte[] signed =
+                  RegistrationKey.transcript(
+                      n.getNonce().toByteArray(),
+                      n.getObservedHost(),
+                      room,
+                      peerId,
+                      nick,
+                      host,
+                      port,
+                      now);
+              Register.Builder r =
+                  Register.newBuilder()
+                      .setPublicKey(ByteString.copyFrom(key.publicKey()))
+                      .setTimestampMs(now)
+                      .setSignature(ByteString.copyFrom(key.sign().apply(signed)));
+              return sendRegister(r, room, peerId, nick, host, port);
+            });
+  }
+
+  private CompletableFuture<Registered> sendRegister(
+      Register.Builder r, String room, byte[] peerId, String nick, String host, int port) {
+    long id = nextRequest.getAndIncrement();
+    r.setRequestId(id)
+        .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
+        .setRoom(room)
+        .setPeerId(ByteString.copyFrom(peerId))
+        .setNick(nick)
+        .setHost(host)
+        .setPort(port);
     TrackerFrame frame = TrackerFrame.newBuilder().setRegister(r).build();
     return send(id, frame).thenApply(TrackerFrame::getRegistered);
+  }
+
+  /**
+   * This session's nonce, asked for once: a proven Register signs it (with the address the tracker
+   * sees us from), so the registration is worthless on any other session.
+   */
+  public synchronized CompletableFuture<Nonce> nonce() {
+    if (nonce == null) {
+      long id = nextRequest.getAndIncrement();
+      TrackerFrame frame =
+          TrackerFrame.newBuilder()
+              .setGetNonce(
+                  GetNonce.newBuilder()
+                      .setRequestId(id)
+                      .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION))
+              .build();
+      nonce = send(id, frame).thenApply(TrackerFrame::getNonce);
+    }
+    return nonce;
   }
 
   public CompletableFuture<LookupResult> lookup(String room) {
@@ -215,11 +256,12 @@ public final class TrackerClient implements AutoCloseable {
         }
         case UNREGISTERED -> answer(frame.getUnregistered().getRequestId(), frame);
         case LOOKUP_RESULT -> answer(frame.getLookupResult().getRequestId(), frame);
+        case NONCE -> answer(frame.getNonce().getRequestId(), frame);
         case MEMBER_JOINED -> listener.memberJoined(frame.getMemberJoined());
         case MEMBER_LEFT -> listener.memberLeft(frame.getMemberLeft());
         case ERROR -> error(frame.getError());
         case HEARTBEAT_ACK -> {}
-        case REGISTER, UNREGISTER, LOOKUP, HEARTBEAT, BODY_NOT_SET -> ctx.close();
+        case REGISTER, UNREGISTER, LOOKUP, HEARTBEAT, GET_NONCE, BODY_NOT_SET -> ctx.close();
       }
     }
 

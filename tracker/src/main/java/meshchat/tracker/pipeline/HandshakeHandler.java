@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a session's first frame: a Register or Lookup carrying a protocol version this tracker
- * speaks. On success it removes itself and passes the frame on; otherwise it answers a fatal Error
- * and closes. Runs on the I/O thread, so a refused session never reaches the directory.
+ * Checks a session's first frame: a Register, Lookup or GetNonce carrying a protocol version this
+ * tracker speaks. On success it removes itself and passes the frame on; otherwise it answers a
+ * fatal Error and closes. Runs on the I/O thread, so a refused session never reaches the directory.
  */
 public final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerFrame> {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.SESSION_LOGGER);
@@ -35,12 +35,16 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerF
         version = frame.getLookup().getProtocolVersion();
         requestId = frame.getLookup().getRequestId();
       }
+      case GET_NONCE -> {
+        version = frame.getGetNonce().getProtocolVersion();
+        requestId = frame.getGetNonce().getRequestId();
+      }
       default -> {
         refuse(
             ctx,
             0,
             Code.PROTOCOL_ERROR,
-            "first frame must be Register or Lookup, got " + frame.getBodyCase());
+            "first frame must be Register, Lookup or GetNonce, got " + frame.getBodyCase());
         return;
       }
     }

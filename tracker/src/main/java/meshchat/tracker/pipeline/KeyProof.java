@@ -8,8 +8,10 @@ import meshchat.wire.Ed25519;
 
 /**
  * A session may register only the peer id whose key it proves (docs/security.md): the id must be
- * the key's fingerprint, and the signature must cover this very registration, stamped within {@link
- * #WINDOW} of the tracker's clock (so an old Register seen on the wire cannot be replayed later).
+ * the key's fingerprint, and the signature must cover this very registration, this session's nonce
+ * and the address the tracker sees the session from (so a Register captured on the wire is
+ * worthless on any other session, from any other address), stamped within {@link #WINDOW} of the
+ * tracker's clock.
  */
 final class KeyProof {
   static final Duration WINDOW = Duration.ofMinutes(5);
@@ -22,14 +24,22 @@ final class KeyProof {
     this.clock = clock;
   }
 
-  /** Why {@code r} must be refused (UNAUTHENTICATED), or null. */
-  String problem(Register r) {
+  /**
+   * Why {@code r} must be refused (UNAUTHENTICATED), or null.
+   *
+   * @param nonce this session's nonce; null if the session never asked for one
+   * @param observedHost the session's source address as this tracker sees it
+   */
+  String problem(Register r, byte[] nonce, String observedHost) {
     if (r.getPublicKey().isEmpty() && r.getSignature().isEmpty()) {
       return required ? "a registration must prove its key (public_key, signature)" : null;
     }
     byte[] key = r.getPublicKey().toByteArray();
     if (!Ed25519.owns(key, r.getPeerId().toByteArray())) {
       return "the peer id is not the fingerprint of the registration's key";
+    }
+    if (nonce == null) {
+      return "a registration must sign this session's nonce: send GetNonce first";
     }
     long now = clock.millis();
     long ts = r.getTimestampMs();
@@ -41,6 +51,8 @@ final class KeyProof {
     }
     byte[] signed =
         RegistrationKey.transcript(
+            nonce,
+            observedHost,
             r.getRoom(),
             r.getPeerId().toByteArray(),
             r.getNick(),
@@ -48,7 +60,7 @@ final class KeyProof {
             r.getPort(),
             r.getTimestampMs());
     if (!Ed25519.verify(key, signed, r.getSignature().toByteArray())) {
-      return "bad registration signature";
+      return "bad registration signature (not made for this session, address or registration)";
     }
     return null;
   }

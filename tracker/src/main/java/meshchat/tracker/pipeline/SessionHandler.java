@@ -107,11 +107,13 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
     if (closing) {
       return;
     }
+    long start = System.nanoTime();
     TrackerFrame answer =
         switch (frame.getBodyCase()) {
           case REGISTER -> hub.register(id, frame.getRegister(), source(ctx));
           case UNREGISTER -> hub.unregister(id, frame.getUnregister());
           case LOOKUP -> lookup(frame);
+          case GET_NONCE -> hub.nonce(id, frame.getGetNonce());
           case HEARTBEAT -> heartbeat(frame.getHeartbeat().getNonce());
           case REGISTERED,
               UNREGISTERED,
@@ -119,7 +121,8 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
               HEARTBEAT_ACK,
               MEMBER_JOINED,
               MEMBER_LEFT,
-              ERROR ->
+              ERROR,
+              NONCE ->
               Frames.error(
                   0,
                   Code.PROTOCOL_ERROR,
@@ -132,6 +135,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
                   "frame with no known message (unset or unknown body)",
                   true);
         };
+    hub.counters().request(frame.getBodyCase(), System.nanoTime() - start);
     if (answer.hasError() && answer.getError().getFatal()) {
       fail(ctx, answer);
       return;

@@ -1,18 +1,25 @@
 package meshchat.tracker.pipeline;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import meshchat.proto.v1.Error.Code;
+import meshchat.proto.v1.TrackerFrame.BodyCase;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
+import meshchat.tracker.metrics.LatencyHistogram;
 
 /**
  * How often the tracker answered each error, refusals by limit included (ROOM_FULL, SESSION_LIMIT,
- * ADDRESS_LIMIT, FRAME_TOO_LARGE, ...). Bumped from I/O threads (the handshake) and the directory
- * thread, hence atomic; logged when the tracker shuts down.
+ * ADDRESS_LIMIT, FRAME_TOO_LARGE, ...), how many requests of each type it answered and how long
+ * they took. Bumped from I/O threads (the handshake) and the directory thread, hence atomic; logged
+ * when the tracker shuts down and read by {@code /metrics}.
  */
 public final class TrackerCounters {
   private final AtomicLongArray errors = new AtomicLongArray(Code.values().length);
   private final AtomicLongArray refusals = new AtomicLongArray(Refusal.values().length);
   private final AtomicLongArray throttles = new AtomicLongArray(Throttle.values().length);
+  private final AtomicLongArray requests = new AtomicLongArray(BodyCase.values().length);
+  private final LatencyHistogram latency = new LatencyHistogram();
 
   /** Sessions the tracker closed for what they made it hold or do, not for a bad frame. */
   public enum Throttle {
@@ -37,6 +44,40 @@ public final class TrackerCounters {
 
   public long throttles(Throttle t) {
     return throttles.get(t.ordinal());
+  }
+
+  /** One request answered in {@code nanos}, from frame in to answer queued. */
+  void request(BodyCase type, long nanos) {
+    requests.incrementAndGet(type.ordinal());
+    latency.record(nanos);
+  }
+
+  /** Requests answered, by frame type (only the types seen at least once). */
+  public Map<BodyCase, Long> requests() {
+    Map<BodyCase, Long> out = new EnumMap<>(BodyCase.class);
+    for (BodyCase c : BodyCase.values()) {
+      long n = requests.get(c.ordinal());
+      if (n != 0) {
+        out.put(c, n);
+      }
+    }
+    return out;
+  }
+
+  public LatencyHistogram latency() {
+    return latency;
+  }
+
+  /** Errors answered, by code (only the codes answered at least once). */
+  public Map<Code, Long> errors() {
+    Map<Code, Long> out = new EnumMap<>(Code.class);
+    for (Code c : Code.values()) {
+      long n = errors(c);
+      if (n != 0) {
+        out.put(c, n);
+      }
+    }
+    return out;
   }
 
   void error(Code code) {

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import meshchat.proto.v1.Error.Code;
+import meshchat.proto.v1.GetNonce;
 import meshchat.proto.v1.Lookup;
+import meshchat.proto.v1.Nonce;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.proto.v1.Unregister;
@@ -40,6 +42,9 @@ public final class TrackerHub {
   private final long ttlMs;
   private final KeyProof keyProof;
   private final Map<SessionId, Channel> channels = new HashMap<>();
+  // what each session's Register signatures must cover; made on the first GetNonce
+  private final Map<SessionId, byte[]> nonces = new HashMap<>();
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final int maxSessionsPerAddress;
   private final TrackerCounters counters = new TrackerCounters();
@@ -104,6 +109,7 @@ public final class TrackerHub {
   }
 
   void close(SessionId session) {
+    nonces.remove(session);
     Channel ch = channels.remove(session);
     InetAddress from = ch == null ? null : address(ch);
     if (from != null) {
@@ -128,7 +134,7 @@ public final class TrackerHub {
     if (bad != null) {
       return Frames.error(r.getRequestId(), Code.INVALID_ARGUMENT, bad, false);
     }
-    String unproven = keyProof.problem(r);
+    String unproven = keyProof.problem(r, nonces.get(session), observedHost(source));
     if (unproven != null) {
       membership.info("refused a registration in {}: {}", r.getRoom(), unproven);
       return Frames.error(r.getRequestId(), Code.UNAUTHENTICATED, unproven, false);
@@ -153,6 +159,33 @@ public final class TrackerHub {
     ok.change().ifPresent(this::route);
     return Frames.registered(
         r.getRequestId(), r.getRoom(), ok.you(), ok.others(), heartbeatMs, ttlMs);
+  }
+
+  /** Answers GetNonce: this session's nonce (made once) and the address we see it from. */
+  TrackerFrame nonce(SessionId session, GetNonce g) {
+    byte[] nonce =
+        nonces.computeIfAbsent(
+            session,
+            s -> {
+              byte[] b = new byte[32];
+              random.nextBytes(b);
+              return b;
+            });
+    Channel ch = channels.get(session);
+    InetSocketAddress source =
+        ch != null && ch.remoteAddress() instanceof InetSocketAddress a ? a : null;
+    return TrackerFrame.newBuilder()
+        .setNonce(
+            Nonce.newBuilder()
+                .setRequestId(g.getRequestId())
+                .setNonce(com.google.protobuf.ByteString.copyFrom(nonce))
+                .setObservedHost(observedHost(source)))
+        .build();
+  }
+
+  /** The source host as a Register signature names it: the address only, no port. */
+  static String observedHost(InetSocketAddress source) {
+    return source == null ? "" : source.getAddress().getHostAddress();
   }
 
   TrackerFrame unregister(SessionId session, Unregister u) {

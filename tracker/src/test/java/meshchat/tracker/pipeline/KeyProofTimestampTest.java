@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** An old signed Register (seen on the wire, say) cannot be replayed outside the window. */
 class KeyProofTimestampTest {
   private static final long NOW = 1_800_000_000_000L;
+  private static final byte[] NONCE = new byte[32];
   private final KeyProof proof =
       new KeyProof(true, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
@@ -26,7 +27,8 @@ class KeyProofTimestampTest {
     byte[] id = Ed25519.fingerprint(raw);
     Signature s = Signature.getInstance("Ed25519");
     s.initSign(pair.getPrivate());
-    s.update(RegistrationKey.transcript("lobby", id, "ann", "", 7000, timestampMs));
+    s.update(
+        RegistrationKey.transcript(NONCE, "10.0.0.9", "lobby", id, "ann", "", 7000, timestampMs));
     return Register.newBuilder()
         .setRoom("lobby")
         .setPeerId(ByteString.copyFrom(id))
@@ -40,13 +42,15 @@ class KeyProofTimestampTest {
 
   @Test
   void aFreshRegistrationPassesAndAStaleOrFutureOneIsRefused() throws Exception {
-    assertThat(proof.problem(signedAt(NOW - 60_000))).isNull();
-    assertThat(proof.problem(signedAt(NOW - KeyProof.WINDOW.toMillis() - 1)))
+    assertThat(proof.problem(signedAt(NOW - 60_000), NONCE, "10.0.0.9")).isNull();
+    assertThat(proof.problem(signedAt(NOW - KeyProof.WINDOW.toMillis() - 1), NONCE, "10.0.0.9"))
         .contains("from the tracker's clock");
-    assertThat(proof.problem(signedAt(NOW + KeyProof.WINDOW.toMillis() + 1)))
+    assertThat(proof.problem(signedAt(NOW + KeyProof.WINDOW.toMillis() + 1), NONCE, "10.0.0.9"))
         .contains("from the tracker's clock");
     // a stamp whose distance from now overflows a long is still far away
-    assertThat(proof.problem(signedAt(NOW + Long.MIN_VALUE))).contains("from the tracker's clock");
-    assertThat(proof.problem(signedAt(Long.MAX_VALUE))).contains("from the tracker's clock");
+    assertThat(proof.problem(signedAt(NOW + Long.MIN_VALUE), NONCE, "10.0.0.9"))
+        .contains("from the tracker's clock");
+    assertThat(proof.problem(signedAt(Long.MAX_VALUE), NONCE, "10.0.0.9"))
+        .contains("from the tracker's clock");
   }
 }

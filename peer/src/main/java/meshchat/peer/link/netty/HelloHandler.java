@@ -2,47 +2,91 @@ package meshchat.peer.link.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.identity.HelloProofs;
-import meshchat.peer.identity.RoomKey;
+import meshchat.peer.identity.PakeSession;
+import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.Hello;
 import meshchat.peer.message.LinkMessage.HelloProof;
+import meshchat.peer.message.LinkMessage.RoomPake;
 import meshchat.wire.Ed25519;
 import meshchat.wire.Framing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The handshake (docs/protocol.md, "Connection state machine"): both sides send Hello (with their
- * key and a fresh challenge) as their first frame without waiting, then, on the other's Hello, a
- * {@link HelloProof} signing a transcript that holds the other's challenge; each checks the proof
- * it receives. One round trip in all. A wrong version, room or a link to ourselves is refused with
- * Close(reason, message); a key that is not the id's, or a bad proof (or a wrong private room MAC),
- * with Close(UNAUTHENTICATED). On success this handler replaces itself with the liveness handler
- * and the dispatcher (the atomix handshake-then-swap pattern).
+ * The handshake (docs/protocol.md, "Connection state machine"), inside TLS: both sides send Hello
+ * (with their key and a fresh challenge) as their first frame without waiting, then, on the other's
+ * Hello, a {@link HelloProof} signing a transcript that holds the other's challenge and both TLS
+ * certificates; each checks the proof it receives. One round trip in all after TLS. A wrong
+ * version, room or a link to ourselves is refused with Close(reason, message); a Hello whose key is
+ * not the one the TLS certificate proved, a key that is not the id's, or a bad proof (or a wrong
+ * private room MAC), with Close(UNAUTHENTICATED). On success this handler replaces itself with the
+ * liveness handler and the dispatcher (the atomix handshake-then-swap pattern).
  */
 final class HelloHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HelloHandler.class);
 
   private final LinkSetup setup;
   private final boolean dialedByUs;
+  private final boolean tls; // false only in harnesses that run the pipeline without TLS
   private final byte[] challenge;
+  private TlsBinding binding = TlsBinding.NONE;
+  private final SecretGuesses guesses; // private rooms, incoming links: null otherwise
+  private final PakeSession pake; // private rooms only
   private ScheduledFuture<?> timeout;
   private Hello theirs; // their Hello, checked; null until it arrives
+  private boolean proven; // their HelloProof verified
+  private int pakeRound; // the last J-PAKE round of theirs accepted (private rooms)
+  private boolean guessSpent; // our key confirmation went out to an incoming link
 
-  HelloHandler(LinkSetup setup, boolean dialedByUs) {
+  HelloHandler(LinkSetup setup, boolean dialedByUs, boolean tls, SecretGuesses guesses) {
     this.setup = setup;
     this.dialedByUs = dialedByUs;
+    this.tls = tls;
     this.challenge = setup.challenges().get().clone();
+    this.pake = setup.roomKey() == null ? null : new PakeSession(setup.roomKey(), setup.self());
+    this.guesses = pake == null || dialedByUs ? null : guesses;
+  }
+
+  /** The room as a Hello names it: the name of an open room; nothing for a private room. */
+  private String wireRoom() {
+    return pake == null ? setup.room() : "";
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ctx.writeAndFlush(
-        setup.localHello().get().withIdentity(setup.identity().publicKey(), challenge));
+    InetAddress from = remote(ctx);
+    if (guesses != null && from != null && !guesses.mayGuess(from)) {
+      setup.counters().increment(Counter.SECRET_GUESSES_THROTTLED);
+      refuse(
+          ctx,
+          CloseReason.UNAUTHENTICATED,
+          "too many wrong room secrets from this address; try again later");
+      ctx.fireChannelActive();
+      return;
+    }
+    Hello h = setup.localHello().get();
+    ctx.write(
+        new Hello(
+            h.protocolVersion(),
+            h.peerId(),
+            h.nick(),
+            wireRoom(),
+            h.listenPort(),
+            h.lamport(),
+            setup.identity().publicKey(),
+            challenge));
+    if (pake != null) {
+      ctx.write(new RoomPake(1, pake.round1()));
+    }
+    ctx.flush();
     long ms = setup.config().handshakeTimeoutMs();
     timeout =
         ctx.executor()
@@ -57,16 +101,32 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelActive();
   }
 
+  /**
+   * Their frames, in order: Hello, then (private rooms) J-PAKE round 1, HelloProof, then (private
+   * rooms) rounds 2 and 3. Anything else is a protocol error.
+   */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (theirs == null && msg instanceof Hello h) {
       onHello(ctx, h);
-    } else if (theirs != null && msg instanceof HelloProof p) {
+    } else if (theirs != null && !proven && ready(1) && msg instanceof HelloProof p) {
       onProof(ctx, p);
+    } else if (pake != null && msg instanceof RoomPake r && r.round() == pakeRound + 1) {
+      onPake(ctx, r);
     } else {
-      String expected = theirs == null ? "Hello" : "HelloProof";
+      String expected =
+          theirs == null
+              ? "Hello"
+              : pake != null && pakeRound == 0
+                  ? "RoomPake round 1"
+                  : !proven ? "HelloProof" : "RoomPake round " + (pakeRound + 1);
       refuse(ctx, CloseReason.PROTOCOL_ERROR, "expected " + expected + ", got " + kind(msg));
     }
+  }
+
+  /** True if the J-PAKE has reached their round {@code round} (always, in an open room). */
+  private boolean ready(int round) {
+    return pake == null || pakeRound >= round;
   }
 
   private void onHello(ChannelHandlerContext ctx, Hello h) {
@@ -75,40 +135,127 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
           ctx,
           CloseReason.VERSION_MISMATCH,
           "protocol version " + h.protocolVersion() + " is not " + Framing.PROTOCOL_VERSION);
-    } else if (!h.room().equals(setup.room())) {
-      refuse(ctx, CloseReason.WRONG_ROOM, "room '" + h.room() + "' is not '" + setup.room() + "'");
+    } else if (!h.room().equals(wireRoom())) {
+      // a private room's id is never told: it would let the dialer test guesses of the secret
+      refuse(
+          ctx,
+          CloseReason.WRONG_ROOM,
+          pake != null
+              ? "this is a private room"
+              : "room '" + h.room() + "' is not '" + setup.room() + "'");
     } else if (h.peerId().equals(setup.self())) {
       refuse(ctx, CloseReason.SELF_LINK, "a peer cannot link to itself");
     } else if (!Ed25519.owns(h.publicKey(), h.peerId().toBytes())) {
       refuse(ctx, CloseReason.UNAUTHENTICATED, "peer id " + h.peerId() + " is not its key's");
     } else if (h.challenge().length != HelloProofs.CHALLENGE_BYTES) {
       refuse(ctx, CloseReason.UNAUTHENTICATED, "the Hello's challenge is not 32 bytes");
+    } else if (!bind(ctx, h)) {
+      refuse(
+          ctx,
+          CloseReason.UNAUTHENTICATED,
+          "the Hello's key is not the one its TLS certificate proves");
     } else {
       theirs = h;
-      byte[] t =
-          HelloProofs.transcript(setup.room(), setup.self(), h.peerId(), h.challenge(), challenge);
-      RoomKey key = setup.roomKey();
-      ctx.writeAndFlush(
-          new HelloProof(setup.identity().sign(t), key == null ? new byte[0] : key.mac(t)));
+      if (pake == null) {
+        sendProof(ctx, null);
+      }
+    }
+  }
+
+  /** Our HelloProof, with (private rooms) our J-PAKE round 2 after it. */
+  private void sendProof(ChannelHandlerContext ctx, byte[] round2) {
+    byte[] t =
+        HelloProofs.transcript(
+            wireRoom(),
+            setup.self(),
+            theirs.peerId(),
+            theirs.challenge(),
+            challenge,
+            binding.localCertHash(),
+            binding.peerCertHash());
+    ctx.write(new HelloProof(setup.identity().sign(t), new byte[0]));
+    if (round2 != null) {
+      ctx.write(new RoomPake(2, round2));
+    }
+    ctx.flush();
+  }
+
+  private void onPake(ChannelHandlerContext ctx, RoomPake r) {
+    if (r.round() == 1) {
+      String bad = pake.acceptRound1(theirs.peerId(), r.payload());
+      if (bad != null) {
+        refuse(ctx, CloseReason.UNAUTHENTICATED, bad);
+        return;
+      }
+      pakeRound = 1;
+      sendProof(ctx, pake.round2());
+    } else if (r.round() == 2 && proven) {
+      String bad = pake.acceptRound2(r.payload());
+      if (bad != null) {
+        refuse(ctx, CloseReason.UNAUTHENTICATED, bad);
+        return;
+      }
+      pakeRound = 2;
+      InetAddress from = remote(ctx);
+      if (guesses != null && from != null) {
+        guesses.spend(from); // our confirmation tells them whether their guess was right
+        guessSpent = true;
+      }
+      ctx.writeAndFlush(new RoomPake(3, pake.round3()));
+    } else if (r.round() == 3) {
+      if (!pake.acceptRound3(r.payload())) {
+        setup.counters().increment(Counter.WRONG_ROOM_SECRET);
+        refuse(ctx, CloseReason.UNAUTHENTICATED, "wrong room secret");
+        return;
+      }
+      if (guessSpent) {
+        guesses.refund(remote(ctx));
+      }
+      up(ctx);
+    } else {
+      refuse(ctx, CloseReason.PROTOCOL_ERROR, "RoomPake round 2 before the HelloProof");
     }
   }
 
   private void onProof(ChannelHandlerContext ctx, HelloProof p) {
     byte[] t =
         HelloProofs.transcript(
-            setup.room(), theirs.peerId(), setup.self(), challenge, theirs.challenge());
-    RoomKey key = setup.roomKey();
+            wireRoom(),
+            theirs.peerId(),
+            setup.self(),
+            challenge,
+            theirs.challenge(),
+            binding.peerCertHash(),
+            binding.localCertHash());
     if (!HelloProofs.verify(theirs.publicKey(), theirs.peerId(), t, p.signature())) {
       refuse(ctx, CloseReason.UNAUTHENTICATED, "bad Hello proof for " + theirs.peerId());
-    } else if (key != null && !key.macMatches(t, p.roomMac())) {
-      refuse(ctx, CloseReason.UNAUTHENTICATED, "wrong room secret");
     } else {
-      cancelTimeout();
-      NettyLink link = new NettyLink(ctx.channel(), theirs, dialedByUs, setup.config());
-      ctx.pipeline().addBefore(ctx.name(), "liveness", new LivenessHandler(link, setup));
-      ctx.pipeline().replace(this, "dispatch", new LinkDispatcher(link, setup));
-      setup.events().up(link);
+      proven = true;
+      if (pake == null) {
+        up(ctx);
+      }
     }
+  }
+
+  private void up(ChannelHandlerContext ctx) {
+    cancelTimeout();
+    NettyLink link = new NettyLink(ctx.channel(), theirs, dialedByUs, setup.config());
+    ctx.pipeline().addBefore(ctx.name(), "liveness", new LivenessHandler(link, setup));
+    ctx.pipeline().replace(this, "dispatch", new LinkDispatcher(link, setup));
+    setup.events().up(link);
+  }
+
+  private static InetAddress remote(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+  }
+
+  /** Reads what TLS proved about the other end; false if it is not the Hello's key. */
+  private boolean bind(ChannelHandlerContext ctx, Hello h) {
+    if (!tls) {
+      return true;
+    }
+    binding = TlsBinding.of(ctx.pipeline().get(SslHandler.class));
+    return binding != null && java.util.Arrays.equals(binding.peerIdentityKey(), h.publicKey());
   }
 
   @Override

@@ -13,24 +13,34 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import meshchat.tracker.ErrorText;
 
 /**
- * One peer's sockets: a listening socket for links others dial, and outgoing dials. Every channel
- * runs on the shared I/O event loop group; the pipelines report to {@link LinkSetup#events()}.
+ * One peer's sockets: a listening socket for links others dial, and outgoing dials, all inside TLS
+ * ({@link LinkTls}). Every channel runs on the shared I/O event loop group; the pipelines report to
+ * {@link LinkSetup#events()}.
  */
 public final class LinkEndpoint implements AutoCloseable {
   private final EventLoopGroup io;
   private final LinkSetup setup;
+  private final LinkTls tls;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final WriteBufferWaterMark waterMark;
   private Channel server;
+  private volatile InetAddress listenAddress; // a specific address we listen on, or null
 
   public LinkEndpoint(EventLoopGroup io, LinkSetup setup) {
+    this(io, setup, LinkTls.forIdentity(setup.identity()));
+  }
+
+  public LinkEndpoint(EventLoopGroup io, LinkSetup setup, LinkTls tls) {
     this.io = io;
     this.setup = setup;
+    this.tls = tls;
     this.waterMark =
         new WriteBufferWaterMark(setup.config().writeLowWater(), setup.config().writeHighWater());
   }
@@ -44,14 +54,16 @@ public final class LinkEndpoint implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-            .childHandler(new LinkServerInitializer(setup, channels));
+            .childHandler(new LinkServerInitializer(setup, channels, tls));
     ChannelFuture f = b.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
     if (!f.isSuccess()) {
       throw new IOException(
-          "cannot listen on " + host + ":" + port + ": " + f.cause().getMessage(), f.cause());
+          "cannot listen on " + host + ":" + port + ": " + ErrorText.reason(f.cause()), f.cause());
     }
     server = f.channel();
     channels.add(server);
+    InetAddress bound = ((InetSocketAddress) server.localAddress()).getAddress();
+    listenAddress = bound.isAnyLocalAddress() ? null : bound;
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
@@ -68,7 +80,16 @@ public final class LinkEndpoint implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, setup.config().connectTimeoutMs())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-            .handler(new LinkDialerInitializer(setup));
+            .handler(new LinkDialerInitializer(setup, tls));
+    // a peer that listens on one address dials from it too (where it can reach the target), so
+    // others see a link come from the address the peer is known by
+    InetAddress from = listenAddress;
+    if (from != null
+        && address.getAddress() != null
+        && from.isLoopbackAddress() == address.getAddress().isLoopbackAddress()
+        && from.getClass() == address.getAddress().getClass()) {
+      b.localAddress(new InetSocketAddress(from, 0));
+    }
     b.connect(address)
         .addListener(
             (ChannelFuture f) -> {

@@ -7,8 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import meshchat.peer.frame.LinkFrameException;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.Close;
@@ -34,6 +36,13 @@ final class LinkErrors {
     ctx.channel().config().setAutoRead(false);
     Throwable root =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (root instanceof SSLException || cause instanceof NotSslRecordException) {
+      // no Close frame: without a finished TLS handshake there is no channel to send it on
+      setup.counters().increment(Counter.TLS_FAILED);
+      log.info("{} link {}: TLS failed: {}", tag, ctx.channel().remoteAddress(), root.getMessage());
+      ctx.close();
+      return;
+    }
     CloseReason reason;
     if (cause instanceof LinkFrameException e) {
       reason = e.reason();

@@ -8,15 +8,31 @@ import meshchat.peer.frame.LinkCodec;
 import meshchat.wire.Framing;
 
 /**
- * The handlers of a link, in wire order; the same for both roles but for who dialed. Public so that
- * a link pipeline can be run on an EmbeddedChannel outside this package (the testkit fuzzer).
+ * The handlers of a link, in wire order; the same for both roles but for who dialed (the TLS
+ * client). Public so that a link pipeline can be run on an EmbeddedChannel outside this package
+ * (the testkit fuzzer), without TLS.
  */
 public final class LinkPipeline {
   private LinkPipeline() {}
 
+  /** Without TLS: for harnesses that feed frames by hand (the fuzzer, EmbeddedChannel tests). */
   public static void build(ChannelPipeline p, LinkSetup setup, boolean dialedByUs) {
+    build(p, setup, dialedByUs, null, new SecretGuesses(System::nanoTime));
+  }
+
+  /** {@code tls} null: no TLS (harnesses only); every real link has it. */
+  static void build(
+      ChannelPipeline p, LinkSetup setup, boolean dialedByUs, LinkTls tls, SecretGuesses guesses) {
+    if (tls != null) {
+      // TLS 1.3, both ends authenticated by identity-bound certificates (LinkTls)
+      p.addLast(
+          "tls",
+          tls.newHandler(p.channel().alloc(), dialedByUs, setup.config().handshakeTimeoutMs()));
+    }
     // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
     Framing.addTo(p, LinkCodec.prototype(), setup.config().maxFrameBytes());
+    // bytes in and out as the socket sees them, for /metrics
+    p.addFirst("bytes", new ByteCounter(setup.counters()));
     // frames per second per link, before any parsing: over the rate, reading pauses
     p.addAfter("frame-decoder", "rate-limit", new RateLimitHandler(setup));
     // LinkFrame <-> validated LinkMessage records: the only place generated classes are seen
@@ -32,7 +48,7 @@ public final class LinkPipeline {
             setup.config().pingIntervalMs(),
             0,
             TimeUnit.MILLISECONDS));
-    // both sides send Hello first; on success this becomes "liveness" + "dispatch"
-    p.addLast("hello", new HelloHandler(setup, dialedByUs));
+    // both send Hello first (private rooms: then a J-PAKE); on success: "liveness" + "dispatch"
+    p.addLast("hello", new HelloHandler(setup, dialedByUs, tls != null, guesses));
   }
 }

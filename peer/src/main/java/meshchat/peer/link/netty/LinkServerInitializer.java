@@ -24,11 +24,15 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
   private static final Logger log = LoggerFactory.getLogger(LinkServerInitializer.class);
   private final LinkSetup setup;
   private final ChannelGroup channels;
+  private final LinkTls tls;
+  // wrong private room secrets per address, across every connection this peer accepts
+  private final SecretGuesses guesses = new SecretGuesses(System::nanoTime);
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-  LinkServerInitializer(LinkSetup setup, ChannelGroup channels) {
+  LinkServerInitializer(LinkSetup setup, ChannelGroup channels, LinkTls tls) {
     this.setup = setup;
     this.channels = channels;
+    this.tls = tls;
   }
 
   @Override
@@ -40,11 +44,14 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
         .addListener(f -> perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1));
     int max = setup.config().maxLinksPerAddress();
     if (n <= max) {
-      LinkPipeline.build(ch.pipeline(), setup, false);
+      LinkPipeline.build(ch.pipeline(), setup, false, tls, guesses);
       return;
     }
     setup.counters().increment(Counter.LINKS_PER_ADDRESS_REFUSED);
     log.debug("{} refused a link from {}: {} open already", setup.tag(), from, max);
+    // the refusal, like every frame, travels inside TLS, so the dialer can read why
+    ch.pipeline()
+        .addLast("tls", tls.newHandler(ch.alloc(), false, setup.config().handshakeTimeoutMs()));
     Framing.addTo(ch.pipeline(), LinkCodec.prototype(), setup.config().maxFrameBytes());
     ch.pipeline().addLast("link-codec", new LinkCodec());
     ch.pipeline()

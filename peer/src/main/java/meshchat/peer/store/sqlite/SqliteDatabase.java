@@ -231,6 +231,11 @@ public final class SqliteDatabase implements AutoCloseable {
         });
   }
 
+  /** Whether a group is open and began under {@code synchronous = FULL}: its commit fsyncs. */
+  synchronized boolean openGroupFsyncs() {
+    return groupOpen && groupDurable;
+  }
+
   /** Commits the open group transaction, if any. */
   public void commitGroup() {
     call(
@@ -243,8 +248,19 @@ public final class SqliteDatabase implements AutoCloseable {
   private void commitOpenGroup() throws SQLException {
     if (groupOpen) {
       groupOpen = false;
-      commit.execute();
-      restoreSafety();
+      try {
+        commit.execute();
+      } catch (SQLException e) {
+        // leave no half state: the caller drops the group's own messages, none shown or sent
+        try {
+          rollback.execute();
+        } catch (SQLException alreadyRolledBack) {
+          // SQLite rolls back by itself on some errors (a full disk, an I/O error)
+        }
+        throw e;
+      } finally {
+        restoreSafety();
+      }
     }
   }
 

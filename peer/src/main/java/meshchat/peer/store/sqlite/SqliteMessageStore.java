@@ -127,6 +127,11 @@ public final class SqliteMessageStore implements MessageStore {
     }
   }
 
+  /** The file this store lives in (shared with other rooms; for tests of the pragmas). */
+  SqliteDatabase database() {
+    return db;
+  }
+
   public String roomName() {
     return room;
   }

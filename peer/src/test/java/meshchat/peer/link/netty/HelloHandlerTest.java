@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.PakeSession;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkConfig;
@@ -40,7 +41,8 @@ class HelloHandlerTest {
   private final byte[] theirChallenge = HelloProofs.newChallenge();
   private RoomKey roomKey; // null: an open room
   private final List<String> events = new CopyOnWriteArrayList<>();
-  private final LinkConfig config = LinkConfig.defaults().withMaxFrameBytes(1024);
+  private final LinkConfig config =
+      LinkConfig.defaults().withMaxFrameBytes(2048); // J-PAKE round 1 is 1,112 bytes
 
   private EmbeddedChannel channel() {
     LinkEvents ev =
@@ -142,13 +144,48 @@ class HelloHandlerTest {
     return open(ch, them, roomKey);
   }
 
-  private Hello open(EmbeddedChannel ch, Identity signer, RoomKey macKey) throws Exception {
-    String room = roomKey == null ? "lobby" : room();
+  private Hello open(EmbeddedChannel ch, Identity signer) throws Exception {
+    return open(ch, signer, null);
+  }
+
+  private Hello open(EmbeddedChannel ch, Identity signer, RoomKey secret) throws Exception {
+    if (secret != null) {
+      return openPrivate(ch, signer, secret);
+    }
+    String room = "lobby";
     Hello ours = (Hello) written(ch).get(0);
     ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, room, other)));
     byte[] t = HelloProofs.transcript(room, other, self, ours.challenge(), theirChallenge);
-    byte[] mac = macKey == null ? new byte[0] : macKey.mac(t);
-    ch.writeInbound(bytes(new HelloProof(signer.sign(t), mac)));
+    ch.writeInbound(bytes(new HelloProof(signer.sign(t), new byte[0])));
+    return ours;
+  }
+
+  /**
+   * Their half of a private room handshake with {@code secret}: Hello (no room) and J-PAKE round 1,
+   * then, on our HelloProof and round 2, theirs; then, on our round 3, theirs.
+   */
+  private Hello openPrivate(EmbeddedChannel ch, Identity signer, RoomKey secret) throws Exception {
+    List<LinkMessage> first = written(ch);
+    Hello ours = (Hello) first.get(0);
+    assertThat(ours.room()).isEmpty(); // the room id is never told before the secret is proved
+    LinkMessage.RoomPake our1 = (LinkMessage.RoomPake) first.get(1);
+    PakeSession pake = new PakeSession(secret, other);
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "", other)));
+    ch.writeInbound(bytes(new LinkMessage.RoomPake(1, pake.round1())));
+    List<LinkMessage> second = written(ch);
+    assertThat(second.get(0)).isInstanceOf(HelloProof.class);
+    LinkMessage.RoomPake our2 = (LinkMessage.RoomPake) second.get(1);
+    assertThat(pake.acceptRound1(self, our1.payload())).isNull();
+    byte[] t = HelloProofs.transcript("", other, self, ours.challenge(), theirChallenge);
+    ch.writeInbound(bytes(new HelloProof(signer.sign(t), new byte[0])));
+    ch.writeInbound(bytes(new LinkMessage.RoomPake(2, pake.round2())));
+    assertThat(pake.acceptRound2(our2.payload())).isNull();
+    List<LinkMessage> third = written(ch);
+    LinkMessage.RoomPake our3 = (LinkMessage.RoomPake) third.get(0);
+    byte[] their3 = pake.round3();
+    // a wrong guess learns only this: our confirmation does not match its key
+    assertThat(pake.acceptRound3(our3.payload())).isEqualTo(secret == roomKey);
+    ch.writeInbound(bytes(new LinkMessage.RoomPake(3, their3)));
     return ours;
   }
 
@@ -228,7 +265,7 @@ class HelloHandlerTest {
   void anOversizeFrameClosesWithFrameTooLarge() throws Exception {
     EmbeddedChannel ch = channel();
     ByteBuf b = Unpooled.buffer();
-    writeVarint(b, 4096); // over the 1024-byte limit: refused before buffering the body
+    writeVarint(b, 4096); // over the 2048-byte limit: refused before buffering the body
     b.writeBytes(new byte[16]);
     ch.writeInbound(b);
     List<LinkMessage> out = written(ch);
@@ -315,7 +352,7 @@ class HelloHandlerTest {
   @Test
   void anImpersonatorWithTheVictimsPublicKeyButNotItsPrivateKeyIsRefused() throws Exception {
     EmbeddedChannel ch = channel();
-    open(ch, mallory, null); // the Hello is bob's (public) key and id; the proof is mallory's
+    open(ch, mallory); // the Hello is bob's (public) key and id; the proof is mallory's
     Close c = lastClose(ch);
     assertThat(c.reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
     assertThat(c.message()).contains("bad Hello proof");
@@ -342,11 +379,22 @@ class HelloHandlerTest {
 
     events.clear();
     RoomKey guess = RoomKey.derive("lobby", "open says me".toCharArray());
-    assertThat(guess.roomId()).isNotEqualTo(roomKey.roomId()); // the tracker keeps them apart
     EmbeddedChannel bad = channel();
-    open(bad, them, guess); // knows the room id (say, from the tracker), not the secret
+    open(bad, them, guess);
     Close c = lastClose(bad);
     assertThat(c.reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
     assertThat(c.message()).isEqualTo("wrong room secret");
+  }
+
+  @Test
+  void aPrivateRoomNeverNamesItsRoomIdToADialerThatNamesAnotherRoom() throws Exception {
+    roomKey = RoomKey.derive("lobby", "open sesame".toCharArray());
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "kitchen", other)));
+    List<LinkMessage> out = written(ch);
+    Close c = (Close) out.get(out.size() - 1);
+    assertThat(c.reason()).isEqualTo(CloseReason.WRONG_ROOM);
+    assertThat(c.message()).isEqualTo("this is a private room");
+    assertThat(out.toString()).doesNotContain(roomKey.roomId());
   }
 }

@@ -11,6 +11,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.DataInputStream;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,15 +142,16 @@ class LinkLimitsTest {
   void anAddressOverItsLinkLimitIsRefusedWithAReason() throws Exception {
     EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     List<Socket> sockets = new ArrayList<>();
+    LinkTls tls = LinkTls.forIdentity(them);
     try (LinkEndpoint endpoint =
         new LinkEndpoint(io, setup(LinkConfig.defaults().withMaxLinksPerAddress(2)))) {
       int port = endpoint.listen("127.0.0.1", 0);
       for (int i = 0; i < 2; i++) {
-        Socket s = new Socket("127.0.0.1", port);
+        Socket s = tls.connect(new InetSocketAddress("127.0.0.1", port));
         sockets.add(s);
         assertThat(readFrame(s.getInputStream()).hasHello()).isTrue(); // admitted: our Hello
       }
-      Socket third = new Socket("127.0.0.1", port);
+      Socket third = tls.connect(new InetSocketAddress("127.0.0.1", port));
       sockets.add(third);
       LinkFrame refusal = readFrame(third.getInputStream());
       assertThat(refusal.getClose().getReason())
@@ -163,7 +165,7 @@ class LinkLimitsTest {
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
               () -> {
-                try (Socket again = new Socket("127.0.0.1", port)) {
+                try (Socket again = tls.connect(new InetSocketAddress("127.0.0.1", port))) {
                   assertThat(readFrame(again.getInputStream()).hasHello()).isTrue();
                 }
               });

@@ -1,0 +1,200 @@
+package meshchat.peer.room;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * The path of this peer's own messages: checked, then authored, durable, shown, sent, in that
+ * order.
+ *
+ * <p><b>Durable before shown, shown before sent.</b> An authored message is staged in the store and
+ * waits here until the runtime reports that the commit covering it is done ({@link #durable}); only
+ * then is it shown and put on the wire. A burst of lines asks for one commit (group commit), and
+ * the request does not depend on any frame being queued, so a peer with no links commits too.
+ *
+ * <p><b>The self-fork guard.</b> A data dir restored from an old backup (or a wiped one with the
+ * identity kept) knows fewer of its own messages than the room holds; authoring at once would reuse
+ * a seq the room has, a fork. So the first message after a start waits until the first complete
+ * digest of a neighbour says what the room holds of our origin. If it holds more, those messages
+ * are pulled back by anti-entropy (the room's usual path, which also moves our seq past them) and
+ * authoring continues after them. With no neighbour linked within {@link #OFFLINE_GRACE_MS}, or as
+ * soon as discovery finds nobody to ask ({@link Room#nobodyToAsk}), the peer is offline and authors
+ * at once; whatever happens, it waits at most {@link #MAX_WAIT_MS}.
+ */
+final class Outbox {
+  /** With no link up this long after start, the peer counts as offline and authors at once. */
+  static final long OFFLINE_GRACE_MS = 1_500;
+
+  /** The longest the first message waits for the check (a silent or lying neighbour). */
+  static final long MAX_WAIT_MS = 15_000;
+
+  /** What the room does for us: stamp and stage a message; show and send a durable one. */
+  interface Hooks {
+    ChatMessage author(String text);
+
+    void publish(ChatMessage message);
+
+    /** Whether any link is up now. */
+    boolean linked();
+
+    /** What the room holds of its own origin now. */
+    SeqSet ownHeld();
+  }
+
+  private record Pending(String text, Consumer<ChatMessage> authored) {}
+
+  private final Hooks hooks;
+  private final RoomEffects effects;
+  private final Scheduler scheduler;
+  private final ArrayDeque<Pending> unauthored = new ArrayDeque<>();
+  private final List<ChatMessage> staged = new ArrayList<>();
+  private boolean commitAsked;
+  private boolean checked;
+  private SeqSet claimed; // own seqs a neighbour's digest named that we lacked
+  private long recovered; // own messages taken back from the room before the check ended
+  private long startedAt;
+  private Scheduler.Cancellable timer;
+
+  Outbox(Hooks hooks, RoomEffects effects, Scheduler scheduler) {
+    this.hooks = hooks;
+    this.effects = effects;
+    this.scheduler = scheduler;
+  }
+
+  void start(boolean newIdentity) {
+    if (newIdentity) {
+      checked = true; // a key made just now has authored nothing anywhere
+      return;
+    }
+    startedAt = scheduler.nowMillis();
+    timer = scheduler.schedule(OFFLINE_GRACE_MS, this::graceOver);
+  }
+
+  void stop() {
+    if (timer != null) {
+      timer.cancel();
+    }
+  }
+
+  /**
+   * A line typed by the user: authored now (returned) or, before the check, queued (null), to be
+   * authored in typing order once the check ends; {@code authored} hears the message either way.
+   */
+  ChatMessage submit(String text, Consumer<ChatMessage> authored) {
+    if (!checked || !unauthored.isEmpty()) {
+      unauthored.add(new Pending(text, authored));
+      return null;
+    }
+    ChatMessage m = stage(text);
+    authored.accept(m);
+    return m;
+  }
+
+  private ChatMessage stage(String text) {
+    ChatMessage m = hooks.author(text);
+    staged.add(m);
+    if (!commitAsked) {
+      commitAsked = true;
+      effects.commit();
+    }
+    return m;
+  }
+
+  /** The runtime's report: everything staged so far is durable. Show it, then send it. */
+  void durable() {
+    commitAsked = false;
+    List<ChatMessage> ready = List.copyOf(staged);
+    staged.clear();
+    ready.forEach(hooks::publish);
+  }
+
+  /** The commit failed and rolled back: what was staged is dropped, never shown or sent. */
+  List<ChatMessage> commitFailed() {
+    commitAsked = false;
+    List<ChatMessage> dropped = List.copyOf(staged);
+    staged.clear();
+    return dropped;
+  }
+
+  /** Own messages staged and not yet reported durable (for status and tests). */
+  int stagedCount() {
+    return staged.size();
+  }
+
+  /** Lines typed before the check ended, not yet authored. */
+  int waitingCount() {
+    return unauthored.size();
+  }
+
+  boolean checked() {
+    return checked;
+  }
+
+  // ---- the self-fork guard ----
+
+  /** A neighbour's complete digest: {@code theirs} is what it holds of our origin (or null). */
+  void onCompleteDigest(SeqSet theirs) {
+    if (checked || claimed != null) {
+      return;
+    }
+    SeqSet mine = hooks.ownHeld();
+    if (theirs == null || mine.missingFrom(theirs).isEmpty()) {
+      finish();
+      return;
+    }
+    claimed = theirs; // anti-entropy is asking for them on the same digest
+  }
+
+  /** One of our own messages came back from the room (stored now). */
+  void onOwnRecovered() {
+    if (checked) {
+      return;
+    }
+    recovered++;
+    if (claimed != null && hooks.ownHeld().missingFrom(claimed).isEmpty()) {
+      finish();
+    }
+  }
+
+  /** Discovery says nobody can be reached: offline, so no need to wait out the grace. */
+  void nobodyToAsk() {
+    if (!checked && claimed == null && !hooks.linked()) {
+      finish();
+    }
+  }
+
+  private void graceOver() {
+    if (checked) {
+      return;
+    }
+    if (!hooks.linked() && claimed == null) {
+      finish(); // offline: nobody to ask, and a chat that cannot be used alone is no chat
+      return;
+    }
+    long left = Math.max(1, startedAt + MAX_WAIT_MS - scheduler.nowMillis());
+    timer = scheduler.schedule(left, this::finish);
+  }
+
+  private void finish() {
+    if (checked) {
+      return;
+    }
+    checked = true;
+    claimed = null;
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+    if (recovered > 0) {
+      effects.notice(new RoomNotice.OwnRecovered(recovered, hooks.ownHeld().max()));
+    }
+    while (!unauthored.isEmpty()) {
+      Pending p = unauthored.poll();
+      p.authored().accept(stage(p.text()));
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package meshchat.peer.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.Graft;
+import meshchat.peer.message.LinkMessage.IHave;
+import meshchat.peer.message.LinkMessage.Prune;
+import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import org.junit.jupiter.api.Test;
+
+/** Epidemic broadcast trees: prune on a duplicate, lazy ids, graft on a missing id. */
+class RoomBroadcastTest {
+  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(60_000);
+
+  /** A triangle a-b-c where c has not told its links yet: b forwards a's message to c. */
+  @Test
+  void aDuplicateMakesTheSecondLinkLazyOnBothEnds() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("a", "b").link("b", "c").pump();
+    mesh.link("a", "c"); // b's PeerList does not name a yet at c, nor c's at b: b forwards
+    MessageId first = mesh.peer("a").send("one").id();
+    mesh.pump();
+    assertThat(mesh.sentOf(Prune.class)).as("c got it from a and from b: it prunes one").hasSize(1);
+
+    mesh.run(1_000); // PeerLists settle, IHaves flush
+    int copies = copiesSent(mesh);
+    mesh.peer("b").send("two");
+    mesh.run(1_000);
+    for (String n : List.of("a", "b", "c")) {
+      assertThat(mesh.peer(n).shownIds()).as(n).hasSize(2).contains(first);
+    }
+    assertThat(copiesSent(mesh) - copies).as("one copy to each other peer").isEqualTo(2);
+  }
+
+  /** Whole messages sent: pushed as chat, or in a batch answering a graft. */
+  private static int copiesSent(Mesh mesh) {
+    int n = mesh.sentOf(Chat.class).size();
+    for (SyncBatch b : mesh.sentOf(SyncBatch.class)) {
+      if (b.requestId() == Room.GRAFT_REPLY) {
+        n += b.messages().size();
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void aMissingAnnouncedIdIsGraftedFromItsAnnouncerAfterATimeout() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune()); // a now pushes only ids to b
+    mesh.pump();
+    MessageId id = mesh.peer("a").send("lazy").id();
+    mesh.pump();
+    assertThat(mesh.peer("b").shownIds()).isEmpty();
+
+    mesh.run(Broadcast.IHAVE_DELAY_MS);
+    assertThat(mesh.sentOf(IHave.class, mesh.from("a"))).hasSize(1);
+    mesh.run(Broadcast.GRAFT_TIMEOUT_MS + 1);
+    assertThat(mesh.sentOf(Graft.class, mesh.from("b")))
+        .singleElement()
+        .satisfies(g -> assertThat(g.ids()).containsExactly(id));
+    assertThat(mesh.peer("b").shownIds()).containsExactly(id);
+
+    // the graft made the link eager again on both ends: the next message comes whole at once
+    MessageId next = mesh.peer("a").send("eager").id();
+    mesh.pump();
+    assertThat(mesh.peer("b").shownIds()).containsExactly(id, next);
+  }
+
+  @Test
+  void anAnnouncedIdThatArrivesOnTheTreeIsNeverGrafted() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b").link("a", "b").pump();
+    MessageId id = mesh.peer("a").send("x").id();
+    mesh.inject("a", "b", new IHave(List.of(id))); // announced and pushed at once
+    mesh.run(Broadcast.GRAFT_TIMEOUT_MS * 4);
+    assertThat(mesh.sentOf(Graft.class)).isEmpty();
+  }
+
+  @Test
+  void aFloodOfAnnouncementsHoldsAtMostTheBound() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b").link("a", "b").pump();
+    PeerId stranger = PeerId.of(new byte[] {7});
+    for (int f = 0; f < Broadcast.MAX_MISSING / 256 + 8; f++) {
+      List<MessageId> ids = new ArrayList<>();
+      for (int i = 1; i <= 256; i++) {
+        ids.add(new MessageId(stranger, (long) f * 256 + i));
+      }
+      mesh.inject("a", "b", new IHave(ids));
+    }
+    mesh.pump();
+    assertThat(mesh.peer("b").room.announcedMissing()).isEqualTo(Broadcast.MAX_MISSING);
+    // each is grafted once from its one announcer, then given up: nothing is held for good
+    mesh.run(Broadcast.GRAFT_TIMEOUT_MS + Broadcast.GRAFT_RETRY_MS + 10);
+    assertThat(mesh.peer("b").room.announcedMissing()).isZero();
+  }
+
+  @Test
+  void aGraftForMessagesNotHeldSendsNothing() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b").link("a", "b").pump();
+    int chats = mesh.sentOf(Chat.class).size();
+    mesh.inject(
+        "b",
+        "a",
+        new Graft(
+            List.of(
+                new MessageId(PeerId.of(new byte[] {9}), meshchat.peer.limit.WireBounds.MAX_SEQ))));
+    mesh.pump();
+    assertThat(mesh.sentOf(Chat.class)).hasSize(chats);
+  }
+}

@@ -1,0 +1,132 @@
+package meshchat.peer.discovery;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+
+/**
+ * This peer's standing with every tracker it was given, as BitTorrent clients treat an announce
+ * list (BEP 12) with every tier tried: one {@link TrackerSession} per address, each registering,
+ * retrying and re-registering on its own, so the room is found while any one of them is up. What
+ * they report is merged: a member is announced once, when the first tracker names it (or names it
+ * at a new address), and gone only when every tracker that named it says it left. A tracker that
+ * goes away takes nobody with it: its members stay known, as with a single tracker.
+ *
+ * <p>Room loop only, like the sessions.
+ */
+public final class TrackerSessions {
+  private final List<TrackerSession> sessions = new ArrayList<>();
+  private final TrackerSession.Members members;
+
+  /** For each member: the sessions that name it now. */
+  private final Map<PeerId, Set<Integer>> namedBy = new HashMap<>();
+
+  /** For each member: the address last passed on. */
+  private final Map<PeerId, PeerAddress> announced = new LinkedHashMap<>();
+
+  /**
+   * @param addresses the trackers, at least one; {@code mayHost} only with exactly one
+   * @param say one line for the user, per tracker ("tracker HOST:PORT unreachable, retrying")
+   */
+  public TrackerSessions(
+      List<InetSocketAddress> addresses,
+      boolean mayHost,
+      long retryMinMs,
+      long retryMaxMs,
+      EventLoopGroup io,
+      EventExecutor loop,
+      TrackerSession.Registration registration,
+      TrackerSession.Members members,
+      Consumer<String> say,
+      RandomGenerator random,
+      String tag) {
+    if (addresses.isEmpty() || (mayHost && addresses.size() != 1)) {
+      throw new IllegalArgumentException("one tracker to host, or any number not hosted");
+    }
+    this.members = members;
+    for (int i = 0; i < addresses.size(); i++) {
+      sessions.add(
+          new TrackerSession(
+              addresses.get(i),
+              mayHost,
+              retryMinMs,
+              retryMaxMs,
+              io,
+              loop,
+              registration,
+              new Merged(i),
+              say,
+              random,
+              addresses.size() == 1 ? tag : tag + "[t" + i + "]"));
+    }
+  }
+
+  public void start() {
+    sessions.forEach(TrackerSession::start);
+  }
+
+  /** Room members named by any tracker, each once, for /who. */
+  public List<PeerAddress> members() {
+    return new ArrayList<>(announced.values());
+  }
+
+  /** Trackers this peer is registered with now. */
+  public int registered() {
+    int n = 0;
+    for (TrackerSession s : sessions) {
+      n += s.registered() ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * Unregisters from every tracker, all within about {@code waitMs} together (a tracker that does
+   * not answer costs the rest nothing beyond that), and stops retrying. Call off the I/O threads.
+   */
+  public void stop(long waitMs) {
+    long deadline = System.nanoTime() + waitMs * 1_000_000;
+    for (TrackerSession s : sessions) {
+      s.stop(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+    }
+  }
+
+  /** One session's reports, folded into the merged view. */
+  private final class Merged implements TrackerSession.Members {
+    private final int session;
+
+    Merged(int session) {
+      this.session = session;
+    }
+
+    @Override
+    public void joined(PeerAddress member) {
+      namedBy.computeIfAbsent(member.peerId(), p -> new HashSet<>()).add(session);
+      if (!member.equals(announced.get(member.peerId()))) {
+        announced.put(member.peerId(), member);
+        members.joined(member);
+      }
+    }
+
+    @Override
+    public void left(PeerId member) {
+      Set<Integer> by = namedBy.get(member);
+      if (by == null || !by.remove(session) || !by.isEmpty()) {
+        return;
+      }
+      namedBy.remove(member);
+      announced.remove(member);
+      members.left(member);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package meshchat.peer.display;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+
+/**
+ * The messages typed in this session and whether another peer holds each yet (from the room's
+ * {@code Held} notices). A script's linger waits on it; /status lists the recent ones.
+ */
+public final class DeliveryWatch {
+  private static final int RECENT = 5;
+  private final Set<MessageId> sent = new HashSet<>();
+  private final Set<MessageId> held = new HashSet<>();
+  private final Deque<MessageId> recent = new ArrayDeque<>();
+  private int sending;
+
+  /** A line handed to the room; counted as undelivered from now on. */
+  public synchronized void sending(CompletableFuture<ChatMessage> send) {
+    sending++;
+    send.whenComplete(
+        (m, e) -> {
+          synchronized (this) {
+            sending--;
+            if (m != null) {
+              sent.add(m.id());
+              recent.addLast(m.id());
+              if (recent.size() > RECENT) {
+                recent.removeFirst();
+              }
+            }
+            notifyAll();
+          }
+        });
+  }
+
+  synchronized void held(MessageId id) {
+    held.add(id);
+    notifyAll();
+  }
+
+  public synchronized int sentCount() {
+    return sent.size() + sending;
+  }
+
+  /** Messages typed here that no other peer is known to hold. */
+  public synchronized int undelivered() {
+    int n = sending;
+    for (MessageId id : sent) {
+      if (!held.contains(id)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The last few messages typed here, oldest first. */
+  public synchronized List<MessageId> recent() {
+    return List.copyOf(recent);
+  }
+
+  /** Waits until every message is held somewhere or {@code millis} pass; true if all are. */
+  public synchronized boolean awaitDelivered(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (undelivered() > 0) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+}

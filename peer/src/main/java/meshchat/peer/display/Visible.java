@@ -1,0 +1,102 @@
+package meshchat.peer.display;
+
+/**
+ * Text from peers made safe for a terminal: every character a terminal would act on instead of
+ * draw, or that hides or reorders what is drawn, is replaced by a visible escape. C0 and C1
+ * controls (so ESC, which starts every CSI, OSC and DCS sequence, never reaches the terminal), the
+ * bidi embeddings, overrides and isolates (the "Trojan Source" characters, CVE-2021-42574), line
+ * and paragraph separators, lone surrogates and the other invisible format characters.
+ *
+ * <p>Emoji and CJK pass untouched, including the zero-width joiner inside an emoji sequence and the
+ * tag characters of a subdivision flag. The result contains no character this class would escape,
+ * so applying it twice changes nothing: the consoles apply it to every line as a last defense.
+ */
+public final class Visible {
+  private static final int ZWJ = 0x200D;
+  private static final int BLACK_FLAG = 0x1F3F4;
+  private static final int VS16 = 0xFE0F;
+
+  private Visible() {}
+
+  /** {@code s} with every unsafe character shown as {@code \e}, {@code \r}, {@code <U+202E>}... */
+  public static String of(String s) {
+    StringBuilder out = null;
+    int prev = -1;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      int n = Character.charCount(cp);
+      int next = i + n < s.length() ? s.codePointAt(i + n) : -1;
+      boolean safe = safe(cp, prev, next);
+      if (!safe && out == null) {
+        out = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (out != null) {
+        if (safe) {
+          out.appendCodePoint(cp);
+        } else {
+          escape(out, cp);
+        }
+      }
+      prev = cp;
+      i += n;
+    }
+    return out == null ? s : out.toString();
+  }
+
+  /** Whether {@code cp} is drawn as itself, given its neighbours (-1 at either end). */
+  static boolean safe(int cp, int prev, int next) {
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+      return false;
+    }
+    if (cp < 0x7F) {
+      return true;
+    }
+    switch (Character.getType(cp)) {
+      case Character.FORMAT:
+        // the joiner of an emoji sequence (👩‍💻), the tags of a subdivision flag (🏴 + tags)
+        if (cp == ZWJ) {
+          return emoji(prev) && emoji(next);
+        }
+        return isTag(cp) && (prev == BLACK_FLAG || isTag(prev));
+      case Character.LINE_SEPARATOR:
+      case Character.PARAGRAPH_SEPARATOR:
+      case Character.SURROGATE:
+        return false;
+      default:
+        return !blankLetter(cp);
+    }
+  }
+
+  /** Letters drawn as nothing: the Hangul fillers, popular for nicks that look empty or equal. */
+  private static boolean blankLetter(int cp) {
+    return cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0;
+  }
+
+  private static boolean isTag(int cp) {
+    return cp >= 0xE0020 && cp <= 0xE007F;
+  }
+
+  private static boolean emoji(int cp) {
+    if (cp == VS16) {
+      return true;
+    }
+    int type = cp < 0 ? -1 : Character.getType(cp);
+    return type == Character.OTHER_SYMBOL || type == Character.MODIFIER_SYMBOL;
+  }
+
+  private static void escape(StringBuilder out, int cp) {
+    switch (cp) {
+      case 0x1B -> out.append("\\e");
+      case '\r' -> out.append("\\r");
+      case '\n' -> out.append("\\n");
+      case '\t' -> out.append("\\t");
+      default -> {
+        if (cp < 0x20 || cp == 0x7F) {
+          out.append(String.format("\\x%02x", cp));
+        } else {
+          out.append(String.format("<U+%04X>", cp));
+        }
+      }
+    }
+  }
+}

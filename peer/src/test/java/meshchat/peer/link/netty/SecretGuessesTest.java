@@ -1,0 +1,43 @@
+package meshchat.peer.link.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Wrong private room secrets per address: five at once, then one per 30 s; members never run out.
+ */
+class SecretGuessesTest {
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final SecretGuesses guesses = new SecretGuesses(now::get);
+
+  @Test
+  void fiveWrongGuessesThenOneEveryThirtySecondsPerAddress() throws Exception {
+    InetAddress mallory = InetAddress.getByName("10.6.6.6");
+    InetAddress other = InetAddress.getByName("10.0.0.2");
+    for (int i = 0; i < SecretGuesses.BURST; i++) {
+      assertThat(guesses.mayGuess(mallory)).isTrue();
+      guesses.spend(mallory);
+    }
+    assertThat(guesses.mayGuess(mallory)).isFalse();
+    assertThat(guesses.mayGuess(other)).isTrue(); // per address
+    now.addAndGet(SecretGuesses.REFILL_NANOS - 1);
+    assertThat(guesses.mayGuess(mallory)).isFalse();
+    now.addAndGet(1);
+    assertThat(guesses.mayGuess(mallory)).isTrue();
+    guesses.spend(mallory);
+    assertThat(guesses.mayGuess(mallory)).isFalse();
+  }
+
+  @Test
+  void aMemberThatProvesTheSecretGetsItsGuessBack() throws Exception {
+    InetAddress member = InetAddress.getByName("10.0.0.3");
+    for (int i = 0; i < 100; i++) {
+      assertThat(guesses.mayGuess(member)).isTrue();
+      guesses.spend(member);
+      guesses.refund(member);
+    }
+  }
+}

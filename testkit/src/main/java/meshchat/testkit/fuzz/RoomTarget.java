@@ -1,0 +1,186 @@
+package meshchat.testkit.fuzz;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import meshchat.peer.clock.ClockBound;
+import meshchat.peer.frame.ChainCheck;
+import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.frame.LinkFrameException;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.room.Delivery;
+import meshchat.peer.room.Room;
+import meshchat.peer.room.RoomConfig;
+import meshchat.peer.room.RoomEffects;
+import meshchat.peer.room.RoomNotice;
+import meshchat.peer.room.Scheduler;
+import meshchat.peer.store.memory.InMemoryMessageStore;
+import meshchat.proto.v1.LinkFrame;
+
+/**
+ * A real room behind the codec and the signature check, fed what passed both: the state a hostile
+ * member's validly signed messages reach. A finding is any exception (even one the room contained
+ * and counted), a clock beyond what the clock bound allows, or a room that can no longer send. Time
+ * moves 10 ms per input, so hold-back and request timers fire; the room starts over every {@link
+ * #INPUTS_PER_ROOM} inputs so that memory stays small.
+ */
+final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
+  static final int INPUTS_PER_ROOM = 2_000;
+
+  private record Timer(long at, long order, Runnable task, boolean[] cancelled) {}
+
+  private final PriorityQueue<Timer> timers =
+      new PriorityQueue<>(
+          (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
+  private long now;
+  private long order;
+  private int inputs;
+  private long roomInputs;
+  private long roomStart;
+  private Room room;
+  private ChainCheck check = new ChainCheck(Seeds.ROOM);
+  private Counters counters;
+  private long fed;
+
+  /** Messages that passed decoding and the signature check and reached the room. */
+  long fed() {
+    return fed;
+  }
+
+  /**
+   * Decodes the bodies of one input, authenticates their messages as a link does ({@link
+   * ChainCheck}), and hands what passed to the room.
+   */
+  void feed(List<byte[]> bodies) {
+    if (room == null || inputs++ % INPUTS_PER_ROOM == 0) {
+      fresh();
+    }
+    List<LinkMessage> passed = new ArrayList<>();
+    try {
+      for (byte[] body : bodies) {
+        LinkMessage m = LinkCodec.fromFrame(LinkFrame.parseFrom(body));
+        if (m instanceof LinkMessage.Chat c) {
+          check.onChat(c.message());
+        } else if (m instanceof LinkMessage.Head h) {
+          passed.addAll(check.onHead(h.head()));
+        } else if (m instanceof LinkMessage.SyncBatch b) {
+          passed.add(check.onBatch(b));
+        } else {
+          passed.add(m);
+        }
+      }
+    } catch (LinkFrameException
+        | ChainCheck.Refused
+        | com.google.protobuf.InvalidProtocolBufferException refused) {
+      check = new ChainCheck(Seeds.ROOM); // the link layer closes with a reason; a new link
+      return;
+    }
+    for (LinkMessage m : passed) {
+      feedOne(m);
+    }
+  }
+
+  private void feedOne(LinkMessage m) {
+    roomInputs++;
+    if (!(m instanceof LinkMessage.Head)) {
+      fed++;
+    }
+    room.receive(Seeds.OTHER, m);
+    advance(10);
+    if (counters.get(Counters.Counter.INTERNAL_ERROR) != 0) {
+      throw new FuzzTargets.Finding("the room threw on " + m + " (contained)", null);
+    }
+    // the most the bound lets peers move the clock, plus a few ticks of our own per input
+    long allowed =
+        ClockBound.BURST
+            + ClockBound.RATE_PER_SECOND * ((now - roomStart) / 1000 + 1)
+            + 10L * roomInputs;
+    if (room.lamport() > allowed) {
+      throw new FuzzTargets.Finding("the clock ran to " + room.lamport() + " on " + m, null);
+    }
+    try {
+      room.send("still here");
+      if (commitAsked) {
+        commitAsked = false;
+        room.durable();
+      }
+    } catch (RuntimeException e) {
+      throw new FuzzTargets.Finding("the room cannot send after " + m + ": " + e, e);
+    }
+  }
+
+  private void fresh() {
+    check = new ChainCheck(Seeds.ROOM);
+    timers.clear();
+    roomInputs = 0;
+    roomStart = now;
+    counters = new Counters();
+    room =
+        new Room(
+            RoomConfig.defaults(),
+            Seeds.SELF,
+            "self",
+            new InMemoryMessageStore(),
+            this,
+            this,
+            this,
+            new SplittableRandom(7),
+            counters,
+            meshchat.peer.message.MessageSigner.NONE);
+    room.start();
+    room.linkUp(new LinkMessage.PeerAddress(Seeds.OTHER, "other", "127.0.0.1", 5000), 3);
+  }
+
+  private void advance(long ms) {
+    now += ms;
+    while (!timers.isEmpty() && timers.peek().at() <= now) {
+      Timer t = timers.poll();
+      if (!t.cancelled()[0]) {
+        t.task().run();
+      }
+    }
+  }
+
+  @Override
+  public long nowMillis() {
+    return now;
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.ofEpochMilli(1_700_000_000_000L + now);
+  }
+
+  @Override
+  public Cancellable schedule(long delayMillis, Runnable task) {
+    boolean[] cancelled = {false};
+    timers.add(new Timer(now + Math.max(0, delayMillis), order++, task, cancelled));
+    return () -> cancelled[0] = true;
+  }
+
+  @Override
+  public void send(meshchat.peer.message.PeerId to, LinkMessage message) {}
+
+  @Override
+  public void commit() {
+    commitAsked = true; // the store is in memory: durable once the current call returns
+  }
+
+  private boolean commitAsked;
+
+  @Override
+  public void deliver(Delivery delivery) {}
+
+  @Override
+  public void notice(RoomNotice notice) {}
+
+  @Override
+  public void dial(LinkMessage.PeerAddress address) {}
+
+  @Override
+  public void closeLink(meshchat.peer.message.PeerId peer, LinkMessage.Close reason) {}
+}

@@ -1,0 +1,156 @@
+package meshchat.testkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import meshchat.peer.app.PeerMain;
+import meshchat.testkit.app.TestkitMain;
+import meshchat.tracker.TrackerMain;
+import meshchat.tracker.Version;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user of any well-made CLI expects: --version everywhere, completion, a linkable launcher.
+ */
+class CliConventionsTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  @Test
+  void everyCommandPrintsTheBuildsVersion() throws Exception {
+    String version = Version.number();
+    assertThat(version).matches("\\d+\\.\\d+\\.\\d+.*"); // filled in by the build, not a literal
+    List<List<String>> cases =
+        List.of(
+            List.of(PeerMain.class.getName(), "--version"),
+            List.of(PeerMain.class.getName(), "chat", "--version"),
+            List.of(PeerMain.class.getName(), "history", "-V"),
+            List.of(TrackerMain.class.getName(), "tracker", "--version"),
+            List.of(TestkitMain.class.getName(), "sim", "--version"),
+            List.of(TestkitMain.class.getName(), "bench", "--version"),
+            List.of(TestkitMain.class.getName(), "completion", "--version"));
+    for (List<String> c : cases) {
+      Run r = java(c);
+      assertThat(r.code()).as(c.toString()).isZero();
+      assertThat(r.out()).as(c.toString()).startsWith("meshchat " + version + "\n");
+    }
+  }
+
+  @Test
+  void bashCompletionCompletesCommandsAndTheirFlags() throws Exception {
+    Run r = java(List.of(TestkitMain.class.getName(), "completion", "bash"));
+    assertThat(r.code()).isZero();
+    Path script = tmp.resolve("meshchat.bash");
+    Files.writeString(script, r.out());
+    assertThat(complete(script, "meshchat", "")).contains("chat", "history", "tracker", "sim");
+    assertThat(complete(script, "meshchat", "chat", "--li")).containsExactly("--linger");
+    assertThat(complete(script, "meshchat", "sim", "--pe")).contains("--peers");
+    // the same script, in zsh through bashcompinit, when zsh is here; bash is enough to pin it
+    Run zsh = java(List.of(TestkitMain.class.getName(), "completion", "zsh"));
+    assertThat(zsh.out()).isEqualTo(r.out()).contains("bashcompinit");
+    Run bad = java(List.of(TestkitMain.class.getName(), "completion", "fish"));
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err().strip().lines()).hasSize(1);
+  }
+
+  /** Runs the completion function as bash would on TAB after {@code words}. */
+  private static List<String> complete(Path script, String... words) throws Exception {
+    StringBuilder w = new StringBuilder();
+    for (String s : words) {
+      w.append(" '").append(s).append('\'');
+    }
+    String cmd =
+        "source '"
+            + script
+            + "'; COMP_WORDS=("
+            + w
+            + "); COMP_CWORD="
+            + (words.length - 1)
+            + "; COMP_LINE=\"${COMP_WORDS[*]}\"; COMP_POINT=${#COMP_LINE};"
+            + " _complete_meshchat; printf '%s\\n' \"${COMPREPLY[@]}\"";
+    // stderr dropped: outside a real TAB, compopt complains that no completion is running
+    Process p =
+        new ProcessBuilder("bash", "-c", cmd)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return out.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  @Test
+  void theLauncherWorksThroughASymlink() throws Exception {
+    // a checkout whose peer jar is built and fresh: the launcher runs it without building
+    Path checkout = tmp.resolve("checkout");
+    Path launcher = Path.of("..", "meshchat").toAbsolutePath().normalize();
+    Files.createDirectories(checkout);
+    Files.copy(launcher, checkout.resolve("meshchat"));
+    Files.setPosixFilePermissions(
+        checkout.resolve("meshchat"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(checkout.resolve("pom.xml"), "<project/>");
+    for (String m : List.of("proto", "core", "tracker", "peer")) {
+      Files.createDirectories(checkout.resolve(m).resolve("src/main"));
+      Files.writeString(checkout.resolve(m).resolve("pom.xml"), "<project/>");
+    }
+    Path jar = checkout.resolve("peer/target/meshchat-peer-" + Version.number() + "-all.jar");
+    Files.createDirectories(jar.getParent());
+    echoJar(jar);
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path link = bin.resolve("meshchat");
+    Files.createSymbolicLink(link, bin.relativize(checkout.resolve("meshchat")));
+    Path link2 = Files.createSymbolicLink(tmp.resolve("mc"), link); // a link to a link
+    for (Path l : List.of(link, link2)) {
+      Process p = new ProcessBuilder(l.toString(), "history", "--limit", "3").start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(err).isZero();
+      assertThat(out).isEqualTo("echo: history --limit 3\n");
+    }
+  }
+
+  /** A runnable jar whose main prints its arguments (the class is {@link Echo}). */
+  private static void echoJar(Path jar) throws IOException {
+    Manifest m = new Manifest();
+    m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Echo.class.getName());
+    String entry = Echo.class.getName().replace('.', '/') + ".class";
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m);
+        var in = Echo.class.getResourceAsStream("/" + entry)) {
+      out.putNextEntry(new JarEntry(entry));
+      in.transferTo(out);
+      out.closeEntry();
+    }
+  }
+
+  private static Run java(List<String> mainAndArgs) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.addAll(mainAndArgs);
+    Process p = new ProcessBuilder(cmd).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out, err);
+  }
+}

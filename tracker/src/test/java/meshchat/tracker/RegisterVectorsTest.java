@@ -1,0 +1,121 @@
+package meshchat.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import meshchat.proto.v1.GetNonce;
+import meshchat.proto.v1.Nonce;
+import meshchat.proto.v1.Register;
+import meshchat.proto.v1.TrackerFrame;
+import meshchat.tracker.client.RegistrationKey;
+import meshchat.wire.Ed25519;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The source of truth of docs/protocol.md's GetNonce, Nonce and Register dumps: computed here from
+ * the code with the documented test identity bob (seed 32 × 02), and required verbatim in the
+ * document. On a change, copy the blocks this writes to tracker/target/register-vectors.md.
+ */
+class RegisterVectorsTest {
+  private static final Path DOC = Path.of("..", "docs", "protocol.md");
+  static final long TIMESTAMP = 1_795_705_200_000L;
+
+  static byte[] nonce() {
+    byte[] n = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      n[i] = (byte) (0x40 + i);
+    }
+    return n;
+  }
+
+  static String expected() throws Exception {
+    byte[] seed = new byte[32];
+    Arrays.fill(seed, (byte) 2);
+    byte[] raw = new byte[32];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, raw, 0);
+    byte[] id = Ed25519.fingerprint(raw);
+    byte[] t =
+        RegistrationKey.transcript(
+            nonce(), "192.168.1.21", "general", id, "bob", "", 7001, TIMESTAMP);
+    TrackerFrame getNonce =
+        TrackerFrame.newBuilder()
+            .setGetNonce(GetNonce.newBuilder().setRequestId(1).setProtocolVersion(1))
+            .build();
+    TrackerFrame answer =
+        TrackerFrame.newBuilder()
+            .setNonce(
+                Nonce.newBuilder()
+                    .setRequestId(1)
+                    .setNonce(ByteString.copyFrom(nonce()))
+                    .setObservedHost("192.168.1.21"))
+            .build();
+    TrackerFrame register =
+        TrackerFrame.newBuilder()
+            .setRegister(
+                Register.newBuilder()
+                    .setRequestId(2)
+                    .setProtocolVersion(1)
+                    .setRoom("general")
+                    .setPeerId(ByteString.copyFrom(id))
+                    .setNick("bob")
+                    .setPort(7001)
+                    .setPublicKey(ByteString.copyFrom(raw))
+                    .setSignature(ByteString.copyFrom(Ed25519.sign(seed, t)))
+                    .setTimestampMs(TIMESTAMP))
+            .build();
+    return block("GetNonce", delimited(getNonce), true)
+        + block("Nonce", delimited(answer), true)
+        + block("Register", delimited(register), true)
+        + "canonical ("
+        + t.length
+        + " bytes):\n\n```\n"
+        + dump(t, false)
+        + "```\n";
+  }
+
+  private static String block(String name, byte[] b, boolean ascii) {
+    return "`" + name + " (" + b.length + " bytes)`:\n\n```\n" + dump(b, ascii) + "```\n\n";
+  }
+
+  private static byte[] delimited(MessageLite m) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    m.writeDelimitedTo(out);
+    return out.toByteArray();
+  }
+
+  static String dump(byte[] b, boolean ascii) {
+    StringBuilder out = new StringBuilder();
+    for (int off = 0; off < b.length; off += 16) {
+      StringBuilder line = new StringBuilder(String.format("%04x ", off));
+      StringBuilder text = new StringBuilder();
+      for (int i = off; i < off + 16; i++) {
+        if (i < b.length) {
+          line.append(String.format(" %02x", b[i] & 0xff));
+          text.append(b[i] >= 0x20 && b[i] < 0x7f ? (char) b[i] : '.');
+        } else if (ascii) {
+          line.append("   ");
+        }
+      }
+      out.append(ascii ? line + "  " + text : line.toString()).append('\n');
+    }
+    return out.toString();
+  }
+
+  @Test
+  void theDocumentCarriesTheRegisterVectorsTheCodeMakes() throws Exception {
+    String expected = expected();
+    Files.writeString(Path.of("target", "register-vectors.md"), expected);
+    String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+    for (String block : expected.split("\n\n")) {
+      if (block.startsWith("```")) {
+        assertThat(doc).contains(block.strip());
+      }
+    }
+  }
+}
