@@ -567,8 +567,10 @@ public final class Room {
     }
     if (m.origin().equals(self) && m.seq() > ownSeq) {
       // Our own message came back from a peer: we lost our store's tail (a power cut) or the
-      // whole data dir. Never reuse its seq, or our next message forks every other peer.
+      // whole data dir. Never reuse its seq, or our next message forks every other peer; and
+      // link the next one to it, or every receiver refuses our chain.
       ownSeq = m.seq();
+      chain.recovered(m);
     }
     if (m.origin().equals(self)) {
       outbox.onOwnRecovered();

@@ -205,4 +205,23 @@ class RoomChainTest {
     assertThat(three.seq()).isEqualTo(3);
     assertThat(three.prev()).isEqualTo(TestChainSigner.chainHash(two));
   }
+
+  @Test
+  void aPeerWhoseStoreWasWipedTakesItsMessagesBackAndLinksItsNextOneToThem() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    a.send("one");
+    ChatMessage two = a.send("two");
+    mesh.pump();
+
+    a.restartOn(new meshchat.peer.store.memory.InMemoryMessageStore());
+    mesh.link("a", "b");
+    ChatMessage held = a.room.send("after the wipe"); // waits for the self-fork check
+    assertThat(held).isNull();
+    mesh.run(20_000);
+    ChatMessage three = a.store.get(new MessageId(a.id, 3)).orElseThrow();
+    assertThat(three.text()).isEqualTo("after the wipe");
+    assertThat(three.prev()).isEqualTo(TestChainSigner.chainHash(two));
+    assertThat(mesh.peer("b").shown()).containsExactly("one", "two", "after the wipe");
+  }
 }
