@@ -6,7 +6,8 @@ import meshchat.wire.Framing;
 
 /**
  * Everything a tracker can be told, as one immutable value. Start from {@link #defaults()} and copy
- * with {@code withX(...)}. A null {@code ttl} means "3 × the heartbeat interval".
+ * with {@code withX(...)}, or {@link #toBuilder()} for several changes. A null {@code ttl} means "3
+ * × the heartbeat interval".
  *
  * @param bindHost the address to listen on; 0.0.0.0 listens on every interface
  * @param port 0 picks a free port (tests)
@@ -72,20 +73,7 @@ public record TrackerConfig(
 
   /** Port 7070 on every interface, heartbeat 5 s, TTL 15 s, idle 60 s, 1 MiB frames. */
   public static TrackerConfig defaults() {
-    return new TrackerConfig(
-        "0.0.0.0",
-        DEFAULT_PORT,
-        Duration.ofSeconds(5),
-        null,
-        Framing.DEFAULT_MAX_FRAME_BYTES,
-        10_000,
-        1_000,
-        64,
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(10),
-        1,
-        256,
-        true);
+    return new Builder().build();
   }
 
   /** Loopback on a free port: for tests and in-process trackers. */
@@ -102,224 +90,173 @@ public record TrackerConfig(
     return new Limits(maxRooms, maxPeersPerRoom, maxRegistrationsPerSession, ttl());
   }
 
+  /** A builder holding this config's values, to change several at once. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.bindHost = bindHost;
+    b.port = port;
+    b.heartbeatInterval = heartbeatInterval;
+    b.ttl = ttl;
+    b.maxFrameBytes = maxFrameBytes;
+    b.maxRooms = maxRooms;
+    b.maxPeersPerRoom = maxPeersPerRoom;
+    b.maxRegistrationsPerSession = maxRegistrationsPerSession;
+    b.idleTimeout = idleTimeout;
+    b.slowClientTimeout = slowClientTimeout;
+    b.ioThreads = ioThreads;
+    b.maxSessionsPerAddress = maxSessionsPerAddress;
+    b.requireKeyProof = requireKeyProof;
+    return b;
+  }
+
   public TrackerConfig withBindHost(String v) {
-    return new TrackerConfig(
-        v,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().bindHost(v).build();
   }
 
   public TrackerConfig withPort(int v) {
-    return new TrackerConfig(
-        bindHost,
-        v,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().port(v).build();
   }
 
   public TrackerConfig withHeartbeatInterval(Duration v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        v,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().heartbeatInterval(v).build();
   }
 
   public TrackerConfig withTtl(Duration v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        v,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().ttl(v).build();
   }
 
   public TrackerConfig withMaxFrameBytes(int v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        v,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().maxFrameBytes(v).build();
   }
 
   public TrackerConfig withMaxRooms(int v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        v,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().maxRooms(v).build();
   }
 
   public TrackerConfig withMaxPeersPerRoom(int v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        v,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().maxPeersPerRoom(v).build();
   }
 
   public TrackerConfig withMaxRegistrationsPerSession(int v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        v,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().maxRegistrationsPerSession(v).build();
   }
 
   public TrackerConfig withIdleTimeout(Duration v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        v,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().idleTimeout(v).build();
   }
 
   public TrackerConfig withSlowClientTimeout(Duration v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        v,
-        ioThreads,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().slowClientTimeout(v).build();
   }
 
   public TrackerConfig withIoThreads(int v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        v,
-        maxSessionsPerAddress,
-        requireKeyProof);
+    return toBuilder().ioThreads(v).build();
   }
 
   public TrackerConfig withMaxSessionsPerAddress(int v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        v,
-        requireKeyProof);
+    return toBuilder().maxSessionsPerAddress(v).build();
   }
 
   public TrackerConfig withRequireKeyProof(boolean v) {
-    return new TrackerConfig(
-        bindHost,
-        port,
-        heartbeatInterval,
-        ttl,
-        maxFrameBytes,
-        maxRooms,
-        maxPeersPerRoom,
-        maxRegistrationsPerSession,
-        idleTimeout,
-        slowClientTimeout,
-        ioThreads,
-        maxSessionsPerAddress,
-        v);
+    return toBuilder().requireKeyProof(v).build();
+  }
+
+  /** A mutable copy of the fields, starting at the named defaults. */
+  public static final class Builder {
+    private String bindHost = "0.0.0.0";
+    private int port = DEFAULT_PORT;
+    private Duration heartbeatInterval = Duration.ofSeconds(5);
+    private Duration ttl = null;
+    private int maxFrameBytes = Framing.DEFAULT_MAX_FRAME_BYTES;
+    private int maxRooms = 10_000;
+    private int maxPeersPerRoom = 1_000;
+    private int maxRegistrationsPerSession = 64;
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private Duration slowClientTimeout = Duration.ofSeconds(10);
+    private int ioThreads = 1;
+    private int maxSessionsPerAddress = 256;
+    private boolean requireKeyProof = true;
+
+    public Builder bindHost(String v) {
+      bindHost = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration v) {
+      heartbeatInterval = v;
+      return this;
+    }
+
+    public Builder ttl(Duration v) {
+      ttl = v;
+      return this;
+    }
+
+    public Builder maxFrameBytes(int v) {
+      maxFrameBytes = v;
+      return this;
+    }
+
+    public Builder maxRooms(int v) {
+      maxRooms = v;
+      return this;
+    }
+
+    public Builder maxPeersPerRoom(int v) {
+      maxPeersPerRoom = v;
+      return this;
+    }
+
+    public Builder maxRegistrationsPerSession(int v) {
+      maxRegistrationsPerSession = v;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration v) {
+      idleTimeout = v;
+      return this;
+    }
+
+    public Builder slowClientTimeout(Duration v) {
+      slowClientTimeout = v;
+      return this;
+    }
+
+    public Builder ioThreads(int v) {
+      ioThreads = v;
+      return this;
+    }
+
+    public Builder maxSessionsPerAddress(int v) {
+      maxSessionsPerAddress = v;
+      return this;
+    }
+
+    public Builder requireKeyProof(boolean v) {
+      requireKeyProof = v;
+      return this;
+    }
+
+    public TrackerConfig build() {
+      return new TrackerConfig(
+          bindHost,
+          port,
+          heartbeatInterval,
+          ttl,
+          maxFrameBytes,
+          maxRooms,
+          maxPeersPerRoom,
+          maxRegistrationsPerSession,
+          idleTimeout,
+          slowClientTimeout,
+          ioThreads,
+          maxSessionsPerAddress,
+          requireKeyProof);
+    }
   }
 }

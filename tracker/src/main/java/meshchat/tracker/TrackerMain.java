@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import meshchat.tracker.metrics.MetricsAddress;
+import meshchat.tracker.metrics.MetricsOption;
 import meshchat.tracker.metrics.MetricsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,13 +87,7 @@ public final class TrackerMain implements Callable<Integer> {
       description = "open sessions from one IP address (default: ${DEFAULT-VALUE})")
   int maxSessionsPerAddress = TrackerConfig.defaults().maxSessionsPerAddress();
 
-  @Option(
-      names = "--metrics",
-      paramLabel = "[HOST:]PORT",
-      description =
-          "serve Prometheus metrics on http://HOST:PORT/metrics (default host 127.0.0.1; off"
-              + " unless given)")
-  String metrics;
+  @CommandLine.Mixin MetricsOption metrics;
 
   @Option(names = "--io-threads", description = "socket I/O threads (default: ${DEFAULT-VALUE})")
   int ioThreads = TrackerConfig.defaults().ioThreads();
@@ -123,15 +117,7 @@ public final class TrackerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    InetSocketAddress metricsAt = null;
-    if (metrics != null) {
-      try {
-        metricsAt = MetricsAddress.parse(metrics);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--metrics: " + e.getMessage());
-      }
-    }
+    InetSocketAddress metricsAt = metrics.address();
     TrackerServer server = TrackerServer.start(config());
     MetricsServer metricsServer = null;
     if (metricsAt != null) {

@@ -3,18 +3,13 @@ package meshchat.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,37 +63,12 @@ class TrackerMainTest {
 
   @Test
   void asARealProcessItPrintsWhereItListensAndAcceptsConnections() throws Exception {
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                TrackerMain.class.getName(),
-                "tracker",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                "0")
+        ChildJvm.java(TrackerMain.class, "tracker", "--bind", "127.0.0.1", "--port", "0")
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {
-      List<String> lines = new CopyOnWriteArrayList<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                  }
-                } catch (java.io.IOException ignored) {
-                  // the process ended
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
+      List<String> lines = new ChildJvm(p).out;
       await().atMost(Duration.ofSeconds(20)).until(() -> !lines.isEmpty());
       assertThat(lines.get(0)).matches("tracker listening on 127\\.0\\.0\\.1:\\d+");
       int port = Integer.parseInt(lines.get(0).substring(lines.get(0).lastIndexOf(':') + 1));

@@ -19,6 +19,12 @@ public final class WireBounds {
    */
   public static final long MAX_WALL_TIME_MS = 253_402_300_799_999L;
 
+  /**
+   * Longest chat text in UTF-8 bytes: what an author may type ({@code RoomConfig.maxTextBytes}'s
+   * default) and what a receiver accepts from the wire.
+   */
+  public static final int MAX_TEXT_BYTES = 64 * 1024;
+
   private WireBounds() {}
 
   /** {@code v} if {@code 0 <= v <= max}, else an IllegalArgumentException naming {@code what}. */

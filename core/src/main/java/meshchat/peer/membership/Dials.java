@@ -146,8 +146,7 @@ final class Dials {
   }
 
   private void retryLater(Target t) {
-    long d = Math.min(config.redialMaxMs(), config.redialMinMs() << Math.min(t.failures, 20));
-    long delay = d / 2 + (long) (random.nextDouble() * (d - d / 2));
+    long delay = Backoff.delayMs(config.redialMinMs(), config.redialMaxMs(), t.failures, random);
     t.failures++;
     t.timer =
         scheduler.schedule(

@@ -24,9 +24,10 @@ import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
 import meshchat.tracker.ErrorText;
-import meshchat.tracker.metrics.MetricsAddress;
+import meshchat.tracker.metrics.MetricsOption;
 import meshchat.tracker.metrics.MetricsServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -130,15 +131,7 @@ public final class ChatCommand implements Callable<Integer> {
   /** Exit code when the input ended and some typed message reached no other peer in time. */
   static final int UNDELIVERED = 3;
 
-  @Option(
-      names = "--metrics",
-      paramLabel = "[HOST:]PORT",
-      description =
-          "serve Prometheus metrics on http://HOST:PORT/metrics (default host 127.0.0.1; off"
-              + " unless given)")
-  String metrics;
-
-  private InetSocketAddress metricsAt;
+  @Mixin MetricsOption metrics;
 
   @Override
   public Integer call() throws Exception {
@@ -164,13 +157,6 @@ public final class ChatCommand implements Callable<Integer> {
     if (trackers != null && new LinkedHashSet<>(trackers).size() > MAX_TRACKERS) {
       throw new ParameterException(
           spec.commandLine(), "at most " + MAX_TRACKERS + " trackers, got " + trackers.size());
-    }
-    if (metrics != null) {
-      try {
-        metricsAt = MetricsAddress.parse(metrics);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--metrics: " + e.getMessage());
-      }
     }
     if (secretOption != null) {
       secret = ASK.equals(secretOption) ? RoomSecret.ask() : secretOption.toCharArray();
@@ -260,6 +246,7 @@ public final class ChatCommand implements Callable<Integer> {
       aloneNotice(node, view);
     }
     MetricsServer served = null;
+    InetSocketAddress metricsAt = metrics.address();
     if (metricsAt != null) {
       try {
         served = MetricsServer.start(metricsAt, new PeerMetrics(node));

@@ -9,8 +9,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.PeerId;
 
@@ -136,12 +134,6 @@ public final class LanTag {
   }
 
   private byte[] hmac(byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks HmacSHA256", e);
-    }
+    return RoomKey.hmac(key, data);
   }
 }

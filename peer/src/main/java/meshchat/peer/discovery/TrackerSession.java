@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import meshchat.peer.membership.Backoff;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.proto.v1.Member;
@@ -248,8 +249,7 @@ public final class TrackerSession {
   }
 
   private long backoff() {
-    long d = Math.min(retryMaxMs, retryMinMs << Math.min(failures++, 20));
-    return d / 2 + (long) (random.nextDouble() * (d - d / 2));
+    return Backoff.delayMs(retryMinMs, retryMaxMs, failures++, random);
   }
 
   /** False for our own entry. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.identity.SealedBody;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
@@ -58,8 +59,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   /** Longest host name in a PeerList entry (DNS names are at most 253 characters). */
   public static final int MAX_HOST_BYTES = 255;
 
-  /** Longest chat text in UTF-8 bytes: {@code RoomConfig.defaults().maxTextBytes()}. */
-  public static final int MAX_TEXT_BYTES = 64 * 1024;
+  /** Longest chat text in UTF-8 bytes. */
+  public static final int MAX_TEXT_BYTES = WireBounds.MAX_TEXT_BYTES;
 
   /** Most causal dependencies of one chat message (authors send at most {@code maxDeps}, 8). */
   public static final int MAX_DEPS = 64;

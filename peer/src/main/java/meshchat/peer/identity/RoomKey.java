@@ -116,7 +116,8 @@ public final class RoomKey {
     return hmac(key, label.getBytes(StandardCharsets.US_ASCII));
   }
 
-  static byte[] hmac(byte[] key, byte[] data) {
+  /** HMAC-SHA256 of {@code data} under {@code key}: every key this room derives, and LAN tags. */
+  public static byte[] hmac(byte[] key, byte[] data) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));

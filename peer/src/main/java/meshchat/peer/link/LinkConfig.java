@@ -3,7 +3,8 @@ package meshchat.peer.link;
 import meshchat.wire.Framing;
 
 /**
- * Link tunables, an immutable record with named presets and {@code withX} copies.
+ * Link tunables, an immutable record with named presets, {@code withX} copies and {@link
+ * #toBuilder()}.
  *
  * @param pingIntervalMs send a Ping after this long without writing anything
  * @param idleTimeoutMs close a link (Close IDLE) after this long without reading anything; a few
@@ -44,21 +45,9 @@ public record LinkConfig(
     }
   }
 
+  /** Every field at its default; see {@link Builder} for the values. */
   public static LinkConfig defaults() {
-    return new LinkConfig(
-        1_000,
-        4_000,
-        5_000,
-        3_000,
-        200,
-        10_000,
-        Framing.DEFAULT_MAX_FRAME_BYTES,
-        256 * 1024,
-        1024 * 1024,
-        16L * 1024 * 1024,
-        20_000,
-        40_000,
-        64);
+    return new Builder().build();
   }
 
   /** Faster liveness and redial for in-process tests. */
@@ -66,88 +55,141 @@ public record LinkConfig(
     return defaults().withLiveness(200, 1_000).withRedial(50, 1_000);
   }
 
+  /** A builder holding this config's values, to change several at once. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.pingIntervalMs = pingIntervalMs;
+    b.idleTimeoutMs = idleTimeoutMs;
+    b.handshakeTimeoutMs = handshakeTimeoutMs;
+    b.connectTimeoutMs = connectTimeoutMs;
+    b.redialMinMs = redialMinMs;
+    b.redialMaxMs = redialMaxMs;
+    b.maxFrameBytes = maxFrameBytes;
+    b.writeLowWater = writeLowWater;
+    b.writeHighWater = writeHighWater;
+    b.maxQueuedBytes = maxQueuedBytes;
+    b.maxFramesPerSecond = maxFramesPerSecond;
+    b.frameBurst = frameBurst;
+    b.maxLinksPerAddress = maxLinksPerAddress;
+    return b;
+  }
+
   public LinkConfig withLiveness(long pingMs, long idleMs) {
-    return new LinkConfig(
-        pingMs,
-        idleMs,
-        handshakeTimeoutMs,
-        connectTimeoutMs,
-        redialMinMs,
-        redialMaxMs,
-        maxFrameBytes,
-        writeLowWater,
-        writeHighWater,
-        maxQueuedBytes,
-        maxFramesPerSecond,
-        frameBurst,
-        maxLinksPerAddress);
+    return toBuilder().pingIntervalMs(pingMs).idleTimeoutMs(idleMs).build();
   }
 
   public LinkConfig withRedial(long minMs, long maxMs) {
-    return new LinkConfig(
-        pingIntervalMs,
-        idleTimeoutMs,
-        handshakeTimeoutMs,
-        connectTimeoutMs,
-        minMs,
-        maxMs,
-        maxFrameBytes,
-        writeLowWater,
-        writeHighWater,
-        maxQueuedBytes,
-        maxFramesPerSecond,
-        frameBurst,
-        maxLinksPerAddress);
+    return toBuilder().redialMinMs(minMs).redialMaxMs(maxMs).build();
   }
 
   public LinkConfig withMaxFrameBytes(int v) {
-    return new LinkConfig(
-        pingIntervalMs,
-        idleTimeoutMs,
-        handshakeTimeoutMs,
-        connectTimeoutMs,
-        redialMinMs,
-        redialMaxMs,
-        v,
-        writeLowWater,
-        writeHighWater,
-        maxQueuedBytes,
-        maxFramesPerSecond,
-        frameBurst,
-        maxLinksPerAddress);
+    return toBuilder().maxFrameBytes(v).build();
   }
 
   public LinkConfig withRateLimit(int framesPerSecond, int burst) {
-    return new LinkConfig(
-        pingIntervalMs,
-        idleTimeoutMs,
-        handshakeTimeoutMs,
-        connectTimeoutMs,
-        redialMinMs,
-        redialMaxMs,
-        maxFrameBytes,
-        writeLowWater,
-        writeHighWater,
-        maxQueuedBytes,
-        framesPerSecond,
-        burst,
-        maxLinksPerAddress);
+    return toBuilder().maxFramesPerSecond(framesPerSecond).frameBurst(burst).build();
   }
 
   public LinkConfig withMaxLinksPerAddress(int v) {
-    return new LinkConfig(
-        pingIntervalMs,
-        idleTimeoutMs,
-        handshakeTimeoutMs,
-        connectTimeoutMs,
-        redialMinMs,
-        redialMaxMs,
-        maxFrameBytes,
-        writeLowWater,
-        writeHighWater,
-        maxQueuedBytes,
-        maxFramesPerSecond,
-        frameBurst,
-        v);
+    return toBuilder().maxLinksPerAddress(v).build();
+  }
+
+  /** A mutable copy of the fields, starting at the named defaults. */
+  public static final class Builder {
+    private long pingIntervalMs = 1_000;
+    private long idleTimeoutMs = 4_000;
+    private long handshakeTimeoutMs = 5_000;
+    private int connectTimeoutMs = 3_000;
+    private long redialMinMs = 200;
+    private long redialMaxMs = 10_000;
+    private int maxFrameBytes = Framing.DEFAULT_MAX_FRAME_BYTES;
+    private int writeLowWater = 256 * 1024;
+    private int writeHighWater = 1024 * 1024;
+    private long maxQueuedBytes = 16L * 1024 * 1024;
+    private int maxFramesPerSecond = 20_000;
+    private int frameBurst = 40_000;
+    private int maxLinksPerAddress = 64;
+
+    public Builder pingIntervalMs(long v) {
+      pingIntervalMs = v;
+      return this;
+    }
+
+    public Builder idleTimeoutMs(long v) {
+      idleTimeoutMs = v;
+      return this;
+    }
+
+    public Builder handshakeTimeoutMs(long v) {
+      handshakeTimeoutMs = v;
+      return this;
+    }
+
+    public Builder connectTimeoutMs(int v) {
+      connectTimeoutMs = v;
+      return this;
+    }
+
+    public Builder redialMinMs(long v) {
+      redialMinMs = v;
+      return this;
+    }
+
+    public Builder redialMaxMs(long v) {
+      redialMaxMs = v;
+      return this;
+    }
+
+    public Builder maxFrameBytes(int v) {
+      maxFrameBytes = v;
+      return this;
+    }
+
+    public Builder writeLowWater(int v) {
+      writeLowWater = v;
+      return this;
+    }
+
+    public Builder writeHighWater(int v) {
+      writeHighWater = v;
+      return this;
+    }
+
+    public Builder maxQueuedBytes(long v) {
+      maxQueuedBytes = v;
+      return this;
+    }
+
+    public Builder maxFramesPerSecond(int v) {
+      maxFramesPerSecond = v;
+      return this;
+    }
+
+    public Builder frameBurst(int v) {
+      frameBurst = v;
+      return this;
+    }
+
+    public Builder maxLinksPerAddress(int v) {
+      maxLinksPerAddress = v;
+      return this;
+    }
+
+    public LinkConfig build() {
+      return new LinkConfig(
+          pingIntervalMs,
+          idleTimeoutMs,
+          handshakeTimeoutMs,
+          connectTimeoutMs,
+          redialMinMs,
+          redialMaxMs,
+          maxFrameBytes,
+          writeLowWater,
+          writeHighWater,
+          maxQueuedBytes,
+          maxFramesPerSecond,
+          frameBurst,
+          maxLinksPerAddress);
+    }
   }
 }

@@ -90,8 +90,7 @@ public final class PeerNode implements AutoCloseable {
     this.listener = listener;
     this.nick = config.nick();
     this.tag = "[" + config.self().shortHex() + "]";
-    RandomGenerator random =
-        new java.util.SplittableRandom(config.self().hashCode() ^ System.nanoTime());
+    RandomGenerator random = new java.util.SplittableRandom(config.seed());
     this.effects = new NodeEffects(this, store);
     this.room =
         new Room(
@@ -203,8 +202,9 @@ public final class PeerNode implements AutoCloseable {
     return node;
   }
 
+  /** The tracker sessions' generator: the same seed, a different stream from the room's. */
   private static RandomGenerator random(PeerConfig c) {
-    return new java.util.SplittableRandom(c.self().hashCode() * 31L + System.nanoTime());
+    return new java.util.SplittableRandom(c.seed() ^ 0x9E3779B97F4A7C15L);
   }
 
   // ---- the API ----

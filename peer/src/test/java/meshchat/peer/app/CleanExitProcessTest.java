@@ -175,6 +175,7 @@ class CleanExitProcessTest {
     cmd.addAll(
         List.of(
             "chat",
+            "--no-lan",
             "--nick",
             nick,
             "--tracker",

@@ -3,17 +3,15 @@ package meshchat.peer.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import meshchat.tracker.ChildJvm;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
 import org.junit.jupiter.api.AfterEach;
@@ -30,26 +28,13 @@ class CliProcessTest {
   static final class Chat {
     final Process process;
     final PrintStream in;
-    final List<String> out = new CopyOnWriteArrayList<>();
+    final List<String> out;
 
     Chat(Process p) {
+      ChildJvm child = new ChildJvm(p);
       process = p;
-      in = new PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8);
-      Thread t =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l; (l = r.readLine()) != null; ) {
-                    out.add(l);
-                  }
-                } catch (IOException e) {
-                  // the process died
-                }
-              });
-      t.setDaemon(true);
-      t.start();
+      in = child.in;
+      out = child.out;
     }
 
     /**
@@ -83,16 +68,23 @@ class CliProcessTest {
     }
   }
 
+  /**
+   * PeerMain in a child JVM. A {@code chat} gets {@code --no-lan}: without it, chats of tests that
+   * run at the same time on one machine find each other's "lobby" by mDNS and join it. The LAN
+   * test, in network namespaces of its own, uses {@link #javaOnTheLan}.
+   */
   static ProcessBuilder java(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx96m");
-    cmd.add("-XX:TieredStopAtLevel=1"); // start fast; these processes run seconds
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(PeerMain.class.getName());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd);
+    if (args.length > 0 && args[0].equals("chat")) {
+      List<String> withoutLan = new ArrayList<>(List.of(args));
+      withoutLan.add(1, "--no-lan");
+      args = withoutLan.toArray(String[]::new);
+    }
+    return ChildJvm.java(PeerMain.class, args);
+  }
+
+  /** PeerMain in a child JVM, LAN discovery as the user gets it. */
+  static ProcessBuilder javaOnTheLan(String... args) {
+    return ChildJvm.java(PeerMain.class, args);
   }
 
   private Chat chat(String nick, int trackerPort, String... more) throws IOException {

@@ -3,9 +3,7 @@ package meshchat.peer.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,6 +23,7 @@ import java.util.regex.Pattern;
 import meshchat.peer.runtime.LocalMeshPorts;
 import meshchat.peer.store.sqlite.SqliteDatabase;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
+import meshchat.tracker.ChildJvm;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +68,7 @@ class KillNineProcessTest {
   final class Proc {
     final Process process;
     final PrintStream in;
-    final List<String> out = new CopyOnWriteArrayList<>();
+    final List<String> out;
     final Thread reader;
 
     Proc(String nick, int trackerPort) throws IOException {
@@ -86,22 +85,11 @@ class KillNineProcessTest {
               .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve(nick + ".err").toFile()))
               .start();
       procs.add(this);
+      ChildJvm child = new ChildJvm(process);
+      // not auto-flushed: a burst goes out in one write, as a paste or a pipe gives it
       in = new PrintStream(process.getOutputStream(), false, StandardCharsets.UTF_8);
-      reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l; (l = r.readLine()) != null; ) {
-                    out.add(l);
-                  }
-                } catch (IOException e) {
-                  // killed
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
+      out = child.out;
+      reader = child.reader;
     }
 
     long count(String fragment) {

@@ -109,7 +109,7 @@ class LanDiscoveryProcessTest {
   /** {@code chat --json --no-tracker} inside namespace {@code ns}. */
   private Chat chat(String ns, String nick) throws IOException {
     ProcessBuilder pb =
-        CliProcessTest.java(
+        CliProcessTest.javaOnTheLan(
             "chat",
             "--json",
             "--no-tracker",

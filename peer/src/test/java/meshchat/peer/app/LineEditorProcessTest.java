@@ -71,8 +71,21 @@ class LineEditorProcessTest {
             new PeerListener() {});
     await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("annabel ("));
 
-    // a draft, then Ctrl-C: the draft is gone and the chat goes on
-    type(out, "half a thought\u0003");
+    // a draft, then Ctrl-C: the draft is gone and the chat goes on. Each key waits for the
+    // editor to have taken the one before, as a person's typing does: on INTR the tty discards
+    // input the editor has not read yet, and keys sent before the signal lands join the draft.
+    type(out, "half a thought");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("half a thought"));
+    int before = out.text().length();
+    type(out, "\u0003");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              String after = out.text().substring(before);
+              int prompt = after.lastIndexOf("] > ");
+              return prompt >= 0 && !after.substring(prompt).contains("half a thought");
+            });
     type(out, "/NICK zed\r");
     await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("you are now zed"));
     assertThat(out.text()).doesNotContain("half a thought\r\n");
@@ -124,6 +137,7 @@ class LineEditorProcessTest {
     cmd.addAll(
         List.of(
             "chat",
+            "--no-lan",
             "--nick",
             nick,
             "--tracker",

@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.app.CliProcessTest.Chat;
-import meshchat.peer.metrics.Scrape;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
+import meshchat.tracker.metrics.Scrape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -146,6 +146,7 @@ class TerminalSafetyProcessTest {
     cmd.addAll(
         List.of(
             "chat",
+            "--no-lan",
             "--nick",
             nick,
             "--tracker",

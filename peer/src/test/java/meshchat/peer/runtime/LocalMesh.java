@@ -85,7 +85,8 @@ final class LocalMesh implements AutoCloseable {
             .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
             .withTrackerRetry(50, 500)
             .withLinkConfig(LinkConfig.fastTest())
-            .withRoomConfig(RoomConfig.defaults().withSyncIntervalMs(500));
+            .withRoomConfig(RoomConfig.defaults().withSyncIntervalMs(500))
+            .withSeed(i);
     return dataRoot == null ? c : c.withPeerCache(dataDir(i).resolve("peers"));
   }
 

@@ -7,9 +7,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import meshchat.peer.metrics.PeerMetrics;
-import meshchat.peer.metrics.Scrape;
 import meshchat.tracker.TrackerMetrics;
 import meshchat.tracker.metrics.MetricsServer;
+import meshchat.tracker.metrics.Scrape;
 import org.junit.jupiter.api.Test;
 
 /** Two real peers and a tracker on loopback, each scraped over HTTP like Prometheus would. */

@@ -48,22 +48,7 @@ class PrivateRoomTest {
       // an outsider who learned the room id (not the secret) registers under it and dials a:
       // its Hello names the right room but its proof lacks the room MAC, so it is refused
       PeerConfig c = mesh.config(3);
-      PeerNode outsider =
-          mesh.start(
-              new PeerConfig(
-                  KEY.roomId(),
-                  c.nick(),
-                  c.identity(),
-                  c.listenHost(),
-                  c.port(),
-                  c.trackers(),
-                  c.hostTracker(),
-                  c.trackerRetryMinMs(),
-                  c.trackerRetryMaxMs(),
-                  c.roomConfig(),
-                  c.linkConfig(),
-                  c.peerCache(),
-                  null));
+      PeerNode outsider = mesh.start(c.toBuilder().room(KEY.roomId()).roomKey(null).build());
       PeerAddress aAddress = new PeerAddress(a.self(), "p0", "127.0.0.1", a.port());
       guesser.dial(aAddress);
       outsider.dial(aAddress);

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import meshchat.testkit.bench.CatchUpBench;
 import meshchat.testkit.bench.ChatBench;
+import meshchat.testkit.bench.CompareBench;
 import meshchat.testkit.bench.IdleOverheadBench;
 import meshchat.testkit.bench.SqliteInsertBench;
 import meshchat.testkit.bench.TrackerBench;
@@ -33,6 +34,8 @@ import picocli.CommandLine.Spec;
       "  catchup   a new peer catches up N messages from one neighbor",
       "  idle      bytes per second per link of an idle full mesh",
       "  sqlite    SQLite insert rate of the history store, three ways",
+      "  compare   meshchat and jgroups-bench side by side: alternating runs,",
+      "            medians of each and their ratios",
       "",
       "Exit status: 0 ran, 1 the benchmark failed, 2 bad flags."
     })
@@ -68,7 +71,14 @@ public final class BenchCommand implements Callable<Integer> {
           new Bench(
               "sqlite",
               "--append N (20000)  --batched N (200000)  --batch SIZE (512)  --own N (2000)",
-              SqliteInsertBench::run));
+              SqliteInsertBench::run),
+          new Bench(
+              "compare",
+              "--jgroups JAR (/tmp/jgroups-bench/target/jgroups-bench.jar)  --runs R (3)  --n PEERS (5)\n"
+                  + "--cells WORKLOAD:STORE,... (latency:memory,latency:sqlite,throughput:memory)\n"
+                  + "--msgs PER_PEER (100000)  --rate MSGS_PER_S (1000)  --duration S (10)\n"
+                  + "--heap SIZE (4g)  --raw FILE (append every run's JSON line)",
+              CompareBench::run));
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -71,6 +71,11 @@ final class BenchFlags {
     return d;
   }
 
+  /** A flag's text as given, or {@code defaultValue}. */
+  String text(String name, String defaultValue) {
+    return values.getOrDefault(name, defaultValue);
+  }
+
   /** A flag whose value is one of {@code allowed}. */
   String oneOf(String name, String defaultValue, String... allowed) {
     String v = values.getOrDefault(name, defaultValue);

@@ -91,7 +91,8 @@ final class NetPeer {
             .withTrackers(base.trackers(), false)
             .withTrackerRetry(base.trackerRetryMinMs(), base.trackerRetryMaxMs())
             .withRoomConfig(base.roomConfig())
-            .withLinkConfig(base.linkConfig());
+            .withLinkConfig(base.linkConfig())
+            .withSeed(base.seed() + index); // the cluster's seed decides every peer's choices
     try {
       node = PeerNode.start(c, store, groups, recorder, !started);
       started = true;

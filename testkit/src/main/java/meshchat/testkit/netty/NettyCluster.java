@@ -82,7 +82,8 @@ public final class NettyCluster implements Cluster {
             .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
             .withTrackerRetry(50, 500)
             .withLinkConfig(LinkConfig.fastTest())
-            .withRoomConfig(RoomConfig.defaults().withSyncIntervalMs(500));
+            .withRoomConfig(RoomConfig.defaults().withSyncIntervalMs(500))
+            .withSeed(seed);
   }
 
   private static TrackerServer startTracker(int port) {

@@ -22,7 +22,14 @@ class BenchCommandTest {
   void helpListsEveryBenchmark() {
     Run r = run("bench", "--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("chat", "tracker", "catchup", "idle", "sqlite");
+    assertThat(r.out()).contains("chat", "tracker", "catchup", "idle", "sqlite", "compare");
+  }
+
+  @Test
+  void theSideBySideTakesMediansOfOddAndEvenCounts() {
+    assertThat(CompareBench.median(java.util.List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+    assertThat(CompareBench.median(java.util.List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    assertThat(CompareBench.median(java.util.List.of())).isNaN();
   }
 
   @Test
@@ -49,6 +56,9 @@ class BenchCommandTest {
           {"bench", "catchup", "--messages"},
           {"bench", "idle", "--peers", "ten"},
           {"bench", "sqlite", "--nosuch", "1"},
+          {"bench", "compare", "--jgroups", "/no/such/jgroups-bench.jar"},
+          {"bench", "compare", "--runs", "0"},
+          {"bench", "compare", "--n", "1"},
         }) {
       Run r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);

@@ -9,10 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** GET /metrics over HTTP and parse the Prometheus text format into series -> value. */
-final class Scrape {
+public final class Scrape {
   private Scrape() {}
 
-  static Map<String, Double> get(int port) throws Exception {
+  public static Map<String, Double> get(int port) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(

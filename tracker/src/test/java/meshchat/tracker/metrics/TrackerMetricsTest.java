@@ -7,16 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import meshchat.tracker.ChildJvm;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerMain;
 import meshchat.tracker.TrackerMetrics;
@@ -84,13 +81,9 @@ class TrackerMetricsTest {
 
   @Test
   void theTrackerCommandServesMetricsOnlyWhenAsked() throws Exception {
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                TrackerMain.class.getName(),
+        ChildJvm.java(
+                TrackerMain.class,
                 "tracker",
                 "--bind",
                 "127.0.0.1",
@@ -101,22 +94,7 @@ class TrackerMetricsTest {
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {
-      List<String> lines = new CopyOnWriteArrayList<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                  }
-                } catch (java.io.IOException ignored) {
-                  // the process ended
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
+      List<String> lines = new ChildJvm(p).out;
       await().atMost(Duration.ofSeconds(30)).until(() -> lines.size() >= 2);
       assertThat(lines.get(1)).matches("metrics on http://127\\.0\\.0\\.1:\\d+/metrics");
       int port = Integer.parseInt(lines.get(1).replaceAll(".*:(\\d+)/metrics", "$1"));

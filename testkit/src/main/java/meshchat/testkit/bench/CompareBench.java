@@ -1,0 +1,171 @@
+package meshchat.testkit.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import meshchat.testkit.app.TestkitMain;
+
+/**
+ * meshchat and JGroups side by side, in one sitting, as docs/benchmarks.md asks: for each cell,
+ * {@code --runs} rounds of one meshchat run then one JGroups run, each a fresh JVM with the same
+ * flags, alternating so that drift in the machine's load hits both alike; then the median of each
+ * side and their ratio. Latency cells compare with JGroups' FIFO mode, throughput cells with its
+ * SEQUENCER (total order) mode; every throughput run also reports {@code join_ms}.
+ *
+ * <p>Prints one JSON line of medians and ratios; each raw run's JSON line goes to stderr as it
+ * ends, so a long sitting shows progress and leaves its raw data behind ({@code --raw FILE} keeps
+ * them too).
+ */
+public final class CompareBench {
+  private static final Pattern NUMBER = Pattern.compile("\"%s\":(-?[0-9.]+(?:E-?[0-9]+)?)");
+
+  private CompareBench() {}
+
+  /** One cell: a workload and meshchat's store; the fields compared. */
+  record Cell(String workload, String store, List<String> fields) {
+    String name() {
+      return workload + "-" + store;
+    }
+  }
+
+  public static String run(String[] args) throws Exception {
+    BenchFlags f =
+        BenchFlags.parse(
+            args,
+            "--jgroups",
+            "--runs",
+            "--n",
+            "--msgs",
+            "--rate",
+            "--duration",
+            "--heap",
+            "--raw",
+            "--cells");
+    Path jar = Path.of(f.text("--jgroups", "/tmp/jgroups-bench/target/jgroups-bench.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException(
+          "--jgroups: no jar at " + jar + " (build ../shared/anchors/jgroups-bench first)");
+    }
+    int runs = f.positive("--runs", 3);
+    int n = f.integer("--n", 5, 2);
+    long msgs = f.positive("--msgs", 100_000);
+    int rate = f.positive("--rate", 1_000);
+    int duration = f.positive("--duration", 10);
+    String heap = f.text("--heap", "4g");
+    String rawFlag = f.text("--raw", null);
+    Path raw = rawFlag == null ? null : Path.of(rawFlag);
+    List<Cell> cells = new ArrayList<>();
+    for (String c :
+        f.text("--cells", "latency:memory,latency:sqlite,throughput:memory").split(",")) {
+      String[] p = c.split(":");
+      if (p.length != 2 || !List.of("latency", "throughput").contains(p[0])) {
+        throw new IllegalArgumentException("--cells: WORKLOAD:STORE, got " + c);
+      }
+      cells.add(
+          new Cell(
+              p[0],
+              p[1],
+              p[0].equals("latency")
+                  ? List.of("p50_us", "p99_us", "max_us")
+                  : List.of("msgs_per_s_per_member", "join_ms")));
+    }
+    List<String> jvm = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
+    StringBuilder out = new StringBuilder("{\"runs\":").append(runs).append(",\"n\":").append(n);
+    out.append(",\"cells\":[");
+    for (int c = 0; c < cells.size(); c++) {
+      Cell cell = cells.get(c);
+      List<String> sizing =
+          cell.workload().equals("latency")
+              ? List.of("--rate", "" + rate, "--duration", "" + duration)
+              : List.of("--msgs", "" + msgs);
+      List<String> ours = new ArrayList<>(jvm);
+      ours.addAll(List.of("-cp", System.getProperty("java.class.path")));
+      ours.addAll(List.of(TestkitMain.class.getName(), "bench", "chat"));
+      ours.addAll(List.of("--workload", cell.workload(), "--n", "" + n, "--size", "100"));
+      ours.addAll(List.of("--store", cell.store()));
+      ours.addAll(sizing);
+      List<String> theirs = new ArrayList<>(jvm);
+      theirs.addAll(List.of("-jar", jar.toString()));
+      theirs.addAll(List.of("--workload", cell.workload(), "--n", "" + n, "--size", "100"));
+      theirs.addAll(List.of("--mode", cell.workload().equals("latency") ? "fifo" : "total"));
+      theirs.addAll(sizing);
+      Map<String, List<Double>> mine = new LinkedHashMap<>();
+      Map<String, List<Double>> jg = new LinkedHashMap<>();
+      for (int r = 0; r < runs; r++) {
+        collect(cell.fields(), java(ours, raw, "meshchat " + cell.name()), mine);
+        collect(cell.fields(), java(theirs, raw, "jgroups " + cell.name()), jg);
+      }
+      out.append(c == 0 ? "" : ",").append("{\"cell\":\"").append(cell.name()).append('"');
+      for (String field : cell.fields()) {
+        double a = median(mine.get(field));
+        double b = median(jg.get(field));
+        out.append(String.format(Locale.ROOT, ",\"%s\":{\"meshchat\":%.1f,", field, a))
+            .append(String.format(Locale.ROOT, "\"jgroups\":%.1f,", b))
+            .append(String.format(Locale.ROOT, "\"ratio\":%.3f,", b == 0 ? 0 : a / b))
+            .append("\"meshchat_runs\":")
+            .append(mine.get(field))
+            .append(",\"jgroups_runs\":")
+            .append(jg.get(field))
+            .append('}');
+      }
+      out.append('}');
+    }
+    return out.append("]}").toString();
+  }
+
+  /** Runs {@code java ARGS} to its end and returns its last stdout line that looks like JSON. */
+  private static String java(List<String> args, Path raw, String label)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    p.getOutputStream().close();
+    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException(label + " failed (exit " + p.exitValue() + ")");
+    }
+    String line =
+        stdout
+            .lines()
+            .filter(l -> l.startsWith("{"))
+            .reduce((a, b) -> b)
+            .orElseThrow(() -> new IllegalStateException(label + " printed no JSON line"));
+    System.err.println(label + ": " + line);
+    if (raw != null) {
+      Files.writeString(
+          raw,
+          line + "\n",
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    }
+    return line;
+  }
+
+  private static void collect(List<String> fields, String json, Map<String, List<Double>> into) {
+    for (String field : fields) {
+      Matcher m = Pattern.compile(String.format(NUMBER.pattern(), field)).matcher(json);
+      into.computeIfAbsent(field, k -> new ArrayList<>())
+          .add(m.find() ? Double.parseDouble(m.group(1)) : Double.NaN);
+    }
+  }
+
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
