@@ -46,8 +46,11 @@ import org.HdrHistogram.Histogram;
 public final class ChatBench {
   private ChatBench() {}
 
+  /** One run in a JVM of its own (as {@code bench compare} starts it): prints the JSON line. */
   public static void main(String[] args) throws Exception {
     System.out.println(run(args));
+    System.out.flush();
+    System.exit(0); // whatever thread a closing peer leaves behind, the run is over
   }
 
   static final class Options {

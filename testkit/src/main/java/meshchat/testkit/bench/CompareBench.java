@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import meshchat.testkit.app.TestkitMain;
 
 /**
  * meshchat and JGroups side by side, in one sitting, as docs/benchmarks.md asks: for each cell,
@@ -89,7 +88,7 @@ public final class CompareBench {
               : List.of("--msgs", "" + msgs);
       List<String> ours = new ArrayList<>(jvm);
       ours.addAll(List.of("-cp", System.getProperty("java.class.path")));
-      ours.addAll(List.of(TestkitMain.class.getName(), "bench", "chat"));
+      ours.add(ChatBench.class.getName());
       ours.addAll(List.of("--workload", cell.workload(), "--n", "" + n, "--size", "100"));
       ours.addAll(List.of("--store", cell.store()));
       ours.addAll(sizing);

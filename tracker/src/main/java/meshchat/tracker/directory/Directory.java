@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import meshchat.peer.message.PeerId;
 import meshchat.tracker.directory.RegisterOutcome.Accepted;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
 import meshchat.tracker.directory.RegisterOutcome.Refused;

@@ -3,6 +3,7 @@ package meshchat.tracker.pipeline;
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import meshchat.peer.message.PeerId;
 import meshchat.proto.v1.Error;
 import meshchat.proto.v1.LookupResult;
 import meshchat.proto.v1.MemberJoined;
@@ -10,7 +11,6 @@ import meshchat.proto.v1.MemberLeft;
 import meshchat.proto.v1.Registered;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.tracker.directory.Member;
-import meshchat.tracker.directory.PeerId;
 import meshchat.tracker.directory.RoomEvent;
 
 /** The one boundary between generated Protobuf classes and the directory's records. */
@@ -19,7 +19,7 @@ public final class Frames {
 
   public static meshchat.proto.v1.Member toProto(Member m) {
     return meshchat.proto.v1.Member.newBuilder()
-        .setPeerId(ByteString.copyFrom(m.peerId().toByteArray()))
+        .setPeerId(ByteString.copyFrom(m.peerId().toBytes()))
         .setNick(m.nick())
         .setHost(m.host())
         .setPort(m.port())
@@ -67,7 +67,7 @@ public final class Frames {
         .setMemberLeft(
             MemberLeft.newBuilder()
                 .setRoom(l.room())
-                .setPeerId(ByteString.copyFrom(l.member().peerId().toByteArray()))
+                .setPeerId(ByteString.copyFrom(l.member().peerId().toBytes()))
                 .setReason(reason(l.reason())))
         .build();
   }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import meshchat.peer.message.PeerId;
 import meshchat.tracker.directory.RegisterOutcome.Accepted;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
 import meshchat.tracker.directory.RegisterOutcome.Refused;
