@@ -17,6 +17,7 @@ import meshchat.peer.display.Screen;
 import meshchat.peer.display.TerminalConsole;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
+import meshchat.peer.identity.KnownNicks;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.metrics.PeerMetrics;
 import meshchat.peer.runtime.PeerConfig;
@@ -200,16 +201,21 @@ public final class ChatCommand implements Callable<Integer> {
       // before the first logger exists: log to <data>/peer.log, never to the terminal
       System.setProperty("meshchat.log.file", dir.resolve("peer.log").toString());
       System.setProperty("logback.configurationFile", "meshchat-peer-logback.xml");
-      return chat(dir, name, self, newIdentity);
+      // written on leaving too: a nick first seen just before quitting is remembered
+      try (KnownNicks known =
+          KnownNicks.open(dir, line -> spec.commandLine().getErr().println("meshchat: " + line))) {
+        return chat(dir, name, self, newIdentity, known);
+      }
     }
   }
 
-  private int chat(Path dir, String name, Identity self, boolean newIdentity) throws Exception {
+  private int chat(Path dir, String name, Identity self, boolean newIdentity, KnownNicks known)
+      throws Exception {
     boolean terminal = System.console() != null && !json;
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out);
     Screen screen = terminal ? term : lines;
-    ChatView view = new ChatView(screen, json, room, scrollback);
+    ChatView view = new ChatView(screen, json, room, scrollback, known.book());
     if (term != null) {
       term.prompt(view::prompt);
       term.nicks(() -> view.nicks().values());
@@ -270,7 +276,13 @@ public final class ChatCommand implements Callable<Integer> {
                 node::hint,
                 view::info,
                 "[" + node.self().shortHex() + "]");
-    Thread hook = new Thread(() -> leave(lan, node), "leave");
+    Thread hook =
+        new Thread(
+            () -> {
+              leave(lan, node);
+              known.close(); // the main thread may never get to it
+            },
+            "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
     Commands commands = new Commands(node, view, screen, json);
     int code = 0;

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.nick.NickBook;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.room.RoomNotice;
 import meshchat.peer.runtime.PeerListener;
@@ -34,16 +35,23 @@ public final class ChatView implements PeerListener {
   private final Scrollback history;
   private volatile long shown;
   private volatile String keyPrint;
+  private final Names names;
 
   /**
    * @param scrollback messages of history shown at start and after a catch-up
+   * @param nickBook the nicks and keys remembered in the data dir (trust on first use)
    */
-  public ChatView(Screen screen, boolean json, String room, int scrollback) {
+  public ChatView(Screen screen, boolean json, String room, int scrollback, NickBook nickBook) {
     this.screen = screen;
     this.json = json;
     this.room = room;
     this.scrollback = scrollback;
-    this.history = new Scrollback(scrollback, screen::println);
+    this.names = new Names(nickBook, this);
+    this.history = new Scrollback(scrollback, screen::println, this);
+  }
+
+  Names names() {
+    return names;
   }
 
   /** The messages typed here and which of them another peer holds. */
@@ -87,6 +95,7 @@ public final class ChatView implements PeerListener {
 
   @Override
   public void ready(PeerNode node, int port) {
+    names.seen(node.self(), node.nick()); // our own nick is ours first
     if (json) {
       screen.println(
           Json.event("ready")
@@ -122,6 +131,7 @@ public final class ChatView implements PeerListener {
     shown++; // one writer: the room thread
     ChatMessage m = d.message();
     if (json) {
+      NickBook.Label who = names.seen(m.origin(), m.nick());
       Json j =
           Json.event("message")
               .put("id", m.id().toString())
@@ -129,6 +139,8 @@ public final class ChatView implements PeerListener {
               .put("seq", m.seq())
               .put("lamport", m.lamport())
               .put("nick", m.nick())
+              .put("display_nick", who.text())
+              .put("trusted", who.trusted())
               .put("text", m.text())
               .put("late", d.late());
       if (d.late()) {
@@ -148,11 +160,11 @@ public final class ChatView implements PeerListener {
   }
 
   /** One message as a person reads it, also used by /history. */
-  static String line(ChatMessage m, boolean late, MessageId after, boolean incomplete) {
+  String line(ChatMessage m, boolean late, MessageId after, boolean incomplete) {
     StringBuilder sb =
         new StringBuilder(TIME.format(Instant.ofEpochMilli(m.wallTimeMs())))
             .append(' ')
-            .append(m.nick())
+            .append(Names.text(names.seen(m.origin(), m.nick())))
             .append(": ")
             .append(m.text());
     if (late) {
@@ -223,9 +235,14 @@ public final class ChatView implements PeerListener {
   public void peerUp(PeerId peer, String nick) {
     peers++;
     nicks.put(peer, nick);
+    NickBook.Label who = names.seen(peer, nick); // the Hello is bound to the key by TLS
     out(
-        Json.event("peer-up").put("peer", peer.hex()).put("nick", nick),
-        "* " + nick + " (" + peer.shortHex() + ") is here");
+        Json.event("peer-up")
+            .put("peer", peer.hex())
+            .put("nick", nick)
+            .put("display_nick", who.text())
+            .put("trusted", who.trusted()),
+        "* " + Names.text(who) + " (" + peer.shortHex() + ") is here");
     screen.promptChanged();
   }
 
@@ -235,8 +252,36 @@ public final class ChatView implements PeerListener {
     nicks.remove(peer);
     out(
         Json.event("peer-down").put("peer", peer.hex()).put("nick", nick),
-        "* " + nick + " (" + peer.shortHex() + ") is gone");
+        "* " + names.peek(peer, nick) + " (" + peer.shortHex() + ") is gone");
     screen.promptChanged();
+  }
+
+  /**
+   * The first time this session that {@code peer} uses a nick first seen with another key: says so
+   * once; its lines stay marked until /trust.
+   */
+  void nickWarning(PeerId peer, NickBook.Label l, java.util.List<String> known) {
+    out(
+        Json.event("nick-warning")
+            .put("peer", peer.hex())
+            .put("nick", l.nick())
+            .put("display_nick", l.text())
+            .put("known", String.join(",", known)),
+        "* warning: "
+            + l.text()
+            + " ("
+            + peer.shortHex()
+            + ") is not the "
+            + l.nick()
+            + " first seen here"
+            + (known.isEmpty() ? "" : " (" + String.join(", ", known) + ")")
+            + "; its lines are marked"
+            + Names.UNKNOWN
+            + " until /trust "
+            + l.nick()
+            + " (/whois "
+            + l.nick()
+            + " shows the keys)");
   }
 
   @Override

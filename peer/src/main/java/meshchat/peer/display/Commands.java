@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.nick.NickBook;
 import meshchat.peer.runtime.LinkInfo;
 import meshchat.peer.runtime.PeerNode;
 
@@ -19,6 +20,8 @@ public final class Commands {
           "/peers         links: nick, id, address, state, round trip",
           "/who           room members known from the tracker",
           "/nick NAME     change your nick for new messages",
+          "/whois NICK    the full key fingerprint(s) behind a nick, and which are trusted",
+          "/trust NICK [FINGERPRINT]  accept a key for NICK that is not the one first seen",
           "/history [N]   the last N messages (default 20) in canonical order; again: earlier",
           "/status        per-peer sync lag, held-back messages, limits hit",
           "/quit          leave (also Ctrl-D)");
@@ -26,7 +29,16 @@ public final class Commands {
   /** Every command, for Tab. */
   static final java.util.List<String> NAMES =
       java.util.List.of(
-          "/help", "/peers", "/who", "/nick", "/history", "/status", "/quit", "/exit");
+          "/help",
+          "/peers",
+          "/who",
+          "/nick",
+          "/whois",
+          "/trust",
+          "/history",
+          "/status",
+          "/quit",
+          "/exit");
 
   private final PeerNode node;
   private int pageSize = 20;
@@ -68,6 +80,8 @@ public final class Commands {
         case "/peers" -> peers();
         case "/who" -> who();
         case "/nick" -> nick(arg);
+        case "/whois" -> whois(arg);
+        case "/trust" -> trust(arg);
         case "/history" -> history(arg);
         case "/status" -> status();
         default -> view.error("unknown command " + parts[0] + "; /help lists them");
@@ -95,7 +109,7 @@ public final class Commands {
       say(
           String.format(
               "%-12s %s  %s  %s%s  rtt %s  lag %d",
-              l.nick(),
+              view.names().peek(l.peer(), l.nick()),
               l.peer().shortHex(),
               address(l.address()),
               l.open() ? "up" : "closing",
@@ -120,7 +134,10 @@ public final class Commands {
       say("no members known from the tracker");
     }
     for (PeerAddress m : members) {
-      say(String.format("%-12s %s  %s:%d", m.nick(), m.peerId().shortHex(), m.host(), m.port()));
+      say(
+          String.format(
+              "%-12s %s  %s:%d",
+              view.names().peek(m.peerId(), m.nick()), m.peerId().shortHex(), m.host(), m.port()));
     }
   }
 
@@ -131,6 +148,35 @@ public final class Commands {
     }
     node.setNick(name);
     say("you are now " + name);
+  }
+
+  private void whois(String nick) {
+    if (nick.isEmpty()) {
+      view.error("/whois takes a nick");
+      return;
+    }
+    view.names().whois(nick).forEach(this::say);
+  }
+
+  /** {@code /trust NICK [FINGERPRINT]}: the nick may contain spaces; a fingerprint is hex. */
+  private void trust(String arg) {
+    String nick = arg;
+    String prefix = "";
+    int sp = arg.lastIndexOf(' ');
+    if (sp > 0 && arg.substring(sp + 1).matches("[0-9a-fA-F]{4,}")) {
+      nick = arg.substring(0, sp).strip();
+      prefix = arg.substring(sp + 1);
+    }
+    if (nick.isEmpty()) {
+      view.error("/trust takes a nick, and a fingerprint if several keys use it");
+      return;
+    }
+    NickBook.Trusted t = view.names().trust(nick, prefix);
+    if (t.problem() != null) {
+      view.error(t.problem());
+    } else {
+      say(Names.trusted(nick, t));
+    }
   }
 
   /**
@@ -164,7 +210,7 @@ public final class Commands {
       return;
     }
     for (ChatMessage m : upTo.subList(0, end)) {
-      say(ChatView.line(m, false, null, false));
+      say(view.line(m, false, null, false));
     }
     if (upTo.size() == pageOffset + pageSize) {
       say(Scrollback.divider("/history again for earlier"));

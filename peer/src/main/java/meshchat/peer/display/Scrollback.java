@@ -21,10 +21,12 @@ final class Scrollback {
   private final Consumer<String> out;
   private final Deque<Delivery> caught = new ArrayDeque<>();
   private long caughtCount;
+  private final ChatView view;
 
-  Scrollback(int size, Consumer<String> out) {
+  Scrollback(int size, Consumer<String> out, ChatView view) {
     this.size = size;
     this.out = out;
+    this.view = view;
   }
 
   /** The last messages of the stored history, oldest first, shown once at start. */
@@ -39,7 +41,7 @@ final class Scrollback {
                 + (last.size() == 1 ? " message" : " messages")
                 + (more ? " · /history for more" : "")));
     for (ChatMessage m : last) {
-      out.accept(ChatView.line(m, false, null, false));
+      out.accept(view.line(m, false, null, false));
     }
     out.accept(divider("now"));
   }
@@ -67,7 +69,7 @@ final class Scrollback {
     List<Delivery> shown = new ArrayList<>(caught);
     shown.sort(Comparator.comparing(d -> d.message().timestamp()));
     for (Delivery d : shown) {
-      out.accept(ChatView.line(d.message(), d.late(), d.after(), d.incomplete()));
+      out.accept(view.line(d.message(), d.late(), d.after(), d.incomplete()));
     }
     caught.clear();
     caughtCount = 0;

@@ -1,0 +1,112 @@
+package meshchat.peer.display;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.nick.NickBook;
+import meshchat.peer.nick.NickBook.Key;
+import meshchat.peer.nick.NickBook.Label;
+
+/**
+ * Nicks as the screen shows them, from the {@link NickBook}: {@code alice}, {@code alice·3f2a} when
+ * two keys share the nick, and {@code alice·3f2a (unknown key)} on every line of a key that is not
+ * the one first seen for that nick, until {@code /trust alice}. The first such line of a session is
+ * preceded by a warning that says what happened and what to do.
+ */
+final class Names {
+  static final String UNKNOWN = " (unknown key)";
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
+  private final NickBook book;
+  private final ChatView view;
+
+  Names(NickBook book, ChatView view) {
+    this.book = book;
+    this.view = view;
+  }
+
+  NickBook book() {
+    return book;
+  }
+
+  /** {@code peer} used {@code nick} in a signed message or its Hello: remembered and labelled. */
+  Label seen(PeerId peer, String nick) {
+    Label l = book.see(peer, nick, System.currentTimeMillis());
+    if (l.firstWarning()) {
+      view.nickWarning(peer, l, known(nick, peer));
+    }
+    return l;
+  }
+
+  /** The label of a name from an unauthenticated list, remembering nothing. */
+  String peek(PeerId peer, String nick) {
+    return text(book.peek(peer, nick));
+  }
+
+  static String text(Label l) {
+    return l.text() + (l.trusted() ? "" : UNKNOWN);
+  }
+
+  /** The short fingerprints of the keys trusted for {@code nick}, other than {@code peer}. */
+  private List<String> known(String nick, PeerId peer) {
+    List<String> out = new ArrayList<>();
+    for (Key k : book.whois(nick)) {
+      if (k.trusted() && !k.peer().equals(peer)) {
+        out.add(k.peer().shortHex());
+      }
+    }
+    return out;
+  }
+
+  /** {@code /whois NICK}: every key known for the nick, with its full fingerprint. */
+  List<String> whois(String nick) {
+    List<Key> keys = book.whois(nick);
+    if (keys.isEmpty()) {
+      return List.of("no key seen for " + nick);
+    }
+    List<String> out = new ArrayList<>();
+    out.add(nick + ": " + keys.size() + (keys.size() == 1 ? " key" : " keys"));
+    for (Key k : keys) {
+      String how =
+          !k.trusted()
+              ? "NOT trusted: not the key first seen for this nick; /trust "
+                  + nick
+                  + " "
+                  + k.peer().shortHex()
+                  + " if you know it is theirs"
+              : (k.byUser() ? "trusted by /trust" : "trusted: first seen")
+                  + " "
+                  + DAY.format(Instant.ofEpochMilli(k.sinceMs()));
+      out.add("  " + grouped(k.peer().hex()) + "  " + how + (k.seenNow() ? "; seen now" : ""));
+    }
+    return out;
+  }
+
+  /**
+   * {@code /trust NICK [FINGERPRINT]}: trusts the untrusted key (or the one named) of {@code nick};
+   * the line says which, or why nothing was trusted (then {@code problem} is set).
+   */
+  NickBook.Trusted trust(String nick, String prefix) {
+    return book.trust(nick, prefix, System.currentTimeMillis());
+  }
+
+  static String trusted(String nick, NickBook.Trusted t) {
+    return "trusted for "
+        + nick
+        + ": "
+        + String.join(", ", t.keys().stream().map(p -> grouped(p.hex())).toList());
+  }
+
+  /** {@code 3f2a 9c1e 0b7d ...}: the full fingerprint in groups of four, easy to read out. */
+  static String grouped(String hex) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < hex.length(); i += 4) {
+      sb.append(i == 0 ? "" : " ").append(hex, i, Math.min(hex.length(), i + 4));
+    }
+    return sb.toString();
+  }
+}
