@@ -3,6 +3,7 @@ package meshchat.testkit;
 import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.room.RoomConfig;
 import meshchat.testkit.net.LinkFaults;
+import meshchat.tracker.directory.Directory;
 
 /**
  * How a simulated cluster behaves, as an immutable record with {@code withX} copies.
@@ -13,7 +14,8 @@ import meshchat.testkit.net.LinkFaults;
  * @param maxSkewMs each peer's wall clock is off by a uniform amount in {@code [-max, max]}
  * @param membership the membership core's config (its {@code maxLinks} is taken from {@code
  *     room.maxLinks()}, as the runtime does)
- * @param trackerFanout most members the tracker names in one answer (0: all of them)
+ * @param trackerFanout most members the tracker names in one answer (0: all of them); by default
+ *     32, as the real tracker ({@code Directory.MAX_NAMED})
  * @param sampleIntervalMs period of the convergence timeline samples
  */
 public record SimConfig(
@@ -27,7 +29,13 @@ public record SimConfig(
 
   public static SimConfig defaults(long seed) {
     return new SimConfig(
-        seed, LinkFaults.calm(), RoomConfig.defaults(), 0, MembershipConfig.defaults(), 0, 50);
+        seed,
+        LinkFaults.calm(),
+        RoomConfig.defaults(),
+        0,
+        MembershipConfig.defaults(),
+        Directory.MAX_NAMED,
+        50);
   }
 
   public SimConfig withFaults(LinkFaults f) {

@@ -18,16 +18,26 @@ final class Dials {
   enum Kind {
     /** A candidate picked to fill a slot: one attempt; a later round may pick it again. */
     FRESH,
+    /** The one contact a peer with no link joins through (it sends Join): one attempt. */
+    JOIN,
+    /** The end of a forward-join walk links to the newcomer: one attempt. */
+    WALK,
     /** A link that went down: redialed up to {@code maxRedials} times. */
     LOST,
     /** Asked for by hand: redialed until linked, however long. */
-    PINNED
+    PINNED;
+
+    /** Tried once: a failure frees the slot at once. */
+    boolean oneShot() {
+      return compareTo(LOST) < 0;
+    }
   }
 
   static final class Target {
     PeerAddress address;
     Kind kind;
     int failures;
+    boolean failedOnce; // a lost peer that failed a redial no longer holds a slot
     boolean dialing;
     Scheduler.Cancellable timer;
   }
@@ -64,19 +74,40 @@ final class Dials {
     return targets.size() - fresh;
   }
 
+  /**
+   * Redials that still hold a link slot: pinned peers, and lost ones not yet failed. A lost peer
+   * that refused a redial is likely dead (crashed, or gone for good), so its slot goes to a fresh
+   * candidate at once while the redials go on in the background.
+   */
+  int redialsHolding() {
+    int n = 0;
+    for (Target t : targets.values()) {
+      if (t.kind == Kind.PINNED || (t.kind == Kind.LOST && !t.failedOnce)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Why {@code p} is being dialed, or null. */
+  Kind kindOf(PeerId p) {
+    Target t = targets.get(p);
+    return t == null ? null : t.kind;
+  }
+
   /** Starts dialing {@code a} now, unless it is already dialed or waiting for a redial. */
   void start(PeerAddress a, Kind kind) {
     Target t = targets.get(a.peerId());
     if (t == null) {
       t = new Target();
       targets.put(a.peerId(), t);
-      if (kind == Kind.FRESH) {
+      if (kind.oneShot()) {
         fresh++;
       }
     } else if (kind.compareTo(t.kind) <= 0) {
       t.address = a;
       return;
-    } else if (t.kind == Kind.FRESH) {
+    } else if (t.kind.oneShot() && !kind.oneShot()) {
       fresh--;
     }
     t.address = a;
@@ -98,7 +129,7 @@ final class Dials {
 
   /**
    * A dial to {@code p} settled (failed, or its connection closed). {@code linked}: a link to it is
-   * up. Returns true if it was a fresh candidate that failed.
+   * up. Returns true if it was a one-shot candidate (fresh, join, walk) that failed.
    */
   boolean ended(PeerId p, boolean linked) {
     Target t = targets.get(p);
@@ -110,10 +141,11 @@ final class Dials {
       remove(p);
       return false;
     }
-    if (t.kind == Kind.FRESH) {
+    if (t.kind.oneShot()) {
       remove(p);
       return true;
     }
+    t.failedOnce = true;
     if (t.kind == Kind.LOST && t.failures >= config.maxRedials()) {
       remove(p); // given up; it stays known, so a round may pick it again
       return false;
@@ -125,7 +157,7 @@ final class Dials {
   void remove(PeerId p) {
     Target t = targets.remove(p);
     if (t != null) {
-      if (t.kind == Kind.FRESH) {
+      if (t.kind.oneShot()) {
         fresh--;
       }
       if (t.timer != null) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -50,6 +51,7 @@ public final class Membership {
   private final Map<PeerId, Conn> links = new LinkedHashMap<>();
   private final Set<PeerId> pinned = new HashSet<>();
   private final Map<PeerId, Scheduler.Cancellable> pendingDown = new HashMap<>();
+  private final Views views;
   private Scheduler.Cancellable roundTimer;
   private boolean fillQueued;
   private boolean stopped;
@@ -67,6 +69,7 @@ public final class Membership {
     this.random = random;
     this.known = new KnownPeers(config.maxKnown(), random);
     this.dials = new Dials(config, scheduler, random, effects::dial);
+    this.views = new Views(this, effects, scheduler, random);
   }
 
   /** Starts from the peers met before (the peer cache): they are candidates like any other. */
@@ -77,6 +80,7 @@ public final class Membership {
     effects.askForMembers();
     fill();
     scheduleRound();
+    views.start();
   }
 
   /** Leaves: no more dials or redials. The room closes the links itself, with LEAVING. */
@@ -88,6 +92,7 @@ public final class Membership {
     if (roundTimer != null) {
       roundTimer.cancel();
     }
+    views.stop();
   }
 
   // ---- candidates ----
@@ -141,8 +146,18 @@ public final class Membership {
     }
   }
 
-  private boolean learn(PeerAddress a) {
+  boolean learn(PeerAddress a) {
     return !stopped && !a.peerId().equals(self) && known.add(a);
+  }
+
+  /**
+   * A membership message (join, forward-join, neighbor, shuffle) arrived on the link to {@code
+   * from}; ignored if that peer is not linked (the link went down while it was queued).
+   */
+  public void receive(PeerId from, LinkMessage.ViewMessage message) {
+    if (!stopped && links.containsKey(from)) {
+      views.receive(from, message);
+    }
   }
 
   // ---- connections ----
@@ -161,12 +176,16 @@ public final class Membership {
     learn(address);
     effects.remember(address);
     Conn current = links.get(p);
+    Dials.Kind why = dials.kindOf(p);
     if (current == null && links.size() >= config.maxLinks()) {
       dials.remove(p);
       effects.close(connection, full());
     } else if (current == null) {
       links.put(p, next);
       dials.remove(p);
+      if (dialedByUs) {
+        views.dialed(p, why); // before the room's first frames: the receiver reads it first
+      }
       effects.linkUp(connection, address);
       Scheduler.Cancellable grace = pendingDown.remove(p);
       if (grace != null) {
@@ -205,8 +224,12 @@ public final class Membership {
       return;
     }
     boolean refused = received != null && received.reason() == CloseReason.LIMIT_EXCEEDED;
+    if (refused && c.dialedByUs()) {
+      views.refused();
+    }
     if (c.address().port() > 0 && !refused) { // one that does not listen dials us
       dials.lost(c.address(), pinned.contains(peer));
+      fillSoon(); // a slot may be free (once the redial fails): promote a passive peer
     }
     if (received != null && received.reason() == CloseReason.DUPLICATE_LINK) {
       // the other side kept the other connection, which is about to come up here
@@ -225,7 +248,16 @@ public final class Membership {
 
   /** A dial to {@code peer} settled: it failed, or its connection closed. */
   public void dialEnded(PeerId peer) {
-    dials.ended(peer, links.containsKey(peer));
+    boolean linked = links.containsKey(peer);
+    boolean redial = dials.has(peer) && !dials.kindOf(peer).oneShot();
+    boolean big = partial();
+    if (dials.ended(peer, linked) && big) {
+      known.remove(peer); // a dead passive entry: HyParView drops it
+    }
+    if (!linked && !stopped && (redial || big)) {
+      // its slot is free now; paced by the redial backoff, or by a book that shrinks per failure
+      fillSoon();
+    }
   }
 
   // ---- the link-count policy ----
@@ -235,21 +267,32 @@ public final class Membership {
     int held =
         links.size()
             + dials.freshPending()
-            + Math.min(dials.redialsPending(), config.maxLinks() / 2);
+            + Math.min(dials.redialsHolding(), config.maxLinks() / 2);
     return Math.max(0, activeTarget() - held);
   }
 
   /**
-   * How many links to dial up to: everyone in a room that fits under the cap, else {@code ceil(log2
-   * N) + viewSlack}, N counting this peer, its links and the peers it knows.
+   * How many links to dial up to: everyone in a room of at most {@code maxLinks} peers, else {@code
+   * ceil(log2 N) + viewSlack}, N counting this peer, its links and the peers it knows. (A tracker
+   * names at most 32 others, so an answer of 32 already means a room too big for a full mesh at the
+   * default cap.)
    */
   public int activeTarget() {
-    int n = Math.max(known.size(), links.size()) + 1;
-    if (n <= config.maxLinks() + 1) {
+    if (!partial()) {
       return config.maxLinks();
     }
+    int n = roomEstimate();
     int log2 = 32 - Integer.numberOfLeadingZeros(n - 1); // ceil(log2 n) for n >= 2
     return Math.min(config.maxLinks(), log2 + config.viewSlack());
+  }
+
+  /** True when the room is too big for a full mesh: partial views, joins by forward-join. */
+  public boolean partial() {
+    return roomEstimate() > config.maxLinks();
+  }
+
+  private int roomEstimate() {
+    return Math.max(known.size(), links.size()) + 1;
   }
 
   private void fillSoon() {
@@ -268,11 +311,47 @@ public final class Membership {
     if (stopped) {
       return;
     }
-    List<PeerAddress> picks =
-        known.sample(linksWanted(), a -> !links.containsKey(a.peerId()) && !dials.has(a.peerId()));
-    for (PeerAddress a : picks) {
-      dials.start(a, Dials.Kind.FRESH);
+    int wanted = linksWanted();
+    if (partial()) {
+      if (links.isEmpty() && dials.freshPending() == 0) {
+        wanted = Math.min(wanted, 1); // alone in a big room: join through one contact
+      } else if (views.joining()) {
+        return; // the forward-joins of our Join are still arriving
+      }
     }
+    List<PeerAddress> picks =
+        known.sample(wanted, a -> !links.containsKey(a.peerId()) && !dials.has(a.peerId()));
+    for (PeerAddress a : picks) {
+      dials.start(a, partial() && links.isEmpty() ? Dials.Kind.JOIN : Dials.Kind.FRESH);
+    }
+  }
+
+  /** Dials {@code a}, the end of a forward-join walk, if a slot is free. */
+  boolean dialWalk(PeerAddress a) {
+    if (stopped
+        || links.containsKey(a.peerId())
+        || dials.has(a.peerId())
+        || links.size() + dials.freshPending() >= config.maxLinks()
+        || !learn(a)) {
+      return false;
+    }
+    dials.start(a, Dials.Kind.WALK);
+    return true;
+  }
+
+  /**
+   * Closes the link to {@code peer} on purpose ({@code reason} says why: the view is full, or it
+   * was dropped to make room); it is not redialed and stays a passive candidate.
+   */
+  void drop(PeerId peer, Close reason) {
+    Conn c = links.remove(peer);
+    if (c == null) {
+      return;
+    }
+    effects.linkDown(peer);
+    effects.close(c.id(), reason);
+    effects.peerDown(peer, c.address().nick());
+    learn(c.address());
   }
 
   private void scheduleRound() {
@@ -305,7 +384,7 @@ public final class Membership {
     return c.dialedByUs() ? self : c.address().peerId();
   }
 
-  private static Close full() {
+  static Close full() {
     return new Close(CloseReason.LIMIT_EXCEEDED, "link cap reached");
   }
 
@@ -325,6 +404,25 @@ public final class Membership {
 
   public List<PeerId> linkedPeers() {
     return new ArrayList<>(links.keySet());
+  }
+
+  /** Where the linked peer {@code p} listens, as its connection showed it; null if not linked. */
+  PeerAddress addressOf(PeerId p) {
+    Conn c = links.get(p);
+    return c == null ? null : c.address();
+  }
+
+  boolean isPinned(PeerId p) {
+    return pinned.contains(p);
+  }
+
+  /** Up to {@code n} passive candidates (known, not linked), uniformly at random. */
+  List<PeerAddress> passiveSample(int n) {
+    return known.sample(n, a -> !links.containsKey(a.peerId()));
+  }
+
+  MembershipConfig config() {
+    return config;
   }
 
   /** Peers in the address book, linked or not. */

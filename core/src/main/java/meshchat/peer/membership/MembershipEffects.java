@@ -1,5 +1,6 @@
 package meshchat.peer.membership;
 
+import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
@@ -12,6 +13,13 @@ import meshchat.peer.message.PeerId;
 public interface MembershipEffects {
   /** Open a connection to {@code address}; report {@link Membership#dialEnded} when it settles. */
   void dial(PeerAddress address);
+
+  /**
+   * Send a membership message on the link to {@code peer} (linked: {@link #linkUp} reported it).
+   * Its order relative to the room's frames on that link does not matter, except that one sent
+   * before {@link #linkUp} must reach the peer before the room's first frames.
+   */
+  void send(PeerId peer, LinkMessage.ViewMessage message);
 
   /** Close connection {@code connection}, telling the peer why. */
   void close(long connection, Close reason);

@@ -252,4 +252,49 @@ public sealed interface LinkMessage {
       return "RoomPake[round " + round + ", " + payload.length + " bytes]";
     }
   }
+
+  /**
+   * The membership family (HyParView: Leitão, Pereira, Rodrigues 2007): how a big room keeps small
+   * random partial views. Handled by {@code meshchat.peer.membership.Membership}, not the room
+   * (docs/protocol.md, "Membership").
+   */
+  sealed interface ViewMessage extends LinkMessage {}
+
+  /** The sender is new (or back) in the room and joins through this link: spread the word. */
+  record Join() implements ViewMessage {}
+
+  /**
+   * {@code peer} joined; this walk has {@code ttl} more hops to go. At its end (ttl 0, or a peer
+   * with no other link) the receiver links to {@code peer}.
+   */
+  record ForwardJoin(PeerAddress peer, int ttl) implements ViewMessage {
+    public ForwardJoin {
+      WireBounds.within("ttl", ttl, 0, 255);
+    }
+  }
+
+  /**
+   * Sent by the dialer of a link right after the handshake: whether it must have this link ({@code
+   * high}: it has no other, or the link ends a forward-join) or asks for it only if the receiver's
+   * view has room.
+   */
+  record Neighbor(boolean high) implements ViewMessage {}
+
+  /**
+   * A random walk of {@code ttl} more hops carrying a sample of live peers; its last receiver keeps
+   * them and answers, on the link it came from, with a {@link ShuffleReply} of as many of its own.
+   */
+  record Shuffle(int ttl, List<PeerAddress> peers) implements ViewMessage {
+    public Shuffle {
+      WireBounds.within("ttl", ttl, 0, 255);
+      peers = List.copyOf(peers);
+    }
+  }
+
+  /** The answer to a {@link Shuffle}: peers for the receiver's passive view. */
+  record ShuffleReply(List<PeerAddress> peers) implements ViewMessage {
+    public ShuffleReply {
+      peers = List.copyOf(peers);
+    }
+  }
 }

@@ -623,7 +623,15 @@ public final class Room {
   private void hold(ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
     CausalBuffer.Held h = causal.hold(m, catchUp, missing, from.id());
     h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
-    sync.requestIds(from, missing, causal::isHeld);
+    if (catchUp) {
+      sync.requestIds(from, missing, causal::isHeld);
+    } else {
+      // A live message ahead of its dependencies: on a broadcast tree they are most likely on
+      // their way (another origin's tree, or a graft). Fetching them at once raced the tree and
+      // sent most copies twice; ask only if they are still missing after a graft's time.
+      PeerId via = from.id();
+      scheduler.schedule(DEP_FETCH_DELAY_MS, () -> fetchDeps(m.id(), via));
+    }
     while (causal.pendingCount() > config.maxHoldBack()) {
       CausalBuffer.Held oldest = causal.oldest();
       if (oldest == null) {
@@ -631,6 +639,21 @@ public final class Room {
       }
       counters.increment(Counter.HOLD_BACK_OVERFLOW);
       showIncomplete(oldest.message.id());
+    }
+  }
+
+  /** How long a live message waits for its dependencies to arrive by the tree before asking. */
+  static final long DEP_FETCH_DELAY_MS = Broadcast.GRAFT_TIMEOUT_MS + Broadcast.GRAFT_RETRY_MS;
+
+  private void fetchDeps(MessageId id, PeerId via) {
+    CausalBuffer.Held h = causal.held(id);
+    LinkState l = links.get(via);
+    if (h == null || h.shownIncomplete || l == null || stopped) {
+      return; // delivered meanwhile; or its link is gone: the digests of the others will tell
+    }
+    Set<MessageId> missing = causal.missingFor(h.message);
+    if (!missing.isEmpty()) {
+      sync.requestIds(l, missing, causal::isHeld);
     }
   }
 

@@ -43,7 +43,8 @@ class MembershipTest {
 
   @Test
   void freshMembersAreDialedOnlyUpToTheLinkCapChosenAtRandom() {
-    Membership m = member(1, CONFIG.withMaxLinks(3));
+    Membership m = member(1, CONFIG.withMaxLinks(4));
+    m.connected(1, addr(10), false); // linked already: not joining, filling its view
     m.membersFound(addrs(2, 9));
     clock.advance(0);
     assertThat(fx.dials).hasSize(3).doesNotHaveDuplicates();
@@ -202,7 +203,9 @@ class MembershipTest {
     }
     assertThat(m.knownCount()).isEqualTo(CONFIG.maxKnown());
     clock.advance(0);
-    assertThat(fx.dials).hasSize(4);
+    assertThat(fx.dials).as("alone in a big room: one contact to join through").hasSize(1);
+    clock.advance(60_000);
+    assertThat(fx.dials).as("then one at a time, never more than the cap").hasSizeLessThan(100);
   }
 
   @Test
@@ -238,7 +241,10 @@ class MembershipTest {
     // N = 1 025 (the address book's bound, plus this peer): ceil(log2 N) + 2 = 11 + 2
     assertThat(m.activeTarget()).isEqualTo(13);
     clock.advance(0);
-    assertThat(fx.dials).hasSize(13);
+    assertThat(fx.dials).as("alone: join through one contact").hasSize(1);
+    m.connected(1, fx.dials.get(0), true);
+    clock.advance(CONFIG.roundMs() * 3);
+    assertThat(fx.dials).as("after the join window, fill up to the view").hasSize(13);
   }
 
   @Test

@@ -2,6 +2,7 @@ package meshchat.peer.membership;
 
 import java.util.ArrayList;
 import java.util.List;
+import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
@@ -11,7 +12,13 @@ final class Recorder implements MembershipEffects {
   final List<PeerAddress> dials = new ArrayList<>();
   final List<String> log = new ArrayList<>();
   final List<PeerAddress> remembered = new ArrayList<>();
+  final List<String> sent = new ArrayList<>();
   int asks;
+
+  @Override
+  public void send(PeerId peer, LinkMessage.ViewMessage message) {
+    sent.add(peer.shortHex() + " " + message);
+  }
 
   @Override
   public void dial(PeerAddress address) {

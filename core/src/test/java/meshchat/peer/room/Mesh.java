@@ -333,6 +333,16 @@ final class Mesh {
     return this;
   }
 
+  /** Advances virtual time, running timers but delivering nothing: messages stay on the wire. */
+  Mesh tick(long millis) {
+    long until = time.nowMillis() + millis;
+    while (time.runNext(until)) {
+      peers.values().forEach(Peer::commitNow);
+    }
+    time.advance(until - time.nowMillis());
+    return this;
+  }
+
   /** The links with a message waiting, as (from, to) pairs, in a stable order. */
   List<List<PeerId>> busyLinks() {
     return wire.stream()

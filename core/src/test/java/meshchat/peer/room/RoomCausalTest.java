@@ -33,6 +33,10 @@ class RoomCausalTest {
     assertThat(carol.deliveries).isEmpty();
     assertThat(carol.room.heldBackCount()).isEqualTo(1);
     assertThat(mesh.sentOf(SyncRequest.class, mesh.from("carol").and(mesh.to("bob"))))
+        .as("the tree gets a graft's time to bring the question first")
+        .isEmpty();
+    mesh.tick(Room.DEP_FETCH_DELAY_MS);
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("carol").and(mesh.to("bob"))))
         .singleElement()
         .satisfies(
             r ->
@@ -130,6 +134,7 @@ class RoomCausalTest {
     bob.room.receive(alice, new Chat(a.get(0))); // a1: shown
     bob.room.receive(alice, new Chat(a.get(3))); // a4: held, asks for 2..3
     bob.room.receive(alice, new Chat(a.get(5))); // a6: held, must not ask for a4 again
+    mesh.tick(Room.DEP_FETCH_DELAY_MS); // not on their way after all: ask
 
     List<SyncRequest> asks = mesh.sentOf(SyncRequest.class, mesh.from("bob"));
     assertThat(asks).hasSize(2);

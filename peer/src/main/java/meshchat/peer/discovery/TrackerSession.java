@@ -52,6 +52,12 @@ public final class TrackerSession {
      * found nobody for now (members that join later still arrive through {@link #joined}).
      */
     default void noneFound() {}
+
+    /** A registration succeeded (the first one, or again after the session was lost). */
+    default void registered() {}
+
+    /** An attempt to reach or register with the tracker failed (before retrying). */
+    default void unreachable() {}
   }
 
   /**
@@ -183,6 +189,7 @@ public final class TrackerSession {
         reg.getRoom(),
         where(),
         reg.getMembersCount());
+    members.registered();
     boolean anyone = false;
     for (Member m : reg.getMembersList()) {
       anyone |= joined(m);
@@ -202,6 +209,7 @@ public final class TrackerSession {
       warned = true;
       members.noneFound();
     }
+    members.unreachable();
     log.debug("{} tracker connect failed: {}", tag, cause(e));
     retryLater(backoff());
   }
@@ -210,6 +218,7 @@ public final class TrackerSession {
     c.close();
     Throwable cause = cause(e);
     log.info("{} tracker refused registration: {}", tag, cause.getMessage());
+    members.unreachable();
     if (cause instanceof TrackerException t && !warned) {
       say.accept("tracker " + where() + " refused us: " + t.getMessage() + "; retrying");
       warned = true;

@@ -32,6 +32,9 @@ public final class TrackerSessions {
   /** For each member: the sessions that name it now. */
   private final Map<PeerId, Set<Integer>> namedBy = new HashMap<>();
 
+  /** Sessions whose attempts failed and that have not registered since. */
+  private final Set<Integer> failing = new HashSet<>();
+
   /** For each member: the address last passed on. */
   private final Map<PeerId, PeerAddress> announced = new LinkedHashMap<>();
 
@@ -115,6 +118,21 @@ public final class TrackerSessions {
       if (!member.equals(announced.get(member.peerId()))) {
         announced.put(member.peerId(), member);
         members.joined(member);
+      }
+    }
+
+    @Override
+    public void registered() {
+      failing.remove(session);
+      members.registered();
+    }
+
+    /** Passed on only when every tracker is failing: one is enough to be found. */
+    @Override
+    public void unreachable() {
+      failing.add(session);
+      if (failing.size() == sessions.size()) {
+        members.unreachable();
       }
     }
 

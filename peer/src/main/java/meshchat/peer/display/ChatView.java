@@ -12,6 +12,7 @@ import meshchat.peer.nick.NickBook;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.room.RoomNotice;
 import meshchat.peer.runtime.PeerListener;
+import meshchat.peer.runtime.PeerListener.Findable;
 import meshchat.peer.runtime.PeerNode;
 
 /**
@@ -96,15 +97,7 @@ public final class ChatView implements PeerListener {
   @Override
   public void ready(PeerNode node, int port) {
     names.seen(node.self(), node.nick()); // our own nick is ours first
-    if (json) {
-      screen.println(
-          Json.event("ready")
-              .put("peer", node.self().hex())
-              .put("nick", node.nick())
-              .put("room", node.config().room())
-              .put("port", port)
-              .toString());
-    } else {
+    if (!json) {
       screen.println(
           "* joined room '"
               + (keyPrint == null
@@ -123,6 +116,28 @@ public final class ChatView implements PeerListener {
         boolean more = last.size() > scrollback;
         history.start(more ? last.subList(1, last.size()) : last, more);
       }
+    }
+  }
+
+  /**
+   * JSON's {@code ready}: listening, history loaded, and findable: registered with a tracker, or
+   * known that no tracker answers for now ({@code "tracker"} says which; absent with no tracker
+   * configured, where nothing mentions trackers), so a script that waits for it can tell others to
+   * come.
+   */
+  @Override
+  public void findable(PeerNode node, Findable how) {
+    if (json) {
+      Json ready =
+          Json.event("ready")
+              .put("peer", node.self().hex())
+              .put("nick", node.nick())
+              .put("room", node.config().room())
+              .put("port", node.port());
+      if (how != Findable.NO_TRACKER) {
+        ready.put("tracker", how.name().toLowerCase(java.util.Locale.ROOT));
+      }
+      screen.println(ready.toString());
     }
   }
 

@@ -163,6 +163,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           return new LinkMessage.Prune();
         case ROOM_PAKE:
           return roomPake(f.getRoomPake());
+        case MEMBERSHIP:
+          return MembershipFrames.fromWire(f.getMembership());
         case BODY_NOT_SET:
         default:
           // An unknown field number also lands here: protobuf keeps it as an unknown field.
@@ -457,6 +459,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       f.setGraft(meshchat.proto.v1.Graft.newBuilder().addAllIds(wireIds(g.ids())));
     } else if (m instanceof LinkMessage.Prune) {
       f.setPrune(meshchat.proto.v1.Prune.getDefaultInstance());
+    } else if (m instanceof LinkMessage.ViewMessage v) {
+      f.setMembership(MembershipFrames.toWire(v));
     }
     return f.build();
   }

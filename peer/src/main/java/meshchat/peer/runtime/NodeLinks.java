@@ -11,6 +11,7 @@ import meshchat.peer.link.Link;
 import meshchat.peer.link.netty.LinkEndpoint;
 import meshchat.peer.membership.Membership;
 import meshchat.peer.membership.MembershipEffects;
+import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
@@ -38,6 +39,7 @@ final class NodeLinks implements MembershipEffects {
   private final Map<PeerId, Link> active = new HashMap<>();
   private Membership membership;
   private Room room;
+  private Link pendingUp; // during connected(): its Neighbor or Join goes before linkUp
   private long nextConnection;
   private volatile int linkCount;
 
@@ -68,7 +70,12 @@ final class NodeLinks implements MembershipEffects {
     long id = ++nextConnection;
     byConnection.put(id, link);
     connections.put(link, id);
-    membership.connected(id, addressOf(link), link.dialedByUs());
+    pendingUp = link;
+    try {
+      membership.connected(id, addressOf(link), link.dialedByUs());
+    } finally {
+      pendingUp = null;
+    }
   }
 
   void closed(Link link) {
@@ -98,6 +105,18 @@ final class NodeLinks implements MembershipEffects {
     endpoint
         .dial(new InetSocketAddress(a.host(), a.port()))
         .whenComplete((v, e) -> loop.execute(() -> membership.dialEnded(a.peerId())));
+  }
+
+  @Override
+  public void send(PeerId peer, LinkMessage.ViewMessage message) {
+    Link l = active.get(peer);
+    if (l == null) {
+      l = pendingUp; // the link membership is about to report up
+    }
+    if (l != null && l.peer().equals(peer)) {
+      l.write(message);
+      l.flush();
+    }
   }
 
   @Override

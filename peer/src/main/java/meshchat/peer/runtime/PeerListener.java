@@ -12,6 +12,24 @@ public interface PeerListener {
   /** Listening on {@code port}; the room has loaded its history. */
   default void ready(PeerNode node, int port) {}
 
+  /** How a peer became findable by others, reported once by {@link #findable}. */
+  enum Findable {
+    /** The first registration with a tracker succeeded: the tracker names this peer now. */
+    REGISTERED,
+    /** Every tracker failed its first attempt: nobody finds this peer through one yet. */
+    UNREACHABLE,
+    /** No tracker answered within {@link PeerNode#FINDABLE_WAIT_MS}. */
+    TIMEOUT,
+    /** No tracker is configured: only the LAN, the peer cache and peer exchange find it. */
+    NO_TRACKER
+  }
+
+  /**
+   * After {@link #ready}, once: the first tracker registration is done, or it is known that none
+   * will be soon ({@link Findable}). A script that waits for this knows the peer can be found.
+   */
+  default void findable(PeerNode node, Findable how) {}
+
   /** A message for the screen, exactly once per message (own messages included). */
   default void delivered(Delivery delivery) {}
 

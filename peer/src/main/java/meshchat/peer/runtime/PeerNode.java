@@ -76,6 +76,11 @@ public final class PeerNode implements AutoCloseable {
   private final CompletableFuture<Void> stoppedFully = new CompletableFuture<>();
   private TrackerSessions trackers;
   private boolean hadCachedPeers; // room thread only
+  private boolean findable; // room thread only
+
+  /** How long {@link PeerListener#findable} waits for a tracker's first answer. */
+  public static final long FINDABLE_WAIT_MS = 10_000;
+
   private boolean stopped;
   private volatile int port;
   private volatile long lamportHint;
@@ -189,6 +194,12 @@ public final class PeerNode implements AutoCloseable {
                         random(config),
                         node.tag);
                 node.trackers.start();
+                node.loop.schedule(
+                    () -> node.findable(PeerListener.Findable.TIMEOUT),
+                    FINDABLE_WAIT_MS,
+                    TimeUnit.MILLISECONDS);
+              } else {
+                node.findable(PeerListener.Findable.NO_TRACKER);
               }
               return null;
             })
@@ -516,6 +527,15 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
+  /** Membership's messages to membership, everything else to the room. */
+  private void route(PeerId from, LinkMessage message) {
+    if (message instanceof LinkMessage.ViewMessage v) {
+      membership.receive(from, v);
+    } else {
+      room.receive(from, message);
+    }
+  }
+
   /** Link events from the I/O threads, handed to the room thread in order. */
   private final class Events implements LinkEvents {
     @Override
@@ -532,7 +552,7 @@ public final class PeerNode implements AutoCloseable {
                 return;
               }
               countReceived(message);
-              contained(link, "a frame", () -> room.receive(link.peer(), message));
+              contained(link, "a frame", () -> route(link.peer(), message));
             }
             effects.endOfBurstSoon(); // group commit, then the replies go out
           });
@@ -562,6 +582,14 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
+  /** Reports {@link PeerListener#findable} once, on the room thread, whichever comes first. */
+  private void findable(PeerListener.Findable how) {
+    if (!findable && !stopped) {
+      findable = true;
+      listener.findable(this, how);
+    }
+  }
+
   /** Members reported by the tracker: candidates for membership, or gone. */
   private final class Discovered implements TrackerSession.Members {
     @Override
@@ -572,6 +600,16 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void left(PeerId member) {
       membership.memberLeft(member);
+    }
+
+    @Override
+    public void registered() {
+      findable(PeerListener.Findable.REGISTERED);
+    }
+
+    @Override
+    public void unreachable() {
+      findable(PeerListener.Findable.UNREACHABLE);
     }
 
     @Override

@@ -54,7 +54,14 @@ class LinkCodecTest {
         new LinkMessage.Graft(List.of(new MessageId(b, 3))),
         new LinkMessage.Prune(),
         new LinkMessage.PeerList(List.of(new LinkMessage.PeerAddress(b, "bob", "10.0.0.2", 7001))),
-        new LinkMessage.Close(CloseReason.DUPLICATE_LINK, "why"));
+        new LinkMessage.Close(CloseReason.DUPLICATE_LINK, "why"),
+        new LinkMessage.Join(),
+        new LinkMessage.ForwardJoin(new LinkMessage.PeerAddress(b, "bob", "10.0.0.2", 7001), 6),
+        new LinkMessage.Neighbor(true),
+        new LinkMessage.Neighbor(false),
+        new LinkMessage.Shuffle(
+            4, List.of(new LinkMessage.PeerAddress(a, "ann", "10.0.0.1", 7000))),
+        new LinkMessage.ShuffleReply(List.of()));
   }
 
   @Test
@@ -161,5 +168,55 @@ class LinkCodecTest {
                             .setPort(70000)))
             .build(),
         CloseReason.INVALID_MESSAGE);
+  }
+
+  @Test
+  void membershipNumbersAndListsAreBounded() {
+    meshchat.proto.v1.Membership.Peer bob =
+        meshchat.proto.v1.Membership.Peer.newBuilder()
+            .setPeerId(ByteString.copyFrom(b.toBytes()))
+            .setHost("10.0.0.2")
+            .setPort(7001)
+            .build();
+    invalid(
+        meshchat.proto.v1.Membership.newBuilder()
+            .setForwardJoin(
+                meshchat.proto.v1.Membership.ForwardJoin.newBuilder().setPeer(bob).setTtl(-1))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+    invalid(
+        meshchat.proto.v1.Membership.newBuilder()
+            .setForwardJoin(meshchat.proto.v1.Membership.ForwardJoin.newBuilder().setTtl(1))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+    invalid(
+        meshchat.proto.v1.Membership.newBuilder()
+            .setForwardJoin(
+                meshchat.proto.v1.Membership.ForwardJoin.newBuilder()
+                    .setPeer(bob.toBuilder().setPort(0))
+                    .setTtl(1))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+    meshchat.proto.v1.Membership.Shuffle.Builder big =
+        meshchat.proto.v1.Membership.Shuffle.newBuilder().setTtl(1);
+    for (int i = 0; i <= MembershipFrames.MAX_SHUFFLE_PEERS; i++) {
+      big.addPeers(bob);
+    }
+    invalid(
+        meshchat.proto.v1.Membership.newBuilder().setShuffle(big).build(),
+        CloseReason.INVALID_MESSAGE);
+    invalid(
+        meshchat.proto.v1.Membership.newBuilder()
+            .setShuffle(meshchat.proto.v1.Membership.Shuffle.newBuilder().setTtl(1))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+    invalid(meshchat.proto.v1.Membership.getDefaultInstance(), CloseReason.PROTOCOL_ERROR);
+  }
+
+  private static void invalid(meshchat.proto.v1.Membership m, CloseReason reason) {
+    LinkFrame f = LinkFrame.newBuilder().setMembership(m).build();
+    assertThatThrownBy(() -> LinkCodec.fromFrame(f))
+        .isInstanceOfSatisfying(
+            LinkFrameException.class, e -> assertThat(e.reason()).isEqualTo(reason));
   }
 }

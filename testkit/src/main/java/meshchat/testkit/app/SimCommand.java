@@ -25,6 +25,7 @@ import meshchat.testkit.sim.SimPlan;
 import meshchat.testkit.sim.SimRun;
 import meshchat.testkit.sim.Specs;
 import meshchat.testkit.sim.Summary;
+import meshchat.tracker.directory.Directory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -106,8 +107,11 @@ public final class SimCommand implements Callable<Integer> {
       description = "the tracker is down in this window (repeatable)")
   List<String> trackerDown = new ArrayList<>();
 
-  @Option(names = "--fanout", description = "tracker names at most this many members (0: all)")
-  int fanout;
+  @Option(
+      names = "--fanout",
+      description =
+          "tracker names at most this many members (default 32, as the real tracker; 0: all)")
+  int fanout = Directory.MAX_NAMED;
 
   @Option(
       names = "--max-links",
@@ -124,6 +128,13 @@ public final class SimCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "print the summary as one JSON object")
   boolean json;
+
+  @Option(
+      names = "--memory",
+      description =
+          "also report the heap the run holds (after a GC), per peer and per link end, in the"
+              + " summary; it varies between runs, so it is off by default")
+  boolean memory;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -150,10 +161,14 @@ public final class SimCommand implements Callable<Integer> {
       err.println("meshchat sim: cannot write the report to " + report + ": " + unwritable);
       return 2;
     }
+    long baseline = memory ? HeapUse.liveBytes() : 0;
     long t0 = System.nanoTime();
     SimRun.Result r = SimRun.run(plan, progress(plan, err));
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     Map<String, Object> model = Summary.model(r, replay());
+    if (memory) {
+      model.put("memory", HeapUse.of(r, HeapUse.liveBytes() - baseline));
+    }
     out.print(json ? Json.write(model) + "\n" : Summary.text(model));
     out.flush();
     if (report != null) {
@@ -291,7 +306,7 @@ public final class SimCommand implements Callable<Integer> {
     if (maxLinks > 0) {
       a.addAll(List.of("--max-links", "" + maxLinks));
     }
-    if (fanout > 0) {
+    if (fanout != Directory.MAX_NAMED) {
       a.addAll(List.of("--fanout", "" + fanout));
     }
     partitions.forEach(p -> a.addAll(List.of("--partition", "'" + p + "'")));

@@ -135,6 +135,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     world.network().dropAll(index);
     if (!keepStore) {
       store = null;
+      storeGeneration++; // its data died now: messages only it held are lost with the store
       peerCache.clear(); // the peer cache lives in the data directory
     }
   }
@@ -173,7 +174,11 @@ public final class SimPeer implements SimNetwork.Endpoint {
 
   @Override
   public void receive(int from, LinkMessage message) {
-    room.receive(peerAt(from).id, message);
+    if (message instanceof LinkMessage.ViewMessage v) { // routed as the runtime routes it
+      membership.receive(peerAt(from).id, v);
+    } else {
+      room.receive(peerAt(from).id, message);
+    }
   }
 
   private SimPeer peerAt(int i) {
@@ -264,6 +269,13 @@ public final class SimPeer implements SimNetwork.Endpoint {
     public void dial(PeerAddress address) {
       if (current()) {
         world.network().dial(index, address.port() - 1);
+      }
+    }
+
+    @Override
+    public void send(PeerId peer, LinkMessage.ViewMessage message) {
+      if (current()) {
+        world.network().send(index, indexOf(peer), message);
       }
     }
 

@@ -48,6 +48,10 @@ import meshchat.tracker.TrackerServer;
  */
 public final class NettyCluster implements Cluster {
   public static final int MAX_PEERS = 50;
+
+  /** Peers a room holds as a full mesh at the default link cap (more: partial views). */
+  private static final int FULL_MESH = 31;
+
   private static final long POLL_MS = 50;
 
   private final PeerGroups groups = PeerGroups.create(2, 2);
@@ -195,27 +199,95 @@ public final class NettyCluster implements Cluster {
     }
   }
 
-  /** Real time passes: the scenario's "let the network work for a while". */
+  /**
+   * The scenario's "let the network work for a while", as a condition: returns as soon as the
+   * cluster is {@link #settled()}, and after {@code ms} at the latest (a story may run for a while
+   * in a state that never settles, such as peers that cannot find each other with the tracker
+   * down). Over real sockets a fixed sleep was either too short on a loaded box or wasted time.
+   */
   @Override
   public void runFor(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    waitFor(ms, this::settled);
   }
 
   @Override
   public boolean runUntilQuiet(long maxMs) {
+    return waitFor(maxMs, this::quiet);
+  }
+
+  private static boolean waitFor(long maxMs, java.util.function.BooleanSupplier done) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
-    while (System.nanoTime() < deadline) {
-      if (quiet()) {
-        return true;
+    while (!done.getAsBoolean()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
       }
-      runFor(POLL_MS);
+      try {
+        Thread.sleep(Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1)); // a poll
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
     }
-    return quiet();
+    return true;
+  }
+
+  /**
+   * Nothing left to happen without a new event: every live peer is linked within what it can reach
+   * (all of its side of any partition in a room that fits a full mesh, at least one peer in a
+   * bigger one), holds nothing back, and holds the same messages as every peer it can reach.
+   */
+  public boolean settled() {
+    int n = peers.size();
+    int[] side = new int[n];
+    Arrays.fill(side, -1);
+    int sides = 0;
+    for (int a = 0; a < n; a++) {
+      if (peers.get(a).node() == null || side[a] >= 0) {
+        continue;
+      }
+      side[a] = sides;
+      for (int b = a + 1; b < n; b++) {
+        if (side[b] < 0 && peers.get(b).node() != null && !rules.blocked(a, b)) {
+          side[b] = sides;
+        }
+      }
+      sides++;
+    }
+    List<Map<PeerId, SeqSet>> holdings = new ArrayList<>();
+    for (int s = 0; s < sides; s++) {
+      holdings.add(null);
+    }
+    int[] sizes = new int[Math.max(1, sides)];
+    for (int i = 0; i < n; i++) {
+      if (side[i] >= 0) {
+        sizes[side[i]]++;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      var node = peers.get(i).node();
+      if (node == null || side[i] < 0) {
+        continue;
+      }
+      int reach = sizes[side[i]] - 1;
+      int want = reach <= FULL_MESH ? reach : 1;
+      if (node.linkCount() < want) {
+        return false;
+      }
+      Object[] state = node.inspect(r -> new Object[] {r.holdings(), r.heldBackCount()}).join();
+      @SuppressWarnings("unchecked")
+      Map<PeerId, SeqSet> h = (Map<PeerId, SeqSet>) state[0];
+      if ((int) state[1] > 0) {
+        return false;
+      }
+      Map<PeerId, SeqSet> seen = holdings.get(side[i]);
+      if (seen == null) {
+        holdings.set(side[i], h);
+      } else if (!Objects.equals(seen, h)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Every live peer holds the same messages and holds nothing back. */

@@ -67,4 +67,57 @@ abstract class SharedScenariosTest {
     CheckReport r = play(Scenarios.chatter(5, 5), 5);
     assertThat(r.incomplete()).isZero();
   }
+
+  @Test
+  void lateJoinersCatchUp() {
+    play(Scenarios.lateJoiners(), 6);
+  }
+
+  @Test
+  void twoCrashesAtOnceConverge() {
+    play(Scenarios.twoCrashesAtOnce(), 7);
+  }
+
+  @Test
+  void theRoomCarriesOnAfterACrashForGood() {
+    play(Scenarios.crashForGood(), 8);
+  }
+
+  @Test
+  void aThreeWayPartitionHeals() {
+    play(Scenarios.threeWayPartition(), 9);
+  }
+
+  @Test
+  void aPeerCutOffCatchesUpOnTheHeal() {
+    CheckReport r = play(Scenarios.minorityCutOff(), 10);
+    assertThat(r.incomplete()).isZero();
+  }
+
+  @Test
+  void theRoomOutlivesItsTrackerAndARestartFindsItByCache() {
+    play(Scenarios.trackerGoneMidRun(), 11);
+  }
+
+  @Test
+  void aRestartWhilePartitionedConverges() {
+    play(Scenarios.restartWhilePartitioned(), 12);
+  }
+
+  @Test
+  void twoDifferentPartitionsInARowHeal() {
+    play(Scenarios.partitionedTwice(), 13);
+  }
+
+  @Test
+  void threePeersChattingAgree() {
+    CheckReport r = play(Scenarios.chatter(3, 6), 14);
+    assertThat(r.incomplete()).isZero();
+  }
+
+  @Test
+  void manyRoundsOfChatterAgree() {
+    CheckReport r = play(Scenarios.chatter(8, 10), 15);
+    assertThat(r.incomplete()).isZero();
+  }
 }

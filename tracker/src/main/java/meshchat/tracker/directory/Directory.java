@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import meshchat.peer.message.PeerId;
 import meshchat.tracker.directory.RegisterOutcome.Accepted;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
@@ -21,9 +23,20 @@ import meshchat.tracker.directory.RoomEvent.LeaveReason;
  * <p>Not thread-safe by design: one thread owns it (the tracker's directory thread), so it needs no
  * locks. Time comes only from the injected clock, so tests never sleep. Every mutating call returns
  * the {@link Change}s to push; the caller only routes them.
+ *
+ * <p>Whom it names is bounded: an answer (to a registration or a lookup) names at most {@link
+ * #MAX_NAMED} members, drawn uniformly at random, and a join is pushed to at most that many
+ * members, also drawn at random. A room that fits in one answer (up to 33 peers) is named whole; a
+ * bigger one is found through a sample, and the peers' membership (forward-joins, shuffles) spreads
+ * the rest. So an answer is bounded in bytes whatever the room's size, and a storm of N joins costs
+ * O(N) pushes, not O(N^2).
  */
 public final class Directory {
+  /** Most members named in one answer, and most members a join is pushed to. */
+  public static final int MAX_NAMED = 32;
+
   private final InstantSource clock;
+  private final RandomGenerator random;
   private final Limits limits;
   private final long ttlMillis;
   // room -> peer -> entry; insertion order keeps member lists stable for readers
@@ -53,7 +66,13 @@ public final class Directory {
   }
 
   public Directory(InstantSource clock, Limits limits) {
+    this(clock, limits, new SplittableRandom());
+  }
+
+  /** With the generator the samples are drawn from (seeded in tests). */
+  public Directory(InstantSource clock, Limits limits, RandomGenerator random) {
     this.clock = clock;
+    this.random = random;
     this.limits = limits;
     this.ttlMillis = limits.ttl().toMillis();
   }
@@ -143,7 +162,10 @@ public final class Directory {
     return Optional.of(remove(entry, LeaveReason.LEFT, false));
   }
 
-  /** The members of {@code room}, in join order; empty for an unknown room. */
+  /**
+   * The members of {@code room}: all of them in join order if they fit in {@link #MAX_NAMED}, else
+   * that many drawn at random; empty for an unknown room.
+   */
   public List<Member> lookup(String room) {
     Map<PeerId, Entry> members = rooms.get(room);
     return members == null ? List.of() : othersIn(members, null);
@@ -270,22 +292,38 @@ public final class Directory {
     return null;
   }
 
-  private static Change change(RoomEvent event, Map<PeerId, Entry> members, SessionId except) {
-    List<SessionId> recipients = new ArrayList<>(members.size());
+  private Change change(RoomEvent event, Map<PeerId, Entry> members, SessionId except) {
+    List<SessionId> recipients = new ArrayList<>(Math.min(members.size(), MAX_NAMED + 1));
     for (Entry e : members.values()) {
       if (!e.session.equals(except)) {
         recipients.add(e.session);
       }
     }
-    return new Change(event, recipients);
+    return new Change(event, sample(recipients));
   }
 
-  private static List<Member> othersIn(Map<PeerId, Entry> members, PeerId except) {
+  private List<Member> othersIn(Map<PeerId, Entry> members, PeerId except) {
     List<Member> out = new ArrayList<>(members.size());
     for (Iterator<Entry> it = members.values().iterator(); it.hasNext(); ) {
       Member m = it.next().member;
       if (!m.peerId().equals(except)) {
         out.add(m);
+      }
+    }
+    return sample(out);
+  }
+
+  /** {@code all} if it fits in {@link #MAX_NAMED}, else that many of it, uniformly, in order. */
+  private <T> List<T> sample(List<T> all) {
+    int n = all.size();
+    if (n <= MAX_NAMED) {
+      return all;
+    }
+    // selection sampling (Knuth's algorithm S): uniform, keeps the join order, one pass
+    List<T> out = new ArrayList<>(MAX_NAMED);
+    for (int i = 0; i < n && out.size() < MAX_NAMED; i++) {
+      if (random.nextInt(n - i) < MAX_NAMED - out.size()) {
+        out.add(all.get(i));
       }
     }
     return out;

@@ -206,4 +206,32 @@ class DirectoryTest {
           .containsExactlyInAnyOrderElementsOf(expected.getOrDefault(room, List.of()));
     }
   }
+
+  @Test
+  void aBigRoomIsNamedByABoundedUniformSampleAndJoinsReachABoundedSample() {
+    directory =
+        new Directory(clock, new Limits(10, 1_000, 10, TTL), new java.util.SplittableRandom(1));
+    List<Member> all = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Member m = member("peer-" + i);
+      Accepted a = accept(new SessionId(i), "big", m);
+      assertThat(a.others()).hasSize(Math.min(i, Directory.MAX_NAMED)).doesNotHaveDuplicates();
+      assertThat(all).containsAll(a.others()); // the others, never itself
+      assertThat(a.change().get().recipients())
+          .hasSize(Math.min(i, Directory.MAX_NAMED))
+          .doesNotHaveDuplicates()
+          .doesNotContain(new SessionId(i));
+      all.add(m);
+    }
+    Map<Member, Integer> named = new java.util.HashMap<>();
+    for (int k = 0; k < 250; k++) {
+      List<Member> answer = directory.lookup("big");
+      assertThat(answer).hasSize(Directory.MAX_NAMED).doesNotHaveDuplicates();
+      answer.forEach(m -> named.merge(m, 1, Integer::sum));
+    }
+    // 250 answers of 32 of 200: each member is named 40 times on average; uniform means no member
+    // is left out and none is named far more often than the rest
+    assertThat(named).hasSize(200);
+    assertThat(named.values()).allSatisfy(n -> assertThat(n).isBetween(15, 75));
+  }
 }
