@@ -135,6 +135,46 @@ class TrackerHostileTest {
   }
 
   @Test
+  void theSessionsOfOneAddressShareItsLookupRateAndAnotherAddressIsStillAnswered()
+      throws Exception {
+    start(TrackerConfig.localTest());
+    connect("127.0.0.3").send(RawClient.register(1, "lobby", "member", 7000));
+    List<RawClient> sessions = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      sessions.add(connect("127.0.0.4"));
+    }
+    // 20 each: within a session's own burst of 40, but 160 in all from one address
+    java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+    for (int i = 1; i <= 20; i++) {
+      burst.write(RawClient.frame(lookup(i, "lobby")));
+    }
+    for (RawClient s : sessions) {
+      s.sendBytes(burst.toByteArray());
+    }
+    int limited = 0;
+    int answered = 0;
+    for (RawClient s : sessions) {
+      for (int i = 1; i <= 20; i++) {
+        TrackerFrame f = s.read();
+        if (f.hasError()) {
+          assertThat(f.getError().getCode()).isEqualTo(Code.RATE_LIMITED);
+          assertThat(f.getError().getFatal()).isFalse();
+          limited++;
+        } else {
+          answered++;
+        }
+      }
+    }
+    // a burst of 80 for the address, plus what refilled at 40/s while the lookups arrived
+    assertThat(limited).isPositive();
+    assertThat(answered).isBetween(80, 159);
+    assertThat(server.counters().throttles(Throttle.LOOKUP_RATE_ADDRESS)).isEqualTo(limited);
+    RawClient other = connect("127.0.0.5");
+    other.send(lookup(1, "lobby"));
+    assertThat(other.read().getLookupResult().getMembersCount()).isEqualTo(1);
+  }
+
+  @Test
   void bytesTrickledInsideOneFrameDoNotKeepASessionAlive() throws Exception {
     start(
         TrackerConfig.localTest()

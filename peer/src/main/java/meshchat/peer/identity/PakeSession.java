@@ -2,6 +2,7 @@ package meshchat.peer.identity;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.message.PeerId;
@@ -11,6 +12,7 @@ import org.bouncycastle.crypto.agreement.jpake.JPAKEPrimeOrderGroups;
 import org.bouncycastle.crypto.agreement.jpake.JPAKERound1Payload;
 import org.bouncycastle.crypto.agreement.jpake.JPAKERound2Payload;
 import org.bouncycastle.crypto.agreement.jpake.JPAKERound3Payload;
+import org.bouncycastle.crypto.digests.SHA256Digest;
 
 /**
  * One side of a private room's J-PAKE exchange (Hao and Ryan, "Password Authenticated Key Exchange
@@ -33,6 +35,17 @@ public final class PakeSession {
   public PakeSession(RoomKey key, PeerId self) {
     this.participant =
         new JPAKEParticipant(self.hex(), key.pakePassword(), JPAKEPrimeOrderGroups.NIST_2048);
+  }
+
+  /** With chosen randomness: docs/protocol.md's test vector fixes the exponents. */
+  PakeSession(RoomKey key, PeerId self, SecureRandom random) {
+    this.participant =
+        new JPAKEParticipant(
+            self.hex(),
+            key.pakePassword(),
+            JPAKEPrimeOrderGroups.NIST_2048,
+            SHA256Digest.newInstance(),
+            random);
   }
 
   public byte[] round1() {

@@ -134,6 +134,25 @@ class LinkTlsTest {
   }
 
   @Test
+  void aByteChangedOnTheWireEndsTheLinkAndNothingItCarriedIsTaken() throws Exception {
+    try (LocalMesh mesh = new LocalMesh();
+        Tap tap = new Tap()) {
+      PeerNode a = mesh.start(mesh.config(0).withTracker(null, false));
+      PeerNode b = mesh.start(mesh.config(1).withTracker(null, false));
+      tap.forwardTo(b.port());
+      a.dial(new PeerAddress(b.self(), "p1", "127.0.0.1", tap.port()));
+      await().atMost(WAIT).until(() -> a.linkCount() == 1 && b.linkCount() == 1);
+
+      tap.flipNextByteTowardsTheAcceptor();
+      a.send("attack at dawn").join();
+      await()
+          .atMost(WAIT)
+          .until(() -> b.counters().get(Counter.TLS_FAILED) == 1 && b.linkCount() == 0);
+      assertThat(mesh.seen(1).texts()).doesNotContain("attack at dawn");
+    }
+  }
+
+  @Test
   void aPeerThatDoesNotSpeakTlsGetsNothingAndIsCounted() throws Exception {
     try (LocalMesh mesh = new LocalMesh()) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false));
@@ -157,6 +176,8 @@ class LinkTlsTest {
     private final ServerSocket server = new ServerSocket(0);
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean flip =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Tap() throws IOException {}
 
@@ -173,8 +194,8 @@ class LinkTlsTest {
                   Socket out = new Socket("127.0.0.1", port);
                   open.add(in);
                   open.add(out);
-                  copy(in, out);
-                  copy(out, in);
+                  copy(in, out, flip);
+                  copy(out, in, new java.util.concurrent.atomic.AtomicBoolean());
                 } catch (IOException e) {
                   // closed by the test
                 }
@@ -183,7 +204,12 @@ class LinkTlsTest {
       t.start();
     }
 
-    private void copy(Socket from, Socket to) {
+    /** The next bytes relayed from the dialer to the acceptor get their last bit flipped. */
+    void flipNextByteTowardsTheAcceptor() {
+      flip.set(true);
+    }
+
+    private void copy(Socket from, Socket to, java.util.concurrent.atomic.AtomicBoolean flipNext) {
       Thread t =
           new Thread(
               () -> {
@@ -194,6 +220,9 @@ class LinkTlsTest {
                   for (int n; (n = in.read(buf)) > 0; ) {
                     synchronized (bytes) {
                       bytes.write(buf, 0, n);
+                    }
+                    if (flipNext.compareAndSet(true, false)) {
+                      buf[n - 1] ^= 1; // inside the last record's AEAD tag or ciphertext
                     }
                     out.write(buf, 0, n);
                   }

@@ -176,6 +176,17 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
           true);
     }
     lookupTokens--;
+    if (!hub.mayLookup(id, now)) {
+      // not fatal: the other sessions of a busy address (a NAT) are not this one's fault
+      hub.counters().throttled(TrackerCounters.Throttle.LOOKUP_RATE_ADDRESS);
+      return Frames.error(
+          frame.getLookup().getRequestId(),
+          Code.RATE_LIMITED,
+          "more than "
+              + TrackerHub.LOOKUPS_PER_ADDRESS_PER_SECOND
+              + " lookups per second from this address",
+          false);
+    }
     return hub.lookup(frame.getLookup());
   }
 

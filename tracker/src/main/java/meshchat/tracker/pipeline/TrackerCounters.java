@@ -25,6 +25,11 @@ public final class TrackerCounters {
   public enum Throttle {
     /** More lookups per second than allowed. */
     LOOKUP_RATE,
+    /**
+     * More lookups per second from one source address, all its sessions together, than allowed:
+     * that Lookup is refused, and the session stays open.
+     */
+    LOOKUP_RATE_ADDRESS,
     /** More answer bytes queued to one connection than allowed (a slow or non-reading client). */
     BUFFERED_BYTES
   }

@@ -46,6 +46,7 @@ public final class TrackerHub {
   private final Map<SessionId, byte[]> nonces = new HashMap<>();
   private final java.security.SecureRandom random = new java.security.SecureRandom();
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+  private final Map<InetAddress, LookupBucket> lookupsPerAddress = new HashMap<>();
   private final int maxSessionsPerAddress;
   private final TrackerCounters counters = new TrackerCounters();
   private long nextSession = 1;
@@ -104,6 +105,40 @@ public final class TrackerHub {
     return maxSessionsPerAddress;
   }
 
+  /**
+   * Lookups one source address may make per second, all its sessions together, with bursts of twice
+   * that: the per-session rate alone let one host multiply its lookups by its sessions.
+   */
+  public static final int LOOKUPS_PER_ADDRESS_PER_SECOND = 40;
+
+  private static final class LookupBucket {
+    double tokens = 2.0 * LOOKUPS_PER_ADDRESS_PER_SECOND;
+    long at;
+  }
+
+  /** Spends one lookup of {@code session}'s source address; false if it has none left now. */
+  boolean mayLookup(SessionId session, long nowNanos) {
+    Channel ch = channels.get(session);
+    InetAddress from = ch == null ? null : address(ch);
+    if (from == null) {
+      return true;
+    }
+    LookupBucket b = lookupsPerAddress.get(from);
+    if (b == null) {
+      b = new LookupBucket();
+      b.at = nowNanos;
+      lookupsPerAddress.put(from, b);
+    }
+    double refill = Math.max(0, nowNanos - b.at) / 1e9 * LOOKUPS_PER_ADDRESS_PER_SECOND;
+    b.tokens = Math.min(2.0 * LOOKUPS_PER_ADDRESS_PER_SECOND, b.tokens + refill);
+    b.at = nowNanos;
+    if (b.tokens < 1) {
+      return false;
+    }
+    b.tokens--;
+    return true;
+  }
+
   private static InetAddress address(Channel channel) {
     return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
@@ -114,6 +149,9 @@ public final class TrackerHub {
     InetAddress from = ch == null ? null : address(ch);
     if (from != null) {
       perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1);
+      if (!perAddress.containsKey(from)) {
+        lookupsPerAddress.remove(from); // bounded by the addresses with a session open
+      }
     }
     for (Change c : directory.removeSession(session)) {
       route(c);

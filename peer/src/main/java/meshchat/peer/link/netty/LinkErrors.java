@@ -4,12 +4,17 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import meshchat.peer.frame.LinkFrameException;
 import meshchat.peer.limit.Counters.Counter;
@@ -77,10 +82,52 @@ final class LinkErrors {
     return ch.attr(CLOSING).get() != null;
   }
 
+  /**
+   * Sends {@code close}, then closes without losing it. Closing a socket whose input holds bytes
+   * nobody read makes the kernel send a reset, and a reset can destroy the Close before the other
+   * side reads it (a dialer that sent its Hello would never learn why it was refused). So once the
+   * Close is written, input is discarded below TLS, our side is shut (TLS close_notify, then FIN),
+   * and the channel closes when the other side closes, or after {@link #LINGER_MS}.
+   */
   static void sendCloseAndClose(ChannelHandlerContext ctx, Close close) {
-    if (ctx.channel().isActive()) {
+    Channel ch = ctx.channel();
+    if (!ch.isActive()) {
+      ctx.close();
+    } else if (!(ch instanceof DuplexChannel duplex)) {
       ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
     } else {
+      ctx.writeAndFlush(close).addListener(written -> linger(duplex));
+    }
+  }
+
+  static final long LINGER_MS = 2_000;
+
+  private static void linger(DuplexChannel ch) {
+    if (!ch.isActive()) {
+      return;
+    }
+    ch.eventLoop().schedule(() -> ch.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+    if (ch.pipeline().get("discard") == null) {
+      ch.pipeline().addFirst("discard", new DiscardInbound());
+    }
+    ch.config().setAutoRead(true);
+    SslHandler tls = ch.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      ch.shutdownOutput();
+    } else {
+      tls.closeOutbound().addListener(f -> ch.shutdownOutput());
+    }
+  }
+
+  /** Drops whatever arrives on a link that is closing; the other side's EOF closes it. */
+  private static final class DiscardInbound extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ctx.close();
     }
   }

@@ -95,7 +95,18 @@ public final class LinkTls {
    * the link protocol by hand (hostile-peer tests, tools).
    */
   public Socket connect(InetSocketAddress address) throws IOException {
+    return connect(address, null);
+  }
+
+  /**
+   * The same from a chosen local address ({@code from}, any port; null: the system's choice), so a
+   * harness can stand for several hosts on loopback (127.0.0.2, 127.0.0.3, ...).
+   */
+  public Socket connect(InetSocketAddress address, java.net.InetAddress from) throws IOException {
     SSLSocket s = (SSLSocket) sockets.getSocketFactory().createSocket();
+    if (from != null) {
+      s.bind(new InetSocketAddress(from, 0));
+    }
     s.connect(address, 5_000);
     s.setEnabledProtocols(new String[] {PROTOCOL});
     s.setEnabledCipherSuites(CIPHERS.toArray(String[]::new));

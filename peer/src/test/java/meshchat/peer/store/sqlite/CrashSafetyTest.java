@@ -76,8 +76,8 @@ class CrashSafetyTest {
             });
     reader.start();
     try {
-      await()
-          .atMost(Duration.ofSeconds(30))
+      await() // a child JVM's start takes tens of seconds on a loaded box: 30 s failed at load 15
+          .atMost(Duration.ofSeconds(90))
           .until(() -> !printed.isEmpty() && printed.get(printed.size() - 1) >= atLeast);
     } finally {
       child.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no checkpoint
