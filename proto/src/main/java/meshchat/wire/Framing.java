@@ -14,8 +14,14 @@ public final class Framing {
   /** The default maximum frame payload: 1 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
 
-  /** The protocol version carried by Hello and by a tracker session's first frame. */
-  public static final int PROTOCOL_VERSION = 1;
+  /** The link protocol version carried by Hello (2: hash chains with signed heads). */
+  public static final int PROTOCOL_VERSION = 2;
+
+  /**
+   * The tracker protocol version carried by a tracker session's first frame; it moves on its own,
+   * so a link-protocol change does not cut peers off their tracker.
+   */
+  public static final int TRACKER_PROTOCOL_VERSION = 1;
 
   private Framing() {}
 

@@ -51,7 +51,7 @@ final class RawClient implements AutoCloseable {
         .setRegister(
             Register.newBuilder()
                 .setRequestId(requestId)
-                .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                 .setRoom(room)
                 .setPeerId(ByteString.copyFrom(peer, StandardCharsets.UTF_8))
                 .setNick(peer)

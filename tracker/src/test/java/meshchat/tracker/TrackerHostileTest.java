@@ -54,7 +54,7 @@ class TrackerHostileTest {
         .setLookup(
             Lookup.newBuilder()
                 .setRequestId(id)
-                .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                 .setRoom(room))
         .build();
   }

@@ -23,8 +23,16 @@ public final class Counters {
     HOLD_BACK_OVERFLOW,
     /** A digest entry ignored because the link's digest state was at its bound. */
     DIGEST_ENTRIES_IGNORED,
-    /** A chat message whose key is not its origin's or whose signature is bad; link closed. */
+    /**
+     * A chat message or chain head that failed authentication (a bad signature, a key that is not
+     * its origin's, a message that does not match its author's signed chain); link closed.
+     */
     BAD_SIGNATURE,
+    /**
+     * A live message dropped unauthenticated: a head arrived above it but the chain to it was
+     * broken by a message the link did not send (anti-entropy fetches it again with its head).
+     */
+    CHAIN_GAP_DROPPED,
     /** A message refused because its Lamport time jumped our clock further than allowed. */
     CLOCK_JUMP_REFUSED,
     /** A Hello's Lamport time taken only in part, as far as the clock bound allowed. */

@@ -11,10 +11,10 @@ import meshchat.peer.limit.WireBounds;
  * @param lamport the author's Lamport time at send
  * @param wallTimeMs the author's wall clock; shown to people, never used for order
  * @param deps what the author had delivered and no other dependency implies (causal order)
- * @param publicKey the author's raw Ed25519 public key (its fingerprint is the origin); empty on an
- *     unsigned message (history from before keys, or the simulation)
- * @param signature the author's Ed25519 signature over the canonical encoding (docs/protocol.md,
- *     "Canonical encoding"); empty when unsigned
+ * @param prev the chain hash of the author's message {@code seq - 1} (32 zero bytes for seq 1): the
+ *     link that lets one signed {@link ChainHead} authenticate a whole run of messages
+ *     (docs/protocol.md, "Hash chain"); empty on an unchained message (history from before chains,
+ *     or the simulation)
  */
 public record ChatMessage(
     MessageId id,
@@ -23,9 +23,11 @@ public record ChatMessage(
     String nick,
     String text,
     List<MessageId> deps,
-    byte[] publicKey,
-    byte[] signature) {
+    byte[] prev) {
   private static final byte[] NONE = new byte[0];
+
+  /** Length of a chain hash (SHA-256). */
+  public static final int HASH_BYTES = 32;
 
   public ChatMessage {
     if (id == null || nick == null || text == null) {
@@ -33,34 +35,37 @@ public record ChatMessage(
     }
     WireBounds.within("lamport", lamport, 1, WireBounds.MAX_LAMPORT);
     WireBounds.within("wall time", wallTimeMs, 0, WireBounds.MAX_WALL_TIME_MS);
+    if (prev != null && prev.length != 0 && prev.length != HASH_BYTES) {
+      throw new IllegalArgumentException("prev must be " + HASH_BYTES + " bytes: " + prev.length);
+    }
     deps = List.copyOf(deps);
-    publicKey = publicKey == null || publicKey.length == 0 ? NONE : publicKey.clone();
-    signature = signature == null || signature.length == 0 ? NONE : signature.clone();
+    prev = prev == null || prev.length == 0 ? NONE : prev.clone();
   }
 
-  /** An unsigned message, as the author has it before {@link MessageSigner#sign}. */
+  /** An unchained message, as the author has it before {@link MessageSigner#chain}. */
   public ChatMessage(
       MessageId id, long lamport, long wallTimeMs, String nick, String text, List<MessageId> deps) {
-    this(id, lamport, wallTimeMs, nick, text, deps, NONE, NONE);
+    this(id, lamport, wallTimeMs, nick, text, deps, NONE);
   }
 
-  /** This message with the author's key and signature attached. */
-  public ChatMessage signed(byte[] publicKey, byte[] signature) {
-    return new ChatMessage(id, lamport, wallTimeMs, nick, text, deps, publicKey, signature);
+  /** This message linked to its author's previous one. */
+  public ChatMessage chained(byte[] prev) {
+    return new ChatMessage(id, lamport, wallTimeMs, nick, text, deps, prev);
   }
 
-  public boolean isSigned() {
-    return signature.length > 0;
-  }
-
-  @Override
-  public byte[] publicKey() {
-    return publicKey.clone();
+  /** Whether this message is linked into its author's hash chain (and so can be authenticated). */
+  public boolean isChained() {
+    return prev.length == HASH_BYTES;
   }
 
   @Override
-  public byte[] signature() {
-    return signature.clone();
+  public byte[] prev() {
+    return prev.clone();
+  }
+
+  /** For hashing without a copy; callers never write to it. */
+  public byte[] prevUnsafe() {
+    return prev;
   }
 
   public PeerId origin() {
@@ -86,19 +91,17 @@ public record ChatMessage(
         && nick.equals(m.nick)
         && text.equals(m.text)
         && deps.equals(m.deps)
-        && Arrays.equals(publicKey, m.publicKey)
-        && Arrays.equals(signature, m.signature);
+        && Arrays.equals(prev, m.prev);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, lamport, wallTimeMs, nick, text, deps) * 31
-        + Arrays.hashCode(signature);
+    return Objects.hash(id, lamport, wallTimeMs, nick, text, deps) * 31 + Arrays.hashCode(prev);
   }
 
   @Override
   public String toString() {
-    return "ChatMessage[id=%s, lamport=%d, wallTimeMs=%d, nick=%s, text=%s, deps=%s, signed=%s]"
-        .formatted(id, lamport, wallTimeMs, nick, text, deps, isSigned());
+    return "ChatMessage[id=%s, lamport=%d, wallTimeMs=%d, nick=%s, text=%s, deps=%s, chained=%s]"
+        .formatted(id, lamport, wallTimeMs, nick, text, deps, isChained());
   }
 }

@@ -151,11 +151,26 @@ public sealed interface LinkMessage {
     }
   }
 
-  /** Part of the answer to a SyncRequest; {@code done} marks the last part. */
-  record SyncBatch(long requestId, List<ChatMessage> messages, boolean done)
+  /**
+   * The signed head of an author's hash chain: sent by the author after a burst of its messages,
+   * forwarded by a relay after the messages it covers.
+   */
+  record Head(ChainHead head) implements LinkMessage {}
+
+  /**
+   * Part of the answer to a SyncRequest; {@code done} marks the last part. {@code heads} holds, for
+   * each run of consecutive messages of one origin, a head at the run's last seq.
+   */
+  record SyncBatch(long requestId, List<ChatMessage> messages, boolean done, List<ChainHead> heads)
       implements LinkMessage {
     public SyncBatch {
       messages = List.copyOf(messages);
+      heads = List.copyOf(heads);
+    }
+
+    /** A batch without heads (the simulation, whose messages are not chained). */
+    public SyncBatch(long requestId, List<ChatMessage> messages, boolean done) {
+      this(requestId, messages, done, List.of());
     }
   }
 

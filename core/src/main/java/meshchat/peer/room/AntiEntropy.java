@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.limit.WireBounds;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Digest;
 import meshchat.peer.message.LinkMessage.DigestEntry;
@@ -43,7 +44,7 @@ final class AntiEntropy {
   /** How a batch's messages enter the room: the same path as live messages. */
   interface Acceptor {
     /** Stores and admits a batch as one unit of work; returns how many messages were new. */
-    int acceptBatch(List<ChatMessage> batch, LinkState from);
+    int acceptBatch(List<ChatMessage> batch, List<ChainHead> heads, LinkState from);
   }
 
   /** Most dependency fetches in flight on one link; each also expires after the sync timeout. */
@@ -306,7 +307,7 @@ final class AntiEntropy {
       for (ChatMessage m : store.range(w.origin(), w.range(), limit)) {
         long size = approxBytes(m);
         if (!chunk.isEmpty() && chunkBytes + size > config.batchMaxBytes()) {
-          effects.send(l.id(), new SyncBatch(r.requestId(), chunk, false));
+          effects.send(l.id(), ChainedChunk.batch(store, r.requestId(), chunk, false));
           chunk = new ArrayList<>();
           chunkBytes = 0;
         }
@@ -315,7 +316,7 @@ final class AntiEntropy {
         limit--;
       }
     }
-    effects.send(l.id(), new SyncBatch(r.requestId(), chunk, true));
+    effects.send(l.id(), ChainedChunk.batch(store, r.requestId(), chunk, true));
   }
 
   void onBatch(LinkState l, SyncBatch b) {
@@ -323,7 +324,7 @@ final class AntiEntropy {
     // avoids needless hold-backs and keeps a fresh joiner from seeing its catch-up as "late".
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
     ordered.sort(Comparator.comparing(ChatMessage::timestamp));
-    int fresh = acceptor.acceptBatch(ordered, l);
+    int fresh = acceptor.acceptBatch(ordered, b.heads(), l);
     l.received += fresh;
     if (b.requestId() == l.inflightId) {
       l.inflightFresh += fresh;
@@ -401,7 +402,7 @@ final class AntiEntropy {
     return n;
   }
 
-  private static long approxBytes(ChatMessage m) {
+  static long approxBytes(ChatMessage m) {
     return 64L + 3L * (m.text().length() + m.nick().length()) + 40L * m.deps().size();
   }
 }

@@ -5,10 +5,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
-import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Graft;
 import meshchat.peer.message.LinkMessage.IHave;
@@ -25,7 +23,9 @@ import meshchat.peer.message.PeerId;
  * first copies received. An id announced by IHave and still missing after {@link #GRAFT_TIMEOUT_MS}
  * is asked for with Graft on the link that announced it, which turns that link eager again on both
  * ends: the tree heals around a crashed or slow peer, and anti-entropy (digests) stays the safety
- * net for anything both miss.
+ * net for anything both miss. One Graft asks for every id still missing from that announcer, so a
+ * burst lost upstream costs one Graft and one answer, not one per message; the answer carries the
+ * chain heads that prove it (the room builds it: {@code answer}).
  *
  * <p>From gossipsub (v1.1) it borrows the batching of lazy ids into one frame per link per flush
  * (IHAVE gossip) and a bound on what a stranger's announcements can make us hold; not its mesh
@@ -64,7 +64,7 @@ final class Broadcast {
   private final RoomEffects effects;
   private final Scheduler scheduler;
   private final Predicate<MessageId> held;
-  private final Function<MessageId, Optional<ChatMessage>> stored;
+  private final BiConsumer<PeerId, List<MessageId>> answer;
   private final Map<PeerId, Boolean> lazy = new HashMap<>(); // per up link
   private final Map<PeerId, Long> firstCopyAt = new HashMap<>(); // per up link
   private long firstCopies; // live messages received first, counted
@@ -76,11 +76,11 @@ final class Broadcast {
       RoomEffects effects,
       Scheduler scheduler,
       Predicate<MessageId> held,
-      Function<MessageId, Optional<ChatMessage>> stored) {
+      BiConsumer<PeerId, List<MessageId>> answer) {
     this.effects = effects;
     this.scheduler = scheduler;
     this.held = held;
-    this.stored = stored;
+    this.answer = answer;
   }
 
   void linkUp(PeerId p) {
@@ -115,16 +115,20 @@ final class Broadcast {
     return Boolean.TRUE.equals(lazy.get(p));
   }
 
-  /** Pushes {@code chat} on {@code to}: the message if the link is eager, its id if lazy. */
-  void push(PeerId to, Chat chat) {
+  /**
+   * Pushes {@code chat} on {@code to}: the message if the link is eager, its id if lazy. Returns
+   * true if the message itself went (so its chain head must follow it).
+   */
+  boolean push(PeerId to, Chat chat) {
     if (isLazy(to)) {
       pendingIHave.computeIfAbsent(to, k -> new ArrayList<>()).add(chat.message().id());
       if (flushTimer == null) {
         flushTimer = scheduler.schedule(IHAVE_DELAY_MS, this::flush);
       }
-    } else {
-      effects.send(to, chat);
+      return false;
     }
+    effects.send(to, chat);
+    return true;
   }
 
   /** A live message arrived on {@code from}; {@code fresh} if we did not hold it. */
@@ -190,9 +194,7 @@ final class Broadcast {
       return;
     }
     lazy.put(from, false);
-    for (MessageId id : g.ids()) {
-      stored.apply(id).ifPresent(m -> effects.send(from, new Chat(m)));
-    }
+    answer.accept(from, g.ids());
   }
 
   private void graft(MessageId id, Missing m) {
@@ -208,12 +210,37 @@ final class Broadcast {
       PeerId p = m.announcers.remove(0);
       if (lazy.containsKey(p)) {
         lazy.put(p, false); // the link joins our tree: it will push to us, we to it
-        effects.send(p, new Graft(List.of(id)));
+        List<MessageId> ids = new ArrayList<>();
+        ids.add(id);
         m.timer = scheduler.schedule(GRAFT_RETRY_MS, () -> graft(id, m));
+        alsoFrom(p, id, ids);
+        effects.send(p, new Graft(ids));
         return;
       }
     }
     missing.remove(id); // nobody left to ask: anti-entropy will find it
+  }
+
+  /**
+   * Adds to {@code ids} the other missing ids whose next announcer is {@code p} (a burst announced
+   * together times out together), moving each on to its retry as if grafted on its own.
+   */
+  private void alsoFrom(PeerId p, MessageId first, List<MessageId> ids) {
+    for (Map.Entry<MessageId, Missing> e : missing.entrySet()) {
+      if (ids.size() >= MAX_IDS_PER_FRAME) {
+        return;
+      }
+      Missing other = e.getValue();
+      MessageId id = e.getKey();
+      if (!id.equals(first) && !other.announcers.isEmpty() && other.announcers.get(0).equals(p)) {
+        other.announcers.remove(0);
+        if (other.timer != null) {
+          other.timer.cancel();
+        }
+        other.timer = scheduler.schedule(GRAFT_RETRY_MS, () -> graft(id, other));
+        ids.add(id);
+      }
+    }
   }
 
   private void flush() {

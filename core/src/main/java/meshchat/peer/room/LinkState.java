@@ -19,6 +19,9 @@ final class LinkState {
   /** Equal to Room's current forwarding mark while this link names the author or the sender. */
   long forwardMark;
 
+  /** Origins whose messages we forwarded here and whose chain head we must forward after them. */
+  final java.util.Set<PeerId> headOwed = new java.util.HashSet<>();
+
   /**
    * Most seq ranges kept of one link's digests, over all origins. Incremental digests add origins
    * without ever removing any, so without a bound a peer could grow this map without end, one new

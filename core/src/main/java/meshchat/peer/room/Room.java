@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
 import meshchat.peer.clock.LamportClock;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.LinkMessage;
@@ -34,6 +35,21 @@ import meshchat.peer.sync.SeqSet;
  * calls it owns all of its state, and time comes from the injected {@link Scheduler}.
  */
 public final class Room {
+  /**
+   * An author signs its chain head after every burst and, within a long burst, at least this often
+   * (in messages or text bytes): this bounds how many messages a receiver holds before their head
+   * arrives and how far a history batch extends a run to reach a head.
+   */
+  public static final int HEAD_EVERY_MESSAGES = 256;
+
+  public static final int HEAD_EVERY_BYTES = 64 * 1024;
+
+  /**
+   * The request id of a SyncBatch that answers a Graft rather than a SyncRequest (whose ids start
+   * at 1): its messages are live ones, late, and are taken and forwarded as such.
+   */
+  public static final long GRAFT_REPLY = 0;
+
   private final RoomConfig config;
   private final PeerId self;
   private final MessageStore store;
@@ -54,6 +70,7 @@ public final class Room {
   private final Broadcast broadcast;
   private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
   private final Outbox outbox;
+  private final OwnChain chain;
   private String nick;
   private long ownSeq;
   private long forwardMarks; // one per forwarded message: see LinkState.forwardMark
@@ -122,7 +139,8 @@ public final class Room {
             counters);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random, links);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
-    this.broadcast = new Broadcast(effects, scheduler, this::holds, store::get);
+    this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft);
+    this.chain = new OwnChain(self, signer, store);
   }
 
   private boolean holds(MessageId id) {
@@ -147,6 +165,7 @@ public final class Room {
     MessageStore.Snapshot snap = store.load(self);
     clock.witness(snap.lamport());
     ownSeq = snap.ownSeq();
+    chain.resume(ownSeq);
     snap.holdings().forEach((o, s) -> holdings.put(o, s.copy()));
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
     // What was on screen before the restart still counts: an old message arriving now is late.
@@ -208,6 +227,7 @@ public final class Room {
    */
   public void durable() {
     outbox.durable();
+    flushHead(); // one signature for the burst, sent after its messages
   }
 
   /**
@@ -219,6 +239,7 @@ public final class Room {
     List<ChatMessage> dropped = outbox.commitFailed();
     if (!dropped.isEmpty() && ownSeq == dropped.get(dropped.size() - 1).seq()) {
       ownSeq = dropped.get(0).seq() - 1; // nothing moved it since: nobody saw those seqs
+      chain.dropped(dropped.get(0));
     }
     return dropped.size();
   }
@@ -238,7 +259,7 @@ public final class Room {
       long lamport = clock.tick();
       MessageId id = new MessageId(self, ownSeq + 1);
       ChatMessage m =
-          signer.sign(
+          chain.link(
               new ChatMessage(
                   id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps())));
       store.appendOwn(m, lamport);
@@ -252,7 +273,12 @@ public final class Room {
       deliver(m, false, false);
       Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
       for (LinkState l : links.values()) {
-        broadcast.push(l.id(), chat);
+        if (broadcast.push(l.id(), chat)) {
+          l.headOwed.add(self);
+        }
+      }
+      if (chain.published(m, m.text().getBytes(StandardCharsets.UTF_8).length)) {
+        flushHead(); // a long burst: receivers need not hold all of it unauthenticated
       }
     }
 
@@ -265,6 +291,33 @@ public final class Room {
     public SeqSet ownHeld() {
       SeqSet s = holdings.get(self);
       return s == null ? new SeqSet() : s;
+    }
+  }
+
+  /**
+   * Ends a burst of own messages: signs the chain head over the newest published one and sends it
+   * after them, on every link that got them in full. A burst costs one signature however many
+   * messages it holds; receivers accept the messages once the head arrives.
+   */
+  private void flushHead() {
+    ChainHead head = chain.sign();
+    if (head != null) {
+      relayHead(head, self);
+    }
+  }
+
+  /**
+   * Sends {@code head} on every link owed one of {@code origin} (see {@link LinkState#headOwed}).
+   */
+  private void relayHead(ChainHead head, PeerId origin) {
+    LinkMessage.Head frame = null;
+    for (LinkState l : links.values()) {
+      if (l.headOwed.remove(origin)) {
+        if (frame == null) {
+          frame = new LinkMessage.Head(head);
+        }
+        effects.send(l.id(), frame);
+      }
     }
   }
 
@@ -327,6 +380,8 @@ public final class Room {
     // Java 17 has no pattern switch; one branch per message type, each one call.
     if (message instanceof Chat c) {
       accept(c.message(), l, false);
+    } else if (message instanceof LinkMessage.Head h) {
+      onHead(h);
     } else if (message instanceof LinkMessage.Digest d) {
       sync.onDigest(l, d);
       if (d.complete()) {
@@ -335,6 +390,8 @@ public final class Room {
       noteHeld(l);
     } else if (message instanceof LinkMessage.SyncRequest r) {
       sync.onRequest(l, r);
+    } else if (message instanceof LinkMessage.SyncBatch b && b.requestId() == GRAFT_REPLY) {
+      onGraftReply(l, b);
     } else if (message instanceof LinkMessage.SyncBatch b) {
       sync.onBatch(l, b);
     } else if (message instanceof LinkMessage.PeerList p) {
@@ -371,6 +428,53 @@ public final class Room {
   }
 
   // ---- receiving a message, live or by sync ----
+
+  /**
+   * A head that authenticated messages just received (the frame layer passes it after them): kept
+   * for history we serve, and forwarded after the messages we forwarded, so the next hop can
+   * authenticate them too.
+   */
+  private void onHead(LinkMessage.Head h) {
+    store.putHead(h.head());
+    relayHead(h.head(), h.head().origin());
+  }
+
+  /**
+   * The answer to our Graft: live messages that reached us late, taken as if pushed (stored,
+   * forwarded on the tree, shown live), then the heads that prove them, relayed after what we
+   * forwarded. A copy we already hold is no reason to prune the link: we asked for it.
+   */
+  private void onGraftReply(LinkState l, LinkMessage.SyncBatch b) {
+    List<ChatMessage> ordered = new ArrayList<>(b.messages());
+    ordered.sort(java.util.Comparator.comparing(ChatMessage::timestamp));
+    for (ChatMessage m : ordered) {
+      if (admissible(m, l)) {
+        MessageStore.AppendResult stored = store.append(m);
+        if (stored != MessageStore.AppendResult.DUPLICATE) {
+          clock.receive(m.lamport());
+          admit(m, stored, l, false);
+        }
+      }
+    }
+    for (ChainHead h : b.heads()) {
+      onHead(new LinkMessage.Head(h));
+    }
+  }
+
+  /**
+   * Answers a Graft with the asked messages we hold, in batches of request id {@link #GRAFT_REPLY}
+   * that carry the heads proving them ({@link ChainedChunk}), so the asker can authenticate them.
+   */
+  private void answerGraft(PeerId to, List<MessageId> ids) {
+    List<ChatMessage> found = new ArrayList<>(ids.size());
+    for (MessageId id : ids) {
+      store.get(id).ifPresent(found::add);
+    }
+    found.sort(
+        java.util.Comparator.comparing((ChatMessage m) -> m.origin())
+            .thenComparingLong(m -> m.seq()));
+    ChainedChunk.send(store, effects, to, GRAFT_REPLY, found, config.batchMaxBytes());
+  }
 
   /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
   boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
@@ -418,7 +522,10 @@ public final class Room {
    * Stores a sync batch in one unit of work (one SQLite transaction, not one per message), then
    * admits each message as {@link #accept} would. Returns how many were new.
    */
-  int acceptBatch(List<ChatMessage> offered, LinkState from) {
+  int acceptBatch(List<ChatMessage> offered, List<ChainHead> heads, LinkState from) {
+    for (ChainHead h : heads) {
+      store.putHead(h); // kept to prove this history to the next peer that asks us
+    }
     List<ChatMessage> batch = new ArrayList<>(offered.size());
     for (ChatMessage m : offered) {
       if (admissible(m, from)) {
@@ -460,8 +567,10 @@ public final class Room {
     }
     if (m.origin().equals(self) && m.seq() > ownSeq) {
       // Our own message came back from a peer: we lost our store's tail (a power cut) or the
-      // whole data dir. Never reuse its seq, or our next message forks every other peer.
+      // whole data dir. Never reuse its seq, or our next message forks every other peer; and
+      // link the next one to it, or every receiver refuses our chain.
       ownSeq = m.seq();
+      chain.recovered(m);
     }
     if (m.origin().equals(self)) {
       outbox.onOwnRecovered();
@@ -504,7 +613,9 @@ public final class Room {
         if (chat == null) {
           chat = new Chat(m);
         }
-        broadcast.push(l.id(), chat);
+        if (broadcast.push(l.id(), chat)) {
+          l.headOwed.add(origin);
+        }
       }
     }
   }

@@ -3,6 +3,7 @@ package meshchat.peer.store;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
@@ -56,6 +57,16 @@ public interface MessageStore extends AutoCloseable {
   }
 
   Optional<ChatMessage> get(MessageId id);
+
+  /**
+   * Keeps an author's signed chain head, so that history served later carries the proof of its
+   * messages (docs/protocol.md, "Hash chain"). A head already kept is ignored. Part of the current
+   * unit of work, like {@link #append}.
+   */
+  void putHead(ChainHead head);
+
+  /** The kept head of {@code origin} with the lowest seq at or above {@code seq}, if any. */
+  Optional<ChainHead> headAtOrAfter(PeerId origin, long seq);
 
   /** One origin's messages within {@code range}, ascending by seq, at most {@code limit}. */
   List<ChatMessage> range(PeerId origin, SeqRange range, int limit);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import meshchat.peer.clock.ClockBound;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.DigestEntry;
@@ -73,11 +74,25 @@ class ExtremeNumbersPropertyTest {
                 n % 2 == 0);
         case 4 -> new LinkMessage.Ping(a);
         case 5 -> new LinkMessage.PeerList(List.of(new PeerAddress(m, "m", "127.0.0.1", n)));
+        case 6 -> new LinkMessage.Head(head(m, a));
+        case 7 ->
+            new LinkMessage.SyncBatch(
+                a, // 0 is a graft's answer
+                List.of(
+                    new ChatMessage(new MessageId(m, b), Math.abs(c) + 1, 0, "m", "t", List.of())),
+                true,
+                List.of(head(m, c)));
+        case 8 -> new LinkMessage.IHave(List.of(new MessageId(m, a)));
+        case 9 -> new LinkMessage.Graft(List.of(new MessageId(m, a)));
         default -> new LinkMessage.Hello(1, m, "m", "lobby", n, a);
       };
     } catch (IllegalArgumentException refusedAtDecode) {
       return null;
     }
+  }
+
+  private static ChainHead head(PeerId m, long seq) {
+    return new ChainHead(m, seq, new byte[ChatMessage.HASH_BYTES], new byte[64], new byte[32]);
   }
 
   @Property(tries = 300)
@@ -108,6 +123,6 @@ class ExtremeNumbersPropertyTest {
 
   @Provide
   Arbitrary<Integer> kinds() {
-    return Arbitraries.integers().between(0, 6);
+    return Arbitraries.integers().between(0, 10);
   }
 }

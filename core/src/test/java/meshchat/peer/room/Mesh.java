@@ -53,8 +53,20 @@ final class Mesh {
 
     private Room newRoom(boolean newIdentity) {
       Room r =
-          new Room(
-              config, id, name, store, this, time, time, new SplittableRandom(name.hashCode()));
+          chained
+              ? new Room(
+                  config,
+                  id,
+                  name,
+                  store,
+                  this,
+                  time,
+                  time,
+                  new SplittableRandom(name.hashCode()),
+                  new meshchat.peer.limit.Counters(),
+                  new TestChainSigner())
+              : new Room(
+                  config, id, name, store, this, time, time, new SplittableRandom(name.hashCode()));
       r.start(newIdentity);
       return r;
     }
@@ -166,6 +178,7 @@ final class Mesh {
 
   final ManualScheduler time = new ManualScheduler();
   final RoomConfig config;
+  private final boolean chained;
   private final Map<String, Peer> peers = new LinkedHashMap<>();
   private final Set<Set<PeerId>> links = new java.util.HashSet<>();
   private final Set<List<PeerId>> blocked = new java.util.HashSet<>();
@@ -175,7 +188,15 @@ final class Mesh {
   final List<Envelope> sent = new ArrayList<>();
 
   Mesh(RoomConfig config, String... names) {
+    this(config, false, names);
+  }
+
+  /**
+   * With {@code chained}, every room chains its messages and signs heads ({@link TestChainSigner}).
+   */
+  Mesh(RoomConfig config, boolean chained, String... names) {
     this.config = config;
+    this.chained = chained;
     for (String n : names) {
       peers.put(n, null);
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.identity.SealedBody;
 import meshchat.peer.limit.WireBounds;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -148,6 +149,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           return peerList(f.getPeerList());
         case CLOSE:
           return close(f.getClose());
+        case HEAD:
+          return new LinkMessage.Head(head(f.getHead()));
         case HELLO_PROOF:
           return new LinkMessage.HelloProof(
               f.getHelloProof().getSignature().toByteArray(),
@@ -223,15 +226,25 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     } else if (!c.getSealed().isEmpty()) {
       throw new IllegalArgumentException("a sealed message in an open room");
     }
+    if (c.getPrev().size() != ChatMessage.HASH_BYTES) {
+      throw new IllegalArgumentException("message " + id + " has no 32-byte prev");
+    }
     return new ChatMessage(
-        id,
-        c.getLamport(),
-        c.getWallTimeMs(),
-        nick,
-        text,
-        deps,
-        c.getPublicKey().toByteArray(),
-        c.getSignature().toByteArray());
+        id, c.getLamport(), c.getWallTimeMs(), nick, text, deps, c.getPrev().toByteArray());
+  }
+
+  private static ChainHead head(meshchat.proto.v1.ChainHead h) {
+    int key = h.getPublicKey().size();
+    if (key != 0 && key != meshchat.wire.Ed25519.PUBLIC_KEY_BYTES) {
+      throw new IllegalArgumentException("a head's key is 32 bytes or absent: " + key);
+    }
+    atMost("signature bytes", h.getSignature().size(), meshchat.wire.Ed25519.SIGNATURE_BYTES);
+    return new ChainHead(
+        peerId(h.getOrigin()),
+        h.getSeq(),
+        h.getHash().toByteArray(),
+        h.getSignature().toByteArray(),
+        h.getPublicKey().toByteArray());
   }
 
   private static LinkMessage.Digest digest(Digest d) {
@@ -273,11 +286,16 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
 
   private static LinkMessage.SyncBatch syncBatch(SyncBatch b, RoomKey key) {
     atMost("batch messages", b.getMessagesCount(), MAX_BATCH_MESSAGES);
+    atMost("batch heads", b.getHeadsCount(), MAX_BATCH_MESSAGES);
     List<ChatMessage> messages = new ArrayList<>(b.getMessagesCount());
     for (meshchat.proto.v1.ChatMessage m : b.getMessagesList()) {
       messages.add(chat(m, key));
     }
-    return new LinkMessage.SyncBatch(b.getRequestId(), messages, b.getDone());
+    List<ChainHead> heads = new ArrayList<>(b.getHeadsCount());
+    for (meshchat.proto.v1.ChainHead h : b.getHeadsList()) {
+      heads.add(head(h));
+    }
+    return new LinkMessage.SyncBatch(b.getRequestId(), messages, b.getDone(), heads);
   }
 
   private static List<MessageId> ids(List<meshchat.proto.v1.MessageId> wire, int min) {
@@ -414,7 +432,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     } else if (m instanceof LinkMessage.SyncBatch s) {
       SyncBatch.Builder b = SyncBatch.newBuilder().setRequestId(s.requestId()).setDone(s.done());
       s.messages().forEach(c -> b.addMessages(chat(c, key)));
+      s.heads().forEach(h -> b.addHeads(head(h)));
       f.setSyncBatch(b);
+    } else if (m instanceof LinkMessage.Head h) {
+      f.setHead(head(h.head()));
     } else if (m instanceof LinkMessage.Ping p) {
       f.setPing(Ping.newBuilder().setNonce(p.nonce()));
     } else if (m instanceof LinkMessage.Pong p) {
@@ -457,15 +478,24 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       b.setSealed(
           ByteString.copyFrom(SealedBody.seal(key, m.origin(), m.seq(), m.nick(), m.text())));
     }
-    if (m.isSigned()) {
-      b.setPublicKey(ByteString.copyFrom(m.publicKey()))
-          .setSignature(ByteString.copyFrom(m.signature()));
+    if (m.isChained()) {
+      b.setPrev(ByteString.copyFrom(m.prevUnsafe()));
     }
     for (MessageId d : m.deps()) {
       b.addDeps(
           meshchat.proto.v1.MessageId.newBuilder().setOrigin(bytes(d.origin())).setSeq(d.seq()));
     }
     return b.build();
+  }
+
+  private static meshchat.proto.v1.ChainHead head(ChainHead h) {
+    return meshchat.proto.v1.ChainHead.newBuilder()
+        .setOrigin(bytes(h.origin()))
+        .setSeq(h.seq())
+        .setHash(ByteString.copyFrom(h.hash()))
+        .setSignature(ByteString.copyFrom(h.signature()))
+        .setPublicKey(ByteString.copyFrom(h.publicKey()))
+        .build();
   }
 
   private static List<meshchat.proto.v1.MessageId> wireIds(List<MessageId> ids) {

@@ -41,6 +41,32 @@ public final class Identity {
   }
 
   /**
+   * The key pair whose RFC 8032 private key is {@code seed} (32 bytes): for published test vectors
+   * (docs/protocol.md), never for a real peer.
+   */
+  public static Identity fromSeed(byte[] seed) {
+    if (seed.length != 32) {
+      throw new IllegalArgumentException("an Ed25519 seed is 32 bytes: " + seed.length);
+    }
+    SecureRandom exact =
+        new SecureRandom() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public void nextBytes(byte[] bytes) {
+            System.arraycopy(seed, 0, bytes, 0, Math.min(bytes.length, seed.length));
+          }
+        };
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+      g.initialize(NamedParameterSpec.ED25519, exact);
+      return new Identity(g.generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks Ed25519", e);
+    }
+  }
+
+  /**
    * A key pair drawn from {@code random}: the same seed gives the same identity. For seeded
    * simulations and tests only; a real peer's key comes from {@link #generate()}.
    */

@@ -1,29 +1,47 @@
 package meshchat.peer.identity;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.MessageSigner;
+import meshchat.peer.message.PeerId;
 import meshchat.wire.CanonicalBytes;
 import meshchat.wire.Ed25519;
 
 /**
- * What an author signs, and the check every receiver makes before it stores or forwards a message
- * (docs/protocol.md, "Canonical encoding"). The signed bytes cover every field of the message and
- * the room, so a message can be neither altered in transit nor replayed into another room.
+ * The hash chain and its signed heads (docs/protocol.md, "Hash chain"). A message's chain hash is
+ * SHA-256 over its canonical encoding, which covers every field, the room and the hash of the
+ * author's previous message; the author signs (origin, seq, hash) of its latest message once per
+ * burst. Altering any message of a chain, moving it to another room or another author, or splicing
+ * it into another chain changes a hash that the signed head pins.
  */
 public final class MessageSigning {
-  static final String CONTEXT = "meshchat/chat/v1";
+  static final String CHAT_CONTEXT = "meshchat/chat/v2";
+  static final String HEAD_CONTEXT = "meshchat/head/v1";
+
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+          });
 
   private MessageSigning() {}
 
   /**
-   * The canonical encoding: context, room, origin, seq, lamport, wall_time_ms, nick, text, the
-   * number of deps, then each dep's origin and seq, in the order the message lists them.
+   * The canonical encoding that the chain hash covers: context, room, origin, seq, lamport,
+   * wall_time_ms, nick, text, the number of deps, each dep's origin and seq in the order the
+   * message lists them, then prev.
    */
   public static byte[] canonical(ChatMessage m, String room) {
     CanonicalBytes b =
-        CanonicalBytes.of(CONTEXT)
+        CanonicalBytes.of(CHAT_CONTEXT)
             .string(room)
             .bytes(m.origin().toBytes())
             .u64(m.seq())
@@ -35,29 +53,52 @@ public final class MessageSigning {
     for (MessageId d : m.deps()) {
       b.bytes(d.origin().toBytes()).u64(d.seq());
     }
-    return b.toByteArray();
+    return b.bytes(m.prevUnsafe()).toByteArray();
   }
 
-  /** Signs what {@code identity} authors in {@code room}. */
+  /** The chain hash of {@code m} in {@code room}: SHA-256 of {@link #canonical}. */
+  public static byte[] hash(ChatMessage m, String room) {
+    return SHA256.get().digest(canonical(m, room));
+  }
+
+  /** What a head's signature covers: context, room, origin, seq, hash. */
+  public static byte[] canonicalHead(PeerId origin, long seq, byte[] hash, String room) {
+    return CanonicalBytes.of(HEAD_CONTEXT)
+        .string(room)
+        .bytes(origin.toBytes())
+        .u64(seq)
+        .bytes(hash)
+        .toByteArray();
+  }
+
+  /** Chains and signs what {@code identity} authors in {@code room}. */
   public static MessageSigner signer(Identity identity, String room) {
     byte[] key = identity.publicKey();
-    return m -> m.signed(key, identity.sign(canonical(m, room)));
+    return new MessageSigner() {
+      @Override
+      public byte[] hash(ChatMessage m) {
+        return MessageSigning.hash(m, room);
+      }
+
+      @Override
+      public ChainHead signHead(PeerId origin, long seq, byte[] hash) {
+        byte[] sig = identity.sign(canonicalHead(origin, seq, hash, room));
+        return new ChainHead(origin, seq, hash, sig, key);
+      }
+    };
   }
 
   /**
-   * Why {@code m} must be refused, or null if its author really signed it: the key's fingerprint
-   * must be the origin, and the signature must verify over the canonical encoding.
+   * Why {@code head} must be refused, or null if its origin really signed it with {@code key}: the
+   * key's fingerprint must be the origin, and the signature must verify over the canonical head.
    */
-  public static String problem(ChatMessage m, String room) {
-    if (!m.isSigned()) {
-      return "message " + m.id() + " is not signed";
+  public static String headProblem(ChainHead head, byte[] key, String room) {
+    if (!Ed25519.owns(key, head.origin().toBytes())) {
+      return "head " + head.id() + " carries a key that is not its origin's";
     }
-    byte[] key = m.publicKey();
-    if (!Ed25519.owns(key, m.origin().toBytes())) {
-      return "message " + m.id() + " carries a key that is not its origin's";
-    }
-    if (!Ed25519.verify(key, canonical(m, room), m.signature())) {
-      return "message " + m.id() + " has a bad signature";
+    byte[] signed = canonicalHead(head.origin(), head.seq(), head.hash(), room);
+    if (!Ed25519.verify(key, signed, head.signature())) {
+      return "head " + head.id() + " has a bad signature";
     }
     return null;
   }

@@ -101,6 +101,7 @@ final class NodeEffects implements RoomEffects {
       }
       if (committed) {
         node.durable();
+        commitHead();
       }
     } finally {
       endQueued = false;
@@ -123,6 +124,20 @@ final class NodeEffects implements RoomEffects {
       l.flush();
     }
     toFlush.clear();
+  }
+
+  /**
+   * Commits the chain head the room signed once the burst was durable (and anything else it wrote
+   * then): left open, that write would hold SQLite's write lock until the next burst, and `history`
+   * on the live data dir would wait for it in vain. A failure loses only the head, which the peer
+   * signs again at its next start.
+   */
+  private void commitHead() {
+    try {
+      store.commit();
+    } catch (RuntimeException e) {
+      node.counters().increment(meshchat.peer.limit.Counters.Counter.INTERNAL_ERROR);
+    }
   }
 
   @Override

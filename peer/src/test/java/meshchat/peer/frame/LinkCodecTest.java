@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import java.util.SplittableRandom;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -34,8 +35,12 @@ class LinkCodecTest {
             1_700_000_000_000L,
             "ann",
             "héllo \"x\"",
-            List.of(new MessageId(b, 2)));
+            List.of(new MessageId(b, 2)),
+            new byte[32]);
+    ChainHead head = new ChainHead(a, 3, new byte[32], new byte[64], new byte[32]);
     return List.of(
+        new LinkMessage.Head(head),
+        new LinkMessage.SyncBatch(9, List.of(m), true, List.of(head)),
         new LinkMessage.Hello(1, a, "ann", "lobby", 7000, 5),
         new LinkMessage.Chat(m),
         new LinkMessage.Digest(
@@ -105,7 +110,17 @@ class LinkCodecTest {
     return meshchat.proto.v1.ChatMessage.newBuilder()
         .setOrigin(ByteString.copyFrom(a.toBytes()))
         .setSeq(1)
-        .setLamport(1);
+        .setLamport(1)
+        .setPrev(ByteString.copyFrom(new byte[32]));
+  }
+
+  @Test
+  void aChatWithoutA32BytePrevIsInvalid() {
+    rejects(
+        LinkFrame.newBuilder().setChat(chat().setPrev(ByteString.copyFrom(new byte[31]))).build(),
+        CloseReason.INVALID_MESSAGE);
+    rejects(
+        LinkFrame.newBuilder().setChat(chat().clearPrev()).build(), CloseReason.INVALID_MESSAGE);
   }
 
   @Test

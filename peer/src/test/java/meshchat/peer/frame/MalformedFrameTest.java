@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.proto.v1.ChatMessage;
 import meshchat.proto.v1.Close;
@@ -35,8 +36,22 @@ class MalformedFrameTest {
     return Hello.newBuilder().setProtocolVersion(1).setPeerId(ID).setNick("n").setRoom("r");
   }
 
+  private static meshchat.proto.v1.ChainHead.Builder head() {
+    return meshchat.proto.v1.ChainHead.newBuilder()
+        .setOrigin(ID)
+        .setSeq(1)
+        .setHash(com.google.protobuf.ByteString.copyFrom(new byte[32]))
+        .setSignature(com.google.protobuf.ByteString.copyFrom(new byte[64]));
+  }
+
   private static ChatMessage.Builder chat() {
-    return ChatMessage.newBuilder().setOrigin(ID).setSeq(1).setLamport(1).setNick("n").setText("t");
+    return ChatMessage.newBuilder()
+        .setOrigin(ID)
+        .setSeq(1)
+        .setLamport(1)
+        .setNick("n")
+        .setText("t")
+        .setPrev(com.google.protobuf.ByteString.copyFrom(new byte[32]));
   }
 
   private static MessageId dep() {
@@ -84,6 +99,40 @@ class MalformedFrameTest {
         bad("chat.lamport 0", f(b -> b.setChat(chat().setLamport(0))), "lamport"),
         bad("chat.nick too long", f(b -> b.setChat(chat().setNick(big))), "nick bytes"),
         bad("chat.text too long", f(b -> b.setChat(chat().setText(big))), "text bytes"),
+        bad(
+            "chat.prev 31 bytes",
+            f(
+                b ->
+                    b.setChat(
+                        chat().setPrev(com.google.protobuf.ByteString.copyFrom(new byte[31])))),
+            "prev"),
+        bad("chat.prev missing", f(b -> b.setChat(chat().clearPrev())), "prev"),
+        bad("head.seq 0", f(b -> b.setHead(head().setSeq(0))), "seq"),
+        bad("head.seq -1", f(b -> b.setHead(head().setSeq(-1))), "head seq out of range"),
+        bad(
+            "head.seq 2^63-1",
+            f(b -> b.setHead(head().setSeq(Long.MAX_VALUE))),
+            "head seq out of range"),
+        bad(
+            "head.seq 2^62+1",
+            f(b -> b.setHead(head().setSeq(WireBounds.MAX_SEQ + 1))),
+            "head seq out of range"),
+        bad(
+            "head.hash 31 bytes",
+            f(
+                b ->
+                    b.setHead(
+                        head().setHash(com.google.protobuf.ByteString.copyFrom(new byte[31])))),
+            "32 bytes"),
+        bad(
+            "head.public_key 31 bytes",
+            f(
+                b ->
+                    b.setHead(
+                        head()
+                            .setPublicKey(com.google.protobuf.ByteString.copyFrom(new byte[31])))),
+            "key"),
+        bad("head.origin empty", f(b -> b.setHead(head().clearOrigin())), "peer id"),
         bad(
             "chat.deps too many",
             f(b -> b.setChat(chat().addAllDeps(times(LinkCodec.MAX_DEPS + 1, dep())))),

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
-import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
@@ -242,20 +242,23 @@ class HistoryAcceptanceTest {
   /** Two authors' chained conversation, written straight into the SQLite file. */
   static void prefill(Path dataDir, int total) throws Exception {
     Files.createDirectories(dataDir);
-    // signed, as real authors' messages are: peers refuse and never serve unsigned ones
-    Identity[] authors = {Identity.generate(), Identity.generate()};
-    long[] seqs = new long[2];
+    // chained with signed heads, as real authors' messages are: peers refuse and never serve
+    // messages no head covers
+    ChainAuthor[] authors = {
+      new ChainAuthor(Identity.generate(), "lobby"), new ChainAuthor(Identity.generate(), "lobby")
+    };
     try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
       List<ChatMessage> chunk = new ArrayList<>();
       MessageId previous = null;
       for (int k = 0; k < total; k++) {
         int a = k % 2;
-        MessageId id = new MessageId(authors[a].peerId(), ++seqs[a]);
         List<MessageId> deps = previous == null ? List.of() : List.of(previous);
-        chunk.add(
-            MessageSigning.signer(authors[a], "lobby")
-                .sign(new ChatMessage(id, k + 1, 1_700_000_000_000L + k, "a" + a, "m" + k, deps)));
-        previous = id;
+        ChatMessage m = authors[a].next(k + 1, 1_700_000_000_000L + k, "a" + a, "m" + k, deps);
+        chunk.add(m);
+        previous = m.id();
+        if (m.seq() % 64 == 0 || k >= total - 2) {
+          store.putHead(authors[a].head()); // a burst of 64
+        }
         if (chunk.size() == 1_000) {
           store.appendAll(chunk);
           chunk.clear();

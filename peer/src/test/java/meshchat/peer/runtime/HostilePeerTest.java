@@ -3,19 +3,14 @@ package meshchat.peer.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.util.List;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
-import meshchat.peer.identity.MessageSigning;
-import meshchat.peer.link.netty.LinkTls;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
-import meshchat.peer.message.MessageId;
 import meshchat.proto.v1.Close;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.wire.Framing;
@@ -23,94 +18,35 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A hand-written hostile peer on a raw socket against a real PeerNode: it completes an honest
- * handshake with its own key, then sends a message in someone else's name, or a genuine message it
- * altered. The node must refuse it, count it, tell the link why, and deliver nothing.
+ * handshake with its own key, then sends a message under a head in someone else's name, or a
+ * genuine message it altered. The node must refuse it, count it, tell the link why, and deliver
+ * nothing.
  */
 class HostilePeerTest {
   private final Identity alice = Identity.generate();
   private final Identity mallory = Identity.generate();
 
-  /** Mallory's side of one link: frames are varint32-delimited LinkFrames, as on the wire. */
-  private final class Raw implements AutoCloseable {
-    final Socket socket;
-    final InputStream in;
-    final OutputStream out;
-
+  /** Mallory's side of one link. */
+  private final class Raw extends RawPeer {
     Raw(int port) throws Exception {
-      this(port, null);
+      super(mallory, port, null);
     }
 
     /** Connects; with {@code badHello} sends that instead of a Hello and does not handshake. */
     Raw(int port, LinkFrame badHello) throws Exception {
-      socket =
-          LinkTls.forIdentity(mallory).connect(new java.net.InetSocketAddress("127.0.0.1", port));
-      socket.setSoTimeout(10_000); // a read that hangs fails the test instead
-      in = socket.getInputStream();
-      out = socket.getOutputStream();
-      if (badHello != null) {
-        sendRaw(badHello);
-        return;
-      }
-      byte[] challenge = HelloProofs.newChallenge();
-      LinkMessage.Hello hello =
-          new LinkMessage.Hello(Framing.PROTOCOL_VERSION, mallory.peerId(), "mal", "lobby", 0, 1)
-              .withIdentity(mallory.publicKey(), challenge);
-      send(hello);
-      LinkMessage.Hello theirs = (LinkMessage.Hello) read();
-      byte[] t =
-          HelloProofs.transcript(
-              "lobby",
-              mallory.peerId(),
-              theirs.peerId(),
-              theirs.challenge(),
-              challenge,
-              LinkTls.localCertificateHash(socket),
-              LinkTls.peerCertificateHash(socket));
-      send(new LinkMessage.HelloProof(mallory.sign(t), new byte[0]));
-      assertThat(read()).isInstanceOf(LinkMessage.HelloProof.class); // the link is open
-    }
-
-    void send(LinkMessage m) throws Exception {
-      LinkCodec.toFrame(m).writeDelimitedTo(out);
-      out.flush();
-    }
-
-    void sendRaw(LinkFrame f) throws Exception {
-      f.writeDelimitedTo(out);
-      out.flush();
-    }
-
-    LinkMessage read() throws Exception {
-      return LinkCodec.fromFrame(LinkFrame.parseDelimitedFrom(in));
-    }
-
-    /** Reads until the node's Close; returns it. */
-    Close awaitClose() throws Exception {
-      for (LinkFrame f; (f = LinkFrame.parseDelimitedFrom(in)) != null; ) {
-        if (f.hasClose()) {
-          return f.getClose();
-        }
-      }
-      throw new AssertionError("the connection ended without a Close");
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
+      super(mallory, port, badHello);
     }
   }
 
-  private ChatMessage byAlice(String text) {
-    return MessageSigning.signer(alice, "lobby")
-        .sign(
-            new ChatMessage(new MessageId(alice.peerId(), 1), 5, 1_000, "alice", text, List.of()));
-  }
+  private final ChainAuthor aliceWrites = new ChainAuthor(alice, "lobby");
 
-  private void refusedWith(LinkFrame attack, String why) throws Exception {
+  private void refusedWith(String why, LinkFrame... attack) throws Exception {
     try (LocalMesh mesh = new LocalMesh()) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
       try (Raw raw = new Raw(node.port())) {
-        raw.sendRaw(attack);
+        for (LinkFrame f : attack) {
+          raw.sendRaw(f);
+        }
         Close close = raw.awaitClose();
         assertThat(close.getReason()).isEqualTo(Close.Reason.INVALID_MESSAGE);
         assertThat(close.getMessage()).contains(why);
@@ -123,27 +59,36 @@ class HostilePeerTest {
 
   @Test
   void aMessageForgedInAlicesNameIsRefusedCountedAndNotStored() throws Exception {
-    ChatMessage forged =
-        MessageSigning.signer(mallory, "lobby")
-            .sign(
-                new ChatMessage(
-                    new MessageId(alice.peerId(), 1), 5, 1_000, "alice", "pay mallory", List.of()));
+    ChatMessage forged = aliceWrites.next("pay mallory");
+    ChainHead real = aliceWrites.head();
+    ChainAuthor malloryWrites = new ChainAuthor(mallory, "lobby");
+    malloryWrites.next("x");
+    ChainHead hers = malloryWrites.head();
+    ChainHead claim =
+        new ChainHead(real.origin(), real.seq(), real.hash(), hers.signature(), hers.publicKey());
     refusedWith(
-        LinkCodec.toFrame(new LinkMessage.Chat(forged)), "carries a key that is not its origin's");
+        "carries a key that is not its origin's",
+        LinkCodec.toFrame(new LinkMessage.Chat(forged)),
+        LinkCodec.toFrame(new LinkMessage.Head(claim)));
   }
 
   @Test
   void aRelayedMessageWhoseTextMalloryChangedIsRefused() throws Exception {
-    LinkFrame genuine = LinkCodec.toFrame(new LinkMessage.Chat(byAlice("meet at 5")));
+    LinkFrame genuine = LinkCodec.toFrame(new LinkMessage.Chat(aliceWrites.next("meet at 5")));
     LinkFrame altered =
         genuine.toBuilder().setChat(genuine.getChat().toBuilder().setText("meet at 6")).build();
-    refusedWith(altered, "bad signature");
+    refusedWith(
+        "does not match its author's chain",
+        altered,
+        LinkCodec.toFrame(new LinkMessage.Head(aliceWrites.head())));
   }
 
   @Test
   void aTamperedMessageInAHistoryBatchIsRefused() throws Exception {
+    ChatMessage m = aliceWrites.next("history");
     LinkFrame genuine =
-        LinkCodec.toFrame(new LinkMessage.SyncBatch(1, List.of(byAlice("history")), true));
+        LinkCodec.toFrame(
+            new LinkMessage.SyncBatch(1, List.of(m), true, List.of(aliceWrites.head())));
     LinkFrame altered =
         genuine.toBuilder()
             .setSyncBatch(
@@ -151,39 +96,28 @@ class HostilePeerTest {
                     .setMessages(
                         0,
                         genuine.getSyncBatch().getMessages(0).toBuilder()
-                            .setSignature(ByteString.copyFrom(new byte[64]))))
+                            .setPrev(ByteString.copyFrom(new byte[32]).concat(ByteString.EMPTY))
+                            .setWallTimeMs(7)))
             .build();
-    refusedWith(altered, "bad signature");
+    refusedWith("does not match its author's chain", altered);
   }
 
   /** Alice's message signed as is, whatever its numbers: the signature is valid. */
+  /**
+   * One of alice's chained messages with seq and lamport set to values no ChatMessage can hold; the
+   * head that would authenticate it never gets a chance: the frame is refused as it decodes.
+   */
   private LinkFrame signedByAlice(long seq, long lamport) {
-    // MessageSigning.canonical's layout, written out: no ChatMessage can hold these numbers
-    byte[] canonical =
-        meshchat.wire.CanonicalBytes.of("meshchat/chat/v1")
-            .string("lobby")
-            .bytes(alice.peerId().toBytes())
-            .u64(seq)
-            .u64(lamport)
-            .u64(1_000)
-            .string("alice")
-            .string("hi")
-            .u64(0)
-            .toByteArray();
-    LinkFrame f = LinkCodec.toFrame(new LinkMessage.Chat(byAlice("hi")));
-    return f.toBuilder()
-        .setChat(
-            f.getChat().toBuilder()
-                .setSeq(seq)
-                .setLamport(lamport)
-                .setSignature(ByteString.copyFrom(alice.sign(canonical))))
-        .build();
+    LinkFrame f =
+        LinkCodec.toFrame(new LinkMessage.Chat(new ChainAuthor(alice, "lobby").next("hi")));
+    return f.toBuilder().setChat(f.getChat().toBuilder().setSeq(seq).setLamport(lamport)).build();
   }
 
   /** After an attack: the node still takes an honest link and message, and still sends. */
   private void stillServes(LocalMesh mesh, PeerNode node) throws Exception {
     try (Raw raw = new Raw(node.port())) {
-      raw.send(new LinkMessage.Chat(byAlice("still there?")));
+      raw.send(new LinkMessage.Chat(aliceWrites.next("still there?")));
+      raw.send(new LinkMessage.Head(aliceWrites.head()));
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(20))
           .until(
@@ -222,6 +156,29 @@ class HostilePeerTest {
   @Test
   void aValidlySignedChatWithTheLargestSeqIsRefusedAndThePeerLives() throws Exception {
     oneFrameDoesNotKill(signedByAlice(Long.MAX_VALUE, 5), false, "seq out of range");
+  }
+
+  /** A validly signed head of alice whose seq is then set to {@code seq} on the wire. */
+  private LinkFrame headWithSeq(long seq) {
+    ChainAuthor writes = new ChainAuthor(alice, "lobby");
+    writes.next("hi");
+    LinkFrame f = LinkCodec.toFrame(new LinkMessage.Head(writes.head()));
+    return f.toBuilder().setHead(f.getHead().toBuilder().setSeq(seq)).build();
+  }
+
+  @Test
+  void aHeadWithSeqZeroIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(headWithSeq(0), false, "head seq out of range");
+  }
+
+  @Test
+  void aHeadWithSeqMinusOneIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(headWithSeq(-1), false, "head seq out of range");
+  }
+
+  @Test
+  void aHeadWithTheLargestSeqIsRefusedAndThePeerLives() throws Exception {
+    oneFrameDoesNotKill(headWithSeq(Long.MAX_VALUE), false, "head seq out of range");
   }
 
   @Test
@@ -269,7 +226,8 @@ class HostilePeerTest {
     try (LocalMesh mesh = new LocalMesh()) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
       try (Raw raw = new Raw(node.port())) {
-        raw.send(new LinkMessage.Chat(byAlice("meet at 5")));
+        raw.send(new LinkMessage.Chat(aliceWrites.next("meet at 5")));
+        raw.send(new LinkMessage.Head(aliceWrites.head()));
         org.awaitility.Awaitility.await()
             .atMost(java.time.Duration.ofSeconds(10))
             .until(() -> node.history(10).join().size() == 1);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
@@ -57,19 +59,41 @@ public abstract class MessageStoreContract {
   }
 
   @Test
-  void aSignedMessageComesBackWithItsKeyAndSignatureAndCopiesAreDuplicates() {
-    Identity author = Identity.generate();
-    ChatMessage m =
-        MessageSigning.signer(author, "lobby")
-            .sign(new ChatMessage(new MessageId(author.peerId(), 1), 2, 3, "ann", "hi", List.of()));
+  void aChainedMessageComesBackWithItsPrevAndCopiesAreDuplicates() {
+    ChainAuthor author = new ChainAuthor(Identity.generate(), "lobby");
+    author.next("first");
+    ChatMessage m = author.next("hi");
     assertThat(store.append(m)).isEqualTo(AppendResult.NEW);
     ChatMessage back = store.get(m.id()).orElseThrow();
     assertThat(back).isEqualTo(m);
-    assertThat(back.signature()).isEqualTo(m.signature()).hasSize(64);
-    assertThat(back.publicKey()).isEqualTo(author.publicKey());
-    assertThat(MessageSigning.problem(back, "lobby")).isNull();
-    ChatMessage copy = m.signed(m.publicKey(), m.signature());
+    assertThat(back.prev()).isEqualTo(m.prev()).hasSize(32);
+    assertThat(MessageSigning.hash(back, "lobby")).isEqualTo(MessageSigning.hash(m, "lobby"));
+    ChatMessage copy = m.chained(m.prev());
     assertThat(store.append(copy)).isEqualTo(AppendResult.DUPLICATE);
+  }
+
+  @Test
+  void headsAreKeptOnceAndFoundAtOrAboveASeq() {
+    ChainAuthor author = new ChainAuthor(Identity.generate(), "lobby");
+    PeerId origin = author.identity().peerId();
+    author.next("1");
+    author.next("2");
+    ChainHead two = author.head();
+    author.next("3");
+    author.next("4");
+    author.next("5");
+    ChainHead five = author.head();
+    store.putHead(five);
+    store.putHead(two);
+    store.putHead(two);
+    store.commit();
+    assertThat(store.headAtOrAfter(origin, 1)).contains(two);
+    assertThat(store.headAtOrAfter(origin, 2)).contains(two);
+    assertThat(store.headAtOrAfter(origin, 3)).contains(five);
+    assertThat(store.headAtOrAfter(origin, 5).orElseThrow().publicKey())
+        .isEqualTo(author.identity().publicKey());
+    assertThat(store.headAtOrAfter(origin, 6)).isEmpty();
+    assertThat(store.headAtOrAfter(PeerId.fromHex("0102"), 1)).isEmpty();
   }
 
   @Test

@@ -11,8 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
-import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -119,11 +119,10 @@ public final class CatchUpBench {
   private static long prefill(Path dataDir, int messages, int textBytes, SplittableRandom random)
       throws Exception {
     Files.createDirectories(dataDir);
-    Identity[] authors = new Identity[4];
+    ChainAuthor[] authors = new ChainAuthor[4];
     for (int i = 0; i < authors.length; i++) {
-      authors[i] = Identity.generate();
+      authors[i] = new ChainAuthor(Identity.generate(), "bench");
     }
-    long[] seqs = new long[authors.length];
     long encoded = 0;
     String filler = "x".repeat(textBytes);
     try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "bench", false)) {
@@ -131,17 +130,18 @@ public final class CatchUpBench {
       MessageId previous = null;
       for (int k = 0; k < messages; k++) {
         int a = k % authors.length;
-        MessageId id = new MessageId(authors[a].peerId(), ++seqs[a]);
         String text = (k + " " + filler).substring(0, textBytes);
         List<MessageId> deps = previous == null ? List.of() : List.of(previous);
-        // signed, as a real author's: peers refuse and never serve unsigned messages
-        ChatMessage m =
-            MessageSigning.signer(authors[a], "bench")
-                .sign(new ChatMessage(id, k + 1, 1_700_000_000_000L + k, "author", text, deps));
+        // chained, as a real author's, with a signed head per burst of 64: peers refuse and never
+        // serve messages no head covers
+        ChatMessage m = authors[a].next(k + 1, 1_700_000_000_000L + k, "author", text, deps);
+        if (m.seq() % 64 == 0 || k >= messages - authors.length) {
+          store.putHead(authors[a].head());
+        }
         int size = LinkCodec.toFrame(new LinkMessage.Chat(m)).getSerializedSize();
         encoded += size + CodedOutputStream.computeUInt32SizeNoTag(size);
         chunk.add(m);
-        previous = id;
+        previous = m.id();
         if (chunk.size() == 5_000) {
           store.appendAll(chunk);
           chunk.clear();

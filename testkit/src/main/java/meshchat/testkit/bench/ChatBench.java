@@ -221,16 +221,24 @@ public final class ChatBench {
     return colon < 0 ? -1 : Long.parseLong(text, 0, colon, 10);
   }
 
+  /**
+   * Auto-resizing, 3 significant digits, no highest value: a latency of minutes on an overloaded
+   * box is a result to report, never an ArrayIndexOutOfBounds that ends the run.
+   */
+  static Histogram latencyHistogram() {
+    return new ConcurrentHistogram(3);
+  }
+
   // ---- the mesh ----
 
   /** N peers linked in a full mesh by direct dials (no tracker in the measured path). */
   private static final class Mesh implements AutoCloseable {
     final List<PeerNode> nodes = new ArrayList<>();
     final PeerGroups groups;
-    final Histogram all = new ConcurrentHistogram(3_600_000_000L, 3);
-    final Histogram remote = new ConcurrentHistogram(3_600_000_000L, 3);
+    final Histogram all = latencyHistogram();
+    final Histogram remote = latencyHistogram();
     // the local echo: typed (send called) to shown by the author, its store commit included
-    final Histogram local = new ConcurrentHistogram(3_600_000_000L, 3);
+    final Histogram local = latencyHistogram();
     final AtomicLong duplicates = new AtomicLong();
     volatile boolean recording;
     // from the first dial until every peer holds n-1 open links: TCP, TLS and Hello included

@@ -46,10 +46,10 @@ public final class Fuzzer {
     long start = System.nanoTime();
     for (long i = 0; i < inputs; i++) {
       int which = (int) (i % 6);
-      byte[] signedBody = which == 5 ? signed.next() : null;
+      List<byte[]> signedBodies = which == 5 ? signed.next() : null;
       List<byte[]> input =
           which == 5
-              ? List.of(FuzzTargets.framed(signedBody))
+              ? signedBodies.stream().map(FuzzTargets::framed).toList()
               : which < 2 || which == 4 ? link.next() : tracker.next();
       long t0 = cpu.getCurrentThreadCpuTime();
       try {
@@ -61,7 +61,7 @@ public final class Fuzzer {
           case 4 -> input.forEach(FuzzTargets::codec);
           default -> {
             targets.link(input, true);
-            room.feed(signedBody);
+            room.feed(signedBodies);
           }
         }
       } catch (FuzzTargets.Finding f) {

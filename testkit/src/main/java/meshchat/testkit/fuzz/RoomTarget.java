@@ -2,12 +2,14 @@ package meshchat.testkit.fuzz;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import meshchat.peer.clock.ClockBound;
+import meshchat.peer.frame.ChainCheck;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.frame.LinkFrameException;
-import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.room.Delivery;
@@ -40,6 +42,7 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
   private long roomInputs;
   private long roomStart;
   private Room room;
+  private ChainCheck check = new ChainCheck(Seeds.ROOM);
   private Counters counters;
   private long fed;
 
@@ -48,27 +51,44 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
     return fed;
   }
 
-  /** Decodes {@code body}, verifies its messages, and hands what passed to the room. */
-  void feed(byte[] body) {
+  /**
+   * Decodes the bodies of one input, authenticates their messages as a link does ({@link
+   * ChainCheck}), and hands what passed to the room.
+   */
+  void feed(List<byte[]> bodies) {
     if (room == null || inputs++ % INPUTS_PER_ROOM == 0) {
       fresh();
     }
-    LinkMessage m;
+    List<LinkMessage> passed = new ArrayList<>();
     try {
-      m = LinkCodec.fromFrame(LinkFrame.parseFrom(body));
-    } catch (LinkFrameException | com.google.protobuf.InvalidProtocolBufferException refused) {
-      return; // refused at decode: the link layer closes with a reason
-    }
-    if (m instanceof LinkMessage.Chat c
-        && MessageSigning.problem(c.message(), Seeds.ROOM) != null) {
+      for (byte[] body : bodies) {
+        LinkMessage m = LinkCodec.fromFrame(LinkFrame.parseFrom(body));
+        if (m instanceof LinkMessage.Chat c) {
+          check.onChat(c.message());
+        } else if (m instanceof LinkMessage.Head h) {
+          passed.addAll(check.onHead(h.head()));
+        } else if (m instanceof LinkMessage.SyncBatch b) {
+          passed.add(check.onBatch(b));
+        } else {
+          passed.add(m);
+        }
+      }
+    } catch (LinkFrameException
+        | ChainCheck.Refused
+        | com.google.protobuf.InvalidProtocolBufferException refused) {
+      check = new ChainCheck(Seeds.ROOM); // the link layer closes with a reason; a new link
       return;
     }
-    if (m instanceof LinkMessage.SyncBatch b
-        && b.messages().stream().anyMatch(x -> MessageSigning.problem(x, Seeds.ROOM) != null)) {
-      return;
+    for (LinkMessage m : passed) {
+      feedOne(m);
     }
+  }
+
+  private void feedOne(LinkMessage m) {
     roomInputs++;
-    fed++;
+    if (!(m instanceof LinkMessage.Head)) {
+      fed++;
+    }
     room.receive(Seeds.OTHER, m);
     advance(10);
     if (counters.get(Counters.Counter.INTERNAL_ERROR) != 0) {
@@ -94,6 +114,7 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
   }
 
   private void fresh() {
+    check = new ChainCheck(Seeds.ROOM);
     timers.clear();
     roomInputs = 0;
     roomStart = now;

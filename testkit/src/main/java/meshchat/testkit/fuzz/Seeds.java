@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
-import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -55,22 +56,24 @@ public final class Seeds {
 
   /** Every link message type, with repeated fields filled. */
   public static List<byte[]> link() {
+    ChainAuthor other = new ChainAuthor(OTHER_KEY, ROOM);
+    ChatMessage first = other.next(6, 1_699_999_999_000L, "bob", "first", List.of());
     ChatMessage chat =
-        MessageSigning.signer(OTHER_KEY, ROOM)
-            .sign(
-                new ChatMessage(
-                    new MessageId(OTHER, 2),
-                    7,
-                    1_700_000_000_000L,
-                    "bob",
-                    "héllo wörld",
-                    List.of(new MessageId(SELF, 1), new MessageId(OTHER, 1))));
+        other.next(
+            7,
+            1_700_000_000_000L,
+            "bob",
+            "héllo wörld",
+            List.of(new MessageId(SELF, 1), new MessageId(OTHER, 1)));
+    ChainHead head = other.head();
     SeqSet held = SeqSet.of(3, List.of(new SeqRange(5, 6), new SeqRange(9, 12)));
     List<LinkMessage> all =
         List.of(
             hello(OTHER),
             otherProof(),
+            new LinkMessage.Chat(first),
             new LinkMessage.Chat(chat),
+            new LinkMessage.Head(head),
             new LinkMessage.Digest(
                 List.of(
                     new LinkMessage.DigestEntry(OTHER, held),
@@ -82,7 +85,7 @@ public final class Seeds {
                     new LinkMessage.Want(OTHER, new SeqRange(1, 3)),
                     new LinkMessage.Want(SELF, new SeqRange(2, 2))),
                 100),
-            new LinkMessage.SyncBatch(4, List.of(chat, chat), true),
+            new LinkMessage.SyncBatch(4, List.of(first, chat), true, List.of(head)),
             new LinkMessage.Ping(42),
             new LinkMessage.Pong(42),
             new LinkMessage.PeerList(
@@ -102,7 +105,7 @@ public final class Seeds {
         .setRegister(
             Register.newBuilder()
                 .setRequestId(requestId)
-                .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                 .setRoom(ROOM)
                 .setPeerId(ByteString.copyFrom(OTHER.toBytes()))
                 .setNick("bob")
@@ -120,7 +123,7 @@ public final class Seeds {
                 .setLookup(
                     Lookup.newBuilder()
                         .setRequestId(2)
-                        .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                        .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                         .setRoom(ROOM))
                 .build(),
             TrackerFrame.newBuilder()

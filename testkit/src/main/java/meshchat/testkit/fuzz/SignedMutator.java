@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.WireBounds;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.MessageId;
@@ -19,7 +20,8 @@ import meshchat.wire.CanonicalBytes;
  * can send that byte mutation almost never reaches, because any flipped bit breaks the signature.
  * Each field (seq, lamport, wall time, each dep's seq, the number of deps) is drawn from the values
  * that break arithmetic (0, ±1, 2^62 ± 1, 2^63 − 1, −2^63) or near the last one drawn, so that runs
- * of a growing clock and chains of deps appear too. Sent live (Chat) or as history (SyncBatch).
+ * of a growing clock and chains of deps appear too. Sent live (Chat, then the Head that signs it)
+ * or as history (a SyncBatch with its head).
  */
 final class SignedMutator {
   private static final long[] EXTREME = {
@@ -47,8 +49,11 @@ final class SignedMutator {
     this.random = new SplittableRandom(seed);
   }
 
-  /** One LinkFrame body: a Chat or a one-message SyncBatch, signed by {@link Seeds#OTHER}. */
-  byte[] next() {
+  /**
+   * The frame bodies of one input, signed by {@link Seeds#OTHER}: a Chat then the Head that covers
+   * it (live), or a one-message SyncBatch that carries its head (history).
+   */
+  List<byte[]> next() {
     long seq = pick(lastSeq);
     long lamport = pick(lastLamport);
     long wall = random.nextInt(4) == 0 ? pick(0) : 1_700_000_000_000L;
@@ -59,18 +64,22 @@ final class SignedMutator {
     }
     lastSeq = seq;
     lastLamport = lamport;
-    meshchat.proto.v1.ChatMessage chat = signed(seq, lamport, wall, deps);
-    LinkFrame frame =
-        random.nextBoolean()
-            ? LinkFrame.newBuilder().setChat(chat).build()
-            : LinkFrame.newBuilder()
-                .setSyncBatch(
-                    meshchat.proto.v1.SyncBatch.newBuilder()
-                        .setRequestId(pick(0))
-                        .setDone(true)
-                        .addMessages(chat))
-                .build();
-    return frame.toByteArray();
+    Signed s = signed(seq, lamport, wall, deps);
+    if (random.nextBoolean()) {
+      return List.of(
+          LinkFrame.newBuilder().setChat(s.chat).build().toByteArray(),
+          LinkFrame.newBuilder().setHead(s.head).build().toByteArray());
+    }
+    return List.of(
+        LinkFrame.newBuilder()
+            .setSyncBatch(
+                meshchat.proto.v1.SyncBatch.newBuilder()
+                    .setRequestId(pick(0))
+                    .setDone(true)
+                    .addMessages(s.chat)
+                    .addHeads(s.head))
+            .build()
+            .toByteArray());
   }
 
   private long pick(long near) {
@@ -86,23 +95,31 @@ final class SignedMutator {
     return which == 0 ? Seeds.OTHER : which == 1 ? Seeds.SELF : PeerId.fromHex("0c0ffee0");
   }
 
-  private static meshchat.proto.v1.ChatMessage signed(
-      long seq, long lamport, long wall, List<long[]> deps) {
+  private record Signed(meshchat.proto.v1.ChatMessage chat, meshchat.proto.v1.ChainHead head) {}
+
+  private static final byte[] PREV = new byte[ChatMessage.HASH_BYTES];
+
+  private static Signed signed(long seq, long lamport, long wall, List<long[]> deps) {
     try {
-      // in range: signed by the product's own signer, so its canonical layout is the one in use
+      // in range: chained and signed by the product's own code, so its layout is the one in use
       List<MessageId> ids = new ArrayList<>();
       for (long[] d : deps) {
         ids.add(new MessageId(depOrigin(d[0]), d[1]));
       }
       ChatMessage m =
+          new ChatMessage(new MessageId(Seeds.OTHER, seq), lamport, wall, "o", "x", ids)
+              .chained(PREV);
+      ChainHead head =
           MessageSigning.signer(Seeds.OTHER_KEY, Seeds.ROOM)
-              .sign(new ChatMessage(new MessageId(Seeds.OTHER, seq), lamport, wall, "o", "x", ids));
-      return LinkCodec.toFrame(new LinkMessage.Chat(m)).getChat();
+              .signHead(Seeds.OTHER, seq, MessageSigning.hash(m, Seeds.ROOM));
+      return new Signed(
+          LinkCodec.toFrame(new LinkMessage.Chat(m)).getChat(),
+          LinkCodec.toFrame(new LinkMessage.Head(head)).getHead());
     } catch (IllegalArgumentException outOfRange) {
-      // no domain record holds these numbers: sign the documented layout by hand, as an
-      // attacker would (docs/protocol.md, "Canonical encoding")
+      // no domain record holds these numbers: hash and sign the documented layout by hand, as an
+      // attacker would (docs/protocol.md, "Hash chain")
       CanonicalBytes c =
-          CanonicalBytes.of("meshchat/chat/v1")
+          CanonicalBytes.of("meshchat/chat/v2")
               .string(Seeds.ROOM)
               .bytes(Seeds.OTHER.toBytes())
               .u64(seq)
@@ -119,7 +136,7 @@ final class SignedMutator {
               .setWallTimeMs(wall)
               .setNick("o")
               .setText("x")
-              .setPublicKey(ByteString.copyFrom(Seeds.OTHER_KEY.publicKey()));
+              .setPrev(ByteString.copyFrom(PREV));
       for (long[] d : deps) {
         PeerId o = depOrigin(d[0]);
         c.bytes(o.toBytes()).u64(d[1]);
@@ -128,7 +145,26 @@ final class SignedMutator {
                 .setOrigin(ByteString.copyFrom(o.toBytes()))
                 .setSeq(d[1]));
       }
-      return b.setSignature(ByteString.copyFrom(Seeds.OTHER_KEY.sign(c.toByteArray()))).build();
+      byte[] hash = sha256(c.bytes(PREV).toByteArray());
+      byte[] sig =
+          Seeds.OTHER_KEY.sign(MessageSigning.canonicalHead(Seeds.OTHER, seq, hash, Seeds.ROOM));
+      meshchat.proto.v1.ChainHead head =
+          meshchat.proto.v1.ChainHead.newBuilder()
+              .setOrigin(ByteString.copyFrom(Seeds.OTHER.toBytes()))
+              .setSeq(seq)
+              .setHash(ByteString.copyFrom(hash))
+              .setSignature(ByteString.copyFrom(sig))
+              .setPublicKey(ByteString.copyFrom(Seeds.OTHER_KEY.publicKey()))
+              .build();
+      return new Signed(b.build(), head);
+    }
+  }
+
+  private static byte[] sha256(byte[] in) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(in);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 }

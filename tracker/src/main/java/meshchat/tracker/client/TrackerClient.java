@@ -146,7 +146,7 @@ public final class TrackerClient implements AutoCloseable {
       Register.Builder r, String room, byte[] peerId, String nick, String host, int port) {
     long id = nextRequest.getAndIncrement();
     r.setRequestId(id)
-        .setProtocolVersion(Framing.PROTOCOL_VERSION)
+        .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
         .setRoom(room)
         .setPeerId(ByteString.copyFrom(peerId))
         .setNick(nick)
@@ -168,7 +168,7 @@ public final class TrackerClient implements AutoCloseable {
               .setGetNonce(
                   GetNonce.newBuilder()
                       .setRequestId(id)
-                      .setProtocolVersion(Framing.PROTOCOL_VERSION))
+                      .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION))
               .build();
       nonce = send(id, frame).thenApply(TrackerFrame::getNonce);
     }
@@ -182,7 +182,7 @@ public final class TrackerClient implements AutoCloseable {
             .setLookup(
                 Lookup.newBuilder()
                     .setRequestId(id)
-                    .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                    .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                     .setRoom(room))
             .build();
     return send(id, frame).thenApply(TrackerFrame::getLookupResult);

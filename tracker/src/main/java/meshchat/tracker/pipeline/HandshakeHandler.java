@@ -48,7 +48,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerF
         return;
       }
     }
-    if (version != Framing.PROTOCOL_VERSION) {
+    if (version != Framing.TRACKER_PROTOCOL_VERSION) {
       refuse(
           ctx,
           requestId,
@@ -56,7 +56,7 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerF
           "protocol version "
               + version
               + " is not supported; this tracker speaks "
-              + Framing.PROTOCOL_VERSION);
+              + Framing.TRACKER_PROTOCOL_VERSION);
       return;
     }
     ctx.pipeline().remove(this);

@@ -57,7 +57,7 @@ class SessionPipelineTest {
             .setRegister(
                 Register.newBuilder()
                     .setRequestId(3)
-                    .setProtocolVersion(Framing.PROTOCOL_VERSION)
+                    .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                     .setRoom("general")
                     .setPeerId(com.google.protobuf.ByteString.copyFromUtf8("alice"))
                     .setNick("alice")

@@ -9,6 +9,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
@@ -28,6 +29,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
   private long savedLamport;
   private long savedOwnSeq;
+  private final Map<PeerId, TreeMap<Long, ChainHead>> heads = new HashMap<>();
 
   @Override
   public Snapshot load(PeerId self) {
@@ -76,6 +78,18 @@ public final class InMemoryMessageStore implements MessageStore {
   public Optional<ChatMessage> get(MessageId id) {
     OriginLog log = byOrigin.get(id.origin());
     return Optional.ofNullable(log == null ? null : log.get(id.seq()));
+  }
+
+  @Override
+  public void putHead(ChainHead head) {
+    heads.computeIfAbsent(head.origin(), o -> new TreeMap<>()).putIfAbsent(head.seq(), head);
+  }
+
+  @Override
+  public Optional<ChainHead> headAtOrAfter(PeerId origin, long seq) {
+    TreeMap<Long, ChainHead> h = heads.get(origin);
+    Map.Entry<Long, ChainHead> e = h == null ? null : h.ceilingEntry(seq);
+    return e == null ? Optional.empty() : Optional.of(e.getValue());
   }
 
   @Override

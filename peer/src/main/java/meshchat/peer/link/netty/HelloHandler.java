@@ -3,6 +3,7 @@ package meshchat.peer.link.netty;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -268,6 +269,21 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     cancelTimeout();
     LinkErrors.closeFor(ctx, cause, setup);
+  }
+
+  /**
+   * A TLS handshake that failed without an exception reaching us: it timed out, typically because
+   * the other side does not speak TLS and its plain bytes looked like the start of an old SSLv2
+   * record, which TLS then waited for. Counted and closed as any TLS failure.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+      cancelTimeout();
+      LinkErrors.closeFor(ctx, e.cause(), setup);
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   private void refuse(ChannelHandlerContext ctx, CloseReason reason, String why) {

@@ -3,8 +3,8 @@ package meshchat.peer.link.netty;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import meshchat.peer.frame.ChainVerifier;
 import meshchat.peer.frame.LinkCodec;
-import meshchat.peer.frame.MessageVerifier;
 import meshchat.wire.Framing;
 
 /**
@@ -38,8 +38,8 @@ public final class LinkPipeline {
     // LinkFrame <-> validated LinkMessage records: the only place generated classes are seen
     // (private rooms: message bodies are sealed and opened here)
     p.addLast("link-codec", new LinkCodec(setup.roomKey()));
-    // every chat message, live or history, must carry its origin's key and a valid signature
-    p.addLast("verify", new MessageVerifier(setup.room(), setup.counters()));
+    // every chat message, live or history, must be covered by its author's signed chain head
+    p.addLast("verify", new ChainVerifier(setup.room(), setup.counters()));
     // nothing read for idleTimeout -> reader idle (dead peer); nothing written for ping -> Ping
     p.addLast(
         "idle",

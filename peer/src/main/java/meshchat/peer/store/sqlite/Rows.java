@@ -11,12 +11,11 @@ import meshchat.peer.message.PeerId;
 
 /** ChatMessage ⇄ row: the one place that knows the column order of messages and conflicts. */
 final class Rows {
-  static final String COLS =
-      "origin, seq, lamport, wall_time_ms, nick, text, deps, public_key, signature";
+  static final String COLS = "origin, seq, lamport, wall_time_ms, nick, text, deps, prev";
 
   private Rows() {}
 
-  /** Binds {@code m} to parameters 2..10; parameter 1 is the room id. */
+  /** Binds {@code m} to parameters 2..9; parameter 1 is the room id. */
   static void bind(PreparedStatement ps, long roomId, ChatMessage m) throws SQLException {
     ps.setLong(1, roomId);
     ps.setBytes(2, m.origin().toBytes());
@@ -26,8 +25,7 @@ final class Rows {
     ps.setString(6, m.nick());
     ps.setString(7, m.text());
     ps.setBytes(8, DepsCodec.encode(m.deps()));
-    ps.setBytes(9, m.publicKey());
-    ps.setBytes(10, m.signature());
+    ps.setBytes(9, m.prevUnsafe());
   }
 
   /**
@@ -48,8 +46,7 @@ final class Rows {
                 rs.getString(5),
                 rs.getString(6),
                 DepsCodec.decode(rs.getBytes(7)),
-                rs.getBytes(8),
-                rs.getBytes(9)));
+                rs.getBytes(8)));
       }
     }
     return out;

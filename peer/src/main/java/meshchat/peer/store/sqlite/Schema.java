@@ -16,7 +16,7 @@ import java.util.Optional;
  * meshchat's, which tells a foreign SQLite database apart from a new one.
  */
 final class Schema {
-  static final int CURRENT_VERSION = 2;
+  static final int CURRENT_VERSION = 3;
 
   /** Migration i takes the schema from version i to i + 1. */
   private static final List<List<String>> MIGRATIONS =
@@ -72,7 +72,26 @@ final class Schema {
               "ALTER TABLE conflicts ADD COLUMN signature BLOB NOT NULL DEFAULT x''",
               // A version-1 file belongs to a data dir from before keys, whose peer gets a new
               // id (a key fingerprint) on this start: its sequence starts again at 1.
-              "UPDATE meta SET own_seq = 0"));
+              "UPDATE meta SET own_seq = 0"),
+          List.of(
+              // Hash chains (docs/protocol.md, "Hash chain"): each message keeps the chain hash of
+              // its author's previous message, and the signed heads that authenticate runs of
+              // them are kept so that history we serve carries its proof. Rows from before chains
+              // (empty prev) stay: shown here, never served; a peer's own chain simply continues
+              // from
+              // its last seq. The columns public_key and signature stay, unused.
+              "ALTER TABLE messages ADD COLUMN prev BLOB NOT NULL DEFAULT x''",
+              "ALTER TABLE conflicts ADD COLUMN prev BLOB NOT NULL DEFAULT x''",
+              """
+              CREATE TABLE heads (
+                room_id    INTEGER NOT NULL REFERENCES meta(room_id),
+                origin     BLOB    NOT NULL,
+                seq        INTEGER NOT NULL,
+                hash       BLOB    NOT NULL,
+                signature  BLOB    NOT NULL,
+                public_key BLOB    NOT NULL,
+                PRIMARY KEY (room_id, origin, seq)
+              ) STRICT"""));
 
   private Schema() {}
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
@@ -50,6 +51,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final PreparedStatement nth;
   private final PreparedStatement count;
   private final PreparedStatement conflictCount;
+  private final HeadTable heads;
 
   SqliteMessageStore(SqliteDatabase db, String room, long roomId, boolean ownsDatabase)
       throws SQLException {
@@ -57,7 +59,7 @@ public final class SqliteMessageStore implements MessageStore {
     this.room = room;
     this.roomId = roomId;
     this.ownsDatabase = ownsDatabase;
-    String values = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    String values = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     String cols = "(room_id, " + COLS + ")";
     // OR IGNORE: a second copy of an (origin, seq) is not an error; changes() tells NEW from not.
     insert = prepare("INSERT OR IGNORE INTO messages" + cols + values);
@@ -98,6 +100,7 @@ public final class SqliteMessageStore implements MessageStore {
             "SELECT " + COLS + " FROM messages WHERE room_id=?" + ORDER_DESC + " LIMIT 1 OFFSET ?");
     count = prepare("SELECT COUNT(*) FROM messages WHERE room_id=?");
     conflictCount = prepare("SELECT COUNT(*) FROM conflicts WHERE room_id=?");
+    heads = new HeadTable(roomId, this::prepare);
   }
 
   /**
@@ -247,6 +250,16 @@ public final class SqliteMessageStore implements MessageStore {
           List<ChatMessage> found = Rows.read(selectOne, 1);
           return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
         });
+  }
+
+  @Override
+  public void putHead(ChainHead head) {
+    db.grouped(false, () -> heads.put(head));
+  }
+
+  @Override
+  public Optional<ChainHead> headAtOrAfter(PeerId origin, long seq) {
+    return db.call(() -> heads.atOrAfter(origin, seq));
   }
 
   @Override

@@ -6,13 +6,18 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A history file from before keys (schema 1) opens, keeps its rows unsigned, restarts own seqs. */
+/**
+ * History files of older schemas open and are migrated in place: one from before keys (schema 1)
+ * keeps its rows unsigned and restarts own seqs; one of signed messages (schema 2) keeps its rows
+ * unchained, its own seq and clock, and takes chained messages and heads from then on.
+ */
 class SchemaMigrationTest {
   @TempDir Path dataDir;
 
@@ -48,11 +53,94 @@ class SchemaMigrationTest {
     try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
       ChatMessage old = store.get(new MessageId(oldSelf, 5)).orElseThrow();
       assertThat(old.text()).isEqualTo("old times");
-      assertThat(old.isSigned()).isFalse();
+      assertThat(old.isChained()).isFalse();
       // the peer's new, key-derived id starts its sequence at 1; the clock is kept
       PeerId newSelf = PeerId.fromHex("aabbccdd");
       assertThat(store.load(newSelf).ownSeq()).isZero();
       assertThat(store.load(newSelf).lamport()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void aVersionTwoFileOfSignedMessagesIsMigratedToChains() throws Exception {
+    Path file = dataDir.resolve(SqliteDatabase.FILE_NAME);
+    PeerId self = PeerId.fromHex("a1b2c3d4");
+    PeerId other = PeerId.fromHex("0e0f");
+    // schema 2 exactly as it shipped (migrations 1 and 2): frozen, so copying it here is the point
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE meta (room_id INTEGER PRIMARY KEY, room TEXT NOT NULL UNIQUE,"
+              + " lamport INTEGER NOT NULL DEFAULT 0, own_seq INTEGER NOT NULL DEFAULT 0) STRICT");
+      s.execute(
+          "CREATE TABLE messages (room_id INTEGER NOT NULL REFERENCES meta(room_id),"
+              + " origin BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
+              + " wall_time_ms INTEGER NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL,"
+              + " deps BLOB NOT NULL, public_key BLOB NOT NULL DEFAULT x'',"
+              + " signature BLOB NOT NULL DEFAULT x'', PRIMARY KEY (room_id, origin, seq)) STRICT");
+      s.execute("CREATE INDEX messages_order ON messages(room_id, lamport, origin, seq)");
+      s.execute(
+          "CREATE TABLE conflicts (room_id INTEGER NOT NULL REFERENCES meta(room_id),"
+              + " origin BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
+              + " wall_time_ms INTEGER NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL,"
+              + " deps BLOB NOT NULL, public_key BLOB NOT NULL DEFAULT x'',"
+              + " signature BLOB NOT NULL DEFAULT x'',"
+              + " UNIQUE (room_id, origin, seq, lamport, wall_time_ms, nick, text, deps)) STRICT");
+      s.execute("INSERT INTO meta(room_id, room, lamport, own_seq) VALUES (1, 'lobby', 12, 2)");
+      String key = "x'" + "11".repeat(32) + "'";
+      String sig = "x'" + "22".repeat(64) + "'";
+      s.execute(
+          "INSERT INTO messages VALUES (1, x'a1b2c3d4', 1, 3, 1000, 'me', 'first', x'', "
+              + key
+              + ", "
+              + sig
+              + ")");
+      s.execute(
+          "INSERT INTO messages VALUES (1, x'a1b2c3d4', 2, 11, 2000, 'me', 'second', x'', "
+              + key
+              + ", "
+              + sig
+              + ")");
+      s.execute(
+          "INSERT INTO messages VALUES (1, x'0e0f', 1, 7, 1500, 'them', 'hello', x'', "
+              + key
+              + ", "
+              + sig
+              + ")");
+      s.execute("PRAGMA application_id = " + SqliteDatabase.APPLICATION_ID);
+      s.execute("PRAGMA user_version = 2");
+    }
+
+    try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
+      // signed rows stay readable, unchained (shown here, never served); own seq and clock kept
+      assertThat(store.history(10))
+          .extracting(ChatMessage::text)
+          .containsExactly("first", "hello", "second");
+      assertThat(store.get(new MessageId(other, 1)).orElseThrow().isChained()).isFalse();
+      assertThat(store.load(self).ownSeq()).isEqualTo(2);
+      assertThat(store.load(self).lamport()).isEqualTo(12);
+
+      // the chain continues at seq 3, and its heads are kept
+      byte[] prev = new byte[ChatMessage.HASH_BYTES];
+      prev[0] = 7;
+      ChatMessage third =
+          new ChatMessage(new MessageId(self, 3), 13, 3000, "me", "third", java.util.List.of())
+              .chained(prev);
+      store.appendOwn(third, 13);
+      ChainHead head = new ChainHead(self, 3, prev, new byte[64], new byte[32]);
+      store.putHead(head);
+      store.commit();
+    }
+    try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
+      assertThat(store.load(self).ownSeq()).isEqualTo(3);
+      assertThat(store.get(new MessageId(self, 3)).orElseThrow().prev()).startsWith(7);
+      assertThat(store.headAtOrAfter(self, 1)).map(ChainHead::seq).contains(3L);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(3);
     }
   }
 }

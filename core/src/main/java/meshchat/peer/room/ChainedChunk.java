@@ -1,0 +1,99 @@
+package meshchat.peer.room;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.sync.SeqRange;
+
+/**
+ * Makes a history chunk self-authenticating: for each run of consecutive messages of one origin it
+ * adds the stored signed head nearest above the run's end, extending the run up to that head from
+ * the store, so the receiver checks one signature per run (docs/protocol.md, "Hash chain"). An
+ * author signs at least every {@link Room#HEAD_EVERY_MESSAGES} messages or {@link
+ * Room#HEAD_EVERY_BYTES} of text, which bounds the extension. A run for which no head is stored
+ * (history from before chains, or the simulation) goes without: a receiver that checks chains drops
+ * or refuses it, as it always has for unsigned history.
+ */
+final class ChainedChunk {
+  private ChainedChunk() {}
+
+  /**
+   * Sends {@code messages} (sorted by origin, then seq) to {@code to} as batches of about {@code
+   * maxBytes} each, the last one marked done.
+   */
+  static void send(
+      MessageStore store,
+      RoomEffects effects,
+      PeerId to,
+      long requestId,
+      List<ChatMessage> messages,
+      int maxBytes) {
+    List<ChatMessage> chunk = new ArrayList<>();
+    long bytes = 0;
+    for (ChatMessage m : messages) {
+      long size = AntiEntropy.approxBytes(m);
+      if (!chunk.isEmpty() && bytes + size > maxBytes) {
+        effects.send(to, batch(store, requestId, chunk, false));
+        chunk = new ArrayList<>();
+        bytes = 0;
+      }
+      chunk.add(m);
+      bytes += size;
+    }
+    if (!chunk.isEmpty()) {
+      effects.send(to, batch(store, requestId, chunk, true));
+    }
+  }
+
+  static SyncBatch batch(
+      MessageStore store, long requestId, List<ChatMessage> chunk, boolean done) {
+    List<ChatMessage> out = new ArrayList<>(chunk.size());
+    List<ChainHead> heads = new ArrayList<>();
+    PeerId coveredOrigin = null;
+    long coveredTo = 0; // a run's extension up to its head may already hold what follows it
+    int i = 0;
+    while (i < chunk.size()) {
+      if (chunk.get(i).origin().equals(coveredOrigin) && chunk.get(i).seq() <= coveredTo) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j + 1 < chunk.size()
+          && chunk.get(j + 1).origin().equals(chunk.get(i).origin())
+          && chunk.get(j + 1).seq() == chunk.get(j).seq() + 1) {
+        j++;
+      }
+      out.addAll(chunk.subList(i, j + 1));
+      ChatMessage last = chunk.get(j);
+      Optional<ChainHead> head = store.headAtOrAfter(last.origin(), last.seq());
+      if (head.isPresent() && extend(store, last, head.get(), out)) {
+        heads.add(head.get());
+        coveredOrigin = last.origin();
+        coveredTo = head.get().seq();
+      }
+      i = j + 1;
+    }
+    return new SyncBatch(requestId, out, done, heads);
+  }
+
+  /** Appends the stored messages between {@code last} and the head; false if any is missing. */
+  private static boolean extend(
+      MessageStore store, ChatMessage last, ChainHead head, List<ChatMessage> out) {
+    if (head.seq() == last.seq()) {
+      return true;
+    }
+    long first = last.seq() + 1;
+    int n = (int) Math.min(Integer.MAX_VALUE, head.seq() - last.seq());
+    List<ChatMessage> more = store.range(last.origin(), new SeqRange(first, head.seq()), n);
+    if (more.size() != n) {
+      return false;
+    }
+    out.addAll(more);
+    return true;
+  }
+}

@@ -1,0 +1,118 @@
+package meshchat.peer.room;
+
+import java.util.Optional;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.MessageSigner;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+
+/**
+ * The author's side of this peer's hash chain (docs/protocol.md, "Hash chain"): each authored
+ * message is linked to the previous one, and a head is signed once per burst of <i>published</i>
+ * messages, never over one that is only staged (a staged message may still be dropped by a failed
+ * commit, and a head over it would sign a chain nobody can complete).
+ *
+ * <p>A head is due after every burst ({@link Room#durable}) and, inside a long burst, at least
+ * every {@link Room#HEAD_EVERY_MESSAGES} messages or {@link Room#HEAD_EVERY_BYTES} of text, which
+ * bounds how much a receiver holds unauthenticated and how far a history batch reaches for a head.
+ */
+final class OwnChain {
+  private static final byte[] CHAIN_START = new byte[ChatMessage.HASH_BYTES];
+
+  private final PeerId self;
+  private final MessageSigner signer;
+  private final MessageStore store;
+  private byte[] tip = CHAIN_START; // chain hash of the newest authored message
+  private ChatMessage lastPublished;
+  private long headSeq; // seq of our newest signed head
+  private long unsignedBytes; // text published since that head
+
+  OwnChain(PeerId self, MessageSigner signer, MessageStore store) {
+    this.self = self;
+    this.signer = signer;
+    this.store = store;
+  }
+
+  boolean chaining() {
+    return signer != MessageSigner.NONE;
+  }
+
+  /**
+   * Resumes after a restart at {@code ownSeq}. Everything stored was committed, so it may have been
+   * sent; if the head over it was lost (it is written after the commit), it is signed again now.
+   * History from before chains (no {@code prev}) is never sent, so it gets no head; the chain goes
+   * on from its last message all the same.
+   */
+  void resume(long ownSeq) {
+    if (ownSeq == 0 || !chaining()) {
+      return;
+    }
+    Optional<ChatMessage> last = store.get(new MessageId(self, ownSeq));
+    if (last.isEmpty()) {
+      return;
+    }
+    tip = signer.hash(last.get());
+    headSeq = ownSeq;
+    if (last.get().isChained() && store.headAtOrAfter(self, ownSeq).isEmpty()) {
+      ChainHead head = signer.signHead(self, ownSeq, tip);
+      if (head != null) {
+        store.putHead(head);
+      }
+    }
+  }
+
+  /** Links a message being authored to the previous one. */
+  ChatMessage link(ChatMessage unchained) {
+    if (!chaining()) {
+      return unchained;
+    }
+    ChatMessage m = unchained.chained(tip);
+    tip = signer.hash(m);
+    return m;
+  }
+
+  /** A failed commit dropped staged messages from {@code first} on: the chain resumes below it. */
+  void dropped(ChatMessage first) {
+    if (chaining() && first.isChained()) {
+      tip = first.prev();
+    }
+  }
+
+  /**
+   * Our own message {@code m} came back from the room above everything we authored (a lost store
+   * tail): the next message must link to it, or every receiver would refuse our chain. Its head
+   * came with it.
+   */
+  void recovered(ChatMessage m) {
+    if (chaining() && m.isChained()) {
+      tip = signer.hash(m);
+      headSeq = Math.max(headSeq, m.seq());
+      if (lastPublished != null && lastPublished.seq() < m.seq()) {
+        lastPublished = null;
+      }
+    }
+  }
+
+  /** {@code m} was just shown and sent; true if a head is due before the burst ends. */
+  boolean published(ChatMessage m, int textBytes) {
+    lastPublished = m;
+    unsignedBytes += textBytes;
+    return m.seq() - headSeq >= Room.HEAD_EVERY_MESSAGES || unsignedBytes >= Room.HEAD_EVERY_BYTES;
+  }
+
+  /** Signs (and stores) the head over the newest published message; null if none is due. */
+  ChainHead sign() {
+    if (lastPublished == null || lastPublished.seq() <= headSeq || !chaining()) {
+      return null;
+    }
+    headSeq = lastPublished.seq();
+    unsignedBytes = 0;
+    ChainHead head = signer.signHead(self, headSeq, signer.hash(lastPublished));
+    if (head != null) {
+      store.putHead(head);
+    }
+    return head;
+  }
+}

@@ -1,0 +1,227 @@
+package meshchat.peer.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.Graft;
+import meshchat.peer.message.LinkMessage.Head;
+import meshchat.peer.message.LinkMessage.Prune;
+import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.MessageId;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The room's side of the hash chain: own messages are linked and a burst ends with one head; every
+ * path that carries a message (eager push, relay, graft answer) also carries a head that reaches
+ * it, in an order a receiver can check (the frame layer holds a live message until a head of its
+ * author arrives on the same link and walks down from it).
+ */
+class RoomChainTest {
+  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(60_000);
+
+  private static List<LinkMessage> frames(Mesh mesh, String from, String to) {
+    return mesh.sent.stream()
+        .filter(e -> mesh.from(from).test(e) && mesh.to(to).test(e))
+        .map(Mesh.Envelope::message)
+        .filter(m -> m instanceof Chat || m instanceof Head || m instanceof SyncBatch)
+        .toList();
+  }
+
+  /** What a receiver's chain check does: every message is reached from a head, walking down. */
+  private static void assertAuthenticated(List<ChatMessage> messages, List<ChainHead> heads) {
+    for (ChatMessage m : messages) {
+      boolean reached = false;
+      for (ChainHead h : heads) {
+        if (h.origin().equals(m.origin()) && h.seq() >= m.seq()) {
+          byte[] expected = h.hash();
+          long seq = h.seq();
+          for (; seq >= m.seq(); seq--) {
+            long s = seq;
+            ChatMessage at =
+                messages.stream()
+                    .filter(x -> x.origin().equals(m.origin()) && x.seq() == s)
+                    .findFirst()
+                    .orElse(null);
+            if (at == null || !Arrays.equals(TestChainSigner.chainHash(at), expected)) {
+              break;
+            }
+            expected = at.prev();
+          }
+          reached |= seq < m.seq();
+        }
+      }
+      assertThat(reached).as("%s is reached from a head", m.id()).isTrue();
+    }
+  }
+
+  @Test
+  void aBurstIsLinkedAndEndsWithOneHeadAfterItsMessages() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    a.room.send("one");
+    a.room.send("two");
+    a.room.send("three");
+    a.commitNow();
+    mesh.pump();
+
+    List<LinkMessage> out = frames(mesh, "a", "b");
+    assertThat(out).hasSize(4);
+    assertThat(out.subList(0, 3)).allMatch(m -> m instanceof Chat);
+    ChainHead head = ((Head) out.get(3)).head();
+    assertThat(head.seq()).isEqualTo(3);
+    List<ChatMessage> sent = out.subList(0, 3).stream().map(m -> ((Chat) m).message()).toList();
+    assertThat(sent.get(0).prev()).isEqualTo(new byte[ChatMessage.HASH_BYTES]);
+    assertThat(sent.get(1).prev()).isEqualTo(TestChainSigner.chainHash(sent.get(0)));
+    assertAuthenticated(sent, List.of(head));
+    assertThat(mesh.peer("b").shown()).containsExactly("one", "two", "three");
+  }
+
+  @Test
+  void aLongBurstIsSignedAtLeastEveryHeadInterval() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    int n = Room.HEAD_EVERY_MESSAGES + 44;
+    for (int i = 0; i < n; i++) {
+      a.room.send("m" + i);
+    }
+    a.commitNow();
+    assertThat(mesh.sentOf(Head.class, mesh.from("a")))
+        .extracting(Head::head)
+        .extracting(ChainHead::seq)
+        .containsExactly((long) Room.HEAD_EVERY_MESSAGES, (long) n);
+  }
+
+  @Test
+  void aRelayForwardsTheHeadAfterTheMessagesItForwarded() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("b", "c").pump();
+    mesh.run(1_000); // PeerLists settle: b knows c has no link to a
+    mesh.peer("a").send("via b");
+    mesh.pump();
+
+    List<LinkMessage> relayed = frames(mesh, "b", "c");
+    assertThat(relayed).hasSize(2);
+    ChatMessage m = ((Chat) relayed.get(0)).message();
+    assertAuthenticated(List.of(m), List.of(((Head) relayed.get(1)).head()));
+    assertThat(mesh.peer("c").shown()).containsExactly("via b");
+  }
+
+  @Test
+  void aGraftIsAnsweredOnceWithTheWholeBurstAndItsHead() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune()); // a now pushes only ids to b
+    mesh.pump();
+    Mesh.Peer a = mesh.peer("a");
+    for (String t : List.of("x", "y", "z")) {
+      a.room.send(t);
+    }
+    a.commitNow();
+    assertThat(mesh.sentOf(Head.class, mesh.from("a"))).as("no whole message went").isEmpty();
+
+    mesh.run(Broadcast.IHAVE_DELAY_MS + Broadcast.GRAFT_TIMEOUT_MS + 1);
+    assertThat(mesh.sentOf(Graft.class, mesh.from("b")))
+        .as("one graft for the burst")
+        .singleElement()
+        .satisfies(g -> assertThat(g.ids()).hasSize(3));
+    SyncBatch answer = mesh.sentOf(SyncBatch.class, mesh.from("a")).get(0);
+    assertThat(answer.requestId()).isEqualTo(Room.GRAFT_REPLY);
+    assertAuthenticated(answer.messages(), answer.heads());
+    assertThat(mesh.peer("b").shown()).containsExactly("x", "y", "z");
+    assertThat(mesh.peer("b").deliveries).noneMatch(Delivery::catchUp);
+  }
+
+  @Test
+  void aGraftForAnEarlyMessageOfABurstGetsTheRestOfItUpToTheHead() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    a.room.send("1");
+    a.room.send("2");
+    a.room.send("3");
+    a.commitNow();
+    mesh.pump();
+    MessageId second = new MessageId(a.id, 2);
+    mesh.inject("b", "a", new Graft(List.of(second)));
+    mesh.pump();
+
+    SyncBatch answer = mesh.sentOf(SyncBatch.class, mesh.from("a")).get(0);
+    assertThat(answer.messages()).extracting(ChatMessage::seq).containsExactly(2L, 3L);
+    assertThat(answer.heads()).extracting(ChainHead::seq).containsExactly(3L);
+    assertAuthenticated(answer.messages(), answer.heads());
+  }
+
+  @Test
+  void aGraftAnswerThatRepeatsWhatWeHoldPrunesNothing() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    a.send("held");
+    mesh.pump();
+    mesh.inject("b", "a", new Graft(List.of(new MessageId(a.id, 1))));
+    mesh.pump();
+    assertThat(mesh.sentOf(Prune.class)).isEmpty();
+    assertThat(mesh.peer("b").shown()).containsExactly("held");
+  }
+
+  @Test
+  void aFailedCommitLeavesTheChainWhereTheLastDurableMessageEnds() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    ChatMessage kept = a.send("kept");
+    a.room.send("lost");
+    assertThat(a.room.commitFailed()).isEqualTo(1);
+    ChatMessage next = a.send("next");
+    mesh.pump();
+    assertThat(next.seq()).isEqualTo(2);
+    assertThat(next.prev()).isEqualTo(TestChainSigner.chainHash(kept));
+    List<ChainHead> heads =
+        mesh.sentOf(Head.class, mesh.from("a")).stream().map(Head::head).toList();
+    assertAuthenticated(List.of(kept, next), heads);
+    assertThat(mesh.peer("b").shown()).containsExactly("kept", "next");
+  }
+
+  @Test
+  void aRestartWhoseLastHeadWasLostSignsOneAgainAndTheChainGoesOn() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    a.send("one");
+    ChatMessage two = a.send("two");
+    // the data dir as a crash right after the commit leaves it: messages, but not the head after
+    meshchat.peer.store.memory.InMemoryMessageStore lost =
+        new meshchat.peer.store.memory.InMemoryMessageStore();
+    for (ChatMessage m : a.store.range(a.id, new meshchat.peer.sync.SeqRange(1, 2), 10)) {
+      lost.appendOwn(m, m.lamport());
+    }
+    assertThat(lost.headAtOrAfter(a.id, 2)).isEmpty();
+
+    a.restartOn(lost);
+    assertThat(lost.headAtOrAfter(a.id, 2))
+        .map(ChainHead::hash)
+        .contains(TestChainSigner.chainHash(two));
+    mesh.link("a", "b").run(20_000); // the self-fork check ends; b's digest shows it holds a's two
+    ChatMessage three = a.send("three");
+    assertThat(three.seq()).isEqualTo(3);
+    assertThat(three.prev()).isEqualTo(TestChainSigner.chainHash(two));
+  }
+
+  @Test
+  void aPeerWhoseStoreWasWipedTakesItsMessagesBackAndLinksItsNextOneToThem() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    a.send("one");
+    ChatMessage two = a.send("two");
+    mesh.pump();
+
+    a.restartOn(new meshchat.peer.store.memory.InMemoryMessageStore());
+    mesh.link("a", "b");
+    ChatMessage held = a.room.send("after the wipe"); // waits for the self-fork check
+    assertThat(held).isNull();
+    mesh.run(20_000);
+    ChatMessage three = a.store.get(new MessageId(a.id, 3)).orElseThrow();
+    assertThat(three.text()).isEqualTo("after the wipe");
+    assertThat(three.prev()).isEqualTo(TestChainSigner.chainHash(two));
+    assertThat(mesh.peer("b").shown()).containsExactly("one", "two", "after the wipe");
+  }
+}

@@ -1,0 +1,191 @@
+package meshchat.peer.frame;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.PeerId;
+
+/**
+ * One link's inbound authentication (docs/protocol.md, "Hash chain"): live messages wait, hashed,
+ * until a signed head of their author arrives on the same link; the head authenticates the message
+ * at its seq, and each authenticated message's {@code prev} authenticates the one below it. A
+ * history batch must authenticate every message it carries with its own heads. One signature per
+ * head, one SHA-256 per message.
+ *
+ * <p>What it holds is bounded: at most {@link #MAX_PENDING} unauthenticated messages (an honest
+ * author signs at least every 256 messages, and a relay forwards the head right after what it
+ * covers), and at most {@link #MAX_KEYS} keys, one per origin the link has named. Not thread-safe:
+ * one link, one thread.
+ */
+public final class ChainCheck {
+  /** Most live messages a link may send before the head that covers them. */
+  static final int MAX_PENDING = 4_096;
+
+  /** Most origins whose keys one link may teach (a room far larger than any we support). */
+  static final int MAX_KEYS = 65_536;
+
+  /** Why a link is closed: it sent something no honest peer sends. */
+  public static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  private record Pending(ChatMessage message, byte[] hash) {}
+
+  private final String room;
+  private final Map<PeerId, byte[]> keys = new HashMap<>();
+  private final Map<PeerId, TreeMap<Long, Pending>> pending = new HashMap<>();
+  private int pendingCount;
+  private long gapDropped;
+
+  public ChainCheck(String room) {
+    this.room = room;
+  }
+
+  /** A live message: held until its head arrives; nothing to pass on yet. */
+  public void onChat(ChatMessage m) throws Refused {
+    if (!m.isChained()) {
+      throw new Refused("message " + m.id() + " is not chained");
+    }
+    byte[] h = MessageSigning.hash(m, room);
+    Pending old =
+        pending.computeIfAbsent(m.origin(), o -> new TreeMap<>()).put(m.seq(), new Pending(m, h));
+    if (old == null) {
+      if (++pendingCount > MAX_PENDING) {
+        throw new Refused("over " + MAX_PENDING + " messages without a chain head");
+      }
+    } else if (!Arrays.equals(old.hash, h)) {
+      throw new Refused("two versions of message " + m.id() + " on one link");
+    }
+  }
+
+  /**
+   * A live head: returns the messages it authenticates (ascending seq) followed by the head itself
+   * (with its key), or nothing if no message waits for it. Held messages of the origin at or below
+   * the head that its chain does not reach are dropped: a relay forwarded a run with a gap.
+   */
+  public List<LinkMessage> onHead(ChainHead head) throws Refused {
+    learnKey(head);
+    TreeMap<Long, Pending> waiting = pending.get(head.origin());
+    if (waiting == null || !waiting.containsKey(head.seq())) {
+      return List.of(); // covers nothing held here: nothing to verify
+    }
+    ChainHead full = authenticate(head);
+    ArrayDeque<LinkMessage> out = new ArrayDeque<>();
+    byte[] expected = full.hash();
+    long seq = head.seq();
+    Pending p;
+    while ((p = waiting.get(seq)) != null) {
+      if (!Arrays.equals(p.hash, expected)) {
+        throw new Refused("message " + p.message.id() + " does not match its author's chain");
+      }
+      out.addFirst(new LinkMessage.Chat(p.message));
+      expected = p.message.prevUnsafe();
+      seq--;
+    }
+    var covered = waiting.headMap(head.seq(), true);
+    int dropped = covered.size() - out.size();
+    gapDropped += dropped;
+    pendingCount -= covered.size();
+    covered.clear();
+    if (waiting.isEmpty()) {
+      pending.remove(head.origin());
+    }
+    List<LinkMessage> result = new ArrayList<>(out);
+    result.add(new LinkMessage.Head(full));
+    return result;
+  }
+
+  /**
+   * A history batch: every message must be chained down from one of the batch's heads. Returns the
+   * batch with each head's key filled in.
+   */
+  public LinkMessage.SyncBatch onBatch(LinkMessage.SyncBatch b) throws Refused {
+    Map<PeerId, Map<Long, ChatMessage>> byOrigin = new HashMap<>();
+    for (ChatMessage m : b.messages()) {
+      if (!m.isChained()) {
+        throw new Refused("message " + m.id() + " is not chained");
+      }
+      ChatMessage old = byOrigin.computeIfAbsent(m.origin(), o -> new HashMap<>()).put(m.seq(), m);
+      if (old != null && !old.equals(m)) {
+        throw new Refused("two versions of message " + m.id() + " in one batch");
+      }
+    }
+    List<ChainHead> heads = new ArrayList<>(b.heads().size());
+    for (ChainHead head : b.heads()) {
+      learnKey(head);
+      Map<Long, ChatMessage> of = byOrigin.get(head.origin());
+      if (of == null || !of.containsKey(head.seq())) {
+        continue; // a head for nothing in the batch: ignored, unverified
+      }
+      ChainHead full = authenticate(head);
+      heads.add(full);
+      byte[] expected = full.hash();
+      ChatMessage m;
+      for (long seq = head.seq(); (m = of.remove(seq)) != null; seq--) {
+        if (!Arrays.equals(MessageSigning.hash(m, room), expected)) {
+          throw new Refused("message " + m.id() + " does not match its author's chain");
+        }
+        expected = m.prevUnsafe();
+      }
+    }
+    if (byOrigin.values().stream().anyMatch(left -> !left.isEmpty())) {
+      throw new Refused("a history batch carries a message no head in it covers");
+    }
+    return new LinkMessage.SyncBatch(b.requestId(), b.messages(), b.done(), heads);
+  }
+
+  /**
+   * Keeps the key a head carries, even a head that covers nothing here: a sender sends each key
+   * once per link. The fingerprint binds a key to its origin, so no signature is needed for this.
+   */
+  private void learnKey(ChainHead head) throws Refused {
+    byte[] key = head.publicKey();
+    if (key.length > 0 && !keys.containsKey(head.origin())) {
+      if (!meshchat.wire.Ed25519.owns(key, head.origin().toBytes())) {
+        throw new Refused("head " + head.id() + " carries a key that is not its origin's");
+      }
+      if (keys.size() >= MAX_KEYS) {
+        throw new Refused("keys of over " + MAX_KEYS + " origins on one link");
+      }
+      keys.put(head.origin(), key);
+    }
+  }
+
+  /** Checks the head's signature with its origin's key, learned from the first head that had it. */
+  private ChainHead authenticate(ChainHead head) throws Refused {
+    byte[] key = head.publicKey();
+    if (key.length == 0) {
+      key = keys.get(head.origin());
+      if (key == null) {
+        throw new Refused("head " + head.id() + " without its origin's key");
+      }
+    }
+    String problem = MessageSigning.headProblem(head, key, room);
+    if (problem != null) {
+      throw new Refused(problem);
+    }
+    keys.putIfAbsent(head.origin(), key);
+    return head.publicKey().length == 0
+        ? new ChainHead(head.origin(), head.seq(), head.hash(), head.signature(), key)
+        : head;
+  }
+
+  /** Live messages dropped because their chain to a head was broken (for the counters). */
+  long takeGapDropped() {
+    long n = gapDropped;
+    gapDropped = 0;
+    return n;
+  }
+}

@@ -1,0 +1,235 @@
+package meshchat.peer.frame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.identity.ChainAuthor;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.Head;
+import meshchat.peer.message.MessageId;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Forged, altered, misattributed and replayed-elsewhere messages never get past the frame layer,
+ * live or in history; authentic ones pass once a signed head covers them, one signature per burst.
+ */
+class ChainVerifierTest {
+  private final Identity aliceId = Identity.generate();
+  private final ChainAuthor alice = new ChainAuthor(aliceId, "lobby");
+  private final ChainAuthor mallory = new ChainAuthor(Identity.generate(), "lobby");
+  private final Counters counters = new Counters();
+  private final EmbeddedChannel ch = new EmbeddedChannel(new ChainVerifier("lobby", counters));
+
+  private static ChatMessage withText(ChatMessage m, String text) {
+    return new ChatMessage(m.id(), m.lamport(), m.wallTimeMs(), m.nick(), text, m.deps(), m.prev());
+  }
+
+  private static ChainHead withoutKey(ChainHead h) {
+    return new ChainHead(h.origin(), h.seq(), h.hash(), h.signature(), new byte[0]);
+  }
+
+  private List<Object> inbound() {
+    List<Object> out = new ArrayList<>();
+    Object o;
+    while ((o = ch.readInbound()) != null) {
+      out.add(o);
+    }
+    return out;
+  }
+
+  private void refused(LinkMessage m, String why) {
+    assertThatThrownBy(() -> ch.writeInbound(m))
+        .isInstanceOfSatisfying(
+            LinkFrameException.class,
+            e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
+        .hasMessageContaining(why);
+    assertThat(inbound()).isEmpty();
+  }
+
+  @Test
+  void aBurstPassesWhenItsHeadArrivesInOrderFollowedByTheHead() {
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    ChatMessage three = alice.next("three");
+    ch.writeInbound(new Chat(one), new Chat(two), new Chat(three));
+    assertThat(inbound()).as("nothing is passed before its head").isEmpty();
+    ChainHead head = alice.head();
+    ch.writeInbound(new Head(head));
+    assertThat(inbound())
+        .containsExactly(new Chat(one), new Chat(two), new Chat(three), new Head(head));
+    assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isZero();
+  }
+
+  @Test
+  void aLaterHeadWithoutTheKeyUsesTheKeyLearnedOnThisLink() {
+    ch.writeInbound(new Chat(alice.next("one")), new Head(alice.head()));
+    inbound();
+    ChatMessage two = alice.next("two");
+    ch.writeInbound(new Chat(two), new Head(withoutKey(alice.head())));
+    assertThat(inbound()).hasSize(2).first().isEqualTo(new Chat(two));
+  }
+
+  @Test
+  void aHeadWithoutAKeyTheLinkNeverSentIsRefused() {
+    ch.writeInbound(new Chat(alice.next("one")));
+    refused(new Head(withoutKey(alice.head())), "without its origin's key");
+  }
+
+  @Test
+  void aMessageInAlicesNameUnderAHeadWithMallorysKeyIsRefused() {
+    ChatMessage forged = alice.next("send mallory money");
+    ChainHead real = alice.head();
+    ChainHead mallorys = mallory.next("x") == null ? null : mallory.head();
+    ChainHead claim =
+        new ChainHead(
+            real.origin(), real.seq(), real.hash(), mallorys.signature(), mallorys.publicKey());
+    ch.writeInbound(new Chat(forged));
+    refused(new Head(claim), "not its origin's");
+    assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isEqualTo(1);
+  }
+
+  @Test
+  void aHeadWithAlicesKeyButABadSignatureIsRefused() {
+    ChatMessage m = alice.next("hi");
+    ChainHead real = alice.head();
+    byte[] sig = real.signature();
+    sig[5] ^= 1;
+    ch.writeInbound(new Chat(m));
+    refused(
+        new Head(new ChainHead(real.origin(), real.seq(), real.hash(), sig, real.publicKey())),
+        "bad signature");
+  }
+
+  @Test
+  void aRelayedMessageWhoseTextWasAlteredIsRefused() {
+    ChatMessage m = alice.next("meet at 5");
+    ch.writeInbound(new Chat(withText(m, "meet at 6")));
+    refused(new Head(alice.head()), "does not match its author's chain");
+  }
+
+  @Test
+  void anAlteredMessageBelowTheHeadBreaksTheChainAndIsRefused() {
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    ch.writeInbound(new Chat(withText(one, "ONE")), new Chat(two));
+    refused(new Head(alice.head()), "does not match its author's chain");
+  }
+
+  @Test
+  void aTamperedMessageInAHistoryBatchIsRefusedWithTheWholeBatch() {
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    LinkMessage.SyncBatch b =
+        new LinkMessage.SyncBatch(
+            4, List.of(one, withText(two, "TWO")), true, List.of(alice.head()));
+    refused(b, "does not match its author's chain");
+    assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isEqualTo(1);
+  }
+
+  @Test
+  void aHistoryBatchMessageNoHeadCoversIsRefused() {
+    ChatMessage one = alice.next("one");
+    alice.next("two");
+    ChatMessage three = alice.next("three");
+    refused(
+        new LinkMessage.SyncBatch(4, List.of(one, three), true, List.of(alice.head())),
+        "no head in it covers");
+  }
+
+  @Test
+  void aGoodHistoryBatchPassesWithOneHeadPerRun() {
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    LinkMessage.SyncBatch b =
+        new LinkMessage.SyncBatch(4, List.of(one, two), true, List.of(alice.head()));
+    ch.writeInbound(b);
+    assertThat(inbound()).containsExactly(b);
+  }
+
+  @Test
+  void aMessageChainedInAnotherRoomIsRefused() {
+    ChainAuthor elsewhere = new ChainAuthor(aliceId, "elsewhere");
+    ch.writeInbound(new Chat(elsewhere.next("hi")));
+    refused(new Head(elsewhere.head()), "bad signature");
+  }
+
+  @Test
+  void aMessageReplayedUnderAnotherSeqDoesNotMatchTheChain() {
+    ChatMessage one = alice.next("one");
+    alice.next("two");
+    ChainHead head = alice.head(); // seq 2
+    ChatMessage replayed =
+        new ChatMessage(
+            new MessageId(one.origin(), 2),
+            2,
+            one.wallTimeMs(),
+            "n",
+            "one",
+            one.deps(),
+            one.prev());
+    ch.writeInbound(new Chat(replayed));
+    refused(new Head(head), "does not match its author's chain");
+  }
+
+  @Test
+  void anUnchainedMessageIsRefusedInboundAndLeftOutOfBatchesOutbound() {
+    ChatMessage legacy =
+        new ChatMessage(new MessageId(aliceId.peerId(), 1), 1, 1L, "n", "old", List.of());
+    refused(new Chat(legacy), "not chained");
+    legacy =
+        new ChatMessage(
+            new MessageId(mallory.identity().peerId(), 1), 1, 1L, "n", "old", List.of());
+
+    ChatMessage good = alice.next("new");
+    ChainHead head = alice.head();
+    ch.writeOutbound(new LinkMessage.SyncBatch(1, List.of(legacy, good), true, List.of(head)));
+    LinkMessage.SyncBatch out = ch.readOutbound();
+    assertThat(out).isEqualTo(new LinkMessage.SyncBatch(1, List.of(good), true, List.of(head)));
+  }
+
+  @Test
+  void aKeyIsSentWithTheFirstHeadOfItsOriginOnALinkOnly() {
+    alice.next("one");
+    ch.writeOutbound(new Head(alice.head()));
+    alice.next("two");
+    ch.writeOutbound(new Head(alice.head()));
+    Head first = ch.readOutbound();
+    Head second = ch.readOutbound();
+    assertThat(first.head().publicKey()).isEqualTo(aliceId.publicKey());
+    assertThat(second.head().publicKey()).isEmpty();
+  }
+
+  @Test
+  void aRunWithAGapPassesAboveTheGapAndDropsWhatTheHeadCannotReach() {
+    ChatMessage one = alice.next("one");
+    alice.next("two"); // the relay had it already and did not forward it
+    ChatMessage three = alice.next("three");
+    ch.writeInbound(new Chat(one), new Chat(three), new Head(alice.head()));
+    assertThat(inbound()).containsExactly(new Chat(three), new Head(alice.head()));
+    assertThat(counters.get(Counters.Counter.CHAIN_GAP_DROPPED)).isEqualTo(1);
+  }
+
+  @Test
+  void aLinkThatNeverSendsAHeadIsClosedAtTheBound() {
+    for (int i = 0; i < ChainCheck.MAX_PENDING; i++) {
+      ch.writeInbound(new Chat(alice.next("m" + i)));
+    }
+    refused(new Chat(alice.next("one too many")), "without a chain head");
+  }
+
+  @Test
+  void twoVersionsOfOneMessageOnOneLinkAreRefused() {
+    ChatMessage m = alice.next("one");
+    ch.writeInbound(new Chat(m));
+    refused(new Chat(withText(m, "other")), "two versions");
+  }
+}

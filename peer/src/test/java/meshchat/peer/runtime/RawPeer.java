@@ -1,0 +1,96 @@
+package meshchat.peer.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.HelloProofs;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.link.netty.LinkTls;
+import meshchat.peer.message.LinkMessage;
+import meshchat.proto.v1.Close;
+import meshchat.proto.v1.LinkFrame;
+import meshchat.wire.Framing;
+
+/**
+ * A hand-driven peer on a raw TLS socket, for tests that play one side of a link frame by frame (an
+ * honest peer that behaves in a chosen way, or a hostile one): frames are varint32-delimited
+ * LinkFrames, as on the wire.
+ */
+class RawPeer implements AutoCloseable {
+
+  final Socket socket;
+  final InputStream in;
+  final OutputStream out;
+
+  /** Connects; with {@code badHello} sends that instead of a Hello and does not handshake. */
+  RawPeer(Identity self, int port, LinkFrame badHello) throws Exception {
+    socket = LinkTls.forIdentity(self).connect(new java.net.InetSocketAddress("127.0.0.1", port));
+    socket.setSoTimeout(10_000); // a read that hangs fails the test instead
+    in = socket.getInputStream();
+    out = socket.getOutputStream();
+    if (badHello != null) {
+      sendRaw(badHello);
+      return;
+    }
+    byte[] challenge = HelloProofs.newChallenge();
+    LinkMessage.Hello hello =
+        new LinkMessage.Hello(Framing.PROTOCOL_VERSION, self.peerId(), "raw", "lobby", 0, 1)
+            .withIdentity(self.publicKey(), challenge);
+    send(hello);
+    LinkMessage.Hello theirs = (LinkMessage.Hello) read();
+    byte[] t =
+        HelloProofs.transcript(
+            "lobby",
+            self.peerId(),
+            theirs.peerId(),
+            theirs.challenge(),
+            challenge,
+            LinkTls.localCertificateHash(socket),
+            LinkTls.peerCertificateHash(socket));
+    send(new LinkMessage.HelloProof(self.sign(t), new byte[0]));
+    assertThat(read()).isInstanceOf(LinkMessage.HelloProof.class); // the link is open
+  }
+
+  void send(LinkMessage m) throws Exception {
+    LinkCodec.toFrame(m).writeDelimitedTo(out);
+    out.flush();
+  }
+
+  void sendRaw(LinkFrame f) throws Exception {
+    f.writeDelimitedTo(out);
+    out.flush();
+  }
+
+  /** Reads until a frame of {@code type} arrives, skipping others; returns it. */
+  <T extends LinkMessage> T readUntil(Class<T> type) throws Exception {
+    for (; ; ) {
+      LinkMessage m = read();
+      if (type.isInstance(m)) {
+        return type.cast(m);
+      }
+    }
+  }
+
+  LinkMessage read() throws Exception {
+    return LinkCodec.fromFrame(LinkFrame.parseDelimitedFrom(in));
+  }
+
+  /** Reads until the node's Close; returns it. */
+  Close awaitClose() throws Exception {
+    for (LinkFrame f; (f = LinkFrame.parseDelimitedFrom(in)) != null; ) {
+      if (f.hasClose()) {
+        return f.getClose();
+      }
+    }
+    throw new AssertionError("the connection ended without a Close");
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

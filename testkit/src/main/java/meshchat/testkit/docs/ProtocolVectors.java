@@ -1,0 +1,137 @@
+package meshchat.testkit.docs;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.ChainAuthor;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+import meshchat.wire.Framing;
+
+/**
+ * The source of docs/protocol.md's link-protocol hex dumps and test vectors: every block printed
+ * here appears verbatim in the doc (pinned by {@code ProtocolVectorsTest}), so a change to the wire
+ * or to what is hashed or signed fails the build until the doc is regenerated. Run {@code java -cp
+ * testkit/target/meshchat-testkit-*-all.jar meshchat.testkit.docs.ProtocolVectors} and paste.
+ */
+public final class ProtocolVectors {
+  private ProtocolVectors() {}
+
+  /** An Ed25519 key from a fixed 32-byte seed (RFC 8032 private key): 32 × {@code fill}. */
+  static Identity fixed(int fill) {
+    byte[] seed = new byte[32];
+    Arrays.fill(seed, (byte) fill);
+    return Identity.fromSeed(seed);
+  }
+
+  private static byte[] counting(int from) {
+    byte[] b = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      b[i] = (byte) (from + i);
+    }
+    return b;
+  }
+
+  /** Named blocks, in the doc's order: frames (length prefix included) and signed bytes. */
+  public static Map<String, String> link() {
+    Identity alice = fixed(1);
+    Identity bob = fixed(2);
+    String room = "general";
+    byte[] challengeA = counting(0);
+    Map<String, String> out = new LinkedHashMap<>();
+    LinkMessage.Hello hello =
+        new LinkMessage.Hello(Framing.PROTOCOL_VERSION, alice.peerId(), "alice", room, 7000, 41)
+            .withIdentity(alice.publicKey(), challengeA);
+    frame(out, "Hello", hello);
+    // the transcript and HelloProof bind TLS certificates: HandshakeVectorsTest (peer) makes those
+
+    ChainAuthor aliceWrites = new ChainAuthor(alice, room);
+    aliceWrites.next(40, 1_795_705_100_000L, "alice", "one", List.of());
+    aliceWrites.next(41, 1_795_705_150_000L, "alice", "two", List.of());
+    ChatMessage m =
+        aliceWrites.next(
+            42, 1_795_705_200_000L, "alice", "hi bob", List.of(new MessageId(bob.peerId(), 7)));
+    frame(out, "ChatMessage", new LinkMessage.Chat(m));
+    out.put("chat canonical", Hex.dump(MessageSigning.canonical(m, room), false));
+    ChainHead head = aliceWrites.head();
+    out.put("chat hash", Hex.plain(head.hash()));
+    out.put(
+        "head canonical",
+        Hex.dump(
+            MessageSigning.canonicalHead(head.origin(), head.seq(), head.hash(), room), false));
+    frame(out, "ChainHead", new LinkMessage.Head(head));
+
+    SeqSet held = SeqSet.of(7, List.of(new SeqRange(9, 12)));
+    frame(
+        out,
+        "Digest",
+        new LinkMessage.Digest(
+            List.of(
+                new LinkMessage.DigestEntry(alice.peerId(), SeqSet.of(3, List.of())),
+                new LinkMessage.DigestEntry(bob.peerId(), held)),
+            true));
+    frame(
+        out,
+        "SyncRequest",
+        new LinkMessage.SyncRequest(
+            1, List.of(new LinkMessage.Want(bob.peerId(), new SeqRange(8, 8))), 512));
+    ChainAuthor bobWrites = new ChainAuthor(bob, room);
+    for (int i = 1; i <= 7; i++) {
+      bobWrites.next(i, 1_795_705_000_000L + i * 1000L, "bob", "m" + i, List.of());
+    }
+    ChatMessage eight = bobWrites.next(40, 1_795_705_175_000L, "bob", "yo", List.of());
+    frame(
+        out,
+        "SyncBatch",
+        new LinkMessage.SyncBatch(1, List.of(eight), true, List.of(bobWrites.head())));
+    frame(out, "Ping", new LinkMessage.Ping(9));
+    frame(out, "Pong", new LinkMessage.Pong(9));
+    frame(
+        out,
+        "PeerList",
+        new LinkMessage.PeerList(
+            List.of(new LinkMessage.PeerAddress(bob.peerId(), "bob", "192.168.1.21", 7001))));
+    frame(out, "Close", new LinkMessage.Close(CloseReason.WRONG_ROOM, "room is general, not ops"));
+    return out;
+  }
+
+  private static void frame(Map<String, String> out, String name, LinkMessage m) {
+    byte[] payload = LinkCodec.toFrame(m).toByteArray();
+    byte[] framed =
+        com.google.protobuf.ByteString.copyFrom(varint(payload.length))
+            .concat(com.google.protobuf.ByteString.copyFrom(payload))
+            .toByteArray();
+    out.put(
+        name, "`" + name + " (" + framed.length + " bytes)`:\n\n```\n" + Hex.dump(framed, true));
+  }
+
+  private static byte[] varint(int n) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    while ((n & ~0x7f) != 0) {
+      b.write((n & 0x7f) | 0x80);
+      n >>>= 7;
+    }
+    b.write(n);
+    return b.toByteArray();
+  }
+
+  /** Every block, named, as the doc holds it. */
+  public static String render() {
+    StringBuilder b = new StringBuilder();
+    link().forEach((name, block) -> b.append(name).append(":\n").append(block).append("\n\n"));
+    return b.toString();
+  }
+
+  public static void main(String[] args) {
+    System.out.print(render());
+  }
+}
