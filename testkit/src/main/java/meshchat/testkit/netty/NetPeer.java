@@ -137,6 +137,10 @@ final class NetPeer {
     return node;
   }
 
+  InetSocketAddress listen() {
+    return listen;
+  }
+
   boolean alive() {
     return node != null;
   }

@@ -31,6 +31,7 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.room.RoomConfig;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
+import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.sync.SeqSet;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
@@ -309,6 +310,22 @@ public final class NettyCluster implements Cluster {
       any = true;
     }
     return true;
+  }
+
+  /**
+   * Peer {@code i}'s node, for a test that reads its counters, gauges or history, or attacks it;
+   * null while it is down.
+   */
+  public PeerNode node(int i) {
+    return peers.get(i).node();
+  }
+
+  /**
+   * Where peer {@code i} really listens, behind its proxy: what a stranger who learned the address
+   * dials, so that the peer sees the stranger's own source address.
+   */
+  public InetSocketAddress listenAddress(int i) {
+    return peers.get(i).listen();
   }
 
   /** Links up at peer {@code i} now; 0 if it is down. */
