@@ -11,6 +11,9 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import meshchat.fixture.time.EventQueue;
+import meshchat.fixture.time.PeerScheduler;
+import meshchat.fixture.time.SkewedClock;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -60,13 +63,20 @@ final class Mesh {
                   name,
                   store,
                   this,
-                  time,
-                  time,
+                  scheduler,
+                  wallClock,
                   new SplittableRandom(name.hashCode()),
                   new meshchat.peer.limit.Counters(),
                   new TestChainSigner())
               : new Room(
-                  config, id, name, store, this, time, time, new SplittableRandom(name.hashCode()));
+                  config,
+                  id,
+                  name,
+                  store,
+                  this,
+                  scheduler,
+                  wallClock,
+                  new SplittableRandom(name.hashCode()));
       r.start(newIdentity);
       return r;
     }
@@ -176,7 +186,11 @@ final class Mesh {
     }
   }
 
-  final ManualScheduler time = new ManualScheduler();
+  /** Virtual time: nothing runs until the test advances it. */
+  final EventQueue time = new EventQueue();
+
+  final PeerScheduler scheduler = new PeerScheduler(time);
+  final SkewedClock wallClock = new SkewedClock(time, 0);
   final RoomConfig config;
   private final boolean chained;
   private final Map<String, Peer> peers = new LinkedHashMap<>();
@@ -323,23 +337,23 @@ final class Mesh {
 
   /** Advances virtual time in small steps, pumping after every timer. */
   Mesh run(long millis) {
-    long until = time.nowMillis() + millis;
+    long until = time.now() + millis;
     pump();
     while (time.runNext(until)) {
       peers.values().forEach(Peer::commitNow);
       pump();
     }
-    time.advance(until - time.nowMillis());
+    time.runUntil(until);
     return this;
   }
 
   /** Advances virtual time, running timers but delivering nothing: messages stay on the wire. */
   Mesh tick(long millis) {
-    long until = time.nowMillis() + millis;
+    long until = time.now() + millis;
     while (time.runNext(until)) {
       peers.values().forEach(Peer::commitNow);
     }
-    time.advance(until - time.nowMillis());
+    time.runUntil(until);
     return this;
   }
 

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
+import meshchat.fixture.time.EventQueue;
 import meshchat.peer.message.LinkMessage;
-import meshchat.testkit.time.EventQueue;
 
 /**
  * Links between simulated peers. A link is a pair of directed channels; each message arrives after
