@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import meshchat.fixture.net.SimNetwork;
 import meshchat.fixture.time.EventQueue;
 import meshchat.fixture.time.PeerScheduler;
 import meshchat.fixture.time.SkewedClock;
