@@ -276,9 +276,8 @@ public final class Room {
       deliver(m, false, false);
       Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
       for (LinkState l : links.values()) {
-        if (broadcast.push(l.id(), chat)) {
-          l.headOwed.add(self);
-        }
+        broadcast.pushOwn(l.id(), chat);
+        l.headOwed.add(self);
       }
       if (chain.published(m, m.text().getBytes(StandardCharsets.UTF_8).length)) {
         flushHead(); // a long burst: receivers need not hold all of it unauthenticated

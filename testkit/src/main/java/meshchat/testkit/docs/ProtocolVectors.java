@@ -103,6 +103,23 @@ public final class ProtocolVectors {
         new LinkMessage.PeerList(
             List.of(new LinkMessage.PeerAddress(bob.peerId(), "bob", "192.168.1.21", 7001))));
     frame(out, "Close", new LinkMessage.Close(CloseReason.WRONG_ROOM, "room is general, not ops"));
+
+    // broadcast trees: ids of bob's messages 8 and 9, as a relay announces and a peer grafts them
+    List<MessageId> ids = List.of(new MessageId(bob.peerId(), 8), new MessageId(bob.peerId(), 9));
+    frame(out, "IHave", new LinkMessage.IHave(ids));
+    frame(out, "Graft", new LinkMessage.Graft(ids.subList(1, 2)));
+    frame(out, "Prune", new LinkMessage.Prune());
+
+    // membership (partial views of big rooms): bob's address as a walk carries it
+    LinkMessage.PeerAddress bobAt =
+        new LinkMessage.PeerAddress(bob.peerId(), "bob", "10.0.0.2", 7001);
+    LinkMessage.PeerAddress aliceAt =
+        new LinkMessage.PeerAddress(alice.peerId(), "alice", "10.0.0.1", 7000);
+    frame(out, "Join", new LinkMessage.Join());
+    frame(out, "ForwardJoin", new LinkMessage.ForwardJoin(bobAt, 6));
+    frame(out, "Neighbor", new LinkMessage.Neighbor(true));
+    frame(out, "Shuffle", new LinkMessage.Shuffle(4, List.of(bobAt)));
+    frame(out, "ShuffleReply", new LinkMessage.ShuffleReply(List.of(aliceAt)));
     return out;
   }
 
