@@ -1,5 +1,7 @@
 package meshchat.testkit.docs;
 
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,15 +126,15 @@ public final class ProtocolVectors {
   private static void frame(Map<String, String> out, String name, LinkMessage m) {
     byte[] payload = LinkCodec.toFrame(m).toByteArray();
     byte[] framed =
-        com.google.protobuf.ByteString.copyFrom(varint(payload.length))
-            .concat(com.google.protobuf.ByteString.copyFrom(payload))
+        ByteString.copyFrom(varint(payload.length))
+            .concat(ByteString.copyFrom(payload))
             .toByteArray();
     out.put(
         name, "`" + name + " (" + framed.length + " bytes)`:\n\n```\n" + Hex.dump(framed, true));
   }
 
   private static byte[] varint(int n) {
-    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
     while ((n & ~0x7f) != 0) {
       b.write((n & 0x7f) | 0x80);
       n >>>= 7;
