@@ -346,7 +346,14 @@ public final class SimPeer implements SimNetwork.Endpoint {
 
   public PeerHistory history() {
     List<ChatMessage> finalStore = store == null ? List.of() : store.history(Integer.MAX_VALUE);
-    return new PeerHistory(name, id, alive, List.copyOf(segments), finalStore, forkNotices);
+    return new PeerHistory(
+        name,
+        id,
+        alive,
+        List.copyOf(segments),
+        finalStore,
+        forkNotices,
+        room == null ? java.util.Map.of() : room.equivocators());
   }
 
   public int index() {
