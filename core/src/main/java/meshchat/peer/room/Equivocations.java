@@ -64,6 +64,11 @@ final class Equivocations {
     return e == null ? Long.MAX_VALUE : e.seq();
   }
 
+  /** Whether any author is proven to equivocate. */
+  boolean any() {
+    return !proven.isEmpty();
+  }
+
   boolean disputed(MessageId id) {
     return id.seq() >= frozenAt(id.origin());
   }

@@ -468,12 +468,34 @@ public final class Room {
     }
     equivocations.learn(e);
     sync.frozen(e.origin());
+    stopWaitingForDisputed();
     effects.notice(new RoomNotice.Equivocated(e.origin(), e.seq()));
     LinkMessage.Equivocated frame = new LinkMessage.Equivocated(e);
     for (LinkState l : links.values()) {
       if (l != from) {
         effects.send(l.id(), frame);
       }
+    }
+  }
+
+  /**
+   * A disputed message we do not hold will never come (nobody passes it on): messages waiting for
+   * one are shown now, marked incomplete, rather than after the hold-back timeout, and no longer
+   * tracked for it.
+   */
+  private boolean neverComes(MessageId id) {
+    return equivocations.disputed(id) && !causal.isHeld(id) && !causal.isDelivered(id);
+  }
+
+  private void stopWaitingForDisputed() {
+    for (CausalBuffer.Held h : causal.stopWaitingFor(this::neverComes)) {
+      if (!h.shownIncomplete) {
+        if (h.timer != null) {
+          h.timer.cancel();
+        }
+        showIncomplete(h.message.id());
+      }
+      causal.untrack(h.message.id());
     }
   }
 
@@ -632,10 +654,20 @@ public final class Room {
       forward(m, from);
     }
     Set<MessageId> missing = causal.missingFor(m);
+    boolean gaveUp = false;
+    if (!missing.isEmpty() && equivocations.any()) {
+      Set<MessageId> coming = new java.util.HashSet<>(missing);
+      gaveUp = coming.removeIf(this::neverComes);
+      if (coming.isEmpty()) {
+        deliver(m, catchUp, true); // it answers a disputed message we will never get
+        return true;
+      }
+      missing = coming;
+    }
     if (missing.isEmpty()) {
       deliver(m, catchUp, false);
     } else {
-      hold(m, catchUp, missing, from);
+      hold(m, catchUp, missing, from).gaveUp = gaveUp;
     }
     return true;
   }
@@ -675,7 +707,8 @@ public final class Room {
     }
   }
 
-  private void hold(ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
+  private CausalBuffer.Held hold(
+      ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
     CausalBuffer.Held h = causal.hold(m, catchUp, missing, from.id());
     h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
     if (catchUp) {
@@ -695,6 +728,7 @@ public final class Room {
       counters.increment(Counter.HOLD_BACK_OVERFLOW);
       showIncomplete(oldest.message.id());
     }
+    return h;
   }
 
   /** How long a live message waits for its dependencies to arrive by the tree before asking. */
@@ -736,7 +770,7 @@ public final class Room {
         counters.increment(Counter.BACKDATED);
         continue;
       }
-      emit(r.message(), r.catchUp(), false);
+      emit(r.message(), r.catchUp(), r.incomplete());
     }
     for (MessageId id : completed) {
       effects.notice(new RoomNotice.Completed(id));
