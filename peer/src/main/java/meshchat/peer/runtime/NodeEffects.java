@@ -154,7 +154,7 @@ final class NodeEffects implements RoomEffects {
   }
 
   @Override
-  public void dial(LinkMessage.PeerAddress address) {
-    node.dialFromRoom(address);
+  public void dial(PeerId namer, LinkMessage.PeerAddress address) {
+    node.dialFromRoom(namer, address);
   }
 }

@@ -316,9 +316,15 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(this::linkInfos);
   }
 
-  /** The links, messages held back and messages stored, read together on the room thread. */
+  /**
+   * The links, messages held back, messages stored and peers known, read together on the room
+   * thread.
+   */
   public CompletableFuture<NodeGauges> gauges() {
-    return onLoop(() -> new NodeGauges(linkInfos(), room.heldBackCount(), store.count()));
+    return onLoop(
+        () ->
+            new NodeGauges(
+                linkInfos(), room.heldBackCount(), store.count(), membership.knownCount()));
   }
 
   private List<LinkInfo> linkInfos() {
@@ -467,8 +473,8 @@ public final class PeerNode implements AutoCloseable {
     return links.linkTo(peer);
   }
 
-  void dialFromRoom(PeerAddress address) {
-    membership.learned(address);
+  void dialFromRoom(PeerId namer, PeerAddress address) {
+    membership.learned(namer, address);
   }
 
   void durable() {

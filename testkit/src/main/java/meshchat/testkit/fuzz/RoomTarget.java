@@ -179,7 +179,7 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
   public void notice(RoomNotice notice) {}
 
   @Override
-  public void dial(LinkMessage.PeerAddress address) {}
+  public void dial(meshchat.peer.message.PeerId namer, LinkMessage.PeerAddress address) {}
 
   @Override
   public void closeLink(meshchat.peer.message.PeerId peer, LinkMessage.Close reason) {}
