@@ -103,7 +103,7 @@ class CliProcessTest {
 
   @Test
   void peersStartedBeforeTheTrackerChatThenSurviveAKill() throws Exception {
-    int port = meshchat.peer.runtime.LocalMeshPorts.free();
+    int port = meshchat.fixture.netty.LoopbackCluster.freePort();
     Chat a = chat("ann", port);
     Chat b = chat("bob", port);
     Chat c = chat("cat", port);

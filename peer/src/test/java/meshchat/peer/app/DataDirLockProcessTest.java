@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.app.CliProcessTest.Chat;
-import meshchat.peer.runtime.LocalMeshPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +36,7 @@ class DataDirLockProcessTest {
 
   private Chat chat(String nick) throws Exception {
     // a tracker port nobody answers on: these peers are alone, which is all this test needs
-    Chat c = Chat.start(tmp, nick, LocalMeshPorts.free());
+    Chat c = Chat.start(tmp, nick, LoopbackCluster.freePort());
     chats.add(c);
     await().atMost(WAIT).until(() -> c.count("\"event\":\"ready\"") == 1);
     return c;

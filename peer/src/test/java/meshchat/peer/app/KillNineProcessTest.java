@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import meshchat.peer.runtime.LocalMeshPorts;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.store.sqlite.SqliteDatabase;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
 import meshchat.tracker.ChildJvm;
@@ -285,7 +285,8 @@ class KillNineProcessTest {
     Proc bob = new Proc("bob", trackerPort);
     await().atMost(WAIT).until(() -> bob.count("\"event\":\"ready\"") == 1);
 
-    Lane alone = new Lane("ann", LocalMeshPorts.free(), SEED); // no tracker answers: no link ever
+    Lane alone =
+        new Lane("ann", LoopbackCluster.freePort(), SEED); // no tracker answers: no link ever
     Lane linked = new Lane("cat", trackerPort, SEED + 1);
     int half = (KILL_POINTS + 1) / 2;
     CompletableFuture<Void> a =

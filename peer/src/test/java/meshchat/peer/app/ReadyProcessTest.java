@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import meshchat.peer.runtime.LocalMeshPorts;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +60,7 @@ class ReadyProcessTest {
 
   @Test
   void withNoTrackerReachableReadyComesAfterTheFirstFailureAndSaysSo() throws Exception {
-    int nobody = LocalMeshPorts.free(); // an explicit tracker is never hosted here
+    int nobody = LoopbackCluster.freePort(); // an explicit tracker is never hosted here
     Process bot = chat("bot", "--tracker", "127.0.0.1:" + nobody);
     List<String> before = new ArrayList<>();
     String ready = readUntilReady(bot, before, () -> {});

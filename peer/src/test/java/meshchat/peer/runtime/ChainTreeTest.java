@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.ChainCheck;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
@@ -25,7 +26,7 @@ class ChainTreeTest {
 
   @Test
   void aGraftOnALazyLinkIsAnsweredWithMessagesAndTheHeadsThatProveThem() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       // far writes; middle relays far's messages to carol, who has pruned that link (an author
       // pushes its own messages whole on every link, so only relayed ones go by id)
       PeerNode middle = mesh.start(mesh.config(0).withTracker(null, false));
@@ -56,7 +57,7 @@ class ChainTreeTest {
 
   @Test
   void aGraftedMessageIsTakenLiveAndForwardedWithItsHead() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode middle = mesh.start(mesh.config(0).withTracker(null, false));
       PeerNode far = mesh.start(mesh.config(1).withTracker(null, false));
       far.dial(new PeerAddress(middle.self(), middle.nick(), "127.0.0.1", middle.port()));

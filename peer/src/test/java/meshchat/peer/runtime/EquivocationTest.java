@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.ChatMessage;
@@ -24,7 +25,7 @@ class EquivocationTest {
 
   @Test
   void twoPeersGivenTwoSignedVersionsProveItAndFreezeTheAuthor() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode n0 = mesh.start(mesh.config(0).withTracker(null, false));
       PeerNode n1 = mesh.start(mesh.config(1).withTracker(null, false));
       n1.dial(new PeerAddress(n0.self(), n0.nick(), "127.0.0.1", n0.port()));
@@ -78,7 +79,7 @@ class EquivocationTest {
    */
   @Test
   void aForgedProofClosesOnlyItsSendersLinkAndNamesNobody() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode n0 = mesh.start(mesh.config(0).withTracker(null, false));
       PeerNode n1 = mesh.start(mesh.config(1).withTracker(null, false));
       n1.dial(new PeerAddress(n0.self(), n0.nick(), "127.0.0.1", n0.port()));

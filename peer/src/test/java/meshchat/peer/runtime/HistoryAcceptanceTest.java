@@ -8,10 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
@@ -27,7 +28,7 @@ class HistoryAcceptanceTest {
 
   @TempDir Path tmp;
 
-  private static void awaitLinks(LocalMesh mesh, int... peers) {
+  private static void awaitLinks(LoopbackCluster mesh, int... peers) {
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -47,7 +48,7 @@ class HistoryAcceptanceTest {
   }
 
   /** Every listed peer holds exactly {@code size} messages, in one identical canonical order. */
-  private static void awaitSameHistory(LocalMesh mesh, int size, int... peers) {
+  private static void awaitSameHistory(LoopbackCluster mesh, int size, int... peers) {
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -62,7 +63,7 @@ class HistoryAcceptanceTest {
 
   @Test
   void aCrashedPeerRestartsFromItsFileCatchesUpAndContinuesItsSeqs() {
-    try (LocalMesh mesh = new LocalMesh(tmp).startTracker()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42, tmp).startTracker()) {
       mesh.startAll(3);
       awaitLinks(mesh, 0, 1, 2);
       for (int k = 0; k < 3; k++) {
@@ -70,7 +71,7 @@ class HistoryAcceptanceTest {
       }
       awaitSameHistory(mesh, 3, 0, 1, 2);
 
-      mesh.node(2).crash();
+      mesh.crash(2, true);
       for (int k = 0; k < 5; k++) {
         mesh.node(0).send("while p2 is down " + k);
         mesh.node(1).send("also while p2 is down " + k);
@@ -100,7 +101,7 @@ class HistoryAcceptanceTest {
 
   @Test
   void theRoomOutlivesItsTrackerAndARestartFindsItThroughThePeerCache() throws Exception {
-    try (LocalMesh mesh = new LocalMesh(tmp).startTracker()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42, tmp).startTracker()) {
       mesh.startAll(3);
       awaitLinks(mesh, 0, 1, 2);
       for (int i = 0; i < 3; i++) {
@@ -108,8 +109,8 @@ class HistoryAcceptanceTest {
       }
       awaitSameHistory(mesh, 3, 0, 1, 2);
       assertThat(Files.readString(mesh.dataDir(2).resolve("peers")))
-          .contains(mesh.ids.get(0).hex())
-          .contains(mesh.ids.get(1).hex());
+          .contains(mesh.id(0).hex())
+          .contains(mesh.id(1).hex());
 
       mesh.stopTracker();
       mesh.node(0).send("the tracker is gone");
@@ -117,7 +118,7 @@ class HistoryAcceptanceTest {
       awaitSameHistory(mesh, 5, 0, 1, 2);
       assertThat(mesh.seen(0).events).noneMatch(e -> e.startsWith("down"));
 
-      mesh.node(2).crash();
+      mesh.crash(2, true);
       mesh.node(0).send("p2 crashed");
       PeerNode back = mesh.start(2); // no tracker anywhere: only the cache knows the room
       awaitLinks(mesh, 0, 1, 2);
@@ -137,96 +138,70 @@ class HistoryAcceptanceTest {
   @Test
   void aPartitionedRoomKeepsTalkingInBothHalvesAndConvergesWhenHealed() throws Exception {
     int n = 4;
-    try (LocalMesh mesh = new LocalMesh(tmp)) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42, tmp).behindProxies()) {
       for (int i = 0; i < n; i++) {
         mesh.start(mesh.config(i).withTracker(null, false));
       }
-      CuttableProxy[][] wire = new CuttableProxy[n][n];
       for (int i = 0; i < n; i++) {
         for (int j = i + 1; j < n; j++) {
-          wire[i][j] = new CuttableProxy(mesh.node(j).port());
-          mesh.node(i).dial(viaProxy(mesh, j, wire[i][j]));
+          mesh.node(i).dial(mesh.address(j)); // through j's fault proxy
         }
       }
-      try {
-        awaitLinks(mesh, 0, 1, 2, 3);
-        for (int i = 0; i < n; i++) {
-          mesh.node(i).send("before the split, p" + i);
-        }
-        awaitSameHistory(mesh, 4, 0, 1, 2, 3);
+      awaitLinks(mesh, 0, 1, 2, 3);
+      for (int i = 0; i < n; i++) {
+        mesh.node(i).send("before the split, p" + i);
+      }
+      awaitSameHistory(mesh, 4, 0, 1, 2, 3);
 
-        // {p0, p1} | {p2, p3}
-        for (int i : new int[] {0, 1}) {
-          for (int j : new int[] {2, 3}) {
-            wire[i][j].cut();
-          }
-        }
-        awaitLinks(mesh, 0, 1);
-        awaitLinks(mesh, 2, 3);
-        for (int k = 0; k < 4; k++) {
-          for (int i = 0; i < n; i++) {
-            mesh.node(i).send((i < 2 ? "left " : "right ") + "p" + i + "." + k);
-          }
-        }
-        awaitSameHistory(mesh, 12, 0, 1);
-        awaitSameHistory(mesh, 12, 2, 3);
-        assertThat(history(mesh.node(0))).isNotEqualTo(history(mesh.node(2)));
-
-        for (int i : new int[] {0, 1}) {
-          for (int j : new int[] {2, 3}) {
-            wire[i][j].heal();
-          }
-        }
-        // Addresses learned through a proxy point nowhere (see CuttableProxy), and peer exchange
-        // hands those out too, replacing a pending redial's target: so the cross pairs are pointed
-        // at their wires again until linked, as a tracker would announce them again.
-        await()
-            .atMost(WAIT)
-            .untilAsserted(
-                () -> {
-                  for (int i : new int[] {0, 1}) {
-                    for (int j : new int[] {2, 3}) {
-                      mesh.node(i).dial(viaProxy(mesh, j, wire[i][j]));
-                    }
-                  }
-                  for (int i = 0; i < n; i++) {
-                    assertThat(mesh.node(i).linkCount()).as("links of p" + i).isEqualTo(n - 1);
-                  }
-                });
-        awaitSameHistory(mesh, 20, 0, 1, 2, 3);
+      mesh.partition(List.of(Set.of(0, 1), Set.of(2, 3)));
+      awaitLinks(mesh, 0, 1);
+      awaitLinks(mesh, 2, 3);
+      for (int k = 0; k < 4; k++) {
         for (int i = 0; i < n; i++) {
-          String otherHalf = i < 2 ? "right " : "left ";
-          List<Delivery> ds = mesh.seen(i).deliveries;
-          assertThat(ds).hasSize(20);
-          assertThat(ds)
-              .as("p%d got the other half's partition talk by sync after the heal", i)
-              .filteredOn(d -> d.message().text().startsWith(otherHalf))
-              .hasSize(8)
-              .allMatch(Delivery::catchUp);
-          assertThat(ds)
-              .as("p%d marks what sorts before messages it already showed as late", i)
-              .anyMatch(d -> d.late() && d.message().text().startsWith(otherHalf));
+          mesh.node(i).send((i < 2 ? "left " : "right ") + "p" + i + "." + k);
         }
-      } finally {
-        for (CuttableProxy[] row : wire) {
-          for (CuttableProxy p : row) {
-            if (p != null) {
-              p.close();
-            }
-          }
-        }
+      }
+      awaitSameHistory(mesh, 12, 0, 1);
+      awaitSameHistory(mesh, 12, 2, 3);
+      assertThat(history(mesh.node(0))).isNotEqualTo(history(mesh.node(2)));
+
+      mesh.heal();
+      // Redials back off while the halves are apart, so the cross pairs are pointed at each other
+      // again until linked, as a tracker would announce them again.
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                for (int i : new int[] {0, 1}) {
+                  for (int j : new int[] {2, 3}) {
+                    mesh.node(i).dial(mesh.address(j));
+                  }
+                }
+                for (int i = 0; i < n; i++) {
+                  assertThat(mesh.node(i).linkCount()).as("links of p" + i).isEqualTo(n - 1);
+                }
+              });
+      awaitSameHistory(mesh, 20, 0, 1, 2, 3);
+      for (int i = 0; i < n; i++) {
+        String otherHalf = i < 2 ? "right " : "left ";
+        List<Delivery> ds = mesh.seen(i).deliveries;
+        assertThat(ds).hasSize(20);
+        assertThat(ds)
+            .as("p%d got the other half's partition talk by sync after the heal", i)
+            .filteredOn(d -> d.message().text().startsWith(otherHalf))
+            .hasSize(8)
+            .allMatch(Delivery::catchUp);
+        assertThat(ds)
+            .as("p%d marks what sorts before messages it already showed as late", i)
+            .anyMatch(d -> d.late() && d.message().text().startsWith(otherHalf));
       }
     }
-  }
-
-  private static PeerAddress viaProxy(LocalMesh mesh, int j, CuttableProxy p) {
-    return new PeerAddress(mesh.ids.get(j), "p" + j, p.host(), p.port());
   }
 
   @Test
   void aBrandNewPeerGetsAllOfATenThousandMessageHistory() throws Exception {
     int total = 10_000;
-    try (LocalMesh mesh = new LocalMesh(tmp).startTracker()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42, tmp).startTracker()) {
       mesh.config(1); // allocate ids 0 and 1 so the fill uses two other origins
       prefill(mesh.dataDir(0), total);
       mesh.start(0);

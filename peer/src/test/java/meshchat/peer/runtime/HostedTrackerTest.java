@@ -5,14 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import meshchat.fixture.netty.LoopbackCluster;
 import org.junit.jupiter.api.Test;
 
 /** Default mode: the first peer hosts the tracker; when it quits, a survivor takes over. */
 class HostedTrackerTest {
   @Test
   void theFirstPeerHostsAndASurvivorTakesOverWhenItQuits() {
-    try (LocalMesh mesh = new LocalMesh()) {
-      InetSocketAddress t = new InetSocketAddress("127.0.0.1", mesh.trackerPort);
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
+      InetSocketAddress t = new InetSocketAddress("127.0.0.1", mesh.trackerPort());
       for (int i = 0; i < 3; i++) {
         mesh.start(mesh.config(i).withTracker(t, true));
         if (i == 0) {
@@ -26,8 +27,7 @@ class HostedTrackerTest {
           .until(() -> mesh.node(1).linkCount() == 2 && mesh.node(2).linkCount() == 2);
       assertThat(mesh.seen(1).infos).noneMatch(l -> l.contains("hosting"));
 
-      mesh.node(0).close();
-      mesh.nodes.set(0, null);
+      mesh.stop(0);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(

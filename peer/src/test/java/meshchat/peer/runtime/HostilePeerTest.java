@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import java.util.List;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.HelloProofs;
@@ -41,7 +42,7 @@ class HostilePeerTest {
   private final ChainAuthor aliceWrites = new ChainAuthor(alice, "lobby");
 
   private void refusedWith(String why, LinkFrame... attack) throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
       try (Raw raw = new Raw(node.port())) {
         for (LinkFrame f : attack) {
@@ -113,7 +114,7 @@ class HostilePeerTest {
   }
 
   /** After an attack: the node still takes an honest link and message, and still sends. */
-  private void stillServes(LocalMesh mesh, PeerNode node) throws Exception {
+  private void stillServes(LoopbackCluster mesh, PeerNode node) throws Exception {
     try (Raw raw = new Raw(node.port())) {
       raw.send(new LinkMessage.Chat(aliceWrites.next("still there?")));
       raw.send(new LinkMessage.Head(aliceWrites.head()));
@@ -128,7 +129,7 @@ class HostilePeerTest {
   }
 
   private void oneFrameDoesNotKill(LinkFrame attack, boolean asHello, String why) throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
       try (Raw raw = asHello ? new Raw(node.port(), attack) : new Raw(node.port())) {
         if (!asHello) {
@@ -200,7 +201,7 @@ class HostilePeerTest {
               .setOrigin(ByteString.copyFrom(new byte[] {7, (byte) i}))
               .setContiguous(meshchat.peer.limit.WireBounds.MAX_SEQ));
     }
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
       try (Raw raw = new Raw(node.port())) {
         raw.sendRaw(LinkFrame.newBuilder().setDigest(d).build());
@@ -222,7 +223,7 @@ class HostilePeerTest {
 
   @Test
   void theSameMessageUntamperedIsDelivered() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
       try (Raw raw = new Raw(node.port())) {
         raw.send(new LinkMessage.Chat(aliceWrites.next("meet at 5")));

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
@@ -42,7 +43,8 @@ class LinkTlsTest {
    * proof reach Bob and Bob's reach Alice. Each refuses: the Hello names a key that is not the one
    * the TLS certificate proved.
    */
-  private void relayIsRefused(PeerConfig alice, PeerConfig bob, LocalMesh mesh) throws Exception {
+  private void relayIsRefused(PeerConfig alice, PeerConfig bob, LoopbackCluster mesh)
+      throws Exception {
     PeerNode a = mesh.start(alice);
     PeerNode b = mesh.start(bob);
     LinkTls mallory = LinkTls.forIdentity(Identity.generate());
@@ -94,7 +96,7 @@ class LinkTlsTest {
 
   @Test
   void aKeylessRelayBetweenTwoPeersIsRefusedByBoth() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       relayIsRefused(
           mesh.config(0).withTracker(null, false), mesh.config(1).withTracker(null, false), mesh);
     }
@@ -102,7 +104,7 @@ class LinkTlsTest {
 
   @Test
   void aKeylessRelayIsRefusedInAPrivateRoomToo() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       relayIsRefused(
           mesh.config(0).withTracker(null, false).withRoomKey(KEY),
           mesh.config(1).withTracker(null, false).withRoomKey(KEY),
@@ -112,7 +114,7 @@ class LinkTlsTest {
 
   @Test
   void anEavesdropperOnTheWireSeesNoTextRoomOrIdentity() throws Exception {
-    try (LocalMesh mesh = new LocalMesh();
+    try (LoopbackCluster mesh = new LoopbackCluster(42);
         Tap tap = new Tap()) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false));
       PeerNode b = mesh.start(mesh.config(1).withTracker(null, false));
@@ -135,7 +137,7 @@ class LinkTlsTest {
 
   @Test
   void aByteChangedOnTheWireEndsTheLinkAndNothingItCarriedIsTaken() throws Exception {
-    try (LocalMesh mesh = new LocalMesh();
+    try (LoopbackCluster mesh = new LoopbackCluster(42);
         Tap tap = new Tap()) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false));
       PeerNode b = mesh.start(mesh.config(1).withTracker(null, false));
@@ -157,7 +159,7 @@ class LinkTlsTest {
 
   @Test
   void aPeerThatDoesNotSpeakTlsGetsNothingAndIsCounted() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false));
       Identity mallory = Identity.generate();
       try (Socket s = new Socket("127.0.0.1", a.port())) {

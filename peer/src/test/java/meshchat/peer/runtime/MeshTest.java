@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import meshchat.fixture.netty.LoopbackCluster;
+import meshchat.fixture.netty.Recorder;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class MeshTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  private static void awaitFullMesh(LocalMesh mesh, int n) {
+  private static void awaitFullMesh(LoopbackCluster mesh, int n) {
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -29,7 +31,7 @@ class MeshTest {
 
   @Test
   void fivePeersStartedBeforeTheTrackerMeshAndAgreeOnOrder() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       mesh.startAll(5); // tracker last: every peer must retry on its own
       await()
           .atMost(WAIT)
@@ -66,7 +68,7 @@ class MeshTest {
 
   @Test
   void fullDuplexTwoPeersSendTenEachAtOnce() {
-    try (LocalMesh mesh = new LocalMesh().startTracker()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42).startTracker()) {
       mesh.startAll(2);
       awaitFullMesh(mesh, 2);
       CompletableFuture<Void> a = CompletableFuture.runAsync(() -> sendTen(mesh.node(0), "a"));
@@ -89,7 +91,7 @@ class MeshTest {
   @Test
   void simultaneousDialsKeepOneLinkAndLoseNothing() {
     // no tracker: both peers are told of each other at the same moment and dial at once
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false));
       PeerNode b = mesh.start(mesh.config(1).withTracker(null, false));
       a.send("a-before");
@@ -129,10 +131,10 @@ class MeshTest {
 
   @Test
   void aCrashedPeerIsReportedDownAndComesBackWhenRestarted() {
-    try (LocalMesh mesh = new LocalMesh().startTracker()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42).startTracker()) {
       mesh.startAll(3);
       awaitFullMesh(mesh, 3);
-      mesh.node(2).crash();
+      mesh.crash(2, true);
       await().atMost(Duration.ofSeconds(5)).until(() -> mesh.seen(0).events.contains("down p2"));
       await().atMost(Duration.ofSeconds(5)).until(() -> mesh.seen(1).events.contains("down p2"));
       PeerNode back = mesh.start(2);
@@ -144,7 +146,7 @@ class MeshTest {
 
   @Test
   void trackerRestartLeavesLinksAloneAndPeersRegisterAgain() throws Exception {
-    try (LocalMesh mesh = new LocalMesh().startTracker()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42).startTracker()) {
       mesh.startAll(2);
       awaitFullMesh(mesh, 2);
       List<String> before = new ArrayList<>(mesh.seen(0).events);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.metrics.PeerMetrics;
 import meshchat.tracker.TrackerMetrics;
 import meshchat.tracker.metrics.MetricsServer;
@@ -18,7 +19,7 @@ class PeerMetricsTest {
 
   @Test
   void aScrapeOfARunningPeerShowsLinksTrafficSyncStoreAndJvm() throws Exception {
-    try (LocalMesh mesh = new LocalMesh().startTracker()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42).startTracker()) {
       mesh.startAll(2);
       await()
           .atMost(Duration.ofSeconds(30))
@@ -26,10 +27,10 @@ class PeerMetricsTest {
       mesh.node(0).send("one").join();
       mesh.node(0).send("two").join();
       await().atMost(Duration.ofSeconds(30)).until(() -> mesh.seen(1).deliveries.size() == 2);
-      String a = mesh.ids.get(0).shortHex();
+      String a = mesh.id(0).shortHex();
       try (MetricsServer reader = MetricsServer.start(ANY, new PeerMetrics(mesh.node(1)));
           MetricsServer writer = MetricsServer.start(ANY, new PeerMetrics(mesh.node(0)));
-          MetricsServer tracker = MetricsServer.start(ANY, new TrackerMetrics(mesh.tracker))) {
+          MetricsServer tracker = MetricsServer.start(ANY, new TrackerMetrics(mesh.tracker()))) {
         await()
             .atMost(Duration.ofSeconds(30))
             .untilAsserted(

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.Close;
@@ -37,7 +38,7 @@ class PrivateRoomGuessTest {
 
   @Test
   void aStrangerWithAWrongSecretLearnsOnlyThatItWasWrongAndNeverTheRoomId() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false).withRoomKey(KEY));
       PakeGuesser mallory = new PakeGuesser(InetAddress.getByName("127.0.0.1"));
 
@@ -64,7 +65,7 @@ class PrivateRoomGuessTest {
 
   @Test
   void anAddressOutOfGuessesIsRefusedWhileAMemberFromAnotherAddressStillJoins() throws Exception {
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false).withRoomKey(KEY));
       PakeGuesser mallory = new PakeGuesser(InetAddress.getByName("127.0.0.2"));
       for (int i = 0; i < 5; i++) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.tracker.client.TrackerClient;
@@ -20,7 +21,7 @@ class PrivateRoomTest {
 
   @Test
   void membersChatWhileAWrongSecretAndAMissingOneAreKeptOut() throws Exception {
-    try (LocalMesh mesh = new LocalMesh().startTracker()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42).startTracker()) {
       PeerNode a = mesh.start(mesh.config(0).withRoomKey(KEY));
       PeerNode b = mesh.start(mesh.config(1).withRoomKey(KEY));
       PeerNode guesser = mesh.start(mesh.config(2).withRoomKey(WRONG));
@@ -33,8 +34,8 @@ class PrivateRoomTest {
       // is another room, so the guesser is never told about a or b
       TrackerClient probe =
           TrackerClient.connect(
-                  new java.net.InetSocketAddress("127.0.0.1", mesh.trackerPort),
-                  mesh.groups.io(),
+                  new java.net.InetSocketAddress("127.0.0.1", mesh.trackerPort()),
+                  mesh.groups().io(),
                   new TrackerListener() {})
               .join();
       try {

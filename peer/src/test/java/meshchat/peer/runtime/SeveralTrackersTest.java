@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.identity.RoomKey;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class SeveralTrackersTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private final int[] ports = {LocalMesh.freePort(), LocalMesh.freePort(), LocalMesh.freePort()};
+  private final int[] ports = {
+    LoopbackCluster.freePort(), LoopbackCluster.freePort(), LoopbackCluster.freePort()
+  };
   private final TrackerServer[] trackers = new TrackerServer[3];
 
   private TrackerServer startTracker(int k) throws IOException {
@@ -65,7 +68,7 @@ class SeveralTrackersTest {
     for (int k = 0; k < 3; k++) {
       startTracker(k);
     }
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       for (int i = 0; i < 6; i++) {
         mesh.start(mesh.config(i).withTrackers(at(i % 3, (i + 1) % 3), false));
       }
@@ -110,7 +113,7 @@ class SeveralTrackersTest {
     RoomKey key = RoomKey.derive("plans", "correct horse".toCharArray());
     startTracker(0);
     startTracker(1);
-    try (LocalMesh mesh = new LocalMesh()) {
+    try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode a = mesh.start(mesh.config(0).withTrackers(at(0, 1), false).withRoomKey(key));
       PeerNode b = mesh.start(mesh.config(1).withTrackers(at(1), false).withRoomKey(key));
       await().atMost(WAIT).until(() -> a.linkCount() == 1 && b.linkCount() == 1);
@@ -126,7 +129,7 @@ class SeveralTrackersTest {
     }
   }
 
-  private static void awaitFullMesh(LocalMesh mesh, int n) {
+  private static void awaitFullMesh(LoopbackCluster mesh, int n) {
     for (int i = 0; i < n; i++) {
       int peer = i;
       await().atMost(WAIT).until(() -> mesh.node(peer).linkCount() == n - 1);

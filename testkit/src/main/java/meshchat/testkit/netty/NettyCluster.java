@@ -1,52 +1,45 @@
 package meshchat.testkit.netty;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import meshchat.peer.identity.Identity;
-import meshchat.peer.link.LinkConfig;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
-import meshchat.peer.room.RoomConfig;
-import meshchat.peer.runtime.PeerConfig;
-import meshchat.peer.runtime.PeerGroups;
+import meshchat.peer.room.Delivery;
+import meshchat.peer.room.RoomNotice;
+import meshchat.peer.runtime.PeerListener;
 import meshchat.peer.runtime.PeerNode;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.store.sqlite.SqliteMessageStore;
 import meshchat.peer.sync.SeqSet;
+import meshchat.testkit.check.Delivered;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
+import meshchat.testkit.check.Segment;
 import meshchat.testkit.scenario.Cluster;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
 
 /**
- * The {@link Cluster} verbs over real sockets, in real time: up to {@value #MAX_PEERS} real {@code
- * PeerNode}s on loopback in one JVM, sharing one pair of event loop groups, with SQLite stores in a
- * temp directory and an in-process {@link TrackerServer}. Each peer sits behind a {@link
- * FaultProxy}, so partitions, cuts and delays are injected between the sockets, never inside the
- * product. Deliveries are recorded through {@code PeerListener}, so the simulation's invariant
- * checker reads this cluster's {@link #history()} unchanged.
+ * The {@link Cluster} verbs over real sockets, in real time: the shared {@link LoopbackCluster}
+ * (real {@code PeerNode}s on loopback, SQLite stores in a temp directory, an in-process tracker,
+ * every peer behind a fault proxy), plus the record of what each incarnation showed, so the
+ * simulation's invariant checker reads this cluster's {@link #history()} unchanged.
  */
 public final class NettyCluster implements Cluster {
   public static final int MAX_PEERS = 50;
@@ -56,49 +49,25 @@ public final class NettyCluster implements Cluster {
 
   private static final long POLL_MS = 50;
 
-  private final PeerGroups groups = PeerGroups.create(2, 2);
-  private final EventLoopGroup proxyGroup =
-      new MultiThreadIoEventLoopGroup(
-          1, new DefaultThreadFactory("fault-proxy", true), NioIoHandler.newFactory());
-  private final LinkRules rules = new LinkRules();
-  private final List<NetPeer> peers = new ArrayList<>();
-  private final Map<PeerId, Integer> indexes = new ConcurrentHashMap<>();
-  private final List<SentAt> sent = Collections.synchronizedList(new ArrayList<>());
-  private final SplittableRandom random;
+  private final LoopbackCluster peers;
   private final Path root;
-  private final int trackerPort;
   private final long startNanos = System.nanoTime();
-  private final PeerConfig base;
-  private TrackerServer tracker;
+  private final List<List<Segment>> segments = new ArrayList<>();
+  private final List<List<Delivered>> current = new ArrayList<>();
+  private final AtomicLongArray forkNotices = new AtomicLongArray(MAX_PEERS);
+  private final List<SentAt> sent = Collections.synchronizedList(new ArrayList<>());
 
   private record SentAt(ChatMessage message, int author, long timeMs, int storeGeneration) {}
 
   /** A cluster whose peer ids come from {@code seed}; the tracker starts at once. */
   public NettyCluster(long seed) {
-    this.random = new SplittableRandom(seed);
     try {
       this.root = Files.createTempDirectory("meshchat-netcluster");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.tracker = startTracker(0);
-    this.trackerPort = tracker.localAddress().getPort();
-    this.base =
-        PeerConfig.of("lobby", "p", Identity.seeded(random))
-            .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
-            .withTrackerRetry(50, 500)
-            .withLinkConfig(LinkConfig.fastTest())
-            .withRoomConfig(RoomConfig.defaults().withSyncIntervalMs(500))
-            .withSeed(seed);
-  }
-
-  private static TrackerServer startTracker(int port) {
-    try {
-      return TrackerServer.start(
-          TrackerConfig.localTest().withPort(port).withHeartbeatInterval(Duration.ofMillis(500)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("tracker could not bind port " + port, e);
-    }
+    this.peers =
+        new LoopbackCluster(seed, root).behindProxies().observedBy(this::observer).startTracker();
   }
 
   private long now() {
@@ -111,15 +80,38 @@ public final class NettyCluster implements Cluster {
       throw new IllegalArgumentException("at most " + MAX_PEERS + " peers over real sockets");
     }
     for (int k = 0; k < n; k++) {
-      int i = peers.size();
-      Identity identity = Identity.seeded(random); // same seed, same ids: replayable runs
-      PeerId id = identity.peerId();
-      indexes.put(id, i);
-      FaultProxy proxy = FaultProxy.bind(i, rules, p -> indexes.getOrDefault(p, -1), proxyGroup);
-      NetPeer p = new NetPeer(i, identity, proxy, root, this::now);
-      peers.add(p);
-      p.start(base, groups);
+      int i = segments.size();
+      segments.add(Collections.synchronizedList(new ArrayList<>()));
+      current.add(null);
+      peers.id(i); // gives peer i its slot and id
+      startPeer(i);
     }
+  }
+
+  /** Starts an incarnation of peer {@code i}, noting what its store holds as it starts. */
+  private void startPeer(int i) {
+    List<Delivered> log = Collections.synchronizedList(new ArrayList<>());
+    segments.get(i).add(new Segment(now(), new LinkedHashSet<>(storedIds(i)), log));
+    current.set(i, log);
+    peers.start(i);
+  }
+
+  /** Records one incarnation's deliveries; the cluster silences it when it ends. */
+  private PeerListener observer(int i) {
+    List<Delivered> log = current.get(i);
+    return new PeerListener() {
+      @Override
+      public void delivered(Delivery d) {
+        log.add(new Delivered(now(), d.message(), d.late(), d.catchUp(), d.incomplete()));
+      }
+
+      @Override
+      public void notice(RoomNotice notice) {
+        if (notice instanceof RoomNotice.Fork) {
+          forkNotices.incrementAndGet(i);
+        }
+      }
+    };
   }
 
   @Override
@@ -129,76 +121,58 @@ public final class NettyCluster implements Cluster {
 
   @Override
   public void send(int peer, String text) {
-    NetPeer p = peers.get(peer);
-    ChatMessage m = p.send(text);
+    PeerNode n = peers.node(peer);
+    ChatMessage m = n == null ? null : n.send(text).join();
     if (m != null) {
-      sent.add(new SentAt(m, peer, now(), p.storeGeneration()));
+      sent.add(new SentAt(m, peer, now(), peers.storeGeneration(peer)));
     }
   }
 
   @Override
   public void partition(List<Set<Integer>> groupsOfPeers) {
-    int[] groupOf = new int[peers.size()];
-    Arrays.fill(groupOf, groupsOfPeers.size()); // unlisted: one more group
-    for (int g = 0; g < groupsOfPeers.size(); g++) {
-      for (int i : groupsOfPeers.get(g)) {
-        groupOf[i] = g;
-      }
-    }
-    for (int a = 0; a < peers.size(); a++) {
-      for (int b = a + 1; b < peers.size(); b++) {
-        if (groupOf[a] != groupOf[b]) {
-          rules.block(a, b);
-        }
-      }
-    }
-    peers.forEach(p -> p.proxy().enforce());
+    peers.partition(groupsOfPeers);
   }
 
   @Override
   public void heal() {
-    rules.unblockAll();
+    peers.heal();
   }
 
   /** Closes every connection between {@code a} and {@code b} now; they may redial at once. */
   public void cut(int a, int b) {
-    peers.get(a).proxy().cut(b);
-    peers.get(b).proxy().cut(a);
+    peers.cut(a, b);
   }
 
   /** One-way delay on every link, in ms, from now on. */
   public void setDelay(long ms) {
-    rules.setDefaultDelay(ms);
+    peers.setDelay(ms);
   }
 
   /** One-way delay between {@code a} and {@code b}, in ms, from now on. */
   public void setDelay(int a, int b, long ms) {
-    rules.setDelay(a, b, ms);
+    peers.setDelay(a, b, ms);
   }
 
   @Override
   public void crash(int peer, boolean keepStore) {
-    peers.get(peer).crash(keepStore);
+    peers.crash(peer, keepStore);
   }
 
   @Override
   public void restart(int peer) {
-    peers.get(peer).start(base, groups);
+    if (peers.node(peer) == null) {
+      startPeer(peer);
+    }
   }
 
   @Override
   public void trackerDown() {
-    if (tracker != null) {
-      tracker.close();
-      tracker = null;
-    }
+    peers.stopTracker();
   }
 
   @Override
   public void trackerUp() {
-    if (tracker == null) {
-      tracker = startTracker(trackerPort);
-    }
+    peers.startTracker();
   }
 
   /**
@@ -245,12 +219,12 @@ public final class NettyCluster implements Cluster {
     Arrays.fill(side, -1);
     int sides = 0;
     for (int a = 0; a < n; a++) {
-      if (peers.get(a).node() == null || side[a] >= 0) {
+      if (peers.node(a) == null || side[a] >= 0) {
         continue;
       }
       side[a] = sides;
       for (int b = a + 1; b < n; b++) {
-        if (side[b] < 0 && peers.get(b).node() != null && !rules.blocked(a, b)) {
+        if (side[b] < 0 && peers.node(b) != null && !peers.blocked(a, b)) {
           side[b] = sides;
         }
       }
@@ -267,7 +241,7 @@ public final class NettyCluster implements Cluster {
       }
     }
     for (int i = 0; i < n; i++) {
-      var node = peers.get(i).node();
+      PeerNode node = peers.node(i);
       if (node == null || side[i] < 0) {
         continue;
       }
@@ -276,10 +250,8 @@ public final class NettyCluster implements Cluster {
       if (node.linkCount() < want) {
         return false;
       }
-      Object[] state = node.inspect(r -> new Object[] {r.holdings(), r.heldBackCount()}).join();
-      @SuppressWarnings("unchecked")
-      Map<PeerId, SeqSet> h = (Map<PeerId, SeqSet>) state[0];
-      if ((int) state[1] > 0) {
+      Map<PeerId, SeqSet> h = holdingsIfNothingHeld(node);
+      if (h == null) {
         return false;
       }
       Map<PeerId, SeqSet> seen = holdings.get(side[i]);
@@ -296,15 +268,13 @@ public final class NettyCluster implements Cluster {
   public boolean quiet() {
     Map<PeerId, SeqSet> first = null;
     boolean any = false;
-    for (NetPeer p : peers) {
-      var node = p.node();
+    for (int i = 0; i < peers.size(); i++) {
+      PeerNode node = peers.node(i);
       if (node == null) {
         continue;
       }
-      Object[] state = node.inspect(r -> new Object[] {r.holdings(), r.heldBackCount()}).join();
-      @SuppressWarnings("unchecked")
-      Map<PeerId, SeqSet> h = (Map<PeerId, SeqSet>) state[0];
-      if ((int) state[1] > 0 || (any && !Objects.equals(first, h))) {
+      Map<PeerId, SeqSet> h = holdingsIfNothingHeld(node);
+      if (h == null || (any && !Objects.equals(first, h))) {
         return false;
       }
       first = h;
@@ -313,12 +283,20 @@ public final class NettyCluster implements Cluster {
     return true;
   }
 
+  /** What {@code node} holds, or null if it holds anything back. */
+  private static Map<PeerId, SeqSet> holdingsIfNothingHeld(PeerNode node) {
+    Object[] state = node.inspect(r -> new Object[] {r.holdings(), r.heldBackCount()}).join();
+    @SuppressWarnings("unchecked")
+    Map<PeerId, SeqSet> h = (Map<PeerId, SeqSet>) state[0];
+    return (int) state[1] > 0 ? null : h;
+  }
+
   /**
    * Peer {@code i}'s node, for a test that reads its counters, gauges or history, or attacks it;
    * null while it is down.
    */
   public PeerNode node(int i) {
-    return peers.get(i).node();
+    return peers.node(i);
   }
 
   /**
@@ -326,23 +304,61 @@ public final class NettyCluster implements Cluster {
    * dials, so that the peer sees the stranger's own source address.
    */
   public InetSocketAddress listenAddress(int i) {
-    return peers.get(i).listen();
+    return peers.listenAddress(i);
   }
 
   /** Links up at peer {@code i} now; 0 if it is down. */
   public int linkCount(int i) {
-    var node = peers.get(i).node();
+    PeerNode node = peers.node(i);
     return node == null ? 0 : node.linkCount();
+  }
+
+  /** What peer {@code i}'s store holds: the live node's, or its data dir's while it is down. */
+  private List<ChatMessage> stored(int i) {
+    PeerNode n = peers.node(i);
+    if (n != null) {
+      return n.history(Integer.MAX_VALUE).join();
+    }
+    Path dir = peers.dataDir(i);
+    if (!Files.isDirectory(dir)) {
+      return List.of(); // wiped, or never started
+    }
+    try (MessageStore s = SqliteMessageStore.open(dir, "lobby", false)) {
+      return s.history(Integer.MAX_VALUE);
+    }
+  }
+
+  private List<MessageId> storedIds(int i) {
+    return stored(i).stream().map(ChatMessage::id).toList();
   }
 
   @Override
   public History history() {
     List<PeerHistory> out = new ArrayList<>();
-    peers.forEach(p -> out.add(p.history()));
+    for (int i = 0; i < peers.size(); i++) {
+      List<Segment> copy = new ArrayList<>();
+      synchronized (segments.get(i)) {
+        for (Segment s : segments.get(i)) {
+          synchronized (s.deliveries()) {
+            copy.add(new Segment(s.startMs(), s.restored(), List.copyOf(s.deliveries())));
+          }
+        }
+      }
+      PeerNode n = peers.node(i);
+      out.add(
+          new PeerHistory(
+              "p" + i,
+              peers.id(i),
+              n != null,
+              copy,
+              stored(i),
+              forkNotices.get(i),
+              n == null ? Map.of() : n.equivocators().join()));
+    }
     List<History.Sent> s = new ArrayList<>();
     synchronized (sent) {
       for (SentAt a : sent) {
-        boolean kept = peers.get(a.author()).storeGeneration() == a.storeGeneration();
+        boolean kept = peers.storeGeneration(a.author()) == a.storeGeneration();
         s.add(new History.Sent(a.message().id(), a.author(), a.timeMs(), kept));
       }
     }
@@ -351,20 +367,7 @@ public final class NettyCluster implements Cluster {
 
   @Override
   public void close() {
-    // in parallel (own threads: the common pool has one on 2 cores): each close waits up to 2 s
-    // for its links' Close to go out
-    ExecutorService closer = Executors.newFixedThreadPool(Math.max(1, peers.size()));
-    peers.forEach(p -> closer.execute(p::closeNode));
-    closer.shutdown();
-    try {
-      closer.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    peers.forEach(p -> p.proxy().close());
-    trackerDown();
-    groups.close();
-    proxyGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3_000);
+    peers.close();
     try (Stream<Path> files = Files.walk(root)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException e) {

@@ -1,6 +1,6 @@
 /**
  * Step: the whole flow (discovery → link → frame → message → clock → store → display) over real
- * sockets. Real {@code PeerNode}s on loopback in one JVM, each behind a TCP proxy that injects
- * faults (delay, cut, partition) from outside the product, and an in-process tracker.
+ * sockets: the scenario verbs ({@link meshchat.testkit.netty.NettyCluster}) over the shared
+ * real-socket cluster ({@code meshchat.fixture.netty}), whose peers each sit behind a fault proxy.
  */
 package meshchat.testkit.netty;

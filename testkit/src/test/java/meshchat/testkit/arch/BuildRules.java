@@ -23,8 +23,9 @@ final class BuildRules {
   /**
    * Where generated Protobuf types may be used: the schema itself, the shared framing, the peer's
    * codec ({@code frame}), the tracker's server pipeline and client (the tracker protocol's codec),
-   * and the testkit's wire-level tools (the frame fuzzer, the fault proxy that reads frames, and
-   * the benchmarks that size frames, and the generator of protocol.md's hex dumps).
+   * and the testkit's wire-level tools (the frame fuzzer, the shared fault proxy
+   * (meshchat.fixture.netty) that reads frames, and the benchmarks that size frames, and the
+   * generator of protocol.md's hex dumps).
    */
   static final String[] CODECS = {
     "meshchat.proto..",
@@ -35,6 +36,7 @@ final class BuildRules {
     "meshchat.tracker.client..",
     "meshchat.testkit.fuzz..",
     "meshchat.testkit.netty..",
+    "meshchat.fixture.netty..",
     "meshchat.testkit.bench..",
     "meshchat.testkit.docs..",
   };
