@@ -65,6 +65,7 @@ public final class Room {
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
   private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
+  private final SeenBy seen;
   private final AntiEntropy sync;
   private final PeerExchange exchange;
   private final Broadcast broadcast;
@@ -141,6 +142,7 @@ public final class Room {
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft);
     this.chain = new OwnChain(self, signer, store);
+    this.seen = new SeenBy(self);
   }
 
   private boolean holds(MessageId id) {
@@ -271,6 +273,8 @@ public final class Room {
     public void publish(ChatMessage m) {
       holdings.computeIfAbsent(self, o -> new SeqSet()).add(m.seq());
       deliver(m, false, false);
+      seen.sent(m.seq());
+      tellSeen();
       Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
       for (LinkState l : links.values()) {
         if (broadcast.push(l.id(), chat)) {
@@ -336,6 +340,7 @@ public final class Room {
     clock.witness(taken);
     LinkState l = new LinkState(peer);
     links.put(peer.peerId(), l);
+    tellSeen();
     broadcast.linkUp(peer.peerId());
     sync.sendDigest(l, true);
     exchange.linkUp(l);
@@ -345,6 +350,7 @@ public final class Room {
     LinkState l = links.remove(peer);
     if (l != null) {
       broadcast.linkDown(peer);
+      tellSeen();
       boolean asked = sync.forget(l);
       exchange.linkDown(l);
       if (asked) {
@@ -388,6 +394,7 @@ public final class Room {
         outbox.onCompleteDigest(l.theirs.get(self));
       }
       noteHeld(l);
+      tellSeen();
     } else if (message instanceof LinkMessage.SyncRequest r) {
       sync.onRequest(l, r);
     } else if (message instanceof LinkMessage.SyncBatch b && b.requestId() == GRAFT_REPLY) {
@@ -419,6 +426,13 @@ public final class Room {
       for (long seq : own.heldIn(theirs)) {
         effects.notice(new RoomNotice.Held(new MessageId(self, seq), l.id()));
       }
+    }
+  }
+
+  /** Tells each latest own message whose "seen by k of n" changed. */
+  private void tellSeen() {
+    for (RoomNotice.Seen s : seen.changes(links.values())) {
+      effects.notice(s);
     }
   }
 
@@ -766,16 +780,12 @@ public final class Room {
     return store.history(limit);
   }
 
-  /** How many linked peers hold {@code id}, per their digests ("seen by k of n"). */
-  public int holders(MessageId id) {
-    int k = 0;
-    for (LinkState l : links.values()) {
-      SeqSet theirs = l.theirs.get(id.origin());
-      if (theirs != null && theirs.contains(id.seq())) {
-        k++;
-      }
-    }
-    return k;
+  /**
+   * For the latest own messages, oldest first: how many of the peers linked now hold each, per
+   * their digests ("seen by k of n").
+   */
+  public List<RoomNotice.Seen> seenBy() {
+    return seen.all(links.values());
   }
 
   /** Sync status for {@code /status}: per link, messages it has that we lack. */

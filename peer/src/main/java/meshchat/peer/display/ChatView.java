@@ -231,6 +231,10 @@ public final class ChatView implements PeerListener {
                 .put("holder_nick", nicks.get(h.holder()))
                 .toString());
       }
+    } else if (n instanceof RoomNotice.Seen s) {
+      if (json) {
+        screen.println(seen(s).toString()); // on screen, /status tells it: each change is noise
+      }
     } else if (n instanceof RoomNotice.OwnRecovered r) {
       out(
           Json.event("own-recovered").put("count", r.count()).put("last_seq", r.lastSeq()),
@@ -244,6 +248,14 @@ public final class ChatView implements PeerListener {
           Json.event("bad-input").put("peer", b.peer().hex()).put("reason", b.reason()),
           "* dropped link to " + b.peer().shortHex() + ": " + b.reason());
     }
+  }
+
+  /** JSON's {@code seen}: how many of the peers linked now hold an own message. */
+  static Json seen(RoomNotice.Seen s) {
+    return Json.event("seen")
+        .put("id", s.id().toString())
+        .put("holders", s.holders())
+        .put("linked", s.linked());
   }
 
   @Override

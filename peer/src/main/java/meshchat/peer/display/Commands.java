@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.nick.NickBook;
+import meshchat.peer.room.RoomNotice;
 import meshchat.peer.runtime.LinkInfo;
 import meshchat.peer.runtime.PeerNode;
 
@@ -23,7 +24,8 @@ public final class Commands {
           "/whois NICK    the full key fingerprint(s) behind a nick, and which are trusted",
           "/trust NICK [FINGERPRINT]  accept a key for NICK that is not the one first seen",
           "/history [N]   the last N messages (default 20) in canonical order; again: earlier",
-          "/status        per-peer sync lag, held-back messages, limits hit",
+          "/status        per-peer sync lag, held-back messages, limits hit, and how many"
+              + " linked peers hold each of your latest messages",
           "/quit          leave (also Ctrl-D)");
 
   /** Every command, for Tab. */
@@ -225,6 +227,23 @@ public final class Commands {
     for (LinkInfo l : links) {
       say("  " + statusLine(l));
     }
+    List<RoomNotice.Seen> seen = node.inspect(r -> r.seenBy()).get(2, TimeUnit.SECONDS);
+    for (RoomNotice.Seen s : seen) {
+      if (json) {
+        screen.println(ChatView.seen(s).toString());
+      } else {
+        say("  your #" + s.id().seq() + ": " + seenLine(s));
+      }
+    }
+  }
+
+  /** "seen by 2 of 3 peers", as Signal's ticks: of the peers linked now, who holds it. */
+  static String seenLine(RoomNotice.Seen s) {
+    return "seen by "
+        + s.holders()
+        + " of "
+        + s.linked()
+        + (s.linked() == 1 ? " linked peer" : " linked peers");
   }
 
   /** One peer's lag and sync progress: "bob 1a2b3c4d: 700 behind, synced 300/1000 (30%)". */
