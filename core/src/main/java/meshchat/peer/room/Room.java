@@ -174,6 +174,14 @@ public final class Room {
     store.history(1).forEach(m -> maxShown = m.timestamp());
     scheduleSync();
     outbox.start(newIdentity);
+    // started under another nick than our last message carries: the room hears of it as of a /nick
+    String last =
+        ownSeq == 0
+            ? null
+            : store.get(new MessageId(self, ownSeq)).map(ChatMessage::nick).orElse(null);
+    if (last != null && !last.equals(nick) && !nick.isEmpty()) {
+      changeNick(nick);
+    }
   }
 
   public void stop() {
@@ -217,6 +225,7 @@ public final class Room {
     // A message held by the self-fork guard is authored later: receipts start when it is.
     return outbox.submit(
         text,
+        ChatMessage.Kind.TEXT,
         m -> {
           own.sent(m.seq());
           authored.accept(m);
@@ -257,13 +266,18 @@ public final class Room {
 
   private final class OutboxHooks implements Outbox.Hooks {
     @Override
-    public ChatMessage author(String text) {
+    public ChatMessage author(String text, ChatMessage.Kind kind) {
       long lamport = clock.tick();
       MessageId id = new MessageId(self, ownSeq + 1);
-      ChatMessage m =
-          chain.link(
-              new ChatMessage(
-                  id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps())));
+      List<MessageId> deps = causal.frontier(config.maxDeps());
+      long wall = wallClock.millis();
+      ChatMessage m;
+      if (kind == ChatMessage.Kind.NICK) {
+        nick = text; // lines typed before the change keep the nick they were typed under
+        m = chain.link(ChatMessage.nickChange(id, lamport, wall, nick, deps));
+      } else {
+        m = chain.link(new ChatMessage(id, lamport, wall, nick, text, deps));
+      }
       store.appendOwn(m, lamport);
       ownSeq = id.seq();
       return m;
@@ -325,9 +339,36 @@ public final class Room {
     }
   }
 
-  public void setNick(String nick) {
-    this.nick = nick;
+  /**
+   * Changes this peer's nick, announced to the room as a NICK event in this peer's hash chain: it
+   * is authored, stored, shown and sent like a line and in typing order with the lines, so every
+   * peer shows the same nick history in the same order and nobody else can write it. Lines authored
+   * before it keep the old nick. Returns the event, or null if the self-fork check holds it (as
+   * {@link #send}).
+   *
+   * @throws IllegalArgumentException if the nick is empty or longer than the wire allows
+   */
+  public ChatMessage changeNick(String newNick) {
+    return changeNick(newNick, m -> {});
   }
+
+  /** As {@link #changeNick(String)}; {@code authored} hears the event when it is authored. */
+  public ChatMessage changeNick(String newNick, java.util.function.Consumer<ChatMessage> authored) {
+    int bytes = newNick.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes == 0 || bytes > MAX_NICK_BYTES) {
+      throw new IllegalArgumentException("a nick is 1.." + MAX_NICK_BYTES + " bytes: " + bytes);
+    }
+    return outbox.submit(
+        newNick,
+        ChatMessage.Kind.NICK,
+        m -> {
+          own.sent(m.seq());
+          authored.accept(m);
+        });
+  }
+
+  /** The longest nick in UTF-8 bytes, as the frame codec bounds it. */
+  public static final int MAX_NICK_BYTES = 128;
 
   // ---- link events ----
 

@@ -40,6 +40,9 @@ final class Mesh {
     private boolean commitAsked;
     int commitsAsked;
 
+    /** The nick the room starts with at the next restart (the name at first). */
+    String nick;
+
     /** What this room showed and sent, in order: "shown TEXT", "sent TEXT to NAME". */
     final List<String> trace = new ArrayList<>();
 
@@ -48,6 +51,7 @@ final class Mesh {
       // ids sort like the names, which keeps tie-breaks readable in tests
       this.id = PeerId.of(name.getBytes(StandardCharsets.UTF_8));
       this.store = store;
+      this.nick = name;
       this.room = newRoom(true);
     }
 
@@ -57,7 +61,7 @@ final class Mesh {
               ? new Room(
                   config,
                   id,
-                  name,
+                  nick,
                   store,
                   this,
                   time,
@@ -66,7 +70,7 @@ final class Mesh {
                   new meshchat.peer.limit.Counters(),
                   new TestChainSigner())
               : new Room(
-                  config, id, name, store, this, time, time, new SplittableRandom(name.hashCode()));
+                  config, id, nick, store, this, time, time, new SplittableRandom(name.hashCode()));
       r.start(newIdentity);
       return r;
     }

@@ -79,6 +79,11 @@ public final class TrackerSessions {
     sessions.forEach(TrackerSession::start);
   }
 
+  /** The nick changed: every session registers it (see {@link TrackerSession#renamed}). */
+  public void renamed(String nick) {
+    sessions.forEach(s -> s.renamed(nick));
+  }
+
   /** Room members named by any tracker, each once, for /who. */
   public List<PeerAddress> members() {
     return new ArrayList<>(announced.values());

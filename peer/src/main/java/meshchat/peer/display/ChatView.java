@@ -145,6 +145,10 @@ public final class ChatView implements PeerListener {
   public void delivered(Delivery d) {
     shown++; // one writer: the room thread
     ChatMessage m = d.message();
+    if (m.isNickChange()) {
+      nickChanged(d);
+      return;
+    }
     if (json) {
       NickBook.Label who = names.seen(m.origin(), m.nick());
       Json j =
@@ -174,14 +178,57 @@ public final class ChatView implements PeerListener {
     }
   }
 
+  /**
+   * A signed nick change, in its place in the timeline: the linked peer's nick (for /peers and
+   * completion) follows it; the line names the nick it replaces when this session knows it.
+   */
+  private void nickChanged(Delivery d) {
+    ChatMessage m = d.message();
+    String old = nicks.get(m.origin());
+    if (old != null && !d.catchUp()) {
+      nicks.put(m.origin(), m.nick());
+    }
+    if (json) {
+      NickBook.Label who = names.seen(m.origin(), m.nick());
+      Json j =
+          Json.event("nick")
+              .put("id", m.id().toString())
+              .put("origin", m.origin().hex())
+              .put("seq", m.seq())
+              .put("lamport", m.lamport())
+              .put("nick", m.nick())
+              .put("display_nick", who.text())
+              .put("trusted", who.trusted())
+              .put("late", d.late());
+      if (d.late()) {
+        j.put("after", d.after() == null ? null : d.after().toString());
+      }
+      screen.println(j.put("catch_up", d.catchUp()).put("wall_time_ms", m.wallTimeMs()).toString());
+    } else if (d.catchUp()) {
+      history.caughtUp(d);
+    } else {
+      history.flush();
+      String line = line(m, d.late(), d.after(), d.incomplete());
+      String key = "* " + m.origin().shortHex() + " ";
+      if (old != null && !old.equals(m.nick()) && line.contains(key)) {
+        line = line.replace(key, "* " + old + " (" + m.origin().shortHex() + ") ");
+      }
+      screen.println(line);
+    }
+  }
+
   /** One message as a person reads it, also used by /history. */
   String line(ChatMessage m, boolean late, MessageId after, boolean incomplete) {
     StringBuilder sb =
-        new StringBuilder(TIME.format(Instant.ofEpochMilli(m.wallTimeMs())))
-            .append(' ')
-            .append(Names.text(names.seen(m.origin(), m.nick())))
-            .append(": ")
-            .append(m.text());
+        new StringBuilder(TIME.format(Instant.ofEpochMilli(m.wallTimeMs()))).append(' ');
+    if (m.isNickChange()) {
+      sb.append("* ")
+          .append(m.origin().shortHex())
+          .append(" is now known as ")
+          .append(Names.text(names.seen(m.origin(), m.nick())));
+    } else {
+      sb.append(Names.text(names.seen(m.origin(), m.nick()))).append(": ").append(m.text());
+    }
     if (late) {
       sb.append("   (late: belongs ")
           .append(

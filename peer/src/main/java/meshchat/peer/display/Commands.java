@@ -20,7 +20,7 @@ public final class Commands {
           "/help          this list",
           "/peers         links: nick, id, address, state, round trip",
           "/who           room members known from the tracker",
-          "/nick NAME     change your nick for new messages",
+          "/nick NAME     change your nick: a signed event every peer shows in the same place",
           "/whois NICK    the full key fingerprint(s) behind a nick, and which are trusted",
           "/trust NICK [FINGERPRINT]  accept a key for NICK that is not the one first seen",
           "/history [N]   the last N messages (default 20) in canonical order; again: earlier",
@@ -107,11 +107,12 @@ public final class Commands {
     if (links.isEmpty()) {
       say("no links yet");
     }
+    java.util.Map<meshchat.peer.message.PeerId, String> current = view.nicks(); // after any /nick
     for (LinkInfo l : links) {
       say(
           String.format(
               "%-12s %s  %s  %s%s  rtt %s  lag %d",
-              view.names().peek(l.peer(), l.nick()),
+              view.names().peek(l.peer(), current.getOrDefault(l.peer(), l.nick())),
               l.peer().shortHex(),
               address(l.address()),
               l.open() ? "up" : "closing",
@@ -148,8 +149,12 @@ public final class Commands {
       view.error("a nick is 1..32 printable characters");
       return;
     }
-    node.setNick(name);
-    say("you are now " + name);
+    try {
+      // shown as the room shows it, once authored: "* 3f2a9c1e is now known as NAME"
+      view.watch().sending(node.setNick(name));
+    } catch (IllegalArgumentException e) {
+      view.error(e.getMessage());
+    }
   }
 
   private void whois(String nick) {
