@@ -52,6 +52,7 @@ public final class Membership {
   private final Set<PeerId> pinned = new HashSet<>();
   private final Map<PeerId, Scheduler.Cancellable> pendingDown = new HashMap<>();
   private final Views views;
+  private final HintBudget hintBudget;
   private Scheduler.Cancellable roundTimer;
   private boolean fillQueued;
   private boolean stopped;
@@ -70,7 +71,11 @@ public final class Membership {
     this.known = new KnownPeers(config.maxKnown(), random);
     this.dials = new Dials(config, scheduler, random, effects::dial);
     this.views = new Views(this, effects, scheduler, random);
+    this.hintBudget = new HintBudget(scheduler::nowMillis);
   }
+
+  /** The namer of every LAN announcement: one budget for the local network. */
+  private static final Object LAN = "lan";
 
   /** Starts from the peers met before (the peer cache): they are candidates like any other. */
   public void start(List<PeerAddress> cached) {
@@ -108,24 +113,32 @@ public final class Membership {
   }
 
   /**
-   * A peer named by a neighbour's PeerList: a hint, dialed like any candidate but kept in the peer
-   * cache only once a link to it has proved its key ({@link #connected}). A stranger's list must
-   * not fill the cache with addresses that will be dialed again after every restart.
+   * A peer named by linked neighbour {@code namer}'s PeerList: a hint (docs/security.md, "PeerList
+   * entries are hints"). It is dialed only as fast as {@link HintBudget} lets {@code namer}, and
+   * after the peers vouched for; it never moves a peer already known at another address; it is
+   * forgotten on its first failed dial and when {@code namer}'s link goes down; it is kept in the
+   * peer cache only once a link to it has proved its key ({@link #connected}). So a stranger's list
+   * makes this peer dial a third party a bounded number of times, never again after that failed or
+   * the stranger left. A hint from a peer that is not linked (any more) is ignored.
    */
-  public void learned(PeerAddress address) {
-    if (learn(address)) {
+  public void learned(PeerId namer, PeerAddress address) {
+    if (links.containsKey(namer) && hint(address, namer)) {
       fillSoon();
     }
   }
 
   /**
-   * A peer heard of on the local network: a candidate like a PeerList entry, but remembered (in the
-   * peer cache) only once a Hello has proven it, by {@link #connected}.
+   * A peer heard of on the local network: a hint like a PeerList entry, all of the LAN one namer.
    */
   public void hinted(PeerAddress address) {
-    if (learn(address)) {
+    if (hint(address, LAN)) {
       fillSoon();
     }
+  }
+
+  /** Takes {@code a} as a hint from {@code namer}; true if it is new in the address book. */
+  boolean hint(PeerAddress a, Object namer) {
+    return !stopped && !a.peerId().equals(self) && known.addHint(a, namer);
   }
 
   /** The member left the room (the tracker says so): stop dialing it. */
@@ -173,7 +186,7 @@ public final class Membership {
       return;
     }
     Conn next = new Conn(connection, address, dialedByUs);
-    learn(address);
+    learn(address); // proven by its handshake: no longer a hint
     effects.remember(address);
     Conn current = links.get(p);
     Dials.Kind why = dials.kindOf(p);
@@ -214,6 +227,7 @@ public final class Membership {
     }
     links.remove(peer);
     effects.linkDown(peer);
+    forgetWordOf(peer);
     if (stopped) {
       return;
     }
@@ -251,8 +265,8 @@ public final class Membership {
     boolean linked = links.containsKey(peer);
     boolean redial = dials.has(peer) && !dials.kindOf(peer).oneShot();
     boolean big = partial();
-    if (dials.ended(peer, linked) && big) {
-      known.remove(peer); // a dead passive entry: HyParView drops it
+    if (dials.ended(peer, linked) && (big || known.namerOf(peer) != null)) {
+      known.remove(peer); // a dead passive entry (HyParView drops it), or a stranger's word
     }
     if (!linked && !stopped && (redial || big)) {
       // its slot is free now; paced by the redial backoff, or by a book that shrinks per failure
@@ -319,21 +333,55 @@ public final class Membership {
         return; // the forward-joins of our Join are still arriving
       }
     }
-    List<PeerAddress> picks =
-        known.sample(wanted, a -> !links.containsKey(a.peerId()) && !dials.has(a.peerId()));
+    // peers vouched for first, so that a stranger's many hints cannot crowd them out; then hints,
+    // as far as their namers' budgets go
+    List<PeerAddress> picks = known.sampleVouched(wanted, this::free);
+    if (picks.size() < wanted && known.hints() > 0) {
+      picks.addAll(
+          known.sample(
+              wanted - picks.size(),
+              a -> {
+                Object namer = known.namerOf(a.peerId());
+                return namer != null && hintBudget.has(namer) && free(a);
+              }));
+    }
+    Dials.Kind kind = partial() && links.isEmpty() ? Dials.Kind.JOIN : Dials.Kind.FRESH;
     for (PeerAddress a : picks) {
-      dials.start(a, partial() && links.isEmpty() ? Dials.Kind.JOIN : Dials.Kind.FRESH);
+      Object namer = known.namerOf(a.peerId());
+      if (namer == null || hintBudget.take(namer)) {
+        dials.start(a, kind);
+      }
     }
   }
 
-  /** Dials {@code a}, the end of a forward-join walk, if a slot is free. */
-  boolean dialWalk(PeerAddress a) {
+  private boolean free(PeerAddress a) {
+    return !links.containsKey(a.peerId()) && !dials.has(a.peerId());
+  }
+
+  /** The link to {@code peer} is gone: what it named and nobody proved is nobody's word now. */
+  private void forgetWordOf(PeerId peer) {
+    known.forgetHintsOf(peer);
+    hintBudget.forget(peer);
+  }
+
+  /**
+   * Dials {@code a}, the end of a forward-join walk that {@code namer} sent on, if a slot is free
+   * and, unless {@code a} is vouched for, {@code namer}'s hint budget allows.
+   */
+  boolean dialWalk(PeerAddress a, PeerId namer) {
     if (stopped
+        || a.peerId().equals(self)
         || links.containsKey(a.peerId())
         || dials.has(a.peerId())
-        || links.size() + dials.freshPending() >= config.maxLinks()
-        || !learn(a)) {
+        || links.size() + dials.freshPending() >= config.maxLinks()) {
       return false;
+    }
+    boolean known = this.known.get(a.peerId()) != null;
+    if (!known || this.known.namerOf(a.peerId()) != null) { // a hint: on namer's budget
+      if (!hintBudget.has(namer) || (!known && !hint(a, namer))) {
+        return false;
+      }
+      hintBudget.take(namer);
     }
     dials.start(a, Dials.Kind.WALK);
     return true;
@@ -351,6 +399,7 @@ public final class Membership {
     effects.linkDown(peer);
     effects.close(c.id(), reason);
     effects.peerDown(peer, c.address().nick());
+    forgetWordOf(peer);
     learn(c.address());
   }
 
@@ -419,6 +468,19 @@ public final class Membership {
   /** Up to {@code n} passive candidates (known, not linked), uniformly at random. */
   List<PeerAddress> passiveSample(int n) {
     return known.sample(n, a -> !links.containsKey(a.peerId()));
+  }
+
+  /**
+   * Up to {@code n} passive candidates vouched for: what this peer passes on in a shuffle, so that
+   * a stranger's word is never relayed as ours, to be dialed after the stranger left.
+   */
+  List<PeerAddress> vouchedSample(int n) {
+    return known.sampleVouched(n, a -> !links.containsKey(a.peerId()));
+  }
+
+  /** Unproven hints in the address book. */
+  int hintCount() {
+    return known.hints();
   }
 
   MembershipConfig config() {

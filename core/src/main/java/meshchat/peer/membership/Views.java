@@ -40,7 +40,9 @@ import meshchat.peer.room.Scheduler;
  *
  * <p>Every number a peer sends is clamped (a walk never exceeds our own length) and every list it
  * sends is bounded by the codec; dials started by others' walks are limited per round, so a
- * neighbor cannot make this peer dial without bound.
+ * neighbor cannot make this peer dial without bound. The peers a walk or shuffle names are that
+ * neighbour's word: hints in the passive view, on its {@link HintBudget}, forgotten with its link
+ * (see {@link Membership#learned}); a shuffle passes on only peers this one vouches for.
  */
 final class Views {
   /** Active random walk length: hops a ForwardJoin travels. */
@@ -146,7 +148,7 @@ final class Views {
     } else if (message instanceof Shuffle s) {
       onShuffle(from, s);
     } else if (message instanceof ShuffleReply r) {
-      take(r.peers());
+      take(from, r.peers());
     }
   }
 
@@ -170,31 +172,31 @@ final class Views {
     }
     int ttl = Math.min(f.ttl(), ARWL);
     if (ttl == 0 || m.linkCount() <= 1) {
-      walkDial(joiner);
+      walkDial(from, joiner);
       return;
     }
     if (ttl == PRWL) {
-      m.learn(joiner);
+      m.hint(joiner, from);
     }
     PeerId next = randomLinkExcept(from, joiner.peerId());
     if (next == null) {
-      walkDial(joiner);
+      walkDial(from, joiner);
     } else {
       effects.send(next, new ForwardJoin(joiner, ttl - 1));
     }
   }
 
-  private void walkDial(PeerAddress joiner) {
+  private void walkDial(PeerId from, PeerAddress joiner) {
     long now = scheduler.nowMillis();
     if (now - walkWindowAt >= JOIN_WINDOW_MS) {
       walkWindowAt = now;
       walkDials = 0;
     }
     if (m.linked(joiner.peerId()) || walkDials >= WALK_DIALS_PER_WINDOW) {
-      m.learn(joiner);
+      m.hint(joiner, from);
       return;
     }
-    if (m.dialWalk(joiner)) {
+    if (m.dialWalk(joiner, from)) {
       walkDials++;
     }
   }
@@ -235,13 +237,14 @@ final class Views {
       return;
     }
     int n = Math.min(s.peers().size(), SHUFFLE_MAX);
-    effects.send(from, new ShuffleReply(m.passiveSample(n)));
-    take(s.peers());
+    effects.send(from, new ShuffleReply(m.vouchedSample(n)));
+    take(from, s.peers());
   }
 
-  private void take(List<PeerAddress> peers) {
+  /** A shuffle's peers are {@code from}'s word: hints, like a PeerList's. */
+  private void take(PeerId from, List<PeerAddress> peers) {
     for (int i = 0; i < Math.min(peers.size(), SHUFFLE_MAX); i++) {
-      m.learn(peers.get(i));
+      m.hint(peers.get(i), from);
     }
   }
 
@@ -273,7 +276,7 @@ final class Views {
         sample.add(a);
       }
     }
-    sample.addAll(m.passiveSample(SHUFFLE_PASSIVE));
+    sample.addAll(m.vouchedSample(SHUFFLE_PASSIVE));
     if (!sample.isEmpty()) {
       effects.send(to, new Shuffle(SHUFFLE_TTL, sample));
     }

@@ -101,7 +101,7 @@ final class PeerExchange {
       for (PeerId p : ids) {
         namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
       }
-      candidates.forEach(effects::dial);
+      candidates.forEach(a -> effects.dial(from.id(), a));
     }
   }
 

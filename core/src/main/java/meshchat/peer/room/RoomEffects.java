@@ -25,10 +25,10 @@ public interface RoomEffects {
   void notice(RoomNotice notice);
 
   /**
-   * A room member named by a neighbour's PeerList that is not linked: a candidate for membership,
-   * which decides whether to dial it.
+   * A room member named by neighbour {@code namer}'s PeerList that is not linked: a hint for
+   * membership, which decides whether and when to dial it.
    */
-  void dial(LinkMessage.PeerAddress address);
+  void dial(PeerId namer, LinkMessage.PeerAddress address);
 
   /** Close the link to {@code peer}, telling it why. */
   void closeLink(PeerId peer, LinkMessage.Close reason);

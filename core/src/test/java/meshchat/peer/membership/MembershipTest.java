@@ -64,12 +64,13 @@ class MembershipTest {
   void aRoomBelowTheCapIsAFullMesh() {
     Membership m = member(1, CONFIG);
     m.membersFound(addrs(2, 9));
-    m.learned(addr(10));
+    m.connected(1, addr(11), false);
+    m.learned(id(11), addr(10));
     clock.advance(0);
     assertThat(fx.dials).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
     // the PeerList's entry is a hint: dialed, but cached only once its Hello is verified
-    assertThat(fx.remembered).containsExactlyInAnyOrderElementsOf(addrs(2, 9));
-    m.connected(1, addr(10), true);
+    assertThat(fx.remembered).doesNotContain(addr(10));
+    m.connected(2, addr(10), true);
     assertThat(fx.remembered).contains(addr(10));
   }
 
@@ -197,15 +198,18 @@ class MembershipTest {
   @Test
   void aFloodOfNamesCannotGrowTheAddressBookPastItsBound() {
     Membership m = member(1, CONFIG.withMaxLinks(4));
+    m.connected(1, addr(2), false);
     for (int i = 0; i < 5_000; i++) {
       byte[] b = {1, (byte) (i >> 8), (byte) i};
-      m.learned(new PeerAddress(PeerId.of(b), "x", "h", 9));
+      m.learned(id(2), new PeerAddress(PeerId.of(b), "x", "h", 9));
     }
     assertThat(m.knownCount()).isEqualTo(CONFIG.maxKnown());
     clock.advance(0);
-    assertThat(fx.dials).as("alone in a big room: one contact to join through").hasSize(1);
+    assertThat(fx.dials).as("never more than the cap").hasSize(3);
     clock.advance(60_000);
-    assertThat(fx.dials).as("then one at a time, never more than the cap").hasSizeLessThan(100);
+    assertThat(fx.dials).as("nothing settled: no more dials").hasSize(3);
+    m.disconnected(1, id(2), null);
+    assertThat(m.knownCount()).as("its namer gone, only the namer is left").isOne();
   }
 
   @Test
@@ -236,7 +240,7 @@ class MembershipTest {
     assertThat(m.activeTarget()).isEqualTo(32);
     for (int i = 0; i < 1_100; i++) {
       byte[] b = {2, (byte) (i >> 8), (byte) i};
-      m.learned(new PeerAddress(PeerId.of(b), "x", "h", 9));
+      m.hinted(new PeerAddress(PeerId.of(b), "x", "h", 9));
     }
     // N = 1 025 (the address book's bound, plus this peer): ceil(log2 N) + 2 = 11 + 2
     assertThat(m.activeTarget()).isEqualTo(13);

@@ -170,7 +170,7 @@ final class Mesh {
     }
 
     @Override
-    public void dial(PeerAddress address) {
+    public void dial(PeerId namer, PeerAddress address) {
       dials.add(address);
     }
 

@@ -40,7 +40,7 @@ class RoomWipedStoreTest {
           public void notice(RoomNotice notice) {}
 
           @Override
-          public void dial(PeerAddress address) {}
+          public void dial(PeerId namer, PeerAddress address) {}
 
           @Override
           public void closeLink(PeerId peer, LinkMessage.Close reason) {}

@@ -8,5 +8,6 @@ import java.util.List;
  * @param links the links up now, with round trip, lag and catch-up progress
  * @param heldBack messages received but held back until their causal predecessors arrive
  * @param stored messages in the store
+ * @param known peers in the address book (dial candidates, unproven hints included)
  */
-public record NodeGauges(List<LinkInfo> links, int heldBack, long stored) {}
+public record NodeGauges(List<LinkInfo> links, int heldBack, long stored, int known) {}

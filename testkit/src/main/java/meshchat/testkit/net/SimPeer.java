@@ -239,9 +239,9 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
 
     @Override
-    public void dial(PeerAddress address) {
+    public void dial(PeerId namer, PeerAddress address) {
       if (current()) {
-        membership.learned(address);
+        membership.learned(namer, address);
       }
     }
 

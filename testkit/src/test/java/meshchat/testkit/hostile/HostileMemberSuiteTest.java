@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -348,6 +350,57 @@ class HostileMemberSuiteTest {
           }
           assertThat(m.bytesReceived()).isLessThan(m.bytesSent() / 4);
         });
+  }
+
+  @Test
+  void aPeerListNamingAThirdPartyIsDialedAtABoundedRateAndNotAfterTheNamerLeft() throws Exception {
+    try (ServerSocket thirdParty = new ServerSocket(0, 512, InetAddress.getByName("127.0.0.77"))) {
+      AtomicInteger accepted = new AtomicInteger();
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!thirdParty.isClosed()) {
+                  try {
+                    Socket s = thirdParty.accept();
+                    accepted.incrementAndGet();
+                    s.close(); // no meshchat peer here: the dial fails
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "third party");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      long start = System.nanoTime();
+      try (Mallory m = mallory()) {
+        m.drainInBackground();
+        for (int round = 0; round < 10; round++) {
+          List<LinkMessage.PeerAddress> fakes = new ArrayList<>();
+          for (int i = 0; i < 500; i++) {
+            byte[] id = {9, (byte) round, (byte) (i >> 8), (byte) i};
+            fakes.add(
+                new LinkMessage.PeerAddress(
+                    PeerId.of(id), "fake", "127.0.0.77", thirdParty.getLocalPort()));
+          }
+          m.send(new LinkMessage.PeerList(fakes));
+          honestPeersStillServed();
+        }
+        await().atMost(WAIT).until(() -> accepted.get() >= 1); // the attack did reach the victim
+      }
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
+      int whileLinked = accepted.get();
+      // a burst of 8, then one a second, for as long as mallory was linked (plus one in flight)
+      assertThat(whileLinked).isBetween(1, 8 + (int) seconds + 1);
+      honestPeersStillServed();
+      await() // a quiet spell: no dial may follow the namer's departure
+          .during(Duration.ofSeconds(3))
+          .atMost(WAIT)
+          .until(() -> accepted.get() == whileLinked);
+      assertThat(victim().gauges().join().known())
+          .as("its names forgotten with it")
+          .isLessThanOrEqualTo(4);
+    }
   }
 
   /**
