@@ -16,7 +16,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   exec 3>&- || true
   wait 2>/dev/null || true
-  rm -rf "$work"
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -40,7 +40,13 @@ until [ "$(grep -c '"event":"peer-up"' "$work/p0.out" 2>/dev/null || true)" -ge 
 done
 sleep "$settle"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-threads() { [ "${THREADS:-0}" = 1 ] && jstack "$pid" >"$work/jstack$1" 2>/dev/null || true; }
+threads() {
+  [ "${THREADS:-0}" = 1 ] || return 0
+  jstack "$pid" >"$work/jstack$1" 2>/dev/null || true
+  for t in /proc/"$pid"/task/*; do # wake-ups: each time a thread blocked and was woken again
+    printf '%s\t%s\n' "$(awk '/^voluntary_ctxt_switches/ {print $2}' "$t/status")" "$(cat "$t/comm")"
+  done >"$work/wakeups$1" 2>/dev/null || true
+}
 threads 0
 t0=$(ticks "$pid")
 sleep "$window"
@@ -57,8 +63,21 @@ def cpu(path):
             out[m.group(1)] = float(m.group(2))
     return out
 a, b = cpu(sys.argv[1]), cpu(sys.argv[2])
-for name, ms in sorted(((n, b[n] - a.get(n, 0.0)) for n in b), key=lambda x: -x[1])[:15]:
-    print(f"{ms:9.1f} ms  {name}")
+for name, ms in sorted(((n, b[n] - a.get(n, 0.0)) for n in b), key=lambda x: -x[1])[:12]:
+    print(f"{ms:9.1f} ms CPU  {name}")
+PY
+  python3 - "$work/wakeups0" "$work/wakeups1" "$window" >&2 <<'PY'
+import sys
+def load(path):
+    out = {}
+    for line in open(path):
+        n, _, name = line.rstrip("\n").partition("\t")
+        if n:
+            out[name] = out.get(name, 0) + int(n)
+    return out
+a, b, w = load(sys.argv[1]), load(sys.argv[2]), float(sys.argv[3])
+for name, n in sorted(((n, b[n] - a.get(n, 0)) for n in b), key=lambda x: -x[1])[:8]:
+    print(f"{n / w:9.1f} wake-ups/s  {name}")
 PY
 fi
 hz=$(getconf CLK_TCK)

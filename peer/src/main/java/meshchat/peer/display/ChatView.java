@@ -38,6 +38,8 @@ public final class ChatView implements PeerListener {
   private final Scrollback history;
   private volatile long shown;
   private volatile String keyPrint;
+  private volatile PeerId self;
+  private volatile String ownNick;
   private final Names names;
 
   /**
@@ -98,6 +100,8 @@ public final class ChatView implements PeerListener {
 
   @Override
   public void ready(PeerNode node, int port) {
+    self = node.self();
+    ownNick = node.nick();
     names.seen(node.self(), node.nick()); // our own nick is ours first
     if (!json) {
       screen.println(
@@ -186,8 +190,11 @@ public final class ChatView implements PeerListener {
    */
   private void nickChanged(Delivery d) {
     ChatMessage m = d.message();
-    String old = nicks.get(m.origin());
-    if (old != null && !d.catchUp()) {
+    boolean own = m.origin().equals(self);
+    String old = own ? ownNick : nicks.get(m.origin());
+    if (own) {
+      ownNick = m.nick();
+    } else if (old != null && !d.catchUp()) {
       nicks.put(m.origin(), m.nick());
     }
     if (json) {
