@@ -6,17 +6,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import meshchat.fixture.net.SimNetwork;
+import meshchat.fixture.time.EventQueue;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.sync.SeqSet;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.metrics.RunMetrics;
 import meshchat.testkit.net.PeerDirectory;
-import meshchat.testkit.net.SimNetwork;
 import meshchat.testkit.net.SimPeer;
 import meshchat.testkit.net.SimTracker;
 import meshchat.testkit.scenario.Cluster;
-import meshchat.testkit.time.EventQueue;
 
 /**
  * Many real rooms in one thread, over a simulated network in virtual time. Every random source is
