@@ -156,21 +156,7 @@ public final class ChatView implements PeerListener {
       return;
     }
     if (json) {
-      NickBook.Label who = names.seen(m.origin(), m.nick());
-      Json j =
-          Json.event("message")
-              .put("id", m.id().toString())
-              .put("origin", m.origin().hex())
-              .put("seq", m.seq())
-              .put("lamport", m.lamport())
-              .put("nick", m.nick())
-              .put("display_nick", who.text())
-              .put("trusted", who.trusted())
-              .put("text", m.text())
-              .put("late", d.late());
-      if (d.late()) {
-        j.put("after", d.after() == null ? null : d.after().toString());
-      }
+      Json j = late(timelineEvent("message", d).put("text", m.text()), d);
       screen.println(
           j.put("catch_up", d.catchUp())
               .put("incomplete", d.incomplete())
@@ -183,6 +169,29 @@ public final class ChatView implements PeerListener {
       history.flush(); // what a catch-up brought goes above what is live
       screen.println(line(m, d.late(), d.after(), d.incomplete(), d.disputed()));
     }
+  }
+
+  /** The fields every timeline event starts with, in the order scripts read them. */
+  private Json timelineEvent(String event, Delivery d) {
+    ChatMessage m = d.message();
+    NickBook.Label who = names.seen(m.origin(), m.nick());
+    return Json.event(event)
+        .put("id", m.id().toString())
+        .put("origin", m.origin().hex())
+        .put("seq", m.seq())
+        .put("lamport", m.lamport())
+        .put("nick", m.nick())
+        .put("display_nick", who.text())
+        .put("trusted", who.trusted());
+  }
+
+  /** Whether {@code d} sorts above lines already shown, and the one it belongs after. */
+  private static Json late(Json j, Delivery d) {
+    j.put("late", d.late());
+    if (d.late()) {
+      j.put("after", d.after() == null ? null : d.after().toString());
+    }
+    return j;
   }
 
   /**
@@ -199,20 +208,7 @@ public final class ChatView implements PeerListener {
       nicks.put(m.origin(), m.nick());
     }
     if (json) {
-      NickBook.Label who = names.seen(m.origin(), m.nick());
-      Json j =
-          Json.event("nick")
-              .put("id", m.id().toString())
-              .put("origin", m.origin().hex())
-              .put("seq", m.seq())
-              .put("lamport", m.lamport())
-              .put("nick", m.nick())
-              .put("display_nick", who.text())
-              .put("trusted", who.trusted())
-              .put("late", d.late());
-      if (d.late()) {
-        j.put("after", d.after() == null ? null : d.after().toString());
-      }
+      Json j = late(timelineEvent("nick", d), d);
       screen.println(j.put("catch_up", d.catchUp()).put("wall_time_ms", m.wallTimeMs()).toString());
     } else if (d.catchUp()) {
       history.caughtUp(d);
