@@ -54,7 +54,12 @@ public final class Counters {
     /** A private room handshake whose J-PAKE key confirmation failed: a wrong secret. */
     WRONG_ROOM_SECRET,
     /** An incoming private room connection refused: its address made too many wrong guesses. */
-    SECRET_GUESSES_THROTTLED
+    SECRET_GUESSES_THROTTLED,
+    /**
+     * A member a tracker listed without a signed statement that holds (unsigned, expired, another
+     * key's, another address or room): ignored, never dialed.
+     */
+    TRACKER_MEMBER_REFUSED
   }
 
   /** What went by: read by {@code /metrics}, not shown in the limits line. */

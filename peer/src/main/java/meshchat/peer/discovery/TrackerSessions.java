@@ -127,6 +127,11 @@ public final class TrackerSessions {
       members.registered();
     }
 
+    @Override
+    public void refused(String why) {
+      members.refused(why);
+    }
+
     /** Passed on only when every tracker is failing: one is enough to be found. */
     @Override
     public void unreachable() {
