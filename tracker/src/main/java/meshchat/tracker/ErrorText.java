@@ -1,5 +1,6 @@
 package meshchat.tracker;
 
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -10,6 +11,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Why something failed, in the words a person expects ({@code permission denied}, {@code address
@@ -57,9 +60,9 @@ public final class ErrorText {
   /** Wrappers whose own message adds nothing to their cause's. */
   private static boolean generic(Throwable t) {
     return t.getMessage() == null
-        || t instanceof java.util.concurrent.ExecutionException
-        || t instanceof java.util.concurrent.CompletionException
-        || t instanceof java.io.UncheckedIOException;
+        || t instanceof ExecutionException
+        || t instanceof CompletionException
+        || t instanceof UncheckedIOException;
   }
 
   private static String lower(String m) {

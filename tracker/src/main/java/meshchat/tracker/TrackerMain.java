@@ -1,5 +1,6 @@
 package meshchat.tracker;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "tracker",
     mixinStandardHelpOptions = true,
-    versionProvider = meshchat.tracker.Version.class,
+    versionProvider = Version.class,
     description = "Run the meshchat rendezvous tracker (discovery only; it never carries chat).")
 public final class TrackerMain implements Callable<Integer> {
   static {
@@ -123,7 +124,7 @@ public final class TrackerMain implements Callable<Integer> {
     if (metricsAt != null) {
       try {
         metricsServer = MetricsServer.start(metricsAt, new TrackerMetrics(server));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         server.close();
         throw e;
       }

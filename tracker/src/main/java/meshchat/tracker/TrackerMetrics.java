@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
 import meshchat.tracker.metrics.Families;
 import meshchat.tracker.pipeline.TrackerCounters;
@@ -73,8 +74,7 @@ public final class TrackerMetrics implements MultiCollector {
     }
   }
 
-  private static <E extends Enum<E>> Map<String, Long> byName(
-      E[] values, java.util.function.ToLongFunction<E> count) {
+  private static <E extends Enum<E>> Map<String, Long> byName(E[] values, ToLongFunction<E> count) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (E e : values) {
       out.put(lower(e.name()), count.applyAsLong(e));

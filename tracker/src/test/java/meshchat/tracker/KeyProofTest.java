@@ -128,6 +128,54 @@ class KeyProofTest {
   }
 
   @Test
+  void aFreshStatementOnTheSameSessionReplacesTheOldOneAndIsPushedToTheOthers() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now =
+        new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+    java.util.List<meshchat.proto.v1.MemberJoined> pushed =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    TrackerClient other =
+        TrackerClient.connect(
+                server.localAddress(),
+                group,
+                new TrackerListener() {
+                  @Override
+                  public void memberJoined(meshchat.proto.v1.MemberJoined j) {
+                    pushed.add(j);
+                  }
+                })
+            .join();
+    TrackerClient aliceSession =
+        TrackerClient.connect(
+                server.localAddress(),
+                group,
+                new TrackerListener() {},
+                1 << 20,
+                () -> java.time.Instant.ofEpochMilli(now.get()))
+            .join();
+    try {
+      done(other.register("lobby", mallory.id, "mal", "", 7001, mallory.key()));
+      done(aliceSession.register("lobby", alice.id, "alice", "", 7000, alice.key()));
+      org.awaitility.Awaitility.await().until(() -> pushed.size() == 1);
+      long first = pushed.get(0).getMember().getTimestampMs();
+
+      now.addAndGet(60_000); // a minute on: alice signs afresh, as a peer does every 20 minutes
+      done(aliceSession.register("lobby", alice.id, "alice", "", 7000, alice.key()));
+      org.awaitility.Awaitility.await().until(() -> pushed.size() == 2);
+      meshchat.proto.v1.Member fresh = pushed.get(1).getMember();
+      assertThat(fresh.getTimestampMs()).isEqualTo(first + 60_000);
+      assertThat(MemberStatements.problem("lobby", fresh, now.get())).isNull();
+      var listed = done(other.lookup("lobby")).getMembersList();
+      assertThat(listed).filteredOn(m -> m.getNick().equals("alice")).hasSize(1);
+      assertThat(listed)
+          .filteredOn(m -> m.getNick().equals("alice"))
+          .allSatisfy(m -> assertThat(m.getTimestampMs()).isEqualTo(first + 60_000));
+    } finally {
+      aliceSession.close();
+      other.close();
+    }
+  }
+
+  @Test
   void aRegistrationWithoutAProofIsListedWithoutAStatementWhichPeersRefuse() throws Exception {
     server.close();
     server = TrackerServer.start(TrackerConfig.localTest().withRequireKeyProof(false));

@@ -1,6 +1,7 @@
 package meshchat.peer.limit;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -115,7 +116,7 @@ public final class Counters {
             (c, v) -> {
               if (v != 0) {
                 b.append(b.length() == 0 ? "" : " ")
-                    .append(c.name().toLowerCase(java.util.Locale.ROOT))
+                    .append(c.name().toLowerCase(Locale.ROOT))
                     .append('=')
                     .append(v);
               }

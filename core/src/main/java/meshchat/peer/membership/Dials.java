@@ -1,6 +1,7 @@
 package meshchat.peer.membership;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -167,7 +168,7 @@ final class Dials {
   }
 
   void clear() {
-    for (PeerId p : java.util.List.copyOf(targets.keySet())) {
+    for (PeerId p : List.copyOf(targets.keySet())) {
       remove(p);
     }
   }

@@ -1,5 +1,6 @@
 package meshchat.peer.room;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ final class AskedIndex {
     for (Want w : wants) {
       byOrigin
           .computeIfAbsent(w.origin(), o -> new HashMap<>())
-          .computeIfAbsent(requestId, r -> new java.util.ArrayList<>(1))
+          .computeIfAbsent(requestId, r -> new ArrayList<>(1))
           .add(w.range());
     }
   }

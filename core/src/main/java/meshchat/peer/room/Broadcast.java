@@ -131,6 +131,17 @@ final class Broadcast {
     return true;
   }
 
+  /**
+   * Pushes an own message on {@code to}: always the message, even on a lazy link (gossipsub v1.1's
+   * flood publishing). The author's direct links are the shortest path to each neighbour; a Prune
+   * that made one of them lazy (a duplicate that came another way first, often while PeerLists were
+   * still stale) otherwise left that neighbour waiting an IHave and a graft, a third of a second,
+   * for every message the author wrote after it. Relays still follow the tree.
+   */
+  void pushOwn(PeerId to, Chat chat) {
+    effects.send(to, chat);
+  }
+
   /** A live message arrived on {@code from}; {@code fresh} if we did not hold it. */
   void received(PeerId from, MessageId id, boolean fresh) {
     if (fresh) {

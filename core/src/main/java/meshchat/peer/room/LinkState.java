@@ -1,6 +1,7 @@
 package meshchat.peer.room;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,7 @@ final class LinkState {
   long forwardMark;
 
   /** Origins whose messages we forwarded here and whose chain head we must forward after them. */
-  final java.util.Set<PeerId> headOwed = new java.util.HashSet<>();
+  final Set<PeerId> headOwed = new HashSet<>();
 
   /**
    * Most seq ranges kept of one link's digests, over all origins. Incremental digests add origins

@@ -3,11 +3,14 @@ package meshchat.peer.room;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import meshchat.peer.clock.LamportClock;
 import meshchat.peer.limit.Counters;
@@ -68,7 +71,7 @@ public final class Room {
   private final AntiEntropy sync;
   private final PeerExchange exchange;
   private final Broadcast broadcast;
-  private final Set<PeerId> forkedOrigins = new java.util.HashSet<>();
+  private final Set<PeerId> forkedOrigins = new HashSet<>();
   private final Outbox outbox;
   private final OwnChain chain;
   private String nick;
@@ -206,7 +209,7 @@ public final class Room {
   }
 
   /** As {@link #send(String)}; {@code authored} hears the message when it is authored. */
-  public ChatMessage send(String text, java.util.function.Consumer<ChatMessage> authored) {
+  public ChatMessage send(String text, Consumer<ChatMessage> authored) {
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > config.maxTextBytes()) {
       throw new IllegalArgumentException(
@@ -273,9 +276,8 @@ public final class Room {
       deliver(m, false, false);
       Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
       for (LinkState l : links.values()) {
-        if (broadcast.push(l.id(), chat)) {
-          l.headOwed.add(self);
-        }
+        broadcast.pushOwn(l.id(), chat);
+        l.headOwed.add(self);
       }
       if (chain.published(m, m.text().getBytes(StandardCharsets.UTF_8).length)) {
         flushHead(); // a long burst: receivers need not hold all of it unauthenticated
@@ -446,7 +448,7 @@ public final class Room {
    */
   private void onGraftReply(LinkState l, LinkMessage.SyncBatch b) {
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
-    ordered.sort(java.util.Comparator.comparing(ChatMessage::timestamp));
+    ordered.sort(Comparator.comparing(ChatMessage::timestamp));
     for (ChatMessage m : ordered) {
       if (admissible(m, l)) {
         MessageStore.AppendResult stored = store.append(m);
@@ -470,9 +472,7 @@ public final class Room {
     for (MessageId id : ids) {
       store.get(id).ifPresent(found::add);
     }
-    found.sort(
-        java.util.Comparator.comparing((ChatMessage m) -> m.origin())
-            .thenComparingLong(m -> m.seq()));
+    found.sort(Comparator.comparing((ChatMessage m) -> m.origin()).thenComparingLong(m -> m.seq()));
     ChainedChunk.send(store, effects, to, GRAFT_REPLY, found, config.batchMaxBytes());
   }
 

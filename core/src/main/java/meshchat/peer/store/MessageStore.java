@@ -1,5 +1,6 @@
 package meshchat.peer.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +50,7 @@ public interface MessageStore extends AutoCloseable {
    * store one transaction instead of one per message. Results are in the same order.
    */
   default List<AppendResult> appendAll(List<ChatMessage> messages) {
-    List<AppendResult> out = new java.util.ArrayList<>(messages.size());
+    List<AppendResult> out = new ArrayList<>(messages.size());
     for (ChatMessage m : messages) {
       out.add(append(m));
     }

@@ -47,12 +47,13 @@ class RoomBroadcastTest {
     return n;
   }
 
+  /** A line c-a-b: a relays c's messages to b, on a link b has pruned. */
   @Test
   void aMissingAnnouncedIdIsGraftedFromItsAnnouncerAfterATimeout() {
-    Mesh mesh = new Mesh(CONFIG, "a", "b").link("a", "b").pump();
-    mesh.inject("b", "a", new Prune()); // a now pushes only ids to b
+    Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("c", "a").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune()); // a now relays only ids to b
     mesh.pump();
-    MessageId id = mesh.peer("a").send("lazy").id();
+    MessageId id = mesh.peer("c").send("lazy").id();
     mesh.pump();
     assertThat(mesh.peer("b").shownIds()).isEmpty();
 
@@ -65,9 +66,27 @@ class RoomBroadcastTest {
     assertThat(mesh.peer("b").shownIds()).containsExactly(id);
 
     // the graft made the link eager again on both ends: the next message comes whole at once
-    MessageId next = mesh.peer("a").send("eager").id();
+    MessageId next = mesh.peer("c").send("eager").id();
     mesh.pump();
     assertThat(mesh.peer("b").shownIds()).containsExactly(id, next);
+  }
+
+  /**
+   * An author's own messages go whole on every link, lazy or not: its direct link is the shortest
+   * path, and a neighbour that pruned it (a duplicate came another way first) must not wait an
+   * IHave and a graft for each of them.
+   */
+  @Test
+  void anAuthorPushesItsOwnMessagesWholeEvenOnAPrunedLink() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune());
+    mesh.pump();
+    MessageId id = mesh.peer("a").send("direct").id();
+    mesh.pump();
+    assertThat(mesh.peer("b").shownIds()).containsExactly(id);
+    mesh.run(Broadcast.GRAFT_TIMEOUT_MS * 4);
+    assertThat(mesh.sentOf(IHave.class)).isEmpty();
+    assertThat(mesh.sentOf(Graft.class)).isEmpty();
   }
 
   @Test

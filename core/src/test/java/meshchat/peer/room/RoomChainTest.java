@@ -112,14 +112,17 @@ class RoomChainTest {
 
   @Test
   void aGraftIsAnsweredOnceWithTheWholeBurstAndItsHead() {
-    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
-    mesh.inject("b", "a", new Prune()); // a now pushes only ids to b
+    // a line c-a-b: a relays c's burst to b, on a link b has pruned
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("c", "a").link("a", "b").pump();
+    mesh.run(1_000); // PeerLists settle
+    mesh.inject("b", "a", new Prune()); // a now relays only ids to b
     mesh.pump();
-    Mesh.Peer a = mesh.peer("a");
+    Mesh.Peer c = mesh.peer("c");
     for (String t : List.of("x", "y", "z")) {
-      a.room.send(t);
+      c.room.send(t);
     }
-    a.commitNow();
+    c.commitNow();
+    mesh.pump();
     assertThat(mesh.sentOf(Head.class, mesh.from("a"))).as("no whole message went").isEmpty();
 
     mesh.run(Broadcast.IHAVE_DELAY_MS + Broadcast.GRAFT_TIMEOUT_MS + 1);

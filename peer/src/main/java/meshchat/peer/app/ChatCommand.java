@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,6 +26,7 @@ import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
 import meshchat.tracker.ErrorText;
+import meshchat.tracker.Version;
 import meshchat.tracker.metrics.MetricsOption;
 import meshchat.tracker.metrics.MetricsServer;
 import picocli.CommandLine.Command;
@@ -39,7 +41,7 @@ import picocli.CommandLine.Spec;
     name = "chat",
     description = "join a room and chat (the default)",
     mixinStandardHelpOptions = true,
-    versionProvider = meshchat.tracker.Version.class)
+    versionProvider = Version.class)
 public final class ChatCommand implements Callable<Integer> {
   static final InetSocketAddress DEFAULT_TRACKER =
       InetSocketAddress.createUnresolved("127.0.0.1", 7070);
@@ -234,7 +236,7 @@ public final class ChatCommand implements Callable<Integer> {
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));
       view.privateRoom(fingerprint(config.room()));
-      java.util.Arrays.fill(secret, '\0');
+      Arrays.fill(secret, '\0');
     }
     // a private room's history is kept under its room id: another secret is another room
     MessageStore store = Stores.open(dir, config.room());

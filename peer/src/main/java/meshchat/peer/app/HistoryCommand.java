@@ -16,6 +16,7 @@ import meshchat.peer.message.ChatMessage;
 import meshchat.peer.store.sqlite.HistoryDatabaseException;
 import meshchat.peer.store.sqlite.SqliteDatabase;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
+import meshchat.tracker.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
     name = "history",
     description = "print a data dir's history, offline",
     mixinStandardHelpOptions = true,
-    versionProvider = meshchat.tracker.Version.class)
+    versionProvider = Version.class)
 public final class HistoryCommand implements Callable<Integer> {
   static final int USAGE = 2;
   private static final int PAGE = 500;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import meshchat.tracker.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "meshchat",
     mixinStandardHelpOptions = true,
-    versionProvider = meshchat.tracker.Version.class,
+    versionProvider = Version.class,
     description = "Peer-to-peer group chat.",
     subcommands = {ChatCommand.class, HistoryCommand.class})
 public final class PeerMain {

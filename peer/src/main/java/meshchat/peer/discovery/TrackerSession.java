@@ -3,6 +3,7 @@ package meshchat.peer.discovery;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import meshchat.peer.membership.Backoff;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -81,7 +83,7 @@ public final class TrackerSession {
   private final EventExecutor loop;
   private final Registration registration;
   private final Members members;
-  private final java.util.function.Consumer<String> say;
+  private final Consumer<String> say;
   private final RandomGenerator random;
   private final String tag;
   private final Map<PeerId, PeerAddress> known = new LinkedHashMap<>();
@@ -102,7 +104,7 @@ public final class TrackerSession {
       EventExecutor loop,
       Registration registration,
       Members members,
-      java.util.function.Consumer<String> say,
+      Consumer<String> say,
       RandomGenerator random,
       String tag) {
     this.address = address;
@@ -278,7 +280,7 @@ public final class TrackerSession {
                   .withPort(address.getPort()));
       say.accept("no tracker answered on " + where() + ": hosting one in this peer");
       return true;
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.debug("{} cannot host a tracker: {}", tag, e.toString());
       return false;
     }

@@ -3,6 +3,8 @@ package meshchat.peer.display;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import meshchat.peer.message.ChatMessage;
@@ -112,7 +114,7 @@ public final class ChatView implements PeerListener {
               + "; /help for commands");
       if (scrollback > 0) {
         // on the room thread, where the history is read at once
-        java.util.List<ChatMessage> last = node.history(scrollback + 1).join();
+        List<ChatMessage> last = node.history(scrollback + 1).join();
         boolean more = last.size() > scrollback;
         history.start(more ? last.subList(1, last.size()) : last, more);
       }
@@ -135,7 +137,7 @@ public final class ChatView implements PeerListener {
               .put("room", node.config().room())
               .put("port", node.port());
       if (how != Findable.NO_TRACKER) {
-        ready.put("tracker", how.name().toLowerCase(java.util.Locale.ROOT));
+        ready.put("tracker", how.name().toLowerCase(Locale.ROOT));
       }
       screen.println(ready.toString());
     }
@@ -275,7 +277,7 @@ public final class ChatView implements PeerListener {
    * The first time this session that {@code peer} uses a nick first seen with another key: says so
    * once; its lines stay marked until /trust.
    */
-  void nickWarning(PeerId peer, NickBook.Label l, java.util.List<String> known) {
+  void nickWarning(PeerId peer, NickBook.Label l, List<String> known) {
     out(
         Json.event("nick-warning")
             .put("peer", peer.hex())

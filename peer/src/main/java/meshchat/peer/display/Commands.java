@@ -1,6 +1,8 @@
 package meshchat.peer.display;
 
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -27,8 +29,8 @@ public final class Commands {
           "/quit          leave (also Ctrl-D)");
 
   /** Every command, for Tab. */
-  static final java.util.List<String> NAMES =
-      java.util.List.of(
+  static final List<String> NAMES =
+      List.of(
           "/help",
           "/peers",
           "/who",
@@ -72,7 +74,7 @@ public final class Commands {
     String[] parts = s.split("\\s+", 2);
     String arg = parts.length > 1 ? parts[1].strip() : "";
     try {
-      switch (parts[0].toLowerCase(java.util.Locale.ROOT)) {
+      switch (parts[0].toLowerCase(Locale.ROOT)) {
         case "/quit", "/exit" -> {
           return false;
         }
@@ -120,7 +122,7 @@ public final class Commands {
   }
 
   /** {@code 10.0.0.7:7001}: an InetSocketAddress prints a stray "/" (or "host/") before it. */
-  static String address(java.net.InetSocketAddress a) {
+  static String address(InetSocketAddress a) {
     if (a == null) {
       return "?";
     }

@@ -12,6 +12,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -25,7 +26,7 @@ public final class TerminalConsole implements Screen, AutoCloseable {
   private final Terminal terminal;
   private final LineReader reader;
   private Supplier<String> prompt = () -> "> ";
-  private volatile Supplier<? extends Iterable<String>> nicks = java.util.List::of;
+  private volatile Supplier<? extends Iterable<String>> nicks = List::of;
 
   /**
    * @param history where typed lines are kept between runs (the data dir is owner-only)
@@ -82,7 +83,7 @@ public final class TerminalConsole implements Screen, AutoCloseable {
 
   @Override
   public void promptChanged() {
-    if (reader instanceof org.jline.reader.impl.LineReaderImpl impl) {
+    if (reader instanceof LineReaderImpl impl) {
       impl.setPrompt(Visible.of(prompt.get())); // not on the LineReader interface in JLine 4
     }
     if (reader.isReading()) {

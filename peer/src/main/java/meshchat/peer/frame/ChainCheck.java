@@ -12,6 +12,7 @@ import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
+import meshchat.wire.Ed25519;
 
 /**
  * One link's inbound authentication (docs/protocol.md, "Hash chain"): live messages wait, hashed,
@@ -153,7 +154,7 @@ public final class ChainCheck {
   private void learnKey(ChainHead head) throws Refused {
     byte[] key = head.publicKey();
     if (key.length > 0 && !keys.containsKey(head.origin())) {
-      if (!meshchat.wire.Ed25519.owns(key, head.origin().toBytes())) {
+      if (!Ed25519.owns(key, head.origin().toBytes())) {
         throw new Refused("head " + head.id() + " carries a key that is not its origin's");
       }
       if (keys.size() >= MAX_KEYS) {

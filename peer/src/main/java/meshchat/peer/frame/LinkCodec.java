@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.identity.RoomKey;
@@ -21,14 +22,19 @@ import meshchat.peer.sync.SeqSet;
 import meshchat.proto.v1.Close;
 import meshchat.proto.v1.Digest;
 import meshchat.proto.v1.DigestEntry;
+import meshchat.proto.v1.Graft;
 import meshchat.proto.v1.Hello;
 import meshchat.proto.v1.HelloProof;
+import meshchat.proto.v1.IHave;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.proto.v1.PeerList;
 import meshchat.proto.v1.Ping;
 import meshchat.proto.v1.Pong;
+import meshchat.proto.v1.Prune;
+import meshchat.proto.v1.RoomPake;
 import meshchat.proto.v1.SyncBatch;
 import meshchat.proto.v1.SyncRequest;
+import meshchat.wire.Ed25519;
 
 /**
  * The boundary between the wire's {@code LinkFrame} and the domain's {@link LinkMessage}, in both
@@ -43,8 +49,8 @@ import meshchat.proto.v1.SyncRequest;
  * are far above what an honest peer sends.
  */
 public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessage> {
-  private static final io.netty.util.concurrent.FastThreadLocal<Object[]> LAST_ENCODED =
-      new io.netty.util.concurrent.FastThreadLocal<>() {
+  private static final FastThreadLocal<Object[]> LAST_ENCODED =
+      new FastThreadLocal<>() {
         @Override
         protected Object[] initialValue() {
           return new Object[2];
@@ -180,7 +186,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   /** The largest J-PAKE round payload: round 1 carries six 2048-bit values, length-prefixed. */
   static final int MAX_PAKE_BYTES = 2_048;
 
-  private static LinkMessage.RoomPake roomPake(meshchat.proto.v1.RoomPake p) {
+  private static LinkMessage.RoomPake roomPake(RoomPake p) {
     if (p.getRound() < 1 || p.getRound() > 3) {
       throw new IllegalArgumentException("round " + p.getRound() + " is not 1, 2 or 3");
     }
@@ -235,10 +241,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
 
   private static ChainHead head(meshchat.proto.v1.ChainHead h) {
     int key = h.getPublicKey().size();
-    if (key != 0 && key != meshchat.wire.Ed25519.PUBLIC_KEY_BYTES) {
+    if (key != 0 && key != Ed25519.PUBLIC_KEY_BYTES) {
       throw new IllegalArgumentException("a head's key is 32 bytes or absent: " + key);
     }
-    atMost("signature bytes", h.getSignature().size(), meshchat.wire.Ed25519.SIGNATURE_BYTES);
+    atMost("signature bytes", h.getSignature().size(), Ed25519.SIGNATURE_BYTES);
     return new ChainHead(
         peerId(h.getOrigin()),
         h.getSeq(),
@@ -403,9 +409,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
               .setRoomMac(ByteString.copyFrom(p.roomMac())));
     } else if (m instanceof LinkMessage.RoomPake p) {
       f.setRoomPake(
-          meshchat.proto.v1.RoomPake.newBuilder()
-              .setRound(p.round())
-              .setPayload(ByteString.copyFrom(p.payload())));
+          RoomPake.newBuilder().setRound(p.round()).setPayload(ByteString.copyFrom(p.payload())));
     } else if (m instanceof LinkMessage.Chat c) {
       f.setChat(chat(c.message(), key));
     } else if (m instanceof LinkMessage.Digest d) {
@@ -454,11 +458,11 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     } else if (m instanceof LinkMessage.Close c) {
       f.setClose(Close.newBuilder().setReason(wireReason(c.reason())).setMessage(c.message()));
     } else if (m instanceof LinkMessage.IHave h) {
-      f.setIhave(meshchat.proto.v1.IHave.newBuilder().addAllIds(wireIds(h.ids())));
+      f.setIhave(IHave.newBuilder().addAllIds(wireIds(h.ids())));
     } else if (m instanceof LinkMessage.Graft g) {
-      f.setGraft(meshchat.proto.v1.Graft.newBuilder().addAllIds(wireIds(g.ids())));
+      f.setGraft(Graft.newBuilder().addAllIds(wireIds(g.ids())));
     } else if (m instanceof LinkMessage.Prune) {
-      f.setPrune(meshchat.proto.v1.Prune.getDefaultInstance());
+      f.setPrune(Prune.getDefaultInstance());
     } else if (m instanceof LinkMessage.ViewMessage v) {
       f.setMembership(MembershipFrames.toWire(v));
     }

@@ -1,11 +1,13 @@
 package meshchat.peer.identity;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -72,7 +74,7 @@ public final class IdentityCertificate {
       JcaX509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
               name,
-              new BigInteger(64, new java.security.SecureRandom()).add(BigInteger.ONE),
+              new BigInteger(64, new SecureRandom()).add(BigInteger.ONE),
               NOT_BEFORE,
               NOT_AFTER,
               name,
@@ -83,7 +85,7 @@ public final class IdentityCertificate {
               .getCertificate(
                   b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
       return new IdentityCertificate(pair.getPrivate(), cert);
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot build the TLS certificate: " + e.getMessage(), e);
     }
   }

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import meshchat.peer.message.PeerId;
+import meshchat.wire.Ed25519;
 
 /**
  * The key pair in the data directory: {@code identity.key} (the private key, PKCS#8 DER, mode 0600)
@@ -106,8 +107,7 @@ public final class KeyFiles {
       throw new IOException("another process is creating " + tmp, e);
     }
     Files.write(tmp, id.privateKey().getEncoded());
-    Files.write(
-        dataDir.resolve(PUBLIC), meshchat.wire.Ed25519.publicKey(id.publicKey()).getEncoded());
+    Files.write(dataDir.resolve(PUBLIC), Ed25519.publicKey(id.publicKey()).getEncoded());
     Path peerId = dataDir.resolve(PEER_ID);
     if (Files.exists(peerId)) {
       Files.move(peerId, dataDir.resolve(OLD_PEER_ID), StandardCopyOption.REPLACE_EXISTING);

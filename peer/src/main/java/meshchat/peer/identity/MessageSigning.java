@@ -1,5 +1,6 @@
 package meshchat.peer.identity;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -104,7 +105,7 @@ public final class MessageSigning {
   }
 
   static boolean keyPairMatches(Identity id) {
-    byte[] probe = "meshchat/key-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] probe = "meshchat/key-check".getBytes(StandardCharsets.US_ASCII);
     return Ed25519.verify(id.publicKey(), probe, id.sign(probe))
         && Arrays.equals(Ed25519.fingerprint(id.publicKey()), id.peerId().toBytes());
   }

@@ -1,5 +1,7 @@
 package meshchat.peer.identity;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -75,7 +77,7 @@ public final class RoomKey {
             .withParallelism(PARALLELISM)
             .withSalt((SALT_PREFIX + roomName).getBytes(StandardCharsets.UTF_8))
             .build());
-    java.nio.ByteBuffer utf8 = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(secret));
+    ByteBuffer utf8 = StandardCharsets.UTF_8.encode(CharBuffer.wrap(secret));
     byte[] exact = new byte[utf8.remaining()];
     utf8.get(exact);
     Arrays.fill(utf8.array(), (byte) 0);

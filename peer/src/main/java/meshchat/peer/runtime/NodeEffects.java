@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.message.LinkMessage;
@@ -136,7 +137,7 @@ final class NodeEffects implements RoomEffects {
     try {
       store.commit();
     } catch (RuntimeException e) {
-      node.counters().increment(meshchat.peer.limit.Counters.Counter.INTERNAL_ERROR);
+      node.counters().increment(Counters.Counter.INTERNAL_ERROR);
     }
   }
 

@@ -7,10 +7,12 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.discovery.TrackerSession;
@@ -31,6 +33,7 @@ import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
+import meshchat.peer.room.SyncStatus;
 import meshchat.peer.store.MessageStore;
 import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.metrics.LatencyHistogram;
@@ -95,7 +98,7 @@ public final class PeerNode implements AutoCloseable {
     this.listener = listener;
     this.nick = config.nick();
     this.tag = "[" + config.self().shortHex() + "]";
-    RandomGenerator random = new java.util.SplittableRandom(config.seed());
+    RandomGenerator random = new SplittableRandom(config.seed());
     this.effects = new NodeEffects(this, store);
     this.room =
         new Room(
@@ -215,7 +218,7 @@ public final class PeerNode implements AutoCloseable {
 
   /** The tracker sessions' generator: the same seed, a different stream from the room's. */
   private static RandomGenerator random(PeerConfig c) {
-    return new java.util.SplittableRandom(c.seed() ^ 0x9E3779B97F4A7C15L);
+    return new SplittableRandom(c.seed() ^ 0x9E3779B97F4A7C15L);
   }
 
   // ---- the API ----
@@ -224,7 +227,7 @@ public final class PeerNode implements AutoCloseable {
     return config.self();
   }
 
-  /** Chat messages refused so far for a bad key or signature (issue 6), on all links. */
+  /** Chat messages refused so far for a bad key or signature, on all links. */
   public long rejectedMessages() {
     return counters.get(Counters.Counter.BAD_SIGNATURE);
   }
@@ -328,7 +331,7 @@ public final class PeerNode implements AutoCloseable {
   }
 
   private List<LinkInfo> linkInfos() {
-    Map<PeerId, meshchat.peer.room.SyncStatus> sync = room.syncByPeer();
+    Map<PeerId, SyncStatus> sync = room.syncByPeer();
     List<LinkInfo> out = new ArrayList<>();
     for (Link l : links.links()) {
       out.add(
@@ -376,7 +379,7 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /** Runs {@code query} on the room thread with the room: for tests and diagnostics. */
-  public <T> CompletableFuture<T> inspect(java.util.function.Function<Room, T> query) {
+  public <T> CompletableFuture<T> inspect(Function<Room, T> query) {
     return onLoop(() -> query.apply(room));
   }
 

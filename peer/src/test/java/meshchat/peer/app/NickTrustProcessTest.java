@@ -56,6 +56,9 @@ class NickTrustProcessTest {
     String second = other.peerId();
     String label = "alice·" + second.substring(0, Math.max(4, common(first, second) + 1));
     await().atMost(WAIT).until(() -> ann.count("* warning: " + label) == 1);
+    // typed before its links are up, a line is concurrent with what ann already shows, and she
+    // rightly shows it marked late: type once both links are up
+    await().atMost(WAIT).until(() -> other.count("peer-up") == 2);
     other.in.println("it is me too");
     other.in.println("still me");
     await().atMost(WAIT).until(() -> ann.count(label + " (unknown key): ") == 2);

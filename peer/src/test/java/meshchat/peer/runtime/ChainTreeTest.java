@@ -26,14 +26,19 @@ class ChainTreeTest {
   @Test
   void aGraftOnALazyLinkIsAnsweredWithMessagesAndTheHeadsThatProveThem() throws Exception {
     try (LocalMesh mesh = new LocalMesh()) {
-      PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
-      try (RawPeer raw = new RawPeer(carol, node.port(), null)) {
+      // far writes; middle relays far's messages to carol, who has pruned that link (an author
+      // pushes its own messages whole on every link, so only relayed ones go by id)
+      PeerNode middle = mesh.start(mesh.config(0).withTracker(null, false));
+      PeerNode far = mesh.start(mesh.config(1).withTracker(null, false));
+      far.dial(new PeerAddress(middle.self(), middle.nick(), "127.0.0.1", middle.port()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> middle.linkCount() == 1);
+      try (RawPeer raw = new RawPeer(carol, middle.port(), null)) {
         raw.send(new LinkMessage.Prune()); // push me ids only
         await()
             .atMost(Duration.ofSeconds(20))
-            .until(() -> node.linkCount() == 1); // the prune is behind the open link
+            .until(() -> middle.linkCount() == 2); // the prune is behind the open link
         for (String t : List.of("one", "two", "three")) {
-          node.send(t).get(20, TimeUnit.SECONDS);
+          far.send(t).get(20, TimeUnit.SECONDS);
         }
         LinkMessage.IHave ihave = raw.readUntil(LinkMessage.IHave.class);
         raw.send(new LinkMessage.Graft(ihave.ids()));
@@ -43,6 +48,7 @@ class ChainTreeTest {
         // what the receiving link does: refuses unless every message is reached from a head
         LinkMessage.SyncBatch checked = new ChainCheck("lobby").onBatch(answer);
         assertThat(checked.messages()).extracting(ChatMessage::id).containsAll(ihave.ids());
+        assertThat(checked.messages()).allMatch(m -> m.origin().equals(far.self()));
         assertThat(checked.heads()).isNotEmpty();
       }
     }

@@ -102,7 +102,6 @@ class HostilePeerTest {
     refusedWith("does not match its author's chain", altered);
   }
 
-  /** Alice's message signed as is, whatever its numbers: the signature is valid. */
   /**
    * One of alice's chained messages with seq and lamport set to values no ChatMessage can hold; the
    * head that would authenticate it never gets a chance: the frame is refused as it decodes.

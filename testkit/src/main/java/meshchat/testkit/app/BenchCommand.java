@@ -11,6 +11,7 @@ import meshchat.testkit.bench.CompareBench;
 import meshchat.testkit.bench.IdleOverheadBench;
 import meshchat.testkit.bench.SqliteInsertBench;
 import meshchat.testkit.bench.TrackerBench;
+import meshchat.tracker.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    versionProvider = meshchat.tracker.Version.class,
+    versionProvider = Version.class,
     description = "Runs a real-socket benchmark and prints one JSON line.",
     footer = {
       "",

@@ -25,6 +25,7 @@ import meshchat.testkit.sim.SimPlan;
 import meshchat.testkit.sim.SimRun;
 import meshchat.testkit.sim.Specs;
 import meshchat.testkit.sim.Summary;
+import meshchat.tracker.Version;
 import meshchat.tracker.directory.Directory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sim",
     mixinStandardHelpOptions = true,
-    versionProvider = meshchat.tracker.Version.class,
+    versionProvider = Version.class,
     sortOptions = false,
     description = {
       "Runs N real rooms in virtual time over a simulated network with faults, checks every"

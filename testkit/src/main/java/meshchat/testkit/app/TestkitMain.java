@@ -1,6 +1,7 @@
 package meshchat.testkit.app;
 
 import java.io.PrintWriter;
+import meshchat.tracker.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "meshchat",
     mixinStandardHelpOptions = true,
-    versionProvider = meshchat.tracker.Version.class,
+    versionProvider = Version.class,
     subcommands = {SimCommand.class, BenchCommand.class, CompletionCommand.class},
     description = "meshchat testkit: seeded simulation and benchmarks.")
 public final class TestkitMain implements Runnable {

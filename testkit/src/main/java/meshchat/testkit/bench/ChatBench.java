@@ -27,9 +27,9 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * The chat workload of {@code shared/anchors/jgroups-bench}, on meshchat: N real peers in one JVM
- * over loopback TCP, full mesh, S-byte messages. Prints one JSON line with the same field names as
- * the JGroups bench where they mean the same thing.
+ * The chat workload of the JGroups chat benchmark (docs/benchmarks.md), on meshchat: N real peers
+ * in one JVM over loopback TCP, full mesh, S-byte messages. Prints one JSON line with the same
+ * field names as the JGroups bench where they mean the same thing.
  *
  * <ul>
  *   <li>{@code --workload throughput}: every peer sends M messages as fast as flow control allows;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,9 @@ public final class CompareBench {
     Path jar = Path.of(f.text("--jgroups", "/tmp/jgroups-bench/target/jgroups-bench.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
-          "--jgroups: no jar at " + jar + " (build ../shared/anchors/jgroups-bench first)");
+          "--jgroups: no jar at "
+              + jar
+              + " (build the JGroups chat benchmark and pass its jar; docs/benchmarks.md says how)");
     }
     int runs = f.positive("--runs", 3);
     int n = f.integer("--n", 5, 2);
@@ -151,8 +154,8 @@ public final class CompareBench {
           raw,
           line + "\n",
           StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     }
     return line;
   }

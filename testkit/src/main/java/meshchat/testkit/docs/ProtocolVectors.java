@@ -1,5 +1,7 @@
 package meshchat.testkit.docs;
 
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,21 +103,38 @@ public final class ProtocolVectors {
         new LinkMessage.PeerList(
             List.of(new LinkMessage.PeerAddress(bob.peerId(), "bob", "192.168.1.21", 7001))));
     frame(out, "Close", new LinkMessage.Close(CloseReason.WRONG_ROOM, "room is general, not ops"));
+
+    // broadcast trees: ids of bob's messages 8 and 9, as a relay announces and a peer grafts them
+    List<MessageId> ids = List.of(new MessageId(bob.peerId(), 8), new MessageId(bob.peerId(), 9));
+    frame(out, "IHave", new LinkMessage.IHave(ids));
+    frame(out, "Graft", new LinkMessage.Graft(ids.subList(1, 2)));
+    frame(out, "Prune", new LinkMessage.Prune());
+
+    // membership (partial views of big rooms): bob's address as a walk carries it
+    LinkMessage.PeerAddress bobAt =
+        new LinkMessage.PeerAddress(bob.peerId(), "bob", "10.0.0.2", 7001);
+    LinkMessage.PeerAddress aliceAt =
+        new LinkMessage.PeerAddress(alice.peerId(), "alice", "10.0.0.1", 7000);
+    frame(out, "Join", new LinkMessage.Join());
+    frame(out, "ForwardJoin", new LinkMessage.ForwardJoin(bobAt, 6));
+    frame(out, "Neighbor", new LinkMessage.Neighbor(true));
+    frame(out, "Shuffle", new LinkMessage.Shuffle(4, List.of(bobAt)));
+    frame(out, "ShuffleReply", new LinkMessage.ShuffleReply(List.of(aliceAt)));
     return out;
   }
 
   private static void frame(Map<String, String> out, String name, LinkMessage m) {
     byte[] payload = LinkCodec.toFrame(m).toByteArray();
     byte[] framed =
-        com.google.protobuf.ByteString.copyFrom(varint(payload.length))
-            .concat(com.google.protobuf.ByteString.copyFrom(payload))
+        ByteString.copyFrom(varint(payload.length))
+            .concat(ByteString.copyFrom(payload))
             .toByteArray();
     out.put(
         name, "`" + name + " (" + framed.length + " bytes)`:\n\n```\n" + Hex.dump(framed, true));
   }
 
   private static byte[] varint(int n) {
-    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
     while ((n & ~0x7f) != 0) {
       b.write((n & 0x7f) | 0x80);
       n >>>= 7;

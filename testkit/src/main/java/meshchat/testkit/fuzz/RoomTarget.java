@@ -1,5 +1,6 @@
 package meshchat.testkit.fuzz;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.frame.LinkFrameException;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.MessageSigner;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.room.Room;
 import meshchat.peer.room.RoomConfig;
@@ -73,9 +76,7 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
           passed.add(m);
         }
       }
-    } catch (LinkFrameException
-        | ChainCheck.Refused
-        | com.google.protobuf.InvalidProtocolBufferException refused) {
+    } catch (LinkFrameException | ChainCheck.Refused | InvalidProtocolBufferException refused) {
       check = new ChainCheck(Seeds.ROOM); // the link layer closes with a reason; a new link
       return;
     }
@@ -130,7 +131,7 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
             this,
             new SplittableRandom(7),
             counters,
-            meshchat.peer.message.MessageSigner.NONE);
+            MessageSigner.NONE);
     room.start();
     room.linkUp(new LinkMessage.PeerAddress(Seeds.OTHER, "other", "127.0.0.1", 5000), 3);
   }
@@ -163,7 +164,7 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
   }
 
   @Override
-  public void send(meshchat.peer.message.PeerId to, LinkMessage message) {}
+  public void send(PeerId to, LinkMessage message) {}
 
   @Override
   public void commit() {
@@ -179,8 +180,8 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
   public void notice(RoomNotice notice) {}
 
   @Override
-  public void dial(meshchat.peer.message.PeerId namer, LinkMessage.PeerAddress address) {}
+  public void dial(PeerId namer, LinkMessage.PeerAddress address) {}
 
   @Override
-  public void closeLink(meshchat.peer.message.PeerId peer, LinkMessage.Close reason) {}
+  public void closeLink(PeerId peer, LinkMessage.Close reason) {}
 }

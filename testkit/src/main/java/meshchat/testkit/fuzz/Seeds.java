@@ -16,8 +16,11 @@ import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
+import meshchat.proto.v1.Error;
 import meshchat.proto.v1.Heartbeat;
 import meshchat.proto.v1.Lookup;
+import meshchat.proto.v1.Member;
+import meshchat.proto.v1.MemberJoined;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.proto.v1.Unregister;
@@ -130,13 +133,13 @@ public final class Seeds {
                 .setUnregister(Unregister.newBuilder().setRequestId(3).setRoom(ROOM))
                 .build(),
             TrackerFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder().setNonce(9)).build(),
-            Frames.error(5, meshchat.proto.v1.Error.Code.PROTOCOL_ERROR, "x", true),
+            Frames.error(5, Error.Code.PROTOCOL_ERROR, "x", true),
             TrackerFrame.newBuilder()
                 .setMemberJoined(
-                    meshchat.proto.v1.MemberJoined.newBuilder()
+                    MemberJoined.newBuilder()
                         .setRoom(ROOM)
                         .setMember(
-                            meshchat.proto.v1.Member.newBuilder()
+                            Member.newBuilder()
                                 .setPeerId(ByteString.copyFrom(SELF.toBytes()))
                                 .setNick("me")
                                 .setHost("10.0.0.1")

@@ -1,6 +1,8 @@
 package meshchat.testkit.fuzz;
 
 import com.google.protobuf.ByteString;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -13,6 +15,7 @@ import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.proto.v1.LinkFrame;
+import meshchat.proto.v1.SyncBatch;
 import meshchat.wire.CanonicalBytes;
 
 /**
@@ -73,7 +76,7 @@ final class SignedMutator {
     return List.of(
         LinkFrame.newBuilder()
             .setSyncBatch(
-                meshchat.proto.v1.SyncBatch.newBuilder()
+                SyncBatch.newBuilder()
                     .setRequestId(pick(0))
                     .setDone(true)
                     .addMessages(s.chat)
@@ -162,8 +165,8 @@ final class SignedMutator {
 
   private static byte[] sha256(byte[] in) {
     try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(in);
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return MessageDigest.getInstance("SHA-256").digest(in);
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }

@@ -1,6 +1,7 @@
 package meshchat.testkit.net;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ public final class SimNetwork {
 
   public void addPeer() {
     adjacency.add(new TreeMap<>());
-    group = java.util.Arrays.copyOf(group, adjacency.size());
+    group = Arrays.copyOf(group, adjacency.size());
   }
 
   public void setFaults(LinkFaults f) {
@@ -230,7 +231,7 @@ public final class SimNetwork {
    * either way).
    */
   public void partition(List<Set<Integer>> groups) {
-    java.util.Arrays.fill(group, groups.size());
+    Arrays.fill(group, groups.size());
     for (int g = 0; g < groups.size(); g++) {
       for (int p : groups.get(g)) {
         group[p] = g;
@@ -246,7 +247,7 @@ public final class SimNetwork {
   }
 
   public void heal() {
-    java.util.Arrays.fill(group, 0);
+    Arrays.fill(group, 0);
   }
 
   public List<Integer> linksOf(int peer) {

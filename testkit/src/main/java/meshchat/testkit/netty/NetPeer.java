@@ -3,6 +3,7 @@ package meshchat.testkit.netty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ final class NetPeer {
    * The index of the peer whose own loopback address (127.0.1.(index + 1)) {@code address} is, or
    * -1: a peer dials from the address it listens on, so a proxy knows who dials.
    */
-  static int indexOf(java.net.SocketAddress address) {
+  static int indexOf(SocketAddress address) {
     if (address instanceof InetSocketAddress a && a.getAddress() != null) {
       byte[] ip = a.getAddress().getAddress();
       if (ip.length == 4 && ip[0] == 127 && ip[1] == 0 && ip[2] == 1 && ip[3] != 0) {

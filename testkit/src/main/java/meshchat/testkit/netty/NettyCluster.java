@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.link.LinkConfig;
@@ -216,7 +217,7 @@ public final class NettyCluster implements Cluster {
     return waitFor(maxMs, this::quiet);
   }
 
-  private static boolean waitFor(long maxMs, java.util.function.BooleanSupplier done) {
+  private static boolean waitFor(long maxMs, BooleanSupplier done) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
     while (!done.getAsBoolean()) {
       long left = deadline - System.nanoTime();

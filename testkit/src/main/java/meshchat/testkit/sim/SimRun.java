@@ -2,6 +2,7 @@ package meshchat.testkit.sim;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import meshchat.testkit.SimCluster;
 import meshchat.testkit.check.CheckReport;
 import meshchat.testkit.check.History;
@@ -35,8 +36,7 @@ public final class SimRun {
   }
 
   /** As {@link #run(SimPlan)}, with {@code extra} events laid out too (before the run starts). */
-  public static Result run(
-      SimPlan plan, Progress progress, java.util.function.Consumer<SimCluster> extra) {
+  public static Result run(SimPlan plan, Progress progress, Consumer<SimCluster> extra) {
     SimCluster c = new SimCluster(plan.config());
     c.start(plan.peers());
     // The workload has its own random stream, so adding a fault never moves a send.

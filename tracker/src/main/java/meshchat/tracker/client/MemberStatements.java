@@ -13,8 +13,12 @@ import meshchat.wire.Ed25519;
  * another room, keep a statement alive past its hour, or invent a member whose key it lacks.
  */
 public final class MemberStatements {
-  /** How long a statement holds after it was signed: the tracker drops the entry then too. */
-  public static final Duration LIFETIME = meshchat.tracker.directory.Member.STATEMENT_LIFETIME;
+  /**
+   * How long a statement holds after it was signed: a member signs a fresh one (registers again on
+   * its session) well before, and the tracker drops the entry then, so a captured or stale
+   * statement cannot keep an id listed for good.
+   */
+  public static final Duration LIFETIME = Duration.ofHours(1);
 
   /** The clock difference allowed between the member and this peer, as the tracker allows it. */
   public static final Duration SKEW = Duration.ofMinutes(5);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import meshchat.peer.message.PeerId;
+import meshchat.tracker.client.MemberStatements;
 
 /**
  * One peer's entry in a room, with the address the tracker recorded for it and, when it proved its
@@ -11,12 +12,8 @@ import meshchat.peer.message.PeerId;
  * key proof, which a tracker accepts only when started for tests).
  */
 public record Member(PeerId peerId, String nick, String host, int port, Statement statement) {
-  /**
-   * How long a signed statement holds after its timestamp: a member signs a fresh one (registers
-   * again on its session) well before, and the tracker drops a registration whose statement ran
-   * out, so a captured or stale statement cannot keep an id listed for good.
-   */
-  public static final Duration STATEMENT_LIFETIME = Duration.ofHours(1);
+  /** How long a signed statement holds after its timestamp, for the tracker as for peers. */
+  public static final Duration STATEMENT_LIFETIME = MemberStatements.LIFETIME;
 
   public Member {
     Objects.requireNonNull(peerId, "peerId");

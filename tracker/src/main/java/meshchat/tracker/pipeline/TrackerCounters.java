@@ -1,6 +1,7 @@
 package meshchat.tracker.pipeline;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import meshchat.proto.v1.Error.Code;
@@ -103,7 +104,7 @@ public final class TrackerCounters {
       long n = errors(c);
       if (n != 0) {
         b.append(b.length() == 0 ? "" : " ")
-            .append(c.name().toLowerCase(java.util.Locale.ROOT))
+            .append(c.name().toLowerCase(Locale.ROOT))
             .append('=')
             .append(n);
       }
@@ -120,7 +121,7 @@ public final class TrackerCounters {
   private static void append(StringBuilder b, String name, long n) {
     if (n != 0) {
       b.append(b.length() == 0 ? "" : " ")
-          .append(name.toLowerCase(java.util.Locale.ROOT))
+          .append(name.toLowerCase(Locale.ROOT))
           .append('=')
           .append(n);
     }

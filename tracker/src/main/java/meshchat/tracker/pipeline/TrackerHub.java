@@ -1,11 +1,14 @@
 package meshchat.tracker.pipeline;
 
+import com.google.protobuf.ByteString;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import meshchat.peer.message.PeerId;
@@ -44,7 +47,7 @@ public final class TrackerHub {
   private final Map<SessionId, Channel> channels = new HashMap<>();
   // what each session's Register signatures must cover; made on the first GetNonce
   private final Map<SessionId, byte[]> nonces = new HashMap<>();
-  private final java.security.SecureRandom random = new java.security.SecureRandom();
+  private final SecureRandom random = new SecureRandom();
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final Map<InetAddress, LookupBucket> lookupsPerAddress = new HashMap<>();
   private final int maxSessionsPerAddress;
@@ -226,7 +229,7 @@ public final class TrackerHub {
         .setNonce(
             Nonce.newBuilder()
                 .setRequestId(g.getRequestId())
-                .setNonce(com.google.protobuf.ByteString.copyFrom(nonce))
+                .setNonce(ByteString.copyFrom(nonce))
                 .setObservedHost(observedHost(source)))
         .build();
   }
@@ -316,7 +319,7 @@ public final class TrackerHub {
           "room={} peer={} left ({})",
           event.room(),
           m.peerId().shortHex(),
-          ((RoomEvent.Left) event).reason().name().toLowerCase(java.util.Locale.ROOT));
+          ((RoomEvent.Left) event).reason().name().toLowerCase(Locale.ROOT));
     }
   }
 

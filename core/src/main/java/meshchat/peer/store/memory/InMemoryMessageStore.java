@@ -1,6 +1,7 @@
 package meshchat.peer.store.memory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class InMemoryMessageStore implements MessageStore {
       }
       out.add(m);
     }
-    java.util.Collections.reverse(out);
+    Collections.reverse(out);
     return out;
   }
 

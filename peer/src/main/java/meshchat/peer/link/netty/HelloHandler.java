@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.PakeSession;
@@ -256,7 +257,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       return true;
     }
     binding = TlsBinding.of(ctx.pipeline().get(SslHandler.class));
-    return binding != null && java.util.Arrays.equals(binding.peerIdentityKey(), h.publicKey());
+    return binding != null && Arrays.equals(binding.peerIdentityKey(), h.publicKey());
   }
 
   @Override

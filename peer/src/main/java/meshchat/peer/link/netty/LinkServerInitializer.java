@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import meshchat.peer.frame.LinkCodec;
@@ -70,7 +71,7 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
 
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                io.netty.util.ReferenceCountUtil.release(msg);
+                ReferenceCountUtil.release(msg);
               }
 
               @Override

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -15,10 +16,12 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.IdentityCertificate;
 
@@ -66,8 +69,7 @@ public final class LinkTls {
               .endpointIdentificationAlgorithm(null)
               .build();
       this.sockets = SSLContext.getInstance(PROTOCOL);
-      sockets.init(
-          new javax.net.ssl.KeyManager[] {keys}, new javax.net.ssl.TrustManager[] {trust}, null);
+      sockets.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }
@@ -102,7 +104,7 @@ public final class LinkTls {
    * The same from a chosen local address ({@code from}, any port; null: the system's choice), so a
    * harness can stand for several hosts on loopback (127.0.0.2, 127.0.0.3, ...).
    */
-  public Socket connect(InetSocketAddress address, java.net.InetAddress from) throws IOException {
+  public Socket connect(InetSocketAddress address, InetAddress from) throws IOException {
     SSLSocket s = (SSLSocket) sockets.getSocketFactory().createSocket();
     if (from != null) {
       s.bind(new InetSocketAddress(from, 0));
