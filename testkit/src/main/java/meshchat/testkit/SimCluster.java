@@ -52,7 +52,8 @@ public final class SimCluster implements Cluster {
             config.room(),
             config.membership().withMaxLinks(config.room().maxLinks()),
             metrics,
-            directory);
+            directory,
+            config.chained());
     queue.after(config.sampleIntervalMs(), this::sample);
   }
 
@@ -140,17 +141,23 @@ public final class SimCluster implements Cluster {
   }
 
   /**
-   * Quiet: no history in flight, nothing held back, and every live peer holds the same messages.
-   * Counts are compared first because comparing holdings copies them.
+   * Quiet: no history in flight, nothing held back, and every live peer holds the same messages,
+   * but for those of an author proven to equivocate from the seq it is frozen at, which nobody
+   * passes on. Counts are compared first because comparing holdings copies them.
    */
   public boolean quiet() {
     if (network.stats().payloadInFlight() > 0) {
       return false;
     }
     long count = -1;
+    boolean disputes = false;
     for (SimPeer p : directory.all()) {
       if (p.alive()) {
-        if (p.room().heldBackCount() > 0 || (count >= 0 && p.storedCount() != count)) {
+        if (p.room().heldBackCount() > 0) {
+          return false;
+        }
+        disputes |= !p.room().equivocators().isEmpty();
+        if (!disputes && count >= 0 && p.storedCount() != count) {
           return false;
         }
         count = p.storedCount();
@@ -159,7 +166,7 @@ public final class SimCluster implements Cluster {
     Map<PeerId, SeqSet> first = null;
     for (SimPeer p : directory.all()) {
       if (p.alive()) {
-        Map<PeerId, SeqSet> h = p.room().holdings();
+        Map<PeerId, SeqSet> h = undisputed(p.room().holdings(), p.room().equivocators());
         if (first != null && !Objects.equals(first, h)) {
           return false;
         }
@@ -167,6 +174,29 @@ public final class SimCluster implements Cluster {
       }
     }
     return true;
+  }
+
+  /** {@code held} without each equivocator's seqs from where it is frozen. */
+  private static Map<PeerId, SeqSet> undisputed(
+      Map<PeerId, SeqSet> held, Map<PeerId, Long> frozen) {
+    if (frozen.isEmpty()) {
+      return held;
+    }
+    Map<PeerId, SeqSet> out = new java.util.HashMap<>(held);
+    frozen.forEach(
+        (origin, at) -> {
+          SeqSet s = out.get(origin);
+          if (s != null) {
+            SeqSet below = new SeqSet();
+            for (meshchat.peer.sync.SeqRange r : s.ranges()) {
+              if (r.first() < at) {
+                below.addRange(r.first(), Math.min(r.last(), at - 1));
+              }
+            }
+            out.put(origin, below);
+          }
+        });
+    return out;
   }
 
   private void sample() {

@@ -17,6 +17,8 @@ import meshchat.tracker.directory.Directory;
  * @param trackerFanout most members the tracker names in one answer (0: all of them); by default
  *     32, as the real tracker ({@code Directory.MAX_NAMED})
  * @param sampleIntervalMs period of the convergence timeline samples
+ * @param chained peers hash-chain their messages and sign heads ({@code SimChainSigner}), as real
+ *     peers do; off by default, which keeps runs fast. A run with an equivocating member needs it
  */
 public record SimConfig(
     long seed,
@@ -25,7 +27,8 @@ public record SimConfig(
     long maxSkewMs,
     MembershipConfig membership,
     int trackerFanout,
-    long sampleIntervalMs) {
+    long sampleIntervalMs,
+    boolean chained) {
 
   public static SimConfig defaults(long seed) {
     return new SimConfig(
@@ -35,30 +38,40 @@ public record SimConfig(
         0,
         MembershipConfig.defaults(),
         Directory.MAX_NAMED,
-        50);
+        50,
+        false);
   }
 
   public SimConfig withFaults(LinkFaults f) {
-    return new SimConfig(seed, f, room, maxSkewMs, membership, trackerFanout, sampleIntervalMs);
+    return new SimConfig(
+        seed, f, room, maxSkewMs, membership, trackerFanout, sampleIntervalMs, chained);
   }
 
   public SimConfig withRoom(RoomConfig r) {
-    return new SimConfig(seed, faults, r, maxSkewMs, membership, trackerFanout, sampleIntervalMs);
+    return new SimConfig(
+        seed, faults, r, maxSkewMs, membership, trackerFanout, sampleIntervalMs, chained);
   }
 
   public SimConfig withMaxSkewMs(long ms) {
-    return new SimConfig(seed, faults, room, ms, membership, trackerFanout, sampleIntervalMs);
+    return new SimConfig(
+        seed, faults, room, ms, membership, trackerFanout, sampleIntervalMs, chained);
   }
 
   public SimConfig withTrackerFanout(int n) {
-    return new SimConfig(seed, faults, room, maxSkewMs, membership, n, sampleIntervalMs);
+    return new SimConfig(seed, faults, room, maxSkewMs, membership, n, sampleIntervalMs, chained);
   }
 
   public SimConfig withMembership(MembershipConfig m) {
-    return new SimConfig(seed, faults, room, maxSkewMs, m, trackerFanout, sampleIntervalMs);
+    return new SimConfig(
+        seed, faults, room, maxSkewMs, m, trackerFanout, sampleIntervalMs, chained);
   }
 
   public SimConfig withSampleIntervalMs(long ms) {
-    return new SimConfig(seed, faults, room, maxSkewMs, membership, trackerFanout, ms);
+    return new SimConfig(seed, faults, room, maxSkewMs, membership, trackerFanout, ms, chained);
+  }
+
+  public SimConfig withChained(boolean on) {
+    return new SimConfig(
+        seed, faults, room, maxSkewMs, membership, trackerFanout, sampleIntervalMs, on);
   }
 }

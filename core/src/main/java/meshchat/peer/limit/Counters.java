@@ -57,6 +57,20 @@ public final class Counters {
     /** An incoming private room connection refused: its address made too many wrong guesses. */
     SECRET_GUESSES_THROTTLED,
     /**
+     * An equivocation proof of the wrong shape: a head missing, a run over its limit or not its
+     * head's consecutive chained messages, heads of two origins; link closed.
+     */
+    PROOF_MALFORMED,
+    /**
+     * An equivocation proof whose heads are not validly signed for this room by their origin, or
+     * whose runs do not hash down to their heads; link closed.
+     */
+    PROOF_FORGED,
+    /** An equivocation proof whose two histories agree where it says they differ; link closed. */
+    PROOF_AGREES,
+    /** A valid equivocation proof against one more author dropped: proofs are at their budget. */
+    PROOF_BUDGET,
+    /**
      * A member a tracker listed without a signed statement that holds (unsigned, expired, another
      * key's, another address or room): ignored, never dialed.
      */

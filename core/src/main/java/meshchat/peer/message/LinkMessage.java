@@ -128,8 +128,44 @@ public sealed interface LinkMessage {
   /** A chat message, sent by its author or forwarded. */
   record Chat(ChatMessage message) implements LinkMessage {}
 
-  /** One origin's holdings in a digest. */
-  record DigestEntry(PeerId origin, SeqSet held) {}
+  /**
+   * One origin's holdings in a digest, and the chain hash of the sender's message {@code tipSeq} of
+   * that origin ({@code tipSeq} 0 and an empty hash: none), so that two peers holding different
+   * histories of one author notice it even when they hold the same seqs.
+   */
+  record DigestEntry(PeerId origin, SeqSet held, long tipSeq, byte[] tipHash) {
+    public DigestEntry {
+      WireBounds.within("tip seq", tipSeq, 0, WireBounds.MAX_SEQ);
+      tipHash = tipHash == null ? new byte[0] : tipHash.clone();
+      if ((tipSeq == 0) != (tipHash.length == 0)
+          || (tipHash.length != 0 && tipHash.length != ChatMessage.HASH_BYTES)) {
+        throw new IllegalArgumentException("a tip is a seq and a 32-byte hash, or neither");
+      }
+    }
+
+    public DigestEntry(PeerId origin, SeqSet held) {
+      this(origin, held, 0, null);
+    }
+
+    @Override
+    public byte[] tipHash() {
+      return tipHash.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DigestEntry e
+          && origin.equals(e.origin)
+          && held.equals(e.held)
+          && tipSeq == e.tipSeq
+          && Arrays.equals(tipHash, e.tipHash);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(origin, held, tipSeq) * 31 + Arrays.hashCode(tipHash);
+    }
+  }
 
   /**
    * A summary of the sender's history: every origin if {@code complete}, else only the entries that
@@ -156,6 +192,12 @@ public sealed interface LinkMessage {
    * forwarded by a relay after the messages it covers.
    */
   record Head(ChainHead head) implements LinkMessage {}
+
+  /**
+   * Proof that an author equivocated, spread to the room so that every peer freezes that author's
+   * history at the same seq (docs/security.md, "Equivocation").
+   */
+  record Equivocated(Equivocation proof) implements LinkMessage {}
 
   /**
    * Part of the answer to a SyncRequest; {@code done} marks the last part. {@code heads} holds, for

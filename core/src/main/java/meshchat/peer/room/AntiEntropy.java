@@ -64,6 +64,7 @@ final class AntiEntropy {
   private final Acceptor acceptor;
   private final Counters counters;
   private final Collection<LinkState> links; // a live view of the room's up links
+  private final Equivocations equivocations;
   private final AskedIndex asked = new AskedIndex();
   private long nextRequestId = 1;
   private long caughtUp;
@@ -76,7 +77,9 @@ final class AntiEntropy {
       Map<PeerId, SeqSet> holdings,
       Collection<LinkState> links,
       Acceptor acceptor,
-      Counters counters) {
+      Counters counters,
+      Equivocations equivocations) {
+    this.equivocations = equivocations;
     this.counters = counters;
     this.links = links;
     this.config = config;
@@ -114,7 +117,11 @@ final class AntiEntropy {
         snapshots.put(e.getKey(), s);
       }
       if (complete || s.version() > l.toldDigest) {
-        entries.add(new DigestEntry(e.getKey(), s.held()));
+        Equivocations.Tip tip = equivocations.tipOf(e.getKey(), s.held());
+        entries.add(
+            tip == null
+                ? new DigestEntry(e.getKey(), s.held())
+                : new DigestEntry(e.getKey(), s.held(), tip.seq(), tip.hash()));
       }
     }
     l.toldDigest = digestVersion;
@@ -129,11 +136,71 @@ final class AntiEntropy {
     }
     for (DigestEntry e : d.entries()) {
       // kept as is, never changed: a decoded digest is ours alone, a simulated one is a snapshot
-      if (!l.putTheirs(e.origin(), e.held())) {
+      if (!l.putTheirs(e.origin(), below(e.held(), equivocations.frozenAt(e.origin())))) {
         counters.increment(Counter.DIGEST_ENTRIES_IGNORED);
+      }
+      if (e.tipSeq() > 0) {
+        SeqRange differ = equivocations.compare(e.origin(), e.tipSeq(), e.tipHash());
+        if (differ != null) {
+          fetchToCompare(l, e.origin(), differ);
+        }
       }
     }
     requestMissing(l);
+  }
+
+  /** {@code held} without the seqs at or above {@code frozen} (a disputed history is not asked). */
+  private static SeqSet below(SeqSet held, long frozen) {
+    if (held.max() < frozen) {
+      return held;
+    }
+    SeqSet out = new SeqSet();
+    for (SeqRange r : held.ranges()) {
+      if (r.first() < frozen) {
+        out.addRange(r.first(), Math.min(r.last(), frozen - 1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code origin} was just proven to equivocate: what links said they hold of it at or above the
+   * frozen seq is forgotten, and our next digests tell every link our tip below it.
+   */
+  void frozen(PeerId origin) {
+    long at = equivocations.frozenAt(origin);
+    for (LinkState l : links) {
+      SeqSet theirs = l.theirs.get(origin);
+      if (theirs != null) {
+        l.putTheirs(origin, below(theirs, at));
+      }
+    }
+    snapshots.remove(origin);
+  }
+
+  /**
+   * Asks {@code l} for its version of {@code range} of {@code origin}, which we hold, because its
+   * digest's tip differs from our chain there: the answer's conflicting messages and heads make the
+   * proof ({@link Equivocations}). Counted against the link's dependency-fetch budget.
+   */
+  private void fetchToCompare(LinkState l, PeerId origin, SeqRange range) {
+    if (l.depFetches.size() >= MAX_DEP_FETCHES) {
+      counters.increment(Counter.DEP_FETCH_BUDGET);
+      return;
+    }
+    List<Want> wants = List.of(new Want(origin, range));
+    long id = nextRequestId++;
+    l.depFetches.put(id, wants);
+    asked.add(id, wants);
+    scheduler.schedule(
+        config.syncRequestTimeoutMs(),
+        () -> {
+          if (l.depFetches.remove(id) != null) {
+            asked.remove(id, wants);
+            counters.increment(Counter.DEP_FETCH_EXPIRED);
+          }
+        });
+    effects.send(l.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
   }
 
   /** Asks {@code l} for the next chunk of what it holds and we lack, if nothing is in flight. */
@@ -305,6 +372,9 @@ final class AntiEntropy {
         break;
       }
       for (ChatMessage m : store.range(w.origin(), w.range(), limit)) {
+        if (equivocations.disputed(m.id())) {
+          break; // ascending: the rest of this want is disputed too
+        }
         long size = approxBytes(m);
         if (!chunk.isEmpty() && chunkBytes + size > config.batchMaxBytes()) {
           effects.send(l.id(), ChainedChunk.batch(store, r.requestId(), chunk, false));

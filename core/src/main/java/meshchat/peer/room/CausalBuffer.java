@@ -60,6 +60,7 @@ final class CausalBuffer {
     final PeerId via; // the link it came by; null for none
     Scheduler.Cancellable timer;
     boolean shownIncomplete;
+    boolean gaveUp; // no longer waits for a dependency that will never come: incomplete when shown
 
     Held(ChatMessage message, boolean catchUp, Set<MessageId> missing, PeerId via) {
       this.message = message;
@@ -70,7 +71,7 @@ final class CausalBuffer {
   }
 
   /** The outcome of offering a message: what can be delivered now, in causal order. */
-  record Ready(ChatMessage message, boolean catchUp) {}
+  record Ready(ChatMessage message, boolean catchUp, boolean incomplete) {}
 
   boolean isDelivered(MessageId id) {
     SeqSet s = delivered.get(id.origin());
@@ -208,7 +209,7 @@ final class CausalBuffer {
           if (h.shownIncomplete) {
             completed.add(w);
           } else {
-            ready.add(new Ready(h.message, h.catchUp));
+            ready.add(new Ready(h.message, h.catchUp, h.gaveUp));
             work.add(h.message);
           }
         }
@@ -235,6 +236,38 @@ final class CausalBuffer {
     while (implied.size() > 8L * maxIncomplete) {
       implied.remove(implied.iterator().next());
     }
+  }
+
+  /**
+   * Stops waiting for the ids {@code never} names (messages that will never come); returns the held
+   * messages that now wait for nothing.
+   */
+  List<Held> stopWaitingFor(java.util.function.Predicate<MessageId> never) {
+    List<Held> freed = new ArrayList<>();
+    for (Held h : new ArrayList<>(held.values())) {
+      boolean changed = false;
+      for (java.util.Iterator<MessageId> it = h.missing.iterator(); it.hasNext(); ) {
+        MessageId d = it.next();
+        if (never.test(d)) {
+          it.remove();
+          changed = true;
+          List<MessageId> ws = waiters.get(d);
+          if (ws != null && ws.remove(h.message.id()) && ws.isEmpty()) {
+            waiters.remove(d);
+          }
+        }
+      }
+      h.gaveUp |= changed;
+      if (changed && h.missing.isEmpty()) {
+        freed.add(h);
+      }
+    }
+    return freed;
+  }
+
+  /** Stops tracking a message shown incomplete that waits for nothing that can still come. */
+  void untrack(MessageId id) {
+    forget(id);
   }
 
   /** Stops tracking a message shown incomplete: it will not be reported complete. */

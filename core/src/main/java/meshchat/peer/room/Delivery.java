@@ -10,6 +10,18 @@ import meshchat.peer.message.MessageId;
  * @param after the message it follows in canonical order, or null if it is the first
  * @param catchUp it arrived by anti-entropy (history), not live
  * @param incomplete shown before all its dependencies arrived (hold-back timeout)
+ * @param disputed its author is proven to have signed two histories from this seq or below: shown
+ *     marked, never forwarded (docs/security.md, "Equivocation")
  */
 public record Delivery(
-    ChatMessage message, boolean late, MessageId after, boolean catchUp, boolean incomplete) {}
+    ChatMessage message,
+    boolean late,
+    MessageId after,
+    boolean catchUp,
+    boolean incomplete,
+    boolean disputed) {
+  public Delivery(
+      ChatMessage message, boolean late, MessageId after, boolean catchUp, boolean incomplete) {
+    this(message, late, after, catchUp, incomplete, false);
+  }
+}

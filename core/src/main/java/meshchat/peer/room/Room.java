@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -17,6 +18,7 @@ import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Chat;
@@ -74,6 +76,7 @@ public final class Room {
   private final Set<PeerId> forkedOrigins = new HashSet<>();
   private final Outbox outbox;
   private final OwnChain chain;
+  private final Equivocations equivocations;
   private String nick;
   private long ownSeq;
   private long forwardMarks; // one per forwarded message: see LinkState.forwardMark
@@ -130,6 +133,7 @@ public final class Room {
     this.scheduler = scheduler;
     this.wallClock = wallClock;
     this.random = random;
+    this.equivocations = new Equivocations(store, signer);
     this.sync =
         new AntiEntropy(
             config,
@@ -139,16 +143,18 @@ public final class Room {
             holdings,
             links.values(),
             this::acceptBatch,
-            counters);
+            counters,
+            equivocations);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random, links);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft);
     this.chain = new OwnChain(self, signer, store);
   }
 
+  /** Whether we hold {@code id}, or never want it (a disputed message is not grafted). */
   private boolean holds(MessageId id) {
     SeqSet s = holdings.get(id.origin());
-    return s != null && s.contains(id.seq());
+    return (s != null && s.contains(id.seq())) || equivocations.disputed(id);
   }
 
   /**
@@ -340,6 +346,9 @@ public final class Room {
     links.put(peer.peerId(), l);
     broadcast.linkUp(peer.peerId());
     sync.sendDigest(l, true);
+    for (Equivocation e : equivocations.proofs()) {
+      effects.send(l.id(), new LinkMessage.Equivocated(e)); // a newcomer freezes the same seqs
+    }
     exchange.linkUp(l);
   }
 
@@ -347,6 +356,7 @@ public final class Room {
     LinkState l = links.remove(peer);
     if (l != null) {
       broadcast.linkDown(peer);
+      equivocations.linkDown(peer);
       boolean asked = sync.forget(l);
       exchange.linkDown(l);
       if (asked) {
@@ -383,7 +393,9 @@ public final class Room {
     if (message instanceof Chat c) {
       accept(c.message(), l, false);
     } else if (message instanceof LinkMessage.Head h) {
-      onHead(h);
+      onHead(h, l);
+    } else if (message instanceof LinkMessage.Equivocated e) {
+      onProof(e.proof(), l);
     } else if (message instanceof LinkMessage.Digest d) {
       sync.onDigest(l, d);
       if (d.complete()) {
@@ -436,9 +448,62 @@ public final class Room {
    * for history we serve, and forwarded after the messages we forwarded, so the next hop can
    * authenticate them too.
    */
-  private void onHead(LinkMessage.Head h) {
+  private void onHead(LinkMessage.Head h, LinkState from) {
+    Optional<Equivocation> proof = equivocations.onHead(from.id(), h.head());
     store.putHead(h.head());
     relayHead(h.head(), h.head().origin());
+    proof.ifPresent(e -> onProof(e, null));
+  }
+
+  /**
+   * A proof that an author equivocated, found here or received (the frame layer checked its
+   * signatures and hashes): if it is new or lowers the seq the author's history is frozen at, it is
+   * told to the user and passed on to every link, so the whole room freezes at the same seq.
+   */
+  private void onProof(Equivocation e, LinkState from) {
+    if (!equivocations.lowers(e)) {
+      return;
+    }
+    if (equivocations.overBudget(e)) {
+      counters.increment(Counter.PROOF_BUDGET);
+      return;
+    }
+    equivocations.learn(e);
+    sync.frozen(e.origin());
+    stopWaitingForDisputed();
+    effects.notice(new RoomNotice.Equivocated(e.origin(), e.seq()));
+    LinkMessage.Equivocated frame = new LinkMessage.Equivocated(e);
+    for (LinkState l : links.values()) {
+      if (l != from) {
+        effects.send(l.id(), frame);
+      }
+    }
+  }
+
+  /**
+   * A disputed message we do not hold will never come (nobody passes it on): messages waiting for
+   * one are shown now, marked incomplete, rather than after the hold-back timeout, and no longer
+   * tracked for it.
+   */
+  private boolean neverComes(MessageId id) {
+    return equivocations.disputed(id) && !causal.isHeld(id) && !causal.isDelivered(id);
+  }
+
+  private void stopWaitingForDisputed() {
+    for (CausalBuffer.Held h : causal.stopWaitingFor(this::neverComes)) {
+      if (!h.shownIncomplete) {
+        if (h.timer != null) {
+          h.timer.cancel();
+        }
+        showIncomplete(h.message.id());
+      }
+      causal.untrack(h.message.id());
+    }
+  }
+
+  /** Authors proven to equivocate, each with the seq from which its history is disputed. */
+  public Map<PeerId, Long> equivocators() {
+    return equivocations.proven();
   }
 
   /**
@@ -459,7 +524,7 @@ public final class Room {
       }
     }
     for (ChainHead h : b.heads()) {
-      onHead(new LinkMessage.Head(h));
+      onHead(new LinkMessage.Head(h), l);
     }
   }
 
@@ -470,7 +535,9 @@ public final class Room {
   private void answerGraft(PeerId to, List<MessageId> ids) {
     List<ChatMessage> found = new ArrayList<>(ids.size());
     for (MessageId id : ids) {
-      store.get(id).ifPresent(found::add);
+      if (!equivocations.disputed(id)) {
+        store.get(id).ifPresent(found::add);
+      }
     }
     found.sort(Comparator.comparing((ChatMessage m) -> m.origin()).thenComparingLong(m -> m.seq()));
     ChainedChunk.send(store, effects, to, GRAFT_REPLY, found, config.batchMaxBytes());
@@ -523,9 +590,16 @@ public final class Room {
    * admits each message as {@link #accept} would. Returns how many were new.
    */
   int acceptBatch(List<ChatMessage> offered, List<ChainHead> heads, LinkState from) {
+    int fresh = acceptMessages(offered, from);
     for (ChainHead h : heads) {
+      Optional<Equivocation> proof = equivocations.onHead(from.id(), h);
       store.putHead(h); // kept to prove this history to the next peer that asks us
+      proof.ifPresent(e -> onProof(e, null));
     }
+    return fresh;
+  }
+
+  private int acceptMessages(List<ChatMessage> offered, LinkState from) {
     List<ChatMessage> batch = new ArrayList<>(offered.size());
     for (ChatMessage m : offered) {
       if (admissible(m, from)) {
@@ -554,6 +628,7 @@ public final class Room {
         return false;
       }
       case CONFLICT -> {
+        equivocations.conflict(from.id(), m); // a proof once the head that authenticated it comes
         if (forkedOrigins.add(m.origin())) {
           effects.notice(
               new RoomNotice.Fork(store.get(m.id()).orElseThrow(), m)); // told once per origin
@@ -579,10 +654,20 @@ public final class Room {
       forward(m, from);
     }
     Set<MessageId> missing = causal.missingFor(m);
+    boolean gaveUp = false;
+    if (!missing.isEmpty() && equivocations.any()) {
+      Set<MessageId> coming = new java.util.HashSet<>(missing);
+      gaveUp = coming.removeIf(this::neverComes);
+      if (coming.isEmpty()) {
+        deliver(m, catchUp, true); // it answers a disputed message we will never get
+        return true;
+      }
+      missing = coming;
+    }
     if (missing.isEmpty()) {
       deliver(m, catchUp, false);
     } else {
-      hold(m, catchUp, missing, from);
+      hold(m, catchUp, missing, from).gaveUp = gaveUp;
     }
     return true;
   }
@@ -598,7 +683,9 @@ public final class Room {
    * stale while links change can make a peer miss a copy: anti-entropy repairs it.
    */
   private void forward(ChatMessage m, LinkState from) {
-    if (links.size() <= 1 || exchange.everyLinkNames(m.origin(), from)) {
+    if (links.size() <= 1
+        || exchange.everyLinkNames(m.origin(), from)
+        || equivocations.disputed(m.id())) {
       return; // nobody may lack it
     }
     Chat chat = null;
@@ -620,7 +707,8 @@ public final class Room {
     }
   }
 
-  private void hold(ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
+  private CausalBuffer.Held hold(
+      ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
     CausalBuffer.Held h = causal.hold(m, catchUp, missing, from.id());
     h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
     if (catchUp) {
@@ -640,6 +728,7 @@ public final class Room {
       counters.increment(Counter.HOLD_BACK_OVERFLOW);
       showIncomplete(oldest.message.id());
     }
+    return h;
   }
 
   /** How long a live message waits for its dependencies to arrive by the tree before asking. */
@@ -681,7 +770,7 @@ public final class Room {
         counters.increment(Counter.BACKDATED);
         continue;
       }
-      emit(r.message(), r.catchUp(), false);
+      emit(r.message(), r.catchUp(), r.incomplete());
     }
     for (MessageId id : completed) {
       effects.notice(new RoomNotice.Completed(id));
@@ -697,7 +786,8 @@ public final class Room {
       maxShown = ts;
     }
     sync.countDelivered(catchUp);
-    effects.deliver(new Delivery(m, late, after, catchUp, incomplete));
+    effects.deliver(
+        new Delivery(m, late, after, catchUp, incomplete, equivocations.disputed(m.id())));
   }
 
   // ---- timers ----

@@ -12,6 +12,12 @@ public sealed interface RoomNotice {
   /** Catch-up in progress from {@code peer}: {@code received} so far, {@code wanted} known. */
   record SyncProgress(PeerId peer, long received, long wanted) implements RoomNotice {}
 
+  /**
+   * {@code origin} is proven to have signed two histories that differ at {@code seq}: its messages
+   * from there on are disputed. Told again only if a later proof lowers the seq.
+   */
+  record Equivocated(PeerId origin, long seq) implements RoomNotice {}
+
   /** Two different messages claim the same id; the first is kept. Told once per origin. */
   record Fork(ChatMessage kept, ChatMessage rejected) implements RoomNotice {}
 

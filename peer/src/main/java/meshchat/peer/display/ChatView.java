@@ -166,24 +166,38 @@ public final class ChatView implements PeerListener {
       screen.println(
           j.put("catch_up", d.catchUp())
               .put("incomplete", d.incomplete())
+              .put("equivocating", d.disputed())
               .put("wall_time_ms", m.wallTimeMs())
               .toString());
     } else if (d.catchUp()) {
       history.caughtUp(d);
     } else {
       history.flush(); // what a catch-up brought goes above what is live
-      screen.println(line(m, d.late(), d.after(), d.incomplete()));
+      screen.println(line(m, d.late(), d.after(), d.incomplete(), d.disputed()));
     }
   }
 
   /** One message as a person reads it, also used by /history. */
   String line(ChatMessage m, boolean late, MessageId after, boolean incomplete) {
-    StringBuilder sb =
-        new StringBuilder(TIME.format(Instant.ofEpochMilli(m.wallTimeMs())))
-            .append(' ')
-            .append(Names.text(names.seen(m.origin(), m.nick())))
-            .append(": ")
-            .append(m.text());
+    return line(m, late, after, incomplete, false);
+  }
+
+  /**
+   * As above; {@code disputed}: its author is proven to have signed two histories from this seq or
+   * below, so the message is marked and nobody passes it on.
+   */
+  String line(ChatMessage m, boolean late, MessageId after, boolean incomplete, boolean disputed) {
+    return TIME.format(Instant.ofEpochMilli(m.wallTimeMs()))
+        + ' '
+        + Names.text(names.seen(m.origin(), m.nick()))
+        + ": "
+        + m.text()
+        + marks(late, after, incomplete, disputed);
+  }
+
+  /** What a line says after the text: late, incomplete, disputed. */
+  static String marks(boolean late, MessageId after, boolean incomplete, boolean disputed) {
+    StringBuilder sb = new StringBuilder();
     if (late) {
       sb.append("   (late: belongs ")
           .append(
@@ -192,6 +206,9 @@ public final class ChatView implements PeerListener {
     }
     if (incomplete) {
       sb.append("   (incomplete: earlier messages still missing)");
+    }
+    if (disputed) {
+      sb.append("   ⚠ disputed: its author signed two different histories");
     }
     return sb.toString();
   }
@@ -219,6 +236,16 @@ public final class ChatView implements PeerListener {
               + " sent two different messages as #"
               + f.kept().seq()
               + "; kept the first");
+    } else if (n instanceof RoomNotice.Equivocated e) {
+      out(
+          Json.event("equivocation").put("origin", e.origin().hex()).put("seq", e.seq()),
+          "* ⚠ peer "
+              + e.origin().shortHex()
+              + " signed two different histories (they differ at #"
+              + e.seq()
+              + "): its messages from #"
+              + e.seq()
+              + " on are disputed, marked ⚠ and not passed on");
     } else if (n instanceof RoomNotice.Completed c) {
       out(
           Json.event("completed").put("id", c.id().toString()),

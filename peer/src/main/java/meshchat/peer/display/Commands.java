@@ -132,15 +132,28 @@ public final class Commands {
 
   private void who() throws Exception {
     List<PeerAddress> members = node.members().get(2, TimeUnit.SECONDS);
+    java.util.Map<meshchat.peer.message.PeerId, Long> liars =
+        new java.util.HashMap<>(node.equivocators().get(2, TimeUnit.SECONDS));
     if (members.isEmpty()) {
       say("no members known from the tracker");
     }
     for (PeerAddress m : members) {
+      Long at = liars.remove(m.peerId());
       say(
           String.format(
-              "%-12s %s  %s:%d",
-              view.names().peek(m.peerId(), m.nick()), m.peerId().shortHex(), m.host(), m.port()));
+                  "%-12s %s  %s:%d",
+                  view.names().peek(m.peerId(), m.nick()),
+                  m.peerId().shortHex(),
+                  m.host(),
+                  m.port())
+              + (at == null ? "" : equivocating(at)));
     }
+    liars.forEach(
+        (id, at) -> say(String.format("%-12s %s", "?", id.shortHex()) + equivocating(at)));
+  }
+
+  private static String equivocating(long at) {
+    return "  ⚠ equivocating: signed two histories (its messages from #" + at + " are disputed)";
   }
 
   private void nick(String name) {

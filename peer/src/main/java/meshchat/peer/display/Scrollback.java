@@ -69,7 +69,7 @@ final class Scrollback {
     List<Delivery> shown = new ArrayList<>(caught);
     shown.sort(Comparator.comparing(d -> d.message().timestamp()));
     for (Delivery d : shown) {
-      out.accept(view.line(d.message(), d.late(), d.after(), d.incomplete()));
+      out.accept(view.line(d.message(), d.late(), d.after(), d.incomplete(), d.disputed()));
     }
     caught.clear();
     caughtCount = 0;

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
 import meshchat.wire.Ed25519;
@@ -36,9 +38,20 @@ public final class ChainCheck {
   /** Why a link is closed: it sent something no honest peer sends. */
   public static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;
+    private final transient Counters.Counter counter;
 
     Refused(String why) {
+      this(why, Counters.Counter.BAD_SIGNATURE);
+    }
+
+    Refused(String why, Counters.Counter counter) {
       super(why, null, false, false);
+      this.counter = counter;
+    }
+
+    /** The refusal counter this is counted under. */
+    public Counters.Counter counter() {
+      return counter;
     }
   }
 
@@ -145,6 +158,46 @@ public final class ChainCheck {
       throw new Refused("a history batch carries a message no head in it covers");
     }
     return new LinkMessage.SyncBatch(b.requestId(), b.messages(), b.done(), heads);
+  }
+
+  /**
+   * A proof that an author equivocated: both heads must be validly signed for this room by the
+   * origin, each run must hash down from its head unbroken, and the two histories must differ where
+   * the runs start (or, with empty runs, the two heads must name one seq with two hashes, which the
+   * proof's shape already ensures). Returns the proof with both heads' keys filled in.
+   */
+  public Equivocation onEquivocation(Equivocation e) throws Refused {
+    try {
+      learnKey(e.a());
+      learnKey(e.b());
+      ChainHead a = authenticate(e.a());
+      ChainHead b = authenticate(e.b());
+      if (Arrays.equals(bottom(a, e.aRun()), bottom(b, e.bRun()))) {
+        throw new Refused(
+            "an equivocation proof whose two histories agree at #" + e.seq(),
+            Counters.Counter.PROOF_AGREES);
+      }
+      return new Equivocation(a, e.aRun(), b, e.bRun());
+    } catch (Refused r) {
+      if (r.counter() != Counters.Counter.BAD_SIGNATURE) {
+        throw r;
+      }
+      throw new Refused("equivocation proof: " + r.getMessage(), Counters.Counter.PROOF_FORGED);
+    }
+  }
+
+  /** The chain hash at the start of {@code run}, checked down from {@code head}. */
+  private byte[] bottom(ChainHead head, List<ChatMessage> run) throws Refused {
+    byte[] expected = head.hash();
+    byte[] hash = expected;
+    for (int i = run.size() - 1; i >= 0; i--) {
+      hash = MessageSigning.hash(run.get(i), room);
+      if (!Arrays.equals(hash, expected)) {
+        throw new Refused("an equivocation run does not match its head " + head.id());
+      }
+      expected = run.get(i).prevUnsafe();
+    }
+    return hash;
   }
 
   /**

@@ -59,8 +59,14 @@ public final class ChainVerifier extends ChannelDuplexHandler {
         return;
       } else if (msg instanceof LinkMessage.SyncBatch b) {
         msg = check.onBatch(b);
+      } else if (msg instanceof LinkMessage.Equivocated q) {
+        msg = new LinkMessage.Equivocated(check.onEquivocation(q.proof()));
       }
     } catch (ChainCheck.Refused e) {
+      if (e.counter() != Counters.Counter.BAD_SIGNATURE) {
+        // counted once, by its own reason, where the link is closed
+        throw new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage(), e.counter());
+      }
       counters.increment(Counters.Counter.BAD_SIGNATURE);
       throw new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage());
     }

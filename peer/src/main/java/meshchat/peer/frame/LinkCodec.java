@@ -12,6 +12,7 @@ import meshchat.peer.identity.SealedBody;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -157,6 +158,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
           return close(f.getClose());
         case HEAD:
           return new LinkMessage.Head(head(f.getHead()));
+        case EQUIVOCATION:
+          return equivocation(f.getEquivocation(), key);
         case HELLO_PROOF:
           return new LinkMessage.HelloProof(
               f.getHelloProof().getSignature().toByteArray(),
@@ -253,6 +256,35 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         h.getPublicKey().toByteArray());
   }
 
+  /**
+   * A proof of the wrong shape is refused here, counted as {@code proof_malformed} rather than as a
+   * bad frame; its signatures and hashes are checked by {@link ChainCheck}.
+   */
+  private static LinkMessage.Equivocated equivocation(
+      meshchat.proto.v1.Equivocation e, RoomKey key) {
+    try {
+      if (!e.hasA() || !e.hasB()) {
+        throw new IllegalArgumentException("an equivocation needs both heads");
+      }
+      atMost("equivocation run", e.getARunCount(), Equivocation.MAX_RUN);
+      atMost("equivocation run", e.getBRunCount(), Equivocation.MAX_RUN);
+      List<ChatMessage> a = new ArrayList<>(e.getARunCount());
+      for (meshchat.proto.v1.ChatMessage m : e.getARunList()) {
+        a.add(chat(m, key));
+      }
+      List<ChatMessage> b = new ArrayList<>(e.getBRunCount());
+      for (meshchat.proto.v1.ChatMessage m : e.getBRunList()) {
+        b.add(chat(m, key));
+      }
+      return new LinkMessage.Equivocated(new Equivocation(head(e.getA()), a, head(e.getB()), b));
+    } catch (IllegalArgumentException bad) {
+      throw new LinkFrameException(
+          CloseReason.INVALID_MESSAGE,
+          "equivocation: " + bad.getMessage(),
+          meshchat.peer.limit.Counters.Counter.PROOF_MALFORMED);
+    }
+  }
+
   private static LinkMessage.Digest digest(Digest d) {
     atMost("digest entries", d.getEntriesCount(), MAX_DIGEST_ENTRIES);
     long ranges = 0;
@@ -268,7 +300,11 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         beyond.add(new SeqRange(r.getFirst(), r.getLast()));
       }
       entries.add(
-          new LinkMessage.DigestEntry(peerId(e.getOrigin()), SeqSet.of(contiguous, beyond)));
+          new LinkMessage.DigestEntry(
+              peerId(e.getOrigin()),
+              SeqSet.of(contiguous, beyond),
+              e.getTipSeq(),
+              e.getTipHash().toByteArray()));
     }
     return new LinkMessage.Digest(entries, d.getComplete());
   }
@@ -418,7 +454,9 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         DigestEntry.Builder eb =
             DigestEntry.newBuilder()
                 .setOrigin(bytes(e.origin()))
-                .setContiguous(e.held().contiguous());
+                .setContiguous(e.held().contiguous())
+                .setTipSeq(e.tipSeq())
+                .setTipHash(ByteString.copyFrom(e.tipHash()));
         for (SeqRange r : e.held().beyond()) {
           eb.addBeyond(range(r));
         }
@@ -440,6 +478,13 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       f.setSyncBatch(b);
     } else if (m instanceof LinkMessage.Head h) {
       f.setHead(head(h.head()));
+    } else if (m instanceof LinkMessage.Equivocated q) {
+      Equivocation e = q.proof();
+      meshchat.proto.v1.Equivocation.Builder b =
+          meshchat.proto.v1.Equivocation.newBuilder().setA(head(e.a())).setB(head(e.b()));
+      e.aRun().forEach(c -> b.addARun(chat(c, key)));
+      e.bRun().forEach(c -> b.addBRun(chat(c, key)));
+      f.setEquivocation(b);
     } else if (m instanceof LinkMessage.Ping p) {
       f.setPing(Ping.newBuilder().setNonce(p.nonce()));
     } else if (m instanceof LinkMessage.Pong p) {

@@ -1,6 +1,7 @@
 package meshchat.peer.frame;
 
 import io.netty.handler.codec.DecoderException;
+import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.CloseReason;
 
 /**
@@ -11,13 +12,25 @@ import meshchat.peer.message.LinkMessage.CloseReason;
 public final class LinkFrameException extends DecoderException {
   private static final long serialVersionUID = 1L;
   private final CloseReason reason;
+  private final Counter counter;
 
   public LinkFrameException(CloseReason reason, String message) {
+    this(reason, message, null);
+  }
+
+  /** As above, counted as {@code counter} rather than as a bad frame. */
+  public LinkFrameException(CloseReason reason, String message, Counter counter) {
     super(message);
     this.reason = reason;
+    this.counter = counter;
   }
 
   public CloseReason reason() {
     return reason;
+  }
+
+  /** The refusal counter this failure is counted under; null: the generic one for its reason. */
+  public Counter counter() {
+    return counter;
   }
 }

@@ -353,6 +353,11 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(() -> trackers == null ? List.<PeerAddress>of() : trackers.members());
   }
 
+  /** Authors proven to equivocate, each with the seq from which its history is disputed. */
+  public CompletableFuture<java.util.Map<PeerId, Long>> equivocators() {
+    return onLoop(room::equivocators);
+  }
+
   /** How many of its trackers this peer is registered with now. */
   public CompletableFuture<Integer> trackersRegistered() {
     return onLoop(() -> trackers == null ? 0 : trackers.registered());

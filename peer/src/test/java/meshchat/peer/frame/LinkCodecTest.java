@@ -38,8 +38,13 @@ class LinkCodecTest {
             List.of(new MessageId(b, 2)),
             new byte[32]);
     ChainHead head = new ChainHead(a, 3, new byte[32], new byte[64], new byte[32]);
+    byte[] otherHash = new byte[32];
+    otherHash[0] = 1;
+    ChainHead other = new ChainHead(a, 3, otherHash, new byte[64], new byte[32]);
     return List.of(
         new LinkMessage.Head(head),
+        new LinkMessage.Equivocated(
+            new meshchat.peer.message.Equivocation(head, List.of(), other, List.of())),
         new LinkMessage.SyncBatch(9, List.of(m), true, List.of(head)),
         new LinkMessage.Hello(1, a, "ann", "lobby", 7000, 5),
         new LinkMessage.Chat(m),

@@ -8,7 +8,9 @@ public enum Invariant {
   FIFO("fifo", "each origin's messages shown in sequence order"),
   NO_LOSS("no-loss", "every accepted message reaches every live peer"),
   NO_DUPLICATE("no-duplicate", "no message shown twice by one peer"),
-  NO_FORK("no-fork", "no two different messages share one id");
+  NO_FORK("no-fork", "no two different messages share one id"),
+  EQUIVOCATION(
+      "equivocation", "every live peer names the same equivocating authors at the same seq");
 
   private final String key;
   private final String meaning;

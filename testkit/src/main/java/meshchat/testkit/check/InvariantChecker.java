@@ -24,11 +24,25 @@ public final class InvariantChecker {
   private final History.Labels labels;
   private final List<Violation> violations = new ArrayList<>();
   private final Map<MessageId, ChatMessage> contents = new HashMap<>();
+  private final Map<PeerId, Long> frozen = new HashMap<>(); // lowest disputed seq per author
   private long incomplete;
 
   private InvariantChecker(History history) {
     this.history = history;
     this.labels = history.labels();
+    for (PeerHistory p : history.peers()) {
+      p.equivocators().forEach((o, seq) -> frozen.merge(o, seq, Math::min));
+    }
+  }
+
+  /**
+   * A message of an author proven to equivocate, at or above the seq its history is frozen at:
+   * peers keep whichever version they met and pass none on, so these are exempt from convergence,
+   * no loss and no fork; everything below must still agree.
+   */
+  private boolean disputed(MessageId id) {
+    Long at = frozen.get(id.origin());
+    return at != null && id.seq() >= at;
   }
 
   public static CheckReport check(History history) {
@@ -43,6 +57,7 @@ public final class InvariantChecker {
     List<PeerHistory> live = history.peers().stream().filter(PeerHistory::alive).toList();
     c.convergence(live);
     c.agreement(live);
+    c.equivocation(live);
     long lost = c.noLoss(live);
     return new CheckReport(List.copyOf(c.violations), c.incomplete, lost);
   }
@@ -57,7 +72,7 @@ public final class InvariantChecker {
       for (ChatMessage m : all) {
         ChatMessage first = contents.putIfAbsent(m.id(), m);
         firstSeenAt.putIfAbsent(m.id(), p.name());
-        if (first != null && !first.equals(m) && reported.add(m.id())) {
+        if (first != null && !first.equals(m) && !disputed(m.id()) && reported.add(m.id())) {
           add(
               Invariant.NO_FORK,
               List.of(firstSeenAt.get(m.id()), p.name()),
@@ -75,7 +90,7 @@ public final class InvariantChecker {
                   + "\")");
         }
       }
-      if (p.forkNotices() > 0) {
+      if (p.forkNotices() > 0 && frozen.isEmpty()) {
         add(
             Invariant.NO_FORK,
             List.of(p.name()),
@@ -215,6 +230,34 @@ public final class InvariantChecker {
     }
   }
 
+  /** Equivocation: every live peer names the same authors, frozen at the same seq. */
+  private void equivocation(List<PeerHistory> live) {
+    for (PeerHistory p : live) {
+      if (!p.equivocators().equals(frozen)) {
+        add(
+            Invariant.EQUIVOCATION,
+            List.of(p.name()),
+            List.of(),
+            p.name()
+                + " names "
+                + named(p.equivocators())
+                + " as equivocating, the room "
+                + named(frozen));
+      }
+    }
+  }
+
+  private String named(Map<PeerId, Long> authors) {
+    if (authors.isEmpty()) {
+      return "nobody";
+    }
+    List<String> out = new ArrayList<>();
+    authors.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> out.add(labels.of(e.getKey()) + " from #" + e.getValue()));
+    return String.join(", ", out);
+  }
+
   /** Agreement: each store lists its messages in canonical (Lamport, origin) order. */
   private void agreement(List<PeerHistory> live) {
     for (PeerHistory p : live) {
@@ -248,7 +291,9 @@ public final class InvariantChecker {
     }
     long lostWithWipe = 0;
     for (History.Sent s : history.sent()) {
-      if (s.authorStoreKept()) {
+      if (disputed(s.id())) {
+        continue;
+      } else if (s.authorStoreKept()) {
         universe.add(s.id());
       } else if (!universe.contains(s.id())) {
         lostWithWipe++;
@@ -276,9 +321,10 @@ public final class InvariantChecker {
     return out;
   }
 
-  private static Set<MessageId> ids(List<ChatMessage> ms) {
+  /** The ids of {@code ms} that are not disputed. */
+  private Set<MessageId> ids(List<ChatMessage> ms) {
     Set<MessageId> out = new LinkedHashSet<>();
-    ms.forEach(m -> out.add(m.id()));
+    ms.stream().filter(m -> !disputed(m.id())).forEach(m -> out.add(m.id()));
     return out;
   }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.membership.Membership;
 import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.membership.MembershipEffects;
@@ -13,6 +14,7 @@ import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.room.Room;
@@ -58,7 +60,8 @@ public final class SimPeer implements SimNetwork.Endpoint {
       RoomConfig roomConfig,
       MembershipConfig membershipConfig,
       Listener listener,
-      PeerDirectory directory) {}
+      PeerDirectory directory,
+      boolean chained) {}
 
   private final int index;
   private final PeerId id;
@@ -76,6 +79,8 @@ public final class SimPeer implements SimNetwork.Endpoint {
   private int storeGeneration;
   private long forkNotices;
   private int maxLinksHeld;
+  private final MessageSigner signer;
+  private Equivocator equivocator;
 
   public SimPeer(int index, World world, long skewMs, SplittableRandom random) {
     this.index = index;
@@ -84,6 +89,19 @@ public final class SimPeer implements SimNetwork.Endpoint {
     this.id = PeerId.random(random);
     this.name = "p" + index;
     this.wallClock = new SkewedClock(world.queue(), skewMs);
+    this.signer = world.chained() ? new SimChainSigner() : MessageSigner.NONE;
+  }
+
+  /**
+   * From its next message on, this peer signs two histories: peers of odd index get the second
+   * (live, heads and history alike), the others the first. Needs a chained run ({@code
+   * SimConfig.chained}).
+   */
+  public void equivocate() {
+    if (signer == MessageSigner.NONE || !alive) {
+      throw new IllegalStateException("only a live peer of a chained run can equivocate");
+    }
+    equivocator = new Equivocator(id, signer, store, room.ownSeq() + 1);
   }
 
   /** The address peers exchange; the port encodes the index so a dial finds the peer. */
@@ -117,7 +135,9 @@ public final class SimPeer implements SimNetwork.Endpoint {
             new Effects(inc),
             scheduler,
             wallClock,
-            random.split());
+            random.split(),
+            new Counters(),
+            signer);
     membership =
         new Membership(world.membershipConfig(), id, new Links(inc), scheduler, random.split());
     room.start(storeGeneration == 1 && incarnation == 1); // the first start made the identity
@@ -135,6 +155,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     world.network().dropAll(index);
     if (!keepStore) {
       store = null;
+      equivocator = null; // its second history died with the store
       storeGeneration++; // its data died now: messages only it held are lost with the store
       peerCache.clear(); // the peer cache lives in the data directory
     }
@@ -199,7 +220,13 @@ public final class SimPeer implements SimNetwork.Endpoint {
     @Override
     public void send(PeerId to, LinkMessage message) {
       if (current()) {
-        world.network().send(index, indexOf(to), message);
+        int other = indexOf(to);
+        world
+            .network()
+            .send(
+                index,
+                other,
+                equivocator != null && other % 2 == 1 ? equivocator.rewrite(message) : message);
       }
     }
 
@@ -346,7 +373,14 @@ public final class SimPeer implements SimNetwork.Endpoint {
 
   public PeerHistory history() {
     List<ChatMessage> finalStore = store == null ? List.of() : store.history(Integer.MAX_VALUE);
-    return new PeerHistory(name, id, alive, List.copyOf(segments), finalStore, forkNotices);
+    return new PeerHistory(
+        name,
+        id,
+        alive,
+        List.copyOf(segments),
+        finalStore,
+        forkNotices,
+        room == null ? java.util.Map.of() : room.equivocators());
   }
 
   public int index() {

@@ -196,7 +196,14 @@ final class NetPeer {
         }
       }
     }
-    return new PeerHistory(name, id, n != null, copy, finalStore, forkNotices.get());
+    return new PeerHistory(
+        name,
+        id,
+        n != null,
+        copy,
+        finalStore,
+        forkNotices.get(),
+        n == null ? java.util.Map.of() : n.equivocators().join());
   }
 
   /** Records one incarnation's deliveries; silenced when it crashes. */

@@ -155,4 +155,54 @@ class InvariantCheckerTest {
     assertThat(r.violations()).isEmpty();
     assertThat(r.incomplete()).isEqualTo(1);
   }
+
+  /** {@code p} as it ends knowing that {@code author} equivocated from {@code seq}. */
+  private static PeerHistory naming(PeerHistory p, PeerId author, long seq) {
+    return new PeerHistory(
+        p.name(),
+        p.id(),
+        p.alive(),
+        p.segments(),
+        p.finalStore(),
+        p.forkNotices(),
+        java.util.Map.of(author, seq));
+  }
+
+  @Test
+  void twoVersionsOfAProvenEquivocatorsMessageAreNoForkWhenEveryPeerNamesIt() {
+    // p0 signed a2 for one peer and "other" for the other; both caught it at seq 2
+    ChatMessage other = msg(P0, 2, 3, "something else entirely", B1.id());
+    CheckReport r =
+        InvariantChecker.check(
+            history(
+                naming(peer("p0", P0, A1, B1, A2), P0, 2),
+                naming(peer("p1", P1, A1, B1, other), P0, 2)));
+    assertThat(r.violations()).isEmpty();
+  }
+
+  @Test
+  void aPeerThatDoesNotNameTheEquivocatorBreaksTheInvariant() {
+    ChatMessage other = msg(P0, 2, 3, "something else entirely", B1.id());
+    CheckReport r =
+        InvariantChecker.check(
+            history(naming(peer("p0", P0, A1, B1, A2), P0, 2), peer("p1", P1, A1, B1, other)));
+    assertThat(r.held(Invariant.EQUIVOCATION)).isFalse();
+    assertThat(r.violations())
+        .anySatisfy(
+            v ->
+                assertThat(v.detail())
+                    .isEqualTo("p1 names nobody as equivocating, the room p0 from #2"));
+  }
+
+  @Test
+  void aForkBelowTheFrozenSeqIsStillCaught() {
+    ChatMessage other = msg(P0, 2, 3, "something else entirely", B1.id());
+    CheckReport r =
+        InvariantChecker.check(
+            history(
+                naming(peer("p0", P0, A1, B1, A2), P0, 3),
+                naming(peer("p1", P1, A1, B1, other), P0, 3)));
+    assertThat(r.held(Invariant.EQUIVOCATION)).isTrue();
+    assertThat(r.held(Invariant.NO_FORK)).as("seq 2 is below the frozen seq").isFalse();
+  }
 }

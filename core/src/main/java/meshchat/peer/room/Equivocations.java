@@ -1,0 +1,264 @@
+package meshchat.peer.room;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.MessageSigner;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * Equivocation: an author that signed two different histories (docs/security.md, "Equivocation").
+ *
+ * <p><b>Noticed.</b> By every peer that meets both versions: two authenticated heads of one seq
+ * with different hashes; an authenticated message whose id we hold with other content (kept here
+ * per link until the head that authenticated it arrives, then turned into a proof); or a digest
+ * whose tip (the chain hash at one seq) differs from ours, which makes us fetch the other version.
+ *
+ * <p><b>Converged.</b> Every peer keeps, per author, the proof with the lowest seq it has seen and
+ * passes on any proof that lowers it, so all peers end with the same seq F. The rule: the author's
+ * history is frozen below F. Messages at or above F are <i>disputed</i>: kept and shown with a
+ * mark, never forwarded, served or fetched. Below F the room agrees: digests carry the tip at F -
+ * 1, and a tip that differs there lowers F again, until every peer holds the same chain below it.
+ */
+final class Equivocations {
+  /** Most conflicting messages held while their heads are awaited, over all links. */
+  static final int MAX_PENDING = 1_024;
+
+  /** Most messages asked for at once to find how deep two histories differ. */
+  static final int COMPARE_SPAN = 64;
+
+  /**
+   * Most authors held proven at once, and roughly the most bytes their proofs may hold: anyone can
+   * make keys and prove that each equivocated, so what a stranger can make us keep is bounded.
+   */
+  static final int MAX_PROVEN = 256;
+
+  static final long MAX_PROOF_BYTES = 16L << 20;
+
+  private final MessageStore store;
+  private final MessageSigner signer;
+  private final Map<PeerId, Equivocation> proven = new HashMap<>();
+  private final Map<PeerId, Map<PeerId, TreeMap<Long, ChatMessage>>> pending = new HashMap<>();
+  private int pendingCount;
+  private long proofBytes;
+
+  Equivocations(MessageStore store, MessageSigner signer) {
+    this.store = store;
+    this.signer = signer;
+  }
+
+  /** The seq from which {@code origin}'s history is disputed; {@link Long#MAX_VALUE} if none. */
+  long frozenAt(PeerId origin) {
+    Equivocation e = proven.get(origin);
+    return e == null ? Long.MAX_VALUE : e.seq();
+  }
+
+  /** Whether any author is proven to equivocate. */
+  boolean any() {
+    return !proven.isEmpty();
+  }
+
+  boolean disputed(MessageId id) {
+    return id.seq() >= frozenAt(id.origin());
+  }
+
+  /** Authors proven to equivocate, each with the seq their history is frozen at. */
+  Map<PeerId, Long> proven() {
+    Map<PeerId, Long> out = new HashMap<>();
+    proven.forEach((o, e) -> out.put(o, e.seq()));
+    return out;
+  }
+
+  List<Equivocation> proofs() {
+    return List.copyOf(proven.values());
+  }
+
+  /** Whether {@code e} would lower what we know: it is the first for its author or goes deeper. */
+  boolean lowers(Equivocation e) {
+    Equivocation known = proven.get(e.origin());
+    return known == null || e.seq() < known.seq();
+  }
+
+  /** Whether keeping {@code e} (which {@link #lowers}) would pass the proofs' budget. */
+  boolean overBudget(Equivocation e) {
+    Equivocation known = proven.get(e.origin());
+    if (known == null && proven.size() >= MAX_PROVEN) {
+      return true;
+    }
+    return proofBytes - (known == null ? 0 : bytes(known)) + bytes(e) > MAX_PROOF_BYTES;
+  }
+
+  /** Takes a proof that {@link #lowers} what we know and fits the budget. */
+  void learn(Equivocation e) {
+    Equivocation known = proven.put(e.origin(), e);
+    proofBytes += bytes(e) - (known == null ? 0 : bytes(known));
+  }
+
+  private static long bytes(Equivocation e) {
+    long n = 512; // two heads with their keys
+    for (ChatMessage m : e.aRun()) {
+      n += AntiEntropy.approxBytes(m);
+    }
+    for (ChatMessage m : e.bRun()) {
+      n += AntiEntropy.approxBytes(m);
+    }
+    return n;
+  }
+
+  /** An authenticated message from {@code link} whose id we hold with other content. */
+  void conflict(PeerId link, ChatMessage theirs) {
+    if (!theirs.isChained() || pendingCount >= MAX_PENDING) {
+      return;
+    }
+    TreeMap<Long, ChatMessage> held =
+        pending
+            .computeIfAbsent(link, k -> new HashMap<>())
+            .computeIfAbsent(theirs.origin(), k -> new TreeMap<>());
+    if (held.put(theirs.seq(), theirs) == null) {
+      pendingCount++;
+    }
+  }
+
+  void linkDown(PeerId link) {
+    Map<PeerId, TreeMap<Long, ChatMessage>> gone = pending.remove(link);
+    if (gone != null) {
+      gone.values().forEach(t -> pendingCount -= t.size());
+    }
+  }
+
+  /**
+   * A head that {@code link} authenticated (before it is stored): a proof if it contradicts a
+   * stored head of the same seq, or if it authenticates a conflicting message held from that link.
+   */
+  Optional<Equivocation> onHead(PeerId link, ChainHead theirs) {
+    Optional<Equivocation> proof = Optional.empty();
+    Map<PeerId, TreeMap<Long, ChatMessage>> byOrigin = pending.get(link);
+    TreeMap<Long, ChatMessage> held = byOrigin == null ? null : byOrigin.get(theirs.origin());
+    if (held != null && !held.isEmpty() && held.firstKey() <= theirs.seq()) {
+      try {
+        proof = proof(held.firstKey(), theirs, held);
+      } catch (IllegalArgumentException notAProof) {
+        proof = Optional.empty(); // what we hold does not make a proof anyone would accept
+      }
+      var covered = held.headMap(theirs.seq(), true); // this head was their only chance
+      pendingCount -= covered.size();
+      covered.clear();
+      if (held.isEmpty()) {
+        byOrigin.remove(theirs.origin());
+      }
+    }
+    Optional<ChainHead> stored = store.headAtOrAfter(theirs.origin(), theirs.seq());
+    if (proof.isEmpty()
+        && stored.isPresent()
+        && stored.get().seq() == theirs.seq()
+        && !stored.get().names(theirs.hash())) {
+      // two heads alone prove it, though at their seq: a message-level proof goes deeper
+      proof = Optional.of(new Equivocation(stored.get(), List.of(), theirs, List.of()));
+    }
+    return proof;
+  }
+
+  /** Both sides from {@code seq}: theirs up to {@code theirs}, ours up to our nearest head. */
+  private Optional<Equivocation> proof(
+      long seq, ChainHead theirs, TreeMap<Long, ChatMessage> held) {
+    PeerId origin = theirs.origin();
+    if (theirs.seq() - seq >= Equivocation.MAX_RUN) {
+      return Optional.empty();
+    }
+    List<ChatMessage> theirRun = new ArrayList<>();
+    for (long s = seq; s <= theirs.seq(); s++) {
+      ChatMessage m = held.get(s);
+      if (m == null) {
+        m = store.get(new MessageId(origin, s)).orElse(null); // new to us: stored as theirs
+      }
+      if (m == null) {
+        return Optional.empty();
+      }
+      theirRun.add(m);
+    }
+    if (!chainsTo(theirRun, theirs)) {
+      return Optional.empty();
+    }
+    List<ChatMessage> ourRun = new ArrayList<>();
+    for (long s = seq; s < seq + Equivocation.MAX_RUN; s++) {
+      Optional<ChatMessage> m = store.get(new MessageId(origin, s));
+      if (m.isEmpty() || !m.get().isChained()) {
+        return Optional.empty();
+      }
+      ourRun.add(m.get());
+      byte[] hash = signer.hash(m.get());
+      Optional<ChainHead> head = store.headAtOrAfter(origin, s);
+      if (head.isPresent() && head.get().seq() == s && head.get().names(hash)) {
+        if (!chainsTo(ourRun, head.get())
+            || Arrays.equals(signer.hash(ourRun.get(0)), signer.hash(theirRun.get(0)))) {
+          return Optional.empty();
+        }
+        return Optional.of(new Equivocation(head.get(), ourRun, theirs, theirRun));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code run} hashes down from {@code head} unbroken, as a receiver will check. */
+  private boolean chainsTo(List<ChatMessage> run, ChainHead head) {
+    byte[] expected = head.hash();
+    for (int i = run.size() - 1; i >= 0; i--) {
+      ChatMessage m = run.get(i);
+      if (!Arrays.equals(signer.hash(m), expected)) {
+        return false;
+      }
+      expected = m.prev();
+    }
+    return true;
+  }
+
+  // ---- tips in digests ----
+
+  /**
+   * The tip to put in our digest entry for {@code origin}: the chain hash of our message at the end
+   * of what we hold unbroken, or just below a frozen seq; null if we hold no chained message there.
+   */
+  Tip tipOf(PeerId origin, SeqSet held) {
+    long seq = Math.min(held.contiguous(), frozenAt(origin) - 1);
+    if (seq < 1) {
+      return null;
+    }
+    Optional<ChatMessage> m = store.get(new MessageId(origin, seq));
+    if (m.isEmpty() || !m.get().isChained()) {
+      return null;
+    }
+    byte[] hash = signer.hash(m.get());
+    return hash.length == 0 ? null : new Tip(seq, hash);
+  }
+
+  /**
+   * A peer's tip of {@code origin}: if it differs from our chain hash at that seq, the range of its
+   * history to fetch to find where the two differ (up to {@link #COMPARE_SPAN} below the tip).
+   */
+  SeqRange compare(PeerId origin, long seq, byte[] theirHash) {
+    if (seq < 1 || seq >= frozenAt(origin)) {
+      return null;
+    }
+    Optional<ChatMessage> ours = store.get(new MessageId(origin, seq));
+    if (ours.isEmpty() || !ours.get().isChained()) {
+      return null;
+    }
+    if (Arrays.equals(signer.hash(ours.get()), theirHash)) {
+      return null;
+    }
+    return new SeqRange(Math.max(1, seq - COMPARE_SPAN + 1), seq);
+  }
+
+  record Tip(long seq, byte[] hash) {}
+}
