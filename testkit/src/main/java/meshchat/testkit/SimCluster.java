@@ -1,22 +1,24 @@
 package meshchat.testkit;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import meshchat.fixture.net.SimNetwork;
+import meshchat.fixture.time.EventQueue;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.metrics.RunMetrics;
 import meshchat.testkit.net.PeerDirectory;
-import meshchat.testkit.net.SimNetwork;
 import meshchat.testkit.net.SimPeer;
 import meshchat.testkit.net.SimTracker;
 import meshchat.testkit.scenario.Cluster;
-import meshchat.testkit.time.EventQueue;
 
 /**
  * Many real rooms in one thread, over a simulated network in virtual time. Every random source is
@@ -182,13 +184,13 @@ public final class SimCluster implements Cluster {
     if (frozen.isEmpty()) {
       return held;
     }
-    Map<PeerId, SeqSet> out = new java.util.HashMap<>(held);
+    Map<PeerId, SeqSet> out = new HashMap<>(held);
     frozen.forEach(
         (origin, at) -> {
           SeqSet s = out.get(origin);
           if (s != null) {
             SeqSet below = new SeqSet();
-            for (meshchat.peer.sync.SeqRange r : s.ranges()) {
+            for (SeqRange r : s.ranges()) {
               if (r.first() < at) {
                 below.addRange(r.first(), Math.min(r.last(), at - 1));
               }

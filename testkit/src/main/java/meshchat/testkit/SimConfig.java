@@ -1,8 +1,8 @@
 package meshchat.testkit;
 
+import meshchat.fixture.net.LinkFaults;
 import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.room.RoomConfig;
-import meshchat.testkit.net.LinkFaults;
 import meshchat.tracker.directory.Directory;
 
 /**

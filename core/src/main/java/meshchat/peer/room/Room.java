@@ -656,7 +656,7 @@ public final class Room {
     Set<MessageId> missing = causal.missingFor(m);
     boolean gaveUp = false;
     if (!missing.isEmpty() && equivocations.any()) {
-      Set<MessageId> coming = new java.util.HashSet<>(missing);
+      Set<MessageId> coming = new HashSet<>(missing);
       gaveUp = coming.removeIf(this::neverComes);
       if (coming.isEmpty()) {
         deliver(m, catchUp, true); // it answers a disputed message we will never get

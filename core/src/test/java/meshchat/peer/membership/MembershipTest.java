@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import meshchat.fixture.time.EventQueue;
+import meshchat.fixture.time.PeerScheduler;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class MembershipTest {
   static final MembershipConfig CONFIG = MembershipConfig.defaults();
 
-  final Clock clock = new Clock();
+  final EventQueue time = new EventQueue();
+  final PeerScheduler clock = new PeerScheduler(time);
   final Recorder fx = new Recorder();
 
   /** Peer ids 0x10, 0x20, ... (i below 16): {@code id(1)} sorts before {@code id(2)}. */
@@ -46,17 +49,17 @@ class MembershipTest {
     Membership m = member(1, CONFIG.withMaxLinks(4));
     m.connected(1, addr(10), false); // linked already: not joining, filling its view
     m.membersFound(addrs(2, 9));
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).hasSize(3).doesNotHaveDuplicates();
     assertThat(addrs(2, 9)).containsAll(fx.dials);
     assertThat(m.linksWanted()).as("dials in progress hold their slots").isZero();
 
-    clock.advance(5_000);
+    time.advance(5_000);
     assertThat(fx.dials).as("nothing settled: no new dials").hasSize(3);
 
     m.dialEnded(fx.dials.get(0).peerId()); // failed
     assertThat(m.linksWanted()).isEqualTo(1);
-    clock.advance(CONFIG.roundMs() * 2);
+    time.advance(CONFIG.roundMs() * 2);
     assertThat(fx.dials).as("the next round fills the slot").hasSize(4);
   }
 
@@ -66,7 +69,7 @@ class MembershipTest {
     m.membersFound(addrs(2, 9));
     m.connected(1, addr(11), false);
     m.learned(id(11), addr(10));
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
     // the PeerList's entry is a hint: dialed, but cached only once its Hello is verified
     assertThat(fx.remembered).doesNotContain(addr(10));
@@ -78,7 +81,7 @@ class MembershipTest {
   void thisPeerAndUndialableAddressesAreNeverCandidates() {
     Membership m = member(1, CONFIG);
     m.membersFound(List.of(addr(1), new PeerAddress(id(3), "x", "", 0)));
-    clock.advance(5_000);
+    time.advance(5_000);
     assertThat(fx.dials).isEmpty();
     assertThat(m.knownCount()).isZero();
   }
@@ -123,14 +126,14 @@ class MembershipTest {
     long last = 0;
     for (int i = 0; i < 12; i++) {
       int before = fx.dials.size();
-      while (fx.dials.size() == before && clock.nowMillis() < 200_000) {
-        clock.advance(1);
+      while (fx.dials.size() == before && time.now() < 200_000) {
+        time.advance(1);
       }
       if (fx.dials.size() == before) {
         break;
       }
-      at.add(clock.nowMillis() - last);
-      last = clock.nowMillis();
+      at.add(time.now() - last);
+      last = time.now();
       m.dialEnded(id(2));
     }
     // attempt n waits uniformly in [d/2, d], d = min(10 s, 200 ms * 2^n); the rounds that refill
@@ -146,7 +149,7 @@ class MembershipTest {
     Membership m = member(1, CONFIG);
     m.connected(10, addr(2), true);
     m.disconnected(10, id(2), new Close(CloseReason.LEAVING, "bye"));
-    clock.advance(60_000);
+    time.advance(60_000);
     assertThat(fx.dials).isEmpty();
     assertThat(fx.log).endsWith("left p2");
   }
@@ -157,13 +160,13 @@ class MembershipTest {
     m.connected(10, addr(2), true);
     m.disconnected(10, id(2), new Close(CloseReason.DUPLICATE_LINK, "dup"));
     m.connected(11, addr(2), false);
-    clock.advance(CONFIG.swapGraceMs() * 2);
+    time.advance(CONFIG.swapGraceMs() * 2);
     assertThat(fx.log)
         .filteredOn(s -> s.startsWith("joined") || s.startsWith("left"))
         .containsExactly("joined p2");
 
     m.disconnected(11, id(2), new Close(CloseReason.DUPLICATE_LINK, "dup"));
-    clock.advance(CONFIG.swapGraceMs() + 1);
+    time.advance(CONFIG.swapGraceMs() + 1);
     assertThat(fx.log).as("no new link within the grace: gone").endsWith("left p2");
   }
 
@@ -173,12 +176,12 @@ class MembershipTest {
     m.pin(addr(2));
     for (int i = 0; i < 20; i++) {
       m.dialEnded(id(2));
-      clock.advance(CONFIG.redialMaxMs());
+      time.advance(CONFIG.redialMaxMs());
     }
     assertThat(fx.dials).hasSizeGreaterThan(CONFIG.maxRedials() + 5);
     m.memberLeft(id(2));
     int n = fx.dials.size();
-    clock.advance(60_000);
+    time.advance(60_000);
     assertThat(fx.dials).hasSize(n);
   }
 
@@ -190,7 +193,7 @@ class MembershipTest {
     m.disconnected(10, id(2), null);
     m.membersFound(addrs(3, 9));
     m.connected(11, addr(3), false);
-    clock.advance(60_000);
+    time.advance(60_000);
     assertThat(fx.dials).isEmpty();
     assertThat(fx.log).contains("close 11 LEAVING");
   }
@@ -204,9 +207,9 @@ class MembershipTest {
       m.learned(id(2), new PeerAddress(PeerId.of(b), "x", "h", 9));
     }
     assertThat(m.knownCount()).isEqualTo(CONFIG.maxKnown());
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).as("never more than the cap").hasSize(3);
-    clock.advance(60_000);
+    time.advance(60_000);
     assertThat(fx.dials).as("nothing settled: no more dials").hasSize(3);
     m.disconnected(1, id(2), null);
     assertThat(m.knownCount()).as("its namer gone, only the namer is left").isOne();
@@ -229,7 +232,7 @@ class MembershipTest {
     Membership m = member(1, CONFIG.withMaxLinks(4));
     m.connected(10, addr(2), true);
     m.disconnected(10, id(2), new Close(CloseReason.LIMIT_EXCEEDED, "link cap reached"));
-    clock.advance(CONFIG.roundMs() / 2); // before any round: only a redial could dial now
+    time.advance(CONFIG.roundMs() / 2); // before any round: only a redial could dial now
     assertThat(fx.dials).isEmpty();
   }
 
@@ -244,10 +247,10 @@ class MembershipTest {
     }
     // N = 1 025 (the address book's bound, plus this peer): ceil(log2 N) + 2 = 11 + 2
     assertThat(m.activeTarget()).isEqualTo(13);
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).as("alone: join through one contact").hasSize(1);
     m.connected(1, fx.dials.get(0), true);
-    clock.advance(CONFIG.roundMs() * 3);
+    time.advance(CONFIG.roundMs() * 3);
     assertThat(fx.dials).as("after the join window, fill up to the view").hasSize(13);
   }
 
@@ -259,11 +262,13 @@ class MembershipTest {
   }
 
   private List<PeerAddress> run() {
-    Clock c = new Clock();
-    Membership m = new Membership(CONFIG.withMaxLinks(5), id(1), fx, c, new SplittableRandom(42));
+    EventQueue t = new EventQueue();
+    Membership m =
+        new Membership(
+            CONFIG.withMaxLinks(5), id(1), fx, new PeerScheduler(t), new SplittableRandom(42));
     m.start(addrs(2, 15));
     m.membersFound(addrs(2, 15));
-    c.advance(10_000);
+    t.advance(10_000);
     return new ArrayList<>(fx.dials);
   }
 }

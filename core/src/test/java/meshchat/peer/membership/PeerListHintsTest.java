@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import meshchat.fixture.time.EventQueue;
+import meshchat.fixture.time.PeerScheduler;
 import meshchat.peer.message.LinkMessage.ForwardJoin;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.LinkMessage.Shuffle;
@@ -22,7 +24,8 @@ class PeerListHintsTest {
   static final MembershipConfig CONFIG = MembershipConfig.defaults();
   static final String THIRD_PARTY = "192.0.2.7"; // no peer: whom mallory wants attacked
 
-  final Clock clock = new Clock();
+  final EventQueue time = new EventQueue();
+  final PeerScheduler clock = new PeerScheduler(time);
   final Recorder fx = new Recorder();
   final Membership m = new Membership(CONFIG, id(1), fx, clock, new SplittableRandom(7));
 
@@ -54,7 +57,7 @@ class PeerListHintsTest {
       m.learned(id(2), fake(i));
     }
     m.membersFound(MembershipTest.addrs(3, 12));
-    clock.advance(0);
+    time.advance(0);
     // peers vouched for first: a stranger's 500 names cannot crowd out the tracker's 10
     assertThat(fx.dials).containsAll(MembershipTest.addrs(3, 12));
     assertThat(dialsOfTheThirdParty()).isBetween(0L, (long) HintBudget.BURST);
@@ -64,7 +67,7 @@ class PeerListHintsTest {
       for (int i = 0; i < 50; i++) {
         m.learned(id(2), fake(1_000 * (s + 1) + i));
       }
-      clock.advance(1_000);
+      time.advance(1_000);
     }
     long bound = HintBudget.BURST + 31 * 1_000 / HintBudget.REFILL_MS;
     assertThat(dialsOfTheThirdParty()).isBetween(HintBudget.BURST + 1L, bound);
@@ -75,12 +78,12 @@ class PeerListHintsTest {
   void aHintThatFailsIsForgottenAndNeverDialedAgain() {
     m.connected(1, addr(2), false);
     m.learned(id(2), fake(0));
-    clock.advance(0);
+    time.advance(0);
     assertThat(dialsOfTheThirdParty()).isOne();
     failEveryDial();
     assertThat(m.knownCount()).isOne(); // mallory only
     m.learned(id(2), addr(9)); // an unrelated hint keeps rounds busy
-    clock.advance(120_000);
+    time.advance(120_000);
     assertThat(dialsOfTheThirdParty()).isOne();
   }
 
@@ -90,14 +93,14 @@ class PeerListHintsTest {
     for (int i = 0; i < 100; i++) {
       m.learned(id(2), fake(i));
     }
-    clock.advance(0);
+    time.advance(0);
     long before = dialsOfTheThirdParty();
     m.disconnected(1, id(2), null);
     failEveryDial();
     assertThat(m.knownCount()).as("mallory herself, to redial").isOne();
     assertThat(m.hintCount()).isZero();
     m.learned(id(2), fake(500)); // a PeerList that was queued behind the link's end
-    clock.advance(120_000);
+    time.advance(120_000);
     assertThat(dialsOfTheThirdParty()).isEqualTo(before);
   }
 
@@ -106,7 +109,7 @@ class PeerListHintsTest {
     m.membersFound(List.of(addr(3)));
     m.connected(1, addr(2), false);
     m.learned(id(2), new PeerAddress(id(3), "p3", THIRD_PARTY, 80));
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).contains(addr(3));
     assertThat(dialsOfTheThirdParty()).isZero();
   }
@@ -115,14 +118,14 @@ class PeerListHintsTest {
   void aHintProvedByALinkIsAPeerLikeAnyOther() {
     m.connected(1, addr(2), false);
     m.learned(id(2), addr(4));
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.remembered).doesNotContain(addr(4));
     m.connected(2, addr(4), true);
     m.disconnected(1, id(2), null); // its namer leaves: the proven peer stays
     assertThat(m.linked(id(4))).isTrue();
     assertThat(fx.remembered).contains(addr(4));
     m.disconnected(2, id(4), null);
-    clock.advance(60_000);
+    time.advance(60_000);
     assertThat(fx.dials.stream().filter(a -> a.equals(addr(4))).count())
         .as("a lost link is redialed, as for any peer")
         .isGreaterThan(1);
@@ -136,7 +139,7 @@ class PeerListHintsTest {
     b.membersFound(ViewsTest.addrs(1, 99));
     b.connected(1, addr(2), false); // mallory
     b.connected(2, addr(3), false); // an honest neighbour
-    clock.advance(0);
+    time.advance(0);
     fx.dials.clear();
     fx.sent.clear();
     return b;
@@ -149,16 +152,16 @@ class PeerListHintsTest {
       for (int i = 0; i < 50; i++) {
         b.receive(id(2), new ForwardJoin(fake(s * 100 + i), 0));
       }
-      clock.advance(0);
+      time.advance(0);
       failEveryDial();
-      clock.advance(1_000);
+      time.advance(1_000);
     }
     assertThat(dialsOfTheThirdParty())
         .as("a burst, then one a second")
         .isBetween(1L, HintBudget.BURST + 10L);
     long before = dialsOfTheThirdParty();
     b.disconnected(1, id(2), null);
-    clock.advance(60_000);
+    time.advance(60_000);
     assertThat(dialsOfTheThirdParty()).isEqualTo(before);
   }
 
@@ -169,7 +172,7 @@ class PeerListHintsTest {
     b.receive(id(2), new ShuffleReply(fakes));
     b.receive(id(2), new Shuffle(0, fakes));
     assertThat(b.hintCount()).isEqualTo(5);
-    clock.advance(Views.SHUFFLE_MS * 10);
+    time.advance(Views.SHUFFLE_MS * 10);
     assertThat(fx.sent)
         .as("shuffles and their replies carry only peers this one vouches for")
         .filteredOn(s -> s.contains("Shuffle"))

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import meshchat.fixture.time.EventQueue;
+import meshchat.fixture.time.PeerScheduler;
 import meshchat.peer.message.LinkMessage.ForwardJoin;
 import meshchat.peer.message.LinkMessage.Join;
 import meshchat.peer.message.LinkMessage.Neighbor;
@@ -19,7 +21,8 @@ class ViewsTest {
   /** A cap of 12: any room of more than 12 peers is partial; 100 peers want 9 links. */
   static final MembershipConfig CONFIG = MembershipConfig.defaults().withMaxLinks(12);
 
-  final Clock clock = new Clock();
+  final EventQueue time = new EventQueue();
+  final PeerScheduler clock = new PeerScheduler(time);
   final Recorder fx = new Recorder();
 
   static PeerId id(int i) {
@@ -47,7 +50,7 @@ class ViewsTest {
     for (int p : linked) {
       m.connected(c++, addr(p), false);
     }
-    clock.advance(0); // the fill: fresh dials up to the target, left pending
+    time.advance(0); // the fill: fresh dials up to the target, left pending
     fx.dials.clear();
     fx.sent.clear();
     return m;
@@ -66,7 +69,7 @@ class ViewsTest {
     Membership m = new Membership(CONFIG, id(0), fx, clock, new SplittableRandom(3));
     m.start(List.of());
     m.membersFound(addrs(1, 99));
-    clock.advance(0);
+    time.advance(0);
     assertThat(m.partial()).isTrue();
     assertThat(fx.dials).as("one contact, not everyone").hasSize(1);
 
@@ -75,7 +78,7 @@ class ViewsTest {
     m.dialEnded(contact.peerId());
     assertThat(fx.sent).containsExactly(contact.peerId().shortHex() + " " + new Join());
 
-    clock.advance(Views.JOIN_WINDOW_MS / 2);
+    time.advance(Views.JOIN_WINDOW_MS / 2);
     assertThat(fx.dials).as("the walks' links are still arriving: no fresh dials").hasSize(1);
     for (int i = 0; i < 3; i++) { // three walks ended here
       PeerAddress a = addrs(1, 99).stream().filter(x -> !x.equals(contact)).toList().get(i);
@@ -84,7 +87,7 @@ class ViewsTest {
     }
     assertThat(m.linkCount()).isEqualTo(4);
 
-    clock.advance(Views.JOIN_WINDOW_MS + CONFIG.roundMs() * 2);
+    time.advance(Views.JOIN_WINDOW_MS + CONFIG.roundMs() * 2);
     // N = 100: ceil(log2 100) + 2 = 9 links; 4 are up, the rounds dial the rest
     assertThat(m.activeTarget()).isEqualTo(9);
     assertThat(fx.dials).hasSize(1 + 5);
@@ -105,7 +108,7 @@ class ViewsTest {
 
     fx.sent.clear();
     m.receive(id(1), new ForwardJoin(addr(60), 0));
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).as("the walk ends here: dial the newcomer").containsExactly(addr(60));
     m.connected(51, addr(60), true);
     assertThat(sentTo(60)).containsExactly(new Neighbor(true).toString());
@@ -129,7 +132,7 @@ class ViewsTest {
     for (int i = 200; i < 400; i++) {
       few.receive(id(1), new ForwardJoin(addr(i), 0));
     }
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).as("the cap leaves 3, the window's budget more").hasSize(3);
 
     fx.dials.clear();
@@ -137,7 +140,7 @@ class ViewsTest {
     for (int i = 200; i < 400; i++) {
       m.receive(id(1), new ForwardJoin(addr(i), 0));
     }
-    clock.advance(0);
+    time.advance(0);
     // 2 links and 7 fresh dials pending (the target is 9) leave 3 slots under the cap of 12
     assertThat(fx.dials).hasSize(3);
     assertThat(fx.dials).allMatch(a -> a.nick().compareTo("p200") >= 0);
@@ -152,7 +155,7 @@ class ViewsTest {
     assertThat(fx.log).contains("close 60 LIMIT_EXCEEDED");
     assertThat(m.linked(id(10))).isFalse();
     m.disconnected(60, id(10), null);
-    clock.advance(CONFIG.roundMs() / 2);
+    time.advance(CONFIG.roundMs() / 2);
     assertThat(fx.dials).isEmpty();
 
     fx.log.clear();
@@ -195,7 +198,7 @@ class ViewsTest {
   @Test
   void everyPeerShufflesPeriodicallyInABigRoom() {
     Membership m = big(1, 2, 3);
-    clock.advance(Views.SHUFFLE_MS * 5);
+    time.advance(Views.SHUFFLE_MS * 5);
     assertThat(fx.sent).filteredOn(s -> s.contains("Shuffle[")).hasSizeBetween(3, 7);
   }
 
@@ -203,10 +206,10 @@ class ViewsTest {
   void aCrashedNeighborsSlotGoesToAPassivePeerAfterOneFailedRedial() {
     Membership m = big(1, 2, 3, 4, 5, 6, 7, 8, 9);
     m.disconnected(100, id(1), null); // no Close: crashed or cut
-    clock.advance(CONFIG.redialMinMs());
+    time.advance(CONFIG.redialMinMs());
     assertThat(fx.dials).as("the lost peer is redialed first").containsExactly(addr(1));
     m.dialEnded(id(1)); // refused: it is dead
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).as("a passive peer is promoted at once").hasSize(2);
     assertThat(fx.dials.get(1)).isNotEqualTo(addr(1));
   }
@@ -216,7 +219,7 @@ class ViewsTest {
     Membership m = big(1);
     m.receive(id(77), new Join());
     m.receive(id(77), new ForwardJoin(addr(60), 0));
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.sent).isEmpty();
     assertThat(fx.dials).isEmpty();
   }
@@ -226,7 +229,7 @@ class ViewsTest {
     Membership m = new Membership(CONFIG, id(0), fx, clock, new SplittableRandom(3));
     m.start(List.of());
     m.membersFound(addrs(1, 11)); // 12 peers: fits the cap of 12
-    clock.advance(0);
+    time.advance(0);
     assertThat(m.partial()).isFalse();
     assertThat(fx.dials).hasSize(11);
     m.connected(1, addr(1), true);
@@ -241,10 +244,10 @@ class ViewsTest {
     Membership m = new Membership(CONFIG, id(0), fx, clock, new SplittableRandom(3));
     m.start(List.of());
     m.membersFound(addrs(1, 99));
-    clock.advance(0);
+    time.advance(0);
     PeerAddress first = fx.dials.get(0);
     m.dialEnded(first.peerId());
-    clock.advance(0);
+    time.advance(0);
     assertThat(fx.dials).hasSize(2);
     assertThat(m.passiveSample(1000)).doesNotContain(first);
     assertThat(m.knownCount()).isEqualTo(98);

@@ -185,8 +185,8 @@ class HostileNumbersTest {
             "a",
             failingOn("boom"),
             victim,
-            m2.time,
-            m2.time,
+            m2.scheduler,
+            m2.wallClock,
             new java.util.SplittableRandom(1));
     victim.room.start();
     m2.fullMesh();

@@ -2,15 +2,18 @@ package meshchat.peer.room;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import meshchat.fixture.net.SimNetwork;
+import meshchat.fixture.net.SteppedWire;
+import meshchat.fixture.time.EventQueue;
+import meshchat.fixture.time.PeerScheduler;
+import meshchat.fixture.time.SkewedClock;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -19,17 +22,20 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 
 /**
- * A few {@link Room}s wired through a manual network: every message a room sends waits in a queue
- * until the test pumps it, in FIFO order per link (as TCP would deliver it). Time is virtual. This
- * is a unit-test fixture for the core's rules; the testkit's simulation is the full model.
+ * A few {@link Room}s on the shared simulated network in its stepped form: every message a room
+ * sends waits in flight until the test pumps it, in FIFO order per link (as TCP would deliver it),
+ * and on the shared virtual clock. Links are made and broken by the test, not by membership. This
+ * is a unit-test fixture for the core's rules; the testkit's simulation runs the same network
+ * timed, with faults, under the real membership.
  */
 final class Mesh {
   /** One message on the wire. */
   record Envelope(PeerId from, PeerId to, LinkMessage message) {}
 
   /** One room and everything it did. */
-  final class Peer implements RoomEffects {
+  final class Peer implements RoomEffects, SimNetwork.Endpoint {
     final String name;
+    final int index;
     final PeerId id;
     InMemoryMessageStore store;
     Room room;
@@ -43,8 +49,9 @@ final class Mesh {
     /** What this room showed and sent, in order: "shown TEXT", "sent TEXT to NAME". */
     final List<String> trace = new ArrayList<>();
 
-    Peer(String name, InMemoryMessageStore store) {
+    Peer(String name, int index, InMemoryMessageStore store) {
       this.name = name;
+      this.index = index;
       // ids sort like the names, which keeps tie-breaks readable in tests
       this.id = PeerId.of(name.getBytes(StandardCharsets.UTF_8));
       this.store = store;
@@ -60,19 +67,26 @@ final class Mesh {
                   name,
                   store,
                   this,
-                  time,
-                  time,
+                  scheduler,
+                  wallClock,
                   new SplittableRandom(name.hashCode()),
                   new meshchat.peer.limit.Counters(),
                   new TestChainSigner())
               : new Room(
-                  config, id, name, store, this, time, time, new SplittableRandom(name.hashCode()));
+                  config,
+                  id,
+                  name,
+                  store,
+                  this,
+                  scheduler,
+                  wallClock,
+                  new SplittableRandom(name.hashCode()));
       r.start(newIdentity);
       return r;
     }
 
     PeerAddress address() {
-      return new PeerAddress(id, name, "127.0.0.1", 7000 + names().indexOf(name));
+      return new PeerAddress(id, name, "127.0.0.1", 7000 + index);
     }
 
     /**
@@ -149,9 +163,7 @@ final class Mesh {
       if (message instanceof LinkMessage.Chat c) {
         trace.add("sent " + c.message().text() + " to " + byId(to).name);
       }
-      if (links.contains(Set.of(id, to))) {
-        wire.add(e);
-      }
+      network.send(index, byId(to).index, message);
     }
 
     @Override
@@ -174,15 +186,45 @@ final class Mesh {
     public void closeLink(PeerId peer, LinkMessage.Close reason) {
       closes.add(reason);
     }
+
+    @Override
+    public boolean alive() {
+      return true;
+    }
+
+    @Override
+    public void linkUp(int other, long connection, boolean dialedByUs) {
+      Peer o = byIndex.get(other);
+      room.linkUp(o.address(), hellos.get(o.index));
+    }
+
+    @Override
+    public void linkDown(int other, long connection, LinkMessage.Close received) {
+      room.linkDown(byIndex.get(other).id);
+    }
+
+    @Override
+    public void receive(int from, LinkMessage message) {
+      room.receive(byIndex.get(from).id, message);
+      commitNow(); // the end of the burst
+    }
+
+    @Override
+    public void dialEnded(int other) {}
   }
 
-  final ManualScheduler time = new ManualScheduler();
+  /** Virtual time: nothing runs until the test advances it. */
+  final EventQueue time = new EventQueue();
+
+  final PeerScheduler scheduler = new PeerScheduler(time);
+  final SkewedClock wallClock = new SkewedClock(time, 0);
   final RoomConfig config;
   private final boolean chained;
   private final Map<String, Peer> peers = new LinkedHashMap<>();
-  private final Set<Set<PeerId>> links = new java.util.HashSet<>();
-  private final Set<List<PeerId>> blocked = new java.util.HashSet<>();
-  private final LinkedList<Envelope> wire = new LinkedList<>();
+  private final List<Peer> byIndex = new ArrayList<>();
+  private final SimNetwork network = SimNetwork.stepped(time, byIndex::get);
+  private final SteppedWire wire = network.wire();
+  private final Map<Integer, Long> hellos = new HashMap<>(); // Lamport clocks as a Hello sent them
 
   /** Every message any room sent, in order, including ones dropped for want of a link. */
   final List<Envelope> sent = new ArrayList<>();
@@ -197,11 +239,11 @@ final class Mesh {
   Mesh(RoomConfig config, boolean chained, String... names) {
     this.config = config;
     this.chained = chained;
-    for (String n : names) {
-      peers.put(n, null);
-    }
-    for (String n : names) {
-      peers.put(n, new Peer(n, new InMemoryMessageStore()));
+    for (int i = 0; i < names.length; i++) {
+      network.addPeer();
+      Peer p = new Peer(names[i], i, new InMemoryMessageStore());
+      peers.put(names[i], p);
+      byIndex.add(p);
     }
   }
 
@@ -225,11 +267,9 @@ final class Mesh {
   Mesh link(String a, String b) {
     Peer pa = peer(a);
     Peer pb = peer(b);
-    links.add(Set.of(pa.id, pb.id));
-    long helloA = pa.room.lamport();
-    long helloB = pb.room.lamport();
-    pa.room.linkUp(pb.address(), helloB);
-    pb.room.linkUp(pa.address(), helloA);
+    hellos.put(pa.index, pa.room.lamport());
+    hellos.put(pb.index, pb.room.lamport());
+    network.connect(pa.index, pb.index);
     return this;
   }
 
@@ -249,35 +289,29 @@ final class Mesh {
 
   /** The link breaks: whatever was in flight on it is lost, and both sides hear linkDown. */
   Mesh unlink(String a, String b) {
-    Peer pa = peer(a);
-    Peer pb = peer(b);
-    links.remove(Set.of(pa.id, pb.id));
-    wire.removeIf(e -> Set.of(e.from(), e.to()).equals(Set.of(pa.id, pb.id)));
-    pa.room.linkDown(pb.id);
-    pb.room.linkDown(pa.id);
+    network.reset(peer(a).index, peer(b).index);
     return this;
   }
 
   boolean isLinked(Peer a, Peer b) {
-    return links.contains(Set.of(a.id, b.id));
+    return network.linked(a.index, b.index);
   }
 
   /** Messages from {@code from} to {@code to} wait (in order) until {@link #unblock}. */
   Mesh block(String from, String to) {
-    blocked.add(List.of(peer(from).id, peer(to).id));
+    wire.hold(peer(from).index, peer(to).index);
     return this;
   }
 
   Mesh unblock(String from, String to) {
-    blocked.remove(List.of(peer(from).id, peer(to).id));
+    wire.release(peer(from).index, peer(to).index);
     return this;
   }
 
   /** Puts a message on the wire as if {@code from}'s room had sent it. */
   void inject(String from, String to, LinkMessage message) {
-    Envelope e = new Envelope(peer(from).id, peer(to).id, message);
-    sent.add(e);
-    wire.add(e);
+    sent.add(new Envelope(peer(from).id, peer(to).id, message));
+    network.inject(peer(from).index, peer(to).index, message);
   }
 
   private Peer byId(PeerId id) {
@@ -289,31 +323,14 @@ final class Mesh {
     throw new IllegalStateException("unknown peer " + id);
   }
 
-  private void hand(Envelope e) {
-    if (links.contains(Set.of(e.from(), e.to()))) {
-      Peer to = byId(e.to());
-      to.room.receive(e.from(), e.message());
-      to.commitNow(); // the end of the burst
-    }
-  }
-
   /** Delivers the oldest deliverable message; false if none. */
   boolean deliverNext() {
-    Iterator<Envelope> it = wire.iterator();
-    while (it.hasNext()) {
-      Envelope e = it.next();
-      if (!blocked.contains(List.of(e.from(), e.to()))) {
-        it.remove();
-        hand(e);
-        return true;
-      }
-    }
-    return false;
+    return wire.deliverNext();
   }
 
   /** Delivers everything deliverable, including what the deliveries cause. */
   Mesh pump() {
-    for (int i = 0; deliverNext(); i++) {
+    for (int i = 0; wire.deliverNext(); i++) {
       if (i > 1_000_000) {
         throw new AssertionError("the rooms never go quiet");
       }
@@ -323,50 +340,40 @@ final class Mesh {
 
   /** Advances virtual time in small steps, pumping after every timer. */
   Mesh run(long millis) {
-    long until = time.nowMillis() + millis;
+    long until = time.now() + millis;
     pump();
     while (time.runNext(until)) {
       peers.values().forEach(Peer::commitNow);
       pump();
     }
-    time.advance(until - time.nowMillis());
+    time.runUntil(until);
     return this;
   }
 
   /** Advances virtual time, running timers but delivering nothing: messages stay on the wire. */
   Mesh tick(long millis) {
-    long until = time.nowMillis() + millis;
+    long until = time.now() + millis;
     while (time.runNext(until)) {
       peers.values().forEach(Peer::commitNow);
     }
-    time.advance(until - time.nowMillis());
+    time.runUntil(until);
     return this;
   }
 
   /** The links with a message waiting, as (from, to) pairs, in a stable order. */
   List<List<PeerId>> busyLinks() {
-    return wire.stream()
-        .filter(e -> !blocked.contains(List.of(e.from(), e.to())))
-        .map(e -> List.of(e.from(), e.to()))
-        .distinct()
+    return wire.busy().stream()
+        .map(d -> List.of(byIndex.get(d.get(0)).id, byIndex.get(d.get(1)).id))
         .toList();
   }
 
   /** Delivers the oldest message on one link: an interleaving chosen by the test. */
   void deliverOn(List<PeerId> link) {
-    Iterator<Envelope> it = wire.iterator();
-    while (it.hasNext()) {
-      Envelope e = it.next();
-      if (e.from().equals(link.get(0)) && e.to().equals(link.get(1))) {
-        it.remove();
-        hand(e);
-        return;
-      }
-    }
+    wire.deliverOn(byId(link.get(0)).index, byId(link.get(1)).index);
   }
 
   int inFlight() {
-    return wire.size();
+    return wire.inFlight();
   }
 
   /** Messages of {@code type} sent so far, optionally only those matching {@code which}. */

@@ -1,11 +1,14 @@
 package meshchat.peer.display;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.nick.NickBook;
 import meshchat.peer.runtime.LinkInfo;
 import meshchat.peer.runtime.PeerNode;
@@ -132,8 +135,7 @@ public final class Commands {
 
   private void who() throws Exception {
     List<PeerAddress> members = node.members().get(2, TimeUnit.SECONDS);
-    java.util.Map<meshchat.peer.message.PeerId, Long> liars =
-        new java.util.HashMap<>(node.equivocators().get(2, TimeUnit.SECONDS));
+    Map<PeerId, Long> liars = new HashMap<>(node.equivocators().get(2, TimeUnit.SECONDS));
     if (members.isEmpty()) {
       say("no members known from the tracker");
     }

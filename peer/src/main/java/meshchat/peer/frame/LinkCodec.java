@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.identity.SealedBody;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -281,7 +282,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       throw new LinkFrameException(
           CloseReason.INVALID_MESSAGE,
           "equivocation: " + bad.getMessage(),
-          meshchat.peer.limit.Counters.Counter.PROOF_MALFORMED);
+          Counters.Counter.PROOF_MALFORMED);
     }
   }
 

@@ -354,7 +354,7 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /** Authors proven to equivocate, each with the seq from which its history is disputed. */
-  public CompletableFuture<java.util.Map<PeerId, Long>> equivocators() {
+  public CompletableFuture<Map<PeerId, Long>> equivocators() {
     return onLoop(room::equivocators);
   }
 

@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import meshchat.fixture.time.EventQueue;
+import meshchat.fixture.time.PeerScheduler;
 import meshchat.peer.clock.ClockBound;
 import meshchat.peer.frame.ChainCheck;
 import meshchat.peer.frame.LinkCodec;
@@ -20,7 +21,6 @@ import meshchat.peer.room.Room;
 import meshchat.peer.room.RoomConfig;
 import meshchat.peer.room.RoomEffects;
 import meshchat.peer.room.RoomNotice;
-import meshchat.peer.room.Scheduler;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 import meshchat.proto.v1.LinkFrame;
 
@@ -31,16 +31,11 @@ import meshchat.proto.v1.LinkFrame;
  * moves 10 ms per input, so hold-back and request timers fire; the room starts over every {@link
  * #INPUTS_PER_ROOM} inputs so that memory stays small.
  */
-final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
+final class RoomTarget implements RoomEffects, InstantSource {
   static final int INPUTS_PER_ROOM = 2_000;
 
-  private record Timer(long at, long order, Runnable task, boolean[] cancelled) {}
-
-  private final PriorityQueue<Timer> timers =
-      new PriorityQueue<>(
-          (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
-  private long now;
-  private long order;
+  private final EventQueue time = new EventQueue();
+  private int generation; // a room's timers die with it
   private int inputs;
   private long roomInputs;
   private long roomStart;
@@ -98,7 +93,7 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
     // the most the bound lets peers move the clock, plus a few ticks of our own per input
     long allowed =
         ClockBound.BURST
-            + ClockBound.RATE_PER_SECOND * ((now - roomStart) / 1000 + 1)
+            + ClockBound.RATE_PER_SECOND * ((time.now() - roomStart) / 1000 + 1)
             + 10L * roomInputs;
     if (room.lamport() > allowed) {
       throw new FuzzTargets.Finding("the clock ran to " + room.lamport() + " on " + m, null);
@@ -116,9 +111,9 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
 
   private void fresh() {
     check = new ChainCheck(Seeds.ROOM);
-    timers.clear();
+    int g = ++generation;
     roomInputs = 0;
-    roomStart = now;
+    roomStart = time.now();
     counters = new Counters();
     room =
         new Room(
@@ -127,7 +122,7 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
             "self",
             new InMemoryMessageStore(),
             this,
-            this,
+            new PeerScheduler(time, () -> generation == g),
             this,
             new SplittableRandom(7),
             counters,
@@ -137,30 +132,12 @@ final class RoomTarget implements RoomEffects, Scheduler, InstantSource {
   }
 
   private void advance(long ms) {
-    now += ms;
-    while (!timers.isEmpty() && timers.peek().at() <= now) {
-      Timer t = timers.poll();
-      if (!t.cancelled()[0]) {
-        t.task().run();
-      }
-    }
-  }
-
-  @Override
-  public long nowMillis() {
-    return now;
+    time.advance(ms);
   }
 
   @Override
   public Instant instant() {
-    return Instant.ofEpochMilli(1_700_000_000_000L + now);
-  }
-
-  @Override
-  public Cancellable schedule(long delayMillis, Runnable task) {
-    boolean[] cancelled = {false};
-    timers.add(new Timer(now + Math.max(0, delayMillis), order++, task, cancelled));
-    return () -> cancelled[0] = true;
+    return Instant.ofEpochMilli(1_700_000_000_000L + time.now());
   }
 
   @Override

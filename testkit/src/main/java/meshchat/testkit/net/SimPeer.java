@@ -6,6 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import meshchat.fixture.net.SimNetwork;
+import meshchat.fixture.time.EventQueue;
+import meshchat.fixture.time.PeerScheduler;
+import meshchat.fixture.time.SkewedClock;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.membership.Membership;
 import meshchat.peer.membership.MembershipConfig;
@@ -26,9 +30,6 @@ import meshchat.peer.store.memory.InMemoryMessageStore;
 import meshchat.testkit.check.Delivered;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.check.Segment;
-import meshchat.testkit.time.EventQueue;
-import meshchat.testkit.time.PeerScheduler;
-import meshchat.testkit.time.SkewedClock;
 
 /**
  * One simulated peer: the real {@link Room} over an {@link InMemoryMessageStore} and the real
@@ -380,7 +381,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
         List.copyOf(segments),
         finalStore,
         forkNotices,
-        room == null ? java.util.Map.of() : room.equivocators());
+        room == null ? Map.of() : room.equivocators());
   }
 
   public int index() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import meshchat.peer.identity.Identity;
@@ -203,7 +204,7 @@ final class NetPeer {
         copy,
         finalStore,
         forkNotices.get(),
-        n == null ? java.util.Map.of() : n.equivocators().join());
+        n == null ? Map.of() : n.equivocators().join());
   }
 
   /** Records one incarnation's deliveries; silenced when it crashes. */

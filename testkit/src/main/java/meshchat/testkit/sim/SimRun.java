@@ -3,12 +3,12 @@ package meshchat.testkit.sim;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import meshchat.fixture.net.Delay;
 import meshchat.testkit.SimCluster;
 import meshchat.testkit.check.CheckReport;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.InvariantChecker;
 import meshchat.testkit.metrics.Convergence;
-import meshchat.testkit.net.Delay;
 
 /** Lays a {@link SimPlan} out in virtual time, runs it, and checks the result. */
 public final class SimRun {

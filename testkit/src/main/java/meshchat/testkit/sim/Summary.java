@@ -5,13 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import meshchat.fixture.net.NetworkStats;
 import meshchat.testkit.check.CheckReport;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.Invariant;
 import meshchat.testkit.check.Violation;
 import meshchat.testkit.metrics.Convergence;
 import meshchat.testkit.metrics.RunMetrics;
-import meshchat.testkit.net.NetworkStats;
 import org.HdrHistogram.Histogram;
 
 /**

@@ -3,12 +3,12 @@ package meshchat.testkit.scenario;
 import static meshchat.testkit.scenario.Scenario.group;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import meshchat.fixture.net.Delay;
+import meshchat.fixture.net.LinkFaults;
 import meshchat.testkit.SimCluster;
 import meshchat.testkit.SimConfig;
 import meshchat.testkit.check.CheckReport;
 import meshchat.testkit.check.InvariantChecker;
-import meshchat.testkit.net.Delay;
-import meshchat.testkit.net.LinkFaults;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import meshchat.fixture.net.Delay;
+import meshchat.fixture.net.LinkFaults;
 import meshchat.peer.message.PeerId;
 import meshchat.testkit.SimConfig;
 import meshchat.testkit.check.Invariant;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.check.Violation;
-import meshchat.testkit.net.Delay;
-import meshchat.testkit.net.LinkFaults;
 import org.junit.jupiter.api.Test;
 
 /**

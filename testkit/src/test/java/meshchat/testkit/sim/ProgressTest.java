@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import meshchat.fixture.net.LinkFaults;
 import meshchat.testkit.SimConfig;
-import meshchat.testkit.net.LinkFaults;
 import org.junit.jupiter.api.Test;
 
 /** The progress line: when it is printed and what it says. */

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import meshchat.fixture.net.Delay;
+import meshchat.fixture.net.LinkFaults;
 import meshchat.testkit.SimConfig;
 import meshchat.testkit.check.Violation;
-import meshchat.testkit.net.Delay;
-import meshchat.testkit.net.LinkFaults;
 import org.junit.jupiter.api.Test;
 
 /**
