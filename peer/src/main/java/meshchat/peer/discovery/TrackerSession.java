@@ -81,7 +81,7 @@ public final class TrackerSession {
   private final long retryMaxMs;
   private final EventLoopGroup io;
   private final EventExecutor loop;
-  private final Registration registration;
+  private Registration registration;
   private final Members members;
   private final Consumer<String> say;
   private final RandomGenerator random;
@@ -118,6 +118,26 @@ public final class TrackerSession {
     this.say = say;
     this.random = random;
     this.tag = tag;
+  }
+
+  /**
+   * The nick changed: registered now, the registration is refreshed at once (the tracker tells the
+   * room's members as a join with the new nick); otherwise the next registration carries it. Call
+   * on the loop.
+   */
+  public void renamed(String nick) {
+    Registration r = registration;
+    registration = new Registration(r.room(), r.self(), nick, r.port(), r.key());
+    TrackerClient c = client;
+    if (c != null) {
+      c.register(r.room(), r.self().toBytes(), nick, "", r.port(), r.key())
+          .whenComplete(
+              (reg, e) -> {
+                if (e != null) {
+                  log.info("{} tracker refused the new nick: {}", tag, cause(e).getMessage());
+                }
+              });
+    }
   }
 
   /** Starts connecting. Call on the loop. */

@@ -72,6 +72,9 @@ public final class ProtocolVectors {
         Hex.dump(
             MessageSigning.canonicalHead(head.origin(), head.seq(), head.hash(), room), false));
     frame(out, "ChainHead", new LinkMessage.Head(head));
+    ChatMessage nick = aliceWrites.nickChange(43, 1_795_705_260_000L, "alicia", List.of());
+    frame(out, "ChatMessage, nick change", new LinkMessage.Chat(nick));
+    out.put("nick canonical", Hex.dump(MessageSigning.canonical(nick, room), false));
 
     SeqSet held = SeqSet.of(7, List.of(new SeqRange(9, 12)));
     frame(
