@@ -137,6 +137,11 @@ public final class TrackerSessions {
       members.registered();
     }
 
+    @Override
+    public void refused(String why) {
+      members.refused(why);
+    }
+
     /**
      * Passed on once, only when every tracker found nobody and none named anyone before: one
      * tracker's empty answer says nothing about the room while another names members (the self-fork

@@ -648,6 +648,11 @@ public final class PeerNode implements AutoCloseable {
     }
 
     @Override
+    public void refused(String why) {
+      counters.increment(Counters.Counter.TRACKER_MEMBER_REFUSED);
+    }
+
+    @Override
     public void noneFound() {
       if (!hadCachedPeers) {
         room.nobodyToAsk(); // no peer to link to: the first message need not wait for one
