@@ -1,6 +1,7 @@
 package meshchat.testkit;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +10,7 @@ import java.util.SplittableRandom;
 import meshchat.fixture.net.SimNetwork;
 import meshchat.fixture.time.EventQueue;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
@@ -182,13 +184,13 @@ public final class SimCluster implements Cluster {
     if (frozen.isEmpty()) {
       return held;
     }
-    Map<PeerId, SeqSet> out = new java.util.HashMap<>(held);
+    Map<PeerId, SeqSet> out = new HashMap<>(held);
     frozen.forEach(
         (origin, at) -> {
           SeqSet s = out.get(origin);
           if (s != null) {
             SeqSet below = new SeqSet();
-            for (meshchat.peer.sync.SeqRange r : s.ranges()) {
+            for (SeqRange r : s.ranges()) {
               if (r.first() < at) {
                 below.addRange(r.first(), Math.min(r.last(), at - 1));
               }

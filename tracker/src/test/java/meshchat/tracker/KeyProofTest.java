@@ -21,6 +21,7 @@ import meshchat.proto.v1.Nonce;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.Registered;
 import meshchat.proto.v1.TrackerFrame;
+import meshchat.tracker.client.MemberStatements;
 import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.client.TrackerClient;
 import meshchat.tracker.client.TrackerListener;
@@ -97,6 +98,94 @@ class KeyProofTest {
   void aPeerRegistersTheIdOfItsOwnKey() throws Exception {
     Registered r = done(client.register("lobby", alice.id, "alice", "10.0.0.1", 7000, alice.key()));
     assertThat(r.getYou().getPeerId().toByteArray()).isEqualTo(alice.id);
+  }
+
+  @Test
+  void eachListedMemberCarriesTheStatementItSignedAndAChangedOneFails() throws Exception {
+    done(client.register("lobby", alice.id, "alice", "10.0.0.1", 7000, alice.key()));
+    TrackerClient other =
+        TrackerClient.connect(server.localAddress(), group, new TrackerListener() {}).join();
+    try {
+      Registered r = done(other.register("lobby", mallory.id, "mal", "", 7001, mallory.key()));
+      meshchat.proto.v1.Member listed = r.getMembers(0);
+      long now = System.currentTimeMillis();
+      assertThat(MemberStatements.problem("lobby", listed, now)).isNull();
+      assertThat(MemberStatements.problem("lobby", r.getYou(), now)).as("host resolved").isNull();
+      assertThat(r.getYou().getHost()).isEqualTo(r.getYou().getObservedHost());
+      // what a lying tracker, or a relay on its plain-TCP session, would change
+      var moved = listed.toBuilder().setHost("192.0.2.7").setAdvertisedHost("192.0.2.7").build();
+      assertThat(MemberStatements.problem("lobby", moved, now)).contains("does not verify");
+      var renamed = listed.toBuilder().setPeerId(ByteString.copyFrom(mallory.id)).build();
+      assertThat(MemberStatements.problem("lobby", renamed, now)).contains("fingerprint");
+      assertThat(MemberStatements.problem("another room", listed, now)).contains("does not verify");
+      var lookedUp = done(other.lookup("lobby")).getMembersList();
+      assertThat(lookedUp).hasSize(2);
+      assertThat(lookedUp)
+          .allSatisfy(m -> assertThat(MemberStatements.problem("lobby", m, now)).isNull());
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void aFreshStatementOnTheSameSessionReplacesTheOldOneAndIsPushedToTheOthers() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now =
+        new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+    java.util.List<meshchat.proto.v1.MemberJoined> pushed =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    TrackerClient other =
+        TrackerClient.connect(
+                server.localAddress(),
+                group,
+                new TrackerListener() {
+                  @Override
+                  public void memberJoined(meshchat.proto.v1.MemberJoined j) {
+                    pushed.add(j);
+                  }
+                })
+            .join();
+    TrackerClient aliceSession =
+        TrackerClient.connect(
+                server.localAddress(),
+                group,
+                new TrackerListener() {},
+                1 << 20,
+                () -> java.time.Instant.ofEpochMilli(now.get()))
+            .join();
+    try {
+      done(other.register("lobby", mallory.id, "mal", "", 7001, mallory.key()));
+      done(aliceSession.register("lobby", alice.id, "alice", "", 7000, alice.key()));
+      org.awaitility.Awaitility.await().until(() -> pushed.size() == 1);
+      long first = pushed.get(0).getMember().getTimestampMs();
+
+      now.addAndGet(60_000); // a minute on: alice signs afresh, as a peer does every 20 minutes
+      done(aliceSession.register("lobby", alice.id, "alice", "", 7000, alice.key()));
+      org.awaitility.Awaitility.await().until(() -> pushed.size() == 2);
+      meshchat.proto.v1.Member fresh = pushed.get(1).getMember();
+      assertThat(fresh.getTimestampMs()).isEqualTo(first + 60_000);
+      assertThat(MemberStatements.problem("lobby", fresh, now.get())).isNull();
+      var listed = done(other.lookup("lobby")).getMembersList();
+      assertThat(listed).filteredOn(m -> m.getNick().equals("alice")).hasSize(1);
+      assertThat(listed)
+          .filteredOn(m -> m.getNick().equals("alice"))
+          .allSatisfy(m -> assertThat(m.getTimestampMs()).isEqualTo(first + 60_000));
+    } finally {
+      aliceSession.close();
+      other.close();
+    }
+  }
+
+  @Test
+  void aRegistrationWithoutAProofIsListedWithoutAStatementWhichPeersRefuse() throws Exception {
+    server.close();
+    server = TrackerServer.start(TrackerConfig.localTest().withRequireKeyProof(false));
+    client.close();
+    client = TrackerClient.connect(server.localAddress(), group, new TrackerListener() {}).join();
+    done(client.register("lobby", alice.id, "alice", "10.0.0.1", 7000));
+    var listed = done(client.lookup("lobby")).getMembers(0);
+    assertThat(listed.getPublicKey().isEmpty()).isTrue();
+    assertThat(MemberStatements.problem("lobby", listed, System.currentTimeMillis()))
+        .contains("without its signed statement");
   }
 
   @Test

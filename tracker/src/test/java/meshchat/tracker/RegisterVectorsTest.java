@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import meshchat.proto.v1.GetNonce;
+import meshchat.proto.v1.Member;
+import meshchat.proto.v1.MemberJoined;
 import meshchat.proto.v1.Nonce;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.TrackerFrame;
@@ -18,9 +20,10 @@ import meshchat.wire.Ed25519;
 import org.junit.jupiter.api.Test;
 
 /**
- * The source of truth of docs/protocol.md's GetNonce, Nonce and Register dumps: computed here from
- * the code with the documented test identity bob (seed 32 × 02), and required verbatim in the
- * document. On a change, copy the blocks this writes to tracker/target/register-vectors.md.
+ * The source of truth of docs/protocol.md's GetNonce, Nonce, Register and MemberJoined (a signed
+ * statement) dumps: computed here from the code with the documented test identity bob (seed 32 ×
+ * 02), and required verbatim in the document. On a change, copy the blocks this writes to
+ * tracker/target/register-vectors.md.
  */
 class RegisterVectorsTest {
   private static final Path DOC = Path.of("..", "docs", "protocol.md");
@@ -69,6 +72,25 @@ class RegisterVectorsTest {
                     .setSignature(ByteString.copyFrom(Ed25519.sign(seed, t)))
                     .setTimestampMs(TIMESTAMP))
             .build();
+    Register r = register.getRegister();
+    TrackerFrame joined =
+        TrackerFrame.newBuilder()
+            .setMemberJoined(
+                MemberJoined.newBuilder()
+                    .setRoom("general")
+                    .setMember(
+                        Member.newBuilder()
+                            .setPeerId(r.getPeerId())
+                            .setNick(r.getNick())
+                            .setHost("192.168.1.21")
+                            .setPort(r.getPort())
+                            .setPublicKey(r.getPublicKey())
+                            .setSignature(r.getSignature())
+                            .setTimestampMs(r.getTimestampMs())
+                            .setSessionNonce(ByteString.copyFrom(nonce()))
+                            .setObservedHost("192.168.1.21")
+                            .setAdvertisedHost(r.getHost())))
+            .build();
     return block("GetNonce", delimited(getNonce), true)
         + block("Nonce", delimited(answer), true)
         + block("Register", delimited(register), true)
@@ -76,7 +98,8 @@ class RegisterVectorsTest {
         + t.length
         + " bytes):\n\n```\n"
         + dump(t, false)
-        + "```\n";
+        + "```\n\n"
+        + block("MemberJoined", delimited(joined), true);
   }
 
   private static String block(String name, byte[] b, boolean ascii) {

@@ -69,7 +69,12 @@ public final class Counters {
     /** An equivocation proof whose two histories agree where it says they differ; link closed. */
     PROOF_AGREES,
     /** A valid equivocation proof against one more author dropped: proofs are at their budget. */
-    PROOF_BUDGET
+    PROOF_BUDGET,
+    /**
+     * A member a tracker listed without a signed statement that holds (unsigned, expired, another
+     * key's, another address or room): ignored, never dialed.
+     */
+    TRACKER_MEMBER_REFUSED
   }
 
   /** What went by: read by {@code /metrics}, not shown in the limits line. */

@@ -15,6 +15,8 @@ import meshchat.peer.limit.WireBounds;
  *     link that lets one signed {@link ChainHead} authenticate a whole run of messages
  *     (docs/protocol.md, "Hash chain"); empty on an unchained message (history from before chains,
  *     or the simulation)
+ * @param kind what the message is: a line of text, or the author's nick change (then {@code nick}
+ *     is the new nick and {@code text} is empty)
  */
 public record ChatMessage(
     MessageId id,
@@ -23,8 +25,39 @@ public record ChatMessage(
     String nick,
     String text,
     List<MessageId> deps,
-    byte[] prev) {
+    byte[] prev,
+    Kind kind) {
   private static final byte[] NONE = new byte[0];
+
+  /**
+   * What a message is, with its wire number (link.proto's {@code ChatMessage.Kind}). A {@link
+   * #NICK} event is authored in the hash chain like a line, so every peer shows the same nick
+   * history in the same order and nobody but the author can write it.
+   */
+  public enum Kind {
+    TEXT(0),
+    NICK(1);
+
+    private final int wire;
+
+    Kind(int wire) {
+      this.wire = wire;
+    }
+
+    public int wire() {
+      return wire;
+    }
+
+    /** The kind with wire number {@code n}, or null for one this version does not know. */
+    public static Kind ofWire(int n) {
+      for (Kind k : values()) {
+        if (k.wire == n) {
+          return k;
+        }
+      }
+      return null;
+    }
+  }
 
   /** Length of a chain hash (SHA-256). */
   public static final int HASH_BYTES = 32;
@@ -38,19 +71,47 @@ public record ChatMessage(
     if (prev != null && prev.length != 0 && prev.length != HASH_BYTES) {
       throw new IllegalArgumentException("prev must be " + HASH_BYTES + " bytes: " + prev.length);
     }
+    if (kind == null) {
+      kind = Kind.TEXT;
+    }
+    if (kind == Kind.NICK && !text.isEmpty()) {
+      throw new IllegalArgumentException("a nick change carries no text");
+    }
     deps = List.copyOf(deps);
     prev = prev == null || prev.length == 0 ? NONE : prev.clone();
+  }
+
+  /** A line of text, chained by {@code prev}. */
+  public ChatMessage(
+      MessageId id,
+      long lamport,
+      long wallTimeMs,
+      String nick,
+      String text,
+      List<MessageId> deps,
+      byte[] prev) {
+    this(id, lamport, wallTimeMs, nick, text, deps, prev, Kind.TEXT);
   }
 
   /** An unchained message, as the author has it before {@link MessageSigner#chain}. */
   public ChatMessage(
       MessageId id, long lamport, long wallTimeMs, String nick, String text, List<MessageId> deps) {
-    this(id, lamport, wallTimeMs, nick, text, deps, NONE);
+    this(id, lamport, wallTimeMs, nick, text, deps, NONE, Kind.TEXT);
+  }
+
+  /** An unchained nick change to {@code nick}. */
+  public static ChatMessage nickChange(
+      MessageId id, long lamport, long wallTimeMs, String nick, List<MessageId> deps) {
+    return new ChatMessage(id, lamport, wallTimeMs, nick, "", deps, NONE, Kind.NICK);
+  }
+
+  public boolean isNickChange() {
+    return kind == Kind.NICK;
   }
 
   /** This message linked to its author's previous one. */
   public ChatMessage chained(byte[] prev) {
-    return new ChatMessage(id, lamport, wallTimeMs, nick, text, deps, prev);
+    return new ChatMessage(id, lamport, wallTimeMs, nick, text, deps, prev, kind);
   }
 
   /** Whether this message is linked into its author's hash chain (and so can be authenticated). */
@@ -91,17 +152,20 @@ public record ChatMessage(
         && nick.equals(m.nick)
         && text.equals(m.text)
         && deps.equals(m.deps)
-        && Arrays.equals(prev, m.prev);
+        && Arrays.equals(prev, m.prev)
+        && kind == m.kind;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, lamport, wallTimeMs, nick, text, deps) * 31 + Arrays.hashCode(prev);
+    return Objects.hash(id, lamport, wallTimeMs, nick, text, deps, kind) * 31
+        + Arrays.hashCode(prev);
   }
 
   @Override
   public String toString() {
-    return "ChatMessage[id=%s, lamport=%d, wallTimeMs=%d, nick=%s, text=%s, deps=%s, chained=%s]"
+    return ("ChatMessage[id=%s, lamport=%d, wallTimeMs=%d, nick=%s, text=%s, deps=%s, chained=%s"
+            + (kind == Kind.TEXT ? "]" : ", kind=" + kind + "]"))
         .formatted(id, lamport, wallTimeMs, nick, text, deps, isChained());
   }
 }

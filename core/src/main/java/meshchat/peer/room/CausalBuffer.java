@@ -4,11 +4,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -242,11 +244,11 @@ final class CausalBuffer {
    * Stops waiting for the ids {@code never} names (messages that will never come); returns the held
    * messages that now wait for nothing.
    */
-  List<Held> stopWaitingFor(java.util.function.Predicate<MessageId> never) {
+  List<Held> stopWaitingFor(Predicate<MessageId> never) {
     List<Held> freed = new ArrayList<>();
     for (Held h : new ArrayList<>(held.values())) {
       boolean changed = false;
-      for (java.util.Iterator<MessageId> it = h.missing.iterator(); it.hasNext(); ) {
+      for (Iterator<MessageId> it = h.missing.iterator(); it.hasNext(); ) {
         MessageId d = it.next();
         if (never.test(d)) {
           it.remove();

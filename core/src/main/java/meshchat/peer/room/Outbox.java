@@ -34,7 +34,8 @@ final class Outbox {
 
   /** What the room does for us: stamp and stage a message; show and send a durable one. */
   interface Hooks {
-    ChatMessage author(String text);
+    /** A line of {@code text}, or with {@code kind} NICK a change of nick to {@code text}. */
+    ChatMessage author(String text, ChatMessage.Kind kind);
 
     void publish(ChatMessage message);
 
@@ -45,7 +46,7 @@ final class Outbox {
     SeqSet ownHeld();
   }
 
-  private record Pending(String text, Consumer<ChatMessage> authored) {}
+  private record Pending(String text, ChatMessage.Kind kind, Consumer<ChatMessage> authored) {}
 
   private final Hooks hooks;
   private final RoomEffects effects;
@@ -84,18 +85,18 @@ final class Outbox {
    * A line typed by the user: authored now (returned) or, before the check, queued (null), to be
    * authored in typing order once the check ends; {@code authored} hears the message either way.
    */
-  ChatMessage submit(String text, Consumer<ChatMessage> authored) {
+  ChatMessage submit(String text, ChatMessage.Kind kind, Consumer<ChatMessage> authored) {
     if (!checked || !unauthored.isEmpty()) {
-      unauthored.add(new Pending(text, authored));
+      unauthored.add(new Pending(text, kind, authored));
       return null;
     }
-    ChatMessage m = stage(text);
+    ChatMessage m = stage(text, kind);
     authored.accept(m);
     return m;
   }
 
-  private ChatMessage stage(String text) {
-    ChatMessage m = hooks.author(text);
+  private ChatMessage stage(String text, ChatMessage.Kind kind) {
+    ChatMessage m = hooks.author(text, kind);
     staged.add(m);
     if (!commitAsked) {
       commitAsked = true;
@@ -194,7 +195,7 @@ final class Outbox {
     }
     while (!unauthored.isEmpty()) {
       Pending p = unauthored.poll();
-      p.authored().accept(stage(p.text()));
+      p.authored().accept(stage(p.text(), p.kind()));
     }
   }
 }

@@ -70,6 +70,7 @@ public final class Room {
   private final Map<PeerId, SeqSet> holdings = new HashMap<>();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
   private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
+  private final SeenBy seen;
   private final AntiEntropy sync;
   private final PeerExchange exchange;
   private final Broadcast broadcast;
@@ -149,6 +150,7 @@ public final class Room {
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft);
     this.chain = new OwnChain(self, signer, store);
+    this.seen = new SeenBy(self);
   }
 
   /** Whether we hold {@code id}, or never want it (a disputed message is not grafted). */
@@ -181,6 +183,14 @@ public final class Room {
     store.history(1).forEach(m -> maxShown = m.timestamp());
     scheduleSync();
     outbox.start(newIdentity);
+    // started under another nick than our last message carries: the room hears of it as of a /nick
+    String last =
+        ownSeq == 0
+            ? null
+            : store.get(new MessageId(self, ownSeq)).map(ChatMessage::nick).orElse(null);
+    if (last != null && !last.equals(nick) && !nick.isEmpty()) {
+      changeNick(nick);
+    }
   }
 
   public void stop() {
@@ -224,6 +234,7 @@ public final class Room {
     // A message held by the self-fork guard is authored later: receipts start when it is.
     return outbox.submit(
         text,
+        ChatMessage.Kind.TEXT,
         m -> {
           own.sent(m.seq());
           authored.accept(m);
@@ -264,13 +275,18 @@ public final class Room {
 
   private final class OutboxHooks implements Outbox.Hooks {
     @Override
-    public ChatMessage author(String text) {
+    public ChatMessage author(String text, ChatMessage.Kind kind) {
       long lamport = clock.tick();
       MessageId id = new MessageId(self, ownSeq + 1);
-      ChatMessage m =
-          chain.link(
-              new ChatMessage(
-                  id, lamport, wallClock.millis(), nick, text, causal.frontier(config.maxDeps())));
+      List<MessageId> deps = causal.frontier(config.maxDeps());
+      long wall = wallClock.millis();
+      ChatMessage m;
+      if (kind == ChatMessage.Kind.NICK) {
+        nick = text; // lines typed before the change keep the nick they were typed under
+        m = chain.link(ChatMessage.nickChange(id, lamport, wall, nick, deps));
+      } else {
+        m = chain.link(new ChatMessage(id, lamport, wall, nick, text, deps));
+      }
       store.appendOwn(m, lamport);
       ownSeq = id.seq();
       return m;
@@ -280,6 +296,8 @@ public final class Room {
     public void publish(ChatMessage m) {
       holdings.computeIfAbsent(self, o -> new SeqSet()).add(m.seq());
       deliver(m, false, false);
+      seen.sent(m.seq());
+      tellSeen();
       Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
       for (LinkState l : links.values()) {
         broadcast.pushOwn(l.id(), chat);
@@ -329,9 +347,36 @@ public final class Room {
     }
   }
 
-  public void setNick(String nick) {
-    this.nick = nick;
+  /**
+   * Changes this peer's nick, announced to the room as a NICK event in this peer's hash chain: it
+   * is authored, stored, shown and sent like a line and in typing order with the lines, so every
+   * peer shows the same nick history in the same order and nobody else can write it. Lines authored
+   * before it keep the old nick. Returns the event, or null if the self-fork check holds it (as
+   * {@link #send}).
+   *
+   * @throws IllegalArgumentException if the nick is empty or longer than the wire allows
+   */
+  public ChatMessage changeNick(String newNick) {
+    return changeNick(newNick, m -> {});
   }
+
+  /** As {@link #changeNick(String)}; {@code authored} hears the event when it is authored. */
+  public ChatMessage changeNick(String newNick, java.util.function.Consumer<ChatMessage> authored) {
+    int bytes = newNick.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes == 0 || bytes > MAX_NICK_BYTES) {
+      throw new IllegalArgumentException("a nick is 1.." + MAX_NICK_BYTES + " bytes: " + bytes);
+    }
+    return outbox.submit(
+        newNick,
+        ChatMessage.Kind.NICK,
+        m -> {
+          own.sent(m.seq());
+          authored.accept(m);
+        });
+  }
+
+  /** The longest nick in UTF-8 bytes, as the frame codec bounds it. */
+  public static final int MAX_NICK_BYTES = 128;
 
   // ---- link events ----
 
@@ -344,6 +389,7 @@ public final class Room {
     clock.witness(taken);
     LinkState l = new LinkState(peer);
     links.put(peer.peerId(), l);
+    tellSeen();
     broadcast.linkUp(peer.peerId());
     sync.sendDigest(l, true);
     for (Equivocation e : equivocations.proofs()) {
@@ -356,6 +402,7 @@ public final class Room {
     LinkState l = links.remove(peer);
     if (l != null) {
       broadcast.linkDown(peer);
+      tellSeen();
       equivocations.linkDown(peer);
       boolean asked = sync.forget(l);
       exchange.linkDown(l);
@@ -402,6 +449,7 @@ public final class Room {
         outbox.onCompleteDigest(l.theirs.get(self));
       }
       noteHeld(l);
+      tellSeen();
     } else if (message instanceof LinkMessage.SyncRequest r) {
       sync.onRequest(l, r);
     } else if (message instanceof LinkMessage.SyncBatch b && b.requestId() == GRAFT_REPLY) {
@@ -433,6 +481,13 @@ public final class Room {
       for (long seq : own.heldIn(theirs)) {
         effects.notice(new RoomNotice.Held(new MessageId(self, seq), l.id()));
       }
+    }
+  }
+
+  /** Tells each latest own message whose "seen by k of n" changed. */
+  private void tellSeen() {
+    for (RoomNotice.Seen s : seen.changes(links.values())) {
+      effects.notice(s);
     }
   }
 
@@ -656,7 +711,7 @@ public final class Room {
     Set<MessageId> missing = causal.missingFor(m);
     boolean gaveUp = false;
     if (!missing.isEmpty() && equivocations.any()) {
-      Set<MessageId> coming = new java.util.HashSet<>(missing);
+      Set<MessageId> coming = new HashSet<>(missing);
       gaveUp = coming.removeIf(this::neverComes);
       if (coming.isEmpty()) {
         deliver(m, catchUp, true); // it answers a disputed message we will never get
@@ -856,16 +911,12 @@ public final class Room {
     return store.history(limit);
   }
 
-  /** How many linked peers hold {@code id}, per their digests ("seen by k of n"). */
-  public int holders(MessageId id) {
-    int k = 0;
-    for (LinkState l : links.values()) {
-      SeqSet theirs = l.theirs.get(id.origin());
-      if (theirs != null && theirs.contains(id.seq())) {
-        k++;
-      }
-    }
-    return k;
+  /**
+   * For the latest own messages, oldest first: how many of the peers linked now hold each, per
+   * their digests ("seen by k of n").
+   */
+  public List<RoomNotice.Seen> seenBy() {
+    return seen.all(links.values());
   }
 
   /** Sync status for {@code /status}: per link, messages it has that we lack. */

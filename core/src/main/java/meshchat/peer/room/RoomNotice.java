@@ -34,6 +34,13 @@ public sealed interface RoomNotice {
   /** Our own message {@code id} is held by another peer for the first time: {@code holder}. */
   record Held(MessageId id, PeerId holder) implements RoomNotice {}
 
+  /**
+   * Our own message {@code id} is held by {@code holders} of the {@code linked} peers linked now,
+   * per their digests ("seen by k of n"). Told for the latest own messages when either number
+   * changes.
+   */
+  record Seen(MessageId id, int holders, int linked) implements RoomNotice {}
+
   /** A peer sent something invalid; the link layer closes it. */
   record BadInput(PeerId peer, String reason) implements RoomNotice {}
 }

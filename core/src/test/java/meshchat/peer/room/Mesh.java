@@ -46,6 +46,9 @@ final class Mesh {
     private boolean commitAsked;
     int commitsAsked;
 
+    /** The nick the room starts with at the next restart (the name at first). */
+    String nick;
+
     /** What this room showed and sent, in order: "shown TEXT", "sent TEXT to NAME". */
     final List<String> trace = new ArrayList<>();
 
@@ -55,6 +58,7 @@ final class Mesh {
       // ids sort like the names, which keeps tie-breaks readable in tests
       this.id = PeerId.of(name.getBytes(StandardCharsets.UTF_8));
       this.store = store;
+      this.nick = name;
       this.room = newRoom(true);
     }
 
@@ -64,7 +68,7 @@ final class Mesh {
               ? new Room(
                   config,
                   id,
-                  name,
+                  nick,
                   store,
                   this,
                   scheduler,
@@ -75,7 +79,7 @@ final class Mesh {
               : new Room(
                   config,
                   id,
-                  name,
+                  nick,
                   store,
                   this,
                   scheduler,

@@ -136,7 +136,9 @@ public final class HistoryCommand implements Callable<Integer> {
 
   /** The chat's message event (ChatView with --json), for a message shown in its place. */
   static String jsonLine(ChatMessage m) {
-    StringBuilder sb = new StringBuilder("{\"event\":\"message\",\"id\":");
+    StringBuilder sb =
+        new StringBuilder(
+            m.isNickChange() ? "{\"event\":\"nick\",\"id\":" : "{\"event\":\"message\",\"id\":");
     quote(sb, m.id().toString(), true);
     sb.append(",\"origin\":");
     quote(sb, m.origin().hex(), true);
@@ -144,8 +146,10 @@ public final class HistoryCommand implements Callable<Integer> {
     sb.append(",\"lamport\":").append(m.lamport());
     sb.append(",\"nick\":");
     quote(sb, m.nick(), true);
-    sb.append(",\"text\":");
-    quote(sb, m.text(), true);
+    if (!m.isNickChange()) {
+      sb.append(",\"text\":");
+      quote(sb, m.text(), true);
+    }
     sb.append(",\"late\":false,\"wall_time_ms\":").append(m.wallTimeMs()).append('}');
     return sb.toString();
   }
@@ -158,6 +162,11 @@ public final class HistoryCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     sb.append('[').append(m.lamport()).append("] ");
     sb.append(TIME.format(Instant.ofEpochMilli(m.wallTimeMs()))).append(' ');
+    if (m.isNickChange()) {
+      sb.append("* ").append(m.origin().shortHex()).append(" is now known as ");
+      quote(sb, m.nick(), false);
+      return sb.toString();
+    }
     quote(sb, m.nick(), false);
     sb.append(": ");
     quote(sb, m.text(), false);

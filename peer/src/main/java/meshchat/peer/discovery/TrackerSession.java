@@ -22,6 +22,7 @@ import meshchat.proto.v1.MemberLeft;
 import meshchat.proto.v1.Registered;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
+import meshchat.tracker.client.MemberStatements;
 import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.client.TrackerClient;
 import meshchat.tracker.client.TrackerException;
@@ -60,6 +61,9 @@ public final class TrackerSession {
 
     /** An attempt to reach or register with the tracker failed (before retrying). */
     default void unreachable() {}
+
+    /** The tracker listed a member whose signed statement does not hold ({@code why}): ignored. */
+    default void refused(String why) {}
   }
 
   /**
@@ -77,7 +81,7 @@ public final class TrackerSession {
   private final long retryMaxMs;
   private final EventLoopGroup io;
   private final EventExecutor loop;
-  private final Registration registration;
+  private Registration registration;
   private final Members members;
   private final Consumer<String> say;
   private final RandomGenerator random;
@@ -86,6 +90,7 @@ public final class TrackerSession {
   private TrackerClient client;
   private TrackerServer hosted;
   private ScheduledFuture<?> timer;
+  private ScheduledFuture<?> resign;
   private int failures;
   private boolean warned;
   private boolean stopped;
@@ -113,6 +118,26 @@ public final class TrackerSession {
     this.say = say;
     this.random = random;
     this.tag = tag;
+  }
+
+  /**
+   * The nick changed: registered now, the registration is refreshed at once (the tracker tells the
+   * room's members as a join with the new nick); otherwise the next registration carries it. Call
+   * on the loop.
+   */
+  public void renamed(String nick) {
+    Registration r = registration;
+    registration = new Registration(r.room(), r.self(), nick, r.port(), r.key());
+    TrackerClient c = client;
+    if (c != null) {
+      c.register(r.room(), r.self().toBytes(), nick, "", r.port(), r.key())
+          .whenComplete(
+              (reg, e) -> {
+                if (e != null) {
+                  log.info("{} tracker refused the new nick: {}", tag, cause(e).getMessage());
+                }
+              });
+    }
   }
 
   /** Starts connecting. Call on the loop. */
@@ -192,6 +217,7 @@ public final class TrackerSession {
         where(),
         reg.getMembersCount());
     members.registered();
+    resignLater(c);
     boolean anyone = false;
     for (Member m : reg.getMembersList()) {
       anyone |= joined(m);
@@ -199,6 +225,43 @@ public final class TrackerSession {
     if (!anyone) {
       members.noneFound();
     }
+  }
+
+  /**
+   * A listed member's statement holds an hour after it was signed, and the tracker drops the entry
+   * then: sign a fresh one on the same session well before, every {@link #RESIGN_MS}.
+   */
+  static final long RESIGN_MS = MemberStatements.LIFETIME.toMillis() / 3;
+
+  private void resignLater(TrackerClient c) {
+    if (resign != null) {
+      resign.cancel(false);
+    }
+    resign = loop.schedule(() -> resign(c), RESIGN_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void resign(TrackerClient c) {
+    resign = null;
+    if (stopped || client != c) {
+      return;
+    }
+    Registration r = registration;
+    c.register(r.room(), r.self().toBytes(), r.nick(), "", r.port(), r.key())
+        .whenComplete(
+            (reg, e) ->
+                loop.execute(
+                    () -> {
+                      if (stopped || client != c) {
+                        return;
+                      }
+                      if (e == null) {
+                        resignLater(c);
+                      } else {
+                        // the session's end (its listener) registers again from scratch
+                        log.info("{} tracker refused a fresh statement: {}", tag, cause(e));
+                        c.close();
+                      }
+                    }));
   }
 
   private void connectFailed(Throwable e) {
@@ -263,8 +326,14 @@ public final class TrackerSession {
     return Backoff.delayMs(retryMinMs, retryMaxMs, failures++, random);
   }
 
-  /** False for our own entry. */
+  /** False for our own entry, and for one whose signed statement does not hold (ignored). */
   private boolean joined(Member m) {
+    String bad = MemberStatements.problem(registration.room(), m, System.currentTimeMillis());
+    if (bad != null) {
+      log.info("{} ignored a member the tracker listed: {}", tag, bad);
+      members.refused(bad);
+      return false;
+    }
     PeerAddress a =
         new PeerAddress(
             PeerId.of(m.getPeerId().toByteArray()), m.getNick(), m.getHost(), m.getPort());
@@ -284,6 +353,9 @@ public final class TrackerSession {
     stopped = true;
     if (timer != null) {
       timer.cancel(false);
+    }
+    if (resign != null) {
+      resign.cancel(false);
     }
     TrackerClient c = client;
     client = null;

@@ -35,6 +35,11 @@ public final class TrackerSessions {
   /** Sessions whose attempts failed and that have not registered since. */
   private final Set<Integer> failing = new HashSet<>();
 
+  /** Sessions that found nobody: registered with no other member named, or unreachable. */
+  private final Set<Integer> foundNone = new HashSet<>();
+
+  private boolean toldNone;
+
   /** For each member: the address last passed on. */
   private final Map<PeerId, PeerAddress> announced = new LinkedHashMap<>();
 
@@ -77,6 +82,11 @@ public final class TrackerSessions {
 
   public void start() {
     sessions.forEach(TrackerSession::start);
+  }
+
+  /** The nick changed: every session registers it (see {@link TrackerSession#renamed}). */
+  public void renamed(String nick) {
+    sessions.forEach(s -> s.renamed(nick));
   }
 
   /** Room members named by any tracker, each once, for /who. */
@@ -125,6 +135,25 @@ public final class TrackerSessions {
     public void registered() {
       failing.remove(session);
       members.registered();
+    }
+
+    @Override
+    public void refused(String why) {
+      members.refused(why);
+    }
+
+    /**
+     * Passed on once, only when every tracker found nobody and none named anyone before: one
+     * tracker's empty answer says nothing about the room while another names members (the self-fork
+     * check must then wait for them, not author at once as if alone).
+     */
+    @Override
+    public void noneFound() {
+      foundNone.add(session);
+      if (!toldNone && foundNone.size() == sessions.size() && announced.isEmpty()) {
+        toldNone = true;
+        members.noneFound();
+      }
     }
 
     /** Passed on only when every tracker is failing: one is enough to be found. */

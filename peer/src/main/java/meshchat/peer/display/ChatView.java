@@ -38,6 +38,8 @@ public final class ChatView implements PeerListener {
   private final Scrollback history;
   private volatile long shown;
   private volatile String keyPrint;
+  private volatile PeerId self;
+  private volatile String ownNick;
   private final Names names;
 
   /**
@@ -98,6 +100,8 @@ public final class ChatView implements PeerListener {
 
   @Override
   public void ready(PeerNode node, int port) {
+    self = node.self();
+    ownNick = node.nick();
     names.seen(node.self(), node.nick()); // our own nick is ours first
     if (!json) {
       screen.println(
@@ -147,22 +151,12 @@ public final class ChatView implements PeerListener {
   public void delivered(Delivery d) {
     shown++; // one writer: the room thread
     ChatMessage m = d.message();
+    if (m.isNickChange()) {
+      nickChanged(d);
+      return;
+    }
     if (json) {
-      NickBook.Label who = names.seen(m.origin(), m.nick());
-      Json j =
-          Json.event("message")
-              .put("id", m.id().toString())
-              .put("origin", m.origin().hex())
-              .put("seq", m.seq())
-              .put("lamport", m.lamport())
-              .put("nick", m.nick())
-              .put("display_nick", who.text())
-              .put("trusted", who.trusted())
-              .put("text", m.text())
-              .put("late", d.late());
-      if (d.late()) {
-        j.put("after", d.after() == null ? null : d.after().toString());
-      }
+      Json j = late(timelineEvent("message", d).put("text", m.text()), d);
       screen.println(
           j.put("catch_up", d.catchUp())
               .put("incomplete", d.incomplete())
@@ -177,6 +171,58 @@ public final class ChatView implements PeerListener {
     }
   }
 
+  /** The fields every timeline event starts with, in the order scripts read them. */
+  private Json timelineEvent(String event, Delivery d) {
+    ChatMessage m = d.message();
+    NickBook.Label who = names.seen(m.origin(), m.nick());
+    return Json.event(event)
+        .put("id", m.id().toString())
+        .put("origin", m.origin().hex())
+        .put("seq", m.seq())
+        .put("lamport", m.lamport())
+        .put("nick", m.nick())
+        .put("display_nick", who.text())
+        .put("trusted", who.trusted());
+  }
+
+  /** Whether {@code d} sorts above lines already shown, and the one it belongs after. */
+  private static Json late(Json j, Delivery d) {
+    j.put("late", d.late());
+    if (d.late()) {
+      j.put("after", d.after() == null ? null : d.after().toString());
+    }
+    return j;
+  }
+
+  /**
+   * A signed nick change, in its place in the timeline: the linked peer's nick (for /peers and
+   * completion) follows it; the line names the nick it replaces when this session knows it.
+   */
+  private void nickChanged(Delivery d) {
+    ChatMessage m = d.message();
+    boolean own = m.origin().equals(self);
+    String old = own ? ownNick : nicks.get(m.origin());
+    if (own) {
+      ownNick = m.nick();
+    } else if (old != null && !d.catchUp()) {
+      nicks.put(m.origin(), m.nick());
+    }
+    if (json) {
+      Json j = late(timelineEvent("nick", d), d);
+      screen.println(j.put("catch_up", d.catchUp()).put("wall_time_ms", m.wallTimeMs()).toString());
+    } else if (d.catchUp()) {
+      history.caughtUp(d);
+    } else {
+      history.flush();
+      String line = line(m, d.late(), d.after(), d.incomplete(), d.disputed());
+      String key = "* " + m.origin().shortHex() + " ";
+      if (old != null && !old.equals(m.nick()) && line.contains(key)) {
+        line = line.replace(key, "* " + old + " (" + m.origin().shortHex() + ") ");
+      }
+      screen.println(line);
+    }
+  }
+
   /** One message as a person reads it, also used by /history. */
   String line(ChatMessage m, boolean late, MessageId after, boolean incomplete) {
     return line(m, late, after, incomplete, false);
@@ -187,7 +233,16 @@ public final class ChatView implements PeerListener {
    * below, so the message is marked and nobody passes it on.
    */
   String line(ChatMessage m, boolean late, MessageId after, boolean incomplete, boolean disputed) {
-    return TIME.format(Instant.ofEpochMilli(m.wallTimeMs()))
+    String time = TIME.format(Instant.ofEpochMilli(m.wallTimeMs()));
+    if (m.isNickChange()) {
+      return time
+          + " * "
+          + m.origin().shortHex()
+          + " is now known as "
+          + Names.text(names.seen(m.origin(), m.nick()))
+          + marks(late, after, incomplete, disputed);
+    }
+    return time
         + ' '
         + Names.text(names.seen(m.origin(), m.nick()))
         + ": "
@@ -260,6 +315,10 @@ public final class ChatView implements PeerListener {
                 .put("holder_nick", nicks.get(h.holder()))
                 .toString());
       }
+    } else if (n instanceof RoomNotice.Seen s) {
+      if (json) {
+        screen.println(seen(s).toString()); // on screen, /status tells it: each change is noise
+      }
     } else if (n instanceof RoomNotice.OwnRecovered r) {
       out(
           Json.event("own-recovered").put("count", r.count()).put("last_seq", r.lastSeq()),
@@ -273,6 +332,14 @@ public final class ChatView implements PeerListener {
           Json.event("bad-input").put("peer", b.peer().hex()).put("reason", b.reason()),
           "* dropped link to " + b.peer().shortHex() + ": " + b.reason());
     }
+  }
+
+  /** JSON's {@code seen}: how many of the peers linked now hold an own message. */
+  static Json seen(RoomNotice.Seen s) {
+    return Json.event("seen")
+        .put("id", s.id().toString())
+        .put("holders", s.holders())
+        .put("linked", s.linked());
   }
 
   @Override

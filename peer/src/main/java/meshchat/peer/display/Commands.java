@@ -1,12 +1,16 @@
 package meshchat.peer.display;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.nick.NickBook;
+import meshchat.peer.room.RoomNotice;
 import meshchat.peer.runtime.LinkInfo;
 import meshchat.peer.runtime.PeerNode;
 
@@ -21,11 +25,12 @@ public final class Commands {
           "/help          this list",
           "/peers         links: nick, id, address, state, round trip",
           "/who           room members known from the tracker",
-          "/nick NAME     change your nick for new messages",
+          "/nick NAME     change your nick: a signed event every peer shows in the same place",
           "/whois NICK    the full key fingerprint(s) behind a nick, and which are trusted",
           "/trust NICK [FINGERPRINT]  accept a key for NICK that is not the one first seen",
           "/history [N]   the last N messages (default 20) in canonical order; again: earlier",
-          "/status        per-peer sync lag, held-back messages, limits hit",
+          "/status        per-peer sync lag, held-back messages, limits hit, and how many"
+              + " linked peers hold each of your latest messages",
           "/quit          leave (also Ctrl-D)");
 
   /** Every command, for Tab. */
@@ -107,11 +112,12 @@ public final class Commands {
     if (links.isEmpty()) {
       say("no links yet");
     }
+    java.util.Map<meshchat.peer.message.PeerId, String> current = view.nicks(); // after any /nick
     for (LinkInfo l : links) {
       say(
           String.format(
               "%-12s %s  %s  %s%s  rtt %s  lag %d",
-              view.names().peek(l.peer(), l.nick()),
+              view.names().peek(l.peer(), current.getOrDefault(l.peer(), l.nick())),
               l.peer().shortHex(),
               address(l.address()),
               l.open() ? "up" : "closing",
@@ -132,8 +138,7 @@ public final class Commands {
 
   private void who() throws Exception {
     List<PeerAddress> members = node.members().get(2, TimeUnit.SECONDS);
-    java.util.Map<meshchat.peer.message.PeerId, Long> liars =
-        new java.util.HashMap<>(node.equivocators().get(2, TimeUnit.SECONDS));
+    Map<PeerId, Long> liars = new HashMap<>(node.equivocators().get(2, TimeUnit.SECONDS));
     if (members.isEmpty()) {
       say("no members known from the tracker");
     }
@@ -161,8 +166,12 @@ public final class Commands {
       view.error("a nick is 1..32 printable characters");
       return;
     }
-    node.setNick(name);
-    say("you are now " + name);
+    try {
+      // shown as the room shows it, once authored: "* 3f2a9c1e is now known as NAME"
+      view.watch().sending(node.setNick(name));
+    } catch (IllegalArgumentException e) {
+      view.error(e.getMessage());
+    }
   }
 
   private void whois(String nick) {
@@ -240,6 +249,23 @@ public final class Commands {
     for (LinkInfo l : links) {
       say("  " + statusLine(l));
     }
+    List<RoomNotice.Seen> seen = node.inspect(r -> r.seenBy()).get(2, TimeUnit.SECONDS);
+    for (RoomNotice.Seen s : seen) {
+      if (json) {
+        screen.println(ChatView.seen(s).toString());
+      } else {
+        say("  your #" + s.id().seq() + ": " + seenLine(s));
+      }
+    }
+  }
+
+  /** "seen by 2 of 3 peers", as Signal's ticks: of the peers linked now, who holds it. */
+  static String seenLine(RoomNotice.Seen s) {
+    return "seen by "
+        + s.holders()
+        + " of "
+        + s.linked()
+        + (s.linked() == 1 ? " linked peer" : " linked peers");
   }
 
   /** One peer's lag and sync progress: "bob 1a2b3c4d: 700 behind, synced 300/1000 (30%)". */

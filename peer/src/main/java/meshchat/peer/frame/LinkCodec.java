@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.identity.SealedBody;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -238,8 +239,12 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     if (c.getPrev().size() != ChatMessage.HASH_BYTES) {
       throw new IllegalArgumentException("message " + id + " has no 32-byte prev");
     }
+    ChatMessage.Kind kind = ChatMessage.Kind.ofWire(c.getKindValue());
+    if (kind == null) {
+      throw new IllegalArgumentException("message " + id + " has unknown kind " + c.getKindValue());
+    }
     return new ChatMessage(
-        id, c.getLamport(), c.getWallTimeMs(), nick, text, deps, c.getPrev().toByteArray());
+        id, c.getLamport(), c.getWallTimeMs(), nick, text, deps, c.getPrev().toByteArray(), kind);
   }
 
   private static ChainHead head(meshchat.proto.v1.ChainHead h) {
@@ -281,7 +286,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       throw new LinkFrameException(
           CloseReason.INVALID_MESSAGE,
           "equivocation: " + bad.getMessage(),
-          meshchat.peer.limit.Counters.Counter.PROOF_MALFORMED);
+          Counters.Counter.PROOF_MALFORMED);
     }
   }
 
@@ -530,6 +535,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     if (m.isChained()) {
       b.setPrev(ByteString.copyFrom(m.prevUnsafe()));
     }
+    b.setKindValue(m.kind().wire());
     for (MessageId d : m.deps()) {
       b.addDeps(
           meshchat.proto.v1.MessageId.newBuilder().setOrigin(bytes(d.origin())).setSeq(d.seq()));

@@ -32,10 +32,21 @@ public final class ChainAuthor {
   public ChatMessage next(
       long lamport, long wallTimeMs, String nick, String text, List<MessageId> deps) {
     long seq = written.size() + 1;
-    ChatMessage m =
+    return link(
         new ChatMessage(
-                new MessageId(identity.peerId(), seq), lamport, wallTimeMs, nick, text, deps)
-            .chained(tip);
+            new MessageId(identity.peerId(), seq), lamport, wallTimeMs, nick, text, deps));
+  }
+
+  /** The author's next message: a change of its nick to {@code nick}. */
+  public ChatMessage nickChange(long lamport, long wallTimeMs, String nick, List<MessageId> deps) {
+    long seq = written.size() + 1;
+    return link(
+        ChatMessage.nickChange(
+            new MessageId(identity.peerId(), seq), lamport, wallTimeMs, nick, deps));
+  }
+
+  private ChatMessage link(ChatMessage unchained) {
+    ChatMessage m = unchained.chained(tip);
     tip = signer.hash(m);
     written.add(m);
     return m;

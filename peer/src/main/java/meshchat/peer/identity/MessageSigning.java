@@ -38,7 +38,8 @@ public final class MessageSigning {
   /**
    * The canonical encoding that the chain hash covers: context, room, origin, seq, lamport,
    * wall_time_ms, nick, text, the number of deps, each dep's origin and seq in the order the
-   * message lists them, then prev.
+   * message lists them, then prev, then the kind's wire number unless the kind is TEXT (so a line
+   * hashes as it did before kinds existed, and a nick change never hashes as a line).
    */
   public static byte[] canonical(ChatMessage m, String room) {
     CanonicalBytes b =
@@ -54,7 +55,11 @@ public final class MessageSigning {
     for (MessageId d : m.deps()) {
       b.bytes(d.origin().toBytes()).u64(d.seq());
     }
-    return b.bytes(m.prevUnsafe()).toByteArray();
+    b.bytes(m.prevUnsafe());
+    if (m.kind() != ChatMessage.Kind.TEXT) {
+      b.u64(m.kind().wire());
+    }
+    return b.toByteArray();
   }
 
   /** The chain hash of {@code m} in {@code room}: SHA-256 of {@link #canonical}. */

@@ -302,13 +302,34 @@ public final class PeerNode implements AutoCloseable {
     loop.execute(() -> membership.pin(address));
   }
 
-  public CompletableFuture<Void> setNick(String newNick) {
+  /**
+   * Changes the nick: a signed NICK event in this peer's chain tells the room (see {@link
+   * Room#changeNick}); new links' Hellos and the tracker registrations carry the new nick.
+   * Completes with the event once authored.
+   *
+   * @throws IllegalArgumentException if the nick is empty or too long
+   */
+  public CompletableFuture<ChatMessage> setNick(String newNick) {
+    int bytes = newNick.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes == 0 || bytes > Room.MAX_NICK_BYTES) {
+      throw new IllegalArgumentException("a nick is 1.." + Room.MAX_NICK_BYTES + " bytes");
+    }
     nick = newNick;
-    return onLoop(
+    CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
+    execute(
         () -> {
-          room.setNick(newNick);
-          return null;
+          try {
+            room.changeNick(newNick, authored::complete);
+            lamportHint = room.lamport();
+            if (trackers != null) {
+              trackers.renamed(newNick);
+            }
+          } catch (RuntimeException e) {
+            log.warn("{} nick change failed", tag, e);
+            authored.completeExceptionally(e);
+          }
         });
+    return authored;
   }
 
   public String nick() {
@@ -354,7 +375,7 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /** Authors proven to equivocate, each with the seq from which its history is disputed. */
-  public CompletableFuture<java.util.Map<PeerId, Long>> equivocators() {
+  public CompletableFuture<Map<PeerId, Long>> equivocators() {
     return onLoop(room::equivocators);
   }
 
@@ -624,6 +645,11 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void unreachable() {
       findable(PeerListener.Findable.UNREACHABLE);
+    }
+
+    @Override
+    public void refused(String why) {
+      counters.increment(Counters.Counter.TRACKER_MEMBER_REFUSED);
     }
 
     @Override

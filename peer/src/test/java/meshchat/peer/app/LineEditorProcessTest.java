@@ -87,7 +87,11 @@ class LineEditorProcessTest {
               return prompt >= 0 && !after.substring(prompt).contains("half a thought");
             });
     type(out, "/NICK zed\r");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("you are now zed"));
+    // a signed nick change, shown as the room shows it
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(out.text()).contains("* cat (").contains(") is now known as zed"));
     assertThat(out.text()).doesNotContain("half a thought\r\n");
 
     type(out, "hello once\r");

@@ -116,6 +116,40 @@ class ChainVerifierTest {
     refused(new Head(alice.head()), "does not match its author's chain");
   }
 
+  private static ChatMessage as(ChatMessage m, String nick, ChatMessage.Kind kind) {
+    return new ChatMessage(m.id(), m.lamport(), m.wallTimeMs(), nick, "", m.deps(), m.prev(), kind);
+  }
+
+  @Test
+  void aRelayCannotTurnALineIntoANickChange() {
+    ChatMessage empty = alice.next("");
+    ch.writeInbound(new Chat(as(empty, "alice", ChatMessage.Kind.NICK)));
+    refused(new Head(alice.head()), "does not match its author's chain");
+  }
+
+  @Test
+  void aRelayCannotTurnANickChangeIntoALine() {
+    ChatMessage change = alice.nickChange(50, 1_000, "alicia", List.of());
+    ch.writeInbound(new Chat(as(change, "alicia", ChatMessage.Kind.TEXT)));
+    refused(new Head(alice.head()), "does not match its author's chain");
+  }
+
+  @Test
+  void aRelayCannotChangeTheNewNick() {
+    ChatMessage change = alice.nickChange(50, 1_000, "alicia", List.of());
+    ch.writeInbound(new Chat(as(change, "mallory", ChatMessage.Kind.NICK)));
+    refused(new Head(alice.head()), "does not match its author's chain");
+  }
+
+  @Test
+  void anAuthenticNickChangePassesWithItsHead() {
+    ChatMessage line = alice.next("hi");
+    ChatMessage change = alice.nickChange(50, 1_000, "alicia", List.of());
+    ChainHead head = alice.head();
+    ch.writeInbound(new Chat(line), new Chat(change), new Head(head));
+    assertThat(inbound()).containsExactly(new Chat(line), new Chat(change), new Head(head));
+  }
+
   @Test
   void anAlteredMessageBelowTheHeadBreaksTheChainAndIsRefused() {
     ChatMessage one = alice.next("one");

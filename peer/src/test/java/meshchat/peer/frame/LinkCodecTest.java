@@ -129,6 +129,28 @@ class LinkCodecTest {
   }
 
   @Test
+  void aNickChangeCarriesItsKindAndNoTextAndAnUnknownKindIsInvalid() {
+    LinkMessage m =
+        LinkCodec.fromFrame(
+            LinkFrame.newBuilder().setChat(chat().setKindValue(1).setNick("alicia")).build());
+    assertThat(((LinkMessage.Chat) m).message().kind()).isEqualTo(ChatMessage.Kind.NICK);
+    assertThat(LinkCodec.toFrame(m).getChat().getKindValue()).isEqualTo(1);
+    assertThat(
+            LinkCodec.toFrame(LinkCodec.fromFrame(LinkFrame.newBuilder().setChat(chat()).build()))
+                .getChat()
+                .getKindValue())
+        .isZero();
+    rejects(
+        LinkFrame.newBuilder().setChat(chat().setKindValue(1).setText("hi")).build(),
+        CloseReason.INVALID_MESSAGE);
+    for (int kind : new int[] {2, -1, Integer.MAX_VALUE}) {
+      rejects(
+          LinkFrame.newBuilder().setChat(chat().setKindValue(kind)).build(),
+          CloseReason.INVALID_MESSAGE);
+    }
+  }
+
+  @Test
   void seqAndLamportMustBePositive() {
     assertThat(LinkCodec.fromFrame(LinkFrame.newBuilder().setChat(chat()).build()))
         .isInstanceOf(LinkMessage.Chat.class);

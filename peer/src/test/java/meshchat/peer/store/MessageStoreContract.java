@@ -73,6 +73,22 @@ public abstract class MessageStoreContract {
   }
 
   @Test
+  void aNickChangeComesBackAsOneAcrossARestart() throws Exception {
+    ChainAuthor author = new ChainAuthor(Identity.generate(), "lobby");
+    ChatMessage line = author.next("hi");
+    ChatMessage nick = author.nickChange(2, 1_700_000_000_000L, "alicia", List.of());
+    store.appendAll(List.of(line, nick));
+    store.commit();
+    store = restart(store);
+    ChatMessage back = store.get(nick.id()).orElseThrow();
+    assertThat(back).isEqualTo(nick);
+    assertThat(back.kind()).isEqualTo(ChatMessage.Kind.NICK);
+    assertThat(back.nick()).isEqualTo("alicia");
+    assertThat(store.get(line.id()).orElseThrow().kind()).isEqualTo(ChatMessage.Kind.TEXT);
+    assertThat(MessageSigning.hash(back, "lobby")).isEqualTo(MessageSigning.hash(nick, "lobby"));
+  }
+
+  @Test
   void headsAreKeptOnceAndFoundAtOrAboveASeq() {
     ChainAuthor author = new ChainAuthor(Identity.generate(), "lobby");
     PeerId origin = author.identity().peerId();

@@ -12,6 +12,7 @@ import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.MessageId;
@@ -71,6 +72,9 @@ public final class ProtocolVectors {
         Hex.dump(
             MessageSigning.canonicalHead(head.origin(), head.seq(), head.hash(), room), false));
     frame(out, "ChainHead", new LinkMessage.Head(head));
+    ChatMessage nick = aliceWrites.nickChange(43, 1_795_705_260_000L, "alicia", List.of());
+    frame(out, "ChatMessage, nick change", new LinkMessage.Chat(nick));
+    out.put("nick canonical", Hex.dump(MessageSigning.canonical(nick, room), false));
 
     SeqSet held = SeqSet.of(7, List.of(new SeqRange(9, 12)));
     frame(
@@ -120,6 +124,29 @@ public final class ProtocolVectors {
     frame(out, "Neighbor", new LinkMessage.Neighbor(true));
     frame(out, "Shuffle", new LinkMessage.Shuffle(4, List.of(bobAt)));
     frame(out, "ShuffleReply", new LinkMessage.ShuffleReply(List.of(aliceAt)));
+
+    // equivocation: mallory signs two versions of her message 1, "yes" for one peer, "no" for
+    // another; a peer that met both proves it, and a digest entry carries the tip it compares
+    Identity mallory = fixed(3);
+    ChainAuthor yes = new ChainAuthor(mallory, room);
+    ChainAuthor no = new ChainAuthor(mallory, room);
+    ChatMessage voteYes = yes.next(50, 1_795_705_300_000L, "mallory", "yes", List.of());
+    ChatMessage voteNo = no.next(50, 1_795_705_300_000L, "mallory", "no", List.of());
+    ChainHead yesHead = yes.head();
+    ChainHead noHead = no.head();
+    frame(
+        out,
+        "Equivocation",
+        new LinkMessage.Equivocated(
+            new Equivocation(yesHead, List.of(voteYes), noHead, List.of(voteNo))));
+    frame(
+        out,
+        "DigestTip",
+        new LinkMessage.Digest(
+            List.of(
+                new LinkMessage.DigestEntry(
+                    mallory.peerId(), SeqSet.of(1, List.of()), 1, yesHead.hash())),
+            false));
     return out;
   }
 

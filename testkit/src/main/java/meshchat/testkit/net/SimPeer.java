@@ -381,7 +381,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
         List.copyOf(segments),
         finalStore,
         forkNotices,
-        room == null ? java.util.Map.of() : room.equivocators());
+        room == null ? Map.of() : room.equivocators());
   }
 
   public int index() {

@@ -15,12 +15,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.WireBounds;
+import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.proto.v1.Close;
@@ -383,7 +388,11 @@ class HostileMemberSuiteTest {
                 new LinkMessage.PeerAddress(
                     PeerId.of(id), "fake", "127.0.0.77", thirdParty.getLocalPort()));
           }
-          m.send(new LinkMessage.PeerList(fakes));
+          try {
+            m.send(new LinkMessage.PeerList(fakes));
+          } catch (IOException e) {
+            break; // the victim closed mallory's link: refused, as whileUnderAttack allows
+          }
           honestPeersStillServed();
         }
         await().atMost(WAIT).until(() -> accepted.get() >= 1); // the attack did reach the victim
@@ -401,6 +410,72 @@ class HostileMemberSuiteTest {
           .as("its names forgotten with it")
           .isLessThanOrEqualTo(4);
     }
+  }
+
+  /**
+   * Equivocation: a member signs two versions of one message and gives one to the victim, the other
+   * to the honest member, each round with a fresh key. Both must notice, prove it to each other and
+   * freeze the author at that seq.
+   */
+  @Test
+  void twoSignedVersionsOfOneMessageForTwoMembers() throws Exception {
+    List<PeerId> liars = new java.util.concurrent.CopyOnWriteArrayList<>();
+    whileUnderAttack(
+        m -> {
+          ChainAuthor yes = new ChainAuthor(m.identity, ROOM);
+          ChainAuthor no = new ChainAuthor(m.identity, ROOM);
+          ChatMessage passed = yes.next("the vote passed");
+          ChatMessage failed = no.next("the vote failed");
+          try (Mallory toHonest =
+              new Mallory(m.identity, cluster.listenAddress(HONEST), malloryHost, ROOM, 1)) {
+            m.send(new LinkMessage.Chat(passed));
+            m.send(new LinkMessage.Head(yes.head()));
+            toHonest.send(new LinkMessage.Chat(failed));
+            toHonest.send(new LinkMessage.Head(no.head()));
+            PeerId liar = m.identity.peerId();
+            await().atMost(WAIT).until(() -> names(VICTIM, liar) && names(HONEST, liar));
+            liars.add(liar);
+          }
+        });
+    assertThat(liars).isNotEmpty();
+    for (PeerId liar : liars) {
+      assertThat(victim().equivocators().join()).containsEntry(liar, 1L);
+      assertThat(cluster.node(HONEST).equivocators().join()).containsEntry(liar, 1L);
+    }
+  }
+
+  private boolean names(int peer, PeerId liar) {
+    return cluster.node(peer).equivocators().join().containsKey(liar);
+  }
+
+  /**
+   * A forged equivocation proof that would frame the honest member: two "versions" of its message 1
+   * under heads in its name, signed with Mallory's key. Refused and counted; nobody is named.
+   */
+  @Test
+  void aForgedProofFramingAnHonestMember() throws Exception {
+    PeerId honest = cluster.node(HONEST).self();
+    whileUnderAttack(
+        m -> {
+          MessageSigner forger = MessageSigning.signer(m.identity, ROOM);
+          List<ChatMessage> runs = new ArrayList<>();
+          List<ChainHead> heads = new ArrayList<>();
+          for (String text : List.of("I resign", "I stay")) {
+            ChatMessage fake =
+                new ChatMessage(new MessageId(honest, 1), 5, 1_000, "honest", text, List.of())
+                    .chained(new byte[ChatMessage.HASH_BYTES]);
+            runs.add(fake);
+            heads.add(forger.signHead(honest, 1, MessageSigning.hash(fake, ROOM)));
+          }
+          m.send(
+              new LinkMessage.Equivocated(
+                  new Equivocation(
+                      heads.get(0), runs.subList(0, 1), heads.get(1), runs.subList(1, 2))));
+          refused(m, "not its origin's");
+        });
+    assertThat(victim().equivocators().join()).isEmpty();
+    assertThat(cluster.node(HONEST).equivocators().join()).isEmpty();
+    assertThat(victim().counters().get(Counters.Counter.PROOF_FORGED)).isGreaterThanOrEqualTo(3);
   }
 
   /**

@@ -18,7 +18,8 @@ import meshchat.tracker.directory.RoomEvent.LeaveReason;
 
 /**
  * Rooms and their members, each registration owned by a session and alive until its session
- * unregisters it, closes, or stops heartbeating for longer than the TTL.
+ * unregisters it, closes, stops heartbeating for longer than the TTL, or lets its signed statement
+ * run out ({@link Member#STATEMENT_LIFETIME}) without registering again.
  *
  * <p>Not thread-safe by design: one thread owns it (the tracker's directory thread), so it needs no
  * locks. Time comes only from the injected clock, so tests never sleep. Every mutating call returns
@@ -183,15 +184,16 @@ public final class Directory {
   }
 
   /**
-   * Removes every registration whose TTL has run out at the clock's now. Its own session is told
-   * too, so a live session that missed heartbeats learns it must register again.
+   * Removes every registration whose TTL or signed statement has run out at the clock's now. Its
+   * own session is told too, so a live session that missed heartbeats (or did not sign afresh)
+   * learns it must register again.
    */
   public List<Change> expire() {
     long now = clock.millis();
     List<Entry> due = new ArrayList<>();
     for (Map<String, Entry> own : sessions.values()) {
       for (Entry e : own.values()) {
-        if (e.expiresAtMillis <= now) {
+        if (e.expiresAtMillis <= now || e.member.statementExpired(now)) {
           due.add(e);
         }
       }

@@ -18,17 +18,37 @@ public final class Frames {
   private Frames() {}
 
   public static meshchat.proto.v1.Member toProto(Member m) {
-    return meshchat.proto.v1.Member.newBuilder()
-        .setPeerId(ByteString.copyFrom(m.peerId().toBytes()))
-        .setNick(m.nick())
-        .setHost(m.host())
-        .setPort(m.port())
-        .build();
+    meshchat.proto.v1.Member.Builder b =
+        meshchat.proto.v1.Member.newBuilder()
+            .setPeerId(ByteString.copyFrom(m.peerId().toBytes()))
+            .setNick(m.nick())
+            .setHost(m.host())
+            .setPort(m.port());
+    Member.Statement s = m.statement();
+    if (s != null) {
+      b.setPublicKey(ByteString.copyFrom(s.publicKey()))
+          .setSignature(ByteString.copyFrom(s.signature()))
+          .setTimestampMs(s.timestampMs())
+          .setSessionNonce(ByteString.copyFrom(s.sessionNonce()))
+          .setObservedHost(s.observedHost())
+          .setAdvertisedHost(s.advertisedHost());
+    }
+    return b.build();
   }
 
   public static Member fromProto(meshchat.proto.v1.Member m) {
+    Member.Statement s =
+        m.getPublicKey().isEmpty()
+            ? null
+            : new Member.Statement(
+                m.getPublicKey().toByteArray(),
+                m.getSignature().toByteArray(),
+                m.getTimestampMs(),
+                m.getSessionNonce().toByteArray(),
+                m.getObservedHost(),
+                m.getAdvertisedHost());
     return new Member(
-        PeerId.of(m.getPeerId().toByteArray()), m.getNick(), m.getHost(), m.getPort());
+        PeerId.of(m.getPeerId().toByteArray()), m.getNick(), m.getHost(), m.getPort(), s);
   }
 
   public static TrackerFrame registered(

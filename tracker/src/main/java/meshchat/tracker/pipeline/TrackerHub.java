@@ -180,12 +180,22 @@ public final class TrackerHub {
       membership.info("refused a registration in {}: {}", r.getRoom(), unproven);
       return Frames.error(r.getRequestId(), Code.UNAUTHENTICATED, unproven, false);
     }
+    byte[] nonce = nonces.get(session);
     Member member =
         new Member(
             PeerId.of(r.getPeerId().toByteArray()),
             r.getNick(),
             resolveHost(r.getHost(), source),
-            r.getPort());
+            r.getPort(),
+            r.getPublicKey().isEmpty() || nonce == null
+                ? null // no key proof: only a tracker started for tests takes it
+                : new Member.Statement(
+                    r.getPublicKey().toByteArray(),
+                    r.getSignature().toByteArray(),
+                    r.getTimestampMs(),
+                    nonce,
+                    observedHost(source),
+                    r.getHost()));
     RegisterOutcome outcome =
         directory.register(
             session,

@@ -37,7 +37,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 
   private final LinkSetup setup;
   private final boolean dialedByUs;
-  private final boolean tls; // false only in harnesses that run the pipeline without TLS
+  private final LinkTls tls; // null only in harnesses that run the pipeline without TLS
   private final byte[] challenge;
   private TlsBinding binding = TlsBinding.NONE;
   private final SecretGuesses guesses; // private rooms, incoming links: null otherwise
@@ -48,7 +48,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   private int pakeRound; // the last J-PAKE round of theirs accepted (private rooms)
   private boolean guessSpent; // our key confirmation went out to an incoming link
 
-  HelloHandler(LinkSetup setup, boolean dialedByUs, boolean tls, SecretGuesses guesses) {
+  HelloHandler(LinkSetup setup, boolean dialedByUs, LinkTls tls, SecretGuesses guesses) {
     this.setup = setup;
     this.dialedByUs = dialedByUs;
     this.tls = tls;
@@ -253,10 +253,10 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 
   /** Reads what TLS proved about the other end; false if it is not the Hello's key. */
   private boolean bind(ChannelHandlerContext ctx, Hello h) {
-    if (!tls) {
+    if (tls == null) {
       return true;
     }
-    binding = TlsBinding.of(ctx.pipeline().get(SslHandler.class));
+    binding = TlsBinding.of(ctx.pipeline().get(SslHandler.class), tls.certificate());
     return binding != null && Arrays.equals(binding.peerIdentityKey(), h.publicKey());
   }
 

@@ -30,24 +30,34 @@ import org.slf4j.LoggerFactory;
 final class LinkErrors {
   private static final Logger log = LoggerFactory.getLogger(LinkErrors.class);
   private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("meshchat.closing");
+  private static final AttributeKey<Boolean> TLS_FAILED =
+      AttributeKey.valueOf("meshchat.tlsFailed");
 
   private LinkErrors() {}
 
   static void closeFor(ChannelHandlerContext ctx, Throwable cause, LinkSetup setup) {
     String tag = setup.tag();
+    Throwable root =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (root instanceof SSLException || cause instanceof NotSslRecordException) {
+      // Counted even on a link already closing: BoringSSL sends its alert (and the link starts
+      // to close) before the engine's error reaches us. No Close frame: without a working TLS
+      // channel there is nothing to send it on.
+      if (ctx.channel().attr(TLS_FAILED).setIfAbsent(Boolean.TRUE) == null) {
+        setup.counters().increment(Counter.TLS_FAILED);
+        log.info(
+            "{} link {}: TLS failed: {}", tag, ctx.channel().remoteAddress(), root.getMessage());
+      }
+      if (markClosing(ctx.channel())) {
+        ctx.channel().config().setAutoRead(false);
+        ctx.close();
+      }
+      return;
+    }
     if (!markClosing(ctx.channel())) {
       return;
     }
     ctx.channel().config().setAutoRead(false);
-    Throwable root =
-        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    if (root instanceof SSLException || cause instanceof NotSslRecordException) {
-      // no Close frame: without a finished TLS handshake there is no channel to send it on
-      setup.counters().increment(Counter.TLS_FAILED);
-      log.info("{} link {}: TLS failed: {}", tag, ctx.channel().remoteAddress(), root.getMessage());
-      ctx.close();
-      return;
-    }
     CloseReason reason;
     if (cause instanceof LinkFrameException e) {
       reason = e.reason();

@@ -49,6 +49,6 @@ public final class LinkPipeline {
             0,
             TimeUnit.MILLISECONDS));
     // both send Hello first (private rooms: then a J-PAKE); on success: "liveness" + "dispatch"
-    p.addLast("hello", new HelloHandler(setup, dialedByUs, tls != null, guesses));
+    p.addLast("hello", new HelloHandler(setup, dialedByUs, tls, guesses));
   }
 }

@@ -2,6 +2,7 @@ package meshchat.peer.link.netty;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -40,6 +41,16 @@ public final class LinkTls {
       List.of("TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384");
   private static final String PROTOCOL = "TLSv1.3";
 
+  /**
+   * BoringSSL (netty-tcnative) where its native library loads: the JDK's AES-GCM costs several
+   * microseconds per small record in Java code, which made TLS half of a busy peer's CPU. The JDK's
+   * TLS elsewhere: the same protocol and suites, so the two interoperate.
+   */
+  static final SslProvider PROVIDER =
+      !"jdk".equals(System.getProperty("meshchat.tls")) && OpenSsl.isAvailable()
+          ? SslProvider.OPENSSL
+          : SslProvider.JDK;
+
   private final IdentityCertificate certificate;
   private final SslContext server;
   private final SslContext client;
@@ -52,7 +63,7 @@ public final class LinkTls {
       IdentityTrustManager trust = new IdentityTrustManager();
       this.server =
           SslContextBuilder.forServer(keys)
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(PROVIDER)
               .protocols(PROTOCOL)
               .ciphers(CIPHERS)
               .clientAuth(ClientAuth.REQUIRE)
@@ -60,7 +71,7 @@ public final class LinkTls {
               .build();
       this.client =
           SslContextBuilder.forClient()
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(PROVIDER)
               .protocols(PROTOCOL)
               .ciphers(CIPHERS)
               .keyManager(keys)
@@ -130,8 +141,13 @@ public final class LinkTls {
   /** The identity key the other end of {@code session} proved, checked again (never trusted). */
   public static byte[] peerIdentityKey(SSLSession session) throws SSLPeerUnverifiedException {
     try {
-      return IdentityCertificate.identityKey(
-          (X509Certificate[]) session.getPeerCertificates().clone());
+      // an array of Certificate from BoringSSL's sessions, of X509Certificate from the JDK's
+      Certificate[] chain = session.getPeerCertificates();
+      X509Certificate[] x509 = new X509Certificate[chain.length];
+      for (int i = 0; i < chain.length; i++) {
+        x509[i] = (X509Certificate) chain[i];
+      }
+      return IdentityCertificate.identityKey(x509);
     } catch (CertificateException | ClassCastException e) {
       throw new SSLPeerUnverifiedException("bad peer certificate: " + e.getMessage());
     }

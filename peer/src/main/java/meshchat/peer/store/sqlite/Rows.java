@@ -11,11 +11,11 @@ import meshchat.peer.message.PeerId;
 
 /** ChatMessage ⇄ row: the one place that knows the column order of messages and conflicts. */
 final class Rows {
-  static final String COLS = "origin, seq, lamport, wall_time_ms, nick, text, deps, prev";
+  static final String COLS = "origin, seq, lamport, wall_time_ms, nick, text, deps, prev, kind";
 
   private Rows() {}
 
-  /** Binds {@code m} to parameters 2..9; parameter 1 is the room id. */
+  /** Binds {@code m} to parameters 2..10; parameter 1 is the room id. */
   static void bind(PreparedStatement ps, long roomId, ChatMessage m) throws SQLException {
     ps.setLong(1, roomId);
     ps.setBytes(2, m.origin().toBytes());
@@ -26,6 +26,7 @@ final class Rows {
     ps.setString(7, m.text());
     ps.setBytes(8, DepsCodec.encode(m.deps()));
     ps.setBytes(9, m.prevUnsafe());
+    ps.setInt(10, m.kind().wire());
   }
 
   /**
@@ -38,6 +39,10 @@ final class Rows {
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         MessageId id = new MessageId(PeerId.of(rs.getBytes(1)), rs.getLong(2));
+        ChatMessage.Kind kind = ChatMessage.Kind.ofWire(rs.getInt(9));
+        if (kind == null) {
+          throw new IllegalArgumentException(id + " has unknown kind " + rs.getInt(9));
+        }
         out.add(
             new ChatMessage(
                 id,
@@ -46,7 +51,8 @@ final class Rows {
                 rs.getString(5),
                 rs.getString(6),
                 DepsCodec.decode(rs.getBytes(7)),
-                rs.getBytes(8)));
+                rs.getBytes(8),
+                kind));
       }
     }
     return out;

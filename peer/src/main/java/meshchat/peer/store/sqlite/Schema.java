@@ -16,7 +16,7 @@ import java.util.Optional;
  * meshchat's, which tells a foreign SQLite database apart from a new one.
  */
 final class Schema {
-  static final int CURRENT_VERSION = 3;
+  static final int CURRENT_VERSION = 4;
 
   /** Migration i takes the schema from version i to i + 1. */
   private static final List<List<String>> MIGRATIONS =
@@ -91,7 +91,12 @@ final class Schema {
                 signature  BLOB    NOT NULL,
                 public_key BLOB    NOT NULL,
                 PRIMARY KEY (room_id, origin, seq)
-              ) STRICT"""));
+              ) STRICT"""),
+          List.of(
+              // Message kinds (docs/protocol.md, ChatMessage.kind): 0 a line, 1 a nick change.
+              // Every row from before is a line.
+              "ALTER TABLE messages ADD COLUMN kind INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE conflicts ADD COLUMN kind INTEGER NOT NULL DEFAULT 0"));
 
   private Schema() {}
 

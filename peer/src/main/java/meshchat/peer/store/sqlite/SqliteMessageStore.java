@@ -59,7 +59,7 @@ public final class SqliteMessageStore implements MessageStore {
     this.room = room;
     this.roomId = roomId;
     this.ownsDatabase = ownsDatabase;
-    String values = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    String values = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     String cols = "(room_id, " + COLS + ")";
     // OR IGNORE: a second copy of an (origin, seq) is not an error; changes() tells NEW from not.
     insert = prepare("INSERT OR IGNORE INTO messages" + cols + values);

@@ -314,6 +314,56 @@ class HelloHandlerTest {
     assertThat(ch.isActive()).isFalse();
   }
 
+  /**
+   * Pings written while time moves by {@code step} ms {@code steps} times, {@code in} read each.
+   */
+  private long pingsWhile(EmbeddedChannel ch, int steps, long step, LinkMessage in)
+      throws Exception {
+    long pings = 0;
+    for (int i = 0; i < steps; i++) {
+      ch.advanceTimeBy(step, TimeUnit.MILLISECONDS);
+      ch.runPendingTasks();
+      if (in != null) {
+        ch.writeInbound(bytes(in));
+      }
+      pings += written(ch).stream().filter(m -> m instanceof LinkMessage.Ping).count();
+    }
+    return pings;
+  }
+
+  @Test
+  void aSideThatOnlyReadsStillPingsEveryTwoIntervalsAndNoMore() throws Exception {
+    EmbeddedChannel ch = channel();
+    open(ch);
+    written(ch);
+    // the other side sends something every 100 ms for 20 intervals; we have nothing to say
+    long interval = config.pingIntervalMs();
+    long pings = pingsWhile(ch, 200, interval / 10, new LinkMessage.Digest(List.of(), false));
+    assertThat(pings).isBetween(9L, 10L); // one per two intervals: heard well within the timeout
+    assertThat(ch.isActive()).isTrue();
+  }
+
+  @Test
+  void onAnIdleLinkASideWhosePingWasAnsweredLeavesTheNextTurnToTheOtherSide() throws Exception {
+    EmbeddedChannel ch = channel();
+    open(ch);
+    written(ch);
+    long interval = config.pingIntervalMs();
+    // silent and unheard for an interval: our Ping
+    assertThat(pingsWhile(ch, 1, interval + 1, null)).isEqualTo(1);
+    // answered: at the next interval of our silence they have spoken since, so we wait
+    ch.writeInbound(bytes(new LinkMessage.Pong(1)));
+    assertThat(pingsWhile(ch, 1, interval, null)).isZero();
+    // their turn: their Ping, our Pong; then nothing heard since our Pong, so our Ping is due
+    ch.writeInbound(bytes(new LinkMessage.Ping(7)));
+    assertThat(written(ch)).containsExactly(new LinkMessage.Pong(7));
+    assertThat(pingsWhile(ch, 1, interval + 1, null)).isEqualTo(1);
+    // two intervals of our silence: a Ping even though they spoke
+    ch.writeInbound(bytes(new LinkMessage.Pong(2)));
+    assertThat(pingsWhile(ch, 2, interval, null)).isEqualTo(1);
+    assertThat(ch.isActive()).isTrue();
+  }
+
   // ---- identity (issue 6) ----
 
   private Close lastClose(EmbeddedChannel ch) throws Exception {

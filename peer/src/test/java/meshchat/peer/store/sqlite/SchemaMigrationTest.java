@@ -140,7 +140,7 @@ class SchemaMigrationTest {
         Statement s = c.createStatement();
         java.sql.ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(3);
+      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(4);
     }
   }
 }

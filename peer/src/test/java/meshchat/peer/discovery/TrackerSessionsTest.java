@@ -1,0 +1,121 @@
+package meshchat.peer.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.runtime.LocalMeshPorts;
+import meshchat.peer.runtime.PeerGroups;
+import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.TrackerServer;
+import meshchat.tracker.client.RegistrationKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With several trackers, "nobody found" (which lets a lone peer's first message skip the self-fork
+ * check's wait) is passed on only when every tracker found nobody: one empty tracker says nothing
+ * while another names members. Real trackers on loopback.
+ */
+class TrackerSessionsTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private final PeerGroups groups = PeerGroups.create(1, 1);
+  private final List<TrackerServer> trackers = new ArrayList<>();
+  private final List<TrackerSessions> sessions = new ArrayList<>();
+
+  /** What the merged sessions told the peer, in order. */
+  private static final class Heard implements TrackerSession.Members {
+    final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void joined(PeerAddress member) {
+      events.add("joined " + member.nick());
+    }
+
+    @Override
+    public void left(PeerId member) {
+      events.add("left");
+    }
+
+    @Override
+    public void noneFound() {
+      events.add("none found");
+    }
+
+    @Override
+    public void registered() {
+      events.add("registered");
+    }
+
+    long count(String e) {
+      synchronized (events) {
+        return events.stream().filter(e::equals).count();
+      }
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    sessions.forEach(s -> groups.rooms().next().submit(() -> s.stop(1_000)).syncUninterruptibly());
+    trackers.forEach(TrackerServer::close);
+    groups.close();
+  }
+
+  private InetSocketAddress tracker() throws Exception {
+    TrackerServer t = TrackerServer.start(TrackerConfig.localTest());
+    trackers.add(t);
+    return new InetSocketAddress("127.0.0.1", t.localAddress().getPort());
+  }
+
+  private Heard join(String nick, InetSocketAddress... at) {
+    Identity id = Identity.generate();
+    Heard heard = new Heard();
+    io.netty.util.concurrent.EventExecutor loop = groups.rooms().next();
+    TrackerSessions s =
+        new TrackerSessions(
+            List.of(at),
+            false,
+            50,
+            500,
+            groups.io(),
+            loop,
+            new TrackerSession.Registration(
+                "lobby", id.peerId(), nick, 7000, new RegistrationKey(id.publicKey(), id::sign)),
+            heard,
+            line -> {},
+            new SplittableRandom(1),
+            "[" + nick + "]");
+    sessions.add(s);
+    loop.execute(s::start);
+    return heard;
+  }
+
+  @Test
+  void nobodyFoundIsToldOnceWhenEveryTrackerFoundNobody() throws Exception {
+    InetSocketAddress empty = tracker();
+    InetSocketAddress down = new InetSocketAddress("127.0.0.1", LocalMeshPorts.free());
+    Heard alone = join("alone", empty, down);
+    await().atMost(WAIT).until(() -> alone.count("none found") == 1);
+    assertThat(alone.count("registered")).isEqualTo(1);
+  }
+
+  @Test
+  void oneEmptyTrackerSaysNothingWhileAnotherNamesAMember() throws Exception {
+    InetSocketAddress a = tracker();
+    InetSocketAddress b = tracker();
+    Heard ann = join("ann", a);
+    await().atMost(WAIT).until(() -> ann.count("registered") == 1);
+    // bob registers with both: a names ann, b names nobody
+    Heard bob = join("bob", a, b);
+    await().atMost(WAIT).until(() -> bob.count("registered") == 2 && bob.count("joined ann") == 1);
+    assertThat(bob.events).doesNotContain("none found");
+    assertThat(ann.count("none found")).isEqualTo(1); // alone on its only tracker
+  }
+}

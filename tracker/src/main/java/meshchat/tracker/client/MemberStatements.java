@@ -1,0 +1,72 @@
+package meshchat.tracker.client;
+
+import java.time.Duration;
+import meshchat.proto.v1.Member;
+import meshchat.wire.Ed25519;
+
+/**
+ * Checks a member entry's signed statement (docs/protocol.md, "Signed membership"). The tracker
+ * hands out each member's Register as the member signed it, so a peer can see for itself that the
+ * holder of the id's key asked, within the last hour, to be listed in this room with this nick and
+ * address, on a session to the tracker from the address the entry names. Neither the tracker nor
+ * whoever sits on its plain-TCP session can list an honest member's id at another address or in
+ * another room, keep a statement alive past its hour, or invent a member whose key it lacks.
+ */
+public final class MemberStatements {
+  /**
+   * How long a statement holds after it was signed: a member signs a fresh one (registers again on
+   * its session) well before, and the tracker drops the entry then, so a captured or stale
+   * statement cannot keep an id listed for good.
+   */
+  public static final Duration LIFETIME = Duration.ofHours(1);
+
+  /** The clock difference allowed between the member and this peer, as the tracker allows it. */
+  public static final Duration SKEW = Duration.ofMinutes(5);
+
+  private MemberStatements() {}
+
+  /**
+   * Why {@code m}'s statement does not hold for {@code room} at {@code nowMillis}, or null if it
+   * does. Never throws, whatever the entry holds.
+   */
+  public static String problem(String room, Member m, long nowMillis) {
+    if (m.getPublicKey().isEmpty() && m.getSignature().isEmpty()) {
+      return "the tracker listed a member without its signed statement";
+    }
+    byte[] key = m.getPublicKey().toByteArray();
+    if (!Ed25519.owns(key, m.getPeerId().toByteArray())) {
+      return "the member's id is not its key's fingerprint";
+    }
+    String advertised = m.getAdvertisedHost();
+    if (!m.getHost().equals(wildcard(advertised) ? m.getObservedHost() : advertised)) {
+      return "the member's host is not the one it registered";
+    }
+    long ts = m.getTimestampMs();
+    // compared without arithmetic on ts: a hostile one near either end must not overflow
+    if (ts > nowMillis + SKEW.toMillis()) {
+      return "the member's statement is signed in the future";
+    }
+    if (ts < nowMillis - LIFETIME.toMillis() - SKEW.toMillis()) {
+      return "the member's statement has expired";
+    }
+    byte[] signed =
+        RegistrationKey.transcript(
+            m.getSessionNonce().toByteArray(),
+            m.getObservedHost(),
+            room,
+            m.getPeerId().toByteArray(),
+            m.getNick(),
+            advertised,
+            m.getPort(),
+            ts);
+    if (!Ed25519.verify(key, signed, m.getSignature().toByteArray())) {
+      return "the member's signed statement does not verify";
+    }
+    return null;
+  }
+
+  /** A host that means "the address you see me from" (docs/protocol.md, "Register"). */
+  static boolean wildcard(String host) {
+    return host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+}
