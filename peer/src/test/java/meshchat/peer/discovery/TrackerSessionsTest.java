@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
-import meshchat.peer.runtime.LocalMeshPorts;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
@@ -100,7 +100,7 @@ class TrackerSessionsTest {
   @Test
   void nobodyFoundIsToldOnceWhenEveryTrackerFoundNobody() throws Exception {
     InetSocketAddress empty = tracker();
-    InetSocketAddress down = new InetSocketAddress("127.0.0.1", LocalMeshPorts.free());
+    InetSocketAddress down = new InetSocketAddress("127.0.0.1", LoopbackCluster.freePort());
     Heard alone = join("alone", empty, down);
     await().atMost(WAIT).until(() -> alone.count("none found") == 1);
     assertThat(alone.count("registered")).isEqualTo(1);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.app.PeerMain;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
@@ -35,7 +36,7 @@ class EquivocationProcessTest {
 
   @Test
   void theCliTellsTheEquivocationFlagsTheLaterMessageAndWhoMarksTheAuthor() throws Exception {
-    int port = LocalMeshPorts.free();
+    int port = LoopbackCluster.freePort();
     chat =
         new ChildJvm(
             ChildJvm.java(

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
@@ -30,11 +31,13 @@ class SignedMembersTest {
 
   @Test
   void anUnsignedMemberTheTrackerListsIsNeverDialedWhileSignedMembersLink() throws Exception {
-    try (LocalMesh mesh = new LocalMesh();
-        ServerSocket thirdParty = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      mesh.tracker =
-          TrackerServer.start(
-              TrackerConfig.localTest().withPort(mesh.trackerPort).withRequireKeyProof(false));
+    try (LoopbackCluster mesh = new LoopbackCluster(7);
+        ServerSocket thirdParty = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        TrackerServer tracker =
+            TrackerServer.start(
+                TrackerConfig.localTest()
+                    .withPort(mesh.trackerPort())
+                    .withRequireKeyProof(false))) {
       AtomicInteger dialed = new AtomicInteger();
       Thread acceptor =
           new Thread(
@@ -58,8 +61,8 @@ class SignedMembersTest {
         for (int i = 0; i < 10; i++) {
           TrackerClient fake =
               TrackerClient.connect(
-                      new InetSocketAddress("127.0.0.1", mesh.trackerPort),
-                      mesh.groups.io(),
+                      new InetSocketAddress("127.0.0.1", mesh.trackerPort()),
+                      mesh.groups().io(),
                       new TrackerListener() {})
                   .join();
           fakes.add(fake);
@@ -78,6 +81,7 @@ class SignedMembersTest {
         a.send("signed members only").join();
         await().atMost(WAIT).until(() -> mesh.seen(1).texts().contains("signed members only"));
         await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> dialed.get() == 0);
+        assertThat(tracker.localAddress().getPort()).isEqualTo(mesh.trackerPort());
         assertThat(a.linkCount()).isOne();
       } finally {
         fakes.forEach(TrackerClient::close);
