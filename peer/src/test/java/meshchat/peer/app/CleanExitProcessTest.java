@@ -14,18 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import meshchat.peer.identity.Identity;
-import meshchat.peer.runtime.PeerConfig;
-import meshchat.peer.runtime.PeerGroups;
-import meshchat.peer.runtime.PeerListener;
+import meshchat.peer.app.ChatProcesses.Screen;
 import meshchat.peer.runtime.PeerNode;
-import meshchat.peer.store.memory.InMemoryMessageStore;
-import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.ChildJvm;
 import meshchat.tracker.TrackerMain;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every way a real process can end badly ends in at most one line on stderr that says what failed
@@ -34,29 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CleanExitProcessTest {
   private static final Duration WAIT = Duration.ofSeconds(40);
-  @TempDir Path tmp;
-  private final List<Process> processes = new ArrayList<>();
-  private final List<AutoCloseable> closing = new ArrayList<>();
-  private PeerGroups groups;
-
-  @AfterEach
-  void stopAll() throws Exception {
-    processes.forEach(Process::destroyForcibly);
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
   void theTrackerStopsQuietlyOnSigtermWithOpenSessions() throws Exception {
-    Process t = start(CliProcessTest.java().command(), TrackerMain.class, "--port", "0");
+    Process t = procs.spawn(ChildJvm.java(TrackerMain.class, "tracker", "--port", "0"));
     BufferedReader out =
         new BufferedReader(new InputStreamReader(t.getInputStream(), StandardCharsets.UTF_8));
     String listening = out.readLine();
     assertThat(listening).startsWith("tracker listening on ");
     int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
-    PeerNode a = peer("ann", port);
-    PeerNode b = peer("bob", port);
+    PeerNode a = procs.peer("ann", port);
+    PeerNode b = procs.peer("bob", port);
     await().atMost(WAIT).until(() -> a.members().get().size() == 1 && b.linkCount() == 1);
 
     t.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of its pipes)
@@ -66,18 +49,9 @@ class CleanExitProcessTest {
 
   @Test
   void aChatPeerOnATerminalLeavesCleanlyOnSigterm() throws Exception {
-    TrackerServer tracker = TrackerServer.start(TrackerConfig.localTest());
-    closing.add(tracker);
-    int port = tracker.localAddress().getPort();
-    PeerNode ann = peer("ann", port);
-    List<String> chat = chat("cat", port);
-    StringBuilder line = new StringBuilder("stty cols 120 rows 40; exec");
-    for (String a : chat) {
-      line.append(" '").append(a).append('\'');
-    }
-    Process script = new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null").start();
-    processes.add(script);
-    TerminalSafetyProcessTest.Output out = new TerminalSafetyProcessTest.Output(script);
+    PeerNode ann = procs.peer("ann");
+    Screen out = procs.screen(ChatProcesses.onPty(procs.chatCommand("cat"), 120));
+    Process script = out.process;
     await().atMost(WAIT).until(() -> ann.linkCount() == 1);
     ProcessHandle java =
         script
@@ -96,14 +70,10 @@ class CleanExitProcessTest {
 
   @Test
   void aPipedChatPeerLeavesCleanlyOnSigterm() throws Exception {
-    TrackerServer tracker = TrackerServer.start(TrackerConfig.localTest());
-    closing.add(tracker);
-    int port = tracker.localAddress().getPort();
-    PeerNode ann = peer("ann", port);
-    List<String> chat = chat("cat", port);
+    PeerNode ann = procs.peer("ann");
+    List<String> chat = new ArrayList<>(procs.chatCommand("cat"));
     chat.add("--json");
-    Process p = new ProcessBuilder(chat).start();
-    processes.add(p);
+    Process p = procs.spawn(new ProcessBuilder(chat));
     await().atMost(WAIT).until(() -> ann.linkCount() == 1);
     p.toHandle().destroy();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -116,7 +86,7 @@ class CleanExitProcessTest {
     try (ServerSocket taken = new ServerSocket()) {
       taken.setReuseAddress(false);
       taken.bind(new InetSocketAddress("0.0.0.0", 0));
-      List<String> chat = chat("cat", 1);
+      List<String> chat = procs.chatCommand("cat", 1);
       chat.addAll(List.of("--port", String.valueOf(taken.getLocalPort())));
       String err = failing(chat, 2);
       assertThat(err).contains("cannot listen on").contains("address already in use");
@@ -125,9 +95,9 @@ class CleanExitProcessTest {
 
   @Test
   void aDataDirThatCannotBeUsedSaysWhy() throws Exception {
-    Path file = tmp.resolve("a-file");
+    Path file = procs.dir().resolve("a-file");
     Files.writeString(file, "x");
-    List<String> chat = chat("cat", 1);
+    List<String> chat = procs.chatCommand("cat", 1);
     chat.set(chat.indexOf("--data") + 1, file.resolve("sub").toString());
     String err = failing(chat, 2);
     assertThat(err).startsWith("meshchat: cannot use data dir " + file.resolve("sub") + ": ");
@@ -136,17 +106,16 @@ class CleanExitProcessTest {
 
   @Test
   void theTrackerBoundToAnUnknownHostSaysSo() throws Exception {
-    List<String> cmd = new ArrayList<>(CliProcessTest.java().command());
-    cmd.set(cmd.size() - 1, TrackerMain.class.getName());
-    cmd.addAll(List.of("tracker", "--bind", "no-such-host.invalid", "--port", "0"));
+    List<String> cmd =
+        ChildJvm.java(TrackerMain.class, "tracker", "--bind", "no-such-host.invalid", "--port", "0")
+            .command();
     String err = failing(cmd, 2);
     assertThat(err).contains("unknown host").doesNotContain("null");
   }
 
   /** Runs {@code cmd} to its end: exit {@code code}, one line on stderr, no trace. */
   private String failing(List<String> cmd, int code) throws Exception {
-    Process p = new ProcessBuilder(cmd).start();
-    processes.add(p);
+    Process p = procs.spawn(new ProcessBuilder(cmd));
     p.getOutputStream().close();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -158,44 +127,5 @@ class CleanExitProcessTest {
 
   private static void assertNoTrace(String output) {
     assertThat(output).doesNotContain("Exception").doesNotContain("\tat ");
-  }
-
-  private Process start(List<String> javaCmd, Class<?> main, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(javaCmd);
-    cmd.set(cmd.size() - 1, main.getName());
-    cmd.add("tracker");
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
-    processes.add(p);
-    return p;
-  }
-
-  private List<String> chat(String nick, int trackerPort) {
-    List<String> cmd = new ArrayList<>(CliProcessTest.java().command());
-    cmd.addAll(
-        List.of(
-            "chat",
-            "--no-lan",
-            "--nick",
-            nick,
-            "--tracker",
-            "127.0.0.1:" + trackerPort,
-            "--data",
-            tmp.resolve(nick).toString()));
-    return cmd;
-  }
-
-  private PeerNode peer(String nick, int trackerPort) throws Exception {
-    if (groups == null) {
-      groups = PeerGroups.create(1, 1);
-      closing.add(groups);
-    }
-    PeerConfig c =
-        PeerConfig.of("lobby", nick, Identity.generate())
-            .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
-            .withTrackerRetry(50, 500);
-    PeerNode n = PeerNode.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
-    closing.add(n);
-    return n;
   }
 }

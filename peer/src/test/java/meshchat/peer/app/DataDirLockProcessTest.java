@@ -3,20 +3,12 @@ package meshchat.peer.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import meshchat.fixture.netty.LoopbackCluster;
-import meshchat.peer.app.CliProcessTest.Chat;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One process per data dir, with real processes: a second {@code chat} on a live dir exits 2 with
@@ -26,19 +18,12 @@ import picocli.CommandLine;
 class DataDirLockProcessTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @TempDir Path tmp;
-  private final List<Chat> chats = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() {
-    chats.forEach(c -> c.process.destroyForcibly());
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   private Chat chat(String nick) throws Exception {
     // a tracker port nobody answers on: these peers are alone, which is all this test needs
-    Chat c = Chat.start(tmp, nick, LoopbackCluster.freePort());
-    chats.add(c);
-    await().atMost(WAIT).until(() -> c.count("\"event\":\"ready\"") == 1);
+    Chat c = procs.chat(procs.dir(), nick, procs.reservePort().port());
+    await().atMost(WAIT).until(c::ready);
     return c;
   }
 
@@ -48,9 +33,9 @@ class DataDirLockProcessTest {
     ann.in.println("written by the first process");
     await().atMost(WAIT).until(() -> ann.count("written by the first process") == 1);
 
-    Path dir = tmp.resolve("ann");
+    Path dir = procs.dir().resolve("ann");
     Process second =
-        CliProcessTest.java(
+        ChatProcesses.java(
                 "chat", "--json", "--nick", "ann", "--data", dir.toString(), "--port", "0")
             .start();
     second.getOutputStream().close();
@@ -68,14 +53,7 @@ class DataDirLockProcessTest {
     assertThat(out).isEmpty(); // it did not start: no ready, no message
 
     // history reads the live dir (it takes no lock): the line the first process showed is there
-    StringWriter history = new StringWriter();
-    int code =
-        new CommandLine(new HistoryCommand())
-            .setOut(new PrintWriter(history, true))
-            .setErr(new PrintWriter(new StringWriter(), true))
-            .execute("--data", dir.toString());
-    assertThat(code).isZero();
-    assertThat(history.toString()).contains("written by the first process");
+    assertThat(ChatProcesses.history(dir)).contains("written by the first process");
 
     // the first process is unharmed
     ann.in.println("still here");
@@ -85,8 +63,8 @@ class DataDirLockProcessTest {
   @Test
   void aStaleLockFromAKilledProcessNeverBlocksARestart() throws Exception {
     Chat first = chat("bob");
-    first.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: the file stays
-    assertThat(tmp.resolve("bob").resolve(DataDirLock.FILE_NAME)).exists();
+    first.kill(); // the lock file stays
+    assertThat(procs.dir().resolve("bob").resolve(DataDirLock.FILE_NAME)).exists();
     Chat again = chat("bob");
     again.in.println("back");
     await().atMost(WAIT).until(() -> again.count("\"text\":\"back\"") == 1);

@@ -3,33 +3,21 @@ package meshchat.peer.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import meshchat.fixture.netty.LoopbackCluster;
+import java.util.stream.LongStream;
 import meshchat.peer.store.sqlite.SqliteDatabase;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
-import meshchat.tracker.ChildJvm;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Durable before shown, tested with real kills (docs/storage.md): the real {@code chat --json} CLI
@@ -52,78 +40,22 @@ class KillNineProcessTest {
       Pattern.compile(
           "\"event\":\"message\".*\"origin\":\"([0-9a-f]+)\",\"seq\":(\\d+),.*\"text\":\"([^\"]*)\"");
 
-  @TempDir Path tmp;
-  private final List<Proc> procs = new CopyOnWriteArrayList<>();
-  private TrackerServer tracker;
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
-  @AfterEach
-  void tearDown() {
-    procs.forEach(p -> p.process.destroyForcibly());
-    if (tracker != null) {
-      tracker.close();
+  /** Messages of {@code origin} in {@code lines}: seq to text. */
+  private static Map<Long, String> messagesOf(String origin, List<String> lines) {
+    Map<Long, String> out = new TreeMap<>();
+    for (String l : lines) {
+      Matcher m = OWN.matcher(l);
+      if (m.find() && m.group(1).equals(origin)) {
+        out.put(Long.parseLong(m.group(2)), m.group(3));
+      }
     }
+    return out;
   }
 
-  /** One chat process: stdin for lines, every stdout line kept, the reader joinable. */
-  final class Proc {
-    final Process process;
-    final PrintStream in;
-    final List<String> out;
-    final Thread reader;
-
-    Proc(String nick, int trackerPort) throws IOException {
-      process =
-          CliProcessTest.java(
-                  "chat",
-                  "--json",
-                  "--nick",
-                  nick,
-                  "--tracker",
-                  "127.0.0.1:" + trackerPort,
-                  "--data",
-                  tmp.resolve(nick).toString())
-              .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve(nick + ".err").toFile()))
-              .start();
-      procs.add(this);
-      ChildJvm child = new ChildJvm(process);
-      // not auto-flushed: a burst goes out in one write, as a paste or a pipe gives it
-      in = new PrintStream(process.getOutputStream(), false, StandardCharsets.UTF_8);
-      out = child.out;
-      reader = child.reader;
-    }
-
-    long count(String fragment) {
-      return out.stream().filter(l -> l.contains(fragment)).count();
-    }
-
-    String peerId() {
-      for (String l : out) {
-        if (l.contains("\"event\":\"ready\"")) {
-          return l.replaceAll(".*\"peer\":\"([0-9a-f]+)\".*", "$1");
-        }
-      }
-      return null;
-    }
-
-    /** Messages of {@code origin} this process printed: seq to text, in print order. */
-    List<long[]> printed(String origin, Map<Long, String> texts) {
-      List<long[]> seqs = new ArrayList<>();
-      for (String l : out) {
-        Matcher m = OWN.matcher(l);
-        if (m.find() && m.group(1).equals(origin)) {
-          long seq = Long.parseLong(m.group(2));
-          seqs.add(new long[] {seq});
-          texts.put(seq, m.group(3));
-        }
-      }
-      return seqs;
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly(); // SIGKILL
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      reader.join(30_000);
-    }
+  private Map<Long, String> fileOf(String nick, String origin) {
+    return messagesOf(origin, procs.history(nick).lines().toList());
   }
 
   /** One peer killed again and again on one data dir. */
@@ -155,7 +87,7 @@ class KillNineProcessTest {
     }
 
     private void killPoint(int k) throws Exception {
-      Proc p = new Proc(nick, trackerPort);
+      Chat p = procs.chat(procs.dir(), nick, trackerPort);
       long spawned = System.nanoTime();
       int mode = random.nextInt(10);
       int total = 1 + random.nextInt(60);
@@ -170,17 +102,13 @@ class KillNineProcessTest {
       }
       if (awaitOrDeath(p, () -> p.count("\"event\":\"ready\"") == 1)) {
         throw new AssertionError(
-            nick
-                + " exited "
-                + p.process.exitValue()
-                + " before it was ready: "
-                + java.nio.file.Files.readString(tmp.resolve(nick + ".err")));
+            nick + " exited " + p.process.exitValue() + " before it was ready: " + p.stderr());
       }
       id = p.peerId();
       long typing = System.nanoTime();
       // 1-4: right when the chosen line is shown (between a display and the next commit);
       // 5-8: a random moment while typing; 9: all typed, then EOF, then a random moment of leaving
-      java.util.concurrent.Callable<Boolean> due =
+      Callable<Boolean> due =
           mode <= 4
               ? () -> ownShown(p) >= killAfterShown
               : mode <= 8 ? () -> System.nanoTime() - typing >= killAfterNanos : () -> false;
@@ -188,10 +116,11 @@ class KillNineProcessTest {
       int burst = 0;
       while (written < total) {
         int n = Math.min(total - written, 1 + random.nextInt(20));
+        StringBuilder lines = new StringBuilder();
         for (int i = 0; i < n; i++) {
-          p.in.println(nick + " i" + k + " b" + burst + " l" + (written + i));
+          lines.append(nick + " i" + k + " b" + burst + " l" + (written + i)).append('\n');
         }
-        p.in.flush(); // the whole burst at once, as a paste or a pipe gives it
+        p.in.print(lines); // the whole burst in one write, as a paste or a pipe gives it
         written += n;
         burst++;
         int all = written;
@@ -200,7 +129,7 @@ class KillNineProcessTest {
         }
       }
       if (mode == 9) {
-        p.in.close();
+        p.in.close(); // EOF: it starts to leave
         awaitOrDeath(p, () -> System.nanoTime() - typing >= killAfterNanos);
       } else {
         awaitOrDeath(p, due);
@@ -209,12 +138,12 @@ class KillNineProcessTest {
       record(p);
     }
 
-    private long ownShown(Proc p) {
+    private long ownShown(Chat p) {
       return id == null ? 0 : p.count("\"origin\":\"" + id + "\"");
     }
 
     /** Waits for {@code done}; true if the process died first. */
-    private boolean awaitOrDeath(Proc p, java.util.concurrent.Callable<Boolean> done) {
+    private boolean awaitOrDeath(Chat p, Callable<Boolean> done) {
       await()
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(1))
@@ -222,34 +151,27 @@ class KillNineProcessTest {
       return !p.process.isAlive();
     }
 
-    private void record(Proc p) {
+    private void record(Chat p) {
       kills++;
-      if (id == null) {
+      if (id == null && p.ready()) {
         id = p.peerId();
       }
       if (id == null) {
         return; // killed before it said who it is: it showed nothing
       }
-      Map<Long, String> texts = new TreeMap<>();
-      p.printed(id, texts);
-      texts.forEach(
-          (seq, text) -> {
-            String before = shown.putIfAbsent(seq, text);
-            if (before != null && !before.equals(text)) {
-              violations.add("seq " + seq + " shown as '" + before + "' and as '" + text + "'");
-            }
-          });
+      messagesOf(id, p.out)
+          .forEach(
+              (seq, text) -> {
+                String before = shown.putIfAbsent(seq, text);
+                if (before != null && !before.equals(text)) {
+                  violations.add("seq " + seq + " shown as '" + before + "' and as '" + text + "'");
+                }
+              });
     }
 
     /** Every shown message is in the file as shown; the file's own seqs are 1..n, no conflict. */
     void check() {
-      Map<Long, String> file = new TreeMap<>();
-      for (String l : historyJson(nick).lines().toList()) {
-        Matcher m = OWN.matcher(l);
-        if (m.find() && m.group(1).equals(id)) {
-          file.put(Long.parseLong(m.group(2)), m.group(3));
-        }
-      }
+      Map<Long, String> file = fileOf(nick, id);
       assertThat(violations).as(nick + ": a seq reused").isEmpty();
       shown.forEach(
           (seq, text) ->
@@ -258,35 +180,22 @@ class KillNineProcessTest {
                   .isEqualTo(text));
       assertThat(file.keySet())
           .as(nick + ": own seqs 1..n")
-          .containsExactlyElementsOf(
-              java.util.stream.LongStream.rangeClosed(1, file.size()).boxed().toList());
-      try (SqliteDatabase db = SqliteDatabase.openDataDir(tmp.resolve(nick));
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, file.size()).boxed().toList());
+      try (SqliteDatabase db = SqliteDatabase.openDataDir(procs.dir().resolve(nick));
           SqliteMessageStore store = db.room("lobby")) {
         assertThat(store.conflictCount()).as(nick + ": conflicts").isZero();
       }
     }
   }
 
-  private String historyJson(String nick) {
-    StringWriter out = new StringWriter();
-    int code =
-        new CommandLine(new HistoryCommand())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(new StringWriter(), true))
-            .execute("--data", tmp.resolve(nick).toString(), "--json");
-    assertThat(code).isZero();
-    return out.toString();
-  }
-
   @Test
   void killNineWhileTypingLosesNothingShownAndNeverReusesASeq() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest().withPort(0));
-    int trackerPort = tracker.localAddress().getPort();
-    Proc bob = new Proc("bob", trackerPort);
-    await().atMost(WAIT).until(() -> bob.count("\"event\":\"ready\"") == 1);
+    int trackerPort = procs.trackerPort();
+    Chat bob = procs.chat("bob");
+    await().atMost(WAIT).until(bob::ready);
 
     Lane alone =
-        new Lane("ann", LoopbackCluster.freePort(), SEED); // no tracker answers: no link ever
+        new Lane("ann", procs.reservePort().port(), SEED); // no tracker answers: no link ever
     Lane linked = new Lane("cat", trackerPort, SEED + 1);
     int half = (KILL_POINTS + 1) / 2;
     CompletableFuture<Void> a =
@@ -307,29 +216,20 @@ class KillNineProcessTest {
     linked.check();
 
     // what bob got from cat was in cat's file before cat ever came back
-    Map<Long, String> bobGot = new TreeMap<>();
-    bob.printed(linked.id, bobGot);
-    Map<Long, String> catFile = new TreeMap<>();
-    for (String l : historyJson("cat").lines().toList()) {
-      Matcher m = OWN.matcher(l);
-      if (m.find() && m.group(1).equals(linked.id)) {
-        catFile.put(Long.parseLong(m.group(2)), m.group(3));
-      }
-    }
-    bobGot.forEach(
-        (seq, text) -> assertThat(catFile.get(seq)).as("bob got cat:" + seq).isEqualTo(text));
+    Map<Long, String> catFile = fileOf("cat", linked.id);
+    messagesOf(linked.id, bob.out)
+        .forEach(
+            (seq, text) -> assertThat(catFile.get(seq)).as("bob got cat:" + seq).isEqualTo(text));
 
     // cat comes back for good: the two end with the same history
-    Proc cat = new Proc("cat", trackerPort);
+    Chat cat = procs.chat("cat");
     await().atMost(WAIT).until(() -> cat.count("\"event\":\"peer-up\"") >= 1);
     cat.in.println("cat is back");
-    cat.in.flush();
     await().atMost(WAIT).until(() -> bob.count("cat is back") == 1);
-    for (Proc x : List.of(cat, bob)) {
-      x.in.close(); // EOF: leave cleanly
-      assertThat(x.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    for (Chat x : List.of(cat, bob)) {
+      x.leave(); // EOF: leave cleanly
     }
-    assertThat(historyJson("cat")).isEqualTo(historyJson("bob"));
+    assertThat(procs.history("cat")).isEqualTo(procs.history("bob"));
     linked.check();
   }
 }

@@ -1,16 +1,15 @@
 package meshchat.peer.app;
 
+import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import meshchat.peer.app.CliProcessTest.Chat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * fails instead of skipping). A developer without root skips it with the reason.
  */
 class LanDiscoveryProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
   @TempDir Path tmp;
   private final String prefix = "mc" + Long.toHexString(System.nanoTime() & 0xffffffL);
   private final List<String> namespaces = new ArrayList<>();
@@ -45,7 +43,7 @@ class LanDiscoveryProcessTest {
   @AfterEach
   void tearDown() throws Exception {
     for (Chat c : chats) {
-      c.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      c.kill();
     }
     for (String ns : namespaces) {
       run("ip", "netns", "del", ns);
@@ -109,7 +107,7 @@ class LanDiscoveryProcessTest {
   /** {@code chat --json --no-tracker} inside namespace {@code ns}. */
   private Chat chat(String ns, String nick) throws IOException {
     ProcessBuilder pb =
-        CliProcessTest.javaOnTheLan(
+        ChatProcesses.javaOnTheLan(
             "chat",
             "--json",
             "--no-tracker",
@@ -118,7 +116,7 @@ class LanDiscoveryProcessTest {
             "--data",
             tmp.resolve(nick).toString());
     pb.command().addAll(0, List.of("ip", "netns", "exec", ns));
-    Chat c = new Chat(pb.redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    Chat c = new Chat(pb.redirectError(ProcessBuilder.Redirect.DISCARD).start(), null);
     chats.add(c);
     return c;
   }

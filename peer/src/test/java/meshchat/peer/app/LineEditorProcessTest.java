@@ -1,28 +1,16 @@
 package meshchat.peer.app;
 
+import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import meshchat.peer.identity.Identity;
-import meshchat.peer.runtime.PeerConfig;
-import meshchat.peer.runtime.PeerGroups;
-import meshchat.peer.runtime.PeerListener;
-import meshchat.peer.runtime.PeerNode;
-import meshchat.peer.store.memory.InMemoryMessageStore;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
+import meshchat.peer.app.ChatProcesses.Screen;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The chat on a real pseudo-terminal (script(1)), typed at as a person would: Ctrl-C clears a
@@ -30,45 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  * lines are shown once, /peers prints clean addresses, history survives, Ctrl-D leaves.
  */
 class LineEditorProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
-  @TempDir Path tmp;
-  private TrackerServer tracker;
-  private PeerGroups groups;
-  private PeerNode ann;
-  private Process script;
-
-  @AfterEach
-  void stop() {
-    if (script != null) {
-      script.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-      script.destroyForcibly();
-    }
-    if (ann != null) {
-      ann.close();
-    }
-    if (groups != null) {
-      groups.close();
-    }
-    if (tracker != null) {
-      tracker.close();
-    }
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
   void typingAtTheTerminalBehavesLikeAShell() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-    int port = tracker.localAddress().getPort();
-    TerminalSafetyProcessTest.Output out = startOnPty("cat", port);
+    Screen out = startOnPty("cat");
     await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("joined room"));
-    groups = PeerGroups.create(1, 1);
-    ann =
-        PeerNode.start(
-            PeerConfig.of("lobby", "annabel", Identity.generate())
-                .withTracker(new InetSocketAddress("127.0.0.1", port), false)
-                .withTrackerRetry(50, 500),
-            new InMemoryMessageStore(),
-            groups,
-            new PeerListener() {});
+    procs.peer("annabel");
     await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("annabel ("));
 
     // a draft, then Ctrl-C: the draft is gone and the chat goes on. Each key waits for the
@@ -114,48 +70,25 @@ class LineEditorProcessTest {
     assertThat(out.text()).doesNotContain(" /127.0.0.1");
 
     type(out, "\u0004"); // Ctrl-D on an empty line
-    assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(out.text()).doesNotContain("Exception");
-    List<String> history = Files.readAllLines(tmp.resolve("cat").resolve("input-history"));
+    List<String> history = Files.readAllLines(procs.dir().resolve("cat").resolve("input-history"));
     assertThat(String.join("\n", history)).contains("hello once").contains("/NICK zed");
   }
 
   @Test
   void ctrlCOnAnEmptyLineQuits() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-    TerminalSafetyProcessTest.Output out = startOnPty("cat", tracker.localAddress().getPort());
-    await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("joined room"));
+    Screen out = startOnPty("cat");
     type(out, "\u0003");
-    assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(out.text()).doesNotContain("Exception");
   }
 
-  private static void type(TerminalSafetyProcessTest.Output out, String keys) throws IOException {
-    out.stdin.write(keys.getBytes(StandardCharsets.UTF_8));
-    out.stdin.flush();
+  private static void type(Screen out, String keys) throws IOException {
+    out.type(keys);
   }
 
-  private TerminalSafetyProcessTest.Output startOnPty(String nick, int trackerPort)
-      throws IOException {
-    List<String> cmd = new ArrayList<>(CliProcessTest.java().command());
-    cmd.addAll(
-        List.of(
-            "chat",
-            "--no-lan",
-            "--nick",
-            nick,
-            "--tracker",
-            "127.0.0.1:" + trackerPort,
-            "--data",
-            tmp.resolve(nick).toString()));
-    StringBuilder line = new StringBuilder("stty cols 160 rows 40; exec");
-    for (String a : cmd) {
-      line.append(" '").append(a).append('\'');
-    }
-    ProcessBuilder pb = new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null");
-    pb.environment().put("TERM", "xterm-256color");
-    pb.redirectErrorStream(true);
-    script = pb.start();
-    return new TerminalSafetyProcessTest.Output(script);
+  private Screen startOnPty(String nick) throws IOException {
+    return procs.screen(ChatProcesses.onPty(procs.chatCommand(nick), 160));
   }
 }

@@ -1,19 +1,16 @@
 package meshchat.peer.app;
 
+import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * /nick with real processes: the change is a signed event in bob's chain, shown by ann live and by
@@ -21,21 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the offline history follow it.
  */
 class NickChangeProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(60); // a JVM start: 20 s when loaded
-  @TempDir Path tmp;
-  private final List<CliProcessTest.Chat> chats = new ArrayList<>();
-  private TrackerServer tracker;
-
-  @AfterEach
-  void tearDown() {
-    chats.forEach(c -> c.process.destroyForcibly());
-    if (tracker != null) {
-      tracker.close();
-    }
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   /** The events of {@code c} about bob's timeline, in order: "one", "-> robert", "two". */
-  private static List<String> bobsTimeline(CliProcessTest.Chat c) {
+  private static List<String> bobsTimeline(Chat c) {
     List<String> out = new ArrayList<>();
     for (String l : List.copyOf(c.out)) {
       if (l.contains("\"event\":\"nick\"") && l.contains("\"nick\":\"robert\"")) {
@@ -51,13 +37,9 @@ class NickChangeProcessTest {
 
   @Test
   void aNickChangeIsShownInOnePlaceByEveryPeerAndFollowedByPeersWhoAndHistory() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-    int port = tracker.localAddress().getPort();
-    CliProcessTest.Chat ann = chat("ann", port);
-    CliProcessTest.Chat bob = chat("bob", port);
-    for (CliProcessTest.Chat c : List.of(ann, bob)) {
-      await().atMost(WAIT).until(() -> c.count("\"event\":\"peer-up\"") == 1);
-    }
+    List<Chat> room = procs.linked(WAIT, "ann", "bob");
+    Chat ann = room.get(0);
+    Chat bob = room.get(1);
     bob.in.println("one");
     bob.in.println("/nick robert");
     bob.in.println("two");
@@ -80,7 +62,7 @@ class NickChangeProcessTest {
             });
 
     // a late joiner gets the change by catch-up, from history, in the same place
-    CliProcessTest.Chat cat = chat("cat", port);
+    Chat cat = procs.chat("cat");
     await().atMost(WAIT).until(() -> bobsTimeline(cat).size() == 3);
     assertThat(bobsTimeline(cat)).isEqualTo(expected);
     assertThat(cat.out)
@@ -89,10 +71,9 @@ class NickChangeProcessTest {
         .satisfies(l -> assertThat(l).contains("\"catch_up\":true"));
 
     // and the offline history of ann's data dir shows it where it happened
-    ann.in.close();
-    assertThat(ann.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    ann.leave();
     Process h =
-        CliProcessTest.java("history", "--data", tmp.resolve("ann").toString())
+        ChatProcesses.java("history", "--data", procs.dir().resolve("ann").toString())
             .redirectErrorStream(true)
             .start();
     String out = new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -103,11 +84,5 @@ class NickChangeProcessTest {
     assertThat(lines.get(0)).endsWith("bob: one");
     assertThat(lines.get(1)).endsWith(" is now known as robert");
     assertThat(lines.get(2)).endsWith("robert: two");
-  }
-
-  private CliProcessTest.Chat chat(String nick, int port) throws Exception {
-    CliProcessTest.Chat c = CliProcessTest.Chat.start(tmp, nick, port);
-    chats.add(c);
-    return c;
   }
 }

@@ -1,20 +1,15 @@
 package meshchat.peer.app;
 
+import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import meshchat.peer.identity.KnownNicks;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Trust on first use for nicks, with real processes: ann and bob meet alice; later a second key
@@ -22,37 +17,25 @@ import org.junit.jupiter.api.io.TempDir;
  * ann trusts it; {@code /whois} shows both full fingerprints; the data dir remembers.
  */
 class NickTrustProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(60); // a JVM start: 20 s when loaded
-  @TempDir Path tmp;
-  private final List<CliProcessTest.Chat> chats = new ArrayList<>();
-  private TrackerServer tracker;
-
-  @AfterEach
-  void tearDown() {
-    chats.forEach(c -> c.process.destroyForcibly());
-    if (tracker != null) {
-      tracker.close();
-    }
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
   void aSecondKeyUsingAKnownNickIsMarkedUntilTrustedAndTheDataDirRemembers() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-    int port = tracker.localAddress().getPort();
+    int port = procs.trackerPort();
+    Path tmp = procs.dir();
     // ann reads plain lines, as a person on a pipe would; bob reads JSON
-    CliProcessTest.Chat ann = plain(port, "ann");
-    CliProcessTest.Chat bob = json(tmp, "bob", port);
-    CliProcessTest.Chat alice = json(tmp, "alice", port);
+    Chat ann = procs.plain("ann");
+    Chat bob = procs.chat("bob");
+    Chat alice = procs.chat("alice");
     await().atMost(WAIT).until(() -> ann.count("* alice (") == 1 && bob.count("peer-up") == 2);
     alice.in.println("it is me");
     await().atMost(WAIT).until(() -> ann.count(" alice: it is me") == 1);
     await().atMost(WAIT).until(() -> bob.count("\"display_nick\":\"alice\",\"trusted\":true") == 2);
     String first = alice.peerId();
-    alice.in.close();
-    assertThat(alice.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    alice.leave();
 
-    CliProcessTest.Chat other = json(tmp.resolve("elsewhere"), "alice", port);
-    await().atMost(WAIT).until(() -> other.count("\"event\":\"ready\"") == 1);
+    Chat other = procs.chat(tmp.resolve("elsewhere"), "alice", port);
+    await().atMost(WAIT).until(other::ready);
     String second = other.peerId();
     String label = "alice·" + second.substring(0, Math.max(4, common(first, second) + 1));
     await().atMost(WAIT).until(() -> ann.count("* warning: " + label) == 1);
@@ -82,8 +65,7 @@ class NickTrustProcessTest {
     await().atMost(WAIT).until(() -> ann.count(label + ": trusted now") == 1);
     assertThat(ann.out).noneMatch(l -> l.contains("(unknown key): trusted now"));
 
-    ann.in.close();
-    assertThat(ann.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    ann.leave();
     List<String> known = Files.readAllLines(tmp.resolve("ann").resolve(KnownNicks.FILE));
     String annId = peerIdOf(tmp.resolve("ann"));
     assertThat(known)
@@ -110,28 +92,5 @@ class NickTrustProcessTest {
   /** As /whois prints a fingerprint: groups of four hex digits. */
   private static String grouped(String hex) {
     return String.join(" ", hex.split("(?<=\\G.{4})"));
-  }
-
-  private CliProcessTest.Chat json(Path data, String nick, int port) throws Exception {
-    CliProcessTest.Chat c = CliProcessTest.Chat.start(data, nick, port);
-    chats.add(c);
-    return c;
-  }
-
-  private CliProcessTest.Chat plain(int port, String nick) throws Exception {
-    CliProcessTest.Chat c =
-        new CliProcessTest.Chat(
-            CliProcessTest.java(
-                    "chat",
-                    "--nick",
-                    nick,
-                    "--tracker",
-                    "127.0.0.1:" + port,
-                    "--data",
-                    tmp.resolve(nick).toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start());
-    chats.add(c);
-    return c;
   }
 }

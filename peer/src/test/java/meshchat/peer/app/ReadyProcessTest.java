@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import meshchat.fixture.netty.LoopbackCluster;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code ready} means findable: a script that waits for it may tell others to come. With a tracker
@@ -23,22 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ready} still comes, after the first failure, and says so.
  */
 class ReadyProcessTest {
-  @TempDir Path tmp;
-  private final List<Process> processes = new ArrayList<>();
-  private TrackerServer tracker;
-
-  @AfterEach
-  void tearDown() {
-    processes.forEach(Process::destroyForcibly);
-    if (tracker != null) {
-      tracker.close();
-    }
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
   void readyComesOnlyOnceTheTrackerListsThePeer() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-    Process bot = chat("bot", "--tracker", "127.0.0.1:" + tracker.localAddress().getPort());
+    int port = procs.trackerPort();
+    Process bot = chat("bot", "--tracker", "127.0.0.1:" + port);
     // checked the moment the line is read, before reading on
     CompletableFuture<Integer> listedAtReady = new CompletableFuture<>();
     List<String> before = new ArrayList<>();
@@ -49,7 +34,10 @@ class ReadyProcessTest {
             () -> {
               try {
                 listedAtReady.complete(
-                    tracker.inspect(d -> d.lookup("lobby").size()).get(10, TimeUnit.SECONDS));
+                    procs
+                        .tracker()
+                        .inspect(d -> d.lookup("lobby").size())
+                        .get(10, TimeUnit.SECONDS));
               } catch (Exception e) {
                 listedAtReady.completeExceptionally(e);
               }
@@ -60,7 +48,7 @@ class ReadyProcessTest {
 
   @Test
   void withNoTrackerReachableReadyComesAfterTheFirstFailureAndSaysSo() throws Exception {
-    int nobody = LoopbackCluster.freePort(); // an explicit tracker is never hosted here
+    int nobody = procs.reservePort().port(); // an explicit tracker is never hosted here
     Process bot = chat("bot", "--tracker", "127.0.0.1:" + nobody);
     List<String> before = new ArrayList<>();
     String ready = readUntilReady(bot, before, () -> {});
@@ -78,14 +66,12 @@ class ReadyProcessTest {
   private Process chat(String nick, String... more) throws Exception {
     List<String> args =
         new ArrayList<>(
-            List.of("chat", "--json", "--nick", nick, "--data", tmp.resolve(nick).toString()));
+            List.of(
+                "chat", "--json", "--nick", nick, "--data", procs.dir().resolve(nick).toString()));
     args.addAll(List.of(more));
-    Process p =
-        CliProcessTest.java(args.toArray(String[]::new))
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    processes.add(p);
-    return p;
+    return procs.spawn(
+        ChatProcesses.java(args.toArray(String[]::new))
+            .redirectError(ProcessBuilder.Redirect.DISCARD));
   }
 
   /**

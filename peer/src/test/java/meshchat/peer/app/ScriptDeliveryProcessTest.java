@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The README's bot line, {@code printf 'hello\n' | meshchat chat --json}: input ends before the bot
@@ -20,30 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
  * lingers until a digest shows another peer holds it. Alone, it gives up and says so.
  */
 class ScriptDeliveryProcessTest {
-  @TempDir Path tmp;
-  private TrackerServer tracker;
-  private CliProcessTest.Chat ann;
-
-  @BeforeEach
-  void startTracker() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-  }
-
-  @AfterEach
-  void stop() {
-    if (ann != null) {
-      ann.process.destroyForcibly();
-    }
-    tracker.close();
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
   void thePipedBotLineDeliversHelloToAPeerAlreadyInTheRoomThenExitsZero() throws Exception {
-    int port = tracker.localAddress().getPort();
-    ann = CliProcessTest.Chat.start(tmp, "ann", port);
-    await().atMost(Duration.ofSeconds(30)).until(() -> ann.count("\"event\":\"ready\"") == 1);
+    Chat ann = procs.chat("ann");
+    await().atMost(Duration.ofSeconds(30)).until(ann::ready);
 
-    Process bot = bot(port, "hello\n"); // the default linger, as in the README
+    Process bot = bot("hello\n"); // the default linger, as in the README
     String out = new String(bot.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(bot.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(bot.waitFor(90, TimeUnit.SECONDS)).isTrue();
@@ -56,8 +37,7 @@ class ScriptDeliveryProcessTest {
 
   @Test
   void aloneTheBotGivesUpAfterItsLingerWithExitThreeAndKeepsTheMessage() throws Exception {
-    int port = tracker.localAddress().getPort();
-    Process bot = bot(port, "nobody hears this\n", "--linger", "2");
+    Process bot = bot("nobody hears this\n", "--linger", "2");
     String out = new String(bot.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(bot.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(bot.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -69,26 +49,19 @@ class ScriptDeliveryProcessTest {
     assertThat(out).doesNotContain("\"event\":\"delivered\"");
 
     Process history =
-        CliProcessTest.java("history", "--data", tmp.resolve("bot").toString()).start();
+        ChatProcesses.java("history", "--data", procs.dir().resolve("bot").toString()).start();
     String shown = new String(history.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(history.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(shown).contains("bot: nobody hears this");
   }
 
-  private Process bot(int trackerPort, String input, String... more) throws Exception {
-    java.util.List<String> args =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                "chat",
-                "--nick",
-                "bot",
-                "--json",
-                "--tracker",
-                "127.0.0.1:" + trackerPort,
-                "--data",
-                tmp.resolve("bot").toString()));
-    args.addAll(java.util.List.of(more));
-    Process p = CliProcessTest.java(args.toArray(String[]::new)).start();
+  /** The README's bot: {@code printf INPUT | meshchat chat --nick bot --json}. */
+  private Process bot(String input, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("chat", "--nick", "bot", "--json"));
+    args.addAll(List.of("--tracker", "127.0.0.1:" + procs.trackerPort()));
+    args.addAll(List.of("--data", procs.dir().resolve("bot").toString()));
+    args.addAll(List.of(more));
+    Process p = procs.spawn(ChatProcesses.java(args.toArray(String[]::new)));
     p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     return p;

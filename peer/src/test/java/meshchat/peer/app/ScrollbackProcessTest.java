@@ -1,24 +1,14 @@
 package meshchat.peer.app;
 
+import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import meshchat.peer.identity.Identity;
-import meshchat.peer.runtime.PeerConfig;
-import meshchat.peer.runtime.PeerGroups;
-import meshchat.peer.runtime.PeerListener;
 import meshchat.peer.runtime.PeerNode;
-import meshchat.peer.store.memory.InMemoryMessageStore;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * History is on screen: a late joiner sees the last N caught-up messages in order under a line
@@ -26,45 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
  * reports every caught-up message as a message event with catch_up true.
  */
 class ScrollbackProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
-  @TempDir Path tmp;
-  private TrackerServer tracker;
-  private PeerGroups groups;
-  private PeerNode bob;
-  private CliProcessTest.Chat ann;
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
-  @AfterEach
-  void stop() {
-    if (ann != null) {
-      ann.process.destroyForcibly();
+  /** bob, an in-process peer, has said m0..m29 before anyone else came. */
+  private PeerNode bobSaidThirtyLines() throws Exception {
+    PeerNode bob = procs.peer("bob");
+    for (int i = 0; i < 30; i++) {
+      bob.send("m" + i).get(10, TimeUnit.SECONDS);
     }
-    if (bob != null) {
-      bob.close();
-    }
-    if (groups != null) {
-      groups.close();
-    }
-    tracker.close();
+    return bob;
   }
 
   @Test
   void aLateJoinerSeesTheLastCaughtUpMessagesThenARestartShowsItsScrollback() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-    int port = tracker.localAddress().getPort();
-    groups = PeerGroups.create(1, 1);
-    bob =
-        PeerNode.start(
-            PeerConfig.of("lobby", "bob", Identity.generate())
-                .withTracker(new InetSocketAddress("127.0.0.1", port), false)
-                .withTrackerRetry(50, 500),
-            new InMemoryMessageStore(),
-            groups,
-            new PeerListener() {});
-    for (int i = 0; i < 30; i++) {
-      bob.send("m" + i).get(10, TimeUnit.SECONDS);
-    }
-
-    ann = plain("ann", port, "--scrollback", "5");
+    PeerNode bob = bobSaidThirtyLines();
+    Chat ann = procs.plain("ann", "--scrollback", "5");
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -85,30 +51,16 @@ class ScrollbackProcessTest {
     assertThat(ann.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
     bob.close();
-    bob = null;
-    ann = plain("ann", port, "--scrollback", "3");
-    await().atMost(WAIT).until(() -> ann.count("── now ──") == 1);
-    assertThat(ann.out).contains("── last 3 messages · /history for more ──");
-    assertThat(messages(ann.out)).containsExactly("m27", "m28", "m29");
+    Chat again = procs.plain("ann", "--scrollback", "3");
+    await().atMost(WAIT).until(() -> again.count("── now ──") == 1);
+    assertThat(again.out).contains("── last 3 messages · /history for more ──");
+    assertThat(messages(again.out)).containsExactly("m27", "m28", "m29");
   }
 
   @Test
   void jsonReportsEveryCaughtUpMessageAsAMessageEvent() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-    int port = tracker.localAddress().getPort();
-    groups = PeerGroups.create(1, 1);
-    bob =
-        PeerNode.start(
-            PeerConfig.of("lobby", "bob", Identity.generate())
-                .withTracker(new InetSocketAddress("127.0.0.1", port), false)
-                .withTrackerRetry(50, 500),
-            new InMemoryMessageStore(),
-            groups,
-            new PeerListener() {});
-    for (int i = 0; i < 30; i++) {
-      bob.send("m" + i).get(10, TimeUnit.SECONDS);
-    }
-    ann = CliProcessTest.Chat.start(tmp, "ann", port, "--scrollback", "5");
+    bobSaidThirtyLines();
+    Chat ann = procs.chat("ann", "--scrollback", "5");
     await().atMost(WAIT).until(() -> ann.count("\"catch_up\":true") == 30);
     // printed right after the round's last message: read it, do not expect it read already
     await().atMost(WAIT).until(() -> ann.count("\"event\":\"caught-up\",\"count\":30") == 1);
@@ -120,24 +72,5 @@ class ScrollbackProcessTest {
         .filter(l -> l.matches("\\d\\d:\\d\\d bob: m\\d+"))
         .map(l -> l.substring(l.indexOf(": ") + 2))
         .toList();
-  }
-
-  /** The chat without --json, through pipes: the lines a person would see. */
-  private CliProcessTest.Chat plain(String nick, int port, String... more) throws Exception {
-    java.util.List<String> args =
-        new java.util.ArrayList<>(
-            List.of(
-                "chat",
-                "--nick",
-                nick,
-                "--tracker",
-                "127.0.0.1:" + port,
-                "--data",
-                tmp.resolve(nick).toString()));
-    args.addAll(List.of(more));
-    return new CliProcessTest.Chat(
-        CliProcessTest.java(args.toArray(String[]::new))
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start());
   }
 }

@@ -3,30 +3,18 @@ package meshchat.peer.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import meshchat.peer.identity.Identity;
-import meshchat.peer.runtime.PeerConfig;
-import meshchat.peer.runtime.PeerGroups;
-import meshchat.peer.runtime.PeerListener;
+import meshchat.peer.app.ChatProcesses.Screen;
 import meshchat.peer.runtime.PeerNode;
-import meshchat.peer.store.memory.InMemoryMessageStore;
-import meshchat.tracker.TrackerConfig;
-import meshchat.tracker.TrackerServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A hostile peer sends a title change (OSC 0), an erase-and-forge (CSI 2K + CR), a bidi override
@@ -49,46 +37,18 @@ class TerminalSafetyProcessTest {
           "héllo 日本語 👩‍💻",
           "\\e]0;pwned\\x07mal");
 
-  @TempDir Path tmp;
-  private TrackerServer tracker;
-  private PeerGroups groups;
-  private PeerNode mallory;
-  private Process process;
-
-  @BeforeEach
-  void startTracker() throws IOException {
-    tracker = TrackerServer.start(TrackerConfig.localTest());
-    groups = PeerGroups.create(1, 1);
-  }
-
-  @AfterEach
-  void stopAll() {
-    if (process != null) {
-      process.destroyForcibly();
-    }
-    if (mallory != null) {
-      mallory.close();
-    }
-    groups.close();
-    tracker.close();
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
   void aPipeInACLocaleShowsEveryControlVisiblyAndKeepsUtf8() throws Exception {
-    Output out = start(chatCommand("ann"), false);
-    joinAndSendHostileLines(out, "mal");
-    String text = out.text();
-    for (String s : SHOWN) {
-      assertThat(text).contains(s);
-    }
-    assertNoControlFromThePeer(out.bytes(), false);
+    showsEveryControlVisibly(false);
   }
 
   @Test
   void jsonInACLocaleEscapesControlsAndKeepsUtf8() throws Exception {
-    List<String> cmd = chatCommand("ann");
+    List<String> cmd = new ArrayList<>(procs.chatCommand("ann"));
     cmd.add("--json");
-    Output out = start(cmd, false);
+    Screen out = start(cmd, false);
     joinAndSendHostileLines(out, "peer-up");
     String text = out.text();
     assertThat(text)
@@ -101,24 +61,23 @@ class TerminalSafetyProcessTest {
 
   @Test
   void aTerminalThroughJLineShowsEveryControlVisibly() throws Exception {
-    Output out = start(chatCommand("ann"), true);
+    showsEveryControlVisibly(true);
+  }
+
+  private void showsEveryControlVisibly(boolean pty) throws Exception {
+    Screen out = start(procs.chatCommand("ann"), pty);
     joinAndSendHostileLines(out, "mal");
     String text = out.text();
     for (String s : SHOWN) {
       assertThat(text).contains(s);
     }
-    assertNoControlFromThePeer(out.bytes(), true);
+    assertNoControlFromThePeer(out.bytes(), pty);
   }
 
-  private void joinAndSendHostileLines(Output out, String joined) throws Exception {
+  private void joinAndSendHostileLines(Screen out, String joined) throws Exception {
     Duration wait = Duration.ofSeconds(30);
     await().atMost(wait).until(() -> out.text().contains("joined") || out.text().contains("ready"));
-    PeerConfig c =
-        PeerConfig.of("lobby", HOSTILE_NICK, Identity.generate())
-            .withTracker(
-                new InetSocketAddress("127.0.0.1", tracker.localAddress().getPort()), false)
-            .withTrackerRetry(50, 500);
-    mallory = PeerNode.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
+    PeerNode mallory = procs.peer(HOSTILE_NICK);
     await().atMost(wait).until(() -> mallory.linkCount() == 1);
     await().atMost(wait).until(() -> out.text().contains(joined));
     for (String h : HOSTILE) {
@@ -136,81 +95,18 @@ class TerminalSafetyProcessTest {
       assertThat(s.chars()).noneMatch(c -> c == 0x1b || c == '\r');
     }
     // valid UTF-8 throughout, although the locale is C
-    assertThat(
-            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString())
+    assertThat(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString())
         .isNotNull();
   }
 
-  private List<String> chatCommand(String nick) {
-    List<String> cmd = new ArrayList<>(CliProcessTest.java().command());
-    cmd.addAll(
-        List.of(
-            "chat",
-            "--no-lan",
-            "--nick",
-            nick,
-            "--tracker",
-            "127.0.0.1:" + tracker.localAddress().getPort(),
-            "--data",
-            tmp.resolve(nick).toString()));
-    return cmd;
-  }
-
   /** Runs {@code cmd} in a C locale, through a pipe or on a pty made by script(1). */
-  private Output start(List<String> cmd, boolean pty) throws IOException {
-    ProcessBuilder pb;
-    if (pty) {
-      // a pipe has no size: give the pty one, or JLine squeezes the prompt into no columns
-      StringBuilder line = new StringBuilder("stty cols 120 rows 40; exec");
-      for (String a : cmd) {
-        line.append(" '").append(a.replace("'", "'\\''")).append('\'');
-      }
-      pb = new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null");
-    } else {
-      pb = new ProcessBuilder(cmd);
-    }
+  private Screen start(List<String> cmd, boolean pty) throws IOException {
+    // a pipe has no size: give the pty one, or JLine squeezes the prompt into no columns
+    ProcessBuilder pb = pty ? ChatProcesses.onPty(cmd, 120) : new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
     env.put("LC_ALL", "C");
     env.put("TERM", "xterm-256color");
-    pb.redirectErrorStream(true);
-    process = pb.start();
-    return new Output(process);
-  }
-
-  /** Everything the process prints, collected by a daemon thread. */
-  static final class Output {
-    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    final OutputStream stdin;
-
-    Output(Process p) {
-      stdin = p.getOutputStream();
-      Thread t =
-          new Thread(
-              () -> {
-                byte[] b = new byte[8192];
-                try (InputStream in = p.getInputStream()) {
-                  for (int n; (n = in.read(b)) > 0; ) {
-                    synchronized (buf) {
-                      buf.write(b, 0, n);
-                    }
-                  }
-                } catch (IOException e) {
-                  // the process ended
-                }
-              });
-      t.setDaemon(true);
-      t.start();
-    }
-
-    byte[] bytes() {
-      synchronized (buf) {
-        return buf.toByteArray();
-      }
-    }
-
-    String text() {
-      return new String(bytes(), StandardCharsets.UTF_8);
-    }
+    return procs.screen(pb.redirectErrorStream(true));
   }
 }

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import meshchat.fixture.netty.LoopbackCluster;
+import meshchat.fixture.netty.ReservedPort;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
@@ -100,10 +100,12 @@ class TrackerSessionsTest {
   @Test
   void nobodyFoundIsToldOnceWhenEveryTrackerFoundNobody() throws Exception {
     InetSocketAddress empty = tracker();
-    InetSocketAddress down = new InetSocketAddress("127.0.0.1", LoopbackCluster.freePort());
-    Heard alone = join("alone", empty, down);
-    await().atMost(WAIT).until(() -> alone.count("none found") == 1);
-    assertThat(alone.count("registered")).isEqualTo(1);
+    try (ReservedPort nobody = ReservedPort.any()) {
+      InetSocketAddress down = new InetSocketAddress("127.0.0.1", nobody.port());
+      Heard alone = join("alone", empty, down);
+      await().atMost(WAIT).until(() -> alone.count("none found") == 1);
+      assertThat(alone.count("registered")).isEqualTo(1);
+    }
   }
 
   @Test

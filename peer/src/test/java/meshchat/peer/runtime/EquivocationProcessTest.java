@@ -1,20 +1,17 @@
 package meshchat.peer.runtime;
 
+import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import meshchat.fixture.netty.LoopbackCluster;
-import meshchat.peer.app.PeerMain;
+import meshchat.peer.app.Chat;
+import meshchat.peer.app.ChatProcesses;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
-import meshchat.tracker.ChildJvm;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a user of the CLI sees of an equivocation, in a real {@code chat --json} process: a hostile
@@ -23,37 +20,29 @@ import org.junit.jupiter.api.io.TempDir;
  * /who} marks the author.
  */
 class EquivocationProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(60); // a JVM start takes 20 s loaded
-  @TempDir Path tmp;
-  private ChildJvm chat;
-
-  @AfterEach
-  void kill() {
-    if (chat != null) {
-      chat.process.destroyForcibly();
-    }
-  }
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
   void theCliTellsTheEquivocationFlagsTheLaterMessageAndWhoMarksTheAuthor() throws Exception {
-    int port = LoopbackCluster.freePort();
-    chat =
-        new ChildJvm(
-            ChildJvm.java(
-                    PeerMain.class,
+    String data = procs.dir().resolve("vic").toString();
+    Chat chat =
+        procs.start(
+            ChatProcesses.java(
                     "chat",
-                    "--no-lan",
                     "--no-tracker",
                     "--json",
                     "--nick",
                     "vic",
                     "--port",
-                    String.valueOf(port),
+                    "0",
                     "--data",
-                    tmp.resolve("vic").toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start());
-    await().atMost(WAIT).until(() -> chat.count("\"event\":\"ready\"") == 1);
+                    data)
+                .redirectError(ProcessBuilder.Redirect.DISCARD),
+            null);
+    await().atMost(WAIT).until(chat::ready);
+    // where it listens, as its ready event says: a port picked here and let go could be taken
+    // by anything on the box while the JVM starts
+    int port = chat.port();
 
     Identity mallory = Identity.generate();
     String id = mallory.peerId().hex();

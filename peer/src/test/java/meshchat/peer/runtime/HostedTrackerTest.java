@@ -13,7 +13,8 @@ class HostedTrackerTest {
   @Test
   void theFirstPeerHostsAndASurvivorTakesOverWhenItQuits() {
     try (LoopbackCluster mesh = new LoopbackCluster(42)) {
-      InetSocketAddress t = new InetSocketAddress("127.0.0.1", mesh.trackerPort());
+      // peer 0 hosts a tracker there when it finds none
+      InetSocketAddress t = new InetSocketAddress("127.0.0.1", mesh.releaseTrackerPort());
       for (int i = 0; i < 3; i++) {
         mesh.start(mesh.config(i).withTracker(t, true));
         if (i == 0) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import meshchat.fixture.netty.LoopbackCluster;
+import meshchat.fixture.netty.ReservedPort;
 import meshchat.peer.identity.RoomKey;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
@@ -23,12 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 class SeveralTrackersTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private final int[] ports = {
-    LoopbackCluster.freePort(), LoopbackCluster.freePort(), LoopbackCluster.freePort()
-  };
+  // held until each tracker first binds: peers are told these ports before every tracker is up
+  private final ReservedPort[] held = {ReservedPort.any(), ReservedPort.any(), ReservedPort.any()};
+  private final int[] ports = {held[0].port(), held[1].port(), held[2].port()};
   private final TrackerServer[] trackers = new TrackerServer[3];
 
   private TrackerServer startTracker(int k) throws IOException {
+    held[k].close();
     trackers[k] =
         TrackerServer.start(
             TrackerConfig.localTest()
@@ -60,6 +62,9 @@ class SeveralTrackersTest {
       if (t != null) {
         t.close();
       }
+    }
+    for (ReservedPort p : held) {
+      p.close();
     }
   }
 

@@ -3,17 +3,13 @@ package meshchat.peer.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import meshchat.fixture.netty.LoopbackCluster;
+import meshchat.fixture.netty.ThirdParty;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
@@ -32,29 +28,12 @@ class SignedMembersTest {
   @Test
   void anUnsignedMemberTheTrackerListsIsNeverDialedWhileSignedMembersLink() throws Exception {
     try (LoopbackCluster mesh = new LoopbackCluster(7);
-        ServerSocket thirdParty = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ThirdParty thirdParty = ThirdParty.listen("127.0.0.1", 50);
         TrackerServer tracker =
             TrackerServer.start(
                 TrackerConfig.localTest()
-                    .withPort(mesh.trackerPort())
+                    .withPort(mesh.releaseTrackerPort())
                     .withRequireKeyProof(false))) {
-      AtomicInteger dialed = new AtomicInteger();
-      Thread acceptor =
-          new Thread(
-              () -> {
-                while (!thirdParty.isClosed()) {
-                  try {
-                    Socket s = thirdParty.accept();
-                    dialed.incrementAndGet();
-                    s.close(); // no meshchat peer here
-                  } catch (IOException e) {
-                    return;
-                  }
-                }
-              },
-              "third party");
-      acceptor.setDaemon(true);
-      acceptor.start();
       List<TrackerClient> fakes = new ArrayList<>();
       try {
         // many ids, no key: the count an outsider could fill the room with
@@ -67,11 +46,7 @@ class SignedMembersTest {
                   .join();
           fakes.add(fake);
           fake.register(
-                  "lobby",
-                  new byte[] {6, 6, (byte) i},
-                  "fake" + i,
-                  "127.0.0.1",
-                  thirdParty.getLocalPort())
+                  "lobby", new byte[] {6, 6, (byte) i}, "fake" + i, "127.0.0.1", thirdParty.port())
               .get(10, TimeUnit.SECONDS);
         }
         PeerNode a = mesh.start(0);
@@ -80,7 +55,7 @@ class SignedMembersTest {
         await().atMost(WAIT).until(() -> a.counters().get(Counter.TRACKER_MEMBER_REFUSED) >= 10);
         a.send("signed members only").join();
         await().atMost(WAIT).until(() -> mesh.seen(1).texts().contains("signed members only"));
-        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> dialed.get() == 0);
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> thirdParty.accepted() == 0);
         assertThat(tracker.localAddress().getPort()).isEqualTo(mesh.trackerPort());
         assertThat(a.linkCount()).isOne();
       } finally {

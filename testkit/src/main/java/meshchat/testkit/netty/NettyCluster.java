@@ -143,6 +143,11 @@ public final class NettyCluster implements Cluster {
     peers.cut(a, b);
   }
 
+  /** Dials the proxies refused so far because a partition kept the dialer away. */
+  public int refusedDials() {
+    return peers.refusedDials();
+  }
+
   /** One-way delay on every link, in ms, from now on. */
   public void setDelay(long ms) {
     peers.setDelay(ms);

@@ -6,14 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import meshchat.fixture.netty.ThirdParty;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
@@ -359,24 +358,7 @@ class HostileMemberSuiteTest {
 
   @Test
   void aPeerListNamingAThirdPartyIsDialedAtABoundedRateAndNotAfterTheNamerLeft() throws Exception {
-    try (ServerSocket thirdParty = new ServerSocket(0, 512, InetAddress.getByName("127.0.0.77"))) {
-      AtomicInteger accepted = new AtomicInteger();
-      Thread acceptor =
-          new Thread(
-              () -> {
-                while (!thirdParty.isClosed()) {
-                  try {
-                    Socket s = thirdParty.accept();
-                    accepted.incrementAndGet();
-                    s.close(); // no meshchat peer here: the dial fails
-                  } catch (IOException e) {
-                    return;
-                  }
-                }
-              },
-              "third party");
-      acceptor.setDaemon(true);
-      acceptor.start();
+    try (ThirdParty thirdParty = ThirdParty.listen("127.0.0.77", 512)) {
       long start = System.nanoTime();
       try (Mallory m = mallory()) {
         m.drainInBackground();
@@ -386,7 +368,7 @@ class HostileMemberSuiteTest {
             byte[] id = {9, (byte) round, (byte) (i >> 8), (byte) i};
             fakes.add(
                 new LinkMessage.PeerAddress(
-                    PeerId.of(id), "fake", "127.0.0.77", thirdParty.getLocalPort()));
+                    PeerId.of(id), "fake", "127.0.0.77", thirdParty.port()));
           }
           try {
             m.send(new LinkMessage.PeerList(fakes));
@@ -395,17 +377,19 @@ class HostileMemberSuiteTest {
           }
           honestPeersStillServed();
         }
-        await().atMost(WAIT).until(() -> accepted.get() >= 1); // the attack did reach the victim
+        await()
+            .atMost(WAIT)
+            .until(() -> thirdParty.accepted() >= 1); // the attack did reach the victim
       }
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
-      int whileLinked = accepted.get();
+      int whileLinked = thirdParty.accepted();
       // a burst of 8, then one a second, for as long as mallory was linked (plus one in flight)
       assertThat(whileLinked).isBetween(1, 8 + (int) seconds + 1);
       honestPeersStillServed();
       await() // a quiet spell: no dial may follow the namer's departure
           .during(Duration.ofSeconds(3))
           .atMost(WAIT)
-          .until(() -> accepted.get() == whileLinked);
+          .until(() -> thirdParty.accepted() == whileLinked);
       assertThat(victim().gauges().join().known())
           .as("its names forgotten with it")
           .isLessThanOrEqualTo(4);
