@@ -26,6 +26,14 @@ class LineEditorProcessTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("joined room"));
     procs.peer("annabel");
     await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("annabel ("));
+    // Type only once the editor shows its prompt: "is here" is printed whether or not the editor
+    // is reading yet, and on a loaded box its first line can come later. Until then the tty is in
+    // cooked mode: it echoes the draft itself (so the draft seemed taken), and Ctrl-C is the JVM's
+    // default SIGINT, which kills the chat. The editor takes SIGINT over and enters raw mode
+    // before it draws a prompt, so a prompt says it is there; this one also has the new peer
+    // count, so that redraw cannot land between the draft and Ctrl-C.
+    String prompt = "[lobby · 1 peer] > ";
+    await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains(prompt));
 
     // a draft, then Ctrl-C: the draft is gone and the chat goes on. Each key waits for the
     // editor to have taken the one before, as a person's typing does: on INTR the tty discards
@@ -39,8 +47,8 @@ class LineEditorProcessTest {
         .until(
             () -> {
               String after = out.text().substring(before);
-              int prompt = after.lastIndexOf("] > ");
-              return prompt >= 0 && !after.substring(prompt).contains("half a thought");
+              int fresh = after.lastIndexOf(prompt);
+              return fresh >= 0 && !after.substring(fresh).contains("half a thought");
             });
     type(out, "/NICK zed\r");
     // a signed nick change, shown as the room shows it
@@ -79,8 +87,12 @@ class LineEditorProcessTest {
   @Test
   void ctrlCOnAnEmptyLineQuits() throws Exception {
     Screen out = startOnPty("cat");
+    // the prompt: the editor reads, and Ctrl-C is its own (before, SIGINT killed the JVM, which
+    // also ended the process, so this test could not fail)
+    await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("] > "));
     type(out, "\u0003");
     assertThat(out.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out.process.exitValue()).as("left as the editor quits, not killed").isZero();
     assertThat(out.text()).doesNotContain("Exception");
   }
 
