@@ -1,10 +1,11 @@
 package meshchat.tracker;
 
+import static meshchat.tracker.HexDump.delimited;
+import static meshchat.tracker.HexDump.dump;
+import static meshchat.tracker.HexDump.paragraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.MessageLite;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,36 +107,10 @@ class RegisterVectorsTest {
     return "`" + name + " (" + b.length + " bytes)`:\n\n```\n" + dump(b, ascii) + "```\n\n";
   }
 
-  private static byte[] delimited(MessageLite m) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    m.writeDelimitedTo(out);
-    return out.toByteArray();
-  }
-
-  static String dump(byte[] b, boolean ascii) {
-    StringBuilder out = new StringBuilder();
-    for (int off = 0; off < b.length; off += 16) {
-      StringBuilder line = new StringBuilder(String.format("%04x ", off));
-      StringBuilder text = new StringBuilder();
-      for (int i = off; i < off + 16; i++) {
-        if (i < b.length) {
-          line.append(String.format(" %02x", b[i] & 0xff));
-          text.append(b[i] >= 0x20 && b[i] < 0x7f ? (char) b[i] : '.');
-        } else if (ascii) {
-          line.append("   ");
-        }
-      }
-      out.append(ascii ? line + "  " + text : line.toString()).append('\n');
-    }
-    return out.toString();
-  }
-
   @Test
   void theDocumentCarriesTheRegisterVectorsTheCodeMakes() throws Exception {
-    String expected = expected();
-    Files.writeString(Path.of("target", "register-vectors.md"), expected);
     String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-    for (String block : expected.split("\n\n")) {
+    for (String block : paragraphs(expected(), "register-vectors.md")) {
       if (block.startsWith("```")) {
         assertThat(doc).contains(block.strip());
       }

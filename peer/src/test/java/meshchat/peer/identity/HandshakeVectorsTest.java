@@ -1,5 +1,8 @@
 package meshchat.peer.identity;
 
+import static meshchat.tracker.HexDump.delimited;
+import static meshchat.tracker.HexDump.dump;
+import static meshchat.tracker.HexDump.paragraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -49,25 +52,6 @@ class HandshakeVectorsTest {
     byte[] b = new byte[32];
     Arrays.fill(b, (byte) v);
     return b;
-  }
-
-  /** The doc's dump format: offset, 16 hex bytes, optionally the ASCII column. */
-  static String dump(byte[] b, boolean ascii) {
-    StringBuilder out = new StringBuilder();
-    for (int off = 0; off < b.length; off += 16) {
-      StringBuilder line = new StringBuilder(String.format("%04x ", off));
-      StringBuilder text = new StringBuilder();
-      for (int i = off; i < off + 16; i++) {
-        if (i < b.length) {
-          line.append(String.format(" %02x", b[i] & 0xff));
-          text.append(b[i] >= 0x20 && b[i] < 0x7f ? (char) b[i] : '.');
-        } else if (ascii) {
-          line.append("   ");
-        }
-      }
-      out.append(ascii ? line + "  " + text : line.toString()).append('\n');
-    }
-    return out.toString();
   }
 
   /**
@@ -121,18 +105,10 @@ class HandshakeVectorsTest {
         + "```\n";
   }
 
-  private static byte[] delimited(com.google.protobuf.MessageLite m) throws Exception {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    m.writeDelimitedTo(out);
-    return out.toByteArray();
-  }
-
   @Test
   void theDocumentCarriesTheVectorsTheCodeMakes() throws Exception {
     String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-    String expected = expected();
-    Files.writeString(Path.of("target", "handshake-vectors.md"), expected); // to copy from
-    for (String block : expected.split("\n\n")) {
+    for (String block : paragraphs(expected(), "handshake-vectors.md")) {
       String body = block.contains("```") ? block.substring(block.indexOf("```")) : block;
       if (body.startsWith("nonce")) {
         body = body.substring(0, body.indexOf('`', 7) + 1);

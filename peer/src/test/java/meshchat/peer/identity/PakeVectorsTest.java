@@ -1,8 +1,10 @@
 package meshchat.peer.identity;
 
 import static meshchat.peer.identity.HandshakeVectorsTest.DOC;
-import static meshchat.peer.identity.HandshakeVectorsTest.dump;
 import static meshchat.peer.identity.HandshakeVectorsTest.fromSeed;
+import static meshchat.tracker.HexDump.delimited;
+import static meshchat.tracker.HexDump.dump;
+import static meshchat.tracker.HexDump.paragraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -10,7 +12,6 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -220,9 +221,7 @@ class PakeVectorsTest {
 
   private static String frame(String what, byte[] payload) throws Exception {
     int round = what.charAt(what.length() - 1) - '0';
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LinkCodec.toFrame(new RoomPake(round, payload)).writeDelimitedTo(out);
-    byte[] f = out.toByteArray();
+    byte[] f = delimited(LinkCodec.toFrame(new RoomPake(round, payload)));
     return "alice's `RoomPake` "
         + what
         + " ("
@@ -241,9 +240,7 @@ class PakeVectorsTest {
   @Test
   void theDocumentCarriesThePakeVectorTheCodeMakes() throws Exception {
     String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-    String expected = expected();
-    Files.writeString(Path.of("target", "pake-vectors.md"), expected); // to copy from
-    for (String block : expected.split("\n\n")) {
+    for (String block : paragraphs(expected(), "pake-vectors.md")) {
       assertThat(doc).contains(block);
     }
   }

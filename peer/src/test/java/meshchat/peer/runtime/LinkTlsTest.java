@@ -118,9 +118,7 @@ class LinkTlsTest {
         Tap tap = new Tap()) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false));
       PeerNode b = mesh.start(mesh.config(1).withTracker(null, false));
-      tap.forwardTo(b.port());
-      a.dial(new PeerAddress(b.self(), "p1", "127.0.0.1", tap.port()));
-      await().atMost(WAIT).until(() -> a.linkCount() == 1 && b.linkCount() == 1);
+      linkThrough(tap, a, b);
       a.send("attack at dawn").join();
       await().atMost(WAIT).until(() -> mesh.seen(1).texts().contains("attack at dawn"));
 
@@ -141,9 +139,7 @@ class LinkTlsTest {
         Tap tap = new Tap()) {
       PeerNode a = mesh.start(mesh.config(0).withTracker(null, false));
       PeerNode b = mesh.start(mesh.config(1).withTracker(null, false));
-      tap.forwardTo(b.port());
-      a.dial(new PeerAddress(b.self(), "p1", "127.0.0.1", tap.port()));
-      await().atMost(WAIT).until(() -> a.linkCount() == 1 && b.linkCount() == 1);
+      linkThrough(tap, a, b);
 
       tap.flipNextByteTowardsTheAcceptor();
       a.send("attack at dawn").join();
@@ -174,6 +170,13 @@ class LinkTlsTest {
       await().atMost(WAIT).until(() -> a.counters().get(Counter.TLS_FAILED) == 1);
       assertThat(a.linkCount()).isZero();
     }
+  }
+
+  /** {@code a} dials {@code b} through {@code tap}; returns once both see the link up. */
+  private static void linkThrough(Tap tap, PeerNode a, PeerNode b) {
+    tap.forwardTo(b.port());
+    a.dial(new PeerAddress(b.self(), "p1", "127.0.0.1", tap.port()));
+    await().atMost(WAIT).until(() -> a.linkCount() == 1 && b.linkCount() == 1);
   }
 
   /** A transparent TCP relay that records every byte it passes, both ways. */

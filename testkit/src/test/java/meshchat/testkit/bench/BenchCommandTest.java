@@ -1,26 +1,16 @@
 package meshchat.testkit.bench;
 
+import static meshchat.testkit.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import meshchat.testkit.app.TestkitMain;
+import meshchat.testkit.app.CliRun;
 import org.junit.jupiter.api.Test;
 
 /** {@code meshchat bench}: lists the benchmarks, one-line errors with exit 2, a tiny real run. */
 class BenchCommandTest {
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = TestkitMain.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void helpListsEveryBenchmark() {
-    Run r = run("bench", "--help");
+    CliRun r = run("bench", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("chat", "tracker", "catchup", "idle", "sqlite", "compare");
   }
@@ -34,7 +24,7 @@ class BenchCommandTest {
 
   @Test
   void eachBenchmarkHasItsOwnHelp() {
-    Run r = run("bench", "chat", "--help");
+    CliRun r = run("bench", "chat", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("--workload throughput|latency", "--store");
   }
@@ -60,7 +50,7 @@ class BenchCommandTest {
           {"bench", "compare", "--runs", "0"},
           {"bench", "compare", "--n", "1"},
         }) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err().strip().lines()).as(String.join(" ", args)).hasSize(1);
       assertThat(r.err()).startsWith("meshchat").doesNotContain("Exception", "\tat ");
@@ -70,7 +60,7 @@ class BenchCommandTest {
 
   @Test
   void aSmallLatencyRunPrintsOneJsonLine() {
-    Run r =
+    CliRun r =
         run(
             "bench",
             "chat",
@@ -106,7 +96,7 @@ class BenchCommandTest {
 
   @Test
   void aSmallSqliteRunPrintsOneJsonLine() {
-    Run r =
+    CliRun r =
         run(
             "bench",
             "sqlite",

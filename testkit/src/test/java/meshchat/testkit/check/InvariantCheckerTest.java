@@ -168,24 +168,28 @@ class InvariantCheckerTest {
         java.util.Map.of(author, seq));
   }
 
+  /**
+   * p0 signed a2 for itself and another second message for p1; p0 ends naming itself as
+   * equivocating from {@code p0Names}, p1 from {@code p1Names} (null: p1 names nobody).
+   */
+  private static CheckReport twoVersionsOfP0sSecond(long p0Names, Long p1Names) {
+    ChatMessage other = msg(P0, 2, 3, "something else entirely", B1.id());
+    PeerHistory p1 = peer("p1", P1, A1, B1, other);
+    return InvariantChecker.check(
+        history(
+            naming(peer("p0", P0, A1, B1, A2), P0, p0Names),
+            p1Names == null ? p1 : naming(p1, P0, p1Names)));
+  }
+
   @Test
   void twoVersionsOfAProvenEquivocatorsMessageAreNoForkWhenEveryPeerNamesIt() {
-    // p0 signed a2 for one peer and "other" for the other; both caught it at seq 2
-    ChatMessage other = msg(P0, 2, 3, "something else entirely", B1.id());
-    CheckReport r =
-        InvariantChecker.check(
-            history(
-                naming(peer("p0", P0, A1, B1, A2), P0, 2),
-                naming(peer("p1", P1, A1, B1, other), P0, 2)));
-    assertThat(r.violations()).isEmpty();
+    // both caught it at seq 2
+    assertThat(twoVersionsOfP0sSecond(2, 2L).violations()).isEmpty();
   }
 
   @Test
   void aPeerThatDoesNotNameTheEquivocatorBreaksTheInvariant() {
-    ChatMessage other = msg(P0, 2, 3, "something else entirely", B1.id());
-    CheckReport r =
-        InvariantChecker.check(
-            history(naming(peer("p0", P0, A1, B1, A2), P0, 2), peer("p1", P1, A1, B1, other)));
+    CheckReport r = twoVersionsOfP0sSecond(2, null);
     assertThat(r.held(Invariant.EQUIVOCATION)).isFalse();
     assertThat(r.violations())
         .anySatisfy(
@@ -196,12 +200,7 @@ class InvariantCheckerTest {
 
   @Test
   void aForkBelowTheFrozenSeqIsStillCaught() {
-    ChatMessage other = msg(P0, 2, 3, "something else entirely", B1.id());
-    CheckReport r =
-        InvariantChecker.check(
-            history(
-                naming(peer("p0", P0, A1, B1, A2), P0, 3),
-                naming(peer("p1", P1, A1, B1, other), P0, 3)));
+    CheckReport r = twoVersionsOfP0sSecond(3, 3L);
     assertThat(r.held(Invariant.EQUIVOCATION)).isTrue();
     assertThat(r.held(Invariant.NO_FORK)).as("seq 2 is below the frozen seq").isFalse();
   }

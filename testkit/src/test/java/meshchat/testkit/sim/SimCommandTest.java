@@ -1,32 +1,22 @@
 package meshchat.testkit.sim;
 
+import static meshchat.testkit.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import meshchat.testkit.app.TestkitMain;
+import meshchat.testkit.app.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code sim} command line: determinism, exit codes, one-line errors. */
 class SimCommandTest {
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = TestkitMain.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void theSameSeedGivesByteIdenticalOutputAndAnotherSeedDoesNot() {
     String[] args = {
       "sim", "--peers", "8", "--messages", "5", "--seed", "7", "--loss", "0.05", "--json"
     };
-    Run a = run(args);
-    Run b = run(args);
+    CliRun a = run(args);
+    CliRun b = run(args);
     assertThat(a.code()).as(a.out() + a.err()).isZero();
     assertThat(a.out()).isEqualTo(b.out());
     assertThat(a.out()).startsWith("{\"ok\":true").contains("\"no-fork\":\"held\"");
@@ -36,7 +26,7 @@ class SimCommandTest {
 
   @Test
   void theTextSummaryNamesEveryInvariantAndTheFigures() {
-    Run r =
+    CliRun r =
         run(
             "sim",
             "--peers",
@@ -65,14 +55,14 @@ class SimCommandTest {
           {dir.toString(), "it is a directory"},
           {dir.resolve("missing/run.html").toString(), "no such directory"}
         }) {
-      Run r = run("sim", "--peers", "4", "--messages", "2", "--report", c[0]);
+      CliRun r = run("sim", "--peers", "4", "--messages", "2", "--report", c[0]);
       assertThat(r.code()).as(r.err()).isEqualTo(2);
       assertThat(r.err().strip())
           .isEqualTo("meshchat sim: cannot write the report to " + c[0] + ": " + c[1]);
       assertThat(r.out()).as("no simulation ran").isEmpty();
     }
     Path ok = dir.resolve("run.html");
-    Run r = run("sim", "--peers", "4", "--messages", "2", "--report", ok.toString());
+    CliRun r = run("sim", "--peers", "4", "--messages", "2", "--report", ok.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(ok).content().contains("<html");
   }
@@ -88,7 +78,7 @@ class SimCommandTest {
           {"sim", "--crash", "1@5..2"},
           {"sim", "--loss", "1.5"}
         }) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err().strip())
           .as(String.join(" ", args))
@@ -100,7 +90,7 @@ class SimCommandTest {
 
   @Test
   void benchWithoutABenchmarkNamesThemAndExitsTwo() {
-    Run r = run("bench");
+    CliRun r = run("bench");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("say which benchmark: chat, tracker");
   }

@@ -191,12 +191,9 @@ class HelloHandlerTest {
 
   private Close refusalOf(Hello h) throws Exception {
     EmbeddedChannel ch = channel();
+    assertThat(written(ch).get(0)).isInstanceOf(Hello.class); // ours goes first, unconditionally
     ch.writeInbound(bytes(h));
-    List<LinkMessage> out = written(ch);
-    assertThat(out.get(0)).isInstanceOf(Hello.class); // ours goes first, unconditionally
-    assertThat(ch.isActive()).isFalse();
-    assertThat(events).isEmpty();
-    return (Close) out.get(out.size() - 1);
+    return lastClose(ch);
   }
 
   @Test
@@ -223,30 +220,20 @@ class HelloHandlerTest {
   }
 
   @Test
-  void wrongRoomIsRefused() throws Exception {
-    assertThat(refusalOf(theirs(Framing.PROTOCOL_VERSION, "kitchen", other)).reason())
+  void aWrongRoomAWrongVersionAndALinkToSelfAreEachRefusedWithTheirReason() throws Exception {
+    int version = Framing.PROTOCOL_VERSION;
+    assertThat(refusalOf(theirs(version, "kitchen", other)).reason())
         .isEqualTo(CloseReason.WRONG_ROOM);
-  }
-
-  @Test
-  void wrongVersionIsRefused() throws Exception {
     assertThat(refusalOf(theirs(99, "lobby", other)).reason())
         .isEqualTo(CloseReason.VERSION_MISMATCH);
-  }
-
-  @Test
-  void aLinkToSelfIsRefused() throws Exception {
-    assertThat(refusalOf(theirs(Framing.PROTOCOL_VERSION, "lobby", self)).reason())
-        .isEqualTo(CloseReason.SELF_LINK);
+    assertThat(refusalOf(theirs(version, "lobby", self)).reason()).isEqualTo(CloseReason.SELF_LINK);
   }
 
   @Test
   void aFirstFrameOtherThanHelloIsAProtocolError() throws Exception {
     EmbeddedChannel ch = channel();
     ch.writeInbound(bytes(new LinkMessage.Ping(1)));
-    List<LinkMessage> out = written(ch);
-    assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
-    assertThat(ch.isActive()).isFalse();
+    assertThat(lastClose(ch).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
   }
 
   @Test
@@ -268,9 +255,7 @@ class HelloHandlerTest {
     writeVarint(b, 4096); // over the 2048-byte limit: refused before buffering the body
     b.writeBytes(new byte[16]);
     ch.writeInbound(b);
-    List<LinkMessage> out = written(ch);
-    assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.FRAME_TOO_LARGE);
-    assertThat(ch.isActive()).isFalse();
+    assertThat(lastClose(ch).reason()).isEqualTo(CloseReason.FRAME_TOO_LARGE);
   }
 
   @Test
@@ -278,8 +263,7 @@ class HelloHandlerTest {
     EmbeddedChannel ch = channel();
     ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "lobby", other)));
     ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0})); // a zero-length LinkFrame
-    List<LinkMessage> out = written(ch);
-    assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
+    assertThat(lastClose(ch).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
 
     EmbeddedChannel ch2 = channel();
     open(ch2);
@@ -295,8 +279,7 @@ class HelloHandlerTest {
     ByteBuf b = Unpooled.buffer();
     writeVarint(b, seqZero.length);
     ch2.writeInbound(b.writeBytes(seqZero));
-    List<LinkMessage> out2 = written(ch2);
-    assertThat(((Close) out2.get(out2.size() - 1)).reason()).isEqualTo(CloseReason.INVALID_MESSAGE);
+    assertThat(closing(ch2).reason()).isEqualTo(CloseReason.INVALID_MESSAGE);
   }
 
   @Test
@@ -366,10 +349,17 @@ class HelloHandlerTest {
 
   // ---- identity (issue 6) ----
 
+  /** The Close that ends what {@code ch} wrote, on a link that never came up. */
   private Close lastClose(EmbeddedChannel ch) throws Exception {
+    Close c = closing(ch);
+    assertThat(events).isEmpty();
+    return c;
+  }
+
+  /** The Close that ends what {@code ch} wrote; the channel is closed. */
+  private static Close closing(EmbeddedChannel ch) throws Exception {
     List<LinkMessage> out = written(ch);
     assertThat(ch.isActive()).isFalse();
-    assertThat(events).isEmpty();
     return (Close) out.get(out.size() - 1);
   }
 
@@ -394,18 +384,21 @@ class HelloHandlerTest {
         bytes(
             new Hello(Framing.PROTOCOL_VERSION, other, "them", "lobby", 5000, 3)
                 .withIdentity(mallory.publicKey(), theirChallenge)));
-    Close c = lastClose(ch);
-    assertThat(c.reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
-    assertThat(c.message()).contains("is not its key's");
+    assertUnauthenticated(ch, "is not its key's");
   }
 
   @Test
   void anImpersonatorWithTheVictimsPublicKeyButNotItsPrivateKeyIsRefused() throws Exception {
     EmbeddedChannel ch = channel();
     open(ch, mallory); // the Hello is bob's (public) key and id; the proof is mallory's
+    assertUnauthenticated(ch, "bad Hello proof");
+  }
+
+  /** {@code ch} never came up and was closed as UNAUTHENTICATED, saying {@code why}. */
+  private void assertUnauthenticated(EmbeddedChannel ch, String why) throws Exception {
     Close c = lastClose(ch);
     assertThat(c.reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
-    assertThat(c.message()).contains("bad Hello proof");
+    assertThat(c.message()).contains(why);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -21,29 +22,43 @@ import org.junit.jupiter.api.io.TempDir;
 class SchemaMigrationTest {
   @TempDir Path dataDir;
 
+  /**
+   * Schema {@code version} (1 or 2) exactly as it shipped: frozen, so writing it out here rather
+   * than running today's migrations is the point of the test. Schema 2 (migrations 1 and 2) is 1
+   * with a key and a signature on every row.
+   */
+  private static void createShippedSchema(Statement s, int version) throws SQLException {
+    String signed =
+        version == 2
+            ? " public_key BLOB NOT NULL DEFAULT x'', signature BLOB NOT NULL DEFAULT x'',"
+            : "";
+    String row =
+        " origin BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
+            + " wall_time_ms INTEGER NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL,"
+            + " deps BLOB NOT NULL,"
+            + signed;
+    s.execute(
+        "CREATE TABLE meta (room_id INTEGER PRIMARY KEY, room TEXT NOT NULL UNIQUE,"
+            + " lamport INTEGER NOT NULL DEFAULT 0, own_seq INTEGER NOT NULL DEFAULT 0) STRICT");
+    s.execute(
+        "CREATE TABLE messages (room_id INTEGER NOT NULL REFERENCES meta(room_id),"
+            + row
+            + " PRIMARY KEY (room_id, origin, seq)) STRICT");
+    s.execute("CREATE INDEX messages_order ON messages(room_id, lamport, origin, seq)");
+    s.execute(
+        "CREATE TABLE conflicts (room_id INTEGER NOT NULL REFERENCES meta(room_id),"
+            + row
+            + " UNIQUE (room_id, origin, seq, lamport, wall_time_ms, nick, text, deps)) STRICT");
+  }
+
   @Test
   void aVersionOneFileIsMigratedInPlace() throws Exception {
     PeerId oldSelf = PeerId.fromHex("0102");
-    // schema 1 exactly as it shipped: frozen, so copying it here is the point of the test
     try (Connection c =
             DriverManager.getConnection(
                 "jdbc:sqlite:" + dataDir.resolve(SqliteDatabase.FILE_NAME));
         Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE meta (room_id INTEGER PRIMARY KEY, room TEXT NOT NULL UNIQUE,"
-              + " lamport INTEGER NOT NULL DEFAULT 0, own_seq INTEGER NOT NULL DEFAULT 0) STRICT");
-      s.execute(
-          "CREATE TABLE messages (room_id INTEGER NOT NULL REFERENCES meta(room_id),"
-              + " origin BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
-              + " wall_time_ms INTEGER NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL,"
-              + " deps BLOB NOT NULL, PRIMARY KEY (room_id, origin, seq)) STRICT");
-      s.execute("CREATE INDEX messages_order ON messages(room_id, lamport, origin, seq)");
-      s.execute(
-          "CREATE TABLE conflicts (room_id INTEGER NOT NULL REFERENCES meta(room_id),"
-              + " origin BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
-              + " wall_time_ms INTEGER NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL,"
-              + " deps BLOB NOT NULL,"
-              + " UNIQUE (room_id, origin, seq, lamport, wall_time_ms, nick, text, deps)) STRICT");
+      createShippedSchema(s, 1);
       s.execute("INSERT INTO meta(room_id, room, lamport, own_seq) VALUES (1, 'lobby', 9, 5)");
       s.execute("INSERT INTO messages VALUES (1, x'0102', 5, 9, 1000, 'ann', 'old times', x'')");
       s.execute("PRAGMA application_id = " + SqliteDatabase.APPLICATION_ID);
@@ -66,26 +81,9 @@ class SchemaMigrationTest {
     Path file = dataDir.resolve(SqliteDatabase.FILE_NAME);
     PeerId self = PeerId.fromHex("a1b2c3d4");
     PeerId other = PeerId.fromHex("0e0f");
-    // schema 2 exactly as it shipped (migrations 1 and 2): frozen, so copying it here is the point
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE meta (room_id INTEGER PRIMARY KEY, room TEXT NOT NULL UNIQUE,"
-              + " lamport INTEGER NOT NULL DEFAULT 0, own_seq INTEGER NOT NULL DEFAULT 0) STRICT");
-      s.execute(
-          "CREATE TABLE messages (room_id INTEGER NOT NULL REFERENCES meta(room_id),"
-              + " origin BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
-              + " wall_time_ms INTEGER NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL,"
-              + " deps BLOB NOT NULL, public_key BLOB NOT NULL DEFAULT x'',"
-              + " signature BLOB NOT NULL DEFAULT x'', PRIMARY KEY (room_id, origin, seq)) STRICT");
-      s.execute("CREATE INDEX messages_order ON messages(room_id, lamport, origin, seq)");
-      s.execute(
-          "CREATE TABLE conflicts (room_id INTEGER NOT NULL REFERENCES meta(room_id),"
-              + " origin BLOB NOT NULL, seq INTEGER NOT NULL, lamport INTEGER NOT NULL,"
-              + " wall_time_ms INTEGER NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL,"
-              + " deps BLOB NOT NULL, public_key BLOB NOT NULL DEFAULT x'',"
-              + " signature BLOB NOT NULL DEFAULT x'',"
-              + " UNIQUE (room_id, origin, seq, lamport, wall_time_ms, nick, text, deps)) STRICT");
+      createShippedSchema(s, 2);
       s.execute("INSERT INTO meta(room_id, room, lamport, own_seq) VALUES (1, 'lobby', 12, 2)");
       String key = "x'" + "11".repeat(32) + "'";
       String sig = "x'" + "22".repeat(64) + "'";
