@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
@@ -194,7 +195,7 @@ class CleanExitProcessTest {
         PeerConfig.of("lobby", nick, Identity.generate())
             .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
             .withTrackerRetry(50, 500);
-    PeerNode n = PeerNode.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
+    PeerNode n = NodeAssembly.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
     closing.add(n);
     return n;
   }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
@@ -62,7 +63,7 @@ class LineEditorProcessTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("joined room"));
     groups = PeerGroups.create(1, 1);
     ann =
-        PeerNode.start(
+        NodeAssembly.start(
             PeerConfig.of("lobby", "annabel", Identity.generate())
                 .withTracker(new InetSocketAddress("127.0.0.1", port), false)
                 .withTrackerRetry(50, 500),

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
@@ -53,7 +54,7 @@ class ScrollbackProcessTest {
     int port = tracker.localAddress().getPort();
     groups = PeerGroups.create(1, 1);
     bob =
-        PeerNode.start(
+        NodeAssembly.start(
             PeerConfig.of("lobby", "bob", Identity.generate())
                 .withTracker(new InetSocketAddress("127.0.0.1", port), false)
                 .withTrackerRetry(50, 500),
@@ -98,7 +99,7 @@ class ScrollbackProcessTest {
     int port = tracker.localAddress().getPort();
     groups = PeerGroups.create(1, 1);
     bob =
-        PeerNode.start(
+        NodeAssembly.start(
             PeerConfig.of("lobby", "bob", Identity.generate())
                 .withTracker(new InetSocketAddress("127.0.0.1", port), false)
                 .withTrackerRetry(50, 500),

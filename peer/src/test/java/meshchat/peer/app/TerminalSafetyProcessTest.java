@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
@@ -118,7 +119,7 @@ class TerminalSafetyProcessTest {
             .withTracker(
                 new InetSocketAddress("127.0.0.1", tracker.localAddress().getPort()), false)
             .withTrackerRetry(50, 500);
-    mallory = PeerNode.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
+    mallory = NodeAssembly.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
     await().atMost(wait).until(() -> mallory.linkCount() == 1);
     await().atMost(wait).until(() -> out.text().contains(joined));
     for (String h : HOSTILE) {
