@@ -299,7 +299,7 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
             .withTracker(new InetSocketAddress("127.0.0.1", tracker), false)
             .withTrackerRetry(50, 500);
     try {
-      PeerNode n = PeerNode.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
+      PeerNode n = NodeAssembly.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
       closing.add(n);
       return n;
     } catch (IOException e) {
