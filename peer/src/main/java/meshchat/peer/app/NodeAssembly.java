@@ -127,7 +127,10 @@ public final class NodeAssembly {
             thread.scheduler(),
             random);
     effects.bind(
-        room::durable, room::commitFailed, () -> hello.lamport(room.lamport()), membership::learned);
+        room::durable,
+        room::commitFailed,
+        () -> hello.lamport(room.lamport()),
+        membership::learned);
     LinkEndpoint endpoint =
         new LinkEndpoint(
             groups.io(),
@@ -143,8 +146,7 @@ public final class NodeAssembly {
     links.bind(membership, room, endpoint);
 
     NodeView view = new NodeView(config, hello, thread, room);
-    TrackerReports reports =
-        new TrackerReports(thread, membership, room, counters, listener, view);
+    TrackerReports reports = new TrackerReports(thread, membership, room, counters, listener, view);
     IntFunction<TrackerSessions> trackers =
         config.trackers().isEmpty()
             ? null

@@ -115,9 +115,7 @@ public final class ChatView implements PeerListener {
     if (!json) {
       screen.println(
           "* joined room '"
-              + (keyPrint == null
-                  ? peer.room()
-                  : room + "' (private, key " + keyPrint + ")")
+              + (keyPrint == null ? peer.room() : room + "' (private, key " + keyPrint + ")")
               + (keyPrint == null ? "' as " : " as ")
               + peer.nick()
               + " ("

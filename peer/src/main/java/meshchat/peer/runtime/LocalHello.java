@@ -40,7 +40,7 @@ public final class LocalHello {
   }
 
   /** The room's clock, for the hint that lets a peer that was away start its clock ahead. */
-  void lamport(long time) {
+  public void lamport(long time) {
     lamport = time;
   }
 }

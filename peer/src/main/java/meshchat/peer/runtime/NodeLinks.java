@@ -43,7 +43,9 @@ public final class NodeLinks implements MembershipEffects {
   private long nextConnection;
   private volatile int linkCount;
 
-  /** @param wallMillis the wall clock, for the peer cache's last-seen times */
+  /**
+   * @param wallMillis the wall clock, for the peer cache's last-seen times
+   */
   public NodeLinks(
       Executor roomThread,
       PeerListener listener,

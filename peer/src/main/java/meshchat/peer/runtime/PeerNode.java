@@ -119,7 +119,8 @@ public final class PeerNode implements AutoCloseable {
               parts.listener().ready(parts.view());
               parts.startProblems().forEach(parts.listener()::error);
               List<PeerAddress> cached = parts.cache().peers(config.room());
-              boolean hadCachedPeers = cached.stream().anyMatch(a -> !a.peerId().equals(node.self()));
+              boolean hadCachedPeers =
+                  cached.stream().anyMatch(a -> !a.peerId().equals(node.self()));
               node.membership.start(cached);
               if (parts.trackers() != null) {
                 node.trackers = parts.trackers().apply(node.port());
@@ -265,10 +266,7 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(
         () ->
             new NodeGauges(
-                linkInfos(),
-                room.heldBackCount(),
-                parts.store().count(),
-                membership.knownCount()));
+                linkInfos(), room.heldBackCount(), parts.store().count(), membership.knownCount()));
   }
 
   private List<LinkInfo> linkInfos() {

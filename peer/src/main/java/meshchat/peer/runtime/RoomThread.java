@@ -34,7 +34,9 @@ public final class RoomThread implements Executor {
     loop.execute(task);
   }
 
-  /** Runs {@code task} on the room thread (at once if called there) and completes with its value. */
+  /**
+   * Runs {@code task} on the room thread (at once if called there) and completes with its value.
+   */
   <T> CompletableFuture<T> call(Callable<T> task) {
     CompletableFuture<T> f = new CompletableFuture<>();
     Runnable r =

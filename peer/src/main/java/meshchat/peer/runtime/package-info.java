@@ -1,6 +1,6 @@
 /**
- * The runtime that ties ①–⑦ together on real sockets: {@link meshchat.peer.runtime.PeerNode} is
- * the API over one {@link meshchat.peer.room.Room} and its membership on one {@link
+ * The runtime that ties ①–⑦ together on real sockets: {@link meshchat.peer.runtime.PeerNode} is the
+ * API over one {@link meshchat.peer.room.Room} and its membership on one {@link
  * meshchat.peer.runtime.RoomThread}; {@link meshchat.peer.runtime.RoomInbox} hands link events to
  * that thread, {@link meshchat.peer.runtime.NodeEffects} and {@link
  * meshchat.peer.runtime.NodeLinks} carry the room's and membership's effects to Netty links, {@link

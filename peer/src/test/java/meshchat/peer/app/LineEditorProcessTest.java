@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
