@@ -1,9 +1,9 @@
 package meshchat.tracker;
 
-import java.util.function.Consumer;
-import meshchat.peer.config.Drafts;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.function.Consumer;
+import meshchat.peer.config.Drafts;
 import meshchat.tracker.directory.Limits;
 import meshchat.wire.Framing;
 
@@ -24,9 +24,8 @@ import meshchat.wire.Framing;
  *     maxRegistrationsPerSession} registrations
  * @param requireKeyProof refuse a Register that does not prove its peer id's key (the default; off
  *     only for tests of other behaviour that use readable ids)
- * @param seed the directory's random choices (which members a Lookup names when there are more
- *     than it may name) come from a generator seeded with this; session nonces do not, they are
- *     secrets
+ * @param seed the directory's random choices (which members a Lookup names when there are more than
+ *     it may name) come from a generator seeded with this; session nonces do not, they are secrets
  */
 public record TrackerConfig(
     String bindHost,
@@ -85,7 +84,12 @@ public record TrackerConfig(
 
   /** Loopback on a free port: for tests and in-process trackers. */
   public static TrackerConfig localTest() {
-    return defaults().with(d -> { d.bindHost = "127.0.0.1"; d.port = 0; });
+    return defaults()
+        .with(
+            d -> {
+              d.bindHost = "127.0.0.1";
+              d.port = 0;
+            });
   }
 
   @Override

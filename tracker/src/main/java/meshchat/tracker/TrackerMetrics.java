@@ -60,5 +60,4 @@ public final class TrackerMetrics implements MultiCollector {
   private TrackerServer.Load load() {
     return Families.await(server.load(), LOAD_WAIT_MS);
   }
-
 }

@@ -70,8 +70,7 @@ public final class TrackerServer implements AutoCloseable {
         new DefaultEventExecutorGroup(1, new DefaultThreadFactory("tracker-directory"));
     TrackerHub hub =
         new TrackerHub(
-            new Directory(
-                Clock.systemUTC(), config.limits(), new SplittableRandom(config.seed())),
+            new Directory(Clock.systemUTC(), config.limits(), new SplittableRandom(config.seed())),
             config.heartbeatInterval().toMillis(),
             config.ttl().toMillis(),
             config.maxSessionsPerAddress(),

@@ -144,7 +144,11 @@ class TrackerServerTest {
   void aSessionThatSendsNothingIsClosedWithIdleTimeout() throws Exception {
     start(
         TrackerConfig.localTest()
-            .with(cfg -> { cfg.heartbeatInterval = Duration.ofMillis(50); cfg.idleTimeout = Duration.ofMillis(200); }));
+            .with(
+                cfg -> {
+                  cfg.heartbeatInterval = Duration.ofMillis(50);
+                  cfg.idleTimeout = Duration.ofMillis(200);
+                }));
     try (RawClient silent = new RawClient(server.localAddress())) {
       silent.send(RawClient.register(1, "general", "mute", 7002));
       assertThat(silent.read().hasRegistered()).isTrue();
@@ -162,7 +166,12 @@ class TrackerServerTest {
   void eachLimitRefusesWithAClearReasonAndEveryoneElseIsStillServed() throws Exception {
     start(
         TrackerConfig.localTest()
-            .with(cfg -> { cfg.maxRooms = 2; cfg.maxPeersPerRoom = 2; cfg.maxRegistrationsPerSession = 1; }));
+            .with(
+                cfg -> {
+                  cfg.maxRooms = 2;
+                  cfg.maxPeersPerRoom = 2;
+                  cfg.maxRegistrationsPerSession = 1;
+                }));
     TrackerClient a = client(new Recorder());
     TrackerClient b = client(new Recorder());
     TrackerClient c = client(new Recorder());

@@ -75,15 +75,17 @@ public final class Counters {
     TRACKER_MEMBER_REFUSED
   }
 
-  /** What went by: read by {@code /metrics} (as {@code meshchat_peer_<metric>}), not shown in the limits line. */
+  /**
+   * What went by: read by {@code /metrics} (as {@code meshchat_peer_<metric>}), not shown in the
+   * limits line.
+   */
   public enum Traffic {
     MESSAGES_AUTHORED("messages_authored", "Chat messages this peer wrote."),
     MESSAGES_RECEIVED(
         "messages_received",
         "Chat messages read from links, live or in history batches, duplicates included."),
     MESSAGES_FORWARDED("messages_forwarded", "Other peers' chat messages relayed live to a link."),
-    MESSAGES_DELIVERED(
-        "messages_delivered", "Messages shown in the timeline, own ones included."),
+    MESSAGES_DELIVERED("messages_delivered", "Messages shown in the timeline, own ones included."),
     BYTES_IN("received_bytes", "Bytes read from links, framing included."),
     BYTES_OUT("sent_bytes", "Bytes written to links, framing included.");
 

@@ -4,8 +4,8 @@ import java.util.function.Consumer;
 import meshchat.peer.config.Drafts;
 
 /**
- * Membership tunables, an immutable record: {@link #defaults()}, then copies made with {@link #with}
- * ({@code with(d -> d.maxLinks = 8)}).
+ * Membership tunables, an immutable record: {@link #defaults()}, then copies made with {@link
+ * #with} ({@code with(d -> d.maxLinks = 8)}).
  *
  * @param maxLinks the link cap: this peer never holds more links, dialed or accepted; a room of at
  *     most {@code maxLinks + 1} peers is a full mesh

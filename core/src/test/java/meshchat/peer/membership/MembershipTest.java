@@ -265,7 +265,11 @@ class MembershipTest {
     EventQueue t = new EventQueue();
     Membership m =
         new Membership(
-            CONFIG.with(cfg -> cfg.maxLinks = 5), id(1), fx, new PeerScheduler(t), new SplittableRandom(42));
+            CONFIG.with(cfg -> cfg.maxLinks = 5),
+            id(1),
+            fx,
+            new PeerScheduler(t),
+            new SplittableRandom(42));
     m.start(addrs(2, 15));
     m.membersFound(addrs(2, 15));
     t.advance(10_000);

@@ -92,7 +92,8 @@ class RoomDeliveryTest {
 
   @Test
   void overlongTextIsRefusedAndNothingIsSent() {
-    Mesh mesh = new Mesh(CONFIG.with(cfg -> cfg.maxTextBytes = 10), "alice", "bob").fullMesh().pump();
+    Mesh mesh =
+        new Mesh(CONFIG.with(cfg -> cfg.maxTextBytes = 10), "alice", "bob").fullMesh().pump();
     Peer alice = mesh.peer("alice");
     int before = mesh.sent.size();
 

@@ -218,7 +218,8 @@ public final class ChatCommand implements Callable<Integer> {
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out);
     Screen screen = terminal ? term : lines;
-    ChatView view = new ChatView(screen, json, room, scrollback, known.book(), InstantSource.system());
+    ChatView view =
+        new ChatView(screen, json, room, scrollback, known.book(), InstantSource.system());
     if (term != null) {
       term.prompt(view::prompt);
       term.nicks(() -> view.nicks().values());

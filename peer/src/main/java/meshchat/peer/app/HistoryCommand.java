@@ -168,8 +168,6 @@ public final class HistoryCommand implements Callable<Integer> {
     return sb.toString();
   }
 
-
-
   private static int fail(PrintWriter err, String line) {
     err.println("meshchat: " + line.replace('\n', ' '));
     err.flush();

@@ -300,7 +300,11 @@ public final class TrackerSession {
       hosted =
           TrackerServer.start(
               TrackerConfig.defaults()
-                  .with(d -> { d.bindHost = address.getHostString(); d.port = address.getPort(); }));
+                  .with(
+                      d -> {
+                        d.bindHost = address.getHostString();
+                        d.port = address.getPort();
+                      }));
       say.accept("no tracker answered on " + where() + ": hosting one in this peer");
       return true;
     } catch (IOException | RuntimeException e) {

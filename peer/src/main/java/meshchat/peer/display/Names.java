@@ -1,7 +1,7 @@
 package meshchat.peer.display;
 
-import java.time.InstantSource;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

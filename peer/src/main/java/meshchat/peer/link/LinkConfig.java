@@ -70,7 +70,11 @@ public record LinkConfig(
   }
 
   public LinkConfig withRateLimit(int framesPerSecond, int burst) {
-    return with(d -> { d.maxFramesPerSecond = framesPerSecond; d.frameBurst = burst; });
+    return with(
+        d -> {
+          d.maxFramesPerSecond = framesPerSecond;
+          d.frameBurst = burst;
+        });
   }
 
   /**

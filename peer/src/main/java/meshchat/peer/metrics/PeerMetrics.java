@@ -91,5 +91,4 @@ public final class PeerMetrics implements MultiCollector {
   private NodeGauges gauges() {
     return Families.await(node.gauges(), ROOM_WAIT_MS);
   }
-
 }

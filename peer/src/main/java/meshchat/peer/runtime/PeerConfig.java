@@ -1,11 +1,11 @@
 package meshchat.peer.runtime;
 
-import java.util.function.Consumer;
-import meshchat.peer.config.Drafts;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.function.Consumer;
+import meshchat.peer.config.Drafts;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.LinkConfig;
@@ -80,21 +80,37 @@ public record PeerConfig(
   }
 
   public PeerConfig withListen(String host, int port) {
-    return with(d -> { d.listenHost = host; d.port = port; });
+    return with(
+        d -> {
+          d.listenHost = host;
+          d.port = port;
+        });
   }
 
   /** Several trackers: this peer registers with each and merges what they say. */
   public PeerConfig withTrackers(List<InetSocketAddress> addresses, boolean mayHost) {
-    return with(d -> { d.trackers = addresses; d.hostTracker = mayHost; });
+    return with(
+        d -> {
+          d.trackers = addresses;
+          d.hostTracker = mayHost;
+        });
   }
 
   public PeerConfig withTrackerRetry(long minMs, long maxMs) {
-    return with(d -> { d.trackerRetryMinMs = minMs; d.trackerRetryMaxMs = maxMs; });
+    return with(
+        d -> {
+          d.trackerRetryMinMs = minMs;
+          d.trackerRetryMaxMs = maxMs;
+        });
   }
 
   /** A private room: {@code room} becomes the key's room id (the name never leaves this peer). */
   public PeerConfig withRoomKey(RoomKey k) {
-    return with(d -> { d.room = k.roomId(); d.roomKey = k; });
+    return with(
+        d -> {
+          d.room = k.roomId();
+          d.roomKey = k;
+        });
   }
 
   /**

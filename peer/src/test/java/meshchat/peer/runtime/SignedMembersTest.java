@@ -36,7 +36,11 @@ class SignedMembersTest {
         TrackerServer tracker =
             TrackerServer.start(
                 TrackerConfig.localTest()
-                    .with(d -> { d.port = mesh.trackerPort(); d.requireKeyProof = false; }))) {
+                    .with(
+                        d -> {
+                          d.port = mesh.trackerPort();
+                          d.requireKeyProof = false;
+                        }))) {
       AtomicInteger dialed = new AtomicInteger();
       Thread acceptor =
           new Thread(

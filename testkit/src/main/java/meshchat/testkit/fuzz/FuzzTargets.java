@@ -52,7 +52,9 @@ public final class FuzzTargets {
   }
 
   private final LinkConfig linkConfig =
-      LinkConfig.defaults().with(cfg -> cfg.maxFrameBytes = MAX_FRAME_BYTES).withRateLimit(1_000_000, 1_000_000);
+      LinkConfig.defaults()
+          .with(cfg -> cfg.maxFrameBytes = MAX_FRAME_BYTES)
+          .withRateLimit(1_000_000, 1_000_000);
   private final TrackerConfig trackerConfig =
       TrackerConfig.localTest().with(cfg -> cfg.maxFrameBytes = MAX_FRAME_BYTES);
   private final TrackerHub hub =

@@ -93,7 +93,8 @@ public final class Families {
   private static void series(
       String label, Map<String, ? extends Number> values, BiConsumer<Labels, Double> point) {
     values.forEach(
-        (k, v) -> point.accept(label.isEmpty() ? Labels.EMPTY : Labels.of(label, k), v.doubleValue()));
+        (k, v) ->
+            point.accept(label.isEmpty() ? Labels.EMPTY : Labels.of(label, k), v.doubleValue()));
   }
 
   private static CounterDataPointSnapshot.Builder counterPoint() {

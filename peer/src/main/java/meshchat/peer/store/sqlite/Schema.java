@@ -48,7 +48,9 @@ final class Schema {
               ) STRICT""",
               // A message's identity is (room, origin, seq); origin is the peer id's bytes.
               // deps is DepsCodec's encoding. STRICT makes SQLite refuse a value of the wrong type.
-              "CREATE TABLE messages (" + MESSAGE_V1 + ", PRIMARY KEY (room_id, origin, seq)) STRICT",
+              "CREATE TABLE messages ("
+                  + MESSAGE_V1
+                  + ", PRIMARY KEY (room_id, origin, seq)) STRICT",
               // The canonical order (lamport, origin) of docs/ordering.md; seq only breaks the tie
               // a forking origin could create. Serves history, latest, predecessor and paging.
               "CREATE INDEX messages_order ON messages(room_id, lamport, origin, seq)",
