@@ -87,7 +87,7 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
   /** Starts the tracker on {@code port}, freeing it the moment before. */
   public void startTracker(ReservedPort port) throws IOException {
     port.close();
-    start(TrackerConfig.localTest().withPort(port.port()));
+    start(TrackerConfig.localTest().with(d -> d.port = port.port()));
   }
 
   private void start(TrackerConfig config) throws IOException {

@@ -32,8 +32,11 @@ class SignedMembersTest {
         TrackerServer tracker =
             TrackerServer.start(
                 TrackerConfig.localTest()
-                    .withPort(mesh.releaseTrackerPort())
-                    .withRequireKeyProof(false))) {
+                    .with(
+                        d -> {
+                          d.port = mesh.releaseTrackerPort();
+                          d.requireKeyProof = false;
+                        }))) {
       List<TrackerClient> fakes = new ArrayList<>();
       try {
         // many ids, no key: the count an outsider could fill the room with
