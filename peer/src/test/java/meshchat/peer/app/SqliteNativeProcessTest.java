@@ -1,16 +1,14 @@
 package meshchat.peer.app;
 
+import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import meshchat.peer.app.CliProcessTest.Chat;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sqlite.SQLiteJDBCLoader;
 
 /**
@@ -19,16 +17,17 @@ import org.sqlite.SQLiteJDBCLoader;
  * removes it.
  */
 class SqliteNativeProcessTest {
-  @TempDir Path tmp;
+  @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
   void killedPeersLeaveNoDriverCopyInTmpAndEveryStartMapsTheCachedOne() throws Exception {
+    Path tmp = procs.dir();
     Path home = tmp.resolve("home");
     Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
     Path cached = home.resolve(".cache/meshchat/sqlite-" + SQLiteJDBCLoader.getVersion());
     for (int start = 0; start < 2; start++) {
       ProcessBuilder pb =
-          CliProcessTest.java(
+          ChatProcesses.java(
               "chat",
               "--json",
               "--nick",
@@ -39,17 +38,13 @@ class SqliteNativeProcessTest {
       pb.command().add(1, "-Djava.io.tmpdir=" + javaTmp);
       pb.environment().put("HOME", home.toString());
       pb.environment().remove("XDG_CACHE_HOME");
-      Chat ann = new Chat(pb.redirectError(ProcessBuilder.Redirect.DISCARD).start());
-      try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> ann.count("\"event\":\"ready\"") == 1);
-        String maps = Files.readString(Path.of("/proc", Long.toString(ann.process.pid()), "maps"));
-        assertThat(maps.lines().filter(l -> l.contains("libsqlitejdbc")))
-            .isNotEmpty()
-            .allMatch(l -> l.contains(cached.toString()), "maps the cached copy");
-      } finally {
-        ann.process.destroyForcibly(); // kill -9
-        assertThat(ann.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      }
+      Chat ann = procs.start(pb.redirectError(ProcessBuilder.Redirect.DISCARD), null);
+      await().atMost(WAIT).until(ann::ready);
+      String maps = Files.readString(Path.of("/proc", Long.toString(ann.process.pid()), "maps"));
+      assertThat(maps.lines().filter(l -> l.contains("libsqlitejdbc")))
+          .isNotEmpty()
+          .allMatch(l -> l.contains(cached.toString()), "maps the cached copy");
+      ann.kill(); // kill -9
     }
     try (Stream<Path> left = Files.list(javaTmp)) {
       assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("sqlite"));
