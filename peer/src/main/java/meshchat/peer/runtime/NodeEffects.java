@@ -25,7 +25,8 @@ import meshchat.peer.store.MessageStore;
  * instead of one of each per message, and durable-before-shown-before-sent holds, because nothing
  * is shown or leaves before the commit that made it durable. A burst ends when the room asked for a
  * commit or queued a frame, whichever comes first; typing alone, with no link, is a burst too. Room
- * thread only, like everything here.
+ * thread only, like everything here. The burst's chain head is signed right after its messages, or
+ * held a few milliseconds while the room thread is behind ({@link HeadPacer}).
  */
 final class NodeEffects implements RoomEffects {
   private final PeerNode node;
@@ -101,7 +102,8 @@ final class NodeEffects implements RoomEffects {
         node.commitLatency().record(System.nanoTime() - start);
       }
       if (committed) {
-        node.durable();
+        node.durable(); // shown and sent; their head is signed now or held (HeadPacer)
+        node.heads().published();
         commitHead();
       }
     } finally {

@@ -68,6 +68,7 @@ public final class PeerNode implements AutoCloseable {
   private final String tag;
   private final NodeEffects effects;
   private final Room room;
+  private final HeadPacer heads; // room thread only
   private final Counters counters = new Counters();
   private final LatencyHistogram commitLatency = new LatencyHistogram();
   private final LinkEndpoint endpoint;
@@ -112,6 +113,7 @@ public final class PeerNode implements AutoCloseable {
             random,
             counters,
             MessageSigning.signer(config.identity(), config.room()));
+    this.heads = new HeadPacer(loop, room);
     this.endpoint =
         new LinkEndpoint(
             groups.io(),
@@ -456,6 +458,7 @@ public final class PeerNode implements AutoCloseable {
               () -> {
                 stopped = true;
                 membership.stop();
+                heads.cancel();
                 return null;
               })
           .join();
@@ -502,7 +505,11 @@ public final class PeerNode implements AutoCloseable {
   }
 
   void durable() {
-    room.durable();
+    room.durable(false);
+  }
+
+  HeadPacer heads() {
+    return heads;
   }
 
   void commitFailed(RuntimeException e) {
