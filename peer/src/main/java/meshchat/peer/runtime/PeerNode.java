@@ -117,6 +117,8 @@ public final class PeerNode implements AutoCloseable {
     this.endpoint =
         new LinkEndpoint(
             groups.io(),
+            loop, // links run on the room thread: no queue between a socket read and the room
+            groups.verify(),
             new LinkSetup(
                 config.linkConfig(),
                 config.identity(),
@@ -578,16 +580,19 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
-  /** Link events from the I/O threads, handed to the room thread in order. */
+  /**
+   * Link events, in order. The links run on the room thread, so events arrive on it and run at
+   * once; from any other thread they are queued to it.
+   */
   private final class Events implements LinkEvents {
     @Override
     public void up(Link link) {
-      loop.execute(() -> contained(link, "link up", () -> links.handshaken(link)));
+      onRoomThread(() -> contained(link, "link up", () -> links.handshaken(link)));
     }
 
     @Override
     public void received(Link link, List<LinkMessage> messages) {
-      loop.execute(
+      onRoomThread(
           () -> {
             for (LinkMessage message : messages) {
               if (stopped || links.linkTo(link.peer()) != link) {
@@ -602,7 +607,15 @@ public final class PeerNode implements AutoCloseable {
 
     @Override
     public void down(Link link) {
-      loop.execute(() -> contained(link, "link down", () -> links.closed(link)));
+      onRoomThread(() -> contained(link, "link down", () -> links.closed(link)));
+    }
+
+    private void onRoomThread(Runnable event) {
+      if (loop.inEventLoop()) {
+        event.run();
+      } else {
+        loop.execute(event);
+      }
     }
   }
 
