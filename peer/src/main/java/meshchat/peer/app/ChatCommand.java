@@ -243,7 +243,7 @@ public final class ChatCommand implements Callable<Integer> {
     PeerGroups groups = PeerGroups.single();
     PeerNode node;
     try {
-      node = PeerNode.start(config, store, groups, view, newIdentity);
+      node = NodeAssembly.start(config, store, groups, view, newIdentity);
     } catch (IOException e) {
       spec.commandLine().getErr().println("meshchat: " + e.getMessage());
       groups.close();

@@ -1,6 +1,5 @@
 package meshchat.peer.runtime;
 
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,26 +15,26 @@ import meshchat.peer.room.Room;
  * Receivers hold the messages until their head arrives, so a held head delays delivery by at most
  * the hold. Room thread only.
  */
-final class HeadPacer {
+public final class HeadPacer {
   /** The longest a head waits for more bursts to cover. */
   static final long HOLD_MS = 5;
 
-  private final EventLoop loop;
+  private final RoomThread thread;
   private final Room room;
-  private long holdingSince = -1; // System.nanoTime() of the first burst held, or -1
+  private long holdingSince = -1; // the room thread's time of the first burst held, or -1
   private ScheduledFuture<?> deadline;
 
-  HeadPacer(EventLoop loop, Room room) {
-    this.loop = loop;
+  public HeadPacer(RoomThread thread, Room room) {
+    this.thread = thread;
     this.room = room;
   }
 
   /** A burst's own messages were just shown and sent: sign their head now, or hold it. */
-  void published() {
+  public void published() {
     if (!room.headPending()) {
       return; // the burst had no own message, or a long-burst head covered it already
     }
-    long now = System.nanoTime();
+    long now = thread.nanoTime();
     if (holdingSince < 0) {
       holdingSince = now;
     }
@@ -43,8 +42,18 @@ final class HeadPacer {
       sign();
     } else if (deadline == null) {
       long left = TimeUnit.MILLISECONDS.toNanos(HOLD_MS) - (now - holdingSince);
-      deadline = loop.schedule(this::sign, left, TimeUnit.NANOSECONDS);
+      deadline = thread.loop().schedule(this::held, left, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** The hold is over: sign, unless the node stopped (a close signed it already; a crash never). */
+  private void held() {
+    deadline = null;
+    if (thread.stopped()) {
+      holdingSince = -1;
+      return;
+    }
+    sign();
   }
 
   /** Signs the held head; its frame joins the burst being written (or starts one). */
@@ -53,8 +62,7 @@ final class HeadPacer {
     room.signHead();
   }
 
-  /** The node crashed: a held head is never signed (a restart signs it, as after a kill). */
-  void cancel() {
+  private void cancel() {
     holdingSince = -1;
     if (deadline != null) {
       deadline.cancel(false);
@@ -64,6 +72,6 @@ final class HeadPacer {
 
   /** More tasks wait on the room thread: more bursts are coming. */
   private boolean behind() {
-    return loop instanceof SingleThreadEventExecutor s && s.pendingTasks() > 0;
+    return thread.loop() instanceof SingleThreadEventExecutor s && s.pendingTasks() > 0;
   }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.limit.Counters;
@@ -42,12 +44,7 @@ class ChainVerifierPoolTest {
   }
 
   private List<Object> inbound() {
-    List<Object> out = new ArrayList<>();
-    Object o;
-    while ((o = ch.readInbound()) != null) {
-      out.add(o);
-    }
-    return out;
+    return Stream.generate(ch::readInbound).takeWhile(Objects::nonNull).toList();
   }
 
   @Test

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class HeadPacerTest {
   private static final String ROOM = "lobby";
   private final DefaultEventLoop loop = new DefaultEventLoop();
+  private final RoomThread thread = new RoomThread(loop, "[test]");
   private final Identity me = Identity.generate();
   private final PeerId other = Identity.generate().peerId();
   // what the room sent to the one link, and "close" when it closed it
@@ -54,14 +55,14 @@ class HeadPacerTest {
                   "me",
                   new InMemoryMessageStore(),
                   new Wire(),
-                  new LoopScheduler(loop),
+                  thread.scheduler(),
                   InstantSource.system(),
                   new SplittableRandom(1),
                   new Counters(),
                   MessageSigning.signer(me, ROOM));
           room.start(true);
           room.linkUp(new PeerAddress(other, "other", "127.0.0.1", 1), 1);
-          pacer = new HeadPacer(loop, room);
+          pacer = new HeadPacer(thread, room);
           return null;
         });
   }
