@@ -136,8 +136,8 @@ public final class NodeAssembly {
     LinkEndpoint endpoint =
         new LinkEndpoint(
             groups.io(),
-            loop, // the links run on the room thread: no queue between a socket read and the room
-            groups.verify(),
+            groups.io(),
+            groups.verify(), // chain signatures checked off the I/O threads
             new LinkSetup(
                 config.linkConfig(),
                 config.identity(),
