@@ -14,7 +14,8 @@ public interface LinkEvents {
 
   /**
    * Messages after the Hello, in order: everything one socket read decoded, handed over at once
-   * (one hop to the room's thread per read, not per message). Ping, Pong and Close are handled by the link layer.
+   * (one hop to the room's thread per read, not per message). Ping, Pong and Close are handled by
+   * the link layer.
    */
   void received(Link link, List<LinkMessage> messages);
 
