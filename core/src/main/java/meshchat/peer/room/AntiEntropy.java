@@ -66,10 +66,12 @@ final class AntiEntropy {
   private final Collection<LinkState> links; // a live view of the room's up links
   private final Equivocations equivocations;
   private final AskedIndex asked = new AskedIndex();
+  private final PeerId self;
   private long nextRequestId = 1;
   private long caughtUp;
 
   AntiEntropy(
+      PeerId self,
       RoomConfig config,
       MessageStore store,
       RoomEffects effects,
@@ -79,6 +81,7 @@ final class AntiEntropy {
       Acceptor acceptor,
       Counters counters,
       Equivocations equivocations) {
+    this.self = self;
     this.equivocations = equivocations;
     this.counters = counters;
     this.links = links;
@@ -135,8 +138,11 @@ final class AntiEntropy {
       l.clearTheirs();
     }
     for (DigestEntry e : d.entries()) {
-      // kept as is, never changed: a decoded digest is ours alone, a simulated one is a snapshot
-      if (!l.putTheirs(e.origin(), below(e.held(), equivocations.frozenAt(e.origin())))) {
+      SeqSet theirs = below(e.held(), equivocations.frozenAt(e.origin()));
+      if (nothingNew(e.origin(), theirs)) {
+        l.dropTheirs(e.origin());
+      } else if (!l.putTheirs(e.origin(), theirs)) {
+        // kept as is, never changed: a decoded digest is ours alone, a simulated one is a snapshot
         counters.increment(Counter.DIGEST_ENTRIES_IGNORED);
       }
       if (e.tipSeq() > 0) {
@@ -147,6 +153,19 @@ final class AntiEntropy {
       }
     }
     requestMissing(l);
+  }
+
+  /**
+   * Whether a link's holdings {@code theirs} of {@code origin} tell us nothing: we hold all of it
+   * already (holdings only grow), and it is not our own origin, whose entries are receipts ("seen
+   * by", the self-fork check). Such an entry is not kept per link.
+   */
+  private boolean nothingNew(PeerId origin, SeqSet theirs) {
+    if (origin.equals(self)) {
+      return false;
+    }
+    SeqSet held = holdings.get(origin);
+    return theirs.isEmpty() || (held != null && held.containsAll(theirs));
   }
 
   /** {@code held} without the seqs at or above {@code frozen} (a disputed history is not asked). */
@@ -214,16 +233,28 @@ final class AntiEntropy {
     Map<PeerId, List<SeqRange>> lacking = new HashMap<>();
     long budget = config.syncMaxMessages();
     long totalLack = 0; // each origin's lack counted up to the budget: the sum cannot overflow
+    List<PeerId> drop = null;
     for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
+      if (nothingNew(e.getKey(), e.getValue())) {
+        // we got all of it meanwhile: forget the entry (and skip known(), which scans the links)
+        if (drop == null) {
+          drop = new ArrayList<>();
+        }
+        drop.add(e.getKey());
+        continue;
+      }
       SeqSet held = holdings.get(e.getKey());
-      if (held != null && held.missingFrom(e.getValue()).isEmpty()) {
-        continue; // nothing lacking: skip known(), which scans every link (O(links) per origin)
+      if (held != null && held.containsAll(e.getValue())) {
+        continue; // our own origin: nothing lacking
       }
       List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
       if (!missing.isEmpty()) {
         lacking.put(e.getKey(), missing);
         totalLack += Math.min(budget, size(missing));
       }
+    }
+    if (drop != null) {
+      drop.forEach(l::dropTheirs);
     }
     List<Want> wants = new ArrayList<>();
     budget = Math.min(budget, totalLack);

@@ -31,7 +31,12 @@ final class LinkState {
    */
   static final int MAX_THEIRS_RANGES = 65_536;
 
-  /** What the peer holds, per its digests on this link. Change it through putTheirs only. */
+  /**
+   * What the peer holds that we may lack, per its digests on this link, plus its holdings of our
+   * own origin (for receipts). An origin whose digest entry we already hold all of is not kept: at
+   * 1,000 peers a full copy was one entry per link per origin, the bulk of the heap. Change it
+   * through putTheirs and dropTheirs only.
+   */
   final Map<PeerId, SeqSet> theirs = new HashMap<>();
 
   private long theirsRanges;
@@ -66,6 +71,14 @@ final class LinkState {
     theirs.put(origin, held);
     theirsRanges = after;
     return true;
+  }
+
+  /** Forgets what the peer holds of {@code origin} (we hold all of it, so it tells us nothing). */
+  void dropTheirs(PeerId origin) {
+    SeqSet before = theirs.remove(origin);
+    if (before != null) {
+      theirsRanges -= before.rangeCount();
+    }
   }
 
   void clearTheirs() {

@@ -137,6 +137,7 @@ public final class Room {
     this.equivocations = new Equivocations(store, signer);
     this.sync =
         new AntiEntropy(
+            self,
             config,
             store,
             effects,
