@@ -106,6 +106,65 @@ final class AntiEntropy {
   private long digestVersion;
 
   /**
+   * A link gets a periodic digest at least every this many periods while something changed, even
+   * if nothing is known to be owed: a safety net under the rules of {@link #periodic}.
+   */
+  static final long QUIET_TICKS = 6;
+
+  private long ticks; // periodic digest rounds so far
+
+  /**
+   * One periodic round: each link gets a delta digest only if it is due. A digest tells the peer
+   * what we hold, so that it can ask for what it lacks, and receipts its own messages ("seen by",
+   * {@link RoomNotice.Held}). It is due when
+   *
+   * <ul>
+   *   <li>we got something the peer is not known to hold ({@link LinkState#digestOwed}): what it
+   *       sent us, what we pushed to it whole and what its author pushed to it (it is linked to the
+   *       author, and an author pushes its own messages whole on every link) need no digest, since
+   *       a link is reliable until it resets, and a reset or a new link starts with complete
+   *       digests both ways;
+   *   <li>we got messages of the peer's own since our last digest and it wrote none during the
+   *       last period: a peer that keeps talking gets its receipts when it pauses (and at least
+   *       every {@link #QUIET_TICKS} periods), not every period;
+   *   <li>{@link #QUIET_TICKS} periods passed with some change untold.
+   * </ul>
+   *
+   * In a full mesh where everyone talks, digests are then silent: every message came from its
+   * author, which every peer is linked to.
+   */
+  void periodic() {
+    ticks++;
+    for (LinkState l : links) {
+      if (l.digestOwed || ticks - l.digestTick >= QUIET_TICKS || receiptDue(l)) {
+        sendDigest(l, false);
+      }
+    }
+  }
+
+  private boolean receiptDue(LinkState l) {
+    if (l.spokeTick >= ticks - 1) {
+      return false; // it talked during the last period: more receipts will follow
+    }
+    SeqSet held = holdings.get(l.id());
+    if (held == null) {
+      return false;
+    }
+    Snapshot s = snapshots.get(l.id());
+    return s == null || s.held().count() != held.count() || s.version() > l.toldDigest;
+  }
+
+  /** We got a live message of {@code l}'s peer's own: it is talking now. */
+  void spoke(LinkState l) {
+    l.spokeTick = ticks;
+  }
+
+  /** We got something {@code l}'s peer is not known to hold. */
+  void owe(LinkState l) {
+    l.digestOwed = true;
+  }
+
+  /**
    * Sends our digest: everything if {@code complete}, else only what changed since the last digest
    * on this link (snapshots newer than the link's {@link LinkState#toldDigest}). One version number
    * per link replaces a per-link copy of every origin's holdings, which at 1,000 peers was the bulk
@@ -128,6 +187,8 @@ final class AntiEntropy {
       }
     }
     l.toldDigest = digestVersion;
+    l.digestOwed = false;
+    l.digestTick = ticks;
     if (complete || !entries.isEmpty()) {
       effects.send(l.id(), new Digest(entries, complete));
     }
@@ -193,6 +254,7 @@ final class AntiEntropy {
       if (theirs != null) {
         l.putTheirs(origin, below(theirs, at));
       }
+      l.digestOwed = true; // every link hears our tip below the frozen seq next round
     }
     snapshots.remove(origin);
   }

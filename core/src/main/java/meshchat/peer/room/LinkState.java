@@ -44,6 +44,22 @@ final class LinkState {
   /** The digest version last sent on this link, so periodic digests carry only changes. */
   long toldDigest;
 
+  /**
+   * We hold something, got since our last digest on this link, that the peer is not known to hold
+   * (it neither sent it to us, nor got it whole from us, nor is linked to its author): the next
+   * periodic digest is due. See {@link AntiEntropy#periodic}.
+   */
+  boolean digestOwed;
+
+  /** Equal to Room's count of messages got while the latest one was pushed whole on this link. */
+  long pushedWhole;
+
+  /** The periodic tick during which we last got a live message of this peer's own; -1: never. */
+  long spokeTick = -1;
+
+  /** The periodic tick of our last digest on this link. */
+  long digestTick;
+
   /** The SyncRequest in flight on this link (0: none) and what it asked for. */
   long inflightId;
 

@@ -81,6 +81,7 @@ public final class Room {
   private String nick;
   private long ownSeq;
   private long forwardMarks; // one per forwarded message: see LinkState.forwardMark
+  private long gotten; // new messages got from links, counted: see LinkState.pushedWhole
   private LamportTimestamp maxShown;
   private Scheduler.Cancellable syncTimer;
   private boolean stopped;
@@ -459,6 +460,7 @@ public final class Room {
       sync.onBatch(l, b);
     } else if (message instanceof LinkMessage.PeerList p) {
       exchange.onPeerList(l, p);
+      sync.owe(l); // what we took it to hold from its authors' pushes may have changed
     } else if (message instanceof LinkMessage.IHave h) {
       broadcast.onIHave(from, h);
     } else if (message instanceof LinkMessage.Graft g) {
@@ -706,9 +708,11 @@ public final class Room {
     if (m.origin().equals(self)) {
       outbox.onOwnRecovered();
     }
+    gotten++;
     if (!catchUp) {
       forward(m, from);
     }
+    oweDigests(m, from, catchUp);
     Set<MessageId> missing = causal.missingFor(m);
     boolean gaveUp = false;
     if (!missing.isEmpty() && equivocations.any()) {
@@ -758,7 +762,29 @@ public final class Room {
         }
         if (broadcast.push(l.id(), chat)) {
           l.headOwed.add(origin);
+          l.pushedWhole = gotten;
         }
+      }
+    }
+  }
+
+  /**
+   * A new message {@code m} came from {@code from}: each other link whose peer is not known to hold
+   * it owes a digest (see {@link AntiEntropy#periodic}). Known to hold it: its author, a peer we
+   * pushed it to whole, and a peer whose PeerList names the author (authors push their own messages
+   * whole on every link). A live message of the link peer's own means it is talking.
+   */
+  private void oweDigests(ChatMessage m, LinkState from, boolean catchUp) {
+    PeerId origin = m.origin();
+    LinkState author = links.get(origin);
+    if (author != null && !catchUp) {
+      sync.spoke(author);
+    }
+    long mark = ++forwardMarks;
+    exchange.markNaming(origin, mark);
+    for (LinkState l : links.values()) {
+      if (l != from && l != author && l.forwardMark != mark && l.pushedWhole != gotten) {
+        sync.owe(l);
       }
     }
   }
@@ -858,9 +884,7 @@ public final class Room {
         scheduler.schedule(
             delay,
             () -> {
-              for (LinkState l : links.values()) {
-                sync.sendDigest(l, false);
-              }
+              sync.periodic();
               scheduleSync();
             });
   }
