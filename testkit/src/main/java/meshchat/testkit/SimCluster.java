@@ -15,6 +15,7 @@ import meshchat.peer.sync.SeqSet;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.metrics.RunMetrics;
+import meshchat.testkit.net.FrameSizer;
 import meshchat.testkit.net.PeerDirectory;
 import meshchat.testkit.net.SimPeer;
 import meshchat.testkit.net.SimTracker;
@@ -45,6 +46,7 @@ public final class SimCluster implements Cluster {
     this.config = config;
     this.seeds = new SplittableRandom(config.seed());
     this.network = new SimNetwork(queue, seeds.split(), config.faults(), directory::get);
+    network.stats().sizeWith(new FrameSizer());
     this.tracker = new SimTracker(config.trackerFanout(), seeds.split());
     this.world =
         new SimPeer.World(
