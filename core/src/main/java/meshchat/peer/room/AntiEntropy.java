@@ -126,8 +126,11 @@ final class AntiEntropy {
      */
     private boolean digestOwed;
 
-    /** The periodic tick during which we last got a live message of this peer's own; -1: never. */
-    private long spokeTick = -1;
+    /** When we last got a live message of this peer's own (scheduler time); far past: never. */
+    private long spokeAt = Long.MIN_VALUE / 2;
+
+    /** A later look at whether this link's receipt can go, while its peer is talking. */
+    private Scheduler.Cancellable receiptTimer;
 
     /** The periodic tick of our last digest on this link. */
     private long digestTick;
@@ -231,14 +234,15 @@ final class AntiEntropy {
    * {@link RoomNotice.Held}). It is due when
    *
    * <ul>
-   *   <li>we got something the peer is not known to hold ({@link Link#digestOwed}): what it
-   *       sent us, what we pushed to it whole and what its author pushed to it (it is linked to the
+   *   <li>we got something the peer is not known to hold ({@link Link#digestOwed}): what it sent
+   *       us, what we pushed to it whole and what its author pushed to it (it is linked to the
    *       author, and an author pushes its own messages whole on every link) need no digest, since
    *       a link is reliable until it resets, and a reset or a new link starts with complete
    *       digests both ways;
-   *   <li>we got messages of the peer's own since our last digest and it wrote none during the
-   *       last period: a peer that keeps talking gets its receipts when it pauses (and at least
-   *       every {@link #QUIET_TICKS} periods), not every period;
+   *   <li>we got messages of the peer's own since our last digest, and it has been quiet for half
+   *       a period: a peer that keeps talking gets its receipts when it pauses, not every period
+   *       (the round looks again when the pause would be long enough, so a script that wrote its
+   *       last line hears within about half a period);
    *   <li>{@link #QUIET_TICKS} periods passed with some change untold.
    * </ul>
    *
@@ -248,16 +252,38 @@ final class AntiEntropy {
   void periodic() {
     ticks++;
     for (Link l : links.values()) {
-      if (l.digestOwed || ticks - l.digestTick >= QUIET_TICKS || receiptDue(l)) {
+      if (l.digestOwed || ticks - l.digestTick >= QUIET_TICKS) {
         sendDigest(l, false);
+      } else if (receiptOwed(l)) {
+        receiptOrLater(l);
       }
     }
   }
 
-  private boolean receiptDue(Link l) {
-    if (l.spokeTick >= ticks - 1) {
-      return false; // it talked during the last period: more receipts will follow
+  /** Sends {@code l}'s receipt if its peer has paused, else looks again when it would have. */
+  private void receiptOrLater(Link l) {
+    long wait = l.spokeAt + receiptQuietMs() - scheduler.nowMillis();
+    if (wait <= 0) {
+      sendDigest(l, false);
+    } else if (l.receiptTimer == null) {
+      l.receiptTimer =
+          scheduler.schedule(
+              wait,
+              () -> {
+                l.receiptTimer = null;
+                if (links.get(l.id) == l && receiptOwed(l)) {
+                  receiptOrLater(l);
+                }
+              });
     }
+  }
+
+  private long receiptQuietMs() {
+    return Math.max(1, config.syncIntervalMs() / 2);
+  }
+
+  /** Whether we got messages of {@code l}'s peer's own that our digests have not told it of. */
+  private boolean receiptOwed(Link l) {
     SeqSet held = holdings.get(l.id);
     if (held == null) {
       return false;
@@ -268,7 +294,21 @@ final class AntiEntropy {
 
   /** We got a live message of {@code l}'s peer's own: it is talking now. */
   void spoke(Link l) {
-    l.spokeTick = ticks;
+    l.spokeAt = scheduler.nowMillis();
+  }
+
+  /** Stops the receipt timers (the room stops). */
+  void stop() {
+    for (Link l : links.values()) {
+      cancelReceipt(l);
+    }
+  }
+
+  private static void cancelReceipt(Link l) {
+    if (l.receiptTimer != null) {
+      l.receiptTimer.cancel();
+      l.receiptTimer = null;
+    }
   }
 
   /** We got something {@code l}'s peer is not known to hold. */
@@ -649,6 +689,7 @@ final class AntiEntropy {
    */
   boolean linkDown(Link l) {
     links.remove(l.id);
+    cancelReceipt(l);
     boolean hadAny = l.inflightId != 0 || !l.depFetches.isEmpty();
     endRequest(l);
     l.depFetches.forEach(asked::remove);

@@ -112,9 +112,10 @@ final class PeerExchange {
 
   /**
    * Records the sender's neighbors (for forwarding) and, when they changed, offers the ones not
-   * linked to membership.
+   * linked to membership. Returns whether the list dropped a neighbor the previous one named: what
+   * was taken as pushed to the sender by that neighbor may not have been.
    */
-  void onPeerList(Link from, PeerList list) {
+  boolean onPeerList(Link from, PeerList list) {
     Set<PeerId> ids = new HashSet<>(list.peers().size() * 2);
     List<PeerAddress> candidates = new ArrayList<>();
     for (PeerAddress a : list.peers()) {
@@ -126,14 +127,17 @@ final class PeerExchange {
     }
     PeerId fromId = from.address.peerId();
     ids.remove(fromId); // a peer is not its own neighbor, whatever its list says
-    if (!ids.equals(from.neighbors)) { // most lists repeat the last one: nothing to re-index
-      unname(from);
-      from.neighbors = ids;
-      for (PeerId p : ids) {
-        namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
-      }
-      candidates.forEach(a -> effects.dial(fromId, a));
+    if (ids.equals(from.neighbors)) {
+      return false; // most lists repeat the last one: nothing to re-index
     }
+    boolean dropped = from.neighbors != null && !ids.containsAll(from.neighbors);
+    unname(from);
+    from.neighbors = ids;
+    for (PeerId p : ids) {
+      namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
+    }
+    candidates.forEach(a -> effects.dial(fromId, a));
+    return dropped;
   }
 
   private void unname(Link l) {

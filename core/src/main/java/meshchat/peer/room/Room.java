@@ -202,6 +202,7 @@ public final class Room {
     }
     exchange.stop();
     outbox.stop();
+    sync.stop();
     for (LinkState l : List.copyOf(links.values())) {
       // what changed since the last digest, as a parting receipt: a peer still waiting to know
       // that its latest messages arrived (a script lingering at EOF) learns it from us now
@@ -460,8 +461,9 @@ public final class Room {
     } else if (message instanceof LinkMessage.SyncBatch b) {
       sync.onBatch(l.sync, b);
     } else if (message instanceof LinkMessage.PeerList p) {
-      exchange.onPeerList(l.exchange, p);
-      sync.owe(l.sync); // what we took it to hold from its authors' pushes may have changed
+      if (exchange.onPeerList(l.exchange, p)) {
+        sync.owe(l.sync); // what we took it to hold from an author's pushes may not have come
+      }
     } else if (message instanceof LinkMessage.IHave h) {
       broadcast.onIHave(from, h);
     } else if (message instanceof LinkMessage.Graft g) {
