@@ -15,7 +15,7 @@ import meshchat.peer.sync.SeqSet;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.metrics.RunMetrics;
-import meshchat.testkit.net.FrameSizer;
+import meshchat.testkit.bench.FrameSizer;
 import meshchat.testkit.net.PeerDirectory;
 import meshchat.testkit.net.SimPeer;
 import meshchat.testkit.net.SimTracker;
