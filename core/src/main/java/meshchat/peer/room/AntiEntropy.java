@@ -92,15 +92,15 @@ final class AntiEntropy {
   }
 
   /**
-   * Anti-entropy's state of one up link: what the peer's digests say it holds, what we told it,
-   * and the requests in flight on it. Only this class writes it.
+   * Anti-entropy's state of one up link: what the peer's digests say it holds, what we told it, and
+   * the requests in flight on it. Only this class writes it.
    */
   static final class Link {
     /**
-     * Most seq ranges kept of one link's digests, over all origins. Incremental digests add
-     * origins without ever removing any, so without a bound a peer could grow this map without
-     * end, one new origin per digest. 65,536 ranges are a few MB; an honest room needs one range
-     * per origin plus its gaps.
+     * Most seq ranges kept of one link's digests, over all origins. Incremental digests add origins
+     * without ever removing any, so without a bound a peer could grow this map without end, one new
+     * origin per digest. 65,536 ranges are a few MB; an honest room needs one range per origin plus
+     * its gaps.
      */
     static final int MAX_THEIRS_RANGES = 65_536;
 
@@ -109,8 +109,8 @@ final class AntiEntropy {
     /**
      * What the peer holds that we may lack, per its digests on this link, plus its holdings of our
      * own origin (for receipts). An origin whose digest entry we already hold all of is not kept:
-     * at 1,000 peers a full copy was one entry per link per origin, the bulk of the heap. Change
-     * it through putTheirs and dropTheirs only.
+     * at 1,000 peers a full copy was one entry per link per origin, the bulk of the heap. Change it
+     * through putTheirs and dropTheirs only.
      */
     final Map<PeerId, SeqSet> theirs = new HashMap<>();
 
@@ -120,9 +120,9 @@ final class AntiEntropy {
     private long toldDigest;
 
     /**
-     * We hold something, got since our last digest on this link, that the peer is not known to
-     * hold (it neither sent it to us, nor got it whole from us, nor is linked to its author): the
-     * next periodic digest is due. See {@link AntiEntropy#periodic}.
+     * We hold something, got since our last digest on this link, that the peer is not known to hold
+     * (it neither sent it to us, nor got it whole from us, nor is linked to its author): the next
+     * periodic digest is due. See {@link AntiEntropy#periodic}.
      */
     private boolean digestOwed;
 
@@ -221,8 +221,8 @@ final class AntiEntropy {
   private long digestVersion;
 
   /**
-   * A link gets a periodic digest at least every this many periods while something changed, even
-   * if nothing is known to be owed: a safety net under the rules of {@link #periodic}.
+   * A link gets a periodic digest at least every this many periods while something changed, even if
+   * nothing is known to be owed: a safety net under the rules of {@link #periodic}.
    */
   static final long QUIET_TICKS = 6;
 
@@ -239,10 +239,10 @@ final class AntiEntropy {
    *       author, and an author pushes its own messages whole on every link) need no digest, since
    *       a link is reliable until it resets, and a reset or a new link starts with complete
    *       digests both ways;
-   *   <li>we got messages of the peer's own since our last digest, and it has been quiet for half
-   *       a period: a peer that keeps talking gets its receipts when it pauses, not every period
-   *       (the round looks again when the pause would be long enough, so a script that wrote its
-   *       last line hears within about half a period);
+   *   <li>we got messages of the peer's own since our last digest, and it has been quiet for half a
+   *       period: a peer that keeps talking gets its receipts when it pauses, not every period (the
+   *       round looks again when the pause would be long enough, so a script that wrote its last
+   *       line hears within about half a period);
    *   <li>{@link #QUIET_TICKS} periods passed with some change untold.
    * </ul>
    *
@@ -318,9 +318,9 @@ final class AntiEntropy {
 
   /**
    * Sends our digest: everything if {@code complete}, else only what changed since the last digest
-   * on this link (snapshots newer than the link's {@link Link#toldDigest}). One version number
-   * per link replaces a per-link copy of every origin's holdings, which at 1,000 peers was the bulk
-   * of the heap.
+   * on this link (snapshots newer than the link's {@link Link#toldDigest}). One version number per
+   * link replaces a per-link copy of every origin's holdings, which at 1,000 peers was the bulk of
+   * the heap.
    */
   void sendDigest(Link l, boolean complete) {
     List<DigestEntry> entries = new ArrayList<>();

@@ -154,8 +154,8 @@ final class PeerExchange {
 
   /**
    * Marks with {@code mark} every link whose list names {@code p}, so that {@link Link#marked}
-   * answers for it: the room's forwarding rule asks it of each link without asking each link's
-   * set (docs/decisions/0002-forwarding-marks.md). A mark is new for each message.
+   * answers for it: the room's forwarding rule asks it of each link without asking each link's set
+   * (docs/decisions/0002-forwarding-marks.md). A mark is new for each message.
    */
   void markNaming(PeerId p, long mark) {
     List<Link> naming = namedBy.get(p);

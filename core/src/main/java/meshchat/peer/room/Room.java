@@ -390,8 +390,7 @@ public final class Room {
       counters.increment(Counter.HELLO_CLOCK_CLAMPED);
     }
     clock.witness(taken);
-    LinkState l =
-        new LinkState(peer, sync.linkUp(peer.peerId()), exchange.register(peer));
+    LinkState l = new LinkState(peer, sync.linkUp(peer.peerId()), exchange.register(peer));
     links.put(peer.peerId(), l);
     tellSeen();
     broadcast.linkUp(peer.peerId());

@@ -31,7 +31,10 @@ public final class DeliveryLog extends AbstractList<Delivered> {
     times[size] = d.timeMs();
     messages[size] = d.message();
     flags[size] =
-        (byte) ((d.late() ? LATE : 0) | (d.catchUp() ? CATCH_UP : 0) | (d.incomplete() ? INCOMPLETE : 0));
+        (byte)
+            ((d.late() ? LATE : 0)
+                | (d.catchUp() ? CATCH_UP : 0)
+                | (d.incomplete() ? INCOMPLETE : 0));
     size++;
     modCount++;
     return true;
