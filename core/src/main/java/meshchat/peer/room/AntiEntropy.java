@@ -243,7 +243,8 @@ final class AntiEntropy {
    *       period: a peer that keeps talking gets its receipts when it pauses, not every period (the
    *       round looks again when the pause would be long enough, so a script that wrote its last
    *       line hears within about half a period);
-   *   <li>{@link #QUIET_TICKS} periods passed with some change untold.
+   *   <li>{@link #QUIET_TICKS} periods passed with a change of another author untold (an
+   *       equivocating author's two versions show in the digests' tips).
    * </ul>
    *
    * In a full mesh where everyone talks, digests are then silent: every message came from its
@@ -252,12 +253,36 @@ final class AntiEntropy {
   void periodic() {
     ticks++;
     for (Link l : links.values()) {
-      if (l.digestOwed || ticks - l.digestTick >= QUIET_TICKS) {
+      if (l.digestOwed) {
         sendDigest(l, false);
       } else if (receiptOwed(l)) {
         receiptOrLater(l);
+      } else if (ticks - l.digestTick >= QUIET_TICKS) {
+        if (othersUntold(l)) {
+          sendDigest(l, false);
+        } else {
+          l.digestTick = ticks; // looked: look again in QUIET_TICKS periods
+        }
       }
     }
+  }
+
+  /**
+   * Whether we hold messages of another origin than ours that our digests have not told {@code l}
+   * of. Our own the peer got whole from us; another author's it may hold in another version (an
+   * equivocation shows in the digests' tips), so those are told at least every {@link #QUIET_TICKS}
+   * periods.
+   */
+  private boolean othersUntold(Link l) {
+    for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
+      if (!e.getKey().equals(self)) {
+        Snapshot s = snapshots.get(e.getKey());
+        if (s == null || s.held().count() != e.getValue().count() || s.version() > l.toldDigest) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Sends {@code l}'s receipt if its peer has paused, else looks again when it would have. */
