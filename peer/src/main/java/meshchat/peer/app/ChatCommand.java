@@ -201,8 +201,7 @@ public final class ChatCommand implements Callable<Integer> {
         return 2;
       }
       // before the first logger exists: log to <data>/peer.log, never to the terminal
-      System.setProperty("meshchat.log.file", dir.resolve("peer.log").toString());
-      System.setProperty("logback.configurationFile", "meshchat-peer-logback.xml");
+      System.setProperty(ChatLogging.LOG_FILE, dir.resolve("peer.log").toString());
       // written on leaving too: a nick first seen just before quitting is remembered
       try (KnownNicks known =
           KnownNicks.open(dir, line -> spec.commandLine().getErr().println("meshchat: " + line))) {
@@ -243,7 +242,7 @@ public final class ChatCommand implements Callable<Integer> {
     PeerGroups groups = PeerGroups.single();
     PeerNode node;
     try {
-      node = PeerNode.start(config, store, groups, view, newIdentity);
+      node = NodeAssembly.start(config, store, groups, view, newIdentity);
     } catch (IOException e) {
       spec.commandLine().getErr().println("meshchat: " + e.getMessage());
       groups.close();

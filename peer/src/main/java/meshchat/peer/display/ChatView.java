@@ -15,7 +15,7 @@ import meshchat.peer.room.Delivery;
 import meshchat.peer.room.RoomNotice;
 import meshchat.peer.runtime.PeerListener;
 import meshchat.peer.runtime.PeerListener.Findable;
-import meshchat.peer.runtime.PeerNode;
+import meshchat.peer.runtime.PeerView;
 
 /**
  * The runtime's events as lines: plain text for people, or with {@code json} one JSON object per
@@ -99,26 +99,24 @@ public final class ChatView implements PeerListener {
   }
 
   @Override
-  public void ready(PeerNode node, int port) {
-    self = node.self();
-    ownNick = node.nick();
-    names.seen(node.self(), node.nick()); // our own nick is ours first
+  public void ready(PeerView peer) {
+    self = peer.self();
+    ownNick = peer.nick();
+    names.seen(peer.self(), peer.nick()); // our own nick is ours first
     if (!json) {
       screen.println(
           "* joined room '"
-              + (keyPrint == null
-                  ? node.config().room()
-                  : room + "' (private, key " + keyPrint + ")")
+              + (keyPrint == null ? peer.room() : room + "' (private, key " + keyPrint + ")")
               + (keyPrint == null ? "' as " : " as ")
-              + node.nick()
+              + peer.nick()
               + " ("
-              + node.self().shortHex()
+              + peer.self().shortHex()
               + "), listening on port "
-              + port
+              + peer.port()
               + "; /help for commands");
       if (scrollback > 0) {
         // on the room thread, where the history is read at once
-        List<ChatMessage> last = node.history(scrollback + 1).join();
+        List<ChatMessage> last = peer.history(scrollback + 1).join();
         boolean more = last.size() > scrollback;
         history.start(more ? last.subList(1, last.size()) : last, more);
       }
@@ -132,14 +130,14 @@ public final class ChatView implements PeerListener {
    * come.
    */
   @Override
-  public void findable(PeerNode node, Findable how) {
+  public void findable(PeerView peer, Findable how) {
     if (json) {
       Json ready =
           Json.event("ready")
-              .put("peer", node.self().hex())
-              .put("nick", node.nick())
-              .put("room", node.config().room())
-              .put("port", node.port());
+              .put("peer", peer.self().hex())
+              .put("nick", peer.nick())
+              .put("room", peer.room())
+              .put("port", peer.port());
       if (how != Findable.NO_TRACKER) {
         ready.put("tracker", how.name().toLowerCase(Locale.ROOT));
       }

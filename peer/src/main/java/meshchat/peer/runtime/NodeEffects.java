@@ -4,6 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
@@ -13,6 +18,9 @@ import meshchat.peer.room.Delivery;
 import meshchat.peer.room.RoomEffects;
 import meshchat.peer.room.RoomNotice;
 import meshchat.peer.store.MessageStore;
+import meshchat.tracker.metrics.LatencyHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The room's effects on real sockets: commits, frames to links, deliveries to the listener.
@@ -26,10 +34,26 @@ import meshchat.peer.store.MessageStore;
  * is shown or leaves before the commit that made it durable. A burst ends when the room asked for a
  * commit or queued a frame, whichever comes first; typing alone, with no link, is a burst too. Room
  * thread only, like everything here.
+ *
+ * <p>It sees the room only through what a commit tells it ({@link #bind}), the links only as a
+ * lookup by peer, and membership only as the place learned addresses go.
  */
-final class NodeEffects implements RoomEffects {
-  private final PeerNode node;
+public final class NodeEffects implements RoomEffects {
+  private static final Logger log = LoggerFactory.getLogger(NodeEffects.class);
+
+  private final PeerId self;
   private final MessageStore store;
+  private final Function<PeerId, Link> links;
+  private final Executor roomThread;
+  private final Counters counters;
+  private final LatencyHistogram commitLatency;
+  private final LongSupplier nanoTime;
+  private final PeerListener listener;
+  private final String tag;
+  private Runnable durable;
+  private IntSupplier commitFailed;
+  private Runnable delivered;
+  private BiConsumer<PeerId, LinkMessage.PeerAddress> learned;
   private final List<Link> pendingLinks = new ArrayList<>();
   private final List<LinkMessage> pendingMessages = new ArrayList<>(); // null = close after
   private final List<LinkMessage.Close> pendingCloses = new ArrayList<>();
@@ -37,17 +61,59 @@ final class NodeEffects implements RoomEffects {
   private boolean endQueued;
   private boolean stored; // this burst delivered or wrote a message: its commit is timed
 
-  NodeEffects(PeerNode node, MessageStore store) {
-    this.node = node;
+  /**
+   * @param links the link the room talks to a peer over, or null
+   * @param nanoTime the room thread's ticker, for {@code commitLatency}
+   */
+  public NodeEffects(
+      PeerId self,
+      MessageStore store,
+      Function<PeerId, Link> links,
+      Executor roomThread,
+      Counters counters,
+      LatencyHistogram commitLatency,
+      LongSupplier nanoTime,
+      PeerListener listener,
+      String tag) {
+    this.self = self;
     this.store = store;
+    this.links = links;
+    this.roomThread = roomThread;
+    this.counters = counters;
+    this.commitLatency = commitLatency;
+    this.nanoTime = nanoTime;
+    this.listener = listener;
+    this.tag = tag;
+  }
+
+  /**
+   * What the room built over these effects hears back.
+   *
+   * @param durable the commit covering the room's own staged messages succeeded ({@code
+   *     Room.durable})
+   * @param commitFailed it failed: the room drops them and says how many ({@code
+   *     Room.commitFailed})
+   * @param delivered after each delivery (the node notes the room's clock for its Hello)
+   * @param learned a room member learned by peer exchange that is not linked ({@code
+   *     Membership.learned})
+   */
+  public void bind(
+      Runnable durable,
+      IntSupplier commitFailed,
+      Runnable delivered,
+      BiConsumer<PeerId, LinkMessage.PeerAddress> learned) {
+    this.durable = durable;
+    this.commitFailed = commitFailed;
+    this.delivered = delivered;
+    this.learned = learned;
   }
 
   @Override
   public void send(PeerId to, LinkMessage message) {
-    Link l = node.linkTo(to);
+    Link l = links.apply(to);
     if (l != null) {
-      if (message instanceof LinkMessage.Chat c && !c.message().origin().equals(node.self())) {
-        node.counters().add(Traffic.MESSAGES_FORWARDED, 1);
+      if (message instanceof LinkMessage.Chat c && !c.message().origin().equals(self)) {
+        counters.add(Traffic.MESSAGES_FORWARDED, 1);
       }
       queue(l, message, null);
     }
@@ -55,7 +121,7 @@ final class NodeEffects implements RoomEffects {
 
   @Override
   public void closeLink(PeerId peer, LinkMessage.Close reason) {
-    Link l = node.linkTo(peer);
+    Link l = links.apply(peer);
     if (l != null) {
       queue(l, null, reason); // after what was sent to it before, never ahead of it
     }
@@ -77,7 +143,7 @@ final class NodeEffects implements RoomEffects {
   void endOfBurstSoon() {
     if (!endQueued) {
       endQueued = true;
-      node.execute(this::endBurst);
+      roomThread.execute(this::endBurst);
     }
   }
 
@@ -89,19 +155,19 @@ final class NodeEffects implements RoomEffects {
     endQueued = true; // what the room sends while told it is durable belongs to this burst
     try {
       boolean committed = false;
-      long start = System.nanoTime();
+      long start = nanoTime.getAsLong();
       try {
         store.commit();
         committed = true;
       } catch (RuntimeException e) {
-        node.commitFailed(e); // the burst's own messages are dropped: never shown, never sent
+        commitFailed(e); // the burst's own messages are dropped: never shown, never sent
       }
       if (stored) {
         stored = false;
-        node.commitLatency().record(System.nanoTime() - start);
+        commitLatency.record(nanoTime.getAsLong() - start);
       }
       if (committed) {
-        node.durable();
+        durable.run();
         commitHead();
       }
     } finally {
@@ -127,6 +193,19 @@ final class NodeEffects implements RoomEffects {
     toFlush.clear();
   }
 
+  private void commitFailed(RuntimeException e) {
+    int dropped = commitFailed.getAsInt();
+    log.warn("{} commit failed; {} own messages dropped", tag, dropped, e);
+    if (dropped > 0) {
+      listener.error(
+          "could not store "
+              + dropped
+              + " of your messages ("
+              + e.getMessage()
+              + "); they were not shown or sent");
+    }
+  }
+
   /**
    * Commits the chain head the room signed once the burst was durable (and anything else it wrote
    * then): left open, that write would hold SQLite's write lock until the next burst, and `history`
@@ -137,25 +216,25 @@ final class NodeEffects implements RoomEffects {
     try {
       store.commit();
     } catch (RuntimeException e) {
-      node.counters().increment(Counters.Counter.INTERNAL_ERROR);
+      counters.increment(Counters.Counter.INTERNAL_ERROR);
     }
   }
 
   @Override
   public void deliver(Delivery delivery) {
     stored = true;
-    node.counters().add(Traffic.MESSAGES_DELIVERED, 1);
-    node.noteLamport();
-    node.listener().delivered(delivery);
+    counters.add(Traffic.MESSAGES_DELIVERED, 1);
+    delivered.run();
+    listener.delivered(delivery);
   }
 
   @Override
   public void notice(RoomNotice notice) {
-    node.listener().notice(notice);
+    listener.notice(notice);
   }
 
   @Override
   public void dial(PeerId namer, LinkMessage.PeerAddress address) {
-    node.dialFromRoom(namer, address);
+    learned.accept(namer, address);
   }
 }

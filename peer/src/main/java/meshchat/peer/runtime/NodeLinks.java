@@ -1,11 +1,11 @@
 package meshchat.peer.runtime;
 
-import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.netty.LinkEndpoint;
@@ -24,45 +24,48 @@ import org.slf4j.LoggerFactory;
  * links to the room, joins and leaves to the listener, addresses to the peer cache. It decides
  * nothing: {@link Membership} does. Room thread only.
  */
-final class NodeLinks implements MembershipEffects {
+public final class NodeLinks implements MembershipEffects {
   private static final Logger log = LoggerFactory.getLogger(NodeLinks.class);
 
-  private final EventExecutor loop;
-  private final LinkEndpoint endpoint;
+  private final Executor roomThread;
   private final PeerListener listener;
   private final PeerCache cache;
   private final String roomName;
-  private final Supplier<Long> wallMillis;
+  private final LongSupplier wallMillis;
   private final String tag;
   private final Map<Long, Link> byConnection = new HashMap<>();
   private final Map<Link, Long> connections = new IdentityHashMap<>();
   private final Map<PeerId, Link> active = new HashMap<>();
   private Membership membership;
   private Room room;
+  private LinkEndpoint endpoint;
   private Link pendingUp; // during connected(): its Neighbor or Join goes before linkUp
   private long nextConnection;
   private volatile int linkCount;
 
-  NodeLinks(
-      EventExecutor loop,
-      LinkEndpoint endpoint,
+  /**
+   * @param wallMillis the wall clock, for the peer cache's last-seen times
+   */
+  public NodeLinks(
+      Executor roomThread,
       PeerListener listener,
       PeerCache cache,
       String roomName,
-      Supplier<Long> wallMillis,
+      LongSupplier wallMillis,
       String tag) {
     this.tag = tag;
-    this.loop = loop;
-    this.endpoint = endpoint;
+    this.roomThread = roomThread;
     this.listener = listener;
     this.cache = cache;
     this.roomName = roomName;
     this.wallMillis = wallMillis;
   }
 
-  void bind(Membership membership, Room room) {
+  /** What these links serve: built after them, since the room's effects look links up here. */
+  public void bind(Membership membership, Room room, LinkEndpoint endpoint) {
     this.membership = membership;
     this.room = room;
+    this.endpoint = endpoint;
   }
 
   /** A handshaken connection: number it and let membership decide what becomes of it. */
@@ -87,7 +90,7 @@ final class NodeLinks implements MembershipEffects {
   }
 
   /** The link the room talks to {@code peer} over, or null. */
-  Link linkTo(PeerId peer) {
+  public Link linkTo(PeerId peer) {
     return active.get(peer);
   }
 
@@ -104,7 +107,7 @@ final class NodeLinks implements MembershipEffects {
   public void dial(PeerAddress a) {
     endpoint
         .dial(new InetSocketAddress(a.host(), a.port()))
-        .whenComplete((v, e) -> loop.execute(() -> membership.dialEnded(a.peerId())));
+        .whenComplete((v, e) -> roomThread.execute(() -> membership.dialEnded(a.peerId())));
   }
 
   @Override
@@ -159,7 +162,7 @@ final class NodeLinks implements MembershipEffects {
 
   @Override
   public void remember(PeerAddress address) {
-    cache.seen(roomName, address, wallMillis.get());
+    cache.seen(roomName, address, wallMillis.getAsLong());
   }
 
   @Override

@@ -9,8 +9,8 @@ import meshchat.peer.room.RoomNotice;
  * Called on the node's room thread, in order: return quickly and never block.
  */
 public interface PeerListener {
-  /** Listening on {@code port}; the room has loaded its history. */
-  default void ready(PeerNode node, int port) {}
+  /** Listening on {@code peer.port()}; the room has loaded its history. */
+  default void ready(PeerView peer) {}
 
   /** How a peer became findable by others, reported once by {@link #findable}. */
   enum Findable {
@@ -18,7 +18,7 @@ public interface PeerListener {
     REGISTERED,
     /** Every tracker failed its first attempt: nobody finds this peer through one yet. */
     UNREACHABLE,
-    /** No tracker answered within {@link PeerNode#FINDABLE_WAIT_MS}. */
+    /** No tracker answered within {@link TrackerReports#FINDABLE_WAIT_MS}. */
     TIMEOUT,
     /** No tracker is configured: only the LAN, the peer cache and peer exchange find it. */
     NO_TRACKER
@@ -28,7 +28,7 @@ public interface PeerListener {
    * After {@link #ready}, once: the first tracker registration is done, or it is known that none
    * will be soon ({@link Findable}). A script that waits for this knows the peer can be found.
    */
-  default void findable(PeerNode node, Findable how) {}
+  default void findable(PeerView peer, Findable how) {}
 
   /** A message for the screen, exactly once per message (own messages included). */
   default void delivered(Delivery delivery) {}

@@ -1,209 +1,132 @@
 package meshchat.peer.runtime;
 
-import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.random.RandomGenerator;
+import java.util.function.IntFunction;
 import meshchat.peer.discovery.PeerCache;
-import meshchat.peer.discovery.TrackerSession;
 import meshchat.peer.discovery.TrackerSessions;
-import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
-import meshchat.peer.link.LinkEvents;
 import meshchat.peer.link.netty.LinkEndpoint;
-import meshchat.peer.link.netty.LinkSetup;
 import meshchat.peer.membership.Membership;
-import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.LinkMessage;
-import meshchat.peer.message.LinkMessage.Close;
-import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
 import meshchat.peer.room.SyncStatus;
 import meshchat.peer.store.MessageStore;
-import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.metrics.LatencyHistogram;
-import meshchat.wire.Framing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running peer: a {@link Room} on one room thread, its links on the shared I/O threads, and its
- * tracker session. Public API for the CLI, the testkit's real-socket cluster and benchmarks:
+ * One running peer: a {@link Room} and its {@link Membership} on one {@link RoomThread}, links on
+ * the shared I/O threads, and its tracker sessions. The API the CLI, the testkit's real-socket
+ * cluster and benchmarks use; {@code app/NodeAssembly} builds it:
  *
  * <pre>{@code
  * try (PeerGroups groups = PeerGroups.create(2, 2)) {            // shared by all nodes
- *   PeerNode a = PeerNode.start(PeerConfig.of("lobby", "ann", idA).withTracker(t, false),
+ *   PeerNode a = NodeAssembly.start(PeerConfig.of("lobby", "ann", idA).withTracker(t, false),
  *       new InMemoryMessageStore(), groups, listenerA);           // listener sees deliveries
  *   a.send("hello");                                              // never blocks
  *   a.close();                                                    // Close LEAVING, unregister
  * }
  * }</pre>
  *
- * All room calls run on the room thread; link events are handed over with {@code execute()}, so the
- * room needs no locks (MicroRaft's RaftNodeExecutor model). The node owns the store.
+ * It decides nothing: every call hops to the room thread and hands over to the room, membership or
+ * the tracker sessions. The node owns the store.
  */
 public final class PeerNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
 
+  /**
+   * A peer's pieces, built and wired by the composition root ({@code app/NodeAssembly}).
+   *
+   * @param effects the room's effects (group commit, frames to links)
+   * @param links membership's effects and the link table
+   * @param reports what the tracker sessions report to
+   * @param trackers the tracker sessions for the port listened on; null without a tracker
+   * @param startProblems lines for the listener once ready (a damaged peer cache)
+   */
+  public record Parts(
+      PeerConfig config,
+      RoomThread thread,
+      MessageStore store,
+      PeerListener listener,
+      Room room,
+      Membership membership,
+      NodeEffects effects,
+      NodeLinks links,
+      LinkEndpoint endpoint,
+      PeerCache cache,
+      LocalHello hello,
+      PeerView view,
+      Counters counters,
+      LatencyHistogram commitLatency,
+      TrackerReports reports,
+      IntFunction<TrackerSessions> trackers,
+      List<String> startProblems) {}
+
+  private final Parts parts;
   private final PeerConfig config;
-  private final PeerGroups groups;
-  private final EventLoop loop;
-  private final MessageStore store;
-  private final PeerListener listener;
-  private final String tag;
-  private final NodeEffects effects;
+  private final RoomThread thread;
   private final Room room;
-  private final Counters counters = new Counters();
-  private final LatencyHistogram commitLatency = new LatencyHistogram();
-  private final LinkEndpoint endpoint;
-  private final PeerCache cache; // room thread only
-  private String cacheProblem;
-  private final NodeLinks links; // room thread only
   private final Membership membership;
+  private final NodeLinks links;
+  private final LocalHello hello;
+  private final Counters counters;
+  private final String tag;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> stoppedFully = new CompletableFuture<>();
-  private TrackerSessions trackers;
-  private boolean hadCachedPeers; // room thread only
-  private boolean findable; // room thread only
+  private TrackerSessions trackers; // room thread only
 
-  /** How long {@link PeerListener#findable} waits for a tracker's first answer. */
-  public static final long FINDABLE_WAIT_MS = 10_000;
-
-  private boolean stopped;
-  private volatile int port;
-  private volatile long lamportHint;
-  private volatile String nick;
-
-  private PeerNode(
-      PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener) {
-    this.config = config;
-    this.groups = groups;
-    this.loop = groups.rooms().next();
-    this.store = store;
-    this.listener = listener;
-    this.nick = config.nick();
+  private PeerNode(Parts parts) {
+    this.parts = parts;
+    this.config = parts.config();
+    this.thread = parts.thread();
+    this.room = parts.room();
+    this.membership = parts.membership();
+    this.links = parts.links();
+    this.hello = parts.hello();
+    this.counters = parts.counters();
     this.tag = "[" + config.self().shortHex() + "]";
-    RandomGenerator random = new SplittableRandom(config.seed());
-    this.effects = new NodeEffects(this, store);
-    this.room =
-        new Room(
-            config.roomConfig(),
-            config.self(),
-            config.nick(),
-            store,
-            effects,
-            new LoopScheduler(loop),
-            InstantSource.system(),
-            random,
-            counters,
-            MessageSigning.signer(config.identity(), config.room()));
-    this.endpoint =
-        new LinkEndpoint(
-            groups.io(),
-            new LinkSetup(
-                config.linkConfig(),
-                config.identity(),
-                config.room(),
-                this::hello,
-                new Events(),
-                tag,
-                counters,
-                config.roomKey()));
-    this.cache =
-        config.peerCache() == null
-            ? PeerCache.none()
-            : PeerCache.load(config.peerCache(), p -> cacheProblem = p);
-    InstantSource wall = InstantSource.system();
-    this.links = new NodeLinks(loop, endpoint, listener, cache, config.room(), wall::millis, tag);
-    this.membership =
-        new Membership(
-            MembershipConfig.defaults()
-                .withMaxLinks(config.roomConfig().maxLinks())
-                .withRedial(config.linkConfig().redialMinMs(), config.linkConfig().redialMaxMs()),
-            config.self(),
-            links,
-            new LoopScheduler(loop),
-            random);
-    links.bind(membership, room);
   }
 
   /**
-   * Listens, loads the room from {@code store}, reports {@link PeerListener#ready} and starts a
-   * session with each of {@link PeerConfig#trackers()}. Returns once listening.
+   * Listens, loads the room from the store, reports {@link PeerListener#ready} and starts the
+   * tracker sessions. Returns once listening.
+   *
+   * @param newIdentity the identity was created for this start, so the first message need not wait
+   *     for the self-fork check (nothing of this origin can exist yet)
    */
-  public static PeerNode start(
-      PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener)
-      throws IOException {
-    return start(config, store, groups, listener, false);
-  }
-
-  /**
-   * As above; {@code newIdentity} says the identity was created for this start, so the first
-   * message need not wait for the self-fork check (nothing of this origin can exist yet).
-   */
-  public static PeerNode start(
-      PeerConfig config,
-      MessageStore store,
-      PeerGroups groups,
-      PeerListener listener,
-      boolean newIdentity)
-      throws IOException {
-    PeerNode node = new PeerNode(config, store, groups, listener);
-    node.port = node.endpoint.listen(config.listenHost(), config.port());
+  public static PeerNode start(Parts parts, boolean newIdentity) throws IOException {
+    PeerNode node = new PeerNode(parts);
+    PeerConfig config = node.config;
+    node.hello.port(parts.endpoint().listen(config.listenHost(), config.port()));
     node.onLoop(
             () -> {
               node.room.start(newIdentity);
-              node.lamportHint = node.room.lamport();
-              listener.ready(node, node.port);
-              if (node.cacheProblem != null) {
-                listener.error(node.cacheProblem);
-              }
-              List<PeerAddress> cached = node.cache.peers(config.room());
-              node.hadCachedPeers = cached.stream().anyMatch(a -> !a.peerId().equals(node.self()));
+              node.hello.lamport(node.room.lamport());
+              parts.listener().ready(parts.view());
+              parts.startProblems().forEach(parts.listener()::error);
+              List<PeerAddress> cached = parts.cache().peers(config.room());
+              boolean hadCachedPeers =
+                  cached.stream().anyMatch(a -> !a.peerId().equals(node.self()));
               node.membership.start(cached);
-              if (!config.trackers().isEmpty()) {
-                node.trackers =
-                    new TrackerSessions(
-                        config.trackers(),
-                        config.hostTracker(),
-                        config.trackerRetryMinMs(),
-                        config.trackerRetryMaxMs(),
-                        groups.io(),
-                        node.loop,
-                        new TrackerSession.Registration(
-                            config.room(),
-                            config.self(),
-                            config.nick(),
-                            node.port,
-                            new RegistrationKey(
-                                config.identity().publicKey(), config.identity()::sign)),
-                        node.new Discovered(),
-                        listener::info,
-                        random(config),
-                        node.tag);
+              if (parts.trackers() != null) {
+                node.trackers = parts.trackers().apply(node.port());
                 node.trackers.start();
-                node.loop.schedule(
-                    () -> node.findable(PeerListener.Findable.TIMEOUT),
-                    FINDABLE_WAIT_MS,
-                    TimeUnit.MILLISECONDS);
-              } else {
-                node.findable(PeerListener.Findable.NO_TRACKER);
               }
+              parts.reports().started(parts.trackers() != null, hadCachedPeers);
               return null;
             })
         .join();
@@ -211,14 +134,9 @@ public final class PeerNode implements AutoCloseable {
         "{} listening on {}:{} in room '{}'",
         node.tag,
         config.listenHost(),
-        node.port,
+        node.port(),
         config.room());
     return node;
-  }
-
-  /** The tracker sessions' generator: the same seed, a different stream from the room's. */
-  private static RandomGenerator random(PeerConfig c) {
-    return new SplittableRandom(c.seed() ^ 0x9E3779B97F4A7C15L);
   }
 
   // ---- the API ----
@@ -238,7 +156,7 @@ public final class PeerNode implements AutoCloseable {
   }
 
   public int port() {
-    return port;
+    return hello.port();
   }
 
   public PeerConfig config() {
@@ -270,12 +188,12 @@ public final class PeerNode implements AutoCloseable {
               + "; not sent");
     }
     CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
-    execute(
+    thread.execute(
         () -> {
           try {
             room.send(text, authored::complete);
             counters.add(Traffic.MESSAGES_AUTHORED, 1);
-            lamportHint = room.lamport();
+            hello.lamport(room.lamport());
           } catch (RuntimeException e) {
             log.warn("{} send failed", tag, e);
             authored.completeExceptionally(e);
@@ -289,9 +207,9 @@ public final class PeerNode implements AutoCloseable {
    * proves it. Never blocks.
    */
   public void hint(PeerAddress address) {
-    loop.execute(
+    thread.execute(
         () -> {
-          if (!stopped) {
+          if (!thread.stopped()) {
             membership.hinted(address);
           }
         });
@@ -299,7 +217,7 @@ public final class PeerNode implements AutoCloseable {
 
   /** Dials a peer directly (no tracker needed) and keeps redialing it until it is linked. */
   public void dial(PeerAddress address) {
-    loop.execute(() -> membership.pin(address));
+    thread.execute(() -> membership.pin(address));
   }
 
   /**
@@ -314,13 +232,13 @@ public final class PeerNode implements AutoCloseable {
     if (bytes == 0 || bytes > Room.MAX_NICK_BYTES) {
       throw new IllegalArgumentException("a nick is 1.." + Room.MAX_NICK_BYTES + " bytes");
     }
-    nick = newNick;
+    hello.nick(newNick);
     CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
-    execute(
+    thread.execute(
         () -> {
           try {
             room.changeNick(newNick, authored::complete);
-            lamportHint = room.lamport();
+            hello.lamport(room.lamport());
             if (trackers != null) {
               trackers.renamed(newNick);
             }
@@ -333,7 +251,7 @@ public final class PeerNode implements AutoCloseable {
   }
 
   public String nick() {
-    return nick;
+    return hello.nick();
   }
 
   public CompletableFuture<List<LinkInfo>> links() {
@@ -348,7 +266,7 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(
         () ->
             new NodeGauges(
-                linkInfos(), room.heldBackCount(), store.count(), membership.knownCount()));
+                linkInfos(), room.heldBackCount(), parts.store().count(), membership.knownCount()));
   }
 
   private List<LinkInfo> linkInfos() {
@@ -396,7 +314,7 @@ public final class PeerNode implements AutoCloseable {
 
   /** How long each group commit that stored messages took (for /metrics). */
   public LatencyHistogram commitLatency() {
-    return commitLatency;
+    return parts.commitLatency();
   }
 
   /** Per linked peer: messages it holds that we lack (sync progress for /status). */
@@ -424,13 +342,13 @@ public final class PeerNode implements AutoCloseable {
     List<CompletableFuture<Void>> closing =
         onLoop(
                 () -> {
-                  stopped = true;
+                  thread.stop();
                   List<CompletableFuture<Void>> fs = new ArrayList<>();
                   links.links().forEach(l -> fs.add(l.closed()));
                   membership.stop();
-                  effects.endBurst(); // own messages staged so far: durable, shown, sent
+                  parts.effects().endBurst(); // own messages staged so far: durable, shown, sent
                   room.stop(); // Close LEAVING on every link, queued after pending writes
-                  effects.endBurst();
+                  parts.effects().endBurst();
                   return fs;
                 })
             .join();
@@ -454,7 +372,7 @@ public final class PeerNode implements AutoCloseable {
     if (closed.compareAndSet(false, true)) {
       onLoop(
               () -> {
-                stopped = true;
+                thread.stop();
                 membership.stop();
                 return null;
               })
@@ -473,190 +391,21 @@ public final class PeerNode implements AutoCloseable {
               if (trackers != null) {
                 trackers.stop(unregister ? 1_000 : 0);
               }
-              cache.flush(); // fresher last-seen times
+              parts.cache().flush(); // fresher last-seen times
               return null;
             })
         .join();
-    endpoint.close();
+    parts.endpoint().close();
     onLoop(
             () -> {
-              store.close();
+              parts.store().close();
               return null;
             })
         .join();
     log.info("{} stopped", tag);
   }
 
-  private LinkMessage.Hello hello() {
-    return new LinkMessage.Hello(
-        Framing.PROTOCOL_VERSION, config.self(), nick, config.room(), port, lamportHint);
-  }
-
-  // package-private hooks for NodeEffects, on the room thread
-  Link linkTo(PeerId peer) {
-    return links.linkTo(peer);
-  }
-
-  void dialFromRoom(PeerId namer, PeerAddress address) {
-    membership.learned(namer, address);
-  }
-
-  void durable() {
-    room.durable();
-  }
-
-  void commitFailed(RuntimeException e) {
-    int dropped = room.commitFailed();
-    log.warn("{} commit failed; {} own messages dropped", tag, dropped, e);
-    if (dropped > 0) {
-      listener.error(
-          "could not store "
-              + dropped
-              + " of your messages ("
-              + e.getMessage()
-              + "); they were not shown or sent");
-    }
-  }
-
-  void noteLamport() {
-    lamportHint = room.lamport();
-  }
-
-  PeerListener listener() {
-    return listener;
-  }
-
-  /** Queues {@code task} on the room thread, after what is already queued. */
-  void execute(Runnable task) {
-    loop.execute(task);
-  }
-
-  String tag() {
-    return tag;
-  }
-
   private <T> CompletableFuture<T> onLoop(Callable<T> task) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    Runnable r =
-        () -> {
-          try {
-            f.complete(task.call());
-          } catch (Throwable e) {
-            log.warn("{} room task failed", tag, e);
-            f.completeExceptionally(e);
-          }
-        };
-    if (loop.inEventLoop()) {
-      r.run();
-    } else {
-      loop.execute(r);
-    }
-    return f;
-  }
-
-  private void countReceived(LinkMessage message) {
-    if (message instanceof LinkMessage.Chat) {
-      counters.add(Traffic.MESSAGES_RECEIVED, 1);
-    } else if (message instanceof LinkMessage.SyncBatch b) {
-      counters.add(Traffic.MESSAGES_RECEIVED, b.messages().size());
-    }
-  }
-
-  /** Membership's messages to membership, everything else to the room. */
-  private void route(PeerId from, LinkMessage message) {
-    if (message instanceof LinkMessage.ViewMessage v) {
-      membership.receive(from, v);
-    } else {
-      room.receive(from, message);
-    }
-  }
-
-  /** Link events from the I/O threads, handed to the room thread in order. */
-  private final class Events implements LinkEvents {
-    @Override
-    public void up(Link link) {
-      loop.execute(() -> contained(link, "link up", () -> links.handshaken(link)));
-    }
-
-    @Override
-    public void received(Link link, List<LinkMessage> messages) {
-      loop.execute(
-          () -> {
-            for (LinkMessage message : messages) {
-              if (stopped || links.linkTo(link.peer()) != link) {
-                return;
-              }
-              countReceived(message);
-              contained(link, "a frame", () -> route(link.peer(), message));
-            }
-            effects.endOfBurstSoon(); // group commit, then the replies go out
-          });
-    }
-
-    @Override
-    public void down(Link link) {
-      loop.execute(() -> contained(link, "link down", () -> links.closed(link)));
-    }
-  }
-
-  /**
-   * Runs one link event on the room thread so that nothing it throws escapes: an exception there is
-   * a bug, but it must cost only the link that caused it (closed, with the reason), never the room
-   * thread and every other link with it.
-   */
-  private void contained(Link link, String what, Runnable event) {
-    try {
-      event.run();
-    } catch (RuntimeException e) {
-      counters.increment(Counters.Counter.INTERNAL_ERROR);
-      log.warn("{} handling {} from {} failed; closing that link", tag, what, link, e);
-      link.close(
-          new Close(
-              CloseReason.PROTOCOL_ERROR,
-              "could not handle " + what + " (" + e.getClass().getSimpleName() + ")"));
-    }
-  }
-
-  /** Reports {@link PeerListener#findable} once, on the room thread, whichever comes first. */
-  private void findable(PeerListener.Findable how) {
-    if (!findable && !stopped) {
-      findable = true;
-      listener.findable(this, how);
-    }
-  }
-
-  /** Members reported by the tracker: candidates for membership, or gone. */
-  private final class Discovered implements TrackerSession.Members {
-    @Override
-    public void joined(PeerAddress member) {
-      membership.membersFound(List.of(member));
-    }
-
-    @Override
-    public void left(PeerId member) {
-      membership.memberLeft(member);
-    }
-
-    @Override
-    public void registered() {
-      findable(PeerListener.Findable.REGISTERED);
-    }
-
-    @Override
-    public void unreachable() {
-      findable(PeerListener.Findable.UNREACHABLE);
-    }
-
-    @Override
-    public void refused(String why) {
-      counters.increment(Counters.Counter.TRACKER_MEMBER_REFUSED);
-    }
-
-    @Override
-    public void noneFound() {
-      if (!hadCachedPeers) {
-        room.nobodyToAsk(); // no peer to link to: the first message need not wait for one
-      }
-    }
+    return thread.call(task);
   }
 }

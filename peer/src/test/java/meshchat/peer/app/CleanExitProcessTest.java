@@ -194,7 +194,7 @@ class CleanExitProcessTest {
         PeerConfig.of("lobby", nick, Identity.generate())
             .withTracker(new InetSocketAddress("127.0.0.1", trackerPort), false)
             .withTrackerRetry(50, 500);
-    PeerNode n = PeerNode.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
+    PeerNode n = NodeAssembly.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
     closing.add(n);
     return n;
   }

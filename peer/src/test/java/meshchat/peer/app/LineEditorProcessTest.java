@@ -62,7 +62,7 @@ class LineEditorProcessTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(out.text()).contains("joined room"));
     groups = PeerGroups.create(1, 1);
     ann =
-        PeerNode.start(
+        NodeAssembly.start(
             PeerConfig.of("lobby", "annabel", Identity.generate())
                 .withTracker(new InetSocketAddress("127.0.0.1", port), false)
                 .withTrackerRetry(50, 500),

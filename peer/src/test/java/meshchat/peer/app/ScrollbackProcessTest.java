@@ -53,7 +53,7 @@ class ScrollbackProcessTest {
     int port = tracker.localAddress().getPort();
     groups = PeerGroups.create(1, 1);
     bob =
-        PeerNode.start(
+        NodeAssembly.start(
             PeerConfig.of("lobby", "bob", Identity.generate())
                 .withTracker(new InetSocketAddress("127.0.0.1", port), false)
                 .withTrackerRetry(50, 500),
@@ -98,7 +98,7 @@ class ScrollbackProcessTest {
     int port = tracker.localAddress().getPort();
     groups = PeerGroups.create(1, 1);
     bob =
-        PeerNode.start(
+        NodeAssembly.start(
             PeerConfig.of("lobby", "bob", Identity.generate())
                 .withTracker(new InetSocketAddress("127.0.0.1", port), false)
                 .withTrackerRetry(50, 500),

@@ -118,7 +118,7 @@ class TerminalSafetyProcessTest {
             .withTracker(
                 new InetSocketAddress("127.0.0.1", tracker.localAddress().getPort()), false)
             .withTrackerRetry(50, 500);
-    mallory = PeerNode.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
+    mallory = NodeAssembly.start(c, new InMemoryMessageStore(), groups, new PeerListener() {});
     await().atMost(wait).until(() -> mallory.linkCount() == 1);
     await().atMost(wait).until(() -> out.text().contains(joined));
     for (String h : HOSTILE) {

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
@@ -72,13 +73,13 @@ public final class CatchUpBench {
         };
     try (PeerGroups groups = PeerGroups.create(2, 2)) {
       PeerNode a =
-          PeerNode.start(
+          NodeAssembly.start(
               PeerConfig.of("bench", "old", oldPeer),
               SqliteMessageStore.open(dir.resolve("old"), "bench"),
               groups,
               new PeerListener() {});
       PeerNode b =
-          PeerNode.start(
+          NodeAssembly.start(
               PeerConfig.of("bench", "new", fresh),
               SqliteMessageStore.open(dir.resolve("new"), "bench"),
               groups,

@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
@@ -259,7 +260,7 @@ public final class ChatBench {
         PeerConfig config = PeerConfig.of("bench", "p" + i, identity);
         Counter counter = new Counter(mesh, id);
         mesh.counters.add(counter);
-        mesh.nodes.add(PeerNode.start(config, store(o, dir, i), mesh.groups, counter, true));
+        mesh.nodes.add(NodeAssembly.start(config, store(o, dir, i), mesh.groups, counter, true));
       }
       long dialed = System.nanoTime();
       for (PeerNode a : mesh.nodes) {

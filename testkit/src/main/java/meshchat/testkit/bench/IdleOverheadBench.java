@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.runtime.PeerConfig;
@@ -46,7 +47,7 @@ public final class IdleOverheadBench {
         for (int i = 0; i < n; i++) {
           Path d = Files.createDirectories(dir.resolve("p" + i));
           nodes.add(
-              PeerNode.start(
+              NodeAssembly.start(
                   PeerConfig.of("idle", "p" + i, Identity.generate()),
                   SqliteMessageStore.open(d, "idle", false),
                   groups,

@@ -94,7 +94,30 @@ class CliConventionsTest {
 
   @Test
   void theLauncherWorksThroughASymlink() throws Exception {
-    // a checkout whose peer jar is built and fresh: the launcher runs it without building
+    Path checkout = checkoutWithEchoJar();
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path link = bin.resolve("meshchat");
+    Files.createSymbolicLink(link, bin.relativize(checkout.resolve("meshchat")));
+    Path link2 = Files.createSymbolicLink(tmp.resolve("mc"), link); // a link to a link
+    for (Path l : List.of(link, link2)) {
+      assertThat(launch(l, null, "history", "--limit", "3")).isEqualTo("echo: history --limit 3\n");
+    }
+  }
+
+  @Test
+  void chatRunsOnTheSerialCollectorWithoutPerfDataUnlessJavaOptsChooses() throws Exception {
+    Path launcher = checkoutWithEchoJar().resolve("meshchat");
+
+    // an idle peer: no perf-data sampler and no G1 service thread waking it (benchmarks.md)
+    assertThat(launch(launcher, "-Decho.jvm=true", "chat"))
+        .contains("gc: Copy, MarkSweepCompact", "UsePerfData=false");
+    // a collector the user chose wins, and the JVM does not refuse two
+    assertThat(launch(launcher, "-Decho.jvm=true -XX:+UseG1GC", "chat"))
+        .contains("gc: G1 Young Generation, G1 Old Generation", "UsePerfData=false");
+  }
+
+  /** A checkout whose peer jar is built and fresh: the launcher runs it without building. */
+  private Path checkoutWithEchoJar() throws IOException {
     Path checkout = tmp.resolve("checkout");
     Path launcher = Path.of("..", "meshchat").toAbsolutePath().normalize();
     Files.createDirectories(checkout);
@@ -110,19 +133,25 @@ class CliConventionsTest {
     Files.createDirectories(jar.getParent());
     echoJar(jar);
     Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    return checkout;
+  }
 
-    Path bin = Files.createDirectories(tmp.resolve("bin"));
-    Path link = bin.resolve("meshchat");
-    Files.createSymbolicLink(link, bin.relativize(checkout.resolve("meshchat")));
-    Path link2 = Files.createSymbolicLink(tmp.resolve("mc"), link); // a link to a link
-    for (Path l : List.of(link, link2)) {
-      Process p = new ProcessBuilder(l.toString(), "history", "--limit", "3").start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(err).isZero();
-      assertThat(out).isEqualTo("echo: history --limit 3\n");
+  /** Runs the launcher with JAVA_OPTS (null: unset); asserts exit 0 and returns stdout. */
+  private static String launch(Path launcher, String javaOpts, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("JAVA_OPTS");
+    if (javaOpts != null) {
+      pb.environment().put("JAVA_OPTS", javaOpts);
     }
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err).isZero();
+    return out;
   }
 
   /** A runnable jar whose main prints its arguments (the class is {@link Echo}). */

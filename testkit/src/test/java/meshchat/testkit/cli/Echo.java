@@ -1,10 +1,28 @@
 package meshchat.testkit.cli;
 
-/** Stands in for a command's jar in the launcher test: prints what it was asked to run. */
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.stream.Collectors;
+
+/**
+ * Stands in for a command's jar in the launcher test: prints what it was asked to run, and with
+ * {@code -Decho.jvm=true} the JVM's collectors and perf-data setting, as the launcher chose them.
+ */
 public final class Echo {
   private Echo() {}
 
   public static void main(String[] args) {
     System.out.println("echo: " + String.join(" ", args));
+    if (Boolean.getBoolean("echo.jvm")) {
+      System.out.println(
+          "gc: "
+              + ManagementFactory.getGarbageCollectorMXBeans().stream()
+                  .map(GarbageCollectorMXBean::getName)
+                  .collect(Collectors.joining(", ")));
+      HotSpotDiagnosticMXBean hotspot =
+          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      System.out.println("UsePerfData=" + hotspot.getVMOption("UsePerfData").getValue());
+    }
   }
 }

@@ -1,0 +1,109 @@
+package meshchat.peer.runtime;
+
+import java.util.List;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.limit.Counters.Traffic;
+import meshchat.peer.link.Link;
+import meshchat.peer.link.LinkEvents;
+import meshchat.peer.membership.Membership;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.Room;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Link events from the I/O threads, handed to the room thread in order: handshakes and closes to
+ * the link table, membership's messages to membership, everything else to the room, and one group
+ * commit after each socket read's messages.
+ */
+public final class RoomInbox implements LinkEvents {
+  private static final Logger log = LoggerFactory.getLogger(RoomInbox.class);
+
+  private final RoomThread thread;
+  private final NodeLinks links;
+  private final Room room;
+  private final Membership membership;
+  private final NodeEffects effects;
+  private final Counters counters;
+  private final String tag;
+
+  public RoomInbox(
+      RoomThread thread,
+      NodeLinks links,
+      Room room,
+      Membership membership,
+      NodeEffects effects,
+      Counters counters,
+      String tag) {
+    this.thread = thread;
+    this.links = links;
+    this.room = room;
+    this.membership = membership;
+    this.effects = effects;
+    this.counters = counters;
+    this.tag = tag;
+  }
+
+  @Override
+  public void up(Link link) {
+    thread.execute(() -> contained(link, "link up", () -> links.handshaken(link)));
+  }
+
+  @Override
+  public void received(Link link, List<LinkMessage> messages) {
+    thread.execute(
+        () -> {
+          for (LinkMessage message : messages) {
+            if (thread.stopped() || links.linkTo(link.peer()) != link) {
+              return;
+            }
+            countReceived(message);
+            contained(link, "a frame", () -> route(link.peer(), message));
+          }
+          effects.endOfBurstSoon(); // group commit, then the replies go out
+        });
+  }
+
+  @Override
+  public void down(Link link) {
+    thread.execute(() -> contained(link, "link down", () -> links.closed(link)));
+  }
+
+  private void countReceived(LinkMessage message) {
+    if (message instanceof LinkMessage.Chat) {
+      counters.add(Traffic.MESSAGES_RECEIVED, 1);
+    } else if (message instanceof LinkMessage.SyncBatch b) {
+      counters.add(Traffic.MESSAGES_RECEIVED, b.messages().size());
+    }
+  }
+
+  /** Membership's messages to membership, everything else to the room. */
+  private void route(PeerId from, LinkMessage message) {
+    if (message instanceof LinkMessage.ViewMessage v) {
+      membership.receive(from, v);
+    } else {
+      room.receive(from, message);
+    }
+  }
+
+  /**
+   * Runs one link event on the room thread so that nothing it throws escapes: an exception there is
+   * a bug, but it must cost only the link that caused it (closed, with the reason), never the room
+   * thread and every other link with it.
+   */
+  private void contained(Link link, String what, Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      counters.increment(Counters.Counter.INTERNAL_ERROR);
+      log.warn("{} handling {} from {} failed; closing that link", tag, what, link, e);
+      link.close(
+          new Close(
+              CloseReason.PROTOCOL_ERROR,
+              "could not handle " + what + " (" + e.getClass().getSimpleName() + ")"));
+    }
+  }
+}
