@@ -1,13 +1,16 @@
 package meshchat.tracker;
 
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.function.Consumer;
+import meshchat.peer.config.Drafts;
 import meshchat.tracker.directory.Limits;
 import meshchat.wire.Framing;
 
 /**
  * Everything a tracker can be told, as one immutable value. Start from {@link #defaults()} and copy
- * with {@code withX(...)}, or {@link #toBuilder()} for several changes. A null {@code ttl} means "3
- * × the heartbeat interval".
+ * with {@link #with} ({@code with(d -> d.port = 0)}). A null {@code ttl} means "3 × the heartbeat
+ * interval".
  *
  * @param bindHost the address to listen on; 0.0.0.0 listens on every interface
  * @param port 0 picks a free port (tests)
@@ -21,6 +24,8 @@ import meshchat.wire.Framing;
  *     maxRegistrationsPerSession} registrations
  * @param requireKeyProof refuse a Register that does not prove its peer id's key (the default; off
  *     only for tests of other behaviour that use readable ids)
+ * @param seed the directory's random choices (which members a Lookup names when there are more than
+ *     it may name) come from a generator seeded with this; session nonces do not, they are secrets
  */
 public record TrackerConfig(
     String bindHost,
@@ -35,7 +40,8 @@ public record TrackerConfig(
     Duration slowClientTimeout,
     int ioThreads,
     int maxSessionsPerAddress,
-    boolean requireKeyProof) {
+    boolean requireKeyProof,
+    long seed) {
 
   public static final int DEFAULT_PORT = 7070;
 
@@ -73,12 +79,17 @@ public record TrackerConfig(
 
   /** Port 7070 on every interface, heartbeat 5 s, TTL 15 s, idle 60 s, 1 MiB frames. */
   public static TrackerConfig defaults() {
-    return new Builder().build();
+    return Drafts.build(TrackerConfig.class, new Draft());
   }
 
   /** Loopback on a free port: for tests and in-process trackers. */
   public static TrackerConfig localTest() {
-    return defaults().withBindHost("127.0.0.1").withPort(0);
+    return defaults()
+        .with(
+            d -> {
+              d.bindHost = "127.0.0.1";
+              d.port = 0;
+            });
   }
 
   @Override
@@ -90,173 +101,29 @@ public record TrackerConfig(
     return new Limits(maxRooms, maxPeersPerRoom, maxRegistrationsPerSession, ttl());
   }
 
-  /** A builder holding this config's values, to change several at once. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.bindHost = bindHost;
-    b.port = port;
-    b.heartbeatInterval = heartbeatInterval;
-    b.ttl = ttl;
-    b.maxFrameBytes = maxFrameBytes;
-    b.maxRooms = maxRooms;
-    b.maxPeersPerRoom = maxPeersPerRoom;
-    b.maxRegistrationsPerSession = maxRegistrationsPerSession;
-    b.idleTimeout = idleTimeout;
-    b.slowClientTimeout = slowClientTimeout;
-    b.ioThreads = ioThreads;
-    b.maxSessionsPerAddress = maxSessionsPerAddress;
-    b.requireKeyProof = requireKeyProof;
-    return b;
+  /** A copy with {@code change} made to a draft of this config ({@link Drafts}). */
+  public TrackerConfig with(Consumer<Draft> change) {
+    return Drafts.derive(this, new Draft(), change);
   }
 
-  public TrackerConfig withBindHost(String v) {
-    return toBuilder().bindHost(v).build();
-  }
-
-  public TrackerConfig withPort(int v) {
-    return toBuilder().port(v).build();
-  }
-
-  public TrackerConfig withHeartbeatInterval(Duration v) {
-    return toBuilder().heartbeatInterval(v).build();
-  }
-
-  public TrackerConfig withTtl(Duration v) {
-    return toBuilder().ttl(v).build();
-  }
-
-  public TrackerConfig withMaxFrameBytes(int v) {
-    return toBuilder().maxFrameBytes(v).build();
-  }
-
-  public TrackerConfig withMaxRooms(int v) {
-    return toBuilder().maxRooms(v).build();
-  }
-
-  public TrackerConfig withMaxPeersPerRoom(int v) {
-    return toBuilder().maxPeersPerRoom(v).build();
-  }
-
-  public TrackerConfig withMaxRegistrationsPerSession(int v) {
-    return toBuilder().maxRegistrationsPerSession(v).build();
-  }
-
-  public TrackerConfig withIdleTimeout(Duration v) {
-    return toBuilder().idleTimeout(v).build();
-  }
-
-  public TrackerConfig withSlowClientTimeout(Duration v) {
-    return toBuilder().slowClientTimeout(v).build();
-  }
-
-  public TrackerConfig withIoThreads(int v) {
-    return toBuilder().ioThreads(v).build();
-  }
-
-  public TrackerConfig withMaxSessionsPerAddress(int v) {
-    return toBuilder().maxSessionsPerAddress(v).build();
-  }
-
-  public TrackerConfig withRequireKeyProof(boolean v) {
-    return toBuilder().requireKeyProof(v).build();
-  }
-
-  /** A mutable copy of the fields, starting at the named defaults. */
-  public static final class Builder {
-    private String bindHost = "0.0.0.0";
-    private int port = DEFAULT_PORT;
-    private Duration heartbeatInterval = Duration.ofSeconds(5);
-    private Duration ttl = null;
-    private int maxFrameBytes = Framing.DEFAULT_MAX_FRAME_BYTES;
-    private int maxRooms = 10_000;
-    private int maxPeersPerRoom = 1_000;
-    private int maxRegistrationsPerSession = 64;
-    private Duration idleTimeout = Duration.ofSeconds(60);
-    private Duration slowClientTimeout = Duration.ofSeconds(10);
-    private int ioThreads = 1;
-    private int maxSessionsPerAddress = 256;
-    private boolean requireKeyProof = true;
-
-    public Builder bindHost(String v) {
-      bindHost = v;
-      return this;
-    }
-
-    public Builder port(int v) {
-      port = v;
-      return this;
-    }
-
-    public Builder heartbeatInterval(Duration v) {
-      heartbeatInterval = v;
-      return this;
-    }
-
-    public Builder ttl(Duration v) {
-      ttl = v;
-      return this;
-    }
-
-    public Builder maxFrameBytes(int v) {
-      maxFrameBytes = v;
-      return this;
-    }
-
-    public Builder maxRooms(int v) {
-      maxRooms = v;
-      return this;
-    }
-
-    public Builder maxPeersPerRoom(int v) {
-      maxPeersPerRoom = v;
-      return this;
-    }
-
-    public Builder maxRegistrationsPerSession(int v) {
-      maxRegistrationsPerSession = v;
-      return this;
-    }
-
-    public Builder idleTimeout(Duration v) {
-      idleTimeout = v;
-      return this;
-    }
-
-    public Builder slowClientTimeout(Duration v) {
-      slowClientTimeout = v;
-      return this;
-    }
-
-    public Builder ioThreads(int v) {
-      ioThreads = v;
-      return this;
-    }
-
-    public Builder maxSessionsPerAddress(int v) {
-      maxSessionsPerAddress = v;
-      return this;
-    }
-
-    public Builder requireKeyProof(boolean v) {
-      requireKeyProof = v;
-      return this;
-    }
-
-    public TrackerConfig build() {
-      return new TrackerConfig(
-          bindHost,
-          port,
-          heartbeatInterval,
-          ttl,
-          maxFrameBytes,
-          maxRooms,
-          maxPeersPerRoom,
-          maxRegistrationsPerSession,
-          idleTimeout,
-          slowClientTimeout,
-          ioThreads,
-          maxSessionsPerAddress,
-          requireKeyProof);
-    }
+  /**
+   * The fields of a TrackerConfig, each at its named default: change some in {@link #with}, or read
+   * the defaults here.
+   */
+  public static final class Draft {
+    public String bindHost = "0.0.0.0";
+    public int port = DEFAULT_PORT;
+    public Duration heartbeatInterval = Duration.ofSeconds(5);
+    public Duration ttl = null;
+    public int maxFrameBytes = Framing.DEFAULT_MAX_FRAME_BYTES;
+    public int maxRooms = 10_000;
+    public int maxPeersPerRoom = 1_000;
+    public int maxRegistrationsPerSession = 64;
+    public Duration idleTimeout = Duration.ofSeconds(60);
+    public Duration slowClientTimeout = Duration.ofSeconds(10);
+    public int ioThreads = 1;
+    public int maxSessionsPerAddress = 256;
+    public boolean requireKeyProof = true;
+    public long seed = new SecureRandom().nextLong();
   }
 }

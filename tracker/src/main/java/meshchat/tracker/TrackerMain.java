@@ -100,17 +100,20 @@ public final class TrackerMain implements Callable<Integer> {
     }
     try {
       return TrackerConfig.defaults()
-          .withBindHost(bind)
-          .withPort(port)
-          .withHeartbeatInterval(Duration.ofMillis(heartbeatMs))
-          .withTtl(ttlMs == null ? null : Duration.ofMillis(ttlMs))
-          .withIdleTimeout(Duration.ofMillis(idleMs))
-          .withMaxFrameBytes(maxFrameBytes)
-          .withMaxRooms(maxRooms)
-          .withMaxPeersPerRoom(maxPeersPerRoom)
-          .withMaxRegistrationsPerSession(maxRegistrationsPerSession)
-          .withMaxSessionsPerAddress(maxSessionsPerAddress)
-          .withIoThreads(ioThreads);
+          .with(
+              d -> {
+                d.bindHost = bind;
+                d.port = port;
+                d.heartbeatInterval = Duration.ofMillis(heartbeatMs);
+                d.ttl = ttlMs == null ? null : Duration.ofMillis(ttlMs);
+                d.idleTimeout = Duration.ofMillis(idleMs);
+                d.maxFrameBytes = maxFrameBytes;
+                d.maxRooms = maxRooms;
+                d.maxPeersPerRoom = maxPeersPerRoom;
+                d.maxRegistrationsPerSession = maxRegistrationsPerSession;
+                d.maxSessionsPerAddress = maxSessionsPerAddress;
+                d.ioThreads = ioThreads;
+              });
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -16,7 +16,9 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,7 +70,7 @@ public final class TrackerServer implements AutoCloseable {
         new DefaultEventExecutorGroup(1, new DefaultThreadFactory("tracker-directory"));
     TrackerHub hub =
         new TrackerHub(
-            new Directory(Clock.systemUTC(), config.limits()),
+            new Directory(Clock.systemUTC(), config.limits(), new SplittableRandom(config.seed())),
             config.heartbeatInterval().toMillis(),
             config.ttl().toMillis(),
             config.maxSessionsPerAddress(),
@@ -152,11 +154,13 @@ public final class TrackerServer implements AutoCloseable {
               told.complete(open);
             });
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      List<CompletableFuture<Void>> closed = new ArrayList<>();
       for (Channel ch : told.get(2, TimeUnit.SECONDS)) {
-        ch.closeFuture()
-            .awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        CompletableFuture<Void> c = new CompletableFuture<>();
+        ch.closeFuture().addListener(f -> c.complete(null));
+        closed.add(c);
       }
+      CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("shutdown: could not tell every session: {}", e.toString());
     }

@@ -16,7 +16,12 @@ class AddressLimitTest {
     try (TrackerServer server =
             // readable ids, no key proofs: KeyProofTest covers those
             TrackerServer.start(
-                TrackerConfig.localTest().withMaxSessionsPerAddress(2).withRequireKeyProof(false));
+                TrackerConfig.localTest()
+                    .with(
+                        cfg -> {
+                          cfg.maxSessionsPerAddress = 2;
+                          cfg.requireKeyProof = false;
+                        }));
         RawClient a = new RawClient(server.localAddress());
         RawClient b = new RawClient(server.localAddress());
         RawClient c = new RawClient(server.localAddress())) {

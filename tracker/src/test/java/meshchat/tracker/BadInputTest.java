@@ -33,7 +33,12 @@ class BadInputTest {
     // readable ids in the frames below: key proofs are KeyProofTest's subject
     server =
         TrackerServer.start(
-            TrackerConfig.localTest().withMaxFrameBytes(1024).withRequireKeyProof(false));
+            TrackerConfig.localTest()
+                .with(
+                    d -> {
+                      d.maxFrameBytes = 1024;
+                      d.requireKeyProof = false;
+                    }));
     good = new RawClient(server.localAddress());
     good.send(RawClient.register(1, "general", "good", 7000));
     assertThat(good.read().hasRegistered()).isTrue();

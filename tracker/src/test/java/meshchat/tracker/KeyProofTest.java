@@ -178,7 +178,7 @@ class KeyProofTest {
   @Test
   void aRegistrationWithoutAProofIsListedWithoutAStatementWhichPeersRefuse() throws Exception {
     server.close();
-    server = TrackerServer.start(TrackerConfig.localTest().withRequireKeyProof(false));
+    server = TrackerServer.start(TrackerConfig.localTest().with(d -> d.requireKeyProof = false));
     client.close();
     client = TrackerClient.connect(server.localAddress(), group, new TrackerListener() {}).join();
     done(client.register("lobby", alice.id, "alice", "10.0.0.1", 7000));

@@ -39,7 +39,7 @@ class TrackerHostileTest {
   }
 
   private TrackerServer start(TrackerConfig config) throws Exception {
-    server = TrackerServer.start(config.withRequireKeyProof(false));
+    server = TrackerServer.start(config.with(d -> d.requireKeyProof = false));
     return server;
   }
 
@@ -178,8 +178,11 @@ class TrackerHostileTest {
   void bytesTrickledInsideOneFrameDoNotKeepASessionAlive() throws Exception {
     start(
         TrackerConfig.localTest()
-            .withHeartbeatInterval(Duration.ofMillis(200))
-            .withIdleTimeout(Duration.ofMillis(800)));
+            .with(
+                d -> {
+                  d.heartbeatInterval = Duration.ofMillis(200);
+                  d.idleTimeout = Duration.ofMillis(800);
+                }));
     RawClient slow = connect("127.0.0.1");
     slow.send(lookup(1, "lobby")); // a whole frame: the session is open
     assertThat(slow.read().hasLookupResult()).isTrue();

@@ -43,7 +43,7 @@ class TrackerServerTest {
 
   private TrackerServer start(TrackerConfig config) throws Exception {
     // these tests are about rooms and sessions, with readable ids; KeyProofTest covers the keys
-    server = TrackerServer.start(config.withRequireKeyProof(false));
+    server = TrackerServer.start(config.with(cfg -> cfg.requireKeyProof = false));
     return server;
   }
 
@@ -121,9 +121,9 @@ class TrackerServerTest {
   void aClientThatStopsHeartbeatingExpiresAndTheOthersAreTold() throws Exception {
     start(
         TrackerConfig.localTest()
-            .withHeartbeatInterval(Duration.ofMillis(100))
+            .with(cfg -> cfg.heartbeatInterval = Duration.ofMillis(100))
             // 15 heartbeats per TTL: a loaded box can delay a few without alice expiring too
-            .withTtl(Duration.ofMillis(1500)));
+            .with(cfg -> cfg.ttl = Duration.ofMillis(1500)));
     Recorder alicePushes = new Recorder();
     TrackerClient alice = client(alicePushes); // heartbeats every 100 ms by itself
     done(alice.register("general", id("alice"), "alice", "10.0.0.1", 7001));
@@ -144,8 +144,11 @@ class TrackerServerTest {
   void aSessionThatSendsNothingIsClosedWithIdleTimeout() throws Exception {
     start(
         TrackerConfig.localTest()
-            .withHeartbeatInterval(Duration.ofMillis(50))
-            .withIdleTimeout(Duration.ofMillis(200)));
+            .with(
+                cfg -> {
+                  cfg.heartbeatInterval = Duration.ofMillis(50);
+                  cfg.idleTimeout = Duration.ofMillis(200);
+                }));
     try (RawClient silent = new RawClient(server.localAddress())) {
       silent.send(RawClient.register(1, "general", "mute", 7002));
       assertThat(silent.read().hasRegistered()).isTrue();
@@ -163,9 +166,12 @@ class TrackerServerTest {
   void eachLimitRefusesWithAClearReasonAndEveryoneElseIsStillServed() throws Exception {
     start(
         TrackerConfig.localTest()
-            .withMaxRooms(2)
-            .withMaxPeersPerRoom(2)
-            .withMaxRegistrationsPerSession(1));
+            .with(
+                cfg -> {
+                  cfg.maxRooms = 2;
+                  cfg.maxPeersPerRoom = 2;
+                  cfg.maxRegistrationsPerSession = 1;
+                }));
     TrackerClient a = client(new Recorder());
     TrackerClient b = client(new Recorder());
     TrackerClient c = client(new Recorder());
@@ -202,7 +208,7 @@ class TrackerServerTest {
     await().until(pushes.closed::get);
     assertThat(pushes.errors).extracting(e -> e.getCode()).containsExactly(Code.SHUTTING_DOWN);
 
-    start(TrackerConfig.localTest().withPort(port));
+    start(TrackerConfig.localTest().with(cfg -> cfg.port = port));
     TrackerClient after = client(new Recorder());
     assertThat(done(after.lookup("general")).getMembersList()).isEmpty(); // memory only
     done(after.register("general", id("alice"), "alice", "10.0.0.1", 7001));

@@ -1,13 +1,11 @@
 package meshchat.peer.limit;
 
-import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One peer's counters: how often each bound was hit, and how much traffic went by. Bumped from I/O
- * threads and the room thread alike, hence atomic; read for {@code /status} and {@code /metrics}.
+ * threads and the room thread alike ({@link Counts}); read for {@code /status} and {@code
+ * /metrics}.
  */
 public final class Counters {
   /** What was refused, throttled or forgotten. */
@@ -77,64 +75,64 @@ public final class Counters {
     TRACKER_MEMBER_REFUSED
   }
 
-  /** What went by: read by {@code /metrics}, not shown in the limits line. */
+  /**
+   * What went by: read by {@code /metrics} (as {@code meshchat_peer_<metric>}), not shown in the
+   * limits line.
+   */
   public enum Traffic {
-    /** Chat messages this peer wrote. */
-    MESSAGES_AUTHORED,
-    /** Chat messages read from links, live or in history batches, duplicates included. */
-    MESSAGES_RECEIVED,
-    /** Other peers' chat messages relayed live to a link. */
-    MESSAGES_FORWARDED,
-    /** Messages shown in the timeline, own ones included (each once). */
-    MESSAGES_DELIVERED,
-    /** Bytes read from links, framing included. */
-    BYTES_IN,
-    /** Bytes written to links, framing included. */
-    BYTES_OUT
+    MESSAGES_AUTHORED("messages_authored", "Chat messages this peer wrote."),
+    MESSAGES_RECEIVED(
+        "messages_received",
+        "Chat messages read from links, live or in history batches, duplicates included."),
+    MESSAGES_FORWARDED("messages_forwarded", "Other peers' chat messages relayed live to a link."),
+    MESSAGES_DELIVERED("messages_delivered", "Messages shown in the timeline, own ones included."),
+    BYTES_IN("received_bytes", "Bytes read from links, framing included."),
+    BYTES_OUT("sent_bytes", "Bytes written to links, framing included.");
+
+    /** The metric's name after {@code meshchat_peer_}. */
+    public final String metric;
+
+    /** What it counts, as the metric's help. */
+    public final String help;
+
+    Traffic(String metric, String help) {
+      this.metric = metric;
+      this.help = help;
+    }
   }
 
-  private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);
-  private final AtomicLongArray traffic = new AtomicLongArray(Traffic.values().length);
+  private final Counts<Counter> limits = new Counts<>(Counter.class);
+  private final Counts<Traffic> traffic = new Counts<>(Traffic.class);
 
   public void add(Traffic t, long n) {
-    traffic.addAndGet(t.ordinal(), n);
+    traffic.add(t, n);
   }
 
   public long get(Traffic t) {
-    return traffic.get(t.ordinal());
+    return traffic.get(t);
   }
 
   public void increment(Counter c) {
-    values.incrementAndGet(c.ordinal());
+    limits.increment(c);
   }
 
   public long get(Counter c) {
-    return values.get(c.ordinal());
+    return limits.get(c);
   }
 
-  /** Every counter, in declaration order. */
+  /** Every limit counter, in declaration order. */
   public Map<Counter, Long> snapshot() {
-    Map<Counter, Long> out = new EnumMap<>(Counter.class);
-    for (Counter c : Counter.values()) {
-      out.put(c, get(c));
-    }
-    return out;
+    return limits.all();
   }
 
-  /** One line, only the counters that are not zero; "none" if all are. */
+  /** Every limit counter by name, zeros included (for {@code /metrics}). */
+  public Map<String, Long> limitsByName() {
+    return limits.byName();
+  }
+
+  /** One line, only the limit counters that are not zero; "none" if all are. */
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder();
-    snapshot()
-        .forEach(
-            (c, v) -> {
-              if (v != 0) {
-                b.append(b.length() == 0 ? "" : " ")
-                    .append(c.name().toLowerCase(Locale.ROOT))
-                    .append('=')
-                    .append(v);
-              }
-            });
-    return b.length() == 0 ? "none" : b.toString();
+    return limits.toString();
   }
 }

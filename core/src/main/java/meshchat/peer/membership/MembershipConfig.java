@@ -1,7 +1,11 @@
 package meshchat.peer.membership;
 
+import java.util.function.Consumer;
+import meshchat.peer.config.Drafts;
+
 /**
- * Membership tunables, an immutable record with a preset and {@code withX} copies.
+ * Membership tunables, an immutable record: {@link #defaults()}, then copies made with {@link
+ * #with} ({@code with(d -> d.maxLinks = 8)}).
  *
  * @param maxLinks the link cap: this peer never holds more links, dialed or accepted; a room of at
  *     most {@code maxLinks + 1} peers is a full mesh
@@ -42,22 +46,28 @@ public record MembershipConfig(
     }
   }
 
+  /** Every field at its default; see {@link Draft} for the values. */
   public static MembershipConfig defaults() {
-    return new MembershipConfig(32, 2, 200, 10_000, 6, 1_000, 2_000, 1_024);
+    return Drafts.build(MembershipConfig.class, new Draft());
   }
 
-  public MembershipConfig withMaxLinks(int v) {
-    return new MembershipConfig(
-        v, viewSlack, redialMinMs, redialMaxMs, maxRedials, roundMs, swapGraceMs, maxKnown);
+  /** A copy with {@code change} made to a draft of this config ({@link Drafts}). */
+  public MembershipConfig with(Consumer<Draft> change) {
+    return Drafts.derive(this, new Draft(), change);
   }
 
-  public MembershipConfig withRedial(long minMs, long maxMs) {
-    return new MembershipConfig(
-        maxLinks, viewSlack, minMs, maxMs, maxRedials, roundMs, swapGraceMs, maxKnown);
-  }
-
-  public MembershipConfig withRoundMs(long v) {
-    return new MembershipConfig(
-        maxLinks, viewSlack, redialMinMs, redialMaxMs, maxRedials, v, swapGraceMs, maxKnown);
+  /**
+   * The fields of a MembershipConfig, each at its named default: change some in {@link #with}, or
+   * read the defaults here.
+   */
+  public static final class Draft {
+    public int maxLinks = 32;
+    public int viewSlack = 2;
+    public long redialMinMs = 200;
+    public long redialMaxMs = 10_000;
+    public int maxRedials = 6;
+    public long roundMs = 1_000;
+    public long swapGraceMs = 2_000;
+    public int maxKnown = 1_024;
   }
 }

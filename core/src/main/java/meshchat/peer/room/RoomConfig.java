@@ -1,10 +1,12 @@
 package meshchat.peer.room;
 
+import java.util.function.Consumer;
+import meshchat.peer.config.Drafts;
 import meshchat.peer.limit.WireBounds;
 
 /**
- * The room core's tunables, as an immutable record: {@link #defaults()}, then {@code withX} for one
- * change or {@link #toBuilder()} for several.
+ * The room core's tunables, as an immutable record: {@link #defaults()}, then copies made with
+ * {@link #with} ({@code with(d -> d.maxLinks = 8)}).
  *
  * @param syncIntervalMs mean period of anti-entropy digests on each link
  * @param syncJitter the period varies uniformly by ± this fraction, so peers do not beat in step
@@ -38,142 +40,32 @@ public record RoomConfig(
     int peerListMaxEntries,
     long syncRequestTimeoutMs) {
 
-  /** Every field at its default; see {@link Builder} for the values. */
+  /** Every field at its default; see {@link Draft} for the values. */
   public static RoomConfig defaults() {
-    return new Builder().build();
+    return Drafts.build(RoomConfig.class, new Draft());
   }
 
-  /** A builder holding this config's values, to change several at once. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.syncIntervalMs = syncIntervalMs;
-    b.syncJitter = syncJitter;
-    b.syncMaxMessages = syncMaxMessages;
-    b.batchMaxBytes = batchMaxBytes;
-    b.holdBackTimeoutMs = holdBackTimeoutMs;
-    b.maxHoldBack = maxHoldBack;
-    b.maxTextBytes = maxTextBytes;
-    b.maxDeps = maxDeps;
-    b.maxLinks = maxLinks;
-    b.peerListDelayMs = peerListDelayMs;
-    b.peerListMaxEntries = peerListMaxEntries;
-    b.syncRequestTimeoutMs = syncRequestTimeoutMs;
-    return b;
+  /** A copy with {@code change} made to a draft of this config ({@link Drafts}). */
+  public RoomConfig with(Consumer<Draft> change) {
+    return Drafts.derive(this, new Draft(), change);
   }
 
-  public RoomConfig withSyncIntervalMs(long v) {
-    return toBuilder().syncIntervalMs(v).build();
-  }
-
-  public RoomConfig withSyncMaxMessages(int v) {
-    return toBuilder().syncMaxMessages(v).build();
-  }
-
-  public RoomConfig withHoldBackTimeoutMs(long v) {
-    return toBuilder().holdBackTimeoutMs(v).build();
-  }
-
-  public RoomConfig withMaxTextBytes(int v) {
-    return toBuilder().maxTextBytes(v).build();
-  }
-
-  public RoomConfig withMaxLinks(int v) {
-    return toBuilder().maxLinks(v).build();
-  }
-
-  public RoomConfig withSyncRequestTimeoutMs(long v) {
-    return toBuilder().syncRequestTimeoutMs(v).build();
-  }
-
-  /** A mutable copy of the fields, starting at the named defaults. */
-  public static final class Builder {
-    private long syncIntervalMs = 5_000;
-    private double syncJitter = 0.25;
-    private int syncMaxMessages = 512;
-    private int batchMaxBytes = 256 * 1024;
-    private long holdBackTimeoutMs = 5_000;
-    private int maxHoldBack = 10_000;
-    private int maxTextBytes = WireBounds.MAX_TEXT_BYTES;
-    private int maxDeps = 8;
-    private int maxLinks = 32;
-    private long peerListDelayMs = 500;
-    private int peerListMaxEntries = 1_000;
-    private long syncRequestTimeoutMs = 10_000;
-
-    public Builder syncIntervalMs(long v) {
-      syncIntervalMs = v;
-      return this;
-    }
-
-    public Builder syncJitter(double v) {
-      syncJitter = v;
-      return this;
-    }
-
-    public Builder syncMaxMessages(int v) {
-      syncMaxMessages = v;
-      return this;
-    }
-
-    public Builder batchMaxBytes(int v) {
-      batchMaxBytes = v;
-      return this;
-    }
-
-    public Builder holdBackTimeoutMs(long v) {
-      holdBackTimeoutMs = v;
-      return this;
-    }
-
-    public Builder maxHoldBack(int v) {
-      maxHoldBack = v;
-      return this;
-    }
-
-    public Builder maxTextBytes(int v) {
-      maxTextBytes = v;
-      return this;
-    }
-
-    public Builder maxDeps(int v) {
-      maxDeps = v;
-      return this;
-    }
-
-    public Builder maxLinks(int v) {
-      maxLinks = v;
-      return this;
-    }
-
-    public Builder peerListDelayMs(long v) {
-      peerListDelayMs = v;
-      return this;
-    }
-
-    public Builder peerListMaxEntries(int v) {
-      peerListMaxEntries = v;
-      return this;
-    }
-
-    public Builder syncRequestTimeoutMs(long v) {
-      syncRequestTimeoutMs = v;
-      return this;
-    }
-
-    public RoomConfig build() {
-      return new RoomConfig(
-          syncIntervalMs,
-          syncJitter,
-          syncMaxMessages,
-          batchMaxBytes,
-          holdBackTimeoutMs,
-          maxHoldBack,
-          maxTextBytes,
-          maxDeps,
-          maxLinks,
-          peerListDelayMs,
-          peerListMaxEntries,
-          syncRequestTimeoutMs);
-    }
+  /**
+   * The fields of a RoomConfig, each at its named default: change some in {@link #with}, or read
+   * the defaults here.
+   */
+  public static final class Draft {
+    public long syncIntervalMs = 5_000;
+    public double syncJitter = 0.25;
+    public int syncMaxMessages = 512;
+    public int batchMaxBytes = 256 * 1024;
+    public long holdBackTimeoutMs = 5_000;
+    public int maxHoldBack = 10_000;
+    public int maxTextBytes = WireBounds.MAX_TEXT_BYTES;
+    public int maxDeps = 8;
+    public int maxLinks = 32;
+    public long peerListDelayMs = 500;
+    public int peerListMaxEntries = 1_000;
+    public long syncRequestTimeoutMs = 10_000;
   }
 }

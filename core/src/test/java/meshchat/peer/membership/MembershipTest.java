@@ -46,7 +46,7 @@ class MembershipTest {
 
   @Test
   void freshMembersAreDialedOnlyUpToTheLinkCapChosenAtRandom() {
-    Membership m = member(1, CONFIG.withMaxLinks(4));
+    Membership m = member(1, CONFIG.with(cfg -> cfg.maxLinks = 4));
     m.connected(1, addr(10), false); // linked already: not joining, filling its view
     m.membersFound(addrs(2, 9));
     time.advance(0);
@@ -118,7 +118,7 @@ class MembershipTest {
 
   @Test
   void aLostLinkIsRedialedWithJitteredBackoffThenGivenUp() {
-    Membership m = member(1, CONFIG.withMaxLinks(1));
+    Membership m = member(1, CONFIG.with(cfg -> cfg.maxLinks = 1));
     m.connected(10, addr(2), true);
     m.disconnected(10, id(2), null);
     assertThat(fx.log).contains("left p2");
@@ -200,7 +200,7 @@ class MembershipTest {
 
   @Test
   void aFloodOfNamesCannotGrowTheAddressBookPastItsBound() {
-    Membership m = member(1, CONFIG.withMaxLinks(4));
+    Membership m = member(1, CONFIG.with(cfg -> cfg.maxLinks = 4));
     m.connected(1, addr(2), false);
     for (int i = 0; i < 5_000; i++) {
       byte[] b = {1, (byte) (i >> 8), (byte) i};
@@ -217,7 +217,7 @@ class MembershipTest {
 
   @Test
   void noPeerEverHoldsMoreLinksThanTheCapWhoeverDialed() {
-    Membership m = member(1, CONFIG.withMaxLinks(3));
+    Membership m = member(1, CONFIG.with(cfg -> cfg.maxLinks = 3));
     for (int i = 2; i <= 6; i++) {
       m.connected(i, addr(i), i % 2 == 0);
     }
@@ -229,7 +229,7 @@ class MembershipTest {
 
   @Test
   void aPeerThatRefusedForItsCapIsNotRedialed() {
-    Membership m = member(1, CONFIG.withMaxLinks(4));
+    Membership m = member(1, CONFIG.with(cfg -> cfg.maxLinks = 4));
     m.connected(10, addr(2), true);
     m.disconnected(10, id(2), new Close(CloseReason.LIMIT_EXCEEDED, "link cap reached"));
     time.advance(CONFIG.roundMs() / 2); // before any round: only a redial could dial now
@@ -265,7 +265,11 @@ class MembershipTest {
     EventQueue t = new EventQueue();
     Membership m =
         new Membership(
-            CONFIG.withMaxLinks(5), id(1), fx, new PeerScheduler(t), new SplittableRandom(42));
+            CONFIG.with(cfg -> cfg.maxLinks = 5),
+            id(1),
+            fx,
+            new PeerScheduler(t),
+            new SplittableRandom(42));
     m.start(addrs(2, 15));
     m.membersFound(addrs(2, 15));
     t.advance(10_000);

@@ -134,7 +134,8 @@ class PeerListHintsTest {
   /** In a big room (partial views): walks and shuffles name peers too. */
   Membership big() {
     Membership b =
-        new Membership(CONFIG.withMaxLinks(12), id(1), fx, clock, new SplittableRandom(3));
+        new Membership(
+            CONFIG.with(d -> d.maxLinks = 12), id(1), fx, clock, new SplittableRandom(3));
     b.start(List.of());
     b.membersFound(ViewsTest.addrs(1, 99));
     b.connected(1, addr(2), false); // mallory

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** HyParView in a big room: join, forward-join walks, neighbor priorities, shuffles, repair. */
 class ViewsTest {
   /** A cap of 12: any room of more than 12 peers is partial; 100 peers want 9 links. */
-  static final MembershipConfig CONFIG = MembershipConfig.defaults().withMaxLinks(12);
+  static final MembershipConfig CONFIG = MembershipConfig.defaults().with(d -> d.maxLinks = 12);
 
   final EventQueue time = new EventQueue();
   final PeerScheduler clock = new PeerScheduler(time);

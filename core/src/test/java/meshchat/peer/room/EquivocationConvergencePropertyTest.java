@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * messages.
  */
 class EquivocationConvergencePropertyTest {
-  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(1_000);
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(d -> d.syncIntervalMs = 1_000);
   static final String[] HONEST = {"a", "b", "c", "d", "e"};
 
   /** m's side: chained messages and heads, signed the way honest rooms sign in these tests. */

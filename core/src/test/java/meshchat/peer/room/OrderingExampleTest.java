@@ -13,7 +13,8 @@ class OrderingExampleTest {
   @Test
   void theLunchExample() {
     Mesh mesh =
-        new Mesh(RoomConfig.defaults().withSyncIntervalMs(60_000), "alice", "bob", "carol")
+        new Mesh(
+                RoomConfig.defaults().with(d -> d.syncIntervalMs = 60_000), "alice", "bob", "carol")
             .fullMesh()
             .pump();
     Peer alice = mesh.peer("alice");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Epidemic broadcast trees: prune on a duplicate, lazy ids, graft on a missing id. */
 class RoomBroadcastTest {
-  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(60_000);
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(d -> d.syncIntervalMs = 60_000);
 
   /** A triangle a-b-c where c has not told its links yet: b forwards a's message to c. */
   @Test

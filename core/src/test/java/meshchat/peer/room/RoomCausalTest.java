@@ -15,7 +15,12 @@ import org.junit.jupiter.api.Test;
 /** Causal hold-back: nobody sees a reply before what it answers. */
 class RoomCausalTest {
   static final RoomConfig CONFIG =
-      RoomConfig.defaults().withSyncIntervalMs(60_000).withHoldBackTimeoutMs(5_000);
+      RoomConfig.defaults()
+          .with(
+              cfg -> {
+                cfg.syncIntervalMs = 60_000;
+                cfg.holdBackTimeoutMs = 5_000;
+              });
 
   @Test
   void aReplyThatOvertakesItsQuestionIsHeldAskedForAndShownAfter() {

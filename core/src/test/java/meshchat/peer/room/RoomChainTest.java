@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * author arrives on the same link and walks down from it).
  */
 class RoomChainTest {
-  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(60_000);
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(d -> d.syncIntervalMs = 60_000);
 
   private static List<LinkMessage> frames(Mesh mesh, String from, String to) {
     return mesh.sent.stream()

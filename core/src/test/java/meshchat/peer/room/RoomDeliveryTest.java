@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Live delivery: exactly once, one order everywhere, forwarding only across gaps. */
 class RoomDeliveryTest {
-  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(1_000);
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(cfg -> cfg.syncIntervalMs = 1_000);
   static final String[] FIVE = {"alice", "bob", "carol", "dave", "erin"};
 
   @ParameterizedTest
@@ -92,7 +92,8 @@ class RoomDeliveryTest {
 
   @Test
   void overlongTextIsRefusedAndNothingIsSent() {
-    Mesh mesh = new Mesh(CONFIG.withMaxTextBytes(10), "alice", "bob").fullMesh().pump();
+    Mesh mesh =
+        new Mesh(CONFIG.with(cfg -> cfg.maxTextBytes = 10), "alice", "bob").fullMesh().pump();
     Peer alice = mesh.peer("alice");
     int before = mesh.sent.size();
 

@@ -23,7 +23,12 @@ import net.jqwik.api.constraints.Size;
 class RoomInterleavingTest {
   // a hold-back timeout longer than the run: every delivery must be causal, none incomplete
   static final RoomConfig CONFIG =
-      RoomConfig.defaults().withSyncIntervalMs(1_000).withHoldBackTimeoutMs(3_600_000);
+      RoomConfig.defaults()
+          .with(
+              cfg -> {
+                cfg.syncIntervalMs = 1_000;
+                cfg.holdBackTimeoutMs = 3_600_000;
+              });
 
   @Property(tries = 300)
   void everyInterleavingConvergesToOneCausalHistory(

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * up, shows the same nick history in the same place among the lines.
  */
 class RoomNickTest {
-  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(1_000);
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(d -> d.syncIntervalMs = 1_000);
 
   /** "nick: text" per line, "-> nick" per nick change, in the order {@code p} showed them. */
   private static List<String> timeline(Peer p) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * the self-fork guard after a start on a data dir that knows fewer own messages than the room.
  */
 class RoomOwnMessagesTest {
-  private static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(1_000);
+  private static final RoomConfig CONFIG =
+      RoomConfig.defaults().with(d -> d.syncIntervalMs = 1_000);
 
   @Test
   void aBurstIsNeitherShownNorSentBeforeTheCommitThatCoversItThenShownBeforeSent() {

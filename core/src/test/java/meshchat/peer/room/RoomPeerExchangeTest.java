@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * Peer exchange at scale: the link-count cap, debounced PeerLists, forwarding in a partial mesh.
  */
 class RoomPeerExchangeTest {
-  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(1_000);
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(d -> d.syncIntervalMs = 1_000);
   static final String[] NAMES = {"hub", "a", "b", "c", "d", "e", "f"};
 
   private static List<PeerAddress> addresses(Mesh mesh, String... names) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** "Seen by k of n": from the digests a peer receives anyway, told when k or n changes. */
 class RoomSeenByTest {
-  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(1_000);
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(d -> d.syncIntervalMs = 1_000);
 
   private static RoomNotice.Seen last(Peer p, MessageId id) {
     List<RoomNotice.Seen> about =

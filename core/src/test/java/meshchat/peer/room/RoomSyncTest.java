@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Anti-entropy: catch-up, offline authoring, cheap digests, restarts. */
 class RoomSyncTest {
-  static final RoomConfig CONFIG = RoomConfig.defaults().withSyncIntervalMs(1_000);
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(cfg -> cfg.syncIntervalMs = 1_000);
 
   private static List<MessageId> batchedTo(Mesh mesh, String name) {
     List<MessageId> ids = new ArrayList<>();
@@ -53,7 +53,7 @@ class RoomSyncTest {
 
   @Test
   void aBigCatchUpComesInBoundedRequestsOneAtATime() {
-    RoomConfig small = CONFIG.withSyncMaxMessages(7);
+    RoomConfig small = CONFIG.with(cfg -> cfg.syncMaxMessages = 7);
     Mesh mesh = new Mesh(small, "alice", "bob");
     for (int i = 0; i < 30; i++) {
       mesh.peer("alice").send("m" + i);
@@ -74,7 +74,7 @@ class RoomSyncTest {
   void aCatchUpOfAManyAuthorConversationAsksForEachMessageOnce() {
     // each message answers the one before, by another author: a request for one author's run
     // alone would hold all of it back waiting on the others
-    Mesh mesh = new Mesh(CONFIG.withSyncMaxMessages(8), "a", "b", "c", "d", "joiner");
+    Mesh mesh = new Mesh(CONFIG.with(cfg -> cfg.syncMaxMessages = 8), "a", "b", "c", "d", "joiner");
     mesh.link("a", "b").link("a", "c").link("a", "d").link("b", "c").link("b", "d");
     mesh.link("c", "d").pump();
     String[] authors = {"a", "b", "c", "d"};
@@ -228,7 +228,7 @@ class RoomSyncTest {
 
   @Test
   void aBatchForSomeOtherRequestNeitherEndsNorRepeatsTheOneInFlight() {
-    Mesh mesh = new Mesh(CONFIG.withSyncMaxMessages(7), "alice", "bob");
+    Mesh mesh = new Mesh(CONFIG.with(cfg -> cfg.syncMaxMessages = 7), "alice", "bob");
     for (int i = 0; i < 30; i++) {
       mesh.peer("alice").send("m" + i);
     }
@@ -244,7 +244,7 @@ class RoomSyncTest {
 
   @Test
   void aSyncRequestNobodyAnswersIsGivenUpAndAskedOfAnotherLink() {
-    RoomConfig config = CONFIG.withSyncRequestTimeoutMs(10_000);
+    RoomConfig config = CONFIG.with(cfg -> cfg.syncRequestTimeoutMs = 10_000);
     Mesh mesh = new Mesh(config, "alice", "bob", "carol", "mallory").link("alice", "bob").pump();
     for (int i = 0; i < 5; i++) {
       mesh.peer("alice").send("a" + i);

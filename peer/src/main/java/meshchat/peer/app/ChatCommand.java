@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -216,7 +217,8 @@ public final class ChatCommand implements Callable<Integer> {
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out);
     Screen screen = terminal ? term : lines;
-    ChatView view = new ChatView(screen, json, room, scrollback, known.book());
+    ChatView view =
+        new ChatView(screen, json, room, scrollback, known.book(), InstantSource.system());
     if (term != null) {
       term.prompt(view::prompt);
       term.nicks(() -> view.nicks().values());
@@ -231,7 +233,7 @@ public final class ChatCommand implements Callable<Integer> {
                         ? List.copyOf(new LinkedHashSet<>(trackers))
                         : List.of(DEFAULT_TRACKER),
                 trackers == null && !noTracker)
-            .withPeerCache(dir.resolve("peers"));
+            .with(d -> d.peerCache = dir.resolve("peers"));
     if (secret != null) {
       config = config.withRoomKey(RoomKey.derive(room, secret));
       view.privateRoom(fingerprint(config.room()));
@@ -276,6 +278,7 @@ public final class ChatCommand implements Callable<Integer> {
                 node.port(),
                 node::hint,
                 view::info,
+                InstantSource.system(),
                 "[" + node.self().shortHex() + "]");
     Thread hook =
         new Thread(

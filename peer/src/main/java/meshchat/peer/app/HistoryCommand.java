@@ -87,6 +87,7 @@ public final class HistoryCommand implements Callable<Integer> {
     if (!Files.exists(file)) {
       return fail(err, "no history in " + data + ": " + SqliteDatabase.FILE_NAME + " not found");
     }
+    Stores.useCachedDriver();
     try (SqliteDatabase db = SqliteDatabase.open(file)) {
       List<String> rooms = db.rooms();
       String name = room != null ? room : rooms.size() == 1 ? rooms.get(0) : "lobby";
@@ -136,22 +137,17 @@ public final class HistoryCommand implements Callable<Integer> {
 
   /** The chat's message event (ChatView with --json), for a message shown in its place. */
   static String jsonLine(ChatMessage m) {
-    StringBuilder sb =
-        new StringBuilder(
-            m.isNickChange() ? "{\"event\":\"nick\",\"id\":" : "{\"event\":\"message\",\"id\":");
-    quote(sb, m.id().toString(), true);
-    sb.append(",\"origin\":");
-    quote(sb, m.origin().hex(), true);
-    sb.append(",\"seq\":").append(m.seq());
-    sb.append(",\"lamport\":").append(m.lamport());
-    sb.append(",\"nick\":");
-    quote(sb, m.nick(), true);
+    Json line =
+        Json.event(m.isNickChange() ? "nick" : "message")
+            .put("id", m.id().toString())
+            .put("origin", m.origin().hex())
+            .put("seq", m.seq())
+            .put("lamport", m.lamport())
+            .put("nick", m.nick());
     if (!m.isNickChange()) {
-      sb.append(",\"text\":");
-      quote(sb, m.text(), true);
+      line.put("text", m.text());
     }
-    sb.append(",\"late\":false,\"wall_time_ms\":").append(m.wallTimeMs()).append('}');
-    return sb.toString();
+    return line.put("late", false).put("wall_time_ms", m.wallTimeMs()).toString();
   }
 
   /**
@@ -164,22 +160,13 @@ public final class HistoryCommand implements Callable<Integer> {
     sb.append(TIME.format(Instant.ofEpochMilli(m.wallTimeMs()))).append(' ');
     if (m.isNickChange()) {
       sb.append("* ").append(m.origin().shortHex()).append(" is now known as ");
-      quote(sb, m.nick(), false);
+      sb.append(Visible.of(m.nick()));
       return sb.toString();
     }
-    quote(sb, m.nick(), false);
+    sb.append(Visible.of(m.nick()));
     sb.append(": ");
-    quote(sb, m.text(), false);
+    sb.append(Visible.of(m.text()));
     return sb.toString();
-  }
-
-  /** Quoted: a JSON string as chat --json writes it. Bare: terminal-safe text ({@link Visible}). */
-  private static void quote(StringBuilder out, String s, boolean quoted) {
-    if (quoted) {
-      Json.quote(out, s);
-    } else {
-      out.append(Visible.of(s));
-    }
   }
 
   private static int fail(PrintWriter err, String line) {

@@ -116,8 +116,12 @@ public final class NodeAssembly {
     Membership membership =
         new Membership(
             MembershipConfig.defaults()
-                .withMaxLinks(config.roomConfig().maxLinks())
-                .withRedial(config.linkConfig().redialMinMs(), config.linkConfig().redialMaxMs()),
+                .with(
+                    d -> {
+                      d.maxLinks = config.roomConfig().maxLinks();
+                      d.redialMinMs = config.linkConfig().redialMinMs();
+                      d.redialMaxMs = config.linkConfig().redialMaxMs();
+                    }),
             config.self(),
             links,
             thread.scheduler(),
@@ -165,6 +169,7 @@ public final class NodeAssembly {
                     listener::info,
                     // the same seed, a different stream from the room's
                     new SplittableRandom(config.seed() ^ 0x9E3779B97F4A7C15L),
+                    wall,
                     tag);
     return new PeerNode.Parts(
         config,

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -62,14 +63,22 @@ public final class LanDiscovery implements AutoCloseable {
           return size() > MAX_REMEMBERED;
         }
       };
+  private final InstantSource clock;
   private double tokens = BURST;
-  private long tokensAt = System.nanoTime();
+  private long tokensAt;
   private long announcedEpoch = Long.MIN_VALUE;
   private boolean announced; // timer thread only
   private volatile boolean closed;
 
   private LanDiscovery(
-      LanTag tag, PeerId self, int port, Consumer<PeerAddress> hints, String logTag) {
+      LanTag tag,
+      PeerId self,
+      int port,
+      Consumer<PeerAddress> hints,
+      InstantSource clock,
+      String logTag) {
+    this.clock = clock;
+    this.tokensAt = clock.millis();
     this.tag = tag;
     this.self = self;
     this.port = port;
@@ -89,6 +98,8 @@ public final class LanDiscovery implements AutoCloseable {
    * but loopback, unless loopback does multicast). Returns at once: the responders start on a
    * thread of their own; found peers go to {@code hints} on JmDNS's threads. A network where
    * nothing can be bound is reported once on {@code say}.
+   *
+   * @param clock the wall clock: announcement epochs, and the bounds on what is admitted
    */
   public static LanDiscovery start(
       List<InetAddress> interfaces,
@@ -97,8 +108,9 @@ public final class LanDiscovery implements AutoCloseable {
       int port,
       Consumer<PeerAddress> hints,
       Consumer<String> say,
+      InstantSource clock,
       String logTag) {
-    LanDiscovery lan = new LanDiscovery(tag, self, port, hints, logTag);
+    LanDiscovery lan = new LanDiscovery(tag, self, port, hints, clock, logTag);
     lan.timer.execute(
         () -> lan.open(interfaces.isEmpty() ? multicastInterfaces() : interfaces, say));
     return lan;
@@ -156,7 +168,7 @@ public final class LanDiscovery implements AutoCloseable {
     if (closed) {
       return;
     }
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     long epoch = LanTag.epoch(now);
     if (epoch != announcedEpoch) {
       announcedEpoch = epoch;
@@ -200,7 +212,7 @@ public final class LanDiscovery implements AutoCloseable {
       }
       txt.put(k, info.getPropertyString(k));
     }
-    PeerId peer = tag.read(txt, LanTag.epoch(System.currentTimeMillis())).orElse(null);
+    PeerId peer = tag.read(txt, LanTag.epoch(clock.millis())).orElse(null);
     Inet4Address[] hosts = info.getInet4Addresses();
     if (peer == null || peer.equals(self) || hosts.length == 0) {
       return;
@@ -214,13 +226,13 @@ public final class LanDiscovery implements AutoCloseable {
 
   /** The bounds: one address once per REPEAT_MS, and a token bucket over all of them. */
   private synchronized boolean admit(PeerAddress a) {
-    long now = System.nanoTime();
+    long now = clock.millis();
     String key = a.host() + ":" + a.port() + ":" + a.peerId().hex();
     Long last = recent.get(key);
-    if (last != null && now - last < REPEAT_MS * 1_000_000) {
+    if (last != null && now - last < REPEAT_MS) {
       return false;
     }
-    tokens = Math.min(BURST, tokens + (now - tokensAt) / 1e9 * PER_SECOND);
+    tokens = Math.min(BURST, tokens + Math.max(0, now - tokensAt) / 1e3 * PER_SECOND);
     tokensAt = now;
     if (tokens < 1) {
       return false;
@@ -263,10 +275,10 @@ public final class LanDiscovery implements AutoCloseable {
       t.start();
       closing.add(t);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    long deadline = clock.millis() + TimeUnit.SECONDS.toMillis(3);
     for (Thread t : closing) {
       try {
-        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        t.join(Math.max(1, deadline - clock.millis()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

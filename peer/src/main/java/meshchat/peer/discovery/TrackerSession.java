@@ -5,28 +5,26 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import meshchat.peer.membership.Backoff;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
-import meshchat.proto.v1.Member;
-import meshchat.proto.v1.MemberJoined;
-import meshchat.proto.v1.MemberLeft;
-import meshchat.proto.v1.Registered;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
 import meshchat.tracker.client.MemberStatements;
 import meshchat.tracker.client.RegistrationKey;
-import meshchat.tracker.client.TrackerClient;
+import meshchat.tracker.client.RoomSession;
+import meshchat.tracker.client.RoomSession.Listing;
 import meshchat.tracker.client.TrackerException;
-import meshchat.tracker.client.TrackerListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * that when the host quits one survivor takes over and the rest find it.
  *
  * <p>All state is touched only on the room's event loop ({@code loop}); the tracker client's
- * callbacks hop there.
+ * callbacks hop there. The tracker speaks to it in domain records ({@link RoomSession}), members
+ * already checked against their signed statements.
  */
 public final class TrackerSession {
   /** What the session reports to the peer, on the room loop. */
@@ -85,9 +84,10 @@ public final class TrackerSession {
   private final Members members;
   private final Consumer<String> say;
   private final RandomGenerator random;
+  private final InstantSource clock;
   private final String tag;
   private final Map<PeerId, PeerAddress> known = new LinkedHashMap<>();
-  private TrackerClient client;
+  private RoomSession client;
   private TrackerServer hosted;
   private ScheduledFuture<?> timer;
   private ScheduledFuture<?> resign;
@@ -106,6 +106,7 @@ public final class TrackerSession {
       Members members,
       Consumer<String> say,
       RandomGenerator random,
+      InstantSource clock,
       String tag) {
     this.address = address;
     this.mayHost = mayHost;
@@ -117,6 +118,7 @@ public final class TrackerSession {
     this.members = members;
     this.say = say;
     this.random = random;
+    this.clock = clock;
     this.tag = tag;
   }
 
@@ -128,16 +130,23 @@ public final class TrackerSession {
   public void renamed(String nick) {
     Registration r = registration;
     registration = new Registration(r.room(), r.self(), nick, r.port(), r.key());
-    TrackerClient c = client;
+    RoomSession c = client;
     if (c != null) {
-      c.register(r.room(), r.self().toBytes(), nick, "", r.port(), r.key())
-          .whenComplete(
-              (reg, e) -> {
-                if (e != null) {
-                  log.info("{} tracker refused the new nick: {}", tag, cause(e).getMessage());
-                }
-              });
+      registerOn(
+          c,
+          (reg, e) -> {
+            if (e != null) {
+              log.info("{} tracker refused the new nick: {}", tag, cause(e).getMessage());
+            }
+          });
     }
+  }
+
+  /** Registers the current registration on {@code c}; {@code then} takes the answer on the loop. */
+  private void registerOn(RoomSession c, BiConsumer<Listing, Throwable> then) {
+    Registration r = registration;
+    c.register(r.self(), r.nick(), r.port(), r.key())
+        .whenComplete((reg, e) -> loop.execute(() -> then.accept(reg, e)));
   }
 
   /** Starts connecting. Call on the loop. */
@@ -168,7 +177,7 @@ public final class TrackerSession {
       return;
     }
     Listener listener = new Listener();
-    TrackerClient.connect(address, io, listener)
+    RoomSession.connect(address, io, registration.room(), listener, clock)
         .whenComplete(
             (c, e) ->
                 loop.execute(
@@ -185,24 +194,21 @@ public final class TrackerSession {
                     }));
   }
 
-  private void register(TrackerClient c, Listener listener) {
-    Registration r = registration;
-    c.register(r.room(), r.self().toBytes(), r.nick(), "", r.port(), r.key())
-        .whenComplete(
-            (reg, e) ->
-                loop.execute(
-                    () -> {
-                      if (stopped) { // leaving: a registration cut short is not a refusal
-                        c.close();
-                      } else if (e != null) {
-                        refused(c, e);
-                      } else {
-                        registered(c, listener, reg);
-                      }
-                    }));
+  private void register(RoomSession c, Listener listener) {
+    registerOn(
+        c,
+        (reg, e) -> {
+          if (stopped) { // leaving: a registration cut short is not a refusal
+            c.close();
+          } else if (e != null) {
+            refused(c, e);
+          } else {
+            registered(c, listener, reg);
+          }
+        });
   }
 
-  private void registered(TrackerClient c, Listener listener, Registered reg) {
+  private void registered(RoomSession c, Listener listener, Listing reg) {
     client = c;
     listener.current = true;
     failures = 0;
@@ -213,13 +219,14 @@ public final class TrackerSession {
     log.info(
         "{} registered in '{}' at {} with {} others",
         tag,
-        reg.getRoom(),
+        registration.room(),
         where(),
-        reg.getMembersCount());
+        reg.members().size() + reg.refused().size());
     members.registered();
     resignLater(c);
+    reg.refused().forEach(this::refusedMember);
     boolean anyone = false;
-    for (Member m : reg.getMembersList()) {
+    for (PeerAddress m : reg.members()) {
       anyone |= joined(m);
     }
     if (!anyone) {
@@ -233,35 +240,32 @@ public final class TrackerSession {
    */
   static final long RESIGN_MS = MemberStatements.LIFETIME.toMillis() / 3;
 
-  private void resignLater(TrackerClient c) {
+  private void resignLater(RoomSession c) {
     if (resign != null) {
       resign.cancel(false);
     }
     resign = loop.schedule(() -> resign(c), RESIGN_MS, TimeUnit.MILLISECONDS);
   }
 
-  private void resign(TrackerClient c) {
+  private void resign(RoomSession c) {
     resign = null;
     if (stopped || client != c) {
       return;
     }
-    Registration r = registration;
-    c.register(r.room(), r.self().toBytes(), r.nick(), "", r.port(), r.key())
-        .whenComplete(
-            (reg, e) ->
-                loop.execute(
-                    () -> {
-                      if (stopped || client != c) {
-                        return;
-                      }
-                      if (e == null) {
-                        resignLater(c);
-                      } else {
-                        // the session's end (its listener) registers again from scratch
-                        log.info("{} tracker refused a fresh statement: {}", tag, cause(e));
-                        c.close();
-                      }
-                    }));
+    registerOn(
+        c,
+        (reg, e) -> {
+          if (stopped || client != c) {
+            return;
+          }
+          if (e == null) {
+            resignLater(c);
+          } else {
+            // the session's end (its listener) registers again from scratch
+            log.info("{} tracker refused a fresh statement: {}", tag, cause(e));
+            c.close();
+          }
+        });
   }
 
   private void connectFailed(Throwable e) {
@@ -279,7 +283,7 @@ public final class TrackerSession {
     retryLater(backoff());
   }
 
-  private void refused(TrackerClient c, Throwable e) {
+  private void refused(RoomSession c, Throwable e) {
     c.close();
     Throwable cause = cause(e);
     log.info("{} tracker refused registration: {}", tag, cause.getMessage());
@@ -296,8 +300,11 @@ public final class TrackerSession {
       hosted =
           TrackerServer.start(
               TrackerConfig.defaults()
-                  .withBindHost(address.getHostString())
-                  .withPort(address.getPort()));
+                  .with(
+                      d -> {
+                        d.bindHost = address.getHostString();
+                        d.port = address.getPort();
+                      }));
       say.accept("no tracker answered on " + where() + ": hosting one in this peer");
       return true;
     } catch (IOException | RuntimeException e) {
@@ -326,17 +333,14 @@ public final class TrackerSession {
     return Backoff.delayMs(retryMinMs, retryMaxMs, failures++, random);
   }
 
-  /** False for our own entry, and for one whose signed statement does not hold (ignored). */
-  private boolean joined(Member m) {
-    String bad = MemberStatements.problem(registration.room(), m, System.currentTimeMillis());
-    if (bad != null) {
-      log.info("{} ignored a member the tracker listed: {}", tag, bad);
-      members.refused(bad);
-      return false;
-    }
-    PeerAddress a =
-        new PeerAddress(
-            PeerId.of(m.getPeerId().toByteArray()), m.getNick(), m.getHost(), m.getPort());
+  /** A listed member whose signed statement does not hold: ignored, never dialed. */
+  private void refusedMember(String why) {
+    log.info("{} ignored a member the tracker listed: {}", tag, why);
+    members.refused(why);
+  }
+
+  /** False for our own entry. */
+  private boolean joined(PeerAddress a) {
     if (a.peerId().equals(registration.self())) {
       return false;
     }
@@ -357,11 +361,11 @@ public final class TrackerSession {
     if (resign != null) {
       resign.cancel(false);
     }
-    TrackerClient c = client;
+    RoomSession c = client;
     client = null;
     if (c != null) {
       try {
-        c.unregister(registration.room()).get(waitMs, TimeUnit.MILLISECONDS);
+        c.unregister().get(waitMs, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         log.debug("{} unregister: {}", tag, e.toString());
       }
@@ -378,27 +382,33 @@ public final class TrackerSession {
   }
 
   /** Tracker pushes for one session; ignored unless that session is the current one. */
-  private final class Listener implements TrackerListener {
+  private final class Listener implements RoomSession.Events {
     volatile boolean current;
 
     @Override
-    public void memberJoined(MemberJoined j) {
-      loop.execute(
-          () -> {
-            if (current && !stopped) {
-              joined(j.getMember());
-            }
-          });
+    public void joined(PeerAddress member) {
+      whileCurrent(() -> TrackerSession.this.joined(member));
     }
 
     @Override
-    public void memberLeft(MemberLeft l) {
+    public void refused(String why) {
+      whileCurrent(() -> refusedMember(why));
+    }
+
+    @Override
+    public void left(PeerId member) {
+      whileCurrent(
+          () -> {
+            known.remove(member);
+            members.left(member);
+          });
+    }
+
+    private void whileCurrent(Runnable r) {
       loop.execute(
           () -> {
             if (current && !stopped) {
-              PeerId p = PeerId.of(l.getPeerId().toByteArray());
-              known.remove(p);
-              members.left(p);
+              r.run();
             }
           });
     }

@@ -3,6 +3,7 @@ package meshchat.peer.discovery;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +29,7 @@ import meshchat.peer.message.PeerId;
 public final class TrackerSessions {
   private final List<TrackerSession> sessions = new ArrayList<>();
   private final TrackerSession.Members members;
+  private final InstantSource clock;
 
   /** For each member: the sessions that name it now. */
   private final Map<PeerId, Set<Integer>> namedBy = new HashMap<>();
@@ -46,6 +48,7 @@ public final class TrackerSessions {
   /**
    * @param addresses the trackers, at least one; {@code mayHost} only with exactly one
    * @param say one line for the user, per tracker ("tracker HOST:PORT unreachable, retrying")
+   * @param clock the peer's wall clock: stamps registrations, judges members' statements
    */
   public TrackerSessions(
       List<InetSocketAddress> addresses,
@@ -58,11 +61,13 @@ public final class TrackerSessions {
       TrackerSession.Members members,
       Consumer<String> say,
       RandomGenerator random,
+      InstantSource clock,
       String tag) {
     if (addresses.isEmpty() || (mayHost && addresses.size() != 1)) {
       throw new IllegalArgumentException("one tracker to host, or any number not hosted");
     }
     this.members = members;
+    this.clock = clock;
     for (int i = 0; i < addresses.size(); i++) {
       sessions.add(
           new TrackerSession(
@@ -76,6 +81,7 @@ public final class TrackerSessions {
               new Merged(i),
               say,
               random,
+              clock,
               addresses.size() == 1 ? tag : tag + "[t" + i + "]"));
     }
   }
@@ -108,9 +114,9 @@ public final class TrackerSessions {
    * not answer costs the rest nothing beyond that), and stops retrying. Call off the I/O threads.
    */
   public void stop(long waitMs) {
-    long deadline = System.nanoTime() + waitMs * 1_000_000;
+    long deadline = clock.millis() + waitMs;
     for (TrackerSession s : sessions) {
-      s.stop(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+      s.stop(Math.max(0, deadline - clock.millis()));
     }
   }
 

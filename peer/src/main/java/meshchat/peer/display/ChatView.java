@@ -1,6 +1,7 @@
 package meshchat.peer.display;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class ChatView implements PeerListener {
   private final String room;
   private volatile int peers;
   private final Map<PeerId, String> nicks = new ConcurrentHashMap<>();
-  private final DeliveryWatch watch = new DeliveryWatch();
+  private final DeliveryWatch watch;
   private final int scrollback;
   private final Scrollback history;
   private volatile long shown;
@@ -45,13 +46,21 @@ public final class ChatView implements PeerListener {
   /**
    * @param scrollback messages of history shown at start and after a catch-up
    * @param nickBook the nicks and keys remembered in the data dir (trust on first use)
+   * @param clock the wall clock: when a nick was seen, how long to wait for deliveries
    */
-  public ChatView(Screen screen, boolean json, String room, int scrollback, NickBook nickBook) {
+  public ChatView(
+      Screen screen,
+      boolean json,
+      String room,
+      int scrollback,
+      NickBook nickBook,
+      InstantSource clock) {
     this.screen = screen;
+    this.watch = new DeliveryWatch(clock);
     this.json = json;
     this.room = room;
     this.scrollback = scrollback;
-    this.names = new Names(nickBook, this);
+    this.names = new Names(nickBook, this, clock);
     this.history = new Scrollback(scrollback, screen::println, this);
   }
 

@@ -112,7 +112,7 @@ public final class Commands {
     if (links.isEmpty()) {
       say("no links yet");
     }
-    java.util.Map<meshchat.peer.message.PeerId, String> current = view.nicks(); // after any /nick
+    Map<PeerId, String> current = view.nicks(); // after any /nick
     for (LinkInfo l : links) {
       say(
           String.format(

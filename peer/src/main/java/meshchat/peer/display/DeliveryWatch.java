@@ -1,12 +1,12 @@
 package meshchat.peer.display;
 
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 
@@ -19,7 +19,12 @@ public final class DeliveryWatch {
   private final Set<MessageId> sent = new HashSet<>();
   private final Set<MessageId> held = new HashSet<>();
   private final Deque<MessageId> recent = new ArrayDeque<>();
+  private final InstantSource clock;
   private int sending;
+
+  DeliveryWatch(InstantSource clock) {
+    this.clock = clock;
+  }
 
   /** A line handed to the room; counted as undelivered from now on. */
   public synchronized void sending(CompletableFuture<ChatMessage> send) {
@@ -67,9 +72,9 @@ public final class DeliveryWatch {
 
   /** Waits until every message is held somewhere or {@code millis} pass; true if all are. */
   public synchronized boolean awaitDelivered(long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    long deadline = clock.millis() + millis;
     while (undelivered() > 0) {
-      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      long left = deadline - clock.millis();
       if (left <= 0) {
         return false;
       }

@@ -1,6 +1,7 @@
 package meshchat.peer.display;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -23,10 +24,12 @@ final class Names {
 
   private final NickBook book;
   private final ChatView view;
+  private final InstantSource clock;
 
-  Names(NickBook book, ChatView view) {
+  Names(NickBook book, ChatView view, InstantSource clock) {
     this.book = book;
     this.view = view;
+    this.clock = clock;
   }
 
   NickBook book() {
@@ -35,7 +38,7 @@ final class Names {
 
   /** {@code peer} used {@code nick} in a signed message or its Hello: remembered and labelled. */
   Label seen(PeerId peer, String nick) {
-    Label l = book.see(peer, nick, System.currentTimeMillis());
+    Label l = book.see(peer, nick, clock.millis());
     if (l.firstWarning()) {
       view.nickWarning(peer, l, known(nick, peer));
     }
@@ -91,7 +94,7 @@ final class Names {
    * the line says which, or why nothing was trusted (then {@code problem} is set).
    */
   NickBook.Trusted trust(String nick, String prefix) {
-    return book.trust(nick, prefix, System.currentTimeMillis());
+    return book.trust(nick, prefix, clock.millis());
   }
 
   static String trusted(String nick, NickBook.Trusted t) {

@@ -1,10 +1,12 @@
 package meshchat.peer.link;
 
+import java.util.function.Consumer;
+import meshchat.peer.config.Drafts;
 import meshchat.wire.Framing;
 
 /**
- * Link tunables, an immutable record with named presets, {@code withX} copies and {@link
- * #toBuilder()}.
+ * Link tunables, an immutable record with named presets and copies made with {@link #with} ({@code
+ * with(d -> d.maxFrameBytes = 4096)}) or the named ones below.
  *
  * @param pingIntervalMs send a Ping after this long without writing anything
  * @param idleTimeoutMs close a link (Close IDLE) after this long without reading anything; a few
@@ -45,151 +47,53 @@ public record LinkConfig(
     }
   }
 
-  /** Every field at its default; see {@link Builder} for the values. */
+  /** Every field at its default; see {@link Draft} for the values. */
   public static LinkConfig defaults() {
-    return new Builder().build();
+    return Drafts.build(LinkConfig.class, new Draft());
   }
 
   /** Faster liveness and redial for in-process tests. */
   public static LinkConfig fastTest() {
-    return defaults().withLiveness(200, 1_000).withRedial(50, 1_000);
+    return defaults()
+        .with(
+            d -> {
+              d.pingIntervalMs = 200;
+              d.idleTimeoutMs = 1_000;
+              d.redialMinMs = 50;
+              d.redialMaxMs = 1_000;
+            });
   }
 
-  /** A builder holding this config's values, to change several at once. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.pingIntervalMs = pingIntervalMs;
-    b.idleTimeoutMs = idleTimeoutMs;
-    b.handshakeTimeoutMs = handshakeTimeoutMs;
-    b.connectTimeoutMs = connectTimeoutMs;
-    b.redialMinMs = redialMinMs;
-    b.redialMaxMs = redialMaxMs;
-    b.maxFrameBytes = maxFrameBytes;
-    b.writeLowWater = writeLowWater;
-    b.writeHighWater = writeHighWater;
-    b.maxQueuedBytes = maxQueuedBytes;
-    b.maxFramesPerSecond = maxFramesPerSecond;
-    b.frameBurst = frameBurst;
-    b.maxLinksPerAddress = maxLinksPerAddress;
-    return b;
-  }
-
-  public LinkConfig withLiveness(long pingMs, long idleMs) {
-    return toBuilder().pingIntervalMs(pingMs).idleTimeoutMs(idleMs).build();
-  }
-
-  public LinkConfig withRedial(long minMs, long maxMs) {
-    return toBuilder().redialMinMs(minMs).redialMaxMs(maxMs).build();
-  }
-
-  public LinkConfig withMaxFrameBytes(int v) {
-    return toBuilder().maxFrameBytes(v).build();
+  /** A copy with {@code change} made to a draft of this config ({@link Drafts}). */
+  public LinkConfig with(Consumer<Draft> change) {
+    return Drafts.derive(this, new Draft(), change);
   }
 
   public LinkConfig withRateLimit(int framesPerSecond, int burst) {
-    return toBuilder().maxFramesPerSecond(framesPerSecond).frameBurst(burst).build();
+    return with(
+        d -> {
+          d.maxFramesPerSecond = framesPerSecond;
+          d.frameBurst = burst;
+        });
   }
 
-  public LinkConfig withMaxLinksPerAddress(int v) {
-    return toBuilder().maxLinksPerAddress(v).build();
-  }
-
-  /** A mutable copy of the fields, starting at the named defaults. */
-  public static final class Builder {
-    private long pingIntervalMs = 1_000;
-    private long idleTimeoutMs = 4_000;
-    private long handshakeTimeoutMs = 5_000;
-    private int connectTimeoutMs = 3_000;
-    private long redialMinMs = 200;
-    private long redialMaxMs = 10_000;
-    private int maxFrameBytes = Framing.DEFAULT_MAX_FRAME_BYTES;
-    private int writeLowWater = 256 * 1024;
-    private int writeHighWater = 1024 * 1024;
-    private long maxQueuedBytes = 16L * 1024 * 1024;
-    private int maxFramesPerSecond = 20_000;
-    private int frameBurst = 40_000;
-    private int maxLinksPerAddress = 64;
-
-    public Builder pingIntervalMs(long v) {
-      pingIntervalMs = v;
-      return this;
-    }
-
-    public Builder idleTimeoutMs(long v) {
-      idleTimeoutMs = v;
-      return this;
-    }
-
-    public Builder handshakeTimeoutMs(long v) {
-      handshakeTimeoutMs = v;
-      return this;
-    }
-
-    public Builder connectTimeoutMs(int v) {
-      connectTimeoutMs = v;
-      return this;
-    }
-
-    public Builder redialMinMs(long v) {
-      redialMinMs = v;
-      return this;
-    }
-
-    public Builder redialMaxMs(long v) {
-      redialMaxMs = v;
-      return this;
-    }
-
-    public Builder maxFrameBytes(int v) {
-      maxFrameBytes = v;
-      return this;
-    }
-
-    public Builder writeLowWater(int v) {
-      writeLowWater = v;
-      return this;
-    }
-
-    public Builder writeHighWater(int v) {
-      writeHighWater = v;
-      return this;
-    }
-
-    public Builder maxQueuedBytes(long v) {
-      maxQueuedBytes = v;
-      return this;
-    }
-
-    public Builder maxFramesPerSecond(int v) {
-      maxFramesPerSecond = v;
-      return this;
-    }
-
-    public Builder frameBurst(int v) {
-      frameBurst = v;
-      return this;
-    }
-
-    public Builder maxLinksPerAddress(int v) {
-      maxLinksPerAddress = v;
-      return this;
-    }
-
-    public LinkConfig build() {
-      return new LinkConfig(
-          pingIntervalMs,
-          idleTimeoutMs,
-          handshakeTimeoutMs,
-          connectTimeoutMs,
-          redialMinMs,
-          redialMaxMs,
-          maxFrameBytes,
-          writeLowWater,
-          writeHighWater,
-          maxQueuedBytes,
-          maxFramesPerSecond,
-          frameBurst,
-          maxLinksPerAddress);
-    }
+  /**
+   * The fields of a LinkConfig, each at its named default: change some in {@link #with}, or read
+   * the defaults here.
+   */
+  public static final class Draft {
+    public long pingIntervalMs = 1_000;
+    public long idleTimeoutMs = 4_000;
+    public long handshakeTimeoutMs = 5_000;
+    public int connectTimeoutMs = 3_000;
+    public long redialMinMs = 200;
+    public long redialMaxMs = 10_000;
+    public int maxFrameBytes = Framing.DEFAULT_MAX_FRAME_BYTES;
+    public int writeLowWater = 256 * 1024;
+    public int writeHighWater = 1024 * 1024;
+    public long maxQueuedBytes = 16L * 1024 * 1024;
+    public int maxFramesPerSecond = 20_000;
+    public int frameBurst = 40_000;
+    public int maxLinksPerAddress = 64;
   }
 }

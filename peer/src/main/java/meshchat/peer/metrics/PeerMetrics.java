@@ -3,11 +3,8 @@ package meshchat.peer.metrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import meshchat.peer.limit.Counters;
-import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.runtime.LinkInfo;
 import meshchat.peer.runtime.NodeGauges;
@@ -38,37 +35,14 @@ public final class PeerMetrics implements MultiCollector {
       room(f, g);
     }
     Counters c = node.counters();
-    f.counter(
-            "meshchat_peer_messages_authored",
-            "Chat messages this peer wrote.",
-            c.get(Traffic.MESSAGES_AUTHORED))
-        .counter(
-            "meshchat_peer_messages_received",
-            "Chat messages read from links, live or in history batches, duplicates included.",
-            c.get(Traffic.MESSAGES_RECEIVED))
-        .counter(
-            "meshchat_peer_messages_forwarded",
-            "Other peers' chat messages relayed live to a link.",
-            c.get(Traffic.MESSAGES_FORWARDED))
-        .counter(
-            "meshchat_peer_messages_delivered",
-            "Messages shown in the timeline, own ones included.",
-            c.get(Traffic.MESSAGES_DELIVERED))
-        .counter(
-            "meshchat_peer_received_bytes",
-            "Bytes read from links, framing included.",
-            c.get(Traffic.BYTES_IN))
-        .counter(
-            "meshchat_peer_sent_bytes",
-            "Bytes written to links, framing included.",
-            c.get(Traffic.BYTES_OUT));
-    Map<String, Long> refusals = new LinkedHashMap<>();
-    c.snapshot().forEach((counter, n) -> refusals.put(reason(counter), n));
+    for (Traffic t : Traffic.values()) {
+      f.counter("meshchat_peer_" + t.metric, t.help, c.get(t));
+    }
     f.counter(
             "meshchat_peer_refusals",
             "Input refused, throttled or dropped at a bound, by reason.",
             "reason",
-            refusals)
+            c.limitsByName())
         .histogram(
             "meshchat_peer_commit_duration_seconds",
             "Time of each group commit of a burst that stored messages.",
@@ -115,17 +89,6 @@ public final class PeerMetrics implements MultiCollector {
   }
 
   private NodeGauges gauges() {
-    try {
-      return node.gauges().get(ROOM_WAIT_MS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (Exception e) {
-      return null; // a closed or stuck peer: serve the counters without blocking forever
-    }
-  }
-
-  private static String reason(Counter c) {
-    return c.name().toLowerCase(Locale.ROOT);
+    return Families.await(node.gauges(), ROOM_WAIT_MS);
   }
 }

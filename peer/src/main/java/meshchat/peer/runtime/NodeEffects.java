@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing happens at once: the room thread first runs the events already queued (a burst), then
  * the store commits once, then the room is told its own messages staged in the burst are durable
- * ({@link meshchat.peer.room.Room#durable}: it shows them and sends them), and only then do the
- * burst's frames reach the links, in the order the room sent them, with one flush per link. That is
- * group commit: a burst of messages costs one SQLite commit (one fsync) and one syscall per link
- * instead of one of each per message, and durable-before-shown-before-sent holds, because nothing
- * is shown or leaves before the commit that made it durable. A burst ends when the room asked for a
- * commit or queued a frame, whichever comes first; typing alone, with no link, is a burst too. Room
- * thread only, like everything here.
+ * ({@code Room.durable}: it shows them and sends them), and only then do the burst's frames reach
+ * the links, in the order the room sent them, with one flush per link. That is group commit: a
+ * burst of messages costs one SQLite commit (one fsync) and one syscall per link instead of one of
+ * each per message, and durable-before-shown-before-sent holds, because nothing is shown or leaves
+ * before the commit that made it durable. A burst ends when the room asked for a commit or queued a
+ * frame, whichever comes first; typing alone, with no link, is a burst too. Room thread only, like
+ * everything here.
  *
  * <p>It sees the room only through what a commit tells it ({@link #bind}), the links only as a
  * lookup by peer, and membership only as the place learned addresses go.

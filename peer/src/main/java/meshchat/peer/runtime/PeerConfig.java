@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.function.Consumer;
+import meshchat.peer.config.Drafts;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.LinkConfig;
@@ -11,8 +13,8 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.room.RoomConfig;
 
 /**
- * Everything one peer is told at start, as an immutable record: {@link #of}, then {@code withX}
- * copies or {@link #toBuilder()}.
+ * Everything one peer is told at start, as an immutable record: {@link #of}, then copies made with
+ * {@link #with} ({@code with(d -> d.port = 7000)}) or the named ones below.
  *
  * @param identity the peer's key pair; its fingerprint is the peer id
  * @param listenHost address to accept links on (0.0.0.0: every interface)
@@ -60,7 +62,11 @@ public record PeerConfig(
 
   /** A peer on loopback, any port, no tracker, production timings. */
   public static PeerConfig of(String room, String nick, Identity identity) {
-    return new Builder().room(room).nick(nick).identity(identity).build();
+    Draft d = new Draft();
+    d.room = room;
+    d.nick = nick;
+    d.identity = identity;
+    return Drafts.build(PeerConfig.class, d);
   }
 
   /** One tracker ({@code null}: none); {@code mayHost}: host it here if none answers. */
@@ -68,163 +74,63 @@ public record PeerConfig(
     return withTrackers(address == null ? List.of() : List.of(address), mayHost);
   }
 
-  /** A builder holding this config's values, to change several at once. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.room = room;
-    b.nick = nick;
-    b.identity = identity;
-    b.listenHost = listenHost;
-    b.port = port;
-    b.trackers = trackers;
-    b.hostTracker = hostTracker;
-    b.trackerRetryMinMs = trackerRetryMinMs;
-    b.trackerRetryMaxMs = trackerRetryMaxMs;
-    b.roomConfig = roomConfig;
-    b.linkConfig = linkConfig;
-    b.peerCache = peerCache;
-    b.roomKey = roomKey;
-    b.seed = seed;
-    return b;
+  /** A copy with {@code change} made to a draft of this config ({@link Drafts}). */
+  public PeerConfig with(Consumer<Draft> change) {
+    return Drafts.derive(this, new Draft(), change);
   }
 
   public PeerConfig withListen(String host, int port) {
-    return toBuilder().listenHost(host).port(port).build();
+    return with(
+        d -> {
+          d.listenHost = host;
+          d.port = port;
+        });
   }
 
   /** Several trackers: this peer registers with each and merges what they say. */
   public PeerConfig withTrackers(List<InetSocketAddress> addresses, boolean mayHost) {
-    return toBuilder().trackers(addresses).hostTracker(mayHost).build();
+    return with(
+        d -> {
+          d.trackers = addresses;
+          d.hostTracker = mayHost;
+        });
   }
 
   public PeerConfig withTrackerRetry(long minMs, long maxMs) {
-    return toBuilder().trackerRetryMinMs(minMs).trackerRetryMaxMs(maxMs).build();
-  }
-
-  public PeerConfig withRoomConfig(RoomConfig v) {
-    return toBuilder().roomConfig(v).build();
-  }
-
-  public PeerConfig withLinkConfig(LinkConfig v) {
-    return toBuilder().linkConfig(v).build();
-  }
-
-  public PeerConfig withPeerCache(Path file) {
-    return toBuilder().peerCache(file).build();
-  }
-
-  public PeerConfig withSeed(long v) {
-    return toBuilder().seed(v).build();
+    return with(
+        d -> {
+          d.trackerRetryMinMs = minMs;
+          d.trackerRetryMaxMs = maxMs;
+        });
   }
 
   /** A private room: {@code room} becomes the key's room id (the name never leaves this peer). */
   public PeerConfig withRoomKey(RoomKey k) {
-    return toBuilder().room(k.roomId()).roomKey(k).build();
+    return with(
+        d -> {
+          d.room = k.roomId();
+          d.roomKey = k;
+        });
   }
 
-  /** A mutable copy of the fields, starting at the named defaults. */
-  public static final class Builder {
-    private String room = null;
-    private String nick = null;
-    private Identity identity = null;
-    private String listenHost = "127.0.0.1";
-    private int port = 0;
-    private List<InetSocketAddress> trackers = List.of();
-    private boolean hostTracker = false;
-    private long trackerRetryMinMs = 200;
-    private long trackerRetryMaxMs = 5_000;
-    private RoomConfig roomConfig = RoomConfig.defaults();
-    private LinkConfig linkConfig = LinkConfig.defaults();
-    private Path peerCache = null;
-    private RoomKey roomKey = null;
-    private long seed = new SecureRandom().nextLong();
-
-    public Builder room(String v) {
-      room = v;
-      return this;
-    }
-
-    public Builder nick(String v) {
-      nick = v;
-      return this;
-    }
-
-    public Builder identity(Identity v) {
-      identity = v;
-      return this;
-    }
-
-    public Builder listenHost(String v) {
-      listenHost = v;
-      return this;
-    }
-
-    public Builder port(int v) {
-      port = v;
-      return this;
-    }
-
-    public Builder trackers(List<InetSocketAddress> v) {
-      trackers = v;
-      return this;
-    }
-
-    public Builder hostTracker(boolean v) {
-      hostTracker = v;
-      return this;
-    }
-
-    public Builder trackerRetryMinMs(long v) {
-      trackerRetryMinMs = v;
-      return this;
-    }
-
-    public Builder trackerRetryMaxMs(long v) {
-      trackerRetryMaxMs = v;
-      return this;
-    }
-
-    public Builder roomConfig(RoomConfig v) {
-      roomConfig = v;
-      return this;
-    }
-
-    public Builder linkConfig(LinkConfig v) {
-      linkConfig = v;
-      return this;
-    }
-
-    public Builder peerCache(Path v) {
-      peerCache = v;
-      return this;
-    }
-
-    public Builder roomKey(RoomKey v) {
-      roomKey = v;
-      return this;
-    }
-
-    public Builder seed(long v) {
-      seed = v;
-      return this;
-    }
-
-    public PeerConfig build() {
-      return new PeerConfig(
-          room,
-          nick,
-          identity,
-          listenHost,
-          port,
-          trackers,
-          hostTracker,
-          trackerRetryMinMs,
-          trackerRetryMaxMs,
-          roomConfig,
-          linkConfig,
-          peerCache,
-          roomKey,
-          seed);
-    }
+  /**
+   * The fields of a PeerConfig, each at its named default: change some in {@link #with}, or read
+   * the defaults here.
+   */
+  public static final class Draft {
+    public String room = null;
+    public String nick = null;
+    public Identity identity = null;
+    public String listenHost = "127.0.0.1";
+    public int port = 0;
+    public List<InetSocketAddress> trackers = List.of();
+    public boolean hostTracker = false;
+    public long trackerRetryMinMs = 200;
+    public long trackerRetryMaxMs = 5_000;
+    public RoomConfig roomConfig = RoomConfig.defaults();
+    public LinkConfig linkConfig = LinkConfig.defaults();
+    public Path peerCache = null;
+    public RoomKey roomKey = null;
+    public long seed = new SecureRandom().nextLong();
   }
 }

@@ -76,7 +76,7 @@ class BacklogKillProcessTest {
   @Test
   void aPeerKilledWorkingThroughThirtyThousandPipedLinesLosesNothingItShowedOrSent()
       throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest().withPort(0));
+    tracker = TrackerServer.start(TrackerConfig.localTest().with(d -> d.port = 0));
     Chat bob = chat("bob");
     Chat ann = chat("ann");
     await().atMost(WAIT).until(() -> ann.count("\"event\":\"peer-up\"") == 1);

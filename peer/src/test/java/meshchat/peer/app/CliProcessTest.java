@@ -111,7 +111,7 @@ class CliProcessTest {
     for (Chat x : List.of(a, b, c)) {
       await().atMost(wait).until(() -> x.count("unreachable, retrying") == 1);
     }
-    tracker = TrackerServer.start(TrackerConfig.localTest().withPort(port));
+    tracker = TrackerServer.start(TrackerConfig.localTest().with(d -> d.port = port));
     for (Chat x : List.of(a, b, c)) {
       await().atMost(wait).until(() -> x.count("\"event\":\"peer-up\"") == 2);
     }

@@ -65,7 +65,7 @@ class CrashRestartProcessTest {
 
   @Test
   void aKilledPeerRestartsOnItsDataDirCatchesUpAndContinuesItsSeqs() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest().withPort(0));
+    tracker = TrackerServer.start(TrackerConfig.localTest().with(d -> d.port = 0));
     Chat ann = chat("ann");
     Chat bob = chat("bob");
     Chat cat = chat("cat");

@@ -280,7 +280,7 @@ class KillNineProcessTest {
 
   @Test
   void killNineWhileTypingLosesNothingShownAndNeverReusesASeq() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest().withPort(0));
+    tracker = TrackerServer.start(TrackerConfig.localTest().with(d -> d.port = 0));
     int trackerPort = tracker.localAddress().getPort();
     Proc bob = new Proc("bob", trackerPort);
     await().atMost(WAIT).until(() -> bob.count("\"event\":\"ready\"") == 1);

@@ -86,7 +86,7 @@ class RestoredDataDirProcessTest {
 
   @Test
   void aRestoredOldCopyTakesItsNewerMessagesBackAndNeitherForksNorReusesASeq() throws Exception {
-    tracker = TrackerServer.start(TrackerConfig.localTest().withPort(0));
+    tracker = TrackerServer.start(TrackerConfig.localTest().with(d -> d.port = 0));
     Chat bob = chat("bob");
     Chat ann = chat("ann");
     await().atMost(WAIT).until(() -> ann.count("\"event\":\"peer-up\"") == 1);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -91,6 +92,7 @@ class TrackerSessionsTest {
             heard,
             line -> {},
             new SplittableRandom(1),
+            InstantSource.system(),
             "[" + nick + "]");
     sessions.add(s);
     loop.execute(s::start);

@@ -49,7 +49,13 @@ class PrivateRoomTest {
       // an outsider who learned the room id (not the secret) registers under it and dials a:
       // its Hello names the right room but its proof lacks the room MAC, so it is refused
       PeerConfig c = mesh.config(3);
-      PeerNode outsider = mesh.start(c.toBuilder().room(KEY.roomId()).roomKey(null).build());
+      PeerNode outsider =
+          mesh.start(
+              c.with(
+                  d -> {
+                    d.room = KEY.roomId();
+                    d.roomKey = null;
+                  }));
       PeerAddress aAddress = new PeerAddress(a.self(), "p0", "127.0.0.1", a.port());
       guesser.dial(aAddress);
       outsider.dial(aAddress);

@@ -32,8 +32,11 @@ class SeveralTrackersTest {
     trackers[k] =
         TrackerServer.start(
             TrackerConfig.localTest()
-                .withPort(ports[k])
-                .withHeartbeatInterval(Duration.ofMillis(500)));
+                .with(
+                    cfg -> {
+                      cfg.port = ports[k];
+                      cfg.heartbeatInterval = Duration.ofMillis(500);
+                    }));
     return trackers[k];
   }
 

@@ -36,8 +36,11 @@ class SignedMembersTest {
         TrackerServer tracker =
             TrackerServer.start(
                 TrackerConfig.localTest()
-                    .withPort(mesh.trackerPort())
-                    .withRequireKeyProof(false))) {
+                    .with(
+                        d -> {
+                          d.port = mesh.trackerPort();
+                          d.requireKeyProof = false;
+                        }))) {
       AtomicInteger dialed = new AtomicInteger();
       Thread acceptor =
           new Thread(

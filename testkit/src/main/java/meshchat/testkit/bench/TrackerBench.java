@@ -49,11 +49,14 @@ public final class TrackerBench {
     TrackerServer server =
         TrackerServer.start(
             TrackerConfig.localTest()
-                .withMaxPeersPerRoom(clients)
-                .withMaxSessionsPerAddress(Math.max(clients, 1)) // all from loopback
-                .withIoThreads(1)
-                // measures the directory and fan-out; clients register with synthetic ids
-                .withRequireKeyProof(false));
+                .with(
+                    d -> {
+                      d.maxPeersPerRoom = clients;
+                      d.maxSessionsPerAddress = Math.max(clients, 1); // all from loopback
+                      d.ioThreads = 1;
+                      // measures the directory and fan-out; clients register with synthetic ids
+                      d.requireKeyProof = false;
+                    }));
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     LongAdder ops = new LongAdder();
     Loop[] loops = new Loop[clients];

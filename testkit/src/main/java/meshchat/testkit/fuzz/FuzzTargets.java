@@ -52,9 +52,11 @@ public final class FuzzTargets {
   }
 
   private final LinkConfig linkConfig =
-      LinkConfig.defaults().withMaxFrameBytes(MAX_FRAME_BYTES).withRateLimit(1_000_000, 1_000_000);
+      LinkConfig.defaults()
+          .with(cfg -> cfg.maxFrameBytes = MAX_FRAME_BYTES)
+          .withRateLimit(1_000_000, 1_000_000);
   private final TrackerConfig trackerConfig =
-      TrackerConfig.localTest().withMaxFrameBytes(MAX_FRAME_BYTES);
+      TrackerConfig.localTest().with(cfg -> cfg.maxFrameBytes = MAX_FRAME_BYTES);
   private final TrackerHub hub =
       new TrackerHub(new Directory(Clock.systemUTC(), trackerConfig.limits()), 5_000, 15_000);
   // a complete handshake: OTHER's Hello and its proof over SELF's fixed challenge

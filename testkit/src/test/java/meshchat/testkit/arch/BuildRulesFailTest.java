@@ -44,8 +44,7 @@ class BuildRulesFailTest {
   void aGeneratedTypeOutsideTheCodecFailsTheBuild() {
     assertThatThrownBy(
             () ->
-                BuildRules.onlyCodecsSeeGeneratedTypes(
-                        "meshchat.proto..", DescribedPredicate.alwaysFalse(), BuildRules.CODECS)
+                BuildRules.onlyCodecsSeeGeneratedTypes("meshchat.proto..", BuildRules.CODECS)
                     .check(FIXTURE))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("meshchat.proto.v1.LinkFrame");

@@ -7,7 +7,6 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.net.URISyntaxException;
 import meshchat.peer.clock.LamportClock;
-import meshchat.peer.discovery.TrackerSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,9 +53,6 @@ class BuildRulesTest {
 
   @Test
   void onlyCodecsUseGeneratedProtobufTypes() {
-    // Known debt, named so it cannot grow: TrackerClient's API is still written in generated
-    // types, so the peer's TrackerSession reads them. Drop this once the client speaks records.
-    DescribedPredicate<JavaClass> debt = JavaClass.Predicates.belongToAnyOf(TrackerSession.class);
-    BuildRules.onlyCodecsSeeGeneratedTypes("meshchat.proto..", debt, BuildRules.CODECS).check(all);
+    BuildRules.onlyCodecsSeeGeneratedTypes("meshchat.proto..", BuildRules.CODECS).check(all);
   }
 }

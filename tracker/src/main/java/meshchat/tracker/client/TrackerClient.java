@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import meshchat.proto.v1.Error;
 import meshchat.proto.v1.GetNonce;
 import meshchat.proto.v1.Heartbeat;
@@ -144,16 +145,18 @@ public final class TrackerClient implements AutoCloseable {
 
   private CompletableFuture<Registered> sendRegister(
       Register.Builder r, String room, byte[] peerId, String nick, String host, int port) {
-    long id = nextRequest.getAndIncrement();
-    r.setRequestId(id)
-        .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
-        .setRoom(room)
-        .setPeerId(ByteString.copyFrom(peerId))
-        .setNick(nick)
-        .setHost(host)
-        .setPort(port);
-    TrackerFrame frame = TrackerFrame.newBuilder().setRegister(r).build();
-    return send(id, frame).thenApply(TrackerFrame::getRegistered);
+    return request(
+            id ->
+                TrackerFrame.newBuilder()
+                    .setRegister(
+                        r.setRequestId(id)
+                            .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
+                            .setRoom(room)
+                            .setPeerId(ByteString.copyFrom(peerId))
+                            .setNick(nick)
+                            .setHost(host)
+                            .setPort(port)))
+        .thenApply(TrackerFrame::getRegistered);
   }
 
   /**
@@ -162,39 +165,37 @@ public final class TrackerClient implements AutoCloseable {
    */
   public synchronized CompletableFuture<Nonce> nonce() {
     if (nonce == null) {
-      long id = nextRequest.getAndIncrement();
-      TrackerFrame frame =
-          TrackerFrame.newBuilder()
-              .setGetNonce(
-                  GetNonce.newBuilder()
-                      .setRequestId(id)
-                      .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION))
-              .build();
-      nonce = send(id, frame).thenApply(TrackerFrame::getNonce);
+      nonce =
+          request(
+                  id ->
+                      TrackerFrame.newBuilder()
+                          .setGetNonce(
+                              GetNonce.newBuilder()
+                                  .setRequestId(id)
+                                  .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)))
+              .thenApply(TrackerFrame::getNonce);
     }
     return nonce;
   }
 
   public CompletableFuture<LookupResult> lookup(String room) {
-    long id = nextRequest.getAndIncrement();
-    TrackerFrame frame =
-        TrackerFrame.newBuilder()
-            .setLookup(
-                Lookup.newBuilder()
-                    .setRequestId(id)
-                    .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
-                    .setRoom(room))
-            .build();
-    return send(id, frame).thenApply(TrackerFrame::getLookupResult);
+    return request(
+            id ->
+                TrackerFrame.newBuilder()
+                    .setLookup(
+                        Lookup.newBuilder()
+                            .setRequestId(id)
+                            .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
+                            .setRoom(room)))
+        .thenApply(TrackerFrame::getLookupResult);
   }
 
   public CompletableFuture<Unregistered> unregister(String room) {
-    long id = nextRequest.getAndIncrement();
-    TrackerFrame frame =
-        TrackerFrame.newBuilder()
-            .setUnregister(Unregister.newBuilder().setRequestId(id).setRoom(room))
-            .build();
-    return send(id, frame).thenApply(TrackerFrame::getUnregistered);
+    return request(
+            id ->
+                TrackerFrame.newBuilder()
+                    .setUnregister(Unregister.newBuilder().setRequestId(id).setRoom(room)))
+        .thenApply(TrackerFrame::getUnregistered);
   }
 
   public boolean isOpen() {
@@ -209,6 +210,12 @@ public final class TrackerClient implements AutoCloseable {
   @Override
   public void close() {
     channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  /** Sends the request {@code frame} builds for the next request id; completes with its answer. */
+  private CompletableFuture<TrackerFrame> request(LongFunction<TrackerFrame.Builder> frame) {
+    long id = nextRequest.getAndIncrement();
+    return send(id, frame.apply(id).build());
   }
 
   private CompletableFuture<TrackerFrame> send(long id, TrackerFrame frame) {

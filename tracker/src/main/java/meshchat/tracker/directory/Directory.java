@@ -66,11 +66,12 @@ public final class Directory {
     }
   }
 
+  /** With a fixed seed: for tests that do not look at which members a Lookup samples. */
   public Directory(InstantSource clock, Limits limits) {
-    this(clock, limits, new SplittableRandom());
+    this(clock, limits, new SplittableRandom(0));
   }
 
-  /** With the generator the samples are drawn from (seeded in tests). */
+  /** With the generator the samples are drawn from ({@code TrackerConfig.seed}). */
   public Directory(InstantSource clock, Limits limits, RandomGenerator random) {
     this.clock = clock;
     this.random = random;

@@ -16,6 +16,7 @@ import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.HeartbeatAck;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.tracker.directory.SessionId;
+import meshchat.wire.LoopTicker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
   private final long maxBufferedBytes;
   private final AtomicLong buffered = new AtomicLong();
   private double lookupTokens;
-  private long lookupRefilledNanos = System.nanoTime();
+  private long lookupRefilledNanos; // set when added, by the executor's ticker
   private SessionId id;
   private boolean closing;
 
@@ -67,6 +68,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    lookupRefilledNanos = LoopTicker.nanoTime(ctx);
     // an EmbeddedChannel is active before its handlers are added
     if (ctx.channel().isActive() && id == null) {
       open(ctx);
@@ -107,12 +109,12 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
     if (closing) {
       return;
     }
-    long start = System.nanoTime();
+    long start = LoopTicker.nanoTime(ctx);
     TrackerFrame answer =
         switch (frame.getBodyCase()) {
           case REGISTER -> hub.register(id, frame.getRegister(), source(ctx));
           case UNREGISTER -> hub.unregister(id, frame.getUnregister());
-          case LOOKUP -> lookup(frame);
+          case LOOKUP -> lookup(frame, LoopTicker.nanoTime(ctx));
           case GET_NONCE -> hub.nonce(id, frame.getGetNonce());
           case HEARTBEAT -> heartbeat(frame.getHeartbeat().getNonce());
           case REGISTERED,
@@ -135,7 +137,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
                   "frame with no known message (unset or unknown body)",
                   true);
         };
-    hub.counters().request(frame.getBodyCase(), System.nanoTime() - start);
+    hub.counters().request(frame.getBodyCase(), LoopTicker.nanoTime(ctx) - start);
     if (answer.hasError() && answer.getError().getFatal()) {
       fail(ctx, answer);
       return;
@@ -160,8 +162,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
     ctx.write(answer).addListener(f -> buffered.addAndGet(-size));
   }
 
-  private TrackerFrame lookup(TrackerFrame frame) {
-    long now = System.nanoTime();
+  private TrackerFrame lookup(TrackerFrame frame, long now) {
     lookupTokens =
         Math.min(
             2.0 * lookupsPerSecond,

@@ -29,7 +29,7 @@ class TrackerMetricsTest {
   void aScrapeShowsRoomsMembersSessionsRequestsRefusalsAndLatency() throws Exception {
     EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try (TrackerServer tracker =
-            TrackerServer.start(TrackerConfig.localTest().withRequireKeyProof(false));
+            TrackerServer.start(TrackerConfig.localTest().with(d -> d.requireKeyProof = false));
         MetricsServer metrics =
             MetricsServer.start(
                 InetSocketAddress.createUnresolved("127.0.0.1", 0), new TrackerMetrics(tracker));

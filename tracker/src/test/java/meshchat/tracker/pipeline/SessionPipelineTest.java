@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The session pipeline without sockets: frames split anyhow, oversize and garbage. */
 class SessionPipelineTest {
-  private final TrackerConfig config = TrackerConfig.localTest().withMaxFrameBytes(256);
+  private final TrackerConfig config = TrackerConfig.localTest().with(d -> d.maxFrameBytes = 256);
 
   private EmbeddedChannel channel() {
     EmbeddedChannel ch = new EmbeddedChannel();

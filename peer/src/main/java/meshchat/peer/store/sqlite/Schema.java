@@ -18,6 +18,21 @@ import java.util.Optional;
 final class Schema {
   static final int CURRENT_VERSION = 4;
 
+  /**
+   * A message's columns as version 1 created them, in the messages table and (the second version of
+   * an equivocated id) the conflicts table alike. Part of migration 0: never edit, migrate.
+   */
+  private static final String MESSAGE_V1 =
+      """
+      room_id      INTEGER NOT NULL REFERENCES meta(room_id),
+      origin       BLOB    NOT NULL,
+      seq          INTEGER NOT NULL,
+      lamport      INTEGER NOT NULL,
+      wall_time_ms INTEGER NOT NULL,
+      nick         TEXT    NOT NULL,
+      text         TEXT    NOT NULL,
+      deps         BLOB    NOT NULL""";
+
   /** Migration i takes the schema from version i to i + 1. */
   private static final List<List<String>> MIGRATIONS =
       List.of(
@@ -33,35 +48,17 @@ final class Schema {
               ) STRICT""",
               // A message's identity is (room, origin, seq); origin is the peer id's bytes.
               // deps is DepsCodec's encoding. STRICT makes SQLite refuse a value of the wrong type.
-              """
-              CREATE TABLE messages (
-                room_id      INTEGER NOT NULL REFERENCES meta(room_id),
-                origin       BLOB    NOT NULL,
-                seq          INTEGER NOT NULL,
-                lamport      INTEGER NOT NULL,
-                wall_time_ms INTEGER NOT NULL,
-                nick         TEXT    NOT NULL,
-                text         TEXT    NOT NULL,
-                deps         BLOB    NOT NULL,
-                PRIMARY KEY (room_id, origin, seq)
-              ) STRICT""",
+              "CREATE TABLE messages ("
+                  + MESSAGE_V1
+                  + ", PRIMARY KEY (room_id, origin, seq)) STRICT",
               // The canonical order (lamport, origin) of docs/ordering.md; seq only breaks the tie
               // a forking origin could create. Serves history, latest, predecessor and paging.
               "CREATE INDEX messages_order ON messages(room_id, lamport, origin, seq)",
               // The second of two different messages with one (origin, seq): an equivocation.
               // The first stays in messages; each distinct second version is kept once.
-              """
-              CREATE TABLE conflicts (
-                room_id      INTEGER NOT NULL REFERENCES meta(room_id),
-                origin       BLOB    NOT NULL,
-                seq          INTEGER NOT NULL,
-                lamport      INTEGER NOT NULL,
-                wall_time_ms INTEGER NOT NULL,
-                nick         TEXT    NOT NULL,
-                text         TEXT    NOT NULL,
-                deps         BLOB    NOT NULL,
-                UNIQUE (room_id, origin, seq, lamport, wall_time_ms, nick, text, deps)
-              ) STRICT"""),
+              "CREATE TABLE conflicts ("
+                  + MESSAGE_V1
+                  + ", UNIQUE (room_id, origin, seq, lamport, wall_time_ms, nick, text, deps)) STRICT"),
           List.of(
               // Signed messages (docs/security.md): the author's raw Ed25519 key and signature,
               // kept so that history can be relayed unchanged and checked by every receiver. Rows

@@ -42,7 +42,7 @@ class HelloHandlerTest {
   private RoomKey roomKey; // null: an open room
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final LinkConfig config =
-      LinkConfig.defaults().withMaxFrameBytes(2048); // J-PAKE round 1 is 1,112 bytes
+      LinkConfig.defaults().with(d -> d.maxFrameBytes = 2048); // J-PAKE round 1 is 1,112 bytes
 
   private EmbeddedChannel channel() {
     LinkEvents ev =

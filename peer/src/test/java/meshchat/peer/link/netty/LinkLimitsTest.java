@@ -144,7 +144,8 @@ class LinkLimitsTest {
     List<Socket> sockets = new ArrayList<>();
     LinkTls tls = LinkTls.forIdentity(them);
     try (LinkEndpoint endpoint =
-        new LinkEndpoint(io, setup(LinkConfig.defaults().withMaxLinksPerAddress(2)))) {
+        new LinkEndpoint(
+            io, setup(LinkConfig.defaults().with(cfg -> cfg.maxLinksPerAddress = 2)))) {
       int port = endpoint.listen("127.0.0.1", 0);
       for (int i = 0; i < 2; i++) {
         Socket s = tls.connect(new InetSocketAddress("127.0.0.1", port));
