@@ -87,6 +87,7 @@ public final class HistoryCommand implements Callable<Integer> {
     if (!Files.exists(file)) {
       return fail(err, "no history in " + data + ": " + SqliteDatabase.FILE_NAME + " not found");
     }
+    Stores.useCachedDriver();
     try (SqliteDatabase db = SqliteDatabase.open(file)) {
       List<String> rooms = db.rooms();
       String name = room != null ? room : rooms.size() == 1 ? rooms.get(0) : "lobby";

@@ -1,0 +1,66 @@
+package meshchat.peer.store.sqlite;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.OSInfo;
+
+/**
+ * Where sqlite-jdbc loads its native library from. By itself the driver copies the library (1.1 MB)
+ * out of the jar into {@code java.io.tmpdir} under a fresh name on every start and deletes it at a
+ * clean exit; a killed process leaves its copy, and its lock file, behind for good. A chat peer
+ * instead keeps one copy per driver version in the user's cache directory, written once (to a
+ * temporary name, then renamed), and points the driver at it. Any problem leaves the driver to its
+ * own way: this never stops a start.
+ */
+public final class SqliteNative {
+  static final String PATH = "org.sqlite.lib.path";
+  static final String NAME = "org.sqlite.lib.name";
+
+  private SqliteNative() {}
+
+  /**
+   * Before the first database is opened: use (making it if needed) the copy under {@code
+   * cacheRoot}. Returns the library file used, or null when the driver is left to extract its own
+   * (the library or its directory was set by the user, or the cache cannot be written).
+   */
+  public static Path useCopyIn(Path cacheRoot) {
+    if (System.getProperty(PATH) != null || System.getProperty(NAME) != null) {
+      return null; // the user chose
+    }
+    try {
+      String folder = OSInfo.getNativeLibFolderPathForCurrentOS();
+      String name = System.mapLibraryName("sqlitejdbc");
+      URL resource =
+          SQLiteJDBCLoader.class.getResource("/org/sqlite/native/" + folder + "/" + name);
+      if (resource == null) {
+        return null;
+      }
+      Path dir = cacheRoot.resolve("sqlite-" + SQLiteJDBCLoader.getVersion()).resolve(folder);
+      Path lib = dir.resolve(name);
+      long size = resource.openConnection().getContentLengthLong();
+      if (!Files.isRegularFile(lib) || Files.size(lib) != size) {
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path tmp = Files.createTempFile(dir, name, ".tmp");
+        try (InputStream in = resource.openStream()) {
+          Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+      }
+      System.setProperty(PATH, dir.toString());
+      System.setProperty(NAME, name);
+      return lib;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package meshchat.peer.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.OSInfo;
+
+class SqliteNativeTest {
+  @TempDir Path cache;
+
+  @BeforeEach // an in-process command earlier in this JVM may have pointed the driver somewhere
+  @AfterEach
+  void clear() {
+    System.clearProperty(SqliteNative.PATH);
+    System.clearProperty(SqliteNative.NAME);
+  }
+
+  private static byte[] theDriversLibrary() throws Exception {
+    String resource =
+        "/org/sqlite/native/"
+            + OSInfo.getNativeLibFolderPathForCurrentOS()
+            + "/"
+            + System.mapLibraryName("sqlitejdbc");
+    try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void theLibraryIsCopiedOncePerDriverVersionAndTheDriverPointedAtIt() throws Exception {
+    Path lib = SqliteNative.useCopyIn(cache);
+
+    assertThat(lib)
+        .isEqualTo(
+            cache
+                .resolve("sqlite-" + SQLiteJDBCLoader.getVersion())
+                .resolve(OSInfo.getNativeLibFolderPathForCurrentOS())
+                .resolve(System.mapLibraryName("sqlitejdbc")));
+    assertThat(Files.readAllBytes(lib)).isEqualTo(theDriversLibrary());
+    assertThat(System.getProperty(SqliteNative.PATH)).isEqualTo(lib.getParent().toString());
+    assertThat(System.getProperty(SqliteNative.NAME)).isEqualTo(lib.getFileName().toString());
+    assertThat(Files.list(lib.getParent())).containsExactly(lib); // no temporary file left
+
+    // the next start finds it and writes nothing
+    FileTime written = FileTime.fromMillis(1_000_000);
+    Files.setLastModifiedTime(lib, written);
+    clear();
+    assertThat(SqliteNative.useCopyIn(cache)).isEqualTo(lib);
+    assertThat(Files.getLastModifiedTime(lib)).isEqualTo(written);
+  }
+
+  @Test
+  void aCopyCutShortIsWrittenAgain() throws Exception {
+    Path lib = SqliteNative.useCopyIn(cache);
+    Files.write(lib, new byte[] {0x7f, 'E', 'L', 'F'}); // a crash or a full disk mid-copy
+    clear();
+
+    assertThat(SqliteNative.useCopyIn(cache)).isEqualTo(lib);
+    assertThat(Files.readAllBytes(lib)).isEqualTo(theDriversLibrary());
+  }
+
+  @Test
+  void aLibraryTheUserChoseIsLeftAlone() {
+    System.setProperty(SqliteNative.PATH, "/opt/sqlite");
+
+    assertThat(SqliteNative.useCopyIn(cache)).isNull();
+    assertThat(System.getProperty(SqliteNative.PATH)).isEqualTo("/opt/sqlite");
+    assertThat(cache).isEmptyDirectory();
+  }
+
+  @Test
+  void aCacheThatCannotBeWrittenLeavesTheDriverToItsOwnWay() throws Exception {
+    Path blocked = Files.writeString(cache.resolve("meshchat"), "a file where a dir should be");
+
+    assertThat(SqliteNative.useCopyIn(blocked)).isNull();
+    assertThat(System.getProperty(SqliteNative.PATH)).isNull();
+    assertThat(System.getProperty(SqliteNative.NAME)).isNull();
+  }
+}
