@@ -196,6 +196,7 @@ public final class Room {
   }
 
   public void stop() {
+    flushHead(); // a head the runtime held back covers what the links got, before they close
     stopped = true;
     if (syncTimer != null) {
       syncTimer.cancel();
@@ -249,8 +250,33 @@ public final class Room {
    * message staged before it is durable, so now it is shown and sent.
    */
   public void durable() {
+    durable(true);
+  }
+
+  /**
+   * As {@link #durable()}; with {@code signNow} false the burst's messages are shown and sent but
+   * their head waits for {@link #signHead} (or the next long-burst bound), so a runtime under load
+   * can cover several bursts with one signature (docs/protocol.md, "Hash chain"). Receivers hold
+   * the messages until that head arrives, so the runtime must call {@link #signHead} soon.
+   */
+  public void durable(boolean signNow) {
     outbox.durable();
-    flushHead(); // one signature for the burst, sent after its messages
+    if (signNow) {
+      flushHead(); // one signature for the burst, sent after its messages
+    }
+  }
+
+  /**
+   * Signs the head over the newest own message published without one and sends it after them; false
+   * if every published message is covered already.
+   */
+  public boolean signHead() {
+    return flushHead();
+  }
+
+  /** Whether own messages were shown and sent that no signed head covers yet. */
+  public boolean headPending() {
+    return chain.unsigned();
   }
 
   /**
@@ -328,11 +354,12 @@ public final class Room {
    * after them, on every link that got them in full. A burst costs one signature however many
    * messages it holds; receivers accept the messages once the head arrives.
    */
-  private void flushHead() {
+  private boolean flushHead() {
     ChainHead head = chain.sign();
     if (head != null) {
       relayHead(head, self);
     }
+    return head != null;
   }
 
   /**
