@@ -3,8 +3,6 @@ package meshchat.wire;
 import com.google.protobuf.MessageLite;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
-import io.netty.handler.codec.protobuf.ProtobufEncoder;
-import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
 
 /**
  * The framing every meshchat connection uses, tracker sessions and peer links alike: a varint32
@@ -26,15 +24,14 @@ public final class Framing {
   private Framing() {}
 
   /**
-   * Adds the four framing handlers, in wire order, named {@code frame-decoder}, {@code
-   * proto-decoder}, {@code frame-encoder} and {@code proto-encoder}.
+   * Adds the three framing handlers, in wire order, named {@code frame-decoder}, {@code
+   * proto-decoder} and {@code frame-encoder}.
    */
   public static void addTo(ChannelPipeline pipeline, MessageLite prototype, int maxFrameBytes) {
     // inbound: bytes -> one frame's bytes (bounded before buffering) -> the envelope
     pipeline.addLast("frame-decoder", new BoundedVarint32FrameDecoder(maxFrameBytes));
     pipeline.addLast("proto-decoder", new ProtobufDecoder(prototype));
-    // outbound: the envelope -> bytes -> length-prefixed bytes
-    pipeline.addLast("frame-encoder", new ProtobufVarint32LengthFieldPrepender());
-    pipeline.addLast("proto-encoder", new ProtobufEncoder());
+    // outbound: the envelope -> length-prefixed bytes (serialized once for all links)
+    pipeline.addLast("frame-encoder", new FrameEncoder());
   }
 }

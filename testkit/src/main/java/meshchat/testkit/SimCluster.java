@@ -12,6 +12,7 @@ import meshchat.fixture.time.EventQueue;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
+import meshchat.testkit.bench.FrameSizer;
 import meshchat.testkit.check.History;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.metrics.RunMetrics;
@@ -45,6 +46,7 @@ public final class SimCluster implements Cluster {
     this.config = config;
     this.seeds = new SplittableRandom(config.seed());
     this.network = new SimNetwork(queue, seeds.split(), config.faults(), directory::get);
+    network.stats().sizeWith(new FrameSizer());
     this.tracker = new SimTracker(config.trackerFanout(), seeds.split());
     this.world =
         new SimPeer.World(

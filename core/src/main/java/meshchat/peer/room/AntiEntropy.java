@@ -1,9 +1,9 @@
 package meshchat.peer.room;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +44,7 @@ final class AntiEntropy {
   /** How a batch's messages enter the room: the same path as live messages. */
   interface Acceptor {
     /** Stores and admits a batch as one unit of work; returns how many messages were new. */
-    int acceptBatch(List<ChatMessage> batch, List<ChainHead> heads, LinkState from);
+    int acceptBatch(List<ChatMessage> batch, List<ChainHead> heads, PeerId from);
   }
 
   /** Most dependency fetches in flight on one link; each also expires after the sync timeout. */
@@ -63,31 +63,149 @@ final class AntiEntropy {
   private final Map<PeerId, SeqSet> holdings;
   private final Acceptor acceptor;
   private final Counters counters;
-  private final Collection<LinkState> links; // a live view of the room's up links
+  private final Map<PeerId, Link> links = new LinkedHashMap<>(); // up links, in order up
   private final Equivocations equivocations;
   private final AskedIndex asked = new AskedIndex();
+  private final PeerId self;
   private long nextRequestId = 1;
   private long caughtUp;
 
   AntiEntropy(
+      PeerId self,
       RoomConfig config,
       MessageStore store,
       RoomEffects effects,
       Scheduler scheduler,
       Map<PeerId, SeqSet> holdings,
-      Collection<LinkState> links,
       Acceptor acceptor,
       Counters counters,
       Equivocations equivocations) {
+    this.self = self;
     this.equivocations = equivocations;
     this.counters = counters;
-    this.links = links;
     this.config = config;
     this.store = store;
     this.effects = effects;
     this.scheduler = scheduler;
     this.holdings = holdings;
     this.acceptor = acceptor;
+  }
+
+  /**
+   * Anti-entropy's state of one up link: what the peer's digests say it holds, what we told it, and
+   * the requests in flight on it. Only this class writes it.
+   */
+  static final class Link {
+    /**
+     * Most seq ranges kept of one link's digests, over all origins. Incremental digests add origins
+     * without ever removing any, so without a bound a peer could grow this map without end, one new
+     * origin per digest. 65,536 ranges are a few MB; an honest room needs one range per origin plus
+     * its gaps.
+     */
+    static final int MAX_THEIRS_RANGES = 65_536;
+
+    final PeerId id;
+
+    /**
+     * What the peer holds that we may lack, per its digests on this link, plus its holdings of our
+     * own origin (for receipts). An origin whose digest entry we already hold all of is not kept:
+     * at 1,000 peers a full copy was one entry per link per origin, the bulk of the heap. Change it
+     * through putTheirs and dropTheirs only.
+     */
+    final Map<PeerId, SeqSet> theirs = new HashMap<>();
+
+    private long theirsRanges;
+
+    /** The digest version last sent on this link, so periodic digests carry only changes. */
+    private long toldDigest;
+
+    /**
+     * We hold something, got since our last digest on this link, that the peer is not known to hold
+     * (it neither sent it to us, nor got it whole from us, nor is linked to its author): the next
+     * periodic digest is due. See {@link AntiEntropy#periodic}.
+     */
+    private boolean digestOwed;
+
+    /** When we last got a live message of this peer's own (scheduler time); far past: never. */
+    private long spokeAt = Long.MIN_VALUE / 2;
+
+    /** A later look at whether this link's receipt can go, while its peer is talking. */
+    private Scheduler.Cancellable receiptTimer;
+
+    /** The periodic tick of our last digest on this link. */
+    private long digestTick;
+
+    /** The SyncRequest in flight on this link (0: none) and what it asked for. */
+    private long inflightId;
+
+    private List<Want> inflightWants = List.of();
+
+    /** New messages the SyncRequest in flight has brought so far. */
+    private long inflightFresh;
+
+    /** The SyncRequest timeout's timer, while one is in flight. */
+    private Scheduler.Cancellable inflightTimer;
+
+    /** Dependency fetches in flight on this link, by request id, so that none is asked twice. */
+    private final Map<Long, List<Want>> depFetches = new HashMap<>();
+
+    /** Messages new to us that sync brought on this link. */
+    private long received;
+
+    Link(PeerId id) {
+      this.id = id;
+    }
+
+    /** Records what the peer holds of {@code origin}; false (and ignored) if over the bound. */
+    boolean putTheirs(PeerId origin, SeqSet held) {
+      SeqSet before = theirs.get(origin);
+      long after = theirsRanges - (before == null ? 0 : before.rangeCount()) + held.rangeCount();
+      if (after > MAX_THEIRS_RANGES) {
+        return false;
+      }
+      theirs.put(origin, held);
+      theirsRanges = after;
+      return true;
+    }
+
+    /** Forgets what the peer holds of {@code origin} (we hold all of it: it tells us nothing). */
+    void dropTheirs(PeerId origin) {
+      SeqSet before = theirs.remove(origin);
+      if (before != null) {
+        theirsRanges -= before.rangeCount();
+      }
+    }
+
+    void clearTheirs() {
+      theirs.clear();
+      theirsRanges = 0;
+    }
+  }
+
+  /** A link came up: its anti-entropy state, which the room hands back with each event. */
+  Link linkUp(PeerId peer) {
+    Link l = new Link(peer);
+    links.put(peer, l);
+    return l;
+  }
+
+  /** What {@code l}'s digests say its peer holds of our own origin (null: nothing said). */
+  SeqSet ownHeldBy(Link l) {
+    return l.theirs.get(self);
+  }
+
+  /** {@link #ownHeldBy} for every up link, in the order they came up. */
+  List<SeqSet> ownHeldByLinks() {
+    List<SeqSet> out = new ArrayList<>(links.size());
+    for (Link l : links.values()) {
+      out.add(l.theirs.get(self));
+    }
+    return out;
+  }
+
+  /** Messages new to us that sync brought on {@code l}. */
+  long received(Link l) {
+    return l.received;
   }
 
   /** A snapshot of our holdings of one origin, and the digest version that made it. */
@@ -103,12 +221,133 @@ final class AntiEntropy {
   private long digestVersion;
 
   /**
-   * Sends our digest: everything if {@code complete}, else only what changed since the last digest
-   * on this link (snapshots newer than the link's {@link LinkState#toldDigest}). One version number
-   * per link replaces a per-link copy of every origin's holdings, which at 1,000 peers was the bulk
-   * of the heap.
+   * A link gets a periodic digest at least every this many periods while something changed, even if
+   * nothing is known to be owed: a safety net under the rules of {@link #periodic}.
    */
-  void sendDigest(LinkState l, boolean complete) {
+  static final long QUIET_TICKS = 6;
+
+  private long ticks; // periodic digest rounds so far
+
+  /**
+   * One periodic round: each link gets a delta digest only if it is due. A digest tells the peer
+   * what we hold, so that it can ask for what it lacks, and receipts its own messages ("seen by",
+   * {@link RoomNotice.Held}). It is due when
+   *
+   * <ul>
+   *   <li>we got something the peer is not known to hold ({@link Link#digestOwed}): what it sent
+   *       us, what we pushed to it whole and what its author pushed to it (it is linked to the
+   *       author, and an author pushes its own messages whole on every link) need no digest, since
+   *       a link is reliable until it resets, and a reset or a new link starts with complete
+   *       digests both ways;
+   *   <li>we got messages of the peer's own since our last digest, and it has been quiet for half a
+   *       period: a peer that keeps talking gets its receipts when it pauses, not every period (the
+   *       round looks again when the pause would be long enough, so a script that wrote its last
+   *       line hears within about half a period);
+   *   <li>{@link #QUIET_TICKS} periods passed with a change of another author untold (an
+   *       equivocating author's two versions show in the digests' tips).
+   * </ul>
+   *
+   * In a full mesh where everyone talks, digests are then silent: every message came from its
+   * author, which every peer is linked to.
+   */
+  void periodic() {
+    ticks++;
+    for (Link l : links.values()) {
+      if (l.digestOwed) {
+        sendDigest(l, false);
+      } else if (receiptOwed(l)) {
+        receiptOrLater(l);
+      } else if (ticks - l.digestTick >= QUIET_TICKS) {
+        if (othersUntold(l)) {
+          sendDigest(l, false);
+        } else {
+          l.digestTick = ticks; // looked: look again in QUIET_TICKS periods
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether we hold messages of another origin than ours that our digests have not told {@code l}
+   * of. Our own the peer got whole from us; another author's it may hold in another version (an
+   * equivocation shows in the digests' tips), so those are told at least every {@link #QUIET_TICKS}
+   * periods.
+   */
+  private boolean othersUntold(Link l) {
+    for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
+      if (!e.getKey().equals(self)) {
+        Snapshot s = snapshots.get(e.getKey());
+        if (s == null || s.held().count() != e.getValue().count() || s.version() > l.toldDigest) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Sends {@code l}'s receipt if its peer has paused, else looks again when it would have. */
+  private void receiptOrLater(Link l) {
+    long wait = l.spokeAt + receiptQuietMs() - scheduler.nowMillis();
+    if (wait <= 0) {
+      sendDigest(l, false);
+    } else if (l.receiptTimer == null) {
+      l.receiptTimer =
+          scheduler.schedule(
+              wait,
+              () -> {
+                l.receiptTimer = null;
+                if (links.get(l.id) == l && receiptOwed(l)) {
+                  receiptOrLater(l);
+                }
+              });
+    }
+  }
+
+  private long receiptQuietMs() {
+    return Math.max(1, config.syncIntervalMs() / 2);
+  }
+
+  /** Whether we got messages of {@code l}'s peer's own that our digests have not told it of. */
+  private boolean receiptOwed(Link l) {
+    SeqSet held = holdings.get(l.id);
+    if (held == null) {
+      return false;
+    }
+    Snapshot s = snapshots.get(l.id);
+    return s == null || s.held().count() != held.count() || s.version() > l.toldDigest;
+  }
+
+  /** We got a live message of {@code l}'s peer's own: it is talking now. */
+  void spoke(Link l) {
+    l.spokeAt = scheduler.nowMillis();
+  }
+
+  /** Stops the receipt timers (the room stops). */
+  void stop() {
+    for (Link l : links.values()) {
+      cancelReceipt(l);
+    }
+  }
+
+  private static void cancelReceipt(Link l) {
+    if (l.receiptTimer != null) {
+      l.receiptTimer.cancel();
+      l.receiptTimer = null;
+    }
+  }
+
+  /** We got something {@code l}'s peer is not known to hold. */
+  void owe(Link l) {
+    l.digestOwed = true;
+  }
+
+  /**
+   * Sends our digest: everything if {@code complete}, else only what changed since the last digest
+   * on this link (snapshots newer than the link's {@link Link#toldDigest}). One version number per
+   * link replaces a per-link copy of every origin's holdings, which at 1,000 peers was the bulk of
+   * the heap.
+   */
+  void sendDigest(Link l, boolean complete) {
     List<DigestEntry> entries = new ArrayList<>();
     for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
       Snapshot s = snapshots.get(e.getKey());
@@ -125,18 +364,23 @@ final class AntiEntropy {
       }
     }
     l.toldDigest = digestVersion;
+    l.digestOwed = false;
+    l.digestTick = ticks;
     if (complete || !entries.isEmpty()) {
-      effects.send(l.id(), new Digest(entries, complete));
+      effects.send(l.id, new Digest(entries, complete));
     }
   }
 
-  void onDigest(LinkState l, Digest d) {
+  void onDigest(Link l, Digest d) {
     if (d.complete()) {
       l.clearTheirs();
     }
     for (DigestEntry e : d.entries()) {
-      // kept as is, never changed: a decoded digest is ours alone, a simulated one is a snapshot
-      if (!l.putTheirs(e.origin(), below(e.held(), equivocations.frozenAt(e.origin())))) {
+      SeqSet theirs = below(e.held(), equivocations.frozenAt(e.origin()));
+      if (nothingNew(e.origin(), theirs)) {
+        l.dropTheirs(e.origin());
+      } else if (!l.putTheirs(e.origin(), theirs)) {
+        // kept as is, never changed: a decoded digest is ours alone, a simulated one is a snapshot
         counters.increment(Counter.DIGEST_ENTRIES_IGNORED);
       }
       if (e.tipSeq() > 0) {
@@ -147,6 +391,19 @@ final class AntiEntropy {
       }
     }
     requestMissing(l);
+  }
+
+  /**
+   * Whether a link's holdings {@code theirs} of {@code origin} tell us nothing: we hold all of it
+   * already (holdings only grow), and it is not our own origin, whose entries are receipts ("seen
+   * by", the self-fork check). Such an entry is not kept per link.
+   */
+  private boolean nothingNew(PeerId origin, SeqSet theirs) {
+    if (origin.equals(self)) {
+      return false;
+    }
+    SeqSet held = holdings.get(origin);
+    return theirs.isEmpty() || (held != null && held.containsAll(theirs));
   }
 
   /** {@code held} without the seqs at or above {@code frozen} (a disputed history is not asked). */
@@ -169,11 +426,12 @@ final class AntiEntropy {
    */
   void frozen(PeerId origin) {
     long at = equivocations.frozenAt(origin);
-    for (LinkState l : links) {
+    for (Link l : links.values()) {
       SeqSet theirs = l.theirs.get(origin);
       if (theirs != null) {
         l.putTheirs(origin, below(theirs, at));
       }
+      l.digestOwed = true; // every link hears our tip below the frozen seq next round
     }
     snapshots.remove(origin);
   }
@@ -183,7 +441,7 @@ final class AntiEntropy {
    * digest's tip differs from our chain there: the answer's conflicting messages and heads make the
    * proof ({@link Equivocations}). Counted against the link's dependency-fetch budget.
    */
-  private void fetchToCompare(LinkState l, PeerId origin, SeqRange range) {
+  private void fetchToCompare(Link l, PeerId origin, SeqRange range) {
     if (l.depFetches.size() >= MAX_DEP_FETCHES) {
       counters.increment(Counter.DEP_FETCH_BUDGET);
       return;
@@ -200,11 +458,11 @@ final class AntiEntropy {
             counters.increment(Counter.DEP_FETCH_EXPIRED);
           }
         });
-    effects.send(l.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
+    effects.send(l.id, new SyncRequest(id, wants, config.syncMaxMessages()));
   }
 
   /** Asks {@code l} for the next chunk of what it holds and we lack, if nothing is in flight. */
-  private void requestMissing(LinkState l) {
+  private void requestMissing(Link l) {
     if (l.inflightId != 0) {
       return;
     }
@@ -214,16 +472,28 @@ final class AntiEntropy {
     Map<PeerId, List<SeqRange>> lacking = new HashMap<>();
     long budget = config.syncMaxMessages();
     long totalLack = 0; // each origin's lack counted up to the budget: the sum cannot overflow
+    List<PeerId> drop = null;
     for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
+      if (nothingNew(e.getKey(), e.getValue())) {
+        // we got all of it meanwhile: forget the entry (and skip known(), which scans the links)
+        if (drop == null) {
+          drop = new ArrayList<>();
+        }
+        drop.add(e.getKey());
+        continue;
+      }
       SeqSet held = holdings.get(e.getKey());
-      if (held != null && held.missingFrom(e.getValue()).isEmpty()) {
-        continue; // nothing lacking: skip known(), which scans every link (O(links) per origin)
+      if (held != null && held.containsAll(e.getValue())) {
+        continue; // our own origin: nothing lacking
       }
       List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
       if (!missing.isEmpty()) {
         lacking.put(e.getKey(), missing);
         totalLack += Math.min(budget, size(missing));
       }
+    }
+    if (drop != null) {
+      drop.forEach(l::dropTheirs);
     }
     List<Want> wants = new ArrayList<>();
     budget = Math.min(budget, totalLack);
@@ -255,7 +525,7 @@ final class AntiEntropy {
       l.inflightWants = wants;
       asked.add(id, wants);
       l.inflightTimer = scheduler.schedule(config.syncRequestTimeoutMs(), () -> timedOut(l, id));
-      effects.send(l.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
+      effects.send(l.id, new SyncRequest(id, wants, config.syncMaxMessages()));
     }
   }
 
@@ -264,12 +534,12 @@ final class AntiEntropy {
    * links. {@code l} itself is asked again only after its next digest, so a peer that went silent
    * is not asked again and again. A batch that still arrives later is accepted as usual.
    */
-  private void timedOut(LinkState l, long id) {
+  private void timedOut(Link l, long id) {
     if (l.inflightId != id) {
       return;
     }
     endRequest(l);
-    for (LinkState other : links) {
+    for (Link other : links.values()) {
       if (other != l) {
         requestMissing(other);
       }
@@ -299,7 +569,7 @@ final class AntiEntropy {
   }
 
   void requestMissingFromAll() {
-    for (LinkState l : links) {
+    for (Link l : links.values()) {
       requestMissing(l);
     }
   }
@@ -308,7 +578,7 @@ final class AntiEntropy {
    * Asks {@code from} for the dependencies a held message waits on (the link that delivered it has
    * delivered them). A gap in one origin's sequence is asked for as one range.
    */
-  void requestIds(LinkState from, Set<MessageId> missing, Predicate<MessageId> isHeld) {
+  void requestIds(Link from, Set<MessageId> missing, Predicate<MessageId> isHeld) {
     Map<PeerId, SeqSet> ask = new HashMap<>();
     for (MessageId id : missing) {
       SeqSet held = holdings.get(id.origin());
@@ -356,11 +626,11 @@ final class AntiEntropy {
             counters.increment(Counter.DEP_FETCH_EXPIRED);
           }
         });
-    effects.send(from.id(), new SyncRequest(id, wants, config.syncMaxMessages()));
+    effects.send(from.id, new SyncRequest(id, wants, config.syncMaxMessages()));
   }
 
   /** Answers with at most the asked number of messages, in frames of bounded size. */
-  void onRequest(LinkState l, SyncRequest r) {
+  void onRequest(Link l, SyncRequest r) {
     int limit =
         r.maxMessages() == 0
             ? config.syncMaxMessages()
@@ -377,7 +647,7 @@ final class AntiEntropy {
         }
         long size = approxBytes(m);
         if (!chunk.isEmpty() && chunkBytes + size > config.batchMaxBytes()) {
-          effects.send(l.id(), ChainedChunk.batch(store, r.requestId(), chunk, false));
+          effects.send(l.id, ChainedChunk.batch(store, r.requestId(), chunk, false));
           chunk = new ArrayList<>();
           chunkBytes = 0;
         }
@@ -386,15 +656,15 @@ final class AntiEntropy {
         limit--;
       }
     }
-    effects.send(l.id(), ChainedChunk.batch(store, r.requestId(), chunk, true));
+    effects.send(l.id, ChainedChunk.batch(store, r.requestId(), chunk, true));
   }
 
-  void onBatch(LinkState l, SyncBatch b) {
+  void onBatch(Link l, SyncBatch b) {
     // A batch comes grouped by origin. Taking it in canonical order, which respects causality,
     // avoids needless hold-backs and keeps a fresh joiner from seeing its catch-up as "late".
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
     ordered.sort(Comparator.comparing(ChatMessage::timestamp));
-    int fresh = acceptor.acceptBatch(ordered, b.heads(), l);
+    int fresh = acceptor.acceptBatch(ordered, b.heads(), l.id);
     l.received += fresh;
     if (b.requestId() == l.inflightId) {
       l.inflightFresh += fresh;
@@ -416,14 +686,14 @@ final class AntiEntropy {
     sendDigest(l, false);
     long lag = lag(l);
     if (useful && l.received + lag > PROGRESS_THRESHOLD && lag > 0) {
-      effects.notice(new RoomNotice.SyncProgress(l.id(), l.received, l.received + lag));
+      effects.notice(new RoomNotice.SyncProgress(l.id, l.received, l.received + lag));
     }
     if (useful) {
       // a request that brought nothing new is not asked again until the peer's next digest: a
       // peer that claims what it never sends must not keep us asking at round-trip speed
       requestMissing(l);
     }
-    boolean anyInflight = links.stream().anyMatch(x -> x.inflightId != 0);
+    boolean anyInflight = links.values().stream().anyMatch(x -> x.inflightId != 0);
     if (!anyInflight && caughtUp > 0) {
       effects.notice(new RoomNotice.CaughtUp(caughtUp));
       caughtUp = 0;
@@ -442,7 +712,9 @@ final class AntiEntropy {
    * and nobody is asking is asked on that link's digest or when its own request ends; see
    * docs/decisions/0003-ask-after-reset-only-when-needed.md).
    */
-  boolean forget(LinkState l) {
+  boolean linkDown(Link l) {
+    links.remove(l.id);
+    cancelReceipt(l);
     boolean hadAny = l.inflightId != 0 || !l.depFetches.isEmpty();
     endRequest(l);
     l.depFetches.forEach(asked::remove);
@@ -451,7 +723,7 @@ final class AntiEntropy {
   }
 
   /** The main request on {@code l} is over (answered or timed out). */
-  private void endRequest(LinkState l) {
+  private void endRequest(Link l) {
     asked.remove(l.inflightId, l.inflightWants);
     l.inflightId = 0;
     l.inflightFresh = 0;
@@ -463,7 +735,7 @@ final class AntiEntropy {
   }
 
   /** How many messages {@code l} holds that we lack. */
-  long lag(LinkState l) {
+  long lag(Link l) {
     long n = 0;
     for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
       SeqSet mine = holdings.getOrDefault(e.getKey(), new SeqSet());

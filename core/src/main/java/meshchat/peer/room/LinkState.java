@@ -1,85 +1,38 @@
 package meshchat.peer.room;
 
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import meshchat.peer.message.LinkMessage.PeerAddress;
-import meshchat.peer.message.LinkMessage.Want;
 import meshchat.peer.message.PeerId;
-import meshchat.peer.sync.SeqSet;
 
-/** What the core knows about one up link: the peer, its neighbors and the sync in flight. */
+/**
+ * One up link as the room keeps it: the peer's address, what the room itself tracks on it, and the
+ * per-link parts of the room's helpers. Each part is written only by its owner: {@link
+ * AntiEntropy.Link} (digests, requests in flight) by {@link AntiEntropy}, {@link PeerExchange.Link}
+ * (the peer's neighbours, the lists told) by {@link PeerExchange}; the room only hands them back.
+ */
 final class LinkState {
   final PeerAddress address;
 
-  /** The peer's own links, from its latest PeerList; null until one arrives. */
-  Set<PeerId> neighbors;
+  /** Anti-entropy's part of this link. */
+  final AntiEntropy.Link sync;
 
-  /** Equal to Room's current forwarding mark while this link names the author or the sender. */
-  long forwardMark;
+  /** Peer exchange's part of this link. */
+  final PeerExchange.Link exchange;
 
   /** Origins whose messages we forwarded here and whose chain head we must forward after them. */
   final Set<PeerId> headOwed = new HashSet<>();
 
-  /**
-   * Most seq ranges kept of one link's digests, over all origins. Incremental digests add origins
-   * without ever removing any, so without a bound a peer could grow this map without end, one new
-   * origin per digest. 65,536 ranges are a few MB; an honest room needs one range per origin plus
-   * its gaps.
-   */
-  static final int MAX_THEIRS_RANGES = 65_536;
+  /** Equal to Room's count of messages got while the latest one was pushed whole on this link. */
+  long pushedWhole;
 
-  /** What the peer holds, per its digests on this link. Change it through putTheirs only. */
-  final Map<PeerId, SeqSet> theirs = new HashMap<>();
-
-  private long theirsRanges;
-
-  /** The digest version last sent on this link, so periodic digests carry only changes. */
-  long toldDigest;
-
-  /** The SyncRequest in flight on this link (0: none) and what it asked for. */
-  long inflightId;
-
-  List<Want> inflightWants = List.of();
-
-  /** New messages the SyncRequest in flight has brought so far. */
-  long inflightFresh;
-
-  /** Dependency fetches in flight on this link, by request id, so that none is asked twice. */
-  final Map<Long, List<Want>> depFetches = new HashMap<>();
-
-  long received;
-
-  LinkState(PeerAddress address) {
+  LinkState(PeerAddress address, AntiEntropy.Link sync, PeerExchange.Link exchange) {
     this.address = address;
-  }
-
-  /** Records what the peer holds of {@code origin}; false (and ignored) if over the bound. */
-  boolean putTheirs(PeerId origin, SeqSet held) {
-    SeqSet before = theirs.get(origin);
-    long after = theirsRanges - (before == null ? 0 : before.rangeCount()) + held.rangeCount();
-    if (after > MAX_THEIRS_RANGES) {
-      return false;
-    }
-    theirs.put(origin, held);
-    theirsRanges = after;
-    return true;
-  }
-
-  void clearTheirs() {
-    theirs.clear();
-    theirsRanges = 0;
+    this.sync = sync;
+    this.exchange = exchange;
   }
 
   PeerId id() {
     return address.peerId();
   }
-
-  /** The version of our links last told to this peer (see {@link PeerExchange}). */
-  long toldVersion;
-
-  /** The SyncRequest timeout's timer, while one is in flight. */
-  Scheduler.Cancellable inflightTimer;
 }

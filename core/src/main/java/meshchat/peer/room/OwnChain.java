@@ -14,7 +14,8 @@ import meshchat.peer.store.MessageStore;
  * messages, never over one that is only staged (a staged message may still be dropped by a failed
  * commit, and a head over it would sign a chain nobody can complete).
  *
- * <p>A head is due after every burst ({@link Room#durable}) and, inside a long burst, at least
+ * <p>A head is due after every burst ({@link Room#durable}; a runtime under load may hold it a few
+ * milliseconds to cover several bursts, {@link Room#signHead}) and, inside a long burst, at least
  * every {@link Room#HEAD_EVERY_MESSAGES} messages or {@link Room#HEAD_EVERY_BYTES} of text, which
  * bounds how much a receiver holds unauthenticated and how far a history batch reaches for a head.
  */
@@ -100,6 +101,11 @@ final class OwnChain {
     lastPublished = m;
     unsignedBytes += textBytes;
     return m.seq() - headSeq >= Room.HEAD_EVERY_MESSAGES || unsignedBytes >= Room.HEAD_EVERY_BYTES;
+  }
+
+  /** Whether a published message is not covered by a signed head yet. */
+  boolean unsigned() {
+    return chaining() && lastPublished != null && lastPublished.seq() > headSeq;
   }
 
   /** Signs (and stores) the head over the newest published message; null if none is due. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +31,7 @@ final class PeerExchange {
   private final RoomEffects effects;
   private final Scheduler scheduler;
   private final RandomGenerator random;
-  private final Map<PeerId, LinkState> links; // the room's up links, a live view
+  private final Map<PeerId, Link> links = new LinkedHashMap<>(); // up links, in order up
   private final PeerId self;
 
   /**
@@ -38,7 +39,30 @@ final class PeerExchange {
    * mark the links to skip, rather than ask every link's set about the author and the sender for
    * every message (docs/decisions/0002-forwarding-marks.md).
    */
-  private final Map<PeerId, List<LinkState>> namedBy = new HashMap<>();
+  private final Map<PeerId, List<Link>> namedBy = new HashMap<>();
+
+  /** Peer exchange's state of one up link. Only this class writes it. */
+  static final class Link {
+    private final PeerAddress address;
+
+    /** The peer's own links, from its latest PeerList; null until one arrives. */
+    private Set<PeerId> neighbors;
+
+    /** The version of our links last told to this peer. */
+    private long toldVersion;
+
+    /** Equal to the latest mark given while this link's list names a marked peer. */
+    private long mark;
+
+    Link(PeerAddress address) {
+      this.address = address;
+    }
+
+    /** Whether this link's list names a peer marked with {@code m} ({@link #markNaming}). */
+    boolean marked(long m) {
+      return mark == m;
+    }
+  }
 
   private Scheduler.Cancellable timer;
   private long version; // bumped on each change of our links
@@ -49,25 +73,31 @@ final class PeerExchange {
       PeerId self,
       RoomEffects effects,
       Scheduler scheduler,
-      RandomGenerator random,
-      Map<PeerId, LinkState> links) {
+      RandomGenerator random) {
     this.config = config;
     this.self = self;
     this.effects = effects;
     this.scheduler = scheduler;
     this.random = random;
-    this.links = links;
   }
 
-  /** A link came up: tell it our links now, and the others soon. */
-  void linkUp(LinkState l) {
+  /** A link came up: its state, which the room hands back with each event. Tells nothing yet. */
+  Link register(PeerAddress peer) {
+    Link l = new Link(peer);
+    links.put(peer.peerId(), l);
+    return l;
+  }
+
+  /** A registered link is ready: tell it our links now, and the others soon. */
+  void linkUp(Link l) {
     version++;
     l.toldVersion = version;
-    effects.send(l.id(), list());
+    effects.send(l.address.peerId(), list());
     announceSoon();
   }
 
-  void linkDown(LinkState l) {
+  void linkDown(Link l) {
+    links.remove(l.address.peerId());
     unname(l);
     version++;
     announceSoon();
@@ -82,9 +112,10 @@ final class PeerExchange {
 
   /**
    * Records the sender's neighbors (for forwarding) and, when they changed, offers the ones not
-   * linked to membership.
+   * linked to membership. Returns whether the list dropped a neighbor the previous one named: what
+   * was taken as pushed to the sender by that neighbor may not have been.
    */
-  void onPeerList(LinkState from, PeerList list) {
+  boolean onPeerList(Link from, PeerList list) {
     Set<PeerId> ids = new HashSet<>(list.peers().size() * 2);
     List<PeerAddress> candidates = new ArrayList<>();
     for (PeerAddress a : list.peers()) {
@@ -94,23 +125,27 @@ final class PeerExchange {
         candidates.add(a);
       }
     }
-    ids.remove(from.id()); // a peer is not its own neighbor, whatever its list says
-    if (!ids.equals(from.neighbors)) { // most lists repeat the last one: nothing to re-index
-      unname(from);
-      from.neighbors = ids;
-      for (PeerId p : ids) {
-        namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
-      }
-      candidates.forEach(a -> effects.dial(from.id(), a));
+    PeerId fromId = from.address.peerId();
+    ids.remove(fromId); // a peer is not its own neighbor, whatever its list says
+    if (ids.equals(from.neighbors)) {
+      return false; // most lists repeat the last one: nothing to re-index
     }
+    boolean dropped = from.neighbors != null && !ids.containsAll(from.neighbors);
+    unname(from);
+    from.neighbors = ids;
+    for (PeerId p : ids) {
+      namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
+    }
+    candidates.forEach(a -> effects.dial(fromId, a));
+    return dropped;
   }
 
-  private void unname(LinkState l) {
+  private void unname(Link l) {
     if (l.neighbors == null) {
       return;
     }
     for (PeerId p : l.neighbors) {
-      List<LinkState> naming = namedBy.get(p);
+      List<Link> naming = namedBy.get(p);
       if (naming != null && naming.remove(l) && naming.isEmpty()) {
         namedBy.remove(p);
       }
@@ -118,13 +153,15 @@ final class PeerExchange {
   }
 
   /**
-   * Sets {@link LinkState#forwardMark} to {@code mark} on every link whose list names {@code p}.
+   * Marks with {@code mark} every link whose list names {@code p}, so that {@link Link#marked}
+   * answers for it: the room's forwarding rule asks it of each link without asking each link's set
+   * (docs/decisions/0002-forwarding-marks.md). A mark is new for each message.
    */
   void markNaming(PeerId p, long mark) {
-    List<LinkState> naming = namedBy.get(p);
+    List<Link> naming = namedBy.get(p);
     if (naming != null) {
       for (int i = 0; i < naming.size(); i++) {
-        naming.get(i).forwardMark = mark;
+        naming.get(i).mark = mark;
       }
     }
   }
@@ -134,12 +171,12 @@ final class PeerExchange {
    * rule has nothing to send: the steady state of a full mesh, answered without scanning the links
    * (the scan was the top hotspot of a 100-peer simulation).
    */
-  boolean everyLinkNames(PeerId origin, LinkState from) {
+  boolean everyLinkNames(PeerId origin, Link from) {
     int others = links.size() - 1;
-    if (!from.id().equals(origin) && links.containsKey(origin)) {
+    if (!from.address.peerId().equals(origin) && links.containsKey(origin)) {
       others--;
     }
-    List<LinkState> namers = namedBy.get(origin);
+    List<Link> namers = namedBy.get(origin);
     int naming = namers == null ? 0 : namers.size();
     if (from.neighbors != null && from.neighbors.contains(origin)) {
       naming--;
@@ -163,21 +200,21 @@ final class PeerExchange {
   /** Sends the current list to every link that has not heard this version yet. */
   private void announce() {
     PeerList list = null;
-    for (LinkState l : links.values()) {
+    for (Link l : links.values()) {
       if (l.toldVersion != version) {
         if (list == null) {
           list = list();
         }
         l.toldVersion = version;
-        effects.send(l.id(), list);
+        effects.send(l.address.peerId(), list);
       }
     }
   }
 
   private PeerList list() {
-    Collection<LinkState> all = links.values();
+    Collection<Link> all = links.values();
     List<PeerAddress> out = new ArrayList<>(Math.min(all.size(), config.peerListMaxEntries()));
-    for (LinkState l : all) {
+    for (Link l : all) {
       out.add(l.address);
     }
     int max = config.peerListMaxEntries();

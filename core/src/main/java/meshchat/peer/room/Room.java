@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -80,7 +81,8 @@ public final class Room {
   private final Equivocations equivocations;
   private String nick;
   private long ownSeq;
-  private long forwardMarks; // one per forwarded message: see LinkState.forwardMark
+  private long forwardMarks; // one per forwarded message: see PeerExchange.markNaming
+  private long gotten; // new messages got from links, counted: see LinkState.pushedWhole
   private LamportTimestamp maxShown;
   private Scheduler.Cancellable syncTimer;
   private boolean stopped;
@@ -137,16 +139,16 @@ public final class Room {
     this.equivocations = new Equivocations(store, signer);
     this.sync =
         new AntiEntropy(
+            self,
             config,
             store,
             effects,
             scheduler,
-            holdings,
-            links.values(),
+            Collections.unmodifiableMap(holdings),
             this::acceptBatch,
             counters,
             equivocations);
-    this.exchange = new PeerExchange(config, self, effects, scheduler, random, links);
+    this.exchange = new PeerExchange(config, self, effects, scheduler, random);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft);
     this.chain = new OwnChain(self, signer, store);
@@ -194,16 +196,18 @@ public final class Room {
   }
 
   public void stop() {
+    flushHead(); // a head the runtime held back covers what the links got, before they close
     stopped = true;
     if (syncTimer != null) {
       syncTimer.cancel();
     }
     exchange.stop();
     outbox.stop();
+    sync.stop();
     for (LinkState l : List.copyOf(links.values())) {
       // what changed since the last digest, as a parting receipt: a peer still waiting to know
       // that its latest messages arrived (a script lingering at EOF) learns it from us now
-      sync.sendDigest(l, false);
+      sync.sendDigest(l.sync, false);
       effects.closeLink(l.id(), new Close(CloseReason.LEAVING, "leaving"));
     }
   }
@@ -246,8 +250,33 @@ public final class Room {
    * message staged before it is durable, so now it is shown and sent.
    */
   public void durable() {
+    durable(true);
+  }
+
+  /**
+   * As {@link #durable()}; with {@code signNow} false the burst's messages are shown and sent but
+   * their head waits for {@link #signHead} (or the next long-burst bound), so a runtime under load
+   * can cover several bursts with one signature (docs/protocol.md, "Hash chain"). Receivers hold
+   * the messages until that head arrives, so the runtime must call {@link #signHead} soon.
+   */
+  public void durable(boolean signNow) {
     outbox.durable();
-    flushHead(); // one signature for the burst, sent after its messages
+    if (signNow) {
+      flushHead(); // one signature for the burst, sent after its messages
+    }
+  }
+
+  /**
+   * Signs the head over the newest own message published without one and sends it after them; false
+   * if every published message is covered already.
+   */
+  public boolean signHead() {
+    return flushHead();
+  }
+
+  /** Whether own messages were shown and sent that no signed head covers yet. */
+  public boolean headPending() {
+    return chain.unsigned();
   }
 
   /**
@@ -325,11 +354,12 @@ public final class Room {
    * after them, on every link that got them in full. A burst costs one signature however many
    * messages it holds; receivers accept the messages once the head arrives.
    */
-  private void flushHead() {
+  private boolean flushHead() {
     ChainHead head = chain.sign();
     if (head != null) {
       relayHead(head, self);
     }
+    return head != null;
   }
 
   /**
@@ -387,25 +417,25 @@ public final class Room {
       counters.increment(Counter.HELLO_CLOCK_CLAMPED);
     }
     clock.witness(taken);
-    LinkState l = new LinkState(peer);
+    LinkState l = new LinkState(peer, sync.linkUp(peer.peerId()), exchange.register(peer));
     links.put(peer.peerId(), l);
     tellSeen();
     broadcast.linkUp(peer.peerId());
-    sync.sendDigest(l, true);
+    sync.sendDigest(l.sync, true);
     for (Equivocation e : equivocations.proofs()) {
       effects.send(l.id(), new LinkMessage.Equivocated(e)); // a newcomer freezes the same seqs
     }
-    exchange.linkUp(l);
+    exchange.linkUp(l.exchange);
   }
 
   public void linkDown(PeerId peer) {
     LinkState l = links.remove(peer);
     if (l != null) {
+      boolean asked = sync.linkDown(l.sync);
       broadcast.linkDown(peer);
       tellSeen();
       equivocations.linkDown(peer);
-      boolean asked = sync.forget(l);
-      exchange.linkDown(l);
+      exchange.linkDown(l.exchange);
       if (asked) {
         sync.requestMissingFromAll();
       }
@@ -444,20 +474,22 @@ public final class Room {
     } else if (message instanceof LinkMessage.Equivocated e) {
       onProof(e.proof(), l);
     } else if (message instanceof LinkMessage.Digest d) {
-      sync.onDigest(l, d);
+      sync.onDigest(l.sync, d);
       if (d.complete()) {
-        outbox.onCompleteDigest(l.theirs.get(self));
+        outbox.onCompleteDigest(sync.ownHeldBy(l.sync));
       }
       noteHeld(l);
       tellSeen();
     } else if (message instanceof LinkMessage.SyncRequest r) {
-      sync.onRequest(l, r);
+      sync.onRequest(l.sync, r);
     } else if (message instanceof LinkMessage.SyncBatch b && b.requestId() == GRAFT_REPLY) {
       onGraftReply(l, b);
     } else if (message instanceof LinkMessage.SyncBatch b) {
-      sync.onBatch(l, b);
+      sync.onBatch(l.sync, b);
     } else if (message instanceof LinkMessage.PeerList p) {
-      exchange.onPeerList(l, p);
+      if (exchange.onPeerList(l.exchange, p)) {
+        sync.owe(l.sync); // what we took it to hold from an author's pushes may not have come
+      }
     } else if (message instanceof LinkMessage.IHave h) {
       broadcast.onIHave(from, h);
     } else if (message instanceof LinkMessage.Graft g) {
@@ -476,7 +508,7 @@ public final class Room {
 
   /** Own messages that {@code l}'s digests now list are delivered: told once, naming {@code l}. */
   private void noteHeld(LinkState l) {
-    SeqSet theirs = l.theirs.get(self);
+    SeqSet theirs = sync.ownHeldBy(l.sync);
     if (theirs != null && own.pendingCount() > 0) {
       for (long seq : own.heldIn(theirs)) {
         effects.notice(new RoomNotice.Held(new MessageId(self, seq), l.id()));
@@ -486,7 +518,7 @@ public final class Room {
 
   /** Tells each latest own message whose "seen by k of n" changed. */
   private void tellSeen() {
-    for (RoomNotice.Seen s : seen.changes(links.values())) {
+    for (RoomNotice.Seen s : seen.changes(sync.ownHeldByLinks())) {
       effects.notice(s);
     }
   }
@@ -644,7 +676,8 @@ public final class Room {
    * Stores a sync batch in one unit of work (one SQLite transaction, not one per message), then
    * admits each message as {@link #accept} would. Returns how many were new.
    */
-  int acceptBatch(List<ChatMessage> offered, List<ChainHead> heads, LinkState from) {
+  int acceptBatch(List<ChatMessage> offered, List<ChainHead> heads, PeerId fromId) {
+    LinkState from = links.get(fromId); // up: its batch is being handled
     int fresh = acceptMessages(offered, from);
     for (ChainHead h : heads) {
       Optional<Equivocation> proof = equivocations.onHead(from.id(), h);
@@ -705,9 +738,11 @@ public final class Room {
     if (m.origin().equals(self)) {
       outbox.onOwnRecovered();
     }
+    gotten++;
     if (!catchUp) {
       forward(m, from);
     }
+    oweDigests(m, from, catchUp);
     Set<MessageId> missing = causal.missingFor(m);
     boolean gaveUp = false;
     if (!missing.isEmpty() && equivocations.any()) {
@@ -739,7 +774,7 @@ public final class Room {
    */
   private void forward(ChatMessage m, LinkState from) {
     if (links.size() <= 1
-        || exchange.everyLinkNames(m.origin(), from)
+        || exchange.everyLinkNames(m.origin(), from.exchange)
         || equivocations.disputed(m.id())) {
       return; // nobody may lack it
     }
@@ -751,13 +786,35 @@ public final class Room {
     exchange.markNaming(origin, mark);
     exchange.markNaming(via, mark);
     for (LinkState l : links.values()) {
-      if (l != from && l.forwardMark != mark && !l.id().equals(origin)) {
+      if (l != from && !l.exchange.marked(mark) && !l.id().equals(origin)) {
         if (chat == null) {
           chat = new Chat(m);
         }
         if (broadcast.push(l.id(), chat)) {
           l.headOwed.add(origin);
+          l.pushedWhole = gotten;
         }
+      }
+    }
+  }
+
+  /**
+   * A new message {@code m} came from {@code from}: each other link whose peer is not known to hold
+   * it owes a digest (see {@link AntiEntropy#periodic}). Known to hold it: its author, a peer we
+   * pushed it to whole, and a peer whose PeerList names the author (authors push their own messages
+   * whole on every link). A live message of the link peer's own means it is talking.
+   */
+  private void oweDigests(ChatMessage m, LinkState from, boolean catchUp) {
+    PeerId origin = m.origin();
+    LinkState author = links.get(origin);
+    if (author != null && !catchUp) {
+      sync.spoke(author.sync);
+    }
+    long mark = ++forwardMarks;
+    exchange.markNaming(origin, mark);
+    for (LinkState l : links.values()) {
+      if (l != from && l != author && !l.exchange.marked(mark) && l.pushedWhole != gotten) {
+        sync.owe(l.sync);
       }
     }
   }
@@ -767,7 +824,7 @@ public final class Room {
     CausalBuffer.Held h = causal.hold(m, catchUp, missing, from.id());
     h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
     if (catchUp) {
-      sync.requestIds(from, missing, causal::isHeld);
+      sync.requestIds(from.sync, missing, causal::isHeld);
     } else {
       // A live message ahead of its dependencies: on a broadcast tree they are most likely on
       // their way (another origin's tree, or a graft). Fetching them at once raced the tree and
@@ -797,7 +854,7 @@ public final class Room {
     }
     Set<MessageId> missing = causal.missingFor(h.message);
     if (!missing.isEmpty()) {
-      sync.requestIds(l, missing, causal::isHeld);
+      sync.requestIds(l.sync, missing, causal::isHeld);
     }
   }
 
@@ -857,9 +914,7 @@ public final class Room {
         scheduler.schedule(
             delay,
             () -> {
-              for (LinkState l : links.values()) {
-                sync.sendDigest(l, false);
-              }
+              sync.periodic();
               scheduleSync();
             });
   }
@@ -916,14 +971,14 @@ public final class Room {
    * their digests ("seen by k of n").
    */
   public List<RoomNotice.Seen> seenBy() {
-    return seen.all(links.values());
+    return seen.all(sync.ownHeldByLinks());
   }
 
   /** Sync status for {@code /status}: per link, messages it has that we lack. */
   public Map<PeerId, Long> lagByPeer() {
     Map<PeerId, Long> out = new LinkedHashMap<>();
     for (LinkState l : links.values()) {
-      out.put(l.id(), sync.lag(l));
+      out.put(l.id(), sync.lag(l.sync));
     }
     return out;
   }
@@ -932,7 +987,7 @@ public final class Room {
   public Map<PeerId, SyncStatus> syncByPeer() {
     Map<PeerId, SyncStatus> out = new LinkedHashMap<>();
     for (LinkState l : links.values()) {
-      out.put(l.id(), new SyncStatus(l.received, sync.lag(l)));
+      out.put(l.id(), new SyncStatus(sync.received(l.sync), sync.lag(l.sync)));
     }
     return out;
   }

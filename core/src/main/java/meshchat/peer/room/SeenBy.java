@@ -39,8 +39,11 @@ final class SeenBy {
     }
   }
 
-  /** The watched messages whose (k, n) changed since last told, now told. */
-  List<RoomNotice.Seen> changes(Collection<LinkState> links) {
+  /**
+   * The watched messages whose (k, n) changed since last told, now told. {@code links} holds, per
+   * up link, what its digests say it holds of our origin (null: nothing).
+   */
+  List<RoomNotice.Seen> changes(Collection<SeqSet> links) {
     List<RoomNotice.Seen> out = new ArrayList<>();
     for (Map.Entry<Long, Seen> e : told.entrySet()) {
       RoomNotice.Seen now = count(e.getKey(), links);
@@ -54,7 +57,7 @@ final class SeenBy {
   }
 
   /** Every watched message's count now, oldest first (for /status). */
-  List<RoomNotice.Seen> all(Collection<LinkState> links) {
+  List<RoomNotice.Seen> all(Collection<SeqSet> links) {
     List<RoomNotice.Seen> out = new ArrayList<>(told.size());
     for (long seq : told.keySet()) {
       out.add(count(seq, links));
@@ -62,10 +65,9 @@ final class SeenBy {
     return out;
   }
 
-  private RoomNotice.Seen count(long seq, Collection<LinkState> links) {
+  private RoomNotice.Seen count(long seq, Collection<SeqSet> links) {
     int k = 0;
-    for (LinkState l : links) {
-      SeqSet theirs = l.theirs.get(self);
+    for (SeqSet theirs : links) {
       if (theirs != null && theirs.contains(seq)) {
         k++;
       }

@@ -162,6 +162,38 @@ public final class SeqSet {
     return count == 0;
   }
 
+  /**
+   * Whether every number in {@code other} is in this set: {@link #missingFrom} is empty, answered
+   * without building a list (asked once per digest entry and per origin of a link's digests).
+   */
+  public boolean containsAll(SeqSet other) {
+    if (other.count == 0) {
+      return true;
+    }
+    if (other.count > count || other.max() > max()) {
+      return false;
+    }
+    if (ranges == null) {
+      return other.ranges == null
+          ? other.first >= first && other.last <= last
+          : other.ranges.firstKey() >= first && other.max() <= last;
+    }
+    if (other.ranges == null) {
+      return coversRange(other.first, other.last);
+    }
+    for (Map.Entry<Long, Long> e : other.ranges.entrySet()) {
+      if (!coversRange(e.getKey(), e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean coversRange(long lo, long hi) {
+    Map.Entry<Long, Long> mine = ranges.floorEntry(lo);
+    return mine != null && mine.getValue() >= hi;
+  }
+
   /** The ranges of {@code other} that this set lacks, ascending. */
   public List<SeqRange> missingFrom(SeqSet other) {
     List<SeqRange> out = new ArrayList<>();

@@ -6,7 +6,6 @@ import java.util.List;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
-import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.sync.SeqRange;
@@ -61,16 +60,16 @@ class HostileStateBoundsTest {
 
   @Test
   void incrementalDigestsCannotGrowALinksDigestStateWithoutBound() {
-    LinkState l = new LinkState(new PeerAddress(PeerId.fromHex("ee"), "e", "h", 1));
+    AntiEntropy.Link l = new AntiEntropy.Link(PeerId.fromHex("ee"));
     int accepted = 0;
-    for (int i = 0; i < 2 * LinkState.MAX_THEIRS_RANGES; i++) {
+    for (int i = 0; i < 2 * AntiEntropy.Link.MAX_THEIRS_RANGES; i++) {
       PeerId origin = PeerId.of(new byte[] {3, (byte) (i >> 16), (byte) (i >> 8), (byte) i});
       if (l.putTheirs(origin, SeqSet.of(0, List.of(new SeqRange(5, 6), new SeqRange(9, 9))))) {
         accepted++;
       }
     }
-    assertThat(accepted).isEqualTo(LinkState.MAX_THEIRS_RANGES / 2);
-    assertThat(l.theirs).hasSize(LinkState.MAX_THEIRS_RANGES / 2);
+    assertThat(accepted).isEqualTo(AntiEntropy.Link.MAX_THEIRS_RANGES / 2);
+    assertThat(l.theirs).hasSize(AntiEntropy.Link.MAX_THEIRS_RANGES / 2);
     // replacing an origin's entry frees its old ranges; a complete digest starts over
     l.clearTheirs();
     assertThat(l.putTheirs(PeerId.fromHex("01"), SeqSet.of(10, List.of()))).isTrue();

@@ -189,6 +189,22 @@ class SeqSetTest {
   }
 
   @Property
+  void containsAllIsSubsetAndAgreesWithMissingFrom(
+      @ForAll("ops") List<Op> a, @ForAll("ops") List<Op> b) {
+    TreeSet<Long> ma = new TreeSet<>();
+    TreeSet<Long> mb = new TreeSet<>();
+    SeqSet sa = build(a, ma);
+    SeqSet sb = build(b, mb);
+    assertThat(sa.containsAll(sb)).isEqualTo(ma.containsAll(mb));
+    assertThat(sa.containsAll(sb)).isEqualTo(sa.missingFrom(sb).isEmpty());
+    assertThat(sa.containsAll(sa)).isTrue();
+    SeqSet union = sa.copy();
+    sb.ranges().forEach(r -> union.addRange(r.first(), r.last()));
+    assertThat(union.containsAll(sa)).isTrue();
+    assertThat(union.containsAll(sb)).isTrue();
+  }
+
+  @Property
   void equalContentMeansEqualSets(@ForAll("ops") List<Op> ops, @ForAll long seed) {
     TreeSet<Long> model = new TreeSet<>();
     SeqSet s = build(ops, model);

@@ -18,6 +18,7 @@ import meshchat.peer.link.netty.LinkSetup;
 import meshchat.peer.membership.Membership;
 import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.room.Room;
+import meshchat.peer.runtime.HeadPacer;
 import meshchat.peer.runtime.LocalHello;
 import meshchat.peer.runtime.NodeEffects;
 import meshchat.peer.runtime.NodeLinks;
@@ -126,14 +127,21 @@ public final class NodeAssembly {
             links,
             thread.scheduler(),
             random);
+    // a burst's head is signed at once, or held a few ms while the room thread is behind
+    HeadPacer heads = new HeadPacer(thread, room);
     effects.bind(
-        room::durable,
+        () -> {
+          room.durable(false);
+          heads.published();
+        },
         room::commitFailed,
         () -> hello.lamport(room.lamport()),
         membership::learned);
     LinkEndpoint endpoint =
         new LinkEndpoint(
             groups.io(),
+            groups.io(),
+            groups.verify(), // chain signatures checked off the I/O threads
             new LinkSetup(
                 config.linkConfig(),
                 config.identity(),

@@ -90,12 +90,46 @@ public final class ChainCheck {
    * the head that its chain does not reach are dropped: a relay forwarded a run with a gap.
    */
   public List<LinkMessage> onHead(ChainHead head) throws Refused {
+    ChainHead full = toVerify(head);
+    if (full == null) {
+      return List.of(); // covers nothing held here: nothing to verify
+    }
+    signed(full);
+    return onVerifiedHead(full);
+  }
+
+  /**
+   * The first half of {@link #onHead}, on the link's thread: keeps the head's key and returns the
+   * head with its origin's key, whose signature must then be checked ({@link #signed}, any thread),
+   * or null if it covers nothing held here (ignored, unverified).
+   */
+  public ChainHead toVerify(ChainHead head) throws Refused {
     learnKey(head);
     TreeMap<Long, Pending> waiting = pending.get(head.origin());
     if (waiting == null || !waiting.containsKey(head.seq())) {
-      return List.of(); // covers nothing held here: nothing to verify
+      return null;
     }
-    ChainHead full = authenticate(head);
+    return withKey(head);
+  }
+
+  /** Checks a keyed head's signature for this room; touches no state, so any thread may. */
+  public void signed(ChainHead full) throws Refused {
+    String problem = MessageSigning.headProblem(full, full.publicKey(), room);
+    if (problem != null) {
+      throw new Refused(problem);
+    }
+  }
+
+  /**
+   * The second half of {@link #onHead}, on the link's thread, with no other frame of the link read
+   * in between: {@code full}'s signature checked, the held messages it reaches are authenticated.
+   */
+  public List<LinkMessage> onVerifiedHead(ChainHead full) throws Refused {
+    TreeMap<Long, Pending> waiting = pending.get(full.origin());
+    if (waiting == null) {
+      return List.of(); // toVerify said it covers something: only a misuse gets here
+    }
+    ChainHead head = full;
     ArrayDeque<LinkMessage> out = new ArrayDeque<>();
     byte[] expected = full.hash();
     long seq = head.seq();
@@ -126,6 +160,31 @@ public final class ChainCheck {
    * batch with each head's key filled in.
    */
   public LinkMessage.SyncBatch onBatch(LinkMessage.SyncBatch b) throws Refused {
+    return verifyBatch(b, batchKeys(b));
+  }
+
+  /**
+   * The first half of {@link #onBatch}, on the link's thread: keeps the keys the batch's heads
+   * carry and returns the key of each origin a head names (where known).
+   */
+  public Map<PeerId, byte[]> batchKeys(LinkMessage.SyncBatch b) throws Refused {
+    Map<PeerId, byte[]> out = new HashMap<>();
+    for (ChainHead head : b.heads()) {
+      learnKey(head);
+      byte[] key = head.publicKey().length > 0 ? head.publicKey() : keys.get(head.origin());
+      if (key != null) {
+        out.putIfAbsent(head.origin(), key);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The second half of {@link #onBatch}: hashes and signatures only, with the keys {@link
+   * #batchKeys} returned; touches no state, so any thread may run it.
+   */
+  public LinkMessage.SyncBatch verifyBatch(LinkMessage.SyncBatch b, Map<PeerId, byte[]> keys)
+      throws Refused {
     Map<PeerId, Map<Long, ChatMessage>> byOrigin = new HashMap<>();
     for (ChatMessage m : b.messages()) {
       if (!m.isChained()) {
@@ -138,12 +197,12 @@ public final class ChainCheck {
     }
     List<ChainHead> heads = new ArrayList<>(b.heads().size());
     for (ChainHead head : b.heads()) {
-      learnKey(head);
       Map<Long, ChatMessage> of = byOrigin.get(head.origin());
       if (of == null || !of.containsKey(head.seq())) {
         continue; // a head for nothing in the batch: ignored, unverified
       }
-      ChainHead full = authenticate(head);
+      ChainHead full = withKey(head, keys.get(head.origin()));
+      signed(full);
       heads.add(full);
       byte[] expected = full.hash();
       ChatMessage m;
@@ -170,8 +229,10 @@ public final class ChainCheck {
     try {
       learnKey(e.a());
       learnKey(e.b());
-      ChainHead a = authenticate(e.a());
-      ChainHead b = authenticate(e.b());
+      ChainHead a = withKey(e.a());
+      signed(a);
+      ChainHead b = withKey(e.b());
+      signed(b);
       if (Arrays.equals(bottom(a, e.aRun()), bottom(b, e.bRun()))) {
         throw new Refused(
             "an equivocation proof whose two histories agree at #" + e.seq(),
@@ -217,23 +278,21 @@ public final class ChainCheck {
     }
   }
 
-  /** Checks the head's signature with its origin's key, learned from the first head that had it. */
-  private ChainHead authenticate(ChainHead head) throws Refused {
-    byte[] key = head.publicKey();
-    if (key.length == 0) {
-      key = keys.get(head.origin());
-      if (key == null) {
-        throw new Refused("head " + head.id() + " without its origin's key");
-      }
+  /**
+   * The head with its origin's key: its own, or the one learned from the first head that had it.
+   */
+  private ChainHead withKey(ChainHead head) throws Refused {
+    return withKey(head, keys.get(head.origin()));
+  }
+
+  private static ChainHead withKey(ChainHead head, byte[] known) throws Refused {
+    if (head.publicKey().length > 0) {
+      return head;
     }
-    String problem = MessageSigning.headProblem(head, key, room);
-    if (problem != null) {
-      throw new Refused(problem);
+    if (known == null) {
+      throw new Refused("head " + head.id() + " without its origin's key");
     }
-    keys.putIfAbsent(head.origin(), key);
-    return head.publicKey().length == 0
-        ? new ChainHead(head.origin(), head.seq(), head.hash(), head.signature(), key)
-        : head;
+    return new ChainHead(head.origin(), head.seq(), head.hash(), head.signature(), known);
   }
 
   /** Live messages dropped because their chain to a head was broken (for the counters). */

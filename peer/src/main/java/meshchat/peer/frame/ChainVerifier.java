@@ -3,12 +3,15 @@ package meshchat.peer.frame;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -29,48 +32,195 @@ import meshchat.peer.message.PeerId;
  * which every peer would refuse, stays local).
  */
 public final class ChainVerifier extends ChannelDuplexHandler {
+  /** Frames a link may have read past a check still running before its reading pauses. */
+  static final int MAX_WAITING = 256;
+
+  private static final Object INACTIVE = new Object(); // channelInactive, kept in order
+
   private final ChainCheck check;
   private final Counters counters;
+  private final Executor pool; // null: checks run inline, on the link's thread
   private final Set<PeerId> keySent = new HashSet<>();
+  // what this link read while a check ran on the pool, in order (link thread only)
+  private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+  private boolean checking; // a signature check of this link runs on the pool
+  private boolean paused; // reading paused because too much waits behind it
 
   /**
+   * Checks inline, on the link's thread (harnesses and tests that drive an EmbeddedChannel).
+   *
    * @param room the room as on the wire (its name, or a private room's id), which hashes cover
    * @param counters counts refusals ({@link Counters.Counter#BAD_SIGNATURE}) and gaps
    */
   public ChainVerifier(String room, Counters counters) {
+    this(room, counters, null);
+  }
+
+  /**
+   * Checks signatures and history batches on {@code pool}, off the link's thread (which runs the
+   * room in the peer). While a check runs, what the link reads waits, so the link's order is kept;
+   * over {@link #MAX_WAITING} frames waiting, the link's reading pauses until the pool caught up.
+   * Hashing and holding live messages stay on the link's thread: a SHA-256 of a chat message costs
+   * about a microsecond, a signature check about sixty.
+   */
+  public ChainVerifier(String room, Counters counters, Executor pool) {
     this.check = new ChainCheck(room);
     this.counters = counters;
+    this.pool = pool;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (checking) {
+      waiting.add(msg);
+      if (waiting.size() >= MAX_WAITING && !paused) {
+        paused = true;
+        ReadPause.pause(ctx.channel());
+      }
+      return;
+    }
     try {
-      if (msg instanceof LinkMessage.Chat c) {
-        check.onChat(c.message());
-        return;
-      } else if (msg instanceof LinkMessage.Head h) {
-        for (LinkMessage m : check.onHead(h.head())) {
-          ctx.fireChannelRead(m);
-        }
-        long gaps = check.takeGapDropped();
-        for (long i = 0; i < gaps; i++) {
-          counters.increment(Counters.Counter.CHAIN_GAP_DROPPED);
-        }
-        return;
-      } else if (msg instanceof LinkMessage.SyncBatch b) {
-        msg = check.onBatch(b);
-      } else if (msg instanceof LinkMessage.Equivocated q) {
-        msg = new LinkMessage.Equivocated(check.onEquivocation(q.proof()));
-      }
+      handle(ctx, msg);
     } catch (ChainCheck.Refused e) {
-      if (e.counter() != Counters.Counter.BAD_SIGNATURE) {
-        // counted once, by its own reason, where the link is closed
-        throw new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage(), e.counter());
+      throw refusal(e);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (checking) {
+      waiting.add(INACTIVE); // after what was read before it: a Close read last still counts
+    } else {
+      ctx.fireChannelInactive();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, Object msg) throws ChainCheck.Refused {
+    if (msg instanceof LinkMessage.Chat c) {
+      check.onChat(c.message());
+      return;
+    } else if (msg instanceof LinkMessage.Head h) {
+      if (pool == null) {
+        fire(ctx, check.onHead(h.head()));
+        return;
       }
-      counters.increment(Counters.Counter.BAD_SIGNATURE);
-      throw new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage());
+      ChainHead full = check.toVerify(h.head());
+      if (full != null) {
+        offload(
+            ctx,
+            () -> {
+              check.signed(full);
+              return full;
+            },
+            verified -> fire(ctx, check.onVerifiedHead(verified)));
+      }
+      return;
+    } else if (msg instanceof LinkMessage.SyncBatch b) {
+      if (pool == null) {
+        msg = check.onBatch(b);
+      } else {
+        Map<PeerId, byte[]> keys = check.batchKeys(b);
+        offload(ctx, () -> check.verifyBatch(b, keys), verified -> ctx.fireChannelRead(verified));
+        return;
+      }
+    } else if (msg instanceof LinkMessage.Equivocated q) {
+      msg = new LinkMessage.Equivocated(check.onEquivocation(q.proof()));
     }
     ctx.fireChannelRead(msg);
+  }
+
+  private void fire(ChannelHandlerContext ctx, List<LinkMessage> authenticated) {
+    for (LinkMessage m : authenticated) {
+      ctx.fireChannelRead(m);
+    }
+    long gaps = check.takeGapDropped();
+    for (long i = 0; i < gaps; i++) {
+      counters.increment(Counters.Counter.CHAIN_GAP_DROPPED);
+    }
+  }
+
+  /** Work for the pool: pure (hashes and signatures), never the link's state. */
+  private interface Work<T> {
+    T run() throws ChainCheck.Refused;
+  }
+
+  /** What follows on the link's thread once the work is done. */
+  private interface Then<T> {
+    void accept(T result) throws ChainCheck.Refused;
+  }
+
+  /**
+   * Runs {@code work} on the pool; then, on the link's thread, {@code then} and the frames read
+   * meanwhile, in order. A refusal closes the link as an inline one would.
+   */
+  private <T> void offload(ChannelHandlerContext ctx, Work<T> work, Then<T> then) {
+    checking = true;
+    Runnable task =
+        () -> {
+          T result = null;
+          Exception failed = null;
+          try {
+            result = work.run();
+          } catch (ChainCheck.Refused | RuntimeException e) {
+            failed = e; // a bug must cost only this link, never leave it waiting
+          }
+          T done = result;
+          Exception no = failed;
+          try {
+            ctx.executor().execute(() -> resume(ctx, done, no, then));
+          } catch (RejectedExecutionException e) {
+            // the peer is shutting down: nothing waits for this link any more
+          }
+        };
+    try {
+      pool.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // the pool is shut down (the peer is stopping): check here
+    }
+  }
+
+  private <T> void resume(ChannelHandlerContext ctx, T result, Exception failed, Then<T> then) {
+    checking = false;
+    try {
+      if (failed instanceof ChainCheck.Refused r) {
+        throw r;
+      } else if (failed != null) {
+        ctx.fireExceptionCaught(failed);
+      } else {
+        then.accept(result);
+      }
+    } catch (ChainCheck.Refused e) {
+      ctx.fireExceptionCaught(refusal(e));
+    }
+    while (!checking && !waiting.isEmpty()) {
+      Object next = waiting.poll();
+      if (next == INACTIVE) {
+        ctx.fireChannelInactive();
+        continue;
+      }
+      try {
+        handle(ctx, next);
+      } catch (ChainCheck.Refused e) {
+        ctx.fireExceptionCaught(refusal(e));
+      }
+    }
+    ctx.fireChannelReadComplete(); // the dispatcher hands over what this released
+    if (paused && waiting.isEmpty()) {
+      paused = false;
+      if (ReadPause.resume(ctx.channel()) && ctx.channel().isActive()) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    }
+  }
+
+  /** A refusal as the link layer closes for, counted by its reason. */
+  private LinkFrameException refusal(ChainCheck.Refused e) {
+    if (e.counter() != Counters.Counter.BAD_SIGNATURE) {
+      // counted once, by its own reason, where the link is closed
+      return new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage(), e.counter());
+    }
+    counters.increment(Counters.Counter.BAD_SIGNATURE);
+    return new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage());
   }
 
   @Override

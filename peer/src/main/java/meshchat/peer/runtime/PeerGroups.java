@@ -5,22 +5,29 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The threads peers run on, shareable by many {@link PeerNode}s in one JVM (tests, the testkit's
  * real-socket cluster, benchmarks): {@code io} carries every socket; each node takes one loop of
- * {@code rooms} as its single room thread. Close after every node using it is closed.
+ * {@code rooms} as its single room thread; {@code verify} checks chain signatures off both (a
+ * bounded amount per link: each link has at most one check queued, and stops reading while one is
+ * behind). Close after every node using it is closed.
  */
 public final class PeerGroups implements AutoCloseable {
   private final EventLoopGroup io;
   private final EventLoopGroup rooms;
+  private final ExecutorService verify;
 
-  private PeerGroups(EventLoopGroup io, EventLoopGroup rooms) {
+  private PeerGroups(EventLoopGroup io, EventLoopGroup rooms, ExecutorService verify) {
     this.io = io;
     this.rooms = rooms;
+    this.verify = verify;
   }
 
+  /** {@code roomThreads} room threads, and as many verify threads. */
   public static PeerGroups create(int ioThreads, int roomThreads) {
     return new PeerGroups(
         new MultiThreadIoEventLoopGroup(
@@ -28,10 +35,11 @@ public final class PeerGroups implements AutoCloseable {
         // room threads run tasks only; Netty 4.2's task-only loop is an IoEventLoop with the
         // local (in-VM) handler, which parks while idle
         new MultiThreadIoEventLoopGroup(
-            roomThreads, new DefaultThreadFactory("peer-room", true), LocalIoHandler.newFactory()));
+            roomThreads, new DefaultThreadFactory("peer-room", true), LocalIoHandler.newFactory()),
+        Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-verify", true)));
   }
 
-  /** One I/O thread and one room thread: what a single chat process needs. */
+  /** One I/O thread, one room thread, one verify thread: what a single chat process needs. */
   public static PeerGroups single() {
     return create(1, 1);
   }
@@ -44,11 +52,22 @@ public final class PeerGroups implements AutoCloseable {
     return rooms;
   }
 
+  /** Where chain signatures are checked. */
+  public ExecutorService verify() {
+    return verify;
+  }
+
   @Override
   public void close() {
     io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     rooms.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    verify.shutdown();
     io.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
     rooms.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
+    try {
+      verify.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

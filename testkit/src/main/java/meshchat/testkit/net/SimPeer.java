@@ -28,6 +28,7 @@ import meshchat.peer.room.RoomNotice;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 import meshchat.testkit.check.Delivered;
+import meshchat.testkit.check.DeliveryLog;
 import meshchat.testkit.check.PeerHistory;
 import meshchat.testkit.check.Segment;
 
@@ -122,7 +123,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
     LinkedHashSet<MessageId> restored = new LinkedHashSet<>();
     store.history(Integer.MAX_VALUE).forEach(m -> restored.add(m.id()));
-    segments.add(new Segment(world.queue().now(), restored, new ArrayList<>()));
+    segments.add(new Segment(world.queue().now(), restored, new DeliveryLog()));
     alive = true;
     incarnation++;
     int inc = incarnation;

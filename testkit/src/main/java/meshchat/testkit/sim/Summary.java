@@ -50,6 +50,12 @@ public final class Summary {
     n.put("linkMessages", net.sent);
     n.put("perChatMessage", m.chatMessages() == 0 ? 0.0 : (double) net.sent / m.chatMessages());
     n.put("byType", new LinkedHashMap<>(net.sentByType()));
+    Map<String, Long> bytes = net.bytesByType();
+    n.put("bytesByType", new LinkedHashMap<>(bytes));
+    long payload = bytes.getOrDefault("Chat", 0L) + bytes.getOrDefault("SyncBatch", 0L);
+    n.put(
+        "lazyShareOfPayloadBytes",
+        payload == 0 ? 0.0 : (double) bytes.getOrDefault("IHave", 0L) / payload);
     n.put("lost", net.lost);
     n.put("duplicated", net.duplicated);
     n.put("reordered", net.reordered);
@@ -155,6 +161,15 @@ public final class Summary {
             + String.format(Locale.ROOT, "%.2f", (Double) n.get("perChatMessage"))
             + " per chat message");
     line(b, "", "by type " + n.get("byType"));
+    line(
+        b,
+        "",
+        "bytes by type "
+            + n.get("bytesByType")
+            + String.format(
+                Locale.ROOT,
+                ", IHave %.1f%% of Chat and SyncBatch bytes",
+                100 * (Double) n.get("lazyShareOfPayloadBytes")));
     line(
         b,
         "",

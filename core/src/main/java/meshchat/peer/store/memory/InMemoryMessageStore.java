@@ -1,12 +1,10 @@
 package meshchat.peer.store.memory;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,7 +22,10 @@ import meshchat.peer.sync.SeqSet;
  * "crash that keeps the store" hands the same instance to the restarted peer.
  */
 public final class InMemoryMessageStore implements MessageStore {
-  private final TreeMap<LamportTimestamp, ChatMessage> byOrder = new TreeMap<>();
+  // every message in canonical (Lamport, origin) order: an array, not a TreeMap, because a
+  // simulated peer keeps one per peer and a tree entry and its key cost 64 bytes per message held;
+  // messages mostly arrive in order, so an insert rarely shifts more than a few
+  private final ArrayList<ChatMessage> byOrder = new ArrayList<>();
   private final Map<PeerId, OriginLog> byOrigin = new HashMap<>();
   private long count;
   private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
@@ -70,7 +71,11 @@ public final class InMemoryMessageStore implements MessageStore {
       return AppendResult.CONFLICT;
     }
     log.put(message.seq(), message);
-    byOrder.put(message.timestamp(), message);
+    int at = byOrder.size();
+    if (at > 0 && compare(byOrder.get(at - 1), message.lamport(), message.origin()) > 0) {
+      at = firstAfter(message.lamport(), message.origin());
+    }
+    byOrder.add(at, message);
     count++;
     return AppendResult.NEW;
   }
@@ -99,34 +104,59 @@ public final class InMemoryMessageStore implements MessageStore {
     return log == null ? List.of() : log.range(range.first(), range.last(), limit);
   }
 
+  /** {@code m} against the timestamp (lamport, origin), in canonical order. */
+  private static int compare(ChatMessage m, long lamport, PeerId origin) {
+    int c = Long.compare(m.lamport(), lamport);
+    return c != 0 ? c : m.origin().compareTo(origin);
+  }
+
+  /** The index of the first message that sorts after (lamport, origin). */
+  private int firstAfter(long lamport, PeerId origin) {
+    int lo = 0;
+    int hi = byOrder.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (compare(byOrder.get(mid), lamport, origin) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The index of the first message that sorts at or after (lamport, origin). */
+  private int firstAtOrAfter(long lamport, PeerId origin) {
+    int lo = 0;
+    int hi = byOrder.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (compare(byOrder.get(mid), lamport, origin) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   @Override
   public List<ChatMessage> history(int limit) {
-    List<ChatMessage> out = new ArrayList<>(Math.min(limit, byOrder.size()));
-    NavigableMap<LamportTimestamp, ChatMessage> desc = byOrder.descendingMap();
-    for (ChatMessage m : desc.values()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.add(m);
-    }
-    Collections.reverse(out);
-    return out;
+    int n = byOrder.size();
+    return new ArrayList<>(byOrder.subList(n - Math.min(limit, n), n));
   }
 
   @Override
   public Optional<MessageId> predecessor(LamportTimestamp key) {
-    Map.Entry<LamportTimestamp, ChatMessage> e = byOrder.lowerEntry(key);
-    return e == null ? Optional.empty() : Optional.of(e.getValue().id());
+    int at = firstAtOrAfter(key.time(), key.origin());
+    return at == 0 ? Optional.empty() : Optional.of(byOrder.get(at - 1).id());
   }
 
   @Override
   public List<MessageId> latest(int limit) {
     List<MessageId> out = new ArrayList<>();
-    for (ChatMessage m : byOrder.descendingMap().values()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.add(m.id());
+    for (int i = byOrder.size() - 1; i >= 0 && out.size() < limit; i--) {
+      out.add(byOrder.get(i).id());
     }
     return out;
   }

@@ -15,18 +15,21 @@ import meshchat.peer.message.ChatMessage;
  * outgrows about twice the messages held.
  */
 final class OriginLog {
-  private static final int MIN_CAPACITY = 16;
+  private static final int MIN_CAPACITY = 4;
 
-  // seqs 1..dense.length live here (null where absent); every higher seq lives in sparse
-  private ChatMessage[] dense = new ChatMessage[0];
-  private final TreeMap<Long, ChatMessage> sparse = new TreeMap<>();
+  private static final ChatMessage[] NONE = new ChatMessage[0];
+
+  // seqs 1..dense.length live here (null where absent); every higher seq lives in sparse, made on
+  // first use: a simulated peer keeps one log per origin, most of them a few messages long
+  private ChatMessage[] dense = NONE;
+  private TreeMap<Long, ChatMessage> sparse;
   private int count;
 
   ChatMessage get(long seq) {
     if (seq <= dense.length) {
       return dense[(int) (seq - 1)];
     }
-    return sparse.isEmpty() ? null : sparse.get(seq);
+    return sparse == null ? null : sparse.get(seq);
   }
 
   /** Stores {@code m} at {@code seq}, which must be absent. */
@@ -39,13 +42,16 @@ final class OriginLog {
     if (seq <= dense.length) {
       dense[(int) (seq - 1)] = m;
     } else {
+      if (sparse == null) {
+        sparse = new TreeMap<>();
+      }
       sparse.put(seq, m);
     }
   }
 
   private void grow(int capacity) {
     dense = Arrays.copyOf(dense, capacity);
-    while (!sparse.isEmpty() && sparse.firstKey() <= capacity) {
+    while (sparse != null && !sparse.isEmpty() && sparse.firstKey() <= capacity) {
       var e = sparse.pollFirstEntry();
       dense[(int) (e.getKey() - 1)] = e.getValue();
     }
@@ -60,7 +66,7 @@ final class OriginLog {
         out.add(m);
       }
     }
-    if (out.size() < limit && last > dense.length && !sparse.isEmpty()) {
+    if (out.size() < limit && last > dense.length && sparse != null && !sparse.isEmpty()) {
       long from = Math.max(first, dense.length + 1L);
       if (from <= last) {
         for (ChatMessage m : sparse.subMap(from, true, last, true).values()) {
@@ -80,7 +86,9 @@ final class OriginLog {
         action.accept(m);
       }
     }
-    sparse.values().forEach(action);
+    if (sparse != null) {
+      sparse.values().forEach(action);
+    }
   }
 
   int count() {

@@ -2,19 +2,22 @@ package meshchat.peer.link.netty;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import java.util.concurrent.Executor;
 
 /** The pipeline of a link a peer dialed: marked so, for the one-link-per-pair tie-break. */
 final class LinkDialerInitializer extends ChannelInitializer<SocketChannel> {
   private final LinkSetup setup;
   private final LinkTls tls;
+  private final Executor verify;
 
-  LinkDialerInitializer(LinkSetup setup, LinkTls tls) {
+  LinkDialerInitializer(LinkSetup setup, LinkTls tls, Executor verify) {
     this.setup = setup;
     this.tls = tls;
+    this.verify = verify;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    LinkPipeline.build(ch.pipeline(), setup, true, tls, null);
+    LinkPipeline.build(ch.pipeline(), setup, true, tls, null, verify);
   }
 }

@@ -16,16 +16,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import meshchat.tracker.ErrorText;
 
 /**
  * One peer's sockets: a listening socket for links others dial, and outgoing dials, all inside TLS
- * ({@link LinkTls}). Every channel runs on the shared I/O event loop group; the pipelines report to
- * {@link LinkSetup#events()}.
+ * ({@link LinkTls}). The listening socket runs on the shared I/O group, the links on {@code links}
+ * (the peer's room thread, so that what a link reads reaches the room with no queue between); the
+ * pipelines report to {@link LinkSetup#events()}.
  */
 public final class LinkEndpoint implements AutoCloseable {
   private final EventLoopGroup io;
+  private final EventLoopGroup links;
+  private final Executor verify; // null: signatures checked on the link's thread
   private final LinkSetup setup;
   private final LinkTls tls;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -33,12 +37,28 @@ public final class LinkEndpoint implements AutoCloseable {
   private Channel server;
   private volatile InetAddress listenAddress; // a specific address we listen on, or null
 
+  /** Links on the I/O group too, signatures checked on their threads. */
   public LinkEndpoint(EventLoopGroup io, LinkSetup setup) {
-    this(io, setup, LinkTls.forIdentity(setup.identity()));
+    this(io, io, null, setup, LinkTls.forIdentity(setup.identity()));
+  }
+
+  /**
+   * @param links where the links run (a peer's room thread)
+   * @param verify where their signatures are checked (off {@code links})
+   */
+  public LinkEndpoint(EventLoopGroup io, EventLoopGroup links, Executor verify, LinkSetup setup) {
+    this(io, links, verify, setup, LinkTls.forIdentity(setup.identity()));
   }
 
   public LinkEndpoint(EventLoopGroup io, LinkSetup setup, LinkTls tls) {
+    this(io, io, null, setup, tls);
+  }
+
+  private LinkEndpoint(
+      EventLoopGroup io, EventLoopGroup links, Executor verify, LinkSetup setup, LinkTls tls) {
     this.io = io;
+    this.links = links;
+    this.verify = verify;
     this.setup = setup;
     this.tls = tls;
     this.waterMark =
@@ -49,12 +69,12 @@ public final class LinkEndpoint implements AutoCloseable {
   public int listen(String host, int port) throws IOException {
     ServerBootstrap b =
         new ServerBootstrap()
-            .group(io)
+            .group(io, links)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-            .childHandler(new LinkServerInitializer(setup, channels, tls));
+            .childHandler(new LinkServerInitializer(setup, channels, tls, verify));
     ChannelFuture f = b.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
     if (!f.isSuccess()) {
       throw new IOException(
@@ -75,12 +95,12 @@ public final class LinkEndpoint implements AutoCloseable {
     CompletableFuture<Void> over = new CompletableFuture<>();
     Bootstrap b =
         new Bootstrap()
-            .group(io)
+            .group(links)
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, setup.config().connectTimeoutMs())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-            .handler(new LinkDialerInitializer(setup, tls));
+            .handler(new LinkDialerInitializer(setup, tls, verify));
     // a peer that listens on one address dials from it too (where it can reach the target), so
     // others see a link come from the address the peer is known by
     InetAddress from = listenAddress;

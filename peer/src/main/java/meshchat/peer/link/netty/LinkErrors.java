@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import meshchat.peer.frame.LinkFrameException;
+import meshchat.peer.frame.ReadPause;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -86,7 +87,11 @@ final class LinkErrors {
 
   /** True the first time only: the caller is the one that closes this channel. */
   static boolean markClosing(Channel ch) {
-    return ch.attr(CLOSING).setIfAbsent(Boolean.TRUE) == null;
+    if (ch.attr(CLOSING).setIfAbsent(Boolean.TRUE) != null) {
+      return false;
+    }
+    ReadPause.closing(ch); // a paused handler resuming later must not turn reading back on
+    return true;
   }
 
   static boolean isClosing(Channel ch) {

@@ -2,6 +2,7 @@ package meshchat.peer.link.netty;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.ChainVerifier;
 import meshchat.peer.frame.LinkCodec;
@@ -17,12 +18,20 @@ public final class LinkPipeline {
 
   /** Without TLS: for harnesses that feed frames by hand (the fuzzer, EmbeddedChannel tests). */
   public static void build(ChannelPipeline p, LinkSetup setup, boolean dialedByUs) {
-    build(p, setup, dialedByUs, null, new SecretGuesses(System::nanoTime));
+    build(p, setup, dialedByUs, null, new SecretGuesses(System::nanoTime), null);
   }
 
-  /** {@code tls} null: no TLS (harnesses only); every real link has it. */
+  /**
+   * {@code tls} null: no TLS (harnesses only); every real link has it. {@code verify}: where
+   * signatures are checked, off the link's thread; null: on it.
+   */
   static void build(
-      ChannelPipeline p, LinkSetup setup, boolean dialedByUs, LinkTls tls, SecretGuesses guesses) {
+      ChannelPipeline p,
+      LinkSetup setup,
+      boolean dialedByUs,
+      LinkTls tls,
+      SecretGuesses guesses,
+      Executor verify) {
     if (tls != null) {
       // TLS 1.3, both ends authenticated by identity-bound certificates (LinkTls)
       p.addLast(
@@ -39,7 +48,8 @@ public final class LinkPipeline {
     // (private rooms: message bodies are sealed and opened here)
     p.addLast("link-codec", new LinkCodec(setup.roomKey()));
     // every chat message, live or history, must be covered by its author's signed chain head
-    p.addLast("verify", new ChainVerifier(setup.room(), setup.counters()));
+    // (signature checks on the verify pool, the link's order kept, reading paused if it is behind)
+    p.addLast("verify", new ChainVerifier(setup.room(), setup.counters(), verify));
     // nothing read for idleTimeout -> reader idle (dead peer); nothing written for ping -> Ping
     p.addLast(
         "idle",

@@ -8,6 +8,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.Close;
@@ -26,14 +27,16 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
   private final LinkSetup setup;
   private final ChannelGroup channels;
   private final LinkTls tls;
+  private final Executor verify;
   // wrong private room secrets per address, across every connection this peer accepts
   private final SecretGuesses guesses = new SecretGuesses(System::nanoTime);
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-  LinkServerInitializer(LinkSetup setup, ChannelGroup channels, LinkTls tls) {
+  LinkServerInitializer(LinkSetup setup, ChannelGroup channels, LinkTls tls, Executor verify) {
     this.setup = setup;
     this.channels = channels;
     this.tls = tls;
+    this.verify = verify;
   }
 
   @Override
@@ -45,7 +48,7 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
         .addListener(f -> perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1));
     int max = setup.config().maxLinksPerAddress();
     if (n <= max) {
-      LinkPipeline.build(ch.pipeline(), setup, false, tls, guesses);
+      LinkPipeline.build(ch.pipeline(), setup, false, tls, guesses, verify);
       return;
     }
     setup.counters().increment(Counter.LINKS_PER_ADDRESS_REFUSED);

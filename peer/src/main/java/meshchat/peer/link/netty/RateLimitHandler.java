@@ -3,6 +3,7 @@ package meshchat.peer.link.netty;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.TimeUnit;
+import meshchat.peer.frame.ReadPause;
 import meshchat.peer.limit.Counters.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,7 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         setup.tag(),
         ctx.channel().remoteAddress(),
         setup.config().maxFramesPerSecond());
-    ctx.channel().config().setAutoRead(false);
+    ReadPause.pause(ctx.channel());
     resumeLater(ctx);
   }
 
@@ -77,7 +78,7 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
                 return;
               }
               paused = false;
-              if (!LinkErrors.isClosing(ctx.channel())) {
+              if (ReadPause.resume(ctx.channel()) && !LinkErrors.isClosing(ctx.channel())) {
                 ctx.channel().config().setAutoRead(true);
               }
             },

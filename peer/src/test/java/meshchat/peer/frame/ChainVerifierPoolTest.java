@@ -1,0 +1,111 @@
+package meshchat.peer.frame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.stream.Stream;
+import meshchat.peer.identity.ChainAuthor;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.Head;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Signatures checked off the link's thread: what the link reads meanwhile waits behind the check,
+ * so the link's order is kept; a forged head still closes the link; a link far behind its checks
+ * stops being read until they caught up. The "pool" here runs its checks when the test says so, and
+ * their answers come back as tasks on the channel's loop, as they would from another thread.
+ */
+class ChainVerifierPoolTest {
+  private final ChainAuthor alice = new ChainAuthor(Identity.generate(), "lobby");
+  private final ChainAuthor mallory = new ChainAuthor(Identity.generate(), "lobby");
+  private final Counters counters = new Counters();
+  private final List<Runnable> queued = new ArrayList<>();
+  private final Executor pool = queued::add;
+  private final EmbeddedChannel ch =
+      new EmbeddedChannel(new ChainVerifier("lobby", counters, pool));
+
+  /** The pool runs what it was given; the answers run on the channel's loop. */
+  private void checksDone() {
+    List<Runnable> now = List.copyOf(queued);
+    queued.clear();
+    now.forEach(Runnable::run);
+    ch.runPendingTasks();
+  }
+
+  private List<Object> inbound() {
+    return Stream.generate(ch::readInbound).takeWhile(Objects::nonNull).toList();
+  }
+
+  @Test
+  void framesReadWhileAHeadIsCheckedWaitBehindItInOrder() {
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    ChainHead head = alice.head();
+    LinkMessage.Ping ping = new LinkMessage.Ping(7);
+    ch.writeInbound(new Chat(one), new Chat(two), new Head(head), ping);
+    assertThat(inbound()).as("the ping waits behind the check").isEmpty();
+    checksDone();
+    assertThat(inbound()).containsExactly(new Chat(one), new Chat(two), new Head(head), ping);
+  }
+
+  @Test
+  void aForgedHeadCheckedOffTheLinkThreadStillClosesTheLink() {
+    ChatMessage one = alice.next("one");
+    mallory.next("mine");
+    ChainHead forged = mallory.head(); // a valid signature, by the wrong key
+    ChainHead claimed =
+        new ChainHead(
+            alice.identity().peerId(),
+            1,
+            alice.head().hash(),
+            forged.signature(),
+            alice.identity().publicKey());
+    ch.writeInbound(new Chat(one), new Head(claimed));
+    checksDone();
+    assertThatThrownBy(ch::checkException)
+        .isInstanceOfSatisfying(
+            LinkFrameException.class,
+            e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
+        .hasMessageContaining("bad signature");
+    assertThat(inbound()).isEmpty();
+    assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isEqualTo(1);
+  }
+
+  @Test
+  void aLinkFarBehindItsChecksStopsBeingReadUntilTheyCaughtUp() {
+    ch.writeInbound(new Chat(alice.next("one")), new Head(alice.head()));
+    for (int i = 0; i < ChainVerifier.MAX_WAITING; i++) {
+      ch.writeInbound(new LinkMessage.Ping(i));
+    }
+    assertThat(ch.config().isAutoRead()).isFalse();
+    checksDone();
+    assertThat(ch.config().isAutoRead()).isTrue();
+    assertThat(inbound()).hasSize(2 + ChainVerifier.MAX_WAITING);
+  }
+
+  @Test
+  void aHistoryBatchIsCheckedOffTheLinkThreadToo() {
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    LinkMessage.SyncBatch batch =
+        new LinkMessage.SyncBatch(9, List.of(one, two), true, List.of(alice.head()));
+    ch.writeInbound(batch, new LinkMessage.Ping(1));
+    assertThat(inbound()).isEmpty();
+    checksDone();
+    List<Object> out = inbound();
+    assertThat(out).hasSize(2);
+    assertThat(((LinkMessage.SyncBatch) out.get(0)).messages()).containsExactly(one, two);
+    assertThat(out.get(1)).isEqualTo(new LinkMessage.Ping(1));
+  }
+}

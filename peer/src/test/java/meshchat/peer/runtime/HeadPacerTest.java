@@ -1,0 +1,172 @@
+package meshchat.peer.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.channel.DefaultEventLoop;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.MessageSigning;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.room.Delivery;
+import meshchat.peer.room.Room;
+import meshchat.peer.room.RoomConfig;
+import meshchat.peer.room.RoomEffects;
+import meshchat.peer.room.RoomNotice;
+import meshchat.peer.store.memory.InMemoryMessageStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An idle room signs its head right after each burst; a room whose thread is behind holds it at
+ * most {@link HeadPacer#HOLD_MS} and covers every burst published meanwhile with one signature; a
+ * held head is signed before the links close.
+ */
+class HeadPacerTest {
+  private static final String ROOM = "lobby";
+  private final DefaultEventLoop loop = new DefaultEventLoop();
+  private final RoomThread thread = new RoomThread(loop, "[test]");
+  private final Identity me = Identity.generate();
+  private final PeerId other = Identity.generate().peerId();
+  // what the room sent to the one link, and "close" when it closed it
+  private final List<Object> wire = new CopyOnWriteArrayList<>();
+  private Room room;
+  private HeadPacer pacer;
+
+  @BeforeEach
+  void start() throws Exception {
+    onLoop(
+        () -> {
+          room =
+              new Room(
+                  RoomConfig.defaults(),
+                  me.peerId(),
+                  "me",
+                  new InMemoryMessageStore(),
+                  new Wire(),
+                  thread.scheduler(),
+                  InstantSource.system(),
+                  new SplittableRandom(1),
+                  new Counters(),
+                  MessageSigning.signer(me, ROOM));
+          room.start(true);
+          room.linkUp(new PeerAddress(other, "other", "127.0.0.1", 1), 1);
+          pacer = new HeadPacer(thread, room);
+          return null;
+        });
+  }
+
+  @AfterEach
+  void stop() {
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anIdleRoomSignsEachBurstAtOnce() throws Exception {
+    onLoop(() -> burst("one"));
+    assertThat(chainFrames()).containsExactly("chat 1", "head 1");
+    onLoop(() -> burst("two"));
+    assertThat(chainFrames()).containsExactly("chat 1", "head 1", "chat 2", "head 2");
+  }
+
+  @Test
+  void aRoomThreadThatIsBehindCoversSeveralBurstsWithOneHeadWithinTheHold() throws Exception {
+    List<String> atOnce =
+        onLoop(
+            () -> {
+              loop.execute(() -> {}); // more work queued: the room thread is behind
+              burst("one");
+              burst("two");
+              burst("three");
+              return chainFrames();
+            });
+    assertThat(atOnce).as("held while behind").containsExactly("chat 1", "chat 2", "chat 3");
+    await().atMost(Duration.ofSeconds(5)).until(() -> chainFrames().size() == 4);
+    assertThat(chainFrames()).containsExactly("chat 1", "chat 2", "chat 3", "head 3");
+    ChainHead head = heads().get(0);
+    assertThat(MessageSigning.headProblem(head, me.publicKey(), ROOM)).isNull();
+  }
+
+  @Test
+  void aHeldHeadIsSignedBeforeTheLinksClose() throws Exception {
+    onLoop(
+        () -> {
+          loop.execute(() -> {});
+          burst("one");
+          room.stop();
+          return null;
+        });
+    assertThat(wire.stream().map(HeadPacerTest::name))
+        .containsSubsequence("chat 1", "head 1", "close");
+  }
+
+  /** As the runtime's burst: the commit is done, the messages shown and sent, then the pacer. */
+  private Void burst(String text) {
+    room.send(text);
+    room.durable(false);
+    pacer.published();
+    return null;
+  }
+
+  private List<String> chainFrames() {
+    return wire.stream()
+        .filter(o -> o instanceof LinkMessage.Chat || o instanceof LinkMessage.Head)
+        .map(HeadPacerTest::name)
+        .toList();
+  }
+
+  private List<ChainHead> heads() {
+    return wire.stream()
+        .filter(LinkMessage.Head.class::isInstance)
+        .map(o -> ((LinkMessage.Head) o).head())
+        .toList();
+  }
+
+  private static String name(Object o) {
+    if (o instanceof LinkMessage.Chat c) {
+      return "chat " + c.message().seq();
+    } else if (o instanceof LinkMessage.Head h) {
+      return "head " + h.head().seq();
+    }
+    return String.valueOf(o);
+  }
+
+  private <T> T onLoop(Callable<T> task) throws Exception {
+    return loop.submit(task).get();
+  }
+
+  private final class Wire implements RoomEffects {
+    @Override
+    public void send(PeerId to, LinkMessage message) {
+      wire.add(message);
+    }
+
+    @Override
+    public void commit() {}
+
+    @Override
+    public void deliver(Delivery delivery) {}
+
+    @Override
+    public void notice(RoomNotice notice) {}
+
+    @Override
+    public void dial(PeerId namer, PeerAddress address) {}
+
+    @Override
+    public void closeLink(PeerId peer, LinkMessage.Close reason) {
+      wire.add("close");
+    }
+  }
+}

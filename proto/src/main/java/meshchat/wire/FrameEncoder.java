@@ -1,0 +1,60 @@
+package meshchat.wire;
+
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.MessageLiteOrBuilder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.util.concurrent.FastThreadLocal;
+
+/**
+ * Writes a Protobuf message as {@code varint32 length ‖ payload} in one buffer (Netty's
+ * ProtobufEncoder and ProtobufVarint32LengthFieldPrepender in one step, without the intermediate
+ * array and buffer). A message written to several channels in a row on one thread is serialized
+ * once: a peer writes each chat message to every link, one after the other, and links that share an
+ * I/O thread reuse the bytes. Messages are immutable, so the bytes of the last one are kept per
+ * thread and reused when the same object comes again.
+ */
+public final class FrameEncoder extends MessageToByteEncoder<MessageLiteOrBuilder> {
+  private static final FastThreadLocal<Object[]> LAST =
+      new FastThreadLocal<>() {
+        @Override
+        protected Object[] initialValue() {
+          return new Object[2];
+        }
+      };
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, MessageLiteOrBuilder msg, ByteBuf out) {
+    byte[] bytes = bytes(msg);
+    writeVarint32(out, bytes.length);
+    out.writeBytes(bytes);
+  }
+
+  @Override
+  protected ByteBuf allocateBuffer(
+      ChannelHandlerContext ctx, MessageLiteOrBuilder msg, boolean preferDirect) {
+    int size = bytes(msg).length + 5;
+    return preferDirect ? ctx.alloc().ioBuffer(size) : ctx.alloc().heapBuffer(size);
+  }
+
+  private static byte[] bytes(MessageLiteOrBuilder msg) {
+    if (msg instanceof MessageLite.Builder b) {
+      return b.build().toByteArray(); // mutable: never remembered
+    }
+    Object[] last = LAST.get();
+    if (last[0] != msg) {
+      last[0] = msg;
+      last[1] = ((MessageLite) msg).toByteArray();
+    }
+    return (byte[]) last[1];
+  }
+
+  private static void writeVarint32(ByteBuf out, int value) {
+    while ((value & ~0x7F) != 0) {
+      out.writeByte((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out.writeByte(value);
+  }
+}
