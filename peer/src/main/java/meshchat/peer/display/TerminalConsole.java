@@ -87,8 +87,13 @@ public final class TerminalConsole implements Screen, AutoCloseable {
       impl.setPrompt(Visible.of(prompt.get())); // not on the LineReader interface in JLine 4
     }
     if (reader.isReading()) {
-      reader.callWidget(LineReader.REDRAW_LINE);
-      reader.callWidget(LineReader.REDISPLAY);
+      try {
+        reader.callWidget(LineReader.REDRAW_LINE);
+        reader.callWidget(LineReader.REDISPLAY);
+      } catch (IllegalStateException e) {
+        // reading ended between the check and the call (this runs on the room's thread, the
+        // editor on its own): the next readLine draws the new prompt anyway
+      }
     }
   }
 
