@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import meshchat.fixture.room.SendsOnly;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -23,28 +24,7 @@ class RoomWipedStoreTest {
   private static final PeerId OTHER = PeerId.fromHex("0b0b0b0b");
 
   private static Room room(InMemoryMessageStore store, List<LinkMessage> sent) {
-    RoomEffects effects =
-        new RoomEffects() {
-          @Override
-          public void send(PeerId to, LinkMessage message) {
-            sent.add(message);
-          }
-
-          @Override
-          public void commit() {}
-
-          @Override
-          public void deliver(Delivery delivery) {}
-
-          @Override
-          public void notice(RoomNotice notice) {}
-
-          @Override
-          public void dial(PeerId namer, PeerAddress address) {}
-
-          @Override
-          public void closeLink(PeerId peer, LinkMessage.Close reason) {}
-        };
+    RoomEffects effects = new SendsOnly(sent);
     Scheduler noTimers =
         new Scheduler() {
           @Override

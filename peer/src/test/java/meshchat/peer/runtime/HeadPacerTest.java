@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import meshchat.fixture.room.SendsOnly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
@@ -18,11 +19,8 @@ import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
-import meshchat.peer.room.Delivery;
 import meshchat.peer.room.Room;
 import meshchat.peer.room.RoomConfig;
-import meshchat.peer.room.RoomEffects;
-import meshchat.peer.room.RoomNotice;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +52,7 @@ class HeadPacerTest {
                   me.peerId(),
                   "me",
                   new InMemoryMessageStore(),
-                  new Wire(),
+                  new SendsOnly(wire, "close"),
                   thread.scheduler(),
                   InstantSource.system(),
                   new SplittableRandom(1),
@@ -144,29 +142,5 @@ class HeadPacerTest {
 
   private <T> T onLoop(Callable<T> task) throws Exception {
     return loop.submit(task).get();
-  }
-
-  private final class Wire implements RoomEffects {
-    @Override
-    public void send(PeerId to, LinkMessage message) {
-      wire.add(message);
-    }
-
-    @Override
-    public void commit() {}
-
-    @Override
-    public void deliver(Delivery delivery) {}
-
-    @Override
-    public void notice(RoomNotice notice) {}
-
-    @Override
-    public void dial(PeerId namer, PeerAddress address) {}
-
-    @Override
-    public void closeLink(PeerId peer, LinkMessage.Close reason) {
-      wire.add("close");
-    }
   }
 }
