@@ -2,6 +2,7 @@ package meshchat.peer.store.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,21 @@ public final class SqliteNative {
   private SqliteNative() {}
 
   /**
+   * The copy's directory name: the driver's version and, from the jar, the library's CRC, so that
+   * another build of the driver never loads this one's library (a shaded jar may not know its
+   * driver's version: it then says "unknown").
+   */
+  static String copyName(URL resource) throws IOException {
+    String name = "sqlite-" + SQLiteJDBCLoader.getVersion();
+    if (resource.openConnection() instanceof JarURLConnection jar
+        && jar.getJarEntry() != null
+        && jar.getJarEntry().getCrc() != -1) {
+      name += "-" + Long.toHexString(jar.getJarEntry().getCrc());
+    }
+    return name;
+  }
+
+  /**
    * Before the first database is opened: use (making it if needed) the copy under {@code
    * cacheRoot}. Returns the library file used, or null when the driver is left to extract its own
    * (the library or its directory was set by the user, or the cache cannot be written).
@@ -41,7 +57,7 @@ public final class SqliteNative {
       if (resource == null) {
         return null;
       }
-      Path dir = cacheRoot.resolve("sqlite-" + SQLiteJDBCLoader.getVersion()).resolve(folder);
+      Path dir = cacheRoot.resolve(copyName(resource)).resolve(folder);
       Path lib = dir.resolve(name);
       long size = resource.openConnection().getContentLengthLong();
       if (!Files.isRegularFile(lib) || Files.size(lib) != size) {

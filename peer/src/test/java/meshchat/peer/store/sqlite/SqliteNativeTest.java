@@ -3,9 +3,11 @@ package meshchat.peer.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,15 +25,27 @@ class SqliteNativeTest {
     System.clearProperty(SqliteNative.NAME);
   }
 
-  private static byte[] theDriversLibrary() throws Exception {
-    String resource =
+  private static URL theDriversResource() {
+    return SQLiteJDBCLoader.class.getResource(
         "/org/sqlite/native/"
             + OSInfo.getNativeLibFolderPathForCurrentOS()
             + "/"
-            + System.mapLibraryName("sqlitejdbc");
-    try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+            + System.mapLibraryName("sqlitejdbc"));
+  }
+
+  private static byte[] theDriversLibrary() throws Exception {
+    try (InputStream in = theDriversResource().openStream()) {
       return in.readAllBytes();
     }
+  }
+
+  @Test
+  void theCopyIsNamedByTheDriversVersionAndTheLibrarysCrc() throws Exception {
+    CRC32 crc = new CRC32();
+    crc.update(theDriversLibrary());
+    assertThat(SqliteNative.copyName(theDriversResource()))
+        .isEqualTo(
+            "sqlite-" + SQLiteJDBCLoader.getVersion() + "-" + Long.toHexString(crc.getValue()));
   }
 
   @Test
@@ -41,7 +55,7 @@ class SqliteNativeTest {
     assertThat(lib)
         .isEqualTo(
             cache
-                .resolve("sqlite-" + SQLiteJDBCLoader.getVersion())
+                .resolve(SqliteNative.copyName(theDriversResource()))
                 .resolve(OSInfo.getNativeLibFolderPathForCurrentOS())
                 .resolve(System.mapLibraryName("sqlitejdbc")));
     assertThat(Files.readAllBytes(lib)).isEqualTo(theDriversLibrary());
