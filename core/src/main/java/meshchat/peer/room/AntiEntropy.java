@@ -446,7 +446,15 @@ final class AntiEntropy {
       counters.increment(Counter.DEP_FETCH_BUDGET);
       return;
     }
-    List<Want> wants = List.of(new Want(origin, range));
+    sendDepFetch(l, List.of(new Want(origin, range)));
+  }
+
+  /**
+   * Sends {@code wants} to {@code l} as a dependency fetch, apart from the link's one big sync
+   * request (a fetch must not wait for it). Unanswered within the sync timeout, it frees its budget
+   * and its ranges, so another link may be asked.
+   */
+  private void sendDepFetch(Link l, List<Want> wants) {
     long id = nextRequestId++;
     l.depFetches.put(id, wants);
     asked.add(id, wants);
@@ -612,21 +620,7 @@ final class AntiEntropy {
       counters.increment(Counter.WANTS_CAPPED);
       wants = List.copyOf(all.subList(0, MAX_WANTS));
     }
-    // apart from the link's one big sync request: a dependency fetch must not wait for it
-    long id = nextRequestId++;
-    from.depFetches.put(id, wants);
-    asked.add(id, wants);
-    List<Want> fetched = wants;
-    scheduler.schedule(
-        config.syncRequestTimeoutMs(),
-        () -> {
-          // unanswered: free its budget and its ranges, so another link may be asked
-          if (from.depFetches.remove(id) != null) {
-            asked.remove(id, fetched);
-            counters.increment(Counter.DEP_FETCH_EXPIRED);
-          }
-        });
-    effects.send(from.id, new SyncRequest(id, wants, config.syncMaxMessages()));
+    sendDepFetch(from, wants);
   }
 
   /** Answers with at most the asked number of messages, in frames of bounded size. */
