@@ -208,15 +208,25 @@ public final class SimPeer implements SimNetwork.Endpoint {
     return world.directory().get(i);
   }
 
-  private final class Effects implements RoomEffects {
+  /**
+   * What belongs to one incarnation of this peer: its effects do nothing once it crashed or was
+   * restarted, so a timer or message of an earlier life cannot act on the current one.
+   */
+  private abstract class OfIncarnation {
     private final int inc;
 
-    Effects(int inc) {
+    OfIncarnation(int inc) {
       this.inc = inc;
     }
 
-    private boolean current() {
+    final boolean current() {
       return alive && incarnation == inc;
+    }
+  }
+
+  private final class Effects extends OfIncarnation implements RoomEffects {
+    Effects(int inc) {
+      super(inc);
     }
 
     @Override
@@ -283,15 +293,9 @@ public final class SimPeer implements SimNetwork.Endpoint {
   }
 
   /** Membership's effects on the simulated network and tracker. */
-  private final class Links implements MembershipEffects {
-    private final int inc;
-
+  private final class Links extends OfIncarnation implements MembershipEffects {
     Links(int inc) {
-      this.inc = inc;
-    }
-
-    private boolean current() {
-      return alive && incarnation == inc;
+      super(inc);
     }
 
     @Override
