@@ -53,16 +53,17 @@ public record ChainHead(PeerId origin, long seq, byte[] hash, byte[] signature, 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ChainHead h
-        && seq == h.seq
-        && origin.equals(h.origin)
-        && Arrays.equals(hash, h.hash)
-        && Arrays.equals(signature, h.signature);
+    return o instanceof ChainHead h && Arrays.deepEquals(content(), h.content());
   }
 
   @Override
   public int hashCode() {
-    return origin.hashCode() * 31 + Long.hashCode(seq) + Arrays.hashCode(hash);
+    return Arrays.deepHashCode(content());
+  }
+
+  /** What makes two of these equal: a record compares arrays by reference, this by content. */
+  private Object[] content() {
+    return new Object[] {origin, seq, hash, signature};
   }
 
   @Override

@@ -2,7 +2,6 @@ package meshchat.peer.message;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import meshchat.peer.limit.WireBounds;
 
 /**
@@ -142,24 +141,22 @@ public record ChatMessage(
     return new LamportTimestamp(lamport, id.origin());
   }
 
-  // A record compares arrays by reference; two copies of one message must be equal (dedupe, forks).
   @Override
   public boolean equals(Object o) {
-    return o instanceof ChatMessage m
-        && lamport == m.lamport
-        && wallTimeMs == m.wallTimeMs
-        && id.equals(m.id)
-        && nick.equals(m.nick)
-        && text.equals(m.text)
-        && deps.equals(m.deps)
-        && Arrays.equals(prev, m.prev)
-        && kind == m.kind;
+    return o instanceof ChatMessage m && Arrays.deepEquals(content(), m.content());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, lamport, wallTimeMs, nick, text, deps, kind) * 31
-        + Arrays.hashCode(prev);
+    return Arrays.deepHashCode(content());
+  }
+
+  /**
+   * What makes two messages equal: a record compares arrays by reference, this by content, since
+   * two copies of one message must be equal (dedupe, forks).
+   */
+  private Object[] content() {
+    return new Object[] {id, lamport, wallTimeMs, nick, text, deps, prev, kind};
   }
 
   @Override

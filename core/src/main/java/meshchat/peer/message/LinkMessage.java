@@ -2,7 +2,6 @@ package meshchat.peer.message;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
@@ -61,20 +60,19 @@ public sealed interface LinkMessage {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Hello h
-          && protocolVersion == h.protocolVersion
-          && listenPort == h.listenPort
-          && lamport == h.lamport
-          && peerId.equals(h.peerId)
-          && nick.equals(h.nick)
-          && room.equals(h.room)
-          && Arrays.equals(publicKey, h.publicKey)
-          && Arrays.equals(challenge, h.challenge);
+      return o instanceof Hello h && Arrays.deepEquals(content(), h.content());
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(protocolVersion, peerId, nick, room, listenPort, lamport);
+      return Arrays.deepHashCode(content());
+    }
+
+    /** What makes two of these equal: a record compares arrays by reference, this by content. */
+    private Object[] content() {
+      return new Object[] {
+        protocolVersion, peerId, nick, room, listenPort, lamport, publicKey, challenge
+      };
     }
 
     @Override
@@ -109,14 +107,17 @@ public sealed interface LinkMessage {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof HelloProof p
-          && Arrays.equals(signature, p.signature)
-          && Arrays.equals(roomMac, p.roomMac);
+      return o instanceof HelloProof p && Arrays.deepEquals(content(), p.content());
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(signature);
+      return Arrays.deepHashCode(content());
+    }
+
+    /** What makes two of these equal: a record compares arrays by reference, this by content. */
+    private Object[] content() {
+      return new Object[] {signature, roomMac};
     }
 
     @Override
@@ -154,16 +155,17 @@ public sealed interface LinkMessage {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof DigestEntry e
-          && origin.equals(e.origin)
-          && held.equals(e.held)
-          && tipSeq == e.tipSeq
-          && Arrays.equals(tipHash, e.tipHash);
+      return o instanceof DigestEntry e && Arrays.deepEquals(content(), e.content());
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(origin, held, tipSeq) * 31 + Arrays.hashCode(tipHash);
+      return Arrays.deepHashCode(content());
+    }
+
+    /** What makes two of these equal: a record compares arrays by reference, this by content. */
+    private Object[] content() {
+      return new Object[] {origin, held, tipSeq, tipHash};
     }
   }
 
@@ -281,12 +283,17 @@ public sealed interface LinkMessage {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof RoomPake r && round == r.round && Arrays.equals(payload, r.payload);
+      return o instanceof RoomPake r && Arrays.deepEquals(content(), r.content());
     }
 
     @Override
     public int hashCode() {
-      return 31 * round + Arrays.hashCode(payload);
+      return Arrays.deepHashCode(content());
+    }
+
+    /** What makes two of these equal: a record compares arrays by reference, this by content. */
+    private Object[] content() {
+      return new Object[] {round, payload};
     }
 
     @Override

@@ -68,18 +68,19 @@ public record Member(PeerId peerId, String nick, String host, int port, Statemen
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Statement s
-          && timestampMs == s.timestampMs
-          && Arrays.equals(publicKey, s.publicKey)
-          && Arrays.equals(signature, s.signature)
-          && Arrays.equals(sessionNonce, s.sessionNonce)
-          && observedHost.equals(s.observedHost)
-          && advertisedHost.equals(s.advertisedHost);
+      return o instanceof Statement s && Arrays.deepEquals(content(), s.content());
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(signature);
+      return Arrays.deepHashCode(content());
+    }
+
+    /** What makes two of these equal: a record compares arrays by reference, this by content. */
+    private Object[] content() {
+      return new Object[] {
+        publicKey, signature, timestampMs, sessionNonce, observedHost, advertisedHost
+      };
     }
 
     @Override
