@@ -87,31 +87,10 @@ public final class Room {
   private Scheduler.Cancellable syncTimer;
   private boolean stopped;
 
-  public Room(
-      RoomConfig config,
-      PeerId self,
-      String nick,
-      MessageStore store,
-      RoomEffects effects,
-      Scheduler scheduler,
-      InstantSource wallClock,
-      RandomGenerator random) {
-    this(
-        config,
-        self,
-        nick,
-        store,
-        effects,
-        scheduler,
-        wallClock,
-        random,
-        new Counters(),
-        MessageSigner.NONE);
-  }
-
   /**
-   * As above, counting limits hit (hold-back overflow, ignored digest entries) in {@code counters};
-   * {@code signer} signs every message this peer authors before it is stored.
+   * A room, counting limits hit (hold-back overflow, ignored digest entries) in {@code counters};
+   * {@code signer} signs every message this peer authors before it is stored ({@link
+   * MessageSigner#NONE}: unsigned, as in the simulation).
    */
   public Room(
       RoomConfig config,
@@ -391,7 +370,7 @@ public final class Room {
   }
 
   /** As {@link #changeNick(String)}; {@code authored} hears the event when it is authored. */
-  public ChatMessage changeNick(String newNick, java.util.function.Consumer<ChatMessage> authored) {
+  public ChatMessage changeNick(String newNick, Consumer<ChatMessage> authored) {
     int bytes = newNick.getBytes(StandardCharsets.UTF_8).length;
     if (bytes == 0 || bytes > MAX_NICK_BYTES) {
       throw new IllegalArgumentException("a nick is 1.." + MAX_NICK_BYTES + " bytes: " + bytes);

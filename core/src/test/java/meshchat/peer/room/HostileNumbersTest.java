@@ -6,7 +6,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import meshchat.peer.clock.ClockBound;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChatMessage;
@@ -17,6 +19,7 @@ import meshchat.peer.message.LinkMessage.Digest;
 import meshchat.peer.message.LinkMessage.DigestEntry;
 import meshchat.peer.message.LinkMessage.SyncRequest;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.store.memory.InMemoryMessageStore;
@@ -187,7 +190,9 @@ class HostileNumbersTest {
             victim,
             m2.scheduler,
             m2.wallClock,
-            new java.util.SplittableRandom(1));
+            new SplittableRandom(1),
+            new Counters(),
+            MessageSigner.NONE);
     victim.room.start();
     m2.fullMesh();
     PeerId mal = m2.peer("m").id;

@@ -14,10 +14,12 @@ import meshchat.fixture.net.SteppedWire;
 import meshchat.fixture.time.EventQueue;
 import meshchat.fixture.time.PeerScheduler;
 import meshchat.fixture.time.SkewedClock;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 
@@ -64,27 +66,17 @@ final class Mesh {
 
     private Room newRoom(boolean newIdentity) {
       Room r =
-          chained
-              ? new Room(
-                  config,
-                  id,
-                  nick,
-                  store,
-                  this,
-                  scheduler,
-                  wallClock,
-                  new SplittableRandom(name.hashCode()),
-                  new meshchat.peer.limit.Counters(),
-                  new TestChainSigner())
-              : new Room(
-                  config,
-                  id,
-                  nick,
-                  store,
-                  this,
-                  scheduler,
-                  wallClock,
-                  new SplittableRandom(name.hashCode()));
+          new Room(
+              config,
+              id,
+              nick,
+              store,
+              this,
+              scheduler,
+              wallClock,
+              new SplittableRandom(name.hashCode()),
+              new Counters(),
+              chained ? new TestChainSigner() : MessageSigner.NONE);
       r.start(newIdentity);
       return r;
     }

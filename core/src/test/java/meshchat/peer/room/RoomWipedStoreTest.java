@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import meshchat.fixture.room.SendsOnly;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,9 @@ class RoomWipedStoreTest {
         effects,
         noTimers,
         InstantSource.fixed(java.time.Instant.EPOCH),
-        new SplittableRandom(1));
+        new SplittableRandom(1),
+        new Counters(),
+        MessageSigner.NONE);
   }
 
   @Test
