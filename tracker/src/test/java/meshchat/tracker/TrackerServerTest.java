@@ -147,7 +147,8 @@ class TrackerServerTest {
             .with(
                 cfg -> {
                   cfg.heartbeatInterval = Duration.ofMillis(50);
-                  cfg.idleTimeout = Duration.ofMillis(200);
+                  // well after the TTL: at 200 ms a loaded machine fired it before the expiry
+                  cfg.idleTimeout = Duration.ofSeconds(1);
                 }));
     try (RawClient silent = new RawClient(server.localAddress())) {
       silent.send(RawClient.register(1, "general", "mute", 7002));
