@@ -136,7 +136,7 @@ final class LinkErrors {
   }
 
   /** Drops whatever arrives on a link that is closing; the other side's EOF closes it. */
-  private static final class DiscardInbound extends ChannelInboundHandlerAdapter {
+  static class DiscardInbound extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ReferenceCountUtil.release(msg);

@@ -1,11 +1,9 @@
 package meshchat.peer.link.netty;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -61,26 +59,27 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
     ch.pipeline()
         .addLast(
             "refuse",
-            new ChannelInboundHandlerAdapter() {
-              @Override
-              public void channelActive(ChannelHandlerContext ctx) {
-                LinkErrors.markClosing(ctx.channel());
-                LinkErrors.sendCloseAndClose(
-                    ctx,
-                    new Close(
-                        CloseReason.LIMIT_EXCEEDED,
-                        "too many links from " + from.getHostAddress() + " (limit " + max + ")"));
-              }
+            new Refuse(
+                new Close(
+                    CloseReason.LIMIT_EXCEEDED,
+                    "too many links from " + from.getHostAddress() + " (limit " + max + ")")));
+  }
 
-              @Override
-              public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ReferenceCountUtil.release(msg);
-              }
+  /**
+   * Refuses a link over the per-address limit: sends {@code why} once the channel is active, then
+   * drops whatever arrives while it closes.
+   */
+  private static final class Refuse extends LinkErrors.DiscardInbound {
+    private final Close why;
 
-              @Override
-              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                ctx.close();
-              }
-            });
+    Refuse(Close why) {
+      this.why = why;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      LinkErrors.markClosing(ctx.channel());
+      LinkErrors.sendCloseAndClose(ctx, why);
+    }
   }
 }
