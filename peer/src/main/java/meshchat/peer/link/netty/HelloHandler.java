@@ -19,6 +19,7 @@ import meshchat.peer.message.LinkMessage.HelloProof;
 import meshchat.peer.message.LinkMessage.RoomPake;
 import meshchat.wire.Ed25519;
 import meshchat.wire.Framing;
+import meshchat.wire.LoopTicker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     InetAddress from = remote(ctx);
-    if (guesses != null && from != null && !guesses.mayGuess(from)) {
+    if (guesses != null && from != null && !guesses.mayGuess(from, LoopTicker.nanoTime(ctx))) {
       setup.counters().increment(Counter.SECRET_GUESSES_THROTTLED);
       refuse(
           ctx,
@@ -200,7 +201,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       pakeRound = 2;
       InetAddress from = remote(ctx);
       if (guesses != null && from != null) {
-        guesses.spend(from); // our confirmation tells them whether their guess was right
+        guesses.spend(
+            from,
+            LoopTicker.nanoTime(ctx)); // our confirmation tells them whether their guess was right
         guessSpent = true;
       }
       ctx.writeAndFlush(new RoomPake(3, pake.round3()));
@@ -211,7 +214,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (guessSpent) {
-        guesses.refund(remote(ctx));
+        guesses.refund(remote(ctx), LoopTicker.nanoTime(ctx));
       }
       up(ctx);
     } else {

@@ -27,7 +27,7 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
   private final LinkTls tls;
   private final Executor verify;
   // wrong private room secrets per address, across every connection this peer accepts
-  private final SecretGuesses guesses = new SecretGuesses(System::nanoTime);
+  private final SecretGuesses guesses = new SecretGuesses();
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
   LinkServerInitializer(LinkSetup setup, ChannelGroup channels, LinkTls tls, Executor verify) {

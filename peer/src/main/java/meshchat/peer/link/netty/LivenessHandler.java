@@ -7,6 +7,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.wire.LoopTicker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ final class LivenessHandler extends ChannelDuplexHandler {
       }
       // the nonce is our send time: the Pong echoes it, so no table of pings is kept
       heardSinceWrite = false;
-      ctx.writeAndFlush(new LinkMessage.Ping(LinkTicker.nanoTime(ctx)));
+      ctx.writeAndFlush(new LinkMessage.Ping(LoopTicker.nanoTime(ctx)));
     } else if (e.state() == IdleState.READER_IDLE && LinkErrors.markClosing(ctx.channel())) {
       long ms = setup.config().idleTimeoutMs();
       log.info("{} link to {} silent for {} ms: closing", setup.tag(), link.peer().shortHex(), ms);
@@ -59,7 +60,7 @@ final class LivenessHandler extends ChannelDuplexHandler {
       heardSinceWrite = false;
       ctx.writeAndFlush(new LinkMessage.Pong(p.nonce()));
     } else if (msg instanceof LinkMessage.Pong p) {
-      long rttNanos = LinkTicker.nanoTime(ctx) - p.nonce();
+      long rttNanos = LoopTicker.nanoTime(ctx) - p.nonce();
       if (rttNanos >= 0 && rttNanos < 60_000_000_000L) {
         link.rttMillis(rttNanos / 1_000_000);
       }

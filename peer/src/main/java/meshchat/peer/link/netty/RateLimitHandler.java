@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.ReadPause;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.wire.LoopTicker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +92,6 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static long now(ChannelHandlerContext ctx) {
-    return LinkTicker.nanoTime(ctx);
+    return LoopTicker.nanoTime(ctx);
   }
 }

@@ -11,33 +11,33 @@ import org.junit.jupiter.api.Test;
  */
 class SecretGuessesTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
-  private final SecretGuesses guesses = new SecretGuesses(now::get);
+  private final SecretGuesses guesses = new SecretGuesses();
 
   @Test
   void fiveWrongGuessesThenOneEveryThirtySecondsPerAddress() throws Exception {
     InetAddress mallory = InetAddress.getByName("10.6.6.6");
     InetAddress other = InetAddress.getByName("10.0.0.2");
     for (int i = 0; i < SecretGuesses.BURST; i++) {
-      assertThat(guesses.mayGuess(mallory)).isTrue();
-      guesses.spend(mallory);
+      assertThat(guesses.mayGuess(mallory, now.get())).isTrue();
+      guesses.spend(mallory, now.get());
     }
-    assertThat(guesses.mayGuess(mallory)).isFalse();
-    assertThat(guesses.mayGuess(other)).isTrue(); // per address
+    assertThat(guesses.mayGuess(mallory, now.get())).isFalse();
+    assertThat(guesses.mayGuess(other, now.get())).isTrue(); // per address
     now.addAndGet(SecretGuesses.REFILL_NANOS - 1);
-    assertThat(guesses.mayGuess(mallory)).isFalse();
+    assertThat(guesses.mayGuess(mallory, now.get())).isFalse();
     now.addAndGet(1);
-    assertThat(guesses.mayGuess(mallory)).isTrue();
-    guesses.spend(mallory);
-    assertThat(guesses.mayGuess(mallory)).isFalse();
+    assertThat(guesses.mayGuess(mallory, now.get())).isTrue();
+    guesses.spend(mallory, now.get());
+    assertThat(guesses.mayGuess(mallory, now.get())).isFalse();
   }
 
   @Test
   void aMemberThatProvesTheSecretGetsItsGuessBack() throws Exception {
     InetAddress member = InetAddress.getByName("10.0.0.3");
     for (int i = 0; i < 100; i++) {
-      assertThat(guesses.mayGuess(member)).isTrue();
-      guesses.spend(member);
-      guesses.refund(member);
+      assertThat(guesses.mayGuess(member, now.get())).isTrue();
+      guesses.spend(member, now.get());
+      guesses.refund(member, now.get());
     }
   }
 }
