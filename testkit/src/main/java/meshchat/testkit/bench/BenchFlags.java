@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A benchmark's {@code --name value} flags. Every flag must be one the benchmark knows and have a
@@ -32,20 +33,7 @@ final class BenchFlags {
 
   /** An integer flag of at least {@code min}. */
   int integer(String name, int defaultValue, int min) {
-    String v = values.get(name);
-    if (v == null) {
-      return defaultValue;
-    }
-    int n;
-    try {
-      n = Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, not '" + v + "'");
-    }
-    if (n < min) {
-      throw new IllegalArgumentException(name + " must be at least " + min + ", not " + n);
-    }
-    return n;
+    return parsed(name, defaultValue, min, Integer::valueOf, "a whole number");
   }
 
   /** An integer flag of at least 1. */
@@ -55,20 +43,36 @@ final class BenchFlags {
 
   /** A decimal flag of at least {@code min}. */
   double number(String name, double defaultValue, double min) {
+    return parsed(name, defaultValue, min, BenchFlags::decimal, "a number");
+  }
+
+  private static Double decimal(String v) {
+    double d = Double.parseDouble(v);
+    if (Double.isNaN(d)) {
+      throw new NumberFormatException("NaN");
+    }
+    return d;
+  }
+
+  /**
+   * Flag {@code name} parsed by {@code parse}, at least {@code min}; {@code kind} names its type.
+   */
+  private <T extends Comparable<T>> T parsed(
+      String name, T defaultValue, T min, Function<String, T> parse, String kind) {
     String v = values.get(name);
     if (v == null) {
       return defaultValue;
     }
-    double d;
+    T n;
     try {
-      d = Double.parseDouble(v);
+      n = parse.apply(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, not '" + v + "'");
+      throw new IllegalArgumentException(name + " must be " + kind + ", not '" + v + "'");
     }
-    if (!(d >= min)) {
+    if (n.compareTo(min) < 0) {
       throw new IllegalArgumentException(name + " must be at least " + min + ", not " + v);
     }
-    return d;
+    return n;
   }
 
   /** A flag's text as given, or {@code defaultValue}. */
