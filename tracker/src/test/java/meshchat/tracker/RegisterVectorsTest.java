@@ -1,8 +1,8 @@
 package meshchat.tracker;
 
-import static meshchat.tracker.HexDump.delimited;
-import static meshchat.tracker.HexDump.dump;
-import static meshchat.tracker.HexDump.paragraphs;
+import static meshchat.fixture.docs.HexDump.delimited;
+import static meshchat.fixture.docs.HexDump.dump;
+import static meshchat.fixture.docs.HexDump.paragraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -92,15 +92,15 @@ class RegisterVectorsTest {
                             .setObservedHost("192.168.1.21")
                             .setAdvertisedHost(r.getHost())))
             .build();
-    return block("GetNonce", delimited(getNonce), true)
-        + block("Nonce", delimited(answer), true)
-        + block("Register", delimited(register), true)
+    return block("GetNonce", delimited(getNonce.toByteArray()), true)
+        + block("Nonce", delimited(answer.toByteArray()), true)
+        + block("Register", delimited(register.toByteArray()), true)
         + "canonical ("
         + t.length
         + " bytes):\n\n```\n"
         + dump(t, false)
         + "```\n\n"
-        + block("MemberJoined", delimited(joined), true);
+        + block("MemberJoined", delimited(joined.toByteArray()), true);
   }
 
   private static String block(String name, byte[] b, boolean ascii) {

@@ -1,8 +1,8 @@
 package meshchat.peer.identity;
 
-import static meshchat.tracker.HexDump.delimited;
-import static meshchat.tracker.HexDump.dump;
-import static meshchat.tracker.HexDump.paragraphs;
+import static meshchat.fixture.docs.HexDump.delimited;
+import static meshchat.fixture.docs.HexDump.dump;
+import static meshchat.fixture.docs.HexDump.paragraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -70,7 +70,8 @@ class HandshakeVectorsTest {
             counting(0x00),
             filled(0xaa),
             filled(0xbb));
-    byte[] frame = delimited(LinkCodec.toFrame(new HelloProof(alice.sign(t), new byte[0])));
+    byte[] frame =
+        delimited(LinkCodec.toFrame(new HelloProof(alice.sign(t), new byte[0])).toByteArray());
     char[] secret = "hunter2".toCharArray();
     RoomKey ops = RoomKey.derive("ops", secret);
     byte[] k = RoomKey.argon2id("ops", secret);

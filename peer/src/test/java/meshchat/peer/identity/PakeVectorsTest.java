@@ -1,10 +1,10 @@
 package meshchat.peer.identity;
 
+import static meshchat.fixture.docs.HexDump.delimited;
+import static meshchat.fixture.docs.HexDump.dump;
+import static meshchat.fixture.docs.HexDump.paragraphs;
 import static meshchat.peer.identity.HandshakeVectorsTest.DOC;
 import static meshchat.peer.identity.HandshakeVectorsTest.fromSeed;
-import static meshchat.tracker.HexDump.delimited;
-import static meshchat.tracker.HexDump.dump;
-import static meshchat.tracker.HexDump.paragraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -221,7 +221,7 @@ class PakeVectorsTest {
 
   private static String frame(String what, byte[] payload) throws Exception {
     int round = what.charAt(what.length() - 1) - '0';
-    byte[] f = delimited(LinkCodec.toFrame(new RoomPake(round, payload)));
+    byte[] f = delimited(LinkCodec.toFrame(new RoomPake(round, payload)).toByteArray());
     return "alice's `RoomPake` "
         + what
         + " ("

@@ -1,11 +1,10 @@
 package meshchat.testkit.docs;
 
-import com.google.protobuf.ByteString;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import meshchat.fixture.docs.HexDump;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
@@ -64,17 +63,17 @@ public final class ProtocolVectors {
         aliceWrites.next(
             42, 1_795_705_200_000L, "alice", "hi bob", List.of(new MessageId(bob.peerId(), 7)));
     frame(out, "ChatMessage", new LinkMessage.Chat(m));
-    out.put("chat canonical", Hex.dump(MessageSigning.canonical(m, room), false));
+    out.put("chat canonical", HexDump.dump(MessageSigning.canonical(m, room), false));
     ChainHead head = aliceWrites.head();
-    out.put("chat hash", Hex.plain(head.hash()));
+    out.put("chat hash", HexDump.plain(head.hash()));
     out.put(
         "head canonical",
-        Hex.dump(
+        HexDump.dump(
             MessageSigning.canonicalHead(head.origin(), head.seq(), head.hash(), room), false));
     frame(out, "ChainHead", new LinkMessage.Head(head));
     ChatMessage nick = aliceWrites.nickChange(43, 1_795_705_260_000L, "alicia", List.of());
     frame(out, "ChatMessage, nick change", new LinkMessage.Chat(nick));
-    out.put("nick canonical", Hex.dump(MessageSigning.canonical(nick, room), false));
+    out.put("nick canonical", HexDump.dump(MessageSigning.canonical(nick, room), false));
 
     SeqSet held = SeqSet.of(7, List.of(new SeqRange(9, 12)));
     frame(
@@ -151,23 +150,10 @@ public final class ProtocolVectors {
   }
 
   private static void frame(Map<String, String> out, String name, LinkMessage m) {
-    byte[] payload = LinkCodec.toFrame(m).toByteArray();
-    byte[] framed =
-        ByteString.copyFrom(varint(payload.length))
-            .concat(ByteString.copyFrom(payload))
-            .toByteArray();
+    byte[] framed = HexDump.delimited(LinkCodec.toFrame(m).toByteArray());
     out.put(
-        name, "`" + name + " (" + framed.length + " bytes)`:\n\n```\n" + Hex.dump(framed, true));
-  }
-
-  private static byte[] varint(int n) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    while ((n & ~0x7f) != 0) {
-      b.write((n & 0x7f) | 0x80);
-      n >>>= 7;
-    }
-    b.write(n);
-    return b.toByteArray();
+        name,
+        "`" + name + " (" + framed.length + " bytes)`:\n\n```\n" + HexDump.dump(framed, true));
   }
 
   /** Every block, named, as the doc holds it. */
