@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,8 +32,12 @@ public final class SqliteNative {
    * driver's version: it then says "unknown").
    */
   static String copyName(URL resource) throws IOException {
+    return copyName(resource.openConnection());
+  }
+
+  private static String copyName(URLConnection resource) throws IOException {
     String name = "sqlite-" + SQLiteJDBCLoader.getVersion();
-    if (resource.openConnection() instanceof JarURLConnection jar
+    if (resource instanceof JarURLConnection jar
         && jar.getJarEntry() != null
         && jar.getJarEntry().getCrc() != -1) {
       name += "-" + Long.toHexString(jar.getJarEntry().getCrc());
@@ -57,9 +62,10 @@ public final class SqliteNative {
       if (resource == null) {
         return null;
       }
-      Path dir = cacheRoot.resolve(copyName(resource)).resolve(folder);
+      URLConnection connection = resource.openConnection(); // its name and size, opened once
+      Path dir = cacheRoot.resolve(copyName(connection)).resolve(folder);
       Path lib = dir.resolve(name);
-      long size = resource.openConnection().getContentLengthLong();
+      long size = connection.getContentLengthLong();
       if (!Files.isRegularFile(lib) || Files.size(lib) != size) {
         Files.createDirectories(
             dir,
