@@ -54,7 +54,7 @@ public final class SimCluster implements Cluster {
             network,
             tracker,
             config.room(),
-            config.membership().with(d -> d.maxLinks = config.room().maxLinks()),
+            config.membership(),
             metrics,
             directory,
             config.chained());

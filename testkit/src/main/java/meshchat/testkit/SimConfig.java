@@ -12,8 +12,7 @@ import meshchat.tracker.directory.Directory;
  * @param faults link faults applied to every link unless a link has its own
  * @param room the core's config: the product defaults unless a test says otherwise
  * @param maxSkewMs each peer's wall clock is off by a uniform amount in {@code [-max, max]}
- * @param membership the membership core's config (its {@code maxLinks} is taken from {@code
- *     room.maxLinks()}, as the runtime does)
+ * @param membership the membership core's config: the link cap, redials, rounds
  * @param trackerFanout most members the tracker names in one answer (0: all of them); by default
  *     32, as the real tracker ({@code Directory.MAX_NAMED})
  * @param sampleIntervalMs period of the convergence timeline samples

@@ -6,7 +6,8 @@ import meshchat.peer.limit.WireBounds;
 
 /**
  * The room core's tunables, as an immutable record: {@link #defaults()}, then copies made with
- * {@link #with} ({@code with(d -> d.maxLinks = 8)}).
+ * {@link #with} ({@code with(d -> d.maxDeps = 4)}). The link cap is membership's ({@code
+ * MembershipConfig.maxLinks}).
  *
  * @param syncIntervalMs mean period of anti-entropy digests on each link
  * @param syncJitter the period varies uniformly by ± this fraction, so peers do not beat in step
@@ -17,9 +18,6 @@ import meshchat.peer.limit.WireBounds;
  * @param maxHoldBack most messages held back at once; beyond it the oldest is shown incomplete
  * @param maxTextBytes longest message text in UTF-8 bytes; longer input is refused, never cut
  * @param maxDeps most causal dependencies a message carries
- * @param maxLinks how many links this peer dials up to: a room of at most {@code maxLinks + 1}
- *     peers is a full mesh; a bigger one is a random graph of about this degree (see {@link
- *     meshchat.peer.membership.Membership}, which takes it as {@code MembershipConfig.maxLinks}).
  * @param peerListDelayMs a change of our links is announced to all links at most once per this
  *     period (a burst of link changes costs one PeerList per link, not one per change)
  * @param peerListMaxEntries most entries in one PeerList; beyond it, a random sample
@@ -35,7 +33,6 @@ public record RoomConfig(
     int maxHoldBack,
     int maxTextBytes,
     int maxDeps,
-    int maxLinks,
     long peerListDelayMs,
     int peerListMaxEntries,
     long syncRequestTimeoutMs) {
@@ -63,7 +60,6 @@ public record RoomConfig(
     public int maxHoldBack = 10_000;
     public int maxTextBytes = WireBounds.MAX_TEXT_BYTES;
     public int maxDeps = 8;
-    public int maxLinks = 32;
     public long peerListDelayMs = 500;
     public int peerListMaxEntries = 1_000;
     public long syncRequestTimeoutMs = 10_000;

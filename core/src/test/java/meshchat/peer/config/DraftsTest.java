@@ -14,7 +14,7 @@ class DraftsTest {
     RoomConfig.Draft d = new RoomConfig.Draft();
     RoomConfig defaults = RoomConfig.defaults();
     assertThat(defaults.syncIntervalMs()).isEqualTo(d.syncIntervalMs);
-    assertThat(defaults.maxLinks()).isEqualTo(d.maxLinks);
+    assertThat(defaults.maxDeps()).isEqualTo(d.maxDeps);
     assertThat(defaults.syncRequestTimeoutMs()).isEqualTo(d.syncRequestTimeoutMs);
   }
 
@@ -24,13 +24,15 @@ class DraftsTest {
     RoomConfig copy =
         base.with(
             d -> {
-              d.maxLinks = 5;
+              d.maxDeps = 5;
               d.maxTextBytes = 10;
             });
-    assertThat(copy.maxLinks()).isEqualTo(5);
+    assertThat(copy.maxDeps()).isEqualTo(5);
     assertThat(copy.maxTextBytes()).isEqualTo(10);
     assertThat(copy.syncIntervalMs()).isEqualTo(100);
-    assertThat(copy.with(d -> d.maxLinks = 32).with(d -> d.maxTextBytes = base.maxTextBytes()))
+    assertThat(
+            copy.with(d -> d.maxDeps = base.maxDeps())
+                .with(d -> d.maxTextBytes = base.maxTextBytes()))
         .isEqualTo(base);
   }
 

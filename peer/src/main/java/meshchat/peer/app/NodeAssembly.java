@@ -16,7 +16,6 @@ import meshchat.peer.limit.Counters;
 import meshchat.peer.link.netty.LinkEndpoint;
 import meshchat.peer.link.netty.LinkSetup;
 import meshchat.peer.membership.Membership;
-import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.room.Room;
 import meshchat.peer.runtime.HeadPacer;
 import meshchat.peer.runtime.LocalHello;
@@ -115,18 +114,7 @@ public final class NodeAssembly {
             counters,
             MessageSigning.signer(config.identity(), config.room()));
     Membership membership =
-        new Membership(
-            MembershipConfig.defaults()
-                .with(
-                    d -> {
-                      d.maxLinks = config.roomConfig().maxLinks();
-                      d.redialMinMs = config.linkConfig().redialMinMs();
-                      d.redialMaxMs = config.linkConfig().redialMaxMs();
-                    }),
-            config.self(),
-            links,
-            thread.scheduler(),
-            random);
+        new Membership(config.membershipConfig(), config.self(), links, thread.scheduler(), random);
     // a burst's head is signed at once, or held a few ms while the room thread is behind
     HeadPacer heads = new HeadPacer(thread, room);
     effects.bind(

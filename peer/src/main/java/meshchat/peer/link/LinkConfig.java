@@ -13,8 +13,6 @@ import meshchat.wire.Framing;
  *     ping intervals, so a kill -9'd peer is reported down within seconds
  * @param handshakeTimeoutMs a connection that has not completed Hello by then is closed
  * @param connectTimeoutMs TCP connect timeout for dials
- * @param redialMinMs first redial delay; doubles per failure (exponential backoff)
- * @param redialMaxMs cap of the redial delay
  * @param maxFrameBytes largest frame accepted or sent
  * @param writeLowWater a link is writable again below this many queued bytes
  * @param writeHighWater a link becomes unwritable above this many queued bytes
@@ -31,8 +29,6 @@ public record LinkConfig(
     long idleTimeoutMs,
     long handshakeTimeoutMs,
     int connectTimeoutMs,
-    long redialMinMs,
-    long redialMaxMs,
     int maxFrameBytes,
     int writeLowWater,
     int writeHighWater,
@@ -52,15 +48,13 @@ public record LinkConfig(
     return Drafts.build(LinkConfig.class, new Draft());
   }
 
-  /** Faster liveness and redial for in-process tests. */
+  /** Faster liveness for in-process tests. */
   public static LinkConfig fastTest() {
     return defaults()
         .with(
             d -> {
               d.pingIntervalMs = 200;
               d.idleTimeoutMs = 1_000;
-              d.redialMinMs = 50;
-              d.redialMaxMs = 1_000;
             });
   }
 
@@ -86,8 +80,6 @@ public record LinkConfig(
     public long idleTimeoutMs = 4_000;
     public long handshakeTimeoutMs = 5_000;
     public int connectTimeoutMs = 3_000;
-    public long redialMinMs = 200;
-    public long redialMaxMs = 10_000;
     public int maxFrameBytes = Framing.DEFAULT_MAX_FRAME_BYTES;
     public int writeLowWater = 256 * 1024;
     public int writeHighWater = 1024 * 1024;

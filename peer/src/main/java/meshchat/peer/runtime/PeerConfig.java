@@ -9,6 +9,7 @@ import meshchat.peer.config.Drafts;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.link.LinkConfig;
+import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.RoomConfig;
 
@@ -24,6 +25,7 @@ import meshchat.peer.room.RoomConfig;
  * @param hostTracker if no tracker answers at the one tracker address, bind one there in-process
  *     (default mode only; an explicit --tracker never hosts)
  * @param trackerRetryMinMs first delay before retrying the tracker; doubles up to the max
+ * @param membershipConfig the link cap, the redial backoff and the membership rounds
  * @param peerCache file of the peers met before (see {@code PeerCache}), dialed at start so the
  *     room is found without a tracker; null: no cache
  * @param roomKey a private room's key: then {@code room} is the key's room id, which is all the
@@ -44,6 +46,7 @@ public record PeerConfig(
     long trackerRetryMaxMs,
     RoomConfig roomConfig,
     LinkConfig linkConfig,
+    MembershipConfig membershipConfig,
     Path peerCache,
     RoomKey roomKey,
     long seed) {
@@ -129,6 +132,7 @@ public record PeerConfig(
     public long trackerRetryMaxMs = 5_000;
     public RoomConfig roomConfig = RoomConfig.defaults();
     public LinkConfig linkConfig = LinkConfig.defaults();
+    public MembershipConfig membershipConfig = MembershipConfig.defaults();
     public Path peerCache = null;
     public RoomKey roomKey = null;
     public long seed = new SecureRandom().nextLong();

@@ -246,7 +246,7 @@ public final class SimCommand implements Callable<Integer> {
     SimConfig config =
         SimConfig.defaults(seed).withFaults(faults).withMaxSkewMs(skew).withTrackerFanout(fanout);
     if (maxLinks > 0) {
-      config = config.withRoom(config.room().with(cfg -> cfg.maxLinks = maxLinks));
+      config = config.withMembership(config.membership().with(m -> m.maxLinks = maxLinks));
     }
     int n = glomers ? 25 : peers;
     List<Specs.PartitionSpec> ps = new ArrayList<>();

@@ -91,7 +91,7 @@ public final class Summary {
 
   /** The link cap and what peers held: at most the cap at any moment, and now. */
   private static Map<String, Object> links(SimRun.Result r) {
-    int cap = r.plan().config().room().maxLinks();
+    int cap = r.plan().config().membership().maxLinks();
     int maxHeld = 0;
     long now = 0;
     int live = 0;
