@@ -27,14 +27,16 @@ import meshchat.peer.sync.SeqSet;
 /**
  * Anti-entropy (Demers et al. 1987, "Epidemic algorithms for replicated database maintenance"),
  * pull style: peers swap digests (per origin, the contiguous high-water mark plus gaps); each side
- * asks the other for exactly what it lacks, one bounded request at a time per link.
+ * asks the other for exactly what it lacks, in bounded requests, a few at a time per link.
  *
  * <ul>
  *   <li>An up-to-date pair settles in one round trip: two digests cross, nobody asks.
  *   <li>A range asked of one link is not asked of another while in flight, so a peer missing K
  *       messages usually receives each once.
- *   <li>The requester asks for the next chunk only after the last batch of the previous one
- *       arrives: receiver-driven back-pressure; a slow link is never flooded.
+ *   <li>At most {@link RoomConfig#syncPipeline} requests are in flight per link; the requester asks
+ *       for the next chunk only after the last batch of an earlier one arrives: receiver-driven
+ *       back-pressure, a slow link is never flooded, and the peer answers the next chunk while we
+ *       store this one.
  *   <li>Periodic digests on a link carry only entries that changed since the previous one.
  *   <li>A request unanswered for {@link RoomConfig#syncRequestTimeoutMs} is given up: a silent or
  *       hostile peer cannot hold a range hostage; the other links are asked at once.
@@ -45,6 +47,17 @@ final class AntiEntropy {
   interface Acceptor {
     /** Stores and admits a batch as one unit of work; returns how many messages were new. */
     int acceptBatch(List<ChatMessage> batch, List<ChainHead> heads, PeerId from);
+  }
+
+  /** A SyncRequest in flight: what it asked for, the new messages it brought, its timeout. */
+  private static final class Inflight {
+    final List<Want> wants;
+    long fresh;
+    Scheduler.Cancellable timer;
+
+    Inflight(List<Want> wants) {
+      this.wants = wants;
+    }
   }
 
   /** Most dependency fetches in flight on one link; each also expires after the sync timeout. */
@@ -135,16 +148,8 @@ final class AntiEntropy {
     /** The periodic tick of our last digest on this link. */
     private long digestTick;
 
-    /** The SyncRequest in flight on this link (0: none) and what it asked for. */
-    private long inflightId;
-
-    private List<Want> inflightWants = List.of();
-
-    /** New messages the SyncRequest in flight has brought so far. */
-    private long inflightFresh;
-
-    /** The SyncRequest timeout's timer, while one is in flight. */
-    private Scheduler.Cancellable inflightTimer;
+    /** The SyncRequests in flight on this link ({@link RoomConfig#syncPipeline}), oldest first. */
+    private final Map<Long, Inflight> inflight = new LinkedHashMap<>();
 
     /** Dependency fetches in flight on this link, by request id, so that none is asked twice. */
     private final Map<Long, List<Want>> depFetches = new HashMap<>();
@@ -469,11 +474,21 @@ final class AntiEntropy {
     effects.send(l.id, new SyncRequest(id, wants, config.syncMaxMessages()));
   }
 
-  /** Asks {@code l} for the next chunk of what it holds and we lack, if nothing is in flight. */
+  /**
+   * Asks {@code l} for the next chunks of what it holds and we lack, up to {@link
+   * RoomConfig#syncPipeline} in flight: the peer answers the next chunk while we store and deliver
+   * the one before (with one request at a time, each side of a catch-up sat idle half the time).
+   */
   private void requestMissing(Link l) {
-    if (l.inflightId != 0) {
-      return;
+    while (l.inflight.size() < Math.max(1, config.syncPipeline()) && requestNext(l)) {
+      // each request asks for what no earlier one did (known() counts what is asked)
     }
+  }
+
+  /**
+   * Asks {@code l} for the next chunk of what it holds and we lack; false if nothing is lacking.
+   */
+  private boolean requestNext(Link l) {
     // The budget is shared among origins in proportion to what each lacks: authors who talked
     // at similar rates then arrive as one slice of time, so a batch's messages mostly find their
     // dependencies in the same batch instead of being held back (and fetched again) one by one.
@@ -527,14 +542,16 @@ final class AntiEntropy {
         break;
       }
     }
-    if (!wants.isEmpty()) {
-      long id = nextRequestId++;
-      l.inflightId = id;
-      l.inflightWants = wants;
-      asked.add(id, wants);
-      l.inflightTimer = scheduler.schedule(config.syncRequestTimeoutMs(), () -> timedOut(l, id));
-      effects.send(l.id, new SyncRequest(id, wants, config.syncMaxMessages()));
+    if (wants.isEmpty()) {
+      return false;
     }
+    long id = nextRequestId++;
+    Inflight request = new Inflight(wants);
+    l.inflight.put(id, request);
+    asked.add(id, wants);
+    request.timer = scheduler.schedule(config.syncRequestTimeoutMs(), () -> timedOut(l, id));
+    effects.send(l.id, new SyncRequest(id, wants, config.syncMaxMessages()));
+    return true;
   }
 
   /**
@@ -543,10 +560,10 @@ final class AntiEntropy {
    * is not asked again and again. A batch that still arrives later is accepted as usual.
    */
   private void timedOut(Link l, long id) {
-    if (l.inflightId != id) {
+    if (!l.inflight.containsKey(id)) {
       return;
     }
-    endRequest(l);
+    endRequest(l, id);
     for (Link other : links.values()) {
       if (other != l) {
         requestMissing(other);
@@ -660,8 +677,9 @@ final class AntiEntropy {
     ordered.sort(Comparator.comparing(ChatMessage::timestamp));
     int fresh = acceptor.acceptBatch(ordered, b.heads(), l.id);
     l.received += fresh;
-    if (b.requestId() == l.inflightId) {
-      l.inflightFresh += fresh;
+    Inflight request = l.inflight.get(b.requestId());
+    if (request != null) {
+      request.fresh += fresh;
     }
     if (b.done()) {
       List<Want> fetch = l.depFetches.remove(b.requestId());
@@ -669,11 +687,11 @@ final class AntiEntropy {
         asked.remove(b.requestId(), fetch);
       }
     }
-    if (!b.done() || b.requestId() != l.inflightId) {
+    if (!b.done() || request == null) {
       return;
     }
-    boolean useful = l.inflightFresh > 0;
-    endRequest(l);
+    boolean useful = request.fresh > 0;
+    endRequest(l, b.requestId());
     // a receipt at no extra round trip (sent only if something changed): the sender learns now,
     // not a period later, that its messages arrived, so a script lingering at the end of its input
     // leaves seconds sooner
@@ -687,7 +705,7 @@ final class AntiEntropy {
       // peer that claims what it never sends must not keep us asking at round-trip speed
       requestMissing(l);
     }
-    boolean anyInflight = links.values().stream().anyMatch(x -> x.inflightId != 0);
+    boolean anyInflight = links.values().stream().anyMatch(x -> !x.inflight.isEmpty());
     if (!anyInflight && caughtUp > 0) {
       effects.notice(new RoomNotice.CaughtUp(caughtUp));
       caughtUp = 0;
@@ -709,22 +727,24 @@ final class AntiEntropy {
   boolean linkDown(Link l) {
     links.remove(l.id);
     cancelReceipt(l);
-    boolean hadAny = l.inflightId != 0 || !l.depFetches.isEmpty();
-    endRequest(l);
+    boolean hadAny = !l.inflight.isEmpty() || !l.depFetches.isEmpty();
+    for (Long id : List.copyOf(l.inflight.keySet())) {
+      endRequest(l, id);
+    }
     l.depFetches.forEach(asked::remove);
     l.depFetches.clear();
     return hadAny;
   }
 
-  /** The main request on {@code l} is over (answered or timed out). */
-  private void endRequest(Link l) {
-    asked.remove(l.inflightId, l.inflightWants);
-    l.inflightId = 0;
-    l.inflightFresh = 0;
-    l.inflightWants = List.of();
-    if (l.inflightTimer != null) {
-      l.inflightTimer.cancel();
-      l.inflightTimer = null;
+  /** The sync request {@code id} on {@code l} is over (answered or timed out). */
+  private void endRequest(Link l, long id) {
+    Inflight request = l.inflight.remove(id);
+    if (request == null) {
+      return;
+    }
+    asked.remove(id, request.wants);
+    if (request.timer != null) {
+      request.timer.cancel();
     }
   }
 

@@ -23,6 +23,8 @@ import meshchat.peer.limit.WireBounds;
  * @param peerListMaxEntries most entries in one PeerList; beyond it, a random sample
  * @param syncRequestTimeoutMs a SyncRequest unanswered for this long is given up, so the ranges it
  *     asked for can be asked of another link
+ * @param syncPipeline most SyncRequests in flight on one link: with two, the peer answers the next
+ *     chunk while we store the one before, so neither waits for the other in a catch-up
  */
 public record RoomConfig(
     long syncIntervalMs,
@@ -35,7 +37,8 @@ public record RoomConfig(
     int maxDeps,
     long peerListDelayMs,
     int peerListMaxEntries,
-    long syncRequestTimeoutMs) {
+    long syncRequestTimeoutMs,
+    int syncPipeline) {
 
   /** Every field at its default; see {@link Draft} for the values. */
   public static RoomConfig defaults() {
@@ -63,5 +66,6 @@ public record RoomConfig(
     public long peerListDelayMs = 500;
     public int peerListMaxEntries = 1_000;
     public long syncRequestTimeoutMs = 10_000;
+    public int syncPipeline = 2;
   }
 }

@@ -52,7 +52,7 @@ class RoomSyncTest {
   }
 
   @Test
-  void aBigCatchUpComesInBoundedRequestsOneAtATime() {
+  void aBigCatchUpComesInBoundedRequestsTwoInFlight() {
     RoomConfig small = CONFIG.with(cfg -> cfg.syncMaxMessages = 7);
     Mesh mesh = new Mesh(small, "alice", "bob");
     for (int i = 0; i < 30; i++) {
@@ -68,6 +68,37 @@ class RoomSyncTest {
       assertThat(r.wants().stream().mapToLong(w -> w.range().size()).sum()).isLessThanOrEqualTo(7);
     }
     assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
+    // the next chunk is asked while the one before is still on its way, never more than two
+    assertThat(mostRequestsInFlight(mesh, "bob")).isEqualTo(2);
+  }
+
+  @Test
+  void aPipelineOfOneAsksForTheNextChunkOnlyWhenTheLastArrived() {
+    RoomConfig one = CONFIG.with(cfg -> cfg.syncMaxMessages = 7).with(cfg -> cfg.syncPipeline = 1);
+    Mesh mesh = new Mesh(one, "alice", "bob");
+    for (int i = 0; i < 30; i++) {
+      mesh.peer("alice").send("m" + i);
+    }
+    mesh.link("alice", "bob").pump();
+
+    assertThat(mesh.peer("bob").shownIds()).hasSize(30);
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("bob"))).hasSize(5);
+    assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
+    assertThat(mostRequestsInFlight(mesh, "bob")).isEqualTo(1);
+  }
+
+  /** The most SyncRequests {@code name} had sent and not yet had a final batch for, at once. */
+  private static int mostRequestsInFlight(Mesh mesh, String name) {
+    int open = 0;
+    int most = 0;
+    for (Mesh.Envelope e : mesh.sent) {
+      if (e.message() instanceof SyncRequest && mesh.from(name).test(e)) {
+        most = Math.max(most, ++open);
+      } else if (e.message() instanceof SyncBatch b && b.done() && mesh.to(name).test(e)) {
+        open--;
+      }
+    }
+    return most;
   }
 
   @Test

@@ -42,6 +42,10 @@ public final class MessageSigning {
    * hashes as it did before kinds existed, and a nick change never hashes as a line).
    */
   public static byte[] canonical(ChatMessage m, String room) {
+    return canonicalBytes(m, room).toByteArray();
+  }
+
+  private static CanonicalBytes canonicalBytes(ChatMessage m, String room) {
     CanonicalBytes b =
         CanonicalBytes.of(CHAT_CONTEXT)
             .string(room)
@@ -59,12 +63,12 @@ public final class MessageSigning {
     if (m.kind() != ChatMessage.Kind.TEXT) {
       b.u64(m.kind().wire());
     }
-    return b.toByteArray();
+    return b;
   }
 
   /** The chain hash of {@code m} in {@code room}: SHA-256 of {@link #canonical}. */
   public static byte[] hash(ChatMessage m, String room) {
-    return SHA256.get().digest(canonical(m, room));
+    return canonicalBytes(m, room).digest(SHA256.get());
   }
 
   /** What a head's signature covers: context, room, origin, seq, hash. */

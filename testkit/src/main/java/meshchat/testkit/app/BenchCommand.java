@@ -64,7 +64,9 @@ public final class BenchCommand implements Callable<Integer> {
               "--clients N (100)  --seconds S (10)  --warmup-seconds S (3)  --depth IN_FLIGHT (16)",
               TrackerBench::run),
           new Bench(
-              "catchup", "--messages N (100000)  --text-bytes BYTES (100)", CatchUpBench::run),
+              "catchup",
+              "--messages N (100000)  --text-bytes BYTES (100)  --pipeline N (2)",
+              CatchUpBench::run),
           new Bench(
               "idle",
               "--peers N (10)  --seconds S (30)  --settle-seconds S (8)",

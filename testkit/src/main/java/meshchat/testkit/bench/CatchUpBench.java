@@ -1,6 +1,8 @@
 package meshchat.testkit.bench;
 
 import com.google.protobuf.CodedOutputStream;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
+import meshchat.peer.room.RoomConfig;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerListener;
@@ -35,7 +38,9 @@ import meshchat.peer.store.sqlite.SqliteMessageStore;
  * both ways, compared with the sum of the missing messages' sizes as live Chat frames (varint
  * length prefix included). Both peers use real SQLite files in a temp dir. Prints one JSON line.
  *
- * <p>{@code CatchUpBench [--messages 100000] [--text-bytes 100]}
+ * <p>{@code CatchUpBench [--messages 100000] [--text-bytes 100] [--pipeline 2]}: {@code --pipeline}
+ * is {@link RoomConfig#syncPipeline}, the SyncRequests in flight (1: one at a time, as before it
+ * existed). {@code cpu_s} is the process's CPU time over the catch-up.
  */
 public final class CatchUpBench {
   private CatchUpBench() {}
@@ -45,14 +50,20 @@ public final class CatchUpBench {
   }
 
   public static String run(String[] args) throws Exception {
-    BenchFlags flags = BenchFlags.parse(args, "--messages", "--text-bytes");
+    BenchFlags flags = BenchFlags.parse(args, "--messages", "--text-bytes", "--pipeline");
     int messages = flags.positive("--messages", 100_000);
     int textBytes = flags.positive("--text-bytes", 100);
+    int pipeline = flags.positive("--pipeline", RoomConfig.defaults().syncPipeline());
+    RoomConfig room = RoomConfig.defaults().with(d -> d.syncPipeline = pipeline);
     Bench.quietLogs();
     Path dir = Files.createTempDirectory("meshchat-catchup");
     SplittableRandom random = new SplittableRandom(1);
     Identity oldPeer = Identity.generate();
     Identity fresh = Identity.generate();
+    // the whole process's CPU (both peers, JIT, GC) over the catch-up: a figure a loaded box
+    // changes less than the wall time
+    OperatingSystemMXBean cpu =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     PeerId old = oldPeer.peerId();
     long t0 = System.nanoTime();
     long encoded = prefill(dir.resolve("old"), messages, textBytes, random);
@@ -74,21 +85,23 @@ public final class CatchUpBench {
     try (PeerGroups groups = PeerGroups.create(2, 2)) {
       PeerNode a =
           NodeAssembly.start(
-              PeerConfig.of("bench", "old", oldPeer),
+              PeerConfig.of("bench", "old", oldPeer).with(d -> d.roomConfig = room),
               SqliteMessageStore.open(dir.resolve("old"), "bench"),
               groups,
               new PeerListener() {});
       PeerNode b =
           NodeAssembly.start(
-              PeerConfig.of("bench", "new", fresh),
+              PeerConfig.of("bench", "new", fresh).with(d -> d.roomConfig = room),
               SqliteMessageStore.open(dir.resolve("new"), "bench"),
               groups,
               counting);
       try (CountingProxy proxy = new CountingProxy(a.port())) {
         long start = System.nanoTime();
+        long cpuStart = cpu.getProcessCpuTime();
         b.dial(new PeerAddress(old, "old", proxy.host(), proxy.port()));
         boolean done = all.await(120, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (cpu.getProcessCpuTime() - cpuStart) / 1e9;
         long down = proxy.fromTarget.get();
         long up = proxy.toTarget.get();
         b.close();
@@ -96,19 +109,21 @@ public final class CatchUpBench {
         return String.format(
             Locale.ROOT,
             "{\"bench\":\"catch-up\",\"messages\":%d,\"text_bytes\":%d,\"complete\":%b,"
-                + "\"delivered\":%d,\"seconds\":%.3f,\"messages_per_s\":%.0f,"
+                + "\"delivered\":%d,\"seconds\":%.3f,\"cpu_s\":%.3f,\"messages_per_s\":%.0f,"
                 + "\"encoded_bytes\":%d,\"wire_bytes_to_new\":%d,\"wire_bytes_from_new\":%d,"
-                + "\"wire_ratio\":%.3f,\"prefill_s\":%.1f}",
+                + "\"wire_ratio\":%.3f,\"pipeline\":%d,\"prefill_s\":%.1f}",
             messages,
             textBytes,
             done,
             delivered.get(),
             seconds,
+            cpuSeconds,
             delivered.get() / seconds,
             encoded,
             down,
             up,
             (double) (down + up) / encoded,
+            pipeline,
             prefillS);
       }
     } finally {
