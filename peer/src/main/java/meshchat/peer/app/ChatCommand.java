@@ -21,6 +21,7 @@ import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
 import meshchat.peer.identity.KnownNicks;
 import meshchat.peer.identity.RoomKey;
+import meshchat.peer.link.netty.LinkTls;
 import meshchat.peer.metrics.PeerMetrics;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
@@ -203,15 +204,19 @@ public final class ChatCommand implements Callable<Integer> {
       }
       // before the first logger exists: log to <data>/peer.log, never to the terminal
       System.setProperty(ChatLogging.LOG_FILE, dir.resolve("peer.log").toString());
+      // the links' TLS is made on a thread of its own while the history opens: no link needs it
+      // before the peer is ready (docs/benchmarks.md, "Fast start")
+      LinkTls tls = LinkTls.inBackground(self);
       // written on leaving too: a nick first seen just before quitting is remembered
       try (KnownNicks known =
           KnownNicks.open(dir, line -> spec.commandLine().getErr().println("meshchat: " + line))) {
-        return chat(dir, name, self, newIdentity, known);
+        return chat(dir, name, self, newIdentity, known, tls);
       }
     }
   }
 
-  private int chat(Path dir, String name, Identity self, boolean newIdentity, KnownNicks known)
+  private int chat(
+      Path dir, String name, Identity self, boolean newIdentity, KnownNicks known, LinkTls tls)
       throws Exception {
     boolean terminal = System.console() != null && !json;
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
@@ -244,7 +249,7 @@ public final class ChatCommand implements Callable<Integer> {
     PeerGroups groups = PeerGroups.single();
     PeerNode node;
     try {
-      node = NodeAssembly.start(config, store, groups, view, newIdentity);
+      node = NodeAssembly.start(config, store, groups, view, newIdentity, tls);
     } catch (IOException e) {
       spec.commandLine().getErr().println("meshchat: " + e.getMessage());
       groups.close();

@@ -15,6 +15,7 @@ import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.link.netty.LinkEndpoint;
 import meshchat.peer.link.netty.LinkSetup;
+import meshchat.peer.link.netty.LinkTls;
 import meshchat.peer.membership.Membership;
 import meshchat.peer.room.Room;
 import meshchat.peer.runtime.HeadPacer;
@@ -69,11 +70,31 @@ public final class NodeAssembly {
       PeerListener listener,
       boolean newIdentity)
       throws IOException {
-    return PeerNode.start(parts(config, store, groups, listener), newIdentity);
+    return start(
+        config, store, groups, listener, newIdentity, LinkTls.inBackground(config.identity()));
+  }
+
+  /**
+   * As above, with the links' TLS begun before (a chat begins it as soon as it has its identity, so
+   * that it is made while the history opens).
+   */
+  public static PeerNode start(
+      PeerConfig config,
+      MessageStore store,
+      PeerGroups groups,
+      PeerListener listener,
+      boolean newIdentity,
+      LinkTls tls)
+      throws IOException {
+    return PeerNode.start(parts(config, store, groups, listener, tls), newIdentity);
   }
 
   private static PeerNode.Parts parts(
-      PeerConfig config, MessageStore store, PeerGroups groups, PeerListener listener) {
+      PeerConfig config,
+      MessageStore store,
+      PeerGroups groups,
+      PeerListener listener,
+      LinkTls tls) {
     String tag = "[" + config.self().shortHex() + "]";
     EventLoop loop = groups.rooms().next();
     RoomThread thread = new RoomThread(loop, tag);
@@ -138,7 +159,8 @@ public final class NodeAssembly {
                 new RoomInbox(thread, links, room, membership, effects, counters, tag),
                 tag,
                 counters,
-                config.roomKey()));
+                config.roomKey()),
+            tls);
     links.bind(membership, room, endpoint);
 
     NodeView view = new NodeView(config, hello, thread, room);

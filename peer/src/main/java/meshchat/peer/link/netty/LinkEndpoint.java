@@ -16,9 +16,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import meshchat.tracker.ErrorText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One peer's sockets: a listening socket for links others dial, and outgoing dials, all inside TLS
@@ -27,6 +31,7 @@ import meshchat.tracker.ErrorText;
  * pipelines report to {@link LinkSetup#events()}.
  */
 public final class LinkEndpoint implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LinkEndpoint.class);
   private final EventLoopGroup io;
   private final EventLoopGroup links;
   private final Executor verify; // null: signatures checked on the link's thread
@@ -45,16 +50,9 @@ public final class LinkEndpoint implements AutoCloseable {
   /**
    * @param links where the links run (a peer's room thread)
    * @param verify where their signatures are checked (off {@code links})
+   * @param tls the links' TLS, possibly still being made ({@link LinkTls#inBackground})
    */
-  public LinkEndpoint(EventLoopGroup io, EventLoopGroup links, Executor verify, LinkSetup setup) {
-    this(io, links, verify, setup, LinkTls.forIdentity(setup.identity()));
-  }
-
-  public LinkEndpoint(EventLoopGroup io, LinkSetup setup, LinkTls tls) {
-    this(io, io, null, setup, tls);
-  }
-
-  private LinkEndpoint(
+  public LinkEndpoint(
       EventLoopGroup io, EventLoopGroup links, Executor verify, LinkSetup setup, LinkTls tls) {
     this.io = io;
     this.links = links;
@@ -65,13 +63,22 @@ public final class LinkEndpoint implements AutoCloseable {
         new WriteBufferWaterMark(setup.config().writeLowWater(), setup.config().writeHighWater());
   }
 
-  /** Binds and returns the port listened on ({@code port} 0: any free port). */
+  public LinkEndpoint(EventLoopGroup io, LinkSetup setup, LinkTls tls) {
+    this(io, io, null, setup, tls);
+  }
+
+  /**
+   * Binds and returns the port listened on ({@code port} 0: any free port). Connections are
+   * accepted once the TLS is {@link LinkTls#ready}: until then they wait in the kernel's backlog,
+   * so a start need not wait for the TLS, and no thread waits for it either.
+   */
   public int listen(String host, int port) throws IOException {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(io, links)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .option(ChannelOption.AUTO_READ, false) // no accept before the TLS is ready
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
             .childHandler(new LinkServerInitializer(setup, channels, tls, verify));
@@ -80,8 +87,19 @@ public final class LinkEndpoint implements AutoCloseable {
       throw new IOException(
           "cannot listen on " + host + ":" + port + ": " + ErrorText.reason(f.cause()), f.cause());
     }
-    server = f.channel();
-    channels.add(server);
+    Channel listening = f.channel();
+    server = listening;
+    channels.add(listening);
+    tls.ready()
+        .whenComplete(
+            (ok, e) -> {
+              if (e == null) {
+                listening.config().setAutoRead(true);
+              } else {
+                log.error("{} cannot accept links: {}", setup.tag(), ErrorText.reason(e), e);
+                listening.close();
+              }
+            });
     InetAddress bound = ((InetSocketAddress) server.localAddress()).getAddress();
     listenAddress = bound.isAnyLocalAddress() ? null : bound;
     return ((InetSocketAddress) server.localAddress()).getPort();
@@ -93,6 +111,20 @@ public final class LinkEndpoint implements AutoCloseable {
    */
   public CompletableFuture<Void> dial(InetSocketAddress address) {
     CompletableFuture<Void> over = new CompletableFuture<>();
+    // dialed once the TLS is ready (at once, but in the first moments of a start)
+    tls.ready()
+        .whenComplete(
+            (ok, e) -> {
+              if (e == null) {
+                connect(address, over);
+              } else {
+                over.complete(null);
+              }
+            });
+    return over;
+  }
+
+  private void connect(InetSocketAddress address, CompletableFuture<Void> over) {
     Bootstrap b =
         new Bootstrap()
             .group(links)
@@ -120,11 +152,19 @@ public final class LinkEndpoint implements AutoCloseable {
               channels.add(f.channel());
               f.channel().closeFuture().addListener(c -> over.complete(null));
             });
-    return over;
   }
 
   @Override
   public void close() {
+    try {
+      // a peer that leaves within its first moments lets the TLS it is making finish, so that
+      // the launcher's training run (docs/operations.md, "Fast start") archives its classes
+      tls.ready().get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // logged when listening; nothing to wait for
+    }
     channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
   }
 }

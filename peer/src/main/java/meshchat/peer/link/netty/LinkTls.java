@@ -17,6 +17,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -31,7 +33,8 @@ import meshchat.peer.identity.IdentityCertificate;
  * to their Ed25519 identity ({@link IdentityCertificate}), the server requires the client's, and
  * {@link IdentityTrustManager} accepts exactly the certificates whose binding holds. One instance
  * per peer: the certificate key is made once per process, so a handshake costs an X25519 exchange
- * and one ECDSA signature per side, not a key generation.
+ * and one ECDSA signature per side, not a key generation. A chat makes it in the background ({@link
+ * #inBackground}) while it opens its history and starts listening.
  *
  * <p>Only TLS 1.3 and its AEAD suites, AES-128-GCM first (AES-NI and CLMUL make it the cheapest on
  * x86 JDKs), then ChaCha20-Poly1305, then AES-256-GCM.
@@ -46,32 +49,44 @@ public final class LinkTls {
    * microseconds per small record in Java code, which made TLS half of a busy peer's CPU. The JDK's
    * TLS elsewhere: the same protocol and suites, so the two interoperate.
    */
-  static final SslProvider PROVIDER =
-      !"jdk".equals(System.getProperty("meshchat.tls")) && OpenSsl.isAvailable()
-          ? SslProvider.OPENSSL
-          : SslProvider.JDK;
+  static SslProvider provider() {
+    return Engine.PROVIDER;
+  }
 
-  private final IdentityCertificate certificate;
-  private final SslContext server;
-  private final SslContext client;
-  private final SSLContext sockets;
+  /** Asked on first use (loading BoringSSL takes a while), on the thread that makes the TLS. */
+  private static final class Engine {
+    static final SslProvider PROVIDER =
+        !"jdk".equals(System.getProperty("meshchat.tls")) && OpenSsl.isAvailable()
+            ? SslProvider.OPENSSL
+            : SslProvider.JDK;
+  }
 
-  private LinkTls(Identity identity) {
-    this.certificate = IdentityCertificate.create(identity);
+  /** What {@link #build} makes: the certificate and the contexts that present it. */
+  private record Contexts(
+      IdentityCertificate certificate, SslContext server, SslContext client, SSLContext sockets) {}
+
+  private final CompletableFuture<Contexts> contexts;
+
+  private LinkTls(CompletableFuture<Contexts> contexts) {
+    this.contexts = contexts;
+  }
+
+  private static Contexts build(Identity identity) {
+    IdentityCertificate certificate = IdentityCertificate.create(identity);
     try {
       IdentityKeyManager keys = new IdentityKeyManager(certificate);
       IdentityTrustManager trust = new IdentityTrustManager();
-      this.server =
+      SslContext server =
           SslContextBuilder.forServer(keys)
-              .sslProvider(PROVIDER)
+              .sslProvider(provider())
               .protocols(PROTOCOL)
               .ciphers(CIPHERS)
               .clientAuth(ClientAuth.REQUIRE)
               .trustManager(trust)
               .build();
-      this.client =
+      SslContext client =
           SslContextBuilder.forClient()
-              .sslProvider(PROVIDER)
+              .sslProvider(provider())
               .protocols(PROTOCOL)
               .ciphers(CIPHERS)
               .keyManager(keys)
@@ -79,28 +94,68 @@ public final class LinkTls {
               // a peer has no host name; who it is comes from the certificate's identity key
               .endpointIdentificationAlgorithm(null)
               .build();
-      this.sockets = SSLContext.getInstance(PROTOCOL);
+      SSLContext sockets = SSLContext.getInstance(PROTOCOL);
       sockets.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
+      return new Contexts(certificate, server, client, sockets);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }
   }
 
-  /** TLS for the links of {@code identity}. */
+  /** TLS for the links of {@code identity}, ready on return. */
   public static LinkTls forIdentity(Identity identity) {
-    return new LinkTls(identity);
+    return new LinkTls(CompletableFuture.completedFuture(build(identity)));
+  }
+
+  /**
+   * TLS for the links of {@code identity}, made on a thread of its own: a start need not wait for
+   * it. Making the certificate key, the certificate (Bouncy Castle) and the TLS engines is the
+   * largest part of a start's work (docs/benchmarks.md, "Fast start"), and nothing before {@code
+   * ready} needs it: the peer listens at once and accepts, and dials, once it is {@link #ready}.
+   */
+  public static LinkTls inBackground(Identity identity) {
+    CompletableFuture<Contexts> f = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                f.complete(build(identity));
+              } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "tls-setup");
+    t.setDaemon(true);
+    t.start();
+    return new LinkTls(f);
+  }
+
+  /** Completes once links can be made, exceptionally if TLS cannot be set up. */
+  public CompletableFuture<Void> ready() {
+    return contexts.thenApply(c -> null);
+  }
+
+  private Contexts contexts() {
+    try {
+      return contexts.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException("cannot set up TLS: " + e.getCause(), e.getCause());
+    }
   }
 
   /** A new handler for one connection; {@code dialedByUs}: we are the TLS client. */
   SslHandler newHandler(ByteBufAllocator alloc, boolean dialedByUs, long handshakeTimeoutMs) {
-    SslHandler h = (dialedByUs ? client : server).newHandler(alloc);
+    Contexts c = contexts();
+    SslHandler h = (dialedByUs ? c.client() : c.server()).newHandler(alloc);
     h.setHandshakeTimeoutMillis(handshakeTimeoutMs);
     return h;
   }
 
   /** Our certificate, as the other side sees it. */
   public X509Certificate certificate() {
-    return certificate.certificate();
+    return contexts().certificate().certificate();
   }
 
   /**
@@ -116,7 +171,7 @@ public final class LinkTls {
    * harness can stand for several hosts on loopback (127.0.0.2, 127.0.0.3, ...).
    */
   public Socket connect(InetSocketAddress address, InetAddress from) throws IOException {
-    SSLSocket s = (SSLSocket) sockets.getSocketFactory().createSocket();
+    SSLSocket s = (SSLSocket) contexts().sockets().getSocketFactory().createSocket();
     if (from != null) {
       s.bind(new InetSocketAddress(from, 0));
     }
