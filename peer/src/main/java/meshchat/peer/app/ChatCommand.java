@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import meshchat.peer.discovery.LanDiscovery;
 import meshchat.peer.discovery.LanTag;
 import meshchat.peer.display.ChatView;
@@ -245,8 +247,29 @@ public final class ChatCommand implements Callable<Integer> {
       Arrays.fill(secret, '\0');
     }
     // a private room's history is kept under its room id: another secret is another room
-    MessageStore store = Stores.open(dir, config.room());
+    // the history opens (the SQLite library loads) on a thread of its own while the peer's
+    // threads come up (docs/benchmarks.md, "Fast start")
+    String roomId = config.room();
+    CompletableFuture<MessageStore> opening = new CompletableFuture<>();
+    Thread opener =
+        new Thread(
+            () -> {
+              try {
+                opening.complete(Stores.open(dir, roomId));
+              } catch (RuntimeException | Error e) {
+                opening.completeExceptionally(e);
+              }
+            },
+            "store-open");
+    opener.start();
     PeerGroups groups = PeerGroups.single();
+    MessageStore store;
+    try {
+      store = opening.join();
+    } catch (CompletionException e) {
+      groups.close();
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
     PeerNode node;
     try {
       node = NodeAssembly.start(config, store, groups, view, newIdentity, tls);
