@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -114,19 +115,26 @@ public final class LinkTls {
    * ready} needs it: the peer listens at once and accepts, and dials, once it is {@link #ready}.
    */
   public static LinkTls inBackground(Identity identity) {
+    return inBackground(
+        identity,
+        task -> {
+          Thread t = new Thread(task, "tls-setup");
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+
+  /** As {@link #inBackground(Identity)}, made by {@code maker}. */
+  public static LinkTls inBackground(Identity identity, Executor maker) {
     CompletableFuture<Contexts> f = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                f.complete(build(identity));
-              } catch (RuntimeException | Error e) {
-                f.completeExceptionally(e);
-              }
-            },
-            "tls-setup");
-    t.setDaemon(true);
-    t.start();
+    maker.execute(
+        () -> {
+          try {
+            f.complete(build(identity));
+          } catch (RuntimeException | Error e) {
+            f.completeExceptionally(e);
+          }
+        });
     return new LinkTls(f);
   }
 
