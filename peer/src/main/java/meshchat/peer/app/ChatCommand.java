@@ -33,6 +33,7 @@ import meshchat.tracker.ErrorText;
 import meshchat.tracker.Version;
 import meshchat.tracker.metrics.MetricsOption;
 import meshchat.tracker.metrics.MetricsServer;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -206,6 +207,9 @@ public final class ChatCommand implements Callable<Integer> {
       }
       // before the first logger exists: log to <data>/peer.log, never to the terminal
       System.setProperty(ChatLogging.LOG_FILE, dir.resolve("peer.log").toString());
+      // logging is set up here, before the threads below start: a logger asked for on a second
+      // thread while SLF4J initialises gets a stand-in, and SLF4J says so on stderr
+      LoggerFactory.getILoggerFactory();
       // the links' TLS is made on a thread of its own while the history opens: no link needs it
       // before the peer is ready (docs/benchmarks.md, "Fast start")
       LinkTls tls = LinkTls.inBackground(self);
