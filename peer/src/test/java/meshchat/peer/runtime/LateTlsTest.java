@@ -35,6 +35,14 @@ class LateTlsTest {
     }
   }
 
+  private static PeerNode started(PeerGroups groups, String nick, Identity id) throws Exception {
+    return NodeAssembly.start(
+        PeerConfig.of("lobby", nick, id),
+        new InMemoryMessageStore(),
+        groups,
+        new PeerListener() {});
+  }
+
   @Test
   void aPeerIsReadyBeforeItsTlsAndLinksOnceItIsMade() throws Exception {
     Identity late = Identity.generate();
@@ -51,18 +59,8 @@ class LateTlsTest {
               new PeerListener() {},
               false,
               tls);
-      PeerNode b =
-          NodeAssembly.start(
-              PeerConfig.of("lobby", "other", other),
-              new InMemoryMessageStore(),
-              groups,
-              new PeerListener() {});
-      PeerNode c =
-          NodeAssembly.start(
-              PeerConfig.of("lobby", "third", third),
-              new InMemoryMessageStore(),
-              groups,
-              new PeerListener() {});
+      PeerNode b = started(groups, "other", other);
+      PeerNode c = started(groups, "third", third);
       try {
         // started, listening, and the TLS not made yet
         assertThat(a.port()).isPositive();
