@@ -480,7 +480,7 @@ final class AntiEntropy {
    * the one before (with one request at a time, each side of a catch-up sat idle half the time).
    */
   private void requestMissing(Link l) {
-    while (l.inflight.size() < Math.max(1, config.syncPipeline()) && requestNext(l)) {
+    while (l.inflight.size() < config.syncPipeline() && requestNext(l)) {
       // each request asks for what no earlier one did (known() counts what is asked)
     }
   }

@@ -40,6 +40,12 @@ public record RoomConfig(
     long syncRequestTimeoutMs,
     int syncPipeline) {
 
+  public RoomConfig {
+    if (syncPipeline < 1) {
+      throw new IllegalArgumentException("syncPipeline must be >= 1: " + syncPipeline);
+    }
+  }
+
   /** Every field at its default; see {@link Draft} for the values. */
   public static RoomConfig defaults() {
     return Drafts.build(RoomConfig.class, new Draft());

@@ -1,6 +1,7 @@
 package meshchat.peer.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,13 @@ class RoomSyncTest {
     assertThat(mesh.sentOf(SyncRequest.class, mesh.from("bob"))).hasSize(5);
     assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
     assertThat(mostRequestsInFlight(mesh, "bob")).isEqualTo(1);
+  }
+
+  @Test
+  void aPipelineOfNoRequestsIsRefusedWhenConfigured() {
+    assertThatThrownBy(() -> CONFIG.with(cfg -> cfg.syncPipeline = 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("syncPipeline must be >= 1");
   }
 
   /** The most SyncRequests {@code name} had sent and not yet had a final batch for, at once. */
