@@ -201,9 +201,8 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       pakeRound = 2;
       InetAddress from = remote(ctx);
       if (guesses != null && from != null) {
-        guesses.spend(
-            from,
-            LoopTicker.nanoTime(ctx)); // our confirmation tells them whether their guess was right
+        // our confirmation tells them whether their guess was right
+        guesses.spend(from, LoopTicker.nanoTime(ctx));
         guessSpent = true;
       }
       ctx.writeAndFlush(new RoomPake(3, pake.round3()));
