@@ -61,6 +61,9 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
 
   @Override
   public void afterEach(ExtensionContext context) throws Exception {
+    if (context.getExecutionException().isPresent()) {
+      tellWhatEachChatPrinted(); // a failure in CI then says what the children saw
+    }
     chats.forEach(c -> processes.add(c.process));
     for (Process p : processes) {
       p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
@@ -76,6 +79,30 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException | UncheckedIOException e) {
       // a temp dir left behind is harmless
+    }
+  }
+
+  private static final int TAIL = 40;
+
+  /** The last lines each live chat (and the last one started) printed, and its stderr's. */
+  private void tellWhatEachChatPrinted() {
+    for (int i = 0; i < chats.size(); i++) {
+      Chat c = chats.get(i);
+      if (!c.process.isAlive() && i != chats.size() - 1) {
+        continue; // a test that kills chats on purpose has many dead ones: the living tell more
+      }
+      List<String> out = List.copyOf(c.out);
+      System.out.printf(
+          "--- chat %d (%s), last %d of %d lines out:%n",
+          i, c.process.isAlive() ? "alive" : "exited", Math.min(TAIL, out.size()), out.size());
+      out.subList(Math.max(0, out.size() - TAIL), out.size()).forEach(System.out::println);
+      try {
+        List<String> err = c.stderr().lines().toList();
+        System.out.printf("--- chat %d, last lines of stderr:%n", i);
+        err.subList(Math.max(0, err.size() - TAIL), err.size()).forEach(System.out::println);
+      } catch (IOException | RuntimeException e) {
+        System.out.printf("--- chat %d, stderr unreadable: %s%n", i, e);
+      }
     }
   }
 
