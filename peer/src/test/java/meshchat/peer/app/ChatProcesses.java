@@ -84,7 +84,10 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
 
   private static final int TAIL = 40;
 
-  /** The last lines each live chat (and the last one started) printed, and its stderr's. */
+  /**
+   * The last lines each live chat (and the last one started) printed, its stderr's, and each
+   * peer.log's.
+   */
   private void tellWhatEachChatPrinted() {
     for (int i = 0; i < chats.size(); i++) {
       Chat c = chats.get(i);
@@ -103,6 +106,15 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
       } catch (IOException | RuntimeException e) {
         System.out.printf("--- chat %d, stderr unreadable: %s%n", i, e);
       }
+    }
+    try (Stream<Path> logs = Files.walk(dir, 2)) {
+      for (Path log : logs.filter(f -> f.endsWith("peer.log")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(log);
+        System.out.printf("--- %s, last %d lines:%n", dir.relativize(log), TAIL);
+        lines.subList(Math.max(0, lines.size() - TAIL), lines.size()).forEach(System.out::println);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      System.out.println("--- peer logs unreadable: " + e);
     }
   }
 
