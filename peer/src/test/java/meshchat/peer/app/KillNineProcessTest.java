@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import meshchat.peer.store.sqlite.SqliteDatabase;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -188,6 +189,32 @@ class KillNineProcessTest {
     }
   }
 
+  /**
+   * Waits for {@code done}; on a timeout, fails with what each of {@code chats} says of its links
+   * ({@code /status}) and its last lines, in the one line a CI summary shows.
+   */
+  private static void awaitOrTell(Callable<Boolean> done, String what, Chat... chats)
+      throws Exception {
+    try {
+      await().atMost(WAIT).until(done);
+    } catch (ConditionTimeoutException e) {
+      StringBuilder told = new StringBuilder(what + " not within " + WAIT + ";");
+      for (Chat c : chats) {
+        int before = c.out.size();
+        c.in.println("/status");
+        try {
+          await().atMost(Duration.ofSeconds(20)).until(() -> c.count("limits hit") > 0);
+        } catch (ConditionTimeoutException silent) {
+          told.append(" (no /status answer)");
+        }
+        List<String> out = List.copyOf(c.out);
+        told.append(" | chat ").append(c.process.isAlive() ? "alive" : "exited").append(": ");
+        out.subList(Math.max(0, before - 6), out.size()).forEach(l -> told.append(l).append(' '));
+      }
+      throw new AssertionError(told.toString().replace('\n', ' '), e);
+    }
+  }
+
   @Test
   void killNineWhileTypingLosesNothingShownAndNeverReusesASeq() throws Exception {
     int trackerPort = procs.trackerPort();
@@ -222,10 +249,15 @@ class KillNineProcessTest {
             (seq, text) -> assertThat(catFile.get(seq)).as("bob got cat:" + seq).isEqualTo(text));
 
     // cat comes back for good: the two end with the same history
+    long back = System.nanoTime();
     Chat cat = procs.chat("cat");
-    await().atMost(WAIT).until(() -> cat.count("\"event\":\"peer-up\"") >= 1);
+    awaitOrTell(() -> cat.count("\"event\":\"peer-up\"") >= 1, "cat linked again", cat, bob);
+    long linkedAt = System.nanoTime();
     cat.in.println("cat is back");
-    await().atMost(WAIT).until(() -> bob.count("cat is back") == 1);
+    awaitOrTell(() -> bob.count("cat is back") == 1, "bob shows 'cat is back'", cat, bob);
+    System.out.printf(
+        "cat back: linked in %d ms, its line at bob %d ms later%n",
+        (linkedAt - back) / 1_000_000, (System.nanoTime() - linkedAt) / 1_000_000);
     for (Chat x : List.of(cat, bob)) {
       x.leave(); // EOF: leave cleanly
     }
