@@ -214,10 +214,17 @@ public final class Room {
       throw new IllegalArgumentException(
           "message of " + bytes + " bytes is over the limit of " + config.maxTextBytes());
     }
-    // A message held by the self-fork guard is authored later: receipts start when it is.
+    return author(text, ChatMessage.Kind.TEXT, authored);
+  }
+
+  /**
+   * Hands a line or a nick change to the outbox. One held by the self-fork guard is authored later,
+   * so receipts start when it is, not now.
+   */
+  private ChatMessage author(String body, ChatMessage.Kind kind, Consumer<ChatMessage> authored) {
     return outbox.submit(
-        text,
-        ChatMessage.Kind.TEXT,
+        body,
+        kind,
         m -> {
           own.sent(m.seq());
           authored.accept(m);
@@ -375,13 +382,7 @@ public final class Room {
     if (bytes == 0 || bytes > MAX_NICK_BYTES) {
       throw new IllegalArgumentException("a nick is 1.." + MAX_NICK_BYTES + " bytes: " + bytes);
     }
-    return outbox.submit(
-        newNick,
-        ChatMessage.Kind.NICK,
-        m -> {
-          own.sent(m.seq());
-          authored.accept(m);
-        });
+    return author(newNick, ChatMessage.Kind.NICK, authored);
   }
 
   /** The longest nick in UTF-8 bytes, as the frame codec bounds it. */
