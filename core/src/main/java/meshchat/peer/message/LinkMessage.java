@@ -2,6 +2,7 @@ package meshchat.peer.message;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
@@ -58,21 +59,23 @@ public sealed interface LinkMessage {
       return challenge.clone();
     }
 
+    /** Every component, the arrays by content (a record compares them by reference). */
     @Override
     public boolean equals(Object o) {
-      return o instanceof Hello h && Arrays.deepEquals(content(), h.content());
+      return o instanceof Hello h
+          && protocolVersion == h.protocolVersion
+          && listenPort == h.listenPort
+          && lamport == h.lamport
+          && Objects.equals(peerId, h.peerId)
+          && Objects.equals(nick, h.nick)
+          && Objects.equals(room, h.room)
+          && Arrays.equals(publicKey, h.publicKey)
+          && Arrays.equals(challenge, h.challenge);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.deepHashCode(content());
-    }
-
-    /** What makes two of these equal: a record compares arrays by reference, this by content. */
-    private Object[] content() {
-      return new Object[] {
-        protocolVersion, peerId, nick, room, listenPort, lamport, publicKey, challenge
-      };
+      return 31 * Objects.hashCode(peerId) + Long.hashCode(lamport);
     }
 
     @Override
@@ -105,19 +108,17 @@ public sealed interface LinkMessage {
       return roomMac.clone();
     }
 
+    /** Both arrays by content (a record compares them by reference). */
     @Override
     public boolean equals(Object o) {
-      return o instanceof HelloProof p && Arrays.deepEquals(content(), p.content());
+      return o instanceof HelloProof p
+          && Arrays.equals(signature, p.signature)
+          && Arrays.equals(roomMac, p.roomMac);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.deepHashCode(content());
-    }
-
-    /** What makes two of these equal: a record compares arrays by reference, this by content. */
-    private Object[] content() {
-      return new Object[] {signature, roomMac};
+      return Arrays.hashCode(signature);
     }
 
     @Override
@@ -153,19 +154,19 @@ public sealed interface LinkMessage {
       return tipHash.clone();
     }
 
+    /** Every component, the tip hash by content (a record compares arrays by reference). */
     @Override
     public boolean equals(Object o) {
-      return o instanceof DigestEntry e && Arrays.deepEquals(content(), e.content());
+      return o instanceof DigestEntry e
+          && tipSeq == e.tipSeq
+          && Objects.equals(origin, e.origin)
+          && Objects.equals(held, e.held)
+          && Arrays.equals(tipHash, e.tipHash);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.deepHashCode(content());
-    }
-
-    /** What makes two of these equal: a record compares arrays by reference, this by content. */
-    private Object[] content() {
-      return new Object[] {origin, held, tipSeq, tipHash};
+      return 31 * Objects.hashCode(origin) + Long.hashCode(tipSeq);
     }
   }
 
@@ -281,19 +282,15 @@ public sealed interface LinkMessage {
       return payload.clone();
     }
 
+    /** The round, and the payload by content (a record compares arrays by reference). */
     @Override
     public boolean equals(Object o) {
-      return o instanceof RoomPake r && Arrays.deepEquals(content(), r.content());
+      return o instanceof RoomPake r && round == r.round && Arrays.equals(payload, r.payload);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.deepHashCode(content());
-    }
-
-    /** What makes two of these equal: a record compares arrays by reference, this by content. */
-    private Object[] content() {
-      return new Object[] {round, payload};
+      return 31 * round + Arrays.hashCode(payload);
     }
 
     @Override
