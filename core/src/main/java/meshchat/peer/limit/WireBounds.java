@@ -25,6 +25,11 @@ public final class WireBounds {
    */
   public static final int MAX_TEXT_BYTES = 64 * 1024;
 
+  /**
+   * Longest nick in UTF-8 bytes: what a peer may take ({@code /nick}) and what a receiver accepts.
+   */
+  public static final int MAX_NICK_BYTES = 128;
+
   private WireBounds() {}
 
   /** {@code v} if {@code 0 <= v <= max}, else an IllegalArgumentException naming {@code what}. */

@@ -87,7 +87,7 @@ public sealed interface LinkMessage {
 
   /**
    * The second handshake frame, sent by each side once it has the other's Hello: proof that the
-   * sender holds the key of its Hello (docs/protocol.md, "Handshake").
+   * sender holds the key of its Hello (docs/protocol.md, "Connection state machine").
    *
    * @param signature Ed25519 over the handshake transcript, which includes the receiver's challenge
    * @param roomMac HMAC-SHA256 of the transcript with a private room's key; empty in an open room

@@ -17,6 +17,7 @@ import java.util.random.RandomGenerator;
 import meshchat.peer.clock.LamportClock;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.Equivocation;
@@ -386,7 +387,7 @@ public final class Room {
   }
 
   /** The longest nick in UTF-8 bytes, as the frame codec bounds it. */
-  public static final int MAX_NICK_BYTES = 128;
+  public static final int MAX_NICK_BYTES = WireBounds.MAX_NICK_BYTES;
 
   // ---- link events ----
 

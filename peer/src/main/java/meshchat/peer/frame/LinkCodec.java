@@ -60,7 +60,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       };
 
   /** Longest nick (Hello, chat) and longest room name, in UTF-8 bytes. */
-  public static final int MAX_NICK_BYTES = 128;
+  public static final int MAX_NICK_BYTES = WireBounds.MAX_NICK_BYTES;
 
   public static final int MAX_ROOM_BYTES = 256;
 

@@ -6,11 +6,11 @@ import meshchat.wire.CanonicalBytes;
 import meshchat.wire.Ed25519;
 
 /**
- * The handshake's proof of identity (docs/protocol.md, "Handshake"). Each side signs a transcript
- * that names the room, both peer ids, both challenges and both TLS certificates: the other side's
- * challenge makes the proof fresh (no replay of an old handshake), the ids make it useless on any
- * other link, and the certificates bind it to this TLS connection (a relay that terminates TLS
- * itself presents its own certificate, so a proof passed through it never verifies).
+ * The handshake's proof of identity (docs/protocol.md, "Connection state machine"). Each side signs
+ * a transcript that names the room, both peer ids, both challenges and both TLS certificates: the
+ * other side's challenge makes the proof fresh (no replay of an old handshake), the ids make it
+ * useless on any other link, and the certificates bind it to this TLS connection (a relay that
+ * terminates TLS itself presents its own certificate, so a proof passed through it never verifies).
  */
 public final class HelloProofs {
   public static final int CHALLENGE_BYTES = 32;
