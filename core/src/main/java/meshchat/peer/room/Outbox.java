@@ -14,7 +14,10 @@ import meshchat.peer.sync.SeqSet;
  * <p><b>Durable before shown, shown before sent.</b> An authored message is staged in the store and
  * waits here until the runtime reports that the commit covering it is done ({@link #durable}); only
  * then is it shown and put on the wire. A burst of lines asks for one commit (group commit), and
- * the request does not depend on any frame being queued, so a peer with no links commits too.
+ * the request does not depend on any frame being queued, so a peer with no links commits too. A
+ * runtime that fsyncs after the commit, off the room thread, splits the report in two: {@link
+ * #committed} marks what the commit covered, {@link #durableThrough} publishes it once the fsync is
+ * done; lines typed meanwhile wait for a later commit.
  *
  * <p><b>The self-fork guard.</b> A data dir restored from an old backup (or a wiped one with the
  * identity kept) knows fewer of its own messages than the room holds; authoring at once would reuse
@@ -48,11 +51,16 @@ final class Outbox {
 
   private record Pending(String text, ChatMessage.Kind kind, Consumer<ChatMessage> authored) {}
 
+  private record Committed(long number, List<ChatMessage> messages) {}
+
   private final Hooks hooks;
   private final RoomEffects effects;
   private final Scheduler scheduler;
   private final ArrayDeque<Pending> unauthored = new ArrayDeque<>();
   private final List<ChatMessage> staged = new ArrayList<>();
+  // committed, waiting for their fsync, oldest first: each commit's messages under its number
+  private final ArrayDeque<Committed> syncing = new ArrayDeque<>();
+  private long commits; // commits that covered own messages, numbered from 1
   private boolean commitAsked;
   private boolean checked;
   private SeqSet claimed; // own seqs a neighbour's digest named that we lacked
@@ -107,10 +115,42 @@ final class Outbox {
 
   /** The runtime's report: everything staged so far is durable. Show it, then send it. */
   void durable() {
+    durableThrough(committed());
+  }
+
+  /**
+   * The runtime's report that the commit asked for is done but not yet fsynced: what was staged is
+   * set aside under the returned number (0 if nothing was), to be published by {@link
+   * #durableThrough} once durable; a line staged from now on asks for a commit of its own.
+   */
+  long committed() {
     commitAsked = false;
-    List<ChatMessage> ready = List.copyOf(staged);
+    if (staged.isEmpty()) {
+      return 0;
+    }
+    syncing.add(new Committed(++commits, List.copyOf(staged)));
     staged.clear();
-    ready.forEach(hooks::publish);
+    return commits;
+  }
+
+  /** Every commit up to number {@code n} is durable: show and send their messages, in order. */
+  void durableThrough(long n) {
+    while (!syncing.isEmpty() && syncing.peek().number() <= n) {
+      syncing.poll().messages().forEach(hooks::publish);
+    }
+  }
+
+  /**
+   * The fsync after the commits up to number {@code n} failed: their messages are in the store but
+   * may not survive a power cut, so they are not shown or sent now (a restart finds them in the
+   * store, as after a crash between commit and display). Returns them.
+   */
+  List<ChatMessage> syncFailedThrough(long n) {
+    List<ChatMessage> dropped = new ArrayList<>();
+    while (!syncing.isEmpty() && syncing.peek().number() <= n) {
+      dropped.addAll(syncing.poll().messages());
+    }
+    return dropped;
   }
 
   /** The commit failed and rolled back: what was staged is dropped, never shown or sent. */
@@ -121,9 +161,9 @@ final class Outbox {
     return dropped;
   }
 
-  /** Own messages staged and not yet reported durable (for status and tests). */
+  /** Own messages staged or committed and not yet reported durable (for status and tests). */
   int stagedCount() {
-    return staged.size();
+    return staged.size() + syncing.stream().mapToInt(c -> c.messages().size()).sum();
   }
 
   /** Lines typed before the check ended, not yet authored. */

@@ -261,6 +261,38 @@ public final class Room {
     return flushHead();
   }
 
+  /**
+   * The runtime's report that the commit asked for is done but its fsync is not (it runs off the
+   * room thread): the own messages staged before it are set aside under the returned number, or 0
+   * if there were none. They are shown and sent by {@link #durable(long, boolean)} with that
+   * number, once the fsync is done; the room goes on meanwhile (other peers' messages are
+   * delivered, new lines are staged for the next commit).
+   */
+  public long committed() {
+    return outbox.committed();
+  }
+
+  /**
+   * The fsync after the commits numbered up to {@code commit} by {@link #committed} is done: their
+   * own messages are shown and sent, in order; {@code signNow} as in {@link #durable(boolean)}.
+   */
+  public void durable(long commit, boolean signNow) {
+    outbox.durableThrough(commit);
+    if (signNow) {
+      flushHead();
+    }
+  }
+
+  /**
+   * The fsync after the commits up to {@code commit} failed: their own messages are in the store
+   * but may not survive a power cut, so they are neither shown nor sent now (a restart finds them,
+   * as after a crash between commit and display, and the room gets them by anti-entropy). Returns
+   * how many.
+   */
+  public int syncFailed(long commit) {
+    return outbox.syncFailedThrough(commit).size();
+  }
+
   /** Whether own messages were shown and sent that no signed head covers yet. */
   public boolean headPending() {
     return chain.unsigned();

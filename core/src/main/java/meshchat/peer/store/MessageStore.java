@@ -98,6 +98,23 @@ public interface MessageStore extends AutoCloseable {
    */
   default void commit() {}
 
+  /**
+   * As {@link #commit}, but leaves out the fsync that makes own messages survive a power cut:
+   * returns true if the unit of work held own messages that need it, and then the caller must
+   * {@link #sync} before any of them is shown or sent. Until then they survive a killed process
+   * only. This lets the runtime fsync on another thread while the room thread goes on.
+   */
+  default boolean commitLeavingSync() {
+    commit(); // a store that cannot split the two does both here
+    return false;
+  }
+
+  /**
+   * Makes every commit so far survive a power cut (an fsync). Blocks; any thread, while the owner
+   * of the store goes on using it.
+   */
+  default void sync() {}
+
   @Override
   void close();
 }

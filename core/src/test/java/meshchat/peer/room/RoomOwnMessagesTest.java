@@ -47,6 +47,39 @@ class RoomOwnMessagesTest {
   }
 
   @Test
+  void aCommitWhoseFsyncRunsElsewhereIsShownAndSentOnlyOnceThatFsyncIsReportedDone() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
+    Peer alice = mesh.peer("alice");
+    alice.trace.clear();
+    alice.room.send("a1");
+    long first = alice.room.committed(); // committed; its fsync runs on a store thread
+    alice.room.send("a2"); // typed meanwhile: the next commit's
+    long second = alice.room.committed();
+    assertThat(alice.trace).isEmpty();
+    alice.room.durable(first, true);
+    assertThat(alice.trace).containsExactly("shown a1", "sent a1 to bob");
+    alice.room.durable(second, true);
+    assertThat(alice.trace)
+        .containsExactly("shown a1", "sent a1 to bob", "shown a2", "sent a2 to bob");
+    assertThat(alice.room.committed()).as("nothing staged: no commit number").isZero();
+    mesh.pump();
+    assertThat(mesh.peer("bob").shown()).containsExactly("a1", "a2");
+  }
+
+  @Test
+  void aFailedFsyncLeavesItsCommitsMessagesUnshownAndUnsent() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
+    Peer alice = mesh.peer("alice");
+    alice.trace.clear();
+    alice.room.send("unsure 1");
+    alice.room.send("unsure 2");
+    long commit = alice.room.committed();
+    assertThat(alice.room.syncFailed(commit)).isEqualTo(2);
+    alice.room.durable(commit, true);
+    assertThat(alice.trace).isEmpty();
+  }
+
+  @Test
   void aFailedCommitDropsTheBurstUnshownUnsentAndFreesItsSeqs() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
     Peer alice = mesh.peer("alice");

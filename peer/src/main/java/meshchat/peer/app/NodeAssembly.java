@@ -143,6 +143,15 @@ public final class NodeAssembly {
           room.durable(false);
           heads.published();
         },
+        room::committed,
+        commit -> {
+          if (!thread.stopped()) { // a close made them durable, shown and sent already
+            room.durable(commit, false);
+            heads.published();
+          }
+        },
+        room::syncFailed,
+        groups.store(), // own messages' fsyncs, off the room thread
         room::commitFailed,
         () -> hello.lamport(room.lamport()),
         membership::learned);

@@ -8,7 +8,9 @@ import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.LongToIntFunction;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
@@ -31,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * the links, in the order the room sent them, with one flush per link. That is group commit: a
  * burst of messages costs one SQLite commit (one fsync) and one syscall per link instead of one of
  * each per message, and durable-before-shown-before-sent holds, because nothing is shown or leaves
- * before the commit that made it durable. A burst ends when the room asked for a commit or queued a
- * frame, whichever comes first; typing alone, with no link, is a burst too. Room thread only, like
- * everything here.
+ * before the commit that made it durable. When the commit held own messages that need an fsync (the
+ * product's store), the fsync runs on a store thread ({@link StoreSync}): the burst's other frames
+ * go out at once, the room thread takes the next events, and the own messages are shown and sent in
+ * a later burst, when the fsync is done ({@code Room.committed}, then {@code Room.durable} with the
+ * commit's number). A receiver's delivery never waits for a commit or an fsync. A burst ends when
+ * the room asked for a commit or queued a frame, whichever comes first; typing alone, with no link,
+ * is a burst too. Room thread only, like everything here.
  *
  * <p>It sees the room only through what a commit tells it ({@link #bind}), the links only as a
  * lookup by peer, and membership only as the place learned addresses go.
@@ -51,6 +57,9 @@ public final class NodeEffects implements RoomEffects {
   private final PeerListener listener;
   private final String tag;
   private Runnable durable;
+  private LongSupplier committed;
+  private StoreSync sync;
+  private LongToIntFunction syncFailedHook;
   private IntSupplier commitFailed;
   private Runnable delivered;
   private BiConsumer<PeerId, LinkMessage.PeerAddress> learned;
@@ -89,8 +98,14 @@ public final class NodeEffects implements RoomEffects {
   /**
    * What the room built over these effects hears back.
    *
-   * @param durable the commit covering the room's own staged messages succeeded ({@code
-   *     Room.durable})
+   * @param durable the commit covering the room's own staged messages succeeded and nothing is left
+   *     to fsync ({@code Room.durable})
+   * @param committed it succeeded but its fsync is still to come: the room sets them aside and
+   *     returns the commit's number ({@code Room.committed})
+   * @param durableThrough the fsync is done for the commits up to a number: the room shows and
+   *     sends their own messages ({@code Room.durable(long, boolean)})
+   * @param syncFailed it failed: the room drops them and says how many ({@code Room.syncFailed})
+   * @param storeThread where the fsyncs run
    * @param commitFailed it failed: the room drops them and says how many ({@code
    *     Room.commitFailed})
    * @param delivered after each delivery (the node notes the room's clock for its Hello)
@@ -99,10 +114,32 @@ public final class NodeEffects implements RoomEffects {
    */
   public void bind(
       Runnable durable,
+      LongSupplier committed,
+      LongConsumer durableThrough,
+      LongToIntFunction syncFailed,
+      Executor storeThread,
       IntSupplier commitFailed,
       Runnable delivered,
       BiConsumer<PeerId, LinkMessage.PeerAddress> learned) {
     this.durable = durable;
+    this.committed = committed;
+    this.syncFailedHook = syncFailed;
+    this.sync =
+        new StoreSync(
+            store,
+            storeThread,
+            roomThread,
+            new StoreSync.Outcome() {
+              @Override
+              public void durableThrough(long commit) {
+                durableThrough.accept(commit);
+              }
+
+              @Override
+              public void failedThrough(long commit, RuntimeException e) {
+                syncFailed(commit, e);
+              }
+            });
     this.commitFailed = commitFailed;
     this.delivered = delivered;
     this.learned = learned;
@@ -143,21 +180,32 @@ public final class NodeEffects implements RoomEffects {
   void endOfBurstSoon() {
     if (!endQueued) {
       endQueued = true;
-      roomThread.execute(this::endBurst);
+      roomThread.execute(() -> endBurst(false));
     }
   }
 
   /**
-   * Commit, tell the room (which shows its own messages and sends them: their frames join this
-   * burst's), then write and flush in order. Also run directly before the node closes.
+   * Ends the burst at once, the fsync of its own messages included, on the room thread: run right
+   * before the node closes, so that every line typed so far is durable, shown and sent before the
+   * Close.
    */
   void endBurst() {
+    endBurst(true);
+  }
+
+  /**
+   * Commit, tell the room (which shows its own messages and sends them: their frames join this
+   * burst's) or, if they need an fsync first, start it; then write and flush in order. {@code
+   * syncHere}: fsync on this thread (the node is closing).
+   */
+  private void endBurst(boolean syncHere) {
     endQueued = true; // what the room sends while told it is durable belongs to this burst
     try {
       boolean committed = false;
+      boolean owed = false;
       long start = nanoTime.getAsLong();
       try {
-        store.commit();
+        owed = store.commitLeavingSync();
         committed = true;
       } catch (RuntimeException e) {
         commitFailed(e); // the burst's own messages are dropped: never shown, never sent
@@ -166,13 +214,31 @@ public final class NodeEffects implements RoomEffects {
         stored = false;
         commitLatency.record(nanoTime.getAsLong() - start);
       }
-      if (committed) {
-        durable.run();
+      if (committed && owed && !syncHere) {
+        sync.request(this.committed.getAsLong()); // shown and sent once durable, in a later burst
+      } else if (committed && (!syncHere || !(owed || sync.busy()) || syncNow())) {
+        durable.run(); // nothing staged waits for an fsync (or it was just done, closing)
         commitHead();
       }
     } finally {
       endQueued = false;
     }
+    writeQueued();
+  }
+
+  /** The fsync, here and now (closing): false if it failed and the own messages were dropped. */
+  private boolean syncNow() {
+    try {
+      store.sync();
+      return true;
+    } catch (RuntimeException e) {
+      syncFailed(committed.getAsLong(), e);
+      return false;
+    }
+  }
+
+  /** Writes the burst's frames in the order the room sent them, one flush per link. */
+  private void writeQueued() {
     for (int i = 0; i < pendingLinks.size(); i++) {
       Link l = pendingLinks.get(i);
       LinkMessage m = pendingMessages.get(i);
@@ -191,6 +257,20 @@ public final class NodeEffects implements RoomEffects {
       l.flush();
     }
     toFlush.clear();
+  }
+
+  /** The fsync after the commits up to {@code commit} failed: their own messages are dropped. */
+  private void syncFailed(long commit, RuntimeException e) {
+    int dropped = syncFailedHook.applyAsInt(commit);
+    log.warn("{} fsync failed; {} own messages not shown or sent", tag, dropped, e);
+    if (dropped > 0) {
+      listener.error(
+          "could not make "
+              + dropped
+              + " of your messages durable ("
+              + e.getMessage()
+              + "); they were not shown or sent");
+    }
   }
 
   private void commitFailed(RuntimeException e) {

@@ -14,20 +14,24 @@ import java.util.concurrent.TimeUnit;
  * real-socket cluster, benchmarks): {@code io} carries every socket; each node takes one loop of
  * {@code rooms} as its single room thread; {@code verify} checks chain signatures off both (a
  * bounded amount per link: each link has at most one check queued, and stops reading while one is
- * behind). Close after every node using it is closed.
+ * behind); {@code store} runs the fsyncs of own messages (at most one per node at a time). Close
+ * after every node using it is closed.
  */
 public final class PeerGroups implements AutoCloseable {
   private final EventLoopGroup io;
   private final EventLoopGroup rooms;
   private final ExecutorService verify;
+  private final ExecutorService store;
 
-  private PeerGroups(EventLoopGroup io, EventLoopGroup rooms, ExecutorService verify) {
+  private PeerGroups(
+      EventLoopGroup io, EventLoopGroup rooms, ExecutorService verify, ExecutorService store) {
     this.io = io;
     this.rooms = rooms;
     this.verify = verify;
+    this.store = store;
   }
 
-  /** {@code roomThreads} room threads, and as many verify threads. */
+  /** {@code roomThreads} room threads, and as many verify threads and store threads. */
   public static PeerGroups create(int ioThreads, int roomThreads) {
     return new PeerGroups(
         new MultiThreadIoEventLoopGroup(
@@ -36,7 +40,8 @@ public final class PeerGroups implements AutoCloseable {
         // local (in-VM) handler, which parks while idle
         new MultiThreadIoEventLoopGroup(
             roomThreads, new DefaultThreadFactory("peer-room", true), LocalIoHandler.newFactory()),
-        Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-verify", true)));
+        Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-verify", true)),
+        Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-store", true)));
   }
 
   /** One I/O thread, one room thread, one verify thread: what a single chat process needs. */
@@ -57,15 +62,25 @@ public final class PeerGroups implements AutoCloseable {
     return verify;
   }
 
+  /**
+   * Where own messages' fsyncs run, off the room threads (a node has at most one running: {@code
+   * StoreSync}).
+   */
+  public ExecutorService store() {
+    return store;
+  }
+
   @Override
   public void close() {
     io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     rooms.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     verify.shutdown();
+    store.shutdown();
     io.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
     rooms.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
     try {
       verify.awaitTermination(1, TimeUnit.SECONDS);
+      store.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

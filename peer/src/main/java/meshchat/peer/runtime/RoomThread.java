@@ -95,7 +95,7 @@ public final class RoomThread implements Executor {
     stopped = true;
   }
 
-  boolean stopped() {
+  public boolean stopped() {
     return stopped;
   }
 }

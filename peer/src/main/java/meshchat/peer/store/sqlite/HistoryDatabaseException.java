@@ -40,6 +40,11 @@ public final class HistoryDatabaseException extends RuntimeException {
     return new HistoryDatabaseException(file, "failed: " + reason, e);
   }
 
+  /** An I/O error outside the driver (the log's fsync). */
+  static HistoryDatabaseException io(Path file, String what, java.io.IOException e) {
+    return new HistoryDatabaseException(file, what + ": " + e.getMessage(), e);
+  }
+
   static HistoryDatabaseException corrupt(Path file, String reason) {
     return new HistoryDatabaseException(file, "is corrupt or not a meshchat database: " + reason);
   }

@@ -1,7 +1,12 @@
 package meshchat.peer.store.sqlite;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +22,9 @@ import org.sqlite.SQLiteDataSource;
  * that is not fails with {@link HistoryDatabaseException} and is left exactly as it was.
  *
  * <p>All access goes through {@link #call} and {@link #transaction}, which serialize on this object
- * (two rooms on two threads share the connection) and translate driver errors.
+ * (two rooms on two threads share the connection) and translate driver errors. {@link #sync}, the
+ * fsync that makes own messages survive a power cut, does not: it may run on another thread while
+ * the connection goes on (see {@link #commitGroupLeavingSync}).
  */
 public final class SqliteDatabase implements AutoCloseable {
   /** The history file's name inside a peer's data directory. */
@@ -31,11 +38,14 @@ public final class SqliteDatabase implements AutoCloseable {
   private final PreparedStatement begin;
   private final PreparedStatement commit;
   private final PreparedStatement rollback;
-  private final PreparedStatement syncFull;
-  private final PreparedStatement syncNormal;
   private volatile boolean fsyncOwn = true;
   private boolean groupOpen; // guarded by this
-  private boolean groupDurable; // the open group fsyncs at commit; guarded by this
+  private boolean groupDurable; // the open group holds own messages: an fsync follows its commit
+  private final Object syncLock = new Object(); // the fsync's own state, apart from the connection
+  private FileChannel log; // the WAL file, opened at the first sync; guarded by syncLock
+  private Object logKey; // its file key (inode), to notice a log SQLite deleted and made anew
+  private long syncs; // fsyncs done (for tests); guarded by syncLock
+  private boolean closed; // no fsync after close (a crashed node's late one); guarded by syncLock
 
   private SqliteDatabase(Path file, Connection conn) throws SQLException {
     this.file = file;
@@ -45,8 +55,6 @@ public final class SqliteDatabase implements AutoCloseable {
     this.begin = conn.prepareStatement("BEGIN IMMEDIATE");
     this.commit = conn.prepareStatement("COMMIT");
     this.rollback = conn.prepareStatement("ROLLBACK");
-    this.syncFull = conn.prepareStatement("PRAGMA synchronous = FULL");
-    this.syncNormal = conn.prepareStatement("PRAGMA synchronous = NORMAL");
   }
 
   /** The history of the peer whose data directory is {@code dataDir}. */
@@ -116,9 +124,11 @@ public final class SqliteDatabase implements AutoCloseable {
       // killed: the OS has the bytes) but not fsync'ed; only a power loss or OS crash can roll back
       // the last commits, and the file stays consistent. That is right for messages from others:
       // anti-entropy fetches them again. A peer's OWN message is different: once sent, a rolled-
-      // back seq would be reused for a different message, a fork. So appendOwn commits with
-      // synchronous = FULL (fsync of the log at commit): see SqliteMessageStore.appendOwn.
-      // FULL everywhere would cost an fsync per received message, ruinous for a 100k catch-up.
+      // back seq would be reused for a different message, a fork. So a commit holding own messages
+      // is followed by an fsync of the log (sync()) before any of them is shown or sent: what
+      // synchronous = FULL does at commit, but on a thread of the caller's choosing, so the room
+      // thread goes on with other peers' messages meanwhile. FULL everywhere would cost an fsync
+      // per received message, ruinous for a 100k catch-up.
       s.execute("PRAGMA synchronous = NORMAL");
     }
   }
@@ -170,108 +180,181 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /**
-   * Runs {@code body} in one transaction. {@code durable} makes the commit fsync the log (see
-   * {@link #configureOurs}); the setting is restored afterwards, outside the transaction, because
-   * SQLite applies it per connection.
+   * Runs {@code body} in one transaction. {@code durable} makes the commit fsync the log ({@link
+   * #sync}) before this returns.
    */
   <T> T transaction(boolean durableRequested, Sql<T> body) {
     boolean durable = durableRequested && fsyncOwn;
-    return call(
-        () -> {
-          commitOpenGroup(); // what was received before this commits first, in order
-          if (durable) {
-            syncFull.execute();
-          }
-          try {
-            begin.execute();
-            T result;
-            try {
-              result = body.run();
-            } catch (SQLException | RuntimeException e) {
-              rollback.execute();
-              throw e;
-            }
-            commit.execute();
-            return result;
-          } finally {
-            if (durable) {
-              syncNormal.execute();
-            }
-          }
-        });
+    boolean[] owed = new boolean[1];
+    T out =
+        call(
+            () -> {
+              owed[0] = commitOpenGroup(); // what was received before this commits first, in order
+              begin.execute();
+              T result;
+              try {
+                result = body.run();
+              } catch (SQLException | RuntimeException e) {
+                rollback.execute();
+                throw e;
+              }
+              commit.execute();
+              return result;
+            });
+    if (durable || owed[0]) {
+      sync();
+    }
+    return out;
   }
 
   /**
    * Runs {@code body} inside the open group transaction, opening one if needed. Group commit: the
    * appends of one burst share one transaction, committed by {@link #commitGroup} (or by the next
-   * {@link #transaction}, or {@link #close}). A {@code durable} body (own messages) needs a group
-   * that fsyncs at commit; SQLite fixes the safety level when a transaction begins, so a plain
-   * group open at that point is committed first. On an error the group is rolled back: messages
-   * from others are fetched again by anti-entropy; own messages were never sent.
+   * {@link #transaction}, or {@link #close}). A {@code durable} body (own messages) makes the group
+   * one whose commit must be followed by an fsync ({@link #commitGroupLeavingSync}). On an error
+   * the group is rolled back: messages from others are fetched again by anti-entropy; own messages
+   * were never sent.
    */
   <T> T grouped(boolean durableRequested, Sql<T> body) {
     boolean durable = durableRequested && fsyncOwn;
     return call(
         () -> {
-          if (groupOpen && durable && !groupDurable) {
-            commitOpenGroup();
-          }
           if (!groupOpen) {
-            if (durable) {
-              syncFull.execute();
-            }
             begin.execute();
             groupOpen = true;
-            groupDurable = durable;
           }
+          groupDurable |= durable;
           try {
             return body.run();
           } catch (SQLException | RuntimeException e) {
             groupOpen = false;
+            groupDurable = false;
             rollback.execute();
-            restoreSafety();
             throw e;
           }
         });
   }
 
-  /** Whether a group is open and began under {@code synchronous = FULL}: its commit fsyncs. */
+  /** Whether a group is open that holds own messages: an fsync must follow its commit. */
   synchronized boolean openGroupFsyncs() {
     return groupOpen && groupDurable;
   }
 
-  /** Commits the open group transaction, if any. */
+  /** Commits the open group transaction, if any, and fsyncs the log if it held own messages. */
   public void commitGroup() {
-    call(
-        () -> {
-          commitOpenGroup();
-          return null;
-        });
+    if (commitGroupLeavingSync()) {
+      sync();
+    }
   }
 
-  private void commitOpenGroup() throws SQLException {
-    if (groupOpen) {
-      groupOpen = false;
+  /**
+   * Commits the open group transaction, if any, without the fsync its own messages need: returns
+   * true if it held some, and then the caller must {@link #sync} (on any thread) before any of them
+   * is shown or sent. Until then they survive a killed process, not a power cut.
+   */
+  public boolean commitGroupLeavingSync() {
+    return call(this::commitOpenGroup);
+  }
+
+  /** Commits the open group; true if it held own messages (an fsync is owed). */
+  private boolean commitOpenGroup() throws SQLException {
+    if (!groupOpen) {
+      return false;
+    }
+    boolean owed = groupDurable;
+    groupOpen = false;
+    groupDurable = false;
+    try {
+      commit.execute();
+    } catch (SQLException e) {
+      // leave no half state: the caller drops the group's own messages, none shown or sent
       try {
-        commit.execute();
-      } catch (SQLException e) {
-        // leave no half state: the caller drops the group's own messages, none shown or sent
-        try {
-          rollback.execute();
-        } catch (SQLException alreadyRolledBack) {
-          // SQLite rolls back by itself on some errors (a full disk, an I/O error)
+        rollback.execute();
+      } catch (SQLException alreadyRolledBack) {
+        // SQLite rolls back by itself on some errors (a full disk, an I/O error)
+      }
+      throw e;
+    }
+    return owed;
+  }
+
+  /**
+   * Makes every commit done so far survive a power cut: an fsync of the WAL, which holds every
+   * commit not yet checkpointed (a checkpoint fsyncs the database file itself under {@code
+   * synchronous = NORMAL}, https://www.sqlite.org/pragma.html#pragma_synchronous). Blocks for the
+   * fsync; any thread, concurrently with the connection's use. With fsync off (a bench) it does
+   * nothing.
+   *
+   * @throws HistoryDatabaseException if the fsync fails
+   */
+  public void sync() {
+    if (!fsyncOwn) {
+      return;
+    }
+    synchronized (syncLock) {
+      if (closed) {
+        return; // close() synced what it committed; the connection's close checkpoints the rest
+      }
+      try {
+        FileChannel ch = log();
+        if (ch != null) {
+          ch.force(false);
         }
-        throw e;
-      } finally {
-        restoreSafety();
+        syncs++;
+      } catch (IOException e) {
+        closeLog();
+        throw HistoryDatabaseException.io(file, "could not fsync the log", e);
       }
     }
   }
 
-  private void restoreSafety() throws SQLException {
-    if (groupDurable) {
-      groupDurable = false;
-      syncNormal.execute();
+  /** The WAL file, (re)opened if SQLite made it anew; the database file if there is none. */
+  private FileChannel log() throws IOException {
+    Path wal = file.resolveSibling(file.getFileName() + "-wal");
+    Object key;
+    try {
+      key = Files.readAttributes(wal, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      closeLog(); // no log: every commit is in the database file itself
+      try (FileChannel db =
+          FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        db.force(false);
+      }
+      return null;
+    }
+    if (log == null || key == null || !key.equals(logKey)) {
+      closeLog();
+      log = FileChannel.open(wal, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      logKey = key;
+      syncDirectory(); // a log created since the last sync must be found after a power cut
+    }
+    return log;
+  }
+
+  private void syncDirectory() {
+    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UncheckedIOException e) {
+      // not every file system lets a directory be opened or synced; the log's own fsync stands
+    }
+  }
+
+  private void closeLog() {
+    if (log != null) {
+      try {
+        log.close();
+      } catch (IOException ignored) {
+        // closing a read-write channel we only fsync: nothing to lose
+      }
+      log = null;
+      logKey = null;
+    }
+  }
+
+  /** How many fsyncs {@link #sync} has done (for tests). */
+  long syncCount() {
+    synchronized (syncLock) {
+      return syncs;
     }
   }
 
@@ -285,11 +368,17 @@ public final class SqliteDatabase implements AutoCloseable {
   public void close() {
     synchronized (this) {
       try {
-        commitOpenGroup();
+        if (commitOpenGroup()) {
+          sync();
+        }
         conn.close();
       } catch (SQLException e) {
         throw HistoryDatabaseException.from(file, e);
       }
+    }
+    synchronized (syncLock) {
+      closed = true;
+      closeLog();
     }
   }
 

@@ -190,8 +190,9 @@ public final class SqliteMessageStore implements MessageStore {
 
   @Override
   public void appendOwn(ChatMessage message, long lamport) {
-    // message, clock and seq in one transaction that fsyncs at commit (write before send: the
-    // runtime commits before the message leaves); a burst of own messages shares one fsync
+    // message, clock and seq in the burst's transaction, whose commit is followed by an fsync of
+    // the log before the message is shown or sent (write before send: the runtime commits and
+    // syncs before the message leaves); a burst of own messages shares one commit and one fsync
     db.grouped(
         true,
         () -> {
@@ -353,6 +354,16 @@ public final class SqliteMessageStore implements MessageStore {
   @Override
   public void commit() {
     db.commitGroup();
+  }
+
+  @Override
+  public boolean commitLeavingSync() {
+    return db.commitGroupLeavingSync();
+  }
+
+  @Override
+  public void sync() {
+    db.sync();
   }
 
   @Override

@@ -1,0 +1,129 @@
+package meshchat.peer.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import meshchat.peer.app.NodeAssembly;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.room.Delivery;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.store.memory.InMemoryMessageStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fsync of own messages runs off the room thread (docs/storage.md, "The guarantee"): while it
+ * runs, the author's own line is neither shown nor sent, yet the same room thread goes on and
+ * delivers another peer's line at once; when the fsync is done the own line is shown, then sent.
+ */
+class OwnFsyncOffRoomThreadTest {
+  // one room thread for both nodes: had the fsync blocked it, neither could deliver anything
+  private final PeerGroups groups = PeerGroups.create(1, 1);
+  private final CountDownLatch syncEntered = new CountDownLatch(1);
+  private final CountDownLatch syncMayEnd = new CountDownLatch(1);
+  private final AtomicInteger syncs = new AtomicInteger();
+  private PeerNode author;
+  private PeerNode other;
+
+  @AfterEach
+  void close() {
+    syncMayEnd.countDown();
+    if (author != null) {
+      author.close();
+    }
+    if (other != null) {
+      other.close();
+    }
+    groups.close();
+  }
+
+  @Test
+  void anOwnLineWaitsForItsFsyncWhileAnotherPeersLineIsDeliveredMeanwhile() throws Exception {
+    List<String> authorShown = new CopyOnWriteArrayList<>();
+    List<String> otherShown = new CopyOnWriteArrayList<>();
+    author =
+        NodeAssembly.start(
+            PeerConfig.of("lobby", "author", Identity.generate()),
+            slowFsync(new InMemoryMessageStore()),
+            groups,
+            shown(authorShown),
+            true);
+    other =
+        NodeAssembly.start(
+            PeerConfig.of("lobby", "other", Identity.generate()),
+            new InMemoryMessageStore(),
+            groups,
+            shown(otherShown),
+            true);
+    author.dial(new PeerAddress(other.self(), other.nick(), "127.0.0.1", other.port()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> author.linkCount() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> other.linkCount() == 1);
+
+    author.send("mine");
+    assertThat(syncEntered.await(10, TimeUnit.SECONDS)).as("the commit's fsync began").isTrue();
+    other.send("theirs");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .alias("another peer's line is delivered while the author's fsync runs")
+        .until(() -> authorShown.contains("theirs"));
+    assertThat(authorShown).as("not shown before its fsync").doesNotContain("mine");
+    assertThat(otherShown).as("not sent before its fsync").doesNotContain("mine");
+
+    syncMayEnd.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> otherShown.contains("mine"));
+    assertThat(authorShown).containsExactly("theirs", "mine");
+    assertThat(syncs).hasValue(1);
+  }
+
+  private static PeerListener shown(List<String> into) {
+    return new PeerListener() {
+      @Override
+      public void delivered(Delivery d) {
+        into.add(d.message().text());
+      }
+    };
+  }
+
+  /**
+   * {@code store}, whose commits of own messages owe an fsync, and whose fsync blocks until the
+   * test lets it end.
+   */
+  private MessageStore slowFsync(MessageStore store) {
+    AtomicBoolean ownStaged = new AtomicBoolean();
+    return (MessageStore)
+        Proxy.newProxyInstance(
+            MessageStore.class.getClassLoader(),
+            new Class<?>[] {MessageStore.class},
+            (proxy, method, args) -> {
+              switch (method.getName()) {
+                case "appendOwn" -> ownStaged.set(true);
+                case "commitLeavingSync" -> {
+                  store.commit();
+                  return ownStaged.getAndSet(false);
+                }
+                case "sync" -> {
+                  syncs.incrementAndGet();
+                  syncEntered.countDown();
+                  syncMayEnd.await();
+                  return null;
+                }
+                default -> {}
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+}
