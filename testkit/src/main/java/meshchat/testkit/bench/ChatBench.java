@@ -182,7 +182,8 @@ public final class ChatBench {
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
             + "\"local_p50_us\":%d,\"local_p99_us\":%d,\"local_max_us\":%d,"
-            + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f}",
+            + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f,"
+            + "\"via_sync\":%d,\"incomplete\":%d,\"late\":%d}",
         o.n,
         o.rate,
         o.duration,
@@ -202,7 +203,10 @@ public final class ChatBench {
         local.getMaxValue() / 1000,
         maxLag / 1000,
         mesh.duplicates.get(),
-        mesh.joinNanos / 1e6);
+        mesh.joinNanos / 1e6,
+        mesh.viaSync.get(),
+        mesh.incomplete.get(),
+        mesh.late.get());
   }
 
   private static String stamp(long nanos, int size) {
@@ -241,6 +245,11 @@ public final class ChatBench {
     // the local echo: typed (send called) to shown by the author, its store commit included
     final Histogram local = latencyHistogram();
     final AtomicLong duplicates = new AtomicLong();
+    // recorded deliveries that came by a repair path rather than the live push: by anti-entropy
+    // (a digest said we lacked them), shown before a dependency arrived, or shown out of order
+    final AtomicLong viaSync = new AtomicLong();
+    final AtomicLong incomplete = new AtomicLong();
+    final AtomicLong late = new AtomicLong();
     volatile boolean recording;
     // from the first dial until every peer holds n-1 open links: TCP, TLS and Hello included
     long joinNanos;
@@ -325,6 +334,9 @@ public final class ChatBench {
       if (stamp > 0 && mesh.recording) {
         long latency = Math.max(0, System.nanoTime() - stamp);
         mesh.all.recordValue(latency);
+        count(d.catchUp(), mesh.viaSync);
+        count(d.incomplete(), mesh.incomplete);
+        count(d.late(), mesh.late);
         if (!d.message().origin().equals(self)) {
           mesh.remote.recordValue(latency);
         } else {
@@ -333,6 +345,12 @@ public final class ChatBench {
       }
       if (++delivered == target) {
         mesh.allDelivered.countDown();
+      }
+    }
+
+    private static void count(boolean yes, AtomicLong into) {
+      if (yes) {
+        into.incrementAndGet();
       }
     }
   }
