@@ -261,24 +261,21 @@ public final class NodeEffects implements RoomEffects {
 
   /** The fsync after the commits up to {@code commit} failed: their own messages are dropped. */
   private void syncFailed(long commit, RuntimeException e) {
-    int dropped = syncFailedHook.applyAsInt(commit);
-    log.warn("{} fsync failed; {} own messages not shown or sent", tag, dropped, e);
-    if (dropped > 0) {
-      listener.error(
-          "could not make "
-              + dropped
-              + " of your messages durable ("
-              + e.getMessage()
-              + "); they were not shown or sent");
-    }
+    dropped("fsync", syncFailedHook.applyAsInt(commit), "make durable", e);
   }
 
   private void commitFailed(RuntimeException e) {
-    int dropped = commitFailed.getAsInt();
-    log.warn("{} commit failed; {} own messages dropped", tag, dropped, e);
+    dropped("commit", commitFailed.getAsInt(), "store", e);
+  }
+
+  /** Logs and tells the user that {@code dropped} own messages were neither shown nor sent. */
+  private void dropped(String step, int dropped, String could, RuntimeException e) {
+    log.warn("{} {} failed; {} own messages not shown or sent", tag, step, dropped, e);
     if (dropped > 0) {
       listener.error(
-          "could not store "
+          "could not "
+              + could
+              + " "
               + dropped
               + " of your messages ("
               + e.getMessage()
