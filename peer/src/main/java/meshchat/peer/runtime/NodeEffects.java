@@ -201,6 +201,7 @@ public final class NodeEffects implements RoomEffects {
   private void endBurst(boolean syncHere) {
     endQueued = true; // what the room sends while told it is durable belongs to this burst
     try {
+      sync.poll(); // own lines an fsync made durable meanwhile: shown and sent in this burst
       boolean committed = false;
       boolean owed = false;
       long start = nanoTime.getAsLong();

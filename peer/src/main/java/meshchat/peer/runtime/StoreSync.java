@@ -10,7 +10,9 @@ import meshchat.peer.store.MessageStore;
  * typed meanwhile are staged and committed for the next fsync. At most one fsync per node runs at a
  * time; one fsync covers every commit done before it began, so commits made while one runs share
  * the next (group commit across the fsync). Its outcome is reported back on the room thread, in
- * order. Room thread only, but for the fsync itself.
+ * order: by a task queued when it ends, or sooner by {@link #poll} at the next burst's end, so a
+ * room thread with a long queue (a piped backlog) does not hold durable lines back until the queue
+ * has drained. Room thread only, but for the fsync itself.
  */
 final class StoreSync {
   /** What the room hears: the commits up to a number are durable, or their fsync failed. */
@@ -26,6 +28,8 @@ final class StoreSync {
   private final Outcome outcome;
   private long running; // the commit number the running fsync covers, or 0 if none runs
   private long wanted; // the newest commit that waits for an fsync
+  private long reported; // the newest commit reported durable or failed
+  private volatile long synced; // the newest commit an fsync covered (written by the store thread)
 
   StoreSync(MessageStore store, Executor storeThread, Executor roomThread, Outcome outcome) {
     this.store = store;
@@ -56,6 +60,7 @@ final class StoreSync {
           RuntimeException failed = null;
           try {
             store.sync();
+            synced = covers;
           } catch (RuntimeException e) {
             failed = e;
           }
@@ -69,14 +74,32 @@ final class StoreSync {
     }
   }
 
-  private void done(long covers, RuntimeException failed) {
-    running = 0;
-    if (failed == null) {
-      outcome.durableThrough(covers);
-    } else {
-      outcome.failedThrough(covers, failed);
+  /** Reports the commits an fsync made durable since the last report, and starts the next one. */
+  void poll() {
+    long s = synced;
+    if (s > reported) {
+      reported = s;
+      if (running == s) {
+        running = 0;
+      }
+      outcome.durableThrough(s);
     }
-    if (wanted != 0) {
+    if (running == 0 && wanted != 0) {
+      start();
+    }
+  }
+
+  private void done(long covers, RuntimeException failed) {
+    if (failed == null) {
+      poll(); // unless a burst's end reported it already
+      return;
+    }
+    if (running == covers) {
+      running = 0;
+    }
+    reported = Math.max(reported, covers);
+    outcome.failedThrough(covers, failed);
+    if (running == 0 && wanted != 0) {
       start();
     }
   }
