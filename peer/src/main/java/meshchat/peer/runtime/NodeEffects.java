@@ -133,6 +133,9 @@ public final class NodeEffects implements RoomEffects {
               @Override
               public void durableThrough(long commit) {
                 durableThrough.accept(commit);
+                // what that wrote (a head signed with no link to send it on) is committed soon:
+                // left open, the write lock would keep `history` on the live data dir waiting
+                endOfBurstSoon();
               }
 
               @Override
