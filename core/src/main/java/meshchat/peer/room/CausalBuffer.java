@@ -21,7 +21,11 @@ import meshchat.peer.sync.SeqSet;
  * is delivered only after everything it depends on: its {@code deps} and its author's previous
  * message. Messages that arrive early wait here.
  *
- * <p>Also keeps the delivered set and the frontier: the delivered messages that no other delivered
+ * <p>The delivered set is not kept apart: a message is delivered once it is stored (the room's
+ * holdings, which this buffer shares) and not waiting here. A big room's peer knows every author,
+ * and a second per-author set was a fifth of a 1,000-peer simulation's heap (docs/simulation.md).
+ *
+ * <p>Also keeps the frontier: the delivered messages that no other delivered
  * message depends on. The frontier becomes the deps of the next local message, so a message usually
  * names one to three others, not the whole history.
  *
@@ -30,7 +34,8 @@ import meshchat.peer.sync.SeqSet;
  * oldest is forgotten, with its waiter entries, and the implied set is trimmed the same way.
  */
 final class CausalBuffer {
-  private final Map<PeerId, SeqSet> delivered = new HashMap<>();
+  // what is stored (the room's holdings); delivered = stored and not pending
+  private final Map<PeerId, SeqSet> stored;
   // insertion order = arrival order, so the oldest held message is first
   private final LinkedHashMap<MessageId, Held> held = new LinkedHashMap<>();
   private final Map<MessageId, List<MessageId>> waiters = new HashMap<>();
@@ -51,7 +56,16 @@ final class CausalBuffer {
   }
 
   CausalBuffer(int maxIncomplete) {
+    this(maxIncomplete, new HashMap<>());
+  }
+
+  /**
+   * {@code stored} is the room's holdings: every message stored, each added before it is offered
+   * here. A message delivered here that is missing from it is added.
+   */
+  CausalBuffer(int maxIncomplete, Map<PeerId, SeqSet> stored) {
     this.maxIncomplete = maxIncomplete;
+    this.stored = stored;
   }
 
   /** A message waiting for {@code missing}. */
@@ -76,8 +90,8 @@ final class CausalBuffer {
   record Ready(ChatMessage message, boolean catchUp, boolean incomplete) {}
 
   boolean isDelivered(MessageId id) {
-    SeqSet s = delivered.get(id.origin());
-    return s != null && s.contains(id.seq());
+    SeqSet s = stored.get(id.origin());
+    return s != null && s.contains(id.seq()) && (pending.isEmpty() || !pending.contains(id));
   }
 
   boolean isHeld(MessageId id) {
@@ -123,7 +137,7 @@ final class CausalBuffer {
       missing.add(prev);
     }
     for (MessageId d : m.deps()) {
-      if (!isDelivered(d)) {
+      if (!isDelivered(d) || d.equals(m.id())) {
         missing.add(d);
       }
     }
@@ -136,7 +150,8 @@ final class CausalBuffer {
       return false;
     }
     for (MessageId d : m.deps()) {
-      if (!isDelivered(d)) {
+      // m is stored by now and not yet held: naming itself, it would pass for delivered
+      if (!isDelivered(d) || d.equals(m.id())) {
         return false;
       }
     }
@@ -296,7 +311,7 @@ final class CausalBuffer {
   }
 
   private void record(ChatMessage m) {
-    delivered.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+    stored.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
     for (MessageId d : m.deps()) {
       frontier.remove(d);
     }
@@ -311,7 +326,7 @@ final class CausalBuffer {
 
   /** Restores state after a restart: everything stored counts as delivered. */
   void restore(Map<PeerId, SeqSet> holdings, List<MessageId> latest) {
-    holdings.forEach((origin, set) -> delivered.put(origin, set.copy()));
+    holdings.forEach((origin, set) -> stored.put(origin, set.copy()));
     frontier.addAll(latest);
   }
 
@@ -319,9 +334,5 @@ final class CausalBuffer {
   List<MessageId> frontier(int max) {
     List<MessageId> all = new ArrayList<>(frontier);
     return all.size() <= max ? all : all.subList(all.size() - max, all.size());
-  }
-
-  Map<PeerId, SeqSet> delivered() {
-    return delivered;
   }
 }

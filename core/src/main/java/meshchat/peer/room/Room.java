@@ -107,7 +107,7 @@ public final class Room {
     this.signer = signer;
     this.config = config;
     this.counters = counters;
-    this.causal = new CausalBuffer(config.maxHoldBack());
+    this.causal = new CausalBuffer(config.maxHoldBack(), holdings);
     this.admission = new Admission(scheduler, store, causal);
     this.self = self;
     this.nick = nick;
@@ -159,7 +159,6 @@ public final class Room {
     clock.witness(snap.lamport());
     ownSeq = snap.ownSeq();
     chain.resume(ownSeq);
-    snap.holdings().forEach((o, s) -> holdings.put(o, s.copy()));
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
     // What was on screen before the restart still counts: an old message arriving now is late.
     store.history(1).forEach(m -> maxShown = m.timestamp());
