@@ -3,8 +3,10 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import meshchat.peer.message.LinkMessage.Chat;
@@ -29,7 +31,9 @@ import meshchat.peer.message.PeerId;
  *
  * <p>From gossipsub (v1.1) it borrows the batching of lazy ids into one frame per link per flush
  * (IHAVE gossip) and a bound on what a stranger's announcements can make us hold; not its mesh
- * degree maintenance (membership does that) nor scoring.
+ * degree maintenance (membership does that) nor scoring. Like gossipsub v1.2's IDONTWANT, but
+ * with nothing on the wire: an id is not announced to a peer that has shown it holds it (it
+ * announced the id to us, or sent us a copy) before the batch leaves.
  */
 final class Broadcast {
   /** IHave ids wait this long for company, so a burst costs one frame per lazy link. */
@@ -68,8 +72,11 @@ final class Broadcast {
   private final Map<PeerId, Boolean> lazy = new HashMap<>(); // per up link
   private final Map<PeerId, Long> firstCopyAt = new HashMap<>(); // per up link
   private long firstCopies; // live messages received first, counted
-  private final Map<PeerId, List<MessageId>> pendingIHave = new LinkedHashMap<>();
+  private final Map<PeerId, Set<MessageId>> pendingIHave = new LinkedHashMap<>();
   private final Map<MessageId, Missing> missing = new HashMap<>();
+  // the last id received first, and who had announced it to us: they hold it
+  private MessageId arrived;
+  private List<PeerId> arrivedHolders = List.of();
   private Scheduler.Cancellable flushTimer;
 
   Broadcast(
@@ -121,7 +128,11 @@ final class Broadcast {
    */
   boolean push(PeerId to, Chat chat) {
     if (isLazy(to)) {
-      pendingIHave.computeIfAbsent(to, k -> new ArrayList<>()).add(chat.message().id());
+      MessageId id = chat.message().id();
+      if (id.equals(arrived) && arrivedHolders.contains(to)) {
+        return false; // it announced the id to us: it holds it
+      }
+      pendingIHave.computeIfAbsent(to, k -> new LinkedHashSet<>()).add(id);
       if (flushTimer == null) {
         flushTimer = scheduler.schedule(IHAVE_DELAY_MS, this::flush);
       }
@@ -149,11 +160,13 @@ final class Broadcast {
       if (m != null && m.timer != null) {
         m.timer.cancel();
       }
+      arrived = id;
+      arrivedHolders = m == null ? List.of() : m.announcers;
       firstCopies++;
       if (lazy.containsKey(from)) {
         firstCopyAt.put(from, firstCopies);
       }
-    } else if (lazy.containsKey(from) && !isLazy(from) && !onSomeTree(from)) {
+    } else if (withdraw(from, id) && !isLazy(from) && !onSomeTree(from)) {
       lazy.put(from, true); // a second copy: this link is not on our tree
       effects.send(from, new Prune());
     }
@@ -172,6 +185,19 @@ final class Broadcast {
     return at != null && firstCopies - at < USEFUL_FACTOR * lazy.size();
   }
 
+  /**
+   * {@code p} has shown it holds {@code id}: an announcement of it waiting for the next batch is
+   * dropped. With many authors both ends of a lazy link get most messages at about the same time,
+   * and each announced every one to the other. Returns whether {@code p} is linked.
+   */
+  private boolean withdraw(PeerId p, MessageId id) {
+    Set<MessageId> ids = pendingIHave.get(p);
+    if (ids != null) {
+      ids.remove(id);
+    }
+    return lazy.containsKey(p);
+  }
+
   void onPrune(PeerId from) {
     if (lazy.containsKey(from)) {
       lazy.put(from, true);
@@ -181,6 +207,7 @@ final class Broadcast {
   void onIHave(PeerId from, IHave h) {
     for (MessageId id : h.ids()) {
       if (held.test(id)) {
+        withdraw(from, id);
         continue;
       }
       Missing m = missing.get(id);
@@ -256,8 +283,8 @@ final class Broadcast {
 
   private void flush() {
     flushTimer = null;
-    for (Map.Entry<PeerId, List<MessageId>> e : pendingIHave.entrySet()) {
-      List<MessageId> ids = e.getValue();
+    for (Map.Entry<PeerId, Set<MessageId>> e : pendingIHave.entrySet()) {
+      List<MessageId> ids = new ArrayList<>(e.getValue());
       for (int i = 0; i < ids.size(); i += MAX_IDS_PER_FRAME) {
         effects.send(
             e.getKey(), new IHave(ids.subList(i, Math.min(ids.size(), i + MAX_IDS_PER_FRAME))));

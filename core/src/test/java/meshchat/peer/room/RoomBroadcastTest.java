@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Graft;
 import meshchat.peer.message.LinkMessage.IHave;
@@ -87,6 +88,34 @@ class RoomBroadcastTest {
     mesh.run(Broadcast.GRAFT_TIMEOUT_MS * 4);
     assertThat(mesh.sentOf(IHave.class)).isEmpty();
     assertThat(mesh.sentOf(Graft.class)).isEmpty();
+  }
+
+  /** A line c-a-b, b pruned: b announced c's message to a first, so a does not announce it back. */
+  @Test
+  void anIdTheLinkAnnouncedToUsIsNotAnnouncedBack() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("c", "a").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune());
+    mesh.pump();
+    mesh.inject("b", "a", new IHave(List.of(new MessageId(mesh.peer("c").id, 1))));
+    mesh.peer("c").send("known");
+    mesh.pump();
+    mesh.run(Broadcast.IHAVE_DELAY_MS * 2);
+    assertThat(mesh.sentOf(IHave.class, mesh.from("a"))).isEmpty();
+  }
+
+  /** A line c-a-b, b pruned: b sends a copy before a's announcement leaves, which is then dropped. */
+  @Test
+  void aCopyFromTheLinkWithdrawsItsPendingAnnouncement() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("c", "a").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune());
+    mesh.pump();
+    ChatMessage m = mesh.peer("c").send("both");
+    mesh.pump(); // a relays: an announcement for b waits for the batch
+    mesh.inject("b", "a", new Chat(m));
+    mesh.pump();
+    mesh.run(Broadcast.IHAVE_DELAY_MS * 2);
+    assertThat(mesh.sentOf(IHave.class, mesh.from("a"))).isEmpty();
+    assertThat(mesh.sentOf(Prune.class, mesh.from("a"))).as("the link was lazy already").isEmpty();
   }
 
   @Test
