@@ -31,9 +31,9 @@ import meshchat.peer.message.PeerId;
  *
  * <p>From gossipsub (v1.1) it borrows the batching of lazy ids into one frame per link per flush
  * (IHAVE gossip) and a bound on what a stranger's announcements can make us hold; not its mesh
- * degree maintenance (membership does that) nor scoring. Like gossipsub v1.2's IDONTWANT, but
- * with nothing on the wire: an id is not announced to a peer that has shown it holds it (it
- * announced the id to us, or sent us a copy) before the batch leaves.
+ * degree maintenance (membership does that) nor scoring. Like gossipsub v1.2's IDONTWANT, but with
+ * nothing on the wire: an id is not announced to a peer that has shown it holds it (it announced
+ * the id to us, or sent us a copy) before the batch leaves.
  */
 final class Broadcast {
   /** IHave ids wait this long for company, so a burst costs one frame per lazy link. */

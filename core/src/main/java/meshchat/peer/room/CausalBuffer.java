@@ -25,9 +25,9 @@ import meshchat.peer.sync.SeqSet;
  * holdings, which this buffer shares) and not waiting here. A big room's peer knows every author,
  * and a second per-author set was a fifth of a 1,000-peer simulation's heap (docs/simulation.md).
  *
- * <p>Also keeps the frontier: the delivered messages that no other delivered
- * message depends on. The frontier becomes the deps of the next local message, so a message usually
- * names one to three others, not the whole history.
+ * <p>Also keeps the frontier: the delivered messages that no other delivered message depends on.
+ * The frontier becomes the deps of the next local message, so a message usually names one to three
+ * others, not the whole history.
  *
  * <p>Bounded against a hostile author whose deps never arrive: messages shown incomplete stay
  * tracked (so their completion can be reported) only up to {@code maxIncomplete}; beyond it the

@@ -103,7 +103,9 @@ class RoomBroadcastTest {
     assertThat(mesh.sentOf(IHave.class, mesh.from("a"))).isEmpty();
   }
 
-  /** A line c-a-b, b pruned: b sends a copy before a's announcement leaves, which is then dropped. */
+  /**
+   * A line c-a-b, b pruned: b sends a copy before a's announcement leaves, which is then dropped.
+   */
   @Test
   void aCopyFromTheLinkWithdrawsItsPendingAnnouncement() {
     Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("c", "a").link("a", "b").pump();

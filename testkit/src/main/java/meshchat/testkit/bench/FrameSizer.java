@@ -30,9 +30,7 @@ public final class FrameSizer implements ToIntFunction<LinkMessage> {
     if (m != last) {
       last = m;
       lastSize =
-          m instanceof Chat c
-              ? chatSizes.computeIfAbsent(c.message(), x -> size(m))
-              : size(m);
+          m instanceof Chat c ? chatSizes.computeIfAbsent(c.message(), x -> size(m)) : size(m);
     }
     return lastSize;
   }
