@@ -265,8 +265,20 @@ public sealed interface LinkMessage {
     }
   }
 
-  /** A duplicate arrived on this link: push only ids to me on it from now on. */
-  record Prune() implements LinkMessage {}
+  /**
+   * Duplicates of these authors' messages arrived on this link: push only ids of their messages to
+   * me on it from now on; no author: of every author's (the whole link).
+   */
+  record Prune(List<PeerId> origins) implements LinkMessage {
+    public Prune {
+      origins = List.copyOf(origins);
+    }
+
+    /** The whole link. */
+    public Prune() {
+      this(List.of());
+    }
+  }
 
   /**
    * One round (1, 2 or 3) of a private room's password-authenticated key exchange, during the

@@ -17,17 +17,27 @@ import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 
 /**
- * Epidemic broadcast trees (Plumtree: Leitão, Pereira, Rodrigues 2007) over the room's links.
+ * Epidemic broadcast trees (Plumtree: Leitão, Pereira, Rodrigues 2007) over the room's links, one
+ * tree per author.
  *
- * <p>Each link is <i>eager</i> (full messages are pushed on it) or <i>lazy</i> (only ids, in
- * batched IHave frames). Every link starts eager. A live message that arrives twice marks the
- * second link lazy on both ends (Prune), so the eager links shrink to a spanning tree formed by the
- * first copies received. An id announced by IHave and still missing after {@link #GRAFT_TIMEOUT_MS}
- * is asked for with Graft on the link that announced it, which turns that link eager again on both
- * ends: the tree heals around a crashed or slow peer, and anti-entropy (digests) stays the safety
- * net for anything both miss. One Graft asks for every id still missing from that announcer, so a
- * burst lost upstream costs one Graft and one answer, not one per message; the answer carries the
- * chain heads that prove it (the room builds it: {@code answer}).
+ * <p>For each author, each link is <i>eager</i> (that author's messages are pushed whole on it) or
+ * <i>lazy</i> (only their ids, in batched IHave frames). Every link starts eager for everyone. A
+ * live message that arrives twice prunes the second link on both ends: for every author (an empty
+ * Prune) if the link has not brought a first copy lately, else for the message's author only (a
+ * Prune naming it, batched with the ids). So each author's eager links shrink to the first copies
+ * of that author's messages, and a new author's first messages follow the links that carry first
+ * copies rather than flooding. An id announced by IHave and still missing after {@link
+ * #GRAFT_TIMEOUT_MS} is asked for with Graft on the link that announced it, which turns that link
+ * eager again, on both ends, for the authors of the ids it names: the tree heals around a crashed
+ * or slow peer, and anti-entropy (digests) stays the safety net for anything both miss. One Graft
+ * asks for every id still missing from that announcer, so a burst lost upstream costs one Graft and
+ * one answer, not one per message; the answer carries the chain heads that prove it (the room
+ * builds it: {@code answer}).
+ *
+ * <p>Plumtree keeps a tree per sender. One tree shared by all authors was cut by every author's
+ * duplicates in turn, and keeping whole the links that had lately brought any first copy kept
+ * nearly every link eager when many authors talk at once (docs/simulation.md); gossipsub keeps a
+ * mesh per topic for the same reason.
  *
  * <p>From gossipsub (v1.1) it borrows the batching of lazy ids into one frame per link per flush
  * (IHAVE gossip) and a bound on what a stranger's announcements can make us hold; not its mesh
@@ -46,9 +56,9 @@ final class Broadcast {
 
   /**
    * A link that brought a first copy among the last {@code USEFUL_FACTOR × links} first copies this
-   * peer received is not pruned on a duplicate. Measured on 200 peers with 30% crashing
-   * (docs/simulation.md): 0 (Plumtree as published) delivered 41% of the next second's messages by
-   * the tree, 1 78%, 2 91% at about twice the Chat copies of 0.
+   * peer received is not pruned whole on a duplicate, only for the duplicate's author. Measured on
+   * 200 peers with 30% crashing (docs/simulation.md): 0 (Plumtree as published) delivered 41% of
+   * the next second's messages by the tree, 1 78%, 2 91% at about twice the Chat copies of 0.
    */
   static final long USEFUL_FACTOR = 2;
 
@@ -65,14 +75,27 @@ final class Broadcast {
     Scheduler.Cancellable timer;
   }
 
+  private static final class Link {
+    // its bit in PrunedLinks; -1 past the 64th link, which is never pruned per author
+    final int slot;
+    boolean lazy; // pruned whole (an empty Prune), for every author
+    long firstCopyAt; // the count of first copies when this link last brought one
+
+    Link(int slot) {
+      this.slot = slot;
+    }
+  }
+
   private final RoomEffects effects;
   private final Scheduler scheduler;
   private final Predicate<MessageId> held;
   private final BiConsumer<PeerId, List<MessageId>> answer;
-  private final Map<PeerId, Boolean> lazy = new HashMap<>(); // per up link
-  private final Map<PeerId, Long> firstCopyAt = new HashMap<>(); // per up link
+  private final Map<PeerId, Link> links = new HashMap<>(); // per up link
+  private long usedSlots;
   private long firstCopies; // live messages received first, counted
+  private final PrunedLinks pruned = new PrunedLinks();
   private final Map<PeerId, Set<MessageId>> pendingIHave = new LinkedHashMap<>();
+  private final Map<PeerId, Set<PeerId>> pendingPrune = new LinkedHashMap<>();
   private final Map<MessageId, Missing> missing = new HashMap<>();
   // the last id received first, and who had announced it to us: they hold it
   private MessageId arrived;
@@ -91,51 +114,65 @@ final class Broadcast {
   }
 
   void linkUp(PeerId p) {
-    lazy.put(p, false);
+    int slot = Long.numberOfTrailingZeros(~usedSlots);
+    if (slot < PrunedLinks.SLOTS) {
+      usedSlots |= 1L << slot;
+    } else {
+      slot = -1;
+    }
+    links.put(p, new Link(slot));
   }
 
   void linkDown(PeerId p) {
-    Boolean wasLazy = lazy.remove(p);
-    firstCopyAt.remove(p);
+    Link l = links.remove(p);
     pendingIHave.remove(p);
-    if (Boolean.FALSE.equals(wasLazy)) {
+    pendingPrune.remove(p);
+    if (l == null) {
+      return;
+    }
+    if (l.slot >= 0) {
+      pruned.graftAll(l.slot); // the next link in this slot starts on every tree
+      usedSlots &= ~(1L << l.slot);
+    }
+    if (!l.lazy) {
       regraftAll();
     }
   }
 
   /**
-   * An eager link is gone: the tree may be cut right here, and waiting for each missing id to be
-   * announced and grafted costs every message a graft timeout. Ask every lazy link to push again at
-   * once (an empty Graft): for a moment this peer is flooded, duplicates prune the extra links
-   * again, and no message waits on the cut.
+   * A link that was not pruned whole is gone: the tree may be cut right here, and waiting for each
+   * missing id to be announced and grafted costs every message a graft timeout. Ask every link
+   * pruned whole to push again at once (an empty Graft): for a moment this peer gets more copies,
+   * duplicates prune the extra links again, and fewer messages wait on the cut. Prunes that name an
+   * author stay: those links are off that author's tree wherever the cut is.
    */
   private void regraftAll() {
-    for (Map.Entry<PeerId, Boolean> e : lazy.entrySet()) {
-      if (e.getValue()) {
-        e.setValue(false);
+    for (Map.Entry<PeerId, Link> e : links.entrySet()) {
+      if (e.getValue().lazy) {
+        e.getValue().lazy = false;
         effects.send(e.getKey(), new Graft(List.of()));
       }
     }
   }
 
-  boolean isLazy(PeerId p) {
-    return Boolean.TRUE.equals(lazy.get(p));
+  /** True if {@code author}'s messages go to {@code p} as ids only. */
+  boolean isLazy(PeerId p, PeerId author) {
+    Link l = links.get(p);
+    return l != null && (l.lazy || (l.slot >= 0 && pruned.pruned(author, l.slot)));
   }
 
   /**
-   * Pushes {@code chat} on {@code to}: the message if the link is eager, its id if lazy. Returns
-   * true if the message itself went (so its chain head must follow it).
+   * Pushes {@code chat} on {@code to}: the message if the link is eager for its author, its id if
+   * lazy. Returns true if the message itself went (so its chain head must follow it).
    */
   boolean push(PeerId to, Chat chat) {
-    if (isLazy(to)) {
-      MessageId id = chat.message().id();
+    MessageId id = chat.message().id();
+    if (isLazy(to, id.origin())) {
       if (id.equals(arrived) && arrivedHolders.contains(to)) {
         return false; // it announced the id to us: it holds it
       }
       pendingIHave.computeIfAbsent(to, k -> new LinkedHashSet<>()).add(id);
-      if (flushTimer == null) {
-        flushTimer = scheduler.schedule(IHAVE_DELAY_MS, this::flush);
-      }
+      flushSoon();
       return false;
     }
     effects.send(to, chat);
@@ -163,44 +200,61 @@ final class Broadcast {
       arrived = id;
       arrivedHolders = m == null ? List.of() : m.announcers;
       firstCopies++;
-      if (lazy.containsKey(from)) {
-        firstCopyAt.put(from, firstCopies);
+      Link l = links.get(from);
+      if (l != null) {
+        l.firstCopyAt = firstCopies;
       }
-    } else if (withdraw(from, id) && !isLazy(from) && !onSomeTree(from)) {
-      lazy.put(from, true); // a second copy: this link is not on our tree
+      return;
+    }
+    withdraw(from, id);
+    Link l = links.get(from);
+    if (l == null || l.lazy) {
+      return;
+    }
+    if (!onSomeTree(l)) {
+      l.lazy = true; // only ever duplicates lately: this link is on nobody's tree
       effects.send(from, new Prune());
+    } else if (l.slot >= 0 && !pruned.pruned(id.origin(), l.slot)) {
+      pruned.prune(id.origin(), l.slot); // on some author's tree, not on this one's
+      pendingPrune.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(id.origin());
+      flushSoon();
     }
   }
 
   /**
-   * True if {@code from} brought a first copy lately (among the last {@link #USEFUL_FACTOR} × links
+   * True if {@code l} brought a first copy lately (among the last {@link #USEFUL_FACTOR} × links
    * first copies received): it is on the tree of some author, so a duplicate on it (another
-   * author's message, which came another way first) is no reason to cut it. Plumtree prunes on
-   * every duplicate, which with many concurrent authors cuts an edge of each author's tree in turn
-   * until the eager links fall apart and every message waits for a graft; a link that only ever
-   * brings duplicates is still pruned.
+   * author's message, which came another way first) prunes it for that author only. A link that
+   * only ever brings duplicates is pruned whole: a new author's first messages then follow the
+   * links that carry first copies, instead of flooding every link until each author has a tree.
    */
-  private boolean onSomeTree(PeerId from) {
-    Long at = firstCopyAt.get(from);
-    return at != null && firstCopies - at < USEFUL_FACTOR * lazy.size();
+  private boolean onSomeTree(Link l) {
+    return l.firstCopyAt != 0 && firstCopies - l.firstCopyAt < USEFUL_FACTOR * links.size();
   }
 
   /**
    * {@code p} has shown it holds {@code id}: an announcement of it waiting for the next batch is
    * dropped. With many authors both ends of a lazy link get most messages at about the same time,
-   * and each announced every one to the other. Returns whether {@code p} is linked.
+   * and each announced every one to the other.
    */
-  private boolean withdraw(PeerId p, MessageId id) {
+  private void withdraw(PeerId p, MessageId id) {
     Set<MessageId> ids = pendingIHave.get(p);
     if (ids != null) {
       ids.remove(id);
     }
-    return lazy.containsKey(p);
   }
 
-  void onPrune(PeerId from) {
-    if (lazy.containsKey(from)) {
-      lazy.put(from, true);
+  void onPrune(PeerId from, Prune p) {
+    Link l = links.get(from);
+    if (l == null) {
+      return;
+    }
+    if (p.origins().isEmpty()) {
+      l.lazy = true;
+    } else if (l.slot >= 0) {
+      for (PeerId author : p.origins()) {
+        pruned.prune(author, l.slot);
+      }
     }
   }
 
@@ -226,13 +280,27 @@ final class Broadcast {
     }
   }
 
-  /** The peer wants pushes again, starting with {@code ids}. */
+  /**
+   * The peer wants pushes again: of every author not pruned by name, and of the authors of {@code
+   * ids}, starting with {@code ids}.
+   */
   void onGraft(PeerId from, Graft g) {
-    if (!lazy.containsKey(from)) {
+    Link l = links.get(from);
+    if (l == null) {
       return;
     }
-    lazy.put(from, false);
+    graftAuthors(l, g.ids());
     answer.accept(from, g.ids());
+  }
+
+  /** {@code l} is no longer pruned whole, and is on the trees of the authors of {@code ids}. */
+  private void graftAuthors(Link l, List<MessageId> ids) {
+    l.lazy = false;
+    if (l.slot >= 0) {
+      for (MessageId id : ids) {
+        pruned.graft(id.origin(), l.slot);
+      }
+    }
   }
 
   private void graft(MessageId id, Missing m) {
@@ -246,12 +314,13 @@ final class Broadcast {
     }
     while (!m.announcers.isEmpty()) {
       PeerId p = m.announcers.remove(0);
-      if (lazy.containsKey(p)) {
-        lazy.put(p, false); // the link joins our tree: it will push to us, we to it
+      Link l = links.get(p);
+      if (l != null) {
         List<MessageId> ids = new ArrayList<>();
         ids.add(id);
         m.timer = scheduler.schedule(GRAFT_RETRY_MS, () -> graft(id, m));
         alsoFrom(p, id, ids);
+        graftAuthors(l, ids); // the link joins these authors' trees: it pushes to us, we to it
         effects.send(p, new Graft(ids));
         return;
       }
@@ -281,8 +350,23 @@ final class Broadcast {
     }
   }
 
+  private void flushSoon() {
+    if (flushTimer == null) {
+      flushTimer = scheduler.schedule(IHAVE_DELAY_MS, this::flush);
+    }
+  }
+
   private void flush() {
     flushTimer = null;
+    for (Map.Entry<PeerId, Set<PeerId>> e : pendingPrune.entrySet()) {
+      List<PeerId> authors = new ArrayList<>(e.getValue());
+      for (int i = 0; i < authors.size(); i += MAX_IDS_PER_FRAME) {
+        effects.send(
+            e.getKey(),
+            new Prune(authors.subList(i, Math.min(authors.size(), i + MAX_IDS_PER_FRAME))));
+      }
+    }
+    pendingPrune.clear();
     for (Map.Entry<PeerId, Set<MessageId>> e : pendingIHave.entrySet()) {
       List<MessageId> ids = new ArrayList<>(e.getValue());
       for (int i = 0; i < ids.size(); i += MAX_IDS_PER_FRAME) {

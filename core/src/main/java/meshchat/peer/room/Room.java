@@ -506,8 +506,8 @@ public final class Room {
       broadcast.onIHave(from, h);
     } else if (message instanceof LinkMessage.Graft g) {
       broadcast.onGraft(from, g);
-    } else if (message instanceof LinkMessage.Prune) {
-      broadcast.onPrune(from);
+    } else if (message instanceof LinkMessage.Prune p) {
+      broadcast.onPrune(from, p);
     } else if (message instanceof LinkMessage.Ping p) {
       effects.send(from, new LinkMessage.Pong(p.nonce()));
     } else if (message instanceof LinkMessage.Hello

@@ -25,7 +25,10 @@ class RoomBroadcastTest {
     mesh.link("a", "c"); // b's PeerList does not name a yet at c, nor c's at b: b forwards
     MessageId first = mesh.peer("a").send("one").id();
     mesh.pump();
-    assertThat(mesh.sentOf(Prune.class)).as("c got it from a and from b: it prunes one").hasSize(1);
+    assertThat(mesh.sentOf(Prune.class))
+        .as("c got it from a and from b, which never brought it a first copy: it prunes b whole")
+        .singleElement()
+        .satisfies(p -> assertThat(p.origins()).isEmpty());
 
     mesh.run(1_000); // PeerLists settle, IHaves flush
     int copies = copiesSent(mesh);
@@ -35,6 +38,74 @@ class RoomBroadcastTest {
       assertThat(mesh.peer(n).shownIds()).as(n).hasSize(2).contains(first);
     }
     assertThat(copiesSent(mesh) - copies).as("one copy to each other peer").isEqualTo(2);
+  }
+
+  /**
+   * A line a-b-c where b has just brought c a first copy; then a links to c and talks before b
+   * knows: c gets a's message from a and from b, and prunes b for a's messages only.
+   */
+  @Test
+  void aDuplicateOnALinkThatBringsFirstCopiesPrunesItForTheAuthorOnly() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("a", "b").link("b", "c").pump();
+    mesh.peer("b").send("first");
+    mesh.pump();
+    mesh.link("a", "c");
+    mesh.peer("a").send("twice");
+    mesh.pump();
+    assertThat(mesh.sentOf(Prune.class)).as("it waits for the batch, as ids do").isEmpty();
+    mesh.run(Broadcast.IHAVE_DELAY_MS);
+    assertThat(mesh.sentOf(Prune.class, mesh.from("c")))
+        .singleElement()
+        .satisfies(p -> assertThat(p.origins()).containsExactly(mesh.peer("a").id));
+  }
+
+  /**
+   * A star around a: c and e talk through it to b. b prunes a for c's messages only: c's reach b as
+   * ids, e's still come whole. One author's duplicate must not cut the other authors' trees.
+   */
+  @Test
+  void aPruneNamesTheAuthorWhoseTreeItCuts() {
+    Mesh mesh =
+        new Mesh(CONFIG, "a", "b", "c", "e").link("c", "a").link("e", "a").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune(List.of(mesh.peer("c").id)));
+    mesh.pump();
+    mesh.peer("c").send("lazy");
+    mesh.peer("e").send("eager");
+    mesh.pump();
+    assertThat(mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))))
+        .singleElement()
+        .satisfies(c -> assertThat(c.message().origin()).isEqualTo(mesh.peer("e").id));
+    mesh.run(Broadcast.IHAVE_DELAY_MS);
+    assertThat(mesh.sentOf(IHave.class, mesh.from("a")))
+        .singleElement()
+        .satisfies(h -> assertThat(h.ids()).containsExactly(new MessageId(mesh.peer("c").id, 1)));
+  }
+
+  /**
+   * A line c-a-b with b pruned for c and for e: a graft for c's message puts the link back on c's
+   * tree only, and e's messages still go as ids.
+   */
+  @Test
+  void aGraftPutsTheLinkBackOnTheTreesOfTheAuthorsItNames() {
+    Mesh mesh =
+        new Mesh(CONFIG, "a", "b", "c", "e").link("c", "a").link("e", "a").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune(List.of(mesh.peer("c").id)));
+    mesh.inject("b", "a", new Prune(List.of(mesh.peer("e").id)));
+    mesh.pump();
+    MessageId lost = mesh.peer("c").send("announced").id();
+    mesh.pump();
+    mesh.run(Broadcast.GRAFT_TIMEOUT_MS + Broadcast.IHAVE_DELAY_MS + 1);
+    assertThat(mesh.sentOf(Graft.class, mesh.from("b")))
+        .singleElement()
+        .satisfies(g -> assertThat(g.ids()).containsExactly(lost));
+    int before = mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))).size();
+    mesh.peer("c").send("on the tree");
+    mesh.peer("e").send("still lazy");
+    mesh.pump();
+    assertThat(mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))))
+        .hasSize(before + 1)
+        .last()
+        .satisfies(c -> assertThat(c.message().origin()).isEqualTo(mesh.peer("c").id));
   }
 
   /** Whole messages sent: pushed as chat, or in a batch answering a graft. */

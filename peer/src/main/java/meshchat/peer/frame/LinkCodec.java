@@ -170,7 +170,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         case GRAFT:
           return new LinkMessage.Graft(ids(f.getGraft().getIdsList(), 0));
         case PRUNE:
-          return new LinkMessage.Prune();
+          return prune(f.getPrune());
         case ROOM_PAKE:
           return roomPake(f.getRoomPake());
         case MEMBERSHIP:
@@ -357,6 +357,15 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     return out;
   }
 
+  private static LinkMessage.Prune prune(Prune p) {
+    atMost("prune origins", p.getOriginsCount(), MAX_IDS);
+    List<PeerId> origins = new ArrayList<>(p.getOriginsCount());
+    for (ByteString o : p.getOriginsList()) {
+      origins.add(peerId(o));
+    }
+    return new LinkMessage.Prune(origins);
+  }
+
   private static LinkMessage.PeerList peerList(PeerList p) {
     atMost("peer list entries", p.getPeersCount(), MAX_PEER_LIST);
     List<PeerAddress> peers = new ArrayList<>(p.getPeersCount());
@@ -511,8 +520,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       f.setIhave(IHave.newBuilder().addAllIds(wireIds(h.ids())));
     } else if (m instanceof LinkMessage.Graft g) {
       f.setGraft(Graft.newBuilder().addAllIds(wireIds(g.ids())));
-    } else if (m instanceof LinkMessage.Prune) {
-      f.setPrune(Prune.getDefaultInstance());
+    } else if (m instanceof LinkMessage.Prune p) {
+      Prune.Builder b = Prune.newBuilder();
+      p.origins().forEach(o -> b.addOrigins(bytes(o)));
+      f.setPrune(b);
     } else if (m instanceof LinkMessage.ViewMessage v) {
       f.setMembership(MembershipFrames.toWire(v));
     }

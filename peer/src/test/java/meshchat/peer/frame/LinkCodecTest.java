@@ -58,6 +58,7 @@ class LinkCodecTest {
         new LinkMessage.IHave(List.of(new MessageId(b, 3), new MessageId(b, 4))),
         new LinkMessage.Graft(List.of(new MessageId(b, 3))),
         new LinkMessage.Prune(),
+        new LinkMessage.Prune(List.of(b, a)),
         new LinkMessage.PeerList(List.of(new LinkMessage.PeerAddress(b, "bob", "10.0.0.2", 7001))),
         new LinkMessage.Close(CloseReason.DUPLICATE_LINK, "why"),
         new LinkMessage.Join(),

@@ -111,7 +111,7 @@ public final class ProtocolVectors {
     List<MessageId> ids = List.of(new MessageId(bob.peerId(), 8), new MessageId(bob.peerId(), 9));
     frame(out, "IHave", new LinkMessage.IHave(ids));
     frame(out, "Graft", new LinkMessage.Graft(ids.subList(1, 2)));
-    frame(out, "Prune", new LinkMessage.Prune());
+    frame(out, "Prune", new LinkMessage.Prune(List.of(bob.peerId())));
 
     // membership (partial views of big rooms): bob's address as a walk carries it
     LinkMessage.PeerAddress bobAt =
