@@ -1,6 +1,7 @@
 package meshchat.peer.room;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Graft;
 import meshchat.peer.message.LinkMessage.IHave;
@@ -70,6 +72,15 @@ final class Broadcast {
 
   private static final int MAX_IDS_PER_FRAME = 256;
 
+  /**
+   * Lazy links a relayed id is announced on, at most, chosen at random (gossipsub's D_lazy). With a
+   * tree per author most links are lazy for most authors, and announcing every id on every one made
+   * IHave 21% of the payload bytes at 100 peers; the other lazy links owe a digest, which tells
+   * them later. Measured on 200 peers with 30% crashing (docs/simulation.md): 2 kept the tree's
+   * share of deliveries (0.93 against 0.92) at a third of the IHave bytes.
+   */
+  static final int LAZY_FANOUT = 2;
+
   private static final class Missing {
     final List<PeerId> announcers = new ArrayList<>(2);
     Scheduler.Cancellable timer;
@@ -90,6 +101,9 @@ final class Broadcast {
   private final Scheduler scheduler;
   private final Predicate<MessageId> held;
   private final BiConsumer<PeerId, List<MessageId>> answer;
+  private final RandomGenerator random;
+  private final List<PeerId> skipped = new ArrayList<>(); // lazy links of the message being pushed
+  private MessageId skippedId;
   private final Map<PeerId, Link> links = new HashMap<>(); // per up link
   private long usedSlots;
   private long firstCopies; // live messages received first, counted
@@ -106,7 +120,9 @@ final class Broadcast {
       RoomEffects effects,
       Scheduler scheduler,
       Predicate<MessageId> held,
-      BiConsumer<PeerId, List<MessageId>> answer) {
+      BiConsumer<PeerId, List<MessageId>> answer,
+      RandomGenerator random) {
+    this.random = random;
     this.effects = effects;
     this.scheduler = scheduler;
     this.held = held;
@@ -171,12 +187,28 @@ final class Broadcast {
       if (id.equals(arrived) && arrivedHolders.contains(to)) {
         return false; // it announced the id to us: it holds it
       }
-      pendingIHave.computeIfAbsent(to, k -> new LinkedHashSet<>()).add(id);
-      flushSoon();
+      skipped.add(to);
+      skippedId = id;
       return false;
     }
     effects.send(to, chat);
     return true;
+  }
+
+  /**
+   * The pushes of one message are done: its id goes to at most {@link #LAZY_FANOUT} of the lazy
+   * links it skipped, chosen at random.
+   */
+  void announce() {
+    int n = skipped.size();
+    for (int i = 0; i < Math.min(LAZY_FANOUT, n); i++) {
+      Collections.swap(skipped, i, i + random.nextInt(n - i));
+      pendingIHave.computeIfAbsent(skipped.get(i), k -> new LinkedHashSet<>()).add(skippedId);
+    }
+    if (n > 0) {
+      skipped.clear();
+      flushSoon();
+    }
   }
 
   /**

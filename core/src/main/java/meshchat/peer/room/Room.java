@@ -130,7 +130,7 @@ public final class Room {
             equivocations);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
-    this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft);
+    this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft, random);
     this.chain = new OwnChain(self, signer, store);
     this.seen = new SeenBy(self);
   }
@@ -808,6 +808,7 @@ public final class Room {
         }
       }
     }
+    broadcast.announce();
   }
 
   /**

@@ -108,6 +108,27 @@ class RoomBroadcastTest {
         .satisfies(c -> assertThat(c.message().origin()).isEqualTo(mesh.peer("c").id));
   }
 
+  /** A relay with four links pruned whole announces a message on two of them, not on all four. */
+  @Test
+  void anIdIsAnnouncedOnAtMostTheLazyFanoutOfLazyLinks() {
+    Mesh mesh = new Mesh(CONFIG, "a", "c", "b1", "b2", "b3", "b4").link("c", "a");
+    List<String> lazy = List.of("b1", "b2", "b3", "b4");
+    for (String b : lazy) {
+      mesh.link("a", b);
+    }
+    mesh.pump();
+    for (String b : lazy) {
+      mesh.inject(b, "a", new Prune());
+    }
+    mesh.pump();
+    MessageId id = mesh.peer("c").send("relayed").id();
+    mesh.pump();
+    mesh.run(Broadcast.IHAVE_DELAY_MS);
+    List<MessageId> announced = new ArrayList<>();
+    mesh.sentOf(IHave.class, mesh.from("a")).forEach(h -> announced.addAll(h.ids()));
+    assertThat(announced).hasSize(Broadcast.LAZY_FANOUT).containsOnly(id);
+  }
+
   /** Whole messages sent: pushed as chat, or in a batch answering a graft. */
   private static int copiesSent(Mesh mesh) {
     int n = mesh.sentOf(Chat.class).size();
