@@ -19,8 +19,8 @@ final class Admission {
   /**
    * The most recently delivered messages: where a new message's deps are (its frontier names a few
    * recent ones; a catch-up batch of 512 comes in causal order), so an older dep is read from the
-   * store. Kept small: a simulation runs a thousand rooms, and 8,192 entries each, with a boxed
-   * time per entry, were a third of a 1,000-peer run's heap.
+   * store. Kept small, as every peer keeps one and a simulation runs a thousand peers in one heap
+   * (docs/decisions/0009-per-author-state.md).
    */
   static final int RECENT = 1_024;
 

@@ -121,9 +121,9 @@ final class AntiEntropy {
 
     /**
      * What the peer holds that we may lack, per its digests on this link, plus its holdings of our
-     * own origin (for receipts). An origin whose digest entry we already hold all of is not kept:
-     * at 1,000 peers a full copy was one entry per link per origin, the bulk of the heap. Change it
-     * through putTheirs and dropTheirs only.
+     * own origin (for receipts). An origin whose digest entry we already hold all of is not kept,
+     * so this grows with what the peer can give us, not with links × origins
+     * (docs/decisions/0009-per-author-state.md). Change it through putTheirs and dropTheirs only.
      */
     final Map<PeerId, SeqSet> theirs = new HashMap<>();
 
@@ -348,9 +348,9 @@ final class AntiEntropy {
 
   /**
    * Sends our digest: everything if {@code complete}, else only what changed since the last digest
-   * on this link (snapshots newer than the link's {@link Link#toldDigest}). One version number per
-   * link replaces a per-link copy of every origin's holdings, which at 1,000 peers was the bulk of
-   * the heap.
+   * on this link (snapshots newer than the link's {@link Link#toldDigest}): one version number per
+   * link, not a per-link copy of every origin's holdings, which would grow with links × origins
+   * (docs/decisions/0009-per-author-state.md).
    */
   void sendDigest(Link l, boolean complete) {
     List<DigestEntry> entries = new ArrayList<>();

@@ -36,10 +36,10 @@ import meshchat.peer.message.PeerId;
  * one answer, not one per message; the answer carries the chain heads that prove it (the room
  * builds it: {@code answer}).
  *
- * <p>Plumtree keeps a tree per sender. One tree shared by all authors was cut by every author's
- * duplicates in turn, and keeping whole the links that had lately brought any first copy kept
- * nearly every link eager when many authors talk at once (docs/simulation.md); gossipsub keeps a
- * mesh per topic for the same reason.
+ * <p>Plumtree keeps a tree per sender. One tree shared by all authors is cut by every author's
+ * duplicates in turn, and keeping whole every link that lately brought any first copy keeps nearly
+ * every link eager when many authors talk at once (docs/decisions/0010-a-tree-per-author.md);
+ * gossipsub keeps a mesh per topic for the same reason.
  *
  * <p>From gossipsub (v1.1) it borrows the batching of lazy ids into one frame per link per flush
  * (IHAVE gossip) and a bound on what a stranger's announcements can make us hold; not its mesh
@@ -58,9 +58,9 @@ final class Broadcast {
 
   /**
    * A link that brought a first copy among the last {@code USEFUL_FACTOR × links} first copies this
-   * peer received is not pruned whole on a duplicate, only for the duplicate's author. Measured on
-   * 200 peers with 30% crashing (docs/simulation.md): 0 (Plumtree as published) delivered 41% of
-   * the next second's messages by the tree, 1 78%, 2 91% at about twice the Chat copies of 0.
+   * peer received is not pruned whole on a duplicate, only for the duplicate's author. 0 is
+   * Plumtree as published; more keeps more of the tree through a crash of many peers, for more
+   * copies (why 2: docs/decisions/0010-a-tree-per-author.md).
    */
   static final long USEFUL_FACTOR = 2;
 
@@ -74,10 +74,9 @@ final class Broadcast {
 
   /**
    * Lazy links a relayed id is announced on, at most, chosen at random (gossipsub's D_lazy). With a
-   * tree per author most links are lazy for most authors, and announcing every id on every one made
-   * IHave 21% of the payload bytes at 100 peers; the other lazy links owe a digest, which tells
-   * them later. Measured on 200 peers with 30% crashing (docs/simulation.md): 2 kept the tree's
-   * share of deliveries (0.93 against 0.92) at a third of the IHave bytes.
+   * tree per author most links are lazy for most authors, so announcing every id on every one would
+   * make ids a large share of the bytes; the other lazy links owe a digest, which tells them later.
+   * Why 2: docs/decisions/0010-a-tree-per-author.md.
    */
   static final int LAZY_FANOUT = 2;
 
@@ -214,9 +213,9 @@ final class Broadcast {
   /**
    * Pushes an own message on {@code to}: always the message, even on a lazy link (gossipsub v1.1's
    * flood publishing). The author's direct links are the shortest path to each neighbour; a Prune
-   * that made one of them lazy (a duplicate that came another way first, often while PeerLists were
-   * still stale) otherwise left that neighbour waiting an IHave and a graft, a third of a second,
-   * for every message the author wrote after it. Relays still follow the tree.
+   * that made one of them lazy (a duplicate that came another way first, often while PeerLists are
+   * still stale) would otherwise leave that neighbour waiting an IHave and a graft, a third of a
+   * second, for every message the author writes after it. Relays still follow the tree.
    */
   void pushOwn(PeerId to, Chat chat) {
     effects.send(to, chat);

@@ -23,7 +23,7 @@ import meshchat.peer.sync.SeqSet;
  *
  * <p>The delivered set is not kept apart: a message is delivered once it is stored (the room's
  * holdings, which this buffer shares) and not waiting here. A big room's peer knows every author,
- * and a second per-author set was a fifth of a 1,000-peer simulation's heap (docs/simulation.md).
+ * so what it keeps per author is kept once (docs/decisions/0009-per-author-state.md).
  *
  * <p>Also keeps the frontier: the delivered messages that no other delivered message depends on.
  * The frontier becomes the deps of the next local message, so a message usually names one to three

@@ -168,8 +168,8 @@ final class PeerExchange {
 
   /**
    * Whether every link but {@code from} and the author's own names the author, so the forwarding
-   * rule has nothing to send: the steady state of a full mesh, answered without scanning the links
-   * (the scan was the top hotspot of a 100-peer simulation).
+   * rule has nothing to send: the steady state of a full mesh. Asked for every message, so it is
+   * answered from counts, without scanning the links (docs/decisions/0002-forwarding-marks.md).
    */
   boolean everyLinkNames(PeerId origin, Link from) {
     int others = links.size() - 1;

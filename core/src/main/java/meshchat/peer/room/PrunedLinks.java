@@ -7,8 +7,9 @@ import meshchat.peer.message.PeerId;
  *
  * <p>Every peer of a big room ends up with an entry for nearly every author, so this is an open
  * addressing table of two parallel arrays (about 24 bytes an author at most), not a map of sets,
- * which cost a 1,000-peer simulation tens of bytes per (peer, author, link). Entries are never
- * removed: an author whose bits are all clear keeps its slot, as it will likely be pruned again.
+ * which costs tens of bytes per (peer, author, link) (docs/decisions/0009-per-author-state.md).
+ * Entries are never removed: an author whose bits are all clear keeps its slot, as it will likely
+ * be pruned again.
  */
 final class PrunedLinks {
   static final int SLOTS = Long.SIZE;

@@ -17,8 +17,9 @@ import meshchat.peer.message.LinkMessage.Chat;
  *
  * <p>Each relay wraps a message in a new {@code Chat}, so a Chat frame's size is also remembered
  * per message (the same object in every simulated store): a 1,000-peer run relays each message
- * about a thousand times, and encoding each copy was 4% of its time. The map holds only messages
- * that the stores hold anyway.
+ * about a thousand times, and would encode it as often
+ * (docs/decisions/0004-network-stats-by-class.md). The map holds only messages that the stores hold
+ * anyway.
  */
 public final class FrameSizer implements ToIntFunction<LinkMessage> {
   private LinkMessage last;

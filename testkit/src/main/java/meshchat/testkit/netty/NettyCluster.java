@@ -184,7 +184,7 @@ public final class NettyCluster implements Cluster {
    * The scenario's "let the network work for a while", as a condition: returns as soon as the
    * cluster is {@link #settled()}, and after {@code ms} at the latest (a story may run for a while
    * in a state that never settles, such as peers that cannot find each other with the tracker
-   * down). Over real sockets a fixed sleep was either too short on a loaded box or wasted time.
+   * down). Over real sockets a fixed sleep is either too short on a loaded box or wastes time.
    */
   @Override
   public void runFor(long ms) {

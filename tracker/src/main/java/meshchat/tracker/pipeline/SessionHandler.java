@@ -32,7 +32,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
   /**
    * Lookups one session may make per second, with bursts of twice that: a peer looks a room up when
    * it joins and when its registration is refused, not in a loop. Each answer can be a thousand
-   * members long, so unbounded lookups were an amplifier into the tracker's own heap.
+   * members long, so unbounded lookups would be an amplifier into the tracker's own heap.
    */
   public static final int LOOKUPS_PER_SECOND = 20;
 
