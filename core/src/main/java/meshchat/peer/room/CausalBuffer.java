@@ -68,21 +68,35 @@ final class CausalBuffer {
     this.stored = stored;
   }
 
-  /** A message waiting for {@code missing}. */
+  /** A message waiting for {@code missing}. Its fields are written here only. */
   static final class Held {
     final ChatMessage message;
     final boolean catchUp;
     final Set<MessageId> missing;
     final PeerId via; // the link it came by; null for none
-    Scheduler.Cancellable timer;
+    final Scheduler.Cancellable timer; // its hold-back timeout; null for none
     boolean shownIncomplete;
     boolean gaveUp; // no longer waits for a dependency that will never come: incomplete when shown
 
-    Held(ChatMessage message, boolean catchUp, Set<MessageId> missing, PeerId via) {
+    Held(
+        ChatMessage message,
+        boolean catchUp,
+        Set<MessageId> missing,
+        PeerId via,
+        boolean gaveUp,
+        Scheduler.Cancellable timer) {
       this.message = message;
       this.catchUp = catchUp;
       this.missing = missing;
       this.via = via;
+      this.gaveUp = gaveUp;
+      this.timer = timer;
+    }
+
+    private void cancelTimer() {
+      if (timer != null) {
+        timer.cancel();
+      }
     }
   }
 
@@ -160,12 +174,22 @@ final class CausalBuffer {
 
   /** Holds {@code m} until {@code missing} (non-empty) is delivered. */
   Held hold(ChatMessage m, boolean catchUp, Set<MessageId> missing) {
-    return hold(m, catchUp, missing, null);
+    return hold(m, catchUp, missing, null, false, null);
   }
 
-  /** As above, counting it against the budget of the link to {@code via}. */
-  Held hold(ChatMessage m, boolean catchUp, Set<MessageId> missing, PeerId via) {
-    Held h = new Held(m, catchUp, missing, via);
+  /**
+   * As above, counting it against the budget of the link to {@code via}; {@code gaveUp} says it
+   * already stopped waiting for a dependency that will never come, and {@code timer} is its
+   * hold-back timeout, cancelled here when it is released before that.
+   */
+  Held hold(
+      ChatMessage m,
+      boolean catchUp,
+      Set<MessageId> missing,
+      PeerId via,
+      boolean gaveUp,
+      Scheduler.Cancellable timer) {
+    Held h = new Held(m, catchUp, missing, via, gaveUp, timer);
     held.put(m.id(), h);
     pending.add(m.id());
     if (via != null) {
@@ -220,9 +244,7 @@ final class CausalBuffer {
           held.remove(w);
           incomplete.remove(w);
           unpend(h);
-          if (h.timer != null) {
-            h.timer.cancel();
-          }
+          h.cancelTimer();
           if (h.shownIncomplete) {
             completed.add(w);
           } else {
@@ -257,7 +279,7 @@ final class CausalBuffer {
 
   /**
    * Stops waiting for the ids {@code never} names (messages that will never come); returns the held
-   * messages that now wait for nothing.
+   * messages that now wait for nothing, the hold-back timers of those not yet shown cancelled.
    */
   List<Held> stopWaitingFor(Predicate<MessageId> never) {
     List<Held> freed = new ArrayList<>();
@@ -276,6 +298,9 @@ final class CausalBuffer {
       }
       h.gaveUp |= changed;
       if (changed && h.missing.isEmpty()) {
+        if (!h.shownIncomplete) {
+          h.cancelTimer();
+        }
         freed.add(h);
       }
     }

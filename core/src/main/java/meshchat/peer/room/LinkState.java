@@ -6,10 +6,11 @@ import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 
 /**
- * One up link as the room keeps it: the peer's address, what the room itself tracks on it, and the
- * per-link parts of the room's helpers. Each part is written only by its owner: {@link
- * AntiEntropy.Link} (digests, requests in flight) by {@link AntiEntropy}, {@link PeerExchange.Link}
- * (the peer's neighbours, the lists told) by {@link PeerExchange}; the room only hands them back.
+ * One up link as the room keeps it: the peer's address, what the room itself tracks on it (heads
+ * owed, whole pushes: written through the methods below, by the room only), and the per-link parts
+ * of the room's helpers. Each part is written only by its owner: {@link AntiEntropy.Link} (digests,
+ * requests in flight) by {@link AntiEntropy}, {@link PeerExchange.Link} (the peer's neighbours, the
+ * lists told) by {@link PeerExchange}; the room only hands them back.
  */
 final class LinkState {
   final PeerAddress address;
@@ -20,11 +21,11 @@ final class LinkState {
   /** Peer exchange's part of this link. */
   final PeerExchange.Link exchange;
 
-  /** Origins whose messages we forwarded here and whose chain head we must forward after them. */
-  final Set<PeerId> headOwed = new HashSet<>();
+  // origins whose messages we forwarded here and whose chain head we must forward after them
+  private final Set<PeerId> headOwed = new HashSet<>();
 
-  /** Equal to Room's count of messages got while the latest one was pushed whole on this link. */
-  long pushedWhole;
+  // equal to Room's count of messages got while the latest one was pushed whole on this link
+  private long pushedWhole;
 
   LinkState(PeerAddress address, AntiEntropy.Link sync, PeerExchange.Link exchange) {
     this.address = address;
@@ -34,5 +35,25 @@ final class LinkState {
 
   PeerId id() {
     return address.peerId();
+  }
+
+  /** A message of {@code origin} went out whole on this link: its chain head must follow it. */
+  void oweHead(PeerId origin) {
+    headOwed.add(origin);
+  }
+
+  /** Whether a chain head of {@code origin} is owed on this link; after this it no longer is. */
+  boolean takeHeadOwed(PeerId origin) {
+    return headOwed.remove(origin);
+  }
+
+  /** The room's {@code got}-th message (its count of messages got) was pushed whole here. */
+  void pushedWhole(long got) {
+    pushedWhole = got;
+  }
+
+  /** Whether the room's {@code got}-th message was pushed whole on this link. */
+  boolean pushedWholeAt(long got) {
+    return pushedWhole == got;
   }
 }

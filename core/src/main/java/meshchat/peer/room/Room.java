@@ -83,7 +83,7 @@ public final class Room {
   private String nick;
   private long ownSeq;
   private long forwardMarks; // one per forwarded message: see PeerExchange.markNaming
-  private long gotten; // new messages got from links, counted: see LinkState.pushedWhole
+  private long gotten; // new messages got from links, counted: see LinkState.pushedWholeAt
   private LamportTimestamp maxShown;
   private Scheduler.Cancellable syncTimer;
   private boolean stopped;
@@ -348,7 +348,7 @@ public final class Room {
       Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
       for (LinkState l : links.values()) {
         broadcast.pushOwn(l.id(), chat);
-        l.headOwed.add(self);
+        l.oweHead(self);
       }
       if (chain.published(m, m.text().getBytes(StandardCharsets.UTF_8).length)) {
         flushHead(); // a long burst: receivers need not hold all of it unauthenticated
@@ -381,12 +381,12 @@ public final class Room {
   }
 
   /**
-   * Sends {@code head} on every link owed one of {@code origin} (see {@link LinkState#headOwed}).
+   * Sends {@code head} on every link owed one of {@code origin} (see {@link LinkState#oweHead}).
    */
   private void relayHead(ChainHead head, PeerId origin) {
     LinkMessage.Head frame = null;
     for (LinkState l : links.values()) {
-      if (l.headOwed.remove(origin)) {
+      if (l.takeHeadOwed(origin)) {
         if (frame == null) {
           frame = new LinkMessage.Head(head);
         }
@@ -591,9 +591,6 @@ public final class Room {
   private void stopWaitingForDisputed() {
     for (CausalBuffer.Held h : causal.stopWaitingFor(this::neverComes)) {
       if (!h.shownIncomplete) {
-        if (h.timer != null) {
-          h.timer.cancel();
-        }
         showIncomplete(h.message.id());
       }
       causal.untrack(h.message.id());
@@ -769,7 +766,7 @@ public final class Room {
     if (missing.isEmpty()) {
       deliver(m, catchUp, false);
     } else {
-      hold(m, catchUp, missing, from).gaveUp = gaveUp;
+      hold(m, catchUp, missing, gaveUp, from);
     }
     return true;
   }
@@ -803,8 +800,8 @@ public final class Room {
           chat = new Chat(m);
         }
         if (broadcast.push(l.id(), chat)) {
-          l.headOwed.add(origin);
-          l.pushedWhole = gotten;
+          l.oweHead(origin);
+          l.pushedWhole(gotten);
         }
       }
     }
@@ -826,22 +823,23 @@ public final class Room {
     long mark = ++forwardMarks;
     exchange.markNaming(origin, mark);
     for (LinkState l : links.values()) {
-      if (l != from && l != author && !l.exchange.marked(mark) && l.pushedWhole != gotten) {
+      if (l != from && l != author && !l.exchange.marked(mark) && !l.pushedWholeAt(gotten)) {
         sync.owe(l.sync);
       }
     }
   }
 
-  private CausalBuffer.Held hold(
-      ChatMessage m, boolean catchUp, Set<MessageId> missing, LinkState from) {
-    CausalBuffer.Held h = causal.hold(m, catchUp, missing, from.id());
-    h.timer = scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
+  private void hold(
+      ChatMessage m, boolean catchUp, Set<MessageId> missing, boolean gaveUp, LinkState from) {
+    Scheduler.Cancellable timeout =
+        scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
+    causal.hold(m, catchUp, missing, from.id(), gaveUp, timeout);
     if (catchUp) {
       sync.requestIds(from.sync, missing, causal::isHeld);
     } else {
       // A live message ahead of its dependencies: on a broadcast tree they are most likely on
-      // their way (another origin's tree, or a graft). Fetching them at once raced the tree and
-      // sent most copies twice; ask only if they are still missing after a graft's time.
+      // their way (another origin's tree, or a graft). Fetching them at once would race the tree
+      // and get most copies twice; ask only if they are still missing after a graft's time.
       PeerId via = from.id();
       scheduler.schedule(DEP_FETCH_DELAY_MS, () -> fetchDeps(m.id(), via));
     }
@@ -853,7 +851,6 @@ public final class Room {
       counters.increment(Counter.HOLD_BACK_OVERFLOW);
       showIncomplete(oldest.message.id());
     }
-    return h;
   }
 
   /** How long a live message waits for its dependencies to arrive by the tree before asking. */
