@@ -1,12 +1,16 @@
 package meshchat.testkit;
 
+import java.util.function.Consumer;
 import meshchat.fixture.net.LinkFaults;
+import meshchat.peer.config.Drafts;
 import meshchat.peer.membership.MembershipConfig;
 import meshchat.peer.room.RoomConfig;
 import meshchat.tracker.directory.Directory;
 
 /**
- * How a simulated cluster behaves, as an immutable record with {@code withX} copies.
+ * How a simulated cluster behaves, as an immutable record: {@link #defaults(long)}, then copies
+ * made with {@link #with} ({@code with(d -> d.maxSkewMs = 5_000)}), as the product's config records
+ * are (docs/decisions/0008-config-drafts.md).
  *
  * @param seed the one seed every random source in the run is derived from
  * @param faults link faults applied to every link unless a link has its own
@@ -29,48 +33,30 @@ public record SimConfig(
     long sampleIntervalMs,
     boolean chained) {
 
+  /** Every field at its default (see {@link Draft}), with {@code seed}. */
   public static SimConfig defaults(long seed) {
-    return new SimConfig(
-        seed,
-        LinkFaults.calm(),
-        RoomConfig.defaults(),
-        0,
-        MembershipConfig.defaults(),
-        Directory.MAX_NAMED,
-        50,
-        false);
+    Draft d = new Draft();
+    d.seed = seed;
+    return Drafts.build(SimConfig.class, d);
   }
 
-  public SimConfig withFaults(LinkFaults f) {
-    return new SimConfig(
-        seed, f, room, maxSkewMs, membership, trackerFanout, sampleIntervalMs, chained);
+  /** A copy with {@code change} made to a draft of this config ({@link Drafts}). */
+  public SimConfig with(Consumer<Draft> change) {
+    return Drafts.derive(this, new Draft(), change);
   }
 
-  public SimConfig withRoom(RoomConfig r) {
-    return new SimConfig(
-        seed, faults, r, maxSkewMs, membership, trackerFanout, sampleIntervalMs, chained);
-  }
-
-  public SimConfig withMaxSkewMs(long ms) {
-    return new SimConfig(
-        seed, faults, room, ms, membership, trackerFanout, sampleIntervalMs, chained);
-  }
-
-  public SimConfig withTrackerFanout(int n) {
-    return new SimConfig(seed, faults, room, maxSkewMs, membership, n, sampleIntervalMs, chained);
-  }
-
-  public SimConfig withMembership(MembershipConfig m) {
-    return new SimConfig(
-        seed, faults, room, maxSkewMs, m, trackerFanout, sampleIntervalMs, chained);
-  }
-
-  public SimConfig withSampleIntervalMs(long ms) {
-    return new SimConfig(seed, faults, room, maxSkewMs, membership, trackerFanout, ms, chained);
-  }
-
-  public SimConfig withChained(boolean on) {
-    return new SimConfig(
-        seed, faults, room, maxSkewMs, membership, trackerFanout, sampleIntervalMs, on);
+  /**
+   * The fields of a SimConfig, each at its named default: change some in {@link #with}, or read the
+   * defaults here.
+   */
+  public static final class Draft {
+    public long seed;
+    public LinkFaults faults = LinkFaults.calm();
+    public RoomConfig room = RoomConfig.defaults();
+    public long maxSkewMs;
+    public MembershipConfig membership = MembershipConfig.defaults();
+    public int trackerFanout = Directory.MAX_NAMED;
+    public long sampleIntervalMs = 50;
+    public boolean chained;
   }
 }

@@ -244,10 +244,16 @@ public final class SimCommand implements Callable<Integer> {
             .withDuplicate(dup)
             .withReorder(reorder);
     SimConfig config =
-        SimConfig.defaults(seed).withFaults(faults).withMaxSkewMs(skew).withTrackerFanout(fanout);
-    if (maxLinks > 0) {
-      config = config.withMembership(config.membership().with(m -> m.maxLinks = maxLinks));
-    }
+        SimConfig.defaults(seed)
+            .with(
+                d -> {
+                  d.faults = faults;
+                  d.maxSkewMs = skew;
+                  d.trackerFanout = fanout;
+                  if (maxLinks > 0) {
+                    d.membership = d.membership.with(m -> m.maxLinks = maxLinks);
+                  }
+                });
     int n = glomers ? 25 : peers;
     List<Specs.PartitionSpec> ps = new ArrayList<>();
     partitions.forEach(s -> ps.add(Specs.partition(s, n)));

@@ -114,7 +114,7 @@ public final class SimRun {
   /** The Maelstrom broadcast workload: 25 peers, 100 ms links, 100 messages/s for 20 s. */
   public static SimPlan glomers(SimPlan base) {
     return new SimPlan(
-        base.config().withFaults(base.config().faults().withDelay(Delay.fixed(100))),
+        base.config().with(d -> d.faults = d.faults.withDelay(Delay.fixed(100))),
         25,
         0,
         100,

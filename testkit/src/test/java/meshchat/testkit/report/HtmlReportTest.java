@@ -45,7 +45,7 @@ class HtmlReportTest {
 
   /** The README's run: {@code ./meshchat sim --peers 25 --messages 20 --seed 7 --loss 0.05}. */
   private static String readmeRun() {
-    SimConfig config = SimConfig.defaults(7).withFaults(LinkFaults.calm().withLoss(0.05));
+    SimConfig config = SimConfig.defaults(7).with(d -> d.faults = LinkFaults.calm().withLoss(0.05));
     SimPlan plan =
         new SimPlan(config, 25, 20, 0, 2_000, 10_000, List.of(), List.of(), List.of(), 300_000);
     return render(plan, "./meshchat sim --peers 25 --messages 20 --seed 7 --loss 0.05");

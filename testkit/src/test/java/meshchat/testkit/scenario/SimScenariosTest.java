@@ -53,13 +53,14 @@ class SimScenariosTest extends SharedScenariosTest {
             .withLoss(0.05)
             .withDuplicate(0.05)
             .withReorder(0.2);
-    CheckReport r = play(Scenarios.chatter(6, 10), SimConfig.defaults(5).withFaults(harsh));
+    CheckReport r =
+        play(Scenarios.chatter(6, 10), SimConfig.defaults(5).with(d -> d.faults = harsh));
     assertThat(r.violations()).isEmpty();
   }
 
   @Test
   void wallClockSkewChangesNothing() {
-    play(Scenarios.chatter(5, 5), SimConfig.defaults(6).withMaxSkewMs(600_000));
+    play(Scenarios.chatter(5, 5), SimConfig.defaults(6).with(d -> d.maxSkewMs = 600_000));
   }
 
   @Test
@@ -73,6 +74,6 @@ class SimScenariosTest extends SharedScenariosTest {
       s.sendFromEach("during " + k).runFor(200);
     }
     s.heal().runUntilQuiet(120_000);
-    play(s, SimConfig.defaults(7).withFaults(LinkFaults.calm().withLoss(0.01)));
+    play(s, SimConfig.defaults(7).with(d -> d.faults = LinkFaults.calm().withLoss(0.01)));
   }
 }

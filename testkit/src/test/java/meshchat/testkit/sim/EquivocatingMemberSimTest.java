@@ -29,7 +29,13 @@ class EquivocatingMemberSimTest {
     int peers = 12;
     LinkFaults faults =
         LinkFaults.calm().withDelay(new Delay(10, 20)).withLoss(0.02).withReorder(0.05);
-    SimConfig config = SimConfig.defaults(seed).withFaults(faults).withChained(true);
+    SimConfig config =
+        SimConfig.defaults(seed)
+            .with(
+                d -> {
+                  d.faults = faults;
+                  d.chained = true;
+                });
     List<Specs.PartitionSpec> partition = List.of(Specs.partition("0-5|6-11@4000..6000", peers));
     return new SimPlan(config, peers, 6, 0, 2_000, 8_000, partition, List.of(), List.of(), 300_000);
   }

@@ -44,7 +44,7 @@ class ProgressTest {
 
   @Test
   void theSummaryIsTheSameWithProgressOn() {
-    SimConfig config = SimConfig.defaults(7).withFaults(LinkFaults.calm().withLoss(0.05));
+    SimConfig config = SimConfig.defaults(7).with(d -> d.faults = LinkFaults.calm().withLoss(0.05));
     SimPlan plan =
         new SimPlan(config, 8, 5, 0, 2_000, 5_000, List.of(), List.of(), List.of(), 60_000);
     Progress every = new Progress(new PrintWriter(new StringWriter()), System::nanoTime, 0, 1);

@@ -30,7 +30,13 @@ class WipedStoreSweepTest {
             .withLoss(0.03)
             .withDuplicate(0.01)
             .withReorder(0.05);
-    SimConfig config = SimConfig.defaults(seed).withFaults(faults).withMaxSkewMs(5_000);
+    SimConfig config =
+        SimConfig.defaults(seed)
+            .with(
+                d -> {
+                  d.faults = faults;
+                  d.maxSkewMs = 5_000;
+                });
     int victim = r.nextInt(peers);
     // the partition and the tracker outage are over before the victim restarts: it can reach
     // its neighbours (the offline case, where a fork stays possible, is not this sweep's)
