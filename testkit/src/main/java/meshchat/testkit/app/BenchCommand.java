@@ -13,6 +13,7 @@ import meshchat.testkit.bench.SqliteInsertBench;
 import meshchat.testkit.bench.TrackerBench;
 import meshchat.tracker.Version;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -77,13 +78,13 @@ public final class BenchCommand implements Callable<Integer> {
               SqliteInsertBench::run),
           new Bench(
               "compare",
-              "--jgroups JAR (/tmp/jgroups-bench/target/jgroups-bench.jar)  --runs R (3)  --n PEERS (5)\n"
+              "--jgroups JAR (required: jgroups-bench's jar)  --runs R (3)  --n PEERS (5)\n"
                   + "--cells WORKLOAD:STORE,... (latency:memory,latency:sqlite,throughput:memory)\n"
                   + "--msgs PER_PEER (100000)  --rate MSGS_PER_S (1000)  --duration S (10)\n"
                   + "--heap SIZE (4g)  --raw FILE (append every run's JSON line)",
               CompareBench::run));
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(
       arity = "0..*",

@@ -50,13 +50,6 @@ public final class CompareBench {
             "--heap",
             "--raw",
             "--cells");
-    Path jar = Path.of(f.text("--jgroups", "/tmp/jgroups-bench/target/jgroups-bench.jar"));
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException(
-          "--jgroups: no jar at "
-              + jar
-              + " (build the JGroups chat benchmark and pass its jar; docs/benchmarks.md says how)");
-    }
     int runs = f.positive("--runs", 3);
     int n = f.integer("--n", 5, 2);
     long msgs = f.positive("--msgs", 100_000);
@@ -79,6 +72,18 @@ public final class CompareBench {
               p[0].equals("latency")
                   ? List.of("p50_us", "p99_us", "max_us", "remote_p50_us", "local_p50_us")
                   : List.of("msgs_per_s_per_member", "join_ms")));
+    }
+    String jgroups = f.text("--jgroups", null);
+    if (jgroups == null) {
+      throw new IllegalArgumentException(
+          "--jgroups JAR is required: the JGroups chat benchmark's jar (docs/benchmarks.md)");
+    }
+    Path jar = Path.of(jgroups);
+    if (!Files.isRegularFile(jar) || !Files.isReadable(jar)) {
+      throw new IllegalArgumentException(
+          "--jgroups: no readable jar at "
+              + jar
+              + " (build the JGroups chat benchmark and pass its jar; docs/benchmarks.md says how)");
     }
     List<String> jvm = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
     StringBuilder out = new StringBuilder("{\"runs\":").append(runs).append(",\"n\":").append(n);

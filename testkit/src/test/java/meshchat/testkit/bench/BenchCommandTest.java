@@ -3,8 +3,11 @@ package meshchat.testkit.bench;
 import static meshchat.testkit.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.util.List;
 import meshchat.testkit.app.CliRun;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code meshchat bench}: lists the benchmarks, one-line errors with exit 2, a tiny real run. */
 class BenchCommandTest {
@@ -17,9 +20,9 @@ class BenchCommandTest {
 
   @Test
   void theSideBySideTakesMediansOfOddAndEvenCounts() {
-    assertThat(CompareBench.median(java.util.List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
-    assertThat(CompareBench.median(java.util.List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
-    assertThat(CompareBench.median(java.util.List.of())).isNaN();
+    assertThat(CompareBench.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+    assertThat(CompareBench.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    assertThat(CompareBench.median(List.of())).isNaN();
   }
 
   @Test
@@ -56,6 +59,21 @@ class BenchCommandTest {
       assertThat(r.err()).startsWith("meshchat").doesNotContain("Exception", "\tat ");
       assertThat(r.out()).isEmpty();
     }
+  }
+
+  @Test
+  void theSideBySideNeedsAJgroupsJarAndSaysSoInOneLine(@TempDir Path dir) {
+    CliRun none = run("bench", "compare", "--runs", "1");
+    CliRun notAFile = run("bench", "compare", "--jgroups", dir.toString());
+    for (CliRun r : List.of(none, notAFile)) {
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+      assertThat(r.err()).doesNotContain("Exception", "\tat ");
+      assertThat(r.out()).isEmpty();
+    }
+    assertThat(none.err()).startsWith("meshchat bench compare: --jgroups JAR is required");
+    assertThat(notAFile.err())
+        .startsWith("meshchat bench compare: --jgroups: no readable jar at " + dir);
   }
 
   @Test
