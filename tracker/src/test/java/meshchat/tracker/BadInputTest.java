@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import meshchat.proto.v1.Error;
@@ -102,7 +103,7 @@ class BadInputTest {
   void aTruncatedFrame() throws Exception {
     try (RawClient bad = new RawClient(server.localAddress())) {
       byte[] whole = RawClient.frame(RawClient.register(1, "general", "cut", 7001));
-      bad.sendBytes(java.util.Arrays.copyOf(whole, whole.length / 2));
+      bad.sendBytes(Arrays.copyOf(whole, whole.length / 2));
       bad.shutdownOutput(); // the stream ends mid-frame: nothing can be answered
       assertThat(bad.closedByTracker()).isTrue();
     }

@@ -7,16 +7,23 @@ import com.google.protobuf.ByteString;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import meshchat.proto.v1.Error;
 import meshchat.proto.v1.GetNonce;
+import meshchat.proto.v1.Member;
+import meshchat.proto.v1.MemberJoined;
 import meshchat.proto.v1.Nonce;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.Registered;
@@ -26,6 +33,7 @@ import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.client.TrackerClient;
 import meshchat.tracker.client.TrackerListener;
 import meshchat.wire.Ed25519;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,7 +115,7 @@ class KeyProofTest {
         TrackerClient.connect(server.localAddress(), group, new TrackerListener() {}).join();
     try {
       Registered r = done(other.register("lobby", mallory.id, "mal", "", 7001, mallory.key()));
-      meshchat.proto.v1.Member listed = r.getMembers(0);
+      Member listed = r.getMembers(0);
       long now = System.currentTimeMillis();
       assertThat(MemberStatements.problem("lobby", listed, now)).isNull();
       assertThat(MemberStatements.problem("lobby", r.getYou(), now)).as("host resolved").isNull();
@@ -129,17 +137,15 @@ class KeyProofTest {
 
   @Test
   void aFreshStatementOnTheSameSessionReplacesTheOldOneAndIsPushedToTheOthers() throws Exception {
-    java.util.concurrent.atomic.AtomicLong now =
-        new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
-    java.util.List<meshchat.proto.v1.MemberJoined> pushed =
-        new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicLong now = new AtomicLong(System.currentTimeMillis());
+    List<MemberJoined> pushed = new CopyOnWriteArrayList<>();
     TrackerClient other =
         TrackerClient.connect(
                 server.localAddress(),
                 group,
                 new TrackerListener() {
                   @Override
-                  public void memberJoined(meshchat.proto.v1.MemberJoined j) {
+                  public void memberJoined(MemberJoined j) {
                     pushed.add(j);
                   }
                 })
@@ -150,18 +156,18 @@ class KeyProofTest {
                 group,
                 new TrackerListener() {},
                 1 << 20,
-                () -> java.time.Instant.ofEpochMilli(now.get()))
+                () -> Instant.ofEpochMilli(now.get()))
             .join();
     try {
       done(other.register("lobby", mallory.id, "mal", "", 7001, mallory.key()));
       done(aliceSession.register("lobby", alice.id, "alice", "", 7000, alice.key()));
-      org.awaitility.Awaitility.await().until(() -> pushed.size() == 1);
+      Awaitility.await().until(() -> pushed.size() == 1);
       long first = pushed.get(0).getMember().getTimestampMs();
 
       now.addAndGet(60_000); // a minute on: alice signs afresh, as a peer does every 20 minutes
       done(aliceSession.register("lobby", alice.id, "alice", "", 7000, alice.key()));
-      org.awaitility.Awaitility.await().until(() -> pushed.size() == 2);
-      meshchat.proto.v1.Member fresh = pushed.get(1).getMember();
+      Awaitility.await().until(() -> pushed.size() == 2);
+      Member fresh = pushed.get(1).getMember();
       assertThat(fresh.getTimestampMs()).isEqualTo(first + 60_000);
       assertThat(MemberStatements.problem("lobby", fresh, now.get())).isNull();
       var listed = done(other.lookup("lobby")).getMembersList();
@@ -334,7 +340,7 @@ class KeyProofTest {
     }
 
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
       socket.close();
     }
   }

@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -30,8 +31,7 @@ final class RawClient implements AutoCloseable {
     socket =
         from == null
             ? new Socket(tracker.getAddress(), tracker.getPort())
-            : new Socket(
-                tracker.getAddress(), tracker.getPort(), java.net.InetAddress.getByName(from), 0);
+            : new Socket(tracker.getAddress(), tracker.getPort(), InetAddress.getByName(from), 0);
     socket.setSoTimeout(5_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();

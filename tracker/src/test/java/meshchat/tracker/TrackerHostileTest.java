@@ -3,7 +3,9 @@ package meshchat.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +111,7 @@ class TrackerHostileTest {
       connect("127.0.0.3").send(RawClient.register(1, "lobby", "member" + i, 7000));
     }
     RawClient flood = connect("127.0.0.1");
-    java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream burst = new ByteArrayOutputStream();
     for (int i = 1; i <= 10_000; i++) {
       burst.write(RawClient.frame(lookup(i, "lobby")));
     }
@@ -144,7 +146,7 @@ class TrackerHostileTest {
       sessions.add(connect("127.0.0.4"));
     }
     // 20 each: within a session's own burst of 40, but 160 in all from one address
-    java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream burst = new ByteArrayOutputStream();
     for (int i = 1; i <= 20; i++) {
       burst.write(RawClient.frame(lookup(i, "lobby")));
     }
@@ -217,7 +219,7 @@ class TrackerHostileTest {
     try {
       TrackerFrame f = c.read();
       return f.hasError() && f.getError().getCode() == Code.IDLE_TIMEOUT;
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       return false;
     } catch (IOException e) {
       return true;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -46,7 +47,7 @@ class TrackerMainTest {
 
   @Test
   void anAddressInUseIsOneLineAndExitCodeTwo() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Run r = run("tracker", "--bind", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()));
 
       assertThat(r.code()).isEqualTo(2);

@@ -3,8 +3,12 @@ package meshchat.peer.clock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +78,7 @@ class LamportClockTest {
   }
 
   @Property
-  void theClockNeverGoesBackward(@ForAll("ops") java.util.List<Long> ops) {
+  void theClockNeverGoesBackward(@ForAll("ops") List<Long> ops) {
     LamportClock c = new LamportClock(0);
     long before = c.time();
     for (long op : ops) {
@@ -92,8 +96,8 @@ class LamportClockTest {
     }
   }
 
-  @net.jqwik.api.Provide
-  net.jqwik.api.Arbitrary<java.util.List<Long>> ops() {
-    return net.jqwik.api.Arbitraries.longs().between(-1, 1_000).list().ofMaxSize(50);
+  @Provide
+  Arbitrary<List<Long>> ops() {
+    return Arbitraries.longs().between(-1, 1_000).list().ofMaxSize(50);
   }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 class LamportTimestampTest {
@@ -41,7 +43,7 @@ class LamportTimestampTest {
 
   @Property
   void sortingIsTheSameWhateverTheArrivalOrder(
-      @ForAll List<@net.jqwik.api.constraints.LongRange(min = 1, max = 20) Long> times,
+      @ForAll List<@LongRange(min = 1, max = 20) Long> times,
       @ForAll List<byte[]> ids,
       @ForAll long shuffleSeed) {
     List<LamportTimestamp> all = new ArrayList<>();
@@ -52,7 +54,7 @@ class LamportTimestampTest {
     }
     List<LamportTimestamp> a = new ArrayList<>(all);
     List<LamportTimestamp> b = new ArrayList<>(all);
-    Collections.shuffle(b, new java.util.Random(shuffleSeed));
+    Collections.shuffle(b, new Random(shuffleSeed));
     Collections.sort(a);
     Collections.sort(b);
     assertThat(b).isEqualTo(a);

@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -80,7 +81,7 @@ class EquivocationConvergencePropertyTest {
     Mesh mesh = new Mesh(CONFIG, true, all.toArray(String[]::new));
     // a random connected honest graph: a random spanning path plus random chords
     List<String> order = new ArrayList<>(names);
-    java.util.Collections.shuffle(order, random);
+    Collections.shuffle(order, random);
     for (int i = 1; i < n; i++) {
       mesh.link(order.get(i - 1), order.get(i));
     }

@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
@@ -52,7 +53,7 @@ class HostileStateBoundsTest {
     buffer.markShownIncomplete(buffer.hold(first, false, buffer.missingFor(first)));
     buffer.markShownIncomplete(buffer.hold(second, false, buffer.missingFor(second)));
     assertThat(buffer.isHeld(first.id())).isFalse(); // forgotten: over the bound of 1
-    List<MessageId> completed = new java.util.ArrayList<>();
+    List<MessageId> completed = new ArrayList<>();
     buffer.markDelivered(dep1, completed);
     buffer.markDelivered(dep2, completed);
     assertThat(completed).containsExactly(second.id());

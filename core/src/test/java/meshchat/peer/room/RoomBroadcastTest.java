@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Graft;
@@ -244,11 +245,7 @@ class RoomBroadcastTest {
     Mesh mesh = new Mesh(CONFIG, "a", "b").link("a", "b").pump();
     int chats = mesh.sentOf(Chat.class).size();
     mesh.inject(
-        "b",
-        "a",
-        new Graft(
-            List.of(
-                new MessageId(PeerId.of(new byte[] {9}), meshchat.peer.limit.WireBounds.MAX_SEQ))));
+        "b", "a", new Graft(List.of(new MessageId(PeerId.of(new byte[] {9}), WireBounds.MAX_SEQ))));
     mesh.pump();
     assertThat(mesh.sentOf(Chat.class)).hasSize(chats);
   }

@@ -2,12 +2,14 @@ package meshchat.peer.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.SyncRequest;
 import meshchat.peer.message.LinkMessage.Want;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Mesh.Peer;
 import meshchat.peer.sync.SeqRange;
 import org.junit.jupiter.api.Test;
@@ -130,12 +132,12 @@ class RoomCausalTest {
   @Test
   void askingForADependencySkipsWhatIsAlreadyHeld() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
-    List<ChatMessage> a = new java.util.ArrayList<>();
+    List<ChatMessage> a = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       a.add(mesh.peer("alice").send("a" + i));
     }
     Peer bob = mesh.peer("bob");
-    meshchat.peer.message.PeerId alice = mesh.peer("alice").id;
+    PeerId alice = mesh.peer("alice").id;
     bob.room.receive(alice, new Chat(a.get(0))); // a1: shown
     bob.room.receive(alice, new Chat(a.get(3))); // a4: held, asks for 2..3
     bob.room.receive(alice, new Chat(a.get(5))); // a6: held, must not ask for a4 again

@@ -13,6 +13,8 @@ import meshchat.peer.message.LinkMessage.Head;
 import meshchat.peer.message.LinkMessage.Prune;
 import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.store.memory.InMemoryMessageStore;
+import meshchat.peer.sync.SeqRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -192,9 +194,8 @@ class RoomChainTest {
     a.send("one");
     ChatMessage two = a.send("two");
     // the data dir as a crash right after the commit leaves it: messages, but not the head after
-    meshchat.peer.store.memory.InMemoryMessageStore lost =
-        new meshchat.peer.store.memory.InMemoryMessageStore();
-    for (ChatMessage m : a.store.range(a.id, new meshchat.peer.sync.SeqRange(1, 2), 10)) {
+    InMemoryMessageStore lost = new InMemoryMessageStore();
+    for (ChatMessage m : a.store.range(a.id, new SeqRange(1, 2), 10)) {
       lost.appendOwn(m, m.lamport());
     }
     assertThat(lost.headAtOrAfter(a.id, 2)).isEmpty();
@@ -217,7 +218,7 @@ class RoomChainTest {
     ChatMessage two = a.send("two");
     mesh.pump();
 
-    a.restartOn(new meshchat.peer.store.memory.InMemoryMessageStore());
+    a.restartOn(new InMemoryMessageStore());
     mesh.link("a", "b");
     ChatMessage held = a.room.send("after the wipe"); // waits for the self-fork check
     assertThat(held).isNull();

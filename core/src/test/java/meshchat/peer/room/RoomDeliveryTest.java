@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
@@ -20,7 +21,7 @@ class RoomDeliveryTest {
   @ParameterizedTest
   @ValueSource(ints = {3, 4, 5})
   void fullMeshDeliversEveryMessageOnceInOneOrder(int n) {
-    Mesh mesh = new Mesh(CONFIG, java.util.Arrays.copyOf(FIVE, n)).fullMesh().pump();
+    Mesh mesh = new Mesh(CONFIG, Arrays.copyOf(FIVE, n)).fullMesh().pump();
 
     for (Peer p : mesh.peers()) {
       for (int i = 1; i <= 3; i++) {

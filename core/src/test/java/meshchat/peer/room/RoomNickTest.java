@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.room.Mesh.Peer;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +82,7 @@ class RoomNickTest {
     assertThatThrownBy(
             () ->
                 new ChatMessage(
-                    new meshchat.peer.message.MessageId(mesh.peer("alice").id, 9),
+                    new MessageId(mesh.peer("alice").id, 9),
                     1,
                     0,
                     "n",

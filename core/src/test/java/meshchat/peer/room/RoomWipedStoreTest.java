@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class RoomWipedStoreTest {
         store,
         effects,
         noTimers,
-        InstantSource.fixed(java.time.Instant.EPOCH),
+        InstantSource.fixed(Instant.EPOCH),
         new SplittableRandom(1),
         new Counters(),
         MessageSigner.NONE);

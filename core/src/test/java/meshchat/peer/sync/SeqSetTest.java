@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -209,7 +211,7 @@ class SeqSetTest {
     TreeSet<Long> model = new TreeSet<>();
     SeqSet s = build(ops, model);
     List<Long> shuffled = new ArrayList<>(model);
-    java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+    Collections.shuffle(shuffled, new Random(seed));
     SeqSet one = new SeqSet();
     shuffled.forEach(one::add);
     assertThat(one).isEqualTo(s).hasSameHashCodeAs(s);

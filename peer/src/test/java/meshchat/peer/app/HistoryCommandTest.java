@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -135,7 +136,7 @@ class HistoryCommandTest {
 
   @Test
   void aPrivateRoomIsFoundWithItsSecretOnly() {
-    String id = meshchat.peer.identity.RoomKey.derive("plans", "s3cret".toCharArray()).roomId();
+    String id = RoomKey.derive("plans", "s3cret".toCharArray()).roomId();
     try (SqliteMessageStore s = SqliteMessageStore.open(data, id)) {
       s.append(msg(BOB, 1, 1, "private"));
     }

@@ -3,10 +3,12 @@ package meshchat.peer.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import meshchat.fixture.netty.ReservedPort;
@@ -33,7 +35,7 @@ class TrackerSessionsTest {
 
   /** What the merged sessions told the peer, in order. */
   private static final class Heard implements TrackerSession.Members {
-    final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public void joined(PeerAddress member) {
@@ -78,7 +80,7 @@ class TrackerSessionsTest {
   private Heard join(String nick, InetSocketAddress... at) {
     Identity id = Identity.generate();
     Heard heard = new Heard();
-    io.netty.util.concurrent.EventExecutor loop = groups.rooms().next();
+    EventExecutor loop = groups.rooms().next();
     TrackerSessions s =
         new TrackerSessions(
             List.of(at),

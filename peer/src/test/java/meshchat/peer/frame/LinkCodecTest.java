@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.MessageId;
@@ -17,6 +18,7 @@ import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 import meshchat.proto.v1.Hello;
 import meshchat.proto.v1.LinkFrame;
+import meshchat.proto.v1.Membership;
 import meshchat.proto.v1.PeerList;
 import meshchat.proto.v1.SeqRange.Builder;
 import meshchat.proto.v1.SyncRequest;
@@ -43,8 +45,7 @@ class LinkCodecTest {
     ChainHead other = new ChainHead(a, 3, otherHash, new byte[64], new byte[32]);
     return List.of(
         new LinkMessage.Head(head),
-        new LinkMessage.Equivocated(
-            new meshchat.peer.message.Equivocation(head, List.of(), other, List.of())),
+        new LinkMessage.Equivocated(new Equivocation(head, List.of(), other, List.of())),
         new LinkMessage.SyncBatch(9, List.of(m), true, List.of(head)),
         new LinkMessage.Hello(1, a, "ann", "lobby", 7000, 5),
         new LinkMessage.Chat(m),
@@ -200,48 +201,40 @@ class LinkCodecTest {
 
   @Test
   void membershipNumbersAndListsAreBounded() {
-    meshchat.proto.v1.Membership.Peer bob =
-        meshchat.proto.v1.Membership.Peer.newBuilder()
+    Membership.Peer bob =
+        Membership.Peer.newBuilder()
             .setPeerId(ByteString.copyFrom(b.toBytes()))
             .setHost("10.0.0.2")
             .setPort(7001)
             .build();
     invalid(
-        meshchat.proto.v1.Membership.newBuilder()
-            .setForwardJoin(
-                meshchat.proto.v1.Membership.ForwardJoin.newBuilder().setPeer(bob).setTtl(-1))
+        Membership.newBuilder()
+            .setForwardJoin(Membership.ForwardJoin.newBuilder().setPeer(bob).setTtl(-1))
             .build(),
         CloseReason.INVALID_MESSAGE);
     invalid(
-        meshchat.proto.v1.Membership.newBuilder()
-            .setForwardJoin(meshchat.proto.v1.Membership.ForwardJoin.newBuilder().setTtl(1))
+        Membership.newBuilder()
+            .setForwardJoin(Membership.ForwardJoin.newBuilder().setTtl(1))
             .build(),
         CloseReason.INVALID_MESSAGE);
     invalid(
-        meshchat.proto.v1.Membership.newBuilder()
+        Membership.newBuilder()
             .setForwardJoin(
-                meshchat.proto.v1.Membership.ForwardJoin.newBuilder()
-                    .setPeer(bob.toBuilder().setPort(0))
-                    .setTtl(1))
+                Membership.ForwardJoin.newBuilder().setPeer(bob.toBuilder().setPort(0)).setTtl(1))
             .build(),
         CloseReason.INVALID_MESSAGE);
-    meshchat.proto.v1.Membership.Shuffle.Builder big =
-        meshchat.proto.v1.Membership.Shuffle.newBuilder().setTtl(1);
+    Membership.Shuffle.Builder big = Membership.Shuffle.newBuilder().setTtl(1);
     for (int i = 0; i <= MembershipFrames.MAX_SHUFFLE_PEERS; i++) {
       big.addPeers(bob);
     }
+    invalid(Membership.newBuilder().setShuffle(big).build(), CloseReason.INVALID_MESSAGE);
     invalid(
-        meshchat.proto.v1.Membership.newBuilder().setShuffle(big).build(),
+        Membership.newBuilder().setShuffle(Membership.Shuffle.newBuilder().setTtl(1)).build(),
         CloseReason.INVALID_MESSAGE);
-    invalid(
-        meshchat.proto.v1.Membership.newBuilder()
-            .setShuffle(meshchat.proto.v1.Membership.Shuffle.newBuilder().setTtl(1))
-            .build(),
-        CloseReason.INVALID_MESSAGE);
-    invalid(meshchat.proto.v1.Membership.getDefaultInstance(), CloseReason.PROTOCOL_ERROR);
+    invalid(Membership.getDefaultInstance(), CloseReason.PROTOCOL_ERROR);
   }
 
-  private static void invalid(meshchat.proto.v1.Membership m, CloseReason reason) {
+  private static void invalid(Membership m, CloseReason reason) {
     LinkFrame f = LinkFrame.newBuilder().setMembership(m).build();
     assertThatThrownBy(() -> LinkCodec.fromFrame(f))
         .isInstanceOfSatisfying(

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import meshchat.peer.limit.WireBounds;
+import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.proto.v1.ChainHead;
 import meshchat.proto.v1.ChatMessage;
 import meshchat.proto.v1.Close;
 import meshchat.proto.v1.Digest;
@@ -20,6 +23,7 @@ import meshchat.proto.v1.PeerList;
 import meshchat.proto.v1.SeqRange;
 import meshchat.proto.v1.SyncBatch;
 import meshchat.proto.v1.SyncRequest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,12 +40,12 @@ class MalformedFrameTest {
     return Hello.newBuilder().setProtocolVersion(1).setPeerId(ID).setNick("n").setRoom("r");
   }
 
-  private static meshchat.proto.v1.ChainHead.Builder head() {
-    return meshchat.proto.v1.ChainHead.newBuilder()
+  private static ChainHead.Builder head() {
+    return ChainHead.newBuilder()
         .setOrigin(ID)
         .setSeq(1)
-        .setHash(com.google.protobuf.ByteString.copyFrom(new byte[32]))
-        .setSignature(com.google.protobuf.ByteString.copyFrom(new byte[64]));
+        .setHash(ByteString.copyFrom(new byte[32]))
+        .setSignature(ByteString.copyFrom(new byte[64]));
   }
 
   private static ChatMessage.Builder chat() {
@@ -51,7 +55,7 @@ class MalformedFrameTest {
         .setLamport(1)
         .setNick("n")
         .setText("t")
-        .setPrev(com.google.protobuf.ByteString.copyFrom(new byte[32]));
+        .setPrev(ByteString.copyFrom(new byte[32]));
   }
 
   private static MessageId dep() {
@@ -71,7 +75,7 @@ class MalformedFrameTest {
   }
 
   private static <T> List<T> times(int n, T t) {
-    return java.util.Collections.nCopies(n, t);
+    return Collections.nCopies(n, t);
   }
 
   private static Arguments bad(String field, LinkFrame frame, String mentions) {
@@ -101,10 +105,7 @@ class MalformedFrameTest {
         bad("chat.text too long", f(b -> b.setChat(chat().setText(big))), "text bytes"),
         bad(
             "chat.prev 31 bytes",
-            f(
-                b ->
-                    b.setChat(
-                        chat().setPrev(com.google.protobuf.ByteString.copyFrom(new byte[31])))),
+            f(b -> b.setChat(chat().setPrev(ByteString.copyFrom(new byte[31])))),
             "prev"),
         bad("chat.prev missing", f(b -> b.setChat(chat().clearPrev())), "prev"),
         bad("head.seq 0", f(b -> b.setHead(head().setSeq(0))), "seq"),
@@ -119,18 +120,11 @@ class MalformedFrameTest {
             "head seq out of range"),
         bad(
             "head.hash 31 bytes",
-            f(
-                b ->
-                    b.setHead(
-                        head().setHash(com.google.protobuf.ByteString.copyFrom(new byte[31])))),
+            f(b -> b.setHead(head().setHash(ByteString.copyFrom(new byte[31])))),
             "32 bytes"),
         bad(
             "head.public_key 31 bytes",
-            f(
-                b ->
-                    b.setHead(
-                        head()
-                            .setPublicKey(com.google.protobuf.ByteString.copyFrom(new byte[31])))),
+            f(b -> b.setHead(head().setPublicKey(ByteString.copyFrom(new byte[31])))),
             "key"),
         bad("head.origin empty", f(b -> b.setHead(head().clearOrigin())), "peer id"),
         bad(
@@ -301,7 +295,7 @@ class MalformedFrameTest {
     assertThatThrownBy(() -> LinkCodec.fromFrame(parsed)).isInstanceOf(LinkFrameException.class);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aLongCloseTextIsCutNotRefused() {
     LinkFrame frame =
         f(
@@ -310,11 +304,11 @@ class MalformedFrameTest {
                     Close.newBuilder()
                         .setReason(Close.Reason.LEAVING)
                         .setMessage("y".repeat(5000))));
-    assertThat(((meshchat.peer.message.LinkMessage.Close) LinkCodec.fromFrame(frame)).message())
+    assertThat(((LinkMessage.Close) LinkCodec.fromFrame(frame)).message())
         .hasSizeLessThanOrEqualTo(LinkCodec.MAX_CLOSE_TEXT + 3);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void limitsLeaveRoomForHonestTraffic() {
     // exactly at each bound is accepted
     LinkFrame atLimit =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.RoomKey;
@@ -22,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
  * private one.
  */
 class TamperPropertyTest {
-  private static final Identity ALICE = Identity.seeded(new java.util.SplittableRandom(1));
+  private static final Identity ALICE = Identity.seeded(new SplittableRandom(1));
   private static final RoomKey KEY = RoomKey.derive("lobby", "s3cret".toCharArray());
 
   /** What the receiver makes of the two frames: the accepted message, or null if refused. */

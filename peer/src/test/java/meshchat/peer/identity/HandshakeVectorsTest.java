@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.message.LinkMessage.HelloProof;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +37,7 @@ class HandshakeVectorsTest {
     KeyFactory kf = KeyFactory.getInstance("Ed25519");
     var priv = kf.generatePrivate(new PKCS8EncodedKeySpec(enc));
     byte[] raw = new byte[32];
-    org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, raw, 0);
+    Ed25519.generatePublicKey(seed, 0, raw, 0);
     return new Identity(new KeyPair(meshchat.wire.Ed25519.publicKey(raw), priv));
   }
 

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Date;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -86,7 +87,7 @@ class IdentityCertificateTest {
     ASN1ObjectIdentifier oid = new ASN1ObjectIdentifier(IdentityCertificate.EXTENSION_OID);
     if (rawExtension != null) {
       // getExtensionValue returns the OCTET STRING wrapping the extension's DER value
-      byte[] inner = org.bouncycastle.asn1.ASN1OctetString.getInstance(rawExtension).getOctets();
+      byte[] inner = ASN1OctetString.getInstance(rawExtension).getOctets();
       b.addExtension(oid, false, inner);
     } else if (claimedKey != null) {
       byte[] spki = pair.getPublic().getEncoded();

@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.Signature;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import meshchat.peer.message.PeerId;
 import meshchat.wire.Ed25519;
 import org.junit.jupiter.api.Test;
@@ -79,16 +81,16 @@ class KeyFilesTest {
 
   @Test
   void aSeededIdentityIsReproducible() {
-    assertThat(Identity.seeded(new java.util.SplittableRandom(5)).peerId())
-        .isEqualTo(Identity.seeded(new java.util.SplittableRandom(5)).peerId())
-        .isNotEqualTo(Identity.seeded(new java.util.SplittableRandom(6)).peerId());
+    assertThat(Identity.seeded(new SplittableRandom(5)).peerId())
+        .isEqualTo(Identity.seeded(new SplittableRandom(5)).peerId())
+        .isNotEqualTo(Identity.seeded(new SplittableRandom(6)).peerId());
   }
 
   @Test
   void ourSignaturesVerifyWithTheJdksEd25519() throws Exception {
     Identity id = KeyFiles.loadOrCreate(dir, notices::add);
     byte[] data = "interop".getBytes(StandardCharsets.US_ASCII);
-    java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+    Signature jdk = Signature.getInstance("Ed25519");
     jdk.initVerify(Ed25519.publicKey(id.publicKey()));
     jdk.update(data);
     assertThat(jdk.verify(id.sign(data))).isTrue();

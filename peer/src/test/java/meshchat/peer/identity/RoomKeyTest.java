@@ -8,6 +8,8 @@ import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,11 +45,9 @@ class RoomKeyTest {
 
   /** K as docs/security.md gives it: Argon2id v1.3, t = 2, m = 19,456 KiB, p = 1, 32 bytes. */
   private static byte[] argon2id() {
-    org.bouncycastle.crypto.generators.Argon2BytesGenerator g =
-        new org.bouncycastle.crypto.generators.Argon2BytesGenerator();
+    Argon2BytesGenerator g = new Argon2BytesGenerator();
     g.init(
-        new org.bouncycastle.crypto.params.Argon2Parameters.Builder(
-                org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id)
+        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
             .withVersion(0x13)
             .withIterations(2)
             .withMemoryAsKB(19_456)

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
+import meshchat.proto.v1.Close;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +48,7 @@ class EquivocationTest {
         r1.send(new LinkMessage.Chat(no));
         r1.send(new LinkMessage.Head(toN1.head()));
 
-        Map<meshchat.peer.message.PeerId, Long> frozen = Map.of(mallory.peerId(), 1L);
+        Map<PeerId, Long> frozen = Map.of(mallory.peerId(), 1L);
         await().atMost(WAIT).until(() -> n0.equivocators().join().equals(frozen));
         await().atMost(WAIT).until(() -> n1.equivocators().join().equals(frozen));
         assertThat(mesh.seen(0).events).anyMatch(e -> e.contains("Equivocated"));
@@ -95,13 +100,12 @@ class EquivocationTest {
       try (RawPeer r = new RawPeer(mallory, n0.port(), null)) {
         r.send(
             new LinkMessage.Equivocated(
-                new meshchat.peer.message.Equivocation(
-                    a.head(), java.util.List.of(yes), b.head(), java.util.List.of(forged))));
-        meshchat.proto.v1.Close close = r.awaitClose();
-        assertThat(close.getReason()).isEqualTo(meshchat.proto.v1.Close.Reason.INVALID_MESSAGE);
+                new Equivocation(a.head(), List.of(yes), b.head(), List.of(forged))));
+        Close close = r.awaitClose();
+        assertThat(close.getReason()).isEqualTo(Close.Reason.INVALID_MESSAGE);
         assertThat(close.getMessage()).contains("does not match");
       }
-      assertThat(n0.counters().get(meshchat.peer.limit.Counters.Counter.PROOF_FORGED)).isEqualTo(1);
+      assertThat(n0.counters().get(Counters.Counter.PROOF_FORGED)).isEqualTo(1);
       assertThat(n0.equivocators().join()).isEmpty();
       ChatMessage after = n0.send("still here").join();
       await().atMost(WAIT).until(() -> mesh.seen(1).ids().contains(after.id()));

@@ -3,18 +3,24 @@ package meshchat.peer.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.proto.v1.Close;
+import meshchat.proto.v1.Digest;
+import meshchat.proto.v1.DigestEntry;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.wire.Framing;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,14 +124,13 @@ class HostilePeerTest {
     try (Raw raw = new Raw(node.port())) {
       raw.send(new LinkMessage.Chat(aliceWrites.next("still there?")));
       raw.send(new LinkMessage.Head(aliceWrites.head()));
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(20))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
           .until(
               () ->
                   node.history(10).join().stream().anyMatch(m -> m.text().equals("still there?")));
     }
-    assertThat(node.send("yes").get(10, java.util.concurrent.TimeUnit.SECONDS).text())
-        .isEqualTo("yes");
+    assertThat(node.send("yes").get(10, TimeUnit.SECONDS).text()).isEqualTo("yes");
   }
 
   private void oneFrameDoesNotKill(LinkFrame attack, boolean asHello, String why) throws Exception {
@@ -194,12 +199,12 @@ class HostilePeerTest {
 
   @Test
   void aDigestWhoseCountsOverflowIsAnsweredWithinTheRequestLimits() throws Exception {
-    meshchat.proto.v1.Digest.Builder d = meshchat.proto.v1.Digest.newBuilder().setComplete(true);
+    Digest.Builder d = Digest.newBuilder().setComplete(true);
     for (int i = 0; i < 4; i++) {
       d.addEntries(
-          meshchat.proto.v1.DigestEntry.newBuilder()
+          DigestEntry.newBuilder()
               .setOrigin(ByteString.copyFrom(new byte[] {7, (byte) i}))
-              .setContiguous(meshchat.peer.limit.WireBounds.MAX_SEQ));
+              .setContiguous(WireBounds.MAX_SEQ));
     }
     try (LoopbackCluster mesh = new LoopbackCluster(42)) {
       PeerNode node = mesh.start(mesh.config(0).withTracker(null, false));
@@ -228,8 +233,8 @@ class HostilePeerTest {
       try (Raw raw = new Raw(node.port())) {
         raw.send(new LinkMessage.Chat(aliceWrites.next("meet at 5")));
         raw.send(new LinkMessage.Head(aliceWrites.head()));
-        org.awaitility.Awaitility.await()
-            .atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
             .until(() -> node.history(10).join().size() == 1);
       }
       assertThat(node.rejectedMessages()).isZero();

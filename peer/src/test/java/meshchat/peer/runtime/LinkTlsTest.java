@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.HelloProofs;
@@ -184,8 +185,7 @@ class LinkTlsTest {
     private final ServerSocket server = new ServerSocket(0);
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicBoolean flip =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean flip = new AtomicBoolean();
 
     Tap() throws IOException {}
 
@@ -203,7 +203,7 @@ class LinkTlsTest {
                   open.add(in);
                   open.add(out);
                   copy(in, out, flip);
-                  copy(out, in, new java.util.concurrent.atomic.AtomicBoolean());
+                  copy(out, in, new AtomicBoolean());
                 } catch (IOException e) {
                   // closed by the test
                 }
@@ -217,7 +217,7 @@ class LinkTlsTest {
       flip.set(true);
     }
 
-    private void copy(Socket from, Socket to, java.util.concurrent.atomic.AtomicBoolean flipNext) {
+    private void copy(Socket from, Socket to, AtomicBoolean flipNext) {
       Thread t =
           new Thread(
               () -> {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.fixture.netty.Recorder;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.MessageId;
 import org.junit.jupiter.api.Test;
 
@@ -96,10 +97,8 @@ class MeshTest {
       PeerNode b = mesh.start(mesh.config(1).withTracker(null, false));
       a.send("a-before");
       b.send("b-before");
-      var addrA =
-          new meshchat.peer.message.LinkMessage.PeerAddress(a.self(), "p0", "127.0.0.1", a.port());
-      var addrB =
-          new meshchat.peer.message.LinkMessage.PeerAddress(b.self(), "p1", "127.0.0.1", b.port());
+      var addrA = new LinkMessage.PeerAddress(a.self(), "p0", "127.0.0.1", a.port());
+      var addrB = new LinkMessage.PeerAddress(b.self(), "p1", "127.0.0.1", b.port());
       a.dial(addrB);
       b.dial(addrA);
       for (int k = 0; k < 20; k++) {

@@ -3,6 +3,7 @@ package meshchat.peer.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ class PrivateRoomTest {
       // is another room, so the guesser is never told about a or b
       TrackerClient probe =
           TrackerClient.connect(
-                  new java.net.InetSocketAddress("127.0.0.1", mesh.trackerPort()),
+                  new InetSocketAddress("127.0.0.1", mesh.trackerPort()),
                   mesh.groups().io(),
                   new TrackerListener() {})
               .join();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.HelloProofs;
@@ -28,7 +29,7 @@ class RawPeer implements AutoCloseable {
 
   /** Connects; with {@code badHello} sends that instead of a Hello and does not handshake. */
   RawPeer(Identity self, int port, LinkFrame badHello) throws Exception {
-    socket = LinkTls.forIdentity(self).connect(new java.net.InetSocketAddress("127.0.0.1", port));
+    socket = LinkTls.forIdentity(self).connect(new InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(10_000); // a read that hangs fails the test instead
     in = socket.getInputStream();
     out = socket.getOutputStream();

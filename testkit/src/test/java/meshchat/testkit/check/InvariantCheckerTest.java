@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
@@ -165,7 +166,7 @@ class InvariantCheckerTest {
         p.segments(),
         p.finalStore(),
         p.forkNotices(),
-        java.util.Map.of(author, seq));
+        Map.of(author, seq));
   }
 
   /**

@@ -8,6 +8,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,8 @@ class FuzzLeakTest {
 
       // the control: one buffer dropped unreleased is reported, so the check above can fail
       PooledByteBufAllocator.DEFAULT.buffer(16).writeInt(1);
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(20))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
           .until(
               () -> {
                 collectAndProbe();

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -349,7 +351,7 @@ class HostileMemberSuiteTest {
                 assertThat(f.getSyncRequest().getWantsCount()).isBetween(1, 1_024);
               }
             }
-          } catch (java.net.SocketTimeoutException quiet) {
+          } catch (SocketTimeoutException quiet) {
             // done
           }
           assertThat(m.bytesReceived()).isLessThan(m.bytesSent() / 4);
@@ -403,7 +405,7 @@ class HostileMemberSuiteTest {
    */
   @Test
   void twoSignedVersionsOfOneMessageForTwoMembers() throws Exception {
-    List<PeerId> liars = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<PeerId> liars = new CopyOnWriteArrayList<>();
     whileUnderAttack(
         m -> {
           ChainAuthor yes = new ChainAuthor(m.identity, ROOM);

@@ -1,5 +1,6 @@
 package meshchat.testkit.hostile;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -134,7 +135,7 @@ final class Mallory implements AutoCloseable {
   }
 
   private InputStream counting(InputStream s) {
-    return new java.io.FilterInputStream(s) {
+    return new FilterInputStream(s) {
       @Override
       public int read() throws IOException {
         int b = super.read();

@@ -4,6 +4,8 @@ import static meshchat.testkit.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
+import meshchat.testkit.SimConfig;
 import meshchat.testkit.app.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,15 +102,15 @@ class SimCommandTest {
     // a time limit far too short to converge: the run is not quiet, so it fails
     SimPlan plan =
         new SimPlan(
-            meshchat.testkit.SimConfig.defaults(42),
+            SimConfig.defaults(42),
             4,
             3,
             0,
             2_000,
             1_000,
-            java.util.List.of(Specs.partition("0-1|2-3@2000..2900", 4)),
-            java.util.List.of(),
-            java.util.List.of(),
+            List.of(Specs.partition("0-1|2-3@2000..2900", 4)),
+            List.of(),
+            List.of(),
             1);
     SimRun.Result r = SimRun.run(plan);
     String text = Summary.text(Summary.model(r, "./meshchat sim --peers 4 --seed 42"));

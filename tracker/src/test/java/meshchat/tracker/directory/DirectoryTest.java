@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import meshchat.peer.message.PeerId;
 import meshchat.tracker.directory.RegisterOutcome.Accepted;
@@ -209,8 +211,7 @@ class DirectoryTest {
 
   @Test
   void aBigRoomIsNamedByABoundedUniformSampleAndJoinsReachABoundedSample() {
-    directory =
-        new Directory(clock, new Limits(10, 1_000, 10, TTL), new java.util.SplittableRandom(1));
+    directory = new Directory(clock, new Limits(10, 1_000, 10, TTL), new SplittableRandom(1));
     List<Member> all = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       Member m = member("peer-" + i);
@@ -223,7 +224,7 @@ class DirectoryTest {
           .doesNotContain(new SessionId(i));
       all.add(m);
     }
-    Map<Member, Integer> named = new java.util.HashMap<>();
+    Map<Member, Integer> named = new HashMap<>();
     for (int k = 0; k < 250; k++) {
       List<Member> answer = directory.lookup("big");
       assertThat(answer).hasSize(Directory.MAX_NAMED).doesNotHaveDuplicates();

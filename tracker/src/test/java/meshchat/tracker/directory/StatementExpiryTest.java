@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.message.PeerId;
 import meshchat.tracker.directory.RoomEvent.LeaveReason;
@@ -33,7 +34,7 @@ class StatementExpiryTest {
 
   /** Heartbeats both sessions through {@code d}, checking expiry as the tracker does. */
   private List<Change> liveFor(Duration d) {
-    List<Change> out = new java.util.ArrayList<>();
+    List<Change> out = new ArrayList<>();
     for (long t = 0; t < d.toMillis(); t += 5_000) {
       clock.advance(Duration.ofMillis(Math.min(5_000, d.toMillis() - t)));
       directory.heartbeat(S1);

@@ -2,9 +2,12 @@ package meshchat.tracker.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.Register;
@@ -46,7 +49,7 @@ class SessionPipelineTest {
       all.writeBytes((ByteBuf) o);
       ((ByteBuf) o).release();
     }
-    return TrackerFrame.parseDelimitedFrom(new io.netty.buffer.ByteBufInputStream(all, true));
+    return TrackerFrame.parseDelimitedFrom(new ByteBufInputStream(all, true));
   }
 
   @Test
@@ -59,7 +62,7 @@ class SessionPipelineTest {
                     .setRequestId(3)
                     .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
                     .setRoom("general")
-                    .setPeerId(com.google.protobuf.ByteString.copyFromUtf8("alice"))
+                    .setPeerId(ByteString.copyFromUtf8("alice"))
                     .setNick("alice")
                     .setHost("10.0.0.1")
                     .setPort(7000))
@@ -91,8 +94,7 @@ class SessionPipelineTest {
   @Test
   void garbageIsAProtocolErrorAndCloses() throws Exception {
     EmbeddedChannel ch = channel();
-    ch.writeInbound(
-        Unpooled.wrappedBuffer("\u0004junk".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    ch.writeInbound(Unpooled.wrappedBuffer("\u0004junk".getBytes(StandardCharsets.US_ASCII)));
 
     TrackerFrame answer = readFrame(ch);
     assertThat(answer.getError().getCode()).isEqualTo(Code.PROTOCOL_ERROR);

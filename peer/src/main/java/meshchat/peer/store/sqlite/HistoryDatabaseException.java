@@ -1,5 +1,6 @@
 package meshchat.peer.store.sqlite;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
@@ -41,7 +42,7 @@ public final class HistoryDatabaseException extends RuntimeException {
   }
 
   /** An I/O error outside the driver (the log's fsync). */
-  static HistoryDatabaseException io(Path file, String what, java.io.IOException e) {
+  static HistoryDatabaseException io(Path file, String what, IOException e) {
     return new HistoryDatabaseException(file, what + ": " + e.getMessage(), e);
   }
 

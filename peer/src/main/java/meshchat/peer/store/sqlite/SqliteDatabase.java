@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -313,7 +314,7 @@ public final class SqliteDatabase implements AutoCloseable {
     Path wal = file.resolveSibling(file.getFileName() + "-wal");
     Object key;
     try {
-      key = Files.readAttributes(wal, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      key = Files.readAttributes(wal, BasicFileAttributes.class).fileKey();
     } catch (NoSuchFileException e) {
       closeLog(); // no log: every commit is in the database file itself
       try (FileChannel db =

@@ -2,9 +2,11 @@ package meshchat.peer.link.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +16,7 @@ import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.PakeSession;
 import meshchat.peer.identity.RoomKey;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.link.LinkEvents;
@@ -23,6 +26,7 @@ import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.Hello;
 import meshchat.peer.message.LinkMessage.HelloProof;
 import meshchat.peer.message.PeerId;
+import meshchat.proto.v1.ChatMessage;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.wire.Framing;
 import org.junit.jupiter.api.Test;
@@ -77,7 +81,7 @@ class HelloHandlerTest {
                     9),
             ev,
             "[test]",
-            new meshchat.peer.limit.Counters(),
+            new Counters(),
             roomKey);
     EmbeddedChannel ch = new EmbeddedChannel();
     LinkPipeline.build(ch.pipeline(), setup, true);
@@ -102,7 +106,7 @@ class HelloHandlerTest {
 
   /** Every frame the channel wrote, decoded. */
   private static List<LinkMessage> written(EmbeddedChannel ch) throws Exception {
-    List<LinkMessage> out = new java.util.ArrayList<>();
+    List<LinkMessage> out = new ArrayList<>();
     ByteBuf all = Unpooled.buffer();
     for (Object o; (o = ch.readOutbound()) != null; ) {
       all.writeBytes((ByteBuf) o);
@@ -270,8 +274,8 @@ class HelloHandlerTest {
     byte[] seqZero =
         LinkFrame.newBuilder()
             .setChat(
-                meshchat.proto.v1.ChatMessage.newBuilder()
-                    .setOrigin(com.google.protobuf.ByteString.copyFrom(other.toBytes()))
+                ChatMessage.newBuilder()
+                    .setOrigin(ByteString.copyFrom(other.toBytes()))
                     .setSeq(0)
                     .setLamport(1))
             .build()

@@ -31,6 +31,7 @@ import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.Hello;
 import meshchat.peer.message.PeerId;
+import meshchat.proto.v1.Close;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.wire.Framing;
 import org.junit.jupiter.api.Test;
@@ -155,8 +156,7 @@ class LinkLimitsTest {
       Socket third = tls.connect(new InetSocketAddress("127.0.0.1", port));
       sockets.add(third);
       LinkFrame refusal = readFrame(third.getInputStream());
-      assertThat(refusal.getClose().getReason())
-          .isEqualTo(meshchat.proto.v1.Close.Reason.LIMIT_EXCEEDED);
+      assertThat(refusal.getClose().getReason()).isEqualTo(Close.Reason.LIMIT_EXCEEDED);
       assertThat(refusal.getClose().getMessage()).contains("too many links from 127.0.0.1");
       assertThat(counters.get(Counter.LINKS_PER_ADDRESS_REFUSED)).isEqualTo(1);
 

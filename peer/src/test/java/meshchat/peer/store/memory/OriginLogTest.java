@@ -14,6 +14,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /** OriginLog against a TreeMap model, as seqs move from the sparse map into the dense array. */
 class OriginLogTest {
@@ -25,9 +26,7 @@ class OriginLogTest {
     Arbitrary<Long> small = Arbitraries.longs().between(1, 80);
     Arbitrary<Long> far =
         Arbitraries.longs().between(81, WireBounds.MAX_SEQ); // the largest seq a peer may send
-    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(9, small), net.jqwik.api.Tuple.of(1, far))
-        .list()
-        .ofMaxSize(120);
+    return Arbitraries.frequencyOf(Tuple.of(9, small), Tuple.of(1, far)).list().ofMaxSize(120);
   }
 
   private static ChatMessage msg(long seq) {

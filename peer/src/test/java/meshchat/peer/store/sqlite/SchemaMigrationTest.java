@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
@@ -122,8 +124,7 @@ class SchemaMigrationTest {
       byte[] prev = new byte[ChatMessage.HASH_BYTES];
       prev[0] = 7;
       ChatMessage third =
-          new ChatMessage(new MessageId(self, 3), 13, 3000, "me", "third", java.util.List.of())
-              .chained(prev);
+          new ChatMessage(new MessageId(self, 3), 13, 3000, "me", "third", List.of()).chained(prev);
       store.appendOwn(third, 13);
       ChainHead head = new ChainHead(self, 3, prev, new byte[64], new byte[32]);
       store.putHead(head);
@@ -136,7 +137,7 @@ class SchemaMigrationTest {
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement();
-        java.sql.ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+        ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(4);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChatMessage;
@@ -71,7 +72,7 @@ class SqliteMessageStoreTest extends MessageStoreContract {
       store.append(msg(seq % 2 == 0 ? LOW : HIGH, seq, (seq + 1) / 2));
     }
     SqliteMessageStore s = (SqliteMessageStore) store;
-    List<ChatMessage> all = new java.util.ArrayList<>();
+    List<ChatMessage> all = new ArrayList<>();
     ChatMessage cursor = null;
     for (List<ChatMessage> page = s.page(null, 7); !page.isEmpty(); page = s.page(cursor, 7)) {
       all.addAll(page);
