@@ -66,6 +66,17 @@ final class AntiEntropy {
   /** Most wants in one SyncRequest: the protocol's limit, which the answerer enforces. */
   static final int MAX_WANTS = 1_024;
 
+  /**
+   * How long a digest's news of an author's latest few messages waits before it is asked for, when
+   * this peer is on that author's broadcast tree: those messages are most likely on their way by
+   * the tree (a graft's time, as for dependency fetches), and asking at once races it
+   * (docs/decisions/0011-digests-wait-for-the-tree.md).
+   */
+  static final long TREE_WAIT_MS = Broadcast.GRAFT_TIMEOUT_MS + Broadcast.GRAFT_RETRY_MS;
+
+  /** Most messages beyond what we hold of an author that can count as "on their way". */
+  static final long TREE_WAIT_MAX_MESSAGES = 8;
+
   /** Show sync progress for catch-ups bigger than this. */
   static final long PROGRESS_THRESHOLD = 300;
 
@@ -80,6 +91,7 @@ final class AntiEntropy {
   private final Equivocations equivocations;
   private final AskedIndex asked = new AskedIndex();
   private final PeerId self;
+  private final Predicate<PeerId> onTree;
   private long nextRequestId = 1;
   private long caughtUp;
 
@@ -92,8 +104,10 @@ final class AntiEntropy {
       Map<PeerId, SeqSet> holdings,
       Acceptor acceptor,
       Counters counters,
-      Equivocations equivocations) {
+      Equivocations equivocations,
+      Predicate<PeerId> onTree) {
     this.self = self;
+    this.onTree = onTree;
     this.equivocations = equivocations;
     this.counters = counters;
     this.config = config;
@@ -156,6 +170,12 @@ final class AntiEntropy {
 
     /** Messages new to us that sync brought on this link. */
     private long received;
+
+    /** The look, {@link #TREE_WAIT_MS} later, at what a digest told that the tree may bring. */
+    private Scheduler.Cancellable treeWait;
+
+    /** While true, nothing waits for the tree: the look after the wait asks for all of it. */
+    private boolean treeWaited;
 
     Link(PeerId id) {
       this.id = id;
@@ -327,10 +347,13 @@ final class AntiEntropy {
     l.spokeAt = scheduler.nowMillis();
   }
 
-  /** Stops the receipt timers (the room stops). */
+  /** Stops the receipt timers and the waits for the tree (the room stops). */
   void stop() {
     for (Link l : links.values()) {
       cancelReceipt(l);
+      if (l.treeWait != null) {
+        l.treeWait.cancel();
+      }
     }
   }
 
@@ -510,6 +533,10 @@ final class AntiEntropy {
         continue; // our own origin: nothing lacking
       }
       List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
+      if (!missing.isEmpty() && !l.treeWaited && onItsWay(e.getKey(), held, missing)) {
+        waitForTree(l);
+        continue;
+      }
       if (!missing.isEmpty()) {
         lacking.put(e.getKey(), missing);
         totalLack += Math.min(budget, size(missing));
@@ -552,6 +579,37 @@ final class AntiEntropy {
     request.timer = scheduler.schedule(config.syncRequestTimeoutMs(), () -> timedOut(l, id));
     effects.send(l.id, new SyncRequest(id, wants, config.syncMaxMessages()));
     return true;
+  }
+
+  /**
+   * Whether {@code missing} of {@code origin} is only its author's latest few messages beyond all
+   * we hold ({@code held}, no gap below) while we are on that author's tree: then the tree most
+   * likely brings them, and a digest that names them raced it.
+   */
+  private boolean onItsWay(PeerId origin, SeqSet held, List<SeqRange> missing) {
+    return held != null
+        && held.rangeCount() == 1
+        && missing.get(0).first() > held.max()
+        && size(missing) <= TREE_WAIT_MAX_MESSAGES
+        && onTree.test(origin);
+  }
+
+  /** Asks {@code l} again, {@link #TREE_WAIT_MS} from now, for whatever the tree did not bring. */
+  private void waitForTree(Link l) {
+    if (l.treeWait != null) {
+      return;
+    }
+    l.treeWait =
+        scheduler.schedule(
+            TREE_WAIT_MS,
+            () -> {
+              l.treeWait = null;
+              if (links.get(l.id) == l) {
+                l.treeWaited = true;
+                requestMissing(l);
+                l.treeWaited = false;
+              }
+            });
   }
 
   /**
@@ -727,6 +785,10 @@ final class AntiEntropy {
   boolean linkDown(Link l) {
     links.remove(l.id);
     cancelReceipt(l);
+    if (l.treeWait != null) {
+      l.treeWait.cancel();
+      l.treeWait = null;
+    }
     boolean hadAny = !l.inflight.isEmpty() || !l.depFetches.isEmpty();
     for (Long id : List.copyOf(l.inflight.keySet())) {
       endRequest(l, id);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Graft;
@@ -80,6 +81,14 @@ final class Broadcast {
    */
   static final int LAZY_FANOUT = 2;
 
+  /**
+   * Links pruned for an author that a peer grafts back, at most, when it loses its parent on that
+   * author's tree: two new parents are enough to stay on it, and grafting every such link makes the
+   * next message of each orphaned author a flood
+   * (docs/decisions/0011-digests-wait-for-the-tree.md).
+   */
+  static final int REGRAFT_FANOUT = 2;
+
   private static final class Missing {
     final List<PeerId> announcers = new ArrayList<>(2);
     Scheduler.Cancellable timer;
@@ -99,6 +108,7 @@ final class Broadcast {
   private final RoomEffects effects;
   private final Scheduler scheduler;
   private final Predicate<MessageId> held;
+  private final ToLongFunction<PeerId> nextWanted;
   private final BiConsumer<PeerId, List<MessageId>> answer;
   private final RandomGenerator random;
   private final List<PeerId> skipped = new ArrayList<>(); // lazy links of the message being pushed
@@ -119,9 +129,11 @@ final class Broadcast {
       RoomEffects effects,
       Scheduler scheduler,
       Predicate<MessageId> held,
+      ToLongFunction<PeerId> nextWanted,
       BiConsumer<PeerId, List<MessageId>> answer,
       RandomGenerator random) {
     this.random = random;
+    this.nextWanted = nextWanted;
     this.effects = effects;
     this.scheduler = scheduler;
     this.held = held;
@@ -145,29 +157,62 @@ final class Broadcast {
     if (l == null) {
       return;
     }
+    List<PeerId> orphans = List.of();
     if (l.slot >= 0) {
+      orphans = pruned.orphaned(l.slot);
       pruned.graftAll(l.slot); // the next link in this slot starts on every tree
       usedSlots &= ~(1L << l.slot);
     }
     if (!l.lazy) {
-      regraftAll();
+      regraft(orphans);
     }
   }
 
   /**
-   * A link that was not pruned whole is gone: the tree may be cut right here, and waiting for each
-   * missing id to be announced and grafted costs every message a graft timeout. Ask every link
-   * pruned whole to push again at once (an empty Graft): for a moment this peer gets more copies,
-   * duplicates prune the extra links again, and fewer messages wait on the cut. Prunes that name an
-   * author stay: those links are off that author's tree wherever the cut is.
+   * A link that was not pruned whole is gone, and with it this peer's parent on the trees of {@code
+   * orphans} (the authors whose latest first copy it brought): those trees may be cut right here,
+   * and waiting for each missing id to be announced and grafted costs every message a graft timeout
+   * (Plumtree's NeighborDown, per author tree). So other links are asked to push again at once:
+   * every link pruned whole, by an empty Graft, and for each orphan up to {@link #REGRAFT_FANOUT}
+   * links pruned for it, by a Graft naming the next id this peer lacks of that author (the answer
+   * carries it if that peer holds it). For a moment this peer gets more copies; duplicates prune
+   * the extra links again. A link pruned for an author whose tree did not lose its parent here
+   * stays pruned.
    */
-  private void regraftAll() {
+  private void regraft(List<PeerId> orphans) {
+    int[] grafted = new int[orphans.size()];
     for (Map.Entry<PeerId, Link> e : links.entrySet()) {
-      if (e.getValue().lazy) {
-        e.getValue().lazy = false;
-        effects.send(e.getKey(), new Graft(List.of()));
+      Link l = e.getValue();
+      List<MessageId> ids = new ArrayList<>();
+      if (l.slot >= 0) {
+        for (int i = 0; i < orphans.size(); i++) {
+          PeerId author = orphans.get(i);
+          if (grafted[i] < REGRAFT_FANOUT && pruned.pruned(author, l.slot)) {
+            grafted[i]++;
+            pruned.graft(author, l.slot);
+            ids.add(new MessageId(author, nextWanted.applyAsLong(author)));
+          }
+        }
+      }
+      if (l.lazy || !ids.isEmpty()) {
+        l.lazy = false;
+        sendGrafts(e.getKey(), ids);
       }
     }
+  }
+
+  /** One Graft for {@code ids}, or as many as the frame bound needs; an empty one for none. */
+  private void sendGrafts(PeerId to, List<MessageId> ids) {
+    int i = 0;
+    do {
+      effects.send(to, new Graft(ids.subList(i, Math.min(ids.size(), i + MAX_IDS_PER_FRAME))));
+      i += MAX_IDS_PER_FRAME;
+    } while (i < ids.size());
+  }
+
+  /** True if a link that is up brought {@code author}'s latest first copy: we are on its tree. */
+  boolean onTreeOf(PeerId author) {
+    return pruned.hasParent(author);
   }
 
   /** True if {@code author}'s messages go to {@code p} as ids only. */
@@ -221,8 +266,12 @@ final class Broadcast {
     effects.send(to, chat);
   }
 
-  /** A live message arrived on {@code from}; {@code fresh} if we did not hold it. */
-  void received(PeerId from, MessageId id, boolean fresh) {
+  /**
+   * A message arrived on {@code from}; {@code fresh} if we did not hold it, {@code live} if pushed
+   * or grafted (not a history batch: only a live first copy makes {@code from} our parent on its
+   * author's tree).
+   */
+  void received(PeerId from, MessageId id, boolean fresh, boolean live) {
     if (fresh) {
       Missing m = missing.remove(id);
       if (m != null && m.timer != null) {
@@ -234,6 +283,9 @@ final class Broadcast {
       Link l = links.get(from);
       if (l != null) {
         l.firstCopyAt = firstCopies;
+        if (live && l.slot >= 0) {
+          pruned.firstCopy(id.origin(), l.slot);
+        }
       }
       return;
     }

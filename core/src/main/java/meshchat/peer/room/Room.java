@@ -127,10 +127,13 @@ public final class Room {
             Collections.unmodifiableMap(holdings),
             this::acceptBatch,
             counters,
-            equivocations);
+            equivocations,
+            this::onTreeOf);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
-    this.broadcast = new Broadcast(effects, scheduler, this::holds, this::answerGraft, random);
+    this.broadcast =
+        new Broadcast(
+            effects, scheduler, this::holds, this::firstLacking, this::answerGraft, random);
     this.chain = new OwnChain(self, signer, store);
     this.seen = new SeenBy(self);
   }
@@ -139,6 +142,17 @@ public final class Room {
   private boolean holds(MessageId id) {
     SeqSet s = holdings.get(id.origin());
     return (s != null && s.contains(id.seq())) || equivocations.disputed(id);
+  }
+
+  /** Whether this peer is on {@code origin}'s broadcast tree: its messages come by it. */
+  private boolean onTreeOf(PeerId origin) {
+    return broadcast.onTreeOf(origin);
+  }
+
+  /** The lowest seq of {@code origin} this peer does not hold. */
+  private long firstLacking(PeerId origin) {
+    SeqSet s = holdings.get(origin);
+    return s == null ? 1 : s.contiguous() + 1;
   }
 
   /**
@@ -720,7 +734,7 @@ public final class Room {
     switch (stored) {
       case DUPLICATE -> {
         if (!catchUp) {
-          broadcast.received(from.id(), m.id(), false);
+          broadcast.received(from.id(), m.id(), false, true);
         }
         return false;
       }
@@ -734,7 +748,7 @@ public final class Room {
       }
       case NEW -> {
         holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
-        broadcast.received(from.id(), m.id(), true);
+        broadcast.received(from.id(), m.id(), true, !catchUp);
       }
     }
     if (m.origin().equals(self) && m.seq() > ownSeq) {

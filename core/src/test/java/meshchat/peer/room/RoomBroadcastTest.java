@@ -7,12 +7,16 @@ import java.util.List;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.Digest;
+import meshchat.peer.message.LinkMessage.DigestEntry;
 import meshchat.peer.message.LinkMessage.Graft;
 import meshchat.peer.message.LinkMessage.IHave;
 import meshchat.peer.message.LinkMessage.Prune;
 import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.LinkMessage.SyncRequest;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqSet;
 import org.junit.jupiter.api.Test;
 
 /** Epidemic broadcast trees: prune on a duplicate, lazy ids, graft on a missing id. */
@@ -107,6 +111,113 @@ class RoomBroadcastTest {
         .hasSize(before + 1)
         .last()
         .satisfies(c -> assertThat(c.message().origin()).isEqualTo(mesh.peer("c").id));
+  }
+
+  /**
+   * A square c-a-b-d-c, and e behind d: b gets c's messages first from a and e's from d, so it
+   * prunes d for c only. When a-b breaks, b's tree for c is cut at b: it grafts c on d at once
+   * (naming c's next message), and c's next message comes whole through d, with no IHave and no
+   * graft timeout in between.
+   */
+  @Test
+  void losingTheLinkThatBroughtAnAuthorsFirstCopiesRegraftsThatAuthorAtOnce() {
+    Mesh mesh = square("d");
+    mesh.peer("e").send("d is on e's tree at b");
+    mesh.pump();
+    MessageId first = firstThroughA(mesh);
+    assertThat(mesh.sentOf(Prune.class, mesh.from("b").and(mesh.to("d"))))
+        .singleElement()
+        .satisfies(p -> assertThat(p.origins()).containsExactly(mesh.peer("c").id));
+
+    mesh.unlink("a", "b");
+    assertThat(mesh.sentOf(Graft.class, mesh.from("b").and(mesh.to("d"))))
+        .singleElement()
+        .satisfies(g -> assertThat(g.ids()).containsExactly(new MessageId(mesh.peer("c").id, 2)));
+    mesh.pump();
+    MessageId next = mesh.peer("c").send("now through d").id();
+    mesh.pump();
+    assertThat(mesh.peer("b").shownIds()).contains(first, next);
+  }
+
+  /**
+   * A square c-a-b-d-c, and e linked to b. b is on c's tree through a. While c's next message is on
+   * its way (held on a-b, and on d-b, which could announce it), e's digest names it: b does not
+   * race the tree with a request, and asks e only once the tree had a graft's time to bring it.
+   */
+  @Test
+  void aDigestNamingAnAuthorsLatestMessageWaitsForTheTreeBeforeAsking() {
+    Mesh mesh = treeThroughA();
+    mesh.block("a", "b").block("d", "b");
+    MessageId next = mesh.peer("c").send("on its way").id();
+    mesh.pump();
+    mesh.inject("e", "b", digestOfC(mesh, 2));
+    mesh.pump();
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b"))).isEmpty();
+
+    mesh.run(AntiEntropy.TREE_WAIT_MS);
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b").and(mesh.to("e"))))
+        .as("the tree did not bring it in time: anti-entropy does")
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.wants())
+                    .singleElement()
+                    .satisfies(
+                        w -> {
+                          assertThat(w.origin()).isEqualTo(next.origin());
+                          assertThat(w.range().first()).isEqualTo(next.seq());
+                        }));
+  }
+
+  /** As above, but the tree brings the message within the wait: it is shown live, never asked. */
+  @Test
+  void aMessageTheTreeBringsWithinTheWaitIsNeverAskedFor() {
+    Mesh mesh = treeThroughA();
+    mesh.block("a", "b");
+    MessageId next = mesh.peer("c").send("on its way").id();
+    mesh.pump();
+    mesh.inject("e", "b", digestOfC(mesh, 2));
+    mesh.pump();
+    mesh.unblock("a", "b").pump();
+    mesh.run(AntiEntropy.TREE_WAIT_MS * 2);
+    assertThat(mesh.peer("b").deliveryOf(next).catchUp()).isFalse();
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b"))).isEmpty();
+  }
+
+  /** c-a-b-d-c and e-b, where b got c's first message from a first. */
+  private static Mesh treeThroughA() {
+    Mesh mesh = square("b");
+    firstThroughA(mesh);
+    assertThat(mesh.sentOf(SyncRequest.class)).isEmpty();
+    return mesh;
+  }
+
+  /** A square c-a-b-d-c, and e linked to {@code eLinkedTo}, with PeerLists exchanged. */
+  private static Mesh square(String eLinkedTo) {
+    return new Mesh(CONFIG, "a", "b", "c", "d", "e")
+        .link("c", "a")
+        .link("a", "b")
+        .link("b", "d")
+        .link("d", "c")
+        .link("e", eLinkedTo)
+        .run(CONFIG.peerListDelayMs());
+  }
+
+  /** c talks; b gets it through a first, then through d, and the IHaves and Prunes go out. */
+  private static MessageId firstThroughA(Mesh mesh) {
+    mesh.block("d", "b");
+    MessageId first = mesh.peer("c").send("first through a").id();
+    mesh.pump();
+    mesh.unblock("d", "b").pump();
+    mesh.run(Broadcast.IHAVE_DELAY_MS);
+    return first;
+  }
+
+  /** A digest that says its sender holds c's messages 1 to {@code upTo}. */
+  private static Digest digestOfC(Mesh mesh, long upTo) {
+    SeqSet held = new SeqSet();
+    held.addRange(1, upTo);
+    return new Digest(List.of(new DigestEntry(mesh.peer("c").id, held, 0, null)), false);
   }
 
   /** A relay with four links pruned whole announces a message on two of them, not on all four. */
