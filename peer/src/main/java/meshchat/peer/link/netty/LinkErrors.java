@@ -10,6 +10,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslClosedEngineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -40,6 +41,15 @@ final class LinkErrors {
     String tag = setup.tag();
     Throwable root =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (root instanceof SslClosedEngineException) {
+      // A write that raced this link's own close (a duplicate link the tie-break ends, a Close
+      // already sent): the engine had shut down cleanly, so nothing failed and nothing is counted.
+      log.debug("{} link {}: {}", tag, ctx.channel().remoteAddress(), root.getMessage());
+      if (markClosing(ctx.channel())) {
+        ctx.close();
+      }
+      return;
+    }
     if (root instanceof SSLException || cause instanceof NotSslRecordException) {
       // Counted even on a link already closing: BoringSSL sends its alert (and the link starts
       // to close) before the engine's error reaches us. No Close frame: without a working TLS

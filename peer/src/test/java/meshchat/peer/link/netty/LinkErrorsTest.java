@@ -1,0 +1,78 @@
+package meshchat.peer.link.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslClosedEngineException;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.net.ssl.SSLException;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.link.Link;
+import meshchat.peer.link.LinkConfig;
+import meshchat.peer.link.LinkEvents;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Hello;
+import meshchat.wire.Framing;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@code tls_failed} counts (docs/security.md): a record that fails its check, a peer that
+ * does not speak TLS, a failed handshake; not a write that raced the link's own clean close (seen
+ * when the tie-break ends a duplicate link: "SSLEngine closed already").
+ */
+class LinkErrorsTest {
+  private final Identity me = Identity.seeded(new SplittableRandom(3));
+  private final Counters counters = new Counters();
+  private final LinkSetup setup =
+      new LinkSetup(
+          LinkConfig.defaults(),
+          me,
+          "lobby",
+          () -> new Hello(Framing.PROTOCOL_VERSION, me.peerId(), "me", "lobby", 0, 1),
+          new LinkEvents() {
+            @Override
+            public void up(Link link) {}
+
+            @Override
+            public void received(Link link, List<LinkMessage> messages) {}
+
+            @Override
+            public void down(Link link) {}
+          },
+          "[test]",
+          counters,
+          null,
+          () -> new byte[32]);
+
+  private EmbeddedChannel link() {
+    return new EmbeddedChannel(
+        new ChannelInboundHandlerAdapter() {
+          @Override
+          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LinkErrors.closeFor(ctx, cause, setup);
+          }
+        });
+  }
+
+  @Test
+  void aWriteOnAnEngineThatClosedCleanlyClosesTheLinkButIsNoTlsFailure() {
+    EmbeddedChannel ch = link();
+    ch.pipeline().fireExceptionCaught(new SslClosedEngineException("SSLEngine closed already"));
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(counters.get(Counter.TLS_FAILED)).isZero();
+  }
+
+  @Test
+  void aRecordThatFailsItsCheckIsCountedOncePerLink() {
+    EmbeddedChannel ch = link();
+    ch.pipeline().fireExceptionCaught(new SSLException("SSLV3_ALERT_BAD_RECORD_MAC"));
+    ch.pipeline().fireExceptionCaught(new SSLException("BAD_DECRYPT"));
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(counters.get(Counter.TLS_FAILED)).isEqualTo(1);
+  }
+}
