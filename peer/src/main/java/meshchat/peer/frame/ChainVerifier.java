@@ -105,7 +105,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
         return;
       }
       ChainHead full = check.toVerify(h.head());
-      if (full != null) {
+      if (full != null && !superseded(full)) {
         offload(
             ctx,
             () -> {
@@ -127,6 +127,29 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       msg = new LinkMessage.Equivocated(check.onEquivocation(q.proof()));
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * True if a later head of {@code head}'s origin was read behind it, with every message between
+   * the two: that head's chain reaches the messages this one covers, so its one signature check
+   * authenticates both runs, and this head is not passed on (the room keeps the later one). This is
+   * how a link behind its checks catches up: under a steady stream each message is its own burst
+   * with its own head, and checking every one would cost a signature check per message again.
+   */
+  private boolean superseded(ChainHead head) {
+    long next = head.seq() + 1;
+    for (Object o : waiting) {
+      if (o instanceof LinkMessage.Chat c && c.message().origin().equals(head.origin())) {
+        if (c.message().seq() != next) {
+          return false; // a gap or a repeat: let each head answer for its own run
+        }
+        next++;
+      } else if (o instanceof LinkMessage.Head later
+          && later.head().origin().equals(head.origin())) {
+        return later.head().seq() == next - 1 && next - 1 > head.seq();
+      }
+    }
+    return false;
   }
 
   private void fire(ChannelHandlerContext ctx, List<LinkMessage> authenticated) {

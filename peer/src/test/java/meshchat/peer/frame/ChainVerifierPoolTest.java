@@ -108,4 +108,64 @@ class ChainVerifierPoolTest {
     assertThat(((LinkMessage.SyncBatch) out.get(0)).messages()).containsExactly(one, two);
     assertThat(out.get(1)).isEqualTo(new LinkMessage.Ping(1));
   }
+
+  @Test
+  void aHeadWithALaterOneReadBehindItIsNotCheckedTheLaterOneAuthenticatesBoth() {
+    ChatMessage one = alice.next("one");
+    ChainHead first = alice.head();
+    ChatMessage two = alice.next("two");
+    ChainHead second = alice.head();
+    ChatMessage three = alice.next("three");
+    ChainHead third = alice.head();
+    ch.writeInbound(new Chat(one), new Head(first)); // its check starts at once
+    ch.writeInbound(new Chat(two), new Head(second), new Chat(three), new Head(third));
+    assertThat(queued).hasSize(1);
+    checksDone(); // first's answer; second is superseded by third, whose check is queued
+    assertThat(queued).as("one check for second and third").hasSize(1);
+    checksDone();
+    assertThat(inbound())
+        .containsExactly(
+            new Chat(one), new Head(first), new Chat(two), new Chat(three), new Head(third));
+  }
+
+  @Test
+  void aHeadIsStillCheckedWhenTheRunToTheLaterHeadHasAGap() {
+    ChatMessage one = alice.next("one");
+    ChainHead first = alice.head();
+    ChatMessage two = alice.next("two");
+    ChainHead second = alice.head();
+    alice.next("three, never sent on this link");
+    ChatMessage four = alice.next("four");
+    ChainHead fourth = alice.head();
+    ch.writeInbound(new Chat(one), new Head(first));
+    ch.writeInbound(new Chat(two), new Head(second), new Chat(four), new Head(fourth));
+    checksDone();
+    assertThat(queued).as("second answers for its own run").hasSize(1);
+    checksDone();
+    assertThat(inbound())
+        .startsWith(new Chat(one), new Head(first), new Chat(two), new Head(second));
+  }
+
+  @Test
+  void aForgedLaterHeadThatSupersedesAnEarlierOneStillClosesTheLinkAndReleasesNothingItCovers() {
+    ChatMessage one = alice.next("one");
+    ChainHead first = alice.head();
+    ChatMessage two = alice.next("two");
+    ChainHead second = alice.head();
+    ChatMessage three = alice.next("three");
+    ChainHead forged =
+        new ChainHead(
+            alice.identity().peerId(),
+            three.seq(),
+            alice.head().hash(),
+            second.signature(),
+            alice.identity().publicKey());
+    ch.writeInbound(new Chat(one), new Head(first));
+    ch.writeInbound(new Chat(two), new Head(second), new Chat(three), new Head(forged));
+    checksDone();
+    checksDone();
+    assertThatThrownBy(ch::checkException).isInstanceOf(LinkFrameException.class);
+    assertThat(inbound()).containsExactly(new Chat(one), new Head(first));
+    assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isEqualTo(1);
+  }
 }
