@@ -20,7 +20,24 @@ import meshchat.peer.sync.SeqRange;
  * or refuses it, as it always has for unsigned history.
  */
 final class ChainedChunk {
+  /**
+   * Most messages a run is extended by to reach its head: an honest author signs at least every
+   * {@link Room#HEAD_EVERY_MESSAGES}, and a receiver holds at most 4,096 live ones without a head.
+   */
+  static final int MAX_EXTENSION = 4_096;
+
+  /** Most (approximate) bytes of one run with its extension: half the 1 MiB frame limit. */
+  static final long MAX_RUN_BYTES = 512 * 1024;
+
   private ChainedChunk() {}
+
+  private static long bytes(List<ChatMessage> out, int from) {
+    long n = 0;
+    for (int k = from; k < out.size(); k++) {
+      n += AntiEntropy.approxBytes(out.get(k));
+    }
+    return n;
+  }
 
   /**
    * Sends {@code messages} (sorted by origin, then seq) to {@code to} as batches of about {@code
@@ -68,13 +85,23 @@ final class ChainedChunk {
           && chunk.get(j + 1).seq() == chunk.get(j).seq() + 1) {
         j++;
       }
+      int runStart = out.size();
       out.addAll(chunk.subList(i, j + 1));
       ChatMessage last = chunk.get(j);
       Optional<ChainHead> head = store.headAtOrAfter(last.origin(), last.seq());
-      if (head.isPresent() && extend(store, last, head.get(), out)) {
+      if (head.isPresent()
+          && head.get().seq() - last.seq() <= MAX_EXTENSION
+          && extend(store, last, head.get(), out)
+          && bytes(out, runStart) <= MAX_RUN_BYTES) {
         heads.add(head.get());
         coveredOrigin = last.origin();
         coveredTo = head.get().seq();
+      } else if (head.isPresent()) {
+        // the nearest head is too far above for one frame: an author that signed too seldom
+        // (hostile, or history from a peer killed mid-backlog before it re-signed its tail). The
+        // run stays out, as a run with no head does: the link must not carry a frame its other
+        // end refuses, on every retry.
+        out.subList(runStart, out.size()).clear();
       }
       i = j + 1;
     }

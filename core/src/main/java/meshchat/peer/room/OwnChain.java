@@ -1,5 +1,7 @@
 package meshchat.peer.room;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -7,6 +9,7 @@ import meshchat.peer.message.MessageId;
 import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
+import meshchat.peer.sync.SeqRange;
 
 /**
  * The author's side of this peer's hash chain (docs/protocol.md, "Hash chain"): each authored
@@ -21,6 +24,7 @@ import meshchat.peer.store.MessageStore;
  */
 final class OwnChain {
   private static final byte[] CHAIN_START = new byte[ChatMessage.HASH_BYTES];
+  private static final int TAIL_PAGE = 1_024;
 
   private final PeerId self;
   private final MessageSigner signer;
@@ -57,11 +61,62 @@ final class OwnChain {
     tip = signer.hash(last.get());
     headSeq = ownSeq;
     if (last.get().isChained() && store.headAtOrAfter(self, ownSeq).isEmpty()) {
-      ChainHead head = signer.signHead(self, ownSeq, tip);
-      if (head != null) {
-        store.putHead(head);
+      signTail(ownSeq);
+    }
+  }
+
+  /**
+   * Signs heads over the stored tail that no head covers, spaced as a live burst's would be (at
+   * least every {@link Room#HEAD_EVERY_MESSAGES} messages or {@link Room#HEAD_EVERY_BYTES} of
+   * text), ending at {@code ownSeq}. A peer killed while a long backlog was being committed faster
+   * than it was published leaves thousands of stored messages without a head; one head over them
+   * all would make a history batch reach down to the previous head, past the frame limit, and a
+   * neighbour would close the link on every retry.
+   */
+  private void signTail(long ownSeq) {
+    long covered = lastHeadBelow(ownSeq);
+    long count = 0;
+    long bytes = 0;
+    long next = covered + 1;
+    while (next <= ownSeq) {
+      List<ChatMessage> page = store.range(self, new SeqRange(next, ownSeq), TAIL_PAGE);
+      if (page.isEmpty()) {
+        break;
+      }
+      for (ChatMessage m : page) {
+        count++;
+        bytes += m.text().getBytes(StandardCharsets.UTF_8).length;
+        boolean due = count >= Room.HEAD_EVERY_MESSAGES || bytes >= Room.HEAD_EVERY_BYTES;
+        if (m.isChained() && (due || m.seq() == ownSeq)) {
+          ChainHead head = signer.signHead(self, m.seq(), signer.hash(m));
+          if (head != null) {
+            store.putHead(head);
+          }
+          count = 0;
+          bytes = 0;
+        }
+        next = m.seq() + 1;
       }
     }
+  }
+
+  /** The seq of our newest stored head below {@code ownSeq}, or 0: a binary search of the store. */
+  private long lastHeadBelow(long ownSeq) {
+    long lo = 0; // a head at or after lo + 1 exists below ownSeq only if lo < answer
+    long hi = ownSeq - 1;
+    while (lo < hi) {
+      long mid = lo + (hi - lo + 1) / 2;
+      Optional<ChainHead> h = store.headAtOrAfter(self, mid);
+      if (h.isPresent() && h.get().seq() < ownSeq) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (lo == 0) {
+      return 0;
+    }
+    return store.headAtOrAfter(self, lo).map(ChainHead::seq).orElse(0L);
   }
 
   /** Links a message being authored to the previous one. */

@@ -211,6 +211,58 @@ class RoomChainTest {
   }
 
   @Test
+  void aRestartOverALongUnsignedTailSignsItAsBurstsWouldSoHistoryBatchesStayBounded() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    int total = 3 * Room.HEAD_EVERY_MESSAGES + 17;
+    for (int i = 1; i <= total; i++) {
+      a.send("line " + i);
+    }
+    // killed while a piped backlog was committed faster than it was published: every message is
+    // stored, but the last head is at 10 (and at 0 for a peer that never published)
+    InMemoryMessageStore lost = new InMemoryMessageStore();
+    for (ChatMessage m : a.store.range(a.id, new SeqRange(1, total), total)) {
+      lost.appendOwn(m, m.lamport());
+    }
+    lost.putHead(a.store.headAtOrAfter(a.id, 10).orElseThrow());
+    assertThat(lost.headAtOrAfter(a.id, 11)).isEmpty();
+
+    a.restartOn(lost);
+    for (long seq = 11; seq <= total; seq++) {
+      ChainHead head = lost.headAtOrAfter(a.id, seq).orElseThrow();
+      assertThat(head.seq() - seq).as("head above #%d", seq).isLessThan(Room.HEAD_EVERY_MESSAGES);
+      ChatMessage at = lost.get(new MessageId(a.id, head.seq())).orElseThrow();
+      assertThat(head.hash()).isEqualTo(TestChainSigner.chainHash(at));
+    }
+    assertThat(lost.headAtOrAfter(a.id, total)).map(ChainHead::seq).contains((long) total);
+  }
+
+  @Test
+  void aHistoryBatchLeavesOutARunWhoseHeadIsTooFarAboveForOneFrame() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    int total = ChainedChunk.MAX_EXTENSION + 10;
+    InMemoryMessageStore sparse = new InMemoryMessageStore();
+    for (int i = 1; i <= total; i++) {
+      ChatMessage m = a.send("line " + i);
+      sparse.appendOwn(m, m.lamport());
+    }
+    // an author that signed only its last message (hostile, or an old data dir)
+    ChatMessage top = sparse.get(new MessageId(a.id, total)).orElseThrow();
+    sparse.putHead(new TestChainSigner().signHead(a.id, total, TestChainSigner.chainHash(top)));
+    List<ChatMessage> low = sparse.range(a.id, new SeqRange(1, 5), 5);
+    SyncBatch far = ChainedChunk.batch(sparse, 7, low, true);
+    assertThat(far.messages()).as("too far to reach its head").isEmpty();
+    assertThat(far.heads()).isEmpty();
+
+    List<ChatMessage> near = sparse.range(a.id, new SeqRange(total - 20, total - 10), 11);
+    SyncBatch ok = ChainedChunk.batch(sparse, 8, near, true);
+    assertThat(ok.messages()).hasSize(21); // the run, extended up to its head
+    assertThat(ok.heads()).hasSize(1);
+    assertAuthenticated(ok.messages(), ok.heads());
+  }
+
+  @Test
   void aPeerWhoseStoreWasWipedTakesItsMessagesBackAndLinksItsNextOneToThem() {
     Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
     Mesh.Peer a = mesh.peer("a");
