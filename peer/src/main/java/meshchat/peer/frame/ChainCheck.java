@@ -32,6 +32,14 @@ public final class ChainCheck {
   /** Most live messages a link may send before the head that covers them. */
   static final int MAX_PENDING = 4_096;
 
+  /**
+   * Most bytes of text a link may send before the heads that cover it: an honest author signs at
+   * least every 64 KiB of text, and a relay forwards a head right after what it covers, so this
+   * leaves room for many authors' runs at once; without it 4,096 held messages of 64 KiB each would
+   * be 256 MiB per link.
+   */
+  static final long MAX_PENDING_BYTES = 8L * 1024 * 1024;
+
   /** Most origins whose keys one link may teach (a room far larger than any we support). */
   static final int MAX_KEYS = 65_536;
 
@@ -55,12 +63,17 @@ public final class ChainCheck {
     }
   }
 
-  private record Pending(ChatMessage message, byte[] hash) {}
+  private record Pending(ChatMessage message, byte[] hash) {
+    long bytes() {
+      return message.text().length() * 3L + message.nick().length() * 3L + 128;
+    }
+  }
 
   private final String room;
   private final Map<PeerId, byte[]> keys = new HashMap<>();
   private final Map<PeerId, TreeMap<Long, Pending>> pending = new HashMap<>();
   private int pendingCount;
+  private long pendingBytes;
   private long gapDropped;
 
   public ChainCheck(String room) {
@@ -78,6 +91,10 @@ public final class ChainCheck {
     if (old == null) {
       if (++pendingCount > MAX_PENDING) {
         throw new Refused("over " + MAX_PENDING + " messages without a chain head");
+      }
+      pendingBytes += new Pending(m, h).bytes();
+      if (pendingBytes > MAX_PENDING_BYTES) {
+        throw new Refused("over " + MAX_PENDING_BYTES + " bytes of messages without a chain head");
       }
     } else if (!Arrays.equals(old.hash, h)) {
       throw new Refused("two versions of message " + m.id() + " on one link");
@@ -146,6 +163,9 @@ public final class ChainCheck {
     int dropped = covered.size() - out.size();
     gapDropped += dropped;
     pendingCount -= covered.size();
+    for (Pending p2 : covered.values()) {
+      pendingBytes -= p2.bytes();
+    }
     covered.clear();
     if (waiting.isEmpty()) {
       pending.remove(head.origin());

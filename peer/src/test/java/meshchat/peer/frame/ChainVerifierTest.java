@@ -261,6 +261,25 @@ class ChainVerifierTest {
   }
 
   @Test
+  void aLinkThatHoldsTooManyBytesWithoutAHeadIsClosedLongBeforeTheCountBound() {
+    String big = "x".repeat(60 * 1024); // under the 64 KiB text bound
+    int perMessage = 3 * big.length(); // the bound counts text as UTF-8 at worst, and more
+    int fit = (int) (ChainCheck.MAX_PENDING_BYTES / perMessage) - 1;
+    for (int i = 0; i < fit; i++) {
+      ch.writeInbound(new Chat(alice.next(big)));
+    }
+    assertThatThrownBy(
+            () -> {
+              for (int i = 0; i < 3; i++) {
+                ch.writeInbound(new Chat(alice.next(big)));
+              }
+            })
+        .isInstanceOf(LinkFrameException.class)
+        .hasMessageContaining("bytes of messages without a chain head");
+    assertThat(fit).isLessThan(ChainCheck.MAX_PENDING / 10);
+  }
+
+  @Test
   void twoVersionsOfOneMessageOnOneLinkAreRefused() {
     ChatMessage m = alice.next("one");
     ch.writeInbound(new Chat(m));
