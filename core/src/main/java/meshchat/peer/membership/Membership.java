@@ -189,6 +189,12 @@ public final class Membership {
     learn(address); // proven by its handshake: no longer a hint
     effects.remember(address);
     Conn current = links.get(p);
+    if (current != null && !effects.open(current.id())) {
+      // the link's connection is gone but its close was never reported: without this the
+      // tie-break would refuse the peer's every new connection as a duplicate of a dead one
+      disconnected(current.id(), p, null);
+      current = links.get(p);
+    }
     Dials.Kind why = dials.kindOf(p);
     if (current == null && links.size() >= config.maxLinks()) {
       dials.remove(p);

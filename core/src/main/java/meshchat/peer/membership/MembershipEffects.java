@@ -24,6 +24,15 @@ public interface MembershipEffects {
   /** Close connection {@code connection}, telling the peer why. */
   void close(long connection, Close reason);
 
+  /**
+   * Whether {@code connection} is still open. Its close is reported through {@link
+   * Membership#disconnected}; this is asked only when a new connection to the same peer arrives, so
+   * that a link whose close report never came cannot refuse every later connection as a duplicate.
+   */
+  default boolean open(long connection) {
+    return true;
+  }
+
   /** {@code connection} is now the one link to its peer: hand it to the room. */
   void linkUp(long connection, PeerAddress address);
 

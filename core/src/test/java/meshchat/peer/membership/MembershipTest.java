@@ -87,6 +87,19 @@ class MembershipTest {
   }
 
   @Test
+  void aLinkWhoseCloseWasNeverReportedDoesNotRefuseThePeersNextConnection() {
+    Membership small = member(1, CONFIG);
+    small.connected(11, addr(2), true); // we (the smaller) dialed 2: this link wins any tie
+    fx.dead.add(11L); // its connection closed, but the report was lost
+    fx.log.clear();
+    small.connected(12, addr(2), false); // 2 dials us again
+    assertThat(fx.log).doesNotContain("close 12 DUPLICATE_LINK").contains("up 12 p2");
+    assertThat(small.linked(id(2))).isTrue();
+    small.disconnected(11, id(2), null); // a late report of the dead one changes nothing
+    assertThat(small.linked(id(2))).isTrue();
+  }
+
+  @Test
   void theTieBreakKeepsTheConnectionTheSmallerIdDialed() {
     Membership small = member(1, CONFIG);
     small.connected(10, addr(2), false); // 2 dialed us

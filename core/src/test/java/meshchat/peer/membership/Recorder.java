@@ -1,7 +1,9 @@
 package meshchat.peer.membership;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -14,6 +16,12 @@ final class Recorder implements MembershipEffects {
   final List<PeerAddress> remembered = new ArrayList<>();
   final List<String> sent = new ArrayList<>();
   int asks;
+  final Set<Long> dead = new HashSet<>();
+
+  @Override
+  public boolean open(long connection) {
+    return !dead.contains(connection);
+  }
 
   @Override
   public void send(PeerId peer, LinkMessage.ViewMessage message) {

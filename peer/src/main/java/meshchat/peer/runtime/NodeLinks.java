@@ -131,6 +131,18 @@ public final class NodeLinks implements MembershipEffects {
   }
 
   @Override
+  public boolean open(long connection) {
+    Link l = byConnection.get(connection);
+    if (l != null && !l.isOpen()) {
+      log.warn("{} link {} had closed without a report; replacing it", tag, l);
+      byConnection.remove(connection);
+      connections.remove(l);
+      return false;
+    }
+    return true;
+  }
+
+  @Override
   public void linkUp(long connection, PeerAddress address) {
     Link l = byConnection.get(connection);
     active.put(address.peerId(), l);
