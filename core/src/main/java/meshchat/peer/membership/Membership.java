@@ -189,12 +189,6 @@ public final class Membership {
     learn(address); // proven by its handshake: no longer a hint
     effects.remember(address);
     Conn current = links.get(p);
-    if (current != null && !effects.open(current.id())) {
-      // the link's connection is gone but its close was never reported: without this the
-      // tie-break would refuse the peer's every new connection as a duplicate of a dead one
-      disconnected(current.id(), p, null);
-      current = links.get(p);
-    }
     Dials.Kind why = dials.kindOf(p);
     if (current == null && links.size() >= config.maxLinks()) {
       dials.remove(p);
@@ -212,7 +206,10 @@ public final class Membership {
       } else {
         effects.peerUp(p, address.nick());
       }
-    } else if (keepNew(current, next)) {
+    } else if (!effects.open(current.id()) || keepNew(current, next)) {
+      // a swap, as the tie-break makes one; also when the current link's connection is gone and
+      // its close not yet (or never) reported: the tie-break must not refuse the peer's every new
+      // connection as a duplicate of a dead one
       links.put(p, next);
       effects.close(current.id(), loser());
       // a fresh link state: the digest exchange on linkUp repairs anything in flight on the old one

@@ -134,7 +134,7 @@ public final class NodeLinks implements MembershipEffects {
   public boolean open(long connection) {
     Link l = byConnection.get(connection);
     if (l != null && !l.isOpen()) {
-      log.warn("{} link {} had closed without a report; replacing it", tag, l);
+      log.info("{} link {} is closed, its report not yet handled; replaced", tag, l);
       byConnection.remove(connection);
       connections.remove(l);
       return false;
