@@ -114,6 +114,14 @@ public record ChatMessage(
   }
 
   /** Whether this message is linked into its author's hash chain (and so can be authenticated). */
+  /**
+   * A bound on this message's encoded size, cheap to compute (3 bytes per UTF-16 unit of text and
+   * nick, 40 per dependency, 64 for the rest): what batches and hold-back budgets count.
+   */
+  public long approxBytes() {
+    return 64L + 3L * (text().length() + nick().length()) + 40L * deps().size();
+  }
+
   public boolean isChained() {
     return prev.length == HASH_BYTES;
   }

@@ -714,7 +714,7 @@ final class AntiEntropy {
         if (equivocations.disputed(m.id())) {
           break; // ascending: the rest of this want is disputed too
         }
-        long size = approxBytes(m);
+        long size = m.approxBytes();
         if (!chunk.isEmpty() && chunkBytes + size > config.batchMaxBytes()) {
           effects.send(l.id, ChainedChunk.batch(store, r.requestId(), chunk, false));
           chunk = new ArrayList<>();
@@ -818,9 +818,5 @@ final class AntiEntropy {
       n = saturatingAdd(n, size(mine.missingFrom(e.getValue())));
     }
     return n;
-  }
-
-  static long approxBytes(ChatMessage m) {
-    return 64L + 3L * (m.text().length() + m.nick().length()) + 40L * m.deps().size();
   }
 }

@@ -34,7 +34,7 @@ final class ChainedChunk {
   private static long bytes(List<ChatMessage> out, int from) {
     long n = 0;
     for (int k = from; k < out.size(); k++) {
-      n += AntiEntropy.approxBytes(out.get(k));
+      n += out.get(k).approxBytes();
     }
     return n;
   }
@@ -53,7 +53,7 @@ final class ChainedChunk {
     List<ChatMessage> chunk = new ArrayList<>();
     long bytes = 0;
     for (ChatMessage m : messages) {
-      long size = AntiEntropy.approxBytes(m);
+      long size = m.approxBytes();
       if (!chunk.isEmpty() && bytes + size > maxBytes) {
         effects.send(to, batch(store, requestId, chunk, false));
         chunk = new ArrayList<>();

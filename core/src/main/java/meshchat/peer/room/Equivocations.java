@@ -108,10 +108,10 @@ final class Equivocations {
   private static long bytes(Equivocation e) {
     long n = 512; // two heads with their keys
     for (ChatMessage m : e.aRun()) {
-      n += AntiEntropy.approxBytes(m);
+      n += m.approxBytes();
     }
     for (ChatMessage m : e.bRun()) {
-      n += AntiEntropy.approxBytes(m);
+      n += m.approxBytes();
     }
     return n;
   }

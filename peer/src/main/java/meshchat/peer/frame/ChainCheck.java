@@ -63,11 +63,7 @@ public final class ChainCheck {
     }
   }
 
-  private record Pending(ChatMessage message, byte[] hash) {
-    long bytes() {
-      return message.text().length() * 3L + message.nick().length() * 3L + 128;
-    }
-  }
+  private record Pending(ChatMessage message, byte[] hash) {}
 
   private final String room;
   private final Map<PeerId, byte[]> keys = new HashMap<>();
@@ -92,7 +88,7 @@ public final class ChainCheck {
       if (++pendingCount > MAX_PENDING) {
         throw new Refused("over " + MAX_PENDING + " messages without a chain head");
       }
-      pendingBytes += new Pending(m, h).bytes();
+      pendingBytes += m.approxBytes();
       if (pendingBytes > MAX_PENDING_BYTES) {
         throw new Refused("over " + MAX_PENDING_BYTES + " bytes of messages without a chain head");
       }
@@ -164,7 +160,7 @@ public final class ChainCheck {
     gapDropped += dropped;
     pendingCount -= covered.size();
     for (Pending p2 : covered.values()) {
-      pendingBytes -= p2.bytes();
+      pendingBytes -= p2.message().approxBytes();
     }
     covered.clear();
     if (waiting.isEmpty()) {
