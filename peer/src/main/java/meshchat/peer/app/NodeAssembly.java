@@ -145,10 +145,8 @@ public final class NodeAssembly {
         },
         room::committed,
         commit -> {
-          if (!thread.stopped()) { // a close made them durable, shown and sent already
-            room.durable(commit, false);
-            heads.published();
-          }
+          room.durable(commit, false);
+          heads.published();
         },
         room::syncFailed,
         groups.store(), // own messages' fsyncs, off the room thread

@@ -57,6 +57,8 @@ public final class NodeEffects implements RoomEffects {
   private final PeerListener listener;
   private final String tag;
   private Runnable durable;
+  private LongConsumer durableThrough;
+  private boolean closed; // room thread only: the close's last burst ran
   private LongSupplier committed;
   private StoreSync sync;
   private LongToIntFunction syncFailedHook;
@@ -122,6 +124,7 @@ public final class NodeEffects implements RoomEffects {
       Runnable delivered,
       BiConsumer<PeerId, LinkMessage.PeerAddress> learned) {
     this.durable = durable;
+    this.durableThrough = durableThrough;
     this.committed = committed;
     this.syncFailedHook = syncFailed;
     this.sync =
@@ -132,7 +135,10 @@ public final class NodeEffects implements RoomEffects {
             new StoreSync.Outcome() {
               @Override
               public void durableThrough(long commit) {
-                durableThrough.accept(commit);
+                if (closed) {
+                  return; // the close made every waiting line durable, shown and sent, or dropped
+                }
+                NodeEffects.this.durableThrough.accept(commit);
                 // what that wrote (a head signed with no link to send it on) is committed soon:
                 // left open, the write lock would keep `history` on the live data dir waiting
                 endOfBurstSoon();
@@ -140,7 +146,9 @@ public final class NodeEffects implements RoomEffects {
 
               @Override
               public void failedThrough(long commit, RuntimeException e) {
-                syncFailed(commit, e);
+                if (!closed) {
+                  syncFailed(commit, e);
+                }
               }
             });
     this.commitFailed = commitFailed;
@@ -220,23 +228,34 @@ public final class NodeEffects implements RoomEffects {
       }
       if (committed && owed && !syncHere) {
         sync.request(this.committed.getAsLong()); // shown and sent once durable, in a later burst
-      } else if (committed && (!syncHere || !(owed || sync.busy()) || syncNow())) {
-        durable.run(); // nothing staged waits for an fsync (or it was just done, closing)
+      } else if (committed && syncHere && (owed || sync.busy())) {
+        // closing while own lines wait for an fsync: this burst's, or earlier ones whose fsync
+        // still runs on the store thread (its report would come after the Close, or never)
+        this.committed.getAsLong(); // this burst's own lines join the commits waiting
+        if (syncNow()) {
+          durableThrough.accept(Long.MAX_VALUE); // every commit so far is durable: shown, sent
+          commitHead();
+        }
+      } else if (committed) {
+        durable.run(); // nothing staged waits for an fsync
         commitHead();
       }
     } finally {
       endQueued = false;
+      if (syncHere) {
+        closed = true; // an fsync still running reports to nobody: its lines were handled here
+      }
     }
     writeQueued();
   }
 
-  /** The fsync, here and now (closing): false if it failed and the own messages were dropped. */
+  /** The fsync, here and now (closing): false if it failed and every waiting line was dropped. */
   private boolean syncNow() {
     try {
       store.sync();
       return true;
     } catch (RuntimeException e) {
-      syncFailed(committed.getAsLong(), e);
+      syncFailed(Long.MAX_VALUE, e);
       return false;
     }
   }
