@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
@@ -353,6 +355,34 @@ final class CausalBuffer {
   void restore(Map<PeerId, SeqSet> holdings, List<MessageId> latest) {
     holdings.forEach((origin, set) -> stored.put(origin, set.copy()));
     frontier.addAll(latest);
+  }
+
+  /**
+   * After {@link #restore}: the stored messages that were held back, not shown, when the peer
+   * stopped ({@code MessageStore.waiting}) wait again, each for what it still lacks, with the
+   * hold-back timer {@code timerFor} gives it; none counts as delivered meanwhile. Returns, in
+   * causal order, those that lack nothing now (their last dependency was stored just before the
+   * stop): the caller delivers them.
+   */
+  List<ChatMessage> holdAgain(
+      List<ChatMessage> waiting, Function<MessageId, Scheduler.Cancellable> timerFor) {
+    List<ChatMessage> ordered = new ArrayList<>(waiting);
+    ordered.sort(Comparator.comparing(ChatMessage::timestamp)); // deps sort first
+    for (ChatMessage m : ordered) {
+      pending.add(m.id());
+      frontier.remove(m.id());
+    }
+    List<ChatMessage> free = new ArrayList<>();
+    for (ChatMessage m : ordered) {
+      Set<MessageId> missing = missingFor(m);
+      if (missing.isEmpty()) {
+        pending.remove(m.id()); // delivered next, by the caller, before any message after it
+        free.add(m);
+      } else {
+        hold(m, true, missing, null, false, timerFor.apply(m.id()));
+      }
+    }
+    return free;
   }
 
   /** The deps of the next local message: at most {@code max}, newest first kept. */

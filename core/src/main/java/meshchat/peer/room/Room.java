@@ -174,8 +174,31 @@ public final class Room {
     ownSeq = snap.ownSeq();
     chain.resume(ownSeq);
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
+    // Stored and held back when the peer stopped: not shown, so they wait again.
+    List<ChatMessage> waiting = new ArrayList<>();
+    Set<MessageId> waitingIds = new HashSet<>();
+    for (MessageId id : store.waiting()) {
+      Optional<ChatMessage> m = store.get(id);
+      if (m.isPresent()) {
+        waiting.add(m.get());
+        waitingIds.add(id);
+      } else {
+        store.markShown(id); // nothing to show
+      }
+    }
     // What was on screen before the restart still counts: an old message arriving now is late.
-    store.history(1).forEach(m -> maxShown = m.timestamp());
+    for (ChatMessage m : store.history(waiting.size() + 1)) {
+      if (!waitingIds.contains(m.id())) {
+        maxShown = m.timestamp(); // oldest first: ends at the newest shown
+      }
+    }
+    for (ChatMessage m : causal.holdAgain(waiting, this::holdBackTimer)) {
+      store.markShown(m.id());
+      deliver(m, true, false);
+    }
+    if (!waiting.isEmpty()) {
+      effects.commit();
+    }
     scheduleSync();
     outbox.start(newIdentity);
     // started under another nick than our last message carries: the room hears of it as of a /nick
@@ -845,9 +868,8 @@ public final class Room {
 
   private void hold(
       ChatMessage m, boolean catchUp, Set<MessageId> missing, boolean gaveUp, LinkState from) {
-    Scheduler.Cancellable timeout =
-        scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(m.id()));
-    causal.hold(m, catchUp, missing, from.id(), gaveUp, timeout);
+    causal.hold(m, catchUp, missing, from.id(), gaveUp, holdBackTimer(m.id()));
+    store.markWaiting(m.id()); // with the message, in one unit of work: a restart holds it again
     if (catchUp) {
       sync.requestIds(from.sync, missing, causal::isHeld);
     } else {
@@ -865,6 +887,10 @@ public final class Room {
       counters.increment(Counter.HOLD_BACK_OVERFLOW);
       showIncomplete(oldest.message.id());
     }
+  }
+
+  private Scheduler.Cancellable holdBackTimer(MessageId id) {
+    return scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(id));
   }
 
   /** How long a live message waits for its dependencies to arrive by the tree before asking. */
@@ -888,6 +914,7 @@ public final class Room {
       return;
     }
     causal.markShownIncomplete(h);
+    store.markShown(id);
     emit(h.message, h.catchUp, true);
     releaseAfter(h.message);
   }
@@ -901,6 +928,7 @@ public final class Room {
   private void releaseAfter(ChatMessage m) {
     List<MessageId> completed = new ArrayList<>();
     for (CausalBuffer.Ready r : causal.markDelivered(m, completed)) {
+      store.markShown(r.message().id()); // or never shown: either way it waits no more
       if (admission.backdated(r.message())) {
         // its dependency came after it and is newer: stored, but never shown as if it answered
         counters.increment(Counter.BACKDATED);

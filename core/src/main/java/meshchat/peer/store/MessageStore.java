@@ -60,6 +60,19 @@ public interface MessageStore extends AutoCloseable {
   Optional<ChatMessage> get(MessageId id);
 
   /**
+   * The stored message {@code id} is held back, not shown, until its dependencies arrive: a restart
+   * holds it back again rather than counting it as shown (docs/storage.md, "Held back"). Part of
+   * the current unit of work, like {@link #append}. At most the room's hold-back limit are marked.
+   */
+  void markWaiting(MessageId id);
+
+  /** The message {@code id}, marked by {@link #markWaiting}, was shown (or will never be). */
+  void markShown(MessageId id);
+
+  /** The stored messages marked waiting and not shown since, oldest mark first. */
+  List<MessageId> waiting();
+
+  /**
    * Keeps an author's signed chain head, so that history served later carries the proof of its
    * messages (docs/protocol.md, "Hash chain"). A head already kept is ignored. Part of the current
    * unit of work, like {@link #append}.

@@ -89,6 +89,24 @@ public abstract class MessageStoreContract {
   }
 
   @Test
+  void messagesMarkedWaitingComeBackAfterARestartInTheOrderMarkedUntilShown() throws Exception {
+    store.append(msg(LOW, 3, 5));
+    store.append(msg(LOW, 2, 4));
+    store.markWaiting(new MessageId(LOW, 3));
+    store.markWaiting(new MessageId(LOW, 2));
+    store.markWaiting(new MessageId(LOW, 2)); // twice: once
+    store.commit();
+    store = restart(store);
+    assertThat(store.waiting()).containsExactly(new MessageId(LOW, 3), new MessageId(LOW, 2));
+
+    store.markShown(new MessageId(LOW, 3));
+    store.markShown(new MessageId(LOW, 9)); // never marked: nothing
+    store.commit();
+    store = restart(store);
+    assertThat(store.waiting()).containsExactly(new MessageId(LOW, 2));
+  }
+
+  @Test
   void headsAreKeptOnceAndFoundAtOrAboveASeq() {
     ChainAuthor author = new ChainAuthor(Identity.generate(), "lobby");
     PeerId origin = author.identity().peerId();

@@ -123,6 +123,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     }
     LinkedHashSet<MessageId> restored = new LinkedHashSet<>();
     store.history(Integer.MAX_VALUE).forEach(m -> restored.add(m.id()));
+    store.waiting().forEach(restored::remove); // held back, not shown: they wait again
     segments.add(new Segment(world.queue().now(), restored, new DeliveryLog()));
     alive = true;
     incarnation++;

@@ -91,7 +91,7 @@ public final class NettyCluster implements Cluster {
   /** Starts an incarnation of peer {@code i}, noting what its store holds as it starts. */
   private void startPeer(int i) {
     List<Delivered> log = Collections.synchronizedList(new ArrayList<>());
-    segments.get(i).add(new Segment(now(), new LinkedHashSet<>(storedIds(i)), log));
+    segments.get(i).add(new Segment(now(), shownBefore(i), log));
     current.set(i, log);
     peers.start(i);
   }
@@ -330,6 +330,23 @@ public final class NettyCluster implements Cluster {
     }
     try (MessageStore s = SqliteMessageStore.open(dir, "lobby", false)) {
       return s.history(Integer.MAX_VALUE);
+    }
+  }
+
+  /**
+   * What peer {@code i}, stopped, showed in its past lives, as its store tells it: every stored
+   * message but those held back when it stopped (they wait again, and are shown later).
+   */
+  private Set<MessageId> shownBefore(int i) {
+    Path dir = peers.dataDir(i);
+    if (peers.node(i) != null || !Files.isDirectory(dir)) {
+      return new LinkedHashSet<>(storedIds(i)); // wiped, or never started
+    }
+    try (MessageStore s = SqliteMessageStore.open(dir, "lobby", false)) {
+      Set<MessageId> shown = new LinkedHashSet<>();
+      s.history(Integer.MAX_VALUE).forEach(m -> shown.add(m.id()));
+      s.waiting().forEach(shown::remove);
+      return shown;
     }
   }
 

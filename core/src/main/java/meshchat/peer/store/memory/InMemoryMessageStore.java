@@ -32,6 +32,27 @@ public final class InMemoryMessageStore implements MessageStore {
   private long savedLamport;
   private long savedOwnSeq;
   private final Map<PeerId, TreeMap<Long, ChainHead>> heads = new HashMap<>();
+  private LinkedHashSet<MessageId> waiting; // made on first use: most simulated peers hold none
+
+  @Override
+  public void markWaiting(MessageId id) {
+    if (waiting == null) {
+      waiting = new LinkedHashSet<>();
+    }
+    waiting.add(id);
+  }
+
+  @Override
+  public void markShown(MessageId id) {
+    if (waiting != null) {
+      waiting.remove(id);
+    }
+  }
+
+  @Override
+  public List<MessageId> waiting() {
+    return waiting == null ? List.of() : List.copyOf(waiting);
+  }
 
   @Override
   public Snapshot load(PeerId self) {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * meshchat's, which tells a foreign SQLite database apart from a new one.
  */
 final class Schema {
-  static final int CURRENT_VERSION = 4;
+  static final int CURRENT_VERSION = 5;
 
   /**
    * A message's columns as version 1 created them, in the messages table and (the second version of
@@ -93,7 +93,18 @@ final class Schema {
               // Message kinds (docs/protocol.md, ChatMessage.kind): 0 a line, 1 a nick change.
               // Every row from before is a line.
               "ALTER TABLE messages ADD COLUMN kind INTEGER NOT NULL DEFAULT 0",
-              "ALTER TABLE conflicts ADD COLUMN kind INTEGER NOT NULL DEFAULT 0"));
+              "ALTER TABLE conflicts ADD COLUMN kind INTEGER NOT NULL DEFAULT 0"),
+          List.of(
+              // Stored messages held back for their dependencies, not shown yet: a restart holds
+              // them back again instead of counting them as shown. At most the hold-back limit
+              // per room; rowid order is the order they were held in.
+              """
+              CREATE TABLE waiting (
+                room_id INTEGER NOT NULL REFERENCES meta(room_id),
+                origin  BLOB    NOT NULL,
+                seq     INTEGER NOT NULL,
+                PRIMARY KEY (room_id, origin, seq)
+              ) STRICT"""));
 
   private Schema() {}
 

@@ -52,6 +52,9 @@ public final class SqliteMessageStore implements MessageStore {
   private final PreparedStatement count;
   private final PreparedStatement conflictCount;
   private final HeadTable heads;
+  private final PreparedStatement insertWaiting;
+  private final PreparedStatement deleteWaiting;
+  private final PreparedStatement selectWaiting;
 
   SqliteMessageStore(SqliteDatabase db, String room, long roomId, boolean ownsDatabase)
       throws SQLException {
@@ -101,6 +104,9 @@ public final class SqliteMessageStore implements MessageStore {
     count = prepare("SELECT COUNT(*) FROM messages WHERE room_id=?");
     conflictCount = prepare("SELECT COUNT(*) FROM conflicts WHERE room_id=?");
     heads = new HeadTable(roomId, this::prepare);
+    insertWaiting = prepare("INSERT OR IGNORE INTO waiting(room_id, origin, seq) VALUES (?, ?, ?)");
+    deleteWaiting = prepare("DELETE FROM waiting WHERE room_id=? AND origin=? AND seq=?");
+    selectWaiting = prepare("SELECT origin, seq FROM waiting WHERE room_id=? ORDER BY rowid");
   }
 
   /**
@@ -251,6 +257,38 @@ public final class SqliteMessageStore implements MessageStore {
           List<ChatMessage> found = Rows.read(selectOne, 1);
           return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
         });
+  }
+
+  @Override
+  public void markWaiting(MessageId id) {
+    db.grouped(false, () -> bindId(insertWaiting, id).executeUpdate());
+  }
+
+  @Override
+  public void markShown(MessageId id) {
+    db.grouped(false, () -> bindId(deleteWaiting, id).executeUpdate());
+  }
+
+  @Override
+  public List<MessageId> waiting() {
+    return db.call(
+        () -> {
+          setRoom(selectWaiting);
+          List<MessageId> out = new ArrayList<>();
+          try (ResultSet rs = selectWaiting.executeQuery()) {
+            while (rs.next()) {
+              out.add(new MessageId(PeerId.of(rs.getBytes(1)), rs.getLong(2)));
+            }
+          }
+          return out;
+        });
+  }
+
+  private PreparedStatement bindId(PreparedStatement ps, MessageId id) throws SQLException {
+    setRoom(ps);
+    ps.setBytes(2, id.origin().toBytes());
+    ps.setLong(3, id.seq());
+    return ps;
   }
 
   @Override

@@ -134,12 +134,18 @@ class SchemaMigrationTest {
       assertThat(store.load(self).ownSeq()).isEqualTo(3);
       assertThat(store.get(new MessageId(self, 3)).orElseThrow().prev()).startsWith(7);
       assertThat(store.headAtOrAfter(self, 1)).map(ChainHead::seq).contains(3L);
+      assertThat(store.waiting()).isEmpty(); // schema 5: nothing was held back before it
+      store.markWaiting(new MessageId(other, 1));
+      store.commit();
+    }
+    try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
+      assertThat(store.waiting()).containsExactly(new MessageId(other, 1));
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(4);
+      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(5);
     }
   }
 }
