@@ -94,7 +94,10 @@ final class Broadcast {
     Scheduler.Cancellable timer;
   }
 
-  private static final class Link {
+  /**
+   * Plumtree's state of one up link; the room keeps it with the link, so a push needs no lookup.
+   */
+  static final class Link {
     // its bit in PrunedLinks; -1 past the 64th link, which is never pruned per author
     final int slot;
     boolean lazy; // pruned whole (an empty Prune), for every author
@@ -140,14 +143,17 @@ final class Broadcast {
     this.answer = answer;
   }
 
-  void linkUp(PeerId p) {
+  /** A link came up: its state, which the room hands back with each push and receipt. */
+  Link linkUp(PeerId p) {
     int slot = Long.numberOfTrailingZeros(~usedSlots);
     if (slot < PrunedLinks.SLOTS) {
       usedSlots |= 1L << slot;
     } else {
       slot = -1;
     }
-    links.put(p, new Link(slot));
+    Link l = new Link(slot);
+    links.put(p, l);
+    return l;
   }
 
   void linkDown(PeerId p) {
@@ -217,17 +223,21 @@ final class Broadcast {
 
   /** True if {@code author}'s messages go to {@code p} as ids only. */
   boolean isLazy(PeerId p, PeerId author) {
-    Link l = links.get(p);
+    return isLazy(links.get(p), author);
+  }
+
+  private boolean isLazy(Link l, PeerId author) {
     return l != null && (l.lazy || (l.slot >= 0 && pruned.pruned(author, l.slot)));
   }
 
   /**
    * Pushes {@code chat} on {@code to}: the message if the link is eager for its author, its id if
-   * lazy. Returns true if the message itself went (so its chain head must follow it).
+   * lazy; {@code link} is {@code to}'s state ({@link #linkUp}). Returns true if the message itself
+   * went (so its chain head must follow it).
    */
-  boolean push(PeerId to, Chat chat) {
+  boolean push(Link link, PeerId to, Chat chat) {
     MessageId id = chat.message().id();
-    if (isLazy(to, id.origin())) {
+    if (isLazy(link, id.origin())) {
       if (id.equals(arrived) && arrivedHolders.contains(to)) {
         return false; // it announced the id to us: it holds it
       }
@@ -269,9 +279,9 @@ final class Broadcast {
   /**
    * A message arrived on {@code from}; {@code fresh} if we did not hold it, {@code live} if pushed
    * or grafted (not a history batch: only a live first copy makes {@code from} our parent on its
-   * author's tree).
+   * author's tree); {@code l} is {@code from}'s state ({@link #linkUp}).
    */
-  void received(PeerId from, MessageId id, boolean fresh, boolean live) {
+  void received(Link l, PeerId from, MessageId id, boolean fresh, boolean live) {
     if (fresh) {
       Missing m = missing.remove(id);
       if (m != null && m.timer != null) {
@@ -280,7 +290,6 @@ final class Broadcast {
       arrived = id;
       arrivedHolders = m == null ? List.of() : m.announcers;
       firstCopies++;
-      Link l = links.get(from);
       if (l != null) {
         l.firstCopyAt = firstCopies;
         if (live && l.slot >= 0) {
@@ -290,7 +299,6 @@ final class Broadcast {
       return;
     }
     withdraw(from, id);
-    Link l = links.get(from);
     if (l == null || l.lazy) {
       return;
     }

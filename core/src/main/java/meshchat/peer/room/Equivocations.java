@@ -60,6 +60,9 @@ final class Equivocations {
 
   /** The seq from which {@code origin}'s history is disputed; {@link Long#MAX_VALUE} if none. */
   long frozenAt(PeerId origin) {
+    if (proven.isEmpty()) {
+      return Long.MAX_VALUE; // the common case, asked for every message and digest entry
+    }
     Equivocation e = proven.get(origin);
     return e == null ? Long.MAX_VALUE : e.seq();
   }
@@ -230,6 +233,9 @@ final class Equivocations {
    * of what we hold unbroken, or just below a frozen seq; null if we hold no chained message there.
    */
   Tip tipOf(PeerId origin, SeqSet held) {
+    if (signer == MessageSigner.NONE) {
+      return null; // it hashes nothing: no tip, and no store read per origin per digest
+    }
     long seq = Math.min(held.contiguous(), frozenAt(origin) - 1);
     if (seq < 1) {
       return null;

@@ -10,7 +10,8 @@ import meshchat.peer.message.PeerId;
  * owed, whole pushes: written through the methods below, by the room only), and the per-link parts
  * of the room's helpers. Each part is written only by its owner: {@link AntiEntropy.Link} (digests,
  * requests in flight) by {@link AntiEntropy}, {@link PeerExchange.Link} (the peer's neighbours, the
- * lists told) by {@link PeerExchange}; the room only hands them back.
+ * lists told) by {@link PeerExchange}, {@link Broadcast.Link} (prunes, first copies) by {@link
+ * Broadcast}; the room only hands them back.
  */
 final class LinkState {
   final PeerAddress address;
@@ -21,16 +22,21 @@ final class LinkState {
   /** Peer exchange's part of this link. */
   final PeerExchange.Link exchange;
 
+  /** The broadcast trees' part of this link. */
+  final Broadcast.Link tree;
+
   // origins whose messages we forwarded here and whose chain head we must forward after them
   private final Set<PeerId> headOwed = new HashSet<>();
 
   // equal to Room's count of messages got while the latest one was pushed whole on this link
   private long pushedWhole;
 
-  LinkState(PeerAddress address, AntiEntropy.Link sync, PeerExchange.Link exchange) {
+  LinkState(
+      PeerAddress address, AntiEntropy.Link sync, PeerExchange.Link exchange, Broadcast.Link tree) {
     this.address = address;
     this.sync = sync;
     this.exchange = exchange;
+    this.tree = tree;
   }
 
   PeerId id() {

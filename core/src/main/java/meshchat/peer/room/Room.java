@@ -383,9 +383,12 @@ public final class Room {
       seen.sent(m.seq());
       tellSeen();
       Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
+      boolean chained = m.isChained(); // an unchained message gets no head to follow it
       for (LinkState l : links.values()) {
         broadcast.pushOwn(l.id(), chat);
-        l.oweHead(self);
+        if (chained) {
+          l.oweHead(self);
+        }
       }
       if (chain.published(m, m.text().getBytes(StandardCharsets.UTF_8).length)) {
         flushHead(); // a long burst: receivers need not hold all of it unauthenticated
@@ -466,10 +469,14 @@ public final class Room {
       counters.increment(Counter.HELLO_CLOCK_CLAMPED);
     }
     clock.witness(taken);
-    LinkState l = new LinkState(peer, sync.linkUp(peer.peerId()), exchange.register(peer));
+    LinkState l =
+        new LinkState(
+            peer,
+            sync.linkUp(peer.peerId()),
+            exchange.register(peer),
+            broadcast.linkUp(peer.peerId()));
     links.put(peer.peerId(), l);
     tellSeen();
-    broadcast.linkUp(peer.peerId());
     sync.sendDigest(l.sync, true);
     for (Equivocation e : equivocations.proofs()) {
       effects.send(l.id(), new LinkMessage.Equivocated(e)); // a newcomer freezes the same seqs
@@ -757,7 +764,7 @@ public final class Room {
     switch (stored) {
       case DUPLICATE -> {
         if (!catchUp) {
-          broadcast.received(from.id(), m.id(), false, true);
+          broadcast.received(from.tree, from.id(), m.id(), false, true);
         }
         return false;
       }
@@ -771,7 +778,7 @@ public final class Room {
       }
       case NEW -> {
         holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
-        broadcast.received(from.id(), m.id(), true, !catchUp);
+        broadcast.received(from.tree, from.id(), m.id(), true, !catchUp);
       }
     }
     if (m.origin().equals(self) && m.seq() > ownSeq) {
@@ -836,8 +843,10 @@ public final class Room {
         if (chat == null) {
           chat = new Chat(m);
         }
-        if (broadcast.push(l.id(), chat)) {
-          l.oweHead(origin);
+        if (broadcast.push(l.tree, l.id(), chat)) {
+          if (m.isChained()) {
+            l.oweHead(origin); // no head ever follows an unchained message (the simulation's)
+          }
           l.pushedWhole(gotten);
         }
       }
