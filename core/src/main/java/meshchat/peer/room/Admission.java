@@ -1,7 +1,5 @@
 package meshchat.peer.room;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import meshchat.peer.clock.ClockBound;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
@@ -28,13 +26,7 @@ final class Admission {
   private final Scheduler scheduler;
   private final MessageStore store;
   private final CausalBuffer causal;
-  private final Map<MessageId, ChatMessage> recent =
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<MessageId, ChatMessage> eldest) {
-          return size() > RECENT;
-        }
-      };
+  private final RecentMessages recent = new RecentMessages(RECENT);
 
   Admission(Scheduler scheduler, MessageStore store, CausalBuffer causal) {
     this.scheduler = scheduler;
@@ -83,6 +75,6 @@ final class Admission {
 
   /** {@code m} was delivered: its deps-to-be are looked up here first. */
   void delivered(ChatMessage m) {
-    recent.put(m.id(), m);
+    recent.put(m);
   }
 }

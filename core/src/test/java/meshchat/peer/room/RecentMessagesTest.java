@@ -1,0 +1,58 @@
+package meshchat.peer.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import org.junit.jupiter.api.Test;
+
+/** The last messages delivered, by id, against the list of them kept the slow way. */
+class RecentMessagesTest {
+  private static ChatMessage message(PeerId origin, long seq) {
+    return new ChatMessage(new MessageId(origin, seq), seq, 0, "n", "t", List.of());
+  }
+
+  @Test
+  void holdsExactlyTheLastMessagesPutThroughManyEvictions() {
+    SplittableRandom random = new SplittableRandom(7);
+    List<PeerId> authors = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      authors.add(PeerId.random(random)); // few authors: long probe clusters of one origin
+    }
+    RecentMessages recent = new RecentMessages(64);
+    List<ChatMessage> put = new ArrayList<>();
+    long[] seqs = new long[authors.size()];
+    for (int n = 0; n < 5_000; n++) {
+      int a = random.nextInt(authors.size());
+      ChatMessage m = message(authors.get(a), ++seqs[a]);
+      recent.put(m);
+      put.add(m);
+      if (n % 97 == 0) {
+        for (int i = 0; i < put.size(); i++) {
+          ChatMessage p = put.get(i);
+          boolean kept = i >= put.size() - 64;
+          // a new MessageId, as a dependency names it: found by value, not by identity
+          MessageId id = new MessageId(p.origin(), p.seq());
+          assertThat(recent.get(id)).as("put %d of %d", i, put.size()).isSameAs(kept ? p : null);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSecondPutOfAnIdReplacesItWithoutForgettingAnother() {
+    PeerId a = PeerId.random(new SplittableRandom(1));
+    RecentMessages recent = new RecentMessages(2);
+    recent.put(message(a, 1));
+    recent.put(message(a, 2));
+    ChatMessage again = message(a, 2);
+    recent.put(again);
+    assertThat(recent.get(new MessageId(a, 1))).isNotNull();
+    assertThat(recent.get(new MessageId(a, 2))).isSameAs(again);
+    assertThat(recent.get(new MessageId(a, 3))).isNull();
+  }
+}
