@@ -22,6 +22,9 @@ import meshchat.wire.Framing;
  * @param maxSessionsPerAddress most open sessions from one source IP address; more are refused with
  *     a fatal ADDRESS_LIMIT error, so one host holds at most this many times {@code
  *     maxRegistrationsPerSession} registrations
+ * @param maxMembersPerAddressPerRoom most members of one room registered from one source IP address
+ *     (ADDRESS_LIMIT beyond, not fatal): keys are free, so without it a few addresses fill a room
+ *     with fakes; raise it for a big office behind one NAT address, or a test on loopback
  * @param requireKeyProof refuse a Register that does not prove its peer id's key (the default; off
  *     only for tests of other behaviour that use readable ids)
  * @param seed the directory's random choices (which members a Lookup names when there are more than
@@ -40,6 +43,7 @@ public record TrackerConfig(
     Duration slowClientTimeout,
     int ioThreads,
     int maxSessionsPerAddress,
+    int maxMembersPerAddressPerRoom,
     boolean requireKeyProof,
     long seed) {
 
@@ -66,7 +70,8 @@ public record TrackerConfig(
         || maxPeersPerRoom < 1
         || maxRegistrationsPerSession < 1
         || ioThreads < 1
-        || maxSessionsPerAddress < 1) {
+        || maxSessionsPerAddress < 1
+        || maxMembersPerAddressPerRoom < 1) {
       throw new IllegalArgumentException("limits and thread counts must be positive");
     }
   }
@@ -98,7 +103,14 @@ public record TrackerConfig(
   }
 
   public Limits limits() {
-    return new Limits(maxRooms, maxPeersPerRoom, maxRegistrationsPerSession, ttl());
+    return new Limits(
+        maxRooms,
+        maxPeersPerRoom,
+        maxRegistrationsPerSession,
+        ttl(),
+        maxMembersPerAddressPerRoom,
+        Limits.DEFAULT_ROOMS_PER_ADDRESS,
+        Limits.DEFAULT_ROOMS_PER_KEY);
   }
 
   /** A copy with {@code change} made to a draft of this config ({@link Drafts}). */
@@ -123,6 +135,7 @@ public record TrackerConfig(
     public Duration slowClientTimeout = Duration.ofSeconds(10);
     public int ioThreads = 1;
     public int maxSessionsPerAddress = 256;
+    public int maxMembersPerAddressPerRoom = Limits.DEFAULT_PER_ADDRESS_PER_ROOM;
     public boolean requireKeyProof = true;
     public long seed = new SecureRandom().nextLong();
   }

@@ -88,6 +88,13 @@ public final class TrackerMain implements Callable<Integer> {
       description = "open sessions from one IP address (default: ${DEFAULT-VALUE})")
   int maxSessionsPerAddress = TrackerConfig.defaults().maxSessionsPerAddress();
 
+  @Option(
+      names = "--max-room-members-per-address",
+      description =
+          "members of one room registered from one IP address, e.g. an office behind one NAT"
+              + " (default: ${DEFAULT-VALUE})")
+  int maxMembersPerAddressPerRoom = TrackerConfig.defaults().maxMembersPerAddressPerRoom();
+
   @CommandLine.Mixin MetricsOption metrics;
 
   @Option(names = "--io-threads", description = "socket I/O threads (default: ${DEFAULT-VALUE})")
@@ -112,6 +119,7 @@ public final class TrackerMain implements Callable<Integer> {
                 d.maxPeersPerRoom = maxPeersPerRoom;
                 d.maxRegistrationsPerSession = maxRegistrationsPerSession;
                 d.maxSessionsPerAddress = maxSessionsPerAddress;
+                d.maxMembersPerAddressPerRoom = maxMembersPerAddressPerRoom;
                 d.ioThreads = ioThreads;
               });
     } catch (IllegalArgumentException e) {

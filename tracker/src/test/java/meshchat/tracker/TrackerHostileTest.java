@@ -19,6 +19,7 @@ import meshchat.wire.Framing;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * One outsider against a real tracker on loopback, with the attacks that used to fill it: made-up
@@ -79,6 +80,24 @@ class TrackerHostileTest {
     assertThat(honest.read().getRegistered().getMembersCount())
         .isEqualTo(Limits.DEFAULT_PER_ADDRESS_PER_ROOM);
     assertThat(server.counters().refusals(Refusal.ADDRESS_LIMIT)).isEqualTo(1);
+  }
+
+  @Test
+  void anOperatorCanLetMoreMembersOfARoomShareOneAddress() throws Exception {
+    int office = Limits.DEFAULT_PER_ADDRESS_PER_ROOM + 4;
+    TrackerMain flags = new TrackerMain();
+    new CommandLine(flags)
+        .parseArgs(
+            "--bind", "127.0.0.1", "--port", "0", "--max-room-members-per-address", "" + office);
+    start(flags.config());
+    for (int i = 0; i < office; i++) {
+      RawClient c = connect("127.0.0.1");
+      c.send(RawClient.register(1, "lobby", "desk" + i, 7000));
+      assertThat(c.read().hasRegistered()).as("desk %d", i).isTrue();
+    }
+    RawClient one = connect("127.0.0.1");
+    one.send(RawClient.register(1, "lobby", "one-too-many", 7000));
+    assertThat(one.read().getError().getCode()).isEqualTo(Code.ADDRESS_LIMIT);
   }
 
   @Test
