@@ -51,23 +51,7 @@ class OwnFsyncOffRoomThreadTest {
   void anOwnLineWaitsForItsFsyncWhileAnotherPeersLineIsDeliveredMeanwhile() throws Exception {
     List<String> authorShown = new CopyOnWriteArrayList<>();
     List<String> otherShown = new CopyOnWriteArrayList<>();
-    author =
-        NodeAssembly.start(
-            PeerConfig.of("lobby", "author", Identity.generate()),
-            slowFsync(new InMemoryMessageStore()),
-            groups,
-            shown(authorShown),
-            true);
-    other =
-        NodeAssembly.start(
-            PeerConfig.of("lobby", "other", Identity.generate()),
-            new InMemoryMessageStore(),
-            groups,
-            shown(otherShown),
-            true);
-    author.dial(new PeerAddress(other.self(), other.nick(), "127.0.0.1", other.port()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> author.linkCount() == 1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> other.linkCount() == 1);
+    startLinked(authorShown, otherShown);
 
     author.send("mine");
     assertThat(syncEntered.await(10, TimeUnit.SECONDS)).as("the commit's fsync began").isTrue();
@@ -95,23 +79,7 @@ class OwnFsyncOffRoomThreadTest {
   void aLineWhoseFsyncStillRunsWhenTheNodeClosesIsShownAndSentBeforeItLeaves() throws Exception {
     List<String> authorShown = new CopyOnWriteArrayList<>();
     List<String> otherShown = new CopyOnWriteArrayList<>();
-    author =
-        NodeAssembly.start(
-            PeerConfig.of("lobby", "author", Identity.generate()),
-            slowFsync(new InMemoryMessageStore()),
-            groups,
-            shown(authorShown),
-            true);
-    other =
-        NodeAssembly.start(
-            PeerConfig.of("lobby", "other", Identity.generate()),
-            new InMemoryMessageStore(),
-            groups,
-            shown(otherShown),
-            true);
-    author.dial(new PeerAddress(other.self(), other.nick(), "127.0.0.1", other.port()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> author.linkCount() == 1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> other.linkCount() == 1);
+    startLinked(authorShown, otherShown);
 
     author.send("last words");
     assertThat(syncEntered.await(10, TimeUnit.SECONDS)).as("the commit's fsync began").isTrue();
@@ -130,6 +98,27 @@ class OwnFsyncOffRoomThreadTest {
         .alias("sent before the Close")
         .until(() -> otherShown.contains("last words"));
     assertThat(authorShown).containsExactly("last words");
+  }
+
+  /** The author (its fsync slow) and another peer, linked; each shows into its list. */
+  private void startLinked(List<String> authorShown, List<String> otherShown) {
+    author =
+        NodeAssembly.start(
+            PeerConfig.of("lobby", "author", Identity.generate()),
+            slowFsync(new InMemoryMessageStore()),
+            groups,
+            shown(authorShown),
+            true);
+    other =
+        NodeAssembly.start(
+            PeerConfig.of("lobby", "other", Identity.generate()),
+            new InMemoryMessageStore(),
+            groups,
+            shown(otherShown),
+            true);
+    author.dial(new PeerAddress(other.self(), other.nick(), "127.0.0.1", other.port()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> author.linkCount() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> other.linkCount() == 1);
   }
 
   private static PeerListener shown(List<String> into) {
