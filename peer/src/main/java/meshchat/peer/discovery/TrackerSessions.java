@@ -110,22 +110,14 @@ public final class TrackerSessions {
   }
 
   /**
-   * Stops retrying and unregisters from every tracker (on the loop the sessions run on). Returns
-   * the rest, to run off that loop and the I/O threads: it waits for the answers, all within about
-   * {@code waitMs} together (a tracker that does not answer costs the rest nothing beyond that),
-   * and closes the sessions.
+   * Unregisters from every tracker, all within about {@code waitMs} together (a tracker that does
+   * not answer costs the rest nothing beyond that), and stops retrying. Call off the I/O threads.
    */
-  public Runnable stop(long waitMs) {
-    List<TrackerSession.Leaving> leaving = new ArrayList<>();
+  public void stop(long waitMs) {
+    long deadline = clock.millis() + waitMs;
     for (TrackerSession s : sessions) {
-      leaving.add(s.stop()); // every unregister is sent now, so they are answered together
+      s.stop(Math.max(0, deadline - clock.millis()));
     }
-    return () -> {
-      long deadline = clock.millis() + waitMs;
-      for (TrackerSession.Leaving l : leaving) {
-        l.finish(Math.max(0, deadline - clock.millis()));
-      }
-    };
   }
 
   /** One session's reports, folded into the merged view. */

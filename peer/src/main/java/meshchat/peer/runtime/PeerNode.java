@@ -386,18 +386,15 @@ public final class PeerNode implements AutoCloseable {
   }
 
   private void shutdown(boolean unregister) {
-    Runnable leaving =
-        onLoop(
-                () -> {
-                  parts.cache().flush(); // fresher last-seen times
-                  return trackers == null
-                      ? (Runnable) () -> {}
-                      : trackers.stop(unregister ? 1_000 : 0);
-                })
-            .join();
-    // the wait for the trackers' answers, here: the room thread runs the links of this node (and of
-    // any other node on it), which must not stall meanwhile
-    leaving.run();
+    onLoop(
+            () -> {
+              if (trackers != null) {
+                trackers.stop(unregister ? 1_000 : 0);
+              }
+              parts.cache().flush(); // fresher last-seen times
+              return null;
+            })
+        .join();
     parts.endpoint().close();
     onLoop(
             () -> {

@@ -66,9 +66,7 @@ class TrackerSessionsTest {
 
   @AfterEach
   void stop() {
-    sessions.forEach(
-        s ->
-            groups.rooms().next().submit(() -> s.stop(1_000)).syncUninterruptibly().getNow().run());
+    sessions.forEach(s -> groups.rooms().next().submit(() -> s.stop(1_000)).syncUninterruptibly());
     trackers.forEach(TrackerServer::close);
     groups.close();
   }
