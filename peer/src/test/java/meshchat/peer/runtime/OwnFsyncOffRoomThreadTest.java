@@ -101,7 +101,7 @@ class OwnFsyncOffRoomThreadTest {
   }
 
   /** The author (its fsync slow) and another peer, linked; each shows into its list. */
-  private void startLinked(List<String> authorShown, List<String> otherShown) {
+  private void startLinked(List<String> authorShown, List<String> otherShown) throws Exception {
     author =
         NodeAssembly.start(
             PeerConfig.of("lobby", "author", Identity.generate()),
