@@ -44,6 +44,9 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   // what this link read while a check ran on the pool, in order (link thread only)
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private boolean checking; // a signature check of this link runs on the pool
+  private Inline redo; // that check, to run here instead if the channel closes first
+  private int checkNumber; // which check a pool answer is for: a stale one (redone here) is ignored
+  private boolean closed; // the channel is inactive: checks run here, on the link's thread
   private boolean paused; // reading paused because too much waits behind it
 
   /**
@@ -86,10 +89,29 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * A check still running when the channel closes is run again here, and what waited behind it is
+   * passed on, before the link is reported down: Netty takes every handler out of the pipeline once
+   * the closed channel is unregistered, which comes right after this, so what the pool's answer
+   * released later would reach nobody (the last line before a Close, its head and the Close
+   * itself). The work is bounded: the frames waiting ({@link #MAX_WAITING}), each at most one
+   * check.
+   */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
     if (checking) {
       waiting.add(INACTIVE); // after what was read before it: a Close read last still counts
+      Inline check = redo;
+      checkNumber++; // the pool's answer, when it comes, is stale
+      checking = false;
+      redo = null;
+      try {
+        check.run();
+      } catch (ChainCheck.Refused e) {
+        ctx.fireExceptionCaught(refusal(e));
+      }
+      drain(ctx);
     } else {
       ctx.fireChannelInactive();
     }
@@ -100,7 +122,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       check.onChat(c.message());
       return;
     } else if (msg instanceof LinkMessage.Head h) {
-      if (pool == null) {
+      if (pool == null || closed) {
         fire(ctx, check.onHead(h.head()));
         return;
       }
@@ -116,7 +138,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       }
       return;
     } else if (msg instanceof LinkMessage.SyncBatch b) {
-      if (pool == null) {
+      if (pool == null || closed) {
         msg = check.onBatch(b);
       } else {
         Map<PeerId, byte[]> keys = check.batchKeys(b);
@@ -172,12 +194,19 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     void accept(T result) throws ChainCheck.Refused;
   }
 
+  /** A check and what follows it, run on the link's thread. */
+  private interface Inline {
+    void run() throws ChainCheck.Refused;
+  }
+
   /**
    * Runs {@code work} on the pool; then, on the link's thread, {@code then} and the frames read
    * meanwhile, in order. A refusal closes the link as an inline one would.
    */
   private <T> void offload(ChannelHandlerContext ctx, Work<T> work, Then<T> then) {
     checking = true;
+    redo = () -> then.accept(work.run());
+    int number = ++checkNumber;
     Runnable task =
         () -> {
           T result = null;
@@ -190,7 +219,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
           T done = result;
           Exception no = failed;
           try {
-            ctx.executor().execute(() -> resume(ctx, done, no, then));
+            ctx.executor().execute(() -> resume(ctx, number, done, no, then));
           } catch (RejectedExecutionException e) {
             // the peer is shutting down: nothing waits for this link any more
           }
@@ -202,8 +231,13 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     }
   }
 
-  private <T> void resume(ChannelHandlerContext ctx, T result, Exception failed, Then<T> then) {
+  private <T> void resume(
+      ChannelHandlerContext ctx, int number, T result, Exception failed, Then<T> then) {
+    if (number != checkNumber) {
+      return; // run again on this thread when the channel closed first
+    }
     checking = false;
+    redo = null;
     try {
       if (failed instanceof ChainCheck.Refused r) {
         throw r;
@@ -215,6 +249,17 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     } catch (ChainCheck.Refused e) {
       ctx.fireExceptionCaught(refusal(e));
     }
+    drain(ctx);
+    if (paused && waiting.isEmpty()) {
+      paused = false;
+      if (ReadPause.resume(ctx.channel()) && ctx.channel().isActive()) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    }
+  }
+
+  /** Passes on what waited behind a check, in order, until another check starts. */
+  private void drain(ChannelHandlerContext ctx) {
     while (!checking && !waiting.isEmpty()) {
       Object next = waiting.poll();
       if (next == INACTIVE) {
@@ -228,12 +273,6 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       }
     }
     ctx.fireChannelReadComplete(); // the dispatcher hands over what this released
-    if (paused && waiting.isEmpty()) {
-      paused = false;
-      if (ReadPause.resume(ctx.channel()) && ctx.channel().isActive()) {
-        ctx.channel().config().setAutoRead(true);
-      }
-    }
   }
 
   /** A refusal as the link layer closes for, counted by its reason. */

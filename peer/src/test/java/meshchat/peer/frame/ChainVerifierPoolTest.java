@@ -3,6 +3,8 @@ package meshchat.peer.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,5 +169,41 @@ class ChainVerifierPoolTest {
     assertThatThrownBy(ch::checkException).isInstanceOf(LinkFrameException.class);
     assertThat(inbound()).containsExactly(new Chat(one), new Head(first));
     assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isEqualTo(1);
+  }
+
+  /**
+   * The author's last line, its head and its Close arrive and the socket closes while the head's
+   * check still runs on the pool. Netty takes every handler out of a closed channel's pipeline once
+   * it is unregistered, so what waited behind the check and was passed on after that reached no
+   * handler: the line, its head and the Close were lost, and the link's end was never reported
+   * (seen as a line typed right before /quit that never reached the other peer).
+   */
+  @Test
+  void whatWaitsBehindACheckWhenTheLinkClosesIsPassedOnBeforeTheLinkIsReportedDown() {
+    List<Object> seen = new ArrayList<>();
+    EmbeddedChannel link =
+        new EmbeddedChannel(
+            new ChainVerifier("lobby", counters, pool),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                seen.add(msg);
+              }
+
+              @Override
+              public void channelInactive(ChannelHandlerContext ctx) {
+                seen.add("down");
+              }
+            });
+    ChatMessage last = alice.next("last words");
+    ChainHead head = alice.head();
+    LinkMessage.Close leaving = new LinkMessage.Close(CloseReason.LEAVING, "leaving");
+    link.writeInbound(new Chat(last), new Head(head), leaving);
+    link.close(); // the peer's FIN, read while the head's check runs
+    List<Runnable> now = List.copyOf(queued);
+    queued.clear();
+    now.forEach(Runnable::run); // the check ends after the channel is gone
+    link.runPendingTasks();
+    assertThat(seen).containsExactly(new Chat(last), new Head(head), leaving, "down");
   }
 }
