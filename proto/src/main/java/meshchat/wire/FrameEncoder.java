@@ -11,9 +11,9 @@ import io.netty.util.concurrent.FastThreadLocal;
  * Writes a Protobuf message as {@code varint32 length ‖ payload} in one buffer (Netty's
  * ProtobufEncoder and ProtobufVarint32LengthFieldPrepender in one step, without the intermediate
  * array and buffer). A message written to several channels in a row on one thread is serialized
- * once: a peer writes each chat message to every link, one after the other, and links that share an
- * I/O thread reuse the bytes. Messages are immutable, so the bytes of the last one are kept per
- * thread and reused when the same object comes again.
+ * once: a peer writes each chat message to every link, one after the other, and its links share its
+ * thread (the room thread), so they reuse the bytes. Messages are immutable, so the bytes of the
+ * last one are kept per thread and reused when the same object comes again.
  */
 public final class FrameEncoder extends MessageToByteEncoder<MessageLiteOrBuilder> {
   private static final FastThreadLocal<Object[]> LAST =

@@ -156,8 +156,8 @@ public final class NodeAssembly {
     LinkEndpoint endpoint =
         new LinkEndpoint(
             groups.io(),
-            groups.io(),
-            groups.verify(), // chain signatures checked off the I/O threads
+            loop, // the links run on the room thread: no queue between a socket and the room
+            groups.verify(), // chain signatures checked off it
             new LinkSetup(
                 config.linkConfig(),
                 config.identity(),

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -350,10 +351,11 @@ public final class TrackerSession {
   }
 
   /**
-   * Leaves: unregisters (waiting at most {@code waitMs}), closes the session, and stops a hosted
-   * tracker so that another peer takes over. Call off the I/O threads.
+   * Leaves (on the loop the session runs on): stops retrying and sends the unregister. Returns the
+   * rest, which blocks and so must run off that loop and the I/O threads: the loop also runs the
+   * peer's links, which a wait there would stall.
    */
-  public void stop(long waitMs) {
+  public Leaving stop() {
     stopped = true;
     if (timer != null) {
       timer.cancel(false);
@@ -363,18 +365,31 @@ public final class TrackerSession {
     }
     RoomSession c = client;
     client = null;
-    if (c != null) {
-      try {
-        c.unregister().get(waitMs, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        log.debug("{} unregister: {}", tag, e.toString());
+    CompletableFuture<Void> unregistered = c == null ? null : c.unregister();
+    TrackerServer h = hosted;
+    hosted = null;
+    return waitMs -> {
+      if (c != null) {
+        try {
+          unregistered.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          log.debug("{} unregister: {}", tag, e.toString());
+        }
+        c.close();
       }
-      c.close();
-    }
-    if (hosted != null) {
-      hosted.close();
-      hosted = null;
-    }
+      if (h != null) {
+        h.close();
+      }
+    };
+  }
+
+  /** What is left of a {@link #stop}. */
+  public interface Leaving {
+    /**
+     * Waits at most {@code waitMs} for the unregister's answer, closes the session, and stops a
+     * hosted tracker so that another peer takes over.
+     */
+    void finish(long waitMs);
   }
 
   private static Throwable cause(Throwable e) {

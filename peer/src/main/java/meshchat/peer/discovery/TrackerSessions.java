@@ -110,14 +110,22 @@ public final class TrackerSessions {
   }
 
   /**
-   * Unregisters from every tracker, all within about {@code waitMs} together (a tracker that does
-   * not answer costs the rest nothing beyond that), and stops retrying. Call off the I/O threads.
+   * Stops retrying and unregisters from every tracker (on the loop the sessions run on). Returns
+   * the rest, to run off that loop and the I/O threads: it waits for the answers, all within about
+   * {@code waitMs} together (a tracker that does not answer costs the rest nothing beyond that),
+   * and closes the sessions.
    */
-  public void stop(long waitMs) {
-    long deadline = clock.millis() + waitMs;
+  public Runnable stop(long waitMs) {
+    List<TrackerSession.Leaving> leaving = new ArrayList<>();
     for (TrackerSession s : sessions) {
-      s.stop(Math.max(0, deadline - clock.millis()));
+      leaving.add(s.stop()); // every unregister is sent now, so they are answered together
     }
+    return () -> {
+      long deadline = clock.millis() + waitMs;
+      for (TrackerSession.Leaving l : leaving) {
+        l.finish(Math.max(0, deadline - clock.millis()));
+      }
+    };
   }
 
   /** One session's reports, folded into the merged view. */

@@ -2,7 +2,6 @@ package meshchat.peer.runtime;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
@@ -11,11 +10,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The threads peers run on, shareable by many {@link PeerNode}s in one JVM (tests, the testkit's
- * real-socket cluster, benchmarks): {@code io} carries every socket; each node takes one loop of
- * {@code rooms} as its single room thread; {@code verify} checks chain signatures off both (a
- * bounded amount per link: each link has at most one check queued, and stops reading while one is
- * behind); {@code store} runs the fsyncs of own messages (at most one per node at a time). Close
- * after every node using it is closed.
+ * real-socket cluster, benchmarks). Each node takes one loop of {@code rooms} as its room thread,
+ * and its links run on that same loop, so a frame read from a socket is decoded and handed to the
+ * room with no queue in between, and the room's writes reach the socket with none either. {@code
+ * io} carries the listening sockets and the tracker sessions; {@code verify} checks chain
+ * signatures off the room threads (a bounded amount per link: each link has at most one check
+ * queued, and stops reading while one is behind); {@code store} runs the fsyncs of own messages (at
+ * most one per node at a time). Nothing that blocks runs on a room thread: it would stall the links
+ * of every node sharing it. Close after every node using it is closed.
  */
 public final class PeerGroups implements AutoCloseable {
   private final EventLoopGroup io;
@@ -36,10 +38,9 @@ public final class PeerGroups implements AutoCloseable {
     return new PeerGroups(
         new MultiThreadIoEventLoopGroup(
             ioThreads, new DefaultThreadFactory("peer-io", true), NioIoHandler.newFactory()),
-        // room threads run tasks only; Netty 4.2's task-only loop is an IoEventLoop with the
-        // local (in-VM) handler, which parks while idle
+        // room threads also run their nodes' sockets
         new MultiThreadIoEventLoopGroup(
-            roomThreads, new DefaultThreadFactory("peer-room", true), LocalIoHandler.newFactory()),
+            roomThreads, new DefaultThreadFactory("peer-room", true), NioIoHandler.newFactory()),
         Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-verify", true)),
         Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-store", true)));
   }

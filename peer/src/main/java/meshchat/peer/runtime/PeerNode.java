@@ -386,15 +386,18 @@ public final class PeerNode implements AutoCloseable {
   }
 
   private void shutdown(boolean unregister) {
-    onLoop(
-            () -> {
-              if (trackers != null) {
-                trackers.stop(unregister ? 1_000 : 0);
-              }
-              parts.cache().flush(); // fresher last-seen times
-              return null;
-            })
-        .join();
+    Runnable leaving =
+        onLoop(
+                () -> {
+                  parts.cache().flush(); // fresher last-seen times
+                  return trackers == null
+                      ? (Runnable) () -> {}
+                      : trackers.stop(unregister ? 1_000 : 0);
+                })
+            .join();
+    // the wait for the trackers' answers, here: the room thread runs the links of this node (and of
+    // any other node on it), which must not stall meanwhile
+    leaving.run();
     parts.endpoint().close();
     onLoop(
             () -> {

@@ -15,9 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Link events from the I/O threads, handed to the room thread in order: handshakes and closes to
- * the link table, membership's messages to membership, everything else to the room, and one group
- * commit after each socket read's messages.
+ * Link events, in order: handshakes and closes to the link table, membership's messages to
+ * membership, everything else to the room, and one group commit after each socket read's messages.
+ * The links run on the room thread, so their events are handled at once, with no queue between a
+ * socket read (or a finished signature check) and the room; from any other thread they are queued
+ * to it.
  */
 public final class RoomInbox implements LinkEvents {
   private static final Logger log = LoggerFactory.getLogger(RoomInbox.class);
@@ -49,12 +51,12 @@ public final class RoomInbox implements LinkEvents {
 
   @Override
   public void up(Link link) {
-    thread.execute(() -> contained(link, "link up", () -> links.handshaken(link)));
+    thread.runHere(() -> contained(link, "link up", () -> links.handshaken(link)));
   }
 
   @Override
   public void received(Link link, List<LinkMessage> messages) {
-    thread.execute(
+    thread.runHere(
         () -> {
           for (LinkMessage message : messages) {
             if (thread.stopped() || links.linkTo(link.peer()) != link) {
@@ -69,7 +71,7 @@ public final class RoomInbox implements LinkEvents {
 
   @Override
   public void down(Link link) {
-    thread.execute(() -> contained(link, "link down", () -> links.closed(link)));
+    thread.runHere(() -> contained(link, "link down", () -> links.closed(link)));
   }
 
   private void countReceived(LinkMessage message) {

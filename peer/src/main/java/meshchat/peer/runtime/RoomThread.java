@@ -35,6 +35,18 @@ public final class RoomThread implements Executor {
   }
 
   /**
+   * Runs {@code task} at once if called on the room thread (a link's event: the links run on it),
+   * else queues it after what is already queued.
+   */
+  void runHere(Runnable task) {
+    if (loop.inEventLoop()) {
+      task.run();
+    } else {
+      loop.execute(task);
+    }
+  }
+
+  /**
    * Runs {@code task} on the room thread (at once if called there) and completes with its value.
    */
   <T> CompletableFuture<T> call(Callable<T> task) {
@@ -85,7 +97,7 @@ public final class RoomThread implements Executor {
     return loop instanceof AbstractScheduledEventExecutor e ? e.ticker() : Ticker.systemTicker();
   }
 
-  /** The loop itself, for adapters that schedule on it (the tracker sessions). */
+  /** The loop itself, for adapters that schedule on it (the tracker sessions) and the links. */
   public EventLoop loop() {
     return loop;
   }

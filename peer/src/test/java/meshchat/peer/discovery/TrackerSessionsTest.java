@@ -66,7 +66,9 @@ class TrackerSessionsTest {
 
   @AfterEach
   void stop() {
-    sessions.forEach(s -> groups.rooms().next().submit(() -> s.stop(1_000)).syncUninterruptibly());
+    sessions.forEach(
+        s ->
+            groups.rooms().next().submit(() -> s.stop(1_000)).syncUninterruptibly().getNow().run());
     trackers.forEach(TrackerServer::close);
     groups.close();
   }
