@@ -96,4 +96,25 @@ public final class Ed25519 {
     org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, data, 0, data.length, sig, 0);
     return sig;
   }
+
+  /**
+   * As {@link #sign(byte[], byte[])}, with the signer's raw public key already known: RFC 8032
+   * §5.1.6 needs it, and deriving it from the seed again is a second scalar multiplication, half of
+   * a signature's cost. {@code publicKey} must be {@link #publicKeyOf}({@code seed}): signing with
+   * any other key makes invalid signatures, and two signatures of one text under two keys give the
+   * private key away, so callers check the pair once ({@code Identity}).
+   */
+  public static byte[] sign(byte[] seed, byte[] publicKey, byte[] data) {
+    byte[] sig = new byte[SIGNATURE_BYTES];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.sign(
+        seed, 0, publicKey, 0, data, 0, data.length, sig, 0);
+    return sig;
+  }
+
+  /** The raw public key (32 bytes) of the 32-byte private key {@code seed} (RFC 8032 §5.1.5). */
+  public static byte[] publicKeyOf(byte[] seed) {
+    byte[] pk = new byte[PUBLIC_KEY_BYTES];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, pk, 0);
+    return pk;
+  }
 }

@@ -7,6 +7,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.NamedParameterSpec;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import meshchat.peer.message.PeerId;
 import meshchat.wire.Ed25519;
@@ -28,6 +29,10 @@ public final class Identity {
             .getBytes()
             .orElseThrow(() -> new IllegalArgumentException("an Ed25519 key without its bytes"));
     this.publicKey = Ed25519.raw(pair.getPublic());
+    // signing reuses the public key (Ed25519.sign), which is only safe with the seed's own
+    if (!Arrays.equals(publicKey, Ed25519.publicKeyOf(seed))) {
+      throw new IllegalArgumentException("the public key does not belong to the private key");
+    }
     this.peerId = PeerId.of(Ed25519.fingerprint(publicKey));
   }
 
@@ -95,7 +100,7 @@ public final class Identity {
 
   /** An Ed25519 signature (64 bytes) of {@code data}. */
   public byte[] sign(byte[] data) {
-    return Ed25519.sign(seed, data);
+    return Ed25519.sign(seed, publicKey, data);
   }
 
   PrivateKey privateKey() {

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,5 +98,45 @@ class KeyFilesTest {
     assertThat(jdk.verify(id.sign(data))).isTrue();
     data[0] ^= 1;
     assertThat(Ed25519.verify(id.publicKey(), data, id.sign("interop".getBytes()))).isFalse();
+  }
+
+  @Test
+  void ourSignaturesAreByteForByteTheJdksRfc8032Ones() throws Exception {
+    // signing reuses the identity's public key instead of deriving it again: same bytes
+    KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Identity id = new Identity(pair);
+    byte[] data = "the same text".getBytes(StandardCharsets.US_ASCII);
+    Signature jdk = Signature.getInstance("Ed25519");
+    jdk.initSign(pair.getPrivate());
+    jdk.update(data);
+
+    assertThat(id.sign(data)).isEqualTo(jdk.sign());
+  }
+
+  @Test
+  void aKeyPairWhosePublicHalfIsAnotherKeysIsRefused() throws Exception {
+    // a signature made with a wrong public key would give the private key away
+    KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+    KeyPair mine = g.generateKeyPair();
+    KeyPair other = g.generateKeyPair();
+
+    assertThatThrownBy(() -> new Identity(new KeyPair(other.getPublic(), mine.getPrivate())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not belong");
+  }
+
+  @Test
+  void aPublicKeyFileOfAnotherKeyIsRefusedAsDamaged() throws Exception {
+    KeyFiles.loadOrCreate(dir, notices::add);
+    Path elsewhere = Files.createDirectory(dir.resolve("other"));
+    KeyFiles.loadOrCreate(elsewhere, notices::add);
+    Files.copy(
+        elsewhere.resolve("identity.pub"),
+        dir.resolve("identity.pub"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    assertThatThrownBy(() -> KeyFiles.loadOrCreate(dir, notices::add))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("damaged key files");
   }
 }
