@@ -5,7 +5,6 @@ import com.google.protobuf.MessageLiteOrBuilder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
-import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Writes a Protobuf message as {@code varint32 length ‖ payload} in one buffer (Netty's
@@ -13,16 +12,12 @@ import io.netty.util.concurrent.FastThreadLocal;
  * array and buffer). A message written to several channels in a row on one thread is serialized
  * once: a peer writes each chat message to every link, one after the other, and its links share its
  * thread (the room thread), so they reuse the bytes. Messages are immutable, so the bytes of the
- * last one are kept per thread and reused when the same object comes again.
+ * last few are kept per thread and reused when the same object comes again ({@link
+ * RecentlyEncoded}).
  */
 public final class FrameEncoder extends MessageToByteEncoder<MessageLiteOrBuilder> {
-  private static final FastThreadLocal<Object[]> LAST =
-      new FastThreadLocal<>() {
-        @Override
-        protected Object[] initialValue() {
-          return new Object[2];
-        }
-      };
+  private static final RecentlyEncoded<MessageLite, byte[]> RECENT =
+      new RecentlyEncoded<>(bytes -> bytes.length);
 
   @Override
   protected void encode(ChannelHandlerContext ctx, MessageLiteOrBuilder msg, ByteBuf out) {
@@ -42,12 +37,7 @@ public final class FrameEncoder extends MessageToByteEncoder<MessageLiteOrBuilde
     if (msg instanceof MessageLite.Builder b) {
       return b.build().toByteArray(); // mutable: never remembered
     }
-    Object[] last = LAST.get();
-    if (last[0] != msg) {
-      last[0] = msg;
-      last[1] = ((MessageLite) msg).toByteArray();
-    }
-    return (byte[]) last[1];
+    return RECENT.get((MessageLite) msg, MessageLite::toByteArray);
   }
 
   private static void writeVarint32(ByteBuf out, int value) {

@@ -18,6 +18,7 @@ import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.PeerId;
+import meshchat.wire.RecentlyEncoded;
 
 /**
  * Authenticates every chat message that enters from a link, live or in a history batch, before the
@@ -36,6 +37,10 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   static final int MAX_WAITING = 256;
 
   private static final Object INACTIVE = new Object(); // channelInactive, kept in order
+
+  // a live head frame's copy without its key, per thread (see keyOnce)
+  private static final RecentlyEncoded<LinkMessage.Head, LinkMessage.Head> WITHOUT_KEY =
+      new RecentlyEncoded<>(f -> 0);
 
   private final ChainCheck check;
   private final Counters counters;
@@ -291,18 +296,35 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       promise.setSuccess(); // unchained history: every peer would refuse it
       return;
     } else if (msg instanceof LinkMessage.Head h) {
-      msg = new LinkMessage.Head(keyOnce(h.head()));
+      msg = keyOnce(h);
     } else if (msg instanceof LinkMessage.SyncBatch b) {
       msg = covered(b);
     }
     ctx.write(msg, promise);
   }
 
+  /**
+   * As {@link #keyOnce(ChainHead)} for a live head frame: the room writes one frame to every link,
+   * and the links that drop its key share one frame without it, so it is encoded once per thread
+   * ({@link RecentlyEncoded}), not once per link.
+   */
+  private LinkMessage.Head keyOnce(LinkMessage.Head frame) {
+    ChainHead h = frame.head();
+    if (keyOnce(h) == h) {
+      return frame;
+    }
+    return WITHOUT_KEY.get(frame, f -> new LinkMessage.Head(withoutKey(f.head())));
+  }
+
+  private static ChainHead withoutKey(ChainHead h) {
+    return new ChainHead(h.origin(), h.seq(), h.hash(), h.signature(), new byte[0]);
+  }
+
   private ChainHead keyOnce(ChainHead h) {
     if (keySent.add(h.origin()) || h.publicKey().length == 0) {
       return h;
     }
-    return new ChainHead(h.origin(), h.seq(), h.hash(), h.signature(), new byte[0]);
+    return withoutKey(h);
   }
 
   /** The batch without the messages its heads do not reach, and with keys sent once. */

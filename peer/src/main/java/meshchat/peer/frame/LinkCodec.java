@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.identity.RoomKey;
@@ -37,6 +36,7 @@ import meshchat.proto.v1.RoomPake;
 import meshchat.proto.v1.SyncBatch;
 import meshchat.proto.v1.SyncRequest;
 import meshchat.wire.Ed25519;
+import meshchat.wire.RecentlyEncoded;
 
 /**
  * The boundary between the wire's {@code LinkFrame} and the domain's {@link LinkMessage}, in both
@@ -51,13 +51,8 @@ import meshchat.wire.Ed25519;
  * are far above what an honest peer sends.
  */
 public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessage> {
-  private static final FastThreadLocal<Object[]> LAST_ENCODED =
-      new FastThreadLocal<>() {
-        @Override
-        protected Object[] initialValue() {
-          return new Object[2];
-        }
-      };
+  private static final RecentlyEncoded<LinkMessage, LinkFrame> RECENT =
+      new RecentlyEncoded<>(LinkFrame::getSerializedSize);
 
   /** Longest nick (Hello, chat) and longest room name, in UTF-8 bytes. */
   public static final int MAX_NICK_BYTES = WireBounds.MAX_NICK_BYTES;
@@ -112,15 +107,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
 
   @Override
   protected void encode(ChannelHandlerContext ctx, LinkMessage msg, List<Object> out) {
-    // The room hands the same message object to every link it goes to. Links of one peer
-    // usually share an I/O thread, so remembering the last frame built on this thread turns
+    // The room hands the same message object to every link it goes to, and a peer's links share
+    // its thread (the room thread), so remembering the last frames built on this thread turns
     // N-1 Protobuf builds of one chat message into one (the frame is immutable).
-    Object[] last = LAST_ENCODED.get();
-    if (last[0] != msg) {
-      last[0] = msg;
-      last[1] = toFrame(msg, roomKey);
-    }
-    out.add(last[1]);
+    out.add(RECENT.get(msg, m -> toFrame(m, roomKey)));
   }
 
   @Override
