@@ -46,6 +46,53 @@ public final class SqliteNative {
   }
 
   /**
+   * The file that remembers the driver's folder for this OS and architecture: finding it costs the
+   * driver a fork of {@code uname -o} (to tell Android's Termux from Linux), tens of milliseconds
+   * of every start's way to {@code ready}. Named by the driver's version, the OS and the
+   * architecture, so a cache shared by other machines or drivers never answers for them.
+   */
+  static String folderFileName() {
+    String key =
+        SQLiteJDBCLoader.getVersion()
+            + "-"
+            + System.getProperty("os.name")
+            + "-"
+            + System.getProperty("os.arch");
+    return "sqlite-" + key.replaceAll("[^A-Za-z0-9._-]", "_") + ".folder";
+  }
+
+  /** The folder remembered in {@code file}, if it names a library the jar holds; else null. */
+  private static String rememberedFolder(Path file, String name) {
+    try {
+      String folder = Files.readString(file).strip();
+      return folder.matches("[A-Za-z0-9_-]+/[A-Za-z0-9_-]+") && resourceIn(folder, name) != null
+          ? folder
+          : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // not there yet, or unreadable: ask the driver
+    }
+  }
+
+  private static URL resourceIn(String folder, String name) {
+    return SQLiteJDBCLoader.class.getResource("/org/sqlite/native/" + folder + "/" + name);
+  }
+
+  /** Writes {@code folder} to {@code file} whole (a temporary file, then a rename), or not at all. */
+  private static void remember(Path file, String folder) {
+    try {
+      Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+      try {
+        Files.writeString(tmp, folder + "\n");
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the next start asks the driver again
+    }
+  }
+
+  /**
    * Before the first database is opened: use (making it if needed) the copy under {@code
    * cacheRoot}. Returns the library file used, or null when the driver is left to extract its own
    * (the library or its directory was set by the user, or the cache cannot be written).
@@ -55,10 +102,14 @@ public final class SqliteNative {
       return null; // the user chose
     }
     try {
-      String folder = OSInfo.getNativeLibFolderPathForCurrentOS();
       String name = System.mapLibraryName("sqlitejdbc");
-      URL resource =
-          SQLiteJDBCLoader.class.getResource("/org/sqlite/native/" + folder + "/" + name);
+      Path remembered = cacheRoot.resolve(folderFileName());
+      String folder = rememberedFolder(remembered, name);
+      boolean asked = folder == null;
+      if (asked) {
+        folder = OSInfo.getNativeLibFolderPathForCurrentOS(); // forks `uname -o`
+      }
+      URL resource = resourceIn(folder, name);
       if (resource == null) {
         return null;
       }
@@ -77,6 +128,9 @@ public final class SqliteNative {
         } finally {
           Files.deleteIfExists(tmp);
         }
+      }
+      if (asked) {
+        remember(remembered, folder);
       }
       System.setProperty(PATH, dir.toString());
       System.setProperty(NAME, name);

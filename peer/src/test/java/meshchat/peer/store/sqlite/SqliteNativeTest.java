@@ -98,4 +98,34 @@ class SqliteNativeTest {
     assertThat(System.getProperty(SqliteNative.PATH)).isNull();
     assertThat(System.getProperty(SqliteNative.NAME)).isNull();
   }
+
+  @Test
+  void theDriversFolderIsRememberedSoTheNextStartDoesNotForkUnameForIt() throws Exception {
+    String folder = OSInfo.getNativeLibFolderPathForCurrentOS();
+    SqliteNative.useCopyIn(cache);
+    Path remembered = cache.resolve(SqliteNative.folderFileName());
+    assertThat(Files.readString(remembered).strip()).isEqualTo(folder);
+
+    // the next start takes the folder from the file, without asking the OS: shown with another
+    // folder the jar also holds, which only the file can have named
+    String other = folder.equals("Linux/aarch64") ? "Linux/x86_64" : "Linux/aarch64";
+    Files.writeString(remembered, other + "\n");
+    clear();
+    Path lib = SqliteNative.useCopyIn(cache);
+    assertThat(lib.getParent()).endsWith(Path.of(other));
+  }
+
+  @Test
+  void aRememberedFolderTheJarDoesNotHoldIsAskedForAgainAndRewritten() throws Exception {
+    Path remembered = cache.resolve(SqliteNative.folderFileName());
+    for (String bad : new String[] {"../../etc", "Nowhere/none", "", "Linux/x86_64/../../x"}) {
+      Files.createDirectories(cache);
+      Files.writeString(remembered, bad);
+      clear();
+      Path lib = SqliteNative.useCopyIn(cache);
+      assertThat(lib.getParent()).endsWith(Path.of(OSInfo.getNativeLibFolderPathForCurrentOS()));
+      assertThat(Files.readString(remembered).strip())
+          .isEqualTo(OSInfo.getNativeLibFolderPathForCurrentOS());
+    }
+  }
 }
