@@ -77,7 +77,9 @@ public final class SqliteNative {
     return SQLiteJDBCLoader.class.getResource("/org/sqlite/native/" + folder + "/" + name);
   }
 
-  /** Writes {@code folder} to {@code file} whole (a temporary file, then a rename), or not at all. */
+  /**
+   * Writes {@code folder} to {@code file} whole (a temporary file, then a rename), or not at all.
+   */
   private static void remember(Path file, String folder) {
     try {
       Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
