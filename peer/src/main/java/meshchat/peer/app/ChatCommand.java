@@ -5,12 +5,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import meshchat.peer.discovery.LanDiscovery;
 import meshchat.peer.discovery.LanTag;
 import meshchat.peer.display.ChatView;
@@ -33,7 +30,6 @@ import meshchat.tracker.ErrorText;
 import meshchat.tracker.Version;
 import meshchat.tracker.metrics.MetricsOption;
 import meshchat.tracker.metrics.MetricsServer;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -193,7 +189,14 @@ public final class ChatCommand implements Callable<Integer> {
           .println("meshchat: cannot use data dir " + dir + ": " + ErrorText.reason(e));
       return 2;
     }
-    try (lock) {
+    // before the first logger exists: log to <data>/peer.log, never to the terminal
+    System.setProperty(ChatLogging.LOG_FILE, dir.resolve("peer.log").toString());
+    char[] wiped = secret;
+    secret = null;
+    // logging, a private room's key and the history are made ready on a thread of their own
+    // while this one loads or makes the identity (docs/benchmarks.md, "Fast start")
+    try (lock;
+        Opening opening = Opening.start(dir, room, wiped)) {
       try {
         newIdentity = !Files.exists(dir.resolve(KeyFiles.PRIVATE));
         self =
@@ -205,24 +208,28 @@ public final class ChatCommand implements Callable<Integer> {
             .println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
         return 2;
       }
-      // before the first logger exists: log to <data>/peer.log, never to the terminal
-      System.setProperty(ChatLogging.LOG_FILE, dir.resolve("peer.log").toString());
-      // logging is set up here, before the threads below start: a logger asked for on a second
-      // thread while SLF4J initialises gets a stand-in, and SLF4J says so on stderr
-      LoggerFactory.getILoggerFactory();
+      // no logger before this: one asked for on a second thread while SLF4J initialises gets a
+      // stand-in, and SLF4J says so on stderr
+      opening.loggingReady();
       // the links' TLS is made on a thread of its own while the history opens: no link needs it
       // before the peer is ready (docs/benchmarks.md, "Fast start")
       LinkTls tls = LinkTls.inBackground(self);
       // written on leaving too: a nick first seen just before quitting is remembered
       try (KnownNicks known =
           KnownNicks.open(dir, line -> spec.commandLine().getErr().println("meshchat: " + line))) {
-        return chat(dir, name, self, newIdentity, known, tls);
+        return chat(dir, name, self, newIdentity, known, tls, opening);
       }
     }
   }
 
   private int chat(
-      Path dir, String name, Identity self, boolean newIdentity, KnownNicks known, LinkTls tls)
+      Path dir,
+      String name,
+      Identity self,
+      boolean newIdentity,
+      KnownNicks known,
+      LinkTls tls,
+      Opening opening)
       throws Exception {
     boolean terminal = System.console() != null && !json;
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
@@ -245,34 +252,19 @@ public final class ChatCommand implements Callable<Integer> {
                         : List.of(DEFAULT_TRACKER),
                 trackers == null && !noTracker)
             .with(d -> d.peerCache = dir.resolve("peers"));
-    if (secret != null) {
-      config = config.withRoomKey(RoomKey.derive(room, secret));
+    RoomKey key = opening.roomKey(); // a private room's history is kept under its room id
+    if (key != null) {
+      config = config.withRoomKey(key);
       view.privateRoom(fingerprint(config.room()));
-      Arrays.fill(secret, '\0');
     }
-    // a private room's history is kept under its room id: another secret is another room
-    // the history opens (the SQLite library loads) on a thread of its own while the peer's
-    // threads come up (docs/benchmarks.md, "Fast start")
-    String roomId = config.room();
-    CompletableFuture<MessageStore> opening = new CompletableFuture<>();
-    Thread opener =
-        new Thread(
-            () -> {
-              try {
-                opening.complete(Stores.open(dir, roomId));
-              } catch (RuntimeException | Error e) {
-                opening.completeExceptionally(e);
-              }
-            },
-            "store-open");
-    opener.start();
+    // the peer's threads come up while the history still opens
     PeerGroups groups = PeerGroups.single();
     MessageStore store;
     try {
-      store = opening.join();
-    } catch (CompletionException e) {
+      store = opening.store();
+    } catch (RuntimeException | Error e) {
       groups.close();
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      throw e;
     }
     PeerNode node;
     try {
