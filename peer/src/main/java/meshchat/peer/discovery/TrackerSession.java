@@ -334,6 +334,31 @@ public final class TrackerSession {
     return Backoff.delayMs(retryMinMs, retryMaxMs, failures++, random);
   }
 
+  /**
+   * The tracker dropped our own registration (its MemberLeft names us: heartbeats that a busy event
+   * loop sent late, docs/protocol.md): register again on the same session at once. Until then
+   * nobody who registers later is told of us, and a room that forms meanwhile forms without us.
+   */
+  private void expired(Listener listener) {
+    RoomSession c = client;
+    if (c == null || stopped) {
+      return;
+    }
+    log.info("{} the tracker expired our registration: registering again", tag);
+    registerOn(
+        c,
+        (reg, e) -> {
+          if (stopped || client != c) {
+            return; // the session ended meanwhile: its end registers again from scratch
+          }
+          if (e != null) {
+            refused(c, e);
+          } else {
+            registered(c, listener, reg);
+          }
+        });
+  }
+
   /** A listed member whose signed statement does not hold: ignored, never dialed. */
   private void refusedMember(String why) {
     log.info("{} ignored a member the tracker listed: {}", tag, why);
@@ -414,6 +439,10 @@ public final class TrackerSession {
     public void left(PeerId member) {
       whileCurrent(
           () -> {
+            if (member.equals(registration.self())) {
+              expired(this);
+              return;
+            }
             known.remove(member);
             members.left(member);
           });

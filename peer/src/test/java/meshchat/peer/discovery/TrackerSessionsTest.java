@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import meshchat.fixture.netty.ReservedPort;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * With several trackers, "nobody found" (which lets a lone peer's first message skip the self-fork
  * check's wait) is passed on only when every tracker found nobody: one empty tracker says nothing
- * while another names members. Real trackers on loopback.
+ * while another names members. A session whose registration the tracker expired registers again.
+ * Real trackers on loopback.
  */
 class TrackerSessionsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -36,6 +38,8 @@ class TrackerSessionsTest {
   /** What the merged sessions told the peer, in order. */
   private static final class Heard implements TrackerSession.Members {
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<PeerId> left = Collections.synchronizedList(new ArrayList<>());
+    volatile PeerId self;
 
     @Override
     public void joined(PeerAddress member) {
@@ -45,6 +49,7 @@ class TrackerSessionsTest {
     @Override
     public void left(PeerId member) {
       events.add("left");
+      left.add(member);
     }
 
     @Override
@@ -74,14 +79,23 @@ class TrackerSessionsTest {
   }
 
   private InetSocketAddress tracker() throws Exception {
-    TrackerServer t = TrackerServer.start(TrackerConfig.localTest());
+    return tracker(TrackerConfig.localTest());
+  }
+
+  private InetSocketAddress tracker(TrackerConfig config) throws Exception {
+    TrackerServer t = TrackerServer.start(config);
     trackers.add(t);
     return new InetSocketAddress("127.0.0.1", t.localAddress().getPort());
   }
 
   private Heard join(String nick, InetSocketAddress... at) {
+    return join(groups, nick, at);
+  }
+
+  private Heard join(PeerGroups groups, String nick, InetSocketAddress... at) {
     Identity id = Identity.generate();
     Heard heard = new Heard();
+    heard.self = id.peerId();
     EventExecutor loop = groups.rooms().next();
     TrackerSessions s =
         new TrackerSessions(
@@ -125,5 +139,54 @@ class TrackerSessionsTest {
     await().atMost(WAIT).until(() -> bob.count("registered") == 2 && bob.count("joined ann") == 1);
     assertThat(bob.events).doesNotContain("none found");
     assertThat(ann.count("none found")).isEqualTo(1); // alone on its only tracker
+  }
+
+  /**
+   * A session whose heartbeats came late (its event loop was busy) loses its registration; the
+   * tracker tells it so (MemberLeft naming it) and it registers again at once, so that peers who
+   * register later are told of it. Without that it stayed unlisted while its session lived: in a
+   * 100-peer room on a loaded box, whole cohorts expired, and newcomers formed rooms of their own.
+   */
+  @Test
+  void aRegistrationTheTrackerExpiredIsRegisteredAgain() throws Exception {
+    InetSocketAddress t =
+        tracker(
+            TrackerConfig.localTest()
+                .with(
+                    d -> {
+                      d.heartbeatInterval = Duration.ofMillis(100);
+                      d.ttl = Duration.ofMillis(400);
+                    }));
+    Heard bob = join("bob", t);
+    await().atMost(WAIT).until(() -> bob.count("registered") == 1);
+    try (PeerGroups annGroups = PeerGroups.create(1, 1)) {
+      Heard ann = join(annGroups, "ann", t);
+      await().atMost(WAIT).until(() -> bob.count("joined ann") == 1);
+      // ann's event loop stalls until the tracker has dropped her for missed heartbeats
+      CountDownLatch dropped = new CountDownLatch(1);
+      annGroups.io().next().execute(() -> awaitUninterruptibly(dropped));
+      await().atMost(WAIT).until(() -> bob.left.contains(ann.self));
+      dropped.countDown();
+      await().atMost(WAIT).until(() -> bob.count("joined ann") == 2);
+      assertThat(ann.count("registered")).isGreaterThanOrEqualTo(2);
+      // a stop that unregisters on ann's groups, before they close
+      TrackerSessions s = sessions.remove(sessions.size() - 1);
+      annGroups.rooms().next().submit(() -> s.stop(1_000)).syncUninterruptibly().getNow().run();
+    }
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
