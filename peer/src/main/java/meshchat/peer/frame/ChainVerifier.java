@@ -48,9 +48,9 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private final Set<PeerId> keySent = new HashSet<>();
   // what this link read while a check ran on the pool, in order (link thread only)
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
-  private boolean checking; // a signature check of this link runs on the pool
-  private Inline redo; // that check, to run here instead if the channel closes first
-  private int checkNumber; // which check a pool answer is for: a stale one (redone here) is ignored
+  // the check of this link running on the pool, null for none: what runs here instead if the
+  // channel closes first, and what tells the pool's answer for it from a stale one
+  private Inline running;
   private boolean closed; // the channel is inactive: checks run here, on the link's thread
   private boolean paused; // reading paused because too much waits behind it
 
@@ -79,7 +79,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (checking) {
+    if (running != null) {
       waiting.add(msg);
       if (waiting.size() >= MAX_WAITING && !paused) {
         paused = true;
@@ -105,14 +105,12 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
-    if (checking) {
+    if (running != null) {
       waiting.add(INACTIVE); // after what was read before it: a Close read last still counts
-      Inline check = redo;
-      checkNumber++; // the pool's answer, when it comes, is stale
-      checking = false;
-      redo = null;
+      Inline pending = running;
+      running = null; // the pool's answer, when it comes, is stale
       try {
-        check.run();
+        pending.run();
       } catch (ChainCheck.Refused e) {
         ctx.fireExceptionCaught(refusal(e));
       }
@@ -209,9 +207,8 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    * meanwhile, in order. A refusal closes the link as an inline one would.
    */
   private <T> void offload(ChannelHandlerContext ctx, Work<T> work, Then<T> then) {
-    checking = true;
-    redo = () -> then.accept(work.run());
-    int number = ++checkNumber;
+    Inline mine = () -> then.accept(work.run());
+    running = mine;
     Runnable task =
         () -> {
           T result = null;
@@ -224,7 +221,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
           T done = result;
           Exception no = failed;
           try {
-            ctx.executor().execute(() -> resume(ctx, number, done, no, then));
+            ctx.executor().execute(() -> resume(ctx, mine, done, no, then));
           } catch (RejectedExecutionException e) {
             // the peer is shutting down: nothing waits for this link any more
           }
@@ -237,12 +234,11 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   }
 
   private <T> void resume(
-      ChannelHandlerContext ctx, int number, T result, Exception failed, Then<T> then) {
-    if (number != checkNumber) {
+      ChannelHandlerContext ctx, Inline mine, T result, Exception failed, Then<T> then) {
+    if (running != mine) {
       return; // run again on this thread when the channel closed first
     }
-    checking = false;
-    redo = null;
+    running = null;
     try {
       if (failed instanceof ChainCheck.Refused r) {
         throw r;
@@ -265,7 +261,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
 
   /** Passes on what waited behind a check, in order, until another check starts. */
   private void drain(ChannelHandlerContext ctx) {
-    while (!checking && !waiting.isEmpty()) {
+    while (running == null && !waiting.isEmpty()) {
       Object next = waiting.poll();
       if (next == INACTIVE) {
         ctx.fireChannelInactive();
