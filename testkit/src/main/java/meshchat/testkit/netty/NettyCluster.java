@@ -42,7 +42,7 @@ import meshchat.testkit.scenario.Cluster;
  * simulation's invariant checker reads this cluster's {@link #history()} unchanged.
  */
 public final class NettyCluster implements Cluster {
-  public static final int MAX_PEERS = 50;
+  public static final int MAX_PEERS = 100;
 
   /** Peers a room holds as a full mesh at the default link cap (more: partial views). */
   private static final int FULL_MESH = 31;
@@ -61,13 +61,28 @@ public final class NettyCluster implements Cluster {
 
   /** A cluster whose peer ids come from {@code seed}; the tracker starts at once. */
   public NettyCluster(long seed) {
+    this(seed, false);
+  }
+
+  /**
+   * A cluster for a big room: links and tracker registrations time out after the product's
+   * defaults, not the fast test ones ({@link LoopbackCluster#withProductTimeouts()}).
+   */
+  public static NettyCluster withProductTimeouts(long seed) {
+    return new NettyCluster(seed, true);
+  }
+
+  private NettyCluster(long seed, boolean productTimeouts) {
     try {
       this.root = Files.createTempDirectory("meshchat-netcluster");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.peers =
-        new LoopbackCluster(seed, root).behindProxies().observedBy(this::observer).startTracker();
+    LoopbackCluster c = new LoopbackCluster(seed, root).behindProxies();
+    if (productTimeouts) {
+      c.withProductTimeouts();
+    }
+    this.peers = c.observedBy(this::observer).startTracker();
   }
 
   private long now() {
