@@ -51,6 +51,8 @@ public final class Membership {
   private final Map<PeerId, Conn> links = new LinkedHashMap<>();
   private final Set<PeerId> pinned = new HashSet<>();
   private final Map<PeerId, Scheduler.Cancellable> pendingDown = new HashMap<>();
+  // linked peers the tracker said left: forgotten, and not redialed, when their link goes
+  private final Set<PeerId> leftWhileLinked = new HashSet<>();
   private final Views views;
   private final HintBudget hintBudget;
   private Scheduler.Cancellable roundTimer;
@@ -141,11 +143,21 @@ public final class Membership {
     return !stopped && !a.peerId().equals(self) && known.addHint(a, namer);
   }
 
-  /** The member left the room (the tracker says so): stop dialing it. */
+  /**
+   * The member left the room (the tracker says so): stop dialing it. A peer we hold a link to stays
+   * in the address book until that link goes: the link is better news than the tracker's, which
+   * also says "left" when it merely expired a registration whose heartbeats came late (a loaded
+   * box). Forgetting a linked peer would shrink the room's size estimate, and a big room seen as
+   * under the cap turns back to a full mesh, dialing everyone it knows.
+   */
   public void memberLeft(PeerId peer) {
-    known.remove(peer);
     pinned.remove(peer);
     dials.remove(peer);
+    if (links.containsKey(peer)) {
+      leftWhileLinked.add(peer);
+    } else {
+      known.remove(peer);
+    }
   }
 
   /** Dial {@code address} by hand and keep redialing it until linked, whatever the link count. */
@@ -160,7 +172,11 @@ public final class Membership {
   }
 
   boolean learn(PeerAddress a) {
-    return !stopped && !a.peerId().equals(self) && known.add(a);
+    if (stopped || a.peerId().equals(self)) {
+      return false;
+    }
+    leftWhileLinked.remove(a.peerId()); // named again, or its handshake proved it here
+    return known.add(a);
   }
 
   /**
@@ -235,7 +251,8 @@ public final class Membership {
       return;
     }
     String nick = c.address().nick();
-    if (received != null && received.reason() == CloseReason.LEAVING) {
+    if (leftWhileLinked.remove(peer)
+        || (received != null && received.reason() == CloseReason.LEAVING)) {
       memberLeft(peer);
       effects.peerDown(peer, nick);
       return;
@@ -403,7 +420,11 @@ public final class Membership {
     effects.close(c.id(), reason);
     effects.peerDown(peer, c.address().nick());
     forgetWordOf(peer);
-    learn(c.address());
+    if (leftWhileLinked.remove(peer)) {
+      known.remove(peer); // the tracker's word stands now that the link is gone
+    } else {
+      learn(c.address());
+    }
   }
 
   private void scheduleRound() {

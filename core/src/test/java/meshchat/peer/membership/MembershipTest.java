@@ -202,6 +202,34 @@ class MembershipTest {
   }
 
   @Test
+  void aLinkedPeerTheTrackerSaysLeftStaysKnownUntilItsLinkGoes() {
+    Membership m = member(1, CONFIG.with(cfg -> cfg.maxLinks = 4));
+    m.membersFound(addrs(2, 7));
+    m.connected(12, addr(2), false);
+    m.connected(13, addr(3), false);
+    m.connected(14, addr(4), false);
+    assertThat(m.partial()).as("7 peers, a cap of 4").isTrue();
+
+    // a loaded box sent heartbeats late: the tracker expired four registrations at once
+    for (int i = 2; i <= 5; i++) {
+      m.memberLeft(id(i));
+    }
+    assertThat(m.knownCount())
+        .as("the unlinked p5 is forgotten, the linked ones kept")
+        .isEqualTo(5);
+    assertThat(m.partial()).as("still a big room: not back to a full mesh").isTrue();
+
+    m.membersFound(List.of(addr(3))); // p3 registered again
+    m.disconnected(12, id(2), null);
+    m.disconnected(13, id(3), null);
+    assertThat(m.knownCount()).as("p2's link went: now the tracker's word stands").isEqualTo(4);
+    assertThat(fx.log).contains("left p2", "left p3");
+    time.advance(CONFIG.redialMaxMs());
+    assertThat(fx.dials).as("p2 left by both accounts").doesNotContain(addr(2));
+    assertThat(fx.dials).as("p3 is a member again: redialed").contains(addr(3));
+  }
+
+  @Test
   void nothingIsDialedAfterStop() {
     Membership m = member(1, CONFIG);
     m.connected(10, addr(2), true);
