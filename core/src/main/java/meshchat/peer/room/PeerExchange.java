@@ -66,6 +66,7 @@ final class PeerExchange {
 
   private Scheduler.Cancellable timer;
   private long version; // bumped on each change of our links
+  private boolean linkAdded; // a link came up since the last announcement
   private boolean stopped;
 
   PeerExchange(
@@ -91,6 +92,7 @@ final class PeerExchange {
   /** A registered link is ready: tell it our links now, and the others soon. */
   void linkUp(Link l) {
     version++;
+    linkAdded = true;
     l.toldVersion = version;
     effects.send(l.address.peerId(), list());
     announceSoon();
@@ -167,6 +169,40 @@ final class PeerExchange {
   }
 
   /**
+   * Marks with {@code mark} every link that {@code l}'s latest list names. The room asks it of the
+   * link its author sent a message on: the author pushed it to each of them itself (authors push
+   * their own messages whole on every link), and its list reached us before the message did ({@link
+   * #announcePending}), where the lists of the peers it just linked to may still be on their way.
+   */
+  void markNamedBy(Link l, long mark) {
+    if (l.neighbors == null) {
+      return;
+    }
+    for (PeerId p : l.neighbors) {
+      Link named = links.get(p);
+      if (named != null) {
+        named.mark = mark;
+      }
+    }
+  }
+
+  /**
+   * A new link waiting for its announcement is told now. The room calls it before it pushes an own
+   * message, so every link hears which peers we pushed it to before the message itself (one link
+   * keeps its frames in order): a neighbour then never relays it to a peer we just linked to and
+   * pushed it to ourselves, and a full mesh that forms while its members talk forwards nothing. A
+   * lost link waits for the delay as before (a stale name only costs a copy that anti-entropy
+   * repairs), and so does every change of a quiet peer.
+   */
+  void announcePending() {
+    if (timer != null && linkAdded) {
+      timer.cancel();
+      timer = null;
+      announce();
+    }
+  }
+
+  /**
    * Whether every link but {@code from} and the author's own names the author, so the forwarding
    * rule has nothing to send: the steady state of a full mesh. Asked for every message, so it is
    * answered from counts, without scanning the links (docs/decisions/0002-forwarding-marks.md).
@@ -199,6 +235,7 @@ final class PeerExchange {
 
   /** Sends the current list to every link that has not heard this version yet. */
   private void announce() {
+    linkAdded = false;
     PeerList list = null;
     for (Link l : links.values()) {
       if (l.toldVersion != version) {

@@ -382,6 +382,7 @@ public final class Room {
       deliver(m, false, false);
       seen.sent(m.seq());
       tellSeen();
+      exchange.announcePending(); // our links before the message: see the forwarding rule
       Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
       boolean chained = m.isChained(); // an unchained message gets no head to follow it
       for (LinkState l : links.values()) {
@@ -819,11 +820,17 @@ public final class Room {
    * The forwarding rule: pass a message on, the first time we see it live, through {@link
    * Broadcast} (the whole message on eager links, its id on lazy ones) to every linked peer that
    * may lack it: not its author, not the link it came from, not a peer whose latest PeerList shows
-   * a link to its author (the author sent it there), and not a peer whose latest PeerList shows a
-   * link to the peer we got it from (that peer, author or first-time forwarder, sent it to each of
-   * its links by this same rule). In a full mesh every peer is linked to every author, so nothing
-   * is forwarded; in a partial mesh this is flooding pruned by two-hop knowledge. Lists that are
-   * stale while links change can make a peer miss a copy: anti-entropy repairs it.
+   * a link to its author, nor one that the author's latest PeerList names (the author sent it
+   * there), and not a peer whose latest PeerList shows a link to the peer we got it from (that
+   * peer, author or first-time forwarder, sent it to each of its links by this same rule). In a
+   * full mesh every peer is linked to every author, so nothing is forwarded, and while one forms
+   * neither: an author announces a new link before its next message ({@link
+   * PeerExchange#announcePending}), so its list tells us whom it pushed the message to before the
+   * message comes, where the lists of the peers it linked to may still be on their way. Only the
+   * author's list is taken for whom it sent its own message to: a relay's list naming a peer would
+   * let that relay stop us forwarding others' messages there. In a partial mesh this is flooding
+   * pruned by two-hop knowledge. Lists that are stale while links change can make a peer miss a
+   * copy: anti-entropy repairs it.
    */
   private void forward(ChatMessage m, LinkState from) {
     if (links.size() <= 1
@@ -834,10 +841,14 @@ public final class Room {
     Chat chat = null;
     PeerId origin = m.origin();
     PeerId via = from.id();
-    // skip a link whose PeerList names the author or the sender: they sent it there
+    // skip a link whose PeerList names the author or the sender, or that the author's names:
+    // they sent it there
     long mark = ++forwardMarks;
     exchange.markNaming(origin, mark);
     exchange.markNaming(via, mark);
+    if (via.equals(origin)) {
+      exchange.markNamedBy(from.exchange, mark); // only the author's word for its own messages
+    }
     for (LinkState l : links.values()) {
       if (l != from && !l.exchange.marked(mark) && !l.id().equals(origin)) {
         if (chat == null) {

@@ -11,6 +11,7 @@ import meshchat.peer.message.LinkMessage.Digest;
 import meshchat.peer.message.LinkMessage.DigestEntry;
 import meshchat.peer.message.LinkMessage.Graft;
 import meshchat.peer.message.LinkMessage.IHave;
+import meshchat.peer.message.LinkMessage.PeerList;
 import meshchat.peer.message.LinkMessage.Prune;
 import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.LinkMessage.SyncRequest;
@@ -23,12 +24,60 @@ import org.junit.jupiter.api.Test;
 class RoomBroadcastTest {
   static final RoomConfig CONFIG = RoomConfig.defaults().with(d -> d.syncIntervalMs = 60_000);
 
-  /** A triangle a-b-c where c has not told its links yet: b forwards a's message to c. */
+  /**
+   * A triangle a-b-c that just formed: a links to c and talks before c's PeerList tells b. a's own
+   * list, announced before its message, tells b that a pushed it to c: b forwards nothing.
+   */
+  @Test
+  void aFormingMeshForwardsNothingOnceTheAuthorsListNamesThePeer() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("a", "b").link("b", "c").pump();
+    mesh.link("a", "c");
+    MessageId m = mesh.peer("a").send("one").id();
+    mesh.pump();
+    assertThat(mesh.sentOf(Chat.class, mesh.from("b"))).as("b relays nothing").isEmpty();
+    assertThat(mesh.sentOf(Prune.class)).as("no duplicate anywhere").isEmpty();
+    assertThat(mesh.peer("c").shownIds()).containsExactly(m);
+    PeerList told = null; // a's latest list on the link to b when the message went on it
+    for (Mesh.Envelope e : mesh.sent) {
+      if (mesh.from("a").and(mesh.to("b")).test(e)) {
+        if (e.message() instanceof PeerList l) {
+          told = l;
+        } else if (e.message() instanceof Chat) {
+          break;
+        }
+      }
+    }
+    assertThat(told.peers())
+        .as("a's list naming c went to b before the message")
+        .anySatisfy(p -> assertThat(p.peerId()).isEqualTo(mesh.peer("c").id));
+  }
+
+  /**
+   * A peer that a changes its links and stays quiet announces the change once per delay, not at
+   * once: only an own message makes it go early.
+   */
+  @Test
+  void aQuietPeerStillAnnouncesAChangeOncePerDelay() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("a", "b").pump();
+    int lists = mesh.sentOf(PeerList.class, mesh.from("a").and(mesh.to("b"))).size();
+    mesh.link("a", "c").pump();
+    assertThat(mesh.sentOf(PeerList.class, mesh.from("a").and(mesh.to("b")))).hasSize(lists);
+    mesh.run(CONFIG.peerListDelayMs());
+    assertThat(mesh.sentOf(PeerList.class, mesh.from("a").and(mesh.to("b")))).hasSize(lists + 1);
+  }
+
+  /**
+   * A triangle a-b-c: c gets a's message from a and a copy from b, as a peer whose knowledge of a's
+   * links is stale relays it (two hops from the author, or a list sampled in a big room).
+   */
   @Test
   void aDuplicateMakesTheSecondLinkLazyOnBothEnds() {
     Mesh mesh = new Mesh(CONFIG, "a", "b", "c").link("a", "b").link("b", "c").pump();
-    mesh.link("a", "c"); // b's PeerList does not name a yet at c, nor c's at b: b forwards
-    MessageId first = mesh.peer("a").send("one").id();
+    mesh.link("a", "c");
+    ChatMessage one = mesh.peer("a").send("one");
+    MessageId first = one.id();
+    mesh.pump();
+    mesh.inject("b", "c", new Chat(one));
     mesh.pump();
     assertThat(mesh.sentOf(Prune.class))
         .as("c got it from a and from b, which never brought it a first copy: it prunes b whole")
@@ -46,8 +95,8 @@ class RoomBroadcastTest {
   }
 
   /**
-   * A line a-b-c where b has just brought c a first copy; then a links to c and talks before b
-   * knows: c gets a's message from a and from b, and prunes b for a's messages only.
+   * A line a-b-c where b has just brought c a first copy; then a links to c and talks, and c gets
+   * a's message from a and a copy from b: it prunes b for a's messages only.
    */
   @Test
   void aDuplicateOnALinkThatBringsFirstCopiesPrunesItForTheAuthorOnly() {
@@ -55,7 +104,9 @@ class RoomBroadcastTest {
     mesh.peer("b").send("first");
     mesh.pump();
     mesh.link("a", "c");
-    mesh.peer("a").send("twice");
+    ChatMessage twice = mesh.peer("a").send("twice");
+    mesh.pump();
+    mesh.inject("b", "c", new Chat(twice)); // as a relay whose knowledge of a's links is stale
     mesh.pump();
     assertThat(mesh.sentOf(Prune.class)).as("it waits for the batch, as ids do").isEmpty();
     mesh.run(Broadcast.IHAVE_DELAY_MS);

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.PeerList;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.room.Mesh.Peer;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,33 @@ class RoomDeliveryTest {
     full.pump();
     assertThat(full.sentOf(Chat.class)).hasSize(2);
     assertThat(full.sentOf(Chat.class, full.from("alice"))).hasSize(2);
+  }
+
+  /**
+   * alice — xavier — bob — carol, and xavier's list tells bob it is linked to carol (it is not).
+   * Only an author's list says whom a message was pushed to: bob still forwards alice's message,
+   * which xavier brought, to carol.
+   */
+  @Test
+  void aRelaysListNamingAPeerDoesNotStopForwardingToIt() {
+    Mesh line = new Mesh(CONFIG, "alice", "xavier", "bob", "carol").link("alice", "xavier");
+    line.link("xavier", "bob").link("bob", "carol").run(CONFIG.peerListDelayMs());
+    line.inject(
+        "xavier",
+        "bob",
+        new PeerList(
+            List.of(
+                line.peer("alice").address(),
+                line.peer("bob").address(),
+                line.peer("carol").address())));
+    line.pump();
+
+    ChatMessage m = line.peer("alice").send("across");
+    line.pump();
+
+    assertThat(line.sentOf(Chat.class, line.from("bob").and(line.to("carol"))))
+        .containsExactly(new Chat(m));
+    assertThat(line.peer("carol").shown()).containsExactly("across");
   }
 
   @Test

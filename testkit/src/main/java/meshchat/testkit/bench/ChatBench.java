@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
@@ -136,7 +137,8 @@ public final class ChatBench {
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,\"size\":%d,"
             + "\"store\":\"%s\",\"complete\":%b,\"wall_s\":%.3f,\"msgs_per_s_per_member\":%.0f,"
-            + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d,\"join_ms\":%.1f}",
+            + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d,\"join_ms\":%.1f,"
+            + "\"relayed\":%d}",
         o.n,
         o.msgs,
         o.size,
@@ -146,7 +148,8 @@ public final class ChatBench {
         perMember,
         perMember * o.n,
         mesh.duplicates.get(),
-        mesh.joinNanos / 1e6);
+        mesh.joinNanos / 1e6,
+        mesh.relayed());
   }
 
   // ---- workload B ----
@@ -166,6 +169,7 @@ public final class ChatBench {
       }
       maxLag = Math.max(maxLag, now - due);
       if (i == warmupSends) {
+        mesh.relayedBeforeRecording = mesh.relayed();
         mesh.recording = true;
       }
       PeerNode sender = mesh.nodes.get((int) (i % o.n));
@@ -183,7 +187,8 @@ public final class ChatBench {
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
             + "\"local_p50_us\":%d,\"local_p99_us\":%d,\"local_max_us\":%d,"
             + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f,"
-            + "\"via_sync\":%d,\"incomplete\":%d,\"late\":%d}",
+            + "\"via_sync\":%d,\"incomplete\":%d,\"late\":%d,"
+            + "\"relayed\":%d,\"relayed_recorded\":%d}",
         o.n,
         o.rate,
         o.duration,
@@ -206,7 +211,9 @@ public final class ChatBench {
         mesh.joinNanos / 1e6,
         mesh.viaSync.get(),
         mesh.incomplete.get(),
-        mesh.late.get());
+        mesh.late.get(),
+        mesh.relayed(),
+        mesh.relayed() - mesh.relayedBeforeRecording);
   }
 
   private static String stamp(long nanos, int size) {
@@ -256,6 +263,7 @@ public final class ChatBench {
     final AtomicLong incomplete = new AtomicLong();
     final AtomicLong late = new AtomicLong();
     volatile boolean recording;
+    long relayedBeforeRecording;
     // from the first dial until every peer holds n-1 open links: TCP, TLS and Hello included
     long joinNanos;
     volatile CountDownLatch allDelivered = new CountDownLatch(1);
@@ -303,6 +311,11 @@ public final class ChatBench {
       // "sqlite" is the product (an fsync per own-message commit); "sqlite-nofsync" survives a
       // killed process but not a power cut
       return SqliteMessageStore.open(data, "bench", o.store.equals("sqlite"));
+    }
+
+    /** Other peers' messages relayed live, by every peer: none are needed in a full mesh. */
+    long relayed() {
+      return nodes.stream().mapToLong(n -> n.counters().get(Traffic.MESSAGES_FORWARDED)).sum();
     }
 
     void expect(long perPeer) {
