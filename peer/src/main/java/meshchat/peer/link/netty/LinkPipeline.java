@@ -50,14 +50,10 @@ public final class LinkPipeline {
     // every chat message, live or history, must be covered by its author's signed chain head
     // (signature checks on the verify pool, the link's order kept, reading paused if it is behind)
     p.addLast("verify", new ChainVerifier(setup.room(), setup.counters(), verify));
-    // nothing read for idleTimeout -> reader idle (dead peer); nothing written for ping -> Ping
+    // nothing read for idleTimeout -> reader idle (dead peer); reads only, so that writes pass
+    // with no promise and listener each (write silence, for Pings: LivenessHandler, per flush)
     p.addLast(
-        "idle",
-        new IdleStateHandler(
-            setup.config().idleTimeoutMs(),
-            setup.config().pingIntervalMs(),
-            0,
-            TimeUnit.MILLISECONDS));
+        "idle", new IdleStateHandler(setup.config().idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
     // both send Hello first (private rooms: then a J-PAKE); on success: "liveness" + "dispatch"
     p.addLast("hello", new HelloHandler(setup, dialedByUs, tls, guesses));
   }
