@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,11 +69,18 @@ final class CausalBuffer {
     this.stored = stored;
   }
 
-  /** A message waiting for {@code missing}. Its fields are written here only. */
+  /**
+   * A message waiting for what it is missing. Its fields are written here only. A big room's peer
+   * may hold hundreds at once (after a partition heals, live messages name the other side's that
+   * anti-entropy has not brought yet), so the ids it waits for are a small array, not a set of
+   * their own: a message names at most a few deps and its author's previous one.
+   */
   static final class Held {
     final ChatMessage message;
     final boolean catchUp;
-    final Set<MessageId> missing;
+    // what it waits for; an entry that arrived or will never come is null
+    private final MessageId[] missing;
+    private int waiting; // non-null entries of missing
     final PeerId via; // the link it came by; null for none
     final Scheduler.Cancellable timer; // its hold-back timeout; null for none
     boolean shownIncomplete;
@@ -89,7 +95,8 @@ final class CausalBuffer {
         Scheduler.Cancellable timer) {
       this.message = message;
       this.catchUp = catchUp;
-      this.missing = missing;
+      this.missing = missing.toArray(new MessageId[0]);
+      this.waiting = this.missing.length;
       this.via = via;
       this.gaveUp = gaveUp;
       this.timer = timer;
@@ -99,6 +106,34 @@ final class CausalBuffer {
       if (timer != null) {
         timer.cancel();
       }
+    }
+
+    /** {@code id} is no longer waited for; false if it was not. */
+    private boolean stopWaiting(MessageId id) {
+      for (int i = 0; i < missing.length; i++) {
+        if (id.equals(missing[i])) {
+          missing[i] = null;
+          waiting--;
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether it still waits for anything. */
+    boolean waits() {
+      return waiting > 0;
+    }
+
+    /** What it still waits for. */
+    List<MessageId> missing() {
+      List<MessageId> out = new ArrayList<>(waiting);
+      for (MessageId id : missing) {
+        if (id != null) {
+          out.add(id);
+        }
+      }
+      return out;
     }
   }
 
@@ -241,8 +276,8 @@ final class CausalBuffer {
         if (h == null) {
           continue;
         }
-        h.missing.remove(next.id());
-        if (h.missing.isEmpty()) {
+        h.stopWaiting(next.id());
+        if (!h.waits()) {
           held.remove(w);
           incomplete.remove(w);
           unpend(h);
@@ -267,7 +302,7 @@ final class CausalBuffer {
   void markShownIncomplete(Held h) {
     h.shownIncomplete = true;
     unpend(h);
-    implied.addAll(h.missing);
+    implied.addAll(h.missing());
     incomplete.add(h.message.id());
     record(h.message);
     while (incomplete.size() > maxIncomplete) {
@@ -287,10 +322,9 @@ final class CausalBuffer {
     List<Held> freed = new ArrayList<>();
     for (Held h : new ArrayList<>(held.values())) {
       boolean changed = false;
-      for (Iterator<MessageId> it = h.missing.iterator(); it.hasNext(); ) {
-        MessageId d = it.next();
+      for (MessageId d : h.missing()) {
         if (never.test(d)) {
-          it.remove();
+          h.stopWaiting(d);
           changed = true;
           List<MessageId> ws = waiters.get(d);
           if (ws != null && ws.remove(h.message.id()) && ws.isEmpty()) {
@@ -299,7 +333,7 @@ final class CausalBuffer {
         }
       }
       h.gaveUp |= changed;
-      if (changed && h.missing.isEmpty()) {
+      if (changed && !h.waits()) {
         if (!h.shownIncomplete) {
           h.cancelTimer();
         }
@@ -321,7 +355,7 @@ final class CausalBuffer {
     if (h == null) {
       return;
     }
-    for (MessageId d : h.missing) {
+    for (MessageId d : h.missing()) {
       List<MessageId> ws = waiters.get(d);
       if (ws != null) {
         ws.remove(id);
