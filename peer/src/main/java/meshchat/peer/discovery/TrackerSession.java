@@ -93,6 +93,16 @@ public final class TrackerSession {
   private ScheduledFuture<?> timer;
   private ScheduledFuture<?> resign;
   private int failures;
+
+  /** Our expiry is being answered: a re-registration is waiting for its delay or its answer. */
+  private boolean reregistering;
+
+  private ScheduledFuture<?> reregister;
+
+  /** Expiries close together, for the re-registration's backoff; reset after a quiet while. */
+  private int expiries;
+
+  private long lastExpiryMs;
   private boolean warned;
   private boolean stopped;
 
@@ -316,12 +326,21 @@ public final class TrackerSession {
 
   private void lost() {
     client = null;
+    cancelReregister();
     if (stopped) {
       return;
     }
     log.info("{} lost the tracker session", tag);
     // default mode: a short random pause, so one survivor binds the address and the rest find it
     retryLater(mayHost ? 100 + random.nextInt(500) : backoff());
+  }
+
+  private void cancelReregister() {
+    if (reregister != null) {
+      reregister.cancel(false);
+      reregister = null;
+    }
+    reregistering = false;
   }
 
   private void retryLater(long ms) {
@@ -336,20 +355,50 @@ public final class TrackerSession {
 
   /**
    * The tracker dropped our own registration (its MemberLeft names us: heartbeats that a busy event
-   * loop sent late, docs/protocol.md): register again on the same session at once. Until then
-   * nobody who registers later is told of us, and a room that forms meanwhile forms without us.
+   * loop sent late, docs/protocol.md): register again on the same session. Until then nobody who
+   * registers later is told of us, and a room that forms meanwhile forms without us. The first
+   * expiry in a while is answered at once; one that follows within {@link #QUIET_RETRIES} of the
+   * session's longest retry waits the session's backoff, and while one re-registration waits or
+   * runs, further expiries are that same news: a tracker that pushes our own MemberLeft over and
+   * over gets one Register per backoff, not one per push.
    */
   private void expired(Listener listener) {
     RoomSession c = client;
-    if (c == null || stopped) {
+    if (c == null || stopped || reregistering) {
       return;
     }
-    log.info("{} the tracker expired our registration: registering again", tag);
+    long now = clock.millis();
+    if (expiries > 0 && now - lastExpiryMs > QUIET_RETRIES * retryMaxMs) {
+      expiries = 0;
+    }
+    lastExpiryMs = now;
+    long delayMs =
+        expiries == 0 ? 0 : Backoff.delayMs(retryMinMs, retryMaxMs, expiries - 1, random);
+    expiries++;
+    reregistering = true;
+    log.info("{} the tracker expired our registration: registering again in {} ms", tag, delayMs);
+    if (delayMs == 0) {
+      reregister(c, listener);
+    } else {
+      reregister = loop.schedule(() -> reregister(c, listener), delayMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Expiries further apart than this many of the longest retry delay start the backoff again. */
+  static final int QUIET_RETRIES = 4;
+
+  private void reregister(RoomSession c, Listener listener) {
+    reregister = null;
+    if (stopped || client != c) {
+      reregistering = false;
+      return; // the session ended meanwhile: its end registers again from scratch
+    }
     registerOn(
         c,
         (reg, e) -> {
+          reregistering = false;
           if (stopped || client != c) {
-            return; // the session ended meanwhile: its end registers again from scratch
+            return;
           }
           if (e != null) {
             refused(c, e);
@@ -388,6 +437,7 @@ public final class TrackerSession {
     if (resign != null) {
       resign.cancel(false);
     }
+    cancelReregister();
     RoomSession c = client;
     client = null;
     CompletableFuture<Void> unregistered = c == null ? null : c.unregister();

@@ -1,0 +1,294 @@
+package meshchat.peer.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.runtime.PeerGroups;
+import meshchat.proto.v1.Member;
+import meshchat.proto.v1.MemberJoined;
+import meshchat.proto.v1.MemberLeft;
+import meshchat.proto.v1.TrackerFrame;
+import meshchat.tracker.TrackerConfig;
+import meshchat.tracker.TrackerServer;
+import meshchat.tracker.client.RegistrationKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tracker (or whoever sits on its plain-TCP session) that tells a peer over and over that its own
+ * registration expired gets one re-registration per backoff, never one per push: the peer's answer
+ * to an expiry is bounded however often the expiry is claimed. A real tracker on loopback behind a
+ * proxy that forwards every frame and injects our own MemberLeft.
+ */
+class HostileTrackerSessionTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String ROOM = "lobby";
+  private final PeerGroups groups = PeerGroups.create(1, 1);
+  private final EventExecutor loop = groups.rooms().next();
+  private TrackerServer tracker;
+  private Injector injector;
+  private TrackerSessions session;
+
+  @AfterEach
+  void stop() throws IOException {
+    if (session != null) {
+      stopSession();
+    }
+    if (injector != null) {
+      injector.close();
+    }
+    if (tracker != null) {
+      tracker.close();
+    }
+    groups.close();
+  }
+
+  private void stopSession() {
+    TrackerSessions s = session;
+    session = null;
+    loop.submit(() -> s.stop(1_000)).syncUninterruptibly().getNow().run();
+  }
+
+  /** What the session told the peer. */
+  private static final class Heard implements TrackerSession.Members {
+    final AtomicInteger registered = new AtomicInteger();
+    final List<String> refused = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void joined(PeerAddress member) {}
+
+    @Override
+    public void left(PeerId member) {}
+
+    @Override
+    public void registered() {
+      registered.incrementAndGet();
+    }
+
+    @Override
+    public void refused(String why) {
+      refused.add(why);
+    }
+  }
+
+  private Heard join(Identity id, long retryMinMs, long retryMaxMs) {
+    Heard heard = new Heard();
+    session =
+        new TrackerSessions(
+            List.of(injector.address()),
+            false,
+            retryMinMs,
+            retryMaxMs,
+            groups.io(),
+            loop,
+            new TrackerSession.Registration(
+                ROOM, id.peerId(), "bob", 7000, new RegistrationKey(id.publicKey(), id::sign)),
+            heard,
+            line -> {},
+            new SplittableRandom(7),
+            InstantSource.system(),
+            "[bob]");
+    loop.execute(session::start);
+    return heard;
+  }
+
+  private static TrackerFrame expired(PeerId who) {
+    return TrackerFrame.newBuilder()
+        .setMemberLeft(
+            MemberLeft.newBuilder()
+                .setRoom(ROOM)
+                .setPeerId(ByteString.copyFrom(who.toBytes()))
+                .setReason(MemberLeft.Reason.EXPIRED))
+        .build();
+  }
+
+  /** An unsigned member: the session refuses it, which tells the test it read this far. */
+  private static TrackerFrame unsignedMember() {
+    return TrackerFrame.newBuilder()
+        .setMemberJoined(
+            MemberJoined.newBuilder()
+                .setRoom(ROOM)
+                .setMember(
+                    Member.newBuilder()
+                        .setPeerId(ByteString.copyFrom(new byte[16]))
+                        .setNick("marker")
+                        .setHost("127.0.0.1")
+                        .setPort(7001)))
+        .build();
+  }
+
+  @Test
+  void aThousandClaimsThatWeExpiredGetOneRegistration() throws Exception {
+    tracker = TrackerServer.start(TrackerConfig.localTest());
+    Identity bob = Identity.generate();
+    List<TrackerFrame> flood = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      flood.add(expired(bob.peerId()));
+    }
+    flood.add(unsignedMember());
+    AtomicInteger answers = new AtomicInteger();
+    injector =
+        new Injector(
+            tracker.localAddress().getPort(),
+            down -> down.hasRegistered() && answers.getAndIncrement() == 0 ? flood : List.of());
+    Heard heard = join(bob, 50, 500);
+    // the flood, then the marker, then the answer to the one re-registration: in that order on
+    // the session's stream, so the marker's refusal comes after all thousand claims were read
+    await().atMost(WAIT).until(() -> heard.refused.size() == 1 && heard.registered.get() >= 2);
+    // the Unregister leaves on the same loop as every Register before it: count up to it
+    stopSession();
+    await().atMost(WAIT).until(() -> injector.unregisters.get() == 1);
+    assertThat(injector.registers.size()).as("Registers before the Unregister").isEqualTo(2);
+  }
+
+  @Test
+  void aTrackerThatExpiresUsAfterEveryRegistrationIsAnsweredAtBackoff() throws Exception {
+    tracker = TrackerServer.start(TrackerConfig.localTest());
+    Identity bob = Identity.generate();
+    injector =
+        new Injector(
+            tracker.localAddress().getPort(),
+            down -> down.hasRegistered() ? List.of(expired(bob.peerId())) : List.of());
+    join(bob, 200, 2_000);
+    await().atMost(WAIT).until(() -> injector.registers.size() >= 6);
+    // the first expiry is answered at once; the next four wait at least half of 200, 400, 800,
+    // 1,600 ms (Backoff's equal jitter); without the backoff all six come within round trips
+    long spanMs = (injector.registers.get(5) - injector.registers.get(1)) / 1_000_000;
+    assertThat(spanMs).isGreaterThanOrEqualTo(100 + 200 + 400 + 800);
+  }
+
+  /**
+   * A proxy in front of a real tracker: forwards every frame whole, both ways, records the peer's
+   * Registers (their arrival, nanoTime) and Unregisters, and after each frame from the tracker
+   * writes the frames {@code inject} names.
+   */
+  private static final class Injector implements AutoCloseable {
+    final List<Long> registers = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger unregisters = new AtomicInteger();
+    private final ServerSocket server;
+    private final int upstream;
+    private final Function<TrackerFrame, List<TrackerFrame>> inject;
+    private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
+
+    Injector(int upstream, Function<TrackerFrame, List<TrackerFrame>> inject) throws IOException {
+      this.upstream = upstream;
+      this.inject = inject;
+      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread accept = new Thread(this::accept, "injector-accept");
+      accept.setDaemon(true);
+      accept.start();
+    }
+
+    InetSocketAddress address() {
+      return new InetSocketAddress("127.0.0.1", server.getLocalPort());
+    }
+
+    private void accept() {
+      try {
+        while (true) {
+          Socket peer = server.accept();
+          Socket real = new Socket(InetAddress.getLoopbackAddress(), upstream);
+          sockets.add(peer);
+          sockets.add(real);
+          pump(peer, real, true);
+          pump(real, peer, false);
+        }
+      } catch (IOException closed) {
+        // closed by the test
+      }
+    }
+
+    private void pump(Socket from, Socket to, boolean up) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  DataInputStream in = new DataInputStream(from.getInputStream());
+                  OutputStream out = to.getOutputStream();
+                  while (true) {
+                    TrackerFrame f = TrackerFrame.parseFrom(readFrame(in));
+                    if (up && f.hasRegister()) {
+                      registers.add(System.nanoTime());
+                    } else if (up && f.hasUnregister()) {
+                      unregisters.incrementAndGet();
+                    }
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    write(bytes, f);
+                    if (!up) {
+                      for (TrackerFrame extra : inject.apply(f)) {
+                        write(bytes, extra);
+                      }
+                    }
+                    out.write(bytes.toByteArray());
+                    out.flush();
+                  }
+                } catch (IOException closed) {
+                  closeQuietly(from);
+                  closeQuietly(to);
+                }
+              },
+              up ? "injector-up" : "injector-down");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private static byte[] readFrame(DataInputStream in) throws IOException {
+      int length = 0;
+      for (int shift = 0; ; shift += 7) {
+        int b = in.readUnsignedByte();
+        length |= (b & 0x7f) << shift;
+        if (b < 0x80) {
+          break;
+        }
+      }
+      byte[] body = new byte[length];
+      in.readFully(body);
+      return body;
+    }
+
+    private static void write(OutputStream out, TrackerFrame f) throws IOException {
+      CodedOutputStream c = CodedOutputStream.newInstance(out);
+      c.writeUInt32NoTag(f.getSerializedSize());
+      f.writeTo(c);
+      c.flush();
+    }
+
+    private static void closeQuietly(Socket s) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // already closed
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      synchronized (sockets) {
+        sockets.forEach(Injector::closeQuietly);
+      }
+    }
+  }
+}
