@@ -153,11 +153,27 @@ public final class TrackerSession {
     }
   }
 
-  /** Registers the current registration on {@code c}; {@code then} takes the answer on the loop. */
+  /**
+   * Registers the current registration on {@code c}; {@code then} takes the answer on the loop, in
+   * the order the tracker sent it among its pushes. The answer completes on the session's I/O
+   * thread, which queues each push to the loop as it reads it; queued from there too, the answer
+   * comes after the pushes sent before it. But when this loop was descheduled for a whole round
+   * trip between sending the Register and attaching here, the answer is already in and the pushes
+   * read after it are already queued: it is taken at once, not queued behind them (an expiry sent
+   * after it, handled first, would be ignored as the news the re-registration answers, and the
+   * registration the tracker dropped would stay dropped).
+   */
   private void registerOn(RoomSession c, BiConsumer<Listing, Throwable> then) {
     Registration r = registration;
     c.register(r.self(), r.nick(), r.port(), r.key())
-        .whenComplete((reg, e) -> loop.execute(() -> then.accept(reg, e)));
+        .whenComplete(
+            (reg, e) -> {
+              if (loop.inEventLoop()) {
+                then.accept(reg, e);
+              } else {
+                loop.execute(() -> then.accept(reg, e));
+              }
+            });
   }
 
   /** Starts connecting. Call on the loop. */

@@ -74,6 +74,7 @@ class HostileTrackerSessionTest {
   /** What the session told the peer. */
   private static final class Heard implements TrackerSession.Members {
     final AtomicInteger registered = new AtomicInteger();
+    final AtomicInteger unreachable = new AtomicInteger();
     final List<String> refused = Collections.synchronizedList(new ArrayList<>());
 
     @Override
@@ -90,6 +91,21 @@ class HostileTrackerSessionTest {
     @Override
     public void refused(String why) {
       refused.add(why);
+    }
+
+    @Override
+    public void unreachable() {
+      unreachable.incrementAndGet();
+    }
+
+    @Override
+    public String toString() {
+      return "registered "
+          + registered
+          + ", unreachable "
+          + unreachable
+          + ", refused members "
+          + refused.size();
     }
   }
 
@@ -140,7 +156,7 @@ class HostileTrackerSessionTest {
   }
 
   @Test
-  void aThousandClaimsThatWeExpiredGetOneRegistration() throws Exception {
+  void aThousandClaimsThatWeExpiredGetOneRegistrationOrTwo() throws Exception {
     tracker = TrackerServer.start(TrackerConfig.localTest());
     Identity bob = Identity.generate();
     List<TrackerFrame> flood = new ArrayList<>();
@@ -160,7 +176,10 @@ class HostileTrackerSessionTest {
     // the Unregister leaves on the same loop as every Register before it: count up to it
     stopSession();
     await().atMost(WAIT).until(() -> injector.unregisters.get() == 1);
-    assertThat(injector.registers.size()).as("Registers before the Unregister").isEqualTo(2);
+    // the first registration and the one that answers the claims; a second one only when this
+    // box descheduled the loop for the re-registration's whole round trip, so that its answer
+    // was taken before the claims queued ahead of it (TrackerSession.registerOn)
+    assertThat(injector.registers.size()).as("Registers before the Unregister").isBetween(2, 3);
   }
 
   @Test
@@ -171,8 +190,11 @@ class HostileTrackerSessionTest {
         new Injector(
             tracker.localAddress().getPort(),
             down -> down.hasRegistered() ? List.of(expired(bob.peerId())) : List.of());
-    join(bob, 200, 2_000);
-    await().atMost(WAIT).until(() -> injector.registers.size() >= 6);
+    Heard heard = join(bob, 200, 2_000);
+    await()
+        .atMost(WAIT)
+        .alias("six Registers; the session heard " + heard + ", the proxy saw " + injector)
+        .until(() -> injector.registers.size() >= 6);
     // the first expiry is answered at once; the next four wait at least half of 200, 400, 800,
     // 1,600 ms (Backoff's equal jitter); without the backoff all six come within round trips
     long spanMs = (injector.registers.get(5) - injector.registers.get(1)) / 1_000_000;
@@ -187,6 +209,8 @@ class HostileTrackerSessionTest {
   private static final class Injector implements AutoCloseable {
     final List<Long> registers = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger unregisters = new AtomicInteger();
+    final AtomicInteger connections = new AtomicInteger();
+    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final ServerSocket server;
     private final int upstream;
     private final Function<TrackerFrame, List<TrackerFrame>> inject;
@@ -206,18 +230,30 @@ class HostileTrackerSessionTest {
     }
 
     private void accept() {
-      try {
-        while (true) {
-          Socket peer = server.accept();
+      while (!server.isClosed()) {
+        Socket peer;
+        try {
+          peer = server.accept();
+        } catch (IOException closed) {
+          return; // closed by the test
+        }
+        connections.incrementAndGet();
+        sockets.add(peer);
+        try {
           Socket real = new Socket(InetAddress.getLoopbackAddress(), upstream);
-          sockets.add(peer);
           sockets.add(real);
           pump(peer, real, true);
           pump(real, peer, false);
+        } catch (IOException e) {
+          failures.add("upstream: " + e);
+          closeQuietly(peer);
         }
-      } catch (IOException closed) {
-        // closed by the test
       }
+    }
+
+    @Override
+    public String toString() {
+      return connections + " connections, " + registers.size() + " Registers, failures " + failures;
     }
 
     private void pump(Socket from, Socket to, boolean up) {
@@ -245,6 +281,9 @@ class HostileTrackerSessionTest {
                     out.flush();
                   }
                 } catch (IOException closed) {
+                  if (!server.isClosed()) {
+                    failures.add((up ? "up: " : "down: ") + closed);
+                  }
                   closeQuietly(from);
                   closeQuietly(to);
                 }
