@@ -430,13 +430,27 @@ public final class TrackerSession {
     members.refused(why);
   }
 
+  /**
+   * Members one session keeps (for /who, and so for the room's address book): more than a tracker
+   * lists in a room by default (1,000). A tracker, or whoever sits on its plain-TCP session, can
+   * name as many validly signed members as it can make keys; past this many, the longest-named
+   * member is forgotten for the newest, as if it had left.
+   */
+  static final int MAX_MEMBERS = 1_024;
+
   /** False for our own entry. */
   private boolean joined(PeerAddress a) {
     if (a.peerId().equals(registration.self())) {
       return false;
     }
+    known.remove(a.peerId()); // named again: the most recently named
     known.put(a.peerId(), a);
     members.joined(a);
+    if (known.size() > MAX_MEMBERS) {
+      PeerId eldest = known.keySet().iterator().next();
+      known.remove(eldest);
+      members.left(eldest);
+    }
     return true;
   }
 

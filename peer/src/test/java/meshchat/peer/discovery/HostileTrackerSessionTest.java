@@ -74,14 +74,20 @@ class HostileTrackerSessionTest {
   /** What the session told the peer. */
   private static final class Heard implements TrackerSession.Members {
     final AtomicInteger registered = new AtomicInteger();
+    final AtomicInteger joined = new AtomicInteger();
+    final AtomicInteger left = new AtomicInteger();
     final AtomicInteger unreachable = new AtomicInteger();
     final List<String> refused = Collections.synchronizedList(new ArrayList<>());
 
     @Override
-    public void joined(PeerAddress member) {}
+    public void joined(PeerAddress member) {
+      joined.incrementAndGet();
+    }
 
     @Override
-    public void left(PeerId member) {}
+    public void left(PeerId member) {
+      left.incrementAndGet();
+    }
 
     @Override
     public void registered() {
@@ -199,6 +205,66 @@ class HostileTrackerSessionTest {
     // 1,600 ms (Backoff's equal jitter); without the backoff all six come within round trips
     long spanMs = (injector.registers.get(5) - injector.registers.get(1)) / 1_000_000;
     assertThat(spanMs).isGreaterThanOrEqualTo(100 + 200 + 400 + 800);
+  }
+
+  /**
+   * Every member a tracker names may be validly signed (a key costs it microseconds), so what a
+   * session keeps of them is bounded by count, not by their checks: past {@link
+   * TrackerSession#MAX_MEMBERS} the longest-named is forgotten, as if it had left.
+   */
+  @Test
+  void aTrackerNamingThousandsOfSignedMembersIsHeardUpToTheBound() throws Exception {
+    tracker = TrackerServer.start(TrackerConfig.localTest());
+    Identity bob = Identity.generate();
+    int named = TrackerSession.MAX_MEMBERS + 476;
+    long now = System.currentTimeMillis();
+    List<TrackerFrame> flood = new ArrayList<>();
+    for (int i = 0; i < named; i++) {
+      flood.add(signedMember(Identity.generate(), "m" + i, now));
+    }
+    flood.add(unsignedMember());
+    AtomicInteger answers = new AtomicInteger();
+    injector =
+        new Injector(
+            tracker.localAddress().getPort(),
+            down -> down.hasRegistered() && answers.getAndIncrement() == 0 ? flood : List.of());
+    Heard heard = join(bob, 50, 500);
+    await().atMost(WAIT).until(() -> heard.refused.size() == 1);
+    TrackerSessions s = session;
+    List<PeerAddress> members = loop.submit(s::members).get();
+    assertThat(members).hasSize(TrackerSession.MAX_MEMBERS);
+    assertThat(members.stream().map(PeerAddress::nick))
+        .contains("m" + (named - 1))
+        .doesNotContain("m0", "m" + (named - TrackerSession.MAX_MEMBERS - 1));
+    assertThat(heard.joined.get()).isEqualTo(named);
+    assertThat(heard.left.get()).isEqualTo(named - TrackerSession.MAX_MEMBERS);
+  }
+
+  /** A member entry {@code id} signed itself, as a tracker lists it (docs/protocol.md). */
+  private static TrackerFrame signedMember(Identity id, String nick, long nowMillis) {
+    byte[] nonce = new byte[16];
+    String host = "127.0.0.9";
+    int port = 7002;
+    byte[] signed =
+        RegistrationKey.transcript(
+            nonce, host, ROOM, id.peerId().toBytes(), nick, "", port, nowMillis);
+    return TrackerFrame.newBuilder()
+        .setMemberJoined(
+            MemberJoined.newBuilder()
+                .setRoom(ROOM)
+                .setMember(
+                    Member.newBuilder()
+                        .setPeerId(ByteString.copyFrom(id.peerId().toBytes()))
+                        .setNick(nick)
+                        .setHost(host)
+                        .setPort(port)
+                        .setPublicKey(ByteString.copyFrom(id.publicKey()))
+                        .setSignature(ByteString.copyFrom(id.sign(signed)))
+                        .setTimestampMs(nowMillis)
+                        .setSessionNonce(ByteString.copyFrom(nonce))
+                        .setObservedHost(host)
+                        .setAdvertisedHost("")))
+        .build();
   }
 
   /**
