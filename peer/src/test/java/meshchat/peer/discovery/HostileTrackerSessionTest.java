@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -161,6 +161,22 @@ class HostileTrackerSessionTest {
         .build();
   }
 
+  /**
+   * Joins as {@code bob} through an injector that follows the tracker's first Registered with
+   * {@code flood}, then an unsigned member, whose refusal tells the test that all was read.
+   */
+  private Heard floodAfterFirstRegistration(Identity bob, List<TrackerFrame> flood)
+      throws IOException {
+    List<TrackerFrame> frames = new ArrayList<>(flood);
+    frames.add(unsignedMember());
+    AtomicInteger answers = new AtomicInteger();
+    injector =
+        new Injector(
+            tracker.localAddress().getPort(),
+            down -> down.hasRegistered() && answers.getAndIncrement() == 0 ? frames : List.of());
+    return join(bob, 50, 500);
+  }
+
   @Test
   void aThousandClaimsThatWeExpiredGetOneRegistrationOrTwo() throws Exception {
     tracker = TrackerServer.start(TrackerConfig.localTest());
@@ -169,13 +185,7 @@ class HostileTrackerSessionTest {
     for (int i = 0; i < 1_000; i++) {
       flood.add(expired(bob.peerId()));
     }
-    flood.add(unsignedMember());
-    AtomicInteger answers = new AtomicInteger();
-    injector =
-        new Injector(
-            tracker.localAddress().getPort(),
-            down -> down.hasRegistered() && answers.getAndIncrement() == 0 ? flood : List.of());
-    Heard heard = join(bob, 50, 500);
+    Heard heard = floodAfterFirstRegistration(bob, flood);
     // the flood, then the marker, then the answer to the one re-registration: in that order on
     // the session's stream, so the marker's refusal comes after all thousand claims were read
     await().atMost(WAIT).until(() -> heard.refused.size() == 1 && heard.registered.get() >= 2);
@@ -222,13 +232,7 @@ class HostileTrackerSessionTest {
     for (int i = 0; i < named; i++) {
       flood.add(signedMember(Identity.generate(), "m" + i, now));
     }
-    flood.add(unsignedMember());
-    AtomicInteger answers = new AtomicInteger();
-    injector =
-        new Injector(
-            tracker.localAddress().getPort(),
-            down -> down.hasRegistered() && answers.getAndIncrement() == 0 ? flood : List.of());
-    Heard heard = join(bob, 50, 500);
+    Heard heard = floodAfterFirstRegistration(bob, flood);
     await().atMost(WAIT).until(() -> heard.refused.size() == 1);
     TrackerSessions s = session;
     List<PeerAddress> members = loop.submit(s::members).get();
@@ -327,20 +331,24 @@ class HostileTrackerSessionTest {
           new Thread(
               () -> {
                 try {
-                  DataInputStream in = new DataInputStream(from.getInputStream());
+                  InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream();
                   while (true) {
-                    TrackerFrame f = TrackerFrame.parseFrom(readFrame(in));
+                    // a varint32 length, then the frame: Protobuf's delimited form
+                    TrackerFrame f = TrackerFrame.parseDelimitedFrom(in);
+                    if (f == null) {
+                      throw new EOFException();
+                    }
                     if (up && f.hasRegister()) {
                       registers.add(System.nanoTime());
                     } else if (up && f.hasUnregister()) {
                       unregisters.incrementAndGet();
                     }
                     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    write(bytes, f);
+                    f.writeDelimitedTo(bytes);
                     if (!up) {
                       for (TrackerFrame extra : inject.apply(f)) {
-                        write(bytes, extra);
+                        extra.writeDelimitedTo(bytes);
                       }
                     }
                     out.write(bytes.toByteArray());
@@ -357,27 +365,6 @@ class HostileTrackerSessionTest {
               up ? "injector-up" : "injector-down");
       t.setDaemon(true);
       t.start();
-    }
-
-    private static byte[] readFrame(DataInputStream in) throws IOException {
-      int length = 0;
-      for (int shift = 0; ; shift += 7) {
-        int b = in.readUnsignedByte();
-        length |= (b & 0x7f) << shift;
-        if (b < 0x80) {
-          break;
-        }
-      }
-      byte[] body = new byte[length];
-      in.readFully(body);
-      return body;
-    }
-
-    private static void write(OutputStream out, TrackerFrame f) throws IOException {
-      CodedOutputStream c = CodedOutputStream.newInstance(out);
-      c.writeUInt32NoTag(f.getSerializedSize());
-      f.writeTo(c);
-      c.flush();
     }
 
     private static void closeQuietly(Socket s) {
