@@ -305,10 +305,25 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
       t.start();
     }
 
-    /** Types {@code keys} at once, as one write. */
+    /**
+     * Types {@code keys} at once, as one write. A process that has ended fails the test with its
+     * exit code and screen, not a bare "Stream closed".
+     */
     public void type(String keys) throws IOException {
-      stdin.write(keys.getBytes(StandardCharsets.UTF_8));
-      stdin.flush();
+      try {
+        stdin.write(keys.getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+      } catch (IOException e) {
+        if (process.isAlive()) {
+          throw e;
+        }
+        throw new AssertionError(
+            "the process ended (exit "
+                + process.exitValue()
+                + ") before it was typed at; its screen:\n"
+                + text(),
+            e);
+      }
     }
 
     public byte[] bytes() {
