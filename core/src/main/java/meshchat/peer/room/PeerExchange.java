@@ -51,6 +51,9 @@ final class PeerExchange {
     /** The version of our links last told to this peer. */
     private long toldVersion;
 
+    /** The peers named in the list last told to this peer. */
+    private Set<PeerId> told = Set.of();
+
     /** Equal to the latest mark given while this link's list names a marked peer. */
     private long mark;
 
@@ -94,7 +97,9 @@ final class PeerExchange {
     version++;
     linkAdded = true;
     l.toldVersion = version;
-    effects.send(l.address.peerId(), list());
+    PeerList list = list();
+    l.told = named(list);
+    effects.send(l.address.peerId(), list);
     announceSoon();
   }
 
@@ -195,11 +200,31 @@ final class PeerExchange {
    * repairs), and so does every change of a quiet peer.
    */
   void announcePending() {
-    if (timer != null && linkAdded) {
+    if (timer == null || !linkAdded) {
+      return;
+    }
+    linkAdded = false;
+    if (!everyLinkToldOfEveryLink()) {
       timer.cancel();
       timer = null;
       announce();
     }
+  }
+
+  /**
+   * True if the list each link last heard names every link we hold: a link that closed and opened
+   * again before its close was told (a reset, on a lossy network) changes nothing a neighbour's
+   * forwarding rule reads, and needs no list before the delay.
+   */
+  private boolean everyLinkToldOfEveryLink() {
+    for (Link l : links.values()) {
+      for (PeerId p : links.keySet()) {
+        if (!l.told.contains(p)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -237,15 +262,26 @@ final class PeerExchange {
   private void announce() {
     linkAdded = false;
     PeerList list = null;
+    Set<PeerId> named = null;
     for (Link l : links.values()) {
       if (l.toldVersion != version) {
         if (list == null) {
           list = list();
+          named = named(list);
         }
         l.toldVersion = version;
+        l.told = named;
         effects.send(l.address.peerId(), list);
       }
     }
+  }
+
+  private static Set<PeerId> named(PeerList list) {
+    Set<PeerId> ids = new HashSet<>(list.peers().size() * 2);
+    for (PeerAddress a : list.peers()) {
+      ids.add(a.peerId());
+    }
+    return ids;
   }
 
   private PeerList list() {

@@ -67,6 +67,23 @@ class RoomBroadcastTest {
   }
 
   /**
+   * A link that closes and opens again before its close was told changes nothing b's forwarding
+   * rule reads: a's next message goes without a list before it, and still nothing is relayed.
+   */
+  @Test
+  void aLinkReopenedWithinTheDelayIsNotAnnouncedEarly() {
+    Mesh mesh = new Mesh(CONFIG, "a", "b", "c").fullMesh().pump();
+    int lists = mesh.sentOf(PeerList.class, mesh.from("a").and(mesh.to("b"))).size();
+    mesh.unlink("a", "c").pump();
+    mesh.link("a", "c").pump();
+    MessageId m = mesh.peer("a").send("one").id();
+    mesh.pump();
+    assertThat(mesh.sentOf(PeerList.class, mesh.from("a").and(mesh.to("b")))).hasSize(lists);
+    assertThat(mesh.sentOf(Chat.class, mesh.from("b"))).isEmpty();
+    assertThat(mesh.peer("c").shownIds()).containsExactly(m);
+  }
+
+  /**
    * A triangle a-b-c: c gets a's message from a and a copy from b, as a peer whose knowledge of a's
    * links is stale relays it (two hops from the author, or a list sampled in a big room).
    */
