@@ -148,16 +148,18 @@ class HostileTrackerSessionTest {
 
   /** An unsigned member: the session refuses it, which tells the test it read this far. */
   private static TrackerFrame unsignedMember() {
+    return joined(
+        Member.newBuilder()
+            .setPeerId(ByteString.copyFrom(new byte[16]))
+            .setNick("marker")
+            .setHost("127.0.0.1")
+            .setPort(7001));
+  }
+
+  /** A tracker's push that {@code member} joined the room. */
+  private static TrackerFrame joined(Member.Builder member) {
     return TrackerFrame.newBuilder()
-        .setMemberJoined(
-            MemberJoined.newBuilder()
-                .setRoom(ROOM)
-                .setMember(
-                    Member.newBuilder()
-                        .setPeerId(ByteString.copyFrom(new byte[16]))
-                        .setNick("marker")
-                        .setHost("127.0.0.1")
-                        .setPort(7001)))
+        .setMemberJoined(MemberJoined.newBuilder().setRoom(ROOM).setMember(member))
         .build();
   }
 
@@ -252,23 +254,18 @@ class HostileTrackerSessionTest {
     byte[] signed =
         RegistrationKey.transcript(
             nonce, host, ROOM, id.peerId().toBytes(), nick, "", port, nowMillis);
-    return TrackerFrame.newBuilder()
-        .setMemberJoined(
-            MemberJoined.newBuilder()
-                .setRoom(ROOM)
-                .setMember(
-                    Member.newBuilder()
-                        .setPeerId(ByteString.copyFrom(id.peerId().toBytes()))
-                        .setNick(nick)
-                        .setHost(host)
-                        .setPort(port)
-                        .setPublicKey(ByteString.copyFrom(id.publicKey()))
-                        .setSignature(ByteString.copyFrom(id.sign(signed)))
-                        .setTimestampMs(nowMillis)
-                        .setSessionNonce(ByteString.copyFrom(nonce))
-                        .setObservedHost(host)
-                        .setAdvertisedHost("")))
-        .build();
+    return joined(
+        Member.newBuilder()
+            .setPeerId(ByteString.copyFrom(id.peerId().toBytes()))
+            .setNick(nick)
+            .setHost(host)
+            .setPort(port)
+            .setPublicKey(ByteString.copyFrom(id.publicKey()))
+            .setSignature(ByteString.copyFrom(id.sign(signed)))
+            .setTimestampMs(nowMillis)
+            .setSessionNonce(ByteString.copyFrom(nonce))
+            .setObservedHost(host)
+            .setAdvertisedHost(""));
   }
 
   /**
