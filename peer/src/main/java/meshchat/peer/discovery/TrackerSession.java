@@ -384,7 +384,7 @@ public final class TrackerSession {
       return;
     }
     long now = clock.millis();
-    if (expiries > 0 && now - lastExpiryMs > QUIET_RETRIES * retryMaxMs) {
+    if (expiries > 0 && (now - lastExpiryMs) / QUIET_RETRIES > retryMaxMs) { // no overflow
       expiries = 0;
     }
     lastExpiryMs = now;
@@ -412,10 +412,10 @@ public final class TrackerSession {
     registerOn(
         c,
         (reg, e) -> {
-          reregistering = false;
           if (stopped || client != c) {
-            return;
+            return; // the session's end already let go of the re-registration
           }
+          reregistering = false;
           if (e != null) {
             refused(c, e);
           } else {
