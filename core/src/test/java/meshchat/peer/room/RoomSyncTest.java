@@ -53,7 +53,7 @@ class RoomSyncTest {
   }
 
   @Test
-  void aBigCatchUpComesInBoundedRequestsTwoInFlight() {
+  void aBigCatchUpComesInBoundedRequestsFourInFlight() {
     RoomConfig small = CONFIG.with(cfg -> cfg.syncMaxMessages = 7);
     Mesh mesh = new Mesh(small, "alice", "bob");
     for (int i = 0; i < 30; i++) {
@@ -69,8 +69,8 @@ class RoomSyncTest {
       assertThat(r.wants().stream().mapToLong(w -> w.range().size()).sum()).isLessThanOrEqualTo(7);
     }
     assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
-    // the next chunk is asked while the one before is still on its way, never more than two
-    assertThat(mostRequestsInFlight(mesh, "bob")).isEqualTo(2);
+    // the next chunks are asked while the one before is still on its way, never more than four
+    assertThat(mostRequestsInFlight(mesh, "bob")).isEqualTo(4);
   }
 
   @Test
