@@ -1,6 +1,7 @@
 package meshchat.peer.app;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code chat}: join a room and chat, on a terminal or through a pipe (--json for programs). */
@@ -55,12 +55,9 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--nick", paramLabel = "NAME", description = "your name (default: $USER)")
   String nick;
 
-  @Option(
-      names = "--room",
-      defaultValue = "lobby",
-      paramLabel = "ROOM",
-      description = "room (default: ${DEFAULT-VALUE})")
-  String room;
+  // each default is the field's value, for picocli and the fast path (ChatArgs) alike
+  @Option(names = "--room", paramLabel = "ROOM", description = "room (default: ${DEFAULT-VALUE})")
+  String room = "lobby";
 
   @Option(
       names = "--tracker",
@@ -83,11 +80,7 @@ public final class ChatCommand implements Callable<Integer> {
           "do not announce or look for the room on the local network (mDNS; on by default)")
   boolean noLan;
 
-  @Option(
-      names = "--port",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "link port (default: any)")
+  @Option(names = "--port", paramLabel = "N", description = "link port (default: any)")
   int port;
 
   @Option(
@@ -106,7 +99,7 @@ public final class ChatCommand implements Callable<Integer> {
               + " without a value, asks for it (docs/security.md)")
   String secretOption;
 
-  private static final String ASK = "\0ask";
+  static final String ASK = "\0ask";
   private char[] secret;
 
   @Option(names = "--json", description = "one JSON event per line (for programs)")
@@ -114,20 +107,18 @@ public final class ChatCommand implements Callable<Integer> {
 
   @Option(
       names = "--linger",
-      defaultValue = "10",
       paramLabel = "SECONDS",
       description =
           "at the end of piped input, wait up to this long until another peer holds every message"
               + " typed (default: ${DEFAULT-VALUE}; 0: leave at once)")
-  int linger;
+  int linger = 10;
 
   @Option(
       names = "--scrollback",
-      defaultValue = "20",
       paramLabel = "N",
       description =
           "messages of history shown at start and after a catch-up (default: ${DEFAULT-VALUE})")
-  int scrollback;
+  int scrollback = 20;
 
   /** How long alone in a private room before saying that nobody with this secret is here. */
   static final long ALONE_MS = 10_000;
@@ -137,36 +128,67 @@ public final class ChatCommand implements Callable<Integer> {
 
   @Mixin MetricsOption metrics;
 
-  @Override
-  public Integer call() throws Exception {
+  /**
+   * Where lines for the user go: picocli's error stream, or standard error when the command line
+   * was read by the fast path ({@link ChatArgs}), which has no picocli model.
+   */
+  private PrintWriter err;
+
+  /** For the fast path: a command whose flags {@link ChatArgs} has set, writing to {@code err}. */
+  ChatCommand(PrintWriter err) {
+    this.err = err;
+    this.metrics = new MetricsOption();
+  }
+
+  /** For picocli. */
+  public ChatCommand() {}
+
+  /** What is wrong with the flags as set, in one line for the user; null if nothing is. */
+  String invalid() {
     if (port < 0 || port > 65535) {
-      throw new ParameterException(spec.commandLine(), "port " + port + " is not 0..65535");
+      return "port " + port + " is not 0..65535";
     }
     if (scrollback < 0 || scrollback > 10_000) {
-      throw new ParameterException(spec.commandLine(), "--scrollback must be 0..10000");
+      return "--scrollback must be 0..10000";
     }
     if (linger < 0) {
-      throw new ParameterException(spec.commandLine(), "--linger must be 0 or more seconds");
+      return "--linger must be 0 or more seconds";
     }
     String name = nick != null ? nick : defaultNick();
     if (name.isBlank() || name.length() > 32 || name.chars().anyMatch(Character::isISOControl)) {
-      throw new ParameterException(spec.commandLine(), "nick must be 1..32 printable characters");
+      return "nick must be 1..32 printable characters";
     }
     if (room.isBlank() || room.length() > 64) {
-      throw new ParameterException(spec.commandLine(), "room must be 1..64 characters");
+      return "room must be 1..64 characters";
     }
     if (noTracker && trackers != null) {
-      throw new ParameterException(spec.commandLine(), "--no-tracker and --tracker conflict");
+      return "--no-tracker and --tracker conflict";
     }
     if (trackers != null && new LinkedHashSet<>(trackers).size() > MAX_TRACKERS) {
-      throw new ParameterException(
-          spec.commandLine(), "at most " + MAX_TRACKERS + " trackers, got " + trackers.size());
+      return "at most " + MAX_TRACKERS + " trackers, got " + trackers.size();
     }
+    return null;
+  }
+
+  private PrintWriter err() {
+    return err != null ? err : spec.commandLine().getErr();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    // a usage error: one line and exit code 2, as picocli's own are (PeerMain)
+    String invalid = invalid();
+    if (invalid != null) {
+      err().println("meshchat: " + invalid);
+      return 2;
+    }
+    String name = nick != null ? nick : defaultNick();
     if (secretOption != null) {
       secret = ASK.equals(secretOption) ? RoomSecret.ask() : secretOption.toCharArray();
     }
     if (secret != null && secret.length == 0) {
-      throw new ParameterException(spec.commandLine(), "the room secret is empty");
+      err().println("meshchat: the room secret is empty");
+      return 2;
     }
     Path dir = data != null ? data : home().resolve(".meshchat").resolve(name);
     Identity self;
@@ -181,12 +203,10 @@ public final class ChatCommand implements Callable<Integer> {
       // before anything in the dir is read or written: a second process would fork our seqs
       lock = DataDirLock.acquire(dir);
     } catch (DataDirLock.InUseException e) {
-      spec.commandLine().getErr().println("meshchat: " + e.getMessage());
+      err().println("meshchat: " + e.getMessage());
       return 2;
     } catch (IOException | IllegalArgumentException e) {
-      spec.commandLine()
-          .getErr()
-          .println("meshchat: cannot use data dir " + dir + ": " + ErrorText.reason(e));
+      err().println("meshchat: cannot use data dir " + dir + ": " + ErrorText.reason(e));
       return 2;
     }
     // before the first logger exists: log to <data>/peer.log, never to the terminal
@@ -199,13 +219,9 @@ public final class ChatCommand implements Callable<Integer> {
         Opening opening = Opening.start(dir, room, wiped)) {
       try {
         newIdentity = !Files.exists(dir.resolve(KeyFiles.PRIVATE));
-        self =
-            KeyFiles.loadOrCreate(
-                dir, line -> spec.commandLine().getErr().println("meshchat: " + line));
+        self = KeyFiles.loadOrCreate(dir, line -> err().println("meshchat: " + line));
       } catch (IOException | IllegalArgumentException e) {
-        spec.commandLine()
-            .getErr()
-            .println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
+        err().println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
         return 2;
       }
       // no logger before this: one asked for on a second thread while SLF4J initialises gets a
@@ -215,8 +231,7 @@ public final class ChatCommand implements Callable<Integer> {
       // before the peer is ready (docs/benchmarks.md, "Fast start")
       LinkTls tls = LinkTls.inBackground(self);
       // written on leaving too: a nick first seen just before quitting is remembered
-      try (KnownNicks known =
-          KnownNicks.open(dir, line -> spec.commandLine().getErr().println("meshchat: " + line))) {
+      try (KnownNicks known = KnownNicks.open(dir, line -> err().println("meshchat: " + line))) {
         return chat(dir, name, self, newIdentity, known, tls, opening);
       }
     }
@@ -270,7 +285,7 @@ public final class ChatCommand implements Callable<Integer> {
     try {
       node = NodeAssembly.start(config, store, groups, view, newIdentity, tls);
     } catch (IOException e) {
-      spec.commandLine().getErr().println("meshchat: " + e.getMessage());
+      err().println("meshchat: " + e.getMessage());
       groups.close();
       store.close();
       return 2;
@@ -353,8 +368,7 @@ public final class ChatCommand implements Callable<Integer> {
     if (watch.awaitDelivered(linger * 1000L)) {
       return 0;
     }
-    spec.commandLine()
-        .getErr()
+    err()
         .println(
             "meshchat: "
                 + watch.undelivered()
@@ -363,7 +377,7 @@ public final class ChatCommand implements Callable<Integer> {
                 + " reached no other peer within "
                 + linger
                 + " s; they stay stored and go out the next time this peer meets the room");
-    spec.commandLine().getErr().flush();
+    err().flush();
     return UNDELIVERED;
   }
 

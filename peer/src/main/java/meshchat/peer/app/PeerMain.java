@@ -40,9 +40,22 @@ public final class PeerMain {
   }
 
   static int run(String[] args) {
+    String[] line = withDefaultCommand(args);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    // a plain chat line skips picocli, the largest single cost of a start (ChatArgs)
+    ChatCommand chat = ChatArgs.parse(line, err);
+    if (chat != null) {
+      try {
+        return chat.call();
+      } catch (Exception e) {
+        err.println("meshchat: " + oneLine(String.valueOf(e.getMessage())));
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+    }
     CommandLine cli = new CommandLine(new PeerMain());
     cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
-    cli.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+    cli.setErr(err);
     cli.setParameterExceptionHandler(
         (e, a) -> {
           e.getCommandLine().getErr().println("meshchat: " + oneLine(e.getMessage()));
@@ -53,7 +66,7 @@ public final class PeerMain {
           c.getErr().println("meshchat: " + oneLine(String.valueOf(e.getMessage())));
           return CommandLine.ExitCode.SOFTWARE;
         });
-    return cli.execute(withDefaultCommand(args));
+    return cli.execute(line);
   }
 
   /** No command, or flags first: the chat command. */

@@ -19,6 +19,13 @@ public final class MetricsOption {
               + " unless given)")
   private InetSocketAddress address;
 
+  /** The flag as given, for a command line read without picocli. */
+  public static MetricsOption at(InetSocketAddress address) {
+    MetricsOption m = new MetricsOption();
+    m.address = address;
+    return m;
+  }
+
   /** Where to serve {@code /metrics}; null when the flag was not given. */
   public InetSocketAddress address() {
     return address;
