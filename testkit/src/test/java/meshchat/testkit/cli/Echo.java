@@ -23,6 +23,8 @@ public final class Echo {
       HotSpotDiagnosticMXBean hotspot =
           ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       System.out.println("UsePerfData=" + hotspot.getVMOption("UsePerfData").getValue());
+      System.out.println(
+          "Tier4InvocationThreshold=" + hotspot.getVMOption("Tier4InvocationThreshold").getValue());
     }
   }
 }
