@@ -16,13 +16,38 @@ abstract class SharedScenariosTest {
   /** A fresh cluster for one test; closed by the test. */
   protected abstract Cluster newCluster(long seed);
 
+  /**
+   * How many peers the big-room stories start: past the full mesh (33), so that partial views,
+   * forward-joins and the broadcast tree carry the room.
+   */
+  protected abstract int bigRoomPeers();
+
+  /** A fresh cluster for a big-room story; by default as {@link #newCluster}. */
+  protected Cluster newBigCluster(long seed) {
+    return newCluster(seed);
+  }
+
   protected CheckReport play(Scenario s, long seed) {
-    try (Cluster cluster = newCluster(seed)) {
+    return play(s, newCluster(seed));
+  }
+
+  private static CheckReport play(Scenario s, Cluster c) {
+    try (Cluster cluster = c) {
       s.run(cluster);
       CheckReport r = InvariantChecker.check(cluster.history());
       assertThat(r.violations()).as(s.name()).isEmpty();
       return r;
     }
+  }
+
+  @Test
+  void aBigRoomOnPartialViewsAgrees() {
+    play(Scenarios.bigRoom(bigRoomPeers()), newBigCluster(13));
+  }
+
+  @Test
+  void aBigRoomThatLosesAThirdAtOnceAgrees() {
+    play(Scenarios.bigRoomLosesAThird(bigRoomPeers()), newBigCluster(14));
   }
 
   @Test
