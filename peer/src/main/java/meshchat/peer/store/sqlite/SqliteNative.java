@@ -23,6 +23,7 @@ import org.sqlite.util.OSInfo;
 public final class SqliteNative {
   static final String PATH = "org.sqlite.lib.path";
   static final String NAME = "org.sqlite.lib.name";
+  static final String TMPDIR = "org.sqlite.tmpdir";
 
   private SqliteNative() {}
 
@@ -136,6 +137,12 @@ public final class SqliteNative {
       }
       System.setProperty(PATH, dir.toString());
       System.setProperty(NAME, name);
+      // the driver's first open lists its temporary directory for copies a killed process left
+      // (java.io.tmpdir: hundreds of entries on a desktop, on the way to ready); it makes none
+      // now, so it lists the copy's own directory, where nothing is named like its copies
+      if (System.getProperty(TMPDIR) == null) {
+        System.setProperty(TMPDIR, dir.toString());
+      }
       return lib;
     } catch (IOException | RuntimeException e) {
       return null;

@@ -23,6 +23,7 @@ class SqliteNativeTest {
   void clear() {
     System.clearProperty(SqliteNative.PATH);
     System.clearProperty(SqliteNative.NAME);
+    System.clearProperty(SqliteNative.TMPDIR);
   }
 
   private static URL theDriversResource() {
@@ -61,6 +62,8 @@ class SqliteNativeTest {
     assertThat(Files.readAllBytes(lib)).isEqualTo(theDriversLibrary());
     assertThat(System.getProperty(SqliteNative.PATH)).isEqualTo(lib.getParent().toString());
     assertThat(System.getProperty(SqliteNative.NAME)).isEqualTo(lib.getFileName().toString());
+    // and the driver's search for copies left behind lists this directory, not java.io.tmpdir
+    assertThat(System.getProperty(SqliteNative.TMPDIR)).isEqualTo(lib.getParent().toString());
     assertThat(Files.list(lib.getParent())).containsExactly(lib); // no temporary file left
 
     // the next start finds it and writes nothing
@@ -97,6 +100,7 @@ class SqliteNativeTest {
     assertThat(SqliteNative.useCopyIn(blocked)).isNull();
     assertThat(System.getProperty(SqliteNative.PATH)).isNull();
     assertThat(System.getProperty(SqliteNative.NAME)).isNull();
+    assertThat(System.getProperty(SqliteNative.TMPDIR)).isNull();
   }
 
   @Test
