@@ -1,9 +1,7 @@
 package meshchat.peer.identity;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
@@ -111,11 +109,5 @@ public final class MessageSigning {
       return "head " + head.id() + " has a bad signature";
     }
     return null;
-  }
-
-  static boolean keyPairMatches(Identity id) {
-    byte[] probe = "meshchat/key-check".getBytes(StandardCharsets.US_ASCII);
-    return Ed25519.verify(id.publicKey(), probe, id.sign(probe))
-        && Arrays.equals(Ed25519.fingerprint(id.publicKey()), id.peerId().toBytes());
   }
 }
