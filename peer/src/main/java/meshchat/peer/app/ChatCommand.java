@@ -99,7 +99,7 @@ public final class ChatCommand implements Callable<Integer> {
               + " without a value, asks for it (docs/security.md)")
   String secretOption;
 
-  static final String ASK = "\0ask";
+  private static final String ASK = "\0ask";
   private char[] secret;
 
   @Option(names = "--json", description = "one JSON event per line (for programs)")
