@@ -25,6 +25,18 @@ public final class CanonicalBytes {
     return new CanonicalBytes().string(context);
   }
 
+  /**
+   * Continues a layout whose first items were made once and kept ({@link #toByteArray} of a layout
+   * of the context and the values every such layout starts with, e.g. the room).
+   */
+  public static CanonicalBytes continuing(byte[] start) {
+    CanonicalBytes b = new CanonicalBytes();
+    b.room(start.length);
+    System.arraycopy(start, 0, b.out, 0, start.length);
+    b.size = start.length;
+    return b;
+  }
+
   private void room(int n) {
     if (size + n > out.length) {
       out = Arrays.copyOf(out, Math.max(out.length * 2, size + n));
@@ -40,13 +52,17 @@ public final class CanonicalBytes {
   }
 
   public CanonicalBytes bytes(byte[] b) {
-    int n = b.length;
+    return bytes(b, 0, b.length);
+  }
+
+  /** As {@link #bytes(byte[])} for the {@code n} bytes of {@code b} from {@code from}. */
+  public CanonicalBytes bytes(byte[] b, int from, int n) {
     room(4 + n);
     out[size++] = (byte) (n >>> 24);
     out[size++] = (byte) (n >>> 16);
     out[size++] = (byte) (n >>> 8);
     out[size++] = (byte) n;
-    System.arraycopy(b, 0, out, size, n);
+    System.arraycopy(b, from, out, size, n);
     size += n;
     return this;
   }

@@ -16,6 +16,20 @@ public record MessageId(PeerId origin, long seq) {
     return seq == 1 ? null : new MessageId(origin, seq - 1);
   }
 
+  // written out: a record's generated equals and hashCode go through method handles (ObjectMethods)
+  // and Objects.hashCode, and ids are compared and hashed per message in the rings and maps of the
+  // receive path; the hash is the generated one's value (31 * origin + seq), so no order changes
+
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof MessageId m && seq == m.seq && origin.equals(m.origin));
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * origin.hashCode() + Long.hashCode(seq);
+  }
+
   /** {@code ORIGINHEX:SEQ}, the form the JSON output uses. */
   @Override
   public String toString() {

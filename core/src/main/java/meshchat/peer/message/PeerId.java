@@ -16,8 +16,17 @@ public final class PeerId implements Comparable<PeerId> {
   public static final int MAX_BYTES = 64;
   private static final HexFormat HEX = HexFormat.of();
 
+  // The ids made lately, by content: decoding hands out the one instance an id already has, so a
+  // message and its dependencies do not each allocate and hash a new id, and the maps, trees and
+  // rings that compare ids mostly meet the same instance (equals and compareTo check it first).
+  // A slot is overwritten by the next id that hashes to it; a racy read is safe (final fields) and
+  // at worst misses, which only costs the allocation this saves.
+  private static final int RECENT_SLOTS = 1024;
+  private static final PeerId[] RECENT = new PeerId[RECENT_SLOTS];
+
   private final byte[] bytes;
   private final int hash;
+  private final long prefix; // the first 8 bytes, big-endian, zero-padded: most compares end here
 
   private PeerId(byte[] bytes) {
     if (bytes.length == 0 || bytes.length > MAX_BYTES) {
@@ -25,10 +34,36 @@ public final class PeerId implements Comparable<PeerId> {
     }
     this.bytes = bytes;
     this.hash = Arrays.hashCode(bytes);
+    long p = 0;
+    for (int i = 0; i < 8; i++) {
+      p = p << 8 | (i < bytes.length ? bytes[i] & 0xFF : 0);
+    }
+    this.prefix = p;
   }
 
   public static PeerId of(byte[] bytes) {
-    return new PeerId(bytes.clone());
+    return of(bytes, 0, bytes.length);
+  }
+
+  /** The id whose bytes are {@code src[from, from + length)}; {@code src} is not kept. */
+  public static PeerId of(byte[] src, int from, int length) {
+    if (length == 0 || length > MAX_BYTES) {
+      throw new IllegalArgumentException("peer id must be 1.." + MAX_BYTES + " bytes");
+    }
+    int h = 1;
+    for (int i = from, end = from + length; i < end; i++) {
+      h = 31 * h + src[i]; // Arrays.hashCode, so the slot's id compares by it first
+    }
+    int slot = (h * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(RECENT_SLOTS));
+    PeerId seen = RECENT[slot];
+    if (seen != null
+        && seen.hash == h
+        && Arrays.equals(seen.bytes, 0, seen.bytes.length, src, from, from + length)) {
+      return seen;
+    }
+    PeerId id = new PeerId(Arrays.copyOfRange(src, from, from + length));
+    RECENT[slot] = id;
+    return id;
   }
 
   public static PeerId random(RandomGenerator random) {
@@ -46,6 +81,18 @@ public final class PeerId implements Comparable<PeerId> {
     return bytes.clone();
   }
 
+  /** Number of bytes of the id. */
+  public int length() {
+    return bytes.length;
+  }
+
+  /**
+   * Copies the id's bytes into {@code dst} at {@code at}, without the copy {@link #toBytes} makes.
+   */
+  public void copyTo(byte[] dst, int at) {
+    System.arraycopy(bytes, 0, dst, at, bytes.length);
+  }
+
   public String hex() {
     return HEX.formatHex(bytes);
   }
@@ -58,7 +105,13 @@ public final class PeerId implements Comparable<PeerId> {
 
   @Override
   public int compareTo(PeerId o) {
-    return Arrays.compareUnsigned(bytes, o.bytes);
+    if (o == this) {
+      return 0;
+    }
+    // a zero-padded prefix orders as the bytes do: padding sits where the shorter id has ended,
+    // and an id that ends first sorts first
+    int c = Long.compareUnsigned(prefix, o.prefix);
+    return c != 0 ? c : Arrays.compareUnsigned(bytes, o.bytes);
   }
 
   @Override

@@ -203,52 +203,82 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   private static ChatMessage chat(meshchat.proto.v1.ChatMessage c, RoomKey key) {
-    atMost("nick bytes", c.getNickBytes().size(), MAX_NICK_BYTES);
-    atMost("text bytes", c.getTextBytes().size(), MAX_TEXT_BYTES);
-    atMost("sealed bytes", c.getSealed().size(), MAX_NICK_BYTES + MAX_TEXT_BYTES + 32);
-    atMost("deps", c.getDepsCount(), MAX_DEPS);
+    chatSizes(
+        c.getNickBytes().size(), c.getTextBytes().size(), c.getSealed().size(), c.getDepsCount());
     List<MessageId> deps = new ArrayList<>(c.getDepsCount());
     for (meshchat.proto.v1.MessageId d : c.getDepsList()) {
       deps.add(new MessageId(peerId(d.getOrigin()), d.getSeq()));
     }
-    MessageId id = new MessageId(peerId(c.getOrigin()), c.getSeq());
-    String nick = c.getNick();
-    String text = c.getText();
+    return chat(
+        new MessageId(peerId(c.getOrigin()), c.getSeq()),
+        c.getLamport(),
+        c.getWallTimeMs(),
+        c.getNick(),
+        c.getText(),
+        c.getSealed().toByteArray(),
+        deps,
+        c.getPrev().toByteArray(),
+        c.getKindValue(),
+        key);
+  }
+
+  /** The bounds on a chat message's sizes, checked before anything in it is made. */
+  static void chatSizes(int nickBytes, int textBytes, int sealedBytes, int deps) {
+    atMost("nick bytes", nickBytes, MAX_NICK_BYTES);
+    atMost("text bytes", textBytes, MAX_TEXT_BYTES);
+    atMost("sealed bytes", sealedBytes, MAX_NICK_BYTES + MAX_TEXT_BYTES + 32);
+    atMost("deps", deps, MAX_DEPS);
+  }
+
+  /** A chat message from its fields as read (either reader), after {@link #chatSizes}. */
+  static ChatMessage chat(
+      MessageId id,
+      long lamport,
+      long wallTimeMs,
+      String nick,
+      String text,
+      byte[] sealed,
+      List<MessageId> deps,
+      byte[] prev,
+      int kindValue,
+      RoomKey key) {
     if (key != null) {
       // a private room: the body travels only sealed (docs/security.md)
-      if (c.getSealed().isEmpty() || !nick.isEmpty() || !text.isEmpty()) {
+      if (sealed.length == 0 || !nick.isEmpty() || !text.isEmpty()) {
         throw new IllegalArgumentException("message " + id + " is not sealed");
       }
-      SealedBody.Body body =
-          SealedBody.open(key, id.origin(), id.seq(), c.getSealed().toByteArray());
+      SealedBody.Body body = SealedBody.open(key, id.origin(), id.seq(), sealed);
       nick = body.nick();
       text = body.text();
-    } else if (!c.getSealed().isEmpty()) {
+    } else if (sealed.length != 0) {
       throw new IllegalArgumentException("a sealed message in an open room");
     }
-    if (c.getPrev().size() != ChatMessage.HASH_BYTES) {
+    if (prev.length != ChatMessage.HASH_BYTES) {
       throw new IllegalArgumentException("message " + id + " has no 32-byte prev");
     }
-    ChatMessage.Kind kind = ChatMessage.Kind.ofWire(c.getKindValue());
+    ChatMessage.Kind kind = ChatMessage.Kind.ofWire(kindValue);
     if (kind == null) {
-      throw new IllegalArgumentException("message " + id + " has unknown kind " + c.getKindValue());
+      throw new IllegalArgumentException("message " + id + " has unknown kind " + kindValue);
     }
-    return new ChatMessage(
-        id, c.getLamport(), c.getWallTimeMs(), nick, text, deps, c.getPrev().toByteArray(), kind);
+    return new ChatMessage(id, lamport, wallTimeMs, nick, text, deps, prev, kind);
   }
 
   private static ChainHead head(meshchat.proto.v1.ChainHead h) {
-    int key = h.getPublicKey().size();
-    if (key != 0 && key != Ed25519.PUBLIC_KEY_BYTES) {
-      throw new IllegalArgumentException("a head's key is 32 bytes or absent: " + key);
-    }
-    atMost("signature bytes", h.getSignature().size(), Ed25519.SIGNATURE_BYTES);
+    headSizes(h.getPublicKey().size(), h.getSignature().size());
     return new ChainHead(
         peerId(h.getOrigin()),
         h.getSeq(),
         h.getHash().toByteArray(),
         h.getSignature().toByteArray(),
         h.getPublicKey().toByteArray());
+  }
+
+  /** The bounds on a head's key and signature sizes. */
+  static void headSizes(int keyBytes, int signatureBytes) {
+    if (keyBytes != 0 && keyBytes != Ed25519.PUBLIC_KEY_BYTES) {
+      throw new IllegalArgumentException("a head's key is 32 bytes or absent: " + keyBytes);
+    }
+    atMost("signature bytes", signatureBytes, Ed25519.SIGNATURE_BYTES);
   }
 
   /**
@@ -409,7 +439,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     return p;
   }
 
-  private static void atMost(String what, long n, long max) {
+  static void atMost(String what, long n, long max) {
     if (n > max) {
       throw new IllegalArgumentException(what + ": " + n + " is over the limit of " + max);
     }

@@ -31,7 +31,31 @@ public final class MessageSigning {
             }
           });
 
+  // per thread: room a peer id is copied into for hashing (PeerId.toBytes makes a copy per call)
+  private static final ThreadLocal<byte[]> ID_BYTES =
+      ThreadLocal.withInitial(() -> new byte[PeerId.MAX_BYTES]);
+
+  /** The context and the room, encoded once per room rather than once per message. */
+  private record Start(String room, byte[] bytes) {}
+
+  private static volatile Start lastStart =
+      new Start("", CanonicalBytes.of(CHAT_CONTEXT).string("").toByteArray());
+
   private MessageSigning() {}
+
+  private static CanonicalBytes start(String room) {
+    Start s = lastStart;
+    if (!s.room().equals(room)) {
+      s = new Start(room, CanonicalBytes.of(CHAT_CONTEXT).string(room).toByteArray());
+      lastStart = s;
+    }
+    return CanonicalBytes.continuing(s.bytes());
+  }
+
+  private static void id(CanonicalBytes b, PeerId id, byte[] scratch) {
+    id.copyTo(scratch, 0);
+    b.bytes(scratch, 0, id.length());
+  }
 
   /**
    * The canonical encoding that the chain hash covers: context, room, origin, seq, lamport,
@@ -44,18 +68,18 @@ public final class MessageSigning {
   }
 
   private static CanonicalBytes canonicalBytes(ChatMessage m, String room) {
-    CanonicalBytes b =
-        CanonicalBytes.of(CHAT_CONTEXT)
-            .string(room)
-            .bytes(m.origin().toBytes())
-            .u64(m.seq())
-            .u64(m.lamport())
-            .u64(m.wallTimeMs())
-            .string(m.nick())
-            .string(m.text())
-            .u64(m.deps().size());
+    byte[] scratch = ID_BYTES.get();
+    CanonicalBytes b = start(room);
+    id(b, m.origin(), scratch);
+    b.u64(m.seq())
+        .u64(m.lamport())
+        .u64(m.wallTimeMs())
+        .string(m.nick())
+        .string(m.text())
+        .u64(m.deps().size());
     for (MessageId d : m.deps()) {
-      b.bytes(d.origin().toBytes()).u64(d.seq());
+      id(b, d.origin(), scratch);
+      b.u64(d.seq());
     }
     b.bytes(m.prevUnsafe());
     if (m.kind() != ChatMessage.Kind.TEXT) {

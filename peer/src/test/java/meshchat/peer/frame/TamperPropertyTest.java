@@ -11,7 +11,6 @@ import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
-import meshchat.proto.v1.LinkFrame;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -30,8 +29,9 @@ class TamperPropertyTest {
   private static ChatMessage receive(byte[] chat, byte[] head, RoomKey key, String room) {
     try {
       ChainCheck check = new ChainCheck(room);
-      LinkMessage c = LinkCodec.fromFrame(LinkFrame.parseFrom(chat), key);
-      LinkMessage h = LinkCodec.fromFrame(LinkFrame.parseFrom(head), key);
+      // as a link reads them: open rooms' chat and head frames straight into records
+      LinkMessage c = LinkFrameDecoder.decode(chat, key);
+      LinkMessage h = LinkFrameDecoder.decode(head, key);
       if (!(c instanceof LinkMessage.Chat cm) || !(h instanceof LinkMessage.Head hm)) {
         return null;
       }

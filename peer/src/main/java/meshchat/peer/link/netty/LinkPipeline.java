@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.ChainVerifier;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.frame.LinkFrameDecoder;
 import meshchat.wire.Framing;
 
 /**
@@ -40,6 +41,8 @@ public final class LinkPipeline {
     }
     // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
     Framing.addTo(p, LinkCodec.prototype(), setup.config().maxFrameBytes());
+    // the frames every message crosses straight into records; the rest as LinkFrame, as before
+    p.replace("proto-decoder", "proto-decoder", new LinkFrameDecoder(setup.roomKey()));
     // bytes in and out as the socket sees them, for /metrics
     p.addFirst("bytes", new ByteCounter(setup.counters()));
     // frames per second per link, before any parsing: over the rate, reading pauses

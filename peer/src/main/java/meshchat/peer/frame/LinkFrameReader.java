@@ -1,0 +1,401 @@
+package meshchat.peer.frame;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+
+/**
+ * Reads the frames every message crosses (a chat message, a history batch, a chain head) from their
+ * bytes straight into the domain records, without the generated classes' builders, their {@code
+ * ByteString}s and a second conversion: those were a sixth of a receiving thread's samples in the
+ * throughput cell, and the generated {@code mergeFrom}s were the JIT's largest compiles
+ * (docs/benchmarks.md, session 13). Peer ids come from {@link PeerId#of(byte[], int, int)}, which
+ * hands out the instance an id already has.
+ *
+ * <p>It reads a strict subset of what Protobuf accepts: the envelope holds exactly one field, and
+ * every field inside is one that link.proto declares, with its declared wire type. Anything else
+ * (an unknown or mistyped field, a malformed varint or length, a string that is not UTF-8) gives
+ * null, and the generated parser decides the frame as before, so what a frame means, and how a bad
+ * one is refused, does not depend on which reader read it. Repeated singular fields keep the last,
+ * as Protobuf does. The checks on content are {@link LinkCodec}'s, shared.
+ */
+final class LinkFrameReader {
+  // link.proto field numbers: LinkFrame's body cases read here
+  private static final int CHAT = 2;
+  private static final int SYNC_BATCH = 5;
+  private static final int HEAD = 15;
+
+  private static final int VARINT = 0;
+  private static final int LEN = 2;
+
+  /**
+   * Not read here: the generated parser decides. Thrown without a stack, caught in {@link #read}.
+   */
+  private static final class NotSimple extends RuntimeException {
+    NotSimple() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final NotSimple NOT_SIMPLE = new NotSimple();
+
+  private final byte[] b;
+  private int pos;
+
+  private LinkFrameReader(byte[] b, int pos) {
+    this.b = b;
+    this.pos = pos;
+  }
+
+  /**
+   * The frame in {@code b[from, from + length)} as a record, or null if this reader does not read
+   * it. Content that breaks a rule raises {@link LinkFrameException}, as {@link
+   * LinkCodec#fromFrame} would for the same frame.
+   */
+  static LinkMessage read(byte[] b, int from, int length) {
+    LinkFrameReader r = new LinkFrameReader(b, from);
+    int end = from + length;
+    int body;
+    int limit;
+    try {
+      if (length == 0) {
+        return null;
+      }
+      int tag = r.tag(end);
+      if ((tag & 7) != LEN) {
+        return null;
+      }
+      body = tag >>> 3;
+      limit = r.limit(end);
+      if (limit != end) {
+        return null; // more than one field: merged or unknown; the generated parser decides
+      }
+    } catch (NotSimple e) {
+      return null;
+    }
+    switch (body) {
+      case CHAT:
+        return r.chatFrame(limit);
+      case SYNC_BATCH:
+        return r.syncBatchFrame(limit);
+      case HEAD:
+        return r.headFrame(limit);
+      default:
+        return null;
+    }
+  }
+
+  private LinkMessage chatFrame(int limit) {
+    RawChat c;
+    try {
+      c = chat(limit);
+    } catch (NotSimple e) {
+      return null;
+    }
+    try {
+      return new LinkMessage.Chat(c.message(b));
+    } catch (IllegalArgumentException e) {
+      throw new LinkFrameException(
+          LinkMessage.CloseReason.INVALID_MESSAGE, "chat: " + e.getMessage());
+    }
+  }
+
+  private LinkMessage headFrame(int limit) {
+    RawHead h;
+    try {
+      h = head(limit);
+    } catch (NotSimple e) {
+      return null;
+    }
+    try {
+      return new LinkMessage.Head(h.head(b));
+    } catch (IllegalArgumentException e) {
+      throw new LinkFrameException(
+          LinkMessage.CloseReason.INVALID_MESSAGE, "head: " + e.getMessage());
+    }
+  }
+
+  private LinkMessage syncBatchFrame(int limit) {
+    long requestId = 0;
+    boolean done = false;
+    List<RawChat> rawMessages = new ArrayList<>();
+    List<RawHead> rawHeads = new ArrayList<>();
+    try {
+      while (pos < limit) {
+        int tag = tag(limit);
+        switch (tag) {
+          case 1 << 3 | VARINT -> requestId = varint(limit);
+          case 2 << 3 | LEN -> rawMessages.add(chat(limit(limit)));
+          case 3 << 3 | VARINT -> done = varint(limit) != 0;
+          case 4 << 3 | LEN -> rawHeads.add(head(limit(limit)));
+          default -> throw NOT_SIMPLE;
+        }
+      }
+    } catch (NotSimple e) {
+      return null;
+    }
+    try {
+      LinkCodec.atMost("batch messages", rawMessages.size(), LinkCodec.MAX_BATCH_MESSAGES);
+      LinkCodec.atMost("batch heads", rawHeads.size(), LinkCodec.MAX_BATCH_MESSAGES);
+      List<ChatMessage> messages = new ArrayList<>(rawMessages.size());
+      for (RawChat c : rawMessages) {
+        messages.add(c.message(b));
+      }
+      List<ChainHead> heads = new ArrayList<>(rawHeads.size());
+      for (RawHead h : rawHeads) {
+        heads.add(h.head(b));
+      }
+      return new LinkMessage.SyncBatch(requestId, messages, done, heads);
+    } catch (IllegalArgumentException e) {
+      throw new LinkFrameException(
+          LinkMessage.CloseReason.INVALID_MESSAGE, "sync_batch: " + e.getMessage());
+    }
+  }
+
+  /** A ChatMessage's fields as read, before LinkCodec's checks (which run in its order). */
+  private static final class RawChat {
+    int originAt = -1;
+    int originLength;
+    long seq;
+    long lamport;
+    long wallTimeMs;
+    String nick = "";
+    int nickBytes;
+    String text = "";
+    int textBytes;
+    int sealedAt = -1;
+    int sealedLength;
+    int prevAt = -1;
+    int prevLength;
+    int kind;
+    int deps;
+    int[] depAt = new int[4]; // origin offset, origin length, per dep
+    long[] depSeq = new long[2];
+
+    void dep(int at, int length, long seq) {
+      if (deps == depSeq.length) {
+        depSeq = Arrays.copyOf(depSeq, deps * 2);
+        depAt = Arrays.copyOf(depAt, deps * 4);
+      }
+      depAt[2 * deps] = at;
+      depAt[2 * deps + 1] = length;
+      depSeq[deps++] = seq;
+    }
+
+    ChatMessage message(byte[] b) {
+      LinkCodec.chatSizes(nickBytes, textBytes, sealedLength, deps);
+      List<MessageId> ids = new ArrayList<>(deps);
+      for (int i = 0; i < deps; i++) {
+        ids.add(new MessageId(id(b, depAt[2 * i], depAt[2 * i + 1]), depSeq[i]));
+      }
+      byte[] prev = prevAt < 0 ? new byte[0] : Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
+      return LinkCodec.chat(
+          new MessageId(id(b, originAt, originLength), seq),
+          lamport,
+          wallTimeMs,
+          nick,
+          text,
+          bytes(b, sealedAt, sealedLength),
+          ids,
+          prev,
+          kind,
+          null);
+    }
+  }
+
+  /** A ChainHead's fields as read. */
+  private static final class RawHead {
+    int originAt = -1;
+    int originLength;
+    long seq;
+    int hashAt = -1;
+    int hashLength;
+    int signatureAt = -1;
+    int signatureLength;
+    int keyAt = -1;
+    int keyLength;
+
+    ChainHead head(byte[] b) {
+      LinkCodec.headSizes(keyLength, signatureLength);
+      return new ChainHead(
+          id(b, originAt, originLength),
+          seq,
+          bytes(b, hashAt, hashLength),
+          bytes(b, signatureAt, signatureLength),
+          bytes(b, keyAt, keyLength));
+    }
+  }
+
+  private static PeerId id(byte[] b, int at, int length) {
+    // an absent origin is empty: refused as the generated path refuses it
+    return at < 0 ? PeerId.of(new byte[0]) : PeerId.of(b, at, length);
+  }
+
+  private static byte[] bytes(byte[] b, int at, int length) {
+    return at < 0 ? new byte[0] : Arrays.copyOfRange(b, at, at + length);
+  }
+
+  private RawChat chat(int limit) {
+    RawChat c = new RawChat();
+    while (pos < limit) {
+      int tag = tag(limit);
+      switch (tag) {
+        case 1 << 3 | LEN -> {
+          int end = limit(limit);
+          c.originAt = pos;
+          c.originLength = end - pos;
+          pos = end;
+        }
+        case 2 << 3 | VARINT -> c.seq = varint(limit);
+        case 3 << 3 | VARINT -> c.lamport = varint(limit);
+        case 4 << 3 | VARINT -> c.wallTimeMs = varint(limit);
+        case 5 << 3 | LEN -> {
+          int end = limit(limit);
+          c.nickBytes = end - pos;
+          c.nick = string(end);
+        }
+        case 6 << 3 | LEN -> {
+          int end = limit(limit);
+          c.textBytes = end - pos;
+          c.text = string(end);
+        }
+        case 7 << 3 | LEN -> dep(c, limit(limit));
+        case 10 << 3 | LEN -> {
+          int end = limit(limit);
+          c.sealedAt = pos;
+          c.sealedLength = end - pos;
+          pos = end;
+        }
+        case 11 << 3 | LEN -> {
+          int end = limit(limit);
+          c.prevAt = pos;
+          c.prevLength = end - pos;
+          pos = end;
+        }
+        case 12 << 3 | VARINT -> c.kind = (int) varint(limit); // an enum: int32, low 32 bits
+        default -> throw NOT_SIMPLE;
+      }
+    }
+    return c;
+  }
+
+  private void dep(RawChat c, int limit) {
+    int at = -1;
+    int length = 0;
+    long seq = 0;
+    while (pos < limit) {
+      int tag = tag(limit);
+      switch (tag) {
+        case 1 << 3 | LEN -> {
+          int end = limit(limit);
+          at = pos;
+          length = end - pos;
+          pos = end;
+        }
+        case 2 << 3 | VARINT -> seq = varint(limit);
+        default -> throw NOT_SIMPLE;
+      }
+    }
+    c.dep(at, length, seq);
+  }
+
+  private RawHead head(int limit) {
+    RawHead h = new RawHead();
+    while (pos < limit) {
+      int tag = tag(limit);
+      if (tag == (2 << 3 | VARINT)) {
+        h.seq = varint(limit);
+        continue;
+      }
+      if ((tag & 7) != LEN) {
+        throw NOT_SIMPLE;
+      }
+      int end = limit(limit);
+      switch (tag >>> 3) {
+        case 1 -> {
+          h.originAt = pos;
+          h.originLength = end - pos;
+        }
+        case 3 -> {
+          h.hashAt = pos;
+          h.hashLength = end - pos;
+        }
+        case 4 -> {
+          h.signatureAt = pos;
+          h.signatureLength = end - pos;
+        }
+        case 5 -> {
+          h.keyAt = pos;
+          h.keyLength = end - pos;
+        }
+        default -> throw NOT_SIMPLE;
+      }
+      pos = end;
+    }
+    return h;
+  }
+
+  /** A tag: field numbers here are small, so a tag over 5 bytes or of field 0 is not simple. */
+  private int tag(int limit) {
+    long t = varint(limit);
+    if (t <= 7 || t > Integer.MAX_VALUE) {
+      throw NOT_SIMPLE;
+    }
+    return (int) t;
+  }
+
+  /** A length prefix; the end of what it covers, within {@code limit}. */
+  private int limit(int limit) {
+    long n = varint(limit);
+    if (n < 0 || n > limit - pos) {
+      throw NOT_SIMPLE;
+    }
+    return pos + (int) n;
+  }
+
+  /** A base-128 varint of at most 10 bytes, as Protobuf reads one (the bits past 64 dropped). */
+  private long varint(int limit) {
+    long v = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (pos >= limit) {
+        throw NOT_SIMPLE;
+      }
+      byte x = b[pos++];
+      v |= (long) (x & 0x7F) << shift;
+      if (x >= 0) {
+        return v;
+      }
+    }
+    throw NOT_SIMPLE; // over 10 bytes: malformed
+  }
+
+  /** UTF-8 up to {@code end}; not valid UTF-8 is not simple (Protobuf refuses it for proto3). */
+  private String string(int end) {
+    int from = pos;
+    pos = end;
+    boolean ascii = true;
+    for (int i = from; i < end; i++) {
+      if (b[i] < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(b, from, end - from, StandardCharsets.ISO_8859_1);
+    }
+    String s = new String(b, from, end - from, StandardCharsets.UTF_8);
+    // the JDK's decoder replaces what is not well-formed UTF-8 (overlong forms and surrogates
+    // included), so only well-formed input encodes back to the same bytes
+    byte[] again = s.getBytes(StandardCharsets.UTF_8);
+    if (!Arrays.equals(again, 0, again.length, b, from, end)) {
+      throw NOT_SIMPLE;
+    }
+    return s;
+  }
+}
