@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
@@ -82,7 +81,9 @@ final class CausalBuffer {
     private final MessageId[] missing;
     private int waiting; // non-null entries of missing
     final PeerId via; // the link it came by; null for none
-    final Scheduler.Cancellable timer; // its hold-back timeout; null for none
+    // when it was held (scheduler time): the room's one hold-back timer shows it incomplete at
+    // heldAt + the timeout, oldest first, so a held message needs no timer of its own
+    final long heldAt;
     boolean shownIncomplete;
     boolean gaveUp; // no longer waits for a dependency that will never come: incomplete when shown
 
@@ -92,20 +93,14 @@ final class CausalBuffer {
         Set<MessageId> missing,
         PeerId via,
         boolean gaveUp,
-        Scheduler.Cancellable timer) {
+        long heldAt) {
       this.message = message;
       this.catchUp = catchUp;
       this.missing = missing.toArray(new MessageId[0]);
       this.waiting = this.missing.length;
       this.via = via;
       this.gaveUp = gaveUp;
-      this.timer = timer;
-    }
-
-    private void cancelTimer() {
-      if (timer != null) {
-        timer.cancel();
-      }
+      this.heldAt = heldAt;
     }
 
     /** {@code id} is no longer waited for; false if it was not. */
@@ -211,13 +206,13 @@ final class CausalBuffer {
 
   /** Holds {@code m} until {@code missing} (non-empty) is delivered. */
   Held hold(ChatMessage m, boolean catchUp, Set<MessageId> missing) {
-    return hold(m, catchUp, missing, null, false, null);
+    return hold(m, catchUp, missing, null, false, 0);
   }
 
   /**
    * As above, counting it against the budget of the link to {@code via}; {@code gaveUp} says it
-   * already stopped waiting for a dependency that will never come, and {@code timer} is its
-   * hold-back timeout, cancelled here when it is released before that.
+   * already stopped waiting for a dependency that will never come, and {@code heldAt} is the
+   * scheduler's time now (held messages are held in time order: see {@link #oldest}).
    */
   Held hold(
       ChatMessage m,
@@ -225,8 +220,8 @@ final class CausalBuffer {
       Set<MessageId> missing,
       PeerId via,
       boolean gaveUp,
-      Scheduler.Cancellable timer) {
-    Held h = new Held(m, catchUp, missing, via, gaveUp, timer);
+      long heldAt) {
+    Held h = new Held(m, catchUp, missing, via, gaveUp, heldAt);
     held.put(m.id(), h);
     pending.add(m.id());
     if (via != null) {
@@ -239,7 +234,10 @@ final class CausalBuffer {
     return h;
   }
 
-  /** The oldest held message not yet shown, or null. */
+  /**
+   * The oldest held message not yet shown, or null: also the one whose hold-back timeout comes
+   * first, since messages are held in the order of their {@code heldAt}.
+   */
   Held oldest() {
     return pending.isEmpty() ? null : held.get(pending.iterator().next());
   }
@@ -281,7 +279,6 @@ final class CausalBuffer {
           held.remove(w);
           incomplete.remove(w);
           unpend(h);
-          h.cancelTimer();
           if (h.shownIncomplete) {
             completed.add(w);
           } else {
@@ -316,7 +313,7 @@ final class CausalBuffer {
 
   /**
    * Stops waiting for the ids {@code never} names (messages that will never come); returns the held
-   * messages that now wait for nothing, the hold-back timers of those not yet shown cancelled.
+   * messages that now wait for nothing.
    */
   List<Held> stopWaitingFor(Predicate<MessageId> never) {
     List<Held> freed = new ArrayList<>();
@@ -334,9 +331,6 @@ final class CausalBuffer {
       }
       h.gaveUp |= changed;
       if (changed && !h.waits()) {
-        if (!h.shownIncomplete) {
-          h.cancelTimer();
-        }
         freed.add(h);
       }
     }
@@ -394,12 +388,11 @@ final class CausalBuffer {
   /**
    * After {@link #restore}: the stored messages that were held back, not shown, when the peer
    * stopped ({@code MessageStore.waiting}) wait again, each for what it still lacks, with the
-   * hold-back timer {@code timerFor} gives it; none counts as delivered meanwhile. Returns, in
+   * hold-back timeout counted from {@code now}; none counts as delivered meanwhile. Returns, in
    * causal order, those that lack nothing now (their last dependency was stored just before the
    * stop): the caller delivers them.
    */
-  List<ChatMessage> holdAgain(
-      List<ChatMessage> waiting, Function<MessageId, Scheduler.Cancellable> timerFor) {
+  List<ChatMessage> holdAgain(List<ChatMessage> waiting, long now) {
     List<ChatMessage> ordered = new ArrayList<>(waiting);
     ordered.sort(Comparator.comparing(ChatMessage::timestamp)); // deps sort first
     for (ChatMessage m : ordered) {
@@ -413,7 +406,7 @@ final class CausalBuffer {
         pending.remove(m.id()); // delivered next, by the caller, before any message after it
         free.add(m);
       } else {
-        hold(m, true, missing, null, false, timerFor.apply(m.id()));
+        hold(m, true, missing, null, false, now);
       }
     }
     return free;

@@ -1,8 +1,12 @@
 package meshchat.peer.room;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -28,6 +32,10 @@ final class LinkState {
   // origins whose messages we forwarded here and whose chain head we must forward after them
   private final Set<PeerId> headOwed = new HashSet<>();
 
+  // held messages whose deps are asked of this link when due (scheduler time), in due order
+  private final ArrayDeque<MessageId> depsDue = new ArrayDeque<>();
+  private final ArrayDeque<Long> depsDueAt = new ArrayDeque<>();
+
   // equal to Room's count of messages got while the latest one was pushed whole on this link
   private long pushedWhole;
 
@@ -51,6 +59,36 @@ final class LinkState {
   /** Whether a chain head of {@code origin} is owed on this link; after this it no longer is. */
   boolean takeHeadOwed(PeerId origin) {
     return headOwed.remove(origin);
+  }
+
+  /**
+   * The held message {@code id} has its deps asked of this link at {@code at} (never earlier than
+   * any queued before); true if nothing was queued, so the caller must arm the link's timer.
+   */
+  boolean depsDue(MessageId id, long at) {
+    boolean first = depsDue.isEmpty();
+    depsDue.add(id);
+    depsDueAt.add(at);
+    return first;
+  }
+
+  /** The held messages whose deps are due by {@code now}, no longer queued. */
+  List<MessageId> takeDepsDue(long now) {
+    List<MessageId> out = new ArrayList<>();
+    while (!depsDueAt.isEmpty() && depsDueAt.peek() <= now) {
+      depsDueAt.poll();
+      out.add(depsDue.poll());
+    }
+    return out;
+  }
+
+  boolean anyDepsDue() {
+    return !depsDue.isEmpty();
+  }
+
+  /** When the next queued held message's deps are due (some is: {@link #anyDepsDue}). */
+  long nextDepsDue() {
+    return depsDueAt.element();
   }
 
   /** The room's {@code got}-th message (its count of messages got) was pushed whole here. */

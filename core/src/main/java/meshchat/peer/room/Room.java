@@ -86,6 +86,8 @@ public final class Room {
   private long gotten; // new messages got from links, counted: see LinkState.pushedWholeAt
   private LamportTimestamp maxShown;
   private Scheduler.Cancellable syncTimer;
+  private Scheduler.Cancellable holdBackTimer; // the room's one: see armHoldBack
+  private Set<MessageId> batchMissing; // while a sync batch is admitted: what its held ones lack
   private boolean stopped;
 
   /**
@@ -192,10 +194,11 @@ public final class Room {
         maxShown = m.timestamp(); // oldest first: ends at the newest shown
       }
     }
-    for (ChatMessage m : causal.holdAgain(waiting, this::holdBackTimer)) {
+    for (ChatMessage m : causal.holdAgain(waiting, scheduler.nowMillis())) {
       store.markShown(m.id());
       deliver(m, true, false);
     }
+    armHoldBack();
     if (!waiting.isEmpty()) {
       effects.commit();
     }
@@ -656,7 +659,7 @@ public final class Room {
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
     ordered.sort(Comparator.comparing(ChatMessage::timestamp));
     for (ChatMessage m : ordered) {
-      if (admissible(m, l)) {
+      if (!isCopy(m) && admissible(m, l)) {
         MessageStore.AppendResult stored = store.append(m);
         if (stored != MessageStore.AppendResult.DUPLICATE) {
           clock.receive(m.lamport());
@@ -686,11 +689,33 @@ public final class Room {
 
   /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
   boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
+    if (isCopy(m)) {
+      if (!catchUp) {
+        broadcast.received(from.tree, from.id(), m.id(), false, true);
+      }
+      return false;
+    }
     if (!admissible(m, from)) {
       return false;
     }
     clock.receive(m.lamport());
     return admit(m, store.append(m), from, catchUp);
+  }
+
+  /**
+   * Whether {@code m} is a copy of a message we store: it was admitted (and our clock moved past
+   * it) when the first copy came, so it is dropped before the admission checks and without a clock
+   * tick. In a partial mesh most copies a peer gets are such duplicates (about one per link that is
+   * still eager for the author). A different message under a stored id is no copy: it takes the
+   * full path, where the store reports the conflict.
+   */
+  private boolean isCopy(ChatMessage m) {
+    SeqSet s = holdings.get(m.origin());
+    if (s == null || !s.contains(m.seq())) {
+      return false;
+    }
+    Optional<ChatMessage> stored = store.get(m.id());
+    return stored.isPresent() && stored.get().equals(m);
   }
 
   /**
@@ -744,17 +769,28 @@ public final class Room {
   private int acceptMessages(List<ChatMessage> offered, LinkState from) {
     List<ChatMessage> batch = new ArrayList<>(offered.size());
     for (ChatMessage m : offered) {
-      if (admissible(m, from)) {
+      if (!isCopy(m) && admissible(m, from)) {
         clock.receive(m.lamport());
         batch.add(m);
       }
     }
     List<MessageStore.AppendResult> results = store.appendAll(batch);
     int fresh = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      if (admit(batch.get(i), results.get(i), from, true)) {
-        fresh++;
+    Set<MessageId> missing = new HashSet<>();
+    batchMissing = missing;
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        if (admit(batch.get(i), results.get(i), from, true)) {
+          fresh++;
+        }
       }
+    } finally {
+      batchMissing = null;
+    }
+    if (!missing.isEmpty()) {
+      // one fetch for the whole batch, asked once all of it is in: a dep that came later in the
+      // same batch is not asked for
+      sync.requestIds(from.sync, missing, causal::isHeld);
     }
     return fresh;
   }
@@ -888,16 +924,18 @@ public final class Room {
 
   private void hold(
       ChatMessage m, boolean catchUp, Set<MessageId> missing, boolean gaveUp, LinkState from) {
-    causal.hold(m, catchUp, missing, from.id(), gaveUp, holdBackTimer(m.id()));
+    causal.hold(m, catchUp, missing, from.id(), gaveUp, scheduler.nowMillis());
+    armHoldBack();
     store.markWaiting(m.id()); // with the message, in one unit of work: a restart holds it again
-    if (catchUp) {
+    if (catchUp && batchMissing != null) {
+      batchMissing.addAll(missing); // asked once the batch is in: see acceptMessages
+    } else if (catchUp) {
       sync.requestIds(from.sync, missing, causal::isHeld);
     } else {
       // A live message ahead of its dependencies: on a broadcast tree they are most likely on
       // their way (another origin's tree, or a graft). Fetching them at once would race the tree
       // and get most copies twice; ask only if they are still missing after a graft's time.
-      PeerId via = from.id();
-      scheduler.schedule(DEP_FETCH_DELAY_MS, () -> fetchDeps(m.id(), via));
+      fetchDepsLater(m.id(), from);
     }
     while (causal.pendingCount() > config.maxHoldBack()) {
       CausalBuffer.Held oldest = causal.oldest();
@@ -909,22 +947,63 @@ public final class Room {
     }
   }
 
-  private Scheduler.Cancellable holdBackTimer(MessageId id) {
-    return scheduler.schedule(config.holdBackTimeoutMs(), () -> showIncomplete(id));
+  /**
+   * Arms the room's one hold-back timer for the oldest held message not yet shown, unless it is
+   * armed: held messages are held in time order, so the oldest one's timeout comes first. A timer
+   * per held message cost an event and two closures each while a big room's peer held hundreds.
+   */
+  private void armHoldBack() {
+    CausalBuffer.Held oldest = causal.oldest();
+    if (holdBackTimer != null || oldest == null) {
+      return;
+    }
+    long wait = oldest.heldAt + config.holdBackTimeoutMs() - scheduler.nowMillis();
+    holdBackTimer = scheduler.schedule(Math.max(0, wait), this::holdBackDue);
+  }
+
+  /** Shows, incomplete, every held message whose hold-back timeout has passed; re-arms. */
+  private void holdBackDue() {
+    holdBackTimer = null;
+    long due = scheduler.nowMillis() - config.holdBackTimeoutMs();
+    for (CausalBuffer.Held h = causal.oldest();
+        h != null && h.heldAt <= due && !h.shownIncomplete;
+        h = causal.oldest()) {
+      showIncomplete(h.message.id());
+    }
+    armHoldBack();
   }
 
   /** How long a live message waits for its dependencies to arrive by the tree before asking. */
   static final long DEP_FETCH_DELAY_MS = Broadcast.GRAFT_TIMEOUT_MS + Broadcast.GRAFT_RETRY_MS;
 
-  private void fetchDeps(MessageId id, PeerId via) {
-    CausalBuffer.Held h = causal.held(id);
-    LinkState l = links.get(via);
-    if (h == null || h.shownIncomplete || l == null || stopped) {
-      return; // delivered meanwhile; or its link is gone: the digests of the others will tell
+  /**
+   * Asks {@code from}, {@link #DEP_FETCH_DELAY_MS} from now, for what the held message {@code id}
+   * still lacks then. The link keeps one timer for all its held messages, and the ids that come due
+   * together go in one request (a burst of live messages ahead of their deps made one fetch each).
+   */
+  private void fetchDepsLater(MessageId id, LinkState from) {
+    if (from.depsDue(id, scheduler.nowMillis() + DEP_FETCH_DELAY_MS)) {
+      scheduler.schedule(DEP_FETCH_DELAY_MS, () -> fetchDeps(from));
     }
-    Set<MessageId> missing = causal.missingFor(h.message);
+  }
+
+  private void fetchDeps(LinkState l) {
+    if (links.get(l.id()) != l || stopped) {
+      return; // its link is gone: the digests of the others will tell
+    }
+    Set<MessageId> missing = new HashSet<>();
+    for (MessageId id : l.takeDepsDue(scheduler.nowMillis())) {
+      CausalBuffer.Held h = causal.held(id);
+      if (h != null && !h.shownIncomplete) { // else delivered meanwhile
+        missing.addAll(causal.missingFor(h.message));
+      }
+    }
     if (!missing.isEmpty()) {
       sync.requestIds(l.sync, missing, causal::isHeld);
+    }
+    if (l.anyDepsDue()) {
+      long wait = l.nextDepsDue() - scheduler.nowMillis();
+      scheduler.schedule(Math.max(0, wait), () -> fetchDeps(l));
     }
   }
 

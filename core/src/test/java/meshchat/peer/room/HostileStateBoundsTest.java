@@ -98,13 +98,13 @@ class HostileStateBoundsTest {
         .isEqualTo(2_500 - Room.MAX_HELD_PER_LINK);
     long fetches =
         mesh.sentOf(LinkMessage.SyncRequest.class, mesh.from("a").and(mesh.to("m"))).size();
-    assertThat(fetches).isLessThanOrEqualTo(AntiEntropy.MAX_DEP_FETCHES);
+    // the held messages came due together: their deps go in one fetch, not one fetch each
+    assertThat(fetches).isPositive().isLessThanOrEqualTo(AntiEntropy.MAX_DEP_FETCHES);
     ChatMessage honest = mesh.peer("b").send("still heard");
     mesh.pump();
     assertThat(a.shownIds()).contains(honest.id());
     // unanswered fetches expire, so their budget comes back
     mesh.run(RoomConfig.defaults().syncRequestTimeoutMs() + 1);
-    assertThat(a.room.counters().get(Counter.DEP_FETCH_EXPIRED))
-        .isEqualTo(AntiEntropy.MAX_DEP_FETCHES);
+    assertThat(a.room.counters().get(Counter.DEP_FETCH_EXPIRED)).isEqualTo(fetches);
   }
 }
