@@ -46,14 +46,25 @@ public final class Ed25519 {
         && MessageDigest.isEqual(fingerprint(rawPublicKey), peerId);
   }
 
+  /**
+   * The raw 32 bytes of an X.509 (SubjectPublicKeyInfo) Ed25519 public key, or null if {@code
+   * encoded} is not exactly that layout.
+   */
+  public static byte[] rawOrNull(byte[] encoded) {
+    if (encoded.length != X509_PREFIX.length + PUBLIC_KEY_BYTES
+        || !Arrays.equals(encoded, 0, X509_PREFIX.length, X509_PREFIX, 0, X509_PREFIX.length)) {
+      return null;
+    }
+    return Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
+  }
+
   /** The raw 32 bytes of a JDK Ed25519 public key. */
   public static byte[] raw(PublicKey key) {
-    byte[] enc = key.getEncoded();
-    if (enc.length != X509_PREFIX.length + PUBLIC_KEY_BYTES
-        || !Arrays.equals(enc, 0, X509_PREFIX.length, X509_PREFIX, 0, X509_PREFIX.length)) {
+    byte[] raw = rawOrNull(key.getEncoded());
+    if (raw == null) {
       throw new IllegalArgumentException("not an Ed25519 public key");
     }
-    return Arrays.copyOfRange(enc, X509_PREFIX.length, enc.length);
+    return raw;
   }
 
   /** A JDK public key from its raw 32 bytes; IllegalArgumentException if it is not one. */

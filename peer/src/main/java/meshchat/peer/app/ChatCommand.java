@@ -155,7 +155,7 @@ public final class ChatCommand implements Callable<Integer> {
       return "--linger must be 0 or more seconds";
     }
     String name = nick != null ? nick : defaultNick();
-    if (name.isBlank() || name.length() > 32 || name.chars().anyMatch(Character::isISOControl)) {
+    if (name.isBlank() || name.length() > 32 || hasControl(name)) {
       return "nick must be 1..32 printable characters";
     }
     if (room.isBlank() || room.length() > 64) {
@@ -168,6 +168,16 @@ public final class ChatCommand implements Callable<Integer> {
       return "at most " + MAX_TRACKERS + " trackers, got " + trackers.size();
     }
     return null;
+  }
+
+  /** A loop, not a stream: a stream's first use spins lambda classes on every start's path. */
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private PrintWriter err() {
@@ -210,7 +220,7 @@ public final class ChatCommand implements Callable<Integer> {
       return 2;
     }
     // before the first logger exists: log to <data>/peer.log, never to the terminal
-    System.setProperty(ChatLogging.LOG_FILE, dir.resolve("peer.log").toString());
+    ChatLogging.select(dir.resolve("peer.log").toString());
     char[] wiped = secret;
     secret = null;
     // logging, a private room's key and the history are made ready on a thread of their own

@@ -1,102 +1,212 @@
 package meshchat.peer.app;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ConfiguratorRank;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.FileAppender;
-import ch.qos.logback.core.encoder.EncoderBase;
-import ch.qos.logback.core.spi.ContextAwareBase;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.IMarkerFactory;
+import org.slf4j.Logger;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.BasicMarkerFactory;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+import org.slf4j.helpers.NOPMDCAdapter;
+import org.slf4j.spi.MDCAdapter;
+import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The chat peer's logging, set up in code: everything at INFO (Netty at WARN) to {@code
- * <data>/peer.log}, never to the terminal, whose screen the display owns. Logback finds this class
- * through {@code META-INF/services} when the first logger is made, after {@link ChatCommand} has
- * set {@value #LOG_FILE}; without that property (the tracker, the testkit, tests) it steps aside
- * and logback configures itself as usual. Configuring in code instead of from XML spares every
- * start logback's XML parser (a tenth of its start-up time; docs/benchmarks.md, "Fast start"), and
- * a plain encoder instead of a pattern spares it PatternLayout's table of some sixty converters,
- * each a lambda made at run time, on the path to {@code ready}.
+ * The chat peer's logging: everything at INFO (Netty at WARN) to {@code <data>/peer.log}, never to
+ * the terminal, whose screen the display owns. {@link ChatCommand} selects it ({@link #select})
+ * before the first logger exists; everything else in the build (the tracker, the testkit, tests,
+ * {@code history}) logs through logback as configured there.
+ *
+ * <p>An SLF4J provider of its own rather than logback, for the start: logback's set-up alone took
+ * 130–180 ms of a cold chat start on the way to {@code ready} (a version check with regexes, a
+ * service scan, its configurator's annotation read through a proxy class spun at run time, a date
+ * formatter and its locale data; docs/benchmarks.md, "Fast start"), where this takes a few classes.
+ * A peer logs a few lines an hour, so one synchronised unbuffered write per line is all the
+ * machinery a line needs: a line is in the file when the call returns, as with logback's {@code
+ * FileAppender}, and a {@code kill -9} loses none.
  */
-@ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
-public final class ChatLogging extends ContextAwareBase implements Configurator {
-  /** The system property naming the log file; set before the first logger exists. */
+public final class ChatLogging implements SLF4JServiceProvider {
+  /** The system property naming the log file; set, with {@link #select}, before any logger. */
   public static final String LOG_FILE = "meshchat.log.file";
 
+  private ILoggerFactory factory;
+  private final IMarkerFactory markers = new BasicMarkerFactory();
+  private final MDCAdapter mdc = new NOPMDCAdapter();
+
+  /**
+   * Makes this the process's SLF4J provider, logging to {@code file}. Must run before the first
+   * logger is asked for; after that SLF4J has chosen, and this changes nothing.
+   */
+  public static void select(String file) {
+    System.setProperty(LOG_FILE, file);
+    System.setProperty("slf4j.provider", ChatLogging.class.getName());
+    // SLF4J says on stderr which provider it loads when one is named; the terminal is the screen's
+    System.setProperty("slf4j.internal.verbosity", "WARN");
+  }
+
   @Override
-  public ExecutionStatus configure(LoggerContext context) {
-    String file = System.getProperty(LOG_FILE);
-    if (file == null || file.isBlank()) {
-      return ExecutionStatus.NEUTRAL;
+  public ILoggerFactory getLoggerFactory() {
+    return factory;
+  }
+
+  @Override
+  public IMarkerFactory getMarkerFactory() {
+    return markers;
+  }
+
+  @Override
+  public MDCAdapter getMDCAdapter() {
+    return mdc;
+  }
+
+  @Override
+  public String getRequestedApiVersion() {
+    return "2.0.99";
+  }
+
+  @Override
+  public void initialize() {
+    factory = new Factory(new LogFile(System.getProperty(LOG_FILE)));
+  }
+
+  /** One logger per name, all writing to one file. */
+  static final class Factory implements ILoggerFactory {
+    private final LogFile file;
+    private final ConcurrentMap<String, Logger> loggers = new ConcurrentHashMap<>();
+
+    Factory(LogFile file) {
+      this.file = file;
     }
-    LineEncoder encoder = new LineEncoder();
-    encoder.setContext(context);
-    encoder.start();
-    FileAppender<ILoggingEvent> appender = new FileAppender<>();
-    appender.setContext(context);
-    appender.setName("file");
-    appender.setFile(file);
-    appender.setAppend(true);
-    appender.setEncoder(encoder);
-    appender.start();
-    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.INFO);
-    root.addAppender(appender);
-    context.getLogger("io.netty").setLevel(Level.WARN);
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+
+    @Override
+    public Logger getLogger(String name) {
+      return loggers.computeIfAbsent(name, n -> new FileLogger(n, file));
+    }
+  }
+
+  /** INFO and up; Netty's chatter only from WARN. */
+  static final class FileLogger extends LegacyAbstractLogger {
+    private static final long serialVersionUID = 1L;
+    private final transient LogFile file;
+    private final int threshold;
+    private final String simpleName;
+
+    FileLogger(String name, LogFile file) {
+      this.name = name;
+      this.file = file;
+      this.threshold = (name.startsWith("io.netty") ? Level.WARN : Level.INFO).toInt();
+      this.simpleName = name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    @Override
+    public boolean isTraceEnabled() {
+      return Level.TRACE.toInt() >= threshold;
+    }
+
+    @Override
+    public boolean isDebugEnabled() {
+      return Level.DEBUG.toInt() >= threshold;
+    }
+
+    @Override
+    public boolean isInfoEnabled() {
+      return Level.INFO.toInt() >= threshold;
+    }
+
+    @Override
+    public boolean isWarnEnabled() {
+      return Level.WARN.toInt() >= threshold;
+    }
+
+    @Override
+    public boolean isErrorEnabled() {
+      return true;
+    }
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+      return null;
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String pattern, Object[] args, Throwable thrown) {
+      if (level.toInt() < threshold) {
+        return; // a call with a Level of its own (the fluent API) comes here unchecked
+      }
+      String message = MessageFormatter.basicArrayFormat(pattern, args);
+      file.write(line(LocalDateTime.now(file.zone), level, simpleName, message, thrown));
+    }
   }
 
   /**
    * {@code 2026-12-03 18:21:02.123 INFO PeerNode link up}: local time, the level padded to 5, the
    * logger's simple name, the message, and a throwable's stack trace when there is one.
    */
-  static final class LineEncoder extends EncoderBase<ILoggingEvent> {
+  static String line(
+      LocalDateTime t, Level level, String logger, String message, Throwable thrown) {
+    StringBuilder b = new StringBuilder(128);
+    b.append(t.getYear()).append('-');
+    two(b, t.getMonthValue()).append('-');
+    two(b, t.getDayOfMonth()).append(' ');
+    two(b, t.getHour()).append(':');
+    two(b, t.getMinute()).append(':');
+    two(b, t.getSecond()).append('.');
+    int ms = t.getNano() / 1_000_000;
+    b.append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10));
+    b.append((char) ('0' + ms % 10)).append(' ');
+    String name = level.name();
+    b.append(name).append(" ".repeat(Math.max(1, 6 - name.length())));
+    b.append(logger).append(' ').append(message).append('\n');
+    if (thrown != null) {
+      StringWriter trace = new StringWriter();
+      thrown.printStackTrace(new PrintWriter(trace));
+      b.append(trace);
+    }
+    return b.toString();
+  }
+
+  private static StringBuilder two(StringBuilder b, int n) {
+    return b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
+  }
+
+  /**
+   * The file, opened for appending at the first line. One that cannot be opened or written drops
+   * the lines: logging never stops a chat, and the terminal is not the place for them.
+   */
+  static final class LogFile {
+    private final String path;
     private final ZoneId zone = ZoneId.systemDefault();
+    private OutputStream out;
+    private boolean failed;
 
-    @Override
-    public byte[] headerBytes() {
-      return null;
+    LogFile(String path) {
+      this.path = path;
     }
 
-    @Override
-    public byte[] encode(ILoggingEvent event) {
-      StringBuilder b = new StringBuilder(128);
-      LocalDateTime t = LocalDateTime.ofInstant(event.getInstant(), zone);
-      b.append(t.getYear()).append('-');
-      two(b, t.getMonthValue()).append('-');
-      two(b, t.getDayOfMonth()).append(' ');
-      two(b, t.getHour()).append(':');
-      two(b, t.getMinute()).append(':');
-      two(b, t.getSecond()).append('.');
-      int ms = t.getNano() / 1_000_000;
-      b.append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10));
-      b.append((char) ('0' + ms % 10)).append(' ');
-      String level = event.getLevel().toString();
-      b.append(level).append(" ".repeat(Math.max(1, 6 - level.length())));
-      String logger = event.getLoggerName();
-      b.append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(' ');
-      b.append(event.getFormattedMessage()).append('\n');
-      IThrowableProxy thrown = event.getThrowableProxy();
-      if (thrown != null) {
-        b.append(ThrowableProxyUtil.asString(thrown)).append('\n');
+    synchronized void write(String line) {
+      if (failed || path == null || path.isBlank()) {
+        return;
       }
-      return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static StringBuilder two(StringBuilder b, int n) {
-      return b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
-    }
-
-    @Override
-    public byte[] footerBytes() {
-      return null;
+      try {
+        if (out == null) {
+          out = new FileOutputStream(path, true);
+        }
+        out.write(line.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        failed = true;
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -63,18 +64,36 @@ final class DataDirLock implements AutoCloseable {
           dir + " is in use by another meshchat (pid " + pid + "); use --nick NAME or --data DIR");
     }
     try {
+      // not forced to disk: the pid only names the holder in another start's error, and the
+      // lock itself is the kernel's (an fsync here was a start's wait for the disk, for nothing)
       ch.truncate(0);
-      ch.write(
-          ByteBuffer.wrap(
-              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
-          0);
-      ch.force(false);
+      ch.write(ByteBuffer.wrap((pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
     } catch (IOException e) {
       lock.release();
       ch.close();
       throw e;
     }
     return new DataDirLock(ch, lock);
+  }
+
+  /**
+   * This process's pid: from {@code /proc/self} where there is one, which is cheap, else from
+   * {@link ProcessHandle}, whose first use starts the JDK's process-reaper machinery (a thread pool
+   * and its lambdas: milliseconds of a cold start).
+   */
+  static long pid() {
+    try {
+      long pid = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+      if (pid > 0) {
+        return pid;
+      }
+    } catch (IOException
+        | NumberFormatException
+        | UnsupportedOperationException
+        | SecurityException e) {
+      // not Linux, or no /proc: ask the JDK
+    }
+    return ProcessHandle.current().pid();
   }
 
   /** The pid the holder wrote; "?" if it has not written it yet (it is just starting). */

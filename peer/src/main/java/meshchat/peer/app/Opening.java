@@ -25,7 +25,7 @@ final class Opening implements AutoCloseable {
 
   /**
    * Starts it. {@code secret}, if not null, is wiped once the key is derived. Logging must be
-   * pointed at its file before this ({@link ChatLogging#LOG_FILE}).
+   * pointed at its file before this ({@link ChatLogging#select}).
    */
   static Opening start(Path dir, String room, char[] secret) {
     Opening o = new Opening();

@@ -3,7 +3,6 @@ package meshchat.peer.identity;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.NamedParameterSpec;
@@ -17,23 +16,59 @@ import meshchat.wire.Ed25519;
  * Ed25519#fingerprint}), so whoever proves the key owns the id and nobody else can claim it.
  */
 public final class Identity {
-  private final PrivateKey privateKey;
+  /** PKCS#8 v1 of an Ed25519 private key (RFC 8410 §7), before its 32 bytes. */
+  private static final byte[] PKCS8_PREFIX = {
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
+  };
+
   private final byte[] seed; // the raw 32-byte private key (RFC 8032 §5.1.5), for fast signing
   private final byte[] publicKey;
   private final PeerId peerId;
 
   Identity(KeyPair pair) {
-    this.privateKey = pair.getPrivate();
-    this.seed =
+    this(
         ((EdECPrivateKey) pair.getPrivate())
             .getBytes()
-            .orElseThrow(() -> new IllegalArgumentException("an Ed25519 key without its bytes"));
-    this.publicKey = Ed25519.raw(pair.getPublic());
+            .orElseThrow(() -> new IllegalArgumentException("an Ed25519 key without its bytes")),
+        Ed25519.raw(pair.getPublic()));
+  }
+
+  /**
+   * From the raw keys: a 32-byte seed and the 32-byte public key that must be the seed's own.
+   *
+   * @throws IllegalArgumentException if either has the wrong length, or the public key belongs to
+   *     another private key
+   */
+  Identity(byte[] seed, byte[] publicKey) {
+    if (seed.length != 32 || publicKey.length != Ed25519.PUBLIC_KEY_BYTES) {
+      throw new IllegalArgumentException("an Ed25519 key is 32 bytes");
+    }
+    this.seed = seed.clone();
+    this.publicKey = publicKey.clone();
     // signing reuses the public key (Ed25519.sign), which is only safe with the seed's own
-    if (!Arrays.equals(publicKey, Ed25519.publicKeyOf(seed))) {
+    if (!Arrays.equals(this.publicKey, Ed25519.publicKeyOf(this.seed))) {
       throw new IllegalArgumentException("the public key does not belong to the private key");
     }
-    this.peerId = PeerId.of(Ed25519.fingerprint(publicKey));
+    this.peerId = PeerId.of(Ed25519.fingerprint(this.publicKey));
+  }
+
+  /**
+   * The seed of a private key in the PKCS#8 v1 encoding the JDK writes (48 bytes), or null for any
+   * other encoding (which the JDK's key factory may still read).
+   */
+  static byte[] seedOfPkcs8(byte[] encoded) {
+    if (encoded.length != PKCS8_PREFIX.length + 32
+        || !Arrays.equals(encoded, 0, PKCS8_PREFIX.length, PKCS8_PREFIX, 0, PKCS8_PREFIX.length)) {
+      return null;
+    }
+    return Arrays.copyOfRange(encoded, PKCS8_PREFIX.length, encoded.length);
+  }
+
+  /** The private key in PKCS#8 v1, as the JDK encodes an Ed25519 key: for the key file. */
+  byte[] pkcs8() {
+    byte[] out = Arrays.copyOf(PKCS8_PREFIX, PKCS8_PREFIX.length + 32);
+    System.arraycopy(seed, 0, out, PKCS8_PREFIX.length, 32);
+    return out;
   }
 
   /** A fresh key pair (for tests, benchmarks and first start). */
@@ -101,10 +136,6 @@ public final class Identity {
   /** An Ed25519 signature (64 bytes) of {@code data}. */
   public byte[] sign(byte[] data) {
     return Ed25519.sign(seed, publicKey, data);
-  }
-
-  PrivateKey privateKey() {
-    return privateKey;
   }
 
   @Override

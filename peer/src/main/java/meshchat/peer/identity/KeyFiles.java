@@ -83,14 +83,22 @@ public final class KeyFiles {
                 + "); run chmod 600 on it");
       }
     }
+    byte[] privateBytes = Files.readAllBytes(priv);
+    byte[] publicBytes = Files.readAllBytes(dataDir.resolve(PUBLIC));
     try {
+      // the encodings this peer writes are read by hand: the JDK's key factory costs a cold start
+      // tens of milliseconds (its providers and their EdDSA classes) for two fixed byte layouts
+      byte[] seed = Identity.seedOfPkcs8(privateBytes);
+      byte[] publicKey = Ed25519.rawOrNull(publicBytes);
+      if (seed != null && publicKey != null) {
+        // refuses a public key that is not the private key's own (Identity derives it again): a
+        // signature made with another would give the private key away
+        return new Identity(seed, publicKey);
+      }
       KeyFactory kf = KeyFactory.getInstance("Ed25519");
-      PrivateKey privateKey = kf.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(priv)));
-      PublicKey publicKey =
-          kf.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(dataDir.resolve(PUBLIC))));
-      // refuses a public key that is not the private key's own (Identity derives it again): a
-      // signature made with another would give the private key away
-      return new Identity(new KeyPair(publicKey, privateKey));
+      PrivateKey privateKey = kf.generatePrivate(new PKCS8EncodedKeySpec(privateBytes));
+      PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(publicBytes));
+      return new Identity(new KeyPair(pub, privateKey));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException("damaged key files in " + dataDir + ": " + e.getMessage());
     }
@@ -104,7 +112,7 @@ public final class KeyFiles {
     } catch (FileAlreadyExistsException e) {
       throw new IOException("another process is creating " + tmp, e);
     }
-    Files.write(tmp, id.privateKey().getEncoded());
+    Files.write(tmp, id.pkcs8());
     Files.write(dataDir.resolve(PUBLIC), Ed25519.publicKey(id.publicKey()).getEncoded());
     Path peerId = dataDir.resolve(PEER_ID);
     if (Files.exists(peerId)) {

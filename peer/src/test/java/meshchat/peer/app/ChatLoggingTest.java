@@ -2,17 +2,14 @@ package meshchat.peer.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.event.Level;
 
 class ChatLoggingTest {
   @TempDir Path dir;
@@ -20,48 +17,56 @@ class ChatLoggingTest {
   @AfterEach
   void clear() {
     System.clearProperty(ChatLogging.LOG_FILE);
+    System.clearProperty("slf4j.provider");
+    System.clearProperty("slf4j.internal.verbosity");
+  }
+
+  private ILoggerFactory loggers(Path file) {
+    ChatLogging.select(file.toString());
+    ChatLogging provider = new ChatLogging(); // as SLF4J makes the one its property names
+    provider.initialize();
+    return provider.getLoggerFactory();
+  }
+
+  @Test
+  void selectingItNamesItAsTheProviderAndQuietsSlf4jsOwnNotice() {
+    ChatLogging.select(dir.resolve("peer.log").toString());
+    assertThat(System.getProperty("slf4j.provider")).isEqualTo(ChatLogging.class.getName());
+    assertThat(System.getProperty("slf4j.internal.verbosity")).isEqualTo("WARN");
+    assertThat(System.getProperty(ChatLogging.LOG_FILE)).endsWith("peer.log");
   }
 
   @Test
   void aChatPeerLogsInfoToItsFileAndNettyOnlyFromWarn() throws Exception {
     Path file = dir.resolve("peer.log");
-    System.setProperty(ChatLogging.LOG_FILE, file.toString());
-    LoggerContext context = new LoggerContext();
-    context.setMDCAdapter(new LogbackMDCAdapter()); // as logback's own provider gives its context
-    ChatLogging logging = new ChatLogging();
-    logging.setContext(context);
+    ILoggerFactory loggers = loggers(file);
+    loggers.getLogger("meshchat.peer.runtime.PeerNode").info("link up with {}", "ann");
+    loggers.getLogger("meshchat.peer.runtime.PeerNode").debug("not at debug");
+    loggers.getLogger("meshchat.peer.runtime.PeerNode").atDebug().log("nor fluently");
+    loggers.getLogger("io.netty.channel.Foo").info("netty chatter");
+    loggers.getLogger("io.netty.channel.Foo").warn("netty trouble");
+    loggers.getLogger("io.netty.channel.Foo").atLevel(Level.INFO).log("fluent chatter");
 
-    assertThat(logging.configure(context)).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
-    context.start();
-    context.getLogger("meshchat.peer.runtime.PeerNode").info("link up");
-    context.getLogger("meshchat.peer.runtime.PeerNode").debug("not at debug");
-    context.getLogger("io.netty.channel.Foo").info("netty chatter");
-    context.getLogger("io.netty.channel.Foo").warn("netty trouble");
-    context.stop();
-
+    assertThat(loggers.getLogger("io.netty.channel.Foo").isInfoEnabled()).isFalse();
+    assertThat(loggers.getLogger("meshchat.x.Y").isDebugEnabled()).isFalse();
     assertThat(Files.readAllLines(file))
         .hasSize(2)
         .satisfiesExactly(
-            l -> assertThat(l).matches("\\d{4}-\\d\\d-\\d\\d [\\d:.]+ INFO  PeerNode link up"),
+            l ->
+                assertThat(l)
+                    .matches("\\d{4}-\\d\\d-\\d\\d [\\d:.]+ INFO  PeerNode link up with ann"),
             l -> assertThat(l).endsWith("WARN  Foo netty trouble"));
   }
 
   @Test
   void aLineHasTheTimeToTheMillisecondAndAnErrorItsStackTrace() throws Exception {
     Path file = dir.resolve("peer.log");
-    System.setProperty(ChatLogging.LOG_FILE, file.toString());
-    LoggerContext context = new LoggerContext();
-    context.setMDCAdapter(new LogbackMDCAdapter());
-    ChatLogging logging = new ChatLogging();
-    logging.setContext(context);
-    logging.configure(context);
-    context.start();
+    ILoggerFactory loggers = loggers(file);
     String before = java.time.LocalDateTime.now().toString().replace('T', ' ');
-    context
+    loggers
         .getLogger("meshchat.peer.runtime.RoomThread")
         .error("room loop: {}", "contained", new IllegalStateException("bug here"));
     String after = java.time.LocalDateTime.now().toString().replace('T', ' ');
-    context.stop();
 
     List<String> lines = Files.readAllLines(file);
     assertThat(lines.get(0)).endsWith(" ERROR RoomThread room loop: contained");
@@ -76,18 +81,19 @@ class ChatLoggingTest {
   }
 
   @Test
-  void withoutALogFileItStepsAsideForLogbacksOwnConfiguration() {
-    LoggerContext context = new LoggerContext();
-    ChatLogging logging = new ChatLogging();
-    logging.setContext(context);
-
-    assertThat(logging.configure(context)).isEqualTo(ExecutionStatus.NEUTRAL);
-    assertThat(context.getLogger("ROOT").iteratorForAppenders().hasNext()).isFalse();
+  void linesAreAppendedToWhatEarlierRunsLogged() throws Exception {
+    Path file = dir.resolve("peer.log");
+    Files.writeString(file, "an earlier run\n");
+    loggers(file).getLogger("a.B").warn("this run");
+    assertThat(Files.readAllLines(file)).hasSize(2).first().isEqualTo("an earlier run");
   }
 
   @Test
-  void logbackFindsItAsAService() {
-    assertThat(ServiceLoader.load(Configurator.class).stream().map(p -> p.type().getName()))
-        .contains(ChatLogging.class.getName());
+  void aFileThatCannotBeWrittenDropsTheLinesWithoutThrowing() throws Exception {
+    Path notAFile = Files.createDirectory(dir.resolve("peer.log"));
+    ILoggerFactory loggers = loggers(notAFile);
+    loggers.getLogger("a.B").error("nowhere to go", new IllegalStateException("x"));
+    loggers.getLogger("a.B").error("still nowhere");
+    assertThat(Files.isDirectory(notAFile)).isTrue();
   }
 }

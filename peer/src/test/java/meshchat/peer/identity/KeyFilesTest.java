@@ -139,4 +139,71 @@ class KeyFilesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("damaged key files");
   }
+
+  @Test
+  void theKeyFilesAreTheJdksOwnEncodingsAndTheJdkReadsThemBack() throws Exception {
+    // read by hand at start (no key factory): written exactly as the JDK writes them, so other
+    // tools (the JDK, openssl pkey -inform DER) read them too
+    Identity id = KeyFiles.loadOrCreate(dir, notices::add);
+    byte[] priv = Files.readAllBytes(dir.resolve("identity.key"));
+    java.security.KeyFactory kf = java.security.KeyFactory.getInstance("Ed25519");
+    java.security.PrivateKey jdkPrivate =
+        kf.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(priv));
+    java.security.PublicKey jdkPublic =
+        kf.generatePublic(
+            new java.security.spec.X509EncodedKeySpec(
+                Files.readAllBytes(dir.resolve("identity.pub"))));
+
+    assertThat(jdkPrivate.getEncoded()).isEqualTo(priv);
+    assertThat(Ed25519.raw(jdkPublic)).isEqualTo(id.publicKey());
+    byte[] data = "same key".getBytes(StandardCharsets.US_ASCII);
+    Signature jdk = Signature.getInstance("Ed25519");
+    jdk.initSign(jdkPrivate);
+    jdk.update(data);
+    assertThat(jdk.sign()).isEqualTo(KeyFiles.loadOrCreate(dir, notices::add).sign(data));
+  }
+
+  @Test
+  void aPkcs8V2KeyWithItsPublicKeyStillLoadsThroughTheJdk() throws Exception {
+    // RFC 8410 §10.3's OneAsymmetricKey form (version 1, the public key attached): not the
+    // layout read by hand, so the JDK's key factory reads it
+    Identity id = KeyFiles.loadOrCreate(dir, notices::add);
+    byte[] v1 = Files.readAllBytes(dir.resolve("identity.key"));
+    java.io.ByteArrayOutputStream v2 = new java.io.ByteArrayOutputStream();
+    v2.write(new byte[] {0x30, 0x51, 0x02, 0x01, 0x01});
+    v2.write(v1, 5, v1.length - 5); // the algorithm and the private key, as in v1
+    v2.write(new byte[] {(byte) 0x81, 0x21, 0x00});
+    v2.write(id.publicKey());
+    Files.write(dir.resolve("identity.key"), v2.toByteArray());
+
+    assertThat(KeyFiles.loadOrCreate(dir, notices::add).peerId()).isEqualTo(id.peerId());
+  }
+
+  @net.jqwik.api.Property(tries = 300)
+  void anyBytesInTheKeyFileLoadTheSameKeyOrAreRefusedAsDamaged(
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 100) byte[] junk,
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(max = 47) int keep)
+      throws Exception {
+    Path d = Files.createTempDirectory("keyfiles");
+    try {
+      Identity id = KeyFiles.loadOrCreate(d, notices::add);
+      byte[] good = Files.readAllBytes(d.resolve("identity.key"));
+      // the real key's first bytes then junk: lengths and prefixes at and around the layout's
+      byte[] bad = java.util.Arrays.copyOf(good, keep + junk.length);
+      System.arraycopy(junk, 0, bad, keep, junk.length);
+      Files.write(d.resolve("identity.key"), bad);
+      try {
+        assertThat(KeyFiles.loadOrCreate(d, notices::add).peerId()).isEqualTo(id.peerId());
+      } catch (IllegalArgumentException e) {
+        assertThat(e).hasMessageContaining("damaged key files");
+      }
+    } finally {
+      try (var files = Files.list(d)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(d);
+    }
+  }
 }
