@@ -50,6 +50,8 @@ public final class ChatCommand implements Callable<Integer> {
   /** Each tracker is a session, a retry timer and a heartbeat: a handful is plenty. */
   static final int MAX_TRACKERS = 16;
 
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
+
   @Spec CommandSpec spec;
 
   @Option(names = "--nick", paramLabel = "NAME", description = "your name (default: $USER)")
@@ -221,6 +223,13 @@ public final class ChatCommand implements Callable<Integer> {
     }
     // before the first logger exists: log to <data>/peer.log, never to the terminal
     ChatLogging.select(dir.resolve("peer.log").toString());
+    // Netty's allocator declares JFR events; registering them (each event's annotations read
+    // through run-time proxies, a handler class spun per event) cost a start 100-250 ms of CPU
+    // beside its first links. Nobody records a chat peer by default; -Dio.netty.jfr.enabled=true
+    // in JAVA_OPTS brings them back.
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
     char[] wiped = secret;
     secret = null;
     // logging, a private room's key and the history are made ready on a thread of their own
