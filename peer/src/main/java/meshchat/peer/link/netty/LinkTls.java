@@ -62,9 +62,46 @@ public final class LinkTls {
             : SslProvider.JDK;
   }
 
-  /** What {@link #build} makes: the certificate and the contexts that present it. */
-  private record Contexts(
-      IdentityCertificate certificate, SslContext server, SslContext client, SSLContext sockets) {}
+  /**
+   * What {@link #build} makes: the certificate and the contexts that present it. The JDK context
+   * for blocking sockets ({@link #connect}) is made on first use: only harnesses and tools ask for
+   * it, and setting up the JDK's TLS (some 160 classes, its suites checked one by one) cost every
+   * start's links thread CPU beside the start for nothing.
+   */
+  private static final class Contexts {
+    final IdentityCertificate certificate;
+    final SslContext server;
+    final SslContext client;
+    final IdentityKeyManager keys;
+    final IdentityTrustManager trust;
+    private SSLContext sockets;
+
+    Contexts(
+        IdentityCertificate certificate,
+        SslContext server,
+        SslContext client,
+        IdentityKeyManager keys,
+        IdentityTrustManager trust) {
+      this.certificate = certificate;
+      this.server = server;
+      this.client = client;
+      this.keys = keys;
+      this.trust = trust;
+    }
+
+    synchronized SSLContext sockets() throws IOException {
+      if (sockets == null) {
+        try {
+          SSLContext c = SSLContext.getInstance(PROTOCOL);
+          c.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
+          sockets = c;
+        } catch (GeneralSecurityException e) {
+          throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+      }
+      return sockets;
+    }
+  }
 
   private final CompletableFuture<Contexts> contexts;
 
@@ -95,10 +132,8 @@ public final class LinkTls {
               // a peer has no host name; who it is comes from the certificate's identity key
               .endpointIdentificationAlgorithm(null)
               .build();
-      SSLContext sockets = SSLContext.getInstance(PROTOCOL);
-      sockets.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
-      return new Contexts(certificate, server, client, sockets);
-    } catch (GeneralSecurityException | IOException e) {
+      return new Contexts(certificate, server, client, keys, trust);
+    } catch (IOException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }
   }
@@ -156,14 +191,14 @@ public final class LinkTls {
   /** A new handler for one connection; {@code dialedByUs}: we are the TLS client. */
   SslHandler newHandler(ByteBufAllocator alloc, boolean dialedByUs, long handshakeTimeoutMs) {
     Contexts c = contexts();
-    SslHandler h = (dialedByUs ? c.client() : c.server()).newHandler(alloc);
+    SslHandler h = (dialedByUs ? c.client : c.server).newHandler(alloc);
     h.setHandshakeTimeoutMillis(handshakeTimeoutMs);
     return h;
   }
 
   /** Our certificate, as the other side sees it. */
   public X509Certificate certificate() {
-    return contexts().certificate().certificate();
+    return contexts().certificate.certificate();
   }
 
   /**
