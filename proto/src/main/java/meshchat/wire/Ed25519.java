@@ -7,11 +7,13 @@ import java.security.PublicKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import org.bouncycastle.crypto.digests.SHA256Digest;
 
 /**
  * Ed25519 (RFC 8032) public keys as they travel: the raw 32-byte key, its fingerprint (the peer
- * id), and signature checks. Shared by peers and the tracker, so both derive ids the same way; JDK
- * only (the SunEC provider has Ed25519 since Java 15).
+ * id), and signature checks. Shared by peers and the tracker, so both derive ids the same way. The
+ * arithmetic is Bouncy Castle's (RFC 8032, no provider set-up); the JDK's SunEC reads and writes
+ * key encodings.
  */
 public final class Ed25519 {
   public static final int PUBLIC_KEY_BYTES = 32;
@@ -30,14 +32,17 @@ public final class Ed25519 {
 
   private Ed25519() {}
 
-  /** The 16-byte fingerprint of a raw public key. */
+  /**
+   * The 16-byte fingerprint of a raw public key. Bouncy Castle's SHA-256 rather than the JDK's: the
+   * JDK's first {@code MessageDigest} sets up its security providers, tens of milliseconds on a
+   * start's way to its own peer id; the signatures' SHA-512 already comes from Bouncy Castle.
+   */
   public static byte[] fingerprint(byte[] rawPublicKey) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(rawPublicKey);
-      return Arrays.copyOf(h, FINGERPRINT_BYTES);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
+    SHA256Digest sha = new SHA256Digest();
+    sha.update(rawPublicKey, 0, rawPublicKey.length);
+    byte[] h = new byte[sha.getDigestSize()];
+    sha.doFinal(h, 0);
+    return Arrays.copyOf(h, FINGERPRINT_BYTES);
   }
 
   /** True if {@code peerId} is the fingerprint of {@code rawPublicKey}. */

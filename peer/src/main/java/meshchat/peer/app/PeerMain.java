@@ -27,11 +27,31 @@ import picocli.CommandLine.Command;
     subcommands = {ChatCommand.class, HistoryCommand.class})
 public final class PeerMain {
   public static void main(String[] args) {
+    String providers =
+        localeProviders(Runtime.version().feature(), System.getProperty(LOCALE_PROVIDERS));
+    if (providers != null) {
+      System.setProperty(LOCALE_PROVIDERS, providers);
+    }
     // UTF-8 whatever the locale: under LC_ALL=C (cron, Docker, systemd) Java would print '?' for
     // every character outside ASCII, in chat lines and in JSON alike
     System.setOut(utf8(FileDescriptor.out));
     System.setErr(utf8(FileDescriptor.err));
     System.exit(run(args));
+  }
+
+  static final String LOCALE_PROVIDERS = "java.locale.providers";
+
+  /**
+   * The locale data to use, set before anything locale-sensitive runs; null: leave the JDK's
+   * choice. The SQLite driver builds a date parser on every open, and its calendar asks the JDK's
+   * CLDR data which locales it has: hundreds of language tags parsed, about half of the history's
+   * open on a start's way to {@code ready} (docs/benchmarks.md, "Fast start"). The JDK's older data
+   * (COMPAT) answers the same for everything a peer formats (digits only: {@code HH:mm}, numbers)
+   * at a fraction of the cost. JDK 21 warns about COMPAT on stderr and later JDKs drop it, so only
+   * 17 to 20 get it; a choice made in {@code JAVA_OPTS} is kept.
+   */
+  static String localeProviders(int jdkFeature, String chosen) {
+    return chosen == null && jdkFeature < 21 ? "COMPAT,CLDR" : null;
   }
 
   private static PrintStream utf8(FileDescriptor fd) {
