@@ -2,6 +2,7 @@ package meshchat.peer.frame;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import java.util.ArrayList;
@@ -53,6 +54,9 @@ import meshchat.wire.RecentlyEncoded;
 public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessage> {
   private static final RecentlyEncoded<LinkMessage, LinkFrame> RECENT =
       new RecentlyEncoded<>(LinkFrame::getSerializedSize);
+
+  private static final RecentlyEncoded<LinkMessage, byte[]> RECENT_BYTES =
+      new RecentlyEncoded<>(bytes -> bytes.length);
 
   /** Longest nick (Hello, chat) and longest room name, in UTF-8 bytes. */
   public static final int MAX_NICK_BYTES = WireBounds.MAX_NICK_BYTES;
@@ -110,6 +114,15 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     // The room hands the same message object to every link it goes to, and a peer's links share
     // its thread (the room thread), so remembering the last frames built on this thread turns
     // N-1 Protobuf builds of one chat message into one (the frame is immutable).
+    // Chat, head and history frames of an open room go straight to their length-prefixed bytes
+    // (LinkFrameWriter), and every link writes those very bytes, wrapped, not copied
+    if (roomKey == null
+        && (msg instanceof LinkMessage.Chat
+            || msg instanceof LinkMessage.Head
+            || msg instanceof LinkMessage.SyncBatch)) {
+      out.add(Unpooled.wrappedBuffer(RECENT_BYTES.get(msg, LinkFrameWriter::framed)));
+      return;
+    }
     out.add(RECENT.get(msg, m -> toFrame(m, roomKey)));
   }
 
