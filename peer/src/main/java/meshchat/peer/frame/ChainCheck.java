@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChainHead;
@@ -67,7 +66,7 @@ public final class ChainCheck {
 
   private final String room;
   private final Map<PeerId, byte[]> keys = new HashMap<>();
-  private final Map<PeerId, TreeMap<Long, Pending>> pending = new HashMap<>();
+  private final Map<PeerId, HeldBySeq<Pending>> pending = new HashMap<>();
   private int pendingCount;
   private long pendingBytes;
   private long gapDropped;
@@ -83,7 +82,7 @@ public final class ChainCheck {
     }
     byte[] h = MessageSigning.hash(m, room);
     Pending old =
-        pending.computeIfAbsent(m.origin(), o -> new TreeMap<>()).put(m.seq(), new Pending(m, h));
+        pending.computeIfAbsent(m.origin(), o -> new HeldBySeq<>()).put(m.seq(), new Pending(m, h));
     if (old == null) {
       if (++pendingCount > MAX_PENDING) {
         throw new Refused("over " + MAX_PENDING + " messages without a chain head");
@@ -118,8 +117,8 @@ public final class ChainCheck {
    */
   public ChainHead toVerify(ChainHead head) throws Refused {
     learnKey(head);
-    TreeMap<Long, Pending> waiting = pending.get(head.origin());
-    if (waiting == null || !waiting.containsKey(head.seq())) {
+    HeldBySeq<Pending> waiting = pending.get(head.origin());
+    if (waiting == null || waiting.get(head.seq()) == null) {
       return null;
     }
     return withKey(head);
@@ -138,7 +137,7 @@ public final class ChainCheck {
    * in between: {@code full}'s signature checked, the held messages it reaches are authenticated.
    */
   public List<LinkMessage> onVerifiedHead(ChainHead full) throws Refused {
-    TreeMap<Long, Pending> waiting = pending.get(full.origin());
+    HeldBySeq<Pending> waiting = pending.get(full.origin());
     if (waiting == null) {
       return List.of(); // toVerify said it covers something: only a misuse gets here
     }
@@ -155,14 +154,11 @@ public final class ChainCheck {
       expected = p.message.prevUnsafe();
       seq--;
     }
-    var covered = waiting.headMap(head.seq(), true);
-    int dropped = covered.size() - out.size();
+    int covered =
+        waiting.removeThrough(head.seq(), p2 -> pendingBytes -= p2.message().approxBytes());
+    int dropped = covered - out.size();
     gapDropped += dropped;
-    pendingCount -= covered.size();
-    for (Pending p2 : covered.values()) {
-      pendingBytes -= p2.message().approxBytes();
-    }
-    covered.clear();
+    pendingCount -= covered;
     if (waiting.isEmpty()) {
       pending.remove(head.origin());
     }
