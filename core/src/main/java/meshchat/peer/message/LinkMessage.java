@@ -136,9 +136,13 @@ public sealed interface LinkMessage {
    * histories of one author notice it even when they hold the same seqs.
    */
   record DigestEntry(PeerId origin, SeqSet held, long tipSeq, byte[] tipHash) {
+    // an entry without a tip (every entry of an unsigned room) shares this one: a complete digest
+    // of a 1,000-author room is 1,000 entries
+    private static final byte[] NO_TIP = new byte[0];
+
     public DigestEntry {
       WireBounds.within("tip seq", tipSeq, 0, WireBounds.MAX_SEQ);
-      tipHash = tipHash == null ? new byte[0] : tipHash.clone();
+      tipHash = tipHash == null || tipHash.length == 0 ? NO_TIP : tipHash.clone();
       if ((tipSeq == 0) != (tipHash.length == 0)
           || (tipHash.length != 0 && tipHash.length != ChatMessage.HASH_BYTES)) {
         throw new IllegalArgumentException("a tip is a seq and a 32-byte hash, or neither");
@@ -151,7 +155,7 @@ public sealed interface LinkMessage {
 
     @Override
     public byte[] tipHash() {
-      return tipHash.clone();
+      return tipHash.length == 0 ? NO_TIP : tipHash.clone();
     }
 
     /** Every component, the tip hash by content (a record compares arrays by reference). */

@@ -1,9 +1,11 @@
 package meshchat.peer.room;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -234,7 +236,7 @@ final class AntiEntropy {
   }
 
   /** A snapshot of our holdings of one origin, and the digest version that made it. */
-  private record Snapshot(SeqSet held, long version) {}
+  private record Snapshot(PeerId origin, SeqSet held, long version) {}
 
   /**
    * Per origin, the latest snapshot put in a digest: one immutable copy shared by every link (and,
@@ -244,6 +246,95 @@ final class AntiEntropy {
   private final Map<PeerId, Snapshot> snapshots = new HashMap<>();
 
   private long digestVersion;
+
+  /**
+   * The snapshots in the order they were taken (ascending versions), a replaced one left in place
+   * until the log is compacted: a delta digest reads only the snapshots taken since the link's last
+   * digest, not every origin the room holds (a 1,000-author room sends thousands of delta digests
+   * of a few entries each, and each was a scan of 1,000 origins). An array of references, not a
+   * sorted map, as every simulated peer keeps one entry per author.
+   */
+  private Snapshot[] log = new Snapshot[16];
+
+  private int logSize;
+
+  /** Origins whose holdings grew since their snapshot was taken ({@link #grew}); oldest first. */
+  private final Set<PeerId> grown = new LinkedHashSet<>();
+
+  /**
+   * The room's holdings of {@code origin} grew (or were restored): its snapshot is stale. Every
+   * change to the holdings goes through here, or delta digests would miss it until the next
+   * complete one.
+   */
+  void grew(PeerId origin) {
+    grown.add(origin);
+  }
+
+  /** Takes a new snapshot of each origin that grew since its last one. */
+  private void snapshotGrown() {
+    for (PeerId origin : grown) {
+      SeqSet held = holdings.get(origin);
+      if (held != null) {
+        snapshotIfStale(origin, held);
+      }
+    }
+    grown.clear();
+  }
+
+  /** {@code origin}'s snapshot, taken anew if {@code held} grew since the last one. */
+  private Snapshot snapshotIfStale(PeerId origin, SeqSet held) {
+    Snapshot s = snapshots.get(origin);
+    if (s == null || s.held().count() != held.count()) {
+      s = new Snapshot(origin, held.copy(), ++digestVersion);
+      snapshots.put(origin, s);
+      appendToLog(s);
+    }
+    return s;
+  }
+
+  private void appendToLog(Snapshot s) {
+    if (logSize == log.length) {
+      compactLog();
+      if (logSize > log.length / 2) {
+        log = Arrays.copyOf(log, 2 * log.length);
+      }
+    }
+    log[logSize++] = s;
+  }
+
+  /** Drops the log's replaced snapshots, keeping the order. */
+  private void compactLog() {
+    int kept = 0;
+    for (int i = 0; i < logSize; i++) {
+      Snapshot s = log[i];
+      if (snapshots.get(s.origin()) == s) {
+        log[kept++] = s;
+      }
+    }
+    Arrays.fill(log, kept, logSize, null);
+    logSize = kept;
+  }
+
+  /** The current snapshots taken after {@code version}, oldest first. */
+  private List<Snapshot> snapshotsAfter(long version) {
+    int lo = 0;
+    int hi = logSize;
+    while (lo < hi) { // the first with a version above
+      int mid = (lo + hi) >>> 1;
+      if (log[mid].version() <= version) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    List<Snapshot> out = new ArrayList<>(logSize - lo);
+    for (int i = lo; i < logSize; i++) {
+      if (snapshots.get(log[i].origin()) == log[i]) {
+        out.add(log[i]);
+      }
+    }
+    return out;
+  }
 
   /**
    * A link gets a periodic digest at least every this many periods while something changed, even if
@@ -299,12 +390,10 @@ final class AntiEntropy {
    * periods.
    */
   private boolean othersUntold(Link l) {
-    for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
-      if (!e.getKey().equals(self)) {
-        Snapshot s = snapshots.get(e.getKey());
-        if (s == null || s.held().count() != e.getValue().count() || s.version() > l.toldDigest) {
-          return true;
-        }
+    snapshotGrown();
+    for (Snapshot s : snapshotsAfter(l.toldDigest)) {
+      if (!s.origin().equals(self)) {
+        return true;
       }
     }
     return false;
@@ -376,19 +465,15 @@ final class AntiEntropy {
    * (docs/decisions/0009-per-author-state.md).
    */
   void sendDigest(Link l, boolean complete) {
+    snapshotGrown();
     List<DigestEntry> entries = new ArrayList<>();
-    for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
-      Snapshot s = snapshots.get(e.getKey());
-      if (s == null || s.held().count() != e.getValue().count()) {
-        s = new Snapshot(e.getValue().copy(), ++digestVersion);
-        snapshots.put(e.getKey(), s);
+    if (complete) {
+      for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
+        entries.add(entry(e.getKey(), snapshotIfStale(e.getKey(), e.getValue())));
       }
-      if (complete || s.version() > l.toldDigest) {
-        Equivocations.Tip tip = equivocations.tipOf(e.getKey(), s.held());
-        entries.add(
-            tip == null
-                ? new DigestEntry(e.getKey(), s.held())
-                : new DigestEntry(e.getKey(), s.held(), tip.seq(), tip.hash()));
+    } else {
+      for (Snapshot s : snapshotsAfter(l.toldDigest)) {
+        entries.add(entry(s.origin(), s));
       }
     }
     l.toldDigest = digestVersion;
@@ -397,6 +482,13 @@ final class AntiEntropy {
     if (complete || !entries.isEmpty()) {
       effects.send(l.id, new Digest(entries, complete));
     }
+  }
+
+  private DigestEntry entry(PeerId origin, Snapshot s) {
+    Equivocations.Tip tip = equivocations.tipOf(origin, s.held());
+    return tip == null
+        ? new DigestEntry(origin, s.held())
+        : new DigestEntry(origin, s.held(), tip.seq(), tip.hash());
   }
 
   void onDigest(Link l, Digest d) {
@@ -461,7 +553,8 @@ final class AntiEntropy {
       }
       l.digestOwed = true; // every link hears our tip below the frozen seq next round
     }
-    snapshots.remove(origin);
+    snapshots.remove(origin); // its log entry is replaced: compacted away
+    grown.add(origin);
   }
 
   /**

@@ -176,6 +176,7 @@ public final class Room {
     ownSeq = snap.ownSeq();
     chain.resume(ownSeq);
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
+    holdings.keySet().forEach(sync::grew);
     // Stored and held back when the peer stopped: not shown, so they wait again.
     List<ChatMessage> waiting = new ArrayList<>();
     Set<MessageId> waitingIds = new HashSet<>();
@@ -382,6 +383,7 @@ public final class Room {
     @Override
     public void publish(ChatMessage m) {
       holdings.computeIfAbsent(self, o -> new SeqSet()).add(m.seq());
+      sync.grew(self);
       deliver(m, false, false);
       seen.sent(m.seq());
       tellSeen();
@@ -815,6 +817,7 @@ public final class Room {
       }
       case NEW -> {
         holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+        sync.grew(m.origin());
         broadcast.received(from.tree, from.id(), m.id(), true, !catchUp);
       }
     }
