@@ -248,13 +248,16 @@ final class AntiEntropy {
   private long digestVersion;
 
   /**
-   * The snapshots in the order they were taken (ascending versions), a replaced one left in place
-   * until the log is compacted: a delta digest reads only the snapshots taken since the link's last
-   * digest, not every origin the room holds (a 1,000-author room sends thousands of delta digests
-   * of a few entries each, and each was a scan of 1,000 origins). An array of references, not a
-   * sorted map, as every simulated peer keeps one entry per author.
+   * The snapshots in the order they were taken (ascending versions, kept beside them so that a
+   * replaced snapshot's slot can be found and cleared at once, its copy of the holdings freed): a
+   * delta digest reads only the snapshots taken since the link's last digest, not every origin the
+   * room holds (a 1,000-author room sends thousands of delta digests of a few entries each, and
+   * each was a scan of 1,000 origins). Arrays, not a sorted map, as every simulated peer keeps one
+   * entry per author.
    */
   private Snapshot[] log = new Snapshot[16];
+
+  private long[] logVersions = new long[16];
 
   private int logSize;
 
@@ -285,6 +288,9 @@ final class AntiEntropy {
   private Snapshot snapshotIfStale(PeerId origin, SeqSet held) {
     Snapshot s = snapshots.get(origin);
     if (s == null || s.held().count() != held.count()) {
+      if (s != null) {
+        clearFromLog(s);
+      }
       s = new Snapshot(origin, held.copy(), ++digestVersion);
       snapshots.put(origin, s);
       appendToLog(s);
@@ -297,18 +303,30 @@ final class AntiEntropy {
       compactLog();
       if (logSize > log.length / 2) {
         log = Arrays.copyOf(log, 2 * log.length);
+        logVersions = Arrays.copyOf(logVersions, 2 * logVersions.length);
       }
     }
-    log[logSize++] = s;
+    log[logSize] = s;
+    logVersions[logSize] = s.version();
+    logSize++;
   }
 
-  /** Drops the log's replaced snapshots, keeping the order. */
+  /** Clears the slot of {@code s}, which is replaced or dropped. */
+  private void clearFromLog(Snapshot s) {
+    int i = Arrays.binarySearch(logVersions, 0, logSize, s.version());
+    if (i >= 0) {
+      log[i] = null;
+    }
+  }
+
+  /** Drops the log's cleared slots, keeping the order. */
   private void compactLog() {
     int kept = 0;
     for (int i = 0; i < logSize; i++) {
-      Snapshot s = log[i];
-      if (snapshots.get(s.origin()) == s) {
-        log[kept++] = s;
+      if (log[i] != null) {
+        log[kept] = log[i];
+        logVersions[kept] = logVersions[i];
+        kept++;
       }
     }
     Arrays.fill(log, kept, logSize, null);
@@ -317,20 +335,12 @@ final class AntiEntropy {
 
   /** The current snapshots taken after {@code version}, oldest first. */
   private List<Snapshot> snapshotsAfter(long version) {
-    int lo = 0;
-    int hi = logSize;
-    while (lo < hi) { // the first with a version above
-      int mid = (lo + hi) >>> 1;
-      if (log[mid].version() <= version) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    List<Snapshot> out = new ArrayList<>(logSize - lo);
-    for (int i = lo; i < logSize; i++) {
-      if (snapshots.get(log[i].origin()) == log[i]) {
-        out.add(log[i]);
+    int i = Arrays.binarySearch(logVersions, 0, logSize, version);
+    int from = i >= 0 ? i + 1 : -i - 1; // the first with a version above
+    List<Snapshot> out = new ArrayList<>(logSize - from);
+    for (int j = from; j < logSize; j++) {
+      if (log[j] != null) {
+        out.add(log[j]);
       }
     }
     return out;
@@ -553,7 +563,10 @@ final class AntiEntropy {
       }
       l.digestOwed = true; // every link hears our tip below the frozen seq next round
     }
-    snapshots.remove(origin); // its log entry is replaced: compacted away
+    Snapshot dropped = snapshots.remove(origin);
+    if (dropped != null) {
+      clearFromLog(dropped);
+    }
     grown.add(origin);
   }
 
