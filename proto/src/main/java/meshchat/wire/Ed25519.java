@@ -127,6 +127,14 @@ public final class Ed25519 {
     return sig;
   }
 
+  /**
+   * Builds the base-point tables every key derivation and signature uses (tens of milliseconds
+   * cold), once per process; a start calls it on a thread of its own before it needs the first.
+   */
+  public static void precompute() {
+    org.bouncycastle.math.ec.rfc8032.Ed25519.precompute();
+  }
+
   /** The raw public key (32 bytes) of the 32-byte private key {@code seed} (RFC 8032 §5.1.5). */
   public static byte[] publicKeyOf(byte[] seed) {
     byte[] pk = new byte[PUBLIC_KEY_BYTES];

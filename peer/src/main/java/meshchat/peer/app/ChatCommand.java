@@ -9,6 +9,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import meshchat.peer.discovery.LanDiscovery;
 import meshchat.peer.discovery.LanTag;
 import meshchat.peer.display.ChatView;
@@ -31,6 +32,7 @@ import meshchat.tracker.ErrorText;
 import meshchat.tracker.Version;
 import meshchat.tracker.metrics.MetricsOption;
 import meshchat.tracker.metrics.MetricsServer;
+import meshchat.wire.Ed25519;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -194,6 +196,11 @@ public final class ChatCommand implements Callable<Integer> {
       err().println("meshchat: " + invalid);
       return 2;
     }
+    // Bouncy Castle's Ed25519 tables, which the identity's load needs first (it derives the public
+    // key to check the key files), are built beside the start's own file work
+    Thread tables = new Thread(Ed25519::precompute, "key-tables");
+    tables.setDaemon(true);
+    tables.start();
     String name = nick != null ? nick : defaultNick();
     if (secretOption != null) {
       secret = ASK.equals(secretOption) ? RoomSecret.ask() : secretOption.toCharArray();
@@ -246,12 +253,26 @@ public final class ChatCommand implements Callable<Integer> {
       // no logger before this: one asked for on a second thread while SLF4J initialises gets a
       // stand-in, and SLF4J says so on stderr
       opening.loggingReady();
-      // the links' TLS is made on a thread of its own while the history opens: no link needs it
-      // before the peer is ready (docs/benchmarks.md, "Fast start")
-      LinkTls tls = LinkTls.inBackground(self);
+      // The links' TLS (a certificate key, the certificate, BoringSSL's contexts) is made on a
+      // thread of its own once the peer listens: no link needs it before then (one dialed to the
+      // peer waits in the socket's backlog until it is made), and made earlier it took CPU from
+      // the start's own way to ready on a two-core box (docs/benchmarks.md, "Fast start").
+      CompletableFuture<Void> listening = new CompletableFuture<>();
+      LinkTls tls =
+          LinkTls.inBackground(
+              self,
+              task ->
+                  listening.thenRun(
+                      () -> {
+                        Thread t = new Thread(task, "tls-setup");
+                        t.setDaemon(true);
+                        t.start();
+                      }));
       // written on leaving too: a nick first seen just before quitting is remembered
       try (KnownNicks known = KnownNicks.open(dir, line -> err().println("meshchat: " + line))) {
-        return chat(dir, name, self, newIdentity, known, tls, opening);
+        return chat(dir, name, self, newIdentity, known, tls, listening, opening);
+      } finally {
+        listening.complete(null); // a start that failed before listening: nothing waits for it
       }
     }
   }
@@ -263,6 +284,7 @@ public final class ChatCommand implements Callable<Integer> {
       boolean newIdentity,
       KnownNicks known,
       LinkTls tls,
+      CompletableFuture<Void> listening,
       Opening opening)
       throws Exception {
     boolean terminal = System.console() != null && !json;
@@ -303,7 +325,9 @@ public final class ChatCommand implements Callable<Integer> {
     PeerNode node;
     try {
       node = NodeAssembly.start(config, store, groups, view, newIdentity, tls);
+      listening.complete(null);
     } catch (IOException e) {
+      listening.complete(null);
       err().println("meshchat: " + e.getMessage());
       groups.close();
       store.close();
