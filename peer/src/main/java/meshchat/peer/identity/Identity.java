@@ -71,13 +71,16 @@ public final class Identity {
     return out;
   }
 
-  /** A fresh key pair (for tests, benchmarks and first start). */
+  /**
+   * A fresh key pair (for tests, benchmarks and first start): 32 bytes from the system's strong
+   * random source are an Ed25519 private key (RFC 8032 §5.1.5), whose public key is derived here;
+   * the JDK's key pair generator would do the same after setting up its EC provider, tens of
+   * milliseconds of a first start.
+   */
   public static Identity generate() {
-    try {
-      return new Identity(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks Ed25519", e);
-    }
+    byte[] seed = new byte[32];
+    new SecureRandom().nextBytes(seed);
+    return new Identity(seed, Ed25519.publicKeyOf(seed));
   }
 
   /**
