@@ -53,6 +53,7 @@ public final class ChatCommand implements Callable<Integer> {
   static final int MAX_TRACKERS = 16;
 
   static final String NETTY_JFR = "io.netty.jfr.enabled";
+  static final String NETTY_PID = "io.netty.processId";
 
   @Spec CommandSpec spec;
 
@@ -236,6 +237,11 @@ public final class ChatCommand implements Callable<Integer> {
     // in JAVA_OPTS brings them back.
     if (System.getProperty(NETTY_JFR) == null) {
       System.setProperty(NETTY_JFR, "false");
+    }
+    // Netty names its channels with the pid, which it asks of ProcessHandle (the JDK's process
+    // reaper set up on the start's thread) unless told; the lock already read it from /proc
+    if (System.getProperty(NETTY_PID) == null) {
+      System.setProperty(NETTY_PID, Long.toString(DataDirLock.pid()));
     }
     char[] wiped = secret;
     secret = null;

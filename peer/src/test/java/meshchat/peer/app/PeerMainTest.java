@@ -24,4 +24,10 @@ class PeerMainTest {
     assertThat(PeerMain.withDefaultCommand(new String[] {"--help"})).containsExactly("--help");
     assertThat(PeerMain.withDefaultCommand(new String[] {"history"})).containsExactly("history");
   }
+
+  @Test
+  void thePidReadFromProcIsTheJdksOwn() {
+    // the lock file names it, and Netty is told it (io.netty.processId) so as not to ask the JDK
+    assertThat(DataDirLock.pid()).isEqualTo(ProcessHandle.current().pid());
+  }
 }
