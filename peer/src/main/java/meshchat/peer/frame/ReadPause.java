@@ -9,13 +9,21 @@ import io.netty.util.AttributeKey;
  * again once nobody holds one. Link thread only.
  */
 public final class ReadPause {
-  private static final AttributeKey<int[]> HELD = AttributeKey.valueOf("meshchat.readPauses");
+  private static final AttributeKey<State> HELD = AttributeKey.valueOf("meshchat.readPauses");
+
+  /** How many pauses are held, and when the last was taken or let go (the loop's ticker). */
+  private static final class State {
+    int held;
+    long changedNanos;
+  }
 
   private ReadPause() {}
 
   /** Stops reading {@code ch} until every pause is resumed. */
   public static void pause(Channel ch) {
-    held(ch)[0]++;
+    State s = state(ch);
+    s.held++;
+    s.changedNanos = ch.eventLoop().ticker().nanoTime();
     ch.config().setAutoRead(false);
   }
 
@@ -24,12 +32,14 @@ public final class ReadPause {
    * the closing link reads, if anything, is its closer's business).
    */
   public static void closing(Channel ch) {
-    held(ch)[0]++;
+    State s = state(ch);
+    s.held++;
+    s.changedNanos = ch.eventLoop().ticker().nanoTime();
   }
 
-  private static int[] held(Channel ch) {
-    int[] held = ch.attr(HELD).setIfAbsent(new int[1]);
-    return held == null ? ch.attr(HELD).get() : held;
+  private static State state(Channel ch) {
+    State s = ch.attr(HELD).setIfAbsent(new State());
+    return s == null ? ch.attr(HELD).get() : s;
   }
 
   /**
@@ -37,10 +47,20 @@ public final class ReadPause {
    * (the caller turns it on, unless the link is closing).
    */
   public static boolean resume(Channel ch) {
-    int[] held = ch.attr(HELD).get();
-    if (held == null || held[0] == 0) {
+    State s = ch.attr(HELD).get();
+    if (s == null || s.held == 0) {
       return true;
     }
-    return --held[0] == 0;
+    s.changedNanos = ch.eventLoop().ticker().nanoTime();
+    return --s.held == 0;
+  }
+
+  /**
+   * Whether we kept {@code ch} from reading at some moment of the last {@code nanos}: its silence
+   * over that time may be ours, not the other side's.
+   */
+  public static boolean heldWithin(Channel ch, long nanos) {
+    State s = ch.attr(HELD).get();
+    return s != null && (s.held > 0 || ch.eventLoop().ticker().nanoTime() - s.changedNanos < nanos);
   }
 }

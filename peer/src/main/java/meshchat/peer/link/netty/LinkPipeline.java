@@ -1,9 +1,7 @@
 package meshchat.peer.link.netty;
 
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.ChainVerifier;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.frame.LinkFrameDecoder;
@@ -47,16 +45,17 @@ public final class LinkPipeline {
     p.addFirst("bytes", new ByteCounter(setup.counters()));
     // frames per second per link, before any parsing: over the rate, reading pauses
     p.addAfter("frame-decoder", "rate-limit", new RateLimitHandler(setup));
+    // nothing read for idleTimeout -> reader idle (dead peer): timed where frames come off the
+    // socket, before anything that may hold them (the rate limit, the verifier), and not while we
+    // hold reading paused ourselves (LinkIdle); reads only, so that writes pass with no promise
+    // and listener each (write silence, for Pings: LivenessHandler, per flush)
+    p.addAfter("frame-decoder", "idle", new LinkIdle(setup.config().idleTimeoutMs()));
     // LinkFrame <-> validated LinkMessage records: the only place generated classes are seen
     // (private rooms: message bodies are sealed and opened here)
     p.addLast("link-codec", new LinkCodec(setup.roomKey()));
     // every chat message, live or history, must be covered by its author's signed chain head
     // (signature checks on the verify pool, the link's order kept, reading paused if it is behind)
     p.addLast("verify", new ChainVerifier(setup.room(), setup.counters(), verify));
-    // nothing read for idleTimeout -> reader idle (dead peer); reads only, so that writes pass
-    // with no promise and listener each (write silence, for Pings: LivenessHandler, per flush)
-    p.addLast(
-        "idle", new IdleStateHandler(setup.config().idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
     // both send Hello first (private rooms: then a J-PAKE); on success: "liveness" + "dispatch"
     p.addLast("hello", new HelloHandler(setup, dialedByUs, tls, guesses));
   }

@@ -49,6 +49,11 @@ class HelloHandlerTest {
       LinkConfig.defaults().with(d -> d.maxFrameBytes = 2048); // J-PAKE round 1 is 1,112 bytes
 
   private EmbeddedChannel channel() {
+    return channel(null);
+  }
+
+  /** {@code verify}: where signature and batch checks run; null: inline. */
+  private EmbeddedChannel channel(java.util.concurrent.Executor verify) {
     LinkEvents ev =
         new LinkEvents() {
           @Override
@@ -84,7 +89,7 @@ class HelloHandlerTest {
             new Counters(),
             roomKey);
     EmbeddedChannel ch = new EmbeddedChannel();
-    LinkPipeline.build(ch.pipeline(), setup, true);
+    LinkPipeline.build(ch.pipeline(), setup, true, null, new SecretGuesses(), verify);
     ch.pipeline().fireChannelActive();
     return ch;
   }
@@ -297,6 +302,59 @@ class HelloHandlerTest {
     ch.advanceTimeBy(config.idleTimeoutMs(), TimeUnit.MILLISECONDS);
     ch.runPendingTasks();
     List<LinkMessage> out = written(ch);
+    assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  /**
+   * A verify pool far behind (here: one that never answers) holds what the link read behind its
+   * check, and past {@code ChainVerifier.MAX_WAITING} frames pauses reading. The peer is talking
+   * all along: its link is not closed as idle however long the check takes, neither while frames
+   * still arrive nor while we hold reading paused (before, the idle timer stood behind the
+   * verifier, and such links were closed as IDLE, redialed and refetched under load).
+   */
+  @Test
+  void aLinkWhoseChecksLagFarBehindIsNotClosedAsIdleWhileItsPeerTalks() throws Exception {
+    List<Runnable> stuck = new ArrayList<>();
+    EmbeddedChannel ch = channel(stuck::add);
+    open(ch);
+    written(ch);
+    ch.writeInbound(bytes(new LinkMessage.SyncBatch(1, List.of(), false)));
+    assertThat(stuck).as("the batch's check went to the pool").hasSize(1);
+    long step = config.idleTimeoutMs() / 4;
+    for (int i = 0; i < 300; i++) { // 75 idle timeouts, and past MAX_WAITING: reading pauses
+      ch.writeInbound(bytes(new LinkMessage.Ping(i)));
+      ch.advanceTimeBy(step, TimeUnit.MILLISECONDS);
+      ch.runPendingTasks();
+      assertThat(written(ch)).noneMatch(m -> m instanceof Close);
+      assertThat(ch.isActive()).as("still open after %d ms", (i + 1) * step).isTrue();
+    }
+    assertThat(ch.config().isAutoRead()).as("reading paused behind the check").isFalse();
+  }
+
+  @Test
+  void aPeerThatFallsSilentAfterOurPauseEndsIsStillClosedAsIdle() throws Exception {
+    List<Runnable> stuck = new ArrayList<>();
+    EmbeddedChannel ch = channel(stuck::add);
+    open(ch);
+    written(ch);
+    ch.writeInbound(bytes(new LinkMessage.SyncBatch(1, List.of(), false)));
+    for (int i = 0; i < 300; i++) {
+      ch.writeInbound(bytes(new LinkMessage.Ping(i)));
+    }
+    assertThat(ch.config().isAutoRead()).isFalse();
+    stuck.get(0).run(); // the pool answers at last: what waited is passed on, reading resumes
+    ch.runPendingTasks();
+    assertThat(ch.config().isAutoRead()).isTrue();
+    assertThat(written(ch)).noneMatch(m -> m instanceof Close);
+    assertThat(ch.isActive()).isTrue();
+    // then nothing more from them: closed as idle once a whole timeout passes after the pause
+    List<LinkMessage> out = new ArrayList<>();
+    for (int i = 0; i < 3 && ch.isActive(); i++) {
+      ch.advanceTimeBy(config.idleTimeoutMs(), TimeUnit.MILLISECONDS);
+      ch.runPendingTasks();
+      out.addAll(written(ch));
+    }
     assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
     assertThat(ch.isActive()).isFalse();
   }
