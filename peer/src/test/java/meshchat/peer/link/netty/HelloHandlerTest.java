@@ -316,11 +316,7 @@ class HelloHandlerTest {
   @Test
   void aLinkWhoseChecksLagFarBehindIsNotClosedAsIdleWhileItsPeerTalks() throws Exception {
     List<Runnable> stuck = new ArrayList<>();
-    EmbeddedChannel ch = channel(stuck::add);
-    open(ch);
-    written(ch);
-    ch.writeInbound(bytes(new LinkMessage.SyncBatch(1, List.of(), false)));
-    assertThat(stuck).as("the batch's check went to the pool").hasSize(1);
+    EmbeddedChannel ch = behindACheck(stuck);
     long step = config.idleTimeoutMs() / 4;
     for (int i = 0; i < 300; i++) { // 75 idle timeouts, and past MAX_WAITING: reading pauses
       ch.writeInbound(bytes(new LinkMessage.Ping(i)));
@@ -332,13 +328,23 @@ class HelloHandlerTest {
     assertThat(ch.config().isAutoRead()).as("reading paused behind the check").isFalse();
   }
 
-  @Test
-  void aPeerThatFallsSilentAfterOurPauseEndsIsStillClosedAsIdle() throws Exception {
-    List<Runnable> stuck = new ArrayList<>();
+  /**
+   * An open link whose verify pool keeps its tasks in {@code stuck}, with a batch's check handed to
+   * it and not answered.
+   */
+  private EmbeddedChannel behindACheck(List<Runnable> stuck) throws Exception {
     EmbeddedChannel ch = channel(stuck::add);
     open(ch);
     written(ch);
     ch.writeInbound(bytes(new LinkMessage.SyncBatch(1, List.of(), false)));
+    assertThat(stuck).as("the batch's check went to the pool").hasSize(1);
+    return ch;
+  }
+
+  @Test
+  void aPeerThatFallsSilentAfterOurPauseEndsIsStillClosedAsIdle() throws Exception {
+    List<Runnable> stuck = new ArrayList<>();
+    EmbeddedChannel ch = behindACheck(stuck);
     for (int i = 0; i < 300; i++) {
       ch.writeInbound(bytes(new LinkMessage.Ping(i)));
     }
