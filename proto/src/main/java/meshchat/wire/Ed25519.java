@@ -30,6 +30,11 @@ public final class Ed25519 {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
 
+  /** PKCS#8 v1 of an Ed25519 private key (RFC 8410 §7): the prefix before its 32 bytes. */
+  private static final byte[] PKCS8_PREFIX = {
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
+  };
+
   private Ed25519() {}
 
   /**
@@ -56,11 +61,31 @@ public final class Ed25519 {
    * encoded} is not exactly that layout.
    */
   public static byte[] rawOrNull(byte[] encoded) {
-    if (encoded.length != X509_PREFIX.length + PUBLIC_KEY_BYTES
-        || !Arrays.equals(encoded, 0, X509_PREFIX.length, X509_PREFIX, 0, X509_PREFIX.length)) {
+    return afterPrefix(encoded, X509_PREFIX);
+  }
+
+  /**
+   * The 32-byte private key (RFC 8032 seed) of a PKCS#8 v1 Ed25519 key as the JDK writes it (48
+   * bytes), or null for any other layout (which the JDK's key factory may still read).
+   */
+  public static byte[] seedOfPkcs8(byte[] encoded) {
+    return afterPrefix(encoded, PKCS8_PREFIX);
+  }
+
+  /** {@code seed} (32 bytes) as PKCS#8 v1, byte for byte what the JDK writes. */
+  public static byte[] pkcs8(byte[] seed) {
+    byte[] out = Arrays.copyOf(PKCS8_PREFIX, PKCS8_PREFIX.length + seed.length);
+    System.arraycopy(seed, 0, out, PKCS8_PREFIX.length, seed.length);
+    return out;
+  }
+
+  /** The 32 bytes after {@code prefix} if {@code encoded} is exactly the two; else null. */
+  private static byte[] afterPrefix(byte[] encoded, byte[] prefix) {
+    if (encoded.length != prefix.length + 32
+        || !Arrays.equals(encoded, 0, prefix.length, prefix, 0, prefix.length)) {
       return null;
     }
-    return Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
+    return Arrays.copyOfRange(encoded, prefix.length, encoded.length);
   }
 
   /** The raw 32 bytes of a JDK Ed25519 public key. */

@@ -111,27 +111,31 @@ public final class ChatLogging implements SLF4JServiceProvider {
 
     @Override
     public boolean isTraceEnabled() {
-      return Level.TRACE.toInt() >= threshold;
+      return enabled(Level.TRACE);
     }
 
     @Override
     public boolean isDebugEnabled() {
-      return Level.DEBUG.toInt() >= threshold;
+      return enabled(Level.DEBUG);
     }
 
     @Override
     public boolean isInfoEnabled() {
-      return Level.INFO.toInt() >= threshold;
+      return enabled(Level.INFO);
     }
 
     @Override
     public boolean isWarnEnabled() {
-      return Level.WARN.toInt() >= threshold;
+      return enabled(Level.WARN);
     }
 
     @Override
     public boolean isErrorEnabled() {
       return true;
+    }
+
+    private boolean enabled(Level level) {
+      return level.toInt() >= threshold;
     }
 
     @Override
@@ -142,7 +146,7 @@ public final class ChatLogging implements SLF4JServiceProvider {
     @Override
     protected void handleNormalizedLoggingCall(
         Level level, Marker marker, String pattern, Object[] args, Throwable thrown) {
-      if (level.toInt() < threshold) {
+      if (!enabled(level)) {
         return; // a call with a Level of its own (the fluent API) comes here unchecked
       }
       String message = MessageFormatter.basicArrayFormat(pattern, args);

@@ -16,11 +16,6 @@ import meshchat.wire.Ed25519;
  * Ed25519#fingerprint}), so whoever proves the key owns the id and nobody else can claim it.
  */
 public final class Identity {
-  /** PKCS#8 v1 of an Ed25519 private key (RFC 8410 §7), before its 32 bytes. */
-  private static final byte[] PKCS8_PREFIX = {
-    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
-  };
-
   private final byte[] seed; // the raw 32-byte private key (RFC 8032 §5.1.5), for fast signing
   private final byte[] publicKey;
   private final PeerId peerId;
@@ -33,6 +28,16 @@ public final class Identity {
         Ed25519.raw(pair.getPublic()));
   }
 
+  /** The key pair of the 32-byte private key {@code seed}: its public key derived once. */
+  private Identity(byte[] seed) {
+    if (seed.length != 32) {
+      throw new IllegalArgumentException("an Ed25519 key is 32 bytes: " + seed.length);
+    }
+    this.seed = seed.clone();
+    this.publicKey = Ed25519.publicKeyOf(this.seed);
+    this.peerId = PeerId.of(Ed25519.fingerprint(this.publicKey));
+  }
+
   /**
    * From the raw keys: a 32-byte seed and the 32-byte public key that must be the seed's own.
    *
@@ -40,35 +45,16 @@ public final class Identity {
    *     another private key
    */
   Identity(byte[] seed, byte[] publicKey) {
-    if (seed.length != 32 || publicKey.length != Ed25519.PUBLIC_KEY_BYTES) {
-      throw new IllegalArgumentException("an Ed25519 key is 32 bytes");
-    }
-    this.seed = seed.clone();
-    this.publicKey = publicKey.clone();
+    this(seed);
     // signing reuses the public key (Ed25519.sign), which is only safe with the seed's own
-    if (!Arrays.equals(this.publicKey, Ed25519.publicKeyOf(this.seed))) {
+    if (!Arrays.equals(this.publicKey, publicKey)) {
       throw new IllegalArgumentException("the public key does not belong to the private key");
     }
-    this.peerId = PeerId.of(Ed25519.fingerprint(this.publicKey));
-  }
-
-  /**
-   * The seed of a private key in the PKCS#8 v1 encoding the JDK writes (48 bytes), or null for any
-   * other encoding (which the JDK's key factory may still read).
-   */
-  static byte[] seedOfPkcs8(byte[] encoded) {
-    if (encoded.length != PKCS8_PREFIX.length + 32
-        || !Arrays.equals(encoded, 0, PKCS8_PREFIX.length, PKCS8_PREFIX, 0, PKCS8_PREFIX.length)) {
-      return null;
-    }
-    return Arrays.copyOfRange(encoded, PKCS8_PREFIX.length, encoded.length);
   }
 
   /** The private key in PKCS#8 v1, as the JDK encodes an Ed25519 key: for the key file. */
   byte[] pkcs8() {
-    byte[] out = Arrays.copyOf(PKCS8_PREFIX, PKCS8_PREFIX.length + 32);
-    System.arraycopy(seed, 0, out, PKCS8_PREFIX.length, 32);
-    return out;
+    return Ed25519.pkcs8(seed);
   }
 
   /**
@@ -80,7 +66,7 @@ public final class Identity {
   public static Identity generate() {
     byte[] seed = new byte[32];
     new SecureRandom().nextBytes(seed);
-    return new Identity(seed, Ed25519.publicKeyOf(seed));
+    return new Identity(seed);
   }
 
   /**
@@ -88,25 +74,7 @@ public final class Identity {
    * (docs/protocol.md), never for a real peer.
    */
   public static Identity fromSeed(byte[] seed) {
-    if (seed.length != 32) {
-      throw new IllegalArgumentException("an Ed25519 seed is 32 bytes: " + seed.length);
-    }
-    SecureRandom exact =
-        new SecureRandom() {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          public void nextBytes(byte[] bytes) {
-            System.arraycopy(seed, 0, bytes, 0, Math.min(bytes.length, seed.length));
-          }
-        };
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-      g.initialize(NamedParameterSpec.ED25519, exact);
-      return new Identity(g.generateKeyPair());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks Ed25519", e);
-    }
+    return new Identity(seed);
   }
 
   /**

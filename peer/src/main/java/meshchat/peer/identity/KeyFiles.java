@@ -88,7 +88,7 @@ public final class KeyFiles {
     try {
       // the encodings this peer writes are read by hand: the JDK's key factory costs a cold start
       // tens of milliseconds (its providers and their EdDSA classes) for two fixed byte layouts
-      byte[] seed = Identity.seedOfPkcs8(privateBytes);
+      byte[] seed = Ed25519.seedOfPkcs8(privateBytes);
       byte[] publicKey = Ed25519.rawOrNull(publicBytes);
       if (seed != null && publicKey != null) {
         // refuses a public key that is not the private key's own (Identity derives it again): a
