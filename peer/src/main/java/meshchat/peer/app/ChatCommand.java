@@ -240,8 +240,9 @@ public final class ChatCommand implements Callable<Integer> {
     }
     // Netty names its channels with the pid, which it asks of ProcessHandle (the JDK's process
     // reaper set up on the start's thread) unless told; the lock already read it from /proc
-    if (System.getProperty(NETTY_PID) == null) {
-      System.setProperty(NETTY_PID, Long.toString(DataDirLock.pid()));
+    long pid = DataDirLock.pid();
+    if (System.getProperty(NETTY_PID) == null && pid > 0 && pid <= Integer.MAX_VALUE) {
+      System.setProperty(NETTY_PID, Long.toString(pid)); // Netty reads an int; else it asks itself
     }
     char[] wiped = secret;
     secret = null;
