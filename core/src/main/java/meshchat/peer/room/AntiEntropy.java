@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -235,34 +234,63 @@ final class AntiEntropy {
     return l.received;
   }
 
-  /** A snapshot of our holdings of one origin, and the digest version that made it. */
-  private record Snapshot(PeerId origin, SeqSet held, long version) {}
-
   /**
-   * Per origin, the latest snapshot put in a digest: one immutable copy shared by every link (and,
-   * in the simulation, by every receiver), not one copy per link. Holdings only ever grow, so a
-   * snapshot is current exactly while its count equals the holdings' count.
+   * Anti-entropy's state of one origin: the latest snapshot of our holdings of it put in a digest,
+   * and where that snapshot sits in the {@link #log}. One object per origin the room holds, found
+   * by one lookup, so that a message's growth, a digest's snapshot and its log slot cost no further
+   * lookup or search.
    */
-  private final Map<PeerId, Snapshot> snapshots = new HashMap<>();
+  private static final class Origin {
+    final PeerId id;
+
+    /**
+     * The latest snapshot: one immutable copy shared by every link (and, in the simulation, by
+     * every receiver), not one copy per link; null while none was taken. Holdings only ever grow,
+     * so a snapshot is current exactly while its count equals the holdings' count.
+     */
+    SeqSet snapshot;
+
+    long version; // the digest version that took the snapshot
+
+    int slot = -1; // the snapshot's index in the log; -1: not in it
+
+    boolean grown; // listed in grown: the holdings grew since the snapshot
+
+    Origin(PeerId id) {
+      this.id = id;
+    }
+  }
+
+  /** Per origin we hold or held, its snapshot and log slot. */
+  private final Map<PeerId, Origin> origins = new HashMap<>();
 
   private long digestVersion;
 
   /**
-   * The snapshots in the order they were taken (ascending versions, kept beside them so that a
-   * replaced snapshot's slot can be found and cleared at once, its copy of the holdings freed): a
-   * delta digest reads only the snapshots taken since the link's last digest, not every origin the
-   * room holds (a 1,000-author room sends thousands of delta digests of a few entries each, and
-   * each was a scan of 1,000 origins). Arrays, not a sorted map, as every simulated peer keeps one
-   * entry per author.
+   * The snapshots in the order they were taken (ascending versions, kept beside them; a replaced
+   * snapshot's slot is cleared at once, its copy of the holdings freed): a delta digest reads only
+   * the snapshots taken since the link's last digest, not every origin the room holds (a
+   * 1,000-author room sends thousands of delta digests of a few entries each, and each was a scan
+   * of 1,000 origins). Arrays, not a sorted map, as every simulated peer keeps one entry per
+   * author.
    */
-  private Snapshot[] log = new Snapshot[16];
+  private Origin[] log = new Origin[16];
 
   private long[] logVersions = new long[16];
 
   private int logSize;
 
   /** Origins whose holdings grew since their snapshot was taken ({@link #grew}); oldest first. */
-  private final Set<PeerId> grown = new LinkedHashSet<>();
+  private final List<Origin> grown = new ArrayList<>();
+
+  private Origin origin(PeerId id) {
+    Origin o = origins.get(id);
+    if (o == null) {
+      o = new Origin(id);
+      origins.put(id, o);
+    }
+    return o;
+  }
 
   /**
    * The room's holdings of {@code origin} grew (or were restored): its snapshot is stale. Every
@@ -270,35 +298,43 @@ final class AntiEntropy {
    * complete one.
    */
   void grew(PeerId origin) {
-    grown.add(origin);
+    markGrown(origin(origin));
+  }
+
+  private void markGrown(Origin o) {
+    if (!o.grown) {
+      o.grown = true;
+      grown.add(o);
+    }
   }
 
   /** Takes a new snapshot of each origin that grew since its last one. */
   private void snapshotGrown() {
-    for (PeerId origin : grown) {
-      SeqSet held = holdings.get(origin);
+    if (grown.isEmpty()) {
+      return;
+    }
+    for (Origin o : grown) {
+      o.grown = false;
+      SeqSet held = holdings.get(o.id);
       if (held != null) {
-        snapshotIfStale(origin, held);
+        snapshotIfStale(o, held);
       }
     }
     grown.clear();
   }
 
-  /** {@code origin}'s snapshot, taken anew if {@code held} grew since the last one. */
-  private Snapshot snapshotIfStale(PeerId origin, SeqSet held) {
-    Snapshot s = snapshots.get(origin);
-    if (s == null || s.held().count() != held.count()) {
-      if (s != null) {
-        clearFromLog(s);
-      }
-      s = new Snapshot(origin, held.copy(), ++digestVersion);
-      snapshots.put(origin, s);
-      appendToLog(s);
+  /** {@code o}'s snapshot, taken anew if {@code held} grew since the last one. */
+  private SeqSet snapshotIfStale(Origin o, SeqSet held) {
+    if (o.snapshot == null || o.snapshot.count() != held.count()) {
+      clearFromLog(o);
+      o.snapshot = held.copy();
+      o.version = ++digestVersion;
+      appendToLog(o);
     }
-    return s;
+    return o.snapshot;
   }
 
-  private void appendToLog(Snapshot s) {
+  private void appendToLog(Origin o) {
     if (logSize == log.length) {
       compactLog();
       if (logSize > log.length / 2) {
@@ -306,16 +342,17 @@ final class AntiEntropy {
         logVersions = Arrays.copyOf(logVersions, 2 * logVersions.length);
       }
     }
-    log[logSize] = s;
-    logVersions[logSize] = s.version();
+    o.slot = logSize;
+    log[logSize] = o;
+    logVersions[logSize] = o.version;
     logSize++;
   }
 
-  /** Clears the slot of {@code s}, which is replaced or dropped. */
-  private void clearFromLog(Snapshot s) {
-    int i = Arrays.binarySearch(logVersions, 0, logSize, s.version());
-    if (i >= 0) {
-      log[i] = null;
+  /** Clears the slot of {@code o}'s snapshot, which is replaced or dropped. */
+  private void clearFromLog(Origin o) {
+    if (o.slot >= 0) {
+      log[o.slot] = null;
+      o.slot = -1;
     }
   }
 
@@ -323,8 +360,10 @@ final class AntiEntropy {
   private void compactLog() {
     int kept = 0;
     for (int i = 0; i < logSize; i++) {
-      if (log[i] != null) {
-        log[kept] = log[i];
+      Origin o = log[i];
+      if (o != null) {
+        o.slot = kept;
+        log[kept] = o;
         logVersions[kept] = logVersions[i];
         kept++;
       }
@@ -334,10 +373,10 @@ final class AntiEntropy {
   }
 
   /** The current snapshots taken after {@code version}, oldest first. */
-  private List<Snapshot> snapshotsAfter(long version) {
+  private List<Origin> snapshotsAfter(long version) {
     int i = Arrays.binarySearch(logVersions, 0, logSize, version);
     int from = i >= 0 ? i + 1 : -i - 1; // the first with a version above
-    List<Snapshot> out = new ArrayList<>(logSize - from);
+    List<Origin> out = new ArrayList<>(logSize - from);
     for (int j = from; j < logSize; j++) {
       if (log[j] != null) {
         out.add(log[j]);
@@ -401,8 +440,8 @@ final class AntiEntropy {
    */
   private boolean othersUntold(Link l) {
     snapshotGrown();
-    for (Snapshot s : snapshotsAfter(l.toldDigest)) {
-      if (!s.origin().equals(self)) {
+    for (Origin o : snapshotsAfter(l.toldDigest)) {
+      if (!o.id.equals(self)) {
         return true;
       }
     }
@@ -437,8 +476,11 @@ final class AntiEntropy {
     if (held == null) {
       return false;
     }
-    Snapshot s = snapshots.get(l.id);
-    return s == null || s.held().count() != held.count() || s.version() > l.toldDigest;
+    Origin o = origins.get(l.id);
+    return o == null
+        || o.snapshot == null
+        || o.snapshot.count() != held.count()
+        || o.version > l.toldDigest;
   }
 
   /** We got a live message of {@code l}'s peer's own: it is talking now. */
@@ -478,12 +520,10 @@ final class AntiEntropy {
     snapshotGrown();
     List<DigestEntry> entries = new ArrayList<>();
     if (complete) {
-      for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
-        entries.add(entry(e.getKey(), snapshotIfStale(e.getKey(), e.getValue())));
-      }
+      entries = completeEntries();
     } else {
-      for (Snapshot s : snapshotsAfter(l.toldDigest)) {
-        entries.add(entry(s.origin(), s));
+      for (Origin o : snapshotsAfter(l.toldDigest)) {
+        entries.add(entry(o.id, o.snapshot));
       }
     }
     l.toldDigest = digestVersion;
@@ -494,11 +534,36 @@ final class AntiEntropy {
     }
   }
 
-  private DigestEntry entry(PeerId origin, Snapshot s) {
-    Equivocations.Tip tip = equivocations.tipOf(origin, s.held());
+  /**
+   * The origins of the last complete digest, in the holdings' order. A link that comes up (or
+   * resets: 9,700 times in a 1,000-peer run with 0.1% loss) gets a complete digest, an entry per
+   * origin, and between two of them the holdings' order stays and few origins grow: each origin's
+   * state is then found here by position, not by a lookup per origin.
+   */
+  private Origin[] lastComplete = new Origin[0];
+
+  private List<DigestEntry> completeEntries() {
+    Origin[] before = lastComplete;
+    Origin[] now = new Origin[holdings.size()];
+    List<DigestEntry> entries = new ArrayList<>(now.length);
+    int i = 0;
+    for (Map.Entry<PeerId, SeqSet> e : holdings.entrySet()) {
+      Origin o = i < before.length ? before[i] : null;
+      if (o == null || o.id != e.getKey()) {
+        o = origin(e.getKey());
+      }
+      now[i++] = o;
+      entries.add(entry(o.id, snapshotIfStale(o, e.getValue())));
+    }
+    lastComplete = now;
+    return entries;
+  }
+
+  private DigestEntry entry(PeerId origin, SeqSet snapshot) {
+    Equivocations.Tip tip = equivocations.tipOf(origin, snapshot);
     return tip == null
-        ? new DigestEntry(origin, s.held())
-        : new DigestEntry(origin, s.held(), tip.seq(), tip.hash());
+        ? new DigestEntry(origin, snapshot)
+        : new DigestEntry(origin, snapshot, tip.seq(), tip.hash());
   }
 
   void onDigest(Link l, Digest d) {
@@ -563,11 +628,10 @@ final class AntiEntropy {
       }
       l.digestOwed = true; // every link hears our tip below the frozen seq next round
     }
-    Snapshot dropped = snapshots.remove(origin);
-    if (dropped != null) {
-      clearFromLog(dropped);
-    }
-    grown.add(origin);
+    Origin o = origin(origin);
+    clearFromLog(o);
+    o.snapshot = null;
+    markGrown(o);
   }
 
   /**

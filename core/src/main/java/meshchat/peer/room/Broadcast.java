@@ -3,7 +3,6 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,12 +97,17 @@ final class Broadcast {
    * Plumtree's state of one up link; the room keeps it with the link, so a push needs no lookup.
    */
   static final class Link {
+    final PeerId id;
     // its bit in PrunedLinks; -1 past the 64th link, which is never pruned per author
     final int slot;
     boolean lazy; // pruned whole (an empty Prune), for every author
     long firstCopyAt; // the count of first copies when this link last brought one
+    // ids to announce and authors to prune at the next flush; null: none listed since the last
+    private Set<MessageId> pendingIHave;
+    private Set<PeerId> pendingPrune;
 
-    Link(int slot) {
+    Link(PeerId id, int slot) {
+      this.id = id;
       this.slot = slot;
     }
   }
@@ -114,14 +118,17 @@ final class Broadcast {
   private final ToLongFunction<PeerId> nextWanted;
   private final BiConsumer<PeerId, List<MessageId>> answer;
   private final RandomGenerator random;
-  private final List<PeerId> skipped = new ArrayList<>(); // lazy links of the message being pushed
+  private final List<Link> skipped = new ArrayList<>(); // lazy links of the message being pushed
   private MessageId skippedId;
   private final Map<PeerId, Link> links = new HashMap<>(); // per up link
   private long usedSlots;
   private long firstCopies; // live messages received first, counted
   private final PrunedLinks pruned = new PrunedLinks();
-  private final Map<PeerId, Set<MessageId>> pendingIHave = new LinkedHashMap<>();
-  private final Map<PeerId, Set<PeerId>> pendingPrune = new LinkedHashMap<>();
+  // the links with ids to announce, and with authors to prune, in the order each was first listed
+  // since the last flush: the pending sets live on the links, so a duplicate's withdrawal costs no
+  // lookup
+  private final List<Link> pendingIHave = new ArrayList<>();
+  private final List<Link> pendingPrune = new ArrayList<>();
   private final Map<MessageId, Missing> missing = new HashMap<>();
   // the last id received first, and who had announced it to us: they hold it
   private MessageId arrived;
@@ -151,17 +158,23 @@ final class Broadcast {
     } else {
       slot = -1;
     }
-    Link l = new Link(slot);
+    Link l = new Link(p, slot);
     links.put(p, l);
     return l;
   }
 
   void linkDown(PeerId p) {
     Link l = links.remove(p);
-    pendingIHave.remove(p);
-    pendingPrune.remove(p);
     if (l == null) {
       return;
+    }
+    if (l.pendingIHave != null) {
+      pendingIHave.remove(l);
+      l.pendingIHave = null;
+    }
+    if (l.pendingPrune != null) {
+      pendingPrune.remove(l);
+      l.pendingPrune = null;
     }
     List<PeerId> orphans = List.of();
     if (l.slot >= 0) {
@@ -241,7 +254,7 @@ final class Broadcast {
       if (id.equals(arrived) && arrivedHolders.contains(to)) {
         return false; // it announced the id to us: it holds it
       }
-      skipped.add(to);
+      skipped.add(link);
       skippedId = id;
       return false;
     }
@@ -257,7 +270,12 @@ final class Broadcast {
     int n = skipped.size();
     for (int i = 0; i < Math.min(LAZY_FANOUT, n); i++) {
       Collections.swap(skipped, i, i + random.nextInt(n - i));
-      pendingIHave.computeIfAbsent(skipped.get(i), k -> new LinkedHashSet<>()).add(skippedId);
+      Link l = skipped.get(i);
+      if (l.pendingIHave == null) {
+        l.pendingIHave = new LinkedHashSet<>();
+        pendingIHave.add(l);
+      }
+      l.pendingIHave.add(skippedId);
     }
     if (n > 0) {
       skipped.clear();
@@ -298,7 +316,7 @@ final class Broadcast {
       }
       return;
     }
-    withdraw(from, id);
+    withdraw(l, id);
     if (l == null || l.lazy) {
       return;
     }
@@ -307,7 +325,11 @@ final class Broadcast {
       effects.send(from, new Prune());
     } else if (l.slot >= 0 && !pruned.pruned(id.origin(), l.slot)) {
       pruned.prune(id.origin(), l.slot); // on some author's tree, not on this one's
-      pendingPrune.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(id.origin());
+      if (l.pendingPrune == null) {
+        l.pendingPrune = new LinkedHashSet<>();
+        pendingPrune.add(l);
+      }
+      l.pendingPrune.add(id.origin());
       flushSoon();
     }
   }
@@ -328,10 +350,9 @@ final class Broadcast {
    * dropped. With many authors both ends of a lazy link get most messages at about the same time,
    * and each announced every one to the other.
    */
-  private void withdraw(PeerId p, MessageId id) {
-    Set<MessageId> ids = pendingIHave.get(p);
-    if (ids != null) {
-      ids.remove(id);
+  private static void withdraw(Link l, MessageId id) {
+    if (l != null && l.pendingIHave != null) {
+      l.pendingIHave.remove(id);
     }
   }
 
@@ -350,9 +371,10 @@ final class Broadcast {
   }
 
   void onIHave(PeerId from, IHave h) {
+    Link link = links.get(from);
     for (MessageId id : h.ids()) {
       if (held.test(id)) {
-        withdraw(from, id);
+        withdraw(link, id);
         continue;
       }
       Missing m = missing.get(id);
@@ -449,20 +471,20 @@ final class Broadcast {
 
   private void flush() {
     flushTimer = null;
-    for (Map.Entry<PeerId, Set<PeerId>> e : pendingPrune.entrySet()) {
-      List<PeerId> authors = new ArrayList<>(e.getValue());
+    for (Link l : pendingPrune) {
+      List<PeerId> authors = new ArrayList<>(l.pendingPrune);
+      l.pendingPrune = null;
       for (int i = 0; i < authors.size(); i += MAX_IDS_PER_FRAME) {
         effects.send(
-            e.getKey(),
-            new Prune(authors.subList(i, Math.min(authors.size(), i + MAX_IDS_PER_FRAME))));
+            l.id, new Prune(authors.subList(i, Math.min(authors.size(), i + MAX_IDS_PER_FRAME))));
       }
     }
     pendingPrune.clear();
-    for (Map.Entry<PeerId, Set<MessageId>> e : pendingIHave.entrySet()) {
-      List<MessageId> ids = new ArrayList<>(e.getValue());
+    for (Link l : pendingIHave) {
+      List<MessageId> ids = new ArrayList<>(l.pendingIHave);
+      l.pendingIHave = null;
       for (int i = 0; i < ids.size(); i += MAX_IDS_PER_FRAME) {
-        effects.send(
-            e.getKey(), new IHave(ids.subList(i, Math.min(ids.size(), i + MAX_IDS_PER_FRAME))));
+        effects.send(l.id, new IHave(ids.subList(i, Math.min(ids.size(), i + MAX_IDS_PER_FRAME))));
       }
     }
     pendingIHave.clear();

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Chat;
@@ -13,6 +17,7 @@ import meshchat.peer.message.LinkMessage.DigestEntry;
 import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.LinkMessage.SyncRequest;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Mesh.Peer;
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +151,44 @@ class RoomSyncTest {
             .filter(c -> c != LinkMessage.PeerList.class) // peer exchange, not sync
             .toList();
     assertThat(traffic).containsExactly(Digest.class, Digest.class);
+  }
+
+  @Test
+  void aLinkThatResetsGetsACompleteDigestOfEverythingHeldNow() {
+    // a complete digest reuses the last one's order of origins (AntiEntropy.completeEntries):
+    // origins that grew, and new origins that reorder the holdings, must show as held now
+    List<String> names = new ArrayList<>(List.of("hub", "bob"));
+    for (int i = 0; i < 30; i++) {
+      names.add("p" + i);
+    }
+    Mesh mesh = new Mesh(CONFIG, names.toArray(new String[0])).link("hub", "bob").pump();
+    int linked = 0;
+    Set<PeerId> wrote = new HashSet<>(Set.of(mesh.peer("hub").id));
+    for (int round = 1; round <= 4; round++) {
+      for (; linked < 8 * round - 2; linked++) {
+        mesh.link("hub", "p" + linked);
+      }
+      for (int i = 0; i < linked; i += round) {
+        mesh.peer("p" + i).send("round " + round);
+        wrote.add(mesh.peer("p" + i).id);
+      }
+      mesh.peer("hub").send("hub " + round);
+      mesh.pump();
+      mesh.unlink("hub", "bob").link("hub", "bob").pump();
+
+      List<Digest> complete =
+          mesh.sentOf(Digest.class, mesh.from("hub").and(mesh.to("bob"))).stream()
+              .filter(Digest::complete)
+              .toList();
+      Map<PeerId, Long> told = new HashMap<>();
+      for (DigestEntry e : complete.get(complete.size() - 1).entries()) {
+        assertThat(told.put(e.origin(), e.held().count())).isNull(); // each origin once
+      }
+      Map<PeerId, Long> held = new HashMap<>();
+      mesh.peer("hub").room.holdings().forEach((o, s) -> held.put(o, s.count()));
+      assertThat(told).isEqualTo(held);
+      assertThat(told.keySet()).isEqualTo(wrote);
+    }
   }
 
   @Test
