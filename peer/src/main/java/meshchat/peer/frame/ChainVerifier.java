@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChainHead;
-import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.PeerId;
@@ -325,28 +323,11 @@ public final class ChainVerifier extends ChannelDuplexHandler {
 
   /** The batch without the messages its heads do not reach, and with keys sent once. */
   private LinkMessage.SyncBatch covered(LinkMessage.SyncBatch b) {
-    Map<PeerId, Set<Long>> reach = new HashMap<>();
-    Map<PeerId, Set<Long>> have = new HashMap<>();
-    for (ChatMessage m : b.messages()) {
-      if (m.isChained()) {
-        have.computeIfAbsent(m.origin(), o -> new HashSet<>()).add(m.seq());
-      }
-    }
     List<ChainHead> heads = new ArrayList<>(b.heads().size());
     for (ChainHead h : b.heads()) {
-      Set<Long> seqs = have.getOrDefault(h.origin(), Set.of());
-      Set<Long> r = reach.computeIfAbsent(h.origin(), o -> new HashSet<>());
-      for (long s = h.seq(); seqs.contains(s); s--) {
-        r.add(s);
-      }
       heads.add(keyOnce(h));
     }
-    List<ChatMessage> kept = new ArrayList<>(b.messages().size());
-    for (ChatMessage m : b.messages()) {
-      if (reach.getOrDefault(m.origin(), Set.of()).contains(m.seq())) {
-        kept.add(m);
-      }
-    }
-    return new LinkMessage.SyncBatch(b.requestId(), kept, b.done(), heads);
+    return new LinkMessage.SyncBatch(
+        b.requestId(), BatchReach.reached(b.messages(), b.heads()), b.done(), heads);
   }
 }
