@@ -1,7 +1,7 @@
 package meshchat.peer.store.sqlite;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -19,14 +19,19 @@ final class DepsCodec {
     if (deps.isEmpty()) {
       return new byte[0];
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(deps.size() * 20);
+    int size = 0;
     for (MessageId d : deps) {
-      byte[] origin = d.origin().toBytes();
-      writeVarint(out, origin.length);
-      out.writeBytes(origin);
-      writeVarint(out, d.seq());
+      size += 1 + d.origin().length() + 10; // a length varint of one byte (ids are short)
     }
-    return out.toByteArray();
+    byte[] out = new byte[size];
+    int at = 0;
+    for (MessageId d : deps) {
+      at = writeVarint(out, at, d.origin().length());
+      d.origin().copyTo(out, at);
+      at += d.origin().length();
+      at = writeVarint(out, at, d.seq());
+    }
+    return Arrays.copyOf(out, at);
   }
 
   /**
@@ -43,20 +48,20 @@ final class DepsCodec {
       if (len < 1 || len > PeerId.MAX_BYTES || pos[0] + len > blob.length) {
         throw new IllegalArgumentException("bad deps encoding: origin length " + len);
       }
-      byte[] origin = new byte[(int) len];
-      System.arraycopy(blob, pos[0], origin, 0, origin.length);
-      pos[0] += origin.length;
-      out.add(new MessageId(PeerId.of(origin), readVarint(blob, pos)));
+      PeerId origin = PeerId.of(blob, pos[0], (int) len);
+      pos[0] += (int) len;
+      out.add(new MessageId(origin, readVarint(blob, pos)));
     }
     return out;
   }
 
-  private static void writeVarint(ByteArrayOutputStream out, long v) {
+  private static int writeVarint(byte[] out, int at, long v) {
     while ((v & ~0x7FL) != 0) {
-      out.write((int) ((v & 0x7F) | 0x80));
+      out[at++] = (byte) ((v & 0x7F) | 0x80);
       v >>>= 7;
     }
-    out.write((int) v);
+    out[at++] = (byte) v;
+    return at;
   }
 
   private static long readVarint(byte[] b, int[] pos) {

@@ -35,10 +35,20 @@ final class Rows {
    * @throws IllegalArgumentException if a row does not decode (a damaged file)
    */
   static List<ChatMessage> read(PreparedStatement ps, int expected) throws SQLException {
+    return read(ps, expected, null);
+  }
+
+  /**
+   * As {@link #read(PreparedStatement, int)} for a query whose rows all have {@code origin} (null:
+   * read it from each row): one column and one id lookup fewer per row of a history answer.
+   */
+  static List<ChatMessage> read(PreparedStatement ps, int expected, PeerId origin)
+      throws SQLException {
     List<ChatMessage> out = new ArrayList<>(Math.min(Math.max(expected, 0), 1024));
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        MessageId id = new MessageId(PeerId.of(rs.getBytes(1)), rs.getLong(2));
+        PeerId o = origin != null ? origin : PeerId.of(rs.getBytes(1));
+        MessageId id = new MessageId(o, rs.getLong(2));
         ChatMessage.Kind kind = ChatMessage.Kind.ofWire(rs.getInt(9));
         if (kind == null) {
           throw new IllegalArgumentException(id + " has unknown kind " + rs.getInt(9));

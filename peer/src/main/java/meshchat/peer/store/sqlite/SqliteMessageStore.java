@@ -310,7 +310,7 @@ public final class SqliteMessageStore implements MessageStore {
           range.setLong(3, r.first());
           range.setLong(4, r.last());
           range.setInt(5, limit);
-          return Rows.read(range, limit);
+          return Rows.read(range, limit, origin);
         });
   }
 
