@@ -1,6 +1,9 @@
 package meshchat.peer.limit;
 
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One peer's counters: how often each bound was hit, and how much traffic went by. Bumped from I/O
@@ -86,6 +89,11 @@ public final class Counters {
         "Chat messages read from links, live or in history batches, duplicates included."),
     MESSAGES_FORWARDED("messages_forwarded", "Other peers' chat messages relayed live to a link."),
     MESSAGES_DELIVERED("messages_delivered", "Messages shown in the timeline, own ones included."),
+    MESSAGES_DUPLICATE_LIVE(
+        "messages_duplicate_live",
+        "Chat messages pushed live by a link that this peer already stored (received twice)."),
+    SYNC_REQUESTS_SENT(
+        "sync_requests_sent", "SyncRequests sent: anti-entropy asking a link for what we lack."),
     BYTES_IN("received_bytes", "Bytes read from links, framing included."),
     BYTES_OUT("sent_bytes", "Bytes written to links, framing included.");
 
@@ -103,6 +111,8 @@ public final class Counters {
 
   private final Counts<Counter> limits = new Counts<>(Counter.class);
   private final Counts<Traffic> traffic = new Counts<>(Traffic.class);
+  // by reason: a Close reason's lower-case name or "none", so a bounded set of keys
+  private final Map<String, AtomicLong> linkCloses = new ConcurrentHashMap<>();
 
   public void add(Traffic t, long n) {
     traffic.add(t, n);
@@ -118,6 +128,22 @@ public final class Counters {
 
   public long get(Counter c) {
     return limits.get(c);
+  }
+
+  /**
+   * A link of this peer went down: {@code reason} is the lower-case name of the Close's reason we
+   * sent on it, else of the one it sent us, else {@code "none"} (end of stream, a reset, a TLS
+   * failure).
+   */
+  public void linkClosed(String reason) {
+    linkCloses.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** The links that went down so far by reason ({@link #linkClosed}), by name. */
+  public Map<String, Long> linkCloses() {
+    Map<String, Long> out = new TreeMap<>();
+    linkCloses.forEach((reason, n) -> out.put(reason, n.get()));
+    return out;
   }
 
   /** Every limit counter, in declaration order. */

@@ -17,6 +17,7 @@ import java.util.random.RandomGenerator;
 import meshchat.peer.clock.LamportClock;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -693,6 +694,7 @@ public final class Room {
   boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
     if (isCopy(m)) {
       if (!catchUp) {
+        counters.add(Traffic.MESSAGES_DUPLICATE_LIVE, 1);
         broadcast.received(from.tree, from.id(), m.id(), false, true);
       }
       return false;

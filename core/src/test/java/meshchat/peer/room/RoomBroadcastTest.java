@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
@@ -125,6 +126,9 @@ class RoomBroadcastTest {
     mesh.pump();
     mesh.inject("b", "c", new Chat(twice)); // as a relay whose knowledge of a's links is stale
     mesh.pump();
+    assertThat(mesh.peer("c").room.counters().get(Traffic.MESSAGES_DUPLICATE_LIVE))
+        .as("the copy is counted as received twice")
+        .isEqualTo(1);
     assertThat(mesh.sentOf(Prune.class)).as("it waits for the batch, as ids do").isEmpty();
     mesh.run(Broadcast.IHAVE_DELAY_MS);
     assertThat(mesh.sentOf(Prune.class, mesh.from("c")))

@@ -44,4 +44,7 @@ public interface Link {
 
   /** The reason the peer gave in its Close, or null if it sent none. */
   LinkMessage.Close closeReceived();
+
+  /** The Close this side sent on the link (the first, if several were written), or null. */
+  LinkMessage.Close closeSent();
 }

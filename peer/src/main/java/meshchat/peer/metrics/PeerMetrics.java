@@ -43,6 +43,12 @@ public final class PeerMetrics implements MultiCollector {
             "Input refused, throttled or dropped at a bound, by reason.",
             "reason",
             c.limitsByName())
+        .counter(
+            "meshchat_peer_link_closes",
+            "Links that went down, by the reason of the Close we sent, else of the one we got"
+                + " (none: neither).",
+            "reason",
+            c.linkCloses())
         .histogram(
             "meshchat_peer_commit_duration_seconds",
             "Time of each group commit of a burst that stored messages.",

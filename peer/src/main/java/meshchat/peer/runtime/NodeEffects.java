@@ -160,8 +160,12 @@ public final class NodeEffects implements RoomEffects {
   public void send(PeerId to, LinkMessage message) {
     Link l = links.apply(to);
     if (l != null) {
-      if (message instanceof LinkMessage.Chat c && !c.message().origin().equals(self)) {
-        counters.add(Traffic.MESSAGES_FORWARDED, 1);
+      if (message instanceof LinkMessage.Chat c) {
+        if (!c.message().origin().equals(self)) {
+          counters.add(Traffic.MESSAGES_FORWARDED, 1);
+        }
+      } else if (message instanceof LinkMessage.SyncRequest) {
+        counters.add(Traffic.SYNC_REQUESTS_SENT, 1);
       }
       queue(l, message, null);
     }

@@ -1,6 +1,7 @@
 package meshchat.peer.runtime;
 
 import java.util.List;
+import java.util.Locale;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
@@ -71,6 +72,8 @@ public final class RoomInbox implements LinkEvents {
 
   @Override
   public void down(Link link) {
+    Close why = link.closeSent() != null ? link.closeSent() : link.closeReceived();
+    counters.linkClosed(why == null ? "none" : why.reason().name().toLowerCase(Locale.ROOT));
     thread.runHere(() -> contained(link, "link down", () -> links.closed(link)));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.LinkCodec;
@@ -58,6 +59,10 @@ class HostilePeerTest {
         assertThat(close.getReason()).isEqualTo(Close.Reason.INVALID_MESSAGE);
         assertThat(close.getMessage()).contains(why);
       }
+      // the link went down, counted once by the reason we gave (bench chat reports these)
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> node.counters().linkCloses().equals(Map.of("invalid_message", 1L)));
       assertThat(node.rejectedMessages()).isEqualTo(1);
       assertThat(node.history(10).join()).isEmpty();
       assertThat(mesh.seen(0).deliveries).isEmpty();

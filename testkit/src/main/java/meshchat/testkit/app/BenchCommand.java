@@ -58,7 +58,8 @@ public final class BenchCommand implements Callable<Integer> {
                   + "--size BYTES (100)  --rate MSGS_PER_S (1000, latency)"
                   + "  --duration S (10, latency)\n"
                   + "--warmup S (2)  --window UNACKED (2000)"
-                  + "  --store sqlite|sqlite-nofsync|memory (sqlite)",
+                  + "  --store sqlite|sqlite-nofsync|memory (sqlite)\n"
+                  + "--room-threads T (2)",
               ChatBench::run),
           new Bench(
               "tracker",

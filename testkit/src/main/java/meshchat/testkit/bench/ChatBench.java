@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +69,7 @@ public final class ChatBench {
     double warmup = 2;
     int window = 2_000;
     String store = "sqlite";
+    int roomThreads = 2;
   }
 
   static Options parse(String[] args) {
@@ -79,7 +84,8 @@ public final class ChatBench {
             "--duration",
             "--warmup",
             "--window",
-            "--store");
+            "--store",
+            "--room-threads");
     Options o = new Options();
     o.workload = flags.oneOf("--workload", o.workload, "throughput", "latency");
     o.n = flags.positive("--n", o.n);
@@ -90,6 +96,7 @@ public final class ChatBench {
     o.warmup = flags.number("--warmup", o.warmup, 0);
     o.window = flags.positive("--window", o.window);
     o.store = flags.oneOf("--store", o.store, "sqlite", "sqlite-nofsync", "memory");
+    o.roomThreads = flags.positive("--room-threads", o.roomThreads);
     return o;
   }
 
@@ -138,7 +145,7 @@ public final class ChatBench {
         "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,\"size\":%d,"
             + "\"store\":\"%s\",\"complete\":%b,\"wall_s\":%.3f,\"msgs_per_s_per_member\":%.0f,"
             + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d,\"join_ms\":%.1f,"
-            + "\"relayed\":%d}",
+            + "\"relayed\":%d,%s}",
         o.n,
         o.msgs,
         o.size,
@@ -149,7 +156,8 @@ public final class ChatBench {
         perMember * o.n,
         mesh.duplicates.get(),
         mesh.joinNanos / 1e6,
-        mesh.relayed());
+        mesh.relayed(),
+        mesh.linkHealth());
   }
 
   // ---- workload B ----
@@ -188,7 +196,7 @@ public final class ChatBench {
             + "\"local_p50_us\":%d,\"local_p99_us\":%d,\"local_max_us\":%d,"
             + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f,"
             + "\"via_sync\":%d,\"incomplete\":%d,\"late\":%d,"
-            + "\"relayed\":%d,\"relayed_recorded\":%d}",
+            + "\"relayed\":%d,\"relayed_recorded\":%d,%s}",
         o.n,
         o.rate,
         o.duration,
@@ -213,7 +221,8 @@ public final class ChatBench {
         mesh.incomplete.get(),
         mesh.late.get(),
         mesh.relayed(),
-        mesh.relayed() - mesh.relayedBeforeRecording);
+        mesh.relayed() - mesh.relayedBeforeRecording,
+        mesh.linkHealth());
   }
 
   private static String stamp(long nanos, int size) {
@@ -275,7 +284,7 @@ public final class ChatBench {
 
     static Mesh start(Options o, Path dir) throws IOException, InterruptedException {
       // two I/O threads and one room thread per core: this machine has 2 cores
-      Mesh mesh = new Mesh(PeerGroups.create(2, 2));
+      Mesh mesh = new Mesh(PeerGroups.create(2, o.roomThreads));
       for (int i = 0; i < o.n; i++) {
         Identity identity = Identity.generate();
         PeerId id = identity.peerId();
@@ -318,6 +327,36 @@ public final class ChatBench {
       return nodes.stream().mapToLong(n -> n.counters().get(Traffic.MESSAGES_FORWARDED)).sum();
     }
 
+    /**
+     * What the links went through during the run, summed over the peers, as JSON fields: links
+     * closed by reason (each side counts each of its links that went down), SyncRequests sent, and
+     * live messages received twice. A healthy full mesh shows none of them; a collapse (links
+     * closed as idle, redials, anti-entropy refetching what is arriving live) shows in all three.
+     */
+    String linkHealth() {
+      Map<String, Long> closes = new TreeMap<>();
+      long syncRequests = 0;
+      long twice = 0;
+      for (PeerNode n : nodes) {
+        n.counters().linkCloses().forEach((reason, k) -> closes.merge(reason, k, Long::sum));
+        syncRequests += n.counters().get(Traffic.SYNC_REQUESTS_SENT);
+        twice += n.counters().get(Traffic.MESSAGES_DUPLICATE_LIVE);
+      }
+      StringBuilder json = new StringBuilder("\"link_closes\":{");
+      closes.forEach(
+          (reason, k) ->
+              json.append(json.charAt(json.length() - 1) == '{' ? "" : ",")
+                  .append('"')
+                  .append(reason)
+                  .append("\":")
+                  .append(k));
+      return json.append("},\"sync_requests\":")
+          .append(syncRequests)
+          .append(",\"received_twice\":")
+          .append(twice)
+          .toString();
+    }
+
     void expect(long perPeer) {
       allDelivered = new CountDownLatch(nodes.size());
       for (Counter c : counters) {
@@ -340,6 +379,8 @@ public final class ChatBench {
     private final PeerId self;
     long target = Long.MAX_VALUE;
     private long delivered;
+    // the seqs delivered so far per origin: a second delivery of one is a duplicate
+    private final Map<PeerId, BitSet> seen = new HashMap<>();
 
     Counter(Mesh mesh, PeerId self) {
       this.mesh = mesh;
@@ -348,6 +389,12 @@ public final class ChatBench {
 
     @Override
     public void delivered(Delivery d) {
+      BitSet seqs = seen.computeIfAbsent(d.message().origin(), o -> new BitSet());
+      int seq = Math.toIntExact(d.message().seq());
+      if (seqs.get(seq)) {
+        mesh.duplicates.incrementAndGet();
+      }
+      seqs.set(seq);
       long stamp = parseStamp(d.message().text());
       if (stamp > 0 && mesh.recording) {
         long latency = Math.max(0, System.nanoTime() - stamp);

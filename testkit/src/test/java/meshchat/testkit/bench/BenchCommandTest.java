@@ -98,8 +98,10 @@ class BenchCommandTest {
     assertThat(r.out().strip().lines()).hasSize(1);
     assertThat(r.out())
         .startsWith("{\"bench\":\"chat\"")
-        .contains("\"workload\":\"latency\"", "\"n\":3")
-        .containsPattern("\"join_ms\":[0-9]+\\.[0-9]");
+        .contains("\"workload\":\"latency\"", "\"n\":3", "\"duplicates\":0")
+        .containsPattern("\"join_ms\":[0-9]+\\.[0-9]")
+        .containsPattern("\"link_closes\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
+        .containsPattern("\"received_twice\":[0-9]+}$");
   }
 
   @Test

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class LinkErrors {
   private static final Logger log = LoggerFactory.getLogger(LinkErrors.class);
   private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("meshchat.closing");
+  private static final AttributeKey<Close> CLOSE_SENT = AttributeKey.valueOf("meshchat.closeSent");
   private static final AttributeKey<Boolean> TLS_FAILED =
       AttributeKey.valueOf("meshchat.tlsFailed");
 
@@ -104,6 +105,18 @@ final class LinkErrors {
     return true;
   }
 
+  /**
+   * Notes {@code close} as the Close this side sends on {@code ch}, unless one was noted before.
+   */
+  static void closeSending(Channel ch, Close close) {
+    ch.attr(CLOSE_SENT).setIfAbsent(close);
+  }
+
+  /** The Close this side sent on {@code ch}, or null. */
+  static Close closeSent(Channel ch) {
+    return ch.attr(CLOSE_SENT).get();
+  }
+
   static boolean isClosing(Channel ch) {
     return ch.attr(CLOSING).get() != null;
   }
@@ -117,6 +130,7 @@ final class LinkErrors {
    */
   static void sendCloseAndClose(ChannelHandlerContext ctx, Close close) {
     Channel ch = ctx.channel();
+    closeSending(ch, close);
     if (!ch.isActive()) {
       ctx.close();
     } else if (!(ch instanceof DuplexChannel duplex)) {

@@ -75,6 +75,7 @@ final class NettyLink implements Link {
   @Override
   public void close(LinkMessage.Close reason) {
     LinkErrors.markClosing(channel);
+    LinkErrors.closeSending(channel, reason);
     if (channel.isActive()) {
       channel.writeAndFlush(reason).addListener(ChannelFutureListener.CLOSE);
     } else {
@@ -104,6 +105,11 @@ final class NettyLink implements Link {
   @Override
   public LinkMessage.Close closeReceived() {
     return closeReceived;
+  }
+
+  @Override
+  public LinkMessage.Close closeSent() {
+    return LinkErrors.closeSent(channel);
   }
 
   void closeReceived(LinkMessage.Close c) {
