@@ -1,5 +1,8 @@
 package meshchat.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -15,6 +18,9 @@ import java.util.Arrays;
 public final class CanonicalBytes {
   // a plain growable array: ByteArrayOutputStream locks on every write, and a chain hash per
   // message made that a tenth of a catch-up's time (docs/benchmarks.md)
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private byte[] out = new byte[256];
   private int size;
 
@@ -37,6 +43,24 @@ public final class CanonicalBytes {
     return b;
   }
 
+  /** An empty layout to {@link #restart} again and again: one per thread, reused per message. */
+  public static CanonicalBytes reusable() {
+    return new CanonicalBytes();
+  }
+
+  /**
+   * As {@link #continuing}, but in this layout's own buffer, which is kept from one use to the
+   * next: a chain hash per message then allocates no buffer and copies none as it grows (a message
+   * with four dependencies outgrows the first 256 bytes). What was written before is gone.
+   */
+  public CanonicalBytes restart(byte[] start) {
+    size = 0;
+    room(start.length);
+    System.arraycopy(start, 0, out, 0, start.length);
+    size = start.length;
+    return this;
+  }
+
   private void room(int n) {
     if (size + n > out.length) {
       out = Arrays.copyOf(out, Math.max(out.length * 2, size + n));
@@ -45,9 +69,8 @@ public final class CanonicalBytes {
 
   public CanonicalBytes u64(long v) {
     room(8);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      out[size++] = (byte) (v >>> shift);
-    }
+    BIG_ENDIAN_LONG.set(out, size, v);
+    size += 8;
     return this;
   }
 

@@ -2,6 +2,7 @@ package meshchat.peer.identity;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
@@ -21,19 +22,26 @@ public final class MessageSigning {
   static final String CHAT_CONTEXT = "meshchat/chat/v2";
   static final String HEAD_CONTEXT = "meshchat/head/v1";
 
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("every JVM has SHA-256", e);
-            }
-          });
+  /**
+   * What hashing a message needs, per thread and kept: the digest, a buffer a peer id is copied
+   * into ({@code PeerId.toBytes} makes a copy per call) and the canonical bytes' buffer (a chain
+   * hash per message, on the room thread and in catch-ups, allocated none of them).
+   */
+  private static final class Scratch {
+    final MessageDigest sha256;
+    final byte[] id = new byte[PeerId.MAX_BYTES];
+    final CanonicalBytes bytes = CanonicalBytes.reusable();
 
-  // per thread: room a peer id is copied into for hashing (PeerId.toBytes makes a copy per call)
-  private static final ThreadLocal<byte[]> ID_BYTES =
-      ThreadLocal.withInitial(() -> new byte[PeerId.MAX_BYTES]);
+    Scratch() {
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JVM has SHA-256", e);
+      }
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /** The context and the room, encoded once per room rather than once per message. */
   private record Start(String room, byte[] bytes) {}
@@ -43,13 +51,13 @@ public final class MessageSigning {
 
   private MessageSigning() {}
 
-  private static CanonicalBytes start(String room) {
+  private static byte[] start(String room) {
     Start s = lastStart;
     if (!s.room().equals(room)) {
       s = new Start(room, CanonicalBytes.of(CHAT_CONTEXT).string(room).toByteArray());
       lastStart = s;
     }
-    return CanonicalBytes.continuing(s.bytes());
+    return s.bytes();
   }
 
   private static void id(CanonicalBytes b, PeerId id, byte[] scratch) {
@@ -64,12 +72,13 @@ public final class MessageSigning {
    * hashes as it did before kinds existed, and a nick change never hashes as a line).
    */
   public static byte[] canonical(ChatMessage m, String room) {
-    return canonicalBytes(m, room).toByteArray();
+    return canonicalBytes(m, room, SCRATCH.get()).toByteArray();
   }
 
-  private static CanonicalBytes canonicalBytes(ChatMessage m, String room) {
-    byte[] scratch = ID_BYTES.get();
-    CanonicalBytes b = start(room);
+  /** In {@code s}'s buffer: valid until the thread's next use of it. */
+  private static CanonicalBytes canonicalBytes(ChatMessage m, String room, Scratch s) {
+    byte[] scratch = s.id;
+    CanonicalBytes b = s.bytes.restart(start(room));
     id(b, m.origin(), scratch);
     b.u64(m.seq())
         .u64(m.lamport())
@@ -77,7 +86,9 @@ public final class MessageSigning {
         .string(m.nick())
         .string(m.text())
         .u64(m.deps().size());
-    for (MessageId d : m.deps()) {
+    List<MessageId> deps = m.deps();
+    for (int i = 0; i < deps.size(); i++) { // no iterator per message
+      MessageId d = deps.get(i);
       id(b, d.origin(), scratch);
       b.u64(d.seq());
     }
@@ -90,7 +101,8 @@ public final class MessageSigning {
 
   /** The chain hash of {@code m} in {@code room}: SHA-256 of {@link #canonical}. */
   public static byte[] hash(ChatMessage m, String room) {
-    return canonicalBytes(m, room).digest(SHA256.get());
+    Scratch s = SCRATCH.get();
+    return canonicalBytes(m, room, s).digest(s.sha256);
   }
 
   /** What a head's signature covers: context, room, origin, seq, hash. */
