@@ -1,5 +1,6 @@
 package meshchat.peer.room;
 
+import java.util.OptionalLong;
 import meshchat.peer.clock.ClockBound;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
@@ -67,10 +68,15 @@ final class Admission {
 
   private boolean above(ChatMessage m, MessageId dep) {
     ChatMessage d = recent.get(dep);
-    if (d == null && causal.isDelivered(dep)) {
-      d = store.get(dep).orElse(null);
+    if (d != null) {
+      return m.lamport() > d.lamport();
     }
-    return d == null || m.lamport() > d.lamport(); // a dep we lack is checked when it arrives
+    if (!causal.isDelivered(dep)) {
+      return true; // a dep we lack is checked when it arrives
+    }
+    // its time alone: a dep named by a peer that lags us is often past the recent ones
+    OptionalLong stored = store.lamportOf(dep);
+    return stored.isEmpty() || m.lamport() > stored.getAsLong();
   }
 
   /** {@code m} was delivered: its deps-to-be are looked up here first. */

@@ -275,6 +275,18 @@ public abstract class MessageStoreContract {
   }
 
   @Test
+  void lamportOfIsTheStoredTimeOfThatIdOnly() {
+    store.append(msg(LOW, 1, 7));
+    store.append(msg(HIGH, 1, 9));
+    store.append(msg(LOW, 2, 11));
+    assertThat(store.lamportOf(new MessageId(LOW, 1))).hasValue(7);
+    assertThat(store.lamportOf(new MessageId(HIGH, 1))).hasValue(9);
+    assertThat(store.lamportOf(new MessageId(LOW, 2))).hasValue(11);
+    assertThat(store.lamportOf(new MessageId(LOW, 3))).isEmpty();
+    assertThat(store.lamportOf(new MessageId(SELF, 1))).isEmpty();
+  }
+
+  @Test
   void restartBringsEverythingBackAndTheClockAndSeqResume() throws Exception {
     store.appendOwn(msg(SELF, 1, 1), 1);
     store.appendOwn(msg(SELF, 2, 3, new MessageId(LOW, 1)), 3);

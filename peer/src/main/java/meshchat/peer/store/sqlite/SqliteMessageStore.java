@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
@@ -38,6 +39,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final List<PreparedStatement> statements = new ArrayList<>();
   private final PreparedStatement insert;
   private final PreparedStatement selectOne;
+  private final PreparedStatement selectLamport;
   private final PreparedStatement insertConflict;
   private final PreparedStatement bumpMeta;
   private final PreparedStatement selectMeta;
@@ -67,6 +69,7 @@ public final class SqliteMessageStore implements MessageStore {
     // OR IGNORE: a second copy of an (origin, seq) is not an error; changes() tells NEW from not.
     insert = prepare("INSERT OR IGNORE INTO messages" + cols + values);
     selectOne = prepare("SELECT " + COLS + " FROM messages WHERE room_id=? AND origin=? AND seq=?");
+    selectLamport = prepare("SELECT lamport FROM messages WHERE room_id=? AND origin=? AND seq=?");
     insertConflict = prepare("INSERT OR IGNORE INTO conflicts" + cols + values);
     bumpMeta =
         prepare("UPDATE meta SET lamport=MAX(lamport, ?), own_seq=MAX(own_seq, ?) WHERE room_id=?");
@@ -91,11 +94,10 @@ public final class SqliteMessageStore implements MessageStore {
                 + " FROM messages WHERE room_id=? AND (lamport, origin, seq) > (?, ?, ?)"
                 + ORDER_ASC
                 + " LIMIT ?");
+    // the id alone: asked for every message shown out of order, the whole row was read for it
     predecessor =
         prepare(
-            "SELECT "
-                + COLS
-                + " FROM messages WHERE room_id=? AND (lamport, origin) < (?, ?)"
+            "SELECT origin, seq FROM messages WHERE room_id=? AND (lamport, origin) < (?, ?)"
                 + ORDER_DESC
                 + " LIMIT 1");
     nth =
@@ -260,6 +262,16 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public OptionalLong lamportOf(MessageId id) {
+    return db.call(
+        () -> {
+          try (ResultSet rs = bindId(selectLamport, id).executeQuery()) {
+            return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+          }
+        });
+  }
+
+  @Override
   public void markWaiting(MessageId id) {
     db.grouped(false, () -> bindId(insertWaiting, id).executeUpdate());
   }
@@ -360,8 +372,11 @@ public final class SqliteMessageStore implements MessageStore {
           setRoom(predecessor);
           predecessor.setLong(2, key.time());
           predecessor.setBytes(3, key.origin().toBytes());
-          List<ChatMessage> found = Rows.read(predecessor, 1);
-          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).id());
+          try (ResultSet rs = predecessor.executeQuery()) {
+            return rs.next()
+                ? Optional.of(new MessageId(PeerId.of(rs.getBytes(1)), rs.getLong(2)))
+                : Optional.empty();
+          }
         });
   }
 
