@@ -139,6 +139,23 @@ public interface MessageStore extends AutoCloseable {
    */
   default void sync() {}
 
+  /**
+   * Hands the store's log checkpoints to the caller, who from now on calls {@link #checkpoint} now
+   * and then on a thread other than the one that commits; false if the store has none. SQLite
+   * checkpoints its write-ahead log at a commit once the log passes 1,000 pages, and the checkpoint
+   * fsyncs: left to the commit it stalls the room thread, and every delivery behind it, for
+   * milliseconds (the sqlite latency cell's p99, docs/benchmarks.md).
+   */
+  default boolean takeCheckpoints() {
+    return false;
+  }
+
+  /**
+   * Copies what the log holds into the store proper, without waiting for readers or blocking the
+   * owner's commits. Blocks; any thread, while the owner of the store goes on using it.
+   */
+  default void checkpoint() {}
+
   @Override
   void close();
 }

@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -70,6 +72,18 @@ public final class NodeEffects implements RoomEffects {
   private final List<LinkMessage.Close> pendingCloses = new ArrayList<>();
   private final Set<Link> toFlush = new LinkedHashSet<>();
   private boolean endQueued;
+  // where the store's log checkpoints run (null: the store has none), and how many commits ago the
+  // last was asked for; at most one per node is queued or running
+  private Executor checkpoints;
+  private int commitsSinceCheckpoint;
+  private final AtomicBoolean checkpointing = new AtomicBoolean();
+
+  /**
+   * Commits that stored something between two checkpoints: a burst of one message appends a few log
+   * pages, so about SQLite's own 1,000 pages.
+   */
+  static final int CHECKPOINT_EVERY = 256;
+
   private boolean stored; // this burst delivered or wrote a message: its commit is timed
 
   /**
@@ -151,6 +165,9 @@ public final class NodeEffects implements RoomEffects {
                 }
               }
             });
+    if (store.takeCheckpoints()) {
+      this.checkpoints = storeThread; // the room thread's commits never checkpoint (nor fsync)
+    }
     this.commitFailed = commitFailed;
     this.delivered = delivered;
     this.learned = learned;
@@ -229,6 +246,9 @@ public final class NodeEffects implements RoomEffects {
       if (stored) {
         stored = false;
         commitLatency.record(nanoTime.getAsLong() - start);
+        if (committed) {
+          checkpointSoon();
+        }
       }
       if (committed && owed && !syncHere) {
         sync.request(this.committed.getAsLong()); // shown and sent once durable, in a later burst
@@ -251,6 +271,35 @@ public final class NodeEffects implements RoomEffects {
       }
     }
     writeQueued();
+  }
+
+  /**
+   * Every {@link #CHECKPOINT_EVERY} commits, a checkpoint of the store's log on the store thread;
+   * none while one is queued or running. A failed one costs nothing but the log's length (the next
+   * one copies what it did not), so it is counted and logged, not reported to the user.
+   */
+  private void checkpointSoon() {
+    if (checkpoints == null
+        || ++commitsSinceCheckpoint < CHECKPOINT_EVERY
+        || !checkpointing.compareAndSet(false, true)) {
+      return;
+    }
+    commitsSinceCheckpoint = 0;
+    try {
+      checkpoints.execute(
+          () -> {
+            try {
+              store.checkpoint();
+            } catch (RuntimeException e) {
+              counters.increment(Counters.Counter.INTERNAL_ERROR);
+              log.warn("{} log checkpoint failed", tag, e);
+            } finally {
+              checkpointing.set(false);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      checkpointing.set(false); // the store threads are shutting down: the close checkpoints
+    }
   }
 
   /** The fsync, here and now (closing): false if it failed and every waiting line was dropped. */

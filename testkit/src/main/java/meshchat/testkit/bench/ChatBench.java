@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
+import meshchat.tracker.metrics.LatencyHistogram;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -350,10 +352,25 @@ public final class ChatBench {
                   .append(reason)
                   .append("\":")
                   .append(k));
+      // the room threads' group commits: their total time, and how many took over 5 ms (a log
+      // checkpoint's fsync on the room thread shows here)
+      double commitSeconds = 0;
+      long slowCommits = 0;
+      int over5ms = Arrays.binarySearch(LatencyHistogram.BOUNDS, 0.005) + 1;
+      for (PeerNode n : nodes) {
+        LatencyHistogram.Snapshot c = n.commitLatency().snapshot();
+        commitSeconds += c.sumSeconds();
+        for (int i = over5ms; i < c.counts().length; i++) {
+          slowCommits += c.counts()[i];
+        }
+      }
       return json.append("},\"sync_requests\":")
           .append(syncRequests)
           .append(",\"received_twice\":")
           .append(twice)
+          .append(String.format(Locale.ROOT, ",\"commit_s\":%.3f", commitSeconds))
+          .append(",\"commits_over_5ms\":")
+          .append(slowCommits)
           .toString();
     }
 

@@ -101,7 +101,8 @@ class BenchCommandTest {
         .contains("\"workload\":\"latency\"", "\"n\":3", "\"duplicates\":0")
         .containsPattern("\"join_ms\":[0-9]+\\.[0-9]")
         .containsPattern("\"link_closes\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
-        .containsPattern("\"received_twice\":[0-9]+}$");
+        .containsPattern("\"received_twice\":[0-9]+,\"commit_s\":[0-9]+\\.[0-9]{3}")
+        .containsPattern("\"commits_over_5ms\":[0-9]+}$");
   }
 
   @Test

@@ -47,6 +47,16 @@ public final class SqliteDatabase implements AutoCloseable {
   private Object logKey; // its file key (inode), to notice a log SQLite deleted and made anew
   private long syncs; // fsyncs done (for tests); guarded by syncLock
   private boolean closed; // no fsync after close (a crashed node's late one); guarded by syncLock
+  private final Object checkpointLock = new Object(); // the checkpointer's, apart from both
+  private Connection checkpointer; // opened at the first checkpoint; guarded by checkpointLock
+  private boolean checkpointerClosed; // guarded by checkpointLock
+
+  /**
+   * Log pages past which a commit still checkpoints by itself once checkpoints are taken elsewhere
+   * ({@link #checkpointElsewhere}): a backstop, should the other thread fall far behind (SQLite's
+   * default is 1,000 pages, about 4 MB).
+   */
+  static final int BACKSTOP_PAGES = 16_384;
 
   private SqliteDatabase(Path file, Connection conn) throws SQLException {
     this.file = file;
@@ -352,6 +362,49 @@ public final class SqliteDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on the connection's commits leave the log's checkpoints to {@link #checkpoint}, run on
+   * another thread (but past {@link #BACKSTOP_PAGES}). A checkpoint copies the log's pages into the
+   * database file and fsyncs it (synchronous = NORMAL): run by a commit on the room thread, it held
+   * up every delivery behind it for milliseconds.
+   */
+  public synchronized void checkpointElsewhere() {
+    try (Statement s = conn.createStatement()) {
+      s.execute("PRAGMA wal_autocheckpoint = " + BACKSTOP_PAGES);
+    } catch (SQLException e) {
+      throw HistoryDatabaseException.from(file, e);
+    }
+  }
+
+  /**
+   * A passive checkpoint over a connection of its own: copies the committed log pages that no
+   * reader still needs into the database file, without waiting for readers or blocking the main
+   * connection's commits (https://www.sqlite.org/c3ref/wal_checkpoint_v2.html). Any thread; blocks
+   * for the copy and its fsync. After {@link #close} it does nothing.
+   *
+   * @throws HistoryDatabaseException if the checkpoint fails
+   */
+  public void checkpoint() {
+    synchronized (checkpointLock) {
+      if (checkpointerClosed) {
+        return;
+      }
+      try {
+        if (checkpointer == null) {
+          SQLiteDataSource source = new SQLiteDataSource();
+          source.setUrl("jdbc:sqlite:" + file);
+          source.setGetGeneratedKeys(false);
+          checkpointer = source.getConnection();
+        }
+        try (Statement s = checkpointer.createStatement()) {
+          s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)").close();
+        }
+      } catch (SQLException e) {
+        throw HistoryDatabaseException.from(file, e);
+      }
+    }
+  }
+
   /** How many fsyncs {@link #sync} has done (for tests). */
   long syncCount() {
     synchronized (syncLock) {
@@ -380,6 +433,11 @@ public final class SqliteDatabase implements AutoCloseable {
     synchronized (syncLock) {
       closed = true;
       closeLog();
+    }
+    synchronized (checkpointLock) {
+      checkpointerClosed = true;
+      closeQuietly(checkpointer);
+      checkpointer = null;
     }
   }
 

@@ -420,6 +420,17 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public boolean takeCheckpoints() {
+    db.checkpointElsewhere();
+    return true;
+  }
+
+  @Override
+  public void checkpoint() {
+    db.checkpoint();
+  }
+
+  @Override
   public void close() {
     db.call(
         () -> {

@@ -2,6 +2,7 @@ package meshchat.peer.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -49,6 +50,28 @@ class SqliteMessageStoreTest extends MessageStoreContract {
       assertThat(db.rooms()).containsExactly("dev", "lobby", "ops");
     }
     assertThat(dataDir.resolve(SqliteDatabase.FILE_NAME)).exists();
+  }
+
+  /**
+   * Once the runtime takes the checkpoints, the commits (on the room thread) leave the log alone:
+   * the database file does not grow while more than SQLite's 1,000-page threshold is committed, and
+   * it does when {@code checkpoint} runs. Left to SQLite, the commits would have copied it.
+   */
+  @Test
+  void takenCheckpointsRunOnlyWhenAskedNotAtACommit() throws Exception {
+    Path file = dataDir.resolve(SqliteDatabase.FILE_NAME);
+    assertThat(store.takeCheckpoints()).isTrue();
+    store.append(msg(LOW, 1, 1));
+    store.commit();
+    long before = Files.size(file);
+    for (int seq = 2; seq <= 3_000; seq++) { // a commit each: a few log pages each
+      store.append(msg(LOW, seq, seq));
+      store.commit();
+    }
+    assertThat(Files.size(file)).as("no commit checkpointed").isEqualTo(before);
+    store.checkpoint();
+    assertThat(Files.size(file)).as("the checkpoint copied the log").isGreaterThan(before);
+    assertThat(store.get(new MessageId(LOW, 3_000))).isPresent();
   }
 
   @Test
