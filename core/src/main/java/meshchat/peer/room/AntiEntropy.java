@@ -250,9 +250,7 @@ final class AntiEntropy {
      */
     SeqSet snapshot;
 
-    long version; // the digest version that took the snapshot
-
-    int slot = -1; // the snapshot's index in the log; -1: not in it
+    int slot = -1; // the snapshot's index in the log (its version in logVersions); -1: none
 
     boolean grown; // listed in grown: the holdings grew since the snapshot
 
@@ -328,13 +326,12 @@ final class AntiEntropy {
     if (o.snapshot == null || o.snapshot.count() != held.count()) {
       clearFromLog(o);
       o.snapshot = held.copy();
-      o.version = ++digestVersion;
-      appendToLog(o);
+      appendToLog(o, ++digestVersion);
     }
     return o.snapshot;
   }
 
-  private void appendToLog(Origin o) {
+  private void appendToLog(Origin o, long version) {
     if (logSize == log.length) {
       compactLog();
       if (logSize > log.length / 2) {
@@ -344,7 +341,7 @@ final class AntiEntropy {
     }
     o.slot = logSize;
     log[logSize] = o;
-    logVersions[logSize] = o.version;
+    logVersions[logSize] = version;
     logSize++;
   }
 
@@ -480,7 +477,7 @@ final class AntiEntropy {
     return o == null
         || o.snapshot == null
         || o.snapshot.count() != held.count()
-        || o.version > l.toldDigest;
+        || logVersions[o.slot] > l.toldDigest;
   }
 
   /** We got a live message of {@code l}'s peer's own: it is talking now. */
