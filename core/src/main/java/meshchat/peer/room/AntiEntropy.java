@@ -68,10 +68,11 @@ final class AntiEntropy {
   static final int MAX_WANTS = 1_024;
 
   /**
-   * How long a digest's news of an author's latest few messages waits before it is asked for, when
-   * this peer is on that author's broadcast tree: those messages are most likely on their way by
-   * the tree (a graft's time, as for dependency fetches), and asking at once races it
-   * (docs/decisions/0011-digests-wait-for-the-tree.md).
+   * How long a digest's news of an author's latest few messages waits before its sender is grafted
+   * for them, when this peer is on that author's broadcast tree (or the author is new to it): those
+   * messages are most likely on their way by the tree (a graft's time, as for dependency fetches),
+   * and asking at once races it (docs/decisions/0011-digests-wait-for-the-tree.md,
+   * 0012-a-digest-is-an-ihave.md).
    */
   static final long TREE_WAIT_MS = Broadcast.GRAFT_TIMEOUT_MS + Broadcast.GRAFT_RETRY_MS;
 
@@ -92,9 +93,18 @@ final class AntiEntropy {
   private final Equivocations equivocations;
   private final AskedIndex asked = new AskedIndex();
   private final PeerId self;
-  private final Predicate<PeerId> onTree;
+  private final Tree tree;
   private long nextRequestId = 1;
   private long caughtUp;
+
+  /** What anti-entropy asks of the broadcast tree ({@link Broadcast}). */
+  interface Tree {
+    /** True if a link that is up brought {@code author}'s latest first copy. */
+    boolean onTreeOf(PeerId author);
+
+    /** {@code link}'s digest named {@code ids}, live messages we lack: graft that link for them. */
+    void graftFrom(PeerId link, List<MessageId> ids);
+  }
 
   AntiEntropy(
       PeerId self,
@@ -106,9 +116,9 @@ final class AntiEntropy {
       Acceptor acceptor,
       Counters counters,
       Equivocations equivocations,
-      Predicate<PeerId> onTree) {
+      Tree tree) {
     this.self = self;
-    this.onTree = onTree;
+    this.tree = tree;
     this.equivocations = equivocations;
     this.counters = counters;
     this.config = config;
@@ -175,8 +185,22 @@ final class AntiEntropy {
     /** The look, {@link #TREE_WAIT_MS} later, at what a digest told that the tree may bring. */
     private Scheduler.Cancellable treeWait;
 
-    /** While true, nothing waits for the tree: the look after the wait asks for all of it. */
-    private boolean treeWaited;
+    /**
+     * The look at a digest's news of live messages: 0 at the digest, 1 after {@link #TREE_WAIT_MS}
+     * (the tree did not bring them: graft), 2 after a graft's retry time (the graft did not either:
+     * ask for all of it by SyncRequest).
+     */
+    private int treePass;
+
+    /**
+     * Once all this link's digests named since its complete one is ours (or live news left for the
+     * tree): the link's catch-up is over, and what it names after that is news, live messages the
+     * tree brings, not something we missed, to ask for at once.
+     */
+    private boolean settled;
+
+    /** Whether the link's complete digest came (the first one after it went up). */
+    private boolean heardComplete;
 
     Link(PeerId id) {
       this.id = id;
@@ -566,6 +590,8 @@ final class AntiEntropy {
   void onDigest(Link l, Digest d) {
     if (d.complete()) {
       l.clearTheirs();
+      l.heardComplete = true;
+      l.settled = false; // what it names is what we missed, until we asked for all of it
     }
     for (DigestEntry e : d.entries()) {
       SeqSet theirs = below(e.held(), equivocations.frozenAt(e.origin()));
@@ -686,6 +712,7 @@ final class AntiEntropy {
     long budget = config.syncMaxMessages();
     long totalLack = 0; // each origin's lack counted up to the budget: the sum cannot overflow
     List<PeerId> drop = null;
+    boolean caughtUp = true; // all the link named is ours, or live news left for the tree
     for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
       if (nothingNew(e.getKey(), e.getValue())) {
         // we got all of it meanwhile: forget the entry (and skip known(), which scans the links)
@@ -700,10 +727,28 @@ final class AntiEntropy {
         continue; // our own origin: nothing lacking
       }
       List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
-      if (!missing.isEmpty() && !l.treeWaited && onItsWay(e.getKey(), held, missing)) {
-        waitForTree(l);
+      if (!missing.isEmpty() && l.treePass < 2 && latestFew(held, missing)) {
+        // The author's latest few messages: live ones, which the tree brings. The digest is an
+        // IHave (Plumtree): graft its link for them if our parent on this author's tree is gone
+        // (a crash upstream: nothing is on its way), or once the tree did not bring them in a
+        // graft's time; ask by SyncRequest only if the graft did not bring them either.
+        boolean onTree = tree.onTreeOf(e.getKey());
+        if (!onTree && !l.settled) {
+          // named while this link still tells us what we missed (its first complete digest, a
+          // catch-up) and no live copy of this author came lately: nothing is on its way
+          lacking.put(e.getKey(), missing);
+          totalLack += Math.min(budget, size(missing));
+          caughtUp = false;
+          continue;
+        }
+        boolean parentGone = !onTree && held != null && !held.isEmpty();
+        if (l.treePass == 1 || parentGone) {
+          tree.graftFrom(l.id, ids(e.getKey(), missing));
+        }
+        waitForTree(l, l.treePass == 0 ? TREE_WAIT_MS : Broadcast.GRAFT_RETRY_MS, l.treePass + 1);
         continue;
       }
+      caughtUp = false; // lacking, or asked and not here yet
       if (!missing.isEmpty()) {
         lacking.put(e.getKey(), missing);
         totalLack += Math.min(budget, size(missing));
@@ -711,6 +756,9 @@ final class AntiEntropy {
     }
     if (drop != null) {
       drop.forEach(l::dropTheirs);
+    }
+    if (caughtUp && l.heardComplete) {
+      l.settled = true; // what it names from now on is news
     }
     List<Want> wants = new ArrayList<>();
     budget = Math.min(budget, totalLack);
@@ -749,32 +797,44 @@ final class AntiEntropy {
   }
 
   /**
-   * Whether {@code missing} of {@code origin} is only its author's latest few messages beyond all
-   * we hold ({@code held}, no gap below) while we are on that author's tree: then the tree most
-   * likely brings them, and a digest that names them raced it.
+   * Whether {@code missing} is only its author's latest few messages beyond all we hold ({@code
+   * held}, no gap below; or a new author's first few): live messages that the tree brings.
    */
-  private boolean onItsWay(PeerId origin, SeqSet held, List<SeqRange> missing) {
-    return held != null
-        && held.rangeCount() == 1
-        && missing.get(0).first() > held.max()
-        && size(missing) <= TREE_WAIT_MAX_MESSAGES
-        && onTree.test(origin);
+  private static boolean latestFew(SeqSet held, List<SeqRange> missing) {
+    boolean beyondAll =
+        held == null
+            || held.isEmpty()
+            || (held.rangeCount() == 1 && missing.get(0).first() > held.max());
+    return beyondAll && size(missing) <= TREE_WAIT_MAX_MESSAGES;
   }
 
-  /** Asks {@code l} again, {@link #TREE_WAIT_MS} from now, for whatever the tree did not bring. */
-  private void waitForTree(Link l) {
+  private static List<MessageId> ids(PeerId origin, List<SeqRange> ranges) {
+    List<MessageId> out = new ArrayList<>();
+    for (SeqRange r : ranges) {
+      for (long s = r.first(); s <= r.last(); s++) {
+        out.add(new MessageId(origin, s));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Looks at {@code l}'s news again {@code delayMs} from now, in {@code pass} (1: graft what the
+   * tree did not bring; 2: ask for all of it), unless a look is already due.
+   */
+  private void waitForTree(Link l, long delayMs, int pass) {
     if (l.treeWait != null) {
       return;
     }
     l.treeWait =
         scheduler.schedule(
-            TREE_WAIT_MS,
+            delayMs,
             () -> {
               l.treeWait = null;
               if (links.get(l.id) == l) {
-                l.treeWaited = true;
+                l.treePass = pass;
                 requestMissing(l);
-                l.treeWaited = false;
+                l.treePass = 0;
               }
             });
   }

@@ -394,6 +394,36 @@ final class Broadcast {
   }
 
   /**
+   * {@code from}'s digest named {@code ids} (an author's latest few messages beyond all we hold)
+   * while no link that is up brought that author's latest first copy: our parent on its tree is
+   * gone (a crash upstream), so nothing is on its way. The digest stands for an IHave, and the ids
+   * are grafted from {@code from} at once, not after {@link #GRAFT_TIMEOUT_MS}: the answer comes as
+   * live messages and {@code from} becomes our parent, so the author's next messages come by the
+   * tree again instead of by the next digests.
+   */
+  void graftFrom(PeerId from, List<MessageId> ids) {
+    if (!links.containsKey(from)) {
+      return;
+    }
+    List<MessageId> added = new ArrayList<>();
+    for (MessageId id : ids) {
+      if (held.test(id) || missing.containsKey(id) || missing.size() >= MAX_MISSING) {
+        continue; // held, or already announced and on its way to a graft of its own
+      }
+      Missing m = new Missing();
+      m.announcers.add(from);
+      missing.put(id, m);
+      added.add(id);
+    }
+    for (MessageId id : added) {
+      Missing m = missing.get(id);
+      if (m != null && m.timer == null) {
+        graft(id, m); // takes along the others `from` announced, up to a frame's worth
+      }
+    }
+  }
+
+  /**
    * The peer wants pushes again: of every author not pruned by name, and of the authors of {@code
    * ids}, starting with {@code ids}.
    */

@@ -131,7 +131,17 @@ public final class Room {
             this::acceptBatch,
             counters,
             equivocations,
-            this::onTreeOf);
+            new AntiEntropy.Tree() {
+              @Override
+              public boolean onTreeOf(PeerId author) {
+                return broadcast.onTreeOf(author);
+              }
+
+              @Override
+              public void graftFrom(PeerId link, List<MessageId> ids) {
+                broadcast.graftFrom(link, ids);
+              }
+            });
     this.exchange = new PeerExchange(config, self, effects, scheduler, random);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.broadcast =
@@ -145,11 +155,6 @@ public final class Room {
   private boolean holds(MessageId id) {
     SeqSet s = holdings.get(id.origin());
     return (s != null && s.contains(id.seq())) || equivocations.disputed(id);
-  }
-
-  /** Whether this peer is on {@code origin}'s broadcast tree: its messages come by it. */
-  private boolean onTreeOf(PeerId origin) {
-    return broadcast.onTreeOf(origin);
   }
 
   /** The lowest seq of {@code origin} this peer does not hold. */

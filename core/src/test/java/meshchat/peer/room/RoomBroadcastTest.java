@@ -214,10 +214,11 @@ class RoomBroadcastTest {
   /**
    * A square c-a-b-d-c, and e linked to b. b is on c's tree through a. While c's next message is on
    * its way (held on a-b, and on d-b, which could announce it), e's digest names it: b does not
-   * race the tree with a request, and asks e only once the tree had a graft's time to bring it.
+   * race the tree with a request. Once the tree had a graft's time to bring it, b grafts e (the
+   * digest is an IHave), and asks e by SyncRequest only when the graft did not bring it either.
    */
   @Test
-  void aDigestNamingAnAuthorsLatestMessageWaitsForTheTreeBeforeAsking() {
+  void aDigestNamingAnAuthorsLatestMessageWaitsForTheTreeThenGraftsThenAsks() {
     Mesh mesh = treeThroughA();
     mesh.block("a", "b").block("d", "b");
     MessageId next = mesh.peer("c").send("on its way").id();
@@ -225,10 +226,18 @@ class RoomBroadcastTest {
     mesh.inject("e", "b", digestOfC(mesh, 2));
     mesh.pump();
     assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b"))).isEmpty();
+    assertThat(mesh.sentOf(Graft.class, mesh.from("b").and(mesh.to("e")))).isEmpty();
 
     mesh.run(AntiEntropy.TREE_WAIT_MS);
+    assertThat(mesh.sentOf(Graft.class, mesh.from("b").and(mesh.to("e"))))
+        .as("the tree did not bring it in time: b grafts the link whose digest named it")
+        .singleElement()
+        .satisfies(g -> assertThat(g.ids()).containsExactly(next));
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b"))).isEmpty();
+
+    mesh.run(Broadcast.GRAFT_RETRY_MS); // e does not hold it (the digest was a claim): no answer
     assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b").and(mesh.to("e"))))
-        .as("the tree did not bring it in time: anti-entropy does")
+        .as("the graft did not bring it either: anti-entropy does")
         .singleElement()
         .satisfies(
             r ->
@@ -254,6 +263,74 @@ class RoomBroadcastTest {
     mesh.run(AntiEntropy.TREE_WAIT_MS * 2);
     assertThat(mesh.peer("b").deliveryOf(next).catchUp()).isFalse();
     assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b"))).isEmpty();
+  }
+
+  /**
+   * b's parent on c's tree is gone (a-b closed; d, its other way to c, is cut off too): nothing of
+   * c is on its way to b. When e's digest names c's next message, b grafts e for it at once,
+   * without waiting for a tree that is not there; e holds it and answers, and b shows it live.
+   */
+  @Test
+  void aDigestNamingAnAuthorWhoseTreeLostItsParentHereGraftsThatLinkAtOnce() {
+    Mesh mesh =
+        new Mesh(CONFIG, "a", "b", "c", "d", "e")
+            .link("c", "a")
+            .link("a", "b")
+            .link("b", "d")
+            .link("d", "c")
+            .run(CONFIG.peerListDelayMs());
+    firstThroughA(mesh);
+    mesh.link("e", "b").pump(); // e catches up on c from b: it is on nobody's tree of c
+    mesh.block("d", "b").block("b", "d");
+    mesh.unlink("a", "b").pump();
+    MessageId next = mesh.peer("c").send("b has no way in by the tree").id();
+    mesh.pump();
+    mesh.link("e", "c").pump(); // e catches up on c again: it holds the message, pushes nothing
+    assertThat(mesh.peer("e").shownIds()).contains(next);
+    assertThat(mesh.peer("b").shownIds()).doesNotContain(next);
+    int grafts = mesh.sentOf(Graft.class, mesh.from("b").and(mesh.to("e"))).size();
+
+    mesh.inject("e", "b", digestOfC(mesh, 2)); // e's next digest
+    mesh.pump();
+    assertThat(mesh.sentOf(Graft.class, mesh.from("b").and(mesh.to("e"))))
+        .hasSize(grafts + 1)
+        .last()
+        .satisfies(g -> assertThat(g.ids()).containsExactly(next));
+    assertThat(mesh.peer("b").deliveryOf(next).catchUp()).as("by the tree, grafted").isFalse();
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b"))).isEmpty();
+  }
+
+  /**
+   * A digest naming an author b never heard of: on a link whose first (complete) digest b has
+   * already taken in, it is news of live messages and waits for the tree like any author's latest;
+   * on a new link, whose complete digest tells b what it missed, it is a catch-up, asked at once.
+   */
+  @Test
+  void aNewAuthorNamedOnASettledLinkWaitsForTheTreeButOnANewLinkIsAskedAtOnce() {
+    Mesh mesh = treeThroughA();
+    PeerId stranger = new Mesh(CONFIG, "f").peer("f").id;
+    SeqSet one = new SeqSet();
+    one.addRange(1, 1);
+    Digest news = new Digest(List.of(new DigestEntry(stranger, one, 0, null)), false);
+    mesh.inject("e", "b", news);
+    mesh.pump();
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("b"))).isEmpty();
+    mesh.run(AntiEntropy.TREE_WAIT_MS);
+    assertThat(mesh.sentOf(Graft.class, mesh.from("b").and(mesh.to("e"))))
+        .last()
+        .satisfies(g -> assertThat(g.ids()).containsExactly(new MessageId(stranger, 1)));
+
+    Mesh fresh = new Mesh(CONFIG, "x", "y").link("x", "y");
+    fresh.inject("y", "x", new Digest(List.of(new DigestEntry(stranger, one, 0, null)), true));
+    fresh.pump();
+    assertThat(fresh.sentOf(SyncRequest.class, fresh.from("x").and(fresh.to("y"))))
+        .as("a new link's complete digest: a catch-up, not slowed by the tree's wait")
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.wants())
+                    .singleElement()
+                    .satisfies(w -> assertThat(w.origin()).isEqualTo(stranger)));
   }
 
   /** c-a-b-d-c and e-b, where b got c's first message from a first. */

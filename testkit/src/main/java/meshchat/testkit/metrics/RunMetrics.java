@@ -72,6 +72,20 @@ public final class RunMetrics implements SimPeer.Listener {
    * anti-entropy; -1 if nothing was watched or sent. {@code alive} tells a peer's state by index.
    */
   public double treeShare(IntPredicate alive, int peers) {
+    long pairs = treePairs(alive, peers);
+    return pairs <= 0 ? -1 : (double) treeDeliveries / pairs;
+  }
+
+  /**
+   * Of the (message, live peer) pairs {@link #treeShare} counts, how many were not delivered by the
+   * tree (anti-entropy brought them); -1 if nothing was watched or sent.
+   */
+  public long treeMisses(IntPredicate alive, int peers) {
+    long pairs = treePairs(alive, peers);
+    return pairs <= 0 ? -1 : pairs - treeDeliveries;
+  }
+
+  private long treePairs(IntPredicate alive, int peers) {
     if (treeFromMs < 0) {
       return -1;
     }
@@ -85,7 +99,7 @@ public final class RunMetrics implements SimPeer.Listener {
         pairs += alive.test(s.author) ? live - 1 : live;
       }
     }
-    return pairs == 0 ? -1 : (double) treeDeliveries / pairs;
+    return pairs;
   }
 
   public void sample(Sample s) {

@@ -62,9 +62,11 @@ public final class Summary {
     n.put("linkResets", net.resets);
     out.put("network", n);
     out.put("links", links(r));
-    double tree = m.treeShare(i -> r.cluster().peer(i).alive(), r.cluster().size());
+    int size = r.cluster().size();
+    double tree = m.treeShare(i -> r.cluster().peer(i).alive(), size);
     if (tree >= 0) {
       out.put("treeShareAfterCrash", tree);
+      out.put("treeMissesAfterCrash", m.treeMisses(i -> r.cluster().peer(i).alive(), size));
     }
     Histogram h = m.latency();
     Map<String, Object> lat = new LinkedHashMap<>();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import meshchat.testkit.SimConfig;
 import meshchat.testkit.app.CliRun;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,40 @@ class SimCommandTest {
     assertThat(a.out()).startsWith("{\"ok\":true").contains("\"no-fork\":\"held\"");
     args[6] = "8";
     assertThat(run(args).out()).isNotEqualTo(a.out());
+  }
+
+  /**
+   * A crash of a fraction of the peers reports the tree's share of the next second's deliveries and
+   * the (message, live peer) pairs anti-entropy brought instead, counted, not rounded.
+   */
+  @Test
+  void aMassCrashReportsTheTreesShareAndItsMisses() {
+    CliRun r =
+        run(
+            "sim",
+            "--peers",
+            "40",
+            "--messages",
+            "3",
+            "--seed",
+            "3",
+            "--window",
+            "3000",
+            "--crash-fraction",
+            "0.3@3000",
+            "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    Matcher share = Pattern.compile("\"treeShareAfterCrash\":([0-9.]+)").matcher(r.out());
+    Matcher misses = Pattern.compile("\"treeMissesAfterCrash\":(-?\\d+)").matcher(r.out());
+    assertThat(share.find()).as(r.out()).isTrue();
+    assertThat(misses.find()).as(r.out()).isTrue();
+    double s = Double.parseDouble(share.group(1));
+    long m = Long.parseLong(misses.group(1));
+    assertThat(s).isBetween(0.0, 1.0);
+    assertThat(m).isNotNegative();
+    if (m == 0) {
+      assertThat(s).isEqualTo(1.0);
+    }
   }
 
   @Test
