@@ -85,7 +85,8 @@ public final class RunMetrics implements SimPeer.Listener {
     return pairs <= 0 ? -1 : pairs - treeDeliveries;
   }
 
-  private long treePairs(IntPredicate alive, int peers) {
+  /** The (message, live peer) pairs {@link #treeShare} counts; -1 if nothing was watched. */
+  public long treePairs(IntPredicate alive, int peers) {
     if (treeFromMs < 0) {
       return -1;
     }

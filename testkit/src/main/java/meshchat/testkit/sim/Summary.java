@@ -66,6 +66,7 @@ public final class Summary {
     double tree = m.treeShare(i -> r.cluster().peer(i).alive(), size);
     if (tree >= 0) {
       out.put("treeShareAfterCrash", tree);
+      out.put("treePairsAfterCrash", m.treePairs(i -> r.cluster().peer(i).alive(), size));
       out.put("treeMissesAfterCrash", m.treeMisses(i -> r.cluster().peer(i).alive(), size));
     }
     Histogram h = m.latency();

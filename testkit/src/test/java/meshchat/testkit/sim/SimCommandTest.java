@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import meshchat.testkit.SimConfig;
 import meshchat.testkit.app.CliRun;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,11 +51,16 @@ class SimCommandTest {
             "--json");
     assertThat(r.code()).as(r.err()).isZero();
     Matcher share = Pattern.compile("\"treeShareAfterCrash\":([0-9.]+)").matcher(r.out());
+    Matcher pairs = Pattern.compile("\"treePairsAfterCrash\":(\\d+)").matcher(r.out());
     Matcher misses = Pattern.compile("\"treeMissesAfterCrash\":(-?\\d+)").matcher(r.out());
     assertThat(share.find()).as(r.out()).isTrue();
     assertThat(misses.find()).as(r.out()).isTrue();
+    assertThat(pairs.find()).as(r.out()).isTrue();
     double s = Double.parseDouble(share.group(1));
     long m = Long.parseLong(misses.group(1));
+    long p = Long.parseLong(pairs.group(1));
+    assertThat(p).isPositive();
+    assertThat(s).isCloseTo(1.0 - (double) m / p, Offset.offset(0.005));
     assertThat(s).isBetween(0.0, 1.0);
     assertThat(m).isNotNegative();
     if (m == 0) {
