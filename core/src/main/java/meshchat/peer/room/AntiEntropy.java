@@ -76,7 +76,10 @@ final class AntiEntropy {
    */
   static final long TREE_WAIT_MS = Broadcast.GRAFT_TIMEOUT_MS + Broadcast.GRAFT_RETRY_MS;
 
-  /** Most messages beyond what we hold of an author that can count as "on their way". */
+  /**
+   * Most messages beyond what we hold of an author that are grafted, or wait for the tree when we
+   * are not on that author's tree (on it, any number wait: a live stream we lag behind).
+   */
   static final long TREE_WAIT_MAX_MESSAGES = 8;
 
   /** Show sync progress for catch-ups bigger than this. */
@@ -727,12 +730,16 @@ final class AntiEntropy {
         continue; // our own origin: nothing lacking
       }
       List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
-      if (!missing.isEmpty() && l.treePass < 2 && latestFew(held, missing)) {
-        // The author's latest few messages: live ones, which the tree brings. The digest is an
-        // IHave (Plumtree): graft its link for them if our parent on this author's tree is gone
-        // (a crash upstream: nothing is on its way), or once the tree did not bring them in a
-        // graft's time; ask by SyncRequest only if the graft did not bring them either.
-        boolean onTree = tree.onTreeOf(e.getKey());
+      boolean few = size(missing) <= TREE_WAIT_MAX_MESSAGES;
+      boolean latest = !missing.isEmpty() && l.treePass < 2 && beyondAll(held, missing);
+      boolean onTree = latest && tree.onTreeOf(e.getKey());
+      if (latest && (few || (onTree && l.treePass == 0))) {
+        // The author's latest messages: live ones, which the tree brings. The digest is an IHave
+        // (Plumtree): graft its link for a few of them if our parent on this author's tree is
+        // gone (a crash upstream: nothing is on its way), or once the tree did not bring them in
+        // a graft's time; ask by SyncRequest only if the graft did not bring them either. More
+        // than a few, while the parent is up, are a live stream we lag behind (a busy full mesh):
+        // they get the tree's time too, then are asked for.
         if (!onTree && !l.settled) {
           // named while this link still tells us what we missed (its first complete digest, a
           // catch-up) and no live copy of this author came lately: nothing is on its way
@@ -742,7 +749,7 @@ final class AntiEntropy {
           continue;
         }
         boolean parentGone = !onTree && held != null && !held.isEmpty();
-        if (l.treePass == 1 || parentGone) {
+        if (few && (l.treePass == 1 || parentGone)) {
           tree.graftFrom(l.id, ids(e.getKey(), missing));
         }
         waitForTree(l, l.treePass == 0 ? TREE_WAIT_MS : Broadcast.GRAFT_RETRY_MS, l.treePass + 1);
@@ -797,15 +804,13 @@ final class AntiEntropy {
   }
 
   /**
-   * Whether {@code missing} is only its author's latest few messages beyond all we hold ({@code
-   * held}, no gap below; or a new author's first few): live messages that the tree brings.
+   * Whether {@code missing} (not empty) is only its author's latest messages, beyond all we hold
+   * ({@code held}, no gap below; or a new author's first ones): live messages that the tree brings.
    */
-  private static boolean latestFew(SeqSet held, List<SeqRange> missing) {
-    boolean beyondAll =
-        held == null
-            || held.isEmpty()
-            || (held.rangeCount() == 1 && missing.get(0).first() > held.max());
-    return beyondAll && size(missing) <= TREE_WAIT_MAX_MESSAGES;
+  private static boolean beyondAll(SeqSet held, List<SeqRange> missing) {
+    return held == null
+        || held.isEmpty()
+        || (held.rangeCount() == 1 && missing.get(0).first() > held.max());
   }
 
   private static List<MessageId> ids(PeerId origin, List<SeqRange> ranges) {
