@@ -731,7 +731,13 @@ final class AntiEntropy {
       }
       List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
       boolean few = size(missing) <= TREE_WAIT_MAX_MESSAGES;
-      boolean latest = !missing.isEmpty() && l.treePass < 2 && beyondAll(held, missing);
+      // our own origin is never news on a tree: what a digest names of it beyond what we hold is
+      // ours lost (a restored store) or someone else's under our key, asked for and checked at once
+      boolean latest =
+          !missing.isEmpty()
+              && l.treePass < 2
+              && !e.getKey().equals(self)
+              && beyondAll(held, missing);
       boolean onTree = latest && tree.onTreeOf(e.getKey());
       if (latest && (few || (onTree && l.treePass == 0))) {
         // The author's latest messages: live ones, which the tree brings. The digest is an IHave

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Digest;
+import meshchat.peer.message.LinkMessage.DigestEntry;
+import meshchat.peer.message.LinkMessage.Graft;
+import meshchat.peer.message.LinkMessage.SyncRequest;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.room.Mesh.Peer;
 import meshchat.peer.store.memory.InMemoryMessageStore;
@@ -133,6 +137,32 @@ class RoomOwnMessagesTest {
     assertThat(bob.shown()).containsExactly("a1", "a2", "a3", "after the restore");
     assertThat(bob.notices(RoomNotice.Fork.class)).isEmpty();
     assertThat(alice.notices(RoomNotice.Fork.class)).isEmpty();
+  }
+
+  /**
+   * A settled link's digest naming more of alice's own messages than alice holds is no news on a
+   * broadcast tree (alice is the root of her own): alice asks for them at once, by SyncRequest, so
+   * they take the path that recovers or disputes them, never a graft's "as if pushed".
+   */
+  @Test
+  void aDigestNamingMoreOfOurOwnMessagesThanWeHoldIsAskedForAtOnceNeverGrafted() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
+    Peer alice = mesh.peer("alice");
+    alice.send("a1");
+    mesh.pump();
+    SeqSet claimed = new SeqSet();
+    claimed.addRange(1, 3);
+    mesh.inject(
+        "bob", "alice", new Digest(List.of(new DigestEntry(alice.id, claimed, 0, null)), false));
+    mesh.pump();
+    assertThat(mesh.sentOf(Graft.class, mesh.from("alice"))).isEmpty();
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("alice").and(mesh.to("bob"))))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.wants())
+                    .singleElement()
+                    .satisfies(w -> assertThat(w.origin()).isEqualTo(alice.id)));
   }
 
   @Test
