@@ -739,21 +739,14 @@ final class AntiEntropy {
               && !e.getKey().equals(self)
               && beyondAll(held, missing);
       boolean onTree = latest && tree.onTreeOf(e.getKey());
-      if (latest && (few || (onTree && l.treePass == 0))) {
-        // The author's latest messages: live ones, which the tree brings. The digest is an IHave
-        // (Plumtree): graft its link for a few of them if our parent on this author's tree is
-        // gone (a crash upstream: nothing is on its way), or once the tree did not bring them in
-        // a graft's time; ask by SyncRequest only if the graft did not bring them either. More
-        // than a few, while the parent is up, are a live stream we lag behind (a busy full mesh):
-        // they get the tree's time too, then are asked for.
-        if (!onTree && !l.settled) {
-          // named while this link still tells us what we missed (its first complete digest, a
-          // catch-up) and no live copy of this author came lately: nothing is on its way
-          lacking.put(e.getKey(), missing);
-          totalLack += Math.min(budget, size(missing));
-          caughtUp = false;
-          continue;
-        }
+      // The author's latest messages: live ones, which the tree brings. The digest is an IHave
+      // (Plumtree): graft its link for a few of them if our parent on this author's tree is gone
+      // (a crash upstream: nothing is on its way), or once the tree did not bring them in a
+      // graft's time; ask by SyncRequest only if the graft did not bring them either. More than a
+      // few, while the parent is up, are a live stream we lag behind (a busy full mesh): they get
+      // the tree's time too, then are asked for. Off the tree and named while this link still
+      // tells us what we missed (its complete digest: a catch-up), they are asked for at once.
+      if (latest && (few || (onTree && l.treePass == 0)) && (onTree || l.settled)) {
         boolean parentGone = !onTree && held != null && !held.isEmpty();
         if (few && (l.treePass == 1 || parentGone)) {
           tree.graftFrom(l.id, ids(e.getKey(), missing));

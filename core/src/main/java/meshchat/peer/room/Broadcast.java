@@ -47,7 +47,7 @@ import meshchat.peer.message.PeerId;
  * nothing on the wire: an id is not announced to a peer that has shown it holds it (it announced
  * the id to us, or sent us a copy) before the batch leaves.
  */
-final class Broadcast {
+final class Broadcast implements AntiEntropy.Tree {
   /** IHave ids wait this long for company, so a burst costs one frame per lazy link. */
   static final long IHAVE_DELAY_MS = 50;
 
@@ -230,7 +230,8 @@ final class Broadcast {
   }
 
   /** True if a link that is up brought {@code author}'s latest first copy: we are on its tree. */
-  boolean onTreeOf(PeerId author) {
+  @Override
+  public boolean onTreeOf(PeerId author) {
     return pruned.hasParent(author);
   }
 
@@ -395,13 +396,14 @@ final class Broadcast {
 
   /**
    * {@code from}'s digest named {@code ids} (an author's latest few messages beyond all we hold)
-   * while no link that is up brought that author's latest first copy: our parent on its tree is
-   * gone (a crash upstream), so nothing is on its way. The digest stands for an IHave, and the ids
-   * are grafted from {@code from} at once, not after {@link #GRAFT_TIMEOUT_MS}: the answer comes as
-   * live messages and {@code from} becomes our parent, so the author's next messages come by the
-   * tree again instead of by the next digests.
+   * and nothing is on its way any more: our parent on that author's tree is gone (a crash
+   * upstream), or the tree had its time. The digest stands for an IHave, and the ids are grafted
+   * from {@code from} now, not after {@link #GRAFT_TIMEOUT_MS}: the answer comes as live messages
+   * and {@code from} becomes our parent, so the author's next messages come by the tree again
+   * instead of by the next digests (docs/decisions/0012-a-digest-is-an-ihave.md).
    */
-  void graftFrom(PeerId from, List<MessageId> ids) {
+  @Override
+  public void graftFrom(PeerId from, List<MessageId> ids) {
     if (!links.containsKey(from)) {
       return;
     }

@@ -120,6 +120,9 @@ public final class Room {
     this.wallClock = wallClock;
     this.random = random;
     this.equivocations = new Equivocations(store, signer);
+    this.broadcast =
+        new Broadcast(
+            effects, scheduler, this::holds, this::firstLacking, this::answerGraft, random);
     this.sync =
         new AntiEntropy(
             self,
@@ -131,22 +134,9 @@ public final class Room {
             this::acceptBatch,
             counters,
             equivocations,
-            new AntiEntropy.Tree() {
-              @Override
-              public boolean onTreeOf(PeerId author) {
-                return broadcast.onTreeOf(author);
-              }
-
-              @Override
-              public void graftFrom(PeerId link, List<MessageId> ids) {
-                broadcast.graftFrom(link, ids);
-              }
-            });
+            broadcast);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
-    this.broadcast =
-        new Broadcast(
-            effects, scheduler, this::holds, this::firstLacking, this::answerGraft, random);
     this.chain = new OwnChain(self, signer, store);
     this.seen = new SeenBy(self);
   }
