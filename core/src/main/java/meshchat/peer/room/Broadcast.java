@@ -3,10 +3,8 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -102,9 +100,11 @@ final class Broadcast implements AntiEntropy.Tree {
     final int slot;
     boolean lazy; // pruned whole (an empty Prune), for every author
     long firstCopyAt; // the count of first copies when this link last brought one
-    // ids to announce and authors to prune at the next flush; null: none listed since the last
-    private Set<MessageId> pendingIHave;
-    private Set<PeerId> pendingPrune;
+    // ids to announce and authors to prune at the next flush, each once, in the order listed;
+    // null: none listed since the last. Lists, not sets: a room forwards each id once, so an id is
+    // never listed twice, and a flush's few ids cost less to scan than to hash into a new set.
+    private List<MessageId> pendingIHave;
+    private List<PeerId> pendingPrune;
 
     Link(PeerId id, int slot) {
       this.id = id;
@@ -273,10 +273,10 @@ final class Broadcast implements AntiEntropy.Tree {
       Collections.swap(skipped, i, i + random.nextInt(n - i));
       Link l = skipped.get(i);
       if (l.pendingIHave == null) {
-        l.pendingIHave = new LinkedHashSet<>();
+        l.pendingIHave = new ArrayList<>();
         pendingIHave.add(l);
       }
-      l.pendingIHave.add(skippedId);
+      l.pendingIHave.add(skippedId); // never listed yet: each id is forwarded once
     }
     if (n > 0) {
       skipped.clear();
@@ -327,10 +327,12 @@ final class Broadcast implements AntiEntropy.Tree {
     } else if (l.slot >= 0 && !pruned.pruned(id.origin(), l.slot)) {
       pruned.prune(id.origin(), l.slot); // on some author's tree, not on this one's
       if (l.pendingPrune == null) {
-        l.pendingPrune = new LinkedHashSet<>();
+        l.pendingPrune = new ArrayList<>();
         pendingPrune.add(l);
       }
-      l.pendingPrune.add(id.origin());
+      if (!l.pendingPrune.contains(id.origin())) { // grafted and pruned again before the flush
+        l.pendingPrune.add(id.origin());
+      }
       flushSoon();
     }
   }
@@ -504,7 +506,7 @@ final class Broadcast implements AntiEntropy.Tree {
   private void flush() {
     flushTimer = null;
     for (Link l : pendingPrune) {
-      List<PeerId> authors = new ArrayList<>(l.pendingPrune);
+      List<PeerId> authors = l.pendingPrune;
       l.pendingPrune = null;
       for (int i = 0; i < authors.size(); i += MAX_IDS_PER_FRAME) {
         effects.send(
@@ -513,7 +515,7 @@ final class Broadcast implements AntiEntropy.Tree {
     }
     pendingPrune.clear();
     for (Link l : pendingIHave) {
-      List<MessageId> ids = new ArrayList<>(l.pendingIHave);
+      List<MessageId> ids = l.pendingIHave;
       l.pendingIHave = null;
       for (int i = 0; i < ids.size(); i += MAX_IDS_PER_FRAME) {
         effects.send(l.id, new IHave(ids.subList(i, Math.min(ids.size(), i + MAX_IDS_PER_FRAME))));

@@ -41,6 +41,13 @@ final class PeerExchange {
    */
   private final Map<PeerId, List<Link>> namedBy = new HashMap<>();
 
+  // The last two peers looked up in namedBy and their lists (null: none), as the forwarding rule
+  // asks about a message's author and sender several times over; forgotten when namedBy changes.
+  private PeerId namedKey0;
+  private PeerId namedKey1;
+  private List<Link> named0;
+  private List<Link> named1;
+
   /** Peer exchange's state of one up link. Only this class writes it. */
   static final class Link {
     private final PeerAddress address;
@@ -139,6 +146,7 @@ final class PeerExchange {
     }
     boolean dropped = from.neighbors != null && !ids.containsAll(from.neighbors);
     unname(from);
+    forgetNamed();
     from.neighbors = ids;
     for (PeerId p : ids) {
       namedBy.computeIfAbsent(p, k -> new ArrayList<>(4)).add(from);
@@ -151,6 +159,7 @@ final class PeerExchange {
     if (l.neighbors == null) {
       return;
     }
+    forgetNamed();
     for (PeerId p : l.neighbors) {
       List<Link> naming = namedBy.get(p);
       if (naming != null && naming.remove(l) && naming.isEmpty()) {
@@ -165,7 +174,7 @@ final class PeerExchange {
    * (docs/decisions/0002-forwarding-marks.md). A mark is new for each message.
    */
   void markNaming(PeerId p, long mark) {
-    List<Link> naming = namedBy.get(p);
+    List<Link> naming = namedBy(p);
     if (naming != null) {
       for (int i = 0; i < naming.size(); i++) {
         naming.get(i).mark = mark;
@@ -237,12 +246,35 @@ final class PeerExchange {
     if (!from.address.peerId().equals(origin) && links.containsKey(origin)) {
       others--;
     }
-    List<Link> namers = namedBy.get(origin);
+    List<Link> namers = namedBy(origin);
     int naming = namers == null ? 0 : namers.size();
     if (from.neighbors != null && from.neighbors.contains(origin)) {
       naming--;
     }
     return naming >= others;
+  }
+
+  /** {@code namedBy.get(p)}, remembered for the last two peers asked. */
+  private List<Link> namedBy(PeerId p) {
+    if (p == namedKey0) {
+      return named0;
+    }
+    if (p == namedKey1) {
+      return named1;
+    }
+    List<Link> naming = namedBy.get(p);
+    namedKey1 = namedKey0;
+    named1 = named0;
+    namedKey0 = p;
+    named0 = naming;
+    return naming;
+  }
+
+  private void forgetNamed() {
+    namedKey0 = null;
+    namedKey1 = null;
+    named0 = null;
+    named1 = null;
   }
 
   private void announceSoon() {

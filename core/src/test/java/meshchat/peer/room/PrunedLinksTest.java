@@ -3,8 +3,13 @@ package meshchat.peer.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import meshchat.peer.message.PeerId;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /** The per-author table of pruned links and parent links, across the growth of its arrays. */
@@ -42,5 +47,79 @@ class PrunedLinksTest {
     assertThat(t.pruned(author(1), 4)).isFalse();
     assertThat(t.pruned(author(2), 4)).isFalse();
     assertThat(t.pruned(author(1), 5)).isTrue();
+  }
+
+  @Test
+  void aPruneOnASlotPast31KeepsEveryNarrowerBit() {
+    PrunedLinks t = new PrunedLinks();
+    for (int i = 0; i < 100; i++) {
+      t.prune(author(i), i % 32);
+    }
+    t.prune(author(7), 63); // the masks widen
+    for (int i = 0; i < 100; i++) {
+      assertThat(t.pruned(author(i), i % 32)).as("author %d", i).isTrue();
+      assertThat(t.pruned(author(i), (i + 1) % 32)).isFalse();
+    }
+    assertThat(t.pruned(author(7), 63)).isTrue();
+    t.graftAll(63);
+    assertThat(t.pruned(author(7), 63)).isFalse();
+    assertThat(t.pruned(author(7), 7)).isTrue();
+  }
+
+  /**
+   * Whatever the order of prunes, grafts, first copies and links gone, over both mask widths and
+   * the table's growth, the table answers as a plain map of sets does.
+   */
+  @Property(tries = 300)
+  void itAnswersAsAMapOfSets(@ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int authors = 1 + r.nextInt(r.nextBoolean() ? 8 : 200);
+    int slots = r.nextBoolean() ? 32 : 64;
+    PrunedLinks t = new PrunedLinks();
+    Map<PeerId, Long> masks = new HashMap<>();
+    Map<PeerId, Integer> parents = new HashMap<>();
+    for (int step = 0; step < 2_000; step++) {
+      PeerId a = author(r.nextInt(authors));
+      int slot = r.nextInt(slots);
+      switch (r.nextInt(6)) {
+        case 0, 1 -> {
+          t.prune(a, slot);
+          masks.merge(a, 1L << slot, (x, y) -> x | y);
+        }
+        case 2 -> {
+          t.graft(a, slot);
+          masks.computeIfPresent(a, (k, m) -> m & ~(1L << slot));
+        }
+        case 3 -> {
+          t.firstCopy(a, slot);
+          parents.put(a, slot);
+        }
+        case 4 -> {
+          if (r.nextInt(10) == 0) {
+            List<PeerId> orphans = new ArrayList<>();
+            parents.forEach(
+                (k, v) -> {
+                  if (v == slot) {
+                    orphans.add(k);
+                  }
+                });
+            orphans.forEach(parents::remove);
+            assertThat(t.orphaned(slot)).containsExactlyInAnyOrderElementsOf(orphans);
+            t.graftAll(slot);
+            masks.replaceAll((k, m) -> m & ~(1L << slot));
+          }
+        }
+        default -> {
+          assertThat(t.pruned(a, slot)).isEqualTo((masks.getOrDefault(a, 0L) & (1L << slot)) != 0);
+          assertThat(t.hasParent(a)).isEqualTo(parents.containsKey(a));
+        }
+      }
+    }
+    for (int i = 0; i < authors; i++) {
+      for (int slot = 0; slot < slots; slot++) {
+        assertThat(t.pruned(author(i), slot))
+            .isEqualTo((masks.getOrDefault(author(i), 0L) & (1L << slot)) != 0);
+      }
+    }
   }
 }
