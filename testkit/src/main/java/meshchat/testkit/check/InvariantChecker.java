@@ -1,12 +1,11 @@
 package meshchat.testkit.check;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -23,8 +22,17 @@ public final class InvariantChecker {
   private final History history;
   private final History.Labels labels;
   private final List<Violation> violations = new ArrayList<>();
-  private final Map<MessageId, ChatMessage> contents = new HashMap<>();
+  // Every id the history names (stored, shown, restored, depended on, sent), numbered: the sets
+  // the checks build per peer and per store lifetime are bit sets over these numbers. A 1,000-peer
+  // run checks millions of (peer, message) pairs, and a hash set of ids per peer cost a node each.
+  private final Map<MessageId, Integer> index = new HashMap<>();
+  private final List<MessageId> ids = new ArrayList<>();
+  private final List<ChatMessage> contents = new ArrayList<>(); // the first copy met; null: id only
+  private final Map<PeerId, Integer> authors = new HashMap<>(); // origin -> its number
+  private int[] authorOf = new int[0]; // per message number, its origin's number
+  private int[][] depsOf = new int[0][]; // per message number, dependencies(m)'s numbers
   private final Map<PeerId, Long> frozen = new HashMap<>(); // lowest disputed seq per author
+  private final Map<PeerHistory, BitSet> storeIds = new IdentityHashMap<>();
   private long incomplete;
 
   private InvariantChecker(History history) {
@@ -41,6 +49,9 @@ public final class InvariantChecker {
    * no loss and no fork; everything below must still agree.
    */
   private boolean disputed(MessageId id) {
+    if (frozen.isEmpty()) {
+      return false;
+    }
     Long at = frozen.get(id.origin());
     return at != null && id.seq() >= at;
   }
@@ -48,6 +59,7 @@ public final class InvariantChecker {
   public static CheckReport check(History history) {
     InvariantChecker c = new InvariantChecker(history);
     c.noFork();
+    c.numberTheRest();
     c.lamportGrowsAlongDeps();
     for (PeerHistory p : history.peers()) {
       for (Segment s : p.segments()) {
@@ -62,25 +74,52 @@ public final class InvariantChecker {
     return new CheckReport(List.copyOf(c.violations), c.incomplete, lost);
   }
 
+  /**
+   * The number of {@code id}, numbered now if new; {@code m} is its first copy (null: none yet).
+   */
+  private int number(MessageId id, ChatMessage m) {
+    Integer known = index.get(id);
+    if (known != null) {
+      if (m != null && contents.get(known) == null) {
+        contents.set(known, m);
+      }
+      return known;
+    }
+    int i = ids.size();
+    index.put(id, i);
+    ids.add(id);
+    contents.add(m);
+    return i;
+  }
+
+  private int numberOf(MessageId id) {
+    Integer i = index.get(id);
+    return i == null ? -1 : i;
+  }
+
   /** No fork: every copy of an id, in any store or log, is the same message. */
   private void noFork() {
-    Map<MessageId, String> firstSeenAt = new HashMap<>();
-    Set<MessageId> reported = new HashSet<>();
+    List<String> firstSeenAt = new ArrayList<>(); // per message number
+    BitSet reported = new BitSet();
     for (PeerHistory p : history.peers()) {
       List<ChatMessage> all = new ArrayList<>(p.finalStore());
       p.segments().forEach(s -> s.deliveries().forEach(d -> all.add(d.message())));
       for (ChatMessage m : all) {
-        ChatMessage first = contents.putIfAbsent(m.id(), m);
-        firstSeenAt.putIfAbsent(m.id(), p.name());
-        if (first != null && !first.equals(m) && !disputed(m.id()) && reported.add(m.id())) {
+        int i = number(m.id(), m);
+        if (i == firstSeenAt.size()) {
+          firstSeenAt.add(p.name());
+        }
+        ChatMessage first = contents.get(i);
+        if (first != m && !first.equals(m) && !disputed(m.id()) && !reported.get(i)) {
+          reported.set(i);
           add(
               Invariant.NO_FORK,
-              List.of(firstSeenAt.get(m.id()), p.name()),
+              List.of(firstSeenAt.get(i), p.name()),
               List.of(m.id()),
               "two different messages claim id "
                   + labels.of(m.id())
                   + " ("
-                  + firstSeenAt.get(m.id())
+                  + firstSeenAt.get(i)
                   + " holds \""
                   + first.text()
                   + "\", "
@@ -100,21 +139,56 @@ public final class InvariantChecker {
     }
   }
 
+  /**
+   * Numbers the ids that no copy carries (restored at a restart, depended on, sent), and notes each
+   * message's origin and dependencies by number, once for all the logs that show it.
+   */
+  private void numberTheRest() {
+    int messages = ids.size();
+    for (PeerHistory p : history.peers()) {
+      for (Segment s : p.segments()) {
+        s.restored().forEach(id -> number(id, null));
+      }
+    }
+    depsOf = new int[messages][];
+    for (int i = 0; i < messages; i++) {
+      List<MessageId> deps = dependencies(contents.get(i));
+      int[] d = new int[deps.size()];
+      for (int k = 0; k < d.length; k++) {
+        d[k] = number(deps.get(k), null);
+      }
+      depsOf[i] = d;
+    }
+    for (History.Sent s : history.sent()) {
+      number(s.id(), null);
+    }
+    authorOf = new int[ids.size()];
+    for (int i = 0; i < authorOf.length; i++) {
+      authorOf[i] = authors.computeIfAbsent(ids.get(i).origin(), o -> authors.size());
+    }
+  }
+
   /** Lamport IR2 (Lamport 1978): a message is stamped later than everything it depends on. */
   private void lamportGrowsAlongDeps() {
-    for (ChatMessage m : contents.values().stream().sorted(InvariantChecker::byId).toList()) {
-      for (MessageId d : dependencies(m)) {
+    List<Integer> order = new ArrayList<>(depsOf.length);
+    for (int i = 0; i < depsOf.length; i++) {
+      order.add(i);
+    }
+    order.sort((a, b) -> byId(ids.get(a), ids.get(b)));
+    for (int i : order) {
+      ChatMessage m = contents.get(i);
+      for (int d : depsOf[i]) {
         ChatMessage dep = contents.get(d);
         if (dep != null && dep.lamport() >= m.lamport()) {
           add(
               Invariant.CAUSALITY,
               List.of(labels.of(m.origin())),
-              List.of(m.id(), d),
+              List.of(m.id(), dep.id()),
               labels.of(m.id())
                   + " has Lamport time "
                   + m.lamport()
                   + ", not later than its dependency "
-                  + labels.of(d)
+                  + labels.of(dep.id())
                   + " at "
                   + dep.lamport()
                   + " (a skipped Lamport update)");
@@ -125,21 +199,25 @@ public final class InvariantChecker {
 
   /** Causality, FIFO, no duplicate and shown-order flags, for one store lifetime of one peer. */
   private void deliveryLog(PeerHistory p, Segment s) {
-    Set<MessageId> shown = new HashSet<>(s.restored());
-    Map<PeerId, Long> lastSeq = new HashMap<>();
-    Map<PeerId, Long> incompleteUpTo = new HashMap<>();
+    BitSet shown = new BitSet(ids.size());
+    long[] lastSeq = new long[authors.size()]; // per origin number
+    long[] incompleteUpTo = new long[authors.size()];
     // What the store held at a restart counts as shown, as the core counts it (Room.start): a
     // message arriving later that sorts before the newest of them is late.
     ChatMessage maxShown = null;
     for (MessageId id : s.restored()) {
-      ChatMessage m = contents.get(id);
-      if (m != null && (maxShown == null || m.timestamp().compareTo(maxShown.timestamp()) > 0)) {
+      int i = numberOf(id);
+      shown.set(i);
+      ChatMessage m = contents.get(i);
+      if (m != null && (maxShown == null || canonical(m, maxShown) > 0)) {
         maxShown = m;
       }
     }
     for (Delivered d : s.deliveries()) {
       ChatMessage m = d.message();
-      boolean duplicate = !shown.add(m.id());
+      int i = numberOf(m.id());
+      boolean duplicate = shown.get(i);
+      shown.set(i);
       if (duplicate) {
         add(
             Invariant.NO_DUPLICATE,
@@ -148,24 +226,27 @@ public final class InvariantChecker {
             p.name() + " showed " + labels.of(m.id()) + " twice");
       } else if (d.incomplete()) {
         incomplete++;
-        incompleteUpTo.merge(m.origin(), m.seq(), Math::max);
+        incompleteUpTo[authorOf[i]] = Math.max(incompleteUpTo[authorOf[i]], m.seq());
       } else {
-        for (MessageId dep : dependencies(m)) {
-          if (!shown.contains(dep)) {
-            add(
-                Invariant.CAUSALITY,
-                List.of(p.name()),
-                List.of(m.id(), dep),
-                p.name()
-                    + " showed "
-                    + labels.of(m.id())
-                    + " before its dependency "
-                    + labels.of(dep));
+        ChatMessage first = contents.get(i);
+        if (m == first || m.equals(first)) {
+          for (int dep : depsOf[i]) {
+            if (!shown.get(dep)) {
+              notShownBefore(p, m, ids.get(dep));
+            }
+          }
+        } else { // a fork's other copy: its own dependencies
+          for (MessageId dep : dependencies(m)) {
+            int di = numberOf(dep);
+            if (di < 0 || !shown.get(di)) {
+              notShownBefore(p, m, dep);
+            }
           }
         }
       }
-      long last = lastSeq.getOrDefault(m.origin(), 0L);
-      if (!duplicate && m.seq() < last && m.seq() >= incompleteUpTo.getOrDefault(m.origin(), 0L)) {
+      int a = authorOf[i];
+      long last = lastSeq[a];
+      if (!duplicate && m.seq() < last && m.seq() >= incompleteUpTo[a]) {
         add(
             Invariant.FIFO,
             List.of(p.name()),
@@ -176,8 +257,8 @@ public final class InvariantChecker {
                 + " after "
                 + labels.of(new MessageId(m.origin(), last)));
       }
-      lastSeq.put(m.origin(), Math.max(last, m.seq()));
-      boolean late = maxShown != null && m.timestamp().compareTo(maxShown.timestamp()) < 0;
+      lastSeq[a] = Math.max(last, m.seq());
+      boolean late = maxShown != null && canonical(m, maxShown) < 0;
       if (late != d.late()) {
         add(
             Invariant.AGREEMENT,
@@ -197,15 +278,32 @@ public final class InvariantChecker {
     }
   }
 
+  private void notShownBefore(PeerHistory p, ChatMessage m, MessageId dep) {
+    add(
+        Invariant.CAUSALITY,
+        List.of(p.name()),
+        List.of(m.id(), dep),
+        p.name() + " showed " + labels.of(m.id()) + " before its dependency " + labels.of(dep));
+  }
+
+  /** The canonical (Lamport time, origin) order of two messages, without a timestamp object. */
+  private static int canonical(ChatMessage a, ChatMessage b) {
+    int c = Long.compare(a.lamport(), b.lamport());
+    return c != 0 ? c : a.origin().compareTo(b.origin());
+  }
+
   /** Convergence: every live peer holds the same set as the first live peer. */
   private void convergence(List<PeerHistory> live) {
     if (live.isEmpty()) {
       return;
     }
     PeerHistory ref = live.get(0);
-    Set<MessageId> refIds = ids(ref.finalStore());
+    BitSet refIds = ids(ref);
     for (PeerHistory p : live.subList(1, live.size())) {
-      Set<MessageId> mine = ids(p.finalStore());
+      BitSet mine = ids(p);
+      if (mine.equals(refIds)) {
+        continue;
+      }
       List<MessageId> lacks = minus(refIds, mine);
       List<MessageId> extra = minus(mine, refIds);
       if (!lacks.isEmpty() || !extra.isEmpty()) {
@@ -263,7 +361,7 @@ public final class InvariantChecker {
     for (PeerHistory p : live) {
       List<ChatMessage> store = p.finalStore();
       for (int i = 1; i < store.size(); i++) {
-        if (store.get(i - 1).timestamp().compareTo(store.get(i).timestamp()) >= 0) {
+        if (canonical(store.get(i - 1), store.get(i)) >= 0) {
           add(
               Invariant.AGREEMENT,
               List.of(p.name()),
@@ -285,22 +383,23 @@ public final class InvariantChecker {
    * author's own store lifetime) is in every live peer's store.
    */
   private long noLoss(List<PeerHistory> live) {
-    Set<MessageId> universe = new LinkedHashSet<>();
+    BitSet universe = new BitSet(ids.size());
     for (PeerHistory p : history.peers()) {
-      universe.addAll(ids(p.finalStore()));
+      universe.or(ids(p));
     }
     long lostWithWipe = 0;
     for (History.Sent s : history.sent()) {
+      int i = numberOf(s.id());
       if (disputed(s.id())) {
         continue;
       } else if (s.authorStoreKept()) {
-        universe.add(s.id());
-      } else if (!universe.contains(s.id())) {
+        universe.set(i);
+      } else if (!universe.get(i)) {
         lostWithWipe++;
       }
     }
     for (PeerHistory p : live) {
-      List<MessageId> lacks = minus(universe, ids(p.finalStore()));
+      List<MessageId> lacks = minus(universe, ids(p));
       if (!lacks.isEmpty()) {
         add(
             Invariant.NO_LOSS,
@@ -312,7 +411,11 @@ public final class InvariantChecker {
     return lostWithWipe;
   }
 
+  /** {@code m}'s dependencies and its author's previous message; none for an id without a copy. */
   private static List<MessageId> dependencies(ChatMessage m) {
+    if (m == null) {
+      return List.of();
+    }
     List<MessageId> out = new ArrayList<>(m.deps());
     MessageId prev = m.id().previous();
     if (prev != null && !out.contains(prev)) {
@@ -321,24 +424,38 @@ public final class InvariantChecker {
     return out;
   }
 
-  /** The ids of {@code ms} that are not disputed. */
-  private Set<MessageId> ids(List<ChatMessage> ms) {
-    Set<MessageId> out = new LinkedHashSet<>();
-    ms.stream().filter(m -> !disputed(m.id())).forEach(m -> out.add(m.id()));
+  /**
+   * The numbers of the ids in {@code p}'s final store that are not disputed; made once per peer.
+   */
+  private BitSet ids(PeerHistory p) {
+    BitSet out = storeIds.get(p);
+    if (out == null) {
+      out = new BitSet(ids.size());
+      for (ChatMessage m : p.finalStore()) {
+        if (!disputed(m.id())) {
+          out.set(numberOf(m.id()));
+        }
+      }
+      storeIds.put(p, out);
+    }
     return out;
   }
 
-  private static List<MessageId> minus(Set<MessageId> a, Set<MessageId> b) {
-    return a.stream().filter(x -> !b.contains(x)).sorted(InvariantChecker::byId).toList();
+  /** The ids numbered in {@code a} and not in {@code b}, in id order. */
+  private List<MessageId> minus(BitSet a, BitSet b) {
+    BitSet d = (BitSet) a.clone();
+    d.andNot(b);
+    List<MessageId> out = new ArrayList<>(d.cardinality());
+    for (int i = d.nextSetBit(0); i >= 0; i = d.nextSetBit(i + 1)) {
+      out.add(ids.get(i));
+    }
+    out.sort(InvariantChecker::byId);
+    return out;
   }
 
   private static int byId(MessageId a, MessageId b) {
     int c = a.origin().compareTo(b.origin());
     return c != 0 ? c : Long.compare(a.seq(), b.seq());
-  }
-
-  private static int byId(ChatMessage a, ChatMessage b) {
-    return byId(a.id(), b.id());
   }
 
   private String listed(List<MessageId> ids) {

@@ -68,6 +68,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
   private final int index;
   private final PeerId id;
   private final String name;
+  private final PeerAddress address;
   private final World world;
   private final SkewedClock wallClock;
   private final SplittableRandom random;
@@ -90,6 +91,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     this.random = random;
     this.id = PeerId.random(random);
     this.name = "p" + index;
+    this.address = new PeerAddress(id, name, "sim", index + 1);
     this.wallClock = new SkewedClock(world.queue(), skewMs);
     this.signer = world.chained() ? new SimChainSigner() : MessageSigner.NONE;
   }
@@ -106,9 +108,12 @@ public final class SimPeer implements SimNetwork.Endpoint {
     equivocator = new Equivocator(id, signer, store, room.ownSeq() + 1);
   }
 
-  /** The address peers exchange; the port encodes the index so a dial finds the peer. */
+  /**
+   * The address peers exchange; the port encodes the index so a dial finds the peer. One instance,
+   * which every peer cache, view and PeerList that names this peer shares.
+   */
   public PeerAddress address() {
-    return new PeerAddress(id, name, "sim", index + 1);
+    return address;
   }
 
   /** Starts the first incarnation, or restarts after {@link #crash}. */
