@@ -136,7 +136,7 @@ public final class NodeAssembly {
             MessageSigning.signer(config.identity(), config.room()));
     Membership membership =
         new Membership(config.membershipConfig(), config.self(), links, thread.scheduler(), random);
-    // a burst's head is signed at once, or held a few ms while the room thread is behind
+    // a burst's head is signed at once, or held a few ms while more own sends are queued
     HeadPacer heads = new HeadPacer(thread, room);
     effects.bind(
         () -> {
@@ -204,6 +204,7 @@ public final class NodeAssembly {
         room,
         membership,
         effects,
+        heads,
         links,
         endpoint,
         cache,

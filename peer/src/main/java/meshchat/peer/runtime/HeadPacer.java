@@ -1,19 +1,22 @@
 package meshchat.peer.runtime;
 
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import meshchat.peer.room.Room;
 
 /**
  * When this peer signs its chain head (docs/protocol.md, "Hash chain"). A head per burst costs the
  * author one signature and every neighbour one verification; when each message is its own burst (a
  * steady stream, a line every few milliseconds) that is public-key work for every message again. So
- * while the room thread has more work queued (it is behind), the head waits, at most {@link
- * #HOLD_MS} after the first burst it will cover, and one head covers every burst published
- * meanwhile; once the queue has drained it is signed at once. An idle room never holds a head.
- * Receivers hold the messages until their head arrives, so a held head delays delivery by at most
- * the hold. Room thread only.
+ * while more of this peer's own sends are queued for the room thread (more bursts are coming), the
+ * head waits, at most {@link #HOLD_MS} after the first burst it will cover, and one head covers
+ * every burst published meanwhile; with no own send queued it is signed at once. Receivers hold the
+ * messages until their head arrives, so a held head delays delivery by up to the hold: only the
+ * author's own queue may cause one. Other work on the room thread (other links' frames, other rooms
+ * sharing the thread) never does: it brings no burst the head could cover, and holding for it put
+ * the whole hold into the latency tail of a busy peer. Room thread only, but {@link #sendQueued}
+ * and {@link #sendTaken}.
  */
 public final class HeadPacer {
   /** The longest a head waits for more bursts to cover. */
@@ -23,10 +26,22 @@ public final class HeadPacer {
   private final Room room;
   private long holdingSince = -1; // the room thread's time of the first burst held, or -1
   private ScheduledFuture<?> deadline;
+  // own sends handed to the room thread and not yet taken by it (any thread writes)
+  private final AtomicInteger sendsQueued = new AtomicInteger();
 
   public HeadPacer(RoomThread thread, Room room) {
     this.thread = thread;
     this.room = room;
+  }
+
+  /** An own send was queued for the room thread (any thread): its burst is coming. */
+  public void sendQueued() {
+    sendsQueued.incrementAndGet();
+  }
+
+  /** The room thread took a queued own send (before running it). */
+  public void sendTaken() {
+    sendsQueued.decrementAndGet();
   }
 
   /** A burst's own messages were just shown and sent: sign their head now, or hold it. */
@@ -70,8 +85,8 @@ public final class HeadPacer {
     }
   }
 
-  /** More tasks wait on the room thread: more bursts are coming. */
+  /** More own sends wait for the room thread: more bursts are coming. */
   private boolean behind() {
-    return thread.loop() instanceof SingleThreadEventExecutor s && s.pendingTasks() > 0;
+    return sendsQueued.get() > 0;
   }
 }

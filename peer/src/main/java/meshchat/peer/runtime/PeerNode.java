@@ -65,6 +65,7 @@ public final class PeerNode implements AutoCloseable {
       Room room,
       Membership membership,
       NodeEffects effects,
+      HeadPacer heads,
       NodeLinks links,
       LinkEndpoint endpoint,
       PeerCache cache,
@@ -188,8 +189,11 @@ public final class PeerNode implements AutoCloseable {
               + "; not sent");
     }
     CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
+    HeadPacer heads = parts.heads();
+    heads.sendQueued(); // its burst is coming: a head signed meanwhile may wait to cover it
     thread.execute(
         () -> {
+          heads.sendTaken();
           try {
             room.send(text, authored::complete);
             counters.add(Traffic.MESSAGES_AUTHORED, 1);

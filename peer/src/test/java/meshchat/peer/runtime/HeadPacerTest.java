@@ -27,9 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An idle room signs its head right after each burst; a room whose thread is behind holds it at
- * most {@link HeadPacer#HOLD_MS} and covers every burst published meanwhile with one signature; a
- * held head is signed before the links close.
+ * An idle room signs its head right after each burst; a peer with more own sends queued holds it at
+ * most {@link HeadPacer#HOLD_MS} and covers every burst published meanwhile with one signature;
+ * other work on the room thread never holds it; a held head is signed before the links close.
  */
 class HeadPacerTest {
   private static final String ROOM = "lobby";
@@ -79,28 +79,62 @@ class HeadPacerTest {
   }
 
   @Test
-  void aRoomThreadThatIsBehindCoversSeveralBurstsWithOneHeadWithinTheHold() throws Exception {
+  void aPeerWithMoreOwnSendsQueuedCoversSeveralBurstsWithOneHeadWithinTheHold() throws Exception {
     List<String> atOnce =
         onLoop(
             () -> {
-              loop.execute(() -> {}); // more work queued: the room thread is behind
+              pacer.sendQueued(); // own sends are coming: their bursts can share the head
+              pacer.sendQueued();
               burst("one");
+              pacer.sendTaken();
               burst("two");
+              pacer.sendTaken();
               burst("three");
               return chainFrames();
             });
-    assertThat(atOnce).as("held while behind").containsExactly("chat 1", "chat 2", "chat 3");
-    await().atMost(Duration.ofSeconds(5)).until(() -> chainFrames().size() == 4);
-    assertThat(chainFrames()).containsExactly("chat 1", "chat 2", "chat 3", "head 3");
+    // the last burst found no own send queued: its head is signed at once and covers all three
+    assertThat(atOnce)
+        .as("held while own sends were queued")
+        .containsExactly("chat 1", "chat 2", "chat 3", "head 3");
+    ChainHead last = heads().get(0);
+    assertThat(MessageSigning.headProblem(last, me.publicKey(), ROOM)).isNull();
+  }
+
+  @Test
+  void aHeadHeldForQueuedSendsIsSignedWithinTheHold() throws Exception {
+    List<String> atOnce =
+        onLoop(
+            () -> {
+              pacer.sendQueued(); // a send that has not reached the room thread yet
+              burst("one");
+              burst("two");
+              return chainFrames();
+            });
+    assertThat(atOnce).as("held while a send is queued").containsExactly("chat 1", "chat 2");
+    await().atMost(Duration.ofSeconds(5)).until(() -> chainFrames().size() == 3);
+    assertThat(chainFrames()).containsExactly("chat 1", "chat 2", "head 2");
     ChainHead head = heads().get(0);
     assertThat(MessageSigning.headProblem(head, me.publicKey(), ROOM)).isNull();
+  }
+
+  @Test
+  void otherWorkOnTheRoomThreadNeverHoldsAHead() throws Exception {
+    List<String> atOnce =
+        onLoop(
+            () -> {
+              loop.execute(() -> {}); // other links' frames, other rooms: no burst of ours
+              loop.execute(() -> {});
+              burst("one");
+              return chainFrames();
+            });
+    assertThat(atOnce).containsExactly("chat 1", "head 1");
   }
 
   @Test
   void aHeldHeadIsSignedBeforeTheLinksClose() throws Exception {
     onLoop(
         () -> {
-          loop.execute(() -> {});
+          pacer.sendQueued();
           burst("one");
           room.stop();
           return null;
