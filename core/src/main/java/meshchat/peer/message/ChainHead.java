@@ -14,6 +14,8 @@ import meshchat.peer.limit.WireBounds;
  *     it only on a link's first head of that origin
  */
 public record ChainHead(PeerId origin, long seq, byte[] hash, byte[] signature, byte[] publicKey) {
+  private static final byte[] NO_KEY = new byte[0];
+
   public ChainHead {
     if (origin == null || hash == null || signature == null || publicKey == null) {
       throw new IllegalArgumentException("origin, hash, signature and key are required");
@@ -24,7 +26,8 @@ public record ChainHead(PeerId origin, long seq, byte[] hash, byte[] signature, 
     }
     hash = hash.clone();
     signature = signature.clone();
-    publicKey = publicKey.clone();
+    // a store keeps every head with its key: one array per origin, not one per head
+    publicKey = publicKey.length == 0 ? NO_KEY : SharedValues.key(publicKey);
   }
 
   public MessageId id() {

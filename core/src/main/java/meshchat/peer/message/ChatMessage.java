@@ -76,7 +76,10 @@ public record ChatMessage(
     if (kind == Kind.NICK && !text.isEmpty()) {
       throw new IllegalArgumentException("a nick change carries no text");
     }
-    deps = List.copyOf(deps);
+    // one instance per author and per message in a stored history, not one per line and mention
+    id = SharedValues.id(id);
+    nick = SharedValues.nick(nick);
+    deps = SharedValues.ids(deps);
     prev = prev == null || prev.length == 0 ? NONE : prev.clone();
   }
 

@@ -1,0 +1,60 @@
+package meshchat.peer.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Equal nicks and keys share one instance; sharing never lets a caller's writes reach a head. */
+class SharedValuesTest {
+  private static final PeerId ALICE = PeerId.of(new byte[] {1, 2, 3});
+
+  @Test
+  void messagesOfOneAuthorShareTheirNick() {
+    ChatMessage one = line(1, new String("alice-" + 7));
+    ChatMessage two = line(2, new String("alice-" + 7));
+    assertThat(two.nick()).isEqualTo("alice-7").isSameAs(one.nick());
+    assertThat(line(3, "bob").nick()).isEqualTo("bob");
+  }
+
+  @Test
+  void aMessagesDepsAreTheInstancesOfTheMessagesTheyName() {
+    ChatMessage named = line(10, "alice");
+    MessageId copy = new MessageId(ALICE, 10);
+    ChatMessage reply =
+        new ChatMessage(new MessageId(ALICE, 11), 11, 0, "alice", "re", List.of(copy, copy));
+    assertThat(reply.deps()).containsExactly(named.id(), named.id());
+    assertThat(reply.deps().get(0)).isSameAs(named.id());
+    assertThat(reply.deps().get(1)).isSameAs(named.id());
+    java.util.ArrayList<MessageId> mutable = new java.util.ArrayList<>(List.of(copy));
+    ChatMessage other = new ChatMessage(new MessageId(ALICE, 12), 12, 0, "a", "x", mutable);
+    mutable.clear(); // the caller's list is not the message's
+    assertThat(other.deps()).containsExactly(named.id());
+  }
+
+  @Test
+  void headsOfOneOriginShareTheirKeyAndNoCallerWriteReachesIt() {
+    byte[] key = new byte[32];
+    key[0] = 42;
+    ChainHead first = head(1, key);
+    key[0] = 43; // the caller writes its array after handing it over
+    ChainHead second = head(2, key);
+    assertThat(first.publicKey()[0]).isEqualTo((byte) 42);
+    assertThat(second.publicKey()[0]).isEqualTo((byte) 43);
+
+    byte[] again = new byte[32];
+    again[0] = 43;
+    assertThat(SharedValues.key(again)).isSameAs(SharedValues.key(again.clone()));
+    second.publicKey()[0] = 0; // an accessor's copy: writing it changes nothing
+    assertThat(second.publicKey()[0]).isEqualTo((byte) 43);
+    assertThat(head(3, new byte[0]).publicKey()).isEmpty();
+  }
+
+  private static ChatMessage line(long seq, String nick) {
+    return new ChatMessage(new MessageId(ALICE, seq), seq, 0, nick, "hi", List.of());
+  }
+
+  private static ChainHead head(long seq, byte[] key) {
+    return new ChainHead(ALICE, seq, new byte[32], new byte[64], key);
+  }
+}
