@@ -2,6 +2,7 @@ package meshchat.peer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import meshchat.peer.identity.ChainAuthor;
@@ -180,6 +181,40 @@ public abstract class MessageStoreContract {
             AppendResult.DUPLICATE);
     assertThat(store.count()).isEqualTo(3);
     assertThat(store.appendAll(List.of())).isEmpty();
+  }
+
+  /**
+   * A catch-up's batch of hundreds (SQLite stores them many rows to a statement): a run of new
+   * messages, then copies, a second version and a repeat among new ones, each told apart where it
+   * stands, and every new message stored whole.
+   */
+  @Test
+  void aLongBatchReportsEachMessageInOrderWhereverTheCopiesFall() {
+    ChatMessage stored = msg(HIGH, 100, 100);
+    store.append(stored);
+    List<ChatMessage> batch = new ArrayList<>();
+    List<AppendResult> expected = new ArrayList<>();
+    for (int seq = 1; seq <= 200; seq++) {
+      batch.add(msg(LOW, seq, seq, new MessageId(HIGH, seq)));
+      expected.add(AppendResult.NEW);
+    }
+    batch.set(70, stored);
+    expected.set(70, AppendResult.DUPLICATE);
+    batch.set(90, msg(HIGH, 100, 7)); // another version of the stored one
+    expected.set(90, AppendResult.CONFLICT);
+    batch.set(150, batch.get(149)); // the same message twice in one batch
+    expected.set(150, AppendResult.DUPLICATE);
+
+    assertThat(store.appendAll(batch)).containsExactlyElementsOf(expected);
+    assertThat(store.count()).isEqualTo(1 + 197);
+    assertThat(store.conflictCount()).isEqualTo(1);
+    for (int i = 0; i < batch.size(); i++) {
+      if (expected.get(i) == AppendResult.NEW) {
+        assertThat(store.get(batch.get(i).id())).contains(batch.get(i));
+      }
+    }
+    assertThat(store.get(stored.id())).contains(stored);
+    assertThat(store.get(new MessageId(LOW, 71))).isEmpty(); // its slot held the copy
   }
 
   @Test

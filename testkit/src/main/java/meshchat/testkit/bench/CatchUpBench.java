@@ -29,6 +29,7 @@ import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerListener;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
+import meshchat.tracker.metrics.LatencyHistogram;
 
 /**
  * Catch-up of a brand-new peer from one neighbor that holds N messages of B bytes (the target,
@@ -41,7 +42,11 @@ import meshchat.peer.store.sqlite.SqliteMessageStore;
  *
  * <p>{@code CatchUpBench [--messages 100000] [--text-bytes 100] [--pipeline 2]}: {@code --pipeline}
  * is {@link RoomConfig#syncPipeline}, the SyncRequests in flight (1: one at a time, as before it
- * existed). {@code cpu_s} is the process's CPU time over the catch-up.
+ * existed). {@code cpu_s} is the process's CPU time over the catch-up; {@code commit_s} and {@code
+ * commits} the new peer's group commits (their time on its room thread, and how many); {@code
+ * longest_gap_ms} the longest wait between two deliveries (a stall shows here, not only in the
+ * mean); {@code window_ms} the measured window's wall-clock bounds (epoch ms), to cut a JFR
+ * recording to it.
  */
 public final class CatchUpBench {
   /** How long the JIT must have compiled nothing before the catch-up starts. */
@@ -80,11 +85,18 @@ public final class CatchUpBench {
     CountDownLatch all = new CountDownLatch(1);
     AtomicLong delivered = new AtomicLong();
     int total = messages;
+    long[] gap = new long[2]; // the last delivery and the longest gap between two (ns; room thread)
     PeerListener counting =
         new PeerListener() {
           @Override
           public void delivered(Delivery d) {
-            if (delivered.incrementAndGet() == total) {
+            long now = System.nanoTime();
+            long n = delivered.incrementAndGet();
+            if (gap[0] != 0) {
+              gap[1] = Math.max(gap[1], now - gap[0]);
+            }
+            gap[0] = now;
+            if (n == total) {
               all.countDown();
             }
           }
@@ -104,14 +116,17 @@ public final class CatchUpBench {
               counting);
       try (CountingProxy proxy = new CountingProxy(a.port())) {
         double settleS = settleJit();
+        long startMs = System.currentTimeMillis();
         long start = System.nanoTime();
         long cpuStart = cpu.getProcessCpuTime();
         b.dial(new PeerAddress(old, "old", proxy.host(), proxy.port()));
         boolean done = all.await(120, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (cpu.getProcessCpuTime() - cpuStart) / 1e9;
+        long endMs = System.currentTimeMillis();
         long down = proxy.fromTarget.get();
         long up = proxy.toTarget.get();
+        LatencyHistogram.Snapshot commits = b.commitLatency().snapshot();
         b.close();
         a.close();
         return String.format(
@@ -119,7 +134,8 @@ public final class CatchUpBench {
             "{\"bench\":\"catch-up\",\"messages\":%d,\"text_bytes\":%d,\"complete\":%b,"
                 + "\"delivered\":%d,\"seconds\":%.3f,\"cpu_s\":%.3f,\"messages_per_s\":%.0f,"
                 + "\"encoded_bytes\":%d,\"wire_bytes_to_new\":%d,\"wire_bytes_from_new\":%d,"
-                + "\"wire_ratio\":%.3f,\"pipeline\":%d,\"prefill_s\":%.1f,\"jit_settle_s\":%.1f}",
+                + "\"wire_ratio\":%.3f,\"pipeline\":%d,\"prefill_s\":%.1f,\"jit_settle_s\":%.1f,"
+                + "\"commit_s\":%.3f,\"commits\":%d,\"longest_gap_ms\":%.1f,\"window_ms\":[%d,%d]}",
             messages,
             textBytes,
             done,
@@ -133,7 +149,12 @@ public final class CatchUpBench {
             (double) (down + up) / encoded,
             pipeline,
             prefillS,
-            settleS);
+            settleS,
+            commits.sumSeconds(),
+            commits.count(),
+            gap[1] / 1e6,
+            startMs,
+            endMs);
       }
     } finally {
       Bench.deleteTree(dir);

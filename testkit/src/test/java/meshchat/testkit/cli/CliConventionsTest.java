@@ -109,16 +109,29 @@ class CliConventionsTest {
     Path launcher = checkoutWithEchoJar().resolve("meshchat");
 
     // an idle peer: no perf-data sampler and no G1 service thread waking it (benchmarks.md)
-    // and C2 waits for code that stays hot: a start's CPU is not spent compiling (benchmarks.md)
+    // and no C2: a burst's CPU is not spent compiling its own code (benchmarks.md, session 15)
     assertThat(launch(launcher, "-Decho.jvm=true", "chat"))
-        .contains(
-            "gc: Copy, MarkSweepCompact", "UsePerfData=false", "Tier4InvocationThreshold=50000");
+        .contains("gc: Copy, MarkSweepCompact", "UsePerfData=false", "TieredStopAtLevel=1");
     // a collector the user chose wins, and the JVM does not refuse two
     assertThat(launch(launcher, "-Decho.jvm=true -XX:+UseG1GC", "chat"))
         .contains("gc: G1 Young Generation, G1 Old Generation", "UsePerfData=false");
   }
 
-  /** A checkout whose peer jar is built and fresh: the launcher runs it without building. */
+  @Test
+  void theCatchUpBenchRunsItsPeersAsTheLauncherRunsAPeerAndTheOtherBenchesAsTheyAre()
+      throws Exception {
+    Path launcher = checkoutWithEchoJar().resolve("meshchat");
+
+    assertThat(launch(launcher, "-Decho.jvm=true", "bench", "catchup"))
+        .contains("echo: bench catchup", "gc: Copy, MarkSweepCompact", "TieredStopAtLevel=1");
+    // compared with JGroups under the flags given to both: the launcher adds none
+    assertThat(launch(launcher, "-Decho.jvm=true", "bench", "chat"))
+        .contains("echo: bench chat", "UsePerfData=true", "TieredStopAtLevel=4");
+  }
+
+  /**
+   * A checkout whose peer and testkit jars are built and fresh: the launcher runs them as they are.
+   */
   private Path checkoutWithEchoJar() throws IOException {
     Path checkout = tmp.resolve("checkout");
     Path launcher = Path.of("..", "meshchat").toAbsolutePath().normalize();
@@ -127,14 +140,17 @@ class CliConventionsTest {
     Files.setPosixFilePermissions(
         checkout.resolve("meshchat"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(checkout.resolve("pom.xml"), "<project/>");
-    for (String m : List.of("proto", "core", "tracker", "peer")) {
+    for (String m : List.of("proto", "core", "tracker", "peer", "testkit")) {
       Files.createDirectories(checkout.resolve(m).resolve("src/main"));
       Files.writeString(checkout.resolve(m).resolve("pom.xml"), "<project/>");
     }
-    Path jar = checkout.resolve("peer/target/meshchat-peer-" + Version.number() + "-all.jar");
-    Files.createDirectories(jar.getParent());
-    echoJar(jar);
-    Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    for (String m : List.of("peer", "testkit")) {
+      Path jar =
+          checkout.resolve(m + "/target/meshchat-" + m + "-" + Version.number() + "-all.jar");
+      Files.createDirectories(jar.getParent());
+      echoJar(jar);
+      Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    }
     return checkout;
   }
 

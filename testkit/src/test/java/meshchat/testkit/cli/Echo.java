@@ -24,7 +24,7 @@ public final class Echo {
           ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       System.out.println("UsePerfData=" + hotspot.getVMOption("UsePerfData").getValue());
       System.out.println(
-          "Tier4InvocationThreshold=" + hotspot.getVMOption("Tier4InvocationThreshold").getValue());
+          "TieredStopAtLevel=" + hotspot.getVMOption("TieredStopAtLevel").getValue());
     }
   }
 }

@@ -17,16 +17,21 @@ final class Rows {
 
   /** Binds {@code m} to parameters 2..10; parameter 1 is the room id. */
   static void bind(PreparedStatement ps, long roomId, ChatMessage m) throws SQLException {
-    ps.setLong(1, roomId);
-    ps.setBytes(2, m.origin().toBytes());
-    ps.setLong(3, m.seq());
-    ps.setLong(4, m.lamport());
-    ps.setLong(5, m.wallTimeMs());
-    ps.setString(6, m.nick());
-    ps.setString(7, m.text());
-    ps.setBytes(8, DepsCodec.encode(m.deps()));
-    ps.setBytes(9, m.prevUnsafe());
-    ps.setInt(10, m.kind().wire());
+    bind(ps, 0, roomId, m);
+  }
+
+  /** Binds {@code m} to parameters {@code at + 2 .. at + 10}, the room id to {@code at + 1}. */
+  static void bind(PreparedStatement ps, int at, long roomId, ChatMessage m) throws SQLException {
+    ps.setLong(at + 1, roomId);
+    ps.setBytes(at + 2, m.origin().toBytes());
+    ps.setLong(at + 3, m.seq());
+    ps.setLong(at + 4, m.lamport());
+    ps.setLong(at + 5, m.wallTimeMs());
+    ps.setString(at + 6, m.nick());
+    ps.setString(at + 7, m.text());
+    ps.setBytes(at + 8, DepsCodec.encode(m.deps()));
+    ps.setBytes(at + 9, m.prevUnsafe());
+    ps.setInt(at + 10, m.kind().wire());
   }
 
   /**
