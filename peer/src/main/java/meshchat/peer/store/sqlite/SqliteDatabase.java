@@ -41,6 +41,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private final PreparedStatement rollback;
   private volatile boolean fsyncOwn = true;
   private boolean groupOpen; // guarded by this
+  private final List<Runnable> onRollback = new ArrayList<>(); // guarded by this
   private boolean groupDurable; // the open group holds own messages: an fsync follows its commit
   private final Object syncLock = new Object(); // the fsync's own state, apart from the connection
   private FileChannel log; // the WAL file, opened at the first sync; guarded by syncLock
@@ -206,7 +207,7 @@ public final class SqliteDatabase implements AutoCloseable {
               try {
                 result = body.run();
               } catch (SQLException | RuntimeException e) {
-                rollback.execute();
+                rolledBack();
                 throw e;
               }
               commit.execute();
@@ -240,10 +241,24 @@ public final class SqliteDatabase implements AutoCloseable {
           } catch (SQLException | RuntimeException e) {
             groupOpen = false;
             groupDurable = false;
-            rollback.execute();
+            rolledBack();
             throw e;
           }
         });
+  }
+
+  /**
+   * Rolls the open transaction back, and first tells whoever keeps a copy of what it wrote ({@link
+   * #onRollback}): that copy must go with it.
+   */
+  private void rolledBack() throws SQLException {
+    onRollback.forEach(Runnable::run);
+    rollback.execute();
+  }
+
+  /** {@code forget} runs at every rollback, on the connection's lock. */
+  synchronized void onRollback(Runnable forget) {
+    onRollback.add(forget);
   }
 
   /** Whether a group is open that holds own messages: an fsync must follow its commit. */
@@ -280,7 +295,7 @@ public final class SqliteDatabase implements AutoCloseable {
     } catch (SQLException e) {
       // leave no half state: the caller drops the group's own messages, none shown or sent
       try {
-        rollback.execute();
+        rolledBack();
       } catch (SQLException alreadyRolledBack) {
         // SQLite rolls back by itself on some errors (a full disk, an I/O error)
       }

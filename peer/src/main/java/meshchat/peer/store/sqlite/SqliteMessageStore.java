@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +40,25 @@ public final class SqliteMessageStore implements MessageStore {
    */
   static final int ROWS_PER_INSERT = 64;
 
+  /**
+   * Messages whose time {@link #lamportOf} answers from memory: the newest stored here. The room's
+   * backdating check asks it for every dependency past its own 1,024 recent messages, which a peer
+   * lagging a busy room names all the time (8 % of the room threads' samples in the SQLite
+   * throughput cell went to that query; docs/benchmarks.md, session 15). About a megabyte when
+   * full.
+   */
+  static final int RECENT_LAMPORTS = 16_384;
+
   private final SqliteDatabase db;
+  // id -> lamport of the newest rows stored, oldest first (guarded by db); a row never changes, so
+  // only a rollback makes an entry wrong, and a rollback empties it
+  private final Map<MessageId, Long> recentLamports =
+      new LinkedHashMap<>(1024) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<MessageId, Long> eldest) {
+          return size() > RECENT_LAMPORTS;
+        }
+      };
   private final String room;
   private final long roomId;
   private final boolean ownsDatabase;
@@ -126,6 +145,7 @@ public final class SqliteMessageStore implements MessageStore {
     insertWaiting = prepare("INSERT OR IGNORE INTO waiting(room_id, origin, seq) VALUES (?, ?, ?)");
     deleteWaiting = prepare("DELETE FROM waiting WHERE room_id=? AND origin=? AND seq=?");
     selectWaiting = prepare("SELECT origin, seq FROM waiting WHERE room_id=? ORDER BY rowid");
+    db.onRollback(recentLamports::clear);
   }
 
   /**
@@ -275,6 +295,9 @@ public final class SqliteMessageStore implements MessageStore {
     }
     try {
       insertMany.executeUpdate();
+      for (int k = 0; k < ROWS_PER_INSERT; k++) {
+        stored(messages.get(from + k));
+      }
       return true;
     } catch (SQLException e) {
       if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) { // or an extended code of it
@@ -289,6 +312,7 @@ public final class SqliteMessageStore implements MessageStore {
   private AppendResult appendRow(ChatMessage m) throws SQLException {
     Rows.bind(insert, roomId, m);
     if (insert.executeUpdate() == 1) {
+      stored(m);
       return AppendResult.NEW;
     }
     ChatMessage existing = get(m.id()).orElseThrow();
@@ -298,6 +322,10 @@ public final class SqliteMessageStore implements MessageStore {
     Rows.bind(insertConflict, roomId, m);
     insertConflict.executeUpdate();
     return AppendResult.CONFLICT;
+  }
+
+  private void stored(ChatMessage m) {
+    recentLamports.put(m.id(), m.lamport());
   }
 
   @Override
@@ -316,6 +344,10 @@ public final class SqliteMessageStore implements MessageStore {
   public OptionalLong lamportOf(MessageId id) {
     return db.call(
         () -> {
+          Long recent = recentLamports.get(id);
+          if (recent != null) {
+            return OptionalLong.of(recent);
+          }
           try (ResultSet rs = bindId(selectLamport, id).executeQuery()) {
             return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
           }

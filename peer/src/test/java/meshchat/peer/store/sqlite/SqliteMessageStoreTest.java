@@ -1,10 +1,12 @@
 package meshchat.peer.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,38 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     store.checkpoint();
     assertThat(Files.size(file)).as("the checkpoint copied the log").isGreaterThan(before);
     assertThat(store.get(new MessageId(LOW, 3_000))).isPresent();
+  }
+
+  /**
+   * {@code lamportOf} answers the newest stored messages from memory; a group rolled back takes its
+   * rows away, and their times with them, a room sharing the file included.
+   */
+  @Test
+  void aRolledBackGroupsMessagesHaveNoTimeAnyMore() throws Exception {
+    try (SqliteDatabase db =
+            SqliteDatabase.openDataDir(Files.createDirectories(dataDir.resolve("other")));
+        SqliteMessageStore dev = db.room("dev");
+        SqliteMessageStore ops = db.room("ops")) {
+      dev.append(msg(LOW, 1, 5));
+      dev.commit();
+      dev.append(msg(LOW, 2, 6));
+      ops.appendAll(List.of(msg(HIGH, 1, 7)));
+      assertThat(dev.lamportOf(new MessageId(LOW, 2))).hasValue(6);
+      assertThat(ops.lamportOf(new MessageId(HIGH, 1))).hasValue(7);
+
+      assertThatThrownBy(
+              () ->
+                  db.grouped(
+                      false,
+                      () -> {
+                        throw new SQLException("the disk is full");
+                      }))
+          .isInstanceOf(HistoryDatabaseException.class);
+
+      assertThat(dev.lamportOf(new MessageId(LOW, 2))).isEmpty();
+      assertThat(ops.lamportOf(new MessageId(HIGH, 1))).isEmpty();
+      assertThat(dev.lamportOf(new MessageId(LOW, 1))).as("committed before").hasValue(5);
+    }
   }
 
   @Test
