@@ -67,9 +67,9 @@ final class Admission {
   }
 
   private boolean above(ChatMessage m, MessageId dep) {
-    ChatMessage d = recent.get(dep);
-    if (d != null) {
-      return m.lamport() > d.lamport();
+    long recentLamport = recent.lamportOf(dep);
+    if (recentLamport != RecentMessages.ABSENT) {
+      return m.lamport() > recentLamport;
     }
     if (!causal.isDelivered(dep)) {
       return true; // a dep we lack is checked when it arrives

@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.function.Predicate;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqSet;
 
 /**
@@ -35,7 +37,8 @@ import meshchat.peer.sync.SeqSet;
  */
 final class CausalBuffer {
   // what is stored (the room's holdings); delivered = stored and not pending
-  private final Map<PeerId, SeqSet> stored;
+  private final Holdings stored;
+  private final AuthorIndex authors;
   // insertion order = arrival order, so the oldest held message is first
   private final LinkedHashMap<MessageId, Held> held = new LinkedHashMap<>();
   private final Map<MessageId, List<MessageId>> waiters = new HashMap<>();
@@ -48,7 +51,9 @@ final class CausalBuffer {
   // the budgets that keep one hostile link or author from taking the whole hold-back
   private final LinkedHashSet<MessageId> pending = new LinkedHashSet<>();
   private final Map<PeerId, Integer> pendingByLink = new HashMap<>();
-  private final Map<PeerId, Integer> pendingByOrigin = new HashMap<>();
+  // by author index: how many of pending are that author's; 0 for nearly every author, so a
+  // delivered-or-not question rarely looks in pending at all
+  private int[] pendingByAuthor = new int[8];
   private final int maxIncomplete;
 
   CausalBuffer() {
@@ -56,16 +61,17 @@ final class CausalBuffer {
   }
 
   CausalBuffer(int maxIncomplete) {
-    this(maxIncomplete, new HashMap<>());
+    this(maxIncomplete, new Holdings());
   }
 
   /**
    * {@code stored} is the room's holdings: every message stored, each added before it is offered
    * here. A message delivered here that is missing from it is added.
    */
-  CausalBuffer(int maxIncomplete, Map<PeerId, SeqSet> stored) {
+  CausalBuffer(int maxIncomplete, Holdings stored) {
     this.maxIncomplete = maxIncomplete;
     this.stored = stored;
+    this.authors = stored.authors();
   }
 
   /**
@@ -136,8 +142,38 @@ final class CausalBuffer {
   record Ready(ChatMessage message, boolean catchUp, boolean incomplete) {}
 
   boolean isDelivered(MessageId id) {
-    SeqSet s = stored.get(id.origin());
-    return s != null && s.contains(id.seq()) && (pending.isEmpty() || !pending.contains(id));
+    int a = authors.indexOf(id.origin());
+    if (a < 0) {
+      return false;
+    }
+    SeqSet s = stored.get(a);
+    return s != null && s.contains(id.seq()) && (pendingOf(a) == 0 || !pending.contains(id));
+  }
+
+  private int pendingOf(int author) {
+    return author < pendingByAuthor.length ? pendingByAuthor[author] : 0;
+  }
+
+  /** Adds {@code id} to the pending set, counting it for its author; false if it was there. */
+  private boolean addPending(MessageId id) {
+    if (!pending.add(id)) {
+      return false;
+    }
+    int a = authors.add(id.origin()); // stored, so numbered already (but for unit tests)
+    if (a >= pendingByAuthor.length) {
+      pendingByAuthor = Arrays.copyOf(pendingByAuthor, Math.max(a + 1, 2 * pendingByAuthor.length));
+    }
+    pendingByAuthor[a]++;
+    return true;
+  }
+
+  /** Removes {@code id} from the pending set; false if it was not there. */
+  private boolean removePending(MessageId id) {
+    if (!pending.remove(id)) {
+      return false;
+    }
+    pendingByAuthor[authors.indexOf(id.origin())]--;
+    return true;
   }
 
   boolean isHeld(MessageId id) {
@@ -160,7 +196,8 @@ final class CausalBuffer {
 
   /** Held messages not yet shown by {@code origin}. */
   int pendingBy(PeerId origin) {
-    return pendingByOrigin.getOrDefault(origin, 0);
+    int a = authors.indexOf(origin);
+    return a < 0 ? 0 : pendingOf(a);
   }
 
   /** Messages shown incomplete that are still tracked (at most {@code maxIncomplete}). */
@@ -223,11 +260,10 @@ final class CausalBuffer {
       long heldAt) {
     Held h = new Held(m, catchUp, missing, via, gaveUp, heldAt);
     held.put(m.id(), h);
-    pending.add(m.id());
+    addPending(m.id()); // already there if held again after a restart: see holdAgain
     if (via != null) {
       pendingByLink.merge(via, 1, Integer::sum);
     }
-    pendingByOrigin.merge(m.origin(), 1, Integer::sum);
     for (MessageId d : missing) {
       waiters.computeIfAbsent(d, k -> new ArrayList<>()).add(m.id());
     }
@@ -244,13 +280,12 @@ final class CausalBuffer {
 
   /** {@code h} is no longer pending: released, or shown incomplete. */
   private void unpend(Held h) {
-    if (!pending.remove(h.message.id())) {
+    if (!removePending(h.message.id())) {
       return;
     }
     if (h.via != null) {
       pendingByLink.computeIfPresent(h.via, (k, n) -> n == 1 ? null : n - 1);
     }
-    pendingByOrigin.computeIfPresent(h.message.origin(), (k, n) -> n == 1 ? null : n - 1);
   }
 
   /**
@@ -265,7 +300,7 @@ final class CausalBuffer {
     while (!work.isEmpty()) {
       ChatMessage next = work.poll();
       record(next);
-      List<MessageId> ws = waiters.remove(next.id());
+      List<MessageId> ws = waiters.isEmpty() ? null : waiters.remove(next.id());
       if (ws == null) {
         continue;
       }
@@ -366,7 +401,7 @@ final class CausalBuffer {
   }
 
   private void record(ChatMessage m) {
-    stored.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+    stored.add(m.origin(), m.seq());
     for (MessageId d : m.deps()) {
       frontier.remove(d);
     }
@@ -374,7 +409,7 @@ final class CausalBuffer {
     if (prev != null) {
       frontier.remove(prev);
     }
-    if (!implied.remove(m.id())) {
+    if (implied.isEmpty() || !implied.remove(m.id())) {
       frontier.add(m.id());
     }
   }
@@ -396,14 +431,14 @@ final class CausalBuffer {
     List<ChatMessage> ordered = new ArrayList<>(waiting);
     ordered.sort(Comparator.comparing(ChatMessage::timestamp)); // deps sort first
     for (ChatMessage m : ordered) {
-      pending.add(m.id());
+      addPending(m.id());
       frontier.remove(m.id());
     }
     List<ChatMessage> free = new ArrayList<>();
     for (ChatMessage m : ordered) {
       Set<MessageId> missing = missingFor(m);
       if (missing.isEmpty()) {
-        pending.remove(m.id()); // delivered next, by the caller, before any message after it
+        removePending(m.id()); // delivered next, by the caller, before any message after it
         free.add(m);
       } else {
         hold(m, true, missing, null, false, now);

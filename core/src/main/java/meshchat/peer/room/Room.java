@@ -3,7 +3,6 @@ package meshchat.peer.room;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,7 +69,7 @@ public final class Room {
   private final CausalBuffer causal;
   private final Admission admission;
   private final Counters counters;
-  private final Map<PeerId, SeqSet> holdings = new HashMap<>();
+  private final Holdings holdings = new Holdings();
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
   private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
   private final SeenBy seen;
@@ -130,7 +129,7 @@ public final class Room {
             store,
             effects,
             scheduler,
-            Collections.unmodifiableMap(holdings),
+            holdings,
             this::acceptBatch,
             counters,
             equivocations,
@@ -143,8 +142,7 @@ public final class Room {
 
   /** Whether we hold {@code id}, or never want it (a disputed message is not grafted). */
   private boolean holds(MessageId id) {
-    SeqSet s = holdings.get(id.origin());
-    return (s != null && s.contains(id.seq())) || equivocations.disputed(id);
+    return holdings.contains(id.origin(), id.seq()) || equivocations.disputed(id);
   }
 
   /** The lowest seq of {@code origin} this peer does not hold. */
@@ -172,7 +170,9 @@ public final class Room {
     ownSeq = snap.ownSeq();
     chain.resume(ownSeq);
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
-    holdings.keySet().forEach(sync::grew);
+    for (int a = 0; a < holdings.authors().size(); a++) {
+      sync.grew(a);
+    }
     // Stored and held back when the peer stopped: not shown, so they wait again.
     List<ChatMessage> waiting = new ArrayList<>();
     Set<MessageId> waitingIds = new HashSet<>();
@@ -378,8 +378,7 @@ public final class Room {
 
     @Override
     public void publish(ChatMessage m) {
-      holdings.computeIfAbsent(self, o -> new SeqSet()).add(m.seq());
-      sync.grew(self);
+      sync.grew(holdings.add(self, m.seq()));
       deliver(m, false, false);
       seen.sent(m.seq());
       tellSeen();
@@ -740,6 +739,9 @@ public final class Room {
   }
 
   private boolean overBudget(ChatMessage m, LinkState from) {
+    if (causal.pendingCount() < Math.min(MAX_HELD_PER_LINK, MAX_HELD_PER_ORIGIN)) {
+      return false; // the common case: neither budget can be spent, no lookup needed
+    }
     if (causal.pendingVia(from.id()) < MAX_HELD_PER_LINK
         && causal.pendingBy(m.origin()) < MAX_HELD_PER_ORIGIN) {
       return false;
@@ -813,8 +815,7 @@ public final class Room {
         return false;
       }
       case NEW -> {
-        holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
-        sync.grew(m.origin());
+        sync.grew(holdings.add(m.origin(), m.seq()));
         broadcast.received(from.tree, from.id(), m.id(), true, !catchUp);
       }
     }
@@ -1095,8 +1096,18 @@ public final class Room {
   /** What this peer holds, per origin (a copy). */
   public Map<PeerId, SeqSet> holdings() {
     Map<PeerId, SeqSet> out = new HashMap<>();
-    holdings.forEach((o, s) -> out.put(o, s.copy()));
+    for (int a = 0; a < holdings.authors().size(); a++) {
+      SeqSet s = holdings.get(a);
+      if (s != null) {
+        out.put(holdings.authors().author(a), s.copy());
+      }
+    }
     return out;
+  }
+
+  /** How many authors this room has numbered ({@link Holdings}; for tests). */
+  int authorCount() {
+    return holdings.authors().size();
   }
 
   /** Ids announced by IHave and still missing (bounded; for tests). */

@@ -107,4 +107,31 @@ class HostileStateBoundsTest {
     mesh.run(RoomConfig.defaults().syncRequestTimeoutMs() + 1);
     assertThat(a.room.counters().get(Counter.DEP_FETCH_EXPIRED)).isEqualTo(fetches);
   }
+
+  @Test
+  void onlyAuthorsOfStoredMessagesAreNumberedWhateverDigestsAndDepsName() {
+    Mesh mesh = new Mesh(RoomConfig.defaults(), "a", "b", "m").fullMesh();
+    Mesh.Peer a = mesh.peer("a");
+    List<LinkMessage.DigestEntry> named = new ArrayList<>();
+    for (int i = 1; i <= 1_000; i++) {
+      PeerId stranger = PeerId.of(new byte[] {7, (byte) (i >> 8), (byte) i});
+      named.add(new LinkMessage.DigestEntry(stranger, SeqSet.of(3, List.of())));
+    }
+    mesh.inject("m", "a", new LinkMessage.Digest(named, false));
+    for (int i = 1; i <= 100; i++) {
+      PeerId fake = PeerId.of(new byte[] {8, (byte) i});
+      PeerId nowhere = PeerId.of(new byte[] {9, (byte) i});
+      mesh.inject(
+          "m",
+          "a",
+          new LinkMessage.Chat(
+              new ChatMessage(
+                  new MessageId(fake, 1), 10, 0, "m", "x", List.of(new MessageId(nowhere, 1)))));
+    }
+    mesh.peer("b").send("hello");
+    mesh.pump();
+    // the 100 fakes (stored, held) and b; none of the 1,000 named or the 100 deps' authors
+    assertThat(a.room.holdings()).hasSize(101);
+    assertThat(a.room.authorCount()).isEqualTo(101);
+  }
 }

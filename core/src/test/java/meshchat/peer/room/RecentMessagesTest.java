@@ -10,7 +10,7 @@ import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import org.junit.jupiter.api.Test;
 
-/** The last messages delivered, by id, against the list of them kept the slow way. */
+/** The times of the last messages delivered, by id, against a list of them kept the slow way. */
 class RecentMessagesTest {
   private static ChatMessage message(PeerId origin, long seq) {
     return new ChatMessage(new MessageId(origin, seq), seq, 0, "n", "t", List.of());
@@ -37,7 +37,9 @@ class RecentMessagesTest {
           boolean kept = i >= put.size() - 64;
           // a new MessageId, as a dependency names it: found by value, not by identity
           MessageId id = new MessageId(p.origin(), p.seq());
-          assertThat(recent.get(id)).as("put %d of %d", i, put.size()).isSameAs(kept ? p : null);
+          assertThat(recent.lamportOf(id))
+              .as("put %d of %d", i, put.size())
+              .isEqualTo(kept ? p.lamport() : RecentMessages.ABSENT);
         }
       }
     }
@@ -49,10 +51,10 @@ class RecentMessagesTest {
     RecentMessages recent = new RecentMessages(2);
     recent.put(message(a, 1));
     recent.put(message(a, 2));
-    ChatMessage again = message(a, 2);
+    ChatMessage again = new ChatMessage(new MessageId(a, 2), 9, 0, "n", "t", List.of());
     recent.put(again);
-    assertThat(recent.get(new MessageId(a, 1))).isNotNull();
-    assertThat(recent.get(new MessageId(a, 2))).isSameAs(again);
-    assertThat(recent.get(new MessageId(a, 3))).isNull();
+    assertThat(recent.lamportOf(new MessageId(a, 1))).isEqualTo(1);
+    assertThat(recent.lamportOf(new MessageId(a, 2))).isEqualTo(9);
+    assertThat(recent.lamportOf(new MessageId(a, 3))).isEqualTo(RecentMessages.ABSENT);
   }
 }

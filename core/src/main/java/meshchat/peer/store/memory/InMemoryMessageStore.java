@@ -1,6 +1,8 @@
 package meshchat.peer.store.memory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +16,7 @@ import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
+import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 
@@ -26,7 +29,15 @@ public final class InMemoryMessageStore implements MessageStore {
   // simulated peer keeps one per peer and a tree entry and its key cost 64 bytes per message held;
   // messages mostly arrive in order, so an insert rarely shifts more than a few
   private final ArrayList<ChatMessage> byOrder = new ArrayList<>();
-  private final Map<PeerId, OriginLog> byOrigin = new HashMap<>();
+  // per author index: the author's one message (most authors of a big room have written one when a
+  // peer hears of them), or its OriginLog once it has two; found by one index lookup, in about 8
+  // bytes per author besides the index, where a map entry and a log cost about 90
+  private final AuthorIndex authors = new AuthorIndex();
+  private Object[] logs = new Object[8];
+  // the table size of the map by origin this replaced, whose order load keeps (hashMapOrder)
+  private int mapCapacity = 16;
+  private static final BitSet NONE_PUT =
+      new BitSet(); // that map got every origin by computeIfAbsent
   private long count;
   private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
   private long savedLamport;
@@ -59,9 +70,14 @@ public final class InMemoryMessageStore implements MessageStore {
     Map<PeerId, SeqSet> holdings = new HashMap<>();
     long maxLamport = savedLamport;
     long ownSeq = savedOwnSeq;
-    for (OriginLog log : byOrigin.values()) {
-      List<ChatMessage> all = new ArrayList<>(log.count());
-      log.forEach(all::add);
+    for (int a : authors.hashMapOrder(mapCapacity, NONE_PUT)) { // the order of the map replaced
+      List<ChatMessage> all = new ArrayList<>();
+      Object log = logs[a];
+      if (log instanceof ChatMessage only) {
+        all.add(only);
+      } else {
+        ((OriginLog) log).forEach(all::add);
+      }
       for (ChatMessage m : all) {
         holdings.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
         maxLamport = Math.max(maxLamport, m.lamport());
@@ -82,8 +98,13 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public AppendResult append(ChatMessage message) {
-    OriginLog log = byOrigin.computeIfAbsent(message.origin(), o -> new OriginLog());
-    ChatMessage existing = log.get(message.seq());
+    mapCapacity = AuthorIndex.hashMapCapacity(mapCapacity, authors.size()); // as computeIfAbsent
+    int a = authors.add(message.origin());
+    if (a == logs.length) {
+      logs = Arrays.copyOf(logs, 2 * a);
+    }
+    Object log = logs[a];
+    ChatMessage existing = get(log, message.seq());
     if (existing != null) {
       if (existing.equals(message)) {
         return AppendResult.DUPLICATE;
@@ -91,7 +112,19 @@ public final class InMemoryMessageStore implements MessageStore {
       conflicts.add(message);
       return AppendResult.CONFLICT;
     }
-    log.put(message.seq(), message);
+    if (log == null) {
+      logs[a] = message;
+    } else {
+      OriginLog grown;
+      if (log instanceof ChatMessage only) {
+        grown = new OriginLog();
+        grown.put(only.seq(), only);
+        logs[a] = grown;
+      } else {
+        grown = (OriginLog) log;
+      }
+      grown.put(message.seq(), message);
+    }
     int at = byOrder.size();
     if (at > 0 && compare(byOrder.get(at - 1), message.lamport(), message.origin()) > 0) {
       at = firstAfter(message.lamport(), message.origin());
@@ -103,8 +136,23 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public Optional<ChatMessage> get(MessageId id) {
-    OriginLog log = byOrigin.get(id.origin());
-    return Optional.ofNullable(log == null ? null : log.get(id.seq()));
+    return Optional.ofNullable(get(logOf(id.origin()), id.seq()));
+  }
+
+  /** The author's entry in logs: null, its one message, or its OriginLog. */
+  private Object logOf(PeerId origin) {
+    int a = authors.indexOf(origin);
+    return a < 0 ? null : logs[a];
+  }
+
+  private static ChatMessage get(Object log, long seq) {
+    if (log == null) {
+      return null;
+    }
+    if (log instanceof ChatMessage only) {
+      return only.seq() == seq ? only : null;
+    }
+    return ((OriginLog) log).get(seq);
   }
 
   @Override
@@ -121,8 +169,12 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public List<ChatMessage> range(PeerId origin, SeqRange range, int limit) {
-    OriginLog log = byOrigin.get(origin);
-    return log == null ? List.of() : log.range(range.first(), range.last(), limit);
+    Object log = logOf(origin);
+    if (log instanceof ChatMessage only) {
+      long seq = only.seq();
+      return limit > 0 && seq >= range.first() && seq <= range.last() ? List.of(only) : List.of();
+    }
+    return log == null ? List.of() : ((OriginLog) log).range(range.first(), range.last(), limit);
   }
 
   /** {@code m} against the timestamp (lamport, origin), in canonical order. */

@@ -1,0 +1,112 @@
+package meshchat.peer.room;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorIndex;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * What the room stores, per author: a {@link SeqSet} per author index ({@link AuthorIndex}), so a
+ * message's author is looked up once and its holdings read from an array. Holdings only grow: an
+ * author once held keeps its set. Written by the room and its causal buffer, read by anti-entropy.
+ */
+final class Holdings {
+  private static final SeqSet[] NONE = new SeqSet[0];
+
+  private final AuthorIndex authors = new AuthorIndex();
+  private SeqSet[] sets = NONE; // by author index; null: numbered but nothing held
+  private int held; // non-null sets
+  // the table size the map of holdings this replaced would have now (see inMapOrder): it was
+  // filled by computeIfAbsent where add is called, and by put where put is
+  private int mapCapacity = 16;
+  private final BitSet put = new BitSet(); // authors that map got by put, not computeIfAbsent
+
+  /** The room's author numbering, which the per-author arrays of its parts share. */
+  AuthorIndex authors() {
+    return authors;
+  }
+
+  /** What we hold of {@code origin}, or null for nothing. */
+  SeqSet get(PeerId origin) {
+    int a = authors.indexOf(origin);
+    return a < 0 ? null : get(a);
+  }
+
+  /** What we hold of the author numbered {@code author}, or null for nothing. */
+  SeqSet get(int author) {
+    return author < sets.length ? sets[author] : null;
+  }
+
+  /** Whether we hold {@code seq} of {@code origin}. */
+  boolean contains(PeerId origin, long seq) {
+    SeqSet s = get(origin);
+    return s != null && s.contains(seq);
+  }
+
+  /** Records {@code seq} of {@code origin} as held; returns the author's index. */
+  int add(PeerId origin, long seq) {
+    mapCapacity = AuthorIndex.hashMapCapacity(mapCapacity, held); // checked before it inserts
+    int a = authors.add(origin);
+    set(a).add(seq);
+    return a;
+  }
+
+  /** {@code origin}'s set, made if there was none; numbers the author if needed. */
+  SeqSet set(PeerId origin) {
+    return set(authors.add(origin));
+  }
+
+  /** Replaces what we hold of {@code origin} with {@code set} (a restart's holdings). */
+  void put(PeerId origin, SeqSet set) {
+    int a = authors.add(origin);
+    if (get(a) == null) {
+      this.put.set(a);
+    }
+    set(a);
+    sets[a] = set;
+    mapCapacity = AuthorIndex.hashMapCapacity(mapCapacity, held); // checked after it inserts
+  }
+
+  private SeqSet set(int a) {
+    if (a >= sets.length) {
+      sets = Arrays.copyOf(sets, Math.max(a + 1, Math.max(8, 2 * sets.length)));
+    }
+    SeqSet s = sets[a];
+    if (s == null) {
+      s = new SeqSet();
+      sets[a] = s;
+      held++;
+    }
+    return s;
+  }
+
+  /**
+   * The authors held, in the order the map of holdings this replaced iterated them ({@link
+   * AuthorIndex#hashMapOrder}).
+   */
+  int[] inMapOrder() {
+    int[] all = authors.hashMapOrder(mapCapacity, put);
+    if (all.length == held) {
+      return all; // every author numbered is held: always so in a room
+    }
+    int[] out = new int[held];
+    int n = 0;
+    for (int a : all) {
+      if (get(a) != null) {
+        out[n++] = a;
+      }
+    }
+    return out;
+  }
+
+  /** How many authors we hold something of. */
+  int size() {
+    return held;
+  }
+
+  /** Whether we hold nothing. */
+  boolean isEmpty() {
+    return held == 0;
+  }
+}

@@ -1,0 +1,58 @@
+package meshchat.peer.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import meshchat.peer.message.PeerId;
+import org.junit.jupiter.api.Test;
+
+/** The author numbering against a map of the numbers given, through many table growths. */
+class AuthorIndexTest {
+  @Test
+  void numbersEachAuthorOnceInFirstSightOrderAndFindsItByValue() {
+    SplittableRandom random = new SplittableRandom(3);
+    AuthorIndex index = new AuthorIndex();
+    Map<PeerId, Integer> given = new HashMap<>();
+    List<PeerId> order = new ArrayList<>();
+    for (int n = 0; n < 20_000; n++) {
+      PeerId author =
+          n % 3 == 0 && !order.isEmpty()
+              ? order.get(random.nextInt(order.size())) // seen before
+              : PeerId.random(random);
+      int a = index.add(author);
+      Integer before = given.putIfAbsent(author, a);
+      if (before == null) {
+        assertThat(a).isEqualTo(order.size()); // the next number
+        order.add(author);
+      } else {
+        assertThat(a).isEqualTo(before);
+      }
+    }
+    assertThat(index.size()).isEqualTo(order.size());
+    for (int a = 0; a < order.size(); a++) {
+      PeerId author = order.get(a);
+      assertThat(index.author(a)).isSameAs(author);
+      // an equal id of another instance, as a decoded message names it
+      assertThat(index.indexOf(PeerId.of(author.toBytes()))).isEqualTo(a);
+    }
+    assertThat(index.indexOf(PeerId.random(random))).isEqualTo(-1);
+  }
+
+  @Test
+  void authorsWithTheSameHashAreToldApart() {
+    // "Aa" and "BB" hash alike in Arrays.hashCode: the probe must compare the ids, not the hashes
+    PeerId aa = PeerId.of(new byte[] {'A', 'a'});
+    PeerId bb = PeerId.of(new byte[] {'B', 'B'});
+    assertThat(aa.hashCode()).isEqualTo(bb.hashCode());
+    AuthorIndex index = new AuthorIndex();
+    assertThat(index.add(aa)).isZero();
+    assertThat(index.indexOf(bb)).isEqualTo(-1);
+    assertThat(index.add(bb)).isEqualTo(1);
+    assertThat(index.indexOf(aa)).isZero();
+    assertThat(index.indexOf(bb)).isEqualTo(1);
+  }
+}
