@@ -91,7 +91,7 @@ final class AntiEntropy {
   private final RoomEffects effects;
   private final Scheduler scheduler;
   private final Holdings holdings;
-  private final AuthorIndex authors;
+  private final AuthorIndex<PeerId> authors;
   private final Acceptor acceptor;
   private final Counters counters;
   private final Map<PeerId, Link> links = new LinkedHashMap<>(); // up links, in order up

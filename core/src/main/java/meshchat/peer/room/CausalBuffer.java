@@ -38,7 +38,7 @@ import meshchat.peer.sync.SeqSet;
 final class CausalBuffer {
   // what is stored (the room's holdings); delivered = stored and not pending
   private final Holdings stored;
-  private final AuthorIndex authors;
+  private final AuthorIndex<PeerId> authors;
   // insertion order = arrival order, so the oldest held message is first
   private final LinkedHashMap<MessageId, Held> held = new LinkedHashMap<>();
   private final Map<MessageId, List<MessageId>> waiters = new HashMap<>();

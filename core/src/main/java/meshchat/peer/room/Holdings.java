@@ -14,7 +14,7 @@ import meshchat.peer.sync.SeqSet;
 final class Holdings {
   private static final SeqSet[] NONE = new SeqSet[0];
 
-  private final AuthorIndex authors = new AuthorIndex();
+  private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private SeqSet[] sets = NONE; // by author index; null: numbered but nothing held
   private int held; // non-null sets
   // the table size the map of holdings this replaced would have now (see inMapOrder): it was
@@ -23,7 +23,7 @@ final class Holdings {
   private final BitSet put = new BitSet(); // authors that map got by put, not computeIfAbsent
 
   /** The room's author numbering, which the per-author arrays of its parts share. */
-  AuthorIndex authors() {
+  AuthorIndex<PeerId> authors() {
     return authors;
   }
 

@@ -2,7 +2,6 @@ package meshchat.peer.sync;
 
 import java.util.Arrays;
 import java.util.BitSet;
-import meshchat.peer.message.PeerId;
 
 /**
  * Authors numbered 0, 1, 2... in the order they were first stored: one lookup per message turns its
@@ -15,8 +14,8 @@ import meshchat.peer.message.PeerId;
  * author is ever removed: its owner numbers only authors whose messages it stores, so the index
  * never outgrows the store, whatever a stranger names in deps or digests.
  */
-public final class AuthorIndex {
-  private PeerId[] authors = new PeerId[8];
+public final class AuthorIndex<K> {
+  private Object[] authors = new Object[8]; // K
   private int size;
   private int[] slots = new int[16]; // author index + 1; 0: empty
   private int[] hashes = new int[16]; // the hash of the author in the slot
@@ -25,12 +24,12 @@ public final class AuthorIndex {
   private int mapCapacity;
 
   /** {@code author}'s index, or -1 if it has none. */
-  public int indexOf(PeerId author) {
+  public int indexOf(K author) {
     int h = author.hashCode();
     int mask = slots.length - 1;
     for (int i = home(h); slots[i] != 0; i = (i + 1) & mask) {
       if (hashes[i] == h) {
-        PeerId a = authors[slots[i] - 1];
+        Object a = authors[slots[i] - 1];
         if (a == author || a.equals(author)) {
           return slots[i] - 1;
         }
@@ -40,13 +39,13 @@ public final class AuthorIndex {
   }
 
   /** {@code author}'s index, numbering it if it has none. */
-  public int add(PeerId author) {
+  public int add(K author) {
     int h = author.hashCode();
     int mask = slots.length - 1;
     int i = home(h);
     for (; slots[i] != 0; i = (i + 1) & mask) {
       if (hashes[i] == h) {
-        PeerId a = authors[slots[i] - 1];
+        Object a = authors[slots[i] - 1];
         if (a == author || a.equals(author)) {
           return slots[i] - 1;
         }
@@ -67,8 +66,9 @@ public final class AuthorIndex {
   }
 
   /** The author numbered {@code index}. */
-  public PeerId author(int index) {
-    return authors[index];
+  @SuppressWarnings("unchecked")
+  public K author(int index) {
+    return (K) authors[index];
   }
 
   /** How many authors are numbered: their indexes are 0..size-1. */

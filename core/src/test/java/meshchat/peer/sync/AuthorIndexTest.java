@@ -15,7 +15,7 @@ class AuthorIndexTest {
   @Test
   void numbersEachAuthorOnceInFirstSightOrderAndFindsItByValue() {
     SplittableRandom random = new SplittableRandom(3);
-    AuthorIndex index = new AuthorIndex();
+    AuthorIndex<PeerId> index = new AuthorIndex<>();
     Map<PeerId, Integer> given = new HashMap<>();
     List<PeerId> order = new ArrayList<>();
     for (int n = 0; n < 20_000; n++) {
@@ -48,7 +48,7 @@ class AuthorIndexTest {
     PeerId aa = PeerId.of(new byte[] {'A', 'a'});
     PeerId bb = PeerId.of(new byte[] {'B', 'B'});
     assertThat(aa.hashCode()).isEqualTo(bb.hashCode());
-    AuthorIndex index = new AuthorIndex();
+    AuthorIndex<PeerId> index = new AuthorIndex<>();
     assertThat(index.add(aa)).isZero();
     assertThat(index.indexOf(bb)).isEqualTo(-1);
     assertThat(index.add(bb)).isEqualTo(1);

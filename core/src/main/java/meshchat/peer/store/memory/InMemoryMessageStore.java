@@ -32,7 +32,7 @@ public final class InMemoryMessageStore implements MessageStore {
   // per author index: the author's one message (most authors of a big room have written one when a
   // peer hears of them), or its OriginLog once it has two; found by one index lookup, in about 8
   // bytes per author besides the index, where a map entry and a log cost about 90
-  private final AuthorIndex authors = new AuthorIndex();
+  private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private Object[] logs = new Object[8];
   // the table size of the map by origin this replaced, whose order load keeps (hashMapOrder)
   private int mapCapacity = 16;
