@@ -1,7 +1,6 @@
 package meshchat.peer.room;
 
 import java.util.Arrays;
-import java.util.BitSet;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqSet;
@@ -17,10 +16,6 @@ final class Holdings {
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private SeqSet[] sets = NONE; // by author index; null: numbered but nothing held
   private int held; // non-null sets
-  // the table size the map of holdings this replaced would have now (see inMapOrder): it was
-  // filled by computeIfAbsent where add is called, and by put where put is
-  private int mapCapacity = 16;
-  private final BitSet put = new BitSet(); // authors that map got by put, not computeIfAbsent
 
   /** The room's author numbering, which the per-author arrays of its parts share. */
   AuthorIndex<PeerId> authors() {
@@ -46,7 +41,6 @@ final class Holdings {
 
   /** Records {@code seq} of {@code origin} as held; returns the author's index. */
   int add(PeerId origin, long seq) {
-    mapCapacity = AuthorIndex.hashMapCapacity(mapCapacity, held); // checked before it inserts
     int a = authors.add(origin);
     set(a).add(seq);
     return a;
@@ -60,12 +54,8 @@ final class Holdings {
   /** Replaces what we hold of {@code origin} with {@code set} (a restart's holdings). */
   void put(PeerId origin, SeqSet set) {
     int a = authors.add(origin);
-    if (get(a) == null) {
-      this.put.set(a);
-    }
     set(a);
     sets[a] = set;
-    mapCapacity = AuthorIndex.hashMapCapacity(mapCapacity, held); // checked after it inserts
   }
 
   private SeqSet set(int a) {
@@ -81,19 +71,12 @@ final class Holdings {
     return s;
   }
 
-  /**
-   * The authors held, in the order the map of holdings this replaced iterated them ({@link
-   * AuthorIndex#hashMapOrder}).
-   */
-  int[] inMapOrder() {
-    int[] all = authors.hashMapOrder(mapCapacity, put);
-    if (all.length == held) {
-      return all; // every author numbered is held: always so in a room
-    }
+  /** The authors held, by index: the order they were first held. */
+  int[] inOrder() {
     int[] out = new int[held];
     int n = 0;
-    for (int a : all) {
-      if (get(a) != null) {
+    for (int a = 0; a < sets.length && n < held; a++) {
+      if (sets[a] != null) {
         out[n++] = a;
       }
     }

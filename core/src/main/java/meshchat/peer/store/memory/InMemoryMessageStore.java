@@ -2,7 +2,6 @@ package meshchat.peer.store.memory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,10 +33,6 @@ public final class InMemoryMessageStore implements MessageStore {
   // bytes per author besides the index, where a map entry and a log cost about 90
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private Object[] logs = new Object[8];
-  // the table size of the map by origin this replaced, whose order load keeps (hashMapOrder)
-  private int mapCapacity = 16;
-  private static final BitSet NONE_PUT =
-      new BitSet(); // that map got every origin by computeIfAbsent
   private long count;
   private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
   private long savedLamport;
@@ -70,7 +65,7 @@ public final class InMemoryMessageStore implements MessageStore {
     Map<PeerId, SeqSet> holdings = new HashMap<>();
     long maxLamport = savedLamport;
     long ownSeq = savedOwnSeq;
-    for (int a : authors.hashMapOrder(mapCapacity, NONE_PUT)) { // the order of the map replaced
+    for (int a = 0; a < authors.size(); a++) {
       List<ChatMessage> all = new ArrayList<>();
       Object log = logs[a];
       if (log instanceof ChatMessage only) {
@@ -98,7 +93,6 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public AppendResult append(ChatMessage message) {
-    mapCapacity = AuthorIndex.hashMapCapacity(mapCapacity, authors.size()); // as computeIfAbsent
     int a = authors.add(message.origin());
     if (a == logs.length) {
       logs = Arrays.copyOf(logs, 2 * a);
