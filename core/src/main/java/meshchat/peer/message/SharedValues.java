@@ -24,24 +24,22 @@ final class SharedValues {
 
   /** {@code nick}, or an equal instance seen lately. */
   static String nick(String nick) {
-    int slot = (nick.hashCode() * 0x9E3779B9) >>> SHIFT;
-    String seen = NICKS[slot];
-    if (seen != null && seen.equals(nick)) {
-      return seen;
-    }
-    NICKS[slot] = nick;
-    return nick;
+    return shared(NICKS, nick);
   }
 
   /** {@code id}, or an equal instance seen lately. */
   static MessageId id(MessageId id) {
-    int slot = (id.hashCode() * 0x9E3779B9) >>> SHIFT;
-    MessageId seen = IDS[slot];
-    if (seen != null && seen.equals(id)) {
+    return shared(IDS, id);
+  }
+
+  private static <T> T shared(T[] recent, T value) {
+    int slot = (value.hashCode() * 0x9E3779B9) >>> SHIFT;
+    T seen = recent[slot];
+    if (seen != null && seen.equals(value)) {
       return seen;
     }
-    IDS[slot] = id;
-    return id;
+    recent[slot] = value;
+    return value;
   }
 
   /** An unmodifiable copy of {@code deps} holding the instances {@link #id} gives. */

@@ -81,14 +81,10 @@ class HostileStateBoundsTest {
     Mesh mesh = new Mesh(RoomConfig.defaults(), "a", "b", "m").fullMesh();
     Mesh.Peer a = mesh.peer("a");
     for (int i = 1; i <= 2_500; i++) {
-      PeerId fake = PeerId.of(new byte[] {5, (byte) (i >> 8), (byte) i});
-      PeerId nowhere = PeerId.of(new byte[] {6, (byte) (i >> 8), (byte) i});
-      mesh.inject(
-          "m",
-          "a",
-          new LinkMessage.Chat(
-              new ChatMessage(
-                  new MessageId(fake, 1), 10, 0, "m", "x", List.of(new MessageId(nowhere, 1)))));
+      injectOnMissingDep(
+          mesh,
+          PeerId.of(new byte[] {5, (byte) (i >> 8), (byte) i}),
+          PeerId.of(new byte[] {6, (byte) (i >> 8), (byte) i}));
     }
     mesh.block("a", "m"); // mallory never answers a fetch
     mesh.pump();
@@ -119,19 +115,23 @@ class HostileStateBoundsTest {
     }
     mesh.inject("m", "a", new LinkMessage.Digest(named, false));
     for (int i = 1; i <= 100; i++) {
-      PeerId fake = PeerId.of(new byte[] {8, (byte) i});
-      PeerId nowhere = PeerId.of(new byte[] {9, (byte) i});
-      mesh.inject(
-          "m",
-          "a",
-          new LinkMessage.Chat(
-              new ChatMessage(
-                  new MessageId(fake, 1), 10, 0, "m", "x", List.of(new MessageId(nowhere, 1)))));
+      injectOnMissingDep(
+          mesh, PeerId.of(new byte[] {8, (byte) i}), PeerId.of(new byte[] {9, (byte) i}));
     }
     mesh.peer("b").send("hello");
     mesh.pump();
     // the 100 fakes (stored, held) and b; none of the 1,000 named or the 100 deps' authors
     assertThat(a.room.holdings()).hasSize(101);
     assertThat(a.room.authorCount()).isEqualTo(101);
+  }
+
+  /** Mallory sends a, as {@code fake}'s first message, one that depends on a never-sent one. */
+  private static void injectOnMissingDep(Mesh mesh, PeerId fake, PeerId nowhere) {
+    mesh.inject(
+        "m",
+        "a",
+        new LinkMessage.Chat(
+            new ChatMessage(
+                new MessageId(fake, 1), 10, 0, "m", "x", List.of(new MessageId(nowhere, 1)))));
   }
 }

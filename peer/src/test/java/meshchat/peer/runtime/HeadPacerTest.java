@@ -96,8 +96,7 @@ class HeadPacerTest {
     assertThat(atOnce)
         .as("held while own sends were queued")
         .containsExactly("chat 1", "chat 2", "chat 3", "head 3");
-    ChainHead last = heads().get(0);
-    assertThat(MessageSigning.headProblem(last, me.publicKey(), ROOM)).isNull();
+    assertSignedByMe(heads().get(0));
   }
 
   @Test
@@ -113,8 +112,7 @@ class HeadPacerTest {
     assertThat(atOnce).as("held while a send is queued").containsExactly("chat 1", "chat 2");
     await().atMost(Duration.ofSeconds(5)).until(() -> chainFrames().size() == 3);
     assertThat(chainFrames()).containsExactly("chat 1", "chat 2", "head 2");
-    ChainHead head = heads().get(0);
-    assertThat(MessageSigning.headProblem(head, me.publicKey(), ROOM)).isNull();
+    assertSignedByMe(heads().get(0));
   }
 
   @Test
@@ -149,6 +147,10 @@ class HeadPacerTest {
     room.durable(false);
     pacer.published();
     return null;
+  }
+
+  private void assertSignedByMe(ChainHead head) {
+    assertThat(MessageSigning.headProblem(head, me.publicKey(), ROOM)).isNull();
   }
 
   private List<String> chainFrames() {
