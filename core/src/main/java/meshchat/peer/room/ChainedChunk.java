@@ -29,6 +29,15 @@ final class ChainedChunk {
   /** Most (approximate) bytes of one run with its extension: half the 1 MiB frame limit. */
   static final long MAX_RUN_BYTES = 512 * 1024;
 
+  /**
+   * Most (approximate) bytes of a whole batch, runs and extensions: three quarters of the 1 MiB
+   * frame limit, the rest left for the heads and the frame's own fields. Each run's bound alone let
+   * a chunk of several runs whose stored heads lie far above them (heads a busy receiver skipped)
+   * add up past the limit, and the other end closed the link with FRAME_TOO_LARGE on every retry. A
+   * batch's first run always fits, so every request makes progress.
+   */
+  static final long MAX_BATCH_BYTES = 768 * 1024;
+
   private ChainedChunk() {}
 
   private static long bytes(List<ChatMessage> out, int from) {
@@ -73,6 +82,7 @@ final class ChainedChunk {
     List<ChainHead> heads = new ArrayList<>();
     PeerId coveredOrigin = null;
     long coveredTo = 0; // a run's extension up to its head may already hold what follows it
+    long batchBytes = 0;
     int i = 0;
     while (i < chunk.size()) {
       if (chunk.get(i).origin().equals(coveredOrigin) && chunk.get(i).seq() <= coveredTo) {
@@ -89,19 +99,25 @@ final class ChainedChunk {
       out.addAll(chunk.subList(i, j + 1));
       ChatMessage last = chunk.get(j);
       Optional<ChainHead> head = store.headAtOrAfter(last.origin(), last.seq());
+      long runBytes;
       if (head.isPresent()
           && head.get().seq() - last.seq() <= MAX_EXTENSION
           && extend(store, last, head.get(), out)
-          && bytes(out, runStart) <= MAX_RUN_BYTES) {
+          && (runBytes = bytes(out, runStart)) <= MAX_RUN_BYTES
+          && batchBytes + runBytes <= MAX_BATCH_BYTES) {
         heads.add(head.get());
         coveredOrigin = last.origin();
         coveredTo = head.get().seq();
+        batchBytes += runBytes;
       } else if (head.isPresent()) {
-        // the nearest head is too far above for one frame: an author that signed too seldom
-        // (hostile, or history from a peer killed mid-backlog before it re-signed its tail). The
-        // run stays out, as a run with no head does: the link must not carry a frame its other
-        // end refuses, on every retry.
+        // the nearest head is too far above for one frame (an author that signed too seldom:
+        // hostile, or history from a peer killed mid-backlog before it re-signed its tail), or
+        // this run would take the batch past it: the run stays out, as a run with no head does
+        // (asked for again, it leads a batch of its own). The link must not carry a frame its
+        // other end refuses, on every retry.
         out.subList(runStart, out.size()).clear();
+      } else {
+        batchBytes += bytes(out, runStart);
       }
       i = j + 1;
     }

@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.message.ChainHead;
@@ -260,6 +261,33 @@ class RoomChainTest {
     assertThat(ok.messages()).hasSize(21); // the run, extended up to its head
     assertThat(ok.heads()).hasSize(1);
     assertAuthenticated(ok.messages(), ok.heads());
+  }
+
+  @Test
+  void aHistoryBatchOfSeveralFarExtendedRunsStaysWithinOneFrame() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    String text = "x".repeat(245); // about 800 approximate bytes a message
+    InMemoryMessageStore sparse = new InMemoryMessageStore();
+    for (int i = 1; i <= 1_800; i++) {
+      ChatMessage m = a.send(text);
+      sparse.appendOwn(m, m.lamport());
+    }
+    // heads a busy receiver kept: far apart, each run below reaches one ~500 messages up
+    for (long seq : new long[] {500, 1_100, 1_700}) {
+      ChatMessage at = sparse.get(new MessageId(a.id, seq)).orElseThrow();
+      sparse.putHead(new TestChainSigner().signHead(a.id, seq, TestChainSigner.chainHash(at)));
+    }
+    List<ChatMessage> chunk = new ArrayList<>();
+    for (long from : new long[] {1, 600, 1_200}) {
+      chunk.addAll(sparse.range(a.id, new SeqRange(from, from + 1), 2));
+    }
+    SyncBatch batch = ChainedChunk.batch(sparse, 9, chunk, true);
+    long bytes = batch.messages().stream().mapToLong(ChatMessage::approxBytes).sum();
+    assertThat(bytes).as("one frame's worth").isLessThanOrEqualTo(ChainedChunk.MAX_BATCH_BYTES);
+    assertThat(batch.messages().get(0).seq()).as("the first run always goes").isEqualTo(1);
+    assertThat(batch.heads()).isNotEmpty().hasSizeLessThan(3);
+    assertAuthenticated(batch.messages(), batch.heads());
   }
 
   @Test
