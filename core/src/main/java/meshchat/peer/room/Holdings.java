@@ -46,11 +46,6 @@ final class Holdings {
     return a;
   }
 
-  /** {@code origin}'s set, made if there was none; numbers the author if needed. */
-  SeqSet set(PeerId origin) {
-    return set(authors.add(origin));
-  }
-
   /** Replaces what we hold of {@code origin} with {@code set} (a restart's holdings). */
   void put(PeerId origin, SeqSet set) {
     int a = authors.add(origin);
@@ -81,15 +76,5 @@ final class Holdings {
       }
     }
     return out;
-  }
-
-  /** How many authors we hold something of. */
-  int size() {
-    return held;
-  }
-
-  /** Whether we hold nothing. */
-  boolean isEmpty() {
-    return held == 0;
   }
 }
