@@ -189,11 +189,8 @@ public final class PeerNode implements AutoCloseable {
               + "; not sent");
     }
     CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
-    HeadPacer heads = parts.heads();
-    heads.sendQueued(); // its burst is coming: a head signed meanwhile may wait to cover it
-    thread.execute(
+    author(
         () -> {
-          heads.sendTaken();
           try {
             room.send(text, authored::complete);
             counters.add(Traffic.MESSAGES_AUTHORED, 1);
@@ -204,6 +201,20 @@ public final class PeerNode implements AutoCloseable {
           }
         });
     return authored;
+  }
+
+  /**
+   * Runs {@code authoring} (a burst of our own) on the room thread, counted as an own send queued
+   * until it starts: a head signed meanwhile may wait to cover its burst ({@link HeadPacer}).
+   */
+  private void author(Runnable authoring) {
+    HeadPacer heads = parts.heads();
+    heads.sendQueued();
+    thread.execute(
+        () -> {
+          heads.sendTaken();
+          authoring.run();
+        });
   }
 
   /**
@@ -238,7 +249,7 @@ public final class PeerNode implements AutoCloseable {
     }
     hello.nick(newNick);
     CompletableFuture<ChatMessage> authored = new CompletableFuture<>();
-    thread.execute(
+    author(
         () -> {
           try {
             room.changeNick(newNick, authored::complete);
