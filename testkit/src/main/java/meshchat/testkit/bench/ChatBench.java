@@ -1,6 +1,7 @@
 package meshchat.testkit.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,6 +119,7 @@ public final class ChatBench {
     long perPeer = (long) o.n * o.msgs;
     mesh.expect(perPeer);
     String body = pad("x", o.size);
+    long bytesBefore = mesh.bytesOut();
     long start = System.nanoTime();
     List<Thread> senders = new ArrayList<>();
     for (PeerNode node : mesh.nodes) {
@@ -142,12 +144,13 @@ public final class ChatBench {
     }
     double secs = elapsed / 1e9;
     double perMember = perPeer / secs;
+    String wire = mesh.wire(mesh.bytesOut() - bytesBefore, perPeer, body);
     return String.format(
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,\"size\":%d,"
             + "\"store\":\"%s\",\"complete\":%b,\"wall_s\":%.3f,\"msgs_per_s_per_member\":%.0f,"
             + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d,\"join_ms\":%.1f,"
-            + "\"relayed\":%d,%s}",
+            + "\"relayed\":%d,%s,%s}",
         o.n,
         o.msgs,
         o.size,
@@ -159,6 +162,7 @@ public final class ChatBench {
         mesh.duplicates.get(),
         mesh.joinNanos / 1e6,
         mesh.relayed(),
+        wire,
         mesh.linkHealth());
   }
 
@@ -169,6 +173,7 @@ public final class ChatBench {
     mesh.expect(total);
     long intervalNanos = 1_000_000_000L / o.rate;
     long warmupSends = Math.round(o.warmup * o.rate);
+    long bytesBefore = mesh.bytesOut();
     long start = System.nanoTime();
     long maxLag = 0;
     for (long i = 0; i < total; i++) {
@@ -186,6 +191,7 @@ public final class ChatBench {
       sender.send(stamp(System.nanoTime(), o.size));
     }
     boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
+    String wire = mesh.wire(mesh.bytesOut() - bytesBefore, total, stamp(0, o.size));
     Histogram all = mesh.all;
     Histogram remote = mesh.remote;
     Histogram local = mesh.local;
@@ -198,7 +204,7 @@ public final class ChatBench {
             + "\"local_p50_us\":%d,\"local_p99_us\":%d,\"local_max_us\":%d,"
             + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f,"
             + "\"via_sync\":%d,\"incomplete\":%d,\"late\":%d,"
-            + "\"relayed\":%d,\"relayed_recorded\":%d,%s}",
+            + "\"relayed\":%d,\"relayed_recorded\":%d,%s,%s}",
         o.n,
         o.rate,
         o.duration,
@@ -224,6 +230,7 @@ public final class ChatBench {
         mesh.late.get(),
         mesh.relayed(),
         mesh.relayed() - mesh.relayedBeforeRecording,
+        wire,
         mesh.linkHealth());
   }
 
@@ -322,6 +329,37 @@ public final class ChatBench {
       // "sqlite" is the product (an fsync per own-message commit); "sqlite-nofsync" survives a
       // killed process but not a power cut
       return SqliteMessageStore.open(data, "bench", o.store.equals("sqlite"));
+    }
+
+    /** Bytes the peers wrote to their sockets so far, summed: TLS records and framing included. */
+    long bytesOut() {
+      return nodes.stream().mapToLong(n -> n.counters().get(Traffic.BYTES_OUT)).sum();
+    }
+
+    /**
+     * What the wire cost per message and receiver over a run, as JSON fields: {@code wire_bytes}
+     * written by all peers while the {@code messages} were sent and delivered, {@code
+     * wire_b_per_delivery} (those bytes over messages × (n−1) receivers: in a full mesh each
+     * message crosses n−1 links), and {@code wire_overhead_b}, that less the text and nick each
+     * delivery carries: frames, heads, keys, TLS records, digests and pings, all of it.
+     */
+    String wire(long bytes, long messages, String text) {
+      long deliveries = messages * (nodes.size() - 1);
+      double perDelivery = deliveries == 0 ? 0 : (double) bytes / deliveries;
+      double payload = text.getBytes(StandardCharsets.UTF_8).length + meanNickBytes();
+      return String.format(
+          Locale.ROOT,
+          "\"wire_bytes\":%d,\"wire_b_per_delivery\":%.1f,\"wire_overhead_b\":%.1f",
+          bytes,
+          perDelivery,
+          perDelivery - payload);
+    }
+
+    private double meanNickBytes() {
+      return nodes.stream()
+          .mapToInt(n -> n.nick().getBytes(StandardCharsets.UTF_8).length)
+          .average()
+          .orElse(0);
     }
 
     /** Other peers' messages relayed live, by every peer: none are needed in a full mesh. */

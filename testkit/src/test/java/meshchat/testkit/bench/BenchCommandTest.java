@@ -2,6 +2,7 @@ package meshchat.testkit.bench;
 
 import static meshchat.testkit.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -103,6 +104,19 @@ class BenchCommandTest {
         .containsPattern("\"link_closes\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
         .containsPattern("\"received_twice\":[0-9]+,\"commit_s\":[0-9]+\\.[0-9]{3}")
         .containsPattern("\"commits_over_5ms\":[0-9]+}$");
+    // what the wire cost: every delivery carried at least its 100-byte text, and the overhead is
+    // what is left of the bytes per delivery after the text and nick
+    var wire =
+        java.util.regex.Pattern.compile(
+                "\"wire_bytes\":([0-9]+),\"wire_b_per_delivery\":([0-9.]+),"
+                    + "\"wire_overhead_b\":(-?[0-9.]+),")
+            .matcher(r.out());
+    assertThat(wire.find()).as(r.out()).isTrue();
+    double perDelivery = Double.parseDouble(wire.group(2));
+    assertThat(Long.parseLong(wire.group(1)))
+        .isGreaterThan(150 * 2 * 100); // 150 sent, 2 peers each
+    assertThat(perDelivery).isGreaterThan(100);
+    assertThat(Double.parseDouble(wire.group(3))).isCloseTo(perDelivery - 102, within(0.11));
   }
 
   @Test
