@@ -12,8 +12,11 @@ public final class Framing {
   /** The default maximum frame payload: 1 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
 
-  /** The link protocol version carried by Hello (2: hash chains with signed heads). */
-  public static final int PROTOCOL_VERSION = 2;
+  /**
+   * The link protocol version carried by Hello (2: hash chains with signed heads; 3: live chat
+   * frames may name origins by a per-link number and leave out a {@code prev} the link implies).
+   */
+  public static final int PROTOCOL_VERSION = 3;
 
   /**
    * The tracker protocol version carried by a tracker session's first frame; it moves on its own,

@@ -116,7 +116,6 @@ public record ChatMessage(
     return new ChatMessage(id, lamport, wallTimeMs, nick, text, deps, prev, kind);
   }
 
-  /** Whether this message is linked into its author's hash chain (and so can be authenticated). */
   /**
    * A bound on this message's encoded size, cheap to compute (3 bytes per UTF-16 unit of text and
    * nick, 40 per dependency, 64 for the rest): what batches and hold-back budgets count.
@@ -125,6 +124,7 @@ public record ChatMessage(
     return 64L + 3L * (text().length() + nick().length()) + 40L * deps().size();
   }
 
+  /** Whether this message is linked into its author's hash chain (and so can be authenticated). */
   public boolean isChained() {
     return prev.length == HASH_BYTES;
   }

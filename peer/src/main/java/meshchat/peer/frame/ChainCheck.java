@@ -70,17 +70,35 @@ public final class ChainCheck {
   private int pendingCount;
   private long pendingBytes;
   private long gapDropped;
+  // the link's last live chat message and its chain hash: the prev a live chat frame may leave out
+  // when it is that message's successor (docs/protocol.md, "Link context")
+  private PeerId lastOrigin;
+  private long lastSeq;
+  private byte[] lastHash;
 
   public ChainCheck(String room) {
     this.room = room;
   }
 
-  /** A live message: held until its head arrives; nothing to pass on yet. */
+  /**
+   * A live message: held until its head arrives; nothing to pass on yet. One without {@code prev}
+   * gets the chain hash of the link's previous live message, which must be its predecessor.
+   */
   public void onChat(ChatMessage m) throws Refused {
     if (!m.isChained()) {
-      throw new Refused("message " + m.id() + " is not chained");
+      if (lastHash == null || !m.origin().equals(lastOrigin) || m.seq() != lastSeq + 1) {
+        throw new Refused(
+            "message "
+                + m.id()
+                + " leaves out prev, but the link's last message is not its"
+                + " predecessor");
+      }
+      m = m.chained(lastHash);
     }
     byte[] h = MessageSigning.hash(m, room);
+    lastOrigin = m.origin();
+    lastSeq = m.seq();
+    lastHash = h;
     Pending old =
         pending.computeIfAbsent(m.origin(), o -> new HeldBySeq<>()).put(m.seq(), new Pending(m, h));
     if (old == null) {

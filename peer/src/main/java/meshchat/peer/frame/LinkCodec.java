@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.identity.SealedBody;
@@ -58,6 +59,16 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   private static final RecentlyEncoded<LinkMessage, byte[]> RECENT_BYTES =
       new RecentlyEncoded<>(bytes -> bytes.length);
 
+  /**
+   * A live chat frame's bytes in a link's context: for links whose last live chat was {@code
+   * after}.
+   */
+  private record InContext(ChatMessage after, byte[] bytes) {}
+
+  // a live chat frame in a link's context, every origin number bound
+  private static final RecentlyEncoded<LinkMessage, InContext> RECENT_CONTEXT =
+      new RecentlyEncoded<>(e -> e.bytes.length);
+
   /** Longest nick (Hello, chat) and longest room name, in UTF-8 bytes. */
   public static final int MAX_NICK_BYTES = WireBounds.MAX_NICK_BYTES;
 
@@ -93,6 +104,12 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   public static final int MAX_CLOSE_TEXT = 256;
 
   private final RoomKey roomKey;
+  // read side: the origin numbers this link's peer bound (shared with LinkFrameDecoder)
+  private final LinkContext context;
+  // write side (docs/protocol.md, "Link context"): the origin numbers sent in full on this link,
+  // and the last live chat message written on it
+  private final BitSet boundHere = new BitSet();
+  private ChatMessage lastWritten;
 
   /** A codec for an open room. */
   public LinkCodec() {
@@ -101,7 +118,16 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
 
   /** A codec that seals and opens message bodies with a private room's key (null: open room). */
   public LinkCodec(RoomKey roomKey) {
+    this(roomKey, new LinkContext());
+  }
+
+  /**
+   * As {@link #LinkCodec(RoomKey)}, reading origin numbers from {@code context}, the table the
+   * link's {@link LinkFrameDecoder} shares: frames pass one or the other, in the link's order.
+   */
+  public LinkCodec(RoomKey roomKey, LinkContext context) {
     this.roomKey = roomKey;
+    this.context = context;
   }
 
   /** The envelope prototype the Protobuf decoder needs. */
@@ -116,19 +142,44 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     // N-1 Protobuf builds of one chat message into one (the frame is immutable).
     // Chat, head and history frames of an open room go straight to their length-prefixed bytes
     // (LinkFrameWriter), and every link writes those very bytes, wrapped, not copied
+    if (roomKey == null && msg instanceof LinkMessage.Chat c) {
+      out.add(Unpooled.wrappedBuffer(inContext(c)));
+      return;
+    }
     if (roomKey == null
-        && (msg instanceof LinkMessage.Chat
-            || msg instanceof LinkMessage.Head
-            || msg instanceof LinkMessage.SyncBatch)) {
+        && (msg instanceof LinkMessage.Head || msg instanceof LinkMessage.SyncBatch)) {
       out.add(Unpooled.wrappedBuffer(RECENT_BYTES.get(msg, LinkFrameWriter::framed)));
       return;
     }
     out.add(RECENT.get(msg, m -> toFrame(m, roomKey)));
   }
 
+  /**
+   * A live chat frame's bytes in this link's context: origins by number once bound here, no {@code
+   * prev} when the last live chat written here was the message's predecessor, and the wall time as
+   * a difference to that last one's. Once every number a message uses is bound, its bytes are the
+   * same on every link of this thread whose last live chat was the same, made once: in a full mesh,
+   * all of them. (A private room's frames go whole: the context is a sender's option,
+   * docs/protocol.md.)
+   */
+  private byte[] inContext(LinkMessage.Chat c) {
+    ChatMessage m = c.message();
+    ChatMessage after = lastWritten;
+    lastWritten = m;
+    int[] numbers = OriginNumbers.ofThisThread().of(m);
+    if (!OriginNumbers.allBound(numbers, boundHere)) {
+      return LinkFrameWriter.contextChat(m, numbers, boundHere, after);
+    }
+    InContext e =
+        RECENT_CONTEXT.get(
+            c, k -> new InContext(after, LinkFrameWriter.contextChat(m, numbers, null, after)));
+    // made for a link whose last live chat was another: this one's differs
+    return e.after == after ? e.bytes : LinkFrameWriter.contextChat(m, numbers, null, after);
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, LinkFrame frame, List<Object> out) {
-    out.add(fromFrame(frame, roomKey));
+    out.add(fromFrame(frame, roomKey, context));
   }
 
   // ---- wire -> domain ----
@@ -139,13 +190,21 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
 
   /** As {@link #fromFrame(LinkFrame)}, opening sealed bodies with {@code key} (null: open room). */
   public static LinkMessage fromFrame(LinkFrame f, RoomKey key) {
+    return fromFrame(f, key, new LinkContext());
+  }
+
+  /**
+   * As {@link #fromFrame(LinkFrame, RoomKey)}, for a frame read on a link whose peer bound the
+   * origin numbers in {@code context} (a live chat frame may use and bind them).
+   */
+  public static LinkMessage fromFrame(LinkFrame f, RoomKey key, LinkContext context) {
     try {
       // Java 17: no pattern switch; the envelope's case enum is exhaustive here.
       switch (f.getBodyCase()) {
         case HELLO:
           return hello(f.getHello());
         case CHAT:
-          return new LinkMessage.Chat(chat(f.getChat(), key));
+          return new LinkMessage.Chat(chat(f.getChat(), key, context));
         case DIGEST:
           return digest(f.getDigest());
         case SYNC_REQUEST:
@@ -216,23 +275,53 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   private static ChatMessage chat(meshchat.proto.v1.ChatMessage c, RoomKey key) {
+    return chat(c, key, null);
+  }
+
+  /**
+   * {@code context}: the link's origin numbers, for a live chat frame's message, which may name
+   * origins by number and leave out a {@code prev} the link implies (filled in by {@link
+   * ChainCheck}); null for a message anywhere else (history, proofs), whose origins are always in
+   * full and whose {@code prev} is always there; origin numbers are ignored there.
+   */
+  private static ChatMessage chat(
+      meshchat.proto.v1.ChatMessage c, RoomKey key, LinkContext context) {
     chatSizes(
         c.getNickBytes().size(), c.getTextBytes().size(), c.getSealed().size(), c.getDepsCount());
+    PeerId origin = origin(c.getOrigin(), c.getOriginRef(), context);
     List<MessageId> deps = new ArrayList<>(c.getDepsCount());
     for (meshchat.proto.v1.MessageId d : c.getDepsList()) {
-      deps.add(new MessageId(peerId(d.getOrigin()), d.getSeq()));
+      deps.add(new MessageId(origin(d.getOrigin(), d.getOriginRef(), context), d.getSeq()));
     }
-    return chat(
-        new MessageId(peerId(c.getOrigin()), c.getSeq()),
-        c.getLamport(),
-        c.getWallTimeMs(),
-        c.getNick(),
-        c.getText(),
-        c.getSealed().toByteArray(),
-        deps,
-        c.getPrev().toByteArray(),
-        c.getKindValue(),
-        key);
+    long wall =
+        context == null
+            ? c.getWallTimeMs()
+            : context.wallTime(c.getWallTimeMs(), c.hasWallTimeDeltaMs(), c.getWallTimeDeltaMs());
+    ChatMessage m =
+        chat(
+            new MessageId(origin, c.getSeq()),
+            c.getLamport(),
+            wall,
+            c.getNick(),
+            c.getText(),
+            c.getSealed().toByteArray(),
+            deps,
+            c.getPrev().toByteArray(),
+            c.getKindValue(),
+            key,
+            context != null);
+    if (context != null) {
+      context.read(m);
+    }
+    return m;
+  }
+
+  /** An origin in full, or (a live chat frame, {@code context} set) by its number on the link. */
+  private static PeerId origin(ByteString bytes, int ref, LinkContext context) {
+    if (context == null || ref == 0) {
+      return peerId(bytes);
+    }
+    return context.resolve(bytes.isEmpty() ? null : peerId(bytes), Integer.toUnsignedLong(ref));
   }
 
   /** The bounds on a chat message's sizes, checked before anything in it is made. */
@@ -254,7 +343,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       List<MessageId> deps,
       byte[] prev,
       int kindValue,
-      RoomKey key) {
+      RoomKey key,
+      boolean live) {
     if (key != null) {
       // a private room: the body travels only sealed (docs/security.md)
       if (sealed.length == 0 || !nick.isEmpty() || !text.isEmpty()) {
@@ -266,7 +356,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     } else if (sealed.length != 0) {
       throw new IllegalArgumentException("a sealed message in an open room");
     }
-    if (prev.length != ChatMessage.HASH_BYTES) {
+    // a live chat frame may leave prev out: the link's previous live chat implies it (ChainCheck)
+    if (prev.length != ChatMessage.HASH_BYTES && !(live && prev.length == 0)) {
       throw new IllegalArgumentException("message " + id + " has no 32-byte prev");
     }
     ChatMessage.Kind kind = ChatMessage.Kind.ofWire(kindValue);

@@ -19,10 +19,21 @@ import meshchat.proto.v1.LinkFrame;
  */
 public final class LinkFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
   private final boolean direct;
+  private final LinkContext context;
 
   /** {@code roomKey} null: an open room, whose frames may be read straight into records. */
   public LinkFrameDecoder(RoomKey roomKey) {
+    this(roomKey, new LinkContext());
+  }
+
+  /**
+   * As {@link #LinkFrameDecoder(RoomKey)}, reading origin numbers ("Link context") into and from
+   * {@code context}, the link's table, which its {@link LinkCodec} shares for the frames read here
+   * as {@code LinkFrame}.
+   */
+  public LinkFrameDecoder(RoomKey roomKey, LinkContext context) {
     this.direct = roomKey == null;
+    this.context = context;
   }
 
   @Override
@@ -37,7 +48,7 @@ public final class LinkFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
       array = ByteBufUtil.getBytes(msg, msg.readerIndex(), length, false);
       offset = 0;
     }
-    Object m = direct ? LinkFrameReader.read(array, offset, length) : null;
+    Object m = direct ? LinkFrameReader.read(array, offset, length, context) : null;
     out.add(m != null ? m : LinkFrame.parser().parseFrom(array, offset, length));
   }
 
@@ -47,7 +58,15 @@ public final class LinkFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
    */
   public static LinkMessage decode(byte[] frame, RoomKey roomKey)
       throws InvalidProtocolBufferException {
-    LinkMessage m = roomKey == null ? LinkFrameReader.read(frame, 0, frame.length) : null;
-    return m != null ? m : LinkCodec.fromFrame(LinkFrame.parseFrom(frame), roomKey);
+    return decode(frame, roomKey, new LinkContext());
+  }
+
+  /**
+   * As {@link #decode(byte[], RoomKey)}, for a frame read on a link with the table {@code context}.
+   */
+  public static LinkMessage decode(byte[] frame, RoomKey roomKey, LinkContext context)
+      throws InvalidProtocolBufferException {
+    LinkMessage m = roomKey == null ? LinkFrameReader.read(frame, 0, frame.length, context) : null;
+    return m != null ? m : LinkCodec.fromFrame(LinkFrame.parseFrom(frame), roomKey, context);
   }
 }

@@ -59,6 +59,14 @@ final class LinkFrameReader {
    * LinkCodec#fromFrame} would for the same frame.
    */
   static LinkMessage read(byte[] b, int from, int length) {
+    return read(b, from, length, new LinkContext());
+  }
+
+  /**
+   * As {@link #read(byte[], int, int)}, on a link whose peer bound the origin numbers in {@code
+   * context}: a live chat frame may use and bind them.
+   */
+  static LinkMessage read(byte[] b, int from, int length, LinkContext context) {
     LinkFrameReader r = new LinkFrameReader(b, from);
     int end = from + length;
     int body;
@@ -81,7 +89,7 @@ final class LinkFrameReader {
     }
     switch (body) {
       case CHAT:
-        return r.chatFrame(limit);
+        return r.chatFrame(limit, context);
       case SYNC_BATCH:
         return r.syncBatchFrame(limit);
       case HEAD:
@@ -91,7 +99,7 @@ final class LinkFrameReader {
     }
   }
 
-  private LinkMessage chatFrame(int limit) {
+  private LinkMessage chatFrame(int limit, LinkContext context) {
     RawChat c;
     try {
       c = chat(limit);
@@ -99,7 +107,7 @@ final class LinkFrameReader {
       return null;
     }
     try {
-      return new LinkMessage.Chat(c.message(b));
+      return new LinkMessage.Chat(c.message(b, context));
     } catch (IllegalArgumentException e) {
       throw new LinkFrameException(
           LinkMessage.CloseReason.INVALID_MESSAGE, "chat: " + e.getMessage());
@@ -145,7 +153,7 @@ final class LinkFrameReader {
       LinkCodec.atMost("batch heads", rawHeads.size(), LinkCodec.MAX_BATCH_MESSAGES);
       List<ChatMessage> messages = new ArrayList<>(rawMessages.size());
       for (RawChat c : rawMessages) {
-        messages.add(c.message(b));
+        messages.add(c.message(b, null));
       }
       List<ChainHead> heads = new ArrayList<>(rawHeads.size());
       for (RawHead h : rawHeads) {
@@ -174,38 +182,67 @@ final class LinkFrameReader {
     int prevAt = -1;
     int prevLength;
     int kind;
+    long originRef; // as the uint32 read; 0: none
+    boolean hasWallDelta;
+    long wallDelta;
     int deps;
     int[] depAt = new int[4]; // origin offset, origin length, per dep
     long[] depSeq = new long[2];
+    long[] depRef = new long[2];
 
-    void dep(int at, int length, long seq) {
+    void dep(int at, int length, long seq, long ref) {
       if (deps == depSeq.length) {
         depSeq = Arrays.copyOf(depSeq, deps * 2);
+        depRef = Arrays.copyOf(depRef, deps * 2);
         depAt = Arrays.copyOf(depAt, deps * 4);
       }
       depAt[2 * deps] = at;
       depAt[2 * deps + 1] = length;
+      depRef[deps] = ref;
       depSeq[deps++] = seq;
     }
 
-    ChatMessage message(byte[] b) {
+    /**
+     * {@code context}: a live chat frame's link context (origins by number, {@code prev} left out);
+     * null anywhere else, where numbers are ignored and origins and {@code prev} always present.
+     * The message's origin is resolved first, then its deps' in order (a binding counts at once).
+     */
+    ChatMessage message(byte[] b, LinkContext context) {
       LinkCodec.chatSizes(nickBytes, textBytes, sealedLength, deps);
+      PeerId origin = origin(b, originAt, originLength, originRef, context);
       List<MessageId> ids = new ArrayList<>(deps);
       for (int i = 0; i < deps; i++) {
-        ids.add(new MessageId(id(b, depAt[2 * i], depAt[2 * i + 1]), depSeq[i]));
+        ids.add(
+            new MessageId(
+                origin(b, depAt[2 * i], depAt[2 * i + 1], depRef[i], context), depSeq[i]));
       }
       byte[] prev = prevAt < 0 ? new byte[0] : Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
-      return LinkCodec.chat(
-          new MessageId(id(b, originAt, originLength), seq),
-          lamport,
-          wallTimeMs,
-          nick,
-          text,
-          bytes(b, sealedAt, sealedLength),
-          ids,
-          prev,
-          kind,
-          null);
+      long wall =
+          context == null ? wallTimeMs : context.wallTime(wallTimeMs, hasWallDelta, wallDelta);
+      ChatMessage m =
+          LinkCodec.chat(
+              new MessageId(origin, seq),
+              lamport,
+              wall,
+              nick,
+              text,
+              bytes(b, sealedAt, sealedLength),
+              ids,
+              prev,
+              kind,
+              null,
+              context != null);
+      if (context != null) {
+        context.read(m);
+      }
+      return m;
+    }
+
+    private static PeerId origin(byte[] b, int at, int length, long ref, LinkContext context) {
+      if (context == null || ref == 0) {
+        return id(b, at, length); // in full (an absent one is refused here)
+      }
+      return context.resolve(at < 0 ? null : PeerId.of(b, at, length), ref);
     }
   }
 
@@ -279,6 +316,12 @@ final class LinkFrameReader {
           pos = end;
         }
         case 12 << 3 | VARINT -> c.kind = (int) varint(limit); // an enum: int32, low 32 bits
+        case 13 << 3 | VARINT -> c.originRef = uint32(limit);
+        case 14 << 3 | VARINT -> {
+          long n = varint(limit); // sint64: zigzag
+          c.wallDelta = (n >>> 1) ^ -(n & 1);
+          c.hasWallDelta = true;
+        }
         default -> throw NOT_SIMPLE;
       }
     }
@@ -289,6 +332,7 @@ final class LinkFrameReader {
     int at = -1;
     int length = 0;
     long seq = 0;
+    long ref = 0;
     while (pos < limit) {
       int tag = tag(limit);
       switch (tag) {
@@ -299,10 +343,11 @@ final class LinkFrameReader {
           pos = end;
         }
         case 2 << 3 | VARINT -> seq = varint(limit);
+        case 3 << 3 | VARINT -> ref = uint32(limit);
         default -> throw NOT_SIMPLE;
       }
     }
-    c.dep(at, length, seq);
+    c.dep(at, length, seq, ref);
   }
 
   private RawHead head(int limit) {
@@ -357,6 +402,11 @@ final class LinkFrameReader {
       throw NOT_SIMPLE;
     }
     return pos + (int) n;
+  }
+
+  /** A uint32 field: a varint's low 32 bits, unsigned, as Protobuf reads one. */
+  private long uint32(int limit) {
+    return Integer.toUnsignedLong((int) varint(limit));
   }
 
   /** A base-128 varint of at most 10 bytes, as Protobuf reads one (the bits past 64 dropped). */

@@ -2,6 +2,7 @@ package meshchat.peer.frame;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.BitSet;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
@@ -84,6 +85,71 @@ final class LinkFrameWriter {
       return w.bytes();
     }
     return null;
+  }
+
+  /**
+   * A live chat frame in a link's context (docs/protocol.md, "Link context"), after the link's live
+   * chat {@code after} (null: the first): each origin by its number {@code refs[i]} (index 0 the
+   * message's own, then its deps'), with its bytes too where the number is 0 (none) or not yet in
+   * {@code bound} (which it then joins; null: all are bound); without {@code prev} if {@code after}
+   * is its predecessor; the wall time as a difference to {@code after}'s.
+   */
+  static byte[] contextChat(ChatMessage m, int[] refs, BitSet bound, ChatMessage after) {
+    boolean omitPrev =
+        after != null
+            && m.isChained()
+            && m.origin().equals(after.origin())
+            && m.seq() == after.seq() + 1;
+    LinkFrameWriter w = new LinkFrameWriter(64 + 3 * (m.text().length() + m.nick().length()));
+    int frame = w.begin();
+    w.tag(2, LEN);
+    int body = w.begin();
+    if (w.needsBytes(refs[0], bound)) {
+      w.id(1, m.origin());
+    }
+    w.uint64(2, m.seq());
+    w.uint64(3, m.lamport());
+    if (after == null) {
+      w.uint64(4, m.wallTimeMs());
+    }
+    w.string(5, m.nick());
+    w.string(6, m.text());
+    for (int i = 0; i < m.deps().size(); i++) {
+      MessageId d = m.deps().get(i);
+      w.tag(7, LEN);
+      int at = w.begin();
+      if (w.needsBytes(refs[i + 1], bound)) {
+        w.id(1, d.origin());
+      }
+      w.uint64(2, d.seq());
+      w.uint64(3, refs[i + 1]);
+      w.end(at);
+    }
+    if (m.isChained() && !omitPrev) {
+      w.bytes(11, m.prevUnsafe());
+    }
+    w.uint64(12, m.kind().wire());
+    w.uint64(13, refs[0]);
+    if (after != null) {
+      long delta = m.wallTimeMs() - after.wallTimeMs(); // both in 0..year 9999: no overflow
+      w.tag(14, VARINT);
+      w.varint((delta << 1) ^ (delta >> 63)); // sint64: zigzag, written even when 0
+    }
+    w.end(body);
+    w.end(frame);
+    return w.bytes();
+  }
+
+  /** True if an origin numbered {@code ref} goes in full: no number, or one not yet bound. */
+  private boolean needsBytes(int ref, BitSet bound) {
+    if (ref == 0) {
+      return true;
+    }
+    if (bound == null || bound.get(ref)) {
+      return false;
+    }
+    bound.set(ref); // sent in full with its number: bound from here on
+    return true;
   }
 
   private void chat(ChatMessage m) {

@@ -218,7 +218,8 @@ class ChainVerifierTest {
   void anUnchainedMessageIsRefusedInboundAndLeftOutOfBatchesOutbound() {
     ChatMessage legacy =
         new ChatMessage(new MessageId(aliceId.peerId(), 1), 1, 1L, "n", "old", List.of());
-    refused(new Chat(legacy), "not chained");
+    // no prev, and nothing on the link implies one (docs/protocol.md, "Link context")
+    refused(new Chat(legacy), "leaves out prev");
     legacy =
         new ChatMessage(
             new MessageId(mallory.identity().peerId(), 1), 1, 1L, "n", "old", List.of());

@@ -137,7 +137,15 @@ class LinkCodecTest {
         LinkFrame.newBuilder().setChat(chat().setPrev(ByteString.copyFrom(new byte[31]))).build(),
         CloseReason.INVALID_MESSAGE);
     rejects(
-        LinkFrame.newBuilder().setChat(chat().clearPrev()).build(), CloseReason.INVALID_MESSAGE);
+        LinkFrame.newBuilder().setChat(chat().setPrev(ByteString.copyFrom(new byte[33]))).build(),
+        CloseReason.INVALID_MESSAGE);
+    // history never implies a prev; a live chat frame may leave it out where its link implies it,
+    // which ChainCheck decides (LinkContextTest)
+    rejects(
+        LinkFrame.newBuilder()
+            .setSyncBatch(meshchat.proto.v1.SyncBatch.newBuilder().addMessages(chat().clearPrev()))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
   }
 
   @Test

@@ -17,6 +17,7 @@ import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
+import meshchat.testkit.fuzz.LinkContextFrames;
 import meshchat.wire.Framing;
 
 /**
@@ -64,6 +65,10 @@ public final class ProtocolVectors {
             42, 1_795_705_200_000L, "alice", "hi bob", List.of(new MessageId(bob.peerId(), 7)));
     frame(out, "ChatMessage", new LinkMessage.Chat(m));
     out.put("chat canonical", HexDump.dump(MessageSigning.canonical(m, room), false));
+    // the same three messages as a sender writes them on a link, in the link's context
+    List<byte[]> onALink = LinkContextFrames.written(aliceWrites.written());
+    framed(out, "ChatMessage in link context, message 2", onALink.get(1));
+    framed(out, "ChatMessage in link context, message 3", onALink.get(2));
     ChainHead head = aliceWrites.head();
     out.put("chat hash", HexDump.plain(head.hash()));
     out.put(
@@ -150,7 +155,10 @@ public final class ProtocolVectors {
   }
 
   private static void frame(Map<String, String> out, String name, LinkMessage m) {
-    byte[] framed = HexDump.delimited(LinkCodec.toFrame(m).toByteArray());
+    framed(out, name, HexDump.delimited(LinkCodec.toFrame(m).toByteArray()));
+  }
+
+  private static void framed(Map<String, String> out, String name, byte[] framed) {
     out.put(
         name,
         "`" + name + " (" + framed.length + " bytes)`:\n\n```\n" + HexDump.dump(framed, true));

@@ -2,6 +2,7 @@ package meshchat.testkit.fuzz;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import meshchat.peer.frame.LinkCodec;
@@ -100,7 +101,20 @@ public final class Seeds {
     for (LinkMessage m : all) {
       out.add(LinkCodec.toFrame(m).toByteArray());
     }
+    // the same two messages as live chat frames in a link's context: origins by number, the
+    // second without prev and with its wall time as a difference (protocol.md, "Link context")
+    for (byte[] framed : LinkContextFrames.written(List.of(first, chat))) {
+      out.add(unprefixed(framed));
+    }
     return out;
+  }
+
+  private static byte[] unprefixed(byte[] framed) {
+    int at = 0;
+    while (framed[at] < 0) {
+      at++;
+    }
+    return Arrays.copyOfRange(framed, at + 1, framed.length);
   }
 
   public static TrackerFrame register(long requestId) {

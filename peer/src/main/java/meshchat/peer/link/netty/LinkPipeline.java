@@ -4,6 +4,7 @@ import io.netty.channel.ChannelPipeline;
 import java.util.concurrent.Executor;
 import meshchat.peer.frame.ChainVerifier;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.frame.LinkContext;
 import meshchat.peer.frame.LinkFrameDecoder;
 import meshchat.wire.Framing;
 
@@ -40,7 +41,9 @@ public final class LinkPipeline {
     // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
     Framing.addTo(p, LinkCodec.prototype(), setup.config().maxFrameBytes());
     // the frames every message crosses straight into records; the rest as LinkFrame, as before
-    p.replace("proto-decoder", "proto-decoder", new LinkFrameDecoder(setup.roomKey()));
+    // (both readers share the link's origin numbers: docs/protocol.md, "Link context")
+    LinkContext context = new LinkContext();
+    p.replace("proto-decoder", "proto-decoder", new LinkFrameDecoder(setup.roomKey(), context));
     // bytes in and out as the socket sees them, for /metrics
     p.addFirst("bytes", new ByteCounter(setup.counters()));
     // frames per second per link, before any parsing: over the rate, reading pauses
@@ -52,7 +55,7 @@ public final class LinkPipeline {
     p.addAfter("frame-decoder", "idle", new LinkIdle(setup.config().idleTimeoutMs()));
     // LinkFrame <-> validated LinkMessage records: the only place generated classes are seen
     // (private rooms: message bodies are sealed and opened here)
-    p.addLast("link-codec", new LinkCodec(setup.roomKey()));
+    p.addLast("link-codec", new LinkCodec(setup.roomKey(), context));
     // every chat message, live or history, must be covered by its author's signed chain head
     // (signature checks on the verify pool, the link's order kept, reading paused if it is behind)
     p.addLast("verify", new ChainVerifier(setup.room(), setup.counters(), verify));

@@ -1,0 +1,89 @@
+package meshchat.peer.frame;
+
+import java.util.Arrays;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.PeerId;
+
+/**
+ * One link's context, read side (docs/protocol.md, "Link context"): in a live chat frame a sender
+ * may name an origin by a number of its own, 1..{@link #MAX_REF}, once it has sent the number
+ * together with the origin's bytes, and give its wall time as a difference to the link's previous
+ * live chat. (A {@code prev} the link implies is {@link ChainCheck}'s.) What it holds is bounded:
+ * one reference per number, at most {@link #MAX_REF}, so about 64 KiB per link at worst, whatever a
+ * peer sends. Not thread-safe: one link, one thread; both readers of a link share it, in the link's
+ * order.
+ */
+public final class LinkContext {
+  /** The largest origin number: two varint bytes. */
+  public static final int MAX_REF = 16_383;
+
+  private PeerId[] bound = new PeerId[16];
+  private boolean anyChat; // a live chat frame was read on this link
+  private long lastWallTimeMs; // and this was its wall time
+
+  /**
+   * A live chat frame's wall time: {@code absolute} (field 4), or, if {@code hasDelta}, the
+   * previous live chat's plus {@code delta} (field 4 then absent).
+   *
+   * @throws IllegalArgumentException for both fields, a difference on the link's first live chat,
+   *     or a sum past a long (the range of a wall time is ChatMessage's to check)
+   */
+  long wallTime(long absolute, boolean hasDelta, long delta) {
+    if (!hasDelta) {
+      return absolute;
+    }
+    if (absolute != 0) {
+      throw new IllegalArgumentException("both wall_time_ms and wall_time_delta_ms");
+    }
+    if (!anyChat) {
+      throw new IllegalArgumentException("wall_time_delta_ms on the link's first live chat");
+    }
+    try {
+      return Math.addExact(lastWallTimeMs, delta);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("wall_time_delta_ms " + delta + " out of range");
+    }
+  }
+
+  /** A live chat frame was read to {@code m}: the next one's wall time may refer to it. */
+  void read(ChatMessage m) {
+    anyChat = true;
+    lastWallTimeMs = m.wallTimeMs();
+  }
+
+  /**
+   * The origin a live chat frame names, from its bytes ({@code origin}, null if absent) and its
+   * number ({@code ref}, 0 if absent, as the uint32 read); both bind the number to the origin.
+   *
+   * @throws IllegalArgumentException for no origin at all, a number out of range, a number bound to
+   *     another origin, or a number alone that this link never bound
+   */
+  public PeerId resolve(PeerId origin, long ref) {
+    if (ref == 0) {
+      if (origin == null) {
+        throw new IllegalArgumentException("no origin");
+      }
+      return origin;
+    }
+    if (ref < 0 || ref > MAX_REF) {
+      throw new IllegalArgumentException("origin_ref " + ref + " is not 1.." + MAX_REF);
+    }
+    int r = (int) ref;
+    PeerId known = r < bound.length ? bound[r] : null;
+    if (origin == null) {
+      if (known == null) {
+        throw new IllegalArgumentException("origin_ref " + r + " was never bound on this link");
+      }
+      return known;
+    }
+    if (known == null) {
+      if (r >= bound.length) {
+        bound = Arrays.copyOf(bound, Math.min(MAX_REF + 1, Math.max(r + 1, bound.length * 2)));
+      }
+      bound[r] = origin;
+    } else if (!known.equals(origin)) {
+      throw new IllegalArgumentException("origin_ref " + r + " is bound to another origin");
+    }
+    return origin;
+  }
+}

@@ -1,0 +1,443 @@
+package meshchat.peer.frame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import meshchat.peer.identity.ChainAuthor;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.proto.v1.LinkFrame;
+import meshchat.wire.Framing;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Live chat frames in a link's context (docs/protocol.md, "Link context"): origins by a per-link
+ * number once bound, and {@code prev} left out after its predecessor. Whatever a sender writes this
+ * way reads back, by either reader, as the very messages it wrote; a steady stream costs no origin
+ * bytes and no prev; and every way a frame can misuse the context is refused.
+ */
+class LinkContextTest {
+  private static final String ROOM = "lobby";
+  private static final List<Identity> AUTHORS = new ArrayList<>();
+
+  static {
+    SplittableRandom seeds = new SplittableRandom(11);
+    for (int i = 0; i < 4; i++) {
+      AUTHORS.add(Identity.seeded(seeds.split()));
+    }
+  }
+
+  /** A sender's link: records in, length-prefixed frames out, as the peer writes them. */
+  private static EmbeddedChannel sender() {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    Framing.addTo(ch.pipeline(), LinkCodec.prototype(), Framing.DEFAULT_MAX_FRAME_BYTES);
+    ch.pipeline().addLast("link-codec", new LinkCodec());
+    return ch;
+  }
+
+  /** A receiver's link as LinkPipeline builds it (without TLS): frames in, records out. */
+  private static EmbeddedChannel receiver(Counters counters) {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    Framing.addTo(ch.pipeline(), LinkCodec.prototype(), Framing.DEFAULT_MAX_FRAME_BYTES);
+    LinkContext refs = new LinkContext();
+    ch.pipeline().replace("proto-decoder", "proto-decoder", new LinkFrameDecoder(null, refs));
+    ch.pipeline().addLast("link-codec", new LinkCodec(null, refs));
+    ch.pipeline().addLast("verify", new ChainVerifier(ROOM, counters));
+    return ch;
+  }
+
+  private static List<byte[]> written(EmbeddedChannel sender, List<LinkMessage> frames) {
+    List<byte[]> out = new ArrayList<>();
+    for (LinkMessage m : frames) {
+      sender.writeOutbound(m);
+      ByteBuf b;
+      while ((b = sender.readOutbound()) != null) {
+        out.add(ByteBufUtil.getBytes(b));
+        b.release();
+      }
+    }
+    return out;
+  }
+
+  private static List<Object> read(EmbeddedChannel receiver, List<byte[]> frames) {
+    for (byte[] f : frames) {
+      receiver.writeInbound(Unpooled.wrappedBuffer(f));
+    }
+    List<Object> out = new ArrayList<>();
+    Object o;
+    while ((o = receiver.readInbound()) != null) {
+      out.add(o);
+    }
+    return out;
+  }
+
+  /** A room's live traffic: authors interleaved, deps naming others' latest, a head per burst. */
+  private static List<LinkMessage> traffic(long seed, int messages) {
+    Random r = new Random(seed);
+    List<ChainAuthor> authors = new ArrayList<>();
+    for (Identity id : AUTHORS) {
+      authors.add(new ChainAuthor(id, ROOM));
+    }
+    List<LinkMessage> frames = new ArrayList<>();
+    List<MessageId> latest = new ArrayList<>();
+    long lamport = 1;
+    int burst = 0;
+    ChainAuthor a = authors.get(0);
+    for (int i = 0; i < messages; i++) {
+      if (burst == 0) {
+        if (!frames.isEmpty()) {
+          frames.add(new LinkMessage.Head(a.head()));
+        }
+        a = authors.get(r.nextInt(authors.size()));
+        burst = 1 + r.nextInt(4);
+      }
+      List<MessageId> deps = new ArrayList<>();
+      for (MessageId d : latest) {
+        if (!d.origin().equals(a.identity().peerId()) && r.nextBoolean()) {
+          deps.add(d);
+        }
+      }
+      // wall times anywhere in their range, and nicks and texts of any size up to the bounds
+      long wall =
+          r.nextInt(3) == 0
+              ? 253_402_300_799_999L - r.nextInt(1000)
+              : r.nextInt(3) == 0 ? 0 : 1_700_000_000_000L + i;
+      ChatMessage m = a.next(lamport++, wall, "n" + r.nextInt(3), "t".repeat(r.nextInt(300)), deps);
+      latest.removeIf(d -> d.origin().equals(m.origin()));
+      latest.add(m.id());
+      frames.add(new LinkMessage.Chat(m));
+      burst--;
+    }
+    frames.add(new LinkMessage.Head(a.head()));
+    return frames;
+  }
+
+  private static List<ChatMessage> chats(List<?> frames) {
+    List<ChatMessage> out = new ArrayList<>();
+    for (Object o : frames) {
+      if (o instanceof LinkMessage.Chat c) {
+        out.add(c.message());
+      }
+    }
+    return out;
+  }
+
+  @Property(tries = 60)
+  void whatASenderWritesInContextReadsBackAsTheSameMessages(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 120) int messages) {
+    List<LinkMessage> frames = traffic(seed, messages);
+    List<byte[]> wire = written(sender(), frames);
+    Counters counters = new Counters();
+    List<Object> got = read(receiver(counters), wire);
+    // every message authenticated by its head, prev and origins as the author wrote them
+    assertThat(chats(got)).containsExactlyElementsOf(chats(frames));
+    // and the generated parser reads the same frames in the same context to the same records
+    LinkContext refs = new LinkContext();
+    List<LinkMessage> generated = new ArrayList<>();
+    for (byte[] f : wire) {
+      generated.add(LinkCodec.fromFrame(parse(f), null, refs));
+    }
+    LinkContext refs2 = new LinkContext();
+    List<LinkMessage> direct = new ArrayList<>();
+    for (byte[] f : wire) {
+      byte[] body = unprefixed(f);
+      direct.add(LinkFrameReader.read(body, 0, body.length, refs2));
+    }
+    assertThat(direct).containsExactlyElementsOf(generated);
+  }
+
+  @Test
+  void aSteadyStreamCarriesNoOriginBytesAndNoPrev() {
+    ChainAuthor alice = new ChainAuthor(AUTHORS.get(0), ROOM);
+    ChainAuthor bob = new ChainAuthor(AUTHORS.get(1), ROOM);
+    ChatMessage b1 = bob.next("hi");
+    List<LinkMessage> frames = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      frames.add(
+          new LinkMessage.Chat(
+              alice.next(10 + i, 1_795_705_100_000L, "alice", "x".repeat(100), List.of(b1.id()))));
+    }
+    List<byte[]> wire = written(sender(), frames);
+    int payload = 100 + "alice".length();
+    // the first names both origins in full (16 bytes each) and carries the 32-byte prev of seq 1
+    assertThat(wire.get(0).length - payload).isGreaterThan(16 + 16 + 32);
+    for (byte[] f : wire.subList(1, 4)) {
+      // later ones: numbers for both origins, no prev; what is left is seq, lamport, wall time,
+      // the dep's seq and the framing: 23 bytes here
+      assertThat(f.length - payload).isLessThanOrEqualTo(23);
+      assertThat(indexOf(f, AUTHORS.get(0).peerId())).isNegative();
+      assertThat(indexOf(f, AUTHORS.get(1).peerId())).isNegative();
+    }
+  }
+
+  @Test
+  void twoLinksOfOneThreadWriteASteadyStreamWithTheSameBytes() {
+    List<LinkMessage> frames = traffic(5, 40);
+    EmbeddedChannel one = sender();
+    EmbeddedChannel two = sender();
+    List<byte[]> a = new ArrayList<>();
+    List<byte[]> b = new ArrayList<>();
+    for (LinkMessage m : frames) {
+      a.addAll(written(one, List.of(m)));
+      b.addAll(written(two, List.of(m)));
+    }
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(a.get(i)).isEqualTo(b.get(i));
+    }
+  }
+
+  // ---- refusals ----
+
+  private static LinkFrame parse(byte[] prefixed) {
+    try {
+      return LinkFrame.parseFrom(unprefixed(prefixed));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static byte[] unprefixed(byte[] f) {
+    int at = 0;
+    while (f[at] < 0) {
+      at++;
+    }
+    byte[] body = new byte[f.length - at - 1];
+    System.arraycopy(f, at + 1, body, 0, body.length);
+    return body;
+  }
+
+  private static int indexOf(byte[] hay, PeerId id) {
+    byte[] needle = new byte[id.length()];
+    id.copyTo(needle, 0);
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** A chat frame's envelope (no length prefix) around {@code c}. */
+  private static byte[] frame(meshchat.proto.v1.ChatMessage.Builder c) {
+    return LinkFrame.newBuilder().setChat(c).build().toByteArray();
+  }
+
+  private static meshchat.proto.v1.ChatMessage.Builder wire(ChatMessage m) {
+    return LinkCodec.toFrame(new LinkMessage.Chat(m)).getChat().toBuilder();
+  }
+
+  /** Both readers, in one link's context, on a run of frames: the last one's outcome. */
+  private static void refusedByBoth(String why, byte[]... frames) {
+    LinkContext direct = new LinkContext();
+    LinkContext generated = new LinkContext();
+    for (int i = 0; i < frames.length; i++) {
+      byte[] f = frames[i];
+      if (i < frames.length - 1) {
+        LinkFrameReader.read(f, 0, f.length, direct);
+        LinkCodec.fromFrame(parseBody(f), null, generated);
+        continue;
+      }
+      assertThatThrownBy(() -> LinkFrameReader.read(f, 0, f.length, direct))
+          .isInstanceOfSatisfying(
+              LinkFrameException.class,
+              e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
+          .hasMessageContaining(why);
+      assertThatThrownBy(() -> LinkCodec.fromFrame(parseBody(f), null, generated))
+          .isInstanceOfSatisfying(
+              LinkFrameException.class,
+              e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
+          .hasMessageContaining(why);
+    }
+  }
+
+  private static LinkFrame parseBody(byte[] f) {
+    try {
+      return LinkFrame.parseFrom(f);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aNumberAloneMustHaveBeenBoundOnThisLink() {
+    ChatMessage m = new ChainAuthor(AUTHORS.get(0), ROOM).next("one");
+    refusedByBoth("never bound", frame(wire(m).clearOrigin().setOriginRef(1)));
+    // bound on another link does not count: each link has its own table
+    refusedByBoth("never bound", frame(wire(m).clearOrigin().setOriginRef(7)));
+  }
+
+  @Test
+  void aNumberCannotBeBoundToASecondOrigin() {
+    ChainAuthor alice = new ChainAuthor(AUTHORS.get(0), ROOM);
+    ChainAuthor bob = new ChainAuthor(AUTHORS.get(1), ROOM);
+    refusedByBoth(
+        "bound to another origin",
+        frame(wire(alice.next("a")).setOriginRef(3)),
+        frame(wire(bob.next("b")).setOriginRef(3)));
+  }
+
+  @Test
+  void numbersOutOfRangeAreRefusedWhateverTheirWidth() {
+    ChatMessage m = new ChainAuthor(AUTHORS.get(0), ROOM).next("one");
+    // -1 is the uint32 4294967295 on the wire
+    for (int ref : new int[] {LinkContext.MAX_REF + 1, Integer.MAX_VALUE, -1}) {
+      refusedByBoth("is not 1.." + LinkContext.MAX_REF, frame(wire(m).setOriginRef(ref)));
+    }
+  }
+
+  @Test
+  void aDepsNumberFollowsTheSameRules() {
+    ChainAuthor alice = new ChainAuthor(AUTHORS.get(0), ROOM);
+    ChatMessage b = new ChainAuthor(AUTHORS.get(1), ROOM).next("b");
+    ChatMessage m = alice.next(5, 1, "alice", "x", List.of(b.id()));
+    var c = wire(m);
+    c.setDeps(0, c.getDeps(0).toBuilder().clearOrigin().setOriginRef(2));
+    refusedByBoth("never bound", frame(c));
+  }
+
+  @Test
+  void theLargestNumberBindsAndTheTableStaysBounded() {
+    LinkContext refs = new LinkContext();
+    PeerId a = AUTHORS.get(0).peerId();
+    assertThat(refs.resolve(a, LinkContext.MAX_REF)).isEqualTo(a);
+    assertThat(refs.resolve(null, LinkContext.MAX_REF)).isEqualTo(a);
+    assertThat(refs.resolve(a, LinkContext.MAX_REF)).isEqualTo(a); // binding again: the same
+  }
+
+  @Test
+  void numbersAreIgnoredOutsideALiveChatFrame() throws Exception {
+    ChainAuthor alice = new ChainAuthor(AUTHORS.get(0), ROOM);
+    ChatMessage m = alice.next("one");
+    var batch =
+        meshchat.proto.v1.SyncBatch.newBuilder()
+            .setRequestId(1)
+            .addMessages(wire(m).setOriginRef(5))
+            .build();
+    LinkMessage got =
+        LinkCodec.fromFrame(
+            LinkFrame.newBuilder().setSyncBatch(batch).build(), null, new LinkContext());
+    assertThat(((LinkMessage.SyncBatch) got).messages()).containsExactly(m);
+    // and a history message's prev is never implied
+    var noPrev =
+        meshchat.proto.v1.SyncBatch.newBuilder()
+            .addMessages(wire(m).clearPrev().setOriginRef(5))
+            .build();
+    byte[] f = LinkFrame.newBuilder().setSyncBatch(noPrev).build().toByteArray();
+    assertThatThrownBy(() -> LinkFrameDecoder.decode(f, null))
+        .isInstanceOf(LinkFrameException.class)
+        .hasMessageContaining("no 32-byte prev");
+  }
+
+  @Test
+  void aWallTimeDifferenceNeedsAnEarlierLiveChatAndStaysInRange() {
+    ChainAuthor alice = new ChainAuthor(AUTHORS.get(0), ROOM);
+    ChatMessage a1 = alice.next(1, 5_000, "a", "1", List.of());
+    ChatMessage a2 = alice.next(2, 5_000, "a", "2", List.of());
+    refusedByBoth("first live chat", frame(wire(a1).clearWallTimeMs().setWallTimeDeltaMs(0)));
+    refusedByBoth(
+        "both wall_time_ms and wall_time_delta_ms",
+        frame(wire(a1)),
+        frame(wire(a2).setWallTimeDeltaMs(1)));
+    refusedByBoth(
+        "out of range",
+        frame(wire(a1)),
+        frame(wire(a2).clearWallTimeMs().setWallTimeDeltaMs(Long.MAX_VALUE)));
+    refusedByBoth(
+        "wall time out of range",
+        frame(wire(a1)),
+        frame(wire(a2).clearWallTimeMs().setWallTimeDeltaMs(-5_001)));
+    // a difference of 0 is sent, and means the same time
+    LinkContext context = new LinkContext();
+    LinkCodec.fromFrame(parseBody(frame(wire(a1))), null, context);
+    LinkMessage got =
+        LinkCodec.fromFrame(
+            parseBody(frame(wire(a2).clearWallTimeMs().setWallTimeDeltaMs(0))), null, context);
+    assertThat(((LinkMessage.Chat) got).message().wallTimeMs()).isEqualTo(5_000);
+  }
+
+  @Test
+  void prevMayBeLeftOutOnlyRightAfterItsPredecessorOnTheLink() {
+    ChainAuthor alice = new ChainAuthor(AUTHORS.get(0), ROOM);
+    ChainAuthor bob = new ChainAuthor(AUTHORS.get(1), ROOM);
+    ChatMessage a1 = alice.next("1");
+    ChatMessage a2 = alice.next("2");
+    ChatMessage b1 = bob.next("b");
+    ChatMessage a3 = alice.next("3");
+    // first on the link: nothing implies it
+    refusedOnTheLink("leaves out prev", frame(wire(a2).clearPrev()));
+    // after another author's message
+    refusedOnTheLink(
+        "leaves out prev", frame(wire(a1)), frame(wire(b1)), frame(wire(a2).clearPrev()));
+    // after a gap in the author's own run
+    refusedOnTheLink("leaves out prev", frame(wire(a1)), frame(wire(a3).clearPrev()));
+    // right after its predecessor it reads, and authenticates, as written
+    Counters counters = new Counters();
+    EmbeddedChannel rx = receiver(counters);
+    List<Object> got =
+        read(
+            rx,
+            List.of(
+                prefixed(frame(wire(a1))),
+                prefixed(frame(wire(a2).clearPrev())),
+                prefixed(LinkCodec.toFrame(new LinkMessage.Head(headAt(alice, 2))).toByteArray())));
+    assertThat(chats(got)).containsExactly(a1, a2);
+  }
+
+  private static ChainHead headAt(ChainAuthor author, long seq) {
+    // the author's head now is over seq 3; a head over seq 2 is what a burst of two would carry
+    ChainAuthor again = new ChainAuthor(author.identity(), ROOM);
+    for (ChatMessage m : author.written().subList(0, (int) seq)) {
+      again.next(m.lamport(), m.wallTimeMs(), m.nick(), m.text(), m.deps());
+    }
+    return again.head();
+  }
+
+  private static void refusedOnTheLink(String why, byte[]... frames) {
+    EmbeddedChannel rx = receiver(new Counters());
+    List<byte[]> wire = new ArrayList<>();
+    for (byte[] f : frames) {
+      wire.add(prefixed(f));
+    }
+    assertThatThrownBy(() -> read(rx, wire))
+        .isInstanceOfSatisfying(
+            LinkFrameException.class,
+            e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
+        .hasMessageContaining(why);
+  }
+
+  private static byte[] prefixed(byte[] body) {
+    ByteString.Output out = ByteString.newOutput();
+    try {
+      com.google.protobuf.CodedOutputStream c =
+          com.google.protobuf.CodedOutputStream.newInstance(out);
+      c.writeUInt32NoTag(body.length);
+      c.writeRawBytes(body);
+      c.flush();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    return out.toByteString().toByteArray();
+  }
+}
