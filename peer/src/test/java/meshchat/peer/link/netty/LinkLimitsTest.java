@@ -95,6 +95,9 @@ class LinkLimitsTest {
   @Test
   void aFloodingLinkIsThrottledNotClosedAndNothingIsDropped() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    // the rate limit runs on the channel's clock: only advanceTimeBy moves it, never the real time
+    // a loaded machine takes between two lines (which refilled the bucket early)
+    ch.freezeTime();
     LinkPipeline.build(ch.pipeline(), setup(LinkConfig.defaults().withRateLimit(10, 5)), false);
     ch.pipeline().fireChannelActive();
     ByteBuf burst = Unpooled.buffer();
@@ -123,6 +126,9 @@ class LinkLimitsTest {
   @Test
   void anHonestRateIsNeverThrottled() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    // the rate limit runs on the channel's clock: only advanceTimeBy moves it, never the real time
+    // a loaded machine takes between two lines (which refilled the bucket early)
+    ch.freezeTime();
     LinkPipeline.build(ch.pipeline(), setup(LinkConfig.defaults().withRateLimit(10, 5)), false);
     ch.pipeline().fireChannelActive();
     ByteBuf hello = Unpooled.buffer();
