@@ -104,7 +104,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   public static final int MAX_CLOSE_TEXT = 256;
 
   private final RoomKey roomKey;
-  // read side: the origin numbers this link's peer bound (shared with LinkFrameDecoder)
+  // read side: the link's context (origin numbers its peer bound, the last live chat's wall
+  // time), shared with its LinkFrameDecoder
   private final LinkContext context;
   // write side (docs/protocol.md, "Link context"): the origin numbers sent in full on this link,
   // and the last live chat message written on it
@@ -122,8 +123,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   /**
-   * As {@link #LinkCodec(RoomKey)}, reading origin numbers from {@code context}, the table the
-   * link's {@link LinkFrameDecoder} shares: frames pass one or the other, in the link's order.
+   * As {@link #LinkCodec(RoomKey)}, reading live chat frames in {@code context}, which the link's
+   * {@link LinkFrameDecoder} shares: frames pass one or the other, in the link's order.
    */
   public LinkCodec(RoomKey roomKey, LinkContext context) {
     this.roomKey = roomKey;
@@ -194,8 +195,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   /**
-   * As {@link #fromFrame(LinkFrame, RoomKey)}, for a frame read on a link whose peer bound the
-   * origin numbers in {@code context} (a live chat frame may use and bind them).
+   * As {@link #fromFrame(LinkFrame, RoomKey)}, for a frame read on a link in {@code context} (a
+   * live chat frame may use and bind origin numbers, and give its wall time as a difference).
    */
   public static LinkMessage fromFrame(LinkFrame f, RoomKey key, LinkContext context) {
     try {
@@ -279,10 +280,10 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   /**
-   * {@code context}: the link's origin numbers, for a live chat frame's message, which may name
-   * origins by number and leave out a {@code prev} the link implies (filled in by {@link
-   * ChainCheck}); null for a message anywhere else (history, proofs), whose origins are always in
-   * full and whose {@code prev} is always there; origin numbers are ignored there.
+   * {@code context}: the link's, for a live chat frame's message, which may name origins by number,
+   * give its wall time as a difference and leave out a {@code prev} the link implies (filled in by
+   * {@link ChainCheck}); null for a message anywhere else (history, proofs), whose origins are
+   * always in full and whose {@code prev} is always there; origin numbers are ignored there.
    */
   private static ChatMessage chat(
       meshchat.proto.v1.ChatMessage c, RoomKey key, LinkContext context) {
