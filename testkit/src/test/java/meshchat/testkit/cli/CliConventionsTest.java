@@ -129,6 +129,17 @@ class CliConventionsTest {
         .contains("echo: bench chat", "UsePerfData=true", "TieredStopAtLevel=4");
   }
 
+  @Test
+  void aSimulationRunsOnTheParallelCollectorUnlessJavaOptsChooses() throws Exception {
+    Path launcher = checkoutWithEchoJar().resolve("meshchat");
+
+    // one thread allocating for minutes: no G1 concurrent threads beside it (simulation.md, s16)
+    assertThat(launch(launcher, "-Decho.jvm=true", "sim", "--peers", "3"))
+        .contains("echo: sim --peers 3", "gc: PS MarkSweep, PS Scavenge", "TieredStopAtLevel=4");
+    assertThat(launch(launcher, "-Decho.jvm=true -XX:+UseSerialGC", "sim"))
+        .contains("gc: Copy, MarkSweepCompact");
+  }
+
   /**
    * A checkout whose peer and testkit jars are built and fresh: the launcher runs them as they are.
    */
