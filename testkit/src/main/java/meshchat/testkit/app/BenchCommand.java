@@ -67,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
               TrackerBench::run),
           new Bench(
               "catchup",
-              "--messages N (100000)  --text-bytes BYTES (100)  --pipeline N (4)",
+              "--messages N (100000)  --text-bytes BYTES (100)  --pipeline N (4)  --batch N (1024)",
               CatchUpBench::run),
           new Bench(
               "idle",

@@ -40,10 +40,12 @@ import meshchat.tracker.metrics.LatencyHistogram;
  * compared with the sum of the missing messages' sizes as live Chat frames (varint length prefix
  * included). Both peers use real SQLite files in a temp dir. Prints one JSON line.
  *
- * <p>{@code CatchUpBench [--messages 100000] [--text-bytes 100] [--pipeline 2]}: {@code --pipeline}
- * is {@link RoomConfig#syncPipeline}, the SyncRequests in flight (1: one at a time, as before it
- * existed). {@code cpu_s} is the process's CPU time over the catch-up; {@code commit_s} and {@code
- * commits} the new peer's group commits (their time on its room thread, and how many); {@code
+ * <p>{@code CatchUpBench [--messages 100000] [--text-bytes 100] [--pipeline 4] [--batch 1024]}:
+ * both peers run a peer's room settings ({@link PeerConfig#ROOM_DEFAULTS}); {@code --pipeline} is
+ * {@link RoomConfig#syncPipeline}, the SyncRequests in flight (1: one at a time, as before it
+ * existed), {@code --batch} is {@link RoomConfig#syncMaxMessages}, the messages one asks for.
+ * {@code cpu_s} is the process's CPU time over the catch-up; {@code commit_s} and {@code commits}
+ * the new peer's group commits (their time on its room thread, and how many); {@code
  * longest_gap_ms} the longest wait between two deliveries (a stall shows here, not only in the
  * mean); {@code window_ms} the measured window's wall-clock bounds (epoch ms), to cut a JFR
  * recording to it.
@@ -62,11 +64,19 @@ public final class CatchUpBench {
   }
 
   public static String run(String[] args) throws Exception {
-    BenchFlags flags = BenchFlags.parse(args, "--messages", "--text-bytes", "--pipeline");
+    BenchFlags flags =
+        BenchFlags.parse(args, "--messages", "--text-bytes", "--pipeline", "--batch");
     int messages = flags.positive("--messages", 100_000);
     int textBytes = flags.positive("--text-bytes", 100);
-    int pipeline = flags.positive("--pipeline", RoomConfig.defaults().syncPipeline());
-    RoomConfig room = RoomConfig.defaults().with(d -> d.syncPipeline = pipeline);
+    RoomConfig peer = PeerConfig.ROOM_DEFAULTS;
+    int pipeline = flags.positive("--pipeline", peer.syncPipeline());
+    int batch = flags.positive("--batch", peer.syncMaxMessages());
+    RoomConfig room =
+        peer.with(
+            d -> {
+              d.syncPipeline = pipeline;
+              d.syncMaxMessages = batch;
+            });
     Bench.quietLogs();
     Path dir = Files.createTempDirectory("meshchat-catchup");
     SplittableRandom random = new SplittableRandom(1);
