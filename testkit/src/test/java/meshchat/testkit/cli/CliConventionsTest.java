@@ -109,9 +109,14 @@ class CliConventionsTest {
     Path launcher = checkoutWithEchoJar().resolve("meshchat");
 
     // an idle peer: no perf-data sampler and no G1 service thread waking it (benchmarks.md)
-    // and no C2: a burst's CPU is not spent compiling its own code (benchmarks.md, session 15)
+    // and no C2: a burst's CPU is not spent compiling its own code (benchmarks.md, session 15);
+    // C1 compiles a method that loops over a batch after 10 calls (benchmarks.md, session 16)
     assertThat(launch(launcher, "-Decho.jvm=true", "chat"))
-        .contains("gc: Copy, MarkSweepCompact", "UsePerfData=false", "TieredStopAtLevel=1");
+        .contains(
+            "gc: Copy, MarkSweepCompact",
+            "UsePerfData=false",
+            "TieredStopAtLevel=1",
+            "Tier3MinInvocationThreshold=10");
     // a collector the user chose wins, and the JVM does not refuse two
     assertThat(launch(launcher, "-Decho.jvm=true -XX:+UseG1GC", "chat"))
         .contains("gc: G1 Young Generation, G1 Old Generation", "UsePerfData=false");
@@ -123,10 +128,18 @@ class CliConventionsTest {
     Path launcher = checkoutWithEchoJar().resolve("meshchat");
 
     assertThat(launch(launcher, "-Decho.jvm=true", "bench", "catchup"))
-        .contains("echo: bench catchup", "gc: Copy, MarkSweepCompact", "TieredStopAtLevel=1");
+        .contains(
+            "echo: bench catchup",
+            "gc: Copy, MarkSweepCompact",
+            "TieredStopAtLevel=1",
+            "Tier3MinInvocationThreshold=10");
     // compared with JGroups under the flags given to both: the launcher adds none
     assertThat(launch(launcher, "-Decho.jvm=true", "bench", "chat"))
-        .contains("echo: bench chat", "UsePerfData=true", "TieredStopAtLevel=4");
+        .contains(
+            "echo: bench chat",
+            "UsePerfData=true",
+            "TieredStopAtLevel=4",
+            "Tier3MinInvocationThreshold=100");
   }
 
   @Test

@@ -25,6 +25,9 @@ public final class Echo {
       System.out.println("UsePerfData=" + hotspot.getVMOption("UsePerfData").getValue());
       System.out.println(
           "TieredStopAtLevel=" + hotspot.getVMOption("TieredStopAtLevel").getValue());
+      System.out.println(
+          "Tier3MinInvocationThreshold="
+              + hotspot.getVMOption("Tier3MinInvocationThreshold").getValue());
     }
   }
 }
