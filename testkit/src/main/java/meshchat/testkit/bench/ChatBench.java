@@ -323,7 +323,8 @@ public final class ChatBench {
 
     private static MessageStore store(Options o, Path dir, int i) throws IOException {
       if (o.store.equals("memory")) {
-        return new InMemoryMessageStore();
+        // each peer decodes its own copy of every message, as a real peer does: keep it packed
+        return InMemoryMessageStore.compact();
       }
       Path data = Files.createDirectories(dir.resolve("peer" + i));
       // "sqlite" is the product (an fsync per own-message commit); "sqlite-nofsync" survives a
