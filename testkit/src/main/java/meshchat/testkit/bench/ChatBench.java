@@ -29,7 +29,7 @@ import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerListener;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
-import meshchat.peer.store.memory.InMemoryMessageStore;
+import meshchat.peer.store.memory.PackedMessageStore;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
 import meshchat.tracker.metrics.LatencyHistogram;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -324,7 +324,7 @@ public final class ChatBench {
     private static MessageStore store(Options o, Path dir, int i) throws IOException {
       if (o.store.equals("memory")) {
         // each peer decodes its own copy of every message, as a real peer does: keep it packed
-        return InMemoryMessageStore.compact();
+        return new PackedMessageStore();
       }
       Path data = Files.createDirectories(dir.resolve("peer" + i));
       // "sqlite" is the product (an fsync per own-message commit); "sqlite-nofsync" survives a

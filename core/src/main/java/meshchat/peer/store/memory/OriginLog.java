@@ -5,27 +5,27 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import meshchat.peer.message.ChatMessage;
 
 /**
- * One origin's stored entries (a message, or its packed form: see InMemoryMessageStore) by sequence
- * number. Seqs are dense from 1 (each author counts 1, 2, 3...), so they live in an array indexed
- * by seq: finding a duplicate, the common case of a flooded Chat, is one array read instead of a
- * hash lookup in a map of every message. A seq far beyond what this origin has sent (a gap, or a
- * hostile peer's huge number) goes to a TreeMap, so the array never outgrows about twice the
- * messages held.
+ * One origin's messages by sequence number. Seqs are dense from 1 (each author counts 1, 2, 3...),
+ * so they live in an array indexed by seq: finding a duplicate, the common case of a flooded Chat,
+ * is one array read instead of a hash lookup in a map of every message. A seq far beyond what this
+ * origin has sent (a gap, or a hostile peer's huge number) goes to a TreeMap, so the array never
+ * outgrows about twice the messages held.
  */
 final class OriginLog {
   private static final int MIN_CAPACITY = 4;
 
-  private static final Object[] NONE = new Object[0];
+  private static final ChatMessage[] NONE = new ChatMessage[0];
 
   // seqs 1..dense.length live here (null where absent); every higher seq lives in sparse, made on
   // first use: a simulated peer keeps one log per origin, most of them a few messages long
-  private Object[] dense = NONE;
-  private TreeMap<Long, Object> sparse;
+  private ChatMessage[] dense = NONE;
+  private TreeMap<Long, ChatMessage> sparse;
   private int count;
 
-  Object get(long seq) {
+  ChatMessage get(long seq) {
     if (seq <= dense.length) {
       return dense[(int) (seq - 1)];
     }
@@ -33,7 +33,7 @@ final class OriginLog {
   }
 
   /** Stores {@code m} at {@code seq}, which must be absent. */
-  void put(long seq, Object m) {
+  void put(long seq, ChatMessage m) {
     count++;
     if (seq > dense.length && seq <= 2L * count + MIN_CAPACITY) {
       long doubled = Math.max(2L * dense.length, MIN_CAPACITY);
@@ -58,10 +58,10 @@ final class OriginLog {
   }
 
   /** Up to {@code limit} messages with seqs in {@code first..last}, ascending. */
-  List<Object> range(long first, long last, int limit) {
-    List<Object> out = new ArrayList<>();
+  List<ChatMessage> range(long first, long last, int limit) {
+    List<ChatMessage> out = new ArrayList<>();
     for (long s = first; s <= Math.min(last, dense.length) && out.size() < limit; s++) {
-      Object m = dense[(int) (s - 1)];
+      ChatMessage m = dense[(int) (s - 1)];
       if (m != null) {
         out.add(m);
       }
@@ -69,7 +69,7 @@ final class OriginLog {
     if (out.size() < limit && last > dense.length && sparse != null && !sparse.isEmpty()) {
       long from = Math.max(first, dense.length + 1L);
       if (from <= last) {
-        for (Object m : sparse.subMap(from, true, last, true).values()) {
+        for (ChatMessage m : sparse.subMap(from, true, last, true).values()) {
           if (out.size() >= limit) {
             break;
           }
@@ -80,8 +80,8 @@ final class OriginLog {
     return out;
   }
 
-  void forEach(Consumer<Object> action) {
-    for (Object m : dense) {
+  void forEach(Consumer<ChatMessage> action) {
+    for (ChatMessage m : dense) {
       if (m != null) {
         action.accept(m);
       }

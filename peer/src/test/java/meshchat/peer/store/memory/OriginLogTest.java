@@ -61,7 +61,7 @@ class OriginLogTest {
             model.subMap(5L, true, 40L, true).values().stream().limit(7).toList());
     assertThat(log.range(60, Long.MAX_VALUE, 3))
         .containsExactlyElementsOf(model.tailMap(60L, true).values().stream().limit(3).toList());
-    List<Object> all = new ArrayList<>();
+    List<ChatMessage> all = new ArrayList<>();
     log.forEach(all::add);
     assertThat(all).containsExactlyInAnyOrderElementsOf(model.values());
   }

@@ -22,14 +22,15 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
- * The compact form of the memory store (each message packed into one array, each origin's heads in
- * flat arrays) answers every read exactly as the form that keeps the instances, over the whole
- * range of every field: seqs, times and wall clocks up to their bounds, ids of 1 to 64 bytes, any
- * text (unpaired surrogates included), any deps, chained or not, lines and nick changes.
+ * The packed memory store (messages in an arena, each origin's heads in flat arrays) answers every
+ * read exactly as the one that keeps the instances, over the whole range of every field: seqs,
+ * times and wall clocks up to their bounds, ids of 1 to 64 bytes, any text (unpaired surrogates
+ * included), any deps, chained or not, lines and nick changes.
  */
-class InMemoryMessageStoreFormsTest {
+class PackedMessageStoreFormsTest {
   private static final Long[] EDGES = {
     1L,
     2L,
@@ -115,7 +116,7 @@ class InMemoryMessageStoreFormsTest {
   @Property(tries = 300)
   void everyReadIsTheSameInBothForms(@ForAll("histories") List<ChatMessage> history) {
     MessageStore kept = new InMemoryMessageStore();
-    MessageStore packed = InMemoryMessageStore.compact();
+    MessageStore packed = new PackedMessageStore();
     PeerId self = history.isEmpty() ? PeerId.of(new byte[] {1}) : history.get(0).origin();
     for (ChatMessage m : history) {
       assertThat(packed.append(m)).as("append %s", m).isEqualTo(kept.append(m));
@@ -148,9 +149,63 @@ class InMemoryMessageStoreFormsTest {
     assertThat(packed.load(self)).isEqualTo(kept.load(self));
   }
 
+  /**
+   * Enough messages to fill several arena arrays, the biggest one alone in its array, deps by
+   * authors the store numbers (packed by index) and by strangers (packed by their bytes).
+   */
+  @Test
+  void aLongHistoryAcrossManyArraysReadsBackTheSame() {
+    MessageStore kept = new InMemoryMessageStore();
+    MessageStore packed = new PackedMessageStore();
+    List<PeerId> authors = new ArrayList<>();
+    for (int a = 0; a < 7; a++) {
+      authors.add(PeerId.of(new byte[] {(byte) a, (byte) (a * 37), 5}));
+    }
+    PeerId stranger = PeerId.of(new byte[64]);
+    long[] seqs = new long[authors.size()];
+    List<ChatMessage> all = new ArrayList<>();
+    for (int i = 0; i < 6_000; i++) {
+      int a = (i * 5 + i / 7) % authors.size();
+      PeerId origin = authors.get(a);
+      long seq = ++seqs[a];
+      List<MessageId> deps = new ArrayList<>();
+      if (i > 0) {
+        deps.add(all.get(i - 1).id());
+      }
+      if (i % 3 == 0) {
+        deps.add(new MessageId(stranger, i + 1));
+      }
+      String text =
+          i == 4_321
+              ? "\u20ac".repeat(WireBounds.MAX_TEXT_BYTES) // two bytes a char: 128 KiB packed
+              : "line " + i + ".".repeat(i % 400);
+      ChatMessage m =
+          new ChatMessage(
+              new MessageId(origin, seq),
+              10L * i + a + 1,
+              1_000L * i,
+              "nick" + (i % 3),
+              text,
+              deps);
+      all.add(m);
+      assertThat(packed.append(m)).isEqualTo(kept.append(m));
+    }
+    for (ChatMessage m : all) {
+      assertThat(packed.get(m.id())).contains(m);
+      assertThat(packed.get(m.id()).orElseThrow().text()).isEqualTo(m.text());
+      assertThat(packed.lamportOf(m.id())).isEqualTo(kept.lamportOf(m.id()));
+    }
+    assertThat(packed.history(Integer.MAX_VALUE)).isEqualTo(kept.history(Integer.MAX_VALUE));
+    for (PeerId a : authors) {
+      assertThat(packed.range(a, new SeqRange(3, 700), 500))
+          .isEqualTo(kept.range(a, new SeqRange(3, 700), 500));
+    }
+    assertThat(packed.load(authors.get(2))).isEqualTo(kept.load(authors.get(2)));
+  }
+
   @Property(tries = 300)
   void aPackedMessageComesBackEqualInEveryField(@ForAll("messages") ChatMessage m) {
-    MessageStore packed = InMemoryMessageStore.compact();
+    MessageStore packed = new PackedMessageStore();
     packed.append(m);
     ChatMessage back = packed.get(m.id()).orElseThrow();
     assertThat(back).isEqualTo(m);
@@ -183,7 +238,7 @@ class InMemoryMessageStoreFormsTest {
   @Property(tries = 300)
   void headsAreFoundAsATreeMapFindsThem(
       @ForAll("heads") List<ChainHead> heads, @ForAll @Size(max = 10) List<Long> asked) {
-    MessageStore store = InMemoryMessageStore.compact();
+    MessageStore store = new PackedMessageStore();
     TreeMap<Long, ChainHead> model = new TreeMap<>();
     for (ChainHead h : heads) {
       store.putHead(h);

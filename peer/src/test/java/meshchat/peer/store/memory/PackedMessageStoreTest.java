@@ -3,11 +3,11 @@ package meshchat.peer.store.memory;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.store.MessageStoreContract;
 
-/** The compact form (each message kept as one array, made again when read) keeps the contract. */
-class CompactInMemoryMessageStoreTest extends MessageStoreContract {
+/** The packed store (messages in an arena, made again when read) keeps the contract. */
+class PackedMessageStoreTest extends MessageStoreContract {
   @Override
   protected MessageStore create() {
-    return InMemoryMessageStore.compact();
+    return new PackedMessageStore();
   }
 
   @Override

@@ -1,0 +1,259 @@
+package meshchat.peer.store.memory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LamportTimestamp;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+import meshchat.peer.sync.AuthorIndex;
+import meshchat.peer.sync.SeqRange;
+import meshchat.peer.sync.SeqSet;
+
+/**
+ * The memory store of a real peer ({@code bench chat --store memory}): {@link
+ * InMemoryMessageStore}'s contract, with every message packed into a {@link MessageArena} and made
+ * again when read, and with no object kept per message (addresses in {@code long} arrays, each
+ * origin's heads in a {@link HeadLog}). A real peer decodes its own copy of every message; kept
+ * decoded, each copy was five or six objects that every young collection copied, and those pauses
+ * make the latency tail (docs/benchmarks.md, sessions 15 and 16). The simulation keeps {@link
+ * InMemoryMessageStore}: it hands every peer the author's own instance, so a reference is all a
+ * copy costs there.
+ */
+public final class PackedMessageStore implements MessageStore {
+  private final MessageArena arena = new MessageArena();
+  // every message's address in canonical (Lamport, origin) order; messages mostly arrive in order,
+  // so an insert rarely shifts more than a few
+  private long[] byOrder = new long[64];
+  private int size;
+  private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
+  private AddressLog[] logs = new AddressLog[8];
+  // each nick once, named in the arena by its index
+  private final List<String> nicks = new ArrayList<>();
+  private final Map<String, Integer> nickIndex = new HashMap<>();
+  private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
+  private long savedLamport;
+  private long savedOwnSeq;
+  private final Map<PeerId, HeadLog> heads = new HashMap<>();
+  private final LinkedHashSet<MessageId> waiting = new LinkedHashSet<>();
+
+  @Override
+  public void markWaiting(MessageId id) {
+    waiting.add(id);
+  }
+
+  @Override
+  public void markShown(MessageId id) {
+    waiting.remove(id);
+  }
+
+  @Override
+  public List<MessageId> waiting() {
+    return List.copyOf(waiting);
+  }
+
+  @Override
+  public Snapshot load(PeerId self) {
+    Map<PeerId, SeqSet> holdings = new HashMap<>();
+    long[] maxLamport = {savedLamport};
+    long[] ownSeq = {savedOwnSeq};
+    for (int a = 0; a < authors.size(); a++) {
+      PeerId origin = authors.author(a);
+      boolean own = origin.equals(self);
+      logs[a].forEach(
+          address -> {
+            long seq = arena.seq(address);
+            holdings.computeIfAbsent(origin, o -> new SeqSet()).add(seq);
+            maxLamport[0] = Math.max(maxLamport[0], arena.lamport(address));
+            if (own) {
+              ownSeq[0] = Math.max(ownSeq[0], seq);
+            }
+          });
+    }
+    return new Snapshot(maxLamport[0], ownSeq[0], holdings);
+  }
+
+  @Override
+  public void appendOwn(ChatMessage message, long lamport) {
+    append(message);
+    savedLamport = Math.max(savedLamport, lamport);
+    savedOwnSeq = Math.max(savedOwnSeq, message.seq());
+  }
+
+  @Override
+  public AppendResult append(ChatMessage message) {
+    int a = authors.add(message.origin());
+    if (a == logs.length) {
+      logs = Arrays.copyOf(logs, 2 * a);
+    }
+    AddressLog log = logs[a];
+    if (log == null) {
+      log = logs[a] = new AddressLog();
+    }
+    long existing = log.get(message.seq());
+    if (existing != AddressLog.ABSENT) {
+      if (message(existing).equals(message)) {
+        return AppendResult.DUPLICATE;
+      }
+      conflicts.add(message);
+      return AppendResult.CONFLICT;
+    }
+    long address = arena.put(message, a, nickIndex(message.nick()), authors);
+    log.put(message.seq(), address);
+    int at = size;
+    if (at > 0 && compare(byOrder[at - 1], message.lamport(), message.origin()) > 0) {
+      at = firstAfter(message.lamport(), message.origin());
+    }
+    if (size == byOrder.length) {
+      byOrder = Arrays.copyOf(byOrder, 2 * size);
+    }
+    System.arraycopy(byOrder, at, byOrder, at + 1, size - at);
+    byOrder[at] = address;
+    size++;
+    return AppendResult.NEW;
+  }
+
+  private int nickIndex(String nick) {
+    Integer i = nickIndex.get(nick);
+    if (i == null) {
+      i = nicks.size();
+      nicks.add(nick);
+      nickIndex.put(nick, i);
+    }
+    return i;
+  }
+
+  private ChatMessage message(long address) {
+    return arena.get(address, nicks.get(arena.nick(address)), authors);
+  }
+
+  private MessageId id(long address) {
+    return new MessageId(authors.author(arena.author(address)), arena.seq(address));
+  }
+
+  /** The address of {@code id}, or {@link AddressLog#ABSENT}. */
+  private long addressOf(MessageId id) {
+    int a = authors.indexOf(id.origin());
+    return a < 0 ? AddressLog.ABSENT : logs[a].get(id.seq());
+  }
+
+  @Override
+  public Optional<ChatMessage> get(MessageId id) {
+    long address = addressOf(id);
+    return address == AddressLog.ABSENT ? Optional.empty() : Optional.of(message(address));
+  }
+
+  /** Read from the arena without making the message: the room asks it for each dep of each. */
+  @Override
+  public OptionalLong lamportOf(MessageId id) {
+    long address = addressOf(id);
+    return address == AddressLog.ABSENT
+        ? OptionalLong.empty()
+        : OptionalLong.of(arena.lamport(address));
+  }
+
+  @Override
+  public void putHead(ChainHead head) {
+    heads.computeIfAbsent(head.origin(), HeadLog::new).putIfAbsent(head);
+  }
+
+  @Override
+  public Optional<ChainHead> headAtOrAfter(PeerId origin, long seq) {
+    HeadLog h = heads.get(origin);
+    return Optional.ofNullable(h == null ? null : h.atOrAfter(seq));
+  }
+
+  @Override
+  public List<ChatMessage> range(PeerId origin, SeqRange range, int limit) {
+    int a = authors.indexOf(origin);
+    if (a < 0 || limit <= 0) {
+      return List.of();
+    }
+    List<ChatMessage> out = new ArrayList<>();
+    logs[a].range(range.first(), range.last(), limit, address -> out.add(message(address)));
+    return out;
+  }
+
+  /** The message at {@code address} against the timestamp (lamport, origin), in canonical order. */
+  private int compare(long address, long lamport, PeerId origin) {
+    int c = Long.compare(arena.lamport(address), lamport);
+    return c != 0 ? c : authors.author(arena.author(address)).compareTo(origin);
+  }
+
+  /** The index of the first message that sorts after (lamport, origin). */
+  private int firstAfter(long lamport, PeerId origin) {
+    int lo = 0;
+    int hi = size;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (compare(byOrder[mid], lamport, origin) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The index of the first message that sorts at or after (lamport, origin). */
+  private int firstAtOrAfter(long lamport, PeerId origin) {
+    int lo = 0;
+    int hi = size;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (compare(byOrder[mid], lamport, origin) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  @Override
+  public List<ChatMessage> history(int limit) {
+    int from = size - Math.min(Math.max(limit, 0), size);
+    List<ChatMessage> out = new ArrayList<>(size - from);
+    for (int i = from; i < size; i++) {
+      out.add(message(byOrder[i]));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<MessageId> predecessor(LamportTimestamp key) {
+    int at = firstAtOrAfter(key.time(), key.origin());
+    return at == 0 ? Optional.empty() : Optional.of(id(byOrder[at - 1]));
+  }
+
+  @Override
+  public List<MessageId> latest(int limit) {
+    List<MessageId> out = new ArrayList<>();
+    for (int i = size - 1; i >= 0 && out.size() < limit; i--) {
+      out.add(id(byOrder[i]));
+    }
+    return out;
+  }
+
+  @Override
+  public long count() {
+    return size;
+  }
+
+  @Override
+  public long conflictCount() {
+    return conflicts.size();
+  }
+
+  @Override
+  public void close() {}
+}
