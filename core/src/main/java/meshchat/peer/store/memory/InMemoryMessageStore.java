@@ -41,6 +41,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private long savedOwnSeq;
   // per origin, its kept heads in flat arrays: no object per head (HeadLog)
   private final Map<PeerId, HeadLog> heads = new HashMap<>();
+  private MessageArena headBytes; // the heads' hashes and signatures; made on the first head
   private LinkedHashSet<MessageId> waiting; // made on first use: most simulated peers hold none
 
   @Override
@@ -154,7 +155,10 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public void putHead(ChainHead head) {
-    heads.computeIfAbsent(head.origin(), HeadLog::new).putIfAbsent(head);
+    if (headBytes == null) {
+      headBytes = new MessageArena(MessageArena.MIN_CHUNK); // the simulation keeps no heads
+    }
+    heads.computeIfAbsent(head.origin(), o -> new HeadLog(o, headBytes)).putIfAbsent(head);
   }
 
   @Override

@@ -36,7 +36,7 @@ final class MessageArena {
   private static final VarHandle INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
-  /** The first array's size; each next one doubles, up to {@link #MAX_CHUNK}. */
+  /** The smallest first array's size; each next one doubles, up to {@link #MAX_CHUNK}. */
   static final int MIN_CHUNK = 4 * 1024;
 
   /** 1 MiB: at least half a G1 region for heaps up to 4 GB, so allocated in the old generation. */
@@ -59,7 +59,16 @@ final class MessageArena {
   private final List<byte[]> chunks = new ArrayList<>();
   private byte[] chunk; // the last of chunks, where the next message goes
   private int used; // bytes of chunk taken
-  private int nextSize = MIN_CHUNK;
+  private int nextSize;
+
+  /**
+   * An arena whose first array holds {@code firstChunk} bytes (at least {@link #MIN_CHUNK}, at most
+   * {@link #MAX_CHUNK}). A busy peer's store starts at the largest, so that none of its arrays is
+   * copied by a young collection even once; a store that may stay small starts small.
+   */
+  MessageArena(int firstChunk) {
+    nextSize = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, firstChunk));
+  }
 
   /**
    * Packs {@code m}, whose author the store numbers {@code author} and whose nick {@code nick};
@@ -124,8 +133,11 @@ final class MessageArena {
     return address;
   }
 
-  /** Makes room for {@code size} bytes at the end of {@code chunk}; returns their address. */
-  private long reserve(int size) {
+  /**
+   * Makes room for {@code size} bytes at the end of the last array; returns their address, whose
+   * bytes are {@link #bytes}{@code (address)} from {@link #offset}{@code (address)}.
+   */
+  long reserve(int size) {
     if (chunk == null || chunk.length - used < size) {
       int length = Math.max(size, nextSize);
       nextSize = Math.min(MAX_CHUNK, 2 * nextSize);
@@ -138,34 +150,36 @@ final class MessageArena {
     return address;
   }
 
-  private byte[] chunkOf(long address) {
+  /** The array that holds the bytes at {@code address}. */
+  byte[] bytes(long address) {
     return chunks.get((int) (address >>> 32));
   }
 
-  private static int offsetOf(long address) {
+  /** Where in {@link #bytes}{@code (address)} they start. */
+  static int offset(long address) {
     return (int) address;
   }
 
   long lamport(long address) {
-    return (long) LONG.get(chunkOf(address), offsetOf(address) + LAMPORT);
+    return (long) LONG.get(bytes(address), offset(address) + LAMPORT);
   }
 
   long seq(long address) {
-    return (long) LONG.get(chunkOf(address), offsetOf(address) + SEQ);
+    return (long) LONG.get(bytes(address), offset(address) + SEQ);
   }
 
   int author(long address) {
-    return (int) INT.get(chunkOf(address), offsetOf(address) + AUTHOR);
+    return (int) INT.get(bytes(address), offset(address) + AUTHOR);
   }
 
   int nick(long address) {
-    return (int) INT.get(chunkOf(address), offsetOf(address) + NICK);
+    return (int) INT.get(bytes(address), offset(address) + NICK);
   }
 
   /** The message at {@code address}, with its nick {@code nick}, made again. */
   ChatMessage get(long address, String nick, AuthorIndex<PeerId> authors) {
-    byte[] b = chunkOf(address);
-    int start = offsetOf(address);
+    byte[] b = bytes(address);
+    int start = offset(address);
     int end = start + (int) INT.get(b, start + LENGTH);
     int flags = b[start + FLAGS];
     int at = start + HEADER;

@@ -30,7 +30,8 @@ import meshchat.peer.sync.SeqSet;
  * copy costs there.
  */
 public final class PackedMessageStore implements MessageStore {
-  private final MessageArena arena = new MessageArena();
+  // messages and heads; its arrays are big from the first, so no young collection copies any
+  private final MessageArena arena = new MessageArena(MessageArena.MAX_CHUNK);
   // every message's address in canonical (Lamport, origin) order; messages mostly arrive in order,
   // so an insert rarely shifts more than a few
   private long[] byOrder = new long[64];
@@ -163,7 +164,7 @@ public final class PackedMessageStore implements MessageStore {
 
   @Override
   public void putHead(ChainHead head) {
-    heads.computeIfAbsent(head.origin(), HeadLog::new).putIfAbsent(head);
+    heads.computeIfAbsent(head.origin(), o -> new HeadLog(o, arena)).putIfAbsent(head);
   }
 
   @Override

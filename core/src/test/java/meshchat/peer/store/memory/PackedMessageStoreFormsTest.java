@@ -238,7 +238,12 @@ class PackedMessageStoreFormsTest {
   @Property(tries = 300)
   void headsAreFoundAsATreeMapFindsThem(
       @ForAll("heads") List<ChainHead> heads, @ForAll @Size(max = 10) List<Long> asked) {
-    MessageStore store = new PackedMessageStore();
+    for (MessageStore store : List.of(new PackedMessageStore(), new InMemoryMessageStore())) {
+      headsAreFound(store, heads, asked);
+    }
+  }
+
+  private static void headsAreFound(MessageStore store, List<ChainHead> heads, List<Long> asked) {
     TreeMap<Long, ChainHead> model = new TreeMap<>();
     for (ChainHead h : heads) {
       store.putHead(h);
