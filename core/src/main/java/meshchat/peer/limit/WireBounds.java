@@ -30,6 +30,12 @@ public final class WireBounds {
    */
   public static final int MAX_NICK_BYTES = 128;
 
+  /**
+   * Most messages in one history batch (SyncBatch frame): what a receiver accepts from the wire, so
+   * what a batch may hold with the runs' extensions up to their heads, not only the 512 asked.
+   */
+  public static final int MAX_BATCH_MESSAGES = 4_096;
+
   private WireBounds() {}
 
   /** {@code v} if {@code 0 <= v <= max}, else an IllegalArgumentException naming {@code what}. */

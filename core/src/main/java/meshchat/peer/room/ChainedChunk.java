@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.SyncBatch;
@@ -34,7 +35,10 @@ final class ChainedChunk {
    * frame limit, the rest left for the heads and the frame's own fields. Each run's bound alone let
    * a chunk of several runs whose stored heads lie far above them (heads a busy receiver skipped)
    * add up past the limit, and the other end closed the link with FRAME_TOO_LARGE on every retry. A
-   * batch's first run always fits, so every request makes progress.
+   * batch also holds at most {@link WireBounds#MAX_BATCH_MESSAGES} messages, the receiver's bound:
+   * short lines pass it well within the bytes (768 KiB is ~7,000 one-word lines), and the other end
+   * closed the link with INVALID_MESSAGE on every retry. A batch's first run always fits, unless
+   * its head is too far above for any frame, so every request makes progress.
    */
   static final long MAX_BATCH_BYTES = 768 * 1024;
 
@@ -104,7 +108,8 @@ final class ChainedChunk {
           && head.get().seq() - last.seq() <= MAX_EXTENSION
           && extend(store, last, head.get(), out)
           && (runBytes = bytes(out, runStart)) <= MAX_RUN_BYTES
-          && batchBytes + runBytes <= MAX_BATCH_BYTES) {
+          && batchBytes + runBytes <= MAX_BATCH_BYTES
+          && out.size() <= WireBounds.MAX_BATCH_MESSAGES) {
         heads.add(head.get());
         coveredOrigin = last.origin();
         coveredTo = head.get().seq();
@@ -112,7 +117,8 @@ final class ChainedChunk {
       } else if (head.isPresent()) {
         // the nearest head is too far above for one frame (an author that signed too seldom:
         // hostile, or history from a peer killed mid-backlog before it re-signed its tail), or
-        // this run would take the batch past it: the run stays out, as a run with no head does
+        // this run would take the batch past it, in bytes or in messages (short lines: 768 KiB
+        // holds ~7,000, the receiver takes 4,096): the run stays out, as a run with no head does
         // (asked for again, it leads a batch of its own). The link must not carry a frame its
         // other end refuses, on every retry.
         out.subList(runStart, out.size()).clear();

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
@@ -37,28 +42,23 @@ class RoomChainTest {
 
   /** What a receiver's chain check does: every message is reached from a head, walking down. */
   private static void assertAuthenticated(List<ChatMessage> messages, List<ChainHead> heads) {
-    for (ChatMessage m : messages) {
-      boolean reached = false;
-      for (ChainHead h : heads) {
-        if (h.origin().equals(m.origin()) && h.seq() >= m.seq()) {
-          byte[] expected = h.hash();
-          long seq = h.seq();
-          for (; seq >= m.seq(); seq--) {
-            long s = seq;
-            ChatMessage at =
-                messages.stream()
-                    .filter(x -> x.origin().equals(m.origin()) && x.seq() == s)
-                    .findFirst()
-                    .orElse(null);
-            if (at == null || !Arrays.equals(TestChainSigner.chainHash(at), expected)) {
-              break;
-            }
-            expected = at.prev();
-          }
-          reached |= seq < m.seq();
-        }
+    Map<MessageId, ChatMessage> byId = new HashMap<>();
+    messages.forEach(m -> byId.putIfAbsent(m.id(), m));
+    Set<MessageId> reached = new HashSet<>();
+    for (ChainHead h : heads) {
+      byte[] expected = h.hash();
+      ChatMessage at;
+      for (long seq = h.seq();
+          seq >= 1
+              && (at = byId.get(new MessageId(h.origin(), seq))) != null
+              && Arrays.equals(TestChainSigner.chainHash(at), expected);
+          seq--) {
+        reached.add(at.id());
+        expected = at.prev();
       }
-      assertThat(reached).as("%s is reached from a head", m.id()).isTrue();
+    }
+    for (ChatMessage m : messages) {
+      assertThat(reached).as("%s is reached from a head", m.id()).contains(m.id());
     }
   }
 
@@ -288,6 +288,43 @@ class RoomChainTest {
     assertThat(batch.messages().get(0).seq()).as("the first run always goes").isEqualTo(1);
     assertThat(batch.heads()).isNotEmpty().hasSizeLessThan(3);
     assertAuthenticated(batch.messages(), batch.heads());
+  }
+
+  @Test
+  void aHistoryBatchOfShortLinesHoldsNoMoreMessagesThanAFrameMay() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    Mesh.Peer a = mesh.peer("a");
+    InMemoryMessageStore sparse = new InMemoryMessageStore();
+    for (int i = 1; i <= 5_000; i++) {
+      ChatMessage m = a.send("k"); // about 110 approximate bytes a message: far below a frame
+      sparse.appendOwn(m, m.lamport());
+    }
+    // heads a busy receiver kept, far apart: each run below reaches one ~2,500 messages up
+    for (long seq : new long[] {2_500, 5_000}) {
+      ChatMessage at = sparse.get(new MessageId(a.id, seq)).orElseThrow();
+      sparse.putHead(new TestChainSigner().signHead(a.id, seq, TestChainSigner.chainHash(at)));
+    }
+    List<ChatMessage> chunk = new ArrayList<>();
+    for (long from : new long[] {1, 2_600}) {
+      chunk.addAll(sparse.range(a.id, new SeqRange(from, from + 1), 2));
+    }
+    SyncBatch batch = ChainedChunk.batch(sparse, 10, chunk, true);
+    // the receiver's codec refuses a batch of more (Close INVALID_MESSAGE), on every retry
+    assertThat(batch.messages()).hasSizeLessThanOrEqualTo(WireBounds.MAX_BATCH_MESSAGES);
+    assertThat(batch.messages().get(0).seq()).as("the first run always goes").isEqualTo(1);
+    assertAuthenticated(batch.messages(), batch.heads());
+
+    // one run whose head is as far above as a receiver may hold live messages without one
+    InMemoryMessageStore longRun = new InMemoryMessageStore();
+    for (ChatMessage m : sparse.range(a.id, new SeqRange(1, 4_200), 4_200)) {
+      longRun.appendOwn(m, m.lamport());
+    }
+    ChatMessage top = longRun.get(new MessageId(a.id, 4_105)).orElseThrow();
+    longRun.putHead(new TestChainSigner().signHead(a.id, 4_105, TestChainSigner.chainHash(top)));
+    SyncBatch far =
+        ChainedChunk.batch(longRun, 11, longRun.range(a.id, new SeqRange(1, 10), 10), true);
+    assertThat(far.messages()).hasSizeLessThanOrEqualTo(WireBounds.MAX_BATCH_MESSAGES);
+    assertAuthenticated(far.messages(), far.heads());
   }
 
   @Test

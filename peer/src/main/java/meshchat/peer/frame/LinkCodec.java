@@ -91,8 +91,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   /** Most wants in one SyncRequest: each costs the answerer a store query. */
   public static final int MAX_WANTS = 1_024;
 
-  /** Most messages in one SyncBatch frame (an honest answer holds at most the 512 asked). */
-  public static final int MAX_BATCH_MESSAGES = 4_096;
+  /** Most messages in one SyncBatch frame (an honest answer's batches stay within it). */
+  public static final int MAX_BATCH_MESSAGES = WireBounds.MAX_BATCH_MESSAGES;
 
   /** Most addresses in one PeerList: each may become a dial. */
   public static final int MAX_PEER_LIST = 1_024;
