@@ -32,6 +32,12 @@ public final class TerminalConsole implements Screen, AutoCloseable {
    * @param history where typed lines are kept between runs (the data dir is owner-only)
    */
   public TerminalConsole(Path history) throws IOException {
+    // Ctrl-C is one key, never also a signal. JLine 4 clears ISIG while it reads, and by default
+    // its input thread then raises INT itself on a Ctrl-C byte as well as passing the byte on: the
+    // signal interrupts readLine, which ends with the draft, and the byte is read again by the
+    // next readLine as a Ctrl-C on an empty line, which quits (seen under load, when the
+    // interrupt won the race). Without the emulation the key alone ends readLine, with the draft.
+    System.setProperty(TerminalBuilder.PROP_SOFTWARE_SIGNALS, "false");
     // UTF-8 whatever the locale says: a C or POSIX locale would turn every é and emoji into '?'
     terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8).build();
     reader =
