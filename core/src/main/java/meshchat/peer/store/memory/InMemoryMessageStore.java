@@ -3,17 +3,13 @@ package meshchat.peer.store.memory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
-import meshchat.peer.store.MessageStore;
 import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
@@ -25,7 +21,7 @@ import meshchat.peer.sync.SeqSet;
  * stored copy costs. A real peer decodes its own copies: {@link PackedMessageStore} keeps them
  * packed.
  */
-public final class InMemoryMessageStore implements MessageStore {
+public final class InMemoryMessageStore extends MemoryStoreBase {
   // every message in canonical (Lamport, origin) order: an array, not a TreeMap, because a
   // simulated peer keeps one per peer and a tree entry and its key cost 64 bytes per message held;
   // messages mostly arrive in order, so an insert rarely shifts more than a few
@@ -36,33 +32,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private Object[] logs = new Object[8];
   private long count;
-  private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
-  private long savedLamport;
-  private long savedOwnSeq;
-  // per origin, its kept heads in flat arrays: no object per head (HeadLog)
-  private final Map<PeerId, HeadLog> heads = new HashMap<>();
   private MessageArena headBytes; // the heads' hashes and signatures; made on the first head
-  private LinkedHashSet<MessageId> waiting; // made on first use: most simulated peers hold none
-
-  @Override
-  public void markWaiting(MessageId id) {
-    if (waiting == null) {
-      waiting = new LinkedHashSet<>();
-    }
-    waiting.add(id);
-  }
-
-  @Override
-  public void markShown(MessageId id) {
-    if (waiting != null) {
-      waiting.remove(id);
-    }
-  }
-
-  @Override
-  public List<MessageId> waiting() {
-    return waiting == null ? List.of() : List.copyOf(waiting);
-  }
 
   @Override
   public Snapshot load(PeerId self) {
@@ -89,13 +59,6 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public void appendOwn(ChatMessage message, long lamport) {
-    append(message);
-    savedLamport = Math.max(savedLamport, lamport);
-    savedOwnSeq = Math.max(savedOwnSeq, message.seq());
-  }
-
-  @Override
   public AppendResult append(ChatMessage message) {
     int a = authors.add(message.origin());
     if (a == logs.length) {
@@ -107,8 +70,7 @@ public final class InMemoryMessageStore implements MessageStore {
       if (existing.equals(message)) {
         return AppendResult.DUPLICATE;
       }
-      conflicts.add(message);
-      return AppendResult.CONFLICT;
+      return conflict(message);
     }
     if (log == null) {
       logs[a] = message;
@@ -154,17 +116,11 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public void putHead(ChainHead head) {
+  MessageArena headBytes() {
     if (headBytes == null) {
       headBytes = new MessageArena(MessageArena.MIN_CHUNK); // the simulation keeps no heads
     }
-    heads.computeIfAbsent(head.origin(), o -> new HeadLog(o, headBytes)).putIfAbsent(head);
-  }
-
-  @Override
-  public Optional<ChainHead> headAtOrAfter(PeerId origin, long seq) {
-    HeadLog h = heads.get(origin);
-    return Optional.ofNullable(h == null ? null : h.atOrAfter(seq));
+    return headBytes;
   }
 
   @Override
@@ -177,40 +133,20 @@ public final class InMemoryMessageStore implements MessageStore {
     return log == null ? List.of() : ((OriginLog) log).range(range.first(), range.last(), limit);
   }
 
+  @Override
+  int orderSize() {
+    return byOrder.size();
+  }
+
+  @Override
+  int compareAt(int index, long lamport, PeerId origin) {
+    return compare(byOrder.get(index), lamport, origin);
+  }
+
   /** {@code m} against the timestamp (lamport, origin), in canonical order. */
   private static int compare(ChatMessage m, long lamport, PeerId origin) {
     int c = Long.compare(m.lamport(), lamport);
     return c != 0 ? c : m.origin().compareTo(origin);
-  }
-
-  /** The index of the first message that sorts after (lamport, origin). */
-  private int firstAfter(long lamport, PeerId origin) {
-    int lo = 0;
-    int hi = byOrder.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (compare(byOrder.get(mid), lamport, origin) <= 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** The index of the first message that sorts at or after (lamport, origin). */
-  private int firstAtOrAfter(long lamport, PeerId origin) {
-    int lo = 0;
-    int hi = byOrder.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (compare(byOrder.get(mid), lamport, origin) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   @Override
@@ -238,12 +174,4 @@ public final class InMemoryMessageStore implements MessageStore {
   public long count() {
     return count;
   }
-
-  @Override
-  public long conflictCount() {
-    return conflicts.size();
-  }
-
-  @Override
-  public void close() {}
 }

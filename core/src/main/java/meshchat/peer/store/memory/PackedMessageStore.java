@@ -3,18 +3,14 @@ package meshchat.peer.store.memory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
-import meshchat.peer.store.MessageStore;
 import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
@@ -29,7 +25,7 @@ import meshchat.peer.sync.SeqSet;
  * InMemoryMessageStore}: it hands every peer the author's own instance, so a reference is all a
  * copy costs there.
  */
-public final class PackedMessageStore implements MessageStore {
+public final class PackedMessageStore extends MemoryStoreBase {
   // messages and heads; its arrays are big from the first, so no young collection copies any
   private final MessageArena arena = new MessageArena(MessageArena.MAX_CHUNK);
   // every message's address in canonical (Lamport, origin) order; messages mostly arrive in order,
@@ -41,26 +37,6 @@ public final class PackedMessageStore implements MessageStore {
   // each nick once, named in the arena by its index
   private final List<String> nicks = new ArrayList<>();
   private final Map<String, Integer> nickIndex = new HashMap<>();
-  private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
-  private long savedLamport;
-  private long savedOwnSeq;
-  private final Map<PeerId, HeadLog> heads = new HashMap<>();
-  private final LinkedHashSet<MessageId> waiting = new LinkedHashSet<>();
-
-  @Override
-  public void markWaiting(MessageId id) {
-    waiting.add(id);
-  }
-
-  @Override
-  public void markShown(MessageId id) {
-    waiting.remove(id);
-  }
-
-  @Override
-  public List<MessageId> waiting() {
-    return List.copyOf(waiting);
-  }
 
   @Override
   public Snapshot load(PeerId self) {
@@ -84,13 +60,6 @@ public final class PackedMessageStore implements MessageStore {
   }
 
   @Override
-  public void appendOwn(ChatMessage message, long lamport) {
-    append(message);
-    savedLamport = Math.max(savedLamport, lamport);
-    savedOwnSeq = Math.max(savedOwnSeq, message.seq());
-  }
-
-  @Override
   public AppendResult append(ChatMessage message) {
     int a = authors.add(message.origin());
     if (a == logs.length) {
@@ -105,8 +74,7 @@ public final class PackedMessageStore implements MessageStore {
       if (message(existing).equals(message)) {
         return AppendResult.DUPLICATE;
       }
-      conflicts.add(message);
-      return AppendResult.CONFLICT;
+      return conflict(message);
     }
     long address = arena.put(message, a, nickIndex(message.nick()), authors);
     log.put(message.seq(), address);
@@ -163,17 +131,6 @@ public final class PackedMessageStore implements MessageStore {
   }
 
   @Override
-  public void putHead(ChainHead head) {
-    heads.computeIfAbsent(head.origin(), o -> new HeadLog(o, arena)).putIfAbsent(head);
-  }
-
-  @Override
-  public Optional<ChainHead> headAtOrAfter(PeerId origin, long seq) {
-    HeadLog h = heads.get(origin);
-    return Optional.ofNullable(h == null ? null : h.atOrAfter(seq));
-  }
-
-  @Override
   public List<ChatMessage> range(PeerId origin, SeqRange range, int limit) {
     int a = authors.indexOf(origin);
     if (a < 0 || limit <= 0) {
@@ -184,40 +141,25 @@ public final class PackedMessageStore implements MessageStore {
     return out;
   }
 
+  @Override
+  MessageArena headBytes() {
+    return arena; // with the messages: big arrays from the first, never copied by a young pause
+  }
+
+  @Override
+  int orderSize() {
+    return size;
+  }
+
+  @Override
+  int compareAt(int index, long lamport, PeerId origin) {
+    return compare(byOrder[index], lamport, origin);
+  }
+
   /** The message at {@code address} against the timestamp (lamport, origin), in canonical order. */
   private int compare(long address, long lamport, PeerId origin) {
     int c = Long.compare(arena.lamport(address), lamport);
     return c != 0 ? c : authors.author(arena.author(address)).compareTo(origin);
-  }
-
-  /** The index of the first message that sorts after (lamport, origin). */
-  private int firstAfter(long lamport, PeerId origin) {
-    int lo = 0;
-    int hi = size;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (compare(byOrder[mid], lamport, origin) <= 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** The index of the first message that sorts at or after (lamport, origin). */
-  private int firstAtOrAfter(long lamport, PeerId origin) {
-    int lo = 0;
-    int hi = size;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (compare(byOrder[mid], lamport, origin) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   @Override
@@ -249,12 +191,4 @@ public final class PackedMessageStore implements MessageStore {
   public long count() {
     return size;
   }
-
-  @Override
-  public long conflictCount() {
-    return conflicts.size();
-  }
-
-  @Override
-  public void close() {}
 }
