@@ -235,6 +235,11 @@ class HelloHandlerTest {
         .isEqualTo(CloseReason.WRONG_ROOM);
     assertThat(refusalOf(theirs(99, "lobby", other)).reason())
         .isEqualTo(CloseReason.VERSION_MISMATCH);
+    // a peer of the version before this one (docs/operations.md, "Upgrading a room")
+    Close older = refusalOf(theirs(version - 1, "lobby", other));
+    assertThat(older.reason()).isEqualTo(CloseReason.VERSION_MISMATCH);
+    assertThat(older.message())
+        .isEqualTo("protocol version " + (version - 1) + " is not " + version);
     assertThat(refusalOf(theirs(version, "lobby", self)).reason()).isEqualTo(CloseReason.SELF_LINK);
   }
 
