@@ -60,12 +60,12 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       new RecentlyEncoded<>(bytes -> bytes.length);
 
   /**
-   * A live chat frame's bytes in a link's context: for links whose last live chat was {@code
-   * after}.
+   * A live chat message's origin numbers on this thread, and its frame's bytes for links that have
+   * bound them all and whose last live chat was {@code after}.
    */
-  private record InContext(ChatMessage after, byte[] bytes) {}
+  private record InContext(int[] numbers, ChatMessage after, byte[] bytes) {}
 
-  // a live chat frame in a link's context, every origin number bound
+  // a live chat frame in a link's context: its numbers looked up once for all links
   private static final RecentlyEncoded<LinkMessage, InContext> RECENT_CONTEXT =
       new RecentlyEncoded<>(e -> e.bytes.length);
 
@@ -167,15 +167,20 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     ChatMessage m = c.message();
     ChatMessage after = lastWritten;
     lastWritten = m;
-    int[] numbers = OriginNumbers.ofThisThread().of(m);
-    if (!OriginNumbers.allBound(numbers, boundHere)) {
-      return LinkFrameWriter.contextChat(m, numbers, boundHere, after);
-    }
     InContext e =
         RECENT_CONTEXT.get(
-            c, k -> new InContext(after, LinkFrameWriter.contextChat(m, numbers, null, after)));
+            c,
+            k -> {
+              int[] numbers = OriginNumbers.ofThisThread().of(m);
+              return new InContext(
+                  numbers, after, LinkFrameWriter.contextChat(m, numbers, null, after));
+            });
+    if (!OriginNumbers.allBound(e.numbers, boundHere)) {
+      // an origin's first time on this link: its bytes go with its number, which binds it
+      return LinkFrameWriter.contextChat(m, e.numbers, boundHere, after);
+    }
     // made for a link whose last live chat was another: this one's differs
-    return e.after == after ? e.bytes : LinkFrameWriter.contextChat(m, numbers, null, after);
+    return e.after == after ? e.bytes : LinkFrameWriter.contextChat(m, e.numbers, null, after);
   }
 
   @Override

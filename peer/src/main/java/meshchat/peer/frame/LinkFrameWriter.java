@@ -30,21 +30,10 @@ final class LinkFrameWriter {
   }
 
   /**
-   * {@code varint32 length ‖ LinkFrame} for {@code m}, or null if {@code m} is not one of the
-   * frames written here.
+   * {@code varint32 length ‖ LinkFrame} for a head or a history batch {@code m}, or null for any
+   * other frame (a live chat is {@link #contextChat}'s).
    */
   static byte[] framed(LinkMessage m) {
-    if (m instanceof LinkMessage.Chat c) {
-      ChatMessage msg = c.message();
-      LinkFrameWriter w = new LinkFrameWriter(96 + 3 * (msg.text().length() + msg.nick().length()));
-      int frame = w.begin();
-      w.tag(2, LEN);
-      int body = w.begin();
-      w.chat(msg);
-      w.end(body);
-      w.end(frame);
-      return w.bytes();
-    }
     if (m instanceof LinkMessage.Head h) {
       LinkFrameWriter w = new LinkFrameWriter(192);
       int frame = w.begin();
@@ -67,7 +56,7 @@ final class LinkFrameWriter {
       for (ChatMessage msg : b.messages()) {
         w.tag(2, LEN);
         int at = w.begin();
-        w.chat(msg);
+        w.chat(msg, null, null, null);
         w.end(at);
       }
       if (b.done()) {
@@ -92,52 +81,62 @@ final class LinkFrameWriter {
    * chat {@code after} (null: the first): each origin by its number {@code refs[i]} (index 0 the
    * message's own, then its deps'), with its bytes too where the number is 0 (none) or not yet in
    * {@code bound} (which it then joins; null: all are bound); without {@code prev} if {@code after}
-   * is its predecessor; the wall time as a difference to {@code after}'s.
+   * is its predecessor; the wall time as a difference to {@code after}'s. {@code refs} and {@code
+   * after} null: the full frame, as the generated classes would write it.
    */
   static byte[] contextChat(ChatMessage m, int[] refs, BitSet bound, ChatMessage after) {
+    LinkFrameWriter w = new LinkFrameWriter(64 + 3 * (m.text().length() + m.nick().length()));
+    int frame = w.begin();
+    w.tag(2, LEN);
+    int body = w.begin();
+    w.chat(m, refs, bound, after);
+    w.end(body);
+    w.end(frame);
+    return w.bytes();
+  }
+
+  /**
+   * A ChatMessage's fields: in full ({@code refs} null, {@code after} null: history, and the full
+   * form of a live chat), or in a live chat's link context as {@link #contextChat} says.
+   */
+  private void chat(ChatMessage m, int[] refs, BitSet bound, ChatMessage after) {
     boolean omitPrev =
         after != null
             && m.isChained()
             && m.origin().equals(after.origin())
             && m.seq() == after.seq() + 1;
-    LinkFrameWriter w = new LinkFrameWriter(64 + 3 * (m.text().length() + m.nick().length()));
-    int frame = w.begin();
-    w.tag(2, LEN);
-    int body = w.begin();
-    if (w.needsBytes(refs[0], bound)) {
-      w.id(1, m.origin());
+    if (needsBytes(refs == null ? 0 : refs[0], bound)) {
+      id(1, m.origin());
     }
-    w.uint64(2, m.seq());
-    w.uint64(3, m.lamport());
+    uint64(2, m.seq());
+    uint64(3, m.lamport());
     if (after == null) {
-      w.uint64(4, m.wallTimeMs());
+      uint64(4, m.wallTimeMs()); // int64 on the wire; never negative here (ChatMessage's bounds)
     }
-    w.string(5, m.nick());
-    w.string(6, m.text());
+    string(5, m.nick());
+    string(6, m.text());
     for (int i = 0; i < m.deps().size(); i++) {
       MessageId d = m.deps().get(i);
-      w.tag(7, LEN);
-      int at = w.begin();
-      if (w.needsBytes(refs[i + 1], bound)) {
-        w.id(1, d.origin());
+      int ref = refs == null ? 0 : refs[i + 1];
+      tag(7, LEN);
+      int at = begin();
+      if (needsBytes(ref, bound)) {
+        id(1, d.origin());
       }
-      w.uint64(2, d.seq());
-      w.uint64(3, refs[i + 1]);
-      w.end(at);
+      uint64(2, d.seq());
+      uint64(3, ref);
+      end(at);
     }
     if (m.isChained() && !omitPrev) {
-      w.bytes(11, m.prevUnsafe());
+      bytes(11, m.prevUnsafe());
     }
-    w.uint64(12, m.kind().wire());
-    w.uint64(13, refs[0]);
+    uint64(12, m.kind().wire());
+    uint64(13, refs == null ? 0 : refs[0]);
     if (after != null) {
       long delta = m.wallTimeMs() - after.wallTimeMs(); // both in 0..year 9999: no overflow
-      w.tag(14, VARINT);
-      w.varint((delta << 1) ^ (delta >> 63)); // sint64: zigzag, written even when 0
+      tag(14, VARINT);
+      varint((delta << 1) ^ (delta >> 63)); // sint64: zigzag, written even when 0
     }
-    w.end(body);
-    w.end(frame);
-    return w.bytes();
   }
 
   /** True if an origin numbered {@code ref} goes in full: no number, or one not yet bound. */
@@ -150,26 +149,6 @@ final class LinkFrameWriter {
     }
     bound.set(ref); // sent in full with its number: bound from here on
     return true;
-  }
-
-  private void chat(ChatMessage m) {
-    id(1, m.origin());
-    uint64(2, m.seq());
-    uint64(3, m.lamport());
-    uint64(4, m.wallTimeMs()); // int64 on the wire; never negative here (ChatMessage's bounds)
-    string(5, m.nick());
-    string(6, m.text());
-    for (MessageId d : m.deps()) {
-      tag(7, LEN);
-      int at = begin();
-      id(1, d.origin());
-      uint64(2, d.seq());
-      end(at);
-    }
-    if (m.isChained()) {
-      bytes(11, m.prevUnsafe());
-    }
-    uint64(12, m.kind().wire());
   }
 
   private void head(ChainHead h) {

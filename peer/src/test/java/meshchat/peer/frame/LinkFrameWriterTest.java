@@ -40,8 +40,15 @@ class LinkFrameWriterTest {
     return out;
   }
 
+  /** What the writer makes of {@code m}: a live chat in full (no link context), else framed. */
+  private static byte[] written(LinkMessage m) {
+    return m instanceof LinkMessage.Chat c
+        ? LinkFrameWriter.contextChat(c.message(), null, null, null)
+        : LinkFrameWriter.framed(m);
+  }
+
   private static void same(LinkMessage m) {
-    assertThat(LinkFrameWriter.framed(m)).as("%s", m).isEqualTo(generated(m));
+    assertThat(written(m)).as("%s", m).isEqualTo(generated(m));
   }
 
   private static String text(Random r, int max) {
@@ -125,7 +132,7 @@ class LinkFrameWriterTest {
     LinkMessage batch = new LinkMessage.SyncBatch(3, run, true, List.of(alice.head()));
     for (LinkMessage m :
         List.of(new LinkMessage.Chat(run.get(0)), new LinkMessage.Head(alice.head()), batch)) {
-      byte[] framed = LinkFrameWriter.framed(m);
+      byte[] framed = written(m);
       same(m);
       // skip the one-or-two-byte length prefix
       int skip = (framed[0] & 0x80) == 0 ? 1 : (framed[1] & 0x80) == 0 ? 2 : 3;
@@ -137,5 +144,9 @@ class LinkFrameWriterTest {
   @Test
   void otherFramesAreLeftToTheGeneratedClasses() {
     assertThat(LinkFrameWriter.framed(new LinkMessage.Ping(7))).isNull();
+    // a live chat is written in its link's context, never by framed
+    assertThat(
+            LinkFrameWriter.framed(new LinkMessage.Chat(new ChainAuthor(ALICE, "lobby").next("x"))))
+        .isNull();
   }
 }
