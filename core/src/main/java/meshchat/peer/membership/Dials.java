@@ -70,6 +70,16 @@ final class Dials {
     return fresh;
   }
 
+  /** Whether a dial is under way now (started and not yet settled). */
+  boolean anyDialing() {
+    for (Target t : targets.values()) {
+      if (t.dialing) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Lost or pinned peers being redialed. */
   int redialsPending() {
     return targets.size() - fresh;

@@ -296,6 +296,14 @@ public final class Membership {
 
   // ---- the link-count policy ----
 
+  /**
+   * Whether a dial is under way: started and neither linked nor failed yet. The self-fork check
+   * does not call a peer offline while it is still reaching someone ({@code Room#reaching}).
+   */
+  public boolean dialing() {
+    return dials.anyDialing();
+  }
+
   /** Fresh candidates this peer would dial now. */
   public int linksWanted() {
     int held =

@@ -24,13 +24,19 @@ import meshchat.peer.sync.SeqSet;
  * a seq the room has, a fork. So the first message after a start waits until the first complete
  * digest of a neighbour says what the room holds of our origin. If it holds more, those messages
  * are pulled back by anti-entropy (the room's usual path, which also moves our seq past them) and
- * authoring continues after them. With no neighbour linked within {@link #OFFLINE_GRACE_MS}, or as
- * soon as discovery finds nobody to ask ({@link Room#nobodyToAsk}), the peer is offline and authors
- * at once; whatever happens, it waits at most {@link #MAX_WAIT_MS}.
+ * authoring continues after them. With no neighbour linked within {@link #OFFLINE_GRACE_MS} and
+ * nobody being reached ({@link Hooks#reaching}: no dial under way, discovery answered), or as soon
+ * as discovery finds nobody to ask ({@link Room#nobodyToAsk}), the peer is offline and authors at
+ * once. A dial still under way when the grace ends (a loaded machine, a slow handshake) is waited
+ * for: calling the peer offline then would author over seqs the neighbour it is reaching may hold.
+ * Whatever happens, it waits at most {@link #MAX_WAIT_MS}.
  */
 final class Outbox {
   /** With no link up this long after start, the peer counts as offline and authors at once. */
   static final long OFFLINE_GRACE_MS = 1_500;
+
+  /** After the grace, how often a peer still reaching a neighbour looks again. */
+  static final long RECHECK_MS = 250;
 
   /** The longest the first message waits for the check (a silent or lying neighbour). */
   static final long MAX_WAIT_MS = 15_000;
@@ -44,6 +50,12 @@ final class Outbox {
 
     /** Whether any link is up now. */
     boolean linked();
+
+    /**
+     * Whether the peer is still reaching for a neighbour: a dial under way, or discovery not yet
+     * answered. While it is, the peer does not count as offline.
+     */
+    boolean reaching();
 
     /** What the room holds of its own origin now. */
     SeqSet ownHeld();
@@ -212,11 +224,16 @@ final class Outbox {
     if (checked) {
       return;
     }
+    long left = startedAt + MAX_WAIT_MS - scheduler.nowMillis();
     if (!hooks.linked() && claimed == null) {
+      if (left > 0 && hooks.reaching()) {
+        timer = scheduler.schedule(Math.min(RECHECK_MS, left), this::graceOver);
+        return;
+      }
       finish(); // offline: nobody to ask, and a chat that cannot be used alone is no chat
       return;
     }
-    long left = Math.max(1, startedAt + MAX_WAIT_MS - scheduler.nowMillis());
+    left = Math.max(1, left);
     timer = scheduler.schedule(left, this::finish);
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import meshchat.peer.clock.LamportClock;
@@ -78,6 +79,7 @@ public final class Room {
   private final Broadcast broadcast;
   private final Set<PeerId> forkedOrigins = new HashSet<>();
   private final Outbox outbox;
+  private BooleanSupplier reaching = () -> false; // see reaching(...)
   private final OwnChain chain;
   private final Equivocations equivocations;
   private String nick;
@@ -357,6 +359,16 @@ public final class Room {
     outbox.nobodyToAsk();
   }
 
+  /**
+   * Tells the self-fork check how to see that the peer is still reaching for a neighbour (a dial
+   * under way, discovery not answered yet): while it is, the end of the offline grace does not make
+   * the peer offline (see {@code Outbox}). Unset, a peer with no link when the grace ends is
+   * offline.
+   */
+  public void reaching(BooleanSupplier reaching) {
+    this.reaching = reaching;
+  }
+
   private final class OutboxHooks implements Outbox.Hooks {
     @Override
     public ChatMessage author(String text, ChatMessage.Kind kind) {
@@ -399,6 +411,11 @@ public final class Room {
     @Override
     public boolean linked() {
       return !links.isEmpty();
+    }
+
+    @Override
+    public boolean reaching() {
+      return reaching.getAsBoolean();
     }
 
     @Override

@@ -64,6 +64,26 @@ class MembershipTest {
   }
 
   @Test
+  void dialingIsTrueExactlyWhileADialIsUnderWay() {
+    Membership m = member(1, CONFIG);
+    assertThat(m.dialing()).isFalse();
+    m.membersFound(addrs(2, 3));
+    time.advance(0);
+    assertThat(fx.dials).hasSize(2);
+    assertThat(m.dialing()).isTrue();
+    m.dialEnded(id(2)); // failed
+    assertThat(m.dialing()).as("one dial still under way").isTrue();
+    m.connected(1, addr(3), true);
+    assertThat(m.dialing()).as("linked: settled").isFalse();
+    m.disconnected(1, id(3), null);
+    assertThat(m.dialing()).as("a redial waits out its backoff: not dialing yet").isFalse();
+    while (fx.dials.size() == 2 && time.now() < 60_000) {
+      time.advance(1);
+    }
+    assertThat(m.dialing()).as("the redial started").isTrue();
+  }
+
+  @Test
   void aRoomBelowTheCapIsAFullMesh() {
     Membership m = member(1, CONFIG);
     m.membersFound(addrs(2, 9));

@@ -195,6 +195,65 @@ class RoomOwnMessagesTest {
   }
 
   @Test
+  void aRestoredCopyStillReachingANeighbourWhenTheGraceEndsWaitsForItAndNeitherForksNorReuses() {
+    // a loaded machine: the dial to the neighbour outlasts the grace (RestoredDataDirProcessTest)
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
+    Peer alice = mesh.peer("alice");
+    ChatMessage a1 = alice.send("a1");
+    alice.send("a2");
+    mesh.pump();
+    InMemoryMessageStore oldCopy = new InMemoryMessageStore(); // a backup taken after a1
+    oldCopy.appendOwn(a1, a1.lamport());
+
+    mesh.unlink("alice", "bob");
+    alice.restartOn(oldCopy);
+    boolean[] dialing = {true};
+    alice.room.reaching(() -> dialing[0]);
+    assertThat(alice.send("after the restore")).isNull();
+    mesh.run(Outbox.OFFLINE_GRACE_MS + 10 * Outbox.RECHECK_MS); // still dialing: not offline
+    assertThat(alice.room.ownSeq()).isEqualTo(1);
+    dialing[0] = false;
+    mesh.link("alice", "bob").pump(); // the dial lands: the neighbour's digest decides
+
+    ChatMessage next = alice.deliveryOf(new MessageId(alice.id, 3)).message();
+    assertThat(next.text()).isEqualTo("after the restore");
+    assertThat(alice.notices(RoomNotice.OwnRecovered.class))
+        .containsExactly(new RoomNotice.OwnRecovered(1, 2));
+    assertThat(mesh.peer("bob").notices(RoomNotice.Fork.class)).isEmpty();
+    assertThat(alice.notices(RoomNotice.Fork.class)).isEmpty();
+  }
+
+  @Test
+  void aDialThatFailsAfterTheGraceMakesThePeerOfflineWithinARecheck() {
+    Mesh mesh = new Mesh(CONFIG, "alice");
+    Peer alice = mesh.peer("alice");
+    alice.send("a1");
+    alice.restart();
+    boolean[] dialing = {true};
+    alice.room.reaching(() -> dialing[0]);
+    assertThat(alice.send("a2")).isNull();
+    mesh.run(Outbox.OFFLINE_GRACE_MS + 4 * Outbox.RECHECK_MS);
+    assertThat(alice.shown()).containsExactly("a1");
+    dialing[0] = false; // the dial failed: nobody is being reached
+    mesh.run(Outbox.RECHECK_MS);
+    assertThat(alice.shown()).containsExactly("a1", "a2");
+  }
+
+  @Test
+  void aPeerThatIsReachingForeverAuthorsAtTheLatestAfterTheLongestWait() {
+    Mesh mesh = new Mesh(CONFIG, "alice");
+    Peer alice = mesh.peer("alice");
+    alice.send("a1");
+    alice.restart();
+    alice.room.reaching(() -> true); // a dial that never settles
+    assertThat(alice.send("a2")).isNull();
+    mesh.run(Outbox.MAX_WAIT_MS - 1);
+    assertThat(alice.shown()).containsExactly("a1");
+    mesh.run(1);
+    assertThat(alice.shown()).containsExactly("a1", "a2");
+  }
+
+  @Test
   void whenDiscoveryFindsNobodyToAskTheFirstMessageGoesAtOnce() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob");
     Peer alice = mesh.peer("alice");

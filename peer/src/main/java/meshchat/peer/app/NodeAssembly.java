@@ -172,6 +172,8 @@ public final class NodeAssembly {
 
     NodeView view = new NodeView(config, hello, thread, room);
     TrackerReports reports = new TrackerReports(thread, membership, room, counters, listener, view);
+    // the self-fork check: a peer still dialing or waiting for the tracker is not offline
+    room.reaching(() -> membership.dialing() || reports.discovering());
     IntFunction<TrackerSessions> trackers =
         config.trackers().isEmpty()
             ? null

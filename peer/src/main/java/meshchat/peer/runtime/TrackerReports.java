@@ -88,6 +88,15 @@ public final class TrackerReports implements TrackerSession.Members {
     }
   }
 
+  /**
+   * Whether discovery is still waiting for a tracker's first answer (registered, or none reachable;
+   * at most {@link #FINDABLE_WAIT_MS}): until then the peer is not offline, it may yet be told of a
+   * neighbour.
+   */
+  public boolean discovering() {
+    return !findable;
+  }
+
   /** Reports {@link PeerListener#findable} once, whichever comes first. */
   private void findable(PeerListener.Findable how) {
     if (!findable && !thread.stopped()) {

@@ -45,15 +45,14 @@ class RestoredDataDirProcessTest {
     }
   }
 
-  @Test
-  void aRestoredOldCopyTakesItsNewerMessagesBackAndNeitherForksNorReusesASeq() throws Exception {
+  /** Bob and ann linked; ann types a1, is backed up, types a2 and a3, and is restored. */
+  private Chat[] roomWithARestoredAnn() throws Exception {
     Path tmp = procs.dir();
     List<Chat> room = procs.linked(WAIT, "bob", "ann");
     Chat bob = room.get(0);
     Chat ann = room.get(1);
     ann.in.println("a1");
     await().atMost(WAIT).until(() -> bob.count("\"text\":\"a1\"") == 1);
-    String annId = ann.peerId();
     ann.leave(); // EOF: leave cleanly
     Path backup = tmp.resolve("backup");
     copyTree(tmp.resolve("ann"), backup); // the backup holds a1 only
@@ -63,15 +62,18 @@ class RestoredDataDirProcessTest {
     ann2.in.println("a2");
     ann2.in.println("a3");
     await().atMost(WAIT).until(() -> bob.count("\"text\":\"a3\"") == 1);
+    String annId = ann2.peerId();
     ann2.leave();
 
     deleteTree(tmp.resolve("ann"));
     copyTree(backup, tmp.resolve("ann")); // restored from the old copy
-    Chat ann3 = procs.chat("ann");
-    ann3.in.println("after the restore"); // at once, before any link is up
+    return new Chat[] {bob, ann2};
+  }
+
+  /** The restored ann's line went after a2 and a3, and nobody saw a fork or a reused seq. */
+  private void assertNoForkNorReuse(Chat bob, Chat ann3, String annId) throws Exception {
     await().atMost(WAIT).until(() -> bob.count("after the restore") == 1);
     await().atMost(WAIT).until(() -> ann3.count("after the restore") == 1);
-
     String mine = "\"origin\":\"" + annId + "\",\"seq\":";
     assertThat(ann3.out)
         .filteredOn(l -> l.contains("\"text\":\"after the restore\""))
@@ -89,5 +91,49 @@ class RestoredDataDirProcessTest {
     String annHistory = procs.history("ann");
     assertThat(annHistory).isEqualTo(procs.history("bob"));
     assertThat(annHistory.lines().filter(l -> l.contains(mine))).hasSize(4);
+  }
+
+  @Test
+  void aRestoredOldCopyTakesItsNewerMessagesBackAndNeitherForksNorReusesASeq() throws Exception {
+    Chat[] before = roomWithARestoredAnn();
+    Chat bob = before[0];
+    String annId = before[1].peerId();
+    Chat ann3 = procs.chat("ann");
+    ann3.in.println("after the restore"); // at once, before any link is up
+    assertNoForkNorReuse(bob, ann3, annId);
+  }
+
+  /**
+   * A loaded machine, made on purpose: bob is frozen (SIGSTOP) while the restored ann starts, so
+   * ann's dial to him connects but its handshake hangs past the offline grace. A peer still dialing
+   * is not offline: the line waits, and once bob thaws it goes after a2 and a3.
+   */
+  @Test
+  void aRestoredCopyWhoseNeighbourAnswersOnlyAfterTheGraceStillWaitsForIt() throws Exception {
+    Chat[] before = roomWithARestoredAnn();
+    Chat bob = before[0];
+    String annId = before[1].peerId();
+    signal("-STOP", bob);
+    Chat ann3;
+    try {
+      ann3 = procs.chat("ann");
+      await().atMost(WAIT).until(ann3::ready);
+      ann3.in.println("after the restore");
+      // past the 1.5 s grace, well inside the 5 s handshake timeout: the line must not be authored
+      await()
+          .during(Duration.ofMillis(2_500))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> ann3.count("after the restore") == 0);
+    } finally {
+      signal("-CONT", bob);
+    }
+    assertNoForkNorReuse(bob, ann3, annId);
+  }
+
+  private static void signal(String signal, Chat chat) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("kill", signal));
+    cmd.add(Long.toString(chat.process.pid()));
+    chat.process.descendants().forEach(d -> cmd.add(Long.toString(d.pid())));
+    assertThat(new ProcessBuilder(cmd).inheritIO().start().waitFor()).isZero();
   }
 }

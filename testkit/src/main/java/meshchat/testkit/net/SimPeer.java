@@ -148,6 +148,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
             signer);
     membership =
         new Membership(world.membershipConfig(), id, new Links(inc), scheduler, random.split());
+    room.reaching(membership::dialing); // as the runtime wires it (its tracker answers at once)
     room.start(storeGeneration == 1 && incarnation == 1); // the first start made the identity
     membership.start(new ArrayList<>(peerCache.values()));
   }
