@@ -78,7 +78,7 @@ public final class PeerId implements Comparable<PeerId> {
   }
 
   public byte[] toBytes() {
-    return bytes.clone();
+    return Arrays.copyOf(bytes, bytes.length); // not clone(): a call into the VM on C1
   }
 
   /** Number of bytes of the id. */

@@ -1,5 +1,6 @@
 package meshchat.peer.store.sqlite;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,6 +9,8 @@ import java.util.List;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
 
 /** ChatMessage ⇄ row: the one place that knows the column order of messages and conflicts. */
 final class Rows {
@@ -51,25 +54,50 @@ final class Rows {
       throws SQLException {
     List<ChatMessage> out = new ArrayList<>(Math.min(Math.max(expected, 0), 1024));
     try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        PeerId o = origin != null ? origin : PeerId.of(rs.getBytes(1));
-        MessageId id = new MessageId(o, rs.getLong(2));
-        ChatMessage.Kind kind = ChatMessage.Kind.ofWire(rs.getInt(9));
-        if (kind == null) {
-          throw new IllegalArgumentException(id + " has unknown kind " + rs.getInt(9));
-        }
-        out.add(
-            new ChatMessage(
-                id,
-                rs.getLong(3),
-                rs.getLong(4),
-                rs.getString(5),
-                rs.getString(6),
-                DepsCodec.decode(rs.getBytes(7)),
-                rs.getBytes(8),
-                kind));
-      }
+      // The columns straight from the driver's statement, under its lock taken once per query:
+      // each of JDBC's getters allocates a capturing lambda, and without C2 (a peer runs on C1,
+      // docs/benchmarks.md, session 15) that allocation is a call into the VM, not inlined. A
+      // history answer's 1,024 rows read 9 columns each (docs/benchmarks.md, session 17).
+      // rs.next() still steps, and turns an error code into an exception, as before.
+      ((CoreStatement) ps)
+          .pointer.safeRunConsume(
+              (db, row) -> {
+                while (rs.next()) {
+                  out.add(message(db, row, origin));
+                }
+              });
     }
     return out;
+  }
+
+  /**
+   * A TEXT column's UTF-8 bytes as a String. The driver's own {@code column_text} hands them over
+   * in a direct buffer made by a JNI constructor call per value, a cost C1 makes worse; SQLite
+   * gives a TEXT value's bytes unchanged when asked for a BLOB
+   * (https://www.sqlite.org/c3ref/column_blob.html).
+   */
+  private static String text(DB db, long row, int column) throws SQLException {
+    byte[] utf8 = db.column_blob(row, column);
+    return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  /** The current row of a query selecting {@link #COLS}; columns count from 0 here. */
+  private static ChatMessage message(DB db, long row, PeerId origin) throws SQLException {
+    PeerId o = origin != null ? origin : PeerId.of(db.column_blob(row, 0));
+    MessageId id = new MessageId(o, db.column_long(row, 1));
+    int wire = db.column_int(row, 8);
+    ChatMessage.Kind kind = ChatMessage.Kind.ofWire(wire);
+    if (kind == null) {
+      throw new IllegalArgumentException(id + " has unknown kind " + wire);
+    }
+    return new ChatMessage(
+        id,
+        db.column_long(row, 2),
+        db.column_long(row, 3),
+        text(db, row, 4),
+        text(db, row, 5),
+        DepsCodec.decode(db.column_blob(row, 6)),
+        db.column_blob(row, 7),
+        kind);
   }
 }
