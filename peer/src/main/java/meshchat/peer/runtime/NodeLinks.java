@@ -149,6 +149,7 @@ public final class NodeLinks implements MembershipEffects {
     linkCount = active.size();
     room.linkUp(address, l.hello().lamport());
     log.info("{} link up: {} ({})", tag, l, address.nick());
+    HeapSettle.jvm().linkUp(); // the start's state made old once, at the JVM's first link
   }
 
   @Override
