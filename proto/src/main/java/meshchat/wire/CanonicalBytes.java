@@ -98,6 +98,14 @@ public final class CanonicalBytes {
     return Arrays.copyOf(out, size);
   }
 
+  /**
+   * Whether {@code signature} is the Ed25519 signature of these bytes by {@code rawPublicKey}
+   * ({@link Ed25519#verify(byte[], byte[], byte[])}), without copying them.
+   */
+  public boolean signedBy(byte[] rawPublicKey, byte[] signature) {
+    return Ed25519.verify(rawPublicKey, out, 0, size, signature);
+  }
+
   /** The digest of these bytes by {@code md} (reset first), without copying them. */
   public byte[] digest(MessageDigest md) {
     md.reset();

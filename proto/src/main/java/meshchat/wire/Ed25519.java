@@ -118,6 +118,15 @@ public final class Ed25519 {
    * throws on hostile input: a malformed key or signature is simply not valid.
    */
   public static boolean verify(byte[] rawPublicKey, byte[] data, byte[] signature) {
+    return verify(rawPublicKey, data, 0, data.length, signature);
+  }
+
+  /**
+   * As {@link #verify(byte[], byte[], byte[])} over the {@code length} bytes of {@code data} from
+   * {@code from}.
+   */
+  public static boolean verify(
+      byte[] rawPublicKey, byte[] data, int from, int length, byte[] signature) {
     if (rawPublicKey.length != PUBLIC_KEY_BYTES || signature.length != SIGNATURE_BYTES) {
       return false;
     }
@@ -125,7 +134,7 @@ public final class Ed25519 {
       // Bouncy Castle's RFC 8032 code, not the JDK's: the same verdicts (RFC 8032 §5.1.7), but
       // about 8x faster than JDK 17's SunEC, and every received message is verified.
       return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
-          signature, 0, rawPublicKey, 0, data, 0, data.length);
+          signature, 0, rawPublicKey, 0, data, from, length);
     } catch (RuntimeException e) {
       return false; // a key that is not a curve point
     }

@@ -1,7 +1,9 @@
 package meshchat.peer.identity;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -31,6 +33,9 @@ public final class MessageSigning {
     final MessageDigest sha256;
     final byte[] id = new byte[PeerId.MAX_BYTES];
     final CanonicalBytes bytes = CanonicalBytes.reusable();
+    // a head's check on the verify pool: what its signature covers, and its key's fingerprint
+    final CanonicalBytes head = CanonicalBytes.reusable();
+    final byte[] fingerprint = new byte[32];
 
     Scratch() {
       try {
@@ -49,6 +54,9 @@ public final class MessageSigning {
   private static volatile Start lastStart =
       new Start("", CanonicalBytes.of(CHAT_CONTEXT).string("").toByteArray());
 
+  private static volatile Start lastHeadStart =
+      new Start("", CanonicalBytes.of(HEAD_CONTEXT).string("").toByteArray());
+
   private MessageSigning() {}
 
   private static byte[] start(String room) {
@@ -56,6 +64,15 @@ public final class MessageSigning {
     if (!s.room().equals(room)) {
       s = new Start(room, CanonicalBytes.of(CHAT_CONTEXT).string(room).toByteArray());
       lastStart = s;
+    }
+    return s.bytes();
+  }
+
+  private static byte[] headStart(String room) {
+    Start s = lastHeadStart;
+    if (!s.room().equals(room)) {
+      s = new Start(room, CanonicalBytes.of(HEAD_CONTEXT).string(room).toByteArray());
+      lastHeadStart = s;
     }
     return s.bytes();
   }
@@ -137,13 +154,39 @@ public final class MessageSigning {
    * key's fingerprint must be the origin, and the signature must verify over the canonical head.
    */
   public static String headProblem(ChainHead head, byte[] key, String room) {
-    if (!Ed25519.owns(key, head.origin().toBytes())) {
+    // every receiver checks a head per burst, and at 1,000 msgs/s in five peers that is a head per
+    // message: the fingerprint and the signed bytes are made in the thread's buffers, not in new
+    // arrays (Bouncy Castle's verification still allocates ~7 KB; docs/benchmarks.md, session 17)
+    Scratch s = SCRATCH.get();
+    PeerId origin = head.origin();
+    if (!owns(key, origin, s)) {
       return "head " + head.id() + " carries a key that is not its origin's";
     }
-    byte[] signed = canonicalHead(head.origin(), head.seq(), head.hash(), room);
-    if (!Ed25519.verify(key, signed, head.signature())) {
+    CanonicalBytes signed = s.head.restart(headStart(room));
+    id(signed, origin, s.id);
+    signed.u64(head.seq()).bytes(head.hash());
+    if (!signed.signedBy(key, head.signature())) {
       return "head " + head.id() + " has a bad signature";
     }
     return null;
+  }
+
+  /** {@link Ed25519#owns}, in the thread's buffers: the key's fingerprint is {@code origin}. */
+  private static boolean owns(byte[] key, PeerId origin, Scratch s) {
+    if (key.length != Ed25519.PUBLIC_KEY_BYTES || origin.length() != Ed25519.FINGERPRINT_BYTES) {
+      return false;
+    }
+    MessageDigest sha = s.sha256;
+    sha.reset();
+    sha.update(key);
+    try {
+      sha.digest(s.fingerprint, 0, s.fingerprint.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException("SHA-256 fits in 32 bytes", e);
+    }
+    origin.copyTo(s.id, 0);
+    // both are public: a plain comparison, as Ed25519.owns's
+    return Arrays.equals(
+        s.fingerprint, 0, Ed25519.FINGERPRINT_BYTES, s.id, 0, Ed25519.FINGERPRINT_BYTES);
   }
 }
