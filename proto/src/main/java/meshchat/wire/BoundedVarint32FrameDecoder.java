@@ -60,7 +60,8 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
 
   /**
    * At end of stream, bytes left over are the start of a frame that never finished: report it
-   * instead of dropping it silently, so the receiver can tell a truncated frame from a clean close.
+   * ({@link TruncatedFrameException}) instead of dropping it silently, so the receiver can tell a
+   * truncated frame from a clean close, and a cut connection from a corrupt frame.
    */
   @Override
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -68,7 +69,7 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
     if (in.isReadable()) {
       int left = in.readableBytes();
       in.skipBytes(left);
-      throw new CorruptedFrameException(
+      throw new TruncatedFrameException(
           "connection closed inside a frame (" + left + " bytes of an unfinished frame)");
     }
   }

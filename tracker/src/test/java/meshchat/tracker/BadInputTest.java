@@ -108,6 +108,7 @@ class BadInputTest {
       assertThat(bad.closedByTracker()).isTrue();
     }
     assertOneLogLineAndStillServing("closed inside a frame");
+    assertThat(server.counters().errors()).as("a cut connection is no protocol error").isEmpty();
   }
 
   @Test

@@ -17,6 +17,7 @@ import meshchat.proto.v1.HeartbeatAck;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.tracker.directory.SessionId;
 import meshchat.wire.LoopTicker;
+import meshchat.wire.TruncatedFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,6 +247,13 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
       return;
     }
     Code code;
+    if (cause instanceof TruncatedFrameException) {
+      // the stream ended inside a frame: the client is gone (or half-closed), nothing to answer
+      log.info("session {} {} closed: {}", id, ctx.channel().remoteAddress(), cause.getMessage());
+      closing = true;
+      ctx.close();
+      return;
+    }
     if (cause instanceof TooLongFrameException) {
       code = Code.FRAME_TOO_LARGE;
     } else if (cause instanceof DecoderException || cause instanceof CorruptedFrameException) {

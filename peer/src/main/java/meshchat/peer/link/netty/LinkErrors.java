@@ -22,6 +22,7 @@ import meshchat.peer.frame.ReadPause;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.wire.TruncatedFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,15 @@ final class LinkErrors {
       }
       if (markClosing(ctx.channel())) {
         ctx.channel().config().setAutoRead(false);
+        ctx.close();
+      }
+      return;
+    }
+    if (root instanceof TruncatedFrameException) {
+      // The connection ended inside a frame: the peer was killed or cut off mid-write. Its link is
+      // gone, not hostile: no Close to send on it, no bad frame counted (docs/protocol.md).
+      log.debug("{} link {}: {}", tag, ctx.channel().remoteAddress(), root.getMessage());
+      if (markClosing(ctx.channel())) {
         ctx.close();
       }
       return;

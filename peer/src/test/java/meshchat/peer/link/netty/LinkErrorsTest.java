@@ -2,6 +2,7 @@ package meshchat.peer.link.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -17,6 +18,7 @@ import meshchat.peer.link.LinkConfig;
 import meshchat.peer.link.LinkEvents;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Hello;
+import meshchat.wire.BoundedVarint32FrameDecoder;
 import meshchat.wire.Framing;
 import org.junit.jupiter.api.Test;
 
@@ -50,13 +52,39 @@ class LinkErrorsTest {
           () -> new byte[32]);
 
   private EmbeddedChannel link() {
-    return new EmbeddedChannel(
-        new ChannelInboundHandlerAdapter() {
-          @Override
-          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LinkErrors.closeFor(ctx, cause, setup);
-          }
-        });
+    return new EmbeddedChannel(errors());
+  }
+
+  private ChannelInboundHandlerAdapter errors() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LinkErrors.closeFor(ctx, cause, setup);
+      }
+    };
+  }
+
+  /** Frames from the real decoder, errors to LinkErrors: what a link's pipeline does with both. */
+  private EmbeddedChannel framedLink() {
+    return new EmbeddedChannel(new BoundedVarint32FrameDecoder(1 << 20), errors());
+  }
+
+  @Test
+  void aConnectionCutInsideAFrameIsAGoneLinkNotABadFrame() {
+    EmbeddedChannel ch = framedLink();
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {10, 1, 2, 3})); // 3 bytes of a 10-byte frame
+    ch.finish(); // the peer was killed mid-write
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(counters.get(Counter.BAD_FRAME)).isZero();
+    assertThat(ch.<Object>readOutbound()).as("no Close on a connection that is gone").isNull();
+  }
+
+  @Test
+  void aCorruptLengthPrefixIsStillABadFrameAnsweredWithAClose() {
+    EmbeddedChannel ch = framedLink();
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {-1, -1, -1, -1, -1, 1})); // 6-byte prefix
+    assertThat(counters.get(Counter.BAD_FRAME)).isEqualTo(1);
+    assertThat(ch.<Object>readOutbound()).as("the Close").isNotNull();
   }
 
   @Test
