@@ -26,15 +26,20 @@ final class Rows {
   /** Binds {@code m} to parameters {@code at + 2 .. at + 10}, the room id to {@code at + 1}. */
   static void bind(PreparedStatement ps, int at, long roomId, ChatMessage m) throws SQLException {
     ps.setLong(at + 1, roomId);
-    ps.setBytes(at + 2, m.origin().toBytes());
-    ps.setLong(at + 3, m.seq());
-    ps.setLong(at + 4, m.lamport());
-    ps.setLong(at + 5, m.wallTimeMs());
-    ps.setString(at + 6, m.nick());
-    ps.setString(at + 7, m.text());
-    ps.setBytes(at + 8, DepsCodec.encode(m.deps()));
-    ps.setBytes(at + 9, m.prevUnsafe());
-    ps.setInt(at + 10, m.kind().wire());
+    bindMessage(ps, at + 1, m);
+  }
+
+  /** Binds {@code m}'s columns ({@link #COLS}) to parameters {@code at + 1 .. at + 9}. */
+  static void bindMessage(PreparedStatement ps, int at, ChatMessage m) throws SQLException {
+    ps.setBytes(at + 1, m.origin().toBytes());
+    ps.setLong(at + 2, m.seq());
+    ps.setLong(at + 3, m.lamport());
+    ps.setLong(at + 4, m.wallTimeMs());
+    ps.setString(at + 5, m.nick());
+    ps.setString(at + 6, m.text());
+    ps.setBytes(at + 7, DepsCodec.encode(m.deps()));
+    ps.setBytes(at + 8, m.prevUnsafe());
+    ps.setInt(at + 9, m.kind().wire());
   }
 
   /**

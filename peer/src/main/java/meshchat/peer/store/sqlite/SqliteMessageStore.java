@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,25 +39,13 @@ public final class SqliteMessageStore implements MessageStore {
    */
   static final int ROWS_PER_INSERT = 64;
 
-  /**
-   * Messages whose time {@link #lamportOf} answers from memory: the newest stored here. The room's
-   * backdating check asks it for every dependency past its own 1,024 recent messages, which a peer
-   * lagging a busy room names all the time (8 % of the room threads' samples in the SQLite
-   * throughput cell went to that query; docs/benchmarks.md, session 15). About a megabyte when
-   * full.
-   */
-  static final int RECENT_LAMPORTS = 16_384;
-
   private final SqliteDatabase db;
-  // id -> lamport of the newest rows stored, oldest first (guarded by db); a row never changes, so
-  // only a rollback makes an entry wrong, and a rollback empties it
-  private final Map<MessageId, Long> recentLamports =
-      new LinkedHashMap<>(1024) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<MessageId, Long> eldest) {
-          return size() > RECENT_LAMPORTS;
-        }
-      };
+  // the times of the newest rows stored (guarded by db): the room's backdating check asks lamportOf
+  // for every dependency past its own 1,024 recent messages, which a peer lagging a busy room names
+  // all the time (8 % of the room threads' samples in the SQLite throughput cell went to that
+  // query; docs/benchmarks.md, session 15); a row never changes, so only a rollback makes an entry
+  // wrong, and a rollback empties it
+  private final RecentLamports recentLamports = new RecentLamports();
   private final String room;
   private final long roomId;
   private final boolean ownsDatabase;
@@ -99,11 +86,15 @@ public final class SqliteMessageStore implements MessageStore {
     // Without OR IGNORE: one id already stored (or twice in the rows) aborts the statement, which
     // SQLite undoes alone, and the rows are stored one at a time instead (appendAll). Prepared at
     // the first batch of 64: a peer that never catches up never compiles its 640 parameters.
+    // the room id written in, not bound: a catch-up binds 100,000 rows' values one JNI call each
     insertManySql =
         "INSERT INTO messages"
             + cols
             + " VALUES "
-            + String.join(", ", Collections.nCopies(ROWS_PER_INSERT, values.substring(8)));
+            + String.join(
+                ", ",
+                Collections.nCopies(
+                    ROWS_PER_INSERT, "(" + roomId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     selectOne = prepare("SELECT " + COLS + " FROM messages WHERE room_id=? AND origin=? AND seq=?");
     selectLamport = prepare("SELECT lamport FROM messages WHERE room_id=? AND origin=? AND seq=?");
     insertConflict = prepare("INSERT OR IGNORE INTO conflicts" + cols + values);
@@ -291,7 +282,7 @@ public final class SqliteMessageStore implements MessageStore {
       insertMany = prepare(insertManySql);
     }
     for (int k = 0; k < ROWS_PER_INSERT; k++) {
-      Rows.bind(insertMany, 10 * k, roomId, messages.get(from + k));
+      Rows.bindMessage(insertMany, 9 * k, messages.get(from + k));
     }
     try {
       insertMany.executeUpdate();
@@ -344,8 +335,8 @@ public final class SqliteMessageStore implements MessageStore {
   public OptionalLong lamportOf(MessageId id) {
     return db.call(
         () -> {
-          Long recent = recentLamports.get(id);
-          if (recent != null) {
+          long recent = recentLamports.get(id);
+          if (recent != 0) {
             return OptionalLong.of(recent);
           }
           try (ResultSet rs = bindId(selectLamport, id).executeQuery()) {
