@@ -368,7 +368,7 @@ final class AntiEntropy {
   private SeqSet snapshotIfStale(Origin o, SeqSet held) {
     if (o.snapshot == null || o.snapshot.count() != held.count()) {
       clearFromLog(o);
-      o.snapshot = held.copy();
+      o.snapshot = held.snapshot();
       appendToLog(o, ++digestVersion);
     }
     return o.snapshot;

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
+import meshchat.peer.limit.WireBounds;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -18,6 +19,42 @@ import org.junit.jupiter.api.Test;
 
 /** SeqSet against a naive model: a TreeSet holding every number. */
 class SeqSetTest {
+
+  @Test
+  void aSnapshotOfAShortWholeHistoryIsSharedAndNeverChanges() {
+    for (long n : new long[] {1, 2, SeqSet.SHARED_UP_TO}) {
+      SeqSet held = new SeqSet();
+      held.addRange(1, n);
+      SeqSet snap = held.snapshot();
+      assertThat(snap).isEqualTo(held).isNotSameAs(held).isSameAs(held.copy().snapshot());
+      assertThat(snap.count()).isEqualTo(n);
+      assertThatThrownBy(() -> snap.add(n + 1)).isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> snap.addRange(1, 1))
+          .isInstanceOf(UnsupportedOperationException.class);
+      held.add(n + 1); // the holdings go on growing; the snapshot does not
+      assertThat(snap.count()).isEqualTo(n);
+      assertThat(snap.contains(n + 1)).isFalse();
+    }
+  }
+
+  @Test
+  void aSnapshotOfAnythingElseIsACopyOfItsOwn() {
+    SeqSet longer = new SeqSet();
+    longer.addRange(1, SeqSet.SHARED_UP_TO + 1L);
+    SeqSet gapped = new SeqSet();
+    gapped.addRange(1, 3);
+    gapped.add(5);
+    SeqSet notFromOne = new SeqSet();
+    notFromOne.addRange(2, 3);
+    SeqSet top = new SeqSet();
+    top.add(WireBounds.MAX_SEQ);
+    for (SeqSet s : List.of(longer, gapped, notFromOne, top, new SeqSet())) {
+      SeqSet snap = s.snapshot();
+      assertThat(snap).isEqualTo(s).isNotSameAs(s).isNotSameAs(s.snapshot());
+      snap.add(WireBounds.MAX_SEQ - 1); // its own: changing it changes nothing else
+      assertThat(s.contains(WireBounds.MAX_SEQ - 1)).isFalse();
+    }
+  }
 
   @Test
   void addReportsWhetherTheNumberWasNew() {
