@@ -23,9 +23,23 @@ public final class SeqSet {
   // entry (a tenth of a 100-peer simulation's allocation, session 16).
   private long first;
   private long last;
-  // Tree form: first -> last, inclusive, disjoint and not adjacent; always 2 or more entries.
-  private TreeMap<Long, Long> ranges;
-  private long count;
+  // Tree form: first -> last, inclusive, disjoint and not adjacent; always 2 or more entries. The
+  // count lives with the tree: the compact form's is last - first + 1, so a set of one range is
+  // two longs and a reference (32 bytes; a big room's peer keeps one per author it holds).
+  private Ranges ranges;
+
+  /** The tree form's ranges and how many numbers they hold. */
+  private static final class Ranges extends TreeMap<Long, Long> {
+    private static final long serialVersionUID = 1L;
+    long count;
+
+    Ranges() {}
+
+    Ranges(Ranges other) {
+      super(other);
+      count = other.count;
+    }
+  }
 
   public SeqSet() {}
 
@@ -43,7 +57,6 @@ public final class SeqSet {
       SeqSet s = new SeqSet();
       s.first = 1;
       s.last = n;
-      s.count = n;
       SHARED[n] = s;
     }
   }
@@ -78,8 +91,7 @@ public final class SeqSet {
     SeqSet s = new SeqSet();
     s.first = first;
     s.last = last;
-    s.ranges = ranges == null ? null : new TreeMap<>(ranges);
-    s.count = count;
+    s.ranges = ranges == null ? null : new Ranges(ranges);
     return s;
   }
 
@@ -121,17 +133,16 @@ public final class SeqSet {
       if (first == 0) {
         first = lo;
         last = hi;
-        count = hi - lo + 1;
         return;
       }
       if (lo <= last + 1 && hi >= first - 1) { // overlaps or touches: still one range
         first = Math.min(first, lo);
         last = Math.max(last, hi);
-        count = last - first + 1;
         return;
       }
-      ranges = new TreeMap<>();
+      ranges = new Ranges();
       ranges.put(first, last);
+      ranges.count = last - first + 1;
     }
     addToTree(lo, hi);
     if (ranges.size() == 1) { // the gaps filled: back to two longs
@@ -152,12 +163,12 @@ public final class SeqSet {
     Map.Entry<Long, Long> next = ranges.ceilingEntry(lo);
     while (next != null && next.getKey() <= hi + 1) {
       hi = Math.max(hi, next.getValue());
-      count -= next.getValue() - next.getKey() + 1;
+      ranges.count -= next.getValue() - next.getKey() + 1;
       ranges.remove(next.getKey());
       next = ranges.ceilingEntry(lo);
     }
     ranges.put(lo, hi);
-    count += hi - lo + 1;
+    ranges.count += hi - lo + 1;
     first = lo; // the range found first: the ones it absorbed are gone
     last = hi;
   }
@@ -205,11 +216,11 @@ public final class SeqSet {
   }
 
   public long count() {
-    return count;
+    return ranges != null ? ranges.count : first == 0 ? 0 : last - first + 1;
   }
 
   public boolean isEmpty() {
-    return count == 0;
+    return ranges == null && first == 0;
   }
 
   /**
@@ -217,10 +228,10 @@ public final class SeqSet {
    * without building a list (asked once per digest entry and per origin of a link's digests).
    */
   public boolean containsAll(SeqSet other) {
-    if (other.count == 0) {
+    if (other.isEmpty()) {
       return true;
     }
-    if (other.count > count || other.max() > max()) {
+    if (other.count() > count() || other.max() > max()) {
       return false;
     }
     if (ranges == null) {
@@ -293,7 +304,7 @@ public final class SeqSet {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof SeqSet s) || count != s.count) {
+    if (!(o instanceof SeqSet s) || count() != s.count()) {
       return false;
     }
     if (ranges == null || s.ranges == null) {
