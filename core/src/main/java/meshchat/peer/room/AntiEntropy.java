@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -265,72 +266,52 @@ final class AntiEntropy {
   }
 
   /**
-   * Anti-entropy's state of one origin: the latest snapshot of our holdings of it put in a digest,
-   * and where that snapshot sits in the {@link #log}. One object per origin the room holds, found
-   * by one lookup, so that a message's growth, a digest's snapshot and its log slot cost no further
-   * lookup or search.
+   * Anti-entropy's state of each author, by its index ({@link AuthorIndex}), in parallel arrays (no
+   * object per author: a 10,000-peer room's peers keep 10^8 of these; an object and its reference
+   * took 36 bytes, these take 8): the latest snapshot of our holdings put in a digest, one
+   * immutable copy shared by every link (and, in the simulation, by every receiver), not one copy
+   * per link, null while none was taken (holdings only ever grow, so a snapshot is current exactly
+   * while its count equals the holdings' count); and where that snapshot sits in the {@link #log},
+   * plus one (0: none). A message's growth, a digest's snapshot and its log slot cost no lookup or
+   * search.
    */
-  private static final class Origin {
-    final PeerId id;
+  private SeqSet[] snapshots = new SeqSet[8];
 
-    /**
-     * The latest snapshot: one immutable copy shared by every link (and, in the simulation, by
-     * every receiver), not one copy per link; null while none was taken. Holdings only ever grow,
-     * so a snapshot is current exactly while its count equals the holdings' count.
-     */
-    SeqSet snapshot;
-
-    int slot = -1; // the snapshot's index in the log (its version in logVersions); -1: none
-
-    boolean grown; // listed in grown: the holdings grew since the snapshot
-
-    final int index; // the author's index (AuthorIndex)
-
-    Origin(PeerId id, int index) {
-      this.id = id;
-      this.index = index;
-    }
-  }
-
-  /** Per author index ({@link AuthorIndex}), its snapshot and log slot; null: none yet. */
-  private Origin[] origins = new Origin[8];
+  private int[] slots = new int[8];
 
   private long digestVersion;
 
   /**
-   * The snapshots in the order they were taken (ascending versions, kept beside them; a replaced
-   * snapshot's slot is cleared at once, its copy of the holdings freed): a delta digest reads only
-   * the snapshots taken since the link's last digest, not every origin the room holds (a
-   * 1,000-author room sends thousands of delta digests of a few entries each, and each was a scan
-   * of 1,000 origins). Arrays, not a sorted map, as every simulated peer keeps one entry per
-   * author.
+   * The snapshots in the order they were taken, as author indexes (-1: a cleared slot), ascending
+   * versions kept beside them; a replaced snapshot's slot is cleared at once, its copy of the
+   * holdings freed: a delta digest reads only the snapshots taken since the link's last digest, not
+   * every origin the room holds (a 1,000-author room sends thousands of delta digests of a few
+   * entries each, and each was a scan of 1,000 origins). Arrays, not a sorted map, as every
+   * simulated peer keeps one entry per author.
    */
-  private Origin[] log = new Origin[16];
+  private int[] log = new int[16];
 
   private long[] logVersions = new long[16];
 
   private int logSize;
 
-  /** Origins whose holdings grew since their snapshot was taken ({@link #grew}); oldest first. */
-  private final List<Origin> grown = new ArrayList<>();
+  /**
+   * Authors whose holdings grew since their snapshot was taken ({@link #grew}), oldest first, and
+   * which are listed there.
+   */
+  private int[] grown = new int[8];
 
-  /** The state of the author numbered {@code author}, made on first use. */
-  private Origin origin(int author) {
-    if (author >= origins.length) {
-      origins = Arrays.copyOf(origins, Math.max(author + 1, 2 * origins.length));
-    }
-    Origin o = origins[author];
-    if (o == null) {
-      o = new Origin(authors.author(author), author);
-      origins[author] = o;
-    }
-    return o;
-  }
+  private int grownCount;
 
-  /** The state of {@code id}, or null if it has none. */
-  private Origin originOrNull(PeerId id) {
-    int a = authors.indexOf(id);
-    return a < 0 || a >= origins.length ? null : origins[a];
+  private final BitSet isGrown = new BitSet();
+
+  /** Makes room for the state of the author numbered {@code author}. */
+  private void ensure(int author) {
+    if (author >= snapshots.length) {
+      int n = Math.max(author + 1, 2 * snapshots.length);
+      snapshots = Arrays.copyOf(snapshots, n);
+      slots = Arrays.copyOf(slots, n);
+    }
   }
 
   /**
@@ -339,42 +320,49 @@ final class AntiEntropy {
    * the next complete one.
    */
   void grew(int author) {
-    markGrown(origin(author));
+    ensure(author);
+    markGrown(author);
   }
 
-  private void markGrown(Origin o) {
-    if (!o.grown) {
-      o.grown = true;
-      grown.add(o);
+  private void markGrown(int author) {
+    if (!isGrown.get(author)) {
+      isGrown.set(author);
+      if (grownCount == grown.length) {
+        grown = Arrays.copyOf(grown, 2 * grownCount);
+      }
+      grown[grownCount++] = author;
     }
   }
 
   /** Takes a new snapshot of each origin that grew since its last one. */
   private void snapshotGrown() {
-    if (grown.isEmpty()) {
-      return;
-    }
-    for (Origin o : grown) {
-      o.grown = false;
-      SeqSet held = holdings.get(o.index);
+    for (int i = 0; i < grownCount; i++) {
+      int a = grown[i];
+      isGrown.clear(a);
+      SeqSet held = holdings.get(a);
       if (held != null) {
-        snapshotIfStale(o, held);
+        snapshotIfStale(a, held);
       }
     }
-    grown.clear();
+    grownCount = 0;
   }
 
-  /** {@code o}'s snapshot, taken anew if {@code held} grew since the last one. */
-  private SeqSet snapshotIfStale(Origin o, SeqSet held) {
-    if (o.snapshot == null || o.snapshot.count() != held.count()) {
-      clearFromLog(o);
-      o.snapshot = held.snapshot();
-      appendToLog(o, ++digestVersion);
+  /**
+   * The snapshot of the author numbered {@code a}, taken anew if {@code held} grew since the last.
+   */
+  private SeqSet snapshotIfStale(int a, SeqSet held) {
+    ensure(a);
+    SeqSet snapshot = snapshots[a];
+    if (snapshot == null || snapshot.count() != held.count()) {
+      clearFromLog(a);
+      snapshot = held.snapshot();
+      snapshots[a] = snapshot;
+      appendToLog(a, ++digestVersion);
     }
-    return o.snapshot;
+    return snapshot;
   }
 
-  private void appendToLog(Origin o, long version) {
+  private void appendToLog(int a, long version) {
     if (logSize == log.length) {
       compactLog();
       if (logSize > log.length / 2) {
@@ -382,17 +370,17 @@ final class AntiEntropy {
         logVersions = Arrays.copyOf(logVersions, 2 * logVersions.length);
       }
     }
-    o.slot = logSize;
-    log[logSize] = o;
+    slots[a] = logSize + 1;
+    log[logSize] = a;
     logVersions[logSize] = version;
     logSize++;
   }
 
-  /** Clears the slot of {@code o}'s snapshot, which is replaced or dropped. */
-  private void clearFromLog(Origin o) {
-    if (o.slot >= 0) {
-      log[o.slot] = null;
-      o.slot = -1;
+  /** Clears the slot of {@code a}'s snapshot, which is replaced or dropped. */
+  private void clearFromLog(int a) {
+    if (slots[a] > 0) {
+      log[slots[a] - 1] = -1;
+      slots[a] = 0;
     }
   }
 
@@ -400,29 +388,29 @@ final class AntiEntropy {
   private void compactLog() {
     int kept = 0;
     for (int i = 0; i < logSize; i++) {
-      Origin o = log[i];
-      if (o != null) {
-        o.slot = kept;
-        log[kept] = o;
+      int a = log[i];
+      if (a >= 0) {
+        slots[a] = kept + 1;
+        log[kept] = a;
         logVersions[kept] = logVersions[i];
         kept++;
       }
     }
-    Arrays.fill(log, kept, logSize, null);
     logSize = kept;
   }
 
-  /** The current snapshots taken after {@code version}, oldest first. */
-  private List<Origin> snapshotsAfter(long version) {
+  /** The authors of the current snapshots taken after {@code version}, oldest first. */
+  private int[] snapshotsAfter(long version) {
     int i = Arrays.binarySearch(logVersions, 0, logSize, version);
     int from = i >= 0 ? i + 1 : -i - 1; // the first with a version above
-    List<Origin> out = new ArrayList<>(logSize - from);
+    int[] out = new int[logSize - from];
+    int n = 0;
     for (int j = from; j < logSize; j++) {
-      if (log[j] != null) {
-        out.add(log[j]);
+      if (log[j] >= 0) {
+        out[n++] = log[j];
       }
     }
-    return out;
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /**
@@ -480,8 +468,8 @@ final class AntiEntropy {
    */
   private boolean othersUntold(Link l) {
     snapshotGrown();
-    for (Origin o : snapshotsAfter(l.toldDigest)) {
-      if (!o.id.equals(self)) {
+    for (int a : snapshotsAfter(l.toldDigest)) {
+      if (!authors.author(a).equals(self)) {
         return true;
       }
     }
@@ -516,11 +504,11 @@ final class AntiEntropy {
     if (held == null) {
       return false;
     }
-    Origin o = originOrNull(l.id);
-    return o == null
-        || o.snapshot == null
-        || o.snapshot.count() != held.count()
-        || logVersions[o.slot] > l.toldDigest;
+    int a = authors.indexOf(l.id);
+    SeqSet snapshot = a < 0 || a >= snapshots.length ? null : snapshots[a];
+    return snapshot == null
+        || snapshot.count() != held.count()
+        || logVersions[slots[a] - 1] > l.toldDigest;
   }
 
   /** We got a live message of {@code l}'s peer's own: it is talking now. */
@@ -562,8 +550,8 @@ final class AntiEntropy {
     if (complete) {
       entries = completeEntries();
     } else {
-      for (Origin o : snapshotsAfter(l.toldDigest)) {
-        entries.add(entry(o.id, o.snapshot));
+      for (int a : snapshotsAfter(l.toldDigest)) {
+        entries.add(entry(authors.author(a), snapshots[a]));
       }
     }
     l.toldDigest = digestVersion;
@@ -583,8 +571,7 @@ final class AntiEntropy {
     int[] order = holdings.inOrder();
     List<DigestEntry> entries = new ArrayList<>(order.length);
     for (int a : order) {
-      Origin o = origin(a);
-      entries.add(entry(o.id, snapshotIfStale(o, holdings.get(a))));
+      entries.add(entry(authors.author(a), snapshotIfStale(a, holdings.get(a))));
     }
     return entries;
   }
@@ -664,10 +651,10 @@ final class AntiEntropy {
     if (a < 0) {
       return; // nothing held of it: no snapshot to refresh
     }
-    Origin o = origin(a);
-    clearFromLog(o);
-    o.snapshot = null;
-    markGrown(o);
+    ensure(a);
+    clearFromLog(a);
+    snapshots[a] = null;
+    markGrown(a);
   }
 
   /**
