@@ -55,6 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
           new Bench(
               "chat",
               "--workload throughput|latency  --n PEERS (5)  --msgs PER_PEER (20000, throughput)\n"
+                  + "--warmup-msgs PER_PEER (msgs/10, throughput)\n"
                   + "--size BYTES (100)  --rate MSGS_PER_S (1000, latency)"
                   + "  --duration S (10, latency)\n"
                   + "--warmup S (2)  --window UNACKED (2000)"

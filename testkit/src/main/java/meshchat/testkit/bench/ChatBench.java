@@ -41,9 +41,11 @@ import org.HdrHistogram.Histogram;
  * field names as the JGroups bench where they mean the same thing.
  *
  * <ul>
- *   <li>{@code --workload throughput}: every peer sends M messages as fast as flow control allows;
- *       the figure is N·M deliveries per peer divided by the time from the first send until the
- *       last peer has delivered all N·M (own messages included).
+ *   <li>{@code --workload throughput}: after an unmeasured burst of W messages per peer (the JIT
+ *       and buffers warm, as jgroups-bench does), every peer sends M messages as fast as flow
+ *       control allows; the figure is N·M deliveries per peer divided by the time from the first
+ *       send until the last peer has delivered all N·M (own messages included). {@code cpu_s} is
+ *       the process's CPU over that time, every thread included.
  *   <li>{@code --workload latency}: all peers together send R msgs/s, spread evenly over time and
  *       peers, for D seconds after a 2 s unrecorded warm-up. Each message carries its send time
  *       ({@code System.nanoTime}); every delivery at every peer records now − stamp.
@@ -66,6 +68,8 @@ public final class ChatBench {
     String workload = "throughput";
     int n = 5;
     int msgs = 20_000;
+    // -1: a tenth of --msgs, as jgroups-bench's --warmup-msgs
+    int warmupMsgs = -1;
     int size = 100;
     int rate = 1000;
     double duration = 10;
@@ -82,6 +86,7 @@ public final class ChatBench {
             "--workload",
             "--n",
             "--msgs",
+            "--warmup-msgs",
             "--size",
             "--rate",
             "--duration",
@@ -93,6 +98,7 @@ public final class ChatBench {
     o.workload = flags.oneOf("--workload", o.workload, "throughput", "latency");
     o.n = flags.positive("--n", o.n);
     o.msgs = flags.positive("--msgs", o.msgs);
+    o.warmupMsgs = flags.integer("--warmup-msgs", Math.max(1, o.msgs / 10), 0);
     o.size = flags.positive("--size", o.size);
     o.rate = flags.positive("--rate", o.rate);
     o.duration = flags.number("--duration", o.duration, 0.001);
@@ -121,29 +127,28 @@ public final class ChatBench {
   // ---- workload A ----
 
   private static String throughput(Options o, Mesh mesh) throws Exception {
-    long perPeer = (long) o.n * o.msgs;
-    mesh.expect(perPeer);
+    // an unmeasured burst first, as jgroups-bench's throughput workload runs one (--warmup-msgs,
+    // a tenth of --msgs by default): the JIT, the links' buffers and the stores are warm when
+    // the clock starts, on both sides of a comparison
     String body = pad("x", o.size);
-    long bytesBefore = mesh.bytesOut();
-    long start = System.nanoTime();
-    List<Thread> senders = new ArrayList<>();
-    for (PeerNode node : mesh.nodes) {
-      Thread t =
-          new Thread(
-              () -> {
-                // a window of unacknowledged sends, so the sender cannot outrun the room thread
-                Semaphore window = new Semaphore(o.window);
-                for (int i = 0; i < o.msgs; i++) {
-                  window.acquireUninterruptibly();
-                  node.send(body).whenComplete((m, e) -> window.release());
-                }
-              },
-              "sender-" + node.self().shortHex());
-      senders.add(t);
-      t.start();
+    long warmup = (long) o.n * o.warmupMsgs;
+    if (warmup > 0) {
+      mesh.expect(warmup);
+      burst(o, mesh, o.warmupMsgs, body);
+      if (!mesh.allDelivered.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the warm-up burst was not delivered within 10 minutes");
+      }
+      Thread.sleep(200); // jgroups-bench's pause between its warm-up and measured bursts
     }
+    long perPeer = (long) o.n * o.msgs;
+    mesh.expect(warmup + perPeer);
+    long bytesBefore = mesh.bytesOut();
+    long cpuBefore = processCpuNanos();
+    long start = System.nanoTime();
+    List<Thread> senders = burst(o, mesh, o.msgs, body);
     boolean done = mesh.allDelivered.await(10, TimeUnit.MINUTES);
     long elapsed = System.nanoTime() - start;
+    double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
     for (Thread t : senders) {
       t.join();
     }
@@ -152,23 +157,57 @@ public final class ChatBench {
     String wire = mesh.wire(mesh.bytesOut() - bytesBefore, perPeer, body);
     return String.format(
         Locale.ROOT,
-        "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,\"size\":%d,"
+        "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,"
+            + "\"warmup_msgs_per_member\":%d,\"size\":%d,"
             + "\"store\":\"%s\",\"complete\":%b,\"wall_s\":%.3f,\"msgs_per_s_per_member\":%.0f,"
-            + "\"msgs_per_s_aggregate\":%.0f,\"duplicates\":%d,\"join_ms\":%.1f,"
-            + "\"relayed\":%d,%s,%s}",
+            + "\"msgs_per_s_aggregate\":%.0f,\"cpu_s\":%.3f,\"cpu_us_per_delivery\":%.2f,"
+            + "\"duplicates\":%d,\"join_ms\":%.1f,\"relayed\":%d,%s,%s}",
         o.n,
         o.msgs,
+        o.warmupMsgs,
         o.size,
         o.store,
         done,
         secs,
         perMember,
         perMember * o.n,
+        cpuSeconds,
+        cpuSeconds * 1e6 / (perPeer * o.n),
         mesh.duplicates.get(),
         mesh.joinNanos / 1e6,
         mesh.relayed(),
         wire,
         mesh.linkHealth());
+  }
+
+  /**
+   * Every peer sends {@code count} messages on a thread of its own, as fast as its window allows.
+   */
+  private static List<Thread> burst(Options o, Mesh mesh, int count, String body) {
+    List<Thread> senders = new ArrayList<>();
+    for (PeerNode node : mesh.nodes) {
+      Thread t =
+          new Thread(
+              () -> {
+                // a window of unacknowledged sends, so the sender cannot outrun the room thread
+                Semaphore window = new Semaphore(o.window);
+                for (int i = 0; i < count; i++) {
+                  window.acquireUninterruptibly();
+                  node.send(body).whenComplete((m, e) -> window.release());
+                }
+              },
+              "sender-" + node.self().shortHex());
+      senders.add(t);
+      t.start();
+    }
+    return senders;
+  }
+
+  /** This process's CPU time so far (every thread: peers, JIT, GC), in nanoseconds. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   // ---- workload B ----

@@ -45,6 +45,7 @@ class BenchCommandTest {
           {"bench", "chat", "--n", "many"},
           {"bench", "chat", "--n", "0"},
           {"bench", "chat", "--frobnicate", "1"},
+          {"bench", "chat", "--warmup-msgs", "-1"},
           {"bench", "tracker", "--clients"},
           {"bench", "tracker", "--clients", "-3"},
           {"bench", "catchup", "--messages"},
@@ -75,6 +76,34 @@ class BenchCommandTest {
     assertThat(none.err()).startsWith("meshchat bench compare: --jgroups JAR is required");
     assertThat(notAFile.err())
         .startsWith("meshchat bench compare: --jgroups: no readable jar at " + dir);
+  }
+
+  @Test
+  void aSmallThroughputRunWarmsUpFirstAndCountsOnlyTheMeasuredBurst() {
+    CliRun r =
+        run(
+            "bench",
+            "chat",
+            "--workload",
+            "throughput",
+            "--n",
+            "3",
+            "--msgs",
+            "300",
+            "--warmup-msgs",
+            "40",
+            "--store",
+            "memory");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().strip().lines()).hasSize(1);
+    assertThat(r.out())
+        .contains("\"workload\":\"throughput\"", "\"msgs\":300", "\"warmup_msgs_per_member\":40")
+        .contains("\"complete\":true", "\"duplicates\":0")
+        .containsPattern("\"cpu_s\":[0-9]+\\.[0-9]{3},\"cpu_us_per_delivery\":[0-9]+\\.[0-9]{2}");
+    // the measured burst's 900 messages each crossed 2 links with at least their 100-byte text
+    var wire = java.util.regex.Pattern.compile("\"wire_bytes\":([0-9]+)").matcher(r.out());
+    assertThat(wire.find()).isTrue();
+    assertThat(Long.parseLong(wire.group(1))).isBetween(3L * 300 * 2 * 100, 3L * 300 * 2 * 1_000);
   }
 
   @Test
