@@ -28,10 +28,10 @@ import meshchat.peer.sync.SeqSet;
 public final class PackedMessageStore extends MemoryStoreBase {
   // messages and heads; its arrays are big from the first, so no young collection copies any
   private final MessageArena arena = new MessageArena(MessageArena.MAX_CHUNK);
-  // every message's address in canonical (Lamport, origin) order; messages mostly arrive in order,
-  // so an insert rarely shifts more than a few
-  private long[] byOrder = new long[64];
-  private int size;
+  // every message's address in canonical (Lamport, origin) order; messages arrive near the end of
+  // it, but a peer's own ones run ahead of those in flight to it: blocks keep each insert's shift
+  // short
+  private final OrderBlocks byOrder = new OrderBlocks();
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private AddressLog[] logs = new AddressLog[8];
   // each nick once, named in the arena by its index
@@ -78,16 +78,11 @@ public final class PackedMessageStore extends MemoryStoreBase {
     }
     long address = arena.put(message, a, nickIndex(message.nick()), authors);
     log.put(message.seq(), address);
-    int at = size;
-    if (at > 0 && compare(byOrder[at - 1], message.lamport(), message.origin()) > 0) {
+    int at = byOrder.size();
+    if (at > 0 && compare(byOrder.get(at - 1), message.lamport(), message.origin()) > 0) {
       at = firstAfter(message.lamport(), message.origin());
     }
-    if (size == byOrder.length) {
-      byOrder = Arrays.copyOf(byOrder, 2 * size);
-    }
-    System.arraycopy(byOrder, at, byOrder, at + 1, size - at);
-    byOrder[at] = address;
-    size++;
+    byOrder.insert(at, address);
     return AppendResult.NEW;
   }
 
@@ -148,12 +143,12 @@ public final class PackedMessageStore extends MemoryStoreBase {
 
   @Override
   int orderSize() {
-    return size;
+    return byOrder.size();
   }
 
   @Override
   int compareAt(int index, long lamport, PeerId origin) {
-    return compare(byOrder[index], lamport, origin);
+    return compare(byOrder.get(index), lamport, origin);
   }
 
   /** The message at {@code address} against the timestamp (lamport, origin), in canonical order. */
@@ -164,10 +159,11 @@ public final class PackedMessageStore extends MemoryStoreBase {
 
   @Override
   public List<ChatMessage> history(int limit) {
+    int size = byOrder.size();
     int from = size - Math.min(Math.max(limit, 0), size);
     List<ChatMessage> out = new ArrayList<>(size - from);
     for (int i = from; i < size; i++) {
-      out.add(message(byOrder[i]));
+      out.add(message(byOrder.get(i)));
     }
     return out;
   }
@@ -175,20 +171,20 @@ public final class PackedMessageStore extends MemoryStoreBase {
   @Override
   public Optional<MessageId> predecessor(LamportTimestamp key) {
     int at = firstAtOrAfter(key.time(), key.origin());
-    return at == 0 ? Optional.empty() : Optional.of(id(byOrder[at - 1]));
+    return at == 0 ? Optional.empty() : Optional.of(id(byOrder.get(at - 1)));
   }
 
   @Override
   public List<MessageId> latest(int limit) {
     List<MessageId> out = new ArrayList<>();
-    for (int i = size - 1; i >= 0 && out.size() < limit; i--) {
-      out.add(id(byOrder[i]));
+    for (int i = byOrder.size() - 1; i >= 0 && out.size() < limit; i--) {
+      out.add(id(byOrder.get(i)));
     }
     return out;
   }
 
   @Override
   public long count() {
-    return size;
+    return byOrder.size();
   }
 }
