@@ -1,0 +1,74 @@
+package meshchat.peer.store.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LamportTimestamp;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Both memory stores find a timestamp's place in the canonical (Lamport, origin) order exactly as a
+ * scan of a sorted list does: the search gallops back from the end, and these histories put what it
+ * looks for at the end, near it, and anywhere (a few authors far ahead of the rest, as in the
+ * throughput cell, or all interleaved).
+ */
+class CanonicalOrderSearchTest {
+
+  @Property(tries = 80)
+  void predecessorsAndHistoryAreThoseOfASortedList(
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 1_500) int messages) {
+    Random random = new Random(seed);
+    List<PeerId> authors = new ArrayList<>();
+    for (int a = 0; a < 1 + random.nextInt(6); a++) {
+      authors.add(PeerId.of(new byte[] {(byte) a, (byte) random.nextInt(256)}));
+    }
+    long[] seqs = new long[authors.size()];
+    long[] clocks = new long[authors.size()];
+    long spread = 1 + random.nextInt(3_000);
+    List<ChatMessage> history = new ArrayList<>();
+    for (int i = 0; i < messages; i++) {
+      int a = random.nextInt(authors.size());
+      // each author's clock runs its own pace; the lag between them is up to `spread`
+      clocks[a] = Math.max(clocks[a] + 1, clocks[random.nextInt(authors.size())] - spread);
+      history.add(
+          new ChatMessage(
+              new MessageId(authors.get(a), ++seqs[a]), clocks[a], 0, "n", "t", List.of()));
+    }
+    List<LamportTimestamp> sorted = new ArrayList<>();
+    history.forEach(m -> sorted.add(m.timestamp()));
+    sorted.sort(null);
+    for (MessageStore store : List.of(new PackedMessageStore(), new InMemoryMessageStore())) {
+      history.forEach(store::append);
+      assertThat(store.history(Integer.MAX_VALUE).stream().map(ChatMessage::timestamp).toList())
+          .isEqualTo(sorted);
+      for (int probe = 0; probe < 200 && !sorted.isEmpty(); probe++) {
+        LamportTimestamp at = sorted.get(random.nextInt(sorted.size()));
+        LamportTimestamp key =
+            random.nextBoolean() ? at : new LamportTimestamp(at.time() + 1, at.origin());
+        assertThat(store.predecessor(key).map(id -> store.get(id).orElseThrow().timestamp()))
+            .as("predecessor of %s", key)
+            .isEqualTo(scan(sorted, key));
+      }
+    }
+  }
+
+  private static Optional<LamportTimestamp> scan(
+      List<LamportTimestamp> sorted, LamportTimestamp k) {
+    LamportTimestamp before = null;
+    for (LamportTimestamp t : sorted) {
+      if (t.compareTo(k) < 0) {
+        before = t;
+      }
+    }
+    return Optional.ofNullable(before);
+  }
+}
