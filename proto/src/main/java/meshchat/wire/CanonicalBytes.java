@@ -106,6 +106,11 @@ public final class CanonicalBytes {
     return Ed25519.verify(rawPublicKey, out, 0, size, signature);
   }
 
+  /** As {@link #signedBy(byte[], byte[])}, with {@code verifier}'s decoded keys. */
+  public boolean signedBy(Ed25519.Verifier verifier, byte[] rawPublicKey, byte[] signature) {
+    return verifier.verify(rawPublicKey, out, 0, size, signature);
+  }
+
   /** The digest of these bytes by {@code md} (reset first), without copying them. */
   public byte[] digest(MessageDigest md) {
     md.reset();

@@ -140,6 +140,100 @@ public final class Ed25519 {
     }
   }
 
+  /**
+   * {@link #verify(byte[], byte[], int, int, byte[])} with each key's decoded point kept, for one
+   * thread (not thread-safe: one per thread). Bouncy Castle's raw-key verification decodes the
+   * 32-byte key into a point every time (a field exponentiation and ~0.6 KB); a receiver checks a
+   * head per burst from a handful of origins, so the point is decoded once per key and kept in a
+   * direct-mapped table of {@link #SLOTS} entries: a key evicts only the one in its slot, and no
+   * input can grow the table (a stranger's keys cost a decode each, as without it).
+   *
+   * <p>Same verdict as the raw-key check for every 32-byte key, signature and text (Bouncy Castle
+   * 1.87, {@code math.ec.rfc8032.Ed25519}; pinned by {@code PublicPointCacheTest}):
+   *
+   * <ul>
+   *   <li>The raw-key {@code implVerify} checks R ({@code checkPointVar}) and S ({@code
+   *       Scalar25519.checkVar}), then the key with {@code checkPointFullVar} (refuses y = 0, 1,
+   *       p-1, y &ge; p, and the order-8 points' y) and {@code decodePointVar(A, negate = true)}
+   *       (refuses a y with no x, and the sign bit set on x = 0). It does <em>not</em> check the
+   *       key's order: a key with a small-order component is used as it is.
+   *   <li>{@code validatePublicKeyPartialExport} runs exactly those two key checks ({@code
+   *       checkPointFullVar}, then {@code decodePointVar(A, negate = false)}) and nothing else, so
+   *       it returns null exactly when the raw path refuses the key whatever the signature; the
+   *       {@code Full} export also checks the order ({@code checkPointOrderVar}) and would refuse
+   *       keys that the raw path accepts, so it is not used.
+   *   <li>Given a point, {@code implVerify(PublicPoint)} makes the same checks of R and S, uses -A
+   *       (the point's x negated: the value {@code decodePointVar(A, true)} gives), and hashes the
+   *       point re-encoded ({@code encodePublicPoint}). That encoding is the key's own bytes: y
+   *       passed {@code checkPointFullVar} so it is below p and encodes as it came, and the decoded
+   *       x has the key's sign bit as its parity (x = 0 never gets here: its y is 1 or p-1). The
+   *       rest (SHA-512 over R, A, text; the scalar checks; the Straus multiplication) is the same
+   *       code on the same values, so the two paths agree, failures and exceptions included.
+   * </ul>
+   */
+  public static final class Verifier {
+    /** Entries per thread: a power of two; ~150 bytes each. */
+    public static final int SLOTS = 1024;
+
+    private final byte[][] keys = new byte[SLOTS][];
+    // the key's point, or INVALID for a key the raw path refuses whatever the signature
+    private final Object[] points = new Object[SLOTS];
+    private static final Object INVALID = new Object();
+    private long decodes;
+
+    /**
+     * As {@link Ed25519#verify(byte[], byte[], int, int, byte[])}; never throws on hostile input.
+     */
+    public boolean verify(
+        byte[] rawPublicKey, byte[] data, int from, int length, byte[] signature) {
+      if (rawPublicKey.length != PUBLIC_KEY_BYTES || signature.length != SIGNATURE_BYTES) {
+        return false;
+      }
+      Object point = point(rawPublicKey);
+      if (point == INVALID) {
+        return false;
+      }
+      try {
+        return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
+            signature,
+            0,
+            (org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint) point,
+            data,
+            from,
+            length);
+      } catch (RuntimeException e) {
+        return false; // as the raw path's
+      }
+    }
+
+    /** How many keys this verifier has decoded (misses), for tests and benchmarks. */
+    public long decodes() {
+      return decodes;
+    }
+
+    private Object point(byte[] key) {
+      // the slot from bytes of y (a key's bytes are as good as random; colliding keys just evict)
+      int slot = ((key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16) & (SLOTS - 1);
+      byte[] k = keys[slot];
+      if (k != null && Arrays.equals(k, key)) {
+        return points[slot];
+      }
+      decodes++;
+      Object point;
+      try {
+        point = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(key, 0);
+      } catch (RuntimeException e) {
+        point = null;
+      }
+      if (point == null) {
+        point = INVALID;
+      }
+      keys[slot] = key.clone(); // the caller's array may be reused
+      points[slot] = point;
+      return point;
+    }
+  }
+
   /** The Ed25519 signature of {@code data} by the 32-byte private key {@code seed} (RFC 8032). */
   public static byte[] sign(byte[] seed, byte[] data) {
     byte[] sig = new byte[SIGNATURE_BYTES];

@@ -36,6 +36,8 @@ public final class MessageSigning {
     // a head's check on the verify pool: what its signature covers, and its key's fingerprint
     final CanonicalBytes head = CanonicalBytes.reusable();
     final byte[] fingerprint = new byte[32];
+    // and its keys' decoded points: a bounded table per thread (docs/benchmarks.md, pp17)
+    final Ed25519.Verifier verifier = new Ed25519.Verifier();
 
     Scratch() {
       try {
@@ -156,7 +158,8 @@ public final class MessageSigning {
   public static String headProblem(ChainHead head, byte[] key, String room) {
     // every receiver checks a head per burst, and at 1,000 msgs/s in five peers that is a head per
     // message: the fingerprint and the signed bytes are made in the thread's buffers, not in new
-    // arrays (Bouncy Castle's verification still allocates ~7 KB; docs/benchmarks.md, session 17)
+    // arrays, and the key's point is decoded once per origin, not per head (Ed25519.Verifier: the
+    // raw-key check's verdict); Bouncy Castle's verification still allocates (docs/benchmarks.md)
     Scratch s = SCRATCH.get();
     PeerId origin = head.origin();
     if (!owns(key, origin, s)) {
@@ -165,7 +168,7 @@ public final class MessageSigning {
     CanonicalBytes signed = s.head.restart(headStart(room));
     id(signed, origin, s.id);
     signed.u64(head.seq()).bytes(head.hash());
-    if (!signed.signedBy(key, head.signature())) {
+    if (!signed.signedBy(s.verifier, key, head.signature())) {
       return "head " + head.id() + " has a bad signature";
     }
     return null;
