@@ -279,6 +279,16 @@ final class AntiEntropy {
 
   private int[] slots = new int[8];
 
+  // when a live message of each author (by index) was last stored, or NEVER (see arriving)
+  private static final long NEVER = Long.MIN_VALUE / 2;
+  private long[] grewAt = filled(8);
+
+  private static long[] filled(int n) {
+    long[] a = new long[n];
+    Arrays.fill(a, NEVER);
+    return a;
+  }
+
   private long digestVersion;
 
   /**
@@ -322,6 +332,28 @@ final class AntiEntropy {
   void grew(int author) {
     ensure(author);
     markGrown(author);
+  }
+
+  /**
+   * A live message of the author numbered {@code author} (pushed, not from a history batch) was
+   * stored: its stream is flowing (see {@link #arriving}).
+   */
+  void arrivedLive(int author) {
+    if (author >= grewAt.length) {
+      int from = grewAt.length;
+      grewAt = Arrays.copyOf(grewAt, Math.max(author + 1, 2 * grewAt.length));
+      Arrays.fill(grewAt, from, grewAt.length, NEVER);
+    }
+    grewAt[author] = scheduler.nowMillis();
+  }
+
+  /**
+   * Whether a live message of {@code origin} came within the last {@link #TREE_WAIT_MS}: its stream
+   * is still flowing, so a gap at its end is a stream we lag behind, not one that stopped.
+   */
+  private boolean arriving(PeerId origin) {
+    int a = authors.indexOf(origin);
+    return a >= 0 && a < grewAt.length && scheduler.nowMillis() - grewAt[a] < TREE_WAIT_MS;
   }
 
   private void markGrown(int author) {
@@ -749,6 +781,14 @@ final class AntiEntropy {
           tree.graftFrom(l.id, ids(e.getKey(), missing));
         }
         waitForTree(l, l.treePass == 0 ? TREE_WAIT_MS : Broadcast.GRAFT_RETRY_MS, l.treePass + 1);
+        continue;
+      }
+      if (latest && onTree && l.treePass == 1 && arriving(e.getKey())) {
+        // More than a few behind on a stream that is still flowing (its messages keep arriving):
+        // they are on their way, and asking would bring them twice. On a busy box that is the
+        // storm: the asks' batches slow the live path, which lags more, which asks more. Look
+        // again after the tree's time; ask once the stream stops.
+        waitForTree(l, TREE_WAIT_MS, 1);
         continue;
       }
       caughtUp = false; // lacking, or asked and not here yet

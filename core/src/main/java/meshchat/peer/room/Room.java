@@ -832,7 +832,11 @@ public final class Room {
         return false;
       }
       case NEW -> {
-        sync.grew(holdings.add(m.origin(), m.seq()));
+        int author = holdings.add(m.origin(), m.seq());
+        sync.grew(author);
+        if (!catchUp) {
+          sync.arrivedLive(author);
+        }
         broadcast.received(from.tree, from.id(), m.id(), true, !catchUp);
       }
     }
