@@ -50,34 +50,40 @@ public final class MessageSigning {
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-  /** The context and the room, encoded once per room rather than once per message. */
-  private record Start(String room, byte[] bytes) {}
+  /**
+   * A context and the room, encoded once per room rather than once per message: the last room's
+   * bytes are kept (a peer has one room; a bench's peers share it).
+   */
+  private static final class Start {
+    private record Room(String name, byte[] bytes) {}
 
-  private static volatile Start lastStart =
-      new Start("", CanonicalBytes.of(CHAT_CONTEXT).string("").toByteArray());
+    private final String context;
+    private volatile Room last;
 
-  private static volatile Start lastHeadStart =
-      new Start("", CanonicalBytes.of(HEAD_CONTEXT).string("").toByteArray());
+    Start(String context) {
+      this.context = context;
+      this.last = encode("");
+    }
+
+    private Room encode(String room) {
+      return new Room(room, CanonicalBytes.of(context).string(room).toByteArray());
+    }
+
+    byte[] of(String room) {
+      Room r = last;
+      if (!r.name().equals(room)) {
+        r = encode(room);
+        last = r;
+      }
+      return r.bytes();
+    }
+  }
+
+  private static final Start CHAT_START = new Start(CHAT_CONTEXT);
+
+  private static final Start HEAD_START = new Start(HEAD_CONTEXT);
 
   private MessageSigning() {}
-
-  private static byte[] start(String room) {
-    Start s = lastStart;
-    if (!s.room().equals(room)) {
-      s = new Start(room, CanonicalBytes.of(CHAT_CONTEXT).string(room).toByteArray());
-      lastStart = s;
-    }
-    return s.bytes();
-  }
-
-  private static byte[] headStart(String room) {
-    Start s = lastHeadStart;
-    if (!s.room().equals(room)) {
-      s = new Start(room, CanonicalBytes.of(HEAD_CONTEXT).string(room).toByteArray());
-      lastHeadStart = s;
-    }
-    return s.bytes();
-  }
 
   private static void id(CanonicalBytes b, PeerId id, byte[] scratch) {
     id.copyTo(scratch, 0);
@@ -97,7 +103,7 @@ public final class MessageSigning {
   /** In {@code s}'s buffer: valid until the thread's next use of it. */
   private static CanonicalBytes canonicalBytes(ChatMessage m, String room, Scratch s) {
     byte[] scratch = s.id;
-    CanonicalBytes b = s.bytes.restart(start(room));
+    CanonicalBytes b = s.bytes.restart(CHAT_START.of(room));
     id(b, m.origin(), scratch);
     b.u64(m.seq())
         .u64(m.lamport())
@@ -165,7 +171,7 @@ public final class MessageSigning {
     if (!owns(key, origin, s)) {
       return "head " + head.id() + " carries a key that is not its origin's";
     }
-    CanonicalBytes signed = s.head.restart(headStart(room));
+    CanonicalBytes signed = s.head.restart(HEAD_START.of(room));
     id(signed, origin, s.id);
     signed.u64(head.seq()).bytes(head.hash());
     if (!signed.signedBy(s.verifier, key, head.signature())) {
