@@ -115,6 +115,14 @@ public final class SqliteDatabase implements AutoCloseable {
       // SQLite leaves foreign keys off for backward compatibility; we want a message or conflict
       // row never to name a room that does not exist. The cost is one primary-key probe per insert.
       s.execute("PRAGMA foreign_keys = ON");
+      // A statement that may abort inside a transaction (a sync batch's 64-row INSERT, which the
+      // store relies on SQLite undoing alone; any multi-row insert under a foreign key) keeps the
+      // pages it changes in a statement journal. Past 64 KiB SQLite spills that journal to a
+      // temporary file, and a batch's statements spilled nearly every time: a 100,000-message
+      // catch-up wrote 119 MB to /var/tmp besides its 34 MB of log (docs/benchmarks.md, session
+      // 18). In memory it is a statement's size, freed when the statement ends; it guards no
+      // durability (a crash loses the open transaction whole, from the log).
+      s.execute("PRAGMA temp_store = MEMORY");
       // Reading the header here (not in the pragmas above) is what makes a garbage or truncated
       // file fail now, at open, with SQLITE_NOTADB, before anything could be written to it.
       s.executeQuery("PRAGMA schema_version").close();

@@ -116,6 +116,7 @@ class SqliteMessageStoreTest extends MessageStoreContract {
       assertThat(string(s, "PRAGMA journal_mode")).isEqualTo("wal");
       assertThat(string(s, "PRAGMA synchronous")).isEqualTo("1"); // NORMAL between own appends
       assertThat(string(s, "PRAGMA foreign_keys")).isEqualTo("1");
+      assertThat(string(s, "PRAGMA temp_store")).as("statement journals in memory").isEqualTo("2");
       assertThat(string(s, "PRAGMA user_version"))
           .isEqualTo(String.valueOf(Schema.CURRENT_VERSION));
       assertThat(Integer.parseInt(string(s, "PRAGMA application_id")))
