@@ -90,6 +90,7 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
       at = firstAfter(message.lamport(), message.origin());
     }
     byOrder.add(at, message);
+    inserted(at);
     count++;
     return AppendResult.NEW;
   }

@@ -83,6 +83,7 @@ public final class PackedMessageStore extends MemoryStoreBase {
       at = firstAfter(message.lamport(), message.origin());
     }
     byOrder.insert(at, address);
+    inserted(at);
     return AppendResult.NEW;
   }
 

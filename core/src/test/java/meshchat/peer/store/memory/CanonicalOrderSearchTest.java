@@ -17,9 +17,9 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Both memory stores find a timestamp's place in the canonical (Lamport, origin) order exactly as a
- * scan of a sorted list does: the search gallops back from the end, and these histories put what it
- * looks for at the end, near it, and anywhere (a few authors far ahead of the rest, as in the
- * throughput cell, or all interleaved).
+ * scan of a sorted list does: the search gallops out from where the last append put its message,
+ * and these histories put what it looks for there, near it, and anywhere (a few authors far ahead
+ * of the rest, as in the throughput cell, or all interleaved; a forked author's equal timestamps).
  */
 class CanonicalOrderSearchTest {
 
@@ -57,6 +57,43 @@ class CanonicalOrderSearchTest {
         assertThat(store.predecessor(key).map(id -> store.get(id).orElseThrow().timestamp()))
             .as("predecessor of %s", key)
             .isEqualTo(scan(sorted, key));
+      }
+    }
+  }
+
+  @Property(tries = 80)
+  void aPredecessorAskedRightAfterAnAppendIsThatOfASortedList(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 1_500) int messages) {
+    Random random = new Random(seed);
+    int n = 1 + random.nextInt(6);
+    List<PeerId> authors = new ArrayList<>();
+    for (int a = 0; a < n; a++) {
+      authors.add(PeerId.of(new byte[] {(byte) a, (byte) random.nextInt(256)}));
+    }
+    long[] seqs = new long[n];
+    long[] clocks = new long[n];
+    long spread = 1 + random.nextInt(3_000);
+    boolean forks = random.nextBoolean(); // then an author may reuse its time: equal timestamps
+    List<MessageStore> stores = List.of(new PackedMessageStore(), new InMemoryMessageStore());
+    List<LamportTimestamp> sorted = new ArrayList<>();
+    for (int i = 0; i < messages; i++) {
+      int a = random.nextInt(n);
+      boolean same = forks && clocks[a] > 0 && random.nextInt(4) == 0;
+      clocks[a] = same ? clocks[a] : Math.max(clocks[a] + 1, clocks[random.nextInt(n)] - spread);
+      ChatMessage m =
+          new ChatMessage(
+              new MessageId(authors.get(a), ++seqs[a]), clocks[a], 0, "n", "t", List.of());
+      sorted.add(m.timestamp());
+      sorted.sort(null);
+      LamportTimestamp other = sorted.get(random.nextInt(sorted.size()));
+      for (MessageStore store : stores) {
+        store.append(m);
+        // as the room asks for a late message's predecessor once it stored it; then any other
+        for (LamportTimestamp key : List.of(m.timestamp(), other)) {
+          assertThat(store.predecessor(key).map(id -> store.get(id).orElseThrow().timestamp()))
+              .as("predecessor of %s after %d appends", key, i + 1)
+              .isEqualTo(scan(sorted, key));
+        }
       }
     }
   }
