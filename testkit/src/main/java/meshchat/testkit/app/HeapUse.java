@@ -1,7 +1,14 @@
 package meshchat.testkit.app;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import meshchat.testkit.SimCluster;
+import meshchat.testkit.net.SimPeer;
 import meshchat.testkit.sim.SimRun;
 
 /**
@@ -38,6 +45,82 @@ final class HeapUse {
     out.put("heapBytes", bytes);
     out.put("perPeerBytes", peers == 0 ? 0 : bytes / peers);
     out.put("perLinkEndBytes", linkEnds == 0 ? 0 : bytes / linkEnds);
+    return out;
+  }
+
+  /**
+   * One live peer's own state by part ({@link MemoryParts}, three fields deep): what the run shares
+   * (the cluster, the simulated network, tracker, clock and metrics) is left out, and so is
+   * whatever a second live peer also reaches (the message and id objects the simulation shares), so
+   * the parts are what this peer alone holds. Parts under 0.5% of the total are summed as {@code
+   * (other)}. Null when fewer than two peers are alive.
+   */
+  static Map<String, Object> parts(SimRun.Result r) {
+    SimCluster cluster = r.cluster();
+    SimPeer peer = null;
+    SimPeer other = null;
+    for (int i = 0; i < cluster.size() && other == null; i++) {
+      SimPeer p = cluster.peer(i);
+      if (p.alive()) {
+        if (peer == null) {
+          peer = p;
+        } else {
+          other = p;
+        }
+      }
+    }
+    if (other == null) {
+      return null;
+    }
+    Set<Object> run = Collections.newSetFromMap(new IdentityHashMap<>());
+    run.add(cluster);
+    for (Object o : fieldValues(cluster)) {
+      run.add(o);
+      if (o != null && o.getClass().isRecord()) {
+        run.addAll(fieldValues(o));
+      }
+    }
+    SimPeer[] walking = new SimPeer[1];
+    MemoryParts m =
+        new MemoryParts(3, o -> run.contains(o) || (o instanceof SimPeer && o != walking[0]));
+    walking[0] = other;
+    m.exclude(other);
+    walking[0] = peer;
+    m.charge(peer);
+    long total = m.total();
+    Map<String, Object> byPart = new LinkedHashMap<>();
+    long rest = 0;
+    for (Map.Entry<String, Long> e : m.parts().entrySet()) {
+      if (e.getValue() * 200 >= total) {
+        byPart.put(e.getKey(), e.getValue());
+      } else {
+        rest += e.getValue();
+      }
+    }
+    if (rest > 0) {
+      byPart.put("(other)", rest);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("peer", peer.name());
+    out.put("bytes", total);
+    out.put("byPart", byPart);
+    return out;
+  }
+
+  /** The values of {@code o}'s own instance fields, for a class of this program. */
+  private static java.util.List<Object> fieldValues(Object o) {
+    java.util.List<Object> out = new java.util.ArrayList<>();
+    for (Field f : o.getClass().getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
+        continue;
+      }
+      try {
+        f.setAccessible(true);
+        out.add(f.get(o));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // not readable: not marked
+      }
+    }
     return out;
   }
 }

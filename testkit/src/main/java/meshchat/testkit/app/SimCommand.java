@@ -138,6 +138,13 @@ public final class SimCommand implements Callable<Integer> {
   boolean memory;
 
   @Option(
+      names = "--memory-parts",
+      description =
+          "with --memory: also charge one live peer's own state to its parts (field paths three"
+              + " deep, estimated bytes), as memory.parts")
+  boolean memoryParts;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "no progress line on stderr (shown only when stderr is a terminal)")
   boolean quiet;
@@ -162,13 +169,22 @@ public final class SimCommand implements Callable<Integer> {
       err.println("meshchat sim: cannot write the report to " + report + ": " + unwritable);
       return 2;
     }
+    if (memoryParts && !memory) {
+      err.println("meshchat sim: --memory-parts needs --memory");
+      return 2;
+    }
     long baseline = memory ? HeapUse.liveBytes() : 0;
     long t0 = System.nanoTime();
     SimRun.Result r = SimRun.run(plan, progress(plan, err));
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     Map<String, Object> model = Summary.model(r, replay());
     if (memory) {
-      model.put("memory", HeapUse.of(r, HeapUse.liveBytes() - baseline));
+      Map<String, Object> heap = HeapUse.of(r, HeapUse.liveBytes() - baseline);
+      Map<String, Object> parts = memoryParts ? HeapUse.parts(r) : null;
+      if (parts != null) {
+        heap.put("parts", parts);
+      }
+      model.put("memory", heap);
     }
     out.print(json ? Json.write(model) + "\n" : Summary.text(model));
     out.flush();
