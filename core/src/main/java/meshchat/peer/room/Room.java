@@ -744,7 +744,15 @@ public final class Room {
 
   /** Counts and drops {@code m} if a bound refuses it; true to go on and store it. */
   private boolean admissible(ChatMessage m, LinkState from) {
-    Counter refused = overBudget(m, from) ? Counter.HOLD_BACK_BUDGET : null;
+    return admissible(m, from, null);
+  }
+
+  /**
+   * As {@link #admissible(ChatMessage, LinkState)}, for a message of a sync batch: {@code before}
+   * holds the ids of the batch's messages taken ahead of it, which it does not wait for.
+   */
+  private boolean admissible(ChatMessage m, LinkState from, Set<MessageId> before) {
+    Counter refused = overBudget(m, from, before) ? Counter.HOLD_BACK_BUDGET : null;
     if (refused == null) {
       refused = admission.refusal(m, clock.time());
     }
@@ -755,7 +763,7 @@ public final class Room {
     return true;
   }
 
-  private boolean overBudget(ChatMessage m, LinkState from) {
+  private boolean overBudget(ChatMessage m, LinkState from, Set<MessageId> before) {
     if (causal.pendingCount() < Math.min(MAX_HELD_PER_LINK, MAX_HELD_PER_ORIGIN)) {
       return false; // the common case: neither budget can be spent, no lookup needed
     }
@@ -766,7 +774,13 @@ public final class Room {
     if (causal.isDelivered(m.id()) || causal.isHeld(m.id())) {
       return false; // a copy of what we have: costs nothing to take
     }
-    return !causal.missingFor(m).isEmpty(); // only a message that would wait is refused
+    Set<MessageId> missing = causal.missingFor(m);
+    if (before != null && !missing.isEmpty() && before.containsAll(missing)) {
+      // it waits only for messages ahead of it in its batch, delivered before it: a batch of one
+      // author's chain is taken whole, not its first message per round trip
+      return false;
+    }
+    return !missing.isEmpty(); // only a message that would wait is refused
   }
 
   /**
@@ -786,10 +800,19 @@ public final class Room {
 
   private int acceptMessages(List<ChatMessage> offered, LinkState from) {
     List<ChatMessage> batch = new ArrayList<>(offered.size());
+    // the batch's ids taken so far, kept only while a hold-back budget may refuse (nothing is held
+    // before the loop ends, so that does not change inside it)
+    Set<MessageId> taken =
+        causal.pendingCount() < Math.min(MAX_HELD_PER_LINK, MAX_HELD_PER_ORIGIN)
+            ? null
+            : new HashSet<>();
     for (ChatMessage m : offered) {
-      if (!isCopy(m) && admissible(m, from)) {
+      if (!isCopy(m) && admissible(m, from, taken)) {
         clock.receive(m.lamport());
         batch.add(m);
+        if (taken != null) {
+          taken.add(m.id());
+        }
       }
     }
     List<MessageStore.AppendResult> results = store.appendAll(batch);
