@@ -20,10 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
+import meshchat.peer.runtime.LinkInfo;
+import meshchat.peer.runtime.NodeGauges;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerListener;
@@ -146,7 +149,7 @@ public final class ChatBench {
     long cpuBefore = processCpuNanos();
     long start = System.nanoTime();
     List<Thread> senders = burst(o, mesh, o.msgs, body);
-    boolean done = mesh.allDelivered.await(10, TimeUnit.MINUTES);
+    boolean done = mesh.awaitDelivered(TimeUnit.MINUTES.toNanos(10));
     long elapsed = System.nanoTime() - start;
     double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
     for (Thread t : senders) {
@@ -457,6 +460,48 @@ public final class ChatBench {
           .toString();
     }
 
+    /**
+     * Waits up to {@code nanos} for every peer's deliveries; a burst still short after 30 s says on
+     * stderr, every 30 s, where each peer stands (a stalled run is otherwise silent until its
+     * timeout, and the process is gone before anyone can look).
+     */
+    boolean awaitDelivered(long nanos) throws InterruptedException {
+      long deadline = System.nanoTime() + nanos;
+      long step = TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (allDelivered.await(Math.min(step, Math.max(0, left)), TimeUnit.NANOSECONDS)) {
+          return true;
+        }
+        if (left <= step) {
+          return false;
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+          System.err.println("bench: still waiting: " + stall(nodes.get(i), counters.get(i)));
+        }
+      }
+    }
+
+    private static String stall(PeerNode n, Counter c) {
+      StringBuilder b = new StringBuilder(n.self().shortHex());
+      b.append(" delivered ").append(c.delivered()).append(" of ").append(c.target);
+      try {
+        NodeGauges g = n.gauges().get(5, TimeUnit.SECONDS);
+        b.append(", held back ").append(g.heldBack()).append(", stored ").append(g.stored());
+        for (LinkInfo l : g.links()) {
+          b.append(", link ").append(l.peer().shortHex()).append(l.open() ? "" : " (closed)");
+          b.append(" lag ").append(l.lag());
+        }
+      } catch (Exception e) {
+        b.append(", room thread did not answer: ").append(e);
+      }
+      Counters k = n.counters();
+      b.append(", received ").append(k.get(Traffic.MESSAGES_RECEIVED));
+      b.append(", received twice ").append(k.get(Traffic.MESSAGES_DUPLICATE_LIVE));
+      b.append(", sync requests sent ").append(k.get(Traffic.SYNC_REQUESTS_SENT));
+      return b.append(", limits: ").append(k).toString();
+    }
+
     void expect(long perPeer) {
       allDelivered = new CountDownLatch(nodes.size());
       for (Counter c : counters) {
@@ -478,13 +523,17 @@ public final class ChatBench {
     private final Mesh mesh;
     private final PeerId self;
     long target = Long.MAX_VALUE;
-    private long delivered;
+    private long delivered; // read racily by a stall report only
     // the seqs delivered so far per origin: a second delivery of one is a duplicate
     private final Map<PeerId, BitSet> seen = new HashMap<>();
 
     Counter(Mesh mesh, PeerId self) {
       this.mesh = mesh;
       this.self = self;
+    }
+
+    long delivered() {
+      return delivered;
     }
 
     @Override
