@@ -3,11 +3,8 @@ package meshchat.peer.frame;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.EncoderException;
+import io.netty.handler.codec.MessageToMessageCodec;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -54,14 +51,8 @@ import meshchat.wire.RecentlyEncoded;
  * frame of 1 MiB could otherwise hold 200,000 digest ranges, wants or peer addresses, each a Java
  * object and some of them a unit of work for the room. Over a bound is INVALID_MESSAGE; the bounds
  * are far above what an honest peer sends.
- *
- * <p>A plain duplex handler, not Netty's {@code MessageToMessageCodec}: every message of a link
- * crosses it both ways, and that base's per-message output list, type matcher and promise handling
- * were compiled by C2 into every hot path that reached it (docs/benchmarks.md, session 18). It
- * fails as that base did: a bad frame raises a {@link DecoderException}, a failed encode an {@link
- * EncoderException}.
  */
-public final class LinkCodec extends ChannelDuplexHandler {
+public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessage> {
   private static final RecentlyEncoded<LinkMessage, LinkFrame> RECENT =
       new RecentlyEncoded<>(LinkFrame::getSerializedSize);
 
@@ -145,56 +136,23 @@ public final class LinkCodec extends ChannelDuplexHandler {
     return LinkFrame.getDefaultInstance();
   }
 
-  /** Frames (LinkFrame) become records; records the link's decoder made pass unchanged. */
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof LinkFrame frame)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
-    LinkMessage m;
-    try {
-      m = fromFrame(frame, roomKey, context);
-    } catch (DecoderException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new DecoderException(e);
-    }
-    ctx.fireChannelRead(m);
-  }
-
-  /** Records become frames: their bytes, or a LinkFrame for the frame encoder; the rest pass. */
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (!(msg instanceof LinkMessage m)) {
-      ctx.write(msg, promise);
-      return;
-    }
-    Object frame;
-    try {
-      frame = encode(m);
-    } catch (EncoderException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new EncoderException(e);
-    }
-    ctx.write(frame, promise);
-  }
-
-  private Object encode(LinkMessage msg) {
+  protected void encode(ChannelHandlerContext ctx, LinkMessage msg, List<Object> out) {
     // The room hands the same message object to every link it goes to, and a peer's links share
     // its thread (the room thread), so remembering the last frames built on this thread turns
     // N-1 Protobuf builds of one chat message into one (the frame is immutable).
     // Chat, head and history frames of an open room go straight to their length-prefixed bytes
     // (LinkFrameWriter), and every link writes those very bytes, wrapped, not copied
     if (roomKey == null && msg instanceof LinkMessage.Chat c) {
-      return Unpooled.wrappedBuffer(inContext(c));
+      out.add(Unpooled.wrappedBuffer(inContext(c)));
+      return;
     }
     if (roomKey == null
         && (msg instanceof LinkMessage.Head || msg instanceof LinkMessage.SyncBatch)) {
-      return Unpooled.wrappedBuffer(RECENT_BYTES.get(msg, LinkFrameWriter::framed));
+      out.add(Unpooled.wrappedBuffer(RECENT_BYTES.get(msg, LinkFrameWriter::framed)));
+      return;
     }
-    return RECENT.get(msg, m -> toFrame(m, roomKey));
+    out.add(RECENT.get(msg, m -> toFrame(m, roomKey)));
   }
 
   /**
@@ -223,6 +181,11 @@ public final class LinkCodec extends ChannelDuplexHandler {
     }
     // made for a link whose last live chat was another: this one's differs
     return e.after == after ? e.bytes : LinkFrameWriter.contextChat(m, e.numbers, null, after);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, LinkFrame frame, List<Object> out) {
+    out.add(fromFrame(frame, roomKey, context));
   }
 
   // ---- wire -> domain ----

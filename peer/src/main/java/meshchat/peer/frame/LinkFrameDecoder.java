@@ -4,8 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import java.util.List;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.LinkMessage;
 import meshchat.proto.v1.LinkFrame;
@@ -16,12 +16,8 @@ import meshchat.proto.v1.LinkFrame;
  * room, whose bodies are sealed) as the generated {@code LinkFrame} for {@link LinkCodec} to
  * convert, which lets records through unchanged. In the link pipeline it stands where Netty's
  * {@code ProtobufDecoder} stood, and parses as that does otherwise.
- *
- * <p>A plain handler, not a {@code MessageToMessageDecoder}, for the reason {@link LinkCodec} is
- * one: it releases the frame's buffer and fails as that base did (anything but a {@link
- * DecoderException} wrapped in one), without its per-frame output list.
  */
-public final class LinkFrameDecoder extends ChannelInboundHandlerAdapter {
+public final class LinkFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
   private final boolean direct;
   private final LinkContext context;
 
@@ -41,25 +37,7 @@ public final class LinkFrameDecoder extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof ByteBuf frame)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
-    Object m;
-    try {
-      m = decode(frame);
-    } catch (DecoderException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new DecoderException(e);
-    } finally {
-      frame.release();
-    }
-    ctx.fireChannelRead(m);
-  }
-
-  private Object decode(ByteBuf msg) throws InvalidProtocolBufferException {
+  protected void decode(ChannelHandlerContext ctx, ByteBuf msg, List<Object> out) throws Exception {
     int length = msg.readableBytes();
     byte[] array;
     int offset;
@@ -71,7 +49,7 @@ public final class LinkFrameDecoder extends ChannelInboundHandlerAdapter {
       offset = 0;
     }
     Object m = direct ? LinkFrameReader.read(array, offset, length, context) : null;
-    return m != null ? m : LinkFrame.parser().parseFrom(array, offset, length);
+    out.add(m != null ? m : LinkFrame.parser().parseFrom(array, offset, length));
   }
 
   /**
