@@ -1,6 +1,7 @@
 package meshchat.peer.message;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import meshchat.peer.limit.WireBounds;
 
@@ -149,6 +150,16 @@ public record ChatMessage(
   public long seq() {
     return id.seq();
   }
+
+  /**
+   * The canonical total order of messages, as their {@link #timestamp()}s compare, with no
+   * timestamp made per comparison (a sync batch of 512 is sorted by it on every peer).
+   */
+  public static final Comparator<ChatMessage> CANONICAL =
+      (a, b) -> {
+        int c = Long.compare(a.lamport, b.lamport);
+        return c != 0 ? c : a.id.origin().compareTo(b.id.origin());
+      };
 
   /** The key of the canonical total order: (lamport, origin). */
   public LamportTimestamp timestamp() {

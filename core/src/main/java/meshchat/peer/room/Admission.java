@@ -1,10 +1,12 @@
 package meshchat.peer.room;
 
+import java.util.List;
 import java.util.OptionalLong;
 import meshchat.peer.clock.ClockBound;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
 
 /**
@@ -54,28 +56,32 @@ final class Admission {
 
   /** Whether {@code m}'s time is at or below a dependency's (or its author's previous one's). */
   boolean backdated(ChatMessage m) {
-    MessageId prev = m.id().previous();
-    if (prev != null && !above(m, prev)) {
+    if (m.seq() > 1 && !above(m, m.origin(), m.seq() - 1)) {
       return true;
     }
-    for (MessageId d : m.deps()) {
-      if (!above(m, d)) {
+    List<MessageId> deps = m.deps();
+    for (int i = 0, n = deps.size(); i < n; i++) {
+      MessageId d = deps.get(i);
+      if (!above(m, d.origin(), d.seq())) {
         return true;
       }
     }
     return false;
   }
 
-  private boolean above(ChatMessage m, MessageId dep) {
-    long recentLamport = recent.lamportOf(dep);
+  /**
+   * Whether {@code m}'s time is above that of its dependency, seq {@code seq} of {@code origin}.
+   */
+  private boolean above(ChatMessage m, PeerId origin, long seq) {
+    long recentLamport = recent.lamportOf(origin, seq);
     if (recentLamport != RecentMessages.ABSENT) {
       return m.lamport() > recentLamport;
     }
-    if (!causal.isDelivered(dep)) {
+    if (!causal.isDelivered(origin, seq)) {
       return true; // a dep we lack is checked when it arrives
     }
     // its time alone: a dep named by a peer that lags us is often past the recent ones
-    OptionalLong stored = store.lamportOf(dep);
+    OptionalLong stored = store.lamportOf(new MessageId(origin, seq));
     return stored.isEmpty() || m.lamport() > stored.getAsLong();
   }
 

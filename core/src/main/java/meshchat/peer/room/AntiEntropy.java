@@ -3,7 +3,6 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1000,7 +999,7 @@ final class AntiEntropy {
     // A batch comes grouped by origin. Taking it in canonical order, which respects causality,
     // avoids needless hold-backs and keeps a fresh joiner from seeing its catch-up as "late".
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
-    ordered.sort(Comparator.comparing(ChatMessage::timestamp));
+    ordered.sort(ChatMessage.CANONICAL);
     int fresh = acceptor.acceptBatch(ordered, b.heads(), l.id);
     l.received += fresh;
     Inflight request = l.inflight.get(b.requestId());

@@ -37,7 +37,12 @@ final class RecentMessages {
 
   /** The Lamport time of the message {@code id} among the last ones put, or {@link #ABSENT}. */
   long lamportOf(MessageId id) {
-    int at = find(id.origin(), id.seq());
+    return lamportOf(id.origin(), id.seq());
+  }
+
+  /** As {@link #lamportOf(MessageId)}, for seq {@code seq} of {@code origin}. */
+  long lamportOf(PeerId origin, long seq) {
+    int at = find(origin, seq);
     return at < 0 ? ABSENT : lamports[at];
   }
 

@@ -671,7 +671,7 @@ public final class Room {
    */
   private void onGraftReply(LinkState l, LinkMessage.SyncBatch b) {
     List<ChatMessage> ordered = new ArrayList<>(b.messages());
-    ordered.sort(Comparator.comparing(ChatMessage::timestamp));
+    ordered.sort(ChatMessage.CANONICAL);
     for (ChatMessage m : ordered) {
       if (!isCopy(m) && admissible(m, l)) {
         MessageStore.AppendResult stored = store.append(m);
