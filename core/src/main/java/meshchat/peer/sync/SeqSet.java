@@ -2,6 +2,7 @@ package meshchat.peer.sync;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import meshchat.peer.limit.WireBounds;
 
@@ -119,12 +120,26 @@ public final class SeqSet {
     return ranges == null && first == 1 && last <= SHARED_UP_TO && SHARED[(int) last] == this;
   }
 
+  /**
+   * The set of {@code 1..contiguous} and the ranges {@code beyond}, in any order (a digest's, as a
+   * peer sent them). They are added in ascending order: each then goes at the end of the sorted
+   * arrays, where a descending list would shift every range already in for each one, 2^31 moves for
+   * a digest's 65,536 ranges.
+   */
   public static SeqSet of(long contiguous, List<SeqRange> beyond) {
     SeqSet s = new SeqSet();
     if (contiguous > 0) {
       s.addRange(1, contiguous);
     }
-    for (SeqRange r : beyond) {
+    List<SeqRange> ascending = beyond;
+    for (int i = 1; i < beyond.size(); i++) {
+      if (beyond.get(i).first() < beyond.get(i - 1).first()) {
+        ascending = new ArrayList<>(beyond);
+        ascending.sort(Comparator.comparingLong(SeqRange::first));
+        break;
+      }
+    }
+    for (SeqRange r : ascending) {
       s.addRange(r.first(), r.last());
     }
     return s;
