@@ -20,13 +20,10 @@ class FullHoldBackBatchTest {
 
   @Test
   void aDependencyFetchAnsweredWhileTheHoldBackIsFullIsTakenWholeAndFreesWhatWaited() {
-    Mesh mesh = new Mesh(CONFIG, "alice", "bob", "carol").fullMesh();
-    mesh.run(10);
+    Mesh mesh = Mesh.warmedTrio(CONFIG);
     Peer alice = mesh.peer("alice");
     Peer bob = mesh.peer("bob");
     Peer carol = mesh.peer("carol");
-    alice.send("warm");
-    mesh.run(10);
     mesh.block("alice", "bob"); // bob's live path from alice is cut for the rest of the test
     for (int i = 1; i <= 40; i++) {
       alice.send("a" + i);

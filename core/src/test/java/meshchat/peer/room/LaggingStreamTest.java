@@ -28,12 +28,9 @@ class LaggingStreamTest {
 
   @Test
   void aStreamStillArrivingIsNotAskedForAndOneThatStoppedIs() {
-    Mesh mesh = new Mesh(CONFIG, "alice", "bob", "carol").fullMesh();
-    mesh.run(10);
+    Mesh mesh = Mesh.warmedTrio(CONFIG); // bob is on alice's broadcast tree, with alice his parent
     Peer alice = mesh.peer("alice");
     Peer bob = mesh.peer("bob");
-    alice.send("warm"); // bob is on alice's broadcast tree, with alice his parent
-    mesh.run(10);
     mesh.block("alice", "bob"); // bob's live path from alice lags
     for (int i = 1; i <= 40; i++) {
       alice.send("a" + i);

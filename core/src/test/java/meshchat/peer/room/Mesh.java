@@ -243,6 +243,18 @@ final class Mesh {
     }
   }
 
+  /**
+   * alice, bob and carol in a full mesh, alice's first message ("warm") shown by both others: each
+   * is on alice's broadcast tree, with alice its parent.
+   */
+  static Mesh warmedTrio(RoomConfig config) {
+    Mesh mesh = new Mesh(config, "alice", "bob", "carol").fullMesh();
+    mesh.run(10);
+    mesh.peer("alice").send("warm");
+    mesh.run(10);
+    return mesh;
+  }
+
   Peer peer(String name) {
     Peer p = peers.get(name);
     if (p == null) {
