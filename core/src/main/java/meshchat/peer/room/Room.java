@@ -810,7 +810,9 @@ public final class Room {
       if (!isCopy(m) && admissible(m, from, taken)) {
         clock.receive(m.lamport());
         batch.add(m);
-        if (taken != null) {
+        if (taken != null && !holdings.contains(m.origin(), m.seq())) {
+          // only a message new to us is delivered ahead of the rest: another version of an id we
+          // hold (held, maybe) is a conflict and delivers nothing, so nothing may count on it
           taken.add(m.id());
         }
       }

@@ -2,7 +2,12 @@ package meshchat.peer.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Mesh.Peer;
 import org.junit.jupiter.api.Test;
 
@@ -46,5 +51,38 @@ class FullHoldBackBatchTest {
 
     mesh.run(12 * CONFIG.syncIntervalMs()); // what the full hold-back refused comes by digests
     assertThat(bob.shown()).contains("c" + sent);
+  }
+
+  @Test
+  void anotherVersionOfAHeldMessageAheadInABatchLetsNothingPastTheLinksBudget() {
+    Mesh mesh = Mesh.warmedTrio(CONFIG);
+    Peer bob = mesh.peer("bob");
+    PeerId mallory = PeerId.fromHex("abcdef01");
+    MessageId never = new MessageId(PeerId.fromHex("0badbeef"), 1);
+    int fill = Room.MAX_HELD_PER_LINK;
+    List<ChatMessage> chain = new ArrayList<>();
+    for (int s = 1; s <= fill; s++) { // waits for good: its first names a message nobody has
+      chain.add(chat(mallory, s, 100 + s, "a", s == 1 ? List.of(never) : List.of()));
+    }
+    mesh.inject("carol", "bob", new SyncBatch(9_001, chain, true, List.of()));
+    mesh.pump();
+    assertThat(bob.room.heldBackCount()).isEqualTo(fill); // carol's link's budget, spent
+
+    // the same ids in other versions, then new messages that wait only for those
+    List<ChatMessage> hostile = new ArrayList<>();
+    for (int s = 1; s <= fill; s++) {
+      hostile.add(chat(mallory, s, 100 + s, "b", s == 1 ? List.of(never) : List.of()));
+    }
+    for (int s = fill + 1; s <= fill + 500; s++) {
+      hostile.add(chat(mallory, s, 100 + s, "b", List.of()));
+    }
+    mesh.inject("carol", "bob", new SyncBatch(9_002, hostile, true, List.of()));
+    mesh.pump();
+    assertThat(bob.room.heldBackCount()).as("no more than the link's budget").isEqualTo(fill);
+  }
+
+  private static ChatMessage chat(
+      PeerId origin, long seq, long lamport, String text, List<MessageId> deps) {
+    return new ChatMessage(new MessageId(origin, seq), lamport, 0, "m", text, deps);
   }
 }
