@@ -141,12 +141,7 @@ final class CausalBuffer {
   record Ready(ChatMessage message, boolean catchUp, boolean incomplete) {}
 
   boolean isDelivered(MessageId id) {
-    int a = authors.indexOf(id.origin());
-    if (a < 0) {
-      return false;
-    }
-    SeqSet s = stored.get(a);
-    return s != null && s.contains(id.seq()) && (pendingOf(a) == 0 || !pending.contains(id));
+    return delivered(id.origin(), id.seq(), id);
   }
 
   /**
@@ -154,6 +149,11 @@ final class CausalBuffer {
    * message, asked of every message, gets no id made unless the pending set must be asked.
    */
   boolean isDelivered(PeerId origin, long seq) {
+    return delivered(origin, seq, null);
+  }
+
+  /** Whether seq {@code seq} of {@code origin} is delivered; {@code id} is its id, or null. */
+  private boolean delivered(PeerId origin, long seq, MessageId id) {
     int a = authors.indexOf(origin);
     if (a < 0) {
       return false;
@@ -161,7 +161,7 @@ final class CausalBuffer {
     SeqSet s = stored.get(a);
     return s != null
         && s.contains(seq)
-        && (pendingOf(a) == 0 || !pending.contains(new MessageId(origin, seq)));
+        && (pendingOf(a) == 0 || !pending.contains(id != null ? id : new MessageId(origin, seq)));
   }
 
   private int pendingOf(int author) {

@@ -1,7 +1,6 @@
 package meshchat.peer.room;
 
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -35,12 +34,10 @@ final class RecentMessages {
     shift = Integer.numberOfLeadingZeros(mask);
   }
 
-  /** The Lamport time of the message {@code id} among the last ones put, or {@link #ABSENT}. */
-  long lamportOf(MessageId id) {
-    return lamportOf(id.origin(), id.seq());
-  }
-
-  /** As {@link #lamportOf(MessageId)}, for seq {@code seq} of {@code origin}. */
+  /**
+   * The Lamport time of seq {@code seq} of {@code origin} among the last ones put, or {@link
+   * #ABSENT}.
+   */
   long lamportOf(PeerId origin, long seq) {
     int at = find(origin, seq);
     return at < 0 ? ABSENT : lamports[at];

@@ -37,7 +37,7 @@ class RecentMessagesTest {
           boolean kept = i >= put.size() - 64;
           // a new MessageId, as a dependency names it: found by value, not by identity
           MessageId id = new MessageId(p.origin(), p.seq());
-          assertThat(recent.lamportOf(id))
+          assertThat(recent.lamportOf(id.origin(), id.seq()))
               .as("put %d of %d", i, put.size())
               .isEqualTo(kept ? p.lamport() : RecentMessages.ABSENT);
         }
@@ -53,8 +53,8 @@ class RecentMessagesTest {
     recent.put(message(a, 2));
     ChatMessage again = new ChatMessage(new MessageId(a, 2), 9, 0, "n", "t", List.of());
     recent.put(again);
-    assertThat(recent.lamportOf(new MessageId(a, 1))).isEqualTo(1);
-    assertThat(recent.lamportOf(new MessageId(a, 2))).isEqualTo(9);
-    assertThat(recent.lamportOf(new MessageId(a, 3))).isEqualTo(RecentMessages.ABSENT);
+    assertThat(recent.lamportOf(a, 1)).isEqualTo(1);
+    assertThat(recent.lamportOf(a, 2)).isEqualTo(9);
+    assertThat(recent.lamportOf(a, 3)).isEqualTo(RecentMessages.ABSENT);
   }
 }
