@@ -32,8 +32,8 @@ public final class MessageSigning {
    */
   private static final class Scratch {
     final MessageDigest sha256;
-    // the chain hash of every message a catch-up checks: Bouncy Castle's, faster than the JDK's
-    // under C1 (CanonicalBytes.digest)
+    // the chain hash under C1 alone (a peer's JIT): Bouncy Castle's, faster than the JDK's there
+    // (CanonicalBytes.digest); with C2 the JDK's, see CHAIN_BY_BOUNCY_CASTLE
     final SHA256Digest chain = new SHA256Digest();
     final byte[] id = new byte[PeerId.MAX_BYTES];
     final CanonicalBytes bytes = CanonicalBytes.reusable();
@@ -53,6 +53,23 @@ public final class MessageSigning {
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * The JIT the launcher gave this JVM, {@value #JIT_PROPERTY}{@code =c1} for C1 alone (a peer's
+   * and {@code bench catchup}'s flags, see the {@code meshchat} script). Reading the JVM's own
+   * flags takes the management beans, 40-55 ms at a start.
+   */
+  static final String JIT_PROPERTY = "meshchat.jit";
+
+  /**
+   * Which SHA-256 computes chain hashes. C2 compiles the JDK's to the CPU's SHA instructions where
+   * it has them (x86 SHA-NI, or AVX2; ARMv8's SHA2): 170 ns against Bouncy Castle's 1,105 ns for a
+   * 200-byte message here, where SHA-256 was 22 % of the throughput cell's CPU. C1 has no such
+   * intrinsic, and there Bouncy Castle's is the faster: 1,565 against 2,075 ns (a loop of 200,000,
+   * `chrt`; docs/benchmarks.md, session 19). Both give the same bytes (CanonicalBytesTest,
+   * MessageSigningTest).
+   */
+  static final boolean CHAIN_BY_BOUNCY_CASTLE = "c1".equals(System.getProperty(JIT_PROPERTY));
 
   /**
    * A context and the room, encoded once per room rather than once per message: the last room's
@@ -130,8 +147,14 @@ public final class MessageSigning {
 
   /** The chain hash of {@code m} in {@code room}: SHA-256 of {@link #canonical}. */
   public static byte[] hash(ChatMessage m, String room) {
+    return hash(m, room, CHAIN_BY_BOUNCY_CASTLE);
+  }
+
+  /** {@link #hash(ChatMessage, String)} by Bouncy Castle's SHA-256 or by the JDK's. */
+  static byte[] hash(ChatMessage m, String room, boolean byBouncyCastle) {
     Scratch s = SCRATCH.get();
-    return canonicalBytes(m, room, s).digest(s.chain);
+    CanonicalBytes bytes = canonicalBytes(m, room, s);
+    return byBouncyCastle ? bytes.digest(s.chain) : bytes.digest(s.sha256);
   }
 
   /** What a head's signature covers: context, room, origin, seq, hash. */

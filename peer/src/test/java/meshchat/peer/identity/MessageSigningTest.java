@@ -2,7 +2,11 @@ package meshchat.peer.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
 import meshchat.wire.Ed25519;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -66,5 +70,40 @@ class MessageSigningTest {
     } else if (damage != 3) {
       assertThat(expected).isNotNull();
     }
+  }
+
+  /**
+   * The chain hash is the same bytes whichever SHA-256 computes it (Bouncy Castle's under C1 alone,
+   * the JDK's with C2: {@link MessageSigning#CHAIN_BY_BOUNCY_CASTLE}), for texts and nicks across
+   * SHA-256's 64-byte block edges, any kind, deps and numbers at their bounds, chained or not.
+   */
+  @Property(tries = 400)
+  void theChainHashIsTheSameByEitherSha256(
+      @ForAll @StringLength(max = 300) String text,
+      @ForAll @StringLength(max = 70) String nick,
+      @ForAll @StringLength(max = 90) String room,
+      @ForAll @LongRange(min = 1, max = 1L << 62) long seq,
+      @ForAll @LongRange(min = 1, max = 1L << 62) long lamport,
+      @ForAll @LongRange(min = 0, max = 253_402_300_799_999L)
+          long wall, // WireBounds.MAX_WALL_TIME_MS
+      @ForAll @IntRange(min = 0, max = 8) int deps,
+      @ForAll boolean nickChange,
+      @ForAll @Size(32) byte[] prev,
+      @ForAll boolean chained) {
+    List<MessageId> ids = new ArrayList<>();
+    for (int d = 0; d < deps; d++) {
+      ids.add(new MessageId(OTHER.peerId(), seq - d > 0 ? seq - d : 1));
+    }
+    MessageId id = new MessageId(AUTHOR.peerId(), seq);
+    ChatMessage m =
+        nickChange
+            ? ChatMessage.nickChange(id, lamport, wall, nick, ids)
+            : new ChatMessage(id, lamport, wall, nick, text, ids);
+    if (chained) {
+      m = m.chained(prev);
+    }
+    byte[] byBouncyCastle = MessageSigning.hash(m, room, true);
+    assertThat(MessageSigning.hash(m, room, false)).isEqualTo(byBouncyCastle);
+    assertThat(MessageSigning.hash(m, room)).isEqualTo(byBouncyCastle);
   }
 }

@@ -116,7 +116,8 @@ class CliConventionsTest {
             "gc: Copy, MarkSweepCompact",
             "UsePerfData=false",
             "TieredStopAtLevel=1",
-            "Tier3MinInvocationThreshold=10");
+            "Tier3MinInvocationThreshold=10",
+            "meshchat.jit=c1"); // so the chain hash takes Bouncy Castle's SHA-256 (session 19)
     // a collector the user chose wins, and the JVM does not refuse two
     assertThat(launch(launcher, "-Decho.jvm=true -XX:+UseG1GC", "chat"))
         .contains("gc: G1 Young Generation, G1 Old Generation", "UsePerfData=false");
@@ -132,14 +133,16 @@ class CliConventionsTest {
             "echo: bench catchup",
             "gc: Copy, MarkSweepCompact",
             "TieredStopAtLevel=1",
-            "Tier3MinInvocationThreshold=10");
+            "Tier3MinInvocationThreshold=10",
+            "meshchat.jit=c1");
     // compared with JGroups under the flags given to both: the launcher adds none
     assertThat(launch(launcher, "-Decho.jvm=true", "bench", "chat"))
         .contains(
             "echo: bench chat",
             "UsePerfData=true",
             "TieredStopAtLevel=4",
-            "Tier3MinInvocationThreshold=100");
+            "Tier3MinInvocationThreshold=100",
+            "meshchat.jit=null");
   }
 
   @Test
