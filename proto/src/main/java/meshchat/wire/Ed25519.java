@@ -141,44 +141,32 @@ public final class Ed25519 {
   }
 
   /**
-   * {@link #verify(byte[], byte[], int, int, byte[])} with each key's decoded point kept, for one
-   * thread (not thread-safe: one per thread). Bouncy Castle's raw-key verification decodes the
-   * 32-byte key into a point every time (a field exponentiation and ~0.6 KB); a receiver checks a
-   * head per burst from a handful of origins, so the point is decoded once per key and kept in a
-   * direct-mapped table of {@link #SLOTS} entries: a key evicts only the one in its slot, and no
-   * input can grow the table (a stranger's keys cost a decode each, as without it).
+   * {@link #verify(byte[], byte[], int, int, byte[])} with each key's checks and tables kept, for
+   * one thread (not thread-safe: one per thread). Every receiver checks a head per burst from a
+   * handful of origins; Bouncy Castle's raw-key verification decodes the key, rebuilds its table of
+   * odd multiples and allocates ~6.5 KB every time. This one runs a trimmed copy of the same code
+   * ({@link Ed25519Points}, {@link Ed25519Scalars}: Bouncy Castle 1.87's verification, MIT) with a
+   * key's decoded point and table built once ({@link Ed25519Points#key}) and kept in a
+   * direct-mapped table of {@link #SLOTS} entries (a key evicts only the one in its slot, and no
+   * input can grow the table: a stranger's keys cost a decode each, as without it), and its
+   * temporaries kept in this instance: a check allocates nothing.
    *
-   * <p>Same verdict as the raw-key check for every 32-byte key, signature and text (Bouncy Castle
-   * 1.87, {@code math.ec.rfc8032.Ed25519}; pinned by {@code PublicPointCacheTest}):
-   *
-   * <ul>
-   *   <li>The raw-key {@code implVerify} checks R ({@code checkPointVar}) and S ({@code
-   *       Scalar25519.checkVar}), then the key with {@code checkPointFullVar} (refuses y = 0, 1,
-   *       p-1, y &ge; p, and the order-8 points' y) and {@code decodePointVar(A, negate = true)}
-   *       (refuses a y with no x, and the sign bit set on x = 0). It does <em>not</em> check the
-   *       key's order: a key with a small-order component is used as it is.
-   *   <li>{@code validatePublicKeyPartialExport} runs exactly those two key checks ({@code
-   *       checkPointFullVar}, then {@code decodePointVar(A, negate = false)}) and nothing else, so
-   *       it returns null exactly when the raw path refuses the key whatever the signature; the
-   *       {@code Full} export also checks the order ({@code checkPointOrderVar}) and would refuse
-   *       keys that the raw path accepts, so it is not used.
-   *   <li>Given a point, {@code implVerify(PublicPoint)} makes the same checks of R and S, uses -A
-   *       (the point's x negated: the value {@code decodePointVar(A, true)} gives), and hashes the
-   *       point re-encoded ({@code encodePublicPoint}). That encoding is the key's own bytes: y
-   *       passed {@code checkPointFullVar} so it is below p and encodes as it came, and the decoded
-   *       x has the key's sign bit as its parity (x = 0 never gets here: its y is 1 or p-1). The
-   *       rest (SHA-512 over R, A, text; the scalar checks; the Straus multiplication) is the same
-   *       code on the same values, so the two paths agree, failures and exceptions included.
-   * </ul>
+   * <p>Same verdict as Bouncy Castle's raw-key check for every 32-byte key, 64-byte signature and
+   * text: the key's checks ({@code checkPointFullVar}, {@code decodePointVar(A, negate = true)})
+   * are the ones the raw path makes, made once; a key they refuse is refused whatever the
+   * signature, and a key with a small-order component is used as it is, as the raw path does.
+   * Pinned by {@code Ed25519VerifierTest} (random and edge vectors against Bouncy Castle) and
+   * {@code PublicPointCacheTest}.
    */
   public static final class Verifier {
-    /** Entries per thread: a power of two; ~150 bytes each. */
+    /** Entries per thread: a power of two; ~1.1 KB each once filled (a key and its table). */
     public static final int SLOTS = 1024;
 
     private final byte[][] keys = new byte[SLOTS][];
-    // the key's point, or INVALID for a key the raw path refuses whatever the signature
-    private final Object[] points = new Object[SLOTS];
-    private static final Object INVALID = new Object();
+    // the key's checks and table, or INVALID for a key the raw path refuses whatever the signature
+    private final Ed25519Points.Key[] points = new Ed25519Points.Key[SLOTS];
+    private static final Ed25519Points.Key INVALID = null;
+    private final Ed25519Points.Scratch scratch = new Ed25519Points.Scratch();
     private long decodes;
 
     /**
@@ -189,20 +177,14 @@ public final class Ed25519 {
       if (rawPublicKey.length != PUBLIC_KEY_BYTES || signature.length != SIGNATURE_BYTES) {
         return false;
       }
-      Object point = point(rawPublicKey);
-      if (point == INVALID) {
+      Ed25519Points.Key key = key(rawPublicKey);
+      if (key == INVALID) {
         return false;
       }
       try {
-        return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
-            signature,
-            0,
-            (org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint) point,
-            data,
-            from,
-            length);
+        return Ed25519Points.verify(signature, 0, key, data, from, length, scratch);
       } catch (RuntimeException e) {
-        return false; // as the raw path's
+        return false; // as the raw path's (a text range outside data)
       }
     }
 
@@ -211,7 +193,7 @@ public final class Ed25519 {
       return decodes;
     }
 
-    private Object point(byte[] key) {
+    private Ed25519Points.Key key(byte[] key) {
       // the slot from bytes of y (a key's bytes are as good as random; colliding keys just evict)
       int slot = ((key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16) & (SLOTS - 1);
       byte[] k = keys[slot];
@@ -219,15 +201,7 @@ public final class Ed25519 {
         return points[slot];
       }
       decodes++;
-      Object point;
-      try {
-        point = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(key, 0);
-      } catch (RuntimeException e) {
-        point = null;
-      }
-      if (point == null) {
-        point = INVALID;
-      }
+      Ed25519Points.Key point = Ed25519Points.key(key, scratch);
       keys[slot] = key.clone(); // the caller's array may be reused
       points[slot] = point;
       return point;

@@ -40,7 +40,7 @@ public final class MessageSigning {
     // a head's check on the verify pool: what its signature covers, and its key's fingerprint
     final CanonicalBytes head = CanonicalBytes.reusable();
     final byte[] fingerprint = new byte[32];
-    // and its keys' decoded points: a bounded table per thread (docs/benchmarks.md, pp17)
+    // and its keys' checks and tables: a bounded table per thread (docs/benchmarks.md, pp17, lat19)
     final Ed25519.Verifier verifier = new Ed25519.Verifier();
 
     Scratch() {
@@ -191,8 +191,9 @@ public final class MessageSigning {
   public static String headProblem(ChainHead head, byte[] key, String room) {
     // every receiver checks a head per burst, and at 1,000 msgs/s in five peers that is a head per
     // message: the fingerprint and the signed bytes are made in the thread's buffers, not in new
-    // arrays, and the key's point is decoded once per origin, not per head (Ed25519.Verifier: the
-    // raw-key check's verdict); Bouncy Castle's verification still allocates (docs/benchmarks.md)
+    // arrays, and the key's point and table are built once per origin, not per head, by our copy
+    // of Bouncy Castle's verification, which allocates nothing (Ed25519.Verifier: the raw-key
+    // check's verdict, pinned by Ed25519VerifierTest; docs/benchmarks.md, session 19)
     Scratch s = SCRATCH.get();
     PeerId origin = head.origin();
     if (!owns(key, origin, s)) {
