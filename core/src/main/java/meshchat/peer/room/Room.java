@@ -758,6 +758,9 @@ public final class Room {
     }
     if (refused != null) {
       counters.increment(refused);
+      if (refused == Counter.HOLD_BACK_BUDGET) {
+        sync.refusedForHoldBack(from.sync, m.id()); // asked again once the hold-back may have room
+      }
       return false;
     }
     return true;
