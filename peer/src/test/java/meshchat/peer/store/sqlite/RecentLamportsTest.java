@@ -2,6 +2,7 @@ package meshchat.peer.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,77 @@ class RecentLamportsTest {
       held += recent.get(new MessageId(A, seq)) == 2 * seq ? 1 : 0;
       held += recent.get(new MessageId(B, seq)) == 2 * seq + 1 ? 1 : 0;
     }
-    assertThat(held).as("the last 8,192 stored, two authors interleaved").isGreaterThan(7_000);
+    assertThat(held).as("the last 8,192 stored, two authors interleaved").isGreaterThan(8_100);
+  }
+
+  /**
+   * The SQLite throughput cell's shape (docs/benchmarks.md, session 19): five authors interleaved,
+   * 110,000 stores a peer, and the deps a lagging neighbour names are up to 20,000 seqs behind
+   * their author's newest, 100,000 stores back. Direct-mapped at 32,768 slots, nearly all of them
+   * went to SQLite.
+   */
+  @Test
+  void depsFarBehindTheirAuthorsNewestAreStillAnswered() {
+    RecentLamports recent = new RecentLamports();
+    PeerId[] authors = new PeerId[5];
+    for (int a = 0; a < authors.length; a++) {
+      authors[a] = PeerId.of(new byte[] {7, (byte) a, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
+    }
+    for (long seq = 1; seq <= 24_000; seq++) {
+      for (int a = 0; a < authors.length; a++) {
+        recent.put(new MessageId(authors[a], seq), 5 * seq + a);
+      }
+    }
+    int held = 0;
+    int asked = 0;
+    for (long seq = 24_000 - 20_000 + 1; seq <= 24_000; seq++) {
+      for (int a = 0; a < authors.length; a++) {
+        asked++;
+        held += recent.get(new MessageId(authors[a], seq)) == 5 * seq + a ? 1 : 0;
+      }
+    }
+    assertThat((double) held / asked).as("the last 100,000 of 120,000 stored").isGreaterThan(0.95);
+  }
+
+  @Test
+  void aFifthIdInAGroupPushesOutTheOldest() {
+    RecentLamports recent = new RecentLamports();
+    int group = RecentLamports.group(A, 1, 1_024);
+    long[] same = new long[RecentLamports.WAYS + 1];
+    int found = 0;
+    for (long seq = 1; found < same.length; seq++) {
+      if (RecentLamports.group(A, seq, 1_024) == group) {
+        same[found++] = seq;
+      }
+    }
+    for (int i = 0; i < RecentLamports.WAYS; i++) {
+      recent.put(new MessageId(A, same[i]), 10 + i);
+    }
+    for (int i = 0; i < RecentLamports.WAYS; i++) {
+      assertThat(recent.get(new MessageId(A, same[i]))).isEqualTo(10 + i);
+    }
+    recent.put(new MessageId(A, same[2]), 12); // stored again (after a rollback): still one entry
+    recent.put(new MessageId(A, same[4]), 14);
+    assertThat(recent.get(new MessageId(A, same[0]))).as("the oldest, pushed out").isZero();
+    for (int i = 1; i <= RecentLamports.WAYS; i++) {
+      assertThat(recent.get(new MessageId(A, same[i]))).isEqualTo(10 + i);
+    }
+  }
+
+  @Test
+  void extremeSeqsAreHeldApart() {
+    RecentLamports recent = new RecentLamports();
+    long[] seqs = {WireBounds.MAX_SEQ, WireBounds.MAX_SEQ - 1, 1, 2, 1L << 32};
+    for (int i = 0; i < seqs.length; i++) {
+      recent.put(new MessageId(A, seqs[i]), 100 + i);
+    }
+    int held = 0;
+    for (int i = 0; i < seqs.length; i++) {
+      long t = recent.get(new MessageId(A, seqs[i]));
+      assertThat(t == 0 || t == 100 + i).isTrue();
+      held += t == 0 ? 0 : 1;
+    }
+    assertThat(held).isGreaterThanOrEqualTo(4);
   }
 
   @Test
