@@ -16,6 +16,10 @@ final class Holdings {
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private SeqSet[] sets = NONE; // by author index; null: numbered but nothing held
   private int held; // non-null sets
+  // the last seq added, and its author's index: the causal buffer's "delivered?" asks the sets for
+  // it (stored and not yet held or delivered while the room admits it)
+  private int lastAuthor = -1;
+  private long lastSeq;
 
   /** The room's author numbering, which the per-author arrays of its parts share. */
   AuthorIndex<PeerId> authors() {
@@ -43,7 +47,14 @@ final class Holdings {
   int add(PeerId origin, long seq) {
     int a = authors.add(origin);
     set(a).add(seq);
+    lastAuthor = a;
+    lastSeq = seq;
     return a;
+  }
+
+  /** Whether seq {@code seq} of the author numbered {@code author} was the last one added. */
+  boolean isLastAdded(int author, long seq) {
+    return author == lastAuthor && seq == lastSeq;
   }
 
   /** Replaces what we hold of {@code origin} with {@code set} (a restart's holdings). */
