@@ -40,16 +40,25 @@ final class CausalBuffer {
   private final AuthorIndex<PeerId> authors;
   // insertion order = arrival order, so the oldest held message is first
   private final LinkedHashMap<MessageId, Held> held = new LinkedHashMap<>();
-  private final Map<MessageId, List<MessageId>> waiters = new HashMap<>();
+  // by the id waited for: the held messages that wait for it, themselves, so that a release looks
+  // up nothing per waiter
+  private final Map<MessageId, List<Held>> waiters = new HashMap<>();
   private final Set<MessageId> frontier = new LinkedHashSet<>();
   // deps of messages shown incomplete: when they arrive they are already implied, not new tips
   private final LinkedHashSet<MessageId> implied = new LinkedHashSet<>();
   // messages shown incomplete and still tracked, oldest first
   private final LinkedHashSet<MessageId> incomplete = new LinkedHashSet<>();
-  // held and not shown yet, oldest first, and how many of them came by each link and each author:
-  // the budgets that keep one hostile link or author from taking the whole hold-back
-  private final LinkedHashSet<MessageId> pending = new LinkedHashSet<>();
-  private final Map<PeerId, Integer> pendingByLink = new HashMap<>();
+  // held and not shown yet, oldest first: a list through the held messages themselves (Held.older,
+  // Held.newer), so that holding or releasing one costs no lookup; and how many of them came by
+  // each
+  // link and each author: the budgets that keep one hostile link or author from taking the whole
+  // hold-back
+  private Held oldestPending;
+  private Held newestPending;
+  private int pendingCount;
+  // while a restart holds its waiting messages again (holdAgain): those pending and not held yet
+  private Set<MessageId> restoring;
+  private final Map<PeerId, LinkCount> pendingByLink = new HashMap<>();
   // by author index: how many of pending are that author's; 0 for nearly every author, so a
   // delivered-or-not question rarely looks in pending at all
   private int[] pendingByAuthor = new int[8];
@@ -100,6 +109,12 @@ final class CausalBuffer {
     final long heldAt;
     boolean shownIncomplete;
     boolean gaveUp; // no longer waits for a dependency that will never come: incomplete when shown
+    private int author; // its author's index
+    private LinkCount viaCount; // the count of via's pending messages, while this one is pending
+    private boolean pending;
+    private Held older; // in the pending list, while pending
+    private Held newer;
+    private boolean gone; // released or forgotten: no longer held
 
     Held(
         ChatMessage message,
@@ -146,6 +161,11 @@ final class CausalBuffer {
     }
   }
 
+  /** How many pending messages came by one link. */
+  private static final class LinkCount {
+    int n;
+  }
+
   /** The outcome of offering a message: what can be delivered now, in causal order. */
   record Ready(ChatMessage message, boolean catchUp, boolean incomplete) {}
 
@@ -179,33 +199,40 @@ final class CausalBuffer {
     SeqSet s = stored.get(a);
     return s != null
         && s.contains(seq)
-        && (pendingOf(a) == 0 || !pending.contains(id != null ? id : new MessageId(origin, seq)));
+        && (pendingOf(a) == 0 || !isPending(id != null ? id : new MessageId(origin, seq)));
+  }
+
+  private boolean isPending(MessageId id) {
+    if (restoring != null && restoring.contains(id)) {
+      return true;
+    }
+    Held h = held.get(id);
+    return h != null && h.pending;
   }
 
   private int pendingOf(int author) {
     return author < pendingByAuthor.length ? pendingByAuthor[author] : 0;
   }
 
-  /** Adds {@code id} to the pending set, counting it for its author; false if it was there. */
-  private boolean addPending(MessageId id) {
-    if (!pending.add(id)) {
-      return false;
-    }
-    int a = authors.add(id.origin()); // stored, so numbered already (but for unit tests)
+  /** Counts {@code delta} more pending messages of the author numbered {@code a}. */
+  private void countPending(int a, int delta) {
     if (a >= pendingByAuthor.length) {
       pendingByAuthor = Arrays.copyOf(pendingByAuthor, Math.max(a + 1, 2 * pendingByAuthor.length));
     }
-    pendingByAuthor[a]++;
-    return true;
+    pendingByAuthor[a] += delta;
   }
 
-  /** Removes {@code id} from the pending set; false if it was not there. */
-  private boolean removePending(MessageId id) {
-    if (!pending.remove(id)) {
-      return false;
+  /** Appends {@code h} to the pending list: it is the newest. */
+  private void pend(Held h) {
+    h.pending = true;
+    h.older = newestPending;
+    if (newestPending == null) {
+      oldestPending = h;
+    } else {
+      newestPending.newer = h;
     }
-    pendingByAuthor[authors.indexOf(id.origin())]--;
-    return true;
+    newestPending = h;
+    pendingCount++;
   }
 
   boolean isHeld(MessageId id) {
@@ -218,12 +245,13 @@ final class CausalBuffer {
 
   /** Held messages not yet shown: the ones the hold-back limit applies to. */
   int pendingCount() {
-    return pending.size();
+    return pendingCount + (restoring == null ? 0 : restoring.size());
   }
 
   /** Held messages not yet shown that came by the link to {@code peer}. */
   int pendingVia(PeerId peer) {
-    return pendingByLink.getOrDefault(peer, 0);
+    LinkCount c = pendingByLink.get(peer);
+    return c == null ? 0 : c.n;
   }
 
   /** Held messages not yet shown by {@code origin}. */
@@ -290,13 +318,21 @@ final class CausalBuffer {
       boolean gaveUp,
       long heldAt) {
     Held h = new Held(m, catchUp, missing, via, gaveUp, heldAt);
-    held.put(m.id(), h);
-    addPending(m.id()); // already there if held again after a restart: see holdAgain
+    Held already = held.putIfAbsent(m.id(), h);
+    if (already != null) {
+      return already; // the room holds a message once (it holds only what it newly stored)
+    }
+    h.author = authors.add(m.origin()); // stored, so numbered already (but for unit tests)
+    if (restoring == null || !restoring.remove(m.id())) {
+      countPending(h.author, 1); // else counted when a restart made it pending: see holdAgain
+    }
+    pend(h);
     if (via != null) {
-      pendingByLink.merge(via, 1, Integer::sum);
+      h.viaCount = pendingByLink.computeIfAbsent(via, k -> new LinkCount());
+      h.viaCount.n++;
     }
     for (MessageId d : missing) {
-      waiters.computeIfAbsent(d, k -> new ArrayList<>()).add(m.id());
+      waiters.computeIfAbsent(d, k -> new ArrayList<>(2)).add(h);
     }
     return h;
   }
@@ -306,16 +342,34 @@ final class CausalBuffer {
    * first, since messages are held in the order of their {@code heldAt}.
    */
   Held oldest() {
-    return pending.isEmpty() ? null : held.get(pending.iterator().next());
+    return oldestPending;
   }
 
   /** {@code h} is no longer pending: released, or shown incomplete. */
   private void unpend(Held h) {
-    if (!removePending(h.message.id())) {
+    if (!h.pending) {
       return;
     }
-    if (h.via != null) {
-      pendingByLink.computeIfPresent(h.via, (k, n) -> n == 1 ? null : n - 1);
+    h.pending = false;
+    if (h.older == null) {
+      oldestPending = h.newer;
+    } else {
+      h.older.newer = h.newer;
+    }
+    if (h.newer == null) {
+      newestPending = h.older;
+    } else {
+      h.newer.older = h.older;
+    }
+    h.older = null;
+    h.newer = null;
+    pendingCount--;
+    pendingByAuthor[h.author]--;
+    if (h.viaCount != null) {
+      if (--h.viaCount.n == 0) {
+        pendingByLink.remove(h.via);
+      }
+      h.viaCount = null;
     }
   }
 
@@ -331,21 +385,23 @@ final class CausalBuffer {
     while (!work.isEmpty()) {
       ChatMessage next = work.poll();
       record(next);
-      List<MessageId> ws = waiters.isEmpty() ? null : waiters.remove(next.id());
+      List<Held> ws = waiters.isEmpty() ? null : waiters.remove(next.id());
       if (ws == null) {
         continue;
       }
-      for (MessageId w : ws) {
-        Held h = held.get(w);
-        if (h == null) {
+      for (int i = 0, n = ws.size(); i < n; i++) {
+        Held h = ws.get(i);
+        if (h.gone) {
           continue;
         }
         h.stopWaiting(next.id());
         if (!h.waits()) {
+          MessageId w = h.message.id();
           held.remove(w);
-          incomplete.remove(w);
+          h.gone = true;
           unpend(h);
           if (h.shownIncomplete) {
+            incomplete.remove(w); // only a message shown incomplete is listed there
             completed.add(w);
           } else {
             ready.add(new Ready(h.message, h.catchUp, h.gaveUp));
@@ -389,8 +445,8 @@ final class CausalBuffer {
         if (never.test(d)) {
           h.stopWaiting(d);
           changed = true;
-          List<MessageId> ws = waiters.get(d);
-          if (ws != null && ws.remove(h.message.id()) && ws.isEmpty()) {
+          List<Held> ws = waiters.get(d);
+          if (ws != null && ws.remove(h) && ws.isEmpty()) {
             waiters.remove(d);
           }
         }
@@ -415,10 +471,11 @@ final class CausalBuffer {
     if (h == null) {
       return;
     }
+    h.gone = true;
     for (MessageId d : h.missing()) {
-      List<MessageId> ws = waiters.get(d);
+      List<Held> ws = waiters.get(d);
       if (ws != null) {
-        ws.remove(id);
+        ws.remove(h);
         if (ws.isEmpty()) {
           waiters.remove(d);
         }
@@ -490,20 +547,26 @@ final class CausalBuffer {
   List<ChatMessage> holdAgain(List<ChatMessage> waiting, long now) {
     List<ChatMessage> ordered = new ArrayList<>(waiting);
     ordered.sort(ChatMessage.CANONICAL); // deps sort first
+    restoring = new HashSet<>();
     for (ChatMessage m : ordered) {
-      addPending(m.id());
+      if (restoring.add(m.id())) {
+        countPending(authors.add(m.origin()), 1);
+      }
       frontier.remove(m.id());
     }
     List<ChatMessage> free = new ArrayList<>();
     for (ChatMessage m : ordered) {
       Set<MessageId> missing = missingFor(m);
       if (missing.isEmpty()) {
-        removePending(m.id()); // delivered next, by the caller, before any message after it
+        if (restoring.remove(m.id())) { // delivered next, by the caller, before any after it
+          countPending(authors.indexOf(m.origin()), -1);
+        }
         free.add(m);
       } else {
         hold(m, true, missing, null, false, now);
       }
     }
+    restoring = null; // each one freed or held
     return free;
   }
 

@@ -167,6 +167,55 @@ class CausalPrefixTest {
   }
 
   @Test
+  void pendingMessagesStayOldestFirstWithExactBudgetsWhateverOrderTheyAreReleasedIn() {
+    // 3,000 held messages by 3 links, each waiting for one of 100 ids; the ids then arrive in an
+    // order unrelated to the holding order (backwards, then interleaved), some shown incomplete
+    PeerId[] links = {PeerId.fromHex("01"), PeerId.fromHex("02"), PeerId.fromHex("03")};
+    List<ChatMessage> deps = new ArrayList<>();
+    for (int i = 1; i <= 100; i++) {
+      deps.add(CausalBufferTest.msg(PeerId.fromHex("d0"), i, i));
+    }
+    List<ChatMessage> heldOrder = new ArrayList<>();
+    int[] viaCount = new int[links.length];
+    for (int i = 0; i < 3_000; i++) {
+      PeerId author = PeerId.of(new byte[] {7, (byte) (i >> 8), (byte) i});
+      ChatMessage dep = deps.get((i * 37) % 100);
+      ChatMessage m = CausalBufferTest.msg(author, 1, 1_000 + i, dep.id());
+      buffer.hold(m, false, buffer.missingFor(m), links[i % 3], false, i);
+      viaCount[i % 3]++;
+      heldOrder.add(m);
+    }
+    assertThat(buffer.pendingCount()).isEqualTo(3_000);
+    Random random = new Random(7);
+    List<ChatMessage> arrivals = new ArrayList<>(deps);
+    Collections.reverse(arrivals);
+    Set<MessageId> released = new HashSet<>();
+    for (ChatMessage d : arrivals) {
+      if (random.nextInt(5) == 0 && buffer.oldest() != null) {
+        CausalBuffer.Held h = buffer.oldest();
+        buffer.markShownIncomplete(h);
+        released.add(h.message.id());
+        viaCount[heldOrder.indexOf(h.message) % 3]--;
+      }
+      for (CausalBuffer.Ready r : buffer.markDelivered(d, new ArrayList<>())) {
+        released.add(r.message().id());
+        viaCount[heldOrder.indexOf(r.message()) % 3]--;
+      }
+      // the oldest pending is the first held that is not released, and the budgets are exact
+      ChatMessage first =
+          heldOrder.stream().filter(m -> !released.contains(m.id())).findFirst().orElse(null);
+      assertThat(buffer.oldest() == null ? null : buffer.oldest().message).isEqualTo(first);
+      assertThat(buffer.pendingCount()).isEqualTo(3_000 - released.size());
+      for (int l = 0; l < links.length; l++) {
+        assertThat(buffer.pendingVia(links[l])).isEqualTo(viaCount[l]);
+      }
+    }
+    assertThat(buffer.pendingCount()).isZero();
+    assertThat(buffer.oldest()).isNull();
+    assertThat(buffer.waitedOnCount()).isZero();
+  }
+
+  @Test
   void shuffledArrivalsOfInterleavedAuthorsMatchWhatWasDelivered() {
     PeerId[] authors = {A, B, PeerId.fromHex("cc"), PeerId.fromHex("dd")};
     for (int round = 0; round < 40; round++) {
