@@ -11,14 +11,15 @@ import meshchat.peer.message.PeerId;
  * message and no node: every peer keeps one, and a simulation runs thousands of peers in one heap
  * (docs/decisions/0009-per-author-state.md). A lookup, several per message received, reads these
  * arrays only: keeping the messages themselves cost two cache misses per probe (message, then id).
+ * A position's seq and time sit side by side in one array: a hit reads one line for both, where two
+ * arrays cost two (each peer's window is cold when its turn comes in a simulation).
  */
 final class RecentMessages {
   /** What {@link #lamportOf} answers for an id not among the last ones put. */
   static final long ABSENT = Long.MIN_VALUE;
 
   private final PeerId[] origins;
-  private final long[] seqs;
-  private final long[] lamports;
+  private final long[] seqTimes; // position i: its seq at 2i, its Lamport time at 2i + 1
   private final int[] index; // ring position + 1; 0: empty
   private final int mask;
   private final int shift; // home = the top bits of the scrambled hash
@@ -27,8 +28,7 @@ final class RecentMessages {
 
   RecentMessages(int capacity) {
     origins = new PeerId[capacity];
-    seqs = new long[capacity];
-    lamports = new long[capacity];
+    seqTimes = new long[2 * capacity];
     index = new int[Integer.highestOneBit(Math.max(1, capacity) * 2 - 1) * 2]; // at most half full
     mask = index.length - 1;
     shift = Integer.numberOfLeadingZeros(mask);
@@ -40,7 +40,7 @@ final class RecentMessages {
    */
   long lamportOf(PeerId origin, long seq) {
     int at = find(origin, seq);
-    return at < 0 ? ABSENT : lamports[at];
+    return at < 0 ? ABSENT : seqTimes[2 * at + 1];
   }
 
   /** Remembers {@code m}, forgetting the oldest if full; a message already held is replaced. */
@@ -49,7 +49,7 @@ final class RecentMessages {
     long seq = m.seq();
     int at = find(origin, seq);
     if (at >= 0) {
-      lamports[at] = m.lamport();
+      seqTimes[2 * at + 1] = m.lamport();
       return;
     }
     if (size == origins.length) {
@@ -62,8 +62,8 @@ final class RecentMessages {
       i = (i + 1) & mask;
     }
     origins[next] = origin;
-    seqs[next] = seq;
-    lamports[next] = m.lamport();
+    seqTimes[2 * next] = seq;
+    seqTimes[2 * next + 1] = m.lamport();
     index[i] = next + 1;
     next = next + 1 == origins.length ? 0 : next + 1;
   }
@@ -72,7 +72,7 @@ final class RecentMessages {
   private int find(PeerId origin, long seq) {
     for (int i = home(origin, seq); index[i] != 0; i = (i + 1) & mask) {
       int at = index[i] - 1;
-      if (seqs[at] == seq && (origins[at] == origin || origins[at].equals(origin))) {
+      if (seqTimes[2 * at] == seq && (origins[at] == origin || origins[at].equals(origin))) {
         return at;
       }
     }
@@ -81,7 +81,7 @@ final class RecentMessages {
 
   /** Removes the entry at ring position {@code at} from the index. */
   private void remove(int at) {
-    int i = home(origins[at], seqs[at]);
+    int i = home(origins[at], seqTimes[2 * at]);
     while (index[i] != at + 1) {
       i = (i + 1) & mask; // it is held: the probe finds it before an empty slot
     }
@@ -89,7 +89,7 @@ final class RecentMessages {
     int hole = i;
     for (int j = (hole + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
       int p = index[j] - 1;
-      int h = home(origins[p], seqs[p]);
+      int h = home(origins[p], seqTimes[2 * p]);
       boolean stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
       if (!stays) {
         index[hole] = index[j];

@@ -9,26 +9,28 @@ import java.util.Arrays;
  * instead of a hash map each, which a big room's peer paid for several times per message and about
  * 50 bytes per (peer, author) each (docs/decisions/0013-a-dense-author-index.md). Not thread-safe.
  *
- * <p>An open-addressing table of indexes with each author's hash beside it (linear probing). No
- * author is ever removed: its owner numbers only authors whose messages it stores, so the index
- * never outgrows the store, whatever a stranger names in deps or digests.
+ * <p>An open-addressing table of indexes with each author's hash beside it (linear probing), the
+ * two in adjacent ints, so a probe reads one line of the table for both: a simulation's peers are
+ * cold when their turn comes, and every message's author (and deps) is looked up here. No author is
+ * ever removed: its owner numbers only authors whose messages it stores, so the index never
+ * outgrows the store, whatever a stranger names in deps or digests.
  */
 public final class AuthorIndex<K> {
   private Object[] authors = new Object[8]; // K
   private int size;
-  private int[] slots = new int[16]; // author index + 1; 0: empty
-  private int[] hashes = new int[16]; // the hash of the author in the slot
+  // slot i: at 2i the author index + 1 (0: empty), at 2i + 1 the hash of the author in it
+  private int[] table = new int[32];
   private int shift = Integer.numberOfLeadingZeros(15);
 
   /** {@code author}'s index, or -1 if it has none. */
   public int indexOf(K author) {
     int h = author.hashCode();
-    int mask = slots.length - 1;
-    for (int i = home(h); slots[i] != 0; i = (i + 1) & mask) {
-      if (hashes[i] == h) {
-        Object a = authors[slots[i] - 1];
+    int mask = (table.length >> 1) - 1;
+    for (int i = home(h); table[2 * i] != 0; i = (i + 1) & mask) {
+      if (table[2 * i + 1] == h) {
+        Object a = authors[table[2 * i] - 1];
         if (a == author || a.equals(author)) {
-          return slots[i] - 1;
+          return table[2 * i] - 1;
         }
       }
     }
@@ -38,13 +40,13 @@ public final class AuthorIndex<K> {
   /** {@code author}'s index, numbering it if it has none. */
   public int add(K author) {
     int h = author.hashCode();
-    int mask = slots.length - 1;
+    int mask = (table.length >> 1) - 1;
     int i = home(h);
-    for (; slots[i] != 0; i = (i + 1) & mask) {
-      if (hashes[i] == h) {
-        Object a = authors[slots[i] - 1];
+    for (; table[2 * i] != 0; i = (i + 1) & mask) {
+      if (table[2 * i + 1] == h) {
+        Object a = authors[table[2 * i] - 1];
         if (a == author || a.equals(author)) {
-          return slots[i] - 1;
+          return table[2 * i] - 1;
         }
       }
     }
@@ -53,11 +55,11 @@ public final class AuthorIndex<K> {
     }
     authors[size] = author;
     size++;
-    if (2 * size > slots.length) { // at most half full
-      rehash(2 * slots.length);
+    if (2 * size > table.length >> 1) { // at most half full
+      rehash(table.length); // twice the slots
     } else {
-      slots[i] = size;
-      hashes[i] = h;
+      table[2 * i] = size;
+      table[2 * i + 1] = h;
     }
     return size - 1;
   }
@@ -74,18 +76,17 @@ public final class AuthorIndex<K> {
   }
 
   private void rehash(int capacity) {
-    slots = new int[capacity];
-    hashes = new int[capacity];
+    table = new int[2 * capacity];
     shift = Integer.numberOfLeadingZeros(capacity - 1);
     int mask = capacity - 1;
     for (int a = 0; a < size; a++) {
       int h = authors[a].hashCode();
       int i = home(h);
-      while (slots[i] != 0) {
+      while (table[2 * i] != 0) {
         i = (i + 1) & mask;
       }
-      slots[i] = a + 1;
-      hashes[i] = h;
+      table[2 * i] = a + 1;
+      table[2 * i + 1] = h;
     }
   }
 

@@ -57,4 +57,24 @@ class RecentMessagesTest {
     assertThat(recent.lamportOf(a, 2)).isEqualTo(9);
     assertThat(recent.lamportOf(a, 3)).isEqualTo(RecentMessages.ABSENT);
   }
+
+  @Test
+  void seqsAtTheEdgesKeepTheirOwnTimesListedBackwards() {
+    // one origin, seqs whose low bits alias (2^32 + 1 and 1) and the wire's bound, put newest
+    // first: each keeps its own time through evictions, none reads another's seq or time
+    PeerId a = PeerId.random(new SplittableRandom(2));
+    long[] seqs = {
+      1L << 62, (1L << 32) + 1, 1L << 32, Integer.MAX_VALUE + 1L, Integer.MAX_VALUE, 2, 1
+    };
+    RecentMessages recent = new RecentMessages(4);
+    for (int i = 0; i < seqs.length; i++) {
+      recent.put(new ChatMessage(new MessageId(a, seqs[i]), 100 + i, 0, "n", "t", List.of()));
+      for (int j = 0; j < seqs.length; j++) {
+        boolean kept = j <= i && j > i - 4;
+        assertThat(recent.lamportOf(a, seqs[j]))
+            .as("seq %d after %d puts", seqs[j], i + 1)
+            .isEqualTo(kept ? 100 + j : RecentMessages.ABSENT);
+      }
+    }
+  }
 }

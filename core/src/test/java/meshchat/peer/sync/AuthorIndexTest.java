@@ -55,4 +55,30 @@ class AuthorIndexTest {
     assertThat(index.indexOf(aa)).isZero();
     assertThat(index.indexOf(bb)).isEqualTo(1);
   }
+
+  @Test
+  void aThousandAuthorsOfOneHashAddedBackwardsAreEachFoundThroughEveryGrowth() {
+    // 2^10 ids built of "Aa" and "BB" pairs all share one Arrays.hashCode: the worst a stranger's
+    // ids can do to the table is one long probe run, and each must still be found as itself
+    List<PeerId> same = new ArrayList<>();
+    for (int bits = 0; bits < 1 << 10; bits++) {
+      byte[] b = new byte[20];
+      for (int k = 0; k < 10; k++) {
+        boolean aa = (bits >> k & 1) == 0;
+        b[2 * k] = (byte) (aa ? 'A' : 'B');
+        b[2 * k + 1] = (byte) (aa ? 'a' : 'B');
+      }
+      same.add(PeerId.of(b));
+    }
+    assertThat(same.stream().mapToInt(PeerId::hashCode).distinct().count()).isEqualTo(1);
+    AuthorIndex<PeerId> index = new AuthorIndex<>();
+    for (int i = same.size() - 1; i >= 0; i--) {
+      assertThat(index.add(same.get(i))).isEqualTo(same.size() - 1 - i);
+      assertThat(index.indexOf(same.get(same.size() - 1))).isZero();
+    }
+    for (int i = 0; i < same.size(); i++) {
+      assertThat(index.indexOf(PeerId.of(same.get(i).toBytes()))).isEqualTo(same.size() - 1 - i);
+    }
+    assertThat(index.indexOf(PeerId.of(new byte[] {'A', 'a'}))).isEqualTo(-1);
+  }
 }
