@@ -146,28 +146,47 @@ public final class Ed25519 {
    * handful of origins; Bouncy Castle's raw-key verification decodes the key, rebuilds its table of
    * odd multiples and allocates ~6.5 KB every time. This one runs a trimmed copy of the same code
    * ({@link Ed25519Points}, {@link Ed25519Scalars}: Bouncy Castle 1.87's verification, MIT) with a
-   * key's decoded point and table built once ({@link Ed25519Points#key}) and kept in a
-   * direct-mapped table of {@link #SLOTS} entries (a key evicts only the one in its slot, and no
-   * input can grow the table: a stranger's keys cost a decode each, as without it), and its
-   * temporaries kept in this instance: a check allocates nothing.
+   * key's checks and tables (of 2^(32 j) A, ~8.5 KB) built once ({@link Ed25519Points#key}, ~80 µs)
+   * and kept in a two-way table of {@link #SLOTS} entries (a key evicts only the less recently used
+   * of the two in its set, chosen by the key's first bytes mixed with a salt per instance, so no
+   * input can grow the table or aim at another key's set: a stranger's keys cost a build each), and
+   * its temporaries kept in this instance: a check allocates nothing and costs ~43 µs where Bouncy
+   * Castle's costs ~72 (docs/benchmarks.md, session 19, lat19).
    *
    * <p>Same verdict as Bouncy Castle's raw-key check for every 32-byte key, 64-byte signature and
    * text: the key's checks ({@code checkPointFullVar}, {@code decodePointVar(A, negate = true)})
    * are the ones the raw path makes, made once; a key they refuse is refused whatever the
-   * signature, and a key with a small-order component is used as it is, as the raw path does.
-   * Pinned by {@code Ed25519VerifierTest} (random and edge vectors against Bouncy Castle) and
-   * {@code PublicPointCacheTest}.
+   * signature, and a key with a small-order component is used as it is, as the raw path does; R's
+   * and S's checks and the challenge are Bouncy Castle's, and so is the cofactored equation, which
+   * {@link Ed25519Points#verify} evaluates with its tables. Pinned by {@code Ed25519VerifierTest}
+   * (random and edge vectors against Bouncy Castle) and {@code PublicPointCacheTest}.
    */
   public static final class Verifier {
-    /** Entries per thread: a power of two; ~1.1 KB each once filled (a key and its table). */
-    public static final int SLOTS = 1024;
+    /**
+     * Keys held per thread at most (two per set); ~8.5 KB each once filled (a key and its tables):
+     * ~4.4 MB if a stranger fills them all.
+     */
+    public static final int SLOTS = 512;
 
+    private static final int SETS = SLOTS / 2;
     private final byte[][] keys = new byte[SLOTS][];
-    // the key's checks and table, or INVALID for a key the raw path refuses whatever the signature
+    // the key's checks and tables, or INVALID for a key the raw path refuses whatever the signature
     private final Ed25519Points.Key[] points = new Ed25519Points.Key[SLOTS];
     private static final Ed25519Points.Key INVALID = null;
+    // per set, the way used last (0 or 1): the other is evicted
+    private final byte[] lastUsed = new byte[SETS];
+    private final int salt;
     private final Ed25519Points.Scratch scratch = new Ed25519Points.Scratch();
     private long decodes;
+
+    public Verifier() {
+      this(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+    }
+
+    /** With a given salt: tests that place keys in sets. */
+    Verifier(int salt) {
+      this.salt = salt;
+    }
 
     /**
      * As {@link Ed25519#verify(byte[], byte[], int, int, byte[])}; never throws on hostile input.
@@ -194,17 +213,28 @@ public final class Ed25519 {
     }
 
     private Ed25519Points.Key key(byte[] key) {
-      // the slot from bytes of y (a key's bytes are as good as random; colliding keys just evict)
-      int slot = ((key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16) & (SLOTS - 1);
-      byte[] k = keys[slot];
-      if (k != null && Arrays.equals(k, key)) {
-        return points[slot];
+      int set = set(key, salt);
+      int first = 2 * set;
+      for (int way = 0; way < 2; way++) {
+        byte[] k = keys[first + way];
+        if (k != null && Arrays.equals(k, key)) {
+          lastUsed[set] = (byte) way;
+          return points[first + way];
+        }
       }
       decodes++;
       Ed25519Points.Key point = Ed25519Points.key(key, scratch);
-      keys[slot] = key.clone(); // the caller's array may be reused
-      points[slot] = point;
+      int way = 1 - lastUsed[set];
+      keys[first + way] = key.clone(); // the caller's array may be reused
+      points[first + way] = point;
+      lastUsed[set] = (byte) way;
       return point;
+    }
+
+    /** A key's set: its first four bytes, salted, then mixed (Fibonacci hashing). */
+    static int set(byte[] key, int salt) {
+      int b = (key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16 | key[3] << 24;
+      return ((b ^ salt) * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(SETS));
     }
   }
 

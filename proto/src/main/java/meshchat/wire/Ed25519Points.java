@@ -25,20 +25,23 @@ import org.bouncycastle.math.raw.Nat256;
  * The curve half of Ed25519 verification (RFC 8032 §5.1.7), a trimmed copy of Bouncy Castle 1.87's
  * {@code org.bouncycastle.math.ec.rfc8032.Ed25519} (MIT licence above), transcribed from the class
  * files of the {@code bcprov-jdk18on-1.87} jar on Maven Central (no sources jar is served): the
- * same point formulas, point decoding, checks and Straus multiplication, on Bouncy Castle's own
- * field arithmetic ({@link X25519Field}, public API). Bouncy Castle's names are kept for its
- * methods; its locals keep the decompiler's names so that a line compares with the original.
+ * same point formulas, point decoding, checks, challenge and cofactored equation, on Bouncy
+ * Castle's own field arithmetic ({@link X25519Field}, public API). Bouncy Castle's names are kept
+ * for its methods; its locals keep the decompiler's names so that a line compares with the
+ * original.
  *
  * <p>What was changed, and only this (each marked {@code CHANGED}):
  *
  * <ul>
  *   <li>Nothing is allocated per verification: every temporary (points, field elements, digit
- *       arrays, the tables of R's odd multiples) is a field of a {@link Scratch}, one per thread.
- *   <li>The key's decoded point and its table of odd multiples are built once per key ({@link
+ *       arrays) is a field of a {@link Scratch}, one per thread.
+ *   <li>The key's checks, decoded point and tables of odd multiples are built once per key ({@link
  *       Key}), not per verification.
- *   <li>The base point's two wNAF tables are built once at class initialisation, as Bouncy Castle's
- *       {@code precompute()} builds them (its comb table, for signing, is left out), and are not
- *       behind a lock taken per verification.
+ *   <li>How the equation [8]([S]B - [k]A - R) = O is evaluated ({@link #verify}): both scalars cut
+ *       into {@link #PARTS} parts, with tables of 2^(32 j) B (built once, at class initialisation,
+ *       as Bouncy Castle's {@code precompute()} builds those of B and 2^128 B) and of 2^(32 j) A
+ *       (per key), in place of Bouncy Castle's lattice reduction to two 128-bit scalars and its
+ *       per-check table of R: 32 doublings instead of 128, and no lock per verification.
  *   <li>{@code X25519Field.sqrtRatioVar} and its {@code powPm5d8} are copied to take their
  *       temporaries from the scratch.
  * </ul>
@@ -310,6 +313,13 @@ final class Ed25519Points {
     F.mul(var10, var11, var2.y);
   }
 
+  private static void pointCopy(PointAccum var0, PointExtended var1) {
+    F.copy(var0.x, 0, var1.x, 0);
+    F.copy(var0.y, 0, var1.y, 0);
+    F.copy(var0.z, 0, var1.z, 0);
+    F.mul(var0.u, var0.v, var1.t);
+  }
+
   private static void pointCopy(PointAffine var0, PointExtended var1) {
     F.copy(var0.x, 0, var1.x, 0);
     F.copy(var0.y, 0, var1.y, 0);
@@ -370,6 +380,13 @@ final class Ed25519Points {
       PointExtended var4,
       PointExtended var5) {
     pointCopy(var0, var4);
+    pointPrecomputeZ(var1, var2, var3, var4, var5);
+  }
+
+  // CHANGED: the part of pointPrecomputeZ after its first pointCopy, from a point already in var4
+  // (the key's 2^(32 j) multiples, reached by doubling)
+  private static void pointPrecomputeZ(
+      PointPrecompZ[] var1, int var2, PointTemp var3, PointExtended var4, PointExtended var5) {
     pointAdd(var4, var4, var5, var3);
     int var6 = 0;
 
@@ -392,30 +409,63 @@ final class Ed25519Points {
     F.one(var0.v);
   }
 
-  // ---- the base point's wNAF tables: Bouncy Castle's precompute(), its signing comb left out ----
+  // ---- the base point's wNAF tables ----
 
-  private static final PointPrecomp[] PRECOMP_BASE_WNAF;
-  private static final PointPrecomp[] PRECOMP_BASE128_WNAF;
+  /**
+   * CHANGED: how many parts a 253-bit scalar is cut into, each of {@link #PART_BITS} digit
+   * positions, with a table per part of odd multiples of 2^(32 j) B (and of 2^(32 j) A, per key).
+   * Bouncy Castle cuts S in two (its B and B128 tables) and the rest into 128-bit scalars by
+   * lattice reduction; eight parts make the loop 32 doublings long instead of 128 (measured: four
+   * parts ~51 µs a check, eight ~43, Bouncy Castle's way ~71; docs/benchmarks.md, lat19).
+   */
+  static final int PARTS = 8;
+
+  static final int PART_BITS = 32;
+
+  /** PRECOMP_BASE_PARTS[j]: Bouncy Castle's wNAF table (width 6) of 2^(32 j) B. */
+  private static final PointPrecomp[][] PRECOMP_BASE_PARTS;
 
   static {
-    // CHANGED: Bouncy Castle's precompute() builds these 32 points and the comb's 64 in one
-    // array and inverts their Z together; here the 32 alone. The values stored are normalised
-    // affine coordinates, the same whatever else shared the inversion.
-    int var1 = 16;
-    PointExtended[] var4 = new PointExtended[var1 * 2];
+    // CHANGED: Bouncy Castle's precompute() builds the tables of B and of B128 = 2^128 B (and a
+    // comb for signing) and inverts their Z together; here the tables of 2^(32 j) B, each reached
+    // from the one before by doubling, as precompute() reaches its comb's points. The values
+    // stored are normalised affine coordinates, whatever shared the inversion.
+    int var1 = 1 << (WNAF_WIDTH_BASE - 2);
+    PointExtended[] var4 = new PointExtended[var1 * PARTS];
     PointTemp var5 = new PointTemp();
-    PointAffine var6 = new PointAffine();
-    F.copy(B_x, 0, var6.x, 0);
-    F.copy(B_y, 0, var6.y, 0);
-    pointPrecompute(var6, var4, 0, var1, var5);
-    PointAffine var7 = new PointAffine();
-    F.copy(B128_x, 0, var7.x, 0);
-    F.copy(B128_y, 0, var7.y, 0);
-    pointPrecompute(var7, var4, var1, var1, var5);
+    PointAccum acc = new PointAccum();
+    F.copy(B_x, 0, acc.x, 0);
+    F.copy(B_y, 0, acc.y, 0);
+    F.one(acc.z);
+    F.copy(acc.x, 0, acc.u, 0);
+    F.copy(acc.y, 0, acc.v, 0);
+    for (int j = 0; j < PARTS; j++) {
+      PointAffine var6 = new PointAffine();
+      if (j == 0) {
+        F.copy(B_x, 0, var6.x, 0);
+        F.copy(B_y, 0, var6.y, 0);
+      } else {
+        for (int i = 0; i < PART_BITS; i++) {
+          pointDouble(acc);
+        }
+        normalizeToAffine(acc, var6);
+      }
+      if (j * PART_BITS == 128) { // Bouncy Castle's own constant for 2^128 B: the doubling is right
+        int[] bx = F.create();
+        int[] by = F.create();
+        F.copy(B128_x, 0, bx, 0);
+        F.copy(B128_y, 0, by, 0);
+        F.normalize(bx);
+        F.normalize(by);
+        if (!F.areEqualVar(bx, var6.x) || !F.areEqualVar(by, var6.y)) {
+          throw new IllegalStateException("2^128 B is not Bouncy Castle's B128");
+        }
+      }
+      pointPrecompute(var6, var4, var1 * j, var1, var5);
+    }
     invertDoubleZs(var4);
-    PRECOMP_BASE_WNAF = new PointPrecomp[var1];
-    PRECOMP_BASE128_WNAF = new PointPrecomp[var1];
-    for (int var20 = 0; var20 < var1 * 2; var20++) {
+    PRECOMP_BASE_PARTS = new PointPrecomp[PARTS][var1];
+    for (int var20 = 0; var20 < var1 * PARTS; var20++) {
       PointExtended var23 = var4[var20];
       PointPrecomp var29 = new PointPrecomp();
       F.mul(var23.x, var23.z, var23.x);
@@ -426,21 +476,36 @@ final class Ed25519Points {
       F.normalize(var29.ymx_h);
       F.normalize(var29.ypx_h);
       F.normalize(var29.xyd);
-      if (var20 < var1) {
-        PRECOMP_BASE_WNAF[var20] = var29;
-      } else {
-        PRECOMP_BASE128_WNAF[var20 - var1] = var29;
-      }
+      PRECOMP_BASE_PARTS[var20 / var1][var20 % var1] = var29;
     }
+  }
+
+  // Bouncy Castle's normalizeToAffine
+  private static void normalizeToAffine(PointAccum var0, PointAffine var1) {
+    F.inv(var0.z, var1.y);
+    F.mul(var1.y, var0.x, var1.x);
+    F.mul(var1.y, var0.y, var1.y);
+    F.normalize(var1.x);
+    F.normalize(var1.y);
   }
 
   // ---- the verification: Bouncy Castle's implVerify (raw key, no context) ----
 
   /**
    * Bouncy Castle's {@code Ed25519.verify(sig, sigOff, pk, 0, m, mOff, mLen)}, with the key's
-   * checks and table already made ({@link #key}): the same checks in the same order, the same
-   * challenge, the same multiplication, the same verdict. Like it, throws only where it throws (an
-   * IllegalStateException if the lattice reduction fails, which it cannot for a reduced challenge).
+   * checks and tables already made ({@link #key}): the same checks of R, S and the key, the same
+   * challenge k, and the same equation, [8]([S]B - [k]A - R) = O (RFC 8032 §5.1.7's cofactored
+   * check), so the same verdict.
+   *
+   * <p>CHANGED: how the equation is evaluated. Bouncy Castle first finds short v0, v1 with v0 = k
+   * v1 (mod L) (its {@code reduceBasisVar}) and checks [8]([S v1]B - [v0]A - [v1]R) = O, a 128-bit
+   * multiplication of a point it has to tabulate per check (R). Here A's tables are built once per
+   * key, for 2^(32 j) A, j &lt; 8, so [k]A splits into parts as [S]B does in Bouncy Castle (its B
+   * and B128 tables; here 2^(32 j) B), and R is added once: 32 doublings instead of 128, no lattice
+   * reduction and no table of R. The two equations hold for the same inputs: the group has order
+   * 8L, so [8v1]X = O exactly when [8]X = O for 0 &lt; |v1| &lt; L, and [v0]A and [k v1]A differ by
+   * [mL]A, which [8] takes to O. The curve's addition law is complete (a = -1 a square, d not), so
+   * every point, small-order ones included, adds as the group does, in any order.
    */
   static boolean verify(byte[] sig, int sigOff, Key key, byte[] m, int mOff, int mLen, Scratch s) {
     // CHANGED: R and S copied into the scratch, not new arrays
@@ -475,71 +540,57 @@ final class Ed25519Points {
     byte[] var17 = Ed25519Scalars.reduce512(var16, ss.k);
     int[] var18 = ss.nK;
     Ed25519Scalars.decode(var17, var18);
-    int[] var19 = ss.v0;
-    int[] var20 = ss.v1;
-    if (!Ed25519Scalars.reduceBasisVar(var18, var19, var20, ss)) {
-      throw new IllegalStateException();
-    }
 
-    Ed25519Scalars.multiply128Var(var12, var20, var12, ss);
     PointAccum var21 = s.acc;
-    scalarMultStraus128Var(var12, var19, key.table, var20, var13, var21, s);
+    scalarMultStrausVar(var12, var18, key, var13, var21, s);
     return normalizeToNeutralElementVar(var21);
   }
 
-  // CHANGED: p's table is the key's, built once; q's table, the digit arrays and the temporaries
-  // are the scratch's; no precompute() call (the base tables are built at class initialisation)
-  private static void scalarMultStraus128Var(
-      int[] var0,
-      int[] var1,
-      PointPrecompZ[] var10,
-      int[] var3,
-      PointAffine var4,
-      PointAccum var5,
-      Scratch s) {
+  /**
+   * CHANGED (Bouncy Castle's scalarMultStraus128Var, reshaped): r = [8]([nb]B + [nk](-A) + q), with
+   * nb and nk below 2^253 written in wNAF (width 6 for nb, as Bouncy Castle's, {@link
+   * #WNAF_WIDTH_KEY} for nk), each cut into {@link #PARTS} parts of {@link #PART_BITS} digit
+   * positions that use the tables of 2^(32 j) B and 2^(32 j) (-A), as Bouncy Castle cuts nb at 128
+   * for B and B128; and q = -R added once, at the last step, so that it is doubled three times as
+   * the rest.
+   */
+  private static void scalarMultStrausVar(
+      int[] nb, int[] nk, Key key, PointAffine q, PointAccum var5, Scratch s) {
     byte[] var6 = s.ws_b;
-    byte[] var7 = s.ws_p;
-    byte[] var8 = s.ws_q;
+    byte[] var7 = s.ws_k;
     java.util.Arrays.fill(var6, (byte) 0);
     java.util.Arrays.fill(var7, (byte) 0);
-    java.util.Arrays.fill(var8, (byte) 0);
-    Ed25519Scalars.getSignedVar(var0, WNAF_WIDTH_BASE, var6, s.wnaf16);
-    Ed25519Scalars.getSignedVar(var1, WNAF_WIDTH_128, var7, s.wnaf8);
-    Ed25519Scalars.getSignedVar(var3, WNAF_WIDTH_128, var8, s.wnaf8);
-    int var9 = KEY_POINTS;
-    PointPrecompZ[] var11 = s.rTable;
+    Ed25519Scalars.getSignedVar(nb, WNAF_WIDTH_BASE, var6, s.wnaf16);
+    Ed25519Scalars.getSignedVar(nk, WNAF_WIDTH_KEY, var7, s.wnaf16);
     PointTemp var12 = s.temp;
-    pointPrecomputeZ(var4, var11, var9, var12, s.e0, s.e1);
+    pointCopy(q, s.e0);
+    PointPrecompZ qz = s.qZ;
+    pointCopy(s.e0, qz);
     pointSetNeutral(var5);
-    int var13 = 128;
+    int var13 = PART_BITS;
 
     do {
       var13--;
-    } while (var13 >= 0 && (var6[var13] | var6[128 + var13] | var7[var13] | var8[var13]) == 0);
+    } while (var13 > 0 && allZero(var6, var7, var13));
 
+    // from the top digit down to 0 (at least step 0: q is added there)
     while (var13 >= 0) {
-      byte var14 = var6[var13];
-      if (var14 != 0) {
-        int var15 = var14 >> 1 ^ var14 >> 31;
-        pointAddVar(var14 < 0, PRECOMP_BASE_WNAF[var15], var5, var12);
+      for (int j = 0; j < PARTS; j++) {
+        byte var14 = var6[PART_BITS * j + var13];
+        if (var14 != 0) {
+          int var15 = var14 >> 1 ^ var14 >> 31;
+          pointAddVar(var14 < 0, PRECOMP_BASE_PARTS[j][var15], var5, var12);
+        }
+
+        byte var20 = var7[PART_BITS * j + var13];
+        if (var20 != 0) {
+          int var17 = var20 >> 1 ^ var20 >> 31;
+          pointAddVar(var20 < 0, key.tables[j][var17], var5, var12);
+        }
       }
 
-      byte var19 = var6[128 + var13];
-      if (var19 != 0) {
-        int var16 = var19 >> 1 ^ var19 >> 31;
-        pointAddVar(var19 < 0, PRECOMP_BASE128_WNAF[var16], var5, var12);
-      }
-
-      byte var20 = var7[var13];
-      if (var20 != 0) {
-        int var17 = var20 >> 1 ^ var20 >> 31;
-        pointAddVar(var20 < 0, var10[var17], var5, var12);
-      }
-
-      byte var21 = var8[var13];
-      if (var21 != 0) {
-        int var18 = var21 >> 1 ^ var21 >> 31;
-        pointAddVar(var21 < 0, var11[var18], var5, var12);
+      if (var13 == 0) {
+        pointAddVar(false, qz, var5, var12);
       }
 
       pointDouble(var5);
@@ -550,29 +601,49 @@ final class Ed25519Points {
     pointDouble(var5);
   }
 
+  private static boolean allZero(byte[] a, byte[] b, int i) {
+    for (int j = 0; j < PARTS; j++) {
+      if ((a[PART_BITS * j + i] | b[PART_BITS * j + i]) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // ---- what is kept per key and per thread (CHANGED: all of it) ----
 
-  /** Odd multiples kept of a key's point: Bouncy Castle's width, 1A, 3A, 5A, 7A. */
-  private static final int KEY_POINTS = 1 << (WNAF_WIDTH_128 - 2);
+  /**
+   * The wNAF width of k: Bouncy Castle's for its 128-bit scalars; 2^(w-2) odd multiples a table.
+   */
+  static final int WNAF_WIDTH_KEY = WNAF_WIDTH_128;
+
+  private static final int KEY_POINTS = 1 << (WNAF_WIDTH_KEY - 2);
 
   /**
    * A public key as the raw-key verification uses it: its 32 bytes (hashed into every challenge)
-   * and -A's odd multiples, built once. Immutable once built; may be shared between threads.
+   * and the odd multiples of 2^(32 j) (-A), j &lt; 8, built once (~8 KB). Immutable once built; may
+   * be shared between threads.
    */
   static final class Key {
     final byte[] encoded;
-    final PointPrecompZ[] table = new PointPrecompZ[KEY_POINTS];
+    // tables[j]: the odd multiples of 2^(32 j) (-A)
+    final PointPrecompZ[][] tables = new PointPrecompZ[PARTS][KEY_POINTS];
 
     private Key(byte[] encoded) {
       this.encoded = encoded;
+      for (PointPrecompZ[] t : tables) {
+        for (int i = 0; i < KEY_POINTS; i++) {
+          t[i] = new PointPrecompZ();
+        }
+      }
     }
   }
 
   /**
    * The key Bouncy Castle's raw-key verification would use for {@code pk} (32 bytes), or null if
    * that verification refuses it whatever the signature: its {@code checkPointFullVar(A)} and
-   * {@code decodePointVar(A, true)}, then -A's table as its {@code scalarMultStraus128Var} builds
-   * it.
+   * {@code decodePointVar(A, true)}; then the tables of 2^(32 j) (-A) (224 doublings, once per key:
+   * ~80 µs).
    */
   static Key key(byte[] pk, Scratch s) {
     if (!checkPointFullVar(pk)) {
@@ -583,10 +654,20 @@ final class Ed25519Points {
       return null;
     }
     Key k = new Key(pk.clone());
-    for (int i = 0; i < KEY_POINTS; i++) {
-      k.table[i] = new PointPrecompZ();
+    pointPrecomputeZ(a, k.tables[0], KEY_POINTS, s.temp, s.e0, s.e1);
+    PointAccum acc = s.acc;
+    F.copy(a.x, 0, acc.x, 0);
+    F.copy(a.y, 0, acc.y, 0);
+    F.one(acc.z);
+    F.copy(acc.x, 0, acc.u, 0);
+    F.copy(acc.y, 0, acc.v, 0);
+    for (int j = 1; j < PARTS; j++) {
+      for (int i = 0; i < PART_BITS; i++) {
+        pointDouble(acc);
+      }
+      pointCopy(acc, s.e0);
+      pointPrecomputeZ(k.tables[j], KEY_POINTS, s.temp, s.e0, s.e1);
     }
-    pointPrecomputeZ(a, k.table, KEY_POINTS, s.temp, s.e0, s.e1);
     return k;
   }
 
@@ -602,21 +683,16 @@ final class Ed25519Points {
     final PointExtended e0 = new PointExtended();
     final PointExtended e1 = new PointExtended();
     final PointTemp temp = new PointTemp();
-    final PointPrecompZ[] rTable = new PointPrecompZ[KEY_POINTS];
+    final PointPrecompZ qZ = new PointPrecompZ();
     final PointAccum acc = new PointAccum();
     final byte[] ws_b = new byte[256];
-    final byte[] ws_p = new byte[128];
-    final byte[] ws_q = new byte[128];
+    final byte[] ws_k = new byte[256];
     final int[] wnaf16 = new int[16];
-    final int[] wnaf8 = new int[8];
     final Ed25519Scalars.Scratch scalars = new Ed25519Scalars.Scratch();
 
     Scratch() {
       for (int i = 0; i < f.length; i++) {
         f[i] = F.create();
-      }
-      for (int i = 0; i < rTable.length; i++) {
-        rTable[i] = new PointPrecompZ();
       }
     }
   }

@@ -452,4 +452,48 @@ class Ed25519VerifierTest {
     // Bouncy Castle's allocates ~6.5 KB a check (1.3 MB here)
     assertThat(allocated).isLessThan(4_096);
   }
+
+  /**
+   * Two keys of one set are both held (each built once however they alternate); a third evicts the
+   * one used less recently, which is built again when it comes back; verdicts stay right.
+   */
+  @Test
+  void twoKeysOfOneSetAreBothHeldAndAThirdEvictsTheLessRecentlyUsed() {
+    byte[][] seeds = new byte[3][32];
+    byte[][] keys = new byte[3][];
+    byte[] data = "sets".getBytes();
+    byte[][] sigs = new byte[3][];
+    // three keys in one set: search seeds until three keys share the set (salt 0)
+    int want = -1;
+    int found = 0;
+    Random random = new Random(5);
+    while (found < 3) {
+      byte[] seed = new byte[32];
+      random.nextBytes(seed);
+      byte[] key = Ed25519.publicKeyOf(seed);
+      int set = Ed25519.Verifier.set(key, 0);
+      if (found == 0) {
+        want = set;
+      }
+      if (set == want) {
+        seeds[found] = seed;
+        keys[found] = key;
+        sigs[found] = Ed25519.sign(seed, data);
+        found++;
+      }
+    }
+    Ed25519.Verifier v = new Ed25519.Verifier(0);
+    for (int i = 0; i < 20; i++) {
+      assertThat(v.verify(keys[i % 2], data, 0, data.length, sigs[i % 2])).isTrue();
+    }
+    assertThat(v.decodes()).isEqualTo(2);
+    assertThat(v.verify(keys[1], data, 0, data.length, sigs[1])).isTrue(); // 0 is older now
+    assertThat(v.verify(keys[2], data, 0, data.length, sigs[2])).isTrue(); // evicts 0
+    assertThat(v.decodes()).isEqualTo(3);
+    assertThat(v.verify(keys[1], data, 0, data.length, sigs[1])).isTrue(); // still held
+    assertThat(v.decodes()).isEqualTo(3);
+    assertThat(v.verify(keys[0], data, 0, data.length, sigs[0])).isTrue(); // built again
+    assertThat(v.decodes()).isEqualTo(4);
+    assertThat(v.verify(keys[0], data, 0, data.length, sigs[1])).isFalse();
+  }
 }

@@ -15,7 +15,7 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Ed25519.Verifier} (a key's decoded point kept per thread) gives the raw-key check's
+ * {@link Ed25519.Verifier} (a key's checks and tables kept per thread) gives the raw-key check's
  * verdict for every key, signature and text: honest keys and their signatures, damaged ones, random
  * 32-byte keys, every RFC 8032 edge of the key's encoding (the small-order points, y &ge; p, the
  * sign bit on x = 0) and keys with a small-order component (which the raw path accepts, so the
