@@ -1,7 +1,6 @@
 package meshchat.peer.store.sqlite;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -16,22 +15,39 @@ final class DepsCodec {
   private DepsCodec() {}
 
   static byte[] encode(List<MessageId> deps) {
-    if (deps.isEmpty()) {
-      return new byte[0];
+    int n = deps.size();
+    if (n == 0) {
+      return NONE;
     }
+    // the exact size first, and by index: one array per message, no iterator (a catch-up encodes
+    // a message's deps for every row it stores)
     int size = 0;
-    for (MessageId d : deps) {
-      size += 1 + d.origin().length() + 10; // a length varint of one byte (ids are short)
+    for (int i = 0; i < n; i++) {
+      MessageId d = deps.get(i);
+      int len = d.origin().length();
+      size += varintSize(len) + len + varintSize(d.seq());
     }
     byte[] out = new byte[size];
     int at = 0;
-    for (MessageId d : deps) {
+    for (int i = 0; i < n; i++) {
+      MessageId d = deps.get(i);
       at = writeVarint(out, at, d.origin().length());
       d.origin().copyTo(out, at);
       at += d.origin().length();
       at = writeVarint(out, at, d.seq());
     }
-    return Arrays.copyOf(out, at);
+    return out;
+  }
+
+  private static final byte[] NONE = new byte[0];
+
+  private static int varintSize(long v) {
+    int n = 1;
+    while ((v & ~0x7FL) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
   }
 
   /**
@@ -41,18 +57,27 @@ final class DepsCodec {
     if (blob == null || blob.length == 0) {
       return List.of();
     }
-    List<MessageId> out = new ArrayList<>(2);
     int[] pos = {0};
+    MessageId first = next(blob, pos);
+    if (pos[0] == blob.length) {
+      return List.of(first); // the common case, one dependency: immutable, so never copied again
+    }
+    List<MessageId> out = new ArrayList<>(4);
+    out.add(first);
     while (pos[0] < blob.length) {
-      long len = readVarint(blob, pos);
-      if (len < 1 || len > PeerId.MAX_BYTES || pos[0] + len > blob.length) {
-        throw new IllegalArgumentException("bad deps encoding: origin length " + len);
-      }
-      PeerId origin = PeerId.of(blob, pos[0], (int) len);
-      pos[0] += (int) len;
-      out.add(new MessageId(origin, readVarint(blob, pos)));
+      out.add(next(blob, pos));
     }
     return out;
+  }
+
+  private static MessageId next(byte[] blob, int[] pos) {
+    long len = readVarint(blob, pos);
+    if (len < 1 || len > PeerId.MAX_BYTES || pos[0] + len > blob.length) {
+      throw new IllegalArgumentException("bad deps encoding: origin length " + len);
+    }
+    PeerId origin = PeerId.of(blob, pos[0], (int) len);
+    pos[0] += (int) len;
+    return new MessageId(origin, readVarint(blob, pos));
   }
 
   private static int writeVarint(byte[] out, int at, long v) {

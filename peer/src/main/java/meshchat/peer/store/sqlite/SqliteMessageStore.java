@@ -281,24 +281,14 @@ public final class SqliteMessageStore implements MessageStore {
     if (insertMany == null) {
       insertMany = prepare(insertManySql);
     }
-    for (int k = 0; k < ROWS_PER_INSERT; k++) {
-      Rows.bindMessage(insertMany, 9 * k, messages.get(from + k));
-    }
-    try {
-      insertMany.executeUpdate();
-      for (int k = 0; k < ROWS_PER_INSERT; k++) {
-        stored(messages.get(from + k));
-      }
-      return true;
-    } catch (SQLException e) {
-      if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) { // or an extended code of it
-        throw e;
-      }
+    if (!Rows.insertRows(insertMany, messages, from, ROWS_PER_INSERT)) {
       return false; // SQLite undid the statement: the rows go one at a time, each told apart
     }
+    for (int k = 0; k < ROWS_PER_INSERT; k++) {
+      stored(messages.get(from + k));
+    }
+    return true;
   }
-
-  private static final int SQLITE_CONSTRAINT = 19;
 
   private AppendResult appendRow(ChatMessage m) throws SQLException {
     Rows.bind(insert, roomId, m);

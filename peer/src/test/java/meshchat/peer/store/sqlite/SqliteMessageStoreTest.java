@@ -108,6 +108,42 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     }
   }
 
+  /**
+   * A sync batch's many-row insert binds its values straight to the driver (Rows.insertRows): a
+   * failure other than a stored id (here a trigger's integer overflow, SQLITE_ERROR) is thrown, the
+   * group is rolled back whole, and the statement is left ready: the same rows go in once the cause
+   * is gone.
+   */
+  @Test
+  void aBatchInsertFailingForAnotherReasonStoresNothingAndTheStatementIsReusable()
+      throws Exception {
+    List<ChatMessage> batch = new ArrayList<>();
+    for (int seq = 1; seq <= 3 * SqliteMessageStore.ROWS_PER_INSERT; seq++) {
+      batch.add(msg(LOW, seq, seq));
+    }
+    int failing = SqliteMessageStore.ROWS_PER_INSERT + 7; // in the second statement
+    try (SqliteDatabase db = SqliteDatabase.openDataDir(dataDir);
+        Statement s = db.connection().createStatement()) {
+      s.execute(
+          "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN NEW.seq = "
+              + failing
+              + " BEGIN SELECT abs(-9223372036854775807 - 1); END");
+    }
+    assertThatThrownBy(() -> store.appendAll(batch))
+        .isInstanceOf(HistoryDatabaseException.class)
+        .hasMessageContaining("integer overflow");
+    assertThat(store.count()).as("the first statement's rows rolled back too").isZero();
+
+    try (SqliteDatabase db = SqliteDatabase.openDataDir(dataDir);
+        Statement s = db.connection().createStatement()) {
+      s.execute("DROP TRIGGER boom");
+    }
+    assertThat(store.appendAll(batch)).containsOnly(MessageStore.AppendResult.NEW);
+    store.commit();
+    assertThat(store.count()).isEqualTo(batch.size());
+    assertThat(store.get(new MessageId(LOW, failing))).contains(batch.get(failing - 1));
+  }
+
   @Test
   void theFileIsInWalModeAndMarkedAsOurs() throws Exception {
     store.append(msg(LOW, 1, 1));
