@@ -3,6 +3,7 @@ package meshchat.peer.frame;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
@@ -45,7 +46,7 @@ final class LinkFrameWriter {
       return w.bytes();
     }
     if (m instanceof LinkMessage.SyncBatch b) {
-      LinkFrameWriter w = new LinkFrameWriter(256 + 200 * b.messages().size());
+      LinkFrameWriter w = new LinkFrameWriter(batchCapacity(b.messages()));
       int frame = w.begin();
       w.tag(5, LEN);
       int body = w.begin();
@@ -74,6 +75,22 @@ final class LinkFrameWriter {
       return w.bytes();
     }
     return null;
+  }
+
+  /**
+   * Room for a history batch of {@code messages}: a little over their fields' bytes when the text
+   * is ASCII (each message's tags, lengths, numbers, origin, prev and deps: ~100 bytes, ~50 a dep
+   * with a 32-byte origin), so that a batch of 1,024 100-byte lines (~200 KB) fills one array
+   * instead of doubling it once and trimming (docs/benchmarks.md, session 19). Longer UTF-8 text
+   * still grows the array, as before.
+   */
+  private static int batchCapacity(List<ChatMessage> messages) {
+    long n = 256;
+    for (int i = 0; i < messages.size(); i++) {
+      ChatMessage m = messages.get(i);
+      n += 128 + m.text().length() + m.nick().length() + 48L * m.deps().size();
+    }
+    return (int) Math.min(n, 1 << 24); // past it, the array grows as it fills
   }
 
   /**
