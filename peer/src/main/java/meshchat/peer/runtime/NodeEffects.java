@@ -66,6 +66,7 @@ public final class NodeEffects implements RoomEffects {
   private LongToIntFunction syncFailedHook;
   private IntSupplier commitFailed;
   private Runnable delivered;
+  private Runnable caughtUp = () -> {};
   private BiConsumer<PeerId, LinkMessage.PeerAddress> learned;
   private final List<Link> pendingLinks = new ArrayList<>();
   private final List<LinkMessage> pendingMessages = new ArrayList<>(); // null = close after
@@ -383,7 +384,15 @@ public final class NodeEffects implements RoomEffects {
 
   @Override
   public void notice(RoomNotice notice) {
+    if (notice instanceof RoomNotice.CaughtUp) {
+      caughtUp.run();
+    }
     listener.notice(notice);
+  }
+
+  /** {@code hook} runs on the room thread whenever the room reports it caught up. */
+  public void onCaughtUp(Runnable hook) {
+    caughtUp = hook;
   }
 
   @Override

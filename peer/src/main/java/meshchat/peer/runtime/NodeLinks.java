@@ -40,6 +40,8 @@ public final class NodeLinks implements MembershipEffects {
   private Room room;
   private LinkEndpoint endpoint;
   private Link pendingUp; // during connected(): its Neighbor or Join goes before linkUp
+  private HeapSettle.Hold
+      settleHold; // this node's hold on the JVM's collection, while it catches up
   private long nextConnection;
   private volatile int linkCount;
 
@@ -147,9 +149,32 @@ public final class NodeLinks implements MembershipEffects {
     Link l = byConnection.get(connection);
     active.put(address.peerId(), l);
     linkCount = active.size();
+    long ours = room.lamport();
     room.linkUp(address, l.hello().lamport());
     log.info("{} link up: {} ({})", tag, l, address.nick());
+    if (settleHold == null && bringsCatchUp(ours, l.hello().lamport())) {
+      settleHold = HeapSettle.jvm().hold(); // released when the room has caught up
+    }
     HeapSettle.jvm().linkUp(); // the start's state made old once, at the JVM's first link
+  }
+
+  /**
+   * How far ahead a linked peer's clock (its Hello's) must be for a catch-up to follow: more than
+   * one sync request's worth of messages. Only whether the JVM's one full collection waits for it
+   * ({@link HeapSettle#hold}) hangs on this.
+   */
+  static final long CATCH_UP_LAMPORTS = 1_024;
+
+  static boolean bringsCatchUp(long ours, long theirs) {
+    return theirs > ours && theirs - ours > CATCH_UP_LAMPORTS;
+  }
+
+  /** The room caught up with what its links hold: the heap may settle now. */
+  public void caughtUp() {
+    if (settleHold != null) {
+      settleHold.release();
+      settleHold = null;
+    }
   }
 
   @Override

@@ -62,6 +62,82 @@ class HeapSettleTest {
     assertThat(settle.settled()).isCompletedExceptionally();
   }
 
+  /** A peer whose first link brings a catch-up holds the collection until it caught up. */
+  @Test
+  void aHoldDelaysTheCollectionUntilItIsReleased() throws Exception {
+    List<String> ranOn = new CopyOnWriteArrayList<>();
+    HeapSettle settle = new HeapSettle(() -> ranOn.add("gc"), 0, WAIT.toMillis() * 4);
+    HeapSettle.Hold hold = settle.hold();
+    settle.linkUp();
+    Thread.sleep(300);
+    assertThat(settle.settled()).isNotDone();
+    hold.release();
+    settle.settled().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(ranOn).containsExactly("gc");
+  }
+
+  /**
+   * The JVM's other peers link in the same moment (a bench runs two): a hold taken within the grace
+   * after the first link up still counts.
+   */
+  @Test
+  void aHoldTakenJustAfterTheFirstLinkUpCountsToo() throws Exception {
+    HeapSettle settle = new HeapSettle(() -> {}, 200, WAIT.toMillis() * 4);
+    settle.linkUp();
+    HeapSettle.Hold hold = settle.hold();
+    Thread.sleep(500);
+    assertThat(settle.settled()).isNotDone();
+    hold.release();
+    settle.settled().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** A hold never released (its link went down mid-catch-up) delays it by the longest hold only. */
+  @Test
+  void aHoldNeverReleasedDelaysItByTheLongestHoldAtMost() throws Exception {
+    HeapSettle settle = new HeapSettle(() -> {}, 0, 300);
+    settle.hold();
+    long start = System.nanoTime();
+    settle.linkUp();
+    settle.settled().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+  }
+
+  /** Each hold counts once, however often released; one taken after the collection began, never. */
+  @Test
+  void holdsCountOnceAndNotAfterTheCollectionBegan() throws Exception {
+    List<String> ranOn = new CopyOnWriteArrayList<>();
+    HeapSettle settle = new HeapSettle(() -> ranOn.add("gc"), 0, WAIT.toMillis() * 4);
+    HeapSettle.Hold first = settle.hold();
+    HeapSettle.Hold second = settle.hold();
+    settle.linkUp();
+    first.release();
+    first.release();
+    Thread.sleep(300);
+    assertThat(settle.settled()).as("the second still holds").isNotDone();
+    second.release();
+    settle.settled().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    HeapSettle.Hold late = settle.hold();
+    late.release();
+    settle.linkUp();
+    Thread.sleep(100);
+    assertThat(ranOn).containsExactly("gc");
+  }
+
+  /** Whose Hello's clock makes a link one a catch-up follows: more than a request's worth ahead. */
+  @Test
+  void aLinkBringsACatchUpOnlyWhenItsClockIsWellAhead() {
+    long k = NodeLinks.CATCH_UP_LAMPORTS;
+    assertThat(NodeLinks.bringsCatchUp(0, k)).isFalse();
+    assertThat(NodeLinks.bringsCatchUp(0, k + 1)).isTrue();
+    assertThat(NodeLinks.bringsCatchUp(100_000, 0)).isFalse();
+    assertThat(NodeLinks.bringsCatchUp(100_000, 100_000 + k)).isFalse();
+    assertThat(NodeLinks.bringsCatchUp(Long.MAX_VALUE, 0)).isFalse();
+    assertThat(NodeLinks.bringsCatchUp(0, Long.MAX_VALUE)).isTrue();
+    assertThat(NodeLinks.bringsCatchUp(Long.MAX_VALUE - 1, Long.MAX_VALUE)).isFalse();
+  }
+
   @Test
   void twoRealPeersLinkedSettleTheJvm() {
     try (LoopbackCluster mesh = new LoopbackCluster(42).startTracker()) {

@@ -117,7 +117,8 @@ class CliConventionsTest {
             "UsePerfData=false",
             "TieredStopAtLevel=1",
             "Tier3MinInvocationThreshold=10",
-            "meshchat.jit=c1"); // so the chain hash takes Bouncy Castle's SHA-256 (session 19)
+            "meshchat.jit=c1", // so the chain hash takes Bouncy Castle's SHA-256 (session 19)
+            "MetaspaceSize=67108864"); // no full collection for the first link's classes (19)
     // a collector the user chose wins, and the JVM does not refuse two
     assertThat(launch(launcher, "-Decho.jvm=true -XX:+UseG1GC", "chat"))
         .contains("gc: G1 Young Generation, G1 Old Generation", "UsePerfData=false");
@@ -134,7 +135,8 @@ class CliConventionsTest {
             "gc: Copy, MarkSweepCompact",
             "TieredStopAtLevel=1",
             "Tier3MinInvocationThreshold=10",
-            "meshchat.jit=c1");
+            "meshchat.jit=c1",
+            "MetaspaceSize=67108864");
     // compared with JGroups under the flags given to both: the launcher adds none
     assertThat(launch(launcher, "-Decho.jvm=true", "bench", "chat"))
         .contains(
@@ -142,7 +144,8 @@ class CliConventionsTest {
             "UsePerfData=true",
             "TieredStopAtLevel=4",
             "Tier3MinInvocationThreshold=100",
-            "meshchat.jit=null");
+            "meshchat.jit=null")
+        .doesNotContain("MetaspaceSize=67108864");
   }
 
   @Test

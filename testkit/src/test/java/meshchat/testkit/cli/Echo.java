@@ -28,6 +28,7 @@ public final class Echo {
       System.out.println(
           "Tier3MinInvocationThreshold="
               + hotspot.getVMOption("Tier3MinInvocationThreshold").getValue());
+      System.out.println("MetaspaceSize=" + hotspot.getVMOption("MetaspaceSize").getValue());
       // what the code reads to know it runs without C2 (MessageSigning.CHAIN_BY_BOUNCY_CASTLE)
       System.out.println("meshchat.jit=" + System.getProperty("meshchat.jit"));
     }
