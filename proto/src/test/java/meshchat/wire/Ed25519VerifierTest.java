@@ -1,5 +1,9 @@
 package meshchat.wire;
 
+import static meshchat.fixture.Edwards25519.P;
+import static meshchat.fixture.Edwards25519.add;
+import static meshchat.fixture.Edwards25519.le;
+import static meshchat.fixture.Edwards25519.leValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
@@ -8,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import meshchat.fixture.Edwards25519;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -25,11 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class Ed25519VerifierTest {
   private static final HexFormat HEX = HexFormat.of();
-  private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
-  private static final BigInteger D =
-      BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
-  private static final BigInteger SQRT_M1 =
-      BigInteger.TWO.modPow(P.subtract(BigInteger.ONE).shiftRight(2), P);
 
   /** The order of the base point's group. */
   private static final BigInteger L =
@@ -189,64 +189,7 @@ class Ed25519VerifierTest {
 
   // ---- the curve in plain arithmetic, to build the edge encodings ----
 
-  private static byte[] le(BigInteger v, boolean sign) {
-    byte[] out = new byte[32];
-    byte[] be = v.toByteArray();
-    for (int i = 0; i < 32 && i < be.length; i++) {
-      out[i] = be[be.length - 1 - i];
-    }
-    if (sign) {
-      out[31] |= (byte) 0x80;
-    }
-    return out;
-  }
-
-  private static BigInteger leValue(byte[] b) {
-    byte[] be = new byte[32];
-    for (int i = 0; i < 32; i++) {
-      be[i] = b[31 - i];
-    }
-    return new BigInteger(1, be);
-  }
-
-  /** (x, y) of a canonical encoding of a curve point. */
-  private static BigInteger[] decode(byte[] key) {
-    boolean sign = (key[31] & 0x80) != 0;
-    byte[] k = key.clone();
-    k[31] &= 0x7f;
-    BigInteger y = leValue(k);
-    BigInteger y2 = y.multiply(y).mod(P);
-    BigInteger u = y2.subtract(BigInteger.ONE).mod(P);
-    BigInteger v = D.multiply(y2).add(BigInteger.ONE).mod(P);
-    BigInteger x2 = u.multiply(v.modInverse(P)).mod(P);
-    BigInteger x = x2.modPow(P.add(BigInteger.valueOf(3)).shiftRight(3), P);
-    if (!x.multiply(x).mod(P).equals(x2)) {
-      x = x.multiply(SQRT_M1).mod(P);
-    }
-    assertThat(x.multiply(x).mod(P)).isEqualTo(x2);
-    if (x.testBit(0) != sign) {
-      x = P.subtract(x).mod(P);
-    }
-    return new BigInteger[] {x, y};
-  }
-
-  /** The encoding of the sum of two points (the curve's complete addition law). */
-  private static byte[] add(byte[] a, byte[] b) {
-    BigInteger[] p = decode(a);
-    BigInteger[] q = decode(b);
-    BigInteger xx = p[0].multiply(q[0]).mod(P);
-    BigInteger yy = p[1].multiply(q[1]).mod(P);
-    BigInteger dxy = D.multiply(xx).multiply(yy).mod(P);
-    BigInteger x =
-        p[0].multiply(q[1])
-            .add(q[0].multiply(p[1]))
-            .multiply(BigInteger.ONE.add(dxy).modInverse(P))
-            .mod(P);
-    BigInteger y = yy.add(xx).multiply(BigInteger.ONE.subtract(dxy).mod(P).modInverse(P)).mod(P);
-    return le(y, x.testBit(0));
-  }
-
-  private static final byte[] NEUTRAL = le(BigInteger.ONE, false);
+  private static final byte[] NEUTRAL = Edwards25519.neutral();
 
   /** Every point of order 1, 2, 4 and 8, canonically encoded. */
   private static final byte[][] TORSION = {

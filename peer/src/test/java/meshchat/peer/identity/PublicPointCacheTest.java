@@ -1,5 +1,8 @@
 package meshchat.peer.identity;
 
+import static meshchat.fixture.Edwards25519.P;
+import static meshchat.fixture.Edwards25519.add;
+import static meshchat.fixture.Edwards25519.le;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
@@ -23,11 +26,6 @@ import org.junit.jupiter.api.Test;
  * table hit again and again and evicted by many keys.
  */
 class PublicPointCacheTest {
-  private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
-  private static final BigInteger D =
-      BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
-  private static final BigInteger SQRT_M1 =
-      BigInteger.TWO.modPow(P.subtract(BigInteger.ONE).shiftRight(2), P);
 
   private static final Identity AUTHOR = Identity.generate();
 
@@ -36,18 +34,6 @@ class PublicPointCacheTest {
 
   private static byte[] hex(String h) {
     return HexFormat.of().parseHex(h);
-  }
-
-  private static byte[] le(BigInteger v, boolean sign) {
-    byte[] out = new byte[32];
-    byte[] be = v.toByteArray();
-    for (int i = 0; i < 32 && i < be.length; i++) {
-      out[i] = be[be.length - 1 - i];
-    }
-    if (sign) {
-      out[31] |= (byte) 0x80;
-    }
-    return out;
   }
 
   private static List<byte[]> edgeKeys() {
@@ -75,44 +61,6 @@ class PublicPointCacheTest {
   }
 
   // the curve in plain arithmetic, to build keys with a small-order component
-
-  private static BigInteger[] decode(byte[] key) {
-    byte[] be = new byte[32];
-    for (int i = 0; i < 32; i++) {
-      be[i] = key[31 - i];
-    }
-    boolean sign = (be[0] & 0x80) != 0;
-    be[0] &= 0x7f;
-    BigInteger y = new BigInteger(1, be);
-    BigInteger y2 = y.multiply(y).mod(P);
-    BigInteger u = y2.subtract(BigInteger.ONE).mod(P);
-    BigInteger v = D.multiply(y2).add(BigInteger.ONE).mod(P);
-    BigInteger x2 = u.multiply(v.modInverse(P)).mod(P);
-    BigInteger x = x2.modPow(P.add(BigInteger.valueOf(3)).shiftRight(3), P);
-    if (!x.multiply(x).mod(P).equals(x2)) {
-      x = x.multiply(SQRT_M1).mod(P);
-    }
-    assertThat(x.multiply(x).mod(P)).isEqualTo(x2);
-    if (x.testBit(0) != sign) {
-      x = P.subtract(x).mod(P);
-    }
-    return new BigInteger[] {x, y};
-  }
-
-  private static byte[] add(byte[] a, byte[] b) {
-    BigInteger[] p = decode(a);
-    BigInteger[] q = decode(b);
-    BigInteger xx = p[0].multiply(q[0]).mod(P);
-    BigInteger yy = p[1].multiply(q[1]).mod(P);
-    BigInteger dxy = D.multiply(xx).multiply(yy).mod(P);
-    BigInteger x =
-        p[0].multiply(q[1])
-            .add(q[0].multiply(p[1]))
-            .multiply(BigInteger.ONE.add(dxy).modInverse(P))
-            .mod(P);
-    BigInteger y = yy.add(xx).multiply(BigInteger.ONE.subtract(dxy).mod(P).modInverse(P)).mod(P);
-    return le(y, x.testBit(0));
-  }
 
   /** Small-order points that decode: order 8 (four), 4 and 2; added to a key, it is mixed-order. */
   private static final byte[][] TORSION = {
