@@ -43,6 +43,7 @@ public final class HeapSettle {
   private final CompletableFuture<Void> settled = new CompletableFuture<>();
   private int holds; // guarded by this
   private boolean collecting; // guarded by this: past the wait, a hold no longer counts
+  private boolean waiting; // guarded by this: the collection's thread waits for a hold's release
 
   HeapSettle(Runnable collect) {
     this(collect, GRACE_MS, HOLD_MAX_MS);
@@ -107,6 +108,7 @@ public final class HeapSettle {
       synchronized (this) {
         long left;
         while (holds > 0 && (left = deadline - System.nanoTime()) > 0) {
+          waiting = true;
           TimeUnit.NANOSECONDS.timedWait(this, left);
         }
       }
@@ -115,8 +117,22 @@ public final class HeapSettle {
     } finally {
       synchronized (this) {
         collecting = true;
+        waiting = false;
       }
     }
+  }
+
+  /** Holds not yet released (tests). */
+  synchronized int holds() {
+    return holds;
+  }
+
+  /**
+   * Whether the collection's thread is past the grace and waiting for a hold to be released: until
+   * one is, or the longest hold is over, it does not collect (tests wait for this, not for time).
+   */
+  synchronized boolean waitingForHolds() {
+    return waiting && holds > 0;
   }
 
   /** Completes once the collection has run. */

@@ -69,8 +69,9 @@ class HeapSettleTest {
     HeapSettle settle = new HeapSettle(() -> ranOn.add("gc"), 0, WAIT.toMillis() * 4);
     HeapSettle.Hold hold = settle.hold();
     settle.linkUp();
-    Thread.sleep(300);
+    await().atMost(WAIT).until(settle::waitingForHolds);
     assertThat(settle.settled()).isNotDone();
+    assertThat(ranOn).isEmpty();
     hold.release();
     settle.settled().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(ranOn).containsExactly("gc");
@@ -85,7 +86,8 @@ class HeapSettleTest {
     HeapSettle settle = new HeapSettle(() -> {}, 200, WAIT.toMillis() * 4);
     settle.linkUp();
     HeapSettle.Hold hold = settle.hold();
-    Thread.sleep(500);
+    assertThat(settle.holds()).as("taken within the grace: it counts").isEqualTo(1);
+    await().atMost(WAIT).until(settle::waitingForHolds);
     assertThat(settle.settled()).isNotDone();
     hold.release();
     settle.settled().get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -113,15 +115,17 @@ class HeapSettleTest {
     settle.linkUp();
     first.release();
     first.release();
-    Thread.sleep(300);
+    assertThat(settle.holds()).as("the first counted once").isEqualTo(1);
+    await().atMost(WAIT).until(settle::waitingForHolds);
     assertThat(settle.settled()).as("the second still holds").isNotDone();
     second.release();
     settle.settled().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
     HeapSettle.Hold late = settle.hold();
+    assertThat(settle.holds()).as("a hold after the collection began counts for nothing").isZero();
     late.release();
-    settle.linkUp();
-    Thread.sleep(100);
+    assertThat(settle.holds()).isZero();
+    settle.linkUp(); // begun once: starts no second collection (no thread, nothing to wait for)
     assertThat(ranOn).containsExactly("gc");
   }
 
