@@ -32,15 +32,52 @@ final class Rows {
 
   /** Binds {@code m}'s columns ({@link #COLS}) to parameters {@code at + 1 .. at + 9}. */
   static void bindMessage(PreparedStatement ps, int at, ChatMessage m) throws SQLException {
-    ps.setBytes(at + 1, m.origin().toBytes());
-    ps.setLong(at + 2, m.seq());
-    ps.setLong(at + 3, m.lamport());
-    ps.setLong(at + 4, m.wallTimeMs());
-    ps.setString(at + 5, m.nick());
-    ps.setString(at + 6, m.text());
-    ps.setBytes(at + 7, DepsCodec.encode(m.deps()));
-    ps.setBytes(at + 8, m.prevUnsafe());
-    ps.setInt(at + 9, m.kind().wire());
+    columns(
+        new Columns() {
+          @Override
+          public void blob(int pos, byte[] v) throws SQLException {
+            ps.setBytes(pos, v);
+          }
+
+          @Override
+          public void i64(int pos, long v) throws SQLException {
+            ps.setLong(pos, v);
+          }
+
+          @Override
+          public void text(int pos, String v) throws SQLException {
+            ps.setString(pos, v);
+          }
+        },
+        at,
+        m);
+  }
+
+  /**
+   * Where a row's values go: JDBC's setters, or the driver's own bind calls ({@link #insertRows}).
+   */
+  private interface Columns {
+    void blob(int pos, byte[] v) throws SQLException;
+
+    void i64(int pos, long v) throws SQLException;
+
+    void text(int pos, String v) throws SQLException;
+  }
+
+  /**
+   * {@code m}'s values in {@link #COLS}' order, to parameters {@code at + 1 .. at + 9}: the one
+   * list.
+   */
+  private static void columns(Columns c, int at, ChatMessage m) throws SQLException {
+    c.blob(at + 1, m.origin().toBytes());
+    c.i64(at + 2, m.seq());
+    c.i64(at + 3, m.lamport());
+    c.i64(at + 4, m.wallTimeMs());
+    c.text(at + 5, m.nick());
+    c.text(at + 6, m.text());
+    c.blob(at + 7, DepsCodec.encode(m.deps()));
+    c.blob(at + 8, m.prevUnsafe());
+    c.i64(at + 9, m.kind().wire());
   }
 
   /**
@@ -61,8 +98,9 @@ final class Rows {
         ((CoreStatement) ps)
             .pointer.safeRunInt(
                 (db, stmt) -> {
+                  Columns direct = direct(db, stmt);
                   for (int k = 0; k < count; k++) {
-                    bindDirect(db, stmt, 9 * k, messages.get(from + k));
+                    columns(direct, 9 * k, messages.get(from + k));
                   }
                   int done = DirectBind.stepOnce(db, stmt);
                   if (done != SQLITE_DONE && (done & 0xff) != SQLITE_CONSTRAINT) {
@@ -78,17 +116,24 @@ final class Rows {
 
   private static final int SQLITE_CONSTRAINT = 19;
 
-  /** {@link #bindMessage}'s columns, straight to the driver. */
-  private static void bindDirect(DB db, long stmt, int at, ChatMessage m) throws SQLException {
-    DirectBind.bindBlob(db, stmt, at + 1, m.origin().toBytes());
-    DirectBind.bindLong(db, stmt, at + 2, m.seq());
-    DirectBind.bindLong(db, stmt, at + 3, m.lamport());
-    DirectBind.bindLong(db, stmt, at + 4, m.wallTimeMs());
-    DirectBind.bindText(db, stmt, at + 5, m.nick());
-    DirectBind.bindText(db, stmt, at + 6, m.text());
-    DirectBind.bindBlob(db, stmt, at + 7, DepsCodec.encode(m.deps()));
-    DirectBind.bindBlob(db, stmt, at + 8, m.prevUnsafe());
-    DirectBind.bindLong(db, stmt, at + 9, m.kind().wire());
+  /** A statement's parameters, bound straight to the driver (under its lock). */
+  private static Columns direct(DB db, long stmt) {
+    return new Columns() {
+      @Override
+      public void blob(int pos, byte[] v) throws SQLException {
+        DirectBind.bindBlob(db, stmt, pos, v);
+      }
+
+      @Override
+      public void i64(int pos, long v) throws SQLException {
+        DirectBind.bindLong(db, stmt, pos, v);
+      }
+
+      @Override
+      public void text(int pos, String v) throws SQLException {
+        DirectBind.bindText(db, stmt, pos, v);
+      }
+    };
   }
 
   /**
