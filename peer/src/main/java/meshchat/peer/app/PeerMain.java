@@ -27,6 +27,12 @@ import picocli.CommandLine.Command;
     subcommands = {ChatCommand.class, HistoryCommand.class})
 public final class PeerMain {
   public static void main(String[] args) {
+    prepareProcess();
+    System.exit(run(args));
+  }
+
+  /** What a peer's process sets before anything else runs (the CDS training run does the same). */
+  static void prepareProcess() {
     String providers =
         localeProviders(Runtime.version().feature(), System.getProperty(LOCALE_PROVIDERS));
     if (providers != null) {
@@ -36,7 +42,6 @@ public final class PeerMain {
     // every character outside ASCII, in chat lines and in JSON alike
     System.setOut(utf8(FileDescriptor.out));
     System.setErr(utf8(FileDescriptor.err));
-    System.exit(run(args));
   }
 
   static final String LOCALE_PROVIDERS = "java.locale.providers";
