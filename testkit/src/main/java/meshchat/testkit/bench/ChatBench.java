@@ -129,6 +129,16 @@ public final class ChatBench {
 
   // ---- workload A ----
 
+  /**
+   * With {@code -Dmeshchat.bench.marks}, a line on stderr with the wall time (UTC), to cut a
+   * profile (JFR's timestamps) to the measured burst.
+   */
+  private static void mark(String what) {
+    if (System.getProperty("meshchat.bench.marks") != null) {
+      System.err.println("bench: " + what + " at " + java.time.Instant.now());
+    }
+  }
+
   private static String throughput(Options o, Mesh mesh) throws Exception {
     // an unmeasured burst first, as jgroups-bench's throughput workload runs one (--warmup-msgs,
     // a tenth of --msgs by default): the JIT, the links' buffers and the stores are warm when
@@ -146,12 +156,16 @@ public final class ChatBench {
     long perPeer = (long) o.n * o.msgs;
     mesh.expect(warmup + perPeer);
     long bytesBefore = mesh.bytesOut();
+    CpuShares shares = new CpuShares();
     long cpuBefore = processCpuNanos();
     long start = System.nanoTime();
+    mark("measured burst starts");
     List<Thread> senders = burst(o, mesh, o.msgs, body);
     boolean done = mesh.awaitDelivered(TimeUnit.MINUTES.toNanos(10));
     long elapsed = System.nanoTime() - start;
     double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
+    String split = shares.since();
+    mark("measured burst ends");
     for (Thread t : senders) {
       t.join();
     }
@@ -164,7 +178,7 @@ public final class ChatBench {
             + "\"warmup_msgs_per_member\":%d,\"size\":%d,"
             + "\"store\":\"%s\",\"complete\":%b,\"wall_s\":%.3f,\"msgs_per_s_per_member\":%.0f,"
             + "\"msgs_per_s_aggregate\":%.0f,\"cpu_s\":%.3f,\"cpu_us_per_delivery\":%.2f,"
-            + "\"duplicates\":%d,\"join_ms\":%.1f,\"relayed\":%d,%s,%s}",
+            + "%s,\"duplicates\":%d,\"join_ms\":%.1f,\"relayed\":%d,%s,%s}",
         o.n,
         o.msgs,
         o.warmupMsgs,
@@ -176,6 +190,7 @@ public final class ChatBench {
         perMember * o.n,
         cpuSeconds,
         cpuSeconds * 1e6 / (perPeer * o.n),
+        split,
         mesh.duplicates.get(),
         mesh.joinNanos / 1e6,
         mesh.relayed(),
@@ -207,6 +222,71 @@ public final class ChatBench {
   }
 
   /** This process's CPU time so far (every thread: peers, JIT, GC), in nanoseconds. */
+  /**
+   * Where the measured burst's CPU went, by thread, from Linux's per-thread counters ({@code
+   * /proc/self/task/TID/stat}, user and system time, 10 ms ticks): {@code room_cpu_s} the room
+   * threads (every link's reads and writes, the room, the store), {@code verify_cpu_s} the verify
+   * pools, {@code jit_cpu_s} the JIT compilers, {@code gc_cpu_s} the collectors (pauses and
+   * concurrent work). The rest of {@code cpu_s} is the bench's senders and the JVM's other threads.
+   * Elsewhere than Linux the four read 0.
+   */
+  static final class CpuShares {
+    private static final String[] KINDS = {"room", "verify", "jit", "gc"};
+    private final long[] before = ticks();
+
+    /** The shares since this was made, as JSON fields. */
+    String since() {
+      long[] now = ticks();
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < KINDS.length; i++) {
+        b.append(i == 0 ? "" : ",")
+            .append(
+                String.format(
+                    Locale.ROOT, "\"%s_cpu_s\":%.2f", KINDS[i], (now[i] - before[i]) / 100.0));
+      }
+      return b.toString();
+    }
+
+    /** Which of {@link #KINDS} a thread of this name is, or -1. */
+    static int kind(String comm) {
+      if (comm.startsWith("peer-room-")) {
+        return 0;
+      } else if (comm.startsWith("peer-verify-")) {
+        return 1;
+      } else if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+        return 2;
+      } else if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+        return 3;
+      }
+      return -1;
+    }
+
+    // clock ticks of user and system time per kind, summed over the live threads
+    private static long[] ticks() {
+      long[] sum = new long[KINDS.length];
+      java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+      if (tasks == null) {
+        return sum;
+      }
+      for (java.io.File t : tasks) {
+        try {
+          String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          int k = kind(stat.substring(open + 1, close));
+          if (k >= 0) {
+            // after "pid (comm) ": state is field 3, utime 14 and stime 15
+            String[] f = stat.substring(close + 2).split(" ");
+            sum[k] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+      return sum;
+    }
+  }
+
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())

@@ -99,7 +99,10 @@ class BenchCommandTest {
     assertThat(r.out())
         .contains("\"workload\":\"throughput\"", "\"msgs\":300", "\"warmup_msgs_per_member\":40")
         .contains("\"complete\":true", "\"duplicates\":0")
-        .containsPattern("\"cpu_s\":[0-9]+\\.[0-9]{3},\"cpu_us_per_delivery\":[0-9]+\\.[0-9]{2}");
+        .containsPattern("\"cpu_s\":[0-9]+\\.[0-9]{3},\"cpu_us_per_delivery\":[0-9]+\\.[0-9]{2}")
+        .containsPattern(
+            "\"room_cpu_s\":[0-9]+\\.[0-9]{2},\"verify_cpu_s\":[0-9]+\\.[0-9]{2},"
+                + "\"jit_cpu_s\":[0-9]+\\.[0-9]{2},\"gc_cpu_s\":[0-9]+\\.[0-9]{2}");
     // the measured burst's 900 messages each crossed 2 links with at least their 100-byte text
     var wire = java.util.regex.Pattern.compile("\"wire_bytes\":([0-9]+)").matcher(r.out());
     assertThat(wire.find()).isTrue();
