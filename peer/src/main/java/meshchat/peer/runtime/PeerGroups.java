@@ -15,9 +15,12 @@ import java.util.concurrent.TimeUnit;
  * room with no queue in between, and the room's writes reach the socket with none either. {@code
  * io} carries the listening sockets and the tracker sessions; {@code verify} checks chain
  * signatures off the room threads (a bounded amount per link: each link has at most one check
- * queued, and stops reading while one is behind); {@code store} runs the fsyncs of own messages (at
- * most one per node at a time). Nothing that blocks runs on a room thread: it would stall the links
- * of every node sharing it. Close after every node using it is closed.
+ * queued, and stops reading while one is behind); {@code store} runs the fsyncs of own messages and
+ * the checkpoints of the store's log (at most one of each per node at a time), each on a thread of
+ * its own, made when needed: an own message's fsync never queues behind another node's fsync or a
+ * checkpoint (a checkpoint copies and fsyncs the database file for milliseconds). Nothing that
+ * blocks runs on a room thread: it would stall the links of every node sharing it. Close after
+ * every node using it is closed.
  */
 public final class PeerGroups implements AutoCloseable {
   private final EventLoopGroup io;
@@ -33,7 +36,10 @@ public final class PeerGroups implements AutoCloseable {
     this.store = store;
   }
 
-  /** {@code roomThreads} room threads, and as many verify threads and store threads. */
+  /**
+   * {@code roomThreads} room threads, as many verify threads, and store threads as the nodes'
+   * fsyncs and checkpoints need at once (idle ones end after a minute).
+   */
   public static PeerGroups create(int ioThreads, int roomThreads) {
     return new PeerGroups(
         new MultiThreadIoEventLoopGroup(
@@ -42,7 +48,8 @@ public final class PeerGroups implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             roomThreads, new DefaultThreadFactory("peer-room", true), NioIoHandler.newFactory()),
         Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-verify", true)),
-        Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-store", true)));
+        // unbounded only in name: each node runs at most one fsync and one checkpoint at a time
+        Executors.newCachedThreadPool(new DefaultThreadFactory("peer-store", true)));
   }
 
   /** One I/O thread, one room thread, one verify thread: what a single chat process needs. */
@@ -64,8 +71,9 @@ public final class PeerGroups implements AutoCloseable {
   }
 
   /**
-   * Where own messages' fsyncs run, off the room threads (a node has at most one running: {@code
-   * StoreSync}).
+   * Where own messages' fsyncs and the log's checkpoints run, off the room threads, each on its own
+   * thread (a node has at most one fsync running, {@code StoreSync}, and one checkpoint, {@code
+   * NodeEffects}).
    */
   public ExecutorService store() {
     return store;

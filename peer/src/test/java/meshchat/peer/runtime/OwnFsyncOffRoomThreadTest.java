@@ -32,12 +32,15 @@ class OwnFsyncOffRoomThreadTest {
   private final CountDownLatch syncEntered = new CountDownLatch(1);
   private final CountDownLatch syncMayEnd = new CountDownLatch(1);
   private final AtomicInteger syncs = new AtomicInteger();
+  private final CountDownLatch checkpointEntered = new CountDownLatch(1);
+  private final CountDownLatch checkpointMayEnd = new CountDownLatch(1);
   private PeerNode author;
   private PeerNode other;
 
   @AfterEach
   void close() {
     syncMayEnd.countDown();
+    checkpointMayEnd.countDown();
     if (author != null) {
       author.close();
     }
@@ -100,12 +103,53 @@ class OwnFsyncOffRoomThreadTest {
     assertThat(authorShown).containsExactly("last words");
   }
 
+  /**
+   * A checkpoint of the store's log copies pages and fsyncs the database file, for milliseconds on
+   * an idle disk and for hundreds on a busy one: an own line's fsync must not queue behind it (nor
+   * behind another node's fsync) for a store thread. Here the checkpoint never ends, on a single
+   * chat's groups (one room thread); before, the line's fsync waited for the one store thread.
+   */
+  @Test
+  void anOwnLinesFsyncDoesNotWaitForACheckpointThatStillRuns() throws Exception {
+    List<String> authorShown = new CopyOnWriteArrayList<>();
+    List<String> otherShown = new CopyOnWriteArrayList<>();
+    start(endlessCheckpoint(new InMemoryMessageStore()), authorShown, otherShown);
+
+    int sent = 0;
+    while (checkpointEntered.getCount() > 0) { // a checkpoint is asked every 256 storing commits
+      assertThat(sent)
+          .as("a checkpoint was asked for")
+          .isLessThan(4 * NodeEffects.CHECKPOINT_EVERY);
+      String line = "line " + sent++;
+      author.send(line);
+      await()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> authorShown.contains(line));
+    }
+    assertThat(checkpointEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    author.send("while it checkpoints");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .alias("fsynced, shown and sent while the checkpoint still runs")
+        .until(() -> otherShown.contains("while it checkpoints"));
+    assertThat(authorShown).contains("while it checkpoints");
+    assertThat(checkpointMayEnd.getCount()).as("the checkpoint still runs").isEqualTo(1);
+  }
+
   /** The author (its fsync slow) and another peer, linked; each shows into its list. */
   private void startLinked(List<String> authorShown, List<String> otherShown) throws Exception {
+    start(slowFsync(new InMemoryMessageStore()), authorShown, otherShown);
+  }
+
+  /** The author on {@code authorStore} and another peer, linked; each shows into its list. */
+  private void start(MessageStore authorStore, List<String> authorShown, List<String> otherShown)
+      throws Exception {
     author =
         NodeAssembly.start(
             PeerConfig.of("lobby", "author", Identity.generate()),
-            slowFsync(new InMemoryMessageStore()),
+            authorStore,
             groups,
             shown(authorShown),
             true);
@@ -128,6 +172,41 @@ class OwnFsyncOffRoomThreadTest {
         into.add(d.message().text());
       }
     };
+  }
+
+  /**
+   * {@code store}, whose commits of own messages owe an fsync (done at once), and which takes its
+   * log's checkpoints: the first one blocks until the test ends.
+   */
+  private MessageStore endlessCheckpoint(MessageStore store) {
+    AtomicBoolean ownStaged = new AtomicBoolean();
+    return (MessageStore)
+        Proxy.newProxyInstance(
+            MessageStore.class.getClassLoader(),
+            new Class<?>[] {MessageStore.class},
+            (proxy, method, args) -> {
+              switch (method.getName()) {
+                case "appendOwn" -> ownStaged.set(true);
+                case "commitLeavingSync" -> {
+                  store.commit();
+                  return ownStaged.getAndSet(false);
+                }
+                case "takeCheckpoints" -> {
+                  return true;
+                }
+                case "checkpoint" -> {
+                  checkpointEntered.countDown();
+                  checkpointMayEnd.await();
+                  return null;
+                }
+                default -> {}
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   /**
