@@ -26,7 +26,11 @@ final class Holdings {
     return authors;
   }
 
-  /** What we hold of {@code origin}, or null for nothing. */
+  /**
+   * What we hold of {@code origin}, or null for nothing: to read, not to change, and not to keep (a
+   * set {@code 1..n} is one instance shared by every holder, replaced as it grows; {@link
+   * SeqSet#plus}).
+   */
   SeqSet get(PeerId origin) {
     int a = authors.indexOf(origin);
     return a < 0 ? null : get(a);
@@ -46,7 +50,12 @@ final class Holdings {
   /** Records {@code seq} of {@code origin} as held; returns the author's index. */
   int add(PeerId origin, long seq) {
     int a = authors.add(origin);
-    set(a).add(seq);
+    slot(a);
+    SeqSet s = sets[a];
+    sets[a] = SeqSet.plus(s, seq); // first: a bad seq throws, holding nothing
+    if (s == null) {
+      held++;
+    }
     lastAuthor = a;
     lastSeq = seq;
     return a;
@@ -60,21 +69,17 @@ final class Holdings {
   /** Replaces what we hold of {@code origin} with {@code set} (a restart's holdings). */
   void put(PeerId origin, SeqSet set) {
     int a = authors.add(origin);
-    set(a);
-    sets[a] = set;
+    slot(a);
+    if (sets[a] == null) {
+      held++;
+    }
+    sets[a] = SeqSet.shareable(set);
   }
 
-  private SeqSet set(int a) {
+  private void slot(int a) {
     if (a >= sets.length) {
       sets = Arrays.copyOf(sets, Math.max(a + 1, Math.max(8, 2 * sets.length)));
     }
-    SeqSet s = sets[a];
-    if (s == null) {
-      s = new SeqSet();
-      sets[a] = s;
-      held++;
-    }
-    return s;
   }
 
   /** The authors held, by index: the order they were first held. */

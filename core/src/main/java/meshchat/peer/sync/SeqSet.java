@@ -92,7 +92,7 @@ public final class SeqSet {
    * every snapshot a big room's peer keeps is one of them (an author's whole history, short), and a
    * copy each cost 40 bytes per (peer, author) pair, which a 10,000-peer room has 10^8 of.
    */
-  static final int SHARED_UP_TO = 256;
+  public static final int SHARED_UP_TO = 256;
 
   private static final SeqSet[] SHARED = new SeqSet[SHARED_UP_TO + 1];
 
@@ -114,6 +114,40 @@ public final class SeqSet {
       return SHARED[(int) last];
     }
     return copy();
+  }
+
+  /**
+   * {@code set} with {@code seq} added, for a holder that keeps {@code 1..n} shared: a set that is
+   * (or becomes) {@code 1..n} with n up to {@link #SHARED_UP_TO} is the shared instance, which a
+   * holder replaces rather than changes, anything else a set of the holder's own, changed in place.
+   * A big room's peer holds {@code 1..n} of nearly every author, and one set object each cost 36
+   * bytes per (peer, author) pair. {@code set} may be null (nothing held); {@code seq} is checked
+   * as {@link #add} checks it.
+   */
+  public static SeqSet plus(SeqSet set, long seq) {
+    if (set == null) {
+      if (seq == 1) {
+        return SHARED[1];
+      }
+      set = new SeqSet();
+    } else if (set.shared()) {
+      if (seq == set.last + 1 && seq <= SHARED_UP_TO) {
+        return SHARED[(int) seq];
+      }
+      if (set.contains(seq)) {
+        return set;
+      }
+      set = set.copy();
+    }
+    set.add(seq);
+    return shareable(set);
+  }
+
+  /** {@code set}, or the shared instance equal to it (see {@link #plus}). */
+  public static SeqSet shareable(SeqSet set) {
+    return set.ranges == null && set.first == 1 && set.last <= SHARED_UP_TO
+        ? SHARED[(int) set.last]
+        : set;
   }
 
   private boolean shared() {

@@ -37,6 +37,136 @@ class SeqSetTest {
     }
   }
 
+  /**
+   * {@code n} numbers added through {@link SeqSet#plus} in {@code order}, checked at every step.
+   */
+  private static SeqSet plusAll(List<Long> order) {
+    SeqSet held = null;
+    TreeSet<Long> model = new TreeSet<>();
+    for (long seq : order) {
+      SeqSet before = held == null ? null : held.copy();
+      SeqSet shared = held != null && held == held.snapshot() ? held : null;
+      held = SeqSet.plus(held, seq);
+      model.add(seq);
+      assertThat(held.count()).isEqualTo(model.size());
+      assertThat(held.contains(seq)).isTrue();
+      assertThat(held.contiguous()).isEqualTo(contiguousOf(model));
+      if (before != null) {
+        assertThat(held.containsAll(before)).isTrue();
+      }
+      if (shared != null) { // a shared 1..n that was handed out never changed
+        assertThat(shared).isEqualTo(before);
+      }
+      boolean oneToN = model.first() == 1 && model.last() == model.size();
+      if (oneToN && model.size() <= SeqSet.SHARED_UP_TO) {
+        assertThat(held).isSameAs(held.snapshot()); // the shared instance, whatever the path
+      } else {
+        assertThat(held).isNotSameAs(held.snapshot());
+      }
+    }
+    return held;
+  }
+
+  private static long contiguousOf(TreeSet<Long> model) {
+    long n = 0;
+    while (model.contains(n + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static List<Long> range(long from, long to) {
+    List<Long> out = new ArrayList<>();
+    for (long i = from; i <= to; i++) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  @Test
+  void plusKeepsOneToNSharedInEveryOrderAndPastTheSharedLimit() {
+    int n = SeqSet.SHARED_UP_TO + 3;
+    // in order: shared from 1 to the limit, a set of its own past it
+    assertThat(plusAll(range(1, n)).count()).isEqualTo(n);
+    // backwards: gaps everywhere until 1 comes, then shared (n of them past the limit: not)
+    List<Long> backwards = range(1, SeqSet.SHARED_UP_TO);
+    Collections.reverse(backwards);
+    assertThat(plusAll(backwards)).isSameAs(plusAll(range(1, SeqSet.SHARED_UP_TO)));
+    List<Long> longBackwards = range(1, n);
+    Collections.reverse(longBackwards);
+    assertThat(plusAll(longBackwards).count()).isEqualTo(n);
+    // shuffled, with repeats; and a gap that fills last
+    Random random = new Random(7);
+    for (int round = 0; round < 20; round++) {
+      List<Long> order = range(1, 40 + random.nextInt(300));
+      order.addAll(order.subList(0, 10));
+      Collections.shuffle(order, random);
+      plusAll(order);
+    }
+    List<Long> gapLast = range(1, 100);
+    gapLast.remove(Long.valueOf(50));
+    gapLast.add(50L);
+    assertThat(plusAll(gapLast)).isSameAs(plusAll(range(1, 100)));
+    // a repeat of a shared set's own number, and of its next one, change nothing shared
+    SeqSet three = plusAll(range(1, 3));
+    assertThat(SeqSet.plus(three, 2)).isSameAs(three);
+    assertThat(SeqSet.plus(three, 4)).isSameAs(plusAll(range(1, 4)));
+    assertThat(three.count()).isEqualTo(3);
+  }
+
+  @Test
+  void plusRefusesWhatAddRefusesAndChangesNothingShared() {
+    SeqSet three = plusAll(range(1, 3));
+    for (long bad : new long[] {0, -1, Long.MIN_VALUE, WireBounds.MAX_SEQ + 1, Long.MAX_VALUE}) {
+      assertThatThrownBy(() -> SeqSet.plus(null, bad)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> SeqSet.plus(three, bad))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(three).isSameAs(three.snapshot());
+      assertThat(three.count()).isEqualTo(3);
+    }
+    // the wire's highest seq: a set of its own, beside 1..n or alone
+    SeqSet top = SeqSet.plus(three, WireBounds.MAX_SEQ);
+    assertThat(top).isNotSameAs(three);
+    assertThat(top.count()).isEqualTo(4);
+    assertThat(top.contains(WireBounds.MAX_SEQ)).isTrue();
+    assertThat(three.contains(WireBounds.MAX_SEQ)).isFalse();
+    assertThat(SeqSet.plus(null, WireBounds.MAX_SEQ).contiguous()).isZero();
+    // the shared limit and one past it
+    SeqSet full = plusAll(range(1, SeqSet.SHARED_UP_TO));
+    SeqSet past = SeqSet.plus(full, SeqSet.SHARED_UP_TO + 1);
+    assertThat(past).isNotSameAs(past.snapshot());
+    assertThat(past.contiguous()).isEqualTo(SeqSet.SHARED_UP_TO + 1);
+    assertThat(full.count()).isEqualTo(SeqSet.SHARED_UP_TO);
+  }
+
+  @Test
+  void shareableGivesTheSharedInstanceOnlyForOneToNUpToTheLimit() {
+    SeqSet s = new SeqSet();
+    s.addRange(1, 9);
+    assertThat(SeqSet.shareable(s)).isSameAs(s.snapshot()).isNotSameAs(s);
+    SeqSet gap = new SeqSet();
+    gap.addRange(2, 9);
+    assertThat(SeqSet.shareable(gap)).isSameAs(gap);
+    SeqSet big = new SeqSet();
+    big.addRange(1, SeqSet.SHARED_UP_TO + 1);
+    assertThat(SeqSet.shareable(big)).isSameAs(big);
+    SeqSet empty = new SeqSet();
+    assertThat(SeqSet.shareable(empty)).isSameAs(empty);
+  }
+
+  @Property(tries = 200)
+  void plusBehavesLikeAddOnACopy(@ForAll("denseOps") List<Op> ops) {
+    SeqSet held = null;
+    SeqSet model = new SeqSet();
+    for (Op op : ops) {
+      for (long seq = op.first(); seq <= op.last(); seq++) {
+        held = SeqSet.plus(held, seq);
+        model.add(seq);
+        assertThat(held).isEqualTo(model);
+      }
+    }
+  }
+
   @Test
   void aSnapshotOfAnythingElseIsACopyOfItsOwn() {
     SeqSet longer = new SeqSet();
