@@ -131,6 +131,14 @@ public sealed interface LinkMessage {
   record Chat(ChatMessage message) implements LinkMessage {}
 
   /**
+   * Never on the wire: the frame layer's word that {@code message}, read on its author's own link,
+   * is not yet covered by a signed head (the room may show it, nothing more; the message itself
+   * follows as a {@link Chat} once its head is checked). docs/security.md, "Lines shown before
+   * their head".
+   */
+  record Unsigned(ChatMessage message) implements LinkMessage {}
+
+  /**
    * One origin's holdings in a digest, and the chain hash of the sender's message {@code tipSeq} of
    * that origin ({@code tipSeq} 0 and an empty hash: none), so that two peers holding different
    * histories of one author notice it even when they hold the same seqs.

@@ -82,6 +82,7 @@ public final class Room {
   private BooleanSupplier reaching = () -> false; // see reaching(...)
   private final OwnChain chain;
   private final Equivocations equivocations;
+  private final EarlyLines early = new EarlyLines(); // shown before their head: see showEarly
   private String nick;
   private long ownSeq;
   private long forwardMarks; // one per forwarded message: see PeerExchange.markNaming
@@ -510,6 +511,14 @@ public final class Room {
       tellSeen();
       equivocations.linkDown(peer);
       exchange.linkDown(l.exchange);
+      if (!early.isEmpty()) {
+        tellUnsigned(peer, early.linkDown(peer, scheduler.nowMillis(), this::stored));
+        if (early.orphaned(peer)) {
+          scheduler.schedule(
+              EarlyLines.GRACE_MS,
+              () -> tellUnsigned(peer, early.unsigned(peer, scheduler.nowMillis(), this::stored)));
+        }
+      }
       if (asked) {
         sync.requestMissingFromAll();
       }
@@ -543,6 +552,8 @@ public final class Room {
     // Java 17 has no pattern switch; one branch per message type, each one call.
     if (message instanceof Chat c) {
       accept(c.message(), l, false);
+    } else if (message instanceof LinkMessage.Unsigned u) {
+      showEarly(u.message(), l);
     } else if (message instanceof LinkMessage.Head h) {
       onHead(h, l);
     } else if (message instanceof LinkMessage.Equivocated e) {
@@ -610,6 +621,9 @@ public final class Room {
    * authenticate them too.
    */
   private void onHead(LinkMessage.Head h, LinkState from) {
+    if (!early.isEmpty() && h.head().origin().equals(from.id())) {
+      early.signed(from.id(), h.head().seq(), causal::isHeld);
+    }
     Optional<Equivocation> proof = equivocations.onHead(from.id(), h.head());
     store.putHead(h.head());
     relayHead(h.head(), h.head().origin());
@@ -699,6 +713,55 @@ public final class Room {
     }
     found.sort(Comparator.comparing((ChatMessage m) -> m.origin()).thenComparingLong(m -> m.seq()));
     ChainedChunk.send(store, effects, to, GRAFT_REPLY, found, config.batchMaxBytes());
+  }
+
+  /**
+   * A live message read on its author's own link, before the signed head that covers it (the frame
+   * layer passes it, then the message itself once its head is checked): the link's TLS session is
+   * bound to the author's identity key by the Hello proof, so it is authentic and correctly
+   * attributed already, and it is shown now if it could be delivered now (every dependency
+   * delivered or itself shown early and older, the admission checks passed). It is not stored,
+   * forwarded, served or listed in a digest: a third peer could not check it yet. The usual path
+   * takes it when its head comes and does not show it again; if the link goes down first, the user
+   * is told ({@link RoomNotice.Unsigned}). docs/security.md, "Lines shown before their head".
+   */
+  private void showEarly(ChatMessage m, LinkState from) {
+    if (!m.origin().equals(from.id())
+        || early.get(m.id()) != null
+        || early.full(m.origin())
+        || holdings.contains(m.origin(), m.seq())
+        || causal.isHeld(m.id())
+        || equivocations.disputed(m.id())
+        || !readyEarly(m)
+        || admission.refusal(m, clock.time()) != null) {
+      return; // the usual path decides, once its head comes
+    }
+    clock.receive(m.lamport());
+    early.add(m);
+    show(m, false, false);
+  }
+
+  /** Whether we store {@code id} (its line shown early was signed, whatever came of it). */
+  private boolean stored(MessageId id) {
+    return holdings.contains(id.origin(), id.seq());
+  }
+
+  /** Tells the user that {@code lines} lines of {@code author} were shown and never signed. */
+  private void tellUnsigned(PeerId author, int lines) {
+    if (lines > 0 && !stopped) {
+      effects.notice(new RoomNotice.Unsigned(author, lines));
+    }
+  }
+
+  /** Whether each dependency {@code m} lacks was shown early, before it in time. */
+  private boolean readyEarly(ChatMessage m) {
+    for (MessageId d : causal.missingFor(m)) {
+      ChatMessage dep = early.get(d);
+      if (dep == null || dep.lamport() >= m.lamport()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
@@ -1092,13 +1155,20 @@ public final class Room {
 
   private void emit(ChatMessage m, boolean catchUp, boolean incomplete) {
     admission.delivered(m);
+    sync.countDelivered(catchUp);
+    if (!early.isEmpty() && early.taken(m)) {
+      return; // shown when it came on its author's link: not again
+    }
+    show(m, catchUp, incomplete);
+  }
+
+  private void show(ChatMessage m, boolean catchUp, boolean incomplete) {
     LamportTimestamp ts = m.timestamp();
     boolean late = maxShown != null && ts.compareTo(maxShown) < 0;
     MessageId after = late ? store.predecessor(ts).orElse(null) : null;
     if (!late) {
       maxShown = ts;
     }
-    sync.countDelivered(catchUp);
     effects.deliver(
         new Delivery(m, late, after, catchUp, incomplete, equivocations.disputed(m.id())));
   }

@@ -41,6 +41,13 @@ public sealed interface RoomNotice {
    */
   record Seen(MessageId id, int holders, int linked) implements RoomNotice {}
 
+  /**
+   * {@code lines} lines of {@code author} were shown before their head, and its link went down
+   * without a signed head for them, nor did a signed copy come by any path within a grace: the user
+   * saw lines their author never signed. They are not kept.
+   */
+  record Unsigned(PeerId author, int lines) implements RoomNotice {}
+
   /** A peer sent something invalid; the link layer closes it. */
   record BadInput(PeerId peer, String reason) implements RoomNotice {}
 }

@@ -334,6 +334,14 @@ public final class ChatView implements PeerListener {
               + " of your messages this data dir lacked (restored from an old copy?);"
               + " took them back, continuing after #"
               + r.lastSeq());
+    } else if (n instanceof RoomNotice.Unsigned u) {
+      out(
+          Json.event("unsigned").put("peer", u.author().hex()).put("lines", u.lines()),
+          "* "
+              + u.lines()
+              + " line(s) shown from "
+              + u.author().shortHex()
+              + " were never signed by it: not kept");
     } else if (n instanceof RoomNotice.BadInput b) {
       out(
           Json.event("bad-input").put("peer", b.peer().hex()).put("reason", b.reason()),

@@ -13,6 +13,7 @@ import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.room.Room;
 import meshchat.wire.Ed25519;
 
 /**
@@ -62,7 +63,26 @@ public final class ChainCheck {
     }
   }
 
-  private record Pending(ChatMessage message, byte[] hash) {}
+  /**
+   * Most live messages of the link's own peer shown before their head (docs/security.md, "Lines
+   * shown before their head"): as many as an honest author sends between two heads. Past it, its
+   * messages wait for their head as any other's.
+   */
+  static final int MAX_EARLY = Room.HEAD_EVERY_MESSAGES;
+
+  /** Most text bytes of the link's own peer shown before their head: as {@link #MAX_EARLY}. */
+  static final long MAX_EARLY_BYTES = Room.HEAD_EVERY_BYTES;
+
+  private static final class Pending {
+    final ChatMessage message;
+    final byte[] hash;
+    boolean early; // shown before its head: its chain must reach it
+
+    Pending(ChatMessage message, byte[] hash) {
+      this.message = message;
+      this.hash = hash;
+    }
+  }
 
   private final String room;
   private final Map<PeerId, byte[]> keys = new HashMap<>();
@@ -70,6 +90,14 @@ public final class ChainCheck {
   private int pendingCount;
   private long pendingBytes;
   private long gapDropped;
+  // the link's own peer's messages shown before their head, oldest first: seq and when (a ring of
+  // MAX_EARLY, ascending seqs: only a seq above every one shown so far is shown early)
+  private final long[] earlySeq = new long[MAX_EARLY];
+  private final long[] earlyAt = new long[MAX_EARLY];
+  private int earlyFirst;
+  private int earlyCount;
+  private long earlyBytes;
+  private long lastEarlySeq;
   // the link's last live chat message and its chain hash: the prev a live chat frame may leave out
   // when it is that message's successor (docs/protocol.md, "Link context")
   private PeerId lastOrigin;
@@ -82,9 +110,10 @@ public final class ChainCheck {
 
   /**
    * A live message: held until its head arrives; nothing to pass on yet. One without {@code prev}
-   * gets the chain hash of the link's previous live message, which must be its predecessor.
+   * gets the chain hash of the link's previous live message, which must be its predecessor. Returns
+   * the message as held (with its {@code prev}), or null if this seq was held already.
    */
-  public void onChat(ChatMessage m) throws Refused {
+  public ChatMessage onChat(ChatMessage m) throws Refused {
     if (!m.isChained()) {
       if (lastHash == null || !m.origin().equals(lastOrigin) || m.seq() != lastSeq + 1) {
         throw new Refused(
@@ -99,8 +128,8 @@ public final class ChainCheck {
     lastOrigin = m.origin();
     lastSeq = m.seq();
     lastHash = h;
-    Pending old =
-        pending.computeIfAbsent(m.origin(), o -> new HeldBySeq<>()).put(m.seq(), new Pending(m, h));
+    Pending mine = new Pending(m, h);
+    Pending old = pending.computeIfAbsent(m.origin(), o -> new HeldBySeq<>()).put(m.seq(), mine);
     if (old == null) {
       if (++pendingCount > MAX_PENDING) {
         throw new Refused("over " + MAX_PENDING + " messages without a chain head");
@@ -111,7 +140,48 @@ public final class ChainCheck {
       }
     } else if (!Arrays.equals(old.hash, h)) {
       throw new Refused("two versions of message " + m.id() + " on one link");
+    } else {
+      mine.early = old.early;
+      return null;
     }
+    return m;
+  }
+
+  /**
+   * Whether the just held message {@code m} (its author's, on the author's own link) may be shown
+   * before its head: under {@link #MAX_EARLY} and {@link #MAX_EARLY_BYTES} outstanding, and above
+   * every seq shown so far. If so, it is marked: its head must come ({@link #earlyDueAt}) and reach
+   * it.
+   */
+  public boolean showEarly(ChatMessage m, long nowNanos) {
+    long bytes = m.text().length(); // at most its UTF-8 bytes, which an honest author counts
+    HeldBySeq<Pending> of = pending.get(m.origin());
+    Pending p = of == null ? null : of.get(m.seq());
+    if (p == null
+        || p.early
+        || p.message != m
+        || m.seq() <= lastEarlySeq
+        || earlyCount >= MAX_EARLY
+        || earlyBytes + bytes > MAX_EARLY_BYTES) {
+      return false;
+    }
+    p.early = true;
+    int at = (earlyFirst + earlyCount++) % MAX_EARLY;
+    earlySeq[at] = m.seq();
+    earlyAt[at] = nowNanos;
+    earlyBytes += bytes;
+    lastEarlySeq = m.seq();
+    return true;
+  }
+
+  /** When the oldest message shown before its head was shown, or -1 if none waits for its head. */
+  public long oldestEarlyAt() {
+    return earlyCount == 0 ? -1 : earlyAt[earlyFirst];
+  }
+
+  /** The messages shown before their head that no checked head covers yet. */
+  public int earlyWaiting() {
+    return earlyCount;
   }
 
   /**
@@ -172,8 +242,28 @@ public final class ChainCheck {
       expected = p.message.prevUnsafe();
       seq--;
     }
+    long reachedFrom = head.seq() - out.size() + 1; // the chain reached [reachedFrom, head.seq()]
+    boolean[] earlyDropped = new boolean[1];
     int covered =
-        waiting.removeThrough(head.seq(), p2 -> pendingBytes -= p2.message().approxBytes());
+        waiting.removeThrough(
+            head.seq(),
+            p2 -> {
+              pendingBytes -= p2.message.approxBytes();
+              if (p2.early) {
+                earlyBytes -= p2.message.text().length();
+                earlyDropped[0] |= p2.message.seq() < reachedFrom;
+              }
+            });
+    if (earlyDropped[0]) {
+      throw new Refused(
+          "a line of "
+              + head.origin().shortHex()
+              + " shown before its head is not in the chain its head signs");
+    }
+    while (earlyCount > 0 && earlySeq[earlyFirst] <= head.seq()) {
+      earlyFirst = (earlyFirst + 1) % MAX_EARLY;
+      earlyCount--;
+    }
     int dropped = covered - out.size();
     gapDropped += dropped;
     pendingCount -= covered;

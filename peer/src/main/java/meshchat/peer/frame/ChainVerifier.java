@@ -11,11 +11,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.PeerId;
+import meshchat.wire.LoopTicker;
 import meshchat.wire.RecentlyEncoded;
 
 /**
@@ -34,6 +38,16 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   /** Frames a link may have read past a check still running before its reading pauses. */
   static final int MAX_WAITING = 256;
 
+  /**
+   * How long a line shown before its head may wait for a signed head that covers it before the link
+   * is closed (docs/security.md, "Lines shown before their head"). An honest author writes the head
+   * in the burst of its messages, or at most {@code HeadPacer.HOLD_MS} (5 ms) later while more of
+   * its own sends are queued: 2 s is 400 such holds and nearly 3 times the worst latency tail this
+   * box showed under load (687 ms at p99, issue 12), so only a stalled or hostile author meets it;
+   * and it is short enough that a line its author never signs is retracted within seconds.
+   */
+  static final long EARLY_HEAD_MS = 2_000;
+
   private static final Object INACTIVE = new Object(); // channelInactive, kept in order
 
   // a live head frame's copy without its key, per thread (see keyOnce)
@@ -51,6 +65,8 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private Inline running;
   private boolean closed; // the channel is inactive: checks run here, on the link's thread
   private boolean paused; // reading paused because too much waits behind it
+  private PeerId author; // the link's peer, from its Hello (proven before any chat gets past it)
+  private ScheduledFuture<?> earlyTimer; // armed while lines shown before their head wait for it
 
   /**
    * Checks inline, on the link's thread (harnesses and tests that drive an EmbeddedChannel).
@@ -103,6 +119,10 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
+    if (earlyTimer != null) {
+      earlyTimer.cancel(false);
+      earlyTimer = null;
+    }
     if (running != null) {
       waiting.add(INACTIVE); // after what was read before it: a Close read last still counts
       Inline pending = running;
@@ -120,8 +140,19 @@ public final class ChainVerifier extends ChannelDuplexHandler {
 
   private void handle(ChannelHandlerContext ctx, Object msg) throws ChainCheck.Refused {
     if (msg instanceof LinkMessage.Chat c) {
-      check.onChat(c.message());
+      ChatMessage held = check.onChat(c.message());
+      if (held != null
+          && !closed
+          && held.origin().equals(author)
+          && check.showEarly(held, LoopTicker.nanoTime(ctx))) {
+        ctx.fireChannelRead(new LinkMessage.Unsigned(held));
+        armEarly(ctx, EARLY_HEAD_MS);
+      }
       return;
+    } else if (msg instanceof LinkMessage.Hello h) {
+      if (author == null) {
+        author = h.peerId(); // the handshake closes the link unless it proves this id
+      }
     } else if (msg instanceof LinkMessage.Head h) {
       if (pool == null || closed) {
         fire(ctx, check.onHead(h.head()));
@@ -150,6 +181,41 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       msg = new LinkMessage.Equivocated(check.onEquivocation(q.proof()));
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * A line of the link's peer was shown before its head: the link is closed if no checked head
+   * covers it {@link #EARLY_HEAD_MS} after (one timer per link, for the oldest such line).
+   */
+  private void armEarly(ChannelHandlerContext ctx, long delayMs) {
+    if (earlyTimer == null) {
+      earlyTimer = ctx.executor().schedule(() -> earlyDue(ctx), delayMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void earlyDue(ChannelHandlerContext ctx) {
+    earlyTimer = null;
+    long oldest = check.oldestEarlyAt();
+    if (closed || oldest < 0) {
+      return;
+    }
+    long waited = TimeUnit.NANOSECONDS.toMillis(LoopTicker.nanoTime(ctx) - oldest);
+    if (waited < EARLY_HEAD_MS) {
+      armEarly(ctx, EARLY_HEAD_MS - waited);
+    } else if (running != null) {
+      // our own check is behind and holds what the link read meanwhile, maybe the head: wait for
+      // ourselves, not the author (that backlog is bounded by MAX_WAITING frames)
+      armEarly(ctx, EARLY_HEAD_MS / 10);
+    } else {
+      ctx.fireExceptionCaught(
+          refusal(
+              new ChainCheck.Refused(
+                  check.earlyWaiting()
+                      + " line(s) shown before their head, and no signed head covered them"
+                      + " within "
+                      + EARLY_HEAD_MS
+                      + " ms")));
+    }
   }
 
   /**

@@ -656,6 +656,8 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       f.setPrune(b);
     } else if (m instanceof LinkMessage.ViewMessage v) {
       f.setMembership(MembershipFrames.toWire(v));
+    } else if (m instanceof LinkMessage.Unsigned) {
+      throw new IllegalArgumentException("Unsigned is never sent"); // the frame layer's, local
     }
     return f.build();
   }

@@ -1,0 +1,186 @@
+package meshchat.peer.room;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+
+/**
+ * Lines shown before their author's signed head (docs/security.md, "Lines shown before their
+ * head"): a live message read on its author's own link is authentic by that link alone, so it is
+ * shown at once, but it is not stored, forwarded, served or listed in a digest until its head
+ * arrives and the room takes it by the usual path. This keeps which lines were shown so, so that
+ * the usual path does not show them again, and so that the user is told if their author never signs
+ * them.
+ *
+ * <p>When the author's link goes down first (a reset, the join's tie-break between two links, a
+ * close for a missing head), its lines wait {@link #GRACE_MS} more for a signed copy by any path
+ * (the author's next link, a relay, a sync batch): one that comes is not shown again; those still
+ * unsigned then are told to the user and forgotten.
+ *
+ * <p>Bounded: at most {@link #MAX_PER_AUTHOR} lines per linked author, and at most {@link
+ * #MAX_ORPHANED} lines of authors whose link went down (past it, an author's are told at once).
+ * Room thread only.
+ */
+final class EarlyLines {
+  /** Most lines of one author shown before a head: what an honest author sends between heads. */
+  static final int MAX_PER_AUTHOR = Room.HEAD_EVERY_MESSAGES;
+
+  /** How long lines whose author's link went down wait for a signed copy by another path. */
+  static final long GRACE_MS = 2_000;
+
+  /** Most lines waiting out {@link #GRACE_MS}, over every author (16 authors' worth). */
+  static final int MAX_ORPHANED = 16 * MAX_PER_AUTHOR;
+
+  private final Map<PeerId, TreeMap<Long, ChatMessage>> linked = new HashMap<>();
+  private final Map<PeerId, TreeMap<Long, ChatMessage>> orphaned = new HashMap<>();
+  private final Map<PeerId, Long> orphanedAt = new HashMap<>();
+  private int orphanedLines;
+
+  boolean isEmpty() {
+    return linked.isEmpty() && orphaned.isEmpty();
+  }
+
+  /** The line shown early under {@code id}, or null. */
+  ChatMessage get(MessageId id) {
+    ChatMessage m = get(linked, id);
+    return m != null ? m : get(orphaned, id);
+  }
+
+  private static ChatMessage get(Map<PeerId, TreeMap<Long, ChatMessage>> map, MessageId id) {
+    TreeMap<Long, ChatMessage> of = map.get(id.origin());
+    return of == null ? null : of.get(id.seq());
+  }
+
+  /** Whether {@code origin} has as many lines shown early on its link as it may. */
+  boolean full(PeerId origin) {
+    TreeMap<Long, ChatMessage> of = linked.get(origin);
+    return of != null && of.size() >= MAX_PER_AUTHOR;
+  }
+
+  void add(ChatMessage m) {
+    linked.computeIfAbsent(m.origin(), o -> new TreeMap<>()).put(m.seq(), m);
+  }
+
+  /**
+   * {@code m} is being shown by the usual path, signed: true if the same line was shown early (so
+   * it is not shown again). Either way the id is no longer early.
+   */
+  boolean taken(ChatMessage m) {
+    ChatMessage early = remove(linked, m.origin(), m.seq());
+    if (early == null) {
+      early = remove(orphaned, m.origin(), m.seq());
+      if (early != null) {
+        orphanedLines--;
+      }
+    }
+    return early != null && early.equals(m);
+  }
+
+  private static ChatMessage remove(
+      Map<PeerId, TreeMap<Long, ChatMessage>> map, PeerId origin, long seq) {
+    TreeMap<Long, ChatMessage> of = map.get(origin);
+    if (of == null) {
+      return null;
+    }
+    ChatMessage m = of.remove(seq);
+    if (of.isEmpty()) {
+      map.remove(origin);
+    }
+    return m;
+  }
+
+  /**
+   * A signed head of {@code origin} through {@code seq} came on its link, after the messages it
+   * authenticated: the lines at or below it are signed, and forgotten unless {@code held} (stored,
+   * waiting for a dependency: the usual path shows it later, and must not show it again).
+   */
+  void signed(PeerId origin, long seq, Predicate<MessageId> held) {
+    clearThrough(linked, origin, seq, held);
+    orphanedLines -= clearThrough(orphaned, origin, seq, held);
+  }
+
+  private static int clearThrough(
+      Map<PeerId, TreeMap<Long, ChatMessage>> map,
+      PeerId origin,
+      long seq,
+      Predicate<MessageId> held) {
+    TreeMap<Long, ChatMessage> of = map.get(origin);
+    if (of == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Iterator<ChatMessage> i = of.headMap(seq, true).values().iterator(); i.hasNext(); ) {
+      if (!held.test(i.next().id())) {
+        i.remove();
+        n++;
+      }
+    }
+    if (of.isEmpty()) {
+      map.remove(origin);
+    }
+    return n;
+  }
+
+  /**
+   * {@code origin}'s link went down at {@code nowMs}: its lines wait {@link #GRACE_MS} for a signed
+   * copy. Returns how many must be told now as never signed (0 unless over {@link #MAX_ORPHANED}):
+   * those not {@code stored} (a stored one was signed, and waits for a dependency).
+   */
+  int linkDown(PeerId origin, long nowMs, Predicate<MessageId> stored) {
+    TreeMap<Long, ChatMessage> of = linked.remove(origin);
+    if (of == null) {
+      return 0;
+    }
+    if (orphanedLines + of.size() > MAX_ORPHANED) {
+      return count(of, stored) + unsigned(origin, Long.MAX_VALUE, stored);
+    }
+    orphaned.merge(
+        origin,
+        of,
+        (a, b) -> {
+          a.putAll(b);
+          return a;
+        });
+    orphanedLines += of.size();
+    orphanedAt.put(origin, nowMs);
+    return 0;
+  }
+
+  /** Whether lines of {@code origin} wait out their grace. */
+  boolean orphaned(PeerId origin) {
+    return orphanedAt.containsKey(origin);
+  }
+
+  /**
+   * The grace of {@code origin}'s lines is checked at {@code nowMs}: if it is over, how many of
+   * them were never signed (forgotten now); 0 if none, or if a later link down restarted the grace.
+   */
+  int unsigned(PeerId origin, long nowMs, Predicate<MessageId> stored) {
+    Long since = orphanedAt.get(origin);
+    if (since == null || nowMs - since < GRACE_MS) {
+      return 0;
+    }
+    orphanedAt.remove(origin);
+    TreeMap<Long, ChatMessage> of = orphaned.remove(origin);
+    if (of == null) {
+      return 0;
+    }
+    orphanedLines -= of.size();
+    return count(of, stored);
+  }
+
+  private static int count(TreeMap<Long, ChatMessage> of, Predicate<MessageId> stored) {
+    int n = 0;
+    for (ChatMessage m : of.values()) {
+      if (!stored.test(m.id())) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

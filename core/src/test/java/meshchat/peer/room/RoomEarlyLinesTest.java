@@ -1,0 +1,203 @@
+package meshchat.peer.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.Unsigned;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/security.md, "Lines shown before their head": the room shows a line that the frame layer
+ * read on its author's own link before its head came ({@link Unsigned}), and nothing more: it is
+ * not stored, forwarded, listed or served until its head authenticates it, it is not shown twice,
+ * and if it is never signed the user is told and it is not kept.
+ */
+class RoomEarlyLinesTest {
+  static final RoomConfig CONFIG = RoomConfig.defaults().with(d -> d.syncIntervalMs = 60_000);
+
+  private static ChatMessage sentTo(Mesh mesh, String from, String to, int i) {
+    return mesh.sentOf(Chat.class, mesh.from(from).and(mesh.to(to))).get(i).message();
+  }
+
+  @Test
+  void aLineOnItsAuthorsLinkIsShownAtOnceAndNotStoredForwardedOrServedUntilItsHead() {
+    // a line a - b - c: b relays a's lines to c
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("b", "c").pump();
+    mesh.run(1_000); // PeerLists settle: b knows c has no link to a
+    Mesh.Peer b = mesh.peer("b");
+    mesh.block("a", "b");
+    mesh.peer("a").send("x");
+    ChatMessage x = sentTo(mesh, "a", "b", 0);
+
+    b.room.receive(mesh.peer("a").id, new Unsigned(x));
+    assertThat(b.shown()).containsExactly("x");
+    assertThat(b.store.get(x.id())).as("not stored").isEmpty();
+    assertThat(b.room.history(10)).as("not in the history served").isEmpty();
+    assertThat(mesh.sentOf(Chat.class, mesh.from("b"))).as("not forwarded").isEmpty();
+    assertThat(mesh.peer("c").shown()).isEmpty();
+
+    mesh.unblock("a", "b").pump(); // the line, then its head
+    assertThat(b.shown()).as("not shown again").containsExactly("x");
+    assertThat(b.store.get(x.id())).contains(x);
+    assertThat(mesh.peer("c").shown()).as("forwarded once signed").containsExactly("x");
+    mesh.run(EarlyLines.GRACE_MS * 2);
+    assertThat(b.notices(RoomNotice.Unsigned.class)).isEmpty();
+  }
+
+  @Test
+  void aLineRelayedByAnotherPeerIsNotShownBeforeItsHead() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("b", "c").pump();
+    mesh.block("a", "b");
+    mesh.peer("a").send("x");
+    ChatMessage x = sentTo(mesh, "a", "b", 0);
+    Mesh.Peer b = mesh.peer("b");
+    b.room.receive(mesh.peer("c").id, new Unsigned(x)); // c is not its author
+    assertThat(b.shown()).isEmpty();
+  }
+
+  @Test
+  void aLineWhosePredecessorWasNotShownWaitsForItsHead() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    mesh.block("a", "b");
+    mesh.peer("a").send("one");
+    mesh.peer("a").send("two");
+    ChatMessage one = sentTo(mesh, "a", "b", 0);
+    ChatMessage two = sentTo(mesh, "a", "b", 1);
+    Mesh.Peer b = mesh.peer("b");
+    b.room.receive(mesh.peer("a").id, new Unsigned(two));
+    assertThat(b.shown()).isEmpty();
+    b.room.receive(mesh.peer("a").id, new Unsigned(one));
+    b.room.receive(mesh.peer("a").id, new Unsigned(two));
+    assertThat(b.shown()).containsExactly("one", "two");
+    mesh.unblock("a", "b").pump();
+    assertThat(b.shown()).containsExactly("one", "two");
+    assertThat(b.room.history(10)).containsExactly(one, two);
+  }
+
+  @Test
+  void linesNeverSignedAreToldWhenTheGraceEndsAndAreNotKept() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    mesh.block("a", "b");
+    mesh.peer("a").send("never signed");
+    ChatMessage x = sentTo(mesh, "a", "b", 0);
+    Mesh.Peer b = mesh.peer("b");
+    b.room.receive(mesh.peer("a").id, new Unsigned(x));
+    assertThat(b.shown()).containsExactly("never signed");
+
+    mesh.unlink("a", "b"); // the link closes before the head (the frame layer's bound, or a reset)
+    mesh.run(EarlyLines.GRACE_MS - 1);
+    assertThat(b.notices(RoomNotice.Unsigned.class)).as("not before the grace").isEmpty();
+    mesh.run(2);
+    assertThat(b.notices(RoomNotice.Unsigned.class))
+        .containsExactly(new RoomNotice.Unsigned(mesh.peer("a").id, 1));
+    assertThat(b.store.get(x.id())).isEmpty();
+    assertThat(b.room.history(10)).isEmpty();
+  }
+
+  @Test
+  void aSignedCopyByAnotherPathWithinTheGraceIsNotShownAgainNorTold() {
+    Mesh mesh =
+        new Mesh(RoomConfig.defaults().with(d -> d.syncIntervalMs = 200), true, "a", "b", "c")
+            .fullMesh();
+    mesh.block("a", "b");
+    mesh.peer("a").send("x");
+    ChatMessage x = sentTo(mesh, "a", "b", 0);
+    Mesh.Peer b = mesh.peer("b");
+    b.room.receive(mesh.peer("a").id, new Unsigned(x));
+    mesh.unlink("a", "b");
+    mesh.run(EarlyLines.GRACE_MS * 2); // c's digest lists it; b fetches it, signed
+    assertThat(b.store.get(x.id())).contains(x);
+    assertThat(b.shown()).containsExactly("x");
+    assertThat(b.notices(RoomNotice.Unsigned.class)).isEmpty();
+  }
+
+  @Test
+  void anAuthorShowingTwoLinesAtOneSeqWithoutSigningIsDetectedButNotProven() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").fullMesh();
+    mesh.block("a", "b");
+    mesh.block("a", "c");
+    mesh.peer("a").send("to b: yes");
+    ChatMessage x = sentTo(mesh, "a", "b", 0);
+    ChatMessage y =
+        new ChatMessage(
+            x.id(), x.lamport(), x.wallTimeMs(), x.nick(), "to c: no", x.deps(), x.prev());
+    Mesh.Peer b = mesh.peer("b");
+    Mesh.Peer c = mesh.peer("c");
+    b.room.receive(mesh.peer("a").id, new Unsigned(x));
+    c.room.receive(mesh.peer("a").id, new Unsigned(y));
+    assertThat(b.shown()).containsExactly("to b: yes");
+    assertThat(c.shown()).containsExactly("to c: no");
+
+    // neither head comes: the frame layer closes both links at its bound
+    mesh.unlink("a", "b");
+    mesh.unlink("a", "c");
+    mesh.run(EarlyLines.GRACE_MS + 1);
+    for (Mesh.Peer p : List.of(b, c)) {
+      assertThat(p.notices(RoomNotice.Unsigned.class))
+          .as("%s is told", p.name)
+          .containsExactly(new RoomNotice.Unsigned(mesh.peer("a").id, 1));
+      assertThat(p.room.equivocators()).as("nothing signed: no proof").isEmpty();
+      assertThat(p.store.get(x.id())).as("neither version kept").isEmpty();
+    }
+  }
+
+  @Test
+  void atMostTheCapOfOneAuthorsLinesAreShownBeforeAHead() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    mesh.block("a", "b");
+    List<ChatMessage> lines = new ArrayList<>();
+    for (int i = 0; i <= EarlyLines.MAX_PER_AUTHOR; i++) {
+      mesh.peer("a").room.send("m" + i);
+    }
+    mesh.peer("a").commitNow();
+    for (int i = 0; i <= EarlyLines.MAX_PER_AUTHOR; i++) {
+      lines.add(sentTo(mesh, "a", "b", i));
+    }
+    Mesh.Peer b = mesh.peer("b");
+    for (ChatMessage m : lines) {
+      b.room.receive(mesh.peer("a").id, new Unsigned(m));
+    }
+    assertThat(b.shown()).hasSize(EarlyLines.MAX_PER_AUTHOR);
+    mesh.unblock("a", "b").pump();
+    assertThat(b.shown()).as("the rest with its head, each once").hasSize(lines.size());
+    assertThat(b.shownIds()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aLineTypedAfterALineShownEarlySortsAfterIt() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    mesh.block("a", "b"); // none of a's lines reaches b but by the early path
+    mesh.peer("a").room.send("warm"); // a's clock ahead of b's
+    mesh.peer("a").room.send("more");
+    mesh.peer("a").commitNow();
+    Mesh.Peer b = mesh.peer("b");
+    mesh.peer("a").send("question");
+    ChatMessage q = sentTo(mesh, "a", "b", 2);
+    b.room.receive(mesh.peer("a").id, new Unsigned(sentTo(mesh, "a", "b", 0)));
+    b.room.receive(mesh.peer("a").id, new Unsigned(sentTo(mesh, "a", "b", 1)));
+    b.room.receive(mesh.peer("a").id, new Unsigned(q));
+    assertThat(b.shown()).containsExactly("warm", "more", "question");
+    ChatMessage reply = b.send("answer");
+    assertThat(reply.lamport()).isGreaterThan(q.lamport());
+  }
+
+  @Test
+  void aLineTheAdmissionChecksWouldRefuseIsNotShownEarly() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    mesh.block("a", "b");
+    mesh.peer("a").send("x");
+    ChatMessage x = sentTo(mesh, "a", "b", 0);
+    // far past the clock bound (2^32 at once): the usual path would refuse it too
+    ChatMessage jump =
+        new ChatMessage(
+            x.id(), x.lamport() + (1L << 40), x.wallTimeMs(), x.nick(), "x", x.deps(), x.prev());
+    Mesh.Peer b = mesh.peer("b");
+    b.room.receive(mesh.peer("a").id, new Unsigned(jump));
+    assertThat(b.shown()).isEmpty();
+    b.room.receive(mesh.peer("a").id, new Unsigned(x));
+    assertThat(b.shown()).containsExactly("x");
+  }
+}

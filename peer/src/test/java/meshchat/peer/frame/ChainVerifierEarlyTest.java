@@ -1,0 +1,228 @@
+package meshchat.peer.frame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import meshchat.peer.identity.ChainAuthor;
+import meshchat.peer.identity.Identity;
+import meshchat.peer.limit.Counters;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.peer.message.LinkMessage.Head;
+import meshchat.peer.message.LinkMessage.Unsigned;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/security.md, "Lines shown before their head": a live line read on its author's own link is
+ * passed on at once as {@link Unsigned} (the room may show it, nothing more), then as a {@link
+ * Chat} once a checked head covers it; the link's other messages wait as before; a head that never
+ * comes, or does not reach a line shown early, closes the link; a hostile author gets at most
+ * {@link ChainCheck#MAX_EARLY} lines outstanding.
+ */
+class ChainVerifierEarlyTest {
+  private final Identity aliceId = Identity.generate();
+  private final ChainAuthor alice = new ChainAuthor(aliceId, "lobby");
+  private final ChainAuthor carol = new ChainAuthor(Identity.generate(), "lobby");
+  private final Counters counters = new Counters();
+  private final Queue<Runnable> queued = new ArrayDeque<>();
+  private final Executor pool = queued::add;
+  private final EmbeddedChannel ch =
+      new EmbeddedChannel(new ChainVerifier("lobby", counters, pool));
+
+  /** The link's peer is alice: her Hello passed (the handshake proves it before any chat). */
+  private void aliceLink() {
+    ch.writeInbound(new LinkMessage.Hello(1, aliceId.peerId(), "alice", "lobby", 0, 0));
+    assertThat(inbound()).hasSize(1);
+  }
+
+  private List<Object> inbound() {
+    List<Object> out = new ArrayList<>();
+    Object o;
+    while ((o = ch.readInbound()) != null) {
+      out.add(o);
+    }
+    return out;
+  }
+
+  /** Runs the pool's queued checks, then the link's thread's answers. */
+  private void checksDone() {
+    Runnable r;
+    while ((r = queued.poll()) != null) {
+      r.run();
+    }
+    ch.runPendingTasks();
+  }
+
+  @Test
+  void aLineOnItsAuthorsLinkIsPassedAtOnceThenAgainWithItsHeadOnceChecked() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    ch.writeInbound(new Chat(one), new Chat(two));
+    assertThat(inbound()).containsExactly(new Unsigned(one), new Unsigned(two));
+    ChainHead head = alice.head();
+    ch.writeInbound(new Head(head));
+    assertThat(inbound()).as("not before the check").isEmpty();
+    checksDone();
+    assertThat(inbound()).containsExactly(new Chat(one), new Chat(two), new Head(head));
+  }
+
+  @Test
+  void anotherAuthorsLineOnTheLinkWaitsForItsHeadAsBefore() {
+    aliceLink();
+    ChatMessage relayed = carol.next("via alice");
+    ch.writeInbound(new Chat(relayed));
+    assertThat(inbound()).isEmpty();
+    ch.writeInbound(new Head(carol.head()));
+    checksDone();
+    assertThat(inbound()).hasSize(2).first().isEqualTo(new Chat(relayed));
+  }
+
+  @Test
+  void withoutAHelloNothingIsShownEarly() {
+    ch.writeInbound(new Chat(alice.next("one")));
+    assertThat(inbound()).isEmpty();
+  }
+
+  @Test
+  void aLineReadBehindARunningCheckIsPassedOnlyAfterIt() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ch.writeInbound(new Chat(one));
+    ChainHead head1 = alice.head();
+    ChatMessage two = alice.next("two");
+    ch.writeInbound(new Head(head1), new Chat(two));
+    assertThat(inbound())
+        .as("two waits behind the check of one's head")
+        .containsExactly(new Unsigned(one));
+    checksDone();
+    assertThat(inbound()).containsExactly(new Chat(one), new Head(head1), new Unsigned(two));
+  }
+
+  @Test
+  void noHeadWithinTheBoundClosesTheLink() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("never signed")));
+    assertThat(inbound()).hasSize(1);
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS - 1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException(); // not yet
+    ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThatThrownBy(ch::checkException)
+        .isInstanceOfSatisfying(
+            LinkFrameException.class,
+            e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
+        .hasMessageContaining("no signed head covered them");
+  }
+
+  @Test
+  void aHeadThatCameInTimeKeepsTheLinkOpenPastTheBound() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("one")), new Head(alice.head()));
+    checksDone();
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS * 2, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException();
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void ourOwnCheckBacklogIsNotTheAuthorsFault() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("one")), new Head(alice.head()));
+    // the pool has not run the check yet when the bound passes: the head was read, in time
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException();
+    checksDone();
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException();
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void aHeadWhoseChainDoesNotReachALineShownEarlyClosesTheLink() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    alice.next("two (never sent)");
+    ChatMessage three = alice.next("three");
+    ch.writeInbound(new Chat(one), new Chat(three));
+    assertThat(inbound()).hasSize(2);
+    ch.writeInbound(new Head(alice.head()));
+    Runnable check = queued.poll();
+    check.run();
+    ch.runPendingTasks();
+    assertThatThrownBy(ch::checkException)
+        .isInstanceOf(LinkFrameException.class)
+        .hasMessageContaining("is not in the chain its head signs");
+  }
+
+  @Test
+  void aHostileAuthorHasAtMostTheCapOfLinesOutstanding() {
+    aliceLink();
+    List<ChatMessage> lines = new ArrayList<>();
+    for (int i = 0; i <= ChainCheck.MAX_EARLY; i++) {
+      lines.add(alice.next("line " + i));
+    }
+    for (ChatMessage m : lines) {
+      ch.writeInbound(new Chat(m));
+    }
+    List<Object> early = inbound();
+    assertThat(early).hasSize(ChainCheck.MAX_EARLY);
+    assertThat(early).doesNotContain(new Unsigned(lines.get(ChainCheck.MAX_EARLY)));
+    ChainHead head = alice.head();
+    ch.writeInbound(new Head(head));
+    checksDone();
+    assertThat(inbound()).hasSize(ChainCheck.MAX_EARLY + 2).last().isEqualTo(new Head(head));
+    ch.writeInbound(new Chat(alice.next("after the head")));
+    assertThat(inbound()).as("the cap is free again").hasSize(1);
+  }
+
+  @Test
+  void aHostileAuthorHasAtMostTheCapOfTextOutstanding() {
+    aliceLink();
+    String big = "x".repeat(4_096);
+    int fit = (int) (ChainCheck.MAX_EARLY_BYTES / big.length());
+    for (int i = 0; i < fit; i++) {
+      ch.writeInbound(new Chat(alice.next(big)));
+    }
+    assertThat(inbound()).hasSize(fit);
+    ch.writeInbound(new Chat(alice.next(big)));
+    assertThat(inbound()).isEmpty();
+  }
+
+  @Test
+  void aRepeatedOrLowerSeqIsNotShownEarlyAgain() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ch.writeInbound(new Chat(one));
+    ch.writeInbound(new Chat(one));
+    assertThat(inbound()).containsExactly(new Unsigned(one));
+  }
+
+  @Test
+  void twoVersionsOfALineShownEarlyCloseTheLink() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ch.writeInbound(new Chat(one));
+    inbound();
+    ChatMessage other =
+        new ChatMessage(
+            one.id(), one.lamport(), one.wallTimeMs(), one.nick(), "ONE", one.deps(), one.prev());
+    assertThatThrownBy(() -> ch.writeInbound(new Chat(other)))
+        .isInstanceOf(LinkFrameException.class)
+        .hasMessageContaining("two versions");
+  }
+}
