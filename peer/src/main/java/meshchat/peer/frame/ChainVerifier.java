@@ -24,8 +24,10 @@ import meshchat.wire.RecentlyEncoded;
 
 /**
  * Authenticates every chat message that enters from a link, live or in a history batch, before the
- * room can store or forward it ({@link ChainCheck}): live messages are passed on only once a signed
- * head of their author's hash chain covers them, each followed by that head. An honest peer
+ * room can store or forward it ({@link ChainCheck}): live messages are passed on as chat only once
+ * a signed head of their author's hash chain covers them, each followed by that head. A live
+ * message read on its author's own link is also passed on at once as {@link LinkMessage.Unsigned},
+ * which the room may only show (docs/security.md, "Lines shown before their head"). An honest peer
  * forwards only what it authenticated, so a message that fails can only come from a faulty or
  * hostile sender: the link is closed with {@code Close(INVALID_MESSAGE, why)} and the refusal
  * counted.
