@@ -30,6 +30,8 @@ final class Admission {
   private final MessageStore store;
   private final CausalBuffer causal;
   private final RecentMessages recent = new RecentMessages(RECENT);
+  private ChatMessage checked; // the last message backdated passed, and what it found delivered
+  private long checkedDelivered;
 
   Admission(Scheduler scheduler, MessageStore store, CausalBuffer causal) {
     this.scheduler = scheduler;
@@ -56,33 +58,62 @@ final class Admission {
 
   /** Whether {@code m}'s time is at or below a dependency's (or its author's previous one's). */
   boolean backdated(ChatMessage m) {
-    if (m.seq() > 1 && !above(m, m.origin(), m.seq() - 1)) {
-      return true;
+    long known = 0; // bit 0: the author's previous message delivered; bit i + 1: dep i
+    if (m.seq() > 1) {
+      int a = above(m, m.origin(), m.seq() - 1);
+      if (a == NOT_ABOVE) {
+        return true;
+      }
+      known = a == ABOVE_DELIVERED ? 1 : 0;
     }
     List<MessageId> deps = m.deps();
     for (int i = 0, n = deps.size(); i < n; i++) {
       MessageId d = deps.get(i);
-      if (!above(m, d.origin(), d.seq())) {
+      int a = above(m, d.origin(), d.seq());
+      if (a == NOT_ABOVE) {
         return true;
       }
+      if (a == ABOVE_DELIVERED && i < Long.SIZE - 1) {
+        known |= 1L << (i + 1);
+      }
     }
+    checked = m;
+    checkedDelivered = known;
     return false;
   }
 
   /**
-   * Whether {@code m}'s time is above that of its dependency, seq {@code seq} of {@code origin}.
+   * What the last {@link #backdated} check that passed found delivered of {@code m}'s author's
+   * previous message (bit 0) and of its deps (bit i + 1 for dep i, the first 63), or 0 if that
+   * check was of another message. Nothing delivered is ever undelivered, so {@link
+   * CausalBuffer#missingFor(ChatMessage, long)} need not ask again: each delivered dependency was a
+   * second probe of the author index, per message admitted (docs/simulation.md, session 20).
    */
-  private boolean above(ChatMessage m, PeerId origin, long seq) {
+  long knownDelivered(ChatMessage m) {
+    return m == checked ? checkedDelivered : 0;
+  }
+
+  private static final int NOT_ABOVE = 0;
+  private static final int ABOVE_DELIVERED = 1;
+  private static final int ABOVE_LACKING = 2;
+
+  /**
+   * Whether {@code m}'s time is above that of its dependency, seq {@code seq} of {@code origin}:
+   * {@link #NOT_ABOVE}, or above and the dependency delivered ({@link #ABOVE_DELIVERED}), or not
+   * delivered yet ({@link #ABOVE_LACKING}: checked when it arrives).
+   */
+  private int above(ChatMessage m, PeerId origin, long seq) {
     long recentLamport = recent.lamportOf(origin, seq);
     if (recentLamport != RecentMessages.ABSENT) {
-      return m.lamport() > recentLamport;
+      // the recent ones were all delivered (see delivered)
+      return m.lamport() > recentLamport ? ABOVE_DELIVERED : NOT_ABOVE;
     }
     if (!causal.isDelivered(origin, seq)) {
-      return true; // a dep we lack is checked when it arrives
+      return ABOVE_LACKING; // a dep we lack is checked when it arrives
     }
     // its time alone: a dep named by a peer that lags us is often past the recent ones
     OptionalLong stored = store.lamportOf(new MessageId(origin, seq));
-    return stored.isEmpty() || m.lamport() > stored.getAsLong();
+    return stored.isEmpty() || m.lamport() > stored.getAsLong() ? ABOVE_DELIVERED : NOT_ABOVE;
   }
 
   /** {@code m} was delivered: its deps-to-be are looked up here first. */

@@ -275,17 +275,27 @@ final class CausalBuffer {
    * is the common case, one the next.
    */
   Set<MessageId> missingFor(ChatMessage m) {
+    return missingFor(m, 0);
+  }
+
+  /**
+   * As {@link #missingFor(ChatMessage)}, where {@code delivered} names what is known delivered
+   * already and is not asked again: bit 0 the author's previous message, bit i + 1 dep i ({@link
+   * Admission#knownDelivered}). A delivered message stays delivered, so the answer is the same.
+   */
+  Set<MessageId> missingFor(ChatMessage m, long delivered) {
     MessageId first = null;
     Set<MessageId> more = null;
     long seq = m.seq();
-    if (seq > 1 && !isDelivered(m.origin(), seq - 1)) {
+    if (seq > 1 && (delivered & 1) == 0 && !isDelivered(m.origin(), seq - 1)) {
       first = new MessageId(m.origin(), seq - 1);
     }
     List<MessageId> deps = m.deps();
     for (int i = 0, n = deps.size(); i < n; i++) {
       MessageId d = deps.get(i);
+      boolean known = i < Long.SIZE - 1 && (delivered & 1L << (i + 1)) != 0;
       // m is stored by now and not yet held: naming itself, it would pass for delivered
-      if (!isDelivered(d) || d.equals(m.id())) {
+      if ((!known && !isDelivered(d)) || d.equals(m.id())) {
         if (first == null) {
           first = d;
         } else {

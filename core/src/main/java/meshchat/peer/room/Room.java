@@ -946,7 +946,7 @@ public final class Room {
       forward(m, from);
     }
     oweDigests(m, from, catchUp);
-    Set<MessageId> missing = causal.missingFor(m);
+    Set<MessageId> missing = causal.missingFor(m, admission.knownDelivered(m));
     boolean gaveUp = false;
     if (!missing.isEmpty() && equivocations.any()) {
       Set<MessageId> coming = new HashSet<>(missing);
