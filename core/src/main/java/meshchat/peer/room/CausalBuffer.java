@@ -144,6 +144,11 @@ final class CausalBuffer {
       return false;
     }
 
+    /** Whether it is still held: not released, nor forgotten ({@link CausalBuffer#held}). */
+    boolean isHeld() {
+      return !gone;
+    }
+
     /** Whether it still waits for anything. */
     boolean waits() {
       return waiting > 0;

@@ -1,12 +1,9 @@
 package meshchat.peer.room;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import meshchat.peer.message.LinkMessage.PeerAddress;
-import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -32,9 +29,11 @@ final class LinkState {
   // origins whose messages we forwarded here and whose chain head we must forward after them
   private final Set<PeerId> headOwed = new HashSet<>();
 
-  // held messages whose deps are asked of this link when due (scheduler time), in due order
-  private final ArrayDeque<MessageId> depsDue = new ArrayDeque<>();
-  private final ArrayDeque<Long> depsDueAt = new ArrayDeque<>();
+  // held messages whose deps are asked of this link when due (scheduler time), in due order: the
+  // messages themselves (no lookup by id when due) and their due times in a ring of longs (no box)
+  private final ArrayDeque<CausalBuffer.Held> depsDue = new ArrayDeque<>();
+  private long[] depsDueAt = new long[4];
+  private int dueHead; // the ring position of depsDue's first
 
   // equal to Room's count of messages got while the latest one was pushed whole on this link
   private long pushedWhole;
@@ -62,24 +61,33 @@ final class LinkState {
   }
 
   /**
-   * The held message {@code id} has its deps asked of this link at {@code at} (never earlier than
+   * The held message {@code h} has its deps asked of this link at {@code at} (never earlier than
    * any queued before); true if nothing was queued, so the caller must arm the link's timer.
    */
-  boolean depsDue(MessageId id, long at) {
-    boolean first = depsDue.isEmpty();
-    depsDue.add(id);
-    depsDueAt.add(at);
-    return first;
+  boolean depsDue(CausalBuffer.Held h, long at) {
+    int n = depsDue.size();
+    if (n == depsDueAt.length) {
+      long[] grown = new long[2 * n];
+      for (int i = 0; i < n; i++) {
+        grown[i] = depsDueAt[(dueHead + i) & (n - 1)];
+      }
+      depsDueAt = grown;
+      dueHead = 0;
+    }
+    depsDueAt[(dueHead + n) & (depsDueAt.length - 1)] = at;
+    depsDue.add(h);
+    return n == 0;
   }
 
-  /** The held messages whose deps are due by {@code now}, no longer queued. */
-  List<MessageId> takeDepsDue(long now) {
-    List<MessageId> out = new ArrayList<>();
-    while (!depsDueAt.isEmpty() && depsDueAt.peek() <= now) {
-      depsDueAt.poll();
-      out.add(depsDue.poll());
+  /**
+   * The first queued held message if its deps are due by {@code now}, no longer queued; or null.
+   */
+  CausalBuffer.Held pollDepsDue(long now) {
+    if (depsDue.isEmpty() || depsDueAt[dueHead] > now) {
+      return null;
     }
-    return out;
+    dueHead = (dueHead + 1) & (depsDueAt.length - 1);
+    return depsDue.poll();
   }
 
   boolean anyDepsDue() {
@@ -88,7 +96,8 @@ final class LinkState {
 
   /** When the next queued held message's deps are due (some is: {@link #anyDepsDue}). */
   long nextDepsDue() {
-    return depsDueAt.element();
+    depsDue.element();
+    return depsDueAt[dueHead];
   }
 
   /** The room's {@code got}-th message (its count of messages got) was pushed whole here. */

@@ -1037,7 +1037,8 @@ public final class Room {
 
   private void hold(
       ChatMessage m, boolean catchUp, Set<MessageId> missing, boolean gaveUp, LinkState from) {
-    causal.hold(m, catchUp, missing, from.id(), gaveUp, scheduler.nowMillis());
+    CausalBuffer.Held h =
+        causal.hold(m, catchUp, missing, from.id(), gaveUp, scheduler.nowMillis());
     armHoldBack();
     store.markWaiting(m.id()); // with the message, in one unit of work: a restart holds it again
     if (catchUp && batchMissing != null) {
@@ -1048,7 +1049,7 @@ public final class Room {
       // A live message ahead of its dependencies: on a broadcast tree they are most likely on
       // their way (another origin's tree, or a graft). Fetching them at once would race the tree
       // and get most copies twice; ask only if they are still missing after a graft's time.
-      fetchDepsLater(m.id(), from);
+      fetchDepsLater(h, from);
     }
     while (causal.pendingCount() > config.maxHoldBack()) {
       CausalBuffer.Held oldest = causal.oldest();
@@ -1094,8 +1095,8 @@ public final class Room {
    * still lacks then. The link keeps one timer for all its held messages, and the ids that come due
    * together go in one request (a burst of live messages ahead of their deps made one fetch each).
    */
-  private void fetchDepsLater(MessageId id, LinkState from) {
-    if (from.depsDue(id, scheduler.nowMillis() + DEP_FETCH_DELAY_MS)) {
+  private void fetchDepsLater(CausalBuffer.Held h, LinkState from) {
+    if (from.depsDue(h, scheduler.nowMillis() + DEP_FETCH_DELAY_MS)) {
       scheduler.schedule(DEP_FETCH_DELAY_MS, () -> fetchDeps(from));
     }
   }
@@ -1104,14 +1105,22 @@ public final class Room {
     if (links.get(l.id()) != l || stopped) {
       return; // its link is gone: the digests of the others will tell
     }
-    Set<MessageId> missing = new HashSet<>();
-    for (MessageId id : l.takeDepsDue(scheduler.nowMillis())) {
-      CausalBuffer.Held h = causal.held(id);
-      if (h != null && !h.shownIncomplete) { // else delivered meanwhile
-        missing.addAll(causal.missingFor(h.message));
+    // one timer event per held message, most of them delivered meanwhile: no set made, nothing
+    // looked up, unless something is still missing
+    Set<MessageId> missing = null;
+    long now = scheduler.nowMillis();
+    for (CausalBuffer.Held h = l.pollDepsDue(now); h != null; h = l.pollDepsDue(now)) {
+      if (h.isHeld() && !h.shownIncomplete) { // else delivered meanwhile
+        Set<MessageId> lacking = causal.missingFor(h.message);
+        if (!lacking.isEmpty()) {
+          if (missing == null) {
+            missing = new HashSet<>();
+          }
+          missing.addAll(lacking);
+        }
       }
     }
-    if (!missing.isEmpty()) {
+    if (missing != null) {
       sync.requestIds(l.sync, missing, causal::isHeld);
     }
     if (l.anyDepsDue()) {
