@@ -278,39 +278,18 @@ final class AntiEntropy {
    * took 36 bytes, these take 8): the latest snapshot of our holdings put in a digest, one
    * immutable copy shared by every link (and, in the simulation, by every receiver), not one copy
    * per link, null while none was taken (holdings only ever grow, so a snapshot is current exactly
-   * while its count equals the holdings' count); and where that snapshot sits in the {@link #log},
-   * plus one (0: none). A message's growth, a digest's snapshot and its log slot cost no lookup or
-   * search.
+   * while its count equals the holdings' count); its place in the {@link #log} is kept there. A
+   * message's growth, a digest's snapshot and its log entry cost no lookup or search.
    */
   private SeqSet[] snapshots = new SeqSet[8];
 
-  private int[] slots = new int[8];
-
-  // when a live message of each author (by index) was last stored, or NEVER (see arriving)
-  private static final long NEVER = Long.MIN_VALUE / 2;
-  private long[] grewAt = filled(8);
-
-  private static long[] filled(int n) {
-    long[] a = new long[n];
-    Arrays.fill(a, NEVER);
-    return a;
-  }
+  // when a live message of each author was last stored (see arriving)
+  private final LastArrivals grewAt = new LastArrivals();
 
   private long digestVersion;
 
-  /**
-   * The snapshots in the order they were taken, as author indexes (-1: a cleared slot), ascending
-   * versions kept beside them; a replaced snapshot's slot is cleared at once, its copy of the
-   * holdings freed: a delta digest reads only the snapshots taken since the link's last digest, not
-   * every origin the room holds (a 1,000-author room sends thousands of delta digests of a few
-   * entries each, and each was a scan of 1,000 origins). Arrays, not a sorted map, as every
-   * simulated peer keeps one entry per author.
-   */
-  private int[] log = new int[16];
-
-  private long[] logVersions = new long[16];
-
-  private int logSize;
+  /** The snapshots in the order they were taken, for delta digests ({@link SnapshotLog}). */
+  private final SnapshotLog log = new SnapshotLog();
 
   /**
    * Authors whose holdings grew since their snapshot was taken ({@link #grew}), oldest first, and
@@ -325,9 +304,8 @@ final class AntiEntropy {
   /** Makes room for the state of the author numbered {@code author}. */
   private void ensure(int author) {
     if (author >= snapshots.length) {
-      int n = Math.max(author + 1, 2 * snapshots.length);
+      int n = AuthorIndex.grownLength(snapshots.length, author);
       snapshots = Arrays.copyOf(snapshots, n);
-      slots = Arrays.copyOf(slots, n);
     }
   }
 
@@ -346,12 +324,7 @@ final class AntiEntropy {
    * stored: its stream is flowing (see {@link #arriving}).
    */
   void arrivedLive(int author) {
-    if (author >= grewAt.length) {
-      int from = grewAt.length;
-      grewAt = Arrays.copyOf(grewAt, Math.max(author + 1, 2 * grewAt.length));
-      Arrays.fill(grewAt, from, grewAt.length, NEVER);
-    }
-    grewAt[author] = scheduler.nowMillis();
+    grewAt.arrived(author, scheduler.nowMillis());
   }
 
   /**
@@ -360,7 +333,7 @@ final class AntiEntropy {
    */
   private boolean arriving(PeerId origin) {
     int a = authors.indexOf(origin);
-    return a >= 0 && a < grewAt.length && scheduler.nowMillis() - grewAt[a] < TREE_WAIT_MS;
+    return a >= 0 && grewAt.within(a, scheduler.nowMillis(), TREE_WAIT_MS);
   }
 
   private void markGrown(int author) {
@@ -393,63 +366,16 @@ final class AntiEntropy {
     ensure(a);
     SeqSet snapshot = snapshots[a];
     if (snapshot == null || snapshot.count() != held.count()) {
-      clearFromLog(a);
       snapshot = held.snapshot();
       snapshots[a] = snapshot;
-      appendToLog(a, ++digestVersion);
+      log.add(a, ++digestVersion);
     }
     return snapshot;
   }
 
-  private void appendToLog(int a, long version) {
-    if (logSize == log.length) {
-      compactLog();
-      if (logSize > log.length / 2) {
-        log = Arrays.copyOf(log, 2 * log.length);
-        logVersions = Arrays.copyOf(logVersions, 2 * logVersions.length);
-      }
-    }
-    slots[a] = logSize + 1;
-    log[logSize] = a;
-    logVersions[logSize] = version;
-    logSize++;
-  }
-
-  /** Clears the slot of {@code a}'s snapshot, which is replaced or dropped. */
-  private void clearFromLog(int a) {
-    if (slots[a] > 0) {
-      log[slots[a] - 1] = -1;
-      slots[a] = 0;
-    }
-  }
-
-  /** Drops the log's cleared slots, keeping the order. */
-  private void compactLog() {
-    int kept = 0;
-    for (int i = 0; i < logSize; i++) {
-      int a = log[i];
-      if (a >= 0) {
-        slots[a] = kept + 1;
-        log[kept] = a;
-        logVersions[kept] = logVersions[i];
-        kept++;
-      }
-    }
-    logSize = kept;
-  }
-
   /** The authors of the current snapshots taken after {@code version}, oldest first. */
   private int[] snapshotsAfter(long version) {
-    int i = Arrays.binarySearch(logVersions, 0, logSize, version);
-    int from = i >= 0 ? i + 1 : -i - 1; // the first with a version above
-    int[] out = new int[logSize - from];
-    int n = 0;
-    for (int j = from; j < logSize; j++) {
-      if (log[j] >= 0) {
-        out[n++] = log[j];
-      }
-    }
-    return n == out.length ? out : Arrays.copyOf(out, n);
+    return log.after(version);
   }
 
   /**
@@ -548,9 +474,7 @@ final class AntiEntropy {
     }
     int a = authors.indexOf(l.id);
     SeqSet snapshot = a < 0 || a >= snapshots.length ? null : snapshots[a];
-    return snapshot == null
-        || snapshot.count() != held.count()
-        || logVersions[slots[a] - 1] > l.toldDigest;
+    return snapshot == null || snapshot.count() != held.count() || log.versionOf(a) > l.toldDigest;
   }
 
   /** We got a live message of {@code l}'s peer's own: it is talking now. */
@@ -729,7 +653,7 @@ final class AntiEntropy {
       return; // nothing held of it: no snapshot to refresh
     }
     ensure(a);
-    clearFromLog(a);
+    log.clear(a);
     snapshots[a] = null;
     markGrown(a);
   }

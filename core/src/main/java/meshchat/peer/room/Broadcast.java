@@ -15,6 +15,7 @@ import meshchat.peer.message.LinkMessage.IHave;
 import meshchat.peer.message.LinkMessage.Prune;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorIndex;
 
 /**
  * Epidemic broadcast trees (Plumtree: Leitão, Pereira, Rodrigues 2007) over the room's links, one
@@ -123,7 +124,7 @@ final class Broadcast implements AntiEntropy.Tree {
   private final Map<PeerId, Link> links = new HashMap<>(); // per up link
   private long usedSlots;
   private long firstCopies; // live messages received first, counted
-  private final PrunedLinks pruned = new PrunedLinks();
+  private final PrunedLinks pruned;
   // the links with ids to announce, and with authors to prune, in the order each was first listed
   // since the last flush: the pending sets live on the links, so a duplicate's withdrawal costs no
   // lookup
@@ -141,7 +142,9 @@ final class Broadcast implements AntiEntropy.Tree {
       Predicate<MessageId> held,
       ToLongFunction<PeerId> nextWanted,
       BiConsumer<PeerId, List<MessageId>> answer,
-      RandomGenerator random) {
+      RandomGenerator random,
+      AuthorIndex<PeerId> authors) {
+    this.pruned = new PrunedLinks(authors); // by the room's author numbering
     this.random = random;
     this.nextWanted = nextWanted;
     this.effects = effects;

@@ -222,7 +222,8 @@ final class CausalBuffer {
   /** Counts {@code delta} more pending messages of the author numbered {@code a}. */
   private void countPending(int a, int delta) {
     if (a >= pendingByAuthor.length) {
-      pendingByAuthor = Arrays.copyOf(pendingByAuthor, Math.max(a + 1, 2 * pendingByAuthor.length));
+      pendingByAuthor =
+          Arrays.copyOf(pendingByAuthor, AuthorIndex.grownLength(pendingByAuthor.length, a));
     }
     pendingByAuthor[a] += delta;
   }
@@ -522,7 +523,7 @@ final class CausalBuffer {
    */
   private void extendPrefix(int a, long seq) {
     if (a >= prefix.length) {
-      prefix = Arrays.copyOf(prefix, Math.max(a + 1, 2 * prefix.length));
+      prefix = Arrays.copyOf(prefix, AuthorIndex.grownLength(prefix.length, a));
     }
     int p = prefix[a];
     long end = p & PREFIX_END;
@@ -536,7 +537,7 @@ final class CausalBuffer {
   /** What the author numbered {@code a} has delivered is no prefix: "delivered?" asks the sets. */
   private void pastPrefix(int a) {
     if (a >= prefix.length) {
-      prefix = Arrays.copyOf(prefix, Math.max(a + 1, 2 * prefix.length));
+      prefix = Arrays.copyOf(prefix, AuthorIndex.grownLength(prefix.length, a));
     }
     prefix[a] |= PAST_PREFIX;
   }

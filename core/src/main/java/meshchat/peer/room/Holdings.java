@@ -13,13 +13,30 @@ import meshchat.peer.sync.SeqSet;
 final class Holdings {
   private static final SeqSet[] NONE = new SeqSet[0];
 
-  private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
+  private final AuthorIndex<PeerId> authors;
   private SeqSet[] sets = NONE; // by author index; null: numbered but nothing held
   private int held; // non-null sets
+  // The order authors were first held (inOrder) is their index order but for the authors first
+  // held after one with a higher index, listed here as (index, how many were held before it): an
+  // index shared with the store numbers an author when it is stored, and our own first message is
+  // stored when it is written, held when it is published. Empty while the index is our own.
+  private int maxFirstHeld = -1;
+  private int[] late = NO_LATE;
+  private int lateCount;
+  private static final int[] NO_LATE = new int[0];
   // the last seq added, and its author's index: the causal buffer's "delivered?" asks the sets for
   // it (stored and not yet held or delivered while the room admits it)
   private int lastAuthor = -1;
   private long lastSeq;
+
+  /** Holdings numbering their authors by {@code shared} (the store's), or by their own if null. */
+  Holdings(AuthorIndex<PeerId> shared) {
+    this.authors = shared != null ? shared : new AuthorIndex<>();
+  }
+
+  Holdings() {
+    this(null);
+  }
 
   /** The room's author numbering, which the per-author arrays of its parts share. */
   AuthorIndex<PeerId> authors() {
@@ -54,7 +71,7 @@ final class Holdings {
     SeqSet s = sets[a];
     sets[a] = SeqSet.plus(s, seq); // first: a bad seq throws, holding nothing
     if (s == null) {
-      held++;
+      firstHeld(a);
     }
     lastAuthor = a;
     lastSeq = seq;
@@ -70,26 +87,55 @@ final class Holdings {
   void put(PeerId origin, SeqSet set) {
     int a = authors.add(origin);
     slot(a);
-    if (sets[a] == null) {
-      held++;
-    }
+    boolean first = sets[a] == null;
     sets[a] = SeqSet.shareable(set);
+    if (first) {
+      firstHeld(a);
+    }
+  }
+
+  private void firstHeld(int a) {
+    if (a > maxFirstHeld) {
+      maxFirstHeld = a;
+    } else {
+      if (2 * lateCount == late.length) {
+        late = Arrays.copyOf(late, Math.max(4, 2 * late.length));
+      }
+      late[2 * lateCount] = a;
+      late[2 * lateCount + 1] = held;
+      lateCount++;
+    }
+    held++;
   }
 
   private void slot(int a) {
     if (a >= sets.length) {
-      sets = Arrays.copyOf(sets, Math.max(a + 1, Math.max(8, 2 * sets.length)));
+      sets = Arrays.copyOf(sets, AuthorIndex.grownLength(sets.length, a));
     }
   }
 
   /** The authors held, by index: the order they were first held. */
   int[] inOrder() {
     int[] out = new int[held];
-    int n = 0;
-    for (int a = 0; a < sets.length && n < held; a++) {
-      if (sets[a] != null) {
-        out[n++] = a;
+    int[] lateSorted = null; // the late ones' indexes, to skip in the index order
+    if (lateCount > 0) {
+      lateSorted = new int[lateCount];
+      for (int i = 0; i < lateCount; i++) {
+        lateSorted[i] = late[2 * i];
       }
+      Arrays.sort(lateSorted);
+    }
+    int a = 0;
+    int next = 0; // the next late one, by when it was held
+    for (int n = 0; n < held; n++) {
+      if (next < lateCount && late[2 * next + 1] == n) {
+        out[n] = late[2 * next++];
+        continue;
+      }
+      while (sets[a] == null || (lateSorted != null && Arrays.binarySearch(lateSorted, a) >= 0)) {
+        a++;
+      }
+      out[n] = a++;
     }
     return out;
   }

@@ -1,78 +1,93 @@
 package meshchat.peer.room;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorIndex;
 
 /**
  * Per author, the links pruned off that author's broadcast tree (a bit per link slot, 0..63), and
  * the slot of the link that brought that author's latest first copy: this peer's parent on the
  * author's tree, whose loss cuts it off that tree.
  *
- * <p>Every peer of a big room ends up with an entry for nearly every author, so this is an open
- * addressing table of three parallel arrays (9 bytes a slot, about 16 an author), not a map of
+ * <p>Every peer of a big room ends up with an entry for nearly every author, so this is two arrays
+ * by the room's author index ({@link AuthorIndex}: 5 bytes an author), not a table of its own (it
+ * was one, of three parallel arrays keyed by the author, about 16 bytes an author) nor a map of
  * sets, which costs tens of bytes per (peer, author, link)
- * (docs/decisions/0009-per-author-state.md). A link takes the lowest free slot and a peer holds at
- * most 32 links by default, so the masks are ints until a slot past 31 is pruned, and longs from
- * then on: 10,000 peers hear of 10^8 (peer, author) pairs, and 4 bytes each are 400 MB. Entries are
- * never removed: an author whose bits are all clear keeps its slot, as it will likely be pruned
- * again.
+ * (docs/decisions/0009-per-author-state.md). Only an author the room numbers, one it stores
+ * messages of, has an entry: a link that prunes (or grafts) an author we hold nothing of changes
+ * nothing, so no stranger grows this past the authors stored. A link takes the lowest free slot and
+ * a peer holds at most 32 links by default, so the masks are ints until a slot past 31 is pruned,
+ * and longs from then on: 10,000 peers hear of 10^8 (peer, author) pairs, and 4 bytes each are 400
+ * MB. Entries are never removed: an author whose bits are all clear keeps its entry, as it will
+ * likely be pruned again.
  */
 final class PrunedLinks {
   static final int SLOTS = Long.SIZE;
 
-  private PeerId[] authors = new PeerId[16];
-  private int[] masks = new int[16]; // while every pruned slot is below 32; null after
+  private final AuthorIndex<PeerId> authors;
+  private int[] masks =
+      new int[0]; // by author index, while every pruned slot is below 32; null after
   private long[] wideMasks; // null until a slot past 31 is pruned
-  private byte[] parents = new byte[16]; // slot + 1 of the parent link; 0: none
-  private int size;
-  // The entry last found: a message is pushed on every link in turn, and each push asks about its
-  // author, so all but the first ask end here. An entry never moves but when the arrays grow.
+  private byte[] parents = new byte[0]; // slot + 1 of the parent link; 0: none
+  // The author last found and its index: a message is pushed on every link in turn, and each push
+  // asks about its author, so all but the first ask end here. An index never changes once given.
   private PeerId lastFound;
   private int lastFoundAt;
 
+  /** Entries by {@code authors}' numbering: the room's, shared with its other parts. */
+  PrunedLinks(AuthorIndex<PeerId> authors) {
+    this.authors = authors;
+  }
+
   boolean pruned(PeerId author, int slot) {
-    int i = find(author);
-    return authors[i] != null && (mask(i) & (1L << slot)) != 0;
+    int a = find(author);
+    return a >= 0 && a < parents.length && (mask(a) & (1L << slot)) != 0;
   }
 
   void prune(PeerId author, int slot) {
-    int i = entry(author); // first: it may grow the arrays
-    setMask(i, mask(i) | 1L << slot);
+    int a = entry(author);
+    if (a >= 0) {
+      setMask(a, mask(a) | 1L << slot);
+    }
   }
 
   /** Whether a link that is still up brought {@code author}'s latest first copy. */
   boolean hasParent(PeerId author) {
-    int i = find(author);
-    return authors[i] != null && parents[i] != 0;
+    int a = find(author);
+    return a >= 0 && a < parents.length && parents[a] != 0;
   }
 
   /** {@code author}'s latest first copy came on the link in {@code slot}. */
   void firstCopy(PeerId author, int slot) {
-    int i = entry(author); // first: it may grow the arrays
-    parents[i] = (byte) (slot + 1);
+    int a = entry(author);
+    if (a >= 0) {
+      parents[a] = (byte) (slot + 1);
+    }
   }
 
   /**
-   * The link in {@code slot} is gone: the authors it was the parent for, who now have none. Their
-   * trees are cut here until another link brings their next message.
+   * The link in {@code slot} is gone: the authors it was the parent for, who now have none (in the
+   * order the room numbered them). Their trees are cut here until another link brings their next
+   * message.
    */
   List<PeerId> orphaned(int slot) {
     List<PeerId> out = new ArrayList<>();
     byte parent = (byte) (slot + 1);
-    for (int i = 0; i < parents.length; i++) {
-      if (parents[i] == parent) {
-        parents[i] = 0;
-        out.add(authors[i]);
+    for (int a = 0; a < parents.length; a++) {
+      if (parents[a] == parent) {
+        parents[a] = 0;
+        out.add(authors.author(a));
       }
     }
     return out;
   }
 
   void graft(PeerId author, int slot) {
-    int i = find(author);
-    if (authors[i] != null) {
-      setMask(i, mask(i) & ~(1L << slot));
+    int a = find(author);
+    if (a >= 0 && a < parents.length) {
+      setMask(a, mask(a) & ~(1L << slot));
     }
   }
 
@@ -91,11 +106,11 @@ final class PrunedLinks {
     }
   }
 
-  private long mask(int i) {
-    return wideMasks != null ? wideMasks[i] : masks[i] & 0xFFFF_FFFFL;
+  private long mask(int a) {
+    return wideMasks != null ? wideMasks[a] : masks[a] & 0xFFFF_FFFFL;
   }
 
-  private void setMask(int i, long m) {
+  private void setMask(int a, long m) {
     if (wideMasks == null && (m >>> Integer.SIZE) != 0) {
       wideMasks = new long[masks.length];
       for (int j = 0; j < masks.length; j++) {
@@ -104,65 +119,37 @@ final class PrunedLinks {
       masks = null;
     }
     if (wideMasks != null) {
-      wideMasks[i] = m;
+      wideMasks[a] = m;
     } else {
-      masks[i] = (int) m;
+      masks[a] = (int) m;
     }
   }
 
+  /** {@code author}'s index with room for its entry, or -1 if the room does not number it. */
   private int entry(PeerId author) {
-    int i = find(author);
-    if (authors[i] == null) {
-      if ((size + 1) * 4 > authors.length * 3) {
-        grow();
-        i = find(author);
+    int a = find(author);
+    if (a >= parents.length) {
+      int n = AuthorIndex.grownLength(parents.length, a);
+      parents = Arrays.copyOf(parents, n);
+      if (wideMasks != null) {
+        wideMasks = Arrays.copyOf(wideMasks, n);
+      } else {
+        masks = Arrays.copyOf(masks, n);
       }
-      authors[i] = author;
-      size++;
     }
-    return i;
+    return a;
   }
 
+  /** {@code author}'s index, or -1 if the room does not number it (not remembered: it may be). */
   private int find(PeerId author) {
-    if (author == lastFound && authors[lastFoundAt] == author) {
+    if (author == lastFound) {
       return lastFoundAt;
     }
-    int mask = authors.length - 1;
-    int i = mix(author.hashCode()) & mask;
-    while (authors[i] != null && !authors[i].equals(author)) {
-      i = (i + 1) & mask;
+    int a = authors.indexOf(author);
+    if (a >= 0) {
+      lastFound = author;
+      lastFoundAt = a;
     }
-    lastFound = author;
-    lastFoundAt = i;
-    return i;
-  }
-
-  private void grow() {
-    PeerId[] oldAuthors = authors;
-    int[] oldMasks = masks;
-    long[] oldWide = wideMasks;
-    byte[] oldParents = parents;
-    lastFound = null;
-    int n = oldAuthors.length * 2;
-    authors = new PeerId[n];
-    masks = oldWide == null ? new int[n] : null;
-    wideMasks = oldWide == null ? null : new long[n];
-    parents = new byte[n];
-    for (int j = 0; j < oldAuthors.length; j++) {
-      if (oldAuthors[j] != null) {
-        int i = find(oldAuthors[j]);
-        authors[i] = oldAuthors[j];
-        if (oldWide != null) {
-          wideMasks[i] = oldWide[j];
-        } else {
-          masks[i] = oldMasks[j];
-        }
-        parents[i] = oldParents[j];
-      }
-    }
-  }
-
-  private static int mix(int h) {
-    return h ^ (h >>> 16) ^ (h >>> 7);
+    return a;
   }
 }

@@ -70,7 +70,7 @@ public final class Room {
   private final CausalBuffer causal;
   private final Admission admission;
   private final Counters counters;
-  private final Holdings holdings = new Holdings();
+  private final Holdings holdings;
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
   private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
   private final SeenBy seen;
@@ -112,6 +112,7 @@ public final class Room {
     this.signer = signer;
     this.config = config;
     this.counters = counters;
+    this.holdings = new Holdings(store.authorsToShare()); // one author index with the store
     this.causal = new CausalBuffer(config.maxHoldBack(), holdings);
     this.admission = new Admission(scheduler, store, causal);
     this.self = self;
@@ -124,7 +125,13 @@ public final class Room {
     this.equivocations = new Equivocations(store, signer);
     this.broadcast =
         new Broadcast(
-            effects, scheduler, this::holds, this::firstLacking, this::answerGraft, random);
+            effects,
+            scheduler,
+            this::holds,
+            this::firstLacking,
+            this::answerGraft,
+            random,
+            holdings.authors());
     this.sync =
         new AntiEntropy(
             self,

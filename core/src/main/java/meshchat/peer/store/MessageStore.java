@@ -10,6 +10,7 @@ import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 
@@ -30,6 +31,17 @@ public interface MessageStore extends AutoCloseable {
     DUPLICATE,
     /** A different message with the same (origin, seq) is stored: an equivocation (a fork). */
     CONFLICT
+  }
+
+  /**
+   * The store's numbering of authors, for a room to number its authors by too, or null: a store
+   * that keeps none, or one that numbers authors already (a store kept across a restart), whose
+   * order the room's parts must not inherit. A room given one numbers every author it stores here,
+   * after the store has (an author is stored before it is held), so one index serves both where a
+   * big room's peer kept two of about 20 bytes per author each.
+   */
+  default AuthorIndex<PeerId> authorsToShare() {
+    return null;
   }
 
   /** Reads the clock, this peer's sequence high-water mark and what is held. */

@@ -12,6 +12,7 @@ import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Graft;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorIndex;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +30,8 @@ class BroadcastGraftFromTest {
           id -> false,
           author -> 1,
           (to, ids) -> {},
-          new SplittableRandom(1));
+          new SplittableRandom(1),
+          new AuthorIndex<>());
 
   @Test
   void everyNamedIdIsGraftedInFramesWithinTheBoundAndForgottenIfNeverBrought() {

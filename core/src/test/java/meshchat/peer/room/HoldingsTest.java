@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqSet;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,43 @@ class HoldingsTest {
       assertThat(s.contiguous()).isEqualTo(model.get(p).size());
       // 1..n up to the shared limit is the one shared set: no object of its own
       assertThat(s == s.snapshot()).isEqualTo(s.count() <= SeqSet.SHARED_UP_TO);
+    }
+  }
+
+  @Test
+  void withAnIndexSharedWithTheStoreTheOrderFirstHeldIsKept() {
+    Random random = new Random(5);
+    for (int round = 0; round < 30; round++) {
+      AuthorIndex<PeerId> store = new AuthorIndex<>();
+      Holdings h = new Holdings(store);
+      assertThat(h.authors()).isSameAs(store);
+      int n = 1 + random.nextInt(400);
+      List<Integer> numbered = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        numbered.add(i);
+      }
+      // the store numbers authors in one order (shuffled, backwards, or in order but for one
+      // numbered first and held last, as our own), the room holds them in another
+      List<Integer> held = new ArrayList<>(numbered);
+      switch (round % 3) {
+        case 0 -> {
+          Collections.shuffle(numbered, random);
+          Collections.shuffle(held, random);
+        }
+        case 1 -> Collections.reverse(numbered);
+        default -> held.add(held.remove(0));
+      }
+      for (int i : numbered) {
+        store.add(author(i));
+      }
+      List<Integer> expected = new ArrayList<>();
+      for (int i : held) {
+        h.add(author(i), 1);
+        h.add(author(i), 2);
+        expected.add(store.indexOf(author(i)));
+        int[] order = h.inOrder(); // after every first hold
+        assertThat(order).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorIndex;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,42 @@ class PrunedLinksTest {
     return PeerId.of(new byte[] {(byte) (i >> 8), (byte) i});
   }
 
+  /** A table over an index that numbers authors 0..n-1 backwards (the last one first). */
+  private static PrunedLinks numbered(int n) {
+    AuthorIndex<PeerId> index = new AuthorIndex<>();
+    for (int i = n - 1; i >= 0; i--) {
+      index.add(author(i));
+    }
+    return new PrunedLinks(index);
+  }
+
+  @Test
+  void anAuthorTheRoomDoesNotNumberHoldsNothingAndIsNeverPruned() {
+    AuthorIndex<PeerId> index = new AuthorIndex<>();
+    index.add(author(1));
+    PrunedLinks t = new PrunedLinks(index);
+    // a stranger's prunes, grafts and first copies for 10,000 authors we hold nothing of
+    for (int i = 2; i < 10_002; i++) {
+      t.prune(author(i), i % 64);
+      t.firstCopy(author(i), 3);
+      t.graft(author(i), 5);
+      assertThat(t.pruned(author(i), i % 64)).isFalse();
+      assertThat(t.hasParent(author(i))).isFalse();
+    }
+    assertThat(t.orphaned(3)).isEmpty();
+    // once the room numbers one (it stored its message), it is pruned as any other
+    t.prune(author(1), 63);
+    index.add(author(500));
+    t.prune(author(500), 2);
+    assertThat(t.pruned(author(500), 2)).isTrue();
+    assertThat(t.pruned(author(1), 63)).isTrue();
+    t.firstCopy(author(500), 3);
+    assertThat(t.orphaned(3)).containsExactly(author(500));
+  }
+
   @Test
   void everyAuthorKeepsItsPrunesAndItsParentWhileTheTableGrows() {
-    PrunedLinks t = new PrunedLinks();
+    PrunedLinks t = numbered(1_000);
     List<PeerId> parentedBy3 = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
       t.firstCopy(author(i), i % 7); // each of these may grow the table
@@ -39,7 +73,7 @@ class PrunedLinksTest {
 
   @Test
   void aGraftAllClearsOneSlotForEveryAuthor() {
-    PrunedLinks t = new PrunedLinks();
+    PrunedLinks t = numbered(3);
     t.prune(author(1), 4);
     t.prune(author(1), 5);
     t.prune(author(2), 4);
@@ -51,7 +85,7 @@ class PrunedLinksTest {
 
   @Test
   void aPruneOnASlotPast31KeepsEveryNarrowerBit() {
-    PrunedLinks t = new PrunedLinks();
+    PrunedLinks t = numbered(100);
     for (int i = 0; i < 100; i++) {
       t.prune(author(i), i % 32);
     }
@@ -75,7 +109,7 @@ class PrunedLinksTest {
     SplittableRandom r = new SplittableRandom(seed);
     int authors = 1 + r.nextInt(r.nextBoolean() ? 8 : 200);
     int slots = r.nextBoolean() ? 32 : 64;
-    PrunedLinks t = new PrunedLinks();
+    PrunedLinks t = numbered(authors);
     Map<PeerId, Long> masks = new HashMap<>();
     Map<PeerId, Integer> parents = new HashMap<>();
     for (int step = 0; step < 2_000; step++) {

@@ -144,18 +144,42 @@ class RoomBroadcastTest {
   void aPruneNamesTheAuthorWhoseTreeItCuts() {
     Mesh mesh =
         new Mesh(CONFIG, "a", "b", "c", "e").link("c", "a").link("e", "a").link("a", "b").pump();
+    mesh.peer("c").send("first"); // a stores c's and e's first: a prune names authors a holds
+    mesh.peer("e").send("first");
+    mesh.pump();
+    int before = mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))).size();
+    int ihaves = mesh.sentOf(IHave.class, mesh.from("a")).size();
     mesh.inject("b", "a", new Prune(List.of(mesh.peer("c").id)));
     mesh.pump();
     mesh.peer("c").send("lazy");
     mesh.peer("e").send("eager");
     mesh.pump();
     assertThat(mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))))
-        .singleElement()
+        .hasSize(before + 1)
+        .last()
         .satisfies(c -> assertThat(c.message().origin()).isEqualTo(mesh.peer("e").id));
     mesh.run(Broadcast.IHAVE_DELAY_MS);
     assertThat(mesh.sentOf(IHave.class, mesh.from("a")))
+        .hasSize(ihaves + 1)
+        .last()
+        .satisfies(h -> assertThat(h.ids()).containsExactly(new MessageId(mesh.peer("c").id, 2)));
+  }
+
+  /**
+   * A prune naming an author a holds nothing of changes nothing (no stranger grows a's per-author
+   * state past the authors it stores): that author's first message still goes whole.
+   */
+  @Test
+  void aPruneForAnAuthorNotHeldIsIgnored() {
+    Mesh mesh =
+        new Mesh(CONFIG, "a", "b", "c", "e").link("c", "a").link("e", "a").link("a", "b").pump();
+    mesh.inject("b", "a", new Prune(List.of(mesh.peer("c").id)));
+    mesh.pump();
+    mesh.peer("c").send("whole");
+    mesh.pump();
+    assertThat(mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))))
         .singleElement()
-        .satisfies(h -> assertThat(h.ids()).containsExactly(new MessageId(mesh.peer("c").id, 1)));
+        .satisfies(c -> assertThat(c.message().origin()).isEqualTo(mesh.peer("c").id));
   }
 
   /**
@@ -166,6 +190,9 @@ class RoomBroadcastTest {
   void aGraftPutsTheLinkBackOnTheTreesOfTheAuthorsItNames() {
     Mesh mesh =
         new Mesh(CONFIG, "a", "b", "c", "e").link("c", "a").link("e", "a").link("a", "b").pump();
+    mesh.peer("c").send("first"); // a stores c's and e's first: a prune names authors a holds
+    mesh.peer("e").send("first");
+    mesh.pump();
     mesh.inject("b", "a", new Prune(List.of(mesh.peer("c").id)));
     mesh.inject("b", "a", new Prune(List.of(mesh.peer("e").id)));
     mesh.pump();

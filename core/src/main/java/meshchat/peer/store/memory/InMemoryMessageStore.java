@@ -34,15 +34,27 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
   private long count;
   private MessageArena headBytes; // the heads' hashes and signatures; made on the first head
 
+  /**
+   * The store's author index while it numbers nobody: a room then numbers its authors by it, and
+   * the logs array follows that numbering (an index may name an author the room numbered and this
+   * store holds nothing of).
+   */
+  @Override
+  public AuthorIndex<PeerId> authorsToShare() {
+    return authors.size() == 0 ? authors : null;
+  }
+
   @Override
   public Snapshot load(PeerId self) {
     Map<PeerId, SeqSet> holdings = new HashMap<>();
     long maxLamport = savedLamport;
     long ownSeq = savedOwnSeq;
-    for (int a = 0; a < authors.size(); a++) {
+    for (int a = 0; a < authors.size() && a < logs.length; a++) {
       List<ChatMessage> all = new ArrayList<>();
       Object log = logs[a];
-      if (log instanceof ChatMessage only) {
+      if (log == null) {
+        continue; // numbered by a room that shares the index, nothing stored
+      } else if (log instanceof ChatMessage only) {
         all.add(only);
       } else {
         ((OriginLog) log).forEach(all::add);
@@ -61,8 +73,8 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
   @Override
   public AppendResult append(ChatMessage message) {
     int a = authors.add(message.origin());
-    if (a == logs.length) {
-      logs = Arrays.copyOf(logs, 2 * a);
+    if (a >= logs.length) {
+      logs = Arrays.copyOf(logs, AuthorIndex.grownLength(logs.length, a));
     }
     Object log = logs[a];
     ChatMessage existing = get(log, message.seq());
@@ -103,7 +115,7 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
   /** The author's entry in logs: null, its one message, or its OriginLog. */
   private Object logOf(PeerId origin) {
     int a = authors.indexOf(origin);
-    return a < 0 ? null : logs[a];
+    return a < 0 || a >= logs.length ? null : logs[a];
   }
 
   private static ChatMessage get(Object log, long seq) {
