@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import meshchat.fixture.time.NoTimers;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -27,21 +28,7 @@ class KnownDeliveredTest {
   private final Holdings holdings = new Holdings();
   private final CausalBuffer buffer = new CausalBuffer(10_000, holdings);
   private final InMemoryMessageStore store = new InMemoryMessageStore();
-  private final Admission admission =
-      new Admission(
-          new Scheduler() {
-            @Override
-            public long nowMillis() {
-              return 0;
-            }
-
-            @Override
-            public Cancellable schedule(long delayMillis, Runnable task) {
-              return () -> {};
-            }
-          },
-          store,
-          buffer);
+  private final Admission admission = new Admission(NoTimers.INSTANCE, store, buffer);
   private int checked;
 
   /** Offers {@code m} as the room admits it, checking the list of what it misses on the way. */

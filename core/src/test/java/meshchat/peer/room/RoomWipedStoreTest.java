@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import meshchat.fixture.room.SendsOnly;
+import meshchat.fixture.time.NoTimers;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
@@ -28,25 +29,13 @@ class RoomWipedStoreTest {
 
   private static Room room(InMemoryMessageStore store, List<LinkMessage> sent) {
     RoomEffects effects = new SendsOnly(sent);
-    Scheduler noTimers =
-        new Scheduler() {
-          @Override
-          public long nowMillis() {
-            return 0;
-          }
-
-          @Override
-          public Cancellable schedule(long delayMillis, Runnable task) {
-            return () -> {};
-          }
-        };
     return new Room(
         RoomConfig.defaults(),
         ME,
         "me",
         store,
         effects,
-        noTimers,
+        NoTimers.INSTANCE,
         InstantSource.fixed(Instant.EPOCH),
         new SplittableRandom(1),
         new Counters(),

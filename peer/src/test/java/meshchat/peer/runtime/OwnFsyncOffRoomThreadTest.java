@@ -7,11 +7,13 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -179,33 +181,18 @@ class OwnFsyncOffRoomThreadTest {
    * log's checkpoints: the first one blocks until the test ends.
    */
   private MessageStore endlessCheckpoint(MessageStore store) {
-    AtomicBoolean ownStaged = new AtomicBoolean();
-    return (MessageStore)
-        Proxy.newProxyInstance(
-            MessageStore.class.getClassLoader(),
-            new Class<?>[] {MessageStore.class},
-            (proxy, method, args) -> {
-              switch (method.getName()) {
-                case "appendOwn" -> ownStaged.set(true);
-                case "commitLeavingSync" -> {
-                  store.commit();
-                  return ownStaged.getAndSet(false);
-                }
-                case "takeCheckpoints" -> {
-                  return true;
-                }
-                case "checkpoint" -> {
-                  checkpointEntered.countDown();
-                  checkpointMayEnd.await();
-                  return null;
-                }
-                default -> {}
-              }
-              try {
-                return method.invoke(store, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
+    return owingFsyncs(
+        store,
+        name ->
+            switch (name) {
+              case "takeCheckpoints" -> () -> true;
+              case "checkpoint" ->
+                  () -> {
+                    checkpointEntered.countDown();
+                    checkpointMayEnd.await();
+                    return null;
+                  };
+              default -> null;
             });
   }
 
@@ -214,26 +201,42 @@ class OwnFsyncOffRoomThreadTest {
    * test lets it end.
    */
   private MessageStore slowFsync(MessageStore store) {
+    return owingFsyncs(
+        store,
+        name ->
+            !name.equals("sync")
+                ? null
+                : () -> {
+                  if (syncs.incrementAndGet() == 1) { // the store thread's; a closing one passes
+                    syncEntered.countDown();
+                    syncMayEnd.await();
+                  }
+                  return null;
+                });
+  }
+
+  /**
+   * {@code store}, whose commits leave an fsync owed after an own message was appended; a method
+   * {@code hooks} gives an answer for runs that answer instead of the store's.
+   */
+  private static MessageStore owingFsyncs(
+      MessageStore store, Function<String, Callable<Object>> hooks) {
     AtomicBoolean ownStaged = new AtomicBoolean();
     return (MessageStore)
         Proxy.newProxyInstance(
             MessageStore.class.getClassLoader(),
             new Class<?>[] {MessageStore.class},
             (proxy, method, args) -> {
-              switch (method.getName()) {
-                case "appendOwn" -> ownStaged.set(true);
-                case "commitLeavingSync" -> {
-                  store.commit();
-                  return ownStaged.getAndSet(false);
-                }
-                case "sync" -> {
-                  if (syncs.incrementAndGet() == 1) { // the store thread's; a closing one passes
-                    syncEntered.countDown();
-                    syncMayEnd.await();
-                  }
-                  return null;
-                }
-                default -> {}
+              String name = method.getName();
+              if (name.equals("appendOwn")) {
+                ownStaged.set(true);
+              } else if (name.equals("commitLeavingSync")) {
+                store.commit();
+                return ownStaged.getAndSet(false);
+              }
+              Callable<Object> hook = hooks.apply(name);
+              if (hook != null) {
+                return hook.call();
               }
               try {
                 return method.invoke(store, args);
