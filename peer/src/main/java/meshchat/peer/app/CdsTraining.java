@@ -1,5 +1,6 @@
 package meshchat.peer.app;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.room.Delivery;
@@ -71,23 +73,18 @@ public final class CdsTraining {
     CountDownLatch liveBack = new CountDownLatch(1);
     Identity old = Identity.generate();
     Identity fresh = Identity.generate();
-    Files.createDirectories(dir.resolve("old"));
-    Files.createDirectories(dir.resolve("new"));
     try (PeerGroups groups = PeerGroups.single()) {
       PeerNode a =
-          NodeAssembly.start(
-              PeerConfig.of("cds", "old", old),
-              SqliteMessageStore.open(dir.resolve("old"), "cds"),
+          start(
               groups,
-              new PeerListener() {
-                @Override
-                public void delivered(Delivery d) {
-                  if (!d.message().id().origin().equals(old.peerId())) {
-                    liveBack.countDown();
-                  }
+              dir,
+              "old",
+              old,
+              d -> {
+                if (!d.message().id().origin().equals(old.peerId())) {
+                  liveBack.countDown();
                 }
-              },
-              true);
+              });
       PeerNode b = null;
       try {
         List<CompletableFuture<?>> sent = new ArrayList<>();
@@ -96,18 +93,7 @@ public final class CdsTraining {
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
             .get(WAIT_S, TimeUnit.SECONDS);
-        b =
-            NodeAssembly.start(
-                PeerConfig.of("cds", "new", fresh),
-                SqliteMessageStore.open(dir.resolve("new"), "cds"),
-                groups,
-                new PeerListener() {
-                  @Override
-                  public void delivered(Delivery d) {
-                    caughtUp.countDown();
-                  }
-                },
-                true);
+        b = start(groups, dir, "new", fresh, d -> caughtUp.countDown());
         b.dial(new PeerAddress(old.peerId(), "old", "127.0.0.1", a.port()));
         if (!caughtUp.await(WAIT_S, TimeUnit.SECONDS)) {
           return false;
@@ -121,5 +107,23 @@ public final class CdsTraining {
         a.close();
       }
     }
+  }
+
+  /** A peer named {@code name} with a new identity and a SQLite history in {@code dir/name}. */
+  private static PeerNode start(
+      PeerGroups groups, Path dir, String name, Identity id, Consumer<Delivery> delivered)
+      throws IOException {
+    Path data = Files.createDirectories(dir.resolve(name));
+    return NodeAssembly.start(
+        PeerConfig.of("cds", name, id),
+        SqliteMessageStore.open(data, "cds"),
+        groups,
+        new PeerListener() {
+          @Override
+          public void delivered(Delivery d) {
+            delivered.accept(d);
+          }
+        },
+        true);
   }
 }

@@ -46,12 +46,7 @@ class ChainVerifierEarlyTest {
   }
 
   private List<Object> inbound() {
-    List<Object> out = new ArrayList<>();
-    Object o;
-    while ((o = ch.readInbound()) != null) {
-      out.add(o);
-    }
-    return out;
+    return Inbound.drain(ch);
   }
 
   /** Runs the pool's queued checks, then the link's thread's answers. */

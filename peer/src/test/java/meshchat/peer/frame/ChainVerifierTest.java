@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
@@ -38,12 +37,7 @@ class ChainVerifierTest {
   }
 
   private List<Object> inbound() {
-    List<Object> out = new ArrayList<>();
-    Object o;
-    while ((o = ch.readInbound()) != null) {
-      out.add(o);
-    }
-    return out;
+    return Inbound.drain(ch);
   }
 
   private void refused(LinkMessage m, String why) {

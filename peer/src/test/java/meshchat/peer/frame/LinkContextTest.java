@@ -81,12 +81,7 @@ class LinkContextTest {
     for (byte[] f : frames) {
       receiver.writeInbound(Unpooled.wrappedBuffer(f));
     }
-    List<Object> out = new ArrayList<>();
-    Object o;
-    while ((o = receiver.readInbound()) != null) {
-      out.add(o);
-    }
-    return out;
+    return Inbound.drain(receiver);
   }
 
   /** A room's live traffic: authors interleaved, deps naming others' latest, a head per burst. */
