@@ -156,6 +156,8 @@ public final class ChatBench {
     long perPeer = (long) o.n * o.msgs;
     mesh.expect(warmup + perPeer);
     long bytesBefore = mesh.bytesOut();
+    long diskBefore = diskWriteBytes();
+    long commitsBefore = mesh.commits();
     CpuShares shares = new CpuShares();
     long cpuBefore = processCpuNanos();
     long start = System.nanoTime();
@@ -171,7 +173,10 @@ public final class ChatBench {
     }
     double secs = elapsed / 1e9;
     double perMember = perPeer / secs;
-    String wire = mesh.wire(mesh.bytesOut() - bytesBefore, perPeer, body);
+    String wire =
+        mesh.wire(mesh.bytesOut() - bytesBefore, perPeer, body)
+            + ","
+            + mesh.disk(diskWrittenSince(diskBefore), mesh.commits() - commitsBefore, perPeer);
     return String.format(
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"throughput\",\"n\":%d,\"msgs\":%d,"
@@ -293,6 +298,25 @@ public final class ChatBench {
         .getProcessCpuTime();
   }
 
+  /** What this process made the kernel write to disks so far (Linux), or -1. */
+  static long diskWriteBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+        if (line.startsWith("write_bytes:")) {
+          return Long.parseLong(line.substring("write_bytes:".length()).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or no such file: the field says -1
+    }
+    return -1;
+  }
+
+  private static long diskWrittenSince(long before) {
+    long now = diskWriteBytes();
+    return now < 0 || before < 0 ? -1 : now - before;
+  }
+
   // ---- workload B ----
 
   private static String latency(Options o, Mesh mesh) throws Exception {
@@ -301,6 +325,8 @@ public final class ChatBench {
     long intervalNanos = 1_000_000_000L / o.rate;
     long warmupSends = Math.round(o.warmup * o.rate);
     long bytesBefore = mesh.bytesOut();
+    long diskBefore = diskWriteBytes();
+    long commitsBefore = mesh.commits();
     long start = System.nanoTime();
     long maxLag = 0;
     for (long i = 0; i < total; i++) {
@@ -318,7 +344,10 @@ public final class ChatBench {
       sender.send(stamp(System.nanoTime(), o.size));
     }
     boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
-    String wire = mesh.wire(mesh.bytesOut() - bytesBefore, total, stamp(0, o.size));
+    String wire =
+        mesh.wire(mesh.bytesOut() - bytesBefore, total, stamp(0, o.size))
+            + ","
+            + mesh.disk(diskWrittenSince(diskBefore), mesh.commits() - commitsBefore, total);
     Histogram all = mesh.all;
     Histogram remote = mesh.remote;
     Histogram local = mesh.local;
@@ -488,6 +517,30 @@ public final class ChatBench {
           .mapToInt(n -> n.nick().getBytes(StandardCharsets.UTF_8).length)
           .average()
           .orElse(0);
+    }
+
+    /** The room threads' group commits that stored a message so far, summed over the peers. */
+    long commits() {
+      return nodes.stream().mapToLong(n -> n.commitLatency().snapshot().count()).sum();
+    }
+
+    /**
+     * What the store cost the disk over a run, as JSON fields: {@code disk_write_bytes}, what the
+     * process made the kernel write (Linux's {@code /proc/self/io} write_bytes: log frames,
+     * checkpoints' copies; -1 where it cannot be read), {@code disk_kb_per_row} (those over the
+     * rows stored: messages × n), {@code commits} (the room threads' group commits that stored a
+     * message) and {@code rows_per_commit}. None of these depends much on the machine's load.
+     */
+    String disk(long bytes, long commits, long messages) {
+      long rows = messages * nodes.size();
+      return String.format(
+          Locale.ROOT,
+          "\"disk_write_bytes\":%d,\"disk_kb_per_row\":%.2f,\"commits\":%d,"
+              + "\"rows_per_commit\":%.2f",
+          bytes,
+          bytes < 0 || rows == 0 ? 0 : bytes / 1024.0 / rows,
+          commits,
+          commits == 0 ? 0 : (double) rows / commits);
     }
 
     /** Other peers' messages relayed live, by every peer: none are needed in a full mesh. */
