@@ -178,6 +178,11 @@ final class Outbox {
     return staged.size() + syncing.stream().mapToInt(c -> c.messages().size()).sum();
   }
 
+  /** Whether any own message is staged or committed and not yet reported durable. */
+  boolean inFlight() {
+    return !staged.isEmpty() || !syncing.isEmpty();
+  }
+
   /** Lines typed before the check ended, not yet authored. */
   int waitingCount() {
     return unauthored.size();

@@ -339,6 +339,14 @@ public final class Room {
     return outbox.syncFailedThrough(commit).size();
   }
 
+  /**
+   * Whether own messages are staged or committed and not yet shown and sent (their fsync still to
+   * come): they are published soon, and a head signed now would leave them to another one.
+   */
+  public boolean ownInFlight() {
+    return outbox.inFlight();
+  }
+
   /** Whether own messages were shown and sent that no signed head covers yet. */
   public boolean headPending() {
     return chain.unsigned();

@@ -15,8 +15,11 @@ import meshchat.peer.room.Room;
  * messages until their head arrives, so a held head delays delivery by up to the hold: only the
  * author's own queue may cause one. Other work on the room thread (other links' frames, other rooms
  * sharing the thread) never does: it brings no burst the head could cover, and holding for it put
- * the whole hold into the latency tail of a busy peer. Room thread only, but {@link #sendQueued}
- * and {@link #sendTaken}.
+ * the whole hold into the latency tail of a busy peer. Own messages already staged or committed and
+ * waiting for their fsync (the product's store: {@code StoreSync}) are bursts coming too: a peer
+ * whose disk syncs slower than it types publishes one burst per fsync, and a head for each is a
+ * signature and ~100 bytes per link per fsync (docs/benchmarks.md, session 21). Room thread only,
+ * but {@link #sendQueued} and {@link #sendTaken}.
  */
 public final class HeadPacer {
   /** The longest a head waits for more bursts to cover. */
@@ -85,8 +88,11 @@ public final class HeadPacer {
     }
   }
 
-  /** More own sends wait for the room thread: more bursts are coming. */
+  /**
+   * More own sends wait for the room thread, or own messages for their fsync: more bursts are
+   * coming.
+   */
   private boolean behind() {
-    return sendsQueued.get() > 0;
+    return sendsQueued.get() > 0 || room.ownInFlight();
   }
 }

@@ -116,6 +116,49 @@ class HeadPacerTest {
   }
 
   @Test
+  void ownMessagesWaitingForTheirFsyncHoldTheHeadAndOneHeadCoversThem() throws Exception {
+    List<String> between =
+        onLoop(
+            () -> {
+              room.send("one");
+              long first = room.committed(); // its fsync starts
+              room.send("two");
+              long second = room.committed(); // committed meanwhile: the next fsync covers it
+              room.durable(first, false);
+              pacer.published(); // "two" still waits for its fsync: its burst is coming
+              List<String> seen = chainFrames();
+              room.durable(second, false);
+              pacer.published(); // nothing left in flight: signed now
+              return seen;
+            });
+    assertThat(between)
+        .as("held while an own message waited for its fsync")
+        .containsExactly("chat 1");
+    assertThat(chainFrames()).containsExactly("chat 1", "chat 2", "head 2");
+    assertSignedByMe(heads().get(0));
+  }
+
+  @Test
+  void aHeadHeldForAnFsyncThatNeverEndsIsSignedWithinTheHold() throws Exception {
+    long started =
+        onLoop(
+            () -> {
+              room.send("one");
+              long first = room.committed();
+              room.send("two");
+              room.committed(); // its fsync hangs (a stalled disk): never reported
+              room.durable(first, false);
+              pacer.published();
+              return System.nanoTime();
+            });
+    await().atMost(Duration.ofSeconds(5)).until(() -> chainFrames().size() == 2);
+    assertThat(chainFrames()).containsExactly("chat 1", "head 1");
+    assertThat(System.nanoTime() - started)
+        .as("the hold is bounded")
+        .isLessThan(TimeUnit.SECONDS.toNanos(2));
+  }
+
+  @Test
   void otherWorkOnTheRoomThreadNeverHoldsAHead() throws Exception {
     List<String> atOnce =
         onLoop(
