@@ -591,4 +591,18 @@ final class CausalBuffer {
     List<MessageId> all = new ArrayList<>(frontier);
     return all.size() <= max ? all : all.subList(all.size() - max, all.size());
   }
+
+  /** As {@link #frontier(int)}, leaving out the ids in {@code implied} (named already). */
+  List<MessageId> frontier(int max, Set<MessageId> implied) {
+    if (implied.isEmpty()) {
+      return frontier(max);
+    }
+    List<MessageId> all = new ArrayList<>(frontier.size());
+    for (MessageId id : frontier) {
+      if (!implied.contains(id)) {
+        all.add(id);
+      }
+    }
+    return all.size() <= max ? all : all.subList(all.size() - max, all.size());
+  }
 }

@@ -390,7 +390,8 @@ public final class Room {
     public ChatMessage author(String text, ChatMessage.Kind kind) {
       long lamport = clock.tick();
       MessageId id = new MessageId(self, ownSeq + 1);
-      List<MessageId> deps = causal.frontier(config.maxDeps());
+      // what own messages still waiting for their fsync named is implied by the chain already
+      List<MessageId> deps = causal.frontier(config.maxDeps(), outbox.namedBySyncing());
       long wall = wallClock.millis();
       ChatMessage m;
       if (kind == ChatMessage.Kind.NICK) {

@@ -71,6 +71,43 @@ class RoomOwnMessagesTest {
   }
 
   @Test
+  void aLineTypedWhileAnEarlierOneWaitsForItsFsyncDoesNotNameItsDepsAgain() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
+    Peer alice = mesh.peer("alice");
+    Peer bob = mesh.peer("bob");
+    ChatMessage b1 = bob.send("b1");
+    mesh.pump();
+    ChatMessage a1 = alice.room.send("a1");
+    assertThat(a1.deps()).contains(b1.id());
+    long first = alice.room.committed(); // its fsync runs
+    ChatMessage a2 = alice.room.send("a2"); // follows a1, which names b1 already
+    assertThat(a2.deps()).as("implied by a1, its predecessor").doesNotContain(b1.id());
+    long second = alice.room.committed();
+    alice.room.durable(first, true);
+    alice.room.durable(second, true);
+    mesh.pump();
+    ChatMessage b2 = bob.send("b2");
+    mesh.pump();
+    ChatMessage a3 = alice.send("a3"); // nothing waits for an fsync: the frontier as it is
+    assertThat(a3.deps()).contains(b2.id());
+    mesh.pump();
+    assertThat(bob.shown()).containsExactly("b1", "a1", "a2", "b2", "a3");
+  }
+
+  @Test
+  void aLineTypedAfterAFailedFsyncNamesWhatTheDroppedLinesNamed() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
+    Peer alice = mesh.peer("alice");
+    ChatMessage b1 = mesh.peer("bob").send("b1");
+    mesh.pump();
+    ChatMessage a1 = alice.room.send("unsure");
+    assertThat(a1.deps()).contains(b1.id());
+    long commit = alice.room.committed();
+    assertThat(alice.room.syncFailed(commit)).isEqualTo(1);
+    assertThat(alice.room.send("after").deps()).contains(b1.id());
+  }
+
+  @Test
   void aFailedFsyncLeavesItsCommitsMessagesUnshownAndUnsent() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh();
     Peer alice = mesh.peer("alice");
