@@ -46,6 +46,15 @@ public final class SqliteMessageStore implements MessageStore {
   // query; docs/benchmarks.md, session 15); a row never changes, so only a rollback makes an entry
   // wrong, and a rollback empties it
   private final RecentLamports recentLamports = new RecentLamports();
+  // the canonical keys of the highest stored messages (guarded by db): a message shown late asks
+  // for its predecessor, and in a busy room that is about every other message shown; a lagging
+  // link's late message belongs tens of thousands of keys back (docs/benchmarks.md, session 19), so
+  // the window is wide: 4,096 keys answered almost none in the SQLite throughput cell
+  private RecentOrder recentOrder = new RecentOrder(RECENT_ORDER_KEYS);
+
+  /** Keys {@link RecentOrder} keeps: about 72 bytes each, so at most ~5 MB, grown as stored. */
+  static final int RECENT_ORDER_KEYS = 65_536;
+
   private final String room;
   private final long roomId;
   private final boolean ownsDatabase;
@@ -137,6 +146,7 @@ public final class SqliteMessageStore implements MessageStore {
     deleteWaiting = prepare("DELETE FROM waiting WHERE room_id=? AND origin=? AND seq=?");
     selectWaiting = prepare("SELECT origin, seq FROM waiting WHERE room_id=? ORDER BY rowid");
     db.onRollback(recentLamports::clear);
+    db.onRollback(() -> recentOrder.forget());
   }
 
   /**
@@ -161,6 +171,18 @@ public final class SqliteMessageStore implements MessageStore {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * A window of {@code keys} for {@code predecessor} instead of the default (tests), before use.
+   */
+  SqliteMessageStore recentOrderKeys(int keys) {
+    db.call(
+        () -> {
+          recentOrder = new RecentOrder(keys);
+          return null;
+        });
+    return this;
   }
 
   /** The file this store lives in (shared with other rooms; for tests of the pragmas). */
@@ -307,6 +329,9 @@ public final class SqliteMessageStore implements MessageStore {
 
   private void stored(ChatMessage m) {
     recentLamports.put(m.id(), m.lamport());
+    if (!recentOrder.unknown()) {
+      recentOrder.stored(m.lamport(), m.origin(), m.seq());
+    }
   }
 
   @Override
@@ -433,6 +458,21 @@ public final class SqliteMessageStore implements MessageStore {
   public Optional<MessageId> predecessor(LamportTimestamp key) {
     return db.call(
         () -> {
+          if (recentOrder.unknown()) {
+            setRoom(tail);
+            tail.setInt(2, 1);
+            List<ChatMessage> highest = Rows.read(tail, 1);
+            if (highest.isEmpty()) {
+              recentOrder.reset(0, null, 0, false);
+            } else {
+              ChatMessage h = highest.get(0);
+              recentOrder.reset(h.lamport(), h.origin(), h.seq(), true);
+            }
+          }
+          Optional<MessageId> known = recentOrder.predecessor(key);
+          if (known != null) {
+            return known;
+          }
           setRoom(predecessor);
           predecessor.setLong(2, key.time());
           predecessor.setBytes(3, key.origin().toBytes());

@@ -109,6 +109,84 @@ class SqliteMessageStoreTest extends MessageStoreContract {
   }
 
   /**
+   * {@code predecessor} answers from memory among the highest stored keys (RecentOrder) and asks
+   * SQLite below them: every answer equals a sorted list's, past the window's size, with messages
+   * stored far back in the order (late ones), through a rolled-back group and across a reopen.
+   */
+  @Test
+  void predecessorsAreThoseOfASortedListWhereverTheyAreAnswered() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(21);
+    PeerId[] origins = {
+      LOW, SELF, HIGH, PeerId.of(new byte[] {0x10}), PeerId.of(new byte[] {0x7f})
+    };
+    long[] seqs = new long[origins.length];
+    java.util.TreeMap<meshchat.peer.message.LamportTimestamp, MessageId> stored =
+        new java.util.TreeMap<>();
+    int window = 1_000;
+    store = ((SqliteMessageStore) store).recentOrderKeys(window);
+    int n = 12 * window;
+    for (int i = 1; i <= n; i++) {
+      int o = random.nextInt(origins.length);
+      // mostly rising, one in eight far back (a late message), some equal times
+      long lamport = random.nextInt(8) == 0 ? 1 + random.nextInt(i) : i / 2 + random.nextInt(3);
+      ChatMessage m = msg(origins[o], ++seqs[o], lamport);
+      if (!stored.containsKey(m.timestamp())) {
+        store.append(m);
+        stored.put(m.timestamp(), m.id());
+      } else {
+        seqs[o]--;
+      }
+      if (i % 100 == 0) {
+        store.commit();
+        assertPredecessors(random, stored, i);
+      }
+      if (i == n / 2) { // a group rolled back: its rows, and what memory kept of them, go
+        store.commit();
+        store.append(msg(origins[0], seqs[0] + 1, i + 5));
+        store.predecessor(new meshchat.peer.message.LamportTimestamp(i + 6, origins[0]));
+        SqliteDatabase db = ((SqliteMessageStore) store).database();
+        assertThatThrownBy(
+                () ->
+                    db.grouped(
+                        false,
+                        () -> {
+                          throw new SQLException("the disk is full");
+                        }))
+            .isInstanceOf(HistoryDatabaseException.class);
+        assertPredecessors(random, stored, i + 10);
+      }
+    }
+    store.commit();
+    store = ((SqliteMessageStore) restart(store)).recentOrderKeys(window);
+    assertPredecessors(random, stored, n);
+    for (int i = 1; i <= 2 * window; i++) { // stored after the reopen: the window fills again
+      int o = random.nextInt(origins.length);
+      ChatMessage m = msg(origins[o], ++seqs[o], n + i);
+      store.append(m);
+      stored.put(m.timestamp(), m.id());
+    }
+    assertPredecessors(random, stored, n + 2 * window);
+  }
+
+  private void assertPredecessors(
+      java.util.SplittableRandom random,
+      java.util.TreeMap<meshchat.peer.message.LamportTimestamp, MessageId> stored,
+      int maxLamport) {
+    List<meshchat.peer.message.LamportTimestamp> probes = new ArrayList<>(stored.keySet());
+    for (int k = 0; k < 50; k++) {
+      meshchat.peer.message.LamportTimestamp probe =
+          random.nextBoolean() && !probes.isEmpty()
+              ? probes.get(probes.size() - 1 - random.nextInt(Math.min(probes.size(), 5_000)))
+              : new meshchat.peer.message.LamportTimestamp(
+                  random.nextInt(maxLamport + 2), random.nextBoolean() ? LOW : HIGH);
+      var expected = stored.lowerEntry(probe);
+      assertThat(store.predecessor(probe))
+          .as("before %s", probe)
+          .isEqualTo(java.util.Optional.ofNullable(expected == null ? null : expected.getValue()));
+    }
+  }
+
+  /**
    * A sync batch's many-row insert binds its values straight to the driver (Rows.insertRows): a
    * failure other than a stored id (here a trigger's integer overflow, SQLITE_ERROR) is thrown, the
    * group is rolled back whole, and the statement is left ready: the same rows go in once the cause
