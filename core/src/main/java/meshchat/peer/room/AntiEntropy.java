@@ -962,7 +962,7 @@ final class AntiEntropy {
           break; // ascending: the rest of this want is disputed too
         }
         answer.add(m);
-        bytes += m.approxBytes();
+        bytes += m.frameBytesBound();
         limit--;
       }
     }
@@ -986,7 +986,7 @@ final class AntiEntropy {
     int slices = 0;
     long bytes = 0;
     for (ChatMessage m : byTime) {
-      long size = m.approxBytes();
+      long size = m.frameBytesBound();
       if (bytes > 0 && bytes + size > config.batchMaxBytes()) {
         slices++;
         bytes = 0;
