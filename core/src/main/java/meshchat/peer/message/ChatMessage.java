@@ -128,6 +128,31 @@ public record ChatMessage(
     return 64L + 3L * (text().length() + nick().length()) + 40L * deps().size();
   }
 
+  /**
+   * A bound on this message's bytes inside a history batch frame: its text and nick by their UTF-8
+   * length (at most 3 bytes per UTF-16 unit, 1 for ASCII), the rest at its longest (ids of {@link
+   * PeerId#MAX_BYTES}, every number at its longest varint, every tag and length prefix): 160 bytes
+   * and 80 per dependency. What a sync answer counts to stay within the frame limit. {@link
+   * #approxBytes} counts every character as 3 bytes, so a frame budgeted by it held 100-character
+   * lines at a third of their size, and a catch-up paid its per-frame costs twice as often.
+   */
+  public long frameBytesBound() {
+    return 160L + utf8Bound(nick) + utf8Bound(text) + 80L * deps.size();
+  }
+
+  /** At least the UTF-8 length of {@code s}: 1 byte per ASCII unit, 2 below U+0800, else 3. */
+  static long utf8Bound(String s) {
+    int n = s.length();
+    long bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        bytes += c >= 0x800 ? 2 : 1; // a surrogate pair counts 6 for its 4
+      }
+    }
+    return bytes;
+  }
+
   /** Whether this message is linked into its author's hash chain (and so can be authenticated). */
   public boolean isChained() {
     return prev.length == HASH_BYTES;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -935,14 +936,23 @@ final class AntiEntropy {
     sendDepFetch(from, wants);
   }
 
-  /** Answers with at most the asked number of messages, in frames of bounded size. */
+  /**
+   * Answers with at most the asked number of messages, in frames of bounded size. An answer that
+   * fits one frame goes as one. A larger one (long lines, or a peer that asks for more than a frame
+   * holds) is cut into slices of time, not by want: the wants come one origin after another, and
+   * frames cut in that order carried one author's messages first, each waiting at the receiver for
+   * the other authors' earlier ones in a later frame. A catch-up of 1,000-byte lines held back more
+   * than a link's budget of them, the budget refused the rest, and the receiver asked for them
+   * again and again: 5,000 such lines had not arrived after two minutes, and 20,000 short ones
+   * asked for 2,048 at a time crossed the wire 80 times (docs/benchmarks.md, session 21).
+   */
   void onRequest(Link l, SyncRequest r) {
     int limit =
         r.maxMessages() == 0
             ? config.syncMaxMessages()
             : Math.min(r.maxMessages(), config.syncMaxMessages());
-    List<ChatMessage> chunk = new ArrayList<>();
-    long chunkBytes = 0;
+    List<ChatMessage> answer = new ArrayList<>();
+    long bytes = 0;
     for (Want w : r.wants()) {
       if (limit == 0) {
         break;
@@ -951,18 +961,57 @@ final class AntiEntropy {
         if (equivocations.disputed(m.id())) {
           break; // ascending: the rest of this want is disputed too
         }
-        long size = m.approxBytes();
-        if (!chunk.isEmpty() && chunkBytes + size > config.batchMaxBytes()) {
-          effects.send(l.id, ChainedChunk.batch(store, r.requestId(), chunk, false));
-          chunk = new ArrayList<>();
-          chunkBytes = 0;
-        }
-        chunk.add(m);
-        chunkBytes += size;
+        answer.add(m);
+        bytes += m.frameBytesBound();
         limit--;
       }
     }
-    effects.send(l.id, ChainedChunk.batch(store, r.requestId(), chunk, true));
+    if (bytes <= config.batchMaxBytes()) {
+      effects.send(l.id, ChainedChunk.batch(store, r.requestId(), answer, true));
+    } else {
+      sendInSlices(l, r.requestId(), answer);
+    }
+  }
+
+  /**
+   * {@code answer} (in want order: by origin, seqs ascending) as frames of about {@link
+   * RoomConfig#batchMaxBytes} each, cut in canonical order, each frame's messages still in want
+   * order (as {@link ChainedChunk#batch} takes them). A run that a frame extends up to its head is
+   * not sent again by a later frame.
+   */
+  private void sendInSlices(Link l, long requestId, List<ChatMessage> answer) {
+    List<ChatMessage> byTime = new ArrayList<>(answer);
+    byTime.sort(ChatMessage.CANONICAL);
+    Map<ChatMessage, Integer> sliceOf = new IdentityHashMap<>();
+    int slices = 0;
+    long bytes = 0;
+    for (ChatMessage m : byTime) {
+      long size = m.frameBytesBound();
+      if (bytes > 0 && bytes + size > config.batchMaxBytes()) {
+        slices++;
+        bytes = 0;
+      }
+      sliceOf.put(m, slices);
+      bytes += size;
+    }
+    Map<PeerId, Long> sentThrough = new HashMap<>(); // what an earlier frame's extensions carried
+    for (int s = 0; s <= slices; s++) {
+      List<ChatMessage> chunk = new ArrayList<>();
+      for (ChatMessage m : answer) {
+        Long through = sentThrough.get(m.origin());
+        if (sliceOf.get(m) == s && (through == null || m.seq() > through)) {
+          chunk.add(m);
+        }
+      }
+      if (chunk.isEmpty() && s < slices) {
+        continue;
+      }
+      SyncBatch batch = ChainedChunk.batch(store, requestId, chunk, s == slices);
+      for (ChainHead h : batch.heads()) {
+        sentThrough.merge(h.origin(), h.seq(), Math::max);
+      }
+      effects.send(l.id, batch);
+    }
   }
 
   void onBatch(Link l, SyncBatch b) {

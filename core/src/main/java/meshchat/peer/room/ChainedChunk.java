@@ -27,27 +27,35 @@ final class ChainedChunk {
    */
   static final int MAX_EXTENSION = 4_096;
 
-  /** Most (approximate) bytes of one run with its extension: half the 1 MiB frame limit. */
-  static final long MAX_RUN_BYTES = 512 * 1024;
+  /**
+   * Most bytes (by {@link ChatMessage#frameBytesBound}, and {@link #HEAD_BYTES_BOUND} a head) of a
+   * whole batch, runs, extensions and heads: seven eighths of the 1 MiB frame limit, the rest left
+   * for the frame's own fields. Each run's bound alone let a chunk of several runs whose stored
+   * heads lie far above them (heads a busy receiver skipped) add up past the limit, and the other
+   * end closed the link with FRAME_TOO_LARGE on every retry. A batch also holds at most {@link
+   * WireBounds#MAX_BATCH_MESSAGES} messages, the receiver's bound: short lines pass it well within
+   * the bytes, and the other end closed the link with INVALID_MESSAGE on every retry. A batch's
+   * first run always fits, unless its head is too far above for any frame, so every request makes
+   * progress. (Until session 21 this counted {@link ChatMessage#approxBytes}, 3 bytes a character,
+   * with 768 KiB for the messages and nothing for the heads.)
+   */
+  static final long MAX_BATCH_BYTES = 896 * 1024;
+
+  /** Most bytes of one run with its extension: any run that fits a batch alone. */
+  static final long MAX_RUN_BYTES = MAX_BATCH_BYTES;
 
   /**
-   * Most (approximate) bytes of a whole batch, runs and extensions: three quarters of the 1 MiB
-   * frame limit, the rest left for the heads and the frame's own fields. Each run's bound alone let
-   * a chunk of several runs whose stored heads lie far above them (heads a busy receiver skipped)
-   * add up past the limit, and the other end closed the link with FRAME_TOO_LARGE on every retry. A
-   * batch also holds at most {@link WireBounds#MAX_BATCH_MESSAGES} messages, the receiver's bound:
-   * short lines pass it well within the bytes (768 KiB is ~7,000 one-word lines), and the other end
-   * closed the link with INVALID_MESSAGE on every retry. A batch's first run always fits, unless
-   * its head is too far above for any frame, so every request makes progress.
+   * A bound on one head's bytes in a frame: origin (up to 64 bytes), seq, hash, signature and key,
+   * with their tags and length prefixes.
    */
-  static final long MAX_BATCH_BYTES = 768 * 1024;
+  static final long HEAD_BYTES_BOUND = 224;
 
   private ChainedChunk() {}
 
   private static long bytes(List<ChatMessage> out, int from) {
     long n = 0;
     for (int k = from; k < out.size(); k++) {
-      n += out.get(k).approxBytes();
+      n += out.get(k).frameBytesBound();
     }
     return n;
   }
@@ -66,7 +74,7 @@ final class ChainedChunk {
     List<ChatMessage> chunk = new ArrayList<>();
     long bytes = 0;
     for (ChatMessage m : messages) {
-      long size = m.approxBytes();
+      long size = m.frameBytesBound();
       if (!chunk.isEmpty() && bytes + size > maxBytes) {
         effects.send(to, batch(store, requestId, chunk, false));
         chunk = new ArrayList<>();
@@ -107,7 +115,7 @@ final class ChainedChunk {
       if (head.isPresent()
           && head.get().seq() - last.seq() <= MAX_EXTENSION
           && extend(store, last, head.get(), out)
-          && (runBytes = bytes(out, runStart)) <= MAX_RUN_BYTES
+          && (runBytes = bytes(out, runStart) + HEAD_BYTES_BOUND) <= MAX_RUN_BYTES
           && batchBytes + runBytes <= MAX_BATCH_BYTES
           && out.size() <= WireBounds.MAX_BATCH_MESSAGES) {
         heads.add(head.get());

@@ -12,7 +12,8 @@ import meshchat.peer.limit.WireBounds;
  * @param syncIntervalMs mean period of anti-entropy digests on each link
  * @param syncJitter the period varies uniformly by ± this fraction, so peers do not beat in step
  * @param syncMaxMessages most messages asked for in one SyncRequest (back-pressure)
- * @param batchMaxBytes rough byte budget of one SyncBatch frame
+ * @param batchMaxBytes byte budget of one SyncBatch frame's messages, by {@link
+ *     meshchat.peer.message.ChatMessage#frameBytesBound}
  * @param holdBackTimeoutMs how long a message waits for missing dependencies before it is shown
  *     marked incomplete
  * @param maxHoldBack most messages held back at once; beyond it the oldest is shown incomplete

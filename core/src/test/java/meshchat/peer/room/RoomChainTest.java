@@ -267,7 +267,7 @@ class RoomChainTest {
   void aHistoryBatchOfSeveralFarExtendedRunsStaysWithinOneFrame() {
     Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
     Mesh.Peer a = mesh.peer("a");
-    String text = "x".repeat(245); // about 800 approximate bytes a message
+    String text = "x".repeat(560); // about 800 bytes a message in a frame (frameBytesBound)
     InMemoryMessageStore sparse = new InMemoryMessageStore();
     for (int i = 1; i <= 1_800; i++) {
       ChatMessage m = a.send(text);
@@ -283,7 +283,9 @@ class RoomChainTest {
       chunk.addAll(sparse.range(a.id, new SeqRange(from, from + 1), 2));
     }
     SyncBatch batch = ChainedChunk.batch(sparse, 9, chunk, true);
-    long bytes = batch.messages().stream().mapToLong(ChatMessage::approxBytes).sum();
+    long bytes =
+        batch.messages().stream().mapToLong(ChatMessage::frameBytesBound).sum()
+            + batch.heads().size() * ChainedChunk.HEAD_BYTES_BOUND;
     assertThat(bytes).as("one frame's worth").isLessThanOrEqualTo(ChainedChunk.MAX_BATCH_BYTES);
     assertThat(batch.messages().get(0).seq()).as("the first run always goes").isEqualTo(1);
     assertThat(batch.heads()).isNotEmpty().hasSizeLessThan(3);

@@ -118,21 +118,24 @@ public record PeerConfig(
 
   /**
    * A peer's room settings: the core's defaults, but a SyncRequest asks for (and an answer holds)
-   * up to 1,024 messages instead of 512, in frames of about 512 KiB instead of 256 (by {@link
-   * meshchat.peer.message.ChatMessage#approxBytes}, which counts a 100-character line as 422 bytes:
-   * 1,024 of them still go in one frame, where a second frame would repeat the runs' extensions up
-   * to their heads). A catch-up's cost per request (a request and its answer, a store statement and
-   * commit, a head checked per author, a loop the JIT compiles late) is then paid half as often: a
-   * 100,000-message catch-up took 7 % less CPU (docs/benchmarks.md, session 16). A batch stays
-   * within the frame limit by {@code ChainedChunk}'s own bound (768 KiB). A peer answers at most
-   * its own number, so peers of either size interoperate. The simulation keeps the core's 512.
+   * up to 2,048 messages instead of 512, in frames of up to 768 KiB of messages instead of 256 (by
+   * {@link meshchat.peer.message.ChatMessage#frameBytesBound}, which counts a 100-character line
+   * with one dependency as 346 bytes: 2,048 of them still go in one frame, where a second frame
+   * would repeat the runs' extensions up to their heads). A catch-up's cost per frame (a request
+   * and its answer, a store statement and commit, a head checked per author, a hop to the verify
+   * pool and back, a loop the JIT compiles late) is then paid a quarter as often: 1,024 a request
+   * took 7 % less CPU than 512 (docs/benchmarks.md, session 16), 2,048 in one frame 9 % less than
+   * 1,024 (session 21; the frame budget counted 3 bytes a character before, so 2,048 did not fit).
+   * A batch stays within the frame limit by {@code ChainedChunk}'s own bound (896 KiB, heads
+   * included). A peer answers at most its own number, so peers of either size interoperate. The
+   * simulation keeps the core's 512.
    */
   public static final RoomConfig ROOM_DEFAULTS =
       RoomConfig.defaults()
           .with(
               d -> {
-                d.syncMaxMessages = 1_024;
-                d.batchMaxBytes = 512 * 1024;
+                d.syncMaxMessages = 2_048;
+                d.batchMaxBytes = 768 * 1024;
               });
 
   /**

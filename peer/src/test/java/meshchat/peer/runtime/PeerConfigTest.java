@@ -14,16 +14,16 @@ import org.junit.jupiter.api.Test;
 /** A peer's room settings, where they differ from the core's (docs/protocol.md, "Anti-entropy"). */
 class PeerConfigTest {
   @Test
-  void aPeerAsksForAndAnswersUpTo1024MessagesAtATimeWhereTheSimulationTakes512() {
+  void aPeerAsksForAndAnswersUpTo2048MessagesAtATimeWhereTheSimulationTakes512() {
     RoomConfig peer = PeerConfig.of("room", "ann", Identity.generate()).roomConfig();
 
-    assertThat(peer.syncMaxMessages()).isEqualTo(1_024);
+    assertThat(peer.syncMaxMessages()).isEqualTo(2_048);
     assertThat(RoomConfig.defaults().syncMaxMessages()).isEqualTo(512);
     assertThat(peer).isEqualTo(PeerConfig.ROOM_DEFAULTS);
   }
 
   @Test
-  void anAnswerOf1024HundredCharacterLinesFitsTheFrameBudgetOfOneBatch() {
+  void anAnswerOf2048HundredCharacterLinesFitsTheFrameBudgetOfOneBatch() {
     // a second frame would repeat the extensions of its runs up to their heads
     SplittableRandom random = new SplittableRandom(1);
     PeerId origin = PeerId.random(random);
@@ -37,10 +37,10 @@ class PeerConfigTest {
             List.of(new MessageId(PeerId.random(random), 1)),
             new byte[32]);
 
-    assertThat(line.approxBytes()).isEqualTo(422);
-    assertThat(PeerConfig.ROOM_DEFAULTS.syncMaxMessages() * line.approxBytes())
+    assertThat(line.frameBytesBound()).isEqualTo(346);
+    assertThat(PeerConfig.ROOM_DEFAULTS.syncMaxMessages() * line.frameBytesBound())
         .isLessThanOrEqualTo(PeerConfig.ROOM_DEFAULTS.batchMaxBytes());
-    assertThat(RoomConfig.defaults().syncMaxMessages() * line.approxBytes())
+    assertThat(RoomConfig.defaults().syncMaxMessages() * line.frameBytesBound())
         .isLessThanOrEqualTo(RoomConfig.defaults().batchMaxBytes());
   }
 }

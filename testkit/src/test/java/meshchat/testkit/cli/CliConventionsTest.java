@@ -118,10 +118,15 @@ class CliConventionsTest {
             "TieredStopAtLevel=1",
             "Tier3MinInvocationThreshold=10",
             "meshchat.jit=c1", // so the chain hash takes Bouncy Castle's SHA-256 (session 19)
-            "MetaspaceSize=67108864"); // no full collection for the first link's classes (19)
-    // a collector the user chose wins, and the JVM does not refuse two
+            "MetaspaceSize=67108864", // no full collection for the first link's classes (19)
+            "MaxNewSize=67108864"); // no page faults on a big heap's fresh young pages (21)
+    // a collector the user chose wins, and the JVM does not refuse two; it sizes its own young
+    // generation, and an -Xmn given beside ours wins
     assertThat(launch(launcher, "-Decho.jvm=true -XX:+UseG1GC", "chat"))
-        .contains("gc: G1 Young Generation, G1 Old Generation", "UsePerfData=false");
+        .contains("gc: G1 Young Generation, G1 Old Generation", "UsePerfData=false")
+        .doesNotContain("MaxNewSize=67108864");
+    assertThat(launch(launcher, "-Decho.jvm=true -Xmn32m", "chat"))
+        .contains("gc: Copy, MarkSweepCompact", "MaxNewSize=33554432");
   }
 
   @Test
@@ -136,7 +141,8 @@ class CliConventionsTest {
             "TieredStopAtLevel=1",
             "Tier3MinInvocationThreshold=10",
             "meshchat.jit=c1",
-            "MetaspaceSize=67108864");
+            "MetaspaceSize=67108864",
+            "MaxNewSize=67108864");
     // compared with JGroups under the flags given to both: the launcher adds none
     assertThat(launch(launcher, "-Decho.jvm=true", "bench", "chat"))
         .contains(
@@ -145,7 +151,7 @@ class CliConventionsTest {
             "TieredStopAtLevel=4",
             "Tier3MinInvocationThreshold=100",
             "meshchat.jit=null")
-        .doesNotContain("MetaspaceSize=67108864");
+        .doesNotContain("MetaspaceSize=67108864", "MaxNewSize=67108864");
   }
 
   @Test
