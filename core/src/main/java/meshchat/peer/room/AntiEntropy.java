@@ -284,7 +284,7 @@ final class AntiEntropy {
   private SeqSet[] snapshots = new SeqSet[8];
 
   // when a live message of each author was last stored (see arriving)
-  private final LastArrivals grewAt = new LastArrivals();
+  private final LastArrivals grewAt = new LastArrivals(TREE_WAIT_MS);
 
   private long digestVersion;
 
@@ -333,7 +333,7 @@ final class AntiEntropy {
    */
   private boolean arriving(PeerId origin) {
     int a = authors.indexOf(origin);
-    return a >= 0 && grewAt.within(a, scheduler.nowMillis(), TREE_WAIT_MS);
+    return a >= 0 && grewAt.within(a, scheduler.nowMillis());
   }
 
   private void markGrown(int author) {
@@ -355,6 +355,11 @@ final class AntiEntropy {
       if (held != null) {
         snapshotIfStale(a, held);
       }
+    }
+    if (grown.length > 64 && grown.length > 4 * grownCount) {
+      // a burst's list, four times what this round used: a peer that heard of 10,000 new authors
+      // in one period kept a 16,384-long list for good
+      grown = new int[Math.max(16, 2 * grownCount)];
     }
     grownCount = 0;
   }

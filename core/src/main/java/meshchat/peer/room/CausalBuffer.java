@@ -59,9 +59,9 @@ final class CausalBuffer {
   // while a restart holds its waiting messages again (holdAgain): those pending and not held yet
   private Set<MessageId> restoring;
   private final Map<PeerId, LinkCount> pendingByLink = new HashMap<>();
-  // by author index: how many of pending are that author's; 0 for nearly every author, so a
-  // delivered-or-not question rarely looks in pending at all
-  private int[] pendingByAuthor = new int[8];
+  // by author index: how many of pending are that author's; 0 for nearly every author (only the
+  // others are kept), so a delivered-or-not question rarely looks in pending at all
+  private final SparseCounts pendingByAuthor = new SparseCounts();
   // by author index: the end D of the author's delivered prefix (seqs 1..D all delivered) in the
   // low 31 bits, and in the sign bit whether anything past D may be delivered too (a message shown
   // incomplete, or delivered without its predecessor; a restart's holdings). Causal delivery
@@ -216,16 +216,12 @@ final class CausalBuffer {
   }
 
   private int pendingOf(int author) {
-    return author < pendingByAuthor.length ? pendingByAuthor[author] : 0;
+    return author < 0 ? 0 : pendingByAuthor.get(author);
   }
 
   /** Counts {@code delta} more pending messages of the author numbered {@code a}. */
   private void countPending(int a, int delta) {
-    if (a >= pendingByAuthor.length) {
-      pendingByAuthor =
-          Arrays.copyOf(pendingByAuthor, AuthorIndex.grownLength(pendingByAuthor.length, a));
-    }
-    pendingByAuthor[a] += delta;
+    pendingByAuthor.add(a, delta);
   }
 
   /** Appends {@code h} to the pending list: it is the newest. */
@@ -380,7 +376,7 @@ final class CausalBuffer {
     h.older = null;
     h.newer = null;
     pendingCount--;
-    pendingByAuthor[h.author]--;
+    pendingByAuthor.add(h.author, -1);
     if (h.viaCount != null) {
       if (--h.viaCount.n == 0) {
         pendingByLink.remove(h.via);

@@ -4,56 +4,63 @@ import java.util.Arrays;
 import meshchat.peer.sync.AuthorIndex;
 
 /**
- * When something last happened to each author, by author index (anti-entropy: when a live message
- * of the author was last stored), in an {@code int} per author, not a {@code long}: a 10,000-peer
- * room's peers keep 10^8 of them. Times are ms after a base that moves up (and every entry down)
- * before a time would pass the int's range; an entry more than 2^31 ms (24 days) before the newest
- * time is kept as "long ago". {@link #within} is exact for any wait under 2^31 ms (anti-entropy's
- * is under a second).
+ * Whether something happened to each author, by author index, less than a fixed wait ago
+ * (anti-entropy: whether a live message of the author was stored within {@link
+ * AntiEntropy#TREE_WAIT_MS}), in a {@code char} per author: a 10,000-peer room's peers keep 10^8 of
+ * them, and an {@code int} cost twice, a {@code long} four times. Times are kept as ms after a base
+ * that moves up (and every entry down) before a time would pass the char's range; an entry older
+ * than the wait when the base moves is kept as "long ago", as it can never be within the wait
+ * again. Exact for any wait up to {@link #MAX_WAIT_MS}, while the time asked about never goes back.
  */
 final class LastArrivals {
-  private static final int NEVER = Integer.MIN_VALUE;
-  private static final int LONG_AGO = Integer.MIN_VALUE + 1;
+  /** The longest wait kept exactly: half the char's range, so the base moves every half range. */
+  static final long MAX_WAIT_MS = Character.MAX_VALUE / 2;
 
-  private int[] at = filled(new int[8], 0);
+  private static final char NEVER = 0; // or long ago; else the time after base, + 1
+
+  private final long waitMs;
+  private char[] at = new char[8];
   private long base;
 
-  private static int[] filled(int[] a, int from) {
-    Arrays.fill(a, from, a.length, NEVER);
-    return a;
+  /** Tells whether it happened less than {@code waitMs} (1 to {@link #MAX_WAIT_MS}) ago. */
+  LastArrivals(long waitMs) {
+    if (waitMs < 1 || waitMs > MAX_WAIT_MS) {
+      throw new IllegalArgumentException("a wait of 1.." + MAX_WAIT_MS + " ms: " + waitMs);
+    }
+    this.waitMs = waitMs;
   }
 
   /** The author numbered {@code author} had it happen at {@code now}. */
   void arrived(int author, long now) {
     if (author >= at.length) {
-      int from = at.length;
-      at = filled(Arrays.copyOf(at, AuthorIndex.grownLength(at.length, author)), from);
+      at = Arrays.copyOf(at, AuthorIndex.grownLength(at.length, author));
     }
-    if (now - base > Integer.MAX_VALUE || now < base) {
+    if (now < base || now - base >= Character.MAX_VALUE) {
       rebase(now);
     }
-    at[author] = (int) (now - base);
+    at[author] = (char) (now - base + 1);
   }
 
   /**
-   * Whether it last happened to the author numbered {@code author} less than {@code ms} before
-   * {@code now}.
+   * Whether it last happened to the author numbered {@code author} less than the wait before {@code
+   * now}.
    */
-  boolean within(int author, long now, long ms) {
+  boolean within(int author, long now) {
     return author >= 0
         && author < at.length
         && at[author] != NEVER
-        && now - (base + at[author]) < ms;
+        && now - (base + at[author] - 1) < waitMs;
   }
 
-  /** Counts from {@code now} on, keeping every entry's time (or "long ago"). */
+  /** Counts from the wait before {@code now} on; an entry older than that is kept as long ago. */
   private void rebase(long now) {
-    long shift = now - base;
+    long newBase = now - waitMs;
     for (int i = 0; i < at.length; i++) {
       if (at[i] != NEVER) {
-        at[i] = (int) Math.max(LONG_AGO, Math.min(Integer.MAX_VALUE, at[i] - shift));
+        long t = base + at[i] - 1 - newBase; // the entry's time after the new base
+        at[i] = t < 0 ? NEVER : (char) (Math.min(t, Character.MAX_VALUE - 1) + 1);
       }
     }
-    base = now;
+    base = newBase;
   }
 }
