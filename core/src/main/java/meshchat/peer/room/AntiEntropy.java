@@ -286,10 +286,14 @@ final class AntiEntropy {
   // when a live message of each author was last stored (see arriving)
   private final LastArrivals grewAt = new LastArrivals(TREE_WAIT_MS);
 
-  private long digestVersion;
-
   /** The snapshots in the order they were taken, for delta digests ({@link SnapshotLog}). */
-  private final SnapshotLog log = new SnapshotLog();
+  private final SnapshotLog log =
+      new SnapshotLog(
+          renumber -> {
+            for (Link l : links.values()) {
+              l.toldDigest = renumber.applyAsLong(l.toldDigest);
+            }
+          });
 
   /**
    * Authors whose holdings grew since their snapshot was taken ({@link #grew}), oldest first, and
@@ -373,7 +377,7 @@ final class AntiEntropy {
     if (snapshot == null || snapshot.count() != held.count()) {
       snapshot = held.snapshot();
       snapshots[a] = snapshot;
-      log.add(a, ++digestVersion);
+      log.add(a);
     }
     return snapshot;
   }
@@ -560,7 +564,7 @@ final class AntiEntropy {
         entries.add(entry(authors.author(a), snapshots[a]));
       }
     }
-    l.toldDigest = digestVersion;
+    l.toldDigest = log.latest();
     l.digestOwed = false;
     l.digestTick = ticks;
     if (complete || !entries.isEmpty()) {
