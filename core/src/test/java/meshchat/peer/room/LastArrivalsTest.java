@@ -9,11 +9,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Last arrival times in a char per author, against a map of longs, for waits from 1 ms to the
- * longest kept exactly, across jumps past the char's and the int's range.
+ * Last arrivals, only the recent ones kept, against a map of longs, for waits from 1 ms to far past
+ * the longest a char could keep, across jumps past the char's and the int's range.
  */
 class LastArrivalsTest {
-  private static final long[] WAITS = {1, 400, 1_000, 32_766, LastArrivals.MAX_WAIT_MS};
+  private static final long[] WAITS = {1, 400, 1_000, 32_767, 1L << 31, Long.MAX_VALUE / 2};
 
   private static void agree(LastArrivals[] ts, Map<Integer, Long> model, int authors, long now) {
     for (int w = 0; w < WAITS.length; w++) {
@@ -63,7 +63,7 @@ class LastArrivalsTest {
 
   @Test
   void anAuthorNeverHeardOfIsNeverWithin() {
-    LastArrivals t = new LastArrivals(LastArrivals.MAX_WAIT_MS);
+    LastArrivals t = new LastArrivals(Long.MAX_VALUE / 2);
     assertThat(t.within(0, 0)).isFalse();
     assertThat(t.within(1_000_000, 0)).isFalse();
     assertThat(t.within(-1, 0)).isFalse();
@@ -77,13 +77,46 @@ class LastArrivalsTest {
   }
 
   @Test
-  void aWaitItCannotKeepExactlyIsRefused() {
+  void aWaitBelowOneMsOrAnAuthorOutsideTheIndexesIsRefused() {
     assertThatThrownBy(() -> new LastArrivals(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new LastArrivals(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LastArrivals(LastArrivals.MAX_WAIT_MS + 1))
+    LastArrivals t = new LastArrivals(400);
+    assertThatThrownBy(() -> t.arrived(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> t.arrived(Integer.MAX_VALUE, 0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LastArrivals(Long.MAX_VALUE))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThat(AntiEntropy.TREE_WAIT_MS).isBetween(1L, LastArrivals.MAX_WAIT_MS);
+    assertThat(t.within(Integer.MAX_VALUE, 0)).isFalse();
+    assertThat(t.kept()).isZero();
+  }
+
+  @Test
+  void tenThousandAuthorsArrivingAFewMsApartLeaveOnlyTheLastWaitsWorthKept() {
+    LastArrivals t = new LastArrivals(400);
+    long now = 0;
+    for (int a = 0; a < 10_000; a++) {
+      now += 1 + a % 3; // about 2 ms apart: about 200 within any 400 ms
+      t.arrived(a, now);
+      assertThat(t.within(a, now)).isTrue();
+      assertThat(t.kept()).isLessThan(1_000);
+    }
+    assertThat(t.within(9_999 - 150, now)).isTrue();
+    assertThat(t.within(9_999 - 250, now)).isFalse();
+    assertThat(t.within(0, now)).isFalse();
+  }
+
+  @Test
+  void aTableThatFillsAtTheWaitsLastMsKeepsWhatIsStillWithin() {
+    LastArrivals t = new LastArrivals(400);
+    t.arrived(0, 0);
+    for (int a = 1; a < 100; a++) {
+      t.arrived(a, 399); // the table fills and drops the old ones more than once
+      assertThat(t.within(0, 399)).as("after %d", a).isTrue();
+    }
+    assertThat(t.within(0, 400)).isFalse();
+    for (int a = 100; a < 200; a++) {
+      t.arrived(a, 400); // now 0 is a wait old: dropped when the table next fills
+    }
+    assertThat(t.within(0, 400)).isFalse();
+    assertThat(t.within(99, 798)).isTrue();
+    assertThat(t.kept()).isLessThan(200);
   }
 }
