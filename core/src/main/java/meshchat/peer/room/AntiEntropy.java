@@ -27,6 +27,7 @@ import meshchat.peer.store.MessageStore;
 import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
+import meshchat.peer.sync.SeqSetSlots;
 
 /**
  * Anti-entropy (Demers et al. 1987, "Epidemic algorithms for replicated database maintenance"),
@@ -276,21 +277,26 @@ final class AntiEntropy {
   /**
    * Anti-entropy's state of each author, by its index ({@link AuthorIndex}), in parallel arrays (no
    * object per author: a 10,000-peer room's peers keep 10^8 of these; an object and its reference
-   * took 36 bytes, these take 8): the latest snapshot of our holdings put in a digest, one
-   * immutable copy shared by every link (and, in the simulation, by every receiver), not one copy
-   * per link, null while none was taken (holdings only ever grow, so a snapshot is current exactly
-   * while its count equals the holdings' count); its place in the {@link #log} is kept there. A
-   * message's growth, a digest's snapshot and its log entry cost no lookup or search.
+   * took 36 bytes; a snapshot {@code 1..n} is a byte, {@link SeqSetSlots}): the latest snapshot of
+   * our holdings put in a digest, one immutable copy shared by every link (and, in the simulation,
+   * by every receiver), not one copy per link, null while none was taken (holdings only ever grow,
+   * so a snapshot is current exactly while its count equals the holdings' count); its place in the
+   * {@link #log} is kept there. A message's growth, a digest's snapshot and its log entry cost no
+   * lookup or search.
    */
-  private SeqSet[] snapshots = new SeqSet[8];
+  private final SeqSetSlots snapshots = new SeqSetSlots();
 
   // when a live message of each author was last stored (see arriving)
-  private final LastArrivals grewAt = new LastArrivals();
-
-  private long digestVersion;
+  private final LastArrivals grewAt = new LastArrivals(TREE_WAIT_MS);
 
   /** The snapshots in the order they were taken, for delta digests ({@link SnapshotLog}). */
-  private final SnapshotLog log = new SnapshotLog();
+  private final SnapshotLog log =
+      new SnapshotLog(
+          renumber -> {
+            for (Link l : links.values()) {
+              l.toldDigest = renumber.applyAsLong(l.toldDigest);
+            }
+          });
 
   /**
    * Authors whose holdings grew since their snapshot was taken ({@link #grew}), oldest first, and
@@ -302,21 +308,12 @@ final class AntiEntropy {
 
   private final BitSet isGrown = new BitSet();
 
-  /** Makes room for the state of the author numbered {@code author}. */
-  private void ensure(int author) {
-    if (author >= snapshots.length) {
-      int n = AuthorIndex.grownLength(snapshots.length, author);
-      snapshots = Arrays.copyOf(snapshots, n);
-    }
-  }
-
   /**
    * The room's holdings of the author numbered {@code author} grew (or were restored): its snapshot
    * is stale. Every change to the holdings goes through here, or delta digests would miss it until
    * the next complete one.
    */
   void grew(int author) {
-    ensure(author);
     markGrown(author);
   }
 
@@ -334,7 +331,7 @@ final class AntiEntropy {
    */
   private boolean arriving(PeerId origin) {
     int a = authors.indexOf(origin);
-    return a >= 0 && grewAt.within(a, scheduler.nowMillis(), TREE_WAIT_MS);
+    return a >= 0 && grewAt.within(a, scheduler.nowMillis());
   }
 
   private void markGrown(int author) {
@@ -357,6 +354,11 @@ final class AntiEntropy {
         snapshotIfStale(a, held);
       }
     }
+    if (grown.length > 64 && grown.length > 4 * grownCount) {
+      // a burst's list, four times what this round used: a peer that heard of 10,000 new authors
+      // in one period kept a 16,384-long list for good
+      grown = new int[Math.max(16, 2 * grownCount)];
+    }
     grownCount = 0;
   }
 
@@ -364,12 +366,11 @@ final class AntiEntropy {
    * The snapshot of the author numbered {@code a}, taken anew if {@code held} grew since the last.
    */
   private SeqSet snapshotIfStale(int a, SeqSet held) {
-    ensure(a);
-    SeqSet snapshot = snapshots[a];
+    SeqSet snapshot = snapshots.get(a);
     if (snapshot == null || snapshot.count() != held.count()) {
       snapshot = held.snapshot();
-      snapshots[a] = snapshot;
-      log.add(a, ++digestVersion);
+      snapshots.set(a, snapshot);
+      log.add(a);
     }
     return snapshot;
   }
@@ -474,7 +475,7 @@ final class AntiEntropy {
       return false;
     }
     int a = authors.indexOf(l.id);
-    SeqSet snapshot = a < 0 || a >= snapshots.length ? null : snapshots[a];
+    SeqSet snapshot = a < 0 ? null : snapshots.get(a);
     return snapshot == null || snapshot.count() != held.count() || log.versionOf(a) > l.toldDigest;
   }
 
@@ -553,10 +554,10 @@ final class AntiEntropy {
       entries = completeEntries();
     } else {
       for (int a : snapshotsAfter(l.toldDigest)) {
-        entries.add(entry(authors.author(a), snapshots[a]));
+        entries.add(entry(authors.author(a), snapshots.get(a)));
       }
     }
-    l.toldDigest = digestVersion;
+    l.toldDigest = log.latest();
     l.digestOwed = false;
     l.digestTick = ticks;
     if (complete || !entries.isEmpty()) {
@@ -653,9 +654,8 @@ final class AntiEntropy {
     if (a < 0) {
       return; // nothing held of it: no snapshot to refresh
     }
-    ensure(a);
     log.clear(a);
-    snapshots[a] = null;
+    snapshots.set(a, null);
     markGrown(a);
   }
 

@@ -2,7 +2,6 @@ package meshchat.peer.room;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqSet;
+import meshchat.peer.sync.SmallInts;
 
 /**
  * Causal delivery (Birman, Schiper and Stephenson 1991, here with explicit dependencies): a message
@@ -59,16 +59,17 @@ final class CausalBuffer {
   // while a restart holds its waiting messages again (holdAgain): those pending and not held yet
   private Set<MessageId> restoring;
   private final Map<PeerId, LinkCount> pendingByLink = new HashMap<>();
-  // by author index: how many of pending are that author's; 0 for nearly every author, so a
-  // delivered-or-not question rarely looks in pending at all
-  private int[] pendingByAuthor = new int[8];
+  // by author index: how many of pending are that author's; 0 for nearly every author (only the
+  // others are kept), so a delivered-or-not question rarely looks in pending at all
+  private final SparseCounts pendingByAuthor = new SparseCounts();
   // by author index: the end D of the author's delivered prefix (seqs 1..D all delivered) in the
   // low 31 bits, and in the sign bit whether anything past D may be delivered too (a message shown
   // incomplete, or delivered without its predecessor; a restart's holdings). Causal delivery
   // delivers an author's messages in seq order, so for nearly every author the prefix is all that
   // is delivered: "delivered?" is then one array read, where the holdings' set and the pending set
   // were asked (the pending set's hash probe, cold when a peer's turn comes, was 6% of a run)
-  private int[] prefix = new int[8];
+  // (a byte per author while the end is at most 126: SmallInts)
+  private final SmallInts prefix = new SmallInts();
   private static final int PAST_PREFIX = 0x8000_0000;
   private static final int PREFIX_END = 0x7fff_ffff;
   private final int maxIncomplete;
@@ -192,7 +193,7 @@ final class CausalBuffer {
     if (a < 0) {
       return false;
     }
-    int p = a < prefix.length ? prefix[a] : 0;
+    int p = prefix.get(a);
     if (seq <= (p & PREFIX_END)) {
       return true;
     }
@@ -216,16 +217,12 @@ final class CausalBuffer {
   }
 
   private int pendingOf(int author) {
-    return author < pendingByAuthor.length ? pendingByAuthor[author] : 0;
+    return author < 0 ? 0 : pendingByAuthor.get(author);
   }
 
   /** Counts {@code delta} more pending messages of the author numbered {@code a}. */
   private void countPending(int a, int delta) {
-    if (a >= pendingByAuthor.length) {
-      pendingByAuthor =
-          Arrays.copyOf(pendingByAuthor, AuthorIndex.grownLength(pendingByAuthor.length, a));
-    }
-    pendingByAuthor[a] += delta;
+    pendingByAuthor.add(a, delta);
   }
 
   /** Appends {@code h} to the pending list: it is the newest. */
@@ -380,7 +377,7 @@ final class CausalBuffer {
     h.older = null;
     h.newer = null;
     pendingCount--;
-    pendingByAuthor[h.author]--;
+    pendingByAuthor.add(h.author, -1);
     if (h.viaCount != null) {
       if (--h.viaCount.n == 0) {
         pendingByLink.remove(h.via);
@@ -522,24 +519,18 @@ final class CausalBuffer {
    * Seq {@code seq} of the author numbered {@code a} is delivered: its prefix grows, or is passed.
    */
   private void extendPrefix(int a, long seq) {
-    if (a >= prefix.length) {
-      prefix = Arrays.copyOf(prefix, AuthorIndex.grownLength(prefix.length, a));
-    }
-    int p = prefix[a];
+    int p = prefix.get(a);
     long end = p & PREFIX_END;
     if (seq == end + 1 && seq <= PREFIX_END) {
-      prefix[a] = p + 1; // the sign bit kept
+      prefix.set(a, p + 1); // the sign bit kept
     } else if (seq > end) {
-      prefix[a] = p | PAST_PREFIX; // delivered out of order (or past 2^31 - 1): ask the sets
+      prefix.set(a, p | PAST_PREFIX); // delivered out of order (or past 2^31 - 1): ask the sets
     }
   }
 
   /** What the author numbered {@code a} has delivered is no prefix: "delivered?" asks the sets. */
   private void pastPrefix(int a) {
-    if (a >= prefix.length) {
-      prefix = Arrays.copyOf(prefix, AuthorIndex.grownLength(prefix.length, a));
-    }
-    prefix[a] |= PAST_PREFIX;
+    prefix.set(a, prefix.get(a) | PAST_PREFIX);
   }
 
   /** Restores state after a restart: everything stored counts as delivered. */

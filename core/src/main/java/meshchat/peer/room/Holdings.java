@@ -4,6 +4,7 @@ import java.util.Arrays;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqSet;
+import meshchat.peer.sync.SeqSetSlots;
 
 /**
  * What the room stores, per author: a {@link SeqSet} per author index ({@link AuthorIndex}), so a
@@ -11,10 +12,8 @@ import meshchat.peer.sync.SeqSet;
  * author once held keeps its set. Written by the room and its causal buffer, read by anti-entropy.
  */
 final class Holdings {
-  private static final SeqSet[] NONE = new SeqSet[0];
-
   private final AuthorIndex<PeerId> authors;
-  private SeqSet[] sets = NONE; // by author index; null: numbered but nothing held
+  private final SeqSetSlots sets = new SeqSetSlots(); // by author index; null: nothing held
   private int held; // non-null sets
   // The order authors were first held (inOrder) is their index order but for the authors first
   // held after one with a higher index, listed here as (index, how many were held before it): an
@@ -55,7 +54,7 @@ final class Holdings {
 
   /** What we hold of the author numbered {@code author}, or null for nothing. */
   SeqSet get(int author) {
-    return author < sets.length ? sets[author] : null;
+    return sets.get(author);
   }
 
   /** Whether we hold {@code seq} of {@code origin}. */
@@ -67,9 +66,8 @@ final class Holdings {
   /** Records {@code seq} of {@code origin} as held; returns the author's index. */
   int add(PeerId origin, long seq) {
     int a = authors.add(origin);
-    slot(a);
-    SeqSet s = sets[a];
-    sets[a] = SeqSet.plus(s, seq); // first: a bad seq throws, holding nothing
+    SeqSet s = sets.get(a);
+    sets.set(a, SeqSet.plus(s, seq)); // first: a bad seq throws, holding nothing
     if (s == null) {
       firstHeld(a);
     }
@@ -86,9 +84,8 @@ final class Holdings {
   /** Replaces what we hold of {@code origin} with {@code set} (a restart's holdings). */
   void put(PeerId origin, SeqSet set) {
     int a = authors.add(origin);
-    slot(a);
-    boolean first = sets[a] == null;
-    sets[a] = SeqSet.shareable(set);
+    boolean first = sets.get(a) == null;
+    sets.set(a, SeqSet.shareable(set));
     if (first) {
       firstHeld(a);
     }
@@ -106,12 +103,6 @@ final class Holdings {
       lateCount++;
     }
     held++;
-  }
-
-  private void slot(int a) {
-    if (a >= sets.length) {
-      sets = Arrays.copyOf(sets, AuthorIndex.grownLength(sets.length, a));
-    }
   }
 
   /** The authors held, by index: the order they were first held. */
@@ -132,7 +123,8 @@ final class Holdings {
         out[n] = late[2 * next++];
         continue;
       }
-      while (sets[a] == null || (lateSorted != null && Arrays.binarySearch(lateSorted, a) >= 0)) {
+      while (sets.get(a) == null
+          || (lateSorted != null && Arrays.binarySearch(lateSorted, a) >= 0)) {
         a++;
       }
       out[n] = a++;

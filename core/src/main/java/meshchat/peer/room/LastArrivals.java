@@ -1,59 +1,101 @@
 package meshchat.peer.room;
 
-import java.util.Arrays;
-import meshchat.peer.sync.AuthorIndex;
-
 /**
- * When something last happened to each author, by author index (anti-entropy: when a live message
- * of the author was last stored), in an {@code int} per author, not a {@code long}: a 10,000-peer
- * room's peers keep 10^8 of them. Times are ms after a base that moves up (and every entry down)
- * before a time would pass the int's range; an entry more than 2^31 ms (24 days) before the newest
- * time is kept as "long ago". {@link #within} is exact for any wait under 2^31 ms (anti-entropy's
- * is under a second).
+ * Whether something happened to each author, by author index, less than a fixed wait ago
+ * (anti-entropy: whether a live message of the author was stored within {@link
+ * AntiEntropy#TREE_WAIT_MS}). Only the authors it happened to within about the wait are kept, in an
+ * open-addressing table (linear probing) that drops the older ones when it fills, before it grows:
+ * an array by author index cost 2 to 8 bytes per author a peer ever heard of (10^8 of them in a
+ * 10,000-peer room), to answer for the few hundred that spoke in the last wait. Exact for any wait,
+ * while the time asked about never goes back. Not thread-safe.
  */
 final class LastArrivals {
-  private static final int NEVER = Integer.MIN_VALUE;
-  private static final int LONG_AGO = Integer.MIN_VALUE + 1;
+  private static final int MIN_SLOTS = 16;
 
-  private int[] at = filled(new int[8], 0);
-  private long base;
+  private final long waitMs;
+  private int[] keys = new int[MIN_SLOTS]; // the author index + 1; 0: empty
+  private long[] times = new long[MIN_SLOTS];
+  private int size;
 
-  private static int[] filled(int[] a, int from) {
-    Arrays.fill(a, from, a.length, NEVER);
-    return a;
+  /** Tells whether it happened less than {@code waitMs} (1 or more) ago. */
+  LastArrivals(long waitMs) {
+    if (waitMs < 1) {
+      throw new IllegalArgumentException("a wait of 1 ms or more: " + waitMs);
+    }
+    this.waitMs = waitMs;
   }
 
-  /** The author numbered {@code author} had it happen at {@code now}. */
+  /** The author numbered {@code author} (0 or more) had it happen at {@code now}. */
   void arrived(int author, long now) {
-    if (author >= at.length) {
-      int from = at.length;
-      at = filled(Arrays.copyOf(at, AuthorIndex.grownLength(at.length, author)), from);
+    if (author < 0 || author == Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("an author index: " + author);
     }
-    if (now - base > Integer.MAX_VALUE || now < base) {
-      rebase(now);
+    int i = slot(author);
+    if (keys[i] == 0) {
+      if (2 * (size + 1) > keys.length) {
+        rebuild(now);
+        i = slot(author);
+      }
+      keys[i] = author + 1;
+      size++;
     }
-    at[author] = (int) (now - base);
+    times[i] = now;
   }
 
   /**
-   * Whether it last happened to the author numbered {@code author} less than {@code ms} before
-   * {@code now}.
+   * Whether it last happened to the author numbered {@code author} less than the wait before {@code
+   * now}.
    */
-  boolean within(int author, long now, long ms) {
-    return author >= 0
-        && author < at.length
-        && at[author] != NEVER
-        && now - (base + at[author]) < ms;
+  boolean within(int author, long now) {
+    if (author < 0 || author == Integer.MAX_VALUE) {
+      return false;
+    }
+    int i = slot(author);
+    return keys[i] != 0 && now - times[i] < waitMs;
   }
 
-  /** Counts from {@code now} on, keeping every entry's time (or "long ago"). */
-  private void rebase(long now) {
-    long shift = now - base;
-    for (int i = 0; i < at.length; i++) {
-      if (at[i] != NEVER) {
-        at[i] = (int) Math.max(LONG_AGO, Math.min(Integer.MAX_VALUE, at[i] - shift));
+  /** How many authors are kept: those it happened to within the wait, and some older ones. */
+  int kept() {
+    return size;
+  }
+
+  /** The slot of {@code author}: its own, or the empty one where it would go. */
+  private int slot(int author) {
+    int mask = keys.length - 1;
+    int i = ((author * 0x9E3779B9) >>> 16) & mask;
+    while (keys[i] != 0 && keys[i] != author + 1) {
+      i = (i + 1) & mask;
+    }
+    return i;
+  }
+
+  /**
+   * Drops what happened a wait or more before {@code now} (never within again), and sizes the table
+   * to what is left: at most a quarter full, at least {@link #MIN_SLOTS} slots.
+   */
+  private void rebuild(long now) {
+    int[] oldKeys = keys;
+    long[] oldTimes = times;
+    int live = 0;
+    for (int j = 0; j < oldKeys.length; j++) {
+      if (oldKeys[j] != 0 && now - oldTimes[j] < waitMs) {
+        live++;
       }
     }
-    base = now;
+    int slots = MIN_SLOTS;
+    while (slots < 4 * (live + 1)) {
+      slots *= 2;
+    }
+    keys = new int[slots];
+    times = new long[slots];
+    size = 0;
+    for (int j = 0; j < oldKeys.length; j++) {
+      if (oldKeys[j] != 0 && now - oldTimes[j] < waitMs) {
+        int i = slot(oldKeys[j] - 1);
+        keys[i] = oldKeys[j];
+        times[i] = oldTimes[j];
+        size++;
+      }
+    }
   }
 }

@@ -18,17 +18,17 @@ import meshchat.peer.sync.AuthorIndex;
  * (docs/decisions/0009-per-author-state.md). Only an author the room numbers, one it stores
  * messages of, has an entry: a link that prunes (or grafts) an author we hold nothing of changes
  * nothing, so no stranger grows this past the authors stored. A link takes the lowest free slot and
- * a peer holds at most 32 links by default, so the masks are ints until a slot past 31 is pruned,
- * and longs from then on: 10,000 peers hear of 10^8 (peer, author) pairs, and 4 bytes each are 400
- * MB. Entries are never removed: an author whose bits are all clear keeps its entry, as it will
- * likely be pruned again.
+ * a peer holds at most 32 links by default (8 in a big simulated room), so the masks are bytes
+ * until a slot past 7 is pruned, ints until one past 31 is, and longs from then on: 10,000 peers
+ * hear of 10^8 (peer, author) pairs, and 4 bytes each are 400 MB. Entries are never removed: an
+ * author whose bits are all clear keeps its entry, as it will likely be pruned again.
  */
 final class PrunedLinks {
   static final int SLOTS = Long.SIZE;
 
   private final AuthorIndex<PeerId> authors;
-  private int[] masks =
-      new int[0]; // by author index, while every pruned slot is below 32; null after
+  private byte[] narrowMasks = new byte[0]; // by author index, while every pruned slot is below 8
+  private int[] masks; // by author index, while every pruned slot is below 32; null before, after
   private long[] wideMasks; // null until a slot past 31 is pruned
   private byte[] parents = new byte[0]; // slot + 1 of the parent link; 0: none
   // The author last found and its index: a message is pushed on every link in turn, and each push
@@ -98,6 +98,13 @@ final class PrunedLinks {
       for (int i = 0; i < wideMasks.length; i++) {
         wideMasks[i] &= keep;
       }
+    } else if (narrowMasks != null) {
+      if (slot < Byte.SIZE) {
+        byte keep = (byte) ~(1 << slot);
+        for (int i = 0; i < narrowMasks.length; i++) {
+          narrowMasks[i] &= keep;
+        }
+      }
     } else if (slot < Integer.SIZE) {
       int keep = ~(1 << slot);
       for (int i = 0; i < masks.length; i++) {
@@ -107,10 +114,23 @@ final class PrunedLinks {
   }
 
   private long mask(int a) {
-    return wideMasks != null ? wideMasks[a] : masks[a] & 0xFFFF_FFFFL;
+    return narrowMasks != null
+        ? narrowMasks[a] & 0xFFL
+        : wideMasks != null ? wideMasks[a] : masks[a] & 0xFFFF_FFFFL;
   }
 
   private void setMask(int a, long m) {
+    if (narrowMasks != null) {
+      if ((m >>> Byte.SIZE) == 0) {
+        narrowMasks[a] = (byte) m;
+        return;
+      }
+      masks = new int[narrowMasks.length];
+      for (int j = 0; j < narrowMasks.length; j++) {
+        masks[j] = narrowMasks[j] & 0xFF;
+      }
+      narrowMasks = null;
+    }
     if (wideMasks == null && (m >>> Integer.SIZE) != 0) {
       wideMasks = new long[masks.length];
       for (int j = 0; j < masks.length; j++) {
@@ -131,7 +151,9 @@ final class PrunedLinks {
     if (a >= parents.length) {
       int n = AuthorIndex.grownLength(parents.length, a);
       parents = Arrays.copyOf(parents, n);
-      if (wideMasks != null) {
+      if (narrowMasks != null) {
+        narrowMasks = Arrays.copyOf(narrowMasks, n);
+      } else if (wideMasks != null) {
         wideMasks = Arrays.copyOf(wideMasks, n);
       } else {
         masks = Arrays.copyOf(masks, n);

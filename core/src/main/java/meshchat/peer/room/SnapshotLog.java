@@ -1,82 +1,78 @@
 package meshchat.peer.room;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import meshchat.peer.sync.AuthorIndex;
 
 /**
- * Anti-entropy's digest snapshots in the order they were taken, as author indexes, each with its
- * version (versions ascend in the order added), and each author's place in it: a delta digest reads
- * only the snapshots taken since the link's last digest, not every author the room holds (a
- * 1,000-author room sends thousands of delta digests of a few entries each, and each was a scan of
- * 1,000 authors). A replaced snapshot's entry is cleared at once and the cleared ones dropped when
- * the log fills. Arrays, not a sorted map, as every simulated peer keeps one entry per author.
+ * Anti-entropy's digest snapshots in the order they were taken, as author indexes, and each
+ * author's place in it: a delta digest reads only the snapshots taken since the link's last digest,
+ * not every author the room holds (a 1,000-author room sends thousands of delta digests of a few
+ * entries each, and each was a scan of 1,000 authors). Arrays, not a sorted map, as every simulated
+ * peer keeps one entry per author.
  *
- * <p>A version is kept as an {@code int} after a base, not a {@code long} (a 10,000-peer room's
- * peers keep 10^8 entries): should the newest pass the int's range, the base moves up and an entry
- * older than the new base counts as taken at the base. It then reads as newer than it was, so a
- * link that heard nothing for 2^30 versions is told of it again, never not told.
+ * <p>An entry's version is its place in the log + 1, so no version is kept per entry (a 10,000-peer
+ * room's peers keep 10^8 entries; an {@code int} each was 4 to 6 bytes per (peer, author)). A
+ * replaced snapshot's entry is cleared at once and the cleared ones dropped when the log fills: the
+ * entries after them move down, and their versions with them. The versions a caller keeps (what
+ * each link was told up to) are then renumbered through the function handed to {@code renumbered},
+ * which keeps every comparison with an entry's version as it was: an entry newer than a kept
+ * version is newer than its renumbering, an older one older.
  */
 final class SnapshotLog {
-  private int[] slots = new int[8]; // by author index: its entry + 1; 0: none
+  private final Consumer<LongUnaryOperator> renumbered;
+  private int[] slots = new int[8]; // by author index: its entry's version (place + 1); 0: none
   private int[] log = new int[16]; // author indexes; -1: a cleared entry
-  private int[] versions = new int[16]; // each entry's version less base
-  private long base;
   private int size;
 
-  /** Adds {@code author}'s snapshot at {@code version}, above every version added before. */
-  void add(int author, long version) {
+  /** A log whose compactions renumber the versions its owner keeps through {@code renumbered}. */
+  SnapshotLog(Consumer<LongUnaryOperator> renumbered) {
+    this.renumbered = renumbered;
+  }
+
+  /**
+   * Adds {@code author}'s snapshot, replacing its entry if it has one; returns its version, above
+   * every version handed out before (or renumbered since).
+   */
+  long add(int author) {
     clear(author);
     if (size == log.length) {
       compact();
       if (size > log.length / 2) { // half again: doubling left a 10,000-author log 3/5 empty
         log = Arrays.copyOf(log, log.length + (log.length >> 1));
-        versions = Arrays.copyOf(versions, log.length);
       }
-    }
-    if (version - base > Integer.MAX_VALUE) {
-      rebase(version - Integer.MAX_VALUE / 2);
     }
     if (author >= slots.length) {
       slots = Arrays.copyOf(slots, AuthorIndex.grownLength(slots.length, author));
     }
-    slots[author] = size + 1;
     log[size] = author;
-    versions[size] = (int) (version - base);
     size++;
+    slots[author] = size;
+    return size;
+  }
+
+  /** The newest version handed out (renumbered since, if the log was compacted); 0 for none. */
+  long latest() {
+    return size;
   }
 
   /** Clears {@code author}'s entry, replaced or dropped; nothing if it has none. */
   void clear(int author) {
-    if (author < slots.length && slots[author] > 0) {
+    if (author >= 0 && author < slots.length && slots[author] > 0) {
       log[slots[author] - 1] = -1;
       slots[author] = 0;
     }
   }
 
-  /** The version of {@code author}'s entry (as kept: see the class), or -1 if it has none. */
+  /** The version of {@code author}'s entry, or -1 if it has none. */
   long versionOf(int author) {
-    return author < slots.length && slots[author] > 0 ? base + versions[slots[author] - 1] : -1;
+    return author >= 0 && author < slots.length && slots[author] > 0 ? slots[author] : -1;
   }
 
   /** The authors of the entries with a version above {@code version}, oldest first. */
   int[] after(long version) {
-    int from; // the first with a version above
-    long key = version < base ? -1 : version - base; // no overflow, whatever version is
-    if (key < 0) {
-      from = 0;
-    } else if (key > Integer.MAX_VALUE) {
-      from = size;
-    } else {
-      int i = Arrays.binarySearch(versions, 0, size, (int) key);
-      if (i >= 0) {
-        while (i + 1 < size && versions[i + 1] == key) {
-          i++; // entries that count as taken at the base share one version
-        }
-        from = i + 1;
-      } else {
-        from = -i - 1;
-      }
-    }
+    int from = (int) Math.max(0, Math.min(size, version)); // entry i's version is i + 1
     int[] out = new int[size - from];
     int n = 0;
     for (int j = from; j < size; j++) {
@@ -87,26 +83,39 @@ final class SnapshotLog {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
-  /** Counts versions from {@code newBase} on; an older one counts as taken at the new base. */
-  private void rebase(long newBase) {
-    for (int i = 0; i < size; i++) {
-      versions[i] = (int) Math.max(0, base + versions[i] - newBase);
-    }
-    base = newBase;
-  }
-
-  /** Drops the cleared entries, keeping the order. */
+  /**
+   * Drops the cleared entries, keeping the order, and renumbers the versions kept outside: a kept
+   * version {@code v} (every entry at places below {@code v} told) becomes the number of entries
+   * kept below place {@code v}; one at or past the end moves down by the entries dropped.
+   */
   private void compact() {
+    int[] from = new int[size]; // each kept entry's place before
     int kept = 0;
     for (int i = 0; i < size; i++) {
       int a = log[i];
       if (a >= 0) {
-        slots[a] = kept + 1;
+        from[kept] = i;
         log[kept] = a;
-        versions[kept] = versions[i];
         kept++;
+        slots[a] = kept;
       }
     }
+    int dropped = size - kept;
+    int before = size;
     size = kept;
+    if (dropped == 0) {
+      return;
+    }
+    int n = kept;
+    renumbered.accept(
+        v -> {
+          if (v <= 0) {
+            return v;
+          } else if (v >= before) {
+            return v - dropped;
+          }
+          int i = Arrays.binarySearch(from, 0, n, (int) v); // kept entries at places below v
+          return i >= 0 ? i : -i - 1;
+        });
   }
 }

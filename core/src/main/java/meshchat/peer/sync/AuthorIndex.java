@@ -9,29 +9,38 @@ import java.util.Arrays;
  * instead of a hash map each, which a big room's peer paid for several times per message and about
  * 50 bytes per (peer, author) each (docs/decisions/0013-a-dense-author-index.md). Not thread-safe.
  *
- * <p>An open-addressing table of indexes with each author's hash beside it (linear probing, at most
- * 3/4 full: 8 to 11 bytes per author, where half full cost 16 to 32), the two in adjacent ints, so
- * a probe reads one line of the table for both: a simulation's peers are cold when their turn
- * comes, and every message's author (and deps) is looked up here. No author is ever removed: its
- * owner numbers only authors whose messages it stores, so the index never outgrows the store,
- * whatever a stranger names in deps or digests.
+ * <p>An open-addressing table (linear probing, at most 3/4 full) of one {@code int} per slot: the
+ * author's index + 1 in the low bits (0: empty), as many as the table has slots, and above them the
+ * author's hash's own bits, which a probe compares before it reads the author: 5 to 6 bytes per
+ * author where an index and a hash in two ints cost 11 to 13 (a 10,000-author room's 10,000 peers
+ * keep one table each). A simulation's peers are cold when their turn comes, and every message's
+ * author (and deps) is looked up here: a probe reads one line of the table, and the author only
+ * when its hash's bits match. No author is ever removed: its owner numbers only authors whose
+ * messages it stores, so the index never outgrows the store, whatever a stranger names in deps or
+ * digests.
  */
 public final class AuthorIndex<K> {
+  private static final int MIN_SLOTS = 16;
+  // the most slots (an index + 1 below it leaves 2 bits of hash): 3/4 of it, over 800 million
+  // authors, is the most an index numbers
+  private static final int MAX_SLOTS = 1 << 30;
+
   private Object[] authors = new Object[8]; // K
   private int size;
-  // slot i: at 2i the author index + 1 (0: empty), at 2i + 1 the hash of the author in it
-  private int[] table = new int[32];
-  private int shift = Integer.numberOfLeadingZeros(15);
+  // per slot: (hash bits << bits) | index + 1, with 2^bits slots; 0: empty
+  private int[] table = new int[MIN_SLOTS];
+  private int bits = Integer.numberOfTrailingZeros(MIN_SLOTS);
 
   /** {@code author}'s index, or -1 if it has none. */
   public int indexOf(K author) {
-    int h = author.hashCode();
-    int mask = (table.length >> 1) - 1;
-    for (int i = home(h); table[2 * i] != 0; i = (i + 1) & mask) {
-      if (table[2 * i + 1] == h) {
-        Object a = authors[table[2 * i] - 1];
+    int h = mix(author.hashCode());
+    int mask = table.length - 1;
+    int tag = h << bits;
+    for (int i = h >>> (32 - bits), v; (v = table[i]) != 0; i = (i + 1) & mask) {
+      if ((v & ~mask) == tag) {
+        Object a = authors[(v & mask) - 1];
         if (a == author || a.equals(author)) {
-          return table[2 * i] - 1;
+          return (v & mask) - 1;
         }
       }
     }
@@ -40,27 +49,30 @@ public final class AuthorIndex<K> {
 
   /** {@code author}'s index, numbering it if it has none. */
   public int add(K author) {
-    int h = author.hashCode();
-    int mask = (table.length >> 1) - 1;
-    int i = home(h);
-    for (; table[2 * i] != 0; i = (i + 1) & mask) {
-      if (table[2 * i + 1] == h) {
-        Object a = authors[table[2 * i] - 1];
+    int h = mix(author.hashCode());
+    int mask = table.length - 1;
+    int tag = h << bits;
+    int i = h >>> (32 - bits);
+    for (int v; (v = table[i]) != 0; i = (i + 1) & mask) {
+      if ((v & ~mask) == tag) {
+        Object a = authors[(v & mask) - 1];
         if (a == author || a.equals(author)) {
-          return table[2 * i] - 1;
+          return (v & mask) - 1;
         }
       }
+    }
+    if (size == Integer.MAX_VALUE - 8 || 4L * (size + 1) > 3L * MAX_SLOTS) {
+      throw new IllegalStateException("too many authors: " + size);
     }
     if (size == authors.length) {
       authors = Arrays.copyOf(authors, grownLength(size, size));
     }
     authors[size] = author;
     size++;
-    if (4 * size > 3 * (table.length >> 1)) { // at most 3/4 full
-      rehash(table.length); // twice the slots
+    if (4L * size > 3L * table.length) { // at most 3/4 full
+      rehash(2 * table.length);
     } else {
-      table[2 * i] = size;
-      table[2 * i + 1] = h;
+      table[i] = tag | size;
     }
     return size - 1;
   }
@@ -85,22 +97,25 @@ public final class AuthorIndex<K> {
     return size;
   }
 
-  private void rehash(int capacity) {
-    table = new int[2 * capacity];
-    shift = Integer.numberOfLeadingZeros(capacity - 1);
-    int mask = capacity - 1;
+  private void rehash(int slots) {
+    table = new int[slots];
+    bits = Integer.numberOfTrailingZeros(slots);
+    int mask = slots - 1;
     for (int a = 0; a < size; a++) {
-      int h = authors[a].hashCode();
-      int i = home(h);
-      while (table[2 * i] != 0) {
+      int h = mix(authors[a].hashCode());
+      int i = h >>> (32 - bits);
+      while (table[i] != 0) {
         i = (i + 1) & mask;
       }
-      table[2 * i] = a + 1;
-      table[2 * i + 1] = h;
+      table[i] = h << bits | (a + 1);
     }
   }
 
-  private int home(int h) {
-    return (h * 0x9E3779B9) >>> shift; // Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4)
+  /**
+   * The hash spread over all 32 bits (Fibonacci hashing, Knuth, TAOCP vol. 3, 6.4): its top bits
+   * pick the home slot, its low bits are kept in the slot above the index.
+   */
+  private static int mix(int h) {
+    return h * 0x9E3779B9;
   }
 }

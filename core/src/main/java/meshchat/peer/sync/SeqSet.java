@@ -154,6 +154,16 @@ public final class SeqSet {
     return ranges == null && first == 1 && last <= SHARED_UP_TO && SHARED[(int) last] == this;
   }
 
+  /** n if this is the shared instance of {@code 1..n} ({@link #plus}), else 0. */
+  int sharedLast() {
+    return shared() ? (int) last : 0;
+  }
+
+  /** The shared instance of {@code 1..n}, for n from 1 to {@link #SHARED_UP_TO}. */
+  static SeqSet sharedUpTo(int n) {
+    return SHARED[n];
+  }
+
   /**
    * The set of {@code 1..contiguous} and the ranges {@code beyond}, in any order (a digest's, as a
    * peer sent them). They are added in ascending order: each then goes at the end of the sorted

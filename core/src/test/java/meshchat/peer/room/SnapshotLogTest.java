@@ -10,37 +10,30 @@ import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /**
- * The snapshot log against a list of (author, version) in the order added, across compactions,
- * growth, authors numbered in any order and versions that jump past the int's range.
+ * The snapshot log against a list of (author, stamp) in the order added, across compactions (which
+ * renumber the versions links were told up to), growth and authors numbered in any order: each link
+ * is told the entries added after it was last told, no more, no fewer, whatever the renumbering.
  */
 class SnapshotLogTest {
-  /**
-   * The model: entries in the order added, a cleared one removed; versions as the log keeps them.
-   */
+  /** The model: entries in the order added, each with a stamp never renumbered; cleared removed. */
   private static final class Model {
-    final List<long[]> entries = new ArrayList<>(); // {author, version}
-    long base;
+    final List<long[]> entries = new ArrayList<>(); // {author, stamp}
+    long stamp;
 
-    void add(int author, long version) {
+    void add(int author) {
       clear(author);
-      if (version - base > Integer.MAX_VALUE) {
-        base = version - Integer.MAX_VALUE / 2;
-        for (long[] e : entries) {
-          e[1] = Math.max(e[1], base); // older than the base: counts as taken at it
-        }
-      }
-      entries.add(new long[] {author, version});
+      entries.add(new long[] {author, ++stamp});
     }
 
     void clear(int author) {
       entries.removeIf(e -> e[0] == author);
     }
 
-    int[] after(long version) {
-      return entries.stream().filter(e -> e[1] > version).mapToInt(e -> (int) e[0]).toArray();
+    int[] after(long told) {
+      return entries.stream().filter(e -> e[1] > told).mapToInt(e -> (int) e[0]).toArray();
     }
 
-    long versionOf(int author) {
+    long stampOf(int author) {
       return entries.stream()
           .filter(e -> e[0] == author)
           .mapToLong(e -> e[1])
@@ -49,65 +42,111 @@ class SnapshotLogTest {
     }
   }
 
-  private static void agree(SnapshotLog log, Model model, long version, int authors) {
-    assertThat(log.after(version)).as("after %d", version).containsExactly(model.after(version));
-    for (int a = 0; a < authors; a += 1 + authors / 40) { // 40 of them: the model is a list
-      assertThat(log.versionOf(a)).as("author %d", a).isEqualTo(model.versionOf(a));
+  /** Links' told versions, as the log's owner keeps them: renumbered at each compaction. */
+  private static final class Links {
+    final long[] told; // the log's versions
+    final long[] toldStamp; // the model's
+    int compactions;
+
+    Links(int n) {
+      told = new long[n];
+      toldStamp = new long[n];
     }
-    assertThat(log.versionOf(authors - 1)).isEqualTo(model.versionOf(authors - 1));
   }
 
-  @Property(tries = 100)
-  void answersAsTheListOfEntriesInTheOrderAdded(@ForAll long seed) {
+  private static void agree(SnapshotLog log, Model model, Links links, int authors) {
+    for (int l = 0; l < links.told.length; l++) {
+      assertThat(log.after(links.told[l]))
+          .as("link %d told %d (stamp %d)", l, links.told[l], links.toldStamp[l])
+          .containsExactly(model.after(links.toldStamp[l]));
+      for (int a = 0; a < authors; a += 1 + authors / 40) { // 40 of them: the model is a list
+        long stamp = model.stampOf(a);
+        assertThat(log.versionOf(a) > links.told[l])
+            .as("author %d newer than link %d's told", a, l)
+            .isEqualTo(stamp > links.toldStamp[l]);
+        assertThat(log.versionOf(a) == -1).isEqualTo(stamp == -1);
+      }
+    }
+  }
+
+  @Property(tries = 150)
+  void tellsEachLinkTheEntriesAddedSinceItWasToldThroughEveryRenumbering(@ForAll long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     int authors = 1 + r.nextInt(r.nextBoolean() ? 10 : 400);
-    boolean jumps = r.nextInt(3) == 0;
-    SnapshotLog log = new SnapshotLog();
+    Links links = new Links(8);
+    SnapshotLog log =
+        new SnapshotLog(
+            renumber -> {
+              links.compactions++;
+              for (int l = 0; l < links.told.length; l++) {
+                links.told[l] = renumber.applyAsLong(links.told[l]);
+              }
+            });
     Model model = new Model();
-    long version = 0;
-    List<Long> told = new ArrayList<>(List.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE));
-    for (int link = 0; link < 8; link++) {
-      told.add(0L);
-    }
-    for (int step = 0; step < 1_500; step++) {
+    // two links never told anything, one told past everything (a value no version reaches)
+    links.told[7] = Long.MAX_VALUE;
+    links.toldStamp[7] = Long.MAX_VALUE;
+    for (int step = 0; step < 2_000; step++) {
       int a = r.nextBoolean() ? authors - 1 - step % authors : r.nextInt(authors); // some backwards
       switch (r.nextInt(8)) {
         case 0 -> {
           log.clear(a);
           model.clear(a);
         }
-        case 1 -> told.set(4 + r.nextInt(8), version); // a link told now (8 links)
+        case 1 -> { // a link told now
+          int l = 2 + r.nextInt(5);
+          links.told[l] = log.latest();
+          links.toldStamp[l] = model.stamp;
+        }
         default -> {
-          version += jumps && r.nextInt(50) == 0 ? (1L << 31) + r.nextInt(3) : 1;
-          log.add(a, version);
-          model.add(a, version);
+          long v = log.add(a);
+          model.add(a);
+          assertThat(v).isEqualTo(log.latest()).isEqualTo(log.versionOf(a));
         }
       }
-      if (step % 100 == 0) {
-        for (long t : told) {
-          agree(log, model, t, authors + 1);
-        }
-        agree(log, model, version - 1, authors + 1);
+      if (step % 50 == 0) {
+        agree(log, model, links, authors + 1);
       }
     }
+    agree(log, model, links, authors + 1);
+    assertThat(log.after(-1)).containsExactly(model.after(-1));
+    assertThat(log.after(Long.MIN_VALUE)).containsExactly(model.after(-1));
+    assertThat(log.after(log.latest())).isEmpty();
   }
 
   @Test
-  void aLinkToldBeforeAJumpPastTheIntsRangeIsToldEveryEntryAgainNeverMissesOne() {
-    SnapshotLog log = new SnapshotLog();
-    log.add(5, 1);
-    log.add(3, 2);
-    long far = 2 + (1L << 32);
-    log.add(7, far);
-    assertThat(log.after(0)).containsExactly(5, 3, 7);
-    assertThat(log.after(1)).containsExactly(5, 3, 7); // 5 counts as newer than it was: told again
-    assertThat(log.after(far - 1)).containsExactly(7);
-    assertThat(log.after(far)).isEmpty();
-    assertThat(log.versionOf(7)).isEqualTo(far);
-    assertThat(log.versionOf(5)).isLessThan(far).isGreaterThan(1);
-    assertThat(log.versionOf(100_000)).isEqualTo(-1);
-    log.clear(100_000); // an author past every array: nothing
-    log.add(100_000, far + 1);
-    assertThat(log.after(far)).containsExactly(100_000);
+  void aCompactionRenumbersWhatLinksWereToldAndTheyAreToldTheSame() {
+    List<Long> told = new ArrayList<>(List.of(0L, 0L, 0L, 0L));
+    SnapshotLog log =
+        new SnapshotLog(
+            renumber -> {
+              for (int i = 0; i < told.size(); i++) {
+                told.set(i, renumber.applyAsLong(told.get(i)));
+              }
+            });
+    for (int a = 0; a < 16; a++) {
+      log.add(a); // fills the first 16 places
+    }
+    told.set(1, log.versionOf(3)); // told up to author 3
+    told.set(2, log.latest()); // told everything
+    told.set(3, log.versionOf(9));
+    for (int a = 0; a < 8; a++) {
+      log.clear(2 * a); // every even author's entry cleared
+    }
+    assertThat(log.after(told.get(1))).containsExactly(5, 7, 9, 11, 13, 15);
+    log.add(100); // full: compacts to the 8 odd authors, renumbering every link's told
+    assertThat(told.get(0)).isZero();
+    assertThat(log.after(told.get(0))).containsExactly(1, 3, 5, 7, 9, 11, 13, 15, 100);
+    assertThat(log.after(told.get(1))).containsExactly(5, 7, 9, 11, 13, 15, 100);
+    assertThat(log.after(told.get(2))).containsExactly(100);
+    assertThat(log.after(told.get(3))).containsExactly(11, 13, 15, 100);
+    assertThat(log.versionOf(100)).isEqualTo(9).isEqualTo(log.latest());
+    assertThat(log.versionOf(2)).isEqualTo(-1);
+    assertThat(log.versionOf(-1)).isEqualTo(-1);
+    assertThat(log.versionOf(1_000_000)).isEqualTo(-1);
+    log.clear(1_000_000); // an author past every array: nothing
+    log.clear(-1);
+    log.add(100_000);
+    assertThat(log.after(told.get(2))).containsExactly(100, 100_000);
   }
 }

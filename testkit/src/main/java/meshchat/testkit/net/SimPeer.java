@@ -385,7 +385,20 @@ public final class SimPeer implements SimNetwork.Endpoint {
   }
 
   public PeerHistory history() {
-    List<ChatMessage> finalStore = store == null ? List.of() : store.history(Integer.MAX_VALUE);
+    return history(false);
+  }
+
+  /**
+   * What this peer did; with {@code storeView} its final store is a view of its store (see {@link
+   * meshchat.testkit.SimCluster#finalHistory}), else a copy.
+   */
+  public PeerHistory history(boolean storeView) {
+    List<ChatMessage> finalStore =
+        store == null
+            ? List.of()
+            : storeView && store instanceof InMemoryMessageStore memory
+                ? memory.inOrderView()
+                : store.history(Integer.MAX_VALUE);
     return new PeerHistory(
         name,
         id,

@@ -94,7 +94,7 @@ public final class SimRun {
       progress.tick(c.queue().now(), c.queue().executed(), c.metrics().deliveries());
     } while (!quiet && c.queue().now() < deadline);
     progress.done();
-    History h = c.history();
+    History h = c.finalHistory(); // the run is over: the stores are read, not copied
     CheckReport check = InvariantChecker.check(h);
     long lastFault =
         Convergence.lastFault(c.faults().stream().map(SimCluster.FaultMark::timeMs).toList());

@@ -1,6 +1,7 @@
 package meshchat.peer.store.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,11 @@ class CanonicalOrderSearchTest {
       history.forEach(store::append);
       assertThat(store.history(Integer.MAX_VALUE).stream().map(ChatMessage::timestamp).toList())
           .isEqualTo(sorted);
+      if (store instanceof InMemoryMessageStore memory) { // the view a finished simulation reads
+        assertThat(memory.inOrderView()).isEqualTo(store.history(Integer.MAX_VALUE));
+        assertThatThrownBy(() -> memory.inOrderView().clear())
+            .isInstanceOf(UnsupportedOperationException.class);
+      }
       for (int probe = 0; probe < 200 && !sorted.isEmpty(); probe++) {
         LamportTimestamp at = sorted.get(random.nextInt(sorted.size()));
         LamportTimestamp key =
