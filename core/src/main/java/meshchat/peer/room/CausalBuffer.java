@@ -41,9 +41,8 @@ final class CausalBuffer {
   // insertion order = arrival order, so the oldest held message is first
   private final LinkedHashMap<MessageId, Held> held = new LinkedHashMap<>();
   // by the id waited for: the held messages that wait for it, themselves, so that a release looks
-  // up nothing per waiter; one waiter is the Held itself, two or more a List<Held> in the order
-  // held (most ids are waited for by one message: a list each was 9% of the bytes a run allocated)
-  private final Map<MessageId, Object> waiters = new HashMap<>();
+  // up nothing per waiter
+  private final Map<MessageId, List<Held>> waiters = new HashMap<>();
   private final Set<MessageId> frontier = new LinkedHashSet<>();
   // deps of messages shown incomplete: when they arrive they are already implied, not new tips
   private final LinkedHashSet<MessageId> implied = new LinkedHashSet<>();
@@ -349,7 +348,7 @@ final class CausalBuffer {
       h.viaCount.n++;
     }
     for (MessageId d : missing) {
-      addWaiter(d, h);
+      waiters.computeIfAbsent(d, k -> new ArrayList<>(2)).add(h);
     }
     return h;
   }
@@ -402,69 +401,32 @@ final class CausalBuffer {
     while (!work.isEmpty()) {
       ChatMessage next = work.poll();
       record(next);
-      Object ws = waiters.isEmpty() ? null : waiters.remove(next.id());
-      if (ws instanceof Held one) {
-        arrived(one, next.id(), ready, work, completed);
-      } else if (ws != null) {
-        @SuppressWarnings("unchecked")
-        List<Held> all = (List<Held>) ws;
-        for (int i = 0, n = all.size(); i < n; i++) {
-          arrived(all.get(i), next.id(), ready, work, completed);
+      List<Held> ws = waiters.isEmpty() ? null : waiters.remove(next.id());
+      if (ws == null) {
+        continue;
+      }
+      for (int i = 0, n = ws.size(); i < n; i++) {
+        Held h = ws.get(i);
+        if (h.gone) {
+          continue;
+        }
+        h.stopWaiting(next.id());
+        if (!h.waits()) {
+          MessageId w = h.message.id();
+          held.remove(w);
+          h.gone = true;
+          unpend(h);
+          if (h.shownIncomplete) {
+            incomplete.remove(w); // only a message shown incomplete is listed there
+            completed.add(w);
+          } else {
+            ready.add(new Ready(h.message, h.catchUp, h.gaveUp));
+            work.add(h.message);
+          }
         }
       }
     }
     return ready;
-  }
-
-  /** {@code id}, which {@code h} waited for, is delivered: {@code h} is released if complete. */
-  private void arrived(
-      Held h,
-      MessageId id,
-      List<Ready> ready,
-      ArrayDeque<ChatMessage> work,
-      List<MessageId> completed) {
-    if (h.gone) {
-      return;
-    }
-    h.stopWaiting(id);
-    if (!h.waits()) {
-      MessageId w = h.message.id();
-      held.remove(w);
-      h.gone = true;
-      unpend(h);
-      if (h.shownIncomplete) {
-        incomplete.remove(w); // only a message shown incomplete is listed there
-        completed.add(w);
-      } else {
-        ready.add(new Ready(h.message, h.catchUp, h.gaveUp));
-        work.add(h.message);
-      }
-    }
-  }
-
-  /** {@code h} waits for {@code id}, after any that waited for it already. */
-  private void addWaiter(MessageId id, Held h) {
-    Object w = waiters.putIfAbsent(id, h);
-    if (w instanceof Held one) {
-      List<Held> two = new ArrayList<>(2);
-      two.add(one);
-      two.add(h);
-      waiters.put(id, two);
-    } else if (w != null) {
-      @SuppressWarnings("unchecked")
-      List<Held> all = (List<Held>) w;
-      all.add(h);
-    }
-  }
-
-  /** {@code h} no longer waits for {@code id}. */
-  private void removeWaiter(MessageId id, Held h) {
-    Object w = waiters.get(id);
-    if (w == h) {
-      waiters.remove(id);
-    } else if (w instanceof List<?> all && all.remove(h) && all.isEmpty()) {
-      waiters.remove(id);
-    }
   }
 
   /**
@@ -499,7 +461,10 @@ final class CausalBuffer {
         if (never.test(d)) {
           h.stopWaiting(d);
           changed = true;
-          removeWaiter(d, h);
+          List<Held> ws = waiters.get(d);
+          if (ws != null && ws.remove(h) && ws.isEmpty()) {
+            waiters.remove(d);
+          }
         }
       }
       h.gaveUp |= changed;
@@ -524,7 +489,13 @@ final class CausalBuffer {
     }
     h.gone = true;
     for (MessageId d : h.missing()) {
-      removeWaiter(d, h);
+      List<Held> ws = waiters.get(d);
+      if (ws != null) {
+        ws.remove(h);
+        if (ws.isEmpty()) {
+          waiters.remove(d);
+        }
+      }
     }
   }
 
