@@ -303,7 +303,7 @@ final class CausalBuffer {
           first = d;
         } else {
           if (more == null) {
-            more = new HashSet<>();
+            more = new MissingIds(); // in a HashSet's order, as it was
             more.add(first);
           }
           more.add(d);

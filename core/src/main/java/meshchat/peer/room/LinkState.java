@@ -90,6 +90,20 @@ final class LinkState {
     return depsDue.poll();
   }
 
+  /**
+   * Drops, from the front of the queue, held messages released or shown incomplete since they were
+   * queued: their deps will never be asked (neither state reverts), so no timer need fall due for
+   * them.
+   */
+  void dropSettledDepsDue() {
+    for (CausalBuffer.Held h = depsDue.peek();
+        h != null && (!h.isHeld() || h.shownIncomplete);
+        h = depsDue.peek()) {
+      dueHead = (dueHead + 1) & (depsDueAt.length - 1);
+      depsDue.poll();
+    }
+  }
+
   boolean anyDepsDue() {
     return !depsDue.isEmpty();
   }

@@ -1139,6 +1139,10 @@ public final class Room {
     if (missing != null) {
       sync.requestIds(l.sync, missing, causal::isHeld);
     }
+    // most of those queued behind were released (or shown) since they were held, a link delay or
+    // so after: their due times would each be an event that does nothing, so the timer is armed
+    // for the first one still waiting (a settled message never waits again)
+    l.dropSettledDepsDue();
     if (l.anyDepsDue()) {
       long wait = l.nextDepsDue() - scheduler.nowMillis();
       scheduler.schedule(Math.max(0, wait), () -> fetchDeps(l));

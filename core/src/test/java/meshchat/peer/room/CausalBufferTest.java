@@ -57,6 +57,41 @@ class CausalBufferTest {
   }
 
   @Test
+  void oneTwoAndThreeWaitersOfAnIdAreReleasedInTheOrderHeldAndEachCanStopWaiting() {
+    ChatMessage a1 = msg(A, 1, 1);
+    PeerId c = PeerId.fromHex("cc");
+    ChatMessage b1 = msg(B, 1, 2, a1.id()); // waits alone for a1, then with two others
+    ChatMessage c1 = msg(c, 1, 3, a1.id());
+    ChatMessage c2 = msg(c, 2, 4, a1.id(), c1.id());
+    buffer.hold(b1, false, buffer.missingFor(b1));
+    assertThat(buffer.waitedOnCount()).isEqualTo(1);
+    buffer.hold(c1, false, buffer.missingFor(c1));
+    buffer.hold(c2, false, buffer.missingFor(c2));
+    assertThat(buffer.waitedOnCount()).isEqualTo(2); // a1 (three waiters) and c1 (one)
+    List<MessageId> completed = new ArrayList<>();
+    assertThat(deliver(a1, completed)).containsExactly(a1, b1, c1, c2);
+    assertThat(buffer.waitedOnCount()).isZero();
+
+    // a lone waiter that stops waiting leaves no entry; one of two leaves the other waiting
+    CausalBuffer other = new CausalBuffer();
+    MessageId never = new MessageId(c, 9);
+    ChatMessage x = msg(A, 1, 5, never);
+    ChatMessage y = msg(B, 1, 6, never, a1.id());
+    other.hold(x, false, other.missingFor(x));
+    assertThat(other.stopWaitingFor(never::equals)).extracting(h -> h.message).containsExactly(x);
+    assertThat(other.waitedOnCount()).isZero();
+    CausalBuffer third = new CausalBuffer();
+    third.hold(x, false, third.missingFor(x));
+    third.hold(y, false, third.missingFor(y));
+    assertThat(third.stopWaitingFor(never::equals)).hasSize(1);
+    assertThat(third.waitedOnCount()).as("a1, for y").isEqualTo(1);
+    assertThat(third.markDelivered(a1, completed))
+        .extracting(CausalBuffer.Ready::message)
+        .containsExactly(y);
+    assertThat(third.waitedOnCount()).isZero();
+  }
+
+  @Test
   void theFrontierKeepsConcurrentTipsAndAtMostMaxOfThemNewestLast() {
     ChatMessage a1 = msg(A, 1, 1);
     ChatMessage b1 = msg(B, 1, 1);

@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Random;
 import java.util.Set;
 import meshchat.peer.message.MessageId;
@@ -69,6 +70,74 @@ class DepsDueQueueTest {
     assertThat(link.pollDepsDue(Long.MAX_VALUE - 1)).isNull();
     assertThat(link.nextDepsDue()).isEqualTo(Long.MAX_VALUE);
     assertThat(link.pollDepsDue(Long.MAX_VALUE)).isSameAs(h);
+    assertThat(link.anyDepsDue()).isFalse();
+  }
+
+  @Test
+  void settledMessagesAreDroppedFromTheFrontOnlyAndTheRingStaysInOrder() {
+    for (int run = 0; run < 20; run++) {
+      Random random = new Random(100 + run);
+      LinkState link = new LinkState(null, null, null, null);
+      ArrayDeque<CausalBuffer.Held> model = new ArrayDeque<>();
+      ArrayDeque<Long> modelAt = new ArrayDeque<>();
+      long at = 0;
+      for (int step = 0; step < 5_000; step++) {
+        int r = random.nextInt(10);
+        if (r < 5) {
+          int burst = random.nextInt(40) == 0 ? 300 : 1; // grows the ring while it wraps
+          for (int b = 0; b < burst; b++) {
+            at += random.nextInt(3);
+            CausalBuffer.Held h = held(step + 1);
+            link.depsDue(h, at);
+            model.add(h);
+            modelAt.add(at);
+          }
+        } else if (r < 8 && !model.isEmpty()) {
+          // settle some queued message, often one near the front: shown incomplete
+          int k = random.nextInt(Math.min(model.size(), random.nextBoolean() ? 3 : model.size()));
+          model.stream().skip(k).findFirst().orElseThrow().shownIncomplete = true;
+        } else {
+          link.dropSettledDepsDue();
+          while (!model.isEmpty() && model.peek().shownIncomplete) {
+            model.poll();
+            modelAt.poll();
+          }
+        }
+        assertThat(link.anyDepsDue()).isEqualTo(!model.isEmpty());
+        if (!model.isEmpty()) {
+          assertThat(link.nextDepsDue()).isEqualTo(modelAt.peek());
+        }
+      }
+      // what is left comes back in order, settled ones behind an unsettled one included
+      long end = at;
+      for (CausalBuffer.Held h = link.pollDepsDue(end); h != null; h = link.pollDepsDue(end)) {
+        assertThat(h).isSameAs(model.poll());
+      }
+      assertThat(model).isEmpty();
+    }
+  }
+
+  @Test
+  void aReleasedMessageIsDroppedAndAStillHeldOneStops() {
+    CausalBuffer buffer = new CausalBuffer();
+    MessageId dep = new MessageId(A, 1);
+    CausalBuffer.Held released =
+        buffer.hold(CausalBufferTest.msg(A, 2, 2, dep), false, Set.of(dep));
+    MessageId never = new MessageId(PeerId.fromHex("bb"), 1);
+    CausalBuffer.Held waiting =
+        buffer.hold(CausalBufferTest.msg(A, 9, 9, never), false, Set.of(never));
+    LinkState link = new LinkState(null, null, null, null);
+    link.depsDue(released, 10);
+    link.depsDue(waiting, 11);
+    link.dropSettledDepsDue();
+    assertThat(link.nextDepsDue()).as("nothing settled yet").isEqualTo(10);
+    buffer.markDelivered(CausalBufferTest.msg(A, 1, 1), new ArrayList<>());
+    assertThat(released.isHeld()).isFalse();
+    link.dropSettledDepsDue();
+    assertThat(link.nextDepsDue()).isEqualTo(11);
+    link.dropSettledDepsDue();
+    assertThat(link.pollDepsDue(11)).isSameAs(waiting);
+    link.dropSettledDepsDue(); // empty: nothing to do
     assertThat(link.anyDepsDue()).isFalse();
   }
 }

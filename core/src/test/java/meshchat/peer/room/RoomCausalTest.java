@@ -211,4 +211,33 @@ class RoomCausalTest {
     mesh.pump();
     assertThat(bob.shown()).containsExactly("a1", "a2", "a3", "a4", "a5", "a6");
   }
+
+  @Test
+  void aHeldMessageQueuedBehindReleasedOnesIsStillAskedForWhenDue() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
+    List<ChatMessage> a = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      a.add(mesh.peer("alice").send("a" + i));
+    }
+    Peer bob = mesh.peer("bob");
+    PeerId alice = mesh.peer("alice").id;
+    bob.room.receive(alice, new Chat(a.get(1))); // a2: held for a1, its deps due in a while
+    mesh.tick(1);
+    bob.room.receive(alice, new Chat(a.get(2))); // a3: held for a2, due 1 ms later
+    mesh.tick(1);
+    bob.room.receive(alice, new Chat(a.get(5))); // a6: held for a4..a5, due 1 ms after that
+    bob.room.receive(alice, new Chat(a.get(0))); // a1: releases a2 and a3, not a6
+    assertThat(bob.shown()).containsExactly("a1", "a2", "a3");
+    // a2's time comes (its timer was armed when it was held): nothing to ask; a3, released too, is
+    // dropped without a timer of its own; a6's still comes
+    mesh.tick(Room.DEP_FETCH_DELAY_MS - 2);
+    assertThat(mesh.sentOf(SyncRequest.class, mesh.from("bob"))).isEmpty();
+    mesh.tick(2);
+    List<SyncRequest> asks = mesh.sentOf(SyncRequest.class, mesh.from("bob"));
+    assertThat(asks).singleElement();
+    assertThat(asks.get(0).wants()).containsExactly(new Want(alice, new SeqRange(4, 5)));
+
+    mesh.pump();
+    assertThat(bob.shown()).containsExactly("a1", "a2", "a3", "a4", "a5", "a6");
+  }
 }

@@ -1,9 +1,7 @@
 package meshchat.testkit.metrics;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
@@ -26,7 +24,7 @@ public final class RunMetrics implements SimPeer.Listener {
   private record SentAt(MessageId id, int author, long timeMs, int storeGeneration) {}
 
   private final Histogram latency = new Histogram(3);
-  private final Map<MessageId, Long> sendTime = new HashMap<>();
+  private final SendTimes sendTimes = new SendTimes();
   private final List<SentAt> sent = new ArrayList<>();
   private final List<Sample> timeline = new ArrayList<>();
   private final LongSupplier now;
@@ -42,7 +40,7 @@ public final class RunMetrics implements SimPeer.Listener {
   @Override
   public void sent(SimPeer peer, ChatMessage m) {
     long t = now.getAsLong();
-    sendTime.put(m.id(), t);
+    sendTimes.put(m.origin(), m.seq(), t);
     sent.add(new SentAt(m.id(), peer.index(), t, peer.storeGeneration()));
   }
 
@@ -50,8 +48,8 @@ public final class RunMetrics implements SimPeer.Listener {
   public void delivered(SimPeer peer, Delivered d) {
     deliveries++;
     if (!d.message().origin().equals(peer.id())) {
-      Long t = sendTime.get(d.id());
-      if (t != null) {
+      long t = sendTimes.get(d.message().origin(), d.message().seq());
+      if (t >= 0) {
         latency.recordValue(d.timeMs() - t);
         if (t >= treeFromMs && t < treeToMs && !d.catchUp()) {
           treeDeliveries++;
