@@ -191,10 +191,7 @@ class RoomCausalTest {
   @Test
   void askingForADependencySkipsWhatIsAlreadyHeld() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
-    List<ChatMessage> a = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      a.add(mesh.peer("alice").send("a" + i));
-    }
+    List<ChatMessage> a = aliceSends(mesh, 6);
     Peer bob = mesh.peer("bob");
     PeerId alice = mesh.peer("alice").id;
     bob.room.receive(alice, new Chat(a.get(0))); // a1: shown
@@ -215,10 +212,7 @@ class RoomCausalTest {
   @Test
   void aHeldMessageQueuedBehindReleasedOnesIsStillAskedForWhenDue() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
-    List<ChatMessage> a = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      a.add(mesh.peer("alice").send("a" + i));
-    }
+    List<ChatMessage> a = aliceSends(mesh, 6);
     Peer bob = mesh.peer("bob");
     PeerId alice = mesh.peer("alice").id;
     bob.room.receive(alice, new Chat(a.get(1))); // a2: held for a1, its deps due in a while
@@ -239,5 +233,14 @@ class RoomCausalTest {
 
     mesh.pump();
     assertThat(bob.shown()).containsExactly("a1", "a2", "a3", "a4", "a5", "a6");
+  }
+
+  /** alice sends a1..an, each shown by her at once; returns them in order. */
+  private static List<ChatMessage> aliceSends(Mesh mesh, int n) {
+    List<ChatMessage> a = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      a.add(mesh.peer("alice").send("a" + i));
+    }
+    return a;
   }
 }

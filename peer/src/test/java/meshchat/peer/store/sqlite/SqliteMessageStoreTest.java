@@ -93,14 +93,7 @@ class SqliteMessageStoreTest extends MessageStoreContract {
       assertThat(dev.lamportOf(new MessageId(LOW, 2))).hasValue(6);
       assertThat(ops.lamportOf(new MessageId(HIGH, 1))).hasValue(7);
 
-      assertThatThrownBy(
-              () ->
-                  db.grouped(
-                      false,
-                      () -> {
-                        throw new SQLException("the disk is full");
-                      }))
-          .isInstanceOf(HistoryDatabaseException.class);
+      failAGroup(db);
 
       assertThat(dev.lamportOf(new MessageId(LOW, 2))).isEmpty();
       assertThat(ops.lamportOf(new MessageId(HIGH, 1))).isEmpty();
@@ -145,14 +138,7 @@ class SqliteMessageStoreTest extends MessageStoreContract {
         store.append(msg(origins[0], seqs[0] + 1, i + 5));
         store.predecessor(new meshchat.peer.message.LamportTimestamp(i + 6, origins[0]));
         SqliteDatabase db = ((SqliteMessageStore) store).database();
-        assertThatThrownBy(
-                () ->
-                    db.grouped(
-                        false,
-                        () -> {
-                          throw new SQLException("the disk is full");
-                        }))
-            .isInstanceOf(HistoryDatabaseException.class);
+        failAGroup(db);
         assertPredecessors(random, stored, i + 10);
       }
     }
@@ -271,5 +257,17 @@ class SqliteMessageStoreTest extends MessageStoreContract {
       rs.next();
       return rs.getString(1);
     }
+  }
+
+  /** A group of work that fails inside (the disk is full): rolled back, one clear exception. */
+  private static void failAGroup(SqliteDatabase db) {
+    assertThatThrownBy(
+            () ->
+                db.grouped(
+                    false,
+                    () -> {
+                      throw new SQLException("the disk is full");
+                    }))
+        .isInstanceOf(HistoryDatabaseException.class);
   }
 }
