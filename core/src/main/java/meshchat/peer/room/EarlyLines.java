@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -22,9 +23,15 @@ import meshchat.peer.message.PeerId;
  * (the author's next link, a relay, a sync batch): one that comes is not shown again; those still
  * unsigned then are told to the user and forgotten.
  *
- * <p>Bounded: at most {@link #MAX_PER_AUTHOR} lines per linked author, and at most {@link
- * #MAX_ORPHANED} lines of authors whose link went down (past it, an author's are told at once).
- * Room thread only.
+ * <p>A line shown early and then forgotten (told as never signed when its grace ended, or passed
+ * over by the usual path when its head came) is still remembered as shown, the newest {@link
+ * #MAX_FORGOTTEN} of them: a signed copy that comes later after all (a digest after the grace, a
+ * sync batch after a refusal) is kept but not shown a second time (session 21: real-socket big
+ * rooms showed such lines twice).
+ *
+ * <p>Bounded: at most {@link #MAX_PER_AUTHOR} lines per linked author, at most {@link
+ * #MAX_ORPHANED} lines of authors whose link went down (past it, an author's are told at once), and
+ * at most {@link #MAX_FORGOTTEN} forgotten lines. Room thread only.
  */
 final class EarlyLines {
   /** Most lines of one author shown before a head: what an honest author sends between heads. */
@@ -36,13 +43,32 @@ final class EarlyLines {
   /** Most lines waiting out {@link #GRACE_MS}, over every author (16 authors' worth). */
   static final int MAX_ORPHANED = 16 * MAX_PER_AUTHOR;
 
+  /** Most lines remembered as shown after they were forgotten: the oldest go first. */
+  static final int MAX_FORGOTTEN = MAX_ORPHANED;
+
   private final Map<PeerId, TreeMap<Long, ChatMessage>> linked = new HashMap<>();
   private final Map<PeerId, TreeMap<Long, ChatMessage>> orphaned = new HashMap<>();
   private final Map<PeerId, Long> orphanedAt = new HashMap<>();
   private int orphanedLines;
+  private final Map<MessageId, ChatMessage> forgotten =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<MessageId, ChatMessage> eldest) {
+          return size() > MAX_FORGOTTEN;
+        }
+      };
 
   boolean isEmpty() {
-    return linked.isEmpty() && orphaned.isEmpty();
+    return linked.isEmpty() && orphaned.isEmpty() && forgotten.isEmpty();
+  }
+
+  /** Whether the line under {@code id} was shown early (waiting for its head, or forgotten). */
+  boolean wasShown(MessageId id) {
+    return get(id) != null || forgotten.containsKey(id);
+  }
+
+  private void forget(ChatMessage m) {
+    forgotten.put(m.id(), m);
   }
 
   /** The line shown early under {@code id}, or null. */
@@ -76,6 +102,8 @@ final class EarlyLines {
       early = remove(orphaned, m.origin(), m.seq());
       if (early != null) {
         orphanedLines--;
+      } else {
+        early = forgotten.remove(m.id());
       }
     }
     return early != null && early.equals(m);
@@ -104,7 +132,7 @@ final class EarlyLines {
     orphanedLines -= clearThrough(orphaned, origin, seq, held);
   }
 
-  private static int clearThrough(
+  private int clearThrough(
       Map<PeerId, TreeMap<Long, ChatMessage>> map,
       PeerId origin,
       long seq,
@@ -115,8 +143,10 @@ final class EarlyLines {
     }
     int n = 0;
     for (Iterator<ChatMessage> i = of.headMap(seq, true).values().iterator(); i.hasNext(); ) {
-      if (!held.test(i.next().id())) {
+      ChatMessage m = i.next();
+      if (!held.test(m.id())) {
         i.remove();
+        forget(m); // its signed copy, if the usual path has not taken it yet, is not shown again
         n++;
       }
     }
@@ -174,9 +204,11 @@ final class EarlyLines {
     return count(of, stored);
   }
 
-  private static int count(TreeMap<Long, ChatMessage> of, Predicate<MessageId> stored) {
+  /** How many of {@code of} are not {@code stored}; each is remembered as shown, not kept. */
+  private int count(TreeMap<Long, ChatMessage> of, Predicate<MessageId> stored) {
     int n = 0;
     for (ChatMessage m : of.values()) {
+      forget(m);
       if (!stored.test(m.id())) {
         n++;
       }

@@ -743,7 +743,7 @@ public final class Room {
    */
   private void showEarly(ChatMessage m, LinkState from) {
     if (!m.origin().equals(from.id())
-        || early.get(m.id()) != null
+        || early.wasShown(m.id())
         || early.full(m.origin())
         || holdings.contains(m.origin(), m.seq())
         || causal.isHeld(m.id())
