@@ -3,9 +3,9 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -967,51 +967,105 @@ final class AntiEntropy {
       }
     }
     if (bytes <= config.batchMaxBytes()) {
-      effects.send(l.id, ChainedChunk.batch(store, r.requestId(), answer, true));
-    } else {
-      sendInSlices(l, r.requestId(), answer);
+      List<ChatMessage> leftOut = new ArrayList<>();
+      SyncBatch one = ChainedChunk.batch(store, r.requestId(), answer, true, leftOut);
+      if (leftOut.isEmpty()) {
+        effects.send(l.id, one);
+        return;
+      }
+      // the runs' extensions up to their heads took the frame past its bound: what it left out
+      // goes in the next frames
     }
+    sendInSlices(l, r.requestId(), answer);
   }
 
   /**
-   * {@code answer} (in want order: by origin, seqs ascending) as frames of about {@link
-   * RoomConfig#batchMaxBytes} each, cut in canonical order, each frame's messages still in want
-   * order (as {@link ChainedChunk#batch} takes them). A run that a frame extends up to its head is
-   * not sent again by a later frame.
+   * {@code answer} as frames of about {@link RoomConfig#batchMaxBytes} each, cut in canonical order
+   * (slices of time). Each frame's messages are grouped by origin as {@link ChainedChunk#batch}
+   * takes them, the origins in the order of their earliest message in the frame. A run that a frame
+   * extends up to its head is not sent again by a later frame; a run a frame leaves out because the
+   * extensions filled it leads the next frame (its origin first, so it fits), and the last frame is
+   * the one after which nothing is left. Cut up front into fixed slices, the runs a frame left out
+   * were never sent: the authors' later lines in the next frames waited for them, the receiver's
+   * hold-back budget refused those, and it asked for them again and again, each answer leaving out
+   * the same run (session 21: 5,000 lines of 1,000 bytes crossed the wire 31 times over, or
+   * stalled).
    */
   private void sendInSlices(Link l, long requestId, List<ChatMessage> answer) {
     List<ChatMessage> byTime = new ArrayList<>(answer);
     byTime.sort(ChatMessage.CANONICAL);
-    Map<ChatMessage, Integer> sliceOf = new IdentityHashMap<>();
-    int slices = 0;
-    long bytes = 0;
-    for (ChatMessage m : byTime) {
-      long size = m.frameBytesBound();
-      if (bytes > 0 && bytes + size > config.batchMaxBytes()) {
-        slices++;
-        bytes = 0;
-      }
-      sliceOf.put(m, slices);
-      bytes += size;
-    }
     Map<PeerId, Long> sentThrough = new HashMap<>(); // what an earlier frame's extensions carried
-    for (int s = 0; s <= slices; s++) {
-      List<ChatMessage> chunk = new ArrayList<>();
-      for (ChatMessage m : answer) {
+    List<ChatMessage> carried = new ArrayList<>(); // left out by the last frame: leads the next
+    int next = 0;
+    while (true) {
+      List<ChatMessage> chunk = new ArrayList<>(carried);
+      long bytes = 0;
+      for (ChatMessage m : carried) {
+        bytes += m.frameBytesBound();
+      }
+      while (next < byTime.size()) {
+        ChatMessage m = byTime.get(next);
         Long through = sentThrough.get(m.origin());
-        if (sliceOf.get(m) == s && (through == null || m.seq() > through)) {
-          chunk.add(m);
+        if (through != null && m.seq() <= through) {
+          next++;
+          continue;
         }
+        long size = m.frameBytesBound();
+        if (!chunk.isEmpty() && bytes + size > config.batchMaxBytes()) {
+          break;
+        }
+        chunk.add(m);
+        bytes += size;
+        next++;
       }
-      if (chunk.isEmpty() && s < slices) {
-        continue;
-      }
-      SyncBatch batch = ChainedChunk.batch(store, requestId, chunk, s == slices);
+      List<ChatMessage> leftOut = new ArrayList<>();
+      SyncBatch batch = ChainedChunk.batch(store, requestId, byOrigin(chunk), false, leftOut);
       for (ChainHead h : batch.heads()) {
         sentThrough.merge(h.origin(), h.seq(), Math::max);
       }
-      effects.send(l.id, batch);
+      carried = new ArrayList<>(leftOut.size());
+      if (!leftOut.isEmpty()) {
+        // an earlier run of its origin may have been extended over it; a later run's head (after
+        // a gap in the answer) says nothing about it
+        Set<MessageId> sent = new HashSet<>();
+        for (ChatMessage m : batch.messages()) {
+          sent.add(m.id());
+        }
+        for (ChatMessage m : leftOut) {
+          if (!sent.contains(m.id())) {
+            carried.add(m);
+          }
+        }
+      }
+      // every frame takes at least its first run (or drops it, if no frame can hold it), so the
+      // carried runs shrink and this ends
+      boolean last = next == byTime.size() && carried.isEmpty();
+      if (last) {
+        effects.send(l.id, new SyncBatch(requestId, batch.messages(), true, batch.heads()));
+        return;
+      }
+      if (!batch.messages().isEmpty()) {
+        effects.send(l.id, batch);
+      }
     }
+  }
+
+  /**
+   * {@code chunk} (in canonical order) grouped by origin, each origin's messages by seq, the
+   * origins in the order of their first message: runs a frame left out, carried to the lead of the
+   * next, are taken first there.
+   */
+  private static List<ChatMessage> byOrigin(List<ChatMessage> chunk) {
+    Map<PeerId, List<ChatMessage>> groups = new LinkedHashMap<>();
+    for (ChatMessage m : chunk) {
+      groups.computeIfAbsent(m.origin(), o -> new ArrayList<>()).add(m);
+    }
+    List<ChatMessage> out = new ArrayList<>(chunk.size());
+    for (List<ChatMessage> g : groups.values()) {
+      g.sort(Comparator.comparingLong(ChatMessage::seq));
+      out.addAll(g);
+    }
+    return out;
   }
 
   void onBatch(Link l, SyncBatch b) {

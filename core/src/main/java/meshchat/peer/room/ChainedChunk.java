@@ -90,6 +90,21 @@ final class ChainedChunk {
 
   static SyncBatch batch(
       MessageStore store, long requestId, List<ChatMessage> chunk, boolean done) {
+    return batch(store, requestId, chunk, done, new ArrayList<>());
+  }
+
+  /**
+   * As {@link #batch(MessageStore, long, List, boolean)}; adds to {@code leftOut} the runs of
+   * {@code chunk} left out only because the batch was full (in bytes or messages): each would fit a
+   * batch of its own, so the caller sends it in the next one. A run whose head is too far above for
+   * any frame is not added: no frame can carry it.
+   */
+  static SyncBatch batch(
+      MessageStore store,
+      long requestId,
+      List<ChatMessage> chunk,
+      boolean done,
+      List<ChatMessage> leftOut) {
     List<ChatMessage> out = new ArrayList<>(chunk.size());
     List<ChainHead> heads = new ArrayList<>();
     PeerId coveredOrigin = null;
@@ -111,11 +126,14 @@ final class ChainedChunk {
       out.addAll(chunk.subList(i, j + 1));
       ChatMessage last = chunk.get(j);
       Optional<ChainHead> head = store.headAtOrAfter(last.origin(), last.seq());
-      long runBytes;
-      if (head.isPresent()
-          && head.get().seq() - last.seq() <= MAX_EXTENSION
-          && extend(store, last, head.get(), out)
-          && (runBytes = bytes(out, runStart) + HEAD_BYTES_BOUND) <= MAX_RUN_BYTES
+      long runBytes = 0;
+      boolean fitsAlone =
+          head.isPresent()
+              && head.get().seq() - last.seq() <= MAX_EXTENSION
+              && extend(store, last, head.get(), out)
+              && (runBytes = bytes(out, runStart) + HEAD_BYTES_BOUND) <= MAX_RUN_BYTES
+              && out.size() - runStart <= WireBounds.MAX_BATCH_MESSAGES;
+      if (fitsAlone
           && batchBytes + runBytes <= MAX_BATCH_BYTES
           && out.size() <= WireBounds.MAX_BATCH_MESSAGES) {
         heads.add(head.get());
@@ -129,7 +147,14 @@ final class ChainedChunk {
         // holds ~7,000, the receiver takes 4,096): the run stays out, as a run with no head does
         // (asked for again, it leads a batch of its own). The link must not carry a frame its
         // other end refuses, on every retry.
+        // A run that fits a frame alone but not this one is the caller's to send next: left out
+        // of a fixed slice and not carried on, it was never sent, the author's later lines in the
+        // next frames waited for it, and a catch-up of long lines crossed the wire 30 times over
+        // (session 21).
         out.subList(runStart, out.size()).clear();
+        if (fitsAlone) {
+          leftOut.addAll(chunk.subList(i, j + 1));
+        }
       } else {
         batchBytes += bytes(out, runStart);
       }
