@@ -3,7 +3,6 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -952,7 +951,6 @@ final class AntiEntropy {
             ? config.syncMaxMessages()
             : Math.min(r.maxMessages(), config.syncMaxMessages());
     List<ChatMessage> answer = new ArrayList<>();
-    long bytes = 0;
     for (Want w : r.wants()) {
       if (limit == 0) {
         break;
@@ -962,110 +960,10 @@ final class AntiEntropy {
           break; // ascending: the rest of this want is disputed too
         }
         answer.add(m);
-        bytes += m.frameBytesBound();
         limit--;
       }
     }
-    if (bytes <= config.batchMaxBytes()) {
-      List<ChatMessage> leftOut = new ArrayList<>();
-      SyncBatch one = ChainedChunk.batch(store, r.requestId(), answer, true, leftOut);
-      if (leftOut.isEmpty()) {
-        effects.send(l.id, one);
-        return;
-      }
-      // the runs' extensions up to their heads took the frame past its bound: what it left out
-      // goes in the next frames
-    }
-    sendInSlices(l, r.requestId(), answer);
-  }
-
-  /**
-   * {@code answer} as frames of about {@link RoomConfig#batchMaxBytes} each, cut in canonical order
-   * (slices of time). Each frame's messages are grouped by origin as {@link ChainedChunk#batch}
-   * takes them, the origins in the order of their earliest message in the frame. A run that a frame
-   * extends up to its head is not sent again by a later frame; a run a frame leaves out because the
-   * extensions filled it leads the next frame (its origin first, so it fits), and the last frame is
-   * the one after which nothing is left. Cut up front into fixed slices, the runs a frame left out
-   * were never sent: the authors' later lines in the next frames waited for them, the receiver's
-   * hold-back budget refused those, and it asked for them again and again, each answer leaving out
-   * the same run (session 21: 5,000 lines of 1,000 bytes crossed the wire 31 times over, or
-   * stalled).
-   */
-  private void sendInSlices(Link l, long requestId, List<ChatMessage> answer) {
-    List<ChatMessage> byTime = new ArrayList<>(answer);
-    byTime.sort(ChatMessage.CANONICAL);
-    Map<PeerId, Long> sentThrough = new HashMap<>(); // what an earlier frame's extensions carried
-    List<ChatMessage> carried = new ArrayList<>(); // left out by the last frame: leads the next
-    int next = 0;
-    while (true) {
-      List<ChatMessage> chunk = new ArrayList<>(carried);
-      long bytes = 0;
-      for (ChatMessage m : carried) {
-        bytes += m.frameBytesBound();
-      }
-      while (next < byTime.size()) {
-        ChatMessage m = byTime.get(next);
-        Long through = sentThrough.get(m.origin());
-        if (through != null && m.seq() <= through) {
-          next++;
-          continue;
-        }
-        long size = m.frameBytesBound();
-        if (!chunk.isEmpty() && bytes + size > config.batchMaxBytes()) {
-          break;
-        }
-        chunk.add(m);
-        bytes += size;
-        next++;
-      }
-      List<ChatMessage> leftOut = new ArrayList<>();
-      SyncBatch batch = ChainedChunk.batch(store, requestId, byOrigin(chunk), false, leftOut);
-      for (ChainHead h : batch.heads()) {
-        sentThrough.merge(h.origin(), h.seq(), Math::max);
-      }
-      carried = new ArrayList<>(leftOut.size());
-      if (!leftOut.isEmpty()) {
-        // an earlier run of its origin may have been extended over it; a later run's head (after
-        // a gap in the answer) says nothing about it
-        Set<MessageId> sent = new HashSet<>();
-        for (ChatMessage m : batch.messages()) {
-          sent.add(m.id());
-        }
-        for (ChatMessage m : leftOut) {
-          if (!sent.contains(m.id())) {
-            carried.add(m);
-          }
-        }
-      }
-      // every frame takes at least its first run (or drops it, if no frame can hold it), so the
-      // carried runs shrink and this ends
-      boolean last = next == byTime.size() && carried.isEmpty();
-      if (last) {
-        effects.send(l.id, new SyncBatch(requestId, batch.messages(), true, batch.heads()));
-        return;
-      }
-      if (!batch.messages().isEmpty()) {
-        effects.send(l.id, batch);
-      }
-    }
-  }
-
-  /**
-   * {@code chunk} (in canonical order) grouped by origin, each origin's messages by seq, the
-   * origins in the order of their first message: runs a frame left out, carried to the lead of the
-   * next, are taken first there.
-   */
-  private static List<ChatMessage> byOrigin(List<ChatMessage> chunk) {
-    Map<PeerId, List<ChatMessage>> groups = new LinkedHashMap<>();
-    for (ChatMessage m : chunk) {
-      groups.computeIfAbsent(m.origin(), o -> new ArrayList<>()).add(m);
-    }
-    List<ChatMessage> out = new ArrayList<>(chunk.size());
-    for (List<ChatMessage> g : groups.values()) {
-      g.sort(Comparator.comparingLong(ChatMessage::seq));
-      out.addAll(g);
-    }
-    return out;
+    ChainedChunk.answer(store, effects, l.id, r.requestId(), answer, config.batchMaxBytes());
   }
 
   void onBatch(Link l, SyncBatch b) {

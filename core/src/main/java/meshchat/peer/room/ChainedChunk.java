@@ -1,12 +1,19 @@
 package meshchat.peer.room;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.sync.SeqRange;
@@ -61,31 +68,117 @@ final class ChainedChunk {
   }
 
   /**
-   * Sends {@code messages} (sorted by origin, then seq) to {@code to} as batches of about {@code
-   * maxBytes} each, the last one marked done.
+   * Sends {@code answer} (grouped by origin, each origin's messages by seq) to {@code to} as
+   * batches of request id {@code requestId} and at most {@code maxBytes} of messages each (by
+   * {@link ChatMessage#frameBytesBound}), the last one marked done. Sync answers and Graft replies
+   * both go this way. An answer that fits one frame goes as one. A larger one is cut into slices of
+   * time (canonical order), not by origin: frames cut origin after origin carried one author's
+   * messages first, each waiting at the receiver for the other authors' earlier ones in a later
+   * frame, until the receiver's hold-back budget refused them (docs/benchmarks.md, session 21).
+   * Each frame's messages are grouped by origin as {@link #batch} takes them, the origins in the
+   * order of their earliest message in the frame. A run that a frame extends up to its head is not
+   * sent again by a later frame; a run a frame leaves out because the extensions filled it leads
+   * the next frame (its origin first, so it fits), and the last frame is the one after which
+   * nothing is left. Cut up front into fixed slices, the runs a frame left out were never sent: the
+   * authors' later lines waited for them, and a catch-up of 5,000 lines of 1,000 bytes crossed the
+   * wire 31 times over, or stalled (session 21). Until session 22 Graft replies still went in fixed
+   * chunks.
    */
-  static void send(
+  static void answer(
       MessageStore store,
       RoomEffects effects,
       PeerId to,
       long requestId,
-      List<ChatMessage> messages,
-      int maxBytes) {
-    List<ChatMessage> chunk = new ArrayList<>();
-    long bytes = 0;
-    for (ChatMessage m : messages) {
-      long size = m.frameBytesBound();
-      if (!chunk.isEmpty() && bytes + size > maxBytes) {
-        effects.send(to, batch(store, requestId, chunk, false));
-        chunk = new ArrayList<>();
-        bytes = 0;
+      List<ChatMessage> answer,
+      long maxBytes) {
+    long total = 0;
+    for (ChatMessage m : answer) {
+      total += m.frameBytesBound();
+    }
+    if (total <= maxBytes) {
+      List<ChatMessage> leftOut = new ArrayList<>();
+      SyncBatch one = batch(store, requestId, answer, true, leftOut);
+      if (leftOut.isEmpty()) {
+        effects.send(to, one);
+        return;
       }
-      chunk.add(m);
-      bytes += size;
+      // the runs' extensions up to their heads took the frame past its bound: what it left out
+      // goes in the next frames
     }
-    if (!chunk.isEmpty()) {
-      effects.send(to, batch(store, requestId, chunk, true));
+    List<ChatMessage> byTime = new ArrayList<>(answer);
+    byTime.sort(ChatMessage.CANONICAL);
+    Map<PeerId, Long> sentThrough = new HashMap<>(); // what an earlier frame's extensions carried
+    List<ChatMessage> carried = new ArrayList<>(); // left out by the last frame: leads the next
+    int next = 0;
+    while (true) {
+      List<ChatMessage> chunk = new ArrayList<>(carried);
+      long bytes = 0;
+      for (ChatMessage m : carried) {
+        bytes += m.frameBytesBound();
+      }
+      while (next < byTime.size()) {
+        ChatMessage m = byTime.get(next);
+        Long through = sentThrough.get(m.origin());
+        if (through != null && m.seq() <= through) {
+          next++;
+          continue;
+        }
+        long size = m.frameBytesBound();
+        if (!chunk.isEmpty() && bytes + size > maxBytes) {
+          break;
+        }
+        chunk.add(m);
+        bytes += size;
+        next++;
+      }
+      List<ChatMessage> leftOut = new ArrayList<>();
+      SyncBatch batch = batch(store, requestId, byOrigin(chunk), false, leftOut);
+      for (ChainHead h : batch.heads()) {
+        sentThrough.merge(h.origin(), h.seq(), Math::max);
+      }
+      carried = new ArrayList<>(leftOut.size());
+      if (!leftOut.isEmpty()) {
+        // an earlier run of its origin may have been extended over it; a later run's head (after
+        // a gap in the answer) says nothing about it
+        Set<MessageId> sent = new HashSet<>();
+        for (ChatMessage m : batch.messages()) {
+          sent.add(m.id());
+        }
+        for (ChatMessage m : leftOut) {
+          if (!sent.contains(m.id())) {
+            carried.add(m);
+          }
+        }
+      }
+      // every frame takes at least its first run (or drops it, if no frame can hold it), so the
+      // carried runs shrink and this ends
+      boolean last = next == byTime.size() && carried.isEmpty();
+      if (last) {
+        effects.send(to, new SyncBatch(requestId, batch.messages(), true, batch.heads()));
+        return;
+      }
+      if (!batch.messages().isEmpty()) {
+        effects.send(to, batch);
+      }
     }
+  }
+
+  /**
+   * {@code chunk} (in canonical order) grouped by origin, each origin's messages by seq, the
+   * origins in the order of their first message: runs a frame left out, carried to the lead of the
+   * next, are taken first there.
+   */
+  private static List<ChatMessage> byOrigin(List<ChatMessage> chunk) {
+    Map<PeerId, List<ChatMessage>> groups = new LinkedHashMap<>();
+    for (ChatMessage m : chunk) {
+      groups.computeIfAbsent(m.origin(), o -> new ArrayList<>()).add(m);
+    }
+    List<ChatMessage> out = new ArrayList<>(chunk.size());
+    for (List<ChatMessage> g : groups.values()) {
+      g.sort(Comparator.comparingLong(ChatMessage::seq));
+      out.addAll(g);
+    }
+    return out;
   }
 
   static SyncBatch batch(

@@ -727,8 +727,11 @@ public final class Room {
         store.get(id).ifPresent(found::add);
       }
     }
+    if (found.isEmpty()) {
+      return; // unlike a sync request, a Graft waits for no answer
+    }
     found.sort(Comparator.comparing((ChatMessage m) -> m.origin()).thenComparingLong(m -> m.seq()));
-    ChainedChunk.send(store, effects, to, GRAFT_REPLY, found, config.batchMaxBytes());
+    ChainedChunk.answer(store, effects, to, GRAFT_REPLY, found, config.batchMaxBytes());
   }
 
   /**

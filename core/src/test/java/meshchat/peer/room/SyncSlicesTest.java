@@ -142,4 +142,61 @@ class SyncSlicesTest {
         .as("held-back messages refused for want of budget")
         .isZero();
   }
+
+  /**
+   * A Graft reply goes the same way as a sync answer. It asks for one line in every 64 of each
+   * author, long lines whose heads lie 63 lines above them: each run reaches its head, 64 KB, and
+   * the reply needs several frames. Cut in fixed chunks (until session 22), a chunk's runs past the
+   * first frame's bound were dropped, never sent, and the asker waited for anti-entropy.
+   */
+  @Test
+  void aGraftReplyCarriesWhatAFullFrameLeftOut() {
+    Mesh mesh =
+        new Mesh(RoomConfig.defaults(), true, "alice", "bob", "carol", "dave", "olga", "erin");
+    for (String name : AUTHORS) {
+      mesh.link(name, "olga");
+    }
+    mesh.run(10);
+    int perAuthor = 1_280;
+    String filler = "z".repeat(1_000);
+    for (int k = 0; k < perAuthor * AUTHORS.length; k++) {
+      mesh.peer(AUTHORS[k % AUTHORS.length]).send(k + " " + filler);
+      mesh.pump();
+    }
+    Peer olga = mesh.peer("olga");
+    InMemoryMessageStore sparse = new InMemoryMessageStore();
+    List<MessageId> asked = new java.util.ArrayList<>();
+    for (String name : AUTHORS) {
+      PeerId author = mesh.peer(name).id;
+      for (ChatMessage m : olga.store.range(author, new SeqRange(1, perAuthor), perAuthor)) {
+        sparse.append(m);
+        if (m.seq() % 64 == 0) {
+          sparse.putHead(new TestChainSigner().signHead(author, m.seq(), chainHash(m)));
+        }
+        if (m.seq() % 64 == 1) {
+          asked.add(m.id());
+        }
+      }
+    }
+    olga.restartOn(sparse);
+    mesh.link("erin", "olga");
+    mesh.inject("erin", "olga", new meshchat.peer.message.LinkMessage.Graft(asked));
+    mesh.pump();
+
+    Set<MessageId> replied = new HashSet<>();
+    int carried = 0;
+    int frames = 0;
+    for (SyncBatch b : mesh.sentOf(SyncBatch.class, mesh.to("erin"))) {
+      if (b.requestId() == Room.GRAFT_REPLY) {
+        frames++;
+        for (ChatMessage m : b.messages()) {
+          replied.add(m.id());
+          carried++;
+        }
+      }
+    }
+    assertThat(frames).as("the reply took several frames").isGreaterThan(1);
+    assertThat(replied).as("every line asked for was sent").containsAll(asked);
+    assertThat(carried).as("each line once").isEqualTo(replied.size()).isEqualTo(asked.size() * 64);
+  }
 }
