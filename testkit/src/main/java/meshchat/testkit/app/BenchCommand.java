@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import meshchat.peer.runtime.PeerConfig;
 import meshchat.testkit.bench.CatchUpBench;
 import meshchat.testkit.bench.ChatBench;
 import meshchat.testkit.bench.CompareBench;
@@ -68,7 +69,12 @@ public final class BenchCommand implements Callable<Integer> {
               TrackerBench::run),
           new Bench(
               "catchup",
-              "--messages N (100000)  --text-bytes BYTES (100)  --pipeline N (4)  --batch N (1024)",
+              // the defaults are a peer's own (the help said 1,024 after they became 2,048)
+              String.format(
+                  "--messages N (100000)  --text-bytes BYTES (100)  --pipeline N (%d)"
+                      + "  --batch N (%d)",
+                  PeerConfig.ROOM_DEFAULTS.syncPipeline(),
+                  PeerConfig.ROOM_DEFAULTS.syncMaxMessages()),
               CatchUpBench::run),
           new Bench(
               "idle",
