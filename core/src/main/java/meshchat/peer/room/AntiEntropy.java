@@ -184,6 +184,8 @@ final class AntiEntropy {
     /** The SyncRequests in flight on this link ({@link RoomConfig#syncPipeline}), oldest first. */
     private final Map<Long, Inflight> inflight = new LinkedHashMap<>();
 
+    boolean askedOnce; // a SyncRequest went: the next ones take the whole budget
+
     /** Dependency fetches in flight on this link, by request id, so that none is asked twice. */
     private final Map<Long, List<Want>> depFetches = new HashMap<>();
 
@@ -711,6 +713,9 @@ final class AntiEntropy {
     // dependencies in the same batch instead of being held back (and fetched again) one by one.
     Map<PeerId, List<SeqRange>> lacking = new HashMap<>();
     long budget = config.syncMaxMessages();
+    if (!l.askedOnce && config.syncFirstMessages() > 0) {
+      budget = Math.min(budget, config.syncFirstMessages()); // a slow start (RoomConfig)
+    }
     long totalLack = 0; // each origin's lack counted up to the budget: the sum cannot overflow
     List<PeerId> drop = null;
     boolean caughtUp = true; // all the link named is ours, or live news left for the tree
@@ -799,6 +804,7 @@ final class AntiEntropy {
     if (wants.isEmpty()) {
       return false;
     }
+    l.askedOnce = true;
     long id = nextRequestId++;
     Inflight request = new Inflight(wants);
     l.inflight.put(id, request);

@@ -29,6 +29,10 @@ import meshchat.peer.limit.WireBounds;
  *     when both peers' threads and the JIT share two cores, an answer takes longer than storing the
  *     batch before it, and with two in flight the receiving thread waited for data in a third of
  *     the JFR samples of a 100,000-message catch-up
+ * @param syncFirstMessages most messages asked for in a link's first SyncRequest; 0 (the default):
+ *     {@code syncMaxMessages}. A smaller first request is a slow start: its answer is read, sent,
+ *     checked and stored by code the JVM has not compiled yet, and the receiver starts work on it
+ *     while the peer answers the full-size requests pipelined behind it
  */
 public record RoomConfig(
     long syncIntervalMs,
@@ -42,11 +46,15 @@ public record RoomConfig(
     long peerListDelayMs,
     int peerListMaxEntries,
     long syncRequestTimeoutMs,
-    int syncPipeline) {
+    int syncPipeline,
+    int syncFirstMessages) {
 
   public RoomConfig {
     if (syncPipeline < 1) {
       throw new IllegalArgumentException("syncPipeline must be >= 1: " + syncPipeline);
+    }
+    if (syncFirstMessages < 0) {
+      throw new IllegalArgumentException("syncFirstMessages must be >= 0: " + syncFirstMessages);
     }
   }
 
@@ -77,5 +85,6 @@ public record RoomConfig(
     public int peerListMaxEntries = 1_000;
     public long syncRequestTimeoutMs = 10_000;
     public int syncPipeline = 4;
+    public int syncFirstMessages = 0;
   }
 }

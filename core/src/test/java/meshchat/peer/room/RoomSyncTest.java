@@ -94,6 +94,32 @@ class RoomSyncTest {
   }
 
   @Test
+  void aLinksFirstRequestIsASlowStartAndTheRestTakeTheWholeBudget() {
+    RoomConfig slow =
+        CONFIG.with(cfg -> cfg.syncMaxMessages = 7).with(cfg -> cfg.syncFirstMessages = 2);
+    Mesh mesh = new Mesh(slow, "alice", "bob");
+    for (int i = 0; i < 30; i++) {
+      mesh.peer("alice").send("m" + i);
+    }
+    mesh.link("alice", "bob").pump();
+
+    assertThat(mesh.peer("bob").shownIds()).hasSize(30);
+    List<SyncRequest> asked = mesh.sentOf(SyncRequest.class, mesh.from("bob"));
+    assertThat(asked)
+        .extracting(r -> r.wants().stream().mapToLong(w -> w.range().size()).sum())
+        .containsExactly(2L, 7L, 7L, 7L, 7L); // 2 + 7 + 7 + 7 + 7 = 30
+    assertThat(batchedTo(mesh, "bob")).hasSize(30).doesNotHaveDuplicates();
+    assertThat(mostRequestsInFlight(mesh, "bob")).isEqualTo(4);
+  }
+
+  @Test
+  void aNegativeFirstRequestIsRefusedWhenConfigured() {
+    assertThatThrownBy(() -> CONFIG.with(cfg -> cfg.syncFirstMessages = -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("syncFirstMessages must be >= 0");
+  }
+
+  @Test
   void aPipelineOfNoRequestsIsRefusedWhenConfigured() {
     assertThatThrownBy(() -> CONFIG.with(cfg -> cfg.syncPipeline = 0))
         .isInstanceOf(IllegalArgumentException.class)

@@ -128,7 +128,9 @@ public record PeerConfig(
    * 1,024 (session 21; the frame budget counted 3 bytes a character before, so 2,048 did not fit).
    * A batch stays within the frame limit by {@code ChainedChunk}'s own bound (896 KiB, heads
    * included). A peer answers at most its own number, so peers of either size interoperate. The
-   * simulation keeps the core's 512.
+   * simulation keeps the core's 512. A link's first request asks for 256 (a slow start: its answer
+   * is the first use of the answering, checking and storing code in a fresh JVM, and the receiver
+   * works on it while the full-size requests behind it are answered; session 22).
    */
   public static final RoomConfig ROOM_DEFAULTS =
       RoomConfig.defaults()
@@ -136,6 +138,7 @@ public record PeerConfig(
               d -> {
                 d.syncMaxMessages = 2_048;
                 d.batchMaxBytes = 768 * 1024;
+                d.syncFirstMessages = 256;
               });
 
   /**
