@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +37,12 @@ final class CausalBuffer {
   // what is stored (the room's holdings); delivered = stored and not pending
   private final Holdings stored;
   private final AuthorIndex<PeerId> authors;
-  // insertion order = arrival order, so the oldest held message is first
-  private final LinkedHashMap<MessageId, Held> held = new LinkedHashMap<>();
+  // by id (arrival order: Held.order); most first copies in a big room pass through here
+  private final IdTable<Held> held = new IdTable<>();
+  private long holds; // messages held so far: the next one's order
   // by the id waited for: the held messages that wait for it, themselves, so that a release looks
-  // up nothing per waiter
-  private final Map<MessageId, List<Held>> waiters = new HashMap<>();
+  // up nothing per waiter: the Held when one waits, else a List<Held> in the order they were held
+  private final IdTable<Object> waiters = new IdTable<>();
   private final Set<MessageId> frontier = new LinkedHashSet<>();
   // deps of messages shown incomplete: when they arrive they are already implied, not new tips
   private final LinkedHashSet<MessageId> implied = new LinkedHashSet<>();
@@ -110,12 +110,18 @@ final class CausalBuffer {
     final long heldAt;
     boolean shownIncomplete;
     boolean gaveUp; // no longer waits for a dependency that will never come: incomplete when shown
+    // the admission check (Admission#backdated) that passed just before it was held found every
+    // dependency it does not wait for delivered and older: only those it waits for are left to
+    // check, each as it arrives (markDelivered), so its release reads no dependency again
+    final boolean depsChecked;
+    private boolean depNotOlder; // a dependency it waited for came with a time at or above its own
     private int author; // its author's index
     private LinkCount viaCount; // the count of via's pending messages, while this one is pending
     private boolean pending;
     private Held older; // in the pending list, while pending
     private Held newer;
     private boolean gone; // released or forgotten: no longer held
+    private long order; // the how-manyth message held: arrival order
 
     Held(
         ChatMessage message,
@@ -124,6 +130,17 @@ final class CausalBuffer {
         PeerId via,
         boolean gaveUp,
         long heldAt) {
+      this(message, catchUp, missing, via, gaveUp, heldAt, false);
+    }
+
+    Held(
+        ChatMessage message,
+        boolean catchUp,
+        Set<MessageId> missing,
+        PeerId via,
+        boolean gaveUp,
+        long heldAt,
+        boolean depsChecked) {
       this.message = message;
       this.catchUp = catchUp;
       this.missing = missing.toArray(new MessageId[0]);
@@ -131,6 +148,7 @@ final class CausalBuffer {
       this.via = via;
       this.gaveUp = gaveUp;
       this.heldAt = heldAt;
+      this.depsChecked = depsChecked;
     }
 
     /** {@code id} is no longer waited for; false if it was not. */
@@ -172,8 +190,18 @@ final class CausalBuffer {
     int n;
   }
 
-  /** The outcome of offering a message: what can be delivered now, in causal order. */
-  record Ready(ChatMessage message, boolean catchUp, boolean incomplete) {}
+  /**
+   * The outcome of offering a message: what can be delivered now, in causal order. {@code checked}:
+   * whether its dependencies' times were all checked against its own, by the admission check before
+   * it was held and then as each one it waited for arrived; {@code backdated}: if checked, whether
+   * one was at or above its time (else the room checks them all: {@link Admission#backdated}).
+   */
+  record Ready(
+      ChatMessage message,
+      boolean catchUp,
+      boolean incomplete,
+      boolean checked,
+      boolean backdated) {}
 
   boolean isDelivered(MessageId id) {
     return delivered(id.origin(), id.seq(), id);
@@ -330,11 +358,28 @@ final class CausalBuffer {
       PeerId via,
       boolean gaveUp,
       long heldAt) {
-    Held h = new Held(m, catchUp, missing, via, gaveUp, heldAt);
+    return hold(m, catchUp, missing, via, gaveUp, heldAt, false);
+  }
+
+  /**
+   * As above; {@code depsChecked}: an admission check that passed just now found every dependency
+   * of {@code m} outside {@code missing} delivered and older than {@code m} (see {@link
+   * Held#depsChecked}).
+   */
+  Held hold(
+      ChatMessage m,
+      boolean catchUp,
+      Set<MessageId> missing,
+      PeerId via,
+      boolean gaveUp,
+      long heldAt,
+      boolean depsChecked) {
+    Held h = new Held(m, catchUp, missing, via, gaveUp, heldAt, depsChecked);
     Held already = held.putIfAbsent(m.id(), h);
     if (already != null) {
       return already; // the room holds a message once (it holds only what it newly stored)
     }
+    h.order = holds++;
     h.author = authors.add(m.origin()); // stored, so numbered already (but for unit tests)
     if (restoring == null || !restoring.remove(m.id())) {
       countPending(h.author, 1); // else counted when a restart made it pending: see holdAgain
@@ -345,9 +390,41 @@ final class CausalBuffer {
       h.viaCount.n++;
     }
     for (MessageId d : missing) {
-      waiters.computeIfAbsent(d, k -> new ArrayList<>(2)).add(h);
+      addWaiter(d, h);
     }
     return h;
+  }
+
+  /** {@code h} waits for {@code d}: after those that waited for it before. */
+  @SuppressWarnings("unchecked")
+  private void addWaiter(MessageId d, Held h) {
+    int at = waiters.slot(d);
+    Object w = waiters.valueAt(at);
+    if (w == null) {
+      waiters.putAt(at, d, h); // the common case: a list only once a second one waits
+    } else if (w instanceof Held first) {
+      List<Held> ws = new ArrayList<>(4);
+      ws.add(first);
+      ws.add(h);
+      waiters.putAt(at, d, ws);
+    } else {
+      ((List<Held>) w).add(h);
+    }
+  }
+
+  /** {@code h} no longer waits for {@code d}: its entry goes, and {@code d}'s once none waits. */
+  @SuppressWarnings("unchecked")
+  private void removeWaiter(MessageId d, Held h) {
+    int at = waiters.slot(d);
+    Object w = waiters.valueAt(at);
+    if (w == h) {
+      waiters.remove(d);
+    } else if (w instanceof List<?> list) {
+      List<Held> ws = (List<Held>) list;
+      if (ws.remove(h) && ws.isEmpty()) {
+        waiters.remove(d);
+      }
+    }
   }
 
   /**
@@ -392,38 +469,45 @@ final class CausalBuffer {
    * are released silently and reported through {@code completed}.
    */
   List<Ready> markDelivered(ChatMessage m, List<MessageId> completed) {
-    List<Ready> ready = new ArrayList<>();
-    ArrayDeque<ChatMessage> work = new ArrayDeque<>();
-    work.add(m);
-    while (!work.isEmpty()) {
-      ChatMessage next = work.poll();
+    // made only when something is released: most deliveries release nothing
+    List<Ready> ready = null;
+    ArrayDeque<ChatMessage> work = null;
+    for (ChatMessage next = m; next != null; next = work == null ? null : work.poll()) {
       record(next);
-      List<Held> ws = waiters.isEmpty() ? null : waiters.remove(next.id());
-      if (ws == null) {
+      Object w = waiters.isEmpty() ? null : waiters.remove(next.id());
+      if (w == null) {
         continue;
       }
-      for (int i = 0, n = ws.size(); i < n; i++) {
-        Held h = ws.get(i);
+      @SuppressWarnings("unchecked")
+      List<Held> ws = w instanceof Held ? null : (List<Held>) w;
+      for (int i = 0, n = ws == null ? 1 : ws.size(); i < n; i++) {
+        Held h = ws == null ? (Held) w : ws.get(i);
         if (h.gone) {
           continue;
         }
-        h.stopWaiting(next.id());
+        if (h.stopWaiting(next.id()) && next.lamport() >= h.message.lamport()) {
+          h.depNotOlder = true; // what it answers is not older: backdated
+        }
         if (!h.waits()) {
-          MessageId w = h.message.id();
-          held.remove(w);
+          MessageId id = h.message.id();
+          held.remove(id);
           h.gone = true;
           unpend(h);
           if (h.shownIncomplete) {
-            incomplete.remove(w); // only a message shown incomplete is listed there
-            completed.add(w);
+            incomplete.remove(id); // only a message shown incomplete is listed there
+            completed.add(id);
           } else {
-            ready.add(new Ready(h.message, h.catchUp, h.gaveUp));
+            if (ready == null) {
+              ready = new ArrayList<>();
+              work = new ArrayDeque<>();
+            }
+            ready.add(new Ready(h.message, h.catchUp, h.gaveUp, h.depsChecked, h.depNotOlder));
             work.add(h.message);
           }
         }
       }
     }
-    return ready;
+    return ready == null ? List.of() : ready;
   }
 
   /**
@@ -452,16 +536,15 @@ final class CausalBuffer {
    */
   List<Held> stopWaitingFor(Predicate<MessageId> never) {
     List<Held> freed = new ArrayList<>();
-    for (Held h : new ArrayList<>(held.values())) {
+    List<Held> all = held.values();
+    all.sort((a, b) -> Long.compare(a.order, b.order)); // in the order they were held
+    for (Held h : all) {
       boolean changed = false;
       for (MessageId d : h.missing()) {
         if (never.test(d)) {
           h.stopWaiting(d);
           changed = true;
-          List<Held> ws = waiters.get(d);
-          if (ws != null && ws.remove(h) && ws.isEmpty()) {
-            waiters.remove(d);
-          }
+          removeWaiter(d, h);
         }
       }
       h.gaveUp |= changed;
@@ -486,13 +569,7 @@ final class CausalBuffer {
     }
     h.gone = true;
     for (MessageId d : h.missing()) {
-      List<Held> ws = waiters.get(d);
-      if (ws != null) {
-        ws.remove(h);
-        if (ws.isEmpty()) {
-          waiters.remove(d);
-        }
-      }
+      removeWaiter(d, h);
     }
   }
 

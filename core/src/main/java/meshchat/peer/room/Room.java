@@ -1056,8 +1056,12 @@ public final class Room {
 
   private void hold(
       ChatMessage m, boolean catchUp, Set<MessageId> missing, boolean gaveUp, LinkState from) {
+    // a live message (pushed, or a graft's answer) passed the admission check just before: every
+    // dependency it does not wait for was found delivered and older then (a sync batch's were
+    // checked before the batch's earlier messages were delivered, so its release checks them all)
     CausalBuffer.Held h =
-        causal.hold(m, catchUp, missing, from.id(), gaveUp, scheduler.nowMillis());
+        causal.hold(
+            m, catchUp, missing, from.id(), gaveUp, scheduler.nowMillis(), !catchUp && !gaveUp);
     armHoldBack();
     store.markWaiting(m.id()); // with the message, in one unit of work: a restart holds it again
     if (catchUp && batchMissing != null) {
@@ -1173,7 +1177,7 @@ public final class Room {
     List<MessageId> completed = new ArrayList<>();
     for (CausalBuffer.Ready r : causal.markDelivered(m, completed)) {
       store.markShown(r.message().id()); // or never shown: either way it waits no more
-      if (admission.backdated(r.message())) {
+      if (r.checked() ? r.backdated() : admission.backdated(r.message())) {
         // its dependency came after it and is newer: stored, but never shown as if it answered
         counters.increment(Counter.BACKDATED);
         continue;

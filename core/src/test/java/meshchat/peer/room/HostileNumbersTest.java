@@ -122,6 +122,36 @@ class HostileNumbersTest {
     assertThat(a.room.counters().get(Counter.BACKDATED)).isEqualTo(1);
   }
 
+  /**
+   * A held message's release reads no dependency again: each one it waited for is checked as it
+   * arrives. A time equal to its own, on the last of two deps or on its author's previous line, is
+   * as backdated as a smaller one; the older ones release it.
+   */
+  @Test
+  void aHeldReplyIsCheckedAgainstEachDependencyAsItArrives() {
+    PeerId carol = PeerId.fromHex("cc");
+    PeerId dave = PeerId.fromHex("dd");
+    ChatMessage older = chat(carol, 1, 10);
+    ChatMessage same = chat(dave, 1, 30);
+    ChatMessage reply = chat(mallory(), 1, 30, older.id(), same.id()); // same time as one dep
+    ChatMessage fine = chat(dave, 2, 70, same.id(), older.id());
+    mesh.inject("m", "a", new Chat(reply));
+    mesh.inject("m", "a", new Chat(fine));
+    mesh.inject("m", "a", new Chat(older));
+    mesh.inject("m", "a", new Chat(same));
+    mesh.pump();
+    assertThat(a.shownIds()).contains(older.id(), same.id(), fine.id()).doesNotContain(reply.id());
+    assertThat(a.room.counters().get(Counter.BACKDATED)).isEqualTo(1);
+    // the author's previous line arriving after, with a time above: seq 3 waits for seq 2
+    ChatMessage previous = chat(carol, 2, 55, older.id());
+    ChatMessage late = chat(carol, 3, 50, previous.id());
+    mesh.inject("m", "a", new Chat(late));
+    mesh.inject("m", "a", new Chat(previous));
+    mesh.pump();
+    assertThat(a.shownIds()).contains(previous.id()).doesNotContain(late.id());
+    assertThat(a.room.counters().get(Counter.BACKDATED)).isEqualTo(2);
+  }
+
   @Test
   void aMessageAtTheLargestSeqSurvivesTheNextDigestExchange() {
     ChatMessage top = chat(mallory(), WireBounds.MAX_SEQ, 5);
