@@ -181,4 +181,28 @@ class AuthorIndexPropertyTest {
     assertThatThrownBy(() -> index.setEntry(0, null)).isInstanceOf(IllegalArgumentException.class);
     assertThat(index.indexOf(new Key(1, hash))).isZero();
   }
+
+  @Property(tries = 6)
+  void aCharTableAtItsFullestAndItsWideningFindEveryAuthor(@ForAll("spreads") int spread) {
+    // 49,152 authors fill 65,536 char slots to 3/4 (the index + 1 takes all 16 bits: no hash bits
+    // kept, every probe reads the author); the next one moves to an int table
+    AuthorIndex<Key> index = new AuthorIndex<>();
+    int last = 3 * AuthorIndex.NARROW_SLOTS / 4;
+    int end = 66_000; // and past an index + 1 a char could hold
+    for (int n = 0; n <= end; n++) {
+      assertThat(index.add(new Key(n, hashOf(n, spread) ^ (n << 17)))).isEqualTo(n);
+      if (n == last - 1 || n == last || n == end) { // narrow at its fullest, then wide
+        for (int k = 0; k <= n; k += 1 + (k % 7)) {
+          assertThat(index.indexOf(new Key(k, hashOf(k, spread) ^ (k << 17)))).isEqualTo(k);
+        }
+        assertThat(index.indexOf(new Key(-1, hashOf(-1, spread)))).isEqualTo(-1);
+        assertThat(index.indexOf(new Key(n + 1, hashOf(n + 1, spread) ^ ((n + 1) << 17))))
+            .isEqualTo(-1);
+      }
+    }
+    assertThat(index.size()).isEqualTo(end + 1);
+    int again = hashOf(last, spread) ^ (last << 17);
+    assertThat(index.add(new Key(last, again))).isEqualTo(last);
+    assertThat(index.size()).isEqualTo(end + 1);
+  }
 }
