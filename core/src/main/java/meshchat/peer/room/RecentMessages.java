@@ -20,16 +20,22 @@ final class RecentMessages {
 
   private final PeerId[] origins;
   private final long[] seqTimes; // position i: its seq at 2i, its Lamport time at 2i + 1
-  private final int[] index; // ring position + 1; 0: empty
+  // ring position + 1; 0: empty. A char (a capacity is at most 65,535): 4 KB fewer for each of a
+  // simulation's peers, of the 28 KB its window of 1,024 takes
+  private final char[] index;
   private final int mask;
   private final int shift; // home = the top bits of the scrambled hash
   private int next; // the ring position the next message takes
   private int size;
 
+  /** The last {@code capacity} messages, 1..65,535. */
   RecentMessages(int capacity) {
+    if (capacity < 1 || capacity > Character.MAX_VALUE) {
+      throw new IllegalArgumentException("a capacity of 1..65535: " + capacity);
+    }
     origins = new PeerId[capacity];
     seqTimes = new long[2 * capacity];
-    index = new int[Integer.highestOneBit(Math.max(1, capacity) * 2 - 1) * 2]; // at most half full
+    index = new char[Integer.highestOneBit(capacity * 2 - 1) * 2]; // at most half full
     mask = index.length - 1;
     shift = Integer.numberOfLeadingZeros(mask);
   }
@@ -64,7 +70,7 @@ final class RecentMessages {
     origins[next] = origin;
     seqTimes[2 * next] = seq;
     seqTimes[2 * next + 1] = m.lamport();
-    index[i] = next + 1;
+    index[i] = (char) (next + 1);
     next = next + 1 == origins.length ? 0 : next + 1;
   }
 

@@ -1,6 +1,8 @@
 package meshchat.peer.sync;
 
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Authors numbered 0, 1, 2... in the order they were first stored: one lookup per message turns its
@@ -9,58 +11,68 @@ import java.util.Arrays;
  * instead of a hash map each, which a big room's peer paid for several times per message and about
  * 50 bytes per (peer, author) each (docs/decisions/0013-a-dense-author-index.md). Not thread-safe.
  *
- * <p>An open-addressing table (linear probing, at most 3/4 full) of one {@code int} per slot: the
- * author's index + 1 in the low bits (0: empty), as many as the table has slots, and above them the
- * author's hash's own bits, which a probe compares before it reads the author: 5 to 6 bytes per
- * author where an index and a hash in two ints cost 11 to 13 (a 10,000-author room's 10,000 peers
- * keep one table each). A simulation's peers are cold when their turn comes, and every message's
- * author (and deps) is looked up here: a probe reads one line of the table, and the author only
- * when its hash's bits match. No author is ever removed: its owner numbers only authors whose
- * messages it stores, so the index never outgrows the store, whatever a stranger names in deps or
- * digests.
+ * <p>An open-addressing table (linear probing, at most 3/4 full) of one {@code char} per slot (an
+ * {@code int} past 65,536 slots): the author's index + 1 in the low bits (0: empty), as many as the
+ * table has slots, and above them the author's hash's own bits, which a probe compares before it
+ * reads the author: 2.7 to 3.3 bytes per author where an index and a hash in two ints cost 11 to 13
+ * (a 10,000-author room's 10,000 peers keep one table each). A simulation's peers are cold when
+ * their turn comes, and every message's author (and deps) is looked up here: a probe reads one line
+ * of the table, and the author only when its hash's bits match. No author is ever removed: its
+ * owner numbers only authors whose messages it stores, so the index never outgrows the store,
+ * whatever a stranger names in deps or digests.
+ *
+ * <p><b>Entries.</b> An index made with a {@code keyOf} function keeps, in the author's place, any
+ * object that function maps to the author ({@link #entry}, {@link #setEntry}): the in-memory store
+ * keeps an author's one message there, not the author and, in an array of its own, the message (a
+ * reference per (peer, author) fewer: 400 MB at 10,000 peers). Whoever shares the index sees only
+ * the authors.
  */
 public final class AuthorIndex<K> {
   private static final int MIN_SLOTS = 16;
   // the most slots (an index + 1 below it leaves 2 bits of hash): 3/4 of it, over 800 million
   // authors, is the most an index numbers
   private static final int MAX_SLOTS = 1 << 30;
+  // the most slots a char table has: index + 1 (at most 3/4 of them) fits its 16 bits
+  static final int NARROW_SLOTS = 1 << 16;
 
-  private Object[] authors = new Object[8]; // K
+  private Object[] authors = new Object[8]; // K, or an entry keyOf maps to a K
+  private final Function<Object, K> keyOf; // null: every entry is its author
   private int size;
-  // per slot: (hash bits << bits) | index + 1, with 2^bits slots; 0: empty
-  private int[] table = new int[MIN_SLOTS];
+  // per slot: (hash bits << bits) | index + 1, with 2^bits slots; 0: empty. In a char while there
+  // are at most 2^16 slots (up to 49,152 authors: 2 bytes per slot, where an int took 4 and a
+  // 10,000-author room's peers keep 16,384 slots each), in an int past that.
+  private char[] narrow = new char[MIN_SLOTS];
+  private int[] table; // null while narrow
   private int bits = Integer.numberOfTrailingZeros(MIN_SLOTS);
+
+  /** An index whose entries are the authors themselves. */
+  public AuthorIndex() {
+    this.keyOf = null;
+  }
+
+  /**
+   * An index whose entries may be any object {@code keyOf} maps to its author (an author itself
+   * among them: what {@link #add} puts); {@code keyOf} must be cheap, as every probe that reaches
+   * an entry calls it.
+   */
+  public AuthorIndex(Function<Object, K> keyOf) {
+    this.keyOf = Objects.requireNonNull(keyOf);
+  }
 
   /** {@code author}'s index, or -1 if it has none. */
   public int indexOf(K author) {
-    int h = mix(author.hashCode());
-    int mask = table.length - 1;
-    int tag = h << bits;
-    for (int i = h >>> (32 - bits), v; (v = table[i]) != 0; i = (i + 1) & mask) {
-      if ((v & ~mask) == tag) {
-        Object a = authors[(v & mask) - 1];
-        if (a == author || a.equals(author)) {
-          return (v & mask) - 1;
-        }
-      }
-    }
-    return -1;
+    int found = find(author, mix(author.hashCode()));
+    return found >= 0 ? found : -1;
   }
 
   /** {@code author}'s index, numbering it if it has none. */
   public int add(K author) {
     int h = mix(author.hashCode());
-    int mask = table.length - 1;
-    int tag = h << bits;
-    int i = h >>> (32 - bits);
-    for (int v; (v = table[i]) != 0; i = (i + 1) & mask) {
-      if ((v & ~mask) == tag) {
-        Object a = authors[(v & mask) - 1];
-        if (a == author || a.equals(author)) {
-          return (v & mask) - 1;
-        }
-      }
+    int found = find(author, h);
+    if (found >= 0) {
+      return found;
     }
+    int i = -found - 1; // the empty slot the probe stopped at
     if (size == Integer.MAX_VALUE - 8 || 4L * (size + 1) > 3L * MAX_SLOTS) {
       throw new IllegalStateException("too many authors: " + size);
     }
@@ -69,12 +81,52 @@ public final class AuthorIndex<K> {
     }
     authors[size] = author;
     size++;
-    if (4L * size > 3L * table.length) { // at most 3/4 full
-      rehash(2 * table.length);
+    int slots = 1 << bits;
+    if (4L * size > 3L * slots) { // at most 3/4 full
+      rehash(2 * slots);
+    } else if (narrow != null) {
+      narrow[i] = (char) (h << bits | size);
     } else {
-      table[i] = tag | size;
+      table[i] = h << bits | size;
     }
     return size - 1;
+  }
+
+  /**
+   * {@code author}'s index if it has one, else {@code -(slot + 1)} for the empty slot its probe
+   * ended at. The tag compared is the hash's bits above the index's: 32 - bits of them in an int
+   * slot, 16 - bits in a char one (2 at 16,384 slots, a 10,000-author room's: a quarter of the
+   * other authors a probe passes are read).
+   */
+  private int find(Object author, int h) {
+    int mask = (1 << bits) - 1;
+    int home = h >>> (32 - bits);
+    if (narrow != null) {
+      char[] t = narrow;
+      int tag = h << bits & 0xFFFF & ~mask;
+      int i = home;
+      for (int v; (v = t[i]) != 0; i = (i + 1) & mask) {
+        if ((v & ~mask) == tag) {
+          Object a = keyAt((v & mask) - 1);
+          if (a == author || a.equals(author)) {
+            return (v & mask) - 1;
+          }
+        }
+      }
+      return -i - 1;
+    }
+    int[] t = table;
+    int tag = h << bits;
+    int i = home;
+    for (int v; (v = t[i]) != 0; i = (i + 1) & mask) {
+      if ((v & ~mask) == tag) {
+        Object a = keyAt((v & mask) - 1);
+        if (a == author || a.equals(author)) {
+          return (v & mask) - 1;
+        }
+      }
+    }
+    return -i - 1;
   }
 
   /**
@@ -89,7 +141,34 @@ public final class AuthorIndex<K> {
   /** The author numbered {@code index}. */
   @SuppressWarnings("unchecked")
   public K author(int index) {
-    return (K) authors[index];
+    return (K) keyAt(index);
+  }
+
+  /** The entry at {@code index}: its author, or what was set there since. */
+  public Object entry(int index) {
+    Objects.checkIndex(index, size);
+    return authors[index];
+  }
+
+  /**
+   * Puts {@code entry} in the place of author {@code index}, which it must map to (an index made
+   * without {@code keyOf} takes only the author itself).
+   *
+   * @throws IllegalArgumentException if {@code entry} is not of that author
+   */
+  public void setEntry(int index, Object entry) {
+    Objects.checkIndex(index, size);
+    Object key = keyOf == null ? entry : keyOf.apply(entry);
+    Object author = keyAt(index);
+    if (key != author && (key == null || !key.equals(author))) {
+      throw new IllegalArgumentException("an entry of another author at " + index);
+    }
+    authors[index] = entry;
+  }
+
+  private Object keyAt(int index) {
+    Object e = authors[index];
+    return keyOf == null ? e : keyOf.apply(e);
   }
 
   /** How many authors are numbered: their indexes are 0..size-1. */
@@ -98,17 +177,32 @@ public final class AuthorIndex<K> {
   }
 
   private void rehash(int slots) {
-    table = new int[slots];
     bits = Integer.numberOfTrailingZeros(slots);
     int mask = slots - 1;
+    if (slots <= NARROW_SLOTS) {
+      char[] t = new char[slots];
+      for (int a = 0; a < size; a++) {
+        int h = mix(keyAt(a).hashCode());
+        int i = h >>> (32 - bits);
+        while (t[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        t[i] = (char) (h << bits | (a + 1));
+      }
+      narrow = t;
+      return;
+    }
+    int[] t = new int[slots];
     for (int a = 0; a < size; a++) {
-      int h = mix(authors[a].hashCode());
+      int h = mix(keyAt(a).hashCode());
       int i = h >>> (32 - bits);
-      while (table[i] != 0) {
+      while (t[i] != 0) {
         i = (i + 1) & mask;
       }
-      table[i] = h << bits | (a + 1);
+      t[i] = h << bits | (a + 1);
     }
+    table = t;
+    narrow = null;
   }
 
   /**

@@ -77,4 +77,38 @@ class RecentMessagesTest {
       }
     }
   }
+
+  @Test
+  void theLargestCapacityKeepsItsLast65535AndForgetsTheRest() {
+    // ring positions + 1 up to 65,535 are the index's chars at their limit
+    PeerId a = PeerId.random(new SplittableRandom(3));
+    PeerId b = PeerId.random(new SplittableRandom(4));
+    RecentMessages recent = new RecentMessages(65_535);
+    int puts = 70_000;
+    for (int n = 1; n <= puts; n++) {
+      recent.put(
+          new ChatMessage(new MessageId(n % 2 == 0 ? a : b, n), n + 7L, 0, "n", "t", List.of()));
+    }
+    for (int n = 1; n <= puts; n += n < 4_400 || n > 69_990 ? 1 : 17) {
+      boolean kept = n > puts - 65_535;
+      assertThat(recent.lamportOf(n % 2 == 0 ? a : b, n))
+          .as("put %d", n)
+          .isEqualTo(kept ? n + 7L : RecentMessages.ABSENT);
+      assertThat(recent.lamportOf(n % 2 == 0 ? b : a, n)).isEqualTo(RecentMessages.ABSENT);
+    }
+  }
+
+  @Test
+  void aCapacityOutside1To65535IsRefused() {
+    for (int capacity : new int[] {0, -1, 65_536, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RecentMessages(capacity))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    RecentMessages one = new RecentMessages(1);
+    PeerId a = PeerId.random(new SplittableRandom(5));
+    one.put(message(a, 1));
+    one.put(message(a, 2));
+    assertThat(one.lamportOf(a, 1)).isEqualTo(RecentMessages.ABSENT);
+    assertThat(one.lamportOf(a, 2)).isEqualTo(message(a, 2).lamport());
+  }
 }

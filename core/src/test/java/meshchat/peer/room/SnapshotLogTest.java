@@ -55,11 +55,15 @@ class SnapshotLogTest {
   }
 
   private static void agree(SnapshotLog log, Model model, Links links, int authors) {
+    agree(log, model, links, 0, authors);
+  }
+
+  private static void agree(SnapshotLog log, Model model, Links links, int base, int authors) {
     for (int l = 0; l < links.told.length; l++) {
       assertThat(log.after(links.told[l]))
           .as("link %d told %d (stamp %d)", l, links.told[l], links.toldStamp[l])
           .containsExactly(model.after(links.toldStamp[l]));
-      for (int a = 0; a < authors; a += 1 + authors / 40) { // 40 of them: the model is a list
+      for (int a = base; a < base + authors; a += 1 + authors / 40) { // 40: the model is a list
         long stamp = model.stampOf(a);
         assertThat(log.versionOf(a) > links.told[l])
             .as("author %d newer than link %d's told", a, l)
@@ -73,6 +77,8 @@ class SnapshotLogTest {
   void tellsEachLinkTheEntriesAddedSinceItWasToldThroughEveryRenumbering(@ForAll long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     int authors = 1 + r.nextInt(r.nextBoolean() ? 10 : 400);
+    // a quarter of the runs number authors across 65,535, where the log's chars widen to ints
+    int base = r.nextInt(4) == 0 ? 65_535 - authors / 2 : 0;
     Links links = new Links(8);
     SnapshotLog log =
         new SnapshotLog(
@@ -87,7 +93,7 @@ class SnapshotLogTest {
     links.told[7] = Long.MAX_VALUE;
     links.toldStamp[7] = Long.MAX_VALUE;
     for (int step = 0; step < 2_000; step++) {
-      int a = r.nextBoolean() ? authors - 1 - step % authors : r.nextInt(authors); // some backwards
+      int a = base + (r.nextBoolean() ? authors - 1 - step % authors : r.nextInt(authors));
       switch (r.nextInt(8)) {
         case 0 -> {
           log.clear(a);
@@ -105,10 +111,10 @@ class SnapshotLogTest {
         }
       }
       if (step % 50 == 0) {
-        agree(log, model, links, authors + 1);
+        agree(log, model, links, base, authors + 1);
       }
     }
-    agree(log, model, links, authors + 1);
+    agree(log, model, links, base, authors + 1);
     assertThat(log.after(-1)).containsExactly(model.after(-1));
     assertThat(log.after(Long.MIN_VALUE)).containsExactly(model.after(-1));
     assertThat(log.after(log.latest())).isEmpty();
@@ -148,5 +154,25 @@ class SnapshotLogTest {
     log.clear(-1);
     log.add(100_000);
     assertThat(log.after(told.get(2))).containsExactly(100, 100_000);
+  }
+
+  @Test
+  void versionsPast65535AreKeptWhole() {
+    long[] told = {0};
+    SnapshotLog log = new SnapshotLog(renumber -> told[0] = renumber.applyAsLong(told[0]));
+    for (int a = 0; a < 70_000; a++) {
+      log.add(a); // no entry cleared: the log grows, versions reach 70,000
+      if (a == 65_533) {
+        told[0] = log.latest(); // 65,534
+      }
+    }
+    assertThat(log.latest()).isEqualTo(70_000);
+    assertThat(log.versionOf(69_999)).isEqualTo(70_000);
+    assertThat(log.versionOf(65_535)).isEqualTo(65_536);
+    assertThat(log.after(told[0])).hasSize(70_000 - 65_534).startsWith(65_534, 65_535, 65_536);
+    log.clear(0);
+    log.add(1_000_000); // an index past the chars, after a compaction may have renumbered
+    assertThat(log.versionOf(1_000_000)).isEqualTo(log.latest());
+    assertThat(log.after(told[0])).endsWith(69_999, 1_000_000);
   }
 }

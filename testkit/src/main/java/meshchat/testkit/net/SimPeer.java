@@ -63,7 +63,30 @@ public final class SimPeer implements SimNetwork.Endpoint {
       MembershipConfig membershipConfig,
       Listener listener,
       PeerDirectory directory,
-      boolean chained) {}
+      boolean chained,
+      DeliveryLog.Messages delivered) {
+    /** A world whose delivery logs number their messages in one table. */
+    public World(
+        EventQueue queue,
+        SimNetwork network,
+        SimTracker tracker,
+        RoomConfig roomConfig,
+        MembershipConfig membershipConfig,
+        Listener listener,
+        PeerDirectory directory,
+        boolean chained) {
+      this(
+          queue,
+          network,
+          tracker,
+          roomConfig,
+          membershipConfig,
+          listener,
+          directory,
+          chained,
+          new DeliveryLog.Messages());
+    }
+  }
 
   private final int index;
   private final PeerId id;
@@ -129,7 +152,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     LinkedHashSet<MessageId> restored = new LinkedHashSet<>();
     store.history(Integer.MAX_VALUE).forEach(m -> restored.add(m.id()));
     store.waiting().forEach(restored::remove); // held back, not shown: they wait again
-    segments.add(new Segment(world.queue().now(), restored, new DeliveryLog()));
+    segments.add(new Segment(world.queue().now(), restored, new DeliveryLog(world.delivered())));
     alive = true;
     incarnation++;
     int inc = incarnation;

@@ -85,4 +85,52 @@ class DeliveryLogTest {
     assertThatThrownBy(() -> log.get(1)).isInstanceOf(IndexOutOfBoundsException.class);
     assertThatThrownBy(() -> log.get(-1)).isInstanceOf(IndexOutOfBoundsException.class);
   }
+
+  @Property(tries = 100)
+  void logsSharingANumberingGiveBackEachInstanceAsAdded(@ForAll long seed) {
+    // a run's peers deliver the same instances; an equivocator's twins are equal but other
+    // instances, and must come back as themselves
+    SplittableRandom r = new SplittableRandom(seed);
+    DeliveryLog.Messages numbers = new DeliveryLog.Messages();
+    List<DeliveryLog> logs = List.of(new DeliveryLog(numbers), new DeliveryLog(numbers));
+    List<List<Delivered>> models = List.of(new ArrayList<>(), new ArrayList<>());
+    List<ChatMessage> pool = new ArrayList<>();
+    for (int i = 0; i < 1 + r.nextInt(300); i++) {
+      pool.add(message(r.nextInt(50))); // equal messages made apart: twins
+    }
+    for (int i = 0; i < r.nextInt(3_000); i++) {
+      int l = r.nextInt(2);
+      Delivered d = new Delivered(i, pool.get(r.nextInt(pool.size())), false, l == 0, false);
+      logs.get(l).add(d);
+      models.get(l).add(d);
+    }
+    for (int l = 0; l < 2; l++) {
+      assertThat(logs.get(l)).isEqualTo(models.get(l));
+      for (int i = 0; i < models.get(l).size(); i++) {
+        assertThat(logs.get(l).get(i).message()).isSameAs(models.get(l).get(i).message());
+      }
+    }
+    assertThat(numbers.size()).isLessThanOrEqualTo(pool.size());
+  }
+
+  @Test
+  void moreThan65536MessagesAreKeptWhole() {
+    // numbers past a char's range widen the log's numbers to ints
+    DeliveryLog log = new DeliveryLog();
+    List<ChatMessage> added = new ArrayList<>();
+    for (int i = 0; i < 70_000; i++) {
+      ChatMessage m = message(i);
+      added.add(m);
+      log.add(new Delivered(i, m, false, false, false));
+    }
+    log.add(new Delivered(70_000, added.get(3), true, false, false)); // an early one again
+    assertThat(log).hasSize(70_001);
+    int i = 0;
+    for (Delivered d : log) {
+      assertThat(d.message()).isSameAs(added.get(i == 70_000 ? 3 : i));
+      assertThat(d.timeMs()).isEqualTo(i);
+      i++;
+    }
+    assertThat(log.get(65_536).message()).isSameAs(added.get(65_536));
+  }
 }

@@ -27,11 +27,13 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
   // simulated peer keeps one per peer and a tree entry and its key cost 64 bytes per message held;
   // messages mostly arrive in order, so an insert rarely shifts more than a few
   private final ArrayList<ChatMessage> byOrder = new ArrayList<>();
-  // per author index: the author's one message (most authors of a big room have written one when a
-  // peer hears of them), or its OriginLog once it has two; found by one index lookup, in about 8
-  // bytes per author besides the index, where a map entry and a log cost about 90
-  private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
-  private Object[] logs = new Object[8];
+  // per author index: the author's one message in the index's own entry (most authors of a big
+  // room have written one when a peer hears of them: a 10,000-peer room's peers keep 10^8 such,
+  // and a reference each beside the author cost 4.6 bytes per pair there), else the author (the
+  // index's entry) and, once it has two, its OriginLog in logs; found by one index lookup, where a
+  // map entry and a log cost about 90 bytes
+  private final AuthorIndex<PeerId> authors = new AuthorIndex<>(InMemoryMessageStore::authorOf);
+  private OriginLog[] logs; // by author index, made when an author first has two messages
   private long count;
   private MessageArena headBytes; // the heads' hashes and signatures; made on the first head
 
@@ -50,9 +52,9 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
     Map<PeerId, SeqSet> holdings = new HashMap<>();
     long maxLamport = savedLamport;
     long ownSeq = savedOwnSeq;
-    for (int a = 0; a < authors.size() && a < logs.length; a++) {
+    for (int a = 0; a < authors.size(); a++) {
       List<ChatMessage> all = new ArrayList<>();
-      Object log = logs[a];
+      Object log = logAt(a);
       if (log == null) {
         continue; // numbered by a room that shares the index, nothing stored
       } else if (log instanceof ChatMessage only) {
@@ -74,10 +76,7 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
   @Override
   public AppendResult append(ChatMessage message) {
     int a = authors.add(message.origin());
-    if (a >= logs.length) {
-      logs = Arrays.copyOf(logs, AuthorIndex.grownLength(logs.length, a));
-    }
-    Object log = logs[a];
+    Object log = logAt(a);
     ChatMessage existing = get(log, message.seq());
     if (existing != null) {
       if (existing.equals(message)) {
@@ -86,13 +85,19 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
       return conflict(message);
     }
     if (log == null) {
-      logs[a] = message;
+      authors.setEntry(a, message);
     } else {
       OriginLog grown;
       if (log instanceof ChatMessage only) {
         grown = new OriginLog();
         grown.put(only.seq(), only);
+        if (logs == null) {
+          logs = new OriginLog[AuthorIndex.grownLength(0, a)];
+        } else if (a >= logs.length) {
+          logs = Arrays.copyOf(logs, AuthorIndex.grownLength(logs.length, a));
+        }
         logs[a] = grown;
+        authors.setEntry(a, only.origin());
       } else {
         grown = (OriginLog) log;
       }
@@ -113,10 +118,24 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
     return Optional.ofNullable(get(logOf(id.origin()), id.seq()));
   }
 
-  /** The author's entry in logs: null, its one message, or its OriginLog. */
+  /** What the store holds of {@code origin}: null, its one message, or its OriginLog. */
   private Object logOf(PeerId origin) {
     int a = authors.indexOf(origin);
-    return a < 0 || a >= logs.length ? null : logs[a];
+    return a < 0 ? null : logAt(a);
+  }
+
+  /** What the store holds of author {@code a} (numbered): null, its one message, or its log. */
+  private Object logAt(int a) {
+    Object e = authors.entry(a);
+    if (e instanceof ChatMessage) {
+      return e;
+    }
+    return logs == null || a >= logs.length ? null : logs[a];
+  }
+
+  /** The author an entry of the index is of: the entry itself, or its one message's author. */
+  private static PeerId authorOf(Object entry) {
+    return entry instanceof ChatMessage m ? m.origin() : (PeerId) entry;
   }
 
   private static ChatMessage get(Object log, long seq) {
