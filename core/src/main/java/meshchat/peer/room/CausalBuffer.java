@@ -392,13 +392,25 @@ final class CausalBuffer {
    * are released silently and reported through {@code completed}.
    */
   List<Ready> markDelivered(ChatMessage m, List<MessageId> completed) {
+    record(m);
+    List<Held> first = waiters.isEmpty() ? null : waiters.remove(m.id());
+    if (first == null) {
+      return List.of(); // nothing waited for it, as for nearly every message: nothing made
+    }
     List<Ready> ready = new ArrayList<>();
     ArrayDeque<ChatMessage> work = new ArrayDeque<>();
     work.add(m);
+    boolean recorded = true;
     while (!work.isEmpty()) {
       ChatMessage next = work.poll();
-      record(next);
-      List<Held> ws = waiters.isEmpty() ? null : waiters.remove(next.id());
+      List<Held> ws;
+      if (recorded) {
+        recorded = false;
+        ws = first;
+      } else {
+        record(next);
+        ws = waiters.isEmpty() ? null : waiters.remove(next.id());
+      }
       if (ws == null) {
         continue;
       }
