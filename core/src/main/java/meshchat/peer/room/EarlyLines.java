@@ -1,10 +1,8 @@
 package meshchat.peer.room;
 
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
@@ -46,8 +44,8 @@ final class EarlyLines {
   /** Most lines remembered as shown after they were forgotten: the oldest go first. */
   static final int MAX_FORGOTTEN = MAX_ORPHANED;
 
-  private final Map<PeerId, TreeMap<Long, ChatMessage>> linked = new HashMap<>();
-  private final Map<PeerId, TreeMap<Long, ChatMessage>> orphaned = new HashMap<>();
+  private final Map<PeerId, LinesBySeq> linked = new HashMap<>();
+  private final Map<PeerId, LinesBySeq> orphaned = new HashMap<>();
   private final Map<PeerId, Long> orphanedAt = new HashMap<>();
   private int orphanedLines;
   private final Map<MessageId, ChatMessage> forgotten =
@@ -77,19 +75,19 @@ final class EarlyLines {
     return m != null ? m : get(orphaned, id);
   }
 
-  private static ChatMessage get(Map<PeerId, TreeMap<Long, ChatMessage>> map, MessageId id) {
-    TreeMap<Long, ChatMessage> of = map.get(id.origin());
+  private static ChatMessage get(Map<PeerId, LinesBySeq> map, MessageId id) {
+    LinesBySeq of = map.get(id.origin());
     return of == null ? null : of.get(id.seq());
   }
 
   /** Whether {@code origin} has as many lines shown early on its link as it may. */
   boolean full(PeerId origin) {
-    TreeMap<Long, ChatMessage> of = linked.get(origin);
+    LinesBySeq of = linked.get(origin);
     return of != null && of.size() >= MAX_PER_AUTHOR;
   }
 
   void add(ChatMessage m) {
-    linked.computeIfAbsent(m.origin(), o -> new TreeMap<>()).put(m.seq(), m);
+    linked.computeIfAbsent(m.origin(), o -> new LinesBySeq()).put(m.seq(), m);
   }
 
   /**
@@ -109,9 +107,8 @@ final class EarlyLines {
     return early != null && early.equals(m);
   }
 
-  private static ChatMessage remove(
-      Map<PeerId, TreeMap<Long, ChatMessage>> map, PeerId origin, long seq) {
-    TreeMap<Long, ChatMessage> of = map.get(origin);
+  private static ChatMessage remove(Map<PeerId, LinesBySeq> map, PeerId origin, long seq) {
+    LinesBySeq of = map.get(origin);
     if (of == null) {
       return null;
     }
@@ -133,23 +130,13 @@ final class EarlyLines {
   }
 
   private int clearThrough(
-      Map<PeerId, TreeMap<Long, ChatMessage>> map,
-      PeerId origin,
-      long seq,
-      Predicate<MessageId> held) {
-    TreeMap<Long, ChatMessage> of = map.get(origin);
+      Map<PeerId, LinesBySeq> map, PeerId origin, long seq, Predicate<MessageId> held) {
+    LinesBySeq of = map.get(origin);
     if (of == null) {
       return 0;
     }
-    int n = 0;
-    for (Iterator<ChatMessage> i = of.headMap(seq, true).values().iterator(); i.hasNext(); ) {
-      ChatMessage m = i.next();
-      if (!held.test(m.id())) {
-        i.remove();
-        forget(m); // its signed copy, if the usual path has not taken it yet, is not shown again
-        n++;
-      }
-    }
+    // forgotten: its signed copy, if the usual path has not taken it yet, is not shown again
+    int n = of.removeThrough(seq, m -> held.test(m.id()), this::forget);
     if (of.isEmpty()) {
       map.remove(origin);
     }
@@ -162,7 +149,7 @@ final class EarlyLines {
    * those not {@code stored} (a stored one was signed, and waits for a dependency).
    */
   int linkDown(PeerId origin, long nowMs, Predicate<MessageId> stored) {
-    TreeMap<Long, ChatMessage> of = linked.remove(origin);
+    LinesBySeq of = linked.remove(origin);
     if (of == null) {
       return 0;
     }
@@ -196,7 +183,7 @@ final class EarlyLines {
       return 0;
     }
     orphanedAt.remove(origin);
-    TreeMap<Long, ChatMessage> of = orphaned.remove(origin);
+    LinesBySeq of = orphaned.remove(origin);
     if (of == null) {
       return 0;
     }
@@ -205,14 +192,15 @@ final class EarlyLines {
   }
 
   /** How many of {@code of} are not {@code stored}; each is remembered as shown, not kept. */
-  private int count(TreeMap<Long, ChatMessage> of, Predicate<MessageId> stored) {
-    int n = 0;
-    for (ChatMessage m : of.values()) {
-      forget(m);
-      if (!stored.test(m.id())) {
-        n++;
-      }
-    }
-    return n;
+  private int count(LinesBySeq of, Predicate<MessageId> stored) {
+    int[] n = {0};
+    of.forEach(
+        m -> {
+          forget(m);
+          if (!stored.test(m.id())) {
+            n[0]++;
+          }
+        });
+    return n[0];
   }
 }

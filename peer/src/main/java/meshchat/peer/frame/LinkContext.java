@@ -1,6 +1,7 @@
 package meshchat.peer.frame;
 
 import java.util.Arrays;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.PeerId;
 
@@ -10,8 +11,9 @@ import meshchat.peer.message.PeerId;
  * together with the origin's bytes, and give its wall time as a difference to the link's previous
  * live chat. (A {@code prev} the link implies is {@link ChainCheck}'s.) What it holds is bounded:
  * one reference per number, at most {@link #MAX_REF}, so about 64 KiB per link at worst, whatever a
- * peer sends. Not thread-safe: one link, one thread; both readers of a link share it, in the link's
- * order.
+ * peer sends, and the last nick read (at most {@link WireBounds#MAX_NICK_BYTES}), whose string the
+ * next frame with the same nick bytes shares. Not thread-safe: one link, one thread; both readers
+ * of a link share it, in the link's order.
  */
 public final class LinkContext {
   /** The largest origin number: two varint bytes. */
@@ -20,6 +22,8 @@ public final class LinkContext {
   private PeerId[] bound = new PeerId[16];
   private boolean anyChat; // a live chat frame was read on this link
   private long lastWallTimeMs; // and this was its wall time
+  private byte[] lastNickBytes = new byte[0]; // the last nick a live chat frame carried
+  private String lastNick = ""; // and it decoded
 
   /**
    * A live chat frame's wall time: {@code absolute} (field 4), or, if {@code hasDelta}, the
@@ -85,5 +89,19 @@ public final class LinkContext {
       throw new IllegalArgumentException("origin_ref " + r + " is bound to another origin");
     }
     return origin;
+  }
+
+  /** The last nick read on this link if its UTF-8 is {@code b[from, end)}, else null. */
+  String sameNick(byte[] b, int from, int end) {
+    return Arrays.equals(lastNickBytes, 0, lastNickBytes.length, b, from, end) ? lastNick : null;
+  }
+
+  /** A live chat frame carried {@code nick}, decoded from {@code b[from, end)}. */
+  void nickRead(byte[] b, int from, int end, String nick) {
+    if (end - from > WireBounds.MAX_NICK_BYTES) {
+      return; // refused once the frame is checked: nothing kept of it
+    }
+    lastNickBytes = Arrays.copyOfRange(b, from, end);
+    lastNick = nick;
   }
 }

@@ -47,6 +47,7 @@ final class LinkFrameReader {
 
   private final byte[] b;
   private int pos;
+  private LinkContext nicks; // a live chat frame's link: the nick it read last, as a string
 
   private LinkFrameReader(byte[] b, int pos) {
     this.b = b;
@@ -101,6 +102,7 @@ final class LinkFrameReader {
 
   private LinkMessage chatFrame(int limit, LinkContext context) {
     RawChat c;
+    nicks = context;
     try {
       c = chat(limit);
     } catch (NotSimple e) {
@@ -295,7 +297,7 @@ final class LinkFrameReader {
         case 5 << 3 | LEN -> {
           int end = limit(limit);
           c.nickBytes = end - pos;
-          c.nick = string(end);
+          c.nick = nick(end);
         }
         case 6 << 3 | LEN -> {
           int end = limit(limit);
@@ -423,6 +425,26 @@ final class LinkFrameReader {
       }
     }
     throw NOT_SIMPLE; // over 10 bytes: malformed
+  }
+
+  /**
+   * A nick up to {@code end}: on a live chat frame's link, the string of the link's last nick if
+   * the bytes are the same (an author's every line carries its nick: one string per line decoded,
+   * and hashed again where nicks are shared and stored, for the same few bytes).
+   */
+  private String nick(int end) {
+    LinkContext k = nicks;
+    String s = k == null ? null : k.sameNick(b, pos, end);
+    if (s != null) {
+      pos = end;
+      return s;
+    }
+    int from = pos;
+    s = string(end);
+    if (k != null) {
+      k.nickRead(b, from, end, s);
+    }
+    return s;
   }
 
   /** UTF-8 up to {@code end}; not valid UTF-8 is not simple (Protobuf refuses it for proto3). */

@@ -159,6 +159,30 @@ class LinkContextTest {
     assertThat(direct).containsExactlyElementsOf(generated);
   }
 
+  /**
+   * A link keeps the string of the last nick it read and hands it out for the same bytes only: a
+   * different nick, a prefix of it, or one over the nick bound is never taken for it, and a nick
+   * over the bound is not kept.
+   */
+  @Test
+  void theLastNickIsSharedForTheSameBytesOnly() {
+    LinkContext context = new LinkContext();
+    byte[] frame = "xxalicebob".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(context.sameNick(frame, 2, 2)).isEqualTo(""); // the empty nick before any
+    assertThat(context.sameNick(frame, 2, 7)).isNull();
+    String alice = new String("alice");
+    context.nickRead(frame, 2, 7, alice);
+    byte[] again = "alice".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(context.sameNick(again, 0, 5)).isSameAs(alice);
+    assertThat(context.sameNick(again, 0, 4)).isNull();
+    assertThat(context.sameNick(frame, 7, 10)).isNull();
+    byte[] big = new byte[meshchat.peer.limit.WireBounds.MAX_NICK_BYTES + 1];
+    java.util.Arrays.fill(big, (byte) 'a');
+    context.nickRead(big, 0, big.length, new String(big, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(context.sameNick(big, 0, big.length)).isNull();
+    assertThat(context.sameNick(again, 0, 5)).isSameAs(alice);
+  }
+
   @Test
   void aSteadyStreamCarriesNoOriginBytesAndNoPrev() {
     ChainAuthor alice = new ChainAuthor(AUTHORS.get(0), ROOM);

@@ -1,6 +1,7 @@
 package meshchat.peer.store.memory;
 
 import java.util.Arrays;
+import meshchat.peer.message.PeerId;
 
 /**
  * A list of {@code long}s with inserts anywhere, in blocks of at most {@link #BLOCK}: the packed
@@ -14,11 +15,24 @@ import java.util.Arrays;
  * {@code order} says which physical block is the i-th: as with the arena, no object per block for a
  * young collection to copy. A full block splits in two halves, except the last one when the insert
  * is at the very end (appends fill blocks, they do not leave them half empty).
+ *
+ * <p>Each entry also has a key (the message's Lamport time), in an array beside the values, so that
+ * {@link #search} finds a place by reading keys that lie together: a search by index read the
+ * message's time from the arena at each step (a cache miss each, at any size the throughput cell
+ * reaches) and found each step's block again by a search of its own, and the room asks for a late
+ * line's predecessor for nearly every line it shows early (docs/benchmarks.md, session 22).
  */
 final class OrderBlocks {
   static final int BLOCK = 256;
 
+  /** How entries whose key equals a searched one compare with it: by origin. */
+  interface Ties {
+    /** The entry of {@code value} against {@code origin}, in canonical order. */
+    int compareOrigin(long value, PeerId origin);
+  }
+
   private long[] slots = new long[BLOCK];
+  private long[] keys = new long[BLOCK]; // each slot's key, beside it
   // by logical block: its physical block, how many it holds, the index of its first
   private int[] order = new int[4];
   private int[] count = new int[4];
@@ -35,10 +49,22 @@ final class OrderBlocks {
     return slots[order[b] * BLOCK + index - start[b]];
   }
 
-  /**
-   * Inserts {@code value} at {@code index} (0..size), moving what was there and after up by one.
-   */
+  /** The key of the entry at {@code index}. */
+  long keyAt(int index) {
+    int b = blockOf(index);
+    return keys[order[b] * BLOCK + index - start[b]];
+  }
+
+  /** Inserts {@code value} with key 0 (for what never searches). */
   void insert(int index, long value) {
+    insert(index, value, 0);
+  }
+
+  /**
+   * Inserts {@code value} with {@code key} at {@code index} (0..size), moving what was there and
+   * after up by one. The caller keeps the keys ascending for {@link #search}.
+   */
+  void insert(int index, long value, long key) {
     if (index < 0 || index > size) {
       throw new IndexOutOfBoundsException(index + " of " + size);
     }
@@ -56,7 +82,9 @@ final class OrderBlocks {
     int base = order[b] * BLOCK;
     int at = index - start[b];
     System.arraycopy(slots, base + at, slots, base + at + 1, count[b] - at);
+    System.arraycopy(keys, base + at, keys, base + at + 1, count[b] - at);
     slots[base + at] = value;
+    keys[base + at] = key;
     count[b]++;
     for (int k = b + 1; k < blocks; k++) {
       start[k]++;
@@ -88,6 +116,7 @@ final class OrderBlocks {
     }
     if ((blocks + 1) * BLOCK > slots.length) {
       slots = Arrays.copyOf(slots, 2 * slots.length);
+      keys = Arrays.copyOf(keys, slots.length);
     }
     int n = b + 1;
     System.arraycopy(order, n, order, n + 1, blocks - n);
@@ -105,8 +134,68 @@ final class OrderBlocks {
     int n = addBlockAfter(b);
     int half = BLOCK / 2;
     System.arraycopy(slots, order[b] * BLOCK + half, slots, order[n] * BLOCK, BLOCK - half);
+    System.arraycopy(keys, order[b] * BLOCK + half, keys, order[n] * BLOCK, BLOCK - half);
     count[b] = half;
     count[n] = BLOCK - half;
     start[n] = start[b] + half;
+  }
+
+  /**
+   * The first index whose entry does not sort before ({@code key}, {@code origin}) (nor equal to
+   * it, if {@code pastEqual}), the entries sorted by key and then by {@code ties}: the block by the
+   * keys of the blocks' last entries, galloping down from the last block (where nearly every search
+   * ends), then a halving inside the block. Origins are compared only where keys are equal.
+   */
+  int search(long key, PeerId origin, boolean pastEqual, Ties ties) {
+    if (size == 0) {
+      return 0;
+    }
+    int last = blocks - 1;
+    if (before(lastSlot(last), key, origin, pastEqual, ties)) {
+      return size;
+    }
+    int lo = 0;
+    int hi = last; // the first block whose last entry is not before is at most hi
+    for (int step = 1; last - step >= 0; step <<= 1) {
+      int probe = last - step;
+      if (before(lastSlot(probe), key, origin, pastEqual, ties)) {
+        lo = probe + 1;
+        break;
+      }
+      hi = probe;
+    }
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (before(lastSlot(mid), key, origin, pastEqual, ties)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    int base = order[hi] * BLOCK;
+    int l = 0;
+    int h = count[hi] - 1; // its last entry is not before
+    while (l < h) {
+      int mid = (l + h) >>> 1;
+      if (before(base + mid, key, origin, pastEqual, ties)) {
+        l = mid + 1;
+      } else {
+        h = mid;
+      }
+    }
+    return start[hi] + l;
+  }
+
+  private int lastSlot(int b) {
+    return order[b] * BLOCK + count[b] - 1;
+  }
+
+  private boolean before(int slot, long key, PeerId origin, boolean pastEqual, Ties ties) {
+    long k = keys[slot];
+    if (k != key) {
+      return k < key;
+    }
+    int c = ties.compareOrigin(slots[slot], origin);
+    return c < 0 || (pastEqual && c == 0);
   }
 }

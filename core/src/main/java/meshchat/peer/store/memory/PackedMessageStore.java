@@ -25,7 +25,7 @@ import meshchat.peer.sync.SeqSet;
  * InMemoryMessageStore}: it hands every peer the author's own instance, so a reference is all a
  * copy costs there.
  */
-public final class PackedMessageStore extends MemoryStoreBase {
+public final class PackedMessageStore extends MemoryStoreBase implements OrderBlocks.Ties {
   // messages and heads; its arrays are big from the first, so no young collection copies any
   private final MessageArena arena = new MessageArena(MessageArena.MAX_CHUNK);
   // every message's address in canonical (Lamport, origin) order; messages arrive near the end of
@@ -78,12 +78,9 @@ public final class PackedMessageStore extends MemoryStoreBase {
     }
     long address = arena.put(message, a, nickIndex(message.nick()), authors);
     log.put(message.seq(), address);
-    int at = byOrder.size();
-    if (at > 0 && compare(byOrder.get(at - 1), message.lamport(), message.origin()) > 0) {
-      at = firstAfter(message.lamport(), message.origin());
-    }
-    byOrder.insert(at, address);
-    inserted(at);
+    // the newest goes at the end; any other after the last that sorts at or before it
+    int at = byOrder.search(message.lamport(), message.origin(), true, this);
+    byOrder.insert(at, address, message.lamport());
     return AppendResult.NEW;
   }
 
@@ -152,6 +149,11 @@ public final class PackedMessageStore extends MemoryStoreBase {
     return compare(byOrder.get(index), lamport, origin);
   }
 
+  @Override
+  public int compareOrigin(long address, PeerId origin) {
+    return authors.author(arena.author(address)).compareTo(origin);
+  }
+
   /** The message at {@code address} against the timestamp (lamport, origin), in canonical order. */
   private int compare(long address, long lamport, PeerId origin) {
     int c = Long.compare(arena.lamport(address), lamport);
@@ -171,7 +173,7 @@ public final class PackedMessageStore extends MemoryStoreBase {
 
   @Override
   public Optional<MessageId> predecessor(LamportTimestamp key) {
-    int at = firstAtOrAfter(key.time(), key.origin());
+    int at = byOrder.search(key.time(), key.origin(), false, this);
     return at == 0 ? Optional.empty() : Optional.of(id(byOrder.get(at - 1)));
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import meshchat.peer.message.PeerId;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -42,6 +43,65 @@ class OrderBlocksTest {
     for (int i = 0; i < list.size(); i++) {
       assertThat(blocks.get(i)).as("index %d", i).isEqualTo(list.get(i));
     }
+  }
+
+  /**
+   * Sorted entries (a key, then an origin among a few) put in by their own searches, as the packed
+   * store puts messages: every search, for a key present, absent, below all and above all, at or
+   * past equal entries, answers what a scan of a sorted list does, and the keys read back in order.
+   */
+  @Property(tries = 60)
+  void aSearchFindsWhatAScanOfTheSortedListFinds(
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 3_000) int inserts) {
+    Random random = new Random(seed);
+    PeerId[] origins = new PeerId[1 + random.nextInt(5)];
+    for (int i = 0; i < origins.length; i++) {
+      origins[i] = PeerId.of(new byte[] {(byte) random.nextInt(256), (byte) i});
+    }
+    OrderBlocks.Ties ties = (value, origin) -> origins[(int) value].compareTo(origin);
+    OrderBlocks blocks = new OrderBlocks();
+    List<long[]> list = new ArrayList<>(); // {key, origin}
+    long clock = 0;
+    int lag = 1 + random.nextInt(2 * OrderBlocks.BLOCK);
+    for (int i = 0; i < inserts; i++) {
+      clock += random.nextInt(3);
+      long key =
+          random.nextInt(8) == 0 ? random.nextInt((int) clock + 1) : clock - random.nextInt(lag);
+      int o = random.nextInt(origins.length);
+      int at = blocks.search(key, origins[o], true, ties);
+      assertThat(at).isEqualTo(scan(list, origins, key, origins[o], true));
+      blocks.insert(at, o, key);
+      list.add(at, new long[] {key, o});
+    }
+    assertThat(blocks.size()).isEqualTo(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      assertThat(blocks.keyAt(i)).isEqualTo(list.get(i)[0]);
+      assertThat(blocks.get(i)).isEqualTo(list.get(i)[1]);
+    }
+    for (int probe = 0; probe < 300; probe++) {
+      long key = random.nextInt((int) clock + 3) - 1;
+      PeerId origin = origins[random.nextInt(origins.length)];
+      boolean pastEqual = random.nextBoolean();
+      assertThat(blocks.search(key, origin, pastEqual, ties))
+          .as("key %d past equal %s", key, pastEqual)
+          .isEqualTo(scan(list, origins, key, origin, pastEqual));
+    }
+    assertThat(blocks.search(Long.MIN_VALUE, origins[0], true, ties)).isZero();
+    assertThat(blocks.search(Long.MAX_VALUE, origins[0], false, ties)).isEqualTo(list.size());
+  }
+
+  private static int scan(
+      List<long[]> list, PeerId[] origins, long key, PeerId origin, boolean pastEqual) {
+    int i = 0;
+    while (i < list.size()) {
+      long[] e = list.get(i);
+      int c = e[0] != key ? Long.compare(e[0], key) : origins[(int) e[1]].compareTo(origin);
+      if (c > 0 || (c == 0 && !pastEqual)) {
+        break;
+      }
+      i++;
+    }
+    return i;
   }
 
   @Test
