@@ -1,5 +1,6 @@
 package meshchat.peer.message;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.random.RandomGenerator;
@@ -24,9 +25,15 @@ public final class PeerId implements Comparable<PeerId> {
   private static final int RECENT_SLOTS = 1024;
   private static final PeerId[] RECENT = new PeerId[RECENT_SLOTS];
 
+  // A secret per process for keyedHash: the ids a peer names (a message's dependencies) are any
+  // bytes a sender likes, and a table that places them by a hash anyone can compute can be filled
+  // with ids that all land in one place. Drawn once; it decides nothing (no order depends on it).
+  private static final long KEY = new SecureRandom().nextLong();
+
   private final byte[] bytes;
   private final int hash;
   private final long prefix; // the first 8 bytes, big-endian, zero-padded: most compares end here
+  private final long keyed;
 
   private PeerId(byte[] bytes) {
     if (bytes.length == 0 || bytes.length > MAX_BYTES) {
@@ -39,6 +46,27 @@ public final class PeerId implements Comparable<PeerId> {
       p = p << 8 | (i < bytes.length ? bytes[i] & 0xFF : 0);
     }
     this.prefix = p;
+    long k = KEY;
+    for (byte b : bytes) {
+      k = (k ^ (b & 0xFF)) * 0x100000001B3L; // FNV-1a over every byte, from the secret
+    }
+    this.keyed = fmix64(k ^ KEY);
+  }
+
+  /**
+   * A 64-bit hash of every byte under a secret drawn per process: for tables that place ids a
+   * stranger chooses. {@link #hashCode} (the bytes' polynomial hash) is easy to collide on purpose,
+   * and a table that probes by it can be made to walk one long cluster on every lookup.
+   */
+  public long keyedHash() {
+    return keyed;
+  }
+
+  /** MurmurHash3's 64-bit finalizer: every input bit moves every output bit. */
+  public static long fmix64(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
   }
 
   public static PeerId of(byte[] bytes) {

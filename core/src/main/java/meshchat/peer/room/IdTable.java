@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
 
 /**
  * A map from message id to a value, for the causal buffer's held messages and the ids they wait
@@ -16,6 +17,13 @@ import meshchat.peer.message.MessageId;
  *
  * <p>Grows by doubling like a {@code HashMap} and, like it, never shrinks: its size is bounded by
  * what its owner bounds (the hold-back's budgets and {@code maxIncomplete}).
+ *
+ * <p>Ids are placed by {@link #hash}, a hash under a per-process secret ({@link PeerId#keyedHash}),
+ * not by {@link MessageId#hashCode}: a sender names any ids it likes as dependencies, and ids with
+ * one {@code hashCode} (seq {@code (k << 32) | (k ^ c)} for any k) all had one home slot. Linear
+ * probing made them one cluster over the home slots of honest ids, so every delivery's lookup
+ * walked it (a {@code HashMap} keeps such ids in their own bucket). Found in session 22's review;
+ * pinned by {@code IdTableTest.idsWithOneHashCodeDoNotMakeOneCluster}.
  */
 final class IdTable<V> {
   private static final int MIN_SLOTS = 16;
@@ -61,7 +69,7 @@ final class IdTable<V> {
    * and {@link #putAt} fills it. One probe for "add to what {@code id} has, or start it".
    */
   int slot(MessageId id) {
-    int h = id.hashCode();
+    int h = hash(id);
     int mask = keys.length - 1;
     for (int i = home(h); ; i = (i + 1) & mask) {
       MessageId k = keys[i];
@@ -117,7 +125,7 @@ final class IdTable<V> {
     if (size == 0) {
       return -1;
     }
-    int h = id.hashCode();
+    int h = hash(id);
     int mask = keys.length - 1;
     for (int i = home(h); ; i = (i + 1) & mask) {
       MessageId k = keys[i];
@@ -135,7 +143,7 @@ final class IdTable<V> {
       throw new IllegalArgumentException("no null values");
     }
     keys[at] = id;
-    hashes[at] = id.hashCode();
+    hashes[at] = hash(id);
     values[at] = value;
     if (2 * ++size > keys.length) {
       grow();
@@ -183,6 +191,25 @@ final class IdTable<V> {
         values[j] = oldValues[i];
       }
     }
+  }
+
+  /** {@code id}'s hash under the process's secret: its origin's keyed hash, mixed with its seq. */
+  static int hash(MessageId id) {
+    long z = PeerId.fmix64(id.origin().keyedHash() ^ (id.seq() * 0x9E3779B97F4A7C15L));
+    return (int) (z >>> 32);
+  }
+
+  /** The longest run of occupied slots (a probe's worst case), for tests. */
+  int longestCluster() {
+    int longest = 0;
+    int run = 0;
+    for (int pass = 0; pass < 2; pass++) { // twice round, for a run that wraps past the end
+      for (MessageId k : keys) {
+        run = k == null ? 0 : run + 1;
+        longest = Math.max(longest, Math.min(run, keys.length));
+      }
+    }
+    return longest;
   }
 
   private int home(int hash) {

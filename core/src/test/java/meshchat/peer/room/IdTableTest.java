@@ -77,4 +77,43 @@ class IdTableTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(table.size()).isZero();
   }
+
+  /**
+   * A sender names any ids it likes as dependencies. Ids of one origin with seq {@code (k << 32) |
+   * (k ^ c)} all have one {@link MessageId#hashCode}; placed by it, 20,000 of them were one cluster
+   * of 20,000 slots over the home slots of honest ids, and every delivery's lookup walked it.
+   */
+  @Test
+  void idsWithOneHashCodeDoNotMakeOneCluster() {
+    PeerId origin = PeerId.fromHex("00112233445566778899aabbccddeeff");
+    IdTable<String> table = new IdTable<>();
+    int n = 20_000;
+    for (long k = 1; k <= n; k++) {
+      MessageId id = new MessageId(origin, (k << 32) | (k ^ 0x5a5a));
+      assertThat(id.hashCode())
+          .isEqualTo(new MessageId(origin, (1L << 32) | (1 ^ 0x5a5a)).hashCode());
+      table.putIfAbsent(id, "v");
+    }
+    assertThat(table.size()).isEqualTo(n);
+    // at most half full, with ids placed at random the longest run is a few dozen slots
+    assertThat(table.longestCluster()).isLessThan(200);
+    assertThat(table.get(new MessageId(origin, 7))).isNull();
+    for (long k = 1; k <= n; k++) {
+      assertThat(table.remove(new MessageId(origin, (k << 32) | (k ^ 0x5a5a)))).isEqualTo("v");
+    }
+    assertThat(table.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aKeyedHashDependsOnEveryByteOfTheOrigin() {
+    // ids that share their first 8 bytes and their polynomial hashCode still hash apart
+    byte[] a = new byte[16];
+    byte[] b = new byte[16];
+    b[14] = 1;
+    b[15] = -31; // 31 * 1 + (-31) = 0: the same Arrays.hashCode as a
+    PeerId x = PeerId.of(a);
+    PeerId y = PeerId.of(b);
+    assertThat(x.hashCode()).isEqualTo(y.hashCode());
+    assertThat(x.keyedHash()).isNotEqualTo(y.keyedHash());
+  }
 }
