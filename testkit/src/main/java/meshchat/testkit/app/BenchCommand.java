@@ -72,9 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
               // the defaults are a peer's own (the help said 1,024 after they became 2,048)
               String.format(
                   "--messages N (100000)  --text-bytes BYTES (100)  --pipeline N (%d)"
-                      + "  --batch N (%d)",
+                      + "  --batch N (%d)  --first N (%d)",
                   PeerConfig.ROOM_DEFAULTS.syncPipeline(),
-                  PeerConfig.ROOM_DEFAULTS.syncMaxMessages()),
+                  PeerConfig.ROOM_DEFAULTS.syncMaxMessages(),
+                  PeerConfig.ROOM_DEFAULTS.syncFirstMessages()),
               CatchUpBench::run),
           new Bench(
               "idle",

@@ -40,16 +40,18 @@ import meshchat.tracker.metrics.LatencyHistogram;
  * compared with the sum of the missing messages' sizes as live Chat frames (varint length prefix
  * included). Both peers use real SQLite files in a temp dir. Prints one JSON line.
  *
- * <p>{@code CatchUpBench [--messages 100000] [--text-bytes 100] [--pipeline 4] [--batch 1024]}:
- * both peers run a peer's room settings ({@link PeerConfig#ROOM_DEFAULTS}); {@code --pipeline} is
- * {@link RoomConfig#syncPipeline}, the SyncRequests in flight (1: one at a time, as before it
- * existed), {@code --batch} is {@link RoomConfig#syncMaxMessages}, the messages one asks for.
- * {@code cpu_s} is the process's CPU time over the catch-up; {@code commit_s} and {@code commits}
- * the new peer's group commits (their time on its room thread, and how many); {@code
- * first_delivery_ms} the wait from the dial to the first delivery (the link's set-up, the first
- * request and its answer, and the first use of all that code in the JVM); {@code longest_gap_ms}
- * the longest wait between two deliveries (a stall shows here, not only in the mean); {@code
- * window_ms} the measured window's wall-clock bounds (epoch ms), to cut a JFR recording to it.
+ * <p>{@code CatchUpBench [--messages 100000] [--text-bytes 100] [--pipeline 4] [--batch 2048]
+ * [--first 256]}: both peers run a peer's room settings ({@link PeerConfig#ROOM_DEFAULTS}); {@code
+ * --pipeline} is {@link RoomConfig#syncPipeline}, the SyncRequests in flight (1: one at a time, as
+ * before it existed), {@code --batch} is {@link RoomConfig#syncMaxMessages}, the messages one asks
+ * for, {@code --first} {@link RoomConfig#syncFirstMessages}, the messages a link's first request
+ * asks for (at or above {@code --batch}: no slow start). {@code cpu_s} is the process's CPU time
+ * over the catch-up; {@code commit_s} and {@code commits} the new peer's group commits (their time
+ * on its room thread, and how many); {@code first_delivery_ms} the wait from the dial to the first
+ * delivery (the link's set-up, the first request and its answer, and the first use of all that code
+ * in the JVM); {@code longest_gap_ms} the longest wait between two deliveries (a stall shows here,
+ * not only in the mean); {@code window_ms} the measured window's wall-clock bounds (epoch ms), to
+ * cut a JFR recording to it.
  */
 public final class CatchUpBench {
   /** How long the JIT must have compiled nothing before the catch-up starts. */
@@ -66,17 +68,19 @@ public final class CatchUpBench {
 
   public static String run(String[] args) throws Exception {
     BenchFlags flags =
-        BenchFlags.parse(args, "--messages", "--text-bytes", "--pipeline", "--batch");
+        BenchFlags.parse(args, "--messages", "--text-bytes", "--pipeline", "--batch", "--first");
     int messages = flags.positive("--messages", 100_000);
     int textBytes = flags.positive("--text-bytes", 100);
     RoomConfig peer = PeerConfig.ROOM_DEFAULTS;
     int pipeline = flags.positive("--pipeline", peer.syncPipeline());
     int batch = flags.positive("--batch", peer.syncMaxMessages());
+    int first = flags.positive("--first", peer.syncFirstMessages());
     RoomConfig room =
         peer.with(
             d -> {
               d.syncPipeline = pipeline;
               d.syncMaxMessages = batch;
+              d.syncFirstMessages = first;
             });
     Bench.quietLogs();
     Path dir = Files.createTempDirectory("meshchat-catchup");
