@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.SeqWindow;
 
 /**
  * Lines shown before their author's signed head (docs/security.md, "Lines shown before their
@@ -44,8 +45,8 @@ final class EarlyLines {
   /** Most lines remembered as shown after they were forgotten: the oldest go first. */
   static final int MAX_FORGOTTEN = MAX_ORPHANED;
 
-  private final Map<PeerId, LinesBySeq> linked = new HashMap<>();
-  private final Map<PeerId, LinesBySeq> orphaned = new HashMap<>();
+  private final Map<PeerId, SeqWindow<ChatMessage>> linked = new HashMap<>();
+  private final Map<PeerId, SeqWindow<ChatMessage>> orphaned = new HashMap<>();
   private final Map<PeerId, Long> orphanedAt = new HashMap<>();
   private int orphanedLines;
   private final Map<MessageId, ChatMessage> forgotten =
@@ -75,19 +76,19 @@ final class EarlyLines {
     return m != null ? m : get(orphaned, id);
   }
 
-  private static ChatMessage get(Map<PeerId, LinesBySeq> map, MessageId id) {
-    LinesBySeq of = map.get(id.origin());
+  private static ChatMessage get(Map<PeerId, SeqWindow<ChatMessage>> map, MessageId id) {
+    SeqWindow<ChatMessage> of = map.get(id.origin());
     return of == null ? null : of.get(id.seq());
   }
 
   /** Whether {@code origin} has as many lines shown early on its link as it may. */
   boolean full(PeerId origin) {
-    LinesBySeq of = linked.get(origin);
+    SeqWindow<ChatMessage> of = linked.get(origin);
     return of != null && of.size() >= MAX_PER_AUTHOR;
   }
 
   void add(ChatMessage m) {
-    linked.computeIfAbsent(m.origin(), o -> new LinesBySeq()).put(m.seq(), m);
+    linked.computeIfAbsent(m.origin(), o -> new SeqWindow<>()).put(m.seq(), m);
   }
 
   /**
@@ -107,8 +108,9 @@ final class EarlyLines {
     return early != null && early.equals(m);
   }
 
-  private static ChatMessage remove(Map<PeerId, LinesBySeq> map, PeerId origin, long seq) {
-    LinesBySeq of = map.get(origin);
+  private static ChatMessage remove(
+      Map<PeerId, SeqWindow<ChatMessage>> map, PeerId origin, long seq) {
+    SeqWindow<ChatMessage> of = map.get(origin);
     if (of == null) {
       return null;
     }
@@ -130,8 +132,8 @@ final class EarlyLines {
   }
 
   private int clearThrough(
-      Map<PeerId, LinesBySeq> map, PeerId origin, long seq, Predicate<MessageId> held) {
-    LinesBySeq of = map.get(origin);
+      Map<PeerId, SeqWindow<ChatMessage>> map, PeerId origin, long seq, Predicate<MessageId> held) {
+    SeqWindow<ChatMessage> of = map.get(origin);
     if (of == null) {
       return 0;
     }
@@ -149,7 +151,7 @@ final class EarlyLines {
    * those not {@code stored} (a stored one was signed, and waits for a dependency).
    */
   int linkDown(PeerId origin, long nowMs, Predicate<MessageId> stored) {
-    LinesBySeq of = linked.remove(origin);
+    SeqWindow<ChatMessage> of = linked.remove(origin);
     if (of == null) {
       return 0;
     }
@@ -183,7 +185,7 @@ final class EarlyLines {
       return 0;
     }
     orphanedAt.remove(origin);
-    LinesBySeq of = orphaned.remove(origin);
+    SeqWindow<ChatMessage> of = orphaned.remove(origin);
     if (of == null) {
       return 0;
     }
@@ -192,7 +194,7 @@ final class EarlyLines {
   }
 
   /** How many of {@code of} are not {@code stored}; each is remembered as shown, not kept. */
-  private int count(LinesBySeq of, Predicate<MessageId> stored) {
+  private int count(SeqWindow<ChatMessage> of, Predicate<MessageId> stored) {
     int[] n = {0};
     of.forEach(
         m -> {

@@ -14,6 +14,7 @@ import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
+import meshchat.peer.sync.SeqWindow;
 import meshchat.wire.Ed25519;
 
 /**
@@ -86,7 +87,7 @@ public final class ChainCheck {
 
   private final String room;
   private final Map<PeerId, byte[]> keys = new HashMap<>();
-  private final Map<PeerId, HeldBySeq<Pending>> pending = new HashMap<>();
+  private final Map<PeerId, SeqWindow<Pending>> pending = new HashMap<>();
   private int pendingCount;
   private long pendingBytes;
   private long gapDropped;
@@ -129,7 +130,7 @@ public final class ChainCheck {
     lastSeq = m.seq();
     lastHash = h;
     Pending mine = new Pending(m, h);
-    Pending old = pending.computeIfAbsent(m.origin(), o -> new HeldBySeq<>()).put(m.seq(), mine);
+    Pending old = pending.computeIfAbsent(m.origin(), o -> new SeqWindow<>()).put(m.seq(), mine);
     if (old == null) {
       if (++pendingCount > MAX_PENDING) {
         throw new Refused("over " + MAX_PENDING + " messages without a chain head");
@@ -155,7 +156,7 @@ public final class ChainCheck {
    */
   public boolean showEarly(ChatMessage m, long nowNanos) {
     long bytes = m.text().length(); // at most its UTF-8 bytes, which an honest author counts
-    HeldBySeq<Pending> of = pending.get(m.origin());
+    SeqWindow<Pending> of = pending.get(m.origin());
     Pending p = of == null ? null : of.get(m.seq());
     if (p == null
         || p.early
@@ -205,7 +206,7 @@ public final class ChainCheck {
    */
   public ChainHead toVerify(ChainHead head) throws Refused {
     learnKey(head);
-    HeldBySeq<Pending> waiting = pending.get(head.origin());
+    SeqWindow<Pending> waiting = pending.get(head.origin());
     if (waiting == null || waiting.get(head.seq()) == null) {
       return null;
     }
@@ -225,7 +226,7 @@ public final class ChainCheck {
    * in between: {@code full}'s signature checked, the held messages it reaches are authenticated.
    */
   public List<LinkMessage> onVerifiedHead(ChainHead full) throws Refused {
-    HeldBySeq<Pending> waiting = pending.get(full.origin());
+    SeqWindow<Pending> waiting = pending.get(full.origin());
     if (waiting == null) {
       return List.of(); // toVerify said it covers something: only a misuse gets here
     }

@@ -1,4 +1,4 @@
-package meshchat.peer.frame;
+package meshchat.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,11 +10,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /** Held messages by seq behave as the sorted map they replace, for any order of puts and cuts. */
-class HeldBySeqTest {
+class SeqWindowTest {
   @Property(tries = 300)
   void behavesAsASortedMap(@ForAll long seed) {
     Random r = new Random(seed);
-    HeldBySeq<String> held = new HeldBySeq<>();
+    SeqWindow<String> held = new SeqWindow<>();
     TreeMap<Long, String> model = new TreeMap<>();
     long next = 1 + r.nextInt(5);
     for (int op = 0; op < 2_000; op++) {

@@ -1,4 +1,4 @@
-package meshchat.peer.room;
+package meshchat.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /** One author's early lines by seq hold exactly what a sorted map would, whatever the order. */
-class LinesBySeqTest {
+class SeqWindowLinesTest {
   private static final PeerId AUTHOR = PeerId.of(new byte[] {7});
 
   private static ChatMessage line(long seq, int version) {
@@ -32,7 +32,7 @@ class LinesBySeqTest {
   void anyStepsLeaveWhatASortedMapHolds(
       @ForAll long seed, @ForAll @IntRange(min = 0, max = 600) int steps) {
     Random random = new Random(seed);
-    LinesBySeq lines = new LinesBySeq();
+    SeqWindow<ChatMessage> lines = new SeqWindow<>();
     TreeMap<Long, ChatMessage> map = new TreeMap<>();
     long next = 1;
     for (int i = 0; i < steps; i++) {
@@ -65,7 +65,7 @@ class LinesBySeqTest {
         assertThat(removed).isEqualTo(expected);
         assertThat(n).isEqualTo(expected.size());
       } else {
-        LinesBySeq other = new LinesBySeq();
+        SeqWindow<ChatMessage> other = new SeqWindow<>();
         for (int k = 0; k < random.nextInt(40); k++) {
           ChatMessage m = line(1 + random.nextInt((int) next + 20), -i);
           other.put(m.seq(), m);
