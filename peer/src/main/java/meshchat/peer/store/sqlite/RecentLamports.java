@@ -1,116 +1,130 @@
 package meshchat.peer.store.sqlite;
 
-import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 
 /**
  * The times (lamport) of the messages a store wrote last, kept in memory so that {@code lamportOf}
- * rarely asks SQLite (docs/benchmarks.md, sessions 15 and 19). No object per entry: storing a
- * message costs a few array writes, where an insertion-ordered map cost an entry, a boxed time and
- * the eldest entry's removal per message (1-2 % of a catch-up's receiving thread,
- * docs/benchmarks.md, session 17).
+ * rarely asks SQLite (docs/benchmarks.md, sessions 15 and 19).
  *
  * <p>How far back it must reach: the room asks for the time of every dependency a message names
  * past its own 1,024 recent ones, and in a busy room a peer's links lag by seconds, so the deps its
  * neighbours name are 40,000 to 160,000 stores back (the SQLite throughput cell: 8,000 to 32,000
  * seqs behind their author's newest; with 16,384 entries, 70 to 99 % of the 2 to 4 lookups per
- * delivery went to SQLite). So it holds up to {@link #MAX_SLOTS}, in groups of {@link #WAYS} slots:
- * an id has one group, newest entry first; a fifth id pushes out the group's oldest. A miss only
- * costs the indexed query. The table starts small and doubles while it is over half full, so a room
- * that stores little keeps little (at most 5 MB). Not thread-safe: the store guards it with the
+ * delivery went to SQLite).
+ *
+ * <p>So each origin has a ring indexed by seq, each slot a (seq, time) pair side by side: an
+ * origin's newest seqs, up to the ring's length. A message stored is one write next to the last
+ * one, and a dependency, nearly always a recent seq, is read from the ring's warm end. Until session
+ * 23 one table of 262,144 slots held every origin's ids by a hash of (origin, seq): each store and
+ * each lookup read slots in three arrays at a random place, cache misses that took 5.9 to 6.5 % of
+ * the room threads' samples in the SQLite throughput cell (docs/benchmarks.md, session 23).
+ *
+ * <p>What it holds is bounded whatever the seqs: a ring starts at {@link #FIRST_LENGTH} slots and
+ * doubles when its origin's next seq would overwrite the one {@code length} before it (the ring is
+ * full of the origin's last seqs), up to {@link #MAX_LENGTH}, and only while all rings together stay
+ * within {@link #MAX_SLOTS} (16 bytes a slot: 4 MB); past {@link #MAX_ORIGINS} origins every ring
+ * is dropped. A slot answers only for the seq it holds, so a jump in seqs costs nothing but what it
+ * overwrites. A miss only costs the indexed query. Not thread-safe: the store guards it with the
  * database.
  */
 final class RecentLamports {
-  /** Most of the last 130,000 messages stored (20 bytes a slot: 5 MB when full). */
+  /** Slots of all rings together (16 bytes each: 4 MB). */
   static final int MAX_SLOTS = 262_144;
 
-  /** Slots per group: an id has one group, newest entry first. */
-  static final int WAYS = 4;
+  /** The most slots one origin's ring has. */
+  static final int MAX_LENGTH = 65_536;
 
-  private static final int FIRST_SLOTS = 1_024;
+  static final int FIRST_LENGTH = 64;
 
-  private PeerId[] origins = new PeerId[FIRST_SLOTS];
-  private long[] seqs = new long[FIRST_SLOTS];
-  private long[] lamports = new long[FIRST_SLOTS]; // 0: empty (a stored message's time is >= 1)
-  private int puts; // entries put, an upper bound of those held (it stops counting at the top)
+  /** Origins with a ring; one more drops them all (a stranger can name any number). */
+  static final int MAX_ORIGINS = 4_096;
 
-  void put(MessageId id, long lamport) {
-    if (origins.length < MAX_SLOTS && ++puts > origins.length / 2) {
-      grow();
-    }
-    place(id.origin(), id.seq(), lamport);
+  private static final class Ring {
+    // slot i's seq at 2i and its time at 2i + 1 (time 0: empty; a stored message's time is >= 1);
+    // seq s lives in slot s & (length - 1)
+    long[] pairs = new long[2 * FIRST_LENGTH];
+    long top; // the highest seq put
   }
 
-  private void place(PeerId origin, long seq, long lamport) {
-    int first = group(origin, seq, origins.length);
-    int at = first;
-    while (at < first + WAYS - 1 && !holds(at, origin, seq)) {
-      at++;
+  private final Map<PeerId, Ring> rings = new HashMap<>();
+  private int slots; // the rings' lengths, summed
+
+  void put(MessageId id, long lamport) {
+    Ring r = rings.get(id.origin());
+    if (r == null) {
+      if (rings.size() == MAX_ORIGINS) {
+        clear();
+      }
+      r = new Ring();
+      rings.put(id.origin(), r);
+      slots += FIRST_LENGTH;
     }
-    // the group's newer entries move one slot on, pushing out its oldest (or this id's own entry:
-    // its time never changes, but a rolled-back id is stored again); this id goes first
-    for (int s = at; s > first; s--) {
-      set(s, origins[s - 1], seqs[s - 1], lamports[s - 1]);
+    long seq = id.seq();
+    if (seq > r.top) {
+      int length = r.pairs.length / 2;
+      if (seq - r.top < length) {
+        int at = 2 * ((int) seq & (length - 1));
+        if (r.pairs[at + 1] != 0 && r.pairs[at] >= seq - length) {
+          grow(r); // the ring is full of this origin's last seqs: it outgrew it
+        }
+      }
+      r.top = seq;
     }
-    set(first, origin, seq, lamport);
+    long[] p = r.pairs;
+    int at = 2 * ((int) seq & (p.length / 2 - 1));
+    p[at] = seq;
+    p[at + 1] = lamport;
+  }
+
+  /** Doubles {@code r} if the limits allow, moving each pair it holds to its new slot. */
+  private void grow(Ring r) {
+    long[] old = r.pairs;
+    int length = old.length / 2;
+    if (length >= MAX_LENGTH || slots + length > MAX_SLOTS) {
+      return;
+    }
+    long[] p = new long[2 * old.length];
+    int mask = 2 * length - 1;
+    for (int i = 0; i < old.length; i += 2) {
+      if (old[i + 1] != 0) {
+        int at = 2 * ((int) old[i] & mask);
+        p[at] = old[i];
+        p[at + 1] = old[i + 1];
+      }
+    }
+    r.pairs = p;
+    slots += length;
   }
 
   /** The time stored with {@code id}, or 0 if this table does not hold it. */
   long get(MessageId id) {
-    PeerId origin = id.origin();
-    long seq = id.seq();
-    int first = group(origin, seq, origins.length);
-    for (int s = first; s < first + WAYS; s++) {
-      if (holds(s, origin, seq)) {
-        return lamports[s];
-      }
+    Ring r = rings.get(id.origin());
+    if (r == null) {
+      return 0;
     }
-    return 0;
+    long seq = id.seq();
+    long[] p = r.pairs;
+    int at = 2 * ((int) seq & (p.length / 2 - 1));
+    return p[at] == seq ? p[at + 1] : 0;
   }
 
   /** Forgets every time (a rollback took their rows). */
   void clear() {
-    Arrays.fill(origins, null);
-    Arrays.fill(lamports, 0);
+    rings.clear();
+    slots = 0;
   }
 
-  private boolean holds(int slot, PeerId origin, long seq) {
-    return lamports[slot] != 0 && seqs[slot] == seq && origin.equals(origins[slot]);
+  /** Slots of all rings together (for tests). */
+  int slots() {
+    return slots;
   }
 
-  private void set(int slot, PeerId origin, long seq, long lamport) {
-    origins[slot] = origin;
-    seqs[slot] = seq;
-    lamports[slot] = lamport;
-  }
-
-  /** Moves every entry to a table twice as large, the oldest of a group first. */
-  private void grow() {
-    PeerId[] o = origins;
-    long[] q = seqs;
-    long[] l = lamports;
-    origins = new PeerId[o.length * 2];
-    seqs = new long[o.length * 2];
-    lamports = new long[o.length * 2];
-    for (int i = 0; i < o.length; i += WAYS) {
-      for (int s = i + WAYS - 1; s >= i; s--) {
-        if (l[s] != 0) {
-          place(o[s], q[s], l[s]);
-        }
-      }
-    }
-  }
-
-  /**
-   * The first slot of the group of {@code (origin, seq)}: the two hashed together and mixed (a
-   * murmur3 finalizer), so that consecutive seqs of a few authors spread over the whole table.
-   */
-  static int group(PeerId origin, long seq, int slots) {
-    long x = seq * 0x9E3779B97F4A7C15L + origin.hashCode();
-    x = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
-    x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
-    x ^= x >>> 33;
-    return (int) x & (slots - WAYS);
+  /** The slots of {@code origin}'s ring, 0 if it has none (for tests). */
+  int length(PeerId origin) {
+    Ring r = rings.get(origin);
+    return r == null ? 0 : r.pairs.length / 2;
   }
 }

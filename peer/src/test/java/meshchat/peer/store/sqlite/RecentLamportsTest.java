@@ -56,28 +56,70 @@ class RecentLamportsTest {
   }
 
   @Test
-  void aFifthIdInAGroupPushesOutTheOldest() {
+  void aRingGrowsWhileItsOriginWritesInOrderUpToItsCap() {
     RecentLamports recent = new RecentLamports();
-    int group = RecentLamports.group(A, 1, 1_024);
-    long[] same = new long[RecentLamports.WAYS + 1];
-    int found = 0;
-    for (long seq = 1; found < same.length; seq++) {
-      if (RecentLamports.group(A, seq, 1_024) == group) {
-        same[found++] = seq;
+    int n = 3 * RecentLamports.MAX_LENGTH;
+    for (long seq = 1; seq <= n; seq++) {
+      recent.put(new MessageId(A, seq), seq + 7);
+    }
+    assertThat(recent.length(A)).isEqualTo(RecentLamports.MAX_LENGTH);
+    for (long seq = 1; seq <= n; seq++) {
+      long held = n - seq < RecentLamports.MAX_LENGTH ? seq + 7 : 0;
+      assertThat(recent.get(new MessageId(A, seq))).as("seq %d", seq).isEqualTo(held);
+    }
+  }
+
+  @Test
+  void anIdStoredAgainIsOneEntryWithItsLatestTime() {
+    RecentLamports recent = new RecentLamports();
+    recent.put(new MessageId(A, 3), 10);
+    recent.put(new MessageId(A, 3), 12); // stored again (after a rollback)
+    assertThat(recent.get(new MessageId(A, 3))).isEqualTo(12);
+    assertThat(recent.length(A)).isEqualTo(RecentLamports.FIRST_LENGTH);
+  }
+
+  /** Many busy origins share {@link RecentLamports#MAX_SLOTS}: no ring grows past it. */
+  @Test
+  void allRingsTogetherStayWithinTheirSlots() {
+    RecentLamports recent = new RecentLamports();
+    PeerId[] origins = new PeerId[12];
+    for (int o = 0; o < origins.length; o++) {
+      origins[o] = PeerId.of(new byte[] {9, (byte) o});
+    }
+    for (long seq = 1; seq <= 70_000; seq++) {
+      for (int o = 0; o < origins.length; o++) {
+        recent.put(new MessageId(origins[o], seq), seq * 16 + o);
       }
     }
-    for (int i = 0; i < RecentLamports.WAYS; i++) {
-      recent.put(new MessageId(A, same[i]), 10 + i);
+    assertThat(recent.slots()).isLessThanOrEqualTo(RecentLamports.MAX_SLOTS);
+    int lengths = 0;
+    for (PeerId o : origins) {
+      lengths += recent.length(o);
     }
-    for (int i = 0; i < RecentLamports.WAYS; i++) {
-      assertThat(recent.get(new MessageId(A, same[i]))).isEqualTo(10 + i);
+    assertThat(lengths).isEqualTo(recent.slots());
+    for (int o = 0; o < origins.length; o++) {
+      for (long seq = 70_000 - 16_383; seq <= 70_000; seq++) {
+        assertThat(recent.get(new MessageId(origins[o], seq))).isEqualTo(seq * 16 + o);
+      }
     }
-    recent.put(new MessageId(A, same[2]), 12); // stored again (after a rollback): still one entry
-    recent.put(new MessageId(A, same[4]), 14);
-    assertThat(recent.get(new MessageId(A, same[0]))).as("the oldest, pushed out").isZero();
-    for (int i = 1; i <= RecentLamports.WAYS; i++) {
-      assertThat(recent.get(new MessageId(A, same[i]))).isEqualTo(10 + i);
+  }
+
+  /** A stranger naming ever new origins, or seqs far apart, holds bounded memory. */
+  @Test
+  void manyOriginsAndWildSeqsHoldBoundedSlots() {
+    RecentLamports recent = new RecentLamports();
+    for (int o = 0; o < 3 * RecentLamports.MAX_ORIGINS; o++) {
+      PeerId origin = PeerId.of(new byte[] {5, (byte) (o >> 16), (byte) (o >> 8), (byte) o});
+      for (long k = 0; k < 4; k++) {
+        long seq = k == 0 ? 1 : k == 1 ? WireBounds.MAX_SEQ : (k << 40) + o;
+        recent.put(new MessageId(origin, seq), 1 + k);
+      }
+      assertThat(recent.slots()).isLessThanOrEqualTo(RecentLamports.MAX_SLOTS);
     }
+    PeerId last = PeerId.of(new byte[] {5, 0, 0x2f, (byte) 0xff}); // the last one named (12,287)
+    assertThat(recent.get(new MessageId(last, 1))).isEqualTo(1);
+    assertThat(recent.get(new MessageId(last, WireBounds.MAX_SEQ))).isEqualTo(2);
+    assertThat(recent.length(last)).as("jumps never grow a ring").isEqualTo(64);
   }
 
   @Test
