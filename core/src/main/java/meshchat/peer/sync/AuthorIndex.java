@@ -3,6 +3,7 @@ package meshchat.peer.sync;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Function;
+import meshchat.peer.message.PeerId;
 
 /**
  * Authors numbered 0, 1, 2... in the order they were first stored: one lookup per message turns its
@@ -61,13 +62,13 @@ public final class AuthorIndex<K> {
 
   /** {@code author}'s index, or -1 if it has none. */
   public int indexOf(K author) {
-    int found = find(author, mix(author.hashCode()));
+    int found = find(author, mix(hashOf(author)));
     return found >= 0 ? found : -1;
   }
 
   /** {@code author}'s index, numbering it if it has none. */
   public int add(K author) {
-    int h = mix(author.hashCode());
+    int h = mix(hashOf(author));
     int found = find(author, h);
     if (found >= 0) {
       return found;
@@ -182,7 +183,7 @@ public final class AuthorIndex<K> {
     if (slots <= NARROW_SLOTS) {
       char[] t = new char[slots];
       for (int a = 0; a < size; a++) {
-        int h = mix(keyAt(a).hashCode());
+        int h = mix(hashOf(keyAt(a)));
         int i = h >>> (32 - bits);
         while (t[i] != 0) {
           i = (i + 1) & mask;
@@ -194,7 +195,7 @@ public final class AuthorIndex<K> {
     }
     int[] t = new int[slots];
     for (int a = 0; a < size; a++) {
-      int h = mix(keyAt(a).hashCode());
+      int h = mix(hashOf(keyAt(a)));
       int i = h >>> (32 - bits);
       while (t[i] != 0) {
         i = (i + 1) & mask;
@@ -203,6 +204,31 @@ public final class AuthorIndex<K> {
     }
     table = t;
     narrow = null;
+  }
+
+  /**
+   * The hash a key is placed by: a peer id's keyed hash (a secret drawn per process over every
+   * byte, {@link PeerId#keyedHash}), any other key's own. A peer id's {@code hashCode} is the
+   * bytes' polynomial hash, which anyone can collide on purpose (two bytes {@code (k, -31k)} add
+   * nothing to it), and authors placed by it would pile into one cluster that every lookup near it
+   * walks (security.md; {@code AuthorIndexTest}).
+   */
+  private static int hashOf(Object key) {
+    return key instanceof PeerId p ? (int) (p.keyedHash() >>> 32) : key.hashCode();
+  }
+
+  /** The longest run of taken slots, wrapping round (for tests). */
+  int longestCluster() {
+    int slots = 1 << bits;
+    int longest = 0;
+    int run = 0;
+    for (int k = 0; k < 2 * slots; k++) { // twice round, for a run that wraps past the end
+      int i = k & (slots - 1);
+      boolean taken = narrow != null ? narrow[i] != 0 : table[i] != 0;
+      run = taken ? run + 1 : 0;
+      longest = Math.max(longest, Math.min(run, slots));
+    }
+    return longest;
   }
 
   /**

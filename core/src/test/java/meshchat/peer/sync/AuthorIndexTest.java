@@ -81,4 +81,34 @@ class AuthorIndexTest {
     }
     assertThat(index.indexOf(PeerId.of(new byte[] {'A', 'a'}))).isEqualTo(-1);
   }
+
+  /**
+   * Ids chosen to share one {@code hashCode} (each byte pair {@code (k, -31k)} adds nothing to it)
+   * are placed apart: by their polynomial hash they formed one cluster that every lookup near it
+   * walked, the whole table long.
+   */
+  @Test
+  void authorsWithOneHashCodeDoNotMakeOneCluster() {
+    AuthorIndex<PeerId> index = new AuthorIndex<>();
+    int n = 20_000;
+    PeerId first = null;
+    for (int v = 0; v < n; v++) {
+      byte[] b = new byte[16];
+      int x = v;
+      for (int pair = 0; pair < 7; pair++, x /= 9) {
+        int k = x % 9 - 4; // -4..4: -31k fits a byte
+        b[2 * pair] = (byte) k;
+        b[2 * pair + 1] = (byte) (-31 * k);
+      }
+      PeerId id = PeerId.of(b);
+      first = first == null ? id : first;
+      assertThat(id.hashCode()).isEqualTo(first.hashCode());
+      assertThat(index.add(id)).isEqualTo(v);
+    }
+    assertThat(index.size()).isEqualTo(n);
+    // 20,000 in 32,768 slots placed at random: the longest run is a few dozen to a few hundred
+    assertThat(index.longestCluster()).isLessThan(1_000);
+    assertThat(index.indexOf(PeerId.of(new byte[] {1, 2, 3}))).isEqualTo(-1);
+    assertThat(index.indexOf(PeerId.of(first.toBytes()))).isZero();
+  }
 }
