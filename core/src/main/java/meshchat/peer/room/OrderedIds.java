@@ -186,6 +186,19 @@ final class OrderedIds {
     }
   }
 
+  /** The longest run of occupied slots (a probe's worst case), for tests. */
+  int longestCluster() {
+    int longest = 0;
+    int run = 0;
+    for (int pass = 0; pass < 2; pass++) { // twice round, for a run that wraps past the end
+      for (int h : hashes) {
+        run = h == 0 ? 0 : run + 1;
+        longest = Math.max(longest, Math.min(run, hashes.length));
+      }
+    }
+    return longest;
+  }
+
   private int home(int hash) {
     return (hash * 0x9E3779B9) >>> shift; // Fibonacci hashing (Knuth, 6.4)
   }

@@ -58,6 +58,32 @@ class OrderedIdsTest {
     }
   }
 
+  /**
+   * A delivered message can be a stranger's (shown incomplete, its author's earlier seqs never
+   * came), so the frontier holds ids a sender chose: ids of one origin with seq {@code (k << 32) |
+   * (k ^ c)}, which share one {@link MessageId#hashCode}, must not make one cluster that every
+   * delivery's removals walk (see {@code IdTableTest.idsWithOneHashCodeDoNotMakeOneCluster}).
+   */
+  @Test
+  void idsWithOneHashCodeDoNotMakeOneCluster() {
+    PeerId origin = PeerId.fromHex("00112233445566778899aabbccddeeff");
+    OrderedIds set = new OrderedIds();
+    int n = 20_000;
+    for (long k = 1; k <= n; k++) {
+      MessageId id = new MessageId(origin, (k << 32) | (k ^ 0x5a5a));
+      assertThat(id.hashCode())
+          .isEqualTo(new MessageId(origin, (1L << 32) | (1 ^ 0x5a5a)).hashCode());
+      set.add(id);
+    }
+    assertThat(set.size()).isEqualTo(n);
+    assertThat(set.longestCluster()).isLessThan(200); // at most half full, placed at random
+    assertThat(set.remove(origin, 7)).isFalse();
+    for (long k = 1; k <= n; k++) {
+      assertThat(set.remove(origin, (k << 32) | (k ^ 0x5a5a))).isTrue();
+    }
+    assertThat(set.isEmpty()).isTrue();
+  }
+
   @Test
   void anEmptySetListsNothingAndRemovesNothing() {
     OrderedIds set = new OrderedIds();
