@@ -153,6 +153,15 @@ final class CausalBuffer {
 
     /** {@code id} is no longer waited for; false if it was not. */
     private boolean stopWaiting(MessageId id) {
+      // the same instance first: reads no id (a message's deps are often the very ids of the
+      // messages they name, which the delivery passes here), each a cold object otherwise
+      for (int i = 0; i < missing.length; i++) {
+        if (missing[i] == id) {
+          missing[i] = null;
+          waiting--;
+          return true;
+        }
+      }
       for (int i = 0; i < missing.length; i++) {
         if (id.equals(missing[i])) {
           missing[i] = null;
