@@ -43,7 +43,7 @@ final class CausalBuffer {
   // by the id waited for: the held messages that wait for it, themselves, so that a release looks
   // up nothing per waiter: the Held when one waits, else a List<Held> in the order they were held
   private final IdTable<Object> waiters = new IdTable<>();
-  private final Set<MessageId> frontier = new LinkedHashSet<>();
+  private final OrderedIds frontier = new OrderedIds(); // in the order first added
   // deps of messages shown incomplete: when they arrive they are already implied, not new tips
   private final LinkedHashSet<MessageId> implied = new LinkedHashSet<>();
   // messages shown incomplete and still tracked, oldest first
@@ -153,6 +153,15 @@ final class CausalBuffer {
 
     /** {@code id} is no longer waited for; false if it was not. */
     private boolean stopWaiting(MessageId id) {
+      // the same instance first: reads no id (a message's deps are often the very ids of the
+      // messages they name, which the delivery passes here), each a cold object otherwise
+      for (int i = 0; i < missing.length; i++) {
+        if (missing[i] == id) {
+          missing[i] = null;
+          waiting--;
+          return true;
+        }
+      }
       for (int i = 0; i < missing.length; i++) {
         if (id.equals(missing[i])) {
           missing[i] = null;
@@ -585,7 +594,7 @@ final class CausalBuffer {
       frontier.remove(deps.get(i));
     }
     if (m.seq() > 1) {
-      frontier.remove(new MessageId(m.origin(), m.seq() - 1));
+      frontier.remove(m.origin(), m.seq() - 1);
     }
     if (implied.isEmpty() || !implied.remove(m.id())) {
       frontier.add(m.id());
@@ -656,7 +665,7 @@ final class CausalBuffer {
 
   /** The deps of the next local message: at most {@code max}, newest first kept. */
   List<MessageId> frontier(int max) {
-    List<MessageId> all = new ArrayList<>(frontier);
+    List<MessageId> all = frontier.list();
     return all.size() <= max ? all : all.subList(all.size() - max, all.size());
   }
 
@@ -666,7 +675,7 @@ final class CausalBuffer {
       return frontier(max);
     }
     List<MessageId> all = new ArrayList<>(frontier.size());
-    for (MessageId id : frontier) {
+    for (MessageId id : frontier.list()) {
       if (!implied.contains(id)) {
         all.add(id);
       }

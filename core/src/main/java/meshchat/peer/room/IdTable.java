@@ -12,8 +12,11 @@ import meshchat.peer.message.PeerId;
  * room's peer holds most first copies for a link delay or so (they come ahead of a dependency that
  * another author's tree brings), so every such message was an entry put in and taken out of two
  * {@code HashMap}s, a node each and a list per id waited for: here an entry is three array slots,
- * and a lookup compares the stored hash before it reads an id. Not thread-safe; no iteration order
- * is promised ({@link #values} lists in table order).
+ * and a lookup compares the stored hash before it reads an id. A stored hash is never 0, and 0
+ * marks an empty slot, so a probe reads the hashes alone until one matches: a miss (most deliveries
+ * ask the waiter table for an id nobody waits for) costs one line of one array, where reading each
+ * slot's id for emptiness cost a line of the ids as well (session 23). Not thread-safe; no
+ * iteration order is promised ({@link #values} lists in table order).
  *
  * <p>Grows by doubling like a {@code HashMap} and, like it, never shrinks: its size is bounded by
  * what its owner bounds (the hold-back's budgets and {@code maxIncomplete}).
@@ -57,7 +60,7 @@ final class IdTable<V> {
   @SuppressWarnings("unchecked")
   V putIfAbsent(MessageId id, V value) {
     int at = slot(id);
-    if (keys[at] != null) {
+    if (hashes[at] != 0) {
       return (V) values[at];
     }
     claim(at, id, value);
@@ -72,9 +75,15 @@ final class IdTable<V> {
     int h = hash(id);
     int mask = keys.length - 1;
     for (int i = home(h); ; i = (i + 1) & mask) {
-      MessageId k = keys[i];
-      if (k == null || (hashes[i] == h && (k == id || k.equals(id)))) {
+      int s = hashes[i];
+      if (s == 0) {
         return i;
+      }
+      if (s == h) {
+        MessageId k = keys[i];
+        if (k == id || k.equals(id)) {
+          return i;
+        }
       }
     }
   }
@@ -90,7 +99,7 @@ final class IdTable<V> {
    * changed since: an empty slot takes {@code id} (the table may grow, so {@code at} is spent).
    */
   void putAt(int at, MessageId id, V value) {
-    if (keys[at] == null) {
+    if (hashes[at] == 0) {
       claim(at, id, value);
     } else {
       values[at] = value;
@@ -128,12 +137,15 @@ final class IdTable<V> {
     int h = hash(id);
     int mask = keys.length - 1;
     for (int i = home(h); ; i = (i + 1) & mask) {
-      MessageId k = keys[i];
-      if (k == null) {
+      int s = hashes[i];
+      if (s == 0) {
         return -1;
       }
-      if (hashes[i] == h && (k == id || k.equals(id))) {
-        return i;
+      if (s == h) {
+        MessageId k = keys[i];
+        if (k == id || k.equals(id)) {
+          return i;
+        }
       }
     }
   }
@@ -154,7 +166,7 @@ final class IdTable<V> {
   private void delete(int at) {
     int mask = keys.length - 1;
     int hole = at;
-    for (int j = (at + 1) & mask; keys[j] != null; j = (j + 1) & mask) {
+    for (int j = (at + 1) & mask; hashes[j] != 0; j = (j + 1) & mask) {
       int h = home(hashes[j]);
       // j's entry stays unless its home lies cyclically outside (hole, j]
       boolean stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
@@ -166,6 +178,7 @@ final class IdTable<V> {
       }
     }
     keys[hole] = null;
+    hashes[hole] = 0;
     values[hole] = null;
     size--;
   }
@@ -181,9 +194,9 @@ final class IdTable<V> {
     shift = 32 - Integer.numberOfTrailingZeros(slots);
     int mask = slots - 1;
     for (int i = 0; i < oldKeys.length; i++) {
-      if (oldKeys[i] != null) {
+      if (oldHashes[i] != 0) {
         int j = home(oldHashes[i]);
-        while (keys[j] != null) {
+        while (hashes[j] != 0) {
           j = (j + 1) & mask;
         }
         keys[j] = oldKeys[i];
@@ -195,8 +208,14 @@ final class IdTable<V> {
 
   /** {@code id}'s hash under the process's secret: its origin's keyed hash, mixed with its seq. */
   static int hash(MessageId id) {
-    long z = PeerId.fmix64(id.origin().keyedHash() ^ (id.seq() * 0x9E3779B97F4A7C15L));
-    return (int) (z >>> 32);
+    return hash(id.origin(), id.seq());
+  }
+
+  /** {@link #hash(MessageId)} of seq {@code seq} of {@code origin}, without making the id. */
+  static int hash(PeerId origin, long seq) {
+    long z = PeerId.fmix64(origin.keyedHash() ^ (seq * 0x9E3779B97F4A7C15L));
+    int h = (int) (z >>> 32);
+    return h != 0 ? h : 1; // 0 marks an empty slot
   }
 
   /** The longest run of occupied slots (a probe's worst case), for tests. */

@@ -56,6 +56,35 @@ class AuthorIndexTest {
     assertThat(index.indexOf(bb)).isEqualTo(1);
   }
 
+  /**
+   * The index remembers the author it last found (session 23): asked for that author, for another
+   * of its hash, for an equal id of another instance, and across growth, in random turns, each
+   * answer is still the author's own index.
+   */
+  @Test
+  void theLastAuthorRememberedNeverAnswersForAnother() {
+    SplittableRandom random = new SplittableRandom(23);
+    PeerId aa = PeerId.of(new byte[] {'A', 'a'});
+    PeerId bb = PeerId.of(new byte[] {'B', 'B'}); // the same hashCode as aa
+    List<PeerId> authors = new ArrayList<>(List.of(aa, bb));
+    for (int i = 0; i < 200; i++) {
+      authors.add(PeerId.random(random));
+    }
+    AuthorIndex<PeerId> index = new AuthorIndex<>();
+    Map<PeerId, Integer> model = new HashMap<>();
+    for (int step = 0; step < 5_000; step++) {
+      PeerId a = authors.get(random.nextInt(Math.min(authors.size(), 2 + step / 10)));
+      PeerId asked = random.nextBoolean() ? a : PeerId.fromHex(a.hex()); // another instance
+      if (random.nextInt(3) == 0) {
+        int n = index.add(asked);
+        model.putIfAbsent(a, model.size());
+        assertThat(n).isEqualTo(model.get(a));
+      } else {
+        assertThat(index.indexOf(asked)).isEqualTo(model.getOrDefault(a, -1));
+      }
+    }
+  }
+
   @Test
   void aThousandAuthorsOfOneHashAddedBackwardsAreEachFoundThroughEveryGrowth() {
     // 2^10 ids built of "Aa" and "BB" pairs all share one Arrays.hashCode: the worst a stranger's

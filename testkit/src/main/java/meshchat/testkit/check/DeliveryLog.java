@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.sync.WideningInts;
 
@@ -92,7 +93,7 @@ public final class DeliveryLog extends AbstractList<Delivered> {
     }
 
     /** How many messages are numbered. */
-    int size() {
+    public int size() {
       return size;
     }
 
@@ -219,5 +220,19 @@ public final class DeliveryLog extends AbstractList<Delivered> {
   @Override
   public int size() {
     return size;
+  }
+
+  /** The table that numbers this log's messages (shared by the logs it was given to). */
+  public Messages numbers() {
+    return numbers;
+  }
+
+  /**
+   * Delivery {@code i}'s message's number in {@link #numbers}: one number per message instance, so
+   * a reader that asks something of each delivery's message can ask it once per number.
+   */
+  public int numberAt(int i) {
+    Objects.checkIndex(i, size);
+    return messages.get(i);
   }
 }
