@@ -18,11 +18,10 @@ import meshchat.peer.store.MessageStore;
  */
 final class Admission {
   /**
-   * The most recently delivered messages, by default: where a new message's deps are (its frontier
-   * names a few recent ones; a catch-up batch of 512 comes in causal order), so an older dep is
-   * read from the store. Kept small, as every peer keeps one and a simulation runs a thousand peers
-   * in one heap (docs/decisions/0009-per-author-state.md); a real peer keeps more ({@link
-   * RoomConfig#recentMessages}).
+   * The most recently delivered messages: where a new message's deps are (its frontier names a few
+   * recent ones; a catch-up batch of 512 comes in causal order), so an older dep is read from the
+   * store. Kept small, as every peer keeps one and a simulation runs a thousand peers in one heap
+   * (docs/decisions/0009-per-author-state.md).
    */
   static final int RECENT = 1_024;
 
@@ -30,17 +29,11 @@ final class Admission {
   private final Scheduler scheduler;
   private final MessageStore store;
   private final CausalBuffer causal;
-  private final RecentMessages recent;
+  private final RecentMessages recent = new RecentMessages(RECENT);
   private ChatMessage checked; // the last message backdated passed, and what it found delivered
   private long checkedDelivered;
 
   Admission(Scheduler scheduler, MessageStore store, CausalBuffer causal) {
-    this(scheduler, store, causal, RECENT);
-  }
-
-  /** As the default, remembering the latest {@code recent} delivered messages (1..65,535). */
-  Admission(Scheduler scheduler, MessageStore store, CausalBuffer causal, int recent) {
-    this.recent = new RecentMessages(recent);
     this.scheduler = scheduler;
     this.store = store;
     this.causal = causal;

@@ -119,7 +119,7 @@ public final class Room {
     this.counters = counters;
     this.holdings = new Holdings(store.authorsToShare()); // one author index with the store
     this.causal = new CausalBuffer(config.maxHoldBack(), holdings);
-    this.admission = new Admission(scheduler, store, causal, config.recentMessages());
+    this.admission = new Admission(scheduler, store, causal);
     this.self = self;
     this.nick = nick;
     this.store = store;

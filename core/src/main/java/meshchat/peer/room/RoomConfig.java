@@ -33,11 +33,6 @@ import meshchat.peer.limit.WireBounds;
  *     {@code syncMaxMessages}. A smaller first request is a slow start: its answer is read, sent,
  *     checked and stored by code the JVM has not compiled yet, and the receiver starts work on it
  *     while the peer answers the full-size requests pipelined behind it
- * @param recentMessages how many of the latest delivered messages the admission check keeps the
- *     Lamport times of (1..65,535), where it looks a new message's dependencies up before the
- *     store: 1,024 (the default) costs each of a simulation's thousands of peers about 28 KB; a
- *     real peer keeps more ({@code PeerConfig}), as in a busy room the dependencies a message names
- *     are often further back than 1,024 deliveries, and each such one was a store lookup
  */
 public record RoomConfig(
     long syncIntervalMs,
@@ -52,8 +47,7 @@ public record RoomConfig(
     int peerListMaxEntries,
     long syncRequestTimeoutMs,
     int syncPipeline,
-    int syncFirstMessages,
-    int recentMessages) {
+    int syncFirstMessages) {
 
   public RoomConfig {
     if (syncPipeline < 1) {
@@ -61,9 +55,6 @@ public record RoomConfig(
     }
     if (syncFirstMessages < 0) {
       throw new IllegalArgumentException("syncFirstMessages must be >= 0: " + syncFirstMessages);
-    }
-    if (recentMessages < 1 || recentMessages > Character.MAX_VALUE) {
-      throw new IllegalArgumentException("recentMessages must be 1..65535: " + recentMessages);
     }
   }
 
@@ -95,6 +86,5 @@ public record RoomConfig(
     public long syncRequestTimeoutMs = 10_000;
     public int syncPipeline = 4;
     public int syncFirstMessages = 0;
-    public int recentMessages = 1_024;
   }
 }

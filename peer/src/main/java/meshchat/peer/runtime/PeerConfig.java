@@ -130,10 +130,7 @@ public record PeerConfig(
    * included). A peer answers at most its own number, so peers of either size interoperate. The
    * simulation keeps the core's 512. A link's first request asks for 256 (a slow start: its answer
    * is the first use of the answering, checking and storing code in a fresh JVM, and the receiver
-   * works on it while the full-size requests behind it are answered; session 22). The admission
-   * check keeps the latest 8,192 deliveries' Lamport times, not the core's 1,024 (about 200 KB, one
-   * room): in the throughput cell about two of a message's five dependencies were further back than
-   * 1,024 deliveries, each a store lookup and an arena read (session 23).
+   * works on it while the full-size requests behind it are answered; session 22).
    */
   public static final RoomConfig ROOM_DEFAULTS =
       RoomConfig.defaults()
@@ -142,7 +139,6 @@ public record PeerConfig(
                 d.syncMaxMessages = 2_048;
                 d.batchMaxBytes = 768 * 1024;
                 d.syncFirstMessages = 256;
-                d.recentMessages = 8_192;
               });
 
   /**
