@@ -1,7 +1,9 @@
 package meshchat.peer.message;
 
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * The nicks and keys seen lately, by content: a message or head keeps the one instance its author's
@@ -42,20 +44,45 @@ final class SharedValues {
     return value;
   }
 
-  /** An unmodifiable copy of {@code deps} holding the instances {@link #id} gives. */
+  /**
+   * An unmodifiable copy of {@code deps} holding the instances {@link #id} gave, or {@code deps}
+   * itself if it is such a copy already: a message made again from another ({@link
+   * ChatMessage#chained}, once per live message on the receive path) shared each dependency a
+   * second time, a probe of this table per dependency (docs/benchmarks.md, session 23).
+   */
   static List<MessageId> ids(List<MessageId> deps) {
-    MessageId[] out = null;
-    for (int i = 0, n = deps.size(); i < n; i++) {
-      MessageId d = deps.get(i);
-      MessageId s = id(d);
-      if (s != d) {
-        if (out == null) {
-          out = deps.toArray(new MessageId[0]);
-        }
-        out[i] = s;
-      }
+    if (deps instanceof Ids) {
+      return deps;
     }
-    return out == null ? List.copyOf(deps) : List.of(out);
+    if (deps.isEmpty()) {
+      return Ids.NONE;
+    }
+    MessageId[] out = deps.toArray(new MessageId[0]); // a copy: the caller may go on writing deps
+    for (int i = 0; i < out.length; i++) {
+      out[i] = id(out[i]); // a null dependency fails here, as List.copyOf failed on it
+    }
+    return new Ids(out);
+  }
+
+  /** What {@link #ids} makes: unmodifiable, no nulls, each id the shared instance when made. */
+  private static final class Ids extends AbstractList<MessageId> implements RandomAccess {
+    static final Ids NONE = new Ids(new MessageId[0]);
+
+    private final MessageId[] ids;
+
+    Ids(MessageId[] ids) {
+      this.ids = ids;
+    }
+
+    @Override
+    public MessageId get(int index) {
+      return ids[index];
+    }
+
+    @Override
+    public int size() {
+      return ids.length;
+    }
   }
 
   /**

@@ -72,6 +72,11 @@ public final class Room {
   private final Counters counters;
   private final Holdings holdings;
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
+  // the link the last message came by, as links held it then (cleared whenever links changes): a
+  // burst of frames comes by one link, and a lookup per frame took 2 % of the throughput cell's
+  // room threads (docs/benchmarks.md, session 23)
+  private PeerId lastFrom;
+  private LinkState lastLink;
   private final OwnDelivery own = new OwnDelivery(); // own messages nobody is known to hold
   private final SeenBy seen;
   private final AntiEntropy sync;
@@ -511,6 +516,7 @@ public final class Room {
             exchange.register(peer),
             broadcast.linkUp(peer.peerId()));
     links.put(peer.peerId(), l);
+    lastFrom = null;
     tellSeen();
     sync.sendDigest(l.sync, true);
     for (Equivocation e : equivocations.proofs()) {
@@ -521,6 +527,7 @@ public final class Room {
 
   public void linkDown(PeerId peer) {
     LinkState l = links.remove(peer);
+    lastFrom = null;
     if (l != null) {
       boolean asked = sync.linkDown(l.sync);
       broadcast.linkDown(peer);
@@ -543,7 +550,14 @@ public final class Room {
 
   /** A message arrived on the link to {@code from}. */
   public void receive(PeerId from, LinkMessage message) {
-    LinkState l = links.get(from);
+    LinkState l;
+    if (from == lastFrom) {
+      l = lastLink;
+    } else {
+      l = links.get(from);
+      lastFrom = from;
+      lastLink = l;
+    }
     if (l == null || stopped) {
       return; // the link went down while this was queued
     }

@@ -44,16 +44,24 @@ final class SeenBy {
    * up link, what its digests say it holds of our origin (null: nothing).
    */
   List<RoomNotice.Seen> changes(Collection<SeqSet> links) {
-    List<RoomNotice.Seen> out = new ArrayList<>();
+    // asked after every own message sent and every digest: nothing is made for a count that did
+    // not change (one notice and one id per watched message were: 1.5 % of the throughput cell's
+    // room threads, docs/benchmarks.md, session 23)
+    List<RoomNotice.Seen> out = null;
+    int linked = links.size();
     for (Map.Entry<Long, Seen> e : told.entrySet()) {
-      RoomNotice.Seen now = count(e.getKey(), links);
+      long seq = e.getKey();
+      int holders = holders(seq, links);
       Seen before = e.getValue();
-      if (before == null || before.holders != now.holders() || before.linked != now.linked()) {
-        e.setValue(new Seen(now.holders(), now.linked()));
-        out.add(now);
+      if (before == null || before.holders != holders || before.linked != linked) {
+        e.setValue(new Seen(holders, linked));
+        if (out == null) {
+          out = new ArrayList<>();
+        }
+        out.add(new RoomNotice.Seen(new MessageId(self, seq), holders, linked));
       }
     }
-    return out;
+    return out == null ? List.of() : out;
   }
 
   /** Every watched message's count now, oldest first (for /status). */
@@ -66,13 +74,17 @@ final class SeenBy {
   }
 
   private RoomNotice.Seen count(long seq, Collection<SeqSet> links) {
+    return new RoomNotice.Seen(new MessageId(self, seq), holders(seq, links), links.size());
+  }
+
+  private static int holders(long seq, Collection<SeqSet> links) {
     int k = 0;
     for (SeqSet theirs : links) {
       if (theirs != null && theirs.contains(seq)) {
         k++;
       }
     }
-    return new RoomNotice.Seen(new MessageId(self, seq), k, links.size());
+    return k;
   }
 
   private record Seen(int holders, int linked) {}

@@ -1,6 +1,7 @@
 package meshchat.peer.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,32 @@ class SharedValuesTest {
     ChatMessage other = new ChatMessage(new MessageId(ALICE, 12), 12, 0, "a", "x", mutable);
     mutable.clear(); // the caller's list is not the message's
     assertThat(other.deps()).containsExactly(named.id());
+  }
+
+  @Test
+  void aMessageMadeAgainKeepsItsDepsListAndThatListCannotBeWritten() {
+    ChatMessage named = line(20, "alice");
+    List<MessageId> asked = List.of(new MessageId(ALICE, 20), new MessageId(ALICE, 19));
+    ChatMessage m = new ChatMessage(new MessageId(ALICE, 21), 21, 0, "alice", "re", asked);
+    ChatMessage chained = m.chained(new byte[ChatMessage.HASH_BYTES]);
+    assertThat(chained.deps()).isSameAs(m.deps()).isEqualTo(asked).hasSameHashCodeAs(asked);
+    assertThat(chained.deps().get(0)).isSameAs(named.id());
+    assertThat(chained).isNotEqualTo(m); // its prev differs
+    assertThat(m.chained(new byte[0])).isEqualTo(m);
+    assertThatThrownBy(() -> m.deps().add(named.id()))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> m.deps().set(0, named.id()))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> m.deps().remove(0)).isInstanceOf(UnsupportedOperationException.class);
+    java.util.Iterator<MessageId> it = m.deps().iterator();
+    it.next();
+    assertThatThrownBy(it::remove).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(line(22, "alice").deps()).isEmpty();
+    java.util.ArrayList<MessageId> withNull = new java.util.ArrayList<>();
+    withNull.add(null);
+    assertThatThrownBy(
+            () -> new ChatMessage(new MessageId(ALICE, 23), 23, 0, "alice", "x", withNull))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test

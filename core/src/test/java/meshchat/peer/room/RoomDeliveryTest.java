@@ -59,6 +59,33 @@ class RoomDeliveryTest {
     assertThat(m.lamport()).isEqualTo(1);
   }
 
+  /**
+   * The room remembers the link the last message came by (a burst comes by one link): once that
+   * link is down, what is still handed over as from it is dropped, and a new link to the same peer
+   * is the one its messages count for.
+   */
+  @Test
+  void aMessageHandedOverAfterItsLinkWentDownIsDropped() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
+    Peer alice = mesh.peer("alice");
+    Peer bob = mesh.peer("bob");
+    alice.send("one");
+    mesh.pump();
+    assertThat(bob.shown()).containsExactly("one"); // came by alice's link, remembered
+    mesh.unlink("alice", "bob").pump();
+    ChatMessage late = alice.send("two");
+    bob.room.receive(alice.id, new Chat(late)); // queued before the link went down
+    assertThat(bob.shown()).containsExactly("one");
+    assertThat(bob.store.count()).isEqualTo(1);
+
+    mesh.link("alice", "bob").pump();
+    ChatMessage three = alice.send("three");
+    bob.room.receive(alice.id, new Chat(three)); // by the new link, before the wire's copy
+    assertThat(bob.shown()).contains("three");
+    mesh.pump();
+    assertThat(bob.shown()).containsExactlyInAnyOrder("one", "two", "three");
+  }
+
   @Test
   void aMessageArrivingOnTwoLinksIsShownOnce() {
     Mesh mesh = new Mesh(CONFIG, "alice", "bob", "carol").fullMesh().pump();

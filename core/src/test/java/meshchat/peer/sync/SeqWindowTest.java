@@ -43,4 +43,50 @@ class SeqWindowTest {
       assertThat(held.isEmpty()).isEqualTo(model.isEmpty());
     }
   }
+
+  /**
+   * Runs without gaps, runs with gaps and seqs at the extremes of a long (whose distance
+   * overflows), put, read, removed and cut in any order: every read, of a seq held or not, inside,
+   * below or above the window, answers as the sorted map does.
+   */
+  @Property(tries = 300)
+  void anySeqsAtAnyDistanceReadAsASortedMapHoldsThem(@ForAll long seed) {
+    Random r = new Random(seed);
+    long[] edges = {
+      Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, 0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE
+    };
+    long base = r.nextBoolean() ? edges[r.nextInt(edges.length)] : r.nextLong();
+    SeqWindow<String> held = new SeqWindow<>();
+    TreeMap<Long, String> model = new TreeMap<>();
+    for (int op = 0; op < 1_000; op++) {
+      long seq =
+          switch (r.nextInt(4)) {
+            case 0 -> edges[r.nextInt(edges.length)];
+            case 1 -> r.nextLong();
+            default -> base + r.nextInt(64); // may wrap past the extremes: any long is a seq here
+          };
+      switch (r.nextInt(5)) {
+        case 0, 1 -> assertThat(held.put(seq, "v" + op)).isEqualTo(model.put(seq, "v" + op));
+        case 2 -> assertThat(held.remove(seq)).isEqualTo(model.remove(seq));
+        case 3 -> {
+          if (r.nextInt(8) == 0) {
+            List<String> got = new ArrayList<>();
+            held.removeThrough(seq, got::add);
+            var cut = model.headMap(seq, true);
+            assertThat(got).containsExactlyElementsOf(new ArrayList<>(cut.values()));
+            cut.clear();
+          }
+        }
+        default -> {}
+      }
+      for (int probe = 0; probe < 4; probe++) {
+        long at =
+            probe == 0
+                ? seq
+                : probe == 1 ? edges[r.nextInt(edges.length)] : base + r.nextInt(80) - 8;
+        assertThat(held.get(at)).as("seq %d", at).isEqualTo(model.get(at));
+      }
+      assertThat(held.size()).isEqualTo(model.size());
+    }
+  }
 }

@@ -188,9 +188,10 @@ final class LinkFrameReader {
     boolean hasWallDelta;
     long wallDelta;
     int deps;
-    int[] depAt = new int[4]; // origin offset, origin length, per dep
-    long[] depSeq = new long[2];
-    long[] depRef = new long[2];
+    // room for 4 deps (a five-peer room's messages name four), grown past that
+    int[] depAt = new int[8]; // origin offset, origin length, per dep
+    long[] depSeq = new long[4];
+    long[] depRef = new long[4];
 
     void dep(int at, int length, long seq, long ref) {
       if (deps == depSeq.length) {

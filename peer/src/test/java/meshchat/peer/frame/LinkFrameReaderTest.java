@@ -16,6 +16,7 @@ import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.PeerId;
 import meshchat.proto.v1.ChainHead;
 import meshchat.proto.v1.LinkFrame;
 import meshchat.proto.v1.MessageId;
@@ -88,6 +89,33 @@ class LinkFrameReaderTest {
     for (byte[] frame : honestFrames()) {
       Object d = direct(frame);
       assertThat(d).isNotNull().isInstanceOf(LinkMessage.class).isEqualTo(generated(frame));
+    }
+  }
+
+  /** Any number of deps, below, at and past the reader's first room for them, up to the limit. */
+  @Test
+  void readsAnyNumberOfDepsAsTheGeneratedPathDoes() {
+    PeerId bob = PeerId.of(new byte[] {9, 9, 9});
+    for (int n : new int[] {0, 1, 3, 4, 5, 8, 9, 17, LinkCodec.MAX_DEPS, LinkCodec.MAX_DEPS + 1}) {
+      List<meshchat.peer.message.MessageId> deps = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        deps.add(new meshchat.peer.message.MessageId(i % 2 == 0 ? bob : ALICE.peerId(), 1 + i));
+      }
+      ChatMessage m =
+          new ChatMessage(
+              new meshchat.peer.message.MessageId(ALICE.peerId(), 100),
+              200,
+              0,
+              "alice",
+              "deps",
+              deps,
+              new byte[32]);
+      byte[] frame = LinkCodec.toFrame(new LinkMessage.Chat(m)).toByteArray();
+      Object d = direct(frame);
+      if (n <= LinkCodec.MAX_DEPS) {
+        assertThat(d).as("%d deps", n).isEqualTo(new LinkMessage.Chat(m));
+      }
+      agrees(frame);
     }
   }
 

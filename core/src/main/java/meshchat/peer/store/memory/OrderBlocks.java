@@ -20,19 +20,24 @@ import meshchat.peer.message.PeerId;
  * {@link #search} finds a place by reading keys that lie together: a search by index read the
  * message's time from the arena at each step (a cache miss each, at any size the throughput cell
  * reaches) and found each step's block again by a search of its own, and the room asks for a late
- * line's predecessor for nearly every line it shows early (docs/benchmarks.md, session 22).
+ * line's predecessor for nearly every line it shows early (docs/benchmarks.md, session 22). And a
+ * tie (an int, the store's number of the message's author) beside each key, which entries of equal
+ * keys compare by: in the throughput cell the authors' Lamport times run together, so most searches
+ * meet equal keys, and each such step read the message's author from the arena, a cache miss
+ * (docs/benchmarks.md, session 23).
  */
 final class OrderBlocks {
   static final int BLOCK = 256;
 
   /** How entries whose key equals a searched one compare with it: by origin. */
   interface Ties {
-    /** The entry of {@code value} against {@code origin}, in canonical order. */
-    int compareOrigin(long value, PeerId origin);
+    /** The entry whose tie is {@code tie} against {@code origin}, in canonical order. */
+    int compareOrigin(int tie, PeerId origin);
   }
 
   private long[] slots = new long[BLOCK];
   private long[] keys = new long[BLOCK]; // each slot's key, beside it
+  private int[] tie = new int[BLOCK]; // each slot's tie, beside it
   // by logical block: its physical block, how many it holds, the index of its first
   private int[] order = new int[4];
   private int[] count = new int[4];
@@ -55,16 +60,23 @@ final class OrderBlocks {
     return keys[order[b] * BLOCK + index - start[b]];
   }
 
-  /** Inserts {@code value} with key 0 (for what never searches). */
+  /** The tie of the entry at {@code index}. */
+  int tieAt(int index) {
+    int b = blockOf(index);
+    return tie[order[b] * BLOCK + index - start[b]];
+  }
+
+  /** Inserts {@code value} with key and tie 0 (for what never searches). */
   void insert(int index, long value) {
-    insert(index, value, 0);
+    insert(index, value, 0, 0);
   }
 
   /**
-   * Inserts {@code value} with {@code key} at {@code index} (0..size), moving what was there and
-   * after up by one. The caller keeps the keys ascending for {@link #search}.
+   * Inserts {@code value} with {@code key} and {@code tie} at {@code index} (0..size), moving what
+   * was there and after up by one. The caller keeps the entries sorted by key, then by tie as its
+   * {@link Ties} compares them, for {@link #search}.
    */
-  void insert(int index, long value, long key) {
+  void insert(int index, long value, long key, int tie) {
     if (index < 0 || index > size) {
       throw new IndexOutOfBoundsException(index + " of " + size);
     }
@@ -83,8 +95,10 @@ final class OrderBlocks {
     int at = index - start[b];
     System.arraycopy(slots, base + at, slots, base + at + 1, count[b] - at);
     System.arraycopy(keys, base + at, keys, base + at + 1, count[b] - at);
+    System.arraycopy(this.tie, base + at, this.tie, base + at + 1, count[b] - at);
     slots[base + at] = value;
     keys[base + at] = key;
+    this.tie[base + at] = tie;
     count[b]++;
     for (int k = b + 1; k < blocks; k++) {
       start[k]++;
@@ -117,6 +131,7 @@ final class OrderBlocks {
     if ((blocks + 1) * BLOCK > slots.length) {
       slots = Arrays.copyOf(slots, 2 * slots.length);
       keys = Arrays.copyOf(keys, slots.length);
+      tie = Arrays.copyOf(tie, slots.length);
     }
     int n = b + 1;
     System.arraycopy(order, n, order, n + 1, blocks - n);
@@ -135,6 +150,7 @@ final class OrderBlocks {
     int half = BLOCK / 2;
     System.arraycopy(slots, order[b] * BLOCK + half, slots, order[n] * BLOCK, BLOCK - half);
     System.arraycopy(keys, order[b] * BLOCK + half, keys, order[n] * BLOCK, BLOCK - half);
+    System.arraycopy(tie, order[b] * BLOCK + half, tie, order[n] * BLOCK, BLOCK - half);
     count[b] = half;
     count[n] = BLOCK - half;
     start[n] = start[b] + half;
@@ -144,7 +160,8 @@ final class OrderBlocks {
    * The first index whose entry does not sort before ({@code key}, {@code origin}) (nor equal to
    * it, if {@code pastEqual}), the entries sorted by key and then by {@code ties}: the block by the
    * keys of the blocks' last entries, galloping down from the last block (where nearly every search
-   * ends), then a halving inside the block. Origins are compared only where keys are equal.
+   * ends), then a halving inside the block. Origins are compared only where keys are equal, by the
+   * entries' ties.
    */
   int search(long key, PeerId origin, boolean pastEqual, Ties ties) {
     if (size == 0) {
@@ -195,7 +212,7 @@ final class OrderBlocks {
     if (k != key) {
       return k < key;
     }
-    int c = ties.compareOrigin(slots[slot], origin);
+    int c = ties.compareOrigin(tie[slot], origin);
     return c < 0 || (pastEqual && c == 0);
   }
 }

@@ -80,7 +80,7 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
     log.put(message.seq(), address);
     // the newest goes at the end; any other after the last that sorts at or before it
     int at = byOrder.search(message.lamport(), message.origin(), true, this);
-    byOrder.insert(at, address, message.lamport());
+    byOrder.insert(at, address, message.lamport(), a);
     return AppendResult.NEW;
   }
 
@@ -149,9 +149,10 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
     return compare(byOrder.get(index), lamport, origin);
   }
 
+  /** By the entry's tie: its author's number here, so the arena is not read. */
   @Override
-  public int compareOrigin(long address, PeerId origin) {
-    return authors.author(arena.author(address)).compareTo(origin);
+  public int compareOrigin(int author, PeerId origin) {
+    return authors.author(author).compareTo(origin);
   }
 
   /** The message at {@code address} against the timestamp (lamport, origin), in canonical order. */

@@ -46,9 +46,10 @@ class OrderBlocksTest {
   }
 
   /**
-   * Sorted entries (a key, then an origin among a few) put in by their own searches, as the packed
-   * store puts messages: every search, for a key present, absent, below all and above all, at or
-   * past equal entries, answers what a scan of a sorted list does, and the keys read back in order.
+   * Sorted entries (a key, then an origin among a few, named by the entry's tie) put in by their
+   * own searches, as the packed store puts messages: every search, for a key present, absent, below
+   * all and above all, at or past equal entries, answers what a scan of a sorted list does, and the
+   * values, keys and ties read back in order, together.
    */
   @Property(tries = 60)
   void aSearchFindsWhatAScanOfTheSortedListFinds(
@@ -58,9 +59,9 @@ class OrderBlocksTest {
     for (int i = 0; i < origins.length; i++) {
       origins[i] = PeerId.of(new byte[] {(byte) random.nextInt(256), (byte) i});
     }
-    OrderBlocks.Ties ties = (value, origin) -> origins[(int) value].compareTo(origin);
+    OrderBlocks.Ties ties = (tie, origin) -> origins[tie].compareTo(origin);
     OrderBlocks blocks = new OrderBlocks();
-    List<long[]> list = new ArrayList<>(); // {key, origin}
+    List<long[]> list = new ArrayList<>(); // {key, origin, value}
     long clock = 0;
     int lag = 1 + random.nextInt(2 * OrderBlocks.BLOCK);
     for (int i = 0; i < inserts; i++) {
@@ -70,13 +71,15 @@ class OrderBlocksTest {
       int o = random.nextInt(origins.length);
       int at = blocks.search(key, origins[o], true, ties);
       assertThat(at).isEqualTo(scan(list, origins, key, origins[o], true));
-      blocks.insert(at, o, key);
-      list.add(at, new long[] {key, o});
+      long value = random.nextLong();
+      blocks.insert(at, value, key, o);
+      list.add(at, new long[] {key, o, value});
     }
     assertThat(blocks.size()).isEqualTo(list.size());
     for (int i = 0; i < list.size(); i++) {
       assertThat(blocks.keyAt(i)).isEqualTo(list.get(i)[0]);
-      assertThat(blocks.get(i)).isEqualTo(list.get(i)[1]);
+      assertThat(blocks.tieAt(i)).isEqualTo((int) list.get(i)[1]);
+      assertThat(blocks.get(i)).isEqualTo(list.get(i)[2]);
     }
     for (int probe = 0; probe < 300; probe++) {
       long key = random.nextInt((int) clock + 3) - 1;

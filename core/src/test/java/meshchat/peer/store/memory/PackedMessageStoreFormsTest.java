@@ -68,7 +68,9 @@ class PackedMessageStoreFormsTest {
         Arbitraries.oneOf(
             Arbitraries.strings().ofMaxLength(40), // any char, surrogates alone among them
             Arbitraries.strings().ascii().ofMaxLength(120),
-            Arbitraries.of("", "ünïcødé ✓", "\uD83D\uDE00 emoji", "\uD800 lone"));
+            // Latin-1 above ASCII: packed one byte a char, each char's low byte
+            Arbitraries.of(
+                "", "ünïcødé ✓", "\uD83D\uDE00 emoji", "\uD800 lone", "café \u0080\u00ff"));
     Arbitrary<byte[]> prevs =
         Arbitraries.oneOf(
             Arbitraries.just(new byte[0]),
