@@ -17,18 +17,19 @@ import meshchat.peer.message.PeerId;
  *
  * <p>So each origin has a ring indexed by seq, each slot a (seq, time) pair side by side: an
  * origin's newest seqs, up to the ring's length. A message stored is one write next to the last
- * one, and a dependency, nearly always a recent seq, is read from the ring's warm end. Until session
- * 23 one table of 262,144 slots held every origin's ids by a hash of (origin, seq): each store and
- * each lookup read slots in three arrays at a random place, cache misses that took 5.9 to 6.5 % of
- * the room threads' samples in the SQLite throughput cell (docs/benchmarks.md, session 23).
+ * one, and a dependency, nearly always a recent seq, is read from the ring's warm end. Until
+ * session 23 one table of 262,144 slots held every origin's ids by a hash of (origin, seq): each
+ * store and each lookup read slots in three arrays at a random place, cache misses that took 5.9 to
+ * 6.5 % of the room threads' samples in the SQLite throughput cell (docs/benchmarks.md, session
+ * 23).
  *
  * <p>What it holds is bounded whatever the seqs: a ring starts at {@link #FIRST_LENGTH} slots and
  * doubles when its origin's next seq would overwrite the one {@code length} before it (the ring is
- * full of the origin's last seqs), up to {@link #MAX_LENGTH}, and only while all rings together stay
- * within {@link #MAX_SLOTS} (16 bytes a slot: 4 MB); past {@link #MAX_ORIGINS} origins every ring
- * is dropped. A slot answers only for the seq it holds, so a jump in seqs costs nothing but what it
- * overwrites. A miss only costs the indexed query. Not thread-safe: the store guards it with the
- * database.
+ * full of the origin's last seqs), up to {@link #MAX_LENGTH}, and only while all rings together
+ * stay within {@link #MAX_SLOTS} (16 bytes a slot: 4 MB); past {@link #MAX_ORIGINS} origins every
+ * ring is dropped. A slot answers only for the seq it holds, so a jump in seqs costs nothing but
+ * what it overwrites. A miss only costs the indexed query. Not thread-safe: the store guards it
+ * with the database.
  */
 final class RecentLamports {
   /** Slots of all rings together (16 bytes each: 4 MB). */

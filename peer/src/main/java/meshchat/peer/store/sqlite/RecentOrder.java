@@ -69,7 +69,9 @@ final class RecentOrder {
     this(capacity, BLOCK);
   }
 
-  /** With blocks of {@code blockSize} keys (tests use small ones to split and empty blocks often). */
+  /**
+   * With blocks of {@code blockSize} keys (tests use small ones to split and empty blocks often).
+   */
   RecentOrder(int capacity, int blockSize) {
     if (capacity < 1 || blockSize < 2) {
       throw new IllegalArgumentException("capacity " + capacity + ", block " + blockSize);
@@ -185,7 +187,8 @@ final class RecentOrder {
     int at = lowerBound(b, lamport, origin, seq);
     if (at < b.hi
         ? compareAt(lamport, origin, seq, b, at) == 0
-        : bi + 1 < count && compareAt(lamport, origin, seq, blocks[bi + 1], blocks[bi + 1].lo) == 0) {
+        : bi + 1 < count
+            && compareAt(lamport, origin, seq, blocks[bi + 1], blocks[bi + 1].lo) == 0) {
       return; // kept already: here, or first in the next block
     }
     if (b.hi < blockSize) {

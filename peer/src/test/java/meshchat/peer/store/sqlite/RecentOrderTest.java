@@ -15,10 +15,10 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * RecentOrder against a model: every stored key in a sorted set, and the window's rule (the
- * highest {@code capacity} keys above the cutoff are kept; a key at or below the cutoff is not).
- * Small blocks make every path run often: appends, inserts far back, splits, a full block whose
- * start has moved, the lowest key leaving, emptied blocks.
+ * RecentOrder against a model: every stored key in a sorted set, and the window's rule (the highest
+ * {@code capacity} keys above the cutoff are kept; a key at or below the cutoff is not). Small
+ * blocks make every path run often: appends, inserts far back, splits, a full block whose start has
+ * moved, the lowest key leaving, emptied blocks.
  */
 class RecentOrderTest {
   private static final PeerId[] ORIGINS = {
@@ -71,9 +71,7 @@ class RecentOrderTest {
               : kind < 9 ? 1 + random.nextInt(i) : random.nextBoolean() ? 0 : Long.MAX_VALUE;
       PeerId origin = ORIGINS[random.nextInt(ORIGINS.length)];
       long seq =
-          random.nextInt(20) == 0
-              ? (random.nextBoolean() ? 1 : MAX_SEQ)
-              : 1 + random.nextInt(4);
+          random.nextInt(20) == 0 ? (random.nextBoolean() ? 1 : MAX_SEQ) : 1 + random.nextInt(4);
       Key k = new Key(lamport, origin, seq);
       if (stored.add(k)) {
         order.stored(lamport, origin, seq);
