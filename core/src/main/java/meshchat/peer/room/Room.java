@@ -747,16 +747,20 @@ public final class Room {
   private void showEarly(ChatMessage m, LinkState from) {
     if (!m.origin().equals(from.id())
         || early.wasShown(m.id())
-        || early.full(m.origin())
-        || holdings.contains(m.origin(), m.seq())
+        || holdings.contains(m.origin(), m.seq())) {
+      return; // shown, or stored, already
+    }
+    if (early.full(m.origin())
         || causal.isHeld(m.id())
         || equivocations.disputed(m.id())
         || !readyEarly(m)
         || admission.refusal(m, clock.time()) != null) {
+      counters.add(Traffic.LINES_EARLY_REFUSED, 1);
       return; // the usual path decides, once its head comes
     }
     clock.receive(m.lamport());
     early.add(m);
+    counters.add(Traffic.LINES_SHOWN_EARLY, 1); // before the display: a listener may read it
     show(m, false, false);
   }
 

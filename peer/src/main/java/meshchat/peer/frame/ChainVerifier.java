@@ -147,6 +147,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
           && !closed
           && held.origin().equals(author)
           && check.showEarly(held, LoopTicker.nanoTime(ctx))) {
+        counters.add(Counters.Traffic.LINES_EARLY, 1);
         ctx.fireChannelRead(new LinkMessage.Unsigned(held));
         armEarly(ctx, EARLY_HEAD_MS);
       }
