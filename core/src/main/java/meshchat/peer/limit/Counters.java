@@ -103,6 +103,10 @@ public final class Counters {
     LINES_SHOWN_EARLY(
         "lines_shown_early",
         "Lines the room showed before their signed head was checked (counted as each is shown)."),
+    LINES_DURING_CHECK(
+        "lines_during_check",
+        "Live lines of a link's peer read while the check of an earlier head ran: taken at once,"
+            + " not behind it."),
     SYNC_REQUESTS_SENT(
         "sync_requests_sent", "SyncRequests sent: anti-entropy asking a link for what we lack."),
     BYTES_IN("received_bytes", "Bytes read from links, framing included."),

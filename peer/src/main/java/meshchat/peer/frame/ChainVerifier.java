@@ -69,6 +69,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private boolean paused; // reading paused because too much waits behind it
   private PeerId author; // the link's peer, from its Hello (proven before any chat gets past it)
   private ScheduledFuture<?> earlyTimer; // armed while lines shown before their head wait for it
+  private boolean checkingHead; // what runs on the pool is a head's check (not a batch's)
 
   /**
    * Checks inline, on the link's thread (harnesses and tests that drive an EmbeddedChannel).
@@ -95,7 +96,9 @@ public final class ChainVerifier extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (running != null) {
+    if (running != null && checkingHead && waiting.isEmpty() && authorsLine(msg)) {
+      counters.add(Counters.Traffic.LINES_DURING_CHECK, 1);
+    } else if (running != null) {
       waiting.add(msg);
       if (waiting.size() >= MAX_WAITING && !paused) {
         paused = true;
@@ -108,6 +111,22 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     } catch (ChainCheck.Refused e) {
       throw refusal(e);
     }
+  }
+
+  /**
+   * A live line of the link's peer, which may be taken while a head's check runs if nothing else
+   * waits behind it: it is hashed and held as if read after the check ({@link ChainCheck} keeps the
+   * chain per link, and only chat frames move it), passed on early at once, and covered by the next
+   * head as usual. A typed line then never waits for the check of the burst before it (the pool
+   * behind, a core busy elsewhere: the latency cell's tail, docs/benchmarks.md, session 22). Once
+   * anything waits, everything read after it waits too, so the link's order holds; the lines taken
+   * this way are at most what the author sends before its next head, which then waits.
+   */
+  private boolean authorsLine(Object msg) {
+    return msg instanceof LinkMessage.Chat c
+        && !closed
+        && author != null
+        && c.message().origin().equals(author);
   }
 
   /**
@@ -163,6 +182,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       }
       ChainHead full = check.toVerify(h.head());
       if (full != null && !superseded(full)) {
+        checkingHead = true;
         offload(
             ctx,
             () -> {
@@ -177,6 +197,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
         msg = check.onBatch(b);
       } else {
         Map<PeerId, byte[]> keys = check.batchKeys(b);
+        checkingHead = false;
         offload(ctx, () -> check.verifyBatch(b, keys), verified -> ctx.fireChannelRead(verified));
         return;
       }
@@ -229,19 +250,31 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    * with its own head, and checking every one would cost a signature check per message again.
    */
   private boolean superseded(ChainHead head) {
-    long next = head.seq() + 1;
+    PeerId origin = head.origin();
+    long next = held(origin, head.seq() + 1);
     for (Object o : waiting) {
-      if (o instanceof LinkMessage.Chat c && c.message().origin().equals(head.origin())) {
+      if (o instanceof LinkMessage.Chat c && c.message().origin().equals(origin)) {
         if (c.message().seq() != next) {
           return false; // a gap or a repeat: let each head answer for its own run
         }
-        next++;
-      } else if (o instanceof LinkMessage.Head later
-          && later.head().origin().equals(head.origin())) {
+        next = held(origin, next + 1);
+      } else if (o instanceof LinkMessage.Head later && later.head().origin().equals(origin)) {
         return later.head().seq() == next - 1 && next - 1 > head.seq();
       }
     }
     return false;
+  }
+
+  /**
+   * The first seq from {@code seq} up that is not held already: lines of the link's peer taken
+   * while a check ran ({@link #authorsLine}) are held, not waiting, and count in a run as if they
+   * waited.
+   */
+  private long held(PeerId origin, long seq) {
+    while (check.holds(origin, seq)) {
+      seq++;
+    }
+    return seq;
   }
 
   private void fire(ChannelHandlerContext ctx, List<LinkMessage> authenticated) {

@@ -90,7 +90,7 @@ class ChainVerifierEarlyTest {
   }
 
   @Test
-  void aLineReadBehindARunningCheckIsPassedOnlyAfterIt() {
+  void aLineReadWhileTheBurstBeforeItsHeadIsCheckedIsShownAtOnce() {
     aliceLink();
     ChatMessage one = alice.next("one");
     ch.writeInbound(new Chat(one));
@@ -98,10 +98,60 @@ class ChainVerifierEarlyTest {
     ChatMessage two = alice.next("two");
     ch.writeInbound(new Head(head1), new Chat(two));
     assertThat(inbound())
-        .as("two waits behind the check of one's head")
+        .as("two does not wait for the check of one's head")
+        .containsExactly(new Unsigned(one), new Unsigned(two));
+    ChainHead head2 = alice.head();
+    ch.writeInbound(new Head(head2)); // waits for head1's check, then is checked itself
+    checksDone();
+    checksDone();
+    assertThat(inbound())
+        .containsExactly(new Chat(one), new Head(head1), new Chat(two), new Head(head2));
+  }
+
+  @Test
+  void aLineReadBehindAWaitingFrameWaitsWithIt() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ch.writeInbound(new Chat(one));
+    ChainHead head1 = alice.head();
+    ChatMessage two = alice.next("two");
+    ch.writeInbound(new Head(head1), new LinkMessage.Ping(7), new Chat(two));
+    assertThat(inbound())
+        .as("two waits behind the ping, which waits for the check")
         .containsExactly(new Unsigned(one));
     checksDone();
-    assertThat(inbound()).containsExactly(new Chat(one), new Head(head1), new Unsigned(two));
+    assertThat(inbound())
+        .containsExactly(
+            new Chat(one), new Head(head1), new LinkMessage.Ping(7), new Unsigned(two));
+  }
+
+  @Test
+  void aHeadWhoseLinesWereTakenDuringACheckStillSupersedesTheOneBefore() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ChainHead head1 = alice.head();
+    ChatMessage two = alice.next("two");
+    ChainHead head2 = alice.head();
+    ChatMessage three = alice.next("three");
+    ChainHead head3 = alice.head();
+    ch.writeInbound(new Chat(one), new Head(head1)); // head1's check runs
+    ch.writeInbound(new Chat(two)); // taken at once
+    ch.writeInbound(new Head(head2), new Chat(three), new Head(head3)); // wait
+    assertThat(queued).hasSize(1);
+    queued.poll().run(); // head1's check
+    ch.runPendingTasks(); // head2 is superseded by head3: one check for both
+    assertThat(queued).as("head3's check alone").hasSize(1);
+    checksDone();
+    assertThat(inbound())
+        .containsExactly(
+            new Unsigned(one),
+            new Unsigned(two),
+            new Chat(one),
+            new Head(head1),
+            new Unsigned(three),
+            new Chat(two),
+            new Chat(three),
+            new Head(head3));
   }
 
   @Test

@@ -584,12 +584,14 @@ public final class ChatBench {
       long twice = 0;
       long early = 0;
       long refused = 0;
+      long duringCheck = 0;
       for (PeerNode n : nodes) {
         n.counters().linkCloses().forEach((reason, k) -> closes.merge(reason, k, Long::sum));
         syncRequests += n.counters().get(Traffic.SYNC_REQUESTS_SENT);
         twice += n.counters().get(Traffic.MESSAGES_DUPLICATE_LIVE);
         early += n.counters().get(Traffic.LINES_EARLY);
         refused += n.counters().get(Traffic.LINES_EARLY_REFUSED);
+        duringCheck += n.counters().get(Traffic.LINES_DURING_CHECK);
       }
       StringBuilder json = new StringBuilder("\"link_closes\":{");
       closes.forEach(
@@ -617,6 +619,8 @@ public final class ChatBench {
           .append(early)
           .append(",\"lines_early_refused\":")
           .append(refused)
+          .append(",\"lines_during_check\":")
+          .append(duringCheck)
           .append(",\"received_twice\":")
           .append(twice)
           .append(String.format(Locale.ROOT, ",\"commit_s\":%.3f", commitSeconds))
