@@ -103,6 +103,10 @@ public final class Counters {
     LINES_SHOWN_EARLY(
         "lines_shown_early",
         "Lines the room showed before their signed head was checked (counted as each is shown)."),
+    LINES_STREAMED(
+        "lines_streamed",
+        "Live lines of a link's peer read with a signed head that covers them, in a stream:"
+            + " passed on once, when the head is checked."),
     LINES_DURING_CHECK(
         "lines_during_check",
         "Live lines of a link's peer read while the check of an earlier head ran: taken at once,"

@@ -270,4 +270,87 @@ class ChainVerifierEarlyTest {
         .isInstanceOf(LinkFrameException.class)
         .hasMessageContaining("two versions");
   }
+
+  @Test
+  void aStreamReadWithTheHeadThatCoversItPassesOnceWhenTheHeadIsChecked() {
+    aliceLink();
+    List<Object> frames = new ArrayList<>();
+    List<Object> chats = new ArrayList<>();
+    for (int i = 0; i < ChainVerifier.STREAM_LINES; i++) {
+      ChatMessage m = alice.next("line " + i);
+      frames.add(new Chat(m));
+      chats.add(new Chat(m));
+    }
+    ChainHead head = alice.head();
+    frames.add(new Head(head));
+    ch.writeInbound(frames.toArray());
+    assertThat(inbound()).as("no early pass: the head is in hand").isEmpty();
+    checksDone();
+    chats.add(new Head(head));
+    assertThat(inbound()).containsExactlyElementsOf(chats);
+    assertThat(counters.get(Counters.Traffic.LINES_STREAMED)).isEqualTo(ChainVerifier.STREAM_LINES);
+    assertThat(counters.get(Counters.Traffic.LINES_EARLY)).isZero();
+  }
+
+  @Test
+  void aStreamIsShownAtOnceWhileTheLinksChecksAreBehind() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("zero")), new Head(alice.head()));
+    inbound();
+    ch.advanceTimeBy(ChainVerifier.STREAM_CHECK_NANOS + 1, TimeUnit.NANOSECONDS); // a slow pool
+    checksDone();
+    inbound();
+    List<Object> frames = new ArrayList<>();
+    List<Object> early = new ArrayList<>();
+    for (int i = 0; i < ChainVerifier.STREAM_LINES; i++) {
+      ChatMessage m = alice.next("line " + i);
+      frames.add(new Chat(m));
+      early.add(new Unsigned(m));
+    }
+    frames.add(new Head(alice.head()));
+    ch.writeInbound(frames.toArray());
+    assertThat(inbound()).as("not behind a pool that is behind").containsExactlyElementsOf(early);
+    assertThat(counters.get(Counters.Traffic.LINES_STREAMED)).isZero();
+  }
+
+  @Test
+  void aFewLinesReadWithTheirHeadAreStillShownAtOnce() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    ChainHead head = alice.head();
+    ch.writeInbound(new Chat(one), new Chat(two), new Head(head));
+    assertThat(inbound()).containsExactly(new Unsigned(one), new Unsigned(two));
+    checksDone();
+    assertThat(inbound()).containsExactly(new Chat(one), new Chat(two), new Head(head));
+    assertThat(counters.get(Counters.Traffic.LINES_EARLY)).isEqualTo(2);
+    assertThat(counters.get(Counters.Traffic.LINES_STREAMED)).isZero();
+  }
+
+  @Test
+  void aLineIsPassedEarlyAheadOfTheFramesReadAfterIt() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ch.writeInbound(new Chat(one), new LinkMessage.Ping(7));
+    assertThat(inbound()).containsExactly(new Unsigned(one), new LinkMessage.Ping(7));
+  }
+
+  @Test
+  void aHeadOfAnotherOriginDoesNotHoldTheAuthorsLinesBack() {
+    aliceLink();
+    List<Object> frames = new ArrayList<>();
+    List<Object> early = new ArrayList<>();
+    for (int i = 0; i < ChainVerifier.STREAM_LINES; i++) {
+      ChatMessage m = alice.next("line " + i);
+      frames.add(new Chat(m));
+      early.add(new Unsigned(m));
+    }
+    ChatMessage relayed = carol.next("via alice");
+    frames.add(new Chat(relayed));
+    frames.add(new Head(carol.head()));
+    ch.writeInbound(frames.toArray());
+    assertThat(inbound())
+        .as("carol's head covers none of alice's")
+        .containsExactlyElementsOf(early);
+  }
 }

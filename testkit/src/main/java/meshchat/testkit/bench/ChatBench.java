@@ -585,6 +585,7 @@ public final class ChatBench {
       long early = 0;
       long refused = 0;
       long duringCheck = 0;
+      long streamed = 0;
       for (PeerNode n : nodes) {
         n.counters().linkCloses().forEach((reason, k) -> closes.merge(reason, k, Long::sum));
         syncRequests += n.counters().get(Traffic.SYNC_REQUESTS_SENT);
@@ -592,6 +593,7 @@ public final class ChatBench {
         early += n.counters().get(Traffic.LINES_EARLY);
         refused += n.counters().get(Traffic.LINES_EARLY_REFUSED);
         duringCheck += n.counters().get(Traffic.LINES_DURING_CHECK);
+        streamed += n.counters().get(Traffic.LINES_STREAMED);
       }
       StringBuilder json = new StringBuilder("\"link_closes\":{");
       closes.forEach(
@@ -621,6 +623,8 @@ public final class ChatBench {
           .append(refused)
           .append(",\"lines_during_check\":")
           .append(duringCheck)
+          .append(",\"lines_streamed\":")
+          .append(streamed)
           .append(",\"received_twice\":")
           .append(twice)
           .append(String.format(Locale.ROOT, ",\"commit_s\":%.3f", commitSeconds))
