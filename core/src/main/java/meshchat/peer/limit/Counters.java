@@ -92,6 +92,25 @@ public final class Counters {
     MESSAGES_DUPLICATE_LIVE(
         "messages_duplicate_live",
         "Chat messages pushed live by a link that this peer already stored (received twice)."),
+    LINES_EARLY(
+        "lines_early",
+        "Live lines of a link's peer passed on before their signed head: shown at once, then"
+            + " stored when the head is checked (each passes the room twice)."),
+    LINES_EARLY_REFUSED(
+        "lines_early_refused",
+        "Lines passed early that the room could not show yet (a dependency not shown, a limit):"
+            + " shown when their head is checked."),
+    LINES_SHOWN_EARLY(
+        "lines_shown_early",
+        "Lines the room showed before their signed head was checked (counted as each is shown)."),
+    LINES_STREAMED(
+        "lines_streamed",
+        "Live lines of a link's peer read with a signed head that covers them, in a stream:"
+            + " passed on once, when the head is checked."),
+    LINES_DURING_CHECK(
+        "lines_during_check",
+        "Live lines of a link's peer read while the check of an earlier head ran: taken at once,"
+            + " not behind it."),
     SYNC_REQUESTS_SENT(
         "sync_requests_sent", "SyncRequests sent: anti-entropy asking a link for what we lack."),
     BYTES_IN("received_bytes", "Bytes read from links, framing included."),

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -534,6 +535,7 @@ public final class Room {
       tellSeen();
       equivocations.linkDown(peer);
       exchange.linkDown(l.exchange);
+      waiting.linkDown(peer); // their signed copies come by the usual path, or none
       if (!early.isEmpty()) {
         tellUnsigned(peer, early.linkDown(peer, scheduler.nowMillis(), this::stored));
         if (early.orphaned(peer)) {
@@ -563,6 +565,9 @@ public final class Room {
     }
     try {
       dispatch(l, message);
+      if (waiting.wakes()) {
+        retryWaiting(); // this showed what a line waiting to be shown early lacked
+      }
     } catch (RuntimeException e) {
       // A bug, but one peer's frame must never stop the room: drop that link, keep the rest.
       counters.increment(Counter.INTERNAL_ERROR);
@@ -653,6 +658,9 @@ public final class Room {
   private void onHead(LinkMessage.Head h, LinkState from) {
     if (!early.isEmpty() && h.head().origin().equals(from.id())) {
       early.signed(from.id(), h.head().seq(), causal::isHeld);
+    }
+    if (!waiting.isEmpty() && h.head().origin().equals(from.id())) {
+      waiting.signed(from.id(), h.head().seq()); // they came signed, just before their head
     }
     Optional<Equivocation> proof = equivocations.onHead(from.id(), h.head());
     store.putHead(h.head());
@@ -759,19 +767,88 @@ public final class Room {
    * is told ({@link RoomNotice.Unsigned}). docs/security.md, "Lines shown before their head".
    */
   private void showEarly(ChatMessage m, LinkState from) {
+    Early e = tryEarly(m, from);
+    if (e == Early.UNREADY) {
+      waiting.add(m, lacked, from, links.size());
+    } else if (e == Early.REFUSED) {
+      counters.add(Traffic.LINES_EARLY_REFUSED, 1);
+    }
+  }
+
+  /**
+   * Lines passed early that lacked only a dependency not yet shown (another author's line still on
+   * its way, or behind its own head's check): tried again once the room showed a dependency one of
+   * them waits for, until a round shows none of what they wait for. Bounded per link and in all
+   * ({@link WaitingEarly}); a line dropped there, or whose link goes down, waits for its head.
+   */
+  private void retryWaiting() {
+    while (waiting.wakes()) {
+      waiting.takeWake(); // a line shown below that another waits for wakes the next round
+      for (WaitingEarly.OfLink o : waiting.links()) {
+        int removed = 0;
+        for (Iterator<ChatMessage> it = o.lines.iterator(); it.hasNext(); ) {
+          Early e = tryEarly(it.next(), o.link);
+          if (e == Early.UNREADY) {
+            waiting.stillLacks(lacked);
+            continue;
+          }
+          it.remove();
+          removed++;
+          if (e == Early.REFUSED) {
+            counters.add(Traffic.LINES_EARLY_REFUSED, 1);
+          }
+        }
+        waiting.removed(o, removed);
+      }
+    }
+  }
+
+  /** Lines passed early that wait to be shown for a dependency (tests). */
+  int linesWaitingEarly() {
+    return waiting.size();
+  }
+
+  private final WaitingEarly waiting = new WaitingEarly();
+
+  private MessageId lacked; // what the last line tryEarly found UNREADY waits for
+
+  private enum Early {
+    SHOWN,
+    DONE, // shown or stored already, or not its author's link: nothing to do
+    UNREADY, // only a dependency is not shown yet ({@link #lacked})
+    REFUSED // the usual path decides, once its head comes
+  }
+
+  /**
+   * Shows {@code m} early if it can be now. Its readiness is checked before the admission checks,
+   * whose clock bound spends the allowance a jump takes: a line that only waits, or is refused for
+   * another reason, spends nothing (review of lat22: it spent the honest allowance at each retry).
+   */
+  private Early tryEarly(ChatMessage m, LinkState from) {
     if (!m.origin().equals(from.id())
+        || links.get(from.id()) != from
         || early.wasShown(m.id())
-        || early.full(m.origin())
-        || holdings.contains(m.origin(), m.seq())
-        || causal.isHeld(m.id())
-        || equivocations.disputed(m.id())
-        || !readyEarly(m)
-        || admission.refusal(m, clock.time()) != null) {
-      return; // the usual path decides, once its head comes
+        || holdings.contains(m.origin(), m.seq())) {
+      return Early.DONE;
+    }
+    if (early.full(m.origin()) || causal.isHeld(m.id()) || equivocations.disputed(m.id())) {
+      return Early.REFUSED;
+    }
+    MessageId lacks = lacking(m);
+    if (lacks == NEVER) {
+      return Early.REFUSED;
+    } else if (lacks != null) {
+      lacked = lacks;
+      return Early.UNREADY;
+    }
+    if (admission.refusal(m, clock.time()) != null) {
+      return Early.REFUSED; // nothing spent: a refused jump takes none of the allowance
     }
     clock.receive(m.lamport());
     early.add(m);
+    counters.add(Traffic.LINES_SHOWN_EARLY, 1); // before the display: a listener may read it
     show(m, false, false);
+    return Early.SHOWN;
   }
 
   /** Whether we store {@code id} (its line shown early was signed, whatever came of it). */
@@ -786,16 +863,24 @@ public final class Room {
     }
   }
 
-  /** Whether each dependency {@code m} lacks was shown early, before it in time. */
-  private boolean readyEarly(ChatMessage m) {
+  /**
+   * Null if each dependency {@code m} lacks was shown early, before it in time; else the first one
+   * not shown yet, or {@link #NEVER} if one was shown at or after {@code m}'s time (it never will
+   * be ready: the usual path refuses it as backdated).
+   */
+  private MessageId lacking(ChatMessage m) {
     for (MessageId d : causal.missingFor(m)) {
       ChatMessage dep = early.get(d);
-      if (dep == null || dep.lamport() >= m.lamport()) {
-        return false;
+      if (dep == null) {
+        return d;
+      } else if (dep.lamport() >= m.lamport()) {
+        return NEVER;
       }
     }
-    return true;
+    return null;
   }
+
+  private static final MessageId NEVER = new MessageId(PeerId.of(new byte[1]), 1); // by identity
 
   /** Stores, forwards and delivers a live message from {@code from}; false if not new. */
   boolean accept(ChatMessage m, LinkState from, boolean catchUp) {
@@ -1213,6 +1298,7 @@ public final class Room {
   }
 
   private void show(ChatMessage m, boolean catchUp, boolean incomplete) {
+    waiting.shown(m.id()); // a line waiting to be shown early may wait for this one
     LamportTimestamp ts = m.timestamp();
     boolean late = maxShown != null && ts.compareTo(maxShown) < 0;
     MessageId after = late ? store.predecessor(ts).orElse(null) : null;

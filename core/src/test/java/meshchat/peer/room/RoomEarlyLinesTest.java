@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import meshchat.peer.clock.ClockBound;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Unsigned;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,6 +78,85 @@ class RoomEarlyLinesTest {
     mesh.unblock("a", "b").pump();
     assertThat(b.shown()).containsExactly("one", "two");
     assertThat(b.room.history(10)).containsExactly(one, two);
+  }
+
+  @Test
+  void aLineThatLackedOnlyADependencyIsShownOnceTheDependencyIs() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    mesh.block("a", "b");
+    mesh.peer("a").send("one");
+    mesh.peer("a").send("two");
+    ChatMessage one = sentTo(mesh, "a", "b", 0);
+    ChatMessage two = sentTo(mesh, "a", "b", 1);
+    Mesh.Peer b = mesh.peer("b");
+    b.room.receive(mesh.peer("a").id, new Unsigned(two)); // read first: its predecessor is late
+    assertThat(b.shown()).isEmpty();
+    b.room.receive(mesh.peer("a").id, new Unsigned(one));
+    assertThat(b.shown()).as("two waited for one, not for its head").containsExactly("one", "two");
+    mesh.unblock("a", "b").pump();
+    assertThat(b.shown()).as("not shown again").containsExactly("one", "two");
+    assertThat(b.room.history(10)).containsExactly(one, two);
+  }
+
+  /** A line of {@code origin} as its own link passes it early (the frame layer checked it). */
+  private static ChatMessage line(PeerId origin, long seq, long lamport, String text) {
+    return new ChatMessage(new MessageId(origin, seq), lamport, 1_000, "x", text, List.of());
+  }
+
+  @Test
+  void aLineWaitingForADependencySpendsNoneOfTheClockAllowance() {
+    // review of lat22: the clock bound's allowance was spent before the line's readiness was
+    // checked, again at every retry, so lines that only waited (a hostile author's included) used
+    // up what an honest author's jump needs
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("c", "b").pump();
+    Mesh.Peer b = mesh.peer("b");
+    PeerId a = mesh.peer("a").id;
+    PeerId c = mesh.peer("c").id;
+    long now = b.room.lamport();
+    // a's line 2, far ahead, without line 1: it waits for line 1, which never comes
+    b.room.receive(a, new Unsigned(line(a, 2, now + ClockBound.BURST / 10 * 6, "ahead")));
+    b.room.receive(a, new Unsigned(line(a, 3, now + ClockBound.BURST / 10 * 6 + 1, "ahead 2")));
+    assertThat(b.shown()).isEmpty();
+    // c's jump of half the bucket is honest (a partition's other side) and is taken
+    b.room.receive(c, new Unsigned(line(c, 1, now + ClockBound.BURST / 2, "honest")));
+    assertThat(b.shown()).containsExactly("honest");
+  }
+
+  @Test
+  void oneLinksLinesWaitingForADependencyCannotPushOutAnothersNorPassTheBound() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("c", "b").pump();
+    Mesh.Peer b = mesh.peer("b");
+    PeerId a = mesh.peer("a").id;
+    PeerId c = mesh.peer("c").id;
+    long now = b.room.lamport();
+    b.room.receive(c, new Unsigned(line(c, 2, now + 2, "c2"))); // waits for c1
+    for (int i = 0; i < 1_000; i++) { // a's lines all wait for a's line 1, which never comes
+      b.room.receive(a, new Unsigned(line(a, i + 2, now + 3 + i, "a" + i)));
+      assertThat(b.room.linesWaitingEarly()).isLessThanOrEqualTo(WaitingEarly.MAX);
+    }
+    assertThat(b.room.linesWaitingEarly())
+        .as("a's share of the bound with two links up, and c's one")
+        .isEqualTo(WaitingEarly.MAX / 2 + 1);
+    b.room.receive(c, new Unsigned(line(c, 1, now + 1, "c1")));
+    assertThat(b.shown()).as("c2 kept its place").containsExactly("c1", "c2");
+    assertThat(b.room.linesWaitingEarly()).isEqualTo(WaitingEarly.MAX / 2);
+  }
+
+  @Test
+  void aLineWaitingForADependencyIsNotShownOnceItsLinkIsDown() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
+    mesh.block("a", "b");
+    mesh.peer("a").send("one");
+    mesh.peer("a").send("two");
+    ChatMessage one = sentTo(mesh, "a", "b", 0);
+    ChatMessage two = sentTo(mesh, "a", "b", 1);
+    Mesh.Peer b = mesh.peer("b");
+    b.room.receive(mesh.peer("a").id, new Unsigned(two));
+    mesh.unlink("a", "b");
+    mesh.link("a", "b"); // a new link: what the old one passed early is not its to show
+    mesh.block("a", "b");
+    b.room.receive(mesh.peer("a").id, new Unsigned(one));
+    assertThat(b.shown()).containsExactly("one");
   }
 
   @Test

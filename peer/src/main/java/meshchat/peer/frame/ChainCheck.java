@@ -148,6 +148,12 @@ public final class ChainCheck {
     return m;
   }
 
+  /** Whether a live message of {@code origin} at {@code seq} is held here, waiting for a head. */
+  public boolean holds(PeerId origin, long seq) {
+    SeqWindow<Pending> of = pending.get(origin);
+    return of != null && of.get(seq) != null;
+  }
+
   /**
    * Whether the just held message {@code m} (its author's, on the author's own link) may be shown
    * before its head: under {@link #MAX_EARLY} and {@link #MAX_EARLY_BYTES} outstanding, and above

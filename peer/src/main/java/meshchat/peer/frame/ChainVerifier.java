@@ -50,6 +50,24 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    */
   static final long EARLY_HEAD_MS = 2_000;
 
+  /**
+   * Lines of the link's peer that a head in the same read covers, at least, for them to skip the
+   * early pass: a stream (docs/benchmarks.md, session 22). A streamed line waits for its head's
+   * check on the pool, which matters little in a stream (the throughput cell: 80 % of lines) and a
+   * lot to a reader behind in a chat: there a head covers one burst, a line or two, and at 4 a
+   * loaded latency cell streamed half its lines and they waited for the pool's backlog (p50 ~200 ms
+   * against ~6 ms shown early). 16 lines under one head is 80 ms of a fast typist's lines.
+   */
+  static final int STREAM_LINES = 16;
+
+  /**
+   * How long this link's last check on the pool may have taken, there and back, for a stream to
+   * skip the early pass: a streamed line waits for its head's check, which is ~0.1 ms while the
+   * pool keeps up and was seconds on a box at load 25, where showing lines early is the whole
+   * difference (docs/benchmarks.md, session 22).
+   */
+  static final long STREAM_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   private static final Object INACTIVE = new Object(); // channelInactive, kept in order
 
   // a live head frame's copy without its key, per thread (see keyOnce)
@@ -69,6 +87,12 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private boolean paused; // reading paused because too much waits behind it
   private PeerId author; // the link's peer, from its Hello (proven before any chat gets past it)
   private ScheduledFuture<?> earlyTimer; // armed while lines shown before their head wait for it
+  private boolean checkingHead; // what runs on the pool is a head's check (not a batch's)
+  private long checkSent; // when the running check went to the pool (the link's ticker)
+  private long lastCheckNanos; // how long the last check took, there and back
+  // lines of the link's peer read in this read's run of chat and head frames, not yet passed on
+  // early: passed at the run's end unless a head read meanwhile covers a stream of them
+  private final ArrayList<ChatMessage> earlyPending = new ArrayList<>();
 
   /**
    * Checks inline, on the link's thread (harnesses and tests that drive an EmbeddedChannel).
@@ -95,7 +119,9 @@ public final class ChainVerifier extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (running != null) {
+    if (running != null && checkingHead && waiting.isEmpty() && authorsLine(msg)) {
+      counters.add(Counters.Traffic.LINES_DURING_CHECK, 1);
+    } else if (running != null) {
       waiting.add(msg);
       if (waiting.size() >= MAX_WAITING && !paused) {
         paused = true;
@@ -106,8 +132,31 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     try {
       handle(ctx, msg);
     } catch (ChainCheck.Refused e) {
+      passEarly(ctx);
       throw refusal(e);
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    passEarly(ctx);
+    ctx.fireChannelReadComplete();
+  }
+
+  /**
+   * A live line of the link's peer, which may be taken while a head's check runs if nothing else
+   * waits behind it: it is hashed and held as if read after the check ({@link ChainCheck} keeps the
+   * chain per link, and only chat frames move it), passed on early at once, and covered by the next
+   * head as usual. A typed line then never waits for the check of the burst before it (the pool
+   * behind, a core busy elsewhere: the latency cell's tail, docs/benchmarks.md, session 22). Once
+   * anything waits, everything read after it waits too, so the link's order holds; the lines taken
+   * this way are at most what the author sends before its next head, which then waits.
+   */
+  private boolean authorsLine(Object msg) {
+    return msg instanceof LinkMessage.Chat c
+        && !closed
+        && author != null
+        && c.message().origin().equals(author);
   }
 
   /**
@@ -120,6 +169,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    passEarly(ctx); // read before the close: passed on as they would have been
     closed = true;
     if (earlyTimer != null) {
       earlyTimer.cancel(false);
@@ -143,25 +193,27 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private void handle(ChannelHandlerContext ctx, Object msg) throws ChainCheck.Refused {
     if (msg instanceof LinkMessage.Chat c) {
       ChatMessage held = check.onChat(c.message());
-      if (held != null
-          && !closed
-          && held.origin().equals(author)
-          && check.showEarly(held, LoopTicker.nanoTime(ctx))) {
-        ctx.fireChannelRead(new LinkMessage.Unsigned(held));
-        armEarly(ctx, EARLY_HEAD_MS);
+      if (held != null && !closed && held.origin().equals(author)) {
+        earlyPending.add(held); // passed on at the end of this run of frames, or covered by then
       }
       return;
-    } else if (msg instanceof LinkMessage.Hello h) {
+    }
+    if (!(msg instanceof LinkMessage.Head)) {
+      passEarly(ctx); // in the link's order: before any other frame read after them
+    }
+    if (msg instanceof LinkMessage.Hello h) {
       if (author == null) {
         author = h.peerId(); // the handshake closes the link unless it proves this id
       }
     } else if (msg instanceof LinkMessage.Head h) {
+      coveredInHand(ctx, h.head());
       if (pool == null || closed) {
         fire(ctx, check.onHead(h.head()));
         return;
       }
       ChainHead full = check.toVerify(h.head());
       if (full != null && !superseded(full)) {
+        checkingHead = true;
         offload(
             ctx,
             () -> {
@@ -176,6 +228,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
         msg = check.onBatch(b);
       } else {
         Map<PeerId, byte[]> keys = check.batchKeys(b);
+        checkingHead = false;
         offload(ctx, () -> check.verifyBatch(b, keys), verified -> ctx.fireChannelRead(verified));
         return;
       }
@@ -183,6 +236,52 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       msg = new LinkMessage.Equivocated(check.onEquivocation(q.proof()));
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * A head read behind lines of its origin that wait to be passed on early: if it covers a stream
+   * of them ({@link #STREAM_LINES} or more) and this link's checks keep up ({@link
+   * #STREAM_CHECK_NANOS}), they skip the early pass and go through the room once, when this head is
+   * checked (each early line passes the room twice: shown, then stored); else they are passed on
+   * early now, ahead of the head, as read.
+   */
+  private void coveredInHand(ChannelHandlerContext ctx, ChainHead head) {
+    if (earlyPending.isEmpty() || !head.origin().equals(author)) {
+      return;
+    }
+    int covered = 0;
+    for (ChatMessage m : earlyPending) {
+      if (m.seq() <= head.seq()) {
+        covered++;
+      }
+    }
+    if (covered < STREAM_LINES || lastCheckNanos > STREAM_CHECK_NANOS) {
+      passEarly(ctx); // a few lines, or our checks are behind: shown now, not after the check
+      return;
+    }
+    counters.add(Counters.Traffic.LINES_STREAMED, covered);
+    earlyPending.removeIf(m -> m.seq() <= head.seq());
+    passEarly(ctx); // the rest are past this head: the next one covers them
+  }
+
+  /** Passes on early the lines of the link's peer read so far and not covered (see above). */
+  private void passEarly(ChannelHandlerContext ctx) {
+    if (earlyPending.isEmpty()) {
+      return;
+    }
+    long now = LoopTicker.nanoTime(ctx);
+    int passed = 0;
+    for (ChatMessage held : earlyPending) {
+      if (!closed && check.showEarly(held, now)) {
+        ctx.fireChannelRead(new LinkMessage.Unsigned(held));
+        passed++;
+      }
+    }
+    earlyPending.clear();
+    if (passed > 0) {
+      counters.add(Counters.Traffic.LINES_EARLY, passed);
+      armEarly(ctx, EARLY_HEAD_MS);
+    }
   }
 
   /**
@@ -228,19 +327,31 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    * with its own head, and checking every one would cost a signature check per message again.
    */
   private boolean superseded(ChainHead head) {
-    long next = head.seq() + 1;
+    PeerId origin = head.origin();
+    long next = held(origin, head.seq() + 1);
     for (Object o : waiting) {
-      if (o instanceof LinkMessage.Chat c && c.message().origin().equals(head.origin())) {
+      if (o instanceof LinkMessage.Chat c && c.message().origin().equals(origin)) {
         if (c.message().seq() != next) {
           return false; // a gap or a repeat: let each head answer for its own run
         }
-        next++;
-      } else if (o instanceof LinkMessage.Head later
-          && later.head().origin().equals(head.origin())) {
+        next = held(origin, next + 1);
+      } else if (o instanceof LinkMessage.Head later && later.head().origin().equals(origin)) {
         return later.head().seq() == next - 1 && next - 1 > head.seq();
       }
     }
     return false;
+  }
+
+  /**
+   * The first seq from {@code seq} up that is not held already: lines of the link's peer taken
+   * while a check ran ({@link #authorsLine}) are held, not waiting, and count in a run as if they
+   * waited.
+   */
+  private long held(PeerId origin, long seq) {
+    while (check.holds(origin, seq)) {
+      seq++;
+    }
+    return seq;
   }
 
   private void fire(ChannelHandlerContext ctx, List<LinkMessage> authenticated) {
@@ -275,6 +386,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private <T> void offload(ChannelHandlerContext ctx, Work<T> work, Then<T> then) {
     Inline mine = () -> then.accept(work.run());
     running = mine;
+    checkSent = LoopTicker.nanoTime(ctx);
     Runnable task =
         () -> {
           T result = null;
@@ -305,6 +417,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       return; // run again on this thread when the channel closed first
     }
     running = null;
+    lastCheckNanos = LoopTicker.nanoTime(ctx) - checkSent;
     try {
       if (failed instanceof ChainCheck.Refused r) {
         throw r;
@@ -336,9 +449,11 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       try {
         handle(ctx, next);
       } catch (ChainCheck.Refused e) {
+        passEarly(ctx);
         ctx.fireExceptionCaught(refusal(e));
       }
     }
+    passEarly(ctx);
     ctx.fireChannelReadComplete(); // the dispatcher hands over what this released
   }
 

@@ -90,7 +90,7 @@ class ChainVerifierEarlyTest {
   }
 
   @Test
-  void aLineReadBehindARunningCheckIsPassedOnlyAfterIt() {
+  void aLineReadWhileTheBurstBeforeItsHeadIsCheckedIsShownAtOnce() {
     aliceLink();
     ChatMessage one = alice.next("one");
     ch.writeInbound(new Chat(one));
@@ -98,10 +98,60 @@ class ChainVerifierEarlyTest {
     ChatMessage two = alice.next("two");
     ch.writeInbound(new Head(head1), new Chat(two));
     assertThat(inbound())
-        .as("two waits behind the check of one's head")
+        .as("two does not wait for the check of one's head")
+        .containsExactly(new Unsigned(one), new Unsigned(two));
+    ChainHead head2 = alice.head();
+    ch.writeInbound(new Head(head2)); // waits for head1's check, then is checked itself
+    checksDone();
+    checksDone();
+    assertThat(inbound())
+        .containsExactly(new Chat(one), new Head(head1), new Chat(two), new Head(head2));
+  }
+
+  @Test
+  void aLineReadBehindAWaitingFrameWaitsWithIt() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ch.writeInbound(new Chat(one));
+    ChainHead head1 = alice.head();
+    ChatMessage two = alice.next("two");
+    ch.writeInbound(new Head(head1), new LinkMessage.Ping(7), new Chat(two));
+    assertThat(inbound())
+        .as("two waits behind the ping, which waits for the check")
         .containsExactly(new Unsigned(one));
     checksDone();
-    assertThat(inbound()).containsExactly(new Chat(one), new Head(head1), new Unsigned(two));
+    assertThat(inbound())
+        .containsExactly(
+            new Chat(one), new Head(head1), new LinkMessage.Ping(7), new Unsigned(two));
+  }
+
+  @Test
+  void aHeadWhoseLinesWereTakenDuringACheckStillSupersedesTheOneBefore() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ChainHead head1 = alice.head();
+    ChatMessage two = alice.next("two");
+    ChainHead head2 = alice.head();
+    ChatMessage three = alice.next("three");
+    ChainHead head3 = alice.head();
+    ch.writeInbound(new Chat(one), new Head(head1)); // head1's check runs
+    ch.writeInbound(new Chat(two)); // taken at once
+    ch.writeInbound(new Head(head2), new Chat(three), new Head(head3)); // wait
+    assertThat(queued).hasSize(1);
+    queued.poll().run(); // head1's check
+    ch.runPendingTasks(); // head2 is superseded by head3: one check for both
+    assertThat(queued).as("head3's check alone").hasSize(1);
+    checksDone();
+    assertThat(inbound())
+        .containsExactly(
+            new Unsigned(one),
+            new Unsigned(two),
+            new Chat(one),
+            new Head(head1),
+            new Unsigned(three),
+            new Chat(two),
+            new Chat(three),
+            new Head(head3));
   }
 
   @Test
@@ -219,5 +269,88 @@ class ChainVerifierEarlyTest {
     assertThatThrownBy(() -> ch.writeInbound(new Chat(other)))
         .isInstanceOf(LinkFrameException.class)
         .hasMessageContaining("two versions");
+  }
+
+  @Test
+  void aStreamReadWithTheHeadThatCoversItPassesOnceWhenTheHeadIsChecked() {
+    aliceLink();
+    List<Object> frames = new ArrayList<>();
+    List<Object> chats = new ArrayList<>();
+    for (int i = 0; i < ChainVerifier.STREAM_LINES; i++) {
+      ChatMessage m = alice.next("line " + i);
+      frames.add(new Chat(m));
+      chats.add(new Chat(m));
+    }
+    ChainHead head = alice.head();
+    frames.add(new Head(head));
+    ch.writeInbound(frames.toArray());
+    assertThat(inbound()).as("no early pass: the head is in hand").isEmpty();
+    checksDone();
+    chats.add(new Head(head));
+    assertThat(inbound()).containsExactlyElementsOf(chats);
+    assertThat(counters.get(Counters.Traffic.LINES_STREAMED)).isEqualTo(ChainVerifier.STREAM_LINES);
+    assertThat(counters.get(Counters.Traffic.LINES_EARLY)).isZero();
+  }
+
+  @Test
+  void aStreamIsShownAtOnceWhileTheLinksChecksAreBehind() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("zero")), new Head(alice.head()));
+    inbound();
+    ch.advanceTimeBy(ChainVerifier.STREAM_CHECK_NANOS + 1, TimeUnit.NANOSECONDS); // a slow pool
+    checksDone();
+    inbound();
+    List<Object> frames = new ArrayList<>();
+    List<Object> early = new ArrayList<>();
+    for (int i = 0; i < ChainVerifier.STREAM_LINES; i++) {
+      ChatMessage m = alice.next("line " + i);
+      frames.add(new Chat(m));
+      early.add(new Unsigned(m));
+    }
+    frames.add(new Head(alice.head()));
+    ch.writeInbound(frames.toArray());
+    assertThat(inbound()).as("not behind a pool that is behind").containsExactlyElementsOf(early);
+    assertThat(counters.get(Counters.Traffic.LINES_STREAMED)).isZero();
+  }
+
+  @Test
+  void aFewLinesReadWithTheirHeadAreStillShownAtOnce() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    ChainHead head = alice.head();
+    ch.writeInbound(new Chat(one), new Chat(two), new Head(head));
+    assertThat(inbound()).containsExactly(new Unsigned(one), new Unsigned(two));
+    checksDone();
+    assertThat(inbound()).containsExactly(new Chat(one), new Chat(two), new Head(head));
+    assertThat(counters.get(Counters.Traffic.LINES_EARLY)).isEqualTo(2);
+    assertThat(counters.get(Counters.Traffic.LINES_STREAMED)).isZero();
+  }
+
+  @Test
+  void aLineIsPassedEarlyAheadOfTheFramesReadAfterIt() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ch.writeInbound(new Chat(one), new LinkMessage.Ping(7));
+    assertThat(inbound()).containsExactly(new Unsigned(one), new LinkMessage.Ping(7));
+  }
+
+  @Test
+  void aHeadOfAnotherOriginDoesNotHoldTheAuthorsLinesBack() {
+    aliceLink();
+    List<Object> frames = new ArrayList<>();
+    List<Object> early = new ArrayList<>();
+    for (int i = 0; i < ChainVerifier.STREAM_LINES; i++) {
+      ChatMessage m = alice.next("line " + i);
+      frames.add(new Chat(m));
+      early.add(new Unsigned(m));
+    }
+    ChatMessage relayed = carol.next("via alice");
+    frames.add(new Chat(relayed));
+    frames.add(new Head(carol.head()));
+    ch.writeInbound(frames.toArray());
+    assertThat(inbound())
+        .as("carol's head covers none of alice's")
+        .containsExactlyElementsOf(early);
   }
 }

@@ -329,6 +329,8 @@ public final class ChatBench {
     long commitsBefore = mesh.commits();
     long start = System.nanoTime();
     long maxLag = 0;
+    CpuShares shares = null;
+    long cpuBefore = 0;
     for (long i = 0; i < total; i++) {
       long due = start + i * intervalNanos;
       long now;
@@ -339,13 +341,23 @@ public final class ChatBench {
       if (i == warmupSends) {
         mesh.relayedBeforeRecording = mesh.relayed();
         mesh.recording = true;
+        shares = new CpuShares();
+        cpuBefore = processCpuNanos();
       }
       PeerNode sender = mesh.nodes.get((int) (i % o.n));
       sender.send(stamp(System.nanoTime(), o.size));
     }
     boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
+    // the recorded stretch's CPU, by thread: load-independent, where the percentiles are not
+    String cpu =
+        shares == null
+            ? "\"cpu_s\":0"
+            : String.format(Locale.ROOT, "\"cpu_s\":%.2f,", (processCpuNanos() - cpuBefore) / 1e9)
+                + shares.since();
     String wire =
-        mesh.wire(mesh.bytesOut() - bytesBefore, total, stamp(0, o.size))
+        cpu
+            + ","
+            + mesh.wire(mesh.bytesOut() - bytesBefore, total, stamp(0, o.size))
             + ","
             + mesh.disk(diskWrittenSince(diskBefore), mesh.commits() - commitsBefore, total);
     Histogram all = mesh.all;
@@ -357,6 +369,8 @@ public final class ChatBench {
             + "\"size\":%d,\"store\":\"%s\",\"complete\":%b,\"samples\":%d,"
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
+            + "\"remote_early\":%d,\"remote_early_p50_us\":%d,\"remote_early_p99_us\":%d,"
+            + "\"remote_signed\":%d,\"remote_signed_p50_us\":%d,\"remote_signed_p99_us\":%d,"
             + "\"local_p50_us\":%d,\"local_p99_us\":%d,\"local_max_us\":%d,"
             + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f,"
             + "\"via_sync\":%d,\"incomplete\":%d,\"late\":%d,"
@@ -375,6 +389,12 @@ public final class ChatBench {
         remote.getValueAtPercentile(50) / 1000,
         remote.getValueAtPercentile(99) / 1000,
         remote.getMaxValue() / 1000,
+        mesh.remoteEarly.getTotalCount(),
+        mesh.remoteEarly.getValueAtPercentile(50) / 1000,
+        mesh.remoteEarly.getValueAtPercentile(99) / 1000,
+        mesh.remoteSigned.getTotalCount(),
+        mesh.remoteSigned.getValueAtPercentile(50) / 1000,
+        mesh.remoteSigned.getValueAtPercentile(99) / 1000,
         local.getValueAtPercentile(50) / 1000,
         local.getValueAtPercentile(99) / 1000,
         local.getMaxValue() / 1000,
@@ -428,6 +448,9 @@ public final class ChatBench {
     final PeerGroups groups;
     final Histogram all = latencyHistogram();
     final Histogram remote = latencyHistogram();
+    // the remote deliveries split by path: shown early (before the head's check) or after it
+    final Histogram remoteEarly = latencyHistogram();
+    final Histogram remoteSigned = latencyHistogram();
     // the local echo: typed (send called) to shown by the author, its store commit included
     final Histogram local = latencyHistogram();
     final AtomicLong duplicates = new AtomicLong();
@@ -457,6 +480,7 @@ public final class ChatBench {
         Counter counter = new Counter(mesh, id);
         mesh.counters.add(counter);
         mesh.nodes.add(NodeAssembly.start(config, store(o, dir, i), mesh.groups, counter, true));
+        counter.peerCounters = mesh.nodes.get(mesh.nodes.size() - 1).counters();
       }
       long dialed = System.nanoTime();
       for (PeerNode a : mesh.nodes) {
@@ -558,10 +582,18 @@ public final class ChatBench {
       Map<String, Long> closes = new TreeMap<>();
       long syncRequests = 0;
       long twice = 0;
+      long early = 0;
+      long refused = 0;
+      long duringCheck = 0;
+      long streamed = 0;
       for (PeerNode n : nodes) {
         n.counters().linkCloses().forEach((reason, k) -> closes.merge(reason, k, Long::sum));
         syncRequests += n.counters().get(Traffic.SYNC_REQUESTS_SENT);
         twice += n.counters().get(Traffic.MESSAGES_DUPLICATE_LIVE);
+        early += n.counters().get(Traffic.LINES_EARLY);
+        refused += n.counters().get(Traffic.LINES_EARLY_REFUSED);
+        duringCheck += n.counters().get(Traffic.LINES_DURING_CHECK);
+        streamed += n.counters().get(Traffic.LINES_STREAMED);
       }
       StringBuilder json = new StringBuilder("\"link_closes\":{");
       closes.forEach(
@@ -585,6 +617,14 @@ public final class ChatBench {
       }
       return json.append("},\"sync_requests\":")
           .append(syncRequests)
+          .append(",\"lines_early\":")
+          .append(early)
+          .append(",\"lines_early_refused\":")
+          .append(refused)
+          .append(",\"lines_during_check\":")
+          .append(duringCheck)
+          .append(",\"lines_streamed\":")
+          .append(streamed)
           .append(",\"received_twice\":")
           .append(twice)
           .append(String.format(Locale.ROOT, ",\"commit_s\":%.3f", commitSeconds))
@@ -656,6 +696,8 @@ public final class ChatBench {
     private final Mesh mesh;
     private final PeerId self;
     long target = Long.MAX_VALUE;
+    volatile Counters peerCounters; // the peer's, once started: tells an early display
+    private long shownEarly; // the peer's LINES_SHOWN_EARLY at the last delivery
     private long delivered; // read racily by a stall report only
     // the seqs delivered so far per origin: a second delivery of one is a duplicate
     private final Map<PeerId, BitSet> seen = new HashMap<>();
@@ -677,6 +719,11 @@ public final class ChatBench {
         mesh.duplicates.incrementAndGet();
       }
       seqs.set(seq);
+      // the room counts a line shown early right before its display, on this thread
+      Counters k = peerCounters;
+      long early = k == null ? shownEarly : k.get(Traffic.LINES_SHOWN_EARLY);
+      boolean wasEarly = early != shownEarly;
+      shownEarly = early;
       long stamp = parseStamp(d.message().text());
       if (stamp > 0 && mesh.recording) {
         long latency = Math.max(0, System.nanoTime() - stamp);
@@ -686,6 +733,7 @@ public final class ChatBench {
         count(d.late(), mesh.late);
         if (!d.message().origin().equals(self)) {
           mesh.remote.recordValue(latency);
+          (wasEarly ? mesh.remoteEarly : mesh.remoteSigned).recordValue(latency);
         } else {
           mesh.local.recordValue(latency);
         }
