@@ -417,6 +417,18 @@ final class AntiEntropy {
       if (l.refused != null) {
         askRefusedAgain(l);
       }
+      if (l.inflight.isEmpty()
+          && l.depFetches.isEmpty()
+          && l.treeWait == null
+          && !l.theirs.isEmpty()
+          && lag(l) > 0) {
+        // what the link's digests named and nothing is asking for: a digest, the tree's wait, a
+        // timeout, a link going down and a useful last batch ask, but a fetch's answer cut at
+        // syncMaxMessages, a refused batch or an expired fetch does not, and a full mesh's
+        // neighbours stop sending digests once they told us all (StalledLagTest); at most one
+        // pipeline's worth a period per link, as for what the hold-back refused
+        requestMissing(l);
+      }
       if (l.digestOwed) {
         sendDigest(l, false);
       } else if (receiptOwed(l)) {
