@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.random.RandomGenerator;
+import meshchat.peer.sync.KeyedHash;
 
 /**
  * A peer's identity: an opaque byte string of 1..64 bytes. meshchat peers use the 16-byte
@@ -13,7 +14,7 @@ import java.util.random.RandomGenerator;
  * <p>Peer ids order by unsigned lexicographic comparison of their bytes; the Lamport total order
  * uses that order to break ties (docs/ordering.md).
  */
-public final class PeerId implements Comparable<PeerId> {
+public final class PeerId implements Comparable<PeerId>, KeyedHash {
   public static final int MAX_BYTES = 64;
   private static final HexFormat HEX = HexFormat.of();
 
@@ -58,6 +59,7 @@ public final class PeerId implements Comparable<PeerId> {
    * stranger chooses. {@link #hashCode} (the bytes' polynomial hash) is easy to collide on purpose,
    * and a table that probes by it can be made to walk one long cluster on every lookup.
    */
+  @Override
   public long keyedHash() {
     return keyed;
   }

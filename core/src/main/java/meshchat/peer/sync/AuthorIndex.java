@@ -3,7 +3,6 @@ package meshchat.peer.sync;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Function;
-import meshchat.peer.message.PeerId;
 
 /**
  * Authors numbered 0, 1, 2... in the order they were first stored: one lookup per message turns its
@@ -230,13 +229,13 @@ public final class AuthorIndex<K> {
 
   /**
    * The hash a key is placed by: a peer id's keyed hash (a secret drawn per process over every
-   * byte, {@link PeerId#keyedHash}), any other key's own. A peer id's {@code hashCode} is the
-   * bytes' polynomial hash, which anyone can collide on purpose (two bytes {@code (k, -31k)} add
-   * nothing to it), and authors placed by it would pile into one cluster that every lookup near it
-   * walks (security.md; {@code AuthorIndexTest}).
+   * byte, {@link KeyedHash}, {@code PeerId.keyedHash}), any other key's own. A peer id's {@code
+   * hashCode} is the bytes' polynomial hash, which anyone can collide on purpose (two bytes {@code
+   * (k, -31k)} add nothing to it), and authors placed by it would pile into one cluster that every
+   * lookup near it walks (security.md; {@code AuthorIndexTest}).
    */
   private static int hashOf(Object key) {
-    return key instanceof PeerId p ? (int) (p.keyedHash() >>> 32) : key.hashCode();
+    return key instanceof KeyedHash k ? (int) (k.keyedHash() >>> 32) : key.hashCode();
   }
 
   /** The longest run of taken slots, wrapping round (for tests). */
