@@ -83,7 +83,29 @@ final class WaitingEarly {
     }
     mine.lines.addLast(m);
     size++;
+    if (awaited.size() >= AWAITED_MAX) {
+      // ids of lines that left (signed, dropped, their link down) pile up while nothing wakes:
+      // start over, and let the next round of retries name again what the lines still wait for
+      awaited.clear();
+      woken = true;
+    }
     awaited.add(lacks);
+  }
+
+  /** Most ids kept of what the lines wait for before they are named again by a round of retries. */
+  static final int AWAITED_MAX = 2 * MAX;
+
+  /** How many ids are kept of what the lines wait for (tests). */
+  int awaitedCount() {
+    return awaited == null ? 0 : awaited.size();
+  }
+
+  /** Nothing waits any more: nothing it waited for is kept. */
+  private void emptied() {
+    if (size == 0 && awaited != null) {
+      awaited.clear();
+      woken = false;
+    }
   }
 
   private void dropFromLargest() {
@@ -95,6 +117,7 @@ final class WaitingEarly {
     }
     if (largest != null && largest.lines.pollFirst() != null) {
       size--;
+      emptied();
     }
   }
 
@@ -135,6 +158,7 @@ final class WaitingEarly {
     if (o.lines.isEmpty() && byLink.get(o.link.id()) == o) {
       byLink.remove(o.link.id());
     }
+    emptied();
   }
 
   /** The link to {@code peer} went down: its lines wait for their heads, or are never signed. */
@@ -142,6 +166,7 @@ final class WaitingEarly {
     OfLink o = byLink == null ? null : byLink.remove(peer);
     if (o != null) {
       size -= o.lines.size();
+      emptied();
     }
   }
 

@@ -91,4 +91,27 @@ class WaitingEarlyTest {
     w.takeWake();
     assertThat(w.wakes()).isFalse();
   }
+
+  /**
+   * A link whose lines each name a fresh dependency that never comes, each line then signed by a
+   * head (so it leaves without a wake), keeps no more than a bound of those ids: they piled up
+   * forever before (review, session 23).
+   */
+  @Test
+  void idsOfLinesThatLeftWithoutAWakeDoNotPileUp() {
+    LinkState l = link(1);
+    WaitingEarly w = new WaitingEarly();
+    for (long seq = 1; seq <= 100_000; seq++) {
+      w.add(line(l.id(), seq), new MessageId(PeerId.of(new byte[] {9}), seq), l, 1);
+      w.signed(l.id(), seq);
+      assertThat(w.awaitedCount()).isLessThanOrEqualTo(WaitingEarly.AWAITED_MAX);
+    }
+    for (long seq = 1; seq <= 100_000; seq++) { // and while lines stay: bounded, and a retry is due
+      w.add(line(l.id(), seq), new MessageId(PeerId.of(new byte[] {8}), seq), l, 1);
+      assertThat(w.awaitedCount()).isLessThanOrEqualTo(WaitingEarly.AWAITED_MAX);
+    }
+    assertThat(w.wakes()).as("the next round names again what the lines wait for").isTrue();
+    w.linkDown(l.id());
+    assertThat(w.awaitedCount()).isZero();
+  }
 }
