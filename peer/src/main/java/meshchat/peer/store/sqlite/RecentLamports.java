@@ -25,15 +25,19 @@ import meshchat.peer.message.PeerId;
  *
  * <p>What it holds is bounded whatever the seqs: a ring starts at {@link #FIRST_LENGTH} slots and
  * doubles when its origin's next seq would overwrite the one {@code length} before it (the ring is
- * full of the origin's last seqs), up to {@link #MAX_LENGTH}, and only while all rings together
- * stay within {@link #MAX_SLOTS} (16 bytes a slot: 4 MB); past {@link #MAX_ORIGINS} origins every
- * ring is dropped. A slot answers only for the seq it holds, so a jump in seqs costs nothing but
- * what it overwrites. A miss only costs the indexed query. Not thread-safe: the store guards it
- * with the database.
+ * full of the origin's last seqs), up to {@link #MAX_LENGTH}, and only while all rings together,
+ * with a first ring for every origin not yet seen up to {@link #MAX_ORIGINS}, stay within {@link
+ * #MAX_SLOTS} (16 bytes a slot: 8 MB); past {@link #MAX_ORIGINS} origins every ring is dropped (a
+ * room with more authors than that writing at once asks SQLite more). A slot answers only for the
+ * seq it holds, so a jump in seqs costs nothing but what it overwrites. A miss only costs the
+ * indexed query. Not thread-safe: the store guards it with the database.
  */
 final class RecentLamports {
-  /** Slots of all rings together (16 bytes each: 4 MB). */
-  static final int MAX_SLOTS = 262_144;
+  /**
+   * Slots of all rings together (16 bytes each: 8 MB), room for a first ring of every origin up to
+   * {@link #MAX_ORIGINS} included: a ring grows only while that room stays free.
+   */
+  static final int MAX_SLOTS = 524_288;
 
   /** The most slots one origin's ring has. */
   static final int MAX_LENGTH = 65_536;
@@ -84,7 +88,8 @@ final class RecentLamports {
   private void grow(Ring r) {
     long[] old = r.pairs;
     int length = old.length / 2;
-    if (length >= MAX_LENGTH || slots + length > MAX_SLOTS) {
+    long unseen = (long) (MAX_ORIGINS - rings.size()) * FIRST_LENGTH; // first rings still to come
+    if (length >= MAX_LENGTH || slots + unseen + length > MAX_SLOTS) {
       return;
     }
     long[] p = new long[2 * old.length];

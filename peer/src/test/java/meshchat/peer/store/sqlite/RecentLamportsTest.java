@@ -102,6 +102,11 @@ class RecentLamportsTest {
         assertThat(recent.get(new MessageId(origins[o], seq))).isEqualTo(seq * 16 + o);
       }
     }
+    // then as many new origins as fit, and more: grown rings and first rings together stay within
+    for (int o = 0; o < RecentLamports.MAX_ORIGINS + 100; o++) {
+      recent.put(new MessageId(PeerId.of(new byte[] {6, (byte) (o >> 8), (byte) o}), 1), 1);
+      assertThat(recent.slots()).isLessThanOrEqualTo(RecentLamports.MAX_SLOTS);
+    }
   }
 
   /** A stranger naming ever new origins, or seqs far apart, holds bounded memory. */
