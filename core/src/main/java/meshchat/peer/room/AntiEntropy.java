@@ -185,6 +185,8 @@ final class AntiEntropy {
     private final Map<Long, Inflight> inflight = new LinkedHashMap<>();
 
     boolean askedOnce; // a SyncRequest went: the next ones take the whole budget
+    long reaskAt; // the period at which the periodic round may ask this link again (periodic())
+    int reaskMisses; // periodic asks since a batch on this link last brought anything new
 
     /** Dependency fetches in flight on this link, by request id, so that none is asked twice. */
     private final Map<Long, List<Want>> depFetches = new HashMap<>();
@@ -387,6 +389,9 @@ final class AntiEntropy {
    */
   static final long QUIET_TICKS = 6;
 
+  /** The periodic re-ask of a link whose asks bring nothing waits at most 2^this periods. */
+  static final int REASK_BACKOFF_MAX = 4;
+
   private long ticks; // periodic digest rounds so far
 
   /**
@@ -417,7 +422,8 @@ final class AntiEntropy {
       if (l.refused != null) {
         askRefusedAgain(l);
       }
-      if (l.inflight.isEmpty()
+      if (ticks >= l.reaskAt
+          && l.inflight.isEmpty()
           && l.depFetches.isEmpty()
           && l.treeWait == null
           && !l.theirs.isEmpty()
@@ -425,9 +431,12 @@ final class AntiEntropy {
         // what the link's digests named and nothing is asking for: a digest, the tree's wait, a
         // timeout, a link going down and a useful last batch ask, but a fetch's answer cut at
         // syncMaxMessages, a refused batch or an expired fetch does not, and a full mesh's
-        // neighbours stop sending digests once they told us all (StalledLagTest); at most one
-        // pipeline's worth a period per link, as for what the hold-back refused
+        // neighbours stop sending digests once they told us all (StalledLagTest). At most one
+        // pipeline's worth a period per link; while these asks bring nothing (a peer that claims
+        // what it never sends), every 2, 4, 8, then 16 periods
         requestMissing(l);
+        l.reaskAt = ticks + (1L << Math.min(l.reaskMisses, REASK_BACKOFF_MAX));
+        l.reaskMisses++;
       }
       if (l.digestOwed) {
         sendDigest(l, false);
@@ -991,6 +1000,9 @@ final class AntiEntropy {
     ordered.sort(ChatMessage.CANONICAL);
     int fresh = acceptor.acceptBatch(ordered, b.heads(), l.id);
     l.received += fresh;
+    if (fresh > 0) {
+      l.reaskMisses = 0; // the link brings what we lack: the periodic round may ask it every period
+    }
     Inflight request = l.inflight.get(b.requestId());
     if (request != null) {
       request.fresh += fresh;

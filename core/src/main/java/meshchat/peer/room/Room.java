@@ -1324,8 +1324,11 @@ public final class Room {
         scheduler.schedule(
             delay,
             () -> {
-              sync.periodic();
-              scheduleSync();
+              try {
+                sync.periodic();
+              } finally {
+                scheduleSync(); // a bug in a round must not end anti-entropy for the room
+              }
             });
   }
 

@@ -2,8 +2,13 @@ package meshchat.peer.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import meshchat.peer.message.LinkMessage.Digest;
+import meshchat.peer.message.LinkMessage.DigestEntry;
+import meshchat.peer.message.LinkMessage.SyncRequest;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.room.Mesh.Peer;
+import meshchat.peer.sync.SeqSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,5 +45,41 @@ class StalledLagTest {
     mesh.run(20 * config.syncIntervalMs());
     assertThat(bob.history()).contains(new MessageId(alice.id, 41));
     assertThat(bob.room.lagByPeer().get(carol.id)).isZero();
+  }
+
+  /**
+   * A neighbour whose digests name messages it never sends costs at most one pipeline of requests
+   * per period from the periodic ask, and fewer while those asks bring nothing: after 2, 4, 8, then
+   * every 16 periods.
+   */
+  @Test
+  void aNeighbourThatNeverAnswersIsAskedLessAndLessOften() {
+    RoomConfig config =
+        RoomConfig.defaults()
+            .with(d -> d.syncMaxMessages = 16)
+            .with(d -> d.syncRequestTimeoutMs = 120_000);
+    Mesh mesh = Mesh.warmedTrio(config);
+    Peer alice = mesh.peer("alice");
+    Peer bob = mesh.peer("bob");
+    Peer carol = mesh.peer("carol");
+    for (int i = 1; i <= 40; i++) {
+      alice.send("a" + i);
+    }
+    mesh.pump(); // everyone holds alice's 41
+    SeqSet claimed = new SeqSet();
+    claimed.addRange(1, 5_000);
+    // carol's digest claims 5,000 of alice's: she answers with the 41 she has, never the rest
+    mesh.inject("carol", "bob", new Digest(List.of(new DigestEntry(alice.id, claimed)), false));
+    mesh.pump();
+    assertThat(bob.room.lagByPeer().get(carol.id)).isPositive();
+    int before = mesh.sentOf(SyncRequest.class, mesh.from("bob").and(mesh.to("carol"))).size();
+    int periods = 320;
+    mesh.run(periods * config.syncIntervalMs());
+    int asked =
+        mesh.sentOf(SyncRequest.class, mesh.from("bob").and(mesh.to("carol"))).size() - before;
+    assertThat(asked).as("asked at all: the lag is not given up").isPositive();
+    // rounds at periods 1, 2, 4, 8, 16 after the first, then every 16 (the periods' jitter may add
+    // one), each asking one chunk at most here (16 requests; 28 when every period may ask)
+    assertThat(asked).isLessThanOrEqualTo(5 + periods / 16 + 1);
   }
 }
