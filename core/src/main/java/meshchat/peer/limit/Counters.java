@@ -98,8 +98,8 @@ public final class Counters {
             + " stored when the head is checked (each passes the room twice)."),
     LINES_EARLY_REFUSED(
         "lines_early_refused",
-        "Lines passed early that the room could not show yet (a dependency not shown, a limit):"
-            + " shown when their head is checked."),
+        "Lines passed early that the room refused to show early (a limit, a check): shown when"
+            + " their head is checked. Lines waiting for a dependency are not counted."),
     LINES_SHOWN_EARLY(
         "lines_shown_early",
         "Lines the room showed before their signed head was checked (counted as each is shown)."),
