@@ -22,13 +22,15 @@ import org.junit.jupiter.api.Test;
  * frozen at 107; another 5,187 short for 7 minutes.
  */
 class StalledLagTest {
+  // small answers, and requests that never time out within a test: only the periodic ask re-asks
+  private static final RoomConfig CONFIG =
+      RoomConfig.defaults()
+          .with(d -> d.syncMaxMessages = 16)
+          .with(d -> d.syncRequestTimeoutMs = 120_000);
+
   @Test
   void whatADependencyFetchTooBigForOneAnswerLeftOutIsAskedAgain() {
-    RoomConfig config =
-        RoomConfig.defaults()
-            .with(d -> d.syncMaxMessages = 16)
-            .with(d -> d.syncRequestTimeoutMs = 120_000);
-    Mesh mesh = Mesh.warmedTrio(config);
+    Mesh mesh = Mesh.warmedTrio(CONFIG);
     Peer alice = mesh.peer("alice");
     Peer bob = mesh.peer("bob");
     Peer carol = mesh.peer("carol");
@@ -40,9 +42,9 @@ class StalledLagTest {
     mesh.block("bob", "carol");
     carol.send("c1"); // depends on alice's last
     mesh.run(Room.DEP_FETCH_DELAY_MS + 50); // bob holds c1 and asks carol for alice's 40: over 16
-    mesh.run(8 * config.syncIntervalMs()); // carol's digests arrive while all that is asked
+    mesh.run(8 * CONFIG.syncIntervalMs()); // carol's digests arrive while all that is asked
     mesh.unblock("bob", "carol"); // the answer brings 16; the fetch ends
-    mesh.run(20 * config.syncIntervalMs());
+    mesh.run(20 * CONFIG.syncIntervalMs());
     assertThat(bob.history()).contains(new MessageId(alice.id, 41));
     assertThat(bob.room.lagByPeer().get(carol.id)).isZero();
   }
@@ -54,11 +56,7 @@ class StalledLagTest {
    */
   @Test
   void aNeighbourThatNeverAnswersIsAskedLessAndLessOften() {
-    RoomConfig config =
-        RoomConfig.defaults()
-            .with(d -> d.syncMaxMessages = 16)
-            .with(d -> d.syncRequestTimeoutMs = 120_000);
-    Mesh mesh = Mesh.warmedTrio(config);
+    Mesh mesh = Mesh.warmedTrio(CONFIG);
     Peer alice = mesh.peer("alice");
     Peer bob = mesh.peer("bob");
     Peer carol = mesh.peer("carol");
@@ -74,7 +72,7 @@ class StalledLagTest {
     assertThat(bob.room.lagByPeer().get(carol.id)).isPositive();
     int before = mesh.sentOf(SyncRequest.class, mesh.from("bob").and(mesh.to("carol"))).size();
     int periods = 320;
-    mesh.run(periods * config.syncIntervalMs());
+    mesh.run(periods * CONFIG.syncIntervalMs());
     int asked =
         mesh.sentOf(SyncRequest.class, mesh.from("bob").and(mesh.to("carol"))).size() - before;
     assertThat(asked).as("asked at all: the lag is not given up").isPositive();
