@@ -435,8 +435,8 @@ final class AntiEntropy {
         // pipeline's worth a period per link; while these asks bring nothing (a peer that claims
         // what it never sends), every 2, 4, 8, then 16 periods
         requestMissing(l);
-        l.reaskAt = ticks + (1L << Math.min(l.reaskMisses, REASK_BACKOFF_MAX));
-        l.reaskMisses++;
+        l.reaskAt = ticks + (1L << l.reaskMisses);
+        l.reaskMisses = Math.min(l.reaskMisses + 1, REASK_BACKOFF_MAX); // never past the cap
       }
       if (l.digestOwed) {
         sendDigest(l, false);
