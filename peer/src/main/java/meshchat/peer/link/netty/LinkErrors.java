@@ -96,11 +96,13 @@ final class LinkErrors {
     } else {
       reason = CloseReason.PROTOCOL_ERROR;
     }
-    Counter counted =
-        cause instanceof LinkFrameException lf && lf.counter() != null
-            ? lf.counter()
-            : reason == CloseReason.FRAME_TOO_LARGE ? Counter.FRAME_TOO_LARGE : Counter.BAD_FRAME;
-    setup.counters().increment(counted);
+    if (!(cause instanceof LinkFrameException lf && lf.counted())) {
+      Counter counted =
+          cause instanceof LinkFrameException lf && lf.counter() != null
+              ? lf.counter()
+              : reason == CloseReason.FRAME_TOO_LARGE ? Counter.FRAME_TOO_LARGE : Counter.BAD_FRAME;
+      setup.counters().increment(counted);
+    }
     String why = String.valueOf(root.getMessage());
     log.info("{} closing link {}: {} ({})", tag, ctx.channel().remoteAddress(), why, reason);
     sendCloseAndClose(ctx, new Close(reason, why));

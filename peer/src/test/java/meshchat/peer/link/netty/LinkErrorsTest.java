@@ -10,12 +10,16 @@ import io.netty.handler.ssl.SslClosedEngineException;
 import java.util.List;
 import java.util.SplittableRandom;
 import javax.net.ssl.SSLException;
+import meshchat.peer.frame.ChainVerifier;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.link.LinkEvents;
+import meshchat.peer.message.ChainHead;
+import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Hello;
 import meshchat.wire.BoundedVarint32FrameDecoder;
@@ -102,5 +106,28 @@ class LinkErrorsTest {
     ch.pipeline().fireExceptionCaught(new SSLException("BAD_DECRYPT"));
     assertThat(ch.isOpen()).isFalse();
     assertThat(counters.get(Counter.TLS_FAILED)).isEqualTo(1);
+  }
+
+  @Test
+  void aForgedHeadIsCountedOnceAsABadSignatureNotAlsoAsABadFrame() {
+    ChainAuthor alice = new ChainAuthor(Identity.generate(), "lobby");
+    ChainAuthor mallory = new ChainAuthor(Identity.generate(), "lobby");
+    EmbeddedChannel ch = new EmbeddedChannel(new ChainVerifier("lobby", counters), errors());
+    ChatMessage forged = alice.next("send mallory money");
+    ChainHead real = alice.head();
+    mallory.next("x");
+    ChainHead mallorys = mallory.head();
+    ch.writeInbound(new LinkMessage.Chat(forged));
+    ch.writeInbound(
+        new LinkMessage.Head(
+            new ChainHead(
+                real.origin(),
+                real.seq(),
+                real.hash(),
+                mallorys.signature(),
+                mallorys.publicKey())));
+    assertThat(ch.isOpen()).as("the link is closed for it").isFalse();
+    assertThat(counters.get(Counter.BAD_SIGNATURE)).isEqualTo(1);
+    assertThat(counters.get(Counter.BAD_FRAME)).as("one event, one count").isZero();
   }
 }
