@@ -51,6 +51,18 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   static final long EARLY_HEAD_MS = 2_000;
 
   /**
+   * An early-head timer that runs this much after it was due ran on a starved loop: the link's
+   * reads are behind too, so it looks again rather than blaming the author.
+   */
+  static final long EARLY_STARVED_MS = 200;
+
+  /**
+   * The bound on waiting for ourselves (above): past this, a line shown early with no head closes
+   * the link whatever held our reads.
+   */
+  static final long EARLY_HEAD_MAX_MS = 5 * EARLY_HEAD_MS;
+
+  /**
    * Lines of the link's peer that a head in the same read covers, at least, for them to skip the
    * early pass: a stream (docs/benchmarks.md, session 22). A streamed line waits for its head's
    * check on the pool, which matters little in a stream (the throughput cell: 80 % of lines) and a
@@ -87,6 +99,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private boolean paused; // reading paused because too much waits behind it
   private PeerId author; // the link's peer, from its Hello (proven before any chat gets past it)
   private ScheduledFuture<?> earlyTimer; // armed while lines shown before their head wait for it
+  private long earlyTimerDue; // the loop's time that timer was due at
   private boolean checkingHead; // what runs on the pool is a head's check (not a batch's)
   private long checkSent; // when the running check went to the pool (the link's ticker)
   private long lastCheckNanos; // how long the last check took, there and back
@@ -290,6 +303,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    */
   private void armEarly(ChannelHandlerContext ctx, long delayMs) {
     if (earlyTimer == null) {
+      earlyTimerDue = LoopTicker.nanoTime(ctx) + TimeUnit.MILLISECONDS.toNanos(delayMs);
       earlyTimer = ctx.executor().schedule(() -> earlyDue(ctx), delayMs, TimeUnit.MILLISECONDS);
     }
   }
@@ -300,12 +314,22 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     if (closed || oldest < 0) {
       return;
     }
-    long waited = TimeUnit.NANOSECONDS.toMillis(LoopTicker.nanoTime(ctx) - oldest);
+    long now = LoopTicker.nanoTime(ctx);
+    long waited = TimeUnit.NANOSECONDS.toMillis(now - oldest);
     if (waited < EARLY_HEAD_MS) {
       armEarly(ctx, EARLY_HEAD_MS - waited);
-    } else if (running != null) {
-      // our own check is behind and holds what the link read meanwhile, maybe the head: wait for
-      // ourselves, not the author (that backlog is bounded by MAX_WAITING frames)
+    } else if (running != null
+        || waited < EARLY_HEAD_MAX_MS
+            && (ReadPause.heldWithin(ctx.channel(), TimeUnit.MILLISECONDS.toNanos(EARLY_HEAD_MS))
+                || now - earlyTimerDue > TimeUnit.MILLISECONDS.toNanos(EARLY_STARVED_MS))) {
+      // The head may have been sent in time and not be read yet, through no fault of the author:
+      // our own check is behind and holds what the link read meanwhile (bounded by MAX_WAITING
+      // frames); or we paused the link's reading within the bound (a rate limit, that backlog),
+      // so the head may still be in the socket; or this timer itself ran late (our loop was
+      // starved: a collector's pause, a loaded box), so the loop has not read what came meanwhile.
+      // Wait for ourselves, not the author: look again once the loop has read on. For a pause or
+      // a late timer not past EARLY_HEAD_MAX_MS: an author that floods to keep us paused does not
+      // keep an unsigned line on screen for longer.
       armEarly(ctx, EARLY_HEAD_MS / 10);
     } else {
       ctx.fireExceptionCaught(
@@ -464,7 +488,8 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       return new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage(), e.counter());
     }
     counters.increment(Counters.Counter.BAD_SIGNATURE);
-    return new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage());
+    return LinkFrameException.alreadyCounted(
+        CloseReason.INVALID_MESSAGE, e.getMessage(), Counters.Counter.BAD_SIGNATURE);
   }
 
   @Override

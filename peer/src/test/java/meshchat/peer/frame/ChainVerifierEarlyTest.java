@@ -172,6 +172,73 @@ class ChainVerifierEarlyTest {
   }
 
   @Test
+  void aPausedLinkIsNotBlamedForAHeadItHasNotReadYetButOnlyUpToTheMaximum() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("one")));
+    assertThat(inbound()).hasSize(1);
+    ReadPause.pause(ch); // e.g. the frame rate limit: alice's head may sit unread in the socket
+    for (long t = 0; t < ChainVerifier.EARLY_HEAD_MAX_MS - 200; t += 100) {
+      ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+      ch.runScheduledPendingTasks();
+      ch.checkException(); // our pause, not alice's fault
+    }
+    ch.advanceTimeBy(400, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThatThrownBy(ch::checkException)
+        .as("not past the maximum, whatever holds our reads")
+        .isInstanceOf(LinkFrameException.class)
+        .hasMessageContaining("no signed head covered them");
+  }
+
+  @Test
+  void aPauseThatEndedLongerAgoThanTheBoundIsNoExcuse() {
+    aliceLink();
+    ReadPause.pause(ch);
+    ch.advanceTimeBy(10, TimeUnit.MILLISECONDS);
+    assertThat(ReadPause.resume(ch)).isTrue();
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS + 1, TimeUnit.MILLISECONDS);
+    ch.writeInbound(new Chat(alice.next("never signed")));
+    assertThat(inbound()).hasSize(1);
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThatThrownBy(ch::checkException).isInstanceOf(LinkFrameException.class);
+  }
+
+  @Test
+  void aTimerThatRanLateOnAStarvedLoopLooksAgainBeforeClosing() {
+    aliceLink();
+    ChatMessage one = alice.next("one");
+    ch.writeInbound(new Chat(one));
+    assertThat(inbound()).hasSize(1);
+    // the loop stalled for twice the bound: its timer runs late, before the loop read the head
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS * 2, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException();
+    assertThat(ch.isOpen()).isTrue();
+    ch.writeInbound(new Head(alice.head())); // what the loop reads next: the head, sent in time
+    checksDone();
+    assertThat(inbound()).contains(new Chat(one));
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MAX_MS, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException();
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void aTimerThatRanLateStillClosesOnceTheLoopReadOnWithoutAHead() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("never signed")));
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS * 2, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException(); // late: looks again
+    ch.advanceTimeBy(ChainVerifier.EARLY_STARVED_MS, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThatThrownBy(ch::checkException)
+        .as("on time now, and still no head")
+        .isInstanceOf(LinkFrameException.class);
+  }
+
+  @Test
   void aHeadThatCameInTimeKeepsTheLinkOpenPastTheBound() {
     aliceLink();
     ch.writeInbound(new Chat(alice.next("one")), new Head(alice.head()));
