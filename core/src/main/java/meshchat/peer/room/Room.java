@@ -1210,6 +1210,9 @@ public final class Room {
       showIncomplete(h.message.id());
     }
     armHoldBack();
+    if (waiting.wakes()) {
+      retryWaiting(); // a line shown early may have waited for one shown here: not for a frame
+    }
   }
 
   /** How long a live message waits for its dependencies to arrive by the tree before asking. */

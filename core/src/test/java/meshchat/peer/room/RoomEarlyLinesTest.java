@@ -143,6 +143,29 @@ class RoomEarlyLinesTest {
   }
 
   @Test
+  void aLineWaitingForADependencyShownByTheHoldBackTimerIsShownThenNotAtTheNextFrame() {
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("c", "b").pump();
+    mesh.block("c", "b");
+    mesh.peer("c").send("c1");
+    mesh.peer("c").send("c2");
+    ChatMessage c2 = sentTo(mesh, "c", "b", 1);
+    Mesh.Peer b = mesh.peer("b");
+    b.room.receive(mesh.peer("c").id, new Chat(c2)); // held: c1 is late
+    assertThat(b.room.heldBackCount()).isEqualTo(1);
+    PeerId a = mesh.peer("a").id;
+    ChatMessage a1 =
+        new ChatMessage(new MessageId(a, 1), c2.lamport() + 1, 1_000, "x", "a1", List.of(c2.id()));
+    b.room.receive(a, new Unsigned(a1)); // a saw c2: a1 waits for c2 to be shown
+    assertThat(b.shown()).isEmpty();
+    assertThat(b.room.linesWaitingEarly()).isEqualTo(1);
+    mesh.tick(CONFIG.holdBackTimeoutMs() + 1); // nothing more comes on any link
+    assertThat(b.shown())
+        .as("c2 shown incomplete by the timer, and a1, which waited only for it, with it")
+        .containsExactly("c2", "a1");
+    assertThat(b.room.linesWaitingEarly()).isZero();
+  }
+
+  @Test
   void aLineWaitingForADependencyIsNotShownOnceItsLinkIsDown() {
     Mesh mesh = new Mesh(CONFIG, true, "a", "b").link("a", "b").pump();
     mesh.block("a", "b");
