@@ -6,6 +6,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.frame.ReadPause;
+import meshchat.wire.LoopTicker;
 
 /**
  * Read silence as the socket sees it: placed right after the frame decoder, so every frame the
@@ -15,9 +16,20 @@ import meshchat.peer.frame.ReadPause;
  * verifier, so a verify pool seconds behind (a loaded two-core box, a catch-up sharing it) made
  * live, busy links look dead: they were closed as IDLE, redialed and refetched by anti-entropy,
  * which loaded the pool further. A dead peer still times out: nothing arrives while we read.
+ *
+ * <p>Nor is silence the other side's while our own loop did not run: a pause of the whole process
+ * (a collection, a stopped VM) or a starved box delays the idle check past its time, and it then
+ * runs before the loop has read what came meanwhile (or, with the peers in one process, before they
+ * could send). A check that runs more than {@link #LATE_MS} after the silence reached the timeout
+ * does not judge: the link gets a fresh timeout from then, and the next check, on time, judges. A
+ * dead peer is closed at most one timeout later per such stall.
  */
 final class LinkIdle extends IdleStateHandler {
+  /** How late an idle check may run and still judge (its loop ran, near enough, on time). */
+  static final long LATE_MS = 250;
+
   private final long timeoutNanos;
+  private long heardAt = Long.MIN_VALUE; // the loop's time of the last read, or of an excused check
 
   LinkIdle(long timeoutMs) {
     super(timeoutMs, 0, 0, TimeUnit.MILLISECONDS);
@@ -25,9 +37,28 @@ final class LinkIdle extends IdleStateHandler {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    heardAt = LoopTicker.nanoTime(ctx);
+    super.handlerAdded(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    heardAt = LoopTicker.nanoTime(ctx);
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
   protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) throws Exception {
-    if (evt.state() == IdleState.READER_IDLE && ReadPause.heldWithin(ctx.channel(), timeoutNanos)) {
-      return; // not heard because we did not read: the next timeout judges again
+    if (evt.state() == IdleState.READER_IDLE) {
+      if (ReadPause.heldWithin(ctx.channel(), timeoutNanos)) {
+        return; // not heard because we did not read: the next timeout judges again
+      }
+      long now = LoopTicker.nanoTime(ctx);
+      if (now - heardAt - timeoutNanos > TimeUnit.MILLISECONDS.toNanos(LATE_MS)) {
+        heardAt = now; // our loop was held: what it has not read yet may be the peer's
+        return;
+      }
     }
     super.channelIdle(ctx, evt);
   }

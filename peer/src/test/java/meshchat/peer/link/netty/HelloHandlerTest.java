@@ -301,12 +301,57 @@ class HelloHandlerTest {
     EmbeddedChannel ch = channel();
     open(ch);
     written(ch);
-    ch.advanceTimeBy(config.pingIntervalMs() + 1, TimeUnit.MILLISECONDS);
+    List<LinkMessage> out = new ArrayList<>(onTime(ch, config.pingIntervalMs() + 1));
+    assertThat(out).anyMatch(m -> m instanceof LinkMessage.Ping);
+    out.addAll(onTime(ch, config.idleTimeoutMs() - config.pingIntervalMs()));
+    assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  /**
+   * Moves time by {@code ms} in steps of 10 ms, running what falls due at each: a loop that runs
+   * its timers on time. What the link wrote meanwhile.
+   */
+  private List<LinkMessage> onTime(EmbeddedChannel ch, long ms) throws Exception {
+    List<LinkMessage> out = new ArrayList<>();
+    for (long t = 0; t < ms && ch.isActive(); t += 10) {
+      ch.advanceTimeBy(Math.min(10, ms - t), TimeUnit.MILLISECONDS);
+      ch.runPendingTasks();
+      out.addAll(written(ch));
+    }
+    return out;
+  }
+
+  /**
+   * Our own loop held for twice the idle timeout (the whole process paused, or a starved box): the
+   * idle check runs late, before the loop read anything, and does not judge the peer; the peer
+   * talks as soon as we run again, and its link stays open.
+   */
+  @Test
+  void anIdleCheckThatRunsLateAfterOurOwnStallDoesNotCloseTheLink() throws Exception {
+    EmbeddedChannel ch = channel();
+    open(ch);
+    written(ch);
+    ch.advanceTimeBy(2 * config.idleTimeoutMs(), TimeUnit.MILLISECONDS); // nothing ran meanwhile
     ch.runPendingTasks();
-    assertThat(written(ch)).anyMatch(m -> m instanceof LinkMessage.Ping);
-    ch.advanceTimeBy(config.idleTimeoutMs(), TimeUnit.MILLISECONDS);
+    assertThat(written(ch)).noneMatch(m -> m instanceof Close);
+    assertThat(ch.isActive()).isTrue();
+    ch.writeInbound(bytes(new LinkMessage.Ping(1))); // what the peer sent, read now
+    assertThat(onTime(ch, config.idleTimeoutMs() / 2)).noneMatch(m -> m instanceof Close);
+    assertThat(ch.isActive()).isTrue();
+  }
+
+  @Test
+  void aPeerStillSilentAfterOurStallIsClosedOneTimeoutLater() throws Exception {
+    EmbeddedChannel ch = channel();
+    open(ch);
+    written(ch);
+    ch.advanceTimeBy(2 * config.idleTimeoutMs(), TimeUnit.MILLISECONDS);
     ch.runPendingTasks();
-    List<LinkMessage> out = written(ch);
+    assertThat(ch.isActive()).as("excused once").isTrue();
+    List<LinkMessage> out = onTime(ch, config.idleTimeoutMs() - LinkIdle.LATE_MS);
+    assertThat(ch.isActive()).as("a fresh timeout from the late check").isTrue();
+    out.addAll(onTime(ch, 2 * LinkIdle.LATE_MS));
     assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
     assertThat(ch.isActive()).isFalse();
   }
@@ -360,12 +405,7 @@ class HelloHandlerTest {
     assertThat(written(ch)).noneMatch(m -> m instanceof Close);
     assertThat(ch.isActive()).isTrue();
     // then nothing more from them: closed as idle once a whole timeout passes after the pause
-    List<LinkMessage> out = new ArrayList<>();
-    for (int i = 0; i < 3 && ch.isActive(); i++) {
-      ch.advanceTimeBy(config.idleTimeoutMs(), TimeUnit.MILLISECONDS);
-      ch.runPendingTasks();
-      out.addAll(written(ch));
-    }
+    List<LinkMessage> out = onTime(ch, 3 * config.idleTimeoutMs());
     assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
     assertThat(ch.isActive()).isFalse();
   }
