@@ -30,6 +30,7 @@ final class LinkIdle extends IdleStateHandler {
 
   private final long timeoutNanos;
   private long heardAt = Long.MIN_VALUE; // the loop's time of the last read, or of an excused check
+  private boolean read; // a frame came in the socket read under way
 
   LinkIdle(long timeoutMs) {
     super(timeoutMs, 0, 0, TimeUnit.MILLISECONDS);
@@ -44,8 +45,17 @@ final class LinkIdle extends IdleStateHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    heardAt = LoopTicker.nanoTime(ctx);
+    read = true;
     super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (read) { // as the base class times reads: once per read of the socket, not per frame
+      read = false;
+      heardAt = LoopTicker.nanoTime(ctx);
+    }
+    super.channelReadComplete(ctx);
   }
 
   @Override
