@@ -322,6 +322,16 @@ class HelloHandlerTest {
     return out;
   }
 
+  /** An open link whose loop then did not run for twice the idle timeout: nothing ran meanwhile. */
+  private EmbeddedChannel openThenStalled() throws Exception {
+    EmbeddedChannel ch = channel();
+    open(ch);
+    written(ch);
+    ch.advanceTimeBy(2 * config.idleTimeoutMs(), TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
+    return ch;
+  }
+
   /**
    * Our own loop held for twice the idle timeout (the whole process paused, or a starved box): the
    * idle check runs late, before the loop read anything, and does not judge the peer; the peer
@@ -329,11 +339,7 @@ class HelloHandlerTest {
    */
   @Test
   void anIdleCheckThatRunsLateAfterOurOwnStallDoesNotCloseTheLink() throws Exception {
-    EmbeddedChannel ch = channel();
-    open(ch);
-    written(ch);
-    ch.advanceTimeBy(2 * config.idleTimeoutMs(), TimeUnit.MILLISECONDS); // nothing ran meanwhile
-    ch.runPendingTasks();
+    EmbeddedChannel ch = openThenStalled();
     assertThat(written(ch)).noneMatch(m -> m instanceof Close);
     assertThat(ch.isActive()).isTrue();
     ch.writeInbound(bytes(new LinkMessage.Ping(1))); // what the peer sent, read now
@@ -343,11 +349,7 @@ class HelloHandlerTest {
 
   @Test
   void aPeerStillSilentAfterOurStallIsClosedOneTimeoutLater() throws Exception {
-    EmbeddedChannel ch = channel();
-    open(ch);
-    written(ch);
-    ch.advanceTimeBy(2 * config.idleTimeoutMs(), TimeUnit.MILLISECONDS);
-    ch.runPendingTasks();
+    EmbeddedChannel ch = openThenStalled();
     assertThat(ch.isActive()).as("excused once").isTrue();
     List<LinkMessage> out = onTime(ch, config.idleTimeoutMs() - LinkIdle.LATE_MS);
     assertThat(ch.isActive()).as("a fresh timeout from the late check").isTrue();
