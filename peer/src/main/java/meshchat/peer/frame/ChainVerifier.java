@@ -44,9 +44,10 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    * How long a line shown before its head may wait for a signed head that covers it before the link
    * is closed (docs/security.md, "Lines shown before their head"). An honest author writes the head
    * in the burst of its messages, or at most {@code HeadPacer.HOLD_MS} (5 ms) later while more of
-   * its own sends are queued: 2 s is 400 such holds and nearly 3 times the worst latency tail this
-   * box showed under load (687 ms at p99, issue 12), so only a stalled or hostile author meets it;
-   * and it is short enough that a line its author never signs is retracted within seconds.
+   * its own sends are queued, or {@code HeadPacer.SPACING_MS} (20 ms) after its last head: 2 s is
+   * 100 such holds and nearly 3 times the worst latency tail this box showed under load (687 ms at
+   * p99, issue 12), so only a stalled or hostile author meets it; and it is short enough that a
+   * line its author never signs is retracted within seconds.
    */
   static final long EARLY_HEAD_MS = 2_000;
 

@@ -11,30 +11,52 @@ import meshchat.peer.room.Room;
  * steady stream, a line every few milliseconds) that is public-key work for every message again. So
  * while more of this peer's own sends are queued for the room thread (more bursts are coming), the
  * head waits, at most {@link #HOLD_MS} after the first burst it will cover, and one head covers
- * every burst published meanwhile; with no own send queued it is signed at once. Receivers hold the
- * messages until their head arrives, so a held head delays delivery by up to the hold: only the
- * author's own queue may cause one. Other work on the room thread (other links' frames, other rooms
- * sharing the thread) never does: it brings no burst the head could cover, and holding for it put
- * the whole hold into the latency tail of a busy peer. Own messages already staged or committed and
- * waiting for their fsync (the product's store: {@code StoreSync}) are bursts coming too: a peer
- * whose disk syncs slower than it types publishes one burst per fsync, and a head for each is a
- * signature and ~100 bytes per link per fsync (docs/benchmarks.md, session 21). Room thread only,
- * but {@link #sendQueued} and {@link #sendTaken}.
+ * every burst published meanwhile; with no own send queued it is signed at once, unless the last
+ * head is less than {@link #SPACING_MS} old: then it waits for that mark. Receivers show a line on
+ * its author's own link at once, but store, and relay, only what a head covers, so a held head
+ * delays those by up to the hold: only the author's own queue and its own last head may cause one.
+ * Other work on the room thread (other links' frames, other rooms sharing the thread) never does:
+ * it brings no burst the head could cover, and holding for it put the whole hold into the latency
+ * tail of a busy peer. Own messages already staged or committed and waiting for their fsync (the
+ * product's store: {@code StoreSync}) are bursts coming too: a peer whose disk syncs slower than it
+ * types publishes one burst per fsync, and a head for each is a signature and ~100 bytes per link
+ * per fsync (docs/benchmarks.md, session 21). Room thread only, but {@link #sendQueued} and {@link
+ * #sendTaken}.
  */
 public final class HeadPacer {
-  /** The longest a head waits for more bursts to cover. */
+  /** The longest a head waits for more bursts to cover while own sends are queued. */
   static final long HOLD_MS = 5;
+
+  /**
+   * The least time between two heads: a burst published sooner after the last head waits for this
+   * mark, and one head covers every burst published meanwhile. The first burst after a quiet spell
+   * is signed at once, so a person typing never waits; a steady stream of single-message bursts (a
+   * bot, the latency bench's 200 lines a second per author) pays a signature and each neighbour a
+   * verification per 20 ms, not per line: in the bench's latency cell the verify pools took 2.4-3.2
+   * s of CPU per 10 s run, a quarter of its CPU (docs/benchmarks.md, session 24). Lines on their
+   * author's own link are shown before their head, so only storing them and relaying them (big
+   * rooms) wait: at most this long, against 5 ms before.
+   */
+  static final long SPACING_MS = 20;
 
   private final RoomThread thread;
   private final Room room;
+  private final long spacingNanos;
   private long holdingSince = -1; // the room thread's time of the first burst held, or -1
+  private long lastSigned = Long.MIN_VALUE / 2; // the room thread's time of the last head signed
   private ScheduledFuture<?> deadline;
   // own sends handed to the room thread and not yet taken by it (any thread writes)
   private final AtomicInteger sendsQueued = new AtomicInteger();
 
   public HeadPacer(RoomThread thread, Room room) {
+    this(thread, room, TimeUnit.MILLISECONDS.toNanos(SPACING_MS));
+  }
+
+  /** With another spacing than {@link #SPACING_MS} (tests: one no scheduling delay can reach). */
+  HeadPacer(RoomThread thread, Room room, long spacingNanos) {
     this.thread = thread;
     this.room = room;
+    this.spacingNanos = spacingNanos;
   }
 
   /** An own send was queued for the room thread (any thread): its burst is coming. */
@@ -56,11 +78,13 @@ public final class HeadPacer {
     if (holdingSince < 0) {
       holdingSince = now;
     }
-    if (!behind() || now - holdingSince >= TimeUnit.MILLISECONDS.toNanos(HOLD_MS)) {
+    // due: at once, or at the end of the hold while own sends are queued; never before the spacing
+    long due = behind() ? holdingSince + TimeUnit.MILLISECONDS.toNanos(HOLD_MS) : now;
+    due = Math.max(due, lastSigned + spacingNanos);
+    if (now - due >= 0) {
       sign();
     } else if (deadline == null) {
-      long left = TimeUnit.MILLISECONDS.toNanos(HOLD_MS) - (now - holdingSince);
-      deadline = thread.loop().schedule(this::held, left, TimeUnit.NANOSECONDS);
+      deadline = thread.loop().schedule(this::held, due - now, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -77,7 +101,9 @@ public final class HeadPacer {
   /** Signs the held head; its frame joins the burst being written (or starts one). */
   void sign() {
     cancel();
-    room.signHead();
+    if (room.signHead()) {
+      lastSigned = thread.nanoTime();
+    }
   }
 
   private void cancel() {

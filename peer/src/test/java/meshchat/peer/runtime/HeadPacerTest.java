@@ -1,5 +1,7 @@
 package meshchat.peer.runtime;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -72,10 +74,38 @@ class HeadPacerTest {
 
   @Test
   void anIdleRoomSignsEachBurstAtOnce() throws Exception {
-    onLoop(() -> burst("one"));
+    long first = onLoop(() -> burst("one"));
     assertThat(chainFrames()).containsExactly("chat 1", "head 1");
+    // a quiet spell as long as the spacing (a person typing): the next burst is signed at once too
+    await().until(() -> thread.nanoTime() - first >= MILLISECONDS.toNanos(HeadPacer.SPACING_MS));
     onLoop(() -> burst("two"));
     assertThat(chainFrames()).containsExactly("chat 1", "head 1", "chat 2", "head 2");
+  }
+
+  @Test
+  void aSteadyStreamOfSingleBurstsGetsAHeadPerSpacingNotPerBurst() throws Exception {
+    long spacing = SECONDS.toNanos(1); // so long that no scheduling delay of this box reaches it
+    long started = System.nanoTime();
+    List<String> atOnce =
+        onLoop(
+            () -> {
+              pacer = new HeadPacer(thread, room, spacing);
+              burst("one"); // the first after a quiet spell: signed at once
+              burst("two"); // nothing queued, but within the spacing of head 1: held
+              burst("three");
+              return chainFrames();
+            });
+    assertThat(atOnce)
+        .as("held until the spacing's mark")
+        .containsExactly("chat 1", "head 1", "chat 2", "chat 3");
+    await().atMost(Duration.ofSeconds(10)).until(() -> chainFrames().size() == 5);
+    assertThat(System.nanoTime() - started)
+        .as("not before the mark")
+        .isGreaterThanOrEqualTo(spacing);
+    assertThat(chainFrames())
+        .as("one head for the bursts of the spacing")
+        .containsExactly("chat 1", "head 1", "chat 2", "chat 3", "head 3");
+    assertSignedByMe(heads().get(1));
   }
 
   @Test
@@ -184,12 +214,16 @@ class HeadPacerTest {
         .containsSubsequence("chat 1", "head 1", "close");
   }
 
-  /** As the runtime's burst: the commit is done, the messages shown and sent, then the pacer. */
-  private Void burst(String text) {
+  /**
+   * As the runtime's burst: the commit is done, the messages shown and sent, then the pacer. The
+   * room thread's time before it, and what the links got so far.
+   */
+  private long burst(String text) {
+    long at = thread.nanoTime();
     room.send(text);
     room.durable(false);
     pacer.published();
-    return null;
+    return at;
   }
 
   private void assertSignedByMe(ChainHead head) {
