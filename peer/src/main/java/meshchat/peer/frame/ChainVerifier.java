@@ -64,6 +64,12 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   static final long EARLY_HEAD_MAX_MS = 5 * EARLY_HEAD_MS;
 
   /**
+   * The bound on waiting for our own check of a frame read in time (above), whatever keeps the
+   * shared verify pool busy: an honest catch-up's batches ahead of the head take seconds at most.
+   */
+  static final long EARLY_HEAD_LIMIT_MS = 30 * EARLY_HEAD_MS;
+
+  /**
    * Lines of the link's peer that a head in the same read covers, at least, for them to skip the
    * early pass: a stream (docs/benchmarks.md, session 22). A streamed line waits for its head's
    * check on the pool, which matters little in a stream (the throughput cell: 80 % of lines) and a
@@ -101,6 +107,12 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private PeerId author; // the link's peer, from its Hello (proven before any chat gets past it)
   private ScheduledFuture<?> earlyTimer; // armed while lines shown before their head wait for it
   private long earlyTimerDue; // the loop's time that timer was due at
+  // frames read from the link, counted; the number of the frame being handled, and of the one
+  // whose check runs; the count read when the oldest early line's bound passed, or -1
+  private long readNo;
+  private long handlingNo;
+  private long runningNo;
+  private long earlyMark = -1;
   private boolean checkingHead; // what runs on the pool is a head's check (not a batch's)
   private long checkSent; // when the running check went to the pool (the link's ticker)
   private long lastCheckNanos; // how long the last check took, there and back
@@ -133,6 +145,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    handlingNo = ++readNo;
     if (running != null && checkingHead && waiting.isEmpty() && authorsLine(msg)) {
       counters.add(Counters.Traffic.LINES_DURING_CHECK, 1);
     } else if (running != null) {
@@ -313,24 +326,33 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     earlyTimer = null;
     long oldest = check.oldestEarlyAt();
     if (closed || oldest < 0) {
+      earlyMark = -1;
       return;
     }
     long now = LoopTicker.nanoTime(ctx);
     long waited = TimeUnit.NANOSECONDS.toMillis(now - oldest);
     if (waited < EARLY_HEAD_MS) {
+      earlyMark = -1; // the lines that waited that long were covered: a younger one is the oldest
       armEarly(ctx, EARLY_HEAD_MS - waited);
-    } else if (running != null
+      return;
+    }
+    if (earlyMark < 0) {
+      earlyMark = readNo; // a head sent in time is among these frames, unless we did not read
+    }
+    if (running != null && runningNo <= earlyMark && waited < EARLY_HEAD_LIMIT_MS
         || waited < EARLY_HEAD_MAX_MS
             && (ReadPause.heldWithin(ctx.channel(), TimeUnit.MILLISECONDS.toNanos(EARLY_HEAD_MS))
                 || now - earlyTimerDue > TimeUnit.MILLISECONDS.toNanos(EARLY_STARVED_MS))) {
-      // The head may have been sent in time and not be read yet, through no fault of the author:
-      // our own check is behind and holds what the link read meanwhile (bounded by MAX_WAITING
-      // frames); or we paused the link's reading within the bound (a rate limit, that backlog),
-      // so the head may still be in the socket; or this timer itself ran late (our loop was
-      // starved: a collector's pause, a loaded box), so the loop has not read what came meanwhile.
-      // Wait for ourselves, not the author: look again once the loop has read on. For a pause or
-      // a late timer not past EARLY_HEAD_MAX_MS: an author that floods to keep us paused does not
-      // keep an unsigned line on screen for longer.
+      // The head may have been sent in time and not be checked yet, through no fault of the
+      // author: our own check of a frame read by the bound is still running, with the frames read
+      // after it waiting behind it (so honest catch-up batches ahead of a head never close the
+      // link; a flood of frames read after the bound buys nothing); or we paused the link's
+      // reading within the bound (a rate limit, that backlog), so the head may still be in the
+      // socket; or this timer itself ran late (our loop was starved: a collector's pause, a
+      // loaded box), so the loop has not read what came meanwhile. Wait for ourselves, not the
+      // author: look again once the loop has read and checked on. For a pause or a late timer not
+      // past EARLY_HEAD_MAX_MS: an author that floods to keep us paused does not keep an unsigned
+      // line on screen for longer.
       armEarly(ctx, EARLY_HEAD_MS / 10);
     } else {
       ctx.fireExceptionCaught(
@@ -339,7 +361,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
                   check.earlyWaiting()
                       + " line(s) shown before their head, and no signed head covered them"
                       + " within "
-                      + EARLY_HEAD_MS
+                      + waited
                       + " ms")));
     }
   }
@@ -411,6 +433,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private <T> void offload(ChannelHandlerContext ctx, Work<T> work, Then<T> then) {
     Inline mine = () -> then.accept(work.run());
     running = mine;
+    runningNo = handlingNo;
     checkSent = LoopTicker.nanoTime(ctx);
     Runnable task =
         () -> {
@@ -466,6 +489,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   /** Passes on what waited behind a check, in order, until another check starts. */
   private void drain(ChannelHandlerContext ctx) {
     while (running == null && !waiting.isEmpty()) {
+      handlingNo = readNo - waiting.size() + 1; // the queue holds the frames read last, in order
       Object next = waiting.poll();
       if (next == INACTIVE) {
         ctx.fireChannelInactive();

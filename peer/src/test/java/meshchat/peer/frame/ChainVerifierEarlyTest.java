@@ -264,6 +264,49 @@ class ChainVerifierEarlyTest {
     assertThat(ch.isOpen()).isTrue();
   }
 
+  /** An unasked batch, as a hostile author floods with: its check goes to the pool. */
+  private void batch() {
+    ch.writeInbound(new LinkMessage.SyncBatch(1, List.of(), false));
+  }
+
+  @Test
+  void checksOfFramesReadAfterTheBoundAreNoExcuse() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("never signed")));
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS - 1, TimeUnit.MILLISECONDS);
+    batch(); // read in time: its check may hold the head behind it
+    ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException(); // excused: that check runs
+    ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+    checksDone(); // it ends: nothing behind it
+    batch(); // read after the bound: a flood's next frame
+    assertThat(queued).as("its check runs on the pool").hasSize(1);
+    ch.advanceTimeBy(ChainVerifier.EARLY_HEAD_MS / 10, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThatThrownBy(ch::checkException)
+        .isInstanceOf(LinkFrameException.class)
+        .hasMessageContaining("no signed head covered them");
+  }
+
+  @Test
+  void aCheckThatNeverEndsIsNoExcusePastTheLimit() {
+    aliceLink();
+    ch.writeInbound(new Chat(alice.next("never signed")));
+    batch(); // read in time, and the pool never gets to it
+    long step = ChainVerifier.EARLY_HEAD_MS / 10;
+    for (long t = 0; t + step < ChainVerifier.EARLY_HEAD_LIMIT_MS; t += step) {
+      ch.advanceTimeBy(step, TimeUnit.MILLISECONDS);
+      ch.runScheduledPendingTasks();
+      ch.checkException();
+    }
+    ch.advanceTimeBy(2 * step, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThatThrownBy(ch::checkException)
+        .isInstanceOf(LinkFrameException.class)
+        .hasMessageContaining("no signed head covered them");
+  }
+
   @Test
   void aHeadWhoseChainDoesNotReachALineShownEarlyClosesTheLink() {
     aliceLink();

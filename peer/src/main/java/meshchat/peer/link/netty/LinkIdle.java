@@ -22,7 +22,8 @@ import meshchat.wire.LoopTicker;
  * runs before the loop has read what came meanwhile (or, with the peers in one process, before they
  * could send). A check that runs more than {@link #LATE_MS} after the silence reached the timeout
  * does not judge: the link gets a fresh timeout from then, and the next check, on time, judges. A
- * dead peer is closed at most one timeout later per such stall.
+ * dead peer is closed at most one timeout later per such stall: one excuse until something is read
+ * again, so a loop late at every check still closes a dead link.
  */
 final class LinkIdle extends IdleStateHandler {
   /** How late an idle check may run and still judge (its loop ran, near enough, on time). */
@@ -31,6 +32,7 @@ final class LinkIdle extends IdleStateHandler {
   private final long timeoutNanos;
   private long heardAt = Long.MIN_VALUE; // the loop's time of the last read, or of an excused check
   private boolean read; // a frame came in the socket read under way
+  private boolean excused; // the last check was excused as late, and nothing was read since
 
   LinkIdle(long timeoutMs) {
     super(timeoutMs, 0, 0, TimeUnit.MILLISECONDS);
@@ -44,6 +46,12 @@ final class LinkIdle extends IdleStateHandler {
   }
 
   @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    heardAt = LoopTicker.nanoTime(ctx); // where the base class starts its clock (after a connect)
+    super.channelActive(ctx);
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     read = true;
     super.channelRead(ctx, msg);
@@ -53,6 +61,7 @@ final class LinkIdle extends IdleStateHandler {
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
     if (read) { // as the base class times reads: once per read of the socket, not per frame
       read = false;
+      excused = false;
       heardAt = LoopTicker.nanoTime(ctx);
     }
     super.channelReadComplete(ctx);
@@ -61,12 +70,14 @@ final class LinkIdle extends IdleStateHandler {
   @Override
   protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) throws Exception {
     if (evt.state() == IdleState.READER_IDLE) {
-      if (ReadPause.heldWithin(ctx.channel(), timeoutNanos)) {
-        return; // not heard because we did not read: the next timeout judges again
-      }
       long now = LoopTicker.nanoTime(ctx);
-      if (now - heardAt - timeoutNanos > TimeUnit.MILLISECONDS.toNanos(LATE_MS)) {
+      if (ReadPause.heldWithin(ctx.channel(), timeoutNanos)) {
+        heardAt = now; // not heard because we did not read: the next timeout, from now, judges
+        return;
+      }
+      if (!excused && now - heardAt - timeoutNanos > TimeUnit.MILLISECONDS.toNanos(LATE_MS)) {
         heardAt = now; // our loop was held: what it has not read yet may be the peer's
+        excused = true; // once: a loop late at every check still closes a dead link
         return;
       }
     }

@@ -406,9 +406,21 @@ class HelloHandlerTest {
     assertThat(ch.config().isAutoRead()).isTrue();
     assertThat(written(ch)).noneMatch(m -> m instanceof Close);
     assertThat(ch.isActive()).isTrue();
-    // then nothing more from them: closed as idle once a whole timeout passes after the pause
-    List<LinkMessage> out = onTime(ch, 3 * config.idleTimeoutMs());
+    // then nothing more from them: closed as idle once the timeout passes after the pause's
+    // excuse (the check that found the pause within the timeout), no later
+    List<LinkMessage> out = onTime(ch, 2 * config.idleTimeoutMs() + 20);
     assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  /** A loop that runs every idle check late still closes a dead link: one excuse, not one each. */
+  @Test
+  void aLoopLateAtEveryCheckStillClosesADeadLink() throws Exception {
+    EmbeddedChannel ch = openThenStalled(); // excused once
+    assertThat(ch.isActive()).isTrue();
+    ch.advanceTimeBy(2 * config.idleTimeoutMs(), TimeUnit.MILLISECONDS); // late again, nothing read
+    ch.runPendingTasks();
+    assertThat(written(ch)).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.IDLE);
     assertThat(ch.isActive()).isFalse();
   }
 
