@@ -21,7 +21,8 @@ import meshchat.peer.store.sqlite.SqliteMessageStore;
  * growth per stored message in a room's mix ({@link #logPerRow}): independent of the box's load,
  * unlike the rates. Prints one JSON line.
  *
- * <p>{@code SqliteInsertBench [--append 20000] [--batched 200000] [--batch 512] [--own 2000]}
+ * <p>{@code SqliteInsertBench [--append 20000] [--batched 200000] [--batch 512] [--own 2000]
+ * [--mix-rows 1500]}
  */
 public final class SqliteInsertBench {
   private SqliteInsertBench() {}
@@ -31,11 +32,17 @@ public final class SqliteInsertBench {
   }
 
   public static String run(String[] args) throws Exception {
-    BenchFlags flags = BenchFlags.parse(args, "--append", "--batched", "--batch", "--own");
+    BenchFlags flags =
+        BenchFlags.parse(args, "--append", "--batched", "--batch", "--own", "--mix-rows");
     int append = flags.positive("--append", 20_000);
     int batched = flags.positive("--batched", 200_000);
     int batch = flags.positive("--batch", 512);
     int own = flags.positive("--own", 2_000);
+    int mixRows = flags.positive("--mix-rows", MIX_ROWS);
+    if (mixRows > MAX_MIX_ROWS) {
+      throw new IllegalArgumentException(
+          "--mix-rows must be at most " + MAX_MIX_ROWS + ", not " + mixRows);
+    }
     Bench.quietLogs();
     Path dir = Files.createTempDirectory("meshchat-insert");
     SplittableRandom random = new SplittableRandom(3);
@@ -83,7 +90,7 @@ public final class SqliteInsertBench {
                 Locale.ROOT,
                 ",\"log_kb_per_row_%s\":%.2f",
                 rows == 0 ? "inbox" : rows + "_per_commit",
-                logPerRow(rows) / 1024.0));
+                logPerRow(rows, mixRows) / 1024.0));
       }
       return String.format(
           Locale.ROOT,
@@ -105,11 +112,15 @@ public final class SqliteInsertBench {
   private static final int MIX_ORIGINS = 5;
 
   /**
-   * Rows measured by {@link #logPerRow}, after 5,000 already stored: at one row per commit about 32
-   * MB of log, well below the 64 MiB past which a commit checkpoints by itself (and the log's size
-   * would stop telling what was written).
+   * Rows measured by {@link #logPerRow} by default ({@code --mix-rows}), after 5,000 already
+   * stored: at one row per commit about 32 MB of log, well below the 64 MiB past which a commit
+   * checkpoints by itself (and the log's size would stop telling what was written; more than ~2,500
+   * rows does that).
    */
   private static final int MIX_ROWS = 1_500;
+
+  /** Past this many, one row per commit fills the log to the checkpoint's backstop. */
+  private static final int MAX_MIX_ROWS = 2_500;
 
   /**
    * Bytes of log written per stored message in a room of {@link #MIX_ORIGINS} authors taking turns
@@ -122,7 +133,7 @@ public final class SqliteInsertBench {
    * what the commits wrote. Independent of the box's load, unlike the rates (and the latency cell's
    * bytes per row, which follow its rows per commit, which follow the load).
    */
-  static double logPerRow(int rows) throws Exception {
+  static double logPerRow(int rows, int measuredRows) throws Exception {
     Path dir = Files.createTempDirectory("meshchat-mix");
     SplittableRandom random = new SplittableRandom(5);
     PeerId[] origins = new PeerId[MIX_ORIGINS];
@@ -138,7 +149,7 @@ public final class SqliteInsertBench {
       List<ChatMessage> inbox = new ArrayList<>();
       List<ChainHead> inboxHeads = new ArrayList<>();
       long lamport = 0;
-      for (int k = 0; k < prefill + MIX_ROWS; k++) {
+      for (int k = 0; k < prefill + measuredRows; k++) {
         int o = k % MIX_ORIGINS;
         ChatMessage m = mixMessage(origins, seqs, o, ++lamport, random);
         byte[] hash = new byte[ChatMessage.HASH_BYTES];
@@ -148,7 +159,7 @@ public final class SqliteInsertBench {
         if (measured && rows == 0 && o != 0) {
           inbox.add(m);
           inboxHeads.add(head);
-          if (inbox.size() == 64 || k == prefill + MIX_ROWS - 1) {
+          if (inbox.size() == 64 || k == prefill + measuredRows - 1) {
             store.appendAll(inbox);
             inboxHeads.forEach(store::putHead);
             store.commit();
@@ -171,7 +182,7 @@ public final class SqliteInsertBench {
         }
       }
       store.commit();
-      return (Files.size(wal) - before) / (double) MIX_ROWS;
+      return (Files.size(wal) - before) / (double) measuredRows;
     } finally {
       Bench.deleteTree(dir);
     }
