@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
       "  tracker   tracker requests/s from many concurrent clients",
       "  catchup   a new peer catches up N messages from one neighbor",
       "  idle      bytes per second per link of an idle full mesh",
-      "  sqlite    SQLite insert rate of the history store, three ways",
+      "  sqlite    SQLite insert rate of the history store, three ways; log bytes per row",
       "  compare   meshchat and jgroups-bench side by side: alternating runs,",
       "            medians of each and their ratios",
       "",
@@ -83,7 +83,8 @@ public final class BenchCommand implements Callable<Integer> {
               IdleOverheadBench::run),
           new Bench(
               "sqlite",
-              "--append N (20000)  --batched N (200000)  --batch SIZE (512)  --own N (2000)",
+              "--append N (20000)  --batched N (200000)  --batch SIZE (512)  --own N (2000)\n"
+                  + "--mix-rows N (1500: log bytes per row of a room's mix; at most 2500)",
               SqliteInsertBench::run),
           new Bench(
               "compare",

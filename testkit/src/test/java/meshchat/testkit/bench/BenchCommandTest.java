@@ -51,6 +51,7 @@ class BenchCommandTest {
           {"bench", "catchup", "--messages"},
           {"bench", "idle", "--peers", "ten"},
           {"bench", "sqlite", "--nosuch", "1"},
+          {"bench", "sqlite", "--mix-rows", "2501"},
           {"bench", "compare", "--jgroups", "/no/such/jgroups-bench.jar"},
           {"bench", "compare", "--runs", "0"},
           {"bench", "compare", "--n", "1"},
@@ -174,9 +175,16 @@ class BenchCommandTest {
             "--batch",
             "100",
             "--own",
-            "3");
+            "3",
+            "--mix-rows",
+            "20");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().strip().lines()).hasSize(1);
     assertThat(r.out()).startsWith("{").endsWith("}\n");
+    assertThat(r.out())
+        .contains(
+            "\"log_kb_per_row_1_per_commit\":",
+            "\"log_kb_per_row_5_per_commit\":",
+            "\"log_kb_per_row_inbox\":");
   }
 }

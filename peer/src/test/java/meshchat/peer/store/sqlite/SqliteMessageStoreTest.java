@@ -224,6 +224,28 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     }
   }
 
+  /**
+   * An own message's row carries its clock and seq, so appendOwn writes {@code meta} only when the
+   * row was not stored (its id already held by another version): then meta alone keeps them, and
+   * the restarted peer neither reuses the seq nor goes back in time.
+   */
+  @Test
+  void anOwnMessageNotStoredKeepsItsClockAndSeqInMeta() {
+    store.append(msg(SELF, 7, 3)); // the room already had a version of our seq 7
+    store.appendOwn(msg(SELF, 7, 40), 40); // a conflict: to conflicts, not messages
+    store.appendOwn(msg(SELF, 2, 9), 9); // stored: the row says it
+    store.commit();
+    store = restart(store);
+    assertThat(store.load(SELF).lamport()).isEqualTo(40);
+    assertThat(store.load(SELF).ownSeq()).isEqualTo(7);
+    assertThat(store.conflictCount()).isEqualTo(1);
+    store.appendOwn(msg(SELF, 8, 41), 41);
+    store.commit();
+    store = restart(store);
+    assertThat(store.load(SELF).lamport()).isEqualTo(41);
+    assertThat(store.load(SELF).ownSeq()).isEqualTo(8);
+  }
+
   @Test
   void pagesWalkTheWholeHistoryInCanonicalOrder() {
     for (long seq = 1; seq <= 25; seq++) {
