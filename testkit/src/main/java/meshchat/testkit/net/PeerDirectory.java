@@ -1,7 +1,9 @@
 package meshchat.testkit.net;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -15,6 +17,7 @@ import meshchat.peer.message.PeerId;
  */
 public final class PeerDirectory {
   private final List<SimPeer> peers = new ArrayList<>();
+  private PeerId[] ids = new PeerId[16]; // by index: a sender's id per arrival, from one array
   private PeerId[] keys = new PeerId[64];
   private int[] hashes = new int[64];
   private int[] indexes = new int[64];
@@ -27,11 +30,21 @@ public final class PeerDirectory {
       rehash(keys.length * 2);
     }
     peers.add(p);
+    if (p.index() == ids.length) {
+      ids = Arrays.copyOf(ids, 2 * ids.length);
+    }
+    ids[p.index()] = p.id();
     put(p.id(), p.index());
   }
 
   public SimPeer get(int index) {
     return peers.get(index);
+  }
+
+  /** Peer {@code index}'s id, without reading its {@link SimPeer}. */
+  public PeerId idAt(int index) {
+    Objects.checkIndex(index, peers.size());
+    return ids[index];
   }
 
   public int indexOf(PeerId id) {

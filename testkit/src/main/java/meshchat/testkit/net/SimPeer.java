@@ -227,10 +227,11 @@ public final class SimPeer implements SimNetwork.Endpoint {
 
   @Override
   public void receive(int from, LinkMessage message) {
+    PeerId sender = world.directory().idAt(from); // its SimPeer is cold in a big run
     if (message instanceof LinkMessage.ViewMessage v) { // routed as the runtime routes it
-      membership.receive(peerAt(from).id, v);
+      membership.receive(sender, v);
     } else {
-      room.receive(peerAt(from).id, message);
+      room.receive(sender, message);
     }
   }
 
