@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LamportTimestamp;
 import meshchat.peer.message.MessageId;
@@ -28,24 +27,27 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
   // simulated peer keeps one per peer and a tree entry and its key cost 64 bytes per message held;
   // messages mostly arrive in order, so an insert rarely shifts more than a few
   private final ArrayList<ChatMessage> byOrder = new ArrayList<>();
-  // per author, in the author's own entry of the index (found by the one probe that finds the
-  // author, and read from the line that probe read): its one message (most authors of a big room
-  // have written one when a peer hears of them: a 10,000-peer room's peers keep 10^8 such); once it
-  // has two, an array log (Object[]: the author at 0, seq s at s, null where absent) while the seqs
-  // held stay dense; an OriginLog past that (a seq far beyond the rest: a gap, or a hostile
-  // number);
-  // the author itself while nothing of it is stored (a room that shares the index numbered it). An
-  // author's messages were an OriginLog in an array by author index beside the index: a store read
-  // cost the index's entry, that array's slot, the log and its array, each a cache miss on a
-  // simulated peer, whose state is cold when its turn comes (session 24: 8.9 % of a 100-peer run)
+  // per author index: the author's one message in the index's own entry (most authors of a big
+  // room have written one when a peer hears of them: a 10,000-peer room's peers keep 10^8 such,
+  // and a reference each beside the author cost 4.6 bytes per pair there), else the author (the
+  // index's entry) and, once it has two, its log in logs; found by one index lookup, where a
+  // map entry and a log cost about 90 bytes
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>(InMemoryMessageStore::authorOf);
+  // by author index, made when an author first has two messages: its messages in a plain array
+  // (ChatMessage[], seq s at s - 1) while the seqs held stay dense, an OriginLog past that (a seq
+  // far beyond the rest: a gap, or a hostile number). An OriginLog for every log cost a line more
+  // per read (the log, then its array), each a cache miss on a simulated peer, whose state is cold
+  // when its turn comes (OriginLog.get: 8.9 % of a 100-peer run's thread, session 24). The index's
+  // entry stays the author: every probe of the index reads it, and the author is shared and warm
+  // where a log is this peer's own (a log there cost the probes 7 %, session 24)
+  private Object[] logs;
   private long count;
   private MessageArena headBytes; // the heads' hashes and signatures; made on the first head
 
   /**
    * The store's author index while it numbers nobody: a room then numbers its authors by it, and
-   * store keeps its logs in the index's entries (an index may name an author the room numbered and
-   * this store holds nothing of: its entry is the author).
+   * the logs array follows that numbering (an index may name an author the room numbered and this
+   * store holds nothing of).
    */
   @Override
   public AuthorIndex<PeerId> authorsToShare() {
@@ -64,8 +66,12 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
         continue; // numbered by a room that shares the index, nothing stored
       } else if (log instanceof ChatMessage only) {
         all.add(only);
-      } else if (log instanceof Object[] array) {
-        forEachIn(array, all::add);
+      } else if (log instanceof ChatMessage[] array) {
+        for (ChatMessage m : array) {
+          if (m != null) {
+            all.add(m);
+          }
+        }
       } else {
         ((OriginLog) log).forEach(all::add);
       }
@@ -94,12 +100,15 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
     if (log == null) {
       authors.setEntry(a, message);
     } else if (log instanceof ChatMessage only) {
-      authors.setEntry(a, putIn(putIn(new Object[] {only.origin()}, only), message));
-    } else {
-      Object grown = putIn(log, message);
-      if (grown != log) {
-        authors.setEntry(a, grown);
+      if (logs == null) {
+        logs = new Object[AuthorIndex.grownLength(0, a)];
+      } else if (a >= logs.length) {
+        logs = Arrays.copyOf(logs, AuthorIndex.grownLength(logs.length, a));
       }
+      logs[a] = putIn(putIn(new ChatMessage[0], only), message);
+      authors.setEntry(a, only.origin());
+    } else {
+      logs[a] = putIn(log, message);
     }
     int at = byOrder.size();
     if (at > 0 && compare(byOrder.get(at - 1), message.lamport(), message.origin()) > 0) {
@@ -122,78 +131,70 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
     return a < 0 ? null : logAt(a);
   }
 
-  /**
-   * What the store holds of author {@code a} (numbered): null, its one message, its array log or
-   * its OriginLog.
-   */
+  /** What the store holds of author {@code a} (numbered): null, its one message, or its log. */
   private Object logAt(int a) {
     Object e = authors.entry(a);
-    return e instanceof PeerId ? null : e;
+    if (e instanceof ChatMessage) {
+      return e;
+    }
+    return logs == null || a >= logs.length ? null : logs[a];
   }
 
-  /** The author an entry of the index is of: the entry itself, or what it holds of its author. */
+  /** The author an entry of the index is of: the entry itself, or its one message's author. */
   private static PeerId authorOf(Object entry) {
-    if (entry instanceof Object[] array) {
-      return (PeerId) array[0];
-    } else if (entry instanceof ChatMessage m) {
-      return m.origin();
-    } else if (entry instanceof OriginLog log) {
-      return log.origin();
-    }
-    return (PeerId) entry;
+    return entry instanceof ChatMessage m ? m.origin() : (PeerId) entry;
   }
 
   private static ChatMessage get(Object log, long seq) {
-    if (log instanceof Object[] array) {
-      return seq > 0 && seq < array.length ? (ChatMessage) array[(int) seq] : null;
+    if (log == null) {
+      return null;
+    }
+    if (log instanceof ChatMessage[] array) {
+      return seq <= array.length ? array[(int) (seq - 1)] : null;
     } else if (log instanceof ChatMessage only) {
       return only.seq() == seq ? only : null;
     }
-    return log == null ? null : ((OriginLog) log).get(seq);
+    return ((OriginLog) log).get(seq);
   }
 
   /**
-   * Puts {@code m} (its seq absent) in {@code log}, an array log or an OriginLog; returns the log
-   * to keep: the same, a longer copy of an array, or an OriginLog once the seq is further than the
+   * Puts {@code m} (its seq absent) in {@code log}, a plain array or an OriginLog; returns the log
+   * to keep: the same, a longer copy of the array, or an OriginLog once the seq is further than the
    * array may grow to. The array grows as an OriginLog's does: to at least the seq, doubling, while
    * the seq is at most twice the messages held + {@link OriginLog#MIN_CAPACITY}, so it never
    * outgrows about twice what it holds, whatever seq a stranger sends.
    */
   private static Object putIn(Object log, ChatMessage m) {
-    long seq = m.seq();
-    if (!(log instanceof Object[] array)) {
+    long seq = m.seq(); // 1 or more
+    if (!(log instanceof ChatMessage[] array)) {
       ((OriginLog) log).put(seq, m);
       return log;
     }
-    if (seq > 0 && seq < array.length) {
-      array[(int) seq] = m;
+    if (seq <= array.length) {
+      array[(int) (seq - 1)] = m;
       return array;
     }
     int count = 1; // with m
-    for (int i = 1; i < array.length; i++) {
-      if (array[i] != null) {
+    for (ChatMessage held : array) {
+      if (held != null) {
         count++;
       }
     }
     long most = 2L * count + OriginLog.MIN_CAPACITY;
-    if (seq > 0 && seq <= most) {
-      long doubled = Math.max(2L * (array.length - 1), OriginLog.MIN_CAPACITY);
-      Object[] grown = Arrays.copyOf(array, (int) Math.max(seq, Math.min(doubled, most)) + 1);
-      grown[(int) seq] = m;
+    if (seq <= most) {
+      long doubled = Math.max(2L * array.length, OriginLog.MIN_CAPACITY);
+      ChatMessage[] grown = Arrays.copyOf(array, (int) Math.max(seq, Math.min(doubled, most)));
+      grown[(int) (seq - 1)] = m;
       return grown;
     }
-    OriginLog spread = new OriginLog((PeerId) array[0]);
-    forEachIn(array, held -> spread.put(held.seq(), held));
-    spread.put(seq, m);
-    return spread;
-  }
-
-  private static void forEachIn(Object[] array, Consumer<ChatMessage> action) {
-    for (int i = 1; i < array.length; i++) {
-      if (array[i] != null) {
-        action.accept((ChatMessage) array[i]);
+    OriginLog spread = new OriginLog();
+    for (ChatMessage held : array) {
+      if (held != null) {
+        spread.put(held.seq(), held);
       }
     }
+    spread.put(seq, m);
+    return spread;
   }
 
   @Override
@@ -210,12 +211,12 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
     if (log instanceof ChatMessage only) {
       long seq = only.seq();
       return limit > 0 && seq >= range.first() && seq <= range.last() ? List.of(only) : List.of();
-    } else if (log instanceof Object[] array) {
+    } else if (log instanceof ChatMessage[] array) {
       List<ChatMessage> out = new ArrayList<>();
-      long last = Math.min(range.last(), array.length - 1L);
-      for (long s = Math.max(range.first(), 1); s <= last && out.size() < limit; s++) {
-        if (array[(int) s] != null) {
-          out.add((ChatMessage) array[(int) s]);
+      long last = Math.min(range.last(), array.length);
+      for (long s = range.first(); s <= last && out.size() < limit; s++) {
+        if (array[(int) (s - 1)] != null) {
+          out.add(array[(int) (s - 1)]);
         }
       }
       return out;

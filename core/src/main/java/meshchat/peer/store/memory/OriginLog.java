@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.PeerId;
 
 /**
  * One origin's messages by sequence number. Seqs are dense from 1 (each author counts 1, 2, 3...),
@@ -14,11 +13,6 @@ import meshchat.peer.message.PeerId;
  * is one array read instead of a hash lookup in a map of every message. A seq far beyond what this
  * origin has sent (a gap, or a hostile peer's huge number) goes to a TreeMap, so the array never
  * outgrows about twice the messages held.
- *
- * <p>The in-memory store keeps an author's messages in a plain array while their seqs stay dense
- * (see {@link InMemoryMessageStore}) and in an {@code OriginLog} only once a seq comes that the
- * array may not grow to: this log knows its author, as it stands in the author's place in the
- * store's index.
  */
 final class OriginLog {
   static final int MIN_CAPACITY = 4; // also the in-memory store's array logs'
@@ -30,16 +24,6 @@ final class OriginLog {
   private ChatMessage[] dense = NONE;
   private TreeMap<Long, ChatMessage> sparse;
   private int count;
-  private final PeerId origin;
-
-  OriginLog(PeerId origin) {
-    this.origin = origin;
-  }
-
-  /** The author whose messages these are. */
-  PeerId origin() {
-    return origin;
-  }
 
   ChatMessage get(long seq) {
     if (seq <= dense.length) {

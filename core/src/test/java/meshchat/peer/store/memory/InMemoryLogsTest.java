@@ -19,9 +19,9 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-memory store's logs in its author index's entries (one message, an array while the seqs
- * are dense, an OriginLog past that): every read answers as a map of every message would, whatever
- * the order and spread of the seqs, through each change of form.
+ * The in-memory store's logs (an author's one message, a plain array while the seqs are dense, an
+ * OriginLog past that): every read answers as a map of every message would, whatever the order and
+ * spread of the seqs, through each change of form.
  */
 class InMemoryLogsTest {
   private static PeerId author(int i) {

@@ -35,7 +35,7 @@ class OriginLogTest {
 
   @Property
   void behavesLikeAMapOfSeqs(@ForAll("seqs") List<Long> seqs) {
-    OriginLog log = new OriginLog(ORIGIN);
+    OriginLog log = new OriginLog();
     TreeMap<Long, ChatMessage> model = new TreeMap<>();
     for (long s : seqs) {
       if (model.containsKey(s)) {
