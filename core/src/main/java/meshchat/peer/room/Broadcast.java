@@ -15,6 +15,7 @@ import meshchat.peer.message.LinkMessage.IHave;
 import meshchat.peer.message.LinkMessage.Prune;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorBytes;
 import meshchat.peer.sync.AuthorIndex;
 
 /**
@@ -144,7 +145,27 @@ final class Broadcast implements AntiEntropy.Tree {
       BiConsumer<PeerId, List<MessageId>> answer,
       RandomGenerator random,
       AuthorIndex<PeerId> authors) {
-    this.pruned = new PrunedLinks(authors); // by the room's author numbering
+    this(effects, scheduler, held, nextWanted, answer, random, authors, null);
+  }
+
+  /**
+   * As above, the tree's parent links and pruned masks in the lanes of {@code bytes} that {@link
+   * Holdings} names (the room's per-author bytes), or in bytes of their own if null.
+   */
+  Broadcast(
+      RoomEffects effects,
+      Scheduler scheduler,
+      Predicate<MessageId> held,
+      ToLongFunction<PeerId> nextWanted,
+      BiConsumer<PeerId, List<MessageId>> answer,
+      RandomGenerator random,
+      AuthorIndex<PeerId> authors,
+      AuthorBytes bytes) {
+    // by the room's author numbering
+    this.pruned =
+        bytes == null
+            ? new PrunedLinks(authors)
+            : new PrunedLinks(authors, bytes, Holdings.PARENT_LANE, Holdings.PRUNED_LANE);
     this.random = random;
     this.nextWanted = nextWanted;
     this.effects = effects;

@@ -68,8 +68,10 @@ final class CausalBuffer {
   // delivers an author's messages in seq order, so for nearly every author the prefix is all that
   // is delivered: "delivered?" is then one array read, where the holdings' set and the pending set
   // were asked (the pending set's hash probe, cold when a peer's turn comes, was 6% of a run)
-  // (a byte per author while the end is at most 126: SmallInts)
-  private final SmallInts prefix = new SmallInts();
+  // (a byte per author while the end is at most 126: SmallInts, in the lane of the room's
+  // per-author
+  // bytes beside the holdings' set codes: see Holdings)
+  private final SmallInts prefix;
   private static final int PAST_PREFIX = 0x8000_0000;
   private static final int PREFIX_END = 0x7fff_ffff;
   private final int maxIncomplete;
@@ -90,6 +92,7 @@ final class CausalBuffer {
     this.maxIncomplete = maxIncomplete;
     this.stored = stored;
     this.authors = stored.authors();
+    this.prefix = new SmallInts(stored.bytes(), Holdings.PREFIX_LANE);
   }
 
   /**

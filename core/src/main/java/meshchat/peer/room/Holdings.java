@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import java.util.Arrays;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorBytes;
 import meshchat.peer.sync.AuthorIndex;
 import meshchat.peer.sync.SeqSet;
 import meshchat.peer.sync.SeqSetSlots;
@@ -13,7 +14,15 @@ import meshchat.peer.sync.SeqSetSlots;
  */
 final class Holdings {
   private final AuthorIndex<PeerId> authors;
-  private final SeqSetSlots sets = new SeqSetSlots(); // by author index; null: nothing held
+  // the room's byte-sized per-author state, side by side (AuthorBytes): a lane each for these
+  // holdings' set codes, the causal buffer's delivered prefix, and the broadcast tree's parent link
+  // and pruned mask, so that a message's handling reads one line for its author, not one per part
+  static final int HELD_LANE = 0;
+  static final int PREFIX_LANE = 1;
+  static final int PARENT_LANE = 2;
+  static final int PRUNED_LANE = 3;
+  private final AuthorBytes bytes = new AuthorBytes(4);
+  private final SeqSetSlots sets = new SeqSetSlots(bytes, HELD_LANE); // null: nothing held
   private int held; // non-null sets
   // The order authors were first held (inOrder) is their index order but for the authors first
   // held after one with a higher index, listed here as (index, how many were held before it): an
@@ -35,6 +44,11 @@ final class Holdings {
 
   Holdings() {
     this(null);
+  }
+
+  /** The room's per-author bytes, whose lanes its parts share (see the lanes above). */
+  AuthorBytes bytes() {
+    return bytes;
   }
 
   /** The room's author numbering, which the per-author arrays of its parts share. */

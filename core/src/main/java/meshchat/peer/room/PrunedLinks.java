@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.sync.AuthorBytes;
 import meshchat.peer.sync.AuthorIndex;
 
 /**
@@ -27,10 +28,16 @@ final class PrunedLinks {
   static final int SLOTS = Long.SIZE;
 
   private final AuthorIndex<PeerId> authors;
-  private byte[] narrowMasks = new byte[0]; // by author index, while every pruned slot is below 8
+  // by author index: the slot + 1 of the parent link (0: none) in one lane, and in the other the
+  // pruned mask while every pruned slot is below 8 (narrow); lanes of the room's per-author bytes,
+  // beside its holdings and its causal buffer's prefix, so that a message's handling reads one line
+  // for its author (AuthorBytes)
+  private final AuthorBytes bytes;
+  private final int parentLane;
+  private final int maskLane;
+  private boolean narrow = true;
   private int[] masks; // by author index, while every pruned slot is below 32; null before, after
   private long[] wideMasks; // null until a slot past 31 is pruned
-  private byte[] parents = new byte[0]; // slot + 1 of the parent link; 0: none
   // The author last found and its index: a message is pushed on every link in turn, and each push
   // asks about its author, so all but the first ask end here. An index never changes once given.
   private PeerId lastFound;
@@ -38,12 +45,25 @@ final class PrunedLinks {
 
   /** Entries by {@code authors}' numbering: the room's, shared with its other parts. */
   PrunedLinks(AuthorIndex<PeerId> authors) {
+    this(authors, new AuthorBytes(2), 0, 1);
+  }
+
+  /** As above, the parents and narrow masks in lanes {@code parentLane} and {@code maskLane}. */
+  PrunedLinks(AuthorIndex<PeerId> authors, AuthorBytes bytes, int parentLane, int maskLane) {
+    if (parentLane == maskLane
+        || Math.min(parentLane, maskLane) < 0
+        || Math.max(parentLane, maskLane) >= bytes.lanes()) {
+      throw new IllegalArgumentException("lanes " + parentLane + ", " + maskLane);
+    }
     this.authors = authors;
+    this.bytes = bytes;
+    this.parentLane = parentLane;
+    this.maskLane = maskLane;
   }
 
   boolean pruned(PeerId author, int slot) {
     int a = find(author);
-    return a >= 0 && a < parents.length && (mask(a) & (1L << slot)) != 0;
+    return a >= 0 && (mask(a) & (1L << slot)) != 0;
   }
 
   void prune(PeerId author, int slot) {
@@ -56,14 +76,14 @@ final class PrunedLinks {
   /** Whether a link that is still up brought {@code author}'s latest first copy. */
   boolean hasParent(PeerId author) {
     int a = find(author);
-    return a >= 0 && a < parents.length && parents[a] != 0;
+    return a >= 0 && bytes.get(a, parentLane) != 0;
   }
 
   /** {@code author}'s latest first copy came on the link in {@code slot}. */
   void firstCopy(PeerId author, int slot) {
     int a = entry(author);
     if (a >= 0) {
-      parents[a] = (byte) (slot + 1);
+      bytes.set(a, parentLane, slot + 1);
     }
   }
 
@@ -74,10 +94,10 @@ final class PrunedLinks {
    */
   List<PeerId> orphaned(int slot) {
     List<PeerId> out = new ArrayList<>();
-    byte parent = (byte) (slot + 1);
-    for (int a = 0; a < parents.length; a++) {
-      if (parents[a] == parent) {
-        parents[a] = 0;
+    int parent = slot + 1;
+    for (int a = 0, n = bytes.size(); a < n; a++) {
+      if (bytes.get(a, parentLane) == parent) {
+        bytes.set(a, parentLane, 0);
         out.add(authors.author(a));
       }
     }
@@ -86,8 +106,11 @@ final class PrunedLinks {
 
   void graft(PeerId author, int slot) {
     int a = find(author);
-    if (a >= 0 && a < parents.length) {
-      setMask(a, mask(a) & ~(1L << slot));
+    if (a >= 0) {
+      long m = mask(a);
+      if ((m & 1L << slot) != 0) {
+        setMask(a, m & ~(1L << slot));
+      }
     }
   }
 
@@ -98,11 +121,14 @@ final class PrunedLinks {
       for (int i = 0; i < wideMasks.length; i++) {
         wideMasks[i] &= keep;
       }
-    } else if (narrowMasks != null) {
+    } else if (narrow) {
       if (slot < Byte.SIZE) {
-        byte keep = (byte) ~(1 << slot);
-        for (int i = 0; i < narrowMasks.length; i++) {
-          narrowMasks[i] &= keep;
+        int keep = ~(1 << slot) & 0xFF;
+        for (int a = 0, n = bytes.size(); a < n; a++) {
+          int m = bytes.get(a, maskLane);
+          if (m != 0) {
+            bytes.set(a, maskLane, m & keep);
+          }
         }
       }
     } else if (slot < Integer.SIZE) {
@@ -113,34 +139,47 @@ final class PrunedLinks {
     }
   }
 
+  /** The pruned mask of author {@code a} (0 or more; 0 for one without an entry). */
   private long mask(int a) {
-    return narrowMasks != null
-        ? narrowMasks[a] & 0xFFL
-        : wideMasks != null ? wideMasks[a] : masks[a] & 0xFFFF_FFFFL;
+    if (narrow) {
+      return bytes.get(a, maskLane);
+    } else if (wideMasks != null) {
+      return a < wideMasks.length ? wideMasks[a] : 0;
+    }
+    return a < masks.length ? masks[a] & 0xFFFF_FFFFL : 0;
   }
 
   private void setMask(int a, long m) {
-    if (narrowMasks != null) {
+    if (narrow) {
       if ((m >>> Byte.SIZE) == 0) {
-        narrowMasks[a] = (byte) m;
+        bytes.set(a, maskLane, (int) m);
         return;
       }
-      masks = new int[narrowMasks.length];
-      for (int j = 0; j < narrowMasks.length; j++) {
-        masks[j] = narrowMasks[j] & 0xFF;
+      masks = new int[Math.max(bytes.size(), a + 1)];
+      for (int j = 0, n = bytes.size(); j < n; j++) {
+        masks[j] = bytes.get(j, maskLane);
+        if (masks[j] != 0) {
+          bytes.set(j, maskLane, 0); // the lane is unused from now on
+        }
       }
-      narrowMasks = null;
+      narrow = false;
     }
     if (wideMasks == null && (m >>> Integer.SIZE) != 0) {
-      wideMasks = new long[masks.length];
+      wideMasks = new long[Math.max(masks.length, a + 1)];
       for (int j = 0; j < masks.length; j++) {
         wideMasks[j] = masks[j] & 0xFFFF_FFFFL;
       }
       masks = null;
     }
     if (wideMasks != null) {
+      if (a >= wideMasks.length) {
+        wideMasks = Arrays.copyOf(wideMasks, AuthorIndex.grownLength(wideMasks.length, a));
+      }
       wideMasks[a] = m;
     } else {
+      if (a >= masks.length) {
+        masks = Arrays.copyOf(masks, AuthorIndex.grownLength(masks.length, a));
+      }
       masks[a] = (int) m;
     }
   }
@@ -148,16 +187,8 @@ final class PrunedLinks {
   /** {@code author}'s index with room for its entry, or -1 if the room does not number it. */
   private int entry(PeerId author) {
     int a = find(author);
-    if (a >= parents.length) {
-      int n = AuthorIndex.grownLength(parents.length, a);
-      parents = Arrays.copyOf(parents, n);
-      if (narrowMasks != null) {
-        narrowMasks = Arrays.copyOf(narrowMasks, n);
-      } else if (wideMasks != null) {
-        wideMasks = Arrays.copyOf(wideMasks, n);
-      } else {
-        masks = Arrays.copyOf(masks, n);
-      }
+    if (a >= 0) {
+      bytes.ensure(a);
     }
     return a;
   }

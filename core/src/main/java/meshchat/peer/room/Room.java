@@ -137,7 +137,8 @@ public final class Room {
             this::firstLacking,
             this::answerGraft,
             random,
-            holdings.authors());
+            holdings.authors(),
+            holdings.bytes());
     this.sync =
         new AntiEntropy(
             self,

@@ -13,46 +13,59 @@ import java.util.Arrays;
  * Not thread-safe.
  */
 public final class SeqSetSlots {
-  private static final byte[] NONE = new byte[0];
   private static final int OTHER = 255; // the set is in others
 
   /** The largest n whose shared {@code 1..n} is kept in the byte. */
   static final int IN_BYTE_UP_TO = OTHER - 1;
 
-  private byte[] codes = NONE; // by index: 0 null, 1..254 the shared 1..n, 255 in others
+  // by index: 0 null, 1..254 the shared 1..n, 255 in others
+  private final AuthorBytes codes;
+  private final int lane;
   private SeqSet[] others; // by index, made on first use
+
+  /** Slots of their own. */
+  public SeqSetSlots() {
+    this(new AuthorBytes(1), 0);
+  }
+
+  /**
+   * Slots whose bytes are lane {@code lane} of {@code codes}, beside other parts' per-author bytes
+   * (a room's holdings: see {@link AuthorBytes}).
+   */
+  public SeqSetSlots(AuthorBytes codes, int lane) {
+    if (lane < 0 || lane >= codes.lanes()) {
+      throw new IllegalArgumentException("lane " + lane + " of " + codes.lanes());
+    }
+    this.codes = codes;
+    this.lane = lane;
+  }
 
   /** The set at {@code index} (0 or more), or null for none. */
   public SeqSet get(int index) {
-    if (index >= codes.length) {
-      return null;
-    }
-    int c = codes[index] & 0xFF;
+    int c = codes.get(index, lane);
     return c == 0 ? null : c != OTHER ? SeqSet.sharedUpTo(c) : others[index];
   }
 
   /** Puts {@code set} (null: none) at {@code index} (0 or more), growing as needed. */
   public void set(int index, SeqSet set) {
-    if (index >= codes.length) {
-      if (set == null) {
-        return;
-      }
-      codes = Arrays.copyOf(codes, AuthorIndex.grownLength(codes.length, index));
+    if (index >= codes.size() && set == null) {
+      return;
     }
     int n = set == null ? 0 : set.sharedLast();
     if (set == null || (n > 0 && n <= IN_BYTE_UP_TO)) {
-      if ((codes[index] & 0xFF) == OTHER) {
+      if (codes.get(index, lane) == OTHER) {
         others[index] = null;
       }
-      codes[index] = (byte) n;
+      codes.set(index, lane, n);
       return;
     }
+    codes.ensure(index);
     if (others == null) {
-      others = new SeqSet[codes.length];
+      others = new SeqSet[codes.size()];
     } else if (index >= others.length) {
-      others = Arrays.copyOf(others, codes.length);
+      others = Arrays.copyOf(others, codes.size());
     }
     others[index] = set;
-    codes[index] = (byte) OTHER;
+    codes.set(index, lane, OTHER);
   }
 }

@@ -11,42 +11,55 @@ import java.util.Arrays;
  * such a room pays a byte more per author than before, not a lookup. Not thread-safe.
  */
 public final class SmallInts {
-  private static final byte[] NONE = new byte[0];
   private static final int OTHER = 0xFF; // the value is in others
 
   /** The largest low 31 bits kept in the byte. */
   static final int IN_BYTE_UP_TO = 126;
 
-  private byte[] codes = NONE; // by index: the low 7 bits and the sign bit, or OTHER
+  // by index: the low 7 bits and the sign bit, or OTHER
+  private final AuthorBytes codes;
+  private final int lane;
   private int[] others; // by index, made on first use
+
+  /** Values of their own. */
+  public SmallInts() {
+    this(new AuthorBytes(1), 0);
+  }
+
+  /**
+   * Values whose bytes are lane {@code lane} of {@code codes}, beside other parts' per-author bytes
+   * (a room's causal buffer's prefix: see {@link AuthorBytes}).
+   */
+  public SmallInts(AuthorBytes codes, int lane) {
+    if (lane < 0 || lane >= codes.lanes()) {
+      throw new IllegalArgumentException("lane " + lane + " of " + codes.lanes());
+    }
+    this.codes = codes;
+    this.lane = lane;
+  }
 
   /** The value at {@code index} (0 or more); 0 if never set. */
   public int get(int index) {
-    if (index >= codes.length) {
-      return 0;
-    }
-    int c = codes[index] & 0xFF;
+    int c = codes.get(index, lane);
     return c == OTHER ? others[index] : (c & 0x7F) | (c & 0x80) << 24;
   }
 
   /** Sets the value at {@code index} (0 or more), growing as needed. */
   public void set(int index, int value) {
-    if (index >= codes.length) {
-      if (value == 0) {
-        return;
-      }
-      codes = Arrays.copyOf(codes, AuthorIndex.grownLength(codes.length, index));
-    }
-    if ((value & Integer.MAX_VALUE) <= IN_BYTE_UP_TO) {
-      codes[index] = (byte) (value & 0x7F | value >>> 24 & 0x80);
+    if (index >= codes.size() && value == 0) {
       return;
     }
+    if ((value & Integer.MAX_VALUE) <= IN_BYTE_UP_TO) {
+      codes.set(index, lane, value & 0x7F | value >>> 24 & 0x80);
+      return;
+    }
+    codes.ensure(index);
     if (others == null) {
-      others = new int[codes.length];
+      others = new int[codes.size()];
     } else if (index >= others.length) {
-      others = Arrays.copyOf(others, codes.length);
+      others = Arrays.copyOf(others, codes.size());
     }
     others[index] = value;
-    codes[index] = (byte) OTHER;
+    codes.set(index, lane, OTHER);
   }
 }

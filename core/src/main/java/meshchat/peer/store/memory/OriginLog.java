@@ -15,7 +15,7 @@ import meshchat.peer.message.ChatMessage;
  * outgrows about twice the messages held.
  */
 final class OriginLog {
-  private static final int MIN_CAPACITY = 4;
+  static final int MIN_CAPACITY = 4; // also the in-memory store's array logs'
 
   private static final ChatMessage[] NONE = new ChatMessage[0];
 
