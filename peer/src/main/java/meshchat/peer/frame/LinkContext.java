@@ -23,7 +23,7 @@ public final class LinkContext {
   private boolean anyChat; // a live chat frame was read on this link
   private long lastWallTimeMs; // and this was its wall time
   private byte[] lastNickBytes = new byte[0]; // the last nick a live chat frame carried
-  private String lastNick = ""; // and it decoded, as the messages share it
+  private String lastNick = ""; // and it decoded
   private final LinkFrameReader reader = new LinkFrameReader(); // the link's frames, in turn
 
   /**
@@ -54,12 +54,6 @@ public final class LinkContext {
   void read(ChatMessage m) {
     anyChat = true;
     lastWallTimeMs = m.wallTimeMs();
-    String nick = m.nick();
-    if (nick != lastNick && nick.equals(lastNick)) {
-      // the instance the messages share: the next frame's nick is found by identity there, not
-      // compared again char by char (its bytes are the same: equal strings, one encoding)
-      lastNick = nick;
-    }
   }
 
   /** The link's frame reader on {@code b} from {@code from}. */
