@@ -14,27 +14,15 @@ import java.util.RandomAccess;
  * <p>Like {@link PeerId}'s recent ids: a slot is overwritten by the next value that hashes to it,
  * and a racy read is safe (a {@code String} is immutable; an array slot only ever holds an array no
  * one writes after it is put there) and at worst misses, which only costs the copy it saves.
- *
- * <p>Each thread probes and writes its own stripe of the tables, chosen by its id: a value's first
- * thread is the one that goes on meeting it (a peer's room thread decodes and makes its messages),
- * and a process that runs several room threads (a bench's five peers, on two) no longer has each of
- * them read the lines and the instances the others have just written, a cache miss across cores per
- * message (docs/benchmarks.md, session 24).
  */
 final class SharedValues {
   private static final int SLOTS = 1024;
   private static final int SHIFT = 32 - Integer.numberOfTrailingZeros(SLOTS);
-  private static final int STRIPES = 8; // a power of two
-  private static final String[] NICKS = new String[STRIPES * SLOTS];
-  private static final byte[][] KEYS = new byte[STRIPES * SLOTS][];
-  private static final MessageId[] IDS = new MessageId[STRIPES * SLOTS];
+  private static final String[] NICKS = new String[SLOTS];
+  private static final byte[][] KEYS = new byte[SLOTS][];
+  private static final MessageId[] IDS = new MessageId[SLOTS];
 
   private SharedValues() {}
-
-  /** The calling thread's stripe's first slot. */
-  private static int stripe() {
-    return ((int) Thread.currentThread().getId() & (STRIPES - 1)) * SLOTS;
-  }
 
   /** {@code nick}, or an equal instance seen lately. */
   static String nick(String nick) {
@@ -47,7 +35,7 @@ final class SharedValues {
   }
 
   private static <T> T shared(T[] recent, T value) {
-    int slot = stripe() + ((value.hashCode() * 0x9E3779B9) >>> SHIFT);
+    int slot = (value.hashCode() * 0x9E3779B9) >>> SHIFT;
     T seen = recent[slot];
     if (seen != null && seen.equals(value)) {
       return seen;
@@ -102,7 +90,7 @@ final class SharedValues {
    * {@code key} (which the caller may go on writing).
    */
   static byte[] key(byte[] key) {
-    int slot = stripe() + ((Arrays.hashCode(key) * 0x9E3779B9) >>> SHIFT);
+    int slot = (Arrays.hashCode(key) * 0x9E3779B9) >>> SHIFT;
     byte[] seen = KEYS[slot];
     if (seen != null && Arrays.equals(seen, key)) {
       return seen;
