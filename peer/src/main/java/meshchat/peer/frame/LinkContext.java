@@ -24,6 +24,7 @@ public final class LinkContext {
   private long lastWallTimeMs; // and this was its wall time
   private byte[] lastNickBytes = new byte[0]; // the last nick a live chat frame carried
   private String lastNick = ""; // and it decoded
+  private final LinkFrameReader reader = new LinkFrameReader(); // the link's frames, in turn
 
   /**
    * A live chat frame's wall time: {@code absolute} (field 4), or, if {@code hasDelta}, the
@@ -53,6 +54,11 @@ public final class LinkContext {
   void read(ChatMessage m) {
     anyChat = true;
     lastWallTimeMs = m.wallTimeMs();
+  }
+
+  /** The link's frame reader on {@code b} from {@code from}. */
+  LinkFrameReader reader(byte[] b, int from) {
+    return reader.on(b, from);
   }
 
   /**

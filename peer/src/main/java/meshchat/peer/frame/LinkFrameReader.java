@@ -45,13 +45,23 @@ final class LinkFrameReader {
 
   private static final NotSimple NOT_SIMPLE = new NotSimple();
 
-  private final byte[] b;
+  private static final byte[] NONE = new byte[0]; // an absent bytes field: empty, never written
+
+  private byte[] b;
   private int pos;
   private LinkContext nicks; // a live chat frame's link: the nick it read last, as a string
+  // a live chat frame's fields, kept by the link's reader for its next frame: a reader, a RawChat
+  // and its three arrays per frame were a tenth of what a delivery allocated (session 24)
+  private final RawChat live = new RawChat();
 
-  private LinkFrameReader(byte[] b, int pos) {
+  LinkFrameReader() {}
+
+  /** This reader on {@code b} from {@code pos}: one per link, its frames read one at a time. */
+  LinkFrameReader on(byte[] b, int pos) {
     this.b = b;
     this.pos = pos;
+    this.nicks = null;
+    return this;
   }
 
   /**
@@ -68,7 +78,16 @@ final class LinkFrameReader {
    * context}: a live chat frame may use and bind them.
    */
   static LinkMessage read(byte[] b, int from, int length, LinkContext context) {
-    LinkFrameReader r = new LinkFrameReader(b, from);
+    LinkFrameReader r = context.reader(b, from);
+    try {
+      return r.read(from, length, context);
+    } finally {
+      r.b = null; // the frame's bytes are not kept past it
+    }
+  }
+
+  private LinkMessage read(int from, int length, LinkContext context) {
+    LinkFrameReader r = this;
     int end = from + length;
     int body;
     int limit;
@@ -104,7 +123,7 @@ final class LinkFrameReader {
     RawChat c;
     nicks = context;
     try {
-      c = chat(limit);
+      c = chat(limit, live.reset());
     } catch (NotSimple e) {
       return null;
     }
@@ -193,6 +212,37 @@ final class LinkFrameReader {
     long[] depSeq = new long[4];
     long[] depRef = new long[4];
 
+    /**
+     * As new, for the link's next frame: arrays grown past {@link LinkCodec#MAX_DEPS} (a frame that
+     * is refused for its deps) are not kept.
+     */
+    RawChat reset() {
+      originAt = -1;
+      originLength = 0;
+      seq = 0;
+      lamport = 0;
+      wallTimeMs = 0;
+      nick = "";
+      nickBytes = 0;
+      text = "";
+      textBytes = 0;
+      sealedAt = -1;
+      sealedLength = 0;
+      prevAt = -1;
+      prevLength = 0;
+      kind = 0;
+      originRef = 0;
+      hasWallDelta = false;
+      wallDelta = 0;
+      deps = 0;
+      if (depSeq.length > LinkCodec.MAX_DEPS) {
+        depAt = new int[8];
+        depSeq = new long[4];
+        depRef = new long[4];
+      }
+      return this;
+    }
+
     void dep(int at, int length, long seq, long ref) {
       if (deps == depSeq.length) {
         depSeq = Arrays.copyOf(depSeq, deps * 2);
@@ -219,7 +269,7 @@ final class LinkFrameReader {
             new MessageId(
                 origin(b, depAt[2 * i], depAt[2 * i + 1], depRef[i], context), depSeq[i]));
       }
-      byte[] prev = prevAt < 0 ? new byte[0] : Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
+      byte[] prev = prevAt < 0 ? NONE : Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
       long wall =
           context == null ? wallTimeMs : context.wallTime(wallTimeMs, hasWallDelta, wallDelta);
       ChatMessage m =
@@ -278,11 +328,14 @@ final class LinkFrameReader {
   }
 
   private static byte[] bytes(byte[] b, int at, int length) {
-    return at < 0 ? new byte[0] : Arrays.copyOfRange(b, at, at + length);
+    return at < 0 ? NONE : Arrays.copyOfRange(b, at, at + length);
   }
 
   private RawChat chat(int limit) {
-    RawChat c = new RawChat();
+    return chat(limit, new RawChat());
+  }
+
+  private RawChat chat(int limit, RawChat c) {
     while (pos < limit) {
       int tag = tag(limit);
       switch (tag) {

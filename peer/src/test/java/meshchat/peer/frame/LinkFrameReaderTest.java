@@ -119,6 +119,61 @@ class LinkFrameReaderTest {
     }
   }
 
+  /**
+   * A link's reader and its fields are kept from frame to frame: whatever came before (a frame
+   * refused for its deps, one with a {@code prev}, a nick change, a malformed one), each frame
+   * reads as it does on a fresh link.
+   */
+  @Test
+  void aLinksFramesReadInTurnReadAsEachAlone() {
+    PeerId bob = PeerId.of(new byte[] {9, 9, 9});
+    List<byte[]> frames = new ArrayList<>(honestFrames());
+    for (int n : new int[] {LinkCodec.MAX_DEPS + 1, 0, 9, 200, 2}) {
+      List<meshchat.peer.message.MessageId> deps = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        deps.add(new meshchat.peer.message.MessageId(bob, 1 + i));
+      }
+      ChatMessage m =
+          new ChatMessage(
+              new meshchat.peer.message.MessageId(ALICE.peerId(), 100 + n),
+              200,
+              7,
+              n % 2 == 0 ? "alice" : "bob",
+              "deps",
+              deps,
+              n % 3 == 0 ? new byte[0] : new byte[32]);
+      frames.add(LinkCodec.toFrame(new LinkMessage.Chat(m)).toByteArray());
+      frames.add(
+          LinkCodec.toFrame(
+                  new LinkMessage.Chat(
+                      ChatMessage.nickChange(
+                          new meshchat.peer.message.MessageId(ALICE.peerId(), 300 + n),
+                          400,
+                          0,
+                          "al" + n,
+                          List.of())))
+              .toByteArray());
+    }
+    MalformedFrameTest.cases().forEach(a -> frames.add(((LinkFrame) a.get()[1]).toByteArray()));
+    frames.addAll(honestFrames());
+    LinkContext link = new LinkContext();
+    Random r = new Random(5);
+    for (int round = 0; round < 3; round++) {
+      for (byte[] frame : frames) {
+        assertThat(inContext(frame, link)).isEqualTo(inContext(frame, new LinkContext()));
+      }
+      java.util.Collections.shuffle(frames, r);
+    }
+  }
+
+  private static Object inContext(byte[] frame, LinkContext context) {
+    try {
+      return LinkFrameReader.read(frame, 0, frame.length, context);
+    } catch (LinkFrameException e) {
+      return e.reason() + ": " + e.getMessage();
+    }
+  }
+
   static Stream<Arguments> malformed() {
     return MalformedFrameTest.cases().map(a -> Arguments.of(a.get()[0], a.get()[1]));
   }

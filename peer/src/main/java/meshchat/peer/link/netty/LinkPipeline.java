@@ -44,6 +44,10 @@ public final class LinkPipeline {
     // (both readers share the link's origin numbers: docs/protocol.md, "Link context")
     LinkContext context = new LinkContext();
     p.replace("proto-decoder", "proto-decoder", new LinkFrameDecoder(setup.roomKey(), context));
+    if (tls != null) {
+      // a burst's small frames gathered into chunks before TLS, not queued there one by one
+      p.addBefore("frame-decoder", "coalesce", new WriteCoalescer());
+    }
     // bytes in and out as the socket sees them, for /metrics
     p.addFirst("bytes", new ByteCounter(setup.counters()));
     // frames per second per link, before any parsing: over the rate, reading pauses
