@@ -52,20 +52,20 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   static final long EARLY_HEAD_MS = 2_000;
 
   /**
-   * An early-head timer that runs this much after it was due ran on a starved loop: the link's
-   * reads are behind too, so it looks again rather than blaming the author.
+   * Past {@link #EARLY_HEAD_MS}, the link is closed only on evidence that the author is running and
+   * did not sign: a frame it sent after the bound was read and handled at least this long ago
+   * (every frame read before it handled too, so a head sent in time has been checked). An author
+   * stalled past the bound (a collector's pause, a starved box) sends nothing meanwhile, and so is
+   * not blamed for it; nor are we for our own stalls, paused reads or check backlog, which only
+   * delay that frame. The grace covers an author's loop that answered our ping before running the
+   * timer that writes the head.
    */
-  static final long EARLY_STARVED_MS = 200;
+  static final long EARLY_EVIDENCE_MS = 500;
 
   /**
-   * The bound on waiting for ourselves (above): past this, a line shown early with no head closes
-   * the link whatever held our reads.
-   */
-  static final long EARLY_HEAD_MAX_MS = 5 * EARLY_HEAD_MS;
-
-  /**
-   * The bound on waiting for our own check of a frame read in time (above), whatever keeps the
-   * shared verify pool busy: an honest catch-up's batches ahead of the head take seconds at most.
+   * The bound on waiting without that evidence: an author that sends nothing at all is closed as
+   * idle long before ({@code LinkConfig.idleTimeoutMs}); this only bounds what a link whose reading
+   * we keep paused can keep on screen unsigned.
    */
   static final long EARLY_HEAD_LIMIT_MS = 30 * EARLY_HEAD_MS;
 
@@ -106,13 +106,16 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private boolean paused; // reading paused because too much waits behind it
   private PeerId author; // the link's peer, from its Hello (proven before any chat gets past it)
   private ScheduledFuture<?> earlyTimer; // armed while lines shown before their head wait for it
-  private long earlyTimerDue; // the loop's time that timer was due at
   // frames read from the link, counted; the number of the frame being handled, and of the one
-  // whose check runs; the count read when the oldest early line's bound passed, or -1
+  // whose check runs; the count read when the oldest early line's bound passed, or -1; the first
+  // frame read after that, and when (the link's ticker), or -1
   private long readNo;
   private long handlingNo;
   private long runningNo;
   private long earlyMark = -1;
+  private long afterMarkNo = -1;
+  private long afterMarkAt;
+  private long markOldest; // the oldest early line's time the mark was taken for
   private boolean checkingHead; // what runs on the pool is a head's check (not a batch's)
   private long checkSent; // when the running check went to the pool (the link's ticker)
   private long lastCheckNanos; // how long the last check took, there and back
@@ -146,6 +149,10 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     handlingNo = ++readNo;
+    if (earlyMark >= 0 && afterMarkNo < 0) {
+      afterMarkNo = readNo; // the author sent this after the bound passed
+      afterMarkAt = LoopTicker.nanoTime(ctx);
+    }
     if (running != null && checkingHead && waiting.isEmpty() && authorsLine(msg)) {
       counters.add(Counters.Traffic.LINES_DURING_CHECK, 1);
     } else if (running != null) {
@@ -317,7 +324,6 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    */
   private void armEarly(ChannelHandlerContext ctx, long delayMs) {
     if (earlyTimer == null) {
-      earlyTimerDue = LoopTicker.nanoTime(ctx) + TimeUnit.MILLISECONDS.toNanos(delayMs);
       earlyTimer = ctx.executor().schedule(() -> earlyDue(ctx), delayMs, TimeUnit.MILLISECONDS);
     }
   }
@@ -327,32 +333,33 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     long oldest = check.oldestEarlyAt();
     if (closed || oldest < 0) {
       earlyMark = -1;
+      afterMarkNo = -1;
       return;
     }
     long now = LoopTicker.nanoTime(ctx);
     long waited = TimeUnit.NANOSECONDS.toMillis(now - oldest);
     if (waited < EARLY_HEAD_MS) {
       earlyMark = -1; // the lines that waited that long were covered: a younger one is the oldest
+      afterMarkNo = -1;
       armEarly(ctx, EARLY_HEAD_MS - waited);
       return;
     }
+    if (earlyMark >= 0 && oldest != markOldest) {
+      earlyMark = -1; // a head covered the lines the mark was for: a later one is the oldest now
+      afterMarkNo = -1;
+    }
     if (earlyMark < 0) {
       earlyMark = readNo; // a head sent in time is among these frames, unless we did not read
+      markOldest = oldest;
     }
-    if (running != null && runningNo <= earlyMark && waited < EARLY_HEAD_LIMIT_MS
-        || waited < EARLY_HEAD_MAX_MS
-            && (ReadPause.heldWithin(ctx.channel(), TimeUnit.MILLISECONDS.toNanos(EARLY_HEAD_MS))
-                || now - earlyTimerDue > TimeUnit.MILLISECONDS.toNanos(EARLY_STARVED_MS))) {
-      // The head may have been sent in time and not be checked yet, through no fault of the
-      // author: our own check of a frame read by the bound is still running, with the frames read
-      // after it waiting behind it (so honest catch-up batches ahead of a head never close the
-      // link; a flood of frames read after the bound buys nothing); or we paused the link's
-      // reading within the bound (a rate limit, that backlog), so the head may still be in the
-      // socket; or this timer itself ran late (our loop was starved: a collector's pause, a
-      // loaded box), so the loop has not read what came meanwhile. Wait for ourselves, not the
-      // author: look again once the loop has read and checked on. For a pause or a late timer not
-      // past EARLY_HEAD_MAX_MS: an author that floods to keep us paused does not keep an unsigned
-      // line on screen for longer.
+    boolean heardSince =
+        afterMarkNo >= 0
+            && (running == null || runningNo > afterMarkNo) // it and all before it handled
+            && now - afterMarkAt >= TimeUnit.MILLISECONDS.toNanos(EARLY_EVIDENCE_MS);
+    if (!heardSince && waited < EARLY_HEAD_LIMIT_MS) {
+      // No evidence yet that the author runs and did not sign: it may be stalled (it then sends
+      // nothing, and is closed as idle if it stays silent), or we may be (our loop starved, our
+      // reads paused, our checks behind: the head may be unread or unchecked). Look again soon.
       armEarly(ctx, EARLY_HEAD_MS / 10);
     } else {
       ctx.fireExceptionCaught(
