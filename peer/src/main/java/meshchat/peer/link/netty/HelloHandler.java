@@ -90,18 +90,34 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       ctx.write(new RoomPake(1, pake.round1()));
     }
     ctx.flush();
-    long ms = setup.config().handshakeTimeoutMs();
-    timeout =
-        ctx.executor()
-            .schedule(
-                () ->
-                    refuse(
-                        ctx,
-                        CloseReason.PROTOCOL_ERROR,
-                        "no Hello and HelloProof within " + ms + " ms"),
-                ms,
-                TimeUnit.MILLISECONDS);
+    armTimeout(ctx, setup.config().handshakeTimeoutMs(), false);
     ctx.fireChannelActive();
+  }
+
+  /**
+   * How late the handshake's timer may run and still judge; and the time it then gives the loop to
+   * read what came meanwhile (see {@link LinkIdle}: a stalled process runs its timers before it
+   * reads).
+   */
+  static final long LATE_MS = 250;
+
+  static final long LATE_GRACE_MS = 1_000;
+
+  private void armTimeout(ChannelHandlerContext ctx, long ms, boolean excused) {
+    long due = LoopTicker.nanoTime(ctx) + TimeUnit.MILLISECONDS.toNanos(ms);
+    timeout =
+        ctx.executor().schedule(() -> handshakeDue(ctx, due, excused), ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** The handshake's time is up: refused, unless this timer ran late (once: then a short grace). */
+  private void handshakeDue(ChannelHandlerContext ctx, long due, boolean excused) {
+    timeout = null;
+    if (!excused && LoopTicker.nanoTime(ctx) - due > TimeUnit.MILLISECONDS.toNanos(LATE_MS)) {
+      armTimeout(ctx, LATE_GRACE_MS, true);
+      return;
+    }
+    long ms = setup.config().handshakeTimeoutMs();
+    refuse(ctx, CloseReason.PROTOCOL_ERROR, "no Hello and HelloProof within " + ms + " ms");
   }
 
   /**

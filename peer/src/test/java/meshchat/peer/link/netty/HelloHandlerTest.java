@@ -322,6 +322,45 @@ class HelloHandlerTest {
     return out;
   }
 
+  @Test
+  void aHandshakeThatNeverCompletesIsRefusedAtItsTimeout() throws Exception {
+    EmbeddedChannel ch = channel();
+    written(ch);
+    List<LinkMessage> out = onTime(ch, config.handshakeTimeoutMs() + 20);
+    assertThat(out).anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.PROTOCOL_ERROR);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  /**
+   * Our loop held past the handshake's timeout (a starved box): the timer runs late, before the
+   * loop read their Hello and proof, and gives it a short grace to; the handshake completes.
+   */
+  @Test
+  void aHandshakeTimerThatRunsLateLetsTheLoopReadTheProofFirst() throws Exception {
+    EmbeddedChannel ch = channel();
+    ch.advanceTimeBy(2 * config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
+    assertThat(ch.isActive()).as("not refused by a late timer").isTrue();
+    open(ch); // what they sent meanwhile, read now
+    assertThat(events).anyMatch(e -> e.startsWith("up "));
+    assertThat(onTime(ch, 2 * HelloHandler.LATE_GRACE_MS)).noneMatch(m -> m instanceof Close);
+    assertThat(ch.isActive()).isTrue();
+  }
+
+  @Test
+  void aHandshakeTimerLateTwiceIsExcusedOnlyOnce() throws Exception {
+    EmbeddedChannel ch = channel();
+    written(ch);
+    ch.advanceTimeBy(2 * config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
+    assertThat(ch.isActive()).isTrue();
+    ch.advanceTimeBy(2 * config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
+    assertThat(written(ch))
+        .anyMatch(m -> m instanceof Close c && c.reason() == CloseReason.PROTOCOL_ERROR);
+    assertThat(ch.isActive()).isFalse();
+  }
+
   /** An open link whose loop then did not run for twice the idle timeout: nothing ran meanwhile. */
   private EmbeddedChannel openThenStalled() throws Exception {
     EmbeddedChannel ch = channel();
