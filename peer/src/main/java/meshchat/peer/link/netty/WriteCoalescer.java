@@ -42,15 +42,15 @@ final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
         ctx.write(chunk, promise);
         chunk = null;
       }
-      if (chunk == null) {
-        // as large as the last chunk grew (a burst's frames are much alike), up to CHUNK
-        chunk = ctx.alloc().directBuffer(Math.max(n, lastSize), CHUNK);
-        open = chunk;
-      }
       try {
+        if (chunk == null) {
+          // as large as the last chunk grew (a burst's frames are much alike), up to CHUNK
+          chunk = ctx.alloc().directBuffer(Math.max(n, lastSize), CHUNK);
+          open = chunk;
+        }
         chunk.writeBytes(b, b.readerIndex(), n);
       } finally {
-        b.release();
+        b.release(); // copied, or not (no memory for a chunk): released either way
       }
       return;
     }
