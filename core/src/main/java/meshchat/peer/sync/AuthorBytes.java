@@ -26,6 +26,14 @@ public final class AuthorBytes {
     this.lanes = lanes;
   }
 
+  /** {@code lane} if it is one of these bytes' lanes, else an IllegalArgumentException. */
+  public int lane(int lane) {
+    if (lane < 0 || lane >= lanes) {
+      throw new IllegalArgumentException("lane " + lane + " of " + lanes);
+    }
+    return lane;
+  }
+
   /** How many lanes each author has. */
   public int lanes() {
     return lanes;

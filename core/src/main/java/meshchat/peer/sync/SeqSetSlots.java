@@ -33,11 +33,8 @@ public final class SeqSetSlots {
    * (a room's holdings: see {@link AuthorBytes}).
    */
   public SeqSetSlots(AuthorBytes codes, int lane) {
-    if (lane < 0 || lane >= codes.lanes()) {
-      throw new IllegalArgumentException("lane " + lane + " of " + codes.lanes());
-    }
     this.codes = codes;
-    this.lane = lane;
+    this.lane = codes.lane(lane);
   }
 
   /** The set at {@code index} (0 or more), or null for none. */

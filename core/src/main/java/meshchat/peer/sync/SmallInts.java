@@ -31,11 +31,8 @@ public final class SmallInts {
    * (a room's causal buffer's prefix: see {@link AuthorBytes}).
    */
   public SmallInts(AuthorBytes codes, int lane) {
-    if (lane < 0 || lane >= codes.lanes()) {
-      throw new IllegalArgumentException("lane " + lane + " of " + codes.lanes());
-    }
     this.codes = codes;
-    this.lane = lane;
+    this.lane = codes.lane(lane);
   }
 
   /** The value at {@code index} (0 or more); 0 if never set. */

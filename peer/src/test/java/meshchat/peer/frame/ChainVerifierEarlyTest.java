@@ -171,6 +171,23 @@ class ChainVerifierEarlyTest {
         .hasMessageContaining(why);
   }
 
+  /** The author's frame read after the bound is the evidence: not before its grace, then closed. */
+  private void closesOnceTheEvidenceIsOldEnough() {
+    onTime(ChainVerifier.EARLY_EVIDENCE_MS - 100);
+    ch.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    closesFor("no signed head covered them");
+  }
+
+  /** The head of {@code line} comes and is checked: the line passes, and the link stays open. */
+  private void headKeepsTheLinkOpen(ChatMessage line) {
+    ch.writeInbound(new Head(alice.head()));
+    checksDone();
+    assertThat(inbound()).contains(new Chat(line));
+    onTime(ChainVerifier.EARLY_HEAD_LIMIT_MS);
+    assertThat(ch.isOpen()).isTrue();
+  }
+
   @Test
   void noHeadWithinTheBoundClosesTheLinkOnceTheAuthorIsHeardAfterIt() {
     aliceLink();
@@ -178,10 +195,7 @@ class ChainVerifierEarlyTest {
     assertThat(inbound()).hasSize(1);
     onTime(ChainVerifier.EARLY_HEAD_MS); // not yet: nothing heard from alice since
     ch.writeInbound(new LinkMessage.Ping(1)); // alice runs: her head would have come before this
-    onTime(ChainVerifier.EARLY_EVIDENCE_MS - 100); // a grace for a head right behind it
-    ch.advanceTimeBy(200, TimeUnit.MILLISECONDS);
-    ch.runScheduledPendingTasks();
-    closesFor("no signed head covered them");
+    closesOnceTheEvidenceIsOldEnough(); // a grace for a head right behind it first
   }
 
   @Test
@@ -191,11 +205,7 @@ class ChainVerifierEarlyTest {
     ch.writeInbound(new Chat(one));
     onTime(5 * ChainVerifier.EARLY_HEAD_MS); // alice's process paused: nothing from her at all
     assertThat(ch.isOpen()).isTrue();
-    ch.writeInbound(new Head(alice.head())); // she runs again: the head first
-    checksDone();
-    assertThat(inbound()).contains(new Chat(one));
-    onTime(ChainVerifier.EARLY_HEAD_LIMIT_MS);
-    assertThat(ch.isOpen()).isTrue();
+    headKeepsTheLinkOpen(one); // she runs again: the head first
   }
 
   @Test
@@ -221,11 +231,7 @@ class ChainVerifierEarlyTest {
     ch.runScheduledPendingTasks();
     ch.checkException();
     assertThat(ch.isOpen()).isTrue();
-    ch.writeInbound(new Head(alice.head())); // what the loop reads next: the head, sent in time
-    checksDone();
-    assertThat(inbound()).contains(new Chat(one));
-    onTime(ChainVerifier.EARLY_HEAD_LIMIT_MS);
-    assertThat(ch.isOpen()).isTrue();
+    headKeepsTheLinkOpen(one); // what the loop reads next: the head, sent in time
   }
 
   @Test
@@ -236,10 +242,7 @@ class ChainVerifierEarlyTest {
     ch.runScheduledPendingTasks();
     ch.checkException(); // late, and nothing read since: looks again
     ch.writeInbound(new LinkMessage.Ping(1)); // what the loop reads then: no head before it
-    onTime(ChainVerifier.EARLY_EVIDENCE_MS - 100);
-    ch.advanceTimeBy(200, TimeUnit.MILLISECONDS);
-    ch.runScheduledPendingTasks();
-    closesFor("no signed head covered them");
+    closesOnceTheEvidenceIsOldEnough();
   }
 
   @Test
@@ -287,10 +290,7 @@ class ChainVerifierEarlyTest {
     batch(); // read after the bound: a flood's next frame
     assertThat(queued).as("its check runs on the pool").hasSize(1);
     checksDone(); // checked too: every frame before it handled, and no head among them
-    onTime(ChainVerifier.EARLY_EVIDENCE_MS - 100);
-    ch.advanceTimeBy(200, TimeUnit.MILLISECONDS);
-    ch.runScheduledPendingTasks();
-    closesFor("no signed head covered them");
+    closesOnceTheEvidenceIsOldEnough();
   }
 
   @Test
