@@ -107,15 +107,15 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private PeerId author; // the link's peer, from its Hello (proven before any chat gets past it)
   private ScheduledFuture<?> earlyTimer; // armed while lines shown before their head wait for it
   // frames read from the link, counted; the number of the frame being handled, and of the one
-  // whose check runs; the count read when the oldest early line's bound passed, or -1; the first
-  // frame read after that, and when (the link's ticker), or -1
+  // whose check runs; whether the oldest early line's bound passed (marked), and that line's
+  // time; the first frame read after that, and when (the link's ticker), or -1
   private long readNo;
   private long handlingNo;
   private long runningNo;
-  private long earlyMark = -1;
+  private boolean marked;
+  private long markOldest;
   private long afterMarkNo = -1;
   private long afterMarkAt;
-  private long markOldest; // the oldest early line's time the mark was taken for
   private boolean checkingHead; // what runs on the pool is a head's check (not a batch's)
   private long checkSent; // when the running check went to the pool (the link's ticker)
   private long lastCheckNanos; // how long the last check took, there and back
@@ -149,7 +149,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     handlingNo = ++readNo;
-    if (earlyMark >= 0 && afterMarkNo < 0) {
+    if (marked && afterMarkNo < 0) {
       afterMarkNo = readNo; // the author sent this after the bound passed
       afterMarkAt = LoopTicker.nanoTime(ctx);
     }
@@ -332,25 +332,24 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     earlyTimer = null;
     long oldest = check.oldestEarlyAt();
     if (closed || oldest < 0) {
-      earlyMark = -1;
+      marked = false;
       afterMarkNo = -1;
       return;
     }
     long now = LoopTicker.nanoTime(ctx);
     long waited = TimeUnit.NANOSECONDS.toMillis(now - oldest);
     if (waited < EARLY_HEAD_MS) {
-      earlyMark = -1; // the lines that waited that long were covered: a younger one is the oldest
+      marked = false; // the lines that waited that long were covered: a younger one is the oldest
       afterMarkNo = -1;
       armEarly(ctx, EARLY_HEAD_MS - waited);
       return;
     }
-    if (earlyMark >= 0 && oldest != markOldest) {
-      earlyMark = -1; // a head covered the lines the mark was for: a later one is the oldest now
-      afterMarkNo = -1;
-    }
-    if (earlyMark < 0) {
-      earlyMark = readNo; // a head sent in time is among these frames, unless we did not read
+    if (!marked || oldest != markOldest) {
+      // the bound passed for this line (first look, or a head covered the lines an earlier mark
+      // was for): the author's next frame read is the evidence
+      marked = true;
       markOldest = oldest;
+      afterMarkNo = -1;
     }
     boolean heardSince =
         afterMarkNo >= 0
