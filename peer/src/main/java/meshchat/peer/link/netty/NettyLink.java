@@ -2,11 +2,15 @@ package meshchat.peer.link.netty;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import meshchat.peer.link.Link;
 import meshchat.peer.link.LinkConfig;
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.Close;
+import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.Hello;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +23,9 @@ final class NettyLink implements Link {
   private final boolean dialedByUs;
   private final LinkConfig config;
   private volatile long rttMillis = -1;
-  private volatile LinkMessage.Close closeReceived;
+  // set on the thread that writes (the room's) when it closes the link: later writes are dropped
+  private boolean closing;
+  private volatile Close closeReceived;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
   NettyLink(Channel channel, Hello hello, boolean dialedByUs, LinkConfig config) {
@@ -47,7 +53,7 @@ final class NettyLink implements Link {
 
   @Override
   public void write(LinkMessage message) {
-    if (!channel.isActive()) {
+    if (closing || !channel.isActive()) {
       return;
     }
     // Above the high water mark the channel is unwritable; queued = bytesBeforeWritable + low.
@@ -55,16 +61,31 @@ final class NettyLink implements Link {
     // anti-entropy resends what it lacks at its own pace (receiver-driven SyncRequests).
     if (!channel.isWritable()
         && channel.bytesBeforeWritable() + config.writeLowWater() > config.maxQueuedBytes()) {
-      if (LinkErrors.markClosing(channel)) {
-        log.warn(
-            "link to {} is {} bytes behind: closing it",
-            peer().shortHex(),
-            config.maxQueuedBytes());
-        channel.close();
-      }
+      cutOff();
       return;
     }
     channel.write(message, channel.voidPromise());
+  }
+
+  /**
+   * Closes the link of a reader too far behind. No Close could pass its backlog, but this side
+   * counts why it closed ({@code limit_exceeded}). Nor is TLS's close_notify waited for: a reader
+   * that does not read would hold the channel open for SslHandler's flush timeout (3 s), while the
+   * room went on writing to it.
+   */
+  private void cutOff() {
+    closing = true;
+    if (!LinkErrors.markClosing(channel)) {
+      return;
+    }
+    String why = "more than " + config.maxQueuedBytes() + " bytes queued: the reader is behind";
+    log.warn("link to {}: {}: closing it", peer().shortHex(), why);
+    LinkErrors.closeSending(channel, new Close(CloseReason.LIMIT_EXCEEDED, why));
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    if (tls != null) {
+      tls.setCloseNotifyFlushTimeout(1, TimeUnit.MILLISECONDS);
+    }
+    channel.close();
   }
 
   @Override
@@ -73,7 +94,8 @@ final class NettyLink implements Link {
   }
 
   @Override
-  public void close(LinkMessage.Close reason) {
+  public void close(Close reason) {
+    closing = true; // nothing after the Close
     LinkErrors.markClosing(channel);
     LinkErrors.closeSending(channel, reason);
     if (channel.isActive()) {
@@ -103,16 +125,16 @@ final class NettyLink implements Link {
   }
 
   @Override
-  public LinkMessage.Close closeReceived() {
+  public Close closeReceived() {
     return closeReceived;
   }
 
   @Override
-  public LinkMessage.Close closeSent() {
+  public Close closeSent() {
     return LinkErrors.closeSent(channel);
   }
 
-  void closeReceived(LinkMessage.Close c) {
+  void closeReceived(Close c) {
     closeReceived = c;
   }
 
