@@ -132,6 +132,7 @@ public final class Counters {
   private final Counts<Traffic> traffic = new Counts<>(Traffic.class);
   // by reason: a Close reason's lower-case name or "none", so a bounded set of keys
   private final Map<String, AtomicLong> linkCloses = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> linkClosesByThem = new ConcurrentHashMap<>();
 
   public void add(Traffic t, long n) {
     traffic.add(t, n);
@@ -155,13 +156,33 @@ public final class Counters {
    * failure).
    */
   public void linkClosed(String reason) {
+    linkClosed(reason, false);
+  }
+
+  /**
+   * As {@link #linkClosed(String)}; {@code byThem}: the reason is the one the other side sent (we
+   * sent none), counted in {@link #linkClosesByThem} as well.
+   */
+  public void linkClosed(String reason, boolean byThem) {
     linkCloses.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    if (byThem) {
+      linkClosesByThem.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
   }
 
   /** The links that went down so far by reason ({@link #linkClosed}), by name. */
   public Map<String, Long> linkCloses() {
+    return byName(linkCloses);
+  }
+
+  /** Of {@link #linkCloses}, those whose reason the other side gave (it closed them). */
+  public Map<String, Long> linkClosesByThem() {
+    return byName(linkClosesByThem);
+  }
+
+  private static Map<String, Long> byName(Map<String, AtomicLong> counts) {
     Map<String, Long> out = new TreeMap<>();
-    linkCloses.forEach((reason, n) -> out.put(reason, n.get()));
+    counts.forEach((reason, n) -> out.put(reason, n.get()));
     return out;
   }
 

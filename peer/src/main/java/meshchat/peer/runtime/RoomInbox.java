@@ -73,7 +73,9 @@ public final class RoomInbox implements LinkEvents {
   @Override
   public void down(Link link) {
     Close why = link.closeSent() != null ? link.closeSent() : link.closeReceived();
-    counters.linkClosed(why == null ? "none" : why.reason().name().toLowerCase(Locale.ROOT));
+    counters.linkClosed(
+        why == null ? "none" : why.reason().name().toLowerCase(Locale.ROOT),
+        link.closeSent() == null && why != null);
     thread.runHere(() -> contained(link, "link down", () -> links.closed(link)));
   }
 

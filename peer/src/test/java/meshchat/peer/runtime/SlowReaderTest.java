@@ -73,7 +73,15 @@ class SlowReaderTest {
             break;
           }
         }
+        reader.send(new LinkMessage.Close(LinkMessage.CloseReason.LEAVING, "bye"));
       }
+      // each close counted once by its reason; the one bob gave apart, as the other side's
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  node.counters().linkCloses().equals(Map.of("limit_exceeded", 1L, "leaving", 1L)));
+      assertThat(node.counters().linkClosesByThem()).isEqualTo(Map.of("leaving", 1L));
     }
   }
 }

@@ -572,14 +572,28 @@ public final class ChatBench {
       return nodes.stream().mapToLong(n -> n.counters().get(Traffic.MESSAGES_FORWARDED)).sum();
     }
 
+    /** {@code "name":{"k":v,...}}, keys in order. */
+    private static void jsonCounts(StringBuilder json, String name, Map<String, Long> counts) {
+      json.append('"').append(name).append("\":{");
+      String comma = "";
+      for (Map.Entry<String, Long> e : counts.entrySet()) {
+        json.append(comma).append('"').append(e.getKey()).append("\":").append(e.getValue());
+        comma = ",";
+      }
+      json.append('}');
+    }
+
     /**
      * What the links went through during the run, summed over the peers, as JSON fields: links
-     * closed by reason (each side counts each of its links that went down), SyncRequests sent, and
-     * live messages received twice. A healthy full mesh shows none of them; a collapse (links
-     * closed as idle, redials, anti-entropy refetching what is arriving live) shows in all three.
+     * closed by reason (each side counts each of its links that went down; apart, those the other
+     * side closed), the limit counters that are not zero, SyncRequests sent, and live messages
+     * received twice. A healthy full mesh shows none of them; a collapse (links closed as idle,
+     * redials, anti-entropy refetching what is arriving live) shows in all three.
      */
     String linkHealth() {
       Map<String, Long> closes = new TreeMap<>();
+      Map<String, Long> closedByThem = new TreeMap<>();
+      Map<String, Long> limits = new TreeMap<>();
       long syncRequests = 0;
       long twice = 0;
       long early = 0;
@@ -588,6 +602,15 @@ public final class ChatBench {
       long streamed = 0;
       for (PeerNode n : nodes) {
         n.counters().linkCloses().forEach((reason, k) -> closes.merge(reason, k, Long::sum));
+        n.counters().linkClosesByThem().forEach((r, k) -> closedByThem.merge(r, k, Long::sum));
+        n.counters()
+            .limitsByName()
+            .forEach(
+                (name, k) -> {
+                  if (k != 0) {
+                    limits.merge(name, k, Long::sum);
+                  }
+                });
         syncRequests += n.counters().get(Traffic.SYNC_REQUESTS_SENT);
         twice += n.counters().get(Traffic.MESSAGES_DUPLICATE_LIVE);
         early += n.counters().get(Traffic.LINES_EARLY);
@@ -595,14 +618,12 @@ public final class ChatBench {
         duringCheck += n.counters().get(Traffic.LINES_DURING_CHECK);
         streamed += n.counters().get(Traffic.LINES_STREAMED);
       }
-      StringBuilder json = new StringBuilder("\"link_closes\":{");
-      closes.forEach(
-          (reason, k) ->
-              json.append(json.charAt(json.length() - 1) == '{' ? "" : ",")
-                  .append('"')
-                  .append(reason)
-                  .append("\":")
-                  .append(k));
+      StringBuilder json = new StringBuilder();
+      jsonCounts(json, "link_closes", closes);
+      json.append(',');
+      jsonCounts(json, "link_closes_by_them", closedByThem);
+      json.append(',');
+      jsonCounts(json, "limits", limits);
       // the room threads' group commits: their total time, and how many took over 5 ms (a log
       // checkpoint's fsync on the room thread shows here)
       double commitSeconds = 0;
@@ -615,7 +636,7 @@ public final class ChatBench {
           slowCommits += c.counts()[i];
         }
       }
-      return json.append("},\"sync_requests\":")
+      return json.append(",\"sync_requests\":")
           .append(syncRequests)
           .append(",\"lines_early\":")
           .append(early)

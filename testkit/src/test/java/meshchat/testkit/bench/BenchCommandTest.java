@@ -134,7 +134,9 @@ class BenchCommandTest {
         .startsWith("{\"bench\":\"chat\"")
         .contains("\"workload\":\"latency\"", "\"n\":3", "\"duplicates\":0")
         .containsPattern("\"join_ms\":[0-9]+\\.[0-9]")
-        .containsPattern("\"link_closes\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
+        .containsPattern(
+            "\"link_closes\":\\{[^}]*\\},\"link_closes_by_them\":\\{[^}]*\\},"
+                + "\"limits\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
         .containsPattern("\"received_twice\":[0-9]+,\"commit_s\":[0-9]+\\.[0-9]{3}")
         .containsPattern("\"commits_over_5ms\":[0-9]+}$");
     // what the wire cost: every delivery carried at least its 100-byte text, and the overhead is
