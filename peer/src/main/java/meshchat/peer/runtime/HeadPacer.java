@@ -12,15 +12,16 @@ import meshchat.peer.room.Room;
  * while more of this peer's own sends are queued for the room thread (more bursts are coming), the
  * head waits, at most {@link #HOLD_MS} after the first burst it will cover, and one head covers
  * every burst published meanwhile; with no own send queued it is signed at once, unless the last
- * head is less than {@link #SPACING_MS} old: then it waits for that mark. Receivers show a line on
- * its author's own link at once, but store, and relay, only what a head covers, so a held head
- * delays those by up to the hold: only the author's own queue and its own last head may cause one.
- * Other work on the room thread (other links' frames, other rooms sharing the thread) never does:
- * it brings no burst the head could cover, and holding for it put the whole hold into the latency
- * tail of a busy peer. Own messages already staged or committed and waiting for their fsync (the
- * product's store: {@code StoreSync}) are bursts coming too: a peer whose disk syncs slower than it
- * types publishes one burst per fsync, and a head for each is a signature and ~100 bytes per link
- * per fsync (docs/benchmarks.md, session 21). Room thread only, but {@link #sendQueued} and {@link
+ * head is less than {@link #SPACING_MS} old: then it waits for that mark, give or take {@link
+ * #RIDE_MS}, so that it rides with a burst published near it. Receivers show a line on its author's
+ * own link at once, but store, and relay, only what a head covers, so a held head delays those by
+ * up to the hold: only the author's own queue and its own last head may cause one. Other work on
+ * the room thread (other links' frames, other rooms sharing the thread) never does: it brings no
+ * burst the head could cover, and holding for it put the whole hold into the latency tail of a busy
+ * peer. Own messages already staged or committed and waiting for their fsync (the product's store:
+ * {@code StoreSync}) are bursts coming too: a peer whose disk syncs slower than it types publishes
+ * one burst per fsync, and a head for each is a signature and ~100 bytes per link per fsync
+ * (docs/benchmarks.md, session 21). Room thread only, but {@link #sendQueued} and {@link
  * #sendTaken}.
  */
 public final class HeadPacer {
@@ -39,9 +40,21 @@ public final class HeadPacer {
    */
   static final long SPACING_MS = 20;
 
+  /**
+   * How near the spacing's mark a burst may be published and still take the head with it, on either
+   * side: a burst up to this long before the mark signs at once (the spacing is then a little
+   * shorter), and the timer that signs a head no burst took waits this long past the mark. A steady
+   * stream's head then rides in the frames of the line published at the mark, one write and one
+   * read per link, instead of a burst of its own a few hundred microseconds before or after it,
+   * which cost every peer of the room a wakeup, a TLS record and a syscall each way (the latency
+   * cell: a line every 5 ms per author, the mark every fourth, docs/benchmarks.md, session 25).
+   */
+  static final long RIDE_MS = 2;
+
   private final RoomThread thread;
   private final Room room;
   private final long spacingNanos;
+  private final long rideNanos = TimeUnit.MILLISECONDS.toNanos(RIDE_MS);
   private long holdingSince = -1; // the room thread's time of the first burst held, or -1
   private long lastSigned = Long.MIN_VALUE / 2; // the room thread's time of the last head signed
   private ScheduledFuture<?> deadline;
@@ -78,13 +91,15 @@ public final class HeadPacer {
     if (holdingSince < 0) {
       holdingSince = now;
     }
-    // due: at once, or at the end of the hold while own sends are queued; never before the spacing
+    // due: at once, or at the end of the hold while own sends are queued; with this burst if it is
+    // no sooner than a ride before the spacing's mark, else by the timer a ride after the mark
     long due = behind() ? holdingSince + TimeUnit.MILLISECONDS.toNanos(HOLD_MS) : now;
-    due = Math.max(due, lastSigned + spacingNanos);
-    if (now - due >= 0) {
+    long mark = lastSigned + spacingNanos;
+    if (now - due >= 0 && now - (mark - rideNanos) >= 0) {
       sign();
     } else if (deadline == null) {
-      deadline = thread.loop().schedule(this::held, due - now, TimeUnit.NANOSECONDS);
+      long at = Math.max(due, mark + rideNanos);
+      deadline = thread.loop().schedule(this::held, at - now, TimeUnit.NANOSECONDS);
     }
   }
 

@@ -1,7 +1,6 @@
 package meshchat.peer.runtime;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
@@ -42,10 +41,10 @@ public final class PeerGroups implements AutoCloseable {
    */
   public static PeerGroups create(int ioThreads, int roomThreads) {
     return new PeerGroups(
-        new MultiThreadIoEventLoopGroup(
+        new WholeMillisLoops(
             ioThreads, new DefaultThreadFactory("peer-io", true), NioIoHandler.newFactory()),
-        // room threads also run their nodes' sockets
-        new MultiThreadIoEventLoopGroup(
+        // room threads also run their nodes' sockets; neither kind spins before a timer
+        new WholeMillisLoops(
             roomThreads, new DefaultThreadFactory("peer-room", true), NioIoHandler.newFactory()),
         Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-verify", true)),
         // unbounded only in name: each node runs at most one fsync and one checkpoint at a time

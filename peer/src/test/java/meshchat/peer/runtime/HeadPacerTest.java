@@ -109,6 +109,53 @@ class HeadPacerTest {
   }
 
   @Test
+  void aBurstPublishedJustBeforeTheSpacingsMarkTakesTheHeadWithIt() throws Exception {
+    long spacing = SECONDS.toNanos(1);
+    long ride = MILLISECONDS.toNanos(HeadPacer.RIDE_MS);
+    List<List<String>> seen =
+        onLoop(
+            () -> {
+              pacer = new HeadPacer(thread, room, spacing);
+              long first = burst("one"); // signed at once
+              burst("two"); // within the spacing: held, a timer armed
+              List<String> held = chainFrames();
+              // the loop is ours until the burst below: the timer cannot run first
+              while (thread.nanoTime() - first < spacing - ride / 2) {
+                Thread.onSpinWait();
+              }
+              burst("three"); // half a ride before the mark: the head goes with it
+              return List.of(held, chainFrames());
+            });
+    assertThat(seen.get(0)).containsExactly("chat 1", "head 1", "chat 2");
+    assertThat(seen.get(1))
+        .as("the head in the burst's own frames, right after its line")
+        .containsExactly("chat 1", "head 1", "chat 2", "chat 3", "head 3");
+    // the loop's timers run in order of their time: once this one ran, the replaced one would have
+    loop.schedule(() -> null, 2 * ride + MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS).get();
+    assertThat(chainFrames()).as("the timer it replaced signs nothing").hasSize(5);
+  }
+
+  @Test
+  void aBurstPublishedWellBeforeTheMarkLeavesTheHeadToTheTimer() throws Exception {
+    long spacing = SECONDS.toNanos(1);
+    long ride = MILLISECONDS.toNanos(HeadPacer.RIDE_MS);
+    List<String> atOnce =
+        onLoop(
+            () -> {
+              pacer = new HeadPacer(thread, room, spacing);
+              long first = burst("one");
+              while (thread.nanoTime() - first < spacing - 3 * ride) {
+                Thread.onSpinWait();
+              }
+              burst("two"); // three rides before the mark: held
+              return chainFrames();
+            });
+    assertThat(atOnce).containsExactly("chat 1", "head 1", "chat 2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> chainFrames().size() == 3 + 1);
+    assertThat(chainFrames()).containsExactly("chat 1", "head 1", "chat 2", "head 2");
+  }
+
+  @Test
   void aPeerWithMoreOwnSendsQueuedCoversSeveralBurstsWithOneHeadWithinTheHold() throws Exception {
     List<String> atOnce =
         onLoop(

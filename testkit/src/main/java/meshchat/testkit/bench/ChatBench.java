@@ -233,15 +233,20 @@ public final class ChatBench {
    * threads (every link's reads and writes, the room, the store), {@code verify_cpu_s} the verify
    * pools, {@code jit_cpu_s} the JIT compilers, {@code gc_cpu_s} the collectors (pauses and
    * concurrent work). The rest of {@code cpu_s} is the bench's senders and the JVM's other threads.
-   * Elsewhere than Linux the four read 0.
+   * Elsewhere than Linux the four read 0. And how often threads were switched off a core ({@code
+   * /proc/self/task/TID/status}, voluntary and not): {@code room_csw} the room threads', {@code
+   * verify_csw} the verify pools', {@code csw} every thread's; a voluntary switch is a thread that
+   * parked or waited for a socket, so these count the wakeups a message costs, whatever the load.
    */
   static final class CpuShares {
     private static final String[] KINDS = {"room", "verify", "jit", "gc"};
     private final long[] before = ticks();
+    private final long[] switchesBefore = switches();
 
     /** The shares since this was made, as JSON fields. */
     String since() {
       long[] now = ticks();
+      long[] switched = switches();
       StringBuilder b = new StringBuilder();
       for (int i = 0; i < KINDS.length; i++) {
         b.append(i == 0 ? "" : ",")
@@ -249,7 +254,46 @@ public final class ChatBench {
                 String.format(
                     Locale.ROOT, "\"%s_cpu_s\":%.2f", KINDS[i], (now[i] - before[i]) / 100.0));
       }
+      b.append(",\"room_csw\":")
+          .append(switched[0] - switchesBefore[0])
+          .append(",\"verify_csw\":")
+          .append(switched[1] - switchesBefore[1])
+          .append(",\"csw\":")
+          .append(switched[KINDS.length] - switchesBefore[KINDS.length]);
       return b.toString();
+    }
+
+    /**
+     * Context switches (voluntary and not) per kind, summed over the live threads, and in the last
+     * slot over every live thread.
+     */
+    private static long[] switches() {
+      long[] sum = new long[KINDS.length + 1];
+      java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+      if (tasks == null) {
+        return sum;
+      }
+      for (java.io.File t : tasks) {
+        try {
+          int k = -1;
+          long n = 0;
+          for (String line : Files.readAllLines(t.toPath().resolve("status"))) {
+            if (line.startsWith("Name:")) {
+              k = kind(line.substring("Name:".length()).trim());
+            } else if (line.startsWith("voluntary_ctxt_switches:")
+                || line.startsWith("nonvoluntary_ctxt_switches:")) {
+              n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+          if (k >= 0) {
+            sum[k] += n;
+          }
+          sum[KINDS.length] += n;
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+      return sum;
     }
 
     /** Which of {@link #KINDS} a thread of this name is, or -1. */

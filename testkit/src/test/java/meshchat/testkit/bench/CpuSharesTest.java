@@ -58,4 +58,37 @@ class CpuSharesTest {
     assertThat(Double.parseDouble(m.group(1))).as(line).isGreaterThanOrEqualTo(0.25);
     assertThat(Double.parseDouble(m.group(2))).as(line).isLessThan(0.25);
   }
+
+  @Test
+  void aRoomThreadsParksAreCountedAsItsSwitches() throws Exception {
+    assumeTrue(new File("/proc/self/task").isDirectory(), "Linux only");
+    ChatBench.CpuShares shares = new ChatBench.CpuShares();
+    java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread room =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 200; i++) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000); // a switch each
+              }
+              parked.countDown();
+              while (!stop.get()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+              }
+            },
+            "peer-room-9-8");
+    room.start();
+    parked.await();
+    String line = shares.since(); // read while the thread lives: an ended one drops out
+    stop.set(true);
+    room.join();
+    Matcher m =
+        Pattern.compile("\"room_csw\":([0-9]+),\"verify_csw\":([0-9]+),\"csw\":([0-9]+)")
+            .matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    assertThat(Long.parseLong(m.group(1))).as(line).isGreaterThanOrEqualTo(200);
+    assertThat(Long.parseLong(m.group(3)))
+        .as(line)
+        .isGreaterThanOrEqualTo(Long.parseLong(m.group(1)));
+  }
 }
