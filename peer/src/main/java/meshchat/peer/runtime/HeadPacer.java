@@ -54,6 +54,7 @@ public final class HeadPacer {
   private final RoomThread thread;
   private final Room room;
   private final long spacingNanos;
+  private final long holdNanos;
   private final long rideNanos = TimeUnit.MILLISECONDS.toNanos(RIDE_MS);
   private long holdingSince = -1; // the room thread's time of the first burst held, or -1
   private long lastSigned = Long.MIN_VALUE / 2; // the room thread's time of the last head signed
@@ -67,9 +68,15 @@ public final class HeadPacer {
 
   /** With another spacing than {@link #SPACING_MS} (tests: one no scheduling delay can reach). */
   HeadPacer(RoomThread thread, Room room, long spacingNanos) {
+    this(thread, room, spacingNanos, TimeUnit.MILLISECONDS.toNanos(HOLD_MS));
+  }
+
+  /** And another hold than {@link #HOLD_MS} (tests: one a loaded box's stalls cannot outlast). */
+  HeadPacer(RoomThread thread, Room room, long spacingNanos, long holdNanos) {
     this.thread = thread;
     this.room = room;
     this.spacingNanos = spacingNanos;
+    this.holdNanos = holdNanos;
   }
 
   /** An own send was queued for the room thread (any thread): its burst is coming. */
@@ -93,7 +100,7 @@ public final class HeadPacer {
     }
     // due: at once, or at the end of the hold while own sends are queued; with this burst if it is
     // no sooner than a ride before the spacing's mark, else by the timer a ride after the mark
-    long due = behind() ? holdingSince + TimeUnit.MILLISECONDS.toNanos(HOLD_MS) : now;
+    long due = behind() ? holdingSince + holdNanos : now;
     long mark = lastSigned + spacingNanos;
     if (now - due >= 0 && now - (mark - rideNanos) >= 0) {
       sign();
