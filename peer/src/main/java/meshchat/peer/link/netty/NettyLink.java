@@ -21,6 +21,7 @@ final class NettyLink implements Link {
   private volatile long rttMillis = -1;
   private volatile LinkMessage.Close closeReceived;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private volatile LiveChatPath liveChats;
 
   NettyLink(Channel channel, Hello hello, boolean dialedByUs, LinkConfig config) {
     this.channel = channel;
@@ -64,7 +65,24 @@ final class NettyLink implements Link {
       }
       return;
     }
+    LiveChatPath path = liveChats;
+    if (path != null
+        && message instanceof LinkMessage.Chat c
+        && channel.eventLoop().inEventLoop()
+        && path.write(c)) {
+      return;
+    }
     channel.write(message, channel.voidPromise());
+  }
+
+  /** Where live chats go past the pipeline's handlers; null: through them (set once, at up). */
+  void liveChats(LiveChatPath path) {
+    liveChats = path;
+  }
+
+  /** True if live chats go past the pipeline's handlers (for tests). */
+  boolean liveChatsPastPipeline() {
+    return liveChats != null;
   }
 
   @Override
