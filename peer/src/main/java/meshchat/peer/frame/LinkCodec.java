@@ -156,6 +156,15 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   }
 
   /**
+   * {@code varint32 length ‖ frame} of a live chat in this link's context, as {@link #encode} would
+   * write it (and moving the link's context on as that does), for a link that writes it past the
+   * pipeline ({@code LiveChatPath}); null in a private room, whose frames go through the pipeline.
+   */
+  public byte[] liveChatFrame(LinkMessage.Chat c) {
+    return roomKey == null ? inContext(c) : null;
+  }
+
+  /**
    * A live chat frame's bytes in this link's context: origins by number once bound here, no {@code
    * prev} when the last live chat written here was the message's predecessor, and the wall time as
    * a difference to that last one's. Once every number a message uses is bound, its bytes are the

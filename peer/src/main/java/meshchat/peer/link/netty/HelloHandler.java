@@ -260,8 +260,10 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   private void up(ChannelHandlerContext ctx) {
     cancelTimeout();
     NettyLink link = new NettyLink(ctx.channel(), theirs, dialedByUs, setup.config());
-    ctx.pipeline().addBefore(ctx.name(), "liveness", new LivenessHandler(link, setup));
+    LivenessHandler liveness = new LivenessHandler(link, setup);
+    ctx.pipeline().addBefore(ctx.name(), "liveness", liveness);
     ctx.pipeline().replace(this, "dispatch", new LinkDispatcher(link, setup));
+    link.liveChats(LiveChatPath.of(ctx.pipeline(), liveness));
     setup.events().up(link);
   }
 

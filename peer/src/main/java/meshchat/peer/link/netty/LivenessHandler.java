@@ -139,7 +139,12 @@ final class LivenessHandler extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    heardSinceWrite = false; // anything the room sends counts as our turn
+    wrote();
     ctx.write(msg, promise);
+  }
+
+  /** Something the room sent, through here or past ({@link LiveChatPath}): our turn. */
+  void wrote() {
+    heardSinceWrite = false;
   }
 }

@@ -1,6 +1,7 @@
 package meshchat.peer.link.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -31,24 +32,19 @@ final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
 
   private ByteBuf open; // the chunk being filled, or null
   private int lastSize = 256; // the bytes the last chunk held
+  private ChannelHandlerContext ctx; // while in a pipeline: null before it is added, after removal
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof ByteBuf b && promise.isVoid() && b.readableBytes() <= SMALL) {
       int n = b.readableBytes();
-      ByteBuf chunk = open;
-      if (chunk != null && chunk.maxWritableBytes() < n) {
-        open = null;
-        ctx.write(chunk, promise);
-        chunk = null;
-      }
       try {
-        if (chunk == null) {
-          // as large as the last chunk grew (a burst's frames are much alike), up to CHUNK
-          chunk = ctx.alloc().directBuffer(Math.max(n, lastSize), CHUNK);
-          open = chunk;
-        }
-        chunk.writeBytes(b, b.readerIndex(), n);
+        chunkFor(ctx, n).writeBytes(b, b.readerIndex(), n);
       } finally {
         b.release(); // copied, or not (no memory for a chunk): released either way
       }
@@ -56,6 +52,49 @@ final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
     }
     sendOpen(ctx);
     ctx.write(msg, promise);
+  }
+
+  /** True while this coalescer is in a pipeline: {@link #append} may be called. */
+  boolean inPipeline() {
+    return ctx != null;
+  }
+
+  /**
+   * Writes one frame's bytes as a void-promised write of them from above would, for a caller on the
+   * channel's loop that writes them past the handlers above ({@link LiveChatPath}); only while
+   * {@link #inPipeline}. A small frame is copied into the open chunk; a larger one (or one no chunk
+   * could be allocated for) sends the chunk on and goes as it is. A failure is the pipeline's, as a
+   * void-promised write's is.
+   */
+  void append(byte[] frame) {
+    ChannelHandlerContext c = ctx;
+    if (frame.length <= SMALL) {
+      try {
+        chunkFor(c, frame.length).writeBytes(frame);
+        return;
+      } catch (Throwable t) { // as the pipeline catches a handler's: no memory for a chunk
+        c.pipeline().fireExceptionCaught(t);
+        return;
+      }
+    }
+    sendOpen(c);
+    c.write(Unpooled.wrappedBuffer(frame), c.voidPromise());
+  }
+
+  /** The open chunk, with room for {@code n} bytes: the full one sent on first. */
+  private ByteBuf chunkFor(ChannelHandlerContext ctx, int n) {
+    ByteBuf chunk = open;
+    if (chunk != null && chunk.maxWritableBytes() < n) {
+      open = null;
+      ctx.write(chunk, ctx.voidPromise());
+      chunk = null;
+    }
+    if (chunk == null) {
+      // as large as the last chunk grew (a burst's frames are much alike), up to CHUNK
+      chunk = ctx.alloc().directBuffer(Math.max(n, lastSize), CHUNK);
+      open = chunk;
+    }
+    return chunk;
   }
 
   @Override
@@ -72,6 +111,7 @@ final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    this.ctx = null;
     release();
   }
 
