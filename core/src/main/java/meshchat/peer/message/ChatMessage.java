@@ -1,5 +1,6 @@
 package meshchat.peer.message;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -130,27 +131,26 @@ public record ChatMessage(
 
   /**
    * A bound on this message's bytes inside a history batch frame: its text and nick by their UTF-8
-   * length (at most 3 bytes per UTF-16 unit, 1 for ASCII), the rest at its longest (ids of {@link
-   * PeerId#MAX_BYTES}, every number at its longest varint, every tag and length prefix): 160 bytes
-   * and 80 per dependency. What a sync answer counts to stay within the frame limit. {@link
-   * #approxBytes} counts every character as 3 bytes, so a frame budgeted by it held 100-character
-   * lines at a third of their size, and a catch-up paid its per-frame costs twice as often.
+   * length, the rest at its longest (ids of {@link PeerId#MAX_BYTES}, every number at its longest
+   * varint, every tag and length prefix): 160 bytes and 80 per dependency. What a sync answer
+   * counts to stay within the frame limit. {@link #approxBytes} counts every character as 3 bytes,
+   * so a frame budgeted by it held 100-character lines at a third of their size, and a catch-up
+   * paid its per-frame costs twice as often.
    */
   public long frameBytesBound() {
     return 160L + utf8Bound(nick) + utf8Bound(text) + 80L * deps.size();
   }
 
-  /** At least the UTF-8 length of {@code s}: 1 byte per ASCII unit, 2 below U+0800, else 3. */
+  /**
+   * The UTF-8 length of {@code s} as a frame carries it ({@code String.getBytes}, as the frame
+   * writer encodes it: a lone surrogate is one byte there). Under C1 alone (a peer's JIT) the JDK's
+   * scan and copy of a Latin-1 string take about half the CPU of a loop over its chars, copy
+   * included (a 100-character line: ~100 against ~210 ns), and an answer counts each of its
+   * messages twice: the char loop was a tenth of the answering room thread's CPU in a catch-up
+   * (docs/benchmarks.md, session 25).
+   */
   static long utf8Bound(String s) {
-    int n = s.length();
-    long bytes = n;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        bytes += c >= 0x800 ? 2 : 1; // a surrogate pair counts 6 for its 4
-      }
-    }
-    return bytes;
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** Whether this message is linked into its author's hash chain (and so can be authenticated). */
