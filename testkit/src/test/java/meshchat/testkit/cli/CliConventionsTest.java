@@ -165,6 +165,59 @@ class CliConventionsTest {
         .contains("gc: Copy, MarkSweepCompact");
   }
 
+  @Test
+  void aSimulationOf1000PeersOrMoreGetsA1GbYoungGenerationAnd5000A7GbHeap() throws Exception {
+    Path launcher = checkoutWithEchoJar().resolve("meshchat");
+    String heap7g = "MaxHeapSize=" + (7L << 30);
+    String young1g = "MaxNewSize=" + (1L << 30);
+
+    // 10,000 x 1 holds 4.78 GB: 7 GB keeps the process under 8 (simulation.md, session 25)
+    for (List<String> args :
+        List.of(
+            List.of("sim", "--peers", "10000", "--messages", "1"),
+            List.of("sim", "--peers=5000"),
+            List.of("sim", "--peers", "3", "--peers", "20000"), // the last one given counts
+            List.of("sim", "--peers", "1234567"))) { // the simulation refuses it, not the shell
+      assertThat(launch(launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
+          .as("%s", args)
+          .contains(heap7g, young1g);
+    }
+    // 1,000 x 5's run thread took 6-18 % less CPU with a fixed 1 GB young generation (session 25)
+    for (List<String> args :
+        List.of(
+            List.of("sim", "--peers", "1000", "--messages", "5"),
+            List.of("sim", "--peers=4999"),
+            List.of("sim", "--peers", "20000", "--peers", "1000"))) {
+      assertThat(launch(launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
+          .as("%s", args)
+          .contains(young1g)
+          .doesNotContain(heap7g);
+    }
+    // a smaller room, or a number the simulation will refuse, keeps the JVM's own sizing
+    for (List<String> args :
+        List.of(
+            List.of("sim", "--peers", "999"),
+            List.of("sim", "--peers", "20000", "--peers", "10"),
+            List.of("sim", "--peers", "-1"),
+            List.of("sim", "--peers", "1e9"),
+            List.of("sim", "--messages", "10000"),
+            List.of("sim", "--peers"))) {
+      assertThat(launch(launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
+          .as("%s", args)
+          .doesNotContain(heap7g, young1g);
+    }
+    // a heap chosen in JAVA_OPTS wins over both (a 1 GB young generation could not fit in it);
+    // a young generation chosen there wins over ours
+    assertThat(launch(launcher, "-Decho.jvm=true -Xmx2g", "sim", "--peers", "10000"))
+        .contains("MaxHeapSize=" + (2L << 30))
+        .doesNotContain(young1g);
+    assertThat(launch(launcher, "-Decho.jvm=true -Xmx512m", "sim", "--peers", "1000"))
+        .startsWith("echo: sim --peers 1000\n") // no JVM warning ahead of the run's output
+        .doesNotContain(young1g);
+    assertThat(launch(launcher, "-Decho.jvm=true -Xmn512m", "sim", "--peers", "10000"))
+        .contains(heap7g, "MaxNewSize=" + (512L << 20));
+  }
+
   /**
    * A checkout whose peer and testkit jars are built and fresh: the launcher runs them as they are.
    */

@@ -30,6 +30,7 @@ public final class Echo {
               + hotspot.getVMOption("Tier3MinInvocationThreshold").getValue());
       System.out.println("MetaspaceSize=" + hotspot.getVMOption("MetaspaceSize").getValue());
       System.out.println("MaxNewSize=" + hotspot.getVMOption("MaxNewSize").getValue());
+      System.out.println("MaxHeapSize=" + hotspot.getVMOption("MaxHeapSize").getValue());
       // what the code reads to know it runs without C2 (MessageSigning.CHAIN_BY_BOUNCY_CASTLE)
       System.out.println("meshchat.jit=" + System.getProperty("meshchat.jit"));
     }
