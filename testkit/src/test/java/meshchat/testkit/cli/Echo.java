@@ -31,6 +31,9 @@ public final class Echo {
       System.out.println("MetaspaceSize=" + hotspot.getVMOption("MetaspaceSize").getValue());
       System.out.println("MaxNewSize=" + hotspot.getVMOption("MaxNewSize").getValue());
       System.out.println("MaxHeapSize=" + hotspot.getVMOption("MaxHeapSize").getValue());
+      // the flags as given (the launcher's and JAVA_OPTS'), apart from the values they led to,
+      // which on some machines the JVM's own sizing gives as well
+      System.out.println("flags: " + ManagementFactory.getRuntimeMXBean().getInputArguments());
       // what the code reads to know it runs without C2 (MessageSigning.CHAIN_BY_BOUNCY_CASTLE)
       System.out.println("meshchat.jit=" + System.getProperty("meshchat.jit"));
     }
