@@ -167,11 +167,13 @@ class CliConventionsTest {
 
   @Test
   void aSimulationOf1000PeersOrMoreGetsA1GbYoungGenerationAnd5000A7GbHeap() throws Exception {
+    long box = 24L * 1024 * 1024; // this project's machines: 24 GiB, in kB
     Path launcher = checkoutWithEchoJar().resolve("meshchat");
     // the flags as the launcher gave them: the JVM's own sizing reaches the same values on some
     // machines (a 12 GB box's default young generation is 1 GB; a 28 GB box's heap 7 GB)
     String heap7g = "-Xmx7g";
     String young1g = "-Xmn1g";
+    long gib = 1024 * 1024; // in kB, as /proc/meminfo counts
 
     // 10,000 x 1 holds 4.78 GB: 7 GB keeps the process under 8 (simulation.md, session 25)
     for (List<String> args :
@@ -180,7 +182,7 @@ class CliConventionsTest {
             List.of("sim", "--peers=5000"),
             List.of("sim", "--peers", "3", "--peers", "20000"), // the last one given counts
             List.of("sim", "--peers", "1234567"))) { // the simulation refuses it, not the shell
-      assertThat(launch(launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
+      assertThat(launchOn(box, launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
           .as("%s", args)
           .contains(heap7g, young1g, "MaxHeapSize=" + (7L << 30), "MaxNewSize=" + (1L << 30));
     }
@@ -190,7 +192,7 @@ class CliConventionsTest {
             List.of("sim", "--peers", "1000", "--messages", "5"),
             List.of("sim", "--peers=4999"),
             List.of("sim", "--peers", "20000", "--peers", "1000"))) {
-      assertThat(launch(launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
+      assertThat(launchOn(box, launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
           .as("%s", args)
           .contains(young1g, "MaxNewSize=" + (1L << 30))
           .doesNotContain(heap7g);
@@ -204,20 +206,33 @@ class CliConventionsTest {
             List.of("sim", "--peers", "1e9"),
             List.of("sim", "--messages", "10000"),
             List.of("sim", "--peers"))) {
-      assertThat(launch(launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
+      assertThat(launchOn(box, launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
           .as("%s", args)
           .doesNotContain(heap7g, young1g);
     }
     // a heap chosen in JAVA_OPTS wins over both (a 1 GB young generation could not fit in it);
     // a young generation chosen there wins over ours
-    assertThat(launch(launcher, "-Decho.jvm=true -Xmx2g", "sim", "--peers", "10000"))
+    assertThat(launchOn(box, launcher, "-Decho.jvm=true -Xmx2g", "sim", "--peers", "10000"))
         .contains("MaxHeapSize=" + (2L << 30))
         .doesNotContain(young1g);
-    assertThat(launch(launcher, "-Decho.jvm=true -Xmx512m", "sim", "--peers", "1000"))
+    assertThat(launchOn(box, launcher, "-Decho.jvm=true -Xmx512m", "sim", "--peers", "1000"))
         .startsWith("echo: sim --peers 1000\n") // no JVM warning ahead of the run's output
         .doesNotContain(young1g);
-    assertThat(launch(launcher, "-Decho.jvm=true -Xmn512m", "sim", "--peers", "10000"))
+    assertThat(launchOn(box, launcher, "-Decho.jvm=true -Xmn512m", "sim", "--peers", "10000"))
         .contains(heap7g, "MaxNewSize=" + (512L << 20));
+    // an initial heap in JAVA_OPTS is a heap chosen there: a 7 GB maximum below -Xms8g would stop
+    // the JVM (the launch asserts exit 0)
+    assertThat(launchOn(box, launcher, "-Decho.jvm=true -Xms8g", "sim", "--peers", "10000"))
+        .doesNotContain(heap7g, young1g);
+    // a machine without room for them gets neither: under 8 GB the JVM's own heap may not hold a
+    // 1 GB young generation (and it warns on stdout), under 9 GB a 7 GB heap would swap
+    assertThat(launchOn(4 * gib, launcher, "-Decho.jvm=true", "sim", "--peers", "10000"))
+        .doesNotContain(heap7g, young1g);
+    assertThat(launchOn(8 * gib + gib / 2, launcher, "-Decho.jvm=true", "sim", "--peers", "10000"))
+        .contains(young1g)
+        .doesNotContain(heap7g);
+    assertThat(launchOn(9 * gib, launcher, "-Decho.jvm=true", "sim", "--peers", "10000"))
+        .contains(young1g, heap7g);
   }
 
   /**
@@ -247,10 +262,20 @@ class CliConventionsTest {
 
   /** Runs the launcher with JAVA_OPTS (null: unset); asserts exit 0 and returns stdout. */
   private static String launch(Path launcher, String javaOpts, String... args) throws Exception {
+    return launchOn(0, launcher, javaOpts, args);
+  }
+
+  /** As {@link #launch}, on a machine of {@code memKb} of RAM as the launcher sees it (0: this). */
+  private static String launchOn(long memKb, Path launcher, String javaOpts, String... args)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("JAVA_OPTS");
+    pb.environment().remove("MESHCHAT_MEM_KB");
+    if (memKb > 0) {
+      pb.environment().put("MESHCHAT_MEM_KB", Long.toString(memKb));
+    }
     if (javaOpts != null) {
       pb.environment().put("JAVA_OPTS", javaOpts);
     }
