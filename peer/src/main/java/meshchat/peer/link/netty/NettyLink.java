@@ -2,6 +2,7 @@ package meshchat.peer.link.netty;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -68,9 +69,16 @@ final class NettyLink implements Link {
     LiveChatPath path = liveChats;
     if (path != null
         && message instanceof LinkMessage.Chat c
-        && channel.eventLoop().inEventLoop()
-        && path.write(c)) {
-      return;
+        && channel.eventLoop().inEventLoop()) {
+      try {
+        if (path.write(c)) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // as the pipeline's encoder would have: this link's failure, not the room thread's
+        channel.pipeline().fireExceptionCaught(new EncoderException(e));
+        return;
+      }
     }
     channel.write(message, channel.voidPromise());
   }

@@ -62,9 +62,9 @@ final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
   /**
    * Writes one frame's bytes as a void-promised write of them from above would, for a caller on the
    * channel's loop that writes them past the handlers above ({@link LiveChatPath}); only while
-   * {@link #inPipeline}. A small frame is copied into the open chunk; a larger one (or one no chunk
-   * could be allocated for) sends the chunk on and goes as it is. A failure is the pipeline's, as a
-   * void-promised write's is.
+   * {@link #inPipeline}. A small frame is copied into the open chunk; a larger one sends the chunk
+   * on and goes as it is. A small frame no chunk could be allocated for is dropped and the failure
+   * fired down the pipeline, as a void-promised write's failure is (the link closes).
    */
   void append(byte[] frame) {
     ChannelHandlerContext c = ctx;
