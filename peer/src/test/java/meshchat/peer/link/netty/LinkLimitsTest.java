@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.limit.Counters;
@@ -74,22 +73,12 @@ class LinkLimitsTest {
 
   /** Their half of a valid handshake: Hello, then the proof over our (fixed) challenge. */
   private void handshake(ByteBuf b) {
-    frame(
+    Frames.frame(
         b,
         new Hello(Framing.PROTOCOL_VERSION, other, "them", "lobby", 0, 1)
             .withIdentity(them.publicKey(), THEIR_CHALLENGE));
     byte[] t = HelloProofs.transcript("lobby", other, self, OUR_CHALLENGE, THEIR_CHALLENGE);
-    frame(b, new LinkMessage.HelloProof(them.sign(t), new byte[0]));
-  }
-
-  private static void frame(ByteBuf b, LinkMessage m) {
-    byte[] body = LinkCodec.toFrame(m).toByteArray();
-    int v = body.length;
-    while ((v & ~0x7F) != 0) {
-      b.writeByte((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b.writeByte(v).writeBytes(body);
+    Frames.frame(b, new LinkMessage.HelloProof(them.sign(t), new byte[0]));
   }
 
   @Test
@@ -103,7 +92,7 @@ class LinkLimitsTest {
     ByteBuf burst = Unpooled.buffer();
     handshake(burst);
     for (int i = 0; i < 20; i++) {
-      frame(burst, new LinkMessage.Digest(List.of(), false));
+      Frames.frame(burst, new LinkMessage.Digest(List.of(), false));
     }
     ch.writeInbound(burst);
 
@@ -137,7 +126,7 @@ class LinkLimitsTest {
     for (int i = 0; i < 30; i++) {
       ch.advanceTimeBy(100, TimeUnit.MILLISECONDS); // 10 per second: exactly the rate
       ByteBuf b = Unpooled.buffer();
-      frame(b, new LinkMessage.Digest(List.of(), false));
+      Frames.frame(b, new LinkMessage.Digest(List.of(), false));
       ch.writeInbound(b);
     }
     assertThat(counters.get(Counter.RATE_THROTTLED)).isZero();

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
@@ -114,27 +113,17 @@ class LiveChatPathTest {
     }
     ch.pipeline().fireChannelActive();
     ByteBuf b = Unpooled.buffer();
-    frame(
+    Frames.frame(
         b,
         new Hello(Framing.PROTOCOL_VERSION, other, "them", ROOM, 0, 1)
             .withIdentity(them.publicKey(), THEIR_CHALLENGE));
     byte[] t = HelloProofs.transcript(ROOM, other, self, OUR_CHALLENGE, THEIR_CHALLENGE);
-    frame(b, new LinkMessage.HelloProof(them.sign(t), new byte[0]));
+    Frames.frame(b, new LinkMessage.HelloProof(them.sign(t), new byte[0]));
     ch.writeInbound(b);
     assertThat(up.get()).isNotNull();
     ch.flushOutbound();
     below.bytes.reset(); // the handshake's own frames
     return new Up(ch, (NettyLink) up.get(), below);
-  }
-
-  private static void frame(ByteBuf b, LinkMessage m) {
-    byte[] body = LinkCodec.toFrame(m).toByteArray();
-    int v = body.length;
-    while ((v & ~0x7F) != 0) {
-      b.writeByte((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b.writeByte(v).writeBytes(body);
   }
 
   /**
