@@ -241,12 +241,12 @@ public final class ChatBench {
   static final class CpuShares {
     private static final String[] KINDS = {"room", "verify", "jit", "gc"};
     private final long[] before = ticks();
-    private final long[] switchesBefore = switches();
+    private final Map<String, Long> switchesBefore = switchesByThread();
 
     /** The shares since this was made, as JSON fields. */
     String since() {
       long[] now = ticks();
-      long[] switched = switches();
+      long[] switched = switchesSince(switchesBefore);
       StringBuilder b = new StringBuilder();
       for (int i = 0; i < KINDS.length; i++) {
         b.append(i == 0 ? "" : ",")
@@ -255,23 +255,49 @@ public final class ChatBench {
                     Locale.ROOT, "\"%s_cpu_s\":%.2f", KINDS[i], (now[i] - before[i]) / 100.0));
       }
       b.append(",\"room_csw\":")
-          .append(switched[0] - switchesBefore[0])
+          .append(switched[0])
           .append(",\"verify_csw\":")
-          .append(switched[1] - switchesBefore[1])
+          .append(switched[1])
           .append(",\"csw\":")
-          .append(switched[KINDS.length] - switchesBefore[KINDS.length]);
+          .append(switched[KINDS.length]);
       return b.toString();
     }
 
     /**
-     * Context switches (voluntary and not) per kind, summed over the live threads, and in the last
-     * slot over every live thread.
+     * Context switches (voluntary and not) since {@code before} per kind, and in the last slot over
+     * every thread: each live thread's count less its own count in {@code before} (0 for a thread
+     * started since). A thread that ended meanwhile is left out, not subtracted: compiler threads
+     * come and go, and a sum over the threads alive at each end could go below zero.
      */
-    private static long[] switches() {
+    private static long[] switchesSince(Map<String, Long> before) {
       long[] sum = new long[KINDS.length + 1];
+      forEachThread(
+          (tid, k, n) -> {
+            long d = n - before.getOrDefault(tid, 0L);
+            if (k >= 0) {
+              sum[k] += d;
+            }
+            sum[KINDS.length] += d;
+          });
+      return sum;
+    }
+
+    /** Each live thread's context switches so far, by thread id. */
+    private static Map<String, Long> switchesByThread() {
+      Map<String, Long> out = new HashMap<>();
+      forEachThread((tid, k, n) -> out.put(tid, n));
+      return out;
+    }
+
+    private interface ThreadSwitches {
+      void accept(String tid, int kind, long switches);
+    }
+
+    /** Every live thread's id, kind ({@link #kind}) and context switches (voluntary and not). */
+    private static void forEachThread(ThreadSwitches to) {
       java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
       if (tasks == null) {
-        return sum;
+        return;
       }
       for (java.io.File t : tasks) {
         try {
@@ -285,15 +311,11 @@ public final class ChatBench {
               n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
           }
-          if (k >= 0) {
-            sum[k] += n;
-          }
-          sum[KINDS.length] += n;
+          to.accept(t.getName(), k, n);
         } catch (IOException | RuntimeException e) {
           // a thread that ended meanwhile
         }
       }
-      return sum;
     }
 
     /** Which of {@link #KINDS} a thread of this name is, or -1. */
