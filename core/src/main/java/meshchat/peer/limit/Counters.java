@@ -113,6 +113,11 @@ public final class Counters {
             + " not behind it."),
     SYNC_REQUESTS_SENT(
         "sync_requests_sent", "SyncRequests sent: anti-entropy asking a link for what we lack."),
+    LINKS_LIVE_PATH(
+        "links_live_path",
+        "Links up whose live chats go from the room straight to their TLS write coalescer, past"
+            + " the pipeline's handlers (every TLS link as built; a link without it writes each"
+            + " chat through the pipeline, the same bytes at more cost)."),
     BYTES_IN("received_bytes", "Bytes read from links, framing included."),
     BYTES_OUT("sent_bytes", "Bytes written to links, framing included.");
 

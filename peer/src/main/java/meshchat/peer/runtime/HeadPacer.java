@@ -3,6 +3,7 @@ package meshchat.peer.runtime;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import meshchat.peer.room.HeadSchedule;
 import meshchat.peer.room.Room;
 
 /**
@@ -53,11 +54,7 @@ public final class HeadPacer {
 
   private final RoomThread thread;
   private final Room room;
-  private final long spacingNanos;
-  private final long holdNanos;
-  private final long rideNanos = TimeUnit.MILLISECONDS.toNanos(RIDE_MS);
-  private long holdingSince = -1; // the room thread's time of the first burst held, or -1
-  private long lastSigned = Long.MIN_VALUE / 2; // the room thread's time of the last head signed
+  private final HeadSchedule schedule; // when: the decision, in the core
   private ScheduledFuture<?> deadline;
   // own sends handed to the room thread and not yet taken by it (any thread writes)
   private final AtomicInteger sendsQueued = new AtomicInteger();
@@ -75,8 +72,8 @@ public final class HeadPacer {
   HeadPacer(RoomThread thread, Room room, long spacingNanos, long holdNanos) {
     this.thread = thread;
     this.room = room;
-    this.spacingNanos = spacingNanos;
-    this.holdNanos = holdNanos;
+    this.schedule =
+        new HeadSchedule(spacingNanos, holdNanos, TimeUnit.MILLISECONDS.toNanos(RIDE_MS));
   }
 
   /** An own send was queued for the room thread (any thread): its burst is coming. */
@@ -95,17 +92,10 @@ public final class HeadPacer {
       return; // the burst had no own message, or a long-burst head covered it already
     }
     long now = thread.nanoTime();
-    if (holdingSince < 0) {
-      holdingSince = now;
-    }
-    // due: at once, or at the end of the hold while own sends are queued; with this burst if it is
-    // no sooner than a ride before the spacing's mark, else by the timer a ride after the mark
-    long due = behind() ? holdingSince + holdNanos : now;
-    long mark = lastSigned + spacingNanos;
-    if (now - due >= 0 && now - (mark - rideNanos) >= 0) {
+    long at = schedule.published(now, behind());
+    if (at - now <= 0) {
       sign();
     } else if (deadline == null) {
-      long at = Math.max(due, mark + rideNanos);
       deadline = thread.loop().schedule(this::held, at - now, TimeUnit.NANOSECONDS);
     }
   }
@@ -114,7 +104,7 @@ public final class HeadPacer {
   private void held() {
     deadline = null;
     if (thread.stopped()) {
-      holdingSince = -1;
+      schedule.dropped();
       return;
     }
     sign();
@@ -124,12 +114,12 @@ public final class HeadPacer {
   void sign() {
     cancel();
     if (room.signHead()) {
-      lastSigned = thread.nanoTime();
+      schedule.signed(thread.nanoTime());
     }
   }
 
   private void cancel() {
-    holdingSince = -1;
+    schedule.dropped();
     if (deadline != null) {
       deadline.cancel(false);
       deadline = null;

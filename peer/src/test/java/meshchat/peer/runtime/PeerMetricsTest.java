@@ -50,6 +50,9 @@ class PeerMetricsTest {
                   assertThat(m.get("meshchat_peer_messages_received_total"))
                       .isGreaterThanOrEqualTo(2);
                   assertThat(m.get("meshchat_peer_received_bytes_total")).isPositive();
+                  // the real TLS link as built takes live chats past its pipeline
+                  assertThat(m.get("meshchat_peer_links_live_path_total"))
+                      .isGreaterThanOrEqualTo(1);
                   assertThat(m.get("meshchat_peer_sent_bytes_total")).isPositive();
                   assertThat(m.get("meshchat_peer_commit_duration_seconds_count"))
                       .isGreaterThanOrEqualTo(1);
@@ -57,6 +60,7 @@ class PeerMetricsTest {
                 });
         Map<String, Double> w = Scrape.get(writer.port());
         assertThat(w).containsEntry("meshchat_peer_messages_authored_total", 2.0);
+        assertThat(w.get("meshchat_peer_links_live_path_total")).isGreaterThanOrEqualTo(1);
         Map<String, Double> t = Scrape.get(tracker.port());
         assertThat(t)
             .containsEntry("meshchat_tracker_rooms", 1.0)

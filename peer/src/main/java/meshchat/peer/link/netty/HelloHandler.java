@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.PakeSession;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -263,7 +264,11 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     LivenessHandler liveness = new LivenessHandler(link, setup);
     ctx.pipeline().addBefore(ctx.name(), "liveness", liveness);
     ctx.pipeline().replace(this, "dispatch", new LinkDispatcher(link, setup));
-    link.liveChats(LiveChatPath.of(ctx.pipeline(), liveness));
+    LiveChatPath path = LiveChatPath.of(ctx.pipeline(), liveness);
+    link.liveChats(path);
+    if (path != null) {
+      setup.counters().add(Counters.Traffic.LINKS_LIVE_PATH, 1);
+    }
     setup.events().up(link);
   }
 

@@ -64,13 +64,18 @@ final class LiveChatPath {
       if (h == coalescer) {
         above = true;
       } else if (above && h instanceof ChannelOutboundHandler) {
-        if (!KNOWN.contains(h.getClass())) {
+        if (!KNOWN.contains(h.getClass()) || h instanceof LinkIdle i && timesWrites(i)) {
           return null;
         }
         sawLiveness |= h == liveness;
       }
     }
     return above && sawLiveness ? new LiveChatPath(liveness, codec, coalescer) : null;
+  }
+
+  /** Whether an idle timer watches writes too: a write past it would go unseen. */
+  static boolean timesWrites(LinkIdle idle) {
+    return idle.getWriterIdleTimeInMillis() != 0 || idle.getAllIdleTimeInMillis() != 0;
   }
 
   /**

@@ -202,6 +202,17 @@ class LiveChatPathTest {
   }
 
   @Test
+  void theBuiltIdleTimerTimesReadsOnlySoWritesPastItLoseNothing() {
+    Up u = up(Variant.AS_BUILT);
+    LinkIdle idle = u.channel().pipeline().get(LinkIdle.class);
+    assertThat(idle).isNotNull();
+    assertThat(LiveChatPath.timesWrites(idle)).isFalse();
+    assertThat(idle.getReaderIdleTimeInMillis()).isPositive();
+    assertThat(u.link().liveChatsPastPipeline()).isTrue();
+    u.channel().finishAndReleaseAll();
+  }
+
+  @Test
   void aLinkWithoutACoalescerWritesThroughThePipeline() {
     Up u = up(Variant.NO_COALESCER);
     assertThat(u.link().liveChatsPastPipeline()).isFalse();
