@@ -81,6 +81,11 @@ public final class LinkFrameDecoder extends ChannelInboundHandlerAdapter {
     return m != null ? m : LinkFrame.parser().parseFrom(array, offset, length);
   }
 
+  /** The kept array's size: at most {@link #KEPT}, whatever the link sends (tests). */
+  int keptBytes() {
+    return kept.length;
+  }
+
   private byte[] kept(int length) {
     if (kept.length < length) {
       kept = new byte[Math.min(KEPT, Math.max(length, 2 * kept.length))];

@@ -79,6 +79,38 @@ class LinkFrameDecoderTest {
   }
 
   @Test
+  void theArrayKeptPerLinkStaysWithin16KiBWhateverTheFramesSizes() {
+    ChainAuthor a = new ChainAuthor(Identity.seeded(new SplittableRandom(3)), ROOM);
+    LinkFrameDecoder decoder = new LinkFrameDecoder(null);
+    EmbeddedChannel link = new EmbeddedChannel(decoder, new LinkCodec());
+    int[] sizes = {
+      0,
+      1,
+      255,
+      256,
+      1_000,
+      LinkFrameDecoder.KEPT - 200,
+      LinkFrameDecoder.KEPT,
+      LinkFrameDecoder.KEPT + 1,
+      3 * LinkFrameDecoder.KEPT,
+      10
+    };
+    for (int size : sizes) {
+      byte[] frame =
+          LinkCodec.toFrame(new LinkMessage.Chat(a.next("x".repeat(size)))).toByteArray();
+      link.writeInbound(direct(frame));
+      assertThat(decoder.keptBytes())
+          .as("after a frame of %d bytes", frame.length)
+          .isLessThanOrEqualTo(LinkFrameDecoder.KEPT);
+    }
+    assertThat(decoder.keptBytes())
+        .as("grown to the frames near the bound, which it reads")
+        .isGreaterThan(LinkFrameDecoder.KEPT - 200);
+    assertThat(Inbound.drain(link)).hasSize(sizes.length);
+    link.finishAndReleaseAll();
+  }
+
+  @Test
   void aBadFrameFailsAsADecoderExceptionAndIsReleased() {
     EmbeddedChannel link = new EmbeddedChannel(new LinkFrameDecoder(null));
     ByteBuf bad = direct(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
