@@ -80,6 +80,8 @@ public final class ChatBench {
     int window = 2_000;
     String store = "sqlite";
     int roomThreads = 2;
+    // latency: a CSV file of every recorded message's latency at each peer (null: none)
+    String breakdown;
   }
 
   static Options parse(String[] args) {
@@ -96,7 +98,8 @@ public final class ChatBench {
             "--warmup",
             "--window",
             "--store",
-            "--room-threads");
+            "--room-threads",
+            "--breakdown");
     Options o = new Options();
     o.workload = flags.oneOf("--workload", o.workload, "throughput", "latency");
     o.n = flags.positive("--n", o.n);
@@ -109,6 +112,17 @@ public final class ChatBench {
     o.window = flags.positive("--window", o.window);
     o.store = flags.oneOf("--store", o.store, "sqlite", "sqlite-nofsync", "memory");
     o.roomThreads = flags.positive("--room-threads", o.roomThreads);
+    o.breakdown = flags.text("--breakdown", null);
+    if (o.breakdown != null) {
+      if (!o.workload.equals("latency")) {
+        throw new IllegalArgumentException("--breakdown is for --workload latency");
+      }
+      try {
+        Files.writeString(Path.of(o.breakdown), ""); // fails now, not after the run
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("--breakdown: cannot write " + o.breakdown);
+      }
+    }
     return o;
   }
 
@@ -135,7 +149,14 @@ public final class ChatBench {
    */
   private static void mark(String what) {
     if (System.getProperty("meshchat.bench.marks") != null) {
-      System.err.println("bench: " + what + " at " + java.time.Instant.now());
+      System.err.println(
+          "bench: "
+              + what
+              + " at "
+              + java.time.Instant.now()
+              + " (uptime "
+              + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+              + " ms)");
     }
   }
 
@@ -390,6 +411,9 @@ public final class ChatBench {
     mesh.expect(total);
     long intervalNanos = 1_000_000_000L / o.rate;
     long warmupSends = Math.round(o.warmup * o.rate);
+    if (o.breakdown != null) {
+      mesh.breakdown = new Breakdown(Path.of(o.breakdown));
+    }
     long bytesBefore = mesh.bytesOut();
     long diskBefore = diskWriteBytes();
     long commitsBefore = mesh.commits();
@@ -406,14 +430,24 @@ public final class ChatBench {
       maxLag = Math.max(maxLag, now - due);
       if (i == warmupSends) {
         mesh.relayedBeforeRecording = mesh.relayed();
+        if (mesh.breakdown != null) {
+          mesh.breakdown.startNanos = now;
+        }
         mesh.recording = true;
+        mark("recorded stretch starts");
         shares = new CpuShares();
         cpuBefore = processCpuNanos();
       }
       PeerNode sender = mesh.nodes.get((int) (i % o.n));
       sender.send(stamp(System.nanoTime(), o.size));
     }
+    mark("last send");
     boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
+    mark("all delivered");
+    if (mesh.breakdown != null) {
+      mesh.recording = false;
+      mesh.breakdown.write(mesh.counters);
+    }
     // the recorded stretch's CPU, by thread: load-independent, where the percentiles are not
     String cpu =
         shares == null
@@ -432,6 +466,7 @@ public final class ChatBench {
     return String.format(
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"latency\",\"n\":%d,\"rate\":%d,\"duration_s\":%.1f,"
+            + "\"warmup_s\":%.1f,"
             + "\"size\":%d,\"store\":\"%s\",\"complete\":%b,\"samples\":%d,"
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
@@ -444,6 +479,7 @@ public final class ChatBench {
         o.n,
         o.rate,
         o.duration,
+        o.warmup,
         o.size,
         o.store,
         done,
@@ -526,6 +562,9 @@ public final class ChatBench {
     final AtomicLong incomplete = new AtomicLong();
     final AtomicLong late = new AtomicLong();
     volatile boolean recording;
+    // --breakdown: each recorded delivery kept by its receiver's Counter (null: not kept)
+    Breakdown breakdown;
+    final Map<PeerId, Integer> index = new HashMap<>();
     long relayedBeforeRecording;
     // from the first dial until every peer holds n-1 open links: TCP, TLS and Hello included
     long joinNanos;
@@ -543,7 +582,8 @@ public final class ChatBench {
         Identity identity = Identity.generate();
         PeerId id = identity.peerId();
         PeerConfig config = PeerConfig.of("bench", "p" + i, identity);
-        Counter counter = new Counter(mesh, id);
+        Counter counter = new Counter(mesh, id, i);
+        mesh.index.put(id, i);
         mesh.counters.add(counter);
         mesh.nodes.add(NodeAssembly.start(config, store(o, dir, i), mesh.groups, counter, true));
         counter.peerCounters = mesh.nodes.get(mesh.nodes.size() - 1).counters();
@@ -779,6 +819,35 @@ public final class ChatBench {
   }
 
   /** Counts one peer's deliveries and records latency; runs on that peer's room thread. */
+  /**
+   * {@code --breakdown FILE}: one CSV line per recorded delivery (receiver, origin, seq, send time
+   * in µs from the first recorded send, latency in µs, shown early, the delivering thread's id), so
+   * that the tail can be told apart: a message late at every peer (its author's commit, fsync or
+   * send) or at one receiver (that receiver's thread), and when.
+   */
+  static final class Breakdown {
+    static final int WIDTH = 6;
+    final Path file;
+    long startNanos;
+
+    Breakdown(Path file) {
+      this.file = file;
+    }
+
+    void write(List<Counter> counters) throws IOException {
+      StringBuilder b = new StringBuilder("receiver,origin,seq,sent_us,latency_us,early,thread\n");
+      for (Counter c : counters) {
+        for (int i = 0; i < c.rowCount; i += WIDTH) {
+          long[] r = c.rows;
+          b.append(c.selfIndex).append(',').append(r[i]).append(',').append(r[i + 1]).append(',');
+          b.append((r[i + 2] - startNanos) / 1000).append(',').append(r[i + 3] / 1000).append(',');
+          b.append(r[i + 4]).append(',').append(r[i + 5]).append('\n');
+        }
+      }
+      Files.writeString(file, b);
+    }
+  }
+
   private static final class Counter implements PeerListener {
     private final Mesh mesh;
     private final PeerId self;
@@ -788,10 +857,27 @@ public final class ChatBench {
     private long delivered; // read racily by a stall report only
     // the seqs delivered so far per origin: a second delivery of one is a duplicate
     private final Map<PeerId, BitSet> seen = new HashMap<>();
+    private final int selfIndex;
+    // --breakdown: this receiver's recorded deliveries, written on its room thread only
+    private long[] rows = new long[0];
+    private int rowCount;
 
-    Counter(Mesh mesh, PeerId self) {
+    Counter(Mesh mesh, PeerId self, int selfIndex) {
       this.mesh = mesh;
       this.self = self;
+      this.selfIndex = selfIndex;
+    }
+
+    private void keep(int origin, long seq, long stamp, long latency, boolean early) {
+      if (rowCount + Breakdown.WIDTH > rows.length) {
+        rows = Arrays.copyOf(rows, Math.max(4096, rows.length * 2));
+      }
+      rows[rowCount++] = origin;
+      rows[rowCount++] = seq;
+      rows[rowCount++] = stamp;
+      rows[rowCount++] = latency;
+      rows[rowCount++] = early ? 1 : 0;
+      rows[rowCount++] = Thread.currentThread().getId();
     }
 
     long delivered() {
@@ -818,6 +904,9 @@ public final class ChatBench {
         count(d.catchUp(), mesh.viaSync);
         count(d.incomplete(), mesh.incomplete);
         count(d.late(), mesh.late);
+        if (mesh.breakdown != null) {
+          keep(mesh.index.getOrDefault(d.message().origin(), -1), seq, stamp, latency, wasEarly);
+        }
         if (!d.message().origin().equals(self)) {
           mesh.remote.recordValue(latency);
           (wasEarly ? mesh.remoteEarly : mesh.remoteSigned).recordValue(latency);

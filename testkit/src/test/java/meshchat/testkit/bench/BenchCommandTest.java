@@ -55,6 +55,9 @@ class BenchCommandTest {
           {"bench", "compare", "--jgroups", "/no/such/jgroups-bench.jar"},
           {"bench", "compare", "--runs", "0"},
           {"bench", "compare", "--n", "1"},
+          {"bench", "compare", "--warmup", "-1"},
+          {"bench", "chat", "--workload", "latency", "--breakdown", "/no/such/dir/b.csv"},
+          {"bench", "chat", "--workload", "throughput", "--breakdown", "b.csv"},
         }) {
       CliRun r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
@@ -152,6 +155,66 @@ class BenchCommandTest {
         .isGreaterThan(150 * 2 * 100); // 150 sent, 2 peers each
     assertThat(perDelivery).isGreaterThan(100);
     assertThat(Double.parseDouble(wire.group(3))).isCloseTo(perDelivery - 102, within(0.11));
+  }
+
+  @Test
+  void aLatencyRunsBreakdownHasALinePerRecordedDelivery(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("b.csv");
+    CliRun r =
+        run(
+            "bench",
+            "chat",
+            "--workload",
+            "latency",
+            "--n",
+            "3",
+            "--rate",
+            "100",
+            "--duration",
+            "1",
+            "--warmup",
+            "0.5",
+            "--store",
+            "memory",
+            "--breakdown",
+            csv.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    var samples = java.util.regex.Pattern.compile("\"samples\":([0-9]+)").matcher(r.out());
+    assertThat(samples.find()).as(r.out()).isTrue();
+    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    assertThat(lines.get(0)).isEqualTo("receiver,origin,seq,sent_us,latency_us,early,thread");
+    assertThat(lines).hasSize(1 + Integer.parseInt(samples.group(1)));
+    java.util.Set<String> shown = new java.util.HashSet<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      assertThat(f).as(line).hasSize(7);
+      assertThat(Integer.parseInt(f[0])).as(line).isBetween(0, 2);
+      assertThat(Integer.parseInt(f[1])).as(line).isBetween(0, 2);
+      assertThat(Long.parseLong(f[4])).as(line).isNotNegative();
+      assertThat(shown.add(f[0] + "/" + f[1] + "/" + f[2])).as("shown twice: " + line).isTrue();
+    }
+    // the 100 messages sent while recording reached all three peers, their authors included
+    assertThat(lines.size() - 1).isGreaterThanOrEqualTo(300);
+  }
+
+  @Test
+  void theSideBySideGivesBothBenchesTheSameLatencyWarmUp() {
+    var latency = new CompareBench.Cell("latency", "memory", List.of("p99_us"));
+    assertThat(CompareBench.oursFlags(latency, 5, 1, 1000, 10, 6))
+        .containsSequence("--warmup", "6")
+        .containsSequence("--rate", "1000", "--duration", "10");
+    assertThat(CompareBench.theirFlags(latency, 5, 1, 1000, 10, 6))
+        .containsSequence("--warmup-secs", "6")
+        .containsSequence("--rate", "1000", "--duration", "10")
+        .containsSequence("--mode", "fifo");
+    assertThat(CompareBench.theirFlags(latency, 5, 1, 1000, 10, 2.5))
+        .containsSequence("--warmup-secs", "2.5");
+    var throughput = new CompareBench.Cell("throughput", "memory", List.of("join_ms"));
+    assertThat(CompareBench.oursFlags(throughput, 5, 100, 1000, 10, 6))
+        .doesNotContain("--warmup", "--warmup-secs");
+    assertThat(CompareBench.theirFlags(throughput, 5, 100, 1000, 10, 6))
+        .doesNotContain("--warmup", "--warmup-secs")
+        .containsSequence("--mode", "total");
   }
 
   @Test
