@@ -137,6 +137,8 @@ class BenchCommandTest {
         .startsWith("{\"bench\":\"chat\"")
         .contains("\"workload\":\"latency\"", "\"n\":3", "\"duplicates\":0")
         .containsPattern("\"join_ms\":[0-9]+\\.[0-9]")
+        .containsPattern("\"max_send_lag_us\":[0-9]+,\"max_send_lag_recorded_us\":[0-9]+,")
+        .containsPattern("\"warmup_s\":0\\.5,")
         .containsPattern(
             "\"link_closes\":\\{[^}]*\\},\"link_closes_by_them\":\\{[^}]*\\},"
                 + "\"limits\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
