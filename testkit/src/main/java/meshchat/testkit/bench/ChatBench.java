@@ -446,6 +446,7 @@ public final class ChatBench {
         if (mesh.breakdown != null) {
           mesh.breakdown.startNanos = now;
         }
+        mesh.recordFrom = now;
         mesh.recording = true;
         mark("recorded stretch starts");
       }
@@ -608,6 +609,9 @@ public final class ChatBench {
     final AtomicLong incomplete = new AtomicLong();
     final AtomicLong late = new AtomicLong();
     volatile boolean recording;
+    // the recorded messages are those sent from here on (their stamps), as jgroups-bench records
+    // those stamped from its measured start: a warm-up message delivered after it is not counted
+    volatile long recordFrom = Long.MAX_VALUE;
     // --breakdown: each recorded delivery kept by its receiver's Counter (null: not kept)
     Breakdown breakdown;
     final Map<PeerId, Integer> index = new HashMap<>();
@@ -947,7 +951,7 @@ public final class ChatBench {
       boolean wasEarly = early != shownEarly;
       shownEarly = early;
       long stamp = parseStamp(d.message().text());
-      if (stamp > 0 && mesh.recording) {
+      if (stamp > 0 && mesh.recording && stamp >= mesh.recordFrom) {
         long latency = Math.max(0, System.nanoTime() - stamp);
         mesh.all.recordValue(latency);
         count(d.catchUp(), mesh.viaSync);
