@@ -58,7 +58,7 @@ public final class CompareBench {
     int rate = f.positive("--rate", 1_000);
     int duration = f.positive("--duration", 10);
     // the latency cells' unrecorded seconds at the rate, the same for both benches
-    double warmup = f.number("--warmup", 2, 0);
+    double warmup = f.number("--warmup", ChatBench.LATENCY_WARMUP_S, 0);
     String heap = f.text("--heap", "4g");
     String rawFlag = f.text("--raw", null);
     Path raw = rawFlag == null ? null : Path.of(rawFlag);
@@ -91,6 +91,7 @@ public final class CompareBench {
     }
     List<String> jvm = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
     StringBuilder out = new StringBuilder("{\"runs\":").append(runs).append(",\"n\":").append(n);
+    out.append(",\"latency_warmup_s\":").append(seconds(warmup));
     out.append(",\"cells\":[");
     for (int c = 0; c < cells.size(); c++) {
       Cell cell = cells.get(c);

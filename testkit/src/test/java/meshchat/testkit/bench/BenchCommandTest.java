@@ -222,6 +222,15 @@ class BenchCommandTest {
   }
 
   @Test
+  void theLatencyWarmUpIsPastTheJitByDefaultAndTheSameInTheSideBySide() {
+    assertThat(ChatBench.parse(new String[] {"--workload", "latency"}).warmup)
+        .isEqualTo(ChatBench.LATENCY_WARMUP_S)
+        .isEqualTo(30);
+    assertThat(run("bench", "chat", "--help").out()).contains("--warmup S (30, latency)");
+    assertThat(run("bench", "compare", "--help").out()).contains("--warmup S (30: latency");
+  }
+
+  @Test
   void latencyHistogramTakesAnyValue() {
     var h = ChatBench.latencyHistogram();
     long anHour = 3_600_000_000_000L;
