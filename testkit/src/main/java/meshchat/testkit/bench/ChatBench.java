@@ -71,8 +71,8 @@ public final class ChatBench {
   // latency: unrecorded seconds at the rate before the recorded stretch. 30, not jgroups-bench's
   // default 2: at 2 s our JIT compiled ~1,150 methods (~390 by C2, 4.4 s of CPU) inside the
   // recorded 10 s against JGroups' ~110 (0.7 s); at 30 s both are past their compiles (~90 and
-  // ~50, 0.3 s of JIT CPU each). bench compare gives jgroups-bench the same (--warmup-secs), so both
-  // measure the same thing: a warm process (docs/benchmarks.md, session 26).
+  // ~50, 0.3 s of JIT CPU each). bench compare gives jgroups-bench the same (--warmup-secs), so
+  // both measure the same thing: a warm process (docs/benchmarks.md, session 26).
   static final double LATENCY_WARMUP_S = 30;
 
   static final class Options {
