@@ -59,9 +59,9 @@ public final class BenchCommand implements Callable<Integer> {
                   + "--warmup-msgs PER_PEER (msgs/10, throughput)\n"
                   + "--size BYTES (100)  --rate MSGS_PER_S (1000, latency)"
                   + "  --duration S (10, latency)\n"
-                  + "--warmup S (2)  --window UNACKED (2000)"
+                  + "--warmup S (30, latency)  --window UNACKED (2000)"
                   + "  --store sqlite|sqlite-nofsync|memory (sqlite)\n"
-                  + "--room-threads T (2)",
+                  + "--room-threads T (2)  --breakdown FILE (latency: a CSV line per delivery)",
               ChatBench::run),
           new Bench(
               "tracker",
@@ -91,6 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
               "--jgroups JAR (required: jgroups-bench's jar)  --runs R (3)  --n PEERS (5)\n"
                   + "--cells WORKLOAD:STORE,... (latency:memory,latency:sqlite,throughput:memory)\n"
                   + "--msgs PER_PEER (100000)  --rate MSGS_PER_S (1000)  --duration S (10)\n"
+                  + "--warmup S (30: latency, both benches)\n"
                   + "--heap SIZE (4g)  --raw FILE (append every run's JSON line)",
               CompareBench::run));
 

@@ -50,8 +50,9 @@ import org.HdrHistogram.Histogram;
  *       send until the last peer has delivered all N·M (own messages included). {@code cpu_s} is
  *       the process's CPU over that time, every thread included.
  *   <li>{@code --workload latency}: all peers together send R msgs/s, spread evenly over time and
- *       peers, for D seconds after a 2 s unrecorded warm-up. Each message carries its send time
- *       ({@code System.nanoTime}); every delivery at every peer records now − stamp.
+ *       peers, for D seconds after an unrecorded warm-up at the same rate (30 s by default: the JIT
+ *       done, as in jgroups-bench given the same). Each message carries its send time ({@code
+ *       System.nanoTime}); every delivery at every peer records now − stamp.
  * </ul>
  *
  * <p>{@code --store memory|sqlite}: sqlite (the product's store, one file per peer in a temp dir)
@@ -67,6 +68,13 @@ public final class ChatBench {
     System.exit(0); // whatever thread a closing peer leaves behind, the run is over
   }
 
+  // latency: unrecorded seconds at the rate before the recorded stretch. 30, not jgroups-bench's
+  // default 2: at 2 s our JIT compiled ~1,150 methods (~390 by C2, 4.4 s of CPU) inside the
+  // recorded 10 s against JGroups' ~110 (0.7 s); at 30 s both are past their compiles (~90 and
+  // ~50, 0.3 s of JIT CPU each). bench compare gives jgroups-bench the same (--warmup-secs), so
+  // both measure the same thing: a warm process (docs/benchmarks.md, session 26).
+  static final double LATENCY_WARMUP_S = 30;
+
   static final class Options {
     String workload = "throughput";
     int n = 5;
@@ -76,10 +84,12 @@ public final class ChatBench {
     int size = 100;
     int rate = 1000;
     double duration = 10;
-    double warmup = 2;
+    double warmup = LATENCY_WARMUP_S;
     int window = 2_000;
     String store = "sqlite";
     int roomThreads = 2;
+    // latency: a CSV file of every recorded message's latency at each peer (null: none)
+    String breakdown;
   }
 
   static Options parse(String[] args) {
@@ -96,7 +106,8 @@ public final class ChatBench {
             "--warmup",
             "--window",
             "--store",
-            "--room-threads");
+            "--room-threads",
+            "--breakdown");
     Options o = new Options();
     o.workload = flags.oneOf("--workload", o.workload, "throughput", "latency");
     o.n = flags.positive("--n", o.n);
@@ -109,6 +120,17 @@ public final class ChatBench {
     o.window = flags.positive("--window", o.window);
     o.store = flags.oneOf("--store", o.store, "sqlite", "sqlite-nofsync", "memory");
     o.roomThreads = flags.positive("--room-threads", o.roomThreads);
+    o.breakdown = flags.text("--breakdown", null);
+    if (o.breakdown != null) {
+      if (!o.workload.equals("latency")) {
+        throw new IllegalArgumentException("--breakdown is for --workload latency");
+      }
+      try {
+        Files.writeString(Path.of(o.breakdown), ""); // fails now, not after the run
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("--breakdown: cannot write " + o.breakdown);
+      }
+    }
     return o;
   }
 
@@ -135,7 +157,14 @@ public final class ChatBench {
    */
   private static void mark(String what) {
     if (System.getProperty("meshchat.bench.marks") != null) {
-      System.err.println("bench: " + what + " at " + java.time.Instant.now());
+      System.err.println(
+          "bench: "
+              + what
+              + " at "
+              + java.time.Instant.now()
+              + " (uptime "
+              + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+              + " ms)");
     }
   }
 
@@ -390,13 +419,29 @@ public final class ChatBench {
     mesh.expect(total);
     long intervalNanos = 1_000_000_000L / o.rate;
     long warmupSends = Math.round(o.warmup * o.rate);
+    if (o.breakdown != null) {
+      mesh.breakdown = new Breakdown(Path.of(o.breakdown));
+    }
     long bytesBefore = mesh.bytesOut();
     long diskBefore = diskWriteBytes();
     long commitsBefore = mesh.commits();
+    // The recorded stretch's CPU snapshot is taken by a thread of its own as the stretch starts.
+    // Taken on this thread, before the stretch's first send, its first reading of /proc and of
+    // the management beans (classes loaded, code run once) held the sends for 20-30 ms on a quiet
+    // box and ~100 ms on a busy one, and the sends it held then went out back to back: a queue
+    // at the room threads in the first recorded milliseconds, which jgroups-bench, taking its
+    // snapshot before its first send, does not have (docs/benchmarks.md, session 26). The code
+    // runs once here first, so that the snapshot itself is quick.
+    new CpuShares().since();
+    processCpuNanos();
     long start = System.nanoTime();
+    CpuSnapshot snapshot =
+        warmupSends < total ? new CpuSnapshot(start + warmupSends * intervalNanos) : null;
+    if (snapshot != null) {
+      snapshot.start();
+    }
     long maxLag = 0;
-    CpuShares shares = null;
-    long cpuBefore = 0;
+    long maxLagRecorded = 0;
     for (long i = 0; i < total; i++) {
       long due = start + i * intervalNanos;
       long now;
@@ -406,14 +451,33 @@ public final class ChatBench {
       maxLag = Math.max(maxLag, now - due);
       if (i == warmupSends) {
         mesh.relayedBeforeRecording = mesh.relayed();
+        if (mesh.breakdown != null) {
+          mesh.breakdown.startNanos = now;
+        }
+        mesh.recordFrom = now;
         mesh.recording = true;
-        shares = new CpuShares();
-        cpuBefore = processCpuNanos();
+        mark("recorded stretch starts");
+      }
+      if (i >= warmupSends) {
+        maxLagRecorded = Math.max(maxLagRecorded, now - due);
       }
       PeerNode sender = mesh.nodes.get((int) (i % o.n));
       sender.send(stamp(System.nanoTime(), o.size));
     }
+    CpuShares shares = null;
+    long cpuBefore = 0;
+    if (snapshot != null) {
+      snapshot.join();
+      shares = snapshot.shares;
+      cpuBefore = snapshot.cpuBefore;
+    }
+    mark("last send");
     boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
+    mark("all delivered");
+    if (mesh.breakdown != null) {
+      mesh.recording = false;
+      mesh.breakdown.write(mesh.counters);
+    }
     // the recorded stretch's CPU, by thread: load-independent, where the percentiles are not
     String cpu =
         shares == null
@@ -432,18 +496,21 @@ public final class ChatBench {
     return String.format(
         Locale.ROOT,
         "{\"bench\":\"chat\",\"workload\":\"latency\",\"n\":%d,\"rate\":%d,\"duration_s\":%.1f,"
+            + "\"warmup_s\":%.1f,"
             + "\"size\":%d,\"store\":\"%s\",\"complete\":%b,\"samples\":%d,"
             + "\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,"
             + "\"remote_p50_us\":%d,\"remote_p99_us\":%d,\"remote_max_us\":%d,"
             + "\"remote_early\":%d,\"remote_early_p50_us\":%d,\"remote_early_p99_us\":%d,"
             + "\"remote_signed\":%d,\"remote_signed_p50_us\":%d,\"remote_signed_p99_us\":%d,"
             + "\"local_p50_us\":%d,\"local_p99_us\":%d,\"local_max_us\":%d,"
-            + "\"max_send_lag_us\":%d,\"duplicates\":%d,\"join_ms\":%.1f,"
+            + "\"max_send_lag_us\":%d,\"max_send_lag_recorded_us\":%d,\"duplicates\":%d,"
+            + "\"join_ms\":%.1f,"
             + "\"via_sync\":%d,\"incomplete\":%d,\"late\":%d,"
             + "\"relayed\":%d,\"relayed_recorded\":%d,%s,%s}",
         o.n,
         o.rate,
         o.duration,
+        o.warmup,
         o.size,
         o.store,
         done,
@@ -465,6 +532,7 @@ public final class ChatBench {
         local.getValueAtPercentile(99) / 1000,
         local.getMaxValue() / 1000,
         maxLag / 1000,
+        maxLagRecorded / 1000,
         mesh.duplicates.get(),
         mesh.joinNanos / 1e6,
         mesh.viaSync.get(),
@@ -474,6 +542,29 @@ public final class ChatBench {
         mesh.relayed() - mesh.relayedBeforeRecording,
         wire,
         mesh.linkHealth());
+  }
+
+  /** The recorded stretch's CPU, by thread kind, read at its start off the sender's thread. */
+  private static final class CpuSnapshot extends Thread {
+    private final long at;
+    CpuShares shares;
+    long cpuBefore;
+
+    CpuSnapshot(long at) {
+      super("bench-cpu-snapshot");
+      setDaemon(true);
+      this.at = at;
+    }
+
+    @Override
+    public void run() {
+      long now;
+      while ((now = System.nanoTime()) < at) {
+        LockSupport.parkNanos(at - now);
+      }
+      shares = new CpuShares();
+      cpuBefore = processCpuNanos();
+    }
   }
 
   private static String stamp(long nanos, int size) {
@@ -526,6 +617,12 @@ public final class ChatBench {
     final AtomicLong incomplete = new AtomicLong();
     final AtomicLong late = new AtomicLong();
     volatile boolean recording;
+    // the recorded messages are those sent from here on (their stamps), as jgroups-bench records
+    // those stamped from its measured start: a warm-up message delivered after it is not counted
+    volatile long recordFrom = Long.MAX_VALUE;
+    // --breakdown: each recorded delivery kept by its receiver's Counter (null: not kept)
+    Breakdown breakdown;
+    final Map<PeerId, Integer> index = new HashMap<>();
     long relayedBeforeRecording;
     // from the first dial until every peer holds n-1 open links: TCP, TLS and Hello included
     long joinNanos;
@@ -543,7 +640,8 @@ public final class ChatBench {
         Identity identity = Identity.generate();
         PeerId id = identity.peerId();
         PeerConfig config = PeerConfig.of("bench", "p" + i, identity);
-        Counter counter = new Counter(mesh, id);
+        Counter counter = new Counter(mesh, id, i);
+        mesh.index.put(id, i);
         mesh.counters.add(counter);
         mesh.nodes.add(NodeAssembly.start(config, store(o, dir, i), mesh.groups, counter, true));
         counter.peerCounters = mesh.nodes.get(mesh.nodes.size() - 1).counters();
@@ -564,6 +662,9 @@ public final class ChatBench {
         Thread.sleep(1);
       }
       mesh.joinNanos = System.nanoTime() - dialed;
+      // jgroups-bench waits 500 ms after its join before either workload ("let the last view
+      // settle"): the same pause here, so that both JITs get it before the first send
+      Thread.sleep(500);
       return mesh;
     }
 
@@ -779,6 +880,35 @@ public final class ChatBench {
   }
 
   /** Counts one peer's deliveries and records latency; runs on that peer's room thread. */
+  /**
+   * {@code --breakdown FILE}: one CSV line per recorded delivery (receiver, origin, seq, send time
+   * in µs from the first recorded send, latency in µs, shown early, the delivering thread's id), so
+   * that the tail can be told apart: a message late at every peer (its author's commit, fsync or
+   * send) or at one receiver (that receiver's thread), and when.
+   */
+  static final class Breakdown {
+    static final int WIDTH = 6;
+    final Path file;
+    long startNanos;
+
+    Breakdown(Path file) {
+      this.file = file;
+    }
+
+    void write(List<Counter> counters) throws IOException {
+      StringBuilder b = new StringBuilder("receiver,origin,seq,sent_us,latency_us,early,thread\n");
+      for (Counter c : counters) {
+        for (int i = 0; i < c.rowCount; i += WIDTH) {
+          long[] r = c.rows;
+          b.append(c.selfIndex).append(',').append(r[i]).append(',').append(r[i + 1]).append(',');
+          b.append((r[i + 2] - startNanos) / 1000).append(',').append(r[i + 3] / 1000).append(',');
+          b.append(r[i + 4]).append(',').append(r[i + 5]).append('\n');
+        }
+      }
+      Files.writeString(file, b);
+    }
+  }
+
   private static final class Counter implements PeerListener {
     private final Mesh mesh;
     private final PeerId self;
@@ -788,10 +918,27 @@ public final class ChatBench {
     private long delivered; // read racily by a stall report only
     // the seqs delivered so far per origin: a second delivery of one is a duplicate
     private final Map<PeerId, BitSet> seen = new HashMap<>();
+    private final int selfIndex;
+    // --breakdown: this receiver's recorded deliveries, written on its room thread only
+    private long[] rows = new long[0];
+    private int rowCount;
 
-    Counter(Mesh mesh, PeerId self) {
+    Counter(Mesh mesh, PeerId self, int selfIndex) {
       this.mesh = mesh;
       this.self = self;
+      this.selfIndex = selfIndex;
+    }
+
+    private void keep(int origin, long seq, long stamp, long latency, boolean early) {
+      if (rowCount + Breakdown.WIDTH > rows.length) {
+        rows = Arrays.copyOf(rows, Math.max(4096, rows.length * 2));
+      }
+      rows[rowCount++] = origin;
+      rows[rowCount++] = seq;
+      rows[rowCount++] = stamp;
+      rows[rowCount++] = latency;
+      rows[rowCount++] = early ? 1 : 0;
+      rows[rowCount++] = Thread.currentThread().getId();
     }
 
     long delivered() {
@@ -812,12 +959,15 @@ public final class ChatBench {
       boolean wasEarly = early != shownEarly;
       shownEarly = early;
       long stamp = parseStamp(d.message().text());
-      if (stamp > 0 && mesh.recording) {
+      if (stamp > 0 && mesh.recording && stamp >= mesh.recordFrom) {
         long latency = Math.max(0, System.nanoTime() - stamp);
         mesh.all.recordValue(latency);
         count(d.catchUp(), mesh.viaSync);
         count(d.incomplete(), mesh.incomplete);
         count(d.late(), mesh.late);
+        if (mesh.breakdown != null) {
+          keep(mesh.index.getOrDefault(d.message().origin(), -1), seq, stamp, latency, wasEarly);
+        }
         if (!d.message().origin().equals(self)) {
           mesh.remote.recordValue(latency);
           (wasEarly ? mesh.remoteEarly : mesh.remoteSigned).recordValue(latency);

@@ -1,6 +1,7 @@
 package meshchat.testkit.bench;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ public final class CompareBench {
             "--msgs",
             "--rate",
             "--duration",
+            "--warmup",
             "--heap",
             "--raw",
             "--cells");
@@ -55,6 +57,8 @@ public final class CompareBench {
     long msgs = f.positive("--msgs", 100_000);
     int rate = f.positive("--rate", 1_000);
     int duration = f.positive("--duration", 10);
+    // the latency cells' unrecorded seconds at the rate, the same for both benches
+    double warmup = f.number("--warmup", ChatBench.LATENCY_WARMUP_S, 0);
     String heap = f.text("--heap", "4g");
     String rawFlag = f.text("--raw", null);
     Path raw = rawFlag == null ? null : Path.of(rawFlag);
@@ -87,24 +91,17 @@ public final class CompareBench {
     }
     List<String> jvm = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
     StringBuilder out = new StringBuilder("{\"runs\":").append(runs).append(",\"n\":").append(n);
+    out.append(",\"latency_warmup_s\":").append(seconds(warmup));
     out.append(",\"cells\":[");
     for (int c = 0; c < cells.size(); c++) {
       Cell cell = cells.get(c);
-      List<String> sizing =
-          cell.workload().equals("latency")
-              ? List.of("--rate", "" + rate, "--duration", "" + duration)
-              : List.of("--msgs", "" + msgs);
       List<String> ours = new ArrayList<>(jvm);
       ours.addAll(List.of("-cp", System.getProperty("java.class.path")));
       ours.add(ChatBench.class.getName());
-      ours.addAll(List.of("--workload", cell.workload(), "--n", "" + n, "--size", "100"));
-      ours.addAll(List.of("--store", cell.store()));
-      ours.addAll(sizing);
+      ours.addAll(oursFlags(cell, n, msgs, rate, duration, warmup));
       List<String> theirs = new ArrayList<>(jvm);
       theirs.addAll(List.of("-jar", jar.toString()));
-      theirs.addAll(List.of("--workload", cell.workload(), "--n", "" + n, "--size", "100"));
-      theirs.addAll(List.of("--mode", cell.workload().equals("latency") ? "fifo" : "total"));
-      theirs.addAll(sizing);
+      theirs.addAll(theirFlags(cell, n, msgs, rate, duration, warmup));
       Map<String, List<Double>> mine = new LinkedHashMap<>();
       Map<String, List<Double>> jg = new LinkedHashMap<>();
       for (int r = 0; r < runs; r++) {
@@ -132,6 +129,47 @@ public final class CompareBench {
       out.append('}');
     }
     return out.append("]}").toString();
+  }
+
+  /** meshchat's bench chat flags for a cell. */
+  static List<String> oursFlags(
+      Cell cell, int n, long msgs, int rate, int duration, double warmup) {
+    List<String> f = new ArrayList<>(common(cell, n));
+    f.addAll(List.of("--store", cell.store()));
+    f.addAll(sizing(cell, msgs, rate, duration));
+    if (cell.workload().equals("latency")) {
+      f.addAll(List.of("--warmup", seconds(warmup)));
+    }
+    return f;
+  }
+
+  /**
+   * jgroups-bench's flags for the same cell: the same sizing and, for latency, the same unrecorded
+   * seconds at the rate (its {@code --warmup-secs}), so that both measure the same stretch.
+   */
+  static List<String> theirFlags(
+      Cell cell, int n, long msgs, int rate, int duration, double warmup) {
+    List<String> f = new ArrayList<>(common(cell, n));
+    f.addAll(List.of("--mode", cell.workload().equals("latency") ? "fifo" : "total"));
+    f.addAll(sizing(cell, msgs, rate, duration));
+    if (cell.workload().equals("latency")) {
+      f.addAll(List.of("--warmup-secs", seconds(warmup)));
+    }
+    return f;
+  }
+
+  private static List<String> common(Cell cell, int n) {
+    return List.of("--workload", cell.workload(), "--n", "" + n, "--size", "100");
+  }
+
+  private static List<String> sizing(Cell cell, long msgs, int rate, int duration) {
+    return cell.workload().equals("latency")
+        ? List.of("--rate", "" + rate, "--duration", "" + duration)
+        : List.of("--msgs", "" + msgs);
+  }
+
+  private static String seconds(double s) {
+    return BigDecimal.valueOf(s).stripTrailingZeros().toPlainString();
   }
 
   /** Runs {@code java ARGS} to its end and returns its last stdout line that looks like JSON. */

@@ -55,6 +55,9 @@ class BenchCommandTest {
           {"bench", "compare", "--jgroups", "/no/such/jgroups-bench.jar"},
           {"bench", "compare", "--runs", "0"},
           {"bench", "compare", "--n", "1"},
+          {"bench", "compare", "--warmup", "-1"},
+          {"bench", "chat", "--workload", "latency", "--breakdown", "/no/such/dir/b.csv"},
+          {"bench", "chat", "--workload", "throughput", "--breakdown", "b.csv"},
         }) {
       CliRun r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
@@ -134,6 +137,8 @@ class BenchCommandTest {
         .startsWith("{\"bench\":\"chat\"")
         .contains("\"workload\":\"latency\"", "\"n\":3", "\"duplicates\":0")
         .containsPattern("\"join_ms\":[0-9]+\\.[0-9]")
+        .containsPattern("\"max_send_lag_us\":[0-9]+,\"max_send_lag_recorded_us\":[0-9]+,")
+        .containsPattern("\"warmup_s\":0\\.5,")
         .containsPattern(
             "\"link_closes\":\\{[^}]*\\},\"link_closes_by_them\":\\{[^}]*\\},"
                 + "\"limits\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
@@ -152,6 +157,77 @@ class BenchCommandTest {
         .isGreaterThan(150 * 2 * 100); // 150 sent, 2 peers each
     assertThat(perDelivery).isGreaterThan(100);
     assertThat(Double.parseDouble(wire.group(3))).isCloseTo(perDelivery - 102, within(0.11));
+  }
+
+  @Test
+  void aLatencyRunsBreakdownHasALinePerRecordedDelivery(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("b.csv");
+    CliRun r =
+        run(
+            "bench",
+            "chat",
+            "--workload",
+            "latency",
+            "--n",
+            "3",
+            "--rate",
+            "100",
+            "--duration",
+            "1",
+            "--warmup",
+            "0.5",
+            "--store",
+            "memory",
+            "--breakdown",
+            csv.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    var samples = java.util.regex.Pattern.compile("\"samples\":([0-9]+)").matcher(r.out());
+    assertThat(samples.find()).as(r.out()).isTrue();
+    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    assertThat(lines.get(0)).isEqualTo("receiver,origin,seq,sent_us,latency_us,early,thread");
+    assertThat(lines).hasSize(1 + Integer.parseInt(samples.group(1)));
+    java.util.Set<String> shown = new java.util.HashSet<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      assertThat(f).as(line).hasSize(7);
+      assertThat(Integer.parseInt(f[0])).as(line).isBetween(0, 2);
+      assertThat(Integer.parseInt(f[1])).as(line).isBetween(0, 2);
+      assertThat(Long.parseLong(f[4])).as(line).isNotNegative();
+      assertThat(shown.add(f[0] + "/" + f[1] + "/" + f[2])).as("shown twice: " + line).isTrue();
+    }
+    // the 100 messages sent while recording (1 s at 100 msgs/s), each shown by all three peers,
+    // their authors included; the warm-up's 50 are not recorded, wherever they are delivered
+    assertThat(r.out()).contains("\"complete\":true", "\"samples\":300,");
+    assertThat(lines).hasSize(301);
+  }
+
+  @Test
+  void theSideBySideGivesBothBenchesTheSameLatencyWarmUp() {
+    var latency = new CompareBench.Cell("latency", "memory", List.of("p99_us"));
+    assertThat(CompareBench.oursFlags(latency, 5, 1, 1000, 10, 6))
+        .containsSequence("--warmup", "6")
+        .containsSequence("--rate", "1000", "--duration", "10");
+    assertThat(CompareBench.theirFlags(latency, 5, 1, 1000, 10, 6))
+        .containsSequence("--warmup-secs", "6")
+        .containsSequence("--rate", "1000", "--duration", "10")
+        .containsSequence("--mode", "fifo");
+    assertThat(CompareBench.theirFlags(latency, 5, 1, 1000, 10, 2.5))
+        .containsSequence("--warmup-secs", "2.5");
+    var throughput = new CompareBench.Cell("throughput", "memory", List.of("join_ms"));
+    assertThat(CompareBench.oursFlags(throughput, 5, 100, 1000, 10, 6))
+        .doesNotContain("--warmup", "--warmup-secs");
+    assertThat(CompareBench.theirFlags(throughput, 5, 100, 1000, 10, 6))
+        .doesNotContain("--warmup", "--warmup-secs")
+        .containsSequence("--mode", "total");
+  }
+
+  @Test
+  void theLatencyWarmUpIsPastTheJitByDefaultAndTheSameInTheSideBySide() {
+    assertThat(ChatBench.parse(new String[] {"--workload", "latency"}).warmup)
+        .isEqualTo(ChatBench.LATENCY_WARMUP_S)
+        .isEqualTo(30);
+    assertThat(run("bench", "chat", "--help").out()).contains("--warmup S (30, latency)");
+    assertThat(run("bench", "compare", "--help").out()).contains("--warmup S (30: latency");
   }
 
   @Test
