@@ -1,5 +1,10 @@
 package meshchat.peer.room;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,10 +54,13 @@ final class EarlyLines {
   private final Map<PeerId, SeqWindow<ChatMessage>> orphaned = new HashMap<>();
   private final Map<PeerId, Long> orphanedAt = new HashMap<>();
   private int orphanedLines;
-  private final Map<MessageId, ChatMessage> forgotten =
+  // a forgotten line's fingerprint (SHA-256 of every field equals compares), not the line: a line
+  // may carry 64 KiB of text, and a member that shows lines it never signs, one link after
+  // another, would otherwise pin MAX_FORGOTTEN of them (256 MiB) for as long as nothing evicts them
+  private final Map<MessageId, byte[]> forgotten =
       new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<MessageId, ChatMessage> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<MessageId, byte[]> eldest) {
           return size() > MAX_FORGOTTEN;
         }
       };
@@ -67,7 +75,47 @@ final class EarlyLines {
   }
 
   private void forget(ChatMessage m) {
-    forgotten.put(m.id(), m);
+    forgotten.put(m.id(), fingerprint(m));
+  }
+
+  /** Bytes the forgotten lines' fingerprints hold: 32 per line, whatever the lines' sizes. */
+  long forgottenBytes() {
+    long n = 0;
+    for (byte[] f : forgotten.values()) {
+      n += f.length;
+    }
+    return n;
+  }
+
+  /**
+   * SHA-256 over every field {@link ChatMessage#equals} compares, each length-prefixed, so two
+   * lines have one fingerprint exactly when they are equal (short of a SHA-256 collision).
+   */
+  static byte[] fingerprint(ChatMessage m) {
+    MessageDigest d;
+    try {
+      d = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every Java platform has SHA-256
+    }
+    ByteBuffer b = ByteBuffer.allocate(8 * 4 + 4);
+    b.putLong(m.id().seq()).putLong(m.lamport()).putLong(m.wallTimeMs());
+    b.putInt(m.kind().ordinal()).putLong(m.deps().size());
+    d.update(b.array());
+    field(d, m.id().origin().toBytes());
+    field(d, m.nick().getBytes(StandardCharsets.UTF_8));
+    field(d, m.text().getBytes(StandardCharsets.UTF_8));
+    for (MessageId dep : m.deps()) {
+      field(d, dep.origin().toBytes());
+      d.update(ByteBuffer.allocate(8).putLong(dep.seq()).array());
+    }
+    field(d, m.prev());
+    return d.digest();
+  }
+
+  private static void field(MessageDigest d, byte[] bytes) {
+    d.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+    d.update(bytes);
   }
 
   /** The line shown early under {@code id}, or null. */
@@ -102,10 +150,11 @@ final class EarlyLines {
       if (early != null) {
         orphanedLines--;
       } else {
-        early = forgotten.remove(m.id());
+        byte[] shown = forgotten.remove(m.id());
+        return shown != null && Arrays.equals(shown, fingerprint(m));
       }
     }
-    return early != null && early.equals(m);
+    return early.equals(m);
   }
 
   private static ChatMessage remove(
