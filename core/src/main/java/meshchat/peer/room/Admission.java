@@ -32,6 +32,7 @@ final class Admission {
   private final RecentMessages recent = new RecentMessages(RECENT);
   private ChatMessage checked; // the last message backdated passed, and what it found delivered
   private long checkedDelivered;
+  private boolean checkedWhole; // and whether it found every dependency delivered
 
   Admission(Scheduler scheduler, MessageStore store, CausalBuffer causal) {
     this.scheduler = scheduler;
@@ -59,12 +60,14 @@ final class Admission {
   /** Whether {@code m}'s time is at or below a dependency's (or its author's previous one's). */
   boolean backdated(ChatMessage m) {
     long known = 0; // bit 0: the author's previous message delivered; bit i + 1: dep i
+    boolean lacking = false; // a dependency not delivered: this check could not judge it
     if (m.seq() > 1) {
       int a = above(m, m.origin(), m.seq() - 1);
       if (a == NOT_ABOVE) {
         return true;
       }
       known = a == ABOVE_DELIVERED ? 1 : 0;
+      lacking = a == ABOVE_LACKING;
     }
     List<MessageId> deps = m.deps();
     for (int i = 0, n = deps.size(); i < n; i++) {
@@ -76,10 +79,22 @@ final class Admission {
       if (a == ABOVE_DELIVERED && i < Long.SIZE - 1) {
         known |= 1L << (i + 1);
       }
+      lacking |= a == ABOVE_LACKING;
     }
     checked = m;
     checkedDelivered = known;
+    checkedWhole = !lacking;
     return false;
+  }
+
+  /**
+   * Whether the last {@link #backdated} check that passed was of {@code m} and found every one of
+   * its dependencies delivered, so that nothing delivered later can make it backdated: false means
+   * it must be checked again when what it lacked is delivered (a release does; a sync batch whose
+   * earlier messages delivered them must too).
+   */
+  boolean judgedWhole(ChatMessage m) {
+    return m == checked && checkedWhole;
   }
 
   /**

@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -991,9 +992,18 @@ public final class Room {
         causal.pendingCount() < Math.min(MAX_HELD_PER_LINK, MAX_HELD_PER_ORIGIN)
             ? null
             : new HashSet<>();
+    // the batch's messages whose check met a dependency not delivered yet: one that comes earlier
+    // in the batch is delivered before them, and they are checked against it then
+    BitSet recheck = null;
     for (ChatMessage m : offered) {
       if (!isCopy(m) && admissible(m, from, taken)) {
         clock.receive(m.lamport());
+        if (!admission.judgedWhole(m)) {
+          if (recheck == null) {
+            recheck = new BitSet();
+          }
+          recheck.set(batch.size());
+        }
         batch.add(m);
         if (taken != null && !holdings.contains(m.origin(), m.seq())) {
           // only a message new to us is delivered ahead of the rest: another version of an id we
@@ -1008,7 +1018,7 @@ public final class Room {
     batchMissing = missing;
     try {
       for (int i = 0; i < batch.size(); i++) {
-        if (admit(batch.get(i), results.get(i), from, true)) {
+        if (admit(batch.get(i), results.get(i), from, true, recheck != null && recheck.get(i))) {
           fresh++;
         }
       }
@@ -1026,6 +1036,19 @@ public final class Room {
   /** What follows storing: fork notice, holdings, forwarding (live only), causal delivery. */
   private boolean admit(
       ChatMessage m, MessageStore.AppendResult stored, LinkState from, boolean catchUp) {
+    return admit(m, stored, from, catchUp, false);
+  }
+
+  /**
+   * As above; {@code recheck}: its admission check met a dependency not delivered then, which may
+   * have been delivered since (earlier in its sync batch): checked again before it is shown.
+   */
+  private boolean admit(
+      ChatMessage m,
+      MessageStore.AppendResult stored,
+      LinkState from,
+      boolean catchUp,
+      boolean recheck) {
     switch (stored) {
       case DUPLICATE -> {
         if (!catchUp) {
@@ -1077,7 +1100,15 @@ public final class Room {
       missing = coming;
     }
     if (missing.isEmpty()) {
-      deliver(m, catchUp, false);
+      if (recheck && admission.backdated(m)) {
+        // a dependency it lacked at its batch's check came earlier in the batch, at or above its
+        // time: stored, never shown as if it answered, as a release refused so (releaseAfter)
+        store.markShown(m.id());
+        counters.increment(Counter.BACKDATED);
+        releaseAfter(m);
+      } else {
+        deliver(m, catchUp, false);
+      }
     } else {
       hold(m, catchUp, missing, gaveUp, from);
     }
