@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
                   + "--warmup-msgs PER_PEER (msgs/10, throughput)\n"
                   + "--size BYTES (100)  --rate MSGS_PER_S (1000, latency)"
                   + "  --duration S (10, latency)\n"
-                  + "--warmup S (30, latency)  --window UNACKED (2000)"
+                  + "--warmup S (2, latency)  --window UNACKED (2000)"
                   + "  --store sqlite|sqlite-nofsync|memory (sqlite)\n"
                   + "--room-threads T (2)  --breakdown FILE (latency: a CSV line per delivery)",
               ChatBench::run),

@@ -58,7 +58,7 @@ public final class CompareBench {
     int rate = f.positive("--rate", 1_000);
     int duration = f.positive("--duration", 10);
     // the latency cells' unrecorded seconds at the rate, the same for both benches
-    double warmup = f.number("--warmup", ChatBench.LATENCY_WARMUP_S, 0);
+    double warmup = f.number("--warmup", ChatBench.COMPARE_WARMUP_S, 0);
     String heap = f.text("--heap", "4g");
     String rawFlag = f.text("--raw", null);
     Path raw = rawFlag == null ? null : Path.of(rawFlag);
