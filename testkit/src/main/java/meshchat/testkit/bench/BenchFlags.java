@@ -43,13 +43,23 @@ final class BenchFlags {
 
   /** A decimal flag of at least {@code min}. */
   double number(String name, double defaultValue, double min) {
-    return parsed(name, defaultValue, min, BenchFlags::decimal, "a number");
+    double n = parsed(name, defaultValue, min, BenchFlags::decimal, "a number");
+    if (n > MAX_NUMBER) {
+      // seconds, for every flag that takes one: a day is more than any bench needs, and a run
+      // told to warm up for 1e300 s would never end
+      throw new IllegalArgumentException(
+          name + " must be at most " + (long) MAX_NUMBER + ", not " + values.get(name));
+    }
+    return n;
   }
+
+  /** The largest value {@link #number} takes (seconds: a day). */
+  static final double MAX_NUMBER = 86_400;
 
   private static Double decimal(String v) {
     double d = Double.parseDouble(v);
-    if (Double.isNaN(d)) {
-      throw new NumberFormatException("NaN");
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      throw new NumberFormatException(v);
     }
     return d;
   }

@@ -56,6 +56,9 @@ class BenchCommandTest {
           {"bench", "compare", "--runs", "0"},
           {"bench", "compare", "--n", "1"},
           {"bench", "compare", "--warmup", "-1"},
+          {"bench", "compare", "--warmup", "1e300"},
+          {"bench", "chat", "--warmup", "Infinity"},
+          {"bench", "chat", "--duration", "86401"},
           {"bench", "chat", "--workload", "latency", "--breakdown", "/no/such/dir/b.csv"},
           {"bench", "chat", "--workload", "throughput", "--breakdown", "b.csv"},
         }) {
