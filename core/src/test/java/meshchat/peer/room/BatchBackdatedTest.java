@@ -1,5 +1,6 @@
 package meshchat.peer.room;
 
+import static meshchat.peer.room.Mesh.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -7,7 +8,6 @@ import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.SyncBatch;
-import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import org.junit.jupiter.api.Test;
 
@@ -21,11 +21,6 @@ import org.junit.jupiter.api.Test;
 class BatchBackdatedTest {
   private final Mesh mesh = new Mesh(RoomConfig.defaults(), "a", "b", "m").fullMesh();
   private final Mesh.Peer a = mesh.peer("a");
-
-  private static ChatMessage chat(PeerId origin, long seq, long lamport, MessageId... deps) {
-    return new ChatMessage(
-        new MessageId(origin, seq), lamport, 1_000, "x", "t" + seq, List.of(deps));
-  }
 
   private static final PeerId Q = PeerId.fromHex("01");
   private static final PeerId R = PeerId.fromHex("ff");

@@ -1,5 +1,6 @@
 package meshchat.peer.room;
 
+import static meshchat.peer.room.Mesh.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.InvocationTargetException;
@@ -36,11 +37,6 @@ import org.junit.jupiter.api.Test;
 class HostileNumbersTest {
   private final Mesh mesh = new Mesh(RoomConfig.defaults(), "a", "b", "m").fullMesh();
   private final Mesh.Peer a = mesh.peer("a");
-
-  private static ChatMessage chat(PeerId origin, long seq, long lamport, MessageId... deps) {
-    return new ChatMessage(
-        new MessageId(origin, seq), lamport, 1_000, "x", "t" + seq, List.of(deps));
-  }
 
   private PeerId mallory() {
     return mesh.peer("m").id;

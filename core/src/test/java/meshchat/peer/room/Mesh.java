@@ -225,6 +225,15 @@ final class Mesh {
   /** Every message any room sent, in order, including ones dropped for want of a link. */
   final List<Envelope> sent = new ArrayList<>();
 
+  /**
+   * A hand-made line of {@code origin} at {@code lamport} naming {@code deps}, as a hostile or
+   * foreign peer might send (text "t" + seq, wall time 1,000, nick "x").
+   */
+  static ChatMessage chat(PeerId origin, long seq, long lamport, MessageId... deps) {
+    return new ChatMessage(
+        new MessageId(origin, seq), lamport, 1_000, "x", "t" + seq, List.of(deps));
+  }
+
   Mesh(RoomConfig config, String... names) {
     this(config, false, names);
   }

@@ -116,24 +116,32 @@ class BenchCommandTest {
     assertThat(Long.parseLong(wire.group(1))).isBetween(3L * 300 * 2 * 100, 3L * 300 * 2 * 1_000);
   }
 
+  /** Three peers, 100 msgs/s for 1 s after 0.5 s of warm-up, memory stores; then {@code extra}. */
+  private static CliRun smallLatencyRun(String... extra) {
+    List<String> a =
+        new java.util.ArrayList<>(
+            List.of(
+                "bench",
+                "chat",
+                "--workload",
+                "latency",
+                "--n",
+                "3",
+                "--rate",
+                "100",
+                "--duration",
+                "1",
+                "--warmup",
+                "0.5",
+                "--store",
+                "memory"));
+    a.addAll(List.of(extra));
+    return run(a.toArray(String[]::new));
+  }
+
   @Test
   void aSmallLatencyRunPrintsOneJsonLine() {
-    CliRun r =
-        run(
-            "bench",
-            "chat",
-            "--workload",
-            "latency",
-            "--n",
-            "3",
-            "--rate",
-            "100",
-            "--duration",
-            "1",
-            "--warmup",
-            "0.5",
-            "--store",
-            "memory");
+    CliRun r = smallLatencyRun();
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().strip().lines()).hasSize(1);
     assertThat(r.out())
@@ -165,24 +173,7 @@ class BenchCommandTest {
   @Test
   void aLatencyRunsBreakdownHasALinePerRecordedDelivery(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("b.csv");
-    CliRun r =
-        run(
-            "bench",
-            "chat",
-            "--workload",
-            "latency",
-            "--n",
-            "3",
-            "--rate",
-            "100",
-            "--duration",
-            "1",
-            "--warmup",
-            "0.5",
-            "--store",
-            "memory",
-            "--breakdown",
-            csv.toString());
+    CliRun r = smallLatencyRun("--breakdown", csv.toString());
     assertThat(r.code()).as(r.err()).isZero();
     var samples = java.util.regex.Pattern.compile("\"samples\":([0-9]+)").matcher(r.out());
     assertThat(samples.find()).as(r.out()).isTrue();
