@@ -39,6 +39,22 @@ class BatchBackdatedTest {
   }
 
   @Test
+  void atTheExtremesOfTimeAPeerCanSendAReplyAtItsQuestionsTimeIsNotShown() {
+    // 1 (the least time: 0 and below are refused at decode) and 2^32 - 1 (as far as one peer may
+    // move another's clock at once; 2^63 - 1 is past the wire's 2^62, refused at decode too)
+    for (long t : new long[] {1, 2, (1L << 32) - 1}) {
+      Mesh m = new Mesh(RoomConfig.defaults(), "a", "b", "m").fullMesh();
+      ChatMessage q = chat(Q, 1, t);
+      ChatMessage r = chat(R, 1, t, q.id());
+      m.inject("m", "a", new SyncBatch(1, List.of(q, r), true, List.of()));
+      m.pump();
+      Mesh.Peer at = m.peer("a");
+      assertThat(at.shownIds()).as("at %d", t).contains(q.id()).doesNotContain(r.id());
+      assertThat(at.room.counters().get(Counter.BACKDATED)).as("at %d", t).isEqualTo(1);
+    }
+  }
+
+  @Test
   void theSameMessagesLiveAreRefusedAlike() {
     ChatMessage q = chat(Q, 1, 50);
     ChatMessage r = chat(R, 1, 50, q.id());
