@@ -1094,24 +1094,35 @@ public final class Room {
       Set<MessageId> coming = new HashSet<>(missing);
       gaveUp = coming.removeIf(this::neverComes);
       if (coming.isEmpty()) {
-        deliver(m, catchUp, true); // it answers a disputed message we will never get
+        if (!refusedOnRecheck(m, recheck)) {
+          deliver(m, catchUp, true); // it answers a disputed message we will never get
+        }
         return true;
       }
       missing = coming;
     }
     if (missing.isEmpty()) {
-      if (recheck && admission.backdated(m)) {
-        // a dependency it lacked at its batch's check came earlier in the batch, at or above its
-        // time: stored, never shown as if it answered, as a release refused so (releaseAfter)
-        store.markShown(m.id());
-        counters.increment(Counter.BACKDATED);
-        releaseAfter(m);
-      } else {
+      if (!refusedOnRecheck(m, recheck)) {
         deliver(m, catchUp, false);
       }
     } else {
       hold(m, catchUp, missing, gaveUp, from);
     }
+    return true;
+  }
+
+  /**
+   * Whether {@code m}, whose batch check met a dependency not delivered then ({@code recheck}), is
+   * refused now: that dependency came earlier in the batch at or above its time. Refused, it is
+   * stored and never shown as if it answered, as a release refused so ({@link #releaseAfter}).
+   */
+  private boolean refusedOnRecheck(ChatMessage m, boolean recheck) {
+    if (!recheck || !admission.backdated(m)) {
+      return false;
+    }
+    store.markShown(m.id());
+    counters.increment(Counter.BACKDATED);
+    releaseAfter(m);
     return true;
   }
 

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.SyncBatch;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +76,54 @@ class BatchBackdatedTest {
     mesh.pump();
     assertThat(a.shownIds()).containsExactlyInAnyOrder(q.id(), q2.id(), r.id());
     assertThat(a.room.counters().get(Counter.BACKDATED)).isZero();
+  }
+
+  /**
+   * A reply that also names a disputed message (its author equivocated from that seq, and nobody
+   * passes it on) is shown without waiting for it, marked incomplete: that path too checks it again
+   * against a question delivered earlier in its batch.
+   */
+  @Test
+  void aReplyAtItsQuestionsTimeNamingADisputedMessageTooIsStoredNotShown() {
+    PeerId e = PeerId.fromHex("ee");
+    proveEquivocationAtFirstSeq(e);
+    ChatMessage q = chat(Q, 1, 50);
+    ChatMessage r = chat(R, 1, 50, q.id(), new MessageId(e, 1));
+    mesh.inject("m", "a", new SyncBatch(1, List.of(q, r), true, List.of()));
+    mesh.pump();
+    assertThat(a.shownIds()).contains(q.id()).doesNotContain(r.id());
+    assertThat(a.room.counters().get(Counter.BACKDATED)).isEqualTo(1);
+  }
+
+  @Test
+  void aReplyAboveItsQuestionNamingADisputedMessageTooIsShown() {
+    PeerId e = PeerId.fromHex("ee");
+    proveEquivocationAtFirstSeq(e);
+    ChatMessage q = chat(Q, 1, 50);
+    ChatMessage r = chat(R, 1, 51, q.id(), new MessageId(e, 1));
+    mesh.inject("m", "a", new SyncBatch(1, List.of(q, r), true, List.of()));
+    mesh.pump();
+    assertThat(a.shownIds()).contains(q.id(), r.id());
+    assertThat(a.room.counters().get(Counter.BACKDATED)).isZero();
+  }
+
+  /** Two heads of {@code origin} at seq 1 naming two hashes: seq 1 on is disputed. */
+  private void proveEquivocationAtFirstSeq(PeerId origin) {
+    TestChainSigner signer = new TestChainSigner();
+    byte[] one = new byte[ChatMessage.HASH_BYTES];
+    byte[] two = new byte[ChatMessage.HASH_BYTES];
+    one[0] = 1;
+    two[0] = 2;
+    mesh.inject(
+        "m",
+        "a",
+        new LinkMessage.Equivocated(
+            new Equivocation(
+                signer.signHead(origin, 1, one),
+                List.of(),
+                signer.signHead(origin, 1, two),
+                List.of())));
+    mesh.pump();
+    assertThat(a.room.equivocators()).containsEntry(origin, 1L);
   }
 }
