@@ -157,17 +157,24 @@ public final class ChatBench {
 
   /**
    * With {@code -Dmeshchat.bench.marks}, a line on stderr with the wall time (UTC), to cut a
-   * profile (JFR's timestamps) to the measured burst.
+   * profile (JFR's timestamps, a compile log) to the measured burst. The runtime bean is taken
+   * here, before any peer starts: taken at the first mark, its class loading ran on the sender's
+   * thread inside the recorded stretch (rev26, N1).
    */
+  private static final java.lang.management.RuntimeMXBean MARKS =
+      System.getProperty("meshchat.bench.marks") != null
+          ? java.lang.management.ManagementFactory.getRuntimeMXBean()
+          : null;
+
   private static void mark(String what) {
-    if (System.getProperty("meshchat.bench.marks") != null) {
+    if (MARKS != null) {
       System.err.println(
           "bench: "
               + what
               + " at "
               + java.time.Instant.now()
               + " (uptime "
-              + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+              + MARKS.getUptime()
               + " ms)");
     }
   }
@@ -486,7 +493,11 @@ public final class ChatBench {
     String cpu =
         shares == null
             ? "\"cpu_s\":0"
-            : String.format(Locale.ROOT, "\"cpu_s\":%.2f,", (processCpuNanos() - cpuBefore) / 1e9)
+            : String.format(
+                    Locale.ROOT,
+                    "\"cpu_s\":%.2f,\"cpu_snapshot_lag_us\":%d,",
+                    (processCpuNanos() - cpuBefore) / 1e9,
+                    snapshot.lateNanos / 1000)
                 + shares.since();
     String wire =
         cpu
@@ -554,6 +565,13 @@ public final class ChatBench {
     CpuShares shares;
     long cpuBefore;
 
+    /**
+     * How long after the recorded stretch's start the snapshot was taken: on a loaded box the
+     * thread wakes late, and the stretch's first {@code lateNanos} are not in {@code cpu_s} (rev26,
+     * N2).
+     */
+    long lateNanos;
+
     CpuSnapshot(long at) {
       super("bench-cpu-snapshot");
       setDaemon(true);
@@ -568,6 +586,7 @@ public final class ChatBench {
       }
       shares = new CpuShares();
       cpuBefore = processCpuNanos();
+      lateNanos = System.nanoTime() - at;
     }
   }
 

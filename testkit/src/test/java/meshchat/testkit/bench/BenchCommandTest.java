@@ -150,6 +150,9 @@ class BenchCommandTest {
         .containsPattern("\"join_ms\":[0-9]+\\.[0-9]")
         .containsPattern("\"max_send_lag_us\":[0-9]+,\"max_send_lag_recorded_us\":[0-9]+,")
         .containsPattern("\"warmup_s\":0\\.5,")
+        // how late the CPU snapshot was taken after the recorded stretch began (rev26, N2)
+        .containsPattern(
+            "\"cpu_s\":[0-9]+\\.[0-9]{2},\"cpu_snapshot_lag_us\":[0-9]+,\"room_cpu_s\"")
         .containsPattern(
             "\"link_closes\":\\{[^}]*\\},\"link_closes_by_them\":\\{[^}]*\\},"
                 + "\"limits\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
