@@ -190,6 +190,13 @@ class TrackerServerTest {
         .hasMessageContaining("ROOM_LIMIT");
     assertThatThrownBy(() -> done(d.register("r3", id("d"), "d", "10.0.0.1", 0)))
         .hasMessageContaining("INVALID_ARGUMENT");
+    // a host with a tab, newline or escape would forge lines in every member's peer cache and
+    // reach /who (rev27 F1): only a host name or IP address is recorded
+    for (String host : new String[] {"h\t1\t1\tn\nr1\tabcd\t203.0.113.66", "\u001b[2J", "a b"}) {
+      assertThatThrownBy(() -> done(d.register("r1", id("d"), "d", host, 4)))
+          .hasMessageContaining("INVALID_ARGUMENT")
+          .hasMessageContaining("host name or IP address");
+    }
 
     // refusals are not fatal: the refused sessions and everyone else carry on
     assertThat(done(d.lookup("r1")).getMembersList()).hasSize(2);

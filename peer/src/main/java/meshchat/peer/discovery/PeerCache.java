@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import meshchat.peer.message.Hosts;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import org.slf4j.Logger;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * members and PeerList entries.
  *
  * <p>The file ({@code <data>/peers}) is plain text, one peer per line, tab-separated: {@code room
- * peer-id-hex host port last-seen-ms nick}, with room and nick URL-encoded so that no field holds a
- * tab or newline. It is a hint, not a record: bounded to {@link #MAX_ENTRIES} (the least recently
+ * peer-id-hex host port last-seen-ms nick}, with room, host and nick URL-encoded so that no field
+ * holds a tab or newline (a host is also taken only if {@link Hosts#plausible}: a member chooses
+ * its own, and a raw one with a newline wrote lines of the member's choosing, rev27 F1). A
+ * last-seen time past the file's reading is read as that moment, so no line can pin itself against
+ * {@link #trim}. It is a hint, not a record: bounded to {@link #MAX_ENTRIES} (the least recently
  * seen are dropped), rewritten whole through a temp file and an atomic rename so a crash leaves the
  * old or the new file, never half of one, and not fsynced (losing the last update costs at most a
  * dial). A file that does not parse is reported in one line and ignored (it is rewritten when the
@@ -63,6 +67,11 @@ public final class PeerCache {
    * told to {@code problem} in one line and the cache starts empty.
    */
   public static PeerCache load(Path file, Consumer<String> problem) {
+    return load(file, problem, System.currentTimeMillis());
+  }
+
+  /** As above, reading at {@code nowMs}. */
+  static PeerCache load(Path file, Consumer<String> problem, long nowMs) {
     PeerCache c = new PeerCache(file);
     List<String> lines;
     try {
@@ -78,7 +87,7 @@ public final class PeerCache {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
-      Entry e = parse(line);
+      Entry e = parse(line, nowMs);
       if (e == null) {
         problem.accept("peer cache " + file + " is corrupt at line " + (i + 1) + "; ignored");
         c.entries.clear();
@@ -90,7 +99,7 @@ public final class PeerCache {
     return c;
   }
 
-  private static Entry parse(String line) {
+  private static Entry parse(String line, long nowMs) {
     String[] f = line.split("\t", -1);
     if (f.length != 6) {
       return null;
@@ -98,13 +107,14 @@ public final class PeerCache {
     try {
       String room = URLDecoder.decode(f[0], StandardCharsets.UTF_8);
       PeerId id = PeerId.fromHex(f[1]);
+      String host = URLDecoder.decode(f[2], StandardCharsets.UTF_8);
       int port = Integer.parseInt(f[3]);
       long seen = Long.parseLong(f[4]);
       String nick = URLDecoder.decode(f[5], StandardCharsets.UTF_8);
-      if (room.isEmpty() || f[2].isEmpty() || port <= 0 || port > 65535 || seen < 0) {
+      if (room.isEmpty() || !Hosts.plausible(host) || port <= 0 || port > 65535 || seen < 0) {
         return null;
       }
-      return new Entry(room, new PeerAddress(id, nick, f[2], port), seen);
+      return new Entry(room, new PeerAddress(id, nick, host, port), Math.min(seen, nowMs));
     } catch (RuntimeException e) {
       return null; // bad hex, number or escape
     }
@@ -134,7 +144,7 @@ public final class PeerCache {
    * alone: links flap, and the room thread should not write a file each time.
    */
   public void seen(String room, PeerAddress address, long nowMs) {
-    if (file == null || address.port() <= 0 || address.host().isEmpty()) {
+    if (file == null || address.port() <= 0 || !Hosts.plausible(address.host())) {
       return;
     }
     String key = room + '\t' + address.peerId().hex();
@@ -158,7 +168,7 @@ public final class PeerCache {
           .append('\t')
           .append(a.peerId().hex())
           .append('\t')
-          .append(a.host())
+          .append(URLEncoder.encode(a.host(), StandardCharsets.UTF_8))
           .append('\t')
           .append(a.port())
           .append('\t')

@@ -149,7 +149,7 @@ public final class Commands {
                   "%-12s %s  %s:%d",
                   view.names().peek(m.peerId(), m.nick()),
                   m.peerId().shortHex(),
-                  m.host(),
+                  Visible.of(m.host()),
                   m.port())
               + (at == null ? "" : equivocating(at)));
     }

@@ -15,6 +15,7 @@ import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.Equivocation;
+import meshchat.peer.message.Hosts;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -511,8 +512,15 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     for (PeerList.Entry e : p.getPeersList()) {
       atMost("nick bytes", e.getNickBytes().size(), MAX_NICK_BYTES);
       atMost("host bytes", e.getHostBytes().size(), MAX_HOST_BYTES);
-      peers.add(
-          new PeerAddress(peerId(e.getPeerId()), e.getNick(), e.getHost(), port(e.getPort())));
+      PeerId id = peerId(e.getPeerId());
+      int port = port(e.getPort());
+      if (Hosts.plausible(e.getHost())) {
+        peers.add(new PeerAddress(id, e.getNick(), e.getHost(), port));
+      } else {
+        // no host name or address (none known, or a tab or escape in it): the entry still says
+        // whom the sender is linked to (the forwarding rule), with no address anyone dials
+        peers.add(new PeerAddress(id, e.getNick(), "", 0));
+      }
     }
     return new LinkMessage.PeerList(peers);
   }

@@ -3,6 +3,7 @@ package meshchat.peer.frame;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;
+import meshchat.peer.message.Hosts;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
@@ -93,6 +94,9 @@ final class MembershipFrames {
     if (p.getNickBytes().size() > LinkCodec.MAX_NICK_BYTES
         || p.getHostBytes().size() > LinkCodec.MAX_HOST_BYTES) {
       throw new IllegalArgumentException("peer nick or host too long");
+    }
+    if (!p.getHost().isEmpty() && !Hosts.plausible(p.getHost())) {
+      throw new IllegalArgumentException("peer host is not a host name or IP address");
     }
     if (p.getPort() < 1 || p.getPort() > 65_535) {
       throw new IllegalArgumentException(

@@ -52,6 +52,44 @@ class PeerCacheTest {
     assertThat(PeerCache.load(file, problems::add).peers("lobby")).containsExactly(moved);
   }
 
+  /**
+   * rev27 F1: a member chooses its host. Written raw, a tab and newline in it wrote cache lines of
+   * its choosing (any id at any address, seen far in the future, so never trimmed).
+   */
+  @Test
+  void aHostCannotWriteLinesOfItsOwnAndNoLineCanPinItself() throws Exception {
+    Path file = dir.resolve("peers");
+    PeerCache c = PeerCache.load(file, problems::add);
+    PeerId forged = PeerId.random(random);
+    PeerAddress hostile =
+        new PeerAddress(
+            PeerId.random(random),
+            "mal",
+            "h\t1\t1\tn\nlobby\t" + forged.hex() + "\t203.0.113.66\t7\t9000000000000000000\tx",
+            7000);
+    c.seen("lobby", hostile, 10);
+    PeerAddress v6 = new PeerAddress(PeerId.random(random), "ann", "fe80::1%eth0", 1000);
+    PeerAddress name = new PeerAddress(PeerId.random(random), "bob", "chat.example.org", 1001);
+    c.seen("lobby", v6, 20);
+    c.seen("lobby", name, 30);
+    PeerCache again = PeerCache.load(file, problems::add);
+    assertThat(problems).isEmpty();
+    assertThat(again.peers("lobby")).containsExactly(name, v6); // the hostile host is not kept
+    assertThat(Files.readString(file)).doesNotContain(forged.hex()).doesNotContain("fe80::1%eth0");
+
+    // a line seen "in the future" (a file edited by hand, or written by an older version) is read
+    // as seen now: it is trimmed like any other
+    String future = "lobby\t" + forged.hex() + "\t203.0.113.66\t7\t9000000000000000000\tforged\n";
+    Files.writeString(file, Files.readString(file) + future, StandardCharsets.UTF_8);
+    PeerCache read = PeerCache.load(file, problems::add, 1_000);
+    assertThat(problems).isEmpty();
+    assertThat(read.peers("lobby").get(0).peerId()).isEqualTo(forged);
+    for (int i = 0; i < PeerCache.MAX_ENTRIES; i++) {
+      read.seen("lobby", peer("p" + i, 2000 + i), 1_001 + i);
+    }
+    assertThat(read.peers("lobby")).extracting(PeerAddress::peerId).doesNotContain(forged);
+  }
+
   @Test
   void theCacheIsBounded() {
     Path file = dir.resolve("peers");
@@ -78,7 +116,8 @@ class PeerCacheTest {
             "lobby\tnot-hex\t127.0.0.1\t1\t1\tx",
             "lobby\tabcd\t127.0.0.1\t99999\t1\tx",
             "only three\tfields\there",
-            "lobby\tabcd\t127.0.0.1\t1\t1\t%zz")) {
+            "lobby\tabcd\t127.0.0.1\t1\t1\t%zz",
+            "lobby\tabcd\ta b\t1\t1\tx")) {
       Files.writeString(
           file, Files.readString(file) + garbage + "\n", StandardCharsets.UTF_8); // appended
       problems.clear();

@@ -203,6 +203,33 @@ class LinkCodecTest {
         CloseReason.INVALID_MESSAGE);
   }
 
+  /** rev27 F1: a host goes to the peer cache, /who and dials; only a host name or address does. */
+  @Test
+  void aPeerListHostThatIsNoHostNameOrAddressIsKeptAsANameWithNoAddress() {
+    LinkFrame f =
+        LinkFrame.newBuilder()
+            .setPeerList(
+                PeerList.newBuilder()
+                    .addPeers(
+                        PeerList.Entry.newBuilder()
+                            .setPeerId(ByteString.copyFrom(a.toBytes()))
+                            .setNick("ann")
+                            .setHost("h\t1\nlobby\u001b[2J")
+                            .setPort(7000))
+                    .addPeers(
+                        PeerList.Entry.newBuilder()
+                            .setPeerId(ByteString.copyFrom(b.toBytes()))
+                            .setNick("bob")
+                            .setHost("10.0.0.2")
+                            .setPort(7001)))
+            .build();
+    LinkMessage.PeerList list = (LinkMessage.PeerList) LinkCodec.fromFrame(f);
+    assertThat(list.peers())
+        .containsExactly(
+            new LinkMessage.PeerAddress(a, "ann", "", 0),
+            new LinkMessage.PeerAddress(b, "bob", "10.0.0.2", 7001));
+  }
+
   @Test
   void aPortAbove65535IsInvalid() {
     rejects(
@@ -239,6 +266,14 @@ class LinkCodecTest {
         Membership.newBuilder()
             .setForwardJoin(
                 Membership.ForwardJoin.newBuilder().setPeer(bob.toBuilder().setPort(0)).setTtl(1))
+            .build(),
+        CloseReason.INVALID_MESSAGE);
+    invalid(
+        Membership.newBuilder()
+            .setForwardJoin(
+                Membership.ForwardJoin.newBuilder()
+                    .setPeer(bob.toBuilder().setHost("10.0.0.2\n\u001b[2J"))
+                    .setTtl(1))
             .build(),
         CloseReason.INVALID_MESSAGE);
     Membership.Shuffle.Builder big = Membership.Shuffle.newBuilder().setTtl(1);

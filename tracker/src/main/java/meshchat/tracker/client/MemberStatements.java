@@ -1,6 +1,7 @@
 package meshchat.tracker.client;
 
 import java.time.Duration;
+import meshchat.peer.message.Hosts;
 import meshchat.proto.v1.Member;
 import meshchat.wire.Ed25519;
 
@@ -36,6 +37,9 @@ public final class MemberStatements {
     byte[] key = m.getPublicKey().toByteArray();
     if (!Ed25519.owns(key, m.getPeerId().toByteArray())) {
       return "the member's id is not its key's fingerprint";
+    }
+    if (!Hosts.plausible(m.getHost())) {
+      return "the member's host is not a host name or IP address";
     }
     String advertised = m.getAdvertisedHost();
     if (!m.getHost().equals(wildcard(advertised) ? m.getObservedHost() : advertised)) {

@@ -3,6 +3,7 @@ package meshchat.tracker.pipeline;
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import meshchat.peer.message.Hosts;
 import meshchat.peer.message.PeerId;
 import meshchat.proto.v1.Error;
 import meshchat.proto.v1.LookupResult;
@@ -130,6 +131,10 @@ public final class Frames {
     }
     if (host.length() > 255) {
       return "host must be at most 255 characters";
+    }
+    if (!host.isEmpty() && !Hosts.plausible(host)) {
+      // it goes into every member's peer cache lines, /who and dials: no tab, newline or escape
+      return "host must be a host name or IP address (ASCII letters, digits and . - _ : % [ ])";
     }
     return null;
   }

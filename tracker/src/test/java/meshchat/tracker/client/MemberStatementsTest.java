@@ -60,6 +60,21 @@ class MemberStatementsTest {
     assertThat(MemberStatements.problem("general", bob("general", "0.0.0.0", NOW), NOW)).isNull();
   }
 
+  /**
+   * rev27 F1: a host is the member's own choice and it signs it, so a signature is no reason to
+   * take a host with a tab, newline or escape: it would forge peer-cache lines or reach /who.
+   */
+  @Test
+  void aSignedHostThatIsNoHostNameOrAddressFails() {
+    for (String host : new String[] {"h\t1\t1\tn\nlobby\tabcd\t203.0.113.66", "\u001b[2J", "a b"}) {
+      assertThat(MemberStatements.problem("general", bob("general", host, NOW), NOW))
+          .as("%s", host)
+          .contains("not a host name or IP address");
+    }
+    assertThat(MemberStatements.problem("general", bob("general", "chat.example.org", NOW), NOW))
+        .isNull();
+  }
+
   @Test
   void whatATrackerOrARelayWouldChangeFails() {
     Member b = bob();
