@@ -1,6 +1,5 @@
 package meshchat.peer.runtime;
 
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import meshchat.peer.discovery.PeerCache;
 import meshchat.peer.link.Link;
+import meshchat.peer.link.netty.HostResolver;
 import meshchat.peer.link.netty.LinkEndpoint;
 import meshchat.peer.membership.Membership;
 import meshchat.peer.membership.MembershipEffects;
@@ -108,7 +108,7 @@ public final class NodeLinks implements MembershipEffects {
   @Override
   public void dial(PeerAddress a) {
     endpoint
-        .dial(new InetSocketAddress(a.host(), a.port()))
+        .dial(HostResolver.address(a.host(), a.port())) // a name is looked up off this thread
         .whenComplete((v, e) -> roomThread.execute(() -> membership.dialEnded(a.peerId())));
   }
 

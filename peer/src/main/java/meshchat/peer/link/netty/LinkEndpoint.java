@@ -41,6 +41,7 @@ public final class LinkEndpoint implements AutoCloseable {
   private final WriteBufferWaterMark waterMark;
   private Channel server;
   private volatile InetAddress listenAddress; // a specific address we listen on, or null
+  private volatile HostResolver resolver = HostResolver.system();
 
   /** Links on the I/O group too, signatures checked on their threads. */
   public LinkEndpoint(EventLoopGroup io, LinkSetup setup) {
@@ -65,6 +66,11 @@ public final class LinkEndpoint implements AutoCloseable {
 
   public LinkEndpoint(EventLoopGroup io, LinkSetup setup, LinkTls tls) {
     this(io, io, null, setup, tls);
+  }
+
+  /** Looks names up with {@code r} (a test's slow DNS); the process's own resolver otherwise. */
+  void resolveWith(HostResolver r) {
+    this.resolver = r;
   }
 
   /**
@@ -106,8 +112,10 @@ public final class LinkEndpoint implements AutoCloseable {
   }
 
   /**
-   * Dials {@code address}. The returned future completes when this attempt is over: the connect
-   * failed, or the connection (handshaken or not) has closed. The caller redials from there.
+   * Dials {@code address}. The returned future completes when this attempt is over: the lookup or
+   * the connect failed, or the connection (handshaken or not) has closed. The caller redials from
+   * there. An unresolved address (a host name, {@link HostResolver#address}) is looked up off every
+   * event loop first.
    */
   public CompletableFuture<Void> dial(InetSocketAddress address) {
     CompletableFuture<Void> over = new CompletableFuture<>();
@@ -115,11 +123,21 @@ public final class LinkEndpoint implements AutoCloseable {
     tls.ready()
         .whenComplete(
             (ok, e) -> {
-              if (e == null) {
-                connect(address, over);
-              } else {
+              if (e != null) {
                 over.complete(null);
+                return;
               }
+              resolver
+                  .resolve(address)
+                  .whenComplete(
+                      (resolved, failed) -> {
+                        if (failed != null) {
+                          log.debug("cannot look up {}: {}", address, failed.toString());
+                          over.complete(null);
+                        } else {
+                          connect(resolved, over);
+                        }
+                      });
             });
     return over;
   }
