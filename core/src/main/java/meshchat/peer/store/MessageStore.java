@@ -163,6 +163,16 @@ public interface MessageStore extends AutoCloseable {
   }
 
   /**
+   * Whether a commit outlives the process (a file): then the runtime shows a received message only
+   * once the commit that stores it is done, so that a line on the screen is in the file a restart
+   * after {@code kill -9} reads (docs/storage.md, "The guarantee"). A store in memory loses
+   * everything with the process, and shows at once.
+   */
+  default boolean outlivesProcess() {
+    return false;
+  }
+
+  /**
    * Copies what the log holds into the store proper, without waiting for readers or blocking the
    * owner's commits. Blocks; any thread, while the owner of the store goes on using it.
    */

@@ -87,6 +87,11 @@ public final class NodeEffects implements RoomEffects {
 
   private boolean stored; // this burst delivered or wrote a message: its commit is timed
 
+  // what the burst shows (deliveries and the notices between them, in order), handed to the
+  // listener once its commit is done, if the store outlives the process (rev27 F2: a line shown
+  // before its commit was lost by a kill -9 in between); null: shown at once
+  private final List<Object> shownAfterCommit;
+
   /**
    * @param links the link the room talks to a peer over, or null
    * @param nanoTime the room thread's ticker, for {@code commitLatency}
@@ -110,6 +115,7 @@ public final class NodeEffects implements RoomEffects {
     this.nanoTime = nanoTime;
     this.listener = listener;
     this.tag = tag;
+    this.shownAfterCommit = store.outlivesProcess() ? new ArrayList<>() : null;
   }
 
   /**
@@ -265,8 +271,14 @@ public final class NodeEffects implements RoomEffects {
         durable.run(); // nothing staged waits for an fsync
         commitHead();
       }
+      // committed (or the commit failed, which the user is told of: the chat goes on), what the
+      // burst delivered is in the file a restart reads: now it is shown
+      show();
     } finally {
       endQueued = false;
+      if (shownAfterCommit != null && !shownAfterCommit.isEmpty()) {
+        endOfBurstSoon(); // delivered while this burst showed its own: the next burst's
+      }
       if (syncHere) {
         closed = true; // an fsync still running reports to nobody: its lines were handled here
       }
@@ -379,7 +391,12 @@ public final class NodeEffects implements RoomEffects {
     stored = true;
     counters.add(Traffic.MESSAGES_DELIVERED, 1);
     delivered.run();
-    listener.delivered(delivery);
+    if (shownAfterCommit == null) {
+      listener.delivered(delivery);
+    } else {
+      shownAfterCommit.add(delivery);
+      endOfBurstSoon();
+    }
   }
 
   @Override
@@ -387,7 +404,27 @@ public final class NodeEffects implements RoomEffects {
     if (notice instanceof RoomNotice.CaughtUp) {
       caughtUp.run();
     }
-    listener.notice(notice);
+    if (shownAfterCommit == null || shownAfterCommit.isEmpty()) {
+      listener.notice(notice);
+    } else {
+      shownAfterCommit.add(notice); // after the lines it follows
+    }
+  }
+
+  /** Hands the burst's deliveries, and the notices between them, to the listener in order. */
+  private void show() {
+    if (shownAfterCommit == null || shownAfterCommit.isEmpty()) {
+      return;
+    }
+    List<Object> now = new ArrayList<>(shownAfterCommit);
+    shownAfterCommit.clear(); // what a listener's call makes the room deliver waits for its commit
+    for (Object o : now) {
+      if (o instanceof Delivery d) {
+        listener.delivered(d);
+      } else {
+        listener.notice((RoomNotice) o);
+      }
+    }
   }
 
   /** {@code hook} runs on the room thread whenever the room reports it caught up. */

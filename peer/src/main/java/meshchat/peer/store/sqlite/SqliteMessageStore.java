@@ -529,6 +529,11 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public boolean outlivesProcess() {
+    return true;
+  }
+
+  @Override
   public boolean takeCheckpoints() {
     db.checkpointElsewhere();
     return true;
