@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,13 +28,16 @@ import meshchat.peer.message.PeerId;
  * {@link #see}: signed messages and Hellos over links bound to the key.
  *
  * <p>Bounded: at most {@link #MAX_NICKS} nicks (the least recently seen is forgotten first, never
- * one the user trusted by hand) and {@link #MAX_CLAIMANTS} keys per nick per session. Thread-safe;
- * {@code changed} runs (under the lock, so it must only schedule) whenever {@link #lines} would
- * differ in what it remembers.
+ * one the user trusted by hand), {@link #MAX_CLAIMANTS} keys per nick per session, and {@link
+ * #MAX_FIRST_PER_KEY} nicks a key holds by first use: past it the key's own oldest is forgotten, so
+ * one key's flood of nicks (every signed line names one) never pushes another key's nick out of the
+ * book and takes it over (rev27). Thread-safe; {@code changed} runs (under the lock, so it must
+ * only schedule) whenever {@link #lines} would differ in what it remembers.
  */
 public final class NickBook {
   public static final int MAX_NICKS = 10_000;
   public static final int MAX_CLAIMANTS = 16;
+  public static final int MAX_FIRST_PER_KEY = 16;
   static final int SHORT = 4;
 
   /** How a (nick, key) pair is shown. */
@@ -70,14 +74,20 @@ public final class NickBook {
   // access order: the eldest entry is the least recently seen, forgotten first when full
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
   private final Runnable changed;
+  // each key's nicks held by first use (not by the user's trust), by comparison key, oldest first
+  private final Map<PeerId, LinkedHashSet<String>> firstUse = new HashMap<>();
 
   public NickBook(Runnable changed) {
     this.changed = changed;
   }
 
-  /** The comparison key of a nick: NFKC, lower case (root locale), trimmed. */
+  /**
+   * The comparison key of a nick: NFKC, lower case (root locale), trimmed, without the code points
+   * a terminal draws as nothing ({@link Ignorable}), before and after normalizing.
+   */
   public static String key(String nick) {
-    return Normalizer.normalize(nick, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).strip();
+    String k = Normalizer.normalize(Ignorable.strip(nick), Normalizer.Form.NFKC);
+    return Ignorable.strip(k).toLowerCase(Locale.ROOT).strip();
   }
 
   /**
@@ -93,6 +103,7 @@ public final class NickBook {
       e.pins.put(peer, new Pin(nowMs, false));
       makeRoom();
       entries.put(k, e);
+      pinnedFirst(peer, k);
       changed.run();
     }
     if (e.claimants.size() < MAX_CLAIMANTS) {
@@ -204,11 +215,40 @@ public final class NickBook {
   }
 
   private void makeRoom() {
-    Iterator<Entry> it = entries.values().iterator();
+    Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
     while (entries.size() >= MAX_NICKS && it.hasNext()) {
-      if (!it.next().pinnedByUser()) {
+      Map.Entry<String, Entry> next = it.next();
+      if (!next.getValue().pinnedByUser()) {
         it.remove();
+        next.getValue().pins.keySet().forEach(p -> unpinnedFirst(p, next.getKey()));
       }
+    }
+  }
+
+  /**
+   * {@code peer} now holds nick key {@code k} by first use: past {@link #MAX_FIRST_PER_KEY}, its
+   * own oldest such nick is forgotten (the nick with it, if no other key holds it).
+   */
+  private void pinnedFirst(PeerId peer, String k) {
+    LinkedHashSet<String> mine = firstUse.computeIfAbsent(peer, p -> new LinkedHashSet<>());
+    mine.add(k);
+    if (mine.size() > MAX_FIRST_PER_KEY) {
+      String oldest = mine.iterator().next();
+      mine.remove(oldest);
+      Entry old = entries.get(oldest);
+      if (old != null) {
+        old.pins.remove(peer);
+        if (old.pins.isEmpty()) {
+          entries.remove(oldest);
+        }
+      }
+    }
+  }
+
+  private void unpinnedFirst(PeerId peer, String k) {
+    LinkedHashSet<String> mine = firstUse.get(peer);
+    if (mine != null && mine.remove(k) && mine.isEmpty()) {
+      firstUse.remove(peer);
     }
   }
 
@@ -259,7 +299,10 @@ public final class NickBook {
           e = new Entry(nick);
           entries.put(key(nick), e);
         }
-        e.pins.putIfAbsent(peer, new Pin(since, f[2].equals("trusted")));
+        boolean byUser = f[2].equals("trusted");
+        if (e.pins.putIfAbsent(peer, new Pin(since, byUser)) == null && !byUser) {
+          pinnedFirst(peer, key(nick));
+        }
       } catch (IllegalArgumentException ex) {
         bad++;
       }

@@ -1,11 +1,15 @@
 package meshchat.peer.display;
 
+import meshchat.peer.nick.Ignorable;
+
 /**
  * Text from peers made safe for a terminal: every character a terminal would act on instead of
  * draw, or that hides or reorders what is drawn, is replaced by a visible escape. C0 and C1
  * controls (so ESC, which starts every CSI, OSC and DCS sequence, never reaches the terminal), the
  * bidi embeddings, overrides and isolates (the "Trojan Source" characters, CVE-2021-42574), line
- * and paragraph separators, lone surrogates and the other invisible format characters.
+ * and paragraph separators, lone surrogates and the other invisible format characters, every other
+ * default-ignorable code point ({@link Ignorable}: a combining grapheme joiner, variation selectors
+ * but an emoji's own, the Hangul fillers) and code points this JDK's Unicode does not assign.
  *
  * <p>Emoji and CJK pass untouched, including the zero-width joiner inside an emoji sequence and the
  * tag characters of a subdivision flag. The result contains no character this class would escape,
@@ -15,6 +19,7 @@ public final class Visible {
   private static final int ZWJ = 0x200D;
   private static final int BLACK_FLAG = 0x1F3F4;
   private static final int VS16 = 0xFE0F;
+  private static final int VS15 = 0xFE0E;
 
   private Visible() {}
 
@@ -37,13 +42,16 @@ public final class Visible {
           escape(out, cp);
         }
       }
-      prev = cp;
+      prev = safe ? cp : -1; // an escaped neighbour is ASCII on a second pass: it joins nothing
       i += n;
     }
     return out == null ? s : out.toString();
   }
 
-  /** Whether {@code cp} is drawn as itself, given its neighbours (-1 at either end). */
+  /**
+   * Whether {@code cp} is drawn as itself, given its neighbours (-1 at either end; {@code prev} -1
+   * too where it is escaped).
+   */
   static boolean safe(int cp, int prev, int next) {
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
       return false;
@@ -51,11 +59,20 @@ public final class Visible {
     if (cp < 0x7F) {
       return true;
     }
+    if (Ignorable.is(cp) && Character.getType(cp) != Character.FORMAT) {
+      // drawn as nothing (a combining grapheme joiner, a variation selector, a Hangul filler):
+      // only an emoji's presentation selector stays, after its emoji
+      boolean keycap =
+          next == 0x20E3 && (prev == '#' || prev == '*' || (prev >= '0' && prev <= '9'));
+      return (cp == VS16 || cp == VS15) && (base(prev) || keycap);
+    }
     switch (Character.getType(cp)) {
+      case Character.UNASSIGNED:
+        return false; // no glyph in this JDK's Unicode: a terminal may draw it as nothing
       case Character.FORMAT:
         // the joiner of an emoji sequence (👩‍💻), the tags of a subdivision flag (🏴 + tags)
         if (cp == ZWJ) {
-          return emoji(prev) && emoji(next);
+          return emoji(prev) && base(next);
         }
         return isTag(cp) && (prev == BLACK_FLAG || isTag(prev));
       case Character.LINE_SEPARATOR:
@@ -63,13 +80,8 @@ public final class Visible {
       case Character.SURROGATE:
         return false;
       default:
-        return !blankLetter(cp);
+        return true;
     }
-  }
-
-  /** Letters drawn as nothing: the Hangul fillers, popular for nicks that look empty or equal. */
-  private static boolean blankLetter(int cp) {
-    return cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0;
   }
 
   private static boolean isTag(int cp) {
@@ -77,9 +89,11 @@ public final class Visible {
   }
 
   private static boolean emoji(int cp) {
-    if (cp == VS16) {
-      return true;
-    }
+    return cp == VS16 || base(cp);
+  }
+
+  /** An emoji itself (not a selector): what a presentation selector or a joiner may follow. */
+  private static boolean base(int cp) {
     int type = cp < 0 ? -1 : Character.getType(cp);
     return type == Character.OTHER_SYMBOL || type == Character.MODIFIER_SYMBOL;
   }
