@@ -329,6 +329,11 @@ public final class SqliteMessageStore implements MessageStore {
     return AppendResult.CONFLICT;
   }
 
+  /** Origins whose highest seq is kept now (for tests). */
+  int highestOrigins() {
+    return db.call(highest::size);
+  }
+
   /** The highest seq {@code origin} has stored here (0: none), as a cell kept up to date. */
   private long[] highest(PeerId origin) throws SQLException {
     long[] high = highest.get(origin);
@@ -514,10 +519,10 @@ public final class SqliteMessageStore implements MessageStore {
             return OptionalLong.of(recent);
           }
           if (id.seq() > highest(id.origin())[0]) {
-            // not stored yet: the room asks for the time of every dependency a message names, and
-            // a lagging peer's messages name many it has not received (a tenth of the room
-            // threads' samples in the SQLite throughput cell went to this query finding nothing;
-            // docs/benchmarks.md, session 27)
+            // not stored yet: the room asks the time of every delivered dependency past its
+            // recent ones, and a line shown before its head is delivered but stored only once the
+            // head is checked; half of this method's samples in the SQLite throughput cell were
+            // such queries, finding nothing (docs/benchmarks.md, session 27)
             return OptionalLong.empty();
           }
           ChatMessage kept = stagedRow(id);

@@ -207,6 +207,27 @@ class StagedRowsTest {
     }
   }
 
+  /** Past 4,096 origins the highest seqs start again: each origin is asked of SQLite anew. */
+  @Test
+  void theHighestSeqsPerOriginStayWithinTheirBound() {
+    try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
+      int origins = SqliteMessageStore.HIGHEST_ORIGINS + 1;
+      for (int i = 0; i < origins; i++) {
+        PeerId o = PeerId.of(new byte[] {(byte) (i >> 8), (byte) i, 7});
+        assertThat(store.append(msg(o, 2, 2))).isEqualTo(AppendResult.NEW);
+        assertThat(store.highestOrigins()).isBetween(1, SqliteMessageStore.HIGHEST_ORIGINS);
+      }
+      PeerId first = PeerId.of(new byte[] {0, 0, 7});
+      assertThat(store.append(msg(first, 2, 2))).isEqualTo(AppendResult.DUPLICATE);
+      assertThat(store.append(msg(first, 3, 3))).isEqualTo(AppendResult.NEW);
+      assertThat(store.append(msg(first, 1, 1))).isEqualTo(AppendResult.NEW);
+      assertThat(store.lamportOf(new MessageId(first, 2))).hasValue(2);
+      assertThat(store.lamportOf(new MessageId(first, 4))).isEmpty();
+      store.commit();
+      assertThat(store.count()).isEqualTo(origins + 2);
+    }
+  }
+
   /**
    * Two store objects over one room (nothing in the product does this) stage the same id, each
    * believing it new: the second's statement meets the first's row, SQLite undoes it, and its rows
