@@ -42,6 +42,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private volatile boolean fsyncOwn = true;
   private boolean groupOpen; // guarded by this
   private final List<Runnable> onRollback = new ArrayList<>(); // guarded by this
+  private final List<Sql<Void>> beforeCommit = new ArrayList<>(); // guarded by this
   private boolean groupDurable; // the open group holds own messages: an fsync follows its commit
   private final Object syncLock = new Object(); // the fsync's own state, apart from the connection
   private FileChannel log; // the WAL file, opened at the first sync; guarded by syncLock
@@ -269,6 +270,15 @@ public final class SqliteDatabase implements AutoCloseable {
     onRollback.add(forget);
   }
 
+  /**
+   * {@code write} runs on the connection's lock inside the open group, right before its commit:
+   * rows a store kept back for one multi-row statement are written there. A failure rolls the group
+   * back, as a failing commit does.
+   */
+  synchronized void beforeCommit(Sql<Void> write) {
+    beforeCommit.add(write);
+  }
+
   /** Whether a group is open that holds own messages: an fsync must follow its commit. */
   synchronized boolean openGroupFsyncs() {
     return groupOpen && groupDurable;
@@ -296,6 +306,16 @@ public final class SqliteDatabase implements AutoCloseable {
       return false;
     }
     boolean owed = groupDurable;
+    try {
+      for (Sql<Void> write : beforeCommit) {
+        write.run();
+      }
+    } catch (SQLException | RuntimeException e) {
+      groupOpen = false;
+      groupDurable = false;
+      rolledBack();
+      throw e;
+    }
     groupOpen = false;
     groupDurable = false;
     try {

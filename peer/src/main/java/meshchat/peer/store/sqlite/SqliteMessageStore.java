@@ -55,6 +55,26 @@ public final class SqliteMessageStore implements MessageStore {
   /** Keys {@link RecentOrder} keeps: about 72 bytes each, so at most ~5 MB, grown as stored. */
   static final int RECENT_ORDER_KEYS = 65_536;
 
+  /**
+   * Rows of the open group not written yet (guarded by db): a row that is new for sure (its seq
+   * above the highest its origin has stored) waits here until {@link #ROWS_PER_INSERT} are staged,
+   * the group commits, or a query needs it, and is then written by one multi-row statement. A
+   * single-row insert cost one statement's step, reset and driver checks per received message
+   * (docs/benchmarks.md, session 27). At most {@link #ROWS_PER_INSERT} - 1 rows.
+   */
+  private final List<ChatMessage> staged = new ArrayList<>(ROWS_PER_INSERT);
+
+  // per origin, the highest seq stored, in SQLite or staged (guarded by db): asked of SQLite once
+  // per origin, then kept by every row stored; a rollback empties it
+  private final Map<PeerId, long[]> highest = new HashMap<>();
+
+  /** Origins {@link #highest} keeps before it starts again (each asked of SQLite anew). */
+  static final int HIGHEST_ORIGINS = 4_096;
+
+  // the statements of 32, 16, ..., 1 rows that write what is left of the staged rows at a flush,
+  // each prepared at its first use (index: log2 of its rows)
+  private final PreparedStatement[] insertFew = new PreparedStatement[6];
+
   private final String room;
   private final long roomId;
   private final boolean ownsDatabase;
@@ -96,14 +116,7 @@ public final class SqliteMessageStore implements MessageStore {
     // SQLite undoes alone, and the rows are stored one at a time instead (appendAll). Prepared at
     // the first batch of 64: a peer that never catches up never compiles its 640 parameters.
     // the room id written in, not bound: a catch-up binds 100,000 rows' values one JNI call each
-    insertManySql =
-        "INSERT INTO messages"
-            + cols
-            + " VALUES "
-            + String.join(
-                ", ",
-                Collections.nCopies(
-                    ROWS_PER_INSERT, "(" + roomId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insertManySql = insertSql(ROWS_PER_INSERT);
     selectOne = prepare("SELECT " + COLS + " FROM messages WHERE room_id=? AND origin=? AND seq=?");
     selectLamport = prepare("SELECT lamport FROM messages WHERE room_id=? AND origin=? AND seq=?");
     insertConflict = prepare("INSERT OR IGNORE INTO conflicts" + cols + values);
@@ -133,7 +146,7 @@ public final class SqliteMessageStore implements MessageStore {
     // the id alone: asked for every message shown out of order, the whole row was read for it
     predecessor =
         prepare(
-            "SELECT origin, seq FROM messages WHERE room_id=? AND (lamport, origin) < (?, ?)"
+            "SELECT origin, seq, lamport FROM messages WHERE room_id=? AND (lamport, origin) < (?, ?)"
                 + ORDER_DESC
                 + " LIMIT 1");
     nth =
@@ -147,6 +160,21 @@ public final class SqliteMessageStore implements MessageStore {
     selectWaiting = prepare("SELECT origin, seq FROM waiting WHERE room_id=? ORDER BY rowid");
     db.onRollback(recentLamports::clear);
     db.onRollback(() -> recentOrder.forget());
+    db.onRollback(
+        () -> {
+          staged.clear();
+          highest.clear();
+        });
+    db.beforeCommit(this::flush);
+  }
+
+  /** An insert of {@code rows} rows of {@link #COLS}, the room id written in, not bound. */
+  private String insertSql(int rows) {
+    return "INSERT INTO messages(room_id, "
+        + COLS
+        + ") VALUES "
+        + String.join(
+            ", ", Collections.nCopies(rows, "(" + roomId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   }
 
   /**
@@ -198,6 +226,7 @@ public final class SqliteMessageStore implements MessageStore {
   public Snapshot load(PeerId self) {
     return db.call(
         () -> {
+          flushForRead();
           long lamport;
           long ownSeq;
           setRoom(selectMeta);
@@ -254,7 +283,7 @@ public final class SqliteMessageStore implements MessageStore {
     db.grouped(
         true,
         () -> {
-          if (appendRow(message) == AppendResult.NEW && lamport <= message.lamport()) {
+          if (appendNow(message) == AppendResult.NEW && lamport <= message.lamport()) {
             // the row itself carries the clock and the seq, and load() takes the highest of each
             // from messages as well as from meta: writing meta too put one more page in the log
             // per own commit (docs/benchmarks.md, session 24)
@@ -270,7 +299,126 @@ public final class SqliteMessageStore implements MessageStore {
 
   @Override
   public AppendResult append(ChatMessage message) {
-    return db.grouped(false, () -> appendRow(message));
+    return db.grouped(false, () -> appendNow(message));
+  }
+
+  /**
+   * {@link #append} decided at call time: a seq above the highest its origin has stored is new for
+   * sure and is staged; any other is looked for among the staged rows, then stored (or not) at once
+   * as before.
+   */
+  private AppendResult appendNow(ChatMessage m) throws SQLException {
+    long[] high = highest(m.origin());
+    if (m.seq() > high[0]) {
+      staged.add(m);
+      stored(m); // and high[0] = m.seq()
+      if (staged.size() == ROWS_PER_INSERT) {
+        flush();
+      }
+      return AppendResult.NEW;
+    }
+    ChatMessage kept = stagedRow(m.id());
+    if (kept == null) {
+      return appendRow(m);
+    }
+    if (kept.equals(m)) {
+      return AppendResult.DUPLICATE;
+    }
+    Rows.bind(insertConflict, roomId, m);
+    insertConflict.executeUpdate();
+    return AppendResult.CONFLICT;
+  }
+
+  /** Origins whose highest seq is kept now (for tests). */
+  int highestOrigins() {
+    return db.call(highest::size);
+  }
+
+  /** The highest seq {@code origin} has stored here (0: none), as a cell kept up to date. */
+  private long[] highest(PeerId origin) throws SQLException {
+    long[] high = highest.get(origin);
+    if (high != null) {
+      return high;
+    }
+    if (highest.size() >= HIGHEST_ORIGINS) {
+      highest.clear(); // each is asked again: one indexed query per origin
+    }
+    maxSeqOf.setBytes(2, origin.toBytes());
+    long max = scalar(maxSeqOf);
+    for (ChatMessage m : staged) {
+      if (m.origin().equals(origin)) {
+        max = Math.max(max, m.seq());
+      }
+    }
+    high = new long[] {max};
+    highest.put(origin, high);
+    return high;
+  }
+
+  /** The staged row of {@code id}, or null. */
+  private ChatMessage stagedRow(MessageId id) {
+    for (int i = staged.size() - 1; i >= 0; i--) {
+      ChatMessage m = staged.get(i);
+      if (m.seq() == id.seq() && m.origin().equals(id.origin())) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Writes the staged rows into the open group: 64 to a statement, the rest by statements of 32,
+   * 16, ..., 1 rows. Each row was new when staged; should a statement meet one stored meanwhile
+   * (another store object over this room), SQLite undoes it alone and its rows go one at a time, as
+   * {@link #appendRow} stores a row.
+   */
+  private Void flush() throws SQLException {
+    int n = staged.size();
+    if (n == 0) {
+      return null;
+    }
+    int from = 0;
+    for (; from + ROWS_PER_INSERT <= n; from += ROWS_PER_INSERT) {
+      if (insertMany == null) {
+        insertMany = prepare(insertManySql);
+      }
+      writeStaged(insertMany, from, ROWS_PER_INSERT);
+    }
+    for (int log = insertFew.length - 1; log >= 0; log--) {
+      int rows = 1 << log;
+      if (n - from >= rows) {
+        if (insertFew[log] == null) {
+          insertFew[log] = prepare(insertSql(rows));
+        }
+        writeStaged(insertFew[log], from, rows);
+        from += rows;
+      }
+    }
+    staged.clear();
+    return null;
+  }
+
+  /**
+   * Writes the staged rows before a query that reads {@code messages}; a failure rolls the group
+   * back, as a failing insert did.
+   */
+  private void flushForRead() {
+    if (!staged.isEmpty()) {
+      db.grouped(false, this::flush);
+    }
+  }
+
+  private void writeStaged(PreparedStatement ps, int from, int rows) throws SQLException {
+    if (Rows.insertRows(ps, staged, from, rows)) {
+      return;
+    }
+    for (ChatMessage m : staged.subList(from, from + rows)) {
+      Rows.bind(insert, roomId, m);
+      if (insert.executeUpdate() == 0 && !m.equals(storedRow(m.id()))) {
+        Rows.bind(insertConflict, roomId, m);
+        insertConflict.executeUpdate();
+      }
+    }
   }
 
   /** A sync batch in one transaction: one log write instead of one per message. */
@@ -282,6 +430,7 @@ public final class SqliteMessageStore implements MessageStore {
     return db.grouped(
         false,
         () -> {
+          flush(); // a staged row is in no statement's way, nor a batch's copy of one in its
           List<AppendResult> out = new ArrayList<>(messages.size());
           int i = 0;
           for (; i + ROWS_PER_INSERT <= messages.size(); i += ROWS_PER_INSERT) {
@@ -323,7 +472,7 @@ public final class SqliteMessageStore implements MessageStore {
       stored(m);
       return AppendResult.NEW;
     }
-    ChatMessage existing = get(m.id()).orElseThrow();
+    ChatMessage existing = storedRow(m.id());
     if (existing.equals(m)) {
       return AppendResult.DUPLICATE;
     }
@@ -333,6 +482,10 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   private void stored(ChatMessage m) {
+    long[] high = highest.get(m.origin());
+    if (high != null && m.seq() > high[0]) {
+      high[0] = m.seq();
+    }
     recentLamports.put(m.id(), m.lamport());
     if (!recentOrder.unknown()) {
       recentOrder.stored(m.lamport(), m.origin(), m.seq());
@@ -343,12 +496,18 @@ public final class SqliteMessageStore implements MessageStore {
   public Optional<ChatMessage> get(MessageId id) {
     return db.call(
         () -> {
-          setRoom(selectOne);
-          selectOne.setBytes(2, id.origin().toBytes());
-          selectOne.setLong(3, id.seq());
-          List<ChatMessage> found = Rows.read(selectOne, 1);
-          return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+          ChatMessage kept = stagedRow(id);
+          return Optional.ofNullable(kept != null ? kept : storedRow(id));
         });
+  }
+
+  /** The row of {@code id} in SQLite (not among the staged rows), or null. */
+  private ChatMessage storedRow(MessageId id) throws SQLException {
+    setRoom(selectOne);
+    selectOne.setBytes(2, id.origin().toBytes());
+    selectOne.setLong(3, id.seq());
+    List<ChatMessage> found = Rows.read(selectOne, 1);
+    return found.isEmpty() ? null : found.get(0);
   }
 
   @Override
@@ -358,6 +517,17 @@ public final class SqliteMessageStore implements MessageStore {
           long recent = recentLamports.get(id);
           if (recent != 0) {
             return OptionalLong.of(recent);
+          }
+          if (id.seq() > highest(id.origin())[0]) {
+            // not stored yet: the room asks the time of every delivered dependency past its
+            // recent ones, and a line shown before its head is delivered but stored only once the
+            // head is checked; half of this method's samples in the SQLite throughput cell were
+            // such queries, finding nothing (docs/benchmarks.md, session 27)
+            return OptionalLong.empty();
+          }
+          ChatMessage kept = stagedRow(id);
+          if (kept != null) {
+            return OptionalLong.of(kept.lamport());
           }
           try (ResultSet rs = bindId(selectLamport, id).executeQuery()) {
             return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
@@ -411,6 +581,7 @@ public final class SqliteMessageStore implements MessageStore {
   public List<ChatMessage> range(PeerId origin, SeqRange r, int limit) {
     return db.call(
         () -> {
+          flushForRead();
           setRoom(range);
           range.setBytes(2, origin.toBytes());
           range.setLong(3, r.first());
@@ -424,6 +595,7 @@ public final class SqliteMessageStore implements MessageStore {
   public List<ChatMessage> history(int limit) {
     return db.call(
         () -> {
+          flushForRead();
           setRoom(tail);
           tail.setInt(2, limit);
           List<ChatMessage> out = Rows.read(tail, limit);
@@ -439,6 +611,7 @@ public final class SqliteMessageStore implements MessageStore {
   public List<ChatMessage> page(ChatMessage from, int limit) {
     return db.call(
         () -> {
+          flushForRead();
           setRoom(after);
           after.setLong(2, from == null ? 0 : from.lamport());
           after.setBytes(3, from == null ? new byte[0] : from.origin().toBytes());
@@ -452,6 +625,7 @@ public final class SqliteMessageStore implements MessageStore {
   public Optional<ChatMessage> nthNewest(long n) {
     return db.call(
         () -> {
+          flushForRead();
           setRoom(nth);
           nth.setLong(2, n);
           List<ChatMessage> found = Rows.read(nth, 1);
@@ -466,11 +640,16 @@ public final class SqliteMessageStore implements MessageStore {
           if (recentOrder.unknown()) {
             setRoom(tail);
             tail.setInt(2, 1);
-            List<ChatMessage> highest = Rows.read(tail, 1);
-            if (highest.isEmpty()) {
+            List<ChatMessage> top = Rows.read(tail, 1);
+            ChatMessage h = top.isEmpty() ? null : top.get(0);
+            for (ChatMessage m : staged) {
+              if (h == null || canonical(m.lamport(), m.origin(), m.seq(), h) > 0) {
+                h = m;
+              }
+            }
+            if (h == null) {
               recentOrder.reset(0, null, 0, false);
             } else {
-              ChatMessage h = highest.get(0);
               recentOrder.reset(h.lamport(), h.origin(), h.seq(), true);
             }
           }
@@ -478,15 +657,40 @@ public final class SqliteMessageStore implements MessageStore {
           if (known != null) {
             return known;
           }
+          // the highest staged row below the key, then SQLite's: no flush for a late message
+          ChatMessage best = null;
+          for (ChatMessage m : staged) {
+            boolean below =
+                m.lamport() < key.time()
+                    || (m.lamport() == key.time() && m.origin().compareTo(key.origin()) < 0);
+            if (below && (best == null || canonical(m.lamport(), m.origin(), m.seq(), best) > 0)) {
+              best = m;
+            }
+          }
           setRoom(predecessor);
           predecessor.setLong(2, key.time());
           predecessor.setBytes(3, key.origin().toBytes());
           try (ResultSet rs = predecessor.executeQuery()) {
-            return rs.next()
-                ? Optional.of(new MessageId(PeerId.of(rs.getBytes(1)), rs.getLong(2)))
-                : Optional.empty();
+            if (rs.next()) {
+              long lamport = rs.getLong(3);
+              PeerId origin = PeerId.of(rs.getBytes(1));
+              long seq = rs.getLong(2);
+              if (best == null || canonical(lamport, origin, seq, best) > 0) {
+                return Optional.of(new MessageId(origin, seq));
+              }
+            }
           }
+          return best == null ? Optional.empty() : Optional.of(best.id());
         });
+  }
+
+  /** (lamport, origin, seq) against {@code m} in canonical order. */
+  private static int canonical(long lamport, PeerId origin, long seq, ChatMessage m) {
+    int c = Long.compare(lamport, m.lamport());
+    if (c == 0) {
+      c = origin.compareTo(m.origin());
+    }
+    return c != 0 ? c : Long.compare(seq, m.seq());
   }
 
   @Override
@@ -494,6 +698,7 @@ public final class SqliteMessageStore implements MessageStore {
     List<ChatMessage> newest =
         db.call(
             () -> {
+              flushForRead();
               setRoom(tail);
               tail.setInt(2, limit);
               return Rows.read(tail, limit);
@@ -505,7 +710,11 @@ public final class SqliteMessageStore implements MessageStore {
 
   @Override
   public long count() {
-    return db.call(() -> scalar(count));
+    return db.call(
+        () -> {
+          flushForRead();
+          return scalar(count);
+        });
   }
 
   @Override
@@ -548,6 +757,8 @@ public final class SqliteMessageStore implements MessageStore {
   public void close() {
     db.call(
         () -> {
+          flushForRead(); // into the open group, which the database commits (or its next commit
+          // does)
           for (PreparedStatement ps : statements) {
             ps.close();
           }
