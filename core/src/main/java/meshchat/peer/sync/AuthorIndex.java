@@ -36,7 +36,15 @@ public final class AuthorIndex<K> {
   static final int NARROW_SLOTS = 1 << 16;
 
   private Object[] authors = new Object[8]; // K, or an entry keyOf maps to a K
-  private final Function<Object, K> keyOf; // null: every entry is its author
+  // What an entry maps to its author by; for an index whose entries are its authors, the identity.
+  // Never null, and never asked of an entry of the first author's class, which is that author: so
+  // a probe branches on the entry's class, the same test for both kinds of index, and not on which
+  // kind it is. The kind was a branch that a simulation's every room took one way until a crashed
+  // peer restarted with history (its room then numbers its own authors), and the one-sided branch,
+  // inlined into 21 compiled methods (Room.dispatch, AntiEntropy.requestNext among them), sent
+  // each back to the interpreter and the compiler (docs/simulation.md, session 27).
+  private final Function<Object, K> keyOf;
+  private Class<?> keyClass; // the class of the first author numbered; null while none is
   private int size;
   // per slot: (hash bits << bits) | index + 1, with 2^bits slots; 0: empty. In a char while there
   // are at most 2^16 slots (up to 49,152 authors: 2 bytes per slot, where an int took 4 and a
@@ -53,9 +61,12 @@ public final class AuthorIndex<K> {
   private int lastIndex;
 
   /** An index whose entries are the authors themselves. */
+  @SuppressWarnings("unchecked")
   public AuthorIndex() {
-    this.keyOf = null;
+    this.keyOf = (Function<Object, K>) IDENTITY;
   }
+
+  private static final Function<Object, Object> IDENTITY = e -> e;
 
   /**
    * An index whose entries may be any object {@code keyOf} maps to its author (an author itself
@@ -100,6 +111,9 @@ public final class AuthorIndex<K> {
       authors = Arrays.copyOf(authors, grownLength(size, size));
     }
     authors[size] = author;
+    if (size == 0) {
+      keyClass = author.getClass();
+    }
     size++;
     int slots = 1 << bits;
     if (4L * size > 3L * slots) { // at most 3/4 full
@@ -180,7 +194,7 @@ public final class AuthorIndex<K> {
    */
   public void setEntry(int index, Object entry) {
     Objects.checkIndex(index, size);
-    Object key = keyOf == null ? entry : keyOf.apply(entry);
+    Object key = keyOf.apply(entry);
     Object author = keyAt(index);
     if (key != author && (key == null || !key.equals(author))) {
       throw new IllegalArgumentException("an entry of another author at " + index);
@@ -190,7 +204,7 @@ public final class AuthorIndex<K> {
 
   private Object keyAt(int index) {
     Object e = authors[index];
-    return keyOf == null ? e : keyOf.apply(e);
+    return e.getClass() == keyClass ? e : keyOf.apply(e); // an author maps to itself
   }
 
   /** How many authors are numbered: their indexes are 0..size-1. */

@@ -1,6 +1,7 @@
 package meshchat.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,5 +140,63 @@ class AuthorIndexTest {
     assertThat(index.longestCluster()).isLessThan(1_000);
     assertThat(index.indexOf(PeerId.of(new byte[] {1, 2, 3}))).isEqualTo(-1);
     assertThat(index.indexOf(PeerId.of(first.toBytes()))).isZero();
+  }
+
+  /** An entry the index keeps in an author's place (as the in-memory store keeps a message). */
+  private record Entry(String author) {}
+
+  @Test
+  void aKeyedIndexFindsItsAuthorsThroughEntriesOfEitherKindAndEveryGrowth() {
+    // keyOf maps an author to itself and an Entry to its author: the probe asks it only of an
+    // entry that is not of the first author's class
+    AuthorIndex<String> index =
+        new AuthorIndex<>(e -> e instanceof Entry r ? r.author() : (String) e);
+    List<String> order = new ArrayList<>();
+    for (int n = 0; n < 3_000; n++) {
+      String author = "author-" + n;
+      assertThat(index.add(author)).isEqualTo(n);
+      order.add(author);
+      if (n % 3 != 0) {
+        index.setEntry(n, new Entry(new String(author))); // an equal author, another instance
+      }
+      if (n % 9 == 1) {
+        index.setEntry(n, author); // and back
+      }
+    }
+    for (int a = 0; a < order.size(); a++) {
+      String author = order.get(a);
+      assertThat(index.author(a)).isEqualTo(author);
+      assertThat(index.entry(a))
+          .isInstanceOf(a % 3 != 0 && a % 9 != 1 ? Entry.class : String.class);
+      assertThat(index.indexOf(new String(author))).isEqualTo(a);
+      assertThat(index.add(new String(author))).isEqualTo(a);
+    }
+    assertThat(index.indexOf("author-3000")).isEqualTo(-1);
+    assertThatThrownBy(() -> index.setEntry(5, new Entry("author-6")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> index.setEntry(5, "author-6"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anIndexOfItsAuthorsFindsAuthorsOfAnotherClassThanTheFirst() {
+    // the first author's class is the one an entry is compared by; the others map to themselves
+    AuthorIndex<Object> index = new AuthorIndex<>();
+    List<Object> order = new ArrayList<>();
+    for (int n = 0; n < 2_000; n++) {
+      Object author = n % 2 == 0 ? "author-" + n : (Object) Long.valueOf(1_000_000L + n);
+      assertThat(index.add(author)).isEqualTo(n);
+      order.add(author);
+    }
+    for (int a = 0; a < order.size(); a++) {
+      Object author = order.get(a);
+      Object equal = author instanceof String s ? new String(s) : Long.valueOf((Long) author);
+      assertThat(index.indexOf(equal)).isEqualTo(a);
+      assertThat(index.author(a)).isSameAs(author);
+    }
+    assertThat(index.indexOf(Long.valueOf(1_000_000L))).isEqualTo(-1);
+    index.setEntry(1, Long.valueOf(1_000_001L));
+    assertThatThrownBy(() -> index.setEntry(1, "author-0"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -23,7 +23,20 @@ public final class RunMetrics implements SimPeer.Listener {
 
   private record SentAt(MessageId id, int author, long timeMs, int storeGeneration) {}
 
-  private final Histogram latency = new Histogram(3);
+  // Sized for 2^20 ms (17 minutes) of latency from the start, growing past it as before: one that
+  // starts at 2 ms grows at each new power of two, and a growth is an index out of its counts
+  // array, which mid-run sent the compiled Room.admit and Room.show (recordValue is inlined into
+  // them through the listener) back to the interpreter (a range_check trap, JFR
+  // jdk.Deoptimization; docs/simulation.md, session 27). The same buckets either way (one
+  // significant-digit setting, 1 ms units), so the same percentiles; 90 KB of counts.
+  private final Histogram latency = newLatencyHistogram();
+
+  static Histogram newLatencyHistogram() {
+    Histogram h = new Histogram(1L << 20, 3);
+    h.setAutoResize(true);
+    return h;
+  }
+
   private final SendTimes sendTimes = new SendTimes();
   private final List<SentAt> sent = new ArrayList<>();
   private final List<Sample> timeline = new ArrayList<>();

@@ -235,6 +235,35 @@ class CliConventionsTest {
         .contains(young1g, heap7g);
   }
 
+  @Test
+  void aSimulationMapsAClassArchiveOfItsOwnMadeByASimulationAndPrintsNothingOfIt()
+      throws Exception {
+    Path checkout = checkoutWithEchoJar();
+    Path launcher = checkout.resolve("meshchat");
+    Path target = checkout.resolve("testkit/target");
+
+    // trained by a run of the jar's own sim command (here the echo jar's main), dumped beside the
+    // jar under a name of its own: bench catchup's archive of the same jar is a peer's
+    String out = launchOn(0, true, launcher, "-Decho.jvm=true", "sim", "--peers", "3");
+    assertThat(out).startsWith("echo: sim --peers 3\n"); // nothing of the JVM's on the run's stdout
+    List<Path> archives;
+    try (var files = Files.list(target)) {
+      archives = files.filter(f -> f.toString().endsWith(".jsa")).toList();
+    }
+    assertThat(archives).hasSize(1);
+    String name = archives.get(0).getFileName().toString();
+    assertThat(name).startsWith("meshchat-testkit-" + Version.number() + "-all-sim-");
+    assertThat(out).contains("-XX:SharedArchiveFile=" + archives.get(0), "-Xlog:cds=off");
+    // the archive is made before the run, and the run maps it
+    assertThat(launchOn(0, true, launcher, "-Decho.jvm=true -Xshare:on", "sim"))
+        .startsWith("echo: sim\n")
+        .contains("-XX:SharedArchiveFile=" + archives.get(0));
+    // MESHCHAT_CDS=0 turns it off
+    assertThat(launchOn(0, false, launcher, "-Decho.jvm=true", "sim", "--peers", "3"))
+        .startsWith("echo: sim --peers 3\n")
+        .doesNotContain("SharedArchiveFile");
+  }
+
   /**
    * A checkout whose peer and testkit jars are built and fresh: the launcher runs them as they are.
    */
@@ -268,11 +297,22 @@ class CliConventionsTest {
   /** As {@link #launch}, on a machine of {@code memKb} of RAM as the launcher sees it (0: this). */
   private static String launchOn(long memKb, Path launcher, String javaOpts, String... args)
       throws Exception {
+    return launchOn(memKb, false, launcher, javaOpts, args);
+  }
+
+  /**
+   * As {@link #launchOn(long, Path, String, String...)}, with the launcher's class-data archives
+   * ({@code cds}) or without them: an echo jar is never older than the archive made from it (its
+   * time is a minute ahead), so each launch would train and dump one again.
+   */
+  private static String launchOn(
+      long memKb, boolean cds, Path launcher, String javaOpts, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("JAVA_OPTS");
     pb.environment().remove("MESHCHAT_MEM_KB");
+    pb.environment().put("MESHCHAT_CDS", cds ? "1" : "0");
     if (memKb > 0) {
       pb.environment().put("MESHCHAT_MEM_KB", Long.toString(memKb));
     }
