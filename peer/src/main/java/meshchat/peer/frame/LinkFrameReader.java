@@ -263,11 +263,10 @@ final class LinkFrameReader {
     ChatMessage message(byte[] b, LinkContext context) {
       LinkCodec.chatSizes(nickBytes, textBytes, sealedLength, deps);
       PeerId origin = origin(b, originAt, originLength, originRef, context);
-      List<MessageId> ids = new ArrayList<>(deps);
+      MessageId[] ids = new MessageId[deps]; // handed to the message as its list, not copied
       for (int i = 0; i < deps; i++) {
-        ids.add(
-            new MessageId(
-                origin(b, depAt[2 * i], depAt[2 * i + 1], depRef[i], context), depSeq[i]));
+        ids[i] =
+            new MessageId(origin(b, depAt[2 * i], depAt[2 * i + 1], depRef[i], context), depSeq[i]);
       }
       byte[] prev = prevAt < 0 ? NONE : Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
       long wall =
@@ -280,7 +279,7 @@ final class LinkFrameReader {
               nick,
               text,
               bytes(b, sealedAt, sealedLength),
-              ids,
+              ChatMessage.depsOf(ids),
               prev,
               kind,
               null,
