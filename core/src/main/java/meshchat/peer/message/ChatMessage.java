@@ -81,10 +81,9 @@ public record ChatMessage(
       throw new IllegalArgumentException("a nick change carries no text");
     }
     // one instance per author and per message in a stored history, not one per line and mention
-    SharedValues.Tables shared = SharedValues.here(); // this thread's: looked up once
-    id = shared.id(id);
-    nick = shared.nick(nick);
-    deps = shared.ids(deps);
+    id = SharedValues.id(id);
+    nick = SharedValues.nick(nick);
+    deps = SharedValues.ids(deps);
     // copyOf, not clone(): without C2 (a peer runs on C1) clone() is a call into the VM
     prev = prev == null || prev.length == 0 ? NONE : Arrays.copyOf(prev, prev.length);
   }

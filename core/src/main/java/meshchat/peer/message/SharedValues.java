@@ -6,91 +6,32 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * The nicks, ids and keys seen lately, by content: a message or head keeps the one instance its
- * author's nick or key already has, and a message's deps the instances of the messages they name,
- * so a peer's stored history holds one copy per author instead of one per message or head. Every
- * object a store keeps is copied by the young collections of a busy peer, and their pauses are what
- * decide its latency tail (docs/benchmarks.md, session 15).
+ * The nicks and keys seen lately, by content: a message or head keeps the one instance its author's
+ * nick or key already has, so a peer's stored history holds one copy per author instead of one per
+ * message or head. Every object a store keeps is copied by the young collections of a busy peer,
+ * and their pauses are what decide its latency tail (docs/benchmarks.md, session 15).
  *
  * <p>Like {@link PeerId}'s recent ids: a slot is overwritten by the next value that hashes to it,
- * and at worst a lookup misses, which only costs the copy it saves. Nicks and ids are kept per
- * thread that makes messages (a room's, in a real peer): every decoded message writes its id into
- * the table, and one table for the whole process had the room threads of a process writing each
- * other's cache lines and reading each other's new ids, a store miss per message (the throughput
- * cell: 4.8 % of the room threads' samples on that one store; docs/benchmarks.md, session 27).
- * Which thread made a value changes nothing but which instance a message gets. Keys are few and
- * rarely new: one table, where a racy read is safe (an array slot only ever holds an array no one
- * writes after it is put there).
+ * and a racy read is safe (a {@code String} is immutable; an array slot only ever holds an array no
+ * one writes after it is put there) and at worst misses, which only costs the copy it saves.
  */
 final class SharedValues {
   private static final int SLOTS = 1024;
   private static final int SHIFT = 32 - Integer.numberOfTrailingZeros(SLOTS);
+  private static final String[] NICKS = new String[SLOTS];
   private static final byte[][] KEYS = new byte[SLOTS][];
-  private static final ThreadLocal<Tables> TABLES = ThreadLocal.withInitial(Tables::new);
+  private static final MessageId[] IDS = new MessageId[SLOTS];
 
   private SharedValues() {}
 
-  /** This thread's nicks and ids, for the several values of one message. */
-  static Tables here() {
-    return TABLES.get();
-  }
-
-  /** One thread's recent nicks and ids. */
-  static final class Tables {
-    private final String[] nicks = new String[SLOTS];
-    private final MessageId[] ids = new MessageId[SLOTS];
-
-    /** {@code nick}, or an equal instance seen lately. */
-    String nick(String nick) {
-      return shared(nicks, nick);
-    }
-
-    /** {@code id}, or an equal instance seen lately. */
-    MessageId id(MessageId id) {
-      return shared(ids, id);
-    }
-
-    /**
-     * An unmodifiable copy of {@code deps} holding the instances {@link #id} gave, or {@code deps}
-     * itself if it is such a copy already: a message made again from another ({@link
-     * ChatMessage#chained}, once per live message on the receive path) shared each dependency a
-     * second time, a probe of this table per dependency (docs/benchmarks.md, session 23).
-     */
-    List<MessageId> ids(List<MessageId> deps) {
-      if (deps instanceof Ids) {
-        return deps;
-      }
-      if (deps.isEmpty()) {
-        return Ids.NONE;
-      }
-      MessageId[] out = deps.toArray(new MessageId[0]); // a copy: the caller may go on writing deps
-      return idsOwned(out);
-    }
-
-    /**
-     * As {@link #ids}, for an array no one writes after this call: each id is shared in place and
-     * the array kept, not copied (a live chat's decode made a list, then this copied it to an
-     * array).
-     */
-    List<MessageId> idsOwned(MessageId[] deps) {
-      if (deps.length == 0) {
-        return Ids.NONE;
-      }
-      for (int i = 0; i < deps.length; i++) {
-        deps[i] = id(deps[i]); // a null dependency fails here, as List.copyOf failed on it
-      }
-      return new Ids(deps);
-    }
-  }
-
-  /** {@code nick}, or an equal instance seen lately on this thread. */
+  /** {@code nick}, or an equal instance seen lately. */
   static String nick(String nick) {
-    return here().nick(nick);
+    return shared(NICKS, nick);
   }
 
-  /** {@code id}, or an equal instance seen lately on this thread. */
+  /** {@code id}, or an equal instance seen lately. */
   static MessageId id(MessageId id) {
-    return here().id(id);
+    return shared(IDS, id);
   }
 
   private static <T> T shared(T[] recent, T value) {
@@ -103,14 +44,38 @@ final class SharedValues {
     return value;
   }
 
-  /** As {@link Tables#ids}, on this thread's table. */
+  /**
+   * An unmodifiable copy of {@code deps} holding the instances {@link #id} gave, or {@code deps}
+   * itself if it is such a copy already: a message made again from another ({@link
+   * ChatMessage#chained}, once per live message on the receive path) shared each dependency a
+   * second time, a probe of this table per dependency (docs/benchmarks.md, session 23).
+   */
   static List<MessageId> ids(List<MessageId> deps) {
-    return here().ids(deps);
+    if (deps instanceof Ids) {
+      return deps;
+    }
+    if (deps.isEmpty()) {
+      return Ids.NONE;
+    }
+    MessageId[] out = deps.toArray(new MessageId[0]); // a copy: the caller may go on writing deps
+    for (int i = 0; i < out.length; i++) {
+      out[i] = id(out[i]); // a null dependency fails here, as List.copyOf failed on it
+    }
+    return new Ids(out);
   }
 
-  /** As {@link Tables#idsOwned}, on this thread's table. */
+  /**
+   * As {@link #ids}, for an array no one writes after this call: each id is shared in place and the
+   * array kept, not copied (a live chat's decode made a list, then this copied it to an array).
+   */
   static List<MessageId> idsOwned(MessageId[] deps) {
-    return here().idsOwned(deps);
+    if (deps.length == 0) {
+      return Ids.NONE;
+    }
+    for (int i = 0; i < deps.length; i++) {
+      deps[i] = id(deps[i]); // a null dependency fails here, as in ids
+    }
+    return new Ids(deps);
   }
 
   /** What {@link #ids} makes: unmodifiable, no nulls, each id the shared instance when made. */

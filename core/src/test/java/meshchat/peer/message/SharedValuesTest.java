@@ -75,38 +75,6 @@ class SharedValuesTest {
         .isInstanceOf(NullPointerException.class);
   }
 
-  /**
-   * Each thread that makes messages shares within its own tables: a message made on another thread
-   * neither takes this thread's instances nor puts its own in this thread's way.
-   */
-  @Test
-  void eachThreadSharesWithinItsOwnTables() throws Exception {
-    ChatMessage here = line(40, new String("carol-" + 1));
-    ChatMessage[] there = new ChatMessage[2];
-    Thread other =
-        new Thread(
-            () -> {
-              there[0] = line(40, new String("carol-" + 1));
-              there[1] =
-                  new ChatMessage(
-                      new MessageId(ALICE, 41),
-                      41,
-                      0,
-                      "carol-1",
-                      "re",
-                      List.of(new MessageId(ALICE, 40)));
-            });
-    other.start();
-    other.join();
-    assertThat(there[0]).isEqualTo(here);
-    assertThat(there[0].id()).isNotSameAs(here.id());
-    assertThat(there[0].nick()).isNotSameAs(here.nick());
-    assertThat(there[1].deps().get(0)).isSameAs(there[0].id()); // shared on its own thread
-    ChatMessage again = line(40, new String("carol-" + 1)); // this thread's table is as it was
-    assertThat(again.id()).isSameAs(here.id());
-    assertThat(again.nick()).isSameAs(here.nick());
-  }
-
   @Test
   void headsOfOneOriginShareTheirKeyAndNoCallerWriteReachesIt() {
     byte[] key = new byte[32];
