@@ -112,15 +112,6 @@ public record ChatMessage(
     return new ChatMessage(id, lamport, wallTimeMs, nick, "", deps, NONE, Kind.NICK);
   }
 
-  /**
-   * A message's dependency list made of {@code deps}, which the caller hands over and must not
-   * write again: each id the shared instance, unmodifiable, and taken by the constructor as it is
-   * (a decoder's list is not copied a second time). A null id is refused.
-   */
-  public static List<MessageId> depsOf(MessageId[] deps) {
-    return SharedValues.idsOwned(deps);
-  }
-
   public boolean isNickChange() {
     return kind == Kind.NICK;
   }

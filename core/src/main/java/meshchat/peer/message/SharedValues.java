@@ -64,20 +64,6 @@ final class SharedValues {
     return new Ids(out);
   }
 
-  /**
-   * As {@link #ids}, for an array no one writes after this call: each id is shared in place and the
-   * array kept, not copied (a live chat's decode made a list, then this copied it to an array).
-   */
-  static List<MessageId> idsOwned(MessageId[] deps) {
-    if (deps.length == 0) {
-      return Ids.NONE;
-    }
-    for (int i = 0; i < deps.length; i++) {
-      deps[i] = id(deps[i]); // a null dependency fails here, as in ids
-    }
-    return new Ids(deps);
-  }
-
   /** What {@link #ids} makes: unmodifiable, no nulls, each id the shared instance when made. */
   private static final class Ids extends AbstractList<MessageId> implements RandomAccess {
     static final Ids NONE = new Ids(new MessageId[0]);

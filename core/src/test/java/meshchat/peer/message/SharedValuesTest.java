@@ -60,22 +60,6 @@ class SharedValuesTest {
   }
 
   @Test
-  void aDecodersDepsArrayBecomesTheMessagesListUncopied() {
-    ChatMessage named = line(30, "alice");
-    List<MessageId> deps =
-        ChatMessage.depsOf(new MessageId[] {new MessageId(ALICE, 30), new MessageId(ALICE, 29)});
-    assertThat(deps.get(0)).isSameAs(named.id()); // shared in place
-    ChatMessage m = new ChatMessage(new MessageId(ALICE, 31), 31, 0, "alice", "re", deps);
-    assertThat(m.deps()).isSameAs(deps); // taken as it is: not copied again
-    assertThat(deps).isEqualTo(List.of(new MessageId(ALICE, 30), new MessageId(ALICE, 29)));
-    assertThatThrownBy(() -> deps.set(0, named.id()))
-        .isInstanceOf(UnsupportedOperationException.class);
-    assertThat(ChatMessage.depsOf(new MessageId[0])).isEmpty();
-    assertThatThrownBy(() -> ChatMessage.depsOf(new MessageId[] {null}))
-        .isInstanceOf(NullPointerException.class);
-  }
-
-  @Test
   void headsOfOneOriginShareTheirKeyAndNoCallerWriteReachesIt() {
     byte[] key = new byte[32];
     key[0] = 42;

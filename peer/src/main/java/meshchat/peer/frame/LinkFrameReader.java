@@ -263,10 +263,11 @@ final class LinkFrameReader {
     ChatMessage message(byte[] b, LinkContext context) {
       LinkCodec.chatSizes(nickBytes, textBytes, sealedLength, deps);
       PeerId origin = origin(b, originAt, originLength, originRef, context);
-      MessageId[] ids = new MessageId[deps]; // handed to the message as its list, not copied
+      List<MessageId> ids = new ArrayList<>(deps);
       for (int i = 0; i < deps; i++) {
-        ids[i] =
-            new MessageId(origin(b, depAt[2 * i], depAt[2 * i + 1], depRef[i], context), depSeq[i]);
+        ids.add(
+            new MessageId(
+                origin(b, depAt[2 * i], depAt[2 * i + 1], depRef[i], context), depSeq[i]));
       }
       byte[] prev = prevAt < 0 ? NONE : Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
       long wall =
@@ -279,7 +280,7 @@ final class LinkFrameReader {
               nick,
               text,
               bytes(b, sealedAt, sealedLength),
-              ChatMessage.depsOf(ids),
+              ids,
               prev,
               kind,
               null,

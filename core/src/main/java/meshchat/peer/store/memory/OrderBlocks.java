@@ -11,14 +11,10 @@ import meshchat.peer.message.PeerId;
  * threads' CPU (docs/benchmarks.md, session 17). Here an insert shifts within its block only, and
  * updates the starts of the blocks after it: inserts land near the end, so those are few.
  *
- * <p>Every block lives in a page of {@link #PAGE_BLOCKS} blocks ({@code slots}, physical block
- * {@code p} in page {@code p / PAGE_BLOCKS}), and {@code order} says which physical block is the
- * i-th: as with the arena, no object per block for a young collection to copy. Pages are added as
- * blocks are made and never move: one flat array grew by doubling, and each doubling copied every
- * entry and zeroed twice the memory (the throughput cell's stores reach ~1 million slots: arrays of
- * 8 and 16 MB, made and copied on the room thread; docs/benchmarks.md, session 27). A full block
- * splits in two halves, except the last one when the insert is at the very end (appends fill
- * blocks, they do not leave them half empty).
+ * <p>Every block lives in one flat array ({@code slots}, block {@code p} at {@code p * BLOCK}), and
+ * {@code order} says which physical block is the i-th: as with the arena, no object per block for a
+ * young collection to copy. A full block splits in two halves, except the last one when the insert
+ * is at the very end (appends fill blocks, they do not leave them half empty).
  *
  * <p>Each entry also has a key (the message's Lamport time), in an array beside the values, so that
  * {@link #search} finds a place by reading keys that lie together: a search by index read the
@@ -39,19 +35,9 @@ final class OrderBlocks {
     int compareOrigin(int tie, PeerId origin);
   }
 
-  /** Blocks per page: a page's values are 32 KiB, its keys 32 KiB and its ties 16 KiB. */
-  static final int PAGE_BLOCKS = 16;
-
-  private static final int PAGE = PAGE_BLOCKS * BLOCK; // slots per page
-  private static final int PAGE_SHIFT = Integer.numberOfTrailingZeros(PAGE);
-  private static final int IN_PAGE = PAGE - 1;
-
-  // by page: the values, each slot's key and each slot's tie, beside each other; a slot's number
-  // is its physical block * BLOCK + its place in the block
-  private long[][] slots = {new long[PAGE]};
-  private long[][] keys = {new long[PAGE]};
-  private int[][] tie = {new int[PAGE]};
-  private int pages = 1;
+  private long[] slots = new long[BLOCK];
+  private long[] keys = new long[BLOCK]; // each slot's key, beside it
+  private int[] tie = new int[BLOCK]; // each slot's tie, beside it
   // by logical block: its physical block, how many it holds, the index of its first
   private int[] order = new int[4];
   private int[] count = new int[4];
@@ -63,34 +49,21 @@ final class OrderBlocks {
     return size;
   }
 
-  /** The pages made so far (for tests: growth adds pages, it copies none). */
-  int pages() {
-    return pages;
-  }
-
-  /** The values' page {@code p} (for tests: a page stays the same array as the list grows). */
-  long[] valuesPage(int p) {
-    return slots[p];
-  }
-
   long get(int index) {
     int b = blockOf(index);
-    int slot = order[b] * BLOCK + index - start[b];
-    return slots[slot >>> PAGE_SHIFT][slot & IN_PAGE];
+    return slots[order[b] * BLOCK + index - start[b]];
   }
 
   /** The key of the entry at {@code index}. */
   long keyAt(int index) {
     int b = blockOf(index);
-    int slot = order[b] * BLOCK + index - start[b];
-    return keys[slot >>> PAGE_SHIFT][slot & IN_PAGE];
+    return keys[order[b] * BLOCK + index - start[b]];
   }
 
   /** The tie of the entry at {@code index}. */
   int tieAt(int index) {
     int b = blockOf(index);
-    int slot = order[b] * BLOCK + index - start[b];
-    return tie[slot >>> PAGE_SHIFT][slot & IN_PAGE];
+    return tie[order[b] * BLOCK + index - start[b]];
   }
 
   /** Inserts {@code value} with key and tie 0 (for what never searches). */
@@ -118,21 +91,17 @@ final class OrderBlocks {
         }
       }
     }
-    int page = order[b] / PAGE_BLOCKS; // a block lies within one page
-    int base = order[b] * BLOCK & IN_PAGE;
+    int base = order[b] * BLOCK;
     int at = index - start[b];
-    long[] s = slots[page];
-    long[] k = keys[page];
-    int[] t = this.tie[page];
-    System.arraycopy(s, base + at, s, base + at + 1, count[b] - at);
-    System.arraycopy(k, base + at, k, base + at + 1, count[b] - at);
-    System.arraycopy(t, base + at, t, base + at + 1, count[b] - at);
-    s[base + at] = value;
-    k[base + at] = key;
-    t[base + at] = tie;
+    System.arraycopy(slots, base + at, slots, base + at + 1, count[b] - at);
+    System.arraycopy(keys, base + at, keys, base + at + 1, count[b] - at);
+    System.arraycopy(this.tie, base + at, this.tie, base + at + 1, count[b] - at);
+    slots[base + at] = value;
+    keys[base + at] = key;
+    this.tie[base + at] = tie;
     count[b]++;
-    for (int j = b + 1; j < blocks; j++) {
-      start[j]++;
+    for (int k = b + 1; k < blocks; k++) {
+      start[k]++;
     }
     size++;
   }
@@ -159,16 +128,10 @@ final class OrderBlocks {
       count = Arrays.copyOf(count, 2 * blocks);
       start = Arrays.copyOf(start, 2 * blocks);
     }
-    if (blocks == pages * PAGE_BLOCKS) { // the new physical block starts a page
-      if (pages == slots.length) {
-        slots = Arrays.copyOf(slots, 2 * pages);
-        keys = Arrays.copyOf(keys, 2 * pages);
-        tie = Arrays.copyOf(tie, 2 * pages);
-      }
-      slots[pages] = new long[PAGE];
-      keys[pages] = new long[PAGE];
-      tie[pages] = new int[PAGE];
-      pages++;
+    if ((blocks + 1) * BLOCK > slots.length) {
+      slots = Arrays.copyOf(slots, 2 * slots.length);
+      keys = Arrays.copyOf(keys, slots.length);
+      tie = Arrays.copyOf(tie, slots.length);
     }
     int n = b + 1;
     System.arraycopy(order, n, order, n + 1, blocks - n);
@@ -185,13 +148,9 @@ final class OrderBlocks {
   private void split(int b) {
     int n = addBlockAfter(b);
     int half = BLOCK / 2;
-    int from = order[b] / PAGE_BLOCKS;
-    int to = order[n] / PAGE_BLOCKS;
-    int fromAt = (order[b] * BLOCK & IN_PAGE) + half;
-    int toAt = order[n] * BLOCK & IN_PAGE;
-    System.arraycopy(slots[from], fromAt, slots[to], toAt, BLOCK - half);
-    System.arraycopy(keys[from], fromAt, keys[to], toAt, BLOCK - half);
-    System.arraycopy(tie[from], fromAt, tie[to], toAt, BLOCK - half);
+    System.arraycopy(slots, order[b] * BLOCK + half, slots, order[n] * BLOCK, BLOCK - half);
+    System.arraycopy(keys, order[b] * BLOCK + half, keys, order[n] * BLOCK, BLOCK - half);
+    System.arraycopy(tie, order[b] * BLOCK + half, tie, order[n] * BLOCK, BLOCK - half);
     count[b] = half;
     count[n] = BLOCK - half;
     start[n] = start[b] + half;
@@ -249,11 +208,11 @@ final class OrderBlocks {
   }
 
   private boolean before(int slot, long key, PeerId origin, boolean pastEqual, Ties ties) {
-    long k = keys[slot >>> PAGE_SHIFT][slot & IN_PAGE];
+    long k = keys[slot];
     if (k != key) {
       return k < key;
     }
-    int c = ties.compareOrigin(tie[slot >>> PAGE_SHIFT][slot & IN_PAGE], origin);
+    int c = ties.compareOrigin(tie[slot], origin);
     return c < 0 || (pastEqual && c == 0);
   }
 }

@@ -37,10 +37,6 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
   // each nick once, named in the arena by its index
   private final List<String> nicks = new ArrayList<>();
   private final Map<String, Integer> nickIndex = new HashMap<>();
-  // the nick the last append looked up, and its index: a room's messages come in runs of one
-  // author's (one nick instance each, SharedValues), so most appends need no map lookup
-  private String lastNick;
-  private int lastNickIndex;
 
   @Override
   public Snapshot load(PeerId self) {
@@ -89,17 +85,12 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
   }
 
   private int nickIndex(String nick) {
-    if (nick == lastNick) {
-      return lastNickIndex; // the same instance: no hash, no equals
-    }
     Integer i = nickIndex.get(nick);
     if (i == null) {
       i = nicks.size();
       nicks.add(nick);
       nickIndex.put(nick, i);
     }
-    lastNick = nick;
-    lastNickIndex = i;
     return i;
   }
 

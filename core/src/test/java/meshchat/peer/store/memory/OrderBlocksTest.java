@@ -119,52 +119,6 @@ class OrderBlocksTest {
     }
   }
 
-  /**
-   * A list far past one page, grown as the throughput cell grows it (sorted inserts a little behind
-   * the end, blocks split and appended): reads and searches agree with a list across the pages, and
-   * growing added pages without copying any (the first page is the array it was).
-   */
-  @Test
-  void aLongListSpansPagesThatGrowingNeverCopies() {
-    Random random = new Random(27);
-    PeerId[] origins = new PeerId[5];
-    for (int i = 0; i < origins.length; i++) {
-      origins[i] = PeerId.of(new byte[] {(byte) (40 * i), (byte) i});
-    }
-    OrderBlocks.Ties ties = (tie, origin) -> origins[tie].compareTo(origin);
-    OrderBlocks blocks = new OrderBlocks();
-    long[] firstPage = blocks.valuesPage(0);
-    List<long[]> list = new ArrayList<>(); // {key, origin, value}
-    long clock = 0;
-    int n = 12 * OrderBlocks.PAGE_BLOCKS * OrderBlocks.BLOCK;
-    for (int i = 0; i < n; i++) {
-      clock += random.nextInt(2);
-      long key = Math.max(0, clock - random.nextInt(600));
-      int o = random.nextInt(origins.length);
-      int at = blocks.search(key, origins[o], true, ties);
-      long value = random.nextLong();
-      blocks.insert(at, value, key, o);
-      list.add(at, new long[] {key, o, value});
-    }
-    assertThat(blocks.pages()).isGreaterThan(8);
-    assertThat(blocks.valuesPage(0)).isSameAs(firstPage);
-    assertThat(blocks.size()).isEqualTo(n);
-    for (int i = 0; i < n; i++) {
-      long[] e = list.get(i);
-      assertThat(blocks.get(i)).as("index %d", i).isEqualTo(e[2]);
-      assertThat(blocks.keyAt(i)).isEqualTo(e[0]);
-      assertThat(blocks.tieAt(i)).isEqualTo((int) e[1]);
-    }
-    for (int probe = 0; probe < 200; probe++) {
-      long key = random.nextInt((int) clock + 3) - 1;
-      PeerId origin = origins[random.nextInt(origins.length)];
-      boolean pastEqual = random.nextBoolean();
-      assertThat(blocks.search(key, origin, pastEqual, ties))
-          .as("key %d past equal %s", key, pastEqual)
-          .isEqualTo(scan(list, origins, key, origin, pastEqual));
-    }
-  }
-
   @Test
   void anIndexOutsideTheListIsRefused() {
     OrderBlocks blocks = new OrderBlocks();
