@@ -192,6 +192,13 @@ class TrackerServerTest {
         .hasMessageContaining("INVALID_ARGUMENT");
     // a host with a tab, newline or escape would forge lines in every member's peer cache and
     // reach /who (rev27 F1): only a host name or IP address is recorded
+    assertThatThrownBy(
+            () -> done(d.register("r1", id("d"), "m\u001b]0;owned\u0007", "10.0.0.1", 4)))
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("no control character");
+    assertThatThrownBy(() -> done(d.register("r\n1", id("d"), "d", "10.0.0.1", 4)))
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("no control character");
     for (String host : new String[] {"h\t1\t1\tn\nr1\tabcd\t203.0.113.66", "\u001b[2J", "a b"}) {
       assertThatThrownBy(() -> done(d.register("r1", id("d"), "d", host, 4)))
           .hasMessageContaining("INVALID_ARGUMENT")

@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import meshchat.tracker.log.LogText;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
@@ -172,7 +173,8 @@ public final class ChatLogging implements SLF4JServiceProvider {
     b.append((char) ('0' + ms % 10)).append(' ');
     String name = level.name();
     b.append(name).append(" ".repeat(Math.max(1, 6 - name.length())));
-    b.append(logger).append(' ').append(message).append('\n');
+    // a message carries what peers sent (a Hello's nick, a Close reason): never raw in the file
+    b.append(logger).append(' ').append(LogText.escape(message)).append('\n');
     if (thrown != null) {
       StringWriter trace = new StringWriter();
       thrown.printStackTrace(new PrintWriter(trace));

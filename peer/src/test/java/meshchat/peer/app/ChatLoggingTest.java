@@ -36,6 +36,25 @@ class ChatLoggingTest {
     assertThat(System.getProperty(ChatLogging.LOG_FILE)).endsWith("peer.log");
   }
 
+  /** rev27 F4: a peer's Hello nick or Close reason reached peer.log raw. */
+  @Test
+  void whatAPeerSentCannotWriteControlsOrLinesOfItsOwn() throws Exception {
+    Path file = dir.resolve("peer.log");
+    ILoggerFactory loggers = loggers(file);
+    loggers
+        .getLogger("meshchat.peer.runtime.NodeLinks")
+        .info(
+            "link up with {}", "m\u001b]0;owned\u0007\n2026-01-01 00:00:00.000 INFO  forged\u202e");
+    assertThat(Files.readAllLines(file))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .endsWith(
+                        "link up with m\\x1b]0;owned\\x07\\x0a2026-01-01 00:00:00.000 INFO "
+                            + " forged<U+202E>"));
+  }
+
   @Test
   void aChatPeerLogsInfoToItsFileAndNettyOnlyFromWarn() throws Exception {
     Path file = dir.resolve("peer.log");

@@ -115,13 +115,21 @@ public final class Frames {
   /** Field checks shared by every request; returns a reason, or null when the value is valid. */
   public static String checkRoom(String room) {
     int bytes = room.getBytes(StandardCharsets.UTF_8).length;
-    return bytes < 1 || bytes > 64 ? "room must be 1..64 bytes of UTF-8, got " + bytes : null;
+    if (bytes < 1 || bytes > 64) {
+      return "room must be 1..64 bytes of UTF-8, got " + bytes;
+    }
+    return room.chars().anyMatch(Character::isISOControl)
+        ? "room must hold no control character"
+        : null;
   }
 
   public static String checkRegistration(String nick, ByteString peerId, String host, int port) {
     int nickChars = nick.codePointCount(0, nick.length());
     if (nickChars < 1 || nickChars > 32) {
       return "nick must be 1..32 characters, got " + nickChars;
+    }
+    if (nick.chars().anyMatch(Character::isISOControl)) {
+      return "nick must hold no control character"; // a peer's /nick refuses them too
     }
     if (peerId.size() < 1 || peerId.size() > 64) {
       return "peer id must be 1..64 bytes, got " + peerId.size();
