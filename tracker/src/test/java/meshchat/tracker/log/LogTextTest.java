@@ -39,7 +39,7 @@ class LogTextTest {
       assertThat(xml)
           .contains(
               "<conversionRule conversionWord=\"msg\""
-                  + " converterClass=\"meshchat.tracker.log.SafeMessageConverter\"/>");
+                  + " class=\"meshchat.tracker.log.SafeMessageConverter\"/>");
     }
     SafeMessageConverter c = new SafeMessageConverter();
     LoggingEvent e =
