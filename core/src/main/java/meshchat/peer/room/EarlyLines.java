@@ -139,11 +139,21 @@ final class EarlyLines {
     linked.computeIfAbsent(m.origin(), o -> new SeqWindow<>()).put(m.seq(), m);
   }
 
+  /** What was shown early under a signed message's id. */
+  enum Taken {
+    /** Nothing: show the signed line. */
+    NOTHING,
+    /** The same line: not shown again. */
+    SAME,
+    /** Another version, never signed: the user is told, and the signed line shown. */
+    OTHER
+  }
+
   /**
-   * {@code m} is being shown by the usual path, signed: true if the same line was shown early (so
-   * it is not shown again). Either way the id is no longer early.
+   * {@code m} is being shown by the usual path, signed: what was shown early under its id. Either
+   * way the id is no longer early.
    */
-  boolean taken(ChatMessage m) {
+  Taken taken(ChatMessage m) {
     ChatMessage early = remove(linked, m.origin(), m.seq());
     if (early == null) {
       early = remove(orphaned, m.origin(), m.seq());
@@ -151,10 +161,12 @@ final class EarlyLines {
         orphanedLines--;
       } else {
         byte[] shown = forgotten.remove(m.id());
-        return shown != null && Arrays.equals(shown, fingerprint(m));
+        return shown == null
+            ? Taken.NOTHING
+            : Arrays.equals(shown, fingerprint(m)) ? Taken.SAME : Taken.OTHER;
       }
     }
-    return early.equals(m);
+    return early.equals(m) ? Taken.SAME : Taken.OTHER;
   }
 
   private static ChatMessage remove(

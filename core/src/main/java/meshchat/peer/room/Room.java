@@ -1340,8 +1340,16 @@ public final class Room {
   private void emit(ChatMessage m, boolean catchUp, boolean incomplete) {
     admission.delivered(m);
     sync.countDelivered(catchUp);
-    if (!early.isEmpty() && early.taken(m)) {
-      return; // shown when it came on its author's link: not again
+    if (!early.isEmpty()) {
+      EarlyLines.Taken was = early.taken(m);
+      if (was == EarlyLines.Taken.SAME) {
+        return; // shown when it came on its author's link: not again
+      }
+      if (was == EarlyLines.Taken.OTHER) {
+        // its author showed us one version on its link and signed another (rev27): the line on
+        // the screen was never signed, and the user is told so before the signed one is shown
+        tellUnsigned(m.origin(), 1);
+      }
     }
     show(m, catchUp, incomplete);
   }
