@@ -23,14 +23,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import meshchat.fixture.netty.ReservedPort;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.message.LinkMessage.PeerAddress;
+import meshchat.peer.message.PeerId;
 import meshchat.peer.runtime.PeerConfig;
 import meshchat.peer.runtime.PeerGroups;
 import meshchat.peer.runtime.PeerListener;
 import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.memory.InMemoryMessageStore;
+import meshchat.proto.v1.Member;
 import meshchat.tracker.ChildJvm;
 import meshchat.tracker.TrackerConfig;
 import meshchat.tracker.TrackerServer;
+import meshchat.tracker.client.TrackerClient;
+import meshchat.tracker.client.TrackerListener;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -359,6 +364,46 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * An in-process peer in "lobby" that registers nowhere (the tracker refuses a nick with control
+   * characters, and a hostile peer need not register) and dials every member the tracker lists.
+   */
+  public PeerNode peerDialingMembers(String nick) throws Exception {
+    if (groups == null) {
+      groups = PeerGroups.create(1, 1);
+      closing.add(groups);
+    }
+    PeerNode n =
+        NodeAssembly.start(
+            PeerConfig.of("lobby", nick, Identity.generate()),
+            new InMemoryMessageStore(),
+            groups,
+            new PeerListener() {});
+    closing.add(n);
+    TrackerClient c =
+        TrackerClient.connect(
+                new InetSocketAddress("127.0.0.1", trackerPort()),
+                groups.io(),
+                new TrackerListener() {})
+            .get(10, TimeUnit.SECONDS);
+    closing.add(c);
+    List<Member> members = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              members.clear();
+              members.addAll(c.lookup("lobby").get(10, TimeUnit.SECONDS).getMembersList());
+              return !members.isEmpty();
+            });
+    for (Member m : members) {
+      n.dial(
+          new PeerAddress(
+              PeerId.of(m.getPeerId().toByteArray()), m.getNick(), m.getHost(), m.getPort()));
+    }
+    return n;
   }
 
   /** {@code history --json} of {@code NICK}'s data dir, run in process. */

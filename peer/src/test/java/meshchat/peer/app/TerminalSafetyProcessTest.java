@@ -77,7 +77,7 @@ class TerminalSafetyProcessTest {
   private void joinAndSendHostileLines(Screen out, String joined) throws Exception {
     Duration wait = Duration.ofSeconds(30);
     await().atMost(wait).until(() -> out.text().contains("joined") || out.text().contains("ready"));
-    PeerNode mallory = procs.peer(HOSTILE_NICK);
+    PeerNode mallory = procs.peerDialingMembers(HOSTILE_NICK); // the tracker refuses its nick
     await().atMost(wait).until(() -> mallory.linkCount() == 1);
     await().atMost(wait).until(() -> out.text().contains(joined));
     for (String h : HOSTILE) {
