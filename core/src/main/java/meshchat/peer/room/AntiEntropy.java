@@ -982,6 +982,11 @@ final class AntiEntropy {
       if (limit == 0) {
         break;
       }
+      SeqSet held = holdings.get(w.origin());
+      if (held == null || !held.intersects(w.range().first(), w.range().last())) {
+        // nothing of it is here: no store read (a request may name 1,024 wants, rev27 F7)
+        continue;
+      }
       for (ChatMessage m : store.range(w.origin(), w.range(), limit)) {
         if (equivocations.disputed(m.id())) {
           break; // ascending: the rest of this want is disputed too

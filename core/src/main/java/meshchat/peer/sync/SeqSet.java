@@ -213,6 +213,16 @@ public final class SeqSet {
     return true;
   }
 
+  /** Whether any number {@code lo..hi} (inclusive, {@code lo <= hi}) is in the set. */
+  public boolean intersects(long lo, long hi) {
+    if (ranges == null) {
+      return first != 0 && lo <= last && hi >= first;
+    }
+    int i =
+        ranges.floor(hi); // the last range starting at or below hi: the only one that may reach lo
+    return i >= 0 && ranges.hi[i] >= lo;
+  }
+
   /** Adds one number; returns false if it was already present. */
   public boolean add(long seq) {
     if (contains(seq)) {

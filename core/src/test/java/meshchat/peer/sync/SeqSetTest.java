@@ -167,6 +167,27 @@ class SeqSetTest {
     }
   }
 
+  @Property(tries = 200)
+  void intersectsSaysWhetherAnyNumberOfTheRangeIsIn(
+      @ForAll("denseOps") List<Op> ops,
+      @ForAll @net.jqwik.api.constraints.LongRange(min = 1, max = 25) long lo,
+      @ForAll @net.jqwik.api.constraints.LongRange(min = 0, max = 20) long width) {
+    SeqSet s = new SeqSet();
+    java.util.Set<Long> model = new java.util.HashSet<>();
+    for (Op op : ops) {
+      s.addRange(op.first(), op.last());
+      for (long seq = op.first(); seq <= op.last(); seq++) {
+        model.add(seq);
+      }
+      boolean any = false;
+      for (long seq = lo; seq <= lo + width; seq++) {
+        any |= model.contains(seq);
+      }
+      assertThat(s.intersects(lo, lo + width)).as("%s ∩ %d..%d", s, lo, lo + width).isEqualTo(any);
+    }
+    assertThat(new SeqSet().intersects(1, WireBounds.MAX_SEQ)).isFalse();
+  }
+
   @Test
   void aSnapshotOfAnythingElseIsACopyOfItsOwn() {
     SeqSet longer = new SeqSet();

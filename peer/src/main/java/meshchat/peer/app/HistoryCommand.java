@@ -1,7 +1,10 @@
 package meshchat.peer.app;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -10,9 +13,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import meshchat.peer.display.Json;
+import meshchat.peer.display.Names;
 import meshchat.peer.display.Visible;
+import meshchat.peer.identity.KnownNicks;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.nick.NickBook;
 import meshchat.peer.store.sqlite.HistoryDatabaseException;
 import meshchat.peer.store.sqlite.SqliteDatabase;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
@@ -103,8 +109,9 @@ public final class HistoryCommand implements Callable<Integer> {
             err,
             "no room '" + name + "' in " + file + " (rooms: " + String.join(", ", rooms) + ")");
       }
+      NickBook known = knownNicks(err);
       try (SqliteMessageStore store = db.room(name)) {
-        print(store, out);
+        print(store, known, out);
       }
       out.flush();
       return 0;
@@ -114,7 +121,29 @@ public final class HistoryCommand implements Callable<Integer> {
   }
 
   /** Pages forward from just before the first message wanted. */
-  private void print(SqliteMessageStore store, PrintWriter out) {
+  /**
+   * The data dir's known nicks, read and never written (a running chat may own the file): a line
+   * whose nick another key holds is labelled as the chat labels it, so the offline history cannot
+   * show a stranger's line as alice's either (rev27).
+   */
+  private NickBook knownNicks(PrintWriter err) {
+    NickBook book = new NickBook(() -> {});
+    Path file = data.resolve(KnownNicks.FILE);
+    try {
+      int bad = book.restore(Files.readAllLines(file, StandardCharsets.UTF_8));
+      if (bad > 0) {
+        err.println("meshchat: " + file + ": skipped " + bad + " line(s) not understood");
+      }
+    } catch (NoSuchFileException e) {
+      // no nick ever seen: every nick shows as it is
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "meshchat: cannot read " + file + " (" + e.getMessage() + "); nicks shown unlabelled");
+    }
+    return book;
+  }
+
+  private void print(SqliteMessageStore store, NickBook known, PrintWriter out) {
     ChatMessage cursor = null;
     long left = Long.MAX_VALUE;
     if (limit != null) {
@@ -125,7 +154,7 @@ public final class HistoryCommand implements Callable<Integer> {
     while (left > 0) {
       List<ChatMessage> page = store.page(cursor, (int) Math.min(PAGE, left));
       for (ChatMessage m : page) {
-        out.println(json ? jsonLine(m) : textLine(m));
+        out.println(json ? jsonLine(m) : textLine(m, known));
       }
       if (page.size() < Math.min(PAGE, left)) {
         return;
@@ -155,6 +184,11 @@ public final class HistoryCommand implements Callable<Integer> {
    * that another peer's text cannot move the cursor, recolour the terminal or reorder the line.
    */
   static String textLine(ChatMessage m) {
+    return textLine(m, new NickBook(() -> {}));
+  }
+
+  /** As above, the nick labelled from {@code known} (another key's nick: fingerprint, marked). */
+  static String textLine(ChatMessage m, NickBook known) {
     StringBuilder sb = new StringBuilder();
     sb.append('[').append(m.lamport()).append("] ");
     sb.append(TIME.format(Instant.ofEpochMilli(m.wallTimeMs()))).append(' ');
@@ -163,7 +197,7 @@ public final class HistoryCommand implements Callable<Integer> {
       sb.append(Visible.of(m.nick()));
       return sb.toString();
     }
-    sb.append(Visible.of(m.nick()));
+    sb.append(Visible.of(Names.text(known.peek(m.origin(), m.nick()))));
     sb.append(": ");
     sb.append(Visible.of(m.text()));
     return sb.toString();

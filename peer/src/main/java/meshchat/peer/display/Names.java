@@ -17,7 +17,7 @@ import meshchat.peer.nick.NickBook.Label;
  * the one first seen for that nick, until {@code /trust alice}. The first such line of a session is
  * preceded by a warning that says what happened and what to do.
  */
-final class Names {
+public final class Names {
   static final String UNKNOWN = " (unknown key)";
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
@@ -50,7 +50,8 @@ final class Names {
     return text(book.peek(peer, nick));
   }
 
-  static String text(Label l) {
+  /** {@code alice}, {@code alice·3f2a}, or either with " (unknown key)": as a line shows it. */
+  public static String text(Label l) {
     return l.text() + (l.trusted() ? "" : UNKNOWN);
   }
 

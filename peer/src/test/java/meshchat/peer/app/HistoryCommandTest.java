@@ -73,6 +73,22 @@ class HistoryCommandTest {
         .satisfies(l -> assertThat(l.get(3)).endsWith(" bob: fourth").startsWith("[4] "));
   }
 
+  /** rev27: the offline history printed any key's lines under a bare nick. */
+  @Test
+  void aNickAnotherKeyHoldsIsLabelledAsTheChatLabelsIt() throws Exception {
+    seedLobby();
+    // the data dir's chat first saw "bob" with another key
+    java.nio.file.Files.writeString(
+        data.resolve(meshchat.peer.identity.KnownNicks.FILE),
+        "bob " + PeerId.fromHex("0b0b0b").hex() + " first 1\nalice " + ALICE.hex() + " first 1\n");
+    assertThat(run("--data", data.toString())).isZero();
+    assertThat(err.toString()).isEmpty();
+    assertThat(outLines())
+        .hasSize(4)
+        .satisfies(l -> assertThat(l.get(0)).matches("\\[1\\] \\d\\d:\\d\\d alice: first"))
+        .satisfies(l -> assertThat(l.get(2)).endsWith(" bob·b0b0 (unknown key): third"));
+  }
+
   @Test
   void jsonLinesHaveTheChatsMessageEventForm() {
     seedLobby();
