@@ -85,26 +85,32 @@ class BatchBackdatedTest {
    */
   @Test
   void aReplyAtItsQuestionsTimeNamingADisputedMessageTooIsStoredNotShown() {
-    PeerId e = PeerId.fromHex("ee");
-    proveEquivocationAtFirstSeq(e);
-    ChatMessage q = chat(Q, 1, 50);
-    ChatMessage r = chat(R, 1, 50, q.id(), new MessageId(e, 1));
-    mesh.inject("m", "a", new SyncBatch(1, List.of(q, r), true, List.of()));
-    mesh.pump();
-    assertThat(a.shownIds()).contains(q.id()).doesNotContain(r.id());
+    ChatMessage r = batchOfQuestionAndReplyNamingADisputedMessage(50);
+    assertThat(a.shownIds()).contains(QUESTION).doesNotContain(r.id());
     assertThat(a.room.counters().get(Counter.BACKDATED)).isEqualTo(1);
   }
 
   @Test
   void aReplyAboveItsQuestionNamingADisputedMessageTooIsShown() {
+    ChatMessage r = batchOfQuestionAndReplyNamingADisputedMessage(51);
+    assertThat(a.shownIds()).contains(QUESTION, r.id());
+    assertThat(a.room.counters().get(Counter.BACKDATED)).isZero();
+  }
+
+  private static final MessageId QUESTION = new MessageId(Q, 1);
+
+  /**
+   * A batch of a question at 50 and a reply at {@code replyTime} that also names a disputed message
+   * (seq 1 of an author proven to equivocate from there), delivered to a; the reply.
+   */
+  private ChatMessage batchOfQuestionAndReplyNamingADisputedMessage(long replyTime) {
     PeerId e = PeerId.fromHex("ee");
     proveEquivocationAtFirstSeq(e);
     ChatMessage q = chat(Q, 1, 50);
-    ChatMessage r = chat(R, 1, 51, q.id(), new MessageId(e, 1));
+    ChatMessage r = chat(R, 1, replyTime, q.id(), new MessageId(e, 1));
     mesh.inject("m", "a", new SyncBatch(1, List.of(q, r), true, List.of()));
     mesh.pump();
-    assertThat(a.shownIds()).contains(q.id(), r.id());
-    assertThat(a.room.counters().get(Counter.BACKDATED)).isZero();
+    return r;
   }
 
   /** Two heads of {@code origin} at seq 1 naming two hashes: seq 1 on is disputed. */

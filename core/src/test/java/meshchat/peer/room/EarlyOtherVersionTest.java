@@ -17,22 +17,14 @@ import org.junit.jupiter.api.Test;
  * told the line shown was never signed, before the signed one is shown.
  */
 class EarlyOtherVersionTest {
+  private final Mesh mesh =
+      new Mesh(RoomConfig.defaults().with(d -> d.syncIntervalMs = 200), true, "a", "b", "c")
+          .fullMesh();
+  private final Mesh.Peer b = mesh.peer("b");
+
   @Test
   void aSignedOtherVersionOfALineShownEarlyIsNotShownAsANewLineSilently() {
-    Mesh mesh =
-        new Mesh(RoomConfig.defaults().with(d -> d.syncIntervalMs = 200), true, "a", "b", "c")
-            .fullMesh();
-    mesh.block("a", "b");
-    mesh.peer("a").send("signed: meet at 6");
-    ChatMessage x = mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))).get(0).message();
-    ChatMessage shownToB =
-        new ChatMessage(
-            x.id(), x.lamport(), x.wallTimeMs(), x.nick(), "early: meet at 5", x.deps(), x.prev());
-    Mesh.Peer b = mesh.peer("b");
-    b.room.receive(mesh.peer("a").id, new Unsigned(shownToB));
-    assertThat(b.shown()).containsExactly("early: meet at 5");
-    mesh.unlink("a", "b"); // no head for it ever comes: the frame layer closes the link
-    mesh.run(EarlyLines.GRACE_MS * 3); // c's digest lists x; b fetches it, signed
+    ChatMessage x = signedByAShownToBEarlyAs("signed: meet at 6", "early: meet at 5");
     assertThat(b.store.get(x.id())).contains(x);
     assertThat(b.shown()).containsExactly("early: meet at 5", "signed: meet at 6");
     assertThat(b.notices(RoomNotice.Unsigned.class))
@@ -41,18 +33,26 @@ class EarlyOtherVersionTest {
 
   @Test
   void theSameLineSignedIsNeitherShownAgainNorToldOf() {
-    Mesh mesh =
-        new Mesh(RoomConfig.defaults().with(d -> d.syncIntervalMs = 200), true, "a", "b", "c")
-            .fullMesh();
-    mesh.block("a", "b");
-    mesh.peer("a").send("meet at 6");
-    ChatMessage x = mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))).get(0).message();
-    Mesh.Peer b = mesh.peer("b");
-    b.room.receive(mesh.peer("a").id, new Unsigned(x));
-    mesh.unlink("a", "b");
-    mesh.run(EarlyLines.GRACE_MS * 3);
+    ChatMessage x = signedByAShownToBEarlyAs("meet at 6", "meet at 6");
     assertThat(b.store.get(x.id())).contains(x);
     assertThat(b.shown()).containsExactly("meet at 6");
     assertThat(b.notices(RoomNotice.Unsigned.class)).isEmpty();
+  }
+
+  /**
+   * a signs {@code signed}, shows b the same line with {@code early} as its text on their link, and
+   * the link goes down with no head; c's digest lists the line, and b fetches it, signed.
+   */
+  private ChatMessage signedByAShownToBEarlyAs(String signed, String early) {
+    mesh.block("a", "b");
+    mesh.peer("a").send(signed);
+    ChatMessage x = mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))).get(0).message();
+    ChatMessage shownToB =
+        new ChatMessage(x.id(), x.lamport(), x.wallTimeMs(), x.nick(), early, x.deps(), x.prev());
+    b.room.receive(mesh.peer("a").id, new Unsigned(shownToB));
+    assertThat(b.shown()).containsExactly(early);
+    mesh.unlink("a", "b"); // no head for it ever comes: the frame layer closes the link
+    mesh.run(EarlyLines.GRACE_MS * 3);
+    return x;
   }
 }

@@ -22,12 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.limit.Counters;
-import meshchat.peer.link.Link;
-import meshchat.peer.link.LinkConfig;
-import meshchat.peer.link.LinkEvents;
-import meshchat.peer.message.LinkMessage;
-import meshchat.peer.message.LinkMessage.Hello;
-import meshchat.wire.Framing;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,26 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostResolverTest {
   private final Identity me = Identity.seeded(new SplittableRandom(5));
-  private final LinkSetup setup =
-      new LinkSetup(
-          LinkConfig.defaults(),
-          me,
-          "lobby",
-          () -> new Hello(Framing.PROTOCOL_VERSION, me.peerId(), "me", "lobby", 0, 1),
-          new LinkEvents() {
-            @Override
-            public void up(Link link) {}
-
-            @Override
-            public void received(Link link, List<LinkMessage> messages) {}
-
-            @Override
-            public void down(Link link) {}
-          },
-          "[test]",
-          new Counters(),
-          null,
-          () -> new byte[32]);
+  private final LinkSetup setup = QuietSetup.of(me, new Counters());
 
   @Test
   void anAddressIsTakenAsItIsAndANameIsLeftForTheLookup() {

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslClosedEngineException;
-import java.util.List;
 import java.util.SplittableRandom;
 import javax.net.ssl.SSLException;
 import meshchat.peer.frame.ChainVerifier;
@@ -15,15 +14,10 @@ import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
-import meshchat.peer.link.Link;
-import meshchat.peer.link.LinkConfig;
-import meshchat.peer.link.LinkEvents;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
-import meshchat.peer.message.LinkMessage.Hello;
 import meshchat.wire.BoundedVarint32FrameDecoder;
-import meshchat.wire.Framing;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,26 +28,7 @@ import org.junit.jupiter.api.Test;
 class LinkErrorsTest {
   private final Identity me = Identity.seeded(new SplittableRandom(3));
   private final Counters counters = new Counters();
-  private final LinkSetup setup =
-      new LinkSetup(
-          LinkConfig.defaults(),
-          me,
-          "lobby",
-          () -> new Hello(Framing.PROTOCOL_VERSION, me.peerId(), "me", "lobby", 0, 1),
-          new LinkEvents() {
-            @Override
-            public void up(Link link) {}
-
-            @Override
-            public void received(Link link, List<LinkMessage> messages) {}
-
-            @Override
-            public void down(Link link) {}
-          },
-          "[test]",
-          counters,
-          null,
-          () -> new byte[32]);
+  private final LinkSetup setup = QuietSetup.of(me, counters);
 
   private EmbeddedChannel link() {
     return new EmbeddedChannel(errors());

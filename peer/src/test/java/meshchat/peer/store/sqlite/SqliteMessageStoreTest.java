@@ -282,7 +282,7 @@ class SqliteMessageStoreTest extends MessageStoreContract {
   }
 
   /** A group of work that fails inside (the disk is full): rolled back, one clear exception. */
-  private static void failAGroup(SqliteDatabase db) {
+  static void failAGroup(SqliteDatabase db) {
     assertThatThrownBy(
             () ->
                 db.grouped(

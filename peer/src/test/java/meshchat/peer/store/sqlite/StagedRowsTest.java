@@ -1,7 +1,6 @@
 package meshchat.peer.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,16 +130,7 @@ class StagedRowsTest {
       assertThat(store.lamportOf(new MessageId(HIGH, 1))).hasValue(30);
       assertThat(store.predecessor(new LamportTimestamp(40, LOW))).contains(new MessageId(HIGH, 1));
 
-      assertThatThrownBy(
-              () ->
-                  store
-                      .database()
-                      .grouped(
-                          false,
-                          () -> {
-                            throw new SQLException("the disk is full");
-                          }))
-          .isInstanceOf(HistoryDatabaseException.class);
+      SqliteMessageStoreTest.failAGroup(store.database());
 
       assertThat(store.get(new MessageId(LOW, 2))).isEmpty();
       assertThat(store.lamportOf(new MessageId(HIGH, 1))).isEmpty();
@@ -302,15 +292,7 @@ class StagedRowsTest {
           committed.addAll(open);
           open.clear();
         } else if (what < 73) {
-          SqliteDatabase db = store.database();
-          assertThatThrownBy(
-                  () ->
-                      db.grouped(
-                          false,
-                          () -> {
-                            throw new SQLException("the disk is full");
-                          }))
-              .isInstanceOf(HistoryDatabaseException.class);
+          SqliteMessageStoreTest.failAGroup(store.database());
           open.clear();
           model = new InMemoryMessageStore();
           for (ChatMessage m : committed) {
