@@ -210,18 +210,8 @@ class LinkCodecTest {
         LinkFrame.newBuilder()
             .setPeerList(
                 PeerList.newBuilder()
-                    .addPeers(
-                        PeerList.Entry.newBuilder()
-                            .setPeerId(ByteString.copyFrom(a.toBytes()))
-                            .setNick("ann")
-                            .setHost("h\t1\nlobby\u001b[2J")
-                            .setPort(7000))
-                    .addPeers(
-                        PeerList.Entry.newBuilder()
-                            .setPeerId(ByteString.copyFrom(b.toBytes()))
-                            .setNick("bob")
-                            .setHost("10.0.0.2")
-                            .setPort(7001)))
+                    .addPeers(entry(a, "h\t1\nlobby\u001b[2J", 7000).setNick("ann"))
+                    .addPeers(entry(b, "10.0.0.2", 7001).setNick("bob")))
             .build();
     LinkMessage.PeerList list = (LinkMessage.PeerList) LinkCodec.fromFrame(f);
     assertThat(list.peers())
@@ -230,16 +220,18 @@ class LinkCodecTest {
             new LinkMessage.PeerAddress(b, "bob", "10.0.0.2", 7001));
   }
 
+  private static PeerList.Entry.Builder entry(PeerId id, String host, int port) {
+    return PeerList.Entry.newBuilder()
+        .setPeerId(ByteString.copyFrom(id.toBytes()))
+        .setHost(host)
+        .setPort(port);
+  }
+
   @Test
   void aPortAbove65535IsInvalid() {
     rejects(
         LinkFrame.newBuilder()
-            .setPeerList(
-                PeerList.newBuilder()
-                    .addPeers(
-                        PeerList.Entry.newBuilder()
-                            .setPeerId(ByteString.copyFrom(a.toBytes()))
-                            .setPort(70000)))
+            .setPeerList(PeerList.newBuilder().addPeers(entry(a, "", 70000)))
             .build(),
         CloseReason.INVALID_MESSAGE);
   }
