@@ -419,10 +419,16 @@ public final class NodeEffects implements RoomEffects {
     List<Object> now = new ArrayList<>(shownAfterCommit);
     shownAfterCommit.clear(); // what a listener's call makes the room deliver waits for its commit
     for (Object o : now) {
-      if (o instanceof Delivery d) {
-        listener.delivered(d);
-      } else {
-        listener.notice((RoomNotice) o);
+      try {
+        if (o instanceof Delivery d) {
+          listener.delivered(d);
+        } else {
+          listener.notice((RoomNotice) o);
+        }
+      } catch (RuntimeException e) {
+        // a display's bug: the rest is shown and the burst's frames still go out after it
+        counters.increment(Counters.Counter.INTERNAL_ERROR);
+        log.warn("{} showing {} failed", tag, o, e);
       }
     }
   }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import meshchat.fixture.netty.LoopbackCluster;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.room.Delivery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,39 @@ class ShownAfterCommitTest {
       mesh.node(1).send("from 1").join(); // and one straight from its author
       await().atMost(Duration.ofSeconds(60)).until(() -> verdicts.size() == 20);
       assertThat(verdicts).allMatch(v -> v.endsWith("=true"));
+    }
+  }
+
+  /** A display that throws on one line: the lines after it are shown, and frames still go out. */
+  @Test
+  void aDisplayThatThrowsCostsOnlyItsLine() throws Exception {
+    List<String> shownAt1 = new CopyOnWriteArrayList<>();
+    List<String> shownAt0 = new CopyOnWriteArrayList<>();
+    try (LoopbackCluster mesh =
+        new LoopbackCluster(28, dir)
+            .observedBy(
+                i ->
+                    new PeerListener() {
+                      @Override
+                      public void delivered(Delivery d) {
+                        if (i == 1 && d.message().text().equals("boom")) {
+                          throw new IllegalStateException("a display's bug");
+                        }
+                        (i == 1 ? shownAt1 : shownAt0).add(d.message().text());
+                      }
+                    })
+            .startTracker()) {
+      mesh.start(0);
+      mesh.start(1);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> mesh.node(0).linkCount() == 1 && mesh.node(1).linkCount() == 1);
+      mesh.node(0).send("boom").join();
+      mesh.node(0).send("after").join();
+      await().atMost(Duration.ofSeconds(30)).until(() -> shownAt1.contains("after"));
+      mesh.node(1).send("reply").join();
+      await().atMost(Duration.ofSeconds(30)).until(() -> shownAt0.contains("reply"));
+      assertThat(mesh.node(1).counters().get(Counters.Counter.INTERNAL_ERROR)).isEqualTo(1);
     }
   }
 
