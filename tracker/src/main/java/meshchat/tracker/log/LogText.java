@@ -42,9 +42,4 @@ public final class LogText {
     }
     return out == null ? s : out.toString();
   }
-
-  /** Whether {@code s} holds a character {@link #escape} would escape. */
-  public static boolean hasControls(String s) {
-    return !escape(s).equals(s);
-  }
 }
