@@ -24,8 +24,12 @@ import meshchat.peer.message.PeerId;
  * the keys of that nick apart.
  *
  * <p>Nicks compare after NFKC normalization, case folding and trimming, so {@code Alice} and {@code
- * ａｌｉｃｅ} (fullwidth) are the same claim as {@code alice}. Only authenticated sources may call
- * {@link #see}: signed messages and Hellos over links bound to the key.
+ * ａｌｉｃｅ} (fullwidth) are the same claim as {@code alice}. A nick new to the book that only looks
+ * like one it holds ({@link Confusables}: Cyrillic {@code аlice}, {@code rnallory} for {@code
+ * mallory}, {@code aIice} with a capital I) is a claim on that nick too, so another key's
+ * look-alike is shown with its fingerprint and flagged like any other key using the nick. Only
+ * authenticated sources may call {@link #see}: signed messages and Hellos over links bound to the
+ * key.
  *
  * <p>Bounded: at most {@link #MAX_NICKS} nicks (the least recently seen is forgotten first, never
  * one the user trusted by hand), {@link #MAX_CLAIMANTS} keys per nick per session, and {@link
@@ -40,8 +44,12 @@ public final class NickBook {
   public static final int MAX_FIRST_PER_KEY = 16;
   static final int SHORT = 4;
 
-  /** How a (nick, key) pair is shown. */
-  public record Label(String nick, String fingerprint, boolean trusted, boolean firstWarning) {
+  /**
+   * How a (nick, key) pair is shown. {@code heldAs} is the nick as the book first saw it: {@code
+   * nick} itself, or in another case or spelling, or the nick that {@code nick} looks like.
+   */
+  public record Label(
+      String nick, String fingerprint, boolean trusted, boolean firstWarning, String heldAs) {
     /** {@code alice}, or {@code alice·3f2a} when the fingerprint is shown. */
     public String text() {
       return fingerprint == null ? nick : nick + "·" + fingerprint;
@@ -58,12 +66,15 @@ public final class NickBook {
 
   private static final class Entry {
     final String nick; // as first seen
+    final Set<String>
+        looks; // its skeletons (looks(nick)), each in lookalikes unless another had it
     final Map<PeerId, Pin> pins = new LinkedHashMap<>();
     final Set<PeerId> claimants = new LinkedHashSet<>(); // this session
     final Set<PeerId> warned = new LinkedHashSet<>();
 
     Entry(String nick) {
       this.nick = nick;
+      this.looks = looks(nick);
     }
 
     boolean pinnedByUser() {
@@ -73,6 +84,8 @@ public final class NickBook {
 
   // access order: the eldest entry is the least recently seen, forgotten first when full
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  // skeleton -> the comparison key of the entry that has it (at most 3 per entry)
+  private final Map<String, String> lookalikes = new HashMap<>();
   private final Runnable changed;
   // each key's nicks held by first use (not by the user's trust), by comparison key, oldest first
   private final Map<PeerId, LinkedHashSet<String>> firstUse = new HashMap<>();
@@ -91,18 +104,61 @@ public final class NickBook {
   }
 
   /**
+   * What a nick is compared by for look-alikes: the {@link Confusables#skeleton}s of the nick
+   * (after NFKC, without ignorables) as typed, lower-cased and upper-cased, each lower-cased and
+   * skeletonized again. TR39 is case-sensitive ("I" looks like "l", "i" does not) while nicks are
+   * not, so one form cannot hold every case.
+   */
+  static Set<String> looks(String nick) {
+    String n = Ignorable.strip(Normalizer.normalize(Ignorable.strip(nick), Normalizer.Form.NFKC));
+    Set<String> out = new LinkedHashSet<>(4);
+    for (String v : List.of(n, n.toLowerCase(Locale.ROOT), n.toUpperCase(Locale.ROOT))) {
+      String once = Confusables.skeleton(v).toLowerCase(Locale.ROOT);
+      out.add(Ignorable.strip(Confusables.skeleton(once)).toLowerCase(Locale.ROOT).strip());
+    }
+    return out;
+  }
+
+  /** The entry for {@code nick}: its own, else one it looks like, else null. */
+  private Entry find(String k, String nick) {
+    Entry e = entries.get(k);
+    if (e == null && !lookalikes.isEmpty()) {
+      for (String look : looks(nick)) {
+        String other = lookalikes.get(look);
+        if (other != null) {
+          return entries.get(other);
+        }
+      }
+    }
+    return e;
+  }
+
+  private void add(String k, Entry e) {
+    makeRoom();
+    entries.put(k, e);
+    for (String look : e.looks) {
+      lookalikes.putIfAbsent(look, k);
+    }
+  }
+
+  private void removed(String k, Entry e) {
+    for (String look : e.looks) {
+      lookalikes.remove(look, k);
+    }
+  }
+
+  /**
    * {@code peer} was seen using {@code nick} (a signed message, a Hello): remembered if the nick is
    * new, and labelled. {@link Label#firstWarning} is true the first time this session that a key
    * not remembered for the nick uses it.
    */
   public synchronized Label see(PeerId peer, String nick, long nowMs) {
     String k = key(nick);
-    Entry e = entries.get(k);
+    Entry e = find(k, nick);
     if (e == null) {
       e = new Entry(nick);
       e.pins.put(peer, new Pin(nowMs, false));
-      makeRoom();
-      entries.put(k, e);
+      add(k, e);
       pinnedFirst(peer, k);
       changed.run();
     }
@@ -116,8 +172,8 @@ public final class NickBook {
 
   /** The label without remembering anything: for names from unauthenticated lists (/who). */
   public synchronized Label peek(PeerId peer, String nick) {
-    Entry e = entries.get(key(nick));
-    return e == null ? new Label(nick, null, true, false) : label(e, peer, nick, false);
+    Entry e = find(key(nick), nick);
+    return e == null ? new Label(nick, null, true, false, nick) : label(e, peer, nick, false);
   }
 
   private Label label(Entry e, PeerId peer, String nick, boolean warn) {
@@ -126,7 +182,7 @@ public final class NickBook {
     keys.addAll(e.claimants);
     keys.add(peer);
     boolean shown = !trusted || e.pins.size() > 1 || keys.size() > 1;
-    return new Label(nick, shown ? fingerprint(peer, keys) : null, trusted, warn);
+    return new Label(nick, shown ? fingerprint(peer, keys) : null, trusted, warn, e.nick);
   }
 
   /** The shortest hex prefix of {@code peer}'s id (at least 4 digits) no other key shares. */
@@ -150,7 +206,7 @@ public final class NickBook {
 
   /** Every key known for {@code nick}: those remembered first, then others seen this session. */
   public synchronized List<Key> whois(String nick) {
-    Entry e = entries.get(key(nick));
+    Entry e = find(key(nick), nick);
     List<Key> out = new ArrayList<>();
     if (e == null) {
       return out;
@@ -172,7 +228,7 @@ public final class NickBook {
    * refused: the user must say which one.
    */
   public synchronized Trusted trust(String nick, String prefix, long nowMs) {
-    Entry e = entries.get(key(nick));
+    Entry e = find(key(nick), nick);
     if (e == null) {
       return new Trusted(List.of(), "no key seen for " + nick);
     }
@@ -214,12 +270,17 @@ public final class NickBook {
     return entries.size();
   }
 
+  synchronized int lookalikeCount() {
+    return lookalikes.size();
+  }
+
   private void makeRoom() {
     Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
     while (entries.size() >= MAX_NICKS && it.hasNext()) {
       Map.Entry<String, Entry> next = it.next();
       if (!next.getValue().pinnedByUser()) {
         it.remove();
+        removed(next.getKey(), next.getValue());
         next.getValue().pins.keySet().forEach(p -> unpinnedFirst(p, next.getKey()));
       }
     }
@@ -240,6 +301,7 @@ public final class NickBook {
         old.pins.remove(peer);
         if (old.pins.isEmpty()) {
           entries.remove(oldest);
+          removed(oldest, old);
         }
       }
     }
@@ -295,9 +357,8 @@ public final class NickBook {
         long since = Long.parseLong(f[3]);
         Entry e = entries.get(key(nick));
         if (e == null) {
-          makeRoom();
           e = new Entry(nick);
-          entries.put(key(nick), e);
+          add(key(nick), e);
         }
         boolean byUser = f[2].equals("trusted");
         if (e.pins.putIfAbsent(peer, new Pin(since, byUser)) == null && !byUser) {

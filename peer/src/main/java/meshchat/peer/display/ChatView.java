@@ -392,14 +392,19 @@ public final class ChatView implements PeerListener {
             .put("peer", peer.hex())
             .put("nick", l.nick())
             .put("display_nick", l.text())
+            .put("looks_like", l.heldAs())
             .put("known", String.join(",", known)),
         "* warning: "
             + l.text()
             + " ("
             + peer.shortHex()
-            + ") is not the "
-            + l.nick()
-            + " first seen here"
+            + (NickBook.key(l.nick()).equals(NickBook.key(l.heldAs()))
+                ? ") is not the " + l.nick() + " first seen here"
+                : ") looks like "
+                    + l.heldAs()
+                    + " and is not the "
+                    + l.heldAs()
+                    + " first seen here")
             + (known.isEmpty() ? "" : " (" + String.join(", ", known) + ")")
             + "; its lines are marked"
             + Names.UNKNOWN

@@ -77,6 +77,25 @@ class NickTrustProcessTest {
     assertThat(bobKnown).noneMatch(l -> l.contains(second));
   }
 
+  @Test
+  void aNickThatOnlyLooksLikeAKnownOneIsMarkedAsThatNick() throws Exception {
+    Chat ann = procs.plain("ann");
+    Chat alice = procs.chat("alice");
+    await().atMost(WAIT).until(() -> ann.count("* alice (") == 1);
+    String first = alice.peerId();
+    // a capital I, which most terminal fonts draw as a lower-case l (ASCII, so that no locale of
+    // the test's processes can mangle it)
+    Chat fake = procs.chat("aIice");
+    await().atMost(WAIT).until(() -> fake.ready() && fake.count("peer-up") == 2);
+    String second = fake.peerId();
+    String label = "aIice·" + second.substring(0, Math.max(4, common(first, second) + 1));
+    await().atMost(WAIT).until(() -> ann.count("* warning: " + label + " (") == 1);
+    assertThat(ann.out)
+        .anyMatch(l -> l.startsWith("* warning: " + label) && l.contains(") looks like alice and"));
+    fake.in.println("hi, it is alice");
+    await().atMost(WAIT).until(() -> ann.count(label + " (unknown key): hi, it is alice") == 1);
+  }
+
   private static String peerIdOf(Path dataDir) throws Exception {
     return Files.readString(dataDir.resolve("peer-id")).strip();
   }
