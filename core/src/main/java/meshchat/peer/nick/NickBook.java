@@ -86,6 +86,9 @@ public final class NickBook {
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
   // skeleton -> the comparison key of the entry that has it (at most 3 per entry)
   private final Map<String, String> lookalikes = new HashMap<>();
+  // comparison key of a nick with no entry of its own -> the key of the entry it looks like: a
+  // look-alike's every line is not skeletonized again; emptied whenever an entry goes
+  private final Map<String, String> aliases = new HashMap<>();
   private final Runnable changed;
   // each key's nicks held by first use (not by the user's trust), by comparison key, oldest first
   private final Map<PeerId, LinkedHashSet<String>> firstUse = new HashMap<>();
@@ -122,20 +125,30 @@ public final class NickBook {
   /** The entry for {@code nick}: its own, else one it looks like, else null. */
   private Entry find(String k, String nick) {
     Entry e = entries.get(k);
-    if (e == null && !lookalikes.isEmpty()) {
-      for (String look : looks(nick)) {
-        String other = lookalikes.get(look);
-        if (other != null) {
-          return entries.get(other);
+    if (e != null || lookalikes.isEmpty()) {
+      return e;
+    }
+    String known = aliases.get(k);
+    if (known != null) {
+      return entries.get(known);
+    }
+    for (String look : looks(nick)) {
+      String other = lookalikes.get(look);
+      if (other != null) {
+        if (aliases.size() >= MAX_NICKS) {
+          aliases.clear();
         }
+        aliases.put(k, other);
+        return entries.get(other);
       }
     }
-    return e;
+    return null;
   }
 
   private void add(String k, Entry e) {
     makeRoom();
     entries.put(k, e);
+    aliases.remove(k);
     for (String look : e.looks) {
       lookalikes.putIfAbsent(look, k);
     }
@@ -145,6 +158,7 @@ public final class NickBook {
     for (String look : e.looks) {
       lookalikes.remove(look, k);
     }
+    aliases.clear();
   }
 
   /**

@@ -68,6 +68,19 @@ class LookalikeNickTest {
   }
 
   @Test
+  void aLookalikeOfANickTheBookForgotIsANickOfItsOwn() {
+    book.see(ALICE, "alice", 1);
+    assertThat(book.see(MALLORY, "\u0430lice", 2).trusted()).isFalse();
+    for (int i = 0; i < NickBook.MAX_FIRST_PER_KEY; i++) {
+      book.see(ALICE, plain(i), 3); // alice's own newer nicks push her oldest out
+    }
+    assertThat(book.whois("alice")).isEmpty();
+    Label l = book.see(MALLORY, "\u0430lice", 4);
+    assertThat(l.trusted()).isTrue();
+    assertThat(l.text()).isEqualTo("\u0430lice");
+  }
+
+  @Test
   void nicksThatDoNotLookAlikeStayApart() {
     book.see(ALICE, "alice", 1);
     for (String other :
