@@ -75,7 +75,12 @@ public final class Counters {
      * A member a tracker listed without a signed statement that holds (unsigned, expired, another
      * key's, another address or room): ignored, never dialed.
      */
-    TRACKER_MEMBER_REFUSED
+    TRACKER_MEMBER_REFUSED,
+    /**
+     * A sync request answered short, or with nothing: its link had asked again for more than we
+     * hold, past its budget for asking again (a request flood).
+     */
+    SYNC_ANSWER_BUDGET
   }
 
   /**

@@ -184,6 +184,15 @@ final class AntiEntropy {
     /** The SyncRequests in flight on this link ({@link RoomConfig#syncPipeline}), oldest first. */
     private final Map<Long, Inflight> inflight = new LinkedHashMap<>();
 
+    /**
+     * Messages answered to this link's requests while it had asked for no more than we hold: each
+     * message we hold may be asked once per link ({@link #onRequest}).
+     */
+    long answeredOnce;
+
+    /** Messages this link may still be answered beyond that: asks again, refilled each period. */
+    long askAgainBudget;
+
     boolean askedOnce; // a SyncRequest went: the next ones take the whole budget
     long reaskAt; // the period at which the periodic round may ask this link again (periodic())
     int reaskMisses; // periodic asks since a batch on this link last brought anything new
@@ -254,6 +263,7 @@ final class AntiEntropy {
   /** A link came up: its anti-entropy state, which the room hands back with each event. */
   Link linkUp(PeerId peer) {
     Link l = new Link(peer);
+    l.askAgainBudget = askAgainBurst();
     links.put(peer, l);
     return l;
   }
@@ -419,6 +429,7 @@ final class AntiEntropy {
   void periodic() {
     ticks++;
     for (Link l : links.values()) {
+      l.askAgainBudget = Math.min(l.askAgainBudget + askAgainRefill(), askAgainBurst());
       if (l.refused != null) {
         askRefusedAgain(l);
       }
@@ -972,11 +983,32 @@ final class AntiEntropy {
    * again and again: 5,000 such lines had not arrived after two minutes, and 20,000 short ones
    * asked for 2,048 at a time crossed the wire 80 times (docs/benchmarks.md, session 21).
    */
+  /**
+   * A pipeline's worth of messages a period: what an honest peer asks again at most (a full
+   * hold-back's refusals, a periodic ask of a stalled lag, a live message that crossed its ask).
+   */
+  private long askAgainRefill() {
+    return (long) config.syncMaxMessages() * config.syncPipeline();
+  }
+
+  private long askAgainBurst() {
+    return 2 * askAgainRefill();
+  }
+
+  /**
+   * Answers a request, within the link's budget: each message we hold once for the link's life
+   * (every peer may fetch our whole history over each link), plus {@link #askAgainRefill} a period
+   * for asks again. A member that asks for the same history over and over in a loop (20,000 frames
+   * a second pass the rate limit, each worth {@code syncMaxMessages} store reads) gets a short or
+   * empty answer past it, which an honest requester reads as "nothing new" and stops asking.
+   */
   void onRequest(Link l, SyncRequest r) {
-    int limit =
+    int asked =
         r.maxMessages() == 0
             ? config.syncMaxMessages()
             : Math.min(r.maxMessages(), config.syncMaxMessages());
+    long once = Math.max(0, holdings.count() - l.answeredOnce);
+    int limit = (int) Math.min(asked, once + Math.max(0, l.askAgainBudget));
     List<ChatMessage> answer = new ArrayList<>();
     for (Want w : r.wants()) {
       if (limit == 0) {
@@ -995,6 +1027,12 @@ final class AntiEntropy {
         limit--;
       }
     }
+    if (limit < asked && answer.size() == limit) {
+      counters.increment(Counter.SYNC_ANSWER_BUDGET); // cut by the budget, not by what it wanted
+    }
+    long fromOnce = Math.min(answer.size(), once);
+    l.answeredOnce += fromOnce;
+    l.askAgainBudget -= answer.size() - fromOnce;
     ChainedChunk.answer(store, effects, l.id, r.requestId(), answer, config.batchMaxBytes());
   }
 

@@ -24,6 +24,7 @@ final class Holdings {
   private final AuthorBytes bytes = new AuthorBytes(4);
   private final SeqSetSlots sets = new SeqSetSlots(bytes, HELD_LANE); // null: nothing held
   private int held; // non-null sets
+  private long count; // messages held, all authors
   // The order authors were first held (inOrder) is their index order but for the authors first
   // held after one with a higher index, listed here as (index, how many were held before it): an
   // index shared with the store numbers an author when it is stored, and our own first message is
@@ -71,6 +72,11 @@ final class Holdings {
     return sets.get(author);
   }
 
+  /** How many messages are held, of every author. */
+  long count() {
+    return count;
+  }
+
   /** Whether we hold {@code seq} of {@code origin}. */
   boolean contains(PeerId origin, long seq) {
     SeqSet s = get(origin);
@@ -81,7 +87,10 @@ final class Holdings {
   int add(PeerId origin, long seq) {
     int a = authors.add(origin);
     SeqSet s = sets.get(a);
-    sets.set(a, SeqSet.plus(s, seq)); // first: a bad seq throws, holding nothing
+    long before = s == null ? 0 : s.count(); // read first: plus may change s in place
+    SeqSet next = SeqSet.plus(s, seq); // first: a bad seq throws, holding nothing
+    sets.set(a, next);
+    count += next.count() - before;
     if (s == null) {
       firstHeld(a);
     }
@@ -98,7 +107,9 @@ final class Holdings {
   /** Replaces what we hold of {@code origin} with {@code set} (a restart's holdings). */
   void put(PeerId origin, SeqSet set) {
     int a = authors.add(origin);
-    boolean first = sets.get(a) == null;
+    SeqSet old = sets.get(a);
+    boolean first = old == null;
+    count += set.count() - (first ? 0 : old.count());
     sets.set(a, SeqSet.shareable(set));
     if (first) {
       firstHeld(a);
