@@ -3,9 +3,11 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -39,16 +41,26 @@ final class Equivocations {
   static final int COMPARE_SPAN = 64;
 
   /**
-   * Most authors held proven at once, and roughly the most bytes their proofs may hold: anyone can
-   * make keys and prove that each equivocated, so what a stranger can make us keep is bounded.
+   * Most of the room's authors held proven at once (and {@link #MAX_STRANGERS} more), and roughly
+   * the most bytes their proofs may hold: anyone can make keys and prove that each equivocated, so
+   * what a stranger can make us keep is bounded.
    */
   static final int MAX_PROVEN = 256;
 
   static final long MAX_PROOF_BYTES = 16L << 20;
 
+  /**
+   * Most authors proven while strangers, beside {@link #MAX_PROVEN}: authors of whom the room holds
+   * no message when their proof comes. Keys cost nothing, so proofs against throwaway keys (rev28)
+   * must not use up the budget that the room's own authors need; a stranger's proof changes nothing
+   * we show.
+   */
+  static final int MAX_STRANGERS = 32;
+
   private final MessageStore store;
   private final MessageSigner signer;
   private final Map<PeerId, Equivocation> proven = new HashMap<>();
+  private final Set<PeerId> strangers = new HashSet<>(); // proven while we held none of theirs
   private final Map<PeerId, Map<PeerId, TreeMap<Long, ChatMessage>>> pending = new HashMap<>();
   private int pendingCount;
   private long proofBytes;
@@ -93,19 +105,43 @@ final class Equivocations {
     return known == null || e.seq() < known.seq();
   }
 
-  /** Whether keeping {@code e} (which {@link #lowers}) would pass the proofs' budget. */
-  boolean overBudget(Equivocation e) {
+  /**
+   * Whether keeping {@code e} (which {@link #lowers}) would pass the proofs' budget; {@code
+   * stranger}: the room holds no message of its author.
+   */
+  boolean overBudget(Equivocation e, boolean stranger) {
     Equivocation known = proven.get(e.origin());
-    if (known == null && proven.size() >= MAX_PROVEN) {
+    if (known == null
+        && (stranger
+            ? strangers.size() >= MAX_STRANGERS
+            : proven.size() - strangers.size() >= MAX_PROVEN)) {
       return true;
     }
     return proofBytes - (known == null ? 0 : bytes(known)) + bytes(e) > MAX_PROOF_BYTES;
   }
 
   /** Takes a proof that {@link #lowers} what we know and fits the budget. */
-  void learn(Equivocation e) {
+  void learn(Equivocation e, boolean stranger) {
     Equivocation known = proven.put(e.origin(), e);
     proofBytes += bytes(e) - (known == null ? 0 : bytes(known));
+    if (!stranger) {
+      strangers.remove(e.origin()); // its messages are here now: one of the room's authors
+    } else if (known == null) {
+      strangers.add(e.origin());
+    }
+  }
+
+  /** Whether {@code origin} was a stranger when proven (its notice was not shown). */
+  boolean stranger(PeerId origin) {
+    return strangers.contains(origin);
+  }
+
+  /**
+   * A message of {@code origin}, proven while a stranger, is here now: it counts among the room's
+   * authors from now on (its proof is kept even if that budget is full: it is held already).
+   */
+  void met(PeerId origin) {
+    strangers.remove(origin);
   }
 
   private static long bytes(Equivocation e) {

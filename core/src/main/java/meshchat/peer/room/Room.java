@@ -679,14 +679,19 @@ public final class Room {
     if (!equivocations.lowers(e)) {
       return;
     }
-    if (equivocations.overBudget(e)) {
+    boolean stranger = holdings.get(e.origin()) == null;
+    if (equivocations.overBudget(e, stranger)) {
       counters.increment(Counter.PROOF_BUDGET);
       return;
     }
-    equivocations.learn(e);
+    equivocations.learn(e, stranger);
     sync.frozen(e.origin());
     stopWaitingForDisputed();
-    effects.notice(new RoomNotice.Equivocated(e.origin(), e.seq()));
+    if (!stranger) {
+      // a proof against a key that never wrote here changes nothing shown: not told (rev28:
+      // throwaway keys' proofs would fill the screen), still passed on
+      effects.notice(new RoomNotice.Equivocated(e.origin(), e.seq()));
+    }
     LinkMessage.Equivocated frame = new LinkMessage.Equivocated(e);
     for (LinkState l : links.values()) {
       if (l != from) {
@@ -1066,6 +1071,13 @@ public final class Room {
       }
       case NEW -> {
         int author = holdings.add(m.origin(), m.seq());
+        if (equivocations.any() && equivocations.stranger(m.origin())) {
+          // proven while nothing of it was here: told now that its lines are (the seq it is
+          // frozen at is the room's, so what is shown below it is agreed)
+          equivocations.met(m.origin());
+          effects.notice(
+              new RoomNotice.Equivocated(m.origin(), equivocations.frozenAt(m.origin())));
+        }
         sync.grew(author);
         if (!catchUp) {
           sync.arrivedLive(author);
