@@ -50,9 +50,19 @@ public final class Names {
     return text(book.peek(peer, nick));
   }
 
-  /** {@code alice}, {@code alice·3f2a}, or either with " (unknown key)": as a line shows it. */
+  /**
+   * {@code alice}, {@code alice·3f2a}, or either with " (unknown key)": as a line shows it. A nick
+   * with a colon in it is shown quoted, so that {@code alice: meeting moved. Reason} saying {@code
+   * fire drill} cannot draw as alice's line (rev28).
+   */
   public static String text(Label l) {
-    return l.text() + (l.trusted() ? "" : UNKNOWN);
+    String nick =
+        l.nick().indexOf(':') < 0
+            ? l.nick()
+            : '"' + l.nick().replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    return nick
+        + (l.fingerprint() == null ? "" : "·" + l.fingerprint())
+        + (l.trusted() ? "" : UNKNOWN);
   }
 
   /** The short fingerprints of the keys trusted for {@code nick}, other than {@code peer}. */

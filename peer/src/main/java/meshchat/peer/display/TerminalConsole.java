@@ -84,7 +84,7 @@ public final class TerminalConsole implements Screen, AutoCloseable {
 
   @Override
   public void println(String line) {
-    reader.printAbove(Visible.of(line));
+    reader.printAbove(Rows.of(Visible.of(line), terminal.getColumns()));
   }
 
   @Override

@@ -1,0 +1,55 @@
+package meshchat.peer.display;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jline.utils.WCWidth;
+
+/**
+ * A line cut into the rows a terminal of a given width shows, every row after the first indented by
+ * {@link #INDENT} columns (a hanging indent, as irssi draws): a text cannot pad itself to the
+ * terminal's edge and start a row that reads as another member's line ({@code 12:04 alice: ...}) at
+ * the left margin where lines start (rev28). Widths are terminal columns ({@link WCWidth}: a wide
+ * character takes two, a combining mark none).
+ */
+final class Rows {
+  /** Columns of {@code HH:mm }, where a line's nick starts. */
+  static final int INDENT = 6;
+
+  /** Narrower than this, lines are left whole (the terminal wraps them). */
+  static final int MIN_WIDTH = 2 * INDENT + 8;
+
+  private Rows() {}
+
+  /**
+   * {@code line} as rows of at most {@code width - 1} columns (a row that fills the last column
+   * would make some terminals wrap once more), joined by newlines; {@code line} itself if it fits
+   * or the width is unknown or too small.
+   */
+  static String of(String line, int width) {
+    if (width < MIN_WIDTH) {
+      return line;
+    }
+    int max = width - 1;
+    List<String> rows = new ArrayList<>();
+    StringBuilder row = new StringBuilder();
+    int used = 0;
+    for (int i = 0; i < line.length(); ) {
+      int cp = line.codePointAt(i);
+      int w = Math.max(0, WCWidth.wcwidth(cp));
+      if (used + w > max && used > INDENT) {
+        rows.add(row.toString());
+        row.setLength(0);
+        row.append(" ".repeat(INDENT));
+        used = INDENT;
+      }
+      row.appendCodePoint(cp);
+      used += w;
+      i += Character.charCount(cp);
+    }
+    if (rows.isEmpty()) {
+      return line;
+    }
+    rows.add(row.toString());
+    return String.join("\n", rows);
+  }
+}
