@@ -984,6 +984,14 @@ final class AntiEntropy {
    * asked for 2,048 at a time crossed the wire 80 times (docs/benchmarks.md, session 21).
    */
   /**
+   * Most frames of {@link RoomConfig#batchMaxBytes} one answer holds, whatever its message count:
+   * 2,048 lines of 9 KiB were 18 MiB in one burst, over the link's send queue bound (16 MiB), and
+   * the link was cut as a reader too far behind at every ask (rev28 F9). Two frames a request, four
+   * requests in flight: 6 MiB at most queued by answers to one link with the product's frames.
+   */
+  static final int ANSWER_FRAMES = 2;
+
+  /**
    * A pipeline's worth of messages a period: what an honest peer asks again at most (a full
    * hold-back's refusals, a periodic ask of a stalled lag, a live message that crossed its ask).
    */
@@ -1010,6 +1018,9 @@ final class AntiEntropy {
     long once = Math.max(0, holdings.count() - l.answeredOnce);
     int limit = (int) Math.min(asked, once + Math.max(0, l.askAgainBudget));
     List<ChatMessage> answer = new ArrayList<>();
+    long bytes = 0;
+    long maxBytes = ANSWER_FRAMES * config.batchMaxBytes();
+    wants:
     for (Want w : r.wants()) {
       if (limit == 0) {
         break;
@@ -1023,7 +1034,12 @@ final class AntiEntropy {
         if (equivocations.disputed(m.id())) {
           break; // ascending: the rest of this want is disputed too
         }
+        long b = m.frameBytesBound();
+        if (bytes + b > maxBytes && !answer.isEmpty()) {
+          break wants; // the asker asks again for the rest, once this is read
+        }
         answer.add(m);
+        bytes += b;
         limit--;
       }
     }
