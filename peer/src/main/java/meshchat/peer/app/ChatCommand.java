@@ -216,7 +216,10 @@ public final class ChatCommand implements Callable<Integer> {
     DataDirLock lock;
     try {
       // owner-only: the key, and the history (a private room's in plaintext), live here
-      RoomSecret.createPrivateDirectories(dir);
+      String tightened = RoomSecret.createPrivateDirectories(dir);
+      if (tightened != null) {
+        err().println("meshchat: " + tightened);
+      }
       if (!Files.isWritable(dir)) {
         throw new IOException("not writable");
       }

@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** Asking for a private room's secret, and the owner-only data directory it protects. */
 final class RoomSecret {
@@ -38,10 +41,33 @@ final class RoomSecret {
     }
   }
 
-  /** Creates {@code dir} (and missing parents) as rwx------ where the file system has modes. */
-  static void createPrivateDirectories(Path dir) throws IOException {
+  /**
+   * Creates {@code dir} (and missing parents) as rwx------ where the file system has modes; a dir
+   * that exists with any permission for group or others (made by the user, by a backup tool, by an
+   * older meshchat) is made rwx------ too, since a private room's history is in it in plaintext
+   * (rev28). Returns what to tell the user of that, or null.
+   */
+  static String createPrivateDirectories(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
-      return;
+      if (!Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+        return null;
+      }
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+      Set<PosixFilePermission> own = EnumSet.noneOf(PosixFilePermission.class);
+      for (PosixFilePermission p : mode) {
+        if (p.name().startsWith("OWNER_")) {
+          own.add(p);
+        }
+      }
+      if (own.size() == mode.size()) {
+        return null;
+      }
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      return "made "
+          + dir
+          + " owner-only (it was "
+          + PosixFilePermissions.toString(mode)
+          + "): the history is stored there in plaintext";
     }
     Path parent = dir.toAbsolutePath().getParent();
     if (parent != null && Files.getFileStore(existing(parent)).supportsFileAttributeView("posix")) {
@@ -50,6 +76,7 @@ final class RoomSecret {
     } else {
       Files.createDirectories(dir);
     }
+    return null;
   }
 
   private static Path existing(Path p) {
