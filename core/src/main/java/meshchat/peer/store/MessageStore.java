@@ -20,6 +20,12 @@ import meshchat.peer.sync.SeqSet;
  * thread.
  */
 public interface MessageStore extends AutoCloseable {
+  /**
+   * Most second versions kept per origin (the {@code CONFLICT}s): evidence that the author signed
+   * two histories; past it a further version is still reported {@code CONFLICT}, but not kept, so
+   * an author signing versions without end cannot grow the store without end (rev28).
+   */
+  int MAX_CONFLICTS_PER_ORIGIN = 16;
 
   /** What a restarting peer resumes from. */
   record Snapshot(long lamport, long ownSeq, Map<PeerId, SeqSet> holdings) {}

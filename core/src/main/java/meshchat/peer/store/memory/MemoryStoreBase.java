@@ -20,6 +20,7 @@ import meshchat.peer.store.MessageStore;
  */
 abstract class MemoryStoreBase implements MessageStore {
   private final Set<ChatMessage> conflicts = new LinkedHashSet<>();
+  private Map<PeerId, Integer> conflictsOf; // made on first use
   long savedLamport;
   long savedOwnSeq;
   // per origin, its kept heads in flat arrays: no object per head
@@ -37,9 +38,18 @@ abstract class MemoryStoreBase implements MessageStore {
    */
   abstract int compareAt(int index, long lamport, PeerId origin);
 
-  /** A second version of a stored message's id: kept aside and counted, never stored. */
+  /**
+   * A second version of a stored message's id: kept aside and counted, never stored; at most {@link
+   * MessageStore#MAX_CONFLICTS_PER_ORIGIN} per origin.
+   */
   final AppendResult conflict(ChatMessage message) {
-    conflicts.add(message);
+    if (conflictsOf == null) {
+      conflictsOf = new HashMap<>();
+    }
+    int n = conflictsOf.getOrDefault(message.origin(), 0);
+    if (n < MAX_CONFLICTS_PER_ORIGIN && conflicts.add(message)) {
+      conflictsOf.put(message.origin(), n + 1);
+    }
     return AppendResult.CONFLICT;
   }
 

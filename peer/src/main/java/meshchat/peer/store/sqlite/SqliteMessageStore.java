@@ -97,6 +97,9 @@ public final class SqliteMessageStore implements MessageStore {
   private final PreparedStatement nth;
   private final PreparedStatement count;
   private final PreparedStatement conflictCount;
+  private final PreparedStatement originConflicts;
+  // per origin, its rows in conflicts (asked of SQLite once); a rollback empties it
+  private final Map<PeerId, Integer> conflictsOf = new HashMap<>();
   private final HeadTable heads;
   private final PreparedStatement insertWaiting;
   private final PreparedStatement deleteWaiting;
@@ -154,11 +157,13 @@ public final class SqliteMessageStore implements MessageStore {
             "SELECT " + COLS + " FROM messages WHERE room_id=?" + ORDER_DESC + " LIMIT 1 OFFSET ?");
     count = prepare("SELECT COUNT(*) FROM messages WHERE room_id=?");
     conflictCount = prepare("SELECT COUNT(*) FROM conflicts WHERE room_id=?");
+    originConflicts = prepare("SELECT COUNT(*) FROM conflicts WHERE room_id=? AND origin=?");
     heads = new HeadTable(roomId, this::prepare);
     insertWaiting = prepare("INSERT OR IGNORE INTO waiting(room_id, origin, seq) VALUES (?, ?, ?)");
     deleteWaiting = prepare("DELETE FROM waiting WHERE room_id=? AND origin=? AND seq=?");
     selectWaiting = prepare("SELECT origin, seq FROM waiting WHERE room_id=? ORDER BY rowid");
     db.onRollback(recentLamports::clear);
+    db.onRollback(conflictsOf::clear);
     db.onRollback(() -> recentOrder.forget());
     db.onRollback(
         () -> {
@@ -324,8 +329,7 @@ public final class SqliteMessageStore implements MessageStore {
     if (kept.equals(m)) {
       return AppendResult.DUPLICATE;
     }
-    Rows.bind(insertConflict, roomId, m);
-    insertConflict.executeUpdate();
+    keepConflict(m);
     return AppendResult.CONFLICT;
   }
 
@@ -415,8 +419,7 @@ public final class SqliteMessageStore implements MessageStore {
     for (ChatMessage m : staged.subList(from, from + rows)) {
       Rows.bind(insert, roomId, m);
       if (insert.executeUpdate() == 0 && !m.equals(storedRow(m.id()))) {
-        Rows.bind(insertConflict, roomId, m);
-        insertConflict.executeUpdate();
+        keepConflict(m);
       }
     }
   }
@@ -476,9 +479,33 @@ public final class SqliteMessageStore implements MessageStore {
     if (existing.equals(m)) {
       return AppendResult.DUPLICATE;
     }
-    Rows.bind(insertConflict, roomId, m);
-    insertConflict.executeUpdate();
+    keepConflict(m);
     return AppendResult.CONFLICT;
+  }
+
+  /**
+   * Keeps a second version of a stored id in {@code conflicts}: at most {@link
+   * MessageStore#MAX_CONFLICTS_PER_ORIGIN} rows per origin. Each distinct signed version was a row:
+   * a member that signs versions of one seq without end grew every peer's file without end (rev28).
+   * What is kept is evidence; the proof that freezes the author needs one.
+   */
+  private void keepConflict(ChatMessage m) throws SQLException {
+    Integer n = conflictsOf.get(m.origin());
+    if (n == null) {
+      if (conflictsOf.size() >= 4_096) {
+        conflictsOf.clear();
+      }
+      setRoom(originConflicts);
+      originConflicts.setBytes(2, m.origin().toBytes());
+      try (ResultSet rs = originConflicts.executeQuery()) {
+        n = rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+    if (n < MAX_CONFLICTS_PER_ORIGIN) {
+      Rows.bind(insertConflict, roomId, m);
+      n += insertConflict.executeUpdate();
+    }
+    conflictsOf.put(m.origin(), n);
   }
 
   private void stored(ChatMessage m) {
