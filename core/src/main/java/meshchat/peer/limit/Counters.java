@@ -80,7 +80,12 @@ public final class Counters {
      * A sync request answered short, or with nothing: its link had asked again for more than we
      * hold, past its budget for asking again (a request flood).
      */
-    SYNC_ANSWER_BUDGET
+    SYNC_ANSWER_BUDGET,
+    /**
+     * A received message delivered in a burst whose commit failed (a full disk): not shown, since
+     * it is not in the file; fetched again at the next start.
+     */
+    RECEIVED_NOT_STORED
   }
 
   /**

@@ -179,6 +179,14 @@ public interface MessageStore extends AutoCloseable {
   }
 
   /**
+   * How many times an open unit of work was rolled back (a failed write or commit: a full disk):
+   * whatever was appended in it since the last commit is gone. A store in memory never rolls back.
+   */
+  default long rollbacks() {
+    return 0;
+  }
+
+  /**
    * Copies what the log holds into the store proper, without waiting for readers or blocking the
    * owner's commits. Blocks; any thread, while the owner of the store goes on using it.
    */

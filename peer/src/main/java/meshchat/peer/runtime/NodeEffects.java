@@ -91,6 +91,7 @@ public final class NodeEffects implements RoomEffects {
   // listener once its commit is done, if the store outlives the process (rev27 F2: a line shown
   // before its commit was lost by a kill -9 in between); null: shown at once
   private final List<Object> shownAfterCommit;
+  private long rollbacksSeen; // the store's rollbacks() at the last burst's end
 
   /**
    * @param links the link the room talks to a peer over, or null
@@ -243,12 +244,21 @@ public final class NodeEffects implements RoomEffects {
       sync.poll(); // own lines an fsync made durable meanwhile: shown and sent in this burst
       boolean committed = false;
       boolean owed = false;
+      String failure = null;
       long start = nanoTime.getAsLong();
       try {
         owed = store.commitLeavingSync();
         committed = true;
       } catch (RuntimeException e) {
         commitFailed(e); // the burst's own messages are dropped: never shown, never sent
+        failure = e.getMessage();
+      }
+      long rollbacks = store.rollbacks();
+      if (rollbacks != rollbacksSeen) {
+        // the commit failed, or a write during the burst did and took the burst's rows with it:
+        // the received messages delivered in it are not in the file, so they are not shown
+        rollbacksSeen = rollbacks;
+        notStored(failure != null ? failure : "a write to the history database failed");
       }
       if (stored) {
         stored = false;
@@ -271,8 +281,8 @@ public final class NodeEffects implements RoomEffects {
         durable.run(); // nothing staged waits for an fsync
         commitHead();
       }
-      // committed (or the commit failed, which the user is told of: the chat goes on), what the
-      // burst delivered is in the file a restart reads: now it is shown
+      // committed, what the burst delivered is in the file a restart reads: now it is shown (the
+      // commit failed: what is shown is what was stored before, and the notices)
       show();
     } finally {
       endQueued = false;
@@ -355,6 +365,39 @@ public final class NodeEffects implements RoomEffects {
 
   private void commitFailed(RuntimeException e) {
     dropped("commit", commitFailed.getAsInt(), "store", e);
+  }
+
+  /**
+   * The burst's commit failed: the received messages it delivered were rolled back with it, so they
+   * are not shown (a line shown and then lost breaks the promise a shown line makes, rev28); the
+   * user is told how many, whatever the count. Own messages delivered in this burst were durable
+   * before (their fsync came first) and stay. The room still counts the lost ones held, so they are
+   * fetched again at the next start, from the neighbours that hold them (storage.md).
+   */
+  private void notStored(String why) {
+    if (shownAfterCommit == null) {
+      return;
+    }
+    int lost = 0;
+    for (java.util.Iterator<Object> it = shownAfterCommit.iterator(); it.hasNext(); ) {
+      if (it.next() instanceof Delivery d && !d.message().origin().equals(self)) {
+        it.remove();
+        lost++;
+      }
+    }
+    if (lost > 0) {
+      for (int i = 0; i < lost; i++) {
+        counters.increment(Counters.Counter.RECEIVED_NOT_STORED);
+      }
+      listener.error(
+          "could not store "
+              + lost
+              + (lost == 1 ? " received message (" : " received messages (")
+              + why
+              + "); not shown: free some disk space, then restart meshchat to fetch "
+              + (lost == 1 ? "it" : "them")
+              + " again");
+    }
   }
 
   /** Logs and tells the user that {@code dropped} own messages were neither shown nor sent. */

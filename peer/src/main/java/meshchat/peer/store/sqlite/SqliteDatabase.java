@@ -42,6 +42,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private volatile boolean fsyncOwn = true;
   private boolean groupOpen; // guarded by this
   private final List<Runnable> onRollback = new ArrayList<>(); // guarded by this
+  private volatile long rollbacks;
   private final List<Sql<Void>> beforeCommit = new ArrayList<>(); // guarded by this
   private boolean groupDurable; // the open group holds own messages: an fsync follows its commit
   private final Object syncLock = new Object(); // the fsync's own state, apart from the connection
@@ -261,8 +262,14 @@ public final class SqliteDatabase implements AutoCloseable {
    * #onRollback}): that copy must go with it.
    */
   private void rolledBack() throws SQLException {
+    rollbacks++;
     onRollback.forEach(Runnable::run);
     rollback.execute();
+  }
+
+  /** How many times a transaction was rolled back. */
+  long rollbacks() {
+    return rollbacks;
   }
 
   /** {@code forget} runs at every rollback, on the connection's lock. */

@@ -770,6 +770,11 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public long rollbacks() {
+    return db.rollbacks();
+  }
+
+  @Override
   public boolean takeCheckpoints() {
     db.checkpointElsewhere();
     return true;
