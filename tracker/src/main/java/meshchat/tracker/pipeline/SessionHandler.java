@@ -87,13 +87,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
   private void open(ChannelHandlerContext ctx) {
     id = hub.open(ctx.channel());
     if (id == null) {
-      fail(
-          ctx,
-          Frames.error(
-              0,
-              Code.ADDRESS_LIMIT,
-              "too many sessions from this address (limit " + hub.maxSessionsPerAddress() + ")",
-              true));
+      fail(ctx, Frames.error(0, Code.ADDRESS_LIMIT, hub.whyRefused(), true));
     }
   }
 
