@@ -26,6 +26,7 @@ import meshchat.tracker.directory.Member;
 import meshchat.tracker.directory.RegisterOutcome;
 import meshchat.tracker.directory.RoomEvent;
 import meshchat.tracker.directory.SessionId;
+import meshchat.wire.SourceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,8 +163,11 @@ public final class TrackerHub {
     return true;
   }
 
+  /** What the per-address bounds count the channel's session against: its {@link SourceKey}. */
   private static InetAddress address(Channel channel) {
-    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    return channel.remoteAddress() instanceof InetSocketAddress a
+        ? SourceKey.of(a.getAddress())
+        : null;
   }
 
   void close(SessionId session) {
