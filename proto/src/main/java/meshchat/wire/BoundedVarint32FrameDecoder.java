@@ -13,10 +13,13 @@ import java.util.List;
  * <p>Netty's {@code ProtobufVarint32FrameDecoder} has no size limit: a peer that announces a 2 GiB
  * frame makes the receiver buffer until it arrives. This decoder rejects a length above {@code
  * maxFrameBytes} as soon as the prefix is read, before any payload is buffered, and rejects a
- * prefix longer than 5 bytes or a negative length as corrupt.
+ * prefix longer than 5 bytes or a negative length as corrupt. After either it decodes nothing more:
+ * the receiver closes the connection on such an error, but its handler may run on another thread,
+ * and the bytes that follow (the rest of the refused frame) must not be read as frames meanwhile.
  */
 public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
   private final int maxFrameBytes;
+  private boolean failed;
 
   public BoundedVarint32FrameDecoder(int maxFrameBytes) {
     if (maxFrameBytes < 1) {
@@ -37,6 +40,10 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
   }
 
   private void frames(ByteBuf in, List<Object> out, int max) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
     for (int n = 0; n < max && in.isReadable(); n++) {
       int start = in.readerIndex();
       int length = readVarint32(in);
@@ -47,6 +54,7 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
       if (length > maxFrameBytes) {
         // Skip what is here so the decoder does not report the same frame twice.
         in.skipBytes(in.readableBytes());
+        failed = true;
         throw new TooLongFrameException(
             "frame of " + length + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
       }
@@ -77,7 +85,7 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
   private static final int INCOMPLETE = -1;
 
   /** Returns the length, or {@link #INCOMPLETE} if more bytes are needed. */
-  private static int readVarint32(ByteBuf in) {
+  private int readVarint32(ByteBuf in) {
     int result = 0;
     for (int i = 0; i < 5; i++) {
       if (!in.isReadable()) {
@@ -87,12 +95,14 @@ public final class BoundedVarint32FrameDecoder extends ByteToMessageDecoder {
       result |= (b & 0x7f) << (7 * i);
       if (b >= 0) {
         if (result < 0) {
+          failed = true;
           throw new CorruptedFrameException("negative frame length: " + result);
         }
         return result;
       }
     }
     in.skipBytes(in.readableBytes());
+    failed = true;
     throw new CorruptedFrameException("frame length prefix longer than 5 bytes");
   }
 }

@@ -72,6 +72,17 @@ class BoundedVarint32FrameDecoderTest {
   }
 
   @Test
+  void theRestOfARefusedFrameIsNotReadAsFrames() {
+    EmbeddedChannel ch = new EmbeddedChannel(new BoundedVarint32FrameDecoder(100));
+    assertThatThrownBy(() -> ch.writeInbound(bytes(101))).isInstanceOf(TooLongFrameException.class);
+    // the refused frame's body, arriving before the receiver has closed: zeros would read as
+    // empty frames, and any bytes as frames of the sender's choosing
+    ch.writeInbound(bytes(0, 0, 0, 2, 'h', 'i'));
+    assertThat(ch.<Object>readInbound()).isNull();
+    assertThat(ch.finish()).isFalse();
+  }
+
+  @Test
   void aFrameExactlyAtTheLimitPasses() {
     EmbeddedChannel ch = new EmbeddedChannel(new BoundedVarint32FrameDecoder(100));
     ByteBuf in = Unpooled.buffer();

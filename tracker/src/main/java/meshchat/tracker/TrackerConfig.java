@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import meshchat.peer.config.Drafts;
 import meshchat.tracker.directory.Limits;
-import meshchat.wire.Framing;
 
 /**
  * Everything a tracker can be told, as one immutable value. Start from {@link #defaults()} and copy
@@ -18,7 +17,15 @@ import meshchat.wire.Framing;
  * @param ttl a registration with no heartbeat for this long expires
  * @param idleTimeout a session that sends nothing for this long is closed (IDLE_TIMEOUT)
  * @param slowClientTimeout a session whose socket stays unwritable this long is closed
+ * @param maxFrameBytes the largest frame a session may send the tracker; a longer one is refused
+ *     (FRAME_TOO_LARGE) as soon as its length prefix is read. Every request is well under 1 KiB
+ *     (room, nick, host, key and signature are all bounded), so this is small: each session's
+ *     unfinished frame is buffered up to it. Answers are not bound by it (a LookupResult naming a
+ *     thousand members is up to 1 MiB, what clients accept)
  * @param ioThreads event loop threads for socket I/O; the directory has its own single thread
+ * @param maxSessions most open sessions in all, from every address together; more are refused with
+ *     a fatal ADDRESS_LIMIT error naming this limit, so file descriptors and per-session state are
+ *     bounded however many addresses a stranger has
  * @param maxSessionsPerAddress most open sessions from one source IP address; more are refused with
  *     a fatal ADDRESS_LIMIT error, so one host holds at most this many times {@code
  *     maxRegistrationsPerSession} registrations
@@ -42,12 +49,19 @@ public record TrackerConfig(
     Duration idleTimeout,
     Duration slowClientTimeout,
     int ioThreads,
+    int maxSessions,
     int maxSessionsPerAddress,
     int maxMembersPerAddressPerRoom,
     boolean requireKeyProof,
     long seed) {
 
   public static final int DEFAULT_PORT = 7070;
+
+  /**
+   * The largest frame a session may send by default: 8 KiB, eight times the largest honest request
+   * (a Register: room 64 bytes, nick 128, host 255, key 32, signature 64, nonce 32).
+   */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024;
 
   public TrackerConfig {
     if (port < 0 || port > 65535) {
@@ -70,6 +84,7 @@ public record TrackerConfig(
         || maxPeersPerRoom < 1
         || maxRegistrationsPerSession < 1
         || ioThreads < 1
+        || maxSessions < 1
         || maxSessionsPerAddress < 1
         || maxMembersPerAddressPerRoom < 1) {
       throw new IllegalArgumentException("limits and thread counts must be positive");
@@ -82,7 +97,7 @@ public record TrackerConfig(
     }
   }
 
-  /** Port 7070 on every interface, heartbeat 5 s, TTL 15 s, idle 60 s, 1 MiB frames. */
+  /** Port 7070 on every interface, heartbeat 5 s, TTL 15 s, idle 60 s, 8 KiB requests. */
   public static TrackerConfig defaults() {
     return Drafts.build(TrackerConfig.class, new Draft());
   }
@@ -127,13 +142,14 @@ public record TrackerConfig(
     public int port = DEFAULT_PORT;
     public Duration heartbeatInterval = Duration.ofSeconds(5);
     public Duration ttl = null;
-    public int maxFrameBytes = Framing.DEFAULT_MAX_FRAME_BYTES;
+    public int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     public int maxRooms = 10_000;
     public int maxPeersPerRoom = 1_000;
     public int maxRegistrationsPerSession = 64;
     public Duration idleTimeout = Duration.ofSeconds(60);
     public Duration slowClientTimeout = Duration.ofSeconds(10);
     public int ioThreads = 1;
+    public int maxSessions = 10_000;
     public int maxSessionsPerAddress = 256;
     public int maxMembersPerAddressPerRoom = Limits.DEFAULT_PER_ADDRESS_PER_ROOM;
     public boolean requireKeyProof = true;

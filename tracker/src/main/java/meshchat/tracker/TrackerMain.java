@@ -67,7 +67,7 @@ public final class TrackerMain implements Callable<Integer> {
 
   @Option(
       names = "--max-frame-bytes",
-      description = "largest accepted frame (default: ${DEFAULT-VALUE})")
+      description = "largest frame a session may send (default: ${DEFAULT-VALUE})")
   int maxFrameBytes = TrackerConfig.defaults().maxFrameBytes();
 
   @Option(names = "--max-rooms", description = "rooms held at once (default: ${DEFAULT-VALUE})")
@@ -82,6 +82,11 @@ public final class TrackerMain implements Callable<Integer> {
       names = "--max-registrations-per-session",
       description = "rooms per session (default: ${DEFAULT-VALUE})")
   int maxRegistrationsPerSession = TrackerConfig.defaults().maxRegistrationsPerSession();
+
+  @Option(
+      names = "--max-sessions",
+      description = "open sessions in all, from every address (default: ${DEFAULT-VALUE})")
+  int maxSessions = TrackerConfig.defaults().maxSessions();
 
   @Option(
       names = "--max-sessions-per-address",
@@ -118,6 +123,7 @@ public final class TrackerMain implements Callable<Integer> {
                 d.maxRooms = maxRooms;
                 d.maxPeersPerRoom = maxPeersPerRoom;
                 d.maxRegistrationsPerSession = maxRegistrationsPerSession;
+                d.maxSessions = maxSessions;
                 d.maxSessionsPerAddress = maxSessionsPerAddress;
                 d.maxMembersPerAddressPerRoom = maxMembersPerAddressPerRoom;
                 d.ioThreads = ioThreads;

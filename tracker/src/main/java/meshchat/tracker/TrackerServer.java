@@ -73,6 +73,7 @@ public final class TrackerServer implements AutoCloseable {
             new Directory(Clock.systemUTC(), config.limits(), new SplittableRandom(config.seed())),
             config.heartbeatInterval().toMillis(),
             config.ttl().toMillis(),
+            config.maxSessions(),
             config.maxSessionsPerAddress(),
             config.requireKeyProof(),
             Clock.systemUTC());

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import meshchat.peer.limit.LogBudget;
 import meshchat.proto.v1.Error;
 import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.Heartbeat;
@@ -151,6 +152,23 @@ class BadInputTest {
       assertThat(errorThenClose(bad).getCode()).isEqualTo(Code.PROTOCOL_ERROR);
     }
     assertOneLogLineAndStillServing("HEARTBEAT");
+  }
+
+  /** rev28 F8: a stranger wrote one log line per session it opened, without bound. */
+  @Test
+  void aStrangerRefusedAgainAndAgainGetsTenLinesIntoTheLogAndIsCountedEveryTime() throws Exception {
+    int sessions = 3 * LogBudget.LINES_PER_WINDOW;
+    for (int i = 0; i < sessions; i++) {
+      try (RawClient bad = new RawClient(server.localAddress())) {
+        bad.send(
+            TrackerFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder().setNonce(1)).build());
+        assertThat(errorThenClose(bad).getCode()).isEqualTo(Code.PROTOCOL_ERROR);
+      }
+    }
+    await().until(() -> server.counters().errors(Code.PROTOCOL_ERROR) == sessions);
+    // within one minute (a test on a slow box may see a second one begin: ten more at most)
+    assertThat(sessionLog.list.stream().filter(e -> e.getFormattedMessage().contains("refused")))
+        .hasSizeBetween(LogBudget.LINES_PER_WINDOW, 2 * LogBudget.LINES_PER_WINDOW);
   }
 
   @Test

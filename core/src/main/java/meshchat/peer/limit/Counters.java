@@ -144,6 +144,7 @@ public final class Counters {
   }
 
   private final Counts<Counter> limits = new Counts<>(Counter.class);
+  private final LogBudget[] logBudgets = new LogBudget[Counter.values().length];
   private final Counts<Traffic> traffic = new Counts<>(Traffic.class);
   // by reason: a Close reason's lower-case name or "none", so a bounded set of keys
   private final Map<String, AtomicLong> linkCloses = new ConcurrentHashMap<>();
@@ -155,6 +156,21 @@ public final class Counters {
 
   public long get(Traffic t) {
     return traffic.get(t);
+  }
+
+  /**
+   * The log lines {@code c}'s cases may take ({@link LogBudget}): a case a stranger can cause once
+   * per connection is counted every time but logged at most ten times a minute.
+   */
+  public LogBudget logBudget(Counter c) {
+    synchronized (logBudgets) {
+      LogBudget b = logBudgets[c.ordinal()];
+      if (b == null) {
+        b = new LogBudget();
+        logBudgets[c.ordinal()] = b;
+      }
+      return b;
+    }
   }
 
   public void increment(Counter c) {

@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.concurrent.ConcurrentHashMap;
@@ -189,16 +192,29 @@ public final class ChatLogging implements SLF4JServiceProvider {
 
   /**
    * The file, opened for appending at the first line. One that cannot be opened or written drops
-   * the lines: logging never stops a chat, and the terminal is not the place for them.
+   * the lines: logging never stops a chat, and the terminal is not the place for them. Once it
+   * holds {@link #MAX_BYTES}, it is renamed to {@code peer.log.1} (replacing the one before) and a
+   * new one is started, so the log never takes more than about twice that on disk: a stranger's
+   * input, however much of it is logged, cannot fill the disk (rev28 F8).
    */
   static final class LogFile {
+    /** The size at which the file is rotated: 10 MiB. */
+    static final long MAX_BYTES = 10L << 20;
+
     private final String path;
+    private final long maxBytes;
     private final ZoneId zone = ZoneId.systemDefault();
     private OutputStream out;
+    private long size;
     private boolean failed;
 
     LogFile(String path) {
+      this(path, MAX_BYTES);
+    }
+
+    LogFile(String path, long maxBytes) {
       this.path = path;
+      this.maxBytes = maxBytes;
     }
 
     synchronized void write(String line) {
@@ -207,10 +223,19 @@ public final class ChatLogging implements SLF4JServiceProvider {
       }
       try {
         if (out == null) {
+          size = Files.exists(Path.of(path)) ? Files.size(Path.of(path)) : 0;
           out = new FileOutputStream(path, true);
         }
-        out.write(line.getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
+        if (size >= maxBytes) {
+          out.close();
+          Files.move(Path.of(path), Path.of(path + ".1"), StandardCopyOption.REPLACE_EXISTING);
+          out = new FileOutputStream(path, false);
+          size = 0;
+        }
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes);
+        size += bytes.length;
+      } catch (IOException | RuntimeException e) {
         failed = true;
       }
     }

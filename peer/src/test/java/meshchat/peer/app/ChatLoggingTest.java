@@ -115,4 +115,30 @@ class ChatLoggingTest {
     loggers.getLogger("a.B").error("still nowhere");
     assertThat(Files.isDirectory(notAFile)).isTrue();
   }
+
+  /** rev28 F8: peer.log grew without bound. */
+  @Test
+  void pastItsSizeTheLogIsRotatedToPeerLog1AndStartedAnew() throws Exception {
+    Path file = dir.resolve("peer.log");
+    Path old = dir.resolve("peer.log.1");
+    Files.writeString(file, "an old line\n"); // 12 bytes from before this start
+    Files.writeString(old, "an older file\n");
+    ChatLogging.LogFile log = new ChatLogging.LogFile(file.toString(), 1_000);
+    String line = "x".repeat(99) + "\n";
+    for (int i = 0; i < 15; i++) {
+      log.write(line);
+    }
+    // 12 + 10 x 100 bytes reached the bound: they went to peer.log.1, replacing the older file
+    assertThat(Files.readString(old)).startsWith("an old line\n").hasSize(1_012);
+    assertThat(Files.size(file)).isEqualTo(500);
+    for (int i = 0; i < 6; i++) {
+      log.write(line);
+    }
+    assertThat(Files.readString(old)).isEqualTo(line.repeat(10));
+    assertThat(Files.size(file)).isEqualTo(100);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("peer.log", "peer.log.1");
+    }
+  }
 }

@@ -15,6 +15,7 @@ import meshchat.tracker.directory.RegisterOutcome.Accepted;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
 import meshchat.tracker.directory.RegisterOutcome.Refused;
 import meshchat.tracker.directory.RoomEvent.LeaveReason;
+import meshchat.wire.SourceKey;
 
 /**
  * Rooms and their members, each registration owned by a session and alive until its session
@@ -89,9 +90,12 @@ public final class Directory {
 
   /**
    * As above, from source address {@code address} (null: unknown, no per-address bound), which the
-   * per-address bounds count against.
+   * per-address bounds count against: by its {@link SourceKey}, so the addresses of one IPv6 /64
+   * count as one.
    */
-  public RegisterOutcome register(SessionId session, String room, Member member, String address) {
+  public RegisterOutcome register(
+      SessionId session, String room, Member member, String sourceAddress) {
+    String address = sourceAddress == null ? null : SourceKey.text(sourceAddress);
     long expiresAt = clock.millis() + ttlMillis;
     Map<PeerId, Entry> members = rooms.get(room);
     Entry existing = members == null ? null : members.get(member.peerId());

@@ -6,6 +6,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.wire.Framing;
+import meshchat.wire.LoopTicker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,10 @@ public final class HandshakeHandler extends SimpleChannelInboundHandler<TrackerF
 
   private void refuse(ChannelHandlerContext ctx, long requestId, Code code, String why) {
     counters.error(code);
-    log.warn("session from {} refused: {} {}", ctx.channel().remoteAddress(), code, why);
+    if (SessionHandler.mayLog(
+        counters.logBudget(code), LoopTicker.nanoTime(ctx), "sessions " + code)) {
+      log.warn("session from {} refused: {} {}", ctx.channel().remoteAddress(), code, why);
+    }
     ctx.writeAndFlush(Frames.error(requestId, code, why, true))
         .addListener(ChannelFutureListener.CLOSE);
   }

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import meshchat.peer.limit.LogBudget;
 import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.HeartbeatAck;
 import meshchat.proto.v1.TrackerFrame;
@@ -87,13 +88,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
   private void open(ChannelHandlerContext ctx) {
     id = hub.open(ctx.channel());
     if (id == null) {
-      fail(
-          ctx,
-          Frames.error(
-              0,
-              Code.ADDRESS_LIMIT,
-              "too many sessions from this address (limit " + hub.maxSessionsPerAddress() + ")",
-              true));
+      fail(ctx, Frames.error(0, Code.ADDRESS_LIMIT, hub.whyRefused(), true));
     }
   }
 
@@ -249,7 +244,9 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
     Code code;
     if (cause instanceof TruncatedFrameException) {
       // the stream ended inside a frame: the client is gone (or half-closed), nothing to answer
-      log.info("session {} {} closed: {}", id, ctx.channel().remoteAddress(), cause.getMessage());
+      if (mayLogGone(ctx)) {
+        log.info("session {} {} closed: {}", id, ctx.channel().remoteAddress(), cause.getMessage());
+      }
       closing = true;
       ctx.close();
       return;
@@ -260,7 +257,9 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
       code = Code.PROTOCOL_ERROR;
     } else if (cause instanceof IOException) {
       // a reset or broken pipe: the peer is gone, nothing to answer
-      log.info("session {} {} closed: {}", id, ctx.channel().remoteAddress(), cause.getMessage());
+      if (mayLogGone(ctx)) {
+        log.info("session {} {} closed: {}", id, ctx.channel().remoteAddress(), cause.getMessage());
+      }
       closing = true;
       ctx.close();
       return;
@@ -274,18 +273,44 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
   /** Sends a fatal error (if the socket is still open), logs one line and closes. */
   private void fail(ChannelHandlerContext ctx, TrackerFrame error) {
     closing = true;
-    hub.counters().error(error.getError().getCode());
-    log.warn(
-        "session {} {} closed: {} {}",
-        id,
-        ctx.channel().remoteAddress(),
-        error.getError().getCode(),
-        error.getError().getMessage());
+    Code code = error.getError().getCode();
+    hub.counters().error(code);
+    if (mayLog(hub.counters().logBudget(code), LoopTicker.nanoTime(ctx), "sessions " + code)) {
+      log.warn(
+          "session {} {} closed: {} {}",
+          id,
+          ctx.channel().remoteAddress(),
+          code,
+          error.getError().getMessage());
+    }
     if (ctx.channel().isActive()) {
       ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.close();
     }
+  }
+
+  private boolean mayLogGone(ChannelHandlerContext ctx) {
+    return mayLog(
+        hub.counters().logBudget(Code.CODE_UNSPECIFIED),
+        LoopTicker.nanoTime(ctx),
+        "sessions closed by their client");
+  }
+
+  /**
+   * Whether one more line about a refused or closed session may be logged ({@link LogBudget}: ten
+   * of a kind a minute); the first after a minute in which some were left out says how many.
+   */
+  static boolean mayLog(LogBudget budget, long nowNanos, String what) {
+    long leftOut = budget.admit(nowNanos);
+    if (leftOut > 0) {
+      log.warn(
+          "{} more {} not logged in the last minute (the error counts at shutdown and /metrics"
+              + " count them)",
+          leftOut,
+          what);
+    }
+    return leftOut != LogBudget.LEAVE_OUT;
   }
 
   private static String oneLine(Throwable cause) {

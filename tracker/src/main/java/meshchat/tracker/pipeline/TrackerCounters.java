@@ -1,7 +1,9 @@
 package meshchat.tracker.pipeline;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import meshchat.peer.limit.Counts;
+import meshchat.peer.limit.LogBudget;
 import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.TrackerFrame.BodyCase;
 import meshchat.tracker.directory.RegisterOutcome.Refusal;
@@ -19,6 +21,7 @@ public final class TrackerCounters {
   private final Counts<Throttle> throttles = new Counts<>(Throttle.class);
   private final Counts<BodyCase> requests = new Counts<>(BodyCase.class);
   private final LatencyHistogram latency = new LatencyHistogram();
+  private final Map<Code, LogBudget> logBudgets = new ConcurrentHashMap<>();
 
   /** Sessions the tracker closed for what they made it hold or do, not for a bad frame. */
   public enum Throttle {
@@ -31,6 +34,15 @@ public final class TrackerCounters {
     LOOKUP_RATE_ADDRESS,
     /** More answer bytes queued to one connection than allowed (a slow or non-reading client). */
     BUFFERED_BYTES
+  }
+
+  /**
+   * The log lines about sessions refused or closed with {@code code} ({@code CODE_UNSPECIFIED}:
+   * closed by the client, a reset or a cut): every session is counted, but a stranger that connects
+   * again and again gets ten lines a minute of each kind into the log, not one each.
+   */
+  LogBudget logBudget(Code code) {
+    return logBudgets.computeIfAbsent(code, c -> new LogBudget());
   }
 
   void refused(Refusal r) {

@@ -26,6 +26,7 @@ import meshchat.tracker.directory.Member;
 import meshchat.tracker.directory.RegisterOutcome;
 import meshchat.tracker.directory.RoomEvent;
 import meshchat.tracker.directory.SessionId;
+import meshchat.wire.SourceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class TrackerHub {
   private final SecureRandom random = new SecureRandom();
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final Map<InetAddress, LookupBucket> lookupsPerAddress = new HashMap<>();
+  private final int maxSessions;
   private final int maxSessionsPerAddress;
   private final TrackerCounters counters = new TrackerCounters();
   private long nextSession = 1;
@@ -61,10 +63,18 @@ public final class TrackerHub {
 
   /** As above, with a bound on sessions per source address; no key proof required. */
   public TrackerHub(Directory directory, long heartbeatMs, long ttlMs, int maxSessionsPerAddress) {
-    this(directory, heartbeatMs, ttlMs, maxSessionsPerAddress, false, Clock.systemUTC());
+    this(
+        directory,
+        heartbeatMs,
+        ttlMs,
+        Integer.MAX_VALUE,
+        maxSessionsPerAddress,
+        false,
+        Clock.systemUTC());
   }
 
   /**
+   * @param maxSessions most sessions open at once, from every address together
    * @param requireKeyProof refuse a Register that does not prove its peer id's key
    * @param clock judges a Register's timestamp
    */
@@ -72,6 +82,7 @@ public final class TrackerHub {
       Directory directory,
       long heartbeatMs,
       long ttlMs,
+      int maxSessions,
       int maxSessionsPerAddress,
       boolean requireKeyProof,
       Clock clock) {
@@ -79,6 +90,7 @@ public final class TrackerHub {
     this.directory = directory;
     this.heartbeatMs = heartbeatMs;
     this.ttlMs = ttlMs;
+    this.maxSessions = maxSessions;
     this.maxSessionsPerAddress = maxSessionsPerAddress;
   }
 
@@ -90,8 +102,14 @@ public final class TrackerHub {
     return directory;
   }
 
-  /** Opens a session, or returns null if its source address holds too many already. */
+  /**
+   * Opens a session; null if its source address, or the tracker in all, holds too many already
+   * ({@link #whyRefused} says which).
+   */
   SessionId open(Channel channel) {
+    if (channels.size() >= maxSessions) {
+      return null;
+    }
     InetAddress from = address(channel);
     if (from != null) {
       if (perAddress.getOrDefault(from, 0) >= maxSessionsPerAddress) {
@@ -104,8 +122,11 @@ public final class TrackerHub {
     return id;
   }
 
-  int maxSessionsPerAddress() {
-    return maxSessionsPerAddress;
+  /** Why {@link #open} just refused a session: one line for its fatal ADDRESS_LIMIT error. */
+  String whyRefused() {
+    return channels.size() >= maxSessions
+        ? "too many sessions at this tracker (limit " + maxSessions + ")"
+        : "too many sessions from this address (limit " + maxSessionsPerAddress + ")";
   }
 
   /**
@@ -142,8 +163,11 @@ public final class TrackerHub {
     return true;
   }
 
+  /** What the per-address bounds count the channel's session against: its {@link SourceKey}. */
   private static InetAddress address(Channel channel) {
-    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    return channel.remoteAddress() instanceof InetSocketAddress a
+        ? SourceKey.of(a.getAddress())
+        : null;
   }
 
   void close(SessionId session) {

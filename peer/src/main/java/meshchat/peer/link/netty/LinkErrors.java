@@ -20,8 +20,10 @@ import javax.net.ssl.SSLException;
 import meshchat.peer.frame.LinkFrameException;
 import meshchat.peer.frame.ReadPause;
 import meshchat.peer.limit.Counters.Counter;
+import meshchat.peer.limit.LogBudget;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
+import meshchat.wire.LoopTicker;
 import meshchat.wire.TruncatedFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +60,10 @@ final class LinkErrors {
       // channel there is nothing to send it on.
       if (ctx.channel().attr(TLS_FAILED).setIfAbsent(Boolean.TRUE) == null) {
         setup.counters().increment(Counter.TLS_FAILED);
-        log.info(
-            "{} link {}: TLS failed: {}", tag, ctx.channel().remoteAddress(), root.getMessage());
+        if (mayLog(ctx, setup, Counter.TLS_FAILED, "TLS failures")) {
+          log.info(
+              "{} link {}: TLS failed: {}", tag, ctx.channel().remoteAddress(), root.getMessage());
+        }
       }
       if (markClosing(ctx.channel())) {
         ctx.channel().config().setAutoRead(false);
@@ -104,8 +108,26 @@ final class LinkErrors {
       setup.counters().increment(counted);
     }
     String why = String.valueOf(root.getMessage());
-    log.info("{} closing link {}: {} ({})", tag, ctx.channel().remoteAddress(), why, reason);
+    if (mayLog(ctx, setup, Counter.BAD_FRAME, "links closed for bad input")) {
+      log.info("{} closing link {}: {} ({})", tag, ctx.channel().remoteAddress(), why, reason);
+    }
     sendCloseAndClose(ctx, new Close(reason, why));
+  }
+
+  /**
+   * Whether a line of this kind may go to the log now: ten a minute ({@link LogBudget}, by the
+   * loop's ticker); the first line after a minute in which some were left out says how many.
+   */
+  static boolean mayLog(ChannelHandlerContext ctx, LinkSetup setup, Counter kind, String what) {
+    long leftOut = setup.counters().logBudget(kind).admit(LoopTicker.nanoTime(ctx));
+    if (leftOut > 0) {
+      log.info(
+          "{} {} more {} not logged in the last minute (/status counts them)",
+          setup.tag(),
+          leftOut,
+          what);
+    }
+    return leftOut != LogBudget.LEAVE_OUT;
   }
 
   /** True the first time only: the caller is the one that closes this channel. */

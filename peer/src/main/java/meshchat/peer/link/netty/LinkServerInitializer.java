@@ -12,6 +12,7 @@ import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.wire.Framing;
+import meshchat.wire.SourceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel ch) {
     channels.add(ch); // closed together when the peer leaves
-    InetAddress from = ch.remoteAddress().getAddress();
+    InetAddress from = SourceKey.of(ch.remoteAddress().getAddress()); // one IPv6 /64 is one source
     int n = perAddress.merge(from, 1, Integer::sum);
     ch.closeFuture()
         .addListener(f -> perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1));

@@ -4,16 +4,18 @@ import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import meshchat.wire.LoopTicker;
+import meshchat.wire.SourceKey;
 
 /**
  * How many guesses of a private room's secret each address may still make: a token bucket per
- * address, {@link #BURST} guesses at once, then one per {@link #REFILL_NANOS}. A guess is spent
- * when this peer sends its J-PAKE key confirmation (the one thing that tells a right guess from a
- * wrong one) and given back when the other side proves the secret, so members never run out. Shared
- * by every incoming connection of a peer, hence synchronized; at most {@link #MAX_ADDRESSES}
- * addresses are remembered (the oldest are forgotten first, with their spent guesses: a bound on
- * memory, paid for with a fresh bucket for an address that returns after 4,096 others). Time comes
- * with each call: the caller's event-loop ticker ({@link LoopTicker}).
+ * source ({@link SourceKey}: an IPv4 address or an IPv6 /64), {@link #BURST} guesses at once, then
+ * one per {@link #REFILL_NANOS}. A guess is spent when this peer sends its J-PAKE key confirmation
+ * (the one thing that tells a right guess from a wrong one) and given back when the other side
+ * proves the secret, so members never run out. Shared by every incoming connection of a peer, hence
+ * synchronized; at most {@link #MAX_ADDRESSES} addresses are remembered (the oldest are forgotten
+ * first, with their spent guesses: a bound on memory, paid for with a fresh bucket for an address
+ * that returns after 4,096 others). Time comes with each call: the caller's event-loop ticker
+ * ({@link LoopTicker}).
  */
 final class SecretGuesses {
   static final int BURST = 5;
@@ -47,7 +49,7 @@ final class SecretGuesses {
 
   // [0] tokens, [1] the ticker's nanos they were counted at
   private double[] tokens(InetAddress from, long now) {
-    double[] b = buckets.computeIfAbsent(from, k -> new double[] {BURST, now});
+    double[] b = buckets.computeIfAbsent(SourceKey.of(from), k -> new double[] {BURST, now});
     b[0] = Math.min(BURST, b[0] + (now - (long) b[1]) / (double) REFILL_NANOS);
     b[1] = now;
     return b;

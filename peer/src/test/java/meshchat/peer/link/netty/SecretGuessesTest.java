@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Wrong private room secrets per address: five at once, then one per 30 s; members never run out.
+ * Wrong private room secrets per source (an IPv4 address or an IPv6 /64): five at once, then one
+ * per 30 s; members never run out.
  */
 class SecretGuessesTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
@@ -39,5 +40,18 @@ class SecretGuessesTest {
       guesses.spend(member, now.get());
       guesses.refund(member, now.get());
     }
+  }
+
+  @Test
+  void theAddressesOfOneIpv6Slash64ShareTheirGuesses() throws Exception {
+    // one host's /64: it may send from any of 2^64 addresses, each new one was a fresh bucket
+    for (int i = 1; i <= SecretGuesses.BURST; i++) {
+      InetAddress from = InetAddress.getByName("2001:db8:0:1::" + Integer.toHexString(i));
+      assertThat(guesses.mayGuess(from, now.get())).isTrue();
+      guesses.spend(from, now.get());
+    }
+    assertThat(guesses.mayGuess(InetAddress.getByName("2001:db8:0:1:ffff::9"), now.get()))
+        .isFalse();
+    assertThat(guesses.mayGuess(InetAddress.getByName("2001:db8:0:2::1"), now.get())).isTrue();
   }
 }
