@@ -80,7 +80,13 @@ public final class Counters {
      * A sync request answered short, or with nothing: its link had asked again for more than we
      * hold, past its budget for asking again (a request flood).
      */
-    SYNC_ANSWER_BUDGET
+    SYNC_ANSWER_BUDGET,
+    /**
+     * An incoming connection closed right after accept, before TLS: its address, or everyone
+     * together, opened connections faster than the handshake budget (each costs the room thread a
+     * TLS handshake).
+     */
+    HANDSHAKE_RATE_REFUSED
   }
 
   /**
