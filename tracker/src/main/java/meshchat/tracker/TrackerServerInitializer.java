@@ -8,6 +8,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.concurrent.TimeUnit;
 import meshchat.proto.v1.TrackerFrame;
+import meshchat.tracker.pipeline.DirectoryGate;
 import meshchat.tracker.pipeline.HandshakeHandler;
 import meshchat.tracker.pipeline.SessionHandler;
 import meshchat.tracker.pipeline.TrackerHub;
@@ -51,6 +52,9 @@ public final class TrackerServerInitializer extends ChannelInitializer<SocketCha
         "idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // inbound: the first frame must be Register, Lookup or GetNonce with our protocol version
     p.addLast("handshake", new HandshakeHandler(hub.counters()));
+    // inbound, still on the I/O thread: Registers proven and rate-limited, and the session's frames
+    // waiting for the directory thread bounded (reading pauses above it)
+    p.addLast("gate", new DirectoryGate(hub));
     // inbound: every request, on the one directory thread that owns all tracker state. Netty 4.2
     // deprecates a handler on its own executor; it still works, and is what makes the directory
     // single-threaded without a lock, so it stays until the session hops threads itself.

@@ -85,7 +85,13 @@ public final class Counters {
      * A received message delivered in a burst whose commit failed (a full disk): not shown, since
      * it is not in the file; fetched again at the next start.
      */
-    RECEIVED_NOT_STORED
+    RECEIVED_NOT_STORED,
+    /**
+     * An incoming connection closed right after accept, before TLS: its address, or everyone
+     * together, opened connections faster than the handshake budget (each costs the room thread a
+     * TLS handshake).
+     */
+    HANDSHAKE_RATE_REFUSED
   }
 
   /**

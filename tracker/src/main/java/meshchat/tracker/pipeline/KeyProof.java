@@ -16,6 +16,10 @@ import meshchat.wire.Ed25519;
 final class KeyProof {
   static final Duration WINDOW = Duration.ofMinutes(5);
 
+  /** The problem of a well-formed Register whose signature fails: the one costly refusal. */
+  static final String BAD_SIGNATURE =
+      "bad registration signature (not made for this session, address or registration)";
+
   private final boolean required;
   private final Clock clock;
 
@@ -60,7 +64,7 @@ final class KeyProof {
             r.getPort(),
             r.getTimestampMs());
     if (!Ed25519.verify(key, signed, r.getSignature().toByteArray())) {
-      return "bad registration signature (not made for this session, address or registration)";
+      return BAD_SIGNATURE;
     }
     return null;
   }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * the pipeline with that executor), so it may call the hub directly. Answers are written as they
  * are made and flushed once per read batch.
  */
-public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFrame> {
+public final class SessionHandler extends SimpleChannelInboundHandler<Object> {
   static final String SESSION_LOGGER = "meshchat.tracker.session";
   private static final Logger log = LoggerFactory.getLogger(SESSION_LOGGER);
 
@@ -101,14 +101,30 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, TrackerFrame frame) {
-    if (closing) {
-      return;
+  protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (!closing) {
+        answer(ctx, msg);
+      }
+    } finally {
+      DirectoryGate.handled(ctx.channel());
     }
+  }
+
+  private void answer(ChannelHandlerContext ctx, Object msg) {
+    // a Register comes proven by the DirectoryGate; every other request as it was read
+    DirectoryGate.ProvenRegister proven = msg instanceof DirectoryGate.ProvenRegister p ? p : null;
+    TrackerFrame frame =
+        proven != null
+            ? TrackerFrame.newBuilder().setRegister(proven.register()).build()
+            : (TrackerFrame) msg;
     long start = LoopTicker.nanoTime(ctx);
     TrackerFrame answer =
         switch (frame.getBodyCase()) {
-          case REGISTER -> hub.register(id, frame.getRegister(), source(ctx));
+          case REGISTER ->
+              proven != null
+                  ? hub.register(id, proven, source(ctx))
+                  : Frames.error(0, Code.PROTOCOL_ERROR, "a Register that was not checked", true);
           case UNREGISTER -> hub.unregister(id, frame.getUnregister());
           case LOOKUP -> lookup(frame, LoopTicker.nanoTime(ctx));
           case GET_NONCE -> hub.nonce(id, frame.getGetNonce());
@@ -210,13 +226,13 @@ public final class SessionHandler extends SimpleChannelInboundHandler<TrackerFra
   }
 
   /**
-   * A slow reader: stop reading its requests (so its answers stop growing) and close it if its
-   * socket stays unwritable, so one stuck client cannot grow the tracker's memory without bound.
+   * A slow reader: its requests stop being read (so its answers stop growing: the {@link
+   * DirectoryGate} pauses reading on its I/O thread) and it is closed if its socket stays
+   * unwritable, so one stuck client cannot grow the tracker's memory without bound.
    */
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     boolean writable = ctx.channel().isWritable();
-    ctx.channel().config().setAutoRead(writable);
     if (!writable) {
       ctx.executor()
           .schedule(

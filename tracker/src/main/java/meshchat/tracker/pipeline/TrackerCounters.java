@@ -33,7 +33,9 @@ public final class TrackerCounters {
      */
     LOOKUP_RATE_ADDRESS,
     /** More answer bytes queued to one connection than allowed (a slow or non-reading client). */
-    BUFFERED_BYTES
+    BUFFERED_BYTES,
+    /** More registrations per second on one session than allowed. */
+    REGISTER_RATE
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import meshchat.peer.message.PeerId;
 import meshchat.proto.v1.Error.Code;
@@ -46,8 +47,6 @@ public final class TrackerHub {
   private final long ttlMs;
   private final KeyProof keyProof;
   private final Map<SessionId, Channel> channels = new HashMap<>();
-  // what each session's Register signatures must cover; made on the first GetNonce
-  private final Map<SessionId, byte[]> nonces = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final Map<InetAddress, LookupBucket> lookupsPerAddress = new HashMap<>();
@@ -96,6 +95,10 @@ public final class TrackerHub {
 
   public TrackerCounters counters() {
     return counters;
+  }
+
+  KeyProof keyProof() {
+    return keyProof;
   }
 
   public Directory directory() {
@@ -171,7 +174,6 @@ public final class TrackerHub {
   }
 
   void close(SessionId session) {
-    nonces.remove(session);
     Channel ch = channels.remove(session);
     InetAddress from = ch == null ? null : address(ch);
     if (from != null) {
@@ -190,8 +192,17 @@ public final class TrackerHub {
     return List.copyOf(channels.values());
   }
 
-  /** Answers a Register: Registered, or a (possibly fatal) Error. */
-  TrackerFrame register(SessionId session, Register r, InetSocketAddress source) {
+  /**
+   * Answers a Register whose key proof the session's {@link DirectoryGate} checked on its I/O
+   * thread (so that this thread never verifies a signature): Registered, or a (possibly fatal)
+   * Error.
+   */
+  TrackerFrame register(
+      SessionId session, DirectoryGate.ProvenRegister proven, InetSocketAddress source) {
+    Register r = proven.register();
+    if (proven.refusal() != null && proven.refusal().getError().getFatal()) {
+      return proven.refusal(); // the gate reads nothing more of this session: it must close
+    }
     String bad = Frames.checkRoom(r.getRoom());
     if (bad == null) {
       bad = Frames.checkRegistration(r.getNick(), r.getPeerId(), r.getHost(), r.getPort());
@@ -199,12 +210,18 @@ public final class TrackerHub {
     if (bad != null) {
       return Frames.error(r.getRequestId(), Code.INVALID_ARGUMENT, bad, false);
     }
-    String unproven = keyProof.problem(r, nonces.get(session), observedHost(source));
-    if (unproven != null) {
-      membership.info("refused a registration in {}: {}", r.getRoom(), unproven);
-      return Frames.error(r.getRequestId(), Code.UNAUTHENTICATED, unproven, false);
+    if (proven.refusal() != null) {
+      // one line for a session's first refused proof; the rest are counted (RATE_LIMITED and a
+      // fatal refusal get the session's own closing line)
+      if (proven.firstRefusal()) {
+        membership.info(
+            "refused a registration in {}: {}",
+            r.getRoom(),
+            proven.refusal().getError().getMessage());
+      }
+      return proven.refusal();
     }
-    byte[] nonce = nonces.get(session);
+    byte[] nonce = proven.nonce();
     Member member =
         new Member(
             PeerId.of(r.getPeerId().toByteArray()),
@@ -236,17 +253,21 @@ public final class TrackerHub {
         r.getRequestId(), r.getRoom(), ok.you(), ok.others(), heartbeatMs, ttlMs);
   }
 
-  /** Answers GetNonce: this session's nonce (made once) and the address we see it from. */
+  /**
+   * Answers GetNonce: this session's nonce (made once, by its {@link DirectoryGate} as the GetNonce
+   * passed it) and the address we see it from.
+   */
   TrackerFrame nonce(SessionId session, GetNonce g) {
-    byte[] nonce =
-        nonces.computeIfAbsent(
-            session,
-            s -> {
-              byte[] b = new byte[32];
-              random.nextBytes(b);
-              return b;
-            });
     Channel ch = channels.get(session);
+    byte[] nonce = ch == null ? null : ch.attr(DirectoryGate.NONCE).get();
+    if (nonce == null) {
+      byte[] b = new byte[32];
+      random.nextBytes(b);
+      nonce =
+          ch == null
+              ? b
+              : Objects.requireNonNullElse(ch.attr(DirectoryGate.NONCE).setIfAbsent(b), b);
+    }
     InetSocketAddress source =
         ch != null && ch.remoteAddress() instanceof InetSocketAddress a ? a : null;
     return TrackerFrame.newBuilder()

@@ -85,6 +85,8 @@ public final class LinkEndpoint implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.AUTO_READ, false) // no accept before the TLS is ready
+            // accepts over the handshake rate closed on this thread, never handed to the room's
+            .handler(new AcceptBudget(setup))
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
             .childHandler(new LinkServerInitializer(setup, channels, tls, verify));
