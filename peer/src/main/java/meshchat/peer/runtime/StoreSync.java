@@ -2,6 +2,8 @@ package meshchat.peer.runtime;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import meshchat.peer.store.MessageStore;
 
 /**
@@ -9,10 +11,15 @@ import meshchat.peer.store.MessageStore;
  * the room thread goes on meanwhile: other peers' messages are delivered and relayed, and lines
  * typed meanwhile are staged and committed for the next fsync. At most one fsync per node runs at a
  * time; one fsync covers every commit done before it began, so commits made while one runs share
- * the next (group commit across the fsync). Its outcome is reported back on the room thread, in
- * order: by a task queued when it ends, or sooner by {@link #poll} at the next burst's end, so a
- * room thread with a long queue (a piped backlog) does not hold durable lines back until the queue
- * has drained. Room thread only, but for the fsync itself.
+ * the next (group commit across the fsync). That next fsync starts on the store thread as soon as
+ * the running one ends, with no round trip through the room thread: the commits it covers were
+ * waiting for the disk, and waking the room thread and then a store thread again between two fsyncs
+ * put two thread wakeups into their latency (docs/benchmarks.md, session 28). Outcomes are reported
+ * back on the room thread, in order: by a task queued when an fsync ends, or sooner by {@link
+ * #poll} at the next burst's end, so a room thread with a long queue (a piped backlog) does not
+ * hold durable lines back until the queue has drained. After a failed fsync no other starts until
+ * the room thread has heard of the failure: a later success must not report the failed commits
+ * durable first. Room thread only, but for the fsyncs themselves.
  */
 final class StoreSync {
   /** What the room hears: the commits up to a number are durable, or their fsync failed. */
@@ -26,10 +33,14 @@ final class StoreSync {
   private final Executor storeThread;
   private final Executor roomThread;
   private final Outcome outcome;
-  private long running; // the commit number the running fsync covers, or 0 if none runs
-  private long wanted; // the newest commit that waits for an fsync
-  private long reported; // the newest commit reported durable or failed
+  // the newest commit that waits for an fsync not begun yet, or 0 (room thread sets, store takes)
+  private final AtomicLong wanted = new AtomicLong();
+  // a store thread runs fsyncs (or one is queued to); cleared by it when nothing is wanted, or by
+  // the room thread once it has heard of a failure
+  private final AtomicBoolean running = new AtomicBoolean();
   private volatile long synced; // the newest commit an fsync covered (written by the store thread)
+  private long requested; // the newest commit that asked for an fsync (room thread)
+  private long reported; // the newest commit reported durable or failed (room thread)
 
   StoreSync(MessageStore store, Executor storeThread, Executor roomThread, Outcome outcome) {
     this.store = store;
@@ -40,66 +51,64 @@ final class StoreSync {
 
   /** The commit numbered {@code commit} (by {@code Room.committed}) needs its fsync. */
   void request(long commit) {
-    wanted = Math.max(wanted, commit);
-    if (running == 0) {
+    requested = Math.max(requested, commit);
+    wanted.accumulateAndGet(commit, Math::max);
+    if (running.compareAndSet(false, true)) {
       start();
     }
   }
 
-  /** Whether a commit still waits for its fsync (running or queued). */
+  /** Whether a commit still waits for its fsync (running, queued, or done and not reported). */
   boolean busy() {
-    return running != 0 || wanted != 0;
+    return requested > reported;
   }
 
   private void start() {
-    long covers = wanted;
-    wanted = 0;
-    running = covers;
-    Runnable fsync =
-        () -> {
-          RuntimeException failed = null;
-          try {
-            store.sync();
-            synced = covers;
-          } catch (RuntimeException e) {
-            failed = e;
-          }
-          RuntimeException f = failed;
-          roomThread.execute(() -> done(covers, f));
-        };
     try {
-      storeThread.execute(fsync);
+      storeThread.execute(this::drain);
     } catch (RejectedExecutionException e) {
-      fsync.run(); // the store threads are shutting down: the node is closing, sync here
+      drain(); // the store threads are shutting down: the node is closing, sync here
     }
   }
 
-  /** Reports the commits an fsync made durable since the last report, and starts the next one. */
+  /** Store thread: fsyncs while commits want one, each covering every commit wanted before it. */
+  private void drain() {
+    while (true) {
+      long covers = wanted.getAndSet(0);
+      if (covers == 0) {
+        running.set(false);
+        // a request made between the two lines above saw a runner and left its commit to it
+        if (wanted.get() != 0 && running.compareAndSet(false, true)) {
+          continue;
+        }
+        return;
+      }
+      try {
+        store.sync();
+      } catch (RuntimeException e) {
+        roomThread.execute(() -> failed(covers, e)); // runner kept until the room has heard
+        return;
+      }
+      synced = covers;
+      roomThread.execute(this::poll); // unless a burst's end reported it already
+    }
+  }
+
+  /** Reports the commits an fsync made durable since the last report. */
   void poll() {
     long s = synced;
     if (s > reported) {
       reported = s;
-      if (running == s) {
-        running = 0;
-      }
       outcome.durableThrough(s);
-    }
-    if (running == 0 && wanted != 0) {
-      start();
     }
   }
 
-  private void done(long covers, RuntimeException failed) {
-    if (failed == null) {
-      poll(); // unless a burst's end reported it already
-      return;
-    }
-    if (running == covers) {
-      running = 0;
-    }
+  private void failed(long covers, RuntimeException e) {
+    poll(); // commits an earlier fsync covered are durable
     reported = Math.max(reported, covers);
-    outcome.failedThrough(covers, failed);
-    if (running == 0 && wanted != 0) {
+    outcome.failedThrough(covers, e);
+    running.set(false);
+    if (wanted.get() != 0 && running.compareAndSet(false, true)) {
       start();
     }
   }
