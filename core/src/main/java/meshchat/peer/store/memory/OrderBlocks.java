@@ -106,6 +106,25 @@ final class OrderBlocks {
     size++;
   }
 
+  /**
+   * Where the entry at {@code index} (< size) lives, for {@link #valueAt} and {@link #tieOfSlot}:
+   * one search of the blocks for both.
+   */
+  int slot(int index) {
+    int b = blockOf(index);
+    return order[b] * BLOCK + index - start[b];
+  }
+
+  /** The value in {@code slot}, as {@link #slot} names it. */
+  long valueAt(int slot) {
+    return slots[slot];
+  }
+
+  /** The tie in {@code slot}, as {@link #slot} names it. */
+  int tieOfSlot(int slot) {
+    return tie[slot];
+  }
+
   /** The logical block holding {@code index} (< size): the last whose start is at most it. */
   private int blockOf(int index) {
     int lo = 0;

@@ -28,9 +28,12 @@ import meshchat.peer.sync.SeqSet;
 public final class PackedMessageStore extends MemoryStoreBase implements OrderBlocks.Ties {
   // messages and heads; its arrays are big from the first, so no young collection copies any
   private final MessageArena arena = new MessageArena(MessageArena.MAX_CHUNK);
-  // every message's address in canonical (Lamport, origin) order; messages arrive near the end of
-  // it, but a peer's own ones run ahead of those in flight to it: blocks keep each insert's shift
-  // short
+  // every message in canonical (Lamport, origin) order, as its seq with its time as the key and its
+  // author's number as the tie: the whole id beside the keys a search reads, so a late line's
+  // predecessor is named without reading the arena, where the message may lie megabytes back (a
+  // cache miss per late line: docs/benchmarks.md, session 28); its address is its author's log's.
+  // Messages arrive near the end of it, but a peer's own ones run ahead of those in flight to it:
+  // blocks keep each insert's shift short
   private final OrderBlocks byOrder = new OrderBlocks();
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private AddressLog[] logs = new AddressLog[8];
@@ -80,7 +83,7 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
     log.put(message.seq(), address);
     // the newest goes at the end; any other after the last that sorts at or before it
     int at = byOrder.search(message.lamport(), message.origin(), true, this);
-    byOrder.insert(at, address, message.lamport(), a);
+    byOrder.insert(at, message.seq(), message.lamport(), a);
     return AppendResult.NEW;
   }
 
@@ -98,8 +101,16 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
     return arena.get(address, nicks.get(arena.nick(address)), authors);
   }
 
-  private MessageId id(long address) {
-    return new MessageId(authors.author(arena.author(address)), arena.seq(address));
+  /** The address of the message at {@code index} of the canonical order. */
+  private long addressAt(int index) {
+    int slot = byOrder.slot(index);
+    return logs[byOrder.tieOfSlot(slot)].get(byOrder.valueAt(slot));
+  }
+
+  /** The id of the message at {@code index} of the canonical order, from the order alone. */
+  private MessageId idAt(int index) {
+    int slot = byOrder.slot(index);
+    return new MessageId(authors.author(byOrder.tieOfSlot(slot)), byOrder.valueAt(slot));
   }
 
   /** The address of {@code id}, or {@link AddressLog#ABSENT}. */
@@ -146,7 +157,8 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
 
   @Override
   int compareAt(int index, long lamport, PeerId origin) {
-    return compare(byOrder.get(index), lamport, origin);
+    int c = Long.compare(byOrder.keyAt(index), lamport);
+    return c != 0 ? c : compareOrigin(byOrder.tieAt(index), origin);
   }
 
   /** By the entry's tie: its author's number here, so the arena is not read. */
@@ -155,19 +167,13 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
     return authors.author(author).compareTo(origin);
   }
 
-  /** The message at {@code address} against the timestamp (lamport, origin), in canonical order. */
-  private int compare(long address, long lamport, PeerId origin) {
-    int c = Long.compare(arena.lamport(address), lamport);
-    return c != 0 ? c : authors.author(arena.author(address)).compareTo(origin);
-  }
-
   @Override
   public List<ChatMessage> history(int limit) {
     int size = byOrder.size();
     int from = size - Math.min(Math.max(limit, 0), size);
     List<ChatMessage> out = new ArrayList<>(size - from);
     for (int i = from; i < size; i++) {
-      out.add(message(byOrder.get(i)));
+      out.add(message(addressAt(i)));
     }
     return out;
   }
@@ -175,14 +181,14 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
   @Override
   public Optional<MessageId> predecessor(LamportTimestamp key) {
     int at = byOrder.search(key.time(), key.origin(), false, this);
-    return at == 0 ? Optional.empty() : Optional.of(id(byOrder.get(at - 1)));
+    return at == 0 ? Optional.empty() : Optional.of(idAt(at - 1));
   }
 
   @Override
   public List<MessageId> latest(int limit) {
     List<MessageId> out = new ArrayList<>();
     for (int i = byOrder.size() - 1; i >= 0 && out.size() < limit; i--) {
-      out.add(id(byOrder.get(i)));
+      out.add(idAt(i));
     }
     return out;
   }

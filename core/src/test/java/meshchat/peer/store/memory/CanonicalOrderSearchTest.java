@@ -104,6 +104,67 @@ class CanonicalOrderSearchTest {
     }
   }
 
+  /**
+   * The packed store names a late line's predecessor (and its latest ids) from the canonical order
+   * alone, which holds each message's seq beside its time and author: the room asks for nearly
+   * every line it shows early in the throughput cell, and reading the id from the arena was a cache
+   * miss each (docs/benchmarks.md, session 28). Pinned by wiping the arena's bytes: the answers
+   * stay those of a sorted list.
+   */
+  @Property(tries = 30)
+  void aPackedStoreNamesPredecessorsWithoutReadingItsArena(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 3_000) int messages) throws Exception {
+    Random random = new Random(seed);
+    int n = 1 + random.nextInt(6);
+    List<PeerId> authors = new ArrayList<>();
+    for (int a = 0; a < n; a++) {
+      authors.add(PeerId.of(new byte[] {(byte) a, (byte) random.nextInt(256)}));
+    }
+    long[] seqs = new long[n];
+    long[] clocks = new long[n];
+    PackedMessageStore store = new PackedMessageStore();
+    List<ChatMessage> sorted = new ArrayList<>();
+    for (int i = 0; i < messages; i++) {
+      int a = random.nextInt(n);
+      clocks[a] = Math.max(clocks[a] + 1, clocks[random.nextInt(n)] - 1 - random.nextInt(500));
+      // now and then a seq far past the author's last (the log's sparse part)
+      seqs[a] += random.nextInt(50) == 0 ? 1_000_000 : 1;
+      ChatMessage m =
+          new ChatMessage(
+              new MessageId(authors.get(a), seqs[a]), clocks[a], 0, "n", "t", List.of());
+      store.append(m);
+      sorted.add(m);
+    }
+    sorted.sort(ChatMessage.CANONICAL);
+    java.lang.reflect.Field field = PackedMessageStore.class.getDeclaredField("arena");
+    field.setAccessible(true);
+    java.lang.reflect.Field chunks = MessageArena.class.getDeclaredField("chunks");
+    chunks.setAccessible(true);
+    @SuppressWarnings("unchecked")
+    List<byte[]> bytes = (List<byte[]>) chunks.get(field.get(store));
+    bytes.forEach(b -> java.util.Arrays.fill(b, (byte) 0));
+    for (int probe = 0; probe < 300; probe++) {
+      int i = random.nextInt(sorted.size());
+      LamportTimestamp at = sorted.get(i).timestamp();
+      boolean past = random.nextBoolean();
+      LamportTimestamp key = past ? new LamportTimestamp(at.time() + 1, at.origin()) : at;
+      MessageId expected = null;
+      for (ChatMessage m : sorted) {
+        if (m.timestamp().compareTo(key) < 0) {
+          expected = m.id();
+        }
+      }
+      assertThat(store.predecessor(key))
+          .as("predecessor of %s", key)
+          .isEqualTo(Optional.ofNullable(expected));
+    }
+    List<MessageId> latest = new ArrayList<>();
+    for (int i = sorted.size() - 1; i >= 0 && latest.size() < 5; i--) {
+      latest.add(sorted.get(i).id());
+    }
+    assertThat(store.latest(5)).isEqualTo(latest);
+  }
+
   private static Optional<LamportTimestamp> scan(
       List<LamportTimestamp> sorted, LamportTimestamp k) {
     LamportTimestamp before = null;
