@@ -19,12 +19,14 @@ import meshchat.testkit.metrics.RunMetrics;
 import meshchat.testkit.net.PeerDirectory;
 import meshchat.testkit.net.SimPeer;
 import meshchat.testkit.net.SimTracker;
+import meshchat.testkit.net.Windows;
 import meshchat.testkit.scenario.Cluster;
 
 /**
- * Many real rooms in one thread, over a simulated network in virtual time. Every random source is
- * split from one {@link SplittableRandom} seeded with {@link SimConfig#seed}, in a fixed order, so
- * the same seed replays the same run event for event.
+ * Many real rooms over a simulated network in virtual time, run in windows of the least link delay
+ * on {@link SimConfig#threads} threads ({@link Windows}). Every random source is split from one
+ * {@link SplittableRandom} seeded with {@link SimConfig#seed}, in a fixed order, so the same seed
+ * replays the same run event for event, whatever the number of threads.
  */
 public final class SimCluster implements Cluster {
   /** A fault the run went through, for the report and for "time to converge after the last". */
@@ -38,15 +40,18 @@ public final class SimCluster implements Cluster {
   private final PeerDirectory directory = new PeerDirectory();
   private final SimNetwork network;
   private final SimTracker tracker;
-  private final RunMetrics metrics = new RunMetrics(queue::now);
+  private final RunMetrics metrics = new RunMetrics();
+  private final Windows windows;
   private final SimPeer.World world;
   private final List<FaultMark> faults = new ArrayList<>();
 
   public SimCluster(SimConfig config) {
     this.config = config;
     this.seeds = new SplittableRandom(config.seed());
-    this.network = new SimNetwork(queue, seeds.split(), config.faults(), directory::get);
-    network.stats().sizeWith(new FrameSizer());
+    this.network =
+        new SimNetwork(queue, i -> directory.get(i).queue(), config.faults(), directory::get);
+    network.sizeWith(FrameSizer::new);
+    this.windows = new Windows(queue, network, directory, config.threads());
     this.tracker = new SimTracker(config.trackerFanout(), seeds.split());
     this.world =
         new SimPeer.World(
@@ -69,7 +74,7 @@ public final class SimCluster implements Cluster {
           config.maxSkewMs() == 0 ? 0 : seeds.nextLong(-config.maxSkewMs(), config.maxSkewMs() + 1);
       SimPeer p = new SimPeer(i, world, skew, seeds.split());
       directory.add(p);
-      network.addPeer();
+      network.addPeer(seeds.split());
       p.start();
     }
   }
@@ -122,14 +127,14 @@ public final class SimCluster implements Cluster {
 
   @Override
   public void runFor(long ms) {
-    queue.runUntil(queue.now() + ms);
+    windows.runUntil(queue.now() + ms);
   }
 
   @Override
   public boolean runUntilQuiet(long maxMs) {
     long deadline = queue.now() + maxMs;
     while (queue.now() < deadline) {
-      queue.runUntil(Math.min(queue.now() + QUIET_STEP_MS, deadline));
+      windows.runUntil(Math.min(queue.now() + QUIET_STEP_MS, deadline));
       if (quiet()) {
         return true;
       }
@@ -142,6 +147,14 @@ public final class SimCluster implements Cluster {
    */
   public void at(long timeMs, Runnable task) {
     queue.at(timeMs, task);
+  }
+
+  /**
+   * Runs {@code task}, which acts as peer {@code peer} only (a send of a workload), at virtual time
+   * {@code timeMs} on that peer's own queue: it runs in a window with the peer's other events.
+   */
+  public void atPeer(int peer, long timeMs, Runnable task) {
+    directory.get(peer).queue().at(timeMs, task);
   }
 
   /**
@@ -256,8 +269,27 @@ public final class SimCluster implements Cluster {
     return network;
   }
 
+  /**
+   * The run's own queue (faults, the network's handshakes and resets), whose clock is the run's
+   * between steps; each peer has one of its own ({@link SimPeer#queue}).
+   */
   public EventQueue queue() {
     return queue;
+  }
+
+  /** Virtual ms since the start of the run. */
+  public long now() {
+    return queue.now();
+  }
+
+  /** Tasks run so far on every queue: a cost measure for the scale report. */
+  public long executed() {
+    return windows.executed();
+  }
+
+  /** Windows run so far (each ends in a serial merge of what its peers did to others). */
+  public long windows() {
+    return windows.windows();
   }
 
   public List<FaultMark> faults() {

@@ -22,6 +22,8 @@ import meshchat.tracker.directory.Directory;
  * @param sampleIntervalMs period of the convergence timeline samples
  * @param chained peers hash-chain their messages and sign heads ({@code SimChainSigner}), as real
  *     peers do; off by default, which keeps runs fast. A run with an equivocating member needs it
+ * @param threads how many threads run the peers of a window ({@code Windows}); the run is the same
+ *     for any number: 1 by default
  */
 public record SimConfig(
     long seed,
@@ -31,7 +33,13 @@ public record SimConfig(
     MembershipConfig membership,
     int trackerFanout,
     long sampleIntervalMs,
-    boolean chained) {
+    boolean chained,
+    int threads) {
+  public SimConfig {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1: " + threads);
+    }
+  }
 
   /** Every field at its default (see {@link Draft}), with {@code seed}. */
   public static SimConfig defaults(long seed) {
@@ -58,5 +66,6 @@ public record SimConfig(
     public int trackerFanout = Directory.MAX_NAMED;
     public long sampleIntervalMs = 50;
     public boolean chained;
+    public int threads = 1;
   }
 }

@@ -120,6 +120,27 @@ public final class SimCommand implements Callable<Integer> {
   int maxLinks;
 
   @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description =
+          "run the peers on N threads (1.."
+              + MAX_THREADS
+              + "); the output is the same for any N (default: "
+              + AUTO_THREADS
+              + " from "
+              + AUTO_THREADS_FROM_PEERS
+              + " peers on a machine with that many cores, else 1)")
+  Integer threads;
+
+  /** The most threads {@code --threads} takes. */
+  static final int MAX_THREADS = 64;
+
+  /** Below this many peers a window's work is too small to split (measured: docs/simulation.md). */
+  static final int AUTO_THREADS_FROM_PEERS = 500;
+
+  static final int AUTO_THREADS = 2;
+
+  @Option(
       names = "--glomers",
       description = "Maelstrom broadcast preset: 25 peers, 100 ms links, 100 msg/s for 20 s")
   boolean glomers;
@@ -253,6 +274,11 @@ public final class SimCommand implements Callable<Integer> {
           "--messages, --delay, --jitter, --skew, --fanout and --max-links must be >= 0,"
               + " --window >= 1");
     }
+    if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+      throw new IllegalArgumentException("--threads must be 1.." + MAX_THREADS + ": " + threads);
+    }
+    int n = glomers ? 25 : peers;
+    int runThreads = threads != null ? threads : autoThreads(n);
     LinkFaults faults =
         LinkFaults.calm()
             .withDelay(new Delay(delay, jitter))
@@ -266,11 +292,11 @@ public final class SimCommand implements Callable<Integer> {
                   d.faults = faults;
                   d.maxSkewMs = skew;
                   d.trackerFanout = fanout;
+                  d.threads = runThreads;
                   if (maxLinks > 0) {
                     d.membership = d.membership.with(m -> m.maxLinks = maxLinks);
                   }
                 });
-    int n = glomers ? 25 : peers;
     List<Specs.PartitionSpec> ps = new ArrayList<>();
     partitions.forEach(s -> ps.add(Specs.partition(s, n)));
     List<Specs.CrashSpec> cs = new ArrayList<>();
@@ -297,6 +323,14 @@ public final class SimCommand implements Callable<Integer> {
               g.quietLimitMs());
     }
     return plan;
+  }
+
+  /** {@code --threads}'s default for a run of {@code peers} peers on this machine. */
+  static int autoThreads(int peers) {
+    return peers >= AUTO_THREADS_FROM_PEERS
+            && Runtime.getRuntime().availableProcessors() >= AUTO_THREADS
+        ? AUTO_THREADS
+        : 1;
   }
 
   /** The command that replays this run exactly: every flag that differs from its default. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
-import java.util.function.LongSupplier;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.testkit.check.Delivered;
@@ -40,19 +39,15 @@ public final class RunMetrics implements SimPeer.Listener {
   private final SendTimes sendTimes = new SendTimes();
   private final List<SentAt> sent = new ArrayList<>();
   private final List<Sample> timeline = new ArrayList<>();
-  private final LongSupplier now;
   private long deliveries;
   private long treeFromMs = -1;
   private long treeToMs = -1;
   private long treeDeliveries;
 
-  public RunMetrics(LongSupplier now) {
-    this.now = now;
-  }
+  public RunMetrics() {}
 
   @Override
-  public void sent(SimPeer peer, ChatMessage m) {
-    long t = now.getAsLong();
+  public void sent(SimPeer peer, ChatMessage m, long t) {
     sendTimes.put(m.origin(), m.seq(), t);
     sent.add(new SentAt(m.id(), peer.index(), t, peer.storeGeneration()));
   }

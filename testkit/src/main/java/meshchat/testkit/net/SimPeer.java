@@ -47,14 +47,26 @@ public final class SimPeer implements SimNetwork.Endpoint {
   /** As the runtime's peer cache file: enough for any room, and the least recently met go. */
   private static final int PEER_CACHE_ENTRIES = 128;
 
+  /**
+   * The ring of a peer's own queue: link delays and the room's short timers fit, longer timers wait
+   * in its map; a ring of 1,024 ms per peer was about 100 KB each once its slots had their deques.
+   */
+  private static final int PEER_RING_MS = 64;
+
   /** Hears what peers do, for metrics. */
   public interface Listener {
-    void sent(SimPeer peer, ChatMessage message);
+    /** {@code peer} showed its own {@code message} at {@code timeMs}: it is durable, and sent. */
+    void sent(SimPeer peer, ChatMessage message, long timeMs);
 
     void delivered(SimPeer peer, Delivered delivery);
   }
 
-  /** What every peer shares. */
+  /**
+   * What every peer shares. {@code queue} runs what is not one peer's (faults, the network's own
+   * events); each peer runs on a queue of its own ({@link #queue()}), and what it does to others
+   * goes through {@link SimNetwork#defer} (or the network's own deferral), so that the peers of a
+   * window may run on several threads and their effects land in one order.
+   */
   public record World(
       EventQueue queue,
       SimNetwork network,
@@ -94,6 +106,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
   private final PeerAddress address;
   private final World world;
   private final SkewedClock wallClock;
+  private final EventQueue queue = new EventQueue(PEER_RING_MS);
   private final SplittableRandom random;
   private final Map<PeerId, PeerAddress> peerCache = new LinkedHashMap<>();
   private final List<Segment> segments = new ArrayList<>();
@@ -115,7 +128,7 @@ public final class SimPeer implements SimNetwork.Endpoint {
     this.id = PeerId.random(random);
     this.name = "p" + index;
     this.address = new PeerAddress(id, name, "sim", index + 1);
-    this.wallClock = new SkewedClock(world.queue(), skewMs);
+    this.wallClock = new SkewedClock(queue, skewMs);
     this.signer = world.chained() ? new SimChainSigner() : MessageSigner.NONE;
   }
 
@@ -152,11 +165,11 @@ public final class SimPeer implements SimNetwork.Endpoint {
     LinkedHashSet<MessageId> restored = new LinkedHashSet<>();
     store.history(Integer.MAX_VALUE).forEach(m -> restored.add(m.id()));
     store.waiting().forEach(restored::remove); // held back, not shown: they wait again
-    segments.add(new Segment(world.queue().now(), restored, new DeliveryLog(world.delivered())));
+    segments.add(new Segment(queue.now(), restored, new DeliveryLog(world.delivered())));
     alive = true;
     incarnation++;
     int inc = incarnation;
-    PeerScheduler scheduler = new PeerScheduler(world.queue(), () -> alive && incarnation == inc);
+    PeerScheduler scheduler = new PeerScheduler(queue, () -> alive && incarnation == inc);
     room =
         new Room(
             world.roomConfig(),
@@ -276,15 +289,13 @@ public final class SimPeer implements SimNetwork.Endpoint {
     @Override
     public void commit() {
       // the in-memory store is durable at once; the report still comes as a later event
-      world
-          .queue()
-          .after(
-              0,
-              () -> {
-                if (current()) {
-                  room.durable();
-                }
-              });
+      queue.after(
+          0,
+          () -> {
+            if (current()) {
+              room.durable();
+            }
+          });
     }
 
     @Override
@@ -292,13 +303,22 @@ public final class SimPeer implements SimNetwork.Endpoint {
       if (!current()) {
         return;
       }
-      if (d.message().origin().equals(id) && !d.catchUp()) {
-        world.listener().sent(SimPeer.this, d.message()); // own, shown now: durable
-      }
-      Delivered rec =
-          new Delivered(world.queue().now(), d.message(), d.late(), d.catchUp(), d.incomplete());
-      segments.get(segments.size() - 1).deliveries().add(rec);
-      world.listener().delivered(SimPeer.this, rec);
+      long now = queue.now();
+      boolean own = d.message().origin().equals(id) && !d.catchUp(); // shown now: durable
+      Delivered rec = new Delivered(now, d.message(), d.late(), d.catchUp(), d.incomplete());
+      // the log numbers messages in a table of the run's, and the metrics are the run's: both in
+      // peer order at the window's end
+      world
+          .network()
+          .defer(
+              index,
+              () -> {
+                if (own) {
+                  world.listener().sent(SimPeer.this, rec.message(), now);
+                }
+                segments.get(segments.size() - 1).deliveries().add(rec);
+                world.listener().delivered(SimPeer.this, rec);
+              });
     }
 
     @Override
@@ -387,20 +407,23 @@ public final class SimPeer implements SimNetwork.Endpoint {
       if (!current()) {
         return;
       }
+      // the tracker is the run's: asked in peer order at the window's end
+      world.network().defer(index, this::announce);
+    }
+
+    private void announce() {
       List<PeerAddress> members = new ArrayList<>();
       for (int other : world.tracker().announce(index)) {
         members.add(peerAt(other).address());
       }
       // the answer arrives later, as a tracker's would; never back into membership at once
-      world
-          .queue()
-          .after(
-              0,
-              () -> {
-                if (current()) {
-                  membership.membersFound(members);
-                }
-              });
+      queue.after(
+          0,
+          () -> {
+            if (current()) {
+              membership.membersFound(members);
+            }
+          });
     }
   }
 
@@ -435,6 +458,11 @@ public final class SimPeer implements SimNetwork.Endpoint {
 
   public int index() {
     return index;
+  }
+
+  /** This peer's own events: its timers, what arrives at it, its sends of a workload. */
+  public EventQueue queue() {
+    return queue;
   }
 
   public PeerId id() {

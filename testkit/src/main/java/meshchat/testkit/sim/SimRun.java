@@ -48,7 +48,7 @@ public final class SimRun {
         long t = plan.startMs() + Math.round(k * 1000.0 / plan.ratePerSecond());
         int author = workload.nextInt(plan.peers());
         String text = "m" + k;
-        c.at(t, () -> c.send(author, text));
+        c.atPeer(author, t, () -> c.send(author, text));
       }
     } else {
       for (int i = 0; i < plan.peers(); i++) {
@@ -56,7 +56,7 @@ public final class SimRun {
           long t = plan.startMs() + workload.nextLong(plan.windowMs());
           int author = i;
           String text = "p" + i + " #" + k;
-          c.at(t, () -> c.send(author, text));
+          c.atPeer(author, t, () -> c.send(author, text));
         }
       }
     }
@@ -83,16 +83,16 @@ public final class SimRun {
     }
     extra.accept(c);
     // in steps, so that progress can look in between; runUntil(a) then runUntil(b) is runUntil(b)
-    while (c.queue().now() < end) {
-      c.runFor(Math.min(STEP_MS, end - c.queue().now()));
-      progress.tick(c.queue().now(), c.queue().executed(), c.metrics().deliveries());
+    while (c.now() < end) {
+      c.runFor(Math.min(STEP_MS, end - c.now()));
+      progress.tick(c.now(), c.executed(), c.metrics().deliveries());
     }
-    long deadline = c.queue().now() + plan.quietLimitMs();
+    long deadline = c.now() + plan.quietLimitMs();
     boolean quiet;
     do {
-      quiet = c.runUntilQuiet(Math.min(STEP_MS, deadline - c.queue().now()));
-      progress.tick(c.queue().now(), c.queue().executed(), c.metrics().deliveries());
-    } while (!quiet && c.queue().now() < deadline);
+      quiet = c.runUntilQuiet(Math.min(STEP_MS, deadline - c.now()));
+      progress.tick(c.now(), c.executed(), c.metrics().deliveries());
+    } while (!quiet && c.now() < deadline);
     progress.done();
     History h = c.finalHistory(); // the run is over: the stores are read, not copied
     CheckReport check = InvariantChecker.check(h);

@@ -75,7 +75,7 @@ public final class Summary {
     lat.put("p99", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99));
     lat.put("max", h.getMaxValue());
     out.put("latencyMs", lat);
-    out.put("virtualMs", r.cluster().queue().now());
+    out.put("virtualMs", r.cluster().now());
     out.put("lastFaultMs", r.lastFaultMs() < 0 ? null : r.lastFaultMs());
     out.put("convergeAfterLastFaultMs", r.convergeMs() < 0 ? null : r.convergeMs());
     long lastSend = r.history().sent().stream().mapToLong(History.Sent::timeMs).max().orElse(-1);
@@ -87,7 +87,7 @@ public final class Summary {
         r.plan().partitions().size()
             + r.plan().crashes().size()
             + r.plan().trackerOutages().size());
-    out.put("events", r.cluster().queue().executed());
+    out.put("events", r.cluster().executed());
     out.put("replay", replay);
     return out;
   }

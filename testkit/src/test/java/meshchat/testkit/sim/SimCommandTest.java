@@ -120,7 +120,11 @@ class SimCommandTest {
           {"sim", "--partition", "0-3|2-5@1..9"},
           {"sim", "--crash", "99@1..2"},
           {"sim", "--crash", "1@5..2"},
-          {"sim", "--loss", "1.5"}
+          {"sim", "--loss", "1.5"},
+          {"sim", "--threads", "0"},
+          {"sim", "--threads", "-1"},
+          {"sim", "--threads", "65"},
+          {"sim", "--threads", "many"}
         }) {
       CliRun r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);

@@ -1,0 +1,231 @@
+package meshchat.testkit.net;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import meshchat.fixture.net.SimNetwork;
+import meshchat.fixture.time.EventQueue;
+
+/**
+ * The simulation's event loop: a conservative parallel discrete-event simulation (Chandy and Misra
+ * 1979; windows of a lookahead as in Lubachevsky 1989). No message or handshake takes less than the
+ * network's least delay L, so what one peer does in a window {@code [s, s + L)} cannot reach
+ * another peer inside it: each peer runs its own queue through the window alone, on one of {@code
+ * threads} threads, and whatever it does to others (arrivals, dials, closes, resets, the tracker,
+ * the run's logs and metrics) waits in its outbox until the window's end, where the network applies
+ * the outboxes peer by peer in index order ({@link SimNetwork#flush}). What is not one peer's (a
+ * partition, a crash, a dial's handshake, a reset) runs alone between windows, on the run's queue,
+ * and a window never spans one. So a run is the same event for event whatever the number of
+ * threads: each peer's events run in its own (time, sequence) order, and everything between peers
+ * happens in an order fixed by peer index and time alone.
+ *
+ * <p>The time between windows, when the run's queue and the outboxes are run, is serial; the
+ * threads wait for it parked (after a short spin), so a thread count above the cores costs wakeups,
+ * not CPU.
+ */
+public final class Windows {
+  private static final int SPINS = 1 << 12;
+
+  private final EventQueue global;
+  private final SimNetwork network;
+  private final PeerDirectory peers;
+  private final int threads;
+
+  // the window being run, read by the workers after they see a new generation
+  private volatile int generation;
+  private long windowLast; // the last millisecond of the window
+  private int chunk;
+  private final AtomicInteger nextChunk = new AtomicInteger();
+  private final AtomicInteger done = new AtomicInteger();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile boolean stopping;
+  private Thread main;
+  private Thread[] workers = new Thread[0];
+  private long windows;
+
+  public Windows(EventQueue global, SimNetwork network, PeerDirectory peers, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1: " + threads);
+    }
+    this.global = global;
+    this.network = network;
+    this.peers = peers;
+    this.threads = threads;
+  }
+
+  /** Windows run so far: a cost measure (each ends in a serial merge). */
+  public long windows() {
+    return windows;
+  }
+
+  /** Tasks run so far, on every queue (cancelled ones excluded). */
+  public long executed() {
+    long n = global.executed();
+    for (SimPeer p : peers.all()) {
+      n += p.queue().executed();
+    }
+    return n;
+  }
+
+  /** Runs every event due at or before {@code time}, on every queue; every clock is then there. */
+  public void runUntil(long time) {
+    long lookahead = Math.max(1, network.minDelayMs());
+    try {
+      while (true) {
+        long s = next();
+        if (s > time) {
+          break;
+        }
+        setClocks(s);
+        global.runUntil(s); // what is no one peer's, alone: the peers' clocks are at s
+        long end = Math.min(Math.min(plus(s, lookahead), global.nextTime()), plus(time, 1));
+        runWindow(s, end - 1);
+      }
+      setClocks(time);
+      global.runUntil(time);
+    } finally {
+      stopWorkers();
+    }
+  }
+
+  private static long plus(long t, long d) {
+    return t > Long.MAX_VALUE - d ? Long.MAX_VALUE : t + d;
+  }
+
+  /** The earliest event of any queue. */
+  private long next() {
+    long t = global.nextTime();
+    for (SimPeer p : peers.all()) {
+      t = Math.min(t, p.queue().nextTime());
+    }
+    return t;
+  }
+
+  private void setClocks(long t) {
+    for (SimPeer p : peers.all()) {
+      p.queue().advanceTo(t);
+    }
+  }
+
+  /** Every peer's events in {@code [from, last]}, then their outboxes in peer order. */
+  private void runWindow(long from, long last) {
+    windows++;
+    windowLast = last;
+    int n = peers.size();
+    network.deferring(true);
+    try {
+      if (threads == 1 || n < 2) {
+        for (int i = 0; i < n; i++) {
+          peers.get(i).queue().runUntil(last);
+        }
+      } else {
+        chunk = Math.max(1, n / (threads * 8));
+        startWorkers();
+        nextChunk.set(0);
+        done.set(0);
+        generation++; // publishes the window to the workers
+        for (Thread w : workers) {
+          LockSupport.unpark(w);
+        }
+        try {
+          runChunks();
+        } catch (RuntimeException | Error e) {
+          failure.compareAndSet(null, e);
+          nextChunk.set(Integer.MAX_VALUE / 2); // the others stop taking chunks
+        }
+        int spins = 0;
+        while (done.get() < workers.length) {
+          if (spins++ < SPINS) {
+            Thread.onSpinWait();
+          } else {
+            LockSupport.park(this);
+          }
+        }
+        Throwable t = failure.getAndSet(null);
+        if (t != null) {
+          throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        }
+      }
+    } finally {
+      network.deferring(false);
+    }
+    global.runUntil(last); // nothing of its own is due in the window: its clock only
+    network.flush();
+  }
+
+  private void runChunks() {
+    int n = peers.size();
+    long last = windowLast;
+    int size = chunk;
+    for (long c; (c = (long) nextChunk.getAndIncrement() * size) < n; ) {
+      for (int i = (int) c, to = (int) Math.min(n, c + size); i < to; i++) {
+        peers.get(i).queue().runUntil(last);
+      }
+    }
+  }
+
+  private void startWorkers() {
+    if (workers.length == threads - 1) {
+      return;
+    }
+    main = Thread.currentThread();
+    stopping = false;
+    workers = new Thread[threads - 1];
+    int start = generation; // the next window is the first a worker runs
+    for (int k = 0; k < workers.length; k++) {
+      Thread w = new Thread(() -> work(start), "sim-window-" + (k + 1));
+      w.setDaemon(true);
+      workers[k] = w;
+    }
+    for (Thread w : workers) {
+      w.start();
+    }
+  }
+
+  private void stopWorkers() {
+    if (workers.length == 0) {
+      return;
+    }
+    stopping = true;
+    generation++;
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
+    }
+    for (Thread w : workers) {
+      try {
+        w.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    workers = new Thread[0];
+  }
+
+  private void work(int seen) {
+    while (true) {
+      int spins = 0;
+      int g;
+      while ((g = generation) == seen) {
+        if (spins++ < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      seen = g;
+      if (stopping) {
+        return;
+      }
+      try {
+        runChunks();
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+        nextChunk.set(Integer.MAX_VALUE / 2); // the others stop taking chunks
+      }
+      if (done.incrementAndGet() == workers.length) {
+        LockSupport.unpark(main);
+      }
+    }
+  }
+}
