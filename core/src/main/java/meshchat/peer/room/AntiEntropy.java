@@ -984,12 +984,23 @@ final class AntiEntropy {
    * asked for 2,048 at a time crossed the wire 80 times (docs/benchmarks.md, session 21).
    */
   /**
-   * Most frames of {@link RoomConfig#batchMaxBytes} one answer holds, whatever its message count:
+   * Most frames of {@link RoomConfig#batchMaxBytes} one answer sends, whatever its message count:
    * 2,048 lines of 9 KiB were 18 MiB in one burst, over the link's send queue bound (16 MiB), and
-   * the link was cut as a reader too far behind at every ask (rev28 F9). Two frames a request, four
-   * requests in flight: 6 MiB at most queued by answers to one link with the product's frames.
+   * the link was cut as a reader too far behind at every ask (rev28 F9). Four frames a request,
+   * four requests in flight: 12 MiB at most queued by answers to one link with the product's
+   * frames, while 2,048 lines of 1 KB (2.2 MB) still go whole. An answer cut short is asked again
+   * for the rest, and the runs its frames extend to their heads may then travel twice
+   * (SyncSlicesTest).
    */
-  static final int ANSWER_FRAMES = 2;
+  static final int ANSWER_FRAMES = 4;
+
+  /**
+   * Most bytes of messages read for one answer (by {@link ChatMessage#frameBytesBound}), whose
+   * first {@link #ANSWER_FRAMES} frames in canonical order are sent: long lines are read only so
+   * far, short ones are read whole, so that the frames sent are slices of time across the authors
+   * (SyncSlicesTest), not one author's lines waiting at the asker for the others'.
+   */
+  static final long ANSWER_READ_BYTES = 16L << 20;
 
   /**
    * A pipeline's worth of messages a period: what an honest peer asks again at most (a full
@@ -1017,9 +1028,9 @@ final class AntiEntropy {
             : Math.min(r.maxMessages(), config.syncMaxMessages());
     long once = Math.max(0, holdings.count() - l.answeredOnce);
     int limit = (int) Math.min(asked, once + Math.max(0, l.askAgainBudget));
+    int allowed = limit;
     List<ChatMessage> answer = new ArrayList<>();
     long bytes = 0;
-    long maxBytes = ANSWER_FRAMES * config.batchMaxBytes();
     wants:
     for (Want w : r.wants()) {
       if (limit == 0) {
@@ -1035,21 +1046,23 @@ final class AntiEntropy {
           break; // ascending: the rest of this want is disputed too
         }
         long b = m.frameBytesBound();
-        if (bytes + b > maxBytes && !answer.isEmpty()) {
-          break wants; // the asker asks again for the rest, once this is read
+        if (bytes + b > ANSWER_READ_BYTES && !answer.isEmpty()) {
+          break wants; // 2,048 lines of 64 KiB would be 128 MiB in memory for 1.5 MiB sent
         }
         answer.add(m);
         bytes += b;
         limit--;
       }
     }
-    if (limit < asked && answer.size() == limit) {
+    if (allowed < asked && answer.size() == allowed) {
       counters.increment(Counter.SYNC_ANSWER_BUDGET); // cut by the budget, not by what it wanted
     }
-    long fromOnce = Math.min(answer.size(), once);
+    int sent =
+        ChainedChunk.answer(
+            store, effects, l.id, r.requestId(), answer, config.batchMaxBytes(), ANSWER_FRAMES);
+    long fromOnce = Math.min(sent, once);
     l.answeredOnce += fromOnce;
-    l.askAgainBudget -= answer.size() - fromOnce;
-    ChainedChunk.answer(store, effects, l.id, r.requestId(), answer, config.batchMaxBytes());
+    l.askAgainBudget -= sent - fromOnce;
   }
 
   void onBatch(Link l, SyncBatch b) {

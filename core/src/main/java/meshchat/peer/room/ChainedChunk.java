@@ -91,6 +91,24 @@ final class ChainedChunk {
       long requestId,
       List<ChatMessage> answer,
       long maxBytes) {
+    answer(store, effects, to, requestId, answer, maxBytes, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As above, in at most {@code maxFrames} frames: the earliest of the answer in canonical order;
+   * the last frame sent says done, and the asker asks again for the rest. Returns how many messages
+   * the frames carried (the runs' extensions included).
+   */
+  static int answer(
+      MessageStore store,
+      RoomEffects effects,
+      PeerId to,
+      long requestId,
+      List<ChatMessage> answer,
+      long maxBytes,
+      int maxFrames) {
+    int frames = 0;
+    int carriedOut = 0;
     long total = 0;
     for (ChatMessage m : answer) {
       total += m.frameBytesBound();
@@ -100,7 +118,7 @@ final class ChainedChunk {
       SyncBatch one = batch(store, requestId, answer, true, leftOut);
       if (leftOut.isEmpty()) {
         effects.send(to, one);
-        return;
+        return one.messages().size();
       }
       // the runs' extensions up to their heads took the frame past its bound: what it left out
       // goes in the next frames
@@ -152,10 +170,11 @@ final class ChainedChunk {
       }
       // every frame takes at least its first run (or drops it, if no frame can hold it), so the
       // carried runs shrink and this ends
-      boolean last = next == byTime.size() && carried.isEmpty();
+      boolean last = next == byTime.size() && carried.isEmpty() || ++frames >= maxFrames;
+      carriedOut += batch.messages().size();
       if (last) {
         effects.send(to, new SyncBatch(requestId, batch.messages(), true, batch.heads()));
-        return;
+        return carriedOut;
       }
       if (!batch.messages().isEmpty()) {
         effects.send(to, batch);
