@@ -28,28 +28,11 @@ class AddressLimitTest {
         RawClient a = new RawClient(server.localAddress());
         RawClient b = new RawClient(server.localAddress());
         RawClient c = new RawClient(server.localAddress())) {
-      a.send(RawClient.register(1, "lobby", "0a", 4001));
-      assertThat(a.read().hasRegistered()).isTrue();
-      b.send(RawClient.register(1, "lobby", "0b", 4002));
-      assertThat(b.read().hasRegistered()).isTrue();
-
-      TrackerFrame refused = c.read();
-      assertThat(refused.getError().getCode()).isEqualTo(Code.ADDRESS_LIMIT);
-      assertThat(refused.getError().getFatal()).isTrue();
+      TrackerFrame refused = twoInThirdRefused(server, a, b, c);
       assertThat(refused.getError().getMessage()).contains("too many sessions");
-      assertThat(server.counters().errors(Code.ADDRESS_LIMIT)).isEqualTo(1);
-
       // a closed session frees its slot
       a.close();
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(
-              () -> {
-                try (RawClient d = new RawClient(server.localAddress())) {
-                  d.send(RawClient.register(1, "lobby", "0d", 4004));
-                  assertThat(d.read().hasRegistered()).isTrue();
-                }
-              });
+      aNewSessionRegisters(server, null);
     }
   }
 
@@ -67,29 +50,42 @@ class AddressLimitTest {
         RawClient a = new RawClient(server.localAddress(), "127.0.0.2");
         RawClient b = new RawClient(server.localAddress(), "127.0.0.3");
         RawClient c = new RawClient(server.localAddress(), "127.0.0.4")) {
-      a.send(RawClient.register(1, "lobby", "0a", 4001));
-      assertThat(a.read().hasRegistered()).isTrue();
-      b.send(RawClient.register(1, "lobby", "0b", 4002));
-      assertThat(b.read().hasRegistered()).isTrue();
-
       // a third address, with no session of its own yet, is still over the cap in all
-      TrackerFrame refused = c.read();
-      assertThat(refused.getError().getCode()).isEqualTo(Code.ADDRESS_LIMIT);
-      assertThat(refused.getError().getFatal()).isTrue();
+      TrackerFrame refused = twoInThirdRefused(server, a, b, c);
       assertThat(refused.getError().getMessage())
           .isEqualTo("too many sessions at this tracker (limit 2)");
-      assertThat(server.counters().errors(Code.ADDRESS_LIMIT)).isEqualTo(1);
-
       a.close();
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(
-              () -> {
-                try (RawClient d = new RawClient(server.localAddress(), "127.0.0.5")) {
-                  d.send(RawClient.register(1, "lobby", "0d", 4004));
-                  assertThat(d.read().hasRegistered()).isTrue();
-                }
-              });
+      aNewSessionRegisters(server, "127.0.0.5");
     }
+  }
+
+  /** a and b register; c, one over the limit, is refused at once: the refusal, checked. */
+  private static TrackerFrame twoInThirdRefused(
+      TrackerServer server, RawClient a, RawClient b, RawClient c) throws Exception {
+    a.send(RawClient.register(1, "lobby", "0a", 4001));
+    assertThat(a.read().hasRegistered()).isTrue();
+    b.send(RawClient.register(1, "lobby", "0b", 4002));
+    assertThat(b.read().hasRegistered()).isTrue();
+    TrackerFrame refused = c.read();
+    assertThat(refused.getError().getCode()).isEqualTo(Code.ADDRESS_LIMIT);
+    assertThat(refused.getError().getFatal()).isTrue();
+    assertThat(server.counters().errors(Code.ADDRESS_LIMIT)).isEqualTo(1);
+    return refused;
+  }
+
+  /** A session opened now (from {@code bindTo}, or the default address) registers: a slot freed. */
+  private static void aNewSessionRegisters(TrackerServer server, String bindTo) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              try (RawClient d =
+                  bindTo == null
+                      ? new RawClient(server.localAddress())
+                      : new RawClient(server.localAddress(), bindTo)) {
+                d.send(RawClient.register(1, "lobby", "0d", 4004));
+                assertThat(d.read().hasRegistered()).isTrue();
+              }
+            });
   }
 }

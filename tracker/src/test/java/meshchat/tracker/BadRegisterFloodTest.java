@@ -12,7 +12,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import meshchat.proto.v1.GetNonce;
-import meshchat.proto.v1.Lookup;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.wire.Ed25519;
@@ -97,14 +96,7 @@ class BadRegisterFloodTest {
       }
 
       long start = System.nanoTime();
-      honest.send(
-          TrackerFrame.newBuilder()
-              .setLookup(
-                  Lookup.newBuilder()
-                      .setRequestId(7)
-                      .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
-                      .setRoom("lobby"))
-              .build());
+      honest.send(RawClient.lookup(7, "lobby"));
       TrackerFrame answer;
       try {
         answer = honest.read();

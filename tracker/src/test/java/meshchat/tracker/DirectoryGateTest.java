@@ -14,7 +14,6 @@ import java.util.List;
 import meshchat.proto.v1.Error.Code;
 import meshchat.proto.v1.GetNonce;
 import meshchat.proto.v1.Heartbeat;
-import meshchat.proto.v1.Lookup;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.tracker.pipeline.DirectoryGate;
@@ -159,14 +158,7 @@ class DirectoryGateTest {
       s.getOutputStream().flush();
 
       long start = System.nanoTime();
-      honest.send(
-          TrackerFrame.newBuilder()
-              .setLookup(
-                  Lookup.newBuilder()
-                      .setRequestId(7)
-                      .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
-                      .setRoom("lobby"))
-              .build());
+      honest.send(RawClient.lookup(7, "lobby"));
       TrackerFrame answer = honest.read();
       long ms = (System.nanoTime() - start) / 1_000_000;
       System.out.printf(

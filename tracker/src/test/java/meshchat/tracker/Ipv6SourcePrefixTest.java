@@ -44,11 +44,7 @@ class Ipv6SourcePrefixTest {
 
   @Test
   void oneHostsSlash64IsOneAddressForTheRoomsItIsIn() {
-    Directory d =
-        new Directory(
-            Clock.systemUTC(),
-            new Limits(10_000, 1_000, 64, Duration.ofSeconds(15)),
-            new SplittableRandom(1));
+    Directory d = directory();
     int accepted = 0;
     for (int i = 1; i <= Limits.DEFAULT_ROOMS_PER_ADDRESS + 1; i++) {
       String from = "2001:db8:0:1:" + Integer.toHexString(i) + "::1";
@@ -69,11 +65,7 @@ class Ipv6SourcePrefixTest {
 
   @Test
   void oneHostsSlash64IsOneAddressForTheMembersOfARoom() {
-    Directory d =
-        new Directory(
-            Clock.systemUTC(),
-            new Limits(10_000, 1_000, 64, Duration.ofSeconds(15)),
-            new SplittableRandom(1));
+    Directory d = directory();
     int accepted = 0;
     // 17 members of "lobby" from 17 addresses of one /64 (one host's allocation); the bound is
     // Limits.DEFAULT_PER_ADDRESS_PER_ROOM = 16 members of a room per source
@@ -91,5 +83,12 @@ class Ipv6SourcePrefixTest {
             "members of one room registered from one /64 (bound: %d per source)",
             Limits.DEFAULT_PER_ADDRESS_PER_ROOM)
         .isLessThanOrEqualTo(Limits.DEFAULT_PER_ADDRESS_PER_ROOM);
+  }
+
+  private static Directory directory() {
+    return new Directory(
+        Clock.systemUTC(),
+        new Limits(10_000, 1_000, 64, Duration.ofSeconds(15)),
+        new SplittableRandom(1));
   }
 }

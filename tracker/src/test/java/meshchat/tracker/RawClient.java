@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import meshchat.proto.v1.Lookup;
 import meshchat.proto.v1.Register;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.wire.Framing;
@@ -57,6 +58,16 @@ final class RawClient implements AutoCloseable {
                 .setNick(peer)
                 .setHost("10.1.2.3")
                 .setPort(port))
+        .build();
+  }
+
+  static TrackerFrame lookup(long requestId, String room) {
+    return TrackerFrame.newBuilder()
+        .setLookup(
+            Lookup.newBuilder()
+                .setRequestId(requestId)
+                .setProtocolVersion(Framing.TRACKER_PROTOCOL_VERSION)
+                .setRoom(room))
         .build();
   }
 
