@@ -211,15 +211,13 @@ public final class ChatCommand implements Callable<Integer> {
       return 2;
     }
     Path dir = data != null ? data : home().resolve(".meshchat").resolve(name);
+    String tightened; // told once the dir is known usable: bad input stays one line
     Identity self;
     boolean newIdentity;
     DataDirLock lock;
     try {
       // owner-only: the key, and the history (a private room's in plaintext), live here
-      String tightened = RoomSecret.createPrivateDirectories(dir);
-      if (tightened != null) {
-        err().println("meshchat: " + tightened);
-      }
+      tightened = RoomSecret.createPrivateDirectories(dir);
       if (!Files.isWritable(dir)) {
         throw new IOException("not writable");
       }
@@ -259,6 +257,9 @@ public final class ChatCommand implements Callable<Integer> {
       } catch (IOException | IllegalArgumentException e) {
         err().println("meshchat: cannot use data dir " + dir + ": " + e.getMessage());
         return 2;
+      }
+      if (tightened != null) {
+        err().println("meshchat: " + tightened);
       }
       // no logger before this: one asked for on a second thread while SLF4J initialises gets a
       // stand-in, and SLF4J says so on stderr
