@@ -33,29 +33,18 @@ class ShownAfterCommitTest {
     List<String> verdicts = new CopyOnWriteArrayList<>();
     Path[] db = new Path[1];
     try (LoopbackCluster mesh =
-        new LoopbackCluster(27, dir)
-            .behindProxies()
-            .observedBy(
-                i ->
-                    i != 2
-                        ? new PeerListener() {}
-                        : new PeerListener() {
-                          @Override
-                          public void delivered(Delivery d) {
-                            if (d.message().text().startsWith("line ")) {
-                              verdicts.add(d.message().text() + "=" + inFile(db[0], d));
-                            }
-                          }
-                        })
-            .startTracker()) {
-      mesh.block(0, 2); // peer 2 hears peer 0 through peer 1 only: relayed, head-checked lines
-      mesh.start(0);
-      mesh.start(1);
-      mesh.start(2);
+        LoopbackCluster.relayedTrio(
+            27,
+            dir,
+            new PeerListener() {
+              @Override
+              public void delivered(Delivery d) {
+                if (d.message().text().startsWith("line ")) {
+                  verdicts.add(d.message().text() + "=" + inFile(db[0], d));
+                }
+              }
+            })) {
       db[0] = mesh.dataDir(2).resolve("history.db");
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> mesh.node(0).linkCount() == 1 && mesh.node(2).linkCount() == 1);
       for (int k = 0; k < 20; k++) {
         mesh.node(0).send("line " + k).join();
       }

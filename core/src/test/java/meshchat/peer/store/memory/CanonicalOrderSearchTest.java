@@ -71,11 +71,8 @@ class CanonicalOrderSearchTest {
   void aPredecessorAskedRightAfterAnAppendIsThatOfASortedList(
       @ForAll long seed, @ForAll @IntRange(min = 1, max = 1_500) int messages) {
     Random random = new Random(seed);
-    int n = 1 + random.nextInt(6);
-    List<PeerId> authors = new ArrayList<>();
-    for (int a = 0; a < n; a++) {
-      authors.add(PeerId.of(new byte[] {(byte) a, (byte) random.nextInt(256)}));
-    }
+    List<PeerId> authors = authors(random);
+    int n = authors.size();
     long[] seqs = new long[n];
     long[] clocks = new long[n];
     long spread = 1 + random.nextInt(3_000);
@@ -115,11 +112,8 @@ class CanonicalOrderSearchTest {
   void aPackedStoreNamesPredecessorsWithoutReadingItsArena(
       @ForAll long seed, @ForAll @IntRange(min = 1, max = 3_000) int messages) throws Exception {
     Random random = new Random(seed);
-    int n = 1 + random.nextInt(6);
-    List<PeerId> authors = new ArrayList<>();
-    for (int a = 0; a < n; a++) {
-      authors.add(PeerId.of(new byte[] {(byte) a, (byte) random.nextInt(256)}));
-    }
+    List<PeerId> authors = authors(random);
+    int n = authors.size();
     long[] seqs = new long[n];
     long[] clocks = new long[n];
     PackedMessageStore store = new PackedMessageStore();
@@ -174,5 +168,15 @@ class CanonicalOrderSearchTest {
       }
     }
     return Optional.ofNullable(before);
+  }
+
+  /** One to six authors, each id made of its number and a random byte. */
+  private static List<PeerId> authors(Random random) {
+    int n = 1 + random.nextInt(6);
+    List<PeerId> authors = new ArrayList<>();
+    for (int a = 0; a < n; a++) {
+      authors.add(PeerId.of(new byte[] {(byte) a, (byte) random.nextInt(256)}));
+    }
+    return authors;
   }
 }

@@ -41,34 +41,23 @@ class FullDiskReceivedTest {
     List<ChatMessage> shown = new CopyOnWriteArrayList<>();
     List<String> told = new CopyOnWriteArrayList<>();
     try (LoopbackCluster mesh =
-        new LoopbackCluster(28, dir)
-            .behindProxies()
-            .observedBy(
-                i ->
-                    i != 2
-                        ? new PeerListener() {}
-                        : new PeerListener() {
-                          @Override
-                          public void delivered(Delivery d) {
-                            if (d.message().text().startsWith("line ")) {
-                              shown.add(d.message());
-                            }
-                          }
+        LoopbackCluster.relayedTrio(
+            28,
+            dir,
+            new PeerListener() {
+              @Override
+              public void delivered(Delivery d) {
+                if (d.message().text().startsWith("line ")) {
+                  shown.add(d.message());
+                }
+              }
 
-                          @Override
-                          public void error(String line) {
-                            told.add(line);
-                          }
-                        })
-            .startTracker()) {
-      mesh.block(0, 2);
-      mesh.start(0);
-      mesh.start(1);
-      mesh.start(2);
+              @Override
+              public void error(String line) {
+                told.add(line);
+              }
+            })) {
       Path file = mesh.dataDir(2).resolve("history.db");
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> mesh.node(0).linkCount() == 1 && mesh.node(2).linkCount() == 1);
       mesh.node(0).send("warm up").join();
       await().atMost(Duration.ofSeconds(30)).until(() -> mesh.seen(2).texts().contains("warm up"));
 
