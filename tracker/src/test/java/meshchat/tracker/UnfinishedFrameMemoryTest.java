@@ -1,6 +1,7 @@
 package meshchat.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
@@ -8,6 +9,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import meshchat.proto.v1.Error.Code;
@@ -49,16 +51,13 @@ class UnfinishedFrameMemoryTest {
           }
         }
         // wait until the tracker has read what it was sent, or has refused every session
-        long held = 0;
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-          held = used(metric) - before;
-          if (held >= (long) SESSIONS * FRAME * 9 / 10
-              || server.counters().errors(Code.FRAME_TOO_LARGE) >= SESSIONS) {
-            break;
-          }
-          Thread.sleep(50);
-        }
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    used(metric) - before >= (long) SESSIONS * FRAME * 9 / 10
+                        || server.counters().errors(Code.FRAME_TOO_LARGE) >= SESSIONS);
+        long held = used(metric) - before;
         System.out.printf(
             "%d strangers' unfinished frames: the tracker's allocator holds %.1f MiB more%n",
             SESSIONS, held / 1048576.0);
