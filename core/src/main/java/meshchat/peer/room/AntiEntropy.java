@@ -1023,7 +1023,7 @@ final class AntiEntropy {
    */
   void onRequest(Link l, SyncRequest r) {
     int asked =
-        r.maxMessages() == 0
+        r.maxMessages() <= 0 // 0: "as many as you allow"; below it only a hostile asker's
             ? config.syncMaxMessages()
             : Math.min(r.maxMessages(), config.syncMaxMessages());
     long once = Math.max(0, holdings.count() - l.answeredOnce);

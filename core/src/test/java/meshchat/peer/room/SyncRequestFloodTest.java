@@ -71,6 +71,30 @@ class SyncRequestFloodTest {
   }
 
   @Test
+  void anyMaxMessagesIsAnsweredWithinTheRoomsOwnLimit() {
+    for (int i = 0; i < 2 * config.syncMaxMessages(); i++) {
+      mesh.peer("b").send("line " + i);
+    }
+    mesh.pump();
+    int id = 0;
+    for (int max : new int[] {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 1}) {
+      long before = answeredToM();
+      mesh.inject(
+          "m",
+          "a",
+          new SyncRequest(
+              9_000 + id++,
+              List.of(new Want(mesh.peer("b").id, new SeqRange(1, Long.MAX_VALUE >> 2))),
+              max));
+      mesh.pump();
+      long answered = answeredToM() - before;
+      assertThat(answered)
+          .as("maxMessages %d", max)
+          .isEqualTo(max == 1 ? 1 : config.syncMaxMessages());
+    }
+  }
+
+  @Test
   void anHonestCatchUpOfMoreThanTheBudgetForAskingAgainIsAnsweredWhole() {
     Mesh two = new Mesh(config, "a", "b", "c").link("a", "b");
     int history = 3 * 2 * config.syncMaxMessages() * config.syncPipeline(); // 3 bursts' worth
