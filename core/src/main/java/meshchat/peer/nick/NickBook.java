@@ -103,7 +103,42 @@ public final class NickBook {
    */
   public static String key(String nick) {
     String k = Normalizer.normalize(Ignorable.strip(nick), Normalizer.Form.NFKC);
-    return Ignorable.strip(k).toLowerCase(Locale.ROOT).strip();
+    return blanks(Ignorable.strip(k)).toLowerCase(Locale.ROOT).strip();
+  }
+
+  /**
+   * {@code s} with the symbols a terminal draws as a blank, though Unicode calls them neither
+   * whitespace nor ignorable, made spaces: the braille pattern blank (U+2800). So {@code alice}
+   * with one before or after it is {@code alice} (rev29).
+   */
+  static String blanks(String s) {
+    return s.indexOf('\u2800') < 0 ? s : s.replace('\u2800', ' ');
+  }
+
+  /**
+   * {@code skeleton} without a combining dot above (U+0307) on a letter whose own dot or stem it
+   * hides in a terminal's font: i, j, l and the dotless i and j (U+0131, U+0237; made i and j).
+   * TR39's skeleton keeps combining marks, so "al", a dotless i, U+0307, "ce" and "ali", U+0307,
+   * "ce", both drawn as {@code alice}, would pass as nicks of their own (rev29).
+   */
+  static String dots(String skeleton) {
+    if (skeleton.indexOf('\u0307') < 0) {
+      return skeleton;
+    }
+    StringBuilder out = new StringBuilder(skeleton.length());
+    for (int i = 0; i < skeleton.length(); i++) {
+      char c = skeleton.charAt(i);
+      char next = i + 1 < skeleton.length() ? skeleton.charAt(i + 1) : 0;
+      boolean dotted = next == '\u0307' && "ijl\u0131\u0237".indexOf(c) >= 0;
+      out.append(c == '\u0131' && dotted ? 'i' : c == '\u0237' && dotted ? 'j' : c);
+      if (dotted) {
+        i++; // the dot
+        while (i + 1 < skeleton.length() && skeleton.charAt(i + 1) == '\u0307') {
+          i++; // and any more of it
+        }
+      }
+    }
+    return out.toString();
   }
 
   /**
@@ -113,11 +148,13 @@ public final class NickBook {
    * not, so one form cannot hold every case.
    */
   static Set<String> looks(String nick) {
-    String n = Ignorable.strip(Normalizer.normalize(Ignorable.strip(nick), Normalizer.Form.NFKC));
+    String n =
+        blanks(Ignorable.strip(Normalizer.normalize(Ignorable.strip(nick), Normalizer.Form.NFKC)));
     Set<String> out = new LinkedHashSet<>(4);
     for (String v : List.of(n, n.toLowerCase(Locale.ROOT), n.toUpperCase(Locale.ROOT))) {
       String once = Confusables.skeleton(v).toLowerCase(Locale.ROOT);
-      out.add(Ignorable.strip(Confusables.skeleton(once)).toLowerCase(Locale.ROOT).strip());
+      String twice = Ignorable.strip(Confusables.skeleton(once)).toLowerCase(Locale.ROOT);
+      out.add(blanks(dots(twice)).strip());
     }
     return out;
   }

@@ -45,6 +45,17 @@ class LookalikeNickTest {
   }
 
   @Test
+  void aDotOnALettersOwnDotOrABlankSymbolIsNoNickOfItsOwn() {
+    // rev29: TR39's skeleton keeps combining marks; a terminal draws these exactly as the nick
+    spoofed("alice", "al\u0131\u0307ce"); // dotless i with a combining dot above
+    spoofed("jim", "\u0237\u0307im"); // dotless j with a dot above
+    spoofed("alice", "ali\u0307ce"); // the dot on the i's own dot
+    spoofed("alice", "ali\u0307\u0307ce");
+    spoofed("alice", "alice\u2800"); // the braille blank: drawn as a space, not whitespace
+    spoofed("alice", "\u2800alice");
+  }
+
+  @Test
   void theSameKeyUnderALookalikeSpellingIsStillTrusted() {
     book.see(ALICE, "alice", 1);
     Label l = book.see(ALICE, "\u0430lice", 2);
