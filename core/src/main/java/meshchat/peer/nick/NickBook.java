@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -31,17 +31,26 @@ import meshchat.peer.message.PeerId;
  * authenticated sources may call {@link #see}: signed messages and Hellos over links bound to the
  * key.
  *
- * <p>Bounded: at most {@link #MAX_NICKS} nicks (the least recently seen is forgotten first, never
- * one the user trusted by hand), {@link #MAX_CLAIMANTS} keys per nick per session, and {@link
- * #MAX_FIRST_PER_KEY} nicks a key holds by first use: past it the key's own oldest is forgotten, so
- * one key's flood of nicks (every signed line names one) never pushes another key's nick out of the
- * book and takes it over (rev27). Thread-safe; {@code changed} runs (under the lock, so it must
- * only schedule) whenever {@link #lines} would differ in what it remembers.
+ * <p>Bounded: at most {@link #MAX_NICKS} nicks (one not seen for {@link #STALE_MS} is forgotten
+ * first, else the one learned last, never one the user trusted by hand), {@link #MAX_CLAIMANTS}
+ * keys per nick per session, and {@link #MAX_FIRST_PER_KEY} nicks a key holds by first use: past it
+ * the key's own oldest is forgotten, so one key's flood of nicks (every signed line names one)
+ * never pushes another key's nick out of the book and takes it over (rev27). Thread-safe; {@code
+ * changed} runs (under the lock, so it must only schedule) whenever {@link #lines} would differ in
+ * what it remembers.
  */
 public final class NickBook {
   public static final int MAX_NICKS = 10_000;
   public static final int MAX_CLAIMANTS = 16;
   public static final int MAX_FIRST_PER_KEY = 16;
+
+  /**
+   * When the book is full, a nick not seen for this long (30 days) is forgotten first; else the
+   * nick the book learned last. So a flood of nicks from any number of keys only churns itself and
+   * what came after it, and never pushes out a nick seen before it (rev29).
+   */
+  public static final long STALE_MS = 30L * 24 * 60 * 60 * 1000;
+
   static final int SHORT = 4;
 
   /**
@@ -71,10 +80,14 @@ public final class NickBook {
     final Map<PeerId, Pin> pins = new LinkedHashMap<>();
     final Set<PeerId> claimants = new LinkedHashSet<>(); // this session
     final Set<PeerId> warned = new LinkedHashSet<>();
+    String key; // its comparison key in entries
+    long added; // its place in byAdded
+    long seenMs; // when a key was last seen using it (restored: when it was pinned)
 
-    Entry(String nick) {
+    Entry(String nick, long seenMs) {
       this.nick = nick;
       this.looks = looks(nick);
+      this.seenMs = seenMs;
     }
 
     boolean pinnedByUser() {
@@ -92,6 +105,9 @@ public final class NickBook {
   private final Runnable changed;
   // each key's nicks held by first use (not by the user's trust), by comparison key, oldest first
   private final Map<PeerId, LinkedHashSet<String>> firstUse = new HashMap<>();
+  // the entries in the order the book learned them, by Entry.added: the newest forgotten first
+  private final TreeMap<Long, Entry> byAdded = new TreeMap<>();
+  private long nextAdded;
 
   public NickBook(Runnable changed) {
     this.changed = changed;
@@ -182,8 +198,11 @@ public final class NickBook {
     return null;
   }
 
-  private void add(String k, Entry e) {
-    makeRoom();
+  private void add(String k, Entry e, long nowMs) {
+    makeRoom(nowMs);
+    e.key = k;
+    e.added = nextAdded++;
+    byAdded.put(e.added, e);
     entries.put(k, e);
     aliases.remove(k);
     for (String look : e.looks) {
@@ -192,6 +211,7 @@ public final class NickBook {
   }
 
   private void removed(String k, Entry e) {
+    byAdded.remove(e.added, e);
     for (String look : e.looks) {
       lookalikes.remove(look, k);
     }
@@ -207,12 +227,13 @@ public final class NickBook {
     String k = key(nick);
     Entry e = find(k, nick);
     if (e == null) {
-      e = new Entry(nick);
+      e = new Entry(nick, nowMs);
       e.pins.put(peer, new Pin(nowMs, false));
-      add(k, e);
+      add(k, e, nowMs);
       pinnedFirst(peer, k);
       changed.run();
     }
+    e.seenMs = Math.max(e.seenMs, nowMs);
     if (e.claimants.size() < MAX_CLAIMANTS) {
       e.claimants.add(peer);
     }
@@ -325,15 +346,42 @@ public final class NickBook {
     return lookalikes.size();
   }
 
-  private void makeRoom() {
-    Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
-    while (entries.size() >= MAX_NICKS && it.hasNext()) {
-      Map.Entry<String, Entry> next = it.next();
-      if (!next.getValue().pinnedByUser()) {
-        it.remove();
-        removed(next.getKey(), next.getValue());
-        next.getValue().pins.keySet().forEach(p -> unpinnedFirst(p, next.getKey()));
+  // makeRoom's clock while restoring: the file lists the least recently seen first, and an
+  // over-full file drops those
+  private static final long RESTORING = Long.MIN_VALUE;
+
+  /**
+   * Forgets nicks until one more fits, never one the user trusted by hand: the least recently seen
+   * if it was not seen for {@link #STALE_MS} (or the book is being restored), else the one the book
+   * learned last.
+   */
+  private void makeRoom(long nowMs) {
+    while (entries.size() >= MAX_NICKS) {
+      Map.Entry<String, Entry> victim = null;
+      for (Map.Entry<String, Entry> lru : entries.entrySet()) {
+        if (!lru.getValue().pinnedByUser()) {
+          if (nowMs == RESTORING || nowMs - lru.getValue().seenMs >= STALE_MS) {
+            victim = lru;
+          }
+          break;
+        }
       }
+      if (victim == null) {
+        for (Entry e : byAdded.descendingMap().values()) {
+          if (!e.pinnedByUser()) {
+            victim = Map.entry(e.key, e);
+            break;
+          }
+        }
+      }
+      if (victim == null) {
+        return; // every nick was trusted by hand
+      }
+      String k = victim.getKey();
+      Entry gone = victim.getValue();
+      entries.remove(k);
+      removed(k, gone);
+      gone.pins.keySet().forEach(p -> unpinnedFirst(p, k));
     }
   }
 
@@ -408,10 +456,11 @@ public final class NickBook {
         long since = Long.parseLong(f[3]);
         Entry e = entries.get(key(nick));
         if (e == null) {
-          e = new Entry(nick);
-          add(key(nick), e);
+          e = new Entry(nick, since);
+          add(key(nick), e, RESTORING);
         }
         boolean byUser = f[2].equals("trusted");
+        e.seenMs = Math.max(e.seenMs, since);
         if (e.pins.putIfAbsent(peer, new Pin(since, byUser)) == null && !byUser) {
           pinnedFirst(peer, key(nick));
         }

@@ -140,7 +140,7 @@ class NickBookTest {
   }
 
   @Test
-  void theBookIsBoundedAndForgetsTheLeastRecentlySeenButNeverAHandTrustedKey() {
+  void theBookIsBoundedAndAFloodChurnsOnlyItselfNeverAHandTrustedKey() {
     book.see(ALICE, "alice", 1);
     book.see(MALLORY, "alice", 1);
     book.trust("alice", "", 1); // by hand: kept through any flood
@@ -152,7 +152,33 @@ class NickBookTest {
     }
     assertThat(book.size()).isEqualTo(NickBook.MAX_NICKS);
     assertThat(book.whois("alice")).hasSize(2);
-    assertThat(book.whois("bob")).as("least recently seen, forgotten").isEmpty();
+    assertThat(book.whois("bob")).as("seen before the flood, kept").hasSize(1);
+    assertThat(book.whois("spam0")).as("the flood's first, kept").hasSize(1);
+    assertThat(book.whois("spam" + (NickBook.MAX_NICKS - 4))).as("kept").hasSize(1);
+    assertThat(book.whois("spam" + (NickBook.MAX_NICKS - 3)))
+        .as("the flood past the bound forgets the flood's newest")
+        .isEmpty();
+    assertThat(book.whois("spam" + (NickBook.MAX_NICKS + 49))).as("the newest").hasSize(1);
+  }
+
+  @Test
+  void whenFullANickNotSeenForThirtyDaysIsForgottenFirst() {
+    long day = 24L * 60 * 60 * 1000;
+    book.see(ALICE, "bob", 1); // not seen again
+    book.see(ALICE, "alice", 1);
+    for (int i = 0; i < NickBook.MAX_NICKS - 2; i++) {
+      book.see(PeerId.fromHex(String.format("%032x", 5000 + i / 10)), "n" + i, 29 * day);
+    }
+    book.see(ALICE, "alice", 29 * day); // seen again within the month
+    book.see(MALLORY, "carol", 30 * day + 1); // the book is full: bob has been stale a month
+    assertThat(book.whois("bob")).as("not seen for 30 days, forgotten").isEmpty();
+    assertThat(book.whois("alice")).hasSize(1);
+    assertThat(book.whois("n0")).hasSize(1);
+    assertThat(book.whois("carol")).hasSize(1);
+    book.see(MALLORY, "dave", 30 * day + 2); // nothing stale now: all seen on day 29
+    assertThat(book.whois("carol")).as("the newest goes").isEmpty();
+    assertThat(book.whois("dave")).hasSize(1);
+    assertThat(book.whois("alice")).hasSize(1);
   }
 
   @Test

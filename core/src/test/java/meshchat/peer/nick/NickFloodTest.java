@@ -11,12 +11,15 @@ import org.junit.jupiter.api.Test;
  * signed lines, each with a new nick, pushed the pin of a member not seen lately out of the book
  * (10,000 nicks, least recently seen first); that key then took the nick and was shown bare and
  * trusted. A key now holds at most {@link NickBook#MAX_FIRST_PER_KEY} nicks by first use, and past
- * it forgets its own oldest.
+ * it forgets its own oldest. Keys cost nothing, though (rev29): 10,000 throwaway keys, one nick
+ * each, did the same; a full book now forgets the nick it learned last (or one not seen for 30
+ * days), so a flood only churns itself.
  */
 class NickFloodTest {
   private final SplittableRandom random = new SplittableRandom(27);
   private final PeerId alice = PeerId.random(random);
   private final PeerId mallory = PeerId.random(random);
+  private final SplittableRandom keys = new SplittableRandom(29);
 
   @Test
   void aFloodOfNicksCannotUnpinAnotherKeysNick() {
@@ -65,5 +68,33 @@ class NickFloodTest {
     assertThat(book.restore(lines)).isZero();
     assertThat(book.size()).isEqualTo(NickBook.MAX_FIRST_PER_KEY + 1);
     assertThat(book.see(alice, "alice", 99).trusted()).isTrue();
+  }
+
+  @Test
+  void aFloodOfNicksFromManyThrowawayKeysCannotUnpinAnotherKeysNick() {
+    NickBook book = new NickBook(() -> {});
+    book.see(alice, "alice", 1);
+    long t = 2;
+    for (int i = 0; i < NickBook.MAX_NICKS; i++) {
+      book.see(PeerId.random(keys), "m" + i, t++);
+    }
+    NickBook.Label l = book.see(mallory, "alice", t);
+    assertThat(l.trusted()).as("mallory's key under alice's nick").isFalse();
+    assertThat(l.fingerprint()).isNotNull();
+    assertThat(l.firstWarning()).isTrue();
+  }
+
+  @Test
+  void sixteenNicksEachFrom625KeysCannotEither() {
+    NickBook book = new NickBook(() -> {});
+    book.see(alice, "alice", 1);
+    long t = 2;
+    for (int k = 0; k < NickBook.MAX_NICKS / NickBook.MAX_FIRST_PER_KEY; k++) {
+      PeerId key = PeerId.random(keys);
+      for (int i = 0; i < NickBook.MAX_FIRST_PER_KEY; i++) {
+        book.see(key, "k" + k + "n" + i, t++);
+      }
+    }
+    assertThat(book.see(mallory, "alice", t).trusted()).isFalse();
   }
 }
