@@ -82,7 +82,7 @@ public final class NickBook {
     final Set<PeerId> warned = new LinkedHashSet<>();
     String key; // its comparison key in entries
     long added; // its place in byAdded
-    long seenMs; // when a key was last seen using it (restored: when it was pinned)
+    long seenMs; // when a key was last seen using it this session, else UNSEEN
 
     Entry(String nick, long seenMs) {
       this.nick = nick;
@@ -349,18 +349,22 @@ public final class NickBook {
   // makeRoom's clock while restoring: the file lists the least recently seen first, and an
   // over-full file drops those
   private static final long RESTORING = Long.MIN_VALUE;
+  // an entry restored from the file and not seen since: the file keeps no last-seen time, so such
+  // a nick is never stale (a flood right after a restart must not reach a member's old pin)
+  private static final long UNSEEN = Long.MIN_VALUE;
 
   /**
    * Forgets nicks until one more fits, never one the user trusted by hand: the least recently seen
-   * if it was not seen for {@link #STALE_MS} (or the book is being restored), else the one the book
-   * learned last.
+   * if it was seen this session but not for {@link #STALE_MS} (or the book is being restored), else
+   * the one the book learned last.
    */
   private void makeRoom(long nowMs) {
     while (entries.size() >= MAX_NICKS) {
       Map.Entry<String, Entry> victim = null;
       for (Map.Entry<String, Entry> lru : entries.entrySet()) {
         if (!lru.getValue().pinnedByUser()) {
-          if (nowMs == RESTORING || nowMs - lru.getValue().seenMs >= STALE_MS) {
+          long seen = lru.getValue().seenMs;
+          if (nowMs == RESTORING || (seen != UNSEEN && nowMs - seen >= STALE_MS)) {
             victim = lru;
           }
           break;
@@ -456,11 +460,10 @@ public final class NickBook {
         long since = Long.parseLong(f[3]);
         Entry e = entries.get(key(nick));
         if (e == null) {
-          e = new Entry(nick, since);
+          e = new Entry(nick, UNSEEN);
           add(key(nick), e, RESTORING);
         }
         boolean byUser = f[2].equals("trusted");
-        e.seenMs = Math.max(e.seenMs, since);
         if (e.pins.putIfAbsent(peer, new Pin(since, byUser)) == null && !byUser) {
           pinnedFirst(peer, key(nick));
         }

@@ -97,4 +97,19 @@ class NickFloodTest {
     }
     assertThat(book.see(mallory, "alice", t).trusted()).isFalse();
   }
+
+  @Test
+  void aFloodRightAfterARestartCannotUnpinAnOldPinEither() {
+    long day = 24L * 60 * 60 * 1000;
+    NickBook before = new NickBook(() -> {});
+    before.see(alice, "alice", 0); // pinned long ago; the file keeps no last-seen time
+    NickBook book = new NickBook(() -> {});
+    book.restore(before.lines());
+    long t = 60 * day;
+    for (int i = 0; i < NickBook.MAX_NICKS + 5; i++) {
+      book.see(PeerId.random(keys), "m" + i, t++);
+    }
+    assertThat(book.see(mallory, "alice", t).trusted()).isFalse();
+    assertThat(book.see(alice, "alice", t).trusted()).isTrue();
+  }
 }
