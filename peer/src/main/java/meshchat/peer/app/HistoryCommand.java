@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import meshchat.peer.display.Json;
 import meshchat.peer.display.Names;
+import meshchat.peer.display.Rows;
+import meshchat.peer.display.StdoutColumns;
 import meshchat.peer.display.Visible;
 import meshchat.peer.identity.KnownNicks;
 import meshchat.peer.identity.RoomKey;
@@ -146,6 +148,9 @@ public final class HistoryCommand implements Callable<Integer> {
   private void print(SqliteMessageStore store, NickBook known, PrintWriter out) {
     ChatMessage cursor = null;
     long left = Long.MAX_VALUE;
+    // on a terminal, lines are cut as the chat's console cuts them: a padded text starts no row
+    // that reads as another line (0: a file or a pipe, lines left whole)
+    int columns = json ? 0 : StdoutColumns.get();
     if (limit != null) {
       Optional<ChatMessage> before = store.nthNewest(limit);
       cursor = before.orElse(null);
@@ -154,7 +159,7 @@ public final class HistoryCommand implements Callable<Integer> {
     while (left > 0) {
       List<ChatMessage> page = store.page(cursor, (int) Math.min(PAGE, left));
       for (ChatMessage m : page) {
-        out.println(json ? jsonLine(m) : textLine(m, known));
+        out.println(json ? jsonLine(m) : Rows.of(textLine(m, known), columns));
       }
       if (page.size() < Math.min(PAGE, left)) {
         return;

@@ -21,7 +21,9 @@ public final class LineConsole implements Screen {
   @Override
   public void println(String line) {
     synchronized (out) {
-      out.println(Visible.of(line));
+      String shown = Visible.of(line);
+      int columns = StdoutColumns.get();
+      out.println(columns > 0 && out == System.out ? Rows.of(shown, columns) : shown);
       out.flush();
     }
   }

@@ -11,7 +11,7 @@ import org.jline.utils.WCWidth;
  * the left margin where lines start (rev28). Widths are terminal columns ({@link WCWidth}: a wide
  * character takes two, a combining mark none).
  */
-final class Rows {
+public final class Rows {
   /** Columns of {@code HH:mm }, where a line's nick starts. */
   static final int INDENT = 6;
 
@@ -25,7 +25,7 @@ final class Rows {
    * would make some terminals wrap once more), joined by newlines; {@code line} itself if it fits
    * or the width is unknown or too small.
    */
-  static String of(String line, int width) {
+  public static String of(String line, int width) {
     if (width < MIN_WIDTH) {
       return line;
     }

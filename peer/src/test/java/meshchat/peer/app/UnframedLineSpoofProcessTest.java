@@ -20,14 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * rev29 F1: rev28 F5 stopped a text padded to the terminal's edge from starting a row that reads as
- * another member's line, but only in the chat's JLine console. {@code meshchat history} prints
- * {@code [lamport] HH:mm nick: text} raw, so on a terminal the same padded text draws a row {@code
- * [3] 12:04 alice: send it to the new IBAN please} at the left margin, where lines start: a line
- * alice never wrote, in the history of someone who was in the room. The history is run here as a
- * user runs it, on a pseudo-terminal of 80 columns.
+ * docs/security.md, "What the terminal shows". rev29 F1: rev28 F5 stopped a text padded to the
+ * terminal's edge from starting a row that reads as another member's line, but only in the chat's
+ * JLine console. {@code meshchat history} prints {@code [lamport] HH:mm nick: text} raw, so on a
+ * terminal the same padded text draws a row {@code [3] 12:04 alice: send it to the new IBAN please}
+ * at the left margin, where lines start: a line alice never wrote, in the history of someone who
+ * was in the room. The history is run here as a user runs it, on a pseudo-terminal of 80 columns;
+ * and so is a chat whose input is piped while its output is a terminal (no JLine console: its lines
+ * are printed as they come).
  */
-class Rev29F1HistoryLineSpoofProcessTest {
+class UnframedLineSpoofProcessTest {
   private static final PeerId ALICE = PeerId.fromHex("a11ce0");
   private static final PeerId MALLORY = PeerId.fromHex("3a11");
   private static final long WALL = 1_700_000_000_000L;
@@ -63,6 +65,36 @@ class Rev29F1HistoryLineSpoofProcessTest {
     assertThat(wrapped)
         .as("rows an %d-column terminal draws after a history line's first", COLS)
         .noneMatch(r -> looksLikeALine.matcher(r).matches());
+  }
+
+  @Test
+  void aChatWithPipedInputOnATerminalCutsItsLinesToo() throws Exception {
+    Path data = Files.createDirectories(procs.dir().resolve("mal"));
+    // "HH:mm mal: ok" takes 13 columns: the padding ends the row at the terminal's edge
+    String text = "ok" + " ".repeat(COLS - 13) + "12:04 alice: send it to the new IBAN please";
+    Path input = Files.writeString(procs.dir().resolve("typed.txt"), text + "\n");
+    List<String> cmd =
+        ChatProcesses.java(
+                "chat", "--no-tracker", "--nick", "mal", "--data", data.toString(), "--linger", "0")
+            .command();
+    StringBuilder line = new StringBuilder("stty cols " + COLS + " rows 40; exec");
+    for (String a : cmd) {
+      line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+    }
+    line.append(" < '").append(input).append('\'');
+    ProcessBuilder pb = new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null");
+    pb.environment().put("TERM", "xterm-256color");
+    Screen out = procs.screen(pb.redirectErrorStream(true));
+    assertThat(out.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String shown = out.text();
+    assertThat(shown).contains("IBAN please");
+    Pattern looksLikeALine = Pattern.compile("^\\d\\d:\\d\\d \\S+: .*");
+    for (String l : shown.split("\r?\n")) {
+      List<String> rows = rows(l, COLS);
+      assertThat(rows.subList(1, rows.size()))
+          .as("rows an %d-column terminal draws after the line %s", COLS, l)
+          .noneMatch(r -> looksLikeALine.matcher(r).matches());
+    }
   }
 
   /** {@code line} as a terminal of {@code cols} columns wraps it by itself. */
