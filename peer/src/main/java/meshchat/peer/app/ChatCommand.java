@@ -300,7 +300,7 @@ public final class ChatCommand implements Callable<Integer> {
       throws Exception {
     boolean terminal = System.console() != null && !json;
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
-    LineConsole lines = terminal ? null : new LineConsole(System.out);
+    LineConsole lines = terminal ? null : new LineConsole(System.out, !json);
     Screen screen = terminal ? term : lines;
     ChatView view =
         new ChatView(screen, json, room, scrollback, known.book(), InstantSource.system());

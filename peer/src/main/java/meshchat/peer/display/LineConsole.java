@@ -13,17 +13,24 @@ import java.nio.charset.StandardCharsets;
  */
 public final class LineConsole implements Screen {
   private final PrintStream out;
+  private final boolean cut;
 
-  public LineConsole(PrintStream out) {
+  /**
+   * Lines to {@code out}; {@code cut}: cut them into rows with a hanging indent when {@code out} is
+   * standard output and a terminal ({@link Rows}, {@link StdoutColumns}), as the JLine console
+   * does. JSON lines are never cut.
+   */
+  public LineConsole(PrintStream out, boolean cut) {
     this.out = out;
+    this.cut = cut && out == System.out;
   }
 
   @Override
   public void println(String line) {
     synchronized (out) {
       String shown = Visible.of(line);
-      int columns = StdoutColumns.get();
-      out.println(columns > 0 && out == System.out ? Rows.of(shown, columns) : shown);
+      int columns = cut ? StdoutColumns.get() : 0;
+      out.println(columns > 0 ? Rows.of(shown, columns) : shown);
       out.flush();
     }
   }
