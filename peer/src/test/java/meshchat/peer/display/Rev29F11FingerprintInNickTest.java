@@ -1,0 +1,48 @@
+package meshchat.peer.display;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
+import meshchat.peer.message.PeerId;
+import meshchat.peer.nick.NickBook;
+import org.junit.jupiter.api.Test;
+
+/**
+ * rev29 F11: when two keys use one nick, the screen tells them apart by a short fingerprint after a
+ * middle dot: bob's lines read {@code 12:03 bob·3f2a: ...}, the other key's {@code 12:03 bob·7c01
+ * (unknown key): ...}. A nick may hold a middle dot, and peer ids are public: mallory makes bob's
+ * nick shared (a second key of hers says "bob" once), then writes under a third key with the nick
+ * {@code bob·3f2a}, a nick of its own that looks like no held nick, trusted on first use and drawn
+ * bare: exactly bob's line.
+ */
+class Rev29F11FingerprintInNickTest {
+  private static final long WALL = Instant.parse("2026-12-06T12:03:00Z").toEpochMilli();
+  private static final PeerId BOB = PeerId.fromHex("3f2a9c1e000000000000000000000001");
+  private static final PeerId MALLORY_2 = PeerId.fromHex("7c01aa00000000000000000000000002");
+  private static final PeerId MALLORY_3 = PeerId.fromHex("5e5e0000000000000000000000000003");
+
+  @Test
+  void aNickCannotDrawAsAnotherMembersNickWithItsFingerprint() {
+    NickBook book = new NickBook(() -> {});
+    ChatView view =
+        new ChatView(
+            line -> {}, false, "lobby", 0, book, InstantSource.fixed(Instant.ofEpochMilli(WALL)));
+    view.line(msg(BOB, 1, "bob", "hi all"), false, null, false); // bob's key is pinned to "bob"
+    view.line(msg(MALLORY_2, 1, "bob", "me too"), false, null, false); // now "bob" has two keys
+    String real =
+        Visible.of(view.line(msg(BOB, 2, "bob", "the new IBAN is X"), false, null, false));
+    assertThat(real).isEqualTo("12:03 bob·3f2a: the new IBAN is X");
+    String fake =
+        Visible.of(
+            view.line(msg(MALLORY_3, 1, "bob·3f2a", "the new IBAN is X"), false, null, false));
+    assertThat(fake).as("mallory's third key, nick \"bob·3f2a\"").isNotEqualTo(real);
+  }
+
+  private static ChatMessage msg(PeerId origin, long seq, String nick, String text) {
+    return new ChatMessage(new MessageId(origin, seq), seq, WALL, nick, text, List.of());
+  }
+}
