@@ -1,5 +1,6 @@
 package meshchat.peer.display;
 
+import java.text.Normalizer;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
@@ -7,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.nick.Confusables;
 import meshchat.peer.nick.NickBook;
 import meshchat.peer.nick.NickBook.Key;
 import meshchat.peer.nick.NickBook.Label;
@@ -52,17 +54,39 @@ public final class Names {
 
   /**
    * {@code alice}, {@code alice·3f2a}, or either with " (unknown key)": as a line shows it. A nick
-   * with a colon in it is shown quoted, so that {@code alice: meeting moved. Reason} saying {@code
-   * fire drill} cannot draw as alice's line (rev28).
+   * with a colon or a middle dot in it, or a look-alike of either ({@link #drawsSyntax}), is shown
+   * quoted, so that {@code alice: meeting moved. Reason} saying {@code fire drill} cannot draw as
+   * alice's line (rev28), nor {@code bob·3f2a} as bob's once another key used his nick (rev29).
    */
   public static String text(Label l) {
     String nick =
-        l.nick().indexOf(':') < 0
+        !drawsSyntax(l.nick())
             ? l.nick()
             : '"' + l.nick().replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     return nick
         + (l.fingerprint() == null ? "" : "·" + l.fingerprint())
         + (l.trusted() ? "" : UNKNOWN);
+  }
+
+  /**
+   * Whether {@code nick} holds, or holds something a terminal draws as, a character of the line's
+   * own syntax: the colon after the nick, or the middle dot before a fingerprint (Unicode TR39
+   * skeletons: the ratio sign, fullwidth and modifier colons, bullets, the Greek ano teleia, the
+   * katakana middle dot...). Such a nick is shown quoted, so that neither {@code alice: meeting
+   * moved. Reason} (rev28) nor {@code bob·3f2a} (rev29: bob's own label once another key used his
+   * nick) draws as another member's line.
+   */
+  static boolean drawsSyntax(String nick) {
+    if (nick.indexOf(':') >= 0 || nick.indexOf('\u00B7') >= 0) {
+      return true;
+    }
+    for (int i = 0; i < nick.length(); i++) {
+      if (nick.charAt(i) > 0x7F) { // ASCII draws as itself
+        String s = Confusables.skeleton(Normalizer.normalize(nick, Normalizer.Form.NFKC));
+        return s.indexOf(':') >= 0 || s.indexOf('\u00B7') >= 0;
+      }
+    }
+    return false;
   }
 
   /** The short fingerprints of the keys trusted for {@code nick}, other than {@code peer}. */

@@ -9,11 +9,19 @@ import org.jline.utils.WCWidth;
  * {@link #INDENT} columns (a hanging indent, as irssi draws): a text cannot pad itself to the
  * terminal's edge and start a row that reads as another member's line ({@code 12:04 alice: ...}) at
  * the left margin where lines start (rev28). Widths are terminal columns ({@link WCWidth}: a wide
- * character takes two, a combining mark none).
+ * character takes two, a combining mark none; a symbol with VS16, two).
  */
 public final class Rows {
   /** Columns of {@code HH:mm }, where a line's nick starts. */
   static final int INDENT = 6;
+
+  /**
+   * Variation selector 16: after a symbol whose default is text (U+263A ☺), it asks for the emoji,
+   * which UTS #51 has drawn two columns wide (kitty, WezTerm, iTerm2, Windows Terminal, foot),
+   * while {@link WCWidth} counts the pair as the symbol's one: such a pair counts two here (rev29),
+   * as a row counted short would be wrapped by the terminal itself, with no indent.
+   */
+  private static final char VS16 = '\uFE0F';
 
   /** Narrower than this, lines are left whole (the terminal wraps them). */
   static final int MIN_WIDTH = 2 * INDENT + 8;
@@ -35,16 +43,21 @@ public final class Rows {
     int used = 0;
     for (int i = 0; i < line.length(); ) {
       int cp = line.codePointAt(i);
+      int n = Character.charCount(cp);
       int w = Math.max(0, WCWidth.wcwidth(cp));
+      if (i + n < line.length() && line.charAt(i + n) == VS16) {
+        n++; // an emoji presentation sequence: drawn two columns wide, and never cut apart
+        w = Math.max(2, w);
+      }
       if (used + w > max && used > INDENT) {
         rows.add(row.toString());
         row.setLength(0);
         row.append(" ".repeat(INDENT));
         used = INDENT;
       }
-      row.appendCodePoint(cp);
+      row.append(line, i, i + n);
       used += w;
-      i += Character.charCount(cp);
+      i += n;
     }
     if (rows.isEmpty()) {
       return line;

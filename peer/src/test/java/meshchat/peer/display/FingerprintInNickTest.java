@@ -12,14 +12,14 @@ import meshchat.peer.nick.NickBook;
 import org.junit.jupiter.api.Test;
 
 /**
- * rev29 F11: when two keys use one nick, the screen tells them apart by a short fingerprint after a
- * middle dot: bob's lines read {@code 12:03 bob·3f2a: ...}, the other key's {@code 12:03 bob·7c01
- * (unknown key): ...}. A nick may hold a middle dot, and peer ids are public: mallory makes bob's
- * nick shared (a second key of hers says "bob" once), then writes under a third key with the nick
- * {@code bob·3f2a}, a nick of its own that looks like no held nick, trusted on first use and drawn
- * bare: exactly bob's line.
+ * docs/security.md, "A line cannot draw as another member's line". rev29 F11: when two keys use one
+ * nick, the screen tells them apart by a short fingerprint after a middle dot: bob's lines read
+ * {@code 12:03 bob·3f2a: ...}, the other key's {@code 12:03 bob·7c01 (unknown key): ...}. A nick
+ * may hold a middle dot, and peer ids are public: mallory makes bob's nick shared (a second key of
+ * hers says "bob" once), then writes under a third key with the nick {@code bob·3f2a}, a nick of
+ * its own that looks like no held nick, trusted on first use and drawn bare: exactly bob's line.
  */
-class Rev29F11FingerprintInNickTest {
+class FingerprintInNickTest {
   private static final long WALL = Instant.parse("2026-12-06T12:03:00Z").toEpochMilli();
   private static final PeerId BOB = PeerId.fromHex("3f2a9c1e000000000000000000000001");
   private static final PeerId MALLORY_2 = PeerId.fromHex("7c01aa00000000000000000000000002");
@@ -40,6 +40,20 @@ class Rev29F11FingerprintInNickTest {
         Visible.of(
             view.line(msg(MALLORY_3, 1, "bob·3f2a", "the new IBAN is X"), false, null, false));
     assertThat(fake).as("mallory's third key, nick \"bob·3f2a\"").isNotEqualTo(real);
+    assertThat(fake).isEqualTo("12:03 \"bob·3f2a\": the new IBAN is X");
+    long seq = 2;
+    // look-alikes of the middle dot (TR39): a bullet, the dot operator, the katakana middle dot,
+    // the Greek ano teleia, and of the colon: the ratio sign, the fullwidth colon
+    for (String dot : List.of("\u2022", "\u22C5", "\u30FB", "\u0387", "\u2219")) {
+      String nick = "bob" + dot + "3f2a";
+      String shown = Visible.of(view.line(msg(MALLORY_3, seq++, nick, "x"), false, null, false));
+      assertThat(shown).as(nick).startsWith("12:03 \"bob");
+    }
+    for (String colon : List.of("\u2236", "\uFF1A", "\u02D0")) {
+      String nick = "alice" + colon + " meeting moved. Reason";
+      String shown = Visible.of(view.line(msg(MALLORY_3, seq++, nick, "x"), false, null, false));
+      assertThat(shown).as(nick).startsWith("12:03 \"alice");
+    }
   }
 
   private static ChatMessage msg(PeerId origin, long seq, String nick, String text) {

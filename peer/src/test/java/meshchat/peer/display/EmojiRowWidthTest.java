@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * what follows starts at the left margin with no indent, as {@code 12:04 alice: ...} (rev28 F5's
  * spoof, back on those terminals).
  */
-class Rev29F13EmojiPresentationWidthTest {
+class EmojiRowWidthTest {
   @Test
   void anEmojiPresentationSequenceIsTwoColumnsWhenRowsAreCut() {
     String smiles = "\u263A\uFE0F".repeat(60);
