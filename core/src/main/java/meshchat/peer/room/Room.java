@@ -1446,6 +1446,15 @@ public final class Room {
     return causal.heldCount();
   }
 
+  /**
+   * How many messages the room holds (stored, of every author): kept as they come, so reading it
+   * costs nothing, where the store's {@code count()} reads the whole history (rev29: a metrics
+   * scrape did that on the room thread).
+   */
+  public long heldCount() {
+    return holdings.count();
+  }
+
   /** The limit counters this room bumps (shared with the link layer in a running peer). */
   public Counters counters() {
     return counters;

@@ -281,7 +281,7 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(
         () ->
             new NodeGauges(
-                linkInfos(), room.heldBackCount(), parts.store().count(), membership.knownCount()));
+                linkInfos(), room.heldBackCount(), room.heldCount(), membership.knownCount()));
   }
 
   private List<LinkInfo> linkInfos() {

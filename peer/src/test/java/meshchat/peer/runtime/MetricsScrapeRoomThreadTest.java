@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the room's gauges alone: its links, the hold-back count, the address book), 7 ms with 300,000
  * messages.
  */
-class Rev29F9MetricsScrapeRoomThreadTest {
+class MetricsScrapeRoomThreadTest {
   private static final InetSocketAddress ANY = InetSocketAddress.createUnresolved("127.0.0.1", 0);
 
   @TempDir Path data;
