@@ -318,17 +318,22 @@ public final class NickBook {
               ? "every key seen for " + nick + " is trusted already"
               : "no untrusted key of " + nick + " starts with " + p);
     }
-    if (candidates.size() > 1 && p.isEmpty()) {
+    if (candidates.size() > 1) {
+      // a prefix that names more than one key names none: another key may have been ground to
+      // share the digits the user checked (rev29); the user gives more of them
       return new Trusted(
           List.of(),
           candidates.size()
               + " untrusted keys use "
               + nick
+              + (p.isEmpty() ? "" : " and start with " + p)
               + "; say which: /trust "
               + nick
-              + " FINGERPRINT (see /whois "
+              + " FINGERPRINT, "
+              + (p.isEmpty() ? "" : "longer, ")
+              + "as /whois "
               + nick
-              + ")");
+              + " shows it");
     }
     for (PeerId c : candidates) {
       e.pins.put(c, new Pin(nowMs, true));

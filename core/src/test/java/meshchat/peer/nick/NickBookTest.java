@@ -205,4 +205,20 @@ class NickBookTest {
     assertThat(b.lines()).isEqualTo(a.lines());
     assertThat(b.see(p, nick, 8).trusted()).isTrue();
   }
+
+  @Test
+  void aFingerprintPrefixThatNamesTwoKeysTrustsNeitherAndALongerOneTrustsOne() {
+    // rev29: a stranger ground a key sharing the four digits the user checked with alice
+    PeerId aliceNew = PeerId.fromHex("7c01b500000000000000000000000002");
+    PeerId ground = PeerId.fromHex("7c01a900000000000000000000000003");
+    book.see(ALICE, "alice", 1);
+    book.see(aliceNew, "alice", 2); // her new device
+    book.see(ground, "\u0430lice", 3); // Cyrillic a: a claim on "alice"
+    NickBook.Trusted t = book.trust("alice", "7c01", 4);
+    assertThat(t.keys()).isEmpty();
+    assertThat(t.problem()).contains("2 untrusted keys use alice and start with 7c01");
+    assertThat(book.see(ground, "\u0430lice", 5).trusted()).isFalse();
+    assertThat(book.trust("alice", "7c01b", 6).keys()).containsExactly(aliceNew);
+    assertThat(book.see(ground, "\u0430lice", 7).trusted()).isFalse();
+  }
 }
