@@ -447,6 +447,29 @@ final class CausalBuffer {
     return oldestPending;
   }
 
+  /**
+   * The message to show incomplete when the hold-back is over its bound: the newest held message
+   * not yet shown of the link that holds the most, so that links sending messages that wait
+   * (strangers' batches of them, rev29) push out their own, not an honest link's older ones; the
+   * oldest when no link holds any (messages held again at a restart). Null when nothing is held.
+   */
+  Held overflowVictim() {
+    LinkCount busiest = null;
+    for (LinkCount c : pendingByLink.values()) {
+      if (c.n > 0 && (busiest == null || c.n > busiest.n)) {
+        busiest = c;
+      }
+    }
+    if (busiest != null) {
+      for (Held h = newestPending; h != null; h = h.older) {
+        if (h.viaCount == busiest) {
+          return h;
+        }
+      }
+    }
+    return oldestPending;
+  }
+
   /** {@code h} is no longer pending: released, or shown incomplete. */
   private void unpend(Held h) {
     if (!h.pending) {

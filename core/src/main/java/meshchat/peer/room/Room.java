@@ -1232,12 +1232,12 @@ public final class Room {
       fetchDepsLater(h, from);
     }
     while (causal.pendingCount() > config.maxHoldBack()) {
-      CausalBuffer.Held oldest = causal.oldest();
-      if (oldest == null) {
+      CausalBuffer.Held victim = causal.overflowVictim();
+      if (victim == null) {
         break;
       }
       counters.increment(Counter.HOLD_BACK_OVERFLOW);
-      showIncomplete(oldest.message.id());
+      showIncomplete(victim.message.id());
     }
   }
 
