@@ -170,15 +170,15 @@ class CliConventionsTest {
     Path launcher = checkoutWithEchoJar().resolve("meshchat");
     String c1 = "TieredStopAtLevel=1";
     String c2 = "TieredStopAtLevel=4";
-    // up to peers^2 x messages = 2,000,000 (twice the 100 x 100's deliveries; simulation.md, s29)
+    // up to peers^2 x messages = 1,000,000 (the 100 x 100's deliveries), below 500 peers
     for (List<String> small :
         List.of(
-            List.of("sim", "--peers", "100", "--messages", "100"),
-            List.of("sim", "--peers=141", "--messages=100"), // 1,988,100
+            List.of("sim", "--peers", "100", "--messages", "100"), // 1,000,000
+            List.of("sim", "--peers=316", "--messages=10"), // 998,560
             List.of("sim", "--peers", "3"), // 10 messages, the default
             List.of("sim"), // 10 peers, 10 messages
             List.of("sim", "--glomers"), // 25 peers, 80 messages each
-            List.of("sim", "--peers", "100", "--messages", "0200"), // decimal, not octal
+            List.of("sim", "--peers", "100", "--messages", "0100"), // decimal, not octal
             List.of("sim", "--peers", "100", "--messages", "1e9"))) { // refused by the sim
       assertThat(launch(launcher, "-Decho.jvm=true", small.toArray(String[]::new)))
           .as("%s", small)
@@ -186,9 +186,11 @@ class CliConventionsTest {
     }
     for (List<String> big :
         List.of(
-            List.of("sim", "--peers=142", "--messages=100"), // 2,016,400
+            List.of("sim", "--peers=101", "--messages=100"), // 1,020,100
+            List.of("sim", "--peers", "200", "--messages", "50"),
+            List.of("sim", "--peers", "500", "--messages", "0"), // 500 peers or more: C2
             List.of("sim", "--peers", "1000", "--messages", "5"),
-            List.of("sim", "--peers", "100", "--messages", "100", "--messages", "201"),
+            List.of("sim", "--peers", "100", "--messages", "100", "--messages", "101"),
             List.of("sim", "--peers", "100000", "--messages", "9999999999"))) { // no overflow
       assertThat(launch(launcher, "-Decho.jvm=true", big.toArray(String[]::new)))
           .as("%s", big)
