@@ -129,7 +129,9 @@ public final class SimCommand implements Callable<Integer> {
               + AUTO_THREADS
               + " from "
               + AUTO_THREADS_FROM_PEERS
-              + " peers on a machine with that many cores, else 1)")
+              + " peers on a machine with that many cores, from "
+              + AUTO_THREADS_FROM_PEERS_C1
+              + " when the launcher runs the JVM on C1 alone, else 1)")
   Integer threads;
 
   /** The most threads {@code --threads} takes. */
@@ -139,6 +141,12 @@ public final class SimCommand implements Callable<Integer> {
   static final int AUTO_THREADS_FROM_PEERS = 500;
 
   static final int AUTO_THREADS = 2;
+
+  /** The same on C1 alone (the launcher's {@code -Dmeshchat.jit=c1}). */
+  static final int AUTO_THREADS_FROM_PEERS_C1 = 100;
+
+  /** What the launcher sets to {@code c1} when it runs the JVM without C2. */
+  static final String JIT_PROPERTY = "meshchat.jit";
 
   @Option(
       names = "--glomers",
@@ -327,10 +335,21 @@ public final class SimCommand implements Callable<Integer> {
 
   /** {@code --threads}'s default for a run of {@code peers} peers on this machine. */
   static int autoThreads(int peers) {
-    return peers >= AUTO_THREADS_FROM_PEERS
-            && Runtime.getRuntime().availableProcessors() >= AUTO_THREADS
-        ? AUTO_THREADS
-        : 1;
+    return autoThreads(
+        peers,
+        Runtime.getRuntime().availableProcessors(),
+        "c1".equals(System.getProperty(JIT_PROPERTY)));
+  }
+
+  /**
+   * {@code --threads}'s default for {@code peers} peers on {@code cores} cores, {@code c1} when the
+   * JVM runs without C2 (the launcher's choice for a small run): then no compiler thread takes the
+   * second core for most of the run, and two threads pay from {@value #AUTO_THREADS_FROM_PEERS_C1}
+   * peers (docs/simulation.md, session 29).
+   */
+  static int autoThreads(int peers, int cores, boolean c1) {
+    int from = c1 ? AUTO_THREADS_FROM_PEERS_C1 : AUTO_THREADS_FROM_PEERS;
+    return peers >= from && cores >= AUTO_THREADS ? AUTO_THREADS : 1;
   }
 
   /** The command that replays this run exactly: every flag that differs from its default. */

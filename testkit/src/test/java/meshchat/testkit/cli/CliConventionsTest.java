@@ -160,9 +160,47 @@ class CliConventionsTest {
 
     // one thread allocating for minutes: no G1 concurrent threads beside it (simulation.md, s16)
     assertThat(launch(launcher, "-Decho.jvm=true", "sim", "--peers", "3"))
-        .contains("echo: sim --peers 3", "gc: PS MarkSweep, PS Scavenge", "TieredStopAtLevel=4");
+        .contains("echo: sim --peers 3", "gc: PS MarkSweep, PS Scavenge");
     assertThat(launch(launcher, "-Decho.jvm=true -XX:+UseSerialGC", "sim"))
         .contains("gc: Copy, MarkSweepCompact");
+  }
+
+  @Test
+  void aSmallSimulationRunsOnC1AloneAndABigOneKeepsC2() throws Exception {
+    Path launcher = checkoutWithEchoJar().resolve("meshchat");
+    String c1 = "TieredStopAtLevel=1";
+    String c2 = "TieredStopAtLevel=4";
+    // up to peers^2 x messages = 1,000,000 (the 100 x 100's deliveries), below 500 peers
+    for (List<String> small :
+        List.of(
+            List.of("sim", "--peers", "100", "--messages", "100"), // 1,000,000
+            List.of("sim", "--peers=316", "--messages=10"), // 998,560
+            List.of("sim", "--peers", "3"), // 10 messages, the default
+            List.of("sim"), // 10 peers, 10 messages
+            List.of("sim", "--glomers"), // 25 peers, 80 messages each
+            List.of("sim", "--peers", "100", "--messages", "0100"), // decimal, not octal
+            List.of("sim", "--peers", "100", "--messages", "1e9"))) { // refused by the sim
+      assertThat(launch(launcher, "-Decho.jvm=true", small.toArray(String[]::new)))
+          .as("%s", small)
+          .contains(c1, "meshchat.jit=c1");
+    }
+    for (List<String> big :
+        List.of(
+            List.of("sim", "--peers=101", "--messages=100"), // 1,020,100
+            List.of("sim", "--peers", "200", "--messages", "50"),
+            List.of("sim", "--peers", "500", "--messages", "0"), // 500 peers or more: C2
+            List.of("sim", "--peers", "1000", "--messages", "5"),
+            List.of("sim", "--peers", "100", "--messages", "100", "--messages", "101"),
+            List.of("sim", "--peers", "100000", "--messages", "9999999999"))) { // no overflow
+      assertThat(launch(launcher, "-Decho.jvm=true", big.toArray(String[]::new)))
+          .as("%s", big)
+          .contains(c2, "meshchat.jit=null");
+    }
+    // a compiler chosen in JAVA_OPTS wins
+    assertThat(launch(launcher, "-Decho.jvm=true -XX:TieredStopAtLevel=4", "sim"))
+        .contains(c2, "meshchat.jit=null");
+    assertThat(launch(launcher, "-Decho.jvm=true -XX:-TieredCompilation", "sim"))
+        .contains("meshchat.jit=null");
   }
 
   @Test
