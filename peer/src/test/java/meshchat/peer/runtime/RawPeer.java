@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import meshchat.peer.frame.LinkCodec;
@@ -29,7 +30,12 @@ class RawPeer implements AutoCloseable {
 
   /** Connects; with {@code badHello} sends that instead of a Hello and does not handshake. */
   RawPeer(Identity self, int port, LinkFrame badHello) throws Exception {
-    socket = LinkTls.forIdentity(self).connect(new InetSocketAddress("127.0.0.1", port));
+    this(self, port, badHello, null);
+  }
+
+  /** As above, from local address {@code from} (null: the system's choice). */
+  RawPeer(Identity self, int port, LinkFrame badHello, InetAddress from) throws Exception {
+    socket = LinkTls.forIdentity(self).connect(new InetSocketAddress("127.0.0.1", port), from);
     socket.setSoTimeout(10_000); // a read that hangs fails the test instead
     in = socket.getInputStream();
     out = socket.getOutputStream();
