@@ -35,6 +35,12 @@ class RawPeer implements AutoCloseable {
 
   /** As above, from local address {@code from} (null: the system's choice). */
   RawPeer(Identity self, int port, LinkFrame badHello, InetAddress from) throws Exception {
+    this(self, port, badHello, from, 0);
+  }
+
+  /** As above, its Hello naming {@code listenPort} as the port it listens on. */
+  RawPeer(Identity self, int port, LinkFrame badHello, InetAddress from, int listenPort)
+      throws Exception {
     socket = LinkTls.forIdentity(self).connect(new InetSocketAddress("127.0.0.1", port), from);
     socket.setSoTimeout(10_000); // a read that hangs fails the test instead
     in = socket.getInputStream();
@@ -45,7 +51,8 @@ class RawPeer implements AutoCloseable {
     }
     byte[] challenge = HelloProofs.newChallenge();
     LinkMessage.Hello hello =
-        new LinkMessage.Hello(Framing.PROTOCOL_VERSION, self.peerId(), "raw", "lobby", 0, 1)
+        new LinkMessage.Hello(
+                Framing.PROTOCOL_VERSION, self.peerId(), "raw", "lobby", listenPort, 1)
             .withIdentity(self.publicKey(), challenge);
     send(hello);
     LinkMessage.Hello theirs = (LinkMessage.Hello) read();
