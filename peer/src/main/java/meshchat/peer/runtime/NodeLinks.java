@@ -16,6 +16,7 @@ import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
+import meshchat.wire.SourceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,6 +197,12 @@ public final class NodeLinks implements MembershipEffects {
   @Override
   public void peerDown(PeerId peer, String nick) {
     listener.peerDown(peer, nick);
+  }
+
+  /** Per-source bounds count a link's far end by its {@link SourceKey}: IPv4 address or /64. */
+  @Override
+  public String sourceOf(PeerAddress address) {
+    return SourceKey.text(address.host());
   }
 
   @Override

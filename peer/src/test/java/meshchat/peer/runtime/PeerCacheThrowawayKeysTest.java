@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * handshake also rewrites the file on the room thread. (The Hello names a listen port: a port of 0
  * is not cached.)
  */
-class Rev29F5PeerCacheFloodTest {
+class PeerCacheThrowawayKeysTest {
   @TempDir Path data;
 
   @Test
