@@ -150,6 +150,7 @@ public final class NodeLinks implements MembershipEffects {
     Link l = byConnection.get(connection);
     active.put(address.peerId(), l);
     linkCount = active.size();
+    cache.linked(roomName, address.peerId(), true, wallMillis.getAsLong());
     long ours = room.lamport();
     room.linkUp(address, l.hello().lamport());
     log.info("{} link up: {} ({})", tag, l, address.nick());
@@ -181,6 +182,7 @@ public final class NodeLinks implements MembershipEffects {
   @Override
   public void linkDown(PeerId peer) {
     Link l = active.remove(peer);
+    cache.linked(roomName, peer, false, wallMillis.getAsLong());
     if (l != null) {
       Close why = l.closeReceived();
       log.info("{} link down: {} ({})", tag, l, why == null ? "no Close" : why.reason());
