@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,6 +62,8 @@ public final class Membership {
   // members the tracker named: their links are among those a make-room eviction spares
   private final Set<PeerId> trackerNamed = new HashSet<>();
   private long lastEvictionAt = Long.MIN_VALUE / 4;
+  // linked peers not handed to the peer cache yet: their link has not stood rememberAfterMs
+  private final Set<PeerId> unproven = new LinkedHashSet<>();
   private final Set<PeerId> pinned = new HashSet<>();
   private final Map<PeerId, Scheduler.Cancellable> pendingDown = new HashMap<>();
   // linked peers the tracker said left: forgotten, and not redialed, when their link goes
@@ -227,7 +230,7 @@ public final class Membership {
     } else if (current == null) {
       learn(address); // proven by its handshake: no longer a hint
       put(p, next);
-      rememberLater(next);
+      rememberOnceProven(p);
       dials.remove(p);
       if (dialedByUs) {
         views.dialed(p, why); // before the room's first frames: the receiver reads it first
@@ -249,7 +252,6 @@ public final class Membership {
       learn(address);
       next = new Conn(connection, address, dialedByUs, source, current.upAt()); // same tenure
       put(p, next);
-      rememberLater(next);
       effects.close(current.id(), loser());
       // a fresh link state: the digest exchange on linkUp repairs anything in flight on the old one
       effects.linkDown(p);
@@ -472,6 +474,7 @@ public final class Membership {
         scheduler.schedule(
             delay,
             () -> {
+              rememberProven();
               if (linksWanted() > 0) {
                 effects.askForMembers();
               }
@@ -523,6 +526,9 @@ public final class Membership {
     Conn c = links.remove(p);
     if (c != null) {
       unhold(c.source());
+      if (unproven.remove(p) && proven(c)) {
+        effects.remember(c.address()); // it stood long enough; no round came round since
+      }
     }
     return c;
   }
@@ -628,24 +634,37 @@ public final class Membership {
   }
 
   /**
-   * Puts the peer of link {@code c} in the peer cache once the link has stayed up {@link
-   * MembershipConfig#rememberAfterMs}: a refused or short-lived link (a throwaway key's) is never
-   * remembered (rev29 F5).
+   * Puts linked peer {@code p} in the peer cache once its link has stood {@link
+   * MembershipConfig#rememberAfterMs}: checked each membership round ({@link #rememberProven}) and
+   * when the link goes, so that a refused or short-lived link (a throwaway key's) is never
+   * remembered and costs no timer (rev29 F5).
    */
-  private void rememberLater(Conn c) {
-    PeerId p = c.address().peerId();
+  private void rememberOnceProven(PeerId p) {
     if (config.rememberAfterMs() == 0) {
-      effects.remember(c.address());
+      effects.remember(links.get(p).address());
+    } else {
+      unproven.add(p);
+    }
+  }
+
+  private boolean proven(Conn c) {
+    return scheduler.nowMillis() - c.upAt() >= config.rememberAfterMs();
+  }
+
+  /** Hands the peer cache every linked peer whose link has now stood long enough. */
+  private void rememberProven() {
+    if (unproven.isEmpty()) {
       return;
     }
-    scheduler.schedule(
-        config.rememberAfterMs(),
-        () -> {
-          Conn now = links.get(p);
-          if (!stopped && now != null && now.id() == c.id()) {
-            effects.remember(now.address());
-          }
-        });
+    for (var it = unproven.iterator(); it.hasNext(); ) {
+      Conn c = links.get(it.next());
+      if (c == null) {
+        it.remove();
+      } else if (proven(c)) {
+        it.remove();
+        effects.remember(c.address());
+      }
+    }
   }
 
   private static Close loser() {

@@ -27,8 +27,9 @@ import meshchat.peer.config.Drafts;
  *     by default, so a stranger with many throwaway keys on a few addresses cannot hold every slot
  *     (rev29 F3). Test harnesses and benchmarks that run every peer on loopback raise it.
  * @param rememberAfterMs how long a link must have stayed up before its peer is put in the peer
- *     cache ({@link MembershipEffects#remember}): a key costs nothing, a link held that long holds
- *     one of its source's few slots (rev29 F5)
+ *     cache ({@link MembershipEffects#remember}; checked each round and when the link goes, so up
+ *     to a round later): a key costs nothing, a link held that long holds one of its source's few
+ *     slots (rev29 F5)
  * @param evictionIntervalMs least time between two links dropped to make room for a newcomer from a
  *     less represented source, so that cycling keys or addresses cannot churn links faster
  */

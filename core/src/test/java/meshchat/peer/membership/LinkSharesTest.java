@@ -188,8 +188,20 @@ class LinkSharesTest {
     }
     long shortLived = 1;
     m.disconnected(shortLived, all.get(0).peerId(), null); // gone before it proved anything
-    time.advance(CONFIG.rememberAfterMs());
+    time.advance(CONFIG.rememberAfterMs() - 1);
+    assertThat(fx.remembered).isEmpty();
+    time.advance(CONFIG.roundMs() * 5 / 4 + 1); // a round after they stood long enough
     assertThat(fx.remembered).containsExactlyInAnyOrder(all.get(1), all.get(2), all.get(3));
+    m.disconnected(2, all.get(1).peerId(), null);
+    assertThat(fx.remembered).as("remembered once").hasSize(3);
+
+    // a link that stood long enough and goes before the next round is remembered as it goes
+    PeerAddress late = key(50, "10.3.1.1");
+    long c = connect(m, late, false);
+    time.advance(CONFIG.rememberAfterMs());
+    fx.remembered.clear();
+    m.disconnected(c, late.peerId(), null);
+    assertThat(fx.remembered).containsExactly(late);
   }
 
   /**
