@@ -252,6 +252,9 @@ public final class Membership {
       learn(address);
       next = new Conn(connection, address, dialedByUs, source, current.upAt()); // same tenure
       put(p, next);
+      if (!unproven.contains(p) && !address.equals(current.address())) {
+        effects.remember(address); // proven already, and it moved: the cache dials it there
+      }
       effects.close(current.id(), loser());
       // a fresh link state: the digest exchange on linkUp repairs anything in flight on the old one
       effects.linkDown(p);

@@ -204,6 +204,18 @@ class LinkSharesTest {
     assertThat(fx.remembered).containsExactly(late);
   }
 
+  @Test
+  void aRememberedPeerThatMovesIsRememberedAtItsNewAddress() {
+    Membership m = member(CONFIG);
+    PeerAddress here = key(1, "10.4.0.1");
+    connect(m, here, true);
+    time.advance(CONFIG.rememberAfterMs() + CONFIG.roundMs() * 5 / 4 + 1);
+    assertThat(fx.remembered).containsExactly(here);
+    PeerAddress there = new PeerAddress(here.peerId(), here.nick(), "10.4.0.2", 7001);
+    connect(m, there, true); // a redial after a silent failure finds it elsewhere: the newer kept
+    assertThat(fx.remembered).containsExactly(here, there);
+  }
+
   /**
    * Whatever keys, addresses and directions come and go: no address ever holds more than its share
    * and the table never more than the cap; and a newcomer from an address with no link, once the
