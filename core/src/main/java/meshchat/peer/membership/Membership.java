@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,22 +25,30 @@ import meshchat.peer.room.Scheduler;
  * keep the one dialed by the smaller peer id, or the newer if one side dialed both, and close the
  * other with DUPLICATE_LINK (docs/protocol.md, "One link per pair").
  *
- * <p><b>How many links.</b> Never more than {@code maxLinks}: a connection that would be one too
- * many is closed with LIMIT_EXCEEDED whichever side dialed it, and the dialer does not redial it. A
- * round every {@link MembershipConfig#roundMs} (±25%) dials fresh candidates, chosen uniformly from
- * the address book, while fewer than the active-view target are up or being dialed: every peer
- * while the room is small (a full mesh up to {@code maxLinks + 1} peers), {@code ceil(log2 N) +
- * viewSlack} beyond, N being the peers known (HyParView's active view, Leitão et al. 2007). The gap
- * between that target and the cap is the room newcomers link into, so a join storm finds peers with
- * free slots. Lost links being redialed hold a slot too, but at most half of them, so that dead
- * neighbours cannot starve a peer of links. New candidates (tracker members, peer exchange, the
- * peer cache) also start a fill at once, after the current event, so that a burst of them is
- * sampled as one.
+ * <p><b>How many links.</b> Never more than {@code maxLinks}, and never more than {@link
+ * MembershipConfig#sourceCap} (a quarter) from one source, an IPv4 address or IPv6 /64 ({@link
+ * MembershipEffects#sourceOf}): one more from that source is closed with LIMIT_EXCEEDED "too many
+ * links from one address". When the table is full, a newcomer from a source holding at least two
+ * links fewer than the most represented one makes room: that source's youngest evictable link is
+ * dropped ("dropped to make room for a peer from another address", {@link #evictionVictim}, at most
+ * one per {@link MembershipConfig#evictionIntervalMs}); otherwise the newcomer is closed with
+ * LIMIT_EXCEEDED "link cap reached", whichever side dialed it. The peer refused or dropped does not
+ * redial. So a stranger with throwaway keys on a few addresses holds at most its sources' shares,
+ * and peers with addresses of their own always find room (rev29 F3). A round every {@link
+ * MembershipConfig#roundMs} (±25%) dials fresh candidates, chosen uniformly from the address book,
+ * while fewer than the active-view target are up or being dialed: every peer while the room is
+ * small (a full mesh up to {@code maxLinks + 1} peers), {@code ceil(log2 N) + viewSlack} beyond, N
+ * being the peers known (HyParView's active view, Leitão et al. 2007). The gap between that target
+ * and the cap is the room newcomers link into, so a join storm finds peers with free slots. Lost
+ * links being redialed hold a slot too, but at most half of them, so that dead neighbours cannot
+ * starve a peer of links. New candidates (tracker members, peer exchange, the peer cache) also
+ * start a fill at once, after the current event, so that a burst of them is sampled as one.
  *
  * <p>All calls come on the room's one thread; effects must not call back synchronously.
  */
 public final class Membership {
-  private record Conn(long id, PeerAddress address, boolean dialedByUs) {}
+  /** A link: its connection, where it comes from ({@code source}: what per-source bounds count). */
+  private record Conn(long id, PeerAddress address, boolean dialedByUs, String source, long upAt) {}
 
   private final MembershipConfig config;
   private final PeerId self;
@@ -49,6 +58,12 @@ public final class Membership {
   private final KnownPeers known;
   private final Dials dials;
   private final Map<PeerId, Conn> links = new LinkedHashMap<>();
+  private final Map<String, Integer> perSource = new HashMap<>(); // links held per source
+  // members the tracker named: their links are among those a make-room eviction spares
+  private final Set<PeerId> trackerNamed = new HashSet<>();
+  private long lastEvictionAt = Long.MIN_VALUE / 4;
+  // linked peers not handed to the peer cache yet: their link has not stood rememberAfterMs
+  private final Set<PeerId> unproven = new LinkedHashSet<>();
   private final Set<PeerId> pinned = new HashSet<>();
   private final Map<PeerId, Scheduler.Cancellable> pendingDown = new HashMap<>();
   // linked peers the tracker said left: forgotten, and not redialed, when their link goes
@@ -109,6 +124,7 @@ public final class Membership {
     for (PeerAddress a : members) {
       if (learn(a)) {
         effects.remember(a);
+        nameByTracker(a.peerId());
       }
     }
     fillSoon();
@@ -152,6 +168,7 @@ public final class Membership {
    */
   public void memberLeft(PeerId peer) {
     pinned.remove(peer);
+    trackerNamed.remove(peer);
     dials.remove(peer);
     if (links.containsKey(peer)) {
       leftWhileLinked.add(peer);
@@ -201,16 +218,19 @@ public final class Membership {
       effects.close(connection, new Close(CloseReason.LEAVING, "leaving"));
       return;
     }
-    Conn next = new Conn(connection, address, dialedByUs);
-    learn(address); // proven by its handshake: no longer a hint
-    effects.remember(address);
+    String source = effects.sourceOf(address);
+    Conn next = new Conn(connection, address, dialedByUs, source, scheduler.nowMillis());
     Conn current = links.get(p);
     Dials.Kind why = dials.kindOf(p);
-    if (current == null && links.size() >= config.maxLinks()) {
+    Close refusal = current == null ? admit(next) : null;
+    if (refusal != null) {
+      // refused: neither learned nor remembered, so a stranger's throwaway keys leave no trace
       dials.remove(p);
-      effects.close(connection, full());
+      effects.close(connection, refusal);
     } else if (current == null) {
-      links.put(p, next);
+      learn(address); // proven by its handshake: no longer a hint
+      put(p, next);
+      rememberOnceProven(p);
       dials.remove(p);
       if (dialedByUs) {
         views.dialed(p, why); // before the room's first frames: the receiver reads it first
@@ -222,11 +242,19 @@ public final class Membership {
       } else {
         effects.peerUp(p, address.nick());
       }
+    } else if (!source.equals(current.source()) && held(source) >= config.sourceCap()) {
+      // the peer moved to a source that holds its share already: keep the link it has
+      effects.close(connection, sourceFull());
     } else if (!effects.open(current.id()) || keepNew(current, next)) {
       // a swap, as the tie-break makes one; also when the current link's connection is gone and
       // its close not yet (or never) reported: the tie-break must not refuse the peer's every new
       // connection as a duplicate of a dead one
-      links.put(p, next);
+      learn(address);
+      next = new Conn(connection, address, dialedByUs, source, current.upAt()); // same tenure
+      put(p, next);
+      if (!unproven.contains(p) && !address.equals(current.address())) {
+        effects.remember(address); // proven already, and it moved: the cache dials it there
+      }
       effects.close(current.id(), loser());
       // a fresh link state: the digest exchange on linkUp repairs anything in flight on the old one
       effects.linkDown(p);
@@ -244,7 +272,7 @@ public final class Membership {
     if (c == null || c.id() != connection) {
       return; // the loser of a tie-break, or refused
     }
-    links.remove(peer);
+    removeLink(peer);
     effects.linkDown(peer);
     forgetWordOf(peer);
     if (stopped) {
@@ -374,6 +402,9 @@ public final class Membership {
               }));
     }
     Dials.Kind kind = partial() && links.isEmpty() ? Dials.Kind.JOIN : Dials.Kind.FRESH;
+    if (anySourceFull()) {
+      picks.removeIf(a -> !sourceHasRoom(a)); // its link would be refused: dial it no more
+    }
     for (PeerAddress a : picks) {
       Object namer = known.namerOf(a.peerId());
       if (namer == null || hintBudget.take(namer)) {
@@ -401,7 +432,8 @@ public final class Membership {
         || a.peerId().equals(self)
         || links.containsKey(a.peerId())
         || dials.has(a.peerId())
-        || links.size() + dials.freshPending() >= config.maxLinks()) {
+        || links.size() + dials.freshPending() >= config.maxLinks()
+        || !sourceHasRoom(a)) {
       return false;
     }
     boolean known = this.known.get(a.peerId()) != null;
@@ -420,7 +452,7 @@ public final class Membership {
    * was dropped to make room); it is not redialed and stays a passive candidate.
    */
   void drop(PeerId peer, Close reason) {
-    Conn c = links.remove(peer);
+    Conn c = removeLink(peer);
     if (c == null) {
       return;
     }
@@ -445,6 +477,7 @@ public final class Membership {
         scheduler.schedule(
             delay,
             () -> {
+              rememberProven();
               if (linksWanted() > 0) {
                 effects.askForMembers();
               }
@@ -467,6 +500,174 @@ public final class Membership {
 
   static Close full() {
     return new Close(CloseReason.LIMIT_EXCEEDED, "link cap reached");
+  }
+
+  static Close sourceFull() {
+    return new Close(CloseReason.LIMIT_EXCEEDED, "too many links from one address");
+  }
+
+  static Close evicted() {
+    return new Close(
+        CloseReason.LIMIT_EXCEEDED, "dropped to make room for a peer from another address");
+  }
+
+  // ---- per-source shares and make-room evictions (rev29 F3) ----
+
+  private int held(String source) {
+    return perSource.getOrDefault(source, 0);
+  }
+
+  private void put(PeerId p, Conn c) {
+    Conn old = links.put(p, c);
+    if (old != null) {
+      unhold(old.source());
+    }
+    perSource.merge(c.source(), 1, Integer::sum);
+  }
+
+  private Conn removeLink(PeerId p) {
+    Conn c = links.remove(p);
+    if (c != null) {
+      unhold(c.source());
+      if (unproven.remove(p) && proven(c)) {
+        effects.remember(c.address()); // it stood long enough; no round came round since
+      }
+    }
+    return c;
+  }
+
+  private void unhold(String source) {
+    perSource.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  private boolean anySourceFull() {
+    int cap = config.sourceCap();
+    for (int n : perSource.values()) {
+      if (n >= cap) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean sourceHasRoom(PeerAddress a) {
+    return held(effects.sourceOf(a)) < config.sourceCap();
+  }
+
+  private void nameByTracker(PeerId p) {
+    if (trackerNamed.size() >= config.maxKnown()) {
+      trackerNamed.removeIf(q -> known.get(q) == null); // bounded by the address book
+    }
+    if (trackerNamed.size() < config.maxKnown()) {
+      trackerNamed.add(p);
+    }
+  }
+
+  /**
+   * Whether a new link {@code next} (to a peer not linked yet) may be held: null if so, else the
+   * Close that refuses it. Its source must hold fewer than {@link MembershipConfig#sourceCap}
+   * links. When the table is full, a newcomer from a source less represented than another makes
+   * room: {@link #evictionVictim} chooses a link to drop, and only if there is none is the newcomer
+   * refused with "link cap reached".
+   */
+  private Close admit(Conn next) {
+    if (held(next.source()) >= config.sourceCap()) {
+      return sourceFull();
+    }
+    if (links.size() < config.maxLinks()) {
+      return null;
+    }
+    Conn victim = evictionVictim(next.source());
+    if (victim == null) {
+      return full();
+    }
+    lastEvictionAt = scheduler.nowMillis();
+    PeerId out = victim.address().peerId();
+    drop(out, evicted());
+    if (!trackerNamed.contains(out)) {
+      known.remove(out); // a stranger's young link is not dialed back either
+    }
+    return null;
+  }
+
+  /**
+   * The link dropped to make room for a newcomer from {@code newSource}, or null: the policy, as
+   * Bitcoin Core's inbound eviction and hardened HyParView views do it, deterministic given the
+   * link table and the clock. At most one eviction per {@link MembershipConfig#evictionIntervalMs}.
+   * Never evicted: links this peer dialed (its own choice of view, which is what reaches a
+   * partition, and the tracker's members it linked), pinned peers, and up to {@code maxLinks / 4}
+   * links of members the tracker named that dialed us (the longest-standing). Among the other
+   * accepted links, the source holding the most links overall loses its youngest (the link with the
+   * least history: a key cycled in a moment ago, never one that has stood for long while its source
+   * has a younger one); ties go to the source whose link is youngest. Only if that source holds at
+   * least two more links than the newcomer's: a source is never evicted below one link, and peers
+   * that each have an address of their own never evict each other, so cycling keys or addresses
+   * cannot unseat them.
+   */
+  private Conn evictionVictim(String newSource) {
+    if (scheduler.nowMillis() - lastEvictionAt < config.evictionIntervalMs()) {
+      return null;
+    }
+    List<Conn> accepted = new ArrayList<>();
+    for (Conn c : links.values()) {
+      if (!c.dialedByUs() && !pinned.contains(c.address().peerId())) {
+        accepted.add(c);
+      }
+    }
+    accepted.sort(
+        (a, b) ->
+            a.upAt() != b.upAt() ? Long.compare(a.upAt(), b.upAt()) : Long.compare(a.id(), b.id()));
+    int namedSpared = config.maxLinks() / 4;
+    List<Conn> rest = new ArrayList<>(accepted.size());
+    for (Conn c : accepted) {
+      if (namedSpared > 0 && trackerNamed.contains(c.address().peerId())) {
+        namedSpared--;
+      } else {
+        rest.add(c);
+      }
+    }
+    Conn best = null;
+    for (int i = rest.size() - 1; i >= 0; i--) { // youngest first
+      Conn c = rest.get(i);
+      if (best == null || held(c.source()) > held(best.source())) {
+        best = c;
+      }
+    }
+    return best != null && held(best.source()) > held(newSource) + 1 ? best : null;
+  }
+
+  /**
+   * Puts linked peer {@code p} in the peer cache once its link has stood {@link
+   * MembershipConfig#rememberAfterMs}: checked each membership round ({@link #rememberProven}) and
+   * when the link goes, so that a refused or short-lived link (a throwaway key's) is never
+   * remembered and costs no timer (rev29 F5).
+   */
+  private void rememberOnceProven(PeerId p) {
+    if (config.rememberAfterMs() == 0) {
+      effects.remember(links.get(p).address());
+    } else {
+      unproven.add(p);
+    }
+  }
+
+  private boolean proven(Conn c) {
+    return scheduler.nowMillis() - c.upAt() >= config.rememberAfterMs();
+  }
+
+  /** Hands the peer cache every linked peer whose link has now stood long enough. */
+  private void rememberProven() {
+    if (unproven.isEmpty()) {
+      return;
+    }
+    for (var it = unproven.iterator(); it.hasNext(); ) {
+      Conn c = links.get(it.next());
+      if (c == null) {
+        it.remove();
+      } else if (proven(c)) {
+        it.remove();
+        effects.remember(c.address());
+      }
+    }
   }
 
   private static Close loser() {

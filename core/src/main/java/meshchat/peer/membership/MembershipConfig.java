@@ -22,6 +22,16 @@ import meshchat.peer.config.Drafts;
  *     reported down (the other connection is about to come up)
  * @param maxKnown most peers remembered as candidates (the address book); beyond, a random one is
  *     forgotten, so a stranger's lists cannot grow it without bound
+ * @param maxLinksPerSource most links one source (an IPv4 address or an IPv6 /64, as the runtime
+ *     keys it: {@code meshchat.wire.SourceKey}) may hold, dialed or accepted: a quarter of the cap
+ *     by default, so a stranger with many throwaway keys on a few addresses cannot hold every slot
+ *     (rev29 F3). Test harnesses and benchmarks that run every peer on loopback raise it.
+ * @param rememberAfterMs how long a link must have stayed up before its peer is put in the peer
+ *     cache ({@link MembershipEffects#remember}; checked each round and when the link goes, so up
+ *     to a round later): a key costs nothing, a link held that long holds one of its source's few
+ *     slots (rev29 F5)
+ * @param evictionIntervalMs least time between two links dropped to make room for a newcomer from a
+ *     less represented source, so that cycling keys or addresses cannot churn links faster
  */
 public record MembershipConfig(
     int maxLinks,
@@ -31,7 +41,10 @@ public record MembershipConfig(
     int maxRedials,
     long roundMs,
     long swapGraceMs,
-    int maxKnown) {
+    int maxKnown,
+    int maxLinksPerSource,
+    long rememberAfterMs,
+    long evictionIntervalMs) {
 
   public MembershipConfig {
     if (viewSlack < 0) {
@@ -44,6 +57,15 @@ public record MembershipConfig(
     if (roundMs < 1 || swapGraceMs < 0 || maxKnown < 1) {
       throw new IllegalArgumentException("roundMs and maxKnown must be >= 1, swapGraceMs >= 0");
     }
+    if (maxLinksPerSource < 1 || rememberAfterMs < 0 || evictionIntervalMs < 0) {
+      throw new IllegalArgumentException(
+          "maxLinksPerSource must be >= 1, rememberAfterMs and evictionIntervalMs >= 0");
+    }
+  }
+
+  /** Links one source may hold: {@code maxLinksPerSource}, never more than the cap. */
+  public int sourceCap() {
+    return Math.min(maxLinksPerSource, maxLinks);
   }
 
   /** Every field at its default; see {@link Draft} for the values. */
@@ -69,5 +91,8 @@ public record MembershipConfig(
     public long roundMs = 1_000;
     public long swapGraceMs = 2_000;
     public int maxKnown = 1_024;
+    public int maxLinksPerSource = 8; // maxLinks / 4
+    public long rememberAfterMs = 10_000;
+    public long evictionIntervalMs = 1_000;
   }
 }

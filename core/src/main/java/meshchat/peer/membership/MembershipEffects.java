@@ -45,7 +45,19 @@ public interface MembershipEffects {
   /** Tell the user: {@code peer} is gone. */
   void peerDown(PeerId peer, String nick);
 
-  /** A verified or advertised address worth keeping across restarts (the peer cache). */
+  /**
+   * What the per-source bounds count {@code address} (the far end of a connection) against: the
+   * runtime's {@code SourceKey} of its host (the IPv4 address, or the IPv6 /64), the simulation's
+   * one host per peer. Two peers of one source share its {@link MembershipConfig#sourceCap}.
+   */
+  default String sourceOf(PeerAddress address) {
+    return address.host();
+  }
+
+  /**
+   * A peer worth keeping across restarts (the peer cache): a tracker member, or a peer whose link
+   * stayed up {@link MembershipConfig#rememberAfterMs}.
+   */
   void remember(PeerAddress address);
 
   /**

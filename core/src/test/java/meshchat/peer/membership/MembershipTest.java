@@ -91,9 +91,13 @@ class MembershipTest {
     m.learned(id(11), addr(10));
     time.advance(0);
     assertThat(fx.dials).containsExactlyInAnyOrderElementsOf(addrs(2, 10));
-    // the PeerList's entry is a hint: dialed, but cached only once its Hello is verified
+    // the PeerList's entry is a hint: dialed, but cached only once its Hello is verified and its
+    // link has stayed up a while
     assertThat(fx.remembered).doesNotContain(addr(10));
     m.connected(2, addr(10), true);
+    time.advance(CONFIG.rememberAfterMs() - 1);
+    assertThat(fx.remembered).doesNotContain(addr(10));
+    time.advance(CONFIG.roundMs() * 5 / 4 + 1); // the first round after it stood long enough
     assertThat(fx.remembered).contains(addr(10));
   }
 

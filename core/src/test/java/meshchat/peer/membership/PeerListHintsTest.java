@@ -123,6 +123,10 @@ class PeerListHintsTest {
     m.connected(2, addr(4), true);
     m.disconnected(1, id(2), null); // its namer leaves: the proven peer stays
     assertThat(m.linked(id(4))).isTrue();
+    // its link stood a while: remembered at the next round
+    time.advance(
+        MembershipConfig.defaults().rememberAfterMs()
+            + MembershipConfig.defaults().roundMs() * 5 / 4);
     assertThat(fx.remembered).contains(addr(4));
     m.disconnected(2, id(4), null);
     time.advance(60_000);

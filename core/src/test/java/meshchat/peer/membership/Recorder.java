@@ -1,8 +1,10 @@
 package meshchat.peer.membership;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Close;
@@ -17,6 +19,7 @@ final class Recorder implements MembershipEffects {
   final List<String> sent = new ArrayList<>();
   int asks;
   final Set<Long> dead = new HashSet<>();
+  final Map<Long, Close> closes = new HashMap<>(); // connection: the Close it was closed with
 
   @Override
   public boolean open(long connection) {
@@ -36,6 +39,7 @@ final class Recorder implements MembershipEffects {
   @Override
   public void close(long connection, Close reason) {
     log.add("close " + connection + " " + reason.reason());
+    closes.put(connection, reason);
   }
 
   @Override

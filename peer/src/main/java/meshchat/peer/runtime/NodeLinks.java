@@ -16,6 +16,7 @@ import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
+import meshchat.wire.SourceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +150,7 @@ public final class NodeLinks implements MembershipEffects {
     Link l = byConnection.get(connection);
     active.put(address.peerId(), l);
     linkCount = active.size();
+    cache.linked(roomName, address.peerId(), true, wallMillis.getAsLong());
     long ours = room.lamport();
     room.linkUp(address, l.hello().lamport());
     log.info("{} link up: {} ({})", tag, l, address.nick());
@@ -180,6 +182,7 @@ public final class NodeLinks implements MembershipEffects {
   @Override
   public void linkDown(PeerId peer) {
     Link l = active.remove(peer);
+    cache.linked(roomName, peer, false, wallMillis.getAsLong());
     if (l != null) {
       Close why = l.closeReceived();
       log.info("{} link down: {} ({})", tag, l, why == null ? "no Close" : why.reason());
@@ -196,6 +199,12 @@ public final class NodeLinks implements MembershipEffects {
   @Override
   public void peerDown(PeerId peer, String nick) {
     listener.peerDown(peer, nick);
+  }
+
+  /** Per-source bounds count a link's far end by its {@link SourceKey}: IPv4 address or /64. */
+  @Override
+  public String sourceOf(PeerAddress address) {
+    return SourceKey.text(address.host());
   }
 
   @Override

@@ -109,9 +109,15 @@ class HistoryAcceptanceTest {
         mesh.node(i).send("hello from p" + i);
       }
       awaitSameHistory(mesh, 3, 0, 1, 2);
-      assertThat(Files.readString(mesh.dataDir(2).resolve("peers")))
-          .contains(mesh.id(0).hex())
-          .contains(mesh.id(1).hex());
+      // the tracker named them: remembered at once, written off the room thread
+      Path cache = mesh.dataDir(2).resolve("peers");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(Files.exists(cache) ? Files.readString(cache) : "")
+                      .contains(mesh.id(0).hex())
+                      .contains(mesh.id(1).hex()));
 
       mesh.stopTracker();
       mesh.node(0).send("the tracker is gone");

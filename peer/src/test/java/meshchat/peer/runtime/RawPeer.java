@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import meshchat.peer.frame.LinkCodec;
@@ -29,7 +30,18 @@ class RawPeer implements AutoCloseable {
 
   /** Connects; with {@code badHello} sends that instead of a Hello and does not handshake. */
   RawPeer(Identity self, int port, LinkFrame badHello) throws Exception {
-    socket = LinkTls.forIdentity(self).connect(new InetSocketAddress("127.0.0.1", port));
+    this(self, port, badHello, null);
+  }
+
+  /** As above, from local address {@code from} (null: the system's choice). */
+  RawPeer(Identity self, int port, LinkFrame badHello, InetAddress from) throws Exception {
+    this(self, port, badHello, from, 0);
+  }
+
+  /** As above, its Hello naming {@code listenPort} as the port it listens on. */
+  RawPeer(Identity self, int port, LinkFrame badHello, InetAddress from, int listenPort)
+      throws Exception {
+    socket = LinkTls.forIdentity(self).connect(new InetSocketAddress("127.0.0.1", port), from);
     socket.setSoTimeout(10_000); // a read that hangs fails the test instead
     in = socket.getInputStream();
     out = socket.getOutputStream();
@@ -39,7 +51,8 @@ class RawPeer implements AutoCloseable {
     }
     byte[] challenge = HelloProofs.newChallenge();
     LinkMessage.Hello hello =
-        new LinkMessage.Hello(Framing.PROTOCOL_VERSION, self.peerId(), "raw", "lobby", 0, 1)
+        new LinkMessage.Hello(
+                Framing.PROTOCOL_VERSION, self.peerId(), "raw", "lobby", listenPort, 1)
             .withIdentity(self.publicKey(), challenge);
     send(hello);
     LinkMessage.Hello theirs = (LinkMessage.Hello) read();

@@ -662,7 +662,7 @@ public final class ChatBench {
       for (int i = 0; i < o.n; i++) {
         Identity identity = Identity.generate();
         PeerId id = identity.peerId();
-        PeerConfig config = PeerConfig.of("bench", "p" + i, identity);
+        PeerConfig config = Bench.allOnLoopback(PeerConfig.of("bench", "p" + i, identity));
         Counter counter = new Counter(mesh, id, i);
         mesh.index.put(id, i);
         mesh.counters.add(counter);

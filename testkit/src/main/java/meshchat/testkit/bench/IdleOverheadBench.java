@@ -48,7 +48,7 @@ public final class IdleOverheadBench {
           Path d = Files.createDirectories(dir.resolve("p" + i));
           nodes.add(
               NodeAssembly.start(
-                  PeerConfig.of("idle", "p" + i, Identity.generate()),
+                  Bench.allOnLoopback(PeerConfig.of("idle", "p" + i, Identity.generate())),
                   SqliteMessageStore.open(d, "idle", false),
                   groups,
                   new PeerListener() {}));

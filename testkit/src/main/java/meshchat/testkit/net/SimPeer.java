@@ -392,6 +392,11 @@ public final class SimPeer implements SimNetwork.Endpoint {
     public void peerDown(PeerId peer, String nick) {}
 
     @Override
+    public String sourceOf(PeerAddress address) {
+      return "sim:" + address.port(); // every simulated peer has an address of its own
+    }
+
+    @Override
     public void remember(PeerAddress address) {
       if (current()) {
         peerCache.remove(address.peerId()); // re-insert: the least recently met goes first
