@@ -70,6 +70,7 @@ public final class Membership {
   private final Set<PeerId> leftWhileLinked = new HashSet<>();
   private final Views views;
   private final HintBudget hintBudget;
+  private final DialBudget dialBudget;
   private Scheduler.Cancellable roundTimer;
   private boolean fillQueued;
   private boolean stopped;
@@ -89,6 +90,7 @@ public final class Membership {
     this.dials = new Dials(config, scheduler, random, effects::dial);
     this.views = new Views(this, effects, scheduler, random);
     this.hintBudget = new HintBudget(scheduler::nowMillis);
+    this.dialBudget = new DialBudget(scheduler::nowMillis);
   }
 
   /** The namer of every LAN announcement: one budget for the local network. */
@@ -229,6 +231,7 @@ public final class Membership {
       effects.close(connection, refusal);
     } else if (current == null) {
       learn(address); // proven by its handshake: no longer a hint
+      dialBudget.linked(source);
       put(p, next);
       rememberOnceProven(p);
       dials.remove(p);
@@ -405,9 +408,12 @@ public final class Membership {
     if (anySourceFull()) {
       picks.removeIf(a -> !sourceHasRoom(a)); // its link would be refused: dial it no more
     }
+    // new candidates at a source whose dials do not link are dialed at its budget's pace
+    picks.removeIf(a -> !dialBudget.allows(effects.sourceOf(a)));
     for (PeerAddress a : picks) {
       Object namer = known.namerOf(a.peerId());
-      if (namer == null || hintBudget.take(namer)) {
+      if ((namer == null || hintBudget.take(namer)) && dialBudget.allows(effects.sourceOf(a))) {
+        dialBudget.spend(effects.sourceOf(a));
         dials.start(a, kind);
       }
     }
@@ -433,7 +439,8 @@ public final class Membership {
         || links.containsKey(a.peerId())
         || dials.has(a.peerId())
         || links.size() + dials.freshPending() >= config.maxLinks()
-        || !sourceHasRoom(a)) {
+        || !sourceHasRoom(a)
+        || !dialBudget.allows(effects.sourceOf(a))) {
       return false;
     }
     boolean known = this.known.get(a.peerId()) != null;
@@ -443,6 +450,7 @@ public final class Membership {
       }
       hintBudget.take(namer);
     }
+    dialBudget.spend(effects.sourceOf(a));
     dials.start(a, Dials.Kind.WALK);
     return true;
   }
