@@ -87,6 +87,12 @@ public final class Counters {
      */
     RECEIVED_NOT_STORED,
     /**
+     * A write to this peer's own history store failed (a full disk, an I/O error) while the room
+     * handled a frame or a commit: the unit of work rolled back. No link is closed or blamed for
+     * it.
+     */
+    STORE_FAILED,
+    /**
      * An incoming connection closed right after accept, before TLS: its address, or everyone
      * together, opened connections faster than the handshake budget (each costs the room thread a
      * TLS handshake).

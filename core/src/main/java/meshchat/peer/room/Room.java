@@ -34,6 +34,7 @@ import meshchat.peer.message.MessageId;
 import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
+import meshchat.peer.store.StoreException;
 import meshchat.peer.sync.SeqSet;
 
 /**
@@ -570,6 +571,8 @@ public final class Room {
       if (waiting.wakes()) {
         retryWaiting(); // this showed what a line waiting to be shown early lacked
       }
+    } catch (StoreException e) {
+      storeFailed(e); // our own disk, not the peer: the link stays up, unblamed
     } catch (RuntimeException e) {
       // A bug, but one peer's frame must never stop the room: drop that link, keep the rest.
       counters.increment(Counter.INTERNAL_ERROR);
@@ -582,6 +585,15 @@ public final class Room {
               + (e.getMessage() == null ? "" : ": " + e.getMessage())
               + ")");
     }
+  }
+
+  /**
+   * Our own store failed while the room handled an event (a full disk: its unit of work rolled
+   * back). Counted and handed to the runtime, which tells the user; no link is closed or blamed.
+   */
+  private void storeFailed(StoreException e) {
+    counters.increment(Counter.STORE_FAILED);
+    effects.storeFailed(e);
   }
 
   private void dispatch(LinkState l, LinkMessage message) {

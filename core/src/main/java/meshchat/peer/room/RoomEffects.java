@@ -2,6 +2,7 @@ package meshchat.peer.room;
 
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.store.StoreException;
 
 /**
  * What the core asks of the world. The Netty runtime writes frames and prints; the simulation
@@ -32,4 +33,11 @@ public interface RoomEffects {
 
   /** Close the link to {@code peer}, telling it why. */
   void closeLink(PeerId peer, LinkMessage.Close reason);
+
+  /**
+   * Our own store failed while the room handled an event ({@code e}: a full disk, an I/O error) and
+   * rolled back what the unit of work held: no peer's doing, so no link is closed or blamed. The
+   * runtime tells the user (once, not once per failed write).
+   */
+  default void storeFailed(StoreException e) {}
 }

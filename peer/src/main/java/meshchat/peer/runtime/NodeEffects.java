@@ -22,6 +22,7 @@ import meshchat.peer.room.Delivery;
 import meshchat.peer.room.RoomEffects;
 import meshchat.peer.room.RoomNotice;
 import meshchat.peer.store.MessageStore;
+import meshchat.peer.store.StoreException;
 import meshchat.tracker.metrics.LatencyHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +93,10 @@ public final class NodeEffects implements RoomEffects {
   // before its commit was lost by a kill -9 in between); null: shown at once
   private final List<Object> shownAfterCommit;
   private long rollbacksSeen; // the store's rollbacks() at the last burst's end
+  private String storeFailure; // why a write the room made in this burst failed, or null
+  // the user was told the store fails, and no commit that stored anything succeeded since: one
+  // line for a full disk, not one per burst that meets it
+  private boolean toldStoreFailing;
 
   /**
    * @param links the link the room talks to a peer over, or null
@@ -250,15 +255,22 @@ public final class NodeEffects implements RoomEffects {
         owed = store.commitLeavingSync();
         committed = true;
       } catch (RuntimeException e) {
+        counters.increment(Counters.Counter.STORE_FAILED);
         commitFailed(e); // the burst's own messages are dropped: never shown, never sent
         failure = e.getMessage();
       }
       long rollbacks = store.rollbacks();
-      if (rollbacks != rollbacksSeen) {
+      if (rollbacks != rollbacksSeen || storeFailure != null) {
         // the commit failed, or a write during the burst did and took the burst's rows with it:
         // the received messages delivered in it are not in the file, so they are not shown
         rollbacksSeen = rollbacks;
-        notStored(failure != null ? failure : "a write to the history database failed");
+        notStored(
+            failure != null
+                ? failure
+                : storeFailure != null ? storeFailure : "a write to the history database failed");
+        storeFailure = null;
+      } else if (committed && stored) {
+        toldStoreFailing = false; // the store takes rows again: a next failure is told again
       }
       if (stored) {
         stored = false;
@@ -368,36 +380,41 @@ public final class NodeEffects implements RoomEffects {
   }
 
   /**
-   * The burst's commit failed: the received messages it delivered were rolled back with it, so they
-   * are not shown (a line shown and then lost breaks the promise a shown line makes, rev28); the
-   * user is told how many, whatever the count. Own messages delivered in this burst were durable
-   * before (their fsync came first) and stay. The room still counts the lost ones held, so they are
-   * fetched again at the next start, from the neighbours that hold them (storage.md).
+   * A write of the burst, or its commit, failed (a full disk) and rolled back its unit of work: the
+   * received messages it delivered are not in the file, so they are not shown (a line shown and
+   * then lost breaks the promise a shown line makes, rev28), and each is counted. The user is told
+   * in one line, once while the store keeps failing (not once per burst that meets it), whatever
+   * the count. Own messages delivered in this burst were durable before (their fsync came first)
+   * and stay. The room still counts the lost ones held, so they are fetched again at the next
+   * start, from the neighbours that hold them (storage.md).
    */
   private void notStored(String why) {
-    if (shownAfterCommit == null) {
-      return;
-    }
     int lost = 0;
-    for (java.util.Iterator<Object> it = shownAfterCommit.iterator(); it.hasNext(); ) {
-      if (it.next() instanceof Delivery d && !d.message().origin().equals(self)) {
-        it.remove();
-        lost++;
+    if (shownAfterCommit != null) {
+      for (java.util.Iterator<Object> it = shownAfterCommit.iterator(); it.hasNext(); ) {
+        if (it.next() instanceof Delivery d && !d.message().origin().equals(self)) {
+          it.remove();
+          lost++;
+        }
       }
     }
-    if (lost > 0) {
-      for (int i = 0; i < lost; i++) {
-        counters.increment(Counters.Counter.RECEIVED_NOT_STORED);
-      }
-      listener.error(
-          "could not store "
-              + lost
-              + (lost == 1 ? " received message (" : " received messages (")
-              + why
-              + "); not shown: free some disk space, then restart meshchat to fetch "
-              + (lost == 1 ? "it" : "them")
-              + " again");
+    for (int i = 0; i < lost; i++) {
+      counters.increment(Counters.Counter.RECEIVED_NOT_STORED);
     }
+    if (toldStoreFailing) {
+      return; // told already: counted, not said again
+    }
+    toldStoreFailing = true;
+    listener.error(
+        "could not store "
+            + (lost == 0
+                ? "what the room received"
+                : lost + (lost == 1 ? " received message" : " received messages"))
+            + " ("
+            + why
+            + "); not shown: free some disk space, then restart meshchat to fetch "
+            + (lost == 1 ? "it" : "them")
+            + " again");
   }
 
   /** Logs and tells the user that {@code dropped} own messages were neither shown nor sent. */
@@ -474,6 +491,19 @@ public final class NodeEffects implements RoomEffects {
         log.warn("{} showing {} failed", tag, o, e);
       }
     }
+  }
+
+  @Override
+  public void storeFailed(StoreException e) {
+    if (storeFailure == null) {
+      storeFailure = e.getMessage();
+    }
+    if (counters.logBudget(Counters.Counter.STORE_FAILED).admit(nanoTime.getAsLong())
+        != meshchat.peer.limit.LogBudget.LEAVE_OUT) {
+      log.warn(
+          "{} a write to the history database failed; no link blamed: {}", tag, e.getMessage());
+    }
+    endOfBurstSoon(); // told, and what it delivered taken back, at the burst's end
   }
 
   /** {@code hook} runs on the room thread whenever the room reports it caught up. */

@@ -76,6 +76,13 @@ class FullDiskReceivedTest {
           .until(() -> mesh.node(2).counters().get(Counter.RECEIVED_NOT_STORED) > 0);
       assertThat(told)
           .anyMatch(l -> l.startsWith("could not store ") && l.contains("received message"));
+      // our own disk, not the peer: no link closed or blamed, and the user told once, however
+      // many writes and bursts failed
+      assertThat(mesh.node(2).counters().get(Counter.STORE_FAILED)).isPositive();
+      assertThat(mesh.node(2).counters().get(Counter.INTERNAL_ERROR)).isZero();
+      assertThat(mesh.node(2).counters().linkCloses()).doesNotContainKey("protocol_error");
+      assertThat(mesh.node(1).counters().linkCloses()).doesNotContainKey("protocol_error");
+      assertThat(told.stream().filter(l -> l.startsWith("could not store "))).hasSize(1);
       for (ChatMessage m : shown) {
         assertThat(inFile(file, m)).as("%s shown, so stored", m.id()).isTrue();
       }
@@ -95,6 +102,53 @@ class FullDiskReceivedTest {
               () ->
                   notShown.stream().allMatch(m -> mesh.seen(2).ids().contains(m.id()))
                       && sent.stream().allMatch(m -> inFile(file, m)));
+    }
+  }
+
+  /**
+   * A write inside a burst that fails (here a history batch's insert, with the disk full) closed
+   * the link whose frame was being handled, with {@code internal_error}: our own disk blamed on the
+   * peer. Now the link stays up, nothing is counted against the peer, and the user is told once.
+   */
+  @Test
+  void aWriteFailingInsideABurstClosesNoLinkAndTheUserIsToldOnce() throws Exception {
+    List<String> told = new CopyOnWriteArrayList<>();
+    try (LoopbackCluster mesh =
+        LoopbackCluster.relayedTrio(
+            29,
+            dir,
+            new PeerListener() {
+              @Override
+              public void error(String line) {
+                told.add(line);
+              }
+            })) {
+      mesh.node(0).send("warm up").join();
+      await().atMost(Duration.ofSeconds(30)).until(() -> mesh.seen(2).texts().contains("warm up"));
+      mesh.block(1, 2); // peer 2 alone: what peer 0 says now comes to it later, in history batches
+      mesh.cut(1, 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> mesh.node(2).linkCount() == 0);
+      String pad = "x".repeat(3_000);
+      List<ChatMessage> sent = new ArrayList<>();
+      for (int k = 0; k < 10; k++) {
+        sent.add(mesh.node(0).send("batch " + k + " " + pad).join());
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> sent.stream().allMatch(m -> mesh.seen(1).ids().contains(m.id())));
+      SqliteDatabase db = database(mesh.node(2));
+      pageLimit(db, true);
+      mesh.heal();
+      await().atMost(Duration.ofSeconds(60)).until(() -> db.rollbacks() > 0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !told.isEmpty());
+      assertThat(mesh.node(2).counters().get(Counter.STORE_FAILED)).isPositive();
+      assertThat(mesh.node(2).counters().get(Counter.INTERNAL_ERROR)).isZero();
+      assertThat(mesh.node(2).counters().linkCloses()).doesNotContainKey("protocol_error");
+      assertThat(mesh.node(1).counters().linkCloses()).doesNotContainKey("protocol_error");
+      assertThat(mesh.node(0).counters().linkCloses()).doesNotContainKey("protocol_error");
+      assertThat(told).hasSize(1);
+      assertThat(told.get(0)).startsWith("could not store ");
+      assertThat(mesh.node(2).linkCount()).isPositive();
     }
   }
 
