@@ -1,6 +1,7 @@
 package meshchat.peer.room;
 
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.StoreException;
 
@@ -40,4 +41,11 @@ public interface RoomEffects {
    * runtime tells the user (once, not once per failed write).
    */
   default void storeFailed(StoreException e) {}
+
+  /**
+   * A message delivered since the last commit is taken back (a write the store rolled back took its
+   * row, or one it follows): not to be shown. Only a store whose commits outlive the process rolls
+   * back, and a received message is shown only once its commit is done, so it was not shown yet.
+   */
+  default void undeliver(MessageId id) {}
 }

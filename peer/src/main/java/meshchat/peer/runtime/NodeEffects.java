@@ -17,6 +17,7 @@ import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.room.RoomEffects;
@@ -97,6 +98,8 @@ public final class NodeEffects implements RoomEffects {
   // the user was told the store fails, and no commit that stored anything succeeded since: one
   // line for a full disk, not one per burst that meets it
   private boolean toldStoreFailing;
+  private int undelivered; // received deliveries of this burst the room took back (undeliver)
+  private IntSupplier rolledBack = () -> 0; // Room.storeRolledBack
 
   /**
    * @param links the link the room talks to a peer over, or null
@@ -264,10 +267,16 @@ public final class NodeEffects implements RoomEffects {
         // the commit failed, or a write during the burst did and took the burst's rows with it:
         // the received messages delivered in it are not in the file, so they are not shown
         rollbacksSeen = rollbacks;
-        notStored(
+        String why =
             failure != null
                 ? failure
-                : storeFailure != null ? storeFailure : "a write to the history database failed");
+                : storeFailure != null ? storeFailure : "a write to the history database failed";
+        // whatever else the rollback took (a write of a timer's, a head's): taken back too
+        int own = rolledBack.getAsInt();
+        if (own > 0) {
+          dropped("write", own, "store", new StoreException(why));
+        }
+        notStored(why);
         storeFailure = null;
       } else if (committed && stored) {
         toldStoreFailing = false; // the store takes rows again: a next failure is told again
@@ -381,26 +390,16 @@ public final class NodeEffects implements RoomEffects {
 
   /**
    * A write of the burst, or its commit, failed (a full disk) and rolled back its unit of work: the
-   * received messages it delivered are not in the file, so they are not shown (a line shown and
-   * then lost breaks the promise a shown line makes, rev28), and each is counted. The user is told
-   * in one line, once while the store keeps failing (not once per burst that meets it), whatever
-   * the count. Own messages delivered in this burst were durable before (their fsync came first)
-   * and stay. The room still counts the lost ones held, so they are fetched again at the next
-   * start, from the neighbours that hold them (storage.md).
+   * room took back what it had delivered of the rows it took ({@link #undeliver}: counted there as
+   * {@code received_not_stored}), which are not shown, since they are not in the file (a line shown
+   * and then lost breaks the promise a shown line makes, rev28), and asks the links that sent them
+   * for them again. The user is told in one line, once while the store keeps failing (not once per
+   * burst that meets it), whatever the count. Own messages shown in this burst were durable before
+   * (their fsync came first) and stay.
    */
   private void notStored(String why) {
-    int lost = 0;
-    if (shownAfterCommit != null) {
-      for (java.util.Iterator<Object> it = shownAfterCommit.iterator(); it.hasNext(); ) {
-        if (it.next() instanceof Delivery d && !d.message().origin().equals(self)) {
-          it.remove();
-          lost++;
-        }
-      }
-    }
-    for (int i = 0; i < lost; i++) {
-      counters.increment(Counters.Counter.RECEIVED_NOT_STORED);
-    }
+    int lost = undelivered;
+    undelivered = 0;
     if (toldStoreFailing) {
       return; // told already: counted, not said again
     }
@@ -412,9 +411,32 @@ public final class NodeEffects implements RoomEffects {
                 : lost + (lost == 1 ? " received message" : " received messages"))
             + " ("
             + why
-            + "); not shown: free some disk space, then restart meshchat to fetch "
-            + (lost == 1 ? "it" : "them")
-            + " again");
+            + "); not shown: "
+            + (lost == 1 ? "it is" : "they are")
+            + " fetched again once the disk has room");
+  }
+
+  @Override
+  public void undeliver(MessageId id) {
+    if (shownAfterCommit == null) {
+      return; // shown at once: a store that does not outlive the process never rolls back
+    }
+    for (int i = shownAfterCommit.size() - 1; i >= 0; i--) {
+      if (shownAfterCommit.get(i) instanceof Delivery d && d.message().id().equals(id)) {
+        shownAfterCommit.remove(i);
+        undelivered++;
+        return;
+      }
+    }
+  }
+
+  /**
+   * {@code hook} takes back what a rollback took that the room did not meet itself (a write of a
+   * timer's, a head's) and returns how many own staged messages went with it ({@code
+   * Room.storeRolledBack}).
+   */
+  public void onRolledBack(IntSupplier hook) {
+    rolledBack = hook;
   }
 
   /** Logs and tells the user that {@code dropped} own messages were neither shown nor sent. */
