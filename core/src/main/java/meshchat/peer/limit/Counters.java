@@ -82,8 +82,9 @@ public final class Counters {
      */
     SYNC_ANSWER_BUDGET,
     /**
-     * A received message delivered in a burst whose commit failed (a full disk): not shown, since
-     * it is not in the file; fetched again at the next start.
+     * A received message whose row a rolled-back write or commit took (a full disk): held no more
+     * and not shown, since it is not in the file; fetched again in the same session once the store
+     * takes rows again.
      */
     RECEIVED_NOT_STORED,
     /**

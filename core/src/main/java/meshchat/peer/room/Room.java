@@ -807,7 +807,9 @@ public final class Room {
         of.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
       }
     }
-    of.forEach((origin, seqs) -> sync.theyHold(from.sync, origin, seqs));
+    if (from != null) {
+      of.forEach((origin, seqs) -> sync.theyHold(from.sync, origin, seqs));
+    }
   }
 
   private void dispatch(LinkState l, LinkMessage message) {
