@@ -405,15 +405,17 @@ public final class NodeEffects implements RoomEffects {
     }
     toldStoreFailing = true;
     listener.error(
-        "could not store "
-            + (lost == 0
-                ? "what the room received"
-                : lost + (lost == 1 ? " received message" : " received messages"))
-            + " ("
-            + why
-            + "); not shown: "
-            + (lost == 1 ? "it is" : "they are")
-            + " fetched again once the disk has room");
+        lost == 0
+            ? "could not store what the room received ("
+                + why
+                + "); it is fetched again once the disk has room"
+            : "could not store "
+                + lost
+                + (lost == 1 ? " received message (" : " received messages (")
+                + why
+                + "); not shown: "
+                + (lost == 1 ? "it is" : "they are")
+                + " fetched again once the disk has room");
   }
 
   @Override
