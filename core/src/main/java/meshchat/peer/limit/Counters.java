@@ -82,10 +82,17 @@ public final class Counters {
      */
     SYNC_ANSWER_BUDGET,
     /**
-     * A received message delivered in a burst whose commit failed (a full disk): not shown, since
-     * it is not in the file; fetched again at the next start.
+     * A received message whose row a rolled-back write or commit took (a full disk): held no more
+     * and not shown, since it is not in the file; fetched again in the same session once the store
+     * takes rows again.
      */
     RECEIVED_NOT_STORED,
+    /**
+     * A write to this peer's own history store failed (a full disk, an I/O error) while the room
+     * handled a frame or a commit: the unit of work rolled back. No link is closed or blamed for
+     * it.
+     */
+    STORE_FAILED,
     /**
      * An incoming connection closed right after accept, before TLS: its address, or everyone
      * together, opened connections faster than the handshake budget (each costs the room thread a

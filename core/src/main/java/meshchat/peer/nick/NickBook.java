@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -37,7 +38,10 @@ import meshchat.peer.message.PeerId;
  * the key's own oldest is forgotten, so one key's flood of nicks (every signed line names one)
  * never pushes another key's nick out of the book and takes it over (rev27). Thread-safe; {@code
  * changed} runs (under the lock, so it must only schedule) whenever {@link #lines} would differ in
- * what it remembers.
+ * what it remembers, and is handed the change as journal lines ({@link #restore} replays them after
+ * the lines of a {@link #lines} snapshot): a pin line as {@link #lines} writes it, or {@code
+ * !forget NICK PEER-ID} for a pin forgotten (a URL-encoded nick never holds a bare {@code !}), so a
+ * file of them can be appended to rather than rewritten whole for each new nick (session 29).
  */
 public final class NickBook {
   public static final int MAX_NICKS = 10_000;
@@ -102,7 +106,10 @@ public final class NickBook {
   // comparison key of a nick with no entry of its own -> the key of the entry it looks like: a
   // look-alike's every line is not skeletonized again; emptied whenever an entry goes
   private final Map<String, String> aliases = new HashMap<>();
-  private final Runnable changed;
+  private final Consumer<List<String>> changed;
+  // the journal lines of the change being made (under the lock), handed to changed at its end
+  private List<String> delta = new ArrayList<>();
+  public static final String FORGET = "!forget";
   // each key's nicks held by first use (not by the user's trust), by comparison key, oldest first
   private final Map<PeerId, LinkedHashSet<String>> firstUse = new HashMap<>();
   // the entries in the order the book learned them, by Entry.added: the newest forgotten first
@@ -110,7 +117,35 @@ public final class NickBook {
   private long nextAdded;
 
   public NickBook(Runnable changed) {
+    this(lines -> changed.run());
+  }
+
+  /** As {@link #NickBook(Runnable)}; {@code changed} is handed each change's journal lines. */
+  public NickBook(Consumer<List<String>> changed) {
     this.changed = changed;
+  }
+
+  /** Ends a change: its journal lines go to {@code changed}, if it made any. */
+  private void emit() {
+    if (!delta.isEmpty()) {
+      List<String> lines = delta;
+      delta = new ArrayList<>();
+      changed.accept(lines);
+    }
+  }
+
+  private static String pinLine(String nick, PeerId peer, boolean byUser, long sinceMs) {
+    return URLEncoder.encode(nick, StandardCharsets.UTF_8)
+        + " "
+        + peer.hex()
+        + " "
+        + (byUser ? "trusted" : "first")
+        + " "
+        + sinceMs;
+  }
+
+  private void forgot(Entry e, PeerId peer) {
+    delta.add(FORGET + " " + URLEncoder.encode(e.nick, StandardCharsets.UTF_8) + " " + peer.hex());
   }
 
   /**
@@ -229,9 +264,12 @@ public final class NickBook {
     if (e == null) {
       e = new Entry(nick, nowMs);
       e.pins.put(peer, new Pin(nowMs, false));
+      // what it pushes out is journaled before its pin, so that a replay forgets the same pins
+      // and never has to choose a victim of its own (its order of first use may differ)
       add(k, e, nowMs);
       pinnedFirst(peer, k);
-      changed.run();
+      delta.add(pinLine(nick, peer, false, nowMs));
+      emit();
     }
     e.seenMs = Math.max(e.seenMs, nowMs);
     if (e.claimants.size() < MAX_CLAIMANTS) {
@@ -338,8 +376,9 @@ public final class NickBook {
     for (PeerId c : candidates) {
       e.pins.put(c, new Pin(nowMs, true));
       e.warned.remove(c);
+      delta.add(pinLine(e.nick, c, true, nowMs));
     }
-    changed.run();
+    emit();
     return new Trusted(List.copyOf(candidates), null);
   }
 
@@ -389,6 +428,7 @@ public final class NickBook {
       String k = victim.getKey();
       Entry gone = victim.getValue();
       entries.remove(k);
+      gone.pins.keySet().forEach(p -> forgot(gone, p));
       removed(k, gone);
       gone.pins.keySet().forEach(p -> unpinnedFirst(p, k));
     }
@@ -405,8 +445,8 @@ public final class NickBook {
       String oldest = mine.iterator().next();
       mine.remove(oldest);
       Entry old = entries.get(oldest);
-      if (old != null) {
-        old.pins.remove(peer);
+      if (old != null && old.pins.remove(peer) != null) {
+        forgot(old, peer);
         if (old.pins.isEmpty()) {
           entries.remove(oldest);
           removed(oldest, old);
@@ -429,24 +469,15 @@ public final class NickBook {
   public synchronized List<String> lines() {
     List<String> out = new ArrayList<>();
     for (Entry e : entries.values()) {
-      String n = URLEncoder.encode(e.nick, StandardCharsets.UTF_8);
-      e.pins.forEach(
-          (p, pin) ->
-              out.add(
-                  n
-                      + " "
-                      + p.hex()
-                      + " "
-                      + (pin.byUser() ? "trusted" : "first")
-                      + " "
-                      + pin.sinceMs()));
+      e.pins.forEach((p, pin) -> out.add(pinLine(e.nick, p, pin.byUser(), pin.sinceMs())));
     }
     return out;
   }
 
   /**
-   * Restores what {@link #lines} wrote; returns how many lines were not understood and skipped
-   * (comments and blank lines are not counted).
+   * Restores what {@link #lines} wrote, and replays the journal lines after it; returns how many
+   * lines were not understood and skipped (comments and blank lines are not counted). Replaying a
+   * line twice changes nothing.
    */
   public synchronized int restore(List<String> lines) {
     int bad = 0;
@@ -457,6 +488,10 @@ public final class NickBook {
       }
       String[] f = l.split(" ");
       try {
+        if (f.length == 3 && f[0].equals(FORGET)) {
+          replayForget(URLDecoder.decode(f[1], StandardCharsets.UTF_8), PeerId.fromHex(f[2]));
+          continue;
+        }
         if (f.length != 4 || !(f[2].equals("first") || f[2].equals("trusted"))) {
           throw new IllegalArgumentException(l);
         }
@@ -469,13 +504,30 @@ public final class NickBook {
           add(key(nick), e, RESTORING);
         }
         boolean byUser = f[2].equals("trusted");
-        if (e.pins.putIfAbsent(peer, new Pin(since, byUser)) == null && !byUser) {
+        if (byUser) {
+          e.pins.put(peer, new Pin(since, true)); // a key trusted by hand later: the pin is now
+        } else if (e.pins.putIfAbsent(peer, new Pin(since, false)) == null) {
           pinnedFirst(peer, key(nick));
         }
       } catch (IllegalArgumentException ex) {
         bad++;
       }
     }
+    delta.clear(); // what the bounds forgot while restoring is no change to write
     return bad;
+  }
+
+  /** A journal's {@code !forget}: the pin goes, and the nick with it if no other key holds it. */
+  private void replayForget(String nick, PeerId peer) {
+    String k = key(nick);
+    Entry e = entries.get(k);
+    if (e == null || e.pins.remove(peer) == null) {
+      return;
+    }
+    unpinnedFirst(peer, k);
+    if (e.pins.isEmpty()) {
+      entries.remove(k);
+      removed(k, e);
+    }
   }
 }

@@ -131,6 +131,15 @@ final class Admission {
     return stored.isEmpty() || m.lamport() > stored.getAsLong() ? ABOVE_DELIVERED : NOT_ABOVE;
   }
 
+  /**
+   * A delivered message is no longer delivered (a rolled-back write took it, or what it depends
+   * on): nothing known delivered is kept, so no check takes it for delivered.
+   */
+  void forgetDelivered() {
+    recent.clear();
+    checked = null;
+  }
+
   /** {@code m} was delivered: its deps-to-be are looked up here first. */
   void delivered(ChatMessage m) {
     recent.put(m);

@@ -693,6 +693,34 @@ final class AntiEntropy {
   }
 
   /**
+   * The room no longer holds some messages of the author numbered {@code a} (a write the store
+   * rolled back took them): its snapshot is taken anew, so that digests tell what we hold now.
+   */
+  void unheld(int a) {
+    log.clear(a);
+    snapshots.set(a, null);
+    markGrown(a);
+  }
+
+  /**
+   * {@code l}'s peer holds {@code seqs} of {@code origin}, which we lack: it sent them, and a write
+   * the store rolled back took them. The periodic round asks it for them again, whether or not the
+   * store takes rows again by then (an ask that brings nothing backs off, as for any link that
+   * names what it does not send).
+   */
+  void theyHold(Link l, PeerId origin, SeqSet seqs) {
+    if (links.get(l.id) != l || seqs.isEmpty()) {
+      return;
+    }
+    SeqSet theirs = l.theirs.get(origin);
+    SeqSet more = theirs == null ? new SeqSet() : theirs.copy(); // a digest's sets are not ours
+    for (SeqRange r : seqs.ranges()) {
+      more.addRange(r.first(), r.last());
+    }
+    l.putTheirs(origin, more);
+  }
+
+  /**
    * Asks {@code l} for its version of {@code range} of {@code origin}, which we hold, because its
    * digest's tip differs from our chain there: the answer's conflicting messages and heads make the
    * proof ({@link Equivocations}). Counted against the link's dependency-fetch budget.

@@ -608,6 +608,47 @@ final class CausalBuffer {
     }
   }
 
+  /**
+   * {@code id} is no longer stored (a write the store rolled back took its row, and the room took
+   * it from its holdings): held here, it is held no more; delivered, it is delivered no more.
+   * Messages that wait for it go on waiting: it is fetched again.
+   */
+  void unstored(MessageId id) {
+    Held h = held.remove(id);
+    if (h != null) {
+      h.gone = true;
+      unpend(h);
+      incomplete.remove(id);
+      for (MessageId d : h.missing()) {
+        removeWaiter(d, h);
+      }
+    }
+    undeliver(id);
+  }
+
+  /**
+   * {@code id} (stored, or no longer) counts as delivered no more: its author's delivered prefix
+   * ends below it (what is past it is asked of the sets), and it leaves the frontier. The room
+   * holds it again, or took it from its holdings, right after.
+   */
+  void undeliver(MessageId id) {
+    int a = authors.indexOf(id.origin());
+    if (a >= 0) {
+      int p = prefix.get(a);
+      if (id.seq() <= (p & PREFIX_END)) {
+        prefix.set(a, (int) (id.seq() - 1) | PAST_PREFIX);
+      }
+    }
+    frontier.remove(id);
+  }
+
+  /** {@code id}, delivered, is a tip again (what named it was taken back). */
+  void tipAgain(MessageId id) {
+    if (isDelivered(id)) {
+      frontier.add(id);
+    }
+  }
+
   /** How many dependency ids are waited on: bounded by held messages times their deps. */
   int waitedOnCount() {
     return waiters.size();

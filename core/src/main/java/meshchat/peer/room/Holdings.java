@@ -104,6 +104,26 @@ final class Holdings {
     return author == lastAuthor && seq == lastSeq;
   }
 
+  /**
+   * Forgets {@code gone} of {@code origin}: a unit of work the store rolled back took their rows (a
+   * full disk), so they are no longer held, and anti-entropy may fetch them again. An author held
+   * keeps its (maybe empty) set. Returns the author's index, or -1 if it was never held.
+   */
+  int remove(PeerId origin, SeqSet gone) {
+    int a = authors.indexOf(origin);
+    SeqSet s = a < 0 ? null : sets.get(a);
+    if (s == null) {
+      return -1;
+    }
+    SeqSet next = SeqSet.minus(s, gone);
+    count -= s.count() - next.count();
+    sets.set(a, next);
+    if (a == lastAuthor && gone.contains(lastSeq)) {
+      lastAuthor = -1;
+    }
+    return a;
+  }
+
   /** Replaces what we hold of {@code origin} with {@code set} (a restart's holdings). */
   void put(PeerId origin, SeqSet set) {
     int a = authors.add(origin);

@@ -85,6 +85,14 @@ final class RecentMessages {
     next = next + 1 == origins.length ? 0 : next + 1;
   }
 
+  /** Forgets every message (one was taken back: see {@code Admission#forgetDelivered}). */
+  void clear() {
+    java.util.Arrays.fill(index, (char) 0);
+    java.util.Arrays.fill(origins, null);
+    next = 0;
+    size = 0;
+  }
+
   /** The ring position of (origin, seq), or -1. */
   private int find(PeerId origin, long seq) {
     int h = scrambled(origin, seq);

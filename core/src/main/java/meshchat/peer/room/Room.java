@@ -34,6 +34,8 @@ import meshchat.peer.message.MessageId;
 import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
+import meshchat.peer.store.StoreException;
+import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 
 /**
@@ -99,6 +101,15 @@ public final class Room {
   private Scheduler.Cancellable holdBackTimer; // the room's one: see armHoldBack
   private Set<MessageId> batchMissing; // while a sync batch is admitted: what its held ones lack
   private boolean stopped;
+  // For a store whose units of work can roll back (a file): since the last commit the runtime
+  // reported, the messages received and stored new with the link each came by, and the messages
+  // delivered, in order; what a rollback took is taken back from the room's state (unhold).
+  private final boolean tracksUnits;
+  private final List<MessageId> storedSinceCommit = new ArrayList<>();
+  private final List<PeerId> storedVia = new ArrayList<>();
+  private final List<ChatMessage> deliveredSinceCommit = new ArrayList<>();
+  private LamportTimestamp maxShownAtCommit; // maxShown at the last commit reported
+  private int ownLost; // own messages a rollback dropped, not yet reported (storeRolledBack)
 
   /**
    * A room, counting limits hit (hold-back overflow, ignored digest entries) in {@code counters};
@@ -156,6 +167,7 @@ public final class Room {
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.chain = new OwnChain(self, signer, store);
     this.seen = new SeenBy(self);
+    this.tracksUnits = store.outlivesProcess();
   }
 
   /** Whether we hold {@code id}, or never want it (a disputed message is not grafted). */
@@ -301,6 +313,7 @@ public final class Room {
    * the messages until that head arrives, so the runtime must call {@link #signHead} soon.
    */
   public void durable(boolean signNow) {
+    unitCommitted();
     outbox.durable();
     if (signNow) {
       flushHead(); // one signature for the burst, sent after its messages
@@ -323,6 +336,7 @@ public final class Room {
    * delivered, new lines are staged for the next commit).
    */
   public long committed() {
+    unitCommitted();
     return outbox.committed();
   }
 
@@ -366,12 +380,184 @@ public final class Room {
    * sent, so they are dropped and their seqs are free again. Returns how many.
    */
   public int commitFailed() {
+    unhold(); // what the rolled-back unit stored of others is held no more, and fetched again
+    int n = dropStagedOwn() + ownLost;
+    ownLost = 0;
+    return n;
+  }
+
+  /** Drops the own messages staged since the last commit; their seqs are free again. */
+  private int dropStagedOwn() {
     List<ChatMessage> dropped = outbox.commitFailed();
     if (!dropped.isEmpty() && ownSeq == dropped.get(dropped.size() - 1).seq()) {
       ownSeq = dropped.get(0).seq() - 1; // nothing moved it since: nobody saw those seqs
       chain.dropped(dropped.get(0));
     }
     return dropped.size();
+  }
+
+  /**
+   * The runtime's report that the store rolled back a unit of work outside a commit the room asked
+   * for (a write of a timer's, a head's): what it took is taken back, as after a failed write the
+   * room met itself. Returns how many own staged messages were dropped with it since last asked
+   * (never shown, never sent), for the runtime to tell.
+   */
+  public int storeRolledBack() {
+    unhold();
+    int n = ownLost;
+    ownLost = 0;
+    return n;
+  }
+
+  /** A commit covering everything stored and delivered so far was reported done. */
+  private void unitCommitted() {
+    if (tracksUnits) {
+      storedSinceCommit.clear();
+      storedVia.clear();
+      deliveredSinceCommit.clear();
+      maxShownAtCommit = maxShown;
+    }
+  }
+
+  /**
+   * The store rolled back a unit of work (a failed write or commit: a full disk), and with it the
+   * rows {@link MessageStore#takeRolledBack} names. The room takes back what it made of them: they
+   * are no longer held (holdings, the delivered prefix, the hold-back, the digests' snapshots), the
+   * messages delivered since the last commit that depend on one of them wait again (stored still,
+   * but not shown before what they follow), the runtime is told not to show any of those delivered
+   * in this burst ({@link RoomEffects#undeliver}), and the link each came by is asked for them
+   * again by the periodic round, so that once the store takes rows again they come back in this
+   * session, shown once, in order. Own lines staged in that unit are dropped, as by a failed
+   * commit.
+   */
+  private void unhold() {
+    List<MessageId> gone = store.takeRolledBack();
+    if (gone.isEmpty()) {
+      return;
+    }
+    boolean ownGone = false;
+    Set<MessageId> out = new HashSet<>(); // no longer delivered: gone, or waiting again
+    Map<PeerId, SeqSet> goneOf = new LinkedHashMap<>();
+    for (MessageId id : gone) {
+      if (!holdings.contains(id.origin(), id.seq())) {
+        ownGone |= id.origin().equals(self); // an own line staged, not yet held: dropped below
+        continue;
+      }
+      out.add(id);
+      goneOf.computeIfAbsent(id.origin(), o -> new SeqSet()).add(id.seq());
+    }
+    List<ChatMessage> again = new ArrayList<>();
+    List<MessageId> unshown = new ArrayList<>();
+    Set<MessageId> wasDelivered = new HashSet<>();
+    for (ChatMessage m : deliveredSinceCommit) { // in delivery order: causes before effects
+      if (out.contains(m.id())) {
+        unshown.add(m.id());
+        wasDelivered.add(m.id());
+      } else if (dependsOn(m, out)) {
+        out.add(m.id());
+        again.add(m);
+        unshown.add(m.id());
+      }
+    }
+    Map<MessageId, PeerId> via = new HashMap<>();
+    for (int i = 0; i < storedSinceCommit.size(); i++) {
+      via.put(storedSinceCommit.get(i), storedVia.get(i));
+    }
+    for (Map.Entry<PeerId, SeqSet> e : goneOf.entrySet()) {
+      PeerId origin = e.getKey();
+      int a = holdings.remove(origin, e.getValue());
+      sync.unheld(a);
+      Map<PeerId, SeqSet> byLink = new LinkedHashMap<>();
+      for (SeqRange r : e.getValue().ranges()) {
+        for (long seq = r.first(); seq <= r.last(); seq++) {
+          MessageId id = new MessageId(origin, seq);
+          causal.unstored(id);
+          PeerId from = via.get(id);
+          if (from != null && links.containsKey(from)) {
+            byLink.computeIfAbsent(from, p -> new SeqSet()).add(seq);
+          } else {
+            for (PeerId p :
+                links.keySet()) { // whoever might hold it: an ask that brings nothing backs off
+              byLink.computeIfAbsent(p, k -> new SeqSet()).add(seq);
+            }
+          }
+        }
+      }
+      byLink.forEach((p, seqs) -> sync.theyHold(links.get(p).sync, origin, seqs));
+      if (!origin.equals(self)) {
+        for (int i = 0; i < e.getValue().count(); i++) {
+          counters.increment(Counter.RECEIVED_NOT_STORED);
+        }
+      }
+    }
+    for (ChatMessage m : again) {
+      causal.undeliver(m.id());
+    }
+    admission.forgetDelivered();
+    long now = scheduler.nowMillis();
+    for (ChatMessage m : again) { // stored, not shown: each waits for what it follows, again
+      Set<MessageId> missing = new HashSet<>(causal.missingFor(m));
+      if (missing.isEmpty()) {
+        missing = dependencies(m, out); // (what it follows is held again, ahead of it)
+      }
+      causal.hold(m, true, missing, via.get(m.id()), false, now, false);
+    }
+    for (ChatMessage m : deliveredSinceCommit) { // what they named is a tip again
+      if (wasDelivered.contains(m.id()) || again.contains(m)) {
+        if (m.seq() > 1) {
+          causal.tipAgain(new MessageId(m.origin(), m.seq() - 1));
+        }
+        m.deps().forEach(causal::tipAgain);
+      }
+    }
+    if (!unshown.isEmpty()) {
+      maxShown = maxShownAtCommit;
+      Set<MessageId> gonePast = new HashSet<>(unshown);
+      for (ChatMessage m : deliveredSinceCommit) {
+        if (!gonePast.contains(m.id())
+            && (maxShown == null || m.timestamp().compareTo(maxShown) > 0)) {
+          maxShown = m.timestamp();
+        }
+      }
+    }
+    armHoldBack();
+    if (ownGone) {
+      ownLost += dropStagedOwn();
+    }
+    storedSinceCommit.clear();
+    storedVia.clear();
+    deliveredSinceCommit.clear(); // the rest stays delivered: its rows were committed before
+    maxShownAtCommit = maxShown;
+    for (MessageId id : unshown) {
+      effects.undeliver(id);
+    }
+  }
+
+  /** Whether {@code m} follows (its author's previous message, or a dep) one of {@code ids}. */
+  private static boolean dependsOn(ChatMessage m, Set<MessageId> ids) {
+    if (m.seq() > 1 && ids.contains(new MessageId(m.origin(), m.seq() - 1))) {
+      return true;
+    }
+    for (MessageId d : m.deps()) {
+      if (ids.contains(d)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Of {@code m}'s author's previous message and deps, those in {@code ids}. */
+  private static Set<MessageId> dependencies(ChatMessage m, Set<MessageId> ids) {
+    Set<MessageId> out = new HashSet<>();
+    if (m.seq() > 1 && ids.contains(new MessageId(m.origin(), m.seq() - 1))) {
+      out.add(new MessageId(m.origin(), m.seq() - 1));
+    }
+    for (MessageId d : m.deps()) {
+      if (ids.contains(d)) {
+        out.add(d);
+      }
+    }
+    return out;
   }
 
   /**
@@ -408,7 +594,20 @@ public final class Room {
       } else {
         m = chain.link(new ChatMessage(id, lamport, wall, nick, text, deps));
       }
-      store.appendOwn(m, lamport);
+      try {
+        store.appendOwn(m, lamport);
+      } catch (StoreException e) {
+        // the unit of work rolled back: what it stored is taken back, the own lines staged in it
+        // dropped (the chain resumes below the first), and this one never was
+        counters.increment(Counter.STORE_FAILED);
+        int lostBefore = ownLost;
+        unhold();
+        if (ownLost == lostBefore) {
+          chain.dropped(m); // nothing staged went with it: the chain resumes below this one
+        }
+        effects.storeFailed(e);
+        throw e;
+      }
       ownSeq = id.seq();
       return m;
     }
@@ -570,6 +769,8 @@ public final class Room {
       if (waiting.wakes()) {
         retryWaiting(); // this showed what a line waiting to be shown early lacked
       }
+    } catch (StoreException e) {
+      storeFailed(e); // our own disk, not the peer: the link stays up, unblamed
     } catch (RuntimeException e) {
       // A bug, but one peer's frame must never stop the room: drop that link, keep the rest.
       counters.increment(Counter.INTERNAL_ERROR);
@@ -581,6 +782,33 @@ public final class Room {
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + e.getMessage())
               + ")");
+    }
+  }
+
+  /**
+   * Our own store failed while the room handled an event (a full disk: its unit of work rolled
+   * back). Counted and handed to the runtime, which tells the user; no link is closed or blamed.
+   */
+  private void storeFailed(StoreException e) {
+    counters.increment(Counter.STORE_FAILED);
+    unhold();
+    effects.storeFailed(e);
+  }
+
+  /**
+   * As {@link #storeFailed(StoreException)}, for a write of {@code failed}, which {@code from}
+   * sent: they were not stored either, and that link holds them, so it is asked for them again.
+   */
+  private void storeFailed(StoreException e, List<ChatMessage> failed, LinkState from) {
+    storeFailed(e);
+    Map<PeerId, SeqSet> of = new LinkedHashMap<>();
+    for (ChatMessage m : failed) {
+      if (!holdings.contains(m.origin(), m.seq())) {
+        of.computeIfAbsent(m.origin(), o -> new SeqSet()).add(m.seq());
+      }
+    }
+    if (from != null) {
+      of.forEach((origin, seqs) -> sync.theyHold(from.sync, origin, seqs));
     }
   }
 
@@ -902,7 +1130,14 @@ public final class Room {
       return false;
     }
     clock.receive(m.lamport());
-    return admit(m, store.append(m), from, catchUp);
+    MessageStore.AppendResult stored;
+    try {
+      stored = store.append(m);
+    } catch (StoreException e) {
+      storeFailed(e, List.of(m), from); // our disk: the link stays, and is asked for it again
+      return false;
+    }
+    return admit(m, stored, from, catchUp);
   }
 
   /**
@@ -1017,7 +1252,13 @@ public final class Room {
         }
       }
     }
-    List<MessageStore.AppendResult> results = store.appendAll(batch);
+    List<MessageStore.AppendResult> results;
+    try {
+      results = store.appendAll(batch);
+    } catch (StoreException e) {
+      storeFailed(e, batch, from); // nothing of it stored: asked again, the batch's request ends
+      return 0;
+    }
     int fresh = 0;
     Set<MessageId> missing = new HashSet<>();
     batchMissing = missing;
@@ -1071,6 +1312,10 @@ public final class Room {
       }
       case NEW -> {
         int author = holdings.add(m.origin(), m.seq());
+        if (tracksUnits) {
+          storedSinceCommit.add(m.id());
+          storedVia.add(from.id());
+        }
         if (equivocations.any() && equivocations.stranger(m.origin())) {
           // proven while nothing of it was here: told now that its lines are (the seq it is
           // frozen at is the room's, so what is shown below it is agreed)
@@ -1335,7 +1580,13 @@ public final class Room {
   /** Marks {@code m} delivered and delivers every held message it releases. */
   private void releaseAfter(ChatMessage m) {
     List<MessageId> completed = new ArrayList<>();
+    if (tracksUnits) {
+      deliveredSinceCommit.add(m);
+    }
     for (CausalBuffer.Ready r : causal.markDelivered(m, completed)) {
+      if (tracksUnits) {
+        deliveredSinceCommit.add(r.message());
+      }
       store.markShown(r.message().id()); // or never shown: either way it waits no more
       if (r.checked() ? r.backdated() : admission.backdated(r.message())) {
         // its dependency came after it and is newer: stored, but never shown as if it answered

@@ -1,7 +1,9 @@
 package meshchat.peer.room;
 
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.store.StoreException;
 
 /**
  * What the core asks of the world. The Netty runtime writes frames and prints; the simulation
@@ -32,4 +34,18 @@ public interface RoomEffects {
 
   /** Close the link to {@code peer}, telling it why. */
   void closeLink(PeerId peer, LinkMessage.Close reason);
+
+  /**
+   * Our own store failed while the room handled an event ({@code e}: a full disk, an I/O error) and
+   * rolled back what the unit of work held: no peer's doing, so no link is closed or blamed. The
+   * runtime tells the user (once, not once per failed write).
+   */
+  default void storeFailed(StoreException e) {}
+
+  /**
+   * A message delivered since the last commit is taken back (a write the store rolled back took its
+   * row, or one it follows): not to be shown. Only a store whose commits outlive the process rolls
+   * back, and a received message is shown only once its commit is done, so it was not shown yet.
+   */
+  default void undeliver(MessageId id) {}
 }

@@ -187,6 +187,16 @@ public interface MessageStore extends AutoCloseable {
   }
 
   /**
+   * The ids of the messages whose rows rolled-back units of work took since the last call (a failed
+   * write or commit: a full disk), oldest first: they are no longer stored, so the room holds them
+   * no more and fetches them again (docs/storage.md, "A commit that fails"). Room thread. A store
+   * that never rolls back has none.
+   */
+  default List<MessageId> takeRolledBack() {
+    return List.of();
+  }
+
+  /**
    * Copies what the log holds into the store proper, without waiting for readers or blocking the
    * owner's commits. Blocks; any thread, while the owner of the store goes on using it.
    */

@@ -189,6 +189,34 @@ public final class SeqSet {
     return s;
   }
 
+  /**
+   * {@code set} without the seqs of {@code gone}, as a new set (neither is changed; a set {@code
+   * 1..n} comes back as the shared instance, see {@link #plus}).
+   */
+  public static SeqSet minus(SeqSet set, SeqSet gone) {
+    SeqSet out = new SeqSet();
+    List<SeqRange> cut = gone.ranges();
+    for (SeqRange r : set.ranges()) {
+      long from = r.first();
+      for (SeqRange g : cut) {
+        if (g.last() < from || g.first() > r.last()) {
+          continue;
+        }
+        if (g.first() > from) {
+          out.addRange(from, g.first() - 1);
+        }
+        from = Math.max(from, g.last() + 1);
+        if (from > r.last()) {
+          break;
+        }
+      }
+      if (from <= r.last() && from >= r.first()) {
+        out.addRange(from, r.last());
+      }
+    }
+    return shareable(out);
+  }
+
   public SeqSet copy() {
     SeqSet s = new SeqSet();
     s.first = first;

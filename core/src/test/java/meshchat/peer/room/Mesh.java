@@ -173,6 +173,20 @@ final class Mesh {
       notices.add(notice);
     }
 
+    /** What the room took back of what it delivered (a rolled-back write): not shown after all. */
+    final List<MessageId> undelivered = new ArrayList<>();
+
+    @Override
+    public void undeliver(MessageId id) {
+      undelivered.add(id);
+      for (int i = deliveries.size() - 1; i >= 0; i--) {
+        if (deliveries.get(i).message().id().equals(id)) {
+          deliveries.remove(i);
+          break;
+        }
+      }
+    }
+
     @Override
     public void dial(PeerId namer, PeerAddress address) {
       dials.add(address);

@@ -2,7 +2,6 @@ package meshchat.peer.app;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -132,7 +131,8 @@ public final class HistoryCommand implements Callable<Integer> {
     NickBook book = new NickBook(() -> {});
     Path file = data.resolve(KnownNicks.FILE);
     try {
-      int bad = book.restore(Files.readAllLines(file, StandardCharsets.UTF_8));
+      // a last line the running chat is writing right now is left out: not a problem
+      int bad = book.restore(KnownNicks.read(file).lines());
       if (bad > 0) {
         err.println("meshchat: " + file + ": skipped " + bad + " line(s) not understood");
       }

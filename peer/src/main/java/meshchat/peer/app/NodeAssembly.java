@@ -169,7 +169,10 @@ public final class NodeAssembly {
                 config.roomKey()),
             tls);
     links.bind(membership, room, endpoint);
-    effects.onCaughtUp(links::caughtUp); // a catch-up's hold on the JVM's collection ends
+    effects.onCaughtUp(links::caughtUp);
+    effects.onRolledBack(
+        room::storeRolledBack); // what a rollback took, taken back from the room // a catch-up's
+    // hold on the JVM's collection ends
 
     NodeView view = new NodeView(config, hello, thread, room);
     TrackerReports reports = new TrackerReports(thread, membership, room, counters, listener, view);

@@ -17,11 +17,13 @@ import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.link.Link;
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.room.RoomEffects;
 import meshchat.peer.room.RoomNotice;
 import meshchat.peer.store.MessageStore;
+import meshchat.peer.store.StoreException;
 import meshchat.tracker.metrics.LatencyHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +94,12 @@ public final class NodeEffects implements RoomEffects {
   // before its commit was lost by a kill -9 in between); null: shown at once
   private final List<Object> shownAfterCommit;
   private long rollbacksSeen; // the store's rollbacks() at the last burst's end
+  private String storeFailure; // why a write the room made in this burst failed, or null
+  // the user was told the store fails, and no commit that stored anything succeeded since: one
+  // line for a full disk, not one per burst that meets it
+  private boolean toldStoreFailing;
+  private int undelivered; // received deliveries of this burst the room took back (undeliver)
+  private IntSupplier rolledBack = () -> 0; // Room.storeRolledBack
 
   /**
    * @param links the link the room talks to a peer over, or null
@@ -250,15 +258,28 @@ public final class NodeEffects implements RoomEffects {
         owed = store.commitLeavingSync();
         committed = true;
       } catch (RuntimeException e) {
+        counters.increment(Counters.Counter.STORE_FAILED);
         commitFailed(e); // the burst's own messages are dropped: never shown, never sent
         failure = e.getMessage();
       }
       long rollbacks = store.rollbacks();
-      if (rollbacks != rollbacksSeen) {
+      if (rollbacks != rollbacksSeen || storeFailure != null) {
         // the commit failed, or a write during the burst did and took the burst's rows with it:
         // the received messages delivered in it are not in the file, so they are not shown
         rollbacksSeen = rollbacks;
-        notStored(failure != null ? failure : "a write to the history database failed");
+        String why =
+            failure != null
+                ? failure
+                : storeFailure != null ? storeFailure : "a write to the history database failed";
+        // whatever else the rollback took (a write of a timer's, a head's): taken back too
+        int own = rolledBack.getAsInt();
+        if (own > 0) {
+          dropped("write", own, "store", new StoreException(why));
+        }
+        notStored(why);
+        storeFailure = null;
+      } else if (committed && stored) {
+        toldStoreFailing = false; // the store takes rows again: a next failure is told again
       }
       if (stored) {
         stored = false;
@@ -368,36 +389,56 @@ public final class NodeEffects implements RoomEffects {
   }
 
   /**
-   * The burst's commit failed: the received messages it delivered were rolled back with it, so they
-   * are not shown (a line shown and then lost breaks the promise a shown line makes, rev28); the
-   * user is told how many, whatever the count. Own messages delivered in this burst were durable
-   * before (their fsync came first) and stay. The room still counts the lost ones held, so they are
-   * fetched again at the next start, from the neighbours that hold them (storage.md).
+   * A write of the burst, or its commit, failed (a full disk) and rolled back its unit of work: the
+   * room took back what it had delivered of the rows it took ({@link #undeliver}: counted there as
+   * {@code received_not_stored}), which are not shown, since they are not in the file (a line shown
+   * and then lost breaks the promise a shown line makes, rev28), and asks the links that sent them
+   * for them again. The user is told in one line, once while the store keeps failing (not once per
+   * burst that meets it), whatever the count. Own messages shown in this burst were durable before
+   * (their fsync came first) and stay.
    */
   private void notStored(String why) {
+    int lost = undelivered;
+    undelivered = 0;
+    if (toldStoreFailing) {
+      return; // told already: counted, not said again
+    }
+    toldStoreFailing = true;
+    listener.error(
+        lost == 0
+            ? "could not store what the room received ("
+                + why
+                + "); it is fetched again once the disk has room"
+            : "could not store "
+                + lost
+                + (lost == 1 ? " received message (" : " received messages (")
+                + why
+                + "); not shown: "
+                + (lost == 1 ? "it is" : "they are")
+                + " fetched again once the disk has room");
+  }
+
+  @Override
+  public void undeliver(MessageId id) {
     if (shownAfterCommit == null) {
-      return;
+      return; // shown at once: a store that does not outlive the process never rolls back
     }
-    int lost = 0;
-    for (java.util.Iterator<Object> it = shownAfterCommit.iterator(); it.hasNext(); ) {
-      if (it.next() instanceof Delivery d && !d.message().origin().equals(self)) {
-        it.remove();
-        lost++;
+    for (int i = shownAfterCommit.size() - 1; i >= 0; i--) {
+      if (shownAfterCommit.get(i) instanceof Delivery d && d.message().id().equals(id)) {
+        shownAfterCommit.remove(i);
+        undelivered++;
+        return;
       }
     }
-    if (lost > 0) {
-      for (int i = 0; i < lost; i++) {
-        counters.increment(Counters.Counter.RECEIVED_NOT_STORED);
-      }
-      listener.error(
-          "could not store "
-              + lost
-              + (lost == 1 ? " received message (" : " received messages (")
-              + why
-              + "); not shown: free some disk space, then restart meshchat to fetch "
-              + (lost == 1 ? "it" : "them")
-              + " again");
-    }
+  }
+
+  /**
+   * {@code hook} takes back what a rollback took that the room did not meet itself (a write of a
+   * timer's, a head's) and returns how many own staged messages went with it ({@code
+   * Room.storeRolledBack}).
+   */
+  public void onRolledBack(IntSupplier hook) {
+    rolledBack = hook;
   }
 
   /** Logs and tells the user that {@code dropped} own messages were neither shown nor sent. */
@@ -474,6 +515,19 @@ public final class NodeEffects implements RoomEffects {
         log.warn("{} showing {} failed", tag, o, e);
       }
     }
+  }
+
+  @Override
+  public void storeFailed(StoreException e) {
+    if (storeFailure == null) {
+      storeFailure = e.getMessage();
+    }
+    if (counters.logBudget(Counters.Counter.STORE_FAILED).admit(nanoTime.getAsLong())
+        != meshchat.peer.limit.LogBudget.LEAVE_OUT) {
+      log.warn(
+          "{} a write to the history database failed; no link blamed: {}", tag, e.getMessage());
+    }
+    endOfBurstSoon(); // told, and what it delivered taken back, at the burst's end
   }
 
   /** {@code hook} runs on the room thread whenever the room reports it caught up. */

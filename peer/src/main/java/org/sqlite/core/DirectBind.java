@@ -39,6 +39,18 @@ public final class DirectBind {
   }
 
   /**
+   * Prepares {@code ps} again, in place, if the driver finalized it (it does so when a step fails
+   * for most reasons, a full disk among them: every later use then failed with "statement is not
+   * executing"). Its SQL and parameter count are those it had.
+   */
+  public static void revive(java.sql.PreparedStatement ps) throws SQLException {
+    CoreStatement s = (CoreStatement) ps;
+    if (s.pointer != null && s.pointer.isClosed() && !s.conn.isClosed()) {
+      s.conn.getDatabase().prepare(s);
+    }
+  }
+
+  /**
    * The driver's exception for {@code rc}, with SQLite's message for the connection's last error.
    */
   public static SQLException failure(DB db, int rc) throws SQLException {

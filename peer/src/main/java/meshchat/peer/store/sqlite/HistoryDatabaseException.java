@@ -3,13 +3,14 @@ package meshchat.peer.store.sqlite;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import meshchat.peer.store.StoreException;
 
 /**
  * The history database cannot be used: missing, unreadable, corrupt, foreign or from a newer
  * meshchat. The message is one line that names the file, fit to show a user as is. The file is
  * never replaced or deleted because of this: the user's history may still be recoverable by hand.
  */
-public final class HistoryDatabaseException extends RuntimeException {
+public final class HistoryDatabaseException extends StoreException {
   // SQLite primary result codes (https://www.sqlite.org/rescode.html)
   private static final int SQLITE_CORRUPT = 11;
   private static final int SQLITE_CANTOPEN = 14;

@@ -42,6 +42,8 @@ public final class SqliteDatabase implements AutoCloseable {
   private volatile boolean fsyncOwn = true;
   private boolean groupOpen; // guarded by this
   private final List<Runnable> onRollback = new ArrayList<>(); // guarded by this
+  private final List<Runnable> afterCommit = new ArrayList<>(); // guarded by this
+  private final List<PreparedStatement> tracked = new ArrayList<>(); // guarded by this
   private volatile long rollbacks;
   private final List<Sql<Void>> beforeCommit = new ArrayList<>(); // guarded by this
   private boolean groupDurable; // the open group holds own messages: an fsync follows its commit
@@ -69,6 +71,9 @@ public final class SqliteDatabase implements AutoCloseable {
     this.begin = conn.prepareStatement("BEGIN IMMEDIATE");
     this.commit = conn.prepareStatement("COMMIT");
     this.rollback = conn.prepareStatement("ROLLBACK");
+    track(begin);
+    track(commit);
+    track(rollback);
   }
 
   /** The history of the peer whose data directory is {@code dataDir}. */
@@ -187,12 +192,39 @@ public final class SqliteDatabase implements AutoCloseable {
     T run() throws SQLException;
   }
 
+  /**
+   * Keeps {@code ps} usable after a failure: the driver finalizes a statement whose step fails for
+   * most reasons (a full disk among them), and every later use of it then fails with "statement is
+   * not executing": one full disk made the store unusable for the rest of the session, long after
+   * the disk had room again (session 29). Such a statement is prepared again after the failure.
+   */
+  synchronized void track(PreparedStatement ps) {
+    tracked.add(ps);
+  }
+
+  /** {@code closing} are being closed for good: never prepared again. */
+  synchronized void untrack(List<PreparedStatement> closing) {
+    tracked.removeAll(closing);
+  }
+
+  /** Prepares again each tracked statement the driver finalized after a failed step. */
+  private void reviveClosed() {
+    for (PreparedStatement ps : tracked) {
+      try {
+        org.sqlite.core.DirectBind.revive(ps);
+      } catch (SQLException e) {
+        // the connection itself is gone: the next use fails and says so
+      }
+    }
+  }
+
   /** Runs {@code body} alone on the connection; driver errors become a one-line exception. */
   <T> T call(Sql<T> body) {
     synchronized (this) {
       try {
         return body.run();
       } catch (SQLException e) {
+        reviveClosed();
         throw HistoryDatabaseException.from(file, e);
       } catch (IllegalArgumentException e) {
         // a row that does not decode into a message (bad deps, bad id): the file is damaged
@@ -221,6 +253,7 @@ public final class SqliteDatabase implements AutoCloseable {
                 throw e;
               }
               commit.execute();
+              afterCommit.forEach(Runnable::run);
               return result;
             });
     if (durable || owed[0]) {
@@ -264,12 +297,25 @@ public final class SqliteDatabase implements AutoCloseable {
   private void rolledBack() throws SQLException {
     rollbacks++;
     onRollback.forEach(Runnable::run);
-    rollback.execute();
+    try {
+      rollback.execute();
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        throw e;
+      }
+      // SQLite rolled back by itself (a full disk, an I/O error): the caller's error is the one
+      // to report, not this one
+    }
   }
 
   /** How many times a transaction was rolled back. */
   long rollbacks() {
     return rollbacks;
+  }
+
+  /** {@code done} runs after every commit, on the connection's lock. */
+  synchronized void afterCommit(Runnable done) {
+    afterCommit.add(done);
   }
 
   /** {@code forget} runs at every rollback, on the connection's lock. */
@@ -327,6 +373,7 @@ public final class SqliteDatabase implements AutoCloseable {
     groupDurable = false;
     try {
       commit.execute();
+      afterCommit.forEach(Runnable::run);
     } catch (SQLException e) {
       // leave no half state: the caller drops the group's own messages, none shown or sent
       try {

@@ -68,6 +68,15 @@ public final class SqliteMessageStore implements MessageStore {
   // per origin, then kept by every row stored; a rollback empties it
   private final Map<PeerId, long[]> highest = new HashMap<>();
 
+  // the ids of the rows the open group stored new (guarded by db), and of those rolled-back groups
+  // took since the room last asked (takeRolledBack): the room holds them no more, and fetches them
+  // again. A group is one burst's; what the room does not take is bounded by ROLLED_BACK_KEPT
+  private final List<MessageId> inGroup = new ArrayList<>();
+  private final List<MessageId> rolledBack = new ArrayList<>();
+
+  /** Rolled-back ids kept for the room at most (a store nobody asks: the oldest go first). */
+  static final int ROLLED_BACK_KEPT = 1 << 20;
+
   /** Origins {@link #highest} keeps before it starts again (each asked of SQLite anew). */
   static final int HIGHEST_ORIGINS = 4_096;
 
@@ -169,7 +178,13 @@ public final class SqliteMessageStore implements MessageStore {
         () -> {
           staged.clear();
           highest.clear();
+          rolledBack.addAll(inGroup);
+          inGroup.clear();
+          if (rolledBack.size() > ROLLED_BACK_KEPT) {
+            rolledBack.subList(0, rolledBack.size() - ROLLED_BACK_KEPT).clear();
+          }
         });
+    db.afterCommit(inGroup::clear);
     db.beforeCommit(this::flush);
   }
 
@@ -509,6 +524,7 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   private void stored(ChatMessage m) {
+    inGroup.add(m.id());
     long[] high = highest.get(m.origin());
     if (high != null && m.seq() > high[0]) {
       high[0] = m.seq();
@@ -775,6 +791,19 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public List<MessageId> takeRolledBack() {
+    return db.call(
+        () -> {
+          if (rolledBack.isEmpty()) {
+            return List.of();
+          }
+          List<MessageId> out = List.copyOf(rolledBack);
+          rolledBack.clear();
+          return out;
+        });
+  }
+
+  @Override
   public boolean takeCheckpoints() {
     db.checkpointElsewhere();
     return true;
@@ -791,6 +820,7 @@ public final class SqliteMessageStore implements MessageStore {
         () -> {
           flushForRead(); // into the open group, which the database commits (or its next commit
           // does)
+          db.untrack(statements);
           for (PreparedStatement ps : statements) {
             ps.close();
           }
@@ -805,6 +835,7 @@ public final class SqliteMessageStore implements MessageStore {
     Connection c = db.connection();
     PreparedStatement ps = c.prepareStatement(sql);
     statements.add(ps);
+    db.track(ps);
     return ps;
   }
 

@@ -1,0 +1,96 @@
+package meshchat.peer.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The known-nicks journal under a real kill: a child JVM learns a new nick after another, prints
+ * each once it is written, and is killed with SIGKILL mid-stream, twice (the second run appends to
+ * the first's file). Every nick printed is remembered by the next start, and the start says at most
+ * one line (a torn last line), never that lines were not understood.
+ */
+class KnownNicksKillTest {
+  @TempDir Path dir;
+
+  @Test
+  void everyNickWrittenBeforeAKillNineIsRememberedAndATornTailCostsOneLine() throws Exception {
+    List<Integer> first = killAfter(0, 300);
+    List<Integer> second = killAfter(100_000, 600);
+    List<String> problems = new CopyOnWriteArrayList<>();
+    try (KnownNicks k = KnownNicks.open(dir, problems::add)) {
+      for (List<Integer> run : List.of(first, second)) {
+        for (int i : run) {
+          assertThat(k.book().see(KnownNicksTest.key(i), "nick" + i, 0).trusted())
+              .as("nick%d, printed before the kill", i)
+              .isTrue();
+        }
+      }
+    }
+    assertThat(problems.size()).isLessThanOrEqualTo(1);
+    assertThat(problems).allMatch(l -> l.contains("cut short"));
+  }
+
+  /**
+   * Runs the child from nick {@code from} until it printed {@code atLeast} nicks, then kills it.
+   */
+  private List<Integer> killAfter(int from, int atLeast) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process child =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                KnownNicksChild.class.getName(),
+                dir.toString(),
+                Integer.toString(from))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<Integer> printed = new CopyOnWriteArrayList<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  printed.add(Integer.parseInt(line.strip()));
+                }
+              } catch (Exception ignored) {
+                // the pipe breaks when the child is killed
+              }
+            });
+    reader.start();
+    try {
+      await().atMost(Duration.ofSeconds(120)).until(() -> printed.size() >= atLeast);
+    } finally {
+      child.destroyForcibly(); // SIGKILL: no close, no last write
+      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      reader.join(10_000);
+    }
+    return List.copyOf(printed);
+  }
+
+  /** The child: a new nick, a new key each, written (flushed) before it is printed. */
+  public static final class KnownNicksChild {
+    public static void main(String[] args) {
+      KnownNicks k = KnownNicks.open(Path.of(args[0]), line -> System.err.println(line));
+      for (int i = Integer.parseInt(args[1]); ; i++) {
+        k.book().see(KnownNicksTest.key(i), "nick" + i, i);
+        k.flush();
+        System.out.println(i);
+        System.out.flush();
+      }
+    }
+  }
+}
