@@ -41,12 +41,13 @@ final class Equivocations {
   static final int COMPARE_SPAN = 64;
 
   /**
-   * Most of the room's authors held proven at once (and {@link #MAX_STRANGERS} more), and roughly
-   * the most bytes their proofs may hold: anyone can make keys and prove that each equivocated, so
-   * what a stranger can make us keep is bounded.
+   * Most of the room's authors held proven at once (and {@link #MAX_STRANGERS} more), and the most
+   * bytes their proofs may hold: anyone can make keys and prove that each equivocated, so what a
+   * stranger can make us keep is bounded.
    */
   static final int MAX_PROVEN = 256;
 
+  /** Most bytes ({@link #bytes}) of the proofs against the room's authors. */
   static final long MAX_PROOF_BYTES = 16L << 20;
 
   /**
@@ -57,13 +58,26 @@ final class Equivocations {
    */
   static final int MAX_STRANGERS = 32;
 
+  /**
+   * Most bytes ({@link #bytes}) of the proofs against strangers, beside {@link #MAX_PROOF_BYTES}
+   * (rev29: sharing that one let seven fat proofs against throwaway keys leave no room for a real
+   * member's proof). Two proofs of a full frame fit.
+   */
+  static final long MAX_STRANGER_PROOF_BYTES = 2L << 20;
+
+  /** A bound on a proof frame's own fields beside its heads and runs (tags, lengths). */
+  private static final long PROOF_FRAME_BYTES = 32;
+
   private final MessageStore store;
   private final MessageSigner signer;
   private final Map<PeerId, Equivocation> proven = new HashMap<>();
   private final Set<PeerId> strangers = new HashSet<>(); // proven while we held none of theirs
   private final Map<PeerId, Map<PeerId, TreeMap<Long, ChatMessage>>> pending = new HashMap<>();
   private int pendingCount;
-  private long proofBytes;
+  private long proofBytes; // of the room's authors' proofs
+  private long strangerBytes; // of strangers' proofs
+  // per up link: per author, the lowest seq of a proof the link has (we sent it, or it sent us one)
+  private final Map<PeerId, Map<PeerId, Long>> told = new HashMap<>();
 
   Equivocations(MessageStore store, MessageSigner signer) {
     this.store = store;
@@ -107,27 +121,46 @@ final class Equivocations {
 
   /**
    * Whether keeping {@code e} (which {@link #lowers}) would pass the proofs' budget; {@code
-   * stranger}: the room holds no message of its author.
+   * stranger}: the room holds no message of its author. Strangers' proofs have a count and bytes of
+   * their own, so they never take what the room's authors' proofs need.
    */
   boolean overBudget(Equivocation e, boolean stranger) {
     Equivocation known = proven.get(e.origin());
+    boolean asStranger = asStranger(e.origin(), stranger);
     if (known == null
-        && (stranger
+        && (asStranger
             ? strangers.size() >= MAX_STRANGERS
             : proven.size() - strangers.size() >= MAX_PROVEN)) {
       return true;
     }
-    return proofBytes - (known == null ? 0 : bytes(known)) + bytes(e) > MAX_PROOF_BYTES;
+    // a lower proof replaces the known one: its bytes are freed if they count in the same budget
+    long freed = known != null && strangers.contains(e.origin()) == asStranger ? bytes(known) : 0;
+    return asStranger
+        ? strangerBytes - freed + bytes(e) > MAX_STRANGER_PROOF_BYTES
+        : proofBytes - freed + bytes(e) > MAX_PROOF_BYTES;
+  }
+
+  /** Whether a proof against {@code origin} counts as a stranger's: once a member, always one. */
+  private boolean asStranger(PeerId origin, boolean stranger) {
+    return stranger && (!proven.containsKey(origin) || strangers.contains(origin));
   }
 
   /** Takes a proof that {@link #lowers} what we know and fits the budget. */
   void learn(Equivocation e, boolean stranger) {
+    boolean asStranger = asStranger(e.origin(), stranger);
     Equivocation known = proven.put(e.origin(), e);
-    proofBytes += bytes(e) - (known == null ? 0 : bytes(known));
-    if (!stranger) {
-      strangers.remove(e.origin()); // its messages are here now: one of the room's authors
-    } else if (known == null) {
+    if (known != null) {
+      if (strangers.remove(e.origin())) {
+        strangerBytes -= bytes(known);
+      } else {
+        proofBytes -= bytes(known);
+      }
+    }
+    if (asStranger) {
       strangers.add(e.origin());
+      strangerBytes += bytes(e);
+    } else {
+      proofBytes += bytes(e); // its messages are here now: one of the room's authors
     }
   }
 
@@ -136,23 +169,72 @@ final class Equivocations {
     return strangers.contains(origin);
   }
 
-  /**
-   * A message of {@code origin}, proven while a stranger, is here now: it counts among the room's
-   * authors from now on (its proof is kept even if that budget is full: it is held already).
-   */
-  void met(PeerId origin) {
-    strangers.remove(origin);
+  /** Whether any proof held is against a stranger. */
+  boolean anyStranger() {
+    return !strangers.isEmpty();
   }
 
-  private static long bytes(Equivocation e) {
-    long n = 512; // two heads with their keys
+  /** The proof held against {@code origin}, if any. */
+  Equivocation proof(PeerId origin) {
+    return proven.get(origin);
+  }
+
+  /**
+   * A message of {@code origin}, proven while a stranger, is here now: it counts among the room's
+   * authors from now on (its proof is kept even if that budget is full: it is held already, so the
+   * room's authors' proofs hold at most {@link #MAX_STRANGER_PROOF_BYTES} past theirs).
+   */
+  void met(PeerId origin) {
+    if (strangers.remove(origin)) {
+      long b = bytes(proven.get(origin));
+      strangerBytes -= b;
+      proofBytes += b;
+    }
+  }
+
+  /**
+   * A bound on {@code e}'s bytes as a frame carries it (its messages by {@link
+   * ChatMessage#frameBytesBound}, its heads by {@link ChainedChunk#HEAD_BYTES_BOUND}): what the
+   * budgets count. It was three bytes a character (rev29), so an ASCII proof counted three times
+   * its size.
+   */
+  static long bytes(Equivocation e) {
+    long n = PROOF_FRAME_BYTES + 2 * ChainedChunk.HEAD_BYTES_BOUND;
     for (ChatMessage m : e.aRun()) {
-      n += m.approxBytes();
+      n += m.frameBytesBound();
     }
     for (ChatMessage m : e.bRun()) {
-      n += m.approxBytes();
+      n += m.frameBytesBound();
     }
     return n;
+  }
+
+  // ---- which link has which proof ----
+
+  /**
+   * Whether {@code link} lacks {@code e}: neither we sent it this proof or a lower one, nor it sent
+   * us one as low. A proof goes to a link at most once.
+   */
+  boolean lacks(PeerId link, Equivocation e) {
+    Map<PeerId, Long> t = told.get(link);
+    Long has = t == null ? null : t.get(e.origin());
+    return has == null || e.seq() < has;
+  }
+
+  /** Whether {@code link} has a proof against {@code origin} (we sent one, or it sent us one). */
+  boolean hasAny(PeerId link, PeerId origin) {
+    Map<PeerId, Long> t = told.get(link);
+    return t != null && t.containsKey(origin);
+  }
+
+  /**
+   * {@code link} has a proof against {@code origin} at {@code seq} (we sent it, or it sent it).
+   * Kept only for authors we hold a proof of, so bounded by the budgets' counts per link.
+   */
+  void has(PeerId link, PeerId origin, long seq) {
+    if (proven.containsKey(origin)) {
+      told.computeIfAbsent(link, k -> new HashMap<>()).merge(origin, seq, Math::min);
+    }
   }
 
   /** An authenticated message from {@code link} whose id we hold with other content. */
@@ -170,6 +252,7 @@ final class Equivocations {
   }
 
   void linkDown(PeerId link) {
+    told.remove(link);
     Map<PeerId, TreeMap<Long, ChatMessage>> gone = pending.remove(link);
     if (gone != null) {
       gone.values().forEach(t -> pendingCount -= t.size());

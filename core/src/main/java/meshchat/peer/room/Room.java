@@ -722,7 +722,12 @@ public final class Room {
     tellSeen();
     sync.sendDigest(l.sync, true);
     for (Equivocation e : equivocations.proofs()) {
-      effects.send(l.id(), new LinkMessage.Equivocated(e)); // a newcomer freezes the same seqs
+      // a newcomer freezes the same seqs; a stranger's proof waits until its author's messages are
+      // here or the link's digest names its author (rev29: else a stranger's 2 MiB go to every
+      // link)
+      if (!equivocations.stranger(e.origin())) {
+        offerProof(l, e);
+      }
     }
     exchange.linkUp(l.exchange);
   }
@@ -825,6 +830,9 @@ public final class Room {
       onProof(e.proof(), l);
     } else if (message instanceof LinkMessage.Digest d) {
       sync.onDigest(l.sync, d);
+      if (equivocations.anyStranger()) {
+        offerStrangersProofs(l, d);
+      }
       if (d.complete()) {
         outbox.onCompleteDigest(sync.ownHeldBy(l.sync));
       }
@@ -905,6 +913,10 @@ public final class Room {
    */
   private void onProof(Equivocation e, LinkState from) {
     if (!equivocations.lowers(e)) {
+      if (from != null) {
+        equivocations.has(from.id(), e.origin(), e.seq());
+        offerProof(from, equivocations.proof(e.origin())); // ours is lower: it converges on ours
+      }
       return;
     }
     boolean stranger = holdings.get(e.origin()) == null;
@@ -913,17 +925,46 @@ public final class Room {
       return;
     }
     equivocations.learn(e, stranger);
+    if (from != null) {
+      equivocations.has(from.id(), e.origin(), e.seq());
+    }
+    // passed on before the frozen seq trims what links said they hold of its author
+    stranger = equivocations.stranger(e.origin());
+    for (LinkState l : links.values()) {
+      // a stranger's proof: to links that hold its author's lines, or had a proof of it (a lower
+      // one is news to them)
+      if (!stranger || namesAuthor(l, e.origin()) || equivocations.hasAny(l.id(), e.origin())) {
+        offerProof(l, e);
+      }
+    }
     sync.frozen(e.origin());
     stopWaitingForDisputed();
     if (!stranger) {
       // a proof against a key that never wrote here changes nothing shown: not told (rev28:
-      // throwaway keys' proofs would fill the screen), still passed on
+      // throwaway keys' proofs would fill the screen), passed on only to links that hold its lines
       effects.notice(new RoomNotice.Equivocated(e.origin(), e.seq()));
     }
-    LinkMessage.Equivocated frame = new LinkMessage.Equivocated(e);
-    for (LinkState l : links.values()) {
-      if (l != from) {
-        effects.send(l.id(), frame);
+  }
+
+  /** Whether {@code l}'s digests said it holds messages of {@code origin} we may lack. */
+  private static boolean namesAuthor(LinkState l, PeerId origin) {
+    SeqSet theirs = l.sync.theirs.get(origin);
+    return theirs != null && !theirs.isEmpty();
+  }
+
+  /** Sends {@code e} on {@code l} unless the link has it or a lower one: once per link. */
+  private void offerProof(LinkState l, Equivocation e) {
+    if (equivocations.lacks(l.id(), e)) {
+      equivocations.has(l.id(), e.origin(), e.seq());
+      effects.send(l.id(), new LinkMessage.Equivocated(e));
+    }
+  }
+
+  /** {@code l}'s digest names authors we hold proofs against as strangers: it needs those. */
+  private void offerStrangersProofs(LinkState l, LinkMessage.Digest d) {
+    for (LinkMessage.DigestEntry entry : d.entries()) {
+      if (!entry.held().isEmpty() && equivocations.stranger(entry.origin())) {
+        offerProof(l, equivocations.proof(entry.origin()));
       }
     }
   }
@@ -1322,6 +1363,10 @@ public final class Room {
           equivocations.met(m.origin());
           effects.notice(
               new RoomNotice.Equivocated(m.origin(), equivocations.frozenAt(m.origin())));
+          Equivocation proof = equivocations.proof(m.origin());
+          for (LinkState l : links.values()) {
+            offerProof(l, proof); // its author's messages may go on now: so does its proof
+          }
         }
         sync.grew(author);
         if (!catchUp) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * rev28: a stranger makes 256 throwaway keys, signs two versions of one line with each (nothing
  * ever sent to the room) and hands the 256 valid proofs to one member. Proofs against authors the
  * room holds nothing of have a budget of their own (32), so the room's own authors' budget stays
- * whole: a real member who equivocates afterwards is still proven and frozen by every peer.
+ * whole: a real member who equivocates afterwards is still proven and frozen by every peer. The
+ * throwaway keys' proofs are not passed on to a link that holds none of their authors' lines.
  */
 class ThrowawayProofsTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -50,7 +52,7 @@ class ThrowawayProofsTest {
             .until(
                 () ->
                     n0.counters().get(Counters.Counter.PROOF_BUDGET) == 256 - 32
-                        && n1.equivocators().join().size() == 32);
+                        && n0.equivocators().join().size() == 32);
       }
 
       // now a member of the room signs two versions of a line, one for each peer
@@ -78,6 +80,9 @@ class ThrowawayProofsTest {
                     n0.equivocators().join().containsKey(e)
                         && n1.equivocators().join().containsKey(e));
         assertThat(n0.equivocators().join()).hasSize(33);
+        // the throwaway keys' proofs went no further: n1 holds none of their lines (rev29: they
+        // went to every link; n0 would have sent them on this link before eve's)
+        assertThat(n1.equivocators().join()).isEqualTo(Map.of(e, 1L));
       }
     }
   }
