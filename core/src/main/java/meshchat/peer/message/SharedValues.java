@@ -29,9 +29,24 @@ final class SharedValues {
     return shared(NICKS, nick);
   }
 
-  /** {@code id}, or an equal instance seen lately. */
+  /**
+   * {@code id}, or an equal instance seen lately. One author's ids take consecutive slots (the
+   * origin's hash picks where its run starts, the seq steps through it): a table slot is written
+   * for nearly every message decoded or authored, and with slots picked by a hash of the whole id
+   * each write landed on a line of its own, which the other room thread had most likely written
+   * last (a bench's five peers on two threads): that store was 3-6 % of the throughput cell's room
+   * threads (docs/benchmarks.md, sessions 27 and 29). In runs, sixteen ids share a cache line, and
+   * an author's last {@value #SLOTS} ids are all found as long as no other author's run crosses
+   * them (a stranger's ids can only make it miss, which costs the copy it saves).
+   */
   static MessageId id(MessageId id) {
-    return shared(IDS, id);
+    int slot = (int) ((id.origin().hashCode() * 0x9E3779B9 >>> SHIFT) + id.seq()) & (SLOTS - 1);
+    MessageId seen = IDS[slot];
+    if (seen != null && seen.equals(id)) {
+      return seen;
+    }
+    IDS[slot] = id;
+    return id;
   }
 
   private static <T> T shared(T[] recent, T value) {

@@ -49,7 +49,12 @@ final class Outbox {
     /** A line of {@code text}, or with {@code kind} NICK a change of nick to {@code text}. */
     ChatMessage author(String text, ChatMessage.Kind kind);
 
-    void publish(ChatMessage message);
+    /**
+     * Shows and sends {@code messages}, one commit's own messages in order: a burst's, published
+     * together so that what is told once per burst (the "seen by" counts, the links' announcement)
+     * is worked out once, not once per message.
+     */
+    void publish(List<ChatMessage> messages);
 
     /** Whether any link is up now. */
     boolean linked();
@@ -160,7 +165,7 @@ final class Outbox {
     while (!syncing.isEmpty() && syncing.peek().number() <= n) {
       List<ChatMessage> done = syncing.poll().messages();
       forget(done);
-      done.forEach(hooks::publish);
+      hooks.publish(done);
     }
   }
 

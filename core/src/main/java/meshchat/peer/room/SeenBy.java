@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.sync.SeqSet;
@@ -27,6 +28,17 @@ final class SeenBy {
 
   SeenBy(PeerId self) {
     this.self = self;
+  }
+
+  /**
+   * Watches the messages of {@code burst} (own, in seq order), dropping the oldest watched ones
+   * past {@link #WATCHED}: only its latest {@link #WATCHED} are looked at, since the others would
+   * leave the watch within the burst.
+   */
+  void sent(List<ChatMessage> burst) {
+    for (int i = Math.max(0, burst.size() - WATCHED); i < burst.size(); i++) {
+      sent(burst.get(i).seq());
+    }
   }
 
   /** Watches own message {@code seq}, dropping the oldest watched one past {@link #WATCHED}. */

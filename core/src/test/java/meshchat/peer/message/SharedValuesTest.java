@@ -33,6 +33,26 @@ class SharedValuesTest {
     assertThat(other.deps()).containsExactly(named.id());
   }
 
+  /**
+   * An author's last 1,024 ids are all shared: its ids take consecutive slots of the table, so a
+   * run of them never evicts itself (slots picked by a hash of the whole id lost about a third of
+   * such a run to collisions).
+   */
+  @Test
+  void anAuthorsLatestIdsAreAllShared() {
+    PeerId carol = PeerId.of(new byte[] {9, 8, 7, 6});
+    long first = 1_000_000;
+    MessageId[] made = new MessageId[1_024];
+    for (int i = 0; i < made.length; i++) {
+      long seq = first + i;
+      made[i] = new ChatMessage(new MessageId(carol, seq), seq, 0, "carol", "x", List.of()).id();
+    }
+    for (int i = 0; i < made.length; i++) { // what a dependency naming it becomes
+      MessageId copy = new MessageId(carol, first + i);
+      assertThat(SharedValues.id(copy)).as("seq %d", first + i).isSameAs(made[i]);
+    }
+  }
+
   @Test
   void aMessageMadeAgainKeepsItsDepsListAndThatListCannotBeWritten() {
     ChatMessage named = line(20, "alice");

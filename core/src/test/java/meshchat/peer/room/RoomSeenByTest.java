@@ -55,4 +55,29 @@ class RoomSeenByTest {
     assertThat(all.get(0).id().seq()).isEqualTo(6);
     assertThat(all.get(all.size() - 1).id().seq()).isEqualTo(SeenBy.WATCHED + 5);
   }
+
+  /**
+   * A burst published by one commit is counted once, at its end, for its latest {@link
+   * SeenBy#WATCHED} messages: the older ones would leave the watch within the burst (counted per
+   * message, every watched count was asked again for each: docs/benchmarks.md, session 29).
+   */
+  @Test
+  void aBurstIsCountedOnceForItsLatestMessages() {
+    Mesh mesh = new Mesh(CONFIG, "alice", "bob").fullMesh().pump();
+    Peer alice = mesh.peer("alice");
+    int before = alice.notices(RoomNotice.Seen.class).size();
+    int burst = SeenBy.WATCHED + 5;
+    for (int i = 0; i < burst; i++) {
+      alice.room.send("m" + i); // one burst: the runtime commits once at its end
+    }
+    alice.commitNow();
+    List<RoomNotice.Seen> told = alice.notices(RoomNotice.Seen.class);
+    List<RoomNotice.Seen> ofBurst = told.subList(before, told.size());
+    assertThat(ofBurst).hasSize(SeenBy.WATCHED).allMatch(s -> s.holders() == 0 && s.linked() == 1);
+    assertThat(ofBurst.get(0).id().seq()).isEqualTo(burst - SeenBy.WATCHED + 1);
+    assertThat(ofBurst.get(ofBurst.size() - 1).id().seq()).isEqualTo(burst);
+    assertThat(alice.shown()).hasSize(burst); // every line shown all the same
+    mesh.pump().run(3_000);
+    assertThat(alice.room.seenBy()).hasSize(SeenBy.WATCHED).allMatch(s -> s.holders() == 1);
+  }
 }

@@ -74,14 +74,27 @@ public final class ChainCheck {
   /** Most text bytes of the link's own peer shown before their head: as {@link #MAX_EARLY}. */
   static final long MAX_EARLY_BYTES = Room.HEAD_EVERY_BYTES;
 
+  /**
+   * A held message with what its head's pass reads of it, taken while the message is fresh from its
+   * decode: that pass comes up to a burst later, and reading the message's fields again there (its
+   * {@code prev}, its text's and nick's lengths and its deps' count for the byte counts) cost a
+   * cache miss per object, 3 % of the throughput cell's room threads (docs/benchmarks.md, session
+   * 29).
+   */
   private static final class Pending {
     final ChatMessage message;
     final byte[] hash;
+    final byte[] prev; // message.prevUnsafe()
+    final long bytes; // message.approxBytes()
+    final int earlyBytes; // message.text().length(), what showEarly counts
     boolean early; // shown before its head: its chain must reach it
 
     Pending(ChatMessage message, byte[] hash) {
       this.message = message;
       this.hash = hash;
+      this.prev = message.prevUnsafe();
+      this.bytes = message.approxBytes();
+      this.earlyBytes = message.text().length();
     }
   }
 
@@ -135,7 +148,7 @@ public final class ChainCheck {
       if (++pendingCount > MAX_PENDING) {
         throw new Refused("over " + MAX_PENDING + " messages without a chain head");
       }
-      pendingBytes += m.approxBytes();
+      pendingBytes += mine.bytes;
       if (pendingBytes > MAX_PENDING_BYTES) {
         throw new Refused("over " + MAX_PENDING_BYTES + " bytes of messages without a chain head");
       }
@@ -161,7 +174,6 @@ public final class ChainCheck {
    * it.
    */
   public boolean showEarly(ChatMessage m, long nowNanos) {
-    long bytes = m.text().length(); // at most its UTF-8 bytes, which an honest author counts
     SeqWindow<Pending> of = pending.get(m.origin());
     Pending p = of == null ? null : of.get(m.seq());
     if (p == null
@@ -169,9 +181,11 @@ public final class ChainCheck {
         || p.message != m
         || m.seq() <= lastEarlySeq
         || earlyCount >= MAX_EARLY
-        || earlyBytes + bytes > MAX_EARLY_BYTES) {
+        // its text's length: at most its UTF-8 bytes, which an honest author counts
+        || earlyBytes + p.earlyBytes > MAX_EARLY_BYTES) {
       return false;
     }
+    long bytes = p.earlyBytes;
     p.early = true;
     int at = (earlyFirst + earlyCount++) % MAX_EARLY;
     earlySeq[at] = m.seq();
@@ -246,7 +260,7 @@ public final class ChainCheck {
         throw new Refused("message " + p.message.id() + " does not match its author's chain");
       }
       out.addFirst(new LinkMessage.Chat(p.message));
-      expected = p.message.prevUnsafe();
+      expected = p.prev;
       seq--;
     }
     long reachedFrom = head.seq() - out.size() + 1; // the chain reached [reachedFrom, head.seq()]
@@ -255,9 +269,9 @@ public final class ChainCheck {
         waiting.removeThrough(
             head.seq(),
             p2 -> {
-              pendingBytes -= p2.message.approxBytes();
+              pendingBytes -= p2.bytes;
               if (p2.early) {
-                earlyBytes -= p2.message.text().length();
+                earlyBytes -= p2.earlyBytes;
                 earlyDropped[0] |= p2.message.seq() < reachedFrom;
               }
             });

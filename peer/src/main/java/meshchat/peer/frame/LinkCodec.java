@@ -193,6 +193,21 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     return e.after == after ? e.bytes : LinkFrameWriter.contextChat(m, e.numbers, null, after);
   }
 
+  /**
+   * A record that {@link LinkFrameDecoder} read straight from the frame (every chat, head and
+   * history frame of an open room) is passed on as it is, without the decoder side's output list
+   * taken, filled with it and given back per frame (1.5 % of the throughput cell's room threads,
+   * docs/benchmarks.md, session 29); a {@code LinkFrame} is decoded as before.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof LinkFrame) {
+      super.channelRead(ctx, msg);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, LinkFrame frame, List<Object> out) {
     out.add(fromFrame(frame, roomKey, context));

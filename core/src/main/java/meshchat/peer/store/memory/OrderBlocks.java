@@ -44,6 +44,16 @@ final class OrderBlocks {
   private int[] start = new int[4];
   private int blocks = 1;
   private int size;
+  // the last insert's slot and the slot of the entry before it (NONE: it went first), while the
+  // list is as that insert left it (size still sizeAfterLast: nothing is ever removed)
+  private int lastInserted;
+  private int beforeLast;
+  private int sizeAfterLast = -1;
+
+  /** {@link #beforeLastInsert}'s answers besides a slot. */
+  static final int NONE = -1;
+
+  static final int UNKNOWN = -2;
 
   int size() {
     return size;
@@ -104,6 +114,32 @@ final class OrderBlocks {
       start[k]++;
     }
     size++;
+    lastInserted = base + at;
+    beforeLast = at > 0 ? base + at - 1 : b > 0 ? lastSlot(b - 1) : NONE;
+    sizeAfterLast = size;
+  }
+
+  /**
+   * What {@link #search}{@code (key, origin, false, ties)} would find before it, without a search,
+   * if the last insert was of ({@code key}, {@code origin}) and nothing was inserted since: the
+   * slot of the entry right before it if that entry sorts strictly before (so the inserted one is
+   * the first not before), {@link #NONE} if the inserted one is first, else {@link #UNKNOWN}. A
+   * line shown late right after it is stored asks for its predecessor: that was a second search of
+   * the order per such line, right after the insert's own (docs/benchmarks.md, session 29).
+   */
+  int beforeLastInsert(long key, PeerId origin, Ties ties) {
+    if (size != sizeAfterLast
+        || keys[lastInserted] != key
+        || ties.compareOrigin(tie[lastInserted], origin) != 0) {
+      return UNKNOWN;
+    }
+    if (beforeLast == NONE) {
+      return NONE;
+    }
+    long k = keys[beforeLast];
+    return k < key || (k == key && ties.compareOrigin(tie[beforeLast], origin) < 0)
+        ? beforeLast
+        : UNKNOWN;
   }
 
   /**

@@ -109,7 +109,10 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
 
   /** The id of the message at {@code index} of the canonical order, from the order alone. */
   private MessageId idAt(int index) {
-    int slot = byOrder.slot(index);
+    return idOfSlot(byOrder.slot(index));
+  }
+
+  private MessageId idOfSlot(int slot) {
     return new MessageId(authors.author(byOrder.tieOfSlot(slot)), byOrder.valueAt(slot));
   }
 
@@ -180,6 +183,10 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
 
   @Override
   public Optional<MessageId> predecessor(LamportTimestamp key) {
+    int before = byOrder.beforeLastInsert(key.time(), key.origin(), this);
+    if (before != OrderBlocks.UNKNOWN) { // the line just stored: no search
+      return before == OrderBlocks.NONE ? Optional.empty() : Optional.of(idOfSlot(before));
+    }
     int at = byOrder.search(key.time(), key.origin(), false, this);
     return at == 0 ? Optional.empty() : Optional.of(idAt(at - 1));
   }

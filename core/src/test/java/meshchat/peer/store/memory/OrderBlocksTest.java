@@ -64,16 +64,38 @@ class OrderBlocksTest {
     List<long[]> list = new ArrayList<>(); // {key, origin, value}
     long clock = 0;
     int lag = 1 + random.nextInt(2 * OrderBlocks.BLOCK);
+    long lastKey = 0;
+    int lastOrigin = 0;
     for (int i = 0; i < inserts; i++) {
       clock += random.nextInt(3);
       long key =
           random.nextInt(8) == 0 ? random.nextInt((int) clock + 1) : clock - random.nextInt(lag);
       int o = random.nextInt(origins.length);
+      lastKey = key;
+      lastOrigin = o;
       int at = blocks.search(key, origins[o], true, ties);
       assertThat(at).isEqualTo(scan(list, origins, key, origins[o], true));
       long value = random.nextLong();
       blocks.insert(at, value, key, o);
       list.add(at, new long[] {key, o, value});
+      // right after the insert, what is before it without a search: what the scan finds before
+      // the first entry not before it, or UNKNOWN (an equal entry before it: the search decides)
+      int before = blocks.beforeLastInsert(key, origins[o], ties);
+      int first = scan(list, origins, key, origins[o], false);
+      if (before == OrderBlocks.NONE) {
+        assertThat(first).isZero();
+      } else if (before != OrderBlocks.UNKNOWN) {
+        assertThat(first).isEqualTo(at);
+        assertThat(blocks.valueAt(before)).isEqualTo(list.get(first - 1)[2]);
+      } else {
+        assertThat(first).as("unknown only past an equal entry").isLessThan(at);
+      }
+      int other = (o + 1) % origins.length;
+      if (other != o) {
+        assertThat(blocks.beforeLastInsert(key, origins[other], ties))
+            .isEqualTo(OrderBlocks.UNKNOWN);
+      }
+      assertThat(blocks.beforeLastInsert(key + 1, origins[o], ties)).isEqualTo(OrderBlocks.UNKNOWN);
     }
     assertThat(blocks.size()).isEqualTo(list.size());
     for (int i = 0; i < list.size(); i++) {
@@ -91,6 +113,11 @@ class OrderBlocksTest {
     }
     assertThat(blocks.search(Long.MIN_VALUE, origins[0], true, ties)).isZero();
     assertThat(blocks.search(Long.MAX_VALUE, origins[0], false, ties)).isEqualTo(list.size());
+    if (inserts > 0) { // another insert since the last one asked about: that one is stale
+      blocks.insert(0, 0, Long.MIN_VALUE, 0);
+      assertThat(blocks.beforeLastInsert(lastKey, origins[lastOrigin], ties))
+          .isEqualTo(OrderBlocks.UNKNOWN);
+    }
   }
 
   private static int scan(
