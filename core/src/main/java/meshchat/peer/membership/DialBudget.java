@@ -24,50 +24,26 @@ final class DialBudget {
   static final long SHARED_REFILL_MS = 50;
   static final int MAX_SOURCES = 1_024;
 
-  private static final class Bucket {
-    long tokens;
-    long at;
-
-    Bucket(long tokens, long at) {
-      this.tokens = tokens;
-      this.at = at;
-    }
-
-    void refill(long now, int burst, long refillMs) {
-      long elapsed = HintBudget.elapsed(at, now);
-      long add = elapsed / refillMs;
-      if (add >= burst - tokens) {
-        tokens = burst;
-        at = now;
-      } else if (add > 0) {
-        tokens += add;
-        at += add * refillMs;
-      } else if (now < at) {
-        at = now; // a clock that went back: count from here
-      }
-    }
-  }
-
   private final LongSupplier nowMillis;
-  private final Map<String, Bucket> sources =
+  private final Map<String, TokenBucket> sources =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
           return size() > MAX_SOURCES;
         }
       };
-  private final Bucket shared;
+  private final TokenBucket shared;
 
   DialBudget(LongSupplier nowMillis) {
     this.nowMillis = nowMillis;
-    this.shared = new Bucket(SHARED_BURST, nowMillis.getAsLong());
+    this.shared = new TokenBucket(SHARED_BURST, nowMillis.getAsLong());
   }
 
   /** Whether a new candidate at {@code source} may be dialed now (nothing is spent). */
   boolean allows(String source) {
     long now = nowMillis.getAsLong();
     shared.refill(now, SHARED_BURST, SHARED_REFILL_MS);
-    Bucket b = sources.get(source);
+    TokenBucket b = sources.get(source);
     if (b == null) {
       return shared.tokens > 0;
     }
@@ -78,7 +54,7 @@ final class DialBudget {
   /** A new candidate at {@code source} is dialed now. */
   void spend(String source) {
     long now = nowMillis.getAsLong();
-    Bucket b = sources.computeIfAbsent(source, s -> new Bucket(BURST, now));
+    TokenBucket b = sources.computeIfAbsent(source, s -> new TokenBucket(BURST, now));
     b.refill(now, BURST, REFILL_MS);
     shared.refill(now, SHARED_BURST, SHARED_REFILL_MS);
     b.tokens = Math.max(0, b.tokens - 1);
@@ -87,7 +63,7 @@ final class DialBudget {
 
   /** A link from {@code source} came up: one dial's token back, at most to the burst. */
   void linked(String source) {
-    Bucket b = sources.get(source);
+    TokenBucket b = sources.get(source);
     if (b != null && b.tokens < BURST) {
       b.tokens++;
     }

@@ -20,39 +20,14 @@ final class HintBudget {
   static final long SHARED_REFILL_MS = 250;
   static final int MAX_NAMERS = 256;
 
-  /** Tokens and the time they were counted at. Never overflows, whatever the clock says. */
-  private static final class Bucket {
-    long tokens;
-    long at;
-
-    Bucket(long tokens, long at) {
-      this.tokens = tokens;
-      this.at = at;
-    }
-
-    void refill(long now, int burst, long refillMs) {
-      long elapsed = elapsed(at, now);
-      long add = elapsed / refillMs;
-      if (add >= burst - tokens) {
-        tokens = burst;
-        at = now;
-      } else if (add > 0) {
-        tokens += add;
-        at += add * refillMs; // <= elapsed: no overflow; the remainder counts toward the next
-      } else if (now < at) {
-        at = now; // a clock that went back: count from here
-      }
-    }
-  }
-
   private final int burst;
   private final long refillMs;
   private final int sharedBurst;
   private final long sharedRefillMs;
   private final int maxNamers;
   private final LongSupplier nowMillis;
-  private final Map<Object, Bucket> buckets = new HashMap<>();
-  private final Bucket shared;
+  private final Map<Object, TokenBucket> buckets = new HashMap<>();
+  private final TokenBucket shared;
 
   HintBudget(LongSupplier nowMillis) {
     this(BURST, REFILL_MS, SHARED_BURST, SHARED_REFILL_MS, MAX_NAMERS, nowMillis);
@@ -74,13 +49,13 @@ final class HintBudget {
     this.sharedRefillMs = sharedRefillMs;
     this.maxNamers = maxNamers;
     this.nowMillis = nowMillis;
-    this.shared = new Bucket(sharedBurst, nowMillis.getAsLong());
+    this.shared = new TokenBucket(sharedBurst, nowMillis.getAsLong());
   }
 
   /** True if {@code namer} may have one more hint dialed now (nothing is spent). */
   boolean has(Object namer) {
     long now = nowMillis.getAsLong();
-    Bucket b = bucket(namer, now);
+    TokenBucket b = bucket(namer, now);
     if (b == null) {
       return false;
     }
@@ -109,21 +84,12 @@ final class HintBudget {
     return buckets.size();
   }
 
-  private Bucket bucket(Object namer, long now) {
-    Bucket b = buckets.get(namer);
+  private TokenBucket bucket(Object namer, long now) {
+    TokenBucket b = buckets.get(namer);
     if (b == null && buckets.size() < maxNamers) {
-      b = new Bucket(burst, now);
+      b = new TokenBucket(burst, now);
       buckets.put(namer, b);
     }
     return b;
-  }
-
-  /** {@code now - then}, 0 if the clock went back, saturated at {@link Long#MAX_VALUE}. */
-  static long elapsed(long then, long now) {
-    if (now <= then) {
-      return 0;
-    }
-    long d = now - then;
-    return d < 0 ? Long.MAX_VALUE : d;
   }
 }
