@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -14,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -45,8 +43,8 @@ class HandshakeFloodTest {
       // n0 accepts once its TLS is made (in the background): the flood starts from there
       await().atMost(Duration.ofSeconds(30)).until(() -> answered(hello, port));
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-      Set<Long> n0Room = roomThreads(mx); // n0's alone: n1 starts later
-      long cpu0 = cpu(mx, n0Room);
+      Set<Long> n0Room = RoomThreadCpu.threads(mx); // n0's alone: n1 starts later
+      long cpu0 = RoomThreadCpu.cpu(mx, n0Room);
       long wall0 = System.nanoTime();
       AtomicLong connections = new AtomicLong();
       AtomicLong attempts = new AtomicLong();
@@ -88,7 +86,7 @@ class HandshakeFloodTest {
         t.join();
       }
       long wall = System.nanoTime() - wall0;
-      long cpu = cpu(mx, n0Room) - cpu0;
+      long cpu = RoomThreadCpu.cpu(mx, n0Room) - cpu0;
       System.out.printf(
           "%d connections tried, %d replayed ClientHellos answered in %.1f s; n0's room thread's"
               + " CPU %.0f ms (%.1f%% of the time); honest link up %s; n0 counters %s%n",
@@ -127,28 +125,6 @@ class HandshakeFloodTest {
     } catch (Exception e) {
       return false; // refused or reset
     }
-  }
-
-  private static Set<Long> roomThreads(ThreadMXBean mx) {
-    Set<Long> ids = new HashSet<>();
-    for (ThreadInfo i : mx.dumpAllThreads(false, false)) {
-      if (i.getThreadName().startsWith("peer-room")) {
-        ids.add(i.getThreadId());
-      }
-    }
-    assertThat(ids).as("n0's room thread").isNotEmpty();
-    return ids;
-  }
-
-  private static long cpu(ThreadMXBean mx, Set<Long> ids) {
-    long sum = 0;
-    for (long id : ids) {
-      long c = mx.getThreadCpuTime(id);
-      if (c > 0) {
-        sum += c;
-      }
-    }
-    return sum;
   }
 
   /** One TLS 1.3 ClientHello record, made once by the JDK: replayed as it is. */

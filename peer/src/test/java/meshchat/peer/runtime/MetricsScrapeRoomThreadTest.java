@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import meshchat.fixture.netty.LoopbackCluster;
@@ -69,8 +67,8 @@ class MetricsScrapeRoomThreadTest {
       try (MetricsServer metrics = MetricsServer.start(ANY, new PeerMetrics(n0))) {
         scrape(metrics.port()); // warm
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Set<Long> room = roomThreads(mx);
-        long cpu0 = cpu(mx, room);
+        Set<Long> room = RoomThreadCpu.threads(mx);
+        long cpu0 = RoomThreadCpu.cpu(mx, room);
         long wall0 = System.nanoTime();
         int scrapes = 0;
         while (System.nanoTime() - wall0 < 3_000_000_000L) {
@@ -78,7 +76,7 @@ class MetricsScrapeRoomThreadTest {
           scrapes++;
         }
         long wall = System.nanoTime() - wall0;
-        long cpu = cpu(mx, room) - cpu0;
+        long cpu = RoomThreadCpu.cpu(mx, room) - cpu0;
         System.out.printf(
             "%d scrapes in %.1f s; room thread CPU %.0f ms (%.1f%%)%n",
             scrapes, wall / 1e9, cpu / 1e6, 100.0 * cpu / wall);
@@ -100,27 +98,5 @@ class MetricsScrapeRoomThreadTest {
       InputStream in = s.getInputStream();
       in.readAllBytes(); // the server closes after one answer
     }
-  }
-
-  private static Set<Long> roomThreads(ThreadMXBean mx) {
-    Set<Long> ids = new HashSet<>();
-    for (ThreadInfo i : mx.dumpAllThreads(false, false)) {
-      if (i.getThreadName().startsWith("peer-room")) {
-        ids.add(i.getThreadId());
-      }
-    }
-    assertThat(ids).as("the room thread").isNotEmpty();
-    return ids;
-  }
-
-  private static long cpu(ThreadMXBean mx, Set<Long> ids) {
-    long sum = 0;
-    for (long id : ids) {
-      long c = mx.getThreadCpuTime(id);
-      if (c > 0) {
-        sum += c;
-      }
-    }
-    return sum;
   }
 }
