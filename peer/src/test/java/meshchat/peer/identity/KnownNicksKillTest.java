@@ -3,14 +3,13 @@ package meshchat.peer.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import meshchat.tracker.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,40 +44,23 @@ class KnownNicksKillTest {
    * Runs the child from nick {@code from} until it printed {@code atLeast} nicks, then kills it.
    */
   private List<Integer> killAfter(int from, int atLeast) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child =
-        new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                KnownNicksChild.class.getName(),
-                dir.toString(),
-                Integer.toString(from))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    List<Integer> printed = new CopyOnWriteArrayList<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  printed.add(Integer.parseInt(line.strip()));
-                }
-              } catch (Exception ignored) {
-                // the pipe breaks when the child is killed
-              }
-            });
-    reader.start();
+    ChildJvm child =
+        new ChildJvm(
+            ChildJvm.java(KnownNicksChild.class, dir.toString(), Integer.toString(from))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
     try {
-      await().atMost(Duration.ofSeconds(120)).until(() -> printed.size() >= atLeast);
+      await().atMost(Duration.ofSeconds(120)).until(() -> child.out.size() >= atLeast);
     } finally {
-      child.destroyForcibly(); // SIGKILL: no close, no last write
-      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      reader.join(10_000);
+      child.process.destroyForcibly(); // SIGKILL: no close, no last write
+      assertThat(child.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      child.reader.join(10_000);
     }
-    return List.copyOf(printed);
+    List<Integer> printed = new ArrayList<>();
+    for (String line : child.out) {
+      printed.add(Integer.parseInt(line.strip()));
+    }
+    return printed;
   }
 
   /** The child: a new nick, a new key each, written (flushed) before it is printed. */
