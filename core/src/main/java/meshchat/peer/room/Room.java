@@ -596,7 +596,10 @@ public final class Room {
     } else if (message instanceof LinkMessage.Equivocated e) {
       onProof(e.proof(), l);
     } else if (message instanceof LinkMessage.Digest d) {
-      sync.onDigest(l.sync, d);
+      if (!sync.onDigest(l.sync, d)) {
+        refuse(l, CloseReason.INVALID_MESSAGE, "a digest names an origin twice");
+        return;
+      }
       if (d.complete()) {
         outbox.onCompleteDigest(sync.ownHeldBy(l.sync));
       }
@@ -646,8 +649,12 @@ public final class Room {
   }
 
   private void refuse(LinkState l, String why) {
+    refuse(l, CloseReason.PROTOCOL_ERROR, why);
+  }
+
+  private void refuse(LinkState l, CloseReason reason, String why) {
     effects.notice(new RoomNotice.BadInput(l.id(), why));
-    effects.closeLink(l.id(), new Close(CloseReason.PROTOCOL_ERROR, why));
+    effects.closeLink(l.id(), new Close(reason, why));
   }
 
   // ---- receiving a message, live or by sync ----
