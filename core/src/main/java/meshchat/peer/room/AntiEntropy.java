@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -1159,6 +1160,55 @@ final class AntiEntropy {
     int sent =
         ChainedChunk.answer(
             store, effects, l.id, r.requestId(), answer, config.batchMaxBytes(), ANSWER_FRAMES);
+    long fromOnce = Math.min(sent, once);
+    l.answeredOnce += fromOnce;
+    l.askAgainBudget -= sent - fromOnce;
+  }
+
+  /**
+   * Answers a Graft (Plumtree) for {@code ids} with the ones we hold, as batches of request id
+   * {@code requestId} ({@link ChainedChunk}), within the same per-link budget and caps as {@link
+   * #onRequest}: a Graft asks for history too (256 ids a frame), and answered whole at every frame
+   * it let a member have the same messages read and sent again and again, outside that budget
+   * (rev29 F8). An honest graft asks for a few live messages it missed, each new to the link's
+   * answers (the budget's once-per-link part grows with every message we get). Ids we do not hold,
+   * or hold disputed, cost no store read.
+   */
+  void onGraft(Link l, List<MessageId> ids, long requestId) {
+    long once = Math.max(0, holdings.count() - l.answeredOnce);
+    long allowed = Math.min(ids.size(), once + Math.max(0, l.askAgainBudget));
+    long limit = allowed;
+    List<ChatMessage> found = new ArrayList<>();
+    long bytes = 0;
+    for (MessageId id : ids) {
+      if (limit == 0) {
+        break;
+      }
+      if (!holdings.contains(id.origin(), id.seq()) || equivocations.disputed(id)) {
+        continue;
+      }
+      ChatMessage m = store.get(id).orElse(null);
+      if (m == null) {
+        continue;
+      }
+      long b = m.frameBytesBound();
+      if (bytes + b > ANSWER_READ_BYTES && !found.isEmpty()) {
+        break;
+      }
+      found.add(m);
+      bytes += b;
+      limit--;
+    }
+    if (allowed < ids.size() && found.size() == allowed) {
+      counters.increment(Counter.SYNC_ANSWER_BUDGET); // cut by the budget
+    }
+    if (found.isEmpty()) {
+      return; // unlike a sync request, a Graft waits for no answer
+    }
+    found.sort(Comparator.comparing((ChatMessage m) -> m.origin()).thenComparingLong(m -> m.seq()));
+    int sent =
+        ChainedChunk.answer(
+            store, effects, l.id, requestId, found, config.batchMaxBytes(), ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
     l.answeredOnce += fromOnce;
     l.askAgainBudget -= sent - fromOnce;
