@@ -82,6 +82,11 @@ public final class Counters {
      */
     SYNC_ANSWER_BUDGET,
     /**
+     * A digest's tips left to compare with our chain at a later period: the link's budget for tip
+     * comparisons was spent (many tips, or a member naming changed tips at every frame).
+     */
+    DIGEST_TIPS_DEFERRED,
+    /**
      * A received message whose row a rolled-back write or commit took (a full disk): held no more
      * and not shown, since it is not in the file; fetched again in the same session once the store
      * takes rows again.

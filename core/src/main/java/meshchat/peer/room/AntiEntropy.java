@@ -3,6 +3,7 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -84,6 +85,27 @@ final class AntiEntropy {
    * are not on that author's tree (on it, any number wait: a live stream we lag behind).
    */
   static final long TREE_WAIT_MAX_MESSAGES = 8;
+
+  /**
+   * Most digest tips one link has compared with our chain a period (each a store read and a hash of
+   * up to 64 KiB on the room thread): the rest wait for the next periods, the latest per origin. A
+   * member naming 10,000 tips (10,000 throwaway authors', changed at every frame) costs this, not
+   * 10,000 reads and hashes a frame (rev29 F7).
+   */
+  static final long TIP_COMPARES_PER_PERIOD = 256;
+
+  /**
+   * Most tip comparisons a link saves up: a link's complete digest in a room of up to this many
+   * authors is compared at once.
+   */
+  static final long TIP_COMPARES_BURST = 1_024;
+
+  /** A digest's tip of one origin: its seq and chain hash. */
+  private record TipSeen(long seq, byte[] hash) {
+    boolean same(long s, byte[] h) {
+      return seq == s && Arrays.equals(hash, h);
+    }
+  }
 
   /** Show sync progress for catch-ups bigger than this. */
   static final long PROGRESS_THRESHOLD = 300;
@@ -196,6 +218,23 @@ final class AntiEntropy {
     boolean askedOnce; // a SyncRequest went: the next ones take the whole budget
     long reaskAt; // the period at which the periodic round may ask this link again (periodic())
     int reaskMisses; // periodic asks since a batch on this link last brought anything new
+
+    /**
+     * Per origin, the last tip of this link's digests found equal to our chain there: the same tip
+     * named again costs no store read and no hash ({@link #compareTips}). At most one per origin we
+     * hold a message of.
+     */
+    private final Map<PeerId, TipSeen> tipsMatched = new HashMap<>();
+
+    /**
+     * Tips this link's digests named that wait for the link's comparison budget, oldest first, the
+     * latest per origin: carried to the next digest and the next periods, never dropped, so an
+     * honest peer's tips are all compared in the end ({@link #compareTips}).
+     */
+    private final LinkedHashMap<PeerId, TipSeen> tipsPending = new LinkedHashMap<>();
+
+    /** Tip comparisons this link may still cost: {@link #TIP_COMPARES_PER_PERIOD} a period. */
+    private long tipBudget = TIP_COMPARES_BURST;
 
     /** Dependency fetches in flight on this link, by request id, so that none is asked twice. */
     private final Map<Long, List<Want>> depFetches = new HashMap<>();
@@ -430,6 +469,8 @@ final class AntiEntropy {
     ticks++;
     for (Link l : links.values()) {
       l.askAgainBudget = Math.min(l.askAgainBudget + askAgainRefill(), askAgainBurst());
+      l.tipBudget = Math.min(l.tipBudget + TIP_COMPARES_PER_PERIOD, TIP_COMPARES_BURST);
+      compareTips(l);
       if (l.refused != null) {
         askRefusedAgain(l);
       }
@@ -619,7 +660,18 @@ final class AntiEntropy {
         : new DigestEntry(origin, snapshot, tip.seq(), tip.hash());
   }
 
-  void onDigest(Link l, Digest d) {
+  /**
+   * Takes {@code l}'s digest; false, taking nothing, if it names an origin twice (the protocol says
+   * each origin at most once: the room refuses the link). A digest may hold 10,000 entries, and one
+   * origin named 10,000 times would otherwise be 10,000 tips to compare (rev29 F7).
+   */
+  boolean onDigest(Link l, Digest d) {
+    Set<PeerId> origins = new HashSet<>(2 * d.entries().size());
+    for (DigestEntry e : d.entries()) {
+      if (!origins.add(e.origin())) {
+        return false;
+      }
+    }
     if (d.complete()) {
       l.clearTheirs();
       l.heardComplete = true;
@@ -634,13 +686,61 @@ final class AntiEntropy {
         counters.increment(Counter.DIGEST_ENTRIES_IGNORED);
       }
       if (e.tipSeq() > 0) {
-        SeqRange differ = equivocations.compare(e.origin(), e.tipSeq(), e.tipHash());
-        if (differ != null) {
-          fetchToCompare(l, e.origin(), differ);
-        }
+        noteTip(l, e.origin(), e.tipSeq(), e.tipHash());
       }
     }
+    compareTips(l);
     requestMissing(l);
+    return true;
+  }
+
+  /**
+   * {@code l}'s digest named {@code origin}'s tip: to be compared with our chain unless it is the
+   * tip last found equal there, or we do not hold that seq (nothing to compare it with: no store
+   * read, as before).
+   */
+  private void noteTip(Link l, PeerId origin, long seq, byte[] hash) {
+    TipSeen matched = l.tipsMatched.get(origin);
+    if (matched != null && matched.same(seq, hash)) {
+      l.tipsPending.remove(origin); // an older tip waiting is superseded by this one, known equal
+      return;
+    }
+    if (!holdings.contains(origin, seq) || seq >= equivocations.frozenAt(origin)) {
+      l.tipsPending.remove(origin);
+      return;
+    }
+    l.tipsPending.put(origin, new TipSeen(seq, hash));
+  }
+
+  /**
+   * Compares {@code l}'s waiting tips with our chain, oldest first, within the link's budget; a tip
+   * that differs has {@code l} asked for its version ({@link #fetchToCompare}). One found equal is
+   * remembered, so an honest peer's unchanged tips cost nothing in its next digests.
+   */
+  private void compareTips(Link l) {
+    if (l.tipsPending.isEmpty()) {
+      return;
+    }
+    var it = l.tipsPending.entrySet().iterator();
+    while (it.hasNext() && l.tipBudget > 0) {
+      Map.Entry<PeerId, TipSeen> e = it.next();
+      it.remove();
+      PeerId origin = e.getKey();
+      TipSeen tip = e.getValue();
+      if (!holdings.contains(origin, tip.seq())) {
+        continue; // forgotten meanwhile (a wiped store's restore): nothing to compare with
+      }
+      l.tipBudget--;
+      SeqRange differ = equivocations.compare(origin, tip.seq(), tip.hash());
+      if (differ != null) {
+        fetchToCompare(l, origin, differ);
+      } else {
+        l.tipsMatched.put(origin, tip);
+      }
+    }
+    if (!l.tipsPending.isEmpty()) {
+      counters.increment(Counter.DIGEST_TIPS_DEFERRED);
+    }
   }
 
   /**
@@ -1088,6 +1188,55 @@ final class AntiEntropy {
     int sent =
         ChainedChunk.answer(
             store, effects, l.id, r.requestId(), answer, config.batchMaxBytes(), ANSWER_FRAMES);
+    long fromOnce = Math.min(sent, once);
+    l.answeredOnce += fromOnce;
+    l.askAgainBudget -= sent - fromOnce;
+  }
+
+  /**
+   * Answers a Graft (Plumtree) for {@code ids} with the ones we hold, as batches of request id
+   * {@code requestId} ({@link ChainedChunk}), within the same per-link budget and caps as {@link
+   * #onRequest}: a Graft asks for history too (256 ids a frame), and answered whole at every frame
+   * it let a member have the same messages read and sent again and again, outside that budget
+   * (rev29 F8). An honest graft asks for a few live messages it missed, each new to the link's
+   * answers (the budget's once-per-link part grows with every message we get). Ids we do not hold,
+   * or hold disputed, cost no store read.
+   */
+  void onGraft(Link l, List<MessageId> ids, long requestId) {
+    long once = Math.max(0, holdings.count() - l.answeredOnce);
+    long allowed = Math.min(ids.size(), once + Math.max(0, l.askAgainBudget));
+    long limit = allowed;
+    List<ChatMessage> found = new ArrayList<>();
+    long bytes = 0;
+    for (MessageId id : ids) {
+      if (limit == 0) {
+        break;
+      }
+      if (!holdings.contains(id.origin(), id.seq()) || equivocations.disputed(id)) {
+        continue;
+      }
+      ChatMessage m = store.get(id).orElse(null);
+      if (m == null) {
+        continue;
+      }
+      long b = m.frameBytesBound();
+      if (bytes + b > ANSWER_READ_BYTES && !found.isEmpty()) {
+        break;
+      }
+      found.add(m);
+      bytes += b;
+      limit--;
+    }
+    if (allowed < ids.size() && found.size() == allowed) {
+      counters.increment(Counter.SYNC_ANSWER_BUDGET); // cut by the budget
+    }
+    if (found.isEmpty()) {
+      return; // unlike a sync request, a Graft waits for no answer
+    }
+    found.sort(Comparator.comparing((ChatMessage m) -> m.origin()).thenComparingLong(m -> m.seq()));
+    int sent =
+        ChainedChunk.answer(
+            store, effects, l.id, requestId, found, config.batchMaxBytes(), ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
     l.answeredOnce += fromOnce;
     l.askAgainBudget -= sent - fromOnce;

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -834,7 +833,10 @@ public final class Room {
     } else if (message instanceof LinkMessage.Equivocated e) {
       onProof(e.proof(), l);
     } else if (message instanceof LinkMessage.Digest d) {
-      sync.onDigest(l.sync, d);
+      if (!sync.onDigest(l.sync, d)) {
+        refuse(l, CloseReason.INVALID_MESSAGE, "a digest names an origin twice");
+        return;
+      }
       if (equivocations.anyStranger()) {
         offerStrangersProofs(l, d);
       }
@@ -887,8 +889,12 @@ public final class Room {
   }
 
   private void refuse(LinkState l, String why) {
+    refuse(l, CloseReason.PROTOCOL_ERROR, why);
+  }
+
+  private void refuse(LinkState l, CloseReason reason, String why) {
     effects.notice(new RoomNotice.BadInput(l.id(), why));
-    effects.closeLink(l.id(), new Close(CloseReason.PROTOCOL_ERROR, why));
+    effects.closeLink(l.id(), new Close(reason, why));
   }
 
   // ---- receiving a message, live or by sync ----
@@ -1021,20 +1027,14 @@ public final class Room {
 
   /**
    * Answers a Graft with the asked messages we hold, in batches of request id {@link #GRAFT_REPLY}
-   * that carry the heads proving them ({@link ChainedChunk}), so the asker can authenticate them.
+   * that carry the heads proving them ({@link ChainedChunk}), so the asker can authenticate them:
+   * within the link's answer budget, as a sync request is ({@link AntiEntropy#onGraft}).
    */
   private void answerGraft(PeerId to, List<MessageId> ids) {
-    List<ChatMessage> found = new ArrayList<>(ids.size());
-    for (MessageId id : ids) {
-      if (!equivocations.disputed(id)) {
-        store.get(id).ifPresent(found::add);
-      }
+    LinkState l = links.get(to);
+    if (l != null) {
+      sync.onGraft(l.sync, ids, GRAFT_REPLY);
     }
-    if (found.isEmpty()) {
-      return; // unlike a sync request, a Graft waits for no answer
-    }
-    found.sort(Comparator.comparing((ChatMessage m) -> m.origin()).thenComparingLong(m -> m.seq()));
-    ChainedChunk.answer(store, effects, to, GRAFT_REPLY, found, config.batchMaxBytes());
   }
 
   /**

@@ -147,10 +147,46 @@ class SyncSlicesTest {
    * A Graft reply goes the same way as a sync answer. It asks for one line in every 64 of each
    * author, long lines whose heads lie 63 lines above them: each run reaches its head, 64 KB, and
    * the reply needs several frames. Cut in fixed chunks (until session 22), a chunk's runs past the
-   * first frame's bound were dropped, never sent, and the asker waited for anti-entropy.
+   * first frame's bound were dropped, never sent, and the asker waited for anti-entropy. Since
+   * session 29 a graft reply, like a sync answer, is at most {@link AntiEntropy#ANSWER_FRAMES}
+   * frames (rev29 F8): here 32 runs of 64 lines, 2 MB, take three.
    */
   @Test
   void aGraftReplyCarriesWhatAFullFrameLeftOut() {
+    GraftReply r = graftReply(8);
+    assertThat(r.frames).as("the reply took several frames").isGreaterThan(1);
+    assertThat(r.replied).as("every line asked for was sent").containsAll(r.asked);
+    assertThat(r.carried)
+        .as("each line once")
+        .isEqualTo(r.replied.size())
+        .isEqualTo(r.asked.size() * 64);
+  }
+
+  /**
+   * A graft reply of 80 such runs (5 MB) stops at {@link AntiEntropy#ANSWER_FRAMES} frames, as a
+   * sync answer does: whole runs, each line once; the rest comes by anti-entropy (rev29 F8: 256 ids
+   * of 64 KiB lines, each extended up to its head, were sent whole at every graft).
+   */
+  @Test
+  void aGraftReplyTooBigForFourFramesStopsThereWithWholeRuns() {
+    GraftReply r = graftReply(20);
+    assertThat(r.frames).isGreaterThan(1).isLessThanOrEqualTo(AntiEntropy.ANSWER_FRAMES);
+    assertThat(r.carried).as("each line once").isEqualTo(r.replied.size());
+    assertThat(r.replied.size()).as("whole runs").isPositive().isEqualTo(r.runsSent() * 64);
+    assertThat(r.replied.size()).as("cut short").isLessThan(r.asked.size() * 64);
+    // the asked lines all fit the first frame, and their runs up to the heads take the frames
+    // from there, origin by origin (ChainedChunk): the first asked line is among those sent
+    assertThat(r.replied).contains(r.asked.get(0));
+  }
+
+  private record GraftReply(
+      List<MessageId> asked, Set<MessageId> replied, int carried, int frames) {
+    long runsSent() {
+      return asked.stream().filter(replied::contains).count();
+    }
+  }
+
+  private GraftReply graftReply(int runsPerAuthor) {
     Mesh mesh =
         new Mesh(RoomConfig.defaults(), true, "alice", "bob", "carol", "dave", "olga", "erin");
     for (String name : AUTHORS) {
@@ -173,7 +209,7 @@ class SyncSlicesTest {
         if (m.seq() % 64 == 0) {
           sparse.putHead(new TestChainSigner().signHead(author, m.seq(), chainHash(m)));
         }
-        if (m.seq() % 64 == 1) {
+        if (m.seq() % 64 == 1 && m.seq() < 64L * runsPerAuthor) {
           asked.add(m.id());
         }
       }
@@ -195,8 +231,6 @@ class SyncSlicesTest {
         }
       }
     }
-    assertThat(frames).as("the reply took several frames").isGreaterThan(1);
-    assertThat(replied).as("every line asked for was sent").containsAll(asked);
-    assertThat(carried).as("each line once").isEqualTo(replied.size()).isEqualTo(asked.size() * 64);
+    return new GraftReply(asked, replied, carried, frames);
   }
 }

@@ -7,7 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.identity.SealedBody;
 import meshchat.peer.limit.Counters;
@@ -453,7 +455,13 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
     }
     atMost("digest ranges", ranges, MAX_DIGEST_RANGES);
     List<LinkMessage.DigestEntry> entries = new ArrayList<>(d.getEntriesCount());
+    Set<PeerId> origins = new HashSet<>(2 * d.getEntriesCount());
     for (DigestEntry e : d.getEntriesList()) {
+      PeerId origin = peerId(e.getOrigin());
+      if (!origins.add(origin)) {
+        // each origin once: 10,000 entries naming one would be 10,000 tips to compare (rev29 F7)
+        throw new IllegalArgumentException("digest names origin " + origin + " twice");
+      }
       long contiguous = nonNegative("contiguous", e.getContiguous());
       List<SeqRange> beyond = new ArrayList<>(e.getBeyondCount());
       for (meshchat.proto.v1.SeqRange r : e.getBeyondList()) {
@@ -461,10 +469,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       }
       entries.add(
           new LinkMessage.DigestEntry(
-              peerId(e.getOrigin()),
-              SeqSet.of(contiguous, beyond),
-              e.getTipSeq(),
-              e.getTipHash().toByteArray()));
+              origin, SeqSet.of(contiguous, beyond), e.getTipSeq(), e.getTipHash().toByteArray()));
     }
     return new LinkMessage.Digest(entries, d.getComplete());
   }

@@ -168,6 +168,15 @@ class MalformedFrameTest {
                                         times(LinkCodec.MAX_DIGEST_RANGES, range(5, 6)))))),
             "digest ranges"),
         bad(
+            "digest.entries[].origin named twice",
+            f(
+                b ->
+                    b.setDigest(
+                        Digest.newBuilder()
+                            .addEntries(DigestEntry.newBuilder().setOrigin(ID).setContiguous(1))
+                            .addEntries(DigestEntry.newBuilder().setOrigin(ID).setContiguous(2)))),
+            "twice"),
+        bad(
             "digest.entries[].origin empty",
             f(b -> b.setDigest(Digest.newBuilder().addEntries(DigestEntry.newBuilder()))),
             "peer id"),
@@ -323,5 +332,18 @@ class MalformedFrameTest {
     assertThat(LinkCodec.fromFrame(atLimit)).isNotNull();
     LinkFrame deps = f(b -> b.setChat(chat().addAllDeps(times(LinkCodec.MAX_DEPS, dep()))));
     assertThat(LinkCodec.fromFrame(deps)).isNotNull();
+    // a digest of MAX_DIGEST_ENTRIES origins, each named once
+    Digest.Builder digest = Digest.newBuilder();
+    for (int i = 0; i < LinkCodec.MAX_DIGEST_ENTRIES; i++) {
+      byte[] origin = new byte[16];
+      origin[0] = (byte) (i >> 8);
+      origin[1] = (byte) i;
+      origin[15] = 1;
+      digest.addEntries(
+          DigestEntry.newBuilder().setOrigin(ByteString.copyFrom(origin)).setContiguous(1));
+    }
+    LinkFrame full = f(b -> b.setDigest(digest));
+    assertThat(((LinkMessage.Digest) LinkCodec.fromFrame(full)).entries())
+        .hasSize(LinkCodec.MAX_DIGEST_ENTRIES);
   }
 }
