@@ -26,9 +26,7 @@ class GraftAnswerBudgetTest {
   private final Mesh.Peer a = mesh.peer("a");
 
   private long answeredToM() {
-    return mesh.sentOf(SyncBatch.class, mesh.from("a").and(mesh.to("m"))).stream()
-        .mapToLong(b -> b.messages().size())
-        .sum();
+    return mesh.batchedMessages("a", "m");
   }
 
   @Test

@@ -415,6 +415,13 @@ final class Mesh {
         .collect(Collectors.toList());
   }
 
+  /** The messages {@code from} sent {@code to} in history batches (sync and graft answers). */
+  long batchedMessages(String from, String to) {
+    return sentOf(LinkMessage.SyncBatch.class, from(from).and(to(to))).stream()
+        .mapToLong(b -> b.messages().size())
+        .sum();
+  }
+
   <T extends LinkMessage> List<T> sentOf(Class<T> type) {
     return sentOf(type, e -> true);
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.LinkMessage.SyncRequest;
 import meshchat.peer.message.LinkMessage.Want;
 import meshchat.peer.sync.SeqRange;
@@ -23,9 +22,7 @@ class SyncRequestFloodTest {
   private final Mesh.Peer a = mesh.peer("a");
 
   private long answeredToM() {
-    return mesh.sentOf(SyncBatch.class, mesh.from("a").and(mesh.to("m"))).stream()
-        .mapToLong(b -> b.messages().size())
-        .sum();
+    return mesh.batchedMessages("a", "m");
   }
 
   private void askAll(int times) {
