@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import meshchat.fixture.netty.LoopbackCluster;
@@ -13,7 +12,6 @@ import meshchat.peer.identity.Identity;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.DigestEntry;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -38,7 +36,7 @@ class StrangersProofsPerLinkTest {
       Identity mallory = Identity.generate();
       try (RawPeer r = new RawPeer(mallory, n0.port(), null)) {
         for (int i = 0; i < 16; i++) {
-          r.send(fatProof(8, 21_000)); // about 1 MB a frame
+          r.send(Proofs.againstAStranger(8, "日".repeat(21_000), "月".repeat(21_000))); // ~1 MB
         }
         await()
             .atMost(WAIT)
@@ -75,7 +73,7 @@ class StrangersProofsPerLinkTest {
       PeerNode n0 = mesh.start(mesh.config(0).withTracker(null, false));
       Identity x = Identity.generate();
       try (RawPeer r = new RawPeer(Identity.generate(), n0.port(), null)) {
-        r.send(proof(x, 0));
+        r.send(Proofs.against(x, 0, 1, "yes", "no"));
         await().atMost(WAIT).until(() -> n0.equivocators().join().containsKey(x.peerId()));
       }
       try (RawPeer carol = new RawPeer(Identity.generate(), n0.port(), null)) {
@@ -97,17 +95,16 @@ class StrangersProofsPerLinkTest {
   @Test
   void aStrangersProofGoesToEveryLinkOnceItsAuthorsLinesAreHere() throws Exception {
     try (LoopbackCluster mesh = new LoopbackCluster(29)) {
-      PeerNode n0 = mesh.start(mesh.config(0).withTracker(null, false));
-      PeerNode n1 = mesh.start(mesh.config(1).withTracker(null, false));
-      n1.dial(new PeerAddress(n0.self(), n0.nick(), "127.0.0.1", n0.port()));
-      await().atMost(WAIT).until(() -> n0.linkCount() == 1 && n1.linkCount() == 1);
+      PeerNode[] two = Proofs.twoLinkedPeers(mesh, WAIT);
+      PeerNode n0 = two[0];
+      PeerNode n1 = two[1];
 
       // x's histories share their first line and part at the second
       Identity x = Identity.generate();
       ChainAuthor honest = new ChainAuthor(x, "lobby");
       ChatMessage first = honest.next("hello");
       try (RawPeer r = new RawPeer(Identity.generate(), n0.port(), null)) {
-        r.send(proof(x, 1));
+        r.send(Proofs.against(x, 1, 1, "yes", "no"));
         await().atMost(WAIT).until(() -> n0.equivocators().join().containsKey(x.peerId()));
       }
       try (RawPeer author = new RawPeer(x, n0.port(), null)) {
@@ -136,33 +133,5 @@ class StrangersProofsPerLinkTest {
         return proofs;
       }
     }
-  }
-
-  /** A valid proof against {@code k}: {@code common} lines alike, then one line each way. */
-  private static LinkMessage proof(Identity k, int common) {
-    ChainAuthor a = new ChainAuthor(k, "lobby");
-    ChainAuthor b = new ChainAuthor(k, "lobby");
-    for (int i = 0; i < common; i++) {
-      a.next("hello");
-      b.next("hello");
-    }
-    ChatMessage yes = a.next("yes");
-    ChatMessage no = b.next("no");
-    return new LinkMessage.Equivocated(
-        new Equivocation(a.head(), List.of(yes), b.head(), List.of(no)));
-  }
-
-  /** A valid proof against a fresh key: {@code lines} lines a side of {@code chars} CJK chars. */
-  private static LinkMessage fatProof(int lines, int chars) {
-    Identity k = Identity.generate();
-    ChainAuthor a = new ChainAuthor(k, "lobby");
-    ChainAuthor b = new ChainAuthor(k, "lobby");
-    List<ChatMessage> as = new ArrayList<>();
-    List<ChatMessage> bs = new ArrayList<>();
-    for (int i = 0; i < lines; i++) {
-      as.add(a.next("日".repeat(chars)));
-      bs.add(b.next("月".repeat(chars)));
-    }
-    return new LinkMessage.Equivocated(new Equivocation(a.head(), as, b.head(), bs));
   }
 }
