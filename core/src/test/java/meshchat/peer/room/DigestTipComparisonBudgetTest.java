@@ -124,6 +124,22 @@ class DigestTipComparisonBudgetTest {
     return lines;
   }
 
+  private record Victim(Mesh mesh, Mesh.Peer victim, List<ChatMessage> lines) {}
+
+  /**
+   * a holds one line each of the throwaway authors, on a counting store; m, linked to a, holds none
+   * of them and never hears of them from a.
+   */
+  private Victim victimOfThrowawayAuthors() {
+    Mesh mesh = new Mesh(RoomConfig.defaults(), true, "a", "m");
+    Mesh.Peer victim = mesh.peer("a");
+    List<ChatMessage> lines = throwawayLines();
+    victim.room = victimRoom(mesh, victim, new TestChainSigner());
+    mesh.block("a", "m").fullMesh();
+    mesh.pump();
+    return new Victim(mesh, victim, lines);
+  }
+
   private static Digest digestOf(List<ChatMessage> lines, byte[] otherHashFor) {
     List<DigestEntry> entries = new ArrayList<>();
     for (ChatMessage m : lines) {
@@ -139,13 +155,10 @@ class DigestTipComparisonBudgetTest {
 
   @Test
   void tipsOfThrowawayAuthorsChangedAtEveryFrameCostAtMostTheLinksBudget() {
-    Mesh mesh = new Mesh(RoomConfig.defaults(), true, "a", "m");
-    Mesh.Peer victim = mesh.peer("a");
-    List<ChatMessage> lines = throwawayLines();
-    victim.room = victimRoom(mesh, victim, new TestChainSigner());
-    // m never hears of the throwaway authors from a: it holds none of them
-    mesh.block("a", "m").fullMesh();
-    mesh.pump();
+    Victim v = victimOfThrowawayAuthors();
+    Mesh mesh = v.mesh();
+    Mesh.Peer victim = v.victim();
+    List<ChatMessage> lines = v.lines();
 
     long before = reads.get();
     for (int i = 0; i < 10; i++) {
@@ -166,13 +179,10 @@ class DigestTipComparisonBudgetTest {
 
   @Test
   void anHonestDigestsTipsAreAllComparedOverPeriodsOnceEachAndAForkAmongThemIsStillAsked() {
-    Mesh mesh = new Mesh(RoomConfig.defaults(), true, "a", "m");
-    Mesh.Peer victim = mesh.peer("a");
-    List<ChatMessage> lines = throwawayLines();
-    victim.room = victimRoom(mesh, victim, new TestChainSigner());
-    // m never hears of the throwaway authors from a: it holds none of them
-    mesh.block("a", "m").fullMesh();
-    mesh.pump();
+    Victim v = victimOfThrowawayAuthors();
+    Mesh mesh = v.mesh();
+    Mesh.Peer victim = v.victim();
+    List<ChatMessage> lines = v.lines();
 
     // the last author's tip differs: m holds another version of its line 1
     ChatMessage forked = lines.get(AUTHORS - 1);

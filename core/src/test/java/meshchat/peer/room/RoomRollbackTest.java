@@ -158,6 +158,18 @@ class RoomRollbackTest {
     assertThat(b.room.storeRolledBack()).isZero();
   }
 
+  /** A fresh mesh whose a has sent {@code n} lines, delivered to b and committed: their ids. */
+  private List<MessageId> committedFirst(int seed, int n) {
+    setUp(seed);
+    List<MessageId> sent = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      sent.add(a.send("c" + i).id());
+    }
+    mesh.pump();
+    endBurst();
+    return sent;
+  }
+
   /**
    * Whatever the burst, and wherever one write of it fails: the room holds exactly what the store
    * holds (what the rollback took is held no more, what was stored after it is), and once the disk
@@ -169,13 +181,7 @@ class RoomRollbackTest {
       @ForAll @IntRange(min = 1, max = 8) int burst,
       @ForAll @IntRange(min = 0, max = 7) int failAt,
       @ForAll @IntRange(min = 1, max = 1_000) int seed) {
-    setUp(seed);
-    List<MessageId> sent = new ArrayList<>();
-    for (int i = 0; i < committedFirst; i++) {
-      sent.add(a.send("c" + i).id());
-    }
-    mesh.pump();
-    endBurst();
+    List<MessageId> sent = committedFirst(seed, committedFirst);
     store.failWrite(Math.min(failAt, burst - 1));
     for (int i = 0; i < burst; i++) {
       sent.add(a.send("b" + i).id());
@@ -201,13 +207,7 @@ class RoomRollbackTest {
       @ForAll @IntRange(min = 1, max = 8) int burst,
       @ForAll @IntRange(min = 0, max = 7) int fullFrom,
       @ForAll @IntRange(min = 1, max = 1_000) int seed) {
-    setUp(seed);
-    List<MessageId> sent = new ArrayList<>();
-    for (int i = 0; i < committedFirst; i++) {
-      sent.add(a.send("c" + i).id());
-    }
-    mesh.pump();
-    endBurst();
+    List<MessageId> sent = committedFirst(seed, committedFirst);
     Map<PeerId, SeqSet> before = nonEmpty(b.room.holdings());
     int fillAt = Math.min(fullFrom, burst - 1);
     for (int i = 0; i < burst; i++) {

@@ -40,28 +40,11 @@ class FullDiskReceivedTest {
 
   @Test
   void linesWhoseCommitFailedAreNotShownAndComeBackInTheSameSessionOnceInOrder() throws Exception {
-    List<ChatMessage> shown = new CopyOnWriteArrayList<>();
-    List<String> told = new CopyOnWriteArrayList<>();
-    try (LoopbackCluster mesh =
-        LoopbackCluster.relayedTrio(
-            28,
-            dir,
-            new PeerListener() {
-              @Override
-              public void delivered(Delivery d) {
-                if (d.message().text().startsWith("line ")) {
-                  shown.add(d.message());
-                }
-              }
-
-              @Override
-              public void error(String line) {
-                told.add(line);
-              }
-            })) {
+    Screen screen = new Screen("line ");
+    List<ChatMessage> shown = screen.shown;
+    List<String> told = screen.told;
+    try (LoopbackCluster mesh = warmTrio(28, screen)) {
       Path file = mesh.dataDir(2).resolve("history.db");
-      mesh.node(0).send("warm up").join();
-      await().atMost(Duration.ofSeconds(30)).until(() -> mesh.seen(2).texts().contains("warm up"));
 
       SqliteDatabase db = database(mesh.node(2));
       pageLimit(db, true); // the disk is full: no page more
@@ -108,28 +91,11 @@ class FullDiskReceivedTest {
    */
   @Test
   void aWriteFailingInsideABurstClosesNoLinkAndTheUserIsToldOnce() throws Exception {
-    List<String> told = new CopyOnWriteArrayList<>();
-    List<ChatMessage> shown = new CopyOnWriteArrayList<>();
-    try (LoopbackCluster mesh =
-        LoopbackCluster.relayedTrio(
-            29,
-            dir,
-            new PeerListener() {
-              @Override
-              public void delivered(Delivery d) {
-                if (d.message().text().startsWith("batch ")) {
-                  shown.add(d.message());
-                }
-              }
-
-              @Override
-              public void error(String line) {
-                told.add(line);
-              }
-            })) {
+    Screen screen = new Screen("batch ");
+    List<ChatMessage> shown = screen.shown;
+    List<String> told = screen.told;
+    try (LoopbackCluster mesh = warmTrio(29, screen)) {
       Path file = mesh.dataDir(2).resolve("history.db");
-      mesh.node(0).send("warm up").join();
-      await().atMost(Duration.ofSeconds(30)).until(() -> mesh.seen(2).texts().contains("warm up"));
       mesh.block(1, 2); // peer 2 alone: what peer 0 says now comes to it later, in history batches
       mesh.cut(1, 2);
       await().atMost(Duration.ofSeconds(30)).until(() -> mesh.node(2).linkCount() == 0);
@@ -162,6 +128,45 @@ class FullDiskReceivedTest {
       assertThat(ids(shown)).as("each shown once, in order").isEqualTo(ids(sent));
       assertThat(told).hasSize(1);
       assertThat(mesh.node(2).counters().get(Counter.INTERNAL_ERROR)).isZero();
+    }
+  }
+
+  /**
+   * Peer 2's screen in a relayed trio: the lines shown whose text starts with a prefix, and every
+   * error line the user was told.
+   */
+  private static final class Screen implements PeerListener {
+    final List<ChatMessage> shown = new CopyOnWriteArrayList<>();
+    final List<String> told = new CopyOnWriteArrayList<>();
+    private final String prefix;
+
+    Screen(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public void delivered(Delivery d) {
+      if (d.message().text().startsWith(prefix)) {
+        shown.add(d.message());
+      }
+    }
+
+    @Override
+    public void error(String line) {
+      told.add(line);
+    }
+  }
+
+  /** A relayed trio whose peer 2 has shown peer 0's "warm up" line. */
+  private LoopbackCluster warmTrio(int seed, Screen screen) throws Exception {
+    LoopbackCluster mesh = LoopbackCluster.relayedTrio(seed, dir, screen);
+    try {
+      mesh.node(0).send("warm up").join();
+      await().atMost(Duration.ofSeconds(30)).until(() -> mesh.seen(2).texts().contains("warm up"));
+      return mesh;
+    } catch (Exception | Error e) {
+      mesh.close();
+      throw e;
     }
   }
 
