@@ -83,7 +83,7 @@ public final class Commands {
         case "/quit", "/exit" -> {
           return false;
         }
-        case "/help" -> say(HELP);
+        case "/help" -> HELP.lines().forEach(this::say);
         case "/peers" -> peers();
         case "/who" -> who();
         case "/nick" -> nick(arg);
@@ -233,8 +233,11 @@ public final class Commands {
       say("no earlier messages");
       return;
     }
+    // proven equivocators: origin -> the lowest disputed seq, marked as the live view marks it
+    Map<PeerId, Long> disputedFrom = node.equivocators().get(5, TimeUnit.SECONDS);
     for (ChatMessage m : upTo.subList(0, end)) {
-      say(view.line(m, false, null, false));
+      Long from = disputedFrom.get(m.origin());
+      say(view.line(m, false, null, false, from != null && m.seq() >= from));
     }
     if (upTo.size() == pageOffset + pageSize) {
       say(Scrollback.divider("/history again for earlier"));
@@ -246,8 +249,12 @@ public final class Commands {
     int held = node.inspect(r -> r.heldBackCount()).get(2, TimeUnit.SECONDS);
     say(links.size() + " links, " + held + " messages waiting for earlier ones");
     say("limits hit: " + node.counters());
+    Map<PeerId, String> current = view.nicks(); // after any /nick
     for (LinkInfo l : links) {
-      say("  " + statusLine(l));
+      say(
+          "  "
+              + statusLine(
+                  view.names().peek(l.peer(), current.getOrDefault(l.peer(), l.nick())), l));
     }
     List<RoomNotice.Seen> seen = node.inspect(r -> r.seenBy()).get(2, TimeUnit.SECONDS);
     for (RoomNotice.Seen s : seen) {
@@ -268,9 +275,12 @@ public final class Commands {
         + (s.linked() == 1 ? " linked peer" : " linked peers");
   }
 
-  /** One peer's lag and sync progress: "bob 1a2b3c4d: 700 behind, synced 300/1000 (30%)". */
-  static String statusLine(LinkInfo l) {
-    String who = l.nick() + " " + l.peer().shortHex() + ": ";
+  /**
+   * One peer's lag and sync progress: "bob 1a2b3c4d: 700 behind, synced 300/1000 (30%)". {@code
+   * label}: the peer's nick as lines show it ({@link Names#text}), never the raw Hello nick.
+   */
+  static String statusLine(String label, LinkInfo l) {
+    String who = label + " " + l.peer().shortHex() + ": ";
     if (l.lag() == 0) {
       return who + "in sync" + (l.synced() > 0 ? " (" + l.synced() + " messages synced)" : "");
     }
@@ -285,9 +295,12 @@ public final class Commands {
         + "%)";
   }
 
-  private void say(String text) {
-    for (String l : text.split("\n")) {
-      screen.println(json ? Json.event("info").put("message", l).toString() : l);
-    }
+  /**
+   * One line, whole: a peer's text or nick in it may hold a line break, which the console shows
+   * escaped on this line (rev30: split here first, it drew a line of its own, such as "12:05 alice:
+   * ..."). Only our own multi-line text (the help) is split, by its caller.
+   */
+  private void say(String line) {
+    screen.println(json ? Json.event("info").put("message", line).toString() : line);
   }
 }

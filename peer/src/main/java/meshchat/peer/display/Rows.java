@@ -23,6 +23,18 @@ public final class Rows {
    */
   private static final char VS16 = '\uFE0F';
 
+  /**
+   * The emoji skin-tone modifiers U+1F3FB..U+1F3FF: {@link WCWidth} counts them none, while a
+   * terminal draws one two columns wide (East Asian Width W, glibc's wcwidth 2) unless it joins a
+   * base before it into one glyph. Which bases join depends on the terminal (and after a wide
+   * character that is no emoji base, nothing joins), so a modifier always counts two here: a row
+   * may end two columns early, but is never drawn wider than counted (rev30: 34 bare modifiers
+   * counted none made the terminal wrap the row, and the rest stood at the margin as a line).
+   */
+  static boolean isSkinTone(int cp) {
+    return cp >= 0x1F3FB && cp <= 0x1F3FF;
+  }
+
   /** Narrower than this, lines are left whole (the terminal wraps them). */
   static final int MIN_WIDTH = 2 * INDENT + 8;
 
@@ -45,9 +57,16 @@ public final class Rows {
       int cp = line.codePointAt(i);
       int n = Character.charCount(cp);
       int w = Math.max(0, WCWidth.wcwidth(cp));
+      if (isSkinTone(cp)) {
+        w = 2; // a modifier no base took (below): drawn two columns wide
+      }
       if (i + n < line.length() && line.charAt(i + n) == VS16) {
         n++; // an emoji presentation sequence: drawn two columns wide, and never cut apart
         w = Math.max(2, w);
+      }
+      if (i + n < line.length() && isSkinTone(line.codePointAt(i + n))) {
+        n += 2; // a base and its skin tone: never cut apart, and counted wide (see isSkinTone)
+        w += 2;
       }
       if (used + w > max && used > INDENT) {
         rows.add(row.toString());

@@ -19,14 +19,15 @@ class StatusLineTest {
 
   @Test
   void showsLagAndProgress() {
-    assertThat(Commands.statusLine(link(700, 300)))
+    assertThat(Commands.statusLine("bob", link(700, 300)))
         .isEqualTo("bob " + bob.shortHex() + ": 700 messages behind, synced 300/1000 (30%)");
   }
 
   @Test
   void inSyncSaysSoAndHowMuchCameBySync() {
-    assertThat(Commands.statusLine(link(0, 0))).isEqualTo("bob " + bob.shortHex() + ": in sync");
-    assertThat(Commands.statusLine(link(0, 12)))
+    assertThat(Commands.statusLine("bob", link(0, 0)))
+        .isEqualTo("bob " + bob.shortHex() + ": in sync");
+    assertThat(Commands.statusLine("bob", link(0, 12)))
         .isEqualTo("bob " + bob.shortHex() + ": in sync (12 messages synced)");
   }
 }
