@@ -67,6 +67,13 @@ final class Broadcast implements AntiEntropy.Tree {
   /** Most announced-but-missing ids tracked; more are left to anti-entropy. */
   static final int MAX_MISSING = 10_000;
 
+  /**
+   * Fewest announced-but-missing ids a link may add, whatever the links: its share is {@link
+   * #MAX_MISSING} over the links up, at least this (rev30: one link's 40 frames of ids it never
+   * sends filled the whole table, and every other link's announcement was dropped, never grafted).
+   */
+  static final int MIN_MISSING_SHARE = 256;
+
   /** Most announcers remembered per missing id. */
   static final int MAX_ANNOUNCERS = 4;
 
@@ -91,6 +98,12 @@ final class Broadcast implements AntiEntropy.Tree {
   private static final class Missing {
     final List<PeerId> announcers = new ArrayList<>(2);
     Scheduler.Cancellable timer;
+    final Link by; // the link whose announcement added it: its share holds it
+
+    Missing(Link by) {
+      this.by = by;
+      by.missing++;
+    }
   }
 
   /**
@@ -107,6 +120,7 @@ final class Broadcast implements AntiEntropy.Tree {
     // never listed twice, and a flush's few ids cost less to scan than to hash into a new set.
     private List<MessageId> pendingIHave;
     private List<PeerId> pendingPrune;
+    int missing; // announced-missing ids its announcements added, still tracked
 
     Link(PeerId id, int slot) {
       this.id = id;
@@ -326,7 +340,7 @@ final class Broadcast implements AntiEntropy.Tree {
    */
   void received(Link l, PeerId from, MessageId id, boolean fresh, boolean live) {
     if (fresh) {
-      Missing m = missing.remove(id);
+      Missing m = forget(id);
       if (m != null && m.timer != null) {
         m.timer.cancel();
       }
@@ -406,10 +420,10 @@ final class Broadcast implements AntiEntropy.Tree {
       }
       Missing m = missing.get(id);
       if (m == null) {
-        if (missing.size() >= MAX_MISSING) {
-          continue;
+        if (link == null || !roomFor(link)) {
+          continue; // left to anti-entropy
         }
-        m = new Missing();
+        m = new Missing(link);
         missing.put(id, m);
         Missing mm = m;
         m.timer = scheduler.schedule(GRAFT_TIMEOUT_MS, () -> graft(id, mm));
@@ -430,15 +444,16 @@ final class Broadcast implements AntiEntropy.Tree {
    */
   @Override
   public void graftFrom(PeerId from, List<MessageId> ids) {
-    if (!links.containsKey(from)) {
+    Link link = links.get(from);
+    if (link == null) {
       return;
     }
     List<MessageId> added = new ArrayList<>();
     for (MessageId id : ids) {
-      if (held.test(id) || missing.containsKey(id) || missing.size() >= MAX_MISSING) {
-        continue; // held, or already announced and on its way to a graft of its own
+      if (held.test(id) || missing.containsKey(id) || !roomFor(link)) {
+        continue; // held, already announced and on its way to a graft of its own, or no room
       }
-      Missing m = new Missing();
+      Missing m = new Missing(link);
       m.announcers.add(from);
       missing.put(id, m);
       added.add(id);
@@ -480,7 +495,7 @@ final class Broadcast implements AntiEntropy.Tree {
       return;
     }
     if (held.test(id)) {
-      missing.remove(id);
+      forget(id);
       return;
     }
     while (!m.announcers.isEmpty()) {
@@ -496,7 +511,26 @@ final class Broadcast implements AntiEntropy.Tree {
         return;
       }
     }
-    missing.remove(id); // nobody left to ask: anti-entropy will find it
+    forget(id); // nobody left to ask: anti-entropy will find it
+  }
+
+  /**
+   * Whether {@code l} may add an announced-missing id: the table has room, and {@code l} holds less
+   * than its share of it ({@link #MIN_MISSING_SHARE}). The table may still be full of ids a link
+   * added when fewer links were up; those leave within a graft timeout and its retries.
+   */
+  private boolean roomFor(Link l) {
+    return missing.size() < MAX_MISSING
+        && l.missing < Math.max(MIN_MISSING_SHARE, MAX_MISSING / Math.max(1, links.size()));
+  }
+
+  /** Stops tracking {@code id} as announced and missing; what was tracked, or null. */
+  private Missing forget(MessageId id) {
+    Missing m = missing.remove(id);
+    if (m != null) {
+      m.by.missing--;
+    }
+    return m;
   }
 
   /**

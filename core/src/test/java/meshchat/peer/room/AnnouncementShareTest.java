@@ -39,7 +39,9 @@ class AnnouncementShareTest {
       mesh.inject("m", "b", new IHave(ids));
     }
     mesh.pump();
-    assertThat(mesh.peer("b").room.announcedMissing()).isEqualTo(Broadcast.MAX_MISSING);
+    // on main the flood took the whole table; now m holds at most its share of two links
+    assertThat(mesh.peer("b").room.announcedMissing())
+        .isLessThanOrEqualTo(Broadcast.MAX_MISSING / 2);
 
     // an honest neighbour announces a message b lacks
     MessageId honest = new MessageId(PeerId.of(new byte[] {42}), 1);
