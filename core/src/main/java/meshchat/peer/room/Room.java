@@ -1761,8 +1761,21 @@ public final class Room {
     return counters;
   }
 
+  /**
+   * The last {@code limit} stored messages that were shown, oldest first: a message held back for
+   * its predecessor (stored, marked waiting, held again after a restart) is left out until the room
+   * shows it, in its place (rev30: the scrollback after a {@code kill -9} printed it before the
+   * predecessor it waits for, and the room showed it again later).
+   */
   public List<ChatMessage> history(int limit) {
-    return store.history(limit);
+    int held = heldBackCount();
+    if (held == 0) {
+      return store.history(limit);
+    }
+    List<ChatMessage> out =
+        new ArrayList<>(store.history((int) Math.min(Integer.MAX_VALUE, (long) limit + held)));
+    out.removeIf(m -> causal.isHeld(m.id()));
+    return out.size() <= limit ? out : new ArrayList<>(out.subList(out.size() - limit, out.size()));
   }
 
   /**

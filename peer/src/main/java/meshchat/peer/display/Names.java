@@ -80,13 +80,41 @@ public final class Names {
     if (nick.indexOf(':') >= 0 || nick.indexOf('\u00B7') >= 0) {
       return true;
     }
-    for (int i = 0; i < nick.length(); i++) {
-      if (nick.charAt(i) > 0x7F) { // ASCII draws as itself
-        String s = Confusables.skeleton(Normalizer.normalize(nick, Normalizer.Form.NFKC));
-        return s.indexOf(':') >= 0 || s.indexOf('\u00B7') >= 0;
+    boolean ascii = true;
+    for (int i = 0; i < nick.length(); ) {
+      int cp = nick.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp > 0x7F) { // ASCII draws as itself
+        ascii = false;
+        if (dotOrColonShape(cp)) {
+          return true;
+        }
       }
     }
-    return false;
+    if (ascii) {
+      return false;
+    }
+    String s = Confusables.skeleton(Normalizer.normalize(nick, Normalizer.Form.NFKC));
+    return s.indexOf(':') >= 0 || s.indexOf('\u00B7') >= 0;
+  }
+
+  /**
+   * Whether a non-ASCII code point is of a kind that holds dot and colon shapes TR39's table does
+   * not map to {@code :} or {@code ·} (rev30: U+2E33 raised dot, U+2982 Z notation type colon,
+   * U+1804 Mongolian colon, U+FE30 vertical two dot leader, U+22EE, U+2058, U+02D1, U+1D108 ...):
+   * any punctuation mark ({@code Po}) or mathematical symbol ({@code Sm}), any modifier symbol
+   * ({@code Sk}), the spacing modifier letters (U+02B0..U+02FF), braille patterns and musical
+   * symbols. A nick holding one is shown quoted; a letter, digit, mark or emoji of any script is
+   * not among them, so names in every script still draw bare.
+   */
+  static boolean dotOrColonShape(int cp) {
+    int type = Character.getType(cp);
+    return type == Character.OTHER_PUNCTUATION
+        || type == Character.MATH_SYMBOL
+        || type == Character.MODIFIER_SYMBOL
+        || (cp >= 0x02B0 && cp <= 0x02FF)
+        || (cp >= 0x2800 && cp <= 0x28FF)
+        || (cp >= 0x1D100 && cp <= 0x1D1FF);
   }
 
   /** The short fingerprints of the keys trusted for {@code nick}, other than {@code peer}. */

@@ -47,7 +47,7 @@ class SyntaxLookalikeNickTest {
         .isEqualTo("12:03 bob·3f2a: the new IBAN is X");
     long seq = 2;
     List<String> bare = new ArrayList<>();
-    for (String dot : List.of("\u2E33")) {
+    for (String dot : List.of("\u2E33", "\u2981", "\u1365", "\u02D1", "\u0701", "\u2058")) {
       String shown =
           Visible.of(
               view.line(
@@ -59,7 +59,7 @@ class SyntaxLookalikeNickTest {
         bare.add(shown);
       }
     }
-    for (String colon : List.of("\u2982", "\u1804", "\uFE30")) {
+    for (String colon : List.of("\u2982", "\u1804", "\uFE30", "\u22EE", "\uD834\uDD08")) {
       String nick = "alice" + colon + " meeting moved. Reason";
       String shown =
           Visible.of(view.line(msg(MALLORY_3, seq++, nick, "fire drill"), false, null, false));
@@ -68,6 +68,14 @@ class SyntaxLookalikeNickTest {
       }
     }
     assertThat(bare).as("lines whose look-alike nick is drawn bare, not quoted").isEmpty();
+  }
+
+  @Test
+  void namesInOtherScriptsAndWithEmojiStillDrawBare() {
+    for (String nick :
+        List.of("zoë", "Ærøskøbing", "Дмитрий", "アリス", "李小龙", "नमस्ते", "alice 🌸")) {
+      assertThat(Names.drawsSyntax(nick)).as(nick).isFalse();
+    }
   }
 
   private static ChatMessage msg(PeerId origin, long seq, String nick, String text) {

@@ -4,6 +4,7 @@ import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.util.List;
 import meshchat.peer.app.Chat;
 import meshchat.peer.app.ChatProcesses;
 import meshchat.peer.identity.ChainAuthor;
@@ -48,6 +49,10 @@ class HeldBackScrollbackProcessTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD),
             null);
     await().atMost(WAIT).until(first::ready);
+    // a line of vic's own, shown (so stored) before the kill: the scrollback at start has a line
+    // to print under its divider, whatever it leaves out
+    first.in.println("good morning");
+    await().atMost(WAIT).until(() -> first.count("good morning") > 0);
 
     Identity mallory = Identity.generate();
     ChainAuthor author = new ChainAuthor(mallory, "lobby");
@@ -77,7 +82,9 @@ class HeldBackScrollbackProcessTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD),
             null);
     await().atMost(WAIT).until(() -> again.count("── now ──") > 0); // the scrollback is printed
-    assertThat(again.out.subList(0, again.out.indexOf("── now ──")))
+    List<String> scrollback = again.out.subList(0, again.out.indexOf("── now ──"));
+    assertThat(scrollback).anyMatch(l -> l.contains("good morning"));
+    assertThat(scrollback)
         .as("the scrollback at start: the held line's predecessor was never shown, nor was it")
         .noneMatch(l -> l.contains("the answer to it"));
   }
