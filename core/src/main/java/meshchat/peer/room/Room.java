@@ -1762,20 +1762,32 @@ public final class Room {
   }
 
   /**
-   * The last {@code limit} stored messages that were shown, oldest first: a message held back for
-   * its predecessor (stored, marked waiting, held again after a restart) is left out until the room
-   * shows it, in its place (rev30: the scrollback after a {@code kill -9} printed it before the
-   * predecessor it waits for, and the room showed it again later).
+   * The last {@code limit} stored messages as the screen showed them, oldest first. Left out: a
+   * message held back for its predecessor (stored, marked waiting, held again after a restart)
+   * until the room shows it, in its place (rev30: the scrollback after a {@code kill -9} printed it
+   * before the predecessor it waits for, and the room showed it again later); and a message stamped
+   * at or below what it answers, stored but refused as backdated (rev30: listed above the question
+   * it claims to answer). The second is judged again from the stored times, so a line shown
+   * incomplete whose dependency came later stamped above it is left out too.
    */
   public List<ChatMessage> history(int limit) {
-    int held = heldBackCount();
-    if (held == 0) {
-      return store.history(limit);
+    long want = limit;
+    for (int round = 0; ; round++) {
+      int asked = (int) Math.min(Integer.MAX_VALUE, want + heldBackCount());
+      List<ChatMessage> stored = store.history(asked);
+      List<ChatMessage> out = new ArrayList<>(stored.size());
+      for (ChatMessage m : stored) {
+        if (!causal.isHeld(m.id()) && (m.origin().equals(self) || !admission.backdated(m))) {
+          out.add(m);
+        }
+      }
+      if (out.size() >= limit || stored.size() < asked || round == 3) {
+        return out.size() <= limit
+            ? out
+            : new ArrayList<>(out.subList(out.size() - limit, out.size()));
+      }
+      want += 2L * (limit - out.size()); // some were left out: read further back
     }
-    List<ChatMessage> out =
-        new ArrayList<>(store.history((int) Math.min(Integer.MAX_VALUE, (long) limit + held)));
-    out.removeIf(m -> causal.isHeld(m.id()));
-    return out.size() <= limit ? out : new ArrayList<>(out.subList(out.size() - limit, out.size()));
   }
 
   /**

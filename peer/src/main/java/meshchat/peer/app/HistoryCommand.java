@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import meshchat.peer.display.Json;
 import meshchat.peer.display.Names;
@@ -19,6 +21,7 @@ import meshchat.peer.display.Visible;
 import meshchat.peer.identity.KnownNicks;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.nick.NickBook;
 import meshchat.peer.store.sqlite.HistoryDatabaseException;
 import meshchat.peer.store.sqlite.SqliteDatabase;
@@ -156,10 +159,15 @@ public final class HistoryCommand implements Callable<Integer> {
       cursor = before.orElse(null);
       left = limit;
     }
+    // held back for a predecessor when the chat stopped, never shown: not listed (as the chat's
+    // scrollback and /history leave it out, rev30); at most the hold-back limit of them
+    Set<MessageId> waiting = new HashSet<>(store.waiting());
     while (left > 0) {
       List<ChatMessage> page = store.page(cursor, (int) Math.min(PAGE, left));
       for (ChatMessage m : page) {
-        out.println(json ? jsonLine(m) : Rows.of(textLine(m, known), columns));
+        if (!waiting.contains(m.id())) {
+          out.println(json ? jsonLine(m) : Rows.of(textLine(m, known), columns));
+        }
       }
       if (page.size() < Math.min(PAGE, left)) {
         return;

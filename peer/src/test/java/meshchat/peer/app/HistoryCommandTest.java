@@ -73,6 +73,19 @@ class HistoryCommandTest {
         .satisfies(l -> assertThat(l.get(3)).endsWith(" bob: fourth").startsWith("[4] "));
   }
 
+  /** rev30: a line held back for its predecessor when the chat stopped was listed, never shown. */
+  @Test
+  void aLineHeldBackWhenTheChatStoppedIsNotListed() {
+    seedLobby();
+    try (SqliteMessageStore s = SqliteMessageStore.open(data, "lobby")) {
+      ChatMessage held = msg(BOB, 4, 9, "the answer to it"); // bob's 3 never came
+      s.append(held);
+      s.markWaiting(held.id());
+    }
+    assertThat(run("--data", data.toString())).isZero();
+    assertThat(outLines()).hasSize(4).noneMatch(l -> l.contains("the answer to it"));
+  }
+
   /** rev27: the offline history printed any key's lines under a bare nick. */
   @Test
   void aNickAnotherKeyHoldsIsLabelledAsTheChatLabelsIt() throws Exception {
