@@ -207,7 +207,8 @@ public final class HistoryCommand implements Callable<Integer> {
     sb.append(TIME.format(Instant.ofEpochMilli(m.wallTimeMs()))).append(' ');
     if (m.isNickChange()) {
       sb.append("* ").append(m.origin().shortHex()).append(" is now known as ");
-      sb.append(Visible.of(m.nick()));
+      // labelled as the chat labels it: another key's pinned nick shows its fingerprint (rev30)
+      sb.append(Visible.of(Names.text(known.peek(m.origin(), m.nick()))));
       return sb.toString();
     }
     sb.append(Visible.of(Names.text(known.peek(m.origin(), m.nick()))));
