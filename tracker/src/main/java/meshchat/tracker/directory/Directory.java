@@ -50,18 +50,28 @@ public final class Directory {
   // a room, or every room, with keys it made up
   private final Map<String, Map<String, Integer>> byAddress = new HashMap<>(); // address -> room
   private final Map<PeerId, Integer> roomsByKey = new HashMap<>();
+  // room -> its members by network (IPv6 /48, IPv4 /24): who makes room when it is full
+  private final Map<String, PrefixShares<Entry>> sharesByRoom = new HashMap<>();
 
   private static final class Entry {
     final SessionId session;
     final String room;
-    final String address; // the source address it registered from; null if unknown
+    final String address; // the source key it registered from; null if unknown
+    final String group; // the network it registered from (PrefixShares.group); null if unknown
     Member member;
     long expiresAtMillis;
 
-    Entry(SessionId session, String room, String address, Member member, long expiresAtMillis) {
+    Entry(
+        SessionId session,
+        String room,
+        String address,
+        String group,
+        Member member,
+        long expiresAtMillis) {
       this.session = session;
       this.room = room;
       this.address = address;
+      this.group = group;
       this.member = member;
       this.expiresAtMillis = expiresAtMillis;
     }
@@ -91,11 +101,15 @@ public final class Directory {
   /**
    * As above, from source address {@code address} (null: unknown, no per-address bound), which the
    * per-address bounds count against: by its {@link SourceKey}, so the addresses of one IPv6 /64
-   * count as one.
+   * count as one. A full room makes room for a newcomer from a network ({@link PrefixShares#group},
+   * an IPv6 /48 or IPv4 /24) holding at least two members fewer than the most represented one: that
+   * network's youngest registration is dropped ({@link LeaveReason#EVICTED}, pushed to the room and
+   * to its owner, in {@link Accepted#evicted}).
    */
   public RegisterOutcome register(
       SessionId session, String room, Member member, String sourceAddress) {
     String address = sourceAddress == null ? null : SourceKey.text(sourceAddress);
+    String group = sourceAddress == null ? null : PrefixShares.group(sourceAddress);
     long expiresAt = clock.millis() + ttlMillis;
     Map<PeerId, Entry> members = rooms.get(room);
     Entry existing = members == null ? null : members.get(member.peerId());
@@ -131,11 +145,19 @@ public final class Directory {
       return new Refused(
           Refusal.ROOM_LIMIT, "the tracker holds its maximum of " + limits.maxRooms() + " rooms");
     }
-    if (members != null && members.size() >= limits.maxPeersPerRoom()) {
-      return new Refused(
-          Refusal.ROOM_FULL, room + " holds its maximum of " + limits.maxPeersPerRoom() + " peers");
-    }
     Refused bound = perAddressOrKey(room, member.peerId(), address);
+    Optional<Change> evicted = Optional.empty();
+    if (members != null && members.size() >= limits.maxPeersPerRoom()) {
+      Entry victim =
+          bound != null || group == null ? null : sharesByRoom.get(room).victimFor(group);
+      if (victim == null) {
+        return new Refused(
+            Refusal.ROOM_FULL,
+            room + " holds its maximum of " + limits.maxPeersPerRoom() + " peers");
+      }
+      evicted = Optional.of(remove(victim, LeaveReason.EVICTED, true));
+      members = rooms.get(room); // null if the victim was its only member (a room of one)
+    }
     if (bound != null) {
       return bound;
     }
@@ -144,8 +166,11 @@ public final class Directory {
       rooms.put(room, members);
     }
     List<Member> others = othersIn(members, member.peerId());
-    Entry entry = new Entry(session, room, address, member, expiresAt);
+    Entry entry = new Entry(session, room, address, group, member, expiresAt);
     members.put(member.peerId(), entry);
+    if (group != null) {
+      sharesByRoom.computeIfAbsent(room, r -> new PrefixShares<>()).add(entry, group);
+    }
     sessions.computeIfAbsent(session, s -> new HashMap<>()).put(room, entry);
     registrations++;
     roomsByKey.merge(member.peerId(), 1, Integer::sum);
@@ -155,7 +180,8 @@ public final class Directory {
     return new Accepted(
         member,
         others,
-        Optional.of(change(new RoomEvent.Joined(room, member, session), members, session)));
+        Optional.of(change(new RoomEvent.Joined(room, member, session), members, session)),
+        evicted);
   }
 
   /** Removes this session's registration in {@code room}; empty if it had none. */
@@ -240,6 +266,13 @@ public final class Directory {
   private Change remove(Entry entry, LeaveReason reason, boolean tellOwner) {
     Map<PeerId, Entry> members = rooms.get(entry.room);
     members.remove(entry.member.peerId());
+    PrefixShares<Entry> shares = sharesByRoom.get(entry.room);
+    if (shares != null) {
+      shares.remove(entry);
+      if (shares.size() == 0) {
+        sharesByRoom.remove(entry.room);
+      }
+    }
     if (members.isEmpty()) {
       rooms.remove(entry.room);
     }

@@ -8,10 +8,16 @@ public sealed interface RegisterOutcome {
 
   /**
    * The registration holds. {@code others} is the room without the registrant; {@code change} is
-   * empty for an unchanged refresh.
+   * empty for an unchanged refresh; {@code evicted} is the registration a full room dropped to make
+   * room for it ({@link RoomEvent.LeaveReason#EVICTED}), if any.
    */
-  record Accepted(Member you, List<Member> others, Optional<Change> change)
-      implements RegisterOutcome {}
+  record Accepted(
+      Member you, List<Member> others, Optional<Change> change, Optional<Change> evicted)
+      implements RegisterOutcome {
+    public Accepted(Member you, List<Member> others, Optional<Change> change) {
+      this(you, others, change, Optional.empty());
+    }
+  }
 
   record Refused(Refusal reason, String message) implements RegisterOutcome {}
 

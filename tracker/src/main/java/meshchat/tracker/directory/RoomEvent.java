@@ -21,6 +21,11 @@ public sealed interface RoomEvent {
     /** The session closed. */
     CLOSED,
     /** No heartbeat within the TTL. */
-    EXPIRED
+    EXPIRED,
+    /**
+     * Dropped from a full room to make room for a newcomer from a less represented network ({@link
+     * PrefixShares}); its owner is told too.
+     */
+    EVICTED
   }
 }

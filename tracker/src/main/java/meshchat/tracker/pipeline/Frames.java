@@ -98,6 +98,7 @@ public final class Frames {
       case LEFT -> MemberLeft.Reason.LEFT;
       case CLOSED -> MemberLeft.Reason.CLOSED;
       case EXPIRED -> MemberLeft.Reason.EXPIRED;
+      case EVICTED -> MemberLeft.Reason.EVICTED;
     };
   }
 

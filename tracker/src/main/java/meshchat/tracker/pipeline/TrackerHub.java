@@ -2,6 +2,7 @@ package meshchat.tracker.pipeline;
 
 import com.google.protobuf.ByteString;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -24,6 +25,7 @@ import meshchat.proto.v1.Unregistered;
 import meshchat.tracker.directory.Change;
 import meshchat.tracker.directory.Directory;
 import meshchat.tracker.directory.Member;
+import meshchat.tracker.directory.PrefixShares;
 import meshchat.tracker.directory.RegisterOutcome;
 import meshchat.tracker.directory.RoomEvent;
 import meshchat.tracker.directory.SessionId;
@@ -47,6 +49,8 @@ public final class TrackerHub {
   private final long ttlMs;
   private final KeyProof keyProof;
   private final Map<SessionId, Channel> channels = new HashMap<>();
+  // the open sessions by network (IPv6 /48, IPv4 /24): who makes room when the tracker is full
+  private final PrefixShares<SessionId> sessionShares = new PrefixShares<>();
   private final SecureRandom random = new SecureRandom();
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
   private final Map<InetAddress, LookupBucket> lookupsPerAddress = new HashMap<>();
@@ -107,22 +111,49 @@ public final class TrackerHub {
 
   /**
    * Opens a session; null if its source address, or the tracker in all, holds too many already
-   * ({@link #whyRefused} says which).
+   * ({@link #whyRefused} says which). A full tracker makes room for a session from a network
+   * ({@link PrefixShares#group}: an IPv6 /48, an IPv4 /24) holding at least two sessions fewer than
+   * the most represented one: that network's youngest session is closed with a fatal ADDRESS_LIMIT
+   * ({@link #EVICTED}), its registrations leaving their rooms as for any closed session. So one
+   * network holding every session (rev30 FINDING-9) does not lock anyone else out.
    */
   SessionId open(Channel channel) {
-    if (channels.size() >= maxSessions) {
+    InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
+    InetAddress from = remote == null ? null : SourceKey.of(remote.getAddress());
+    if (from != null && perAddress.getOrDefault(from, 0) >= maxSessionsPerAddress) {
       return null;
     }
-    InetAddress from = address(channel);
-    if (from != null) {
-      if (perAddress.getOrDefault(from, 0) >= maxSessionsPerAddress) {
+    String group = remote == null ? null : PrefixShares.group(remote.getAddress().getHostAddress());
+    if (channels.size() >= maxSessions) {
+      SessionId victim = group == null ? null : sessionShares.victimFor(group);
+      if (victim == null) {
         return null;
       }
+      evict(victim);
+    }
+    if (from != null) {
       perAddress.merge(from, 1, Integer::sum);
     }
     SessionId id = new SessionId(nextSession++);
     channels.put(id, channel);
+    if (group != null) {
+      sessionShares.add(id, group);
+    }
     return id;
+  }
+
+  /** The fatal ADDRESS_LIMIT message of a session closed to make room for another network's. */
+  public static final String EVICTED =
+      "dropped to make room for a session from another network: the tracker holds its maximum of"
+          + " sessions";
+
+  /** Closes {@code session} for a newcomer: its rooms are told now, it is told why, then closed. */
+  private void evict(SessionId session) {
+    Channel ch = channels.get(session);
+    close(session); // idempotent: the channel's own close calls it again
+    counters.error(Code.ADDRESS_LIMIT);
+    ch.writeAndFlush(Frames.error(0, Code.ADDRESS_LIMIT, EVICTED + " (" + maxSessions + ")", true))
+        .addListener(ChannelFutureListener.CLOSE);
   }
 
   /** Why {@link #open} just refused a session: one line for its fatal ADDRESS_LIMIT error. */
@@ -175,6 +206,7 @@ public final class TrackerHub {
 
   void close(SessionId session) {
     Channel ch = channels.remove(session);
+    sessionShares.remove(session);
     InetAddress from = ch == null ? null : address(ch);
     if (from != null) {
       perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1);
@@ -248,6 +280,7 @@ public final class TrackerHub {
       return refusal(r.getRequestId(), refused);
     }
     RegisterOutcome.Accepted ok = (RegisterOutcome.Accepted) outcome;
+    ok.evicted().ifPresent(this::route);
     ok.change().ifPresent(this::route);
     return Frames.registered(
         r.getRequestId(), r.getRoom(), ok.you(), ok.others(), heartbeatMs, ttlMs);
