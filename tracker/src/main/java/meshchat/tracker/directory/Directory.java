@@ -52,6 +52,9 @@ public final class Directory {
   private final Map<PeerId, Integer> roomsByKey = new HashMap<>();
   // room -> its members by network (IPv6 /48, IPv4 /24): who makes room when it is full
   private final Map<String, PrefixShares<Entry>> sharesByRoom = new HashMap<>();
+  // rooms by the network of the registration that started each (rev30 FINDING-10): a full room
+  // table makes room for a newcomer's new room from a less represented network
+  private final PrefixShares<String> roomsByNetwork = new PrefixShares<>();
 
   private static final class Entry {
     final SessionId session;
@@ -141,12 +144,19 @@ public final class Directory {
           Refusal.SESSION_LIMIT,
           "a session may hold at most " + limits.maxRegistrationsPerSession() + " registrations");
     }
-    if (members == null && rooms.size() >= limits.maxRooms()) {
-      return new Refused(
-          Refusal.ROOM_LIMIT, "the tracker holds its maximum of " + limits.maxRooms() + " rooms");
-    }
     Refused bound = perAddressOrKey(room, member.peerId(), address);
-    Optional<Change> evicted = Optional.empty();
+    List<Change> evicted = new ArrayList<>();
+    if (members == null && rooms.size() >= limits.maxRooms()) {
+      String victimRoom = bound != null || group == null ? null : roomsByNetwork.victimFor(group);
+      if (victimRoom == null) {
+        return new Refused(
+            Refusal.ROOM_LIMIT, "the tracker holds its maximum of " + limits.maxRooms() + " rooms");
+      }
+      // the youngest room the most represented network started goes, each member told EVICTED
+      for (Entry e : new ArrayList<>(rooms.get(victimRoom).values())) {
+        evicted.add(remove(e, LeaveReason.EVICTED, true));
+      }
+    }
     if (members != null && members.size() >= limits.maxPeersPerRoom()) {
       Entry victim =
           bound != null || group == null ? null : sharesByRoom.get(room).victimFor(group);
@@ -155,7 +165,7 @@ public final class Directory {
             Refusal.ROOM_FULL,
             room + " holds its maximum of " + limits.maxPeersPerRoom() + " peers");
       }
-      evicted = Optional.of(remove(victim, LeaveReason.EVICTED, true));
+      evicted.add(remove(victim, LeaveReason.EVICTED, true));
       members = rooms.get(room); // null if the victim was its only member (a room of one)
     }
     if (bound != null) {
@@ -164,6 +174,9 @@ public final class Directory {
     if (members == null) {
       members = new LinkedHashMap<>();
       rooms.put(room, members);
+      if (group != null) {
+        roomsByNetwork.add(room, group);
+      }
     }
     List<Member> others = othersIn(members, member.peerId());
     Entry entry = new Entry(session, room, address, group, member, expiresAt);
@@ -275,6 +288,7 @@ public final class Directory {
     }
     if (members.isEmpty()) {
       rooms.remove(entry.room);
+      roomsByNetwork.remove(entry.room);
     }
     Map<String, Entry> own = sessions.get(entry.session);
     own.remove(entry.room);

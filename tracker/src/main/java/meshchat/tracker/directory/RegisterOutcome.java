@@ -8,14 +8,14 @@ public sealed interface RegisterOutcome {
 
   /**
    * The registration holds. {@code others} is the room without the registrant; {@code change} is
-   * empty for an unchanged refresh; {@code evicted} is the registration a full room dropped to make
-   * room for it ({@link RoomEvent.LeaveReason#EVICTED}), if any.
+   * empty for an unchanged refresh; {@code evicted} are the registrations dropped to make room for
+   * it ({@link RoomEvent.LeaveReason#EVICTED}): one of a full room, or every member of the room a
+   * full room table dropped.
    */
-  record Accepted(
-      Member you, List<Member> others, Optional<Change> change, Optional<Change> evicted)
+  record Accepted(Member you, List<Member> others, Optional<Change> change, List<Change> evicted)
       implements RegisterOutcome {
     public Accepted(Member you, List<Member> others, Optional<Change> change) {
-      this(you, others, change, Optional.empty());
+      this(you, others, change, List.of());
     }
   }
 

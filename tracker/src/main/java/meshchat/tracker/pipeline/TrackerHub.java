@@ -280,7 +280,7 @@ public final class TrackerHub {
       return refusal(r.getRequestId(), refused);
     }
     RegisterOutcome.Accepted ok = (RegisterOutcome.Accepted) outcome;
-    ok.evicted().ifPresent(this::route);
+    ok.evicted().forEach(this::route);
     ok.change().ifPresent(this::route);
     return Frames.registered(
         r.getRequestId(), r.getRoom(), ok.you(), ok.others(), heartbeatMs, ttlMs);
