@@ -19,11 +19,12 @@ import meshchat.fixture.time.EventQueue;
  * threads: each peer's events run in its own (time, sequence) order, and everything between peers
  * happens in an order fixed by peer index and time alone.
  *
- * <p>The time between windows, when the run's queue and the outboxes are run, is serial, but for a
- * window whose outboxes hold only arrivals and logs ({@link SimNetwork#splittable}, most of them):
- * one thread puts the arrivals into their receivers' queues while another writes the logs and
- * metrics, each half in the order a serial flush keeps. The threads wait parked (after a short
- * spin), so a thread count above the cores costs wakeups, not CPU.
+ * <p>The time between windows, when the run's queue and the outboxes are run, is serial, but for
+ * the outboxes' arrivals and logs ({@link SimNetwork#flush(SimNetwork.Pair)}): between two effects
+ * that must run alone (a dial, a close, a reset, the tracker), one thread puts the arrivals into
+ * their receivers' queues while another writes the logs and metrics, each half in the order a
+ * serial flush keeps. The threads wait parked (after a short spin), so a thread count above the
+ * cores costs wakeups, not CPU.
  */
 public final class Windows {
   private static final int SPINS = 1 << 12;
@@ -40,6 +41,8 @@ public final class Windows {
   private long windowLast; // the last millisecond of the window
   private int chunk;
   private int phase; // PEERS or FLUSH, read by the workers after they see a new generation
+  private Runnable flushFirst; // FLUSH's two halves, likewise
+  private Runnable flushSecond;
   private final AtomicInteger nextChunk = new AtomicInteger();
   private final AtomicInteger done = new AtomicInteger();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -132,13 +135,24 @@ public final class Windows {
       network.deferring(false);
     }
     global.runUntil(last); // nothing of its own is due in the window: its clock only
-    if (threads > 1 && n >= 2 && network.splittable()) {
-      // only arrivals and logs to hand over (most windows): the arrivals into their receivers'
-      // queues on one thread, the logs and metrics on another, each in the order flush() keeps
-      dispatch(FLUSH);
-      network.flushed();
+    if (threads > 1 && n >= 2) {
+      // between the effects that must run alone, the arrivals into their receivers' queues on one
+      // thread and the logs and metrics on another, each in the order flush() keeps
+      network.flush(this::both);
     } else {
       network.flush();
+    }
+  }
+
+  /** {@code first} and {@code second} on two of the threads, at once. */
+  private void both(Runnable first, Runnable second) {
+    flushFirst = first;
+    flushSecond = second;
+    try {
+      dispatch(FLUSH);
+    } finally {
+      flushFirst = null;
+      flushSecond = null;
     }
   }
 
@@ -182,11 +196,7 @@ public final class Windows {
   /** A split flush's two halves, each taken by one thread. */
   private void runFlushHalves() {
     for (int k; (k = nextChunk.getAndIncrement()) < 2; ) {
-      if (k == 0) {
-        network.flushArrivals();
-      } else {
-        network.flushLocals();
-      }
+      (k == 0 ? flushFirst : flushSecond).run();
     }
   }
 
