@@ -1,12 +1,27 @@
 package meshchat.testkit.app;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import meshchat.testkit.SimCluster;
 import meshchat.testkit.net.SimPeer;
 import meshchat.testkit.sim.SimRun;
@@ -18,6 +33,67 @@ import meshchat.testkit.sim.SimRun;
  */
 final class HeapUse {
   private HeapUse() {}
+
+  /**
+   * The most heap in use right after any collection while it watches: what -Xlog:gc shows after
+   * each pause, the largest of it. An upper bound on the run's live set at its peak (a young
+   * collection leaves the old generation's garbage in place), and what a heap limit (-Xmx) must
+   * hold, past which the run ends in back-to-back full collections or an OutOfMemoryError.
+   */
+  static final class Peak implements NotificationListener, AutoCloseable {
+    private final AtomicLong max = new AtomicLong();
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private final Set<String> heapPools = new HashSet<>();
+
+    static Peak watch() {
+      Peak p = new Peak();
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          p.heapPools.add(pool.getName());
+        }
+      }
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof NotificationEmitter e) {
+          e.addNotificationListener(p, null, null);
+          p.emitters.add(e);
+        }
+      }
+      return p;
+    }
+
+    @Override
+    public void handleNotification(Notification n, Object handback) {
+      if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+        return;
+      }
+      GarbageCollectionNotificationInfo info =
+          GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+      long used = 0;
+      for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        if (heapPools.contains(e.getKey())) { // not metaspace or the code cache
+          used += e.getValue().getUsed();
+        }
+      }
+      max.accumulateAndGet(used, Math::max);
+    }
+
+    /** The largest heap in use after a collection, in bytes; 0 if none ran. */
+    long bytes() {
+      return max.get();
+    }
+
+    @Override
+    public void close() {
+      for (NotificationEmitter e : emitters) {
+        try {
+          e.removeNotificationListener(this);
+        } catch (ListenerNotFoundException ignored) {
+          // already gone
+        }
+      }
+      emitters.clear();
+    }
+  }
 
   /** Heap in use after asking for full collections (twice: the first may only queue finalizers). */
   static long liveBytes() {

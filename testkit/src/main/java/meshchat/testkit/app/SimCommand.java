@@ -203,12 +203,16 @@ public final class SimCommand implements Callable<Integer> {
       return 2;
     }
     long baseline = memory ? HeapUse.liveBytes() : 0;
+    HeapUse.Peak peak = memory ? HeapUse.Peak.watch() : null;
     long t0 = System.nanoTime();
     SimRun.Result r = SimRun.run(plan, progress(plan, err));
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     Map<String, Object> model = Summary.model(r, replay());
     if (memory) {
+      peak.close(); // before the full collections below, which would only lower it
       Map<String, Object> heap = HeapUse.of(r, HeapUse.liveBytes() - baseline);
+      heap.put("peakAfterGcBytes", peak.bytes());
+      heap.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
       Map<String, Object> parts = memoryParts ? HeapUse.parts(r) : null;
       if (parts != null) {
         heap.put("parts", parts);

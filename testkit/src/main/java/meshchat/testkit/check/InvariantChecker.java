@@ -64,15 +64,24 @@ public final class InvariantChecker {
   }
 
   public static CheckReport check(History history) {
+    return check(history, 1);
+  }
+
+  /**
+   * As {@link #check(History)}, the per-peer parts (each store lifetime's delivery log, each final
+   * store's ids) on up to {@code threads} threads: the same report, violations in the same order,
+   * for any number of threads, as each part's findings are kept apart and added in peer order.
+   */
+  public static CheckReport check(History history, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1: " + threads);
+    }
     InvariantChecker c = new InvariantChecker(history);
     c.noFork();
     c.numberTheRest();
     c.lamportGrowsAlongDeps();
-    for (PeerHistory p : history.peers()) {
-      for (Segment s : p.segments()) {
-        c.deliveryLog(p, s);
-      }
-    }
+    c.deliveryLogs(threads);
+    c.storeIds(threads);
     List<PeerHistory> live = history.peers().stream().filter(PeerHistory::alive).toList();
     c.convergence(live);
     c.agreement(live);
@@ -242,8 +251,70 @@ public final class InvariantChecker {
     }
   }
 
+  /** What the check of one store lifetime found: added to the report in peer order. */
+  private static final class Found {
+    final List<Violation> violations = new ArrayList<>();
+    long incomplete;
+  }
+
+  /**
+   * {@link #deliveryLog} of every store lifetime of every peer, on up to {@code threads} threads.
+   * What they read (the numbering, every message's origin and dependencies, the memos of the
+   * delivery logs' numbers, all complete once {@link #noFork} and {@link #numberTheRest} ran) is no
+   * longer written, and each writes only its own {@link Found}.
+   */
+  private void deliveryLogs(int threads) {
+    List<PeerHistory> owners = new ArrayList<>();
+    List<Segment> segments = new ArrayList<>();
+    for (PeerHistory p : history.peers()) {
+      for (Segment s : p.segments()) {
+        owners.add(p);
+        segments.add(s);
+      }
+    }
+    Found[] found = new Found[segments.size()];
+    Split.run(
+        found.length,
+        threads,
+        i -> {
+          Found f = new Found();
+          deliveryLog(owners.get(i), segments.get(i), f);
+          found[i] = f;
+        });
+    for (Found f : found) {
+      violations.addAll(f.violations);
+      incomplete += f.incomplete;
+    }
+  }
+
+  /** Each peer's final store's ids ({@link #ids}), made on up to {@code threads} threads. */
+  private void storeIds(int threads) {
+    List<PeerHistory> peers = history.peers();
+    BitSet[] sets = new BitSet[peers.size()];
+    Split.run(sets.length, threads, i -> sets[i] = idsOf(peers.get(i)));
+    for (int i = 0; i < sets.length; i++) {
+      storeIds.putIfAbsent(peers.get(i), sets[i]);
+    }
+  }
+
+  /**
+   * The number of delivery {@code k} of {@code log}, message {@code m}, or -1: {@link #numberOf},
+   * read from the memo {@link #noFork} left for a {@link DeliveryLog} (it numbered every delivery),
+   * and written nowhere, so that logs can be read on several threads at once.
+   */
+  private int shownNumber(List<Delivered> log, int k, ChatMessage m) {
+    if (log instanceof DeliveryLog d) {
+      int[] memo = byLogNumber.get(d.numbers());
+      int n = d.numberAt(k);
+      if (memo != null && n < memo.length && memo[n] > 0) {
+        return memo[n] - 1;
+      }
+    }
+    return numberOf(m.id());
+  }
+
   /** Causality, FIFO, no duplicate and shown-order flags, for one store lifetime of one peer. */
-  private void deliveryLog(PeerHistory p, Segment s) {
+  private void deliveryLog(PeerHistory p, Segment s, Found found) {
     BitSet shown = new BitSet(ids.size());
     long[] lastSeq = new long[authors.size()]; // per origin number
     long[] incompleteUpTo = new long[authors.size()];
@@ -262,31 +333,32 @@ public final class InvariantChecker {
     int k = 0;
     for (Delivered d : log) {
       ChatMessage m = d.message();
-      int i = numberOfDelivery(log, k++, m, false);
+      int i = shownNumber(log, k++, m);
       boolean duplicate = shown.get(i);
       shown.set(i);
       if (duplicate) {
         add(
+            found,
             Invariant.NO_DUPLICATE,
             List.of(p.name()),
             List.of(m.id()),
             p.name() + " showed " + labels.of(m.id()) + " twice");
       } else if (d.incomplete()) {
-        incomplete++;
+        found.incomplete++;
         incompleteUpTo[authorOf[i]] = Math.max(incompleteUpTo[authorOf[i]], m.seq());
       } else {
         ChatMessage first = contents.get(i);
         if (m == first || m.equals(first)) {
           for (int dep : depsOf[i]) {
             if (!shown.get(dep)) {
-              notShownBefore(p, m, ids.get(dep));
+              notShownBefore(found, p, m, ids.get(dep));
             }
           }
         } else { // a fork's other copy: its own dependencies
           for (MessageId dep : dependencies(m)) {
             int di = numberOf(dep);
             if (di < 0 || !shown.get(di)) {
-              notShownBefore(p, m, dep);
+              notShownBefore(found, p, m, dep);
             }
           }
         }
@@ -295,6 +367,7 @@ public final class InvariantChecker {
       long last = lastSeq[a];
       if (!duplicate && m.seq() < last && m.seq() >= incompleteUpTo[a]) {
         add(
+            found,
             Invariant.FIFO,
             List.of(p.name()),
             List.of(m.id(), new MessageId(m.origin(), last)),
@@ -308,6 +381,7 @@ public final class InvariantChecker {
       boolean late = maxShown != null && canonical(m, maxShown) < 0;
       if (late != d.late()) {
         add(
+            found,
             Invariant.AGREEMENT,
             List.of(p.name()),
             maxShown == null ? List.of(m.id()) : List.of(m.id(), maxShown.id()),
@@ -325,8 +399,9 @@ public final class InvariantChecker {
     }
   }
 
-  private void notShownBefore(PeerHistory p, ChatMessage m, MessageId dep) {
+  private void notShownBefore(Found found, PeerHistory p, ChatMessage m, MessageId dep) {
     add(
+        found,
         Invariant.CAUSALITY,
         List.of(p.name()),
         List.of(m.id(), dep),
@@ -477,13 +552,19 @@ public final class InvariantChecker {
   private BitSet ids(PeerHistory p) {
     BitSet out = storeIds.get(p);
     if (out == null) {
-      out = new BitSet(ids.size());
-      for (ChatMessage m : p.finalStore()) {
-        if (!disputed(m.id())) {
-          out.set(numberOf(m.id()));
-        }
-      }
+      out = idsOf(p);
       storeIds.put(p, out);
+    }
+    return out;
+  }
+
+  /** {@link #ids}, made anew; it reads the numbering and writes nothing of the checker's. */
+  private BitSet idsOf(PeerHistory p) {
+    BitSet out = new BitSet(ids.size());
+    for (ChatMessage m : p.finalStore()) {
+      if (!disputed(m.id())) {
+        out.set(numberOf(m.id()));
+      }
     }
     return out;
   }
@@ -515,5 +596,10 @@ public final class InvariantChecker {
 
   private void add(Invariant i, List<String> peers, List<MessageId> ids, String detail) {
     violations.add(new Violation(i, peers, ids.stream().map(labels::of).toList(), detail));
+  }
+
+  private void add(
+      Found found, Invariant i, List<String> peers, List<MessageId> ids, String detail) {
+    found.violations.add(new Violation(i, peers, ids.stream().map(labels::of).toList(), detail));
   }
 }

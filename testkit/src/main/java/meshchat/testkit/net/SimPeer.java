@@ -312,13 +312,14 @@ public final class SimPeer implements SimNetwork.Endpoint {
           .network()
           .defer(
               index,
-              () -> {
-                if (own) {
-                  world.listener().sent(SimPeer.this, rec.message(), now);
-                }
-                segments.get(segments.size() - 1).deliveries().add(rec);
-                world.listener().delivered(SimPeer.this, rec);
-              });
+              (SimNetwork.Local)
+                  () -> {
+                    if (own) {
+                      world.listener().sent(SimPeer.this, rec.message(), now);
+                    }
+                    segments.get(segments.size() - 1).deliveries().add(rec);
+                    world.listener().delivered(SimPeer.this, rec);
+                  });
     }
 
     @Override

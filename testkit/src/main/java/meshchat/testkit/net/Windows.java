@@ -19,12 +19,17 @@ import meshchat.fixture.time.EventQueue;
  * threads: each peer's events run in its own (time, sequence) order, and everything between peers
  * happens in an order fixed by peer index and time alone.
  *
- * <p>The time between windows, when the run's queue and the outboxes are run, is serial; the
- * threads wait for it parked (after a short spin), so a thread count above the cores costs wakeups,
- * not CPU.
+ * <p>The time between windows, when the run's queue and the outboxes are run, is serial, but for
+ * the outboxes' arrivals and logs ({@link SimNetwork#flush(SimNetwork.Pair)}): between two effects
+ * that must run alone (a dial, a close, a reset, the tracker), one thread puts the arrivals into
+ * their receivers' queues while another writes the logs and metrics, each half in the order a
+ * serial flush keeps. The threads wait parked (after a short spin), so a thread count above the
+ * cores costs wakeups, not CPU.
  */
 public final class Windows {
   private static final int SPINS = 1 << 12;
+  private static final int PEERS = 0; // a window's peers, in chunks
+  private static final int FLUSH = 1; // a split flush's two halves
 
   private final EventQueue global;
   private final SimNetwork network;
@@ -35,6 +40,9 @@ public final class Windows {
   private volatile int generation;
   private long windowLast; // the last millisecond of the window
   private int chunk;
+  private int phase; // PEERS or FLUSH, read by the workers after they see a new generation
+  private Runnable flushFirst; // FLUSH's two halves, likewise
+  private Runnable flushSecond;
   private final AtomicInteger nextChunk = new AtomicInteger();
   private final AtomicInteger done = new AtomicInteger();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -121,36 +129,75 @@ public final class Windows {
       } else {
         chunk = Math.max(1, n / (threads * 8));
         startWorkers();
-        nextChunk.set(0);
-        done.set(0);
-        generation++; // publishes the window to the workers
-        for (Thread w : workers) {
-          LockSupport.unpark(w);
-        }
-        try {
-          runChunks();
-        } catch (RuntimeException | Error e) {
-          failure.compareAndSet(null, e);
-          nextChunk.set(Integer.MAX_VALUE / 2); // the others stop taking chunks
-        }
-        int spins = 0;
-        while (done.get() < workers.length) {
-          if (spins++ < SPINS) {
-            Thread.onSpinWait();
-          } else {
-            LockSupport.park(this);
-          }
-        }
-        Throwable t = failure.getAndSet(null);
-        if (t != null) {
-          throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
-        }
+        dispatch(PEERS);
       }
     } finally {
       network.deferring(false);
     }
     global.runUntil(last); // nothing of its own is due in the window: its clock only
-    network.flush();
+    if (threads > 1 && n >= 2) {
+      // between the effects that must run alone, the arrivals into their receivers' queues on one
+      // thread and the logs and metrics on another, each in the order flush() keeps
+      network.flush(this::both);
+    } else {
+      network.flush();
+    }
+  }
+
+  /** {@code first} and {@code second} on two of the threads, at once. */
+  private void both(Runnable first, Runnable second) {
+    flushFirst = first;
+    flushSecond = second;
+    try {
+      dispatch(FLUSH);
+    } finally {
+      flushFirst = null;
+      flushSecond = null;
+    }
+  }
+
+  /** Runs {@code what} on this thread and the workers, and returns once all are done with it. */
+  private void dispatch(int what) {
+    phase = what;
+    nextChunk.set(0);
+    done.set(0);
+    generation++; // publishes the window and the phase to the workers
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
+    }
+    try {
+      runPhase();
+    } catch (RuntimeException | Error e) {
+      failure.compareAndSet(null, e);
+      nextChunk.set(Integer.MAX_VALUE / 2); // the others stop taking chunks
+    }
+    int spins = 0;
+    while (done.get() < workers.length) {
+      if (spins++ < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.park(this);
+      }
+    }
+    Throwable t = failure.getAndSet(null);
+    if (t != null) {
+      throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+    }
+  }
+
+  private void runPhase() {
+    if (phase == PEERS) {
+      runChunks();
+    } else {
+      runFlushHalves();
+    }
+  }
+
+  /** A split flush's two halves, each taken by one thread. */
+  private void runFlushHalves() {
+    for (int k; (k = nextChunk.getAndIncrement()) < 2; ) {
+      (k == 0 ? flushFirst : flushSecond).run();
+    }
   }
 
   private void runChunks() {
@@ -218,7 +265,7 @@ public final class Windows {
         return;
       }
       try {
-        runChunks();
+        runPhase();
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
         nextChunk.set(Integer.MAX_VALUE / 2); // the others stop taking chunks

@@ -2,6 +2,8 @@ package meshchat.testkit.sim;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import meshchat.fixture.net.Delay;
 import meshchat.testkit.SimCluster;
@@ -95,11 +97,49 @@ public final class SimRun {
     } while (!quiet && c.now() < deadline);
     progress.done();
     History h = c.finalHistory(); // the run is over: the stores are read, not copied
-    CheckReport check = InvariantChecker.check(h);
     long lastFault =
         Convergence.lastFault(c.faults().stream().map(SimCluster.FaultMark::timeMs).toList());
-    long converge = lastFault < 0 ? -1 : Convergence.after(h, lastFault);
+    // On more than one thread, the time to converge (one pass over every live peer's last log) is
+    // read beside the checker's serial first passes: both only read the finished history.
+    int threads = plan.config().threads();
+    FutureTask<Long> converging =
+        new FutureTask<>(() -> lastFault < 0 ? -1 : Convergence.after(h, lastFault));
+    if (threads > 1 && lastFault >= 0) {
+      Thread t = new Thread(converging, "sim-converge");
+      t.setDaemon(true);
+      t.start();
+    } else {
+      converging.run();
+    }
+    CheckReport check = InvariantChecker.check(h, threads);
+    long converge = joined(converging);
     return new Result(plan, c, h, check, quiet, lastFault, converge);
+  }
+
+  private static long joined(FutureTask<Long> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the history is read until it ends: wait for it
+        } catch (ExecutionException e) {
+          Throwable t = e.getCause();
+          if (t instanceof RuntimeException r) {
+            throw r;
+          }
+          if (t instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException(t);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Every peer showing every planned message: the 100% of a progress estimate. */

@@ -157,6 +157,53 @@ class InvariantCheckerTest {
     assertThat(r.incomplete()).isEqualTo(1);
   }
 
+  /** {@code shown}, in that order, as a simulated run logs it: in a log numbered by {@code t}. */
+  private static PeerHistory logged(
+      DeliveryLog.Messages t, String name, PeerId id, Delivered... shown) {
+    DeliveryLog log = new DeliveryLog(t);
+    List.of(shown).forEach(log::add);
+    List<ChatMessage> store = new ArrayList<>();
+    for (Delivered d : shown) {
+      if (!store.contains(d.message())) {
+        store.add(d.message());
+      }
+    }
+    store.sort(Comparator.comparing(ChatMessage::timestamp));
+    return new PeerHistory(name, id, true, List.of(new Segment(0, Set.of(), log)), store, 0);
+  }
+
+  private static Delivered at(long t, ChatMessage m, boolean late, boolean incomplete) {
+    return new Delivered(t, m, late, false, incomplete);
+  }
+
+  @Test
+  void onSeveralThreadsTheReportIsTheSameViolationForViolationInPeerOrder() {
+    DeliveryLog.Messages t = new DeliveryLog.Messages();
+    ChatMessage c1 = msg(P1, 1, 2, "concurrent");
+    History h =
+        new History(
+            List.of(
+                logged(t, "p0", P0, at(0, A1, false, false), at(1, B1, false, false)),
+                logged(t, "p1", P1, at(0, A1, false, false), at(1, A1, false, false)), // twice
+                logged(t, "p2", P1, at(0, B1, false, false), at(1, A1, true, false)), // causality
+                logged(t, "p3", P1, at(0, c1, false, false), at(1, A1, false, false)), // not late
+                logged(t, "p4", P1, at(0, B1, false, true), at(1, A1, true, false)), // incomplete
+                logged(t, "p5", P1, at(0, B1, false, false), at(1, A1, true, false))), // causality
+            List.of());
+    CheckReport one = InvariantChecker.check(h);
+    assertThat(one.violations())
+        .extracting(Violation::invariant)
+        .containsSubsequence(
+            Invariant.NO_DUPLICATE, Invariant.CAUSALITY, Invariant.AGREEMENT, Invariant.CAUSALITY);
+    assertThat(one.incomplete()).isEqualTo(1);
+    for (int threads = 2; threads <= 7; threads++) {
+      CheckReport many = InvariantChecker.check(h, threads);
+      assertThat(many.violations()).as("%d threads", threads).isEqualTo(one.violations());
+      assertThat(many.incomplete()).isEqualTo(one.incomplete());
+      assertThat(many.lostWithWipedStore()).isEqualTo(one.lostWithWipedStore());
+    }
+  }
+
   /** {@code p} as it ends knowing that {@code author} equivocated from {@code seq}. */
   private static PeerHistory naming(PeerHistory p, PeerId author, long seq) {
     return new PeerHistory(
