@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
  * room with no queue in between, and the room's writes reach the socket with none either. {@code
  * io} carries the listening sockets and the tracker sessions; {@code verify} checks chain
  * signatures off the room threads (a bounded amount per link: each link has at most one check
- * queued, and stops reading while one is behind); {@code store} runs the fsyncs of own messages and
- * the checkpoints of the store's log (at most one of each per node at a time), each on a thread of
- * its own, made when needed: an own message's fsync never queues behind another node's fsync or a
- * checkpoint (a checkpoint copies and fsyncs the database file for milliseconds). Nothing that
- * blocks runs on a room thread: it would stall the links of every node sharing it. Close after
- * every node using it is closed.
+ * queued, and stops reading while one is behind), on half as many threads as there are room
+ * threads; {@code store} runs the fsyncs of own messages and the checkpoints of the store's log (at
+ * most one of each per node at a time), each on a thread of its own, made when needed: an own
+ * message's fsync never queues behind another node's fsync or a checkpoint (a checkpoint copies and
+ * fsyncs the database file for milliseconds). Nothing that blocks runs on a room thread: it would
+ * stall the links of every node sharing it. Close after every node using it is closed.
  */
 public final class PeerGroups implements AutoCloseable {
   private final EventLoopGroup io;
@@ -36,8 +36,8 @@ public final class PeerGroups implements AutoCloseable {
   }
 
   /**
-   * {@code roomThreads} room threads, as many verify threads, and store threads as the nodes'
-   * fsyncs and checkpoints need at once (idle ones end after a minute).
+   * {@code roomThreads} room threads, {@link #verifyThreads} verify threads for them, and store
+   * threads as the nodes' fsyncs and checkpoints need at once (idle ones end after a minute).
    */
   public static PeerGroups create(int ioThreads, int roomThreads) {
     return new PeerGroups(
@@ -46,9 +46,26 @@ public final class PeerGroups implements AutoCloseable {
         // room threads also run their nodes' sockets; neither kind spins before a timer
         new WholeMillisLoops(
             roomThreads, new DefaultThreadFactory("peer-room", true), NioIoHandler.newFactory()),
-        Executors.newFixedThreadPool(roomThreads, new DefaultThreadFactory("peer-verify", true)),
+        Executors.newFixedThreadPool(
+            verifyThreads(roomThreads), new DefaultThreadFactory("peer-verify", true)),
         // unbounded only in name: each node runs at most one fsync and one checkpoint at a time
         Executors.newCachedThreadPool(new DefaultThreadFactory("peer-store", true)));
+  }
+
+  /**
+   * The verify threads for {@code roomThreads} room threads: half as many, rounded up (one for one
+   * or two). Every neighbour checks each head (~70 µs of CPU), so a head reaches the pool as one
+   * check per receiving link within a few tens of microseconds; with a verify thread per room
+   * thread those checks woke every verify thread at once, and with as many cores as room threads
+   * they took every core from the room threads still reading and showing the line the head came
+   * with (the latency cell, 2 room threads on 2 cores: p99 603-1,595 µs with two verify threads,
+   * 442-508 with one, 3 alternated pairs; docs/benchmarks.md, session 30). A link has at most one
+   * check on the pool at a time ({@code ChainVerifier}), so fewer threads never reorder a link's
+   * frames: its check waits behind other links' for a few checks' time, and a line on its author's
+   * link is shown before its head's check anyway.
+   */
+  static int verifyThreads(int roomThreads) {
+    return Math.max(1, roomThreads - roomThreads / 2);
   }
 
   /** One I/O thread, one room thread, one verify thread: what a single chat process needs. */
