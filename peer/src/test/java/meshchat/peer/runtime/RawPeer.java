@@ -95,9 +95,15 @@ class RawPeer implements AutoCloseable {
 
   /** Reads until the node's Close; returns it. */
   Close awaitClose() throws Exception {
+    // each read times out after 10 s; a peer that keeps sending other frames (pings, digests)
+    // must still close within a minute, or the test fails rather than hangs
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
     for (LinkFrame f; (f = LinkFrame.parseDelimitedFrom(in)) != null; ) {
       if (f.hasClose()) {
         return f.getClose();
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("no Close within 60 s: the link stayed open");
       }
     }
     throw new AssertionError("the connection ended without a Close");
