@@ -133,6 +133,15 @@ public final class PeerId implements Comparable<PeerId>, KeyedHash {
     return h.length() <= 8 ? h : h.substring(0, 8);
   }
 
+  /**
+   * The id's first 8 bytes, big-endian, zero-padded: {@link #compareTo} orders two ids as {@code
+   * Long.compareUnsigned} orders these, unless they are equal. A table that keeps it beside its
+   * entries compares ids without reading them (docs/benchmarks.md, session 30).
+   */
+  public long orderPrefix() {
+    return prefix;
+  }
+
   @Override
   public int compareTo(PeerId o) {
     if (o == this) {

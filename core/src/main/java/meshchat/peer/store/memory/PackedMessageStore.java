@@ -37,6 +37,10 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
   private final OrderBlocks byOrder = new OrderBlocks();
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private AddressLog[] logs = new AddressLog[8];
+  // each author's PeerId.orderPrefix by its number, beside the order's ties: a search step that
+  // meets an equal key compares these and reads the author's id only where they are equal (its
+  // own key, a fork), not the id object of every author it passes (docs/benchmarks.md, session 30)
+  private long[] prefixes = new long[8];
   // each nick once, named in the arena by its index
   private final List<String> nicks = new ArrayList<>();
   private final Map<String, Integer> nickIndex = new HashMap<>();
@@ -71,6 +75,10 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
     AddressLog log = logs[a];
     if (log == null) {
       log = logs[a] = new AddressLog();
+      if (a >= prefixes.length) {
+        prefixes = Arrays.copyOf(prefixes, logs.length);
+      }
+      prefixes[a] = message.origin().orderPrefix();
     }
     long existing = log.get(message.seq());
     if (existing != AddressLog.ABSENT) {
@@ -167,7 +175,8 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
   /** By the entry's tie: its author's number here, so the arena is not read. */
   @Override
   public int compareOrigin(int author, PeerId origin) {
-    return authors.author(author).compareTo(origin);
+    int c = Long.compareUnsigned(prefixes[author], origin.orderPrefix());
+    return c != 0 ? c : authors.author(author).compareTo(origin);
   }
 
   @Override

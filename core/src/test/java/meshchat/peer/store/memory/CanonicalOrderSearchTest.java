@@ -170,12 +170,22 @@ class CanonicalOrderSearchTest {
     return Optional.ofNullable(before);
   }
 
-  /** One to six authors, each id made of its number and a random byte. */
+  /**
+   * One to six authors, each id made of its number and a random byte; in half the tries behind 8
+   * equal bytes, so that ids share {@link PeerId#orderPrefix} and the packed store's ties are
+   * decided by the whole ids (docs/benchmarks.md, session 30).
+   */
   private static List<PeerId> authors(Random random) {
     int n = 1 + random.nextInt(6);
+    boolean samePrefix = random.nextBoolean();
     List<PeerId> authors = new ArrayList<>();
     for (int a = 0; a < n; a++) {
-      authors.add(PeerId.of(new byte[] {(byte) a, (byte) random.nextInt(256)}));
+      byte b = (byte) random.nextInt(256);
+      authors.add(
+          PeerId.of(
+              samePrefix
+                  ? new byte[] {7, 7, 7, 7, 7, 7, 7, 7, (byte) a, b}
+                  : new byte[] {(byte) a, b}));
     }
     return authors;
   }

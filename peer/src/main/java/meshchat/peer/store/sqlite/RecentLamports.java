@@ -15,6 +15,12 @@ import meshchat.peer.message.PeerId;
  * seqs behind their author's newest; with 16,384 entries, 70 to 99 % of the 2 to 4 lookups per
  * delivery went to SQLite).
  *
+ * <p>Measured again in session 30 (docs/benchmarks.md): the deps the room asked SQLite for were
+ * 32,768 to 131,071 seqs behind their author's newest stored one, past rings that at five origins
+ * stopped at 32,768 and 65,536 slots, and those queries took about a fifth of the room threads'
+ * time in the SQLite throughput cell; so a ring now grows to 131,072 and all rings together to 16
+ * MB, enough for five busy origins' rings at their cap beside the first rings still to come.
+ *
  * <p>So each origin has a ring indexed by seq, each slot a (seq, time) pair side by side: an
  * origin's newest seqs, up to the ring's length. A message stored is one write next to the last
  * one, and a dependency, nearly always a recent seq, is read from the ring's warm end. Until
@@ -27,20 +33,20 @@ import meshchat.peer.message.PeerId;
  * doubles when its origin's next seq would overwrite the one {@code length} before it (the ring is
  * full of the origin's last seqs), up to {@link #MAX_LENGTH}, and only while all rings together,
  * with a first ring for every origin not yet seen up to {@link #MAX_ORIGINS}, stay within {@link
- * #MAX_SLOTS} (16 bytes a slot: 8 MB); past {@link #MAX_ORIGINS} origins every ring is dropped (a
+ * #MAX_SLOTS} (16 bytes a slot: 16 MB); past {@link #MAX_ORIGINS} origins every ring is dropped (a
  * room with more authors than that writing at once asks SQLite more). A slot answers only for the
  * seq it holds, so a jump in seqs costs nothing but what it overwrites. A miss only costs the
  * indexed query. Not thread-safe: the store guards it with the database.
  */
 final class RecentLamports {
   /**
-   * Slots of all rings together (16 bytes each: 8 MB), room for a first ring of every origin up to
+   * Slots of all rings together (16 bytes each: 16 MB), room for a first ring of every origin up to
    * {@link #MAX_ORIGINS} included: a ring grows only while that room stays free.
    */
-  static final int MAX_SLOTS = 524_288;
+  static final int MAX_SLOTS = 1_048_576;
 
   /** The most slots one origin's ring has. */
-  static final int MAX_LENGTH = 65_536;
+  static final int MAX_LENGTH = 131_072;
 
   static final int FIRST_LENGTH = 64;
 

@@ -55,6 +55,37 @@ class RecentLamportsTest {
     assertThat((double) held / asked).as("the last 100,000 of 120,000 stored").isGreaterThan(0.95);
   }
 
+  /**
+   * The SQLite throughput cell's shape as session 30 measured it (docs/benchmarks.md): five authors
+   * interleaved, and the deps the room asked SQLite for 32,768 to 131,071 seqs behind their
+   * author's newest, past rings that stopped at 32,768 and 65,536 slots. Each of the five rings now
+   * reaches 131,072 slots within {@link RecentLamports#MAX_SLOTS}.
+   */
+  @Test
+  void depsUpTo131071SeqsBehindAreAnsweredForFiveAuthors() {
+    RecentLamports recent = new RecentLamports();
+    PeerId[] authors = new PeerId[5];
+    for (int a = 0; a < authors.length; a++) {
+      authors[a] = PeerId.of(new byte[] {8, (byte) a, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    }
+    long top = 150_000;
+    for (long seq = 1; seq <= top; seq++) {
+      for (int a = 0; a < authors.length; a++) {
+        recent.put(new MessageId(authors[a], seq), 5 * seq + a);
+      }
+    }
+    for (int a = 0; a < authors.length; a++) {
+      assertThat(recent.length(authors[a])).isEqualTo(RecentLamports.MAX_LENGTH);
+      for (long behind = 0; behind < 131_072; behind += 97) {
+        long seq = top - behind;
+        assertThat(recent.get(new MessageId(authors[a], seq)))
+            .as("author %d, %d behind", a, behind)
+            .isEqualTo(5 * seq + a);
+      }
+    }
+    assertThat(recent.slots()).isLessThanOrEqualTo(RecentLamports.MAX_SLOTS);
+  }
+
   @Test
   void aRingGrowsWhileItsOriginWritesInOrderUpToItsCap() {
     RecentLamports recent = new RecentLamports();
