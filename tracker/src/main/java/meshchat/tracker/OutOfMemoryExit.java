@@ -3,7 +3,6 @@ package meshchat.tracker;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -91,13 +90,14 @@ public final class OutOfMemoryExit {
 
   /** The line, as {@link #install} makes it: what the heap was and how to give it more. */
   public static String text(String who, long maxHeapBytes) {
-    return String.format(
-        Locale.ROOT,
-        "%s: out of memory: this JVM's heap of %s is full; give it more (JAVA_OPTS=-Xmx%s or"
-            + " more) or ask for less",
-        who,
-        size(maxHeapBytes),
-        suggest(maxHeapBytes));
+    // plain concatenation, no String.format: this runs at every start, and a Formatter's classes
+    // (and its regular expression) would be loaded on the chat start's way to ready
+    return who
+        + ": out of memory: this JVM's heap of "
+        + size(maxHeapBytes)
+        + " is full; give it more (JAVA_OPTS=-Xmx"
+        + suggest(maxHeapBytes)
+        + " or more) or ask for less";
   }
 
   private static byte[] encode(String who, long maxHeapBytes) {
@@ -107,7 +107,8 @@ public final class OutOfMemoryExit {
   /** Bytes as MiB or GiB, one decimal from 1 GiB on: {@code 96 MiB}, {@code 4.0 GiB}. */
   public static String size(long bytes) {
     if (bytes >= 1L << 30) {
-      return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+      long tenths = Math.round(bytes * 10.0 / (1L << 30));
+      return tenths / 10 + "." + tenths % 10 + " GiB";
     }
     return (bytes >> 20) + " MiB";
   }
