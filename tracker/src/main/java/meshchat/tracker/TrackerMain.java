@@ -207,6 +207,7 @@ public final class TrackerMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    OutOfMemoryExit.install("meshchat tracker");
     int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     System.exit(code);
   }

@@ -103,7 +103,12 @@ public final class Counters {
      * together, opened connections faster than the handshake budget (each costs the room thread a
      * TLS handshake).
      */
-    HANDSHAKE_RATE_REFUSED
+    HANDSHAKE_RATE_REFUSED,
+    /**
+     * An incoming private room connection refused ({@code Close{LIMIT_EXCEEDED}}) because this
+     * peer's J-PAKE work for connections not linked yet was at its bound ({@code PakeGate}).
+     */
+    PAKE_BUSY_REFUSED
   }
 
   /**

@@ -28,10 +28,14 @@ import meshchat.peer.room.Scheduler;
  * <p><b>How many links.</b> Never more than {@code maxLinks}, and never more than {@link
  * MembershipConfig#sourceCap} (a quarter) from one source, an IPv4 address or IPv6 /64 ({@link
  * MembershipEffects#sourceOf}): one more from that source is closed with LIMIT_EXCEEDED "too many
- * links from one address". When the table is full, a newcomer from a source holding at least two
- * links fewer than the most represented one makes room: that source's youngest evictable link is
- * dropped ("dropped to make room for a peer from another address", {@link #evictionVictim}, at most
- * one per {@link MembershipConfig#evictionIntervalMs}); otherwise the newcomer is closed with
+ * links from one address". Of the links dialed to us (not pinned), no more than {@link
+ * MembershipConfig#groupCap} (a quarter) from one network group, a public IPv4 /16 or IPv6 /32
+ * ({@link MembershipEffects#groupOf}): one more is closed with "too many links from one network".
+ * When the table is full, a newcomer from a group holding at least two accepted links fewer than
+ * the most represented group, or from a source holding at least two links fewer than the most
+ * represented one, makes room: that group's or source's youngest evictable link is dropped
+ * ("dropped to make room for a peer from another address", {@link #evictionVictim}, at most one per
+ * {@link MembershipConfig#evictionIntervalMs}); otherwise the newcomer is closed with
  * LIMIT_EXCEEDED "link cap reached", whichever side dialed it. The peer refused or dropped does not
  * redial. So a stranger with throwaway keys on a few addresses holds at most its sources' shares,
  * and peers with addresses of their own always find room (rev29 F3). A round every {@link
@@ -47,8 +51,12 @@ import meshchat.peer.room.Scheduler;
  * <p>All calls come on the room's one thread; effects must not call back synchronously.
  */
 public final class Membership {
-  /** A link: its connection, where it comes from ({@code source}: what per-source bounds count). */
-  private record Conn(long id, PeerAddress address, boolean dialedByUs, String source, long upAt) {}
+  /**
+   * A link: its connection, where it comes from ({@code source}: what per-source bounds count;
+   * {@code group}: the network the per-group bound of accepted links counts).
+   */
+  private record Conn(
+      long id, PeerAddress address, boolean dialedByUs, String source, String group, long upAt) {}
 
   private final MembershipConfig config;
   private final PeerId self;
@@ -221,7 +229,8 @@ public final class Membership {
       return;
     }
     String source = effects.sourceOf(address);
-    Conn next = new Conn(connection, address, dialedByUs, source, scheduler.nowMillis());
+    String group = effects.groupOf(address);
+    Conn next = new Conn(connection, address, dialedByUs, source, group, scheduler.nowMillis());
     Conn current = links.get(p);
     Dials.Kind why = dials.kindOf(p);
     Close refusal = current == null ? admit(next) : null;
@@ -248,12 +257,17 @@ public final class Membership {
     } else if (!source.equals(current.source()) && held(source) >= config.sourceCap()) {
       // the peer moved to a source that holds its share already: keep the link it has
       effects.close(connection, sourceFull());
+    } else if (countsInGroup(next)
+        && !(countsInGroup(current) && group.equals(current.group()))
+        && groupHeld(group) >= config.groupCap()) {
+      // it dialed us now from a network whose accepted links are at their share: keep the old link
+      effects.close(connection, groupFull());
     } else if (!effects.open(current.id()) || keepNew(current, next)) {
       // a swap, as the tie-break makes one; also when the current link's connection is gone and
       // its close not yet (or never) reported: the tie-break must not refuse the peer's every new
       // connection as a duplicate of a dead one
       learn(address);
-      next = new Conn(connection, address, dialedByUs, source, current.upAt()); // same tenure
+      next = new Conn(connection, address, dialedByUs, source, group, current.upAt()); // tenure
       put(p, next);
       if (!unproven.contains(p) && !address.equals(current.address())) {
         effects.remember(address); // proven already, and it moved: the cache dials it there
@@ -514,6 +528,10 @@ public final class Membership {
     return new Close(CloseReason.LIMIT_EXCEEDED, "too many links from one address");
   }
 
+  static Close groupFull() {
+    return new Close(CloseReason.LIMIT_EXCEEDED, "too many links from one network");
+  }
+
   static Close evicted() {
     return new Close(
         CloseReason.LIMIT_EXCEEDED, "dropped to make room for a peer from another address");
@@ -558,6 +576,25 @@ public final class Membership {
     return false;
   }
 
+  /**
+   * Whether {@code c} counts against its network group's share: a link the peer at the far end
+   * dialed, not pinned. Links this peer dialed are its own choice, and a pinned peer the user's.
+   */
+  private boolean countsInGroup(Conn c) {
+    return !c.dialedByUs() && !pinned.contains(c.address().peerId());
+  }
+
+  /** Accepted links held from network {@code group} ({@link #countsInGroup}): at most 32 read. */
+  private int groupHeld(String group) {
+    int n = 0;
+    for (Conn c : links.values()) {
+      if (countsInGroup(c) && c.group().equals(group)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   private boolean sourceHasRoom(PeerAddress a) {
     return held(effects.sourceOf(a)) < config.sourceCap();
   }
@@ -582,10 +619,13 @@ public final class Membership {
     if (held(next.source()) >= config.sourceCap()) {
       return sourceFull();
     }
+    if (countsInGroup(next) && groupHeld(next.group()) >= config.groupCap()) {
+      return groupFull();
+    }
     if (links.size() < config.maxLinks()) {
       return null;
     }
-    Conn victim = evictionVictim(next.source());
+    Conn victim = evictionVictim(next);
     if (victim == null) {
       return full();
     }
@@ -604,15 +644,19 @@ public final class Membership {
    * link table and the clock. At most one eviction per {@link MembershipConfig#evictionIntervalMs}.
    * Never evicted: links this peer dialed (its own choice of view, which is what reaches a
    * partition, and the tracker's members it linked), pinned peers, and up to {@code maxLinks / 4}
-   * links of members the tracker named that dialed us (the longest-standing). Among the other
-   * accepted links, the source holding the most links overall loses its youngest (the link with the
-   * least history: a key cycled in a moment ago, never one that has stood for long while its source
-   * has a younger one); ties go to the source whose link is youngest. Only if that source holds at
-   * least two more links than the newcomer's: a source is never evicted below one link, and peers
-   * that each have an address of their own never evict each other, so cycling keys or addresses
-   * cannot unseat them.
+   * links of members the tracker named that dialed us (the longest-standing). First by network: the
+   * network group ({@link MembershipEffects#groupOf}) holding the most accepted links loses one (of
+   * its most represented source, the youngest) if it holds at least two more accepted links than
+   * the newcomer's group, so a stranger's many addresses in one network (32 /64s of a /48) give way
+   * to newcomers from other networks as one address's keys do (session 30). Otherwise, as before
+   * groups: among the other accepted links, the source holding the most links overall loses its
+   * youngest (the link with the least history: a key cycled in a moment ago, never one that has
+   * stood for long while its source has a younger one); ties go to the source whose link is
+   * youngest. Only if that source holds at least two more links than the newcomer's: a source is
+   * never evicted below one link, and peers that each have an address of their own never evict each
+   * other, so cycling keys or addresses cannot unseat them.
    */
-  private Conn evictionVictim(String newSource) {
+  private Conn evictionVictim(Conn next) {
     if (scheduler.nowMillis() - lastEvictionAt < config.evictionIntervalMs()) {
       return null;
     }
@@ -634,6 +678,29 @@ public final class Membership {
         rest.add(c);
       }
     }
+    // first by network: the most represented group's most represented source's youngest link
+    Map<String, Integer> groups = new HashMap<>();
+    for (Conn c : accepted) {
+      groups.merge(c.group(), 1, Integer::sum);
+    }
+    int newGroup = groups.getOrDefault(next.group(), 0);
+    Conn byGroup = null;
+    for (int i = rest.size() - 1; i >= 0; i--) { // youngest first
+      Conn c = rest.get(i);
+      if (byGroup == null
+          || groups.get(c.group()) > groups.get(byGroup.group())
+          || (groups.get(c.group()).equals(groups.get(byGroup.group()))
+              && c.group().equals(byGroup.group())
+              && held(c.source()) > held(byGroup.source()))) {
+        byGroup = c;
+      }
+    }
+    if (byGroup != null
+        && !byGroup.group().equals(next.group())
+        && groups.get(byGroup.group()) > newGroup + 1) {
+      return byGroup;
+    }
+    // then by source, as before groups: a source holding two links more than the newcomer's
     Conn best = null;
     for (int i = rest.size() - 1; i >= 0; i--) { // youngest first
       Conn c = rest.get(i);
@@ -641,7 +708,7 @@ public final class Membership {
         best = c;
       }
     }
-    return best != null && held(best.source()) > held(newSource) + 1 ? best : null;
+    return best != null && held(best.source()) > held(next.source()) + 1 ? best : null;
   }
 
   /**

@@ -26,6 +26,11 @@ import meshchat.peer.config.Drafts;
  *     keys it: {@code meshchat.wire.SourceKey}) may hold, dialed or accepted: a quarter of the cap
  *     by default, so a stranger with many throwaway keys on a few addresses cannot hold every slot
  *     (rev29 F3). Test harnesses and benchmarks that run every peer on loopback raise it.
+ * @param maxLinksPerGroup most links this peer accepted (dialed to it, not pinned) that one network
+ *     group may hold: a public IPv4 /16 or IPv6 /32 as the runtime keys it ({@code
+ *     meshchat.wire.NetGroup}), so that a stranger with many addresses in one network (32 /64s of
+ *     one /48 cost nothing) holds a quarter of the accepted slots, not all (session 30). Test
+ *     harnesses and benchmarks that run every peer on loopback raise it, as the source cap.
  * @param rememberAfterMs how long a link must have stayed up before its peer is put in the peer
  *     cache ({@link MembershipEffects#remember}; checked each round and when the link goes, so up
  *     to a round later): a key costs nothing, a link held that long holds one of its source's few
@@ -43,6 +48,7 @@ public record MembershipConfig(
     long swapGraceMs,
     int maxKnown,
     int maxLinksPerSource,
+    int maxLinksPerGroup,
     long rememberAfterMs,
     long evictionIntervalMs) {
 
@@ -57,15 +63,26 @@ public record MembershipConfig(
     if (roundMs < 1 || swapGraceMs < 0 || maxKnown < 1) {
       throw new IllegalArgumentException("roundMs and maxKnown must be >= 1, swapGraceMs >= 0");
     }
-    if (maxLinksPerSource < 1 || rememberAfterMs < 0 || evictionIntervalMs < 0) {
+    if (maxLinksPerSource < 1
+        || maxLinksPerGroup < 1
+        || rememberAfterMs < 0
+        || evictionIntervalMs < 0) {
       throw new IllegalArgumentException(
-          "maxLinksPerSource must be >= 1, rememberAfterMs and evictionIntervalMs >= 0");
+          "maxLinksPerSource and maxLinksPerGroup must be >= 1, rememberAfterMs and"
+              + " evictionIntervalMs >= 0");
     }
   }
 
   /** Links one source may hold: {@code maxLinksPerSource}, never more than the cap. */
   public int sourceCap() {
     return Math.min(maxLinksPerSource, maxLinks);
+  }
+
+  /**
+   * Accepted links one network group may hold: {@code maxLinksPerGroup}, never more than the cap.
+   */
+  public int groupCap() {
+    return Math.min(maxLinksPerGroup, maxLinks);
   }
 
   /** Every field at its default; see {@link Draft} for the values. */
@@ -92,6 +109,7 @@ public record MembershipConfig(
     public long swapGraceMs = 2_000;
     public int maxKnown = 1_024;
     public int maxLinksPerSource = 8; // maxLinks / 4
+    public int maxLinksPerGroup = 8; // maxLinks / 4, of the accepted links
     public long rememberAfterMs = 10_000;
     public long evictionIntervalMs = 1_000;
   }

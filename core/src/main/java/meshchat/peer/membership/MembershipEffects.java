@@ -55,6 +55,16 @@ public interface MembershipEffects {
   }
 
   /**
+   * The coarser network {@code address} belongs to, which accepted links are also shared by ({@link
+   * MembershipConfig#groupCap}): the runtime's {@code NetGroup} of its host (a public IPv4 /16 or
+   * IPv6 /32, as Bitcoin Core groups peers; a private, loopback or link-local address is its own
+   * source), the simulation's one network per peer. By default the source itself.
+   */
+  default String groupOf(PeerAddress address) {
+    return sourceOf(address);
+  }
+
+  /**
    * A peer worth keeping across restarts (the peer cache): a tracker member, or a peer whose link
    * stayed up {@link MembershipConfig#rememberAfterMs}.
    */

@@ -20,6 +20,13 @@ final class Recorder implements MembershipEffects {
   int asks;
   final Set<Long> dead = new HashSet<>();
   final Map<Long, Close> closes = new HashMap<>(); // connection: the Close it was closed with
+  // the network group of a host (null: its source, MembershipEffects' default)
+  java.util.function.UnaryOperator<String> groupOfHost;
+
+  @Override
+  public String groupOf(PeerAddress address) {
+    return groupOfHost == null ? sourceOf(address) : groupOfHost.apply(address.host());
+  }
 
   @Override
   public boolean open(long connection) {

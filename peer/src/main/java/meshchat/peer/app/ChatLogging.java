@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import meshchat.tracker.OutOfMemoryExit;
 import meshchat.tracker.log.LogText;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
@@ -150,6 +151,9 @@ public final class ChatLogging implements SLF4JServiceProvider {
     @Override
     protected void handleNormalizedLoggingCall(
         Level level, Marker marker, String pattern, Object[] args, Throwable thrown) {
+      if (OutOfMemoryExit.isOutOfHeap(thrown)) {
+        OutOfMemoryExit.end(); // a loop that caught it logs it: the process is done (one line)
+      }
       if (!enabled(level)) {
         return; // a call with a Level of its own (the fluent API) comes here unchecked
       }

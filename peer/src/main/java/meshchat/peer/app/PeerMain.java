@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import meshchat.tracker.OutOfMemoryExit;
 import meshchat.tracker.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
     subcommands = {ChatCommand.class, HistoryCommand.class})
 public final class PeerMain {
   public static void main(String[] args) {
+    OutOfMemoryExit.install("meshchat");
     prepareProcess();
     System.exit(run(args));
   }

@@ -16,6 +16,7 @@ import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
+import meshchat.wire.NetGroup;
 import meshchat.wire.SourceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -205,6 +206,12 @@ public final class NodeLinks implements MembershipEffects {
   @Override
   public String sourceOf(PeerAddress address) {
     return SourceKey.text(address.host());
+  }
+
+  /** The per-group bound of accepted links counts a far end by its {@link NetGroup}. */
+  @Override
+  public String groupOf(PeerAddress address) {
+    return NetGroup.text(address.host());
   }
 
   @Override

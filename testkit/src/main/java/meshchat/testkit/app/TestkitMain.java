@@ -1,6 +1,7 @@
 package meshchat.testkit.app;
 
 import java.io.PrintWriter;
+import meshchat.tracker.OutOfMemoryExit;
 import meshchat.tracker.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,6 +39,8 @@ public final class TestkitMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    OutOfMemoryExit.install(
+        args.length > 0 && !args[0].startsWith("-") ? "meshchat " + args[0] : "meshchat");
     int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     System.exit(code);
   }

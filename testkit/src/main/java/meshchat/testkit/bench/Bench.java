@@ -26,7 +26,11 @@ final class Bench {
     return config.with(
         d ->
             d.membershipConfig =
-                d.membershipConfig.with(m -> m.maxLinksPerSource = Integer.MAX_VALUE));
+                d.membershipConfig.with(
+                    m -> {
+                      m.maxLinksPerSource = Integer.MAX_VALUE;
+                      m.maxLinksPerGroup = Integer.MAX_VALUE;
+                    }));
   }
 
   static void deleteTree(Path dir) throws IOException {

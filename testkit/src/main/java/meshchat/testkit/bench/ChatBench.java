@@ -34,6 +34,7 @@ import meshchat.peer.runtime.PeerNode;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.store.memory.PackedMessageStore;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
+import meshchat.tracker.OutOfMemoryExit;
 import meshchat.tracker.metrics.LatencyHistogram;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -62,10 +63,20 @@ public final class ChatBench {
   private ChatBench() {}
 
   /** One run in a JVM of its own (as {@code bench compare} starts it): prints the JSON line. */
-  public static void main(String[] args) throws Exception {
-    System.out.println(run(args));
+  public static void main(String[] args) {
+    OutOfMemoryExit.install("meshchat bench chat");
+    int code = 0;
+    try {
+      System.out.println(run(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println("meshchat bench chat: " + e.getMessage());
+      code = 2;
+    } catch (Exception e) {
+      System.err.println("meshchat bench chat: failed: " + e);
+      code = 1;
+    }
     System.out.flush();
-    System.exit(0); // whatever thread a closing peer leaves behind, the run is over
+    System.exit(code); // whatever thread a closing peer leaves behind, the run is over
   }
 
   // latency: unrecorded seconds at the rate before the recorded stretch, alone: jgroups-bench's
@@ -140,6 +151,7 @@ public final class ChatBench {
 
   public static String run(String[] args) throws Exception {
     Options o = parse(args);
+    checkHeap(o, Runtime.getRuntime().maxMemory(), "JAVA_OPTS=-Xmx");
     // as a chat peer does (ChatCommand): Netty's allocator JFR events stay unregistered, or their
     // registration leaves ~0.5 MB of JFR metadata beside the first links, copied by young pauses
     if (System.getProperty("io.netty.jfr.enabled") == null) {
@@ -151,6 +163,85 @@ public final class ChatBench {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  // ---- what a run holds ----
+
+  /**
+   * Heap a peer of the bench needs besides its messages (its links' buffers, TLS, room state), and
+   * the bench's own: measured live after a full collection, 37-40 MB for 5 peers with either store
+   * at 550,000 copies held (docs/benchmarks.md, session 30); 8 MiB a peer rounds that up.
+   */
+  static final long HEAP_PER_PEER = 8L << 20;
+
+  /**
+   * Heap a stored copy of a message holds besides its text: {@code PackedMessageStore} packs each
+   * copy (id, author, deps, signature, order entry) into its arena, 236 B a copy with 100-byte
+   * texts (live heap after a full collection, 5 x 20,000 against 5 x 60,000: 259.6 MB for 1.1 M
+   * more copies; docs/benchmarks.md, session 30), so 136 B and the text. SQLite's stores keep their
+   * messages in their files: 9 B a copy in the heap (the room's per-author indexes), rounded up.
+   */
+  static final long PACKED_COPY_OVERHEAD = 140;
+
+  static final long SQLITE_COPY_BYTES = 16;
+
+  /** Of the heap, what a run may plan to hold: the rest is the collector's room to work in. */
+  static final double HEAP_USABLE = 0.85;
+
+  /** Message copies the run's peers hold at its end: every peer keeps every message. */
+  static long copies(Options o) {
+    long messages =
+        o.workload.equals("throughput")
+            ? (long) o.n * ((long) o.msgs + o.warmupMsgs)
+            : (long) Math.ceil(o.rate * (o.duration + o.warmup));
+    return messages * o.n;
+  }
+
+  /** {@link #heapNeeded} of the run these flags ask for. */
+  public static long heapNeededFor(String... args) {
+    return heapNeeded(parse(args));
+  }
+
+  /** The heap a run of {@code o} holds at its end, as estimated from the measured figures above. */
+  static long heapNeeded(Options o) {
+    long perCopy = o.store.equals("memory") ? PACKED_COPY_OVERHEAD + o.size : SQLITE_COPY_BYTES;
+    return HEAP_PER_PEER * o.n + copies(o) * perCopy;
+  }
+
+  /**
+   * Refuses, before any peer starts, a run that would not fit in {@code maxHeap} (one line, as a
+   * bad flag is refused): the run would otherwise fill the heap minutes in and die of it (5 peers x
+   * 600,000 messages with the memory store hold about 3.9 GB, more than a 4 GB heap can keep).
+   * {@code raise} names the flag that gives the JVM more heap.
+   */
+  static void checkHeap(Options o, long maxHeap, String raise) {
+    long need = heapNeeded(o);
+    long usable = (long) (maxHeap * HEAP_USABLE);
+    if (need > usable) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "this run would hold about %s (%d peers each keeping %,d messages%s), more than"
+                  + " the %s it may use of a %s heap: lower --msgs or --n%s, or give it more"
+                  + " heap (%s%s)",
+              OutOfMemoryExit.size(need),
+              o.n,
+              copies(o) / o.n,
+              o.store.equals("memory") ? " of " + (PACKED_COPY_OVERHEAD + o.size) + " B" : "",
+              OutOfMemoryExit.size(usable),
+              OutOfMemoryExit.size(maxHeap),
+              o.store.equals("memory") ? ", use --store sqlite" : "",
+              raise,
+              xmxFor((long) Math.ceil(need / HEAP_USABLE))));
+    }
+  }
+
+  /** The smallest whole GiB (or, under one, 64 MiB steps) of heap holding {@code bytes}. */
+  static String xmxFor(long bytes) {
+    if (bytes >= 1L << 30) {
+      return ((bytes + (1L << 30) - 1) >> 30) + "g";
+    }
+    return (((bytes + (64L << 20) - 1) >> 26) * 64) + "m";
   }
 
   // ---- workload A ----

@@ -89,6 +89,15 @@ public final class CompareBench {
               + jar
               + " (build the JGroups chat benchmark and pass its jar; docs/benchmarks.md says how)");
     }
+    // each cell's run refused here if it would not fit in the heap its JVM gets, not minutes into
+    // the first run by that JVM's out-of-memory error
+    long heapBytes = heapBytes(heap);
+    for (Cell cell : cells) {
+      ChatBench.checkHeap(
+          ChatBench.parse(oursFlags(cell, n, msgs, rate, duration, warmup).toArray(String[]::new)),
+          heapBytes,
+          "--heap ");
+    }
     List<String> jvm = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
     StringBuilder out = new StringBuilder("{\"runs\":").append(runs).append(",\"n\":").append(n);
     out.append(",\"latency_warmup_s\":").append(seconds(warmup));
@@ -132,6 +141,26 @@ public final class CompareBench {
   }
 
   /** meshchat's bench chat flags for a cell. */
+  /** {@code --heap}'s value, as the JVM reads {@code -Xmx}: digits, then k, m or g (or none). */
+  public static long heapBytes(String heap) {
+    Matcher m = Pattern.compile("([0-9]{1,7})([kKmMgG]?)").matcher(heap == null ? "" : heap);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--heap: a heap size such as 4g or 512m, got " + heap);
+    }
+    int shift =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          default -> 0;
+        };
+    long bytes = Long.parseLong(m.group(1)) << shift;
+    if (bytes < 64L << 20) {
+      throw new IllegalArgumentException("--heap: at least 64m, got " + heap);
+    }
+    return bytes;
+  }
+
   static List<String> oursFlags(
       Cell cell, int n, long msgs, int rate, int duration, double warmup) {
     List<String> f = new ArrayList<>(common(cell, n));

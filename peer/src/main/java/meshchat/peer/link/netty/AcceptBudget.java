@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
  * How many incoming connections a peer takes on, per source address and in all, as token buckets
  * checked on the listening socket's I/O thread right after accept, before the connection is handed
  * to the room thread. Each connection taken costs the room thread its TLS handshake (a key share
- * and a signature, about 0.6 ms) and, in a private room, a J-PAKE round, whatever the stranger
- * spent on it (rev28 F12: a replayed ClientHello costs it nothing). One over the budget is closed
- * there and then (no TLS, no Close frame: nothing of the room thread is spent on it), counted
- * {@code handshake_rate_refused}, with a log line at most once a minute. Links already up are not
- * touched: their path is the same as before.
+ * and a signature, about 0.6 ms) and, in a private room, J-PAKE rounds on the pairing pool ({@link
+ * PakeGate}, off the room thread since session 30), whatever the stranger spent on it (rev28 F12: a
+ * replayed ClientHello costs it nothing). One over the budget is closed there and then (no TLS, no
+ * Close frame: nothing of the room thread is spent on it), counted {@code handshake_rate_refused},
+ * with a log line at most once a minute. Links already up are not touched: their path is the same
+ * as before.
  *
  * <p>Runs on the listening socket's one thread only (a server channel handler), so it needs no
  * lock.

@@ -7,8 +7,11 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.PakeSession;
 import meshchat.peer.limit.Counters;
@@ -18,6 +21,7 @@ import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.Hello;
 import meshchat.peer.message.LinkMessage.HelloProof;
 import meshchat.peer.message.LinkMessage.RoomPake;
+import meshchat.peer.message.PeerId;
 import meshchat.wire.Ed25519;
 import meshchat.wire.Framing;
 import meshchat.wire.LoopTicker;
@@ -49,14 +53,27 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   private boolean proven; // their HelloProof verified
   private int pakeRound; // the last J-PAKE round of theirs accepted (private rooms)
   private boolean guessSpent; // our key confirmation went out to an incoming link
+  // incoming private room links: where J-PAKE rounds are computed, off this (the room's) thread
+  private final PakeGate gate;
+  private boolean pakeBusy; // a round is on the gate's pool: their frames wait in held
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
+
+  /** Their frames kept while a round is computed: a handshake has five, an honest peer sends. */
+  static final int MAX_HELD = 8;
 
   HelloHandler(LinkSetup setup, boolean dialedByUs, LinkTls tls, SecretGuesses guesses) {
+    this(setup, dialedByUs, tls, guesses, null);
+  }
+
+  HelloHandler(
+      LinkSetup setup, boolean dialedByUs, LinkTls tls, SecretGuesses guesses, PakeGate gate) {
     this.setup = setup;
     this.dialedByUs = dialedByUs;
     this.tls = tls;
     this.challenge = setup.challenges().get().clone();
     this.pake = setup.roomKey() == null ? null : new PakeSession(setup.roomKey(), setup.self());
     this.guesses = pake == null || dialedByUs ? null : guesses;
+    this.gate = pake == null || dialedByUs ? null : gate;
   }
 
   /** The room as a Hello names it: the name of an open room; nothing for a private room. */
@@ -87,12 +104,79 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             h.lamport(),
             setup.identity().publicKey(),
             challenge));
-    if (pake != null) {
+    if (pake != null && gate == null) {
       ctx.write(new RoomPake(1, pake.round1()));
     }
     ctx.flush();
     armTimeout(ctx, setup.config().handshakeTimeoutMs(), false);
+    if (pake != null && gate != null) {
+      // a stranger's TCP connect alone brings us here, before TLS: not on this thread
+      offThread(ctx, pake::round1, r1 -> ctx.writeAndFlush(new RoomPake(1, r1)));
+    }
     ctx.fireChannelActive();
+  }
+
+  /**
+   * Computes {@code work} (a J-PAKE round) on the gate's pool, then {@code then} with its result on
+   * this link's thread, with their frames that came meanwhile after it, in order. Inline when the
+   * link has no gate. Refused (the connection closed) when this peer's rounds are at their bound.
+   */
+  private <T> void offThread(ChannelHandlerContext ctx, Supplier<T> work, Consumer<T> then) {
+    if (gate == null) {
+      then.accept(work.get());
+      return;
+    }
+    pakeBusy = true;
+    boolean taken =
+        gate.submit(
+            () -> {
+              if (!ctx.channel().isActive()) {
+                return; // it went while the round waited: nothing to compute for
+              }
+              T result;
+              try {
+                result = work.get();
+              } catch (RuntimeException e) {
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          pakeBusy = false;
+                          refuse(ctx, CloseReason.PROTOCOL_ERROR, "J-PAKE failed: " + e);
+                        });
+                return;
+              }
+              PakeGate.computed();
+              ctx.executor()
+                  .execute(
+                      () -> {
+                        pakeBusy = false;
+                        if (ctx.channel().isActive() && !ctx.isRemoved()) {
+                          then.accept(result);
+                          drainHeld(ctx);
+                        }
+                      });
+            });
+    if (!taken) {
+      pakeBusy = false;
+      setup.counters().increment(Counter.PAKE_BUSY_REFUSED);
+      refuse(ctx, CloseReason.LIMIT_EXCEEDED, "busy pairing; try again later");
+    }
+  }
+
+  /** Their frames held while a round was computed, in order, until another round starts. */
+  private void drainHeld(ChannelHandlerContext ctx) {
+    while (!pakeBusy && !held.isEmpty() && ctx.channel().isActive()) {
+      Object msg = held.poll();
+      if (ctx.isRemoved()) {
+        // linked meanwhile: what followed the handshake is the link's, past the verifier
+        ChannelHandlerContext verify = ctx.pipeline().context("verify");
+        if (verify != null) {
+          verify.fireChannelRead(msg);
+        }
+      } else {
+        handle(ctx, msg);
+      }
+    }
   }
 
   /**
@@ -127,6 +211,18 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (pakeBusy || !held.isEmpty()) {
+      if (held.size() >= MAX_HELD) {
+        refuse(ctx, CloseReason.PROTOCOL_ERROR, "more than " + MAX_HELD + " frames in a handshake");
+        return;
+      }
+      held.add(msg);
+      return;
+    }
+    handle(ctx, msg);
+  }
+
+  private void handle(ChannelHandlerContext ctx, Object msg) {
     if (theirs == null && msg instanceof Hello h) {
       onHello(ctx, h);
     } else if (theirs != null && !proven && ready(1) && msg instanceof HelloProof p) {
@@ -202,27 +298,42 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 
   private void onPake(ChannelHandlerContext ctx, RoomPake r) {
     if (r.round() == 1) {
-      String bad = pake.acceptRound1(theirs.peerId(), r.payload());
-      if (bad != null) {
-        refuse(ctx, CloseReason.UNAUTHENTICATED, bad);
-        return;
-      }
-      pakeRound = 1;
-      sendProof(ctx, pake.round2());
+      PeerId from = theirs.peerId();
+      offThread(
+          ctx,
+          () -> {
+            String bad = pake.acceptRound1(from, r.payload());
+            return bad != null ? new Step(bad, null) : new Step(null, pake.round2());
+          },
+          step -> {
+            if (step.bad() != null) {
+              refuse(ctx, CloseReason.UNAUTHENTICATED, step.bad());
+              return;
+            }
+            pakeRound = 1;
+            sendProof(ctx, step.out());
+          });
     } else if (r.round() == 2 && proven) {
-      String bad = pake.acceptRound2(r.payload());
-      if (bad != null) {
-        refuse(ctx, CloseReason.UNAUTHENTICATED, bad);
-        return;
-      }
-      pakeRound = 2;
-      InetAddress from = remote(ctx);
-      if (guesses != null && from != null) {
-        // our confirmation tells them whether their guess was right
-        guesses.spend(from, LoopTicker.nanoTime(ctx));
-        guessSpent = true;
-      }
-      ctx.writeAndFlush(new RoomPake(3, pake.round3()));
+      offThread(
+          ctx,
+          () -> {
+            String bad = pake.acceptRound2(r.payload());
+            return bad != null ? new Step(bad, null) : new Step(null, pake.round3());
+          },
+          step -> {
+            if (step.bad() != null) {
+              refuse(ctx, CloseReason.UNAUTHENTICATED, step.bad());
+              return;
+            }
+            pakeRound = 2;
+            InetAddress from = remote(ctx);
+            if (guesses != null && from != null) {
+              // our confirmation tells them whether their guess was right
+              guesses.spend(from, LoopTicker.nanoTime(ctx));
+              guessSpent = true;
+            }
+            ctx.writeAndFlush(new RoomPake(3, step.out()));
+          });
     } else if (r.round() == 3) {
       if (!pake.acceptRound3(r.payload())) {
         setup.counters().increment(Counter.WRONG_ROOM_SECRET);
@@ -237,6 +348,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, CloseReason.PROTOCOL_ERROR, "RoomPake round 2 before the HelloProof");
     }
   }
+
+  /** A round's outcome: why theirs was refused, or what we send next. */
+  private record Step(String bad, byte[] out) {}
 
   private void onProof(ChannelHandlerContext ctx, HelloProof p) {
     byte[] t =

@@ -32,6 +32,18 @@ public final class LinkPipeline {
       LinkTls tls,
       SecretGuesses guesses,
       Executor verify) {
+    build(p, setup, dialedByUs, tls, guesses, verify, null);
+  }
+
+  /** {@code pake}: where an incoming private room link's J-PAKE rounds run; null: inline. */
+  static void build(
+      ChannelPipeline p,
+      LinkSetup setup,
+      boolean dialedByUs,
+      LinkTls tls,
+      SecretGuesses guesses,
+      Executor verify,
+      PakeGate pake) {
     if (tls != null) {
       // TLS 1.3, both ends authenticated by identity-bound certificates (LinkTls)
       p.addLast(
@@ -64,6 +76,6 @@ public final class LinkPipeline {
     // (signature checks on the verify pool, the link's order kept, reading paused if it is behind)
     p.addLast("verify", new ChainVerifier(setup.room(), setup.counters(), verify));
     // both send Hello first (private rooms: then a J-PAKE); on success: "liveness" + "dispatch"
-    p.addLast("hello", new HelloHandler(setup, dialedByUs, tls, guesses));
+    p.addLast("hello", new HelloHandler(setup, dialedByUs, tls, guesses, pake));
   }
 }

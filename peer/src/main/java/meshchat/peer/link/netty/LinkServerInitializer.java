@@ -29,6 +29,8 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
   private final Executor verify;
   // wrong private room secrets per address, across every connection this peer accepts
   private final SecretGuesses guesses = new SecretGuesses();
+  // J-PAKE rounds of the connections this peer accepts, off the room thread and bounded
+  private final PakeGate pake = new PakeGate();
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
   LinkServerInitializer(LinkSetup setup, ChannelGroup channels, LinkTls tls, Executor verify) {
@@ -47,7 +49,7 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
         .addListener(f -> perAddress.computeIfPresent(from, (k, v) -> v == 1 ? null : v - 1));
     int max = setup.config().maxLinksPerAddress();
     if (n <= max) {
-      LinkPipeline.build(ch.pipeline(), setup, false, tls, guesses, verify);
+      LinkPipeline.build(ch.pipeline(), setup, false, tls, guesses, verify, pake);
       return;
     }
     setup.counters().increment(Counter.LINKS_PER_ADDRESS_REFUSED);

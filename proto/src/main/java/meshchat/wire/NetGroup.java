@@ -1,0 +1,80 @@
+package meshchat.wire;
+
+import io.netty.util.NetUtil;
+import java.util.Arrays;
+
+/**
+ * The network an address belongs to, coarser than its {@link SourceKey}: what a peer's bound on the
+ * links dialed to it from one network counts (session 30). A public IPv4 address is its /16 and a
+ * public IPv6 address its /32, as Bitcoin Core's netgroups are (its {@code GetGroup} without an AS
+ * map): the blocks one operator's cheap supply comes from. An IPv6 customer is given a /48 or /56
+ * and a provider a /32, so 32 /64s of one /48 (which cost an attacker nothing) are one group, and
+ * an IPv4 /16 is 65,536 addresses of one provider. 6to4 ({@code 2002::/16}) puts the IPv4 address
+ * right after its prefix, so its /32 is that IPv4 address's /16.
+ *
+ * <p>An address that is not routed on the internet (loopback, private and carrier-grade NAT IPv4
+ * ranges, link-local, IPv6 unique-local) is its own group, its {@link SourceKey}: peers on one LAN
+ * (or a test's peers on 127.0.0.x) each have an address of their own, and grouping them would cap a
+ * LAN room's links at a quarter. Text that is no IP literal (a host name) is its own group.
+ */
+public final class NetGroup {
+  private NetGroup() {}
+
+  /** The group of {@code address} as text: {@code 203.0.0.0/16}, {@code 2001:db8::/32}. */
+  public static String text(String address) {
+    byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
+    if (b == null) {
+      return address;
+    }
+    if (b.length == 16 && isV4Mapped(b)) {
+      b = Arrays.copyOfRange(b, 12, 16);
+    }
+    if (b.length == 4) {
+      if (localV4(b)) {
+        return SourceKey.text(address);
+      }
+      return (b[0] & 0xff) + "." + (b[1] & 0xff) + ".0.0/16";
+    }
+    if (localV6(b)) {
+      return SourceKey.text(address);
+    }
+    byte[] prefix = new byte[16];
+    System.arraycopy(b, 0, prefix, 0, 4);
+    return NetUtil.bytesToIpAddress(prefix) + "/32";
+  }
+
+  private static boolean localV4(byte[] b) {
+    int a0 = b[0] & 0xff;
+    int a1 = b[1] & 0xff;
+    return a0 == 0
+        || a0 == 10 // private
+        || a0 == 127 // loopback
+        || (a0 == 100 && a1 >= 64 && a1 < 128) // carrier-grade NAT
+        || (a0 == 169 && a1 == 254) // link-local
+        || (a0 == 172 && a1 >= 16 && a1 < 32) // private
+        || (a0 == 192 && a1 == 168) // private
+        || a0 >= 224; // multicast, reserved
+  }
+
+  private static boolean localV6(byte[] b) {
+    boolean firstSixtyFourZero = true; // ::, ::1 and the rest of ::/64: never routed
+    for (int i = 0; i < 8; i++) {
+      firstSixtyFourZero &= b[i] == 0;
+    }
+    int b0 = b[0] & 0xff;
+    int b1 = b[1] & 0xff;
+    return firstSixtyFourZero
+        || (b0 & 0xfe) == 0xfc // unique local fc00::/7
+        || (b0 == 0xfe && (b1 & 0xc0) == 0x80) // link-local fe80::/10
+        || b0 == 0xff; // multicast
+  }
+
+  private static boolean isV4Mapped(byte[] b) {
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+  }
+}
