@@ -22,25 +22,43 @@ public final class NetGroup {
 
   /** The group of {@code address} as text: {@code 203.0.0.0/16}, {@code 2001:db8::/32}. */
   public static String text(String address) {
-    byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
+    byte[] b = bytes(address);
     if (b == null) {
       return address;
     }
-    if (b.length == 16 && isV4Mapped(b)) {
-      b = Arrays.copyOfRange(b, 12, 16);
-    }
-    if (b.length == 4) {
-      if (localV4(b)) {
-        return SourceKey.text(address);
-      }
-      return (b[0] & 0xff) + "." + (b[1] & 0xff) + ".0.0/16";
-    }
-    if (localV6(b)) {
+    if (b.length == 4 ? localV4(b) : localV6(b)) {
       return SourceKey.text(address);
     }
-    byte[] prefix = new byte[16];
-    System.arraycopy(b, 0, prefix, 0, 4);
-    return NetUtil.bytesToIpAddress(prefix) + "/32";
+    return prefix(b, 16, 32);
+  }
+
+  /**
+   * {@code address}'s first {@code v4Bits} bits (an IPv4 address, or an IPv4-mapped IPv6 one) or
+   * {@code v6Bits} as text, e.g. {@code 192.0.2.0/24}, {@code 2001:db8:7::/48}; routed or not; text
+   * that is no IP literal is itself. What the tracker's per-network shares count (/24, /48).
+   */
+  public static String prefix(String address, int v4Bits, int v6Bits) {
+    byte[] b = bytes(address);
+    return b == null ? address : prefix(b, v4Bits, v6Bits);
+  }
+
+  private static String prefix(byte[] b, int v4Bits, int v6Bits) {
+    int bits = b.length == 4 ? v4Bits : v6Bits;
+    byte[] masked = b.clone();
+    for (int i = 0; i < masked.length; i++) {
+      int keep = Math.max(0, Math.min(8, bits - 8 * i));
+      masked[i] &= (byte) (0xff00 >> keep);
+    }
+    return NetUtil.bytesToIpAddress(masked) + "/" + bits;
+  }
+
+  /** The address's bytes, an IPv4-mapped IPv6 address as its IPv4 four; null if no IP literal. */
+  private static byte[] bytes(String address) {
+    byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
+    if (b != null && b.length == 16 && isV4Mapped(b)) {
+      b = Arrays.copyOfRange(b, 12, 16);
+    }
+    return b;
   }
 
   private static boolean localV4(byte[] b) {

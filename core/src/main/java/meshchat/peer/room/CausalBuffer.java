@@ -248,7 +248,8 @@ final class CausalBuffer {
         && (pendingOf(a) == 0 || !isPending(id != null ? id : new MessageId(origin, seq)));
   }
 
-  private boolean isPending(MessageId id) {
+  /** Whether {@code id} waits to be shown: held and not shown yet (shown incomplete: no). */
+  boolean isPending(MessageId id) {
     if (restoring != null && restoring.contains(id)) {
       return true;
     }

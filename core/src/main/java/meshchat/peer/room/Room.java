@@ -1763,21 +1763,22 @@ public final class Room {
 
   /**
    * The last {@code limit} stored messages as the screen showed them, oldest first. Left out: a
-   * message held back for its predecessor (stored, marked waiting, held again after a restart)
-   * until the room shows it, in its place (rev30: the scrollback after a {@code kill -9} printed it
-   * before the predecessor it waits for, and the room showed it again later); and a message stamped
-   * at or below what it answers, stored but refused as backdated (rev30: listed above the question
-   * it claims to answer). The second is judged again from the stored times, so a line shown
-   * incomplete whose dependency came later stamped above it is left out too.
+   * message held back for its predecessor and not shown yet (one shown incomplete stays listed)
+   * (stored, marked waiting, held again after a restart) until the room shows it, in its place
+   * (rev30: the scrollback after a {@code kill -9} printed it before the predecessor it waits for,
+   * and the room showed it again later); and a message stamped at or below what it answers, stored
+   * but refused as backdated (rev30: listed above the question it claims to answer). The second is
+   * judged again from the stored times, so a line shown incomplete whose dependency came later
+   * stamped above it is left out too.
    */
   public List<ChatMessage> history(int limit) {
     long want = limit;
     for (int round = 0; ; round++) {
-      int asked = (int) Math.min(Integer.MAX_VALUE, want + heldBackCount());
+      int asked = (int) Math.min(Integer.MAX_VALUE, want + causal.pendingCount());
       List<ChatMessage> stored = store.history(asked);
       List<ChatMessage> out = new ArrayList<>(stored.size());
       for (ChatMessage m : stored) {
-        if (!causal.isHeld(m.id()) && (m.origin().equals(self) || !admission.backdated(m))) {
+        if (!causal.isPending(m.id()) && (m.origin().equals(self) || !admission.backdated(m))) {
           out.add(m);
         }
       }

@@ -215,6 +215,21 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
         err);
   }
 
+  /**
+   * {@code nick}'s chat with {@code --json}, no tracker, any port, data in {@code dir()/nick},
+   * started and ready: a peer that raw links dial at {@link Chat#port()}.
+   */
+  public Chat alone(String nick) throws IOException {
+    String data = dir.resolve(nick).toString();
+    Chat c =
+        start(
+            java("chat", "--no-tracker", "--json", "--nick", nick, "--port", "0", "--data", data)
+                .redirectError(ProcessBuilder.Redirect.DISCARD),
+            null);
+    await().atMost(WAIT).until(c::ready);
+    return c;
+  }
+
   /** Starts {@code pb} as a chat this fixture ends; {@code stderr} is where it writes, if kept. */
   public Chat start(ProcessBuilder pb, Path stderr) throws IOException {
     Chat c = new Chat(pb.start(), stderr);

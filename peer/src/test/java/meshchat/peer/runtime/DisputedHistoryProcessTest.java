@@ -30,22 +30,7 @@ class DisputedHistoryProcessTest {
 
   @Test
   void historyMarksAnEquivocatorsDisputedLinesAsTheLiveViewDoes() throws Exception {
-    String data = procs.dir().resolve("vic").toString();
-    Chat chat =
-        procs.start(
-            ChatProcesses.java(
-                    "chat",
-                    "--no-tracker",
-                    "--json",
-                    "--nick",
-                    "vic",
-                    "--port",
-                    "0",
-                    "--data",
-                    data)
-                .redirectError(ProcessBuilder.Redirect.DISCARD),
-            null);
-    await().atMost(WAIT).until(chat::ready);
+    Chat chat = procs.alone("vic");
     int port = chat.port();
 
     Identity mallory = Identity.generate();

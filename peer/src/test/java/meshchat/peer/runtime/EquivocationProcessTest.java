@@ -24,22 +24,7 @@ class EquivocationProcessTest {
 
   @Test
   void theCliTellsTheEquivocationFlagsTheLaterMessageAndWhoMarksTheAuthor() throws Exception {
-    String data = procs.dir().resolve("vic").toString();
-    Chat chat =
-        procs.start(
-            ChatProcesses.java(
-                    "chat",
-                    "--no-tracker",
-                    "--json",
-                    "--nick",
-                    "vic",
-                    "--port",
-                    "0",
-                    "--data",
-                    data)
-                .redirectError(ProcessBuilder.Redirect.DISCARD),
-            null);
-    await().atMost(WAIT).until(chat::ready);
+    Chat chat = procs.alone("vic");
     // where it listens, as its ready event says: a port picked here and let go could be taken
     // by anything on the box while the JVM starts
     int port = chat.port();

@@ -34,21 +34,7 @@ class HeldBackScrollbackProcessTest {
   @Test
   void aLineHeldBackAtAKillIsNotInTheScrollbackBeforeItsPredecessor() throws Exception {
     String data = procs.dir().resolve("vic").toString();
-    Chat first =
-        procs.start(
-            ChatProcesses.java(
-                    "chat",
-                    "--no-tracker",
-                    "--json",
-                    "--nick",
-                    "vic",
-                    "--port",
-                    "0",
-                    "--data",
-                    data)
-                .redirectError(ProcessBuilder.Redirect.DISCARD),
-            null);
-    await().atMost(WAIT).until(first::ready);
+    Chat first = procs.alone("vic");
     // a line of vic's own, shown (so stored) before the kill: the scrollback at start has a line
     // to print under its divider, whatever it leaves out
     first.in.println("good morning");

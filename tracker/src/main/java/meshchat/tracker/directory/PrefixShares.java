@@ -1,12 +1,11 @@
 package meshchat.tracker.directory;
 
-import io.netty.util.NetUtil;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import meshchat.wire.NetGroup;
 
 /**
  * Who holds how much of a bounded table (a room's members, the tracker's sessions), counted by
@@ -59,27 +58,7 @@ public final class PrefixShares<T> {
    * is its own group. A /56 lies within its /48, so it needs no group of its own.
    */
   public static String group(String address) {
-    byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
-    if (b == null) {
-      return address;
-    }
-    if (b.length == 16 && isV4Mapped(b)) {
-      b = Arrays.copyOfRange(b, 12, 16);
-    }
-    if (b.length == 4) {
-      return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + ".0/24";
-    }
-    Arrays.fill(b, 6, 16, (byte) 0);
-    return NetUtil.bytesToIpAddress(b) + "/48";
-  }
-
-  private static boolean isV4Mapped(byte[] b) {
-    for (int i = 0; i < 10; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    return NetGroup.prefix(address, 24, 48);
   }
 
   /** Counts {@code entry} in {@code group} as its youngest entry; it must not be held already. */
