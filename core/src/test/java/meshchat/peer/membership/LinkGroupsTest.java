@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import meshchat.fixture.time.EventQueue;
-import meshchat.fixture.time.PeerScheduler;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
@@ -28,18 +25,13 @@ import org.junit.jupiter.api.Test;
  * group holding two fewer. Links this peer dialed and pinned peers are not counted against their
  * group. Hosts are IPv6 /64s written as their prefix; a host's group is its first two hextets.
  */
-class LinkGroupsTest {
+class LinkGroupsTest extends LinkTableFixture {
   static final MembershipConfig CONFIG = MembershipConfig.defaults();
   static final String SPARED = "dropped to make room for a peer from another address";
   static final String GROUP_FULL = "too many links from one network";
 
-  final EventQueue time = new EventQueue();
-  final PeerScheduler clock = new PeerScheduler(time);
-  final Recorder fx = new Recorder();
-  final Map<PeerId, String> hostOf = new HashMap<>();
-  long nextConnection = 1;
-
   LinkGroupsTest() {
+    super(4);
     fx.groupOfHost = LinkGroupsTest::groupOf;
   }
 
@@ -58,26 +50,6 @@ class LinkGroupsTest {
         + ":"
         + Integer.toHexString(sub & 0xffff)
         + "::";
-  }
-
-  PeerAddress key(int n, String host) {
-    byte[] b = {4, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
-    PeerAddress a = new PeerAddress(PeerId.of(b), "k" + n, host, 7000);
-    hostOf.put(a.peerId(), host);
-    return a;
-  }
-
-  Membership member(MembershipConfig config) {
-    Membership m =
-        new Membership(config, PeerId.of(new byte[] {1}), fx, clock, new SplittableRandom(7));
-    m.start(List.of());
-    return m;
-  }
-
-  long connect(Membership m, PeerAddress a, boolean dialedByUs) {
-    long c = nextConnection++;
-    m.connected(c, a, dialedByUs);
-    return c;
   }
 
   @Test
@@ -209,14 +181,8 @@ class LinkGroupsTest {
       } else { // a newcomer from a network of its own, after the pacing interval
         time.advance(config.evictionIntervalMs());
         boolean full = m.linkCount() >= config.maxLinks();
-        Map<String, Integer> groups = new HashMap<>();
-        Map<String, Integer> sources = new HashMap<>();
-        for (PeerId p : m.linkedPeers()) {
-          sources.merge(hostOf.get(p), 1, Integer::sum);
-          if (!dialed.get(p) && !m.isPinned(p)) {
-            groups.merge(groupOf(hostOf.get(p)), 1, Integer::sum);
-          }
-        }
+        Map<String, Integer> groups = accepted(m, dialed, true);
+        Map<String, Integer> sources = accepted(m, dialed, false);
         boolean roomToTake = false;
         for (PeerId p : m.linkedPeers()) {
           if (!dialed.get(p) && !m.isPinned(p)) {
@@ -231,16 +197,26 @@ class LinkGroupsTest {
         assertThat(m.linked(a.peerId())).isEqualTo(!full || roomToTake);
       }
       assertThat(m.linkCount()).isLessThanOrEqualTo(config.maxLinks());
-      Map<String, Integer> groups = new HashMap<>();
-      Map<String, Integer> sources = new HashMap<>();
-      for (PeerId p : m.linkedPeers()) {
-        sources.merge(hostOf.get(p), 1, Integer::sum);
-        if (!dialed.get(p) && !m.isPinned(p)) {
-          groups.merge(groupOf(hostOf.get(p)), 1, Integer::sum);
-        }
-      }
+      Map<String, Integer> groups = accepted(m, dialed, true);
+      Map<String, Integer> sources = accepted(m, dialed, false);
       assertThat(sources.values()).allMatch(k -> k <= config.sourceCap());
       assertThat(groups.values()).allMatch(k -> k <= config.groupCap());
     }
+  }
+
+  /**
+   * Links per source (every link), or per group ({@code byGroup}: the accepted links that count
+   * against their group, neither dialed by us nor pinned).
+   */
+  Map<String, Integer> accepted(Membership m, Map<PeerId, Boolean> dialed, boolean byGroup) {
+    Map<String, Integer> n = new HashMap<>();
+    for (PeerId p : m.linkedPeers()) {
+      if (!byGroup) {
+        n.merge(hostOf.get(p), 1, Integer::sum);
+      } else if (!dialed.get(p) && !m.isPinned(p)) {
+        n.merge(groupOf(hostOf.get(p)), 1, Integer::sum);
+      }
+    }
+    return n;
   }
 }

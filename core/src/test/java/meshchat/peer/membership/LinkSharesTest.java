@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import meshchat.fixture.time.EventQueue;
-import meshchat.fixture.time.PeerScheduler;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
@@ -25,41 +22,18 @@ import org.junit.jupiter.api.Test;
  * represented one rather than being refused; links this peer dialed, pinned ones and a source's
  * last link are never dropped; evictions are paced.
  */
-class LinkSharesTest {
+class LinkSharesTest extends LinkTableFixture {
+  LinkSharesTest() {
+    super(3);
+  }
+
   static final MembershipConfig CONFIG = MembershipConfig.defaults();
   static final String SPARED = "dropped to make room for a peer from another address";
-
-  final EventQueue time = new EventQueue();
-  final PeerScheduler clock = new PeerScheduler(time);
-  final Recorder fx = new Recorder();
-  final Map<PeerId, String> sourceOf = new HashMap<>();
-  long nextConnection = 1;
-
-  /** A throwaway key: peer number {@code n} (distinct ids for any n), dialing from {@code host}. */
-  PeerAddress key(int n, String host) {
-    byte[] b = {3, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
-    PeerAddress a = new PeerAddress(PeerId.of(b), "k" + n, host, 7000);
-    sourceOf.put(a.peerId(), host);
-    return a;
-  }
-
-  Membership member(MembershipConfig config) {
-    Membership m =
-        new Membership(config, PeerId.of(new byte[] {1}), fx, clock, new SplittableRandom(7));
-    m.start(List.of());
-    return m;
-  }
-
-  long connect(Membership m, PeerAddress a, boolean dialedByUs) {
-    long c = nextConnection++;
-    m.connected(c, a, dialedByUs);
-    return c;
-  }
 
   Map<String, Integer> perSource(Membership m) {
     Map<String, Integer> n = new HashMap<>();
     for (PeerId p : m.linkedPeers()) {
-      n.merge(sourceOf.get(p), 1, Integer::sum);
+      n.merge(hostOf.get(p), 1, Integer::sum);
     }
     return n;
   }
@@ -256,7 +230,7 @@ class LinkSharesTest {
         boolean full = m.linkCount() >= config.maxLinks();
         boolean roomToTake = false;
         for (PeerId p : m.linkedPeers()) {
-          roomToTake |= !dialed.get(p) && held.get(sourceOf.get(p)) >= 2;
+          roomToTake |= !dialed.get(p) && held.get(hostOf.get(p)) >= 2;
         }
         PeerAddress a = key(n++, "172.16." + (n >> 8 & 255) + "." + (n & 255));
         long c = connect(m, a, false);
