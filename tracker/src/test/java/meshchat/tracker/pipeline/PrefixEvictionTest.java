@@ -1,10 +1,9 @@
 package meshchat.tracker.pipeline;
 
+import static meshchat.tracker.pipeline.RemoteChannels.from;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,15 +105,5 @@ class PrefixEvictionTest {
     hub.close(ids.get(3)); // the channel's own close: nothing more to undo
     assertThat(hub.channels()).hasSize(4);
     open.forEach(EmbeddedChannel::finishAndReleaseAll);
-  }
-
-  private static EmbeddedChannel from(String host) {
-    InetSocketAddress remote = new InetSocketAddress(host, 40_000);
-    return new EmbeddedChannel() {
-      @Override
-      public SocketAddress remoteAddress() {
-        return remote;
-      }
-    };
   }
 }

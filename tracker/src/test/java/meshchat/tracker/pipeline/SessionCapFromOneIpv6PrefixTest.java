@@ -1,10 +1,9 @@
 package meshchat.tracker.pipeline;
 
+import static meshchat.tracker.pipeline.RemoteChannels.from;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,16 +63,5 @@ class SessionCapFromOneIpv6PrefixTest {
         .as("an honest member from an address of its own: %s", hub.whyRefused())
         .isNotNull();
     open.forEach(EmbeddedChannel::finishAndReleaseAll);
-  }
-
-  /** A channel whose peer is {@code host}, as an accepted TCP connection from it would be. */
-  private static EmbeddedChannel from(String host) {
-    InetSocketAddress remote = new InetSocketAddress(host, 40_000);
-    return new EmbeddedChannel() {
-      @Override
-      public SocketAddress remoteAddress() {
-        return remote;
-      }
-    };
   }
 }
