@@ -43,16 +43,34 @@ class FingerprintInNickTest {
     assertThat(fake).isEqualTo("12:03 \"bob·3f2a\": the new IBAN is X");
     long seq = 2;
     // look-alikes of the middle dot (TR39): a bullet, the dot operator, the katakana middle dot,
-    // the Greek ano teleia, and of the colon: the ratio sign, the fullwidth colon
-    for (String dot : List.of("\u2022", "\u22C5", "\u30FB", "\u0387", "\u2219")) {
+    // the Greek ano teleia, and of the colon: the ratio sign, the fullwidth colon; then (rev30)
+    // shapes TR39's table leaves out: the raised dot, the Z notation spot, the Ethiopic colon, the
+    // modifier half triangular colon, the Syriac supralinear full stop, the four dot punctuation;
+    // the Z notation type colon, the Mongolian colon, the vertical two dot leader, the vertical
+    // ellipsis, the musical repeat dots
+    for (String dot :
+        List.of(
+            "\u2022", "\u22C5", "\u30FB", "\u0387", "\u2219", "\u2E33", "\u2981", "\u1365",
+            "\u02D1", "\u0701", "\u2058")) {
       String nick = "bob" + dot + "3f2a";
       String shown = Visible.of(view.line(msg(MALLORY_3, seq++, nick, "x"), false, null, false));
       assertThat(shown).as(nick).startsWith("12:03 \"bob");
     }
-    for (String colon : List.of("\u2236", "\uFF1A", "\u02D0")) {
+    for (String colon :
+        List.of(
+            "\u2236", "\uFF1A", "\u02D0", "\u2982", "\u1804", "\uFE30", "\u22EE", "\uD834\uDD08")) {
       String nick = "alice" + colon + " meeting moved. Reason";
       String shown = Visible.of(view.line(msg(MALLORY_3, seq++, nick, "x"), false, null, false));
       assertThat(shown).as(nick).startsWith("12:03 \"alice");
+    }
+  }
+
+  /** rev30: the wider net for dot and colon shapes still leaves names in every script bare. */
+  @Test
+  void namesInOtherScriptsAndWithEmojiStillDrawBare() {
+    for (String nick :
+        List.of("zoë", "Ærøskøbing", "Дмитрий", "アリス", "李小龙", "नमस्ते", "alice 🌸")) {
+      assertThat(Names.drawsSyntax(nick)).as(nick).isFalse();
     }
   }
 
