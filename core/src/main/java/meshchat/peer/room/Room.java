@@ -1772,6 +1772,9 @@ public final class Room {
    * stamped above it is left out too.
    */
   public List<ChatMessage> history(int limit) {
+    if (limit <= 0) {
+      return List.of(); // never a negative LIMIT, which SQLite reads as none
+    }
     long want = limit;
     for (int round = 0; ; round++) {
       int asked = (int) Math.min(Integer.MAX_VALUE, want + causal.pendingCount());

@@ -175,6 +175,9 @@ class RoomCausalTest {
     mesh.run(CONFIG.holdBackTimeoutMs());
     assertThat(bob.deliveries).singleElement().matches(Delivery::incomplete);
     assertThat(bob.room.history(10)).extracting(ChatMessage::text).contains("two");
+    assertThat(bob.room.history(0)).isEmpty();
+    assertThat(bob.room.history(-1)).isEmpty();
+    assertThat(bob.room.history(Integer.MAX_VALUE)).extracting(ChatMessage::text).contains("two");
   }
 
   @Test
