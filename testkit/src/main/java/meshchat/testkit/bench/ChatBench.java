@@ -192,9 +192,18 @@ public final class ChatBench {
   static long copies(Options o) {
     long messages =
         o.workload.equals("throughput")
-            ? (long) o.n * ((long) o.msgs + o.warmupMsgs)
+            ? times(o.n, (long) o.msgs + o.warmupMsgs)
             : (long) Math.ceil(o.rate * (o.duration + o.warmup));
-    return messages * o.n;
+    return times(messages, o.n);
+  }
+
+  /** {@code a * b}, or {@link Long#MAX_VALUE} past it: flags at 2^31 - 1 must not wrap to room. */
+  private static long times(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** {@link #heapNeeded} of the run these flags ask for. */
@@ -205,7 +214,8 @@ public final class ChatBench {
   /** The heap a run of {@code o} holds at its end, as estimated from the measured figures above. */
   static long heapNeeded(Options o) {
     long perCopy = o.store.equals("memory") ? PACKED_COPY_OVERHEAD + o.size : SQLITE_COPY_BYTES;
-    return HEAP_PER_PEER * o.n + copies(o) * perCopy;
+    long need = times(HEAP_PER_PEER, o.n) + times(copies(o), perCopy);
+    return need < 0 ? Long.MAX_VALUE : need;
   }
 
   /**

@@ -96,6 +96,19 @@ class OutOfMemoryCliTest {
   }
 
   @Test
+  void flagsAtTheirLargestSaturateTheEstimateInsteadOfWrappingToRoom() {
+    String max = String.valueOf(Integer.MAX_VALUE);
+    for (String[] huge :
+        new String[][] {
+          {"--workload", "throughput", "--n", max, "--msgs", max, "--store", "memory"},
+          {"--workload", "throughput", "--n", max, "--msgs", max, "--size", max},
+          {"--workload", "throughput", "--n", "5", "--msgs", max, "--store", "sqlite"},
+        }) {
+      assertThat(ChatBench.heapNeededFor(huge)).as(String.join(" ", huge)).isGreaterThan(64L << 30);
+    }
+  }
+
+  @Test
   void anOutOfMemoryErrorOnTheMainThreadEndsTheCommandInOneLine(@TempDir Path dir)
       throws Exception {
     // a simulation of 20,000 peers holds far more than 64 MB: it runs out on its own threads
