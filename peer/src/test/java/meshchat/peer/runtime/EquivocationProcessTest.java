@@ -17,13 +17,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * What a user of the CLI sees of an equivocation, in a real {@code chat --json} process: a hostile
  * member gives it one signed version of a message, then another over a new link; the process tells
  * the equivocation once, flags the author's later message {@code "equivocating":true}, and {@code
- * /who} marks the author.
+ * /who} marks the author; {@code /history} marks the disputed line as the live view does (rev30
+ * FINDING-2: it printed every stored line as an ordinary, trusted one, so the equivocator's later
+ * line lost its mark in the very command a user runs to re-read what was said).
  */
 class EquivocationProcessTest {
   @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 
   @Test
-  void theCliTellsTheEquivocationFlagsTheLaterMessageAndWhoMarksTheAuthor() throws Exception {
+  void theCliTellsTheEquivocationFlagsTheLaterMessageAndWhoAndHistoryMarkIt() throws Exception {
     Chat chat = procs.alone("vic");
     // where it listens, as its ready event says: a port picked here and let go could be taken
     // by anything on the box while the JVM starts
@@ -70,5 +72,13 @@ class EquivocationProcessTest {
         .filteredOn(l -> l.contains("equivocating: signed two histories"))
         .singleElement()
         .satisfies(l -> assertThat(l).contains(mallory.peerId().shortHex()).contains("#1"));
+
+    chat.in.println("/history 10");
+    await().atMost(WAIT).until(() -> chat.count("and another thing") == 2);
+    assertThat(chat.out)
+        .filteredOn(l -> l.contains("\"event\":\"info\"") && l.contains("and another thing"))
+        .as("/history's line for the equivocator's disputed message")
+        .singleElement()
+        .satisfies(l -> assertThat(l).contains("disputed"));
   }
 }
