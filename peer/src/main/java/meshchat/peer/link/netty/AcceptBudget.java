@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.wire.LoopTicker;
+import meshchat.wire.NetGroup;
 import meshchat.wire.SourceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,16 @@ import org.slf4j.LoggerFactory;
  * Close frame: nothing of the room thread is spent on it), counted {@code handshake_rate_refused},
  * with a log line at most once a minute. Links already up are not touched: their path is the same
  * as before.
+ *
+ * <p>The shared bucket is shared fairly by network ({@link NetGroup}: a public IPv4 /16 or IPv6
+ * /32, an unrouted address alone), not first come, first served (rev31 FINDING-1: bare connects
+ * from 16 addresses, each inside its own bucket, kept the shared one empty, and every other
+ * source's connections were closed at accept). Its lower half, {@link #RESERVE} tokens, is kept for
+ * the networks that have taken fewer than their fair share this second ({@link #ALL_PER_SECOND}
+ * divided by the networks that took any this second or the last); a network over its share takes
+ * only from above the reserve. A flood from many networks then holds the bucket near the reserve
+ * while a network asking for no more than its share is still taken. What the room thread is given
+ * in all is unchanged: the one bucket bounds both halves.
  *
  * <p>Runs on the listening socket's one thread only (a server channel handler), so it needs no
  * lock.
@@ -49,6 +60,11 @@ final class AcceptBudget extends ChannelInboundHandlerAdapter {
 
   static final double ALL_BURST = 256;
 
+  /** The shared tokens only networks under their fair share this second may take. */
+  static final double RESERVE = ALL_BURST / 2;
+
+  private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** Sources remembered at once; past it (after forgetting the refilled ones) only the total. */
   static final int MAX_SOURCES = 4_096;
 
@@ -59,6 +75,11 @@ final class AcceptBudget extends ChannelInboundHandlerAdapter {
   private final double sourceBurst;
   private final Bucket all;
   private final Map<InetAddress, Bucket> sources = new HashMap<>();
+  private final Map<String, Share> shares = new HashMap<>();
+  private long window; // which second (of the loop's clock) the shares count
+  private boolean windowSet;
+  private int activeNow; // networks that took a connection this second
+  private int activeBefore; // and in the second before
   private long refusedSinceLog;
   private long loggedAt;
   private boolean logged;
@@ -100,6 +121,12 @@ final class AcceptBudget extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** What one network took of the shared bucket in the current second. */
+  private static final class Share {
+    long window;
+    int taken;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof Channel child && !take(child, LoopTicker.nanoTime(ctx))) {
@@ -117,14 +144,69 @@ final class AcceptBudget extends ChannelInboundHandlerAdapter {
             ? SourceKey.of(a.getAddress()) // one IPv6 /64 is one source
             : null;
     Bucket source = from == null ? null : source(from, now);
-    boolean ok = all.refill(now) >= 1 && (source == null || source.refill(now) >= 1);
+    roll(now);
+    Share share = from == null ? null : share(NetGroup.text(from.getHostAddress()));
+    double tokens = all.refill(now);
+    boolean underShare = share != null && taken(share) < fairShare();
+    boolean ok =
+        tokens >= 1
+            && (tokens - 1 >= RESERVE || underShare)
+            && (source == null || source.refill(now) >= 1);
     if (ok) {
       all.tokens--;
       if (source != null) {
         source.tokens--;
       }
+      if (share != null) {
+        if (share.window != window) {
+          share.window = window;
+          share.taken = 0;
+          activeNow++;
+        }
+        share.taken++;
+      }
     }
     return ok;
+  }
+
+  /** Starts a new second of shares when the clock has passed the current one. */
+  private void roll(long now) {
+    long w = Math.floorDiv(now, WINDOW_NANOS);
+    if (!windowSet) {
+      windowSet = true;
+      window = w;
+    } else if (w != window) {
+      activeBefore = w == window + 1 ? activeNow : 0;
+      activeNow = 0;
+      window = w;
+    }
+  }
+
+  private int taken(Share s) {
+    return s.window == window ? s.taken : 0;
+  }
+
+  /** Connections a second one network may take from the reserve. */
+  private double fairShare() {
+    return all.rate / Math.max(1, Math.max(activeNow, activeBefore));
+  }
+
+  private Share share(String group) {
+    Share s = shares.get(group);
+    if (s != null) {
+      return s;
+    }
+    if (shares.size() >= MAX_SOURCES) {
+      // forget the networks that took nothing this second or the last
+      shares.values().removeIf(x -> x.window < window - 1);
+      if (shares.size() >= MAX_SOURCES) {
+        return null; // only above the reserve
+      }
+    }
+    s = new Share();
+    s.window = Long.MIN_VALUE;
+    shares.put(group, s);
+    return s;
   }
 
   private Bucket source(InetAddress from, long now) {
