@@ -224,7 +224,11 @@ public final class ChatView implements PeerListener {
       String line = line(m, d.late(), d.after(), d.incomplete(), d.disputed());
       String key = "* " + m.origin().shortHex() + " ";
       if (old != null && !old.equals(m.nick()) && line.contains(key)) {
-        line = line.replace(key, "* " + old + " (" + m.origin().shortHex() + ") ");
+        // the old nick labelled as lines label it (rev31 FINDING-3: a stranger whose Hello said
+        // alice read "* alice (7c01aa00) is now known as mallory", alice renaming herself)
+        line =
+            line.replace(
+                key, "* " + names.peek(m.origin(), old) + " (" + m.origin().shortHex() + ") ");
       }
       screen.println(line);
     }
