@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -166,7 +167,8 @@ class KeyProofTest {
 
       now.addAndGet(60_000); // a minute on: alice signs afresh, as a peer does every 20 minutes
       done(aliceSession.register("lobby", alice.id, "alice", "", 7000, alice.key()));
-      Awaitility.await().until(() -> pushed.size() == 2);
+      // pushed once the restatement gap after the join has passed (Directory.RESTATE_GAP_MILLIS)
+      Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> pushed.size() == 2);
       Member fresh = pushed.get(1).getMember();
       assertThat(fresh.getTimestampMs()).isEqualTo(first + 60_000);
       assertThat(MemberStatements.problem("lobby", fresh, now.get())).isNull();

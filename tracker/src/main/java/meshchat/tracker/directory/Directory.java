@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import meshchat.peer.message.PeerId;
@@ -37,6 +39,14 @@ public final class Directory {
   /** Most members named in one answer, and most members a join is pushed to. */
   public static final int MAX_NAMED = 32;
 
+  /**
+   * A registration's newer statement (signed afresh, another nick or address) is pushed to the room
+   * at most once in this long; one made sooner waits, and the latest then goes out on the next
+   * expiry tick (rev31 FINDING-2: a session re-registering ten times a second had every statement
+   * pushed to up to 32 members, each a signature to check). Lookups always answer the latest.
+   */
+  public static final long RESTATE_GAP_MILLIS = 10_000;
+
   private final InstantSource clock;
   private final RandomGenerator random;
   private final Limits limits;
@@ -55,6 +65,8 @@ public final class Directory {
   // rooms by the network of the registration that started each (rev30 FINDING-10): a full room
   // table makes room for a newcomer's new room from a less represented network
   private final PrefixShares<String> roomsByNetwork = new PrefixShares<>();
+  // registrations with a statement the room has not been told of yet, oldest first
+  private final Set<Entry> restated = new LinkedHashSet<>();
 
   private static final class Entry {
     final SessionId session;
@@ -63,6 +75,8 @@ public final class Directory {
     final String group; // the network it registered from (PrefixShares.group); null if unknown
     Member member;
     long expiresAtMillis;
+    long pushedAtMillis; // when the room was last told of this registration
+    boolean restated; // a newer statement the room has not been told of yet
 
     Entry(
         SessionId session,
@@ -129,6 +143,16 @@ public final class Directory {
         return new Accepted(member, othersIn(members, member.peerId()), Optional.empty());
       }
       existing.member = member;
+      long now = clock.millis();
+      if (now - existing.pushedAtMillis < RESTATE_GAP_MILLIS) {
+        // told of again by expire() once the gap has passed, with whatever statement is latest
+        existing.restated = true;
+        restated.add(existing);
+        return new Accepted(member, othersIn(members, member.peerId()), Optional.empty());
+      }
+      existing.pushedAtMillis = now;
+      existing.restated = false;
+      restated.remove(existing);
       return new Accepted(
           member,
           othersIn(members, member.peerId()),
@@ -180,6 +204,7 @@ public final class Directory {
     }
     List<Member> others = othersIn(members, member.peerId());
     Entry entry = new Entry(session, room, address, group, member, expiresAt);
+    entry.pushedAtMillis = clock.millis();
     members.put(member.peerId(), entry);
     if (group != null) {
       sharesByRoom.computeIfAbsent(room, r -> new PrefixShares<>()).add(entry, group);
@@ -246,6 +271,17 @@ public final class Directory {
     for (Entry e : due) {
       changes.add(remove(e, LeaveReason.EXPIRED, true));
     }
+    for (Iterator<Entry> it = restated.iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (now - e.pushedAtMillis >= RESTATE_GAP_MILLIS) {
+        it.remove();
+        e.restated = false;
+        e.pushedAtMillis = now;
+        changes.add(
+            change(
+                new RoomEvent.Joined(e.room, e.member, e.session), rooms.get(e.room), e.session));
+      }
+    }
     return changes;
   }
 
@@ -277,6 +313,10 @@ public final class Directory {
   }
 
   private Change remove(Entry entry, LeaveReason reason, boolean tellOwner) {
+    if (entry.restated) {
+      restated.remove(entry);
+      entry.restated = false;
+    }
     Map<PeerId, Entry> members = rooms.get(entry.room);
     members.remove(entry.member.peerId());
     PrefixShares<Entry> shares = sharesByRoom.get(entry.room);

@@ -67,11 +67,64 @@ class DirectoryTest {
     accept(S1, "general", member("alice"));
     accept(S2, "general", member("bob"));
     Member renamed = new Member(member("alice").peerId(), "alicia", "10.0.0.1", 7000);
+    clock.advance(Duration.ofMillis(Directory.RESTATE_GAP_MILLIS));
 
     Accepted again = accept(S1, "general", renamed);
 
     assertThat(again.change().orElseThrow().recipients()).containsExactly(S2);
     assertThat(directory.lookup("general")).containsExactly(renamed, member("bob"));
+  }
+
+  /**
+   * rev31 FINDING-2: statements made sooner than the gap after the last push wait, and the latest
+   * goes out once, on the first expiry tick after it; a Lookup answers the latest meanwhile.
+   */
+  @Test
+  void restatementsWithinTheGapArePushedOnceTheLatestOnTheNextTickAfterIt() {
+    accept(S1, "general", member("alice"));
+    accept(S2, "general", member("bob"));
+    PeerId alice = member("alice").peerId();
+    Member last = null;
+    for (int i = 0; i < 40; i++) {
+      clock.advance(Duration.ofMillis(100));
+      last = new Member(alice, "alice" + i, "10.0.0.1", 7000);
+      assertThat(accept(S1, "general", last).change()).as("restatement %d", i).isEmpty();
+    }
+    assertThat(directory.lookup("general")).containsExactly(last, member("bob"));
+    assertThat(tick()).as("a tick inside the gap").isEmpty();
+
+    clock.advance(Duration.ofMillis(Directory.RESTATE_GAP_MILLIS - 4_000));
+    List<Change> pushed = tick();
+    assertThat(pushed)
+        .singleElement()
+        .satisfies(c -> assertThat(c.recipients()).containsExactly(S2));
+    assertThat(pushed.get(0).event()).isEqualTo(new RoomEvent.Joined("general", last, S1));
+    assertThat(tick()).as("told once").isEmpty();
+
+    // the next change, inside the new gap, waits again; one after it goes at once
+    clock.advance(Duration.ofMillis(1_000));
+    assertThat(accept(S1, "general", member("alice")).change()).isEmpty();
+    clock.advance(Duration.ofMillis(Directory.RESTATE_GAP_MILLIS));
+    assertThat(accept(S1, "general", new Member(alice, "al", "10.0.0.1", 7000)).change())
+        .isPresent();
+    assertThat(tick()).as("the waiting one was overtaken").isEmpty();
+  }
+
+  /** An expiry tick with both sessions alive (heartbeats just before it). */
+  private List<Change> tick() {
+    directory.heartbeat(S1);
+    directory.heartbeat(S2);
+    return directory.expire();
+  }
+
+  @Test
+  void aRegistrationThatGoesWhileARestatementWaitsIsNotPushedAfterwards() {
+    accept(S1, "general", member("alice"));
+    accept(S2, "general", member("bob"));
+    accept(S1, "general", new Member(member("alice").peerId(), "alicia", "10.0.0.1", 7000));
+    directory.unregister(S1, "general");
+    clock.advance(Duration.ofMillis(Directory.RESTATE_GAP_MILLIS));
+    assertThat(tick()).isEmpty();
   }
 
   @Test
