@@ -86,9 +86,9 @@ final class ChainedChunk {
   /**
    * Each message's {@link ChatMessage#frameBytesBound}, in order. A bound is a text's and a nick's
    * UTF-8 length, which without C2 (a peer's JIT) is a scan and a copy of each: an answer counted
-   * every message three times (read, answer, batch), a fifth of the answering room thread's CPU in
-   * a catch-up of 100-byte lines with the frame writer's own encoding (docs/benchmarks.md, session
-   * 31). Counted once, they travel with the answer.
+   * every message three times (read, answer, batch): with the frame writer's own encoding, about a
+   * tenth of the answering room thread's CPU in a catch-up of 100-byte lines (docs/benchmarks.md,
+   * session 31). Counted once, they travel with the answer.
    */
   static long[] bounds(List<ChatMessage> messages) {
     long[] out = new long[messages.size()];
