@@ -72,9 +72,21 @@ final class SharedValues {
     if (deps.isEmpty()) {
       return Ids.NONE;
     }
-    MessageId[] out = deps.toArray(new MessageId[0]); // a copy: the caller may go on writing deps
-    for (int i = 0; i < out.length; i++) {
-      out[i] = id(out[i]); // a null dependency fails here, as List.copyOf failed on it
+    MessageId[] out; // a copy: the caller may go on writing deps
+    if (deps instanceof RandomAccess) {
+      // by a plain loop, not toArray(new MessageId[0]): that makes its array by reflection
+      // (Array.newInstance), which without C2 (a peer runs on C1) is three calls into the VM, once
+      // for every message a catch-up decodes or reads from its store (docs/benchmarks.md, session
+      // 31)
+      out = new MessageId[deps.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = id(deps.get(i)); // a null dependency fails here, as List.copyOf failed on it
+      }
+    } else {
+      out = deps.toArray(new MessageId[0]);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = id(out[i]);
+      }
     }
     return new Ids(out);
   }

@@ -1158,6 +1158,8 @@ final class AntiEntropy {
     int limit = (int) Math.min(asked, once + Math.max(0, l.askAgainBudget));
     int allowed = limit;
     List<ChatMessage> answer = new ArrayList<>();
+    // each message's frame bound, counted once here for the answer's frames (ChainedChunk.bounds)
+    long[] bounds = new long[Math.min(limit, 1024)];
     long bytes = 0;
     wants:
     for (Want w : r.wants()) {
@@ -1177,6 +1179,10 @@ final class AntiEntropy {
         if (bytes + b > ANSWER_READ_BYTES && !answer.isEmpty()) {
           break wants; // 2,048 lines of 64 KiB would be 128 MiB in memory for 1.5 MiB sent
         }
+        if (answer.size() == bounds.length) {
+          bounds = Arrays.copyOf(bounds, Math.max(1, bounds.length * 2));
+        }
+        bounds[answer.size()] = b;
         answer.add(m);
         bytes += b;
         limit--;
@@ -1187,7 +1193,14 @@ final class AntiEntropy {
     }
     int sent =
         ChainedChunk.answer(
-            store, effects, l.id, r.requestId(), answer, config.batchMaxBytes(), ANSWER_FRAMES);
+            store,
+            effects,
+            l.id,
+            r.requestId(),
+            answer,
+            Arrays.copyOf(bounds, answer.size()),
+            config.batchMaxBytes(),
+            ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
     l.answeredOnce += fromOnce;
     l.askAgainBudget -= sent - fromOnce;

@@ -68,6 +68,37 @@ final class ChainedChunk {
   }
 
   /**
+   * The bytes of {@code out} from {@code from} on, whose first {@code known} messages are {@code
+   * chunk}'s from {@code at}, with their bounds in {@code bounds} (aligned with {@code chunk}; null
+   * if not given): those are not counted again.
+   */
+  private static long bytes(List<ChatMessage> out, int from, long[] bounds, int at, int known) {
+    if (bounds == null) {
+      return bytes(out, from);
+    }
+    long n = 0;
+    for (int k = 0; k < known; k++) {
+      n += bounds[at + k];
+    }
+    return n + bytes(out, from + known);
+  }
+
+  /**
+   * Each message's {@link ChatMessage#frameBytesBound}, in order. A bound is a text's and a nick's
+   * UTF-8 length, which without C2 (a peer's JIT) is a scan and a copy of each: an answer counted
+   * every message three times (read, answer, batch): with the frame writer's own encoding, about a
+   * tenth of the answering room thread's CPU in a catch-up of 100-byte lines (docs/benchmarks.md,
+   * session 31). Counted once, they travel with the answer.
+   */
+  static long[] bounds(List<ChatMessage> messages) {
+    long[] out = new long[messages.size()];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = messages.get(k).frameBytesBound();
+    }
+    return out;
+  }
+
+  /**
    * Sends {@code answer} (grouped by origin, each origin's messages by seq) to {@code to} as
    * batches of request id {@code requestId} and at most {@code maxBytes} of messages each (by
    * {@link ChatMessage#frameBytesBound}), the last one marked done. Sync answers and Graft replies
@@ -107,15 +138,36 @@ final class ChainedChunk {
       List<ChatMessage> answer,
       long maxBytes,
       int maxFrames) {
+    return answer(store, effects, to, requestId, answer, bounds(answer), maxBytes, maxFrames);
+  }
+
+  /**
+   * As above, with each message's {@link ChatMessage#frameBytesBound} given in {@code bounds}
+   * (aligned with {@code answer}, as {@link #bounds} makes them): the caller that read the answer
+   * already counted them, and an answer that fits one frame counts none again.
+   */
+  static int answer(
+      MessageStore store,
+      RoomEffects effects,
+      PeerId to,
+      long requestId,
+      List<ChatMessage> answer,
+      long[] bounds,
+      long maxBytes,
+      int maxFrames) {
+    if (bounds.length != answer.size()) {
+      throw new IllegalArgumentException(
+          bounds.length + " bounds for an answer of " + answer.size() + " messages");
+    }
     int frames = 0;
     int carriedOut = 0;
     long total = 0;
-    for (ChatMessage m : answer) {
-      total += m.frameBytesBound();
+    for (long b : bounds) {
+      total += b;
     }
     if (total <= maxBytes) {
       List<ChatMessage> leftOut = new ArrayList<>();
-      SyncBatch one = batch(store, requestId, answer, true, leftOut);
+      SyncBatch one = batch(store, requestId, answer, true, leftOut, bounds);
       if (leftOut.isEmpty()) {
         effects.send(to, one);
         return one.messages().size();
@@ -217,6 +269,20 @@ final class ChainedChunk {
       List<ChatMessage> chunk,
       boolean done,
       List<ChatMessage> leftOut) {
+    return batch(store, requestId, chunk, done, leftOut, null);
+  }
+
+  /**
+   * As above, with {@code chunk}'s bounds in {@code bounds} (aligned with it), or null to count
+   * them here.
+   */
+  private static SyncBatch batch(
+      MessageStore store,
+      long requestId,
+      List<ChatMessage> chunk,
+      boolean done,
+      List<ChatMessage> leftOut,
+      long[] bounds) {
     List<ChatMessage> out = new ArrayList<>(chunk.size());
     List<ChainHead> heads = new ArrayList<>();
     PeerId coveredOrigin = null;
@@ -243,7 +309,8 @@ final class ChainedChunk {
           head.isPresent()
               && head.get().seq() - last.seq() <= MAX_EXTENSION
               && extend(store, last, head.get(), out)
-              && (runBytes = bytes(out, runStart) + HEAD_BYTES_BOUND) <= MAX_RUN_BYTES
+              && (runBytes = bytes(out, runStart, bounds, i, j + 1 - i) + HEAD_BYTES_BOUND)
+                  <= MAX_RUN_BYTES
               && out.size() - runStart <= WireBounds.MAX_BATCH_MESSAGES;
       if (fitsAlone
           && batchBytes + runBytes <= MAX_BATCH_BYTES
@@ -268,7 +335,7 @@ final class ChainedChunk {
           leftOut.addAll(chunk.subList(i, j + 1));
         }
       } else {
-        batchBytes += bytes(out, runStart);
+        batchBytes += bytes(out, runStart, bounds, i, j + 1 - i);
       }
       i = j + 1;
     }

@@ -33,6 +33,45 @@ class SharedValuesTest {
     assertThat(other.deps()).containsExactly(named.id());
   }
 
+  /** Every kind of list a message is made from: indexed or linked, mutable or not, 0 to 3 ids. */
+  @Test
+  void depsOfAnyListKindAreCopiedInOrderAndShared() {
+    ChatMessage named = line(30, "alice");
+    MessageId a = new MessageId(ALICE, 30);
+    MessageId b = new MessageId(PeerId.of(new byte[] {4}), 1);
+    MessageId c =
+        new MessageId(PeerId.of(new byte[] {5, 6}), meshchat.peer.limit.WireBounds.MAX_SEQ);
+    List<List<MessageId>> kinds =
+        List.of(
+            List.of(),
+            List.of(a),
+            List.of(a, b),
+            List.of(a, b, c),
+            new java.util.ArrayList<>(List.of(c, a, b)),
+            new java.util.LinkedList<>(List.of(b, c, a)),
+            java.util.Arrays.asList(a, a),
+            java.util.Collections.unmodifiableList(new java.util.LinkedList<>(List.of(c))));
+    long seq = 31;
+    for (List<MessageId> deps : kinds) {
+      List<MessageId> before = List.copyOf(deps);
+      ChatMessage m = new ChatMessage(new MessageId(ALICE, seq), seq, 0, "alice", "x", deps);
+      seq++;
+      assertThat(m.deps()).as("%s", deps.getClass()).isEqualTo(before).isNotSameAs(deps);
+      for (MessageId d : m.deps()) {
+        if (d.equals(a)) {
+          assertThat(d).isSameAs(named.id());
+        }
+      }
+      assertThatThrownBy(() -> m.deps().add(a)).isInstanceOf(UnsupportedOperationException.class);
+    }
+    java.util.LinkedList<MessageId> linkedWithNull = new java.util.LinkedList<>();
+    linkedWithNull.add(a);
+    linkedWithNull.add(null);
+    assertThatThrownBy(
+            () -> new ChatMessage(new MessageId(ALICE, 40), 40, 0, "alice", "x", linkedWithNull))
+        .isInstanceOf(NullPointerException.class);
+  }
+
   /**
    * An author's last 1,024 ids are all shared: its ids take consecutive slots of the table, so a
    * run of them never evicts itself (slots picked by a hash of the whole id lost about a third of
