@@ -58,6 +58,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   private boolean pakeBusy; // a round is on the gate's pool: their frames wait in held
   private final ArrayDeque<Object> held = new ArrayDeque<>();
 
+  /** The Close reason of a J-PAKE round that failed on our side (the detail is logged). */
+  static final String PAKE_FAILED = "J-PAKE failed";
+
   /** Their frames kept while a round is computed: a handshake has five, an honest peer sends. */
   static final int MAX_HELD = 8;
 
@@ -141,7 +144,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
                     .execute(
                         () -> {
                           pakeBusy = false;
-                          refuse(ctx, CloseReason.PROTOCOL_ERROR, "J-PAKE failed: " + e);
+                          // the peer reads a fixed reason, never our exception's text
+                          log.debug("{} J-PAKE round failed: {}", setup.tag(), e.toString());
+                          refuse(ctx, CloseReason.PROTOCOL_ERROR, PAKE_FAILED);
                         });
                 return;
               }

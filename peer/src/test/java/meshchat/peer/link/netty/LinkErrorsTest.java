@@ -105,4 +105,38 @@ class LinkErrorsTest {
     assertThat(counters.get(Counter.BAD_SIGNATURE)).isEqualTo(1);
     assertThat(counters.get(Counter.BAD_FRAME)).as("one event, one count").isZero();
   }
+
+  @Test
+  void aPeerReadsOurOwnReasonsButNeverAnExceptionsText() {
+    EmbeddedChannel bug = link();
+    bug.pipeline()
+        .fireExceptionCaught(
+            new IllegalStateException("index 7 out of bounds in /home/alice/.meshchat/secret"));
+    LinkMessage.Close c = bug.readOutbound();
+    assertThat(c.reason()).isEqualTo(LinkMessage.CloseReason.PROTOCOL_ERROR);
+    assertThat(c.message()).isEqualTo("internal error");
+
+    EmbeddedChannel wrapped = link(); // a decoder's bug arrives wrapped
+    wrapped
+        .pipeline()
+        .fireExceptionCaught(
+            new io.netty.handler.codec.DecoderException(new NullPointerException("field x")));
+    assertThat(wrapped.<LinkMessage.Close>readOutbound().message()).isEqualTo("internal error");
+
+    EmbeddedChannel protobuf = link();
+    protobuf
+        .pipeline()
+        .fireExceptionCaught(
+            new io.netty.handler.codec.DecoderException(
+                new com.google.protobuf.InvalidProtocolBufferException("While parsing ...")));
+    assertThat(protobuf.<LinkMessage.Close>readOutbound().message()).isEqualTo("malformed frame");
+
+    EmbeddedChannel ours = link(); // a reason we wrote for the peer goes as written
+    ours.pipeline()
+        .fireExceptionCaught(
+            new meshchat.peer.frame.LinkFrameException(
+                LinkMessage.CloseReason.INVALID_MESSAGE, "chat: seq 0 is not positive"));
+    assertThat(ours.<LinkMessage.Close>readOutbound().message())
+        .isEqualTo("chat: seq 0 is not positive");
+  }
 }
