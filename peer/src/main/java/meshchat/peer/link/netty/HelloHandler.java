@@ -53,7 +53,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   private boolean proven; // their HelloProof verified
   private int pakeRound; // the last J-PAKE round of theirs accepted (private rooms)
   private boolean guessSpent; // our key confirmation went out to an incoming link
-  // incoming private room links: where J-PAKE rounds are computed, off this (the room's) thread
+  // private room links: where J-PAKE rounds are computed, off this (the room's) thread
   private final PakeGate gate;
   private boolean pakeBusy; // a round is on the gate's pool: their frames wait in held
   private final ArrayDeque<Object> held = new ArrayDeque<>();
@@ -76,7 +76,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     this.challenge = setup.challenges().get().clone();
     this.pake = setup.roomKey() == null ? null : new PakeSession(setup.roomKey(), setup.self());
     this.guesses = pake == null || dialedByUs ? null : guesses;
-    this.gate = pake == null || dialedByUs ? null : gate;
+    this.gate = pake == null ? null : gate;
   }
 
   /** The room as a Hello names it: the name of an open room; nothing for a private room. */
@@ -113,7 +113,8 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     ctx.flush();
     armTimeout(ctx, setup.config().handshakeTimeoutMs(), false);
     if (pake != null && gate != null) {
-      // a stranger's TCP connect alone brings us here, before TLS: not on this thread
+      // a stranger's TCP connect alone brings us here, before TLS (and a peer we dial may be one a
+      // stranger named): not on this thread
       offThread(ctx, pake::round1, r1 -> ctx.writeAndFlush(new RoomPake(1, r1)));
     }
     ctx.fireChannelActive();
@@ -150,7 +151,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
                         });
                 return;
               }
-              PakeGate.computed();
+              PakeGate.computed(dialedByUs);
               ctx.executor()
                   .execute(
                       () -> {

@@ -20,12 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code pake_busy_refused}), so what a flood can hold is bounded and the room thread spends
  * nothing on it but the accept. A round whose connection closed while it waited is skipped.
  *
- * <p>Links this peer dialed compute theirs on their own thread as before: they are its own choice,
- * bounded by its dial budget. Harnesses without TLS (EmbeddedChannel tests, the fuzzer) have no
- * gate and run every round inline.
+ * <p>Links this peer dials run theirs on the same pool, through a gate of their own (session 31:
+ * they ran on the room thread, so a peer we dial, one a tracker or a neighbour named, could make
+ * the room spend its rounds' milliseconds for every dial; and a flood of accepts must not refuse
+ * our own dials). Harnesses without TLS (EmbeddedChannel tests, the fuzzer) have no gate and run
+ * every round inline.
  */
 public final class PakeGate {
-  /** Rounds of one peer's incoming connections waiting or running at once. */
+  /** Rounds of one peer's connections (incoming, or dialed) waiting or running at once. */
   public static final int MAX_PENDING = 32;
 
   /** The process's pairing threads: half the cores (one on a 2-core box), none while idle. */
@@ -34,6 +36,7 @@ public final class PakeGate {
 
   private static final AtomicInteger HIGHEST = new AtomicInteger();
   private static final AtomicLong COMPUTED = new AtomicLong();
+  private static final AtomicLong COMPUTED_DIALED = new AtomicLong();
 
   private final AtomicInteger pending = new AtomicInteger();
   private final int max;
@@ -95,8 +98,16 @@ public final class PakeGate {
   }
 
   /** Counts a round computed on the pool (for tests and the docs' figures). */
-  static void computed() {
+  static void computed(boolean dialed) {
     COMPUTED.incrementAndGet();
+    if (dialed) {
+      COMPUTED_DIALED.incrementAndGet();
+    }
+  }
+
+  /** Rounds of links a peer dialed computed on the pool so far, in this process. */
+  public static long dialedRoundsComputed() {
+    return COMPUTED_DIALED.get();
   }
 
   /** The most rounds one peer ever had waiting or running at once, in this process. */
