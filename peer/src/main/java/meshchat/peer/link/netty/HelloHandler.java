@@ -25,6 +25,7 @@ import meshchat.peer.message.PeerId;
 import meshchat.wire.Ed25519;
 import meshchat.wire.Framing;
 import meshchat.wire.LoopTicker;
+import meshchat.wire.NetGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,8 +132,11 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     pakeBusy = true;
+    InetAddress other = remote(ctx);
+    String network = other == null ? "" : NetGroup.text(other.getHostAddress());
     boolean taken =
         gate.submit(
+            network,
             () -> {
               if (!ctx.channel().isActive()) {
                 return; // it went while the round waited: nothing to compute for
