@@ -108,7 +108,12 @@ public final class Counters {
      * An incoming private room connection refused ({@code Close{LIMIT_EXCEEDED}}) because this
      * peer's J-PAKE work for connections not linked yet was at its bound ({@code PakeGate}).
      */
-    PAKE_BUSY_REFUSED
+    PAKE_BUSY_REFUSED,
+    /**
+     * A link closed ({@code Close{LIMIT_EXCEEDED}}) because it taught the keys of more authors than
+     * one link may ({@code ChainCheck.MAX_KEYS}).
+     */
+    LINK_KEYS_REFUSED
   }
 
   /**

@@ -782,15 +782,20 @@ public final class Room {
       storeFailed(e); // our own disk, not the peer: the link stays up, unblamed
     } catch (RuntimeException e) {
       // A bug, but one peer's frame must never stop the room: drop that link, keep the rest.
+      // The peer is told which of its frames, never our exception's text (class names, state:
+      // our internals); the user's notice (the local log) keeps the detail.
       counters.increment(Counter.INTERNAL_ERROR);
-      refuse(
-          l,
-          "could not handle "
-              + message.getClass().getSimpleName()
-              + " ("
-              + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : ": " + e.getMessage())
-              + ")");
+      String kind = message.getClass().getSimpleName();
+      effects.notice(
+          new RoomNotice.BadInput(
+              l.id(),
+              "could not handle "
+                  + kind
+                  + " ("
+                  + e.getClass().getSimpleName()
+                  + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                  + ")"));
+      effects.closeLink(l.id(), new Close(CloseReason.PROTOCOL_ERROR, internalError(kind)));
     }
   }
 
@@ -886,6 +891,11 @@ public final class Room {
     for (RoomNotice.Seen s : seen.changes(sync.ownHeldByLinks())) {
       effects.notice(s);
     }
+  }
+
+  /** The Close reason of a frame we failed to handle: its kind and nothing of our failure. */
+  static String internalError(String kind) {
+    return "could not handle " + kind + " (internal error)";
   }
 
   private void refuse(LinkState l, String why) {

@@ -227,7 +227,14 @@ class HostileNumbersTest {
     m2.pump();
     assertThat(victim.closes).hasSize(1);
     assertThat(victim.closes.get(0).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
-    assertThat(victim.closes.get(0).message()).contains("Chat", "IllegalStateException");
+    // the peer learns which frame, never our exception's text; the user's notice keeps it
+    assertThat(victim.closes.get(0).message()).isEqualTo("could not handle Chat (internal error)");
+    assertThat(victim.notices(RoomNotice.BadInput.class))
+        .singleElement()
+        .satisfies(
+            b ->
+                assertThat(b.reason())
+                    .contains("Chat", "IllegalStateException", "a bug somewhere below the room"));
     assertThat(victim.room.counters().get(Counter.INTERNAL_ERROR)).isEqualTo(1);
     ChatMessage fromB = m2.peer("b").send("after the bug");
     m2.pump();

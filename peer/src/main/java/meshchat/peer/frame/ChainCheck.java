@@ -12,6 +12,7 @@ import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
+import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Room;
 import meshchat.peer.sync.SeqWindow;
@@ -41,21 +42,41 @@ public final class ChainCheck {
    */
   static final long MAX_PENDING_BYTES = 8L * 1024 * 1024;
 
-  /** Most origins whose keys one link may teach (a room far larger than any we support). */
-  static final int MAX_KEYS = 65_536;
+  /**
+   * Most origins whose keys one link may teach: the authors a link carries heads of, live or in
+   * history. A room holds at most 1,000 members at a tracker ({@code --max-peers-per-room}), so
+   * this leaves room for four times as many past authors in a history a newcomer catches up on.
+   * Each key costs about 150 bytes (its id, its 32 bytes and the map's entry): about 600 KiB per
+   * link at the bound, where 65,536 (until session 31) let one link make a peer hold about 9 MiB of
+   * keys, and the 32 links of a full table about 300 MiB. One more closes the link with {@code
+   * Close{LIMIT_EXCEEDED}} (do not redial: the same history would end the same way), counted {@code
+   * link_keys_refused}.
+   */
+  public static final int MAX_KEYS = 4_096;
 
   /** Why a link is closed: it sent something no honest peer sends. */
   public static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;
     private final transient Counters.Counter counter;
+    private final transient CloseReason reason;
 
     Refused(String why) {
       this(why, Counters.Counter.BAD_SIGNATURE);
     }
 
     Refused(String why, Counters.Counter counter) {
+      this(why, counter, CloseReason.INVALID_MESSAGE);
+    }
+
+    Refused(String why, Counters.Counter counter, CloseReason reason) {
       super(why, null, false, false);
       this.counter = counter;
+      this.reason = reason;
+    }
+
+    /** The reason the link is closed with: INVALID_MESSAGE but for a bound (LIMIT_EXCEEDED). */
+    public CloseReason reason() {
+      return reason;
     }
 
     /** The refusal counter this is counted under. */
@@ -413,7 +434,10 @@ public final class ChainCheck {
         throw new Refused("head " + head.id() + " carries a key that is not its origin's");
       }
       if (keys.size() >= MAX_KEYS) {
-        throw new Refused("keys of over " + MAX_KEYS + " origins on one link");
+        throw new Refused(
+            "keys of more than " + MAX_KEYS + " authors on one link",
+            Counters.Counter.LINK_KEYS_REFUSED,
+            CloseReason.LIMIT_EXCEEDED);
       }
       keys.put(head.origin(), key);
     }

@@ -516,7 +516,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   private LinkFrameException refusal(ChainCheck.Refused e) {
     if (e.counter() != Counters.Counter.BAD_SIGNATURE) {
       // counted once, by its own reason, where the link is closed
-      return new LinkFrameException(CloseReason.INVALID_MESSAGE, e.getMessage(), e.counter());
+      return new LinkFrameException(e.reason(), e.getMessage(), e.counter());
     }
     counters.increment(Counters.Counter.BAD_SIGNATURE);
     return LinkFrameException.alreadyCounted(

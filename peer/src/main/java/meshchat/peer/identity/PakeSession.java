@@ -13,6 +13,8 @@ import org.bouncycastle.crypto.agreement.jpake.JPAKERound1Payload;
 import org.bouncycastle.crypto.agreement.jpake.JPAKERound2Payload;
 import org.bouncycastle.crypto.agreement.jpake.JPAKERound3Payload;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One side of a private room's J-PAKE exchange (Hao and Ryan, "Password Authenticated Key Exchange
@@ -28,6 +30,18 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
  * ZKP(x2·s) = (g^v, r); round 3 the MacTag.
  */
 public final class PakeSession {
+  private static final Logger log = LoggerFactory.getLogger(PakeSession.class);
+
+  /**
+   * Why a round of theirs is refused, as the Close tells them: fixed texts, never Bouncy Castle's
+   * exception text (which names our library and its checks); the detail is logged at debug.
+   */
+  public static final String BAD_ROUND_1 = "bad J-PAKE round 1";
+
+  public static final String BAD_ROUND_2 = "bad J-PAKE round 2";
+  public static final String MALFORMED_ROUND_1 = "malformed J-PAKE round 1";
+  public static final String MALFORMED_ROUND_2 = "malformed J-PAKE round 2";
+
   private final JPAKEParticipant participant;
   private String other; // the other side's participant id, once its round 1 is accepted
   private BigInteger keyingMaterial;
@@ -63,7 +77,7 @@ public final class PakeSession {
   public String acceptRound1(PeerId from, byte[] payload) {
     List<BigInteger> v = decode(payload, 6);
     if (v == null) {
-      return "malformed J-PAKE round 1";
+      return MALFORMED_ROUND_1;
     }
     other = from.hex();
     try {
@@ -76,7 +90,8 @@ public final class PakeSession {
               new BigInteger[] {v.get(4), v.get(5)}));
       return null;
     } catch (CryptoException | RuntimeException e) {
-      return "bad J-PAKE round 1: " + e.getMessage();
+      log.debug("J-PAKE round 1 from {} refused: {}", other, e.toString());
+      return BAD_ROUND_1;
     }
   }
 
@@ -89,7 +104,7 @@ public final class PakeSession {
   public String acceptRound2(byte[] payload) {
     List<BigInteger> v = decode(payload, 3);
     if (v == null) {
-      return "malformed J-PAKE round 2";
+      return MALFORMED_ROUND_2;
     }
     try {
       participant.validateRound2PayloadReceived(
@@ -97,7 +112,8 @@ public final class PakeSession {
       keyingMaterial = participant.calculateKeyingMaterial();
       return null;
     } catch (CryptoException | RuntimeException e) {
-      return "bad J-PAKE round 2: " + e.getMessage();
+      log.debug("J-PAKE round 2 from {} refused: {}", other, e.toString());
+      return BAD_ROUND_2;
     }
   }
 

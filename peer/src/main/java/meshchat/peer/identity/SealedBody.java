@@ -77,7 +77,8 @@ public final class SealedBody {
     } catch (AEADBadTagException e) {
       throw new IllegalArgumentException("the sealed body does not open with this room's key");
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("the sealed body is malformed: " + e.getMessage());
+      // the JCE's text names our provider's internals: the peer reads a fixed reason
+      throw new IllegalArgumentException("the sealed body is malformed");
     }
     ByteBuffer b = ByteBuffer.wrap(plain);
     int nickLength = b.getInt();

@@ -282,8 +282,29 @@ public final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     } else {
       code = Code.PROTOCOL_ERROR;
     }
-    String why = oneLine(cause);
+    String why = reasonFor(cause);
+    if (!why.equals(oneLine(cause))) {
+      log.debug("session {} {}: {}", id, ctx.channel().remoteAddress(), cause.toString());
+    }
     fail(ctx, Frames.error(0, code, why, true));
+  }
+
+  /**
+   * What the client is told about {@code cause}: the frame decoder's own reasons (a frame too
+   * large, a corrupt length prefix), which we wrote for it, and a fixed text for anything else, so
+   * a client never reads a library's or our code's exception text; the detail is logged at debug.
+   */
+  static String reasonFor(Throwable cause) {
+    if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException) {
+      return oneLine(cause);
+    }
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root instanceof com.google.protobuf.InvalidProtocolBufferException
+        ? "malformed frame"
+        : "internal error";
   }
 
   /** Sends a fatal error (if the socket is still open), logs one line and closes. */

@@ -99,6 +99,21 @@ class SessionPipelineTest {
     TrackerFrame answer = readFrame(ch);
     assertThat(answer.getError().getCode()).isEqualTo(Code.PROTOCOL_ERROR);
     assertThat(answer.getError().getFatal()).isTrue();
+    // protobuf's own text (how it failed to parse) is not ours to hand out
+    assertThat(answer.getError().getMessage()).isEqualTo("malformed frame");
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void aFailureOfOursIsToldAsAnInternalErrorNeverItsText() throws Exception {
+    EmbeddedChannel ch = channel();
+    ch.pipeline()
+        .fireExceptionCaught(
+            new IllegalStateException("index 7 out of bounds in /var/lib/tracker/state"));
+    ch.runPendingTasks(); // outside a read, the flush consolidation flushes from a task
+    TrackerFrame answer = readFrame(ch);
+    assertThat(answer.getError().getCode()).isEqualTo(Code.PROTOCOL_ERROR);
+    assertThat(answer.getError().getMessage()).isEqualTo("internal error");
     assertThat(ch.isOpen()).isFalse();
   }
 }

@@ -25,6 +25,7 @@ import meshchat.peer.message.PeerId;
 import meshchat.wire.Ed25519;
 import meshchat.wire.Framing;
 import meshchat.wire.LoopTicker;
+import meshchat.wire.NetGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +54,13 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
   private boolean proven; // their HelloProof verified
   private int pakeRound; // the last J-PAKE round of theirs accepted (private rooms)
   private boolean guessSpent; // our key confirmation went out to an incoming link
-  // incoming private room links: where J-PAKE rounds are computed, off this (the room's) thread
+  // private room links: where J-PAKE rounds are computed, off this (the room's) thread
   private final PakeGate gate;
   private boolean pakeBusy; // a round is on the gate's pool: their frames wait in held
   private final ArrayDeque<Object> held = new ArrayDeque<>();
+
+  /** The Close reason of a J-PAKE round that failed on our side (the detail is logged). */
+  static final String PAKE_FAILED = "J-PAKE failed";
 
   /** Their frames kept while a round is computed: a handshake has five, an honest peer sends. */
   static final int MAX_HELD = 8;
@@ -73,7 +77,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     this.challenge = setup.challenges().get().clone();
     this.pake = setup.roomKey() == null ? null : new PakeSession(setup.roomKey(), setup.self());
     this.guesses = pake == null || dialedByUs ? null : guesses;
-    this.gate = pake == null || dialedByUs ? null : gate;
+    this.gate = pake == null ? null : gate;
   }
 
   /** The room as a Hello names it: the name of an open room; nothing for a private room. */
@@ -110,7 +114,8 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     ctx.flush();
     armTimeout(ctx, setup.config().handshakeTimeoutMs(), false);
     if (pake != null && gate != null) {
-      // a stranger's TCP connect alone brings us here, before TLS: not on this thread
+      // a stranger's TCP connect alone brings us here, before TLS (and a peer we dial may be one a
+      // stranger named): not on this thread
       offThread(ctx, pake::round1, r1 -> ctx.writeAndFlush(new RoomPake(1, r1)));
     }
     ctx.fireChannelActive();
@@ -127,8 +132,11 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     pakeBusy = true;
+    InetAddress other = remote(ctx);
+    String network = other == null ? "" : NetGroup.text(other.getHostAddress());
     boolean taken =
         gate.submit(
+            network,
             () -> {
               if (!ctx.channel().isActive()) {
                 return; // it went while the round waited: nothing to compute for
@@ -141,11 +149,13 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
                     .execute(
                         () -> {
                           pakeBusy = false;
-                          refuse(ctx, CloseReason.PROTOCOL_ERROR, "J-PAKE failed: " + e);
+                          // the peer reads a fixed reason, never our exception's text
+                          log.debug("{} J-PAKE round failed: {}", setup.tag(), e.toString());
+                          refuse(ctx, CloseReason.PROTOCOL_ERROR, PAKE_FAILED);
                         });
                 return;
               }
-              PakeGate.computed();
+              PakeGate.computed(dialedByUs);
               ctx.executor()
                   .execute(
                       () -> {

@@ -9,15 +9,17 @@ final class LinkDialerInitializer extends ChannelInitializer<SocketChannel> {
   private final LinkSetup setup;
   private final LinkTls tls;
   private final Executor verify;
+  private final PakeGate pake;
 
-  LinkDialerInitializer(LinkSetup setup, LinkTls tls, Executor verify) {
+  LinkDialerInitializer(LinkSetup setup, LinkTls tls, Executor verify, PakeGate pake) {
     this.setup = setup;
     this.tls = tls;
     this.verify = verify;
+    this.pake = pake;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    LinkPipeline.build(ch.pipeline(), setup, true, tls, null, verify);
+    LinkPipeline.build(ch.pipeline(), setup, true, tls, null, verify, pake);
   }
 }

@@ -35,6 +35,8 @@ public final class LinkEndpoint implements AutoCloseable {
   private final EventLoopGroup io;
   private final EventLoopGroup links;
   private final Executor verify; // null: signatures checked on the link's thread
+  // J-PAKE rounds of the links this peer dials, on the pairing pool, bounded apart from accepts'
+  private final PakeGate dialPake = new PakeGate();
   private final LinkSetup setup;
   private final LinkTls tls;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -152,7 +154,7 @@ public final class LinkEndpoint implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, setup.config().connectTimeoutMs())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-            .handler(new LinkDialerInitializer(setup, tls, verify));
+            .handler(new LinkDialerInitializer(setup, tls, verify, dialPake));
     // a peer that listens on one address dials from it too (where it can reach the target), so
     // others see a link come from the address the peer is known by
     InetAddress from = listenAddress;

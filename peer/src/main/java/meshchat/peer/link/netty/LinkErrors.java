@@ -100,6 +100,7 @@ final class LinkErrors {
     } else {
       reason = CloseReason.PROTOCOL_ERROR;
     }
+    String why = reasonFor(root);
     if (!(cause instanceof LinkFrameException lf && lf.counted())) {
       Counter counted =
           cause instanceof LinkFrameException lf && lf.counter() != null
@@ -107,11 +108,37 @@ final class LinkErrors {
               : reason == CloseReason.FRAME_TOO_LARGE ? Counter.FRAME_TOO_LARGE : Counter.BAD_FRAME;
       setup.counters().increment(counted);
     }
-    String why = String.valueOf(root.getMessage());
     if (mayLog(ctx, setup, Counter.BAD_FRAME, "links closed for bad input")) {
       log.info("{} closing link {}: {} ({})", tag, ctx.channel().remoteAddress(), why, reason);
     }
+    if (!why.equals(root.getMessage())) {
+      log.debug("{} link {}: closed for {}", tag, ctx.channel().remoteAddress(), root.toString());
+    }
     sendCloseAndClose(ctx, new Close(reason, why));
+  }
+
+  /** A Close reason for a frame that was bad in a way the peer's own input made it. */
+  static final String MALFORMED_FRAME = "malformed frame";
+
+  /** A Close reason for a failure of ours while handling the peer's input. */
+  static final String INTERNAL_ERROR = "internal error";
+
+  /**
+   * What the peer is told about {@code root}: our own refusals' reasons, which we wrote for it (a
+   * {@link LinkFrameException}'s, the frame decoder's), and a fixed text for anything else, so a
+   * peer never reads a library's or our code's exception text (class names, paths, state); the
+   * detail goes to the local log at debug.
+   */
+  static String reasonFor(Throwable root) {
+    if (root instanceof LinkFrameException
+        || root instanceof TooLongFrameException
+        || root instanceof CorruptedFrameException) {
+      return String.valueOf(root.getMessage());
+    }
+    if (root instanceof InvalidProtocolBufferException) {
+      return MALFORMED_FRAME;
+    }
+    return INTERNAL_ERROR;
   }
 
   /**

@@ -35,7 +35,7 @@ public final class LinkPipeline {
     build(p, setup, dialedByUs, tls, guesses, verify, null);
   }
 
-  /** {@code pake}: where an incoming private room link's J-PAKE rounds run; null: inline. */
+  /** {@code pake}: where a private room link's J-PAKE rounds run; null: inline. */
   static void build(
       ChannelPipeline p,
       LinkSetup setup,

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executor;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -223,6 +225,21 @@ public final class LinkTls {
     s.setEnabledCipherSuites(CIPHERS.toArray(String[]::new));
     s.setTcpNoDelay(true);
     s.startHandshake();
+    return s;
+  }
+
+  /**
+   * A blocking TLS server socket presenting this identity and requiring the dialer's, bound to
+   * {@code address} (port 0: any): for harnesses that play a peer another peer dials (a hostile
+   * one, say). Each accepted socket completes its handshake on its first read or write.
+   */
+  public ServerSocket listen(InetSocketAddress address) throws IOException {
+    SSLServerSocket s =
+        (SSLServerSocket) contexts().sockets().getServerSocketFactory().createServerSocket();
+    s.bind(address);
+    s.setEnabledProtocols(new String[] {PROTOCOL});
+    s.setEnabledCipherSuites(CIPHERS.toArray(String[]::new));
+    s.setNeedClientAuth(true);
     return s;
   }
 

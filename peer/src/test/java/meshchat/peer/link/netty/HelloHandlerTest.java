@@ -259,6 +259,8 @@ class HelloHandlerTest {
     List<LinkMessage> out = written(ch);
     assertThat(out.stream().filter(m -> m instanceof Close).count()).isEqualTo(1);
     assertThat(((Close) out.get(out.size() - 1)).reason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
+    // protobuf's own text (how it failed to parse) is not ours to hand out
+    assertThat(((Close) out.get(out.size() - 1)).message()).isEqualTo("malformed frame");
     assertThat(ch.isActive()).isFalse();
   }
 
@@ -605,5 +607,27 @@ class HelloHandlerTest {
     assertThat(c.reason()).isEqualTo(CloseReason.WRONG_ROOM);
     assertThat(c.message()).isEqualTo("this is a private room");
     assertThat(out.toString()).doesNotContain(roomKey.roomId());
+  }
+
+  /** {@code count} J-PAKE integers, each 1: they decode, and every check refuses them. */
+  private static byte[] ones(int count) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(count * 5);
+    for (int i = 0; i < count; i++) {
+      b.putInt(1).put((byte) 1);
+    }
+    return b.array();
+  }
+
+  @Test
+  void aBadJpakeRoundIsRefusedWithAFixedReasonNotTheLibrarysText() throws Exception {
+    roomKey = RoomKey.derive("lobby", "open sesame".toCharArray());
+    EmbeddedChannel ch = channel();
+    written(ch); // our Hello and round 1
+    ch.writeInbound(bytes(theirs(Framing.PROTOCOL_VERSION, "", other)));
+    ch.writeInbound(bytes(new LinkMessage.RoomPake(1, ones(6))));
+    Close c = lastClose(ch);
+    assertThat(c.reason()).isEqualTo(CloseReason.UNAUTHENTICATED);
+    // Bouncy Castle says which check failed and how ("g^x2 must not be equal to 1"): not theirs
+    assertThat(c.message()).isEqualTo(PakeSession.BAD_ROUND_1);
   }
 }

@@ -105,4 +105,70 @@ class LinkErrorsTest {
     assertThat(counters.get(Counter.BAD_SIGNATURE)).isEqualTo(1);
     assertThat(counters.get(Counter.BAD_FRAME)).as("one event, one count").isZero();
   }
+
+  @Test
+  void aPeerReadsOurOwnReasonsButNeverAnExceptionsText() {
+    EmbeddedChannel bug = link();
+    bug.pipeline()
+        .fireExceptionCaught(
+            new IllegalStateException("index 7 out of bounds in /home/alice/.meshchat/secret"));
+    LinkMessage.Close c = bug.readOutbound();
+    assertThat(c.reason()).isEqualTo(LinkMessage.CloseReason.PROTOCOL_ERROR);
+    assertThat(c.message()).isEqualTo("internal error");
+
+    EmbeddedChannel wrapped = link(); // a decoder's bug arrives wrapped
+    wrapped
+        .pipeline()
+        .fireExceptionCaught(
+            new io.netty.handler.codec.DecoderException(new NullPointerException("field x")));
+    assertThat(wrapped.<LinkMessage.Close>readOutbound().message()).isEqualTo("internal error");
+
+    EmbeddedChannel protobuf = link();
+    protobuf
+        .pipeline()
+        .fireExceptionCaught(
+            new io.netty.handler.codec.DecoderException(
+                new com.google.protobuf.InvalidProtocolBufferException("While parsing ...")));
+    assertThat(protobuf.<LinkMessage.Close>readOutbound().message()).isEqualTo("malformed frame");
+
+    EmbeddedChannel ours = link(); // a reason we wrote for the peer goes as written
+    ours.pipeline()
+        .fireExceptionCaught(
+            new meshchat.peer.frame.LinkFrameException(
+                LinkMessage.CloseReason.INVALID_MESSAGE, "chat: seq 0 is not positive"));
+    assertThat(ours.<LinkMessage.Close>readOutbound().message())
+        .isEqualTo("chat: seq 0 is not positive");
+  }
+
+  @Test
+  void aLinkTeachesTheKeysOfAtMostMaxKeysAuthorsAndOneMoreClosesItWithLimitExceeded() {
+    EmbeddedChannel ch = new EmbeddedChannel(new ChainVerifier("lobby", counters), errors());
+    ChainAuthor first = null;
+    for (int i = 0; i < meshchat.peer.frame.ChainCheck.MAX_KEYS; i++) {
+      ChainAuthor author = new ChainAuthor(Identity.seeded(new SplittableRandom(i)), "lobby");
+      first = first == null ? author : first;
+      ch.writeInbound(new LinkMessage.Chat(author.next("hi")), new LinkMessage.Head(author.head()));
+    }
+    int passed = 0;
+    for (Object o; (o = ch.readInbound()) != null; ) {
+      passed++;
+    }
+    assertThat(passed).as("every author's line and head, at the bound").isEqualTo(2 * 4_096);
+    // an author whose key the link already taught is no new key: still taken at the bound
+    ch.writeInbound(new LinkMessage.Chat(first.next("again")), new LinkMessage.Head(first.head()));
+    assertThat(ch.<Object>readInbound()).isNotNull();
+    assertThat(ch.<Object>readOutbound()).as("no Close at the bound").isNull();
+
+    ChainAuthor oneMore = new ChainAuthor(Identity.generate(), "lobby");
+    ch.writeInbound(
+        new LinkMessage.Chat(oneMore.next("one author too many")),
+        new LinkMessage.Head(oneMore.head()));
+    LinkMessage.Close c = ch.readOutbound();
+    assertThat(c.reason()).isEqualTo(LinkMessage.CloseReason.LIMIT_EXCEEDED);
+    assertThat(c.message()).isEqualTo("keys of more than 4096 authors on one link");
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(counters.get(Counter.LINK_KEYS_REFUSED)).isEqualTo(1);
+    assertThat(counters.get(Counter.BAD_SIGNATURE)).isZero();
+    assertThat(counters.get(Counter.BAD_FRAME)).isZero();
+  }
 }
