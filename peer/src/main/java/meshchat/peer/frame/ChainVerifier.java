@@ -141,7 +141,16 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    * about a microsecond, a signature check about sixty.
    */
   public ChainVerifier(String room, Counters counters, Executor pool) {
-    this.check = new ChainCheck(room);
+    this(new ChainCheck(room), counters, pool);
+  }
+
+  /** On the link's thread, with another bound on the keys a link may teach (tests). */
+  public static ChainVerifier withMaxKeys(String room, Counters counters, int maxKeys) {
+    return new ChainVerifier(new ChainCheck(room, maxKeys), counters, null);
+  }
+
+  private ChainVerifier(ChainCheck check, Counters counters, Executor pool) {
+    this.check = check;
     this.counters = counters;
     this.pool = pool;
   }
