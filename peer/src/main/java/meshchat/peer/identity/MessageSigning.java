@@ -32,8 +32,9 @@ public final class MessageSigning {
    */
   private static final class Scratch {
     final MessageDigest sha256;
-    // the chain hash under C1 alone (a peer's JIT): Bouncy Castle's, faster than the JDK's there
-    // (CanonicalBytes.digest); with C2 the JDK's, see CHAIN_BY_BOUNCY_CASTLE
+    // the chain hash under C1 alone (a peer without the launcher's compiler directives, which give
+    // C2 the JDK's SHA-256): Bouncy Castle's, faster than the JDK's there (CanonicalBytes.digest);
+    // with C2 the JDK's, see CHAIN_BY_BOUNCY_CASTLE
     final SHA256Digest chain = new SHA256Digest();
     final byte[] id = new byte[PeerId.MAX_BYTES];
     final CanonicalBytes bytes = CanonicalBytes.reusable();

@@ -109,15 +109,19 @@ class CliConventionsTest {
     Path launcher = checkoutWithEchoJar().resolve("meshchat");
 
     // an idle peer: no perf-data sampler and no G1 service thread waking it (benchmarks.md)
-    // and no C2: a burst's CPU is not spent compiling its own code (benchmarks.md, session 15);
+    // and C2 for SHA-256 alone: a burst's CPU is not spent compiling its own code (benchmarks.md,
+    // sessions 15 and 31; aPeerHasC2ForSha256AloneAndItsStdoutStaysItsOwn);
     // C1 compiles a method that loops over a batch after 10 calls (benchmarks.md, session 16)
     assertThat(launch(launcher, "-Decho.jvm=true", "chat"))
         .contains(
             "gc: Copy, MarkSweepCompact",
             "UsePerfData=false",
-            "TieredStopAtLevel=1",
+            "-XX:CompilerDirectivesFile=",
+            "/peer/jit/sha256-on-c2.json",
+            // C1's profiled code lives briefly: C2 refuses a method after 20 calls (session 31)
+            "-XX:Tier4InvocationThreshold=20",
             "Tier3MinInvocationThreshold=10",
-            "meshchat.jit=c1", // so the chain hash takes Bouncy Castle's SHA-256 (session 19)
+            "meshchat.jit=null", // so the chain hash takes the JDK's SHA-256, which C2 compiles
             "MetaspaceSize=67108864", // no full collection for the first link's classes (19)
             "MaxNewSize=67108864"); // no page faults on a big heap's fresh young pages (21)
     // a collector the user chose wins, and the JVM does not refuse two; it sizes its own young
@@ -130,6 +134,26 @@ class CliConventionsTest {
   }
 
   @Test
+  void aPeerHasC2ForSha256AloneAndItsStdoutStaysItsOwn() throws Exception {
+    Path launcher = checkoutWithEchoJar().resolve("meshchat");
+
+    // the checkout's real directives: C2 compiles the JDK's SHA-256 (the chain hash's) and no
+    // other method; the JVM's note that it read them goes to stderr, not the chat's stdout
+    assertThat(launch(launcher, "-Decho.jit=true", "chat", "--json"))
+        .isEqualTo("echo: chat --json\nsha256 on c2: true\nother methods on c2: 0\n");
+  }
+
+  @Test
+  void withoutItsCompilerDirectivesAPeerRunsOnC1AloneWithBouncyCastlesSha256() throws Exception {
+    Path checkout = checkoutWithEchoJar();
+    Files.delete(checkout.resolve("peer/jit/sha256-on-c2.json"));
+
+    assertThat(launch(checkout.resolve("meshchat"), "-Decho.jvm=true", "chat"))
+        .contains("TieredStopAtLevel=1", "meshchat.jit=c1")
+        .doesNotContain("CompilerDirectivesFile");
+  }
+
+  @Test
   void theCatchUpBenchRunsItsPeersAsTheLauncherRunsAPeerAndTheOtherBenchesAsTheyAre()
       throws Exception {
     Path launcher = checkoutWithEchoJar().resolve("meshchat");
@@ -138,9 +162,9 @@ class CliConventionsTest {
         .contains(
             "echo: bench catchup",
             "gc: Copy, MarkSweepCompact",
-            "TieredStopAtLevel=1",
+            "-XX:CompilerDirectivesFile=",
             "Tier3MinInvocationThreshold=10",
-            "meshchat.jit=c1",
+            "meshchat.jit=null",
             "MetaspaceSize=67108864",
             "MaxNewSize=67108864");
     // compared with JGroups under the flags given to both: the launcher adds none
@@ -310,6 +334,10 @@ class CliConventionsTest {
     Path launcher = Path.of("..", "meshchat").toAbsolutePath().normalize();
     Files.createDirectories(checkout);
     Files.copy(launcher, checkout.resolve("meshchat"));
+    // the peer's compiler directives, as the checkout has them
+    Path jit = Path.of("..", "peer", "jit", "sha256-on-c2.json").toAbsolutePath().normalize();
+    Files.createDirectories(checkout.resolve("peer/jit"));
+    Files.copy(jit, checkout.resolve("peer/jit/sha256-on-c2.json"));
     Files.setPosixFilePermissions(
         checkout.resolve("meshchat"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(checkout.resolve("pom.xml"), "<project/>");
