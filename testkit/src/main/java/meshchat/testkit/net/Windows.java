@@ -1,6 +1,7 @@
 package meshchat.testkit.net;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import meshchat.fixture.net.SimNetwork;
@@ -36,15 +37,18 @@ public final class Windows {
   private final PeerDirectory peers;
   private final int threads;
 
-  // the window being run, read by the workers after they see a new generation
-  private volatile int generation;
+  // the window being run, read by a thread once it has claimed one of the generation's tasks
+  private volatile int generation; // what the workers wait for
   private long windowLast; // the last millisecond of the window
   private int chunk;
-  private int phase; // PEERS or FLUSH, read by the workers after they see a new generation
-  private Runnable flushFirst; // FLUSH's two halves, likewise
+  private int phase; // PEERS or FLUSH
+  private int tasks; // the generation's tasks: chunks of peers, or FLUSH's two halves
+  private Runnable flushFirst; // FLUSH's two halves
   private Runnable flushSecond;
-  private final AtomicInteger nextChunk = new AtomicInteger();
-  private final AtomicInteger done = new AtomicInteger();
+  // the generation in the high 32 bits, the next task to claim in the low ones: a claim is a
+  // compare-and-set of both, so a worker that wakes after its generation has ended claims nothing
+  private final AtomicLong claims = new AtomicLong();
+  private final AtomicInteger finished = new AtomicInteger(); // the generation's tasks run
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean stopping;
   private Thread main;
@@ -156,23 +160,25 @@ public final class Windows {
     }
   }
 
-  /** Runs {@code what} on this thread and the workers, and returns once all are done with it. */
+  /**
+   * Runs {@code what} on this thread and the workers, and returns once every one of its tasks has
+   * run. It waits only for the tasks a worker has claimed, not for the workers themselves: a worker
+   * still parked when this thread has claimed the last task (often, at a flush: the worker spun out
+   * and parked through the serial part before it) is left asleep, where waiting for it to wake and
+   * find nothing cost the run thread a wakeup per flush (docs/simulation.md, session 31).
+   */
   private void dispatch(int what) {
     phase = what;
-    nextChunk.set(0);
-    done.set(0);
-    generation++; // publishes the window and the phase to the workers
+    tasks = what == PEERS ? (peers.size() + chunk - 1) / chunk : 2;
+    finished.set(0);
+    int g = ++generation;
+    claims.set((long) g << 32); // publishes the window, the phase and the tasks
     for (Thread w : workers) {
       LockSupport.unpark(w);
     }
-    try {
-      runPhase();
-    } catch (RuntimeException | Error e) {
-      failure.compareAndSet(null, e);
-      nextChunk.set(Integer.MAX_VALUE / 2); // the others stop taking chunks
-    }
+    runTasks(g);
     int spins = 0;
-    while (done.get() < workers.length) {
+    while (finished.get() < tasks) {
       if (spins++ < SPINS) {
         Thread.onSpinWait();
       } else {
@@ -180,34 +186,54 @@ public final class Windows {
       }
     }
     Throwable t = failure.getAndSet(null);
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
     if (t != null) {
-      throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+      throw new IllegalStateException(t);
     }
   }
 
-  private void runPhase() {
+  /**
+   * Claims and runs generation {@code g}'s tasks until none is left (or {@code g} is over). After a
+   * failure the tasks left are claimed and counted, not run.
+   */
+  private void runTasks(int g) {
+    while (true) {
+      long v = claims.get();
+      int k = (int) v;
+      if ((int) (v >>> 32) != g || k >= tasks) {
+        return;
+      }
+      if (!claims.compareAndSet(v, v + 1)) {
+        continue;
+      }
+      try {
+        if (failure.get() == null) {
+          runTask(k);
+        }
+      } catch (Throwable e) {
+        failure.compareAndSet(null, e);
+      } finally {
+        if (finished.incrementAndGet() == tasks && Thread.currentThread() != main) {
+          LockSupport.unpark(main);
+        }
+      }
+    }
+  }
+
+  private void runTask(int k) {
     if (phase == PEERS) {
-      runChunks();
-    } else {
-      runFlushHalves();
-    }
-  }
-
-  /** A split flush's two halves, each taken by one thread. */
-  private void runFlushHalves() {
-    for (int k; (k = nextChunk.getAndIncrement()) < 2; ) {
-      (k == 0 ? flushFirst : flushSecond).run();
-    }
-  }
-
-  private void runChunks() {
-    int n = peers.size();
-    long last = windowLast;
-    int size = chunk;
-    for (long c; (c = (long) nextChunk.getAndIncrement() * size) < n; ) {
-      for (int i = (int) c, to = (int) Math.min(n, c + size); i < to; i++) {
+      int n = peers.size();
+      long last = windowLast;
+      for (int i = k * chunk, to = Math.min(n, i + chunk); i < to; i++) {
         peers.get(i).queue().runUntil(last);
       }
+    } else {
+      (k == 0 ? flushFirst : flushSecond).run();
     }
   }
 
@@ -264,15 +290,7 @@ public final class Windows {
       if (stopping) {
         return;
       }
-      try {
-        runPhase();
-      } catch (Throwable t) {
-        failure.compareAndSet(null, t);
-        nextChunk.set(Integer.MAX_VALUE / 2); // the others stop taking chunks
-      }
-      if (done.incrementAndGet() == workers.length) {
-        LockSupport.unpark(main);
-      }
+      runTasks(g);
     }
   }
 }
