@@ -87,6 +87,25 @@ class OversizeProofTest {
                   + " caught an equivocation of %d lines of 64,000 bytes",
               LINES)
           .isTrue();
+      // (fixb31) each builds a proof that fits a frame, from the lowest seq that fits: both freeze
+      // eve at one seq, and neither had to drop a frame of its own as too large
+      await()
+          .atMost(WAIT)
+          .alias("both peers prove eve at one seq")
+          .until(
+              () ->
+                  n0.equivocators().join().containsKey(e)
+                      && n0.equivocators().join().get(e).equals(n1.equivocators().join().get(e)));
+      System.out.printf(
+          "eve frozen at n0 %s, n1 %s; frame_not_sent n0 %d, n1 %d%n",
+          n0.equivocators().join().get(e),
+          n1.equivocators().join().get(e),
+          n0.counters().get(Counter.FRAME_NOT_SENT),
+          n1.counters().get(Counter.FRAME_NOT_SENT));
+      assertThat(
+              n0.counters().get(Counter.FRAME_NOT_SENT) + n1.counters().get(Counter.FRAME_NOT_SENT))
+          .as("no proof built over the frame limit")
+          .isZero();
     }
   }
 }
