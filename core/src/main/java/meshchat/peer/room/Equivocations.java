@@ -152,6 +152,57 @@ final class Equivocations {
         : proofBytes - freed + bytes(e) > MAX_PROOF_BYTES;
   }
 
+  /**
+   * The room's authors' proofs to drop so that {@code e} (a room author's, {@link #overBudget})
+   * fits: the lowest ranked first, each ranked strictly below {@code e}; null if it cannot fit so.
+   * Keys cost nothing and one line makes a key a room author, so a burst of keys proven at one line
+   * each would otherwise keep an established member's proof out for good (rev31: 256 of them).
+   * Bounded: one look at each of at most {@link #MAX_PROVEN} kept proofs.
+   */
+  List<PeerId> weakerThan(Equivocation e, java.util.function.ToLongFunction<Equivocation> rank) {
+    long mine = rank.applyAsLong(e);
+    List<Map.Entry<Equivocation, Long>> kept = new ArrayList<>();
+    for (Equivocation k : proven.values()) {
+      if (!strangers.contains(k.origin()) && !k.origin().equals(e.origin())) {
+        long r = rank.applyAsLong(k);
+        if (r < mine) {
+          kept.add(Map.entry(k, r));
+        }
+      }
+    }
+    kept.sort(Map.Entry.comparingByValue());
+    Equivocation known = proven.get(e.origin());
+    long freed = known != null && !strangers.contains(e.origin()) ? bytes(known) : 0;
+    int count = proven.size() - strangers.size() + (known == null ? 1 : 0);
+    long bytes = proofBytes - freed + bytes(e);
+    List<PeerId> out = new ArrayList<>();
+    for (Map.Entry<Equivocation, Long> k : kept) {
+      if (count <= MAX_PROVEN && bytes <= MAX_PROOF_BYTES) {
+        break;
+      }
+      out.add(k.getKey().origin());
+      count--;
+      bytes -= bytes(k.getKey());
+    }
+    return count <= MAX_PROVEN && bytes <= MAX_PROOF_BYTES ? out : null;
+  }
+
+  /** Drops the proof against {@code origin} (to make room for a higher ranked one). */
+  void forget(PeerId origin) {
+    Equivocation gone = proven.remove(origin);
+    if (gone == null) {
+      return;
+    }
+    if (strangers.remove(origin)) {
+      strangerBytes -= bytes(gone);
+    } else {
+      proofBytes -= bytes(gone);
+    }
+    for (Map<PeerId, Long> t : told.values()) {
+      t.remove(origin);
+    }
+  }
+
   /** Whether a proof against {@code origin} counts as a stranger's: once a member, always one. */
   private boolean asStranger(PeerId origin, boolean stranger) {
     return stranger && (!proven.containsKey(origin) || strangers.contains(origin));

@@ -932,8 +932,17 @@ public final class Room {
     }
     boolean stranger = holdings.get(e.origin()) == null;
     if (equivocations.overBudget(e, stranger)) {
-      counters.increment(Counter.PROOF_BUDGET);
-      return;
+      // a room author's proof may push out weaker ones (rev31: 256 keys that wrote one line each
+      // kept every later proof out): strangers' proofs never push anything out
+      List<PeerId> weaker = stranger ? null : equivocations.weakerThan(e, this::proofRank);
+      if (weaker == null) {
+        counters.increment(Counter.PROOF_BUDGET);
+        return;
+      }
+      for (PeerId o : weaker) {
+        equivocations.forget(o); // dropped, as the new one would have been
+        counters.increment(Counter.PROOF_BUDGET);
+      }
     }
     equivocations.learn(e, stranger);
     if (from != null) {
@@ -955,6 +964,21 @@ public final class Room {
       // throwaway keys' proofs would fill the screen), passed on only to links that hold its lines
       effects.notice(new RoomNotice.Equivocated(e.origin(), e.seq()));
     }
+  }
+
+  /**
+   * How much a proof matters here, for which to keep when the room's authors' proofs are at their
+   * budget: first whether it disputes a message we hold (else freezing its author changes nothing
+   * shown: a throwaway key proven above the one line it wrote), then how many of its author's
+   * messages we hold (a member who has written much outranks a key that wrote a line).
+   */
+  private long proofRank(Equivocation e) {
+    SeqSet held = holdings.get(e.origin());
+    if (held == null || held.isEmpty()) {
+      return 0;
+    }
+    long disputes = held.max() >= e.seq() ? 1L << 62 : 0;
+    return disputes + Math.min(held.count(), (1L << 62) - 1);
   }
 
   /** Whether {@code l}'s digests said it holds messages of {@code origin} we may lack. */
