@@ -19,9 +19,31 @@ public final class FrameEncoder extends MessageToByteEncoder<MessageLiteOrBuilde
   private static final RecentlyEncoded<MessageLite, byte[]> RECENT =
       new RecentlyEncoded<>(bytes -> bytes.length);
 
+  private final int maxFrameBytes;
+  private final Runnable oversize;
+
+  /** An encoder that writes frames of any size. */
+  public FrameEncoder() {
+    this(Integer.MAX_VALUE, () -> {});
+  }
+
+  /**
+   * An encoder that never writes a frame over {@code maxFrameBytes} (the peer would refuse it and
+   * close the connection, rev31): such a frame is dropped, nothing written, and {@code oversize}
+   * run (on the channel's thread) so the sender can count it. The connection stays up.
+   */
+  public FrameEncoder(int maxFrameBytes, Runnable oversize) {
+    this.maxFrameBytes = maxFrameBytes;
+    this.oversize = oversize;
+  }
+
   @Override
   protected void encode(ChannelHandlerContext ctx, MessageLiteOrBuilder msg, ByteBuf out) {
     byte[] bytes = bytes(msg);
+    if (bytes.length > maxFrameBytes) {
+      oversize.run();
+      return;
+    }
     writeVarint32(out, bytes.length);
     out.writeBytes(bytes);
   }

@@ -31,10 +31,20 @@ public final class Framing {
    * proto-decoder} and {@code frame-encoder}.
    */
   public static void addTo(ChannelPipeline pipeline, MessageLite prototype, int maxFrameBytes) {
+    addTo(pipeline, prototype, maxFrameBytes, () -> {});
+  }
+
+  /**
+   * As {@link #addTo(ChannelPipeline, MessageLite, int)}, and a frame of ours over {@code
+   * maxFrameBytes} is never written: dropped, and {@code oversize} run (the receiver would close
+   * the connection for it).
+   */
+  public static void addTo(
+      ChannelPipeline pipeline, MessageLite prototype, int maxFrameBytes, Runnable oversize) {
     // inbound: bytes -> one frame's bytes (bounded before buffering) -> the envelope
     pipeline.addLast("frame-decoder", new BoundedVarint32FrameDecoder(maxFrameBytes));
     pipeline.addLast("proto-decoder", new ProtobufDecoder(prototype));
     // outbound: the envelope -> length-prefixed bytes (serialized once for all links)
-    pipeline.addLast("frame-encoder", new FrameEncoder());
+    pipeline.addLast("frame-encoder", new FrameEncoder(maxFrameBytes, oversize));
   }
 }

@@ -15,6 +15,11 @@ public final class Counters {
   public enum Counter {
     /** A frame's length prefix exceeded the frame limit; the link was closed. */
     FRAME_TOO_LARGE,
+    /**
+     * A frame of ours over the link's frame limit, which the peer would refuse: dropped, not sent;
+     * the link stays up.
+     */
+    FRAME_NOT_SENT,
     /** An undecodable frame or one with bad content; the link was closed. */
     BAD_FRAME,
     /** Reading a link paused because it sent more frames per second than allowed. */

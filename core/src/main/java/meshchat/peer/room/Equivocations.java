@@ -65,6 +65,16 @@ final class Equivocations {
    */
   static final long MAX_STRANGER_PROOF_BYTES = 2L << 20;
 
+  /**
+   * Most bytes ({@link #bytes}) of a proof built here: a history batch's bound, well under the 1
+   * MiB frame every link accepts (docs/protocol.md, "Framing"), so the proof we send is never
+   * refused as too large.
+   */
+  static final long MAX_PROOF_FRAME_BYTES = ChainedChunk.MAX_BATCH_BYTES;
+
+  /** Most authors whose histories are known to part below any proof that fits a frame. */
+  static final int MAX_UNPROVABLE = 1_024;
+
   /** A bound on a proof frame's own fields beside its heads and runs (tags, lengths). */
   private static final long PROOF_FRAME_BYTES = 32;
 
@@ -78,6 +88,8 @@ final class Equivocations {
   private long strangerBytes; // of strangers' proofs
   // per up link: per author, the lowest seq of a proof the link has (we sent it, or it sent us one)
   private final Map<PeerId, Map<PeerId, Long>> told = new HashMap<>();
+  // per author: the lowest seq where its histories are known to part, if no proof from there fits
+  private final Map<PeerId, Long> unprovable = new HashMap<>();
 
   Equivocations(MessageStore store, MessageSigner signer) {
     this.store = store;
@@ -138,6 +150,57 @@ final class Equivocations {
     return asStranger
         ? strangerBytes - freed + bytes(e) > MAX_STRANGER_PROOF_BYTES
         : proofBytes - freed + bytes(e) > MAX_PROOF_BYTES;
+  }
+
+  /**
+   * The room's authors' proofs to drop so that {@code e} (a room author's, {@link #overBudget})
+   * fits: the lowest ranked first, each ranked strictly below {@code e}; null if it cannot fit so.
+   * Keys cost nothing and one line makes a key a room author, so a burst of keys proven at one line
+   * each would otherwise keep an established member's proof out for good (rev31: 256 of them).
+   * Bounded: one look at each of at most {@link #MAX_PROVEN} kept proofs.
+   */
+  List<PeerId> weakerThan(Equivocation e, java.util.function.ToLongFunction<Equivocation> rank) {
+    long mine = rank.applyAsLong(e);
+    List<Map.Entry<Equivocation, Long>> kept = new ArrayList<>();
+    for (Equivocation k : proven.values()) {
+      if (!strangers.contains(k.origin()) && !k.origin().equals(e.origin())) {
+        long r = rank.applyAsLong(k);
+        if (r < mine) {
+          kept.add(Map.entry(k, r));
+        }
+      }
+    }
+    kept.sort(Map.Entry.comparingByValue());
+    Equivocation known = proven.get(e.origin());
+    long freed = known != null && !strangers.contains(e.origin()) ? bytes(known) : 0;
+    int count = proven.size() - strangers.size() + (known == null ? 1 : 0);
+    long bytes = proofBytes - freed + bytes(e);
+    List<PeerId> out = new ArrayList<>();
+    for (Map.Entry<Equivocation, Long> k : kept) {
+      if (count <= MAX_PROVEN && bytes <= MAX_PROOF_BYTES) {
+        break;
+      }
+      out.add(k.getKey().origin());
+      count--;
+      bytes -= bytes(k.getKey());
+    }
+    return count <= MAX_PROVEN && bytes <= MAX_PROOF_BYTES ? out : null;
+  }
+
+  /** Drops the proof against {@code origin} (to make room for a higher ranked one). */
+  void forget(PeerId origin) {
+    Equivocation gone = proven.remove(origin);
+    if (gone == null) {
+      return;
+    }
+    if (strangers.remove(origin)) {
+      strangerBytes -= bytes(gone);
+    } else {
+      proofBytes -= bytes(gone);
+    }
+    for (Map<PeerId, Long> t : told.values()) {
+      t.remove(origin);
+    }
   }
 
   /** Whether a proof against {@code origin} counts as a stranger's: once a member, always one. */
@@ -326,10 +389,63 @@ final class Equivocations {
             || Arrays.equals(signer.hash(ourRun.get(0)), signer.hash(theirRun.get(0)))) {
           return Optional.empty();
         }
-        return Optional.of(new Equivocation(head.get(), ourRun, theirs, theirRun));
+        return fitted(head.get(), ourRun, theirs, theirRun);
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The proof with the lowest seq whose frame fits {@link #MAX_PROOF_FRAME_BYTES}: the two runs,
+   * which part at their first seq, cut from the front until it fits. Each message's chain hash
+   * covers the one before it, so two chains that differ at a seq differ at every later seq: a cut
+   * proof is still a proof, from a higher seq (rev31: 9 lines of 64,000 bytes a side made a proof
+   * over the 1 MiB frame, which the receiver refused, closing the link at every link-up). If even
+   * the shortest runs do not fit (one head far above the other), the two heads alone prove it when
+   * they name one seq; else there is no proof that fits a frame and nothing is proven here: the
+   * link stays up and each peer keeps the version it met (docs/security.md, "Equivocation").
+   */
+  private Optional<Equivocation> fitted(
+      ChainHead ours, List<ChatMessage> ourRun, ChainHead theirs, List<ChatMessage> theirRun) {
+    long total = PROOF_FRAME_BYTES + 2 * ChainedChunk.HEAD_BYTES_BOUND;
+    for (ChatMessage m : ourRun) {
+      total += m.frameBytesBound();
+    }
+    for (ChatMessage m : theirRun) {
+      total += m.frameBytesBound();
+    }
+    long first = ourRun.get(0).seq();
+    int cut = 0;
+    int shortest = Math.min(ourRun.size(), theirRun.size());
+    while (total > MAX_PROOF_FRAME_BYTES && cut < shortest) {
+      total -= ourRun.get(cut).frameBytesBound() + theirRun.get(cut).frameBytesBound();
+      cut++;
+    }
+    if (cut > 0) {
+      unprovable(ours.origin(), first);
+    }
+    if (cut < shortest) {
+      return Optional.of(
+          new Equivocation(
+              ours,
+              ourRun.subList(cut, ourRun.size()),
+              theirs,
+              theirRun.subList(cut, theirRun.size())));
+    }
+    if (ours.seq() == theirs.seq() && !ours.names(theirs.hash())) {
+      return Optional.of(new Equivocation(ours, List.of(), theirs, List.of()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code origin}'s two histories are known here to part at {@code seq}, lower than any proof that
+   * fits a frame: a digest tip at or above it is not fetched again to find what is known.
+   */
+  private void unprovable(PeerId origin, long seq) {
+    if (unprovable.size() < MAX_UNPROVABLE || unprovable.containsKey(origin)) {
+      unprovable.merge(origin, seq, Math::min);
+    }
   }
 
   /** Whether {@code run} hashes down from {@code head} unbroken, as a receiver will check. */
@@ -374,6 +490,10 @@ final class Equivocations {
   SeqRange compare(PeerId origin, long seq, byte[] theirHash) {
     if (seq < 1 || seq >= frozenAt(origin)) {
       return null;
+    }
+    Long known = unprovable.isEmpty() ? null : unprovable.get(origin);
+    if (known != null && seq >= known) {
+      return null; // they differ there, and we know it: fetching it again proves nothing more
     }
     Optional<ChatMessage> ours = store.get(new MessageId(origin, seq));
     if (ours.isEmpty() || !ours.get().isChained()) {

@@ -155,7 +155,7 @@ public final class Room {
             self,
             config,
             store,
-            effects,
+            new ProofsBeforeDisputed(effects),
             scheduler,
             holdings,
             this::acceptBatch,
@@ -725,14 +725,10 @@ public final class Room {
     lastFrom = null;
     tellSeen();
     sync.sendDigest(l.sync, true);
-    for (Equivocation e : equivocations.proofs()) {
-      // a newcomer freezes the same seqs; a stranger's proof waits until its author's messages are
-      // here or the link's digest names its author (rev29: else a stranger's 2 MiB go to every
-      // link)
-      if (!equivocations.stranger(e.origin())) {
-        offerProof(l, e);
-      }
-    }
+    // no proofs at link-up: a proof goes to a new link once its digest names the proof's author
+    // (offerNamedProofs), so a newcomer that holds an author's messages freezes the same seqs, and
+    // one that holds none is not sent proofs about it (rev29: a stranger's 2 MiB to every link;
+    // rev31: 18 keys that wrote a line each and were proven made every link-up 16 MB of proofs)
     exchange.linkUp(l.exchange);
   }
 
@@ -842,8 +838,8 @@ public final class Room {
         refuse(l, CloseReason.INVALID_MESSAGE, "a digest names an origin twice");
         return;
       }
-      if (equivocations.anyStranger()) {
-        offerStrangersProofs(l, d);
+      if (equivocations.any()) {
+        offerNamedProofs(l, d);
       }
       if (d.complete()) {
         outbox.onCompleteDigest(sync.ownHeldBy(l.sync));
@@ -942,8 +938,17 @@ public final class Room {
     }
     boolean stranger = holdings.get(e.origin()) == null;
     if (equivocations.overBudget(e, stranger)) {
-      counters.increment(Counter.PROOF_BUDGET);
-      return;
+      // a room author's proof may push out weaker ones (rev31: 256 keys that wrote one line each
+      // kept every later proof out): strangers' proofs never push anything out
+      List<PeerId> weaker = stranger ? null : equivocations.weakerThan(e, this::proofRank);
+      if (weaker == null) {
+        counters.increment(Counter.PROOF_BUDGET);
+        return;
+      }
+      for (PeerId o : weaker) {
+        equivocations.forget(o); // dropped, as the new one would have been
+        counters.increment(Counter.PROOF_BUDGET);
+      }
     }
     equivocations.learn(e, stranger);
     if (from != null) {
@@ -967,6 +972,84 @@ public final class Room {
     }
   }
 
+  /**
+   * How much a proof matters here, for which to keep when the room's authors' proofs are at their
+   * budget: first whether it disputes a message we hold (else freezing its author changes nothing
+   * shown: a throwaway key proven above the one line it wrote), then how many of its author's
+   * messages we hold (a member who has written much outranks a key that wrote a line).
+   */
+  private long proofRank(Equivocation e) {
+    SeqSet held = holdings.get(e.origin());
+    if (held == null || held.isEmpty()) {
+      return 0;
+    }
+    long disputes = held.max() >= e.seq() ? 1L << 62 : 0;
+    return disputes + Math.min(held.count(), (1L << 62) - 1);
+  }
+
+  /**
+   * Anti-entropy's effects, but a history batch that carries disputed messages of a proven author
+   * (the chain extension up to a signed head) is preceded by the proof against that author, if the
+   * link lacks it: a newcomer shows them marked, though no proof goes at link-up any more.
+   */
+  private final class ProofsBeforeDisputed implements RoomEffects {
+    private final RoomEffects effects;
+
+    ProofsBeforeDisputed(RoomEffects effects) {
+      this.effects = effects;
+    }
+
+    @Override
+    public void send(PeerId to, LinkMessage message) {
+      if (message instanceof LinkMessage.SyncBatch b && equivocations.any()) {
+        LinkState l = links.get(to);
+        if (l != null) {
+          for (ChatMessage m : b.messages()) {
+            if (equivocations.disputed(m.id())) {
+              offerProof(l, equivocations.proof(m.origin()));
+            }
+          }
+        }
+      }
+      effects.send(to, message);
+    }
+
+    @Override
+    public void commit() {
+      effects.commit();
+    }
+
+    @Override
+    public void deliver(Delivery delivery) {
+      effects.deliver(delivery);
+    }
+
+    @Override
+    public void notice(RoomNotice notice) {
+      effects.notice(notice);
+    }
+
+    @Override
+    public void dial(PeerId namer, LinkMessage.PeerAddress address) {
+      effects.dial(namer, address);
+    }
+
+    @Override
+    public void closeLink(PeerId peer, LinkMessage.Close reason) {
+      effects.closeLink(peer, reason);
+    }
+
+    @Override
+    public void storeFailed(StoreException e) {
+      effects.storeFailed(e);
+    }
+
+    @Override
+    public void undeliver(MessageId id) {
+      effects.undeliver(id);
+    }
+  }
+
   /** Whether {@code l}'s digests said it holds messages of {@code origin} we may lack. */
   private static boolean namesAuthor(LinkState l, PeerId origin) {
     SeqSet theirs = l.sync.theirs.get(origin);
@@ -981,11 +1064,18 @@ public final class Room {
     }
   }
 
-  /** {@code l}'s digest names authors we hold proofs against as strangers: it needs those. */
-  private void offerStrangersProofs(LinkState l, LinkMessage.Digest d) {
+  /**
+   * {@code l}'s digest names authors we hold proofs against (it holds their messages): it needs
+   * those, each sent once ({@link #offerProof}). A link whose digests name no proven author is sent
+   * no proof at all.
+   */
+  private void offerNamedProofs(LinkState l, LinkMessage.Digest d) {
     for (LinkMessage.DigestEntry entry : d.entries()) {
-      if (!entry.held().isEmpty() && equivocations.stranger(entry.origin())) {
-        offerProof(l, equivocations.proof(entry.origin()));
+      if (!entry.held().isEmpty()) {
+        Equivocation e = equivocations.proof(entry.origin());
+        if (e != null) {
+          offerProof(l, e);
+        }
       }
     }
   }

@@ -6,6 +6,7 @@ import meshchat.peer.frame.ChainVerifier;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.frame.LinkContext;
 import meshchat.peer.frame.LinkFrameDecoder;
+import meshchat.peer.limit.Counters.Counter;
 import meshchat.wire.Framing;
 
 /**
@@ -51,7 +52,12 @@ public final class LinkPipeline {
           tls.newHandler(p.channel().alloc(), dialedByUs, setup.config().handshakeTimeoutMs()));
     }
     // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
-    Framing.addTo(p, LinkCodec.prototype(), setup.config().maxFrameBytes());
+    // (a frame of ours over the limit is dropped and counted, never sent to be refused: rev31)
+    Framing.addTo(
+        p,
+        LinkCodec.prototype(),
+        setup.config().maxFrameBytes(),
+        () -> setup.counters().increment(Counter.FRAME_NOT_SENT));
     // the frames every message crosses straight into records; the rest as LinkFrame, as before
     // (both readers share the link's origin numbers: docs/protocol.md, "Link context")
     LinkContext context = new LinkContext();
