@@ -207,13 +207,18 @@ final class AntiEntropy {
     private final Map<Long, Inflight> inflight = new LinkedHashMap<>();
 
     /**
-     * Messages answered to this link's requests while it had asked for no more than we hold: each
-     * message we hold may be asked once per link ({@link #onRequest}).
+     * The "once" allowance of this link's source (IPv4 address or IPv6 /64, as the link layer tells
+     * it): each message we hold may be answered once per source, refilled over time ({@link
+     * #onRequest}). Keys cost nothing, so it is shared by every link of the source (rev31
+     * FINDING-4).
      */
-    long answeredOnce;
+    Allowance once;
 
-    /** Messages this link may still be answered beyond that: asks again, refilled each period. */
-    long askAgainBudget;
+    /**
+     * Periods this link has been up: its source's asks-again budget is open to it only after a
+     * whole one, so keys that link, ask and go (free, one after another) share the once part only.
+     */
+    int upTicks;
 
     boolean askedOnce; // a SyncRequest went: the next ones take the whole budget
     long reaskAt; // the period at which the periodic round may ask this link again (periodic())
@@ -299,12 +304,78 @@ final class AntiEntropy {
     }
   }
 
+  /**
+   * A source's share of answers: messages answered to its links' requests and grafts while they
+   * asked for no more than we hold, less what the time since has refilled.
+   */
+  static final class Allowance {
+    long answered;
+
+    /**
+     * Messages its links may still be answered beyond the once part (asks again), refilled each
+     * period up to a burst; a new source starts with none, so a fresh key is no fresh budget.
+     */
+    long askAgain;
+
+    int links; // links of this source that are up
+  }
+
+  /**
+   * Most sources whose allowance is remembered after their links went down (each a few bytes): past
+   * it the oldest one with no link up is forgotten (it gets the whole history once more).
+   */
+  static final int MAX_SOURCES = 4_096;
+
+  /** The time in which a source's "once" allowance refills by a whole history: 10 minutes. */
+  static final long ONCE_REFILL_MS = 600_000;
+
+  /** Each source's allowance, oldest first. */
+  private final LinkedHashMap<Object, Allowance> sources = new LinkedHashMap<>();
+
   /** A link came up: its anti-entropy state, which the room hands back with each event. */
   Link linkUp(PeerId peer) {
+    return linkUp(peer, peer);
+  }
+
+  /**
+   * A link came up from {@code source} (an opaque key: links of equal sources share the budget of
+   * history answered once, {@link #onRequest}).
+   */
+  Link linkUp(PeerId peer, Object source) {
     Link l = new Link(peer);
-    l.askAgainBudget = askAgainBurst();
+    Allowance a = sources.get(source);
+    if (a == null) {
+      if (sources.size() >= MAX_SOURCES) {
+        var it = sources.values().iterator();
+        while (it.hasNext()) {
+          if (it.next().links == 0) {
+            it.remove();
+            break;
+          }
+        }
+      }
+      a = new Allowance();
+      sources.put(source, a);
+    }
+    a.links++;
+    l.once = a;
     links.put(peer, l);
     return l;
+  }
+
+  /** Refills every source's allowance by a period's share of the history; forgets full ones. */
+  private void refillSources() {
+    long periods = Math.max(1, ONCE_REFILL_MS / Math.max(1, config.syncIntervalMs()));
+    long refill = Math.max(1, holdings.count() / periods);
+    var it = sources.values().iterator();
+    while (it.hasNext()) {
+      Allowance a = it.next();
+      a.answered = Math.max(0, a.answered - refill);
+      a.askAgain = Math.min(a.askAgain + askAgainRefill(), askAgainBurst());
+      if (a.answered == 0 && a.links == 0) {
+        it.remove();
+      }
+    }
   }
 
   /** What {@code l}'s digests say its peer holds of our own origin (null: nothing said). */
@@ -467,8 +538,9 @@ final class AntiEntropy {
    */
   void periodic() {
     ticks++;
+    refillSources();
     for (Link l : links.values()) {
-      l.askAgainBudget = Math.min(l.askAgainBudget + askAgainRefill(), askAgainBurst());
+      l.upTicks = Math.min(l.upTicks + 1, 2);
       l.tipBudget = Math.min(l.tipBudget + TIP_COMPARES_PER_PERIOD, TIP_COMPARES_BURST);
       compareTips(l);
       if (l.refused != null) {
@@ -1212,6 +1284,11 @@ final class AntiEntropy {
    * A pipeline's worth of messages a period: what an honest peer asks again at most (a full
    * hold-back's refusals, a periodic ask of a stalled lag, a live message that crossed its ask).
    */
+  /** What {@code l} may be answered beyond the once part: its source's, once up a whole period. */
+  private static long askAgainOf(Link l) {
+    return l.upTicks >= 2 ? Math.max(0, l.once.askAgain) : 0;
+  }
+
   private long askAgainRefill() {
     return (long) config.syncMaxMessages() * config.syncPipeline();
   }
@@ -1232,8 +1309,8 @@ final class AntiEntropy {
         r.maxMessages() <= 0 // 0: "as many as you allow"; below it only a hostile asker's
             ? config.syncMaxMessages()
             : Math.min(r.maxMessages(), config.syncMaxMessages());
-    long once = Math.max(0, holdings.count() - l.answeredOnce);
-    int limit = (int) Math.min(asked, once + Math.max(0, l.askAgainBudget));
+    long once = Math.max(0, holdings.count() - l.once.answered);
+    int limit = (int) Math.min(asked, once + askAgainOf(l));
     int allowed = limit;
     List<ChatMessage> answer = new ArrayList<>();
     long bytes = 0;
@@ -1267,8 +1344,8 @@ final class AntiEntropy {
         ChainedChunk.answer(
             store, effects, l.id, r.requestId(), answer, config.batchMaxBytes(), ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
-    l.answeredOnce += fromOnce;
-    l.askAgainBudget -= sent - fromOnce;
+    l.once.answered += fromOnce;
+    l.once.askAgain -= sent - fromOnce;
   }
 
   /**
@@ -1281,8 +1358,8 @@ final class AntiEntropy {
    * or hold disputed, cost no store read.
    */
   void onGraft(Link l, List<MessageId> ids, long requestId) {
-    long once = Math.max(0, holdings.count() - l.answeredOnce);
-    long allowed = Math.min(ids.size(), once + Math.max(0, l.askAgainBudget));
+    long once = Math.max(0, holdings.count() - l.once.answered);
+    long allowed = Math.min(ids.size(), once + askAgainOf(l));
     long limit = allowed;
     List<ChatMessage> found = new ArrayList<>();
     long bytes = 0;
@@ -1316,8 +1393,8 @@ final class AntiEntropy {
         ChainedChunk.answer(
             store, effects, l.id, requestId, found, config.batchMaxBytes(), ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
-    l.answeredOnce += fromOnce;
-    l.askAgainBudget -= sent - fromOnce;
+    l.once.answered += fromOnce;
+    l.once.askAgain -= sent - fromOnce;
   }
 
   void onBatch(Link l, SyncBatch b) {
@@ -1378,7 +1455,9 @@ final class AntiEntropy {
    * docs/decisions/0003-ask-after-reset-only-when-needed.md).
    */
   boolean linkDown(Link l) {
-    links.remove(l.id);
+    if (links.remove(l.id) == l && l.once != null) {
+      l.once.links--;
+    }
     cancelReceipt(l);
     if (l.treeWait != null) {
       l.treeWait.cancel();
