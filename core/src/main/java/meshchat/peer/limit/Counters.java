@@ -92,6 +92,16 @@ public final class Counters {
      */
     DIGEST_TIPS_DEFERRED,
     /**
+     * A digest held more origins or seq ranges than one frame may name (10,000; 65,536): a frame
+     * sent and the rest in the next, incremental ones (rev31 FINDING-7).
+     */
+    DIGEST_PARTS,
+    /**
+     * An origin with more gaps than one digest frame may name: only a window of its ranges was
+     * named, a different one each time.
+     */
+    DIGEST_WIDE_ORIGINS,
+    /**
      * A received message whose row a rolled-back write or commit took (a full disk): held no more
      * and not shown, since it is not in the file; fetched again in the same session once the store
      * takes rows again.

@@ -207,13 +207,18 @@ final class AntiEntropy {
     private final Map<Long, Inflight> inflight = new LinkedHashMap<>();
 
     /**
-     * Messages answered to this link's requests while it had asked for no more than we hold: each
-     * message we hold may be asked once per link ({@link #onRequest}).
+     * The "once" allowance of this link's source (IPv4 address or IPv6 /64, as the link layer tells
+     * it): each message we hold may be answered once per source, refilled over time ({@link
+     * #onRequest}). Keys cost nothing, so it is shared by every link of the source (rev31
+     * FINDING-4).
      */
-    long answeredOnce;
+    Allowance once;
 
-    /** Messages this link may still be answered beyond that: asks again, refilled each period. */
-    long askAgainBudget;
+    /**
+     * Periods this link has been up: its source's asks-again budget is open to it only after a
+     * whole one, so keys that link, ask and go (free, one after another) share the once part only.
+     */
+    int upTicks;
 
     boolean askedOnce; // a SyncRequest went: the next ones take the whole budget
     long reaskAt; // the period at which the periodic round may ask this link again (periodic())
@@ -299,12 +304,78 @@ final class AntiEntropy {
     }
   }
 
+  /**
+   * A source's share of answers: messages answered to its links' requests and grafts while they
+   * asked for no more than we hold, less what the time since has refilled.
+   */
+  static final class Allowance {
+    long answered;
+
+    /**
+     * Messages its links may still be answered beyond the once part (asks again), refilled each
+     * period up to a burst; a new source starts with none, so a fresh key is no fresh budget.
+     */
+    long askAgain;
+
+    int links; // links of this source that are up
+  }
+
+  /**
+   * Most sources whose allowance is remembered after their links went down (each a few bytes): past
+   * it the oldest one with no link up is forgotten (it gets the whole history once more).
+   */
+  static final int MAX_SOURCES = 4_096;
+
+  /** The time in which a source's "once" allowance refills by a whole history: 10 minutes. */
+  static final long ONCE_REFILL_MS = 600_000;
+
+  /** Each source's allowance, oldest first. */
+  private final LinkedHashMap<Object, Allowance> sources = new LinkedHashMap<>();
+
   /** A link came up: its anti-entropy state, which the room hands back with each event. */
   Link linkUp(PeerId peer) {
+    return linkUp(peer, peer);
+  }
+
+  /**
+   * A link came up from {@code source} (an opaque key: links of equal sources share the budget of
+   * history answered once, {@link #onRequest}).
+   */
+  Link linkUp(PeerId peer, Object source) {
     Link l = new Link(peer);
-    l.askAgainBudget = askAgainBurst();
+    Allowance a = sources.get(source);
+    if (a == null) {
+      if (sources.size() >= MAX_SOURCES) {
+        var it = sources.values().iterator();
+        while (it.hasNext()) {
+          if (it.next().links == 0) {
+            it.remove();
+            break;
+          }
+        }
+      }
+      a = new Allowance();
+      sources.put(source, a);
+    }
+    a.links++;
+    l.once = a;
     links.put(peer, l);
     return l;
+  }
+
+  /** Refills every source's allowance by a period's share of the history; forgets full ones. */
+  private void refillSources() {
+    long periods = Math.max(1, ONCE_REFILL_MS / Math.max(1, config.syncIntervalMs()));
+    long refill = Math.max(1, holdings.count() / periods);
+    var it = sources.values().iterator();
+    while (it.hasNext()) {
+      Allowance a = it.next();
+      a.answered = Math.max(0, a.answered - refill);
+      a.askAgain = Math.min(a.askAgain + askAgainRefill(), askAgainBurst());
+      if (a.answered == 0 && a.links == 0) {
+        it.remove();
+      }
+    }
   }
 
   /** What {@code l}'s digests say its peer holds of our own origin (null: nothing said). */
@@ -467,8 +538,9 @@ final class AntiEntropy {
    */
   void periodic() {
     ticks++;
+    refillSources();
     for (Link l : links.values()) {
-      l.askAgainBudget = Math.min(l.askAgainBudget + askAgainRefill(), askAgainBurst());
+      l.upTicks = Math.min(l.upTicks + 1, 2);
       l.tipBudget = Math.min(l.tipBudget + TIP_COMPARES_PER_PERIOD, TIP_COMPARES_BURST);
       compareTips(l);
       if (l.refused != null) {
@@ -635,8 +707,61 @@ final class AntiEntropy {
     l.digestOwed = false;
     l.digestTick = ticks;
     if (complete || !entries.isEmpty()) {
-      effects.send(l.id, new Digest(entries, complete));
+      sendParts(l, entries, complete);
     }
+  }
+
+  /**
+   * Most entries in one Digest frame: the protocol's bound, which the codec enforces on what it
+   * receives (LinkCodec.MAX_DIGEST_ENTRIES); we never send over it (rev31 FINDING-7).
+   */
+  static final int FRAME_MAX_ENTRIES = 10_000;
+
+  /**
+   * Most seq ranges in one Digest frame, one per entry plus its {@code beyond} ranges: the
+   * protocol's bound (LinkCodec.MAX_DIGEST_RANGES).
+   */
+  static final int FRAME_MAX_RANGES = 65_536;
+
+  /** Ranges named of an origin too wide for one frame ({@link #window}). */
+  static final int WIDE_WINDOW = 8_192;
+
+  /** Times an origin too wide for one frame was named: its window turns each time. */
+  private long wideTurns;
+
+  /**
+   * Sends {@code entries} in as many Digest frames as the protocol's bounds need, in order: the
+   * first carries {@code complete} (the receiver forgets what it knew and takes it), the others
+   * {@code complete = false} (incremental: added to it), so a peer holding more origins than one
+   * frame may name (keys are free: 10,001 throwaway authors) still sends only frames every peer
+   * accepts, old ones included (docs/protocol.md, "Anti-entropy").
+   */
+  private void sendParts(Link l, List<DigestEntry> entries, boolean complete) {
+    List<DigestEntry> part = new ArrayList<>(Math.min(entries.size(), FRAME_MAX_ENTRIES));
+    long ranges = 0;
+    boolean first = true;
+    for (DigestEntry e : entries) {
+      long cost = rangesOf(e.held());
+      if (!part.isEmpty()
+          && (part.size() == FRAME_MAX_ENTRIES || ranges + cost > FRAME_MAX_RANGES)) {
+        effects.send(l.id, new Digest(part, complete && first));
+        counters.increment(Counter.DIGEST_PARTS);
+        first = false;
+        part = new ArrayList<>();
+        ranges = 0;
+      }
+      part.add(e);
+      ranges += cost;
+    }
+    if (first || !part.isEmpty()) {
+      effects.send(l.id, new Digest(part, complete && first));
+    }
+  }
+
+  /** The ranges an entry costs on the wire: one for its contiguous prefix, plus its beyond. */
+  static long rangesOf(SeqSet held) {
+    int n = held.rangeCount();
+    return n > 0 && held.contiguous() > 0 ? n : 1L + n;
   }
 
   /**
@@ -654,10 +779,35 @@ final class AntiEntropy {
   }
 
   private DigestEntry entry(PeerId origin, SeqSet snapshot) {
+    if (rangesOf(snapshot) > FRAME_MAX_RANGES) {
+      snapshot = window(snapshot);
+    }
     Equivocations.Tip tip = equivocations.tipOf(origin, snapshot);
     return tip == null
         ? new DigestEntry(origin, snapshot)
         : new DigestEntry(origin, snapshot, tip.seq(), tip.hash());
+  }
+
+  /**
+   * Part of {@code held}, an origin with more gaps than one frame may name (one key delivering
+   * every other seq, each with its own head): {@link #WIDE_WINDOW} of its ranges, a window that
+   * moves on each time such an origin is named, so that every range is named in turn and a peer
+   * lacking some finds them in the end. A subset: we never name a seq we do not hold. The window is
+   * well below a frame's bound so that it also fits the receiver's 65,536 ranges kept per link
+   * ({@link Link#MAX_THEIRS_RANGES}) beside the other origins it lacks.
+   */
+  private SeqSet window(SeqSet held) {
+    List<SeqRange> all = held.ranges();
+    int n = all.size();
+    int k = WIDE_WINDOW;
+    int start = (int) Math.floorMod(wideTurns++ * (long) k, (long) n);
+    SeqSet out = new SeqSet();
+    for (int i = 0; i < k; i++) {
+      SeqRange r = all.get((start + i) % n);
+      out.addRange(r.first(), r.last());
+    }
+    counters.increment(Counter.DIGEST_WIDE_ORIGINS);
+    return out;
   }
 
   /**
@@ -1134,6 +1284,11 @@ final class AntiEntropy {
    * A pipeline's worth of messages a period: what an honest peer asks again at most (a full
    * hold-back's refusals, a periodic ask of a stalled lag, a live message that crossed its ask).
    */
+  /** What {@code l} may be answered beyond the once part: its source's, once up a whole period. */
+  private static long askAgainOf(Link l) {
+    return l.upTicks >= 2 ? Math.max(0, l.once.askAgain) : 0;
+  }
+
   private long askAgainRefill() {
     return (long) config.syncMaxMessages() * config.syncPipeline();
   }
@@ -1154,8 +1309,8 @@ final class AntiEntropy {
         r.maxMessages() <= 0 // 0: "as many as you allow"; below it only a hostile asker's
             ? config.syncMaxMessages()
             : Math.min(r.maxMessages(), config.syncMaxMessages());
-    long once = Math.max(0, holdings.count() - l.answeredOnce);
-    int limit = (int) Math.min(asked, once + Math.max(0, l.askAgainBudget));
+    long once = Math.max(0, holdings.count() - l.once.answered);
+    int limit = (int) Math.min(asked, once + askAgainOf(l));
     int allowed = limit;
     List<ChatMessage> answer = new ArrayList<>();
     // each message's frame bound, counted once here for the answer's frames (ChainedChunk.bounds)
@@ -1202,8 +1357,8 @@ final class AntiEntropy {
             config.batchMaxBytes(),
             ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
-    l.answeredOnce += fromOnce;
-    l.askAgainBudget -= sent - fromOnce;
+    l.once.answered += fromOnce;
+    l.once.askAgain -= sent - fromOnce;
   }
 
   /**
@@ -1216,8 +1371,8 @@ final class AntiEntropy {
    * or hold disputed, cost no store read.
    */
   void onGraft(Link l, List<MessageId> ids, long requestId) {
-    long once = Math.max(0, holdings.count() - l.answeredOnce);
-    long allowed = Math.min(ids.size(), once + Math.max(0, l.askAgainBudget));
+    long once = Math.max(0, holdings.count() - l.once.answered);
+    long allowed = Math.min(ids.size(), once + askAgainOf(l));
     long limit = allowed;
     List<ChatMessage> found = new ArrayList<>();
     long bytes = 0;
@@ -1251,8 +1406,8 @@ final class AntiEntropy {
         ChainedChunk.answer(
             store, effects, l.id, requestId, found, config.batchMaxBytes(), ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
-    l.answeredOnce += fromOnce;
-    l.askAgainBudget -= sent - fromOnce;
+    l.once.answered += fromOnce;
+    l.once.askAgain -= sent - fromOnce;
   }
 
   void onBatch(Link l, SyncBatch b) {
@@ -1313,7 +1468,9 @@ final class AntiEntropy {
    * docs/decisions/0003-ask-after-reset-only-when-needed.md).
    */
   boolean linkDown(Link l) {
-    links.remove(l.id);
+    if (links.remove(l.id) == l && l.once != null) {
+      l.once.links--;
+    }
     cancelReceipt(l);
     if (l.treeWait != null) {
       l.treeWait.cancel();

@@ -708,8 +708,21 @@ public final class Room {
 
   // ---- link events ----
 
-  /** A link finished its handshake. {@code lamport} is the peer's clock from its Hello. */
+  /**
+   * A link finished its handshake. {@code lamport} is the peer's clock from its Hello. The link is
+   * its own source: {@link #linkUp(PeerAddress, long, String)} when the link layer knows where it
+   * came from.
+   */
   public void linkUp(PeerAddress peer, long lamport) {
+    linkUp(peer, lamport, null);
+  }
+
+  /**
+   * A link finished its handshake, from {@code source} (its far end's IPv4 address or IPv6 /64, as
+   * the link layer counts it; null: the link is a source of its own). Links of one source share the
+   * history a room answers once (keys cost nothing; docs/security.md, rev31 FINDING-4).
+   */
+  public void linkUp(PeerAddress peer, long lamport, String source) {
     long taken = admission.helloClock(clock.time(), lamport);
     if (taken < lamport) {
       counters.increment(Counter.HELLO_CLOCK_CLAMPED);
@@ -718,7 +731,7 @@ public final class Room {
     LinkState l =
         new LinkState(
             peer,
-            sync.linkUp(peer.peerId()),
+            sync.linkUp(peer.peerId(), source == null ? peer.peerId() : source),
             exchange.register(peer),
             broadcast.linkUp(peer.peerId()));
     links.put(peer.peerId(), l);
