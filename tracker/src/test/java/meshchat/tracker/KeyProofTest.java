@@ -11,9 +11,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +30,6 @@ import meshchat.tracker.client.MemberStatements;
 import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.client.TrackerClient;
 import meshchat.tracker.client.TrackerListener;
-import meshchat.wire.Ed25519;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,40 +41,8 @@ class KeyProofTest {
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private TrackerServer server;
   private TrackerClient client;
-  private final Keys alice = new Keys();
-  private final Keys mallory = new Keys();
-
-  /** An Ed25519 key pair and the peer id it implies. */
-  private static final class Keys {
-    final KeyPair pair;
-    final byte[] raw;
-    final byte[] id;
-
-    Keys() {
-      try {
-        pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      raw = Ed25519.raw(pair.getPublic());
-      id = Ed25519.fingerprint(raw);
-    }
-
-    byte[] sign(byte[] data) {
-      try {
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(pair.getPrivate());
-        s.update(data);
-        return s.sign();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    RegistrationKey key() {
-      return new RegistrationKey(raw, this::sign);
-    }
-  }
+  private final TestKeys alice = new TestKeys();
+  private final TestKeys mallory = new TestKeys();
 
   @BeforeEach
   void start() throws Exception {
@@ -305,7 +269,7 @@ class KeyProofTest {
         .build();
   }
 
-  private static TrackerFrame register(Keys who, byte[] transcript, long ts) {
+  private static TrackerFrame register(TestKeys who, byte[] transcript, long ts) {
     return TrackerFrame.newBuilder()
         .setRegister(
             Register.newBuilder()

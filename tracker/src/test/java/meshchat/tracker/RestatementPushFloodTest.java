@@ -6,9 +6,6 @@ import com.google.protobuf.ByteString;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import meshchat.proto.v1.MemberJoined;
 import meshchat.tracker.client.MemberStatements;
-import meshchat.tracker.client.RegistrationKey;
 import meshchat.tracker.client.TrackerClient;
 import meshchat.tracker.client.TrackerListener;
-import meshchat.wire.Ed25519;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -41,38 +36,6 @@ class RestatementPushFloodTest {
   private static final int RESTATEMENTS = 40; // inside one session's burst of 64
   private static final int LISTENERS = 8;
 
-  /** An Ed25519 key pair and the peer id it implies. */
-  private static final class Keys {
-    final KeyPair pair;
-    final byte[] raw;
-    final byte[] id;
-
-    Keys() {
-      try {
-        pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      raw = Ed25519.raw(pair.getPublic());
-      id = Ed25519.fingerprint(raw);
-    }
-
-    byte[] sign(byte[] data) {
-      try {
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(pair.getPrivate());
-        s.update(data);
-        return s.sign();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    RegistrationKey key() {
-      return new RegistrationKey(raw, this::sign);
-    }
-  }
-
   private static <T> T done(CompletableFuture<T> f) throws Exception {
     return f.get(10, TimeUnit.SECONDS);
   }
@@ -82,7 +45,7 @@ class RestatementPushFloodTest {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     List<TrackerClient> clients = new ArrayList<>();
     try (TrackerServer server = TrackerServer.start(TrackerConfig.localTest())) {
-      Keys mallory = new Keys();
+      TestKeys mallory = new TestKeys();
       ByteString malloryId = ByteString.copyFrom(mallory.id);
       String last = "mal" + RESTATEMENTS;
       // honest members of the room; listener 0 records what it is pushed about mallory
@@ -105,7 +68,7 @@ class RestatementPushFloodTest {
                     })
                 .join();
         clients.add(c);
-        Keys k = new Keys();
+        TestKeys k = new TestKeys();
         done(c.register("lobby", k.id, "honest" + i, "", 7000 + i, k.key()));
       }
       long joinsAmongHonest = pushedToAll.get();

@@ -3,23 +3,14 @@ package meshchat.peer.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.limit.Counters.Counter;
 import org.junit.jupiter.api.Test;
@@ -50,12 +41,17 @@ class AcceptBudgetShareTest {
 
   @Test
   void sixteenAddressesOfConnectsCannotShutAFreshSourceOutOfTheSharedBudget() throws Exception {
-    byte[] hello = clientHello();
+    byte[] hello = ClientHellos.clientHello();
     try (LoopbackCluster mesh = new LoopbackCluster(31)) {
       PeerNode n0 = mesh.start(mesh.config(0).withTracker(null, false));
       int port = n0.port();
       // n0 accepts once its TLS is made (in the background)
-      await().atMost(Duration.ofSeconds(30)).until(() -> replay(hello, port));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  ClientHellos.replay(
+                      hello, port, InetAddress.getLoopbackAddress(), new byte[4096]));
       AtomicLong connects = new AtomicLong();
       InetAddress[] from = new InetAddress[STRANGER_ADDRESSES];
       for (int i = 0; i < from.length; i++) {
@@ -92,7 +88,8 @@ class AcceptBudgetShareTest {
             .pollInterval(Duration.ofMillis(300))
             .until(
                 () -> {
-                  if (replay(hello, port)) {
+                  if (ClientHellos.replay(
+                      hello, port, InetAddress.getLoopbackAddress(), new byte[4096])) {
                     answered.incrementAndGet();
                   }
                   return attempts.incrementAndGet() >= HONEST_ATTEMPTS;
@@ -113,45 +110,5 @@ class AcceptBudgetShareTest {
         flood.awaitTermination(10, TimeUnit.SECONDS);
       }
     }
-  }
-
-  /** One connection from 127.0.0.1: the ClientHello out, the server's first flight back. */
-  private static boolean replay(byte[] hello, int port) {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      s.setSoTimeout(2_000);
-      OutputStream out = s.getOutputStream();
-      out.write(hello);
-      out.flush();
-      InputStream in = s.getInputStream();
-      return in.read(new byte[4096]) > 0;
-    } catch (Exception e) {
-      return false; // refused or reset
-    }
-  }
-
-  /** One TLS 1.3 ClientHello record, made once by the JDK. */
-  private static byte[] clientHello() throws Exception {
-    SSLContext c = SSLContext.getInstance("TLSv1.3");
-    c.init(
-        null,
-        new TrustManager[] {
-          new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] a, String b) {}
-
-            public void checkServerTrusted(X509Certificate[] a, String b) {}
-
-            public X509Certificate[] getAcceptedIssuers() {
-              return new X509Certificate[0];
-            }
-          }
-        },
-        null);
-    SSLEngine e = c.createSSLEngine();
-    e.setUseClientMode(true);
-    e.beginHandshake();
-    ByteBuffer out = ByteBuffer.allocate(e.getSession().getPacketBufferSize());
-    e.wrap(ByteBuffer.allocate(0), out);
-    out.flip();
-    return Arrays.copyOf(out.array(), out.limit());
   }
 }

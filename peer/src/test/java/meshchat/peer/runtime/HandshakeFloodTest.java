@@ -9,16 +9,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.LinkMessage.PeerAddress;
@@ -36,7 +29,7 @@ class HandshakeFloodTest {
   @Test
   void aStrangersReplayedClientHellosDoNotTakeTheRoomThreadAndHonestPeersStillLink()
       throws Exception {
-    byte[] hello = clientHello();
+    byte[] hello = ClientHellos.clientHello();
     try (LoopbackCluster mesh = new LoopbackCluster(28)) {
       PeerNode n0 = mesh.start(mesh.config(0).withTracker(null, false));
       int port = n0.port();
@@ -110,46 +103,6 @@ class HandshakeFloodTest {
 
   /** Whether a replayed ClientHello from 127.0.0.1 is answered with the server's first flight. */
   private static boolean answered(byte[] hello, int port) {
-    return replay(hello, port, InetAddress.getLoopbackAddress(), new byte[4096]);
-  }
-
-  /** One connection: the ClientHello out, the server's first flight (its work is done) back. */
-  private static boolean replay(byte[] hello, int port, InetAddress from, byte[] buf) {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port, from, 0)) {
-      s.setSoTimeout(2_000);
-      OutputStream out = s.getOutputStream();
-      out.write(hello);
-      out.flush();
-      InputStream in = s.getInputStream();
-      return in.read(buf) > 0;
-    } catch (Exception e) {
-      return false; // refused or reset
-    }
-  }
-
-  /** One TLS 1.3 ClientHello record, made once by the JDK: replayed as it is. */
-  private static byte[] clientHello() throws Exception {
-    SSLContext c = SSLContext.getInstance("TLSv1.3");
-    c.init(
-        null,
-        new TrustManager[] {
-          new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] a, String b) {}
-
-            public void checkServerTrusted(X509Certificate[] a, String b) {}
-
-            public X509Certificate[] getAcceptedIssuers() {
-              return new X509Certificate[0];
-            }
-          }
-        },
-        null);
-    SSLEngine e = c.createSSLEngine();
-    e.setUseClientMode(true);
-    e.beginHandshake();
-    ByteBuffer out = ByteBuffer.allocate(e.getSession().getPacketBufferSize());
-    e.wrap(ByteBuffer.allocate(0), out);
-    out.flip();
-    return Arrays.copyOf(out.array(), out.limit());
+    return ClientHellos.replay(hello, port, InetAddress.getLoopbackAddress(), new byte[4096]);
   }
 }
