@@ -85,4 +85,29 @@ final class Proofs {
       return e;
     }
   }
+
+  /**
+   * Relays, over {@code r}, one signed line ("hello", with its head) from each of {@code keys}
+   * fresh keys, and waits until mesh peer {@code seenBy} holds every one: throwaway keys that are
+   * room authors from then on. Returns the keys.
+   */
+  static List<Identity> throwawayAuthors(
+      RawPeer r, int keys, LoopbackCluster mesh, int seenBy, Duration wait) throws Exception {
+    List<Identity> made = new ArrayList<>();
+    List<ChatMessage> lines = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      Identity k = Identity.generate();
+      ChainAuthor a = new ChainAuthor(k, "lobby");
+      ChatMessage hello = a.next("hello");
+      made.add(k);
+      lines.add(hello);
+      r.send(new LinkMessage.Chat(hello));
+      r.send(new LinkMessage.Head(a.head()));
+    }
+    await()
+        .atMost(wait)
+        .alias("a line of each throwaway key is held")
+        .until(() -> lines.stream().allMatch(m -> mesh.seen(seenBy).ids().contains(m.id())));
+    return made;
+  }
 }

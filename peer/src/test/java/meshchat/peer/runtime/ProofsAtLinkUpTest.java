@@ -6,13 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.LinkCodec;
-import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
-import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import org.junit.jupiter.api.Test;
 
@@ -37,21 +34,8 @@ class ProofsAtLinkUpTest {
       PeerNode n0 = mesh.start(mesh.config(0).withTracker(null, false));
       String fat = "x".repeat(64_000);
       Identity mallory = Identity.generate();
-      List<ChatMessage> lines = new ArrayList<>();
-      List<Identity> keys = new ArrayList<>();
       try (RawPeer r = new RawPeer(mallory, n0.port(), null)) {
-        for (int i = 0; i < KEYS; i++) {
-          Identity k = Identity.generate();
-          ChainAuthor a = new ChainAuthor(k, "lobby");
-          ChatMessage hello = a.next("hello");
-          keys.add(k);
-          lines.add(hello);
-          r.send(new LinkMessage.Chat(hello));
-          r.send(new LinkMessage.Head(a.head()));
-        }
-        await()
-            .atMost(WAIT)
-            .until(() -> lines.stream().allMatch(m -> mesh.seen(0).ids().contains(m.id())));
+        List<Identity> keys = Proofs.throwawayAuthors(r, KEYS, mesh, 0, WAIT);
         for (Identity k : keys) {
           r.send(Proofs.against(k, 1, LINES, fat + "a", fat + "b"));
         }
