@@ -128,12 +128,14 @@ class DirectoryGateTest {
   void aSessionsPipelinedHeartbeatsDoNotStallEveryoneElse() throws Exception {
     // Counted, not timed: how many of the flood's Heartbeats the directory had answered when the
     // honest Lookup's answer was read. The flood (1 MB) is all written, into the socket's buffers
-    // or the tracker, before the Lookup is sent. A tracker that reads a session without bound
-    // queues all of it for the directory thread ahead of the Lookup; one that takes at most
-    // MAX_QUEUED frames of a session at a time (plus one socket read of at most 64 KiB, ~9,400
-    // Heartbeats) has few ahead of it; 25,000 leaves room for those served while the answer
-    // travels. At load 15 a fair tracker had answered 5,916, one that reads without bound 53,700.
-    // (A bound in milliseconds failed there on a fair tracker: 1.4 s.)
+    // or the tracker, before the Lookup is sent. A fair tracker takes at most MAX_QUEUED frames of
+    // a session at a time (plus one socket read) and answers the Lookup while most still wait in
+    // the socket: 26,055 answered first on a quiet box (those the directory served while the
+    // Lookup and its answer travelled), 5,916-16,693 at load. One that queues a session's frames
+    // without bound (MAX_QUEUED unbounded; reading then stops only when the session's answers back
+    // up) had 53,700 answered first, at load 1 and at load 15 alike. (A bound in milliseconds
+    // failed on a fair tracker at load 15: 1.4 s; and on a quiet box 26,055 was over a first
+    // bound of 25,000.)
     int flood = 150_000;
     try (TrackerServer server = TrackerServer.start(TrackerConfig.localTest());
         Socket s = new Socket(server.localAddress().getAddress(), server.localAddress().getPort());
@@ -190,7 +192,7 @@ class DirectoryGateTest {
       assertThat(answer.hasLookupResult()).isTrue();
       assertThat(served)
           .as("Heartbeats answered before an honest Lookup sent after them")
-          .isLessThan(25_000);
+          .isLessThan(40_000);
     }
   }
 
