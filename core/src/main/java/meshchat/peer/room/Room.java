@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -1885,25 +1886,37 @@ public final class Room {
    * stamped above it is left out too.
    */
   public List<ChatMessage> history(int limit) {
+    return historyBefore(null, limit);
+  }
+
+  /**
+   * As {@link #history}, but of the messages before {@code before} in canonical order (null: from
+   * the newest): {@code /history} pages back with the oldest line of its last page, so each page
+   * reads its own rows from the store, not every row after it again (rev31: page k read k × N).
+   */
+  public List<ChatMessage> historyBefore(ChatMessage before, int limit) {
     if (limit <= 0) {
       return List.of(); // never a negative LIMIT, which SQLite reads as none
     }
-    long want = limit;
+    List<ChatMessage> newestFirst = new ArrayList<>(Math.min(limit, 1024));
+    ChatMessage cursor = before;
     for (int round = 0; ; round++) {
-      int asked = (int) Math.min(Integer.MAX_VALUE, want + causal.pendingCount());
-      List<ChatMessage> stored = store.history(asked);
-      List<ChatMessage> out = new ArrayList<>(stored.size());
-      for (ChatMessage m : stored) {
+      int asked =
+          (int)
+              Math.min(
+                  Integer.MAX_VALUE, (long) limit - newestFirst.size() + causal.pendingCount());
+      List<ChatMessage> stored = store.historyBefore(cursor, asked);
+      for (int i = stored.size() - 1; i >= 0 && newestFirst.size() < limit; i--) {
+        ChatMessage m = stored.get(i);
         if (!causal.isPending(m.id()) && (m.origin().equals(self) || !admission.backdated(m))) {
-          out.add(m);
+          newestFirst.add(m);
         }
       }
-      if (out.size() >= limit || stored.size() < asked || round == 3) {
-        return out.size() <= limit
-            ? out
-            : new ArrayList<>(out.subList(out.size() - limit, out.size()));
+      if (newestFirst.size() >= limit || stored.size() < asked || round == 3) {
+        Collections.reverse(newestFirst);
+        return newestFirst;
       }
-      want += 2L * (limit - out.size()); // some were left out: read further back
+      cursor = stored.get(0); // some were left out: read on from the oldest row read
     }
   }
 

@@ -117,6 +117,13 @@ public interface MessageStore extends AutoCloseable {
   /** The last {@code limit} messages in canonical order (lamport, origin), oldest first. */
   List<ChatMessage> history(int limit);
 
+  /**
+   * The last {@code limit} messages that sort before {@code before} in canonical order (lamport,
+   * origin, seq), oldest first; {@code before} null means from the newest, as {@link #history}. A
+   * cursor for paging back: each page costs its own rows, never the rows of the pages after it.
+   */
+  List<ChatMessage> historyBefore(ChatMessage before, int limit);
+
   /** The stored message that immediately precedes {@code key} in canonical order, if any. */
   Optional<MessageId> predecessor(LamportTimestamp key);
 

@@ -29,6 +29,10 @@ final class RollingBackStore implements MessageStore {
   private final Map<MessageId, Long> ownClock = new LinkedHashMap<>();
   private final List<MessageId> rolledBack = new ArrayList<>();
   private long rollbacks;
+
+  /** Rows the history reads have returned so far (what a page costs). */
+  long historyRowsRead;
+
   private boolean full;
   private int failIn = -1; // the how-manyth write from now fails once (-1: none)
 
@@ -141,7 +145,17 @@ final class RollingBackStore implements MessageStore {
 
   @Override
   public List<ChatMessage> history(int limit) {
-    return committed.history(limit);
+    return counted(committed.history(limit));
+  }
+
+  @Override
+  public List<ChatMessage> historyBefore(ChatMessage before, int limit) {
+    return counted(committed.historyBefore(before, limit));
+  }
+
+  private List<ChatMessage> counted(List<ChatMessage> rows) {
+    historyRowsRead += rows.size();
+    return rows;
   }
 
   @Override

@@ -49,7 +49,10 @@ public final class Commands {
 
   private final PeerNode node;
   private int pageSize = 20;
-  private int pageOffset;
+
+  /** The oldest line of the last /history page: the next page ends just before it. */
+  private ChatMessage pageCursor;
+
   private long pagedAt = -1;
   private final ChatView view;
   private final Screen screen;
@@ -220,26 +223,24 @@ public final class Commands {
         return;
       }
       pageSize = n;
-      pageOffset = 0;
-    } else if (pagedAt == view.shownCount()) {
-      pageOffset += pageSize;
-    } else {
-      pageOffset = 0;
+      pageCursor = null;
+    } else if (pagedAt != view.shownCount()) {
+      pageCursor = null; // something new arrived: start again from the newest
     }
     pagedAt = view.shownCount();
-    List<ChatMessage> upTo = node.history(pageOffset + pageSize).get(5, TimeUnit.SECONDS);
-    int end = Math.max(0, upTo.size() - pageOffset);
-    if (end == 0) {
+    List<ChatMessage> page = node.history(pageCursor, pageSize).get(5, TimeUnit.SECONDS);
+    if (page.isEmpty()) {
       say("no earlier messages");
       return;
     }
+    pageCursor = page.get(0);
     // proven equivocators: origin -> the lowest disputed seq, marked as the live view marks it
     Map<PeerId, Long> disputedFrom = node.equivocators().get(5, TimeUnit.SECONDS);
-    for (ChatMessage m : upTo.subList(0, end)) {
+    for (ChatMessage m : page) {
       Long from = disputedFrom.get(m.origin());
       say(view.line(m, false, null, false, from != null && m.seq() >= from));
     }
-    if (upTo.size() == pageOffset + pageSize) {
+    if (page.size() == pageSize) {
       say(Scrollback.divider("/history again for earlier"));
     }
   }

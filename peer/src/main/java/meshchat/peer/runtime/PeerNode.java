@@ -322,6 +322,11 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(() -> room.history(limit));
   }
 
+  /** As {@link #history}, of the messages before {@code before} (null: from the newest). */
+  public CompletableFuture<List<ChatMessage>> history(ChatMessage before, int limit) {
+    return onLoop(() -> room.historyBefore(before, limit));
+  }
+
   /** How often each limit was hit, by the links and the room (for /status). */
   public Counters counters() {
     return counters;

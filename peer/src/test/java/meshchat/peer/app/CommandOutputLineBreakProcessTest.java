@@ -4,6 +4,7 @@ import static meshchat.peer.app.ChatProcesses.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import meshchat.peer.runtime.PeerNode;
@@ -38,8 +39,19 @@ class CommandOutputLineBreakProcessTest {
     // live, the newline is shown as \n, on one line
     await().atMost(WAIT).until(() -> ann.count("mallory: ok\\n12:05 alice:") == 1);
 
-    ann.in.println("/history 5");
-    await().atMost(WAIT).until(() -> ann.count("mallory: ok") == 2);
+    // a line on its author's link is shown before its signed head is checked, and stored after:
+    // a /history typed in between finds no earlier messages, so ask until it has been stored
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              if (ann.count("mallory: ok") >= 2) {
+                return true;
+              }
+              ann.in.println("/history 5");
+              return false;
+            });
     ann.in.println("/help"); // a later command's output: everything /history printed is in
     await().atMost(WAIT).until(() -> ann.count("/quit") >= 1);
 

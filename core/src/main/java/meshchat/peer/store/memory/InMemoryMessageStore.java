@@ -242,8 +242,26 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
 
   @Override
   public List<ChatMessage> history(int limit) {
-    int n = byOrder.size();
-    return new ArrayList<>(byOrder.subList(n - Math.min(limit, n), n));
+    return historyBefore(null, limit);
+  }
+
+  @Override
+  public List<ChatMessage> historyBefore(ChatMessage before, int limit) {
+    int end = byOrder.size();
+    if (before != null) {
+      end = firstAtOrAfter(before.lamport(), before.origin());
+      while (end < byOrder.size() && sameKeyLowerSeq(byOrder.get(end), before)) {
+        end++; // (lamport, origin) ties are ordered by seq, as SQLite orders them
+      }
+    }
+    int from = end - Math.min(Math.max(limit, 0), end);
+    return new ArrayList<>(byOrder.subList(from, end));
+  }
+
+  private static boolean sameKeyLowerSeq(ChatMessage m, ChatMessage before) {
+    return m.lamport() == before.lamport()
+        && m.origin().equals(before.origin())
+        && m.seq() < before.seq();
   }
 
   /**

@@ -181,13 +181,31 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
 
   @Override
   public List<ChatMessage> history(int limit) {
-    int size = byOrder.size();
-    int from = size - Math.min(Math.max(limit, 0), size);
-    List<ChatMessage> out = new ArrayList<>(size - from);
-    for (int i = from; i < size; i++) {
+    return historyBefore(null, limit);
+  }
+
+  @Override
+  public List<ChatMessage> historyBefore(ChatMessage before, int limit) {
+    int end = byOrder.size();
+    if (before != null) {
+      end = byOrder.search(before.lamport(), before.origin(), false, this);
+      while (end < byOrder.size() && sameKeyLowerSeq(end, before)) {
+        end++; // (lamport, origin) ties are ordered by seq, as SQLite orders them
+      }
+    }
+    int from = end - Math.min(Math.max(limit, 0), end);
+    List<ChatMessage> out = new ArrayList<>(end - from);
+    for (int i = from; i < end; i++) {
       out.add(message(addressAt(i)));
     }
     return out;
+  }
+
+  private boolean sameKeyLowerSeq(int index, ChatMessage before) {
+    if (compareAt(index, before.lamport(), before.origin()) != 0) {
+      return false;
+    }
+    return idAt(index).seq() < before.seq();
   }
 
   @Override

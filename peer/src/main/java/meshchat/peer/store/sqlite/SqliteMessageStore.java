@@ -101,6 +101,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final PreparedStatement allSeqs;
   private final PreparedStatement range;
   private final PreparedStatement tail;
+  private final PreparedStatement tailBefore;
   private final PreparedStatement after;
   private final PreparedStatement predecessor;
   private final PreparedStatement nth;
@@ -146,6 +147,13 @@ public final class SqliteMessageStore implements MessageStore {
                 + " FROM messages WHERE room_id=? AND origin=? AND seq BETWEEN ? AND ?"
                 + " ORDER BY seq LIMIT ?");
     tail = prepare("SELECT " + COLS + " FROM messages WHERE room_id=?" + ORDER_DESC + " LIMIT ?");
+    tailBefore =
+        prepare(
+            "SELECT "
+                + COLS
+                + " FROM messages WHERE room_id=? AND (lamport, origin, seq) < (?, ?, ?)"
+                + ORDER_DESC
+                + " LIMIT ?");
     // row values compare like the canonical order; BLOBs compare by memcmp, i.e. unsigned bytes,
     // shorter first on a common prefix: exactly PeerId.compareTo
     after =
@@ -642,6 +650,25 @@ public final class SqliteMessageStore implements MessageStore {
           setRoom(tail);
           tail.setInt(2, limit);
           List<ChatMessage> out = Rows.read(tail, limit);
+          Collections.reverse(out);
+          return out;
+        });
+  }
+
+  @Override
+  public List<ChatMessage> historyBefore(ChatMessage before, int limit) {
+    if (before == null) {
+      return history(limit);
+    }
+    return db.call(
+        () -> {
+          flushForRead();
+          setRoom(tailBefore);
+          tailBefore.setLong(2, before.lamport());
+          tailBefore.setBytes(3, before.origin().toBytes());
+          tailBefore.setLong(4, before.seq());
+          tailBefore.setInt(5, limit);
+          List<ChatMessage> out = Rows.read(tailBefore, limit);
           Collections.reverse(out);
           return out;
         });

@@ -16,6 +16,7 @@ import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.store.MessageStoreContract;
+import meshchat.peer.store.memory.InMemoryMessageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -262,6 +263,32 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     assertThat(s.nthNewest(0)).contains(all.get(24));
     assertThat(s.nthNewest(24)).contains(all.get(0));
     assertThat(s.nthNewest(25)).isEmpty();
+  }
+
+  /** /history's cursor: each page is what comes before the oldest line of the page after it. */
+  @Test
+  void pagesBackWalkTheWholeHistoryNewestFirstAsTheMemoryStoresDo() {
+    InMemoryMessageStore memory = new InMemoryMessageStore();
+    for (long seq = 1; seq <= 25; seq++) {
+      ChatMessage m = msg(seq % 2 == 0 ? LOW : HIGH, seq, (seq + 1) / 2); // pairs share a time
+      store.append(m);
+      memory.append(m);
+    }
+    store.commit();
+    List<ChatMessage> all = store.history(100);
+    List<ChatMessage> paged = new ArrayList<>();
+    ChatMessage cursor = null;
+    for (List<ChatMessage> page = store.historyBefore(null, 7);
+        !page.isEmpty();
+        page = store.historyBefore(cursor, 7)) {
+      assertThat(page).isEqualTo(memory.historyBefore(cursor, 7));
+      paged.addAll(0, page);
+      cursor = page.get(0);
+    }
+    assertThat(paged).isEqualTo(all).hasSize(25);
+    assertThat(store.historyBefore(all.get(0), 7)).isEmpty();
+    assertThat(store.historyBefore(all.get(3), 0)).isEmpty();
+    assertThat(store.historyBefore(all.get(3), 100)).isEqualTo(all.subList(0, 3));
   }
 
   @Test
