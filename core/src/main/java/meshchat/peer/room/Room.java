@@ -76,6 +76,11 @@ public final class Room {
   private final Counters counters;
   private final Holdings holdings;
   private final Map<PeerId, LinkState> links = new LinkedHashMap<>();
+  // links' values in its order, made again whenever links changes (a link's up or down, seldom):
+  // what every message admitted walks twice (forward, oweDigests) and every own message once. A
+  // walk of the map read each entry, a cache miss per link in a simulation's cold peer, and made an
+  // iterator (45 MB of the 2.8 GB a 100 x 100 simulation allocates; docs/benchmarks.md, session 32)
+  private LinkState[] linkArray = new LinkState[0];
   // the link the last message came by, as links held it then (cleared whenever links changes): a
   // burst of frames comes by one link, and a lookup per frame took 2 % of the throughput cell's
   // room threads (docs/benchmarks.md, session 23)
@@ -620,7 +625,7 @@ public final class Room {
         deliver(m, false, false);
         Chat chat = new Chat(m); // one object for every link: the runtime encodes it once
         boolean chained = m.isChained(); // an unchained message gets no head to follow it
-        for (LinkState l : links.values()) {
+        for (LinkState l : linkArray) {
           broadcast.pushOwn(l.id(), chat);
           if (chained) {
             l.oweHead(self);
@@ -736,6 +741,7 @@ public final class Room {
             exchange.register(peer),
             broadcast.linkUp(peer.peerId()));
     links.put(peer.peerId(), l);
+    linkArray = links.values().toArray(new LinkState[0]);
     lastFrom = null;
     tellSeen();
     sync.sendDigest(l.sync, true);
@@ -748,6 +754,7 @@ public final class Room {
 
   public void linkDown(PeerId peer) {
     LinkState l = links.remove(peer);
+    linkArray = links.values().toArray(new LinkState[0]);
     lastFrom = null;
     if (l != null) {
       boolean asked = sync.linkDown(l.sync);
@@ -1583,7 +1590,7 @@ public final class Room {
     // the author's own link, found once: comparing each link's id with the author's read every
     // link's id, a cache miss per link in a big simulation (6.5% of a 4,000-peer run, session 23)
     LinkState author = links.get(origin);
-    for (LinkState l : links.values()) {
+    for (LinkState l : linkArray) {
       if (l != from && l != author && !l.exchange.marked(mark)) {
         if (chat == null) {
           chat = new Chat(m);
@@ -1613,7 +1620,7 @@ public final class Room {
     }
     long mark = ++forwardMarks;
     exchange.markNaming(origin, mark);
-    for (LinkState l : links.values()) {
+    for (LinkState l : linkArray) {
       if (l != from && l != author && !l.exchange.marked(mark) && !l.pushedWholeAt(gotten)) {
         sync.owe(l.sync);
       }
