@@ -32,7 +32,7 @@ import net.jqwik.api.statistics.Statistics;
  * answer the tracker can build from fields it accepts is whole under it, and an answer of members
  * of any size still fits, leaving out the longest entries first.
  */
-class AnswerBoundTest {
+class TrackerAnswerBoundTest {
   private static final int BOUND = Framing.TRACKER_MAX_ANSWER_BYTES;
 
   /** 64 bytes of UTF-8, the longest room name a Register may carry. */
