@@ -19,8 +19,19 @@ public final class FrameEncoder extends MessageToByteEncoder<MessageLiteOrBuilde
   private static final RecentlyEncoded<MessageLite, byte[]> RECENT =
       new RecentlyEncoded<>(bytes -> bytes.length);
 
+  /** Told of a frame of ours that was not written because it is over the bound. */
+  @FunctionalInterface
+  public interface Oversize {
+    /**
+     * {@code frame} was dropped: its payload is {@code bytes} long, over the encoder's bound. Runs
+     * on the channel's thread; count it and log one line (it is a bug of ours, or a peer's bound
+     * smaller than ours), never throw.
+     */
+    void dropped(ChannelHandlerContext ctx, MessageLiteOrBuilder frame, int bytes);
+  }
+
   private final int maxFrameBytes;
-  private final Runnable oversize;
+  private final Oversize oversize;
 
   /** An encoder that writes frames of any size. */
   public FrameEncoder() {
@@ -33,6 +44,11 @@ public final class FrameEncoder extends MessageToByteEncoder<MessageLiteOrBuilde
    * run (on the channel's thread) so the sender can count it. The connection stays up.
    */
   public FrameEncoder(int maxFrameBytes, Runnable oversize) {
+    this(maxFrameBytes, (ctx, frame, bytes) -> oversize.run());
+  }
+
+  /** As above, telling {@code oversize} which frame was dropped and its size. */
+  public FrameEncoder(int maxFrameBytes, Oversize oversize) {
     this.maxFrameBytes = maxFrameBytes;
     this.oversize = oversize;
   }
@@ -41,7 +57,7 @@ public final class FrameEncoder extends MessageToByteEncoder<MessageLiteOrBuilde
   protected void encode(ChannelHandlerContext ctx, MessageLiteOrBuilder msg, ByteBuf out) {
     byte[] bytes = bytes(msg);
     if (bytes.length > maxFrameBytes) {
-      oversize.run();
+      oversize.dropped(ctx, msg, bytes.length);
       return;
     }
     writeVarint32(out, bytes.length);

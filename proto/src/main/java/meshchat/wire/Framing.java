@@ -24,6 +24,20 @@ public final class Framing {
    */
   public static final int TRACKER_PROTOCOL_VERSION = 1;
 
+  /**
+   * The largest frame payload a tracker sends, 64 KiB = 65,536 bytes: a tracker client must accept
+   * frames up to it (docs/protocol.md, "Bounded answers"). An answer names at most 32 members of at
+   * most ~950 bytes each, ~31 KB; past this bound a tracker names fewer members rather than send a
+   * larger frame.
+   */
+  public static final int TRACKER_MAX_ANSWER_BYTES = 64 * 1024;
+
+  /**
+   * The largest frame payload a tracker takes from a session by default (its {@code
+   * --max-frame-bytes}), 8 KiB: a client never sends a larger one. Every request is under 1 KiB.
+   */
+  public static final int TRACKER_MAX_REQUEST_BYTES = 8 * 1024;
+
   private Framing() {}
 
   /**
@@ -46,5 +60,23 @@ public final class Framing {
     pipeline.addLast("proto-decoder", new ProtobufDecoder(prototype));
     // outbound: the envelope -> length-prefixed bytes (serialized once for all links)
     pipeline.addLast("frame-encoder", new FrameEncoder(maxFrameBytes, oversize));
+  }
+
+  /**
+   * As {@link #addTo(ChannelPipeline, MessageLite, int, Runnable)}, with a bound for each
+   * direction: a frame read over {@code maxInBytes} is refused as soon as its prefix is read, and a
+   * frame of ours over {@code maxOutBytes} is never written: dropped, and {@code oversize} told.
+   * For a connection whose two sides send frames of different sizes (a tracker reads small requests
+   * and writes larger answers).
+   */
+  public static void addTo(
+      ChannelPipeline pipeline,
+      MessageLite prototype,
+      int maxInBytes,
+      int maxOutBytes,
+      FrameEncoder.Oversize oversize) {
+    pipeline.addLast("frame-decoder", new BoundedVarint32FrameDecoder(maxInBytes));
+    pipeline.addLast("proto-decoder", new ProtobufDecoder(prototype));
+    pipeline.addLast("frame-encoder", new FrameEncoder(maxOutBytes, oversize));
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import meshchat.peer.config.Drafts;
 import meshchat.tracker.directory.Limits;
+import meshchat.wire.Framing;
 
 /**
  * Everything a tracker can be told, as one immutable value. Start from {@link #defaults()} and copy
@@ -20,8 +21,8 @@ import meshchat.tracker.directory.Limits;
  * @param maxFrameBytes the largest frame a session may send the tracker; a longer one is refused
  *     (FRAME_TOO_LARGE) as soon as its length prefix is read. Every request is well under 1 KiB
  *     (room, nick, host, key and signature are all bounded), so this is small: each session's
- *     unfinished frame is buffered up to it. Answers are not bound by it (a LookupResult naming a
- *     thousand members is up to 1 MiB, what clients accept)
+ *     unfinished frame is buffered up to it. Answers are not bound by it but by {@link
+ *     Framing#TRACKER_MAX_ANSWER_BYTES} (64 KiB), which every answer is built to fit
  * @param ioThreads event loop threads for socket I/O; the directory has its own single thread
  * @param maxSessions most open sessions in all, from every address together; more are refused with
  *     a fatal ADDRESS_LIMIT error naming this limit, so file descriptors and per-session state are
@@ -61,7 +62,7 @@ public record TrackerConfig(
    * The largest frame a session may send by default: 8 KiB, eight times the largest honest request
    * (a Register: room 64 bytes, nick 128, host 255, key 32, signature 64, nonce 32).
    */
-  public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024;
+  public static final int DEFAULT_MAX_FRAME_BYTES = Framing.TRACKER_MAX_REQUEST_BYTES;
 
   public TrackerConfig {
     if (port < 0 || port > 65535) {

@@ -50,6 +50,12 @@ public final class TrackerMetrics implements MultiCollector {
             "Sessions closed for what they made the tracker hold or do.",
             "reason",
             c.throttlesByName())
+        .counter(
+            "meshchat_tracker_frames_not_sent",
+            "Frames of ours dropped for being over the 64 KiB bound on what the tracker sends, by"
+                + " frame type (a bug if ever non-zero).",
+            "type",
+            Counts.named(c.framesNotSent()))
         .histogram(
             "meshchat_tracker_request_duration_seconds",
             "Time from a request read to its answer queued.",

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import meshchat.proto.v1.TrackerFrame;
 import meshchat.tracker.pipeline.DirectoryGate;
 import meshchat.tracker.pipeline.HandshakeHandler;
+import meshchat.tracker.pipeline.OversizeFrames;
 import meshchat.tracker.pipeline.SessionHandler;
 import meshchat.tracker.pipeline.TrackerHub;
 import meshchat.wire.Framing;
@@ -44,8 +45,15 @@ public final class TrackerServerInitializer extends ChannelInitializer<SocketCha
       ChannelPipeline p, TrackerConfig config, TrackerHub hub, EventExecutorGroup directoryThread) {
     // outbound: many small answers to one socket write while a read batch is in progress
     p.addLast("flush-consolidation", new FlushConsolidationHandler(256, true));
-    // both ways: varint32-length-prefixed TrackerFrames, bounded by maxFrameBytes
-    Framing.addTo(p, TrackerFrame.getDefaultInstance(), config.maxFrameBytes());
+    // both ways: varint32-length-prefixed TrackerFrames; in, a session's requests bounded by
+    // maxFrameBytes (8 KiB); out, our answers by the answer bound (64 KiB) that each is built to
+    // fit: one over it is counted and logged, never silently lost (rev32 FINDING-4)
+    Framing.addTo(
+        p,
+        TrackerFrame.getDefaultInstance(),
+        config.maxFrameBytes(),
+        Framing.TRACKER_MAX_ANSWER_BYTES,
+        new OversizeFrames(hub.counters(), Framing.TRACKER_MAX_ANSWER_BYTES));
     // inbound: close sessions that send no complete frame (not even a heartbeat) for idleTimeout;
     // after the decoder, so bytes trickled inside one frame do not count as activity
     p.addLast(

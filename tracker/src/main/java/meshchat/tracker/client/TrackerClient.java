@@ -15,6 +15,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,8 @@ import meshchat.proto.v1.TrackerFrame;
 import meshchat.proto.v1.Unregister;
 import meshchat.proto.v1.Unregistered;
 import meshchat.wire.Framing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An asynchronous client of the tracker protocol over one session. Requests may be sent from any
@@ -41,16 +44,28 @@ import meshchat.wire.Framing;
  * peer's discovery layer) decides when to reconnect.
  */
 public final class TrackerClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TrackerClient.class);
+
+  /**
+   * The largest request this client sends: what a tracker takes by default ({@link
+   * Framing#TRACKER_MAX_REQUEST_BYTES}, 8 KiB); a larger one would be refused FRAME_TOO_LARGE and
+   * the session closed, so it is not sent: its request fails, counted and logged.
+   */
+  public static final int MAX_REQUEST_BYTES = Framing.TRACKER_MAX_REQUEST_BYTES;
+
   private final Channel channel;
   private final Map<Long, CompletableFuture<TrackerFrame>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextRequest = new AtomicLong(1);
   private final TrackerListener listener;
   private final InstantSource clock; // stamps key-proven registrations
+  private final AtomicLong notSent; // frames over MAX_REQUEST_BYTES, not sent
   private ScheduledFuture<?> heartbeats; // event loop only
   private CompletableFuture<Nonce> nonce; // guarded by this
 
-  private TrackerClient(Channel channel, TrackerListener listener, InstantSource clock) {
+  private TrackerClient(
+      Channel channel, TrackerListener listener, InstantSource clock, AtomicLong notSent) {
     this.channel = channel;
+    this.notSent = notSent;
     this.listener = listener;
     this.clock = clock;
   }
@@ -60,6 +75,10 @@ public final class TrackerClient implements AutoCloseable {
     return connect(tracker, group, listener, Framing.DEFAULT_MAX_FRAME_BYTES);
   }
 
+  /**
+   * As above, reading frames of up to {@code maxFrame} bytes (at least {@link
+   * Framing#TRACKER_MAX_ANSWER_BYTES} to read every answer a tracker may send).
+   */
   public static CompletableFuture<TrackerClient> connect(
       InetSocketAddress tracker, EventLoopGroup group, TrackerListener listener, int maxFrame) {
     return connect(tracker, group, listener, maxFrame, InstantSource.system());
@@ -73,6 +92,7 @@ public final class TrackerClient implements AutoCloseable {
       int maxFrame,
       InstantSource clock) {
     CompletableFuture<TrackerClient> result = new CompletableFuture<>();
+    AtomicLong notSent = new AtomicLong();
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -85,8 +105,21 @@ public final class TrackerClient implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     // outbound: requests sent while reading answers leave in one write
                     ch.pipeline().addLast("flush-consolidation", new FlushConsolidationHandler());
-                    // both ways: varint32-length-prefixed TrackerFrames
-                    Framing.addTo(ch.pipeline(), TrackerFrame.getDefaultInstance(), maxFrame);
+                    // both ways: varint32-length-prefixed TrackerFrames; in, answers of up to
+                    // maxFrame (1 MiB by default, over the tracker's 64 KiB answer bound); out,
+                    // requests of up to the tracker's 8 KiB bound, a larger one counted, logged
+                    Framing.addTo(
+                        ch.pipeline(),
+                        TrackerFrame.getDefaultInstance(),
+                        maxFrame,
+                        MAX_REQUEST_BYTES,
+                        (ctx, frame, bytes) ->
+                            TrackerClient.notSent(
+                                frame instanceof TrackerFrame f
+                                    ? f.getBodyCase()
+                                    : TrackerFrame.BodyCase.BODY_NOT_SET,
+                                bytes,
+                                notSent));
                   }
                 });
     b.connect(tracker)
@@ -97,7 +130,7 @@ public final class TrackerClient implements AutoCloseable {
                 return;
               }
               Channel ch = ((ChannelFuture) f).channel();
-              TrackerClient client = new TrackerClient(ch, listener, clock);
+              TrackerClient client = new TrackerClient(ch, listener, clock, notSent);
               // "dispatch": answers to their futures, pushes to the listener
               ch.pipeline().addLast("dispatch", client.new Dispatch());
               result.complete(client);
@@ -220,6 +253,13 @@ public final class TrackerClient implements AutoCloseable {
 
   private CompletableFuture<TrackerFrame> send(long id, TrackerFrame frame) {
     CompletableFuture<TrackerFrame> answer = new CompletableFuture<>();
+    int size = frame.getSerializedSize();
+    if (size > MAX_REQUEST_BYTES) {
+      answer.completeExceptionally(
+          new TrackerException(
+              Error.Code.FRAME_TOO_LARGE, notSent(frame.getBodyCase(), size, notSent)));
+      return answer;
+    }
     pending.put(id, answer);
     channel
         .writeAndFlush(frame)
@@ -231,6 +271,30 @@ public final class TrackerClient implements AutoCloseable {
               }
             });
     return answer;
+  }
+
+  /**
+   * Frames this session did not send because they were over {@link #MAX_REQUEST_BYTES} (none,
+   * unless a caller passed fields a tracker would refuse anyway): each failed its request with
+   * FRAME_TOO_LARGE and logged one line.
+   */
+  public long framesNotSent() {
+    return notSent.get();
+  }
+
+  /** Counts and logs (one line) a request of {@code bytes} not sent; returns the line's reason. */
+  private static String notSent(TrackerFrame.BodyCase type, int bytes, AtomicLong count) {
+    count.incrementAndGet();
+    String why =
+        "a "
+            + type.name().toLowerCase(Locale.ROOT)
+            + " of "
+            + bytes
+            + " bytes not sent to the tracker: over its "
+            + MAX_REQUEST_BYTES
+            + "-byte bound";
+    log.warn("{}", why);
+    return why;
   }
 
   private void startHeartbeats(long intervalMs) {

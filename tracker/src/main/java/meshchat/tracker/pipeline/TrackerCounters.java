@@ -20,6 +20,8 @@ public final class TrackerCounters {
   private final Counts<Refusal> refusals = new Counts<>(Refusal.class);
   private final Counts<Throttle> throttles = new Counts<>(Throttle.class);
   private final Counts<BodyCase> requests = new Counts<>(BodyCase.class);
+  private final Counts<BodyCase> notSent = new Counts<>(BodyCase.class);
+  private final LogBudget notSentLog = new LogBudget();
   private final LatencyHistogram latency = new LatencyHistogram();
   private final Map<Code, LogBudget> logBudgets = new ConcurrentHashMap<>();
 
@@ -89,6 +91,23 @@ public final class TrackerCounters {
     return latency;
   }
 
+  /**
+   * One frame of ours of type {@code type} not sent because it was over the bound on what we send
+   * ({@link OversizeFrames}); the log lines about them, ten a minute at most.
+   */
+  LogBudget frameNotSent(BodyCase type) {
+    notSent.increment(type);
+    return notSentLog;
+  }
+
+  /**
+   * Frames of ours dropped for their size, by frame type (only the types dropped at least once):
+   * none, unless an answer was built over the bound (a bug).
+   */
+  public Map<BodyCase, Long> framesNotSent() {
+    return notSent.nonZero();
+  }
+
   /** Errors answered, by code (only the codes answered at least once). */
   public Map<Code, Long> errors() {
     return errors.nonZero();
@@ -110,6 +129,7 @@ public final class TrackerCounters {
     StringBuilder b = errors.appendTo(new StringBuilder(), "");
     refusals.appendTo(b, "refused_");
     throttles.appendTo(b, "closed_");
+    notSent.appendTo(b, "not_sent_");
     return b.length() == 0 ? "none" : b.toString();
   }
 }
