@@ -50,6 +50,27 @@ public interface MessageStore extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Bytes of an author's messages this peer stored in one hour (hours since the epoch, by the local
+   * clock), charged to its live allowance or, {@code old}, to its history allowance
+   * (docs/security.md, "Author quota").
+   */
+  record Charge(PeerId origin, boolean old, long hour, long bytes) {}
+
+  /**
+   * Adds {@code bytes} to what {@code origin}'s allowance was charged in {@code hour}: part of the
+   * current unit of work, like {@link #append}, so a restart counts from what is stored. A store
+   * that outlives nothing may keep nothing.
+   */
+  default void charge(PeerId origin, boolean old, long hour, long bytes) {}
+
+  /**
+   * The charges kept for hours at or after {@code fromHour}; a store may forget older ones here.
+   */
+  default List<Charge> charges(long fromHour) {
+    return List.of();
+  }
+
   /** Reads the clock, this peer's sequence high-water mark and what is held. */
   Snapshot load(PeerId self);
 
