@@ -292,10 +292,15 @@ public final class Room {
   }
 
   /**
-   * Once per sync round: ends the holds whose day's window has room again (their later messages are
-   * asked for again), and once an hour forgets the quota of authors idle for a day.
+   * Once per sync round: has the store write the round's charges, ends the holds whose day's window
+   * has room again (their later messages are asked for again), and once an hour forgets the quota
+   * of authors idle for a day.
    */
   private void quotaRound() {
+    if (quota.limit() == Long.MAX_VALUE) {
+      return;
+    }
+    store.saveCharges(); // a crash forgets at most a round's charges
     long now = wallClock.millis();
     if (quota.anyHeld() && !quota.release(now).isEmpty()) {
       sync.requestMissingFromAll();

@@ -58,14 +58,22 @@ public interface MessageStore extends AutoCloseable {
   record Charge(PeerId origin, boolean old, long hour, long bytes) {}
 
   /**
-   * Adds {@code bytes} to what {@code origin}'s allowance was charged in {@code hour}: part of the
-   * current unit of work, like {@link #append}, so a restart counts from what is stored. A store
-   * that outlives nothing may keep nothing.
+   * Adds {@code bytes} to what {@code origin}'s allowance was charged in {@code hour}, kept in
+   * memory until {@link #saveCharges} (or {@link #close}) writes it, so a restart counts from what
+   * is stored. A store that outlives nothing may keep nothing.
    */
   default void charge(PeerId origin, boolean old, long hour, long bytes) {}
 
   /**
-   * The charges kept for hours at or after {@code fromHour}; a store may forget older ones here.
+   * Writes the charges taken since the last call, summed, into the current unit of work. The room
+   * calls it once a sync round: a crash forgets at most a round's charges, and a burst of many
+   * authors costs one row per author, not one per message or per commit.
+   */
+  default void saveCharges() {}
+
+  /**
+   * The charges kept for hours at or after {@code fromHour}, those not saved yet included; a store
+   * may forget older ones here.
    */
   default List<Charge> charges(long fromHour) {
     return List.of();

@@ -116,8 +116,10 @@ public final class SqliteMessageStore implements MessageStore {
   private final PreparedStatement addCharge;
   private final PreparedStatement selectCharges;
   private final PreparedStatement pruneCharges;
-  // the author quota's charges of the open group, summed per (origin, old, hour): written as one
-  // row each right before its commit, not one statement per message
+  // the author quota's charges since the room last saved them, summed per (origin, old, hour):
+  // written as one row each when the room saves them (once a sync round) or the store closes, not
+  // one statement per message or per commit (one per commit cost 3 us a message of 100 authors,
+  // 25 % of storing it: docs/benchmarks.md, session 32)
   private final Map<Charge, long[]> charges = new HashMap<>();
   private long prunedBelow = Long.MIN_VALUE; // hours below this were deleted from author_bytes
 
@@ -185,7 +187,6 @@ public final class SqliteMessageStore implements MessageStore {
     selectCharges =
         prepare("SELECT origin, old, hour, bytes FROM author_bytes WHERE room_id=? AND hour >= ?");
     pruneCharges = prepare("DELETE FROM author_bytes WHERE room_id=? AND hour < ?");
-    db.onRollback(charges::clear);
     db.onRollback(recentLamports::clear);
     db.onRollback(conflictsOf::clear);
     db.onRollback(() -> recentOrder.forget());
@@ -201,7 +202,6 @@ public final class SqliteMessageStore implements MessageStore {
         });
     db.afterCommit(inGroup::clear);
     db.beforeCommit(this::flush);
-    db.beforeCommit(this::flushCharges);
   }
 
   @Override
@@ -209,7 +209,17 @@ public final class SqliteMessageStore implements MessageStore {
     db.call(
         () -> {
           charges.computeIfAbsent(new Charge(origin, old, hour, 0), c -> new long[1])[0] += bytes;
-          db.grouped(false, () -> null); // a group is open, so its commit writes them
+          return null;
+        });
+  }
+
+  @Override
+  public void saveCharges() {
+    db.call(
+        () -> {
+          if (!charges.isEmpty()) {
+            db.grouped(false, this::flushCharges); // the next commit makes them durable
+          }
           return null;
         });
   }
@@ -247,6 +257,9 @@ public final class SqliteMessageStore implements MessageStore {
   public List<Charge> charges(long fromHour) {
     return db.call(
         () -> {
+          if (!charges.isEmpty()) {
+            db.grouped(false, this::flushCharges); // what is not written yet counts too
+          }
           setRoom(selectCharges);
           selectCharges.setLong(2, fromHour);
           List<Charge> out = new ArrayList<>();
@@ -893,6 +906,9 @@ public final class SqliteMessageStore implements MessageStore {
         () -> {
           flushForRead(); // into the open group, which the database commits (or its next commit
           // does)
+          if (!charges.isEmpty()) {
+            db.grouped(false, this::flushCharges); // the quota's last charges, likewise
+          }
           db.untrack(statements);
           for (PreparedStatement ps : statements) {
             ps.close();

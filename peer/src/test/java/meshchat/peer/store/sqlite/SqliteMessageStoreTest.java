@@ -293,8 +293,10 @@ class SqliteMessageStoreTest extends MessageStoreContract {
         SqliteMessageStore dev = db.room("dev");
         SqliteMessageStore ops = db.room("ops")) {
       dev.charge(LOW, false, 100, 1_000);
+      dev.saveCharges();
       dev.commit();
       dev.charge(LOW, false, 100, 7);
+      dev.saveCharges(); // written into the group that fails
       failAGroup(db);
       dev.commit();
       assertThat(dev.charges(0)).containsExactly(new MessageStore.Charge(LOW, false, 100, 1_000));
