@@ -48,6 +48,11 @@ public final class Counters {
     BACKDATED,
     /** A message refused: its link or its author already has the most messages held back. */
     HOLD_BACK_BUDGET,
+    /**
+     * A message of another author not stored: it would take its author over its quota of bytes
+     * stored per rolling day, or its author is held below it (docs/security.md, "Author quota").
+     */
+    AUTHOR_QUOTA,
     /** A dependency fetch not sent: the link already has the most fetches in flight. */
     DEP_FETCH_BUDGET,
     /** A dependency fetch given up unanswered. */

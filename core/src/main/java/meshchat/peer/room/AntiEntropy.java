@@ -120,6 +120,7 @@ final class AntiEntropy {
   private final Counters counters;
   private final Map<PeerId, Link> links = new LinkedHashMap<>(); // up links, in order up
   private final Equivocations equivocations;
+  private AuthorQuota quota = new AuthorQuota(Long.MAX_VALUE); // the room's: see quota(...)
   private final AskedIndex asked = new AskedIndex();
   private final PeerId self;
   private final Tree tree;
@@ -1004,6 +1005,35 @@ final class AntiEntropy {
   }
 
   /**
+   * The room's author quota: what it holds an author at is neither asked for nor grafted, as a
+   * frozen history is not; once the hold ends, the next round asks for it.
+   */
+  void quota(AuthorQuota q) {
+    this.quota = q;
+  }
+
+  /** {@code missing} of {@code origin} without the seqs at or above where its quota holds it. */
+  private List<SeqRange> belowQuota(PeerId origin, List<SeqRange> missing) {
+    if (!quota.anyHeld() || missing.isEmpty()) {
+      return missing; // the common case: no lookup
+    }
+    if (!quota.isHeld(origin)) {
+      return missing;
+    }
+    long at = quota.heldAt(origin);
+    if (missing.get(missing.size() - 1).last() < at) {
+      return missing;
+    }
+    List<SeqRange> out = new ArrayList<>();
+    for (SeqRange r : missing) {
+      if (r.first() < at) {
+        out.add(new SeqRange(r.first(), Math.min(r.last(), at - 1)));
+      }
+    }
+    return out;
+  }
+
+  /**
    * Asks {@code l} for the next chunks of what it holds and we lack, up to {@link
    * RoomConfig#syncPipeline} in flight: the peer answers the next chunk while we store and deliver
    * the one before (with one request at a time, each side of a catch-up sat idle half the time).
@@ -1042,7 +1072,10 @@ final class AntiEntropy {
       if (held != null && held.containsAll(e.getValue())) {
         continue; // our own origin: nothing lacking
       }
-      List<SeqRange> missing = known(e.getKey()).missingFrom(e.getValue());
+      List<SeqRange> missing = belowQuota(e.getKey(), known(e.getKey()).missingFrom(e.getValue()));
+      if (missing.isEmpty() && quota.isHeld(e.getKey())) {
+        continue; // all it names that we lack is over its author's quota here: nothing to ask
+      }
       boolean few = size(missing) <= TREE_WAIT_MAX_MESSAGES;
       // our own origin is never news on a tree: what a digest names of it beyond what we hold is
       // ours lost (a restored store) or someone else's under our key, asked for and checked at once
@@ -1229,7 +1262,7 @@ final class AntiEntropy {
       // or have asked already: a catch-up holding back many messages asks each range once
       SeqSet upTo = new SeqSet();
       upTo.addRange(1, id.seq());
-      List<SeqRange> lack = known.missingFrom(upTo);
+      List<SeqRange> lack = belowQuota(id.origin(), known.missingFrom(upTo));
       SeqSet want = ask.computeIfAbsent(id.origin(), o -> new SeqSet());
       lack.forEach(r -> want.addRange(r.first(), r.last()));
     }

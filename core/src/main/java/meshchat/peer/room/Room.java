@@ -97,6 +97,8 @@ public final class Room {
   private final OwnChain chain;
   private final Equivocations equivocations;
   private final EarlyLines early = new EarlyLines(); // shown before their head: see showEarly
+  private final AuthorQuota quota; // bytes of each other author stored per rolling day
+  private long quotaSweptHour; // the hour the quota last forgot its idle authors
   private String nick;
   private long ownSeq;
   private long forwardMarks; // one per forwarded message: see PeerExchange.markNaming
@@ -146,6 +148,7 @@ public final class Room {
     this.wallClock = wallClock;
     this.random = random;
     this.equivocations = new Equivocations(store, signer);
+    this.quota = new AuthorQuota(config.authorQuotaBytes());
     this.broadcast =
         new Broadcast(
             effects,
@@ -168,6 +171,7 @@ public final class Room {
             counters,
             equivocations,
             broadcast);
+    sync.quota(quota);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.chain = new OwnChain(self, signer, store);
@@ -177,7 +181,9 @@ public final class Room {
 
   /** Whether we hold {@code id}, or never want it (a disputed message is not grafted). */
   private boolean holds(MessageId id) {
-    return holdings.contains(id.origin(), id.seq()) || equivocations.disputed(id);
+    return holdings.contains(id.origin(), id.seq())
+        || equivocations.disputed(id)
+        || quota.holdsBack(id.origin(), id.seq()); // over its author's quota: not wanted now
   }
 
   /** The lowest seq of {@code origin} this peer does not hold. */
@@ -204,6 +210,7 @@ public final class Room {
     clock.witness(snap.lamport());
     ownSeq = snap.ownSeq();
     chain.resume(ownSeq);
+    restoreQuota();
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
     for (int a = 0; a < holdings.authors().size(); a++) {
       sync.grew(a);
@@ -243,6 +250,71 @@ public final class Room {
             : store.get(new MessageId(self, ownSeq)).map(ChatMessage::nick).orElse(null);
     if (last != null && !last.equals(nick) && !nick.isEmpty()) {
       changeNick(nick);
+    }
+  }
+
+  /** The author quota's charges of the last day, as the store kept them: a restart frees none. */
+  private void restoreQuota() {
+    long now = wallClock.millis();
+    quotaSweptHour = AuthorQuota.hourAt(now);
+    for (MessageStore.Charge c : store.charges(AuthorQuota.hourAt(now) - AuthorQuota.HOURS + 1)) {
+      quota.restore(
+          c.origin(),
+          c.old() ? AuthorQuota.Kind.OLD : AuthorQuota.Kind.RECENT,
+          c.hour(),
+          c.bytes(),
+          now);
+    }
+  }
+
+  /**
+   * Takes {@code m}'s cost from its author's quota, kept by the store too; false, charging nothing,
+   * if the quota refuses it (the user is told when its author is newly held). Own messages and a
+   * line already charged when it was shown early are not charged.
+   */
+  private boolean charged(ChatMessage m) {
+    if (quota.limit() == Long.MAX_VALUE || m.origin().equals(self)) {
+      return true; // no quota (the simulation, the benchmarks): nothing counted, nothing written
+    }
+    long now = wallClock.millis();
+    boolean wasHeld = quota.isHeld(m.origin());
+    long cost = AuthorQuota.cost(m);
+    AuthorQuota.Kind kind = AuthorQuota.kind(m.wallTimeMs(), now);
+    if (!quota.take(m.origin(), m.seq(), cost, kind, now)) {
+      counters.increment(Counter.AUTHOR_QUOTA);
+      if (!wasHeld && !stopped) {
+        long at = quota.heldAt(m.origin());
+        effects.notice(new RoomNotice.OverQuota(m.origin(), at, quota.limit()));
+      }
+      return false;
+    }
+    store.charge(m.origin(), kind == AuthorQuota.Kind.OLD, quota.chargeHour(now), cost);
+    return true;
+  }
+
+  /** Authors over their quota here, each with the seq from which nothing of it is stored. */
+  public Map<PeerId, Long> overQuota() {
+    return quota.held();
+  }
+
+  /**
+   * Once per sync round: has the store write the round's charges, ends the holds whose day's window
+   * has room again (their later messages are asked for again), and once an hour forgets the quota
+   * of authors idle for a day.
+   */
+  private void quotaRound() {
+    if (quota.limit() == Long.MAX_VALUE) {
+      return;
+    }
+    store.saveCharges(); // a crash forgets at most a round's charges
+    long now = wallClock.millis();
+    if (quota.anyHeld() && !quota.release(now).isEmpty()) {
+      sync.requestMissingFromAll();
+    }
+    long hour = AuthorQuota.hourAt(now);
+    if (hour != quotaSweptHour) {
+      quotaSweptHour = hour;
+      quota.sweep(now);
     }
   }
 
@@ -1107,7 +1179,9 @@ public final class Room {
    * tracked for it.
    */
   private boolean neverComes(MessageId id) {
-    return equivocations.disputed(id) && !causal.isHeld(id) && !causal.isDelivered(id);
+    return (equivocations.disputed(id) || quota.holdsBack(id.origin(), id.seq()))
+        && !causal.isHeld(id)
+        && !causal.isDelivered(id);
   }
 
   private void stopWaitingForDisputed() {
@@ -1233,7 +1307,10 @@ public final class Room {
         || holdings.contains(m.origin(), m.seq())) {
       return Early.DONE;
     }
-    if (early.full(m.origin()) || causal.isHeld(m.id()) || equivocations.disputed(m.id())) {
+    if (early.full(m.origin())
+        || causal.isHeld(m.id())
+        || equivocations.disputed(m.id())
+        || quota.holdsBack(m.origin(), m.seq())) {
       return Early.REFUSED;
     }
     MessageId lacks = lacking(m);
@@ -1245,6 +1322,9 @@ public final class Room {
     }
     if (admission.refusal(m, clock.time()) != null) {
       return Early.REFUSED; // nothing spent: a refused jump takes none of the allowance
+    }
+    if (!charged(m)) {
+      return Early.REFUSED; // over its quota: never shown, as it will never be stored
     }
     clock.receive(m.lamport());
     early.add(m);
@@ -1345,6 +1425,11 @@ public final class Room {
     Counter refused = overBudget(m, from, before) ? Counter.HOLD_BACK_BUDGET : null;
     if (refused == null) {
       refused = admission.refusal(m, clock.time());
+    }
+    if (refused == null
+        && !(m.origin().equals(from.id()) && early.wasShown(m.id())) // charged when shown early
+        && !charged(m)) {
+      return false; // over its author's quota (counted there); a line shown early was charged then
     }
     if (refused != null) {
       counters.increment(refused);
@@ -1518,7 +1603,7 @@ public final class Room {
     oweDigests(m, from, catchUp);
     Set<MessageId> missing = causal.missingFor(m, admission.knownDelivered(m));
     boolean gaveUp = false;
-    if (!missing.isEmpty() && equivocations.any()) {
+    if (!missing.isEmpty() && (equivocations.any() || quota.anyHeld())) {
       Set<MessageId> coming = new HashSet<>(missing);
       gaveUp = coming.removeIf(this::neverComes);
       if (coming.isEmpty()) {
@@ -1813,6 +1898,7 @@ public final class Room {
             delay,
             () -> {
               try {
+                quotaRound();
                 sync.periodic();
               } finally {
                 scheduleSync(); // a bug in a round must not end anti-entropy for the room

@@ -33,6 +33,11 @@ import meshchat.peer.limit.WireBounds;
  *     {@code syncMaxMessages}. A smaller first request is a slow start: its answer is read, sent,
  *     checked and stored by code the JVM has not compiled yet, and the receiver starts work on it
  *     while the peer answers the full-size requests pipelined behind it
+ * @param authorQuotaBytes most bytes of one other author's messages stored per rolling day, for its
+ *     live lines and again for its history ({@link AuthorQuota}); a message costs its UTF-8 text
+ *     and nick plus {@link AuthorQuota#ROW_BYTES}. {@link Long#MAX_VALUE} (the default here): no
+ *     bound. The chat command's default is {@link #DEFAULT_AUTHOR_QUOTA_BYTES}, 16 MiB: about
+ *     85,000 lines of 30 characters a day, far beyond any person's typing, well within a disk
  */
 public record RoomConfig(
     long syncIntervalMs,
@@ -47,7 +52,15 @@ public record RoomConfig(
     int peerListMaxEntries,
     long syncRequestTimeoutMs,
     int syncPipeline,
-    int syncFirstMessages) {
+    int syncFirstMessages,
+    long authorQuotaBytes) {
+
+  /**
+   * The chat command's {@link #authorQuotaBytes} ({@code --author-quota}): 16 MiB per author per
+   * rolling day. The record's own default is {@link Long#MAX_VALUE}, no bound, for the simulation
+   * and the benchmarks, whose synthetic authors write far more than a person.
+   */
+  public static final long DEFAULT_AUTHOR_QUOTA_BYTES = 16L << 20;
 
   public RoomConfig {
     if (syncPipeline < 1) {
@@ -55,6 +68,9 @@ public record RoomConfig(
     }
     if (syncFirstMessages < 0) {
       throw new IllegalArgumentException("syncFirstMessages must be >= 0: " + syncFirstMessages);
+    }
+    if (authorQuotaBytes < 0) {
+      throw new IllegalArgumentException("authorQuotaBytes must be >= 0: " + authorQuotaBytes);
     }
   }
 
@@ -86,5 +102,6 @@ public record RoomConfig(
     public long syncRequestTimeoutMs = 10_000;
     public int syncPipeline = 4;
     public int syncFirstMessages = 0;
+    public long authorQuotaBytes = Long.MAX_VALUE;
   }
 }

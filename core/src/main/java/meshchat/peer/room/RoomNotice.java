@@ -48,6 +48,13 @@ public sealed interface RoomNotice {
    */
   record Unsigned(PeerId author, int lines) implements RoomNotice {}
 
+  /**
+   * {@code author}'s messages from {@code seq} on are not kept here: they would take it over its
+   * quota of bytes stored per rolling day ({@code limit}). Told once per hold; its later lines are
+   * fetched again once the day's window has room.
+   */
+  record OverQuota(PeerId author, long seq, long limit) implements RoomNotice {}
+
   /** A peer sent something invalid; the link layer closes it. */
   record BadInput(PeerId peer, String reason) implements RoomNotice {}
 }

@@ -50,6 +50,35 @@ public interface MessageStore extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Bytes of an author's messages this peer stored in one hour (hours since the epoch, by the local
+   * clock), charged to its live allowance or, {@code old}, to its history allowance
+   * (docs/security.md, "Author quota").
+   */
+  record Charge(PeerId origin, boolean old, long hour, long bytes) {}
+
+  /**
+   * Adds {@code bytes} to what {@code origin}'s allowance was charged in {@code hour}, kept in
+   * memory until {@link #saveCharges} (or {@link #close}) writes it, so a restart counts from what
+   * is stored. A store that outlives nothing may keep nothing.
+   */
+  default void charge(PeerId origin, boolean old, long hour, long bytes) {}
+
+  /**
+   * Writes the charges taken since the last call, summed, into the current unit of work. The room
+   * calls it once a sync round: a crash forgets at most a round's charges, and a burst of many
+   * authors costs one row per author, not one per message or per commit.
+   */
+  default void saveCharges() {}
+
+  /**
+   * The charges kept for hours at or after {@code fromHour}, those not saved yet included; a store
+   * may forget older ones here.
+   */
+  default List<Charge> charges(long fromHour) {
+    return List.of();
+  }
+
   /** Reads the clock, this peer's sequence high-water mark and what is held. */
   Snapshot load(PeerId self);
 

@@ -38,6 +38,7 @@ final class ChatArgs {
           "--json",
           "--linger",
           "--scrollback",
+          "--author-quota",
           "--metrics");
 
   private static final Set<String> SWITCHES = Set.of("--no-tracker", "--no-lan", "--json");
@@ -101,6 +102,9 @@ final class ChatArgs {
         case "--linger" -> c.linger = plainInt(value);
         case "--scrollback" -> c.scrollback = plainInt(value);
         case "--metrics" -> c.metrics = MetricsOption.at(MetricsAddress.parse(value));
+        case "--author-quota" -> {
+          return false; // rare: picocli reads it, and says what is wrong with it
+        }
         default -> { // --tracker: comma-separated, and repeatable
           if (c.trackers == null) {
             c.trackers = new ArrayList<>();

@@ -125,6 +125,36 @@ public final class ChatCommand implements Callable<Integer> {
           "messages of history shown at start and after a catch-up (default: ${DEFAULT-VALUE})")
   int scrollback = 20;
 
+  @Option(
+      names = "--author-quota",
+      paramLabel = "SIZE",
+      description =
+          "most bytes of one other member's messages kept per rolling day, for its live lines and"
+              + " again for its history: N, NK, NM or NG (KiB, MiB, GiB), or off (default:"
+              + " ${DEFAULT-VALUE}; docs/security.md)")
+  String authorQuota = "16M"; // RoomConfig.DEFAULT_AUTHOR_QUOTA_BYTES
+
+  /** {@code --author-quota} in bytes: {@link Long#MAX_VALUE} for off; -1 if it does not parse. */
+  static long quotaBytes(String value) {
+    if (value.equals("off")) {
+      return Long.MAX_VALUE;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(0|[1-9][0-9]{0,9})([KMG]?)").matcher(value);
+    if (!m.matches()) {
+      return -1;
+    }
+    int shift =
+        switch (m.group(2)) {
+          case "K" -> 10;
+          case "M" -> 20;
+          case "G" -> 30;
+          default -> 0;
+        };
+    long n = Long.parseLong(m.group(1));
+    return n > (1L << 40) >> shift ? -1 : n << shift; // at most 1 TiB, or off
+  }
+
   /** How long alone in a private room before saying that nobody with this secret is here. */
   static final long ALONE_MS = 10_000;
 
@@ -158,6 +188,9 @@ public final class ChatCommand implements Callable<Integer> {
     }
     if (linger < 0) {
       return "--linger must be 0 or more seconds";
+    }
+    if (quotaBytes(authorQuota) < 0) {
+      return "--author-quota must be N, NK, NM or NG (up to 1 TiB), or off; got " + authorQuota;
     }
     String name = nick != null ? nick : defaultNick();
     if (name.isBlank() || name.length() > 32 || hasControl(name)) {
@@ -318,7 +351,12 @@ public final class ChatCommand implements Callable<Integer> {
                         ? List.copyOf(new LinkedHashSet<>(trackers))
                         : List.of(DEFAULT_TRACKER),
                 trackers == null && !noTracker)
-            .with(d -> d.peerCache = dir.resolve("peers"));
+            .with(
+                d -> {
+                  d.peerCache = dir.resolve("peers");
+                  long quota = quotaBytes(authorQuota);
+                  d.roomConfig = d.roomConfig.with(r -> r.authorQuotaBytes = quota);
+                });
     RoomKey key = opening.roomKey(); // a private room's history is kept under its room id
     if (key != null) {
       config = config.withRoomKey(key);

@@ -346,6 +346,19 @@ public final class ChatView implements PeerListener {
               + " line(s) shown from "
               + u.author().shortHex()
               + " were never signed by it: not kept");
+    } else if (n instanceof RoomNotice.OverQuota q) {
+      out(
+          Json.event("over-quota")
+              .put("peer", q.author().hex())
+              .put("seq", q.seq())
+              .put("limit", q.limit()),
+          "* peer "
+              + q.author().shortHex()
+              + " wrote more than "
+              + q.limit()
+              + " bytes within a day: its lines from #"
+              + q.seq()
+              + " on are not kept here (--author-quota); asked for again as the day moves on");
     } else if (n instanceof RoomNotice.BadInput b) {
       out(
           Json.event("bad-input").put("peer", b.peer().hex()).put("reason", b.reason()),

@@ -312,6 +312,11 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(room::equivocators);
   }
 
+  /** Authors over their quota here, each with the seq from which nothing of it is stored. */
+  public CompletableFuture<Map<PeerId, Long>> overQuota() {
+    return onLoop(room::overQuota);
+  }
+
   /** How many of its trackers this peer is registered with now. */
   public CompletableFuture<Integer> trackersRegistered() {
     return onLoop(() -> trackers == null ? 0 : trackers.registered());

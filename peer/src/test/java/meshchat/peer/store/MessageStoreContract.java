@@ -89,6 +89,30 @@ public abstract class MessageStoreContract {
     assertThat(MessageSigning.hash(back, "lobby")).isEqualTo(MessageSigning.hash(nick, "lobby"));
   }
 
+  /**
+   * The author quota's charges (docs/security.md, "Author quota") are kept per origin, allowance
+   * and hour, summed, across a restart: a restarted peer counts the day from what it stored.
+   */
+  @Test
+  void authorQuotaChargesAreSummedPerHourAndKeptAcrossARestart() throws Exception {
+    store.charge(LOW, false, 1_000, 300);
+    store.charge(LOW, false, 1_000, 200);
+    store.charge(LOW, true, 1_000, 70);
+    store.charge(HIGH, false, 1_010, 5);
+    store.charge(LOW, false, 900, 1); // more than a day before: not asked for below
+    store.commit();
+    store = restart(store);
+    assertThat(store.charges(1_000))
+        .containsExactlyInAnyOrder(
+            new MessageStore.Charge(LOW, false, 1_000, 500),
+            new MessageStore.Charge(LOW, true, 1_000, 70),
+            new MessageStore.Charge(HIGH, false, 1_010, 5));
+    store.charge(HIGH, false, 1_010, 5);
+    store.commit();
+    assertThat(store.charges(1_001))
+        .containsExactly(new MessageStore.Charge(HIGH, false, 1_010, 10));
+  }
+
   @Test
   void messagesMarkedWaitingComeBackAfterARestartInTheOrderMarkedUntilShown() throws Exception {
     store.append(msg(LOW, 3, 5));

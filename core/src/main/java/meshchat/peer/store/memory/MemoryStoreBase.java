@@ -53,6 +53,28 @@ abstract class MemoryStoreBase implements MessageStore {
     return AppendResult.CONFLICT;
   }
 
+  // the author quota's charges by (origin, old, hour): made on first use, a day's worth kept
+  private Map<Charge, Long> charges;
+
+  @Override
+  public void charge(PeerId origin, boolean old, long hour, long bytes) {
+    if (charges == null) {
+      charges = new HashMap<>();
+    }
+    charges.merge(new Charge(origin, old, hour, 0), bytes, Long::sum);
+  }
+
+  @Override
+  public List<Charge> charges(long fromHour) {
+    if (charges == null) {
+      return List.of();
+    }
+    charges.keySet().removeIf(c -> c.hour() < fromHour);
+    List<Charge> out = new java.util.ArrayList<>(charges.size());
+    charges.forEach((c, b) -> out.add(new Charge(c.origin(), c.old(), c.hour(), b)));
+    return out;
+  }
+
   @Override
   public void markWaiting(MessageId id) {
     if (waiting == null) {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * meshchat's, which tells a foreign SQLite database apart from a new one.
  */
 final class Schema {
-  static final int CURRENT_VERSION = 5;
+  static final int CURRENT_VERSION = 6;
 
   /**
    * A message's columns as version 1 created them, in the messages table and (the second version of
@@ -104,6 +104,21 @@ final class Schema {
                 origin  BLOB    NOT NULL,
                 seq     INTEGER NOT NULL,
                 PRIMARY KEY (room_id, origin, seq)
+              ) STRICT"""),
+          List.of(
+              // The author quota (docs/security.md, "Author quota"): bytes of each author's
+              // messages stored per hour of the local clock, to its live allowance (old = 0) or its
+              // history allowance (old = 1), so a restart counts the last day from what is stored.
+              // Rows from before it count nothing (every row then was at least that old or
+              // unbounded); rows over a day old are deleted as new hours are written.
+              """
+              CREATE TABLE author_bytes (
+                room_id INTEGER NOT NULL REFERENCES meta(room_id),
+                origin  BLOB    NOT NULL,
+                old     INTEGER NOT NULL,
+                hour    INTEGER NOT NULL,
+                bytes   INTEGER NOT NULL,
+                PRIMARY KEY (room_id, origin, old, hour)
               ) STRICT"""));
 
   private Schema() {}

@@ -13,6 +13,7 @@ import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,12 +141,18 @@ class SchemaMigrationTest {
     }
     try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
       assertThat(store.waiting()).containsExactly(new MessageId(other, 1));
+      assertThat(store.charges(0)).isEmpty(); // schema 6: rows from before it count nothing
+      store.charge(other, false, 7, 1_000);
+      store.commit();
+    }
+    try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
+      assertThat(store.charges(0)).containsExactly(new MessageStore.Charge(other, false, 7, 1_000));
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(5);
+      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(6);
     }
   }
 }

@@ -309,6 +309,45 @@ class SqliteMessageStoreTest extends MessageStoreContract {
   }
 
   /** A group of work that fails inside (the disk is full): rolled back, one clear exception. */
+  /**
+   * A rolled-back group's quota charges go with its messages (they are fetched, and charged,
+   * again), and the table keeps a day: hours more than 24 before the latest written are deleted.
+   */
+  @Test
+  void quotaChargesRollBackWithTheirGroupAndOnlyADayIsKept() throws Exception {
+    try (SqliteDatabase db =
+            SqliteDatabase.openDataDir(Files.createDirectories(dataDir.resolve("quota")));
+        SqliteMessageStore dev = db.room("dev");
+        SqliteMessageStore ops = db.room("ops")) {
+      dev.charge(LOW, false, 100, 1_000);
+      dev.saveCharges();
+      dev.commit();
+      dev.charge(LOW, false, 100, 7);
+      dev.saveCharges(); // written into the group that fails
+      failAGroup(db);
+      dev.commit();
+      assertThat(dev.charges(0)).containsExactly(new MessageStore.Charge(LOW, false, 100, 1_000));
+      ops.charge(LOW, false, 100, 3);
+      ops.commit();
+      assertThat(ops.charges(0))
+          .as("rooms apart")
+          .containsExactly(new MessageStore.Charge(LOW, false, 100, 3));
+      dev.charge(HIGH, true, 124, 9);
+      dev.commit();
+      assertThat(dev.charges(0))
+          .containsExactlyInAnyOrder(
+              new MessageStore.Charge(LOW, false, 100, 1_000),
+              new MessageStore.Charge(HIGH, true, 124, 9));
+      dev.charge(HIGH, true, 125, 1);
+      dev.commit();
+      assertThat(dev.charges(0))
+          .as("hour 100 is more than a day before 125")
+          .containsExactlyInAnyOrder(
+              new MessageStore.Charge(HIGH, true, 124, 9),
+              new MessageStore.Charge(HIGH, true, 125, 1));
+    }
+  }
+
   static void failAGroup(SqliteDatabase db) {
     assertThatThrownBy(
             () ->

@@ -1,0 +1,360 @@
+package meshchat.peer.room;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.PeerId;
+
+/**
+ * How many bytes of each author's messages this peer stores per rolling day (docs/security.md,
+ * "Author quota"): a member posting without end, under one key, cannot fill every peer's disk.
+ *
+ * <p>A message costs {@link #cost} (its UTF-8 text and nick plus {@link #ROW_BYTES}, so a flood of
+ * empty lines costs too), charged at the <em>local</em> time this peer stores it, in whole hours:
+ * the window is the current hour and the 23 before it. The message's own wall time is signed, so
+ * chosen by its author, and never moves a charge in time; it only picks one of two allowances: a
+ * message written more than a day before it is stored ({@link Kind#OLD}: history caught up) is
+ * charged to the author's history allowance, any other ({@link Kind#RECENT}) to its live one, each
+ * {@code limit} bytes per rolling day. So a catch-up of a week's history does not use up the live
+ * lines of today, and an author who backdates its lines gains one allowance more, never more than
+ * twice {@code limit} a day.
+ *
+ * <p>A message that would take its allowance over the limit is not stored: its author is held at
+ * that seq (the lowest such), and no later seq of it is stored, shown, relayed or asked for while
+ * it is held. A hold ends once the window has room for the message it refused (a later hour has
+ * dropped the old charges), and fetching resumes there. The hour never goes back: a clock set back
+ * charges the latest hour seen, so it cannot free anything. Own messages are never charged.
+ *
+ * <p>Room thread only; no clock of its own (the caller passes the time).
+ */
+public final class AuthorQuota {
+  /** What a stored message costs beyond its text and nick: about its row (id, deps, chain hash). */
+  public static final int ROW_BYTES = 160;
+
+  static final long HOUR_MS = 3_600_000L;
+  static final int HOURS = 24;
+
+  /** A day in milliseconds: a message signed earlier than this before now is history. */
+  static final long DAY_MS = HOURS * HOUR_MS;
+
+  /** Which allowance a message is charged to. */
+  public enum Kind {
+    RECENT,
+    OLD
+  }
+
+  /** An author's allowance held at {@code seq}: the first message it refused cost {@code cost}. */
+  record Hold(long seq, long cost) {}
+
+  private final long limit;
+  private final Map<PeerId, Window[]> windows = new HashMap<>();
+  private final Map<PeerId, Hold[]> holds = new HashMap<>();
+  private long hour = Long.MIN_VALUE; // the latest hour seen: never goes back
+
+  /** A quota of {@code limit} bytes per author per rolling day and allowance; must be >= 0. */
+  public AuthorQuota(long limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("the author quota must be >= 0: " + limit);
+    }
+    this.limit = limit;
+  }
+
+  public long limit() {
+    return limit;
+  }
+
+  /** What storing {@code m} costs: its UTF-8 text and nick, plus {@link #ROW_BYTES}. */
+  public static long cost(ChatMessage m) {
+    return ROW_BYTES + utf8(m.text()) + utf8(m.nick());
+  }
+
+  private static long utf8(String s) {
+    // one pass, no copy: the length String.getBytes(UTF_8) would have
+    long n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          n += 1;
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          n += 2; // a pair: 2 chars, 4 bytes
+          i++;
+        } else {
+          n += 2;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Which allowance a message signed at {@code wallTimeMs} and stored at {@code nowMs} uses. */
+  public static Kind kind(long wallTimeMs, long nowMs) {
+    return wallTimeMs < nowMs - DAY_MS ? Kind.OLD : Kind.RECENT;
+  }
+
+  /** The hour {@code nowMs} falls in, never before the latest seen (a clock set back). */
+  private long hourOf(long nowMs) {
+    long h = Math.floorDiv(nowMs, HOUR_MS);
+    if (h > hour) {
+      hour = h;
+    }
+    return hour;
+  }
+
+  /**
+   * Charges storing {@code m} at local time {@code nowMs} to its author and returns true, or
+   * returns false, charging nothing, if it would take the author's allowance over the quota or the
+   * author is held at or below its seq (then the author is held at the lowest such seq).
+   */
+  public boolean take(ChatMessage m, long nowMs) {
+    return take(m.origin(), m.seq(), cost(m), kind(m.wallTimeMs(), nowMs), nowMs);
+  }
+
+  /** As {@link #take(ChatMessage, long)}, for a message of that origin, seq, cost and kind. */
+  public boolean take(PeerId origin, long seq, long cost, Kind kind, long nowMs) {
+    long h = hourOf(nowMs);
+    Hold[] held = holds.isEmpty() ? null : holds.get(origin);
+    if (held != null && held[kind.ordinal()] != null && seq >= held[kind.ordinal()].seq()) {
+      return false;
+    }
+    Window w = window(origin, kind, true);
+    long used = w.used(h);
+    if (cost > limit - used) { // no overflow: 0 <= used <= limit
+      hold(origin, kind, seq, cost);
+      return false;
+    }
+    w.add(h, cost);
+    return true;
+  }
+
+  private void hold(PeerId origin, Kind kind, long seq, long cost) {
+    Hold[] held = holds.computeIfAbsent(origin, o -> new Hold[2]);
+    Hold was = held[kind.ordinal()];
+    if (was == null || seq < was.seq()) {
+      held[kind.ordinal()] = new Hold(seq, cost);
+    }
+  }
+
+  /** Whether any author is held: when none is, nothing else here need be asked. */
+  public boolean anyHeld() {
+    return !holds.isEmpty();
+  }
+
+  /**
+   * The lowest seq of {@code origin} this peer does not store nor ask for now (its live or history
+   * allowance is held there), or {@link Long#MAX_VALUE}.
+   */
+  public long heldAt(PeerId origin) {
+    if (holds.isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    Hold[] held = holds.get(origin);
+    if (held == null) {
+      return Long.MAX_VALUE;
+    }
+    long at = Long.MAX_VALUE;
+    for (Hold x : held) {
+      if (x != null) {
+        at = Math.min(at, x.seq());
+      }
+    }
+    return at;
+  }
+
+  /** Whether {@code origin}'s message {@code seq} is at or above where it is held. */
+  public boolean holdsBack(PeerId origin, long seq) {
+    if (holds.isEmpty()) {
+      return false; // the common case: no lookup
+    }
+    Hold[] held = holds.get(origin);
+    if (held == null) {
+      return false;
+    }
+    for (Hold x : held) {
+      if (x != null && seq >= x.seq()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code origin}'s {@code kind} allowance is held at or below {@code seq}. */
+  public boolean holdsBack(PeerId origin, long seq, Kind kind) {
+    Hold[] held = holds.isEmpty() ? null : holds.get(origin);
+    return held != null && held[kind.ordinal()] != null && seq >= held[kind.ordinal()].seq();
+  }
+
+  /** Whether {@code origin} is held at all. */
+  public boolean isHeld(PeerId origin) {
+    return !holds.isEmpty() && holds.containsKey(origin);
+  }
+
+  /** Authors held, each with {@link #heldAt}. */
+  public Map<PeerId, Long> held() {
+    Map<PeerId, Long> out = new HashMap<>();
+    for (PeerId o : holds.keySet()) {
+      out.put(o, heldAt(o));
+    }
+    return out;
+  }
+
+  /**
+   * Ends the holds whose allowance now has room for the message it refused (the window moved on
+   * past older charges), and returns their authors: what they hold above is asked for again.
+   */
+  public List<PeerId> release(long nowMs) {
+    if (holds.isEmpty()) {
+      return List.of();
+    }
+    long h = hourOf(nowMs);
+    List<PeerId> out = new ArrayList<>();
+    Iterator<Map.Entry<PeerId, Hold[]>> it = holds.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<PeerId, Hold[]> e = it.next();
+      Hold[] held = e.getValue();
+      boolean freed = false;
+      for (Kind k : Kind.values()) {
+        Hold x = held[k.ordinal()];
+        if (x != null) {
+          Window w = window(e.getKey(), k, false);
+          long used = w == null ? 0 : w.used(h);
+          if (x.cost() <= limit - used) {
+            held[k.ordinal()] = null;
+            freed = true;
+          }
+        }
+      }
+      if (held[0] == null && held[1] == null) {
+        it.remove();
+      }
+      if (freed) {
+        out.add(e.getKey());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Bytes charged to {@code origin}'s {@code kind} allowance in the window ending at {@code nowMs}.
+   */
+  public long used(PeerId origin, Kind kind, long nowMs) {
+    Window w = window(origin, kind, false);
+    return w == null ? 0 : w.used(hourOf(nowMs));
+  }
+
+  /**
+   * Takes a charge kept by the store (a restart): {@code bytes} of {@code origin}'s {@code kind}
+   * allowance charged in hour {@code hour} (hours since the epoch). Charges outside the window
+   * ending at {@code nowMs} are ignored; the hour seen moves to the latest charge's, so a clock set
+   * back since cannot free what was charged before the restart.
+   */
+  public void restore(PeerId origin, Kind kind, long hour, long bytes, long nowMs) {
+    long h = hourOf(nowMs);
+    if (hour > h) {
+      this.hour = hour;
+      h = hour;
+    }
+    if (hour <= h - HOURS || bytes <= 0) {
+      return;
+    }
+    window(origin, kind, true).restore(h, hour, bytes);
+  }
+
+  /**
+   * Forgets the windows that hold nothing within the day: an author silent for a day costs none.
+   */
+  public void sweep(long nowMs) {
+    long h = hourOf(nowMs);
+    windows.entrySet().removeIf(e -> idle(e.getValue(), h) && !holds.containsKey(e.getKey()));
+  }
+
+  private static boolean idle(Window[] ws, long h) {
+    for (Window w : ws) {
+      if (w != null && w.used(h) > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Authors with a window kept (tests). */
+  int authorsKept() {
+    return windows.size();
+  }
+
+  private Window window(PeerId origin, Kind kind, boolean create) {
+    Window[] ws = windows.get(origin);
+    if (ws == null) {
+      if (!create) {
+        return null;
+      }
+      ws = new Window[2];
+      windows.put(origin, ws);
+    }
+    Window w = ws[kind.ordinal()];
+    if (w == null && create) {
+      w = new Window();
+      ws[kind.ordinal()] = w;
+    }
+    return w;
+  }
+
+  /** Bytes charged per hour over the last {@link #HOURS} hours, in a ring. */
+  private static final class Window {
+    private final long[] bytes = new long[HOURS];
+    private long latest = Long.MIN_VALUE; // the hour the ring ends at
+    private long total;
+
+    /** Moves the ring's end to {@code h}, dropping the hours that fall out of the window. */
+    private void advance(long h) {
+      if (latest == Long.MIN_VALUE || h - latest >= HOURS) {
+        java.util.Arrays.fill(bytes, 0);
+        total = 0;
+        latest = h;
+        return;
+      }
+      while (latest < h) {
+        latest++;
+        int i = (int) Math.floorMod(latest, (long) HOURS);
+        total -= bytes[i];
+        bytes[i] = 0;
+      }
+    }
+
+    long used(long h) {
+      advance(h);
+      return total;
+    }
+
+    void add(long h, long cost) {
+      advance(h);
+      bytes[(int) Math.floorMod(h, (long) HOURS)] += cost;
+      total += cost;
+    }
+
+    void restore(long now, long hour, long cost) {
+      advance(now);
+      bytes[(int) Math.floorMod(hour, (long) HOURS)] += cost;
+      total += cost;
+    }
+  }
+
+  /** The hour (since the epoch) {@code nowMs} falls in, as charges are kept by. */
+  public static long hourAt(long nowMs) {
+    return Math.floorDiv(nowMs, HOUR_MS);
+  }
+
+  /** The hour this quota charges now: {@link #hourAt}, never before the latest seen. */
+  public long chargeHour(long nowMs) {
+    return hourOf(nowMs);
+  }
+
+  static long utf8Length(String s) {
+    return utf8(s);
+  }
+}
