@@ -33,6 +33,10 @@ import meshchat.peer.limit.WireBounds;
  *     {@code syncMaxMessages}. A smaller first request is a slow start: its answer is read, sent,
  *     checked and stored by code the JVM has not compiled yet, and the receiver starts work on it
  *     while the peer answers the full-size requests pipelined behind it
+ * @param maxHeldPerLink most messages waiting for dependencies at once that came by one link: past
+ *     it a further message that would wait is refused and asked for again later (a stranger's share
+ *     of the hold-back); never what anti-entropy needs to converge (docs/security.md)
+ * @param maxHeldPerOrigin most messages waiting for dependencies at once by one author, likewise
  */
 public record RoomConfig(
     long syncIntervalMs,
@@ -47,7 +51,9 @@ public record RoomConfig(
     int peerListMaxEntries,
     long syncRequestTimeoutMs,
     int syncPipeline,
-    int syncFirstMessages) {
+    int syncFirstMessages,
+    int maxHeldPerLink,
+    int maxHeldPerOrigin) {
 
   public RoomConfig {
     if (syncPipeline < 1) {
@@ -55,6 +61,10 @@ public record RoomConfig(
     }
     if (syncFirstMessages < 0) {
       throw new IllegalArgumentException("syncFirstMessages must be >= 0: " + syncFirstMessages);
+    }
+    if (maxHeldPerLink < 0 || maxHeldPerOrigin < 0) {
+      throw new IllegalArgumentException(
+          "hold-back budgets must be >= 0: " + maxHeldPerLink + ", " + maxHeldPerOrigin);
     }
   }
 
@@ -86,5 +96,7 @@ public record RoomConfig(
     public long syncRequestTimeoutMs = 10_000;
     public int syncPipeline = 4;
     public int syncFirstMessages = 0;
+    public int maxHeldPerLink = 1_024;
+    public int maxHeldPerOrigin = 1_024;
   }
 }
