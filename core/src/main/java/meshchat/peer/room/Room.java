@@ -1412,6 +1412,11 @@ public final class Room {
 
   static final int MAX_HELD_PER_ORIGIN = 1_024;
 
+  /** The smaller hold-back budget: below it in all, neither can be spent. */
+  private int minHeldBudget() {
+    return Math.min(config.maxHeldPerLink(), config.maxHeldPerOrigin());
+  }
+
   /** Counts and drops {@code m} if a bound refuses it; true to go on and store it. */
   private boolean admissible(ChatMessage m, LinkState from) {
     return admissible(m, from, null);
@@ -1442,11 +1447,11 @@ public final class Room {
   }
 
   private boolean overBudget(ChatMessage m, LinkState from, Set<MessageId> before) {
-    if (causal.pendingCount() < Math.min(MAX_HELD_PER_LINK, MAX_HELD_PER_ORIGIN)) {
+    if (causal.pendingCount() < minHeldBudget()) {
       return false; // the common case: neither budget can be spent, no lookup needed
     }
-    if (causal.pendingVia(from.id()) < MAX_HELD_PER_LINK
-        && causal.pendingBy(m.origin()) < MAX_HELD_PER_ORIGIN) {
+    if (causal.pendingVia(from.id()) < config.maxHeldPerLink()
+        && causal.pendingBy(m.origin()) < config.maxHeldPerOrigin()) {
       return false;
     }
     if (causal.isDelivered(m.id()) || causal.isHeld(m.id())) {
@@ -1480,10 +1485,7 @@ public final class Room {
     List<ChatMessage> batch = new ArrayList<>(offered.size());
     // the batch's ids taken so far, kept only while a hold-back budget may refuse (nothing is held
     // before the loop ends, so that does not change inside it)
-    Set<MessageId> taken =
-        causal.pendingCount() < Math.min(MAX_HELD_PER_LINK, MAX_HELD_PER_ORIGIN)
-            ? null
-            : new HashSet<>();
+    Set<MessageId> taken = causal.pendingCount() < minHeldBudget() ? null : new HashSet<>();
     // the batch's messages whose check met a dependency not delivered yet: one that comes earlier
     // in the batch is delivered before them, and they are checked against it then
     BitSet recheck = null;

@@ -38,6 +38,10 @@ import meshchat.peer.limit.WireBounds;
  *     and nick plus {@link AuthorQuota#ROW_BYTES}. {@link Long#MAX_VALUE} (the default here): no
  *     bound. The chat command's default is {@link #DEFAULT_AUTHOR_QUOTA_BYTES}, 16 MiB: about
  *     85,000 lines of 30 characters a day, far beyond any person's typing, well within a disk
+ * @param maxHeldPerLink most messages waiting for dependencies at once that came by one link: past
+ *     it a further message that would wait is refused and asked for again later (a stranger's share
+ *     of the hold-back); never what anti-entropy needs to converge (docs/security.md)
+ * @param maxHeldPerOrigin most messages waiting for dependencies at once by one author, likewise
  */
 public record RoomConfig(
     long syncIntervalMs,
@@ -53,7 +57,9 @@ public record RoomConfig(
     long syncRequestTimeoutMs,
     int syncPipeline,
     int syncFirstMessages,
-    long authorQuotaBytes) {
+    long authorQuotaBytes,
+    int maxHeldPerLink,
+    int maxHeldPerOrigin) {
 
   /**
    * The chat command's {@link #authorQuotaBytes} ({@code --author-quota}): 16 MiB per author per
@@ -71,6 +77,10 @@ public record RoomConfig(
     }
     if (authorQuotaBytes < 0) {
       throw new IllegalArgumentException("authorQuotaBytes must be >= 0: " + authorQuotaBytes);
+    }
+    if (maxHeldPerLink < 0 || maxHeldPerOrigin < 0) {
+      throw new IllegalArgumentException(
+          "hold-back budgets must be >= 0: " + maxHeldPerLink + ", " + maxHeldPerOrigin);
     }
   }
 
@@ -103,5 +113,7 @@ public record RoomConfig(
     public int syncPipeline = 4;
     public int syncFirstMessages = 0;
     public long authorQuotaBytes = Long.MAX_VALUE;
+    public int maxHeldPerLink = 1_024;
+    public int maxHeldPerOrigin = 1_024;
   }
 }
