@@ -716,53 +716,42 @@ final class AntiEntropy {
    * Most entries in one Digest frame: the protocol's bound, which the codec enforces on what it
    * receives (LinkCodec.MAX_DIGEST_ENTRIES); we never send over it (rev31 FINDING-7).
    */
-  static final int FRAME_MAX_ENTRIES = 10_000;
+  static final int FRAME_MAX_ENTRIES = DigestFrames.MAX_ENTRIES;
 
   /**
    * Most seq ranges in one Digest frame, one per entry plus its {@code beyond} ranges: the
    * protocol's bound (LinkCodec.MAX_DIGEST_RANGES).
    */
-  static final int FRAME_MAX_RANGES = 65_536;
+  static final int FRAME_MAX_RANGES = DigestFrames.MAX_RANGES;
 
   /** Ranges named of an origin too wide for one frame ({@link #window}). */
-  static final int WIDE_WINDOW = 8_192;
+  static final int WIDE_WINDOW = DigestFrames.WIDE_WINDOW;
 
   /** Times an origin too wide for one frame was named: its window turns each time. */
   private long wideTurns;
 
   /**
-   * Sends {@code entries} in as many Digest frames as the protocol's bounds need, in order: the
-   * first carries {@code complete} (the receiver forgets what it knew and takes it), the others
-   * {@code complete = false} (incremental: added to it), so a peer holding more origins than one
-   * frame may name (keys are free: 10,001 throwaway authors) still sends only frames every peer
-   * accepts, old ones included (docs/protocol.md, "Anti-entropy").
+   * Sends {@code entries} in as many Digest frames as the protocol's bounds and the frame limit
+   * need, in order ({@link DigestFrames#parts}: by counts and by encoded bytes): the first carries
+   * {@code complete} (the receiver forgets what it knew and takes it), the others {@code complete =
+   * false} (incremental: added to it), so a peer holding more origins than one frame may name (keys
+   * are free: 10,001 throwaway authors), or origins whose ranges are long on the wire (seqs near
+   * 2^60: 22 bytes a range, rev32 FINDING-1), still sends only frames every peer accepts and the
+   * link can send (docs/protocol.md, "Anti-entropy").
    */
   private void sendParts(Link l, List<DigestEntry> entries, boolean complete) {
-    List<DigestEntry> part = new ArrayList<>(Math.min(entries.size(), FRAME_MAX_ENTRIES));
-    long ranges = 0;
-    boolean first = true;
-    for (DigestEntry e : entries) {
-      long cost = rangesOf(e.held());
-      if (!part.isEmpty()
-          && (part.size() == FRAME_MAX_ENTRIES || ranges + cost > FRAME_MAX_RANGES)) {
-        effects.send(l.id, new Digest(part, complete && first));
-        counters.increment(Counter.DIGEST_PARTS);
-        first = false;
-        part = new ArrayList<>();
-        ranges = 0;
+    List<Digest> parts = DigestFrames.parts(entries, complete);
+    for (int i = 0; i < parts.size(); i++) {
+      if (i > 0) {
+        counters.increment(Counter.DIGEST_PARTS); // each frame beyond the first
       }
-      part.add(e);
-      ranges += cost;
-    }
-    if (first || !part.isEmpty()) {
-      effects.send(l.id, new Digest(part, complete && first));
+      effects.send(l.id, parts.get(i));
     }
   }
 
   /** The ranges an entry costs on the wire: one for its contiguous prefix, plus its beyond. */
   static long rangesOf(SeqSet held) {
-    int n = held.rangeCount();
-    return n > 0 && held.contiguous() > 0 ? n : 1L + n;
+    return DigestFrames.rangesOf(held);
   }
 
   /**
@@ -780,7 +769,7 @@ final class AntiEntropy {
   }
 
   private DigestEntry entry(PeerId origin, SeqSet snapshot) {
-    if (rangesOf(snapshot) > FRAME_MAX_RANGES) {
+    if (DigestFrames.tooWide(origin, snapshot)) {
       snapshot = window(snapshot);
     }
     Equivocations.Tip tip = equivocations.tipOf(origin, snapshot);
@@ -790,25 +779,17 @@ final class AntiEntropy {
   }
 
   /**
-   * Part of {@code held}, an origin with more gaps than one frame may name (one key delivering
-   * every other seq, each with its own head): {@link #WIDE_WINDOW} of its ranges, a window that
-   * moves on each time such an origin is named, so that every range is named in turn and a peer
-   * lacking some finds them in the end. A subset: we never name a seq we do not hold. The window is
-   * well below a frame's bound so that it also fits the receiver's 65,536 ranges kept per link
-   * ({@link Link#MAX_THEIRS_RANGES}) beside the other origins it lacks.
+   * Part of {@code held}, an origin too wide for one frame ({@link DigestFrames#tooWide}: more gaps
+   * than one frame may name, or gaps whose seqs make them too many bytes; one key delivering every
+   * other seq, each with its own head): {@link #WIDE_WINDOW} of its ranges, a window that moves on
+   * each time such an origin is named, so that every range is named in turn and a peer lacking some
+   * finds them in the end. A subset: we never name a seq we do not hold. The window is well below a
+   * frame's bounds so that it also fits the receiver's 65,536 ranges kept per link ({@link
+   * Link#MAX_THEIRS_RANGES}) beside the other origins it lacks.
    */
   private SeqSet window(SeqSet held) {
-    List<SeqRange> all = held.ranges();
-    int n = all.size();
-    int k = WIDE_WINDOW;
-    int start = (int) Math.floorMod(wideTurns++ * (long) k, (long) n);
-    SeqSet out = new SeqSet();
-    for (int i = 0; i < k; i++) {
-      SeqRange r = all.get((start + i) % n);
-      out.addRange(r.first(), r.last());
-    }
     counters.increment(Counter.DIGEST_WIDE_ORIGINS);
-    return out;
+    return DigestFrames.window(held, wideTurns++);
   }
 
   /**

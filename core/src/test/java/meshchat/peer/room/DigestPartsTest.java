@@ -42,6 +42,9 @@ class DigestPartsTest {
             .as("entries of one digest frame")
             .isLessThanOrEqualTo(ENTRIES);
         assertThat(ranges).as("ranges of one digest frame").isLessThanOrEqualTo(RANGES);
+        assertThat(DigestFrames.frameBytes(d.entries()))
+            .as("bytes of one digest frame, by the encoding's bound")
+            .isLessThanOrEqualTo(DigestFrames.MAX_BYTES);
       }
     }
   }
@@ -112,5 +115,30 @@ class DigestPartsTest {
     }
     assertThat(named).as("every range of the wide origin named in turn").hasSize(gaps);
     assertThat(a.room.counters().get(Counter.DIGEST_WIDE_ORIGINS)).isGreaterThanOrEqualTo(rounds);
+  }
+
+  @Test
+  void anOriginWhoseGapsFitTheCountsButNotTheBytesIsWindowedAndTheNewcomerGetsTheRest() {
+    // (rev32 FINDING-1) 50,000 ranges near seq 2^60: within 65,536, but 22 bytes each on the wire,
+    // 1.1 MB in one frame, over the link's 1 MiB limit
+    Mesh mesh = new Mesh(RoomConfig.defaults(), "a", "b");
+    InMemoryMessageStore store = new InMemoryMessageStore();
+    PeerId wide = throwaway(-2);
+    for (int i = 0; i < 50_000; i++) {
+      ChatMessage m = Mesh.chat(wide, (1L << 60) + 2L * i, i + 1);
+      store.append(m);
+      store.markShown(m.id());
+    }
+    ChatMessage line = Mesh.chat(throwaway(7), 1, 50_001);
+    store.append(line);
+    store.markShown(line.id());
+    Mesh.Peer a = mesh.peer("a");
+    a.restartOn(store);
+    mesh.link("a", "b");
+    mesh.run(3_000); // a round trip, and a few asks of the wide origin's window
+
+    assertWithinBounds(mesh, a.id);
+    assertThat(a.room.counters().get(Counter.DIGEST_WIDE_ORIGINS)).isPositive();
+    assertThat(mesh.peer("b").history()).as("the newcomer got the other line").contains(line.id());
   }
 }
