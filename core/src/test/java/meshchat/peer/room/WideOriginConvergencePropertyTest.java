@@ -60,7 +60,8 @@ class WideOriginConvergencePropertyTest {
     int f = AntiEntropy.FRAME_MAX_RANGES;
     Arbitrary<Integer> ranges =
         Arbitraries.oneOf(
-            Arbitraries.of(w, w + 1, f, f + 1, f + w, f + w + 1),
+            Arbitraries.of(
+                w, f + 1, f + w + 1), // 5 tries in 6 wide: 4 tries all narrow is 1 in 1,296
             Arbitraries.integers().between(f + 1, f + 2 * w));
     return Combinators.combine(
             ranges, Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.longs())
