@@ -42,7 +42,8 @@ import meshchat.peer.sync.SeqSetSlots;
  *       for the next chunk only after the last batch of an earlier one arrives: receiver-driven
  *       back-pressure, a slow link is never flooded, and the peer answers the next chunk while we
  *       store this one.
- *   <li>Periodic digests on a link carry only entries that changed since the previous one.
+ *   <li>Periodic digests on a link carry only entries that changed since the previous one (and the
+ *       next window of an origin too wide for a frame, {@link #renameWide}).
  *   <li>A request unanswered for {@link RoomConfig#syncRequestTimeoutMs} is given up: a silent or
  *       hostile peer cannot hold a range hostage; the other links are asked at once.
  * </ul>
@@ -99,6 +100,23 @@ final class AntiEntropy {
    * authors is compared at once.
    */
   static final long TIP_COMPARES_BURST = 1_024;
+
+  /**
+   * Where the windows of one origin too wide for a frame stand on one link ({@link #window}): the
+   * next window's turn, the turn at which the current cycle of windows began, and whether the peer
+   * asked for any of the origin since it began.
+   */
+  private static final class WideCursor {
+    long turn;
+    long cycleFrom;
+    boolean asked;
+    long namedTick = -1; // the periodic round of its last naming
+
+    WideCursor(long turn) {
+      this.turn = turn;
+      this.cycleFrom = turn;
+    }
+  }
 
   /** A digest's tip of one origin: its seq and chain hash. */
   private record TipSeen(long seq, byte[] hash) {
@@ -274,6 +292,13 @@ final class AntiEntropy {
      * #MAX_REFUSED_ORIGINS} origins.
      */
     private Map<PeerId, Long> refused;
+
+    /**
+     * The origins too wide for one frame that this link's digests named by a window, each with its
+     * place in the turning of its windows on this link, oldest re-named first; null while none
+     * ({@link AntiEntropy#renameWide}).
+     */
+    private LinkedHashMap<PeerId, WideCursor> wide;
 
     Link(PeerId id) {
       this.id = id;
@@ -574,6 +599,69 @@ final class AntiEntropy {
           l.digestTick = ticks; // looked: look again in QUIET_TICKS periods
         }
       }
+      if (l.wide != null) {
+        renameWide(l);
+      }
+    }
+  }
+
+  /**
+   * Names {@code l}'s wide origins again, each by its next window, in one incremental digest: at
+   * most {@link #WIDE_RENAMES_PER_PERIOD} origins (one frame's ranges) a period, those named
+   * longest ago first, none named already this period. Periodic digests carry only what changed, so
+   * without this an unchanged wide origin was named once on a link that stays up, its first window,
+   * and the peer never learnt of the rest (rev32 FINDING-3). An origin is named again while the
+   * current cycle, since it was last named for a change, has not yet named {@code ceil(ranges /
+   * WIDE_WINDOW)} consecutive windows (every range once), and begins another cycle if the peer
+   * asked for any of it during this one (it may have lost windows replaced before it asked for all
+   * they named); after a whole cycle it did not ask in, it is named only when it changes again.
+   */
+  private void renameWide(Link l) {
+    snapshotGrown();
+    List<DigestEntry> entries = null;
+    int named = 0;
+    for (PeerId origin : List.copyOf(l.wide.keySet())) {
+      if (named == WIDE_RENAMES_PER_PERIOD) {
+        break;
+      }
+      WideCursor c = l.wide.get(origin);
+      int a = authors.indexOf(origin);
+      SeqSet snapshot = a < 0 ? null : snapshots.get(a);
+      if (snapshot == null || !DigestFrames.tooWide(origin, snapshot)) {
+        l.wide.remove(origin); // no longer wide: its changes name it whole
+        continue;
+      }
+      if (c.namedTick == ticks) {
+        continue; // named this period already
+      }
+      long windows = (snapshot.rangeCount() + WIDE_WINDOW - 1L) / WIDE_WINDOW;
+      if (c.turn - c.cycleFrom >= windows) {
+        if (!c.asked) {
+          l.wide.remove(origin); // a whole cycle named and nothing of it asked: the peer has it
+          continue;
+        }
+        c.cycleFrom = c.turn;
+        c.asked = false;
+      }
+      if (entries == null) {
+        entries = new ArrayList<>();
+      }
+      entries.add(entry(l, origin, snapshot, false));
+      named++;
+    }
+    if (l.wide.isEmpty()) {
+      l.wide = null;
+    }
+    if (entries != null) {
+      sendParts(l, entries, false);
+    }
+  }
+
+  /** {@code l}'s peer asked for some of {@code origin}: if it is wide, its windows go on. */
+  private static void askedOfWide(Link l, PeerId origin) {
+    WideCursor c = l.wide.get(origin);
+    if (c != null) {
+      c.asked = true;
     }
   }
 
@@ -698,10 +786,10 @@ final class AntiEntropy {
     snapshotGrown();
     List<DigestEntry> entries = new ArrayList<>();
     if (complete) {
-      entries = completeEntries();
+      entries = completeEntries(l);
     } else {
       for (int a : snapshotsAfter(l.toldDigest)) {
-        entries.add(entry(authors.author(a), snapshots.get(a)));
+        entries.add(entry(l, authors.author(a), snapshots.get(a), true));
       }
     }
     l.toldDigest = log.latest();
@@ -727,8 +815,17 @@ final class AntiEntropy {
   /** Ranges named of an origin too wide for one frame ({@link #window}). */
   static final int WIDE_WINDOW = DigestFrames.WIDE_WINDOW;
 
-  /** Times an origin too wide for one frame was named: its window turns each time. */
+  /**
+   * Cursors of wide origins begun so far, over all links: a new link's first window of an origin
+   * starts where this says, so links that come and go name different windows too.
+   */
   private long wideTurns;
+
+  /**
+   * Most wide origins re-named on one link a period ({@link #renameWide}): one frame's worth of
+   * ranges.
+   */
+  static final int WIDE_RENAMES_PER_PERIOD = FRAME_MAX_RANGES / WIDE_WINDOW;
 
   /**
    * Sends {@code entries} in as many Digest frames as the protocol's bounds and the frame limit
@@ -759,18 +856,35 @@ final class AntiEntropy {
    * times in a 1,000-peer run with 0.1% loss) gets one, and each origin's state is read by index,
    * with no lookup.
    */
-  private List<DigestEntry> completeEntries() {
+  private List<DigestEntry> completeEntries(Link l) {
     int[] order = holdings.inOrder();
     List<DigestEntry> entries = new ArrayList<>(order.length);
     for (int a : order) {
-      entries.add(entry(authors.author(a), snapshotIfStale(a, holdings.get(a))));
+      entries.add(entry(l, authors.author(a), snapshotIfStale(a, holdings.get(a)), true));
     }
     return entries;
   }
 
-  private DigestEntry entry(PeerId origin, SeqSet snapshot) {
+  /**
+   * {@code origin}'s entry on {@code l}: its held seqs, or the next window of them on this link if
+   * too wide for a frame. {@code changed}: named because it changed (or in a complete digest), not
+   * re-named by {@link #renameWide}: a new cycle of windows begins.
+   */
+  private DigestEntry entry(Link l, PeerId origin, SeqSet snapshot, boolean changed) {
     if (DigestFrames.tooWide(origin, snapshot)) {
-      snapshot = window(snapshot);
+      if (l.wide == null) {
+        l.wide = new LinkedHashMap<>();
+      }
+      WideCursor c = l.wide.remove(origin); // re-put: the last named goes last
+      if (c == null) {
+        c = new WideCursor(wideTurns++); // each new link starts at another window
+      } else if (changed) {
+        c.cycleFrom = c.turn; // its ranges moved: a whole cycle again from here
+        c.asked = false;
+      }
+      l.wide.put(origin, c);
+      c.namedTick = ticks;
+      snapshot = window(snapshot, c.turn++);
     }
     Equivocations.Tip tip = equivocations.tipOf(origin, snapshot);
     return tip == null
@@ -781,15 +895,17 @@ final class AntiEntropy {
   /**
    * Part of {@code held}, an origin too wide for one frame ({@link DigestFrames#tooWide}: more gaps
    * than one frame may name, or gaps whose seqs make them too many bytes; one key delivering every
-   * other seq, each with its own head): {@link #WIDE_WINDOW} of its ranges, a window that moves on
-   * each time such an origin is named, so that every range is named in turn and a peer lacking some
-   * finds them in the end. A subset: we never name a seq we do not hold. The window is well below a
-   * frame's bounds so that it also fits the receiver's 65,536 ranges kept per link ({@link
-   * Link#MAX_THEIRS_RANGES}) beside the other origins it lacks.
+   * other seq, each with its own head): {@link #WIDE_WINDOW} of its ranges from the {@code turn}-th
+   * ({@code turn * WIDE_WINDOW} modulo its range count, wrapping), so that consecutive turns name
+   * consecutive windows, and every range is named in {@code ceil(ranges / WIDE_WINDOW)} of them: a
+   * link names the next turn each time it names the origin ({@link #entry}), and keeps naming it a
+   * period at a time until it did so ({@link #renameWide}). A subset: we never name a seq we do not
+   * hold. The window is well below a frame's bounds so that it also fits the receiver's 65,536
+   * ranges kept per link ({@link Link#MAX_THEIRS_RANGES}) beside the other origins it lacks.
    */
-  private SeqSet window(SeqSet held) {
+  private SeqSet window(SeqSet held, long turn) {
     counters.increment(Counter.DIGEST_WIDE_ORIGINS);
-    return DigestFrames.window(held, wideTurns++);
+    return DigestFrames.window(held, turn);
   }
 
   /**
@@ -1335,6 +1451,9 @@ final class AntiEntropy {
     long bytes = 0;
     wants:
     for (Want w : r.wants()) {
+      if (l.wide != null) {
+        askedOfWide(l, w.origin());
+      }
       if (limit == 0) {
         break;
       }
@@ -1394,6 +1513,9 @@ final class AntiEntropy {
     List<ChatMessage> found = new ArrayList<>();
     long bytes = 0;
     for (MessageId id : ids) {
+      if (l.wide != null) {
+        askedOfWide(l, id.origin());
+      }
       if (limit == 0) {
         break;
       }
