@@ -12,6 +12,10 @@ import meshchat.peer.message.MessageId;
  * @param incomplete shown before all its dependencies arrived (hold-back timeout)
  * @param disputed its author is proven to have signed two histories from this seq or below: shown
  *     marked, never forwarded (docs/security.md, "Equivocation")
+ * @param early shown before its head, as read on its author's own link: not stored yet
+ *     (docs/security.md, "Lines shown before their head"); a store that outlives the process hands
+ *     a burst's deliveries over after its commit, so a listener cannot tell this from a counter
+ *     read as it gets them (the latency bench did, docs/benchmarks.md, session 32)
  */
 public record Delivery(
     ChatMessage message,
@@ -19,9 +23,10 @@ public record Delivery(
     MessageId after,
     boolean catchUp,
     boolean incomplete,
-    boolean disputed) {
+    boolean disputed,
+    boolean early) {
   public Delivery(
       ChatMessage message, boolean late, MessageId after, boolean catchUp, boolean incomplete) {
-    this(message, late, after, catchUp, incomplete, false);
+    this(message, late, after, catchUp, incomplete, false, false);
   }
 }

@@ -1329,7 +1329,7 @@ public final class Room {
     clock.receive(m.lamport());
     early.add(m);
     counters.add(Traffic.LINES_SHOWN_EARLY, 1); // before the display: a listener may read it
-    show(m, false, false);
+    show(m, false, false, true);
     return Early.SHOWN;
   }
 
@@ -1872,10 +1872,10 @@ public final class Room {
         tellUnsigned(m.origin(), 1);
       }
     }
-    show(m, catchUp, incomplete);
+    show(m, catchUp, incomplete, false);
   }
 
-  private void show(ChatMessage m, boolean catchUp, boolean incomplete) {
+  private void show(ChatMessage m, boolean catchUp, boolean incomplete, boolean early) {
     waiting.shown(m.id()); // a line waiting to be shown early may wait for this one
     LamportTimestamp ts = m.timestamp();
     boolean late = maxShown != null && ts.compareTo(maxShown) < 0;
@@ -1884,7 +1884,7 @@ public final class Room {
       maxShown = ts;
     }
     effects.deliver(
-        new Delivery(m, late, after, catchUp, incomplete, equivocations.disputed(m.id())));
+        new Delivery(m, late, after, catchUp, incomplete, equivocations.disputed(m.id()), early));
   }
 
   // ---- timers ----

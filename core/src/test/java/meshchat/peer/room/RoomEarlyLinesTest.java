@@ -51,6 +51,27 @@ class RoomEarlyLinesTest {
   }
 
   @Test
+  void aDeliverySaysWhetherItsLineWasShownBeforeItsHead() {
+    // the latency bench told early lines by a counter read as each delivery came, which a store
+    // that hands a burst's deliveries over after its commit made wrong for all but the first
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("b", "c").pump();
+    mesh.run(1_000);
+    Mesh.Peer b = mesh.peer("b");
+    mesh.block("a", "b");
+    mesh.peer("a").send("x");
+    mesh.peer("a").send("y");
+    ChatMessage x = sentTo(mesh, "a", "b", 0);
+    ChatMessage y = sentTo(mesh, "a", "b", 1);
+    b.room.receive(mesh.peer("a").id, new Unsigned(x));
+    mesh.unblock("a", "b").pump(); // y comes with its head only: shown once signed
+    assertThat(b.shown()).containsExactly("x", "y");
+    assertThat(b.deliveryOf(x.id()).early()).as("x, shown before its head").isTrue();
+    assertThat(b.deliveryOf(y.id()).early()).as("y, shown once signed").isFalse();
+    assertThat(mesh.peer("c").deliveryOf(x.id()).early()).as("x relayed, signed").isFalse();
+    assertThat(mesh.peer("a").deliveryOf(x.id()).early()).as("its author's own").isFalse();
+  }
+
+  @Test
   void aLineRelayedByAnotherPeerIsNotShownBeforeItsHead() {
     Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("b", "c").pump();
     mesh.block("a", "b");

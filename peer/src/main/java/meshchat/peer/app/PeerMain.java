@@ -35,6 +35,7 @@ public final class PeerMain {
 
   /** What a peer's process sets before anything else runs (the CDS training run does the same). */
   static void prepareProcess() {
+    nettyDefaults();
     String providers =
         localeProviders(Runtime.version().feature(), System.getProperty(LOCALE_PROVIDERS));
     if (providers != null) {
@@ -47,6 +48,35 @@ public final class PeerMain {
   }
 
   static final String LOCALE_PROVIDERS = "java.locale.providers";
+
+  /** Netty's leak detection level, read once when its first buffer is made. */
+  static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
+  /** The same under its older name, which Netty still reads when the new one is not set. */
+  static final String LEAK_DETECTION_OLD = "io.netty.leakDetectionLevel";
+
+  /**
+   * Netty settings of a running peer's (or benchmark's) process, made before Netty's classes load:
+   * its buffer leak detection is off unless a level was chosen ({@code
+   * -Dio.netty.leakDetection.level} in {@code JAVA_OPTS}). Netty's default level samples one buffer
+   * in 128 and records where it was made, a stack trace of 30 to 60 frames walked on the room
+   * thread, in the middle of a burst (an own line's write to its links, a read): in the latency
+   * cell 2.4 % of the room threads' CPU, about 20 µs on the path of one delivery in ten
+   * (docs/benchmarks.md, session 32, lat32). Tests keep Netty's default (and {@code FuzzLeakTest}
+   * its strictest level): leaks are theirs to find, not a running peer's.
+   */
+  public static void nettyDefaults() {
+    String level =
+        leakDetection(System.getProperty(LEAK_DETECTION), System.getProperty(LEAK_DETECTION_OLD));
+    if (level != null) {
+      System.setProperty(LEAK_DETECTION, level);
+    }
+  }
+
+  /** The leak detection level to set, given what was chosen under either name; null: keep it. */
+  static String leakDetection(String chosen, String chosenOld) {
+    return chosen == null && chosenOld == null ? "disabled" : null;
+  }
 
   /**
    * The locale data to use, set before anything locale-sensitive runs; null: leave the JDK's

@@ -91,7 +91,8 @@ public final class NodeEffects implements RoomEffects {
 
   // what the burst shows (deliveries and the notices between them, in order), handed to the
   // listener once its commit is done, if the store outlives the process (rev27 F2: a line shown
-  // before its commit was lost by a kill -9 in between); null: shown at once
+  // before its commit was lost by a kill -9 in between); null: shown at once. A line shown before
+  // its head, which no commit stores, is shown at once when nothing waits here (deliver)
   private final List<Object> shownAfterCommit;
   private long rollbacksSeen; // the store's rollbacks() at the last burst's end
   private String storeFailure; // why a write the room made in this burst failed, or null
@@ -475,7 +476,10 @@ public final class NodeEffects implements RoomEffects {
     stored = true;
     counters.add(Traffic.MESSAGES_DELIVERED, 1);
     delivered.run();
-    if (shownAfterCommit == null) {
+    if (shownAfterCommit == null || (delivery.early() && shownAfterCommit.isEmpty())) {
+      // a line shown before its head is not stored by this burst (nor by any, until its head
+      // comes): its commit protects nothing of it, so it is not kept waiting for it, unless
+      // something of the burst is to be shown before it (the screen's order)
       listener.delivered(delivery);
     } else {
       shownAfterCommit.add(delivery);

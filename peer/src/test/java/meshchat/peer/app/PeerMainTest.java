@@ -17,6 +17,15 @@ class PeerMainTest {
   }
 
   @Test
+  void nettysLeakDetectionIsOffUnlessALevelWasChosen() {
+    assertThat(PeerMain.leakDetection(null, null)).isEqualTo("disabled");
+    // JAVA_OPTS=-Dio.netty.leakDetection.level=paranoid (or the older name) is the user's
+    assertThat(PeerMain.leakDetection("paranoid", null)).isNull();
+    assertThat(PeerMain.leakDetection(null, "advanced")).isNull();
+    assertThat(PeerMain.leakDetection("simple", "paranoid")).isNull();
+  }
+
+  @Test
   void noCommandOrLeadingFlagsMeanChat() {
     assertThat(PeerMain.withDefaultCommand(new String[0])).containsExactly("chat");
     assertThat(PeerMain.withDefaultCommand(new String[] {"--nick", "a"}))

@@ -1,6 +1,7 @@
 package meshchat.testkit.app;
 
 import java.io.PrintWriter;
+import meshchat.peer.app.PeerMain;
 import meshchat.tracker.OutOfMemoryExit;
 import meshchat.tracker.Version;
 import picocli.CommandLine;
@@ -39,6 +40,7 @@ public final class TestkitMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    PeerMain.nettyDefaults(); // before any Netty class loads: the benches measure a peer's process
     OutOfMemoryExit.install(
         args.length > 0 && !args[0].startsWith("-") ? "meshchat " + args[0] : "meshchat");
     int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);

@@ -768,7 +768,6 @@ public final class ChatBench {
         mesh.index.put(id, i);
         mesh.counters.add(counter);
         mesh.nodes.add(NodeAssembly.start(config, store(o, dir, i), mesh.groups, counter, true));
-        counter.peerCounters = mesh.nodes.get(mesh.nodes.size() - 1).counters();
       }
       long dialed = System.nanoTime();
       for (PeerNode a : mesh.nodes) {
@@ -1037,8 +1036,6 @@ public final class ChatBench {
     private final Mesh mesh;
     private final PeerId self;
     long target = Long.MAX_VALUE;
-    volatile Counters peerCounters; // the peer's, once started: tells an early display
-    private long shownEarly; // the peer's LINES_SHOWN_EARLY at the last delivery
     private long delivered; // read racily by a stall report only
     // the seqs delivered so far per origin: a second delivery of one is a duplicate
     private final Map<PeerId, BitSet> seen = new HashMap<>();
@@ -1077,11 +1074,10 @@ public final class ChatBench {
         mesh.duplicates.incrementAndGet();
       }
       seqs.set(seq);
-      // the room counts a line shown early right before its display, on this thread
-      Counters k = peerCounters;
-      long early = k == null ? shownEarly : k.get(Traffic.LINES_SHOWN_EARLY);
-      boolean wasEarly = early != shownEarly;
-      shownEarly = early;
+      // shown before its head: the delivery says so (a counter read here did not: a store that
+      // outlives the process hands a burst's deliveries over after its commit, docs/benchmarks.md,
+      // session 32)
+      boolean wasEarly = d.early();
       long stamp = parseStamp(d.message().text());
       if (stamp > 0 && mesh.recording && stamp >= mesh.recordFrom) {
         long latency = Math.max(0, System.nanoTime() - stamp);
