@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
-import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.MessageSigner;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 import meshchat.peer.store.memory.PackedMessageStore;
 import org.junit.jupiter.api.Test;
@@ -31,19 +28,7 @@ class HistoryPagingTest {
     mesh = new Mesh(RoomConfig.defaults(), "a", "b", "m");
     b = mesh.peer("b");
     store = new RollingBackStore();
-    b.room =
-        new Room(
-            RoomConfig.defaults(),
-            b.id,
-            "b",
-            store,
-            b,
-            mesh.scheduler,
-            mesh.wallClock,
-            new SplittableRandom(7),
-            new Counters(),
-            MessageSigner.NONE);
-    b.room.start(true);
+    b.roomOn(store, 7);
     mesh.fullMesh();
     mesh.run(1_000);
     commit();

@@ -49,11 +49,7 @@ class LongRunAnswerTest {
     mesh.run(10);
     int perAuthor = 1_800;
     String filler = "w".repeat(400);
-    for (int k = 0; k < perAuthor * AUTHORS.length; k++) {
-      // the authors take turns: each line names the others' latest, as in the throughput bench
-      mesh.peer(AUTHORS[k % AUTHORS.length]).send(k + " " + filler);
-      mesh.pump();
-    }
+    mesh.takeTurns(AUTHORS, perAuthor * AUTHORS.length, filler);
     // olga's store as the bench fills it: every message, and each author's head over every 256th
     // of its messages (an author signs at least that often) and over its last
     Peer olga = mesh.peer("olga");

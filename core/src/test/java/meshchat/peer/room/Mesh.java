@@ -21,6 +21,7 @@ import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.store.MessageStore;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 
 /**
@@ -62,6 +63,26 @@ final class Mesh {
       this.store = store;
       this.nick = name;
       this.room = newRoom(true);
+    }
+
+    /**
+     * Replaces this peer's room by a new one on {@code other} (a store with failing writes, one
+     * that counts its reads), with the defaults and no signer, and starts it; link it afterwards.
+     */
+    void roomOn(MessageStore other, long seed) {
+      room =
+          new Room(
+              RoomConfig.defaults(),
+              id,
+              name,
+              other,
+              this,
+              scheduler,
+              wallClock,
+              new SplittableRandom(seed),
+              new Counters(),
+              MessageSigner.NONE);
+      room.start(true);
     }
 
     private Room newRoom(boolean newIdentity) {
@@ -360,6 +381,19 @@ final class Mesh {
   }
 
   /** Delivers everything deliverable, including what the deliveries cause. */
+  /**
+   * Line {@code k} of {@code lines} by {@code authors[k % authors.length]}, "k filler", each
+   * delivered everywhere before the next: authors taking turns line by line, each line naming the
+   * others' latest (a lively room, the throughput bench's shape).
+   */
+  Mesh takeTurns(String[] authors, int lines, String filler) {
+    for (int k = 0; k < lines; k++) {
+      peer(authors[k % authors.length]).send(k + " " + filler);
+      pump();
+    }
+    return this;
+  }
+
   Mesh pump() {
     for (int i = 0; wire.deliverNext(); i++) {
       if (i > 1_000_000) {

@@ -6,13 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.MessageId;
-import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.StoreException;
 import meshchat.peer.sync.SeqSet;
@@ -39,19 +36,7 @@ class RoomRollbackTest {
     a = mesh.peer("a");
     b = mesh.peer("b");
     store = new RollingBackStore();
-    b.room =
-        new Room(
-            RoomConfig.defaults(),
-            b.id,
-            "b",
-            store,
-            b,
-            mesh.scheduler,
-            mesh.wallClock,
-            new SplittableRandom(seed),
-            new Counters(),
-            MessageSigner.NONE);
-    b.room.start(true);
+    b.roomOn(store, seed);
     mesh.fullMesh();
     mesh.run(1_000);
     endBurst();

@@ -40,11 +40,7 @@ class SyncSlicesTest {
     mesh.run(10);
     int total = 400;
     String filler = "x".repeat(200);
-    for (int k = 0; k < total; k++) {
-      // each line answers the one before it, by another author: a conversation
-      mesh.peer(AUTHORS[k % AUTHORS.length]).send(k + " " + filler);
-      mesh.pump();
-    }
+    mesh.takeTurns(AUTHORS, total, filler); // each line answers the one before: a conversation
     Peer erin = mesh.peer("erin");
     mesh.link("erin", "alice");
     int mostHeld = 0;
@@ -103,11 +99,7 @@ class SyncSlicesTest {
     int perAuthor = 1_280;
     int total = perAuthor * AUTHORS.length;
     String filler = "y".repeat(1_000);
-    for (int k = 0; k < total; k++) {
-      // the authors take turns line by line (a lively room)
-      mesh.peer(AUTHORS[k % AUTHORS.length]).send(k + " " + filler);
-      mesh.pump();
-    }
+    mesh.takeTurns(AUTHORS, total, filler);
     // olga's store as the bench fills it: every message, and only each author's head over every
     // 64th of its messages and over its last (the heads it kept of the live stream were denser)
     Peer olga = mesh.peer("olga");
@@ -195,10 +187,7 @@ class SyncSlicesTest {
     mesh.run(10);
     int perAuthor = 1_280;
     String filler = "z".repeat(1_000);
-    for (int k = 0; k < perAuthor * AUTHORS.length; k++) {
-      mesh.peer(AUTHORS[k % AUTHORS.length]).send(k + " " + filler);
-      mesh.pump();
-    }
+    mesh.takeTurns(AUTHORS, perAuthor * AUTHORS.length, filler);
     Peer olga = mesh.peer("olga");
     InMemoryMessageStore sparse = new InMemoryMessageStore();
     List<MessageId> asked = new java.util.ArrayList<>();
