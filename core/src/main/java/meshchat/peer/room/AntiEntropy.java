@@ -239,6 +239,12 @@ final class AntiEntropy {
      */
     int upTicks;
 
+    /**
+     * What this link was answered from its source's once part ({@link #onRequest}, {@link
+     * #onGraft}): given back if it goes down within its first period ({@link #linkDown}).
+     */
+    long onceCharged;
+
     boolean askedOnce; // a SyncRequest went: the next ones take the whole budget
     long reaskAt; // the period at which the periodic round may ask this link again (periodic())
     int reaskMisses; // periodic asks since a batch on this link last brought anything new
@@ -344,6 +350,15 @@ final class AntiEntropy {
     long askAgain;
 
     int links; // links of this source that are up
+
+    /**
+     * The peer whose link of this source went down within its first period after being answered
+     * {@link #lost} from the once part, which its next link gets back ({@link #linkUp}); null:
+     * none.
+     */
+    PeerId lostBy;
+
+    long lost;
   }
 
   /**
@@ -384,9 +399,35 @@ final class AntiEntropy {
       sources.put(source, a);
     }
     a.links++;
+    if (peer.equals(a.lostBy)) {
+      giveBack(a);
+    }
     l.once = a;
     links.put(peer, l);
     return l;
+  }
+
+  /**
+   * The peer's young link that went down was answered {@code a.lost} messages that most likely
+   * never arrived, and the peer linked again: what it was charged goes back to the once part,
+   * borrowed from the source's asks again, so its next link is answered at once. A late joiner that
+   * both dialed and was dialed loses one of two fresh links to the one-link-per-pair tie-break, and
+   * the frames in flight on it with it; charged still, the history's answer on the link kept was
+   * empty, the rest came one message a period, and the chat showed "caught up 1 message", then the
+   * other 29 ten seconds later (session 33: LostAnswerCatchUpTest, ScrollbackProcessTest). Only
+   * while the source owes nothing on its asks again, and at most a burst of them: a member that
+   * links and drops links over and over is given back one answer a period at most, so the source's
+   * budget holds (docs/security.md).
+   */
+  private void giveBack(Allowance a) {
+    long back = Math.min(Math.min(a.lost, a.answered), askAgainBurst());
+    a.lostBy = null;
+    a.lost = 0;
+    if (a.askAgain < 0 || back <= 0) {
+      return; // a debt from an earlier give-back: repaid by the refills first
+    }
+    a.answered -= back;
+    a.askAgain -= back;
   }
 
   /** Refills every source's allowance by a period's share of the history; forgets full ones. */
@@ -1493,6 +1534,7 @@ final class AntiEntropy {
             config.batchMaxBytes(),
             ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
+    l.onceCharged += fromOnce;
     l.once.answered += fromOnce;
     l.once.askAgain -= sent - fromOnce;
   }
@@ -1545,6 +1587,7 @@ final class AntiEntropy {
         ChainedChunk.answer(
             store, effects, l.id, requestId, found, config.batchMaxBytes(), ANSWER_FRAMES);
     long fromOnce = Math.min(sent, once);
+    l.onceCharged += fromOnce;
     l.once.answered += fromOnce;
     l.once.askAgain -= sent - fromOnce;
   }
@@ -1609,6 +1652,10 @@ final class AntiEntropy {
   boolean linkDown(Link l) {
     if (links.remove(l.id) == l && l.once != null) {
       l.once.links--;
+      if (l.upTicks < 2 && l.onceCharged > 0) {
+        l.once.lostBy = l.id; // its answers may be lost with it: given back if it links again
+        l.once.lost = l.onceCharged;
+      }
     }
     cancelReceipt(l);
     if (l.treeWait != null) {
