@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,15 +36,15 @@ class LinkSlotsPerAddressTest {
   @Test
   void aStrangerWithThrowawayKeysOnOneAddressHoldsAQuarterOfTheSlotsAndHonestPeersLink()
       throws Exception {
-    List<RawPeer> strangers = new ArrayList<>();
+    List<RawPeer> strangers = new CopyOnWriteArrayList<>();
     ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor();
     try (LoopbackCluster mesh = new LoopbackCluster(29)) {
       PeerNode victim = startVictim(mesh);
       InetAddress elsewhere = InetAddress.getByName("127.0.0.2");
+      keepPinging(pings, strangers);
       for (int i = 0; i < CAP; i++) {
         strangers.add(new RawPeer(Identity.generate(), victim.port(), null, elsewhere));
       }
-      keepPinging(pings, strangers);
       assertThat(strangers.get(CAP - 1).awaitClose().getMessage())
           .isEqualTo("too many links from one address");
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> victim.linkCount() == SHARE);
@@ -55,9 +55,11 @@ class LinkSlotsPerAddressTest {
           .atMost(Duration.ofSeconds(20))
           .alias("an honest peer links to a peer a stranger dialed with every key it has")
           .until(() -> honest.linkCount() == 1);
-      assertThat(victim.linkCount())
-          .as("the stranger's share, and the honest peer")
-          .isEqualTo(SHARE + 1);
+      // the honest side may count its link a moment before the victim's room thread counts it
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .alias("the victim holds the stranger's share, and the honest peer")
+          .until(() -> victim.linkCount() == SHARE + 1);
     } finally {
       pings.shutdownNow();
       for (RawPeer s : strangers) {
@@ -69,17 +71,17 @@ class LinkSlotsPerAddressTest {
   @Test
   void whenStrangersOnFourAddressesHoldEverySlotAnHonestNewcomerTakesTheYoungestOnesPlace()
       throws Exception {
-    List<RawPeer> strangers = new ArrayList<>();
+    List<RawPeer> strangers = new CopyOnWriteArrayList<>();
     ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor();
     try (LoopbackCluster mesh = new LoopbackCluster(29)) {
       PeerNode victim = startVictim(mesh);
+      keepPinging(pings, strangers);
       for (int a = 0; a < CAP / SHARE; a++) {
         InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
         for (int i = 0; i < SHARE; i++) {
           strangers.add(new RawPeer(Identity.generate(), victim.port(), null, from));
         }
       }
-      keepPinging(pings, strangers);
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .alias("the strangers hold every slot")
@@ -127,7 +129,12 @@ class LinkSlotsPerAddressTest {
         mesh.config(1).withTracker(null, false).with(d -> d.linkConfig = LinkConfig.defaults()));
   }
 
-  /** Keeps every stranger link from idling out, as a stranger holding slots would. */
+  /**
+   * Keeps every stranger link from idling out, as a stranger holding slots would: each from the
+   * moment it is in {@code strangers}, not once all are (session 33: on a loaded box the 32
+   * handshakes took longer than the 4 s idle timeout, the first links closed as idle before their
+   * first ping, and the victim never held every slot).
+   */
   private static void keepPinging(ScheduledExecutorService pings, List<RawPeer> strangers) {
     pings.scheduleAtFixedRate(
         () -> {
