@@ -25,8 +25,12 @@ import meshchat.peer.message.PeerId;
  * <p>A message that would take its allowance over the limit is not stored: its author is held at
  * that seq (the lowest such), and no later seq of it is stored, shown, relayed or asked for while
  * it is held. A hold ends once the window has room for the message it refused (a later hour has
- * dropped the old charges), and fetching resumes there. The hour never goes back: a clock set back
- * charges the latest hour seen, so it cannot free anything. Own messages are never charged.
+ * dropped the old charges), and fetching resumes there. The hour never goes back: the quota keeps
+ * its own time, which moves on by what the clock moves forward and stands still while it goes back;
+ * so a clock set back frees nothing, and a clock set far forward and then back again (which frees
+ * the charges older than the jump, as any forward clock does) leaves windows rolling on with real
+ * time from there, never stuck at the far hour. All sums saturate at 2^63-1. Own messages are never
+ * charged.
  *
  * <p>Room thread only; no clock of its own (the caller passes the time).
  */
@@ -40,6 +44,13 @@ public final class AuthorQuota {
   /** A day in milliseconds: a message signed earlier than this before now is history. */
   static final long DAY_MS = HOURS * HOUR_MS;
 
+  /**
+   * How far ahead of the clock a kept charge may be and still count ({@link #restore}): a clock set
+   * back by up to this many hours since the charge was written. A charge further ahead is from a
+   * clock that was set far forward, which frees old charges anyway, and is ignored.
+   */
+  public static final int RESTORE_AHEAD_HOURS = 48;
+
   /** Which allowance a message is charged to. */
   public enum Kind {
     RECENT,
@@ -52,7 +63,10 @@ public final class AuthorQuota {
   private final long limit;
   private final Map<PeerId, Window[]> windows = new HashMap<>();
   private final Map<PeerId, Hold[]> holds = new HashMap<>();
-  private long hour = Long.MIN_VALUE; // the latest hour seen: never goes back
+  // the quota's own time: moves on by what the clock moves forward, never back (see hourOf)
+  private boolean started;
+  private long timeMs;
+  private long lastClockMs; // the clock's last reading
 
   /** A quota of {@code limit} bytes per author per rolling day and allowance; must be >= 0. */
   public AuthorQuota(long limit) {
@@ -97,13 +111,38 @@ public final class AuthorQuota {
     return wallTimeMs < nowMs - DAY_MS ? Kind.OLD : Kind.RECENT;
   }
 
-  /** The hour {@code nowMs} falls in, never before the latest seen (a clock set back). */
+  /**
+   * The quota's hour at clock reading {@code nowMs}: its time moves on by what the clock moved
+   * forward since its last reading and stands still while the clock goes back. So the hour never
+   * goes back (a clock set back frees nothing), and after a clock set forward and back again it
+   * moves on with real time from where the jump left it: windows roll, holds end within a day.
+   */
   private long hourOf(long nowMs) {
-    long h = Math.floorDiv(nowMs, HOUR_MS);
-    if (h > hour) {
-      hour = h;
+    if (!started) {
+      started = true;
+      timeMs = nowMs;
+    } else if (nowMs > lastClockMs) {
+      timeMs = saturatedAdd(timeMs, saturatedSub(nowMs, lastClockMs));
     }
-    return hour;
+    lastClockMs = nowMs;
+    return Math.floorDiv(timeMs, HOUR_MS);
+  }
+
+  /** {@code a + b}, or {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE} where it would overflow. */
+  static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    if (((a ^ r) & (b ^ r)) < 0) {
+      return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return r;
+  }
+
+  private static long saturatedSub(long a, long b) {
+    long r = a - b;
+    if (((a ^ b) & (a ^ r)) < 0) {
+      return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return r;
   }
 
   /**
@@ -122,9 +161,10 @@ public final class AuthorQuota {
     if (held != null && held[kind.ordinal()] != null && seq >= held[kind.ordinal()].seq()) {
       return false;
     }
+    cost = Math.max(0, cost); // a cost below 0 (never one of a message) must not free bytes
     Window w = window(origin, kind, true);
     long used = w.used(h);
-    if (cost > limit - used) { // no overflow: 0 <= used <= limit
+    if (cost > limit - used) { // no overflow: 0 <= used <= 2^63-1, limit >= 0
       hold(origin, kind, seq, cost);
       return false;
     }
@@ -249,20 +289,19 @@ public final class AuthorQuota {
 
   /**
    * Takes a charge kept by the store (a restart): {@code bytes} of {@code origin}'s {@code kind}
-   * allowance charged in hour {@code hour} (hours since the epoch). Charges outside the window
-   * ending at {@code nowMs} are ignored; the hour seen moves to the latest charge's, so a clock set
-   * back since cannot free what was charged before the restart.
+   * allowance charged in hour {@code hour} (hours since the epoch). Charges of {@code bytes} <= 0,
+   * or outside the window ending at {@code nowMs}, are ignored. A charge from an hour the clock has
+   * not reached (it was set back since) counts as charged now, so it is freed no earlier than a day
+   * on: a clock set back frees nothing; but one more than {@link #RESTORE_AHEAD_HOURS} ahead is
+   * ignored (it was written while the clock was far forward, which frees old charges anyway), and
+   * no charge moves the quota's hour, so a row from a far hour cannot stop the windows rolling.
    */
   public void restore(PeerId origin, Kind kind, long hour, long bytes, long nowMs) {
     long h = hourOf(nowMs);
-    if (hour > h) {
-      this.hour = hour;
-      h = hour;
-    }
-    if (hour <= h - HOURS || bytes <= 0) {
+    if (bytes <= 0 || hour <= h - HOURS || hour > h + RESTORE_AHEAD_HOURS) {
       return;
     }
-    window(origin, kind, true).restore(h, hour, bytes);
+    window(origin, kind, true).add(h, Math.min(hour, h), bytes);
   }
 
   /**
@@ -304,11 +343,11 @@ public final class AuthorQuota {
     return w;
   }
 
-  /** Bytes charged per hour over the last {@link #HOURS} hours, in a ring. */
+  /** Bytes charged per hour over the last {@link #HOURS} hours, in a ring; sums saturate. */
   private static final class Window {
     private final long[] bytes = new long[HOURS];
     private long latest = Long.MIN_VALUE; // the hour the ring ends at
-    private long total;
+    private long total; // the saturated sum of bytes
 
     /** Moves the ring's end to {@code h}, dropping the hours that fall out of the window. */
     private void advance(long h) {
@@ -318,12 +357,19 @@ public final class AuthorQuota {
         latest = h;
         return;
       }
+      if (latest >= h) {
+        return;
+      }
       while (latest < h) {
         latest++;
-        int i = (int) Math.floorMod(latest, (long) HOURS);
-        total -= bytes[i];
-        bytes[i] = 0;
+        bytes[(int) Math.floorMod(latest, (long) HOURS)] = 0;
       }
+      // summed again, not subtracted: a saturated total is not the sum it stands for
+      long t = 0;
+      for (long b : bytes) {
+        t = saturatedAdd(t, b);
+      }
+      total = t;
     }
 
     long used(long h) {
@@ -332,15 +378,15 @@ public final class AuthorQuota {
     }
 
     void add(long h, long cost) {
-      advance(h);
-      bytes[(int) Math.floorMod(h, (long) HOURS)] += cost;
-      total += cost;
+      add(h, h, cost);
     }
 
-    void restore(long now, long hour, long cost) {
+    /** Charges {@code cost} >= 0 to {@code hour}, within the window ending at {@code now}. */
+    void add(long now, long hour, long cost) {
       advance(now);
-      bytes[(int) Math.floorMod(hour, (long) HOURS)] += cost;
-      total += cost;
+      int i = (int) Math.floorMod(hour, (long) HOURS);
+      bytes[i] = saturatedAdd(bytes[i], cost);
+      total = saturatedAdd(total, cost);
     }
   }
 
@@ -349,7 +395,10 @@ public final class AuthorQuota {
     return Math.floorDiv(nowMs, HOUR_MS);
   }
 
-  /** The hour this quota charges now: {@link #hourAt}, never before the latest seen. */
+  /**
+   * The hour this quota charges now: {@link #hourAt} of its own time, which moves on with the
+   * clock's forward steps only (see the class comment).
+   */
   public long chargeHour(long nowMs) {
     return hourOf(nowMs);
   }

@@ -161,6 +161,96 @@ class AuthorQuotaTest {
   }
 
   @Test
+  void keptChargesOf2To63Minus1SaturateAndHoldTheirAuthorUntilTheLastOneLeavesTheDay() {
+    // two rows of 2^63-1 bytes (a hostile or corrupt file): summed, they overflowed to a negative
+    // total, which freed the author
+    AuthorQuota q = new AuthorQuota(1_000);
+    long now = T0 + 5 * H;
+    long h = AuthorQuota.hourAt(now);
+    q.restore(A, Kind.RECENT, h - 2, Long.MAX_VALUE, now);
+    q.restore(A, Kind.RECENT, h - 1, Long.MAX_VALUE, now);
+    q.restore(A, Kind.RECENT, h - 1, Long.MAX_VALUE, now); // the same hour twice
+    assertThat(q.used(A, Kind.RECENT, now)).isEqualTo(Long.MAX_VALUE);
+    assertThat(q.take(line(A, 1, "", now), now)).isFalse();
+    // the first hour leaves the window: the second still holds all it can
+    long first = now + 22 * H;
+    assertThat(q.release(first)).isEmpty();
+    assertThat(q.used(A, Kind.RECENT, first)).isEqualTo(Long.MAX_VALUE);
+    long both = now + 23 * H;
+    assertThat(q.release(both)).containsExactly(A);
+    assertThat(q.used(A, Kind.RECENT, both)).isZero();
+    // a live charge on top of a saturated one neither overflows nor frees
+    AuthorQuota live = new AuthorQuota(Long.MAX_VALUE - 1);
+    live.restore(B, Kind.OLD, h, Long.MAX_VALUE - 2, now);
+    assertThat(live.take(B, 1, 1, Kind.OLD, now)).isTrue();
+    assertThat(live.take(B, 2, Long.MAX_VALUE, Kind.OLD, now)).isFalse();
+    live.restore(B, Kind.OLD, h, Long.MAX_VALUE, now);
+    assertThat(live.used(B, Kind.OLD, now)).isEqualTo(Long.MAX_VALUE);
+    // a cost below 0 (never one of a message) frees nothing
+    AuthorQuota neg = new AuthorQuota(1_000);
+    assertThat(neg.take(A, 1, 1_000, Kind.RECENT, now)).isTrue();
+    assertThat(neg.take(A, 2, -1, Kind.RECENT, now)).isTrue();
+    assertThat(neg.take(A, 3, Long.MIN_VALUE, Kind.RECENT, now)).isTrue();
+    assertThat(neg.used(A, Kind.RECENT, now)).isEqualTo(1_000);
+  }
+
+  @Test
+  void keptChargesOfNoBytesOrFromFarHoursCountNothingAndMoveNoHour() {
+    AuthorQuota q = new AuthorQuota(1_000);
+    long now = T0 + 5 * H;
+    long h = AuthorQuota.hourAt(now);
+    q.restore(A, Kind.RECENT, h, 0, now);
+    q.restore(A, Kind.RECENT, h, -1, now);
+    q.restore(A, Kind.RECENT, h, Long.MIN_VALUE, now);
+    q.restore(A, Kind.RECENT, Long.MIN_VALUE, 900, now);
+    q.restore(A, Kind.RECENT, -1, 900, now);
+    q.restore(A, Kind.RECENT, h - 24, 900, now); // just out of the window
+    q.restore(A, Kind.RECENT, h + AuthorQuota.RESTORE_AHEAD_HOURS + 1, 900, now);
+    q.restore(A, Kind.RECENT, Long.MAX_VALUE, 900, now);
+    assertThat(q.used(A, Kind.RECENT, now)).isZero();
+    // a row from a far hour used to move the quota's hour there for good: windows never rolled
+    assertThat(q.chargeHour(now)).isEqualTo(h);
+    // a row a little ahead (the clock was set back since) counts, as charged now: a day from now
+    q.restore(B, Kind.RECENT, h + AuthorQuota.RESTORE_AHEAD_HOURS, 1_000, now);
+    assertThat(q.chargeHour(now)).isEqualTo(h);
+    assertThat(q.take(line(B, 1, "", now), now)).isFalse();
+    assertThat(q.release(now + 23 * H)).isEmpty();
+    assertThat(q.release(now + 24 * H)).containsExactly(B);
+  }
+
+  @Test
+  void aClockSetFarForwardAndBackLeavesTheWindowsRollingWithRealTime() {
+    AuthorQuota q = new AuthorQuota(1_000);
+    String text = bytes(1_000 - AuthorQuota.ROW_BYTES);
+    assertThat(q.take(line(A, 1, text, T0), T0)).isTrue();
+    // the clock jumps 100 years ahead: the old charge leaves the window (a forward clock frees)
+    long far = T0 + 100 * 365 * 24 * H;
+    assertThat(q.take(line(A, 2, text, far), far)).isTrue();
+    assertThat(q.take(line(A, 3, "", far), far)).isFalse();
+    // and back to the right time: nothing is freed by going back ...
+    long back = T0 + H;
+    assertThat(q.release(back)).isEmpty();
+    assertThat(q.take(line(A, 3, "", back), back)).isFalse();
+    assertThat(q.release(back + 23 * H)).isEmpty();
+    // ... but the windows roll on with real time: a day after the jump's charge, A is free
+    assertThat(q.release(back + 24 * H)).containsExactly(A);
+    assertThat(q.take(line(A, 3, text, back + 24 * H), back + 24 * H)).isTrue();
+    // the same with the clock at its extremes: no overflow, and it still rolls
+    AuthorQuota x = new AuthorQuota(1_000);
+    assertThat(x.take(A, 1, 1_000, Kind.RECENT, Long.MIN_VALUE)).isTrue();
+    assertThat(x.take(A, 2, 1_000, Kind.RECENT, Long.MAX_VALUE)).as("forward frees").isTrue();
+    assertThat(x.take(A, 3, 1, Kind.RECENT, Long.MAX_VALUE)).isFalse();
+    assertThat(x.release(T0)).isEmpty();
+    assertThat(x.release(T0 + 23 * H)).isEmpty();
+    assertThat(x.release(T0 + 24 * H)).containsExactly(A);
+    AuthorQuota y = new AuthorQuota(1_000);
+    assertThat(y.take(A, 1, 1_000, Kind.RECENT, T0)).isTrue();
+    assertThat(y.take(A, 2, 1_000, Kind.RECENT, Long.MIN_VALUE)).isFalse(); // far back: held
+    assertThat(y.release(Long.MIN_VALUE + 23 * H)).isEmpty();
+    assertThat(y.release(Long.MIN_VALUE + 24 * H)).containsExactly(A);
+  }
+
+  @Test
   void anAuthorSilentForADayIsForgotten() {
     AuthorQuota q = new AuthorQuota(1_000);
     for (int i = 0; i < 100; i++) {

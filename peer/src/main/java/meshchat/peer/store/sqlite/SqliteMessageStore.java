@@ -21,6 +21,8 @@ import meshchat.peer.message.PeerId;
 import meshchat.peer.store.MessageStore;
 import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One room's history in the peer's SQLite file: the product's {@link MessageStore}, with the same
@@ -28,6 +30,7 @@ import meshchat.peer.sync.SeqSet;
  * once; every read is bounded by LIMIT or streamed, so no call loads a whole history.
  */
 public final class SqliteMessageStore implements MessageStore {
+  private static final Logger log = LoggerFactory.getLogger(SqliteMessageStore.class);
   private static final String COLS = Rows.COLS;
   private static final String ORDER_DESC = " ORDER BY lamport DESC, origin DESC, seq DESC";
   private static final String ORDER_ASC = " ORDER BY lamport, origin, seq";
@@ -191,10 +194,16 @@ public final class SqliteMessageStore implements MessageStore {
     addCharge =
         prepare(
             "INSERT INTO author_bytes(room_id, origin, old, hour, bytes) VALUES (?, ?, ?, ?, ?)"
-                + " ON CONFLICT (room_id, origin, old, hour) DO UPDATE SET bytes = bytes + excluded.bytes");
+                // summed saturating at 2^63-1 (SQLite would turn an overflow into a REAL, which
+                // the STRICT table refuses, and the commit with it); a row below 0 (a hostile or
+                // corrupt file) starts again from what is charged now
+                + " ON CONFLICT (room_id, origin, old, hour) DO UPDATE SET bytes = CASE"
+                + " WHEN bytes < 0 THEN excluded.bytes"
+                + " WHEN excluded.bytes > 9223372036854775807 - bytes THEN 9223372036854775807"
+                + " ELSE bytes + excluded.bytes END");
     selectCharges =
         prepare("SELECT origin, old, hour, bytes FROM author_bytes WHERE room_id=? AND hour >= ?");
-    pruneCharges = prepare("DELETE FROM author_bytes WHERE room_id=? AND hour < ?");
+    pruneCharges = prepare("DELETE FROM author_bytes WHERE room_id=? AND (hour < ? OR hour > ?)");
     db.onRollback(recentLamports::clear);
     db.onRollback(conflictsOf::clear);
     db.onRollback(() -> recentOrder.forget());
@@ -216,7 +225,8 @@ public final class SqliteMessageStore implements MessageStore {
   public void charge(PeerId origin, boolean old, long hour, long bytes) {
     db.call(
         () -> {
-          charges.computeIfAbsent(new Charge(origin, old, hour, 0), c -> new long[1])[0] += bytes;
+          long[] sum = charges.computeIfAbsent(new Charge(origin, old, hour, 0), c -> new long[1]);
+          sum[0] = saturatedSum(sum[0], bytes);
           return null;
         });
   }
@@ -253,6 +263,9 @@ public final class SqliteMessageStore implements MessageStore {
       prunedBelow = latest - QUOTA_HOURS; // at most once an hour
       setRoom(pruneCharges);
       pruneCharges.setLong(2, prunedBelow);
+      // rows further ahead than the room counts when it starts (AuthorQuota.RESTORE_AHEAD_HOURS)
+      // are from a clock that was once set far forward: read, they would count nothing
+      pruneCharges.setLong(3, latest + QUOTA_AHEAD_HOURS);
       pruneCharges.executeUpdate();
     }
     return null;
@@ -260,6 +273,14 @@ public final class SqliteMessageStore implements MessageStore {
 
   /** Hours of charges kept: the quota's window ({@code AuthorQuota}) is the last 24. */
   private static final int QUOTA_HOURS = 24;
+
+  /** Hours ahead of the latest written that a charge is kept: {@code AuthorQuota}'s 48. */
+  private static final int QUOTA_AHEAD_HOURS = 48;
+
+  private static long saturatedSum(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
+  }
 
   @Override
   public List<Charge> charges(long fromHour) {
@@ -271,12 +292,25 @@ public final class SqliteMessageStore implements MessageStore {
           setRoom(selectCharges);
           selectCharges.setLong(2, fromHour);
           List<Charge> out = new ArrayList<>();
+          int unreadable = 0;
           try (ResultSet rs = selectCharges.executeQuery()) {
             while (rs.next()) {
+              byte[] origin = rs.getBytes(1);
+              if (origin == null || origin.length == 0 || origin.length > PeerId.MAX_BYTES) {
+                unreadable++; // a hostile or corrupt row: not a charge of anyone
+                continue;
+              }
+              // hours and bytes are taken as they are: the quota ignores what it cannot count
               out.add(
-                  new Charge(
-                      PeerId.of(rs.getBytes(1)), rs.getLong(2) != 0, rs.getLong(3), rs.getLong(4)));
+                  new Charge(PeerId.of(origin), rs.getLong(2) != 0, rs.getLong(3), rs.getLong(4)));
             }
+          }
+          if (unreadable > 0) {
+            log.warn(
+                "{}: {} author quota row(s) of room {} name no author and count nothing",
+                db.file(),
+                unreadable,
+                room);
           }
           return out;
         });

@@ -348,6 +348,86 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     }
   }
 
+  /**
+   * The author quota's rows as a hostile or corrupt file holds them (no author, an empty one, a
+   * negative hour, bytes below 0 and at 2^63-1): the store starts, reads the rows that name an
+   * author as they are (the quota ignores what it cannot count, AuthorQuotaTest), says once in one
+   * line that the others count nothing, loses no message, and sums new charges onto 2^63-1 without
+   * an overflow, which SQLite's STRICT table would refuse with the whole commit.
+   */
+  @Test
+  void hostileQuotaRowsAreReadWithoutACrashOneLineSaysWhatCountsNothingAndSumsSaturate()
+      throws Exception {
+    Path dir = Files.createDirectories(dataDir.resolve("hostile"));
+    try (SqliteMessageStore s = SqliteMessageStore.open(dir, "lobby")) {
+      s.append(msg(LOW, 1, 1));
+      s.commit();
+    }
+    Path file = dir.resolve(SqliteDatabase.FILE_NAME);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      long room;
+      try (ResultSet r = st.executeQuery("SELECT room_id FROM meta WHERE room = 'lobby'")) {
+        room = r.getLong(1);
+      }
+      String max = Long.toString(Long.MAX_VALUE);
+      st.executeUpdate(
+          "INSERT INTO author_bytes(room_id, origin, old, hour, bytes) VALUES"
+              + (" (" + room + ", x'', 0, 100, 5),")
+              + (" (" + room + ", zeroblob(65), 0, 100, 5),")
+              + (" (" + room + ", x'01', 0, -5, " + max + "),")
+              + (" (" + room + ", x'01', 0, 100, " + max + "),")
+              + (" (" + room + ", x'01', 0, 101, " + max + "),")
+              + (" (" + room + ", x'01', 1, 100, -1),")
+              + (" (" + room + ", x'01', 1, 10000, 5),")
+              + (" (" + room + ", x'f000', 7, 100, " + Long.MIN_VALUE + ")"));
+    }
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SqliteMessageStore.class);
+    logger.addAppender(lines);
+    try (SqliteMessageStore s = SqliteMessageStore.open(dir, "lobby")) {
+      assertThat(s.charges(0))
+          .containsExactlyInAnyOrder(
+              new MessageStore.Charge(LOW, false, 100, Long.MAX_VALUE),
+              new MessageStore.Charge(LOW, false, 101, Long.MAX_VALUE),
+              new MessageStore.Charge(LOW, true, 100, -1),
+              new MessageStore.Charge(LOW, true, 10_000, 5),
+              new MessageStore.Charge(HIGH, true, 100, Long.MIN_VALUE));
+      assertThat(s.charges(Long.MIN_VALUE)).hasSize(6);
+      assertThat(lines.list).hasSize(2); // once per read: the room reads them once, at its start
+      assertThat(lines.list.get(0).getFormattedMessage())
+          .isEqualTo(
+              file + ": 2 author quota row(s) of room lobby name no author and count nothing")
+          .doesNotContain("Exception");
+      assertThat(lines.list.get(0).getThrowableProxy()).isNull();
+      assertThat(s.get(new MessageId(LOW, 1))).as("nothing lost").isPresent();
+      // new charges on top: saturated in memory and in the row; one below 0 starts afresh
+      s.charge(LOW, false, 101, Long.MAX_VALUE);
+      s.charge(LOW, false, 101, 1);
+      s.charge(LOW, true, 100, 10);
+      s.charge(HIGH, true, 100, 10);
+      s.saveCharges();
+      s.commit();
+      s.charge(LOW, false, 100, 1);
+      s.commit();
+      // and the first hours written delete the rows over a day older than them, and those further
+      // ahead than a restart would count (a clock once set far forward): -5 and 10,000
+      assertThat(s.charges(Long.MIN_VALUE))
+          .containsExactlyInAnyOrder(
+              new MessageStore.Charge(LOW, false, 100, Long.MAX_VALUE),
+              new MessageStore.Charge(LOW, false, 101, Long.MAX_VALUE),
+              new MessageStore.Charge(LOW, true, 100, 10),
+              new MessageStore.Charge(HIGH, true, 100, 10),
+              // its allowance read as 7, its own row: read back as it is, counted as nothing
+              new MessageStore.Charge(HIGH, true, 100, Long.MIN_VALUE));
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
   static void failAGroup(SqliteDatabase db) {
     assertThatThrownBy(
             () ->
