@@ -20,7 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * messages back from the room, say so once, and continue after them: no fork, no seq reused.
  */
 class RestoredDataDirProcessTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  // the fixture's bound for what a child JVM does (a JVM start takes 20 s on a loaded box); 30 s
+  // here was too short for two chats to start and link (session 33: timed out at load 47)
+  private static final Duration WAIT = ChatProcesses.WAIT;
 
   @RegisterExtension final ChatProcesses procs = new ChatProcesses();
 

@@ -62,6 +62,25 @@ class HistoryAcceptanceTest {
             });
   }
 
+  /**
+   * Every listed peer's listener has been handed at least {@code size} deliveries. The history is
+   * read from the store, which lists a burst's rows before the burst's commit hands its deliveries
+   * to the listener (NodeEffects: shown once the commit is done, in a task queued behind the
+   * history read that may come in between), so a history in place does not mean its deliveries are.
+   */
+  private static void awaitShown(LoopbackCluster mesh, int size, int... peers) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (int i : peers) {
+                assertThat(mesh.seen(i).deliveries.size())
+                    .as("deliveries of p" + i)
+                    .isGreaterThanOrEqualTo(size);
+              }
+            });
+  }
+
   @Test
   void aCrashedPeerRestartsFromItsFileCatchesUpAndContinuesItsSeqs() {
     try (LoopbackCluster mesh = new LoopbackCluster(42, tmp).startTracker()) {
@@ -82,6 +101,7 @@ class HistoryAcceptanceTest {
       PeerNode back = mesh.start(2); // same data dir: same SQLite file and peer cache
       awaitLinks(mesh, 0, 1, 2);
       awaitSameHistory(mesh, 13, 0, 1, 2);
+      awaitShown(mesh, 10, 2);
       assertThat(mesh.seen(2).deliveries)
           .as("the restart delivers only what it missed, as catch-up")
           .hasSize(10)
@@ -138,6 +158,7 @@ class HistoryAcceptanceTest {
       mesh.start(3);
       awaitLinks(mesh, 0, 1, 2, 3);
       awaitSameHistory(mesh, 7, 0, 1, 2, 3);
+      awaitShown(mesh, 7, 3);
       assertThat(mesh.seen(3).texts()).contains("hello from p0", "back via the cache");
     }
   }
@@ -188,6 +209,7 @@ class HistoryAcceptanceTest {
       mesh.heal();
       redialUntilLinked(mesh, new int[] {0, 1}, new int[] {2, 3}, n - 1, n - 1, n - 1, n - 1);
       awaitSameHistory(mesh, 20, 0, 1, 2, 3);
+      awaitShown(mesh, 20, 0, 1, 2, 3);
       for (int i = 0; i < n; i++) {
         String otherHalf = i < 2 ? "right " : "left ";
         List<Delivery> ds = mesh.seen(i).deliveries;
