@@ -145,6 +145,15 @@ final class AntiEntropy {
   private long nextRequestId = 1;
   private long caughtUp;
 
+  /**
+   * Sync periods a catch-up round's end may wait, once nothing is in flight, for what a link still
+   * names and we lack ({@link #roundMaybeOver}).
+   */
+  static final int ROUND_HOLD_PERIODS = 2;
+
+  private Scheduler.Cancellable roundHold; // the look again at a held round's end; null: none
+  private long roundHeldSince = -1; // when the round's end was first held; -1: not held
+
   /** What anti-entropy asks of the broadcast tree ({@link Broadcast}). */
   interface Tree {
     /** True if a link that is up brought {@code author}'s latest first copy. */
@@ -762,6 +771,10 @@ final class AntiEntropy {
 
   /** Stops the receipt timers and the waits for the tree (the room stops). */
   void stop() {
+    if (roundHold != null) {
+      roundHold.cancel();
+      roundHold = null;
+    }
     for (Link l : links.values()) {
       cancelReceipt(l);
       if (l.treeWait != null) {
@@ -1351,6 +1364,7 @@ final class AntiEntropy {
         requestMissing(other);
       }
     }
+    roundMaybeOver();
   }
 
   /** How many seqs {@code ranges} hold; saturates rather than wraps (a digest may claim 2^62). */
@@ -1630,11 +1644,76 @@ final class AntiEntropy {
       // peer that claims what it never sends must not keep us asking at round-trip speed
       requestMissing(l);
     }
-    boolean anyInflight = links.values().stream().anyMatch(x -> !x.inflight.isEmpty());
-    if (!anyInflight && caughtUp > 0) {
-      effects.notice(new RoomNotice.CaughtUp(caughtUp));
-      caughtUp = 0;
+    roundMaybeOver();
+  }
+
+  /**
+   * Ends the catch-up round with one {@link RoomNotice.CaughtUp} of all it brought, once nothing is
+   * in flight (its last batch came, it timed out, or its link went down) and no link names anything
+   * more that we lack and may ask for: a round is not declared over while we know it is not. A
+   * link's answer cut by its budget (empty or short) while its digest names more is asked again at
+   * the periodic round; what that brings joins the round. Liveness wins over one block: a round
+   * held {@link #ROUND_HOLD_PERIODS} periods ends anyway (a peer that claims what it never sends
+   * must not keep the caught-up lines off the screen), and so does one whose lacking link went down
+   * or timed out. Until session 33 the round ended at the first moment nothing was in flight, and a
+   * late joiner's answer cut short showed as "caught up 1 message", then the rest as another round
+   * (ScrollbackProcessTest, RoundEndTest); a round whose last request timed out, or whose link went
+   * down mid-answer, never ended at all: its lines stayed off the screen until someone spoke.
+   */
+  void roundMaybeOver() {
+    if (caughtUp == 0) {
+      return;
     }
+    for (Link l : links.values()) {
+      if (!l.inflight.isEmpty()) {
+        return; // its end comes with its last batch, its timeout, or its link going down
+      }
+    }
+    long now = scheduler.nowMillis();
+    long hold = ROUND_HOLD_PERIODS * config.syncIntervalMs();
+    if ((roundHeldSince < 0 || now - roundHeldSince < hold) && stillLacking()) {
+      if (roundHeldSince < 0) {
+        roundHeldSince = now;
+      }
+      if (roundHold == null) {
+        roundHold =
+            scheduler.schedule(
+                roundHeldSince + hold - now,
+                () -> {
+                  roundHold = null;
+                  roundMaybeOver();
+                });
+      }
+      return;
+    }
+    if (roundHold != null) {
+      roundHold.cancel();
+      roundHold = null;
+    }
+    roundHeldSince = -1;
+    effects.notice(new RoomNotice.CaughtUp(caughtUp));
+    caughtUp = 0;
+  }
+
+  /**
+   * Whether a link that is up names messages we lack and may ask for (not our own origin's, which
+   * its digests name as receipts, nor what an author's quota holds here).
+   */
+  private boolean stillLacking() {
+    for (Link l : links.values()) {
+      for (Map.Entry<PeerId, SeqSet> e : l.theirs.entrySet()) {
+        if (e.getKey().equals(self)) {
+          continue;
+        }
+        SeqSet mine = holdings.get(e.getKey());
+        List<SeqRange> missing =
+            mine == null ? e.getValue().ranges() : mine.missingFrom(e.getValue());
+        if (!belowQuota(e.getKey(), missing).isEmpty()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   void countDelivered(boolean catchUp) {

@@ -846,6 +846,7 @@ public final class Room {
       if (asked) {
         sync.requestMissingFromAll();
       }
+      sync.roundMaybeOver(); // what this link was bringing ends the round if nobody else is
     }
   }
 

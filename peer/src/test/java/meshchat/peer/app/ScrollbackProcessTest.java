@@ -22,7 +22,8 @@ class ScrollbackProcessTest {
   private PeerNode bobSaidThirtyLines() throws Exception {
     PeerNode bob = procs.peer("bob");
     for (int i = 0; i < 30; i++) {
-      bob.send("m" + i).get(10, TimeUnit.SECONDS);
+      // bob's first line may wait for the self-fork check up to 15 s (Outbox.MAX_WAIT_MS)
+      bob.send("m" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
     return bob;
   }
