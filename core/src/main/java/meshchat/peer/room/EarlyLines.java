@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
@@ -127,6 +128,15 @@ final class EarlyLines {
   private static ChatMessage get(Map<PeerId, SeqWindow<ChatMessage>> map, MessageId id) {
     SeqWindow<ChatMessage> of = map.get(id.origin());
     return of == null ? null : of.get(id.seq());
+  }
+
+  /**
+   * Each line shown early that still waits for its head (its author's link up, or its grace
+   * running): at most {@link #MAX_PER_AUTHOR} per linked author and {@link #MAX_ORPHANED} more.
+   */
+  void forEachWaiting(Consumer<ChatMessage> each) {
+    linked.values().forEach(w -> w.forEach(each));
+    orphaned.values().forEach(w -> w.forEach(each));
   }
 
   /** Whether {@code origin} has as many lines shown early on its link as it may. */

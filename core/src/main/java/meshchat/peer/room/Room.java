@@ -5,6 +5,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -2015,6 +2016,40 @@ public final class Room {
       cursor = stored.get(0); // some were left out: read on from the oldest row read
     }
   }
+
+  /**
+   * What {@code /history} lists: as {@link #historyBefore}, and among it, in its canonical place,
+   * each line shown before its head that still waits for the head (docs/security.md, "Lines shown
+   * before their head"). Such a line is on the screen but not stored until its head is checked, a
+   * moment later (longer on a loaded machine): a user who saw it and typed {@code /history} in
+   * between was told "no earlier messages" (session 33: CommandOutputLineBreakProcessTest failed 2
+   * runs of 3 so). One never signed leaves the list when the user is told so. At most the lines
+   * {@link EarlyLines} holds are added to the page read.
+   */
+  public List<ChatMessage> shownBefore(ChatMessage before, int limit) {
+    List<ChatMessage> page = historyBefore(before, limit);
+    if (limit <= 0 || early.isEmpty()) {
+      return page;
+    }
+    Set<MessageId> listed = new HashSet<>();
+    page.forEach(m -> listed.add(m.id()));
+    List<ChatMessage> merged = new ArrayList<>(page);
+    early.forEachWaiting(
+        m -> {
+          if (!listed.contains(m.id()) && (before == null || SHOWN_ORDER.compare(m, before) < 0)) {
+            merged.add(m);
+          }
+        });
+    if (merged.size() == page.size()) {
+      return page;
+    }
+    merged.sort(SHOWN_ORDER);
+    return List.copyOf(merged.subList(Math.max(0, merged.size() - limit), merged.size()));
+  }
+
+  /** The stores' order of a history: (lamport, origin, seq). */
+  private static final Comparator<ChatMessage> SHOWN_ORDER =
+      ChatMessage.CANONICAL.thenComparingLong(ChatMessage::seq);
 
   /**
    * For the latest own messages, oldest first: how many of the peers linked now hold each, per

@@ -327,9 +327,13 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(() -> room.history(limit));
   }
 
-  /** As {@link #history}, of the messages before {@code before} (null: from the newest). */
+  /**
+   * What {@code /history} lists: as {@link #history}, of the messages before {@code before} (null:
+   * from the newest), with the lines shown before their head that wait for it ({@link
+   * Room#shownBefore}).
+   */
   public CompletableFuture<List<ChatMessage>> history(ChatMessage before, int limit) {
-    return onLoop(() -> room.historyBefore(before, limit));
+    return onLoop(() -> room.shownBefore(before, limit));
   }
 
   /** How often each limit was hit, by the links and the room (for /status). */

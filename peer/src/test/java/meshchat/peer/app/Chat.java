@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import meshchat.tracker.ChildJvm;
@@ -39,6 +40,11 @@ public final class Chat {
   /** Lines seen so far that contain {@code fragment}. */
   public long count(String fragment) {
     return out.stream().filter(l -> l.contains(fragment)).count();
+  }
+
+  /** Lines seen so far that contain every one of {@code fragments}. */
+  public long count(String... fragments) {
+    return out.stream().filter(l -> Arrays.stream(fragments).allMatch(l::contains)).count();
   }
 
   /** Whether the JSON {@code ready} event has come. */
