@@ -53,6 +53,12 @@ public final class Counters {
      * stored per rolling day, or its author is held below it (docs/security.md, "Author quota").
      */
     AUTHOR_QUOTA,
+    /**
+     * A message of a new author (one this peer stores nothing of) not stored: the source of the
+     * link that brought it has introduced its new authors for the day, or the author is held back
+     * for that (docs/security.md, "New authors per source").
+     */
+    NEW_AUTHOR,
     /** A dependency fetch not sent: the link already has the most fetches in flight. */
     DEP_FETCH_BUDGET,
     /** A dependency fetch given up unanswered. */

@@ -63,6 +63,7 @@ public final class AuthorQuota {
   private final long limit;
   private final Map<PeerId, Window[]> windows = new HashMap<>();
   private final Map<PeerId, Hold[]> holds = new HashMap<>();
+  private int heldNew; // holds of new authors not admitted (slot 2)
   // the quota's own time: moves on by what the clock moves forward, never back (see hourOf)
   private boolean started;
   private long timeMs;
@@ -173,7 +174,7 @@ public final class AuthorQuota {
   }
 
   private void hold(PeerId origin, Kind kind, long seq, long cost) {
-    Hold[] held = holds.computeIfAbsent(origin, o -> new Hold[2]);
+    Hold[] held = holds.computeIfAbsent(origin, o -> new Hold[3]);
     Hold was = held[kind.ordinal()];
     if (was == null || seq < was.seq()) {
       held[kind.ordinal()] = new Hold(seq, cost);
@@ -269,11 +270,61 @@ public final class AuthorQuota {
           }
         }
       }
-      if (held[0] == null && held[1] == null) {
+      if (held[0] == null && held[1] == null && held[2] == null) {
         it.remove();
       }
       if (freed) {
         out.add(e.getKey());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Holds all of {@code origin} (from seq 0 on) until {@code untilMs} of the caller's clock: a new
+   * author not admitted ({@link NewAuthors}). Nothing of it is stored, shown or asked for
+   * meanwhile, as for an author over its quota.
+   */
+  public void holdNew(PeerId origin, long untilMs) {
+    Hold[] held = holds.computeIfAbsent(origin, o -> new Hold[3]);
+    if (held[2] == null) {
+      heldNew++;
+    }
+    held[2] = new Hold(0, untilMs);
+  }
+
+  /** Whether {@code origin} is held as a new author not admitted. */
+  public boolean isHeldNew(PeerId origin) {
+    Hold[] held = holds.isEmpty() ? null : holds.get(origin);
+    return held != null && held[2] != null;
+  }
+
+  /** Authors held as new and not admitted (at most what {@link #holdNew} was called for). */
+  public int heldNewCount() {
+    return heldNew;
+  }
+
+  /**
+   * Ends the holds of new authors due by {@code nowMs} (a clock set back ends none early; one set
+   * forward ends them early) and returns their authors: they are asked for again, and admitted or
+   * held again by the link that brings them.
+   */
+  public List<PeerId> releaseNew(long nowMs) {
+    if (holds.isEmpty()) {
+      return List.of();
+    }
+    List<PeerId> out = new ArrayList<>();
+    Iterator<Map.Entry<PeerId, Hold[]>> it = holds.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<PeerId, Hold[]> e = it.next();
+      Hold[] held = e.getValue();
+      if (held[2] != null && held[2].cost() <= nowMs) {
+        held[2] = null;
+        heldNew--;
+        out.add(e.getKey());
+        if (held[0] == null && held[1] == null) {
+          it.remove();
+        }
       }
     }
     return out;

@@ -35,6 +35,9 @@ final class LinkState {
   private long[] depsDueAt = new long[4];
   private int dueHead; // the ring position of depsDue's first
 
+  /** What this link tells about the new authors it brings (null: no bound on new authors). */
+  NewAuthors.Link authors;
+
   // equal to Room's count of messages got while the latest one was pushed whole on this link
   private long pushedWhole;
 

@@ -99,6 +99,7 @@ public final class Room {
   private final Equivocations equivocations;
   private final EarlyLines early = new EarlyLines(); // shown before their head: see showEarly
   private final AuthorQuota quota; // bytes of each other author stored per rolling day
+  private final NewAuthors newAuthors; // new authors each source introduces per rolling day
   private long quotaSweptHour; // the hour the quota last forgot its idle authors
   private String nick;
   private long ownSeq;
@@ -150,6 +151,7 @@ public final class Room {
     this.random = random;
     this.equivocations = new Equivocations(store, signer);
     this.quota = new AuthorQuota(config.authorQuotaBytes());
+    this.newAuthors = new NewAuthors(config.newAuthorsPerSource());
     this.broadcast =
         new Broadcast(
             effects,
@@ -273,8 +275,33 @@ public final class Room {
    * if the quota refuses it (the user is told when its author is newly held). Own messages and a
    * line already charged when it was shown early are not charged.
    */
-  private boolean charged(ChatMessage m) {
-    if (quota.limit() == Long.MAX_VALUE || m.origin().equals(self)) {
+  private boolean charged(ChatMessage m, LinkState from) {
+    if (m.origin().equals(self)) {
+      return true;
+    }
+    boolean fresh = false; // a new author, admitted by its source's budget if it is stored
+    if (!newAuthors.off()) {
+      long now = wallClock.millis();
+      if (quota.isHeldNew(m.origin())) {
+        counters.increment(Counter.NEW_AUTHOR);
+        return false;
+      }
+      SeqSet held = holdings.get(m.origin());
+      if (held == null || held.isEmpty()) {
+        if (from.authors == null || !newAuthors.allows(from.authors, m.origin(), now)) {
+          counters.increment(Counter.NEW_AUTHOR);
+          if (quota.heldNewCount() < MAX_HELD_NEW) {
+            quota.holdNew(m.origin(), now + NewAuthors.RETRY_MS);
+          } // else refused each time it comes, and asked for as anything lacking (bounded there)
+          return false;
+        }
+        fresh = true;
+      }
+    }
+    if (quota.limit() == Long.MAX_VALUE) {
+      if (fresh) {
+        newAuthors.admitted(from.authors, m.origin(), wallClock.millis());
+      }
       return true; // no quota (the simulation, the benchmarks): nothing counted, nothing written
     }
     long now = wallClock.millis();
@@ -290,7 +317,19 @@ public final class Room {
       return false;
     }
     store.charge(m.origin(), kind == AuthorQuota.Kind.OLD, quota.chargeHour(now), cost);
+    if (fresh) {
+      newAuthors.admitted(from.authors, m.origin(), now);
+    }
     return true;
+  }
+
+  /** Most new authors held back at once (each an hour): past it, one is refused each time. */
+  static final int MAX_HELD_NEW = 4_096;
+
+  /** Whether this peer stores no message of any author but itself (a newcomer). */
+  private boolean holdsNoOtherAuthor() {
+    SeqSet own = holdings.get(self);
+    return holdings.count() == (own == null ? 0 : own.count());
   }
 
   /** Authors over their quota here, each with the seq from which nothing of it is stored. */
@@ -304,6 +343,11 @@ public final class Room {
    * of authors idle for a day.
    */
   private void quotaRound() {
+    if (!newAuthors.off()
+        && quota.heldNewCount() > 0
+        && !quota.releaseNew(wallClock.millis()).isEmpty()) {
+      sync.requestMissingFromAll(); // decided again by the link that brings them
+    }
     if (quota.limit() == Long.MAX_VALUE) {
       return;
     }
@@ -813,6 +857,11 @@ public final class Room {
             sync.linkUp(peer.peerId(), source == null ? peer.peerId() : source),
             exchange.register(peer),
             broadcast.linkUp(peer.peerId()));
+    if (!newAuthors.off()) {
+      l.authors =
+          new NewAuthors.Link(
+              source == null ? peer.peerId() : source, wallClock.millis(), holdsNoOtherAuthor());
+    }
     links.put(peer.peerId(), l);
     linkArray = links.values().toArray(new LinkState[0]);
     lastFrom = null;
@@ -932,6 +981,12 @@ public final class Room {
       if (!sync.onDigest(l.sync, d)) {
         refuse(l, CloseReason.INVALID_MESSAGE, "a digest names an origin twice");
         return;
+      }
+      long now = l.authors == null ? 0 : wallClock.millis();
+      if (l.authors != null && l.authors.naming(now)) {
+        for (LinkMessage.DigestEntry e : d.entries()) {
+          l.authors.named(e.origin(), now); // a newcomer's first links name the room's authors
+        }
       }
       if (equivocations.any()) {
         offerNamedProofs(l, d);
@@ -1325,7 +1380,7 @@ public final class Room {
     if (admission.refusal(m, clock.time()) != null) {
       return Early.REFUSED; // nothing spent: a refused jump takes none of the allowance
     }
-    if (!charged(m)) {
+    if (!charged(m, from)) {
       return Early.REFUSED; // over its quota: never shown, as it will never be stored
     }
     clock.receive(m.lamport());
@@ -1435,7 +1490,7 @@ public final class Room {
     }
     if (refused == null
         && !(m.origin().equals(from.id()) && early.wasShown(m.id())) // charged when shown early
-        && !charged(m)) {
+        && !charged(m, from)) {
       return false; // over its author's quota (counted there); a line shown early was charged then
     }
     if (refused != null) {

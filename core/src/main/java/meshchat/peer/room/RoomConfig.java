@@ -42,6 +42,11 @@ import meshchat.peer.limit.WireBounds;
  *     it a further message that would wait is refused and asked for again later (a stranger's share
  *     of the hold-back); never what anti-entropy needs to converge (docs/security.md)
  * @param maxHeldPerOrigin most messages waiting for dependencies at once by one author, likewise
+ * @param newAuthorsPerSource most new authors (origins this peer stores no message of) one source
+ *     (IPv4 address or IPv6 /64 of the link that brings an origin's first message) introduces per
+ *     rolling day, beyond what a newcomer's first links name ({@link NewAuthors}). {@link
+ *     NewAuthors#OFF} (the default here): no bound. The chat command's default is {@link
+ *     #DEFAULT_NEW_AUTHORS_PER_SOURCE}, 64
  */
 public record RoomConfig(
     long syncIntervalMs,
@@ -59,7 +64,8 @@ public record RoomConfig(
     int syncFirstMessages,
     long authorQuotaBytes,
     int maxHeldPerLink,
-    int maxHeldPerOrigin) {
+    int maxHeldPerOrigin,
+    int newAuthorsPerSource) {
 
   /**
    * The chat command's {@link #authorQuotaBytes} ({@code --author-quota}): 16 MiB per author per
@@ -67,6 +73,13 @@ public record RoomConfig(
    * and the benchmarks, whose synthetic authors write far more than a person.
    */
   public static final long DEFAULT_AUTHOR_QUOTA_BYTES = 16L << 20;
+
+  /**
+   * The chat command's {@link #newAuthorsPerSource} ({@code --new-authors}): a room gains a few
+   * members a day; the record's own default is {@link NewAuthors#OFF}, for the simulation and the
+   * benchmarks, whose synthetic authors come from anywhere.
+   */
+  public static final int DEFAULT_NEW_AUTHORS_PER_SOURCE = 64;
 
   public RoomConfig {
     if (syncPipeline < 1) {
@@ -77,6 +90,10 @@ public record RoomConfig(
     }
     if (authorQuotaBytes < 0) {
       throw new IllegalArgumentException("authorQuotaBytes must be >= 0: " + authorQuotaBytes);
+    }
+    if (newAuthorsPerSource < 0) {
+      throw new IllegalArgumentException(
+          "newAuthorsPerSource must be >= 0: " + newAuthorsPerSource);
     }
     if (maxHeldPerLink < 0 || maxHeldPerOrigin < 0) {
       throw new IllegalArgumentException(
@@ -115,5 +132,6 @@ public record RoomConfig(
     public long authorQuotaBytes = Long.MAX_VALUE;
     public int maxHeldPerLink = 1_024;
     public int maxHeldPerOrigin = 1_024;
+    public int newAuthorsPerSource = NewAuthors.OFF;
   }
 }

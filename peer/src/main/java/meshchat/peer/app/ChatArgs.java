@@ -39,6 +39,7 @@ final class ChatArgs {
           "--linger",
           "--scrollback",
           "--author-quota",
+          "--new-authors",
           "--metrics");
 
   private static final Set<String> SWITCHES = Set.of("--no-tracker", "--no-lan", "--json");
@@ -102,7 +103,7 @@ final class ChatArgs {
         case "--linger" -> c.linger = plainInt(value);
         case "--scrollback" -> c.scrollback = plainInt(value);
         case "--metrics" -> c.metrics = MetricsOption.at(MetricsAddress.parse(value));
-        case "--author-quota" -> {
+        case "--author-quota", "--new-authors" -> {
           return false; // rare: picocli reads it, and says what is wrong with it
         }
         default -> { // --tracker: comma-separated, and repeatable

@@ -155,6 +155,27 @@ public final class ChatCommand implements Callable<Integer> {
     return n > (1L << 40) >> shift ? -1 : n << shift; // at most 1 TiB, or off
   }
 
+  @Option(
+      names = "--new-authors",
+      paramLabel = "N",
+      description =
+          "most new members (keys this peer keeps nothing of) one address brings per rolling day,"
+              + " beyond what a newcomer's first links name: 0..1000000, or off (default:"
+              + " ${DEFAULT-VALUE}; docs/security.md)")
+  String newAuthors = "64"; // RoomConfig.DEFAULT_NEW_AUTHORS_PER_SOURCE
+
+  /** {@code --new-authors}: {@code NewAuthors.OFF} for off; -1 if it does not parse. */
+  static int newAuthorsPerSource(String value) {
+    if (value.equals("off")) {
+      return meshchat.peer.room.NewAuthors.OFF;
+    }
+    if (!value.matches("0|[1-9][0-9]{0,6}")) {
+      return -1;
+    }
+    int n = Integer.parseInt(value);
+    return n > 1_000_000 ? -1 : n;
+  }
+
   /** How long alone in a private room before saying that nobody with this secret is here. */
   static final long ALONE_MS = 10_000;
 
@@ -191,6 +212,9 @@ public final class ChatCommand implements Callable<Integer> {
     }
     if (quotaBytes(authorQuota) < 0) {
       return "--author-quota must be N, NK, NM or NG (up to 1 TiB), or off; got " + authorQuota;
+    }
+    if (newAuthorsPerSource(newAuthors) < 0) {
+      return "--new-authors must be 0..1000000, or off; got " + newAuthors;
     }
     String name = nick != null ? nick : defaultNick();
     if (name.isBlank() || name.length() > 32 || hasControl(name)) {
@@ -355,7 +379,13 @@ public final class ChatCommand implements Callable<Integer> {
                 d -> {
                   d.peerCache = dir.resolve("peers");
                   long quota = quotaBytes(authorQuota);
-                  d.roomConfig = d.roomConfig.with(r -> r.authorQuotaBytes = quota);
+                  int fresh = newAuthorsPerSource(newAuthors);
+                  d.roomConfig =
+                      d.roomConfig.with(
+                          r -> {
+                            r.authorQuotaBytes = quota;
+                            r.newAuthorsPerSource = fresh;
+                          });
                 });
     RoomKey key = opening.roomKey(); // a private room's history is kept under its room id
     if (key != null) {

@@ -89,6 +89,10 @@ public final class TrackerSession {
   private final String tag;
   private final Map<PeerId, PeerAddress> known = new LinkedHashMap<>();
   private RoomSession client;
+  // the tracker client's frames not sent (over the tracker's request bound), for /metrics: the
+  // latest connection's, and the sum of those before it
+  private RoomSession latest;
+  private long notSentBefore;
   private TrackerServer hosted;
   private ScheduledFuture<?> timer;
   private ScheduledFuture<?> resign;
@@ -198,6 +202,14 @@ public final class TrackerSession {
     return address.getHostString() + ":" + address.getPort();
   }
 
+  /**
+   * Requests this session's tracker clients did not send, over the tracker's bound (each failed its
+   * request and logged one line), since the session started. Loop thread only.
+   */
+  public long framesNotSent() {
+    return notSentBefore + (latest == null ? 0 : latest.framesNotSent());
+  }
+
   private void attempt() {
     timer = null;
     if (stopped) {
@@ -209,6 +221,12 @@ public final class TrackerSession {
             (c, e) ->
                 loop.execute(
                     () -> {
+                      if (c != null) {
+                        if (latest != null) {
+                          notSentBefore += latest.framesNotSent();
+                        }
+                        latest = c;
+                      }
                       if (stopped) { // leaving: whatever happened is no news to the user
                         if (c != null) {
                           c.close();

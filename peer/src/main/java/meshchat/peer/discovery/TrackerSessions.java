@@ -31,6 +31,15 @@ public final class TrackerSessions {
   private final TrackerSession.Members members;
   private final InstantSource clock;
 
+  /** Requests not sent to any tracker, over its bound ({@link TrackerSession#framesNotSent}). */
+  public long framesNotSent() {
+    long n = 0;
+    for (TrackerSession s : sessions) {
+      n += s.framesNotSent();
+    }
+    return n;
+  }
+
   /** For each member: the sessions that name it now. */
   private final Map<PeerId, Set<Integer>> namedBy = new HashMap<>();
 

@@ -91,7 +91,12 @@ public final class PeerMetrics implements MultiCollector {
             "meshchat_peer_held_back_messages",
             "Messages held back until their causal predecessors arrive.",
             g.heldBack())
-        .gauge("meshchat_peer_stored_messages", "Messages in the store.", g.stored());
+        .gauge("meshchat_peer_stored_messages", "Messages in the store.", g.stored())
+        .counter(
+            "meshchat_peer_tracker_frames_not_sent",
+            "Requests to trackers not sent: over the tracker's request bound (each failed and"
+                + " logged one line).",
+            g.trackerFramesNotSent());
   }
 
   private NodeGauges gauges() {

@@ -10,4 +10,5 @@ import java.util.List;
  * @param stored messages in the store
  * @param known peers in the address book (dial candidates, unproven hints included)
  */
-public record NodeGauges(List<LinkInfo> links, int heldBack, long stored, int known) {}
+public record NodeGauges(
+    List<LinkInfo> links, int heldBack, long stored, int known, long trackerFramesNotSent) {}

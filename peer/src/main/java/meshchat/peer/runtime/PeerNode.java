@@ -281,7 +281,11 @@ public final class PeerNode implements AutoCloseable {
     return onLoop(
         () ->
             new NodeGauges(
-                linkInfos(), room.heldBackCount(), room.heldCount(), membership.knownCount()));
+                linkInfos(),
+                room.heldBackCount(),
+                room.heldCount(),
+                membership.knownCount(),
+                trackers == null ? 0 : trackers.framesNotSent()));
   }
 
   private List<LinkInfo> linkInfos() {

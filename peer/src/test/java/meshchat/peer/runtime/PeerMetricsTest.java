@@ -42,6 +42,7 @@ class PeerMetricsTest {
                       .containsEntry("meshchat_peer_messages_delivered_total", 2.0)
                       .containsEntry("meshchat_peer_stored_messages", 2.0)
                       .containsEntry("meshchat_peer_held_back_messages", 0.0)
+                      .containsEntry("meshchat_peer_tracker_frames_not_sent_total", 0.0)
                       .containsEntry("meshchat_peer_lag_messages{peer=\"" + a + "\"}", 0.0)
                       .containsEntry("meshchat_peer_refusals_total{reason=\"bad_signature\"}", 0.0)
                       .containsKey("meshchat_peer_catchup_messages{peer=\"" + a + "\"}")

@@ -58,6 +58,11 @@ public final class RoomSession implements AutoCloseable {
     this.clock = clock;
   }
 
+  /** Requests of this session not sent, over the tracker's bound ({@link TrackerClient}). */
+  public long framesNotSent() {
+    return client.framesNotSent();
+  }
+
   /**
    * Opens a session to {@code tracker} for {@code room}.
    *

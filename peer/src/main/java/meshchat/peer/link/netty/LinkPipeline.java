@@ -53,11 +53,21 @@ public final class LinkPipeline {
     }
     // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
     // (a frame of ours over the limit is dropped and counted, never sent to be refused: rev31)
+    int limit = setup.config().maxFrameBytes();
     Framing.addTo(
         p,
         LinkCodec.prototype(),
-        setup.config().maxFrameBytes(),
-        () -> setup.counters().increment(Counter.FRAME_NOT_SENT));
+        limit,
+        limit,
+        (ctx, frame, bytes) -> {
+          setup.counters().increment(Counter.FRAME_NOT_SENT);
+          FramesNotSentLog.SHARED.dropped(
+              frameType(frame),
+              bytes,
+              limit,
+              String.valueOf(ctx.channel().remoteAddress()),
+              System.nanoTime());
+        });
     // the frames every message crosses straight into records; the rest as LinkFrame, as before
     // (both readers share the link's origin numbers: docs/protocol.md, "Link context")
     LinkContext context = new LinkContext();
@@ -83,5 +93,13 @@ public final class LinkPipeline {
     p.addLast("verify", new ChainVerifier(setup.room(), setup.counters(), verify));
     // both send Hello first (private rooms: then a J-PAKE); on success: "liveness" + "dispatch"
     p.addLast("hello", new HelloHandler(setup, dialedByUs, tls, guesses, pake));
+  }
+
+  /** What kind of frame {@code frame} is, for a log line. */
+  private static String frameType(com.google.protobuf.MessageLiteOrBuilder frame) {
+    if (frame instanceof meshchat.proto.v1.LinkFrame f) {
+      return f.getBodyCase().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    return frame.getClass().getSimpleName();
   }
 }
