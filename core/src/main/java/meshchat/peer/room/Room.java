@@ -175,6 +175,7 @@ public final class Room {
             equivocations,
             broadcast);
     sync.quota(quota);
+    sync.heldVia(causal::pendingVia);
     this.exchange = new PeerExchange(config, self, effects, scheduler, random);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.chain = new OwnChain(self, signer, store);
