@@ -1636,9 +1636,22 @@ public final class Room {
       return false;
     }
     store.markShown(m.id());
+    hide(m);
     counters.increment(Counter.BACKDATED);
     releaseAfter(m);
     return true;
+  }
+
+  /**
+   * Marks {@code m}, stored and refused as backdated, hidden in the store: the history reads skip
+   * it there, so rows a member makes us store and never show cost nothing to page past (rev33: 100
+   * of them on top of the history hid every earlier line from {@code /history}). Our own messages
+   * are listed whatever their times, as {@link #historyBefore} lists them.
+   */
+  private void hide(ChatMessage m) {
+    if (!m.origin().equals(self)) {
+      store.markHidden(m.id());
+    }
   }
 
   /**
@@ -1848,12 +1861,19 @@ public final class Room {
       store.markShown(r.message().id()); // or never shown: either way it waits no more
       if (r.checked() ? r.backdated() : admission.backdated(r.message())) {
         // its dependency came after it and is newer: stored, but never shown as if it answered
+        hide(r.message());
         counters.increment(Counter.BACKDATED);
         continue;
       }
       emit(r.message(), r.catchUp(), r.incomplete());
     }
     for (MessageId id : completed) {
+      // shown incomplete, its last dependency came stamped at or above it: the history leaves it
+      // out from now on (it is not listed above what it claims to answer), so it is marked too
+      Optional<ChatMessage> shown = id.origin().equals(self) ? Optional.empty() : store.get(id);
+      if (shown.isPresent() && admission.backdated(shown.get())) {
+        store.markHidden(id);
+      }
       effects.notice(new RoomNotice.Completed(id));
     }
   }
@@ -1976,13 +1996,19 @@ public final class Room {
    * (stored, marked waiting, held again after a restart) until the room shows it, in its place
    * (rev30: the scrollback after a {@code kill -9} printed it before the predecessor it waits for,
    * and the room showed it again later); and a message stamped at or below what it answers, stored
-   * but refused as backdated (rev30: listed above the question it claims to answer). The second is
-   * judged again from the stored times, so a line shown incomplete whose dependency came later
-   * stamped above it is left out too.
+   * but refused as backdated (rev30: listed above the question it claims to answer). The store
+   * leaves out the second itself, marked when refused ({@link MessageStore#markHidden}; a line
+   * shown incomplete whose dependency came later stamped above it is marked then too), and it is
+   * judged again here from the stored times, for rows stored before the mark existed (schema 7) or
+   * whose mark a rolled-back unit of work took. However many rows are left out, the page is filled
+   * from the rows below them (rev33: 100 hidden rows hid the whole history before them).
    */
   public List<ChatMessage> history(int limit) {
     return historyBefore(null, limit);
   }
+
+  /** Most rows one read of {@link #historyBefore} asks for past what the page still lacks. */
+  static final int HISTORY_CHUNK = 1_024;
 
   /**
    * As {@link #history}, but of the messages before {@code before} in canonical order (null: from
@@ -1995,11 +2021,16 @@ public final class Room {
     }
     List<ChatMessage> newestFirst = new ArrayList<>(Math.min(limit, 1024));
     ChatMessage cursor = before;
-    for (int round = 0; ; round++) {
-      int asked =
-          (int)
-              Math.min(
-                  Integer.MAX_VALUE, (long) limit - newestFirst.size() + causal.pendingCount());
+    int asked = 0;
+    while (true) {
+      // the rows still wanted and those held back, at least twice the last round's (at most
+      // HISTORY_CHUNK): the rows left out here are the held back (at most the hold-back limit)
+      // and the backdated the store has no mark for, and a page reads on past them all to fill
+      // up, in few reads (rev33: it gave up after four and returned what it had, one line or
+      // none, so the history before them was out of reach)
+      long need = (long) limit - newestFirst.size() + causal.pendingCount();
+      asked =
+          (int) Math.min(Integer.MAX_VALUE, Math.max(need, Math.min(2L * asked, HISTORY_CHUNK)));
       List<ChatMessage> stored = store.historyBefore(cursor, asked);
       for (int i = stored.size() - 1; i >= 0 && newestFirst.size() < limit; i--) {
         ChatMessage m = stored.get(i);
@@ -2007,7 +2038,7 @@ public final class Room {
           newestFirst.add(m);
         }
       }
-      if (newestFirst.size() >= limit || stored.size() < asked || round == 3) {
+      if (newestFirst.size() >= limit || stored.size() < asked) {
         Collections.reverse(newestFirst);
         return newestFirst;
       }
