@@ -1432,7 +1432,10 @@ public final class Room {
       refused = admission.refusal(m, clock.time());
     }
     if (refused == null
-        && !(m.origin().equals(from.id()) && early.wasShown(m.id())) // charged when shown early
+        // charged when shown early, whatever link its signed copy comes by (rev33: a copy from
+        // another peer, its author's link down before its head, was charged again); another
+        // version under its id is a line of its own, and charged
+        && !(!early.isEmpty() && early.shownAsIs(m))
         && !charged(m)) {
       return false; // over its author's quota (counted there); a line shown early was charged then
     }
