@@ -266,6 +266,19 @@ public final class AuthorQuota {
   }
 
   /**
+   * Gives back {@code cost} that {@link #take} charged to {@code origin}'s {@code kind} allowance
+   * in hour {@code hour}: the message was not stored after all (a write that rolled back), and its
+   * copy fetched again is charged anew. Nothing if that hour has left the window ending at {@code
+   * nowMs}; never more than the hour holds.
+   */
+  public void refund(PeerId origin, Kind kind, long hour, long cost, long nowMs) {
+    Window w = window(origin, kind, false);
+    if (w != null && cost > 0) {
+      w.refund(hourOf(nowMs), hour, cost);
+    }
+  }
+
+  /**
    * Forgets the windows that hold nothing within the day: an author silent for a day costs none.
    */
   public void sweep(long nowMs) {
@@ -335,6 +348,16 @@ public final class AuthorQuota {
       advance(h);
       bytes[(int) Math.floorMod(h, (long) HOURS)] += cost;
       total += cost;
+    }
+
+    void refund(long now, long hour, long cost) {
+      advance(now);
+      if (hour <= latest && hour > latest - HOURS) {
+        int i = (int) Math.floorMod(hour, (long) HOURS);
+        long back = Math.min(cost, bytes[i]);
+        bytes[i] -= back;
+        total -= back;
+      }
     }
 
     void restore(long now, long hour, long cost) {

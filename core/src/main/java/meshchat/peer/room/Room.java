@@ -273,6 +273,14 @@ public final class Room {
    * line already charged when it was shown early are not charged.
    */
   private boolean charged(ChatMessage m) {
+    return charged(m, false);
+  }
+
+  /**
+   * As {@link #charged(ChatMessage)}; {@code storing}: the message is stored next, in the unit of
+   * work now open, so its charge is given back if that unit rolls back ({@link #refundUnstored}).
+   */
+  private boolean charged(ChatMessage m, boolean storing) {
     if (quota.limit() == Long.MAX_VALUE || m.origin().equals(self)) {
       return true; // no quota (the simulation, the benchmarks): nothing counted, nothing written
     }
@@ -288,8 +296,36 @@ public final class Room {
       }
       return false;
     }
-    store.charge(m.origin(), kind == AuthorQuota.Kind.OLD, quota.chargeHour(now), cost);
+    long hour = quota.chargeHour(now);
+    store.charge(m.origin(), kind == AuthorQuota.Kind.OLD, hour, cost);
+    if (storing && tracksUnits) {
+      chargedSinceCommit.add(new Charged(m.id(), kind, hour, cost));
+    }
     return true;
+  }
+
+  /** An author-quota charge of a message stored in the open unit of work. */
+  private record Charged(MessageId id, AuthorQuota.Kind kind, long hour, long cost) {}
+
+  // the charges of the messages stored since the last commit (a store that can roll back): a
+  // unit that rolls back gives back those of the messages it took, or each copy fetched again was
+  // charged once more and a disk that stays full held honest authors as flooders (rev33)
+  private final List<Charged> chargedSinceCommit = new ArrayList<>();
+
+  /** Gives back the charges of the messages stored since the last commit and no longer held. */
+  private void refundUnstored() {
+    if (chargedSinceCommit.isEmpty()) {
+      return;
+    }
+    long now = wallClock.millis();
+    chargedSinceCommit.removeIf(
+        c -> {
+          if (holdings.contains(c.id().origin(), c.id().seq())) {
+            return false;
+          }
+          quota.refund(c.id().origin(), c.kind(), c.hour(), c.cost(), now);
+          return true;
+        });
   }
 
   /** Authors over their quota here, each with the seq from which nothing of it is stored. */
@@ -489,6 +525,7 @@ public final class Room {
   /** A commit covering everything stored and delivered so far was reported done. */
   private void unitCommitted() {
     if (tracksUnits) {
+      chargedSinceCommit.clear();
       storedSinceCommit.clear();
       storedVia.clear();
       deliveredSinceCommit.clear();
@@ -508,6 +545,11 @@ public final class Room {
    * commit.
    */
   private void unhold() {
+    unholdRows();
+    refundUnstored(); // what the unit took, and a failed batch's messages, never stored
+  }
+
+  private void unholdRows() {
     List<MessageId> gone = store.takeRolledBack();
     if (gone.isEmpty()) {
       return;
@@ -1436,7 +1478,7 @@ public final class Room {
         // another peer, its author's link down before its head, was charged again); another
         // version under its id is a line of its own, and charged
         && !(!early.isEmpty() && early.shownAsIs(m))
-        && !charged(m)) {
+        && !charged(m, true)) {
       return false; // over its author's quota (counted there); a line shown early was charged then
     }
     if (refused != null) {
