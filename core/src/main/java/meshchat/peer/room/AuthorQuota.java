@@ -356,6 +356,19 @@ public final class AuthorQuota {
   }
 
   /**
+   * Gives back {@code cost} that {@link #take} charged to {@code origin}'s {@code kind} allowance
+   * in hour {@code hour}: the message was not stored after all (a write that rolled back), and its
+   * copy fetched again is charged anew. Nothing if that hour has left the window ending at {@code
+   * nowMs}; never more than the hour holds.
+   */
+  public void refund(PeerId origin, Kind kind, long hour, long cost, long nowMs) {
+    Window w = window(origin, kind, false);
+    if (w != null && cost > 0) {
+      w.refund(hourOf(nowMs), hour, cost);
+    }
+  }
+
+  /**
    * Forgets the windows that hold nothing within the day: an author silent for a day costs none.
    */
   public void sweep(long nowMs) {
@@ -430,6 +443,24 @@ public final class AuthorQuota {
 
     void add(long h, long cost) {
       add(h, h, cost);
+    }
+
+    /**
+     * Takes back up to {@code cost} charged to {@code hour}, if the window ending at {@code now}
+     * still holds that hour; never more than the hour holds.
+     */
+    void refund(long now, long hour, long cost) {
+      advance(now);
+      if (hour <= latest && hour > latest - HOURS) {
+        int i = (int) Math.floorMod(hour, (long) HOURS);
+        bytes[i] -= Math.min(cost, bytes[i]);
+        // summed again, not subtracted: a saturated total is not the sum it stands for
+        long t = 0;
+        for (long x : bytes) {
+          t = saturatedAdd(t, x);
+        }
+        total = t;
+      }
     }
 
     /** Charges {@code cost} >= 0 to {@code hour}, within the window ending at {@code now}. */

@@ -75,6 +75,19 @@ final class EarlyLines {
     return get(id) != null || forgotten.containsKey(id);
   }
 
+  /**
+   * Whether {@code m} itself (not another version under its id) was shown early: it was charged to
+   * its author's quota then, whatever link its signed copy comes by. Leaves the line early.
+   */
+  boolean shownAsIs(ChatMessage m) {
+    ChatMessage shown = get(m.id());
+    if (shown != null) {
+      return shown.equals(m);
+    }
+    byte[] f = forgotten.isEmpty() ? null : forgotten.get(m.id());
+    return f != null && Arrays.equals(f, fingerprint(m));
+  }
+
   private void forget(ChatMessage m) {
     forgotten.put(m.id(), fingerprint(m));
   }

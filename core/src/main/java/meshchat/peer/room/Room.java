@@ -277,6 +277,15 @@ public final class Room {
    * line already charged when it was shown early are not charged.
    */
   private boolean charged(ChatMessage m, LinkState from) {
+    return charged(m, from, false);
+  }
+
+  /**
+   * As {@link #charged(ChatMessage, LinkState)}; {@code storing}: the message is stored next, in
+   * the unit of work now open, so its charge is given back if that unit rolls back ({@link
+   * #refundUnstored}).
+   */
+  private boolean charged(ChatMessage m, LinkState from, boolean storing) {
     if (m.origin().equals(self)) {
       return true;
     }
@@ -317,7 +326,11 @@ public final class Room {
       }
       return false;
     }
-    store.charge(m.origin(), kind == AuthorQuota.Kind.OLD, quota.chargeHour(now), cost);
+    long hour = quota.chargeHour(now);
+    store.charge(m.origin(), kind == AuthorQuota.Kind.OLD, hour, cost);
+    if (storing && tracksUnits) {
+      chargedSinceCommit.add(new Charged(m.id(), kind, hour, cost));
+    }
     if (fresh) {
       newAuthors.admitted(from.authors, m.origin(), now);
     }
@@ -331,6 +344,30 @@ public final class Room {
   private boolean holdsNoOtherAuthor() {
     SeqSet own = holdings.get(self);
     return holdings.count() == (own == null ? 0 : own.count());
+  }
+
+  /** An author-quota charge of a message stored in the open unit of work. */
+  private record Charged(MessageId id, AuthorQuota.Kind kind, long hour, long cost) {}
+
+  // the charges of the messages stored since the last commit (a store that can roll back): a
+  // unit that rolls back gives back those of the messages it took, or each copy fetched again was
+  // charged once more and a disk that stays full held honest authors as flooders (rev33)
+  private final List<Charged> chargedSinceCommit = new ArrayList<>();
+
+  /** Gives back the charges of the messages stored since the last commit and no longer held. */
+  private void refundUnstored() {
+    if (chargedSinceCommit.isEmpty()) {
+      return;
+    }
+    long now = wallClock.millis();
+    chargedSinceCommit.removeIf(
+        c -> {
+          if (holdings.contains(c.id().origin(), c.id().seq())) {
+            return false;
+          }
+          quota.refund(c.id().origin(), c.kind(), c.hour(), c.cost(), now);
+          return true;
+        });
   }
 
   /** Authors over their quota here, each with the seq from which nothing of it is stored. */
@@ -535,6 +572,7 @@ public final class Room {
   /** A commit covering everything stored and delivered so far was reported done. */
   private void unitCommitted() {
     if (tracksUnits) {
+      chargedSinceCommit.clear();
       storedSinceCommit.clear();
       storedVia.clear();
       deliveredSinceCommit.clear();
@@ -554,6 +592,11 @@ public final class Room {
    * commit.
    */
   private void unhold() {
+    unholdRows();
+    refundUnstored(); // what the unit took, and a failed batch's messages, never stored
+  }
+
+  private void unholdRows() {
     List<MessageId> gone = store.takeRolledBack();
     if (gone.isEmpty()) {
       return;
@@ -1490,8 +1533,11 @@ public final class Room {
       refused = admission.refusal(m, clock.time());
     }
     if (refused == null
-        && !(m.origin().equals(from.id()) && early.wasShown(m.id())) // charged when shown early
-        && !charged(m, from)) {
+        // charged when shown early, whatever link its signed copy comes by (rev33: a copy from
+        // another peer, its author's link down before its head, was charged again); another
+        // version under its id is a line of its own, and charged
+        && !(!early.isEmpty() && early.shownAsIs(m))
+        && !charged(m, from, true)) {
       return false; // over its author's quota (counted there); a line shown early was charged then
     }
     if (refused != null) {
@@ -1547,7 +1593,15 @@ public final class Room {
     // the batch's messages whose check met a dependency not delivered yet: one that comes earlier
     // in the batch is delivered before them, and they are checked against it then
     BitSet recheck = null;
+    // the batch's messages so far by id: a second copy of one is a copy of what this batch took,
+    // not stored yet (isCopy asks the store), and is dropped before admissible charges its author
+    // again (rev33: a batch of 200 copies of an honest line charged it 200 times and held its
+    // author for a day); another version under the id goes on, a conflict as before
+    Map<MessageId, ChatMessage> inBatch = offered.size() > 1 ? new HashMap<>() : null;
     for (ChatMessage m : offered) {
+      if (inBatch != null && m.equals(inBatch.putIfAbsent(m.id(), m))) {
+        continue;
+      }
       if (!isCopy(m) && admissible(m, from, taken)) {
         clock.receive(m.lamport());
         if (!admission.judgedWhole(m)) {
@@ -1694,9 +1748,22 @@ public final class Room {
       return false;
     }
     store.markShown(m.id());
+    hide(m);
     counters.increment(Counter.BACKDATED);
     releaseAfter(m);
     return true;
+  }
+
+  /**
+   * Marks {@code m}, stored and refused as backdated, hidden in the store: the history reads skip
+   * it there, so rows a member makes us store and never show cost nothing to page past (rev33: 100
+   * of them on top of the history hid every earlier line from {@code /history}). Our own messages
+   * are listed whatever their times, as {@link #historyBefore} lists them.
+   */
+  private void hide(ChatMessage m) {
+    if (!m.origin().equals(self)) {
+      store.markHidden(m.id());
+    }
   }
 
   /**
@@ -1906,12 +1973,19 @@ public final class Room {
       store.markShown(r.message().id()); // or never shown: either way it waits no more
       if (r.checked() ? r.backdated() : admission.backdated(r.message())) {
         // its dependency came after it and is newer: stored, but never shown as if it answered
+        hide(r.message());
         counters.increment(Counter.BACKDATED);
         continue;
       }
       emit(r.message(), r.catchUp(), r.incomplete());
     }
     for (MessageId id : completed) {
+      // shown incomplete, its last dependency came stamped at or above it: the history leaves it
+      // out from now on (it is not listed above what it claims to answer), so it is marked too
+      Optional<ChatMessage> shown = id.origin().equals(self) ? Optional.empty() : store.get(id);
+      if (shown.isPresent() && admission.backdated(shown.get())) {
+        store.markHidden(id);
+      }
       effects.notice(new RoomNotice.Completed(id));
     }
   }
@@ -2034,13 +2108,19 @@ public final class Room {
    * (stored, marked waiting, held again after a restart) until the room shows it, in its place
    * (rev30: the scrollback after a {@code kill -9} printed it before the predecessor it waits for,
    * and the room showed it again later); and a message stamped at or below what it answers, stored
-   * but refused as backdated (rev30: listed above the question it claims to answer). The second is
-   * judged again from the stored times, so a line shown incomplete whose dependency came later
-   * stamped above it is left out too.
+   * but refused as backdated (rev30: listed above the question it claims to answer). The store
+   * leaves out the second itself, marked when refused ({@link MessageStore#markHidden}; a line
+   * shown incomplete whose dependency came later stamped above it is marked then too), and it is
+   * judged again here from the stored times, for rows stored before the mark existed (schema 7) or
+   * whose mark a rolled-back unit of work took. However many rows are left out, the page is filled
+   * from the rows below them (rev33: 100 hidden rows hid the whole history before them).
    */
   public List<ChatMessage> history(int limit) {
     return historyBefore(null, limit);
   }
+
+  /** Most rows one read of {@link #historyBefore} asks for past what the page still lacks. */
+  static final int HISTORY_CHUNK = 1_024;
 
   /**
    * As {@link #history}, but of the messages before {@code before} in canonical order (null: from
@@ -2053,11 +2133,16 @@ public final class Room {
     }
     List<ChatMessage> newestFirst = new ArrayList<>(Math.min(limit, 1024));
     ChatMessage cursor = before;
-    for (int round = 0; ; round++) {
-      int asked =
-          (int)
-              Math.min(
-                  Integer.MAX_VALUE, (long) limit - newestFirst.size() + causal.pendingCount());
+    int asked = 0;
+    while (true) {
+      // the rows still wanted and those held back, at least twice the last round's (at most
+      // HISTORY_CHUNK): the rows left out here are the held back (at most the hold-back limit)
+      // and the backdated the store has no mark for, and a page reads on past them all to fill
+      // up, in few reads (rev33: it gave up after four and returned what it had, one line or
+      // none, so the history before them was out of reach)
+      long need = (long) limit - newestFirst.size() + causal.pendingCount();
+      asked =
+          (int) Math.min(Integer.MAX_VALUE, Math.max(need, Math.min(2L * asked, HISTORY_CHUNK)));
       List<ChatMessage> stored = store.historyBefore(cursor, asked);
       for (int i = stored.size() - 1; i >= 0 && newestFirst.size() < limit; i--) {
         ChatMessage m = stored.get(i);
@@ -2065,7 +2150,7 @@ public final class Room {
           newestFirst.add(m);
         }
       }
-      if (newestFirst.size() >= limit || stored.size() < asked || round == 3) {
+      if (newestFirst.size() >= limit || stored.size() < asked) {
         Collections.reverse(newestFirst);
         return newestFirst;
       }

@@ -131,6 +131,15 @@ public interface MessageStore extends AutoCloseable {
   List<MessageId> waiting();
 
   /**
+   * The stored message {@code id} was refused as backdated (stamped at or below what it answers):
+   * kept, counted and served like any stored message, but never shown, so {@link #history} and
+   * {@link #historyBefore} leave it out from now on, and paging back costs nothing for it (rev33:
+   * 100 such rows on top of the history hid every earlier line from {@code /history}). Part of the
+   * current unit of work, like {@link #append}; marking an id not stored does nothing.
+   */
+  void markHidden(MessageId id);
+
+  /**
    * Keeps an author's signed chain head, so that history served later carries the proof of its
    * messages (docs/protocol.md, "Hash chain"). A head already kept is ignored. Part of the current
    * unit of work, like {@link #append}.
@@ -143,13 +152,17 @@ public interface MessageStore extends AutoCloseable {
   /** One origin's messages within {@code range}, ascending by seq, at most {@code limit}. */
   List<ChatMessage> range(PeerId origin, SeqRange range, int limit);
 
-  /** The last {@code limit} messages in canonical order (lamport, origin), oldest first. */
+  /**
+   * The last {@code limit} messages in canonical order (lamport, origin), oldest first, those
+   * marked hidden ({@link #markHidden}) left out.
+   */
   List<ChatMessage> history(int limit);
 
   /**
    * The last {@code limit} messages that sort before {@code before} in canonical order (lamport,
-   * origin, seq), oldest first; {@code before} null means from the newest, as {@link #history}. A
-   * cursor for paging back: each page costs its own rows, never the rows of the pages after it.
+   * origin, seq), oldest first, those marked hidden left out; {@code before} null means from the
+   * newest, as {@link #history}. A cursor for paging back: each page costs its own rows, never the
+   * rows of the pages after it.
    */
   List<ChatMessage> historyBefore(ChatMessage before, int limit);
 

@@ -28,6 +28,7 @@ final class RollingBackStore implements MessageStore {
   private final Map<MessageId, ChatMessage> unit = new LinkedHashMap<>();
   private final Map<MessageId, Long> ownClock = new LinkedHashMap<>();
   private final List<MessageId> rolledBack = new ArrayList<>();
+  private final List<MessageId> hiddenInUnit = new ArrayList<>();
   private long rollbacks;
 
   /** Rows the history reads have returned so far (what a page costs). */
@@ -62,6 +63,7 @@ final class RollingBackStore implements MessageStore {
     rolledBack.addAll(unit.keySet());
     unit.clear();
     ownClock.clear();
+    hiddenInUnit.clear();
   }
 
   /** What is stored now, committed or in the open unit, per origin (non-empty sets only). */
@@ -116,6 +118,21 @@ final class RollingBackStore implements MessageStore {
   @Override
   public void markWaiting(MessageId id) {
     committed.markWaiting(id);
+  }
+
+  /** Marks no row hidden, as a file from before schema 7 holds refused rows unmarked. */
+  boolean ignoreHiddenMarks;
+
+  @Override
+  public void markHidden(MessageId id) {
+    if (ignoreHiddenMarks) {
+      return;
+    }
+    if (unit.containsKey(id)) {
+      hiddenInUnit.add(id); // marked once its row is committed; gone with it on a rollback
+    } else {
+      committed.markHidden(id);
+    }
   }
 
   @Override
@@ -194,6 +211,8 @@ final class RollingBackStore implements MessageStore {
     }
     unit.clear();
     ownClock.clear();
+    hiddenInUnit.forEach(committed::markHidden);
+    hiddenInUnit.clear();
   }
 
   @Override

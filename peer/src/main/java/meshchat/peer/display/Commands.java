@@ -228,7 +228,14 @@ public final class Commands {
       pageCursor = null; // something new arrived: start again from the newest
     }
     pagedAt = view.shownCount();
-    List<ChatMessage> page = node.history(pageCursor, pageSize).get(5, TimeUnit.SECONDS);
+    // a line more than the page: the room fills a page unless the history ends, so that line says
+    // whether anything is earlier (rev33: a full page that was the whole history promised more,
+    // and a page the room left short said nothing)
+    List<ChatMessage> page = node.history(pageCursor, pageSize + 1).get(5, TimeUnit.SECONDS);
+    boolean earlier = page.size() > pageSize;
+    if (earlier) {
+      page = page.subList(page.size() - pageSize, page.size());
+    }
     if (page.isEmpty()) {
       say("no earlier messages");
       return;
@@ -240,7 +247,7 @@ public final class Commands {
       Long from = disputedFrom.get(m.origin());
       say(view.line(m, false, null, false, from != null && m.seq() >= from));
     }
-    if (page.size() == pageSize) {
+    if (earlier) {
       say(Scrollback.divider("/history again for earlier"));
     }
   }

@@ -254,6 +254,18 @@ public final class InMemoryMessageStore extends MemoryStoreBase {
         end++; // (lamport, origin) ties are ordered by seq, as SQLite orders them
       }
     }
+    if (anyHidden()) {
+      // walked down past the hidden ones: each costs a set lookup, never a row in the page
+      List<ChatMessage> out = new ArrayList<>();
+      for (int i = end - 1; i >= 0 && out.size() < limit; i--) {
+        ChatMessage m = byOrder.get(i);
+        if (!isHidden(m.id())) {
+          out.add(m);
+        }
+      }
+      Collections.reverse(out);
+      return out;
+    }
     int from = end - Math.min(Math.max(limit, 0), end);
     return new ArrayList<>(byOrder.subList(from, end));
   }

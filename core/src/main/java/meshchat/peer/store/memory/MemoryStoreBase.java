@@ -1,6 +1,7 @@
 package meshchat.peer.store.memory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ abstract class MemoryStoreBase implements MessageStore {
   // per origin, its kept heads in flat arrays: no object per head
   private final Map<PeerId, HeadLog> heads = new HashMap<>();
   private LinkedHashSet<MessageId> waiting; // made on first use: most simulated peers hold none
+  // refused as backdated (markHidden), left out of history: made on first use, at most a row each
+  private Set<MessageId> hidden;
 
   /** Where the heads' hashes and signatures go. */
   abstract MessageArena headBytes();
@@ -88,6 +91,27 @@ abstract class MemoryStoreBase implements MessageStore {
     if (waiting != null) {
       waiting.remove(id);
     }
+  }
+
+  @Override
+  public void markHidden(MessageId id) {
+    if (lamportOf(id).isEmpty()) {
+      return; // not stored: nothing to leave out (as SQLite's UPDATE of no row)
+    }
+    if (hidden == null) {
+      hidden = new HashSet<>();
+    }
+    hidden.add(id);
+  }
+
+  /** Whether any stored message is marked hidden: if not, history reads a plain slice. */
+  final boolean anyHidden() {
+    return hidden != null && !hidden.isEmpty();
+  }
+
+  /** Whether {@code id} is marked hidden ({@link #markHidden}). */
+  final boolean isHidden(MessageId id) {
+    return hidden != null && hidden.contains(id);
   }
 
   @Override

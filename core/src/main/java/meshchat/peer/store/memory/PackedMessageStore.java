@@ -2,6 +2,7 @@ package meshchat.peer.store.memory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,6 +193,17 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
       while (end < byOrder.size() && sameKeyLowerSeq(end, before)) {
         end++; // (lamport, origin) ties are ordered by seq, as SQLite orders them
       }
+    }
+    if (anyHidden()) {
+      // walked down past the hidden ones by their ids, read from the order: no message made
+      List<ChatMessage> out = new ArrayList<>();
+      for (int i = end - 1; i >= 0 && out.size() < limit; i--) {
+        if (!isHidden(idAt(i))) {
+          out.add(message(addressAt(i)));
+        }
+      }
+      Collections.reverse(out);
+      return out;
     }
     int from = end - Math.min(Math.max(limit, 0), end);
     List<ChatMessage> out = new ArrayList<>(end - from);

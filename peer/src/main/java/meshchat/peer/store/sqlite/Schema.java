@@ -16,7 +16,7 @@ import java.util.Optional;
  * meshchat's, which tells a foreign SQLite database apart from a new one.
  */
 final class Schema {
-  static final int CURRENT_VERSION = 6;
+  static final int CURRENT_VERSION = 7;
 
   /**
    * A message's columns as version 1 created them, in the messages table and (the second version of
@@ -119,7 +119,13 @@ final class Schema {
                 hour    INTEGER NOT NULL,
                 bytes   INTEGER NOT NULL,
                 PRIMARY KEY (room_id, origin, old, hour)
-              ) STRICT"""));
+              ) STRICT"""),
+          List.of(
+              // Rows refused as backdated (stamped at or below what they answer): kept, counted
+              // and served, never shown, so the history reads skip them (rev33: a page read on
+              // past them in Java, and 100 of them hid the history before them). 1 = hidden. Rows
+              // from before it are 0: the room still judges those when it reads them.
+              "ALTER TABLE messages ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0"));
 
   private Schema() {}
 

@@ -104,6 +104,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final PreparedStatement allSeqs;
   private final PreparedStatement range;
   private final PreparedStatement tail;
+  private final PreparedStatement tailShown;
   private final PreparedStatement tailBefore;
   private final PreparedStatement after;
   private final PreparedStatement predecessor;
@@ -117,6 +118,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final PreparedStatement insertWaiting;
   private final PreparedStatement deleteWaiting;
   private final PreparedStatement selectWaiting;
+  private final PreparedStatement hide;
   private final PreparedStatement addCharge;
   private final PreparedStatement selectCharges;
   private final PreparedStatement pruneCharges;
@@ -159,11 +161,21 @@ public final class SqliteMessageStore implements MessageStore {
                 + " FROM messages WHERE room_id=? AND origin=? AND seq BETWEEN ? AND ?"
                 + " ORDER BY seq LIMIT ?");
     tail = prepare("SELECT " + COLS + " FROM messages WHERE room_id=?" + ORDER_DESC + " LIMIT ?");
+    // the history reads leave out the rows marked hidden (markHidden): SQLite steps past each on
+    // the order index, reading its row's mark, and never hands it to us
+    tailShown =
+        prepare(
+            "SELECT "
+                + COLS
+                + " FROM messages WHERE room_id=? AND hidden=0"
+                + ORDER_DESC
+                + " LIMIT ?");
     tailBefore =
         prepare(
             "SELECT "
                 + COLS
                 + " FROM messages WHERE room_id=? AND (lamport, origin, seq) < (?, ?, ?)"
+                + " AND hidden=0"
                 + ORDER_DESC
                 + " LIMIT ?");
     // row values compare like the canonical order; BLOBs compare by memcmp, i.e. unsigned bytes,
@@ -173,6 +185,7 @@ public final class SqliteMessageStore implements MessageStore {
             "SELECT "
                 + COLS
                 + " FROM messages WHERE room_id=? AND (lamport, origin, seq) > (?, ?, ?)"
+                + " AND hidden=0"
                 + ORDER_ASC
                 + " LIMIT ?");
     // the id alone: asked for every message shown out of order, the whole row was read for it
@@ -183,7 +196,11 @@ public final class SqliteMessageStore implements MessageStore {
                 + " LIMIT 1");
     nth =
         prepare(
-            "SELECT " + COLS + " FROM messages WHERE room_id=?" + ORDER_DESC + " LIMIT 1 OFFSET ?");
+            "SELECT "
+                + COLS
+                + " FROM messages WHERE room_id=? AND hidden=0"
+                + ORDER_DESC
+                + " LIMIT 1 OFFSET ?");
     count = prepare("SELECT COUNT(*) FROM messages WHERE room_id=?");
     conflictCount = prepare("SELECT COUNT(*) FROM conflicts WHERE room_id=?");
     originConflicts = prepare("SELECT COUNT(*) FROM conflicts WHERE room_id=? AND origin=?");
@@ -191,6 +208,7 @@ public final class SqliteMessageStore implements MessageStore {
     insertWaiting = prepare("INSERT OR IGNORE INTO waiting(room_id, origin, seq) VALUES (?, ?, ?)");
     deleteWaiting = prepare("DELETE FROM waiting WHERE room_id=? AND origin=? AND seq=?");
     selectWaiting = prepare("SELECT origin, seq FROM waiting WHERE room_id=? ORDER BY rowid");
+    hide = prepare("UPDATE messages SET hidden=1 WHERE room_id=? AND origin=? AND seq=?");
     addCharge =
         prepare(
             "INSERT INTO author_bytes(room_id, origin, old, hour, bytes) VALUES (?, ?, ?, ?, ?)"
@@ -717,6 +735,18 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public void markHidden(MessageId id) {
+    db.grouped(
+        false,
+        () -> {
+          if (stagedRow(id) != null) {
+            flush(); // its row is written first, to be marked (rare: a refused row)
+          }
+          return bindId(hide, id).executeUpdate();
+        });
+  }
+
+  @Override
   public List<MessageId> waiting() {
     return db.call(
         () -> {
@@ -767,9 +797,9 @@ public final class SqliteMessageStore implements MessageStore {
     return db.call(
         () -> {
           flushForRead();
-          setRoom(tail);
-          tail.setInt(2, limit);
-          List<ChatMessage> out = Rows.read(tail, limit);
+          setRoom(tailShown);
+          tailShown.setInt(2, limit);
+          List<ChatMessage> out = Rows.read(tailShown, limit);
           Collections.reverse(out);
           return out;
         });
@@ -796,7 +826,8 @@ public final class SqliteMessageStore implements MessageStore {
 
   /**
    * The messages after {@code from} (exclusive; null = from the start) in canonical order, at most
-   * {@code limit}: a cursor for reading a whole history one page at a time.
+   * {@code limit}, those marked hidden left out: a cursor for reading a whole history one page at a
+   * time.
    */
   public List<ChatMessage> page(ChatMessage from, int limit) {
     return db.call(
@@ -811,7 +842,10 @@ public final class SqliteMessageStore implements MessageStore {
         });
   }
 
-  /** The message with {@code n} newer ones after it (0 = the newest); OFFSET walks the index. */
+  /**
+   * The message with {@code n} newer ones after it (0 = the newest), those marked hidden not
+   * counted; OFFSET walks the index.
+   */
   public Optional<ChatMessage> nthNewest(long n) {
     return db.call(
         () -> {

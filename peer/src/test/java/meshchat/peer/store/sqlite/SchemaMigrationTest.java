@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * History files of older schemas open and are migrated in place: one from before keys (schema 1)
  * keeps its rows unsigned and restarts own seqs; one of signed messages (schema 2) keeps its rows
- * unchained, its own seq and clock, and takes chained messages and heads from then on.
+ * unchained, its own seq and clock, and takes chained messages and heads from then on (and, through
+ * to schema 7, waiting marks, charges and hidden marks).
  */
 class SchemaMigrationTest {
   @TempDir Path dataDir;
@@ -147,12 +148,24 @@ class SchemaMigrationTest {
     }
     try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
       assertThat(store.charges(0)).containsExactly(new MessageStore.Charge(other, false, 7, 1_000));
+      // schema 7: no row from before it is hidden; a mark is kept
+      assertThat(store.history(10))
+          .extracting(ChatMessage::text)
+          .containsExactly("first", "hello", "second", "third");
+      store.markHidden(new MessageId(other, 1));
+      store.commit();
+    }
+    try (SqliteMessageStore store = SqliteMessageStore.open(dataDir, "lobby")) {
+      assertThat(store.history(10))
+          .extracting(ChatMessage::text)
+          .containsExactly("first", "second", "third");
+      assertThat(store.get(new MessageId(other, 1))).isPresent(); // stored still
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(6);
+      assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(7);
     }
   }
 }

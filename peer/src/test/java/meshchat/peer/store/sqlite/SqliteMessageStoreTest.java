@@ -265,6 +265,36 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     assertThat(s.nthNewest(25)).isEmpty();
   }
 
+  /**
+   * The offline {@code meshchat history} pages with {@code page} and counts back with {@code
+   * nthNewest}: rows marked hidden are neither listed nor counted, as the chat leaves them out.
+   */
+  @Test
+  void pagesAndTheNthNewestLeaveOutRowsMarkedHidden() {
+    List<ChatMessage> shown = new ArrayList<>();
+    for (long seq = 1; seq <= 25; seq++) {
+      ChatMessage m = msg(seq % 2 == 0 ? LOW : HIGH, seq, seq);
+      store.append(m);
+      if (seq % 5 == 0) {
+        store.markHidden(m.id());
+      } else {
+        shown.add(m);
+      }
+    }
+    SqliteMessageStore s = (SqliteMessageStore) store;
+    List<ChatMessage> all = new ArrayList<>();
+    ChatMessage cursor = null;
+    for (List<ChatMessage> page = s.page(null, 7); !page.isEmpty(); page = s.page(cursor, 7)) {
+      all.addAll(page);
+      cursor = page.get(page.size() - 1);
+    }
+    assertThat(all).isEqualTo(shown).isEqualTo(store.history(100)).hasSize(20);
+    assertThat(s.nthNewest(0)).contains(shown.get(19));
+    assertThat(s.nthNewest(19)).contains(shown.get(0));
+    assertThat(s.nthNewest(20)).isEmpty();
+    assertThat(store.latest(1)).containsExactly(new MessageId(HIGH, 25)); // the sync's: every row
+  }
+
   /** /history's cursor: each page is what comes before the oldest line of the page after it. */
   @Test
   void pagesBackWalkTheWholeHistoryNewestFirstAsTheMemoryStoresDo() {
