@@ -3,6 +3,7 @@ package meshchat.peer.link.netty;
 import io.netty.channel.ChannelPipeline;
 import java.util.concurrent.Executor;
 import meshchat.peer.frame.ChainVerifier;
+import meshchat.peer.frame.FrameTypes;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.frame.LinkContext;
 import meshchat.peer.frame.LinkFrameDecoder;
@@ -62,7 +63,7 @@ public final class LinkPipeline {
         (ctx, frame, bytes) -> {
           setup.counters().increment(Counter.FRAME_NOT_SENT);
           FramesNotSentLog.SHARED.dropped(
-              frameType(frame),
+              FrameTypes.of(frame),
               bytes,
               limit,
               String.valueOf(ctx.channel().remoteAddress()),
@@ -93,13 +94,5 @@ public final class LinkPipeline {
     p.addLast("verify", new ChainVerifier(setup.room(), setup.counters(), verify));
     // both send Hello first (private rooms: then a J-PAKE); on success: "liveness" + "dispatch"
     p.addLast("hello", new HelloHandler(setup, dialedByUs, tls, guesses, pake));
-  }
-
-  /** What kind of frame {@code frame} is, for a log line. */
-  private static String frameType(com.google.protobuf.MessageLiteOrBuilder frame) {
-    if (frame instanceof meshchat.proto.v1.LinkFrame f) {
-      return f.getBodyCase().name().toLowerCase(java.util.Locale.ROOT);
-    }
-    return frame.getClass().getSimpleName();
   }
 }
