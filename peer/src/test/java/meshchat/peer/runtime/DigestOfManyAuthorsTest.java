@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.LinkCodec;
-import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +30,7 @@ class DigestOfManyAuthorsTest {
       PeerNode n0 = mesh.start(mesh.config(0).withTracker(null, false));
       ChatMessage last = null;
       try (RawPeer r = new RawPeer(Identity.generate(), n0.port(), null)) {
-        for (int i = 0; i < KEYS; i++) {
-          ChainAuthor a = new ChainAuthor(Identity.generate(), "lobby");
-          last = a.next("hi " + i);
-          r.send(new LinkMessage.Chat(last));
-          r.send(new LinkMessage.Head(a.head()));
-        }
+        last = r.relayALineOfEachNewKey(KEYS, "hi").get(KEYS - 1).written().get(0);
         ChatMessage lastLine = last;
         await()
             .atMost(WAIT)

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import meshchat.fixture.netty.LoopbackCluster;
 import meshchat.peer.frame.LinkCodec;
@@ -14,7 +15,6 @@ import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
 import org.junit.jupiter.api.Test;
@@ -43,14 +43,8 @@ class NewAuthorsFloodTest {
       // the hub: no bound of its own (the room it grew in had many members over time)
       PeerNode hub = mesh.start(mesh.config(0).withTracker(null, false));
       try (RawPeer r = new RawPeer(Identity.generate(), hub.port(), null)) {
-        ChatMessage last = null;
-        for (int i = 0; i < KEYS; i++) {
-          ChainAuthor a = new ChainAuthor(Identity.generate(), "lobby");
-          last = a.next("hi " + i);
-          r.send(new LinkMessage.Chat(last));
-          r.send(new LinkMessage.Head(a.head()));
-        }
-        ChatMessage lastLine = last;
+        List<ChainAuthor> keys = r.relayALineOfEachNewKey(KEYS, "hi");
+        ChatMessage lastLine = keys.get(KEYS - 1).written().get(0);
         await()
             .atMost(WAIT)
             .until(
@@ -80,11 +74,8 @@ class NewAuthorsFloodTest {
       Set<PeerId> fresh = new HashSet<>();
       for (int link = 0; link < 2; link++) {
         try (RawPeer m = new RawPeer(Identity.generate(), newcomer.port(), null, stranger)) {
-          for (int i = 0; i < 3 * BUDGET; i++) {
-            ChainAuthor a = new ChainAuthor(Identity.generate(), "lobby");
+          for (ChainAuthor a : m.relayALineOfEachNewKey(3 * BUDGET, "buy now")) {
             fresh.add(a.identity().peerId());
-            m.send(new LinkMessage.Chat(a.next("buy now " + i)));
-            m.send(new LinkMessage.Head(a.head()));
           }
           await()
               .atMost(WAIT)

@@ -8,7 +8,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import meshchat.peer.frame.LinkCodec;
+import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.HelloProofs;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.link.netty.LinkTls;
@@ -72,6 +75,21 @@ class RawPeer implements AutoCloseable {
   void send(LinkMessage m) throws Exception {
     LinkCodec.toFrame(m).writeDelimitedTo(out);
     out.flush();
+  }
+
+  /**
+   * Relays one signed line, with its head, of each of {@code keys} throwaway authors in room
+   * "lobby" (keys are free); returns the authors, in order.
+   */
+  List<ChainAuthor> relayALineOfEachNewKey(int keys, String text) throws Exception {
+    List<ChainAuthor> authors = new ArrayList<>(keys);
+    for (int i = 0; i < keys; i++) {
+      ChainAuthor a = new ChainAuthor(Identity.generate(), "lobby");
+      send(new LinkMessage.Chat(a.next(text + " " + i)));
+      send(new LinkMessage.Head(a.head()));
+      authors.add(a);
+    }
+    return authors;
   }
 
   void sendRaw(LinkFrame f) throws Exception {
