@@ -1,6 +1,5 @@
 package meshchat.peer.room;
 
-import static meshchat.peer.room.Mesh.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -39,13 +38,9 @@ class BackdatedRowsHideHistoryTest {
     mesh.run(10);
     long top = a.room.history(1).get(0).lamport();
 
-    ChatMessage q = chat(Q, 1, top + 5);
-    List<ChatMessage> batch = new ArrayList<>();
-    batch.add(q);
-    for (int s = 1; s <= HIDDEN; s++) {
-      batch.add(chat(R, s, top + 5, q.id())); // at the question's own time: backdated
-    }
-    mesh.inject("m", "a", new SyncBatch(1, batch, true, List.of()));
+    SyncBatch batch = Mesh.questionWithBackdatedReplies(Q, R, top + 5, HIDDEN);
+    ChatMessage q = batch.messages().get(0);
+    mesh.inject("m", "a", batch);
     mesh.pump();
     assertThat(a.room.counters().get(Counter.BACKDATED)).isEqualTo(HIDDEN);
     assertThat(a.shownIds()).contains(q.id());

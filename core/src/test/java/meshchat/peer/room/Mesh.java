@@ -269,6 +269,23 @@ final class Mesh {
         new MessageId(origin, seq), lamport, 1_000, "x", "t" + seq, List.of(deps));
   }
 
+  /**
+   * A hostile sync batch: {@code question}'s line 1 at {@code lamport}, then {@code replies} lines
+   * of {@code replier} stamped at the question's own time and naming it, each refused as backdated
+   * (stored there, never shown: {@code BatchBackdatedTest}). The question is the batch's first
+   * message.
+   */
+  static LinkMessage.SyncBatch questionWithBackdatedReplies(
+      PeerId question, PeerId replier, long lamport, int replies) {
+    ChatMessage q = chat(question, 1, lamport);
+    List<ChatMessage> batch = new ArrayList<>(replies + 1);
+    batch.add(q);
+    for (int s = 1; s <= replies; s++) {
+      batch.add(chat(replier, s, lamport, q.id()));
+    }
+    return new LinkMessage.SyncBatch(1, batch, true, List.of());
+  }
+
   Mesh(RoomConfig config, String... names) {
     this(config, false, names);
   }
