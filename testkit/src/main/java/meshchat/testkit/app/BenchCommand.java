@@ -92,7 +92,9 @@ public final class BenchCommand implements Callable<Integer> {
                   + "--cells WORKLOAD:STORE,... (latency:memory,latency:sqlite,throughput:memory)\n"
                   + "--msgs PER_PEER (100000)  --rate MSGS_PER_S (1000)  --duration S (10)\n"
                   + "--warmup S (30: latency, both benches)\n"
-                  + "--heap SIZE (4g)  --raw FILE (append every run's JSON line)",
+                  + "--heap SIZE (4g)  --raw FILE (append every run's JSON line)\n"
+                  + "--hog CPU (none: each round also runs both beside a busy loop pinned to core"
+                  + " CPU;\n  reports medians under it and each side's growth)",
               CompareBench::run));
 
   @Spec CommandSpec spec;

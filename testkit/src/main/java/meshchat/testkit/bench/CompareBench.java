@@ -25,6 +25,13 @@ import java.util.regex.Pattern;
  * <p>Prints one JSON line of medians and ratios; each raw run's JSON line goes to stderr as it
  * ends, so a long sitting shows progress and leaves its raw data behind ({@code --raw FILE} keeps
  * them too).
+ *
+ * <p>{@code --hog CPU}: issue 12's loaded cell. Each round then runs four: meshchat, JGroups, and
+ * each again beside a busy loop pinned to core {@code CPU} ({@code taskset -c CPU}, started before
+ * the run's JVM and ended with it), so both sides meet the same hog in the same minutes. Each field
+ * then also reports the medians under the hog ({@code meshchat_hog}, {@code jgroups_hog}), each
+ * side's growth (hogged median over its own median without) and {@code growth_ratio}, meshchat's
+ * growth over JGroups' (the target: at most 1 for {@code p99_us}).
  */
 public final class CompareBench {
   private static final Pattern NUMBER = Pattern.compile("\"%s\":(-?[0-9.]+(?:E-?[0-9]+)?)");
@@ -51,7 +58,8 @@ public final class CompareBench {
             "--warmup",
             "--heap",
             "--raw",
-            "--cells");
+            "--cells",
+            "--hog");
     int runs = f.positive("--runs", 3);
     int n = f.integer("--n", 5, 2);
     long msgs = f.positive("--msgs", 100_000);
@@ -60,6 +68,7 @@ public final class CompareBench {
     // the latency cells' unrecorded seconds at the rate, the same for both benches
     double warmup = f.number("--warmup", ChatBench.COMPARE_WARMUP_S, 0);
     String heap = f.text("--heap", "4g");
+    int hog = hogCpu(f.text("--hog", null), Runtime.getRuntime().availableProcessors());
     String rawFlag = f.text("--raw", null);
     Path raw = rawFlag == null ? null : Path.of(rawFlag);
     List<Cell> cells = new ArrayList<>();
@@ -101,6 +110,9 @@ public final class CompareBench {
     List<String> jvm = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
     StringBuilder out = new StringBuilder("{\"runs\":").append(runs).append(",\"n\":").append(n);
     out.append(",\"latency_warmup_s\":").append(seconds(warmup));
+    if (hog >= 0) {
+      out.append(",\"hog_cpu\":").append(hog);
+    }
     out.append(",\"cells\":[");
     for (int c = 0; c < cells.size(); c++) {
       Cell cell = cells.get(c);
@@ -113,9 +125,15 @@ public final class CompareBench {
       theirs.addAll(theirFlags(cell, n, msgs, rate, duration, warmup));
       Map<String, List<Double>> mine = new LinkedHashMap<>();
       Map<String, List<Double>> jg = new LinkedHashMap<>();
+      Map<String, List<Double>> mineHog = new LinkedHashMap<>();
+      Map<String, List<Double>> jgHog = new LinkedHashMap<>();
       for (int r = 0; r < runs; r++) {
-        collect(cell.fields(), java(ours, raw, "meshchat " + cell.name()), mine);
-        collect(cell.fields(), java(theirs, raw, "jgroups " + cell.name()), jg);
+        collect(cell.fields(), java(ours, raw, "meshchat " + cell.name(), -1), mine);
+        collect(cell.fields(), java(theirs, raw, "jgroups " + cell.name(), -1), jg);
+        if (hog >= 0) {
+          collect(cell.fields(), java(ours, raw, "meshchat " + cell.name() + " hog", hog), mineHog);
+          collect(cell.fields(), java(theirs, raw, "jgroups " + cell.name() + " hog", hog), jgHog);
+        }
       }
       out.append(c == 0 ? "" : ",").append("{\"cell\":\"").append(cell.name()).append('"');
       for (String field : cell.fields()) {
@@ -132,12 +150,76 @@ public final class CompareBench {
             .append(",\"meshchat_runs\":")
             .append(mine.get(field).toString().replace("NaN", "null"))
             .append(",\"jgroups_runs\":")
-            .append(jg.get(field).toString().replace("NaN", "null"))
-            .append('}');
+            .append(jg.get(field).toString().replace("NaN", "null"));
+        if (hog >= 0) {
+          double ah = median(mineHog.get(field));
+          double bh = median(jgHog.get(field));
+          out.append(",\"meshchat_hog\":")
+              .append(number(ah, 1))
+              .append(",\"jgroups_hog\":")
+              .append(number(bh, 1))
+              .append(",\"meshchat_growth\":")
+              .append(number(ah / a, 3))
+              .append(",\"jgroups_growth\":")
+              .append(number(bh / b, 3))
+              .append(",\"growth_ratio\":")
+              .append(number((ah / a) / (bh / b), 3))
+              .append(",\"meshchat_hog_runs\":")
+              .append(mineHog.get(field).toString().replace("NaN", "null"))
+              .append(",\"jgroups_hog_runs\":")
+              .append(jgHog.get(field).toString().replace("NaN", "null"));
+        }
+        out.append('}');
       }
       out.append('}');
     }
     return out.append("]}").toString();
+  }
+
+  /**
+   * {@code --hog}'s core: null (no hog) is -1; else a core number below {@code cores}, and {@code
+   * taskset} must be there to pin the busy loop to it (one clear line if not).
+   */
+  static int hogCpu(String value, int cores) {
+    if (value == null) {
+      return -1;
+    }
+    int cpu;
+    try {
+      cpu = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--hog must be a core number, not '" + value + "'");
+    }
+    if (cpu < 0 || cpu >= cores) {
+      throw new IllegalArgumentException(
+          "--hog must be a core from 0 to "
+              + (cores - 1)
+              + " (this machine has "
+              + cores
+              + "), not "
+              + value);
+    }
+    if (TASKSET.stream().noneMatch(Files::isExecutable)) {
+      throw new IllegalArgumentException(
+          "--hog needs taskset (util-linux) to pin its busy loop to a core; none found at "
+              + TASKSET.get(0));
+    }
+    return cpu;
+  }
+
+  private static final List<Path> TASKSET =
+      List.of(Path.of("/usr/bin/taskset"), Path.of("/bin/taskset"));
+
+  /**
+   * A busy loop pinned to core {@code cpu} for as long as a run lasts: a shell's empty loop, which
+   * needs no JIT and allocates nothing, so it takes the core and nothing else.
+   */
+  static Process hog(int cpu) throws IOException {
+    Path taskset = TASKSET.stream().filter(Files::isExecutable).findFirst().orElseThrow();
+    return new ProcessBuilder(taskset.toString(), "-c", "" + cpu, "sh", "-c", "while :; do :; done")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
   }
 
   /** meshchat's bench chat flags for a cell. */
@@ -201,18 +283,31 @@ public final class CompareBench {
     return BigDecimal.valueOf(s).stripTrailingZeros().toPlainString();
   }
 
-  /** Runs {@code java ARGS} to its end and returns its last stdout line that looks like JSON. */
-  private static String java(List<String> args, Path raw, String label)
+  /**
+   * Runs {@code java ARGS} to its end and returns its last stdout line that looks like JSON; {@code
+   * hogCpu} at 0 or above: beside a busy loop pinned to that core ({@link #hog}), ended with it.
+   */
+  private static String java(List<String> args, Path raw, String label, int hogCpu)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    p.getOutputStream().close();
-    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException(label + " failed (exit " + p.exitValue() + ")");
+    Process hog = hogCpu >= 0 ? hog(hogCpu) : null;
+    String stdout;
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p.getOutputStream().close();
+      stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException(label + " failed (exit " + p.exitValue() + ")");
+      }
+    } finally {
+      if (hog != null) {
+        hog.destroyForcibly();
+        hog.waitFor(10, TimeUnit.SECONDS);
+      }
     }
     String line =
         stdout

@@ -57,6 +57,9 @@ class BenchCommandTest {
           {"bench", "compare", "--n", "1"},
           {"bench", "compare", "--warmup", "-1"},
           {"bench", "compare", "--warmup", "1e300"},
+          {"bench", "compare", "--hog", "-1"},
+          {"bench", "compare", "--hog", "one"},
+          {"bench", "compare", "--hog", "2147483647"},
           {"bench", "chat", "--warmup", "Infinity"},
           {"bench", "chat", "--duration", "86401"},
           {"bench", "chat", "--workload", "latency", "--breakdown", "/no/such/dir/b.csv"},
@@ -216,6 +219,51 @@ class BenchCommandTest {
     assertThat(CompareBench.theirFlags(throughput, 5, 100, 1000, 10, 6))
         .doesNotContain("--warmup", "--warmup-secs")
         .containsSequence("--mode", "total");
+  }
+
+  @Test
+  void theHogIsACoreOfThisMachineOrNone() {
+    assertThat(CompareBench.hogCpu(null, 2)).isEqualTo(-1);
+    assertThat(CompareBench.hogCpu("0", 2)).isZero();
+    assertThat(CompareBench.hogCpu("1", 2)).isEqualTo(1);
+    for (String bad : List.of("2", "-1", "1.5", "", "9999999999")) {
+      org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+          .as(bad)
+          .isThrownBy(() -> CompareBench.hogCpu(bad, 2))
+          .withMessageStartingWith("--hog must be");
+    }
+    assertThat(run("bench", "compare", "--help").out()).contains("--hog CPU");
+  }
+
+  @Test
+  void theHogBusiesTheOneCoreItIsPinnedToUntilEnded() throws Exception {
+    int cpu = Runtime.getRuntime().availableProcessors() - 1;
+    Process hog = CompareBench.hog(cpu);
+    try {
+      Path status = Path.of("/proc", "" + hog.pid(), "status");
+      // pinned: the kernel's own word for the cores it may run on
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(java.nio.file.Files.readAllLines(status))
+                      .contains("Cpus_allowed_list:\t" + cpu));
+      // busy: its CPU time grows (utime, the 14th field of /proc/PID/stat, in clock ticks)
+      Path stat = Path.of("/proc", "" + hog.pid(), "stat");
+      long first = utime(stat);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> utime(stat) > first + 10);
+    } finally {
+      hog.destroyForcibly();
+    }
+    assertThat(hog.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static long utime(Path stat) throws java.io.IOException {
+    String s = java.nio.file.Files.readString(stat);
+    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]); // field 14 overall; fields after the command start at 3
   }
 
   @Test
