@@ -118,8 +118,11 @@ class CliConventionsTest {
             "UsePerfData=false",
             "-XX:CompilerDirectivesFile=",
             "/peer/jit/sha256-on-c2.json",
-            // C1's profiled code lives briefly: C2 refuses a method after 20 calls (session 31)
-            "-XX:Tier4InvocationThreshold=20",
+            // C1's profiled code mostly never made: the interpreter profiles from the start and
+            // C2 refuses a method after 150 calls, before tier 3's 200 (sessions 31 and 34)
+            "-XX:Tier0ProfilingStartPercentage=0",
+            "-XX:Tier4InvocationThreshold=150",
+            "-XX:Tier4CompileThreshold=1000",
             "Tier3MinInvocationThreshold=10",
             "meshchat.jit=null", // so the chain hash takes the JDK's SHA-256, which C2 compiles
             "MetaspaceSize=67108864", // no full collection for the first link's classes (19)
@@ -168,6 +171,7 @@ class CliConventionsTest {
             "gc: Copy, MarkSweepCompact",
             "-XX:CompilerDirectivesFile=",
             "Tier3MinInvocationThreshold=10",
+            "-XX:Tier0ProfilingStartPercentage=0",
             "meshchat.jit=null",
             "MetaspaceSize=67108864",
             "MaxNewSize=67108864");
