@@ -293,6 +293,11 @@ public final class CompareBench {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(args);
     Process hog = hogCpu >= 0 ? hog(hogCpu) : null;
+    // a compare ended from outside (Ctrl-C, kill) ends its busy loop too, never leaves it spinning
+    Thread endHog = hog == null ? null : new Thread(hog::destroyForcibly, "end-hog");
+    if (endHog != null) {
+      Runtime.getRuntime().addShutdownHook(endHog);
+    }
     String stdout;
     Process p;
     try {
@@ -307,6 +312,7 @@ public final class CompareBench {
       if (hog != null) {
         hog.destroyForcibly();
         hog.waitFor(10, TimeUnit.SECONDS);
+        Runtime.getRuntime().removeShutdownHook(endHog);
       }
     }
     String line =
