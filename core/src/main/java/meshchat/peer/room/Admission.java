@@ -1,7 +1,6 @@
 package meshchat.peer.room;
 
 import java.util.List;
-import java.util.OptionalLong;
 import meshchat.peer.clock.ClockBound;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
@@ -127,8 +126,8 @@ final class Admission {
       return ABOVE_LACKING; // a dep we lack is checked when it arrives
     }
     // its time alone: a dep named by a peer that lags us is often past the recent ones
-    OptionalLong stored = store.lamportOf(new MessageId(origin, seq));
-    return stored.isEmpty() || m.lamport() > stored.getAsLong() ? ABOVE_DELIVERED : NOT_ABOVE;
+    long stored = store.lamportTime(origin, seq);
+    return stored == MessageStore.NO_LAMPORT || m.lamport() > stored ? ABOVE_DELIVERED : NOT_ABOVE;
   }
 
   /**

@@ -234,38 +234,50 @@ public final class ChainVerifier extends ChannelDuplexHandler {
   }
 
   private void handle(ChannelHandlerContext ctx, Object msg) throws ChainCheck.Refused {
-    if (msg instanceof LinkMessage.Chat c) {
-      ChatMessage held = check.onChat(c.message());
+    // Chat and Head, nearly every frame, by exact class (records, so final): an instanceof is
+    // compiled by C2 to a guess of the class its profile saw there, and each frame of another kind
+    // read later (a digest, a ping) threw this method's compiled code away, four times inside the
+    // throughput cell's measured burst (docs/benchmarks.md, session 34); a class compared is no
+    // guess. The other kinds in a method of their own.
+    Class<?> kind = msg.getClass();
+    if (kind == LinkMessage.Chat.class) {
+      ChatMessage held = check.onChat(((LinkMessage.Chat) msg).message());
       if (held != null && !closed && held.origin().equals(author)) {
         earlyPending.add(held); // passed on at the end of this run of frames, or covered by then
       }
+    } else if (kind == LinkMessage.Head.class) {
+      head(ctx, ((LinkMessage.Head) msg).head());
+    } else {
+      passEarly(ctx); // in the link's order: before any other frame read after them
+      handleRare(ctx, msg);
+    }
+  }
+
+  private void head(ChannelHandlerContext ctx, ChainHead head) throws ChainCheck.Refused {
+    coveredInHand(ctx, head);
+    if (pool == null || closed) {
+      fire(ctx, check.onHead(head));
       return;
     }
-    if (!(msg instanceof LinkMessage.Head)) {
-      passEarly(ctx); // in the link's order: before any other frame read after them
+    ChainHead full = check.toVerify(head);
+    if (full != null && !superseded(full)) {
+      checkingHead = true;
+      offload(
+          ctx,
+          () -> {
+            check.signed(full);
+            return full;
+          },
+          verified -> fire(ctx, check.onVerifiedHead(verified)));
     }
+  }
+
+  /** {@link #handle}'s frames other than Chat and Head. */
+  private void handleRare(ChannelHandlerContext ctx, Object msg) throws ChainCheck.Refused {
     if (msg instanceof LinkMessage.Hello h) {
       if (author == null) {
         author = h.peerId(); // the handshake closes the link unless it proves this id
       }
-    } else if (msg instanceof LinkMessage.Head h) {
-      coveredInHand(ctx, h.head());
-      if (pool == null || closed) {
-        fire(ctx, check.onHead(h.head()));
-        return;
-      }
-      ChainHead full = check.toVerify(h.head());
-      if (full != null && !superseded(full)) {
-        checkingHead = true;
-        offload(
-            ctx,
-            () -> {
-              check.signed(full);
-              return full;
-            },
-            verified -> fire(ctx, check.onVerifiedHead(verified)));
-      }
-      return;
     } else if (msg instanceof LinkMessage.SyncBatch b) {
       if (pool == null || closed) {
         msg = check.onBatch(b);
@@ -392,13 +404,20 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     PeerId origin = head.origin();
     long next = held(origin, head.seq() + 1);
     for (Object o : waiting) {
-      if (o instanceof LinkMessage.Chat c && c.message().origin().equals(origin)) {
-        if (c.message().seq() != next) {
-          return false; // a gap or a repeat: let each head answer for its own run
+      Class<?> kind = o.getClass(); // not instanceof: see handle
+      if (kind == LinkMessage.Chat.class) {
+        ChatMessage m = ((LinkMessage.Chat) o).message();
+        if (m.origin().equals(origin)) {
+          if (m.seq() != next) {
+            return false; // a gap or a repeat: let each head answer for its own run
+          }
+          next = held(origin, next + 1);
         }
-        next = held(origin, next + 1);
-      } else if (o instanceof LinkMessage.Head later && later.head().origin().equals(origin)) {
-        return later.head().seq() == next - 1 && next - 1 > head.seq();
+      } else if (kind == LinkMessage.Head.class) {
+        ChainHead later = ((LinkMessage.Head) o).head();
+        if (later.origin().equals(origin)) {
+          return later.seq() == next - 1 && next - 1 > head.seq();
+        }
       }
     }
     return false;

@@ -64,7 +64,13 @@ public final class RoomInbox implements LinkEvents {
               return;
             }
             countReceived(message);
-            contained(link, "a frame", () -> route(link.peer(), message));
+            // as contained(...), without a lambda per frame: one was allocated per message, and
+            // each layer between here and the room is one more the JIT compiles it into
+            try {
+              route(link.peer(), message);
+            } catch (RuntimeException e) {
+              failed(link, "a frame", e);
+            }
           }
           effects.endOfBurstSoon(); // group commit, then the replies go out
         });
@@ -105,12 +111,17 @@ public final class RoomInbox implements LinkEvents {
     try {
       event.run();
     } catch (RuntimeException e) {
-      counters.increment(Counters.Counter.INTERNAL_ERROR);
-      log.warn("{} handling {} from {} failed; closing that link", tag, what, link, e);
-      link.close(
-          new Close(
-              CloseReason.PROTOCOL_ERROR,
-              "could not handle " + what + " (" + e.getClass().getSimpleName() + ")"));
+      failed(link, what, e);
     }
+  }
+
+  /** What {@link #contained} does when the event threw: counted, logged, that link closed. */
+  private void failed(Link link, String what, RuntimeException e) {
+    counters.increment(Counters.Counter.INTERNAL_ERROR);
+    log.warn("{} handling {} from {} failed; closing that link", tag, what, link, e);
+    link.close(
+        new Close(
+            CloseReason.PROTOCOL_ERROR,
+            "could not handle " + what + " (" + e.getClass().getSimpleName() + ")"));
   }
 }

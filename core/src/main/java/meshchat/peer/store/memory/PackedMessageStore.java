@@ -147,6 +147,13 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
   }
 
   @Override
+  public long lamportTime(PeerId origin, long seq) {
+    int a = authors.indexOf(origin);
+    long address = a < 0 ? AddressLog.ABSENT : logs[a].get(seq);
+    return address == AddressLog.ABSENT ? NO_LAMPORT : arena.lamport(address);
+  }
+
+  @Override
   public List<ChatMessage> range(PeerId origin, SeqRange range, int limit) {
     int a = authors.indexOf(origin);
     if (a < 0 || limit <= 0) {

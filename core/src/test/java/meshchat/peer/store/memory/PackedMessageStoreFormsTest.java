@@ -126,6 +126,14 @@ class PackedMessageStoreFormsTest {
     for (ChatMessage m : history) {
       assertThat(packed.get(m.id())).isEqualTo(kept.get(m.id()));
       assertThat(packed.lamportOf(m.id())).isEqualTo(kept.lamportOf(m.id()));
+      // the packed form's own answer, without OptionalLong, against the interface's default
+      assertThat(packed.lamportTime(m.origin(), m.seq()))
+          .isEqualTo(kept.lamportTime(m.origin(), m.seq()))
+          .isEqualTo(kept.lamportOf(m.id()).orElse(MessageStore.NO_LAMPORT));
+      assertThat(packed.lamportTime(m.origin(), WireBounds.MAX_SEQ))
+          .isEqualTo(kept.lamportTime(m.origin(), WireBounds.MAX_SEQ));
+      assertThat(packed.lamportTime(PeerId.of(new byte[] {9, 9, 9}), m.seq()))
+          .isEqualTo(MessageStore.NO_LAMPORT);
       assertThat(packed.range(m.origin(), new SeqRange(1, m.seq()), 7))
           .isEqualTo(kept.range(m.origin(), new SeqRange(1, m.seq()), 7));
       assertThat(packed.range(m.origin(), new SeqRange(m.seq(), WireBounds.MAX_SEQ), 100))
