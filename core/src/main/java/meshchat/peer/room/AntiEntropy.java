@@ -1828,6 +1828,26 @@ final class AntiEntropy {
     }
   }
 
+  /**
+   * Whether {@code id}, which we lack, is on its way: asked of a link right now (a sync request or
+   * a dependency fetch in flight), or named by the digest of a link that is up, which the catch-up
+   * asks for again until it comes (an answer cut by its budget, a request that timed out). A held
+   * catch-up message that waits for such an id waits longer than the hold-back timeout (see {@link
+   * Room#CATCH_UP_HOLD_WAITS}).
+   */
+  boolean onItsWay(MessageId id) {
+    if (asked.contains(id.origin(), id.seq())) {
+      return true;
+    }
+    for (Link l : links.values()) {
+      SeqSet theirs = l.theirs.get(id.origin());
+      if (theirs != null && theirs.contains(id.seq())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** How many messages {@code l} holds that we lack. */
   long lag(Link l) {
     long n = 0;

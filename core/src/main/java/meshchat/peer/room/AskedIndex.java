@@ -44,6 +44,21 @@ final class AskedIndex {
     }
   }
 
+  /** Whether seq {@code seq} of {@code origin} is asked of some link right now. */
+  boolean contains(PeerId origin, long seq) {
+    Map<Long, List<SeqRange>> asked = byOrigin.get(origin);
+    if (asked != null) {
+      for (List<SeqRange> rs : asked.values()) {
+        for (SeqRange r : rs) {
+          if (r.first() <= seq && seq <= r.last()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   /** Origins with something in flight (for tests: empty once every request ended). */
   int originCount() {
     return byOrigin.size();

@@ -109,8 +109,10 @@ final class CausalBuffer {
     private int waiting; // non-null entries of missing
     final PeerId via; // the link it came by; null for none
     // when it was held (scheduler time): the room's one hold-back timer shows it incomplete at
-    // heldAt + the timeout, oldest first, so a held message needs no timer of its own
-    final long heldAt;
+    // heldAt + the timeout, oldest first, so a held message needs no timer of its own; moved to
+    // the time its timeout was counted again from when it waits once more (waitAgain)
+    long heldAt;
+    int waitedAgain; // how many times its timeout was counted again (waitAgain)
     boolean shownIncomplete;
     boolean gaveUp; // no longer waits for a dependency that will never come: incomplete when shown
     // the admission check (Admission#backdated) that passed just before it was held found every
@@ -469,6 +471,32 @@ final class CausalBuffer {
       }
     }
     return oldestPending;
+  }
+
+  /**
+   * {@code h}, pending and due, waits one more hold-back timeout, counted from {@code now}: it
+   * becomes the newest pending message (the list stays in the order of the timeouts, every other
+   * one's counted from {@code now} or before). Its budgets' counts do not change.
+   */
+  void waitAgain(Held h, long now) {
+    if (!h.pending) {
+      return;
+    }
+    h.heldAt = now;
+    h.waitedAgain++;
+    if (h == newestPending) {
+      return;
+    }
+    if (h.older == null) {
+      oldestPending = h.newer;
+    } else {
+      h.older.newer = h.newer;
+    }
+    h.newer.older = h.older;
+    h.older = newestPending;
+    h.newer = null;
+    newestPending.newer = h;
+    newestPending = h;
   }
 
   /** {@code h} is no longer pending: released, or shown incomplete. */

@@ -1896,19 +1896,53 @@ public final class Room {
     holdBackTimer = scheduler.schedule(Math.max(0, wait), this::holdBackDue);
   }
 
-  /** Shows, incomplete, every held message whose hold-back timeout has passed; re-arms. */
+  /**
+   * Most hold-back timeouts a catch-up message waits in all while what it waits for is on its way
+   * ({@link #stillComing}): 4, 20 s with the default timeout of 5 s. A fresh joiner's history comes
+   * in slices, asked of several links at once; a slice that comes before the earlier one waits for
+   * it, and on a loaded box that answer can take longer than one timeout (it may also be cut by its
+   * answerer's budget and asked again). Given up on at the first timeout, the earlier slice was
+   * shown late when it came. The bound keeps a peer that names history and never sends it from
+   * holding the lines after it for longer: the request asked of it times out after {@link
+   * RoomConfig#syncRequestTimeoutMs} (10 s), and the other links are asked meanwhile.
+   */
+  static final int CATCH_UP_HOLD_WAITS = 4;
+
+  /**
+   * Shows, incomplete, every held message whose hold-back timeout has passed, but for a catch-up
+   * message whose dependencies are still coming: it waits one more timeout, up to {@link
+   * #CATCH_UP_HOLD_WAITS} in all; re-arms.
+   */
   private void holdBackDue() {
     holdBackTimer = null;
-    long due = scheduler.nowMillis() - config.holdBackTimeoutMs();
+    long now = scheduler.nowMillis();
+    long due = now - config.holdBackTimeoutMs();
     for (CausalBuffer.Held h = causal.oldest();
         h != null && h.heldAt <= due && !h.shownIncomplete;
         h = causal.oldest()) {
+      if (h.catchUp && h.waitedAgain < CATCH_UP_HOLD_WAITS - 1 && stillComing(h)) {
+        causal.waitAgain(h, now); // the newest now: the loop goes on with the next oldest
+        continue;
+      }
       showIncomplete(h.message.id());
     }
     armHoldBack();
     if (waiting.wakes()) {
       retryWaiting(); // a line shown early may have waited for one shown here: not for a frame
     }
+  }
+
+  /**
+   * Whether everything {@code h} waits for is still coming: held here itself (its own wait
+   * decides), or on its way by anti-entropy ({@link AntiEntropy#onItsWay}).
+   */
+  private boolean stillComing(CausalBuffer.Held h) {
+    for (MessageId d : h.missing()) {
+      if (!causal.isPending(d) && !sync.onItsWay(d)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** How long a live message waits for its dependencies to arrive by the tree before asking. */

@@ -146,4 +146,29 @@ class CausalBufferTest {
         .isEqualTo(Set.of(new MessageId(A, 5)));
     assertThat(buffer.frontier(8)).containsExactly(new MessageId(A, 3));
   }
+
+  @Test
+  void aMessageThatWaitsAgainBecomesTheNewestPendingAndKeepsItsCounts() {
+    MessageId gone = new MessageId(B, 9);
+    CausalBuffer.Held first = buffer.hold(msg(A, 1, 10, gone), true, Set.of(gone), B, false, 0);
+    CausalBuffer.Held second =
+        buffer.hold(msg(A, 2, 11), true, Set.of(new MessageId(A, 1)), B, false, 1);
+    CausalBuffer.Held third = buffer.hold(msg(B, 10, 12, gone), true, Set.of(gone), B, false, 2);
+
+    buffer.waitAgain(first, 5_000);
+    assertThat(buffer.oldest()).isSameAs(second); // the timeouts stay in order: 1, 2, then 5,000
+    assertThat(first.heldAt).isEqualTo(5_000);
+    assertThat(first.waitedAgain).isEqualTo(1);
+    buffer.waitAgain(third, 5_001); // the newest already: stays there
+    buffer.waitAgain(second, 5_002);
+    assertThat(buffer.oldest()).isSameAs(first);
+    assertThat(buffer.pendingCount()).isEqualTo(3);
+    assertThat(buffer.pendingVia(B)).isEqualTo(3);
+    assertThat(buffer.pendingBy(A)).isEqualTo(2);
+
+    // released as usual: the list holds what is still pending, oldest timeout first
+    assertThat(deliver(msg(B, 9, 5), new ArrayList<>())).hasSize(4);
+    assertThat(buffer.oldest()).isNull();
+    assertThat(buffer.pendingCount()).isZero();
+  }
 }
