@@ -49,9 +49,7 @@ public final class NewAuthors {
   private final int perDay;
   // its own time, as AuthorQuota's: moves on by the clock's forward steps only, so a clock set back
   // frees nothing and one set far forward and back leaves the day rolling with real time
-  private boolean started;
-  private long timeMs;
-  private long lastClockMs;
+  private final ForwardTime time = new ForwardTime();
   // each source's admissions within the day, oldest first (at most perDay each)
   private final LinkedHashMap<Object, ArrayDeque<Long>> spent =
       new LinkedHashMap<>(16, 0.75f, true);
@@ -172,17 +170,9 @@ public final class NewAuthors {
     return s.size();
   }
 
-  /** This budget's time at clock reading {@code nowMs} (see {@link AuthorQuota}'s). */
+  /** This budget's time at clock reading {@code nowMs} ({@link ForwardTime}). */
   private long timeOf(long nowMs) {
-    if (!started) {
-      started = true;
-      timeMs = nowMs;
-    } else if (nowMs > lastClockMs) {
-      long step = nowMs - lastClockMs;
-      timeMs = AuthorQuota.saturatedAdd(timeMs, step < 0 ? Long.MAX_VALUE : step);
-    }
-    lastClockMs = nowMs;
-    return timeMs;
+    return time.at(nowMs);
   }
 
   /** Drops the admissions over a day old at this budget's time {@code t}. */
