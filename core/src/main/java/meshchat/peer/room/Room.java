@@ -1032,7 +1032,10 @@ public final class Room {
       long now = l.authors == null ? 0 : wallClock.millis();
       if (l.authors != null && l.authors.naming(now)) {
         for (LinkMessage.DigestEntry e : d.entries()) {
-          l.authors.named(e.origin(), now); // a newcomer's first links name the room's authors
+          SeqSet held = holdings.get(e.origin());
+          if (held == null || held.isEmpty()) { // a name of an author stored already is not kept
+            l.authors.named(e.origin(), now); // a newcomer's first links name the room's authors
+          }
         }
       }
       if (equivocations.any()) {
