@@ -65,9 +65,7 @@ public final class AuthorQuota {
   private final Map<PeerId, Hold[]> holds = new HashMap<>();
   private int heldNew; // holds of new authors not admitted (slot 2)
   // the quota's own time: moves on by what the clock moves forward, never back (see hourOf)
-  private boolean started;
-  private long timeMs;
-  private long lastClockMs; // the clock's last reading
+  private final ForwardTime time = new ForwardTime();
 
   /** A quota of {@code limit} bytes per author per rolling day and allowance; must be >= 0. */
   public AuthorQuota(long limit) {
@@ -119,28 +117,13 @@ public final class AuthorQuota {
    * moves on with real time from where the jump left it: windows roll, holds end within a day.
    */
   private long hourOf(long nowMs) {
-    if (!started) {
-      started = true;
-      timeMs = nowMs;
-    } else if (nowMs > lastClockMs) {
-      timeMs = saturatedAdd(timeMs, saturatedSub(nowMs, lastClockMs));
-    }
-    lastClockMs = nowMs;
-    return Math.floorDiv(timeMs, HOUR_MS);
+    return Math.floorDiv(time.at(nowMs), HOUR_MS);
   }
 
   /** {@code a + b}, or {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE} where it would overflow. */
   static long saturatedAdd(long a, long b) {
     long r = a + b;
     if (((a ^ r) & (b ^ r)) < 0) {
-      return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    return r;
-  }
-
-  private static long saturatedSub(long a, long b) {
-    long r = a - b;
-    if (((a ^ b) & (a ^ r)) < 0) {
       return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
     return r;

@@ -1,11 +1,11 @@
 package meshchat.peer.room;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -22,8 +22,12 @@ import meshchat.peer.message.PeerId;
  * its quota, and asks again after {@link #RETRY_MS}, when the link that brings it is charged again.
  *
  * <p>Every structure is bounded: at most {@link #MAX_SOURCES} sources' budgets are kept (the
- * longest unused is forgotten, and with it what that source spent), each at most {@code perDay}
- * times, and a link's names at most {@link #MAX_NAMED}.
+ * longest unused is forgotten, and what it spent within the day is folded into one shared overflow
+ * of at most {@code perDay} times, which every source not kept starts from), each at most {@code
+ * perDay} times; a link's names at most {@link #MAX_NAMED}, all links' at most {@link
+ * #MAX_NAMED_TOTAL}, each kept until its origin is stored or the links that named it are down (a
+ * newcomer's catch-up may take hours where the history answer budget paces it, so a name outlives
+ * the naming time).
  *
  * <p>Room thread only; no clock of its own (the caller passes the time).
  */
@@ -43,18 +47,30 @@ public final class NewAuthors {
   /** Most origins one link names free (a digest holds at most 10,000; a catch-up a few of them). */
   public static final int MAX_NAMED = 1 << 17;
 
+  /**
+   * Most origins named free and not stored yet, across all links at once: two links' worth, so one
+   * stranger's link cannot take them all, and the memory is a few tens of MB whatever the link
+   * slots (each name is kept once however many links name it).
+   */
+  public static final int MAX_NAMED_TOTAL = 2 * MAX_NAMED;
+
   /** No bound: every new origin is admitted. */
   public static final int OFF = Integer.MAX_VALUE;
 
   private final int perDay;
   // its own time, as AuthorQuota's: moves on by the clock's forward steps only, so a clock set back
   // frees nothing and one set far forward and back leaves the day rolling with real time
-  private boolean started;
-  private long timeMs;
-  private long lastClockMs;
+  private final ForwardTime time = new ForwardTime();
   // each source's admissions within the day, oldest first (at most perDay each)
   private final LinkedHashMap<Object, ArrayDeque<Long>> spent =
       new LinkedHashMap<>(16, 0.75f, true);
+  // what the sources forgotten past MAX_SOURCES spent, the newest perDay of it: a source not kept
+  // may be one of them, so it starts from this, and forgetting a source grants no fresh budget
+  // (until session 34 it did: a flooder with more than 4,096 addresses or /64s cycled them)
+  private final ArrayDeque<Long> overflow = new ArrayDeque<>();
+  // the origins newcomers' links named free and not stored yet, each with the links that named it:
+  // a name goes once its origin is stored, and with the last link that named it
+  private final HashMap<PeerId, Link[]> named = new HashMap<>();
 
   /** A budget of {@code perDay} new authors per source per rolling day; {@link #OFF} for none. */
   public NewAuthors(int perDay) {
@@ -72,20 +88,27 @@ public final class NewAuthors {
     return perDay == OFF;
   }
 
+  /**
+   * The link from {@code source} that came up at {@code upAtMs}; {@code newcomer}: this peer stored
+   * no message of another author then. {@link Link#closed} when it goes down.
+   */
+  public Link link(Object source, long upAtMs, boolean newcomer) {
+    return new Link(this, source, upAtMs, newcomer);
+  }
+
   /** What one link tells about the origins it introduces (kept by the room per link). */
   public static final class Link {
+    private final NewAuthors owner;
     private final Object source;
     private final long upAtMs;
-    private Set<PeerId> named; // null: not a newcomer's link, or its naming time is over
+    private final boolean newcomer; // false: not a newcomer's link, it names nothing free
+    private int namedCount; // the origins it named that are not stored yet
 
-    /**
-     * A link from {@code source} came up at {@code upAtMs}; {@code newcomer}: this peer stored no
-     * message of another author then.
-     */
-    public Link(Object source, long upAtMs, boolean newcomer) {
+    private Link(NewAuthors owner, Object source, long upAtMs, boolean newcomer) {
+      this.owner = owner;
       this.source = source;
       this.upAtMs = upAtMs;
-      this.named = newcomer ? new HashSet<>() : null;
+      this.newcomer = newcomer;
     }
 
     public Object source() {
@@ -94,32 +117,105 @@ public final class NewAuthors {
 
     /** Whether this link's digests still name origins it brings free (a newcomer's link). */
     public boolean naming(long nowMs) {
-      return named != null
-          && nowMs >= upAtMs
-          && Long.compareUnsigned(nowMs - upAtMs, NAMING_MS) <= 0;
+      return newcomer && nowMs >= upAtMs && Long.compareUnsigned(nowMs - upAtMs, NAMING_MS) <= 0;
     }
 
     /** The link's digest named {@code origin} at {@code nowMs}. */
     public void named(PeerId origin, long nowMs) {
-      if (named == null) {
-        return;
-      }
-      if (!naming(nowMs)) {
-        return; // its naming time is over (or the clock went back): the names kept stay
-      }
-      if (named.size() < MAX_NAMED) {
-        named.add(origin);
+      if (naming(nowMs)) { // else its naming time is over (or the clock went back)
+        owner.name(this, origin);
       }
     }
 
     /** Whether {@code origin} comes free on this link. */
     public boolean free(PeerId origin) {
-      return named != null && named.contains(origin);
+      return namedCount > 0 && owner.namedBy(origin, this);
+    }
+
+    /** The link went down: what it named and is not stored yet is forgotten. */
+    public void closed() {
+      owner.forget(this);
     }
 
     int namedCount() {
-      return named == null ? 0 : named.size();
+      return namedCount;
     }
+  }
+
+  private void name(Link l, PeerId origin) {
+    if (l.namedCount >= MAX_NAMED) {
+      return;
+    }
+    Link[] by = named.get(origin);
+    if (by == null) {
+      if (named.size() >= MAX_NAMED_TOTAL) {
+        return;
+      }
+      named.put(origin, new Link[] {l});
+    } else {
+      for (Link x : by) {
+        if (x == l) {
+          return;
+        }
+      }
+      Link[] more = Arrays.copyOf(by, by.length + 1); // at most one per link up
+      more[by.length] = l;
+      named.put(origin, more);
+    }
+    l.namedCount++;
+  }
+
+  private boolean namedBy(PeerId origin, Link l) {
+    Link[] by = named.get(origin);
+    if (by != null) {
+      for (Link x : by) {
+        if (x == l) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** {@code origin} is stored now (or was): no link's name of it is needed any more. */
+  private void stored(PeerId origin) {
+    Link[] by = named.remove(origin);
+    if (by != null) {
+      for (Link x : by) {
+        x.namedCount--;
+      }
+    }
+  }
+
+  private void forget(Link l) {
+    if (l.namedCount == 0) {
+      return;
+    }
+    named
+        .entrySet()
+        .removeIf(
+            e -> {
+              Link[] by = e.getValue();
+              int n = 0;
+              for (Link x : by) {
+                if (x != l) {
+                  by[n++] = x;
+                }
+              }
+              if (n == by.length) {
+                return false;
+              }
+              if (n > 0) {
+                e.setValue(Arrays.copyOf(by, n));
+              }
+              return n == 0;
+            });
+    l.namedCount = 0;
+  }
+
+  /** Origins named free by links and not stored yet, across all links (tests). */
+  int namedHeld() {
+    return named.size();
   }
 
   /**
@@ -133,7 +229,8 @@ public final class NewAuthors {
     long t = timeOf(nowMs);
     ArrayDeque<Long> s = spent.get(link.source());
     if (s == null) {
-      return perDay > 0;
+      roll(overflow, t);
+      return overflow.size() < perDay; // it may be a source forgotten with its spending
     }
     roll(s, t);
     return s.size() < perDay;
@@ -141,7 +238,12 @@ public final class NewAuthors {
 
   /** A new origin brought by {@code link} was admitted at {@code nowMs}: charges its source. */
   public void admitted(Link link, PeerId origin, long nowMs) {
-    if (perDay == OFF || link.free(origin)) {
+    if (perDay == OFF) {
+      return;
+    }
+    boolean free = link.free(origin);
+    stored(origin); // its names are done with: the store holds it now
+    if (free) {
       return;
     }
     long t = timeOf(nowMs);
@@ -149,10 +251,13 @@ public final class NewAuthors {
     if (s == null) {
       if (spent.size() >= MAX_SOURCES) {
         Iterator<Map.Entry<Object, ArrayDeque<Long>>> it = spent.entrySet().iterator();
-        it.next();
-        it.remove(); // the longest unused
+        ArrayDeque<Long> gone = it.next().getValue(); // the longest unused
+        it.remove();
+        roll(gone, t);
+        fold(gone);
       }
-      s = new ArrayDeque<>();
+      roll(overflow, t);
+      s = new ArrayDeque<>(overflow); // it may be a source forgotten: it starts where they left
       spent.put(link.source(), s);
     }
     roll(s, t);
@@ -166,23 +271,38 @@ public final class NewAuthors {
     long t = timeOf(nowMs);
     ArrayDeque<Long> s = spent.get(source);
     if (s == null) {
-      return 0;
+      s = overflow; // not kept: it counts as having spent what the forgotten sources did
     }
     roll(s, t);
     return s.size();
   }
 
-  /** This budget's time at clock reading {@code nowMs} (see {@link AuthorQuota}'s). */
+  /** This budget's time at clock reading {@code nowMs} ({@link ForwardTime}). */
   private long timeOf(long nowMs) {
-    if (!started) {
-      started = true;
-      timeMs = nowMs;
-    } else if (nowMs > lastClockMs) {
-      long step = nowMs - lastClockMs;
-      timeMs = AuthorQuota.saturatedAdd(timeMs, step < 0 ? Long.MAX_VALUE : step);
+    return time.at(nowMs);
+  }
+
+  /**
+   * Keeps a forgotten source's admissions in {@link #overflow}: the newest {@code perDay} of all
+   * the forgotten sources' admissions, so that within any day it counts at least min(perDay, what
+   * any one of them spent), and a source not kept, which may be one of them, starts from it.
+   */
+  private void fold(ArrayDeque<Long> gone) {
+    if (gone.isEmpty()) {
+      return; // spent nothing within the day: forgetting it grants nothing
     }
-    lastClockMs = nowMs;
-    return timeMs;
+    ArrayDeque<Long> merged = new ArrayDeque<>(Math.min(perDay, overflow.size() + gone.size()));
+    while (!overflow.isEmpty() || !gone.isEmpty()) { // both oldest first: the time never goes back
+      ArrayDeque<Long> next =
+          gone.isEmpty() || (!overflow.isEmpty() && overflow.peekFirst() <= gone.peekFirst())
+              ? overflow
+              : gone;
+      merged.addLast(next.pollFirst());
+      if (merged.size() > perDay) {
+        merged.pollFirst();
+      }
+    }
+    overflow.addAll(merged);
   }
 
   /** Drops the admissions over a day old at this budget's time {@code t}. */

@@ -903,7 +903,7 @@ public final class Room {
             broadcast.linkUp(peer.peerId()));
     if (!newAuthors.off()) {
       l.authors =
-          new NewAuthors.Link(
+          newAuthors.link(
               source == null ? peer.peerId() : source, wallClock.millis(), holdsNoOtherAuthor());
     }
     links.put(peer.peerId(), l);
@@ -923,6 +923,9 @@ public final class Room {
     linkArray = links.values().toArray(new LinkState[0]);
     lastFrom = null;
     if (l != null) {
+      if (l.authors != null) {
+        l.authors.closed(); // its free names not stored yet go (NewAuthors.MAX_NAMED_TOTAL)
+      }
       boolean asked = sync.linkDown(l.sync);
       broadcast.linkDown(peer);
       tellSeen();
@@ -1042,7 +1045,10 @@ public final class Room {
       long now = l.authors == null ? 0 : wallClock.millis();
       if (l.authors != null && l.authors.naming(now)) {
         for (LinkMessage.DigestEntry e : d.entries()) {
-          l.authors.named(e.origin(), now); // a newcomer's first links name the room's authors
+          SeqSet held = holdings.get(e.origin());
+          if (held == null || held.isEmpty()) { // a name of an author stored already is not kept
+            l.authors.named(e.origin(), now); // a newcomer's first links name the room's authors
+          }
         }
       }
       if (equivocations.any()) {
