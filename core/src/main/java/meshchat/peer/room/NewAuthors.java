@@ -170,6 +170,21 @@ public final class NewAuthors {
     return s.size();
   }
 
+  /**
+   * Gives back one new author {@link #admitted} charged to {@code source} whose message was never
+   * stored (its write rolled back): the newest admission within the day, which a charge made in the
+   * unit of work now rolled back is. Nothing if the source was forgotten or spent nothing.
+   */
+  public void refund(Object source) {
+    if (perDay == OFF) {
+      return;
+    }
+    ArrayDeque<Long> s = spent.get(source);
+    if (s != null && !s.isEmpty()) {
+      s.pollLast();
+    }
+  }
+
   /** This budget's time at clock reading {@code nowMs} ({@link ForwardTime}). */
   private long timeOf(long nowMs) {
     return time.at(nowMs);

@@ -297,7 +297,9 @@ public final class Room {
         return false;
       }
       SeqSet held = holdings.get(m.origin());
-      if (held == null || held.isEmpty()) {
+      if ((held == null || held.isEmpty()) && !newUnstored.containsKey(m.origin())) {
+        // (one admitted as new in the open unit or batch, not stored yet, is charged once: rev34,
+        // each line of a new member's sync batch was charged as a new author of its source)
         if (from.authors == null || !newAuthors.allows(from.authors, m.origin(), now)) {
           counters.increment(Counter.NEW_AUTHOR);
           if (quota.heldNewCount() < MAX_HELD_NEW) {
@@ -310,7 +312,7 @@ public final class Room {
     }
     if (quota.limit() == Long.MAX_VALUE) {
       if (fresh) {
-        newAuthors.admitted(from.authors, m.origin(), wallClock.millis());
+        admittedNew(m.origin(), from, wallClock.millis(), storing);
       }
       return true; // no quota (the simulation, the benchmarks): nothing counted, nothing written
     }
@@ -332,10 +334,34 @@ public final class Room {
       chargedSinceCommit.add(new Charged(m.id(), kind, hour, cost));
     }
     if (fresh) {
-      newAuthors.admitted(from.authors, m.origin(), now);
+      admittedNew(m.origin(), from, now, storing);
     }
     return true;
   }
+
+  /**
+   * Charges {@code from}'s source the new author {@code origin}; {@code storing}: its message is
+   * stored next, so the origin is no new author for the rest of the unit or batch, and a unit that
+   * rolls back gives the charge back ({@link #refundUnstored}).
+   */
+  private void admittedNew(PeerId origin, LinkState from, long now, boolean storing) {
+    boolean free = from.authors.free(origin);
+    newAuthors.admitted(from.authors, origin, now);
+    if (storing && newUnstored.size() < MAX_NEW_UNSTORED) {
+      newUnstored.put(origin, free ? FREE : from.authors.source());
+    }
+  }
+
+  /** Most origins admitted as new and not committed yet that are kept (a unit's worth). */
+  static final int MAX_NEW_UNSTORED = 1 << 16;
+
+  private static final Object FREE = new Object(); // a new origin its link brought free
+
+  // the origins admitted as new authors since the last commit (a store that can roll back) or in
+  // the batch being taken, each with the source charged for it: later lines of the origin are not
+  // new, and a unit that rolls back before storing it gives its source the charge back (rev34: each
+  // line of one new member in a sync batch, and each full-disk retry of it, cost a new author)
+  private final Map<PeerId, Object> newUnstored = new HashMap<>();
 
   /** Most new authors held back at once (each an hour): past it, one is refused each time. */
   static final int MAX_HELD_NEW = 4_096;
@@ -356,6 +382,21 @@ public final class Room {
 
   /** Gives back the charges of the messages stored since the last commit and no longer held. */
   private void refundUnstored() {
+    if (!newUnstored.isEmpty()) {
+      newUnstored
+          .entrySet()
+          .removeIf(
+              e -> {
+                SeqSet h = holdings.get(e.getKey());
+                if (h != null && !h.isEmpty()) {
+                  return false; // stored: charged once, rightly
+                }
+                if (e.getValue() != FREE) {
+                  newAuthors.refund(e.getValue());
+                }
+                return true;
+              });
+    }
     if (chargedSinceCommit.isEmpty()) {
       return;
     }
@@ -569,10 +610,18 @@ public final class Room {
     return n;
   }
 
+  /** A write ended, on a store with no units of work: what it admitted as new is stored now. */
+  private void endUnitless() {
+    if (!tracksUnits && !newUnstored.isEmpty()) {
+      newUnstored.clear();
+    }
+  }
+
   /** A commit covering everything stored and delivered so far was reported done. */
   private void unitCommitted() {
     if (tracksUnits) {
       chargedSinceCommit.clear();
+      newUnstored.clear();
       storedSinceCommit.clear();
       storedVia.clear();
       deliveredSinceCommit.clear();
@@ -1316,6 +1365,7 @@ public final class Room {
         }
       }
     }
+    endUnitless();
     for (ChainHead h : b.heads()) {
       onHead(new LinkMessage.Head(h), l);
     }
@@ -1483,9 +1533,12 @@ public final class Room {
       stored = store.append(m);
     } catch (StoreException e) {
       storeFailed(e, List.of(m), from); // our disk: the link stays, and is asked for it again
+      endUnitless();
       return false;
     }
-    return admit(m, stored, from, catchUp);
+    boolean fresh = admit(m, stored, from, catchUp);
+    endUnitless();
+    return fresh;
   }
 
   /**
@@ -1623,6 +1676,7 @@ public final class Room {
       results = store.appendAll(batch);
     } catch (StoreException e) {
       storeFailed(e, batch, from); // nothing of it stored: asked again, the batch's request ends
+      endUnitless();
       return 0;
     }
     int fresh = 0;
@@ -1636,6 +1690,7 @@ public final class Room {
       }
     } finally {
       batchMissing = null;
+      endUnitless();
     }
     if (!missing.isEmpty()) {
       // one fetch for the whole batch, asked once all of it is in: a dep that came later in the
