@@ -1,11 +1,11 @@
 package meshchat.peer.room;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -23,7 +23,9 @@ import meshchat.peer.message.PeerId;
  *
  * <p>Every structure is bounded: at most {@link #MAX_SOURCES} sources' budgets are kept (the
  * longest unused is forgotten, and with it what that source spent), each at most {@code perDay}
- * times, and a link's names at most {@link #MAX_NAMED}.
+ * times; a link's names at most {@link #MAX_NAMED}, all links' at most {@link #MAX_NAMED_TOTAL},
+ * each kept until its origin is stored or the links that named it are down (a newcomer's catch-up
+ * may take hours where the history answer budget paces it, so a name outlives the naming time).
  *
  * <p>Room thread only; no clock of its own (the caller passes the time).
  */
@@ -43,6 +45,13 @@ public final class NewAuthors {
   /** Most origins one link names free (a digest holds at most 10,000; a catch-up a few of them). */
   public static final int MAX_NAMED = 1 << 17;
 
+  /**
+   * Most origins named free and not stored yet, across all links at once: two links' worth, so one
+   * stranger's link cannot take them all, and the memory is a few tens of MB whatever the link
+   * slots (each name is kept once however many links name it).
+   */
+  public static final int MAX_NAMED_TOTAL = 2 * MAX_NAMED;
+
   /** No bound: every new origin is admitted. */
   public static final int OFF = Integer.MAX_VALUE;
 
@@ -53,6 +62,9 @@ public final class NewAuthors {
   // each source's admissions within the day, oldest first (at most perDay each)
   private final LinkedHashMap<Object, ArrayDeque<Long>> spent =
       new LinkedHashMap<>(16, 0.75f, true);
+  // the origins newcomers' links named free and not stored yet, each with the links that named it:
+  // a name goes once its origin is stored, and with the last link that named it
+  private final HashMap<PeerId, Link[]> named = new HashMap<>();
 
   /** A budget of {@code perDay} new authors per source per rolling day; {@link #OFF} for none. */
   public NewAuthors(int perDay) {
@@ -70,20 +82,27 @@ public final class NewAuthors {
     return perDay == OFF;
   }
 
+  /**
+   * The link from {@code source} that came up at {@code upAtMs}; {@code newcomer}: this peer stored
+   * no message of another author then. {@link Link#closed} when it goes down.
+   */
+  public Link link(Object source, long upAtMs, boolean newcomer) {
+    return new Link(this, source, upAtMs, newcomer);
+  }
+
   /** What one link tells about the origins it introduces (kept by the room per link). */
   public static final class Link {
+    private final NewAuthors owner;
     private final Object source;
     private final long upAtMs;
-    private Set<PeerId> named; // null: not a newcomer's link, or its naming time is over
+    private final boolean newcomer; // false: not a newcomer's link, it names nothing free
+    private int namedCount; // the origins it named that are not stored yet
 
-    /**
-     * A link from {@code source} came up at {@code upAtMs}; {@code newcomer}: this peer stored no
-     * message of another author then.
-     */
-    public Link(Object source, long upAtMs, boolean newcomer) {
+    private Link(NewAuthors owner, Object source, long upAtMs, boolean newcomer) {
+      this.owner = owner;
       this.source = source;
       this.upAtMs = upAtMs;
-      this.named = newcomer ? new HashSet<>() : null;
+      this.newcomer = newcomer;
     }
 
     public Object source() {
@@ -92,32 +111,105 @@ public final class NewAuthors {
 
     /** Whether this link's digests still name origins it brings free (a newcomer's link). */
     public boolean naming(long nowMs) {
-      return named != null
-          && nowMs >= upAtMs
-          && Long.compareUnsigned(nowMs - upAtMs, NAMING_MS) <= 0;
+      return newcomer && nowMs >= upAtMs && Long.compareUnsigned(nowMs - upAtMs, NAMING_MS) <= 0;
     }
 
     /** The link's digest named {@code origin} at {@code nowMs}. */
     public void named(PeerId origin, long nowMs) {
-      if (named == null) {
-        return;
-      }
-      if (!naming(nowMs)) {
-        return; // its naming time is over (or the clock went back): the names kept stay
-      }
-      if (named.size() < MAX_NAMED) {
-        named.add(origin);
+      if (naming(nowMs)) { // else its naming time is over (or the clock went back)
+        owner.name(this, origin);
       }
     }
 
     /** Whether {@code origin} comes free on this link. */
     public boolean free(PeerId origin) {
-      return named != null && named.contains(origin);
+      return namedCount > 0 && owner.namedBy(origin, this);
+    }
+
+    /** The link went down: what it named and is not stored yet is forgotten. */
+    public void closed() {
+      owner.forget(this);
     }
 
     int namedCount() {
-      return named == null ? 0 : named.size();
+      return namedCount;
     }
+  }
+
+  private void name(Link l, PeerId origin) {
+    if (l.namedCount >= MAX_NAMED) {
+      return;
+    }
+    Link[] by = named.get(origin);
+    if (by == null) {
+      if (named.size() >= MAX_NAMED_TOTAL) {
+        return;
+      }
+      named.put(origin, new Link[] {l});
+    } else {
+      for (Link x : by) {
+        if (x == l) {
+          return;
+        }
+      }
+      Link[] more = Arrays.copyOf(by, by.length + 1); // at most one per link up
+      more[by.length] = l;
+      named.put(origin, more);
+    }
+    l.namedCount++;
+  }
+
+  private boolean namedBy(PeerId origin, Link l) {
+    Link[] by = named.get(origin);
+    if (by != null) {
+      for (Link x : by) {
+        if (x == l) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** {@code origin} is stored now (or was): no link's name of it is needed any more. */
+  private void stored(PeerId origin) {
+    Link[] by = named.remove(origin);
+    if (by != null) {
+      for (Link x : by) {
+        x.namedCount--;
+      }
+    }
+  }
+
+  private void forget(Link l) {
+    if (l.namedCount == 0) {
+      return;
+    }
+    named
+        .entrySet()
+        .removeIf(
+            e -> {
+              Link[] by = e.getValue();
+              int n = 0;
+              for (Link x : by) {
+                if (x != l) {
+                  by[n++] = x;
+                }
+              }
+              if (n == by.length) {
+                return false;
+              }
+              if (n > 0) {
+                e.setValue(Arrays.copyOf(by, n));
+              }
+              return n == 0;
+            });
+    l.namedCount = 0;
+  }
+
+  /** Origins named free by links and not stored yet, across all links (tests). */
+  int namedHeld() {
+    return named.size();
   }
 
   /**
@@ -139,7 +231,12 @@ public final class NewAuthors {
 
   /** A new origin brought by {@code link} was admitted at {@code nowMs}: charges its source. */
   public void admitted(Link link, PeerId origin, long nowMs) {
-    if (perDay == OFF || link.free(origin)) {
+    if (perDay == OFF) {
+      return;
+    }
+    boolean free = link.free(origin);
+    stored(origin); // its names are done with: the store holds it now
+    if (free) {
       return;
     }
     long t = timeOf(nowMs);

@@ -952,7 +952,7 @@ public final class Room {
             broadcast.linkUp(peer.peerId()));
     if (!newAuthors.off()) {
       l.authors =
-          new NewAuthors.Link(
+          newAuthors.link(
               source == null ? peer.peerId() : source, wallClock.millis(), holdsNoOtherAuthor());
     }
     links.put(peer.peerId(), l);
@@ -972,6 +972,9 @@ public final class Room {
     linkArray = links.values().toArray(new LinkState[0]);
     lastFrom = null;
     if (l != null) {
+      if (l.authors != null) {
+        l.authors.closed(); // its free names not stored yet go (NewAuthors.MAX_NAMED_TOTAL)
+      }
       boolean asked = sync.linkDown(l.sync);
       broadcast.linkDown(peer);
       tellSeen();

@@ -45,14 +45,14 @@ class NewAuthorsTest {
   @Test
   void aSourceIntroducesItsBudgetOfNewAuthorsADayWhateverItsLinksOrKeys() {
     NewAuthors a = new NewAuthors(64);
-    NewAuthors.Link one = new NewAuthors.Link("10.0.0.1", T0, false);
-    NewAuthors.Link two = new NewAuthors.Link("10.0.0.1", T0, false); // another link, same address
+    NewAuthors.Link one = a.link("10.0.0.1", T0, false);
+    NewAuthors.Link two = a.link("10.0.0.1", T0, false); // another link, same address
     assertThat(offer(a, one, 0, 50, T0)).isEqualTo(50);
     assertThat(offer(a, two, 50, 50, T0 + H)).as("the source's rest").isEqualTo(14);
     assertThat(offer(a, one, 100, 1_000, T0 + 2 * H)).isZero();
     assertThat(a.spent("10.0.0.1", T0 + 2 * H)).isEqualTo(64);
     // another source has its own budget
-    NewAuthors.Link other = new NewAuthors.Link("10.0.0.2", T0, false);
+    NewAuthors.Link other = a.link("10.0.0.2", T0, false);
     assertThat(offer(a, other, 2_000, 100, T0 + 2 * H)).isEqualTo(64);
     // the day rolls: the first 50 leave it a day after they came
     assertThat(offer(a, one, 3_000, 100, T0 + 24 * H - 1)).isZero();
@@ -63,7 +63,7 @@ class NewAuthorsTest {
   @Test
   void whatANewcomersLinkNamesInItsFirstMinuteComesFreeAndNothingElse() {
     NewAuthors a = new NewAuthors(64);
-    NewAuthors.Link first = new NewAuthors.Link("10.0.0.1", T0, true);
+    NewAuthors.Link first = a.link("10.0.0.1", T0, true);
     for (int i = 0; i < 10_001; i++) {
       first.named(key(i), T0 + 1_000);
     }
@@ -77,24 +77,75 @@ class NewAuthorsTest {
     // keys it mints later cost the budget
     assertThat(offer(a, first, 20_000, 100, T0 + 3 * 24 * H)).isEqualTo(64);
     // a link of a peer that stores others' messages names nothing free
-    NewAuthors.Link later = new NewAuthors.Link("10.0.0.3", T0, false);
+    NewAuthors.Link later = a.link("10.0.0.3", T0, false);
     later.named(key(30_000), T0);
     assertThat(later.naming(T0)).isFalse();
     assertThat(later.free(key(30_000))).isFalse();
     // a link names at most MAX_NAMED
-    NewAuthors.Link flood = new NewAuthors.Link("10.0.0.4", T0, true);
+    NewAuthors.Link flood = a.link("10.0.0.4", T0, true);
     for (int i = 0; i < NewAuthors.MAX_NAMED + 10; i++) {
       flood.named(key(100_000 + i), T0);
     }
     assertThat(flood.namedCount()).isEqualTo(NewAuthors.MAX_NAMED);
   }
 
+  /**
+   * What strangers make a newcomer hold for free names is bounded: a name goes once its origin is
+   * stored, one origin named on many links is kept once, all links together keep at most {@link
+   * NewAuthors#MAX_NAMED_TOTAL}, and a link that goes down takes its names with it. Until session
+   * 34 each link kept up to 131,072 names for its whole life, stored or not: about 10 MB a link,
+   * times the link slots.
+   */
+  @Test
+  void freeNamesAreDroppedOnceStoredKeptOnceAndBoundedAcrossLinks() {
+    NewAuthors a = new NewAuthors(64);
+    NewAuthors.Link honest = a.link("10.0.0.1", T0, true);
+    NewAuthors.Link also = a.link("10.0.0.2", T0, true);
+    for (int i = 0; i < 1_000; i++) {
+      honest.named(key(i), T0);
+      also.named(key(i), T0); // the same room named by a second link: kept once
+    }
+    assertThat(a.namedHeld()).isEqualTo(1_000);
+    // the catch-up stores them, on either link: each name goes as its origin is stored
+    assertThat(offer(a, honest, 0, 600, T0 + 1_000)).isEqualTo(600);
+    assertThat(offer(a, also, 600, 400, T0 + 1_000)).isEqualTo(400);
+    assertThat(a.namedHeld()).isZero();
+    assertThat(honest.namedCount()).isZero();
+    assertThat(also.namedCount()).isZero();
+    assertThat(a.spent("10.0.0.1", T0 + 1_000)).isZero();
+    assertThat(a.spent("10.0.0.2", T0 + 1_000)).isZero();
+
+    // strangers' links name authors that never come: each at most MAX_NAMED, all together at most
+    // MAX_NAMED_TOTAL, however many links
+    honest.named(key(5_000_000), T0 + 2_000); // named before the flood: stays free
+    List<NewAuthors.Link> strangers = new ArrayList<>();
+    for (int s = 0; s < 5; s++) {
+      NewAuthors.Link l = a.link("2001:db8:" + s + "::/64", T0, true);
+      strangers.add(l);
+      for (int i = 0; i < NewAuthors.MAX_NAMED + 5; i++) {
+        l.named(key(1_000_000 + s * (NewAuthors.MAX_NAMED + 5) + i), T0 + 2_000);
+      }
+      assertThat(l.namedCount()).isLessThanOrEqualTo(NewAuthors.MAX_NAMED);
+    }
+    assertThat(a.namedHeld()).isEqualTo(NewAuthors.MAX_NAMED_TOTAL);
+    assertThat(honest.free(key(5_000_000))).isTrue();
+    // the links go down: what they named goes with them
+    for (NewAuthors.Link l : strangers) {
+      l.closed();
+      assertThat(l.namedCount()).isZero();
+    }
+    assertThat(a.namedHeld()).isOne();
+    honest.closed();
+    also.closed();
+    assertThat(a.namedHeld()).isZero();
+  }
+
   @Test
   void zeroAdmitsNoneOffAdmitsAllAndBelowZeroIsRefused() {
     NewAuthors none = new NewAuthors(0);
-    NewAuthors.Link l = new NewAuthors.Link("s", T0, false);
+    NewAuthors.Link l = none.link("s", T0, false);
     assertThat(offer(none, l, 0, 10, T0)).isZero();
-    NewAuthors.Link named = new NewAuthors.Link("s", T0, true);
+    NewAuthors.Link named = none.link("s", T0, true);
     named.named(key(1), T0);
     assertThat(none.allows(named, key(1), T0)).as("free even with no budget").isTrue();
     NewAuthors off = new NewAuthors(NewAuthors.OFF);
@@ -108,7 +159,7 @@ class NewAuthorsTest {
   @Test
   void theClocksExtremesAndASetBackClockFreeNothingEarly() {
     NewAuthors a = new NewAuthors(2);
-    NewAuthors.Link l = new NewAuthors.Link("s", Long.MIN_VALUE, true);
+    NewAuthors.Link l = a.link("s", Long.MIN_VALUE, true);
     l.named(key(1), Long.MAX_VALUE); // no overflow: far past the naming time
     assertThat(l.free(key(1))).isFalse();
     assertThat(offer(a, l, 0, 5, Long.MIN_VALUE)).isEqualTo(2);
@@ -123,7 +174,7 @@ class NewAuthorsTest {
   void theSourcesKeptAreBounded() {
     NewAuthors a = new NewAuthors(1);
     for (int i = 0; i < NewAuthors.MAX_SOURCES + 100; i++) {
-      NewAuthors.Link l = new NewAuthors.Link("s" + i, T0, false);
+      NewAuthors.Link l = a.link("s" + i, T0, false);
       assertThat(offer(a, l, i, 1, T0)).isEqualTo(1);
     }
     assertThat(a.sourcesKept()).isEqualTo(NewAuthors.MAX_SOURCES);
@@ -160,7 +211,7 @@ class NewAuthorsTest {
     for (Offer o : offers) {
       now += o.stepMs();
       time = time == Long.MIN_VALUE ? now : time + Math.max(0, o.stepMs());
-      NewAuthors.Link l = new NewAuthors.Link("src" + o.source(), now, false);
+      NewAuthors.Link l = a.link("src" + o.source(), now, false);
       PeerId origin = key(k++);
       boolean ok = a.allows(l, origin, now);
       List<Long> at = admittedAt.computeIfAbsent(o.source(), s -> new ArrayList<>());
