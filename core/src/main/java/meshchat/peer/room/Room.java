@@ -303,7 +303,7 @@ public final class Room {
         if (from.authors == null || !newAuthors.allows(from.authors, m.origin(), now)) {
           counters.increment(Counter.NEW_AUTHOR);
           if (quota.heldNewCount() < MAX_HELD_NEW) {
-            quota.holdNew(m.origin(), now + NewAuthors.RETRY_MS);
+            quota.holdNew(m.origin(), now, NewAuthors.RETRY_MS);
           } // else refused each time it comes, and asked for as anything lacking (bounded there)
           return false;
         }
@@ -422,6 +422,11 @@ public final class Room {
    * of authors idle for a day.
    */
   private void quotaRound() {
+    long clockNow = wallClock.millis();
+    quota.clockRead(clockNow); // their times follow the clock back within a round (rev34)
+    if (!newAuthors.off()) {
+      newAuthors.clockRead(clockNow);
+    }
     if (!newAuthors.off()
         && quota.heldNewCount() > 0
         && !quota.releaseNew(wallClock.millis()).isEmpty()) {
