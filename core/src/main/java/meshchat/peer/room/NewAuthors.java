@@ -22,10 +22,12 @@ import meshchat.peer.message.PeerId;
  * its quota, and asks again after {@link #RETRY_MS}, when the link that brings it is charged again.
  *
  * <p>Every structure is bounded: at most {@link #MAX_SOURCES} sources' budgets are kept (the
- * longest unused is forgotten, and with it what that source spent), each at most {@code perDay}
- * times; a link's names at most {@link #MAX_NAMED}, all links' at most {@link #MAX_NAMED_TOTAL},
- * each kept until its origin is stored or the links that named it are down (a newcomer's catch-up
- * may take hours where the history answer budget paces it, so a name outlives the naming time).
+ * longest unused is forgotten, and what it spent within the day is folded into one shared overflow
+ * of at most {@code perDay} times, which every source not kept starts from), each at most {@code
+ * perDay} times; a link's names at most {@link #MAX_NAMED}, all links' at most {@link
+ * #MAX_NAMED_TOTAL}, each kept until its origin is stored or the links that named it are down (a
+ * newcomer's catch-up may take hours where the history answer budget paces it, so a name outlives
+ * the naming time).
  *
  * <p>Room thread only; no clock of its own (the caller passes the time).
  */
@@ -62,6 +64,10 @@ public final class NewAuthors {
   // each source's admissions within the day, oldest first (at most perDay each)
   private final LinkedHashMap<Object, ArrayDeque<Long>> spent =
       new LinkedHashMap<>(16, 0.75f, true);
+  // what the sources forgotten past MAX_SOURCES spent, the newest perDay of it: a source not kept
+  // may be one of them, so it starts from this, and forgetting a source grants no fresh budget
+  // (until session 34 it did: a flooder with more than 4,096 addresses or /64s cycled them)
+  private final ArrayDeque<Long> overflow = new ArrayDeque<>();
   // the origins newcomers' links named free and not stored yet, each with the links that named it:
   // a name goes once its origin is stored, and with the last link that named it
   private final HashMap<PeerId, Link[]> named = new HashMap<>();
@@ -223,7 +229,8 @@ public final class NewAuthors {
     long t = timeOf(nowMs);
     ArrayDeque<Long> s = spent.get(link.source());
     if (s == null) {
-      return perDay > 0;
+      roll(overflow, t);
+      return overflow.size() < perDay; // it may be a source forgotten with its spending
     }
     roll(s, t);
     return s.size() < perDay;
@@ -244,10 +251,13 @@ public final class NewAuthors {
     if (s == null) {
       if (spent.size() >= MAX_SOURCES) {
         Iterator<Map.Entry<Object, ArrayDeque<Long>>> it = spent.entrySet().iterator();
-        it.next();
-        it.remove(); // the longest unused
+        ArrayDeque<Long> gone = it.next().getValue(); // the longest unused
+        it.remove();
+        roll(gone, t);
+        fold(gone);
       }
-      s = new ArrayDeque<>();
+      roll(overflow, t);
+      s = new ArrayDeque<>(overflow); // it may be a source forgotten: it starts where they left
       spent.put(link.source(), s);
     }
     roll(s, t);
@@ -261,7 +271,7 @@ public final class NewAuthors {
     long t = timeOf(nowMs);
     ArrayDeque<Long> s = spent.get(source);
     if (s == null) {
-      return 0;
+      s = overflow; // not kept: it counts as having spent what the forgotten sources did
     }
     roll(s, t);
     return s.size();
@@ -294,6 +304,29 @@ public final class NewAuthors {
   /** This budget's time at clock reading {@code nowMs} ({@link ForwardTime}). */
   private long timeOf(long nowMs) {
     return time.at(nowMs);
+  }
+
+  /**
+   * Keeps a forgotten source's admissions in {@link #overflow}: the newest {@code perDay} of all
+   * the forgotten sources' admissions, so that within any day it counts at least min(perDay, what
+   * any one of them spent), and a source not kept, which may be one of them, starts from it.
+   */
+  private void fold(ArrayDeque<Long> gone) {
+    if (gone.isEmpty()) {
+      return; // spent nothing within the day: forgetting it grants nothing
+    }
+    ArrayDeque<Long> merged = new ArrayDeque<>(Math.min(perDay, overflow.size() + gone.size()));
+    while (!overflow.isEmpty() || !gone.isEmpty()) { // both oldest first: the time never goes back
+      ArrayDeque<Long> next =
+          gone.isEmpty() || (!overflow.isEmpty() && overflow.peekFirst() <= gone.peekFirst())
+              ? overflow
+              : gone;
+      merged.addLast(next.pollFirst());
+      if (merged.size() > perDay) {
+        merged.pollFirst();
+      }
+    }
+    overflow.addAll(merged);
   }
 
   /** Drops the admissions over a day old at this budget's time {@code t}. */
