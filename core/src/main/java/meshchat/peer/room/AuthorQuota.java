@@ -288,6 +288,18 @@ public final class AuthorQuota {
     held[2] = new Hold(0, until);
   }
 
+  /** Ends {@code origin}'s hold as a new author (another source admitted it). */
+  public void unholdNew(PeerId origin) {
+    Hold[] held = holds.isEmpty() ? null : holds.get(origin);
+    if (held != null && held[2] != null) {
+      held[2] = null;
+      heldNew--;
+      if (held[0] == null && held[1] == null) {
+        holds.remove(origin);
+      }
+    }
+  }
+
   /** Whether {@code origin} is held as a new author not admitted. */
   public boolean isHeldNew(PeerId origin) {
     Hold[] held = holds.isEmpty() ? null : holds.get(origin);

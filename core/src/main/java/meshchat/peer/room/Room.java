@@ -292,20 +292,30 @@ public final class Room {
     boolean fresh = false; // a new author, admitted by its source's budget if it is stored
     if (!newAuthors.off()) {
       long now = wallClock.millis();
-      if (quota.isHeldNew(m.origin())) {
-        counters.increment(Counter.NEW_AUTHOR);
-        return false;
-      }
       SeqSet held = holdings.get(m.origin());
-      if ((held == null || held.isEmpty()) && !newUnstored.containsKey(m.origin())) {
-        // (one admitted as new in the open unit or batch, not stored yet, is charged once: rev34,
-        // each line of a new member's sync batch was charged as a new author of its source)
+      // (one admitted as new in the open unit or batch, not stored yet, is charged once: rev34,
+      // each line of a new member's sync batch was charged as a new author of its source)
+      boolean isNew = (held == null || held.isEmpty()) && !newUnstored.containsKey(m.origin());
+      if (quota.isHeldNew(m.origin())) {
+        // held for the sources that were refused it, not for every link: a link of another source
+        // decides by its own budget (rev34: a spent relay bringing a newcomer's first line ahead of
+        // her silenced her for an hour, even on her own link)
+        Set<Object> by = refusedNew.get(m.origin());
+        if (!isNew || from.authors == null || by == null || by.contains(from.authors.source())) {
+          counters.increment(Counter.NEW_AUTHOR);
+          return false;
+        }
+      }
+      if (isNew) {
         if (from.authors == null || !newAuthors.allows(from.authors, m.origin(), now)) {
           counters.increment(Counter.NEW_AUTHOR);
-          if (quota.heldNewCount() < MAX_HELD_NEW) {
-            quota.holdNew(m.origin(), now, NewAuthors.RETRY_MS);
-          } // else refused each time it comes, and asked for as anything lacking (bounded there)
+          holdNew(m.origin(), from, now);
           return false;
+        }
+        if (quota.isHeldNew(m.origin())) {
+          quota.unholdNew(m.origin()); // admitted by this link's source: asked for again
+          refusedNew.remove(m.origin());
+          newUnheld = true;
         }
         fresh = true;
       }
@@ -362,6 +372,37 @@ public final class Room {
   // new, and a unit that rolls back before storing it gives its source the charge back (rev34: each
   // line of one new member in a sync batch, and each full-disk retry of it, cost a new author)
   private final Map<PeerId, Object> newUnstored = new HashMap<>();
+
+  /**
+   * Holds the new origin {@code from}'s source was refused, for an hour, for that source: its links
+   * are not asked again meanwhile; nothing of it is asked for from anyone until a link of another
+   * source brings it (then decided by that source's budget) or the hour is over.
+   */
+  private void holdNew(PeerId origin, LinkState from, long now) {
+    Object source = from.authors == null ? null : from.authors.source();
+    Set<Object> by = refusedNew.get(origin);
+    if (by != null && quota.isHeldNew(origin)) {
+      if (source != null && by.size() < MAX_REFUSED_SOURCES) {
+        by.add(source); // the hour stays the first refusal's
+      } // else that source is asked its budget each time it brings it (nothing charged)
+      return;
+    }
+    if (quota.heldNewCount() < MAX_HELD_NEW) {
+      quota.holdNew(origin, now, NewAuthors.RETRY_MS);
+      by = new HashSet<>();
+      if (source != null) {
+        by.add(source);
+      }
+      refusedNew.put(origin, by);
+    } // else refused each time it comes, and asked for as anything lacking (bounded there)
+  }
+
+  /** Most sources kept per held new origin as having refused it. */
+  static final int MAX_REFUSED_SOURCES = 16;
+
+  // each new origin held (AuthorQuota.holdNew), with the sources that were refused it
+  private final Map<PeerId, Set<Object>> refusedNew = new HashMap<>();
+  private boolean newUnheld; // a held new origin was admitted by another source: ask for its rest
 
   /** Most new authors held back at once (each an hour): past it, one is refused each time. */
   static final int MAX_HELD_NEW = 4_096;
@@ -427,9 +468,16 @@ public final class Room {
     if (!newAuthors.off()) {
       newAuthors.clockRead(clockNow);
     }
-    if (!newAuthors.off()
-        && quota.heldNewCount() > 0
-        && !quota.releaseNew(wallClock.millis()).isEmpty()) {
+    boolean ask = newUnheld;
+    newUnheld = false;
+    if (!newAuthors.off() && quota.heldNewCount() > 0) {
+      List<PeerId> released = quota.releaseNew(wallClock.millis());
+      for (PeerId o : released) {
+        refusedNew.remove(o);
+      }
+      ask |= !released.isEmpty();
+    }
+    if (ask) {
       sync.requestMissingFromAll(); // decided again by the link that brings them
     }
     if (quota.limit() == Long.MAX_VALUE) {
