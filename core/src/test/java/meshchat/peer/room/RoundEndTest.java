@@ -18,6 +18,16 @@ import org.junit.jupiter.api.Test;
 class RoundEndTest {
   private static final int HISTORY = 30;
 
+  /**
+   * A mesh of {@code names}, unlinked, in which bob has said the history's lines, each + filler.
+   */
+  private static Mesh bobSaidTheHistory(RoomConfig config, String filler, String... names) {
+    Mesh mesh = new Mesh(config, true, names);
+    said(mesh.peer("bob"), HISTORY, filler);
+    mesh.pump();
+    return mesh;
+  }
+
   private static void said(Peer p, int lines, String filler) {
     for (int i = 0; i < lines; i++) {
       p.send("m" + i + filler);
@@ -32,11 +42,8 @@ class RoundEndTest {
   @Test
   void anAnswerCutByTheBudgetWhileTheDigestNamesMoreDoesNotEndTheRound() {
     RoomConfig config = RoomConfig.defaults().with(c -> c.syncFirstMessages = 256);
-    Mesh mesh = new Mesh(config, true, "ann", "bob");
+    Mesh mesh = bobSaidTheHistory(config, "", "ann", "bob");
     Peer ann = mesh.peer("ann");
-    Peer bob = mesh.peer("bob");
-    said(bob, HISTORY, "");
-    mesh.pump();
     // ann's source is answered the history once, and once more after a lost link (given back);
     // a third young link finds that budget spent: bob answers one message a period (the once
     // part's refill) until the link has been up a whole period and the asks again open
@@ -57,11 +64,8 @@ class RoundEndTest {
   void aRoundWhoseLinkWentDownMidAnswerEndsWithWhatItBrought() {
     // frames of ~1 KiB: the answer is several batches, the last one done
     RoomConfig config = RoomConfig.defaults().with(c -> c.batchMaxBytes = 1_024);
-    Mesh mesh = new Mesh(config, true, "ann", "bob");
+    Mesh mesh = bobSaidTheHistory(config, " " + "x".repeat(300), "ann", "bob");
     Peer ann = mesh.peer("ann");
-    Peer bob = mesh.peer("bob");
-    said(bob, HISTORY, " " + "x".repeat(300));
-    mesh.pump();
     mesh.link("ann", "bob");
     while (ann.shown().isEmpty()) {
       assertThat(mesh.deliverNext()).isTrue();
@@ -80,17 +84,16 @@ class RoundEndTest {
   @Test
   void aPeerThatNamesWhatItNeverSendsHoldsTheRoundTwoPeriodsAtMost() {
     RoomConfig config = RoomConfig.defaults();
-    Mesh mesh = new Mesh(config, true, "ann", "bob", "liar");
+    Mesh mesh = bobSaidTheHistory(config, "", "ann", "bob", "liar");
     Peer ann = mesh.peer("ann");
-    Peer bob = mesh.peer("bob");
-    said(bob, HISTORY, "");
-    mesh.pump();
     // the liar's digest claims 1,000 of bob's lines; it holds none, and answers nothing of them
     mesh.link("ann", "liar").run(100);
     SeqSet claimed = new SeqSet();
     claimed.addRange(1, 1_000);
     mesh.inject(
-        "liar", "ann", new Digest(List.of(new DigestEntry(bob.id, claimed, 0, null)), false));
+        "liar",
+        "ann",
+        new Digest(List.of(new DigestEntry(mesh.peer("bob").id, claimed, 0, null)), false));
     mesh.pump();
     mesh.link("ann", "bob");
     long allAt = -1;
