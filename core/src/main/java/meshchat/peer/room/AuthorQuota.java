@@ -120,6 +120,15 @@ public final class AuthorQuota {
     return Math.floorDiv(time.at(nowMs), HOUR_MS);
   }
 
+  /**
+   * Reads the clock ({@code nowMs}) so that the quota's time sees it go back: the room calls it
+   * every sync round, or a time read only when a message comes stands still after a clock put right
+   * until the clock gets back to where it was (rev34).
+   */
+  public void clockRead(long nowMs) {
+    time.at(nowMs);
+  }
+
   /** {@code a + b}, or {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE} where it would overflow. */
   static long saturatedAdd(long a, long b) {
     long r = a + b;
@@ -264,16 +273,31 @@ public final class AuthorQuota {
   }
 
   /**
-   * Holds all of {@code origin} (from seq 0 on) until {@code untilMs} of the caller's clock: a new
-   * author not admitted ({@link NewAuthors}). Nothing of it is stored, shown or asked for
-   * meanwhile, as for an author over its quota.
+   * Holds all of {@code origin} (from seq 0 on) for {@code forMs} of the quota's time from clock
+   * reading {@code nowMs}: a new author not admitted ({@link NewAuthors}). Nothing of it is stored,
+   * shown or asked for meanwhile, as for an author over its quota. The quota's time, not the
+   * clock's (rev34: a hold placed while the clock was years ahead lasted years after it was put
+   * right).
    */
-  public void holdNew(PeerId origin, long untilMs) {
+  public void holdNew(PeerId origin, long nowMs, long forMs) {
+    long until = saturatedAdd(time.at(nowMs), forMs);
     Hold[] held = holds.computeIfAbsent(origin, o -> new Hold[3]);
     if (held[2] == null) {
       heldNew++;
     }
-    held[2] = new Hold(0, untilMs);
+    held[2] = new Hold(0, until);
+  }
+
+  /** Ends {@code origin}'s hold as a new author (another source admitted it). */
+  public void unholdNew(PeerId origin) {
+    Hold[] held = holds.isEmpty() ? null : holds.get(origin);
+    if (held != null && held[2] != null) {
+      held[2] = null;
+      heldNew--;
+      if (held[0] == null && held[1] == null) {
+        holds.remove(origin);
+      }
+    }
   }
 
   /** Whether {@code origin} is held as a new author not admitted. */
@@ -288,20 +312,22 @@ public final class AuthorQuota {
   }
 
   /**
-   * Ends the holds of new authors due by {@code nowMs} (a clock set back ends none early; one set
-   * forward ends them early) and returns their authors: they are asked for again, and admitted or
-   * held again by the link that brings them.
+   * Ends the holds of new authors due by the quota's time at clock reading {@code nowMs} (a clock
+   * set back ends none early and, set right again, none late; one set forward ends them early) and
+   * returns their authors: they are asked for again, and admitted or held again by the link that
+   * brings them.
    */
   public List<PeerId> releaseNew(long nowMs) {
     if (holds.isEmpty()) {
       return List.of();
     }
+    long t = time.at(nowMs);
     List<PeerId> out = new ArrayList<>();
     Iterator<Map.Entry<PeerId, Hold[]>> it = holds.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<PeerId, Hold[]> e = it.next();
       Hold[] held = e.getValue();
-      if (held[2] != null && held[2].cost() <= nowMs) {
+      if (held[2] != null && held[2].cost() <= t) {
         held[2] = null;
         heldNew--;
         out.add(e.getKey());

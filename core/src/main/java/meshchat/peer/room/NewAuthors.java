@@ -277,6 +277,30 @@ public final class NewAuthors {
     return s.size();
   }
 
+  /**
+   * Gives back one new author {@link #admitted} charged to {@code source} whose message was never
+   * stored (its write rolled back): the newest admission within the day, which a charge made in the
+   * unit of work now rolled back is. Nothing if the source was forgotten or spent nothing.
+   */
+  public void refund(Object source) {
+    if (perDay == OFF) {
+      return;
+    }
+    ArrayDeque<Long> s = spent.get(source);
+    if (s != null && !s.isEmpty()) {
+      s.pollLast();
+    }
+  }
+
+  /**
+   * Reads the clock ({@code nowMs}) so that this budget's time sees it go back: the room calls it
+   * every sync round. A time read only when a new author comes missed a clock put right after a
+   * jump forward, and stood still until the clock got back there (years: rev34).
+   */
+  public void clockRead(long nowMs) {
+    timeOf(nowMs);
+  }
+
   /** This budget's time at clock reading {@code nowMs} ({@link ForwardTime}). */
   private long timeOf(long nowMs) {
     return time.at(nowMs);

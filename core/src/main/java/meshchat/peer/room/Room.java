@@ -292,25 +292,37 @@ public final class Room {
     boolean fresh = false; // a new author, admitted by its source's budget if it is stored
     if (!newAuthors.off()) {
       long now = wallClock.millis();
-      if (quota.isHeldNew(m.origin())) {
-        counters.increment(Counter.NEW_AUTHOR);
-        return false;
-      }
       SeqSet held = holdings.get(m.origin());
-      if (held == null || held.isEmpty()) {
+      // (one admitted as new in the open unit or batch, not stored yet, is charged once: rev34,
+      // each line of a new member's sync batch was charged as a new author of its source)
+      boolean isNew = (held == null || held.isEmpty()) && !newUnstored.containsKey(m.origin());
+      if (quota.isHeldNew(m.origin())) {
+        // held for the sources that were refused it, not for every link: a link of another source
+        // decides by its own budget (rev34: a spent relay bringing a newcomer's first line ahead of
+        // her silenced her for an hour, even on her own link)
+        Set<Object> by = refusedNew.get(m.origin());
+        if (!isNew || from.authors == null || by == null || by.contains(from.authors.source())) {
+          counters.increment(Counter.NEW_AUTHOR);
+          return false;
+        }
+      }
+      if (isNew) {
         if (from.authors == null || !newAuthors.allows(from.authors, m.origin(), now)) {
           counters.increment(Counter.NEW_AUTHOR);
-          if (quota.heldNewCount() < MAX_HELD_NEW) {
-            quota.holdNew(m.origin(), now + NewAuthors.RETRY_MS);
-          } // else refused each time it comes, and asked for as anything lacking (bounded there)
+          holdNew(m.origin(), from, now);
           return false;
+        }
+        if (quota.isHeldNew(m.origin())) {
+          quota.unholdNew(m.origin()); // admitted by this link's source: asked for again
+          refusedNew.remove(m.origin());
+          newUnheld = true;
         }
         fresh = true;
       }
     }
     if (quota.limit() == Long.MAX_VALUE) {
       if (fresh) {
-        newAuthors.admitted(from.authors, m.origin(), wallClock.millis());
+        admittedNew(m.origin(), from, wallClock.millis(), storing);
       }
       return true; // no quota (the simulation, the benchmarks): nothing counted, nothing written
     }
@@ -332,10 +344,65 @@ public final class Room {
       chargedSinceCommit.add(new Charged(m.id(), kind, hour, cost));
     }
     if (fresh) {
-      newAuthors.admitted(from.authors, m.origin(), now);
+      admittedNew(m.origin(), from, now, storing);
     }
     return true;
   }
+
+  /**
+   * Charges {@code from}'s source the new author {@code origin}; {@code storing}: its message is
+   * stored next, so the origin is no new author for the rest of the unit or batch, and a unit that
+   * rolls back gives the charge back ({@link #refundUnstored}).
+   */
+  private void admittedNew(PeerId origin, LinkState from, long now, boolean storing) {
+    boolean free = from.authors.free(origin);
+    newAuthors.admitted(from.authors, origin, now);
+    if (storing && newUnstored.size() < MAX_NEW_UNSTORED) {
+      newUnstored.put(origin, free ? FREE : from.authors.source());
+    }
+  }
+
+  /** Most origins admitted as new and not committed yet that are kept (a unit's worth). */
+  static final int MAX_NEW_UNSTORED = 1 << 16;
+
+  private static final Object FREE = new Object(); // a new origin its link brought free
+
+  // the origins admitted as new authors since the last commit (a store that can roll back) or in
+  // the batch being taken, each with the source charged for it: later lines of the origin are not
+  // new, and a unit that rolls back before storing it gives its source the charge back (rev34: each
+  // line of one new member in a sync batch, and each full-disk retry of it, cost a new author)
+  private final Map<PeerId, Object> newUnstored = new HashMap<>();
+
+  /**
+   * Holds the new origin {@code from}'s source was refused, for an hour, for that source: its links
+   * are not asked again meanwhile; nothing of it is asked for from anyone until a link of another
+   * source brings it (then decided by that source's budget) or the hour is over.
+   */
+  private void holdNew(PeerId origin, LinkState from, long now) {
+    Object source = from.authors == null ? null : from.authors.source();
+    Set<Object> by = refusedNew.get(origin);
+    if (by != null && quota.isHeldNew(origin)) {
+      if (source != null && by.size() < MAX_REFUSED_SOURCES) {
+        by.add(source); // the hour stays the first refusal's
+      } // else that source is asked its budget each time it brings it (nothing charged)
+      return;
+    }
+    if (quota.heldNewCount() < MAX_HELD_NEW) {
+      quota.holdNew(origin, now, NewAuthors.RETRY_MS);
+      by = new HashSet<>();
+      if (source != null) {
+        by.add(source);
+      }
+      refusedNew.put(origin, by);
+    } // else refused each time it comes, and asked for as anything lacking (bounded there)
+  }
+
+  /** Most sources kept per held new origin as having refused it. */
+  static final int MAX_REFUSED_SOURCES = 16;
+
+  // each new origin held (AuthorQuota.holdNew), with the sources that were refused it
+  private final Map<PeerId, Set<Object>> refusedNew = new HashMap<>();
+  private boolean newUnheld; // a held new origin was admitted by another source: ask for its rest
 
   /** Most new authors held back at once (each an hour): past it, one is refused each time. */
   static final int MAX_HELD_NEW = 4_096;
@@ -356,6 +423,21 @@ public final class Room {
 
   /** Gives back the charges of the messages stored since the last commit and no longer held. */
   private void refundUnstored() {
+    if (!newUnstored.isEmpty()) {
+      newUnstored
+          .entrySet()
+          .removeIf(
+              e -> {
+                SeqSet h = holdings.get(e.getKey());
+                if (h != null && !h.isEmpty()) {
+                  return false; // stored: charged once, rightly
+                }
+                if (e.getValue() != FREE) {
+                  newAuthors.refund(e.getValue());
+                }
+                return true;
+              });
+    }
     if (chargedSinceCommit.isEmpty()) {
       return;
     }
@@ -381,9 +463,21 @@ public final class Room {
    * of authors idle for a day.
    */
   private void quotaRound() {
-    if (!newAuthors.off()
-        && quota.heldNewCount() > 0
-        && !quota.releaseNew(wallClock.millis()).isEmpty()) {
+    long clockNow = wallClock.millis();
+    quota.clockRead(clockNow); // their times follow the clock back within a round (rev34)
+    if (!newAuthors.off()) {
+      newAuthors.clockRead(clockNow);
+    }
+    boolean ask = newUnheld;
+    newUnheld = false;
+    if (!newAuthors.off() && quota.heldNewCount() > 0) {
+      List<PeerId> released = quota.releaseNew(wallClock.millis());
+      for (PeerId o : released) {
+        refusedNew.remove(o);
+      }
+      ask |= !released.isEmpty();
+    }
+    if (ask) {
       sync.requestMissingFromAll(); // decided again by the link that brings them
     }
     if (quota.limit() == Long.MAX_VALUE) {
@@ -569,10 +663,18 @@ public final class Room {
     return n;
   }
 
+  /** A write ended, on a store with no units of work: what it admitted as new is stored now. */
+  private void endUnitless() {
+    if (!tracksUnits && !newUnstored.isEmpty()) {
+      newUnstored.clear();
+    }
+  }
+
   /** A commit covering everything stored and delivered so far was reported done. */
   private void unitCommitted() {
     if (tracksUnits) {
       chargedSinceCommit.clear();
+      newUnstored.clear();
       storedSinceCommit.clear();
       storedVia.clear();
       deliveredSinceCommit.clear();
@@ -1335,6 +1437,7 @@ public final class Room {
         }
       }
     }
+    endUnitless();
     for (ChainHead h : b.heads()) {
       onHead(new LinkMessage.Head(h), l);
     }
@@ -1502,9 +1605,12 @@ public final class Room {
       stored = store.append(m);
     } catch (StoreException e) {
       storeFailed(e, List.of(m), from); // our disk: the link stays, and is asked for it again
+      endUnitless();
       return false;
     }
-    return admit(m, stored, from, catchUp);
+    boolean fresh = admit(m, stored, from, catchUp);
+    endUnitless();
+    return fresh;
   }
 
   /**
@@ -1642,6 +1748,7 @@ public final class Room {
       results = store.appendAll(batch);
     } catch (StoreException e) {
       storeFailed(e, batch, from); // nothing of it stored: asked again, the batch's request ends
+      endUnitless();
       return 0;
     }
     int fresh = 0;
@@ -1655,6 +1762,7 @@ public final class Room {
       }
     } finally {
       batchMissing = null;
+      endUnitless();
     }
     if (!missing.isEmpty()) {
       // one fetch for the whole batch, asked once all of it is in: a dep that came later in the
