@@ -24,17 +24,21 @@ import meshchat.peer.sync.AuthorIndex;
  *
  * <p>For each author, each link is <i>eager</i> (that author's messages are pushed whole on it) or
  * <i>lazy</i> (only their ids, in batched IHave frames). Every link starts eager for everyone. A
- * live message that arrives twice prunes the second link on both ends: for every author (an empty
- * Prune) if the link has not brought a first copy lately, else for the message's author only (a
- * Prune naming it, batched with the ids). So each author's eager links shrink to the first copies
- * of that author's messages, and a new author's first messages follow the links that carry first
- * copies rather than flooding. An id announced by IHave and still missing after {@link
- * #GRAFT_TIMEOUT_MS} is asked for with Graft on the link that announced it, which turns that link
- * eager again, on both ends, for the authors of the ids it names: the tree heals around a crashed
- * or slow peer, and anti-entropy (digests) stays the safety net for anything both miss. One Graft
- * asks for every id still missing from that announcer, so a burst lost upstream costs one Graft and
- * one answer, not one per message; the answer carries the chain heads that prove it (the room
- * builds it: {@code answer}).
+ * live message that arrives twice prunes the second link: for every author (an empty Prune) if the
+ * link has not brought a first copy lately, else for the message's author only (a Prune naming it,
+ * batched with the ids). A Prune for an author stops that author's messages both ways (the link's
+ * peer had it before us, so we are not its parent on that tree); a Prune of the whole link stops
+ * only what the link's peer pushes to us: what we push to it is its to prune, as we may be its
+ * parent on some authors' trees. So each author's eager links shrink to the first copies of that
+ * author's messages, and a new author's first messages follow the links that carry first copies
+ * rather than flooding. An id announced by IHave and still missing after {@link #GRAFT_TIMEOUT_MS}
+ * is asked for with Graft on the link that announced it, which turns that link eager again for the
+ * authors of the ids it names, and for no other: a link pruned whole stays pruned, by name, for
+ * every other author the receiver holds. The tree heals around a crashed or slow peer, and
+ * anti-entropy (digests) stays the safety net for anything both miss. One Graft asks for every id
+ * still missing from that announcer, so a burst lost upstream costs one Graft and one answer, not
+ * one per message; the answer carries the chain heads that prove it (the room builds it: {@code
+ * answer}).
  *
  * <p>Plumtree keeps a tree per sender. One tree shared by all authors is cut by every author's
  * duplicates in turn, and keeping whole every link that lately brought any first copy keeps nearly
@@ -51,8 +55,13 @@ final class Broadcast implements AntiEntropy.Tree {
   /** IHave ids wait this long for company, so a burst costs one frame per lazy link. */
   static final long IHAVE_DELAY_MS = 50;
 
-  /** How long an announced id may stay missing before it is grafted; then per further announcer. */
-  static final long GRAFT_TIMEOUT_MS = 250;
+  /**
+   * How long an announced id may stay missing before it is grafted; then per further announcer.
+   * iroh-gossip waits 80 ms, then 40 per announcer; 120 here, as an IHave already waited up to
+   * {@link #IHAVE_DELAY_MS} for its batch
+   * (docs/decisions/0014-a-graft-takes-back-only-its-authors.md).
+   */
+  static final long GRAFT_TIMEOUT_MS = 120;
 
   static final long GRAFT_RETRY_MS = 150;
 
@@ -113,7 +122,8 @@ final class Broadcast implements AntiEntropy.Tree {
     final PeerId id;
     // its bit in PrunedLinks; -1 past the 64th link, which is never pruned per author
     final int slot;
-    boolean lazy; // pruned whole (an empty Prune), for every author
+    boolean lazy; // it pruned us whole (an empty Prune): we push it ids only, of every author
+    boolean toldWhole; // we pruned it whole, and sent it no Graft since
     long firstCopyAt; // the count of first copies when this link last brought one
     // ids to announce and authors to prune at the next flush, each once, in the order listed;
     // null: none listed since the last. Lists, not sets: a room forwards each id once, so an id is
@@ -220,21 +230,21 @@ final class Broadcast implements AntiEntropy.Tree {
       pruned.graftAll(l.slot); // the next link in this slot starts on every tree
       usedSlots &= ~(1L << l.slot);
     }
-    if (!l.lazy) {
+    if (!orphans.isEmpty()) {
       regraft(orphans);
     }
   }
 
   /**
-   * A link that was not pruned whole is gone, and with it this peer's parent on the trees of {@code
-   * orphans} (the authors whose latest first copy it brought): those trees may be cut right here,
-   * and waiting for each missing id to be announced and grafted costs every message a graft timeout
-   * (Plumtree's NeighborDown, per author tree). So other links are asked to push again at once:
-   * every link pruned whole, by an empty Graft, and for each orphan up to {@link #REGRAFT_FANOUT}
-   * links pruned for it, by a Graft naming the next id this peer lacks of that author (the answer
-   * carries it if that peer holds it). For a moment this peer gets more copies; duplicates prune
-   * the extra links again. A link pruned for an author whose tree did not lose its parent here
-   * stays pruned.
+   * A link is gone, and with it this peer's parent on the trees of {@code orphans} (the authors
+   * whose latest first copy it brought): those trees may be cut right here, and waiting for each
+   * missing id to be announced and grafted costs every message a graft timeout (Plumtree's
+   * NeighborDown, per author tree). So, for each orphan, up to {@link #REGRAFT_FANOUT} links that
+   * we pruned for it or pruned whole are asked to push that author again at once, by a Graft naming
+   * the next id this peer lacks of that author (the answer carries it if that peer holds it). For a
+   * moment this peer gets more copies; duplicates prune the extra links again. No link is grafted
+   * whole: that made it push every author again, each a copy and a Prune
+   * (docs/decisions/0014-a-graft-takes-back-only-its-authors.md).
    */
   private void regraft(List<PeerId> orphans) {
     int[] grafted = new int[orphans.size()];
@@ -244,27 +254,25 @@ final class Broadcast implements AntiEntropy.Tree {
       if (l.slot >= 0) {
         for (int i = 0; i < orphans.size(); i++) {
           PeerId author = orphans.get(i);
-          if (grafted[i] < REGRAFT_FANOUT && pruned.pruned(author, l.slot)) {
+          if (grafted[i] < REGRAFT_FANOUT && (l.toldWhole || pruned.pruned(author, l.slot))) {
             grafted[i]++;
             pruned.graft(author, l.slot);
             ids.add(new MessageId(author, nextWanted.applyAsLong(author)));
           }
         }
       }
-      if (l.lazy || !ids.isEmpty()) {
-        l.lazy = false;
+      if (!ids.isEmpty()) {
+        l.toldWhole = false;
         sendGrafts(e.getKey(), ids);
       }
     }
   }
 
-  /** One Graft for {@code ids}, or as many as the frame bound needs; an empty one for none. */
+  /** One Graft for {@code ids} (some), or as many as the frame bound needs. */
   private void sendGrafts(PeerId to, List<MessageId> ids) {
-    int i = 0;
-    do {
+    for (int i = 0; i < ids.size(); i += MAX_IDS_PER_FRAME) {
       effects.send(to, new Graft(ids.subList(i, Math.min(ids.size(), i + MAX_IDS_PER_FRAME))));
-      i += MAX_IDS_PER_FRAME;
-    } while (i < ids.size());
+    }
   }
 
   /** True if a link that is up brought {@code author}'s latest first copy: we are on its tree. */
@@ -356,13 +364,19 @@ final class Broadcast implements AntiEntropy.Tree {
       return;
     }
     withdraw(l, id);
-    if (l == null || l.lazy) {
-      return;
+    if (l == null || l.toldWhole) {
+      return; // our Prune of the whole link is on its way
     }
+    boolean prunedForAuthor = l.slot >= 0 && pruned.pruned(id.origin(), l.slot);
     if (!onSomeTree(l)) {
-      l.lazy = true; // only ever duplicates lately: this link is on nobody's tree
+      // only ever duplicates lately: the link is on none of our trees, so it stops pushing to us;
+      // we go on pushing to it, all but this author, whom it had before us
+      l.toldWhole = true;
+      if (l.slot >= 0 && !prunedForAuthor) {
+        pruned.prune(id.origin(), l.slot);
+      }
       effects.send(from, new Prune());
-    } else if (l.slot >= 0 && !pruned.pruned(id.origin(), l.slot)) {
+    } else if (!prunedForAuthor && l.slot >= 0) {
       pruned.prune(id.origin(), l.slot); // on some author's tree, not on this one's
       if (l.pendingPrune == null) {
         l.pendingPrune = new ArrayList<>();
@@ -467,21 +481,28 @@ final class Broadcast implements AntiEntropy.Tree {
   }
 
   /**
-   * The peer wants pushes again: of every author not pruned by name, and of the authors of {@code
-   * ids}, starting with {@code ids}.
+   * The peer wants pushes again of the authors of {@code ids}, starting with {@code ids}. A link it
+   * pruned whole goes back on those authors' trees only, and stays pruned, by name, for every other
+   * author we number (one we do not number yet starts eager, as on a new link); an empty Graft
+   * (which this peer no longer sends) takes it back whole.
    */
   void onGraft(PeerId from, Graft g) {
     Link l = links.get(from);
     if (l == null) {
       return;
     }
+    if (l.lazy) {
+      if (!g.ids().isEmpty() && l.slot >= 0) {
+        pruned.pruneAll(l.slot);
+      }
+      l.lazy = false;
+    }
     graftAuthors(l, g.ids());
     answer.accept(from, g.ids());
   }
 
-  /** {@code l} is no longer pruned whole, and is on the trees of the authors of {@code ids}. */
+  /** {@code l} is on the trees of the authors of {@code ids} (both ways). */
   private void graftAuthors(Link l, List<MessageId> ids) {
-    l.lazy = false;
     if (l.slot >= 0) {
       for (MessageId id : ids) {
         pruned.graft(id.origin(), l.slot);
@@ -506,6 +527,7 @@ final class Broadcast implements AntiEntropy.Tree {
         ids.add(id);
         m.timer = scheduler.schedule(GRAFT_RETRY_MS, () -> graft(id, m));
         alsoFrom(p, id, ids);
+        l.toldWhole = false; // it learns from the Graft that it is on these authors' trees
         graftAuthors(l, ids); // the link joins these authors' trees: it pushes to us, we to it
         effects.send(p, new Graft(ids));
         return;

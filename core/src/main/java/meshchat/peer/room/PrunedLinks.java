@@ -114,6 +114,24 @@ final class PrunedLinks {
     }
   }
 
+  /**
+   * The link in {@code slot} is off the tree of every author the room numbers: a link pruned whole
+   * that is grafted for a few authors, and stays pruned, by name, for the rest.
+   */
+  void pruneAll(int slot) {
+    long bit = 1L << slot;
+    int n = authors.size();
+    if (n > 0) {
+      bytes.ensure(n - 1);
+    }
+    for (int a = 0; a < n; a++) {
+      long m = mask(a);
+      if ((m & bit) == 0) {
+        setMask(a, m | bit);
+      }
+    }
+  }
+
   /** The link in {@code slot} is on every author's tree again (it is new, or grafted whole). */
   void graftAll(int slot) {
     if (wideMasks != null) {

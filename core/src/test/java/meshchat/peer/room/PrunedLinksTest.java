@@ -52,6 +52,36 @@ class PrunedLinksTest {
     assertThat(t.orphaned(3)).containsExactly(author(500));
   }
 
+  /**
+   * A link pruned whole and grafted for one author: every other numbered author is pruned on its
+   * slot, at the narrow, int and long widths (slots 0, 7, 8, 31, 32, 63), other slots untouched; an
+   * author numbered later starts unpruned there, as on a new link; graftAll undoes it.
+   */
+  @Test
+  void pruneAllPrunesEveryNumberedAuthorOnThatSlotOnly() {
+    AuthorIndex<PeerId> index = new AuthorIndex<>();
+    for (int i = 0; i < 300; i++) {
+      index.add(author(i));
+    }
+    PrunedLinks t = new PrunedLinks(index);
+    t.prune(author(5), 2);
+    for (int slot : new int[] {0, 7, 8, 31, 32, 63}) {
+      t.pruneAll(slot);
+      t.graft(author(9), slot);
+      for (int i = 0; i < 300; i++) {
+        assertThat(t.pruned(author(i), slot)).as("author %d, slot %d", i, slot).isEqualTo(i != 9);
+      }
+      assertThat(t.pruned(author(5), 2)).isTrue();
+      assertThat(t.pruned(author(6), 2)).isFalse();
+    }
+    index.add(author(300));
+    assertThat(t.pruned(author(300), 63)).isFalse();
+    t.graftAll(63);
+    assertThat(t.pruned(author(0), 63)).isFalse();
+    assertThat(t.pruned(author(0), 0)).isTrue();
+    new PrunedLinks(new AuthorIndex<>()).pruneAll(5); // no author numbered: nothing to do
+  }
+
   @Test
   void everyAuthorKeepsItsPrunesAndItsParentWhileTheTableGrows() {
     PrunedLinks t = numbered(1_000);
