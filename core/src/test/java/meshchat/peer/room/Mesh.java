@@ -70,9 +70,14 @@ final class Mesh {
      * that counts its reads), with the defaults and no signer, and starts it; link it afterwards.
      */
     void roomOn(MessageStore other, long seed) {
+      roomOn(other, seed, RoomConfig.defaults());
+    }
+
+    /** As {@link #roomOn(MessageStore, long)}, with {@code config}. */
+    void roomOn(MessageStore other, long seed, RoomConfig config) {
       room =
           new Room(
-              RoomConfig.defaults(),
+              config,
               id,
               name,
               other,

@@ -4,12 +4,9 @@ import static meshchat.peer.room.Mesh.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.SplittableRandom;
-import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.SyncBatch;
-import meshchat.peer.message.MessageSigner;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.StoreException;
 import org.junit.jupiter.api.Test;
@@ -29,19 +26,7 @@ class NewAuthorRolledBackTest {
     Mesh mesh = new Mesh(config, "a", "b");
     Mesh.Peer b = mesh.peer("b");
     RollingBackStore store = new RollingBackStore();
-    b.room =
-        new Room(
-            config,
-            b.id,
-            "b",
-            store,
-            b,
-            mesh.scheduler,
-            mesh.wallClock,
-            new SplittableRandom(1),
-            new Counters(),
-            MessageSigner.NONE);
-    b.room.start(true);
+    b.roomOn(store, 1, config);
     mesh.fullMesh();
     mesh.run(1_000);
     endBurst(store, b);
