@@ -66,6 +66,15 @@ final class Broadcast implements AntiEntropy.Tree {
   static final long GRAFT_RETRY_MS = 150;
 
   /**
+   * A Graft on a link pruned whole marks it pruned for every author numbered, work in the number of
+   * authors: at most once in this long per link. A peer alternating empty Prunes and Grafts (20,000
+   * frames a second pass the link's rate limit) would otherwise have the room thread walk every
+   * author for each pair. Within the gap the prunes by name of the last walk stand, and an author
+   * numbered since starts eager, as on a new link: a few copies, pruned by their duplicates.
+   */
+  static final long PRUNE_ALL_GAP_MS = 1_000;
+
+  /**
    * A link that brought a first copy among the last {@code USEFUL_FACTOR × links} first copies this
    * peer received is not pruned whole on a duplicate, only for the duplicate's author. 0 is
    * Plumtree as published; more keeps more of the tree through a crash of many peers, for more
@@ -124,6 +133,7 @@ final class Broadcast implements AntiEntropy.Tree {
     final int slot;
     boolean lazy; // it pruned us whole (an empty Prune): we push it ids only, of every author
     boolean toldWhole; // we pruned it whole, and sent it no Graft since
+    long prunedAllAt = Long.MIN_VALUE / 2; // when a Graft last marked it pruned for every author
     long firstCopyAt; // the count of first copies when this link last brought one
     // ids to announce and authors to prune at the next flush, each once, in the order listed;
     // null: none listed since the last. Lists, not sets: a room forwards each id once, so an id is
@@ -492,9 +502,11 @@ final class Broadcast implements AntiEntropy.Tree {
       return;
     }
     if (l.lazy) {
-      if (!g.ids().isEmpty() && l.slot >= 0) {
-        pruned.pruneAll(l.slot);
-      }
+      long now = scheduler.nowMillis();
+      if (!g.ids().isEmpty() && l.slot >= 0 && now - l.prunedAllAt >= PRUNE_ALL_GAP_MS) {
+        l.prunedAllAt = now;
+        pruned.pruneAll(l.slot); // work in the authors numbered: once a gap per link
+      } // else the prunes of the last walk stand, and authors numbered since start eager
       l.lazy = false;
     }
     graftAuthors(l, g.ids());

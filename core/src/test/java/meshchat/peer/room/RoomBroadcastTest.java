@@ -253,6 +253,46 @@ class RoomBroadcastTest {
   }
 
   /**
+   * A peer that alternates empty Prunes and Grafts does not have a walk every author each time:
+   * within {@link Broadcast#PRUNE_ALL_GAP_MS} of the last such walk, a Graft on a link pruned whole
+   * leaves the prunes of that walk as they are, so an author numbered since (f) is still pushed
+   * whole; after the gap a Graft walks the authors again and f is only announced.
+   */
+  @Test
+  void aGraftOnALinkPrunedWholeWalksTheAuthorsOnceAGapAtMost() {
+    Mesh mesh =
+        new Mesh(CONFIG, "a", "b", "c", "f").link("c", "a").link("f", "a").link("a", "b").pump();
+    MessageId c1 = mesh.peer("c").send("first").id();
+    mesh.pump();
+    mesh.inject("b", "a", new Prune());
+    mesh.inject("b", "a", new Graft(List.of(c1)));
+    mesh.pump();
+    mesh.peer("f").send("first"); // f numbered after the walk
+    mesh.pump();
+    mesh.inject("b", "a", new Prune());
+    mesh.inject("b", "a", new Graft(List.of(c1)));
+    mesh.pump();
+    int before = mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))).size();
+    mesh.peer("f").send("second");
+    mesh.pump();
+    assertThat(mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))))
+        .as("the second pair within the gap walks nothing: f's line still pushed")
+        .hasSize(before + 1)
+        .last()
+        .satisfies(m -> assertThat(m.message().origin()).isEqualTo(mesh.peer("f").id));
+    mesh.run(Broadcast.PRUNE_ALL_GAP_MS);
+    mesh.inject("b", "a", new Prune());
+    mesh.inject("b", "a", new Graft(List.of(c1)));
+    mesh.pump();
+    int after = mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))).size();
+    mesh.peer("f").send("third");
+    mesh.pump();
+    assertThat(mesh.sentOf(Chat.class, mesh.from("a").and(mesh.to("b"))))
+        .as("after the gap the Graft walks the authors: f's line only announced")
+        .hasSize(after);
+  }
+
+  /**
    * A triangle a-b-c, and d behind c: c gets a's message from a and a copy from b, and prunes b
    * whole. That stops b pushing to c, not c pushing to b: whether b needs c's copies is b's to say
    * (by its own duplicates). c relays d's next message to b whole; b, told, relays only ids to c.
