@@ -471,7 +471,7 @@ public final class Room {
     boolean ask = newUnheld;
     newUnheld = false;
     if (!newAuthors.off() && quota.heldNewCount() > 0) {
-      List<PeerId> released = quota.releaseNew(wallClock.millis());
+      List<PeerId> released = quota.releaseNew(clockNow);
       for (PeerId o : released) {
         refusedNew.remove(o);
       }
