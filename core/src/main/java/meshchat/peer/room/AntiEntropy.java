@@ -149,6 +149,10 @@ final class AntiEntropy {
   private long nextRequestId = 1;
   private long caughtUp;
 
+  // a catch-up round has ended whole: with a link up that sent its complete digest and nothing left
+  // that any link names and we may ask for (Room: a newcomer's links name authors free until then)
+  private boolean endedWhole;
+
   /**
    * Sync periods a catch-up round's end may wait, once nothing is in flight, for what a link still
    * names and we lack ({@link #roundMaybeOver}).
@@ -1738,6 +1742,14 @@ final class AntiEntropy {
       roundHold = null;
     }
     roundHeldSince = -1;
+    if (!endedWhole && !stillLacking()) {
+      for (Link l : links.values()) {
+        if (l.heardComplete) {
+          endedWhole = true; // not a round cut by its links going down or by the hold
+          break;
+        }
+      }
+    }
     effects.notice(new RoomNotice.CaughtUp(caughtUp));
     caughtUp = 0;
   }
@@ -1761,6 +1773,15 @@ final class AntiEntropy {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a catch-up round has ended whole: a link that sent its complete digest was up and no
+   * link named anything more we lack and may ask for. A round ended because its links went down, or
+   * by the liveness hold while something was still lacking, is not whole.
+   */
+  boolean endedWhole() {
+    return endedWhole;
   }
 
   void countDelivered(boolean catchUp) {

@@ -216,6 +216,7 @@ public final class Room {
     chain.resume(ownSeq);
     restoreQuota();
     causal.restore(snap.holdings(), store.latest(config.maxDeps()));
+    startedNewcomer = holdsNoOtherAuthor();
     for (int a = 0; a < holdings.authors().size(); a++) {
       sync.grew(a);
     }
@@ -406,6 +407,42 @@ public final class Room {
 
   /** Most new authors held back at once (each an hour): past it, one is refused each time. */
   static final int MAX_HELD_NEW = 4_096;
+
+  /**
+   * Whether a link coming up now is a newcomer's link ({@link NewAuthors#link}: its digests name
+   * authors free in its first minute). A peer is a newcomer while it stores no other author's
+   * message, and, if it started so, until its first catch-up round ended whole ({@link
+   * AntiEntropy#endedWhole}), for at most {@link #MAX_NEWCOMER_LINKS} links after the first other
+   * author was stored. Until session 35 only the links up before the first other author was stored
+   * were: a newcomer whose first link dropped mid catch-up, or whose first link was another
+   * newcomer who had said a line, caught up the rest of the room charged to its hub's source, 64
+   * authors a day (rev35 FINDING-1, NewcomerCatchUpInterruptedTest).
+   */
+  private boolean newcomerLink() {
+    if (holdsNoOtherAuthor()) {
+      return true;
+    }
+    if (!startedNewcomer || sync.endedWhole() || newcomerLinks >= MAX_NEWCOMER_LINKS) {
+      return false;
+    }
+    newcomerLinks++;
+    return true;
+  }
+
+  /**
+   * Most links that come up as a newcomer's after the first other author was stored, before its
+   * first catch-up round ended whole: each names at most {@link NewAuthors#MAX_NAMED} authors free,
+   * so a link that keeps the round from ending whole cannot keep every later link naming for free.
+   */
+  static final int MAX_NEWCOMER_LINKS = 16;
+
+  private boolean startedNewcomer; // it stored no other author's message when it started
+  private int newcomerLinks; // links up as a newcomer's while it stored other authors
+
+  /** Links that came up as a newcomer's while it stored other authors (tests). */
+  int newcomerLinks() {
+    return newcomerLinks;
+  }
 
   /** Whether this peer stores no message of any author but itself (a newcomer). */
   private boolean holdsNoOtherAuthor() {
@@ -1006,7 +1043,7 @@ public final class Room {
     if (!newAuthors.off()) {
       l.authors =
           newAuthors.link(
-              source == null ? peer.peerId() : source, wallClock.millis(), holdsNoOtherAuthor());
+              source == null ? peer.peerId() : source, wallClock.millis(), newcomerLink());
     }
     links.put(peer.peerId(), l);
     linkArray = links.values().toArray(new LinkState[0]);
