@@ -159,8 +159,21 @@ final class AntiEntropy {
    */
   static final int ROUND_HOLD_PERIODS = 2;
 
+  /**
+   * Periods a catch-up round may last at most while requests are in flight ({@link
+   * #roundMaybeOver}): two minutes, about 200,000 lines at the slowest honest catch-up measured
+   * (docs/benchmarks.md), so only a link that streams what it names at full pace for minutes
+   * reaches it.
+   */
+  static final int ROUND_MAX_PERIODS = 24;
+
   private Scheduler.Cancellable roundHold; // the look again at a held round's end; null: none
+  private long roundHoldAt; // when roundHold looks
   private long roundHeldSince = -1; // when the round's end was first held; -1: not held
+  private long roundFirstAt; // when the round's first line came
+  private long roundPaceAt; // when the round last brought an answer's worth ({@link #keptPace})
+  private long paceLines; // lines the round brought since roundPaceAt
+  private long paceBytes; // and their bytes (text, plus a row's)
 
   /** What anti-entropy asks of the broadcast tree ({@link Broadcast}). */
   interface Tree {
@@ -1710,31 +1723,43 @@ final class AntiEntropy {
    * late joiner's answer cut short showed as "caught up 1 message", then the rest as another round
    * (ScrollbackProcessTest, RoundEndTest); a round whose last request timed out, or whose link went
    * down mid-answer, never ended at all: its lines stayed off the screen until someone spoke.
+   *
+   * <p>Requests in flight hold the round only while it keeps pace: an answer's worth of lines
+   * ({@code syncMaxMessages}, or four frames' bytes) at least every {@link #ROUND_HOLD_PERIODS}
+   * periods, and {@link #ROUND_MAX_PERIODS} at most. An honest catch-up, however long, answers
+   * whole requests at once and stays one round; a link that answers each request just before its
+   * timeout with a line (rev34 FINDING-6: always a request in flight, so the round never ended and
+   * a late joiner's history stayed off the screen) ends it two periods after its last answer's
+   * worth; what comes after joins the next round.
    */
   void roundMaybeOver() {
     if (caughtUp == 0) {
       return;
     }
-    for (Link l : links.values()) {
-      if (!l.inflight.isEmpty()) {
-        return; // its end comes with its last batch, its timeout, or its link going down
-      }
-    }
     long now = scheduler.nowMillis();
     long hold = ROUND_HOLD_PERIODS * config.syncIntervalMs();
-    if ((roundHeldSince < 0 || now - roundHeldSince < hold) && stillLacking()) {
+    boolean inFlight = false;
+    for (Link l : links.values()) {
+      if (!l.inflight.isEmpty()) {
+        inFlight = true;
+        break;
+      }
+    }
+    if (inFlight) {
+      long until =
+          Math.min(
+              saturatingAdd(roundPaceAt, hold),
+              saturatingAdd(roundFirstAt, ROUND_MAX_PERIODS * config.syncIntervalMs()));
+      if (now < until) {
+        lookAgainAt(until); // its end comes with its last batch, its timeout, its link going down
+        return;
+      }
+      // what is in flight has not kept pace (or the round ran its longest): it ends with what came
+    } else if ((roundHeldSince < 0 || now - roundHeldSince < hold) && stillLacking()) {
       if (roundHeldSince < 0) {
         roundHeldSince = now;
       }
-      if (roundHold == null) {
-        roundHold =
-            scheduler.schedule(
-                roundHeldSince + hold - now,
-                () -> {
-                  roundHold = null;
-                  roundMaybeOver();
-                });
-      }
+      lookAgainAt(roundHeldSince + hold);
       return;
     }
     if (roundHold != null) {
@@ -1742,7 +1767,7 @@ final class AntiEntropy {
       roundHold = null;
     }
     roundHeldSince = -1;
-    if (!endedWhole && !stillLacking()) {
+    if (!endedWhole && !inFlight && !stillLacking()) {
       for (Link l : links.values()) {
         if (l.heardComplete) {
           endedWhole = true; // not a round cut by its links going down or by the hold
@@ -1776,18 +1801,56 @@ final class AntiEntropy {
   }
 
   /**
-   * Whether a catch-up round has ended whole: a link that sent its complete digest was up and no
-   * link named anything more we lack and may ask for. A round ended because its links went down, or
-   * by the liveness hold while something was still lacking, is not whole.
+   * Whether a catch-up round has ended whole: a link that sent its complete digest was up, nothing
+   * was in flight and no link named anything more we lack and may ask for. A round ended because
+   * its links went down, or by a hold while something was still lacking or on its way, is not
+   * whole.
    */
   boolean endedWhole() {
     return endedWhole;
   }
 
-  void countDelivered(boolean catchUp) {
-    if (catchUp) {
-      caughtUp++;
+  void countDelivered(ChatMessage m, boolean catchUp) {
+    if (!catchUp) {
+      return;
     }
+    if (caughtUp++ == 0) {
+      roundFirstAt = roundPaceAt = scheduler.nowMillis();
+      paceLines = paceBytes = 0;
+    }
+    keptPace(m);
+  }
+
+  /**
+   * Counts {@code m} to the round's pace: once an answer's worth came since the last mark (a
+   * request's {@code syncMaxMessages} lines, or four frames' bytes, the most one answer holds), the
+   * round kept pace now. Bytes by the text's chars: one pass over nothing.
+   */
+  private void keptPace(ChatMessage m) {
+    paceLines++;
+    paceBytes = saturatingAdd(paceBytes, AuthorQuota.ROW_BYTES + m.text().length());
+    if (paceLines >= config.syncMaxMessages() || paceBytes >= 4L * config.batchMaxBytes()) {
+      roundPaceAt = scheduler.nowMillis();
+      paceLines = paceBytes = 0;
+    }
+  }
+
+  /** Looks at the round's end again at {@code at}, unless a look is due by then. */
+  private void lookAgainAt(long at) {
+    if (roundHold != null && roundHoldAt <= at) {
+      return;
+    }
+    if (roundHold != null) {
+      roundHold.cancel();
+    }
+    roundHoldAt = at;
+    roundHold =
+        scheduler.schedule(
+            Math.max(0, at - scheduler.nowMillis()),
+            () -> {
+              roundHold = null;
+              roundMaybeOver();
+            });
   }
 
   /**

@@ -2190,7 +2190,7 @@ public final class Room {
 
   private void emit(ChatMessage m, boolean catchUp, boolean incomplete) {
     admission.delivered(m);
-    sync.countDelivered(catchUp);
+    sync.countDelivered(m, catchUp);
     if (!early.isEmpty()) {
       EarlyLines.Taken was = early.taken(m);
       if (was == EarlyLines.Taken.SAME) {
