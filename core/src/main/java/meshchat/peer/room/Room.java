@@ -2071,7 +2071,9 @@ public final class Room {
     for (CausalBuffer.Held h = causal.oldest();
         h != null && h.heldAt <= due && !h.shownIncomplete;
         h = causal.oldest()) {
-      if (h.catchUp && h.waitedAgain < CATCH_UP_HOLD_WAITS - 1 && stillComing(h)) {
+      if ((h.catchUp || waitsOnHeld(h))
+          && h.waitedAgain < CATCH_UP_HOLD_WAITS - 1
+          && stillComing(h)) {
         causal.waitAgain(h, now); // the newest now: the loop goes on with the next oldest
         continue;
       }
@@ -2087,6 +2089,26 @@ public final class Room {
    * Whether everything {@code h} waits for is still coming: held here itself (its own wait
    * decides), or on its way by anti-entropy ({@link AntiEntropy#onItsWay}).
    */
+  /**
+   * Whether every dependency the held message {@code h} lacks is itself held here (pending, not
+   * shown): a live line naming a catch-up slice that waits for an earlier one waits with it, and is
+   * released the moment they are shown. Until session 35 it got the one live timeout and was shown
+   * incomplete ahead of the history it answers, which then all came below it marked late (rev35
+   * FINDING-2, LiveLineDuringSlowSliceTest).
+   */
+  private boolean waitsOnHeld(CausalBuffer.Held h) {
+    List<MessageId> missing = h.missing();
+    if (missing.isEmpty()) {
+      return false;
+    }
+    for (MessageId d : missing) {
+      if (!causal.isPending(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean stillComing(CausalBuffer.Held h) {
     for (MessageId d : h.missing()) {
       if (!causal.isPending(d) && !sync.onItsWay(d)) {
