@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 import meshchat.peer.limit.Counters;
@@ -343,6 +344,8 @@ final class AntiEntropy {
       this.id = id;
     }
 
+    private Object source; // the link's source (its address's key), as the room gave it
+
     /** Records what the peer holds of {@code origin}; false (and ignored) if over the bound. */
     boolean putTheirs(PeerId origin, SeqSet held) {
       SeqSet before = theirs.get(origin);
@@ -417,6 +420,7 @@ final class AntiEntropy {
    */
   Link linkUp(PeerId peer, Object source) {
     Link l = new Link(peer);
+    l.source = source;
     Allowance a = sources.get(source);
     if (a == null) {
       if (sources.size() >= MAX_SOURCES) {
@@ -1193,6 +1197,16 @@ final class AntiEntropy {
   }
 
   /**
+   * Whether a new author held here ({@link AuthorQuota#isHeldNew}) is refused to links of a source:
+   * only those are not asked for it; the room's ({@link Room}: the sources that were refused it).
+   */
+  void refusedNew(BiPredicate<PeerId, Object> refusedNew) {
+    this.refusedNew = refusedNew;
+  }
+
+  private BiPredicate<PeerId, Object> refusedNew = (origin, source) -> true;
+
+  /**
    * The most messages {@code l} may be asked for now: unbounded while no other link has a request
    * in flight and nothing that came by {@code l} waits; else what its share of the hold-back
    * ({@link RoomConfig#maxHeldPerLink}) has left after the messages held that came by it and those
@@ -1223,13 +1237,26 @@ final class AntiEntropy {
 
   /** {@code missing} of {@code origin} without the seqs at or above where its quota holds it. */
   private List<SeqRange> belowQuota(PeerId origin, List<SeqRange> missing) {
+    return belowQuota(origin, missing, null);
+  }
+
+  /**
+   * As {@link #belowQuota(PeerId, List)}, to ask of {@code l} (null: of any link): a new author
+   * held for the sources that were refused it is held for those only, and a link of another source
+   * may be asked for it (decided then by that source's budget). Until session 35 nothing of it was
+   * asked of anyone for the hour, and an honest catch-up from another source waited the hour.
+   */
+  private List<SeqRange> belowQuota(PeerId origin, List<SeqRange> missing, Link l) {
     if (!quota.anyHeld() || missing.isEmpty()) {
       return missing; // the common case: no lookup
     }
     if (!quota.isHeld(origin)) {
       return missing;
     }
-    long at = quota.heldAt(origin);
+    long at =
+        l != null && quota.isHeldNew(origin) && !refusedNew.test(origin, l.source)
+            ? quota.heldAtOverQuota(origin)
+            : quota.heldAt(origin);
     if (missing.get(missing.size() - 1).last() < at) {
       return missing;
     }
@@ -1281,7 +1308,8 @@ final class AntiEntropy {
       if (held != null && held.containsAll(e.getValue())) {
         continue; // our own origin: nothing lacking
       }
-      List<SeqRange> missing = belowQuota(e.getKey(), known(e.getKey()).missingFrom(e.getValue()));
+      List<SeqRange> missing =
+          belowQuota(e.getKey(), known(e.getKey()).missingFrom(e.getValue()), l);
       if (missing.isEmpty() && quota.isHeld(e.getKey())) {
         continue; // all it names that we lack is over its author's quota here: nothing to ask
       }
@@ -1477,7 +1505,7 @@ final class AntiEntropy {
       // or have asked already: a catch-up holding back many messages asks each range once
       SeqSet upTo = new SeqSet();
       upTo.addRange(1, id.seq());
-      List<SeqRange> lack = belowQuota(id.origin(), known.missingFrom(upTo));
+      List<SeqRange> lack = belowQuota(id.origin(), known.missingFrom(upTo), from);
       SeqSet want = ask.computeIfAbsent(id.origin(), o -> new SeqSet());
       lack.forEach(r -> want.addRange(r.first(), r.last()));
     }
@@ -1779,6 +1807,24 @@ final class AntiEntropy {
     caughtUp = 0;
   }
 
+  /** Looks at the round's end again at {@code at}, unless a look is due by then. */
+  private void lookAgainAt(long at) {
+    if (roundHold != null && roundHoldAt <= at) {
+      return;
+    }
+    if (roundHold != null) {
+      roundHold.cancel();
+    }
+    roundHoldAt = at;
+    roundHold =
+        scheduler.schedule(
+            Math.max(0, at - scheduler.nowMillis()),
+            () -> {
+              roundHold = null;
+              roundMaybeOver();
+            });
+  }
+
   /**
    * Whether a link that is up names messages we lack and may ask for (not our own origin's, which
    * its digests name as receipts, nor what an author's quota holds here).
@@ -1792,7 +1838,7 @@ final class AntiEntropy {
         SeqSet mine = holdings.get(e.getKey());
         List<SeqRange> missing =
             mine == null ? e.getValue().ranges() : mine.missingFrom(e.getValue());
-        if (!belowQuota(e.getKey(), missing).isEmpty()) {
+        if (!belowQuota(e.getKey(), missing, l).isEmpty()) {
           return true;
         }
       }
@@ -1833,24 +1879,6 @@ final class AntiEntropy {
       roundPaceAt = scheduler.nowMillis();
       paceLines = paceBytes = 0;
     }
-  }
-
-  /** Looks at the round's end again at {@code at}, unless a look is due by then. */
-  private void lookAgainAt(long at) {
-    if (roundHold != null && roundHoldAt <= at) {
-      return;
-    }
-    if (roundHold != null) {
-      roundHold.cancel();
-    }
-    roundHoldAt = at;
-    roundHold =
-        scheduler.schedule(
-            Math.max(0, at - scheduler.nowMillis()),
-            () -> {
-              roundHold = null;
-              roundMaybeOver();
-            });
   }
 
   /**

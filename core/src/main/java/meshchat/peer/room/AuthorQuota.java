@@ -199,6 +199,24 @@ public final class AuthorQuota {
     return at;
   }
 
+  /**
+   * As {@link #heldAt}, by its live and history allowances only (not a hold as a new author): where
+   * a link of a source not refused the new author may still be asked for it.
+   */
+  public long heldAtOverQuota(PeerId origin) {
+    Hold[] held = holds.isEmpty() ? null : holds.get(origin);
+    if (held == null) {
+      return Long.MAX_VALUE;
+    }
+    long at = Long.MAX_VALUE;
+    for (int k = 0; k < 2; k++) {
+      if (held[k] != null) {
+        at = Math.min(at, held[k].seq());
+      }
+    }
+    return at;
+  }
+
   /** Whether {@code origin}'s message {@code seq} is at or above where it is held. */
   public boolean holdsBack(PeerId origin, long seq) {
     if (holds.isEmpty()) {

@@ -152,6 +152,14 @@ final class EarlyLines {
     orphaned.values().forEach(w -> w.forEach(each));
   }
 
+  /**
+   * Whether lines of {@code origin} shown early still wait for its head (on its link, or in their
+   * grace): it was admitted as an author when the first was shown.
+   */
+  boolean hasLinesOf(PeerId origin) {
+    return linked.containsKey(origin) || orphaned.containsKey(origin);
+  }
+
   /** Whether {@code origin} has as many lines shown early on its link as it may. */
   boolean full(PeerId origin) {
     SeqWindow<ChatMessage> of = linked.get(origin);

@@ -177,8 +177,12 @@ public final class NewAuthors {
     return false;
   }
 
-  /** {@code origin} is stored now (or was): no link's name of it is needed any more. */
-  private void stored(PeerId origin) {
+  /**
+   * {@code origin} is stored now (or was): no link's name of it is needed any more. The room calls
+   * it once the unit of work that stored it committed, not when it was {@link #admitted}: a unit
+   * that rolls back (a full disk) stores nothing, and the refetch is free again.
+   */
+  public void stored(PeerId origin) {
     Link[] by = named.remove(origin);
     if (by != null) {
       for (Link x : by) {
@@ -236,14 +240,13 @@ public final class NewAuthors {
     return s.size() < perDay;
   }
 
-  /** A new origin brought by {@code link} was admitted at {@code nowMs}: charges its source. */
+  /**
+   * A new origin brought by {@code link} was admitted at {@code nowMs}: charges its source, unless
+   * it came free. Its names stay until {@link #stored} (until session 35 they went here, and a unit
+   * that rolled back left the refetch of a free author charged to the link's source).
+   */
   public void admitted(Link link, PeerId origin, long nowMs) {
-    if (perDay == OFF) {
-      return;
-    }
-    boolean free = link.free(origin);
-    stored(origin); // its names are done with: the store holds it now
-    if (free) {
+    if (perDay == OFF || link.free(origin)) {
       return;
     }
     long t = timeOf(nowMs);

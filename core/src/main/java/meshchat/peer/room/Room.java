@@ -176,6 +176,11 @@ public final class Room {
             broadcast);
     sync.quota(quota);
     sync.heldVia(causal::pendingVia);
+    sync.refusedNew(
+        (origin, source) -> {
+          Set<Object> by = refusedNew.get(origin);
+          return by == null || by.contains(source);
+        });
     this.exchange = new PeerExchange(config, self, effects, scheduler, random);
     this.outbox = new Outbox(new OutboxHooks(), effects, scheduler);
     this.chain = new OwnChain(self, signer, store);
@@ -296,7 +301,12 @@ public final class Room {
       SeqSet held = holdings.get(m.origin());
       // (one admitted as new in the open unit or batch, not stored yet, is charged once: rev34,
       // each line of a new member's sync batch was charged as a new author of its source)
-      boolean isNew = (held == null || held.isEmpty()) && !newUnstored.containsKey(m.origin());
+      // (nor is one whose lines shown early wait for its head: charged when the first was shown;
+      // until session 35 each early line of a new member charged her own source once more)
+      boolean isNew =
+          (held == null || held.isEmpty())
+              && !newUnstored.containsKey(m.origin())
+              && (early.isEmpty() || !early.hasLinesOf(m.origin()));
       if (quota.isHeldNew(m.origin())) {
         // held for the sources that were refused it, not for every link: a link of another source
         // decides by its own budget (rev34: a spent relay bringing a newcomer's first line ahead of
@@ -359,8 +369,20 @@ public final class Room {
     boolean free = from.authors.free(origin);
     newAuthors.admitted(from.authors, origin, now);
     if (storing && newUnstored.size() < MAX_NEW_UNSTORED) {
+      // its free names go once the unit that stores it commits: a unit that rolls back leaves the
+      // refetch free (until session 35 they went now, and the refetch was charged to the source)
       newUnstored.put(origin, free ? FREE : from.authors.source());
+    } else {
+      newAuthors.stored(origin);
     }
+  }
+
+  /** The origins admitted as new in the unit now ended are stored: their free names go. */
+  private void newStored() {
+    for (PeerId origin : newUnstored.keySet()) {
+      newAuthors.stored(origin);
+    }
+    newUnstored.clear();
   }
 
   /** Most origins admitted as new and not committed yet that are kept (a unit's worth). */
@@ -376,8 +398,8 @@ public final class Room {
 
   /**
    * Holds the new origin {@code from}'s source was refused, for an hour, for that source: its links
-   * are not asked again meanwhile; nothing of it is asked for from anyone until a link of another
-   * source brings it (then decided by that source's budget) or the hour is over.
+   * are not asked again meanwhile; links of other sources are (decided then by their own source's
+   * budget), and a link of another source that brings it ends the hold if its budget admits it.
    */
   private void holdNew(PeerId origin, LinkState from, long now) {
     Object source = from.authors == null ? null : from.authors.source();
@@ -395,6 +417,7 @@ public final class Room {
         by.add(source);
       }
       refusedNew.put(origin, by);
+      newUnheld = true; // the links of other sources that name it are asked for it next round
     } // else refused each time it comes, and asked for as anything lacking (bounded there)
   }
 
@@ -403,7 +426,9 @@ public final class Room {
 
   // each new origin held (AuthorQuota.holdNew), with the sources that were refused it
   private final Map<PeerId, Set<Object>> refusedNew = new HashMap<>();
-  private boolean newUnheld; // a held new origin was admitted by another source: ask for its rest
+  // a held new origin was admitted by another source (ask for its rest), or newly held (ask other
+  // sources' links for it)
+  private boolean newUnheld;
 
   /** Most new authors held back at once (each an hour): past it, one is refused each time. */
   static final int MAX_HELD_NEW = 4_096;
@@ -703,7 +728,7 @@ public final class Room {
   /** A write ended, on a store with no units of work: what it admitted as new is stored now. */
   private void endUnitless() {
     if (!tracksUnits && !newUnstored.isEmpty()) {
-      newUnstored.clear();
+      newStored();
     }
   }
 
@@ -711,7 +736,7 @@ public final class Room {
   private void unitCommitted() {
     if (tracksUnits) {
       chargedSinceCommit.clear();
-      newUnstored.clear();
+      newStored();
       storedSinceCommit.clear();
       storedVia.clear();
       deliveredSinceCommit.clear();

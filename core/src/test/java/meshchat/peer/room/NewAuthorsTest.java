@@ -36,6 +36,7 @@ class NewAuthorsTest {
     for (int i = from; i < from + n; i++) {
       if (a.allows(link, key(i), now)) {
         a.admitted(link, key(i), now);
+        a.stored(key(i));
         admitted++;
       }
     }

@@ -48,9 +48,7 @@ public final class LinkPipeline {
       PakeGate pake) {
     if (tls != null) {
       // TLS 1.3, both ends authenticated by identity-bound certificates (LinkTls)
-      p.addLast(
-          "tls",
-          tls.newHandler(p.channel().alloc(), dialedByUs, setup.config().handshakeTimeoutMs()));
+      tls.addTo(p, dialedByUs, setup.config().handshakeTimeoutMs());
     }
     // bytes <-> varint32-prefixed LinkFrame, bounded before buffering ("frame-decoder", ...)
     // (a frame of ours over the limit is dropped and counted, never sent to be refused: rev31)

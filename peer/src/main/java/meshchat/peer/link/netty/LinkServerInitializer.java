@@ -55,8 +55,7 @@ final class LinkServerInitializer extends ChannelInitializer<SocketChannel> {
     setup.counters().increment(Counter.LINKS_PER_ADDRESS_REFUSED);
     log.debug("{} refused a link from {}: {} open already", setup.tag(), from, max);
     // the refusal, like every frame, travels inside TLS, so the dialer can read why
-    ch.pipeline()
-        .addLast("tls", tls.newHandler(ch.alloc(), false, setup.config().handshakeTimeoutMs()));
+    tls.addTo(ch.pipeline(), false, setup.config().handshakeTimeoutMs());
     Framing.addTo(ch.pipeline(), LinkCodec.prototype(), setup.config().maxFrameBytes());
     ch.pipeline().addLast("link-codec", new LinkCodec());
     ch.pipeline()

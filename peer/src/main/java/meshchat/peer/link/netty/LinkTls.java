@@ -1,6 +1,6 @@
 package meshchat.peer.link.netty;
 
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -190,12 +190,17 @@ public final class LinkTls {
     }
   }
 
-  /** A new handler for one connection; {@code dialedByUs}: we are the TLS client. */
-  SslHandler newHandler(ByteBufAllocator alloc, boolean dialedByUs, long handshakeTimeoutMs) {
+  /**
+   * Adds TLS for one connection to the end of {@code p}, as "tls", and its handshake's timeout
+   * after it ({@link TlsDeadline}: the SslHandler's own, but with a starved loop's grace); {@code
+   * dialedByUs}: we are the TLS client.
+   */
+  void addTo(ChannelPipeline p, boolean dialedByUs, long handshakeTimeoutMs) {
     Contexts c = contexts();
-    SslHandler h = (dialedByUs ? c.client : c.server).newHandler(alloc);
-    h.setHandshakeTimeoutMillis(handshakeTimeoutMs);
-    return h;
+    SslHandler h = (dialedByUs ? c.client : c.server).newHandler(p.channel().alloc());
+    h.setHandshakeTimeoutMillis(0); // TlsDeadline times it
+    p.addLast("tls", h);
+    p.addLast("tls-deadline", new TlsDeadline(handshakeTimeoutMs));
   }
 
   /** Our certificate, as the other side sees it. */
