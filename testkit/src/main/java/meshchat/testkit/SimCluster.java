@@ -51,6 +51,7 @@ public final class SimCluster implements Cluster {
     this.network =
         new SimNetwork(queue, i -> directory.get(i).queue(), config.faults(), directory::get);
     network.sizeWith(FrameSizer::new);
+    network.onGrid(true); // the windows' cuts: see SimNetwork.onGrid
     this.windows = new Windows(queue, network, directory, config.threads());
     this.tracker = new SimTracker(config.trackerFanout(), seeds.split());
     this.world =
