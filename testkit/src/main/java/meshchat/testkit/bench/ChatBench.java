@@ -570,10 +570,9 @@ public final class ChatBench {
     // loop's "the stretch starts now", the listener's "record this one") was compiled by C2 as a
     // trap after 30 s of warm-up never taking it: at the stretch's start the loop and the room
     // threads' delivery path (the listener inlined deep into it) fell back to the interpreter and
-    // were compiled again (C2 held a core for ~170 ms for the listener), and the loop sent the
-    // sends it owed back to back: 14-50 % of the recorded p99 tail fell in the stretch's first 100
-    // ms and ~45 % in its first 1.5 s (docs/benchmarks.md, session 35). The stretch's start (the
-    // relay count, the mark) is now noted by the CPU snapshot's thread, which wakes for it anyway.
+    // were compiled again (C2 held a core for 170-300 ms for the listener, 1.1 s into the stretch,
+    // docs/benchmarks.md, session 35). The stretch's start (the relay count, the mark) is now
+    // noted by the CPU snapshot's thread, which wakes for it anyway.
     long recordFrom = start + warmupSends * intervalNanos;
     if (mesh.breakdown != null) {
       mesh.breakdown.startNanos = recordFrom;
