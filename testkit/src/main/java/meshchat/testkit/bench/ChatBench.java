@@ -386,14 +386,25 @@ public final class ChatBench {
 
     /** The shares since this was made, as JSON fields. */
     String since() {
+      return since(1);
+    }
+
+    /** The same, each figure times {@code scale}. */
+    String since(double scale) {
       long[] now = ticks();
       long[] switched = switchesSince(switchesBefore);
+      for (int i = 0; i < switched.length; i++) {
+        switched[i] = Math.round(switched[i] * scale);
+      }
       StringBuilder b = new StringBuilder();
       for (int i = 0; i < KINDS.length; i++) {
         b.append(i == 0 ? "" : ",")
             .append(
                 String.format(
-                    Locale.ROOT, "\"%s_cpu_s\":%.2f", KINDS[i], (now[i] - before[i]) / 100.0));
+                    Locale.ROOT,
+                    "\"%s_cpu_s\":%.2f",
+                    KINDS[i],
+                    (now[i] - before[i]) * scale / 100.0));
       }
       b.append(",\"room_csw\":")
           .append(switched[0])
@@ -533,6 +544,12 @@ public final class ChatBench {
     long warmupSends = Math.round(o.warmup * o.rate);
     if (o.breakdown != null) {
       mesh.breakdown = new Breakdown(Path.of(o.breakdown));
+      // every delivery's row, the warm-up's too, in room for them from the start: grown on the
+      // room threads, each copy of the rows took its thread from the deliveries
+      long rows = total * Breakdown.WIDTH;
+      if (rows < Integer.MAX_VALUE - 8) {
+        mesh.counters.forEach(c -> c.rows = new long[(int) rows]);
+      }
     }
     long bytesBefore = mesh.bytesOut();
     long diskBefore = diskWriteBytes();
@@ -547,8 +564,26 @@ public final class ChatBench {
     new CpuShares().since();
     processCpuNanos();
     long start = System.nanoTime();
+    // The recorded messages are those stamped from the recorded stretch's first due time on, as
+    // jgroups-bench records those stamped from its measured start; nothing in the sending loop or
+    // in the deliveries' path changes when the stretch starts. A branch first taken there (this
+    // loop's "the stretch starts now", the listener's "record this one") was compiled by C2 as a
+    // trap after 30 s of warm-up never taking it: at the stretch's start the loop and the room
+    // threads' delivery path (the listener inlined deep into it) fell back to the interpreter and
+    // were compiled again (C2 held a core for 170-300 ms for the listener, 1.1 s into the stretch,
+    // docs/benchmarks.md, session 35). The stretch's start (the relay count, the mark) is now
+    // noted by the CPU snapshot's thread, which wakes for it anyway.
+    long recordFrom = start + warmupSends * intervalNanos;
+    if (mesh.breakdown != null) {
+      mesh.breakdown.startNanos = recordFrom;
+    }
+    mesh.recordFrom = recordFrom;
+    mesh.recording = true;
     CpuSnapshot snapshot =
-        warmupSends < total ? new CpuSnapshot(start + warmupSends * intervalNanos) : null;
+        warmupSends < total
+            ? new CpuSnapshot(
+                Math.max(start, recordFrom - CpuSnapshot.LEAD_NANOS), recordFrom, mesh)
+            : null;
     if (snapshot != null) {
       snapshot.start();
     }
@@ -561,27 +596,23 @@ public final class ChatBench {
         LockSupport.parkNanos(due - now);
       }
       maxLag = Math.max(maxLag, now - due);
-      if (i == warmupSends) {
-        mesh.relayedBeforeRecording = mesh.relayed();
-        if (mesh.breakdown != null) {
-          mesh.breakdown.startNanos = now;
-        }
-        mesh.recordFrom = now;
-        mesh.recording = true;
-        mark("recorded stretch starts");
-      }
-      if (i >= warmupSends) {
-        maxLagRecorded = Math.max(maxLagRecorded, now - due);
-      }
+      // all ones from the first recorded send on, else 0: no branch that the stretch's start flips
+      long recorded = (warmupSends - 1 - i) >> 63;
+      maxLagRecorded = Math.max(maxLagRecorded, (now - due) & recorded);
+      // a warm-up send that went out late, past the stretch's start, is stamped just before it:
+      // recorded are exactly the stretch's sends (a recorded send's stamp is never before its due)
+      long latest = recordFrom - 1 + (recorded & (Long.MAX_VALUE - recordFrom + 1));
       PeerNode sender = mesh.nodes.get((int) (i % o.n));
-      sender.send(stamp(System.nanoTime(), o.size));
+      sender.send(stamp(Math.min(System.nanoTime(), latest), o.size));
     }
     CpuShares shares = null;
     long cpuBefore = 0;
+    long sharesAt = 0;
     if (snapshot != null) {
       snapshot.join();
       shares = snapshot.shares;
       cpuBefore = snapshot.cpuBefore;
+      sharesAt = snapshot.sharesAt;
     }
     mark("last send");
     boolean done = mesh.allDelivered.await(2, TimeUnit.MINUTES);
@@ -591,15 +622,19 @@ public final class ChatBench {
       mesh.breakdown.write(mesh.counters);
     }
     // the recorded stretch's CPU, by thread: load-independent, where the percentiles are not
+    long cpuAfter = processCpuNanos();
+    long cpuEnd = System.nanoTime();
     String cpu =
         shares == null
             ? "\"cpu_s\":0"
             : String.format(
                     Locale.ROOT,
                     "\"cpu_s\":%.2f,\"cpu_snapshot_lag_us\":%d,",
-                    (processCpuNanos() - cpuBefore) / 1e9,
+                    (cpuAfter - cpuBefore) / 1e9,
                     snapshot.lateNanos / 1000)
-                + shares.since();
+                // the shares began up to a second before the stretch: scaled to its length
+                + shares.since(
+                    (double) Math.max(1, cpuEnd - recordFrom) / Math.max(1, cpuEnd - sharesAt));
     String wire =
         cpu
             + ","
@@ -660,10 +695,23 @@ public final class ChatBench {
         mesh.linkHealth());
   }
 
-  /** The recorded stretch's CPU, by thread kind, read at its start off the sender's thread. */
+  /**
+   * The recorded stretch's CPU, read at its start off the sender's thread; by thread kind, read a
+   * second before it ({@link #LEAD_NANOS}) and scaled to the stretch's length. Reading every
+   * thread's {@code /proc} files took the snapshot's thread 6-9 ms of a core, and taken as the
+   * stretch began, that held the stretch's first messages: the first 100 ms held 8-17 % of the
+   * recorded p99 tail (docs/benchmarks.md, session 35). The process's own CPU, one system call, is
+   * still read at the stretch's start. jgroups-bench reads its CPU before its warm-up.
+   */
   private static final class CpuSnapshot extends Thread {
+    /** How long before the stretch the per-thread figures are read (at most the warm-up). */
+    static final long LEAD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final long sharesDue;
     private final long at;
+    private final Mesh mesh;
     CpuShares shares;
+    long sharesAt;
     long cpuBefore;
 
     /**
@@ -673,21 +721,29 @@ public final class ChatBench {
      */
     long lateNanos;
 
-    CpuSnapshot(long at) {
+    CpuSnapshot(long sharesDue, long at, Mesh mesh) {
       super("bench-cpu-snapshot");
       setDaemon(true);
+      this.sharesDue = sharesDue;
       this.at = at;
+      this.mesh = mesh;
     }
 
     @Override
     public void run() {
       long now;
+      while ((now = System.nanoTime()) < sharesDue) {
+        LockSupport.parkNanos(sharesDue - now);
+      }
+      shares = new CpuShares();
+      sharesAt = System.nanoTime();
       while ((now = System.nanoTime()) < at) {
         LockSupport.parkNanos(at - now);
       }
-      shares = new CpuShares();
       cpuBefore = processCpuNanos();
       lateNanos = System.nanoTime() - at;
+      mesh.relayedBeforeRecording = mesh.relayed();
+      mark("recorded stretch starts");
     }
   }
 
@@ -723,10 +779,8 @@ public final class ChatBench {
 
   // ---- the mesh ----
 
-  /** N peers linked in a full mesh by direct dials (no tracker in the measured path). */
-  private static final class Mesh implements AutoCloseable {
-    final List<PeerNode> nodes = new ArrayList<>();
-    final PeerGroups groups;
+  /** What the latency workload records of a stretch's deliveries. */
+  static final class Recorded {
     final Histogram all = latencyHistogram();
     final Histogram remote = latencyHistogram();
     // the remote deliveries split by path: shown early (before the head's check) or after it
@@ -734,13 +788,29 @@ public final class ChatBench {
     final Histogram remoteSigned = latencyHistogram();
     // the local echo: typed (send called) to shown by the author, its store commit included
     final Histogram local = latencyHistogram();
-    final AtomicLong duplicates = new AtomicLong();
-    // recorded deliveries that came by a repair path rather than the live push: by anti-entropy
-    // (a digest said we lacked them), shown before a dependency arrived, or shown out of order
+    // deliveries that came by a repair path rather than the live push: by anti-entropy (a digest
+    // said we lacked them), shown before a dependency arrived, or shown out of order
     final AtomicLong viaSync = new AtomicLong();
     final AtomicLong incomplete = new AtomicLong();
     final AtomicLong late = new AtomicLong();
-    volatile boolean recording;
+  }
+
+  /** N peers linked in a full mesh by direct dials (no tracker in the measured path). */
+  private static final class Mesh implements AutoCloseable {
+    final List<PeerNode> nodes = new ArrayList<>();
+    final PeerGroups groups;
+    // [0] the recorded stretch's figures, [1] the warm-up's (recorded alike, never reported)
+    final Recorded[] recorded = {new Recorded(), new Recorded()};
+    final Histogram all = recorded[0].all;
+    final Histogram remote = recorded[0].remote;
+    final Histogram remoteEarly = recorded[0].remoteEarly;
+    final Histogram remoteSigned = recorded[0].remoteSigned;
+    final Histogram local = recorded[0].local;
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong viaSync = recorded[0].viaSync;
+    final AtomicLong incomplete = recorded[0].incomplete;
+    final AtomicLong late = recorded[0].late;
+    volatile boolean recording; // the latency workload's messages are being sent
     // the recorded messages are those sent from here on (their stamps), as jgroups-bench records
     // those stamped from its measured start: a warm-up message delivered after it is not counted
     volatile long recordFrom = Long.MAX_VALUE;
@@ -1023,6 +1093,9 @@ public final class ChatBench {
       for (Counter c : counters) {
         for (int i = 0; i < c.rowCount; i += WIDTH) {
           long[] r = c.rows;
+          if (r[i + 2] < startNanos) {
+            continue; // a warm-up message: kept alike (see Counter.delivered), not written
+          }
           b.append(c.selfIndex).append(',').append(r[i]).append(',').append(r[i + 1]).append(',');
           b.append((r[i + 2] - startNanos) / 1000).append(',').append(r[i + 3] / 1000).append(',');
           b.append(r[i + 4]).append(',').append(r[i + 5]).append('\n');
@@ -1079,20 +1152,24 @@ public final class ChatBench {
       // session 32)
       boolean wasEarly = d.early();
       long stamp = parseStamp(d.message().text());
-      if (stamp > 0 && mesh.recording && stamp >= mesh.recordFrom) {
+      if (stamp > 0 && mesh.recording) {
+        // a warm-up message (stamped before the recorded stretch) is recorded the same way, into
+        // figures of its own that nobody reads: the path is the same before and after the
+        // stretch's start, so nothing in it is compiled again there (see latency)
+        Recorded r = mesh.recorded[(int) ((stamp - mesh.recordFrom) >>> 63)];
         long latency = Math.max(0, System.nanoTime() - stamp);
-        mesh.all.recordValue(latency);
-        count(d.catchUp(), mesh.viaSync);
-        count(d.incomplete(), mesh.incomplete);
-        count(d.late(), mesh.late);
+        r.all.recordValue(latency);
+        count(d.catchUp(), r.viaSync);
+        count(d.incomplete(), r.incomplete);
+        count(d.late(), r.late);
         if (mesh.breakdown != null) {
           keep(mesh.index.getOrDefault(d.message().origin(), -1), seq, stamp, latency, wasEarly);
         }
         if (!d.message().origin().equals(self)) {
-          mesh.remote.recordValue(latency);
-          (wasEarly ? mesh.remoteEarly : mesh.remoteSigned).recordValue(latency);
+          r.remote.recordValue(latency);
+          (wasEarly ? r.remoteEarly : r.remoteSigned).recordValue(latency);
         } else {
-          mesh.local.recordValue(latency);
+          r.local.recordValue(latency);
         }
       }
       if (++delivered == target) {
