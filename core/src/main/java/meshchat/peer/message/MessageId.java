@@ -11,6 +11,14 @@ public record MessageId(PeerId origin, long seq) {
     WireBounds.within("seq", seq, 1, WireBounds.MAX_SEQ);
   }
 
+  /**
+   * The id ({@code origin}, {@code seq}): an equal instance seen lately if there is one (as a
+   * {@link ChatMessage} keeps), else a new one; refused as the constructor refuses.
+   */
+  public static MessageId of(PeerId origin, long seq) {
+    return SharedValues.id(origin, seq);
+  }
+
   /** The author's previous message, or null for the first. */
   public MessageId previous() {
     return seq == 1 ? null : new MessageId(origin, seq - 1);

@@ -117,6 +117,7 @@ public final class Room {
   private final List<MessageId> storedSinceCommit = new ArrayList<>();
   private final List<PeerId> storedVia = new ArrayList<>();
   private final List<ChatMessage> deliveredSinceCommit = new ArrayList<>();
+  private List<MessageId> spareCompleted; // releaseAfter's list, between deliveries
   private LamportTimestamp maxShownAtCommit; // maxShown at the last commit reported
   private int ownLost; // own messages a rollback dropped, not yet reported (storeRolledBack)
 
@@ -2207,11 +2208,20 @@ public final class Room {
 
   /** Marks {@code m} delivered and delivers every held message it releases. */
   private void releaseAfter(ChatMessage m) {
-    List<MessageId> completed = new ArrayList<>();
+    // the list kept from the last delivery, taken while in use (a delivery inside this one makes
+    // its own): nearly every delivery completes nothing, and a list and an iterator per delivery
+    // were 3 % of what the throughput cell allocated (docs/benchmarks.md, session 35)
+    List<MessageId> completed = spareCompleted;
+    spareCompleted = null;
+    if (completed == null) {
+      completed = new ArrayList<>();
+    }
     if (tracksUnits) {
       deliveredSinceCommit.add(m);
     }
-    for (CausalBuffer.Ready r : causal.markDelivered(m, completed)) {
+    List<CausalBuffer.Ready> ready = causal.markDelivered(m, completed);
+    for (int i = 0, n = ready.size(); i < n; i++) {
+      CausalBuffer.Ready r = ready.get(i);
       if (tracksUnits) {
         deliveredSinceCommit.add(r.message());
       }
@@ -2224,7 +2234,8 @@ public final class Room {
       }
       emit(r.message(), r.catchUp(), r.incomplete());
     }
-    for (MessageId id : completed) {
+    for (int i = 0, n = completed.size(); i < n; i++) {
+      MessageId id = completed.get(i);
       // shown incomplete, its last dependency came stamped at or above it: the history leaves it
       // out from now on (it is not listed above what it claims to answer), so it is marked too
       Optional<ChatMessage> shown = id.origin().equals(self) ? Optional.empty() : store.get(id);
@@ -2233,6 +2244,8 @@ public final class Room {
       }
       effects.notice(new RoomNotice.Completed(id));
     }
+    completed.clear();
+    spareCompleted = completed;
   }
 
   private void emit(ChatMessage m, boolean catchUp, boolean incomplete) {

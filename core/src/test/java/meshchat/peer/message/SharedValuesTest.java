@@ -33,6 +33,32 @@ class SharedValuesTest {
     assertThat(other.deps()).containsExactly(named.id());
   }
 
+  /**
+   * {@link MessageId#of} hands out the instance a message already has, a new one otherwise, and
+   * refuses what the constructor refuses (seq 0, -1, past the bound, no origin) without filling the
+   * table with it.
+   */
+  @Test
+  void anIdByItsPartsIsTheSharedInstanceOrNewAndRefusedAsTheConstructorRefuses() {
+    ChatMessage named = line(50, "alice");
+    assertThat(MessageId.of(ALICE, 50)).isSameAs(named.id());
+    PeerId other = PeerId.of(new byte[] {9, 9});
+    MessageId fresh = MessageId.of(other, meshchat.peer.limit.WireBounds.MAX_SEQ);
+    assertThat(fresh).isEqualTo(new MessageId(other, meshchat.peer.limit.WireBounds.MAX_SEQ));
+    assertThat(MessageId.of(other, meshchat.peer.limit.WireBounds.MAX_SEQ)).isSameAs(fresh);
+    for (long bad : new long[] {0, -1, meshchat.peer.limit.WireBounds.MAX_SEQ + 1, Long.MIN_VALUE}) {
+      assertThatThrownBy(() -> MessageId.of(ALICE, bad))
+          .as("seq %d", bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> MessageId.of(null, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(MessageId.of(ALICE, 50)).isSameAs(named.id()); // nothing refused took its slot
+    // a neighbour in the table (the next slot, or another author's run over it) is another id,
+    // never mistaken for this one
+    assertThat(MessageId.of(ALICE, 51)).isEqualTo(new MessageId(ALICE, 51));
+    assertThat(MessageId.of(other, 50)).isEqualTo(new MessageId(other, 50)).isNotSameAs(named.id());
+  }
+
   /** Every kind of list a message is made from: indexed or linked, mutable or not, 0 to 3 ids. */
   @Test
   void depsOfAnyListKindAreCopiedInOrderAndShared() {

@@ -1,9 +1,12 @@
 package meshchat.peer.frame;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
@@ -211,6 +214,27 @@ final class LinkFrameReader {
     int[] depAt = new int[8]; // origin offset, origin length, per dep
     long[] depSeq = new long[4];
     long[] depRef = new long[4];
+    // the deps' ids as resolved, and a list over them that the message copies (SharedValues.ids
+    // makes its own array): no list and list array per frame (2 % of a delivery's bytes in the
+    // throughput cell, docs/benchmarks.md, session 35)
+    MessageId[] depIds = new MessageId[4];
+    private final DepList depList = new DepList();
+
+    /** The first {@code deps} of {@link #depIds}, read only while the message is made. */
+    private final class DepList extends AbstractList<MessageId> implements RandomAccess {
+      int size;
+
+      @Override
+      public MessageId get(int index) {
+        Objects.checkIndex(index, size);
+        return depIds[index];
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    }
 
     /**
      * As new, for the link's next frame: arrays grown past {@link LinkCodec#MAX_DEPS} (a frame that
@@ -239,6 +263,7 @@ final class LinkFrameReader {
         depAt = new int[8];
         depSeq = new long[4];
         depRef = new long[4];
+        depIds = new MessageId[4];
       }
       return this;
     }
@@ -248,6 +273,7 @@ final class LinkFrameReader {
         depSeq = Arrays.copyOf(depSeq, deps * 2);
         depRef = Arrays.copyOf(depRef, deps * 2);
         depAt = Arrays.copyOf(depAt, deps * 4);
+        depIds = new MessageId[deps * 2];
       }
       depAt[2 * deps] = at;
       depAt[2 * deps + 1] = length;
@@ -263,18 +289,18 @@ final class LinkFrameReader {
     ChatMessage message(byte[] b, LinkContext context) {
       LinkCodec.chatSizes(nickBytes, textBytes, sealedLength, deps);
       PeerId origin = origin(b, originAt, originLength, originRef, context);
-      List<MessageId> ids = new ArrayList<>(deps);
       for (int i = 0; i < deps; i++) {
-        ids.add(
-            new MessageId(
-                origin(b, depAt[2 * i], depAt[2 * i + 1], depRef[i], context), depSeq[i]));
+        depIds[i] =
+            MessageId.of(origin(b, depAt[2 * i], depAt[2 * i + 1], depRef[i], context), depSeq[i]);
       }
+      DepList ids = depList;
+      ids.size = deps;
       byte[] prev = prevAt < 0 ? NONE : Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
       long wall =
           context == null ? wallTimeMs : context.wallTime(wallTimeMs, hasWallDelta, wallDelta);
       ChatMessage m =
           LinkCodec.chat(
-              new MessageId(origin, seq),
+              MessageId.of(origin, seq),
               lamport,
               wall,
               nick,
@@ -285,6 +311,7 @@ final class LinkFrameReader {
               kind,
               null,
               context != null);
+      Arrays.fill(depIds, 0, deps, null); // copied into the message: not kept past it
       if (context != null) {
         context.read(m);
       }

@@ -102,15 +102,34 @@ final class LinkFrameWriter {
    * after} null: the full frame, as the generated classes would write it.
    */
   static byte[] contextChat(ChatMessage m, int[] refs, BitSet bound, ChatMessage after) {
-    LinkFrameWriter w = new LinkFrameWriter(64 + 3 * (m.text().length() + m.nick().length()));
+    LinkFrameWriter w = LIVE.get();
+    w.size = 0;
+    w.room(64 + 3 * (m.text().length() + m.nick().length()));
     int frame = w.begin();
     w.tag(2, LEN);
     int body = w.begin();
     w.chat(m, refs, bound, after);
     w.end(body);
     w.end(frame);
-    return w.bytes();
+    byte[] framed = Arrays.copyOf(w.out, w.size);
+    if (w.out.length > MAX_KEPT) {
+      w.out = new byte[LIVE_CAPACITY]; // a long line's array is not kept for the thread's life
+    }
+    return framed;
   }
+
+  private static final int LIVE_CAPACITY = 1024;
+
+  private static final int MAX_KEPT = 64 * 1024;
+
+  /**
+   * The live chat frames' writer of this thread, its array kept from one frame to the next and each
+   * frame copied out at its length: an array sized for the worst case (3 bytes a char) per frame,
+   * then trimmed by a copy, was 5 % of the bytes the throughput cell allocated per delivery
+   * (docs/benchmarks.md, session 35).
+   */
+  private static final ThreadLocal<LinkFrameWriter> LIVE =
+      ThreadLocal.withInitial(() -> new LinkFrameWriter(LIVE_CAPACITY));
 
   /**
    * A ChatMessage's fields: in full ({@code refs} null, {@code after} null: history, and the full

@@ -1,5 +1,6 @@
 package meshchat.peer.identity;
 
+import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,6 +39,10 @@ public final class MessageSigning {
     final SHA256Digest chain = new SHA256Digest();
     final byte[] id = new byte[PeerId.MAX_BYTES];
     final CanonicalBytes bytes = CanonicalBytes.reusable();
+    // the UTF-8 bytes of the nicks hashed lately, by instance (a slot per nick's hash): an author's
+    // lines share one nick instance (SharedValues), so its bytes are made once, not once per line
+    final String[] nicks = new String[NICK_SLOTS];
+    final byte[][] nickBytes = new byte[NICK_SLOTS][];
     // a head's check on the verify pool: what its signature covers, and its key's fingerprint
     final CanonicalBytes head = CanonicalBytes.reusable();
     final byte[] fingerprint = new byte[32];
@@ -52,6 +57,8 @@ public final class MessageSigning {
       }
     }
   }
+
+  private static final int NICK_SLOTS = 16;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -130,7 +137,7 @@ public final class MessageSigning {
     b.u64(m.seq())
         .u64(m.lamport())
         .u64(m.wallTimeMs())
-        .string(m.nick())
+        .bytes(utf8Nick(m.nick(), s))
         .string(m.text())
         .u64(m.deps().size());
     List<MessageId> deps = m.deps();
@@ -143,6 +150,21 @@ public final class MessageSigning {
     if (m.kind() != ChatMessage.Kind.TEXT) {
       b.u64(m.kind().wire());
     }
+    return b;
+  }
+
+  /**
+   * {@code nick}'s UTF-8 bytes, as {@link CanonicalBytes#string} would write them; kept for the
+   * instance (a string never changes), so the array is never written.
+   */
+  private static byte[] utf8Nick(String nick, Scratch s) {
+    int slot = nick.hashCode() & (NICK_SLOTS - 1);
+    if (s.nicks[slot] == nick) {
+      return s.nickBytes[slot];
+    }
+    byte[] b = nick.getBytes(StandardCharsets.UTF_8);
+    s.nickBytes[slot] = b;
+    s.nicks[slot] = nick;
     return b;
   }
 

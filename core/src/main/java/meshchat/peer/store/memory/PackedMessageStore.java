@@ -42,6 +42,11 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
   // meets an equal key compares these and reads the author's id only where they are equal (its
   // own key, a fork), not the id object of every author it passes (docs/benchmarks.md, session 30)
   private long[] prefixes = new long[8];
+  // each author's last nick and its index: an author's lines carry one nick instance (the shared
+  // one, SharedValues) until it changes it, so an append finds its index by one comparison instead
+  // of a map lookup per message
+  private String[] lastNick = new String[8];
+  private int[] lastNickIndex = new int[8];
   // each nick once, named in the arena by its index
   private final List<String> nicks = new ArrayList<>();
   private final Map<String, Integer> nickIndex = new HashMap<>();
@@ -80,6 +85,10 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
         prefixes = Arrays.copyOf(prefixes, logs.length);
       }
       prefixes[a] = message.origin().orderPrefix();
+      if (a >= lastNick.length) {
+        lastNick = Arrays.copyOf(lastNick, logs.length);
+        lastNickIndex = Arrays.copyOf(lastNickIndex, logs.length);
+      }
     }
     long existing = log.get(message.seq());
     if (existing != AddressLog.ABSENT) {
@@ -88,12 +97,22 @@ public final class PackedMessageStore extends MemoryStoreBase implements OrderBl
       }
       return conflict(message);
     }
-    long address = arena.put(message, a, nickIndex(message.nick()), authors);
+    long address = arena.put(message, a, nickIndex(a, message.nick()), authors);
     log.put(message.seq(), address);
     // the newest goes at the end; any other after the last that sorts at or before it
     int at = byOrder.search(message.lamport(), message.origin(), true, this);
     byOrder.insert(at, message.seq(), message.lamport(), a);
     return AppendResult.NEW;
+  }
+
+  private int nickIndex(int author, String nick) {
+    if (lastNick[author] == nick) {
+      return lastNickIndex[author];
+    }
+    int i = nickIndex(nick);
+    lastNick[author] = nick;
+    lastNickIndex[author] = i;
+    return i;
   }
 
   private int nickIndex(String nick) {
