@@ -46,7 +46,8 @@ class SharedValuesTest {
     MessageId fresh = MessageId.of(other, meshchat.peer.limit.WireBounds.MAX_SEQ);
     assertThat(fresh).isEqualTo(new MessageId(other, meshchat.peer.limit.WireBounds.MAX_SEQ));
     assertThat(MessageId.of(other, meshchat.peer.limit.WireBounds.MAX_SEQ)).isSameAs(fresh);
-    for (long bad : new long[] {0, -1, meshchat.peer.limit.WireBounds.MAX_SEQ + 1, Long.MIN_VALUE}) {
+    for (long bad :
+        new long[] {0, -1, meshchat.peer.limit.WireBounds.MAX_SEQ + 1, Long.MIN_VALUE}) {
       assertThatThrownBy(() -> MessageId.of(ALICE, bad))
           .as("seq %d", bad)
           .isInstanceOf(IllegalArgumentException.class);
