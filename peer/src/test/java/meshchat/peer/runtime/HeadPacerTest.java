@@ -116,7 +116,13 @@ class HeadPacerTest {
         onLoop(
             () -> {
               pacer = new HeadPacer(thread, room, spacing);
-              long first = burst("one"); // signed at once
+              burst("one"); // signed at once
+              // the spacing counts from the head's signature, which ends inside burst("one"): a
+              // time read before the burst (as here until session 35) put the wait's end a whole
+              // signature early, and a first Ed25519 signature in a cold JVM takes more than a
+              // ride, so the burst below came more than a ride before the mark (failed in a fresh
+              // clone's verify). Read after it, the wait ends at most half a ride before the mark.
+              long first = thread.nanoTime();
               burst("two"); // within the spacing: held, a timer armed
               List<String> held = chainFrames();
               // the loop is ours until the burst below: the timer cannot run first
