@@ -10,7 +10,6 @@ import meshchat.peer.message.LinkMessage.Digest;
 import meshchat.peer.message.LinkMessage.DigestEntry;
 import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.PeerId;
-import meshchat.peer.store.StoreException;
 import meshchat.peer.sync.SeqSet;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ class NewAuthorFreeNameRolledBackTest {
     b.roomOn(store, 1, config);
     mesh.fullMesh(); // b stores nobody's messages: a newcomer, a's link names the room for free
     mesh.run(1_000);
-    endBurst(store, b);
+    store.endBurst(b.room);
 
     PeerId carolId = PeerId.fromHex("ca401e");
     SeqSet one = new SeqSet();
@@ -42,28 +41,19 @@ class NewAuthorFreeNameRolledBackTest {
     store.full(true);
     mesh.inject("a", "b", new SyncBatch(1, List.of(carol), true, List.of()));
     mesh.pump();
-    endBurst(store, b);
+    store.endBurst(b.room);
     assertThat(b.room.counters().get(Counter.STORE_FAILED))
         .as("carol's line met the full disk")
         .isPositive();
     store.full(false);
     mesh.inject("a", "b", new SyncBatch(2, List.of(carol), true, List.of()));
     mesh.pump();
-    endBurst(store, b);
+    store.endBurst(b.room);
 
     assertThat(store.committed.get(carol.id()))
         .as(
             "carol's line, named free by a's link (new_author refusals %d)",
             b.room.counters().get(Counter.NEW_AUTHOR))
         .contains(carol);
-  }
-
-  private static void endBurst(RollingBackStore store, Mesh.Peer b) {
-    try {
-      store.commit();
-      b.room.durable();
-    } catch (StoreException e) {
-      b.room.commitFailed();
-    }
   }
 }

@@ -8,7 +8,6 @@ import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.PeerId;
-import meshchat.peer.store.StoreException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,14 +28,14 @@ class NewAuthorRolledBackTest {
     b.roomOn(store, 1, config);
     mesh.fullMesh();
     mesh.run(1_000);
-    endBurst(store, b);
+    store.endBurst(b.room);
 
     ChatMessage carol = chat(PeerId.fromHex("ca401e"), 1, 5);
     store.full(true);
     for (int i = 1; i <= 2; i++) {
       mesh.inject("a", "b", new SyncBatch(i, List.of(carol), true, List.of()));
       mesh.pump();
-      endBurst(store, b);
+      store.endBurst(b.room);
     }
     assertThat(b.room.counters().get(Counter.STORE_FAILED))
         .as("carol's line met the full disk")
@@ -44,21 +43,12 @@ class NewAuthorRolledBackTest {
     store.full(false);
     mesh.inject("a", "b", new SyncBatch(3, List.of(carol), true, List.of()));
     mesh.pump();
-    endBurst(store, b);
+    store.endBurst(b.room);
 
     assertThat(store.committed.get(carol.id()))
         .as(
             "carol's line, one new author of a's two (new_author refusals %d)",
             b.room.counters().get(Counter.NEW_AUTHOR))
         .contains(carol);
-  }
-
-  private static void endBurst(RollingBackStore store, Mesh.Peer b) {
-    try {
-      store.commit();
-      b.room.durable();
-    } catch (StoreException e) {
-      b.room.commitFailed();
-    }
   }
 }

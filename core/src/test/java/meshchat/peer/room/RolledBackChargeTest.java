@@ -7,7 +7,6 @@ import java.util.List;
 import meshchat.peer.limit.Counters.Counter;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
-import meshchat.peer.store.StoreException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,13 +31,13 @@ class RolledBackChargeTest {
     b.roomOn(store, 1, config);
     mesh.fullMesh();
     mesh.run(1_000);
-    endBurst(store, b);
+    store.endBurst(b.room);
 
     List<MessageId> sent = new ArrayList<>();
     sent.add(a.send("l1").id());
     sent.add(a.send("l2").id());
     mesh.pump();
-    endBurst(store, b);
+    store.endBurst(b.room);
 
     store.failWrite(0); // l3's write finds the disk full: rolled back, not stored
     sent.add(a.send("l3").id());
@@ -46,26 +45,17 @@ class RolledBackChargeTest {
     assertThat(b.room.counters().get(Counter.STORE_FAILED)).as("l3 met the full disk").isEqualTo(1);
 
     mesh.run(30_000); // asked again; the store takes rows again
-    endBurst(store, b);
+    store.endBurst(b.room);
     sent.add(a.send("l4").id());
     mesh.pump();
-    endBurst(store, b);
+    store.endBurst(b.room);
     mesh.run(10_000);
-    endBurst(store, b);
+    store.endBurst(b.room);
 
     List<MessageId> stored =
         sent.stream().filter(id -> store.committed.get(id).isPresent()).toList();
     assertThat(stored).as("the four lines, within a quota of four").isEqualTo(sent);
     assertThat(b.room.overQuota()).as("nobody held").isEmpty();
-  }
-
-  private static void endBurst(RollingBackStore store, Mesh.Peer b) {
-    try {
-      store.commit();
-      b.room.durable();
-    } catch (StoreException e) {
-      b.room.commitFailed();
-    }
   }
 
   static long costOf(ChatMessage m) {

@@ -234,4 +234,17 @@ final class RollingBackStore implements MessageStore {
 
   @Override
   public void close() {}
+
+  /**
+   * Ends a burst of {@code room}'s writes as the runtime does: commits, and tells the room it is
+   * durable, or that the commit failed (rolled back).
+   */
+  void endBurst(Room room) {
+    try {
+      commit();
+      room.durable();
+    } catch (StoreException e) {
+      room.commitFailed();
+    }
+  }
 }
