@@ -2112,10 +2112,6 @@ public final class Room {
   }
 
   /**
-   * Whether everything {@code h} waits for is still coming: held here itself (its own wait
-   * decides), or on its way by anti-entropy ({@link AntiEntropy#onItsWay}).
-   */
-  /**
    * Whether every dependency the held message {@code h} lacks is itself held here (pending, not
    * shown): a live line naming a catch-up slice that waits for an earlier one waits with it, and is
    * released the moment they are shown. Until session 35 it got the one live timeout and was shown
@@ -2135,6 +2131,10 @@ public final class Room {
     return true;
   }
 
+  /**
+   * Whether everything {@code h} waits for is still coming: held here itself (its own wait
+   * decides), or on its way by anti-entropy ({@link AntiEntropy#onItsWay}).
+   */
   private boolean stillComing(CausalBuffer.Held h) {
     for (MessageId d : h.missing()) {
       if (!causal.isPending(d) && !sync.onItsWay(d)) {
