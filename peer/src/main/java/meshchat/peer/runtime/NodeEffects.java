@@ -489,13 +489,27 @@ public final class NodeEffects implements RoomEffects {
 
   @Override
   public void notice(RoomNotice notice) {
-    if (notice instanceof RoomNotice.CaughtUp) {
-      caughtUp.run();
-    }
     if (shownAfterCommit == null || shownAfterCommit.isEmpty()) {
-      listener.notice(notice);
+      told(notice);
     } else {
       shownAfterCommit.add(notice); // after the lines it follows
+    }
+  }
+
+  /**
+   * Hands {@code notice} to the listener; a {@link RoomNotice.CaughtUp} then runs the {@link
+   * #onCaughtUp} hook: only once the lines the catch-up brought are committed and shown, since the
+   * hook lets the JVM's one full collection begin ({@link HeapSettle}), which stops every thread.
+   * Run when the room reported it, the collection stopped the catch-up's last batch between its
+   * delivery and its commit, and its lines came 30-35 ms later (docs/benchmarks.md, session 36).
+   */
+  private void told(RoomNotice notice) {
+    try {
+      listener.notice(notice);
+    } finally {
+      if (notice instanceof RoomNotice.CaughtUp) {
+        caughtUp.run();
+      }
     }
   }
 
@@ -511,7 +525,7 @@ public final class NodeEffects implements RoomEffects {
         if (o instanceof Delivery d) {
           listener.delivered(d);
         } else {
-          listener.notice((RoomNotice) o);
+          told((RoomNotice) o);
         }
       } catch (RuntimeException e) {
         // a display's bug: the rest is shown and the burst's frames still go out after it
@@ -534,7 +548,10 @@ public final class NodeEffects implements RoomEffects {
     endOfBurstSoon(); // told, and what it delivered taken back, at the burst's end
   }
 
-  /** {@code hook} runs on the room thread whenever the room reports it caught up. */
+  /**
+   * {@code hook} runs on the room thread whenever the room reports it caught up, once that report
+   * is shown (after the commit of the lines before it).
+   */
   public void onCaughtUp(Runnable hook) {
     caughtUp = hook;
   }
