@@ -499,9 +499,10 @@ public final class NodeEffects implements RoomEffects {
   /**
    * Hands {@code notice} to the listener; a {@link RoomNotice.CaughtUp} then runs the {@link
    * #onCaughtUp} hook: only once the lines the catch-up brought are committed and shown, since the
-   * hook lets the JVM's one full collection begin ({@link HeapSettle}), which stops every thread.
-   * Run when the room reported it, the collection stopped the catch-up's last batch between its
-   * delivery and its commit, and its lines came 30-35 ms later (docs/benchmarks.md, session 36).
+   * hook lets the JVM's one full collection begin ({@link HeapSettle}), which stops every thread,
+   * and the display prints a catch-up's lines at this notice (ChatView flushes them). Run when the
+   * room reported it, the collection (23-35 ms) stopped the catch-up's last batch between its
+   * delivery and its commit, and its lines came that much later (docs/benchmarks.md, session 36).
    */
   private void told(RoomNotice notice) {
     try {
