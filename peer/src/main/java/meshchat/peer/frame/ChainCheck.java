@@ -157,17 +157,32 @@ public final class ChainCheck {
    * the message as held (with its {@code prev}), or null if this seq was held already.
    */
   public ChatMessage onChat(ChatMessage m) throws Refused {
-    if (!m.isChained()) {
-      if (lastHash == null || !m.origin().equals(lastOrigin) || m.seq() != lastSeq + 1) {
-        throw new Refused(
-            "message "
-                + m.id()
-                + " leaves out prev, but the link's last message is not its"
-                + " predecessor");
+    return onChat(m, null);
+  }
+
+  /**
+   * As {@link #onChat(ChatMessage)} for a chained message whose chain hash the link's frame decoder
+   * computed ({@code hash}, null if it did not): the link's {@link LinkContext} chained it there,
+   * refusing a {@code prev} left out after another than its predecessor, and the message is not
+   * hashed again (docs/benchmarks.md, session 36).
+   */
+  public ChatMessage onChat(ChatMessage m, byte[] hash) throws Refused {
+    byte[] h;
+    if (hash != null && m.isChained()) {
+      h = hash;
+    } else {
+      if (!m.isChained()) {
+        if (lastHash == null || !m.origin().equals(lastOrigin) || m.seq() != lastSeq + 1) {
+          throw new Refused(
+              "message "
+                  + m.id()
+                  + " leaves out prev, but the link's last message is not its"
+                  + " predecessor");
+        }
+        m = m.chained(lastHash);
       }
-      m = m.chained(lastHash);
+      h = MessageSigning.hash(m, room);
     }
-    byte[] h = MessageSigning.hash(m, room);
     lastOrigin = m.origin();
     lastSeq = m.seq();
     lastHash = h;
