@@ -132,8 +132,8 @@ public sealed interface LinkMessage {
    *
    * @param hash the message's chain hash as the receiving link's frame decoder computed it while it
    *     had the frame's bytes (docs/benchmarks.md, session 36), or null: a cache the link's chain
-   *     check takes instead of hashing again, not part of the value (equality and the hash code are
-   *     the message's alone)
+   *     check takes instead of hashing again, never read from the wire, and not part of the value
+   *     (equality and the hash code are the message's alone)
    */
   record Chat(ChatMessage message, byte[] hash) implements LinkMessage {
     /** A chat message whose chain hash nobody computed yet. */
