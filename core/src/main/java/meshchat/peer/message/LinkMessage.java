@@ -127,8 +127,35 @@ public sealed interface LinkMessage {
     }
   }
 
-  /** A chat message, sent by its author or forwarded. */
-  record Chat(ChatMessage message) implements LinkMessage {}
+  /**
+   * A chat message, sent by its author or forwarded.
+   *
+   * @param hash the message's chain hash as the receiving link's frame decoder computed it while it
+   *     had the frame's bytes (docs/benchmarks.md, session 36), or null: a cache the link's chain
+   *     check takes instead of hashing again, never read from the wire, and not part of the value
+   *     (equality and the hash code are the message's alone)
+   */
+  record Chat(ChatMessage message, byte[] hash) implements LinkMessage {
+    /** A chat message whose chain hash nobody computed yet. */
+    public Chat(ChatMessage message) {
+      this(message, null);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Chat c && message.equals(c.message);
+    }
+
+    @Override
+    public int hashCode() {
+      return message.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Chat[message=" + message + "]";
+    }
+  }
 
   /**
    * Never on the wire: the frame layer's word that {@code message}, read on its author's own link,

@@ -106,14 +106,16 @@ public final class ChainCheck {
    */
   private static final class Pending {
     final ChatMessage message;
+    final LinkMessage.Chat frame; // the Chat read with message, passed on as it is; or null
     final byte[] hash;
     final byte[] prev; // message.prevUnsafe()
     final long bytes; // message.approxBytes()
     final int earlyBytes; // message.text().length(), what showEarly counts
     boolean early; // shown before its head: its chain must reach it
 
-    Pending(ChatMessage message, byte[] hash) {
+    Pending(ChatMessage message, LinkMessage.Chat frame, byte[] hash) {
       this.message = message;
+      this.frame = frame;
       this.hash = hash;
       this.prev = message.prevUnsafe();
       this.bytes = message.approxBytes();
@@ -157,21 +159,51 @@ public final class ChainCheck {
    * the message as held (with its {@code prev}), or null if this seq was held already.
    */
   public ChatMessage onChat(ChatMessage m) throws Refused {
-    if (!m.isChained()) {
-      if (lastHash == null || !m.origin().equals(lastOrigin) || m.seq() != lastSeq + 1) {
-        throw new Refused(
-            "message "
-                + m.id()
-                + " leaves out prev, but the link's last message is not its"
-                + " predecessor");
+    return onChat(m, null, null);
+  }
+
+  /**
+   * As {@link #onChat(ChatMessage)} for a live chat frame as read: one whose message the frame
+   * decoder chained and hashed ({@link LinkMessage.Chat#hash}) is held as it is and passed on, once
+   * its head is checked, as that same frame (no second Chat per message: docs/benchmarks.md,
+   * session 36).
+   */
+  public ChatMessage onChat(LinkMessage.Chat chat) throws Refused {
+    return onChat(chat.message(), chat.hash(), chat);
+  }
+
+  /**
+   * As {@link #onChat(ChatMessage)} for a chained message whose chain hash the link's frame decoder
+   * computed ({@code hash}, null if it did not): the link's {@link LinkContext} chained it there,
+   * refusing a {@code prev} left out after another than its predecessor, and the message is not
+   * hashed again (docs/benchmarks.md, session 36).
+   */
+  public ChatMessage onChat(ChatMessage m, byte[] hash) throws Refused {
+    return onChat(m, hash, null);
+  }
+
+  private ChatMessage onChat(ChatMessage m, byte[] hash, LinkMessage.Chat frame) throws Refused {
+    byte[] h;
+    if (hash != null && m.isChained()) {
+      h = hash;
+    } else {
+      frame = null; // its message is not the one held: a Chat of its own when passed on
+      if (!m.isChained()) {
+        if (lastHash == null || !m.origin().equals(lastOrigin) || m.seq() != lastSeq + 1) {
+          throw new Refused(
+              "message "
+                  + m.id()
+                  + " leaves out prev, but the link's last message is not its"
+                  + " predecessor");
+        }
+        m = m.chained(lastHash);
       }
-      m = m.chained(lastHash);
+      h = MessageSigning.hash(m, room);
     }
-    byte[] h = MessageSigning.hash(m, room);
     lastOrigin = m.origin();
     lastSeq = m.seq();
     lastHash = h;
-    Pending mine = new Pending(m, h);
+    Pending mine = new Pending(m, frame, h);
     Pending old = pending.computeIfAbsent(m.origin(), o -> new SeqWindow<>()).put(m.seq(), mine);
     if (old == null) {
       if (++pendingCount > MAX_PENDING) {
@@ -293,7 +325,7 @@ public final class ChainCheck {
       if (!Arrays.equals(p.hash, expected)) {
         throw new Refused("message " + p.message.id() + " does not match its author's chain");
       }
-      out.add(new LinkMessage.Chat(p.message));
+      out.add(p.frame != null ? p.frame : new LinkMessage.Chat(p.message));
       expected = p.prev;
       seq--;
     }

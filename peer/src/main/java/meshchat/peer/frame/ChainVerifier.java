@@ -241,7 +241,7 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     // guess. The other kinds in a method of their own.
     Class<?> kind = msg.getClass();
     if (kind == LinkMessage.Chat.class) {
-      ChatMessage held = check.onChat(((LinkMessage.Chat) msg).message());
+      ChatMessage held = check.onChat((LinkMessage.Chat) msg);
       if (held != null && !closed && held.origin().equals(author)) {
         earlyPending.add(held); // passed on at the end of this run of frames, or covered by then
       }

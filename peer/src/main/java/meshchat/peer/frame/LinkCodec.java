@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.identity.RoomKey;
 import meshchat.peer.identity.SealedBody;
 import meshchat.peer.limit.Counters;
@@ -237,7 +238,7 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         case HELLO:
           return hello(f.getHello());
         case CHAT:
-          return new LinkMessage.Chat(chat(f.getChat(), key, context));
+          return liveChat(f.getChat(), key, context);
         case DIGEST:
           return digest(f.getDigest());
         case SYNC_REQUEST:
@@ -314,8 +315,9 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
   /**
    * {@code context}: the link's, for a live chat frame's message, which may name origins by number,
    * give its wall time as a difference and leave out a {@code prev} the link implies (filled in by
-   * {@link ChainCheck}); null for a message anywhere else (history, proofs), whose origins are
-   * always in full and whose {@code prev} is always there; origin numbers are ignored there.
+   * {@link #liveChat}, or by {@link ChainCheck} where the context does not chain); null for a
+   * message anywhere else (history, proofs), whose origins are always in full and whose {@code
+   * prev} is always there; origin numbers are ignored there.
    */
   private static ChatMessage chat(
       meshchat.proto.v1.ChatMessage c, RoomKey key, LinkContext context) {
@@ -347,6 +349,28 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
       context.read(m);
     }
     return m;
+  }
+
+  /**
+   * A live chat frame's message, chained and hashed if the link's {@code context} chains (as {@link
+   * LinkFrameReader} does for the frames it reads, sharing the link's chain with it).
+   */
+  private static LinkMessage.Chat liveChat(
+      meshchat.proto.v1.ChatMessage c, RoomKey key, LinkContext context) {
+    ChatMessage m = chat(c, key, context);
+    if (context == null || !context.chains()) {
+      return new LinkMessage.Chat(m);
+    }
+    if (!m.isChained()) {
+      byte[] prev = context.impliedPrev(m.origin(), m.seq());
+      if (prev == null) {
+        throw LinkContext.notPredecessor(m.id());
+      }
+      m = m.chained(prev);
+    }
+    byte[] hash = MessageSigning.hash(m, context.room());
+    context.chained(m, hash);
+    return new LinkMessage.Chat(m, hash);
   }
 
   /** An origin in full, or (a live chat frame, {@code context} set) by its number on the link. */

@@ -1,8 +1,10 @@
 package meshchat.peer.frame;
 
 import java.util.Arrays;
+import meshchat.peer.limit.Counters;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.ChatMessage;
+import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
 
 /**
@@ -25,6 +27,71 @@ public final class LinkContext {
   private byte[] lastNickBytes = new byte[0]; // the last nick a live chat frame carried
   private String lastNick = ""; // and it decoded
   private final LinkFrameReader reader = new LinkFrameReader(); // the link's frames, in turn
+  // the room the link's chain hashes cover, null if the chain is ChainCheck's alone; and the link's
+  // last live chat and its chain hash: the prev a live chat frame may leave out when it is that
+  // message's successor (docs/protocol.md, "Link context")
+  private final String room;
+  private PeerId lastOrigin;
+  private long lastSeq;
+  private byte[] lastHash;
+
+  /** A link whose live chats {@link ChainCheck} chains and hashes (tests, fuzzers). */
+  public LinkContext() {
+    this(null);
+  }
+
+  /**
+   * A link in {@code room} (as on the wire: its name, or a private room's id), whose readers hash
+   * every live chat as they read it and fill in a {@code prev} the frame left out, refusing one
+   * whose predecessor is not the link's last live chat; the hash goes on with the message ({@link
+   * meshchat.peer.message.LinkMessage.Chat#hash}), so that the chain check neither hashes it again
+   * nor makes it a second time with its {@code prev} (docs/benchmarks.md, session 36).
+   */
+  public LinkContext(String room) {
+    this.room = room;
+  }
+
+  /** Whether this link's readers chain and hash live chats (see {@link #LinkContext(String)}). */
+  boolean chains() {
+    return room != null;
+  }
+
+  /** The room the chain hashes cover; null if {@link #chains()} is false. */
+  String room() {
+    return room;
+  }
+
+  /**
+   * The {@code prev} a live chat of {@code origin} at {@code seq} that left it out has: the link's
+   * last live chat's hash if that was its predecessor, else null (the frame is refused).
+   */
+  byte[] impliedPrev(PeerId origin, long seq) {
+    if (lastHash == null || !origin.equals(lastOrigin) || seq != lastSeq + 1) {
+      return null;
+    }
+    return lastHash;
+  }
+
+  /**
+   * The refusal of a live chat {@code id} that left out prev after another than its predecessor.
+   */
+  static LinkFrameException notPredecessor(Object id) {
+    // as ChainCheck refused it, where the chain was its alone: same reason, counter and words
+    return new LinkFrameException(
+        LinkMessage.CloseReason.INVALID_MESSAGE,
+        "message "
+            + id
+            + " leaves out prev, but the link's last message is not its"
+            + " predecessor",
+        Counters.Counter.BAD_SIGNATURE);
+  }
+
+  /** The live chat {@code m}, whose chain hash is {@code hash}, was read: the link's last. */
+  void chained(ChatMessage m, byte[] hash) {
+    lastOrigin = m.origin();
+    lastSeq = m.seq();
+    lastHash = hash;
+  }
 
   /**
    * A live chat frame's wall time: {@code absolute} (field 4), or, if {@code hasDelta}, the

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
+import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
@@ -131,7 +132,8 @@ final class LinkFrameReader {
       return null;
     }
     try {
-      return new LinkMessage.Chat(c.message(b, context));
+      ChatMessage m = c.message(b, context);
+      return new LinkMessage.Chat(m, c.hash);
     } catch (IllegalArgumentException e) {
       throw new LinkFrameException(
           LinkMessage.CloseReason.INVALID_MESSAGE, "chat: " + e.getMessage());
@@ -200,6 +202,7 @@ final class LinkFrameReader {
     String nick = "";
     int nickBytes;
     String text = "";
+    int textAt = -1;
     int textBytes;
     int sealedAt = -1;
     int sealedLength;
@@ -219,6 +222,8 @@ final class LinkFrameReader {
     // throughput cell, docs/benchmarks.md, session 35)
     MessageId[] depIds = new MessageId[4];
     private final DepList depList = new DepList();
+    // the chain hash of the live chat message() made last, in a link context that chains; else null
+    byte[] hash;
 
     /** The first {@code deps} of {@link #depIds}, read only while the message is made. */
     private final class DepList extends AbstractList<MessageId> implements RandomAccess {
@@ -249,6 +254,7 @@ final class LinkFrameReader {
       nick = "";
       nickBytes = 0;
       text = "";
+      textAt = -1;
       textBytes = 0;
       sealedAt = -1;
       sealedLength = 0;
@@ -295,7 +301,22 @@ final class LinkFrameReader {
       }
       DepList ids = depList;
       ids.size = deps;
-      byte[] prev = prevAt < 0 ? NONE : Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
+      // a live chat frame that left prev out, on a link whose reader chains: the link's last live
+      // chat's hash if that was its predecessor (else refused, once the frame is checked)
+      boolean chains = context != null && context.chains();
+      byte[] prev;
+      boolean notPredecessor = false;
+      if (prevAt >= 0) {
+        prev = Arrays.copyOfRange(b, prevAt, prevAt + prevLength);
+      } else if (chains) {
+        prev = context.impliedPrev(origin, seq);
+        if (prev == null) {
+          prev = NONE;
+          notPredecessor = true;
+        }
+      } else {
+        prev = NONE;
+      }
       long wall =
           context == null ? wallTimeMs : context.wallTime(wallTimeMs, hasWallDelta, wallDelta);
       ChatMessage m =
@@ -312,8 +333,22 @@ final class LinkFrameReader {
               null,
               context != null);
       Arrays.fill(depIds, 0, deps, null); // copied into the message: not kept past it
+      hash = null;
       if (context != null) {
         context.read(m);
+        if (chains) {
+          if (notPredecessor) {
+            throw LinkContext.notPredecessor(m.id());
+          }
+          // hashed here, from the text's bytes as read (not encoded again), and the link's chain
+          // moved on: the chain check takes the hash with the message (docs/benchmarks.md,
+          // session 36)
+          hash =
+              textAt < 0
+                  ? MessageSigning.hash(m, context.room())
+                  : MessageSigning.hash(m, context.room(), b, textAt, textBytes);
+          context.chained(m, hash);
+        }
       }
       return m;
     }
@@ -382,6 +417,7 @@ final class LinkFrameReader {
         }
         case 6 << 3 | LEN -> {
           int end = limit(limit);
+          c.textAt = pos;
           c.textBytes = end - pos;
           c.text = string(end);
         }

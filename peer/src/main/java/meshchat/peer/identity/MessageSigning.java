@@ -131,15 +131,25 @@ public final class MessageSigning {
 
   /** In {@code s}'s buffer: valid until the thread's next use of it. */
   private static CanonicalBytes canonicalBytes(ChatMessage m, String room, Scratch s) {
+    return canonicalBytes(m, room, s, null, 0, 0);
+  }
+
+  /**
+   * As above, with the text's UTF-8 bytes taken from {@code text[from, from + length)} if {@code
+   * text} is not null (they must be {@code m.text()}'s: a frame's, as read), not encoded again.
+   */
+  private static CanonicalBytes canonicalBytes(
+      ChatMessage m, String room, Scratch s, byte[] text, int from, int length) {
     byte[] scratch = s.id;
     CanonicalBytes b = s.bytes.restart(CHAT_START.of(room));
     id(b, m.origin(), scratch);
-    b.u64(m.seq())
-        .u64(m.lamport())
-        .u64(m.wallTimeMs())
-        .bytes(utf8Nick(m.nick(), s))
-        .string(m.text())
-        .u64(m.deps().size());
+    b.u64(m.seq()).u64(m.lamport()).u64(m.wallTimeMs()).bytes(utf8Nick(m.nick(), s));
+    if (text == null) {
+      b.string(m.text());
+    } else {
+      b.bytes(text, from, length);
+    }
+    b.u64(m.deps().size());
     List<MessageId> deps = m.deps();
     for (int i = 0; i < deps.size(); i++) { // no iterator per message
       MessageId d = deps.get(i);
@@ -171,6 +181,18 @@ public final class MessageSigning {
   /** The chain hash of {@code m} in {@code room}: SHA-256 of {@link #canonical}. */
   public static byte[] hash(ChatMessage m, String room) {
     return hash(m, room, CHAIN_BY_BOUNCY_CASTLE);
+  }
+
+  /**
+   * {@link #hash(ChatMessage, String)} with the text's UTF-8 bytes as a frame carried them, {@code
+   * text[from, from + length)}, which must be what {@code m.text()} encodes to (the frame reader
+   * decoded the text from them): the same hash without encoding the text again (the largest
+   * allocation a received line made, docs/benchmarks.md, session 35).
+   */
+  public static byte[] hash(ChatMessage m, String room, byte[] text, int from, int length) {
+    Scratch s = SCRATCH.get();
+    CanonicalBytes bytes = canonicalBytes(m, room, s, text, from, length);
+    return CHAIN_BY_BOUNCY_CASTLE ? bytes.digest(s.chain) : bytes.digest(s.sha256);
   }
 
   /** {@link #hash(ChatMessage, String)} by Bouncy Castle's SHA-256 or by the JDK's. */

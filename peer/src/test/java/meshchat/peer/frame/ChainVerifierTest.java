@@ -7,6 +7,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -61,6 +62,30 @@ class ChainVerifierTest {
     assertThat(inbound())
         .containsExactly(new Chat(one), new Chat(two), new Chat(three), new Head(head));
     assertThat(counters.get(Counters.Counter.BAD_SIGNATURE)).isZero();
+  }
+
+  /**
+   * A Chat the link's frame decoder chained and hashed (LinkContext with the room) is checked by
+   * that hash, not hashed again, and passed on as the very frame read once its head is checked; one
+   * without a hash is hashed here and passed on as an equal Chat (docs/benchmarks.md, session 36).
+   */
+  @Test
+  void aChatHashedByTheFrameDecoderIsCheckedByThatHashAndPassedOnAsItIs() {
+    ChatMessage one = alice.next("one");
+    ChatMessage two = alice.next("two");
+    Chat hashedOne = new Chat(one, MessageSigning.hash(one, "lobby"));
+    Chat plainTwo = new Chat(two);
+    ChainHead head = alice.head();
+    ch.writeInbound(hashedOne, plainTwo, new Head(head));
+    List<Object> got = inbound();
+    assertThat(got).containsExactly(new Chat(one), new Chat(two), new Head(head));
+    assertThat(got.get(0)).isSameAs(hashedOne);
+    // the hash handed in is the one checked: a wrong one does not match the chain
+    ChatMessage three = alice.next("three");
+    byte[] wrong = MessageSigning.hash(three, "lobby");
+    wrong[0] ^= 1;
+    ch.writeInbound(new Chat(three, wrong));
+    refused(new Head(alice.head()), "does not match its author's chain");
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import meshchat.peer.identity.ChainAuthor;
 import meshchat.peer.identity.Identity;
+import meshchat.peer.identity.MessageSigning;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChainHead;
 import meshchat.peer.message.ChatMessage;
@@ -53,11 +54,19 @@ class LinkContextTest {
     return ch;
   }
 
-  /** A receiver's link as LinkPipeline builds it (without TLS): frames in, records out. */
+  /**
+   * A receiver's link as LinkPipeline builds it (without TLS): frames in, records out; its readers
+   * chain and hash the live chats (the link's context knows the room).
+   */
   private static EmbeddedChannel receiver(Counters counters) {
+    return receiver(counters, true);
+  }
+
+  /** As above; {@code chains} false: the chain check alone chains (a context without the room). */
+  private static EmbeddedChannel receiver(Counters counters, boolean chains) {
     EmbeddedChannel ch = new EmbeddedChannel();
     Framing.addTo(ch.pipeline(), LinkCodec.prototype(), Framing.DEFAULT_MAX_FRAME_BYTES);
-    LinkContext refs = new LinkContext();
+    LinkContext refs = chains ? new LinkContext(ROOM) : new LinkContext();
     ch.pipeline().replace("proto-decoder", "proto-decoder", new LinkFrameDecoder(null, refs));
     ch.pipeline().addLast("link-codec", new LinkCodec(null, refs));
     ch.pipeline().addLast("verify", new ChainVerifier(ROOM, counters));
@@ -115,7 +124,10 @@ class LinkContextTest {
           r.nextInt(3) == 0
               ? 253_402_300_799_999L - r.nextInt(1000)
               : r.nextInt(3) == 0 ? 0 : 1_700_000_000_000L + i;
-      ChatMessage m = a.next(lamport++, wall, "n" + r.nextInt(3), "t".repeat(r.nextInt(300)), deps);
+      // texts in ASCII and not (the readers hash a text from its bytes as read)
+      String text =
+          r.nextInt(4) == 0 ? "é€\uD83D\uDE00".repeat(r.nextInt(40)) : "t".repeat(r.nextInt(300));
+      ChatMessage m = a.next(lamport++, wall, "n" + r.nextInt(3), text, deps);
       latest.removeIf(d -> d.origin().equals(m.origin()));
       latest.add(m.id());
       frames.add(new LinkMessage.Chat(m));
@@ -144,6 +156,25 @@ class LinkContextTest {
     List<Object> got = read(receiver(counters), wire);
     // every message authenticated by its head, prev and origins as the author wrote them
     assertThat(chats(got)).containsExactlyElementsOf(chats(frames));
+    // as where the chain check alone chains
+    assertThat(chats(read(receiver(new Counters(), false), wire)))
+        .containsExactlyElementsOf(chats(frames));
+    // both readers in a chaining context read the same records with the same chain hashes, each
+    // the message's own (the one hashed from the text's bytes as read, the other from its string)
+    LinkContext chainingDirect = new LinkContext(ROOM);
+    LinkContext chainingGenerated = new LinkContext(ROOM);
+    for (byte[] f : wire) {
+      byte[] body = unprefixed(f);
+      LinkMessage d = LinkFrameReader.read(body, 0, body.length, chainingDirect);
+      LinkMessage g = LinkCodec.fromFrame(parse(f), null, chainingGenerated);
+      assertThat(d).isEqualTo(g);
+      if (d instanceof LinkMessage.Chat c) {
+        assertThat(c.message().isChained()).isTrue();
+        byte[] own = MessageSigning.hash(c.message(), ROOM);
+        assertThat(c.hash()).isEqualTo(own);
+        assertThat(((LinkMessage.Chat) g).hash()).isEqualTo(own);
+      }
+    }
     // and the generated parser reads the same frames in the same context to the same records
     LinkContext refs = new LinkContext();
     List<LinkMessage> generated = new ArrayList<>();
@@ -433,17 +464,55 @@ class LinkContextTest {
     return again.head();
   }
 
+  /**
+   * Refused on a link whose readers chain (the refusal is the frame decoder's) and on one where the
+   * chain check alone chains (its own), alike: closed with INVALID_MESSAGE, counted once as a bad
+   * signature (where the link layer counts a refusal not counted already: LinkErrors), with the
+   * same words; and by both readers alone in a chaining context.
+   */
   private static void refusedOnTheLink(String why, byte[]... frames) {
-    EmbeddedChannel rx = receiver(new Counters());
-    List<byte[]> wire = new ArrayList<>();
-    for (byte[] f : frames) {
-      wire.add(prefixed(f));
+    for (boolean chains : new boolean[] {true, false}) {
+      Counters counters = new Counters();
+      EmbeddedChannel rx = receiver(counters, chains);
+      List<byte[]> wire = new ArrayList<>();
+      for (byte[] f : frames) {
+        wire.add(prefixed(f));
+      }
+      assertThatThrownBy(() -> read(rx, wire))
+          .isInstanceOfSatisfying(
+              LinkFrameException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE);
+                assertThat(e.counter()).isEqualTo(Counters.Counter.BAD_SIGNATURE);
+                long counted = counters.get(Counters.Counter.BAD_SIGNATURE);
+                assertThat(counted + (e.counted() ? 0 : 1)).isEqualTo(1);
+              })
+          .hasMessageContaining(why)
+          .hasMessageContaining("but the link's last message is not its predecessor");
     }
-    assertThatThrownBy(() -> read(rx, wire))
-        .isInstanceOfSatisfying(
-            LinkFrameException.class,
-            e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
-        .hasMessageContaining(why);
+    LinkContext direct = new LinkContext(ROOM);
+    LinkContext generated = new LinkContext(ROOM);
+    for (int i = 0; i < frames.length; i++) {
+      byte[] f = frames[i];
+      if (i < frames.length - 1) {
+        LinkFrameReader.read(f, 0, f.length, direct);
+        LinkCodec.fromFrame(parseBody(f), null, generated);
+        continue;
+      }
+      for (Runnable r :
+          List.<Runnable>of(
+              () -> LinkFrameReader.read(f, 0, f.length, direct),
+              () -> LinkCodec.fromFrame(parseBody(f), null, generated))) {
+        assertThatThrownBy(r::run)
+            .isInstanceOfSatisfying(
+                LinkFrameException.class,
+                e -> {
+                  assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE);
+                  assertThat(e.counter()).isEqualTo(Counters.Counter.BAD_SIGNATURE);
+                })
+            .hasMessageContaining(why);
+      }
+    }
   }
 
   private static byte[] prefixed(byte[] body) {

@@ -69,7 +69,8 @@ public final class LinkPipeline {
         });
     // the frames every message crosses straight into records; the rest as LinkFrame, as before
     // (both readers share the link's origin numbers: docs/protocol.md, "Link context")
-    LinkContext context = new LinkContext();
+    // (and chain and hash each live chat as they read it, for the chain check: "verify" below)
+    LinkContext context = new LinkContext(setup.room());
     p.replace("proto-decoder", "proto-decoder", new LinkFrameDecoder(setup.roomKey(), context));
     if (tls != null) {
       // a burst's small frames gathered into chunks before TLS, not queued there one by one
