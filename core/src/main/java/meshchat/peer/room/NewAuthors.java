@@ -97,8 +97,8 @@ public final class NewAuthors {
     int count; // how many (distinct) origins in `named` a link of the source names
     // the origins it came to name, oldest first: each it names is here (once or more); some may be
     // gone since (stored, its links down, taken by another source), skipped when met, and dropped
-    // when they are more than half (compact)
-    final ArrayDeque<PeerId> order = new ArrayDeque<>();
+    // when they are more than half (compact): at most 2 * count + 17 at any time
+    ArrayDeque<PeerId> order = new ArrayDeque<>();
   }
 
   /** A budget of {@code perDay} new authors per source per rolling day; {@link #OFF} for none. */
@@ -228,6 +228,11 @@ public final class NewAuthors {
     Names s = bySource.computeIfAbsent(source, k -> new Names());
     s.count++;
     s.order.addLast(origin);
+    trim(source, s);
+  }
+
+  /** Compacts {@code s}'s order if more than half of it (and 16) is gone. */
+  private void trim(Object source, Names s) {
     if (s.order.size() > 2 * s.count + 16) {
       compact(source, s);
     }
@@ -302,6 +307,9 @@ public final class NewAuthors {
   private void dropped(Object source, Names s) {
     if (--s.count == 0) {
       bySource.remove(source);
+    } else {
+      trim(source, s); // (until it was trimmed only as it named more, which a link past its
+      // naming minute never does: a source keeping one name held every origin it once named)
     }
   }
 
@@ -318,7 +326,9 @@ public final class NewAuthors {
         newestFirst.add(origin);
       }
     }
-    s.order.clear(); // (not removed in place: each removal from a deque's middle moves the rest)
+    // a new deque, not removals in place (each from a deque's middle moves the rest), and sized
+    // to what is kept: a cleared one keeps its largest array
+    s.order = new ArrayDeque<>(newestFirst.size() + 16);
     for (int i = newestFirst.size() - 1; i >= 0; i--) {
       s.order.addLast(newestFirst.get(i));
     }
@@ -407,6 +417,8 @@ public final class NewAuthors {
     l.namedCount = 0;
     if (s.count == 0) {
       bySource.remove(source);
+    } else {
+      trim(source, s);
     }
   }
 
