@@ -470,6 +470,16 @@ public final class Room {
     return newcomerLinks;
   }
 
+  /** Origins named free by newcomer's links and not stored yet ({@link NewAuthors}; tests). */
+  int freeNamesHeld() {
+    return newAuthors.namedHeld();
+  }
+
+  /** Of those, the ones the links of {@code source} name (tests). */
+  int freeNamesOf(Object source) {
+    return newAuthors.namedBy(source);
+  }
+
   /** Whether this peer stores no message of any author but itself (a newcomer). */
   private boolean holdsNoOtherAuthor() {
     SeqSet own = holdings.get(self);
@@ -2087,8 +2097,9 @@ public final class Room {
 
   /**
    * Shows, incomplete, every held message whose hold-back timeout has passed, but for a catch-up
-   * message whose dependencies are still coming: it waits one more timeout, up to {@link
-   * #CATCH_UP_HOLD_WAITS} in all; re-arms.
+   * message whose dependencies are still coming, or a live one whose dependencies are all held here
+   * ({@link #waitsOnHeld}): it waits one more timeout, up to {@link #CATCH_UP_HOLD_WAITS} in all;
+   * re-arms.
    */
   private void holdBackDue() {
     holdBackTimer = null;
@@ -2097,9 +2108,10 @@ public final class Room {
     for (CausalBuffer.Held h = causal.oldest();
         h != null && h.heldAt <= due && !h.shownIncomplete;
         h = causal.oldest()) {
-      if ((h.catchUp || waitsOnHeld(h))
-          && h.waitedAgain < CATCH_UP_HOLD_WAITS - 1
-          && stillComing(h)) {
+      // a live line waiting on held ones only: they are here, so still coming too (waitsOnHeld
+      // implies stillComing, which it was also asked until session 36)
+      if (h.waitedAgain < CATCH_UP_HOLD_WAITS - 1
+          && (h.catchUp ? stillComing(h) : waitsOnHeld(h))) {
         causal.waitAgain(h, now); // the newest now: the loop goes on with the next oldest
         continue;
       }
