@@ -231,6 +231,15 @@ public interface MessageStore extends AutoCloseable {
   }
 
   /**
+   * Rows the store has written so far (inserted, updated or deleted, in every room it shares a file
+   * with): how far its log has grown since the caller last asked, so that {@link #checkpoint} runs
+   * by the log's length and not only by the number of commits. 0 for a store with no log.
+   */
+  default long writes() {
+    return 0;
+  }
+
+  /**
    * Whether a commit outlives the process (a file): then the runtime shows a received message only
    * once the commit that stores it is done, so that a line on the screen is in the file a restart
    * after {@code kill -9} reads (docs/storage.md, "The guarantee"). A store in memory loses

@@ -87,6 +87,16 @@ public final class NodeEffects implements RoomEffects {
    */
   static final int CHECKPOINT_EVERY = 256;
 
+  /**
+   * Rows written between two checkpoints at most ({@link MessageStore#writes}): a burst of a
+   * catch-up or a busy room commits a thousand rows or more, 0.3-0.4 KB of log each, and 256 such
+   * commits passed the log's backstop (16,384 pages), where a commit on the room thread checkpoints
+   * 64 MB and fsyncs it (docs/benchmarks.md, session 36). 16,384 rows are about 6 MB of log.
+   */
+  static final long CHECKPOINT_ROWS = 16_384;
+
+  private long writesAtCheckpoint; // store.writes() when the last checkpoint was asked for
+
   private boolean stored; // this burst delivered or wrote a message: its commit is timed
 
   // what the burst shows (deliveries and the notices between them, in order), handed to the
@@ -319,17 +329,23 @@ public final class NodeEffects implements RoomEffects {
   }
 
   /**
-   * Every {@link #CHECKPOINT_EVERY} commits, a checkpoint of the store's log on the store thread;
-   * none while one is queued or running. A failed one costs nothing but the log's length (the next
-   * one copies what it did not), so it is counted and logged, not reported to the user.
+   * Every {@link #CHECKPOINT_EVERY} commits or {@link #CHECKPOINT_ROWS} rows, a checkpoint of the
+   * store's log on the store thread; none while one is queued or running. A failed one costs
+   * nothing but the log's length (the next one copies what it did not), so it is counted and
+   * logged, not reported to the user.
    */
   private void checkpointSoon() {
-    if (checkpoints == null
-        || ++commitsSinceCheckpoint < CHECKPOINT_EVERY
+    if (checkpoints == null) {
+      return;
+    }
+    long writes = store.writes();
+    if ((++commitsSinceCheckpoint < CHECKPOINT_EVERY
+            && writes - writesAtCheckpoint < CHECKPOINT_ROWS)
         || !checkpointing.compareAndSet(false, true)) {
       return;
     }
     commitsSinceCheckpoint = 0;
+    writesAtCheckpoint = writes;
     try {
       checkpoints.execute(
           () -> {

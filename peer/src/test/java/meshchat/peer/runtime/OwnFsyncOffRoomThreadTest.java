@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import meshchat.peer.app.NodeAssembly;
 import meshchat.peer.identity.Identity;
@@ -138,6 +139,47 @@ class OwnFsyncOffRoomThreadTest {
         .until(() -> otherShown.contains("while it checkpoints"));
     assertThat(authorShown).contains("while it checkpoints");
     assertThat(checkpointMayEnd.getCount()).as("the checkpoint still runs").isEqualTo(1);
+  }
+
+  /**
+   * A busy room's or a catch-up's commits write a thousand rows or more each, and 256 of them
+   * passed the log's backstop, where a commit on the room thread checkpoints and fsyncs 64 MB
+   * (docs/benchmarks.md, session 36): a checkpoint is asked for once {@link
+   * NodeEffects#CHECKPOINT_ROWS} rows were written since the last, however few the commits. Here
+   * every storing commit is counted as that many rows: the first asks for one.
+   */
+  @Test
+  void aCheckpointIsAskedForOnceEnoughRowsWereWrittenNotOnlyEvery256Commits() throws Exception {
+    List<String> authorShown = new CopyOnWriteArrayList<>();
+    List<String> otherShown = new CopyOnWriteArrayList<>();
+    AtomicLong writes = new AtomicLong();
+    AtomicInteger checkpoints = new AtomicInteger();
+    MessageStore store =
+        owingFsyncs(
+            new InMemoryMessageStore(),
+            name ->
+                switch (name) {
+                  case "takeCheckpoints" -> () -> true;
+                  // each storing commit asks once: counted as CHECKPOINT_ROWS rows
+                  case "writes" -> () -> writes.addAndGet(NodeEffects.CHECKPOINT_ROWS);
+                  case "checkpoint" ->
+                      () -> {
+                        checkpoints.incrementAndGet();
+                        return null;
+                      };
+                  default -> null;
+                });
+    start(store, authorShown, otherShown);
+    int before = checkpoints.get();
+    for (int i = 0; i < 3; i++) {
+      String line = "line " + i;
+      author.send(line);
+      await().atMost(Duration.ofSeconds(10)).until(() -> authorShown.contains(line));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .alias("a checkpoint asked for within three storing commits, not 256")
+        .until(() -> checkpoints.get() > before);
   }
 
   /** The author (its fsync slow) and another peer, linked; each shows into its list. */

@@ -996,6 +996,11 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public long writes() {
+    return db.writes();
+  }
+
+  @Override
   public void close() {
     db.call(
         () -> {

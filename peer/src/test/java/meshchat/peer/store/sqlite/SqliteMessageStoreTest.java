@@ -78,6 +78,48 @@ class SqliteMessageStoreTest extends MessageStoreContract {
   }
 
   /**
+   * {@code writes} counts the rows written (how the runtime times checkpoints by the log's growth,
+   * not only by commits), and a checkpoint passes over the log again only while the log grew since
+   * its last pass: twice when nothing is written meanwhile (the second finds nothing new), once
+   * when a reader's snapshot keeps it from copying everything (passing again would copy nothing).
+   */
+  @Test
+  void writesCountRowsAndACheckpointPassesAgainOnlyWhileTheLogGrew() throws Exception {
+    SqliteMessageStore sqlite = (SqliteMessageStore) store;
+    assertThat(sqlite.takeCheckpoints()).isTrue();
+    long before = sqlite.writes();
+    for (int seq = 1; seq <= 100; seq++) {
+      store.append(msg(LOW, seq, seq));
+    }
+    store.commit();
+    assertThat(sqlite.writes() - before).isEqualTo(100);
+
+    SqliteDatabase db = sqlite.database();
+    long passes = db.checkpointPasses();
+    store.checkpoint();
+    assertThat(db.checkpointPasses() - passes).as("caught up, then nothing new").isEqualTo(2);
+
+    try (java.sql.Connection reader =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + dataDir.resolve(SqliteDatabase.FILE_NAME));
+        Statement r = reader.createStatement()) {
+      reader.setAutoCommit(false);
+      try (ResultSet rs = r.executeQuery("SELECT count(*) FROM messages")) {
+        assertThat(rs.next()).isTrue(); // the reader's snapshot is held until it ends
+      }
+      for (int seq = 101; seq <= 200; seq++) {
+        store.append(msg(LOW, seq, seq));
+      }
+      store.commit();
+      passes = db.checkpointPasses();
+      store.checkpoint();
+      assertThat(db.checkpointPasses() - passes).as("held back by the reader").isEqualTo(1);
+      reader.rollback();
+    }
+    assertThat(store.get(new MessageId(LOW, 200))).isPresent();
+  }
+
+  /**
    * {@code lamportOf} answers the newest stored messages from memory; a group rolled back takes its
    * rows away, and their times with them, a room sharing the file included.
    */
