@@ -1,8 +1,10 @@
 package meshchat.peer.room;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,10 +26,18 @@ import meshchat.peer.message.PeerId;
  * <p>Every structure is bounded: at most {@link #MAX_SOURCES} sources' budgets are kept (the
  * longest unused is forgotten, and what it spent within the day is folded into one shared overflow
  * of at most {@code perDay} times, which every source not kept starts from), each at most {@code
- * perDay} times; a link's names at most {@link #MAX_NAMED}, all links' at most {@link
- * #MAX_NAMED_TOTAL}, each kept until its origin is stored or the links that named it are down (a
- * newcomer's catch-up may take hours where the history answer budget paces it, so a name outlives
- * the naming time).
+ * perDay} times; a source's names (all its links' together) at most {@link #MAX_NAMED}, all
+ * sources' at most {@link #MAX_NAMED_TOTAL}, each kept until its origin is stored, the links that
+ * named it are down, or a source under its fair share of a full table takes its place (a newcomer's
+ * catch-up may take hours where the history answer budget paces it, so a name outlives the naming
+ * time).
+ *
+ * <p>The table of names is shared fairly by source: when it is full, a source that names fewer than
+ * {@code MAX_NAMED_TOTAL / n} origins (n the sources naming, itself counted) takes the place of the
+ * newest name of the source naming the most, which then names more than that share. So one source,
+ * however many links, cannot fill the table, and n sources together leave a source that comes later
+ * its share (rev35 FINDING-3: two links of one hostile source named 262,144 origins that never
+ * came, and the honest hub's link that came next named nothing free).
  *
  * <p>Room thread only; no clock of its own (the caller passes the time).
  */
@@ -44,13 +54,18 @@ public final class NewAuthors {
   /** Most sources whose budget is kept. */
   static final int MAX_SOURCES = 4_096;
 
-  /** Most origins one link names free (a digest holds at most 10,000; a catch-up a few of them). */
+  /**
+   * Most origins one source names free, all its links together (a digest holds at most 10,000; a
+   * catch-up a few of them). Until session 36 this bound was per link, and two links of one source
+   * filled {@link #MAX_NAMED_TOTAL}.
+   */
   public static final int MAX_NAMED = 1 << 17;
 
   /**
-   * Most origins named free and not stored yet, across all links at once: two links' worth, so one
-   * stranger's link cannot take them all, and the memory is a few tens of MB whatever the link
-   * slots (each name is kept once however many links name it).
+   * Most origins named free and not stored yet, across all sources at once: two sources' worth, so
+   * one source cannot take them all, and the memory is a few tens of MB whatever the link slots
+   * (each name is kept once however many links name it; each source naming it costs one reference
+   * more in that source's order of names).
    */
   public static final int MAX_NAMED_TOTAL = 2 * MAX_NAMED;
 
@@ -58,6 +73,8 @@ public final class NewAuthors {
   public static final int OFF = Integer.MAX_VALUE;
 
   private final int perDay;
+  private final int maxNamed; // MAX_NAMED but in tests
+  private final int maxNamedTotal; // MAX_NAMED_TOTAL but in tests
   // its own time, as AuthorQuota's: moves on by the clock's forward steps only, so a clock set back
   // frees nothing and one set far forward and back leaves the day rolling with real time
   private final ForwardTime time = new ForwardTime();
@@ -71,13 +88,38 @@ public final class NewAuthors {
   // the origins newcomers' links named free and not stored yet, each with the links that named it:
   // a name goes once its origin is stored, and with the last link that named it
   private final HashMap<PeerId, Link[]> named = new HashMap<>();
+  // each source that names origins in `named` (one of its links does), with how many: a source is
+  // here exactly while it names one
+  private final HashMap<Object, Names> bySource = new HashMap<>();
+
+  /** The origins in {@code named} one source's links name. */
+  private static final class Names {
+    int count; // how many (distinct) origins in `named` a link of the source names
+    // the origins it came to name, oldest first: each it names is here (once or more); some may be
+    // gone since (stored, its links down, taken by another source), skipped when met, and dropped
+    // when they are more than half (compact)
+    final ArrayDeque<PeerId> order = new ArrayDeque<>();
+  }
 
   /** A budget of {@code perDay} new authors per source per rolling day; {@link #OFF} for none. */
   public NewAuthors(int perDay) {
+    this(perDay, MAX_NAMED);
+  }
+
+  /**
+   * As {@link #NewAuthors(int)}, with a source's names at most {@code maxNamed} and all sources' at
+   * most twice that (tests: the product's are {@link #MAX_NAMED} and {@link #MAX_NAMED_TOTAL}).
+   */
+  NewAuthors(int perDay, int maxNamed) {
     if (perDay < 0) {
       throw new IllegalArgumentException("new authors per source must be >= 0: " + perDay);
     }
+    if (maxNamed < 1 || maxNamed > MAX_NAMED) {
+      throw new IllegalArgumentException("names per source must be 1 to " + MAX_NAMED);
+    }
     this.perDay = perDay;
+    this.maxNamed = maxNamed;
+    this.maxNamedTotal = 2 * maxNamed;
   }
 
   public int perDay() {
@@ -143,26 +185,154 @@ public final class NewAuthors {
   }
 
   private void name(Link l, PeerId origin) {
-    if (l.namedCount >= MAX_NAMED) {
-      return;
+    if (l.namedCount >= maxNamed) {
+      return; // (its source's bound, below, holds it to this too)
     }
+    Object source = l.source;
     Link[] by = named.get(origin);
-    if (by == null) {
-      if (named.size() >= MAX_NAMED_TOTAL) {
-        return;
-      }
-      named.put(origin, new Link[] {l});
-    } else {
+    if (by != null) {
+      boolean sourceNames = false; // another link of the source names it: no name more for it
       for (Link x : by) {
         if (x == l) {
           return;
         }
+        sourceNames |= x.source.equals(source);
+      }
+      if (!sourceNames && !mayName(source)) {
+        return;
       }
       Link[] more = Arrays.copyOf(by, by.length + 1); // at most one per link up
       more[by.length] = l;
       named.put(origin, more);
+      if (!sourceNames) {
+        added(source, origin);
+      }
+    } else {
+      if (!mayName(source) || (named.size() >= maxNamedTotal && !makeRoom(source))) {
+        return;
+      }
+      named.put(origin, new Link[] {l});
+      added(source, origin);
     }
     l.namedCount++;
+  }
+
+  /** Whether {@code source} names fewer origins than {@link #MAX_NAMED}. */
+  private boolean mayName(Object source) {
+    Names s = bySource.get(source);
+    return s == null || s.count < maxNamed;
+  }
+
+  /** {@code source} names {@code origin} now (none of its links did). */
+  private void added(Object source, PeerId origin) {
+    Names s = bySource.computeIfAbsent(source, k -> new Names());
+    s.count++;
+    s.order.addLast(origin);
+    if (s.order.size() > 2 * s.count + 16) {
+      compact(source, s);
+    }
+  }
+
+  /**
+   * Makes room in the full table for a name of {@code source}, if it names fewer than its fair
+   * share ({@link #MAX_NAMED_TOTAL} over the sources naming, itself counted): the source naming the
+   * most gives up its newest names until one leaves the table. That source names more than the
+   * share at each step (the others name more than the table less {@code source}'s names, which are
+   * fewer than the share), so a source at or under its share never gives up a name to another. The
+   * newest, not the oldest, though it matters little: a flooder's names are all alike, an honest
+   * hub over its share has as many of its authors charged either way (a catch-up asks every origin
+   * at once), and names stored leave from the older end of a source's order, so the newest end is
+   * where its live names are. Each step takes one (source, name) pair away for good, and each name
+   * added made at most one, so the steps are as many as the names at most.
+   */
+  private boolean makeRoom(Object source) {
+    while (named.size() >= maxNamedTotal) {
+      Names mine = bySource.get(source);
+      int count = mine == null ? 0 : mine.count;
+      int sources = bySource.size() + (mine == null ? 1 : 0);
+      if (count >= maxNamedTotal / sources) {
+        return false;
+      }
+      Object most = null;
+      Names top = null;
+      for (Map.Entry<Object, Names> e : bySource.entrySet()) {
+        if (top == null || e.getValue().count > top.count) {
+          most = e.getKey();
+          top = e.getValue();
+        }
+      }
+      if (top == null || top == mine) {
+        return false; // never: the table holds names, and another source names the most
+      }
+      takeNewest(most, top);
+    }
+    return true;
+  }
+
+  /** {@code source} gives up its newest name: its links name that origin no more. */
+  private void takeNewest(Object source, Names s) {
+    for (PeerId origin = s.order.pollLast(); origin != null; origin = s.order.pollLast()) {
+      Link[] by = named.get(origin);
+      if (by == null) {
+        continue; // stored, or its links are down
+      }
+      int n = 0;
+      for (Link x : by) {
+        if (x.source.equals(source)) {
+          x.namedCount--;
+        } else {
+          by[n++] = x;
+        }
+      }
+      if (n == by.length) {
+        continue; // not the source's any more (its links that named it went down)
+      }
+      if (n == 0) {
+        named.remove(origin);
+      } else {
+        named.put(origin, Arrays.copyOf(by, n));
+      }
+      dropped(source, s);
+      return;
+    }
+    bySource.remove(source); // never: a source here names an origin, and its order has it
+  }
+
+  /** {@code source} names one origin fewer. */
+  private void dropped(Object source, Names s) {
+    if (--s.count == 0) {
+      bySource.remove(source);
+    }
+  }
+
+  /**
+   * Drops from {@code s}'s order the origins {@code source} names no more, and each one's older
+   * places (it went and was named again): each compaction drops more than half of what it reads.
+   */
+  private void compact(Object source, Names s) {
+    HashSet<PeerId> kept = new HashSet<>(2 * s.count);
+    ArrayList<PeerId> newestFirst = new ArrayList<>(s.count);
+    for (Iterator<PeerId> it = s.order.descendingIterator(); it.hasNext(); ) {
+      PeerId origin = it.next();
+      if (namesIt(source, named.get(origin)) && kept.add(origin)) {
+        newestFirst.add(origin);
+      }
+    }
+    s.order.clear(); // (not removed in place: each removal from a deque's middle moves the rest)
+    for (int i = newestFirst.size() - 1; i >= 0; i--) {
+      s.order.addLast(newestFirst.get(i));
+    }
+  }
+
+  private static boolean namesIt(Object source, Link[] by) {
+    if (by != null) {
+      for (Link x : by) {
+        if (x.source.equals(source)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private boolean namedBy(PeerId origin, Link l) {
@@ -185,29 +355,49 @@ public final class NewAuthors {
   public void stored(PeerId origin) {
     Link[] by = named.remove(origin);
     if (by != null) {
-      for (Link x : by) {
-        x.namedCount--;
+      for (int i = 0; i < by.length; i++) {
+        by[i].namedCount--;
+        if (firstOfItsSource(by, i)) {
+          dropped(by[i].source, bySource.get(by[i].source));
+        }
       }
     }
+  }
+
+  /** Whether no link before {@code by[i]} is of its source. */
+  private static boolean firstOfItsSource(Link[] by, int i) {
+    for (int j = 0; j < i; j++) {
+      if (by[j].source.equals(by[i].source)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void forget(Link l) {
     if (l.namedCount == 0) {
       return;
     }
+    Object source = l.source;
+    Names s = bySource.get(source);
     named
         .entrySet()
         .removeIf(
             e -> {
               Link[] by = e.getValue();
               int n = 0;
+              boolean sourceStays = false; // another link of the source names it still
               for (Link x : by) {
                 if (x != l) {
                   by[n++] = x;
+                  sourceStays |= x.source.equals(source);
                 }
               }
               if (n == by.length) {
                 return false;
+              }
+              if (!sourceStays) {
+                s.count--;
               }
               if (n > 0) {
                 e.setValue(Arrays.copyOf(by, n));
@@ -215,11 +405,31 @@ public final class NewAuthors {
               return n == 0;
             });
     l.namedCount = 0;
+    if (s.count == 0) {
+      bySource.remove(source);
+    }
   }
 
   /** Origins named free by links and not stored yet, across all links (tests). */
   int namedHeld() {
     return named.size();
+  }
+
+  /** Origins {@code source}'s links name free and not stored yet (tests). */
+  int namedBy(Object source) {
+    Names s = bySource.get(source);
+    return s == null ? 0 : s.count;
+  }
+
+  /** Sources whose links name origins not stored yet (tests). */
+  int sourcesNaming() {
+    return bySource.size();
+  }
+
+  /** The origins in {@code source}'s order of names, the gone ones too (tests: its bound). */
+  int orderKept(Object source) {
+    Names s = bySource.get(source);
+    return s == null ? 0 : s.order.size();
   }
 
   /**

@@ -470,6 +470,16 @@ public final class Room {
     return newcomerLinks;
   }
 
+  /** Origins named free by newcomer's links and not stored yet ({@link NewAuthors}; tests). */
+  int freeNamesHeld() {
+    return newAuthors.namedHeld();
+  }
+
+  /** Of those, the ones the links of {@code source} name (tests). */
+  int freeNamesOf(Object source) {
+    return newAuthors.namedBy(source);
+  }
+
   /** Whether this peer stores no message of any author but itself (a newcomer). */
   private boolean holdsNoOtherAuthor() {
     SeqSet own = holdings.get(self);

@@ -231,7 +231,7 @@ final class Mesh {
     @Override
     public void linkUp(int other, long connection, boolean dialedByUs) {
       Peer o = byIndex.get(other);
-      room.linkUp(o.address(), hellos.get(o.index));
+      room.linkUp(o.address(), hellos.get(o.index), sources.get(o.index));
     }
 
     @Override
@@ -261,6 +261,9 @@ final class Mesh {
   private final SimNetwork network = SimNetwork.stepped(time, byIndex::get);
   private final SteppedWire wire = network.wire();
   private final Map<Integer, Long> hellos = new HashMap<>(); // Lamport clocks as a Hello sent them
+  // the source (address or /64) a peer's links come from, as the link layer reports it; none: the
+  // peer is a source of its own
+  private final Map<Integer, String> sources = new HashMap<>();
 
   /** Every message any room sent, in order, including ones dropped for want of a link. */
   final List<Envelope> sent = new ArrayList<>();
@@ -335,6 +338,15 @@ final class Mesh {
 
   List<Peer> peers() {
     return List.copyOf(peers.values());
+  }
+
+  /**
+   * {@code name}'s links come from {@code source} (an address or a /64, as the link layer counts
+   * it), from the next link on: peers given one source share it, as two keys on one host do.
+   */
+  Mesh source(String name, String source) {
+    sources.put(peer(name).index, source);
+    return this;
   }
 
   /** Both sides finish a handshake, as the link layer would report it. */
