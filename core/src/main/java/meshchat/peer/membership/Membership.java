@@ -1,5 +1,6 @@
 package meshchat.peer.membership;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Close;
 import meshchat.peer.message.LinkMessage.CloseReason;
@@ -165,6 +167,19 @@ public final class Membership {
   }
 
   /** Takes {@code a} as a hint from {@code namer}; true if it is new in the address book. */
+  /**
+   * Whether every link accepts {@code a} in a membership frame (its nick at most {@link
+   * WireBounds#MAX_NICK_BYTES}; a host is checked where it is read): an address a neighbour would
+   * refuse is never learned, so it never goes out in our Shuffles, each of which would close a link
+   * (rev36 FINDING-6: a tracker listing members with 200-byte nicks; a peer cache line too).
+   */
+  static boolean sendable(PeerAddress a) {
+    String nick = a.nick();
+    return nick == null
+        || nick.length() <= WireBounds.MAX_NICK_BYTES / 3
+        || nick.getBytes(StandardCharsets.UTF_8).length <= WireBounds.MAX_NICK_BYTES;
+  }
+
   boolean hint(PeerAddress a, Object namer) {
     return !stopped && !a.peerId().equals(self) && known.addHint(a, namer);
   }
@@ -199,7 +214,7 @@ public final class Membership {
   }
 
   boolean learn(PeerAddress a) {
-    if (stopped || a.peerId().equals(self)) {
+    if (stopped || a.peerId().equals(self) || !sendable(a)) {
       return false;
     }
     leftWhileLinked.remove(a.peerId()); // named again, or its handshake proved it here

@@ -150,8 +150,9 @@ final class AntiEntropy {
   private long nextRequestId = 1;
   private long caughtUp;
 
-  // a catch-up round has ended whole: with a link up that sent its complete digest and nothing left
-  // that any link names and we may ask for (Room: a newcomer's links name authors free until then)
+  // a catch-up round has ended whole: with links of two sources up that sent their complete digests
+  // and nothing left that any link names and we may ask for (Room: a newcomer's links name authors
+  // free until then)
   private boolean endedWhole;
 
   /**
@@ -1796,10 +1797,16 @@ final class AntiEntropy {
     }
     roundHeldSince = -1;
     if (!endedWhole && !inFlight && !stillLacking()) {
+      // not a round cut by its links going down or by the hold, nor one over a single source's
+      // links: one stranger (or another newcomer who said a line) that links first is no room
+      Object heardFrom = null;
       for (Link l : links.values()) {
         if (l.heardComplete) {
-          endedWhole = true; // not a round cut by its links going down or by the hold
-          break;
+          if (heardFrom != null && !heardFrom.equals(l.source)) {
+            endedWhole = true;
+            break;
+          }
+          heardFrom = l.source;
         }
       }
     }
@@ -1847,10 +1854,12 @@ final class AntiEntropy {
   }
 
   /**
-   * Whether a catch-up round has ended whole: a link that sent its complete digest was up, nothing
-   * was in flight and no link named anything more we lack and may ask for. A round ended because
-   * its links went down, or by a hold while something was still lacking or on its way, is not
-   * whole.
+   * Whether a catch-up round has ended whole: links of two sources or more that sent their complete
+   * digests were up, nothing was in flight and no link named anything more we lack and may ask for.
+   * A round ended because its links went down, or by a hold while something was still lacking or on
+   * its way, is not whole; nor is one whose complete digests all came from one source (rev36
+   * FINDING-1: a newcomer's first link, another newcomer who had said a line or a stranger with a
+   * line of its own, made a round of one author "whole", and the hub's catch-up was charged).
    */
   boolean endedWhole() {
     return endedWhole;

@@ -438,19 +438,27 @@ public final class Room {
    * Whether a link coming up now is a newcomer's link ({@link NewAuthors#link}: its digests name
    * authors free in its first minute). A peer is a newcomer while it stores no other author's
    * message, and, if it started so, until its first catch-up round ended whole ({@link
-   * AntiEntropy#endedWhole}), for at most {@link #MAX_NEWCOMER_LINKS} links after the first other
-   * author was stored. Until session 35 only the links up before the first other author was stored
-   * were: a newcomer whose first link dropped mid catch-up, or whose first link was another
-   * newcomer who had said a line, caught up the rest of the room charged to its hub's source, 64
-   * authors a day (rev35 FINDING-1, NewcomerCatchUpInterruptedTest).
+   * AntiEntropy#endedWhole}: heard complete from two sources), for at most {@link
+   * #MAX_NEWCOMER_LINKS} links after the first other author was stored, at most {@link
+   * #MAX_NEWCOMER_LINKS_PER_SOURCE} of each source. Until session 35 only the links up before the
+   * first other author was stored were: a newcomer whose first link dropped mid catch-up, or whose
+   * first link was another newcomer who had said a line, caught up the rest of the room charged to
+   * its hub's source, 64 authors a day (rev35 FINDING-1, NewcomerCatchUpInterruptedTest). Until
+   * session 36 one link's round of one author ended it, and one address's 16 quick reconnects spent
+   * the links (rev36 FINDING-1).
    */
-  private boolean newcomerLink() {
+  private boolean newcomerLink(Object source) {
     if (holdsNoOtherAuthor()) {
       return true;
     }
     if (!startedNewcomer || sync.endedWhole() || newcomerLinks >= MAX_NEWCOMER_LINKS) {
       return false;
     }
+    int ofSource = newcomerLinksOf.getOrDefault(source, 0); // at most MAX_NEWCOMER_LINKS entries
+    if (ofSource >= MAX_NEWCOMER_LINKS_PER_SOURCE) {
+      return false;
+    }
+    newcomerLinksOf.put(source, ofSource + 1);
     newcomerLinks++;
     return true;
   }
@@ -462,8 +470,15 @@ public final class Room {
    */
   static final int MAX_NEWCOMER_LINKS = 16;
 
+  /**
+   * Most of those of one source (address or /64): a link that drops mid catch-up comes back free
+   * once, and one address reconnecting cannot spend the others' (eight sources are needed).
+   */
+  static final int MAX_NEWCOMER_LINKS_PER_SOURCE = 2;
+
   private boolean startedNewcomer; // it stored no other author's message when it started
   private int newcomerLinks; // links up as a newcomer's while it stored other authors
+  private final Map<Object, Integer> newcomerLinksOf = new HashMap<>(); // those, by source
 
   /** Links that came up as a newcomer's while it stored other authors (tests). */
   int newcomerLinks() {
@@ -1079,7 +1094,9 @@ public final class Room {
     if (!newAuthors.off()) {
       l.authors =
           newAuthors.link(
-              source == null ? peer.peerId() : source, wallClock.millis(), newcomerLink());
+              source == null ? peer.peerId() : source,
+              wallClock.millis(),
+              newcomerLink(source == null ? peer.peerId() : source));
     }
     links.put(peer.peerId(), l);
     linkArray = links.values().toArray(new LinkState[0]);

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Where a newcomer's free naming ends (session 35, rev35 FINDING-1): a peer that started with no
  * other author's message stays a newcomer for its links until its first catch-up round ended whole
- * ({@code AntiEntropy.endedWhole}), for at most {@code Room.MAX_NEWCOMER_LINKS} links after it
- * stored its first other author. Past either, a link's authors are charged to its source.
+ * ({@code AntiEntropy.endedWhole}: heard complete from two sources or more, session 36), for at
+ * most {@code Room.MAX_NEWCOMER_LINKS} links after it stored its first other author, at most {@code
+ * Room.MAX_NEWCOMER_LINKS_PER_SOURCE} of one source (session 36, rev36 FINDING-1: one address's
+ * quick reconnects spent them all). Past either, a link's authors are charged to its source.
  */
 class NewcomerLinksTest {
   private final RoomConfig bounded =
@@ -47,11 +49,23 @@ class NewcomerLinksTest {
   }
 
   @Test
+  void aRoundHeardWholeFromOneSourceOnlyDoesNotEndIt() {
+    nc.roomOn(new InMemoryMessageStore(), 7, bounded);
+    holds("feed", "hub", 0xa0, 10);
+    holds("feed2", "hub2", 0xb0, 100);
+    mesh.link("hub", "nc").run(30_000); // one link's round: one stranger could have made it
+    assertThat(nc.room.heldCount()).isEqualTo(10);
+
+    mesh.link("hub2", "nc").run(120_000);
+    assertThat(nc.room.heldCount()).as("nc's authors, all free").isEqualTo(10 + 100);
+  }
+
+  @Test
   void aLinkAfterTheNewcomersFirstWholeRoundIsChargedForTheAuthorsItBrings() {
     nc.roomOn(new InMemoryMessageStore(), 7, bounded);
     holds("feed", "hub", 0xa0, 10);
     holds("feed2", "hub2", 0xb0, 100);
-    mesh.link("hub", "nc").run(30_000); // its catch-up of the room ends whole
+    mesh.link("hub", "nc").link("feed", "nc").run(30_000); // heard whole from two sources
     assertThat(nc.room.heldCount()).isEqualTo(10);
 
     mesh.link("hub2", "nc").run(120_000); // a link of 100 authors nobody else names
@@ -63,9 +77,9 @@ class NewcomerLinksTest {
 
   /**
    * nc stores another newcomer's live line (no catch-up round ends), then links and drops {@code
-   * links} links that bring nothing, then links the hub.
+   * links} links that bring nothing, {@code perSource} of each source, then links the hub.
    */
-  private long heldAfterLinksThenTheHub(int links) {
+  private long heldAfterLinksThenTheHub(int links, int perSource, int counted) {
     nc.roomOn(new InMemoryMessageStore(), 7, bounded);
     holds("feed", "hub", 0xa0, 200);
     mesh.link("nc", "other").run(1_000);
@@ -73,26 +87,34 @@ class NewcomerLinksTest {
     mesh.run(1_000);
     assertThat(nc.shown()).containsExactly("hello, anyone?");
     for (int i = 0; i < links; i++) {
+      mesh.source("empty", "192.0.2." + i / perSource);
       mesh.link("empty", "nc").run(1_000);
       mesh.unlink("empty", "nc").run(1_000);
     }
-    assertThat(nc.room.newcomerLinks()).as("links counted").isEqualTo(links);
+    assertThat(nc.room.newcomerLinks()).as("links counted").isEqualTo(counted);
     mesh.link("hub", "nc").run(120_000);
     return nc.room.heldCount();
   }
 
   @Test
   void theLastLinkANewcomerMayStillBringFreeIsItsSixteenthAfterItsFirstOtherAuthor() {
-    // 15 links, then the hub: the 16th
-    assertThat(heldAfterLinksThenTheHub(15))
+    // 15 links of 8 sources, then the hub: the 16th
+    assertThat(heldAfterLinksThenTheHub(15, 2, 15))
         .as("nc's messages: other's line and the hub's 200 authors, all free")
         .isEqualTo(1 + 200);
   }
 
   @Test
   void aNewcomersSeventeenthLinkAfterItsFirstOtherAuthorIsCharged() {
-    assertThat(heldAfterLinksThenTheHub(16))
+    assertThat(heldAfterLinksThenTheHub(16, 2, 16))
         .as("nc's messages: other's line and the hub's source's day of new authors")
         .isEqualTo(1 + RoomConfig.DEFAULT_NEW_AUTHORS_PER_SOURCE);
+  }
+
+  @Test
+  void oneSourcesQuickReconnectsCountTwiceAndLeaveTheHubsCatchUpFree() {
+    assertThat(heldAfterLinksThenTheHub(16, 16, Room.MAX_NEWCOMER_LINKS_PER_SOURCE))
+        .as("nc's messages: other's line and the hub's 200 authors, all free")
+        .isEqualTo(1 + 200);
   }
 }

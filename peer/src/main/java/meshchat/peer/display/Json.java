@@ -107,8 +107,16 @@ public final class Json {
     int prev = -1;
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);
+      int flag = cp == 0x1F3F4 ? Visible.flagEnd(s, i) : -1;
+      if (flag > 0) { // a subdivision flag (a black flag and its tags), drawn whole
+        out.append(s, i, flag);
+        prev = s.codePointBefore(flag);
+        i = flag;
+        continue;
+      }
       int n = Character.charCount(cp);
       int next = i + n < s.length() ? s.codePointAt(i + n) : -1;
+      boolean safe = true;
       switch (cp) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -116,7 +124,8 @@ public final class Json {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (Visible.safe(cp, prev, next)) {
+          safe = Visible.safe(cp, prev, next);
+          if (safe) {
             out.appendCodePoint(cp);
           } else {
             for (int k = i; k < i + n; k++) {
@@ -125,7 +134,7 @@ public final class Json {
           }
         }
       }
-      prev = cp;
+      prev = safe ? cp : -1; // as Visible: an escaped code point joins nothing
       i += n;
     }
     out.append('"');

@@ -408,6 +408,9 @@ public final class LinkCodec extends MessageToMessageCodec<LinkFrame, LinkMessag
         throw new IllegalArgumentException("message " + id + " is not sealed");
       }
       SealedBody.Body body = SealedBody.open(key, id.origin(), id.seq(), sealed);
+      // the sealed bound is for nick and text together: each has its own, as in an open room
+      atMost("nick bytes", body.nickBytes(), MAX_NICK_BYTES);
+      atMost("text bytes", body.textBytes(), MAX_TEXT_BYTES);
       nick = body.nick();
       text = body.text();
     } else if (sealed.length != 0) {

@@ -28,8 +28,11 @@ public final class SealedBody {
   static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
 
-  /** A message's nick and text, as sealed. */
-  public record Body(String nick, String text) {}
+  /**
+   * A message's nick and text, as sealed, with the byte lengths they had in the plaintext (so a
+   * reader checks them against the wire bounds without encoding them again).
+   */
+  public record Body(String nick, String text, int nickBytes, int textBytes) {}
 
   private SealedBody() {}
 
@@ -85,10 +88,10 @@ public final class SealedBody {
     if (nickLength < 0 || nickLength > b.remaining()) {
       throw new IllegalArgumentException("the sealed body is malformed");
     }
+    int textLength = plain.length - 4 - nickLength;
     String nick = new String(plain, 4, nickLength, StandardCharsets.UTF_8);
-    String text =
-        new String(plain, 4 + nickLength, plain.length - 4 - nickLength, StandardCharsets.UTF_8);
-    return new Body(nick, text);
+    String text = new String(plain, 4 + nickLength, textLength, StandardCharsets.UTF_8);
+    return new Body(nick, text, nickLength, textLength);
   }
 
   private record Gcm(Cipher cipher) {

@@ -2,14 +2,20 @@ package meshchat.peer.display;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class VisibleTest {
+  /** A subdivision flag as UTS #51 and #35 define it, written apart from Visible's own scan. */
+  private static final Pattern FLAG =
+      Pattern.compile("\\x{1F3F4}[\\x{E0030}-\\x{E0039}\\x{E0061}-\\x{E007A}]{3,7}\\x{E007F}");
+
   @Test
   void escapeSequencesAndControlsAreShownNotActedOn() {
     assertThat(Visible.of("\u001b]0;pwned\u0007")).isEqualTo("\\e]0;pwned\\x07");
@@ -49,10 +55,13 @@ class VisibleTest {
         .noneMatch(cp -> cp >= 0x202A && cp <= 0x202E)
         .noneMatch(cp -> cp >= 0x2066 && cp <= 0x2069)
         .noneMatch(cp -> cp == 0x2028 || cp == 0x2029 || (cp >= 0xD800 && cp <= 0xDFFF));
+    assertThat(FLAG.matcher(v).replaceAll("").codePoints())
+        .as("tag characters outside a whole subdivision flag")
+        .noneMatch(cp -> cp >= 0xE0000 && cp <= 0xE0FFF);
     assertThat(Visible.of(v)).isEqualTo(v);
     StringBuilder json = new StringBuilder();
     Json.quote(json, s);
-    assertThat(json.codePoints())
+    assertThat(FLAG.matcher(json).replaceAll("").codePoints())
         .noneMatch(cp -> cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
         .noneMatch(cp -> Character.getType(cp) == Character.FORMAT && cp != 0x200D);
   }
@@ -68,9 +77,30 @@ class VisibleTest {
       '\u001b', '\r', '\n', '\u0007', '\u009b', '\u009d', '\u202e', '\u2066', '\u200d', '\u200b',
       '\ud83d', '\udc4d', '\ufe0f', '\u2028', 'a', '[', ']', ';', 'é', '日'
     };
+    // tags after a black flag: whole flags, runs too short or too long, tags that spell no
+    // subdivision id, no CANCEL TAG, flags back to back, and tags after anything else
+    Arbitrary<String> tags =
+        Arbitraries.of(
+                tag('g'), tag('b'), tag('e'), tag('1'), tag('A'), tag(' '), tag('~'), tag(0),
+                tag(0x80))
+            .list()
+            .ofMaxSize(9)
+            .map(l -> String.join("", l));
+    Arbitrary<String> one =
+        Combinators.combine(
+                Arbitraries.of("🏴", "🏴", "a", "\u200d", "\ufe0f"),
+                tags,
+                Arbitraries.of(tag(0x7F), tag(0x7F), "", "a", "\u200d"))
+            .as((head, run, end) -> head + run + end);
+    Arbitrary<String> flagged = one.list().ofMaxSize(4).map(l -> String.join("", l));
     return Arbitraries.oneOf(
         Arbitraries.strings().all().ofMaxLength(40),
-        Arbitraries.strings().withChars(nasty).ofMaxLength(40));
+        Arbitraries.strings().withChars(nasty).ofMaxLength(40),
+        flagged);
+  }
+
+  private static String tag(int ascii) {
+    return Character.toString(0xE0000 + ascii);
   }
 
   @Provide

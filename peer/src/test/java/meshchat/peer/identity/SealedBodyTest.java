@@ -17,7 +17,7 @@ class SealedBodyTest {
     byte[] sealed = SealedBody.seal(KEY, ann, 7, "ann", "meet at 5 ✓");
     assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("meet");
     assertThat(SealedBody.open(KEY, ann, 7, sealed))
-        .isEqualTo(new SealedBody.Body("ann", "meet at 5 ✓"));
+        .isEqualTo(new SealedBody.Body("ann", "meet at 5 ✓", 3, 13));
   }
 
   @Test

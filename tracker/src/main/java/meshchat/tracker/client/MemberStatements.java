@@ -1,6 +1,8 @@
 package meshchat.tracker.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.Hosts;
 import meshchat.proto.v1.Member;
 import meshchat.wire.Ed25519;
@@ -37,6 +39,15 @@ public final class MemberStatements {
     byte[] key = m.getPublicKey().toByteArray();
     if (!Ed25519.owns(key, m.getPeerId().toByteArray())) {
       return "the member's id is not its key's fingerprint";
+    }
+    String nick = m.getNick();
+    // an honest tracker takes 1..32 characters and no control; a link refuses a membership frame
+    // naming a nick over 128 bytes, so one taken here would have our Shuffles close our own links
+    // (rev36 FINDING-6)
+    if (nick.isEmpty()
+        || nick.getBytes(StandardCharsets.UTF_8).length > WireBounds.MAX_NICK_BYTES
+        || nick.chars().anyMatch(Character::isISOControl)) {
+      return "the member's nick is not one a tracker takes";
     }
     if (!Hosts.plausible(m.getHost())) {
       return "the member's host is not a host name or IP address";
