@@ -31,14 +31,20 @@ import meshchat.peer.sync.AuthorIndex;
  * only what the link's peer pushes to us: what we push to it is its to prune, as we may be its
  * parent on some authors' trees. So each author's eager links shrink to the first copies of that
  * author's messages, and a new author's first messages follow the links that carry first copies
- * rather than flooding. An id announced by IHave and still missing after {@link #GRAFT_TIMEOUT_MS}
- * is asked for with Graft on the link that announced it, which turns that link eager again for the
- * authors of the ids it names, and for no other: a link pruned whole stays pruned, by name, for
- * every other author the receiver holds. The tree heals around a crashed or slow peer, and
- * anti-entropy (digests) stays the safety net for anything both miss. One Graft asks for every id
- * still missing from that announcer, so a burst lost upstream costs one Graft and one answer, not
- * one per message; the answer carries the chain heads that prove it (the room builds it: {@code
- * answer}).
+ * rather than flooding. And an author whose first message reaches us starts on the room's
+ * <i>default tree</i>, not on every link: the links that the trees of at least half the authors we
+ * number keep (iroh-gossip keeps one eager set for all messages, so a new sender's first message
+ * rides the tree the others built); every other link is lazy for it from the start, its ids
+ * announced as any lazy link's, grafted where the tree misses a peer (PrunedLinks#startTree; at 400
+ * peers × 5 messages the first messages took 3 copies per first delivery, as many as all later ones
+ * together: docs/simulation.md, session 36). An id announced by IHave and still missing after
+ * {@link #GRAFT_TIMEOUT_MS} is asked for with Graft on the link that announced it, which turns that
+ * link eager again for the authors of the ids it names, and for no other: a link pruned whole stays
+ * pruned, by name, for every other author the receiver holds. The tree heals around a crashed or
+ * slow peer, and anti-entropy (digests) stays the safety net for anything both miss. One Graft asks
+ * for every id still missing from that announcer, so a burst lost upstream costs one Graft and one
+ * answer, not one per message; the answer carries the chain heads that prove it (the room builds
+ * it: {@code answer}).
  *
  * <p>Plumtree keeps a tree per sender. One tree shared by all authors is cut by every author's
  * duplicates in turn, and keeping whole every link that lately brought any first copy keeps nearly
@@ -358,6 +364,8 @@ final class Broadcast implements AntiEntropy.Tree {
    */
   void received(Link l, PeerId from, MessageId id, boolean fresh, boolean live) {
     if (fresh) {
+      // an author we get a first message of starts on the room's default tree, not every link
+      pruned.startTree(id.origin(), usedSlots, pruned.defaultTree(usedSlots));
       Missing m = forget(id);
       if (m != null && m.timer != null) {
         m.timer.cancel();

@@ -27,6 +27,11 @@ import meshchat.peer.sync.AuthorIndex;
 final class PrunedLinks {
   static final int SLOTS = Long.SIZE;
 
+  // in the parent lane, beside the parent's slot + 1 (1..64): the author's tree was started
+  // (startTree), so its first message here took the room's default tree
+  private static final int STARTED = 0x80;
+  private static final int PARENT = 0x7F;
+
   private final AuthorIndex<PeerId> authors;
   // by author index: the slot + 1 of the parent link (0: none) in one lane, and in the other the
   // pruned mask while every pruned slot is below 8 (narrow); lanes of the room's per-author bytes,
@@ -42,6 +47,9 @@ final class PrunedLinks {
   // asks about its author, so all but the first ask end here. An index never changes once given.
   private PeerId lastFound;
   private int lastFoundAt;
+  // by slot: how many numbered authors are pruned on it (the bits set in every author's mask), so
+  // that a new author's tree can start as the room's default one (startTree) without a walk
+  private final int[] prunedCount = new int[SLOTS];
 
   /** Entries by {@code authors}' numbering: the room's, shared with its other parts. */
   PrunedLinks(AuthorIndex<PeerId> authors) {
@@ -76,14 +84,14 @@ final class PrunedLinks {
   /** Whether a link that is still up brought {@code author}'s latest first copy. */
   boolean hasParent(PeerId author) {
     int a = find(author);
-    return a >= 0 && bytes.get(a, parentLane) != 0;
+    return a >= 0 && (bytes.get(a, parentLane) & PARENT) != 0;
   }
 
   /** {@code author}'s latest first copy came on the link in {@code slot}. */
   void firstCopy(PeerId author, int slot) {
     int a = entry(author);
     if (a >= 0) {
-      bytes.set(a, parentLane, slot + 1);
+      bytes.set(a, parentLane, (bytes.get(a, parentLane) & STARTED) | (slot + 1));
     }
   }
 
@@ -96,8 +104,9 @@ final class PrunedLinks {
     List<PeerId> out = new ArrayList<>();
     int parent = slot + 1;
     for (int a = 0, n = bytes.size(); a < n; a++) {
-      if (bytes.get(a, parentLane) == parent) {
-        bytes.set(a, parentLane, 0);
+      int v = bytes.get(a, parentLane);
+      if ((v & PARENT) == parent) {
+        bytes.set(a, parentLane, v & STARTED);
         out.add(authors.author(a));
       }
     }
@@ -134,6 +143,7 @@ final class PrunedLinks {
 
   /** The link in {@code slot} is on every author's tree again (it is new, or grafted whole). */
   void graftAll(int slot) {
+    prunedCount[slot] = 0;
     if (wideMasks != null) {
       long keep = ~(1L << slot);
       for (int i = 0; i < wideMasks.length; i++) {
@@ -157,6 +167,54 @@ final class PrunedLinks {
     }
   }
 
+  /**
+   * The room's default tree among the links in {@code slots} (a bit per slot): the slots that are
+   * on the trees of at least half the authors numbered, that is pruned for at most half. Each
+   * author's tree is cut from the first copies of its own messages, so a link that most authors'
+   * trees keep is one on the paths that first copies take here, whoever writes; a link that most
+   * trees pruned carries duplicates. Before any author is numbered every slot is on it.
+   */
+  long defaultTree(long slots) {
+    int n = authors.size();
+    long tree = 0;
+    for (long rest = slots; rest != 0; rest &= rest - 1) {
+      int slot = Long.numberOfTrailingZeros(rest);
+      if (2L * prunedCount[slot] <= n) {
+        tree |= 1L << slot;
+      }
+    }
+    return tree;
+  }
+
+  /**
+   * Starts {@code author}'s tree here, if it was not started yet: the links in {@code slots} off
+   * {@code tree} are pruned for it (its messages go on them as ids), so its first message follows
+   * the room's default tree instead of every link. Returns false if it was started before (or the
+   * room does not number it): its own tree stands.
+   */
+  boolean startTree(PeerId author, long slots, long tree) {
+    int a = entry(author);
+    if (a < 0) {
+      return false;
+    }
+    int v = bytes.get(a, parentLane);
+    if ((v & STARTED) != 0) {
+      return false;
+    }
+    bytes.set(a, parentLane, v | STARTED);
+    long off = slots & ~tree;
+    long m = mask(a);
+    if ((m | off) != m) {
+      setMask(a, m | off);
+    }
+    return true;
+  }
+
+  /** How many numbered authors are pruned on {@code slot}. */
+  int prunedCount(int slot) {
+    return prunedCount[slot];
+  }
+
   /** The pruned mask of author {@code a} (0 or more; 0 for one without an entry). */
   private long mask(int a) {
     if (narrow) {
@@ -168,6 +226,10 @@ final class PrunedLinks {
   }
 
   private void setMask(int a, long m) {
+    for (long changed = mask(a) ^ m; changed != 0; changed &= changed - 1) {
+      int slot = Long.numberOfTrailingZeros(changed);
+      prunedCount[slot] += (m & 1L << slot) != 0 ? 1 : -1;
+    }
     if (narrow) {
       if ((m >>> Byte.SIZE) == 0) {
         bytes.set(a, maskLane, (int) m);

@@ -28,6 +28,49 @@ class PrunedLinksTest {
     return new PrunedLinks(index);
   }
 
+  /**
+   * The room's default tree is the links pruned for at most half the authors numbered; a new
+   * author's tree starts as it (every other up link pruned for it), once: a graft or a parent's
+   * loss later does not start it again, and the counts follow prunes, grafts, pruneAll and graftAll
+   * at the narrow, int and long widths.
+   */
+  @Test
+  void aNewAuthorsTreeStartsAsTheRoomsDefaultTreeOnce() {
+    PrunedLinks t = numbered(4);
+    long up = 1L | 1L << 1 | 1L << 2 | 1L << 40;
+    for (int i = 0; i < 3; i++) {
+      t.prune(author(i), 1); // 3 of 4 authors: off the default tree
+    }
+    t.prune(author(0), 2); // 1 of 4: on it
+    t.prune(author(0), 40);
+    t.prune(author(1), 40); // 2 of 4: at most half, on it
+    assertThat(t.prunedCount(1)).isEqualTo(3);
+    assertThat(t.prunedCount(40)).isEqualTo(2);
+    long tree = t.defaultTree(up);
+    assertThat(tree).isEqualTo(1L | 1L << 2 | 1L << 40);
+    assertThat(t.startTree(author(3), up, tree)).isTrue();
+    assertThat(t.pruned(author(3), 1)).isTrue();
+    assertThat(t.pruned(author(3), 0)).isFalse();
+    assertThat(t.pruned(author(3), 2)).isFalse();
+    assertThat(t.prunedCount(1)).isEqualTo(4);
+    t.graft(author(3), 1);
+    t.firstCopy(author(3), 1);
+    assertThat(t.orphaned(1)).containsExactly(author(3));
+    assertThat(t.hasParent(author(3))).isFalse();
+    assertThat(t.startTree(author(3), up, 0)).as("started once").isFalse();
+    assertThat(t.pruned(author(3), 1)).as("the graft stands").isFalse();
+    assertThat(t.pruned(author(3), 0)).isFalse();
+    assertThat(t.prunedCount(1)).isEqualTo(3);
+    t.pruneAll(0);
+    assertThat(t.prunedCount(0)).isEqualTo(4);
+    t.graftAll(0);
+    t.graftAll(40);
+    assertThat(t.prunedCount(0)).isZero();
+    assertThat(t.prunedCount(40)).isZero();
+    assertThat(t.pruned(author(1), 40)).isFalse();
+    assertThat(t.defaultTree(up)).isEqualTo(up & ~(1L << 1));
+  }
+
   @Test
   void anAuthorTheRoomDoesNotNumberHoldsNothingAndIsNeverPruned() {
     AuthorIndex<PeerId> index = new AuthorIndex<>();

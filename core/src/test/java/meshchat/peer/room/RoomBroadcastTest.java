@@ -166,6 +166,53 @@ class RoomBroadcastTest {
   }
 
   /**
+   * A star around r: y and z talk through r to b1..b4, and b2, b3, b4 prune r for both (their
+   * copies came another way): the room's tree at r is the links to y, z and b1. Then x, linked to r
+   * alone, writes its first message: r pushes it whole on that tree only and announces it on the
+   * other links, instead of flooding every link until x's own tree is cut from the duplicates
+   * (Plumtree's tree per sender; on main r sent x's first message whole to all six). b2..b4 still
+   * get it: those announced graft it, the last one by digest.
+   */
+  @Test
+  void aNewAuthorsFirstMessageFollowsTheRoomsTreeNotEveryLink() {
+    List<String> bs = List.of("b1", "b2", "b3", "b4");
+    Mesh mesh = new Mesh(CONFIG, "r", "x", "y", "z", "b1", "b2", "b3", "b4");
+    for (String n : List.of("x", "y", "z", "b1", "b2", "b3", "b4")) {
+      mesh.link("r", n);
+    }
+    mesh.pump();
+    mesh.peer("y").send("y's");
+    mesh.peer("z").send("z's");
+    mesh.pump();
+    for (String b : List.of("b2", "b3", "b4")) {
+      mesh.inject(b, "r", new Prune(List.of(mesh.peer("y").id, mesh.peer("z").id)));
+    }
+    mesh.run(1_000); // PeerLists settle, IHaves flush
+    MessageId first = mesh.peer("x").send("x's first").id();
+    mesh.pump();
+    List<PeerId> whole = new ArrayList<>();
+    for (Mesh.Envelope e : mesh.sent) {
+      if (mesh.from("r").test(e)
+          && e.message() instanceof Chat c
+          && c.message().id().equals(first)) {
+        whole.add(e.to());
+      }
+    }
+    assertThat(whole)
+        .as("x's first message goes whole on the room's tree: to y, z and b1")
+        .containsExactlyInAnyOrder(mesh.peer("y").id, mesh.peer("z").id, mesh.peer("b1").id);
+    mesh.run(Broadcast.IHAVE_DELAY_MS);
+    List<MessageId> announced = new ArrayList<>();
+    mesh.sentOf(IHave.class, mesh.from("r")).forEach(h -> announced.addAll(h.ids()));
+    assertThat(announced).as("and as an id on the lazy fanout").containsOnly(first);
+    assertThat(announced).hasSize(Broadcast.LAZY_FANOUT);
+    mesh.run(CONFIG.syncIntervalMs() * 2);
+    for (String b : bs) {
+      assertThat(mesh.peer(b).shownIds()).as(b).contains(first);
+    }
+  }
+
+  /**
    * A prune naming an author a holds nothing of changes nothing (no stranger grows a's per-author
    * state past the authors it stores): that author's first message still goes whole.
    */
