@@ -395,6 +395,27 @@ final class Mesh {
   }
 
   /** Puts a message on the wire as if {@code from}'s room had sent it. */
+  /**
+   * {@code to} comes to hold one line of each of {@code authors} authors (origins {@code a0 hi lo},
+   * seq 1), fed to it by {@code feeder} over a link made here, 100 to a sync batch.
+   */
+  Mesh holdsOneLineEach(String feeder, String to, int authors) {
+    link(feeder, to).run(1_000);
+    List<ChatMessage> lines = new ArrayList<>();
+    for (int i = 0; i < authors; i++) {
+      lines.add(chat(PeerId.of(new byte[] {(byte) 0xa0, (byte) (i >> 8), (byte) i}), 1, 10 + i));
+    }
+    for (int i = 0; i < authors; i += 100) {
+      inject(
+          feeder,
+          to,
+          new LinkMessage.SyncBatch(
+              1, lines.subList(i, Math.min(i + 100, authors)), true, List.of()));
+      run(100);
+    }
+    return run(1_000);
+  }
+
   void inject(String from, String to, LinkMessage message) {
     sent.add(new Envelope(peer(from).id, peer(to).id, message));
     network.inject(peer(from).index, peer(to).index, message);

@@ -1,15 +1,12 @@
 package meshchat.peer.room;
 
-import static meshchat.peer.room.Mesh.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.limit.Counters.Counter;
-import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Digest;
 import meshchat.peer.message.LinkMessage.DigestEntry;
-import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 import meshchat.peer.sync.SeqSet;
@@ -36,16 +33,7 @@ class NamesTableFilledTest {
 
   /** {@code hub} holds one line of each of {@link #AUTHORS} authors, fed by {@code feed}. */
   private void hubHoldsTheRoom() {
-    mesh.link("feed", "hub").run(1_000);
-    List<ChatMessage> lines = new ArrayList<>();
-    for (int i = 0; i < AUTHORS; i++) {
-      lines.add(chat(PeerId.of(new byte[] {(byte) 0xa0, (byte) (i >> 8), (byte) i}), 1, 10 + i));
-    }
-    for (int i = 0; i < AUTHORS; i += 100) {
-      mesh.inject("feed", "hub", new SyncBatch(1, lines.subList(i, i + 100), true, List.of()));
-      mesh.run(100);
-    }
-    mesh.run(1_000);
+    mesh.holdsOneLineEach("feed", "hub", AUTHORS);
     assertThat(mesh.peer("hub").room.heldCount()).isEqualTo(AUTHORS);
   }
 

@@ -1,14 +1,8 @@
 package meshchat.peer.room;
 
-import static meshchat.peer.room.Mesh.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import meshchat.peer.limit.Counters.Counter;
-import meshchat.peer.message.ChatMessage;
-import meshchat.peer.message.LinkMessage.SyncBatch;
-import meshchat.peer.message.PeerId;
 import meshchat.peer.store.memory.InMemoryMessageStore;
 import org.junit.jupiter.api.Test;
 
@@ -41,16 +35,7 @@ class NewcomerCatchUpInterruptedTest {
   /** hub holds a room of AUTHORS authors, one line each (fed to it by feed). */
   private void hubHoldsARoomOfManyAuthors() {
     nc.roomOn(ncStore, 7, bounded); // the newcomer, as the product runs it
-    mesh.link("feed", "hub").run(1_000);
-    List<ChatMessage> lines = new ArrayList<>();
-    for (int i = 0; i < AUTHORS; i++) {
-      lines.add(chat(PeerId.of(new byte[] {(byte) 0xa0, (byte) (i >> 8), (byte) i}), 1, 10 + i));
-    }
-    for (int i = 0; i < AUTHORS; i += 100) {
-      mesh.inject("feed", "hub", new SyncBatch(1, lines.subList(i, i + 100), true, List.of()));
-      mesh.run(100);
-    }
-    mesh.run(1_000);
+    mesh.holdsOneLineEach("feed", "hub", AUTHORS);
     assertThat(mesh.peer("hub").room.heldCount()).isEqualTo(AUTHORS);
   }
 
