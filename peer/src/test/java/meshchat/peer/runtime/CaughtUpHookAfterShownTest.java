@@ -7,14 +7,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.room.RoomNotice;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
-import meshchat.tracker.metrics.LatencyHistogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +32,10 @@ class CaughtUpHookAfterShownTest {
 
   private NodeEffects effects(SqliteMessageStore store) {
     NodeEffects e =
-        new NodeEffects(
+        HandRunEffects.of(
             PeerId.random(random),
             store,
-            peer -> null,
-            roomThread::add,
-            new Counters(),
-            new LatencyHistogram(),
-            System::nanoTime,
+            roomThread,
             new PeerListener() {
               @Override
               public void delivered(Delivery d) {
@@ -52,9 +46,7 @@ class CaughtUpHookAfterShownTest {
               public void notice(RoomNotice n) {
                 seen.add("notice " + n.getClass().getSimpleName());
               }
-            },
-            "test");
-    e.bind(() -> {}, () -> 0, c -> {}, c -> 0, Runnable::run, () -> 0, () -> {}, (p, a) -> {});
+            });
     e.onCaughtUp(() -> seen.add("hook"));
     return e;
   }

@@ -7,13 +7,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import meshchat.peer.limit.Counters;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Delivery;
 import meshchat.peer.store.sqlite.SqliteMessageStore;
-import meshchat.tracker.metrics.LatencyHistogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,22 +31,16 @@ class EarlyLineShownBeforeCommitTest {
 
   private NodeEffects effects(SqliteMessageStore store) {
     NodeEffects e =
-        new NodeEffects(
+        HandRunEffects.of(
             PeerId.random(random),
             store,
-            peer -> null,
-            roomThread::add,
-            new Counters(),
-            new LatencyHistogram(),
-            System::nanoTime,
+            roomThread,
             new PeerListener() {
               @Override
               public void delivered(Delivery d) {
                 shown.add(d.message().text());
               }
-            },
-            "test");
-    e.bind(() -> {}, () -> 0, c -> {}, c -> 0, Runnable::run, () -> 0, () -> {}, (p, a) -> {});
+            });
     return e;
   }
 
