@@ -33,6 +33,22 @@ public final class NetGroup {
   }
 
   /**
+   * The site {@code address} belongs to, finer than its group: an IPv6 address's /48 (what a
+   * provider gives one customer, 65,536 /64s: rev36 FINDING-4), an IPv4 address itself (as its
+   * {@link SourceKey}: addresses cost money one by one). What the new-author budget a network's
+   * sources share counts: a group (an IPv4 /16, an IPv6 /32) is a provider's, whose honest members
+   * would share it. An address not routed on the internet, and text that is no IP literal, is its
+   * {@link SourceKey}, as for {@link #text}. 6to4's /48 is its IPv4 address.
+   */
+  public static String site(String address) {
+    byte[] b = bytes(address);
+    if (b == null || b.length == 4 || localV6(b)) {
+      return SourceKey.text(address);
+    }
+    return prefix(b, 32, 48);
+  }
+
+  /**
    * {@code address}'s first {@code v4Bits} bits (an IPv4 address, or an IPv4-mapped IPv6 one) or
    * {@code v6Bits} as text, e.g. {@code 192.0.2.0/24}, {@code 2001:db8:7::/48}; routed or not; text
    * that is no IP literal is itself. What the tracker's per-network shares count (/24, /48).

@@ -47,6 +47,27 @@ class NetGroupTest {
     assertThat(NetGroup.text("peer.example.org")).isEqualTo("peer.example.org");
   }
 
+  /**
+   * The site (what a network's sources share the new-author budget of): every /64 of one /48 is
+   * one, another /48 of the same /32 another, an IPv4 address (mapped or not) its own, an address
+   * not routed its source.
+   */
+  @Test
+  void aSiteIsAnIpv6Slash48OrAnIpv4Address() {
+    String site = NetGroup.site("2001:db8:7:0::1");
+    assertThat(site).isEqualTo("2001:db8:7::/48");
+    for (int i = 0; i < 300; i++) {
+      assertThat(NetGroup.site("2001:db8:7:" + Integer.toHexString(i) + "::9")).isEqualTo(site);
+    }
+    assertThat(NetGroup.site("2001:db8:8::1")).isNotEqualTo(site);
+    assertThat(NetGroup.site("203.0.113.9")).isEqualTo("203.0.113.9");
+    assertThat(NetGroup.site("::ffff:203.0.113.9")).isEqualTo("203.0.113.9");
+    assertThat(NetGroup.site("203.0.113.10")).isNotEqualTo(NetGroup.site("203.0.113.9"));
+    for (String local : new String[] {"::1", "fe80::1", "fd00:1:2:3::4", "127.0.0.2", "x.org"}) {
+      assertThat(NetGroup.site(local)).as(local).isEqualTo(SourceKey.text(local));
+    }
+  }
+
   /** Two addresses of one source (an IPv4 address, an IPv6 /64) are always in one group. */
   @Property(tries = 500)
   void addressesOfOneSourceAreInOneGroup(
@@ -57,5 +78,6 @@ class NetGroupTest {
     String y = NetUtil.bytesToIpAddress(b);
     assertThat(SourceKey.text(x)).isEqualTo(SourceKey.text(y));
     assertThat(NetGroup.text(x)).isEqualTo(NetGroup.text(y));
+    assertThat(NetGroup.site(x)).isEqualTo(NetGroup.site(y));
   }
 }

@@ -19,18 +19,23 @@ import meshchat.peer.message.PeerId;
  * first message, one of {@code perDay} new authors per rolling day of the caller's clock, unless it
  * is <em>free</em>: named by a digest the link sent within {@link #NAMING_MS} of coming up, on a
  * link that came up while this peer stored no message of any other author (a newcomer catching up:
- * it has nothing to check a history against, and takes the room as its first links present it).
- * Past the budget the origin is not admitted now: the room holds it back as it holds an author over
- * its quota, and asks again after {@link #RETRY_MS}, when the link that brings it is charged again.
+ * it has nothing to check a history against, and takes the room as its first links present it). It
+ * is charged to the source's network too (opaque to this class: the link layer's IPv6 /48 or IPv4
+ * address), whose sources share {@link #NETWORK_SOURCES} times {@code perDay} a day, and is
+ * admitted only while both have one left: an IPv6 /48 is 65,536 /64s, so until session 36 one /48
+ * had 4,097 budgets (rev36 FINDING-4). Past either budget the origin is not admitted now: the room
+ * holds it back as it holds an author over its quota, and asks again after {@link #RETRY_MS}, when
+ * the link that brings it is charged again.
  *
  * <p>Every structure is bounded: at most {@link #MAX_SOURCES} sources' budgets are kept (the
  * longest unused is forgotten, and what it spent within the day is folded into one shared overflow
  * of at most {@code perDay} times, which every source not kept starts from), each at most {@code
- * perDay} times; a source's names (all its links' together) at most {@link #MAX_NAMED}, all
- * sources' at most {@link #MAX_NAMED_TOTAL}, each kept until its origin is stored, the links that
- * named it are down, or a source under its fair share of a full table takes its place (a newcomer's
- * catch-up may take hours where the history answer budget paces it, so a name outlives the naming
- * time).
+ * perDay} times, and likewise at most {@link #MAX_NETWORKS} networks' (their overflow at most a
+ * network's budget, so forgetting a network grants no fresh budget either); a source's names (all
+ * its links' together) at most {@link #MAX_NAMED}, all sources' at most {@link #MAX_NAMED_TOTAL},
+ * each kept until its origin is stored, the links that named it are down, or a source under its
+ * fair share of a full table takes its place (a newcomer's catch-up may take hours where the
+ * history answer budget paces it, so a name outlives the naming time).
  *
  * <p>The table of names is shared fairly by source: when it is full, a source that names fewer than
  * {@code MAX_NAMED_TOTAL / n} origins (n the sources naming, itself counted) takes the place of the
@@ -69,6 +74,17 @@ public final class NewAuthors {
    */
   public static final int MAX_NAMED_TOTAL = 2 * MAX_NAMED;
 
+  /** How many sources' budgets one network's sources share. */
+  public static final int NETWORK_SOURCES = 4;
+
+  /**
+   * Most networks whose budget is kept, as many as sources (an IPv4 address is a network of its
+   * own). Each admission is one entry in its source's budget and one in its network's, and the
+   * sources admit at most their kept budgets and one more in a day, so the networks' entries are as
+   * many at most, however large a network's budget.
+   */
+  static final int MAX_NETWORKS = MAX_SOURCES;
+
   /** No bound: every new origin is admitted. */
   public static final int OFF = Integer.MAX_VALUE;
 
@@ -78,13 +94,11 @@ public final class NewAuthors {
   // its own time, as AuthorQuota's: moves on by the clock's forward steps only, so a clock set back
   // frees nothing and one set far forward and back leaves the day rolling with real time
   private final ForwardTime time = new ForwardTime();
-  // each source's admissions within the day, oldest first (at most perDay each)
-  private final LinkedHashMap<Object, ArrayDeque<Long>> spent =
-      new LinkedHashMap<>(16, 0.75f, true);
-  // what the sources forgotten past MAX_SOURCES spent, the newest perDay of it: a source not kept
-  // may be one of them, so it starts from this, and forgetting a source grants no fresh budget
-  // (until session 34 it did: a flooder with more than 4,096 addresses or /64s cycled them)
-  private final ArrayDeque<Long> overflow = new ArrayDeque<>();
+  // each source's admissions within the day, and the forgotten sources' (shared overflow)
+  private final Budgets sources;
+  // each network's (its sources' together), likewise: an IPv6 /48 is 65,536 /64s, each a source,
+  // and until session 36 it had as many budgets (rev36 FINDING-4: 262,208 new authors a day)
+  private final Budgets networks;
   // the origins newcomers' links named free and not stored yet, each with the links that named it:
   // a name goes once its origin is stored, and with the last link that named it
   private final HashMap<PeerId, Link[]> named = new HashMap<>();
@@ -118,6 +132,9 @@ public final class NewAuthors {
       throw new IllegalArgumentException("names per source must be 1 to " + MAX_NAMED);
     }
     this.perDay = perDay;
+    this.sources = new Budgets(perDay, MAX_SOURCES);
+    this.networks =
+        new Budgets((int) Math.min(OFF - 1L, (long) NETWORK_SOURCES * perDay), MAX_NETWORKS);
     this.maxNamed = maxNamed;
     this.maxNamedTotal = 2 * maxNamed;
   }
@@ -132,23 +149,35 @@ public final class NewAuthors {
 
   /**
    * The link from {@code source} that came up at {@code upAtMs}; {@code newcomer}: this peer stored
-   * no message of another author then. {@link Link#closed} when it goes down.
+   * no message of another author then. {@link Link#closed} when it goes down. The source is a
+   * network of its own ({@link #link(Object, Object, long, boolean)}).
    */
   public Link link(Object source, long upAtMs, boolean newcomer) {
-    return new Link(this, source, upAtMs, newcomer);
+    return link(source, source, upAtMs, newcomer);
+  }
+
+  /**
+   * As {@link #link(Object, long, boolean)}, from {@code source} in {@code network} (opaque keys:
+   * the link layer's, e.g. an IPv6 /64 in its /48). A network's sources share {@link
+   * #NETWORK_SOURCES} sources' budgets.
+   */
+  public Link link(Object source, Object network, long upAtMs, boolean newcomer) {
+    return new Link(this, source, network, upAtMs, newcomer);
   }
 
   /** What one link tells about the origins it introduces (kept by the room per link). */
   public static final class Link {
     private final NewAuthors owner;
     private final Object source;
+    private final Object network;
     private final long upAtMs;
     private final boolean newcomer; // false: not a newcomer's link, it names nothing free
     private int namedCount; // the origins it named that are not stored yet
 
-    private Link(NewAuthors owner, Object source, long upAtMs, boolean newcomer) {
+    private Link(NewAuthors owner, Object source, Object network, long upAtMs, boolean newcomer) {
       this.owner = owner;
       this.source = source;
+      this.network = network;
       this.upAtMs = upAtMs;
       this.newcomer = newcomer;
     }
@@ -445,76 +474,57 @@ public final class NewAuthors {
   }
 
   /**
-   * Whether a new origin brought by {@code link} may be admitted at {@code nowMs}: free, or its
-   * source has a new author left in the day. Charges nothing: {@link #admitted} does.
+   * Whether a new origin brought by {@code link} may be admitted at {@code nowMs}: free, or both
+   * its source and its network have a new author left in the day. Charges nothing: {@link
+   * #admitted} does.
    */
   public boolean allows(Link link, PeerId origin, long nowMs) {
     if (perDay == OFF || link.free(origin)) {
       return true;
     }
     long t = timeOf(nowMs);
-    ArrayDeque<Long> s = spent.get(link.source());
-    if (s == null) {
-      roll(overflow, t);
-      return overflow.size() < perDay; // it may be a source forgotten with its spending
-    }
-    roll(s, t);
-    return s.size() < perDay;
+    return sources.allows(link.source, t) && networks.allows(link.network, t);
   }
 
   /**
-   * A new origin brought by {@code link} was admitted at {@code nowMs}: charges its source, unless
-   * it came free. Its names stay until {@link #stored} (until session 35 they went here, and a unit
-   * that rolled back left the refetch of a free author charged to the link's source).
+   * A new origin brought by {@code link} was admitted at {@code nowMs}: charges its source and its
+   * network, unless it came free. Its names stay until {@link #stored} (until session 35 they went
+   * here, and a unit that rolled back left the refetch of a free author charged to the link's
+   * source).
    */
   public void admitted(Link link, PeerId origin, long nowMs) {
     if (perDay == OFF || link.free(origin)) {
       return;
     }
     long t = timeOf(nowMs);
-    ArrayDeque<Long> s = spent.get(link.source());
-    if (s == null) {
-      if (spent.size() >= MAX_SOURCES) {
-        Iterator<Map.Entry<Object, ArrayDeque<Long>>> it = spent.entrySet().iterator();
-        ArrayDeque<Long> gone = it.next().getValue(); // the longest unused
-        it.remove();
-        roll(gone, t);
-        fold(gone);
-      }
-      roll(overflow, t);
-      s = new ArrayDeque<>(overflow); // it may be a source forgotten: it starts where they left
-      spent.put(link.source(), s);
-    }
-    roll(s, t);
-    if (s.size() < perDay) {
-      s.addLast(t);
-    }
+    sources.charge(link.source, t);
+    networks.charge(link.network, t);
   }
 
   /** New authors {@code source} introduced within the day ending at {@code nowMs}. */
   public int spent(Object source, long nowMs) {
-    long t = timeOf(nowMs);
-    ArrayDeque<Long> s = spent.get(source);
-    if (s == null) {
-      s = overflow; // not kept: it counts as having spent what the forgotten sources did
-    }
-    roll(s, t);
-    return s.size();
+    return sources.spent(source, timeOf(nowMs));
   }
 
   /**
-   * Gives back one new author {@link #admitted} charged to {@code source} whose message was never
-   * stored (its write rolled back): the newest admission within the day, which a charge made in the
-   * unit of work now rolled back is. Nothing if the source was forgotten or spent nothing.
+   * New authors the sources of {@code network} introduced within the day ending at {@code nowMs}.
    */
-  public void refund(Object source) {
+  public int spentByNetwork(Object network, long nowMs) {
+    return networks.spent(network, timeOf(nowMs));
+  }
+
+  /**
+   * Gives back one new author {@link #admitted} charged to {@code link}'s source and network whose
+   * message was never stored (its write rolled back): each one's newest admission within the day,
+   * which a charge made in the unit of work now rolled back is. Nothing for one forgotten or that
+   * spent nothing.
+   */
+  public void refund(Link link) {
     if (perDay == OFF) {
       return;
     }
-    ArrayDeque<Long> s = spent.get(source);
-    if (s != null && !s.isEmpty()) {
-      s.pollLast();
-    }
+    sources.refund(link.source);
+    networks.refund(link.network);
   }
 
   /**
@@ -532,37 +542,113 @@ public final class NewAuthors {
   }
 
   /**
-   * Keeps a forgotten source's admissions in {@link #overflow}: the newest {@code perDay} of all
-   * the forgotten sources' admissions, so that within any day it counts at least min(perDay, what
-   * any one of them spent), and a source not kept, which may be one of them, starts from it.
+   * A budget of {@code perDay} admissions per rolling day for each of at most {@code maxKeys} keys
+   * (sources, or networks), the longest unused forgotten into one shared overflow.
    */
-  private void fold(ArrayDeque<Long> gone) {
-    if (gone.isEmpty()) {
-      return; // spent nothing within the day: forgetting it grants nothing
+  private static final class Budgets {
+    private final int perDay;
+    private final int maxKeys;
+    // each key's admissions within the day, oldest first (at most perDay each)
+    private final LinkedHashMap<Object, ArrayDeque<Long>> spent =
+        new LinkedHashMap<>(16, 0.75f, true);
+    // what the keys forgotten past maxKeys spent, the newest perDay of it: a key not kept may be
+    // one of them, so it starts from this, and forgetting a key grants no fresh budget (until
+    // session 34 it did: a flooder with more than 4,096 addresses or /64s cycled them)
+    private final ArrayDeque<Long> overflow = new ArrayDeque<>();
+
+    Budgets(int perDay, int maxKeys) {
+      this.perDay = perDay;
+      this.maxKeys = maxKeys;
     }
-    ArrayDeque<Long> merged = new ArrayDeque<>(Math.min(perDay, overflow.size() + gone.size()));
-    while (!overflow.isEmpty() || !gone.isEmpty()) { // both oldest first: the time never goes back
-      ArrayDeque<Long> next =
-          gone.isEmpty() || (!overflow.isEmpty() && overflow.peekFirst() <= gone.peekFirst())
-              ? overflow
-              : gone;
-      merged.addLast(next.pollFirst());
-      if (merged.size() > perDay) {
-        merged.pollFirst();
+
+    boolean allows(Object key, long t) {
+      ArrayDeque<Long> s = spent.get(key);
+      if (s == null) {
+        roll(overflow, t);
+        return overflow.size() < perDay; // it may be a key forgotten with its spending
+      }
+      roll(s, t);
+      return s.size() < perDay;
+    }
+
+    void charge(Object key, long t) {
+      ArrayDeque<Long> s = spent.get(key);
+      if (s == null) {
+        if (spent.size() >= maxKeys) {
+          Iterator<Map.Entry<Object, ArrayDeque<Long>>> it = spent.entrySet().iterator();
+          ArrayDeque<Long> gone = it.next().getValue(); // the longest unused
+          it.remove();
+          roll(gone, t);
+          fold(gone);
+        }
+        roll(overflow, t);
+        s = new ArrayDeque<>(overflow); // it may be a key forgotten: it starts where they left
+        spent.put(key, s);
+      }
+      roll(s, t);
+      if (s.size() < perDay) {
+        s.addLast(t);
       }
     }
-    overflow.addAll(merged);
+
+    int spent(Object key, long t) {
+      ArrayDeque<Long> s = spent.get(key);
+      if (s == null) {
+        s = overflow; // not kept: it counts as having spent what the forgotten keys did
+      }
+      roll(s, t);
+      return s.size();
+    }
+
+    void refund(Object key) {
+      ArrayDeque<Long> s = spent.get(key);
+      if (s != null && !s.isEmpty()) {
+        s.pollLast();
+      }
+    }
+
+    int kept() {
+      return spent.size();
+    }
+
+    /**
+     * Keeps a forgotten key's admissions in {@link #overflow}: the newest {@code perDay} of all the
+     * forgotten keys' admissions, so that within any day it counts at least min(perDay, what any
+     * one of them spent), and a key not kept, which may be one of them, starts from it.
+     */
+    private void fold(ArrayDeque<Long> gone) {
+      if (gone.isEmpty()) {
+        return; // spent nothing within the day: forgetting it grants nothing
+      }
+      ArrayDeque<Long> merged = new ArrayDeque<>(Math.min(perDay, overflow.size() + gone.size()));
+      while (!overflow.isEmpty() || !gone.isEmpty()) { // both oldest first: time never goes back
+        ArrayDeque<Long> next =
+            gone.isEmpty() || (!overflow.isEmpty() && overflow.peekFirst() <= gone.peekFirst())
+                ? overflow
+                : gone;
+        merged.addLast(next.pollFirst());
+        if (merged.size() > perDay) {
+          merged.pollFirst();
+        }
+      }
+      overflow.addAll(merged);
+    }
+
+    /** Drops the admissions over a day old at this budget's time {@code t}. */
+    private static void roll(ArrayDeque<Long> s, long t) {
+      while (!s.isEmpty() && t - DAY_MS < t && s.peekFirst() <= t - DAY_MS) {
+        s.pollFirst();
+      }
+    }
   }
 
-  /** Drops the admissions over a day old at this budget's time {@code t}. */
-  private static void roll(ArrayDeque<Long> s, long t) {
-    while (!s.isEmpty() && t - DAY_MS < t && s.peekFirst() <= t - DAY_MS) {
-      s.pollFirst();
-    }
+  /** Networks with a budget kept (tests). */
+  int networksKept() {
+    return networks.kept();
   }
 
   /** Sources with a budget kept (tests). */
   int sourcesKept() {
-    return spent.size();
+    return sources.kept();
   }
 }

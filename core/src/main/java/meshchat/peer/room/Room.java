@@ -372,7 +372,7 @@ public final class Room {
     if (storing && newUnstored.size() < MAX_NEW_UNSTORED) {
       // its free names go once the unit that stores it commits: a unit that rolls back leaves the
       // refetch free (until session 35 they went now, and the refetch was charged to the source)
-      newUnstored.put(origin, free ? FREE : from.authors.source());
+      newUnstored.put(origin, free ? FREE : from.authors);
     } else {
       newAuthors.stored(origin);
     }
@@ -392,7 +392,8 @@ public final class Room {
   private static final Object FREE = new Object(); // a new origin its link brought free
 
   // the origins admitted as new authors since the last commit (a store that can roll back) or in
-  // the batch being taken, each with the source charged for it: later lines of the origin are not
+  // the batch being taken, each with the link whose source (and network) was charged for it, or
+  // FREE: later lines of the origin are not
   // new, and a unit that rolls back before storing it gives its source the charge back (rev34: each
   // line of one new member in a sync batch, and each full-disk retry of it, cost a new author)
   private final Map<PeerId, Object> newUnstored = new HashMap<>();
@@ -520,8 +521,8 @@ public final class Room {
                 if (h != null && !h.isEmpty()) {
                   return false; // stored: charged once, rightly
                 }
-                if (e.getValue() != FREE) {
-                  newAuthors.refund(e.getValue());
+                if (e.getValue() instanceof NewAuthors.Link charged) {
+                  newAuthors.refund(charged);
                 }
                 return true;
               });
@@ -1080,6 +1081,15 @@ public final class Room {
    * history a room answers once (keys cost nothing; docs/security.md, rev31 FINDING-4).
    */
   public void linkUp(PeerAddress peer, long lamport, String source) {
+    linkUp(peer, lamport, source, source);
+  }
+
+  /**
+   * As {@link #linkUp(PeerAddress, long, String)}, from {@code source} in {@code network} (an
+   * opaque key, e.g. the IPv6 /48 of a /64; null: the source is a network of its own): a network's
+   * sources share a few sources' budgets of new authors ({@link NewAuthors}, rev36 FINDING-4).
+   */
+  public void linkUp(PeerAddress peer, long lamport, String source, String network) {
     long taken = admission.helloClock(clock.time(), lamport);
     if (taken < lamport) {
       counters.increment(Counter.HELLO_CLOCK_CLAMPED);
@@ -1095,6 +1105,7 @@ public final class Room {
       l.authors =
           newAuthors.link(
               source == null ? peer.peerId() : source,
+              network == null ? (source == null ? peer.peerId() : source) : network,
               wallClock.millis(),
               newcomerLink(source == null ? peer.peerId() : source));
     }

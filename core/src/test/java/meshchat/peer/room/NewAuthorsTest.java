@@ -218,6 +218,57 @@ class NewAuthorsTest {
     assertThat(offer(a, back, k + 20, budget, later)).isEqualTo(budget);
   }
 
+  /**
+   * rev36 FINDING-4: the sources of one network (an IPv6 /48's /64s) share {@link
+   * NewAuthors#NETWORK_SOURCES} sources' budgets, however many they are; another network has its
+   * own; and a network forgotten past {@link NewAuthors#MAX_NETWORKS} comes back with no fresh
+   * budget (its spending is in the networks' shared overflow), as a source does.
+   */
+  @Test
+  void aNetworksSourcesShareAFewBudgetsAndForgettingANetworkGrantsNone() {
+    int budget = 2;
+    int networkBudget = NewAuthors.NETWORK_SOURCES * budget;
+    NewAuthors a = new NewAuthors(budget);
+    int k = 0;
+    int admitted = 0;
+    for (int i = 0; i < 20; i++, k += budget) {
+      admitted += offer(a, a.link("2001:db8:1:" + i + "::/64", "N0", T0, false), k, budget, T0);
+    }
+    assertThat(admitted).as("20 sources of one network").isEqualTo(networkBudget);
+    assertThat(a.spentByNetwork("N0", T0)).isEqualTo(networkBudget);
+    assertThat(offer(a, a.link("10.0.0.9", "N1", T0, false), k, 10, T0)).isEqualTo(budget);
+    k += 10;
+    // N0 is pushed out by MAX_NETWORKS networks, charged by few sources (none is forgotten)
+    for (int n = 0; n < NewAuthors.MAX_NETWORKS; n++) {
+      offer(a, a.link("hub" + n / budget, "M" + n, T0 + 1, false), k++, 1, T0 + 1);
+    }
+    assertThat(a.networksKept()).isEqualTo(NewAuthors.MAX_NETWORKS);
+    assertThat(a.sourcesKept()).isLessThan(NewAuthors.MAX_SOURCES);
+    // N0 (and N1) forgotten: a fresh source of it gets nothing, nor one of a network never seen
+    assertThat(a.spentByNetwork("N0", T0 + 2)).isEqualTo(networkBudget);
+    assertThat(offer(a, a.link("2001:db8:1:99::/64", "N0", T0 + 2, false), k, 5, T0 + 2)).isZero();
+    assertThat(offer(a, a.link("10.7.7.7", "N9", T0 + 2, false), k + 5, 5, T0 + 2)).isZero();
+    // a day after, both have their budget again
+    long later = T0 + 24 * H + 1;
+    assertThat(offer(a, a.link("2001:db8:1:98::/64", "N0", later, false), k + 10, 5, later))
+        .isEqualTo(budget);
+    assertThat(offer(a, a.link("10.7.7.8", "N9", later, false), k + 20, 5, later))
+        .isEqualTo(budget);
+  }
+
+  /** A refund (the unit that stored the origin rolled back) gives back its network's charge too. */
+  @Test
+  void aRefundGivesTheSourceAndTheNetworkTheirChargeBack() {
+    NewAuthors a = new NewAuthors(1);
+    NewAuthors.Link l = a.link("2001:db8:1:1::/64", "2001:db8:1::/48", T0, false);
+    assertThat(offer(a, l, 0, 1, T0)).isOne();
+    a.refund(l);
+    assertThat(a.spent("2001:db8:1:1::/64", T0)).isZero();
+    assertThat(a.spentByNetwork("2001:db8:1::/48", T0)).isZero();
+    a.refund(l); // nothing more to give back
+    assertThat(a.spentByNetwork("2001:db8:1::/48", T0)).isZero();
+  }
+
   /** A source forgotten with some of its budget spent comes back with no more than its rest. */
   @Test
   void aForgottenSourceComesBackWithOnlyWhatItHadLeft() {
@@ -233,13 +284,20 @@ class NewAuthorsTest {
     assertThat(offer(a, again, 10_000, 10, T0 + 2)).isEqualTo(6);
   }
 
-  /** One new author offered: its source (of 4), and the clock's step. */
-  record Offer(int source, long stepMs) {}
+  /**
+   * One new author offered: its source (of 12, in 2 networks of 6: more sources than a network's
+   * budget is sources'), and the clock's step.
+   */
+  record Offer(int source, long stepMs) {
+    int network() {
+      return source / 6;
+    }
+  }
 
   @Provide
   Arbitrary<List<Offer>> offers() {
     return Combinators.combine(
-            Arbitraries.integers().between(0, 3),
+            Arbitraries.integers().between(0, 11),
             Arbitraries.oneOf(
                 Arbitraries.of(0L, 1L, H, 24 * H, -H, -30 * 24 * H),
                 Arbitraries.longs().between(-H, 6 * H)))
@@ -250,31 +308,42 @@ class NewAuthorsTest {
 
   /**
    * Whatever the order, the sources and a clock that jumps either way: no source is ever charged
-   * more than its budget within any day of the clock, and a source is refused only when it has
-   * spent its budget within the day.
+   * more than its budget within any day of the clock, no network more than {@link
+   * NewAuthors#NETWORK_SOURCES} budgets whatever its sources do, and an origin is refused only when
+   * its source or its network has spent its budget within the day.
    */
   @Property(tries = 300)
-  void noSourceIntroducesMoreThanItsBudgetWithinADay(
+  void noSourceNorNetworkIntroducesMoreThanItsBudgetWithinADay(
       @ForAll("offers") List<Offer> offers, @ForAll @IntRange(min = 0, max = 20) int budget) {
     NewAuthors a = new NewAuthors(budget);
+    int networkBudget = NewAuthors.NETWORK_SOURCES * budget;
     Map<Integer, List<Long>> admittedAt = new HashMap<>();
+    Map<Integer, List<Long>> networkAdmittedAt = new HashMap<>();
     long now = T0;
     long time = Long.MIN_VALUE; // the budget's time: the clock's forward steps only
     int k = 0;
     for (Offer o : offers) {
       now += o.stepMs();
       time = time == Long.MIN_VALUE ? now : time + Math.max(0, o.stepMs());
-      NewAuthors.Link l = a.link("src" + o.source(), now, false);
+      NewAuthors.Link l = a.link("src" + o.source(), "net" + o.network(), now, false);
       PeerId origin = key(k++);
       boolean ok = a.allows(l, origin, now);
       List<Long> at = admittedAt.computeIfAbsent(o.source(), s -> new ArrayList<>());
+      List<Long> netAt = networkAdmittedAt.computeIfAbsent(o.network(), s -> new ArrayList<>());
       long t0 = time;
       long withinDay = at.stream().filter(t -> t > t0 - 24 * H).count();
-      assertThat(ok).as("admitted exactly while under budget").isEqualTo(withinDay < budget);
+      long networkWithinDay = netAt.stream().filter(t -> t > t0 - 24 * H).count();
+      assertThat(ok)
+          .as("admitted exactly while its source and its network are under budget")
+          .isEqualTo(withinDay < budget && networkWithinDay < networkBudget);
       if (ok) {
         a.admitted(l, origin, now);
         at.add(time);
+        netAt.add(time);
+        assertThat(networkWithinDay + 1).isLessThanOrEqualTo(networkBudget);
+        assertThat(a.spentByNetwork("net" + o.network(), now)).isEqualTo(networkWithinDay + 1);
       }
+      Statistics.label("network refused").collect(withinDay < budget && !ok);
     }
   }
 

@@ -159,7 +159,8 @@ public final class ChatCommand implements Callable<Integer> {
       names = "--new-authors",
       paramLabel = "N",
       description =
-          "most new members (keys this peer keeps nothing of) one address brings per rolling day,"
+          "most new members (keys this peer keeps nothing of) one address brings per rolling day"
+              + " (the addresses of one IPv6 /48 together: 4 times that),"
               + " beyond what a newcomer's first links name: 0..1000000, or off (default:"
               + " ${DEFAULT-VALUE}; docs/security.md)")
   String newAuthors = "64"; // RoomConfig.DEFAULT_NEW_AUTHORS_PER_SOURCE

@@ -153,7 +153,7 @@ public final class NodeLinks implements MembershipEffects {
     linkCount = active.size();
     cache.linked(roomName, address.peerId(), true, wallMillis.getAsLong());
     long ours = room.lamport();
-    room.linkUp(address, l.hello().lamport(), sourceOf(address));
+    room.linkUp(address, l.hello().lamport(), sourceOf(address), NetGroup.site(address.host()));
     log.info("{} link up: {} ({})", tag, l, address.nick());
     if (settleHold == null && bringsCatchUp(ours, l.hello().lamport())) {
       settleHold = HeapSettle.jvm().hold(); // released when the room has caught up
