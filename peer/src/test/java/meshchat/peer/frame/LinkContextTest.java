@@ -300,8 +300,19 @@ class LinkContextTest {
 
   /** Both readers, in one link's context, on a run of frames: the last one's outcome. */
   private static void refusedByBoth(String why, byte[]... frames) {
-    LinkContext direct = new LinkContext();
-    LinkContext generated = new LinkContext();
+    refusedByBothIn(new LinkContext(), new LinkContext(), e -> {}, why, frames);
+  }
+
+  /**
+   * Both readers, each in its own of the two link contexts given, on a run of frames: the last one
+   * is refused with INVALID_MESSAGE and {@code why}, and {@code also} holds of the refusal.
+   */
+  private static void refusedByBothIn(
+      LinkContext direct,
+      LinkContext generated,
+      java.util.function.Consumer<LinkFrameException> also,
+      String why,
+      byte[]... frames) {
     for (int i = 0; i < frames.length; i++) {
       byte[] f = frames[i];
       if (i < frames.length - 1) {
@@ -309,16 +320,19 @@ class LinkContextTest {
         LinkCodec.fromFrame(parseBody(f), null, generated);
         continue;
       }
-      assertThatThrownBy(() -> LinkFrameReader.read(f, 0, f.length, direct))
-          .isInstanceOfSatisfying(
-              LinkFrameException.class,
-              e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
-          .hasMessageContaining(why);
-      assertThatThrownBy(() -> LinkCodec.fromFrame(parseBody(f), null, generated))
-          .isInstanceOfSatisfying(
-              LinkFrameException.class,
-              e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
-          .hasMessageContaining(why);
+      for (Runnable r :
+          List.<Runnable>of(
+              () -> LinkFrameReader.read(f, 0, f.length, direct),
+              () -> LinkCodec.fromFrame(parseBody(f), null, generated))) {
+        assertThatThrownBy(r::run)
+            .isInstanceOfSatisfying(
+                LinkFrameException.class,
+                e -> {
+                  assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE);
+                  also.accept(e);
+                })
+            .hasMessageContaining(why);
+      }
     }
   }
 
@@ -490,29 +504,12 @@ class LinkContextTest {
           .hasMessageContaining(why)
           .hasMessageContaining("but the link's last message is not its predecessor");
     }
-    LinkContext direct = new LinkContext(ROOM);
-    LinkContext generated = new LinkContext(ROOM);
-    for (int i = 0; i < frames.length; i++) {
-      byte[] f = frames[i];
-      if (i < frames.length - 1) {
-        LinkFrameReader.read(f, 0, f.length, direct);
-        LinkCodec.fromFrame(parseBody(f), null, generated);
-        continue;
-      }
-      for (Runnable r :
-          List.<Runnable>of(
-              () -> LinkFrameReader.read(f, 0, f.length, direct),
-              () -> LinkCodec.fromFrame(parseBody(f), null, generated))) {
-        assertThatThrownBy(r::run)
-            .isInstanceOfSatisfying(
-                LinkFrameException.class,
-                e -> {
-                  assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE);
-                  assertThat(e.counter()).isEqualTo(Counters.Counter.BAD_SIGNATURE);
-                })
-            .hasMessageContaining(why);
-      }
-    }
+    refusedByBothIn(
+        new LinkContext(ROOM),
+        new LinkContext(ROOM),
+        e -> assertThat(e.counter()).isEqualTo(Counters.Counter.BAD_SIGNATURE),
+        why,
+        frames);
   }
 
   private static byte[] prefixed(byte[] body) {
