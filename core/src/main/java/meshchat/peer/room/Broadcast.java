@@ -365,7 +365,7 @@ final class Broadcast implements AntiEntropy.Tree {
   void received(Link l, PeerId from, MessageId id, boolean fresh, boolean live) {
     if (fresh) {
       // an author we get a first message of starts on the room's default tree, not every link
-      pruned.startTree(id.origin(), usedSlots, pruned.defaultTree(usedSlots));
+      pruned.startDefaultTree(id.origin(), usedSlots);
       Missing m = forget(id);
       if (m != null && m.timer != null) {
         m.timer.cancel();

@@ -194,14 +194,24 @@ final class PrunedLinks {
    */
   boolean startTree(PeerId author, long slots, long tree) {
     int a = entry(author);
-    if (a < 0) {
-      return false;
-    }
-    int v = bytes.get(a, parentLane);
-    if ((v & STARTED) != 0) {
-      return false;
-    }
-    bytes.set(a, parentLane, v | STARTED);
+    return a >= 0 && !started(a) && start(a, slots, tree);
+  }
+
+  /**
+   * {@link #startTree} on the room's {@link #defaultTree}, which is made only for an author whose
+   * tree was not started yet (the room asks on every fresh message; nearly all find it started).
+   */
+  boolean startDefaultTree(PeerId author, long slots) {
+    int a = entry(author);
+    return a >= 0 && !started(a) && start(a, slots, defaultTree(slots));
+  }
+
+  private boolean started(int a) {
+    return (bytes.get(a, parentLane) & STARTED) != 0;
+  }
+
+  private boolean start(int a, long slots, long tree) {
+    bytes.set(a, parentLane, bytes.get(a, parentLane) | STARTED);
     long off = slots & ~tree;
     long m = mask(a);
     if ((m | off) != m) {
