@@ -200,6 +200,19 @@ public final class NodeEffects implements RoomEffects {
     this.learned = learned;
   }
 
+  /** How long each fsync of own commits took on the store thread; empty before {@link #bind}. */
+  public LatencyHistogram fsyncLatency() {
+    return sync == null ? new LatencyHistogram() : sync.fsyncLatency();
+  }
+
+  /**
+   * How long each commit of own messages waited from its fsync's request to its report on the room
+   * thread; empty before {@link #bind}.
+   */
+  public LatencyHistogram durableLatency() {
+    return sync == null ? new LatencyHistogram() : sync.durableLatency();
+  }
+
   @Override
   public void send(PeerId to, LinkMessage message) {
     Link l = links.apply(to);

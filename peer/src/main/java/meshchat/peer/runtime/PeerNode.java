@@ -350,6 +350,16 @@ public final class PeerNode implements AutoCloseable {
     return parts.commitLatency();
   }
 
+  /** How long each fsync of own commits took (the product's store; empty in the others). */
+  public LatencyHistogram fsyncLatency() {
+    return parts.effects().fsyncLatency();
+  }
+
+  /** How long each commit of own messages waited from its fsync's request to its report. */
+  public LatencyHistogram durableLatency() {
+    return parts.effects().durableLatency();
+  }
+
   /** Per linked peer: messages it holds that we lack (sync progress for /status). */
   public CompletableFuture<Map<PeerId, Long>> lagByPeer() {
     return onLoop(room::lagByPeer);

@@ -1,10 +1,12 @@
 package meshchat.peer.runtime;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import meshchat.peer.store.MessageStore;
+import meshchat.tracker.metrics.LatencyHistogram;
 
 /**
  * The fsync that makes a burst's own messages survive a power cut, run on a store thread so that
@@ -41,6 +43,13 @@ final class StoreSync {
   private volatile long synced; // the newest commit an fsync covered (written by the store thread)
   private long requested; // the newest commit that asked for an fsync (room thread)
   private long reported; // the newest commit reported durable or failed (room thread)
+  // each fsync's own time (the store thread's call), and each commit's wait from its request to its
+  // report on the room thread (the fsync, the previous one it waited for, both threads' wakeups):
+  // the split of an own line's wait that the bench reports (docs/benchmarks.md, session 37)
+  private final LatencyHistogram fsyncs = new LatencyHistogram();
+  private final LatencyHistogram waits = new LatencyHistogram();
+  // commits requested and not yet reported, oldest first: {number, when requested} (room thread)
+  private final ArrayDeque<long[]> asked = new ArrayDeque<>();
 
   StoreSync(MessageStore store, Executor storeThread, Executor roomThread, Outcome outcome) {
     this.store = store;
@@ -51,6 +60,9 @@ final class StoreSync {
 
   /** The commit numbered {@code commit} (by {@code Room.committed}) needs its fsync. */
   void request(long commit) {
+    if (commit > requested) {
+      asked.add(new long[] {commit, System.nanoTime()});
+    }
     requested = Math.max(requested, commit);
     wanted.accumulateAndGet(commit, Math::max);
     if (running.compareAndSet(false, true)) {
@@ -83,11 +95,14 @@ final class StoreSync {
         }
         return;
       }
+      long began = System.nanoTime();
       try {
         store.sync();
       } catch (RuntimeException e) {
         roomThread.execute(() -> failed(covers, e)); // runner kept until the room has heard
         return;
+      } finally {
+        fsyncs.record(System.nanoTime() - began);
       }
       synced = covers;
       roomThread.execute(this::poll); // unless a burst's end reported it already
@@ -99,13 +114,36 @@ final class StoreSync {
     long s = synced;
     if (s > reported) {
       reported = s;
+      waited(s);
       outcome.durableThrough(s);
     }
+  }
+
+  /** Each commit up to {@code through}, reported now: its wait since it was requested. */
+  private void waited(long through) {
+    long now = System.nanoTime();
+    while (!asked.isEmpty() && asked.peek()[0] <= through) {
+      waits.record(now - asked.poll()[1]);
+    }
+  }
+
+  /** How long each fsync took on the store thread (failed ones too). */
+  LatencyHistogram fsyncLatency() {
+    return fsyncs;
+  }
+
+  /**
+   * How long each commit of own messages waited from its request until its fsync was reported to
+   * the room thread (durable or failed).
+   */
+  LatencyHistogram durableLatency() {
+    return waits;
   }
 
   private void failed(long covers, RuntimeException e) {
     poll(); // commits an earlier fsync covered are durable
     reported = Math.max(reported, covers);
+    waited(covers);
     outcome.failedThrough(covers, e);
     running.set(false);
     if (wanted.get() != 0 && running.compareAndSet(false, true)) {

@@ -89,6 +89,31 @@ class StoreSyncTest {
   }
 
   /**
+   * The split the latency bench reports (docs/benchmarks.md, session 37): every fsync is timed
+   * once, and every commit's wait once, when the room thread hears of it, whether one fsync covered
+   * it or it waited behind another.
+   */
+  @Test
+  void eachFsyncAndEachCommitsWaitIsTimedOnce() {
+    sync.request(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> syncsBegun.get() == 1);
+    sync.request(2);
+    sync.request(3);
+    assertThat(sync.durableLatency().snapshot().count()).as("none reported yet").isZero();
+    firstMayEnd.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              runRoomTasks();
+              return heard.contains("durable 3");
+            });
+    assertThat(syncsBegun).hasValue(2);
+    assertThat(sync.fsyncLatency().snapshot().count()).as("one per fsync").isEqualTo(2);
+    assertThat(sync.durableLatency().snapshot().count()).as("one per commit").isEqualTo(3);
+  }
+
+  /**
    * A commit made while an fsync runs gets the next fsync as soon as that one ends, on the store
    * thread, before the room thread has run anything: waking the room thread and then a store thread
    * between two fsyncs put two thread wakeups into an own line's latency (docs/benchmarks.md,

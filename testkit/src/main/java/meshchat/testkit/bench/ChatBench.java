@@ -608,8 +608,10 @@ public final class ChatBench {
     CpuShares shares = null;
     long cpuBefore = 0;
     long sharesAt = 0;
+    long[] fsyncsBefore = new long[Mesh.FSYNC_FIELDS];
     if (snapshot != null) {
       snapshot.join();
+      fsyncsBefore = snapshot.fsyncsBefore;
       shares = snapshot.shares;
       cpuBefore = snapshot.cpuBefore;
       sharesAt = snapshot.sharesAt;
@@ -640,7 +642,9 @@ public final class ChatBench {
             + ","
             + mesh.wire(mesh.bytesOut() - bytesBefore, total, stamp(0, o.size))
             + ","
-            + mesh.disk(diskWrittenSince(diskBefore), mesh.commits() - commitsBefore, total);
+            + mesh.disk(diskWrittenSince(diskBefore), mesh.commits() - commitsBefore, total)
+            + ","
+            + mesh.fsyncs(fsyncsBefore);
     Histogram all = mesh.all;
     Histogram remote = mesh.remote;
     Histogram local = mesh.local;
@@ -713,6 +717,7 @@ public final class ChatBench {
     CpuShares shares;
     long sharesAt;
     long cpuBefore;
+    long[] fsyncsBefore = new long[Mesh.FSYNC_FIELDS];
 
     /**
      * How long after the recorded stretch's start the snapshot was taken: on a loaded box the
@@ -741,6 +746,7 @@ public final class ChatBench {
         LockSupport.parkNanos(at - now);
       }
       cpuBefore = processCpuNanos();
+      fsyncsBefore = mesh.fsyncTotals();
       lateNanos = System.nanoTime() - at;
       mesh.relayedBeforeRecording = mesh.relayed();
       mark("recorded stretch starts");
@@ -925,6 +931,64 @@ public final class ChatBench {
           bytes < 0 || rows == 0 ? 0 : bytes / 1024.0 / rows,
           commits,
           commits == 0 ? 0 : (double) rows / commits);
+    }
+
+    static final int FSYNC_FIELDS = 8;
+
+    /**
+     * The own commits' fsyncs so far, summed over the peers: count, total nanoseconds, how many
+     * over 1 ms and over 5 ms; then the same of each own commit's wait from its fsync's request
+     * until the room thread heard it was durable ({@link PeerNode#fsyncLatency}, {@link
+     * PeerNode#durableLatency}).
+     */
+    long[] fsyncTotals() {
+      long[] t = new long[FSYNC_FIELDS];
+      for (PeerNode n : nodes) {
+        addTo(t, 0, n.fsyncLatency().snapshot());
+        addTo(t, 4, n.durableLatency().snapshot());
+      }
+      return t;
+    }
+
+    private static void addTo(long[] t, int at, LatencyHistogram.Snapshot s) {
+      int over1ms = Arrays.binarySearch(LatencyHistogram.BOUNDS, 0.001) + 1;
+      int over5ms = Arrays.binarySearch(LatencyHistogram.BOUNDS, 0.005) + 1;
+      t[at] += s.count();
+      t[at + 1] += Math.round(s.sumSeconds() * 1e9);
+      for (int i = over1ms; i < s.counts().length; i++) {
+        t[at + 2] += s.counts()[i];
+        t[at + 3] += i >= over5ms ? s.counts()[i] : 0;
+      }
+    }
+
+    /**
+     * Where the own lines' wait for durability went since {@code before} ({@link #fsyncTotals}), as
+     * JSON fields: {@code fsyncs} (the store threads' fsyncs of own commits), {@code fsync_mean_us}
+     * and how many took over 1 and 5 ms; {@code own_waits} (the own commits that waited for one),
+     * {@code own_wait_mean_us} (from the fsync's request on the room thread to its report there:
+     * the fsync, any earlier fsync it waited behind, and the two threads' wakeups) and how many
+     * waited over 1 and 5 ms. Every remote line of the sqlite latency cell waits for its author's,
+     * since an own line is sent only once durable (docs/benchmarks.md, session 37). All 0 with the
+     * other stores.
+     */
+    String fsyncs(long[] before) {
+      long[] t = fsyncTotals();
+      for (int i = 0; i < t.length; i++) {
+        t[i] -= before[i];
+      }
+      return String.format(
+          Locale.ROOT,
+          "\"fsyncs\":%d,\"fsync_mean_us\":%.0f,\"fsyncs_over_1ms\":%d,\"fsyncs_over_5ms\":%d,"
+              + "\"own_waits\":%d,\"own_wait_mean_us\":%.0f,\"own_waits_over_1ms\":%d,"
+              + "\"own_waits_over_5ms\":%d",
+          t[0],
+          t[0] == 0 ? 0 : t[1] / 1e3 / t[0],
+          t[2],
+          t[3],
+          t[4],
+          t[4] == 0 ? 0 : t[5] / 1e3 / t[4],
+          t[6],
+          t[7]);
     }
 
     /** Other peers' messages relayed live, by every peer: none are needed in a full mesh. */
