@@ -500,12 +500,16 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     }
     running = null;
     lastCheckNanos = LoopTicker.nanoTime(ctx) - checkSent;
+    boolean batch = !checkingHead;
     try {
       if (failed instanceof ChainCheck.Refused r) {
         throw r;
       } else if (failed != null) {
         ctx.fireExceptionCaught(failed);
       } else {
+        if (batch) {
+          startNextBatch(ctx);
+        }
         then.accept(result);
       }
     } catch (ChainCheck.Refused e) {
@@ -518,6 +522,31 @@ public final class ChainVerifier extends ChannelDuplexHandler {
         ctx.channel().config().setAutoRead(true);
       }
     }
+  }
+
+  /**
+   * A checked history batch is about to be passed on: if the next frame waiting behind it is a
+   * batch too, its check starts on the pool now, while the room stores and delivers this one, and
+   * not after (a catch-up's batches come back to back: the room's thread waited for each one's
+   * check, and the pool for each one's storing, docs/benchmarks.md, session 37). Only a batch's
+   * check runs ahead, and only of a batch: its keys are this link's own (nothing the room does with
+   * the batch before it changes them), and it is still passed on after this one, in the link's
+   * order. A batch {@link ChainCheck#batchKeys} refuses is left waiting, to be refused in its turn.
+   */
+  private void startNextBatch(ChannelHandlerContext ctx) {
+    if (closed || !(waiting.peek() instanceof LinkMessage.SyncBatch next)) {
+      return;
+    }
+    Map<PeerId, byte[]> keys;
+    try {
+      keys = check.batchKeys(next); // keeps what keys it carries: as its own turn would
+    } catch (ChainCheck.Refused e) {
+      return; // again in its turn (nothing kept of the head it fails at), and refused then
+    }
+    handlingNo = readNo - waiting.size() + 1;
+    waiting.poll();
+    checkingHead = false;
+    offload(ctx, () -> check.verifyBatch(next, keys), verified -> ctx.fireChannelRead(verified));
   }
 
   /** Passes on what waited behind a check, in order, until another check starts. */

@@ -111,6 +111,77 @@ class ChainVerifierPoolTest {
     assertThat(out.get(1)).isEqualTo(new LinkMessage.Ping(1));
   }
 
+  /**
+   * A catch-up's batches come back to back: the next one's check runs on the pool while the room
+   * takes the one before (not after it), and each is still passed on in the link's order, a frame
+   * of another kind behind them too.
+   */
+  @Test
+  void aBatchWaitingBehindABatchIsCheckedWhileTheFirstIsPassedOnAndStillComesAfterIt() {
+    ChatMessage one = alice.next("one");
+    LinkMessage.SyncBatch first =
+        new LinkMessage.SyncBatch(1, List.of(one), false, List.of(alice.head()));
+    ChatMessage two = alice.next("two");
+    LinkMessage.SyncBatch second =
+        new LinkMessage.SyncBatch(2, List.of(two), true, List.of(alice.head()));
+    LinkMessage.Ping ping = new LinkMessage.Ping(3);
+    List<Integer> checksQueuedWhenPassed = new ArrayList<>();
+    ch.pipeline()
+        .addLast(
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof LinkMessage.SyncBatch) {
+                  checksQueuedWhenPassed.add(queued.size());
+                }
+                ctx.fireChannelRead(msg);
+              }
+            });
+    ch.writeInbound(first, second, ping);
+    assertThat(queued).as("the first batch's check").hasSize(1);
+    checksDone();
+    assertThat(checksQueuedWhenPassed).as("the second's check went first").containsExactly(1);
+    checksDone();
+    List<Object> out = inbound();
+    assertThat(out).hasSize(3);
+    assertThat(((LinkMessage.SyncBatch) out.get(0)).messages()).containsExactly(one);
+    assertThat(((LinkMessage.SyncBatch) out.get(1)).messages()).containsExactly(two);
+    assertThat(out.get(2)).isEqualTo(ping);
+    assertThat(checksQueuedWhenPassed).containsExactly(1, 0);
+  }
+
+  /** A forged batch whose check started early still closes the link, after the one before it. */
+  @Test
+  void aForgedBatchCheckedAheadStillClosesTheLinkAfterTheBatchBeforeItIsPassedOn() {
+    ChatMessage one = alice.next("one");
+    LinkMessage.SyncBatch first =
+        new LinkMessage.SyncBatch(1, List.of(one), false, List.of(alice.head()));
+    ChatMessage two = alice.next("two");
+    ChainHead head = alice.head();
+    ChatMessage altered =
+        new ChatMessage(
+            two.id(),
+            two.lamport(),
+            two.wallTimeMs(),
+            two.nick(),
+            "not what was signed",
+            two.deps(),
+            two.prev());
+    LinkMessage.SyncBatch forged =
+        new LinkMessage.SyncBatch(2, List.of(altered), true, List.of(head));
+    ch.writeInbound(first, forged);
+    checksDone();
+    checksDone();
+    assertThatThrownBy(ch::checkException)
+        .isInstanceOfSatisfying(
+            LinkFrameException.class,
+            e -> assertThat(e.reason()).isEqualTo(CloseReason.INVALID_MESSAGE))
+        .hasMessageContaining("does not match its author's chain");
+    List<Object> out = inbound();
+    assertThat(out).hasSize(1);
+    assertThat(((LinkMessage.SyncBatch) out.get(0)).messages()).containsExactly(one);
+  }
+
   @Test
   void aHeadWithALaterOneReadBehindItIsNotCheckedTheLaterOneAuthenticatesBoth() {
     ChatMessage one = alice.next("one");
