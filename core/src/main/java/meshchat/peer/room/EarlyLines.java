@@ -138,9 +138,19 @@ final class EarlyLines {
     return m != null ? m : get(orphaned, id);
   }
 
+  /** As {@link #get(MessageId)}, for seq {@code seq} of {@code origin}, without an id. */
+  ChatMessage get(PeerId origin, long seq) {
+    ChatMessage m = get(linked, origin, seq);
+    return m != null ? m : get(orphaned, origin, seq);
+  }
+
   private static ChatMessage get(Map<PeerId, SeqWindow<ChatMessage>> map, MessageId id) {
-    SeqWindow<ChatMessage> of = map.get(id.origin());
-    return of == null ? null : of.get(id.seq());
+    return get(map, id.origin(), id.seq());
+  }
+
+  private static ChatMessage get(Map<PeerId, SeqWindow<ChatMessage>> map, PeerId origin, long seq) {
+    SeqWindow<ChatMessage> of = map.get(origin);
+    return of == null ? null : of.get(seq);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import meshchat.peer.clock.ClockBound;
+import meshchat.peer.limit.Counters.Traffic;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage.Chat;
 import meshchat.peer.message.LinkMessage.Unsigned;
@@ -141,6 +142,30 @@ class RoomEarlyLinesTest {
     // c's jump of half the bucket is honest (a partition's other side) and is taken
     b.room.receive(c, new Unsigned(line(c, 1, now + ClockBound.BURST / 2, "honest")));
     assertThat(b.shown()).containsExactly("honest");
+  }
+
+  @Test
+  void aLineNamingALineShownEarlyAtOrAfterItsTimeIsRefusedAtOnceNotLeftWaiting() {
+    // it will never be ready (the usual path refuses it as backdated once signed): it takes no
+    // place among the lines waiting early
+    Mesh mesh = new Mesh(CONFIG, true, "a", "b", "c").link("a", "b").link("c", "b").pump();
+    Mesh.Peer b = mesh.peer("b");
+    PeerId a = mesh.peer("a").id;
+    PeerId c = mesh.peer("c").id;
+    long now = b.room.lamport();
+    ChatMessage c1 = line(c, 1, now + 5, "c1");
+    b.room.receive(c, new Unsigned(c1));
+    ChatMessage a1 =
+        new ChatMessage(new MessageId(a, 1), now + 5, 1_000, "x", "a1", List.of(c1.id()));
+    b.room.receive(a, new Unsigned(a1));
+    assertThat(b.shown()).containsExactly("c1");
+    assertThat(b.room.linesWaitingEarly()).isZero();
+    assertThat(b.room.counters().get(Traffic.LINES_EARLY_REFUSED)).isEqualTo(1);
+    // one just above it is shown
+    ChatMessage a1b =
+        new ChatMessage(new MessageId(a, 1), now + 6, 1_000, "x", "a1b", List.of(c1.id()));
+    b.room.receive(a, new Unsigned(a1b));
+    assertThat(b.shown()).containsExactly("c1", "a1b");
   }
 
   @Test
