@@ -1891,11 +1891,13 @@ final class AntiEntropy {
   /**
    * Counts {@code m} to the round's pace: once an answer's worth came since the last mark (a
    * request's {@code syncMaxMessages} lines, or four frames' bytes, the most one answer holds), the
-   * round kept pace now. Bytes by the text's chars: one pass over nothing.
+   * round kept pace now. Bytes by the text's UTF-8 bytes, as the answer's frames are cut (until
+   * session 37 its chars: a catch-up of 3-byte text was counted a third, and an honest round
+   * answered in full ended mid catch-up).
    */
   private void keptPace(ChatMessage m) {
     paceLines++;
-    paceBytes = saturatingAdd(paceBytes, AuthorQuota.ROW_BYTES + m.text().length());
+    paceBytes = saturatingAdd(paceBytes, AuthorQuota.ROW_BYTES + AuthorQuota.utf8Length(m.text()));
     if (paceLines >= config.syncMaxMessages() || paceBytes >= 4L * config.batchMaxBytes()) {
       roundPaceAt = scheduler.nowMillis();
       paceLines = paceBytes = 0;
