@@ -346,6 +346,7 @@ final class AntiEntropy {
     }
 
     private Object source; // the link's source (its address's key), as the room gave it
+    private Object network; // the source's network (e.g. its IPv6 /48), as the room gave it
 
     /** Records what the peer holds of {@code origin}; false (and ignored) if over the bound. */
     boolean putTheirs(PeerId origin, SeqSet held) {
@@ -420,8 +421,18 @@ final class AntiEntropy {
    * history answered once, {@link #onRequest}).
    */
   Link linkUp(PeerId peer, Object source) {
+    return linkUp(peer, source, source);
+  }
+
+  /**
+   * As {@link #linkUp(PeerId, Object)}, from {@code source} in {@code network} (an opaque key, e.g.
+   * the source's IPv6 /48): a round ends whole only when heard complete from two networks ({@link
+   * #roundMaybeOver}).
+   */
+  Link linkUp(PeerId peer, Object source, Object network) {
     Link l = new Link(peer);
     l.source = source;
+    l.network = network;
     Allowance a = sources.get(source);
     if (a == null) {
       if (sources.size() >= MAX_SOURCES) {
@@ -1797,16 +1808,17 @@ final class AntiEntropy {
     }
     roundHeldSince = -1;
     if (!endedWhole && !inFlight && !stillLacking()) {
-      // not a round cut by its links going down or by the hold, nor one over a single source's
-      // links: one stranger (or another newcomer who said a line) that links first is no room
+      // not a round cut by its links going down or by the hold, nor one over a single network's
+      // links: one stranger (or another newcomer who said a line) that links first is no room,
+      // nor is one with two /64s of its /48 (rev37 FINDING-2: counted by source until session 37)
       Object heardFrom = null;
       for (Link l : links.values()) {
         if (l.heardComplete) {
-          if (heardFrom != null && !heardFrom.equals(l.source)) {
+          if (heardFrom != null && !heardFrom.equals(l.network)) {
             endedWhole = true;
             break;
           }
-          heardFrom = l.source;
+          heardFrom = l.network;
         }
       }
     }
@@ -1879,11 +1891,13 @@ final class AntiEntropy {
   /**
    * Counts {@code m} to the round's pace: once an answer's worth came since the last mark (a
    * request's {@code syncMaxMessages} lines, or four frames' bytes, the most one answer holds), the
-   * round kept pace now. Bytes by the text's chars: one pass over nothing.
+   * round kept pace now. Bytes by the text's UTF-8 bytes, as the answer's frames are cut (until
+   * session 37 its chars: a catch-up of 3-byte text was counted a third, and an honest round
+   * answered in full ended mid catch-up).
    */
   private void keptPace(ChatMessage m) {
     paceLines++;
-    paceBytes = saturatingAdd(paceBytes, AuthorQuota.ROW_BYTES + m.text().length());
+    paceBytes = saturatingAdd(paceBytes, AuthorQuota.ROW_BYTES + AuthorQuota.utf8Length(m.text()));
     if (paceLines >= config.syncMaxMessages() || paceBytes >= 4L * config.batchMaxBytes()) {
       roundPaceAt = scheduler.nowMillis();
       paceLines = paceBytes = 0;

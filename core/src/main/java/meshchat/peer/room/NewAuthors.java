@@ -173,6 +173,10 @@ public final class NewAuthors {
     private final long upAtMs;
     private final boolean newcomer; // false: not a newcomer's link, it names nothing free
     private int namedCount; // the origins it named that are not stored yet
+    // the origins it named, oldest first: each it names is here; some may be gone since (stored,
+    // taken by a source's share), skipped when met and dropped when they are more than half
+    // (compactNames): at most 2 * namedCount + 17, so a close costs its own names, not the table
+    private ArrayList<PeerId> names = new ArrayList<>();
 
     private Link(NewAuthors owner, Object source, Object network, long upAtMs, boolean newcomer) {
       this.owner = owner;
@@ -244,6 +248,22 @@ public final class NewAuthors {
       added(source, origin);
     }
     l.namedCount++;
+    l.names.add(origin);
+    if (l.names.size() > 2 * l.namedCount + 16) {
+      compactNames(l);
+    }
+  }
+
+  /** Drops from {@code l}'s names those it names no more, and repeats: more than half of them. */
+  private void compactNames(Link l) {
+    HashSet<PeerId> kept = new HashSet<>(2 * l.namedCount);
+    ArrayList<PeerId> still = new ArrayList<>(l.namedCount + 16);
+    for (PeerId origin : l.names) {
+      if (namedBy(origin, l) && kept.add(origin)) {
+        still.add(origin);
+      }
+    }
+    l.names = still;
   }
 
   /** Whether {@code source} names fewer origins than {@link #MAX_NAMED}. */
@@ -313,7 +333,9 @@ public final class NewAuthors {
       int n = 0;
       for (Link x : by) {
         if (x.source.equals(source)) {
-          x.namedCount--;
+          if (--x.namedCount == 0) {
+            x.names = new ArrayList<>();
+          }
         } else {
           by[n++] = x;
         }
@@ -395,7 +417,9 @@ public final class NewAuthors {
     Link[] by = named.remove(origin);
     if (by != null) {
       for (int i = 0; i < by.length; i++) {
-        by[i].namedCount--;
+        if (--by[i].namedCount == 0) {
+          by[i].names = new ArrayList<>(); // all it named is stored: none of its names is needed
+        }
         if (firstOfItsSource(by, i)) {
           dropped(by[i].source, bySource.get(by[i].source));
         }
@@ -413,36 +437,46 @@ public final class NewAuthors {
     return true;
   }
 
+  /**
+   * {@code l} went down: its names go, each from the links that name it (the source's count too
+   * when no other link of the source names it). Reads {@code l}'s own names only (until session 37
+   * every name in the table, up to {@link #MAX_NAMED_TOTAL}, on each close of a link that named
+   * one).
+   */
   private void forget(Link l) {
     if (l.namedCount == 0) {
+      l.names = new ArrayList<>();
       return;
     }
     Object source = l.source;
     Names s = bySource.get(source);
-    named
-        .entrySet()
-        .removeIf(
-            e -> {
-              Link[] by = e.getValue();
-              int n = 0;
-              boolean sourceStays = false; // another link of the source names it still
-              for (Link x : by) {
-                if (x != l) {
-                  by[n++] = x;
-                  sourceStays |= x.source.equals(source);
-                }
-              }
-              if (n == by.length) {
-                return false;
-              }
-              if (!sourceStays) {
-                s.count--;
-              }
-              if (n > 0) {
-                e.setValue(Arrays.copyOf(by, n));
-              }
-              return n == 0;
-            });
+    for (PeerId origin : l.names) {
+      forgetVisits++;
+      Link[] by = named.get(origin);
+      if (by == null) {
+        continue; // stored since
+      }
+      int n = 0;
+      boolean sourceStays = false; // another link of the source names it still
+      for (Link x : by) {
+        if (x != l) {
+          by[n++] = x;
+          sourceStays |= x.source.equals(source);
+        }
+      }
+      if (n == by.length) {
+        continue; // not l's any more (taken for another source's share), or met twice
+      }
+      if (!sourceStays) {
+        s.count--;
+      }
+      if (n > 0) {
+        named.put(origin, Arrays.copyOf(by, n));
+      } else {
+        named.remove(origin);
+      }
+    }
+    l.names = new ArrayList<>();
     l.namedCount = 0;
     if (s.count == 0) {
       bySource.remove(source);
@@ -450,6 +484,9 @@ public final class NewAuthors {
       trim(source, s);
     }
   }
+
+  /** Names read by {@link #forget} since this table was made (tests: a close costs its names). */
+  long forgetVisits;
 
   /** Origins named free by links and not stored yet, across all links (tests). */
   int namedHeld() {

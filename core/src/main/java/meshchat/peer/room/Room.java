@@ -439,27 +439,28 @@ public final class Room {
    * Whether a link coming up now is a newcomer's link ({@link NewAuthors#link}: its digests name
    * authors free in its first minute). A peer is a newcomer while it stores no other author's
    * message, and, if it started so, until its first catch-up round ended whole ({@link
-   * AntiEntropy#endedWhole}: heard complete from two sources), for at most {@link
+   * AntiEntropy#endedWhole}: heard complete from two networks), for at most {@link
    * #MAX_NEWCOMER_LINKS} links after the first other author was stored, at most {@link
-   * #MAX_NEWCOMER_LINKS_PER_SOURCE} of each source. Until session 35 only the links up before the
-   * first other author was stored were: a newcomer whose first link dropped mid catch-up, or whose
-   * first link was another newcomer who had said a line, caught up the rest of the room charged to
-   * its hub's source, 64 authors a day (rev35 FINDING-1, NewcomerCatchUpInterruptedTest). Until
-   * session 36 one link's round of one author ended it, and one address's 16 quick reconnects spent
-   * the links (rev36 FINDING-1).
+   * #MAX_NEWCOMER_LINKS_PER_SOURCE} of each network (an IPv6 /48, an IPv4 address: by source until
+   * session 37, and two /64s of one /48 ended the period as two strangers, rev37 FINDING-2). Until
+   * session 35 only the links up before the first other author was stored were: a newcomer whose
+   * first link dropped mid catch-up, or whose first link was another newcomer who had said a line,
+   * caught up the rest of the room charged to its hub's source, 64 authors a day (rev35 FINDING-1,
+   * NewcomerCatchUpInterruptedTest). Until session 36 one link's round of one author ended it, and
+   * one address's 16 quick reconnects spent the links (rev36 FINDING-1).
    */
-  private boolean newcomerLink(Object source) {
+  private boolean newcomerLink(Object network) {
     if (holdsNoOtherAuthor()) {
       return true;
     }
     if (!startedNewcomer || sync.endedWhole() || newcomerLinks >= MAX_NEWCOMER_LINKS) {
       return false;
     }
-    int ofSource = newcomerLinksOf.getOrDefault(source, 0); // at most MAX_NEWCOMER_LINKS entries
-    if (ofSource >= MAX_NEWCOMER_LINKS_PER_SOURCE) {
+    int ofNetwork = newcomerLinksOf.getOrDefault(network, 0); // at most MAX_NEWCOMER_LINKS entries
+    if (ofNetwork >= MAX_NEWCOMER_LINKS_PER_SOURCE) {
       return false;
     }
-    newcomerLinksOf.put(source, ofSource + 1);
+    newcomerLinksOf.put(network, ofNetwork + 1);
     newcomerLinks++;
     return true;
   }
@@ -472,14 +473,15 @@ public final class Room {
   static final int MAX_NEWCOMER_LINKS = 16;
 
   /**
-   * Most of those of one source (address or /64): a link that drops mid catch-up comes back free
-   * once, and one address reconnecting cannot spend the others' (eight sources are needed).
+   * Most of those of one network (IPv4 address or IPv6 /48): a link that drops mid catch-up comes
+   * back free once, and one network reconnecting cannot spend the others' (eight networks are
+   * needed).
    */
   static final int MAX_NEWCOMER_LINKS_PER_SOURCE = 2;
 
   private boolean startedNewcomer; // it stored no other author's message when it started
   private int newcomerLinks; // links up as a newcomer's while it stored other authors
-  private final Map<Object, Integer> newcomerLinksOf = new HashMap<>(); // those, by source
+  private final Map<Object, Integer> newcomerLinksOf = new HashMap<>(); // those, by network
 
   /** Links that came up as a newcomer's while it stored other authors (tests). */
   int newcomerLinks() {
@@ -1095,19 +1097,16 @@ public final class Room {
       counters.increment(Counter.HELLO_CLOCK_CLAMPED);
     }
     clock.witness(taken);
+    Object src = source == null ? peer.peerId() : source;
+    Object net = network == null ? src : network;
     LinkState l =
         new LinkState(
             peer,
-            sync.linkUp(peer.peerId(), source == null ? peer.peerId() : source),
+            sync.linkUp(peer.peerId(), src, net),
             exchange.register(peer),
             broadcast.linkUp(peer.peerId()));
     if (!newAuthors.off()) {
-      l.authors =
-          newAuthors.link(
-              source == null ? peer.peerId() : source,
-              network == null ? (source == null ? peer.peerId() : source) : network,
-              wallClock.millis(),
-              newcomerLink(source == null ? peer.peerId() : source));
+      l.authors = newAuthors.link(src, net, wallClock.millis(), newcomerLink(net));
     }
     links.put(peer.peerId(), l);
     linkArray = links.values().toArray(new LinkState[0]);

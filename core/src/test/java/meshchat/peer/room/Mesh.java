@@ -231,7 +231,7 @@ final class Mesh {
     @Override
     public void linkUp(int other, long connection, boolean dialedByUs) {
       Peer o = byIndex.get(other);
-      room.linkUp(o.address(), hellos.get(o.index), sources.get(o.index));
+      room.linkUp(o.address(), hellos.get(o.index), sources.get(o.index), networks.get(o.index));
     }
 
     @Override
@@ -264,6 +264,7 @@ final class Mesh {
   // the source (address or /64) a peer's links come from, as the link layer reports it; none: the
   // peer is a source of its own
   private final Map<Integer, String> sources = new HashMap<>();
+  private final Map<Integer, String> networks = new HashMap<>();
 
   /** Every message any room sent, in order, including ones dropped for want of a link. */
   final List<Envelope> sent = new ArrayList<>();
@@ -346,6 +347,16 @@ final class Mesh {
    */
   Mesh source(String name, String source) {
     sources.put(peer(name).index, source);
+    return this;
+  }
+
+  /**
+   * As {@link #source(String, String)}, in {@code network} (e.g. the /48 of a /64): peers given one
+   * network share what the room counts per network.
+   */
+  Mesh source(String name, String source, String network) {
+    sources.put(peer(name).index, source);
+    networks.put(peer(name).index, network);
     return this;
   }
 

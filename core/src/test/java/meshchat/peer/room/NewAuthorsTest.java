@@ -450,6 +450,47 @@ class NewAuthorsTest {
     assertThat(stays.free(key(0))).isTrue();
   }
 
+  /**
+   * A link's close reads its own names, not the table: until session 37 forget scanned every name
+   * held (up to 262,144) on each close of a link that named one, so a stranger's links naming one
+   * origin each and closing cost the room thread the whole table per close.
+   */
+  @Test
+  void aLinksCloseReadsItsOwnNamesNotTheWholeTable() {
+    NewAuthors a = new NewAuthors(64);
+    NewAuthors.Link hub = a.link("hub", T0, true);
+    for (int i = 0; i < 100_000; i++) {
+      hub.named(key(i), T0);
+    }
+    for (int round = 0; round < 3; round++) {
+      NewAuthors.Link small = a.link("s", T0, true);
+      small.named(key(200_000 + round), T0);
+      small.named(key(200_100 + round), T0);
+      small.named(key(5), T0); // the hub names it too
+      long before = a.forgetVisits;
+      small.closed();
+      assertThat(a.forgetVisits - before).as("names read by a close").isEqualTo(3);
+      assertThat(small.free(key(200_000 + round))).isFalse();
+      assertThat(a.namedBy("s")).isZero();
+      assertThat(a.sourcesNaming()).isOne();
+    }
+    assertThat(hub.free(key(5))).isTrue();
+    assertThat(a.namedHeld()).isEqualTo(100_000);
+    // a link whose names were mostly stored keeps a list of about what it still names
+    NewAuthors.Link big = a.link("b", T0, true);
+    for (int i = 300_000; i < 310_000; i++) {
+      big.named(key(i), T0);
+      if (i < 309_990) {
+        a.stored(key(i));
+      }
+    }
+    long before = a.forgetVisits;
+    big.closed();
+    assertThat(a.forgetVisits - before).isLessThanOrEqualTo(2 * 10 + 17);
+    assertThat(a.namedBy("b")).isZero();
+    assertThat(a.namedHeld()).isEqualTo(100_000);
+  }
+
   /** One step of {@link #namesAreSharedFairlyBySource}: what, on which, and a number. */
   record NameStep(int kind, int a, int b) {}
 

@@ -80,6 +80,11 @@ class NewcomerLinksTest {
    * links} links that bring nothing, {@code perSource} of each source, then links the hub.
    */
   private long heldAfterLinksThenTheHub(int links, int perSource, int counted) {
+    return heldAfterLinksThenTheHub(links, perSource, counted, false);
+  }
+
+  /** As above; {@code slash64s}: each source a /64 of one /48 (one network), not an address. */
+  private long heldAfterLinksThenTheHub(int links, int perSource, int counted, boolean slash64s) {
     nc.roomOn(new InMemoryMessageStore(), 7, bounded);
     holds("feed", "hub", 0xa0, 200);
     mesh.link("nc", "other").run(1_000);
@@ -87,7 +92,11 @@ class NewcomerLinksTest {
     mesh.run(1_000);
     assertThat(nc.shown()).containsExactly("hello, anyone?");
     for (int i = 0; i < links; i++) {
-      mesh.source("empty", "192.0.2." + i / perSource);
+      if (slash64s) {
+        mesh.source("empty", "2001:db8:7:" + (i / perSource + 1) + "::/64", "2001:db8:7::/48");
+      } else {
+        mesh.source("empty", "192.0.2." + i / perSource);
+      }
       mesh.link("empty", "nc").run(1_000);
       mesh.unlink("empty", "nc").run(1_000);
     }
@@ -114,6 +123,17 @@ class NewcomerLinksTest {
   @Test
   void oneSourcesQuickReconnectsCountTwiceAndLeaveTheHubsCatchUpFree() {
     assertThat(heldAfterLinksThenTheHub(16, 16, Room.MAX_NEWCOMER_LINKS_PER_SOURCE))
+        .as("nc's messages: other's line and the hub's 200 authors, all free")
+        .isEqualTo(1 + 200);
+  }
+
+  /**
+   * rev37 FINDING-2: the newcomer links are counted per network (an IPv6 /48), not per /64: eight
+   * /64s of one /48 spent all 16 until session 37, and the hub's catch-up was charged.
+   */
+  @Test
+  void theSlash64sOfOneSlash48CountAsOneNetworksTwoLinks() {
+    assertThat(heldAfterLinksThenTheHub(16, 2, Room.MAX_NEWCOMER_LINKS_PER_SOURCE, true))
         .as("nc's messages: other's line and the hub's 200 authors, all free")
         .isEqualTo(1 + 200);
   }

@@ -14,6 +14,7 @@ import meshchat.peer.message.LinkMessage.DigestEntry;
 import meshchat.peer.message.LinkMessage.SyncBatch;
 import meshchat.peer.message.LinkMessage.SyncRequest;
 import meshchat.peer.message.LinkMessage.Want;
+import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
 import meshchat.peer.room.Mesh.Peer;
 import meshchat.peer.sync.SeqSet;
@@ -165,5 +166,43 @@ class RoundHeldByTrickleTest {
         .as("h kept pace: the round waited for it")
         .isGreaterThan(longest - 2 * config.syncIntervalMs());
     assertThat(r.sent()).as("h was still streaming").isGreaterThan(2_000);
+  }
+
+  /**
+   * The round's pace counts an answer's worth in bytes (four frames), and until session 37 counted
+   * a line's text in chars: an honest catch-up of lines of 3-byte characters, each answer cut at
+   * its bytes, was counted a third of its bytes, did not keep pace, and the round ended mid
+   * catch-up (two CaughtUp notices for one catch-up).
+   */
+  @Test
+  void anHonestCatchUpOfThreeByteTextCutByBytesKeepsPace() {
+    RoomConfig config = RoomConfig.defaults().with(c -> c.batchMaxBytes = 16 * 1024);
+    String text = "\u20ac".repeat(1_000); // 3,000 bytes
+    int perAnswer = 22; // 66,000 bytes a request, answered every 6 s
+    int named = 10 * perAnswer;
+    Run r =
+        run(
+            config,
+            named,
+            6_000,
+            q -> {
+              List<ChatMessage> lines = new ArrayList<>();
+              for (Want w : q.wants()) {
+                for (long s = w.range().first(); s <= w.range().last(); s++) {
+                  if (lines.size() == perAnswer) {
+                    return lines;
+                  }
+                  lines.add(
+                      new ChatMessage(
+                          new MessageId(w.origin(), s), 1_000 + s, 1_000, "x", text, List.of()));
+                }
+              }
+              return lines;
+            },
+            120_000,
+            2);
+    assertThat(r.ann().notices(RoomNotice.CaughtUp.class))
+        .as("h sent %d", r.sent())
+        .containsExactly(new RoomNotice.CaughtUp(HISTORY + named));
   }
 }

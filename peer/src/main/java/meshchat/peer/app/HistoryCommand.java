@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import meshchat.peer.display.AmbiguousWidth;
 import meshchat.peer.display.Json;
 import meshchat.peer.display.Names;
 import meshchat.peer.display.Rows;
@@ -154,6 +155,7 @@ public final class HistoryCommand implements Callable<Integer> {
     // on a terminal, lines are cut as the chat's console cuts them: a padded text starts no row
     // that reads as another line (0: a file or a pipe, lines left whole)
     int columns = json ? 0 : StdoutColumns.get();
+    int ambiguous = columns > 0 ? AmbiguousWidth.ofStdout() : 2;
     if (limit != null) {
       Optional<ChatMessage> before = store.nthNewest(limit);
       cursor = before.orElse(null);
@@ -166,7 +168,7 @@ public final class HistoryCommand implements Callable<Integer> {
       List<ChatMessage> page = store.page(cursor, (int) Math.min(PAGE, left));
       for (ChatMessage m : page) {
         if (!waiting.contains(m.id())) {
-          out.println(json ? jsonLine(m) : Rows.of(textLine(m, known), columns));
+          out.println(json ? jsonLine(m) : Rows.of(textLine(m, known), columns, ambiguous));
         }
       }
       if (page.size() < Math.min(PAGE, left)) {

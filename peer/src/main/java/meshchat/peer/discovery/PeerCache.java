@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 import meshchat.peer.message.Hosts;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
-import meshchat.wire.SourceKey;
+import meshchat.wire.NetGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +41,17 @@ import org.slf4j.LoggerFactory;
  * its own, and a raw one with a newline wrote lines of the member's choosing, rev27 F1). A
  * last-seen time past the file's reading is read as that moment, so no line can pin itself against
  * {@link #trim}. It is a hint, not a record: bounded to {@link #MAX_ENTRIES}, and to {@link
- * #MAX_PER_SOURCE} per room from one source (an IPv4 address or IPv6 /64, {@link SourceKey}), the
- * least recently seen dropped first but peers linked right now last (their last-seen is now): keys
- * cost nothing, so a stranger's many keys on a few addresses cannot push every honest peer out
- * (rev29 F5; membership, for its part, hands over only peers the tracker named or whose link stood
- * a while). It is rewritten whole through a temp file and an atomic rename so a crash leaves the
- * old or the new file, never half of one, and not fsynced (losing the last update costs at most a
- * dial); the write runs on a writer thread shared by the JVM's caches, never the room thread: the
- * room thread hands it a snapshot, and changes while one write is queued fold into it (at most one
- * write in flight and one queued per cache). A file that does not parse is reported in one line and
- * ignored (it is rewritten when the next peer is met), never a crash.
+ * #MAX_PER_SOURCE} per room from one network (an IPv4 address or IPv6 /48, {@link NetGroup#site}: a
+ * /48 is 65,536 /64s, each of which held its own 8 until session 37), the least recently seen
+ * dropped first but peers linked right now last (their last-seen is now): keys cost nothing, so a
+ * stranger's many keys on a few addresses cannot push every honest peer out (rev29 F5; membership,
+ * for its part, hands over only peers the tracker named or whose link stood a while). It is
+ * rewritten whole through a temp file and an atomic rename so a crash leaves the old or the new
+ * file, never half of one, and not fsynced (losing the last update costs at most a dial); the write
+ * runs on a writer thread shared by the JVM's caches, never the room thread: the room thread hands
+ * it a snapshot, and changes while one write is queued fold into it (at most one write in flight
+ * and one queued per cache). A file that does not parse is reported in one line and ignored (it is
+ * rewritten when the next peer is met), never a crash.
  *
  * <p>Not thread-safe: the node calls it on its room thread only (the writer reads snapshots).
  */
@@ -58,7 +59,10 @@ public final class PeerCache {
   /** Enough for any room a person chats in; keeps the file and the start-up dials small. */
   public static final int MAX_ENTRIES = 128;
 
-  /** Most entries of one room from one source (an address or /64): a sixteenth of the cache. */
+  /**
+   * Most entries of one room from one network (an IPv4 address or IPv6 /48, {@link NetGroup#site}):
+   * a sixteenth of the cache.
+   */
   public static final int MAX_PER_SOURCE = 8;
 
   /** The writer of every cache of this JVM: one daemon thread, idle but for a rewrite. */
@@ -308,18 +312,18 @@ public final class PeerCache {
   }
 
   /**
-   * Drops entries past the bounds: first those of a room and source past {@link #MAX_PER_SOURCE}
-   * (only the source of {@code added}, if given; every one when null, as when a file is read), then
-   * the cache past {@link #MAX_ENTRIES}; each time the least recently seen of those not linked,
-   * then of the linked.
+   * Drops entries past the bounds: first those of a room and network past {@link #MAX_PER_SOURCE}
+   * (only the network of {@code added}, if given; every one when null, as when a file is read),
+   * then the cache past {@link #MAX_ENTRIES}; each time the least recently seen of those not
+   * linked, then of the linked.
    */
   private void trim(String added) {
     Entry a = added == null ? null : entries.get(added);
-    String only = a == null ? null : a.room() + '\t' + SourceKey.text(a.address().host());
+    String only = a == null ? null : a.room() + '\t' + NetGroup.site(a.address().host());
     Map<String, List<Map.Entry<String, Entry>>> groups = new LinkedHashMap<>();
     for (Map.Entry<String, Entry> x : entries.entrySet()) {
       Entry e = x.getValue();
-      String g = e.room() + '\t' + SourceKey.text(e.address().host());
+      String g = e.room() + '\t' + NetGroup.site(e.address().host());
       if (only == null || only.equals(g)) {
         groups.computeIfAbsent(g, k -> new ArrayList<>()).add(x);
       }

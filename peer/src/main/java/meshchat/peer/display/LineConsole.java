@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 public final class LineConsole implements Screen {
   private final PrintStream out;
   private final boolean cut;
+  private final int ambiguous;
 
   /**
    * Lines to {@code out}; {@code cut}: cut them into rows with a hanging indent when {@code out} is
@@ -23,6 +24,9 @@ public final class LineConsole implements Screen {
   public LineConsole(PrintStream out, boolean cut) {
     this.out = out;
     this.cut = cut && out == System.out;
+    // input is no terminal, so the terminal cannot be asked: two unless the environment says
+    int said = AmbiguousWidth.override();
+    this.ambiguous = said != 0 ? said : 2;
   }
 
   @Override
@@ -30,7 +34,7 @@ public final class LineConsole implements Screen {
     synchronized (out) {
       String shown = Visible.of(line);
       int columns = cut ? StdoutColumns.get() : 0;
-      out.println(columns > 0 ? Rows.of(shown, columns) : shown);
+      out.println(columns > 0 ? Rows.of(shown, columns, ambiguous) : shown);
       out.flush();
     }
   }

@@ -43,9 +43,22 @@ public final class Rows {
   /**
    * {@code line} as rows of at most {@code width - 1} columns (a row that fills the last column
    * would make some terminals wrap once more), joined by newlines; {@code line} itself if it fits
-   * or the width is unknown or too small.
+   * or the width is unknown or too small. A character of East Asian Width "Ambiguous" counts two
+   * columns here, as a terminal set for CJK draws it ({@link AmbiguousWidth}): on a terminal known
+   * to draw it one, use {@link #of(String, int, int)}.
    */
   public static String of(String line, int width) {
+    return of(line, width, 2);
+  }
+
+  /**
+   * As {@link #of(String, int)}, on a terminal that draws a character of East Asian Width
+   * "Ambiguous" (Greek, Cyrillic, box drawing, {@code °} ...) {@code ambiguous} columns wide (1 or
+   * 2, {@link AmbiguousWidth#of}): counted narrower than drawn, a row would be wrapped by the
+   * terminal itself, with no indent, and a text could start a row that reads as another member's
+   * line (rev36).
+   */
+  public static String of(String line, int width, int ambiguous) {
     if (width < MIN_WIDTH) {
       return line;
     }
@@ -57,6 +70,9 @@ public final class Rows {
       int cp = line.codePointAt(i);
       int n = Character.charCount(cp);
       int w = Math.max(0, WCWidth.wcwidth(cp));
+      if (w == 1 && ambiguous > 1 && AmbiguousWidth.isAmbiguous(cp)) {
+        w = 2; // drawn two columns wide on this terminal
+      }
       if (isSkinTone(cp)) {
         w = 2; // a modifier no base took (below): drawn two columns wide
       }

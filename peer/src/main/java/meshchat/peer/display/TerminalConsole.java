@@ -25,6 +25,10 @@ import org.jline.terminal.TerminalBuilder;
 public final class TerminalConsole implements Screen, AutoCloseable {
   private final Terminal terminal;
   private final LineReader reader;
+
+  /** Columns the terminal draws an East Asian "Ambiguous" character in, asked at start. */
+  private final int ambiguous;
+
   private Supplier<String> prompt = () -> "> ";
   private volatile Supplier<? extends Iterable<String>> nicks = List::of;
 
@@ -40,6 +44,8 @@ public final class TerminalConsole implements Screen, AutoCloseable {
     System.setProperty(TerminalBuilder.PROP_SOFTWARE_SIGNALS, "false");
     // UTF-8 whatever the locale says: a C or POSIX locale would turn every é and emoji into '?'
     terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8).build();
+    // asked before the editor starts reading: the answer is read here, never taken for keys
+    ambiguous = AmbiguousWidth.of(terminal);
     reader =
         LineReaderBuilder.builder()
             .terminal(terminal)
@@ -84,7 +90,7 @@ public final class TerminalConsole implements Screen, AutoCloseable {
 
   @Override
   public void println(String line) {
-    reader.printAbove(Rows.of(Visible.of(line), terminal.getColumns()));
+    reader.printAbove(Rows.of(Visible.of(line), terminal.getColumns(), ambiguous));
   }
 
   @Override

@@ -110,7 +110,7 @@ public final class ChainCheck {
     final byte[] hash;
     final byte[] prev; // message.prevUnsafe()
     final long bytes; // message.approxBytes()
-    final int earlyBytes; // message.text().length(), what showEarly counts
+    long earlyBytes; // its text's UTF-8 bytes, counted by showEarly when it is shown early
     boolean early; // shown before its head: its chain must reach it
 
     Pending(ChatMessage message, LinkMessage.Chat frame, byte[] hash) {
@@ -119,7 +119,6 @@ public final class ChainCheck {
       this.hash = hash;
       this.prev = message.prevUnsafe();
       this.bytes = message.approxBytes();
-      this.earlyBytes = message.text().length();
     }
   }
 
@@ -241,12 +240,16 @@ public final class ChainCheck {
         || p.early
         || p.message != m
         || m.seq() <= lastEarlySeq
-        || earlyCount >= MAX_EARLY
-        // its text's length: at most its UTF-8 bytes, which an honest author counts
-        || earlyBytes + p.earlyBytes > MAX_EARLY_BYTES) {
+        || earlyCount >= MAX_EARLY) {
       return false;
     }
-    long bytes = p.earlyBytes;
+    // its text's UTF-8 bytes, as an honest author counts them for its heads (OwnChain): until
+    // session 37 its chars, and 3-byte characters held 3x the bound (rev37 FINDING-3)
+    long bytes = utf8Bytes(m.text());
+    if (earlyBytes + bytes > MAX_EARLY_BYTES) {
+      return false;
+    }
+    p.earlyBytes = bytes;
     p.early = true;
     int at = (earlyFirst + earlyCount++) % MAX_EARLY;
     earlySeq[at] = m.seq();
@@ -509,6 +512,27 @@ public final class ChainCheck {
   long takeGapDropped() {
     long n = gapDropped;
     gapDropped = 0;
+    return n;
+  }
+
+  /** The UTF-8 length of {@code s}, in one pass with no copy (an unpaired surrogate counts 3). */
+  static long utf8Bytes(String s) {
+    long n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          n += 1;
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          n += 2; // a pair: 2 chars, 4 bytes
+          i++;
+        } else {
+          n += 2;
+        }
+      }
+    }
     return n;
   }
 }

@@ -1,6 +1,8 @@
 package meshchat.peer.identity;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -89,9 +91,34 @@ public final class SealedBody {
       throw new IllegalArgumentException("the sealed body is malformed");
     }
     int textLength = plain.length - 4 - nickLength;
-    String nick = new String(plain, 4, nickLength, StandardCharsets.UTF_8);
-    String text = new String(plain, 4 + nickLength, textLength, StandardCharsets.UTF_8);
+    // strict UTF-8, as proto3 takes an open room's strings: a lenient decode took each malformed
+    // byte as U+FFFD (3 bytes), so a nick sealed within its bound was taken 3x over it, and every
+    // honest peer that relayed or served the line re-sealed had its link closed (rev37 FINDING-1)
+    String nick = utf8(plain, 4, nickLength);
+    String text = utf8(plain, 4 + nickLength, textLength);
     return new Body(nick, text, nickLength, textLength);
+  }
+
+  /**
+   * {@code b}'s bytes as strict UTF-8. The JDK's decode is fast, and puts U+FFFD for a malformed
+   * byte: only a string holding one (rare: sent as such, or a malformed byte) is decoded again
+   * strictly.
+   */
+  private static String utf8(byte[] b, int from, int length) {
+    String fast = new String(b, from, length, StandardCharsets.UTF_8);
+    if (fast.indexOf('\uFFFD') < 0) {
+      return fast;
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b, from, length))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("the sealed body is not UTF-8");
+    }
   }
 
   private record Gcm(Cipher cipher) {

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.PeerId;
-import meshchat.wire.SourceKey;
+import meshchat.wire.NetGroup;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -21,10 +21,11 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * The peer cache's bounds under any mix of peers met, linked and unlinked, from few or many sources
- * (IPv4 addresses and addresses of a few IPv6 /64s): never more than {@link PeerCache#MAX_ENTRIES}
- * entries, never more than {@link PeerCache#MAX_PER_SOURCE} of one source in a room, and a peer
- * linked now stays while the cache holds any entry that is not linked (of its own source, for the
- * per-source bound). What is written is what is read back.
+ * (IPv4 addresses and addresses of a few IPv6 /64s in two /48s): never more than {@link
+ * PeerCache#MAX_ENTRIES} entries, never more than {@link PeerCache#MAX_PER_SOURCE} of one network
+ * (an IPv4 address, an IPv6 /48) in a room, and a peer linked now stays while the cache holds any
+ * entry that is not linked (of its own network, for the per-network bound). What is written is what
+ * is read back.
  */
 class PeerCacheBoundsTest {
   @Property(tries = 60)
@@ -44,8 +45,9 @@ class PeerCacheBoundsTest {
         int op = step % 4;
         List<PeerAddress> before = c.peers("lobby");
         if (op <= 1 || met.isEmpty()) { // a new peer, from one of 40 hosts, some in one /64
-          int h = step / 4 % 40;
-          String host = h < 20 ? "10.0.0." + h : "2001:db8:0:" + (h % 3) + "::" + (h + 1);
+          int h = step / 4 % 40; // the IPv6 ones in 3 /64s of each of 2 /48s
+          String host =
+              h < 20 ? "10.0.0." + h : "2001:db8:" + (h % 2) + ":" + (h % 3) + "::" + (h + 1);
           PeerAddress a = new PeerAddress(PeerId.random(random), "p", host, 7000);
           met.add(a);
           c.seen("lobby", a, now);
@@ -65,18 +67,18 @@ class PeerCacheBoundsTest {
         assertThat(held.size()).isLessThanOrEqualTo(PeerCache.MAX_ENTRIES);
         Map<String, Integer> perSource = new HashMap<>();
         for (PeerAddress a : held) {
-          perSource.merge(SourceKey.text(a.host()), 1, Integer::sum);
+          perSource.merge(NetGroup.site(a.host()), 1, Integer::sum);
         }
         assertThat(perSource.values()).allMatch(n -> n <= PeerCache.MAX_PER_SOURCE);
         // what went: never a linked peer while its source (or the cache) held one not linked
         List<PeerAddress> gone = new ArrayList<>(before);
         gone.removeAll(held);
         for (PeerAddress g : gone) {
-          String source = SourceKey.text(g.host());
+          String source = NetGroup.site(g.host());
           // (the cache's own bound never reaches a linked peer: at most 32 are linked)
           boolean sourceAllLinked =
               held.stream()
-                  .filter(a -> SourceKey.text(a.host()).equals(source))
+                  .filter(a -> NetGroup.site(a.host()).equals(source))
                   .allMatch(a -> linked.contains(a.peerId()));
           if (linked.contains(g.peerId())) {
             assertThat(sourceAllLinked)

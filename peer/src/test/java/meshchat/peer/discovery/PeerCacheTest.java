@@ -194,6 +194,27 @@ class PeerCacheTest {
     assertThat(load(file).peers("lobby")).doesNotContain(bob);
   }
 
+  /**
+   * The bound is per network (an IPv6 /48, NetGroup.site), not per /64: a /48 is 65,536 /64s, and
+   * 200 keys from 200 of them held 128 entries, every honest peer pushed out.
+   */
+  @Test
+  void theSlash64sOfOneSlash48ShareOneShare() throws Exception {
+    Path file = dir.resolve("peers");
+    PeerCache c = load(file);
+    PeerAddress ann = peer("ann", 2);
+    c.seen("lobby", ann, 2);
+    for (int i = 0; i < 200; i++) {
+      String host = "2001:db8:7:" + Integer.toHexString(i + 1) + "::1";
+      c.seen("lobby", new PeerAddress(PeerId.random(random), "k", host, 7000), 10 + i);
+    }
+    PeerAddress other = new PeerAddress(PeerId.random(random), "o", "2001:db8:8:1::1", 7000);
+    c.seen("lobby", other, 300);
+    assertThat(load(file).peers("lobby"))
+        .contains(ann, other)
+        .hasSize(2 + PeerCache.MAX_PER_SOURCE);
+  }
+
   /** A file written before the per-source bound (a flood then) is trimmed to it when read. */
   @Test
   void aFileFloodedFromOneSourceIsTrimmedWhenRead() throws Exception {

@@ -20,6 +20,14 @@ class SealedBodyTest {
         .isEqualTo(new SealedBody.Body("ann", "meet at 5 ✓", 3, 13));
   }
 
+  /** A U+FFFD sent as such (valid UTF-8) opens as it was sealed: only malformed bytes refuse. */
+  @Test
+  void aReplacementCharacterSentAsSuchOpens() {
+    byte[] sealed = SealedBody.seal(KEY, ann, 7, "a\uFFFDn", "x \uFFFD y");
+    assertThat(SealedBody.open(KEY, ann, 7, sealed).nick()).isEqualTo("a\uFFFDn");
+    assertThat(SealedBody.open(KEY, ann, 7, sealed).text()).isEqualTo("x \uFFFD y");
+  }
+
   @Test
   void sealingIsDeterministicSoRelaysReencodeTheSameBytes() {
     assertThat(SealedBody.seal(KEY, ann, 7, "ann", "x"))

@@ -1,7 +1,13 @@
 package meshchat.tracker.client;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import meshchat.peer.limit.WireBounds;
 import meshchat.peer.message.Hosts;
 import meshchat.proto.v1.Member;
@@ -74,10 +80,52 @@ public final class MemberStatements {
             advertised,
             m.getPort(),
             ts);
-    if (!Ed25519.verify(key, signed, m.getSignature().toByteArray())) {
+    byte[] signature = m.getSignature().toByteArray();
+    // a statement verified once is remembered (what was signed, by which key, with which
+    // signature), so a replayed MemberJoined or member list costs a hash and a lookup, not a
+    // signature check each time; the time checks above still run on every one
+    ByteBuffer seen = ByteBuffer.wrap(seenKey(key, signed, signature));
+    synchronized (VERIFIED) {
+      if (VERIFIED.get(seen) != null) {
+        return null;
+      }
+    }
+    verifications.incrementAndGet();
+    if (!Ed25519.verify(key, signed, signature)) {
       return "the member's signed statement does not verify";
     }
+    synchronized (VERIFIED) {
+      VERIFIED.put(seen, Boolean.TRUE);
+    }
     return null;
+  }
+
+  /** Most verified statements remembered (the oldest used forgotten first): 4,096 x ~100 bytes. */
+  static final int MAX_VERIFIED = 4_096;
+
+  private static final LinkedHashMap<ByteBuffer, Boolean> VERIFIED =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> e) {
+          return size() > MAX_VERIFIED;
+        }
+      };
+
+  /** Signature checks run (tests: a replay costs none). */
+  static final AtomicLong verifications = new AtomicLong();
+
+  /** SHA-256 over the key, the signed transcript and the signature, each length-prefixed. */
+  private static byte[] seenKey(byte[] key, byte[] signed, byte[] signature) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      for (byte[] part : new byte[][] {key, signed, signature}) {
+        d.update(ByteBuffer.allocate(4).putInt(part.length).array());
+        d.update(part);
+      }
+      return d.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
   }
 
   /** A host that means "the address you see me from" (docs/protocol.md, "Register"). */

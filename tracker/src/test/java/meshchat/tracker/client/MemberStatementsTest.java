@@ -75,6 +75,29 @@ class MemberStatementsTest {
         .isNull();
   }
 
+  /**
+   * A replayed statement (the same MemberJoined again, the member list on every ask) costs a
+   * lookup, not a signature check; a changed one is checked again, and fails; the time checks still
+   * run.
+   */
+  @Test
+  void aReplayedStatementIsNotVerifiedAgainButAChangedOneIs() {
+    Member b = bob("general", "10.9.9.9", NOW - 1);
+    long before = MemberStatements.verifications.get();
+    assertThat(MemberStatements.problem("general", b, NOW)).isNull();
+    for (int i = 0; i < 100; i++) {
+      assertThat(MemberStatements.problem("general", b, NOW)).isNull();
+    }
+    assertThat(MemberStatements.verifications.get() - before).as("signature checks").isOne();
+    Member renamed = b.toBuilder().setNick("alice").build();
+    assertThat(MemberStatements.problem("general", renamed, NOW)).contains("does not verify");
+    assertThat(MemberStatements.problem("other", b, NOW)).contains("does not verify");
+    assertThat(
+            MemberStatements.problem("general", b, NOW + MemberStatements.LIFETIME.toMillis() * 2))
+        .contains("expired");
+    assertThat(MemberStatements.verifications.get() - before).isEqualTo(3);
+  }
+
   @Test
   void whatATrackerOrARelayWouldChangeFails() {
     Member b = bob();
