@@ -64,6 +64,9 @@ public record TrackerConfig(
    */
   public static final int DEFAULT_MAX_FRAME_BYTES = Framing.TRACKER_MAX_REQUEST_BYTES;
 
+  /** The most socket I/O threads: far more than any core count this runs on. */
+  public static final int MAX_IO_THREADS = 1024;
+
   public TrackerConfig {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -89,6 +92,12 @@ public record TrackerConfig(
         || maxSessionsPerAddress < 1
         || maxMembersPerAddressPerRoom < 1) {
       throw new IllegalArgumentException("limits and thread counts must be positive");
+    }
+    // each is a thread made at the start, and their array before them: 2^31-1 was an "out of
+    // memory: give it more heap" exit, advice that cannot help
+    if (ioThreads > MAX_IO_THREADS) {
+      throw new IllegalArgumentException(
+          "io threads must be 1.." + MAX_IO_THREADS + ", got " + ioThreads);
     }
   }
 

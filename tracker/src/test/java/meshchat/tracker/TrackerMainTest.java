@@ -1,6 +1,7 @@
 package meshchat.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
@@ -34,7 +35,9 @@ class TrackerMainTest {
         "--port 70000",
         "--no-such-flag",
         "tracker --port -1",
-        "--heartbeat-ms 100 --ttl-ms 50"
+        "--heartbeat-ms 100 --ttl-ms 50",
+        "--port 0 --io-threads 0",
+        "--port 0 --io-threads 2147483647"
       })
   void aBadFlagIsOneLineOnStderrAndExitCodeTwo(String args) {
     Run r = run(args.split(" "));
@@ -53,6 +56,19 @@ class TrackerMainTest {
       assertThat(r.code()).isEqualTo(2);
       assertThat(r.err().strip()).doesNotContain("\n").contains("cannot listen on");
     }
+  }
+
+  /**
+   * session 37: --io-threads 2147483647 made the start allocate the threads' array and exit with
+   * "out of memory: give it more heap"; 1025 started 1025 threads. Refused in the config, before
+   * any thread.
+   */
+  @Test
+  void tooManyIoThreadsAreRefusedBeforeAnyIsMade() {
+    assertThatThrownBy(() -> TrackerConfig.defaults().with(d -> d.ioThreads = 1025))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("io threads must be 1..1024, got 1025");
+    assertThat(TrackerConfig.defaults().with(d -> d.ioThreads = 1024).ioThreads()).isEqualTo(1024);
   }
 
   @Test

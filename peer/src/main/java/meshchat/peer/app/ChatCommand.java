@@ -480,9 +480,28 @@ public final class ChatCommand implements Callable<Integer> {
    * The input ended: waits until another peer holds every message typed, as its digests show, or
    * until {@code --linger} runs out. A script that ends right after its last line still delivers.
    */
+  /** The longest the end of input waits for the lines typed to be stored and shown. */
+  private static final long STORE_WAIT_MS = 60_000;
+
   private int lingered(ChatView view) throws InterruptedException {
     DeliveryWatch watch = view.watch();
     int typed = watch.sentCount();
+    // Whatever --linger says, the lines typed are stored before we leave. After a restart the
+    // first own line waits for the self-fork check (storage.md); input that ended before it was
+    // done left at once, and every line piped in was lost with exit 0 (session 37).
+    if (!watch.awaitShown(STORE_WAIT_MS)) {
+      err()
+          .println(
+              "meshchat: "
+                  + watch.pending()
+                  + " of "
+                  + plural(typed, "line")
+                  + " typed were not stored within "
+                  + STORE_WAIT_MS / 1000
+                  + " s of the input's end; they are lost: send them again");
+      err().flush();
+      return UNDELIVERED;
+    }
     if (typed == 0 || linger == 0 || watch.undelivered() == 0) {
       return 0;
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import meshchat.tracker.ErrorText;
 
 /**
  * One {@code chat} per data dir: an exclusive OS lock on {@code <data>/lock}, held for the life of
@@ -45,9 +46,15 @@ final class DataDirLock implements AutoCloseable {
    */
   static DataDirLock acquire(Path dir) throws IOException, InUseException {
     Path file = dir.resolve(FILE_NAME);
-    FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel ch;
+    try {
+      ch =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      // the JDK's reason alone ("is a directory") did not say which file of the dir is in the way
+      throw new IOException(file + ": " + ErrorText.reason(e), e);
+    }
     FileLock lock;
     try {
       lock = ch.tryLock();

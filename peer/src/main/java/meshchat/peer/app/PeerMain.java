@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import meshchat.tracker.OutOfMemoryExit;
 import meshchat.tracker.Version;
 import picocli.CommandLine;
@@ -106,7 +108,7 @@ public final class PeerMain {
       try {
         return chat.call();
       } catch (Exception e) {
-        err.println("meshchat: " + oneLine(String.valueOf(e.getMessage())));
+        err.println("meshchat: " + failure(e));
         return CommandLine.ExitCode.SOFTWARE;
       }
     }
@@ -120,7 +122,7 @@ public final class PeerMain {
         });
     cli.setExecutionExceptionHandler(
         (e, c, p) -> {
-          c.getErr().println("meshchat: " + oneLine(String.valueOf(e.getMessage())));
+          c.getErr().println("meshchat: " + failure(e));
           return CommandLine.ExitCode.SOFTWARE;
         });
     return cli.execute(line);
@@ -137,6 +139,23 @@ public final class PeerMain {
       return out.toArray(String[]::new);
     }
     return args;
+  }
+
+  /**
+   * The one line for a command that failed. A failure on another thread (the room's start, run on
+   * the room thread and joined) comes wrapped, and a wrapper's message is its cause's {@code
+   * toString()}: "meshchat.peer.store.sqlite.HistoryDatabaseException: history database ...". The
+   * cause's own message is the line meant for the user.
+   */
+  static String failure(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null
+        && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : oneLine(m);
   }
 
   private static String oneLine(String s) {

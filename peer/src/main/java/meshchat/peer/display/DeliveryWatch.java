@@ -70,6 +70,27 @@ public final class DeliveryWatch {
     return List.copyOf(recent);
   }
 
+  /**
+   * Waits until every line handed to the room was stored and shown (or refused), or {@code millis}
+   * pass; true if none is still pending.
+   */
+  public synchronized boolean awaitShown(long millis) throws InterruptedException {
+    long deadline = clock.millis() + millis;
+    while (sending > 0) {
+      long left = deadline - clock.millis();
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+
+  /** Lines handed to the room and not yet stored and shown. */
+  public synchronized int pending() {
+    return sending;
+  }
+
   /** Waits until every message is held somewhere or {@code millis} pass; true if all are. */
   public synchronized boolean awaitDelivered(long millis) throws InterruptedException {
     long deadline = clock.millis() + millis;

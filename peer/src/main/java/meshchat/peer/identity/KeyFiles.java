@@ -85,11 +85,11 @@ public final class KeyFiles {
     }
     byte[] privateBytes = Files.readAllBytes(priv);
     byte[] publicBytes = Files.readAllBytes(dataDir.resolve(PUBLIC));
+    // the encodings this peer writes are read by hand: the JDK's key factory costs a cold start
+    // tens of milliseconds (its providers and their EdDSA classes) for two fixed byte layouts
+    byte[] seed = Ed25519.seedOfPkcs8(privateBytes);
+    byte[] publicKey = Ed25519.rawOrNull(publicBytes);
     try {
-      // the encodings this peer writes are read by hand: the JDK's key factory costs a cold start
-      // tens of milliseconds (its providers and their EdDSA classes) for two fixed byte layouts
-      byte[] seed = Ed25519.seedOfPkcs8(privateBytes);
-      byte[] publicKey = Ed25519.rawOrNull(publicBytes);
       if (seed != null && publicKey != null) {
         // refuses a public key that is not the private key's own (Identity derives it again): a
         // signature made with another would give the private key away
@@ -100,7 +100,22 @@ public final class KeyFiles {
       PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(publicBytes));
       return new Identity(new KeyPair(pub, privateKey));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("damaged key files in " + dataDir + ": " + e.getMessage());
+      // the user's line names the file and what to do, not the JDK's words ("IOException : null")
+      Path bad = seed == null ? priv : dataDir.resolve(PUBLIC);
+      String what =
+          seed != null && publicKey != null
+              ? bad + " is not the public key of " + priv
+              : bad
+                  + " is not a key ("
+                  + (seed == null ? privateBytes : publicBytes).length
+                  + " bytes)";
+      throw new IllegalArgumentException(
+          "damaged key files in "
+              + dataDir
+              + ": "
+              + what
+              + "; left as they are: restore them from a backup, or use another --data to join"
+              + " as a new member");
     }
   }
 
