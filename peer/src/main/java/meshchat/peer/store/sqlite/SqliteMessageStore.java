@@ -53,11 +53,16 @@ public final class SqliteMessageStore implements MessageStore {
   // the canonical keys of the highest stored messages (guarded by db): a message shown late asks
   // for its predecessor, and in a busy room that is about every other message shown; a lagging
   // link's late message belongs tens of thousands of keys back (docs/benchmarks.md, session 19), so
-  // the window is wide: 4,096 keys answered almost none in the SQLite throughput cell
+  // the window is wide: 4,096 keys answered almost none in the SQLite throughput cell, and 65,536
+  // (about half a second of a receiver's rows there) left 28 % of the calls to SQLite, 262,144
+  // 5.8 % (docs/benchmarks.md, session 37)
   private RecentOrder recentOrder = new RecentOrder(RECENT_ORDER_KEYS);
 
-  /** Keys {@link RecentOrder} keeps: about 72 bytes each, so at most ~5 MB, grown as stored. */
-  static final int RECENT_ORDER_KEYS = 65_536;
+  /**
+   * Keys {@link RecentOrder} keeps: 20 bytes each, so ~5.2 MB full (~10.5 MB were every block
+   * split), grown as rows are stored.
+   */
+  static final int RECENT_ORDER_KEYS = 262_144;
 
   /**
    * Rows of the open group not written yet (guarded by db): a row that is new for sure (its seq
