@@ -38,6 +38,38 @@ public final class DirectBind {
     return rc;
   }
 
+  /** What {@link #firstRow} makes of a query's first row, read with {@code db}'s column calls. */
+  @FunctionalInterface
+  public interface RowReader<T> {
+    T read(DB db, long stmt) throws SQLException;
+  }
+
+  /**
+   * Steps a query once and resets it for its next use, whatever the outcome: what {@code reader}
+   * makes of its first row, or null if it has none. No {@code ResultSet}: JDBC's {@code
+   * executeQuery} makes one per call and asks the driver for every column's name, and its getters
+   * each allocate a capturing lambda (docs/benchmarks.md, session 37).
+   *
+   * @throws SQLException if the step fails (SQLite's code and message)
+   */
+  public static <T> T firstRow(DB db, long stmt, RowReader<T> reader) throws SQLException {
+    try {
+      int rc = db.step(stmt);
+      if (rc == SQLITE_ROW) {
+        return reader.read(db, stmt);
+      }
+      if (rc != SQLITE_DONE) {
+        throw failure(db, rc);
+      }
+      return null;
+    } finally {
+      db.reset(stmt);
+    }
+  }
+
+  private static final int SQLITE_ROW = 100;
+  private static final int SQLITE_DONE = 101;
+
   /**
    * Prepares {@code ps} again, in place, if the driver finalized it (it does so when a step fails
    * for most reasons, a full disk among them: every later use then failed with "statement is not

@@ -136,6 +136,28 @@ final class Rows {
     };
   }
 
+  /** Binds a statement's parameters with the driver's own calls ({@link DirectBind}). */
+  @FunctionalInterface
+  interface Binder {
+    void bind(DB db, long stmt) throws SQLException;
+  }
+
+  /**
+   * Runs query {@code ps} once, its parameters bound by {@code binder} straight to the driver, and
+   * returns what {@code reader} makes of its first row (null: no row), under the driver's lock
+   * taken once. The statement is reset whatever happens; it is never run through JDBC, so nothing
+   * JDBC holds for it is stale.
+   */
+  static <T> T queryFirst(PreparedStatement ps, Binder binder, DirectBind.RowReader<T> reader)
+      throws SQLException {
+    return ((CoreStatement) ps)
+        .pointer.safeRun(
+            (db, stmt) -> {
+              binder.bind(db, stmt);
+              return DirectBind.firstRow(db, stmt, reader);
+            });
+  }
+
   /**
    * Reads every row of a query selecting {@link #COLS}.
    *

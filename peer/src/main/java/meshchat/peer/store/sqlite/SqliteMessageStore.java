@@ -23,6 +23,7 @@ import meshchat.peer.sync.SeqRange;
 import meshchat.peer.sync.SeqSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.core.DirectBind;
 
 /**
  * One room's history in the peer's SQLite file: the product's {@link MessageStore}, with the same
@@ -52,11 +53,16 @@ public final class SqliteMessageStore implements MessageStore {
   // the canonical keys of the highest stored messages (guarded by db): a message shown late asks
   // for its predecessor, and in a busy room that is about every other message shown; a lagging
   // link's late message belongs tens of thousands of keys back (docs/benchmarks.md, session 19), so
-  // the window is wide: 4,096 keys answered almost none in the SQLite throughput cell
+  // the window is wide: 4,096 keys answered almost none in the SQLite throughput cell, and 65,536
+  // (about half a second of a receiver's rows there) left 28 % of the calls to SQLite, 262,144
+  // 5.8 % (docs/benchmarks.md, session 37)
   private RecentOrder recentOrder = new RecentOrder(RECENT_ORDER_KEYS);
 
-  /** Keys {@link RecentOrder} keeps: about 72 bytes each, so at most ~5 MB, grown as stored. */
-  static final int RECENT_ORDER_KEYS = 65_536;
+  /**
+   * Keys {@link RecentOrder} keeps: 20 bytes each, so ~5.2 MB full (~10.5 MB were every block
+   * split), grown as rows are stored.
+   */
+  static final int RECENT_ORDER_KEYS = 262_144;
 
   /**
    * Rows of the open group not written yet (guarded by db): a row that is new for sure (its seq
@@ -718,9 +724,16 @@ public final class SqliteMessageStore implements MessageStore {
           if (kept != null) {
             return OptionalLong.of(kept.lamport());
           }
-          try (ResultSet rs = bindId(selectLamport, id).executeQuery()) {
-            return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-          }
+          Long stored =
+              Rows.queryFirst(
+                  selectLamport,
+                  (d, stmt) -> {
+                    DirectBind.bindLong(d, stmt, 1, roomId);
+                    DirectBind.bindBlob(d, stmt, 2, id.origin().toBytes());
+                    DirectBind.bindLong(d, stmt, 3, id.seq());
+                  },
+                  (d, row) -> d.column_long(row, 0));
+          return stored == null ? OptionalLong.empty() : OptionalLong.of(stored);
         });
   }
 
@@ -891,18 +904,24 @@ public final class SqliteMessageStore implements MessageStore {
               best = m;
             }
           }
-          setRoom(predecessor);
-          predecessor.setLong(2, key.time());
-          predecessor.setBytes(3, key.origin().toBytes());
-          try (ResultSet rs = predecessor.executeQuery()) {
-            if (rs.next()) {
-              long lamport = rs.getLong(3);
-              PeerId origin = PeerId.of(rs.getBytes(1));
-              long seq = rs.getLong(2);
-              if (best == null || canonical(lamport, origin, seq, best) > 0) {
-                return Optional.of(new MessageId(origin, seq));
-              }
-            }
+          // straight from the driver, as Rows.read does: through executeQuery this query cost
+          // about as much again in JDBC's result set as in SQLite (docs/benchmarks.md, session 37)
+          long[] lamport = new long[1];
+          MessageId below =
+              Rows.queryFirst(
+                  predecessor,
+                  (d, stmt) -> {
+                    DirectBind.bindLong(d, stmt, 1, roomId);
+                    DirectBind.bindLong(d, stmt, 2, key.time());
+                    DirectBind.bindBlob(d, stmt, 3, key.origin().toBytes());
+                  },
+                  (d, row) -> {
+                    lamport[0] = d.column_long(row, 2);
+                    return new MessageId(PeerId.of(d.column_blob(row, 0)), d.column_long(row, 1));
+                  });
+          if (below != null
+              && (best == null || canonical(lamport[0], below.origin(), below.seq(), best) > 0)) {
+            return Optional.of(below);
           }
           return best == null ? Optional.empty() : Optional.of(best.id());
         });
