@@ -81,11 +81,14 @@ public final class AuthorQuota {
 
   /** What storing {@code m} costs: its UTF-8 text and nick, plus {@link #ROW_BYTES}. */
   public static long cost(ChatMessage m) {
-    return ROW_BYTES + utf8(m.text()) + utf8(m.nick());
+    return ROW_BYTES + utf8Length(m.text()) + utf8Length(m.nick());
   }
 
-  private static long utf8(String s) {
-    // one pass, no copy: the length String.getBytes(UTF_8) would have
+  /**
+   * The UTF-8 length of {@code s} (what {@code String.getBytes(UTF_8)} would give; an unpaired
+   * surrogate counts 3), in one pass with no copy.
+   */
+  public static long utf8Length(String s) {
     long n = s.length();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -510,9 +513,5 @@ public final class AuthorQuota {
    */
   public long chargeHour(long nowMs) {
     return hourOf(nowMs);
-  }
-
-  static long utf8Length(String s) {
-    return utf8(s);
   }
 }

@@ -14,6 +14,7 @@ import meshchat.peer.message.Equivocation;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.CloseReason;
 import meshchat.peer.message.PeerId;
+import meshchat.peer.room.AuthorQuota;
 import meshchat.peer.room.Room;
 import meshchat.peer.sync.SeqWindow;
 import meshchat.wire.Ed25519;
@@ -245,7 +246,7 @@ public final class ChainCheck {
     }
     // its text's UTF-8 bytes, as an honest author counts them for its heads (OwnChain): until
     // session 37 its chars, and 3-byte characters held 3x the bound (rev37 FINDING-3)
-    long bytes = utf8Bytes(m.text());
+    long bytes = AuthorQuota.utf8Length(m.text());
     if (earlyBytes + bytes > MAX_EARLY_BYTES) {
       return false;
     }
@@ -512,27 +513,6 @@ public final class ChainCheck {
   long takeGapDropped() {
     long n = gapDropped;
     gapDropped = 0;
-    return n;
-  }
-
-  /** The UTF-8 length of {@code s}, in one pass with no copy (an unpaired surrogate counts 3). */
-  static long utf8Bytes(String s) {
-    long n = s.length();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          n += 1;
-        } else if (Character.isHighSurrogate(c)
-            && i + 1 < s.length()
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          n += 2; // a pair: 2 chars, 4 bytes
-          i++;
-        } else {
-          n += 2;
-        }
-      }
-    }
     return n;
   }
 }

@@ -12,6 +12,7 @@ import meshchat.peer.identity.Identity;
 import meshchat.peer.limit.Counters;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Chat;
+import meshchat.peer.room.AuthorQuota;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +47,7 @@ class Rev37EarlyTextBytesTest {
   @Test
   void theBytesCountedAreTheTextsUtf8Bytes() {
     for (String t : new String[] {"", "a", "é", "€", "😀", "a€é😀 x", "€".repeat(4096)}) {
-      assertThat(ChainCheck.utf8Bytes(t))
+      assertThat(AuthorQuota.utf8Length(t))
           .as(t)
           .isEqualTo(t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     }
