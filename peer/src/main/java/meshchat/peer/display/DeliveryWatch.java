@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.MessageId;
 
@@ -75,15 +76,7 @@ public final class DeliveryWatch {
    * pass; true if none is still pending.
    */
   public synchronized boolean awaitShown(long millis) throws InterruptedException {
-    long deadline = clock.millis() + millis;
-    while (sending > 0) {
-      long left = deadline - clock.millis();
-      if (left <= 0) {
-        return false;
-      }
-      wait(left);
-    }
-    return true;
+    return await(() -> sending == 0, millis);
   }
 
   /** Lines handed to the room and not yet stored and shown. */
@@ -93,8 +86,13 @@ public final class DeliveryWatch {
 
   /** Waits until every message is held somewhere or {@code millis} pass; true if all are. */
   public synchronized boolean awaitDelivered(long millis) throws InterruptedException {
+    return await(() -> undelivered() == 0, millis);
+  }
+
+  /** Waits, holding this watch's lock, until {@code done} or {@code millis} pass; true if done. */
+  private boolean await(BooleanSupplier done, long millis) throws InterruptedException {
     long deadline = clock.millis() + millis;
-    while (undelivered() > 0) {
+    while (!done.getAsBoolean()) {
       long left = deadline - clock.millis();
       if (left <= 0) {
         return false;
