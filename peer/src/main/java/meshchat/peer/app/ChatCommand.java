@@ -16,7 +16,7 @@ import meshchat.peer.display.ChatView;
 import meshchat.peer.display.Commands;
 import meshchat.peer.display.DeliveryWatch;
 import meshchat.peer.display.LineConsole;
-import meshchat.peer.display.Screen;
+import meshchat.peer.display.ScreenQueue;
 import meshchat.peer.display.TerminalConsole;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
@@ -362,7 +362,8 @@ public final class ChatCommand implements Callable<Integer> {
     boolean terminal = System.console() != null && !json;
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out, !json);
-    Screen screen = terminal ? term : lines;
+    // the room thread prints every line it delivers: never to a reader that may stop reading
+    ScreenQueue screen = new ScreenQueue(terminal ? term : lines, json);
     ChatView view =
         new ChatView(screen, json, room, scrollback, known.book(), InstantSource.system());
     if (term != null) {
@@ -450,6 +451,7 @@ public final class ChatCommand implements Callable<Integer> {
             () -> {
               leave(lan, node);
               known.close(); // the main thread may never get to it
+              shown(screen);
             },
             "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
@@ -481,6 +483,7 @@ public final class ChatCommand implements Callable<Integer> {
       }
       leave(lan, node); // sends everything queued, then Close LEAVING; unregisters
       groups.close();
+      shown(screen);
       if (term != null) {
         term.close();
       }
@@ -491,6 +494,18 @@ public final class ChatCommand implements Callable<Integer> {
       }
     }
     return code;
+  }
+
+  /** The longest leaving waits for the lines still queued for the screen to be read. */
+  private static final long SCREEN_WAIT_MS = 5_000;
+
+  /** Shows what waits for the screen, unless its reader has stopped for good. */
+  private static void shown(ScreenQueue screen) {
+    try {
+      screen.close(SCREEN_WAIT_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The longest leaving waits for the lines typed to be stored and shown. */
