@@ -33,15 +33,26 @@ class Rev38ProbeLateAnswerTest {
                 .encoding(StandardCharsets.UTF_8)
                 .build()) {
       // the terminal is slow: no answer within the probe's time
-      assertThat(AmbiguousWidth.probe(t, 200)).isEqualTo(2);
+      AmbiguousWidth.Asked asked = AmbiguousWidth.ask(t, 200);
+      assertThat(asked.columns()).isEqualTo(2);
+      assertThat(asked.unanswered()).isTrue();
       // its answer comes now, then the user types a line (as TerminalConsole builds its editor
-      // right after the probe)
+      // right after the probe, and takes the first line it reads without a report at its start)
       LineReader reader = LineReaderBuilder.builder().terminal(t).build();
       keys.write("\033[24;2R".getBytes(StandardCharsets.UTF_8));
       keys.write("hello\r".getBytes(StandardCharsets.UTF_8));
       keys.flush();
-      String line = reader.readLine("> ");
+      String line = AmbiguousWidth.withoutLateReport(reader.readLine("> "));
       assertThat(line).as("the line the user typed, as it would be sent").isEqualTo("hello");
     }
+  }
+
+  @Test
+  void onlyAReportAtTheLinesStartIsTakenOff() {
+    assertThat(AmbiguousWidth.withoutLateReport("[3;14Rhi")).isEqualTo("hi");
+    assertThat(AmbiguousWidth.withoutLateReport("\033[3;14Rhi")).isEqualTo("hi");
+    assertThat(AmbiguousWidth.withoutLateReport("see [3;14R")).isEqualTo("see [3;14R");
+    assertThat(AmbiguousWidth.withoutLateReport("[1;2] hi")).isEqualTo("[1;2] hi");
+    assertThat(AmbiguousWidth.withoutLateReport("[1234567890;2Rx")).isEqualTo("[1234567890;2Rx");
   }
 }
