@@ -16,7 +16,7 @@ import meshchat.peer.display.ChatView;
 import meshchat.peer.display.Commands;
 import meshchat.peer.display.DeliveryWatch;
 import meshchat.peer.display.LineConsole;
-import meshchat.peer.display.Screen;
+import meshchat.peer.display.ScreenQueue;
 import meshchat.peer.display.TerminalConsole;
 import meshchat.peer.identity.Identity;
 import meshchat.peer.identity.KeyFiles;
@@ -182,6 +182,9 @@ public final class ChatCommand implements Callable<Integer> {
 
   /** Exit code when the input ended and some typed message reached no other peer in time. */
   static final int UNDELIVERED = 3;
+
+  /** Exit code when a line of piped input was refused (not UTF-8, too long): bad input. */
+  static final int BAD_INPUT = 2;
 
   @Mixin MetricsOption metrics;
 
@@ -359,7 +362,8 @@ public final class ChatCommand implements Callable<Integer> {
     boolean terminal = System.console() != null && !json;
     TerminalConsole term = terminal ? new TerminalConsole(dir.resolve("input-history")) : null;
     LineConsole lines = terminal ? null : new LineConsole(System.out, !json);
-    Screen screen = terminal ? term : lines;
+    // the room thread prints every line it delivers: never to a reader that may stop reading
+    ScreenQueue screen = new ScreenQueue(terminal ? term : lines, json);
     ChatView view =
         new ChatView(screen, json, room, scrollback, known.book(), InstantSource.system());
     if (term != null) {
@@ -447,6 +451,7 @@ public final class ChatCommand implements Callable<Integer> {
             () -> {
               leave(lan, node);
               known.close(); // the main thread may never get to it
+              shown(screen);
             },
             "leave");
     Runtime.getRuntime().addShutdownHook(hook); // SIGTERM and Ctrl-C leave cleanly too
@@ -455,8 +460,22 @@ public final class ChatCommand implements Callable<Integer> {
     try {
       if (term != null) {
         term.run(commands);
-      } else if (lines.run(System.in, commands)) {
-        code = lingered(view);
+        code = stored(view); // Ctrl-D or /quit right after typing: the lines are kept first
+      } else {
+        LineConsole.Ended ended = lines.run(System.in, commands);
+        // /quit leaves without lingering, but never before the lines typed are stored: a script
+        // that ended with /quit after a restart lost every line (rev38 FINDING-4)
+        code = ended.eof() ? lingered(view) : stored(view);
+        if (ended.refused() > 0) {
+          err()
+              .println(
+                  "meshchat: "
+                      + plural(ended.refused(), "line")
+                      + " of the input not sent (not UTF-8, or longer than 1 MiB): see the"
+                      + " errors above");
+          err().flush();
+          code = code == 0 ? BAD_INPUT : code;
+        }
       }
     } finally {
       if (served != null) {
@@ -464,6 +483,7 @@ public final class ChatCommand implements Callable<Integer> {
       }
       leave(lan, node); // sends everything queued, then Close LEAVING; unregisters
       groups.close();
+      shown(screen);
       if (term != null) {
         term.close();
       }
@@ -476,19 +496,37 @@ public final class ChatCommand implements Callable<Integer> {
     return code;
   }
 
-  /**
-   * The input ended: waits until another peer holds every message typed, as its digests show, or
-   * until {@code --linger} runs out. A script that ends right after its last line still delivers.
-   */
-  /** The longest the end of input waits for the lines typed to be stored and shown. */
+  /** The longest leaving waits for the lines still queued for the screen to be read. */
+  private static final long SCREEN_WAIT_MS = 5_000;
+
+  /** Shows what waits for the screen, unless its reader has stopped for good. */
+  private static void shown(ScreenQueue screen) {
+    try {
+      screen.close(SCREEN_WAIT_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The longest leaving waits for the lines typed to be stored and shown. */
   private static final long STORE_WAIT_MS = 60_000;
 
-  private int lingered(ChatView view) throws InterruptedException {
+  /** Lines not stored by then are named on the screen while leaving waits for them. */
+  private static final long SAY_STORING_MS = 250;
+
+  /**
+   * Whatever way the input ended, and whatever --linger says, the lines typed are stored before we
+   * leave. After a restart the first own line waits for the self-fork check (storage.md); input
+   * that ended before it was done left at once, and every line piped in was lost with exit 0
+   * (session 37 for the end of input, rev38 FINDING-4 for /quit and the terminal).
+   */
+  private int stored(ChatView view) throws InterruptedException {
     DeliveryWatch watch = view.watch();
     int typed = watch.sentCount();
-    // Whatever --linger says, the lines typed are stored before we leave. After a restart the
-    // first own line waits for the self-fork check (storage.md); input that ended before it was
-    // done left at once, and every line piped in was lost with exit 0 (session 37).
+    if (watch.awaitShown(SAY_STORING_MS)) {
+      return 0;
+    }
+    view.info("storing " + plural(watch.pending(), "line") + " typed before leaving");
     if (!watch.awaitShown(STORE_WAIT_MS)) {
       err()
           .println(
@@ -498,12 +536,24 @@ public final class ChatCommand implements Callable<Integer> {
                   + plural(typed, "line")
                   + " typed were not stored within "
                   + STORE_WAIT_MS / 1000
-                  + " s of the input's end; they are lost: send them again");
+                  + " s; they are lost: send them again");
       err().flush();
       return UNDELIVERED;
     }
-    if (typed == 0 || linger == 0 || watch.undelivered() == 0) {
-      return 0;
+    return 0;
+  }
+
+  /**
+   * The input ended: once the lines typed are stored, waits until another peer holds every message
+   * typed, as its digests show, or until {@code --linger} runs out. A script that ends right after
+   * its last line still delivers.
+   */
+  private int lingered(ChatView view) throws InterruptedException {
+    int code = stored(view);
+    DeliveryWatch watch = view.watch();
+    int typed = watch.sentCount();
+    if (code != 0 || typed == 0 || linger == 0 || watch.undelivered() == 0) {
+      return code;
     }
     view.info(
         "waiting up to " + linger + " s until another peer holds " + plural(typed, "message"));

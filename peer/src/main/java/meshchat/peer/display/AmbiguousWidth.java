@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -118,8 +119,34 @@ public final class AmbiguousWidth {
    * probe at the start of the current line and erases it again.
    */
   public static int of(Terminal terminal) {
+    return ask(terminal).columns();
+  }
+
+  /**
+   * What {@link #of} found, and whether the terminal was asked and did not answer in time: then its
+   * answer may still come, into the input, once the line editor reads it.
+   */
+  public record Asked(int columns, boolean unanswered) {}
+
+  /** As {@link #of}, saying whether the question is left unanswered. */
+  public static Asked ask(Terminal terminal) {
     int said = override();
-    return said != 0 ? said : probe(terminal, PROBE_MILLIS);
+    return said != 0 ? new Asked(said, false) : ask(terminal, PROBE_MILLIS);
+  }
+
+  /**
+   * A cursor report as the line editor takes it when it comes after the probe gave up: JLine drops
+   * the ESC and inserts the rest as typed ({@code [24;2R}).
+   */
+  private static final Pattern LATE_REPORT = Pattern.compile("^\u001b?\\[\\d{1,9};\\d{1,9}R");
+
+  /**
+   * {@code line} without a cursor report at its start: for the first line read after an unanswered
+   * probe, which a late answer ({@code ESC [ 24 ; 2 R} from a slow ssh link) would otherwise open,
+   * and the room would get {@code [24;2Rhello} for {@code hello} (rev38 FINDING-2).
+   */
+  public static String withoutLateReport(String line) {
+    return LATE_REPORT.matcher(line).replaceFirst("");
   }
 
   /**
@@ -150,9 +177,13 @@ public final class AmbiguousWidth {
    * (the chat has not started reading).
    */
   static int probe(Terminal terminal, long millis) {
+    return ask(terminal, millis).columns();
+  }
+
+  static Asked ask(Terminal terminal, long millis) {
     if (Terminal.TYPE_DUMB.equals(terminal.getType())
         || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
-      return 2;
+      return new Asked(2, false);
     }
     Attributes saved = null;
     PrintWriter w = terminal.writer();
@@ -161,9 +192,9 @@ public final class AmbiguousWidth {
       w.print("\r" + PROBE + "\033[6n");
       w.flush();
       int column = column(terminal.reader(), System.nanoTime() + millis * 1_000_000);
-      return column == 2 ? 1 : 2;
+      return new Asked(column == 2 ? 1 : 2, column < 0);
     } catch (IOException | RuntimeException e) {
-      return 2;
+      return new Asked(2, true);
     } finally {
       w.print("\r\033[K"); // the probe leaves no trace on the screen
       w.flush();

@@ -102,6 +102,11 @@ public final class Commands {
     return true;
   }
 
+  /** An input line that is not sent, with why: one error line, as a refused message gets. */
+  public void refuse(String why) {
+    view.error(why);
+  }
+
   private void send(String text) {
     try {
       view.watch().sending(node.send(text));

@@ -29,6 +29,9 @@ public final class TerminalConsole implements Screen, AutoCloseable {
   /** Columns the terminal draws an East Asian "Ambiguous" character in, asked at start. */
   private final int ambiguous;
 
+  /** The probe went unanswered: its answer may open the first line read (rev38 FINDING-2). */
+  private boolean lateReport;
+
   private Supplier<String> prompt = () -> "> ";
   private volatile Supplier<? extends Iterable<String>> nicks = List::of;
 
@@ -45,7 +48,9 @@ public final class TerminalConsole implements Screen, AutoCloseable {
     // UTF-8 whatever the locale says: a C or POSIX locale would turn every é and emoji into '?'
     terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8).build();
     // asked before the editor starts reading: the answer is read here, never taken for keys
-    ambiguous = AmbiguousWidth.of(terminal);
+    AmbiguousWidth.Asked asked = AmbiguousWidth.ask(terminal);
+    ambiguous = asked.columns();
+    lateReport = asked.unanswered();
     reader =
         LineReaderBuilder.builder()
             .terminal(terminal)
@@ -122,6 +127,10 @@ public final class TerminalConsole implements Screen, AutoCloseable {
         continue; // Ctrl-C on a draft clears it, as in a shell
       } catch (EndOfFileException e) {
         return;
+      }
+      if (lateReport) {
+        line = AmbiguousWidth.withoutLateReport(line);
+        lateReport = false;
       }
       if (!commands.run(line)) {
         return;

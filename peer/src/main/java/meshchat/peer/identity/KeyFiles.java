@@ -1,11 +1,14 @@
 package meshchat.peer.identity;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -127,15 +130,38 @@ public final class KeyFiles {
     } catch (FileAlreadyExistsException e) {
       throw new IOException("another process is creating " + tmp, e);
     }
-    Files.write(tmp, id.pkcs8());
-    Files.write(dataDir.resolve(PUBLIC), Ed25519.publicKey(id.publicKey()).getEncoded());
+    // each file reaches the disk before the key is renamed into place: a power cut after the
+    // rename must not leave an empty key file where the identity was (rev38's lead; kill -9 never
+    // could, the page cache outlives the process)
+    durably(tmp, id.pkcs8());
+    durably(dataDir.resolve(PUBLIC), Ed25519.publicKey(id.publicKey()).getEncoded());
     Path peerId = dataDir.resolve(PEER_ID);
     if (Files.exists(peerId)) {
       Files.move(peerId, dataDir.resolve(OLD_PEER_ID), StandardCopyOption.REPLACE_EXISTING);
     }
-    Files.writeString(peerId, id.peerId().hex() + "\n", StandardCharsets.US_ASCII);
+    durably(peerId, (id.peerId().hex() + "\n").getBytes(StandardCharsets.US_ASCII));
     // the private key appears last and atomically: a crash before this leaves no half identity
     Files.move(tmp, dataDir.resolve(PRIVATE), StandardCopyOption.ATOMIC_MOVE);
+    try (FileChannel dir = FileChannel.open(dataDir, StandardOpenOption.READ)) {
+      dir.force(true); // the renames themselves
+    } catch (IOException e) {
+      // a file system that cannot open a directory for reading (not Linux): the files are synced
+    }
+  }
+
+  private static void durably(Path file, byte[] bytes) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
   }
 
   private static FileAttribute<?>[] ownerOnly(Path dir) {

@@ -85,6 +85,11 @@ public final class SealedBody {
       // the JCE's text names our provider's internals: the peer reads a fixed reason
       throw new IllegalArgumentException("the sealed body is malformed");
     }
+    if (plain.length < 4) {
+      // no room for the nick's length: a member sealed 0-3 bytes (rev38 FINDING-6; getInt threw
+      // BufferUnderflowException, which the link took for our bug, not the member's bad message)
+      throw new IllegalArgumentException("the sealed body is malformed");
+    }
     ByteBuffer b = ByteBuffer.wrap(plain);
     int nickLength = b.getInt();
     if (nickLength < 0 || nickLength > b.remaining()) {

@@ -297,20 +297,33 @@ public final class TrackerClient implements AutoCloseable {
     return why;
   }
 
-  private void startHeartbeats(long intervalMs) {
-    if (heartbeats == null && intervalMs > 0) {
+  /**
+   * The shortest heartbeat interval obeyed, whatever a Registered says: a tracker (or whoever
+   * rewrites its plain-TCP session) that said 1 ms had the peer write a thousand heartbeats a
+   * second (rev38 FINDING-5). An honest tracker says seconds.
+   */
+  public static final long MIN_HEARTBEAT_MS = 100;
+
+  private void startHeartbeats(long announcedMs) {
+    if (heartbeats == null && announcedMs > 0) {
+      long intervalMs = Math.max(MIN_HEARTBEAT_MS, announcedMs);
       AtomicLong nonce = new AtomicLong();
       heartbeats =
           channel
               .eventLoop()
               .scheduleAtFixedRate(
-                  () ->
+                  () -> {
+                    // a tracker that stops reading gets no pile of heartbeats in our outbound
+                    // buffer: one is skipped while the last ones are still unsent
+                    if (channel.isWritable()) {
                       channel.writeAndFlush(
                           TrackerFrame.newBuilder()
                               .setHeartbeat(
                                   Heartbeat.newBuilder().setNonce(nonce.incrementAndGet()))
                               .build(),
-                          channel.voidPromise()),
+                          channel.voidPromise());
+                    }
+                  },
                   intervalMs,
                   intervalMs,
                   TimeUnit.MILLISECONDS);

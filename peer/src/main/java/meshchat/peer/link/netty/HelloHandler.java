@@ -335,13 +335,21 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
               refuse(ctx, CloseReason.UNAUTHENTICATED, step.bad());
               return;
             }
-            pakeRound = 2;
             InetAddress from = remote(ctx);
             if (guesses != null && from != null) {
-              // our confirmation tells them whether their guess was right
-              guesses.spend(from, LoopTicker.nanoTime(ctx));
+              // our confirmation tells them whether their guess was right: it goes out only for
+              // a guess still in the budget now, not at accept (rev38 FINDING-1)
+              if (!guesses.trySpend(from, LoopTicker.nanoTime(ctx))) {
+                setup.counters().increment(Counter.SECRET_GUESSES_THROTTLED);
+                refuse(
+                    ctx,
+                    CloseReason.UNAUTHENTICATED,
+                    "too many wrong room secrets from this address; try again later");
+                return;
+              }
               guessSpent = true;
             }
+            pakeRound = 2;
             ctx.writeAndFlush(new RoomPake(3, step.out()));
           });
     } else if (r.round() == 3) {
