@@ -119,7 +119,7 @@ final class Broadcast implements AntiEntropy.Tree {
    * next message of each orphaned author a flood
    * (docs/decisions/0011-digests-wait-for-the-tree.md).
    */
-  static final int REGRAFT_FANOUT = 2;
+  static final int REGRAFT_FANOUT = 3;
 
   /**
    * Most authors a link remembers it was regrafted for, to regraft them elsewhere if it goes down

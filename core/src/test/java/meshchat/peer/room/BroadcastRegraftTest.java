@@ -42,7 +42,7 @@ class BroadcastRegraftTest {
     PeerId author = peer(100);
     authors.add(author); // the room numbers an author when it stores its first message
     PeerId parent = peer(1);
-    List<PeerId> others = List.of(peer(2), peer(3), peer(4), peer(5));
+    List<PeerId> others = others();
     Broadcast.Link up = broadcast.linkUp(parent);
     others.forEach(broadcast::linkUp);
     broadcast.received(up, parent, new MessageId(author, 1), true, true); // parent's first copy
@@ -69,7 +69,7 @@ class BroadcastRegraftTest {
     PeerId author = peer(100);
     authors.add(author); // the room numbers an author when it stores its first message
     PeerId parent = peer(1);
-    List<PeerId> others = List.of(peer(2), peer(3), peer(4), peer(5));
+    List<PeerId> others = others();
     Broadcast.Link up = broadcast.linkUp(parent);
     List<Broadcast.Link> links = new ArrayList<>();
     others.forEach(p -> links.add(broadcast.linkUp(p)));
@@ -86,6 +86,15 @@ class BroadcastRegraftTest {
     sent.clear();
     broadcast.linkDown(first.get(1)); // the other grafted link goes down: the tree stands
     assertThat(graftedFor(author)).isEmpty();
+  }
+
+  /** Links enough for two regrafts: the first's and, after they go down, the second's. */
+  private static List<PeerId> others() {
+    List<PeerId> others = new ArrayList<>();
+    for (int i = 0; i < 2 * Broadcast.REGRAFT_FANOUT; i++) {
+      others.add(peer(2 + i));
+    }
+    return others;
   }
 
   private List<PeerId> graftedFor(PeerId author) {
