@@ -3,8 +3,10 @@ package meshchat.peer.room;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -113,11 +115,19 @@ final class Broadcast implements AntiEntropy.Tree {
 
   /**
    * Links pruned for an author that a peer grafts back, at most, when it loses its parent on that
-   * author's tree: two new parents are enough to stay on it, and grafting every such link makes the
-   * next message of each orphaned author a flood
-   * (docs/decisions/0011-digests-wait-for-the-tree.md).
+   * author's tree: a few new parents are enough to stay on it, and grafting every such link makes
+   * the next message of each orphaned author a flood
+   * (docs/decisions/0011-digests-wait-for-the-tree.md). 4, not 2: in a mass crash 30 % of the links
+   * picked lead to peers that crash too (issue 13's 30 % crash of 1,000 missed 2,877 pairs at 3,
+   * 2,509 at 4: docs/simulation.md, session 38).
    */
-  static final int REGRAFT_FANOUT = 2;
+  static final int REGRAFT_FANOUT = 4;
+
+  /**
+   * Most authors a link remembers it was regrafted for, to regraft them elsewhere if it goes down
+   * before their next message came (a list a link; 4,096 × 4 bytes of references at most).
+   */
+  static final int MAX_REGRAFTED = 4_096;
 
   private static final class Missing {
     final List<PeerId> announcers = new ArrayList<>(2);
@@ -147,6 +157,10 @@ final class Broadcast implements AntiEntropy.Tree {
     private List<MessageId> pendingIHave;
     private List<PeerId> pendingPrune;
     int missing; // announced-missing ids its announcements added, still tracked
+    // authors this link was grafted for when a link that was their parent went down (regraft),
+    // at most MAX_REGRAFTED: if it goes down too before another link brings their next message
+    // (a mass crash takes both), they are orphans again, not left to anti-entropy
+    private List<PeerId> regrafted;
 
     Link(PeerId id, int slot) {
       this.id = id;
@@ -246,6 +260,20 @@ final class Broadcast implements AntiEntropy.Tree {
       pruned.graftAll(l.slot); // the next link in this slot starts on every tree
       usedSlots &= ~(1L << l.slot);
     }
+    if (l.regrafted != null) {
+      // grafted for these after their parent went down, and gone before any link brought their
+      // next message: they are still cut here (a mass crash goes link by link, and the regraft
+      // after the first may have picked a peer that crashed with it)
+      List<PeerId> again = new ArrayList<>(orphans);
+      Set<PeerId> listed = new HashSet<>(orphans);
+      for (PeerId author : l.regrafted) {
+        if (!pruned.hasParent(author) && listed.add(author)) {
+          again.add(author);
+        }
+      }
+      l.regrafted = null;
+      orphans = again;
+    }
     if (!orphans.isEmpty()) {
       regraft(orphans);
     }
@@ -274,6 +302,7 @@ final class Broadcast implements AntiEntropy.Tree {
             grafted[i]++;
             pruned.graft(author, l.slot);
             ids.add(new MessageId(author, nextWanted.applyAsLong(author)));
+            remember(l, author);
           }
         }
       }
@@ -282,6 +311,23 @@ final class Broadcast implements AntiEntropy.Tree {
         sendGrafts(e.getKey(), ids);
       }
     }
+  }
+
+  /**
+   * Notes that {@code l} was grafted for {@code author} by a regraft, at most {@link
+   * #MAX_REGRAFTED} authors a link: past that, those with a parent again are dropped first, then
+   * the new one is not noted (anti-entropy stays the safety net).
+   */
+  private void remember(Link l, PeerId author) {
+    if (l.regrafted == null) {
+      l.regrafted = new ArrayList<>();
+    } else if (l.regrafted.size() >= MAX_REGRAFTED) {
+      l.regrafted.removeIf(pruned::hasParent);
+      if (l.regrafted.size() >= MAX_REGRAFTED) {
+        return;
+      }
+    }
+    l.regrafted.add(author);
   }
 
   /** One Graft for {@code ids} (some), or as many as the frame bound needs. */
