@@ -3,6 +3,7 @@ package meshchat.peer.frame;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -226,6 +227,8 @@ public final class ChainVerifier extends ChannelDuplexHandler {
         pending.run();
       } catch (ChainCheck.Refused e) {
         ctx.fireExceptionCaught(refusal(e));
+      } catch (DecoderException e) {
+        ctx.fireExceptionCaught(e); // a batch read here whose messages break a rule
       }
       drain(ctx);
     } else {
@@ -285,6 +288,20 @@ public final class ChainVerifier extends ChannelDuplexHandler {
         Map<PeerId, byte[]> keys = check.batchKeys(b);
         checkingHead = false;
         offload(ctx, () -> check.verifyBatch(b, keys), verified -> ctx.fireChannelRead(verified));
+        return;
+      }
+    } else if (msg instanceof LinkFrameReader.DeferredBatch d) {
+      // its messages read on the pool with its check, not here (docs/benchmarks.md, session 38);
+      // the keys its heads carry learnt here, in the link's order, as for a batch read whole
+      Map<PeerId, byte[]> keys = check.batchKeys(d.shell());
+      if (pool == null || closed) {
+        msg = check.verifyBatch(d.decode(), keys);
+      } else {
+        checkingHead = false;
+        offload(
+            ctx,
+            () -> check.verifyBatch(d.decode(), keys),
+            verified -> ctx.fireChannelRead(verified));
         return;
       }
     } else if (msg instanceof LinkMessage.Equivocated q) {
@@ -534,7 +551,17 @@ public final class ChainVerifier extends ChannelDuplexHandler {
    * order. A batch {@link ChainCheck#batchKeys} refuses is left waiting, to be refused in its turn.
    */
   private void startNextBatch(ChannelHandlerContext ctx) {
-    if (closed || !(waiting.peek() instanceof LinkMessage.SyncBatch next)) {
+    Object waits = waiting.peek();
+    LinkMessage.SyncBatch next;
+    LinkFrameReader.DeferredBatch deferred = null;
+    if (closed) {
+      return;
+    } else if (waits instanceof LinkMessage.SyncBatch b) {
+      next = b;
+    } else if (waits instanceof LinkFrameReader.DeferredBatch d) {
+      deferred = d;
+      next = d.shell();
+    } else {
       return;
     }
     Map<PeerId, byte[]> keys;
@@ -546,7 +573,11 @@ public final class ChainVerifier extends ChannelDuplexHandler {
     handlingNo = readNo - waiting.size() + 1;
     waiting.poll();
     checkingHead = false;
-    offload(ctx, () -> check.verifyBatch(next, keys), verified -> ctx.fireChannelRead(verified));
+    LinkFrameReader.DeferredBatch d = deferred;
+    offload(
+        ctx,
+        () -> check.verifyBatch(d == null ? next : d.decode(), keys),
+        verified -> ctx.fireChannelRead(verified));
   }
 
   /** Passes on what waited behind a check, in order, until another check starts. */
@@ -563,6 +594,9 @@ public final class ChainVerifier extends ChannelDuplexHandler {
       } catch (ChainCheck.Refused e) {
         passEarly(ctx);
         ctx.fireExceptionCaught(refusal(e));
+      } catch (DecoderException e) {
+        passEarly(ctx);
+        ctx.fireExceptionCaught(e); // a batch read here (the channel closed) breaks a rule
       }
     }
     passEarly(ctx);

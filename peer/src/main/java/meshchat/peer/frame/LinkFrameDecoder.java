@@ -29,6 +29,7 @@ public final class LinkFrameDecoder extends ChannelInboundHandlerAdapter {
 
   private final boolean direct;
   private final LinkContext context;
+  private final boolean deferBatches;
   private byte[] kept = new byte[256];
 
   /** {@code roomKey} null: an open room, whose frames may be read straight into records. */
@@ -42,8 +43,20 @@ public final class LinkFrameDecoder extends ChannelInboundHandlerAdapter {
    * as {@code LinkFrame}.
    */
   public LinkFrameDecoder(RoomKey roomKey, LinkContext context) {
+    this(roomKey, context, false);
+  }
+
+  /**
+   * As {@link #LinkFrameDecoder(RoomKey, LinkContext)}; {@code deferBatches}: a history batch of an
+   * open room is handed on with its messages not read yet ({@link LinkFrameReader.DeferredBatch}),
+   * for the {@link ChainVerifier} behind this decoder to read on its pool, inside the batch's check
+   * (a catch-up's receiving thread is its critical path, and reading its batches was a tenth of it:
+   * docs/benchmarks.md, session 38). Only in a pipeline with that verifier.
+   */
+  public LinkFrameDecoder(RoomKey roomKey, LinkContext context, boolean deferBatches) {
     this.direct = roomKey == null;
     this.context = context;
+    this.deferBatches = deferBatches;
   }
 
   @Override
@@ -69,13 +82,21 @@ public final class LinkFrameDecoder extends ChannelInboundHandlerAdapter {
     int length = msg.readableBytes();
     byte[] array;
     int offset;
+    boolean owned = false;
     if (msg.hasArray()) {
       array = msg.array();
       offset = msg.arrayOffset() + msg.readerIndex();
     } else {
-      array = length <= KEPT ? kept(length) : new byte[length];
+      owned = length > KEPT;
+      array = owned ? new byte[length] : kept(length);
       msg.getBytes(msg.readerIndex(), array, 0, length);
       offset = 0;
+    }
+    if (direct && deferBatches) {
+      Object d = LinkFrameReader.deferredBatch(array, offset, length, owned);
+      if (d != null) {
+        return d;
+      }
     }
     Object m = direct ? LinkFrameReader.read(array, offset, length, context) : null;
     return m != null ? m : LinkFrame.parser().parseFrom(array, offset, length);

@@ -123,6 +123,102 @@ final class LinkFrameReader {
     }
   }
 
+  /**
+   * A history batch frame whose messages are read later, off the link's thread ({@link
+   * ChainVerifier} reads them on the verify pool, inside the batch's check): its request id, flag
+   * and heads are read now (the link's keys are learnt from the heads in the link's order), its
+   * messages only skipped over and counted. The bytes are the batch's own copy.
+   */
+  static final class DeferredBatch {
+    private final byte[] frame;
+    private final LinkMessage.SyncBatch shell; // requestId, done and heads; no messages
+
+    private DeferredBatch(byte[] frame, LinkMessage.SyncBatch shell) {
+      this.frame = frame;
+      this.shell = shell;
+    }
+
+    /** The batch without its messages: what the link's thread needs of it (its heads' keys). */
+    LinkMessage.SyncBatch shell() {
+      return shell;
+    }
+
+    /**
+     * The whole batch, as {@link LinkFrameDecoder#decode(byte[], meshchat.peer.identity.RoomKey)}
+     * reads the same frame (a message this reader does not read sends the frame to the generated
+     * parser, as there); a frame that breaks a rule raises the {@code DecoderException} that the
+     * decoder would have. Touches nothing of the link: any thread may run it.
+     */
+    LinkMessage.SyncBatch decode() {
+      LinkMessage m;
+      try {
+        m = new LinkFrameReader().on(frame, 0).read(0, frame.length, null);
+        if (m == null) {
+          m = LinkCodec.fromFrame(meshchat.proto.v1.LinkFrame.parseFrom(frame), null);
+        }
+      } catch (io.netty.handler.codec.DecoderException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new io.netty.handler.codec.DecoderException(e);
+      }
+      if (!(m instanceof LinkMessage.SyncBatch batch)) {
+        throw new LinkFrameException(LinkMessage.CloseReason.INVALID_MESSAGE, "sync_batch: unread");
+      }
+      return batch;
+    }
+  }
+
+  /**
+   * The frame in {@code b[from, from + length)} as a {@link DeferredBatch} if it is a history batch
+   * this reader reads at its top level, else null (read it as before). A count over the limit or a
+   * head that breaks a rule raises {@link LinkFrameException} here, as {@link #read} would. {@code
+   * owned}: {@code b} is this frame's alone, and kept as it is; else the frame is copied.
+   */
+  static DeferredBatch deferredBatch(byte[] b, int from, int length, boolean owned) {
+    if (length == 0 || b[from] != (SYNC_BATCH << 3 | LEN)) {
+      return null; // not a batch (nearly every frame): nothing made
+    }
+    LinkFrameReader r = new LinkFrameReader().on(b, from);
+    int end = from + length;
+    long requestId = 0;
+    boolean done = false;
+    int messages = 0;
+    List<RawHead> rawHeads = new ArrayList<>();
+    try {
+      if (length == 0 || r.tag(end) != (SYNC_BATCH << 3 | LEN) || r.limit(end) != end) {
+        return null;
+      }
+      while (r.pos < end) {
+        int tag = r.tag(end);
+        switch (tag) {
+          case 1 << 3 | VARINT -> requestId = r.varint(end);
+          case 2 << 3 | LEN -> {
+            r.pos = r.limit(end);
+            messages++;
+          }
+          case 3 << 3 | VARINT -> done = r.varint(end) != 0;
+          case 4 << 3 | LEN -> rawHeads.add(r.head(r.limit(end)));
+          default -> throw NOT_SIMPLE;
+        }
+      }
+    } catch (NotSimple e) {
+      return null;
+    }
+    List<ChainHead> heads = new ArrayList<>(rawHeads.size());
+    try {
+      LinkCodec.atMost("batch messages", messages, LinkCodec.MAX_BATCH_MESSAGES);
+      LinkCodec.atMost("batch heads", rawHeads.size(), LinkCodec.MAX_BATCH_MESSAGES);
+      for (RawHead h : rawHeads) {
+        heads.add(h.head(b));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new LinkFrameException(
+          LinkMessage.CloseReason.INVALID_MESSAGE, "sync_batch: " + e.getMessage());
+    }
+    byte[] frame = owned && from == 0 && length == b.length ? b : Arrays.copyOfRange(b, from, end);
+    return new DeferredBatch(frame, new LinkMessage.SyncBatch(requestId, List.of(), done, heads));
+  }
+
   private LinkMessage chatFrame(int limit, LinkContext context) {
     RawChat c;
     nicks = context;

@@ -71,7 +71,8 @@ public final class LinkPipeline {
     // (both readers share the link's origin numbers: docs/protocol.md, "Link context")
     // (and chain and hash each live chat as they read it, for the chain check: "verify" below)
     LinkContext context = new LinkContext(setup.room());
-    p.replace("proto-decoder", "proto-decoder", new LinkFrameDecoder(setup.roomKey(), context));
+    p.replace(
+        "proto-decoder", "proto-decoder", new LinkFrameDecoder(setup.roomKey(), context, true));
     if (tls != null) {
       // a burst's small frames gathered into chunks before TLS, not queued there one by one
       p.addBefore("frame-decoder", "coalesce", new WriteCoalescer());
