@@ -1,9 +1,7 @@
 package meshchat.peer.runtime;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +71,10 @@ public final class NodeEffects implements RoomEffects {
   private final List<Link> pendingLinks = new ArrayList<>();
   private final List<LinkMessage> pendingMessages = new ArrayList<>(); // null = close after
   private final List<LinkMessage.Close> pendingCloses = new ArrayList<>();
-  private final Set<Link> toFlush = new LinkedHashSet<>();
+  // the links this burst wrote to, each once, in the order first written: a list, not a
+  // LinkedHashSet, whose entry per add and iterator per burst were 4.7 % of the memory latency
+  // cell's allocation (a burst per line there; docs/benchmarks.md, session 38)
+  private final List<Link> toFlush = new ArrayList<>();
   private boolean endQueued;
   // where the store's log checkpoints run (null: the store has none), and how many commits ago the
   // last was asked for; at most one per node is queued or running
@@ -394,7 +395,9 @@ public final class NodeEffects implements RoomEffects {
       LinkMessage m = pendingMessages.get(i);
       if (m != null) {
         l.write(m);
-        toFlush.add(l);
+        if (!toFlush.contains(l)) {
+          toFlush.add(l);
+        }
       } else {
         toFlush.remove(l);
         l.close(pendingCloses.get(i)); // Close goes out after everything written before it
@@ -403,8 +406,8 @@ public final class NodeEffects implements RoomEffects {
     pendingLinks.clear();
     pendingMessages.clear();
     pendingCloses.clear();
-    for (Link l : toFlush) {
-      l.flush();
+    for (int i = 0; i < toFlush.size(); i++) {
+      toFlush.get(i).flush();
     }
     toFlush.clear();
   }

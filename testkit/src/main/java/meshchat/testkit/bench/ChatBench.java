@@ -636,7 +636,8 @@ public final class ChatBench {
                     snapshot.lateNanos / 1000)
                 // the shares began up to a second before the stretch: scaled to its length
                 + shares.since(
-                    (double) Math.max(1, cpuEnd - recordFrom) / Math.max(1, cpuEnd - sharesAt));
+                    (double) Math.max(1, cpuEnd - recordFrom) / Math.max(1, cpuEnd - sharesAt))
+                + gcSince(snapshot.gcBefore);
     String wire =
         cpu
             + ","
@@ -718,6 +719,7 @@ public final class ChatBench {
     long sharesAt;
     long cpuBefore;
     long[] fsyncsBefore = new long[Mesh.FSYNC_FIELDS];
+    long[] gcBefore = new long[2];
 
     /**
      * How long after the recorded stretch's start the snapshot was taken: on a loaded box the
@@ -746,11 +748,36 @@ public final class ChatBench {
         LockSupport.parkNanos(at - now);
       }
       cpuBefore = processCpuNanos();
+      gcBefore = gcTotals();
       fsyncsBefore = mesh.fsyncTotals();
       lateNanos = System.nanoTime() - at;
       mesh.relayedBeforeRecording = mesh.relayed();
       mark("recorded stretch starts");
     }
+  }
+
+  /**
+   * The collectors' pauses so far (every {@code GarbageCollectorMXBean}: with G1, its young and
+   * mixed pauses and any full one): how many, and their milliseconds.
+   */
+  static long[] gcTotals() {
+    long[] t = new long[2];
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      t[0] += Math.max(0, gc.getCollectionCount());
+      t[1] += Math.max(0, gc.getCollectionTime());
+    }
+    return t;
+  }
+
+  /**
+   * {@code gc_pauses} and {@code gc_pause_ms}: the collectors' pauses from the recorded stretch's
+   * start until the line (its drain included). The memory latency cell's p99 is a few stalls, not a
+   * steady queue (session 38: 56-100 % of the tail in its three busiest 100 ms slices), and one
+   * young pause is one such stall: a run's p99 is read with this beside it.
+   */
+  static String gcSince(long[] before) {
+    long[] now = gcTotals();
+    return ",\"gc_pauses\":" + (now[0] - before[0]) + ",\"gc_pause_ms\":" + (now[1] - before[1]);
   }
 
   private static String stamp(long nanos, int size) {

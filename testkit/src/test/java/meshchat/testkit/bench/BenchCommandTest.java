@@ -156,6 +156,8 @@ class BenchCommandTest {
         // how late the CPU snapshot was taken after the recorded stretch began (rev26, N2)
         .containsPattern(
             "\"cpu_s\":[0-9]+\\.[0-9]{2},\"cpu_snapshot_lag_us\":[0-9]+,\"room_cpu_s\"")
+        // the collectors' pauses in the stretch, beside its CPU (session 38)
+        .containsPattern("\"csw\":[0-9]+,\"gc_pauses\":[0-9]+,\"gc_pause_ms\":[0-9]+,")
         .containsPattern(
             "\"link_closes\":\\{[^}]*\\},\"link_closes_by_them\":\\{[^}]*\\},"
                 + "\"limits\":\\{[^}]*\\},\"sync_requests\":[0-9]+")
