@@ -267,37 +267,6 @@ class CliConventionsTest {
           .contains(young1g, "MaxNewSize=" + (1L << 30))
           .doesNotContain(heap7g);
     }
-    // a small run on C1 alone from 100 peers: a 400 MB young generation, 0.84-0.86x the CPU and
-    // half the RSS of the JVM's own sizing in the 100 x 100 (session 38)
-    String young400m = "-Xmn400m";
-    assertThat(
-            launchOn(
-                box, launcher, "-Decho.jvm=true", "sim", "--peers", "100", "--messages", "100"))
-        .contains(young400m, "MaxNewSize=" + (400L << 20))
-        .doesNotContain(young1g, heap7g);
-    for (List<String> args :
-        List.of(
-            List.of("sim", "--peers", "99", "--messages", "100"), // fewer peers
-            List.of("sim", "--peers", "200", "--messages", "50"), // C2: past the small runs
-            List.of("sim"))) { // the defaults: 10 peers
-      assertThat(launchOn(box, launcher, "-Decho.jvm=true", args.toArray(String[]::new)))
-          .as("%s", args)
-          .doesNotContain(young400m);
-    }
-    // a compiler, a heap or a young generation chosen in JAVA_OPTS, or a small machine: none
-    for (String opts :
-        List.of(
-            "-Decho.jvm=true -XX:TieredStopAtLevel=4",
-            "-Decho.jvm=true -Xmx2g",
-            "-Decho.jvm=true -Xmn64m")) {
-      assertThat(launchOn(box, launcher, opts, "sim", "--peers", "100", "--messages", "100"))
-          .as("%s", opts)
-          .doesNotContain(young400m);
-    }
-    assertThat(
-            launchOn(
-                4 * gib, launcher, "-Decho.jvm=true", "sim", "--peers", "100", "--messages", "100"))
-        .doesNotContain(young400m);
     // a smaller room, or a number the simulation will refuse, keeps the JVM's own sizing
     for (List<String> args :
         List.of(
