@@ -1,7 +1,6 @@
 package meshchat.wire;
 
 import io.netty.util.NetUtil;
-import java.util.Arrays;
 
 /**
  * The network an address belongs to, coarser than its {@link SourceKey}: what a peer's bound on the
@@ -9,8 +8,10 @@ import java.util.Arrays;
  * public IPv6 address its /32, as Bitcoin Core's netgroups are (its {@code GetGroup} without an AS
  * map): the blocks one operator's cheap supply comes from. An IPv6 customer is given a /48 or /56
  * and a provider a /32, so 32 /64s of one /48 (which cost an attacker nothing) are one group, and
- * an IPv4 /16 is 65,536 addresses of one provider. 6to4 ({@code 2002::/16}) puts the IPv4 address
- * right after its prefix, so its /32 is that IPv4 address's /16.
+ * an IPv4 /16 is 65,536 addresses of one provider. An IPv6 address that embeds the IPv4 address of
+ * the host at the other end (IPv4-mapped, NAT64 {@code 64:ff9b::/96} and {@code 64:ff9b:1::/48},
+ * 6to4 {@code 2002::/16}, Teredo {@code 2001::/32}: {@link EmbeddedIpv4}) is grouped as that IPv4
+ * address (until session 38 a NAT64's every IPv4 peer was one /48 and one /32).
  *
  * <p>An address that is not routed on the internet (loopback, private and carrier-grade NAT IPv4
  * ranges, link-local, IPv6 unique-local) is its own group, its {@link SourceKey}: peers on one LAN
@@ -38,12 +39,13 @@ public final class NetGroup {
    * {@link SourceKey}: addresses cost money one by one). What the new-author budget a network's
    * sources share counts: a group (an IPv4 /16, an IPv6 /32) is a provider's, whose honest members
    * would share it. An address not routed on the internet, and text that is no IP literal, is its
-   * {@link SourceKey}, as for {@link #text}. 6to4's /48 is its IPv4 address.
+   * {@link SourceKey}, as for {@link #text}. An address that embeds an IPv4 one is that IPv4
+   * address's site.
    */
   public static String site(String address) {
     byte[] b = bytes(address);
     if (b == null || b.length == 4 || localV6(b)) {
-      return SourceKey.text(address);
+      return b != null && b.length == 4 ? NetUtil.bytesToIpAddress(b) : SourceKey.text(address);
     }
     return prefix(b, 32, 48);
   }
@@ -68,13 +70,14 @@ public final class NetGroup {
     return NetUtil.bytesToIpAddress(masked) + "/" + bits;
   }
 
-  /** The address's bytes, an IPv4-mapped IPv6 address as its IPv4 four; null if no IP literal. */
+  /**
+   * The address's bytes, an IPv6 address that embeds an IPv4 one ({@link EmbeddedIpv4}: mapped,
+   * NAT64, 6to4, Teredo) as that IPv4 address's four; null if no IP literal.
+   */
   private static byte[] bytes(String address) {
     byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
-    if (b != null && b.length == 16 && isV4Mapped(b)) {
-      b = Arrays.copyOfRange(b, 12, 16);
-    }
-    return b;
+    byte[] v4 = b == null ? null : EmbeddedIpv4.of(b);
+    return v4 != null ? v4 : b;
   }
 
   private static boolean localV4(byte[] b) {
@@ -101,14 +104,5 @@ public final class NetGroup {
         || (b0 & 0xfe) == 0xfc // unique local fc00::/7
         || (b0 == 0xfe && (b1 & 0xc0) == 0x80) // link-local fe80::/10
         || b0 == 0xff; // multicast
-  }
-
-  private static boolean isV4Mapped(byte[] b) {
-    for (int i = 0; i < 10; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
   }
 }

@@ -11,20 +11,22 @@ import java.util.Arrays;
  * What a per-address bound counts: one source IPv4 address, or one IPv6 /64. An IPv6 host is given
  * a /64 (or more) and may send from any of its 2^64 addresses, so a bound keyed by the exact IPv6
  * address bounds nothing (rev28 F3). Every per-address bound of the tracker and of a peer keys on
- * this: IPv4 and IPv4-mapped IPv6 addresses are their IPv4 address; any other IPv6 address is its
- * first 64 bits, the rest zero.
+ * this: IPv4 addresses, and IPv6 addresses that embed the IPv4 address of the host at the other end
+ * (mapped, NAT64, 6to4, Teredo: {@link EmbeddedIpv4}), are that IPv4 address; any other IPv6
+ * address is its first 64 bits, the rest zero.
  */
 public final class SourceKey {
   private SourceKey() {}
 
-  /** The key of {@code address}: itself for IPv4, its IPv4 address if mapped, else its /64. */
+  /** The key of {@code address}: itself for IPv4, the IPv4 address it embeds, else its /64. */
   public static InetAddress of(InetAddress address) {
     if (!(address instanceof Inet6Address)) {
       return address;
     }
     byte[] b = address.getAddress();
-    if (isV4Mapped(b)) {
-      return byAddress(Arrays.copyOfRange(b, 12, 16));
+    byte[] v4 = EmbeddedIpv4.of(b); // mapped, NAT64, 6to4, Teredo: the IPv4 host's own key
+    if (v4 != null) {
+      return byAddress(v4);
     }
     Arrays.fill(b, 8, 16, (byte) 0);
     return byAddress(b); // the scope id goes too: one prefix is one key
@@ -48,15 +50,6 @@ public final class SourceKey {
     return key instanceof Inet4Address
         ? key.getHostAddress()
         : NetUtil.toAddressString(key) + "/64";
-  }
-
-  private static boolean isV4Mapped(byte[] b) {
-    for (int i = 0; i < 10; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
   }
 
   private static InetAddress byAddress(byte[] b) {
