@@ -60,6 +60,7 @@ public final class TrackerClient implements AutoCloseable {
   private final InstantSource clock; // stamps key-proven registrations
   private final AtomicLong notSent; // frames over MAX_REQUEST_BYTES, not sent
   private ScheduledFuture<?> heartbeats; // event loop only
+  private volatile long heartbeatMs; // the interval heartbeats go at; 0 before and without them
   private CompletableFuture<Nonce> nonce; // guarded by this
 
   private TrackerClient(
@@ -304,9 +305,20 @@ public final class TrackerClient implements AutoCloseable {
    */
   public static final long MIN_HEARTBEAT_MS = 100;
 
-  private void startHeartbeats(long announcedMs) {
+  /** The interval heartbeats go at, in ms; 0 before a Registered or if it said 0 (none). */
+  long heartbeatIntervalMs() {
+    return heartbeatMs;
+  }
+
+  /**
+   * {@code announced}: the Registered's {@code heartbeat_interval_ms}, a uint32 (read unsigned: at
+   * most about 49 days, which only lets our own registration expire); 0 sends none.
+   */
+  private void startHeartbeats(int announced) {
+    long announcedMs = Integer.toUnsignedLong(announced);
     if (heartbeats == null && announcedMs > 0) {
       long intervalMs = Math.max(MIN_HEARTBEAT_MS, announcedMs);
+      heartbeatMs = intervalMs;
       AtomicLong nonce = new AtomicLong();
       heartbeats =
           channel
