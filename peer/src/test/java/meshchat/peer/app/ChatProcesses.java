@@ -251,6 +251,31 @@ public final class ChatProcesses implements BeforeEachCallback, AfterEachCallbac
     return ChildJvm.java(PeerMain.class, args);
   }
 
+  /** How a {@link #piped} chat ended: its exit status, and what it wrote to stdout and stderr. */
+  public record Piped(int exit, String out, String err) {}
+
+  /**
+   * {@code chat --nick ann --no-tracker --linger 0} on {@code data}, in a child JVM, fed {@code
+   * input} on stdin (then closed), waited for until it exits; its output goes through files beside
+   * {@code data}.
+   */
+  public static Piped piped(Path data, byte[] input) throws Exception {
+    Path out = Files.createTempFile(data.getParent(), "out", ".txt");
+    Path err = Files.createTempFile(data.getParent(), "err", ".txt");
+    Process p =
+        java("chat", "--nick", "ann", "--no-tracker", "--data", data.toString(), "--linger", "0")
+            .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))
+            .redirectError(ProcessBuilder.Redirect.to(err.toFile()))
+            .start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(input);
+    } catch (IOException gone) {
+      // it left before reading: its exit and error say why
+    }
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Piped(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
   /** PeerMain in a child JVM, LAN discovery as the user gets it. */
   public static ProcessBuilder javaOnTheLan(String... args) {
     return ChildJvm.java(PeerMain.class, args);

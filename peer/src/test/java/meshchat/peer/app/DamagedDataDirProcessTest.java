@@ -2,7 +2,6 @@ package meshchat.peer.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,25 +122,13 @@ class DamagedDataDirProcessTest {
   private record Run(int exit, String err) {}
 
   private Run chat(Path data, String input) throws Exception {
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p =
-        ChatProcesses.java(
-                "chat", "--nick", "ann", "--no-tracker", "--data", data.toString(), "--linger", "0")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.to(err.toFile()))
-            .start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(input.getBytes(StandardCharsets.UTF_8));
-    } catch (java.io.IOException gone) {
-      // it left before reading: its exit and error say why
-    }
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    ChatProcesses.Piped p = ChatProcesses.piped(data, input.getBytes(StandardCharsets.UTF_8));
     if (Files.exists(data.resolve("identity.key"))) {
       assertThat(
               PosixFilePermissions.toString(
                   Files.getPosixFilePermissions(data.resolve("identity.key"))))
           .isEqualTo("rw-------");
     }
-    return new Run(p.exitValue(), Files.readString(err));
+    return new Run(p.exit(), p.err());
   }
 }

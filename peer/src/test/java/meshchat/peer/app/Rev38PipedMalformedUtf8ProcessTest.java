@@ -2,12 +2,9 @@ package meshchat.peer.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import meshchat.peer.display.LineConsole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,22 +56,7 @@ class Rev38PipedMalformedUtf8ProcessTest {
 
   private Run chat(byte[] input) throws Exception {
     Path data = dir.resolve("ann");
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p =
-        ChatProcesses.java(
-                "chat", "--nick", "ann", "--no-tracker", "--data", data.toString(), "--linger", "0")
-            .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))
-            .redirectError(ProcessBuilder.Redirect.to(err.toFile()))
-            .start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(input);
-    }
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(
-        p.exitValue(),
-        Files.readString(out),
-        Files.readString(err),
-        ChatProcesses.history(data, "--json"));
+    ChatProcesses.Piped p = ChatProcesses.piped(data, input);
+    return new Run(p.exit(), p.out(), p.err(), ChatProcesses.history(data, "--json"));
   }
 }

@@ -2,11 +2,8 @@ package meshchat.peer.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,19 +34,7 @@ class Rev38PipedQuitProcessTest {
   private record Run(int exit, String err) {}
 
   private Run chat(Path data, String input) throws Exception {
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p =
-        ChatProcesses.java(
-                "chat", "--nick", "ann", "--no-tracker", "--data", data.toString(), "--linger", "0")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.to(err.toFile()))
-            .start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(input.getBytes(StandardCharsets.UTF_8));
-    } catch (java.io.IOException gone) {
-      // it left before reading: its exit and error say why
-    }
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(err));
+    ChatProcesses.Piped p = ChatProcesses.piped(data, input.getBytes(StandardCharsets.UTF_8));
+    return new Run(p.exit(), p.err());
   }
 }
