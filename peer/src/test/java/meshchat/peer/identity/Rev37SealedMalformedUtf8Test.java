@@ -8,15 +8,11 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import meshchat.peer.frame.LinkCodec;
 import meshchat.peer.message.ChatMessage;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.PeerId;
 import meshchat.proto.v1.LinkFrame;
-import meshchat.wire.CanonicalBytes;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,23 +36,7 @@ class Rev37SealedMalformedUtf8Test {
             .put(nick)
             .put(text)
             .array();
-    byte[] nonce = new byte[SealedBody.NONCE_BYTES];
-    nonce[0] = 7;
-    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(
-        Cipher.ENCRYPT_MODE,
-        new SecretKeySpec(KEY.encKey(), "AES"),
-        new GCMParameterSpec(128, nonce));
-    c.updateAAD(
-        CanonicalBytes.of("meshchat/body/v1")
-            .string(KEY.roomId())
-            .bytes(eve.toBytes())
-            .u64(seq)
-            .toByteArray());
-    byte[] ct = c.doFinal(plain);
-    byte[] out = Arrays.copyOf(nonce, nonce.length + ct.length);
-    System.arraycopy(ct, 0, out, nonce.length, ct.length);
-    return out;
+    return HostileSeal.seal(KEY, eve, seq, plain);
   }
 
   private LinkFrame chat(byte[] sealed) {

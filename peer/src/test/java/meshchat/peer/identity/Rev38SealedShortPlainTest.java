@@ -2,12 +2,7 @@ package meshchat.peer.identity;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import meshchat.peer.message.PeerId;
-import meshchat.wire.CanonicalBytes;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,22 +21,7 @@ class Rev38SealedShortPlainTest {
     PeerId origin = Identity.generate().peerId();
     long seq = 1;
     byte[] plain = {0, 1}; // two bytes: no room for the 4-byte nick length
-    byte[] nonce = new byte[SealedBody.NONCE_BYTES];
-    Arrays.fill(nonce, (byte) 7);
-    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(
-        Cipher.ENCRYPT_MODE,
-        new SecretKeySpec(KEY.encKey(), "AES"),
-        new GCMParameterSpec(128, nonce));
-    c.updateAAD(
-        CanonicalBytes.of("meshchat/body/v1")
-            .string(KEY.roomId())
-            .bytes(origin.toBytes())
-            .u64(seq)
-            .toByteArray());
-    byte[] ct = c.doFinal(plain);
-    byte[] sealed = Arrays.copyOf(nonce, nonce.length + ct.length);
-    System.arraycopy(ct, 0, sealed, nonce.length, ct.length);
+    byte[] sealed = HostileSeal.seal(KEY, origin, seq, plain);
 
     assertThatThrownBy(() -> SealedBody.open(KEY, origin, seq, sealed))
         .isInstanceOf(IllegalArgumentException.class);
