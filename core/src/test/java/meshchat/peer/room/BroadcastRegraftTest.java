@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import meshchat.fixture.room.SendsOnly;
 import meshchat.fixture.time.EventQueue;
 import meshchat.fixture.time.PeerScheduler;
 import meshchat.peer.message.LinkMessage;
 import meshchat.peer.message.LinkMessage.Graft;
-import meshchat.peer.message.LinkMessage.PeerAddress;
 import meshchat.peer.message.LinkMessage.Prune;
 import meshchat.peer.message.MessageId;
 import meshchat.peer.message.PeerId;
@@ -29,7 +29,7 @@ class BroadcastRegraftTest {
   private final AuthorIndex<PeerId> authors = new AuthorIndex<>();
   private final Broadcast broadcast =
       new Broadcast(
-          new RecordingEffects(sent),
+          SendsOnly.each((to, m) -> sent.add(Map.entry(to, m))),
           new PeerScheduler(queue),
           id -> false,
           author -> 2,
@@ -106,30 +106,6 @@ class BroadcastRegraftTest {
       }
     }
     return to;
-  }
-
-  /** Records each message sent with its link; nothing else. */
-  private record RecordingEffects(List<Map.Entry<PeerId, LinkMessage>> sent)
-      implements RoomEffects {
-    @Override
-    public void send(PeerId to, LinkMessage message) {
-      sent.add(Map.entry(to, message));
-    }
-
-    @Override
-    public void commit() {}
-
-    @Override
-    public void deliver(Delivery delivery) {}
-
-    @Override
-    public void notice(RoomNotice notice) {}
-
-    @Override
-    public void dial(PeerId namer, PeerAddress address) {}
-
-    @Override
-    public void closeLink(PeerId peer, LinkMessage.Close reason) {}
   }
 
   private static PeerId peer(int n) {
